@@ -1,0 +1,430 @@
+//! The official working-day calendar: State Council schedules from `rules/calendar/<year>.toml`,
+//! and working-day arithmetic. A working day is Monday–Friday that is not a day off, or an
+//! adjusted working day (调休上班). "N working days after D" does not count D itself.
+//!
+//! A year without a schedule is never guessed: it falls back to weekends only, and every result
+//! that touches it names the missing year (`Reckoned::missing_years`).
+
+use crate::rules::{RuleFile, RulesError};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawYear {
+    year: i32,
+    holiday: Vec<RawHoliday>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHoliday {
+    name: String,
+    off: Vec<toml::value::Datetime>,
+    #[serde(default)]
+    work: Vec<toml::value::Datetime>,
+}
+
+/// What kind of day a date is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayKind {
+    Workday,
+    Weekend,
+    /// An official day off, with the holiday's name.
+    Holiday(String),
+    /// A weekend day worked instead (调休上班), with the holiday's name.
+    Adjusted(String),
+}
+
+impl DayKind {
+    pub fn is_working(&self) -> bool {
+        matches!(self, DayKind::Workday | DayKind::Adjusted(_))
+    }
+}
+
+/// A result of calendar arithmetic, with the years it needed but has no schedule for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reckoned<T> {
+    pub value: T,
+    pub missing_years: Vec<i32>,
+}
+
+impl<T> Reckoned<T> {
+    pub fn provisional(&self) -> bool {
+        !self.missing_years.is_empty()
+    }
+}
+
+/// The known schedules, with a prefix count of working days over the years they cover.
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    special: BTreeMap<NaiveDate, (bool, String)>,
+    years: Vec<i32>,
+    /// First day of the contiguous known span, and cum[i] = working days in span[0..=i].
+    span_start: Option<NaiveDate>,
+    cum: Vec<u32>,
+}
+
+/// The Chinese weekday name.
+pub fn weekday_zh(d: NaiveDate) -> &'static str {
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][d.weekday().num_days_from_monday() as usize]
+}
+
+/// How a user adds a missing year.
+pub fn how_to_add(year: i32) -> String {
+    format!(
+        "请按国务院办公厅公布的 {year} 年节假日安排，新建 rules/calendar/{year}.toml（格式同 2026.toml），用 --rules 指定规则目录后重新运行。"
+    )
+}
+
+fn date_of(file: &RuleFile, d: &toml::value::Datetime) -> Result<NaiveDate, RulesError> {
+    let bad = || {
+        file.error_near(&d.to_string(), format!("{d} 不是日期"))
+            .with_hint("写成 2026-10-01（不加引号）")
+    };
+    let Some(date) = d.date else {
+        return Err(bad());
+    };
+    if d.time.is_some() {
+        return Err(bad());
+    }
+    NaiveDate::from_ymd_opt(
+        i32::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    )
+    .ok_or_else(bad)
+}
+
+impl Calendar {
+    /// Loads `calendar/<year>.toml` files.
+    pub fn load<'a>(files: impl Iterator<Item = &'a RuleFile>) -> Result<Self, RulesError> {
+        let mut cal = Calendar::default();
+        for file in files {
+            let raw: RawYear = file.parse()?;
+            let stem = file
+                .rel
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".toml");
+            if stem != raw.year.to_string() {
+                return Err(file
+                    .error_near(
+                        "year",
+                        format!("文件名 {stem}.toml 与 year = {} 不一致", raw.year),
+                    )
+                    .with_hint("每年一个文件，文件名即年份，如 2027.toml 中写 year = 2027"));
+            }
+            if cal.years.contains(&raw.year) {
+                return Err(file.error_near("year", format!("{} 年的安排重复", raw.year)));
+            }
+            for h in &raw.holiday {
+                for (list, is_work) in [(&h.off, false), (&h.work, true)] {
+                    for d in list {
+                        let date = date_of(file, d)?;
+                        if date.year() != raw.year {
+                            return Err(file.error_near(
+                                &d.to_string(),
+                                format!("{date} 不在 {} 年", raw.year),
+                            ));
+                        }
+                        if cal
+                            .special
+                            .insert(date, (is_work, h.name.clone()))
+                            .is_some()
+                        {
+                            return Err(file
+                                .error_near(&d.to_string(), format!("{date} 重复出现"))
+                                .with_hint("同一天只能是放假或调休上班之一"));
+                        }
+                    }
+                }
+            }
+            cal.years.push(raw.year);
+        }
+        cal.years.sort();
+        cal.build_span();
+        Ok(cal)
+    }
+
+    fn build_span(&mut self) {
+        let Some(&first) = self.years.first() else {
+            return;
+        };
+        let mut last = first;
+        while self.years.contains(&(last + 1)) {
+            last += 1;
+        }
+        let start = NaiveDate::from_ymd_opt(first, 1, 1).expect("valid year");
+        let end = NaiveDate::from_ymd_opt(last, 12, 31).expect("valid year");
+        let mut cum = Vec::with_capacity((end - start).num_days() as usize + 1);
+        let mut n = 0u32;
+        for d in start.iter_days().take_while(|d| *d <= end) {
+            if self.kind(d).is_working() {
+                n += 1;
+            }
+            cum.push(n);
+        }
+        self.span_start = Some(start);
+        self.cum = cum;
+    }
+
+    pub fn knows_year(&self, year: i32) -> bool {
+        self.years.binary_search(&year).is_ok()
+    }
+
+    pub fn years(&self) -> &[i32] {
+        &self.years
+    }
+
+    pub fn kind(&self, d: NaiveDate) -> DayKind {
+        if let Some((work, name)) = self.special.get(&d) {
+            return if *work {
+                DayKind::Adjusted(name.clone())
+            } else {
+                DayKind::Holiday(name.clone())
+            };
+        }
+        match d.weekday() {
+            Weekday::Sat | Weekday::Sun => DayKind::Weekend,
+            _ => DayKind::Workday,
+        }
+    }
+
+    pub fn is_working(&self, d: NaiveDate) -> bool {
+        if let Some(i) = self.index(d) {
+            return if i == 0 {
+                self.cum[0] == 1
+            } else {
+                self.cum[i] > self.cum[i - 1]
+            };
+        }
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    fn index(&self, d: NaiveDate) -> Option<usize> {
+        let start = self.span_start?;
+        let i = (d - start).num_days();
+        (i >= 0 && (i as usize) < self.cum.len()).then_some(i as usize)
+    }
+
+    fn missing_between(&self, a: NaiveDate, b: NaiveDate) -> Vec<i32> {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        (lo.year()..=hi.year())
+            .filter(|y| !self.knows_year(*y))
+            .collect()
+    }
+
+    /// The `n`-th working day after `d` (`d` not counted); `n = 0` gives `d`.
+    pub fn add(&self, d: NaiveDate, n: u32) -> Reckoned<NaiveDate> {
+        let value = self.add_date(d, n);
+        Reckoned {
+            value,
+            missing_years: self.missing_between(d, value),
+        }
+    }
+
+    fn add_date(&self, d: NaiveDate, n: u32) -> NaiveDate {
+        if n == 0 {
+            return d;
+        }
+        if let Some(i) = self.index(d) {
+            let target = self.cum[i] + n;
+            if target <= *self.cum.last().unwrap_or(&0) {
+                let j = self.cum.partition_point(|&c| c < target);
+                return self.span_start.expect("span") + chrono::Duration::days(j as i64);
+            }
+        }
+        let mut date = d;
+        let mut left = n;
+        while left > 0 {
+            date = date.succ_opt().unwrap_or(date);
+            if self.is_working(date) {
+                left -= 1;
+            }
+        }
+        date
+    }
+
+    /// Working days in `(from, to]`; negative when `to` is before `from`.
+    pub fn count(&self, from: NaiveDate, to: NaiveDate) -> Reckoned<i64> {
+        let value = if to >= from {
+            self.count_forward(from, to)
+        } else {
+            -self.count_forward(to, from)
+        };
+        Reckoned {
+            value,
+            missing_years: self.missing_between(from, to),
+        }
+    }
+
+    fn count_forward(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        if let (Some(i), Some(j)) = (self.index(from), self.index(to)) {
+            return i64::from(self.cum[j]) - i64::from(self.cum[i]);
+        }
+        from.iter_days()
+            .skip(1)
+            .take_while(|d| *d <= to)
+            .filter(|d| self.is_working(*d))
+            .count() as i64
+    }
+
+    /// The first working day after `d`.
+    pub fn next_working(&self, d: NaiveDate) -> Reckoned<NaiveDate> {
+        self.add(d, 1)
+    }
+
+    /// `d` if it is a working day, else the next one.
+    pub fn on_or_after(&self, d: NaiveDate) -> Reckoned<NaiveDate> {
+        if self.is_working(d) {
+            Reckoned {
+                value: d,
+                missing_years: self.missing_between(d, d),
+            }
+        } else {
+            self.add(d, 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn cal() -> &'static Calendar {
+        static CAL: OnceLock<Calendar> = OnceLock::new();
+        CAL.get_or_init(|| Rules::load(None).unwrap().calendar)
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn national_day_2026() {
+        assert_eq!(cal().add(d("2026-09-28"), 4).value, d("2026-10-09"));
+        assert_eq!(cal().add(d("2026-09-28"), 5).value, d("2026-10-10"));
+        assert_eq!(cal().add(d("2026-09-28"), 6).value, d("2026-10-12"));
+        assert_eq!(
+            cal().kind(d("2026-10-10")),
+            DayKind::Adjusted("国庆节".into())
+        );
+        assert!(!cal().add(d("2026-09-28"), 6).provisional());
+    }
+
+    /// Holiday edges of every year: (date, working?) from the State Council schedules.
+    #[test]
+    fn holiday_edges_every_year() {
+        let cases = [
+            ("2020-01-19", true),
+            ("2020-01-24", false),
+            ("2020-02-02", false),
+            ("2020-02-03", true),
+            ("2020-04-26", true),
+            ("2020-05-05", false),
+            ("2020-06-28", true),
+            ("2020-10-08", false),
+            ("2020-10-10", true),
+            ("2021-02-07", true),
+            ("2021-02-11", false),
+            ("2021-02-17", false),
+            ("2021-02-20", true),
+            ("2021-04-25", true),
+            ("2021-09-18", true),
+            ("2021-10-09", true),
+            ("2022-01-29", true),
+            ("2022-01-30", true),
+            ("2022-02-04", false),
+            ("2022-04-02", true),
+            ("2022-04-24", true),
+            ("2022-05-07", true),
+            ("2022-10-08", true),
+            ("2023-01-27", false),
+            ("2023-01-28", true),
+            ("2023-04-23", true),
+            ("2023-06-25", true),
+            ("2023-10-06", false),
+            ("2023-10-07", true),
+            ("2024-02-04", true),
+            ("2024-02-18", true),
+            ("2024-02-16", false),
+            ("2024-04-07", true),
+            ("2024-05-11", true),
+            ("2024-09-14", true),
+            ("2024-10-12", true),
+            ("2025-01-26", true),
+            ("2025-02-04", false),
+            ("2025-02-08", true),
+            ("2025-04-27", true),
+            ("2025-09-28", true),
+            ("2025-10-08", false),
+            ("2025-10-11", true),
+            ("2026-01-04", true),
+            ("2026-02-14", true),
+            ("2026-02-23", false),
+            ("2026-02-28", true),
+            ("2026-05-09", true),
+            ("2026-09-20", true),
+            ("2026-10-07", false),
+        ];
+        for (date, working) in cases {
+            assert_eq!(cal().is_working(d(date)), working, "{date}");
+            assert_eq!(cal().kind(d(date)).is_working(), working, "{date}");
+        }
+    }
+
+    #[test]
+    fn unknown_year_is_weekends_only_and_provisional() {
+        let r = cal().add(d("2026-10-20"), 90);
+        assert_eq!(r.missing_years, vec![2027]);
+        assert!(
+            cal().is_working(d("2027-01-01")),
+            "2027 is not guessed: 01-01 is a plain Friday"
+        );
+        let r = cal().count(d("2026-12-30"), d("2027-01-05"));
+        assert_eq!(r.value, 4);
+        assert!(r.provisional());
+    }
+
+    #[test]
+    fn count_is_exclusive_of_start() {
+        assert_eq!(cal().count(d("2026-09-28"), d("2026-10-12")).value, 6);
+        assert_eq!(cal().count(d("2026-10-12"), d("2026-09-28")).value, -6);
+        assert_eq!(cal().count(d("2026-10-01"), d("2026-10-01")).value, 0);
+    }
+
+    proptest! {
+        #[test]
+        fn add_and_count_agree(day in 0i64..2557, n in 0u32..400) {
+            let start = d("2020-01-01") + chrono::Duration::days(day);
+            let end = cal().add(start, n).value;
+            prop_assert_eq!(cal().count(start, end).value, i64::from(n));
+            if n > 0 {
+                prop_assert!(cal().is_working(end));
+                prop_assert_eq!(cal().count(start, end.pred_opt().unwrap()).value, i64::from(n) - 1);
+            }
+        }
+
+        #[test]
+        fn prefix_sums_match_day_by_day(day in 0i64..2557, len in 0i64..120) {
+            let a = d("2020-01-01") + chrono::Duration::days(day);
+            let b = a + chrono::Duration::days(len);
+            let slow = a.iter_days().skip(1).take_while(|x| *x <= b).filter(|x| cal().kind(*x).is_working()).count() as i64;
+            prop_assert_eq!(cal().count(a, b).value, slow);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! `sanyipi check --input DIR [--month YYYY-MM] [--rules DIR]`: read everything, print a
+//! summary and every diagnostic, write nothing.
+
+use super::{INPUT_ERRORS, OK, table};
+use crate::ingest::{Dataset, ingest};
+use crate::rules::Rules;
+use anyhow::Context;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 本月报送材料所在目录（如 samples/2026-10）
+    #[arg(long, value_name = "DIR")]
+    input: PathBuf,
+    /// 考核月份 YYYY-MM（默认取目录名）
+    #[arg(long, value_name = "YYYY-MM")]
+    month: Option<String>,
+    /// 规则目录（默认使用内置规则）
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let rules = Rules::load(args.rules.as_deref())?;
+    let data = ingest(&args.input, &rules).context("无法检查")?;
+    print!("{}", report(&data, &rules, args.month.as_deref()));
+    Ok(if data.error_count() > 0 {
+        INPUT_ERRORS
+    } else {
+        OK
+    })
+}
+
+/// The whole text `check` prints.
+pub fn report(data: &Dataset, rules: &Rules, month: Option<&str>) -> String {
+    let mut out = format!(
+        "检查目录: {}（规则: {}）\n",
+        data.input, rules.source.origin
+    );
+    if let Some(m) = month {
+        out.push_str(&format!("考核月份: {m}\n"));
+    }
+    out.push('\n');
+    let rows: Vec<Vec<String>> = data
+        .files
+        .iter()
+        .map(|f| {
+            let title = f
+                .table
+                .as_deref()
+                .and_then(|t| rules.table(t))
+                .map(|t| t.title.clone())
+                .unwrap_or_default();
+            let (read, used, rejected, blank, total, note) = if f.unreadable && f.rows.read == 0 {
+                (
+                    "—".into(),
+                    "—".into(),
+                    "—".into(),
+                    "—".into(),
+                    "—".into(),
+                    "—".into(),
+                )
+            } else {
+                (
+                    f.rows.read.to_string(),
+                    f.used.to_string(),
+                    f.rejected.to_string(),
+                    f.rows.blank.to_string(),
+                    f.rows.total.to_string(),
+                    f.rows.note.to_string(),
+                )
+            };
+            vec![
+                f.file.clone(),
+                title,
+                f.reporting_unit.clone().unwrap_or_else(|| "—".into()),
+                f.submitted_on
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| "—".into()),
+                read,
+                used,
+                rejected,
+                blank,
+                total,
+                note,
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &[
+            "文件",
+            "表格",
+            "填报单位",
+            "填报日期",
+            "读取行",
+            "采用",
+            "未采用",
+            "空行",
+            "合计行",
+            "备注行",
+        ],
+        &rows,
+    ));
+    let used: usize = data.files.iter().map(|f| f.used).sum();
+    out.push_str(&format!(
+        "\n共 {} 个文件，采用数据 {} 行。\n",
+        data.files.len(),
+        used
+    ));
+    let (errors, warnings) = (data.error_count(), data.warning_count());
+    if data.diagnostics.is_empty() {
+        out.push_str("\n未发现问题。\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "\n问题（错误 {errors} 个，警告 {warnings} 个）:\n"
+    ));
+    let mut diags: Vec<_> = data.diagnostics.iter().collect();
+    diags.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.location.file.cmp(&b.location.file))
+    });
+    for d in diags {
+        out.push_str(&format!("{d}\n"));
+    }
+    out.push_str(&if errors > 0 {
+        format!("\n结论: 有 {errors} 个错误，请更正后重新检查。\n")
+    } else {
+        format!("\n结论: 无错误，有 {warnings} 个警告请核实。\n")
+    });
+    out
+}

@@ -1,0 +1,227 @@
+//! Diagnostics: every problem found in the input, with where it is and what to do.
+//!
+//! A diagnostic names the workbook, sheet and A1 cell (`曲屯镇.ods!月报!F7`), carries a stable
+//! code so that reports and tests can refer to it, a severity (错误 / 警告), a Chinese message and
+//! an optional hint.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a problem is. `Error` makes `check` exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
+/// Stable diagnostic codes. The code never changes once shipped; the message may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Code {
+    /// The file cannot be opened: corrupt or not a spreadsheet.
+    Unreadable,
+    /// The workbook is password protected.
+    Encrypted,
+    /// The content is not what the extension says (HTML or CSV saved as .xls).
+    Disguised,
+    /// The file or sheet is larger than the limits in `rules/ingest.toml`.
+    TooLarge,
+    /// No sheet of the workbook has a header row of the table.
+    NoHeader,
+    /// A required column is missing from the header.
+    MissingColumn,
+    /// A required value is empty.
+    MissingValue,
+    /// A value cannot be read as the field's type.
+    BadValue,
+    /// A formula cell without a cached value.
+    FormulaNoValue,
+    /// A row names a project that is not in the ledger.
+    NotInLedger,
+    /// The ledger lists the same project twice.
+    DuplicateProject,
+    /// A unit with ledger projects sent no file.
+    MissingSubmission,
+    /// A unit's file leaves out one of its ledger projects.
+    MissingRow,
+    /// The same project is reported twice.
+    DuplicateRow,
+    /// A row reports a project of another unit.
+    OtherUnitsProject,
+    /// A file in the input folder matches no table schema.
+    UnknownFile,
+    /// No 填报日期 found for a file that needs one.
+    NoSubmissionDate,
+    /// A required input table has no file at all.
+    MissingTable,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unreadable => "E001",
+            Code::Encrypted => "E002",
+            Code::Disguised => "E003",
+            Code::TooLarge => "E004",
+            Code::NoHeader => "E010",
+            Code::MissingColumn => "E011",
+            Code::MissingValue => "E020",
+            Code::BadValue => "E021",
+            Code::FormulaNoValue => "E022",
+            Code::NotInLedger => "E030",
+            Code::DuplicateProject => "E031",
+            Code::MissingTable => "E032",
+            Code::MissingSubmission => "W040",
+            Code::MissingRow => "W041",
+            Code::DuplicateRow => "W042",
+            Code::OtherUnitsProject => "W043",
+            Code::UnknownFile => "W050",
+            Code::NoSubmissionDate => "W051",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('E') {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+}
+
+/// Where in the input a problem is: file, and where known sheet and cell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            sheet: None,
+            cell: None,
+        }
+    }
+
+    pub fn cell(file: &str, sheet: &str, row: u32, col: u32) -> Self {
+        Location {
+            file: file.to_string(),
+            sheet: Some(sheet.to_string()),
+            cell: Some(a1(row, col)),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(s) = &self.sheet {
+            write!(f, "!{s}")?;
+        }
+        if let Some(c) = &self.cell {
+            write!(f, "!{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem found in the input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}] {}: {}",
+            self.severity.label(),
+            self.code.as_str(),
+            self.location,
+            self.message
+        )?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n    提示: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A1 reference of a zero-based (row, col): `(6, 5)` is `F7`.
+pub fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8(letters).unwrap_or_default(),
+        row + 1
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(6, 5), "F7");
+        assert_eq!(a1(9, 25), "Z10");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(0, 701), "ZZ1");
+        assert_eq!(a1(0, 702), "AAA1");
+    }
+
+    #[test]
+    fn display_names_file_sheet_cell() {
+        let d = Diagnostic::new(
+            Code::BadValue,
+            Location::cell("曲屯镇.ods", "月报", 6, 5),
+            "无法识别",
+        )
+        .with_hint("改为日期");
+        assert_eq!(
+            d.to_string(),
+            "错误[E021] 曲屯镇.ods!月报!F7: 无法识别\n    提示: 改为日期"
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! Header detection: find the header row(s) of a table under title and 填报 lines, join two-row
+//! headers with merged group cells, and map columns to schema fields by their aliases.
+
+use super::value::cell_text;
+use super::workbook::Sheet;
+use crate::rules::{TableSchema, Vocabulary};
+use crate::text::split_unit;
+
+/// A column that holds a field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Index into `TableSchema::fields`.
+    pub field: usize,
+    pub col: usize,
+    /// Factor to 万元 from a unit in the header (`总投资（亿元）`), if any.
+    pub factor: Option<f64>,
+}
+
+/// Where a table's header is and which columns hold which fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// Grid row of the (first) header row.
+    pub row: usize,
+    /// Grid row of the first data row.
+    pub data_start: usize,
+    pub columns: Vec<Column>,
+    /// Required fields with no column (indices into `TableSchema::fields`).
+    pub missing: Vec<usize>,
+}
+
+impl Header {
+    pub fn column_of(&self, field: usize) -> Option<&Column> {
+        self.columns.iter().find(|c| c.field == field)
+    }
+}
+
+/// One header label of a column: its name key and unit.
+struct Label {
+    name: String,
+    unit: Option<String>,
+}
+
+fn label(text: &str) -> Option<Label> {
+    if text.is_empty() {
+        return None;
+    }
+    let (name, unit) = split_unit(text);
+    Some(Label { name, unit })
+}
+
+/// Finds the best header in `sheet` for `schema`, if any row looks like one.
+pub fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
+    let width = sheet.width();
+    let search = sheet
+        .rows
+        .len()
+        .min(vocab.limits.header_search_rows as usize);
+    let mut best: Option<Header> = None;
+    for r in 0..search {
+        let top: Vec<String> = (0..width).map(|c| cell_text(sheet.cell(r, c))).collect();
+        if top.iter().filter(|t| !t.is_empty()).count() < 2 {
+            continue;
+        }
+        let single: Vec<Vec<Label>> = top.iter().map(|t| label(t).into_iter().collect()).collect();
+        let mut header = map_columns(r, r + 1, &single, schema, vocab);
+        if r + 1 < sheet.rows.len() {
+            let sub: Vec<String> = (0..width)
+                .map(|c| cell_text(sheet.cell(r + 1, c)))
+                .collect();
+            let two = map_columns(r, r + 2, &two_row_labels(&top, &sub), schema, vocab);
+            let sub_alone: Vec<Vec<Label>> =
+                sub.iter().map(|t| label(t).into_iter().collect()).collect();
+            let next = map_columns(r + 1, r + 2, &sub_alone, schema, vocab);
+            // Two rows only when the top row adds to what the lower row says on its own.
+            if two.columns.len() > header.columns.len() && two.columns.len() > next.columns.len() {
+                header = two;
+            }
+        }
+        let better = best
+            .as_ref()
+            .is_none_or(|b| header.columns.len() > b.columns.len());
+        if header.columns.len() >= 2 && better {
+            best = Some(header);
+        }
+    }
+    best
+}
+
+/// Labels of each column for a two-row header: the lower label first, then its group (the
+/// nearest label to the left in the top row over a merged span), then the top label itself.
+fn two_row_labels(top: &[String], sub: &[String]) -> Vec<Vec<Label>> {
+    let mut group: Option<&str> = None;
+    let mut out = Vec::with_capacity(top.len());
+    for (t, s) in top.iter().zip(sub) {
+        if !t.is_empty() {
+            group = Some(t);
+        } else if s.is_empty() {
+            group = None;
+        }
+        let mut labels = Vec::new();
+        if let Some(mut l) = label(s) {
+            if l.unit.is_none() {
+                l.unit = group.and_then(label).and_then(|g| g.unit);
+            }
+            labels.push(l);
+        }
+        if let Some(l) = label(t) {
+            labels.push(l);
+        }
+        out.push(labels);
+    }
+    out
+}
+
+fn map_columns(
+    row: usize,
+    data_start: usize,
+    labels: &[Vec<Label>],
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+) -> Header {
+    let mut columns: Vec<Column> = Vec::new();
+    let mut missing = Vec::new();
+    for (fi, field) in schema.fields.iter().enumerate() {
+        let found = labels.iter().enumerate().find_map(|(col, ls)| {
+            if columns.iter().any(|c| c.col == col) {
+                return None;
+            }
+            ls.iter()
+                .find(|l| field.headers.contains(&l.name))
+                .map(|l| Column {
+                    field: fi,
+                    col,
+                    factor: l.unit.as_deref().and_then(|u| vocab.unit_factor(u)),
+                })
+        });
+        match found {
+            Some(c) => columns.push(c),
+            None if field.required => missing.push(fi),
+            None => {}
+        }
+    }
+    Header {
+        row,
+        data_start,
+        columns,
+        missing,
+    }
+}

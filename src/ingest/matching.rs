@@ -1,0 +1,294 @@
+//! Joining rows to the ledger: by 项目编号, else by normalised name. A row that matches no ledger
+//! project is reported with the closest names, never scored or dropped silently.
+
+use super::record::{Dataset, Record};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::rules::{Rules, TableSchema};
+use crate::text::key;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Finishes a table once all its files are read: key the ledger, or match rows against it,
+/// then check expected submissions and fill in the per-file counts.
+pub fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+    let referenced_by: Vec<&TableSchema> = rules
+        .tables
+        .iter()
+        .filter(|t| t.matching.as_ref().is_some_and(|m| m.table == schema.id))
+        .collect();
+    if let Some(key_field) = referenced_by
+        .iter()
+        .find_map(|t| t.matching.as_ref().and_then(|m| m.by.first()))
+    {
+        key_target(schema, key_field, data);
+    }
+    if schema.matching.is_some() {
+        match_rows(schema, data);
+        expect_units(schema, data);
+    } else {
+        settle(schema, data);
+    }
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    for r in data.records(&schema.id) {
+        *used.entry(r.file.clone()).or_default() += 1;
+    }
+    for s in data
+        .files
+        .iter_mut()
+        .filter(|s| s.table.as_deref() == Some(schema.id.as_str()))
+    {
+        s.used = used.get(&s.file).copied().unwrap_or(0);
+        s.rejected = s.rows.data - s.used;
+    }
+}
+
+/// Reports the problems of an unmatched table's rows and drops the rejected ones.
+fn settle(schema: &TableSchema, data: &mut Dataset) {
+    let records = data.tables.remove(&schema.id).unwrap_or_default();
+    let mut kept = Vec::with_capacity(records.len());
+    for mut r in records {
+        data.diagnostics.append(&mut r.problems);
+        if !r.rejected {
+            kept.push(r);
+        }
+    }
+    data.tables.insert(schema.id.clone(), kept);
+}
+
+/// Gives each ledger record its project key; a repeated key is an error and the repeat is dropped.
+fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
+    let records = data.tables.remove(&schema.id).unwrap_or_default();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(records.len());
+    for mut r in records {
+        let Some(id) = r.get(key_field).map(|v| v.to_string()) else {
+            kept.push(r);
+            continue;
+        };
+        if let Some(first) = seen.get(&key(&id)) {
+            data.diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateProject,
+                    location(&r, key_field),
+                    format!("项目编号 {id} 重复，首次出现在 {first}，此行未采用"),
+                )
+                .with_hint("每个项目在台账中只能出现一次"),
+            );
+            continue;
+        }
+        seen.insert(key(&id), r.cell_ref(key_field));
+        r.project = Some(id);
+        kept.push(r);
+    }
+    data.tables.insert(schema.id.clone(), kept);
+}
+
+fn location(r: &Record, field: &str) -> Location {
+    Location {
+        file: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        cell: r.cells.get(field).cloned(),
+    }
+}
+
+fn match_rows(schema: &TableSchema, data: &mut Dataset) {
+    let m = schema.matching.as_ref().expect("matched table");
+    let targets = data.records(&m.table).to_vec();
+    let mut index: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); m.by.len()];
+    for (i, t) in targets.iter().enumerate() {
+        for (bi, by) in m.by.iter().enumerate() {
+            if let Some(v) = t.get(by) {
+                index[bi].entry(key(&v.to_string())).or_insert(i);
+            }
+        }
+    }
+    let records = data.tables.remove(&schema.id).unwrap_or_default();
+    let mut kept = Vec::with_capacity(records.len());
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for mut r in records {
+        let hit = m.by.iter().enumerate().find_map(|(bi, by)| {
+            r.get(by)
+                .and_then(|v| index[bi].get(&key(&v.to_string())))
+                .copied()
+        });
+        let Some(ti) = hit else {
+            // The root cause: its other problems (empty figures of an unknown project) follow from it.
+            data.diagnostics.push(not_in_ledger(&r, &m.by, &targets));
+            continue;
+        };
+        data.diagnostics.append(&mut r.problems);
+        if r.rejected {
+            continue;
+        }
+        let target = &targets[ti];
+        let project = target.project.clone();
+        if schema.one_file_per_unit {
+            let id = project.clone().unwrap_or_default();
+            if let Some(first) = seen.get(&id) {
+                data.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateRow,
+                        location(&r, &m.by[m.by.len() - 1]),
+                        format!("项目 {id} 重复报送，首次出现在 {first}，此行未采用"),
+                    )
+                    .with_hint("同一项目每月只报一行"),
+                );
+                continue;
+            }
+            seen.insert(id, format!("{}!{}!第{}行", r.file, r.sheet, r.row));
+        }
+        if let (Some(unit_field), Some(unit)) = (&m.unit, &r.unit)
+            && let Some(owner) = target.text(unit_field)
+            && key(owner) != key(unit)
+        {
+            data.diagnostics.push(
+                Diagnostic::new(
+                    Code::OtherUnitsProject,
+                    location(&r, &m.by[m.by.len() - 1]),
+                    format!(
+                        "{unit}报送了台账中属于{owner}的项目 {}",
+                        project.as_deref().unwrap_or("")
+                    ),
+                )
+                .with_hint("核对台账中的责任单位或月报的填报单位"),
+            );
+        }
+        r.project = project;
+        kept.push(r);
+    }
+    data.tables.insert(schema.id.clone(), kept);
+}
+
+fn not_in_ledger(r: &Record, by: &[String], targets: &[Record]) -> Diagnostic {
+    let name_field = by.last().map(String::as_str).unwrap_or("");
+    let shown: Vec<String> = by
+        .iter()
+        .filter_map(|b| r.get(b).map(|v| v.to_string()))
+        .collect();
+    let subject = if shown.is_empty() {
+        "（无编号、无名称）".to_string()
+    } else {
+        shown.join(" ")
+    };
+    let mut d = Diagnostic::new(
+        Code::NotInLedger,
+        location(r, name_field),
+        format!("项目“{subject}”不在台账中，此行未计分"),
+    );
+    if let Some(name) = r.text(name_field) {
+        let mut scored: Vec<(f64, String)> = targets
+            .iter()
+            .filter_map(|t| {
+                t.text(name_field).map(|n| {
+                    (
+                        strsim::normalized_levenshtein(&key(name), &key(n)),
+                        n.to_string(),
+                    )
+                })
+            })
+            .filter(|(s, _)| *s >= 0.4)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let names: Vec<String> = scored
+            .into_iter()
+            .take(3)
+            .map(|(_, n)| format!("“{n}”"))
+            .collect();
+        d = d.with_hint(if names.is_empty() {
+            "新项目请先报县重点项目办列入台账；已有项目请使用台账中的项目编号".to_string()
+        } else {
+            format!("台账中相近的项目: {}；新项目请先列入台账", names.join("、"))
+        });
+    }
+    d
+}
+
+/// Units with ledger projects that sent no file; projects a unit's file leaves out.
+fn expect_units(schema: &TableSchema, data: &mut Dataset) {
+    let (Some(field), Some(m)) = (&schema.expect_units_from, &schema.matching) else {
+        return;
+    };
+    let mut projects_by_unit: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut unit_order: Vec<String> = Vec::new();
+    for t in data.records(&m.table) {
+        if let (Some(u), Some(p)) = (t.text(field), &t.project) {
+            if !projects_by_unit.contains_key(u) {
+                unit_order.push(u.to_string());
+            }
+            let name =
+                m.by.last()
+                    .and_then(|n| t.text(n))
+                    .unwrap_or("")
+                    .to_string();
+            projects_by_unit
+                .entry(u.to_string())
+                .or_default()
+                .push((p.clone(), name));
+        }
+    }
+    let files: Vec<(String, Option<String>)> = data
+        .files
+        .iter()
+        .filter(|s| s.table.as_deref() == Some(schema.id.as_str()))
+        .map(|s| {
+            (
+                s.file.clone(),
+                s.reporting_unit
+                    .clone()
+                    .or_else(|| Some(crate::text::normalize(stem(&s.file)))),
+            )
+        })
+        .collect();
+    let reported: BTreeSet<String> = data
+        .records(&schema.id)
+        .iter()
+        .filter_map(|r| r.project.clone())
+        .collect();
+    let mut diags = Vec::new();
+    for unit in unit_order {
+        let projects = &projects_by_unit[&unit];
+        let Some((file, _)) = files
+            .iter()
+            .find(|(_, u)| u.as_deref().map(key) == Some(key(&unit)))
+        else {
+            let list: Vec<&str> = projects.iter().map(|(_, n)| n.as_str()).collect();
+            diags.push(
+                Diagnostic::new(
+                    Code::MissingSubmission,
+                    Location::file(schema.patterns.first().cloned().unwrap_or_default()),
+                    format!(
+                        "{unit}未报送{}（台账中有其项目 {} 个: {}）",
+                        schema.title,
+                        projects.len(),
+                        list.join("、")
+                    ),
+                )
+                .with_hint(format!("催报{unit}；如已报送，检查文件名与填报单位")),
+            );
+            continue;
+        };
+        for (p, name) in projects {
+            if !reported.contains(p)
+                && !data.diagnostics.iter().any(|d| {
+                    d.code == Code::NotInLedger
+                        && d.location.file == *file
+                        && d.message.contains(name.as_str())
+                })
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::MissingRow,
+                        Location::file(file.clone()),
+                        format!("{unit}的{}中没有台账项目 {p} {name}", schema.title),
+                    )
+                    .with_hint("补报该项目一行；未报送的项目按上月累计计算、报送分为 0"),
+                );
+            }
+        }
+    }
+    data.diagnostics.extend(diags);
+}
+
+fn stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+}

@@ -1,0 +1,94 @@
+//! Sheet metadata: 填报单位 and 填报日期 from the line above the table ("填报单位（盖章）：曲屯镇
+//! 填报日期：2026年9月22日") or from a labelled cell with the value beside it.
+
+use super::value::{cell_text, parse_date};
+use super::workbook::Sheet;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Metadata found above a table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub reporting_unit: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+    /// A 填报日期 that is there but unreadable, with its grid position.
+    pub bad_date: Option<(String, usize, usize)>,
+    /// Grid position of the 填报日期 value.
+    pub date_cell: Option<(usize, usize)>,
+}
+
+/// Reads metadata from grid rows `0..until` using the labels of `rules/ingest.toml`.
+pub fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<String>>) -> Meta {
+    let mut meta = Meta::default();
+    let unit_labels = labels
+        .get("reporting_unit")
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let date_labels = labels.get("submitted_on").map(Vec::as_slice).unwrap_or(&[]);
+    for r in 0..until.min(sheet.rows.len()) {
+        for c in 0..sheet.rows[r].len() {
+            let text = cell_text(sheet.cell(r, c));
+            if text.is_empty() {
+                continue;
+            }
+            if meta.reporting_unit.is_none()
+                && let Some((v, _)) = labelled(sheet, r, c, &text, unit_labels)
+            {
+                meta.reporting_unit = Some(cell_text(&calamine::Data::String(v)));
+            }
+            if meta.submitted_on.is_none()
+                && meta.bad_date.is_none()
+                && let Some((v, pos)) = labelled(sheet, r, c, &text, date_labels)
+            {
+                let cell = match pos {
+                    Some((rr, cc)) => sheet.cell(rr, cc).clone(),
+                    None => calamine::Data::String(v.clone()),
+                };
+                let at = pos.unwrap_or((r, c));
+                match parse_date(&cell, &v) {
+                    Ok(d) => {
+                        meta.submitted_on = Some(d);
+                        meta.date_cell = Some(at);
+                    }
+                    Err(_) => meta.bad_date = Some((v, at.0, at.1)),
+                }
+            }
+        }
+    }
+    meta
+}
+
+/// The value after one of `labels` in `text` ("填报单位（盖章）：曲屯镇 填报人…" → "曲屯镇"), or in
+/// the next non-empty cell to the right when the cell holds only the label. The position is
+/// that of the neighbouring cell when the value came from it.
+fn labelled(
+    sheet: &Sheet,
+    r: usize,
+    c: usize,
+    text: &str,
+    labels: &[String],
+) -> Option<(String, Option<(usize, usize)>)> {
+    for label in labels {
+        let Some(pos) = text.find(label.as_str()) else {
+            continue;
+        };
+        let mut rest = text[pos + label.len()..].trim_start();
+        if rest.starts_with('(')
+            && let Some(end) = rest.find(')')
+        {
+            rest = rest[end + 1..].trim_start();
+        }
+        let rest = rest.trim_start_matches([':', '：']).trim_start();
+        let value: String = rest.chars().take_while(|ch| !ch.is_whitespace()).collect();
+        if !value.is_empty() {
+            return Some((value, None));
+        }
+        for cc in c + 1..sheet.rows[r].len() {
+            let v = cell_text(sheet.cell(r, cc));
+            if !v.is_empty() {
+                return Some((v, Some((r, cc))));
+            }
+        }
+    }
+    None
+}

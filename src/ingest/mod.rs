@@ -1,0 +1,283 @@
+//! Ingest: a month's folder of messy submissions → clean typed records and diagnostics.
+//!
+//! Files are assigned to table schemas by glob, sniffed and opened (`workbook`), the header is
+//! found (`header`), metadata read from above it (`meta`), rows parsed (`reader`), then matched
+//! to the ledger (`matching`). Every row read is counted in a `FileSummary`.
+
+mod header;
+mod matching;
+mod meta;
+mod reader;
+mod record;
+pub mod value;
+mod workbook;
+
+pub use reader::RowCounts;
+pub use record::{Dataset, FileSummary, Record};
+pub use value::Value;
+
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::rules::{Rules, TableSchema};
+use std::path::{Path, PathBuf};
+
+/// The input folder itself cannot be read: `check` exits with 2.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("输入目录 {0} 不存在或不是目录")]
+    NotADirectory(String),
+    #[error("无法读取输入目录 {0}: {1}")]
+    Unreadable(String, std::io::Error),
+}
+
+/// A file of the input folder with its path relative to it (`月报/曲屯镇.ods`).
+struct InputFile {
+    path: PathBuf,
+    rel: String,
+}
+
+/// Reads every file of `input` that a table schema of `rules` claims.
+pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
+    let shown = input.display().to_string();
+    if !input.is_dir() {
+        return Err(IngestError::NotADirectory(shown));
+    }
+    let mut files = Vec::new();
+    list_files(input, input, &mut files).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
+    let mut data = Dataset {
+        input: shown,
+        ..Dataset::default()
+    };
+    let mut claimed: Vec<Vec<&InputFile>> = vec![Vec::new(); rules.tables.len()];
+    for f in &files {
+        match rules.tables.iter().position(|t| t.matches(&f.rel)) {
+            Some(i) => claimed[i].push(f),
+            None => data.diagnostics.push(unknown_file(&f.rel, rules)),
+        }
+    }
+    for (schema, files) in rules.tables.iter().zip(&claimed) {
+        data.tables.entry(schema.id.clone()).or_default();
+        if files.is_empty() && schema.required {
+            data.diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingTable,
+                    Location::file(&data.input),
+                    format!("缺少{}", schema.title),
+                )
+                .with_hint(format!(
+                    "文件名应符合 {}（规则 {}）",
+                    schema.patterns.join("、"),
+                    schema.file
+                )),
+            );
+        }
+        for f in files {
+            read_file(f, schema, rules, &mut data);
+        }
+        matching::after_table(schema, rules, &mut data);
+    }
+    Ok(data)
+}
+
+fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.starts_with("~$") {
+        return Diagnostic::new(
+            Code::UnknownFile,
+            Location::file(rel),
+            "Excel/WPS 的临时文件，已忽略",
+        )
+        .with_hint("关闭正在打开的表格后可删除此文件");
+    }
+    let known: Vec<String> = rules
+        .tables
+        .iter()
+        .map(|t| format!("{}（{}）", t.title, t.patterns.join("、")))
+        .collect();
+    Diagnostic::new(
+        Code::UnknownFile,
+        Location::file(rel),
+        "文件不属于任何已定义的表格，未读取",
+    )
+    .with_hint(format!("已定义的表格: {}", known.join("；")))
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            list_files(root, &path, out)?;
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push(InputFile { path, rel });
+        }
+    }
+    Ok(())
+}
+
+fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+    let mut summary = FileSummary {
+        file: f.rel.clone(),
+        table: Some(schema.id.clone()),
+        ..FileSummary::default()
+    };
+    let sheets = match workbook::open(&f.path, &f.rel, &rules.vocab.limits) {
+        Ok(s) => s,
+        Err(d) => {
+            summary.unreadable = true;
+            data.diagnostics.push(d);
+            data.files.push(summary);
+            return;
+        }
+    };
+    let mut found_any = false;
+    let mut incomplete: Vec<Diagnostic> = Vec::new();
+    for sheet in &sheets {
+        let Some(h) = header::detect(sheet, schema, &rules.vocab) else {
+            continue;
+        };
+        if !h.missing.is_empty() {
+            for &fi in &h.missing {
+                let field = &schema.fields[fi];
+                let (r, c) = sheet.abs(h.row, 0);
+                incomplete.push(
+                    Diagnostic::new(
+                        Code::MissingColumn,
+                        Location::cell(&f.rel, &sheet.name, r, c),
+                        format!("表头缺少必填列“{}”，此表未读取", field.label),
+                    )
+                    .with_hint(format!(
+                        "可用的列名: {}（规则 {}）",
+                        field.headers.join("、"),
+                        schema.file
+                    )),
+                );
+            }
+            continue;
+        }
+        found_any = true;
+        let meta = meta::read(sheet, h.row, &rules.vocab.meta);
+        let (rows, counts) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
+        summary.sheet = Some(sheet.name.clone());
+        summary.rows.read += counts.read;
+        summary.rows.data += counts.data;
+        summary.rows.blank += counts.blank;
+        summary.rows.total += counts.total;
+        summary.rows.note += counts.note;
+        let unit = schema.one_file_per_unit.then(|| {
+            meta.reporting_unit
+                .clone()
+                .unwrap_or_else(|| crate::text::normalize(file_stem(&f.rel)))
+        });
+        if schema.submission_date {
+            submission_date_problems(&meta, sheet, &f.rel, data);
+        }
+        summary.reporting_unit = unit.clone();
+        summary.submitted_on = meta.submitted_on;
+        for row in rows {
+            let record = Record {
+                table: schema.id.clone(),
+                file: f.rel.clone(),
+                sheet: sheet.name.clone(),
+                row: row.row + 1,
+                values: row.values,
+                cells: row.cells,
+                project: None,
+                unit: unit.clone(),
+                submitted_on: meta.submitted_on,
+                problems: row.problems,
+                rejected: row.rejected,
+            };
+            data.tables
+                .entry(schema.id.clone())
+                .or_default()
+                .push(record);
+        }
+    }
+    if !found_any {
+        summary.unreadable = true;
+        if incomplete.is_empty() {
+            let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+            data.diagnostics.push(
+                Diagnostic::new(
+                    Code::NoHeader,
+                    Location::file(&f.rel),
+                    format!(
+                        "在工作表（{}）中未找到{}的表头",
+                        names.join("、"),
+                        schema.title
+                    ),
+                )
+                .with_hint(format!(
+                    "表头应包含如 {} 等列名（规则 {}）",
+                    example_headers(schema),
+                    schema.file
+                )),
+            );
+        }
+        data.diagnostics.extend(incomplete);
+    }
+    data.files.push(summary);
+}
+
+fn submission_date_problems(
+    meta: &meta::Meta,
+    sheet: &workbook::Sheet,
+    file: &str,
+    data: &mut Dataset,
+) {
+    if let Some((v, r, c)) = &meta.bad_date {
+        let (ar, ac) = sheet.abs(*r, *c);
+        data.diagnostics.push(
+            Diagnostic::new(
+                Code::BadValue,
+                Location::cell(file, &sheet.name, ar, ac),
+                format!("填报日期“{v}”无法识别"),
+            )
+            .with_hint("填报日期请写成 2026年9月18日 或 2026-09-18"),
+        );
+    } else if meta.submitted_on.is_none() {
+        data.diagnostics.push(
+            Diagnostic::new(
+                Code::NoSubmissionDate,
+                Location {
+                    file: file.into(),
+                    sheet: Some(sheet.name.clone()),
+                    cell: None,
+                },
+                "未找到填报日期，无法判断是否按时报送",
+            )
+            .with_hint("在表格上方写“填报日期：2026年9月18日”"),
+        );
+    }
+}
+
+fn file_stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+}
+
+fn example_headers(schema: &TableSchema) -> String {
+    schema
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .chain(schema.fields.iter().filter(|f| !f.required))
+        .take(4)
+        .map(|f| format!("“{}”", f.label))
+        .collect::<Vec<_>>()
+        .join("、")
+}

@@ -1,0 +1,160 @@
+//! Reading the data rows under a detected header: classify each row (data, blank, 合计, note),
+//! parse each mapped cell as its field's type, and report what cannot be read.
+
+use super::header::Header;
+use super::value::{Value, cell_text, parse_cell};
+use super::workbook::Sheet;
+use crate::diagnostic::{Code, Diagnostic, Location, a1};
+use crate::rules::{TableSchema, Vocabulary};
+use std::collections::BTreeMap;
+
+/// A data row as read, before it is matched to the ledger.
+#[derive(Debug, Clone)]
+pub struct RowRead {
+    /// Absolute zero-based row.
+    pub row: u32,
+    pub values: BTreeMap<String, Value>,
+    /// A1 cell of each field's value.
+    pub cells: BTreeMap<String, String>,
+    pub problems: Vec<Diagnostic>,
+    /// A required value is missing or unreadable: the row cannot be used.
+    pub rejected: bool,
+}
+
+/// Row counts of one sheet, for reconciliation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RowCounts {
+    pub read: usize,
+    pub data: usize,
+    pub blank: usize,
+    pub total: usize,
+    pub note: usize,
+}
+
+/// Reads every row below the header.
+pub fn read_rows(
+    sheet: &Sheet,
+    header: &Header,
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+    file: &str,
+) -> (Vec<RowRead>, RowCounts) {
+    let mut rows = Vec::new();
+    let mut counts = RowCounts::default();
+    let mut in_tail = false;
+    for r in header.data_start..sheet.rows.len() {
+        counts.read += 1;
+        let texts: Vec<String> = sheet.rows[r]
+            .iter()
+            .map(cell_text)
+            .filter(|t| !t.is_empty())
+            .collect();
+        if texts.is_empty() {
+            counts.blank += 1;
+            continue;
+        }
+        let lead: Vec<&String> = texts.iter().take(3).collect();
+        if !in_tail && lead.iter().any(|t| is_total(t, vocab)) {
+            counts.total += 1;
+            in_tail = true;
+            continue;
+        }
+        if in_tail
+            || (texts.len() <= 2
+                && vocab
+                    .note_rows
+                    .iter()
+                    .any(|m| texts[0].starts_with(m.as_str())))
+        {
+            counts.note += 1;
+            in_tail = true;
+            continue;
+        }
+        counts.data += 1;
+        rows.push(read_row(sheet, r, header, schema, vocab, file));
+    }
+    (rows, counts)
+}
+
+/// `合计`, `合 计`, `合计:` — a total marker on its own, not a name that starts with one.
+fn is_total(text: &str, vocab: &Vocabulary) -> bool {
+    let k = crate::text::key(text);
+    let k = k.trim_end_matches([':', '：']);
+    vocab.total_rows.iter().any(|m| m == k)
+}
+
+fn read_row(
+    sheet: &Sheet,
+    r: usize,
+    header: &Header,
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+    file: &str,
+) -> RowRead {
+    let (abs_row, _) = sheet.abs(r, 0);
+    let mut out = RowRead {
+        row: abs_row,
+        values: BTreeMap::new(),
+        cells: BTreeMap::new(),
+        problems: Vec::new(),
+        rejected: false,
+    };
+    for (fi, field) in schema.fields.iter().enumerate() {
+        let Some(col) = header.column_of(fi) else {
+            continue;
+        };
+        let (ar, ac) = sheet.abs(r, col.col);
+        let loc = Location::cell(file, &sheet.name, ar, ac);
+        out.cells.insert(field.id.clone(), a1(ar, ac));
+        match parse_cell(sheet.cell(r, col.col), field, col.factor, vocab) {
+            Ok(Some(v)) => {
+                out.values.insert(field.id.clone(), v);
+            }
+            Ok(None) if field.required => {
+                out.rejected = true;
+                out.problems.push(
+                    Diagnostic::new(
+                        Code::MissingValue,
+                        loc,
+                        format!("必填项“{}”为空，此行未采用", field.label),
+                    )
+                    .with_hint(format!("请补填“{}”", field.label)),
+                );
+            }
+            Ok(None) => {}
+            Err(why) => {
+                let consequence = if field.required {
+                    out.rejected = true;
+                    "此行未采用"
+                } else {
+                    "按空值处理"
+                };
+                out.problems.push(
+                    Diagnostic::new(
+                        Code::BadValue,
+                        loc,
+                        format!(
+                            "“{}”无法识别为{}: {why}，{consequence}",
+                            field.label,
+                            field.kind.label()
+                        ),
+                    )
+                    .with_hint(hint_for(field.kind)),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn hint_for(kind: crate::rules::FieldType) -> &'static str {
+    use crate::rules::FieldType::*;
+    match kind {
+        Date => "日期请写成 2026-09-15、2026.9.15 或 2026年9月15日；尚未确定的请留空",
+        Amount => "金额请填数字，单位万元（如 3500、1.2亿、7640万元）",
+        Integer | Number => "请填数字",
+        Bool => "请填“是”或“否”",
+        Enum => "请从规定的选项中选择",
+        Text => "请检查此单元格",
+    }
+}

@@ -1,0 +1,122 @@
+//! The clean result of ingest: typed records, per-file reconciliation, diagnostics.
+
+use super::reader::RowCounts;
+use super::value::Value;
+use crate::diagnostic::{Diagnostic, Severity};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One used row of an input table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub table: String,
+    pub file: String,
+    pub sheet: String,
+    /// One-based row number as Excel shows it.
+    pub row: u32,
+    pub values: BTreeMap<String, Value>,
+    /// A1 cell of each field.
+    pub cells: BTreeMap<String, String>,
+    /// The ledger project this row belongs to (its 项目编号), for matched tables and the ledger.
+    pub project: Option<String>,
+    /// The reporting unit of the file (one-file-per-unit tables).
+    pub unit: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+    /// Problems found reading the row, reported once the row is matched (or not).
+    #[serde(skip)]
+    pub problems: Vec<Diagnostic>,
+    /// A required value is missing or unreadable: the row is not used.
+    #[serde(skip)]
+    pub rejected: bool,
+}
+
+impl Record {
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        self.values.get(field)
+    }
+
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.get(field).and_then(Value::as_str)
+    }
+
+    pub fn number(&self, field: &str) -> Option<f64> {
+        self.get(field).and_then(Value::as_f64)
+    }
+
+    pub fn date(&self, field: &str) -> Option<NaiveDate> {
+        self.get(field).and_then(Value::as_date)
+    }
+
+    pub fn bool(&self, field: &str) -> Option<bool> {
+        self.get(field).and_then(Value::as_bool)
+    }
+
+    /// `file!sheet!A1` of a field's cell.
+    pub fn cell_ref(&self, field: &str) -> String {
+        match self.cells.get(field) {
+            Some(c) => format!("{}!{}!{}", self.file, self.sheet, c),
+            None => format!("{}!{}!第{}行", self.file, self.sheet, self.row),
+        }
+    }
+}
+
+/// Reconciliation of one file: rows read = used + rejected + blank + total + note.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FileSummary {
+    pub file: String,
+    pub table: Option<String>,
+    pub sheet: Option<String>,
+    pub reporting_unit: Option<String>,
+    pub submitted_on: Option<NaiveDate>,
+    pub rows: RowCounts,
+    pub used: usize,
+    pub rejected: usize,
+    /// The file could not be read at all (see diagnostics).
+    pub unreadable: bool,
+}
+
+impl FileSummary {
+    /// Whether every row read is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.rows.read
+            == self.used + self.rejected + self.rows.blank + self.rows.total + self.rows.note
+    }
+}
+
+/// Everything read from one input folder.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Dataset {
+    pub input: String,
+    /// Records by table id, in file and row order.
+    pub tables: BTreeMap<String, Vec<Record>>,
+    pub files: Vec<FileSummary>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Dataset {
+    pub fn records(&self, table: &str) -> &[Record] {
+        self.tables.get(table).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    /// The ledger record of a project id.
+    pub fn project(&self, id: &str) -> Option<&Record> {
+        self.records("ledger")
+            .iter()
+            .find(|r| r.project.as_deref() == Some(id))
+    }
+}

@@ -1,0 +1,384 @@
+//! Typed cell values, and the parsers that read every way departments write them.
+
+use crate::rules::{Field, FieldType, Vocabulary};
+use crate::text::{key, normalize};
+use calamine::Data;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+
+/// A clean, typed value of one field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Text(String),
+    Int(i64),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(s) => write!(f, "{s}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Bool(b) => write!(f, "{}", if *b { "是" } else { "否" }),
+        }
+    }
+}
+
+/// A number without binary noise or trailing zeros: `1125.1`, `3500`.
+pub fn format_number(n: f64) -> String {
+    let s = format!("{:.4}", round4(n));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+fn round4(n: f64) -> f64 {
+    (n * 10_000.0).round() / 10_000.0
+}
+
+/// How a cell reads as text (for header matching, messages and text fields).
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => normalize(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => format_number(*f),
+        Data::Bool(b) => {
+            if *b {
+                "TRUE".into()
+            } else {
+                "FALSE".into()
+            }
+        }
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map(|d| d.date().format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| format_number(dt.as_f64())),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Reads `cell` as `field`. `Ok(None)` is an empty cell; `Err` says why the value is unreadable.
+/// `header_factor` converts amounts when the header names a unit (`总投资（亿元）`).
+pub fn parse_cell(
+    cell: &Data,
+    field: &Field,
+    header_factor: Option<f64>,
+    vocab: &Vocabulary,
+) -> Result<Option<Value>, String> {
+    if let Data::Error(e) = cell {
+        return Err(format!("单元格是错误值 #{e:?}"));
+    }
+    let text = cell_text(cell);
+    if text.is_empty() || vocab.empty.contains(&text) {
+        return Ok(field.default.map(Value::Bool));
+    }
+    let value = match field.kind {
+        FieldType::Text => Value::Text(text),
+        FieldType::Integer => Value::Int(parse_integer(cell, &text)?),
+        FieldType::Number => {
+            Value::Number(number_of(cell).map_or_else(|| parse_number(&text), Ok)?)
+        }
+        FieldType::Amount => Value::Number(parse_amount(cell, &text, header_factor, vocab)?),
+        FieldType::Date => Value::Date(parse_date(cell, &text)?),
+        FieldType::Bool => Value::Bool(parse_bool(cell, &text, vocab)?),
+        FieldType::Enum => {
+            let k = key(&text);
+            if !field.values.contains(&k) {
+                return Err(format!(
+                    "“{text}”不是可选值（{}）之一",
+                    field.values.join("、")
+                ));
+            }
+            Value::Text(k)
+        }
+    };
+    Ok(Some(value))
+}
+
+fn number_of(cell: &Data) -> Option<f64> {
+    match cell {
+        Data::Int(i) => Some(*i as f64),
+        Data::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn parse_integer(cell: &Data, text: &str) -> Result<i64, String> {
+    let n = number_of(cell).map_or_else(|| parse_number(text), Ok)?;
+    if n.fract() != 0.0 || n.abs() > 1e15 {
+        return Err(format!("“{text}”不是整数"));
+    }
+    Ok(n as i64)
+}
+
+/// A plain number: `3,500`, `1125.1`, `12%` (as 12).
+pub fn parse_number(text: &str) -> Result<f64, String> {
+    let t: String = normalize(text)
+        .chars()
+        .filter(|c| *c != ',' && !c.is_whitespace())
+        .collect();
+    let t = t.strip_suffix('%').unwrap_or(&t);
+    match t.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        _ => Err(format!("“{text}”不是数字")),
+    }
+}
+
+/// An amount in 万元: `3,500`, `1.2亿`, `7640万元`; a unit in the cell beats the header's.
+pub fn parse_amount(
+    cell: &Data,
+    text: &str,
+    header_factor: Option<f64>,
+    vocab: &Vocabulary,
+) -> Result<f64, String> {
+    if let Some(n) = number_of(cell) {
+        return Ok(round4(n * header_factor.unwrap_or(1.0)));
+    }
+    let t: String = normalize(text)
+        .chars()
+        .filter(|c| *c != ',' && !c.is_whitespace())
+        .collect();
+    for (unit, factor) in &vocab.units {
+        if let Some(num) = t.strip_suffix(unit.as_str()) {
+            let n = parse_number(num).map_err(|_| format!("“{text}”不是金额"))?;
+            return Ok(round4(n * factor));
+        }
+    }
+    let n = parse_number(&t).map_err(|_| format!("“{text}”不是金额"))?;
+    Ok(round4(n * header_factor.unwrap_or(1.0)))
+}
+
+/// A date from a real date cell, an ODS ISO date, a serial number or text in any common form.
+pub fn parse_date(cell: &Data, text: &str) -> Result<NaiveDate, String> {
+    match cell {
+        Data::DateTime(dt) => dt
+            .as_datetime()
+            .map(|d| d.date())
+            .ok_or_else(|| format!("“{text}”不是有效日期")),
+        Data::DateTimeIso(s) => parse_date_text(s).ok_or_else(|| format!("“{s}”不是有效日期")),
+        Data::Int(_) | Data::Float(_) => {
+            let serial = number_of(cell).unwrap_or(0.0);
+            serial_date(serial).ok_or_else(|| format!("“{text}”不是日期"))
+        }
+        _ => parse_date_text(text).ok_or_else(|| format!("“{text}”不是日期")),
+    }
+}
+
+/// An Excel serial date in the 1900 system (1 = 1900-01-01, with Excel's 1900 leap-year bug).
+fn serial_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = if days < 61 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// `2026-09-15`, `2026/9/15`, `2026.9.15`, `2026年9月15日`, `20260915`, with an optional time.
+pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
+    let t = normalize(text);
+    let date_part = t.split(['T', ' ']).next().unwrap_or("");
+    let date_part = date_part.trim_end_matches('日').trim_end_matches('号');
+    if date_part.len() == 8 && date_part.chars().all(|c| c.is_ascii_digit()) {
+        let y = date_part[..4].parse().ok()?;
+        let m = date_part[4..6].parse().ok()?;
+        let d = date_part[6..].parse().ok()?;
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    let parts: Vec<&str> = date_part.split(['-', '/', '.', '年', '月']).collect();
+    if parts.len() != 3 || parts[0].len() != 4 || parts.iter().any(|p| p.is_empty() || p.len() > 4)
+    {
+        return None;
+    }
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    let nums = nums?;
+    NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
+}
+
+fn parse_bool(cell: &Data, text: &str, vocab: &Vocabulary) -> Result<bool, String> {
+    if let Data::Bool(b) = cell {
+        return Ok(*b);
+    }
+    if vocab.yes.iter().any(|w| w == text) {
+        return Ok(true);
+    }
+    if vocab.no.iter().any(|w| w == text) {
+        return Ok(false);
+    }
+    Err(format!(
+        "“{text}”不是“是/否”（可写 {} 或 {}）",
+        vocab.yes.join("、"),
+        vocab.no.join("、")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+
+    fn vocab() -> Vocabulary {
+        Rules::load(None).unwrap().vocab
+    }
+
+    fn field(kind: FieldType) -> Field {
+        Field {
+            id: "f".into(),
+            headers: vec!["f".into()],
+            label: "f".into(),
+            kind,
+            required: false,
+            default: None,
+            values: vec!["一产".into(), "二产".into()],
+        }
+    }
+
+    fn read(cell: Data, kind: FieldType) -> Result<Option<Value>, String> {
+        parse_cell(&cell, &field(kind), None, &vocab())
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        let d = NaiveDate::from_ymd_opt(2026, 9, 15).unwrap();
+        for t in [
+            "2026-09-15",
+            "2026/9/15",
+            "2026.9.15",
+            "2026年9月15日",
+            "２０２６年９月１５日",
+            "20260915",
+            "2026-09-15 00:00:00",
+        ] {
+            assert_eq!(
+                read(Data::String(t.into()), FieldType::Date),
+                Ok(Some(Value::Date(d))),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            read(Data::DateTimeIso("2026-09-15".into()), FieldType::Date),
+            Ok(Some(Value::Date(d)))
+        );
+        assert_eq!(
+            read(Data::Float(46280.0), FieldType::Date),
+            Ok(Some(Value::Date(d)))
+        );
+        assert!(read(Data::String("待定".into()), FieldType::Date).is_err());
+        assert!(read(Data::String("2026年9月".into()), FieldType::Date).is_err());
+        assert!(read(Data::String("2026-02-30".into()), FieldType::Date).is_err());
+    }
+
+    #[test]
+    fn amounts_in_every_form() {
+        let v = |t: &str| {
+            read(Data::String(t.into()), FieldType::Amount)
+                .unwrap()
+                .unwrap()
+                .as_f64()
+                .unwrap()
+        };
+        assert_eq!(v("3,500"), 3500.0);
+        assert_eq!(v("1.2亿"), 12000.0);
+        assert_eq!(v("1.2亿元"), 12000.0);
+        assert_eq!(v("7640万元"), 7640.0);
+        assert_eq!(v("５０００"), 5000.0);
+        assert_eq!(v("１１２５．１"), 1125.1);
+        assert_eq!(read(Data::String("—".into()), FieldType::Amount), Ok(None));
+        assert_eq!(read(Data::String("/".into()), FieldType::Amount), Ok(None));
+        assert!(read(Data::String("约三千".into()), FieldType::Amount).is_err());
+        let f = field(FieldType::Amount);
+        assert_eq!(
+            parse_cell(&Data::Float(1.2), &f, Some(10000.0), &vocab()),
+            Ok(Some(Value::Number(12000.0)))
+        );
+        assert_eq!(
+            parse_cell(&Data::String("3000万".into()), &f, Some(10000.0), &vocab()),
+            Ok(Some(Value::Number(3000.0)))
+        );
+    }
+
+    #[test]
+    fn yes_no_words() {
+        for (t, b) in [
+            ("是", true),
+            ("√", true),
+            ("已开工", true),
+            ("否", false),
+            ("未开工", false),
+        ] {
+            assert_eq!(
+                read(Data::String(t.into()), FieldType::Bool),
+                Ok(Some(Value::Bool(b))),
+                "{t}"
+            );
+        }
+        assert!(read(Data::String("也许".into()), FieldType::Bool).is_err());
+        let mut f = field(FieldType::Bool);
+        f.default = Some(false);
+        assert_eq!(
+            parse_cell(&Data::Empty, &f, None, &vocab()),
+            Ok(Some(Value::Bool(false)))
+        );
+    }
+
+    #[test]
+    fn text_integers_and_enums() {
+        assert_eq!(
+            read(
+                Data::String(" 生物质热电联产项目\u{3000}".into()),
+                FieldType::Text
+            ),
+            Ok(Some(Value::Text("生物质热电联产项目".into())))
+        );
+        assert_eq!(
+            read(Data::Float(20.0), FieldType::Integer),
+            Ok(Some(Value::Int(20)))
+        );
+        assert!(read(Data::Float(2.5), FieldType::Integer).is_err());
+        assert_eq!(
+            read(Data::String("二产".into()), FieldType::Enum),
+            Ok(Some(Value::Text("二产".into())))
+        );
+        assert!(read(Data::String("四产".into()), FieldType::Enum).is_err());
+        assert_eq!(format_number(4.9000000000000004), "4.9");
+    }
+}

@@ -1,0 +1,9 @@
+//! sanyipi: the monthly supervision run of a county's key projects ("三个一批"), driven by TOML
+//! rules. Data flows one way: rules → ingest → calendar/deadlines → engine → reports.
+
+pub mod calendar;
+pub mod cli;
+pub mod diagnostic;
+pub mod ingest;
+pub mod rules;
+pub mod text;

@@ -1,0 +1,111 @@
+//! The rule set: everything the county decides, loaded from TOML and validated before any input
+//! is read. Raw serde structs mirror the files; the types here are what the engine uses.
+
+mod error;
+mod source;
+mod table;
+mod vocab;
+
+pub use error::RulesError;
+pub use source::{RuleFile, RuleSource};
+pub use table::{Field, FieldType, Match, TableSchema};
+pub use vocab::{Limits, Vocabulary};
+
+use std::path::Path;
+
+/// A validated rule set.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub source: RuleSource,
+    pub vocab: Vocabulary,
+    /// Input tables, those that others match against first.
+    pub tables: Vec<TableSchema>,
+    pub calendar: crate::calendar::Calendar,
+}
+
+impl Rules {
+    /// Loads the embedded rule set, or the one in `dir`.
+    pub fn load(dir: Option<&Path>) -> Result<Self, RulesError> {
+        let source = match dir {
+            Some(d) => RuleSource::from_dir(d)?,
+            None => RuleSource::embedded(),
+        };
+        Self::from_source(source)
+    }
+
+    pub fn from_source(source: RuleSource) -> Result<Self, RulesError> {
+        let vocab = Vocabulary::load(source.get("ingest.toml")?)?;
+        let mut tables: Vec<TableSchema> = Vec::new();
+        for file in source.under("tables") {
+            let t = TableSchema::load(file)?;
+            if tables.iter().any(|u| u.id == t.id) {
+                return Err(file.error_near(&t.id, format!("表 id {} 与另一个规则文件重复", t.id)));
+            }
+            tables.push(t);
+        }
+        if tables.is_empty() {
+            return Err(RulesError::file(
+                &format!("{}/tables", source.origin),
+                "没有任何表格规则（tables/*.toml）",
+            ));
+        }
+        validate_matches(&source, &tables)?;
+        tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
+        let calendar = crate::calendar::Calendar::load(source.under("calendar"))?;
+        Ok(Rules {
+            source,
+            vocab,
+            tables,
+            calendar,
+        })
+    }
+
+    pub fn table(&self, id: &str) -> Option<&TableSchema> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+}
+
+fn validate_matches(source: &RuleSource, tables: &[TableSchema]) -> Result<(), RulesError> {
+    for t in tables {
+        let file = source
+            .files
+            .iter()
+            .find(|f| f.display == t.file)
+            .expect("table file");
+        let Some(m) = &t.matching else {
+            if t.expect_units_from.is_some() {
+                return Err(
+                    file.error_near("expect_units_from", "expect_units_from 需要同时设置 match")
+                );
+            }
+            continue;
+        };
+        let Some(target) = tables.iter().find(|u| u.id == m.table) else {
+            return Err(file
+                .error_near(&m.table, format!("match.table 指向不存在的表 {}", m.table))
+                .with_hint(format!("已定义的表: {}", ids(tables))));
+        };
+        if target.matching.is_some() {
+            return Err(file.error_near(&m.table, "只能与不再匹配其他表的表（台账）匹配"));
+        }
+        for by in &m.by {
+            if target.field(by).is_none() {
+                return Err(file.error_near(by, format!("表 {} 没有字段 {by}", target.id)));
+            }
+        }
+        for f in m.unit.iter().chain(t.expect_units_from.iter()) {
+            if target.field(f).is_none() {
+                return Err(file.error_near(f, format!("表 {} 没有字段 {f}", target.id)));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ids(tables: &[TableSchema]) -> String {
+    tables
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,144 @@
+//! Where rule files come from: the set embedded in the binary, or a folder given with `--rules`.
+
+use super::RulesError;
+use include_dir::{Dir, include_dir};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// One rules file: the path shown to users, the path inside the rules folder, the text.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    pub display: String,
+    pub rel: String,
+    pub text: String,
+}
+
+impl RuleFile {
+    /// Parses the file as `T`, with errors at `file:line:col`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, RulesError> {
+        toml::from_str(&self.text).map_err(|e| RulesError::from_toml(&self.display, &self.text, &e))
+    }
+
+    /// An error at the first occurrence of `needle` in this file.
+    pub fn error_near(&self, needle: &str, message: impl Into<String>) -> RulesError {
+        RulesError::near(&self.display, &self.text, needle, message)
+    }
+}
+
+/// All `.toml` files of a rule set, sorted by path.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub files: Vec<RuleFile>,
+    pub origin: String,
+}
+
+impl RuleSource {
+    /// The rule set shipped inside the binary.
+    pub fn embedded() -> Self {
+        let mut files = Vec::new();
+        collect_embedded(&EMBEDDED, &mut files);
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        RuleSource {
+            files,
+            origin: "内置规则".into(),
+        }
+    }
+
+    /// The rule set in folder `dir`.
+    pub fn from_dir(dir: &Path) -> Result<Self, RulesError> {
+        let shown = dir.display().to_string();
+        if !dir.is_dir() {
+            return Err(RulesError::file(&shown, "规则目录不存在或不是目录")
+                .with_hint("用 --rules 指定包含 tables/、calendar/ 等子目录的规则文件夹"));
+        }
+        let mut files = Vec::new();
+        collect_dir(dir, dir, &mut files)?;
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(RuleSource {
+            files,
+            origin: shown,
+        })
+    }
+
+    /// Files under `prefix/` (e.g. `tables`), sorted.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RuleFile> + 'a {
+        self.files
+            .iter()
+            .filter(move |f| f.rel.starts_with(prefix) && f.rel[prefix.len()..].starts_with('/'))
+    }
+
+    /// The file at `rel`, or an error saying it is missing.
+    pub fn get(&self, rel: &str) -> Result<&RuleFile, RulesError> {
+        self.files.iter().find(|f| f.rel == rel).ok_or_else(|| {
+            RulesError::file(&format!("{}/{rel}", self.origin), "缺少规则文件")
+                .with_hint("从内置规则复制一份（sanyipi rules export DIR）再修改")
+        })
+    }
+
+    /// A stable fingerprint of the rule texts (FNV-1a), for history records.
+    pub fn fingerprint(&self) -> String {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for f in &self.files {
+            for b in f.rel.bytes().chain(f.text.bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x100000001b3);
+            }
+        }
+        format!("{h:016x}")
+    }
+
+    /// Writes the rule set into `dir` (used by `rules export`).
+    pub fn export(&self, dir: &Path) -> std::io::Result<()> {
+        for f in &self.files {
+            let path = dir.join(&f.rel);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            std::fs::write(path, &f.text)?;
+        }
+        Ok(())
+    }
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
+    for f in dir.files() {
+        let rel = f.path().to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".toml") {
+            out.push(RuleFile {
+                display: format!("rules/{rel}"),
+                rel,
+                text: f.contents_utf8().unwrap_or_default().to_string(),
+            });
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), RulesError> {
+    let shown = dir.display().to_string();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| RulesError::file(&shown, format!("无法读取目录: {e}")))?;
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_dir(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let display = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                RulesError::file(&display, format!("无法读取（须为 UTF-8 文本）: {e}"))
+            })?;
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push(RuleFile { display, rel, text });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! Table schemas (`rules/tables/*.toml`): which files an input table comes from, its fields with
+//! header aliases and types, and how its rows join the ledger.
+
+use super::{RuleFile, RulesError};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTableFile {
+    table: RawTable,
+    field: Vec<RawField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    id: String,
+    title: String,
+    files: Vec<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    one_file_per_unit: bool,
+    #[serde(default)]
+    submission_date: bool,
+    #[serde(rename = "match")]
+    matching: Option<RawMatch>,
+    expect_units_from: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatch {
+    table: String,
+    by: Vec<String>,
+    unit: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    id: String,
+    headers: Vec<String>,
+    #[serde(rename = "type")]
+    kind: FieldType,
+    #[serde(default)]
+    required: bool,
+    default: Option<bool>,
+    values: Option<Vec<String>>,
+}
+
+/// The type a field's cells are read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    Integer,
+    Number,
+    /// Money in 万元; a unit in the cell or the header converts.
+    Amount,
+    Date,
+    /// 是/否 and the other words of `rules/ingest.toml`.
+    Bool,
+    /// One of `values`.
+    Enum,
+}
+
+impl FieldType {
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldType::Text => "文本",
+            FieldType::Integer => "整数",
+            FieldType::Number => "数字",
+            FieldType::Amount => "金额（万元）",
+            FieldType::Date => "日期",
+            FieldType::Bool => "是/否",
+            FieldType::Enum => "选项",
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: String,
+    /// Header aliases as matching keys (normalised, spaces removed, unit stripped).
+    pub headers: Vec<String>,
+    /// The first alias as written, for messages.
+    pub label: String,
+    pub kind: FieldType,
+    pub required: bool,
+    /// For yes/no fields: the value of an empty cell (none: empty stays empty).
+    pub default: Option<bool>,
+    pub values: Vec<String>,
+}
+
+/// How a table's rows join another table (the ledger).
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub table: String,
+    /// Fields tried in order: the first is an exact key (项目编号), the rest match normalised text.
+    pub by: Vec<String>,
+    /// The field of the target table that names the responsible unit.
+    pub unit: Option<String>,
+}
+
+/// A validated table schema.
+#[derive(Debug, Clone)]
+pub struct TableSchema {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    pub globs: GlobSet,
+    pub patterns: Vec<String>,
+    pub required: bool,
+    pub one_file_per_unit: bool,
+    pub submission_date: bool,
+    pub matching: Option<Match>,
+    pub expect_units_from: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+impl TableSchema {
+    pub fn load(file: &RuleFile) -> Result<Self, RulesError> {
+        let raw: RawTableFile = file.parse()?;
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &raw.table.files {
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    file.error_near(pattern, format!("文件匹配模式无效: {e}"))
+                        .with_hint("例如 \"月报/*\" 或 \"*台账*.xlsx\"")
+                })?;
+            builder.add(glob);
+        }
+        let globs = builder
+            .build()
+            .map_err(|e| file.error_near("files", format!("文件匹配模式无效: {e}")))?;
+        let mut fields: Vec<Field> = Vec::new();
+        for f in raw.field {
+            if fields.iter().any(|g| g.id == f.id) {
+                return Err(
+                    file.error_near(&format!("\"{}\"", f.id), format!("字段 {} 重复定义", f.id))
+                );
+            }
+            if f.headers.is_empty() {
+                return Err(file
+                    .error_near(
+                        &format!("\"{}\"", f.id),
+                        format!("字段 {} 没有表头别名", f.id),
+                    )
+                    .with_hint("headers = [\"项目名称\", \"名称\"]"));
+            }
+            let values = f.values.unwrap_or_default();
+            if f.kind == FieldType::Enum && values.is_empty() {
+                return Err(file
+                    .error_near(
+                        &format!("\"{}\"", f.id),
+                        format!("选项字段 {} 缺少 values", f.id),
+                    )
+                    .with_hint("values = [\"一产\", \"二产\", \"三产\"]"));
+            }
+            if f.default.is_some() && f.kind != FieldType::Bool {
+                return Err(file.error_near(
+                    "default",
+                    format!("只有 bool 字段可设 default（字段 {}）", f.id),
+                ));
+            }
+            fields.push(Field {
+                label: f.headers[0].clone(),
+                headers: f
+                    .headers
+                    .iter()
+                    .map(|h| crate::text::split_unit(h).0)
+                    .collect(),
+                id: f.id,
+                kind: f.kind,
+                required: f.required,
+                default: f.default,
+                values: values.iter().map(|v| crate::text::key(v)).collect(),
+            });
+        }
+        let matching = raw.table.matching.map(|m| Match {
+            table: m.table,
+            by: m.by,
+            unit: m.unit,
+        });
+        if let Some(m) = &matching {
+            for by in &m.by {
+                if !fields.iter().any(|f| &f.id == by) {
+                    return Err(file.error_near(by, format!("match.by 中的字段 {by} 未在本表定义"))
+                        .with_hint("match.by 列出本表与台账共有的字段，如 [\"project_id\", \"project_name\"]"));
+                }
+            }
+        }
+        Ok(TableSchema {
+            id: raw.table.id,
+            title: raw.table.title,
+            file: file.display.clone(),
+            globs,
+            patterns: raw.table.files,
+            required: raw.table.required,
+            one_file_per_unit: raw.table.one_file_per_unit,
+            submission_date: raw.table.submission_date,
+            matching,
+            expect_units_from: raw.table.expect_units_from,
+            fields,
+        })
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// Whether `rel` (a path under the input folder, `/`-separated) belongs to this table.
+    pub fn matches(&self, rel: &str) -> bool {
+        self.globs.is_match(rel)
+    }
+}

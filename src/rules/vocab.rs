@@ -1,0 +1,99 @@
+//! `rules/ingest.toml`: the words and markers departments use in their sheets, and input limits.
+
+use super::{RuleFile, RulesError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVocab {
+    values: RawValues,
+    units: BTreeMap<String, f64>,
+    rows: RawRows,
+    meta: BTreeMap<String, Vec<String>>,
+    limits: Limits,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawValues {
+    empty: Vec<String>,
+    yes: Vec<String>,
+    no: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRows {
+    total: Vec<String>,
+    note: Vec<String>,
+}
+
+/// Size limits that keep a hostile or broken file from hanging a run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub max_file_mb: u64,
+    pub max_rows: u32,
+    pub max_cols: u32,
+    pub header_search_rows: u32,
+}
+
+/// Validated vocabulary, all entries normalised like cell text.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    pub empty: Vec<String>,
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+    /// Unit suffix → factor to 万元, longest suffix first.
+    pub units: Vec<(String, f64)>,
+    pub total_rows: Vec<String>,
+    pub note_rows: Vec<String>,
+    /// Metadata key (`reporting_unit`, `submitted_on`) → labels.
+    pub meta: BTreeMap<String, Vec<String>>,
+    pub limits: Limits,
+}
+
+impl Vocabulary {
+    pub fn load(file: &RuleFile) -> Result<Self, RulesError> {
+        let raw: RawVocab = file.parse()?;
+        let norm = |v: Vec<String>| {
+            v.iter()
+                .map(|s| crate::text::normalize(s))
+                .collect::<Vec<_>>()
+        };
+        let mut units: Vec<(String, f64)> = raw
+            .units
+            .into_iter()
+            .map(|(k, v)| (crate::text::normalize(&k), v))
+            .collect();
+        units.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
+        for key in ["reporting_unit", "submitted_on"] {
+            if !raw.meta.contains_key(key) {
+                return Err(file
+                    .error_near("[meta]", format!("[meta] 缺少 {key}"))
+                    .with_hint("列出表格上方“填报单位：”“填报日期：”一类的标签"));
+            }
+        }
+        Ok(Vocabulary {
+            empty: norm(raw.values.empty),
+            yes: norm(raw.values.yes),
+            no: norm(raw.values.no),
+            units,
+            total_rows: norm(raw.rows.total),
+            note_rows: norm(raw.rows.note),
+            meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
+            limits: raw.limits,
+        })
+    }
+
+    /// Factor to 万元 of a unit such as `亿元`, if known.
+    pub fn unit_factor(&self, unit: &str) -> Option<f64> {
+        self.units.iter().find(|(u, _)| u == unit).map(|(_, f)| *f)
+    }
+}

@@ -1,0 +1,74 @@
+//! Text normalisation shared by ingest and matching: NFKC, trimmed, spaces collapsed.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC (full-width digits, letters, punctuation and U+3000 to their plain forms), trimmed,
+/// inner runs of whitespace collapsed to one space.
+pub fn normalize(s: &str) -> String {
+    let nfkc: String = s.nfkc().collect();
+    let mut out = String::with_capacity(nfkc.len());
+    let mut space = false;
+    for c in nfkc.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A matching key: normalised with every space removed, so that "年产 500 万" equals "年产500万".
+pub fn key(s: &str) -> String {
+    normalize(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Splits a header label into its name and a trailing unit in brackets:
+/// `年度计划投资（万元）` → (`年度计划投资`, `Some("万元")`).
+pub fn split_unit(label: &str) -> (String, Option<String>) {
+    let k = key(label);
+    if let Some(stripped) = k.strip_suffix(')')
+        && let Some(open) = stripped.rfind('(')
+    {
+        let name = stripped[..open].to_string();
+        let unit = stripped[open + 1..].to_string();
+        if !name.is_empty() {
+            return (name, Some(unit));
+        }
+    }
+    (k, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_full_width_and_spaces() {
+        assert_eq!(normalize(" 年产５００万平方米\u{3000}"), "年产500万平方米");
+        assert_eq!(normalize("１１２５．１"), "1125.1");
+        assert_eq!(normalize("a \u{3000} b"), "a b");
+        assert_eq!(key(" 生物质 热电联产项目　"), "生物质热电联产项目");
+    }
+
+    #[test]
+    fn splits_units() {
+        assert_eq!(
+            split_unit("年度计划投资（万元）"),
+            ("年度计划投资".into(), Some("万元".into()))
+        );
+        assert_eq!(
+            split_unit("总投资(亿元)"),
+            ("总投资".into(), Some("亿元".into()))
+        );
+        assert_eq!(split_unit("项目名称"), ("项目名称".into(), None));
+        assert_eq!(split_unit("（万元）"), ("(万元)".into(), None));
+    }
+}
