@@ -379,6 +379,6 @@ mod tests {
             Ok(Some(Value::Text("二产".into())))
         );
         assert!(read(Data::String("四产".into()), FieldType::Enum).is_err());
-        assert_eq!(format_number(4.9000000000000004), "4.9");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
     }
 }

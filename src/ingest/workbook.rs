@@ -73,6 +73,8 @@ fn utf16(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
 }
 
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
 /// Opens the workbook at `path` (shown as `name`) and returns its sheets in order.
 pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
     let loc = || Location::file(name);
@@ -166,6 +168,7 @@ fn encrypted(name: &str) -> Diagnostic {
     .with_hint("请报送单位取消密码（文件→信息→保护工作簿）后重新发送")
 }
 
+#[allow(clippy::result_large_err)]
 fn read_sheets<RS: std::io::Read + std::io::Seek>(
     workbook: &mut Sheets<RS>,
     name: &str,

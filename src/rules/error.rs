@@ -118,17 +118,17 @@ fn translate(msg: &str) -> (String, Option<String>) {
             Some("请补上这个键，参见内置规则中的同名文件".into()),
         );
     }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return (
-                format!(
-                    "类型不对: 此处应为{}，实际是{}",
-                    type_name(expected),
-                    type_name(found)
-                ),
-                Some("文本要加引号，数字和 true/false 不加，列表写成 [\"a\", \"b\"]".into()),
-            );
-        }
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return (
+            format!(
+                "类型不对: 此处应为{}，实际是{}",
+                type_name(expected),
+                type_name(found)
+            ),
+            Some("文本要加引号，数字和 true/false 不加，列表写成 [\"a\", \"b\"]".into()),
+        );
     }
     if msg.starts_with("invalid value") {
         return (format!("取值不对: {msg}"), None);
