@@ -225,7 +225,7 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
                 .push((p.clone(), name));
         }
     }
-    let files: Vec<(String, Option<String>)> = data
+    let files: Vec<(String, Option<String>, bool)> = data
         .files
         .iter()
         .filter(|s| s.table.as_deref() == Some(schema.id.as_str()))
@@ -235,6 +235,7 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
                 s.reporting_unit
                     .clone()
                     .or_else(|| Some(crate::text::normalize(stem(&s.file)))),
+                s.unreadable,
             )
         })
         .collect();
@@ -246,9 +247,9 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
     let mut diags = Vec::new();
     for unit in unit_order {
         let projects = &projects_by_unit[&unit];
-        let Some((file, _)) = files
+        let Some((file, _, unreadable)) = files
             .iter()
-            .find(|(_, u)| u.as_deref().map(key) == Some(key(&unit)))
+            .find(|(_, u, _)| u.as_deref().map(key) == Some(key(&unit)))
         else {
             let list: Vec<&str> = projects.iter().map(|(_, n)| n.as_str()).collect();
             diags.push(
@@ -266,6 +267,9 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
             );
             continue;
         };
+        if *unreadable {
+            continue; // the file's own error says it all
+        }
         for (p, name) in projects {
             if !reported.contains(p)
                 && !data.diagnostics.iter().any(|d| {

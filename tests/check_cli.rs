@@ -1,0 +1,61 @@
+//! `sanyipi check` run as a user would, on the shared samples and on fixtures; full output
+//! snapshot-tested.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn check_2026_10_reports_unknown_project_and_missing_unit() {
+    let run = sanyipi(&["check", "--input", "../shared/samples/2026-10"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("错误[E030] 月报/杨营镇.xlsx!月报!C7: 项目“新材料储备项目”不在台账中")
+    );
+    assert!(run.stdout.contains("雪枫街道未报送"));
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn check_2026_09_reports_undetermined_start_date() {
+    let run = sanyipi(&[
+        "check",
+        "--input",
+        "../shared/samples/2026-09",
+        "--month",
+        "2026-09",
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("月报/侯集镇.xlsx!月报!H4"));
+    assert!(run.stdout.contains("待定"));
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn check_2026_08_is_clean() {
+    let run = sanyipi(&["check", "--input", "../shared/samples/2026-08"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("未发现问题"));
+}
+
+#[test]
+fn check_of_a_missing_folder_cannot_run() {
+    let run = sanyipi(&["check", "--input", "no/such/folder"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn broken_files_are_diagnostics_and_the_run_goes_on() {
+    let dir = input_with(&[
+        ("encrypted.xlsx", "月报/甲镇.xlsx"),
+        ("html_disguised.xls", "月报/乙镇.xls"),
+        ("corrupt.xlsx", "月报/丙镇.xlsx"),
+        ("plain.xlsx", "说明.docx"),
+    ]);
+    let run = sanyipi(&["check", "--input", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let out = run.stdout.replace(dir.path().to_str().unwrap(), "<input>");
+    insta::assert_snapshot!(out);
+}

@@ -1,0 +1,68 @@
+//! Test helpers: paths to fixtures and shared samples, temporary input folders, the binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// `../shared/samples`, which CI has beside the clone.
+pub fn shared_samples() -> PathBuf {
+    root().join("../shared/samples")
+}
+
+/// A temporary input folder with the fixture ledger and `files` as (fixture, path in folder).
+pub fn input_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("ledger.xlsx"),
+        dir.path().join("重大项目管理台账.xlsx"),
+    )
+    .unwrap();
+    for (src, dst) in files {
+        let to = dir.path().join(dst);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(fixture(src), to).unwrap();
+    }
+    dir
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Output of running the real binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn sanyipi(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

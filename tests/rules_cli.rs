@@ -1,0 +1,145 @@
+//! Rules are data: a copied, edited rules folder changes what is read, and a broken one is
+//! reported at `file:line:col` with the line and a hint.
+
+mod common;
+
+use common::*;
+use sanyipi::ingest::ingest;
+use sanyipi::rules::Rules;
+use std::path::Path;
+
+fn exported() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("rules");
+    let run = sanyipi(&["rules", "export", target.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    dir
+}
+
+fn edit(dir: &Path, rel: &str, from: &str, to: &str) {
+    let path = dir.join("rules").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn changing_an_alias_changes_what_is_read() {
+    let rules_dir = exported();
+    // Drop 累计完成投资 as an alias of cum_invest: the column is no longer found.
+    edit(
+        rules_dir.path(),
+        "tables/monthly.toml",
+        "\"累计完成投资\", ",
+        "",
+    );
+    let input = input_with(&[("plain.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    assert_eq!(data.records("monthly").len(), 0);
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.message.contains("表头缺少必填列"))
+    );
+    // The shipped rules read it.
+    let data = ingest(input.path(), &Rules::load(None).unwrap()).unwrap();
+    assert_eq!(data.records("monthly").len(), 2);
+}
+
+#[test]
+fn adding_an_alias_reads_a_new_header() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/ledger.toml",
+        "headers = [\"责任单位\"]",
+        "headers = [\"责任单位\", \"主责单位\"]",
+    );
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let field = rules
+        .table("ledger")
+        .unwrap()
+        .field("responsible_unit")
+        .unwrap();
+    assert!(field.headers.contains(&"主责单位".to_string()));
+}
+
+#[test]
+fn changing_a_field_type_changes_what_is_read() {
+    let rules_dir = exported();
+    // Read 本月完成 as text: "１００" stays text instead of the number 100.
+    edit(
+        rules_dir.path(),
+        "tables/monthly.toml",
+        "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"amount\"",
+        "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"text\"",
+    );
+    let input = input_with(&[("text_values.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    let r = &data.records("monthly")[0];
+    assert_eq!(r.text("month_invest"), Some("100"));
+    assert_eq!(r.number("month_invest"), None);
+}
+
+#[test]
+fn unknown_key_points_at_file_line_col() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/monthly.toml",
+        "type = \"amount\"\nrequired = true",
+        "type = \"amount\"\nrequird = true",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&[
+        "check",
+        "--input",
+        "tests/fixtures",
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    let err = run.stderr.replace(rules.to_str().unwrap(), "<rules>");
+    assert!(err.contains("<rules>/tables/monthly.toml:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn bad_type_points_at_file_line_col() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "ingest.toml",
+        "max_rows = 100000",
+        "max_rows = \"很多\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
+}
+
+#[test]
+fn unknown_field_type_lists_the_choices() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/ledger.toml",
+        "type = \"amount\"",
+        "type = \"money\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
+}
+
+#[test]
+fn export_refuses_a_non_empty_folder() {
+    let dir = exported();
+    let run = sanyipi(&["rules", "export", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("不为空"));
+}
