@@ -13,7 +13,10 @@ use std::time::Duration;
 fn sample_months() -> Vec<PathBuf> {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
     if shared.is_dir() {
-        ["2026-08", "2026-09", "2026-10"].iter().map(|m| shared.join(m)).collect()
+        ["2026-08", "2026-09", "2026-10"]
+            .iter()
+            .map(|m| shared.join(m))
+            .collect()
     } else {
         let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
         ["2026-09", "2026-10"].iter().map(|m| own.join(m)).collect()

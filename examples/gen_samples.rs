@@ -5,7 +5,9 @@
 //!
 //! Run: `cargo run --example gen_samples [OUT_DIR]` (default `samples`). Deterministic.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 use std::path::{Path, PathBuf};
 
 struct Project {
@@ -27,20 +29,192 @@ struct Project {
 }
 
 const PROJECTS: &[Project] = &[
-    Project { id: "DH2026-001", name: "新能源电池材料项目", kind: "重大招商项目", industry: "二产", unit: "城关镇", total: 60000.0, annual: 24000.0, sign: Some((2026, 2, 10)), land: None, planned_start: (2026, 5, 20), planned_done: (2027, 6, 30), start: Some((2026, 5, 18)), leader: "王明", cum: [15200.5, 17650.0] },
-    Project { id: "DH2026-002", name: "城区供热管网改造项目", kind: "重大建设项目", industry: "三产", unit: "城关镇", total: 8000.0, annual: 5000.0, sign: None, land: Some((2026, 3, 2)), planned_start: (2026, 5, 10), planned_done: (2026, 12, 30), start: Some((2026, 5, 22)), leader: "王明", cum: [3100.0, 3500.0] },
-    Project { id: "DH2026-003", name: "生态渔业养殖项目", kind: "重大招商项目", industry: "一产", unit: "东湖镇", total: 12000.0, annual: 4000.0, sign: Some((2026, 4, 8)), land: None, planned_start: (2026, 8, 1), planned_done: (2027, 3, 30), start: None, leader: "李华", cum: [0.0, 0.0] },
-    Project { id: "DH2026-004", name: "年产3万吨饲料项目", kind: "重大招商项目", industry: "二产", unit: "东湖镇", total: 15000.0, annual: 7640.0, sign: Some((2026, 1, 20)), land: None, planned_start: (2026, 4, 30), planned_done: (2027, 4, 30), start: Some((2026, 4, 28)), leader: "李华", cum: [5120.0, 5980.3] },
-    Project { id: "DH2026-005", name: "山地光伏电站项目", kind: "重大建设项目", industry: "二产", unit: "西岭乡", total: 30000.0, annual: 11250.0, sign: None, land: Some((2026, 6, 15)), planned_start: (2026, 9, 1), planned_done: (2027, 8, 30), start: None, leader: "赵强", cum: [0.0, 0.0] },
-    Project { id: "DH2026-006", name: "农产品冷链仓储项目", kind: "重大招商项目", industry: "三产", unit: "西岭乡", total: 9000.0, annual: 3000.0, sign: Some((2026, 3, 18)), land: None, planned_start: (2026, 7, 1), planned_done: (2027, 1, 30), start: Some((2026, 7, 3)), leader: "赵强", cum: [1125.1, 1480.6] },
-    Project { id: "DH2026-007", name: "智慧物流园项目", kind: "重大招商项目", industry: "三产", unit: "南阳街道", total: 45000.0, annual: 18000.0, sign: Some((2026, 2, 26)), land: None, planned_start: (2026, 6, 15), planned_done: (2027, 12, 30), start: Some((2026, 6, 12)), leader: "王明", cum: [9800.0, 11020.7] },
-    Project { id: "DH2026-008", name: "老旧小区改造项目", kind: "重大建设项目", industry: "三产", unit: "南阳街道", total: 6000.0, annual: 6000.0, sign: None, land: Some((2026, 4, 1)), planned_start: (2026, 6, 1), planned_done: (2026, 11, 30), start: Some((2026, 6, 5)), leader: "王明", cum: [3900.0, 4650.0] },
-    Project { id: "DH2026-009", name: "中药饮片加工项目", kind: "重大招商项目", industry: "二产", unit: "北山镇", total: 10000.0, annual: 3500.0, sign: Some((2026, 5, 6)), land: None, planned_start: (2026, 9, 10), planned_done: (2027, 5, 30), start: None, leader: "李华", cum: [0.0, 0.0] },
-    Project { id: "DH2026-010", name: "精密模具制造项目", kind: "重大招商项目", industry: "二产", unit: "县经开区", total: 80000.0, annual: 26000.0, sign: Some((2025, 12, 12)), land: None, planned_start: (2026, 4, 20), planned_done: (2027, 10, 30), start: Some((2026, 4, 16)), leader: "赵强", cum: [17800.0, 20150.2] },
-    Project { id: "DH2026-011", name: "汽车零部件产业园项目", kind: "重大招商项目", industry: "二产", unit: "县经开区", total: 120000.0, annual: 35000.0, sign: Some((2026, 6, 2)), land: None, planned_start: (2026, 10, 8), planned_done: (2028, 6, 30), start: None, leader: "赵强", cum: [0.0, 0.0] },
+    Project {
+        id: "DH2026-001",
+        name: "新能源电池材料项目",
+        kind: "重大招商项目",
+        industry: "二产",
+        unit: "城关镇",
+        total: 60000.0,
+        annual: 24000.0,
+        sign: Some((2026, 2, 10)),
+        land: None,
+        planned_start: (2026, 5, 20),
+        planned_done: (2027, 6, 30),
+        start: Some((2026, 5, 18)),
+        leader: "王明",
+        cum: [15200.5, 17650.0],
+    },
+    Project {
+        id: "DH2026-002",
+        name: "城区供热管网改造项目",
+        kind: "重大建设项目",
+        industry: "三产",
+        unit: "城关镇",
+        total: 8000.0,
+        annual: 5000.0,
+        sign: None,
+        land: Some((2026, 3, 2)),
+        planned_start: (2026, 5, 10),
+        planned_done: (2026, 12, 30),
+        start: Some((2026, 5, 22)),
+        leader: "王明",
+        cum: [3100.0, 3500.0],
+    },
+    Project {
+        id: "DH2026-003",
+        name: "生态渔业养殖项目",
+        kind: "重大招商项目",
+        industry: "一产",
+        unit: "东湖镇",
+        total: 12000.0,
+        annual: 4000.0,
+        sign: Some((2026, 4, 8)),
+        land: None,
+        planned_start: (2026, 8, 1),
+        planned_done: (2027, 3, 30),
+        start: None,
+        leader: "李华",
+        cum: [0.0, 0.0],
+    },
+    Project {
+        id: "DH2026-004",
+        name: "年产3万吨饲料项目",
+        kind: "重大招商项目",
+        industry: "二产",
+        unit: "东湖镇",
+        total: 15000.0,
+        annual: 7640.0,
+        sign: Some((2026, 1, 20)),
+        land: None,
+        planned_start: (2026, 4, 30),
+        planned_done: (2027, 4, 30),
+        start: Some((2026, 4, 28)),
+        leader: "李华",
+        cum: [5120.0, 5980.3],
+    },
+    Project {
+        id: "DH2026-005",
+        name: "山地光伏电站项目",
+        kind: "重大建设项目",
+        industry: "二产",
+        unit: "西岭乡",
+        total: 30000.0,
+        annual: 11250.0,
+        sign: None,
+        land: Some((2026, 6, 15)),
+        planned_start: (2026, 9, 1),
+        planned_done: (2027, 8, 30),
+        start: None,
+        leader: "赵强",
+        cum: [0.0, 0.0],
+    },
+    Project {
+        id: "DH2026-006",
+        name: "农产品冷链仓储项目",
+        kind: "重大招商项目",
+        industry: "三产",
+        unit: "西岭乡",
+        total: 9000.0,
+        annual: 3000.0,
+        sign: Some((2026, 3, 18)),
+        land: None,
+        planned_start: (2026, 7, 1),
+        planned_done: (2027, 1, 30),
+        start: Some((2026, 7, 3)),
+        leader: "赵强",
+        cum: [1125.1, 1480.6],
+    },
+    Project {
+        id: "DH2026-007",
+        name: "智慧物流园项目",
+        kind: "重大招商项目",
+        industry: "三产",
+        unit: "南阳街道",
+        total: 45000.0,
+        annual: 18000.0,
+        sign: Some((2026, 2, 26)),
+        land: None,
+        planned_start: (2026, 6, 15),
+        planned_done: (2027, 12, 30),
+        start: Some((2026, 6, 12)),
+        leader: "王明",
+        cum: [9800.0, 11020.7],
+    },
+    Project {
+        id: "DH2026-008",
+        name: "老旧小区改造项目",
+        kind: "重大建设项目",
+        industry: "三产",
+        unit: "南阳街道",
+        total: 6000.0,
+        annual: 6000.0,
+        sign: None,
+        land: Some((2026, 4, 1)),
+        planned_start: (2026, 6, 1),
+        planned_done: (2026, 11, 30),
+        start: Some((2026, 6, 5)),
+        leader: "王明",
+        cum: [3900.0, 4650.0],
+    },
+    Project {
+        id: "DH2026-009",
+        name: "中药饮片加工项目",
+        kind: "重大招商项目",
+        industry: "二产",
+        unit: "北山镇",
+        total: 10000.0,
+        annual: 3500.0,
+        sign: Some((2026, 5, 6)),
+        land: None,
+        planned_start: (2026, 9, 10),
+        planned_done: (2027, 5, 30),
+        start: None,
+        leader: "李华",
+        cum: [0.0, 0.0],
+    },
+    Project {
+        id: "DH2026-010",
+        name: "精密模具制造项目",
+        kind: "重大招商项目",
+        industry: "二产",
+        unit: "县经开区",
+        total: 80000.0,
+        annual: 26000.0,
+        sign: Some((2025, 12, 12)),
+        land: None,
+        planned_start: (2026, 4, 20),
+        planned_done: (2027, 10, 30),
+        start: Some((2026, 4, 16)),
+        leader: "赵强",
+        cum: [17800.0, 20150.2],
+    },
+    Project {
+        id: "DH2026-011",
+        name: "汽车零部件产业园项目",
+        kind: "重大招商项目",
+        industry: "二产",
+        unit: "县经开区",
+        total: 120000.0,
+        annual: 35000.0,
+        sign: Some((2026, 6, 2)),
+        land: None,
+        planned_start: (2026, 10, 8),
+        planned_done: (2028, 6, 30),
+        start: None,
+        leader: "赵强",
+        cum: [0.0, 0.0],
+    },
 ];
 
-const UNITS: &[&str] = &["城关镇", "东湖镇", "西岭乡", "南阳街道", "北山镇", "县经开区"];
+const UNITS: &[&str] = &[
+    "城关镇",
+    "东湖镇",
+    "西岭乡",
+    "南阳街道",
+    "北山镇",
+    "县经开区",
+];
 
 const PROCEDURES: &[(&str, &str, u32)] = &[
     ("企业投资项目备案", "县发改委", 3),
@@ -56,18 +230,27 @@ fn date(d: (u16, u8, u8)) -> ExcelDateTime {
 fn workbook() -> Workbook {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 1).expect("date");
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_author("sanyipi 示例数据"));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_author("sanyipi 示例数据"),
+    );
     wb
 }
 
 fn title(ws: &mut Worksheet, text: &str, cols: u16) -> Result<(), XlsxError> {
-    let f = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+    let f = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
     ws.merge_range(0, 0, 0, cols - 1, text, &f)?;
     Ok(())
 }
 
 fn header(ws: &mut Worksheet, row: u32, labels: &[&str]) -> Result<(), XlsxError> {
-    let f = Format::new().set_bold().set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let f = Format::new()
+        .set_bold()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
     for (c, l) in labels.iter().enumerate() {
         ws.write_string_with_format(row, c as u16, *l, &f)?;
         ws.set_column_width(c as u16, 14)?;
@@ -79,9 +262,36 @@ fn ledger(dir: &Path, month: u8) -> Result<(), XlsxError> {
     let mut wb = workbook();
     let ws = wb.add_worksheet().set_name("台账")?;
     let datef = Format::new().set_num_format("yyyy-mm-dd");
-    title(ws, &format!("东湖县2026年拟开工重大项目管理台账（截至{month}月）"), 14)?;
-    ws.write_string(1, 0, format!("编制单位：县重点项目办    编制日期：2026年{month}月3日"))?;
-    header(ws, 2, &["序号", "项目编号", "项目名称", "项目类型", "产业类别", "投资情况（万元）", "", "签约日期", "土地摘牌日期", "计划开工日期", "计划竣工日期", "分包县领导", "责任单位", "专班牵头单位"])?;
+    title(
+        ws,
+        &format!("东湖县2026年拟开工重大项目管理台账（截至{month}月）"),
+        14,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!("编制单位：县重点项目办    编制日期：2026年{month}月3日"),
+    )?;
+    header(
+        ws,
+        2,
+        &[
+            "序号",
+            "项目编号",
+            "项目名称",
+            "项目类型",
+            "产业类别",
+            "投资情况（万元）",
+            "",
+            "签约日期",
+            "土地摘牌日期",
+            "计划开工日期",
+            "计划竣工日期",
+            "分包县领导",
+            "责任单位",
+            "专班牵头单位",
+        ],
+    )?;
     ws.merge_range(2, 5, 2, 6, "投资情况（万元）", &Format::new().set_bold())?;
     ws.write_string(3, 5, "总投资")?;
     ws.write_string(3, 6, "年度计划投资")?;
@@ -110,9 +320,23 @@ fn ledger(dir: &Path, month: u8) -> Result<(), XlsxError> {
     ws.write_string(total_row, 0, "合计")?;
     let sum_total: f64 = PROJECTS.iter().map(|p| p.total).sum();
     let sum_annual: f64 = PROJECTS.iter().map(|p| p.annual).sum();
-    ws.write_formula(total_row, 5, rust_xlsxwriter::Formula::new(format!("=SUM(F5:F{total_row})")).set_result(sum_total.to_string()))?;
-    ws.write_formula(total_row, 6, rust_xlsxwriter::Formula::new(format!("=SUM(G5:G{total_row})")).set_result(sum_annual.to_string()))?;
-    ws.write_string(total_row + 2, 0, "备注：项目类型分重大招商项目、重大建设项目；金额单位为万元。")?;
+    ws.write_formula(
+        total_row,
+        5,
+        rust_xlsxwriter::Formula::new(format!("=SUM(F5:F{total_row})"))
+            .set_result(sum_total.to_string()),
+    )?;
+    ws.write_formula(
+        total_row,
+        6,
+        rust_xlsxwriter::Formula::new(format!("=SUM(G5:G{total_row})"))
+            .set_result(sum_annual.to_string()),
+    )?;
+    ws.write_string(
+        total_row + 2,
+        0,
+        "备注：项目类型分重大招商项目、重大建设项目；金额单位为万元。",
+    )?;
     wb.save(dir.join("重大项目管理台账.xlsx"))
 }
 
@@ -121,7 +345,22 @@ fn procedures(dir: &Path) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("前期手续")?;
     let datef = Format::new().set_num_format("yyyy-mm-dd");
     title(ws, "重大项目前期手续办理任务清单", 10)?;
-    header(ws, 1, &["序号", "项目编号", "项目名称", "手续名称", "办理单位", "交办日期", "办理时限（工作日）", "办结日期", "办理状态", "备注"])?;
+    header(
+        ws,
+        1,
+        &[
+            "序号",
+            "项目编号",
+            "项目名称",
+            "手续名称",
+            "办理单位",
+            "交办日期",
+            "办理时限（工作日）",
+            "办结日期",
+            "办理状态",
+            "备注",
+        ],
+    )?;
     let mut r = 2u32;
     for (pi, p) in PROJECTS.iter().enumerate() {
         let assigned = p.sign.or(p.land).expect("sign or land");
@@ -134,15 +373,23 @@ fn procedures(dir: &Path) -> Result<(), XlsxError> {
             ws.write_datetime_with_format(r, 5, date(assigned), &datef)?;
             ws.write_number(r, 6, f64::from(*limit))?;
             // Most are finished a few days after assignment; some run late, some are open.
-            let open = (pi + qi) % 5 == 0;
+            let open = (pi + qi).is_multiple_of(5);
             if open {
                 ws.write_string(r, 8, "办理中")?;
             } else {
                 let extra = ((pi * 7 + qi * 3) % 40) as i64;
                 let (y, m, d) = assigned;
-                let done = chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)).expect("date") + chrono::Duration::days(extra);
+                let done =
+                    chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+                        .expect("date")
+                        + chrono::Duration::days(extra);
                 use chrono::Datelike;
-                ws.write_datetime_with_format(r, 7, date((done.year() as u16, done.month() as u8, done.day() as u8)), &datef)?;
+                ws.write_datetime_with_format(
+                    r,
+                    7,
+                    date((done.year() as u16, done.month() as u8, done.day() as u8)),
+                    &datef,
+                )?;
                 ws.write_string(r, 8, "已办结")?;
             }
             r += 1;
@@ -155,8 +402,25 @@ fn signed(dir: &Path, month: u8) -> Result<(), XlsxError> {
     let mut wb = workbook();
     let ws = wb.add_worksheet().set_name("签约项目")?;
     title(ws, &format!("2026年{}月份签约项目情况表", month - 1), 8)?;
-    ws.write_string(1, 0, format!("报送单位：县招商服务中心    报送日期：2026年{month}月1日"))?;
-    header(ws, 2, &["序号", "项目名称", "主要建设内容", "总投资（亿元）", "签约日期", "引进单位", "责任单位", "产业类别"])?;
+    ws.write_string(
+        1,
+        0,
+        format!("报送单位：县招商服务中心    报送日期：2026年{month}月1日"),
+    )?;
+    header(
+        ws,
+        2,
+        &[
+            "序号",
+            "项目名称",
+            "主要建设内容",
+            "总投资（亿元）",
+            "签约日期",
+            "引进单位",
+            "责任单位",
+            "产业类别",
+        ],
+    )?;
     if month == 10 {
         ws.write_number(3, 0, 1.0)?;
         ws.write_string(3, 1, "高端装备制造项目")?;
@@ -181,29 +445,92 @@ fn monthly(dir: &Path, month: u8, unit: &str, mi: usize) -> Result<(), XlsxError
     };
     if unit == "西岭乡" {
         let note = wb.add_worksheet().set_name("说明")?;
-        note.write_string(0, 0, "填表说明：1.金额单位为万元；2.本表于每月22日前报县重点项目办。")?;
+        note.write_string(
+            0,
+            0,
+            "填表说明：1.金额单位为万元；2.本表于每月22日前报县重点项目办。",
+        )?;
     }
     let ws = wb.add_worksheet().set_name("月报")?;
-    title(ws, &format!("东湖县重点项目推进情况月报表（2026年{month}月）"), 12)?;
-    ws.write_string(1, 0, format!("填报单位（盖章）：{unit}    填报人：张三    填报日期：2026年{month}月{submitted}日"))?;
+    title(
+        ws,
+        &format!("东湖县重点项目推进情况月报表（2026年{month}月）"),
+        12,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "填报单位（盖章）：{unit}    填报人：张三    填报日期：2026年{month}月{submitted}日"
+        ),
+    )?;
     let two_rows = unit == "东湖镇";
     let first = if two_rows {
-        header(ws, 2, &["序号", "项目编号", "项目名称", "投资情况（万元）", "", "", "建设进度", "", "", "", "形象进度", "存在问题"])?;
+        header(
+            ws,
+            2,
+            &[
+                "序号",
+                "项目编号",
+                "项目名称",
+                "投资情况（万元）",
+                "",
+                "",
+                "建设进度",
+                "",
+                "",
+                "",
+                "形象进度",
+                "存在问题",
+            ],
+        )?;
         let bold = Format::new().set_bold();
         ws.merge_range(2, 3, 2, 5, "投资情况（万元）", &bold)?;
         ws.merge_range(2, 6, 2, 9, "建设进度", &bold)?;
-        for (c, l) in ["年度计划", "本月完成", "累计完成", "是否开工", "实际开工日期", "是否竣工", "竣工日期"].iter().enumerate() {
+        for (c, l) in [
+            "年度计划",
+            "本月完成",
+            "累计完成",
+            "是否开工",
+            "实际开工日期",
+            "是否竣工",
+            "竣工日期",
+        ]
+        .iter()
+        .enumerate()
+        {
             ws.write_string(3, 3 + c as u16, *l)?;
         }
         4
     } else {
-        header(ws, 2, &["序号", "项目编号", "项目名称", "年度计划投资（万元）", "本月完成投资（万元）", "累计完成投资（万元）", "是否开工", "实际开工日期", "是否竣工", "竣工日期", "形象进度", "存在问题"])?;
+        header(
+            ws,
+            2,
+            &[
+                "序号",
+                "项目编号",
+                "项目名称",
+                "年度计划投资（万元）",
+                "本月完成投资（万元）",
+                "累计完成投资（万元）",
+                "是否开工",
+                "实际开工日期",
+                "是否竣工",
+                "竣工日期",
+                "形象进度",
+                "存在问题",
+            ],
+        )?;
         3
     };
     let mut r = first;
     for (i, p) in PROJECTS.iter().filter(|p| p.unit == unit).enumerate() {
         let cum = p.cum[mi];
-        let inc = if mi == 0 { cum * 0.1 } else { p.cum[1] - p.cum[0] };
+        let inc = if mi == 0 {
+            cum * 0.1
+        } else {
+            p.cum[1] - p.cum[0]
+        };
         ws.write_number(r, 0, (i + 1) as f64)?;
         match unit {
             "西岭乡" => {
@@ -259,7 +586,15 @@ fn monthly(dir: &Path, month: u8, unit: &str, mi: usize) -> Result<(), XlsxError
         if unit != "县经开区" {
             ws.write_string(r, 8, "否")?;
         }
-        ws.write_string(r, 10, if p.start.is_some() { "主体施工" } else { "前期手续办理中" })?;
+        ws.write_string(
+            r,
+            10,
+            if p.start.is_some() {
+                "主体施工"
+            } else {
+                "前期手续办理中"
+            },
+        )?;
         r += 1;
         if unit == "南阳街道" && i == 0 {
             r += 1; // a blank row inside the table
@@ -300,12 +635,16 @@ fn thousands(n: f64) -> String {
     let digits = whole.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
     }
-    if frac != 0 { format!("{out}.{frac}") } else { out }
+    if frac != 0 {
+        format!("{out}.{frac}")
+    } else {
+        out
+    }
 }
 
 fn weekly(dir: &Path, month: u8) -> Result<(), XlsxError> {
@@ -315,9 +654,44 @@ fn weekly(dir: &Path, month: u8) -> Result<(), XlsxError> {
         let mut wb = workbook();
         let ws = wb.add_worksheet().set_name("问题清单")?;
         let datef = Format::new().set_num_format("yyyy-mm-dd");
-        title(ws, &format!("重点项目需研究解决问题周报（{}月{}日）", month, day + 1), 11)?;
-        header(ws, 1, &["序号", "项目编号", "项目名称", "报送单位", "问题类别", "存在问题", "意见建议", "分管县领导", "首次提出日期", "报送日期", "办理状态"])?;
-        let rows = [(&PROJECTS[2], "用地", "用地指标未落实", "协调自然资源局调剂指标", "县领导协调中"), (&PROJECTS[8], "手续", "环评审批滞后", "协调生态环境分局加快审批", "提交周例会")];
+        title(
+            ws,
+            &format!("重点项目需研究解决问题周报（{}月{}日）", month, day + 1),
+            11,
+        )?;
+        header(
+            ws,
+            1,
+            &[
+                "序号",
+                "项目编号",
+                "项目名称",
+                "报送单位",
+                "问题类别",
+                "存在问题",
+                "意见建议",
+                "分管县领导",
+                "首次提出日期",
+                "报送日期",
+                "办理状态",
+            ],
+        )?;
+        let rows = [
+            (
+                &PROJECTS[2],
+                "用地",
+                "用地指标未落实",
+                "协调自然资源局调剂指标",
+                "县领导协调中",
+            ),
+            (
+                &PROJECTS[8],
+                "手续",
+                "环评审批滞后",
+                "协调生态环境分局加快审批",
+                "提交周例会",
+            ),
+        ];
         for (i, (p, cat, problem, suggestion, status)) in rows.iter().enumerate() {
             let r = 2 + i as u32;
             ws.write_number(r, 0, (i + 1) as f64)?;
@@ -332,7 +706,10 @@ fn weekly(dir: &Path, month: u8) -> Result<(), XlsxError> {
             ws.write_datetime_with_format(r, 9, date((2026, month, day + 1)), &datef)?;
             ws.write_string(r, 10, *status)?;
         }
-        wb.save(dir.join("周报").join(format!("2026-{month:02}-{day:02}周.xlsx")))?;
+        wb.save(
+            dir.join("周报")
+                .join(format!("2026-{month:02}-{day:02}周.xlsx")),
+        )?;
     }
     Ok(())
 }
@@ -342,10 +719,18 @@ fn history(dir: &Path) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("历史排名")?;
     header(ws, 0, &["考核月份", "单位", "得分", "名次"])?;
     let rows = [
-        ("2026-07", "县经开区", 92.4, 1), ("2026-07", "城关镇", 90.1, 2), ("2026-07", "南阳街道", 85.0, 3),
-        ("2026-07", "东湖镇", 80.2, 4), ("2026-07", "西岭乡", 71.5, 5), ("2026-07", "北山镇", 66.3, 6),
-        ("2026-08", "城关镇", 93.0, 1), ("2026-08", "县经开区", 90.8, 2), ("2026-08", "东湖镇", 84.6, 3),
-        ("2026-08", "南阳街道", 83.1, 4), ("2026-08", "北山镇", 70.2, 5), ("2026-08", "西岭乡", 68.9, 6),
+        ("2026-07", "县经开区", 92.4, 1),
+        ("2026-07", "城关镇", 90.1, 2),
+        ("2026-07", "南阳街道", 85.0, 3),
+        ("2026-07", "东湖镇", 80.2, 4),
+        ("2026-07", "西岭乡", 71.5, 5),
+        ("2026-07", "北山镇", 66.3, 6),
+        ("2026-08", "城关镇", 93.0, 1),
+        ("2026-08", "县经开区", 90.8, 2),
+        ("2026-08", "东湖镇", 84.6, 3),
+        ("2026-08", "南阳街道", 83.1, 4),
+        ("2026-08", "北山镇", 70.2, 5),
+        ("2026-08", "西岭乡", 68.9, 6),
     ];
     for (i, (m, u, s, k)) in rows.iter().enumerate() {
         let r = 1 + i as u32;

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod diagnostic;
+pub mod engine;
 pub mod ingest;
 pub mod rules;
 pub mod text;

@@ -2,6 +2,7 @@
 //! 0 when all is well, 1 when the input has errors, 2 when the command could not run.
 
 mod check;
+mod deadlines;
 mod table;
 mod workdays;
 
@@ -26,6 +27,8 @@ pub struct Cli {
 enum Command {
     /// 检查一个月的报送材料：读取全部表格，列出问题，不写任何文件
     Check(check::Args),
+    /// 列出本月各项期限：开工时限、前期手续时限、报送时限
+    Deadlines(deadlines::Args),
     /// 工作日计算：add / count / is
     #[command(subcommand)]
     Workdays(workdays::Command),
@@ -59,6 +62,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Check(a) => check::run(a),
+        Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))

@@ -110,6 +110,7 @@ fn describe(cal: &Calendar, d: NaiveDate) -> String {
     let k = cal.kind(d);
     match k {
         DayKind::Workday => weekday_zh(d).to_string(),
+        DayKind::Adjusted(_) => format!("{}，调休上班", weekday_zh(d)),
         _ => format!("{}，{}", weekday_zh(d), describe_kind(&k)),
     }
 }

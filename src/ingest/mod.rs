@@ -185,7 +185,7 @@ fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Data
         if schema.submission_date {
             submission_date_problems(&meta, sheet, &f.rel, data);
         }
-        summary.reporting_unit = unit.clone();
+        summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
         summary.submitted_on = meta.submitted_on;
         for row in rows {
             let record = Record {

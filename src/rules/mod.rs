@@ -1,11 +1,13 @@
 //! The rule set: everything the county decides, loaded from TOML and validated before any input
 //! is read. Raw serde structs mirror the files; the types here are what the engine uses.
 
+pub mod deadline;
 mod error;
 mod source;
 mod table;
 mod vocab;
 
+pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
 pub use error::RulesError;
 pub use source::{RuleFile, RuleSource};
 pub use table::{Field, FieldType, Match, TableSchema};
@@ -21,6 +23,7 @@ pub struct Rules {
     /// Input tables, those that others match against first.
     pub tables: Vec<TableSchema>,
     pub calendar: crate::calendar::Calendar,
+    pub deadlines: Deadlines,
 }
 
 impl Rules {
@@ -52,11 +55,13 @@ impl Rules {
         validate_matches(&source, &tables)?;
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
         let calendar = crate::calendar::Calendar::load(source.under("calendar"))?;
+        let deadlines = Deadlines::load(source.get("deadlines.toml")?, &tables)?;
         Ok(Rules {
             source,
             vocab,
             tables,
             calendar,
+            deadlines,
         })
     }
 

@@ -1,0 +1,348 @@
+//! Deadlines for a month: per project, per procedure and per expected submission, the due date,
+//! the status as of a date, working days overdue or remaining, and whether the result is
+//! provisional because a year's official schedule is missing.
+
+use super::Month;
+use super::condition::holds;
+use super::project::project_views;
+use crate::calendar::Calendar;
+use crate::ingest::{Dataset, Record, Value};
+use crate::rules::{Count, Deadline, Due, Rules, Subject, deadline::known_fields};
+use crate::text::key;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where a deadline stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Overdue,
+    MetLate,
+    DueSoon,
+    Pending,
+    Met,
+    NoDate,
+}
+
+/// One deadline of one subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineRow {
+    pub rule: String,
+    pub rule_name: String,
+    pub project: Option<String>,
+    pub project_name: Option<String>,
+    /// The procedure, or the file, the deadline is about.
+    pub item: Option<String>,
+    pub recipient: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub days: Option<u32>,
+    pub due: Option<NaiveDate>,
+    pub met_on: Option<NaiveDate>,
+    pub status: Status,
+    pub status_label: String,
+    /// Working days late (overdue, met late) or remaining (due soon, pending).
+    pub workdays: Option<i64>,
+    /// Years the result depends on that have no official schedule (provisional when non-empty).
+    pub missing_years: Vec<i32>,
+    /// Where the start date came from.
+    pub source: String,
+}
+
+/// Problems evaluating a rule's condition on a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleProblem {
+    pub rule_file: String,
+    pub rule: String,
+    pub subject: String,
+    pub message: String,
+}
+
+/// Evaluates every deadline rule for `month` as of `as_of`.
+pub fn evaluate_deadlines(
+    rules: &Rules,
+    data: &Dataset,
+    month: Month,
+    as_of: NaiveDate,
+) -> (Vec<DeadlineRow>, Vec<RuleProblem>) {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let ctx = Ctx {
+        rules,
+        cal: &rules.calendar,
+        as_of,
+    };
+    for rule in &rules.deadlines.rules {
+        let known = known_fields(rule.subject, rule.table.as_deref(), &rules.tables);
+        match rule.subject {
+            Subject::Project => {
+                for p in project_views(data) {
+                    if !applies(rule, &p.values, &known, &p.id, &mut problems) {
+                        continue;
+                    }
+                    let mut row = ctx.after(rule, &p.values, p.cell_ref(from_field(rule)));
+                    row.project = Some(p.id.clone());
+                    row.project_name = p.text("project_name").map(str::to_string);
+                    rows.push(row);
+                }
+            }
+            Subject::Procedure => {
+                for r in data.records("procedures") {
+                    let mut values = r.values.clone();
+                    if let Some(l) = r.project.as_deref().and_then(|id| data.project(id)) {
+                        for (k, v) in &l.values {
+                            values.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                    let subject = format!(
+                        "{} {}",
+                        r.project.as_deref().unwrap_or(""),
+                        r.text("procedure").unwrap_or("")
+                    );
+                    if !applies(rule, &values, &known, &subject, &mut problems) {
+                        continue;
+                    }
+                    let mut row = ctx.after(rule, &values, r.cell_ref(from_field(rule)));
+                    row.project = r.project.clone();
+                    row.project_name = values.get("project_name").map(|v| v.to_string());
+                    row.item = r.text("procedure").map(str::to_string);
+                    rows.push(row);
+                }
+            }
+            Subject::Submission => rows.extend(ctx.submissions(rule, data, month)),
+        }
+    }
+    (rows, problems)
+}
+
+fn from_field(rule: &Deadline) -> &str {
+    match &rule.due {
+        Due::After { from, .. } => from,
+        _ => &rule.met_by,
+    }
+}
+
+fn applies(
+    rule: &Deadline,
+    values: &BTreeMap<String, Value>,
+    known: &[String],
+    subject: &str,
+    problems: &mut Vec<RuleProblem>,
+) -> bool {
+    let Some(cond) = &rule.applies else {
+        return true;
+    };
+    match holds(cond, values, known) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.push(RuleProblem {
+                rule_file: rule.file.clone(),
+                rule: rule.id.clone(),
+                subject: subject.to_string(),
+                message: e,
+            });
+            false
+        }
+    }
+}
+
+struct Ctx<'a> {
+    rules: &'a Rules,
+    cal: &'a Calendar,
+    as_of: NaiveDate,
+}
+
+impl Ctx<'_> {
+    fn blank(&self, rule: &Deadline, source: String) -> DeadlineRow {
+        DeadlineRow {
+            rule: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            project: None,
+            project_name: None,
+            item: None,
+            recipient: None,
+            from: None,
+            days: None,
+            due: None,
+            met_on: None,
+            status: Status::NoDate,
+            status_label: self.rules.deadlines.status.no_date.clone(),
+            workdays: None,
+            missing_years: Vec::new(),
+            source,
+        }
+    }
+
+    /// A deadline N days after a date field.
+    fn after(
+        &self,
+        rule: &Deadline,
+        values: &BTreeMap<String, Value>,
+        source: String,
+    ) -> DeadlineRow {
+        let mut row = self.blank(rule, source);
+        row.recipient = values.get(&rule.recipient).map(|v| v.to_string());
+        let Due::After {
+            from,
+            days,
+            days_field,
+            limits,
+            count,
+        } = &rule.due
+        else {
+            return row;
+        };
+        row.from = values.get(from).and_then(Value::as_date);
+        let own = days_field
+            .as_ref()
+            .and_then(|f| values.get(f))
+            .and_then(Value::as_f64)
+            .map(|n| n as u32);
+        let by_name = values
+            .get("procedure")
+            .map(|v| key(&v.to_string()))
+            .and_then(|k| limits.get(&k).copied());
+        row.days = own.or(by_name).or(*days);
+        let (Some(start), Some(n)) = (row.from, row.days) else {
+            return row;
+        };
+        let due = match count {
+            Count::Working => {
+                let r = self.cal.add(start, n);
+                row.missing_years = r.missing_years;
+                r.value
+            }
+            Count::Calendar => start + chrono::Duration::days(i64::from(n)),
+        };
+        row.due = Some(due);
+        row.met_on = values.get(&rule.met_by).and_then(Value::as_date);
+        self.settle(rule, &mut row, due);
+        row
+    }
+
+    /// Sets status and working days once the due date is known.
+    fn settle(&self, rule: &Deadline, row: &mut DeadlineRow, due: NaiveDate) {
+        let labels = &self.rules.deadlines.status;
+        let (status, span) = match row.met_on {
+            Some(met) if met <= due => (Status::Met, None),
+            Some(met) => (Status::MetLate, Some(self.cal.count(due, met))),
+            None if self.as_of > due => (Status::Overdue, Some(self.cal.count(due, self.as_of))),
+            None => {
+                let left = self.cal.count(self.as_of, due);
+                let s = if left.value <= i64::from(rule.warn_within) {
+                    Status::DueSoon
+                } else {
+                    Status::Pending
+                };
+                (s, Some(left))
+            }
+        };
+        row.status = status;
+        row.status_label = match status {
+            Status::Met => labels.met.clone(),
+            Status::MetLate => labels.met_late.clone(),
+            Status::Overdue => labels.overdue.clone(),
+            Status::DueSoon => labels.due_soon.clone(),
+            Status::Pending => labels.pending.clone(),
+            Status::NoDate => labels.no_date.clone(),
+        };
+        if let Some(s) = span {
+            row.workdays = Some(s.value);
+            for y in s.missing_years {
+                if !row.missing_years.contains(&y) {
+                    row.missing_years.push(y);
+                }
+            }
+        }
+    }
+
+    fn submissions(&self, rule: &Deadline, data: &Dataset, month: Month) -> Vec<DeadlineRow> {
+        let table = rule.table.as_deref().unwrap_or("");
+        match rule.due {
+            Due::DayOfMonth(day) => self.monthly_submissions(rule, data, table, month.day(day)),
+            Due::Weekday(w) => data
+                .records(table)
+                .iter()
+                .map(|r| self.weekly(rule, r, w))
+                .collect(),
+            Due::After { .. } => Vec::new(),
+        }
+    }
+
+    /// One row per expected unit (tables with `expect_units_from`), else one per file.
+    fn monthly_submissions(
+        &self,
+        rule: &Deadline,
+        data: &Dataset,
+        table: &str,
+        due: NaiveDate,
+    ) -> Vec<DeadlineRow> {
+        let files: Vec<_> = data
+            .files
+            .iter()
+            .filter(|f| f.table.as_deref() == Some(table))
+            .collect();
+        let schema = self.rules.table(table);
+        let mut out = Vec::new();
+        if let Some(field) = schema.and_then(|s| s.expect_units_from.as_deref()) {
+            let mut units: Vec<String> = Vec::new();
+            for r in data.records("ledger") {
+                if let Some(u) = r.text(field)
+                    && !units.iter().any(|x| x == u)
+                {
+                    units.push(u.to_string());
+                }
+            }
+            for unit in units {
+                let file = files
+                    .iter()
+                    .find(|f| f.reporting_unit.as_deref().map(key) == Some(key(&unit)));
+                let mut row = self.blank(rule, file.map(|f| f.file.clone()).unwrap_or_default());
+                row.recipient = Some(unit);
+                row.item = file.map(|f| f.file.clone());
+                row.due = Some(due);
+                row.met_on = file.and_then(|f| f.submitted_on);
+                self.settle(rule, &mut row, due);
+                out.push(row);
+            }
+        } else if files.is_empty() {
+            let mut row = self.blank(rule, String::new());
+            row.due = Some(due);
+            self.settle(rule, &mut row, due);
+            out.push(row);
+        } else {
+            for f in files {
+                let mut row = self.blank(rule, f.file.clone());
+                row.recipient = f.reporting_unit.clone();
+                row.item = Some(f.file.clone());
+                row.due = Some(due);
+                row.met_on = f.submitted_on;
+                self.settle(rule, &mut row, due);
+                out.push(row);
+            }
+        }
+        out
+    }
+
+    /// A weekly report row: due on `weekday` of the week named in the file (`2026-10-05周`),
+    /// else of the week it was reported in.
+    fn weekly(&self, rule: &Deadline, r: &Record, weekday: u32) -> DeadlineRow {
+        let mut row = self.blank(rule, r.cell_ref(&rule.met_by));
+        row.met_on = r.get(&rule.met_by).and_then(Value::as_date);
+        row.recipient = r.get(&rule.recipient).map(|v| v.to_string());
+        row.project = r.project.clone();
+        row.project_name = r.text("project_name").map(str::to_string);
+        row.item = Some(r.file.clone());
+        let stem = r.file.rsplit('/').next().unwrap_or(&r.file);
+        let week_of = stem
+            .get(..10)
+            .and_then(crate::ingest::value::parse_date_text)
+            .or(row.met_on);
+        let Some(day) = week_of else { return row };
+        let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        let due = monday + chrono::Duration::days(i64::from(weekday) - 1);
+        row.due = Some(due);
+        self.settle(rule, &mut row, due);
+        row
+    }
+}

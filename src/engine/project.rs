@@ -1,0 +1,59 @@
+//! A project as the engine sees it: its ledger row with this month's report merged in.
+
+use crate::ingest::{Dataset, Record, Value};
+use std::collections::BTreeMap;
+
+/// One ledger project and its monthly row, if reported.
+#[derive(Debug, Clone)]
+pub struct ProjectView<'a> {
+    pub id: String,
+    pub ledger: &'a Record,
+    pub monthly: Option<&'a Record>,
+    /// Ledger fields, plus monthly fields the ledger does not have.
+    pub values: BTreeMap<String, Value>,
+}
+
+impl ProjectView<'_> {
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.values.get(field).and_then(Value::as_str)
+    }
+
+    /// `file!sheet!A1` of a field, from whichever row supplied it.
+    pub fn cell_ref(&self, field: &str) -> String {
+        if self.ledger.values.contains_key(field) {
+            return self.ledger.cell_ref(field);
+        }
+        match self.monthly {
+            Some(m) => m.cell_ref(field),
+            None => self.ledger.cell_ref(field),
+        }
+    }
+}
+
+/// Every ledger project in ledger order.
+pub fn project_views(data: &Dataset) -> Vec<ProjectView<'_>> {
+    let monthly: BTreeMap<&str, &Record> = data
+        .records("monthly")
+        .iter()
+        .filter_map(|r| r.project.as_deref().map(|p| (p, r)))
+        .collect();
+    data.records("ledger")
+        .iter()
+        .filter_map(|l| {
+            let id = l.project.clone()?;
+            let m = monthly.get(id.as_str()).copied();
+            let mut values = l.values.clone();
+            if let Some(m) = m {
+                for (k, v) in &m.values {
+                    values.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            Some(ProjectView {
+                id,
+                ledger: l,
+                monthly: m,
+                values,
+            })
+        })
+        .collect()
+}

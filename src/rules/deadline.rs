@@ -1,0 +1,254 @@
+//! Deadline rules (`rules/deadlines.toml`): what runs from which date, for how many working or
+//! calendar days, what shows it was met, whom it concerns, and the status labels.
+
+use super::{RuleFile, RulesError, TableSchema};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    status: StatusLabels,
+    deadline: Vec<RawDeadline>,
+}
+
+/// Labels of each deadline status, as reports show them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusLabels {
+    pub met: String,
+    pub met_late: String,
+    pub overdue: String,
+    pub due_soon: String,
+    pub pending: String,
+    pub no_date: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeadline {
+    id: String,
+    name: String,
+    subject: Subject,
+    #[serde(default)]
+    applies: String,
+    from: Option<String>,
+    days: Option<u32>,
+    days_field: Option<String>,
+    #[serde(default)]
+    limits: BTreeMap<String, u32>,
+    count: Option<Count>,
+    table: Option<String>,
+    day_of_month: Option<u32>,
+    weekday: Option<u32>,
+    met_by: String,
+    #[serde(default)]
+    warn_within: u32,
+    recipient: String,
+}
+
+/// What a deadline is counted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Subject {
+    Project,
+    Procedure,
+    Submission,
+}
+
+/// Working or calendar days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Count {
+    Working,
+    Calendar,
+}
+
+/// When a deadline falls.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Due {
+    /// N days after the `from` field; a row's own `days_field` or the `limits` by name may set N.
+    After {
+        from: String,
+        days: Option<u32>,
+        days_field: Option<String>,
+        limits: BTreeMap<String, u32>,
+        count: Count,
+    },
+    /// On this day of the assessed month.
+    DayOfMonth(u32),
+    /// On this weekday (1 = Monday) of the week reported on.
+    Weekday(u32),
+}
+
+/// A validated deadline rule.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    pub id: String,
+    pub name: String,
+    pub subject: Subject,
+    pub applies: Option<String>,
+    pub due: Due,
+    pub table: Option<String>,
+    pub met_by: String,
+    pub warn_within: u32,
+    pub recipient: String,
+    pub file: String,
+}
+
+/// All deadline rules with the status labels.
+#[derive(Debug, Clone)]
+pub struct Deadlines {
+    pub status: StatusLabels,
+    pub rules: Vec<Deadline>,
+}
+
+impl Deadlines {
+    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+        let raw: RawFile = file.parse()?;
+        let mut rules = Vec::new();
+        for d in raw.deadline {
+            let err = |needle: &str, msg: String| file.error_near(needle, msg);
+            if rules.iter().any(|r: &Deadline| r.id == d.id) {
+                return Err(err(
+                    &format!("\"{}\"", d.id),
+                    format!("期限规则 id {} 重复", d.id),
+                ));
+            }
+            let due = match (d.subject, &d.from, d.day_of_month, d.weekday) {
+                (Subject::Submission, None, Some(day), None) if (1..=31).contains(&day) => {
+                    Due::DayOfMonth(day)
+                }
+                (Subject::Submission, None, None, Some(w)) if (1..=7).contains(&w) => {
+                    Due::Weekday(w)
+                }
+                (Subject::Submission, _, _, _) => {
+                    return Err(err(
+                        &d.id,
+                        format!(
+                            "报送期限 {} 需要 day_of_month（1–31）或 weekday（1–7）之一",
+                            d.id
+                        ),
+                    )
+                    .with_hint("如 day_of_month = 22 表示每月22日前，weekday = 2 表示每周二"));
+                }
+                (_, Some(from), None, None) => {
+                    if d.days.is_none() && d.days_field.is_none() && d.limits.is_empty() {
+                        return Err(err(&d.id, format!("期限 {} 缺少天数", d.id))
+                            .with_hint("写 days = 90，或 days_field 与 limits"));
+                    }
+                    Due::After {
+                        from: from.clone(),
+                        days: d.days,
+                        days_field: d.days_field.clone(),
+                        limits: d
+                            .limits
+                            .iter()
+                            .map(|(k, v)| (crate::text::key(k), *v))
+                            .collect(),
+                        count: d.count.unwrap_or(Count::Working),
+                    }
+                }
+                _ => {
+                    return Err(
+                        err(&d.id, format!("期限 {} 需要 from（起算日期字段）", d.id))
+                            .with_hint("如 from = \"sign_date\", days = 90"),
+                    );
+                }
+            };
+            let known = known_fields(d.subject, d.table.as_deref(), tables);
+            if d.subject == Subject::Submission {
+                let Some(t) = d.table.as_deref() else {
+                    return Err(err(&d.id, format!("报送期限 {} 需要 table", d.id))
+                        .with_hint("如 table = \"monthly\""));
+                };
+                if !tables.iter().any(|x| x.id == t) {
+                    return Err(err(t, format!("没有表 {t}")));
+                }
+            }
+            let mut fields: Vec<&str> = vec![d.met_by.as_str(), d.recipient.as_str()];
+            if let Due::After {
+                from, days_field, ..
+            } = &due
+            {
+                fields.push(from);
+                fields.extend(days_field.as_deref());
+            }
+            for f in fields {
+                if !known.iter().any(|k| k == f) {
+                    return Err(err(
+                        &format!("\"{f}\""),
+                        format!("期限 {} 引用了未定义的字段 {f}", d.id),
+                    )
+                    .with_hint(format!("可用字段: {}", known.join(", "))));
+                }
+            }
+            let applies = d.applies.trim().to_string();
+            if !applies.is_empty() {
+                check_condition(&applies, &known).map_err(|m| err(&applies, m))?;
+            }
+            rules.push(Deadline {
+                id: d.id,
+                name: d.name,
+                subject: d.subject,
+                applies: (!applies.is_empty()).then_some(applies),
+                due,
+                table: d.table,
+                met_by: d.met_by,
+                warn_within: d.warn_within,
+                recipient: d.recipient,
+                file: file.display.clone(),
+            });
+        }
+        Ok(Deadlines {
+            status: raw.status,
+            rules,
+        })
+    }
+}
+
+/// Fields a deadline of `subject` can use.
+pub fn known_fields(subject: Subject, table: Option<&str>, tables: &[TableSchema]) -> Vec<String> {
+    let of = |id: &str| -> Vec<String> {
+        tables
+            .iter()
+            .filter(|t| t.id == id)
+            .flat_map(|t| t.fields.iter().map(|f| f.id.clone()))
+            .collect()
+    };
+    let mut out: Vec<String> = match subject {
+        Subject::Project => [of("ledger"), of("monthly")].concat(),
+        Subject::Procedure => [of("procedures"), of("ledger")].concat(),
+        Subject::Submission => [
+            of(table.unwrap_or("")),
+            vec!["submitted_on".into(), "reporting_unit".into()],
+        ]
+        .concat(),
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Compiles a condition and checks that it names only known fields.
+pub fn check_condition(src: &str, known: &[String]) -> Result<(), String> {
+    let env = minijinja::Environment::new();
+    let expr = env
+        .compile_expression(src)
+        .map_err(|e| format!("条件表达式有误: {e}"))?;
+    let mut unknown: Vec<String> = expr
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !known.contains(v))
+        .collect();
+    unknown.sort();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "条件中的字段 {} 未定义（可用: {}）",
+            unknown.join(", "),
+            known.join(", ")
+        ))
+    }
+}

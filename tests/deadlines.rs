@@ -1,0 +1,243 @@
+//! Deadlines against `truth.json` and an independent day-by-day count over the State Council
+//! schedule in `../shared/data`; the workdays CLI; a changed rule changes the results.
+
+mod common;
+
+use chrono::{Datelike, NaiveDate};
+use common::*;
+use sanyipi::engine::{Month, Status, evaluate_deadlines};
+use sanyipi::ingest::ingest;
+use sanyipi::rules::Rules;
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Working days by brute force from the TSV facts, independent of rules/calendar and its code.
+fn independent_add(start: NaiveDate, n: u32) -> NaiveDate {
+    let tsv = std::fs::read_to_string(root().join("../shared/data/cn-official-days-2020-2026.tsv"))
+        .unwrap();
+    let special: BTreeMap<NaiveDate, bool> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut f = l.split('\t');
+            (d(f.next().unwrap()), f.next().unwrap() == "班")
+        })
+        .collect();
+    let mut day = start;
+    let mut left = n;
+    while left > 0 {
+        day = day.succ_opt().unwrap();
+        let working = special
+            .get(&day)
+            .copied()
+            .unwrap_or(day.weekday().num_days_from_monday() < 5);
+        if working {
+            left -= 1;
+        }
+    }
+    day
+}
+
+fn truth() -> J {
+    serde_json::from_str(&std::fs::read_to_string(shared_samples().join("truth.json")).unwrap())
+        .unwrap()
+}
+
+fn rows(rules: &Rules, month: &str) -> Vec<sanyipi::engine::DeadlineRow> {
+    let data = ingest(&shared_samples().join(month), rules).unwrap();
+    let m = Month::parse(month).unwrap();
+    let (rows, problems) = evaluate_deadlines(rules, &data, m, m.day(25));
+    assert!(problems.is_empty(), "{problems:?}");
+    rows
+}
+
+#[test]
+fn procedure_due_dates_equal_truth() {
+    let rules = Rules::load(None).unwrap();
+    let rows = rows(&rules, "2026-10");
+    let mut checked = 0;
+    for p in truth()["projects"].as_array().unwrap() {
+        for proc in p["procs"].as_array().unwrap() {
+            let r = rows
+                .iter()
+                .find(|r| {
+                    r.rule == "procedure_time_limit"
+                        && r.project.as_deref() == p["id"].as_str()
+                        && r.item.as_deref() == proc["name"].as_str()
+                })
+                .unwrap_or_else(|| panic!("{} {}", p["id"], proc["name"]));
+            assert_eq!(
+                r.due,
+                Some(d(proc["due"].as_str().unwrap())),
+                "{} {}",
+                p["id"],
+                proc["name"]
+            );
+            let finished = proc["finished"].as_str().map(d);
+            assert_eq!(r.met_on, finished);
+            let expected = match finished {
+                Some(f) if f <= r.due.unwrap() => Status::Met,
+                Some(_) => Status::MetLate,
+                None => Status::Overdue,
+            };
+            if r.status != Status::DueSoon && r.status != Status::Pending {
+                assert_eq!(r.status, expected, "{} {}", p["id"], proc["name"]);
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 167);
+}
+
+#[test]
+fn start_deadlines_equal_independent_count() {
+    let rules = Rules::load(None).unwrap();
+    let rows = rows(&rules, "2026-10");
+    for p in truth()["projects"].as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        let (rule, from, n) = match (p["sign"].as_str(), p["land"].as_str()) {
+            (Some(s), _) if p["kind"] == "重大招商项目" => ("start_after_signing", s, 90),
+            (_, Some(l)) => ("start_after_delisting", l, 50),
+            _ => panic!("{id} has neither date"),
+        };
+        let r = rows
+            .iter()
+            .find(|r| r.rule == rule && r.project.as_deref() == Some(id))
+            .unwrap();
+        assert_eq!(r.from, Some(d(from)), "{id}");
+        assert_eq!(r.due, Some(independent_add(d(from), n)), "{id}");
+        assert!(r.missing_years.is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn monthly_report_deadline_is_the_22nd() {
+    let rules = Rules::load(None).unwrap();
+    let rows = rows(&rules, "2026-09");
+    let late = rows
+        .iter()
+        .find(|r| r.rule == "monthly_report" && r.recipient.as_deref() == Some("雪枫街道"))
+        .unwrap();
+    assert_eq!(late.due, Some(d("2026-09-22")));
+    assert_eq!(late.status, Status::MetLate);
+    let rows = super_rows_2026_10(&rules);
+    let missing = rows
+        .iter()
+        .find(|r| r.rule == "monthly_report" && r.recipient.as_deref() == Some("雪枫街道"))
+        .unwrap();
+    assert_eq!(missing.status, Status::Overdue);
+    assert_eq!(missing.met_on, None);
+}
+
+fn super_rows_2026_10(rules: &Rules) -> Vec<sanyipi::engine::DeadlineRow> {
+    rows(rules, "2026-10")
+}
+
+#[test]
+fn changing_90_to_60_changes_deadlines_and_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules_dir.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules_dir.join("deadlines.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("days = 90", "days = 60", 1)).unwrap();
+    let changed = Rules::load(Some(&rules_dir)).unwrap();
+    let shipped = Rules::load(None).unwrap();
+    let (a, b) = (rows(&shipped, "2026-10"), rows(&changed, "2026-10"));
+    let pick = |rows: &[sanyipi::engine::DeadlineRow]| {
+        rows.iter()
+            .find(|r| r.project.as_deref() == Some("ZP2026-002") && r.rule == "start_after_signing")
+            .cloned()
+            .unwrap()
+    };
+    // ZP2026-002 signed 2026-08-10: 90 working days is in December (pending), 60 is 2026-11-04.
+    assert_eq!(pick(&a).due, Some(independent_add(d("2026-08-10"), 90)));
+    assert_eq!(pick(&b).due, Some(independent_add(d("2026-08-10"), 60)));
+    let late = |rows: &[sanyipi::engine::DeadlineRow]| {
+        rows.iter()
+            .filter(|r| r.rule == "start_after_signing" && r.status == Status::MetLate)
+            .count()
+    };
+    assert!(
+        late(&b) > late(&a),
+        "a shorter limit makes more starts late"
+    );
+}
+
+#[test]
+fn workdays_cli_speaks_chinese() {
+    let run = sanyipi(&["workdays", "add", "2026-09-28", "5"]);
+    assert_eq!(
+        run.stdout.trim(),
+        "2026-09-28 之后第5个工作日：2026-10-10（星期六，调休上班）"
+    );
+    let run = sanyipi(&["workdays", "is", "2026-02-14"]);
+    assert_eq!(
+        run.stdout.trim(),
+        "2026-02-14（星期六）是工作日：调休上班（春节）"
+    );
+    let run = sanyipi(&["workdays", "count", "2026-09-28", "2026-10-12"]);
+    assert!(run.stdout.contains("共 6 个工作日"), "{}", run.stdout);
+}
+
+#[test]
+fn workdays_into_an_unknown_year_is_provisional() {
+    let run = sanyipi(&["workdays", "add", "2026-10-20", "90"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("2027"));
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn deadlines_cli_table() {
+    let run = sanyipi(&[
+        "deadlines",
+        "--input",
+        "../shared/samples/2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--open",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dropping_in_a_year_file_makes_it_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules_dir.to_str().unwrap()]).code,
+        0
+    );
+    std::fs::write(
+        rules_dir.join("calendar/2027.toml"),
+        "year = 2027\n\n[[holiday]]\nname = \"元旦\"\noff = [2027-01-01]\nwork = []\n",
+    )
+    .unwrap();
+    let run = sanyipi(&[
+        "workdays",
+        "add",
+        "2026-12-31",
+        "1",
+        "--rules",
+        rules_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.stdout.trim(),
+        "2026-12-31 之后第1个工作日：2027-01-04（星期一）"
+    );
+    let run = sanyipi(&["workdays", "add", "2026-12-31", "1"]);
+    assert!(
+        run.stdout.contains("2027-01-01") && run.stdout.contains("暂定"),
+        "{}",
+        run.stdout
+    );
+}
