@@ -5,6 +5,8 @@ pub mod calendar;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;
+pub mod history;
 pub mod ingest;
+pub mod report;
 pub mod rules;
 pub mod text;

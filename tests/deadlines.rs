@@ -50,7 +50,7 @@ fn truth() -> J {
 fn rows(rules: &Rules, month: &str) -> Vec<sanyipi::engine::DeadlineRow> {
     let data = ingest(&shared_samples().join(month), rules).unwrap();
     let m = Month::parse(month).unwrap();
-    let (rows, problems) = evaluate_deadlines(rules, &data, m, m.day(25));
+    let (rows, problems) = evaluate_deadlines(rules, &data, m, m.day(25), &Default::default());
     assert!(problems.is_empty(), "{problems:?}");
     rows
 }

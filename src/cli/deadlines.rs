@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let as_of = as_of_date(args.as_of.as_deref())?;
     let month = month_of(args.month.as_deref(), &args.input, as_of)?;
     let data = ingest(&args.input, &rules).context("无法计算期限")?;
-    let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of);
+    let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of, &Default::default());
     print!("{}", render(&rules, &rows, month, as_of, args.open));
     for p in &problems {
         eprintln!(

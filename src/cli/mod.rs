@@ -3,6 +3,9 @@
 
 mod check;
 mod deadlines;
+mod explain;
+mod history;
+mod run;
 mod table;
 mod workdays;
 
@@ -25,8 +28,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 月度考核：评分、排名、处理，生成排名表、报告并记入历史
+    Run(run::Args),
     /// 检查一个月的报送材料：读取全部表格，列出问题，不写任何文件
     Check(check::Args),
+    /// 说明某个项目或单位的得分是怎么来的
+    Explain(explain::Args),
+    /// 历史记录：import 导入以往排名，show 查看
+    #[command(subcommand)]
+    History(history::Command),
     /// 列出本月各项期限：开工时限、前期手续时限、报送时限
     Deadlines(deadlines::Args),
     /// 工作日计算：add / count / is
@@ -61,7 +71,10 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
     };
     let result = match cli.command {
+        Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::History(c) => history::run(c),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),

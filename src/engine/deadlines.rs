@@ -50,7 +50,7 @@ pub struct DeadlineRow {
 }
 
 /// Problems evaluating a rule's condition on a row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleProblem {
     pub rule_file: String,
     pub rule: String,
@@ -58,12 +58,14 @@ pub struct RuleProblem {
     pub message: String,
 }
 
-/// Evaluates every deadline rule for `month` as of `as_of`.
+/// Evaluates every deadline rule for `month` as of `as_of`; `carried` holds the last reported
+/// figures of projects with no row this month.
 pub fn evaluate_deadlines(
     rules: &Rules,
     data: &Dataset,
     month: Month,
     as_of: NaiveDate,
+    carried: &BTreeMap<String, BTreeMap<String, Value>>,
 ) -> (Vec<DeadlineRow>, Vec<RuleProblem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -76,7 +78,7 @@ pub fn evaluate_deadlines(
         let known = known_fields(rule.subject, rule.table.as_deref(), &rules.tables);
         match rule.subject {
             Subject::Project => {
-                for p in project_views(data) {
+                for p in project_views(data, carried) {
                     if !applies(rule, &p.values, &known, &p.id, &mut problems) {
                         continue;
                     }

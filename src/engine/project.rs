@@ -30,8 +30,12 @@ impl ProjectView<'_> {
     }
 }
 
-/// Every ledger project in ledger order.
-pub fn project_views(data: &Dataset) -> Vec<ProjectView<'_>> {
+/// Every ledger project in ledger order; `carried` supplies fields (last reported figures) for
+/// projects with no monthly row.
+pub fn project_views<'a>(
+    data: &'a Dataset,
+    carried: &BTreeMap<String, BTreeMap<String, Value>>,
+) -> Vec<ProjectView<'a>> {
     let monthly: BTreeMap<&str, &Record> = data
         .records("monthly")
         .iter()
@@ -45,6 +49,10 @@ pub fn project_views(data: &Dataset) -> Vec<ProjectView<'_>> {
             let mut values = l.values.clone();
             if let Some(m) = m {
                 for (k, v) in &m.values {
+                    values.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            } else if let Some(c) = carried.get(&id) {
+                for (k, v) in c {
                     values.entry(k.clone()).or_insert_with(|| v.clone());
                 }
             }

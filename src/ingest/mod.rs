@@ -27,6 +27,10 @@ pub enum IngestError {
     NotADirectory(String),
     #[error("无法读取输入目录 {0}: {1}")]
     Unreadable(String, std::io::Error),
+    #[error("文件 {0} 不存在")]
+    NotAFile(String),
+    #[error("规则中没有表格 {0}")]
+    NoSchema(String),
 }
 
 /// A file of the input folder with its path relative to it (`月报/曲屯镇.ods`).
@@ -280,4 +284,34 @@ fn example_headers(schema: &TableSchema) -> String {
         .map(|f| format!("“{}”", f.label))
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// Reads one file as table `table` (e.g. `历史排名.xlsx` for `history import`).
+pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, IngestError> {
+    let shown = path.display().to_string();
+    if !path.is_file() {
+        return Err(IngestError::NotAFile(shown));
+    }
+    let schema = rules
+        .table(table)
+        .ok_or_else(|| IngestError::NoSchema(table.to_string()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| shown.clone());
+    let mut data = Dataset {
+        input: shown,
+        ..Dataset::default()
+    };
+    read_file(
+        &InputFile {
+            path: path.to_path_buf(),
+            rel: name,
+        },
+        schema,
+        rules,
+        &mut data,
+    );
+    matching::after_table(schema, rules, &mut data);
+    Ok(data)
 }

@@ -3,12 +3,14 @@
 
 pub mod deadline;
 mod error;
+pub mod scoring;
 mod source;
 mod table;
 mod vocab;
 
 pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
 pub use error::RulesError;
+pub use scoring::{Aggregate, Part, Penalty, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
 pub use table::{Field, FieldType, Match, TableSchema};
 pub use vocab::{Limits, Vocabulary};
@@ -24,6 +26,7 @@ pub struct Rules {
     pub tables: Vec<TableSchema>,
     pub calendar: crate::calendar::Calendar,
     pub deadlines: Deadlines,
+    pub scoring: Scoring,
 }
 
 impl Rules {
@@ -56,12 +59,16 @@ impl Rules {
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
         let calendar = crate::calendar::Calendar::load(source.under("calendar"))?;
         let deadlines = Deadlines::load(source.get("deadlines.toml")?, &tables)?;
+        let project_fields = deadline::known_fields(Subject::Project, None, &tables);
+        let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
+        let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
         Ok(Rules {
             source,
             vocab,
             tables,
             calendar,
             deadlines,
+            scoring,
         })
     }
 

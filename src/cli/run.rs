@@ -1,0 +1,189 @@
+//! `sanyipi run --input DIR --month YYYY-MM [--as-of DATE] [--out DIR] [--history FILE]
+//! [--rules DIR] [--templates DIR] [--force]`: the monthly assessment. Outputs go to
+//! `<out>/<month>/`, written to a temporary folder and renamed into place; history is written in
+//! one transaction after that.
+
+use super::deadlines::{as_of_date, month_of};
+use super::{OK, table};
+use crate::engine::assess::{Assessment, assess};
+use crate::history::History;
+use crate::ingest::ingest;
+use crate::report;
+use crate::rules::Rules;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// Where outputs and history live; shared by every subcommand that reads or writes history.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutArgs {
+    /// 输出目录（默认 ./out）
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// 历史记录文件（默认 <out>/history.sqlite）
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+}
+
+impl OutArgs {
+    pub fn history_path(&self) -> PathBuf {
+        self.history
+            .clone()
+            .unwrap_or_else(|| self.out.join("history.sqlite"))
+    }
+
+    pub fn open(&self) -> anyhow::Result<History> {
+        Ok(History::open(&self.history_path())?)
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 本月报送材料所在目录
+    #[arg(long, value_name = "DIR")]
+    input: PathBuf,
+    /// 考核月份 YYYY-MM（默认取目录名）
+    #[arg(long, value_name = "YYYY-MM")]
+    month: Option<String>,
+    /// 统计截止日期（默认今天）
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    #[command(flatten)]
+    out: OutArgs,
+    /// 规则目录（默认使用内置规则）
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// 模板目录（默认使用内置模板）
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// 该月已有考核记录时重新运行（原记录保留为历史版本）
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let rules = Rules::load(args.rules.as_deref())?;
+    let as_of = as_of_date(args.as_of.as_deref())?;
+    let month = month_of(args.month.as_deref(), &args.input, as_of)?;
+    let env = report::html::environment(args.templates.as_deref())?;
+    let mut history = args.out.open()?;
+    history.check_not_recorded(month, args.force)?;
+    let data = ingest(&args.input, &rules).context("无法运行考核")?;
+    let snapshot = history.snapshot(month)?;
+    let a = assess(&rules, &data, &snapshot, month, as_of);
+    let files = vec![
+        (
+            report::workbook_name(&a),
+            report::xlsx::workbook(&a, &rules, &[]).context("无法生成排名表")?,
+        ),
+        (
+            report::html_name(&a),
+            report::html::report(&a, &rules, &env, args.templates.as_deref())?.into_bytes(),
+        ),
+        ("run.json".to_string(), report::json(&a).into_bytes()),
+    ];
+    let dir = publish(&args.out.out, &month.to_string(), &files)
+        .with_context(|| format!("无法写入输出目录 {}", args.out.out.display()))?;
+    let revision = history.record(&a)?;
+    print!("{}", summary(&a, &rules, revision, &dir, &files));
+    Ok(OK)
+}
+
+/// Writes `files` into `<out>/.<month>.tmp`, then swaps it in as `<out>/<month>`.
+pub fn publish(out: &Path, month: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(out)?;
+    let tmp = out.join(format!(".{month}.tmp"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    for (name, bytes) in files {
+        let path = tmp.join(name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(path, bytes)?;
+    }
+    let target = out.join(month);
+    if target.exists() {
+        let old = out.join(format!(".{month}.old"));
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        std::fs::rename(&target, &old)?;
+        std::fs::rename(&tmp, &target)?;
+        std::fs::remove_dir_all(&old)?;
+    } else {
+        std::fs::rename(&tmp, &target)?;
+    }
+    Ok(target)
+}
+
+fn summary(
+    a: &Assessment,
+    rules: &Rules,
+    revision: i64,
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> String {
+    let mut out = format!(
+        "{} 考核完成（统计截止 {}，第 {} 版）\n\n",
+        a.month, a.as_of, revision
+    );
+    let n = rules.scoring.score.bottom_n;
+    let rows: Vec<Vec<String>> = a
+        .units
+        .iter()
+        .map(|u| {
+            vec![
+                u.rank.to_string(),
+                u.unit.clone(),
+                format!("{:.2}", u.score),
+                u.previous_rank
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                if u.bottom {
+                    format!("后{n}位")
+                } else {
+                    String::new()
+                },
+                if u.streak > 0 {
+                    u.streak.to_string()
+                } else {
+                    String::new()
+                },
+                u.penalties.join("、"),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &["名次", "单位", "得分", "上月名次", "后位", "连续", "处理"],
+        &rows,
+    ));
+    let errors = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    out.push_str(&format!(
+        "\n数据问题: 错误 {} 个，警告 {} 个（详见排名表“问题数据”页）\n",
+        errors,
+        a.diagnostics.len() - errors
+    ));
+    for p in &a.rule_problems {
+        out.push_str(&format!(
+            "规则错误: {} 评分项 {} 在 {} 上无法计算: {}\n",
+            p.rule_file, p.rule, p.subject, p.message
+        ));
+    }
+    for y in &a.missing_years {
+        out.push_str(&format!(
+            "注意: 部分期限涉及尚未收录的 {y} 年节假日安排，结果为暂定。{}\n",
+            crate::calendar::how_to_add(*y)
+        ));
+    }
+    out.push_str(&format!("\n输出目录: {}\n", dir.display()));
+    for (name, _) in files {
+        out.push_str(&format!("  {name}\n"));
+    }
+    out
+}

@@ -1,0 +1,26 @@
+//! Reports: render an `Assessment` as the ranking workbook, the HTML report and `run.json`.
+//! Reports know nothing of rule semantics; they show what the engine computed.
+
+pub mod html;
+pub mod xlsx;
+
+use crate::engine::assess::Assessment;
+
+/// `2026年10月`.
+pub fn month_label(a: &Assessment) -> String {
+    format!("{}年{}月", a.month.year, a.month.month)
+}
+
+/// File names of the outputs of a month.
+pub fn workbook_name(a: &Assessment) -> String {
+    format!("{}重点项目考核排名.xlsx", month_label(a))
+}
+
+pub fn html_name(a: &Assessment) -> String {
+    format!("{}重点项目推进情况报告.html", month_label(a))
+}
+
+/// `run.json`: the same results, machine-readable.
+pub fn json(a: &Assessment) -> String {
+    serde_json::to_string_pretty(a).unwrap_or_default()
+}

@@ -1,0 +1,223 @@
+//! Scoring rules (`rules/scoring.toml`): score parts with formulas, aggregation to units,
+//! ranking, the bottom-N rule, and penalties.
+
+use super::{RuleFile, RulesError};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    score: Score,
+    part: Vec<RawPart>,
+    #[serde(default)]
+    penalty: Vec<RawPenalty>,
+}
+
+/// How project scores become a unit ranking.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    pub entity: String,
+    pub aggregate: Aggregate,
+    pub precision: u32,
+    pub bottom_n: u32,
+    pub start_deadlines: Vec<String>,
+    pub report_deadline: String,
+    pub procedure_deadline: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    Mean,
+    Sum,
+    Min,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPart {
+    id: String,
+    name: String,
+    points: f64,
+    formula: String,
+}
+
+/// One part of a project's score.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub id: String,
+    pub name: String,
+    pub points: f64,
+    pub formula: String,
+    /// `rules/scoring.toml:LINE` of the formula, for errors and `explain`.
+    pub at: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPenalty {
+    id: String,
+    name: String,
+    bottom_streak: Option<u32>,
+    #[serde(default)]
+    restart_after: bool,
+    notices: Option<u32>,
+    months: Option<u32>,
+    condition: Option<String>,
+}
+
+/// What triggers a penalty.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    /// Bottom N this many rankings in a row.
+    Streak { length: u32, restart_after: bool },
+    /// At least `notices` 督办 notices in the last `months` months (this one included) while
+    /// `condition` holds (over `bottom`, `score`, `rank`, `streak`).
+    Supervision {
+        notices: u32,
+        months: u32,
+        condition: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Penalty {
+    pub id: String,
+    pub name: String,
+    pub trigger: Trigger,
+    pub at: String,
+}
+
+/// Validated scoring rules.
+#[derive(Debug, Clone)]
+pub struct Scoring {
+    pub score: Score,
+    pub parts: Vec<Part>,
+    pub penalties: Vec<Penalty>,
+    pub file: String,
+}
+
+/// Names a formula may use beyond the project's fields.
+pub const DERIVED: &[&str] = &[
+    "points",
+    "month",
+    "as_of",
+    "start_status",
+    "report_status",
+    "reported",
+    "procedures_total",
+    "procedures_ok",
+    "procedures_ok_share",
+];
+
+/// Names a penalty condition may use.
+pub const UNIT_VALUES: &[&str] = &["bottom", "score", "rank", "streak"];
+
+impl Scoring {
+    pub fn load(
+        file: &RuleFile,
+        project_fields: &[String],
+        deadline_ids: &[String],
+    ) -> Result<Self, RulesError> {
+        let raw: RawFile = file.parse()?;
+        let line_of = |needle: &str| {
+            let e = file.error_near(needle, "");
+            format!("{}:{}", file.display, e.line)
+        };
+        let mut known: Vec<String> = project_fields.to_vec();
+        known.extend(DERIVED.iter().map(|s| s.to_string()));
+        let mut parts = Vec::new();
+        for p in raw.part {
+            if parts.iter().any(|q: &Part| q.id == p.id) {
+                return Err(
+                    file.error_near(&format!("\"{}\"", p.id), format!("评分项 id {} 重复", p.id))
+                );
+            }
+            super::deadline::check_condition(&p.formula, &known).map_err(|m| {
+                file.error_near(&p.formula, format!("评分项 {} 的公式: {m}", p.id))
+                    .with_hint("公式是 minijinja 表达式，如 points * procedures_ok_share")
+            })?;
+            parts.push(Part {
+                at: line_of(&p.formula),
+                id: p.id,
+                name: p.name,
+                points: p.points,
+                formula: p.formula,
+            });
+        }
+        if parts.is_empty() {
+            return Err(file.error_near("[score]", "没有任何评分项 [[part]]"));
+        }
+        for id in raw
+            .score
+            .start_deadlines
+            .iter()
+            .chain([&raw.score.report_deadline, &raw.score.procedure_deadline])
+        {
+            if !deadline_ids.contains(id) {
+                return Err(file
+                    .error_near(
+                        &format!("\"{id}\""),
+                        format!("deadlines.toml 中没有期限 {id}"),
+                    )
+                    .with_hint(format!("可用: {}", deadline_ids.join(", "))));
+            }
+        }
+        if !project_fields.contains(&raw.score.entity) {
+            return Err(file
+                .error_near("entity", format!("台账没有字段 {}", raw.score.entity))
+                .with_hint("通常为 responsible_unit"));
+        }
+        if raw.score.bottom_n == 0 {
+            return Err(file.error_near("bottom_n", "bottom_n 至少为 1"));
+        }
+        let unit_known: Vec<String> = UNIT_VALUES.iter().map(|s| s.to_string()).collect();
+        let mut penalties = Vec::new();
+        for p in raw.penalty {
+            let at = line_of(&format!("\"{}\"", p.id));
+            let trigger = match (p.bottom_streak, p.notices) {
+                (Some(length), None) if length > 0 => Trigger::Streak {
+                    length,
+                    restart_after: p.restart_after,
+                },
+                (None, Some(notices)) => {
+                    let condition = p.condition.clone().unwrap_or_else(|| "true".into());
+                    super::deadline::check_condition(&condition, &unit_known)
+                        .map_err(|m| file.error_near(&condition, m))?;
+                    Trigger::Supervision {
+                        notices,
+                        months: p.months.unwrap_or(6),
+                        condition,
+                    }
+                }
+                _ => {
+                    return Err(file
+                        .error_near(
+                            &format!("\"{}\"", p.id),
+                            format!("处罚 {} 需要 bottom_streak 或 notices 之一", p.id),
+                        )
+                        .with_hint(
+                            "bottom_streak = 2 表示连续两次倒数；notices = 3 表示多次督办",
+                        ));
+                }
+            };
+            penalties.push(Penalty {
+                id: p.id,
+                name: p.name,
+                trigger,
+                at,
+            });
+        }
+        Ok(Scoring {
+            score: raw.score,
+            parts,
+            penalties,
+            file: file.display.clone(),
+        })
+    }
+
+    pub fn total_points(&self) -> f64 {
+        self.parts.iter().map(|p| p.points).sum()
+    }
+}
