@@ -1,5 +1,6 @@
 //! The speed figures the issues name, measured with criterion (`cargo bench`):
 //! - ingest of the three sample months (target: under 0.3 s),
+//! - the three sample months end to end, outputs built in memory (target: under 1 s),
 //! - one million working-day `add` calls over 2020–2026 (target: under 0.5 s).
 
 use chrono::NaiveDate;
@@ -35,6 +36,32 @@ fn bench_ingest(c: &mut Criterion) {
     });
 }
 
+fn bench_months_end_to_end(c: &mut Criterion) {
+    use sanyipi::engine::{
+        Month,
+        assess::{Snapshot, assess},
+    };
+    let rules = Rules::load(None).unwrap();
+    let months = sample_months();
+    c.bench_function(
+        "three sample months end to end (ingest, assess, workbook, html, json)",
+        |b| {
+            b.iter(|| {
+                let env = sanyipi::report::html::environment(None).unwrap();
+                for m in &months {
+                    let name = m.file_name().unwrap().to_string_lossy().to_string();
+                    let month = Month::parse(&name).unwrap();
+                    let data = ingest(m, &rules).unwrap();
+                    let a = assess(&rules, &data, &Snapshot::default(), month, month.day(25));
+                    black_box(sanyipi::report::xlsx::workbook(&a, &rules, &[]).unwrap());
+                    black_box(sanyipi::report::html::report(&a, &rules, &env, None).unwrap());
+                    black_box(sanyipi::report::json(&a));
+                }
+            })
+        },
+    );
+}
+
 fn bench_workdays(c: &mut Criterion) {
     let cal = Rules::load(None).unwrap().calendar;
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
@@ -54,6 +81,6 @@ fn bench_workdays(c: &mut Criterion) {
 criterion_group! {
     name = speed;
     config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(5));
-    targets = bench_ingest, bench_workdays
+    targets = bench_ingest, bench_months_end_to_end, bench_workdays
 }
 criterion_main!(speed);

@@ -1,0 +1,310 @@
+//! The month's outputs as a user gets them: the workbook read back cell by cell with calamine and
+//! opened by LibreOffice, the HTML self-contained and escaped, everything deterministic, and a
+//! failed run leaving earlier outputs and history untouched.
+
+mod common;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::*;
+use rust_xlsxwriter::Workbook;
+use serde_json::Value as J;
+use std::path::Path;
+
+fn run(input: &Path, month: &str, out: &Path, extra: &[&str]) -> Run {
+    let as_of = format!("{month}-25");
+    let mut args = vec![
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        month,
+        "--as-of",
+        &as_of,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    sanyipi(&args)
+}
+
+fn cell(range: &calamine::Range<Data>, a1: (u32, u32)) -> Data {
+    range.get_value(a1).cloned().unwrap_or(Data::Empty)
+}
+
+#[test]
+fn workbook_reads_back_cell_by_cell() {
+    let out = tempfile::tempdir().unwrap();
+    let r = run(
+        &shared_samples().join("2026-10"),
+        "2026-10",
+        out.path(),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = out.path().join("2026-10");
+    let json: J =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(dir.join("2026年10月重点项目考核排名.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec![
+            "单位排名",
+            "项目得分明细",
+            "开工时限",
+            "前期手续",
+            "报送情况",
+            "问题数据",
+            "数据核对"
+        ]
+    );
+    let units = wb.worksheet_range("单位排名").unwrap();
+    assert_eq!(
+        cell(&units, (0, 0)),
+        Data::String("2026年10月重点项目考核单位排名".into())
+    );
+    assert_eq!(cell(&units, (2, 1)), Data::String("单位".into()));
+    for (i, u) in json["units"].as_array().unwrap().iter().enumerate() {
+        let row = 3 + i as u32;
+        assert_eq!(
+            cell(&units, (row, 0)),
+            Data::Float(u["rank"].as_f64().unwrap()),
+            "rank row {row}"
+        );
+        assert_eq!(
+            cell(&units, (row, 1)),
+            Data::String(u["unit"].as_str().unwrap().into())
+        );
+        assert_eq!(
+            cell(&units, (row, 2)),
+            Data::Float(u["score"].as_f64().unwrap())
+        );
+        let bottom = if u["bottom"] == J::Bool(true) {
+            Data::String("是".into())
+        } else {
+            Data::String(String::new())
+        };
+        assert!(
+            cell(&units, (row, 6)) == bottom
+                || (bottom == Data::String(String::new()) && cell(&units, (row, 6)) == Data::Empty)
+        );
+    }
+    let projects = wb.worksheet_range("项目得分明细").unwrap();
+    for (i, p) in json["projects"].as_array().unwrap().iter().enumerate() {
+        let row = 3 + i as u32;
+        assert_eq!(
+            cell(&projects, (row, 0)),
+            Data::String(p["id"].as_str().unwrap().into())
+        );
+        for (k, part) in p["parts"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(
+                cell(&projects, (row, 3 + k as u32)),
+                Data::Float(part["score"].as_f64().unwrap()),
+                "{} part {k}",
+                p["id"]
+            );
+        }
+        assert_eq!(
+            cell(&projects, (row, 8)),
+            Data::Float(p["total"].as_f64().unwrap())
+        );
+    }
+    let problems = wb.worksheet_range("问题数据").unwrap();
+    let texts: Vec<String> = problems
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("新材料储备项目")),
+        "the 杨营镇 row is listed"
+    );
+    let recon = wb.worksheet_range("数据核对").unwrap();
+    assert!(
+        recon
+            .rows()
+            .skip(3)
+            .all(|r| r.len() > 10 && (r[10] == Data::String("平衡".into()))),
+        "every file balances"
+    );
+}
+
+#[test]
+fn workbook_opens_in_libreoffice() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(
+        run(
+            &shared_samples().join("2026-10"),
+            "2026-10",
+            out.path(),
+            &[]
+        )
+        .code,
+        0
+    );
+    let dir = out.path().join("2026-10");
+    let status = std::process::Command::new("soffice")
+        .args([
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.to_str().unwrap(),
+        ])
+        .arg(dir.join("2026年10月重点项目考核排名.xlsx"))
+        .env("HOME", out.path())
+        .output()
+        .expect("LibreOffice (soffice) is needed: .ci/run installs libreoffice-calc-nogui");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let pdf = std::fs::read(dir.join("2026年10月重点项目考核排名.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 5000);
+}
+
+/// A month folder whose ledger holds hostile names.
+fn hostile_input() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let head = [
+        "项目编号",
+        "项目名称",
+        "项目类型",
+        "年度计划投资（万元）",
+        "签约日期",
+        "计划竣工日期",
+        "责任单位",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        [
+            "H-1",
+            "<script>alert(1)</script>",
+            "重大招商项目",
+            "100",
+            "2026-05-06",
+            "2027-01-01",
+            "<b>x</b>",
+        ],
+        [
+            "H-2",
+            "=HYPERLINK(\"http://evil\")",
+            "重大招商项目",
+            "100",
+            "2026-05-06",
+            "2027-01-01",
+            "+甲镇",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(dir.path().join("重大项目管理台账.xlsx")).unwrap();
+    dir
+}
+
+#[test]
+fn html_is_self_contained_and_escaped() {
+    let input = hostile_input();
+    let out = tempfile::tempdir().unwrap();
+    let r = run(input.path(), "2026-10", out.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(
+        out.path()
+            .join("2026-10/2026年10月重点项目推进情况报告.html"),
+    )
+    .unwrap();
+    assert!(
+        !html.contains("<script"),
+        "no script element, and the name is escaped"
+    );
+    assert!(
+        html.contains("&lt;b&gt;x&lt;&#x2f;b&gt;") || html.contains("&lt;b&gt;x&lt;/b&gt;"),
+        "unit name escaped"
+    );
+    for external in ["http:", "https:", "src=", "<link", "@import", "url("] {
+        assert!(
+            !html.contains(external)
+                || external == "http:"
+                    && html.matches("http:").count()
+                        == html.matches("http:&#x2f;&#x2f;evil").count(),
+            "loads no external resource: {external}"
+        );
+    }
+    // In the workbook, text that looks like a formula stays text.
+    let mut wb: Xlsx<_> =
+        open_workbook(out.path().join("2026-10/2026年10月重点项目考核排名.xlsx")).unwrap();
+    let projects = wb.worksheet_range("项目得分明细").unwrap();
+    assert_eq!(
+        cell(&projects, (4, 1)),
+        Data::String("=HYPERLINK(\"http://evil\")".into())
+    );
+    assert_eq!(cell(&projects, (4, 2)), Data::String("+甲镇".into()));
+    let formulas = wb.worksheet_formula("项目得分明细").unwrap();
+    assert!(
+        formulas.rows().flatten().all(|f| f.is_empty()),
+        "no formulas at all"
+    );
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let out = tempfile::tempdir().unwrap();
+    let input = shared_samples().join("2026-09");
+    assert_eq!(run(&input, "2026-09", out.path(), &[]).code, 0);
+    let dir = out.path().join("2026-09");
+    let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
+    let (x1, h1, j1) = (
+        read("2026年9月重点项目考核排名.xlsx"),
+        read("2026年9月重点项目推进情况报告.html"),
+        read("run.json"),
+    );
+    assert_eq!(run(&input, "2026-09", out.path(), &["--force"]).code, 0);
+    assert_eq!(x1, read("2026年9月重点项目考核排名.xlsx"));
+    assert_eq!(h1, read("2026年9月重点项目推进情况报告.html"));
+    assert_eq!(j1, read("run.json"));
+}
+
+#[test]
+fn a_failed_run_leaves_outputs_and_history_untouched() {
+    let out = tempfile::tempdir().unwrap();
+    let input = shared_samples().join("2026-09");
+    assert_eq!(run(&input, "2026-09", out.path(), &[]).code, 0);
+    let before_hist = std::fs::read(out.path().join("history.sqlite")).unwrap();
+    let before_html = std::fs::read(
+        out.path()
+            .join("2026-09/2026年9月重点项目推进情况报告.html"),
+    )
+    .unwrap();
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("report.html"),
+        "<html>\n{{ units | nosuchfilter }}\n</html>",
+    )
+    .unwrap();
+    let r = run(
+        &input,
+        "2026-09",
+        out.path(),
+        &["--force", "--templates", templates.path().to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("report.html:2"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(out.path().join("history.sqlite")).unwrap(),
+        before_hist
+    );
+    assert_eq!(
+        std::fs::read(
+            out.path()
+                .join("2026-09/2026年9月重点项目推进情况报告.html")
+        )
+        .unwrap(),
+        before_html
+    );
+}
