@@ -3,41 +3,14 @@
 
 mod common;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use common::*;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-/// N working days after `start`, day by day over the State Council facts in ../shared/data.
-fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
-    let tsv = std::fs::read_to_string(root().join("../shared/data/cn-official-days-2020-2026.tsv"))
-        .unwrap();
-    let special: BTreeMap<NaiveDate, bool> = tsv
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let mut f = l.split('\t');
-            (d(f.next().unwrap()), f.next().unwrap() == "班")
-        })
-        .collect();
-    let mut day = start;
-    let mut left = n;
-    while left > 0 {
-        day = day.succ_opt().unwrap();
-        if special
-            .get(&day)
-            .copied()
-            .unwrap_or(day.weekday().num_days_from_monday() < 5)
-        {
-            left -= 1;
-        }
-    }
-    day
+    date(s)
 }
 
 /// The default scoring table of domain.md, by hand: unit → score (2 decimals).

@@ -5,25 +5,18 @@ use super::{INPUT_ERRORS, OK, table};
 use crate::ingest::{Dataset, ingest};
 use crate::rules::Rules;
 use anyhow::Context;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 本月报送材料所在目录（如 samples/2026-10）
-    #[arg(long, value_name = "DIR")]
-    input: PathBuf,
-    /// 考核月份 YYYY-MM（默认取目录名）
-    #[arg(long, value_name = "YYYY-MM")]
-    month: Option<String>,
-    /// 规则目录（默认使用内置规则）
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    month_args: super::input::MonthArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let rules = Rules::load(args.rules.as_deref())?;
-    let data = ingest(&args.input, &rules).context("无法检查")?;
-    print!("{}", report(&data, &rules, args.month.as_deref()));
+    let a = &args.month_args;
+    let rules = Rules::load(a.rules.as_deref())?;
+    let data = ingest(&a.input, &rules).context("无法检查")?;
+    print!("{}", report(&data, &rules, a.month.as_deref()));
     Ok(if data.error_count() > 0 {
         INPUT_ERRORS
     } else {

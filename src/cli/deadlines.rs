@@ -1,60 +1,32 @@
 //! `sanyipi deadlines --input DIR [--month YYYY-MM] [--as-of DATE] [--rules DIR] [--open]`:
 //! the deadline table of a month — per project, procedure and submission.
 
+use super::input::as_of_date;
 use super::{OK, table};
 use crate::engine::{DeadlineRow, Month, Status, evaluate_deadlines};
 use crate::ingest::ingest;
 use crate::rules::Rules;
 use anyhow::Context;
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 本月报送材料所在目录（如 samples/2026-10）
-    #[arg(long, value_name = "DIR")]
-    input: PathBuf,
-    /// 考核月份 YYYY-MM（默认取目录名，否则取 --as-of 所在月）
-    #[arg(long, value_name = "YYYY-MM")]
-    month: Option<String>,
+    #[command(flatten)]
+    month_args: super::input::MonthArgs,
     /// 统计截止日期（默认今天）
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// 规则目录（默认使用内置规则）
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
     /// 只列出逾期、逾期完成和即将到期的
     #[arg(long)]
     open: bool,
 }
 
-/// `--as-of`, or today when not given (the only place the clock is read).
-pub fn as_of_date(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
-    match arg {
-        Some(s) => crate::ingest::value::parse_date_text(s)
-            .ok_or_else(|| anyhow::anyhow!("--as-of “{s}”不是有效日期，请写成 2026-10-25")),
-        None => Ok(chrono::Local::now().date_naive()),
-    }
-}
-
-/// `--month`, else the input folder's name, else the as-of month.
-pub fn month_of(arg: Option<&str>, input: &Path, as_of: NaiveDate) -> anyhow::Result<Month> {
-    if let Some(s) = arg {
-        return Month::parse(s)
-            .ok_or_else(|| anyhow::anyhow!("--month “{s}”格式不对，请写成 2026-10"));
-    }
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    Ok(Month::parse(&name).unwrap_or_else(|| Month::of(as_of)))
-}
-
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let rules = Rules::load(args.rules.as_deref())?;
+    let a = &args.month_args;
+    let rules = Rules::load(a.rules.as_deref())?;
     let as_of = as_of_date(args.as_of.as_deref())?;
-    let month = month_of(args.month.as_deref(), &args.input, as_of)?;
-    let data = ingest(&args.input, &rules).context("无法计算期限")?;
+    let month = a.month(as_of)?;
+    let data = ingest(&a.input, &rules).context("无法计算期限")?;
     let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of, &Default::default());
     print!("{}", render(&rules, &rows, month, as_of, args.open));
     for p in &problems {
@@ -67,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         println!(
             "\n另有 {} 个数据错误，详见 sanyipi check --input {}",
             data.error_count(),
-            args.input.display()
+            a.input.display()
         );
     }
     Ok(OK)

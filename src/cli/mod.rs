@@ -5,6 +5,7 @@ mod check;
 mod deadlines;
 mod explain;
 mod history;
+mod input;
 mod run;
 mod table;
 mod workdays;

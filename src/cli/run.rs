@@ -3,7 +3,7 @@
 //! `<out>/<month>/`, written to a temporary folder and renamed into place; history is written in
 //! one transaction after that.
 
-use super::deadlines::{as_of_date, month_of};
+use super::input::as_of_date;
 use super::{OK, table};
 use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
@@ -38,20 +38,13 @@ impl OutArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 本月报送材料所在目录
-    #[arg(long, value_name = "DIR")]
-    input: PathBuf,
-    /// 考核月份 YYYY-MM（默认取目录名）
-    #[arg(long, value_name = "YYYY-MM")]
-    month: Option<String>,
+    #[command(flatten)]
+    month_args: super::input::MonthArgs,
     /// 统计截止日期（默认今天）
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     #[command(flatten)]
     out: OutArgs,
-    /// 规则目录（默认使用内置规则）
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
     /// 模板目录（默认使用内置模板）
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -61,13 +54,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let rules = Rules::load(args.rules.as_deref())?;
+    let ma = &args.month_args;
+    let rules = Rules::load(ma.rules.as_deref())?;
     let as_of = as_of_date(args.as_of.as_deref())?;
-    let month = month_of(args.month.as_deref(), &args.input, as_of)?;
+    let month = ma.month(as_of)?;
     let env = report::html::environment(args.templates.as_deref())?;
     let mut history = args.out.open()?;
     history.check_not_recorded(month, args.force)?;
-    let data = ingest(&args.input, &rules).context("无法运行考核")?;
+    let data = ingest(&ma.input, &rules).context("无法运行考核")?;
     let snapshot = history.snapshot(month)?;
     let a = assess(&rules, &data, &snapshot, month, as_of);
     let files = vec![

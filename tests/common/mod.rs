@@ -1,6 +1,8 @@
 //! Test helpers: paths to fixtures and shared samples, temporary input folders, the binary.
 #![allow(dead_code)]
 
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -65,4 +67,36 @@ pub fn sanyipi(args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// N working days after `start`, day by day over the State Council facts in
+/// `../shared/data` — independent of `rules/calendar` and of the calendar code.
+pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
+    let tsv = std::fs::read_to_string(root().join("../shared/data/cn-official-days-2020-2026.tsv"))
+        .unwrap();
+    let special: BTreeMap<NaiveDate, bool> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut f = l.split('\t');
+            (date(f.next().unwrap()), f.next().unwrap() == "班")
+        })
+        .collect();
+    let mut day = start;
+    let mut left = n;
+    while left > 0 {
+        day = day.succ_opt().unwrap();
+        if special
+            .get(&day)
+            .copied()
+            .unwrap_or(day.weekday().num_days_from_monday() < 5)
+        {
+            left -= 1;
+        }
+    }
+    day
 }
