@@ -7,6 +7,7 @@ mod explain;
 mod history;
 mod input;
 mod run;
+mod screen;
 mod table;
 mod workdays;
 
@@ -35,6 +36,8 @@ enum Command {
     Check(check::Args),
     /// 说明某个项目或单位的得分是怎么来的
     Explain(explain::Args),
+    /// 招商项目预审：两守、两防、四关
+    Screen(screen::Args),
     /// 历史记录：import 导入以往排名，show 查看
     #[command(subcommand)]
     History(history::Command),
@@ -76,6 +79,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::History(c) => history::run(c),
+        Command::Screen(a) => screen::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),

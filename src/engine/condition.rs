@@ -39,3 +39,13 @@ pub fn holds(
         .map(|v| v.is_true())
         .map_err(|e| e.to_string())
 }
+
+/// An environment for rule expressions and text templates, with the `num` filter (a number
+/// rounded to two decimals, without trailing zeros).
+pub fn environment() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.add_filter("num", |v: f64| {
+        crate::ingest::value::format_number((v * 100.0).round() / 100.0)
+    });
+    env
+}

@@ -4,6 +4,7 @@ pub mod assess;
 pub mod condition;
 pub mod deadlines;
 pub mod project;
+pub mod screening;
 
 pub use deadlines::{DeadlineRow, Status, evaluate_deadlines};
 pub use project::{ProjectView, project_views};

@@ -9,8 +9,13 @@ use minijinja::{Environment, context};
 use std::path::Path;
 
 /// The built-in templates, overridable by files of the same name in `--templates DIR`.
-pub const BUILTIN: &[(&str, &str)] =
-    &[("report.html", include_str!("../../templates/report.html"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("report.html", include_str!("../../templates/report.html")),
+    (
+        "screening.html",
+        include_str!("../../templates/screening.html"),
+    ),
+];
 
 /// A template could not be loaded or rendered: names the file and line.
 #[derive(Debug, thiserror::Error)]

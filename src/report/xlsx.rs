@@ -32,7 +32,7 @@ impl Cell {
     }
 }
 
-fn text(s: impl Into<String>) -> Cell {
+pub fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
@@ -48,6 +48,7 @@ fn date(d: Option<chrono::NaiveDate>) -> Cell {
 }
 
 /// A sheet: title, header, rows, and which rows to show in red.
+#[derive(Debug, Clone)]
 pub struct SheetSpec {
     pub name: String,
     pub title: String,
@@ -162,21 +163,33 @@ fn write_sheet(
     Ok(())
 }
 
-/// Builds the workbook of `a` and returns its bytes.
-pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Vec<u8>, XlsxError> {
+/// A workbook of `specs`, each sheet under `subtitle`, with fixed metadata dated `as_of`.
+pub fn book(
+    title: &str,
+    subtitle: &str,
+    as_of: chrono::NaiveDate,
+    specs: &[SheetSpec],
+) -> Result<Vec<u8>, XlsxError> {
+    use chrono::Datelike;
     let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(
-        a.as_of.format("%Y").to_string().parse().unwrap_or(2026),
-        a.as_of.format("%m").to_string().parse().unwrap_or(1),
-        a.as_of.format("%d").to_string().parse().unwrap_or(1),
-    )?;
+    let created =
+        ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{}重点项目考核排名", month_label(a)))
+            .set_title(title)
             .set_author("sanyipi")
             .set_creation_datetime(&created),
     );
     let f = formats();
+    for spec in specs {
+        let ws = wb.add_worksheet();
+        write_sheet(ws, spec, subtitle, &f)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// Builds the ranking workbook of `a` (with `extra` sheets before the data sheets).
+pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Vec<u8>, XlsxError> {
     let subtitle = format!(
         "考核月份：{}    统计截止：{}",
         month_label(a),
@@ -186,20 +199,15 @@ pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Ve
     specs.push(deadline_sheet(a, rules, "开工时限", Subject::Project));
     specs.push(deadline_sheet(a, rules, "前期手续", Subject::Procedure));
     specs.push(deadline_sheet(a, rules, "报送情况", Subject::Submission));
-    specs.extend(extra.iter().map(|s| SheetSpec {
-        name: s.name.clone(),
-        title: s.title.clone(),
-        headers: s.headers.clone(),
-        rows: s.rows.clone(),
-        red: s.red.clone(),
-    }));
+    specs.extend(extra.iter().cloned());
     specs.push(problems(a));
     specs.push(reconciliation(a, rules));
-    for spec in &specs {
-        let ws = wb.add_worksheet();
-        write_sheet(ws, spec, &subtitle, &f)?;
-    }
-    wb.save_to_buffer()
+    book(
+        &format!("{}重点项目考核排名", month_label(a)),
+        &subtitle,
+        a.as_of,
+        &specs,
+    )
 }
 
 fn units(a: &Assessment, rules: &Rules) -> SheetSpec {

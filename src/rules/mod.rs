@@ -4,6 +4,7 @@
 pub mod deadline;
 mod error;
 pub mod scoring;
+pub mod screening;
 mod source;
 mod table;
 mod vocab;
@@ -27,6 +28,7 @@ pub struct Rules {
     pub calendar: crate::calendar::Calendar,
     pub deadlines: Deadlines,
     pub scoring: Scoring,
+    pub screening: screening::Screening,
 }
 
 impl Rules {
@@ -62,6 +64,7 @@ impl Rules {
         let project_fields = deadline::known_fields(Subject::Project, None, &tables);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
+        let screening = screening::Screening::load(source.get("screening.toml")?, &tables)?;
         Ok(Rules {
             source,
             vocab,
@@ -69,6 +72,7 @@ impl Rules {
             calendar,
             deadlines,
             scoring,
+            screening,
         })
     }
 

@@ -1,0 +1,182 @@
+//! Pre-screening of project leads (预审): each lead against the 两守、两防、四关 rules of its
+//! industry, with derived values, giving 通过 / 不通过 / 待核实 and every reason with its figures.
+
+use super::condition::{environment, to_jinja};
+use crate::ingest::{Dataset, Value};
+use crate::rules::Rules;
+use crate::rules::screening::{Outcome, ScreenRule};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Why a rule did not pass.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleFinding {
+    pub rule: String,
+    pub group: String,
+    pub name: String,
+    pub outcome: Outcome,
+    pub outcome_label: String,
+    pub reason: String,
+    /// `rules/screening.toml:LINE`.
+    pub at: String,
+}
+
+/// The screening result of one lead.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeadResult {
+    pub name: String,
+    pub industry: String,
+    pub source: String,
+    pub outcome: Outcome,
+    pub outcome_label: String,
+    pub findings: Vec<RuleFinding>,
+    /// Derived values (name, value) as computed.
+    pub derived: Vec<(String, Option<f64>)>,
+}
+
+/// Full calendar years from `from` to `to` (an age).
+fn full_years(from: NaiveDate, to: NaiveDate) -> i32 {
+    let mut y = to.year() - from.year();
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        y -= 1;
+    }
+    y
+}
+
+/// Screens every lead of the table named in `rules/screening.toml` as of `as_of`.
+pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult> {
+    let s = &rules.screening;
+    let env = environment();
+    let table = rules.table(&s.setup.table);
+    let label = |id: &str| {
+        table
+            .and_then(|t| t.field(id))
+            .map(|f| f.label.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let fields: Vec<String> = table
+        .map(|t| t.fields.iter().map(|f| f.id.clone()).collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for lead in data.records(&s.setup.table) {
+        let industry = lead.text(&s.setup.industry_field).unwrap_or("").to_string();
+        let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
+        for f in &fields {
+            ctx.insert(
+                f.clone(),
+                lead.get(f)
+                    .map(to_jinja)
+                    .unwrap_or(minijinja::Value::from(())),
+            );
+        }
+        for (k, v) in &lead.values {
+            if let Value::Date(d) = v {
+                ctx.insert(
+                    format!("years_since_{k}"),
+                    minijinja::Value::from(full_years(*d, as_of)),
+                );
+            }
+        }
+        let mut derived = Vec::new();
+        for d in &s.derived {
+            let v = env
+                .compile_expression(&d.formula)
+                .ok()
+                .and_then(|e| e.eval(minijinja::Value::from(ctx.clone())).ok())
+                .and_then(|v| f64::try_from(v).ok())
+                .filter(|f| f.is_finite());
+            ctx.insert(
+                d.id.clone(),
+                v.map(minijinja::Value::from)
+                    .unwrap_or(minijinja::Value::from(())),
+            );
+            derived.push((d.name.clone(), v));
+        }
+        let mut thresholds = s.thresholds.clone();
+        if let Some(over) = s.by_industry.get(&industry) {
+            thresholds.extend(over.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+        for (k, v) in &thresholds {
+            ctx.insert(k.clone(), minijinja::Value::from(*v));
+        }
+        let ctx_value = minijinja::Value::from(ctx);
+        let mut findings = Vec::new();
+        for rule in s
+            .rules
+            .iter()
+            .filter(|r| r.industries.is_empty() || r.industries.contains(&industry))
+        {
+            if let Some(f) = judge(rule, lead, &ctx_value, &env, &label, rules) {
+                findings.push(f);
+            }
+        }
+        let outcome = findings
+            .iter()
+            .map(|f| f.outcome)
+            .min()
+            .unwrap_or(Outcome::Pass);
+        out.push(LeadResult {
+            name: lead.text(&s.setup.name_field).unwrap_or("").to_string(),
+            industry,
+            source: format!("{}!{}!第{}行", lead.file, lead.sheet, lead.row),
+            outcome,
+            outcome_label: s.label(outcome).to_string(),
+            findings,
+            derived,
+        });
+    }
+    out
+}
+
+fn judge(
+    rule: &ScreenRule,
+    lead: &crate::ingest::Record,
+    ctx: &minijinja::Value,
+    env: &minijinja::Environment<'static>,
+    label: &dyn Fn(&str) -> String,
+    rules: &Rules,
+) -> Option<RuleFinding> {
+    let s = &rules.screening;
+    let finding = |outcome: Outcome, reason: String| RuleFinding {
+        rule: rule.id.clone(),
+        group: rule.group.clone(),
+        name: rule.name.clone(),
+        outcome,
+        outcome_label: s.label(outcome).to_string(),
+        reason,
+        at: rule.at.clone(),
+    };
+    let missing: Vec<String> = rule
+        .needs
+        .iter()
+        .filter(|n| lead.get(n).is_none())
+        .map(|n| format!("“{}”", label(n)))
+        .collect();
+    if !missing.is_empty() {
+        return Some(finding(
+            Outcome::Verify,
+            format!("缺少{}，无法判断{}", missing.join("、"), rule.name),
+        ));
+    }
+    let fails = env
+        .compile_expression(&rule.fails_when)
+        .and_then(|e| e.eval(ctx.clone()));
+    match fails {
+        Ok(v) if v.is_true() => {
+            let reason = env
+                .render_str(&rule.reason, ctx.clone())
+                .unwrap_or_else(|e| format!("{}（说明模板有误: {e}）", rule.name));
+            Some(finding(rule.outcome, reason))
+        }
+        Ok(_) => None,
+        Err(e) => Some(finding(
+            Outcome::Verify,
+            format!(
+                "无法计算{}（{}），请核实数据",
+                rule.name,
+                e.detail().unwrap_or("数据不全")
+            ),
+        )),
+    }
+}

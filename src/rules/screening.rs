@@ -1,0 +1,219 @@
+//! Screening rules (`rules/screening.toml`): 两守、两防、四关 over project leads, with derived
+//! values, thresholds per industry, and the outcome of each rule.
+
+use super::{RuleFile, RulesError, TableSchema};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    screening: Setup,
+    outcome: OutcomeLabels,
+    #[serde(default)]
+    derived: Vec<Derived>,
+    threshold: BTreeMap<String, toml::Value>,
+    rule: Vec<RawRule>,
+}
+
+/// Which table holds the leads and which fields name and classify them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    pub table: String,
+    pub industry_field: String,
+    pub name_field: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeLabels {
+    pub pass: String,
+    pub fail: String,
+    pub verify: String,
+}
+
+/// A value computed from a lead's fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derived {
+    pub id: String,
+    pub name: String,
+    pub formula: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    group: String,
+    name: String,
+    #[serde(default)]
+    industries: Vec<String>,
+    #[serde(default)]
+    needs: Vec<String>,
+    fails_when: String,
+    outcome: String,
+    reason: String,
+}
+
+/// The outcome of a failed rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Outcome {
+    Fail,
+    Verify,
+    Pass,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScreenRule {
+    pub id: String,
+    pub group: String,
+    pub name: String,
+    /// Empty: every industry.
+    pub industries: Vec<String>,
+    pub needs: Vec<String>,
+    pub fails_when: String,
+    pub outcome: Outcome,
+    pub reason: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Screening {
+    pub setup: Setup,
+    pub labels: OutcomeLabels,
+    pub derived: Vec<Derived>,
+    /// Default thresholds, then overrides per industry.
+    pub thresholds: BTreeMap<String, f64>,
+    pub by_industry: BTreeMap<String, BTreeMap<String, f64>>,
+    pub rules: Vec<ScreenRule>,
+    pub file: String,
+}
+
+impl Screening {
+    pub fn label(&self, o: Outcome) -> &str {
+        match o {
+            Outcome::Pass => &self.labels.pass,
+            Outcome::Fail => &self.labels.fail,
+            Outcome::Verify => &self.labels.verify,
+        }
+    }
+
+    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+        let raw: RawFile = file.parse()?;
+        let Some(table) = tables.iter().find(|t| t.id == raw.screening.table) else {
+            return Err(file.error_near(
+                &raw.screening.table,
+                format!("没有表格 {}", raw.screening.table),
+            ));
+        };
+        let mut thresholds = BTreeMap::new();
+        let mut by_industry = BTreeMap::new();
+        for (k, v) in &raw.threshold {
+            match v {
+                toml::Value::Table(t) => {
+                    let mut m = BTreeMap::new();
+                    for (kk, vv) in t {
+                        m.insert(
+                            kk.clone(),
+                            number(vv).ok_or_else(|| {
+                                file.error_near(kk, format!("阈值 {kk} 应为数字"))
+                            })?,
+                        );
+                    }
+                    by_industry.insert(k.clone(), m);
+                }
+                other => {
+                    thresholds.insert(
+                        k.clone(),
+                        number(other).ok_or_else(|| {
+                            file.error_near(k, format!("阈值 {k} 应为数字"))
+                                .with_hint("如 intensity_min = 300")
+                        })?,
+                    );
+                }
+            }
+        }
+        let mut known: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
+        known.extend(
+            table
+                .fields
+                .iter()
+                .filter(|f| f.kind == super::FieldType::Date)
+                .map(|f| format!("years_since_{}", f.id)),
+        );
+        for d in &raw.derived {
+            super::deadline::check_condition(&d.formula, &known)
+                .map_err(|m| file.error_near(&d.formula, format!("派生值 {}: {m}", d.id)))?;
+            known.push(d.id.clone());
+        }
+        known.extend(thresholds.keys().cloned());
+        for m in by_industry.values() {
+            known.extend(m.keys().cloned());
+        }
+        let mut rules = Vec::new();
+        for r in raw.rule {
+            super::deadline::check_condition(&r.fails_when, &known)
+                .map_err(|m| file.error_near(&r.fails_when, format!("规则 {}: {m}", r.id)))?;
+            for n in &r.needs {
+                if !table.fields.iter().any(|f| &f.id == n) {
+                    return Err(file.error_near(
+                        &format!("\"{n}\""),
+                        format!("规则 {} 的 needs 中 {n} 不是 {} 表的字段", r.id, table.id),
+                    ));
+                }
+            }
+            let outcome = if r.outcome == raw.outcome.fail {
+                Outcome::Fail
+            } else if r.outcome == raw.outcome.verify {
+                Outcome::Verify
+            } else {
+                return Err(file.error_near(
+                    &format!("\"{}\"", r.outcome),
+                    format!(
+                        "规则 {} 的 outcome 应为“{}”或“{}”",
+                        r.id, raw.outcome.fail, raw.outcome.verify
+                    ),
+                ));
+            };
+            let env = crate::engine::condition::environment();
+            env.template_from_str(&r.reason).map_err(|e| {
+                file.error_near(&r.reason, format!("规则 {} 的 reason 模板有误: {e}", r.id))
+            })?;
+            let at = format!(
+                "{}:{}",
+                file.display,
+                file.error_near(&format!("\"{}\"", r.id), "").line
+            );
+            rules.push(ScreenRule {
+                id: r.id,
+                group: r.group,
+                name: r.name,
+                industries: r.industries,
+                needs: r.needs,
+                fails_when: r.fails_when,
+                outcome,
+                reason: r.reason,
+                at,
+            });
+        }
+        Ok(Screening {
+            setup: raw.screening,
+            labels: raw.outcome,
+            derived: raw.derived,
+            thresholds,
+            by_industry,
+            rules,
+            file: file.display.clone(),
+        })
+    }
+}
+
+fn number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
