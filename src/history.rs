@@ -287,6 +287,53 @@ impl History {
         Ok(tx.last_insert_rowid())
     }
 
+    /// Gives each notice its number: the one already given to the same recipient for the same
+    /// month (a forced re-run), else the next in its year. Nothing is written here; `record`
+    /// stores them with the run.
+    pub fn number_notices(
+        &self,
+        rules: &crate::rules::Rules,
+        month: Month,
+        notices: &mut [crate::engine::notices::Notice],
+    ) -> Result<(), HistoryError> {
+        let mut next: BTreeMap<i32, u32> = BTreeMap::new();
+        for n in notices.iter_mut() {
+            let existing: Option<(i32, u32)> = self
+                .conn
+                .query_row(
+                    "SELECT year, seq FROM notice WHERE month = ?1 AND recipient = ?2 AND year = ?3 ORDER BY seq LIMIT 1",
+                    params![month.to_string(), n.recipient, n.year],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(self.sql())?;
+            let seq = match existing {
+                Some((_, seq)) => seq,
+                None => {
+                    let slot = match next.get(&n.year) {
+                        Some(s) => *s,
+                        None => {
+                            let max: u32 = self
+                                .conn
+                                .query_row(
+                                    "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE year = ?1",
+                                    params![n.year],
+                                    |r| r.get(0),
+                                )
+                                .map_err(self.sql())?;
+                            max + 1
+                        }
+                    };
+                    next.insert(n.year, slot + 1);
+                    slot
+                }
+            };
+            n.seq = seq;
+            n.number = crate::engine::notices::number_text(rules, n.year, seq);
+        }
+        Ok(())
+    }
+
     /// Records a month's assessment in one transaction; returns its revision.
     pub fn record(&mut self, a: &Assessment) -> Result<i64, HistoryError> {
         let path = self.path.clone();
@@ -343,6 +390,14 @@ impl History {
             tx.execute(
                 "INSERT INTO finding (run, rule, status, subject, recipient, due, workdays) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![run, d.rule, format!("{:?}", d.status), subject, d.recipient, d.due.map(|x| x.to_string()), d.workdays],
+            )
+            .map_err(sql)?;
+        }
+        for n in &a.notices {
+            tx.execute(
+                "INSERT INTO notice (year, seq, month, recipient, kind, number) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (year, seq) DO UPDATE SET kind = excluded.kind, number = excluded.number",
+                params![n.year, n.seq, a.month.to_string(), n.recipient, n.kind, n.number],
             )
             .map_err(sql)?;
         }

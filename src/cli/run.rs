@@ -63,18 +63,17 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     history.check_not_recorded(month, args.force)?;
     let data = ingest(&ma.input, &rules).context("无法运行考核")?;
     let snapshot = history.snapshot(month)?;
-    let a = assess(&rules, &data, &snapshot, month, as_of);
-    let files = vec![
-        (
-            report::workbook_name(&a),
-            report::xlsx::workbook(&a, &rules, &[]).context("无法生成排名表")?,
-        ),
-        (
-            report::html_name(&a),
-            report::html::report(&a, &rules, &env, args.templates.as_deref())?.into_bytes(),
-        ),
+    let mut a = assess(&rules, &data, &snapshot, month, as_of);
+    history.number_notices(&rules, month, &mut a.notices)?;
+    let notice_sheets = report::notice::sheets(&a, &rules);
+    let workbook = report::xlsx::workbook(&a, &rules, &notice_sheets).context("无法生成排名表")?;
+    let html = report::html::report(&a, &rules, &env, args.templates.as_deref())?;
+    let mut files = vec![
+        (report::workbook_name(&a), workbook),
+        (report::html_name(&a), html.into_bytes()),
         ("run.json".to_string(), report::json(&a).into_bytes()),
     ];
+    files.extend(report::notice::files(&a, &rules, &env)?);
     let dir = publish(&args.out.out, &month.to_string(), &files)
         .with_context(|| format!("无法写入输出目录 {}", args.out.out.display()))?;
     let revision = history.record(&a)?;
@@ -175,9 +174,25 @@ fn summary(
             crate::calendar::how_to_add(*y)
         ));
     }
+    if !a.notices.is_empty() {
+        let numbers: Vec<&str> = a.notices.iter().map(|n| n.number.as_str()).collect();
+        out.push_str(&format!(
+            "\n督查通知 {} 份: {} 至 {}\n",
+            a.notices.len(),
+            numbers[0],
+            numbers[numbers.len() - 1]
+        ));
+    }
     out.push_str(&format!("\n输出目录: {}\n", dir.display()));
-    for (name, _) in files {
+    let is_notice = |n: &str| n.starts_with("督查通知/") && !n.ends_with("全部通知.html");
+    for (name, _) in files.iter().filter(|(n, _)| !is_notice(n)) {
         out.push_str(&format!("  {name}\n"));
+    }
+    let notice_files = files.iter().filter(|(n, _)| is_notice(n)).count();
+    if notice_files > 0 {
+        out.push_str(&format!(
+            "  督查通知/（每份通知的 .html 与 .docx，共 {notice_files} 个文件）\n"
+        ));
     }
     out
 }

@@ -126,6 +126,9 @@ pub struct Assessment {
     pub files: Vec<FileSummary>,
     pub rule_problems: Vec<RuleProblem>,
     pub missing_years: Vec<i32>,
+    /// 督查 notices, one per recipient, numbered from history before output.
+    pub notices: Vec<super::notices::Notice>,
+    pub escalations: Vec<super::notices::EscalationList>,
 }
 
 fn status_key(s: Status) -> &'static str {
@@ -426,7 +429,39 @@ pub fn assess(
             notes,
         });
     }
-    let units = rank_units(rules, &projects, snapshot, month);
+    let supervised = super::notices::supervised_by_deadlines(rules, &deadlines);
+    let units = rank_units(rules, &projects, snapshot, month, &supervised);
+    let mut unit_order: Vec<String> = Vec::new();
+    for p in &projects {
+        if !unit_order.contains(&p.unit) {
+            unit_order.push(p.unit.clone());
+        }
+    }
+    let facts: Vec<super::notices::UnitFacts> = unit_order
+        .iter()
+        .filter_map(|name| units.iter().find(|u| &u.unit == name))
+        .map(|u| super::notices::UnitFacts {
+            unit: &u.unit,
+            bottom: u.bottom,
+            score: u.score,
+            rank: u.rank,
+            streak: u.streak,
+            penalty_ids: &u.penalty_ids,
+        })
+        .collect();
+    let evidence: BTreeMap<String, Vec<String>> = units
+        .iter()
+        .map(|u| (u.unit.clone(), u.evidence.clone()))
+        .collect();
+    let input = super::notices::DraftInput {
+        month,
+        as_of,
+        deadlines: &deadlines,
+        units: &facts,
+        evidence: &evidence,
+        unit_order: &unit_order,
+    };
+    let (notices, escalations) = super::notices::draft(rules, &input);
     let mut missing_years: Vec<i32> = deadlines
         .iter()
         .flat_map(|d| d.missing_years.iter().copied())
@@ -445,6 +480,8 @@ pub fn assess(
         files: data.files.clone(),
         rule_problems,
         missing_years,
+        notices,
+        escalations,
     }
 }
 
@@ -469,6 +506,7 @@ fn rank_units(
     projects: &[ProjectScore],
     snapshot: &Snapshot,
     month: Month,
+    supervised: &[String],
 ) -> Vec<UnitScore> {
     let score_rules = &rules.scoring.score;
     let mut order: Vec<String> = Vec::new();
@@ -550,16 +588,28 @@ fn rank_units(
                     condition,
                 } => {
                     let first = (0..months.saturating_sub(1)).fold(month, |m, _| m.previous());
+                    // Notices of earlier months in the window, and this month's.
                     let recent: Vec<&(Month, String)> = snapshot
                         .notices
                         .get(unit)
                         .map(|v| {
                             v.iter()
-                                .filter(|(m, _)| *m >= first && *m <= month)
+                                .filter(|(m, _)| *m >= first && *m < month)
                                 .collect()
                         })
                         .unwrap_or_default();
-                    if recent.len() as u32 >= *notices {
+                    let facts = super::notices::UnitFacts {
+                        unit,
+                        bottom,
+                        score: scores[i],
+                        rank: ranks[i],
+                        streak,
+                        penalty_ids: &[],
+                    };
+                    let now = supervised.contains(unit)
+                        || super::notices::supervised_by_results(rules, &facts, month);
+                    let count = recent.len() as u32 + u32::from(now);
+                    if count >= *notices {
                         let ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::from([
                             ("bottom", minijinja::Value::from(bottom)),
                             ("score", minijinja::Value::from(scores[i])),
@@ -575,16 +625,12 @@ fn rank_units(
                         if holds {
                             penalty_ids.push(pen.id.clone());
                             penalties.push(pen.name.clone());
-                            let numbers: Vec<&str> =
-                                recent.iter().map(|(_, n)| n.as_str()).collect();
-                            evidence.push(format!(
-                                "{}: 近 {months} 个月督办 {} 次（{}），本月得分 {:.2}、第 {} 名",
-                                pen.name,
-                                recent.len(),
-                                numbers.join("、"),
-                                scores[i],
-                                ranks[i]
-                            ));
+                            let mut numbers: Vec<String> =
+                                recent.iter().map(|(_, n)| n.clone()).collect();
+                            if now {
+                                numbers.push(format!("{month} 本月通知"));
+                            }
+                            evidence.push(format!("{}: 近 {months} 个月督办 {count} 次（{}），本月得分 {:.2}、第 {} 名", pen.name, numbers.join("、"), scores[i], ranks[i]));
                         }
                     }
                 }

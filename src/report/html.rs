@@ -15,6 +15,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "screening.html",
         include_str!("../../templates/screening.html"),
     ),
+    ("notice.html", include_str!("../../templates/notice.html")),
+    (
+        "notices_all.html",
+        include_str!("../../templates/notices_all.html"),
+    ),
+    (
+        "notice_body.html",
+        include_str!("../../templates/notice_body.html"),
+    ),
+    (
+        "notice_style.html",
+        include_str!("../../templates/notice_style.html"),
+    ),
 ];
 
 /// A template could not be loaded or rendered: names the file and line.
@@ -109,6 +122,13 @@ pub fn report(
         diagnostics => minijinja::Value::from(minijinja::value::Serde(&a.diagnostics)),
         error_count => a.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count(),
         missing_years => a.missing_years.clone(),
+        notices => a.notices.iter().map(|n| context! {
+            number => n.number.clone(),
+            kind => if n.kind == "supervision" { "督办".to_string() } else if n.kind == "reminder" { "提醒".to_string() } else { rules.notices.escalations.iter().find(|e| e.id == n.kind).map(|e| e.list.clone()).unwrap_or_default() },
+            recipient => n.recipient.clone(),
+            matters => n.matters.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
+        }).collect::<Vec<_>>(),
+        escalations => minijinja::Value::from(minijinja::value::Serde(&a.escalations)),
     })
     .map_err(|e| template_error(&e, dir))
 }

@@ -2,6 +2,7 @@
 //! Reports know nothing of rule semantics; they show what the engine computed.
 
 pub mod html;
+pub mod notice;
 pub mod screening;
 pub mod xlsx;
 

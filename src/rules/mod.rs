@@ -3,6 +3,7 @@
 
 pub mod deadline;
 mod error;
+pub mod notice;
 pub mod scoring;
 pub mod screening;
 mod source;
@@ -29,6 +30,7 @@ pub struct Rules {
     pub deadlines: Deadlines,
     pub scoring: Scoring,
     pub screening: screening::Screening,
+    pub notices: notice::Notices,
 }
 
 impl Rules {
@@ -65,6 +67,9 @@ impl Rules {
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
         let screening = screening::Screening::load(source.get("screening.toml")?, &tables)?;
+        let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
+        let notices =
+            notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
         Ok(Rules {
             source,
             vocab,
@@ -73,6 +78,7 @@ impl Rules {
             deadlines,
             scoring,
             screening,
+            notices,
         })
     }
 

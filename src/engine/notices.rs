@@ -1,0 +1,380 @@
+//! 督查 notices: findings → matters → one notice per recipient per month, plus the escalation
+//! lists (表态发言名单, 专项巡察建议名单). Numbers are given later, from history.
+
+use super::Month;
+use super::condition::environment;
+use super::deadlines::{DeadlineRow, Status};
+use crate::rules::Rules;
+use crate::rules::notice::{DateStyle, Source};
+use chrono::{Datelike, NaiveDate};
+use minijinja::Value as V;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One matter of a notice.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matter {
+    pub rule: String,
+    pub severity: String,
+    pub text: String,
+    pub project: Option<String>,
+}
+
+/// A notice to one recipient.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    /// `supervision` (has a 督办 matter), `reminder`, or an escalation id.
+    pub kind: String,
+    pub recipient: String,
+    pub title: String,
+    pub intro: String,
+    pub matters: Vec<Matter>,
+    pub closing: String,
+    pub issue_date: NaiveDate,
+    pub issue_date_text: String,
+    pub due: NaiveDate,
+    pub due_provisional: bool,
+    pub year: i32,
+    pub seq: u32,
+    pub number: String,
+}
+
+/// One unit on an escalation list, with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationEntry {
+    pub unit: String,
+    pub rank: u32,
+    pub score: f64,
+    pub streak: u32,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationList {
+    pub id: String,
+    pub list: String,
+    pub entries: Vec<EscalationEntry>,
+}
+
+/// Facts about a unit that unit matters and penalties are judged on.
+#[derive(Debug, Clone)]
+pub struct UnitFacts<'a> {
+    pub unit: &'a str,
+    pub bottom: bool,
+    pub score: f64,
+    pub rank: u32,
+    pub streak: u32,
+    pub penalty_ids: &'a [String],
+}
+
+fn unit_ctx(f: &UnitFacts, month: Month, rules: &Rules) -> BTreeMap<&'static str, V> {
+    BTreeMap::from([
+        ("unit", V::from(f.unit)),
+        ("bottom", V::from(f.bottom)),
+        ("score", V::from(format!("{:.2}", f.score))),
+        ("rank", V::from(f.rank)),
+        ("streak", V::from(f.streak)),
+        ("penalty_ids", V::from(f.penalty_ids.to_vec())),
+        ("bottom_n", V::from(rules.scoring.score.bottom_n)),
+        (
+            "month_label",
+            V::from(format!("{}年{}月", month.year, month.month)),
+        ),
+    ])
+}
+
+fn holds(expr: &str, ctx: &BTreeMap<&'static str, V>) -> bool {
+    let env = environment();
+    let ctx = ctx
+        .iter()
+        .map(|(k, v)| (*k, v.clone()))
+        .collect::<BTreeMap<_, _>>();
+    env.compile_expression(expr)
+        .and_then(|e| e.eval(V::from(ctx)))
+        .map(|v| v.is_true())
+        .unwrap_or(false)
+}
+
+/// Whether a unit gets a 督办 matter from its own results alone (before penalties): counts as
+/// this month's notice for "repeated supervision".
+pub fn supervised_by_results(rules: &Rules, facts: &UnitFacts, month: Month) -> bool {
+    let ctx = unit_ctx(facts, month, rules);
+    let sev = &rules.notices.setup.supervision_severity;
+    rules.notices.matters.iter().any(|m| {
+        m.source == Source::Unit
+            && &m.severity == sev
+            && m.when.as_deref().is_some_and(|w| holds(w, &ctx))
+    })
+}
+
+fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::Met => "met",
+        Status::MetLate => "met_late",
+        Status::Overdue => "overdue",
+        Status::DueSoon => "due_soon",
+        Status::Pending => "pending",
+        Status::NoDate => "no_date",
+    }
+}
+
+fn zh_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Recipients of 督办 matters raised by deadlines.
+pub fn supervised_by_deadlines(rules: &Rules, deadlines: &[DeadlineRow]) -> Vec<String> {
+    let sev = &rules.notices.setup.supervision_severity;
+    let mut out = Vec::new();
+    for m in rules
+        .notices
+        .matters
+        .iter()
+        .filter(|m| m.source == Source::Deadline && &m.severity == sev)
+    {
+        for d in deadlines.iter().filter(|d| {
+            m.rules.contains(&d.rule) && m.status.iter().any(|s| s == status_key(d.status))
+        }) {
+            if let Some(r) = &d.recipient
+                && !out.contains(r)
+            {
+                out.push(r.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A number in Chinese characters, as dates and ordinals use them: 0 → 〇, 10 → 十,
+/// 25 → 二十五 (up to 99).
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let d = |i: u32| DIGITS[i as usize];
+    match n {
+        0..=9 => d(n).to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", d(n % 10)),
+        20..=99 if n.is_multiple_of(10) => format!("{}十", d(n / 10)),
+        20..=99 => format!("{}十{}", d(n / 10), d(n % 10)),
+        _ => n.to_string(),
+    }
+}
+
+/// `二〇二六年十月二十五日` or `2026年10月25日`.
+pub fn issue_date_text(d: NaiveDate, style: DateStyle) -> String {
+    match style {
+        DateStyle::Arabic => zh_date(d),
+        DateStyle::Chinese => {
+            let year: String = d
+                .year()
+                .to_string()
+                .chars()
+                .map(|c| chinese_number(c.to_digit(10).unwrap_or(0)))
+                .collect();
+            format!(
+                "{year}年{}月{}日",
+                chinese_number(d.month()),
+                chinese_number(d.day())
+            )
+        }
+    }
+}
+
+/// What notices are drafted from.
+pub struct DraftInput<'a> {
+    pub month: Month,
+    pub as_of: NaiveDate,
+    pub deadlines: &'a [DeadlineRow],
+    pub units: &'a [UnitFacts<'a>],
+    /// Penalty evidence per unit.
+    pub evidence: &'a BTreeMap<String, Vec<String>>,
+    /// Units in ledger order: notices are numbered in this order, other recipients after.
+    pub unit_order: &'a [String],
+}
+
+/// Builds this month's notices (unnumbered) and escalation lists.
+pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationList>) {
+    let DraftInput {
+        month,
+        as_of,
+        deadlines,
+        units,
+        evidence,
+        unit_order,
+    } = *input;
+    let cal = &rules.calendar;
+    let env = environment();
+    let setup = &rules.notices.setup;
+    let month_label = format!("{}年{}月", month.year, month.month);
+    let mut by_recipient: BTreeMap<String, Vec<Matter>> = BTreeMap::new();
+    let mut order: Vec<String> = unit_order.to_vec();
+    for m in &rules.notices.matters {
+        match m.source {
+            Source::Deadline => {
+                for d in deadlines.iter().filter(|d| {
+                    m.rules.contains(&d.rule) && m.status.iter().any(|s| s == status_key(d.status))
+                }) {
+                    let Some(recipient) = d.recipient.clone() else {
+                        continue;
+                    };
+                    let ctx = minijinja::context! {
+                        project => d.project.clone(), project_name => d.project_name.clone(), item => d.item.clone(),
+                        recipient => recipient.clone(), rule_name => d.rule_name.clone(), from => d.from.map(zh_date),
+                        days => d.days, due => d.due.map(zh_date), met_on => d.met_on.map(zh_date), workdays => d.workdays,
+                        status => d.status_label.clone(), as_of => zh_date(as_of), month_label => month_label.clone(),
+                    };
+                    let text = env
+                        .render_str(&m.text, ctx)
+                        .unwrap_or_else(|e| format!("（事项模板有误: {e}）"));
+                    if !order.contains(&recipient) {
+                        order.push(recipient.clone());
+                    }
+                    by_recipient.entry(recipient).or_default().push(Matter {
+                        rule: m.id.clone(),
+                        severity: m.severity.clone(),
+                        text,
+                        project: d.project.clone(),
+                    });
+                }
+            }
+            Source::Unit => {
+                for u in units {
+                    let ctx = unit_ctx(u, month, rules);
+                    if !m.when.as_deref().is_some_and(|w| holds(w, &ctx)) {
+                        continue;
+                    }
+                    let ctx_v = V::from(
+                        ctx.iter()
+                            .map(|(k, v)| (*k, v.clone()))
+                            .collect::<BTreeMap<_, _>>(),
+                    );
+                    let text = env
+                        .render_str(&m.text, ctx_v)
+                        .unwrap_or_else(|e| format!("（事项模板有误: {e}）"));
+                    by_recipient
+                        .entry(u.unit.to_string())
+                        .or_default()
+                        .push(Matter {
+                            rule: m.id.clone(),
+                            severity: m.severity.clone(),
+                            text,
+                            project: None,
+                        });
+                }
+            }
+        }
+    }
+    let due = cal.add(as_of, setup.rectify_workdays);
+    let issue_text = issue_date_text(as_of, setup.date_style);
+    let render = |tmpl: &str, recipient: &str| {
+        env.render_str(tmpl, minijinja::context! { recipient => recipient, month_label => month_label.clone(), due => zh_date(due.value), bottom_n => rules.scoring.score.bottom_n })
+            .unwrap_or_else(|e| format!("（模板有误: {e}）"))
+    };
+    let mut notices = Vec::new();
+    for recipient in &order {
+        let Some(matters) = by_recipient.remove(recipient) else {
+            continue;
+        };
+        let kind = if matters
+            .iter()
+            .any(|m| m.severity == setup.supervision_severity)
+        {
+            "supervision"
+        } else {
+            "reminder"
+        };
+        notices.push(Notice {
+            kind: kind.into(),
+            recipient: recipient.clone(),
+            title: render(&setup.title, recipient),
+            intro: render(&setup.intro, recipient),
+            matters,
+            closing: render(&setup.closing, recipient),
+            issue_date: as_of,
+            issue_date_text: issue_text.clone(),
+            due: due.value,
+            due_provisional: due.provisional(),
+            year: as_of.year(),
+            seq: 0,
+            number: String::new(),
+        });
+    }
+    let mut lists = Vec::new();
+    for e in &rules.notices.escalations {
+        let entries: Vec<EscalationEntry> = units
+            .iter()
+            .filter(|u| u.penalty_ids.contains(&e.penalty))
+            .map(|u| EscalationEntry {
+                unit: u.unit.to_string(),
+                rank: u.rank,
+                score: u.score,
+                streak: u.streak,
+                evidence: evidence
+                    .get(u.unit)
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|x| {
+                        x.starts_with(
+                            &rules
+                                .scoring
+                                .penalties
+                                .iter()
+                                .find(|p| p.id == e.penalty)
+                                .map(|p| p.name.clone())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        if entries.is_empty() {
+            lists.push(EscalationList {
+                id: e.id.clone(),
+                list: e.list.clone(),
+                entries,
+            });
+            continue;
+        }
+        let matters = entries
+            .iter()
+            .map(|x| Matter {
+                rule: e.id.clone(),
+                severity: setup.supervision_severity.clone(),
+                text: format!("{}：{}", x.unit, x.evidence.join("；")),
+                project: None,
+            })
+            .collect();
+        notices.push(Notice {
+            kind: e.id.clone(),
+            recipient: e.recipients.trim_end_matches(['：', ':']).to_string(),
+            title: render(&e.title, ""),
+            intro: render(&e.intro, ""),
+            matters,
+            closing: String::new(),
+            issue_date: as_of,
+            issue_date_text: issue_text.clone(),
+            due: due.value,
+            due_provisional: due.provisional(),
+            year: as_of.year(),
+            seq: 0,
+            number: String::new(),
+        });
+        lists.push(EscalationList {
+            id: e.id.clone(),
+            list: e.list.clone(),
+            entries,
+        });
+    }
+    (notices, lists)
+}
+
+/// Renders the document number of a notice.
+pub fn number_text(rules: &Rules, year: i32, seq: u32) -> String {
+    environment()
+        .render_str(
+            &rules.notices.setup.number,
+            minijinja::context! { year => year, seq => seq },
+        )
+        .unwrap_or_else(|_| format!("{year}-{seq}"))
+}

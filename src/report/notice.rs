@@ -1,0 +1,324 @@
+//! 督查 notices as files: one HTML and one DOCX per notice (GB/T 9704 layout), `全部通知.html`
+//! to print them all, the notice register and the escalation lists as workbook sheets.
+
+use super::html::TemplateError;
+use super::xlsx::{Cell, SheetSpec, text};
+use crate::engine::assess::Assessment;
+use crate::engine::notices::Notice;
+use crate::rules::Rules;
+use docx_rs::{
+    AlignmentType, BorderType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph,
+    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType,
+};
+use minijinja::context;
+
+/// `一、`, `二、` … for the n-th matter (1-based).
+pub fn ordinal(n: usize) -> String {
+    format!("{}、", crate::engine::notices::chinese_number(n as u32))
+}
+
+/// A safe file name: no path separators, reserved characters, control characters or leading
+/// dots, at most 80 characters.
+pub fn safe_file_name(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    while out.contains("..") {
+        out = out.replace("..", "_");
+    }
+    let out = out
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' '])
+        .to_string();
+    let out: String = out.chars().take(80).collect();
+    if out.is_empty() { "_".into() } else { out }
+}
+
+/// The base file name of a notice: `镇督查〔2026〕12号_曲屯镇`.
+pub fn file_stem(n: &Notice) -> String {
+    safe_file_name(&format!("{}_{}", n.number, n.recipient))
+}
+
+fn notice_value(n: &Notice) -> minijinja::Value {
+    let mut v = serde_json::to_value(n).unwrap_or_default();
+    if let Some(ms) = v.get_mut("matters").and_then(|m| m.as_array_mut()) {
+        for (i, m) in ms.iter_mut().enumerate() {
+            m["ordinal"] = serde_json::Value::String(ordinal(i + 1));
+        }
+    }
+    minijinja::Value::from(minijinja::value::Serde(v))
+}
+
+fn tmpl_err(e: minijinja::Error) -> TemplateError {
+    TemplateError {
+        file: format!("templates/{}", e.name().unwrap_or("notice.html")),
+        line: e.line(),
+        message: e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.to_string()),
+    }
+}
+
+/// The HTML of one notice.
+pub fn html(
+    n: &Notice,
+    rules: &Rules,
+    env: &minijinja::Environment<'static>,
+) -> Result<String, TemplateError> {
+    let s = &rules.notices.setup;
+    env.get_template("notice.html").and_then(|t| t.render(context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() })).map_err(tmpl_err)
+}
+
+/// All notices of the month in one printable page.
+pub fn html_all(
+    a: &Assessment,
+    rules: &Rules,
+    env: &minijinja::Environment<'static>,
+) -> Result<String, TemplateError> {
+    let s = &rules.notices.setup;
+    let notices: Vec<minijinja::Value> = a.notices.iter().map(notice_value).collect();
+    env.get_template("notices_all.html")
+        .and_then(|t| t.render(context! { notices => notices, month_label => super::month_label(a), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() }))
+        .map_err(tmpl_err)
+}
+
+const BODY_FONT: &str = "仿宋_GB2312";
+const TITLE_FONT: &str = "方正小标宋简体";
+
+fn fonts(name: &str) -> RunFonts {
+    RunFonts::new().east_asia(name).ascii(name).hi_ansi(name)
+}
+
+fn run(t: &str, font: &str, half_points: usize) -> Run {
+    Run::new().add_text(t).fonts(fonts(font)).size(half_points)
+}
+
+fn body(t: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(t, BODY_FONT, 32))
+        .line_spacing(
+            LineSpacing::new()
+                .line(579)
+                .line_rule(LineSpacingType::Exact),
+        )
+}
+
+fn indented(t: &str) -> Paragraph {
+    body(t).indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
+}
+
+fn right(t: &str) -> Paragraph {
+    body(t)
+        .align(AlignmentType::Right)
+        .indent(None, None, Some(640), None)
+}
+
+/// The DOCX of one notice: A4, GB/T 9704 margins, East-Asian fonts on every run.
+pub fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
+    let s = &rules.notices.setup;
+    let mut rule = Paragraph::new().line_spacing(
+        LineSpacing::new()
+            .line(240)
+            .line_rule(LineSpacingType::Exact),
+    );
+    rule.property = rule.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .val(BorderType::Single)
+                .size(12)
+                .color("C8102E"),
+        ),
+    );
+    let mut doc = Docx::new()
+        .page_size(11906, 16838)
+        .page_margin(PageMargin {
+            top: 2098,
+            bottom: 1984,
+            left: 1588,
+            right: 1474,
+            header: 851,
+            footer: 992,
+            gutter: 0,
+        })
+        .created_at(&format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d")))
+        .updated_at(&format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d")))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(&s.header, TITLE_FONT, 60).color("C8102E"))
+                .align(AlignmentType::Center),
+        )
+        .add_paragraph(body(""))
+        .add_paragraph(body(&n.number).align(AlignmentType::Center))
+        .add_paragraph(rule)
+        .add_paragraph(body(""))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(&n.title, TITLE_FONT, 44))
+                .align(AlignmentType::Center)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line(660)
+                        .line_rule(LineSpacingType::Exact),
+                ),
+        )
+        .add_paragraph(body(""))
+        .add_paragraph(body(&format!("{}：", n.recipient)))
+        .add_paragraph(indented(&n.intro));
+    for (i, m) in n.matters.iter().enumerate() {
+        doc = doc.add_paragraph(indented(&format!("{}{}", ordinal(i + 1), m.text)));
+    }
+    if !n.closing.is_empty() {
+        doc = doc.add_paragraph(indented(&n.closing));
+    }
+    doc = doc.add_paragraph(body(""));
+    for who in &s.issuers {
+        doc = doc.add_paragraph(right(who));
+    }
+    doc = doc
+        .add_paragraph(right(&n.issue_date_text))
+        .add_paragraph(body(""));
+    let mut cc = Paragraph::new()
+        .add_run(run(&format!("抄送：{}", s.cc), BODY_FONT, 28))
+        .indent(Some(280), None, Some(280), None);
+    cc.property = cc.property.set_borders(
+        ParagraphBorders::with_empty()
+            .set(
+                ParagraphBorder::new(ParagraphBorderPosition::Top)
+                    .val(BorderType::Single)
+                    .size(6)
+                    .color("000000"),
+            )
+            .set(
+                ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                    .val(BorderType::Single)
+                    .size(6)
+                    .color("000000"),
+            ),
+    );
+    doc = doc.add_paragraph(cc);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
+    Ok(buf.into_inner())
+}
+
+/// Every output file of the month's notices, under `督查通知/`.
+pub fn files(
+    a: &Assessment,
+    rules: &Rules,
+    env: &minijinja::Environment<'static>,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for n in &a.notices {
+        let stem = file_stem(n);
+        out.push((
+            format!("督查通知/{stem}.html"),
+            html(n, rules, env)?.into_bytes(),
+        ));
+        out.push((
+            format!("督查通知/{stem}.docx"),
+            docx(n, rules).map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
+        ));
+    }
+    if !a.notices.is_empty() {
+        out.push((
+            "督查通知/全部通知.html".into(),
+            html_all(a, rules, env)?.into_bytes(),
+        ));
+    }
+    Ok(out)
+}
+
+fn kind_label(rules: &Rules, kind: &str) -> String {
+    match kind {
+        "supervision" => "督办".into(),
+        "reminder" => "提醒".into(),
+        other => rules
+            .notices
+            .escalations
+            .iter()
+            .find(|e| e.id == other)
+            .map(|e| e.list.clone())
+            .unwrap_or_else(|| other.into()),
+    }
+}
+
+/// The notice register (督查通知清单) and the escalation lists, as workbook sheets.
+pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
+    let label = super::month_label(a);
+    let register = SheetSpec {
+        name: "督查通知清单".into(),
+        title: format!("{label}督查通知清单"),
+        headers: ["文号", "类别", "接收单位", "事项数", "事项", "整改期限"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        red: a.notices.iter().map(|n| n.kind != "reminder").collect(),
+        rows: a
+            .notices
+            .iter()
+            .map(|n| {
+                vec![
+                    text(&n.number),
+                    text(kind_label(rules, &n.kind)),
+                    text(&n.recipient),
+                    Cell::Int(n.matters.len() as i64),
+                    text(
+                        n.matters
+                            .iter()
+                            .enumerate()
+                            .map(|(i, m)| format!("{}{}", ordinal(i + 1), m.text))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    ),
+                    text(if n.closing.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "{}{}",
+                            n.due.format("%Y-%m-%d"),
+                            if n.due_provisional {
+                                "（暂定）"
+                            } else {
+                                ""
+                            }
+                        )
+                    }),
+                ]
+            })
+            .collect(),
+    };
+    let mut out = vec![register];
+    for list in &a.escalations {
+        out.push(SheetSpec {
+            name: list.list.clone(),
+            title: format!("{label}{}", list.list),
+            headers: ["单位", "名次", "得分", "连续后位（月）", "依据"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            red: vec![true; list.entries.len()],
+            rows: list
+                .entries
+                .iter()
+                .map(|e| {
+                    vec![
+                        text(&e.unit),
+                        Cell::Int(i64::from(e.rank)),
+                        Cell::Num(e.score),
+                        Cell::Int(i64::from(e.streak)),
+                        text(e.evidence.join("；")),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    out
+}

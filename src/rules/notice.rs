@@ -1,0 +1,185 @@
+//! Notice rules (`rules/notices.toml`): which findings raise a 督查 notice, the wording of each
+//! matter, numbering, rectification period, issuers, and the escalation lists.
+
+use super::{RuleFile, RulesError};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    notice: NoticeSetup,
+    matter: Vec<RawMatter>,
+    #[serde(default)]
+    escalation: Vec<Escalation>,
+}
+
+/// Numbering, wording and layout options of every notice.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeSetup {
+    pub number: String,
+    pub header: String,
+    pub issuers: Vec<String>,
+    pub title: String,
+    pub intro: String,
+    pub closing: String,
+    pub rectify_workdays: u32,
+    pub date_style: DateStyle,
+    pub cc: String,
+    pub supervision_severity: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateStyle {
+    /// 二〇二六年十月二十五日
+    Chinese,
+    /// 2026年10月25日
+    Arabic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Deadline,
+    Unit,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatter {
+    id: String,
+    source: Source,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default)]
+    status: Vec<String>,
+    when: Option<String>,
+    severity: String,
+    text: String,
+}
+
+/// A kind of matter a notice can hold.
+#[derive(Debug, Clone)]
+pub struct MatterRule {
+    pub id: String,
+    pub source: Source,
+    pub rules: Vec<String>,
+    pub status: Vec<String>,
+    pub when: Option<String>,
+    pub severity: String,
+    pub text: String,
+}
+
+/// An escalation list (表态发言名单, 专项巡察建议名单), issued as a notice of its own kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    pub id: String,
+    pub penalty: String,
+    pub list: String,
+    pub title: String,
+    pub recipients: String,
+    pub intro: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Notices {
+    pub setup: NoticeSetup,
+    pub matters: Vec<MatterRule>,
+    pub escalations: Vec<Escalation>,
+    pub file: String,
+}
+
+const STATUSES: &[&str] = &[
+    "met", "met_late", "overdue", "due_soon", "pending", "no_date",
+];
+
+impl Notices {
+    pub fn load(
+        file: &RuleFile,
+        deadline_ids: &[String],
+        penalty_ids: &[String],
+    ) -> Result<Self, RulesError> {
+        let raw: RawFile = file.parse()?;
+        let env = crate::engine::condition::environment();
+        for t in [
+            &raw.notice.number,
+            &raw.notice.title,
+            &raw.notice.intro,
+            &raw.notice.closing,
+        ] {
+            env.template_from_str(t)
+                .map_err(|e| file.error_near(t, format!("模板有误: {e}")))?;
+        }
+        if !raw.notice.number.contains("seq") {
+            return Err(file
+                .error_near("number", "发文字号模板必须包含 {{ seq }}")
+                .with_hint("如 \"镇督查〔{{ year }}〕{{ seq }}号\""));
+        }
+        let unit_vars: Vec<String> = ["bottom", "score", "rank", "streak", "penalty_ids"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut matters = Vec::new();
+        for m in raw.matter {
+            env.template_from_str(&m.text).map_err(|e| {
+                file.error_near(&m.text, format!("事项 {} 的文字模板有误: {e}", m.id))
+            })?;
+            match m.source {
+                Source::Deadline => {
+                    for r in &m.rules {
+                        if !deadline_ids.contains(r) {
+                            return Err(file
+                                .error_near(
+                                    &format!("\"{r}\""),
+                                    format!("deadlines.toml 中没有期限 {r}"),
+                                )
+                                .with_hint(format!("可用: {}", deadline_ids.join(", "))));
+                        }
+                    }
+                    for s in &m.status {
+                        if !STATUSES.contains(&s.as_str()) {
+                            return Err(file
+                                .error_near(&format!("\"{s}\""), format!("未知的期限状态 {s}"))
+                                .with_hint(format!("可用: {}", STATUSES.join(", "))));
+                        }
+                    }
+                }
+                Source::Unit => {
+                    let when = m.when.as_deref().unwrap_or("");
+                    if when.is_empty() {
+                        return Err(file
+                            .error_near(&m.id, format!("单位事项 {} 需要 when 条件", m.id))
+                            .with_hint("如 when = \"bottom\""));
+                    }
+                    super::deadline::check_condition(when, &unit_vars)
+                        .map_err(|e| file.error_near(when, e))?;
+                }
+            }
+            matters.push(MatterRule {
+                id: m.id,
+                source: m.source,
+                rules: m.rules,
+                status: m.status,
+                when: m.when,
+                severity: m.severity,
+                text: m.text,
+            });
+        }
+        for e in &raw.escalation {
+            if !penalty_ids.contains(&e.penalty) {
+                return Err(file.error_near(
+                    &format!("\"{}\"", e.penalty),
+                    format!("scoring.toml 中没有处理 {}", e.penalty),
+                ));
+            }
+        }
+        Ok(Notices {
+            setup: raw.notice,
+            matters,
+            escalations: raw.escalation,
+            file: file.display.clone(),
+        })
+    }
+}
