@@ -44,7 +44,7 @@ fn bench_months_end_to_end(c: &mut Criterion) {
     let rules = Rules::load(None).unwrap();
     let months = sample_months();
     c.bench_function(
-        "three sample months end to end (ingest, assess, workbook, html, json)",
+        "three sample months end to end (ingest, assess, workbook, html, json, notices)",
         |b| {
             b.iter(|| {
                 let env = sanyipi::report::html::environment(None).unwrap();
@@ -56,6 +56,7 @@ fn bench_months_end_to_end(c: &mut Criterion) {
                     black_box(sanyipi::report::xlsx::workbook(&a, &rules, &[]).unwrap());
                     black_box(sanyipi::report::html::report(&a, &rules, &env, None).unwrap());
                     black_box(sanyipi::report::json(&a));
+                    black_box(sanyipi::report::notice::files(&a, &rules, &env).unwrap());
                 }
             })
         },
