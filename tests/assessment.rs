@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use common::*;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 fn d(s: &str) -> NaiveDate {
     date(s)
@@ -121,43 +120,6 @@ fn bottom(ranks: &BTreeMap<String, u32>, n: u32) -> Vec<String> {
         .collect()
 }
 
-fn run_months(out: &Path, rules: Option<&Path>) -> Vec<J> {
-    let out_s = out.to_str().unwrap();
-    let hist = shared_samples().join("历史排名.xlsx");
-    let mut import = vec!["history", "import", hist.to_str().unwrap(), "--out", out_s];
-    if let Some(r) = rules {
-        import.extend(["--rules", r.to_str().unwrap()]);
-    }
-    let r = sanyipi(&import);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let mut results = Vec::new();
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let input = shared_samples().join(m);
-        let as_of = format!("{m}-25");
-        let mut args = vec![
-            "run",
-            "--input",
-            input.to_str().unwrap(),
-            "--month",
-            m,
-            "--as-of",
-            &as_of,
-            "--out",
-            out_s,
-        ];
-        if let Some(r) = rules {
-            args.extend(["--rules", r.to_str().unwrap()]);
-        }
-        let r = sanyipi(&args);
-        assert_eq!(r.code, 0, "{m}: {}", r.stderr);
-        results.push(
-            serde_json::from_str(&std::fs::read_to_string(out.join(m).join("run.json")).unwrap())
-                .unwrap(),
-        );
-    }
-    results
-}
-
 fn units(run: &J) -> BTreeMap<String, &J> {
     run["units"]
         .as_array()
@@ -174,7 +136,7 @@ fn scores_ranks_bottom_three_and_streaks_match_the_hand_computation() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let runs = run_months(out.path(), None);
+    let runs = run_shared_months(out.path(), None);
     // Streaks start from the imported history: bottom three of 2026-07 by its ranks.
     let hist: Vec<&J> = truth["history"]
         .as_array()
@@ -248,7 +210,7 @@ fn scores_ranks_bottom_three_and_streaks_match_the_hand_computation() {
 #[test]
 fn a_missing_report_carries_the_last_figures_and_scores_zero_for_reporting() {
     let out = tempfile::tempdir().unwrap();
-    let runs = run_months(out.path(), None);
+    let runs = run_shared_months(out.path(), None);
     let oct = &runs[2];
     let p = oct["projects"]
         .as_array()
@@ -293,9 +255,9 @@ fn changing_a_weight_changes_the_ranking() {
         "name = \"投资完成\"\npoints = 80",
     )]);
     let out = tempfile::tempdir().unwrap();
-    let changed = run_months(out.path(), Some(&rules.path().join("rules")));
+    let changed = run_shared_months(out.path(), Some(&rules.path().join("rules")));
     let out2 = tempfile::tempdir().unwrap();
-    let shipped = run_months(out2.path(), None);
+    let shipped = run_shared_months(out2.path(), None);
     let score = |run: &J, u: &str| units(run)[u]["score"].as_f64().unwrap();
     assert!(score(&changed[2], "曲屯镇") > score(&shipped[2], "曲屯镇"));
     let order = |run: &J| {
@@ -320,7 +282,7 @@ fn changing_bottom_n_and_streak_length_changes_penalties() {
         ("scoring.toml", "bottom_streak = 2", "bottom_streak = 3"),
     ]);
     let out = tempfile::tempdir().unwrap();
-    let runs = run_months(out.path(), Some(&rules.path().join("rules")));
+    let runs = run_shared_months(out.path(), Some(&rules.path().join("rules")));
     let aug = units(&runs[0]);
     let bottoms: Vec<&String> = aug
         .iter()
@@ -347,7 +309,7 @@ fn streak_restart_option() {
         "restart_after = true",
     )]);
     let out = tempfile::tempdir().unwrap();
-    let runs = run_months(out.path(), Some(&rules.path().join("rules")));
+    let runs = run_shared_months(out.path(), Some(&rules.path().join("rules")));
     // 卢医镇 is bottom three in 2026-07 and every month after: penalised at 2, restarts, 1, 2.
     let streaks: Vec<u64> = runs
         .iter()
@@ -359,7 +321,7 @@ fn streak_restart_option() {
 #[test]
 fn rerunning_a_month_needs_force_and_keeps_both_revisions() {
     let out = tempfile::tempdir().unwrap();
-    run_months(out.path(), None);
+    run_shared_months(out.path(), None);
     let input = shared_samples().join("2026-10");
     let out_s = out.path().to_str().unwrap();
     let args = [
@@ -393,7 +355,7 @@ fn rerunning_a_month_needs_force_and_keeps_both_revisions() {
 #[test]
 fn explain_names_rules_and_cells() {
     let out = tempfile::tempdir().unwrap();
-    run_months(out.path(), None);
+    run_shared_months(out.path(), None);
     let out_s = out.path().to_str().unwrap();
     let r = sanyipi(&[
         "explain",

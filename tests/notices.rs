@@ -6,42 +6,6 @@ mod common;
 use common::*;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
-use std::path::Path;
-
-fn run_all(out: &Path, rules: Option<&Path>) -> Vec<J> {
-    let out_s = out.to_str().unwrap();
-    let hist = shared_samples().join("历史排名.xlsx");
-    assert_eq!(
-        sanyipi(&["history", "import", hist.to_str().unwrap(), "--out", out_s]).code,
-        0
-    );
-    let mut results = Vec::new();
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let input = shared_samples().join(m);
-        let as_of = format!("{m}-25");
-        let mut args = vec![
-            "run",
-            "--input",
-            input.to_str().unwrap(),
-            "--month",
-            m,
-            "--as-of",
-            &as_of,
-            "--out",
-            out_s,
-        ];
-        if let Some(r) = rules {
-            args.extend(["--rules", r.to_str().unwrap()]);
-        }
-        let r = sanyipi(&args);
-        assert_eq!(r.code, 0, "{m}: {}", r.stderr);
-        results.push(
-            serde_json::from_str(&std::fs::read_to_string(out.join(m).join("run.json")).unwrap())
-                .unwrap(),
-        );
-    }
-    results
-}
 
 /// Matters each recipient should get, from the findings of run.json and the shipped notice rules.
 fn expected_matters(run: &J) -> BTreeMap<String, usize> {
@@ -86,7 +50,7 @@ fn unit_notices(run: &J) -> Vec<&J> {
 #[test]
 fn one_notice_per_recipient_with_exactly_its_matters_numbered_across_months() {
     let out = tempfile::tempdir().unwrap();
-    let runs = run_all(out.path(), None);
+    let runs = run_shared_months(out.path(), None);
     let mut last_seq = 0;
     for run in &runs {
         let expected = expected_matters(run);
@@ -137,7 +101,7 @@ fn one_notice_per_recipient_with_exactly_its_matters_numbered_across_months() {
 #[test]
 fn forced_rerun_reuses_numbers() {
     let out = tempfile::tempdir().unwrap();
-    let runs = run_all(out.path(), None);
+    let runs = run_shared_months(out.path(), None);
     let input = shared_samples().join("2026-09");
     let r = sanyipi(&[
         "run",
@@ -175,7 +139,7 @@ fn forced_rerun_reuses_numbers() {
 #[test]
 fn notice_html_and_register_snapshots() {
     let out = tempfile::tempdir().unwrap();
-    run_all(out.path(), None);
+    run_shared_months(out.path(), None);
     let dir = out.path().join("2026-10/督查通知");
     let html = std::fs::read_to_string(dir.join("镇督查〔2026〕29号_卢医镇.html")).unwrap();
     assert!(html.contains("卢医镇："));
@@ -204,7 +168,7 @@ fn notice_html_and_register_snapshots() {
 #[test]
 fn docx_converts_and_holds_number_recipient_and_matters() {
     let out = tempfile::tempdir().unwrap();
-    let runs = run_all(out.path(), None);
+    let runs = run_shared_months(out.path(), None);
     let dir = out.path().join("2026-10/督查通知");
     let notice = unit_notices(&runs[2])
         .into_iter()
@@ -264,7 +228,7 @@ fn rectification_period_and_number_template_are_rules() {
         );
     std::fs::write(&path, text).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let runs = run_all(out.path(), Some(&rules));
+    let runs = run_shared_months(out.path(), Some(&rules));
     let n = &runs[2]["notices"][0];
     assert!(
         n["number"]

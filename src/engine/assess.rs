@@ -131,17 +131,6 @@ pub struct Assessment {
     pub escalations: Vec<super::notices::EscalationList>,
 }
 
-fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Met => "met",
-        Status::MetLate => "met_late",
-        Status::Overdue => "overdue",
-        Status::DueSoon => "due_soon",
-        Status::Pending => "pending",
-        Status::NoDate => "no_date",
-    }
-}
-
 fn round(x: f64, precision: u32) -> f64 {
     let f = 10f64.powi(precision as i32);
     (x * f).round() / f
@@ -223,13 +212,13 @@ pub fn assess(
             scoring.score.start_deadlines.contains(&d.rule)
                 && d.project.as_deref() == Some(view.id.as_str())
         });
-        let start_status = start.map(|d| status_key(d.status)).unwrap_or("no_date");
+        let start_status = start.map(|d| d.status.key()).unwrap_or("no_date");
         let report = deadlines.iter().find(|d| {
             d.rule == scoring.score.report_deadline && d.recipient.as_deref() == Some(unit.as_str())
         });
         let reported = view.monthly.is_some();
         let report_status = if reported {
-            report.map(|d| status_key(d.status)).unwrap_or("met")
+            report.map(|d| d.status.key()).unwrap_or("met")
         } else {
             "overdue"
         };

@@ -25,6 +25,20 @@ pub enum Status {
     NoDate,
 }
 
+impl Status {
+    /// The name rules use for this status (`met`, `met_late`, `overdue`, …).
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::MetLate => "met_late",
+            Status::Overdue => "overdue",
+            Status::DueSoon => "due_soon",
+            Status::Pending => "pending",
+            Status::NoDate => "no_date",
+        }
+    }
+}
+
 /// One deadline of one subject.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadlineRow {

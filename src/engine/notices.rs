@@ -3,7 +3,7 @@
 
 use super::Month;
 use super::condition::environment;
-use super::deadlines::{DeadlineRow, Status};
+use super::deadlines::DeadlineRow;
 use crate::rules::Rules;
 use crate::rules::notice::{DateStyle, Source};
 use chrono::{Datelike, NaiveDate};
@@ -107,17 +107,6 @@ pub fn supervised_by_results(rules: &Rules, facts: &UnitFacts, month: Month) -> 
     })
 }
 
-fn status_key(s: Status) -> &'static str {
-    match s {
-        Status::Met => "met",
-        Status::MetLate => "met_late",
-        Status::Overdue => "overdue",
-        Status::DueSoon => "due_soon",
-        Status::Pending => "pending",
-        Status::NoDate => "no_date",
-    }
-}
-
 fn zh_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
@@ -132,9 +121,10 @@ pub fn supervised_by_deadlines(rules: &Rules, deadlines: &[DeadlineRow]) -> Vec<
         .iter()
         .filter(|m| m.source == Source::Deadline && &m.severity == sev)
     {
-        for d in deadlines.iter().filter(|d| {
-            m.rules.contains(&d.rule) && m.status.iter().any(|s| s == status_key(d.status))
-        }) {
+        for d in deadlines
+            .iter()
+            .filter(|d| m.rules.contains(&d.rule) && m.status.iter().any(|s| s == d.status.key()))
+        {
             if let Some(r) = &d.recipient
                 && !out.contains(r)
             {
@@ -212,7 +202,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
         match m.source {
             Source::Deadline => {
                 for d in deadlines.iter().filter(|d| {
-                    m.rules.contains(&d.rule) && m.status.iter().any(|s| s == status_key(d.status))
+                    m.rules.contains(&d.rule) && m.status.iter().any(|s| s == d.status.key())
                 }) {
                     let Some(recipient) = d.recipient.clone() else {
                         continue;

@@ -100,3 +100,42 @@ pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
     }
     day
 }
+
+/// Seeds history from the shared 历史排名.xlsx, then runs 2026-08 to 2026-10 as of the 25th into
+/// `out` (with `rules` if given); returns each month's run.json.
+pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
+    let out_s = out.to_str().unwrap();
+    let hist = shared_samples().join("历史排名.xlsx");
+    let mut import = vec!["history", "import", hist.to_str().unwrap(), "--out", out_s];
+    if let Some(r) = rules {
+        import.extend(["--rules", r.to_str().unwrap()]);
+    }
+    let r = sanyipi(&import);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut results = Vec::new();
+    for m in ["2026-08", "2026-09", "2026-10"] {
+        let input = shared_samples().join(m);
+        let as_of = format!("{m}-25");
+        let mut args = vec![
+            "run",
+            "--input",
+            input.to_str().unwrap(),
+            "--month",
+            m,
+            "--as-of",
+            &as_of,
+            "--out",
+            out_s,
+        ];
+        if let Some(r) = rules {
+            args.extend(["--rules", r.to_str().unwrap()]);
+        }
+        let r = sanyipi(&args);
+        assert_eq!(r.code, 0, "{m}: {}", r.stderr);
+        results.push(
+            serde_json::from_str(&std::fs::read_to_string(out.join(m).join("run.json")).unwrap())
+                .unwrap(),
+        );
+    }
+    results
+}
