@@ -62,6 +62,8 @@ pub enum Code {
     NoSubmissionDate,
     /// A required input table has no file at all.
     MissingTable,
+    /// A row fails a consistency check of its table schema.
+    RowCheck,
 }
 
 impl Code {
@@ -85,6 +87,7 @@ impl Code {
             Code::OtherUnitsProject => "W043",
             Code::UnknownFile => "W050",
             Code::NoSubmissionDate => "W051",
+            Code::RowCheck => "W060",
         }
     }
 

@@ -143,3 +143,30 @@ fn export_refuses_a_non_empty_folder() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("不为空"));
 }
+
+#[test]
+fn a_consistency_check_in_rules_reports_rows() {
+    let rules_dir = exported();
+    let path = rules_dir.path().join("rules/tables/monthly.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[[check]]\nid = \"big\"\nwhen = \"cum_invest > 100\"\nfield = \"cum_invest\"\nmessage = \"累计 {{ cum_invest | num }} 超过 100\"\n");
+    std::fs::write(&path, text).unwrap();
+    let input = input_with(&[("plain.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    let d: Vec<_> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == sanyipi::diagnostic::Code::RowCheck)
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].location.to_string(), "月报/甲镇.xlsx!月报!F4");
+    assert_eq!(d[0].message, "累计 500 超过 100");
+    let shipped = ingest(input.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(
+        shipped
+            .diagnostics
+            .iter()
+            .all(|d| d.code != sanyipi::diagnostic::Code::RowCheck)
+    );
+}

@@ -27,6 +27,7 @@ pub fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
     } else {
         settle(schema, data);
     }
+    row_checks(schema, data);
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     for r in data.records(&schema.id) {
         *used.entry(r.file.clone()).or_default() += 1;
@@ -295,4 +296,42 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
 fn stem(rel: &str) -> &str {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+}
+
+/// The consistency checks of the schema (`[[check]]`) on every used row.
+fn row_checks(schema: &TableSchema, data: &mut Dataset) {
+    if schema.checks.is_empty() {
+        return;
+    }
+    let env = crate::engine::condition::environment();
+    let ids: Vec<String> = schema.fields.iter().map(|f| f.id.clone()).collect();
+    let mut found = Vec::new();
+    for r in data.records(&schema.id) {
+        for c in &schema.checks {
+            if !crate::engine::condition::holds(&c.when, &r.values, &ids).unwrap_or(false) {
+                continue;
+            }
+            let ctx: BTreeMap<&str, minijinja::Value> = ids
+                .iter()
+                .map(|k| {
+                    (
+                        k.as_str(),
+                        r.values
+                            .get(k)
+                            .map(crate::engine::condition::to_jinja)
+                            .unwrap_or(minijinja::Value::from(())),
+                    )
+                })
+                .collect();
+            let message = env
+                .render_str(&c.message, ctx)
+                .unwrap_or_else(|e| format!("{}（提示模板有误: {e}）", c.id));
+            let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
+            if let Some(h) = &c.hint {
+                d = d.with_hint(h.clone());
+            }
+            found.push(d);
+        }
+    }
+    data.diagnostics.extend(found);
 }

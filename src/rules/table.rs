@@ -10,6 +10,23 @@ use serde::{Deserialize, Serialize};
 struct RawTableFile {
     table: RawTable,
     field: Vec<RawField>,
+    #[serde(default)]
+    check: Vec<RowCheck>,
+}
+
+/// A consistency check of a row's values, reported as a warning where it fails.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowCheck {
+    pub id: String,
+    /// A minijinja condition over the row's fields: the row is reported when it holds.
+    pub when: String,
+    /// The field whose cell the report points at.
+    pub field: String,
+    /// The message (a minijinja template over the row's fields).
+    pub message: String,
+    #[serde(default)]
+    pub hint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +136,7 @@ pub struct TableSchema {
     pub matching: Option<Match>,
     pub expect_units_from: Option<String>,
     pub fields: Vec<Field>,
+    pub checks: Vec<RowCheck>,
 }
 
 impl TableSchema {
@@ -195,7 +213,27 @@ impl TableSchema {
                 }
             }
         }
+        let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
+        for c in &raw.check {
+            super::deadline::check_condition(&c.when, &ids)
+                .map_err(|m| file.error_near(&c.when, format!("检查 {}: {m}", c.id)))?;
+            if !ids.contains(&c.field) {
+                return Err(file.error_near(
+                    &format!("\"{}\"", c.field),
+                    format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
+                ));
+            }
+            crate::engine::condition::environment()
+                .template_from_str(&c.message)
+                .map_err(|e| {
+                    file.error_near(
+                        &c.message,
+                        format!("检查 {} 的 message 模板有误: {e}", c.id),
+                    )
+                })?;
+        }
         Ok(TableSchema {
+            checks: raw.check,
             id: raw.table.id,
             title: raw.table.title,
             file: file.display.clone(),
