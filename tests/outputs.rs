@@ -311,3 +311,26 @@ fn a_failed_run_leaves_outputs_and_history_untouched() {
         before_html
     );
 }
+
+#[test]
+fn a_month_without_ledger_is_refused_and_nothing_is_written() {
+    let input = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(input.path().join("月报")).unwrap();
+    std::fs::copy(fixture("plain.xlsx"), input.path().join("月报/甲镇.xlsx")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = run(input.path(), "2026-10", out.path(), &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("没有可用的重大项目管理台账"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.path().join("2026-10").exists());
+    let show = sanyipi(&["history", "show", "--out", out.path().to_str().unwrap()]);
+    assert!(
+        show.stdout.contains("没有记录"),
+        "{}{}",
+        show.stdout,
+        show.stderr
+    );
+}

@@ -62,6 +62,19 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let mut history = args.out.open()?;
     history.check_not_recorded(month, args.force)?;
     let data = ingest(&ma.input, &rules).context("无法运行考核")?;
+    if data.records("ledger").is_empty() {
+        let problems: Vec<String> = data
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        anyhow::bail!(
+            "{} 中没有可用的重大项目管理台账，无法考核，未写入任何文件。\n{}",
+            ma.input.display(),
+            problems.join("\n")
+        );
+    }
     let snapshot = history.snapshot(month)?;
     let mut a = assess(&rules, &data, &snapshot, month, as_of);
     history.number_notices(&rules, month, &mut a.notices)?;
