@@ -218,3 +218,26 @@ fn missing_unit_report_is_reported() {
         .unwrap();
     assert!(d.message.contains("甲镇未报送"), "{}", d.message);
 }
+
+#[test]
+fn formula_without_cached_value_is_reported_not_zero() {
+    let data = read(&[("formula_no_value.xlsx", "月报/甲镇.xlsx")]);
+    let d = data
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::FormulaNoValue)
+        .expect("reported");
+    assert_eq!(d.location.to_string(), "月报/甲镇.xlsx!月报!F4");
+    assert!(
+        data.records("monthly")
+            .iter()
+            .all(|r| r.project.as_deref() != Some("P-001")),
+        "not read as 0"
+    );
+    let s = &data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert!(s.balanced());
+}

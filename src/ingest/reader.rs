@@ -106,6 +106,20 @@ fn read_row(
         let (ar, ac) = sheet.abs(r, col.col);
         let loc = Location::cell(file, &sheet.name, ar, ac);
         out.cells.insert(field.id.clone(), a1(ar, ac));
+        if sheet.formulas_without_value.contains(&(r, col.col)) {
+            out.problems.push(
+                Diagnostic::new(
+                    Code::FormulaNoValue,
+                    loc,
+                    format!("“{}”是公式但没有保存计算结果，无法读取其值", field.label),
+                )
+                .with_hint("请在 WPS 或 Excel 中打开该文件，重新计算后保存再报送"),
+            );
+            if field.required {
+                out.rejected = true;
+            }
+            continue;
+        }
         match parse_cell(sheet.cell(r, col.col), field, col.factor, vocab) {
             Ok(Some(v)) => {
                 out.values.insert(field.id.clone(), v);

@@ -13,6 +13,8 @@ pub struct Sheet {
     pub name: String,
     pub rows: Vec<Vec<Data>>,
     pub origin: (u32, u32),
+    /// Grid positions of formula cells with no cached value (nothing to read, not a zero).
+    pub formulas_without_value: Vec<(usize, usize)>,
 }
 
 impl Sheet {
@@ -204,11 +206,30 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             .with_hint("可能有远处的零散单元格：删除表格以外的行列后另存"));
         }
         let origin = range.start().unwrap_or((0, 0));
-        let rows = range.rows().map(|r| r.to_vec()).collect();
+        let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        let mut formulas_without_value = Vec::new();
+        if let Ok(formulas) = workbook.worksheet_formula(&sheet_name) {
+            let (fr, fc) = formulas.start().unwrap_or((0, 0));
+            for (r, c, f) in formulas.used_cells() {
+                let (ar, ac) = (fr + r as u32, fc + c as u32);
+                if f.is_empty() || ar < origin.0 || ac < origin.1 {
+                    continue;
+                }
+                let (gr, gc) = ((ar - origin.0) as usize, (ac - origin.1) as usize);
+                let empty = rows
+                    .get(gr)
+                    .and_then(|row| row.get(gc))
+                    .is_none_or(|d| matches!(d, Data::Empty));
+                if empty {
+                    formulas_without_value.push((gr, gc));
+                }
+            }
+        }
         sheets.push(Sheet {
             name: sheet_name,
             rows,
             origin,
+            formulas_without_value,
         });
     }
     Ok(sheets)
