@@ -22,6 +22,22 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// Text as reports show it: spaces (including U+3000) trimmed and collapsed, full-width digits
+/// and letters made plain, but Chinese punctuation such as （）、：kept as written.
+pub fn display(s: &str) -> String {
+    let plain: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect();
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A matching key: normalised with every space removed, so that "年产 500 万" equals "年产500万".
 pub fn key(s: &str) -> String {
     normalize(s)
@@ -56,6 +72,18 @@ mod tests {
         assert_eq!(normalize("１１２５．１"), "1125.1");
         assert_eq!(normalize("a \u{3000} b"), "a b");
         assert_eq!(key(" 生物质 热电联产项目　"), "生物质热电联产项目");
+    }
+
+    #[test]
+    fn display_keeps_chinese_punctuation() {
+        assert_eq!(
+            display(" 年产５００万平方米（一期）\u{3000}"),
+            "年产500万平方米（一期）"
+        );
+        assert_eq!(
+            key("年产５００万平方米（一期）"),
+            key(&display("年产500万平方米(一期)"))
+        );
     }
 
     #[test]

@@ -111,7 +111,10 @@ pub fn parse_cell(
         return Ok(field.default.map(Value::Bool));
     }
     let value = match field.kind {
-        FieldType::Text => Value::Text(text),
+        FieldType::Text => Value::Text(match cell {
+            Data::String(s) => crate::text::display(s),
+            _ => text,
+        }),
         FieldType::Integer => Value::Int(parse_integer(cell, &text)?),
         FieldType::Number => {
             Value::Number(number_of(cell).map_or_else(|| parse_number(&text), Ok)?)
