@@ -213,3 +213,57 @@ fn dropping_in_a_year_file_makes_it_known() {
         run.stdout
     );
 }
+
+#[test]
+fn deadlines_use_start_dates_reported_before_when_a_report_is_missing() {
+    let out = tempfile::tempdir().unwrap();
+    let out_s = out.path().to_str().unwrap();
+    let sep = shared_samples().join("2026-09");
+    assert_eq!(
+        sanyipi(&[
+            "run",
+            "--input",
+            sep.to_str().unwrap(),
+            "--as-of",
+            "2026-09-25",
+            "--out",
+            out_s
+        ])
+        .code,
+        0
+    );
+    let oct = shared_samples().join("2026-10");
+    let args = [
+        "deadlines",
+        "--input",
+        oct.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--open",
+    ];
+    let without = sanyipi(&args);
+    let mut with_history = args.to_vec();
+    with_history.extend(["--out", out_s]);
+    let with = sanyipi(&with_history);
+    // 雪枫街道 sent no report in October; its project started 2026-05-26 (September's report).
+    assert!(
+        without.stdout.contains("ZP2026-027 文旅康养小镇项目"),
+        "{}",
+        without.stdout
+    );
+    let start_rows = |s: &str| {
+        s.split("【")
+            .find(|sec| sec.starts_with("签约后90个工作日内开工"))
+            .map(|sec| sec.contains("ZP2026-027"))
+            .unwrap_or(false)
+    };
+    assert!(
+        start_rows(&without.stdout),
+        "without history it looks overdue"
+    );
+    assert!(
+        !start_rows(&with.stdout),
+        "with history the start of 2026-05-26 counts: {}",
+        with.stdout
+    );
+}

@@ -19,6 +19,9 @@ pub struct Args {
     /// 只列出逾期、逾期完成和即将到期的
     #[arg(long)]
     open: bool,
+    /// 历史记录所在（未报送月报的项目沿用此前报送的开工日期）
+    #[command(flatten)]
+    out: super::run::OutArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
@@ -27,7 +30,15 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let as_of = as_of_date(args.as_of.as_deref())?;
     let month = a.month(as_of)?;
     let data = ingest(&a.input, &rules).context("无法计算期限")?;
-    let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of, &Default::default());
+    // Projects missing from this month's reports keep the start dates reported before.
+    let history_file = args.out.history_path();
+    let carried = if history_file.exists() {
+        let snapshot = args.out.open()?.snapshot(month)?;
+        crate::engine::assess::carried_values(&data, &snapshot)
+    } else {
+        Default::default()
+    };
+    let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of, &carried);
     print!("{}", render(&rules, &rows, month, as_of, args.open));
     for p in &problems {
         eprintln!(

@@ -137,7 +137,7 @@ fn round(x: f64, precision: u32) -> f64 {
 }
 
 /// Carried fields for projects without a row this month.
-fn carried_values(
+pub fn carried_values(
     data: &Dataset,
     snapshot: &Snapshot,
 ) -> BTreeMap<String, BTreeMap<String, Value>> {
