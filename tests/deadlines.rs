@@ -169,6 +169,7 @@ fn workdays_into_an_unknown_year_is_provisional() {
 
 #[test]
 fn deadlines_cli_table() {
+    let empty = tempfile::tempdir().unwrap();
     let run = sanyipi(&[
         "deadlines",
         "--input",
@@ -176,6 +177,8 @@ fn deadlines_cli_table() {
         "--as-of",
         "2026-10-25",
         "--open",
+        "--out",
+        empty.path().to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
