@@ -59,3 +59,27 @@ fn broken_files_are_diagnostics_and_the_run_goes_on() {
     let out = run.stdout.replace(dir.path().to_str().unwrap(), "<input>");
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn command_line_mistakes_are_explained_in_chinese() {
+    let run = sanyipi(&["run"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.lines().next().unwrap(),
+        "错误: 缺少必需的参数 --input <DIR>"
+    );
+    let run = sanyipi(&["chek"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("错误: 没有命令“chek”"),
+        "{}",
+        run.stderr
+    );
+    let help = sanyipi(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("用法: sanyipi <命令>") && help.stdout.contains("显示帮助"),
+        "{}",
+        help.stdout
+    );
+}

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 pub enum Command {
     /// 导入使用本工具之前的月度排名（如 历史排名.xlsx）
     Import {
+        /// 历史排名表（列：考核月份、单位、得分、名次）
         file: PathBuf,
         #[command(flatten)]
         out: OutArgs,

@@ -11,7 +11,8 @@ mod screen;
 mod table;
 mod workdays;
 
-use clap::{Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -54,9 +55,15 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum RulesCommand {
     /// 把内置规则导出到目录 DIR，修改后用 --rules DIR 使用
-    Export { dir: PathBuf },
+    Export {
+        /// 导出到的新目录
+        dir: PathBuf,
+    },
     /// 检查规则目录是否有误
-    Check { dir: PathBuf },
+    Check {
+        /// 规则目录
+        dir: PathBuf,
+    },
 }
 
 /// Exit codes.
@@ -66,12 +73,18 @@ pub const CANNOT_RUN: i32 = 2;
 
 /// Runs the command line `args`; returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { CANNOT_RUN } else { OK };
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return code;
+            return OK;
+        }
+        Err(e) => {
+            eprintln!("{}", clap_error_zh(&e));
+            return CANNOT_RUN;
         }
     };
     let result = match cli.command {
@@ -126,4 +139,89 @@ fn render_error(e: &anyhow::Error) -> String {
         out.push_str(&format!("\n原因: {cause}"));
     }
     out
+}
+
+/// The command line with Chinese help: headings, the help and version flags.
+pub fn command() -> clap::Command {
+    localize(Cli::command(), true)
+        .disable_version_flag(true)
+        .arg(
+            clap::Arg::new("show_version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本"),
+        )
+}
+
+fn localize(cmd: clap::Command, top: bool) -> clap::Command {
+    let has_subcommands = cmd.get_subcommands().next().is_some();
+    let template = if has_subcommands {
+        "{about-with-newline}\n用法: {usage}\n\n命令:\n{subcommands}\n\n选项:\n{options}{after-help}"
+    } else if cmd.get_positionals().next().is_some() {
+        "{about-with-newline}\n用法: {usage}\n\n参数:\n{positionals}\n\n选项:\n{options}{after-help}"
+    } else {
+        "{about-with-newline}\n用法: {usage}\n\n选项:\n{options}{after-help}"
+    };
+    let mut cmd = cmd
+        .help_template(template)
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help("显示帮助"),
+        )
+        .subcommand_value_name("命令");
+    if top {
+        cmd = cmd.after_help("\n用 sanyipi <命令> --help 查看各命令的说明。");
+    }
+    cmd.mut_subcommands(|sub| localize(sub, false))
+}
+
+/// A command-line mistake in Chinese, with the usage line.
+fn clap_error_zh(e: &clap::Error) -> String {
+    let ctx = |k: ContextKind| -> String {
+        match e.get(k) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    };
+    let message = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数 {}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = ctx(ContextKind::InvalidValue);
+            if value.is_empty() {
+                format!("参数 {} 需要一个值", ctx(ContextKind::InvalidArg))
+            } else {
+                format!("参数 {} 的值“{value}”不对", ctx(ContextKind::InvalidArg))
+            }
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!("没有命令“{}”", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("无法识别的参数“{}”", ctx(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "请指定一个命令".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {} 不能与 {} 同时使用",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        _ => "命令行参数有误".to_string(),
+    };
+    let usage = match e.get(ContextKind::Usage) {
+        Some(u) => u.to_string().replace("Usage:", "用法:"),
+        None => "用法: sanyipi <命令>".to_string(),
+    };
+    format!(
+        "错误: {message}\n\n{}\n\n用 --help 查看说明。",
+        usage.trim()
+    )
 }

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 pub enum Command {
     /// 日期 DATE 之后第 N 个工作日（DATE 当天不计）
     Add {
+        /// 起始日期，如 2026-09-28（当天不计）
         date: String,
+        /// 工作日数
         n: u32,
         /// 规则目录（默认使用内置规则）
         #[arg(long, value_name = "DIR")]
@@ -18,13 +20,16 @@ pub enum Command {
     },
     /// FROM 之后到 TO（含）之间的工作日数
     Count {
+        /// 起始日期（不计入）
         from: String,
+        /// 截止日期（计入）
         to: String,
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
     /// DATE 是否为工作日
     Is {
+        /// 日期，如 2026-10-10
         date: String,
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
