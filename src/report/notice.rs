@@ -7,8 +7,9 @@ use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
 use docx_rs::{
-    AlignmentType, BorderType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType,
+    AlignmentType, BorderType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
+    SpecialIndentType,
 };
 use minijinja::context;
 
@@ -137,7 +138,20 @@ pub fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
                 .color("C8102E"),
         ),
     );
+    // Page numbers "— N —" in 4号宋体: odd pages at the right, even pages at the left.
+    let page_number = |align: AlignmentType| {
+        Footer::new().add_paragraph(
+            Paragraph::new()
+                .add_run(run("— ", "宋体", 28))
+                .add_page_num(PageNum::new())
+                .add_run(run(" —", "宋体", 28))
+                .align(align)
+                .indent(Some(280), None, Some(280), None),
+        )
+    };
     let mut doc = Docx::new()
+        .footer(page_number(AlignmentType::Right))
+        .even_footer(page_number(AlignmentType::Left))
         .page_size(11906, 16838)
         .page_margin(PageMargin {
             top: 2098,
