@@ -170,3 +170,28 @@ fn a_consistency_check_in_rules_reports_rows() {
             .all(|d| d.code != sanyipi::diagnostic::Code::RowCheck)
     );
 }
+
+#[test]
+fn changing_the_vocabulary_changes_what_is_read() {
+    let rules_dir = exported();
+    // 已开工 is no longer a yes word, and 亿 no longer a unit.
+    edit(rules_dir.path(), "ingest.toml", "\"已开工\", ", "");
+    edit(rules_dir.path(), "ingest.toml", "\"亿\" = 10000\n", "");
+    edit(rules_dir.path(), "ingest.toml", "\"亿元\" = 10000\n", "");
+    let input = input_with(&[("text_values.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    let bad: Vec<String> = data
+        .diagnostics
+        .iter()
+        .map(|d| d.location.to_string())
+        .collect();
+    assert!(
+        bad.contains(&"月报/甲镇.xlsx!月报!G4".to_string()),
+        "已开工 unreadable now: {bad:?}"
+    );
+    assert!(
+        bad.contains(&"月报/甲镇.xlsx!月报!F4".to_string()),
+        "0.05亿 unreadable now: {bad:?}"
+    );
+}
