@@ -124,7 +124,7 @@ pub fn report(
         missing_years => a.missing_years.clone(),
         notices => a.notices.iter().map(|n| context! {
             number => n.number.clone(),
-            kind => if n.kind == "supervision" { "督办".to_string() } else if n.kind == "reminder" { "提醒".to_string() } else { rules.notices.escalations.iter().find(|e| e.id == n.kind).map(|e| e.list.clone()).unwrap_or_default() },
+            kind => super::notice::kind_label(rules, n),
             recipient => n.recipient.clone(),
             matters => n.matters.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
         }).collect::<Vec<_>>(),

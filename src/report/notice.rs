@@ -250,18 +250,20 @@ pub fn files(
     Ok(out)
 }
 
-fn kind_label(rules: &Rules, kind: &str) -> String {
-    match kind {
-        "supervision" => "督办".into(),
-        "reminder" => "提醒".into(),
-        other => rules
-            .notices
-            .escalations
-            .iter()
-            .find(|e| e.id == other)
-            .map(|e| e.list.clone())
-            .unwrap_or_else(|| other.into()),
+/// How a notice's kind reads: the severity of its matters (督办, 提醒 … from notices.toml), or
+/// the name of its escalation list.
+pub fn kind_label(rules: &Rules, n: &Notice) -> String {
+    if let Some(e) = rules.notices.escalations.iter().find(|e| e.id == n.kind) {
+        return e.list.clone();
     }
+    let sev = &rules.notices.setup.supervision_severity;
+    if n.matters.iter().any(|m| &m.severity == sev) {
+        return sev.clone();
+    }
+    n.matters
+        .first()
+        .map(|m| m.severity.clone())
+        .unwrap_or_default()
 }
 
 /// The notice register (督查通知清单) and the escalation lists, as workbook sheets.
@@ -281,7 +283,7 @@ pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
             .map(|n| {
                 vec![
                     text(&n.number),
-                    text(kind_label(rules, &n.kind)),
+                    text(kind_label(rules, n)),
                     text(&n.recipient),
                     Cell::Int(n.matters.len() as i64),
                     text(
