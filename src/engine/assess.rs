@@ -335,10 +335,11 @@ pub fn assess(
         let mut notes = Vec::new();
         if !reported {
             notes.push(match &carried_from {
-                Some(m) => format!("本月未报送，累计完成投资沿用{m}报送的数据，报送情况按未报送计分"),
-                None => {
-                    "本月未报送且此前无报送记录，累计完成投资按 0 计，报送情况按未报送计分".to_string()
+                Some(m) => {
+                    format!("本月未报送，累计完成投资沿用{m}报送的数据，报送情况按未报送计分")
                 }
+                None => "本月未报送且此前无报送记录，累计完成投资按 0 计，报送情况按未报送计分"
+                    .to_string(),
             });
         }
         let mut inputs = Vec::new();
