@@ -176,23 +176,7 @@ fn docx_converts_and_holds_number_recipient_and_matters() {
         .unwrap();
     let docx = dir.join("镇督查〔2026〕29号_卢医镇.docx");
     for target in ["pdf", "txt:Text"] {
-        let st = std::process::Command::new("soffice")
-            .args([
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                dir.to_str().unwrap(),
-            ])
-            .arg(&docx)
-            .env("HOME", out.path())
-            .output()
-            .expect("LibreOffice (soffice) is needed: .ci/run installs libreoffice-writer-nogui");
-        assert!(
-            st.status.success(),
-            "{}",
-            String::from_utf8_lossy(&st.stderr)
-        );
+        soffice_convert(&docx, target, &dir, out.path());
     }
     assert!(
         std::fs::read(dir.join("镇督查〔2026〕29号_卢医镇.pdf"))

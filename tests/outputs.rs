@@ -144,22 +144,11 @@ fn workbook_opens_in_libreoffice() {
         0
     );
     let dir = out.path().join("2026-10");
-    let status = std::process::Command::new("soffice")
-        .args([
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            dir.to_str().unwrap(),
-        ])
-        .arg(dir.join("2026年10月重点项目考核排名.xlsx"))
-        .env("HOME", out.path())
-        .output()
-        .expect("LibreOffice (soffice) is needed: .ci/run installs libreoffice-calc-nogui");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    soffice_convert(
+        &dir.join("2026年10月重点项目考核排名.xlsx"),
+        "pdf",
+        &dir,
+        out.path(),
     );
     let pdf = std::fs::read(dir.join("2026年10月重点项目考核排名.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF") && pdf.len() > 5000);

@@ -260,6 +260,25 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
         env.render_str(tmpl, minijinja::context! { recipient => recipient, month_label => month_label.clone(), due => zh_date(due.value), bottom_n => rules.scoring.score.bottom_n })
             .unwrap_or_else(|e| format!("（模板有误: {e}）"))
     };
+    // A notice to `recipient` with [title, intro, closing], not yet numbered.
+    let notice = |kind: String,
+                  recipient: String,
+                  [title, intro, closing]: [String; 3],
+                  matters: Vec<Matter>| Notice {
+        kind,
+        recipient,
+        title,
+        intro,
+        matters,
+        closing,
+        issue_date: as_of,
+        issue_date_text: issue_text.clone(),
+        due: due.value,
+        due_provisional: due.provisional(),
+        year: as_of.year(),
+        seq: 0,
+        number: String::new(),
+    };
     let mut notices = Vec::new();
     for recipient in &order {
         let Some(matters) = by_recipient.remove(recipient) else {
@@ -273,24 +292,26 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
         } else {
             "reminder"
         };
-        notices.push(Notice {
-            kind: kind.into(),
-            recipient: recipient.clone(),
-            title: render(&setup.title, recipient),
-            intro: render(&setup.intro, recipient),
+        notices.push(notice(
+            kind.into(),
+            recipient.clone(),
+            [
+                render(&setup.title, recipient),
+                render(&setup.intro, recipient),
+                render(&setup.closing, recipient),
+            ],
             matters,
-            closing: render(&setup.closing, recipient),
-            issue_date: as_of,
-            issue_date_text: issue_text.clone(),
-            due: due.value,
-            due_provisional: due.provisional(),
-            year: as_of.year(),
-            seq: 0,
-            number: String::new(),
-        });
+        ));
     }
     let mut lists = Vec::new();
     for e in &rules.notices.escalations {
+        let penalty_name = rules
+            .scoring
+            .penalties
+            .iter()
+            .find(|p| p.id == e.penalty)
+            .map(|p| p.name.as_str())
+            .unwrap_or_default();
         let entries: Vec<EscalationEntry> = units
             .iter()
             .filter(|u| u.penalty_ids.contains(&e.penalty))
@@ -301,20 +322,10 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
                 streak: u.streak,
                 evidence: evidence
                     .get(u.unit)
-                    .cloned()
-                    .unwrap_or_default()
                     .into_iter()
-                    .filter(|x| {
-                        x.starts_with(
-                            &rules
-                                .scoring
-                                .penalties
-                                .iter()
-                                .find(|p| p.id == e.penalty)
-                                .map(|p| p.name.clone())
-                                .unwrap_or_default(),
-                        )
-                    })
+                    .flatten()
+                    .filter(|x| x.starts_with(penalty_name))
+                    .cloned()
                     .collect(),
             })
             .collect();
@@ -335,21 +346,12 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
                 project: None,
             })
             .collect();
-        notices.push(Notice {
-            kind: e.id.clone(),
-            recipient: e.recipients.trim_end_matches(['：', ':']).to_string(),
-            title: render(&e.title, ""),
-            intro: render(&e.intro, ""),
+        notices.push(notice(
+            e.id.clone(),
+            e.recipients.trim_end_matches(['：', ':']).to_string(),
+            [render(&e.title, ""), render(&e.intro, ""), String::new()],
             matters,
-            closing: String::new(),
-            issue_date: as_of,
-            issue_date_text: issue_text.clone(),
-            due: due.value,
-            due_provisional: due.provisional(),
-            year: as_of.year(),
-            seq: 0,
-            number: String::new(),
-        });
+        ));
         lists.push(EscalationList {
             id: e.id.clone(),
             list: e.list.clone(),

@@ -139,3 +139,18 @@ pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Va
     }
     results
 }
+
+/// Converts `file` with LibreOffice (`soffice --headless --convert-to TARGET`) into `outdir`.
+pub fn soffice_convert(file: &Path, target: &str, outdir: &Path, home: &Path) {
+    let out = Command::new("soffice")
+        .args(["--headless", "--convert-to", target, "--outdir", outdir.to_str().unwrap()])
+        .arg(file)
+        .env("HOME", home)
+        .output()
+        .expect("LibreOffice (soffice) is needed: .ci/run installs libreoffice-calc-nogui and libreoffice-writer-nogui");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
