@@ -14,9 +14,24 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
 }
 
-/// `../shared/samples`, which CI has beside the clone.
+/// The shared folder (`$SANYIPI_SHARED`, default `../shared`), which CI has beside the clone.
+/// Only tests compiled with `--features shared-samples` may call this; a missing folder fails
+/// loudly, never a silent skip.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("SANYIPI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    assert!(
+        dir.join("samples").is_dir(),
+        "--features shared-samples needs the shared folder at {} (set SANYIPI_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+/// `samples/` of the shared folder.
 pub fn shared_samples() -> PathBuf {
-    root().join("../shared/samples")
+    shared().join("samples")
 }
 
 /// A temporary input folder with the fixture ledger and `files` as (fixture, path in folder).
@@ -73,10 +88,10 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// N working days after `start`, day by day over the State Council facts in
-/// `../shared/data` — independent of `rules/calendar` and of the calendar code.
+/// N working days after `start`, day by day over the State Council facts (a copy of
+/// `../shared/data` in `tests/fixtures`) — independent of `rules/calendar` and of the calendar code.
 pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
-    let tsv = std::fs::read_to_string(root().join("../shared/data/cn-official-days-2020-2026.tsv"))
+    let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv"))
         .unwrap();
     let special: BTreeMap<NaiveDate, bool> = tsv
         .lines()
