@@ -373,24 +373,18 @@ fn procedures(dir: &Path) -> Result<(), XlsxError> {
             ws.write_datetime_with_format(r, 5, date(assigned), &datef)?;
             ws.write_number(r, 6, f64::from(*limit))?;
             // Most are finished a few days after assignment; some run late, some are open.
-            let open = (pi + qi).is_multiple_of(5);
-            if open {
-                ws.write_string(r, 8, "办理中")?;
-            } else {
-                let extra = ((pi * 7 + qi * 3) % 40) as i64;
-                let (y, m, d) = assigned;
-                let done =
-                    chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
-                        .expect("date")
-                        + chrono::Duration::days(extra);
-                use chrono::Datelike;
-                ws.write_datetime_with_format(
-                    r,
-                    7,
-                    date((done.year() as u16, done.month() as u8, done.day() as u8)),
-                    &datef,
-                )?;
-                ws.write_string(r, 8, "已办结")?;
+            match procedure_finished(pi, qi, assigned) {
+                None => ws.write_string(r, 8, "办理中").map(|_| ())?,
+                Some(done) => {
+                    use chrono::Datelike;
+                    ws.write_datetime_with_format(
+                        r,
+                        7,
+                        date((done.year() as u16, done.month() as u8, done.day() as u8)),
+                        &datef,
+                    )?;
+                    ws.write_string(r, 8, "已办结")?;
+                }
             }
             r += 1;
         }
@@ -438,11 +432,7 @@ fn signed(dir: &Path, month: u8) -> Result<(), XlsxError> {
 fn monthly(dir: &Path, month: u8, unit: &str, mi: usize) -> Result<(), XlsxError> {
     let mut wb = workbook();
     let datef = Format::new().set_num_format("yyyy-mm-dd");
-    let submitted = match (unit, month) {
-        ("南阳街道", 9) => 24, // late
-        ("城关镇", _) => 20,
-        _ => 21,
-    };
+    let submitted = submitted_day(unit, month);
     if unit == "西岭乡" {
         let note = wb.add_worksheet().set_name("说明")?;
         note.write_string(
@@ -714,24 +704,27 @@ fn weekly(dir: &Path, month: u8) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// Rankings from before the tool (历史排名.xlsx): (month, unit, score, rank).
+const HISTORY: &[(&str, &str, f64, u32)] = &[
+    ("2026-07", "县经开区", 92.4, 1),
+    ("2026-07", "城关镇", 90.1, 2),
+    ("2026-07", "南阳街道", 85.0, 3),
+    ("2026-07", "东湖镇", 80.2, 4),
+    ("2026-07", "西岭乡", 71.5, 5),
+    ("2026-07", "北山镇", 66.3, 6),
+    ("2026-08", "城关镇", 93.0, 1),
+    ("2026-08", "县经开区", 90.8, 2),
+    ("2026-08", "东湖镇", 84.6, 3),
+    ("2026-08", "南阳街道", 83.1, 4),
+    ("2026-08", "北山镇", 70.2, 5),
+    ("2026-08", "西岭乡", 68.9, 6),
+];
+
 fn history(dir: &Path) -> Result<(), XlsxError> {
     let mut wb = workbook();
     let ws = wb.add_worksheet().set_name("历史排名")?;
     header(ws, 0, &["考核月份", "单位", "得分", "名次"])?;
-    let rows = [
-        ("2026-07", "县经开区", 92.4, 1),
-        ("2026-07", "城关镇", 90.1, 2),
-        ("2026-07", "南阳街道", 85.0, 3),
-        ("2026-07", "东湖镇", 80.2, 4),
-        ("2026-07", "西岭乡", 71.5, 5),
-        ("2026-07", "北山镇", 66.3, 6),
-        ("2026-08", "城关镇", 93.0, 1),
-        ("2026-08", "县经开区", 90.8, 2),
-        ("2026-08", "东湖镇", 84.6, 3),
-        ("2026-08", "南阳街道", 83.1, 4),
-        ("2026-08", "北山镇", 70.2, 5),
-        ("2026-08", "西岭乡", 68.9, 6),
-    ];
+    let rows = HISTORY;
     for (i, (m, u, s, k)) in rows.iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_string(r, 0, *m)?;
@@ -740,6 +733,106 @@ fn history(dir: &Path) -> Result<(), XlsxError> {
         ws.write_number(r, 3, f64::from(*k))?;
     }
     wb.save(dir.join("历史排名.xlsx"))
+}
+
+fn ymd(d: (u16, u8, u8)) -> String {
+    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
+}
+
+/// The day a unit's monthly report is dated (南阳街道 is late in September).
+fn submitted_day(unit: &str, month: u8) -> u8 {
+    match (unit, month) {
+        ("南阳街道", 9) => 24,
+        ("城关镇", _) => 20,
+        _ => 21,
+    }
+}
+
+/// Whether a unit sends a monthly report (北山镇 sends nothing in 2026-10).
+fn sends_report(unit: &str, month: u8) -> bool {
+    !(unit == "北山镇" && month == 10)
+}
+
+/// The finished date of procedure `qi` of project `pi`, or `None` while it is open.
+fn procedure_finished(pi: usize, qi: usize, assigned: (u16, u8, u8)) -> Option<chrono::NaiveDate> {
+    if (pi + qi).is_multiple_of(5) {
+        return None;
+    }
+    let extra = ((pi * 7 + qi * 3) % 40) as i64;
+    let (y, m, d) = assigned;
+    Some(
+        chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)).expect("date")
+            + chrono::Duration::days(extra),
+    )
+}
+
+/// The clean values encoded in the files (`samples/truth.json`), in the layout of the shared
+/// samples' truth: tests compute the expected results from it, independently of the engine.
+fn truth(out: &Path) {
+    use serde_json::json;
+    let projects: Vec<_> = PROJECTS
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            let assigned = p.sign.or(p.land).expect("sign or land");
+            let procs: Vec<_> = PROCEDURES
+                .iter()
+                .enumerate()
+                .map(|(qi, (name, dept, limit))| {
+                    json!({
+                        "name": name, "dept": dept, "limit": limit, "assigned": ymd(assigned),
+                        "finished": procedure_finished(pi, qi, assigned).map(|d| d.to_string()),
+                    })
+                })
+                .collect();
+            json!({
+                "id": p.id, "name": p.name, "kind": p.kind, "industry": p.industry,
+                "unit": p.unit, "total": p.total, "annual": p.annual,
+                "sign": p.sign.map(ymd), "land": p.land.map(ymd),
+                "planned_start": ymd(p.planned_start), "planned_done": ymd(p.planned_done),
+                "start": p.start.map(ymd), "leader": p.leader, "procs": procs,
+            })
+        })
+        .collect();
+    let mut monthly = Vec::new();
+    let mut submissions = Vec::new();
+    for (mi, month) in [9u8, 10].into_iter().enumerate() {
+        let m = format!("2026-{month:02}");
+        for unit in UNITS.iter().filter(|u| sends_report(u, month)) {
+            let day = submitted_day(unit, month);
+            submissions
+                .push(json!({"month": m, "unit": unit, "submitted": format!("{m}-{day:02}")}));
+            for p in PROJECTS.iter().filter(|p| p.unit == *unit) {
+                // 县经开区 writes 待定 for DH2026-010's start date in October: no date reported.
+                let start = if p.id == "DH2026-010" && month == 10 {
+                    None
+                } else {
+                    p.start.map(ymd)
+                };
+                let inc = if mi == 0 {
+                    p.cum[0] * 0.1
+                } else {
+                    p.cum[1] - p.cum[0]
+                };
+                monthly.push(json!({
+                    "month": m, "unit": unit, "project": p.id, "annual": p.annual,
+                    "month_inc": (inc * 10.0).round() / 10.0,
+                    "cum": p.cum[mi], "started": p.start.is_some(), "start": start,
+                    "done": false, "done_date": null,
+                }));
+            }
+        }
+    }
+    let history: Vec<_> = HISTORY
+        .iter()
+        .map(|(m, u, s, k)| json!({"month": m, "unit": u, "score": s, "rank": k}))
+        .collect();
+    let truth = json!({
+        "units": UNITS, "projects": projects, "monthly": monthly,
+        "submissions": submissions, "history": history,
+    });
+    let text = serde_json::to_string_pretty(&truth).expect("json") + "\n";
+    std::fs::write(out.join("truth.json"), text).expect("write truth.json");
 }
 
 fn main() -> Result<(), XlsxError> {
@@ -752,14 +845,14 @@ fn main() -> Result<(), XlsxError> {
         signed(&dir, month)?;
         weekly(&dir, month)?;
         for unit in UNITS {
-            // 北山镇 sends nothing in 2026-10.
-            if *unit == "北山镇" && month == 10 {
+            if !sends_report(unit, month) {
                 continue;
             }
             monthly(&dir, month, unit, mi)?;
         }
     }
     history(&out)?;
+    truth(&out);
     println!("已生成示例数据: {}", out.display());
     Ok(())
 }

@@ -64,6 +64,8 @@ pub enum Code {
     MissingTable,
     /// A row fails a consistency check of its table schema.
     RowCheck,
+    /// A scoring or deadline rule cannot be computed for a project or unit.
+    RuleFailed,
 }
 
 impl Code {
@@ -88,11 +90,36 @@ impl Code {
             Code::UnknownFile => "W050",
             Code::NoSubmissionDate => "W051",
             Code::RowCheck => "W060",
+            Code::RuleFailed => "R001",
         }
     }
 
+    /// Every code, for documentation checks.
+    pub const ALL: &'static [Code] = &[
+        Code::Unreadable,
+        Code::Encrypted,
+        Code::Disguised,
+        Code::TooLarge,
+        Code::NoHeader,
+        Code::MissingColumn,
+        Code::MissingValue,
+        Code::BadValue,
+        Code::FormulaNoValue,
+        Code::NotInLedger,
+        Code::DuplicateProject,
+        Code::MissingTable,
+        Code::MissingSubmission,
+        Code::MissingRow,
+        Code::DuplicateRow,
+        Code::OtherUnitsProject,
+        Code::UnknownFile,
+        Code::NoSubmissionDate,
+        Code::RowCheck,
+        Code::RuleFailed,
+    ];
+
     pub fn severity(self) -> Severity {
-        if self.as_str().starts_with('E') {
+        if self.as_str().starts_with(['E', 'R']) {
             Severity::Error
         } else {
             Severity::Warning
@@ -203,6 +230,18 @@ pub fn a1(row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_is_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for c in Code::ALL {
+            assert!(
+                readme.contains(&format!("`{}`", c.as_str())),
+                "{} missing",
+                c.as_str()
+            );
+        }
+    }
 
     #[test]
     fn a1_references() {

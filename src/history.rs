@@ -6,6 +6,8 @@
 
 use crate::engine::Month;
 use crate::engine::assess::{Assessment, LastFigures, Snapshot, UnitHistory};
+use crate::engine::notices::NoticeBook;
+use crate::engine::streak::Rankings;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -169,15 +171,46 @@ impl History {
         }
     }
 
-    fn latest_run_id(&self, month: &str) -> Result<Option<i64>, HistoryError> {
-        self.conn
-            .query_row(
-                "SELECT id FROM run WHERE month = ?1 ORDER BY revision DESC LIMIT 1",
-                params![month],
-                |r| r.get(0),
+    /// Every ranked month before `month` (latest revision of each): month → unit → result.
+    pub fn rankings_before(&self, month: Month) -> Result<Rankings, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.month, u.unit, u.score, u.rank, u.bottom, u.streak, u.penalties
+                 FROM unit_result u JOIN run r ON r.id = u.run
+                 WHERE r.month < ?1
+                   AND r.revision = (SELECT MAX(revision) FROM run r2 WHERE r2.month = r.month)
+                 ORDER BY r.month, u.unit",
             )
-            .optional()
-            .map_err(self.sql())
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![month.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    UnitHistory {
+                        unit: r.get(1)?,
+                        score: r.get(2)?,
+                        rank: r.get::<_, i64>(3)? as u32,
+                        bottom: r.get(4)?,
+                        streak: r.get::<_, i64>(5)? as u32,
+                        penalties: r
+                            .get::<_, String>(6)?
+                            .split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    },
+                ))
+            })
+            .map_err(self.sql())?;
+        let mut out = Rankings::new();
+        for row in rows {
+            let (m, u) = row.map_err(self.sql())?;
+            if let Some(m) = Month::parse(&m) {
+                out.entry(m).or_default().insert(u.unit.clone(), u);
+            }
+        }
+        Ok(out)
     }
 
     /// What the engine needs from before `month`.
@@ -186,33 +219,15 @@ impl History {
         let mut snapshot = Snapshot {
             previous_month: None,
             previous: BTreeMap::new(),
+            rankings: BTreeMap::new(),
+            notice_book: self.notice_book(month)?,
             last_figures: BTreeMap::new(),
             notices: BTreeMap::new(),
         };
-        if let Some(run) = self.latest_run_id(&prev.to_string())? {
+        snapshot.rankings = self.rankings_before(month)?;
+        if let Some(units) = snapshot.rankings.get(&prev) {
             snapshot.previous_month = Some(prev);
-            let mut stmt = self.conn.prepare("SELECT unit, score, rank, bottom, streak, penalties FROM unit_result WHERE run = ?1").map_err(self.sql())?;
-            let rows = stmt
-                .query_map(params![run], |r| {
-                    Ok(UnitHistory {
-                        unit: r.get(0)?,
-                        score: r.get(1)?,
-                        rank: r.get::<_, i64>(2)? as u32,
-                        bottom: r.get(3)?,
-                        streak: r.get::<_, i64>(4)? as u32,
-                        penalties: r
-                            .get::<_, String>(5)?
-                            .split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                    })
-                })
-                .map_err(self.sql())?;
-            for u in rows {
-                let u = u.map_err(self.sql())?;
-                snapshot.previous.insert(u.unit.clone(), u);
-            }
+            snapshot.previous = units.clone();
         }
         // Last figures: for each project, its latest reported row in an earlier month.
         let mut stmt = self
@@ -287,51 +302,38 @@ impl History {
         Ok(tx.last_insert_rowid())
     }
 
-    /// Gives each notice its number: the one already given to the same recipient for the same
-    /// month (a forced re-run), else the next in its year. Nothing is written here; `record`
-    /// stores them with the run.
-    pub fn number_notices(
-        &self,
-        rules: &crate::rules::Rules,
-        month: Month,
-        notices: &mut [crate::engine::notices::Notice],
-    ) -> Result<(), HistoryError> {
-        let mut next: BTreeMap<i32, u32> = BTreeMap::new();
-        for n in notices.iter_mut() {
-            let existing: Option<(i32, u32)> = self
-                .conn
-                .query_row(
-                    "SELECT year, seq FROM notice WHERE month = ?1 AND recipient = ?2 AND year = ?3 ORDER BY seq LIMIT 1",
-                    params![month.to_string(), n.recipient, n.year],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .map_err(self.sql())?;
-            let seq = match existing {
-                Some((_, seq)) => seq,
-                None => {
-                    let slot = match next.get(&n.year) {
-                        Some(s) => *s,
-                        None => {
-                            let max: u32 = self
-                                .conn
-                                .query_row(
-                                    "SELECT COALESCE(MAX(seq), 0) FROM notice WHERE year = ?1",
-                                    params![n.year],
-                                    |r| r.get(0),
-                                )
-                                .map_err(self.sql())?;
-                            max + 1
-                        }
-                    };
-                    next.insert(n.year, slot + 1);
-                    slot
-                }
-            };
-            n.seq = seq;
-            n.number = crate::engine::notices::number_text(rules, n.year, seq);
+    /// The notice numbers already given: this month's per recipient and year (a forced re-run
+    /// reuses them) and the highest of each year.
+    pub fn notice_book(&self, month: Month) -> Result<NoticeBook, HistoryError> {
+        let mut book = NoticeBook::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT recipient, year, MIN(seq) FROM notice WHERE month = ?1 GROUP BY recipient, year")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![month.to_string()], |r| {
+                Ok((
+                    (r.get::<_, String>(0)?, r.get::<_, i32>(1)?),
+                    r.get::<_, u32>(2)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        for row in rows {
+            let (key, seq) = row.map_err(self.sql())?;
+            book.this_month.insert(key, seq);
         }
-        Ok(())
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year, MAX(seq) FROM notice GROUP BY year")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(self.sql())?;
+        for row in rows {
+            let (year, seq) = row.map_err(self.sql())?;
+            book.max_seq.insert(year, seq);
+        }
+        Ok(book)
     }
 
     /// Records a month's assessment in one transaction; returns its revision.
@@ -413,11 +415,7 @@ impl History {
     }
 
     /// Seeds months from before the tool: (month, unit, score, rank, bottom, streak).
-    pub fn import(
-        &mut self,
-        months: &BTreeMap<Month, Vec<UnitHistory>>,
-        rules_hash: &str,
-    ) -> Result<usize, HistoryError> {
+    pub fn import(&mut self, months: &Rankings, rules_hash: &str) -> Result<usize, HistoryError> {
         let path = self.path.clone();
         let sql = |source| HistoryError::Sql {
             path: path.clone(),
@@ -428,7 +426,7 @@ impl History {
         for (month, units) in months {
             let run =
                 Self::new_run(&tx, &month.to_string(), "", "import", rules_hash).map_err(sql)?;
-            for u in units {
+            for u in units.values() {
                 tx.execute(
                     "INSERT INTO unit_result (run, unit, score, rank, bottom, streak, penalties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![run, u.unit, u.score, u.rank, u.bottom, u.streak, u.penalties.join(",")],

@@ -1,12 +1,13 @@
-//! `sanyipi check` run as a user would, on the shared samples and on fixtures; full output
-//! snapshot-tested.
+//! `sanyipi check` run as a user would, on the bundled samples, on fixtures and (with
+//! `--features shared-samples`) on the shared samples; full output snapshot-tested.
 
 mod common;
 
 use common::*;
 
+#[cfg(feature = "shared-samples")]
 #[test]
-fn check_2026_10_reports_unknown_project_and_missing_unit() {
+fn shared_check_2026_10_reports_unknown_project_and_missing_unit() {
     let run = sanyipi(&["check", "--input", "../shared/samples/2026-10"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -17,8 +18,9 @@ fn check_2026_10_reports_unknown_project_and_missing_unit() {
     insta::assert_snapshot!(run.stdout);
 }
 
+#[cfg(feature = "shared-samples")]
 #[test]
-fn check_2026_09_reports_undetermined_start_date() {
+fn shared_check_2026_09_reports_undetermined_start_date() {
     let run = sanyipi(&[
         "check",
         "--input",
@@ -32,11 +34,27 @@ fn check_2026_09_reports_undetermined_start_date() {
     insta::assert_snapshot!(run.stdout);
 }
 
+#[cfg(feature = "shared-samples")]
 #[test]
-fn check_2026_08_is_clean() {
+fn shared_check_2026_08_is_clean() {
     let run = sanyipi(&["check", "--input", "../shared/samples/2026-08"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.stdout.contains("未发现问题"));
+}
+
+#[test]
+fn check_own_2026_10_reports_unknown_project_and_missing_unit() {
+    let run = sanyipi(&["check", "--input", "samples/2026-10"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("城东商业综合体项目"), "{}", run.stdout);
+    assert!(run.stdout.contains("北山镇未报送"), "{}", run.stdout);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn check_own_2026_09() {
+    let run = sanyipi(&["check", "--input", "samples/2026-09"]);
+    insta::assert_snapshot!(format!("exit {}\n{}", run.code, run.stdout));
 }
 
 #[test]

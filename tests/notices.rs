@@ -38,6 +38,23 @@ fn expected_matters(run: &J) -> BTreeMap<String, usize> {
     out
 }
 
+/// The unit of the last month with a 表态发言, and the unit that sent no report, per data set.
+fn penalised_and_missing(s: &Samples) -> (&'static str, &'static str) {
+    match s.name {
+        "own" => ("北山镇", "北山镇"),
+        _ => ("卢医镇", "雪枫街道"),
+    }
+}
+
+/// The file name of a notice in the 督查通知 folder, without extension.
+fn notice_file(n: &J) -> String {
+    format!(
+        "{}_{}",
+        n["number"].as_str().unwrap(),
+        n["recipient"].as_str().unwrap()
+    )
+}
+
 fn unit_notices(run: &J) -> Vec<&J> {
     run["notices"]
         .as_array()
@@ -47,10 +64,10 @@ fn unit_notices(run: &J) -> Vec<&J> {
         .collect()
 }
 
-#[test]
-fn one_notice_per_recipient_with_exactly_its_matters_numbered_across_months() {
+fn one_notice_per_recipient_with_exactly_its_matters_numbered_across_months(s: &Samples) {
+    let (penalised, missing_unit) = penalised_and_missing(s);
     let out = tempfile::tempdir().unwrap();
-    let runs = run_shared_months(out.path(), None);
+    let runs = run_months(s, out.path(), None);
     let mut last_seq = 0;
     for run in &runs {
         let expected = expected_matters(run);
@@ -72,22 +89,21 @@ fn one_notice_per_recipient_with_exactly_its_matters_numbered_across_months() {
         assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1));
         last_seq = *seqs.last().unwrap();
     }
-    let oct = &runs[2];
-    let luyi = unit_notices(oct)
+    let oct = runs.last().unwrap();
+    let notice = unit_notices(oct)
         .into_iter()
-        .find(|n| n["recipient"] == "卢医镇")
+        .find(|n| n["recipient"] == penalised)
         .unwrap();
-    let texts: Vec<&str> = luyi["matters"]
+    let texts: Vec<&str> = notice["matters"]
         .as_array()
         .unwrap()
         .iter()
         .map(|m| m["text"].as_str().unwrap())
         .collect();
-    assert!(texts.iter().any(|t| t.contains("ZP2025-015")), "{texts:?}");
     assert!(texts.iter().any(|t| t.contains("表态发言")), "{texts:?}");
     let missing = unit_notices(oct)
         .into_iter()
-        .find(|n| n["recipient"] == "雪枫街道")
+        .find(|n| n["recipient"] == missing_unit)
         .unwrap();
     assert!(
         missing["matters"]
@@ -97,12 +113,13 @@ fn one_notice_per_recipient_with_exactly_its_matters_numbered_across_months() {
             .any(|m| m["text"].as_str().unwrap().contains("未报送"))
     );
 }
+on_samples!(one_notice_per_recipient_with_exactly_its_matters_numbered_across_months);
 
-#[test]
-fn forced_rerun_reuses_numbers() {
+fn forced_rerun_reuses_numbers(s: &Samples) {
     let out = tempfile::tempdir().unwrap();
-    let runs = run_shared_months(out.path(), None);
-    let input = shared_samples().join("2026-09");
+    let runs = run_months(s, out.path(), None);
+    let sep = s.months.iter().position(|m| *m == "2026-09").unwrap();
+    let input = s.month("2026-09");
     let r = sanyipi(&[
         "run",
         "--input",
@@ -133,17 +150,24 @@ fn forced_rerun_reuses_numbers() {
             })
             .collect::<Vec<_>>()
     };
-    assert_eq!(numbers(&again), numbers(&runs[1]));
+    assert_eq!(numbers(&again), numbers(&runs[sep]));
 }
+on_samples!(forced_rerun_reuses_numbers);
 
-#[test]
-fn notice_html_and_register_snapshots() {
+fn notice_html_and_register_snapshots(s: &Samples) {
+    let (penalised, _) = penalised_and_missing(s);
     let out = tempfile::tempdir().unwrap();
-    run_shared_months(out.path(), None);
+    let runs = run_months(s, out.path(), None);
+    let run = runs.last().unwrap();
+    let notice = unit_notices(run)
+        .into_iter()
+        .find(|n| n["recipient"] == penalised)
+        .unwrap();
     let dir = out.path().join("2026-10/督查通知");
-    let html = std::fs::read_to_string(dir.join("镇督查〔2026〕29号_卢医镇.html")).unwrap();
-    assert!(html.contains("卢医镇："));
-    insta::assert_snapshot!(html);
+    let html = std::fs::read_to_string(dir.join(format!("{}.html", notice_file(notice)))).unwrap();
+    assert!(html.contains(&format!("{penalised}：")));
+    let suffix = if s.name == "own" { "_own" } else { "" };
+    insta::assert_snapshot!(format!("notice_html{suffix}"), html);
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook(out.path().join("2026-10/2026年10月重点项目考核排名.xlsx"))
             .unwrap();
@@ -158,43 +182,48 @@ fn notice_html_and_register_snapshots() {
                 .join(" | ")
         })
         .collect();
-    insta::assert_snapshot!(text.join("\n"));
+    insta::assert_snapshot!(format!("notice_register{suffix}"), text.join("\n"));
     assert!(wb.sheet_names().contains(&"表态发言名单".to_string()));
     assert!(wb.sheet_names().contains(&"专项巡察建议名单".to_string()));
     let all = std::fs::read_to_string(dir.join("全部通知.html")).unwrap();
-    assert_eq!(all.matches("class=\"doc\"").count(), 15);
+    assert_eq!(
+        all.matches("class=\"doc\"").count(),
+        run["notices"].as_array().unwrap().len()
+    );
 }
+on_samples!(notice_html_and_register_snapshots);
 
-#[test]
-fn docx_converts_and_holds_number_recipient_and_matters() {
+fn docx_converts_and_holds_number_recipient_and_matters(s: &Samples) {
+    let (penalised, _) = penalised_and_missing(s);
     let out = tempfile::tempdir().unwrap();
-    let runs = run_shared_months(out.path(), None);
+    let runs = run_months(s, out.path(), None);
     let dir = out.path().join("2026-10/督查通知");
-    let notice = unit_notices(&runs[2])
+    let notice = unit_notices(runs.last().unwrap())
         .into_iter()
-        .find(|n| n["recipient"] == "卢医镇")
+        .find(|n| n["recipient"] == penalised)
         .unwrap();
-    let docx = dir.join("镇督查〔2026〕29号_卢医镇.docx");
+    let name = notice_file(notice);
+    let docx = dir.join(format!("{name}.docx"));
     for target in ["pdf", "txt:Text"] {
         soffice_convert(&docx, target, &dir, out.path());
     }
     assert!(
-        std::fs::read(dir.join("镇督查〔2026〕29号_卢医镇.pdf"))
+        std::fs::read(dir.join(format!("{name}.pdf")))
             .unwrap()
             .starts_with(b"%PDF")
     );
-    let text = std::fs::read_to_string(dir.join("镇督查〔2026〕29号_卢医镇.txt")).unwrap();
+    let text = std::fs::read_to_string(dir.join(format!("{name}.txt"))).unwrap();
     let flat: String = text.split_whitespace().collect();
-    assert!(flat.contains("镇督查〔2026〕29号"), "{text}");
-    assert!(flat.contains("卢医镇："));
+    assert!(flat.contains(notice["number"].as_str().unwrap()), "{text}");
+    assert!(flat.contains(&format!("{penalised}：")));
     for m in notice["matters"].as_array().unwrap() {
         let want: String = m["text"].as_str().unwrap().split_whitespace().collect();
         assert!(flat.contains(&want), "{want} not in {text}");
     }
 }
+on_samples!(docx_converts_and_holds_number_recipient_and_matters);
 
-#[test]
-fn rectification_period_and_number_template_are_rules() {
+fn rectification_period_and_number_template_are_rules(s: &Samples) {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("rules");
     assert_eq!(
@@ -212,8 +241,8 @@ fn rectification_period_and_number_template_are_rules() {
         );
     std::fs::write(&path, text).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let runs = run_shared_months(out.path(), Some(&rules));
-    let n = &runs[2]["notices"][0];
+    let runs = run_months(s, out.path(), Some(&rules));
+    let n = &runs.last().unwrap()["notices"][0];
     assert!(
         n["number"]
             .as_str()
@@ -232,6 +261,7 @@ fn rectification_period_and_number_template_are_rules() {
     );
     assert!(out.path().join("2026-10/督查通知").join(name).exists());
 }
+on_samples!(rectification_period_and_number_template_are_rules);
 
 #[test]
 fn hostile_unit_names_give_safe_files_and_escaped_html() {

@@ -34,12 +34,7 @@ fn cell(range: &calamine::Range<Data>, a1: (u32, u32)) -> Data {
 #[test]
 fn workbook_reads_back_cell_by_cell() {
     let out = tempfile::tempdir().unwrap();
-    let r = run(
-        &shared_samples().join("2026-10"),
-        "2026-10",
-        out.path(),
-        &[],
-    );
+    let r = run(&Samples::own().month("2026-10"), "2026-10", out.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let dir = out.path().join("2026-10");
     let json: J =
@@ -117,8 +112,8 @@ fn workbook_reads_back_cell_by_cell() {
         .flat_map(|r| r.iter().map(|c| c.to_string()))
         .collect();
     assert!(
-        texts.iter().any(|t| t.contains("新材料储备项目")),
-        "the 杨营镇 row is listed"
+        texts.iter().any(|t| t.contains("城东商业综合体项目")),
+        "the project missing from the ledger is listed"
     );
     let recon = wb.worksheet_range("数据核对").unwrap();
     assert!(
@@ -131,16 +126,35 @@ fn workbook_reads_back_cell_by_cell() {
 }
 
 #[test]
+fn every_wrapped_row_is_tall_enough_for_its_text() {
+    let out = tempfile::tempdir().unwrap();
+    let s = Samples::own();
+    run_months(&s, out.path(), None);
+    for (m, label) in [("2026-09", "9"), ("2026-10", "10")] {
+        assert_rows_tall_enough(
+            &out.path()
+                .join(m)
+                .join(format!("2026年{label}月重点项目考核排名.xlsx")),
+        );
+    }
+    let r = sanyipi(&[
+        "screen",
+        "--input",
+        fixture("leads.xlsx").to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_rows_tall_enough(&out.path().join("预审/招商项目预审结果.xlsx"));
+}
+
+#[test]
 fn workbook_opens_in_libreoffice() {
     let out = tempfile::tempdir().unwrap();
     assert_eq!(
-        run(
-            &shared_samples().join("2026-10"),
-            "2026-10",
-            out.path(),
-            &[]
-        )
-        .code,
+        run(&Samples::own().month("2026-10"), "2026-10", out.path(), &[]).code,
         0
     );
     let dir = out.path().join("2026-10");
@@ -247,7 +261,7 @@ fn html_is_self_contained_and_escaped() {
 #[test]
 fn outputs_are_deterministic() {
     let out = tempfile::tempdir().unwrap();
-    let input = shared_samples().join("2026-09");
+    let input = Samples::own().month("2026-09");
     assert_eq!(run(&input, "2026-09", out.path(), &[]).code, 0);
     let dir = out.path().join("2026-09");
     let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
@@ -265,7 +279,7 @@ fn outputs_are_deterministic() {
 #[test]
 fn a_failed_run_leaves_outputs_and_history_untouched() {
     let out = tempfile::tempdir().unwrap();
-    let input = shared_samples().join("2026-09");
+    let input = Samples::own().month("2026-09");
     assert_eq!(run(&input, "2026-09", out.path(), &[]).code, 0);
     let before_hist = std::fs::read(out.path().join("history.sqlite")).unwrap();
     let before_html = std::fs::read(
@@ -322,4 +336,87 @@ fn a_month_without_ledger_is_refused_and_nothing_is_written() {
         show.stdout,
         show.stderr
     );
+}
+
+/// Display width with Chinese characters counting two — independent of the crate's own measure.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+        .sum()
+}
+
+/// Every row of every sheet of `xlsx` is tall enough for its wrapped text: one line per explicit
+/// newline and per column width, at no less than 12.5 pt a line.
+pub fn assert_rows_tall_enough(xlsx: &Path) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(xlsx).unwrap();
+    let names = wb.sheet_names();
+    for (i, name) in names.iter().enumerate() {
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/worksheets/sheet{}.xml", i + 1))
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let attr = |tag: &str, key: &str| -> Option<f64> {
+            let start = tag.find(&format!(" {key}=\""))? + key.len() + 3;
+            tag[start..].split('"').next()?.parse().ok()
+        };
+        let mut widths: Vec<(u32, u32, f64)> = Vec::new();
+        for tag in xml.split("<col ").skip(1) {
+            let tag = format!(" {}", tag.split('>').next().unwrap());
+            let tag = tag.as_str();
+            widths.push((
+                attr(tag, "min").unwrap() as u32,
+                attr(tag, "max").unwrap() as u32,
+                attr(tag, "width").unwrap(),
+            ));
+        }
+        let mut heights: std::collections::BTreeMap<u32, f64> = Default::default();
+        for tag in xml.split("<row ").skip(1) {
+            let tag = format!(" {}", tag.split('>').next().unwrap());
+            let tag = tag.as_str();
+            if let (Some(r), Some(ht)) = (attr(tag, "r"), attr(tag, "ht")) {
+                heights.insert(r as u32, ht);
+            }
+        }
+        let range = wb.worksheet_range(name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (ri, row) in range.rows().enumerate() {
+            let r = r0 + ri as u32;
+            if r < 2 {
+                continue; // title and subtitle are merged over the whole width
+            }
+            let lines = row
+                .iter()
+                .enumerate()
+                .filter_map(|(ci, cell)| {
+                    let col = c0 + ci as u32 + 1;
+                    let width = widths
+                        .iter()
+                        .find(|(a, b, _)| *a <= col && col <= *b)
+                        .map(|w| w.2)?;
+                    let usable = (width.floor() as usize).saturating_sub(2).max(1);
+                    // Only text wraps; numbers are shown with their format.
+                    let Data::String(text) = cell else {
+                        return None;
+                    };
+                    Some(
+                        text.split('\n')
+                            .map(|l| display_width(l).div_ceil(usable).max(1))
+                            .sum::<usize>(),
+                    )
+                })
+                .max()
+                .unwrap_or(1);
+            if lines > 1 {
+                let ht = heights.get(&(r + 1)).copied().unwrap_or(15.0);
+                assert!(
+                    ht >= lines as f64 * 12.5,
+                    "{name} row {}: {lines} lines of text, height {ht}",
+                    r + 1
+                );
+            }
+        }
+    }
 }

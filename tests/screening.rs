@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn leads_file() -> std::path::PathBuf {
-    shared_samples().join("2026-10/招商项目信息汇总表.xlsx")
+    // A copy of the shared samples' 招商项目信息汇总表.xlsx.
+    fixture("leads.xlsx")
 }
 
 fn run_screen(rules: &Rules) -> Vec<LeadResult> {
@@ -88,7 +89,8 @@ fn got(l: &LeadResult) -> BTreeSet<(&str, Outcome)> {
 #[test]
 fn outcomes_and_reasons_match_an_independent_computation() {
     let truth: J = serde_json::from_str(
-        &std::fs::read_to_string(shared_samples().join("truth.json")).unwrap(),
+        // The `leads` part of the shared samples' truth.json.
+        &std::fs::read_to_string(fixture("leads-truth.json")).unwrap(),
     )
     .unwrap();
     let results = run_screen(&Rules::load(None).unwrap());

@@ -1,5 +1,6 @@
-//! Ingest of all three months of `../shared/samples/` against `truth.json`: every monthly figure,
-//! date, yes/no and submission date, and every ledger field the engine uses.
+//! Ingest of every month of the bundled `samples/` (and of `../shared/samples/` with `--features
+//! shared-samples`) against `truth.json`: every monthly figure, date, yes/no and submission date,
+//! and every ledger field the engine uses.
 
 mod common;
 
@@ -9,13 +10,8 @@ use sanyipi::ingest::{Dataset, ingest};
 use sanyipi::rules::Rules;
 use serde_json::Value as J;
 
-fn truth() -> J {
-    serde_json::from_str(&std::fs::read_to_string(shared_samples().join("truth.json")).unwrap())
-        .unwrap()
-}
-
-fn month(m: &str) -> Dataset {
-    ingest(&shared_samples().join(m), &Rules::load(None).unwrap()).unwrap()
+fn month(s: &Samples, m: &str) -> Dataset {
+    ingest(&s.month(m), &Rules::load(None).unwrap()).unwrap()
 }
 
 fn date(v: &J) -> Option<NaiveDate> {
@@ -28,17 +24,16 @@ fn close(a: Option<f64>, b: f64, what: &str) {
     assert!((a - b).abs() <= 0.05, "{what}: {a} != {b}");
 }
 
-#[test]
-fn monthly_figures_match_truth() {
-    let truth = truth();
+fn monthly_figures_match_truth(s: &Samples) {
+    let truth = s.truth();
     let mut checked = 0;
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let data = month(m);
+    for m in s.months {
+        let data = month(s, m);
         for t in truth["monthly"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|t| t["month"] == m)
+            .filter(|t| t["month"] == *m)
         {
             let id = t["project"].as_str().unwrap();
             let what = format!("{m} {id}");
@@ -82,23 +77,23 @@ fn monthly_figures_match_truth() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|t| t["month"] == m)
+            .filter(|t| t["month"] == *m)
             .count();
         assert_eq!(reported.len(), expected, "{m}: no extra rows used");
     }
     assert_eq!(checked, truth["monthly"].as_array().unwrap().len());
 }
+on_samples!(monthly_figures_match_truth);
 
-#[test]
-fn submission_dates_match_truth() {
-    let truth = truth();
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let data = month(m);
+fn submission_dates_match_truth(s: &Samples) {
+    let truth = s.truth();
+    for m in s.months {
+        let data = month(s, m);
         for t in truth["submissions"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|t| t["month"] == m)
+            .filter(|t| t["month"] == *m)
         {
             let unit = t["unit"].as_str().unwrap();
             let file = data.files.iter().find(|f| {
@@ -112,12 +107,12 @@ fn submission_dates_match_truth() {
         }
     }
 }
+on_samples!(submission_dates_match_truth);
 
-#[test]
-fn ledger_matches_truth() {
-    let truth = truth();
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let data = month(m);
+fn ledger_matches_truth(s: &Samples) {
+    let truth = s.truth();
+    for m in s.months {
+        let data = month(s, m);
         let projects = truth["projects"].as_array().unwrap();
         assert_eq!(data.records("ledger").len(), projects.len(), "{m}");
         for p in projects {
@@ -141,26 +136,32 @@ fn ledger_matches_truth() {
         }
     }
 }
+on_samples!(ledger_matches_truth);
 
-#[test]
-fn signed_list_converts_yi_to_wan() {
-    let data = month("2026-08");
+fn signed_list_converts_yi_to_wan(s: &Samples) {
+    // (month, rows, first row's total in 万元, its signing date) of each data set.
+    let (m, rows, total, signed_on) = match s.name {
+        "own" => ("2026-10", 1, 15000.0, (2026, 9, 16)),
+        _ => ("2026-08", 3, 120000.0, (2026, 7, 1)),
+    };
+    let data = month(s, m);
     let signed = data.records("signed");
-    assert_eq!(signed.len(), 3);
-    assert_eq!(signed[0].number("total_invest"), Some(120000.0), "12 亿元");
+    assert_eq!(signed.len(), rows);
+    assert_eq!(signed[0].number("total_invest"), Some(total), "亿元 → 万元");
     assert_eq!(
         signed[0].date("sign_date"),
-        NaiveDate::from_ymd_opt(2026, 7, 1)
+        NaiveDate::from_ymd_opt(signed_on.0, signed_on.1, signed_on.2)
     );
 }
+on_samples!(signed_list_converts_yi_to_wan);
 
-#[test]
-fn every_row_is_accounted_for() {
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let data = month(m);
+fn every_row_is_accounted_for(s: &Samples) {
+    for m in s.months {
+        let data = month(s, m);
         for f in &data.files {
             assert!(f.balanced(), "{m} {f:?}");
             assert!(!f.unreadable, "{m} {}", f.file);
         }
     }
 }
+on_samples!(every_row_is_accounted_for);

@@ -1,7 +1,6 @@
 //! `sanyipi deadlines --input DIR [--month YYYY-MM] [--as-of DATE] [--rules DIR] [--open]`:
 //! the deadline table of a month — per project, procedure and submission.
 
-use super::input::as_of_date;
 use super::{OK, table};
 use crate::engine::{DeadlineRow, Month, Status, evaluate_deadlines};
 use crate::ingest::ingest;
@@ -13,7 +12,7 @@ use chrono::NaiveDate;
 pub struct Args {
     #[command(flatten)]
     month_args: super::input::MonthArgs,
-    /// 统计截止日期（默认今天）
+    /// 统计截止日期（默认：考核月的考核日，见 scoring.toml 的 as_of_day；未到则取今天）
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// 只列出逾期、逾期完成和即将到期的
@@ -27,8 +26,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let a = &args.month_args;
     let rules = Rules::load(a.rules.as_deref())?;
-    let as_of = as_of_date(args.as_of.as_deref())?;
-    let month = a.month(as_of)?;
+    let (month, as_of) = a.month_and_as_of(args.as_of.as_deref(), &rules)?;
     let data = ingest(&a.input, &rules).context("无法计算期限")?;
     // Projects missing from this month's reports keep the start dates reported before.
     let history_file = args.out.history_path();

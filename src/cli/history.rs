@@ -4,7 +4,7 @@
 use super::run::OutArgs;
 use super::{OK, table};
 use crate::engine::Month;
-use crate::engine::assess::history_from_rankings;
+use crate::engine::streak::{StreakRule, rankings_from_import};
 use crate::ingest::ingest_file;
 use crate::rules::Rules;
 use anyhow::{Context, bail};
@@ -73,8 +73,14 @@ fn import(file: PathBuf, out: OutArgs, rules: Option<PathBuf>, force: bool) -> a
         let rank = r.get("rank").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
         rows.push((month, unit, score, rank));
     }
-    let months = history_from_rankings(&rows, rules.scoring.score.bottom_n);
     let mut history = out.open()?;
+    let first = rows.iter().map(|r| r.0).min();
+    let earlier = match first {
+        Some(m) => history.rankings_before(m)?,
+        None => Default::default(),
+    };
+    let rule = StreakRule::of(&rules);
+    let months = rankings_from_import(&rows, rules.scoring.score.bottom_n, rule.as_ref(), &earlier);
     for m in months.keys() {
         history.check_not_recorded(*m, force)?;
     }

@@ -3,7 +3,6 @@
 //! `<out>/<month>/`, written to a temporary folder and renamed into place; history is written in
 //! one transaction after that.
 
-use super::input::as_of_date;
 use super::{OK, table};
 use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
@@ -40,7 +39,7 @@ impl OutArgs {
 pub struct Args {
     #[command(flatten)]
     month_args: super::input::MonthArgs,
-    /// 统计截止日期（默认今天）
+    /// 统计截止日期（默认：考核月的考核日，见 scoring.toml 的 as_of_day；未到则取今天）
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     #[command(flatten)]
@@ -56,8 +55,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let ma = &args.month_args;
     let rules = Rules::load(ma.rules.as_deref())?;
-    let as_of = as_of_date(args.as_of.as_deref())?;
-    let month = ma.month(as_of)?;
+    let (month, as_of) = ma.month_and_as_of(args.as_of.as_deref(), &rules)?;
     let env = report::html::environment(args.templates.as_deref())?;
     let mut history = args.out.open()?;
     history.check_not_recorded(month, args.force)?;
@@ -76,8 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         );
     }
     let snapshot = history.snapshot(month)?;
-    let mut a = assess(&rules, &data, &snapshot, month, as_of);
-    history.number_notices(&rules, month, &mut a.notices)?;
+    let a = assess(&rules, &data, &snapshot, month, as_of);
     let notice_sheets = report::notice::sheets(&a, &rules);
     let workbook = report::xlsx::workbook(&a, &rules, &notice_sheets).context("无法生成排名表")?;
     let html = report::html::report(&a, &rules, &env, args.templates.as_deref())?;

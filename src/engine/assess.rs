@@ -40,7 +40,11 @@ pub struct LastFigures {
 pub struct Snapshot {
     pub previous_month: Option<Month>,
     pub previous: BTreeMap<String, UnitHistory>,
+    /// Every earlier ranked month (imported or computed), for streaks and their evidence.
+    pub rankings: super::streak::Rankings,
     pub last_figures: BTreeMap<String, LastFigures>,
+    /// Notice numbers already given.
+    pub notice_book: super::notices::NoticeBook,
     /// 督办 notices per unit: (month, number).
     pub notices: BTreeMap<String, Vec<(Month, String)>>,
 }
@@ -130,6 +134,9 @@ pub struct Assessment {
     pub notices: Vec<super::notices::Notice>,
     pub escalations: Vec<super::notices::EscalationList>,
 }
+
+/// Stands for this month's notice number in evidence until the notices are numbered.
+const THIS_MONTH_NOTICE: &str = "\u{1}本月通知\u{1}";
 
 fn round(x: f64, precision: u32) -> f64 {
     let f = 10f64.powi(precision as i32);
@@ -439,19 +446,28 @@ pub fn assess(
             penalty_ids: &u.penalty_ids,
         })
         .collect();
-    let evidence: BTreeMap<String, Vec<String>> = units
-        .iter()
-        .map(|u| (u.unit.clone(), u.evidence.clone()))
-        .collect();
-    let input = super::notices::DraftInput {
-        month,
-        as_of,
-        deadlines: &deadlines,
-        units: &facts,
-        evidence: &evidence,
-        unit_order: &unit_order,
+    let draft = |units: &[UnitScore]| {
+        let evidence: BTreeMap<String, Vec<String>> = units
+            .iter()
+            .map(|u| (u.unit.clone(), u.evidence.clone()))
+            .collect();
+        let input = super::notices::DraftInput {
+            month,
+            as_of,
+            deadlines: &deadlines,
+            units: &facts,
+            evidence: &evidence,
+            unit_order: &unit_order,
+        };
+        let (mut notices, escalations) = super::notices::draft(rules, &input);
+        super::notices::number(rules, &snapshot.notice_book, &mut notices);
+        (notices, escalations)
     };
-    let (notices, escalations) = super::notices::draft(rules, &input);
+    // Evidence names this month's notice by its number, known once the notices are numbered;
+    // the evidence text does not change which notices exist, so the numbers stay the same.
+    let (notices, _) = draft(&units);
+    let named = name_this_months_notices(units.clone(), &notices);
+    let (notices, escalations) = draft(&named);
     let mut missing_years: Vec<i32> = deadlines
         .iter()
         .flat_map(|d| d.missing_years.iter().copied())
@@ -464,7 +480,7 @@ pub fn assess(
         rules_hash: rules.source.fingerprint(),
         previous_month: snapshot.previous_month,
         projects,
-        units,
+        units: named,
         deadlines,
         diagnostics: data.diagnostics.clone(),
         files: data.files.clone(),
@@ -473,6 +489,25 @@ pub fn assess(
         notices,
         escalations,
     }
+}
+
+/// Replaces the stand-in for this month's notice in each unit's evidence by the number of the
+/// notice the unit receives this month.
+fn name_this_months_notices(
+    mut units: Vec<UnitScore>,
+    notices: &[super::notices::Notice],
+) -> Vec<UnitScore> {
+    for u in &mut units {
+        let number = notices
+            .iter()
+            .find(|n| n.recipient == u.unit && n.kind == "supervision")
+            .map(|n| n.number.as_str())
+            .unwrap_or("本月督查通知");
+        for e in &mut u.evidence {
+            *e = e.replace(THIS_MONTH_NOTICE, number);
+        }
+    }
+    units
 }
 
 /// Shared ranks (1, 2, 2, 4) by score, highest first.
@@ -522,6 +557,7 @@ fn rank_units(
         })
         .collect();
     let ranks = shared_ranks(&scores);
+    let streak_rule = super::streak::StreakRule::of(rules);
     let mut units = Vec::new();
     for (i, unit) in order.iter().enumerate() {
         let bottom = in_bottom(ranks[i], &ranks, score_rules.bottom_n);
@@ -530,28 +566,8 @@ fn rank_units(
         let mut penalty_ids = Vec::new();
         let mut penalties = Vec::new();
         let mut evidence = Vec::new();
-        let streak_rule = rules
-            .scoring
-            .penalties
-            .iter()
-            .find(|p| matches!(p.trigger, Trigger::Streak { .. }));
         if bottom {
-            let base = match (prev, streak_rule) {
-                (Some(p), Some(rule))
-                    if matches!(
-                        rule.trigger,
-                        Trigger::Streak {
-                            restart_after: true,
-                            ..
-                        }
-                    ) && p.penalties.contains(&rule.id) =>
-                {
-                    0
-                }
-                (Some(p), _) if p.bottom => p.streak,
-                _ => 0,
-            };
-            streak = base + 1;
+            streak = super::streak::next_streak(prev, bottom, streak_rule.as_ref());
         }
         for pen in &rules.scoring.penalties {
             match &pen.trigger {
@@ -559,16 +575,18 @@ fn rank_units(
                     if bottom && streak >= *length {
                         penalty_ids.push(pen.id.clone());
                         penalties.push(pen.name.clone());
-                        let mut e = format!(
-                            "{}: 连续 {streak} 个月排名后{}位",
-                            pen.name, score_rules.bottom_n
+                        let mut months: Vec<String> =
+                            super::streak::streak_months(&snapshot.rankings, unit, month, streak)
+                                .iter()
+                                .map(|(m, r)| format!("{m} 第 {r} 名"))
+                                .collect();
+                        months.push(format!("{month} 第 {} 名", ranks[i]));
+                        let e = format!(
+                            "{}: 连续 {streak} 个月排名后{}位（{}）",
+                            pen.name,
+                            score_rules.bottom_n,
+                            months.join("，")
                         );
-                        if let (Some(p), Some(pm)) = (prev, snapshot.previous_month) {
-                            e.push_str(&format!(
-                                "（{pm} 第 {} 名，{month} 第 {} 名）",
-                                p.rank, ranks[i]
-                            ));
-                        }
                         evidence.push(e);
                     }
                 }
@@ -618,7 +636,7 @@ fn rank_units(
                             let mut numbers: Vec<String> =
                                 recent.iter().map(|(_, n)| n.clone()).collect();
                             if now {
-                                numbers.push(format!("{month} 本月通知"));
+                                numbers.push(THIS_MONTH_NOTICE.to_string());
                             }
                             evidence.push(format!("{}: 近 {months} 个月督办 {count} 次（{}），本月得分 {:.2}、第 {} 名", pen.name, numbers.join("、"), scores[i], ranks[i]));
                         }
@@ -642,47 +660,6 @@ fn rank_units(
     }
     units.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.unit.cmp(&b.unit)));
     units
-}
-
-/// Bottom flags and streaks of imported rankings, month by month.
-pub fn history_from_rankings(
-    rows: &[(Month, String, f64, u32)],
-    bottom_n: u32,
-) -> BTreeMap<Month, Vec<UnitHistory>> {
-    let mut by_month: BTreeMap<Month, Vec<(String, f64, u32)>> = BTreeMap::new();
-    for (m, u, s, r) in rows {
-        by_month.entry(*m).or_default().push((u.clone(), *s, *r));
-    }
-    let mut out: BTreeMap<Month, Vec<UnitHistory>> = BTreeMap::new();
-    let mut last: BTreeMap<String, u32> = BTreeMap::new();
-    let mut prev_month: Option<Month> = None;
-    for (m, units) in by_month {
-        let ranks: Vec<u32> = units.iter().map(|u| u.2).collect();
-        let consecutive =
-            prev_month.is_some_and(|p| p.previous() == m.previous() && p == m.previous());
-        let mut list = Vec::new();
-        for (u, s, r) in units {
-            let bottom = in_bottom(r, &ranks, bottom_n);
-            let base = if consecutive {
-                last.get(&u).copied().unwrap_or(0)
-            } else {
-                0
-            };
-            let streak = if bottom { base + 1 } else { 0 };
-            last.insert(u.clone(), streak);
-            list.push(UnitHistory {
-                unit: u,
-                score: s,
-                rank: r,
-                bottom,
-                streak,
-                penalties: Vec::new(),
-            });
-        }
-        out.insert(m, list);
-        prev_month = Some(m);
-    }
-    out
 }
 
 #[cfg(test)]

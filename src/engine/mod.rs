@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod notices;
 pub mod project;
 pub mod screening;
+pub mod streak;
 
 pub use deadlines::{DeadlineRow, Status, evaluate_deadlines};
 pub use project::{ProjectView, project_views};

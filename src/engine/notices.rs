@@ -361,6 +361,34 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
     (notices, lists)
 }
 
+/// Notice numbers already given, from history: this month's per (recipient, year), and the
+/// highest of each year.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeBook {
+    pub this_month: BTreeMap<(String, i32), u32>,
+    pub max_seq: BTreeMap<i32, u32>,
+}
+
+/// Gives each notice its number: the one already given to the same recipient for the same month
+/// (a forced re-run), else the next in its year, in the order of `notices`.
+pub fn number(rules: &Rules, book: &NoticeBook, notices: &mut [Notice]) {
+    let mut next: BTreeMap<i32, u32> = BTreeMap::new();
+    for n in notices.iter_mut() {
+        let seq = match book.this_month.get(&(n.recipient.clone(), n.year)) {
+            Some(seq) => *seq,
+            None => {
+                let slot = *next
+                    .entry(n.year)
+                    .or_insert_with(|| book.max_seq.get(&n.year).copied().unwrap_or(0) + 1);
+                next.insert(n.year, slot + 1);
+                slot
+            }
+        };
+        n.seq = seq;
+        n.number = number_text(rules, n.year, seq);
+    }
+}
+
 /// Renders the document number of a notice.
 pub fn number_text(rules: &Rules, year: i32, seq: u32) -> String {
     environment()

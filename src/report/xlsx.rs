@@ -101,6 +101,51 @@ fn formats() -> Formats {
     }
 }
 
+/// Column widths in Excel's character units: the widest cell (a Chinese character counts two),
+/// between 6 and 48, plus 2.
+fn column_widths(spec: &SheetSpec) -> Vec<usize> {
+    (0..spec.headers.len())
+        .map(|c| {
+            let w = spec
+                .rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(Cell::width)
+                .chain([spec.headers[c].width_cjk()])
+                .max()
+                .unwrap_or(8);
+            w.clamp(6, 48) + 2
+        })
+        .collect()
+}
+
+/// Points per printed line of 10 pt 宋体, and the padding of a row.
+const LINE_HEIGHT: f64 = 14.0;
+const ROW_PADDING: f64 = 2.0;
+
+/// Lines a wrapped text needs in a column `width` characters wide: one per explicit newline,
+/// and as many more as its display width (a Chinese character counts two) needs.
+pub fn wrapped_lines(s: &str, width: usize) -> usize {
+    let usable = width.saturating_sub(2).max(1);
+    s.split('\n')
+        .map(|line| line.width_cjk().div_ceil(usable).max(1))
+        .sum()
+}
+
+/// The height of a row whose cells wrap in columns of `widths`.
+fn row_height(cells: &[Cell], widths: &[usize]) -> f64 {
+    let lines = cells
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| match c {
+            Cell::Text(s) => wrapped_lines(s, *w),
+            _ => 1,
+        })
+        .max()
+        .unwrap_or(1);
+    lines as f64 * LINE_HEIGHT + ROW_PADDING
+}
+
 fn write_sheet(
     ws: &mut Worksheet,
     spec: &SheetSpec,
@@ -112,12 +157,21 @@ fn write_sheet(
     ws.merge_range(0, 0, 0, cols - 1, &spec.title, &f.title)?;
     ws.set_row_height(0, 28)?;
     ws.merge_range(1, 0, 1, cols - 1, subtitle, &f.subtitle)?;
+    // Widths by display width: a Chinese character counts two.
+    let widths = column_widths(spec);
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w as f64)?;
+    }
     for (c, h) in spec.headers.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &f.header)?;
     }
+    let header_cells: Vec<Cell> = spec.headers.iter().map(text).collect();
+    ws.set_row_height(2, row_height(&header_cells, &widths))?;
     for (r, row) in spec.rows.iter().enumerate() {
         let red = spec.red.get(r).copied().unwrap_or(false);
         let rr = 3 + r as u32;
+        // Neither Excel, WPS nor LibreOffice grows a wrapped row when the file opens.
+        ws.set_row_height(rr, row_height(row, &widths))?;
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
@@ -136,18 +190,6 @@ fn write_sheet(
                 Cell::Empty => ws.write_blank(rr, c, if red { &f.red_text } else { &f.text })?,
             };
         }
-    }
-    // Widths by display width: a Chinese character counts two.
-    for c in 0..spec.headers.len() {
-        let w = spec
-            .rows
-            .iter()
-            .filter_map(|r| r.get(c))
-            .map(Cell::width)
-            .chain([spec.headers[c].width_cjk()])
-            .max()
-            .unwrap_or(8);
-        ws.set_column_width(c as u16, (w.clamp(6, 48) + 2) as f64)?;
     }
     ws.set_freeze_panes(3, 0)?;
     if !spec.rows.is_empty() {
@@ -415,7 +457,7 @@ fn problems(a: &Assessment) -> SheetSpec {
     for p in &a.rule_problems {
         rows.push(vec![
             text("错误"),
-            text("R001"),
+            text(crate::diagnostic::Code::RuleFailed.as_str()),
             text(&p.rule_file),
             Cell::Empty,
             Cell::Empty,

@@ -107,11 +107,13 @@ impl Deadlines {
     pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let mut rules = Vec::new();
-        for d in raw.deadline {
+        for (index, d) in raw.deadline.into_iter().enumerate() {
             let err = |needle: &str, msg: String| file.error_near(needle, msg);
             if rules.iter().any(|r: &Deadline| r.id == d.id) {
-                return Err(err(
-                    &format!("\"{}\"", d.id),
+                return Err(file.error_in_array(
+                    "deadline",
+                    index,
+                    "id",
                     format!("期限规则 id {} 重复", d.id),
                 ));
             }

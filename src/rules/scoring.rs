@@ -24,6 +24,9 @@ pub struct Score {
     pub start_deadlines: Vec<String>,
     pub report_deadline: String,
     pub procedure_deadline: String,
+    /// Default as-of day of the assessed month when `--as-of` is not given.
+    #[serde(default)]
+    pub as_of_day: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -128,11 +131,14 @@ impl Scoring {
         let mut known: Vec<String> = project_fields.to_vec();
         known.extend(DERIVED.iter().map(|s| s.to_string()));
         let mut parts = Vec::new();
-        for p in raw.part {
+        for (index, p) in raw.part.into_iter().enumerate() {
             if parts.iter().any(|q: &Part| q.id == p.id) {
-                return Err(
-                    file.error_near(&format!("\"{}\"", p.id), format!("评分项 id {} 重复", p.id))
-                );
+                return Err(file.error_in_array(
+                    "part",
+                    index,
+                    "id",
+                    format!("评分项 id {} 重复", p.id),
+                ));
             }
             super::deadline::check_condition(&p.formula, &known).map_err(|m| {
                 file.error_near(&p.formula, format!("评分项 {} 的公式: {m}", p.id))
@@ -169,12 +175,23 @@ impl Scoring {
                 .error_near("entity", format!("台账没有字段 {}", raw.score.entity))
                 .with_hint("通常为 responsible_unit"));
         }
+        if raw.score.as_of_day.is_some_and(|d| !(1..=31).contains(&d)) {
+            return Err(file.error_near("as_of_day", "as_of_day 应为 1 到 31 之间的日"));
+        }
         if raw.score.bottom_n == 0 {
             return Err(file.error_near("bottom_n", "bottom_n 至少为 1"));
         }
         let unit_known: Vec<String> = UNIT_VALUES.iter().map(|s| s.to_string()).collect();
         let mut penalties = Vec::new();
-        for p in raw.penalty {
+        for (index, p) in raw.penalty.into_iter().enumerate() {
+            if penalties.iter().any(|q: &Penalty| q.id == p.id) {
+                return Err(file.error_in_array(
+                    "penalty",
+                    index,
+                    "id",
+                    format!("处罚 id {} 重复", p.id),
+                ));
+            }
             let at = line_of(&format!("\"{}\"", p.id));
             let trigger = match (p.bottom_streak, p.notices) {
                 (Some(length), None) if length > 0 => Trigger::Streak {

@@ -25,6 +25,39 @@ impl RuleFile {
     pub fn error_near(&self, needle: &str, message: impl Into<String>) -> RulesError {
         RulesError::near(&self.display, &self.text, needle, message)
     }
+
+    /// An error at the value of `key` in the `index`-th `[[array]]` table, where the TOML parser
+    /// found it (not where the text first matches).
+    pub fn error_in_array(
+        &self,
+        array: &str,
+        index: usize,
+        key: &str,
+        message: impl Into<String>,
+    ) -> RulesError {
+        match self.offset_in_array(array, index, key) {
+            Some(offset) => RulesError::at(&self.display, &self.text, offset, message),
+            None => RulesError::file(&self.display, message),
+        }
+    }
+
+    /// Byte offset of the value of `key` in the `index`-th `[[array]]` table.
+    fn offset_in_array(&self, array: &str, index: usize, key: &str) -> Option<usize> {
+        use toml::de::{DeTable, DeValue};
+        fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+            t.iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(_, v)| v)
+        }
+        let root = DeTable::parse(&self.text).ok()?;
+        let DeValue::Array(items) = get(root.get_ref(), array)?.get_ref() else {
+            return None;
+        };
+        let DeValue::Table(item) = items.get(index)?.get_ref() else {
+            return None;
+        };
+        Some(get(item, key)?.span().start)
+    }
 }
 
 /// All `.toml` files of a rule set, sorted by path.

@@ -157,11 +157,14 @@ impl TableSchema {
             .build()
             .map_err(|e| file.error_near("files", format!("文件匹配模式无效: {e}")))?;
         let mut fields: Vec<Field> = Vec::new();
-        for f in raw.field {
+        for (index, f) in raw.field.into_iter().enumerate() {
             if fields.iter().any(|g| g.id == f.id) {
-                return Err(
-                    file.error_near(&format!("\"{}\"", f.id), format!("字段 {} 重复定义", f.id))
-                );
+                return Err(file.error_in_array(
+                    "field",
+                    index,
+                    "id",
+                    format!("字段 {} 重复定义", f.id),
+                ));
             }
             if f.headers.is_empty() {
                 return Err(file

@@ -91,8 +91,7 @@ pub fn date(s: &str) -> NaiveDate {
 /// N working days after `start`, day by day over the State Council facts (a copy of
 /// `../shared/data` in `tests/fixtures`) — independent of `rules/calendar` and of the calendar code.
 pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
-    let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv"))
-        .unwrap();
+    let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv")).unwrap();
     let special: BTreeMap<NaiveDate, bool> = tsv
         .lines()
         .skip(1)
@@ -116,11 +115,72 @@ pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
     day
 }
 
-/// Seeds history from the shared 历史排名.xlsx, then runs 2026-08 to 2026-10 as of the 25th into
+/// A data set of months with `truth.json` (the clean values the files encode) and
+/// `历史排名.xlsx`: the project's own `samples/`, or the shared samples.
+pub struct Samples {
+    pub name: &'static str,
+    pub dir: PathBuf,
+    pub months: &'static [&'static str],
+}
+
+impl Samples {
+    /// The bundled `samples/` (from `examples/gen_samples.rs`): on every clone.
+    pub fn own() -> Samples {
+        Samples {
+            name: "own",
+            dir: root().join("samples"),
+            months: &["2026-09", "2026-10"],
+        }
+    }
+
+    /// `../shared/samples`: only under `--features shared-samples`.
+    pub fn shared() -> Samples {
+        Samples {
+            name: "shared",
+            dir: shared_samples(),
+            months: &["2026-08", "2026-09", "2026-10"],
+        }
+    }
+
+    pub fn truth(&self) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(self.dir.join("truth.json")).unwrap())
+            .unwrap()
+    }
+
+    pub fn month(&self, m: &str) -> PathBuf {
+        self.dir.join(m)
+    }
+
+    pub fn last_month(&self) -> &'static str {
+        self.months[self.months.len() - 1]
+    }
+}
+
+/// Runs a test function `fn NAME(s: &Samples)` on the own samples, and on the shared samples
+/// under `--features shared-samples`: `on_samples!(NAME);` makes tests `NAME::own` and
+/// `NAME::shared`.
+#[macro_export]
+macro_rules! on_samples {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn own() {
+                super::$name(&super::common::Samples::own())
+            }
+            #[cfg(feature = "shared-samples")]
+            #[test]
+            fn shared() {
+                super::$name(&super::common::Samples::shared())
+            }
+        }
+    };
+}
+
+/// Seeds history from the data set's 历史排名.xlsx, then runs each month as of the 25th into
 /// `out` (with `rules` if given); returns each month's run.json.
-pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
+pub fn run_months(s: &Samples, out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
     let out_s = out.to_str().unwrap();
-    let hist = shared_samples().join("历史排名.xlsx");
+    let hist = s.dir.join("历史排名.xlsx");
     let mut import = vec!["history", "import", hist.to_str().unwrap(), "--out", out_s];
     if let Some(r) = rules {
         import.extend(["--rules", r.to_str().unwrap()]);
@@ -128,8 +188,8 @@ pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Va
     let r = sanyipi(&import);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut results = Vec::new();
-    for m in ["2026-08", "2026-09", "2026-10"] {
-        let input = shared_samples().join(m);
+    for m in s.months {
+        let input = s.month(m);
         let as_of = format!("{m}-25");
         let mut args = vec![
             "run",
@@ -153,6 +213,11 @@ pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Va
         );
     }
     results
+}
+
+/// `run_months` over the shared samples.
+pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
+    run_months(&Samples::shared(), out, rules)
 }
 
 /// Converts `file` with LibreOffice (`soffice --headless --convert-to TARGET`) into `outdir`.
