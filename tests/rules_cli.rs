@@ -195,3 +195,70 @@ fn changing_the_vocabulary_changes_what_is_read() {
         "0.05亿 unreadable now: {bad:?}"
     );
 }
+
+#[test]
+fn a_duplicate_id_points_at_the_duplicate_not_the_first() {
+    let rules_dir = exported();
+    let path = rules_dir.path().join("rules/scoring.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[[part]]\nid = \"invest\"\nname = \"重复\"\npoints = 1\nformula = \"0\"\n");
+    std::fs::write(&path, &text).unwrap();
+    let line = text.lines().count() - 3;
+    let run = sanyipi(&[
+        "rules",
+        "check",
+        rules_dir.path().join("rules").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!("scoring.toml:{line}:6")),
+        "expected line {line}: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("评分项 id invest 重复"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_as_of_day_is_a_rule() {
+    // September assessed without --as-of: as of its as_of_day, whatever today is.
+    let out = tempfile::tempdir().unwrap();
+    let run = sanyipi(&[
+        "deadlines",
+        "--input",
+        "samples/2026-09",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("统计截止日期：2026-09-25（未指定 --as-of，按规则"),
+        "{}",
+        run.stderr
+    );
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "scoring.toml",
+        "as_of_day = 25",
+        "as_of_day = 20",
+    );
+    let run = sanyipi(&[
+        "deadlines",
+        "--input",
+        "samples/2026-09",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--rules",
+        rules_dir.path().join("rules").to_str().unwrap(),
+    ]);
+    assert!(
+        run.stderr.contains("统计截止日期：2026-09-20"),
+        "{}",
+        run.stderr
+    );
+}
