@@ -12,7 +12,8 @@ use std::path::Path;
 
 const TEMPLATE: &str = "evaluate.html";
 
-/// Adds the built-in `evaluate.html`, unless `--templates DIR` has its own.
+/// Adds the built-in `evaluate.html`, unless `--templates DIR` has its own, and the `num` filter
+/// (a number without trailing zeros).
 pub fn add_template(
     env: &mut minijinja::Environment<'static>,
     dir: Option<&Path>,
@@ -32,6 +33,7 @@ pub fn add_template(
             include_str!("../../templates/evaluate.html").to_string(),
         ),
     };
+    env.add_filter("num", |v: f64| crate::ingest::value::format_number(v));
     env.add_template_owned(TEMPLATE, source)
         .map_err(|e| TemplateError {
             file,

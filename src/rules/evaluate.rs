@@ -238,16 +238,16 @@ impl Evaluation {
             indicators.push(indicator(file, r, &fields, raw.evaluate.cap)?);
         }
         let grading = grading(file, raw.grading)?;
-        let vetoes = conditions(file, raw.veto, &fields, Some(&grading.classes))?;
-        let exemptions = conditions(file, raw.exempt, &fields, None)?;
+        let mut known = fields.clone();
+        known.push("threshold".into());
+        let vetoes = conditions(file, raw.veto, &known, Some(&grading.classes))?;
+        let exemptions = conditions(file, raw.exempt, &known, None)?;
         if !fields.contains(&raw.statistics.field) {
             return Err(file.error_near(
                 &format!("field = \"{}\"", raw.statistics.field),
                 format!("{} 不是 {} 表的字段", raw.statistics.field, table.id),
             ));
         }
-        let mut known = fields.clone();
-        known.push("threshold".into());
         let when = Formula::compile(&raw.statistics.when, &known)
             .map_err(|m| file.error_near(&raw.statistics.when, format!("statistics.when: {m}")))?;
         Ok(Evaluation {
