@@ -581,3 +581,58 @@ fn shared_sample_matches_an_independent_computation() {
         ),
     );
 }
+
+/// A file with an unreadable land area and a formula-like company name.
+fn messy_file(dir: &Path) -> PathBuf {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let headers = [
+        "项目编号", "企业名称", "用地面积（亩）", "年产值（万元）", "年增加值（万元）", "年税收（万元）",
+        "综合能耗（吨标准煤）", "主要污染物排放当量（吨）", "安全生产事故（起）",
+        "是否纳入统计（四上）", "从业人员（人）", "研发经费（万元）",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, &str); 2] = [
+        ("ZP2026-901", "=HYPERLINK(\"http://x\")", "八十"),
+        ("ZP2026-902", "正常企业有限公司", "50"),
+    ];
+    for (i, (id, name, land)) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_string(r, 2, *land).unwrap();
+        for (c, v) in [(3, 3000.0), (4, 900.0), (5, 200.0), (6, 800.0), (7, 2.0), (8, 0.0), (10, 100.0), (11, 60.0)] {
+            ws.write_number(r, c, v).unwrap();
+        }
+        ws.write_string(r, 9, "是").unwrap();
+    }
+    let path = dir.join("后评估基础数据.xlsx");
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn an_unreadable_figure_is_verified_and_reported_and_text_stays_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = messy_file(dir.path());
+    let out = dir.path().join("out");
+    let r = evaluate(&file, &out, &["--year", "2026"]);
+    assert!(
+        r.stderr.contains("后评估基础数据.xlsx!Sheet1!C2"),
+        "the cell problem is reported: {}",
+        r.stderr
+    );
+    let mut wb = workbook(&out, 2026);
+    let results = wb.worksheet_range("后评估结果").unwrap();
+    assert_eq!(
+        text(&results, (3, REASONS)),
+        "【待核实】“用地面积”无法识别（见数据问题）（后评估基础数据.xlsx!Sheet1!C2），无法计算或判断亩均税收、亩均增加值"
+    );
+    assert_eq!(text(&results, (3, 2)), "=HYPERLINK(\"http://x\")");
+    // Alone at every mean: 100 points, class B (90 ≤ 100 < 110).
+    assert_eq!(cell(&results, (4, SCORE)), Data::Float(100.0));
+    assert_eq!(text(&results, (4, CLASS)), "B");
+}

@@ -54,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     let mut history = args.out.open()?;
     let last = history.evaluation_classes(year - 1)?;
-    let ev = evaluate(&rules, data.records(&table), year, &last);
+    let ev = evaluate(&rules, &data, year, &last);
     let title = report::evaluate::title(&ev);
     let files = vec![
         (

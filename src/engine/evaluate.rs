@@ -4,11 +4,14 @@
 //! 应统未统 statistics list.
 
 use super::condition::to_jinja;
-use crate::ingest::{Record, Value};
+use crate::ingest::{Dataset, Record, Value};
 use crate::rules::Rules;
 use crate::rules::evaluate::{Benchmark, Condition, Evaluation, Formula, Grading, Method};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// The problem of a field left empty.
+const EMPTY: &str = "为空";
 
 /// How a project came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -112,12 +115,13 @@ pub struct Evaluated {
 /// project id.
 pub fn evaluate(
     rules: &Rules,
-    records: &[Record],
+    data: &Dataset,
     year: i32,
     last_year: &BTreeMap<String, String>,
 ) -> Evaluated {
     let e = &rules.evaluate;
     let label = field_label(rules);
+    let records = data.records(&e.setup.table);
     let mut rows: Vec<Row> = records.iter().map(|r| row(rules, r)).collect();
     let mut projects = Vec::new();
     let mut statistics = Vec::new();
@@ -141,6 +145,7 @@ pub fn evaluate(
             statistics.push(s);
         }
     }
+    unreadable_cells(data, &mut rows);
     let benchmarks = benchmarks(e, &rows);
     for r in &rows {
         projects.push(project(e, r, &benchmarks, last_year));
@@ -217,7 +222,7 @@ fn value_of(
         .vars
         .iter()
         .filter(|v| is_empty(ctx, v))
-        .map(|v| (v.clone(), "为空"))
+        .map(|v| (v.clone(), EMPTY))
         .collect();
     if !missing.is_empty() {
         return Err(missing);
@@ -286,6 +291,26 @@ fn add_verify(
     }
 }
 
+/// A field left empty because its cell could not be read is “无法识别”, not “为空”: the
+/// diagnostic on that cell says why.
+fn unreadable_cells(data: &Dataset, rows: &mut [Row]) {
+    let bad: std::collections::BTreeSet<String> = data
+        .diagnostics
+        .iter()
+        .filter_map(|d| {
+            let l = &d.location;
+            Some(format!("{}!{}!{}", l.file, l.sheet.as_ref()?, l.cell.as_ref()?))
+        })
+        .collect();
+    for r in rows {
+        for v in r.verify.iter_mut().chain(r.other_verify.iter_mut()) {
+            if v.problem == EMPTY && bad.contains(&v.cell) {
+                v.problem = "无法识别（见数据问题）".into();
+            }
+        }
+    }
+}
+
 /// Whether `c` holds on the row; a field it needs that is empty gives a 待核实 item.
 fn holds(c: &Condition, r: &mut Row, label: &dyn Fn(&str) -> String) -> bool {
     let missing: Vec<(String, &'static str)> = c
@@ -293,7 +318,7 @@ fn holds(c: &Condition, r: &mut Row, label: &dyn Fn(&str) -> String) -> bool {
         .vars
         .iter()
         .filter(|v| is_empty(&r.ctx, v))
-        .map(|v| (v.clone(), "为空"))
+        .map(|v| (v.clone(), EMPTY))
         .collect();
     if !missing.is_empty() {
         add_verify(r, &missing, &c.name, label);
