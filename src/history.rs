@@ -522,8 +522,11 @@ impl History {
             source,
         };
         let tx = self.conn.transaction().map_err(sql)?;
-        tx.execute("DELETE FROM evaluation_class WHERE year = ?1", params![year])
-            .map_err(sql)?;
+        tx.execute(
+            "DELETE FROM evaluation_class WHERE year = ?1",
+            params![year],
+        )
+        .map_err(sql)?;
         for r in rows {
             tx.execute(
                 "INSERT OR REPLACE INTO evaluation_class (year, project, name, score, class, rules_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -92,7 +92,9 @@ fn expected(rows: &[J], setup: Setup) -> Vec<Expected> {
         .collect();
     let classes = ["A", "B", "C", "D"];
     if setup.percentiles {
-        let mut pool: Vec<usize> = (0..out.len()).filter(|i| out[*i].class.is_empty()).collect();
+        let mut pool: Vec<usize> = (0..out.len())
+            .filter(|i| out[*i].class.is_empty())
+            .collect();
         pool.sort_by(|a, b| out[*b].score.unwrap().total_cmp(&out[*a].score.unwrap()));
         let n = pool.len() as f64;
         let bounds: Vec<usize> = [25.0, 70.0, 95.0]
@@ -231,7 +233,11 @@ fn scores_classes_and_statistics_match_an_independent_computation() {
     for (i, class) in ["A", "B", "C", "D", "待核实", "不参评"].iter().enumerate() {
         let n = exp.iter().filter(|e| e.class == *class).count();
         assert_eq!(text(&counts, (3 + i as u32, 0)), *class);
-        assert_eq!(cell(&counts, (3 + i as u32, 1)), Data::Float(n as f64), "{class}");
+        assert_eq!(
+            cell(&counts, (3 + i as u32, 1)),
+            Data::Float(n as f64),
+            "{class}"
+        );
     }
     // 应统未统.
     let stats = wb.worksheet_range("应统未统").unwrap();
@@ -249,7 +255,10 @@ fn scores_classes_and_statistics_match_an_independent_computation() {
         cell(&stats, (3, 3)),
         Data::Float(first["output"].as_f64().unwrap())
     );
-    assert!(run.stdout.contains(&format!("应统未统（{} 个）", listed.len())));
+    assert!(
+        run.stdout
+            .contains(&format!("应统未统（{} 个）", listed.len()))
+    );
 }
 
 #[test]
@@ -262,10 +271,24 @@ fn zero_or_missing_figures_are_verified_with_the_field_named() {
     let row_of = |id: &str| 3 + rows.iter().position(|r| r["project_id"] == id).unwrap() as u32;
     let file = "后评估基础数据.xlsx!后评估数据";
     let cases = [
-        ("ZP2025-105", format!("【待核实】“用地面积”为 0（{file}!D8），无法计算或判断亩均税收、亩均增加值")),
-        ("ZP2025-106", format!("【待核实】“综合能耗”为空（{file}!I9），无法计算或判断单位能耗增加值")),
-        ("ZP2025-107", format!("【待核实】“从业人员”为 0（{file}!M10），无法计算或判断全员劳动生产率")),
-        ("ZP2025-112", format!("【待核实】“主要污染物排放当量”为空（{file}!J15），无法计算或判断单位排放增加值")),
+        (
+            "ZP2025-105",
+            format!("【待核实】“用地面积”为 0（{file}!D8），无法计算或判断亩均税收、亩均增加值"),
+        ),
+        (
+            "ZP2025-106",
+            format!("【待核实】“综合能耗”为空（{file}!I9），无法计算或判断单位能耗增加值"),
+        ),
+        (
+            "ZP2025-107",
+            format!("【待核实】“从业人员”为 0（{file}!M10），无法计算或判断全员劳动生产率"),
+        ),
+        (
+            "ZP2025-112",
+            format!(
+                "【待核实】“主要污染物排放当量”为空（{file}!J15），无法计算或判断单位排放增加值"
+            ),
+        ),
     ];
     for (id, reason) in &cases {
         let r = row_of(id);
@@ -281,7 +304,13 @@ fn zero_or_missing_figures_are_verified_with_the_field_named() {
     // The 待核实 sheet lists each with its cell.
     let verify = wb.worksheet_range("待核实").unwrap();
     let listed: Vec<(String, String, String)> = (3..)
-        .map(|r| (text(&verify, (r, 0)), text(&verify, (r, 2)), text(&verify, (r, 4))))
+        .map(|r| {
+            (
+                text(&verify, (r, 0)),
+                text(&verify, (r, 2)),
+                text(&verify, (r, 4)),
+            )
+        })
         .take_while(|t| !t.0.is_empty())
         .collect();
     assert_eq!(
@@ -308,7 +337,10 @@ fn zero_or_missing_figures_are_verified_with_the_field_named() {
 /// Exports the shipped rules, applies `edits` to `evaluate.toml`, returns the folder.
 fn edited_rules(dir: &Path, edits: &[(&str, &str)]) -> PathBuf {
     let rules = dir.join("rules");
-    assert_eq!(sanyipi(&["rules", "export", rules.to_str().unwrap()]).code, 0);
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
     let path = rules.join("evaluate.toml");
     let mut text = std::fs::read_to_string(&path).unwrap();
     for (from, to) in edits {
@@ -325,8 +357,7 @@ const FIXED: [f64; 6] = [20.0, 80.0, 3.0, 1000.0, 25.0, 4.0];
 fn fixed_benchmarks_by_rules_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut edited = String::new();
-    let shipped =
-        std::fs::read_to_string(root().join("rules/evaluate.toml")).unwrap();
+    let shipped = std::fs::read_to_string(root().join("rules/evaluate.toml")).unwrap();
     // Each indicator's `benchmark = "mean"` in turn becomes its fixed figure.
     let mut rest = shipped.as_str();
     for f in FIXED {
@@ -359,7 +390,10 @@ fn fixed_benchmarks_by_rules_alone() {
 #[test]
 fn percentile_classes_by_rules_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let rules = edited_rules(dir.path(), &[("method = \"bands\"", "method = \"percentiles\"")]);
+    let rules = edited_rules(
+        dir.path(),
+        &[("method = \"bands\"", "method = \"percentiles\"")],
+    );
     let out = dir.path().join("out");
     evaluate(
         &sample(),
@@ -416,7 +450,10 @@ fn an_exemption_in_the_rules_lists_the_project_as_not_graded() {
         });
     }
     let results = check_results(&out, 2026, &exp);
-    let r = 3 + all.iter().position(|r| r["output"].as_f64().unwrap() < 2000.0).unwrap() as u32;
+    let r = 3 + all
+        .iter()
+        .position(|r| r["output"].as_f64().unwrap() < 2000.0)
+        .unwrap() as u32;
     assert_eq!(
         text(&results, (r, REASONS)),
         "【规模以下】年产值 1500 万元，不足 2000 万元"
@@ -428,7 +465,10 @@ fn last_years_class_is_shown_beside_this_years() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     // 2025 graded by percentiles, 2026 by the shipped bands, into the same history.
-    let rules = edited_rules(dir.path(), &[("method = \"bands\"", "method = \"percentiles\"")]);
+    let rules = edited_rules(
+        dir.path(),
+        &[("method = \"bands\"", "method = \"percentiles\"")],
+    );
     evaluate(
         &sample(),
         &out,
@@ -456,7 +496,11 @@ fn last_years_class_is_shown_beside_this_years() {
 fn the_year_comes_from_the_folder_name_or_must_be_given() {
     let out = tempfile::tempdir().unwrap();
     let r = evaluate(&root().join("samples/后评估/2026"), out.path(), &[]);
-    assert!(r.stdout.starts_with("2026年度竣工投产项目后评估结果"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("2026年度竣工投产项目后评估结果"),
+        "{}",
+        r.stdout
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("后评估基础数据.xlsx");
     std::fs::copy(sample(), &file).unwrap();
@@ -474,7 +518,10 @@ fn the_year_comes_from_the_folder_name_or_must_be_given() {
 #[test]
 fn a_bad_formula_points_at_file_line_col() {
     let dir = tempfile::tempdir().unwrap();
-    let rules = edited_rules(dir.path(), &[("formula = \"tax / land_mu\"", "formula = \"tax / land\"")]);
+    let rules = edited_rules(
+        dir.path(),
+        &[("formula = \"tax / land_mu\"", "formula = \"tax / land\"")],
+    );
     let r = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     insta::assert_snapshot!(r.stderr.replace(rules.to_str().unwrap(), "<rules>"));
@@ -562,7 +609,10 @@ fn shared_sample_matches_an_independent_computation() {
     assert_eq!(listed, expected_statistics(&rows));
     // Percentiles on the shared sample too.
     let dir = tempfile::tempdir().unwrap();
-    let rules = edited_rules(dir.path(), &[("method = \"bands\"", "method = \"percentiles\"")]);
+    let rules = edited_rules(
+        dir.path(),
+        &[("method = \"bands\"", "method = \"percentiles\"")],
+    );
     let out2 = dir.path().join("out");
     evaluate(
         &shared_samples().join("2026-10/后评估基础数据.xlsx"),
@@ -588,9 +638,18 @@ fn messy_file(dir: &Path) -> PathBuf {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let headers = [
-        "项目编号", "企业名称", "用地面积（亩）", "年产值（万元）", "年增加值（万元）", "年税收（万元）",
-        "综合能耗（吨标准煤）", "主要污染物排放当量（吨）", "安全生产事故（起）",
-        "是否纳入统计（四上）", "从业人员（人）", "研发经费（万元）",
+        "项目编号",
+        "企业名称",
+        "用地面积（亩）",
+        "年产值（万元）",
+        "年增加值（万元）",
+        "年税收（万元）",
+        "综合能耗（吨标准煤）",
+        "主要污染物排放当量（吨）",
+        "安全生产事故（起）",
+        "是否纳入统计（四上）",
+        "从业人员（人）",
+        "研发经费（万元）",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
@@ -604,7 +663,16 @@ fn messy_file(dir: &Path) -> PathBuf {
         ws.write_string(r, 0, *id).unwrap();
         ws.write_string(r, 1, *name).unwrap();
         ws.write_string(r, 2, *land).unwrap();
-        for (c, v) in [(3, 3000.0), (4, 900.0), (5, 200.0), (6, 800.0), (7, 2.0), (8, 0.0), (10, 100.0), (11, 60.0)] {
+        for (c, v) in [
+            (3, 3000.0),
+            (4, 900.0),
+            (5, 200.0),
+            (6, 800.0),
+            (7, 2.0),
+            (8, 0.0),
+            (10, 100.0),
+            (11, 60.0),
+        ] {
             ws.write_number(r, c, v).unwrap();
         }
         ws.write_string(r, 9, "是").unwrap();

@@ -40,8 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let data = read(&args.input, &rules).context("无法进行后评估")?;
     let schema = rules.table(&table);
     for d in &data.diagnostics {
-        if schema.is_some_and(|t| t.matches(&d.location.file)) || data.records(&table).is_empty()
-        {
+        if schema.is_some_and(|t| t.matches(&d.location.file)) || data.records(&table).is_empty() {
             eprintln!("{d}");
         }
     }
@@ -134,7 +133,9 @@ fn year_of(arg: Option<i32>, input: &Path) -> anyhow::Result<i32> {
     name.get(..4)
         .and_then(|s| s.parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| anyhow::anyhow!("无法从目录名“{name}”确定评价年度，请用 --year 指定，如 --year 2026"))
+        .ok_or_else(|| {
+            anyhow::anyhow!("无法从目录名“{name}”确定评价年度，请用 --year 指定，如 --year 2026")
+        })
 }
 
 fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[(String, Vec<u8>)]) -> String {
@@ -156,7 +157,15 @@ fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[(String, Vec<u8>)
         .collect();
     let mut out = format!("{}\n\n", report::evaluate::title(ev));
     out.push_str(&table::render(
-        &["序号", "项目编号", "企业名称", "综合得分", "等级", "上年等级", "说明"],
+        &[
+            "序号",
+            "项目编号",
+            "企业名称",
+            "综合得分",
+            "等级",
+            "上年等级",
+            "说明",
+        ],
         &rows,
     ));
     let counts: Vec<String> = ev

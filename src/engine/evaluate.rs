@@ -299,7 +299,12 @@ fn unreadable_cells(data: &Dataset, rows: &mut [Row]) {
         .iter()
         .filter_map(|d| {
             let l = &d.location;
-            Some(format!("{}!{}!{}", l.file, l.sheet.as_ref()?, l.cell.as_ref()?))
+            Some(format!(
+                "{}!{}!{}",
+                l.file,
+                l.sheet.as_ref()?,
+                l.cell.as_ref()?
+            ))
         })
         .collect();
     for r in rows {

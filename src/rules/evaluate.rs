@@ -314,7 +314,10 @@ fn grading(file: &RuleFile, g: RawGrading) -> Result<Grading, RulesError> {
         || g.shares.iter().sum::<f64>() > 100.0
     {
         return Err(file
-            .error_near("shares", format!("shares 应为 {} 个百分比，合计不超过 100", n - 1))
+            .error_near(
+                "shares",
+                format!("shares 应为 {} 个百分比，合计不超过 100", n - 1),
+            )
             .with_hint("每个等级（最后一个除外）一个比例，如 shares = [25, 45, 25]"));
     }
     Ok(Grading {
@@ -357,9 +360,8 @@ fn conditions(
             }
             (None, None) => None,
         };
-        ENV.template_from_str(&r.reason).map_err(|e| {
-            file.error_near(&r.reason, format!("{} 的 reason 模板有误: {e}", r.id))
-        })?;
+        ENV.template_from_str(&r.reason)
+            .map_err(|e| file.error_near(&r.reason, format!("{} 的 reason 模板有误: {e}", r.id)))?;
         let at = format!(
             "{}:{}",
             file.display,
