@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 后评估基础数据表，或包含它的目录
     #[arg(long, value_name = "FILE_OR_DIR")]
     input: PathBuf,
@@ -31,7 +31,7 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<i32> {
+pub(crate) fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
     let year = year_of(args.year, &args.input)?;
     let mut env = report::html::environment(args.templates.as_deref())?;

@@ -15,7 +15,7 @@ const EMPTY: &str = "为空";
 
 /// How a project came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Status {
+pub(crate) enum Status {
     /// Scored and classed.
     Graded,
     /// A veto gave the class.
@@ -28,28 +28,28 @@ pub enum Status {
 
 /// One indicator of one project.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorResult {
-    pub id: String,
-    pub value: Option<f64>,
-    pub ratio: Option<f64>,
-    pub points: Option<f64>,
+pub(crate) struct IndicatorResult {
+    pub(crate) id: String,
+    pub(crate) value: Option<f64>,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) points: Option<f64>,
 }
 
 /// A figure that must be checked before the project can be scored (待核实).
 #[derive(Debug, Clone, Serialize)]
-pub struct VerifyItem {
-    pub field: String,
-    pub label: String,
+pub(crate) struct VerifyItem {
+    pub(crate) field: String,
+    pub(crate) label: String,
     /// `file!sheet!D7`.
-    pub cell: String,
+    pub(crate) cell: String,
     /// What is wrong: `为 0`, `为空`.
-    pub problem: String,
+    pub(crate) problem: String,
     /// What cannot be computed or judged because of it.
-    pub affects: Vec<String>,
+    pub(crate) affects: Vec<String>,
 }
 
 impl VerifyItem {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         format!(
             "“{}”{}（{}），无法计算或判断{}",
             self.label,
@@ -62,58 +62,58 @@ impl VerifyItem {
 
 /// The result of one project.
 #[derive(Debug, Clone, Serialize)]
-pub struct ProjectEval {
-    pub id: String,
-    pub name: String,
-    pub source: String,
-    pub indicators: Vec<IndicatorResult>,
-    pub score: Option<f64>,
-    pub status: Status,
+pub(crate) struct ProjectEval {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) source: String,
+    pub(crate) indicators: Vec<IndicatorResult>,
+    pub(crate) score: Option<f64>,
+    pub(crate) status: Status,
     /// The class, or the 待核实 / 不参评 label.
-    pub class: String,
+    pub(crate) class: String,
     /// Last year's recorded class, if any.
-    pub last_class: Option<String>,
-    pub reasons: Vec<String>,
-    pub verify: Vec<VerifyItem>,
+    pub(crate) last_class: Option<String>,
+    pub(crate) reasons: Vec<String>,
+    pub(crate) verify: Vec<VerifyItem>,
 }
 
 /// A project for the Statistics Bureau (应统未统).
 #[derive(Debug, Clone, Serialize)]
-pub struct StatisticsRow {
-    pub id: String,
-    pub name: String,
-    pub output: Option<f64>,
-    pub source: String,
+pub(crate) struct StatisticsRow {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) output: Option<f64>,
+    pub(crate) source: String,
 }
 
 /// The benchmark used for an indicator.
 #[derive(Debug, Clone, Serialize)]
-pub struct BenchmarkUsed {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub weight: f64,
-    pub cap: f64,
-    pub mean: bool,
-    pub value: Option<f64>,
+pub(crate) struct BenchmarkUsed {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    pub(crate) weight: f64,
+    pub(crate) cap: f64,
+    pub(crate) mean: bool,
+    pub(crate) value: Option<f64>,
     /// Projects the mean was taken over.
-    pub over: usize,
+    pub(crate) over: usize,
 }
 
 /// The evaluation of a year.
 #[derive(Debug, Clone, Serialize)]
-pub struct Evaluated {
-    pub year: i32,
-    pub projects: Vec<ProjectEval>,
-    pub benchmarks: Vec<BenchmarkUsed>,
+pub(crate) struct Evaluated {
+    pub(crate) year: i32,
+    pub(crate) projects: Vec<ProjectEval>,
+    pub(crate) benchmarks: Vec<BenchmarkUsed>,
     /// Each class (best first) with its count, then 待核实 and 不参评.
-    pub counts: Vec<(String, usize)>,
-    pub statistics: Vec<StatisticsRow>,
+    pub(crate) counts: Vec<(String, usize)>,
+    pub(crate) statistics: Vec<StatisticsRow>,
 }
 
 /// Evaluates the rows of the post-evaluation table; `last_year` holds last year's classes by
 /// project id.
-pub fn evaluate(
+pub(crate) fn evaluate(
     rules: &Rules,
     data: &Dataset,
     year: i32,
@@ -564,4 +564,101 @@ fn counts(e: &Evaluation, projects: &[ProjectEval]) -> Vec<(String, usize)> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::evaluate::Rounding;
+
+    fn record(values: &[(&str, Value)]) -> Record {
+        Record {
+            table: "post_eval".into(),
+            file: "f.xlsx".into(),
+            sheet: "s".into(),
+            row: 4,
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            cells: values
+                .iter()
+                .map(|(k, _)| (k.to_string(), "D4".to_string()))
+                .collect(),
+            project: None,
+            unit: None,
+            submitted_on: None,
+            problems: Vec::new(),
+            rejected: false,
+        }
+    }
+
+    fn ctx(r: &Record, fields: &[&str]) -> BTreeMap<String, minijinja::Value> {
+        fields
+            .iter()
+            .map(|f| {
+                (
+                    f.to_string(),
+                    r.get(f).map(to_jinja).unwrap_or(minijinja::Value::from(())),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_zero_divisor_is_named_not_the_zero_numerator() {
+        let fields = ["tax".to_string(), "land_mu".to_string()];
+        let f = Formula::compile("tax / land_mu", &fields).unwrap();
+        let r = record(&[("tax", Value::Number(0.0)), ("land_mu", Value::Number(0.0))]);
+        let err = value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])).unwrap_err();
+        assert_eq!(err, [("land_mu".to_string(), "为 0")]);
+        let r = record(&[("tax", Value::Number(0.0)), ("land_mu", Value::Number(5.0))]);
+        assert_eq!(value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])), Ok(0.0));
+        let r = record(&[("tax", Value::Number(3.0))]);
+        let err = value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])).unwrap_err();
+        assert_eq!(err, [("land_mu".to_string(), EMPTY)]);
+    }
+
+    fn graded(score: f64) -> ProjectEval {
+        ProjectEval {
+            id: String::new(),
+            name: String::new(),
+            source: String::new(),
+            indicators: Vec::new(),
+            score: Some(score),
+            status: Status::Graded,
+            class: String::new(),
+            last_class: None,
+            reasons: Vec::new(),
+            verify: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn percentile_boundaries_round_and_ties_take_the_better_class() {
+        let g = Grading {
+            classes: ["A", "B", "C", "D"].map(String::from).to_vec(),
+            method: Method::Percentiles,
+            bands: vec![110.0, 90.0, 70.0],
+            shares: vec![25.0, 45.0, 25.0],
+            rounding: Rounding::Round,
+        };
+        // 6 projects: boundaries 1.5 → 2, 4.2 → 4, 5.7 → 6.
+        let mut p: Vec<ProjectEval> = [90.0, 80.0, 70.0, 60.0, 50.0, 40.0].map(graded).to_vec();
+        grade(&g, &mut p);
+        let classes: Vec<&str> = p.iter().map(|p| p.class.as_str()).collect();
+        assert_eq!(classes, ["A", "A", "B", "B", "C", "C"]);
+        // A tie across the A/B boundary: both take A.
+        let mut p: Vec<ProjectEval> = [90.0, 80.0, 80.0, 60.0, 50.0, 40.0].map(graded).to_vec();
+        grade(&g, &mut p);
+        assert_eq!(p[2].class, "A");
+        let g = Grading {
+            rounding: Rounding::Floor,
+            ..g
+        };
+        let mut p: Vec<ProjectEval> = [90.0, 80.0, 70.0, 60.0, 50.0, 40.0].map(graded).to_vec();
+        grade(&g, &mut p);
+        let classes: Vec<&str> = p.iter().map(|p| p.class.as_str()).collect();
+        assert_eq!(classes, ["A", "B", "B", "B", "C", "D"]);
+    }
 }

@@ -14,7 +14,7 @@ const TEMPLATE: &str = "evaluate.html";
 
 /// Adds the built-in `evaluate.html`, unless `--templates DIR` has its own, and the `num` filter
 /// (a number without trailing zeros).
-pub fn add_template(
+pub(crate) fn add_template(
     env: &mut minijinja::Environment<'static>,
     dir: Option<&Path>,
 ) -> Result<(), TemplateError> {
@@ -43,7 +43,7 @@ pub fn add_template(
 }
 
 /// `2026年度竣工投产项目后评估结果`.
-pub fn title(ev: &Evaluated) -> String {
+pub(crate) fn title(ev: &Evaluated) -> String {
     format!("{}年度竣工投产项目后评估结果", ev.year)
 }
 
@@ -217,7 +217,10 @@ fn verify_sheet(ev: &Evaluated, rules: &Rules) -> SheetSpec {
     }
 }
 
-pub fn workbook(ev: &Evaluated, rules: &Rules) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub(crate) fn workbook(
+    ev: &Evaluated,
+    rules: &Rules,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let dated = NaiveDate::from_ymd_opt(ev.year, 12, 31).unwrap_or_default();
     book(
         &title(ev),
@@ -233,7 +236,7 @@ pub fn workbook(ev: &Evaluated, rules: &Rules) -> Result<Vec<u8>, rust_xlsxwrite
     )
 }
 
-pub fn html(
+pub(crate) fn html(
     ev: &Evaluated,
     rules: &Rules,
     env: &minijinja::Environment<'static>,

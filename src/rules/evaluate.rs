@@ -95,7 +95,7 @@ impl std::fmt::Debug for Formula {
 
 impl Formula {
     /// Compiles `src`; every variable must be in `known`.
-    fn compile(src: &str, known: &[String]) -> Result<Formula, String> {
+    pub(crate) fn compile(src: &str, known: &[String]) -> Result<Formula, String> {
         let expr = ENV
             .compile_expression_owned(src.to_string())
             .map_err(|e| format!("表达式有误: {e}"))?;
