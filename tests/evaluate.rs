@@ -634,6 +634,17 @@ fn shared_sample_matches_an_independent_computation() {
 
 /// A file with an unreadable land area and a formula-like company name.
 fn messy_file(dir: &Path) -> PathBuf {
+    post_eval_file(
+        dir,
+        &[
+            ("ZP2026-901", "=HYPERLINK(\"http://x\")", "八十"),
+            ("ZP2026-902", "正常企业有限公司", "50"),
+        ],
+    )
+}
+
+/// A post-evaluation file of `rows` (项目编号, 企业名称, 用地面积 as text), other figures fixed.
+fn post_eval_file(dir: &Path, rows: &[(&str, &str, &str)]) -> PathBuf {
     use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -654,10 +665,6 @@ fn messy_file(dir: &Path) -> PathBuf {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
-    let rows: [(&str, &str, &str); 2] = [
-        ("ZP2026-901", "=HYPERLINK(\"http://x\")", "八十"),
-        ("ZP2026-902", "正常企业有限公司", "50"),
-    ];
     for (i, (id, name, land)) in rows.iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_string(r, 0, *id).unwrap();
@@ -700,7 +707,40 @@ fn an_unreadable_figure_is_verified_and_reported_and_text_stays_text() {
         "【待核实】“用地面积”无法识别（见数据问题）（后评估基础数据.xlsx!Sheet1!C2），无法计算或判断亩均税收、亩均增加值"
     );
     assert_eq!(text(&results, (3, 2)), "=HYPERLINK(\"http://x\")");
+    let problems = wb.worksheet_range("问题数据").unwrap();
+    assert_eq!(text(&problems, (3, 1)), "E021");
+    assert_eq!(text(&problems, (3, 2)), "后评估基础数据.xlsx!Sheet1!C2");
+    assert_eq!(text(&problems, (4, 1)), "");
     // Alone at every mean: 100 points, class B (90 ≤ 100 < 110).
     assert_eq!(cell(&results, (4, SCORE)), Data::Float(100.0));
     assert_eq!(text(&results, (4, CLASS)), "B");
+}
+
+#[test]
+fn in_a_folder_with_a_ledger_rows_are_matched_and_unknown_ones_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(
+        root().join("samples/2026-10/重大项目管理台账.xlsx"),
+        input.join("重大项目管理台账.xlsx"),
+    )
+    .unwrap();
+    post_eval_file(
+        &input,
+        &[
+            ("DH2026-001", "台账内企业", "50"),
+            ("XX-999", "台账外企业", "40"),
+        ],
+    );
+    let out = dir.path().join("out");
+    let r = evaluate(&input, &out, &[]);
+    assert!(r.stderr.contains("E030"), "{}", r.stderr);
+    let mut wb = workbook(&out, 2026);
+    let results = wb.worksheet_range("后评估结果").unwrap();
+    assert_eq!(text(&results, (3, 1)), "DH2026-001");
+    assert_eq!(text(&results, (4, 1)), "");
+    let problems = wb.worksheet_range("问题数据").unwrap();
+    assert_eq!(text(&problems, (3, 1)), "E030");
+    assert!(text(&problems, (3, 3)).contains("XX-999"));
 }

@@ -109,6 +109,8 @@ pub(crate) struct Evaluated {
     /// Each class (best first) with its count, then 待核实 and 不参评.
     pub(crate) counts: Vec<(String, usize)>,
     pub(crate) statistics: Vec<StatisticsRow>,
+    /// Problems found reading the post-evaluation files (rows not used, cells unreadable).
+    pub(crate) diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// Evaluates the rows of the post-evaluation table; `last_year` holds last year's classes by
@@ -152,12 +154,24 @@ pub(crate) fn evaluate(
     }
     grade(&e.grading, &mut projects);
     let counts = counts(e, &projects);
+    let files: Vec<&str> = data
+        .files
+        .iter()
+        .filter(|f| f.table.as_deref() == Some(e.setup.table.as_str()))
+        .map(|f| f.file.as_str())
+        .collect();
     Evaluated {
         year,
         projects,
         benchmarks,
         counts,
         statistics,
+        diagnostics: data
+            .diagnostics
+            .iter()
+            .filter(|d| files.contains(&d.location.file.as_str()))
+            .cloned()
+            .collect(),
     }
 }
 

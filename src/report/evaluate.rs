@@ -217,6 +217,43 @@ fn verify_sheet(ev: &Evaluated, rules: &Rules) -> SheetSpec {
     }
 }
 
+fn problems_sheet(ev: &Evaluated) -> SheetSpec {
+    let rows: Vec<Vec<Cell>> = ev
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let l = &d.location;
+            let at = [Some(&l.file), l.sheet.as_ref(), l.cell.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("!");
+            vec![
+                text(d.severity.label()),
+                text(d.code.as_str()),
+                text(at),
+                text(&d.message),
+                text(d.hint.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: "问题数据".into(),
+        title: format!("{}年度后评估基础数据问题", ev.year),
+        headers: ["级别", "代码", "位置", "问题", "提示"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        red: ev
+            .diagnostics
+            .iter()
+            .map(|d| d.severity == crate::diagnostic::Severity::Error)
+            .collect(),
+        rows,
+    }
+}
+
 pub(crate) fn workbook(
     ev: &Evaluated,
     rules: &Rules,
@@ -232,6 +269,7 @@ pub(crate) fn workbook(
             benchmarks_sheet(ev),
             statistics_sheet(ev, rules),
             verify_sheet(ev, rules),
+            problems_sheet(ev),
         ],
     )
 }
