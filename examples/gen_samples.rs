@@ -853,6 +853,122 @@ fn main() -> Result<(), XlsxError> {
     }
     history(&out)?;
     truth(&out);
+    post_eval(&out)?;
     println!("已生成示例数据: {}", out.display());
+    Ok(())
+}
+
+/// One row of the post-evaluation sample: (项目编号, 企业名称, 用地面积, 固定资产投资, 年产值,
+/// 年增加值, 年税收, 综合能耗, 排放当量, 安全事故, 是否纳入统计, 从业人员, 研发经费); None = empty.
+type PostEvalRow = (
+    &'static str,
+    &'static str,
+    Option<f64>,
+    f64,
+    f64,
+    f64,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    i64,
+    &'static str,
+    Option<i64>,
+    f64,
+);
+
+#[rustfmt::skip]
+const POST_EVAL_ROWS: [PostEvalRow; 12] = [
+    ("ZP2025-101", "城关精密机械有限公司", Some(60.0), 18000.0, 32000.0, 8200.0, 1450.0, Some(5200.0), Some(6.5), 0, "是", Some(320), 1100.0),
+    ("ZP2025-102", "东湖食品有限公司", Some(45.0), 6200.0, 9800.0, 3800.0, 1000.0, Some(2600.0), Some(5.0), 0, "否", Some(210), 400.0),
+    ("ZP2025-103", "经开区电子材料有限公司", Some(120.0), 52000.0, 88000.0, 21500.0, 3900.0, Some(30500.0), Some(4.2), 0, "是", Some(460), 4100.0),
+    ("ZP2025-104", "南阳纺织有限公司", Some(80.0), 9000.0, 1500.0, 420.0, 38.0, Some(900.0), Some(18.0), 0, "否", Some(150), 12.0),
+    ("ZP2025-105", "西岭建材有限公司", Some(0.0), 7400.0, 12600.0, 2900.0, 480.0, Some(8800.0), Some(22.5), 0, "否", Some(190), 60.0),
+    ("ZP2025-106", "北山新能源有限公司", Some(70.0), 31000.0, 46000.0, 11800.0, 2200.0, None, Some(2.1), 0, "是", Some(260), 2300.0),
+    ("ZP2025-107", "城关冷链物流有限公司", Some(50.0), 8800.0, 7600.0, 1900.0, 520.0, Some(1500.0), Some(3.3), 0, "否", Some(0), 40.0),
+    ("ZP2025-108", "东湖化工有限公司", Some(90.0), 26000.0, 41000.0, 9800.0, 1800.0, Some(21000.0), Some(35.0), 2, "否", Some(280), 900.0),
+    ("ZP2025-109", "经开区智能装备有限公司", Some(40.0), 15000.0, 27000.0, 7600.0, 1250.0, Some(2400.0), Some(1.8), 0, "是", Some(230), 1650.0),
+    ("ZP2025-110", "南阳农产品加工有限公司", Some(100.0), 5200.0, 6100.0, 3600.0, 1000.0, Some(1900.0), Some(4.0), 0, "是", Some(340), 300.0),
+    ("ZP2025-111", "西岭医药有限公司", Some(55.0), 21000.0, 36000.0, 10400.0, 2050.0, Some(4300.0), Some(5.0), 0, "否", Some(300), 2600.0),
+    ("ZP2025-112", "北山包装材料有限公司", Some(35.0), 4100.0, 5200.0, 1150.0, 210.0, Some(1700.0), None, 0, "是", Some(120), 50.0),
+];
+
+/// `后评估/2026/后评估基础数据.xlsx` in the shared sample's layout (title, 评估机构 line, one
+/// header row with units), with a zero land area, an empty energy figure, zero staff and a
+/// safety accident; its clean values go to `truth-evaluate.json`.
+fn post_eval(out: &Path) -> Result<(), XlsxError> {
+    let rows = POST_EVAL_ROWS;
+    let dir = out.join("后评估").join("2026");
+    std::fs::create_dir_all(&dir).expect("create 后评估 folder");
+    let mut wb = workbook();
+    let ws = wb.add_worksheet().set_name("后评估数据")?;
+    title(ws, "竣工投产项目后评估基础数据表", 14)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        13,
+        "评估机构：某第三方评估有限公司",
+        &Format::new(),
+    )?;
+    header(
+        ws,
+        2,
+        &[
+            "序号",
+            "项目编号",
+            "企业名称",
+            "用地面积（亩）",
+            "固定资产投资（万元）",
+            "年产值（万元）",
+            "年增加值（万元）",
+            "年税收（万元）",
+            "综合能耗（吨标准煤）",
+            "主要污染物排放当量（吨）",
+            "安全生产事故（起）",
+            "是否纳入统计（四上）",
+            "从业人员（人）",
+            "研发经费（万元）",
+        ],
+    )?;
+    let mut truth = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        ws.write_number(row, 0, (i + 1) as f64)?;
+        ws.write_string(row, 1, r.0)?;
+        ws.write_string(row, 2, r.1)?;
+        let numbers = [
+            (3, r.2),
+            (4, Some(r.3)),
+            (5, Some(r.4)),
+            (6, Some(r.5)),
+            (7, Some(r.6)),
+            (8, r.7),
+            (9, r.8),
+            (10, Some(r.9 as f64)),
+            (12, r.11.map(|n| n as f64)),
+            (13, Some(r.12)),
+        ];
+        for (c, v) in numbers {
+            if let Some(v) = v {
+                ws.write_number(row, c, v)?;
+            }
+        }
+        ws.write_string(row, 11, r.10)?;
+        truth.push(serde_json::json!({
+            "project_id": r.0, "company": r.1, "land_mu": r.2, "fixed_invest": r.3,
+            "output": r.4, "value_added": r.5, "tax": r.6, "energy": r.7, "emissions": r.8,
+            "accidents": r.9, "in_statistics": r.10 == "是", "staff": r.11, "rd_spend": r.12,
+            "cell_row": row + 1,
+        }));
+    }
+    wb.save(dir.join("后评估基础数据.xlsx"))?;
+    let json = serde_json::to_string_pretty(&serde_json::json!({
+        "file": "后评估/2026/后评估基础数据.xlsx",
+        "sheet": "后评估数据",
+        "rows": truth,
+    }))
+    .expect("json");
+    std::fs::write(out.join("truth-evaluate.json"), json + "\n")
+        .expect("write truth-evaluate.json");
     Ok(())
 }

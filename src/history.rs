@@ -86,6 +86,15 @@ CREATE TABLE IF NOT EXISTS notice (
   number TEXT NOT NULL,
   PRIMARY KEY (year, seq)
 );
+CREATE TABLE IF NOT EXISTS evaluation_class (
+  year INTEGER NOT NULL,
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  score REAL,
+  class TEXT NOT NULL,
+  rules_hash TEXT NOT NULL,
+  PRIMARY KEY (year, project)
+);
 ";
 
 /// A recorded run of a month.
@@ -485,5 +494,57 @@ impl History {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+}
+
+/// One project's post-evaluation class of a year (`evaluate`).
+#[derive(Debug, Clone)]
+pub struct EvaluationClass {
+    pub project: String,
+    pub name: String,
+    pub score: Option<f64>,
+    pub class: String,
+}
+
+impl History {
+    /// Records a year's post-evaluation classes in one transaction, replacing that year's.
+    pub fn record_evaluation(
+        &mut self,
+        year: i32,
+        rows: &[EvaluationClass],
+        rules_hash: &str,
+    ) -> Result<(), HistoryError> {
+        let path = self.path.clone();
+        let sql = |source| HistoryError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "DELETE FROM evaluation_class WHERE year = ?1",
+            params![year],
+        )
+        .map_err(sql)?;
+        for r in rows {
+            tx.execute(
+                "INSERT OR REPLACE INTO evaluation_class (year, project, name, score, class, rules_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![year, r.project, r.name, r.score, r.class, rules_hash],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)
+    }
+
+    /// The classes recorded for `year`, by project id.
+    pub fn evaluation_classes(&self, year: i32) -> Result<BTreeMap<String, String>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT project, class FROM evaluation_class WHERE year = ?1")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![year], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql())?;
+        rows.collect::<Result<BTreeMap<_, _>, _>>()
+            .map_err(self.sql())
     }
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod deadlines;
+mod evaluate;
 mod explain;
 mod history;
 mod input;
@@ -39,6 +40,8 @@ enum Command {
     Explain(explain::Args),
     /// 招商项目预审：两守、两防、四关
     Screen(screen::Args),
+    /// 竣工投产项目后评估：亩均效益评价、分类、应统未统名单
+    Evaluate(evaluate::Args),
     /// 历史记录：import 导入以往排名，show 查看
     #[command(subcommand)]
     History(history::Command),
@@ -93,6 +96,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Explain(a) => explain::run(a),
         Command::History(c) => history::run(c),
         Command::Screen(a) => screen::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),

@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod condition;
 pub mod deadlines;
+pub mod evaluate;
 pub mod notices;
 pub mod project;
 pub mod screening;

@@ -3,6 +3,7 @@
 
 pub mod deadline;
 mod error;
+pub mod evaluate;
 pub mod notice;
 pub mod scoring;
 pub mod screening;
@@ -31,6 +32,7 @@ pub struct Rules {
     pub scoring: Scoring,
     pub screening: screening::Screening,
     pub notices: notice::Notices,
+    pub evaluate: evaluate::Evaluation,
 }
 
 impl Rules {
@@ -70,6 +72,7 @@ impl Rules {
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
         let notices =
             notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
+        let evaluate = evaluate::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         Ok(Rules {
             source,
             vocab,
@@ -79,6 +82,7 @@ impl Rules {
             scoring,
             screening,
             notices,
+            evaluate,
         })
     }
 

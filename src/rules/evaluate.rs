@@ -1,0 +1,409 @@
+//! Post-evaluation rules (`rules/evaluate.toml`): indicators as formulas over a completed
+//! project's row with weight, benchmark and cap; classes by score bands or percentile shares;
+//! vetoes, exemptions and the 应统未统 statistics condition. Every expression is compiled here,
+//! once, and checked against the table's fields.
+
+use super::{RuleFile, RulesError, TableSchema};
+use minijinja::{Environment, Expression};
+use serde::Deserialize;
+use std::sync::{Arc, LazyLock};
+
+/// The environment every compiled rule expression of this file lives in.
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(crate::engine::condition::environment);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    evaluate: Setup,
+    indicator: Vec<RawIndicator>,
+    grading: RawGrading,
+    #[serde(default)]
+    veto: Vec<RawCondition>,
+    #[serde(default)]
+    exempt: Vec<RawCondition>,
+    statistics: RawStatistics,
+}
+
+/// Which table holds the data and how projects are named.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    pub table: String,
+    pub id_field: String,
+    pub name_field: String,
+    pub precision: u32,
+    pub cap: f64,
+    pub not_graded: String,
+    pub verify: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    id: String,
+    name: String,
+    unit: String,
+    formula: String,
+    weight: f64,
+    benchmark: toml::Value,
+    cap: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrading {
+    classes: Vec<String>,
+    method: Method,
+    bands: Vec<f64>,
+    shares: Vec<f64>,
+    rounding: Rounding,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    id: String,
+    name: String,
+    when: String,
+    class: Option<String>,
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatistics {
+    name: String,
+    threshold: f64,
+    when: String,
+    field: String,
+}
+
+/// A compiled minijinja expression with the fields it reads.
+#[derive(Clone)]
+pub struct Formula {
+    pub src: String,
+    /// Variables the expression reads, sorted.
+    pub vars: Vec<String>,
+    expr: Arc<Expression<'static, 'static>>,
+}
+
+impl std::fmt::Debug for Formula {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Formula").field("src", &self.src).finish()
+    }
+}
+
+impl Formula {
+    /// Compiles `src`; every variable must be in `known`.
+    pub(crate) fn compile(src: &str, known: &[String]) -> Result<Formula, String> {
+        let expr = ENV
+            .compile_expression_owned(src.to_string())
+            .map_err(|e| format!("表达式有误: {e}"))?;
+        let mut vars: Vec<String> = expr.undeclared_variables(false).into_iter().collect();
+        vars.sort();
+        let unknown: Vec<&str> = vars
+            .iter()
+            .filter(|v| !known.contains(v))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(format!(
+                "表达式中的 {} 未定义（可用: {}）",
+                unknown.join(", "),
+                known.join(", ")
+            ));
+        }
+        Ok(Formula {
+            src: src.to_string(),
+            vars,
+            expr: Arc::new(expr),
+        })
+    }
+
+    pub fn eval(&self, ctx: minijinja::Value) -> Result<minijinja::Value, minijinja::Error> {
+        self.expr.eval(ctx)
+    }
+}
+
+/// Where an indicator's benchmark comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Benchmark {
+    /// The mean over the evaluated projects that have a value.
+    Mean,
+    Fixed(f64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub formula: Formula,
+    pub weight: f64,
+    pub benchmark: Benchmark,
+    pub cap: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Bands,
+    Percentiles,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    Round,
+    Floor,
+    Ceil,
+}
+
+impl Rounding {
+    pub fn apply(self, x: f64) -> usize {
+        let r = match self {
+            // Half up; the epsilon keeps 0.5 from turning into 0.49999.
+            Rounding::Round => (x + 1e-9).round(),
+            Rounding::Floor => (x + 1e-9).floor(),
+            Rounding::Ceil => (x - 1e-9).ceil(),
+        };
+        r.max(0.0) as usize
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Grading {
+    /// Best first.
+    pub classes: Vec<String>,
+    pub method: Method,
+    pub bands: Vec<f64>,
+    pub shares: Vec<f64>,
+    pub rounding: Rounding,
+}
+
+/// A veto or an exemption.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub id: String,
+    pub name: String,
+    pub when: Formula,
+    /// The class a veto gives (None for exemptions).
+    pub class: Option<String>,
+    /// A minijinja template over the row's fields.
+    pub reason: String,
+    /// `rules/evaluate.toml:LINE`.
+    pub at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statistics {
+    pub name: String,
+    pub threshold: f64,
+    pub when: Formula,
+    /// The figure shown in the list (annual output).
+    pub field: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub setup: Setup,
+    pub indicators: Vec<Indicator>,
+    pub grading: Grading,
+    pub vetoes: Vec<Condition>,
+    pub exemptions: Vec<Condition>,
+    pub statistics: Statistics,
+    pub file: String,
+}
+
+impl Evaluation {
+    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+        let raw: RawFile = file.parse()?;
+        let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
+            return Err(file.error_near(
+                &format!("\"{}\"", raw.evaluate.table),
+                format!("没有表格 {}", raw.evaluate.table),
+            ));
+        };
+        let fields: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
+        for f in [&raw.evaluate.id_field, &raw.evaluate.name_field] {
+            if !fields.contains(f) {
+                return Err(file.error_near(
+                    &format!("\"{f}\""),
+                    format!("{f} 不是 {} 表的字段", table.id),
+                ));
+            }
+        }
+        let mut indicators = Vec::new();
+        for r in raw.indicator {
+            indicators.push(indicator(file, r, &fields, raw.evaluate.cap)?);
+        }
+        let grading = grading(file, raw.grading)?;
+        let mut known = fields.clone();
+        known.push("threshold".into());
+        let vetoes = conditions(file, raw.veto, &known, Some(&grading.classes))?;
+        let exemptions = conditions(file, raw.exempt, &known, None)?;
+        if !fields.contains(&raw.statistics.field) {
+            return Err(file.error_near(
+                &format!("field = \"{}\"", raw.statistics.field),
+                format!("{} 不是 {} 表的字段", raw.statistics.field, table.id),
+            ));
+        }
+        let when = Formula::compile(&raw.statistics.when, &known)
+            .map_err(|m| file.error_near(&raw.statistics.when, format!("statistics.when: {m}")))?;
+        Ok(Evaluation {
+            setup: raw.evaluate,
+            indicators,
+            grading,
+            vetoes,
+            exemptions,
+            statistics: Statistics {
+                name: raw.statistics.name,
+                threshold: raw.statistics.threshold,
+                when,
+                field: raw.statistics.field,
+            },
+            file: file.display.clone(),
+        })
+    }
+}
+
+fn indicator(
+    file: &RuleFile,
+    r: RawIndicator,
+    fields: &[String],
+    default_cap: f64,
+) -> Result<Indicator, RulesError> {
+    let formula = Formula::compile(&r.formula, fields)
+        .map_err(|m| file.error_near(&r.formula, format!("指标 {}: {m}", r.id)))?;
+    let benchmark = match &r.benchmark {
+        toml::Value::String(s) if s == "mean" => Benchmark::Mean,
+        toml::Value::Integer(i) if *i > 0 => Benchmark::Fixed(*i as f64),
+        toml::Value::Float(f) if *f > 0.0 => Benchmark::Fixed(*f),
+        _ => {
+            return Err(file
+                .error_near(
+                    &format!("id = \"{}\"", r.id),
+                    format!("指标 {} 的 benchmark 应为 \"mean\" 或正数", r.id),
+                )
+                .with_hint("如 benchmark = \"mean\"（参评项目平均值）或 benchmark = 25"));
+        }
+    };
+    Ok(Indicator {
+        id: r.id,
+        name: r.name,
+        unit: r.unit,
+        formula,
+        weight: r.weight,
+        benchmark,
+        cap: r.cap.unwrap_or(default_cap),
+    })
+}
+
+fn grading(file: &RuleFile, g: RawGrading) -> Result<Grading, RulesError> {
+    let n = g.classes.len();
+    if n < 2 {
+        return Err(file.error_near("classes", "classes 至少要有两个等级"));
+    }
+    if g.bands.len() != n - 1 || g.bands.windows(2).any(|w| w[0] <= w[1]) {
+        return Err(file
+            .error_near("bands", format!("bands 应为 {} 个由高到低的分数线", n - 1))
+            .with_hint("每个等级（最后一个除外）一个最低分，如 bands = [110, 90, 70]"));
+    }
+    if g.shares.len() != n - 1
+        || g.shares.iter().any(|s| *s < 0.0)
+        || g.shares.iter().sum::<f64>() > 100.0
+    {
+        return Err(file
+            .error_near(
+                "shares",
+                format!("shares 应为 {} 个百分比，合计不超过 100", n - 1),
+            )
+            .with_hint("每个等级（最后一个除外）一个比例，如 shares = [25, 45, 25]"));
+    }
+    Ok(Grading {
+        classes: g.classes,
+        method: g.method,
+        bands: g.bands,
+        shares: g.shares,
+        rounding: g.rounding,
+    })
+}
+
+fn conditions(
+    file: &RuleFile,
+    raw: Vec<RawCondition>,
+    fields: &[String],
+    classes: Option<&[String]>,
+) -> Result<Vec<Condition>, RulesError> {
+    let mut out = Vec::new();
+    for r in raw {
+        let when = Formula::compile(&r.when, fields)
+            .map_err(|m| file.error_near(&r.when, format!("{}: {m}", r.id)))?;
+        let class = match (classes, r.class) {
+            (Some(cs), Some(c)) if cs.contains(&c) => Some(c),
+            (Some(cs), c) => {
+                return Err(file.error_near(
+                    &format!("id = \"{}\"", r.id),
+                    format!(
+                        "否决项 {} 的 class “{}”应为 {} 之一",
+                        r.id,
+                        c.unwrap_or_default(),
+                        cs.join("、")
+                    ),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(file.error_near(
+                    &format!("id = \"{}\"", r.id),
+                    format!("免评项 {} 不应设置 class", r.id),
+                ));
+            }
+            (None, None) => None,
+        };
+        ENV.template_from_str(&r.reason)
+            .map_err(|e| file.error_near(&r.reason, format!("{} 的 reason 模板有误: {e}", r.id)))?;
+        let at = format!(
+            "{}:{}",
+            file.display,
+            file.error_near(&format!("id = \"{}\"", r.id), "").line
+        );
+        out.push(Condition {
+            id: r.id,
+            name: r.name,
+            when,
+            class,
+            reason: r.reason,
+            at,
+        });
+    }
+    Ok(out)
+}
+
+/// Renders a reason template over `ctx`.
+pub fn render_reason(src: &str, ctx: minijinja::Value) -> String {
+    ENV.render_str(src, ctx)
+        .unwrap_or_else(|e| format!("（说明模板有误: {e}）"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_of_boundaries() {
+        assert_eq!(Rounding::Round.apply(2.5), 3);
+        assert_eq!(Rounding::Round.apply(2.4999), 2);
+        assert_eq!(Rounding::Floor.apply(2.9), 2);
+        assert_eq!(Rounding::Ceil.apply(2.1), 3);
+        assert_eq!(Rounding::Ceil.apply(2.0), 2);
+    }
+
+    #[test]
+    fn formula_lists_its_fields_and_rejects_unknown_ones() {
+        let known = vec!["tax".to_string(), "land_mu".to_string()];
+        let f = Formula::compile("tax / land_mu", &known).unwrap();
+        assert_eq!(f.vars, ["land_mu", "tax"]);
+        let e = Formula::compile("tax / land", &known).unwrap_err();
+        assert!(e.contains("land"), "{e}");
+    }
+}
