@@ -4,9 +4,19 @@
 use super::OK;
 use super::run::OutArgs;
 use crate::rules::Rules;
+use crate::engine::DeadlineRow;
+use crate::engine::assess::{ProjectScore, UnitScore};
+use crate::ingest::value::format_number;
 use anyhow::{Context, bail};
-use serde_json::Value as J;
 use std::path::PathBuf;
+
+/// The parts of a month's `run.json` that `explain` reads.
+#[derive(Debug, serde::Deserialize)]
+struct RunJson {
+    projects: Vec<ProjectScore>,
+    units: Vec<UnitScore>,
+    deadlines: Vec<DeadlineRow>,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,17 +41,9 @@ pub struct Args {
     rules: Option<PathBuf>,
 }
 
-fn s(v: &J) -> String {
-    match v {
-        J::String(s) => s.clone(),
-        J::Null => "—".into(),
-        J::Number(n) => n
-            .as_f64()
-            .map(crate::ingest::value::format_number)
-            .unwrap_or_default(),
-        J::Bool(b) => (if *b { "是" } else { "否" }).into(),
-        other => other.to_string(),
-    }
+/// An optional value as shown to users: "—" when missing.
+fn or_dash(v: Option<impl ToString>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
@@ -53,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             args.month
         )
     })?;
-    let run: J =
+    let run: RunJson =
         serde_json::from_str(&text).with_context(|| format!("{} 已损坏", path.display()))?;
     let rules = Rules::load(args.rules.as_deref())?;
     let label = |field: &str| -> String {
@@ -71,101 +73,84 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     };
     let mut out = String::new();
     if let Some(id) = &args.project {
-        let Some(p) = run["projects"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|p| p["id"] == J::String(id.clone()))
-        else {
+        let Some(p) = run.projects.iter().find(|p| &p.id == id) else {
             bail!("{} 的考核结果中没有项目 {id}", args.month);
         };
         out.push_str(&format!(
             "{} {}（责任单位: {}）{} 考核得分 {}\n",
-            s(&p["id"]),
-            s(&p["name"]),
-            s(&p["unit"]),
+            p.id,
+            p.name,
+            p.unit,
             args.month,
-            s(&p["total"])
+            format_number(p.total)
         ));
-        for n in p["notes"].as_array().into_iter().flatten() {
-            out.push_str(&format!("说明: {}\n", s(n)));
+        for n in &p.notes {
+            out.push_str(&format!("说明: {n}\n"));
         }
         out.push_str("\n输入:\n");
-        for i in p["inputs"].as_array().into_iter().flatten() {
+        for i in &p.inputs {
             out.push_str(&format!(
                 "  {} = {}    来自 {}\n",
-                label(&s(&i["name"])),
-                s(&i["value"]),
-                s(&i["source"])
+                label(&i.name),
+                i.value,
+                i.source
             ));
         }
         out.push_str("\n评分:\n");
-        for part in p["parts"].as_array().into_iter().flatten() {
+        for part in &p.parts {
             out.push_str(&format!(
                 "  {}: {} / {} 分\n    规则 {}: {}\n",
-                s(&part["name"]),
-                s(&part["score"]),
-                s(&part["points"]),
-                s(&part["rule"]),
-                s(&part["formula"])
+                part.name,
+                format_number(part.score),
+                format_number(part.points),
+                part.rule,
+                part.formula
             ));
         }
         out.push_str("\n期限:\n");
-        for d in run["deadlines"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|d| d["project"] == J::String(id.clone()))
+        for d in run
+            .deadlines
+            .iter()
+            .filter(|d| d.project.as_deref() == Some(id.as_str()))
         {
-            let item = if d["item"].is_null() {
-                String::new()
-            } else {
-                format!(" {}", s(&d["item"]))
-            };
-            let days = if d["workdays"].is_null() {
-                String::new()
-            } else {
-                format!("（{} 个工作日）", s(&d["workdays"]))
-            };
+            let item = d.item.as_ref().map(|i| format!(" {i}")).unwrap_or_default();
+            let days = d
+                .workdays
+                .map(|w| format!("（{w} 个工作日）"))
+                .unwrap_or_default();
             out.push_str(&format!(
                 "  {}{}: 起算 {}，到期 {}，完成 {}，{}{}    规则 {}，起算日来自 {}\n",
-                s(&d["rule_name"]),
+                d.rule_name,
                 item,
-                s(&d["from"]),
-                s(&d["due"]),
-                s(&d["met_on"]),
-                s(&d["status_label"]),
+                or_dash(d.from),
+                or_dash(d.due),
+                or_dash(d.met_on),
+                d.status_label,
                 days,
-                s(&d["rule"]),
-                s(&d["source"])
+                d.rule,
+                d.source
             ));
         }
     } else if let Some(unit) = &args.unit {
-        let Some(u) = run["units"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|u| u["unit"] == J::String(unit.clone()))
-        else {
+        let Some(u) = run.units.iter().find(|u| &u.unit == unit) else {
             bail!("{} 的考核结果中没有单位 {unit}", args.month);
         };
         out.push_str(&format!(
             "{unit} {} 得分 {}，第 {} 名",
             args.month,
-            s(&u["score"]),
-            s(&u["rank"])
+            format_number(u.score),
+            u.rank
         ));
-        if u["bottom"] == J::Bool(true) {
+        if u.bottom {
             out.push_str(&format!(
                 "，排名后{}位（连续 {} 个月）",
-                rules.scoring.score.bottom_n,
-                s(&u["streak"])
+                rules.scoring.score.bottom_n, u.streak
             ));
         }
         out.push('\n');
         out.push_str(&format!(
             "单位得分 = 所负责 {} 个项目得分的{}（规则 {}）\n\n",
-            s(&u["projects"]),
+            u.projects,
             match rules.scoring.score.aggregate {
                 crate::rules::Aggregate::Mean => "平均值",
                 crate::rules::Aggregate::Sum => "合计",
@@ -173,28 +158,22 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             },
             rules.scoring.file
         ));
-        for p in run["projects"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|p| p["unit"] == J::String(unit.clone()))
-        {
-            let parts: Vec<String> = p["parts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|x| format!("{} {}", s(&x["name"]), s(&x["score"])))
+        for p in run.projects.iter().filter(|p| &p.unit == unit) {
+            let parts: Vec<String> = p
+                .parts
+                .iter()
+                .map(|x| format!("{} {}", x.name, format_number(x.score)))
                 .collect();
             out.push_str(&format!(
                 "  {} {}: {} 分（{}）\n",
-                s(&p["id"]),
-                s(&p["name"]),
-                s(&p["total"]),
+                p.id,
+                p.name,
+                format_number(p.total),
                 parts.join("，")
             ));
         }
-        for e in u["evidence"].as_array().into_iter().flatten() {
-            out.push_str(&format!("\n处理: {}\n", s(e)));
+        for e in &u.evidence {
+            out.push_str(&format!("\n处理: {e}\n"));
         }
         out.push_str("\n逐项说明请用 sanyipi explain --month ... --project 项目编号\n");
     }

@@ -10,8 +10,8 @@ use crate::diagnostic::Diagnostic;
 use crate::ingest::{Dataset, FileSummary, Value};
 use crate::rules::{Aggregate, Rules, Trigger};
 use chrono::NaiveDate;
-use serde::Serialize;
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A unit's result in an earlier month.
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +50,7 @@ pub struct Snapshot {
 }
 
 /// One input of a score, with where it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Input {
     pub name: String,
     pub value: String,
@@ -58,7 +58,7 @@ pub struct Input {
 }
 
 /// One part of a project's score.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartScore {
     pub id: String,
     pub name: String,
@@ -70,7 +70,7 @@ pub struct PartScore {
 }
 
 /// A project's figures as used this month (reported or carried).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Figures {
     pub cum_invest: Option<f64>,
     pub started: Option<bool>,
@@ -79,7 +79,7 @@ pub struct Figures {
     pub completed_date: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProjectScore {
     pub id: String,
     pub name: String,
@@ -99,7 +99,7 @@ pub struct ProjectScore {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnitScore {
     pub unit: String,
     pub projects: usize,
@@ -133,6 +133,44 @@ pub struct Assessment {
     /// 督查 notices, one per recipient, numbered from history before output.
     pub notices: Vec<super::notices::Notice>,
     pub escalations: Vec<super::notices::EscalationList>,
+}
+
+/// The deadline rows a project's score reads, found by project or unit in one pass.
+struct DeadlineIndex<'a> {
+    /// The first start deadline of each project.
+    start: HashMap<&'a str, &'a DeadlineRow>,
+    /// The first report deadline of each unit.
+    report: HashMap<&'a str, &'a DeadlineRow>,
+    /// The procedure deadlines of each project, in order.
+    procedures: HashMap<&'a str, Vec<&'a DeadlineRow>>,
+}
+
+impl<'a> DeadlineIndex<'a> {
+    fn new(deadlines: &'a [DeadlineRow], score: &crate::rules::scoring::Score) -> Self {
+        let mut index = DeadlineIndex {
+            start: HashMap::new(),
+            report: HashMap::new(),
+            procedures: HashMap::new(),
+        };
+        for d in deadlines {
+            if score.start_deadlines.contains(&d.rule)
+                && let Some(p) = d.project.as_deref()
+            {
+                index.start.entry(p).or_insert(d);
+            }
+            if d.rule == score.report_deadline
+                && let Some(u) = d.recipient.as_deref()
+            {
+                index.report.entry(u).or_insert(d);
+            }
+            if d.rule == score.procedure_deadline
+                && let Some(p) = d.project.as_deref()
+            {
+                index.procedures.entry(p).or_default().push(d);
+            }
+        }
+        index
+    }
 }
 
 /// Stands for this month's notice number in evidence until the notices are numbered.
@@ -212,30 +250,24 @@ pub fn assess(
         .map(|p| env.compile_expression(&p.formula))
         .collect();
     let entity = &scoring.score.entity;
+    let index = DeadlineIndex::new(&deadlines, &scoring.score);
     let mut projects = Vec::new();
     for view in project_views(data, &carried) {
         let unit = view.text(entity).unwrap_or("").to_string();
-        let start = deadlines.iter().find(|d| {
-            scoring.score.start_deadlines.contains(&d.rule)
-                && d.project.as_deref() == Some(view.id.as_str())
-        });
+        let start = index.start.get(view.id.as_str()).copied();
         let start_status = start.map(|d| d.status.key()).unwrap_or("no_date");
-        let report = deadlines.iter().find(|d| {
-            d.rule == scoring.score.report_deadline && d.recipient.as_deref() == Some(unit.as_str())
-        });
+        let report = index.report.get(unit.as_str()).copied();
         let reported = view.monthly.is_some();
         let report_status = if reported {
             report.map(|d| d.status.key()).unwrap_or("met")
         } else {
             "overdue"
         };
-        let procs: Vec<&DeadlineRow> = deadlines
-            .iter()
-            .filter(|d| {
-                d.rule == scoring.score.procedure_deadline
-                    && d.project.as_deref() == Some(view.id.as_str())
-            })
-            .collect();
+        let procs: &[&DeadlineRow] = index
+            .procedures
+            .get(view.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let ok = procs
             .iter()
             .filter(|d| matches!(d.status, Status::Met | Status::Pending | Status::DueSoon))
@@ -428,15 +460,11 @@ pub fn assess(
     }
     let supervised = super::notices::supervised_by_deadlines(rules, &deadlines);
     let units = rank_units(rules, &projects, snapshot, month, &supervised);
-    let mut unit_order: Vec<String> = Vec::new();
-    for p in &projects {
-        if !unit_order.contains(&p.unit) {
-            unit_order.push(p.unit.clone());
-        }
-    }
+    let unit_order = first_seen(projects.iter().map(|p| p.unit.as_str()));
+    let by_name: HashMap<&str, &UnitScore> = units.iter().map(|u| (u.unit.as_str(), u)).collect();
     let facts: Vec<super::notices::UnitFacts> = unit_order
         .iter()
-        .filter_map(|name| units.iter().find(|u| &u.unit == name))
+        .filter_map(|name| by_name.get(name.as_str()).copied())
         .map(|u| super::notices::UnitFacts {
             unit: &u.unit,
             bottom: u.bottom,
@@ -510,11 +538,23 @@ fn name_this_months_notices(
     units
 }
 
+/// Distinct names in order of first appearance.
+fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    names
+        .filter(|n| seen.insert(*n))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Shared ranks (1, 2, 2, 4) by score, highest first.
 pub fn shared_ranks(scores: &[f64]) -> Vec<u32> {
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    // The rank is one more than the number of higher scores.
     scores
         .iter()
-        .map(|s| 1 + scores.iter().filter(|t| *t > s).count() as u32)
+        .map(|s| 1 + sorted.partition_point(|t| t > s) as u32)
         .collect()
 }
 
@@ -531,23 +571,23 @@ fn rank_units(
     projects: &[ProjectScore],
     snapshot: &Snapshot,
     month: Month,
-    supervised: &[String],
+    supervised: &HashSet<String>,
 ) -> Vec<UnitScore> {
     let score_rules = &rules.scoring.score;
-    let mut order: Vec<String> = Vec::new();
+    let order = first_seen(
+        projects
+            .iter()
+            .map(|p| p.unit.as_str())
+            .filter(|u| !u.is_empty()),
+    );
+    let mut totals_of: HashMap<&str, Vec<f64>> = HashMap::new();
     for p in projects {
-        if !order.contains(&p.unit) && !p.unit.is_empty() {
-            order.push(p.unit.clone());
-        }
+        totals_of.entry(p.unit.as_str()).or_default().push(p.total);
     }
     let scores: Vec<f64> = order
         .iter()
         .map(|u| {
-            let totals: Vec<f64> = projects
-                .iter()
-                .filter(|p| &p.unit == u)
-                .map(|p| p.total)
-                .collect();
+            let totals = &totals_of[u.as_str()];
             let s = match score_rules.aggregate {
                 Aggregate::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
                 Aggregate::Sum => totals.iter().sum(),
@@ -646,7 +686,7 @@ fn rank_units(
         }
         units.push(UnitScore {
             unit: unit.clone(),
-            projects: projects.iter().filter(|p| &p.unit == unit).count(),
+            projects: totals_of[unit.as_str()].len(),
             score: scores[i],
             rank: ranks[i],
             previous_rank: prev.map(|p| p.rank),

@@ -10,11 +10,11 @@ use crate::ingest::{Dataset, Record, Value};
 use crate::rules::{Count, Deadline, Due, Rules, Subject, deadline::known_fields};
 use crate::text::key;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Where a deadline stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Overdue,
@@ -40,7 +40,7 @@ impl Status {
 }
 
 /// One deadline of one subject.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeadlineRow {
     pub rule: String,
     pub rule_name: String,
@@ -103,9 +103,15 @@ pub fn evaluate_deadlines(
                 }
             }
             Subject::Procedure => {
+                let ledger: std::collections::HashMap<&str, &Record> = data
+                    .records("ledger")
+                    .iter()
+                    .rev()
+                    .filter_map(|l| l.project.as_deref().map(|id| (id, l)))
+                    .collect();
                 for r in data.records("procedures") {
                     let mut values = r.values.clone();
-                    if let Some(l) = r.project.as_deref().and_then(|id| data.project(id)) {
+                    if let Some(l) = r.project.as_deref().and_then(|id| ledger.get(id)) {
                         for (k, v) in &l.values {
                             values.entry(k.clone()).or_insert_with(|| v.clone());
                         }
@@ -302,17 +308,23 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         if let Some(field) = schema.and_then(|s| s.expect_units_from.as_deref()) {
             let mut units: Vec<String> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for r in data.records("ledger") {
                 if let Some(u) = r.text(field)
-                    && !units.iter().any(|x| x == u)
+                    && seen.insert(u)
                 {
                     units.push(u.to_string());
                 }
             }
+            // The first file of each reporting unit.
+            let mut file_of = std::collections::HashMap::new();
+            for f in &files {
+                if let Some(u) = f.reporting_unit.as_deref() {
+                    file_of.entry(key(u)).or_insert(*f);
+                }
+            }
             for unit in units {
-                let file = files
-                    .iter()
-                    .find(|f| f.reporting_unit.as_deref().map(key) == Some(key(&unit)));
+                let file = file_of.get(&key(&unit));
                 let mut row = self.blank(rule, file.map(|f| f.file.clone()).unwrap_or_default());
                 row.recipient = Some(unit);
                 row.item = file.map(|f| f.file.clone());

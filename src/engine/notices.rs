@@ -112,9 +112,12 @@ fn zh_date(d: NaiveDate) -> String {
 }
 
 /// Recipients of 督办 matters raised by deadlines.
-pub fn supervised_by_deadlines(rules: &Rules, deadlines: &[DeadlineRow]) -> Vec<String> {
+pub fn supervised_by_deadlines(
+    rules: &Rules,
+    deadlines: &[DeadlineRow],
+) -> std::collections::HashSet<String> {
     let sev = &rules.notices.setup.supervision_severity;
-    let mut out = Vec::new();
+    let mut out = std::collections::HashSet::new();
     for m in rules
         .notices
         .matters
@@ -125,10 +128,8 @@ pub fn supervised_by_deadlines(rules: &Rules, deadlines: &[DeadlineRow]) -> Vec<
             .iter()
             .filter(|d| m.rules.contains(&d.rule) && m.status.iter().any(|s| s == d.status.key()))
         {
-            if let Some(r) = &d.recipient
-                && !out.contains(r)
-            {
-                out.push(r.clone());
+            if let Some(r) = &d.recipient {
+                out.insert(r.clone());
             }
         }
     }
@@ -198,6 +199,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
     let month_label = format!("{}年{}月", month.year, month.month);
     let mut by_recipient: BTreeMap<String, Vec<Matter>> = BTreeMap::new();
     let mut order: Vec<String> = unit_order.to_vec();
+    let mut in_order: std::collections::HashSet<String> = order.iter().cloned().collect();
     for m in &rules.notices.matters {
         match m.source {
             Source::Deadline => {
@@ -216,7 +218,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
                     let text = env
                         .render_str(&m.text, ctx)
                         .unwrap_or_else(|e| format!("（事项模板有误: {e}）"));
-                    if !order.contains(&recipient) {
+                    if in_order.insert(recipient.clone()) {
                         order.push(recipient.clone());
                     }
                     by_recipient.entry(recipient).or_default().push(Matter {
