@@ -9,7 +9,9 @@ mod input;
 mod run;
 mod screen;
 mod table;
+mod template;
 mod workdays;
+mod annual;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -50,6 +52,10 @@ enum Command {
     /// 规则管理：导出内置规则以便修改
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// 填报模板：按台账为各单位生成预填的月报表，或生成其他表格的空白模板
+    Template(template::Args),
+    /// 年度汇总：各单位逐月得分名次、年度名次、处理情况，项目全年推进情况
+    Annual(annual::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +101,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Screen(a) => screen::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
+        Command::Template(a) => template::run(a),
+        Command::Annual(a) => annual::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
             .map(|_| {

@@ -5,6 +5,8 @@ pub mod html;
 pub mod notice;
 pub mod screening;
 pub mod xlsx;
+pub mod template;
+pub mod annual;
 
 use crate::engine::assess::Assessment;
 
