@@ -5,7 +5,7 @@
 
 mod common;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use common::*;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
@@ -220,10 +220,10 @@ fn the_annual_rule_is_data() {
     let dir = rules.path().join("r");
     assert_eq!(sanyipi(&["rules", "export", dir.to_str().unwrap()]).code, 0);
     let path = dir.join("annual.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
+    let toml = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace("include_imported = true", "include_imported = false"),
+        toml.replace("include_imported = true", "include_imported = false"),
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();

@@ -480,3 +480,24 @@ fn instructions_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_drop_forbidden_characters_and_stay_short() {
+        assert_eq!(sheet_name("月报[2026]/10"), "月报202610");
+        assert_eq!(sheet_name("?*"), "数据");
+        assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn amount_headers_carry_the_unit_once() {
+        let rules = crate::rules::Rules::load(None).unwrap();
+        let monthly = rules.table("monthly").unwrap();
+        let label = |id: &str| header_label(monthly.field(id).unwrap());
+        assert_eq!(label("cum_invest"), "累计完成投资（万元）");
+        assert_eq!(label("project_name"), "项目名称");
+    }
+}
