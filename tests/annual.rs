@@ -67,15 +67,17 @@ fn run_samples(out: &Path, rules: Option<&str>, samples: &Path) -> (Results, Vec
         args.extend(rules.iter().flat_map(|r| ["--rules", r]));
         let r = sanyipi(&args);
         assert_eq!(r.code, 0, "{m}: {}", r.stderr);
-        let json: J = serde_json::from_str(
-            &std::fs::read_to_string(out.join(m).join("run.json")).unwrap(),
-        )
-        .unwrap();
+        let json: J =
+            serde_json::from_str(&std::fs::read_to_string(out.join(m).join("run.json")).unwrap())
+                .unwrap();
         let units = results.entry(m.clone()).or_default();
         for u in json["units"].as_array().unwrap() {
             units.insert(
                 u["unit"].as_str().unwrap().to_string(),
-                (u["score"].as_f64().unwrap(), u["rank"].as_u64().unwrap() as u32),
+                (
+                    u["score"].as_f64().unwrap(),
+                    u["rank"].as_u64().unwrap() as u32,
+                ),
             );
         }
     }
@@ -145,7 +147,11 @@ fn check_annual(out: &Path, results: &Results, computed: &[String]) {
         for (i, m) in months.iter().enumerate() {
             let (score, rank) = results[*m][&unit];
             assert_eq!(row[1 + 2 * i].as_f64(), Some(score), "{unit} {m} score");
-            assert_eq!(row[2 + 2 * i].as_f64(), Some(rank as f64), "{unit} {m} rank");
+            assert_eq!(
+                row[2 + 2 * i].as_f64(),
+                Some(rank as f64),
+                "{unit} {m} rank"
+            );
         }
         seen += 1;
     }
@@ -173,7 +179,11 @@ fn check_annual(out: &Path, results: &Results, computed: &[String]) {
                 r + tied - 1 + 3 > ranks.len() as u32
             })
             .count();
-        assert_eq!(row[4].as_f64(), Some(bottoms as f64), "{unit} bottom-three count");
+        assert_eq!(
+            row[4].as_f64(),
+            Some(bottoms as f64),
+            "{unit} bottom-three count"
+        );
     }
     // The rank chart is in the workbook, the SVG chart in the page.
     let mut z = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
@@ -185,7 +195,10 @@ fn check_annual(out: &Path, results: &Results, computed: &[String]) {
         expected.len(),
         "one line per unit"
     );
-    assert!(!html.contains("http://") && !html.contains("https://"), "self-contained");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
 }
 
 #[test]
@@ -196,11 +209,23 @@ fn annual_summary_of_the_sample_year() {
     assert_eq!(results.len(), 4, "two imported and two computed months");
     check_annual(out.path(), &results, &computed);
     // Same inputs, same bytes.
-    let book = out.path().join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
+    let book = out
+        .path()
+        .join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
     let first = std::fs::read(&book).unwrap();
-    let r = sanyipi(&["annual", "--year", "2026", "--out", out.path().to_str().unwrap()]);
+    let r = sanyipi(&[
+        "annual",
+        "--year",
+        "2026",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 0);
-    assert_eq!(std::fs::read(&book).unwrap(), first, "deterministic workbook");
+    assert_eq!(
+        std::fs::read(&book).unwrap(),
+        first,
+        "deterministic workbook"
+    );
     // Penalties carry their months and notice numbers from history.
     let rows = sheet(&book, "年度排名");
     let header: Vec<String> = rows[2].iter().map(text).collect();
@@ -211,7 +236,12 @@ fn annual_summary_of_the_sample_year() {
         .filter(|t| !t.is_empty())
         .collect();
     assert!(!with_tv.is_empty());
-    assert!(with_tv.iter().all(|t| t.contains("2026-") && t.contains("镇督查〔2026〕")), "{with_tv:?}");
+    assert!(
+        with_tv
+            .iter()
+            .all(|t| t.contains("2026-") && t.contains("镇督查〔2026〕")),
+        "{with_tv:?}"
+    );
 }
 
 #[test]
@@ -230,18 +260,29 @@ fn the_annual_rule_is_data() {
     let d = dir.to_str().unwrap();
     let (mut results, _) = run_samples(out.path(), Some(d), &root().join("samples"));
     let r = sanyipi(&[
-        "annual", "--year", "2026", "--out", out.path().to_str().unwrap(), "--rules", d,
+        "annual",
+        "--year",
+        "2026",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--rules",
+        d,
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     results.retain(|m, _| MONTHS.contains(&m.as_str()));
     let expected = expected_annual(&results);
     let rows = sheet(
-        &out.path().join("年度汇总/2026/2026年度重点项目考核汇总.xlsx"),
+        &out.path()
+            .join("年度汇总/2026/2026年度重点项目考核汇总.xlsx"),
         "年度排名",
     );
     for row in &rows[3..] {
         let unit = text(&row[1]);
-        assert_eq!(row[2].as_f64(), Some(expected[&unit].0), "{unit}: only computed months count");
+        assert_eq!(
+            row[2].as_f64(),
+            Some(expected[&unit].0),
+            "{unit}: only computed months count"
+        );
         assert_eq!(row[0].as_f64(), Some(expected[&unit].1 as f64), "{unit}");
     }
 }
@@ -249,7 +290,13 @@ fn the_annual_rule_is_data() {
 #[test]
 fn annual_without_history_cannot_run() {
     let out = tempfile::tempdir().unwrap();
-    let r = sanyipi(&["annual", "--year", "2026", "--out", out.path().to_str().unwrap()]);
+    let r = sanyipi(&[
+        "annual",
+        "--year",
+        "2026",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("尚无历史记录"), "{}", r.stderr);
     assert!(!out.path().join("history.sqlite").exists());

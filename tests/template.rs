@@ -103,9 +103,7 @@ fn fill(path: &Path, cells: &[(String, Typed)]) {
             let mut xml = String::from_utf8(data).unwrap();
             for (cell, v) in cells {
                 let open = format!("<c r=\"{cell}\" ");
-                let start = xml
-                    .find(&open)
-                    .unwrap_or_else(|| panic!("no cell {cell}"));
+                let start = xml.find(&open).unwrap_or_else(|| panic!("no cell {cell}"));
                 let end = start + xml[start..].find('>').unwrap();
                 assert!(xml[..end].ends_with('/'), "{cell} is not blank");
                 let attrs = &xml[start + open.len()..end - 1];
@@ -162,7 +160,8 @@ fn fill_monthly(path: &Path, skip: &[(usize, &str)]) {
     let mut cells = vec![("B3".to_string(), Typed::Num(serial("2026-10-20")))];
     for (r, row) in rows.iter().enumerate().skip(4) {
         for (c, field) in schema.fields.iter().enumerate() {
-            if skip.contains(&(r, field.id.as_str())) || row.get(c).is_some_and(|d| *d != Data::Empty)
+            if skip.contains(&(r, field.id.as_str()))
+                || row.get(c).is_some_and(|d| *d != Data::Empty)
             {
                 continue;
             }
@@ -195,7 +194,10 @@ fn monthly_templates_one_per_unit_with_exactly_its_projects() {
         let (sheet, rows) = grid(f);
         assert_eq!(sheet, "重点项目推进情况月报");
         assert_eq!(s(&rows[0][0]), "2026年10月重点项目推进情况月报");
-        assert_eq!((s(&rows[1][0]).as_str(), s(&rows[1][1])), ("填报单位：", unit.clone()));
+        assert_eq!(
+            (s(&rows[1][0]).as_str(), s(&rows[1][1])),
+            ("填报单位：", unit.clone())
+        );
         assert_eq!(s(&rows[2][0]), "填报日期：");
         let header: Vec<String> = rows[3].iter().map(s).collect();
         let expected: Vec<String> = schema
@@ -212,7 +214,10 @@ fn monthly_templates_one_per_unit_with_exactly_its_projects() {
         for r in &rows[4..] {
             assert!(!s(&r[1]).is_empty(), "project name pre-filled");
             assert!(matches!(r[2], Data::Float(_)), "annual plan pre-filled");
-            assert!(r[3..].iter().all(|d| *d == Data::Empty), "the rest is left to fill");
+            assert!(
+                r[3..].iter().all(|d| *d == Data::Empty),
+                "the rest is left to fill"
+            );
         }
         let xml = zip_text(f, "xl/worksheets/sheet1.xml");
         for needle in [
@@ -231,12 +236,30 @@ fn monthly_templates_one_per_unit_with_exactly_its_projects() {
         }
         let protection = &xml[xml.find("<sheetProtection").expect("sheet protected")..];
         let protection = &protection[..protection.find("/>").unwrap()];
-        assert!(!protection.contains("password"), "no password: {protection}");
+        assert!(
+            !protection.contains("password"),
+            "no password: {protection}"
+        );
         // Pre-filled cells are locked, the cells to fill are not.
         let styles = zip_text(f, "xl/styles.xml");
-        assert_eq!(styles.matches("locked=\"0\"").count() >= 1, true);
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+        let xfs: Vec<&str> = xfs.split("<xf ").skip(1).collect();
+        let unlocked = |cell: &str| {
+            let at = xml.find(&format!("<c r=\"{cell}\" s=\"")).unwrap() + cell.len() + 11;
+            let n: usize = xml[at..at + xml[at..].find('"').unwrap()].parse().unwrap();
+            xfs[n].contains("locked=\"0\"")
+        };
+        for c in ["A5", "B5", "C5", "B2"] {
+            assert!(!unlocked(c), "{unit}: {c} locked");
+        }
+        for c in ["D5", "E5", "F5", "G5", "K5", "B3"] {
+            assert!(unlocked(c), "{unit}: {c} open to fill");
+        }
         let workbook = zip_text(f, "xl/workbook.xml");
-        assert!(workbook.contains("_xlnm.Print_Titles"), "header rows repeat");
+        assert!(
+            workbook.contains("_xlnm.Print_Titles"),
+            "header rows repeat"
+        );
         assert!(workbook.contains("name=\"填表说明\""));
     }
 }
@@ -332,7 +355,10 @@ fn blank_templates_of_every_table_round_trip() {
         let files = files_in(&folder[0]);
         assert_eq!(files.len(), 1, "{}", schema.id);
         let (_, rows) = grid(&files[0]);
-        assert_eq!(s(&rows[3][0]), schema.fields[0].label.split('（').next().unwrap());
+        assert_eq!(
+            s(&rows[3][0]),
+            schema.fields[0].label.split('（').next().unwrap()
+        );
         let input = tempfile::tempdir().unwrap();
         let to = input.path().join(files[0].file_name().unwrap());
         std::fs::copy(&files[0], &to).unwrap();
@@ -362,16 +388,32 @@ fn blank_templates_of_every_table_round_trip() {
         let found = diagnostics(&r.stdout);
         if schema.id == "ledger" {
             // A ledger alone: its unit has not sent its monthly report yet, nothing else.
-            assert!(found.iter().all(|d| d.starts_with("警告[W040]")), "{}", r.stdout);
+            assert!(
+                found.iter().all(|d| d.starts_with("警告[W040]")),
+                "{}",
+                r.stdout
+            );
         } else {
-            assert_eq!(found, diagnostics(&baseline.stdout), "{}: {}", schema.id, r.stdout);
+            assert_eq!(
+                found,
+                diagnostics(&baseline.stdout),
+                "{}: {}",
+                schema.id,
+                r.stdout
+            );
         }
         assert!(r.stdout.contains("采用数据"), "{}", r.stdout);
         // The reconciliation line of the template: 1 row read and used.
         let name = to.file_name().unwrap().to_str().unwrap();
         let line = r.stdout.lines().find(|l| l.starts_with(name)).unwrap();
         let cols: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!((cols[4], cols[5]), ("1", "1"), "{}: {}", schema.id, r.stdout);
+        assert_eq!(
+            (cols[4], cols[5]),
+            ("1", "1"),
+            "{}: {}",
+            schema.id,
+            r.stdout
+        );
     }
 }
 
@@ -400,8 +442,15 @@ fn cumulative_is_at_least_last_months_figure_from_history() {
     let out_s = out.path().to_str().unwrap();
     let input = root().join("samples/2026-09");
     let r = sanyipi(&[
-        "run", "--input", input.to_str().unwrap(), "--month", "2026-09", "--as-of", "2026-09-25",
-        "--out", out_s,
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        "2026-09",
+        "--as-of",
+        "2026-09-25",
+        "--out",
+        out_s,
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let json: serde_json::Value = serde_json::from_str(
@@ -425,8 +474,12 @@ fn cumulative_is_at_least_last_months_figure_from_history() {
             .find(&format!("sqref=\"E{}\"", r + 1))
             .unwrap_or_else(|| panic!("{}: no own validation", p["id"]));
         let rest = &xml[at..];
-        let formula = &rest[rest.find("<formula1>").unwrap() + 10..rest.find("</formula1>").unwrap()];
-        assert!((formula.parse::<f64>().unwrap() - cum).abs() < 1e-6, "{formula} vs {cum}");
+        let formula =
+            &rest[rest.find("<formula1>").unwrap() + 10..rest.find("</formula1>").unwrap()];
+        assert!(
+            (formula.parse::<f64>().unwrap() - cum).abs() < 1e-6,
+            "{formula} vs {cum}"
+        );
         checked += 1;
     }
     assert!(checked > 0);

@@ -46,7 +46,11 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         .filter(|u| u.month.starts_with(&prefix))
         .collect();
     if units.is_empty() {
-        bail!("历史记录 {} 中没有 {} 年的考核结果", path.display(), args.year);
+        bail!(
+            "历史记录 {} 中没有 {} 年的考核结果",
+            path.display(),
+            args.year
+        );
     }
     let projects = history.projects_of_year(args.year)?;
     let computed = runs

@@ -1,6 +1,7 @@
 //! Command-line interface: one file per subcommand. Messages are in Chinese; the exit code is
 //! 0 when all is well, 1 when the input has errors, 2 when the command could not run.
 
+mod annual;
 mod check;
 mod deadlines;
 mod explain;
@@ -11,7 +12,6 @@ mod screen;
 mod table;
 mod template;
 mod workdays;
-mod annual;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};

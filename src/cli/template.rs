@@ -49,7 +49,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let per_unit = unit_table(&rules).is_some_and(|t| t.id == schema.id);
     let files = if per_unit {
         let Some(ledger) = &args.ledger else {
-            bail!("{}模板按台账预填，请用 --ledger 指定重大项目管理台账", schema.title);
+            bail!(
+                "{}模板按台账预填，请用 --ledger 指定重大项目管理台账",
+                schema.title
+            );
         };
         unit_templates(&rules, schema, ledger, month, &args.out)?
     } else {
@@ -147,7 +150,10 @@ fn unit_templates(
     month: Month,
     out: &OutArgs,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let m = schema.matching.as_ref().expect("unit table matches the ledger");
+    let m = schema
+        .matching
+        .as_ref()
+        .expect("unit table matches the ledger");
     let unit_field = schema
         .expect_units_from
         .clone()

@@ -158,7 +158,10 @@ pub fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Summary {
 fn months(inp: &Inputs, annual: &AnnualRules, prefix: &str) -> Vec<AnnualMonth> {
     let mut latest: BTreeMap<&str, &RunInfo> = BTreeMap::new();
     for r in inp.runs.iter().filter(|r| r.month.starts_with(prefix)) {
-        if latest.get(r.month.as_str()).is_none_or(|l| l.revision < r.revision) {
+        if latest
+            .get(r.month.as_str())
+            .is_none_or(|l| l.revision < r.revision)
+        {
             latest.insert(&r.month, r);
         }
     }
@@ -311,8 +314,13 @@ fn projects(rules: &Rules, inp: &Inputs, prefix: &str) -> Vec<AnnualProject> {
                 .find(|f| start_rules.contains(&f.rule) && f.subject == p.project);
             let rule = finding.and_then(|f| rules.deadlines.rules.iter().find(|d| d.id == f.rule));
             let completed = p.completed.unwrap_or(false);
-            let completion_status =
-                completion_status(rules, &plan, p.completed_date.as_deref(), completed, &p.month);
+            let completion_status = completion_status(
+                rules,
+                &plan,
+                p.completed_date.as_deref(),
+                completed,
+                &p.month,
+            );
             AnnualProject {
                 id: p.project.clone(),
                 name: if plan.name.is_empty() {

@@ -283,7 +283,13 @@ pub fn workbook(
     );
     let f = formats();
     let sub = subtitle(s);
-    let specs = [ranking(s, rules), monthly(s), ranks(s), projects(s), notices(s)];
+    let specs = [
+        ranking(s, rules),
+        monthly(s),
+        ranks(s),
+        projects(s),
+        notices(s),
+    ];
     for spec in &specs {
         let ws = wb.add_worksheet();
         write_sheet(ws, spec, &sub, &f)?;
@@ -306,7 +312,9 @@ fn rank_chart(s: &Summary, sheet: &str) -> Result<Chart, XlsxError> {
             .set_categories((sheet, 2, 1, 2, last))
             .set_values((sheet, row, 1, row, last));
     }
-    chart.title().set_name(&format!("{}年度各单位月度名次", s.year));
+    chart
+        .title()
+        .set_name(&format!("{}年度各单位月度名次", s.year));
     let units = s.units.len().max(1) as f64;
     chart
         .y_axis()
@@ -396,7 +404,12 @@ pub fn html(
     let unit_penalties: Vec<Vec<String>> = s
         .units
         .iter()
-        .map(|u| penalties.iter().map(|(id, _)| penalty_text(s, u, id)).collect())
+        .map(|u| {
+            penalties
+                .iter()
+                .map(|(id, _)| penalty_text(s, u, id))
+                .collect()
+        })
         .collect();
     let tmpl = env.get_template("annual.html").map_err(err)?;
     tmpl.render(minijinja::context! {

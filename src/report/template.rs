@@ -122,7 +122,11 @@ pub fn sheet_name(s: &str) -> String {
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
         .take(31)
         .collect();
-    if name.is_empty() { "数据".into() } else { name }
+    if name.is_empty() {
+        "数据".into()
+    } else {
+        name
+    }
 }
 
 fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -254,10 +258,9 @@ fn write_cell(
 }
 
 fn error_alert(dv: DataValidation, message: &str) -> Result<DataValidation, XlsxError> {
-    Ok(dv
-        .set_error_style(DataValidationErrorStyle::Stop)
+    dv.set_error_style(DataValidationErrorStyle::Stop)
         .set_error_title("输入有误")?
-        .set_error_message(message)?)
+        .set_error_message(message)
 }
 
 fn date_rule(dv: DataValidation, year: Option<i32>) -> Result<DataValidation, XlsxError> {
@@ -404,7 +407,10 @@ pub fn instructions(t: &Template) -> Vec<String> {
     let mut n = 0;
     let mut item = |s: String, out: &mut Vec<String>| {
         n += 1;
-        out.push(format!("{}、{s}", crate::engine::notices::chinese_number(n)));
+        out.push(format!(
+            "{}、{s}",
+            crate::engine::notices::chinese_number(n)
+        ));
     };
     if locked.is_empty() {
         item("请在表头下方逐行填写，一个项目一行。".into(), &mut out);
@@ -418,8 +424,7 @@ pub fn instructions(t: &Template) -> Vec<String> {
         );
     }
     item(
-        "请勿增加、删除、合并或改名表头各列，请勿在表格中间插入合计行；备注请写在表格下方。"
-            .into(),
+        "请勿增加、删除、合并或改名表头各列，请勿在表格中间插入合计行；备注请写在表格下方。".into(),
         &mut out,
     );
     if t.unit.is_none() {
