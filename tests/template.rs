@@ -20,8 +20,12 @@ fn ledger() -> PathBuf {
 
 /// Unit → project ids of the ledger, read with the real ingest (not the template code).
 fn ledger_units() -> BTreeMap<String, BTreeSet<String>> {
+    ledger_units_of(&ledger())
+}
+
+fn ledger_units_of(ledger: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let rules = Rules::load(None).unwrap();
-    let data = sanyipi::ingest::ingest_file(&ledger(), "ledger", &rules).unwrap();
+    let data = sanyipi::ingest::ingest_file(ledger, "ledger", &rules).unwrap();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in data.records("ledger") {
         out.entry(r.text("responsible_unit").unwrap().to_string())
@@ -33,7 +37,10 @@ fn ledger_units() -> BTreeMap<String, BTreeSet<String>> {
 
 /// Runs `sanyipi template` into `out`; returns the folder of the written templates.
 fn template(out: &Path, extra: &[&str]) -> PathBuf {
-    let ledger = ledger();
+    template_of(&ledger(), out, extra)
+}
+
+fn template_of(ledger: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec![
         "template",
         "--ledger",
@@ -483,4 +490,43 @@ fn cumulative_is_at_least_last_months_figure_from_history() {
         checked += 1;
     }
     assert!(checked > 0);
+}
+
+/// The same on the shared samples' 2026-10 ledger: one template per unit with exactly its
+/// projects; filled in, they add no diagnostic to those of the ledger itself and leave no unit
+/// without a report.
+#[cfg(feature = "shared-samples")]
+#[test]
+fn shared_samples_templates_round_trip() {
+    let ledger = shared_samples().join("2026-10/重大项目管理台账.xlsx");
+    let out = tempfile::tempdir().unwrap();
+    let dir = template_of(&ledger, out.path(), &[]).join("重点项目推进情况月报");
+    let units = ledger_units_of(&ledger);
+    let files = files_in(&dir);
+    assert_eq!(files.len(), units.len());
+    let alone = tempfile::tempdir().unwrap();
+    std::fs::copy(&ledger, alone.path().join("重大项目管理台账.xlsx")).unwrap();
+    let baseline =
+        diagnostics(&sanyipi(&["check", "--input", alone.path().to_str().unwrap()]).stdout);
+    let input = tempfile::tempdir().unwrap();
+    std::fs::copy(&ledger, input.path().join("重大项目管理台账.xlsx")).unwrap();
+    std::fs::create_dir(input.path().join("月报")).unwrap();
+    for f in &files {
+        let unit = f.file_stem().unwrap().to_string_lossy().to_string();
+        let (_, rows) = grid(f);
+        let ids: BTreeSet<String> = rows[4..].iter().map(|r| s(&r[0])).collect();
+        assert_eq!(ids, units[&unit], "{unit}");
+        let to = input.path().join("月报").join(f.file_name().unwrap());
+        std::fs::copy(f, &to).unwrap();
+        fill_monthly(&to, &[]);
+    }
+    let r = sanyipi(&["check", "--input", input.path().to_str().unwrap()]);
+    let found = diagnostics(&r.stdout);
+    for d in &found {
+        assert!(
+            baseline.contains(d) && !d.starts_with("警告[W040]"),
+            "{d}\n{}",
+            r.stdout
+        );
+    }
 }
