@@ -242,6 +242,19 @@ fn annual_summary_of_the_sample_year() {
             .all(|t| t.contains("2026-") && t.contains("镇督查〔2026〕")),
         "{with_tv:?}"
     );
+    // The terminal summary and the page, as snapshots (the temporary folder left out).
+    let shown: Vec<&str> = r
+        .stdout
+        .lines()
+        .take_while(|l| !l.starts_with("输出目录"))
+        .collect();
+    insta::assert_snapshot!("annual_stdout", shown.join("\n"));
+    let html = std::fs::read_to_string(
+        out.path()
+            .join("年度汇总/2026/2026年度重点项目考核汇总.html"),
+    )
+    .unwrap();
+    insta::assert_snapshot!("annual_html", html);
 }
 
 #[test]
@@ -298,7 +311,7 @@ fn annual_without_history_cannot_run() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("尚无历史记录"), "{}", r.stderr);
+    insta::assert_snapshot!(r.stderr.replace(out.path().to_str().unwrap(), "<out>"));
     assert!(!out.path().join("history.sqlite").exists());
 }
 

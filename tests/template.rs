@@ -530,3 +530,15 @@ fn shared_samples_templates_round_trip() {
         );
     }
 }
+
+#[test]
+fn template_mistakes_on_the_command_line_are_explained() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let no_ledger = sanyipi(&["template", "--month", MONTH, "--out", o]);
+    assert_eq!(no_ledger.code, 2);
+    let unknown = sanyipi(&["template", "--month", MONTH, "--table", "年报", "--out", o]);
+    assert_eq!(unknown.code, 2);
+    insta::assert_snapshot!(format!("{}\n{}", no_ledger.stderr, unknown.stderr));
+    assert!(!out.path().join("填报模板").exists(), "nothing written");
+}
