@@ -268,6 +268,31 @@ fn monthly_templates_one_per_unit_with_exactly_its_projects() {
             "header rows repeat"
         );
         assert!(workbook.contains("name=\"填表说明\""));
+        // 填表说明 is generated from the schema: every column with its requirement.
+        let mut wb: Xlsx<_> = open_workbook(f).unwrap();
+        let help: Vec<String> = wb
+            .worksheet_range("填表说明")
+            .unwrap()
+            .rows()
+            .map(|r| s(&r[0]))
+            .collect();
+        for h in &expected {
+            assert!(
+                help.iter().any(|l| l.contains(&format!("{h}（"))),
+                "{h} explained"
+            );
+        }
+        assert!(
+            help.iter().any(|l| l.contains("月报每月22日前报送")),
+            "{help:?}"
+        );
+    }
+    // Same ledger and month, same bytes.
+    let again = tempfile::tempdir().unwrap();
+    let dir2 = template(again.path(), &[]).join("重点项目推进情况月报");
+    for f in &files {
+        let other = dir2.join(f.file_name().unwrap());
+        assert_eq!(std::fs::read(f).unwrap(), std::fs::read(other).unwrap());
     }
 }
 

@@ -172,6 +172,9 @@ fn unit_templates(
     if !errors.is_empty() {
         bail!("台账有错误，请先更正:\n{}", errors.join("\n"));
     }
+    for d in &data.diagnostics {
+        eprintln!("{d}");
+    }
     let records = data.records(&m.table);
     if records.is_empty() {
         bail!("台账 {} 中没有读到项目", ledger.display());
