@@ -301,6 +301,23 @@ fn the_annual_rule_is_data() {
 }
 
 #[test]
+fn a_bad_annual_rule_points_at_file_line_col() {
+    let rules = tempfile::tempdir().unwrap();
+    let dir = rules.path().join("r");
+    assert_eq!(sanyipi(&["rules", "export", dir.to_str().unwrap()]).code, 0);
+    let path = dir.join("annual.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        toml.replace("aggregate = \"mean\"", "aggregate = \"average\""),
+    )
+    .unwrap();
+    let r = sanyipi(&["rules", "check", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.stderr.replace(dir.to_str().unwrap(), "<rules>"));
+}
+
+#[test]
 fn annual_without_history_cannot_run() {
     let out = tempfile::tempdir().unwrap();
     let r = sanyipi(&[

@@ -105,6 +105,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Annual(a) => annual::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
+            .and_then(|r| crate::rules::annual::Annual::load(&r.source))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
                 OK
