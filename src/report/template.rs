@@ -16,6 +16,9 @@ use unicode_width::UnicodeWidthStr;
 
 /// Grid row of the header; the title, 填报单位 and 填报日期 lines are above it.
 pub const HEADER_ROW: u32 = 3;
+/// Display width of the 填表说明 column, and where its lines wrap.
+const NOTE_WIDTH: f64 = 72.0;
+const WRAP_AT: usize = 68;
 
 /// A pre-filled value.
 #[derive(Debug, Clone, PartialEq)]
@@ -447,7 +450,8 @@ pub fn instructions(t: &Template) -> Vec<String> {
 }
 
 fn field_rule(field: &Field, t: &Template) -> String {
-    let mut s = format!("{}（{}", header_label(field), field.kind.label());
+    let kind = field.kind.label().replace("（万元）", "");
+    let mut s = format!("{}（{kind}", header_label(field));
     if field.required {
         s.push_str("，必填");
     }
@@ -476,10 +480,17 @@ fn field_rule(field: &Field, t: &Template) -> String {
 
 fn instructions_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("填表说明")?;
-    ws.set_column_width(0, 110)?;
+    ws.set_column_width(0, NOTE_WIDTH)?;
     for (r, line) in instructions(t).iter().enumerate() {
-        let format = if r == 0 { &f.title } else { &f.note };
+        let (format, height) = if r == 0 {
+            (&f.title, 30.0)
+        } else {
+            // Wrapped lines need their height set: neither WPS nor LibreOffice grows the row.
+            let lines = line.width_cjk().div_ceil(WRAP_AT).max(1);
+            (&f.note, 18.0 * lines as f64)
+        };
         ws.write_string_with_format(r as u32, 0, line, format)?;
+        ws.set_row_height(r as u32, height)?;
     }
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
