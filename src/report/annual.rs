@@ -321,7 +321,8 @@ fn rank_chart(s: &Summary, sheet: &str) -> Result<Chart, XlsxError> {
         .set_name("名次")
         .set_reverse()
         .set_min(1)
-        .set_max(units);
+        .set_max(units)
+        .set_major_unit(1);
     chart.legend().set_position(ChartLegendPosition::Right);
     chart.set_width(900).set_height(420);
     Ok(chart)
@@ -400,6 +401,19 @@ pub fn html(
         .enumerate()
         .map(|(i, m)| (month_header(m), pad + (w - 2.0 * pad) * i as f64 / n))
         .collect();
+    let max_rank = s
+        .units
+        .iter()
+        .flat_map(|u| u.months.iter().flatten().map(|r| r.rank))
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let rank_y: Vec<(u32, f64)> = (1..=max_rank)
+        .map(|r| {
+            let y = pad + (h - 2.0 * pad) * f64::from(r - 1) / f64::from(max_rank - 1);
+            (r, y)
+        })
+        .collect();
     let penalties = penalty_columns(rules);
     let unit_penalties: Vec<Vec<String>> = s
         .units
@@ -421,6 +435,7 @@ pub fn html(
         unit_penalties => unit_penalties,
         lines => minijinja::Value::from(minijinja::value::Serde(svg_lines(s, w, h, pad))),
         month_x => month_x,
+        rank_y => rank_y,
         width => w,
         height => h,
     })
