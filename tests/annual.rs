@@ -242,6 +242,48 @@ fn annual_summary_of_the_sample_year() {
             .all(|t| t.contains("2026-") && t.contains("镇督查〔2026〕")),
         "{with_tv:?}"
     );
+    // 项目推进: each project of the latest month with its plan and cumulative investment.
+    let json: J = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2026-10/run.json")).unwrap(),
+    )
+    .unwrap();
+    let rows = sheet(&book, "项目推进");
+    let projects = json["projects"].as_array().unwrap();
+    assert_eq!(rows.len() - 3, projects.len());
+    let mut starts = 0;
+    for p in projects {
+        let id = p["id"].as_str().unwrap();
+        let row = rows[3..].iter().find(|r| text(&r[0]) == id).unwrap();
+        assert_eq!(text(&row[1]), p["name"].as_str().unwrap());
+        assert_eq!(text(&row[2]), p["unit"].as_str().unwrap());
+        let plan = p["annual_plan"].as_f64().unwrap();
+        let cum = p["figures"]["cum_invest"].as_f64();
+        assert_eq!(row[3].as_f64(), Some(plan), "{id} plan");
+        assert_eq!(row[4].as_f64(), cum, "{id} cumulative");
+        if let Some(c) = cum {
+            assert!(
+                (row[5].as_f64().unwrap() - c / plan * 100.0).abs() < 1e-9,
+                "{id} share"
+            );
+        }
+        let start = json["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["project"] == id && d["rule"].as_str().unwrap().starts_with("start_"));
+        if let Some(d) = start {
+            assert_eq!(
+                text(&row[7]),
+                d["due"].as_str().unwrap_or(""),
+                "{id} start due"
+            );
+            assert_eq!(
+                text(&row[8]),
+                d["status_label"].as_str().unwrap(),
+                "{id} start status"
+            );
+        }
+    }
     // The terminal summary and the page, as snapshots (the temporary folder left out).
     let shown: Vec<&str> = r
         .stdout
