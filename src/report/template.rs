@@ -8,8 +8,8 @@ use crate::rules::{Field, FieldType, TableSchema, Vocabulary};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
-    XlsxError,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
 };
 use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
@@ -150,7 +150,41 @@ pub fn workbook(t: &Template) -> Result<Vec<u8>, XlsxError> {
     data_sheet(ws, t, &f)?;
     let ws = wb.add_worksheet();
     instructions_sheet(ws, t, &f)?;
+    let long = long_lists(t.schema);
+    if !long.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(LISTS_SHEET)?;
+        for (c, field) in long.iter().enumerate() {
+            for (r, v) in field.values.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v)?;
+            }
+        }
+        ws.set_hidden(true);
+    }
     wb.save_to_buffer()
+}
+
+/// The hidden sheet holding option lists too long for a validation's inline list.
+const LISTS_SHEET: &str = "选项";
+
+/// Enum fields whose options do not fit an inline list (255 characters).
+fn long_lists(schema: &TableSchema) -> Vec<&Field> {
+    schema
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldType::Enum && f.values.join(",").chars().count() > 250)
+        .collect()
+}
+
+/// `A`, `B`, … `Z`, `AA` for a zero-based column.
+fn column_letter(c: usize) -> String {
+    let mut s = String::new();
+    let mut n = c + 1;
+    while n > 0 {
+        s.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+        n = (n - 1) / 26;
+    }
+    s
 }
 
 fn data_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxError> {
@@ -300,11 +334,17 @@ fn field_validation(
         }
         FieldType::Enum => {
             let values: Vec<&str> = field.values.iter().map(String::as_str).collect();
-            if values.join(",").chars().count() > 250 {
-                return Ok(None);
-            }
+            let dv = match long_lists(t.schema).iter().position(|f| f.id == field.id) {
+                // Lists over 255 characters corrupt the file: refer to the hidden sheet.
+                Some(i) => DataValidation::new().allow_list_formula(Formula::new(format!(
+                    "={LISTS_SHEET}!${col}$1:${col}${}",
+                    values.len(),
+                    col = column_letter(i)
+                ))),
+                None => DataValidation::new().allow_list_strings(&values)?,
+            };
             (
-                DataValidation::new().allow_list_strings(&values)?,
+                dv,
                 format!("请从下拉列表选择{required}"),
                 format!("{label}只能是：{}", values.join("、")),
             )
@@ -355,8 +395,19 @@ fn field_validation(
         ),
         FieldType::Text => return Ok(None),
     };
-    let dv = dv.set_input_title(title)?.set_input_message(input)?;
-    Ok(Some(error_alert(dv, &error)?))
+    let dv = dv.set_input_title(title)?.set_input_message(clip(&input))?;
+    Ok(Some(error_alert(dv, &clip(&error))?))
+}
+
+/// A validation message within Excel's 255 characters.
+fn clip(s: &str) -> String {
+    if s.chars().count() <= 250 {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(249).collect();
+        out.push('…');
+        out
+    }
 }
 
 fn validations(ws: &mut Worksheet, t: &Template, total: usize) -> Result<(), XlsxError> {
@@ -506,6 +557,42 @@ mod tests {
         assert_eq!(sheet_name("月报[2026]/10"), "月报202610");
         assert_eq!(sheet_name("?*"), "数据");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn long_option_lists_go_to_the_hidden_sheet() {
+        let rules = crate::rules::Rules::load(None).unwrap();
+        let mut schema = rules.table("ledger").unwrap().clone();
+        let industry = schema
+            .fields
+            .iter_mut()
+            .find(|f| f.id == "industry")
+            .unwrap();
+        industry.values = (0..60).map(|i| format!("产业类别{i}")).collect();
+        assert_eq!(long_lists(&schema).len(), 1);
+        let t = Template {
+            schema: &schema,
+            vocab: &rules.vocab,
+            title: "台账".into(),
+            unit: None,
+            year: Some(2026),
+            locked: Vec::new(),
+            rows: Vec::new(),
+            blank_rows: 3,
+            notes: Vec::new(),
+            created: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+        };
+        let bytes = workbook(&t).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut read = |name: &str| {
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut out).unwrap();
+            out
+        };
+        assert!(read("xl/worksheets/sheet1.xml").contains("选项!$A$1:$A$60"));
+        assert!(read("xl/workbook.xml").contains("name=\"选项\" sheetId=\"3\" state=\"hidden\""));
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(27), "AB");
     }
 
     #[test]
