@@ -282,8 +282,14 @@ fn annual_summary_of_the_sample_year() {
                 d["status_label"].as_str().unwrap(),
                 "{id} start status"
             );
+            starts += 1;
         }
     }
+    assert_eq!(
+        starts,
+        projects.len(),
+        "every project has its start deadline"
+    );
     // The terminal summary and the page, as snapshots (the temporary folder left out).
     let shown: Vec<&str> = r
         .stdout
