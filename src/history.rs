@@ -180,6 +180,18 @@ impl History {
         }
     }
 
+    /// The id of the latest revision of `month`'s run.
+    fn latest_run_id(&self, month: &str) -> Result<Option<i64>, HistoryError> {
+        self.conn
+            .query_row(
+                "SELECT id FROM run WHERE month = ?1 ORDER BY revision DESC LIMIT 1",
+                params![month],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
     /// Every ranked month before `month` (latest revision of each): month → unit → result.
     pub fn rankings_before(&self, month: Month) -> Result<Rankings, HistoryError> {
         let mut stmt = self
@@ -495,6 +507,118 @@ impl History {
             .map_err(self.sql())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
     }
+
+    /// Notices numbered in `year`, in number order (for the annual summary).
+    pub fn notices_of_year(&self, year: i32) -> Result<Vec<NoticeRow>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT month, recipient, kind, number FROM notice WHERE year = ?1 ORDER BY seq",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![year], |r| {
+                Ok(NoticeRow {
+                    month: r.get(0)?,
+                    recipient: r.get(1)?,
+                    kind: r.get(2)?,
+                    number: r.get(3)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// Project results of the latest revision of each month of `year`, by month and project.
+    pub fn projects_of_year(&self, year: i32) -> Result<Vec<ProjectRow>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.month, p.project, p.unit, p.score, p.reported, p.cum_invest, p.started,
+                        p.actual_start, p.completed, p.completed_date
+                 FROM project_result p JOIN run r ON r.id = p.run
+                 WHERE substr(r.month, 1, 4) = ?1
+                   AND r.revision = (SELECT MAX(revision) FROM run r2 WHERE r2.month = r.month)
+                 ORDER BY r.month, p.project",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![year.to_string()], |r| {
+                Ok(ProjectRow {
+                    month: r.get(0)?,
+                    project: r.get(1)?,
+                    unit: r.get(2)?,
+                    score: r.get(3)?,
+                    reported: r.get(4)?,
+                    cum_invest: r.get(5)?,
+                    started: r.get(6)?,
+                    actual_start: r.get(7)?,
+                    completed: r.get(8)?,
+                    completed_date: r.get(9)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// Deadline findings of the latest revision of `month`.
+    pub fn findings(&self, month: &str) -> Result<Vec<FindingRow>, HistoryError> {
+        let Some(run) = self.latest_run_id(month)? else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rule, status, subject, recipient, due, workdays FROM finding WHERE run = ?1")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![run], |r| {
+                Ok(FindingRow {
+                    rule: r.get(0)?,
+                    status: r.get(1)?,
+                    subject: r.get(2)?,
+                    recipient: r.get(3)?,
+                    due: r.get(4)?,
+                    workdays: r.get(5)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+}
+
+/// A numbered notice as recorded.
+#[derive(Debug, Clone)]
+pub struct NoticeRow {
+    pub month: String,
+    pub recipient: String,
+    pub kind: String,
+    pub number: String,
+}
+
+/// A project's recorded result of one month.
+#[derive(Debug, Clone)]
+pub struct ProjectRow {
+    pub month: String,
+    pub project: String,
+    pub unit: String,
+    pub score: f64,
+    pub reported: bool,
+    pub cum_invest: Option<f64>,
+    pub started: Option<bool>,
+    pub actual_start: Option<String>,
+    pub completed: Option<bool>,
+    pub completed_date: Option<String>,
+}
+
+/// A recorded deadline finding (`status` as the engine's status name, e.g. `Overdue`).
+#[derive(Debug, Clone)]
+pub struct FindingRow {
+    pub rule: String,
+    pub status: String,
+    pub subject: String,
+    pub recipient: Option<String>,
+    pub due: Option<String>,
+    pub workdays: Option<i64>,
 }
 
 /// One project's post-evaluation class of a year (`evaluate`).

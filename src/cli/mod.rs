@@ -1,6 +1,7 @@
 //! Command-line interface: one file per subcommand. Messages are in Chinese; the exit code is
 //! 0 when all is well, 1 when the input has errors, 2 when the command could not run.
 
+mod annual;
 mod check;
 mod deadlines;
 mod evaluate;
@@ -10,6 +11,7 @@ mod input;
 mod run;
 mod screen;
 mod table;
+mod template;
 mod workdays;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -53,6 +55,10 @@ enum Command {
     /// 规则管理：导出内置规则以便修改
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// 填报模板：按台账为各单位生成预填的月报表，或生成其他表格的空白模板
+    Template(template::Args),
+    /// 年度汇总：各单位逐月得分名次、年度名次、处理情况，项目全年推进情况
+    Annual(annual::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,8 +105,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
+        Command::Template(a) => template::run(a),
+        Command::Annual(a) => annual::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
+            .and_then(|r| crate::rules::annual::Annual::load(&r.source))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
                 OK

@@ -1,10 +1,12 @@
 //! Reports: render an `Assessment` as the ranking workbook, the HTML report and `run.json`.
 //! Reports know nothing of rule semantics; they show what the engine computed.
 
+pub mod annual;
 pub mod evaluate;
 pub mod html;
 pub mod notice;
 pub mod screening;
+pub mod template;
 pub mod xlsx;
 
 use crate::engine::assess::Assessment;

@@ -57,7 +57,7 @@ pub struct SheetSpec {
     pub red: Vec<bool>,
 }
 
-struct Formats {
+pub(crate) struct Formats {
     title: Format,
     subtitle: Format,
     header: Format,
@@ -69,7 +69,7 @@ struct Formats {
     red_int: Format,
 }
 
-fn formats() -> Formats {
+pub(crate) fn formats() -> Formats {
     let base = Format::new()
         .set_font_name("宋体")
         .set_font_size(10)
@@ -146,7 +146,7 @@ fn row_height(cells: &[Cell], widths: &[usize]) -> f64 {
     lines as f64 * LINE_HEIGHT + ROW_PADDING
 }
 
-fn write_sheet(
+pub(crate) fn write_sheet(
     ws: &mut Worksheet,
     spec: &SheetSpec,
     subtitle: &str,

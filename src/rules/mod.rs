@@ -1,6 +1,7 @@
 //! The rule set: everything the county decides, loaded from TOML and validated before any input
 //! is read. Raw serde structs mirror the files; the types here are what the engine uses.
 
+pub mod annual;
 pub mod deadline;
 mod error;
 pub mod evaluate;

@@ -1,0 +1,387 @@
+//! The annual summary (年度汇总) from history: per unit each month's score and rank, the annual
+//! score and rank by `rules/annual.toml`, bottom-N count, longest streak, penalties with their
+//! months and notice numbers, notices received; per project, start and completion against their
+//! deadlines and investment against the annual plan. Pure: history rows in, summary out.
+
+use super::assess::shared_ranks;
+use crate::history::{FindingRow, NoticeRow, ProjectRow, RunInfo, UnitRow};
+use crate::rules::annual::Annual as AnnualRules;
+use crate::rules::{Aggregate, Rules};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A month of the year in history.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualMonth {
+    pub month: String,
+    /// Imported with `history import` (else computed by `run`).
+    pub imported: bool,
+    /// Counts towards the annual score.
+    pub counted: bool,
+}
+
+/// A unit's result of one month.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthResult {
+    pub score: f64,
+    pub rank: u32,
+    pub bottom: bool,
+    pub streak: u32,
+}
+
+/// A penalty a unit received, with the month and the number of that month's notice to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PenaltyEntry {
+    pub id: String,
+    pub name: String,
+    pub month: String,
+    pub number: Option<String>,
+}
+
+/// A notice a unit received.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeEntry {
+    pub month: String,
+    pub number: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualUnit {
+    pub unit: String,
+    /// Aligned with `Summary::months`.
+    pub months: Vec<Option<MonthResult>>,
+    /// Months that count towards the annual score.
+    pub counted: usize,
+    pub score: Option<f64>,
+    pub rank: Option<u32>,
+    pub bottom_count: usize,
+    pub longest_streak: u32,
+    pub penalties: Vec<PenaltyEntry>,
+    pub notices: Vec<NoticeEntry>,
+}
+
+/// Names and plans of projects (from the latest month's results), keyed by project id.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProjectPlan {
+    pub name: String,
+    pub annual_plan: Option<f64>,
+    pub planned_completion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualProject {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    /// The latest month with a result.
+    pub month: String,
+    pub annual_plan: Option<f64>,
+    pub cum_invest: Option<f64>,
+    /// cum_invest ÷ annual_plan.
+    pub share: Option<f64>,
+    pub start_rule: Option<String>,
+    pub start_due: Option<String>,
+    pub start_status: Option<String>,
+    pub actual_start: Option<String>,
+    pub planned_completion: Option<String>,
+    pub completed: bool,
+    pub completed_date: Option<String>,
+    pub completion_status: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub year: i32,
+    pub months: Vec<AnnualMonth>,
+    pub units: Vec<AnnualUnit>,
+    pub projects: Vec<AnnualProject>,
+    pub bottom_n: u32,
+    /// 月均分 / 各月得分之和 / 最低月得分.
+    pub aggregate_label: String,
+}
+
+/// What `summarize` reads from history.
+pub struct Inputs<'a> {
+    pub year: i32,
+    pub runs: &'a [RunInfo],
+    pub units: &'a [UnitRow],
+    pub notices: &'a [NoticeRow],
+    pub projects: &'a [ProjectRow],
+    /// Findings of the latest computed month.
+    pub findings: &'a [FindingRow],
+    pub plans: &'a BTreeMap<String, ProjectPlan>,
+}
+
+pub fn aggregate_label(a: Aggregate) -> &'static str {
+    match a {
+        Aggregate::Mean => "月均得分",
+        Aggregate::Sum => "各月得分合计",
+        Aggregate::Min => "最低月得分",
+    }
+}
+
+/// The annual summary of `inp.year`.
+pub fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Summary {
+    let prefix = format!("{}-", inp.year);
+    let months = months(inp, annual, &prefix);
+    let mut units: BTreeMap<String, Vec<Option<MonthResult>>> = BTreeMap::new();
+    for u in inp.units.iter().filter(|u| u.month.starts_with(&prefix)) {
+        let Some(i) = months.iter().position(|m| m.month == u.month) else {
+            continue;
+        };
+        let slots = units
+            .entry(u.unit.clone())
+            .or_insert_with(|| vec![None; months.len()]);
+        slots[i] = Some(MonthResult {
+            score: u.score,
+            rank: u.rank as u32,
+            bottom: u.bottom,
+            streak: u.streak as u32,
+        });
+    }
+    let mut out: Vec<AnnualUnit> = units
+        .into_iter()
+        .map(|(unit, slots)| annual_unit(rules, annual, inp, &months, unit, slots))
+        .collect();
+    rank(&mut out);
+    Summary {
+        year: inp.year,
+        projects: projects(rules, inp, &prefix),
+        months,
+        units: out,
+        bottom_n: rules.scoring.score.bottom_n,
+        aggregate_label: aggregate_label(annual.aggregate).to_string(),
+    }
+}
+
+fn months(inp: &Inputs, annual: &AnnualRules, prefix: &str) -> Vec<AnnualMonth> {
+    let mut latest: BTreeMap<&str, &RunInfo> = BTreeMap::new();
+    for r in inp.runs.iter().filter(|r| r.month.starts_with(prefix)) {
+        if latest
+            .get(r.month.as_str())
+            .is_none_or(|l| l.revision < r.revision)
+        {
+            latest.insert(&r.month, r);
+        }
+    }
+    latest
+        .into_values()
+        .map(|r| {
+            let imported = r.source == "import";
+            AnnualMonth {
+                month: r.month.clone(),
+                imported,
+                counted: !imported || annual.include_imported,
+            }
+        })
+        .collect()
+}
+
+fn round(x: f64, precision: u32) -> f64 {
+    let f = 10f64.powi(precision as i32);
+    (x * f).round() / f
+}
+
+fn annual_unit(
+    rules: &Rules,
+    annual: &AnnualRules,
+    inp: &Inputs,
+    months: &[AnnualMonth],
+    unit: String,
+    slots: Vec<Option<MonthResult>>,
+) -> AnnualUnit {
+    let counted: Vec<f64> = slots
+        .iter()
+        .zip(months)
+        .filter(|(_, m)| m.counted)
+        .filter_map(|(s, _)| s.as_ref().map(|s| s.score))
+        .collect();
+    let score = (!counted.is_empty()).then(|| {
+        let v = match annual.aggregate {
+            Aggregate::Mean => counted.iter().sum::<f64>() / counted.len() as f64,
+            Aggregate::Sum => counted.iter().sum(),
+            Aggregate::Min => counted.iter().copied().fold(f64::INFINITY, f64::min),
+        };
+        round(v, annual.precision)
+    });
+    let received: Vec<NoticeEntry> = inp
+        .notices
+        .iter()
+        .filter(|n| n.recipient == unit)
+        .map(|n| NoticeEntry {
+            month: n.month.clone(),
+            number: n.number.clone(),
+            kind: n.kind.clone(),
+        })
+        .collect();
+    let mut penalties = Vec::new();
+    for row in inp
+        .units
+        .iter()
+        .filter(|u| u.unit == unit && months.iter().any(|m| m.month == u.month))
+    {
+        for id in row.penalties.split(',').filter(|s| !s.is_empty()) {
+            let name = rules
+                .scoring
+                .penalties
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_string());
+            let number = received
+                .iter()
+                .find(|n| n.month == row.month)
+                .map(|n| n.number.clone());
+            penalties.push(PenaltyEntry {
+                id: id.to_string(),
+                name,
+                month: row.month.clone(),
+                number,
+            });
+        }
+    }
+    AnnualUnit {
+        counted: counted.len(),
+        score,
+        rank: None,
+        bottom_count: slots.iter().flatten().filter(|s| s.bottom).count(),
+        longest_streak: slots.iter().flatten().map(|s| s.streak).max().unwrap_or(0),
+        penalties,
+        notices: received,
+        months: slots,
+        unit,
+    }
+}
+
+/// Shared ranks by annual score, highest first; units without a counted month are unranked and
+/// listed last.
+fn rank(units: &mut [AnnualUnit]) {
+    let scores: Vec<f64> = units.iter().filter_map(|u| u.score).collect();
+    let ranks = shared_ranks(&scores);
+    let mut it = ranks.into_iter();
+    for u in units.iter_mut() {
+        if u.score.is_some() {
+            u.rank = it.next();
+        }
+    }
+    units.sort_by(|a, b| {
+        a.rank
+            .unwrap_or(u32::MAX)
+            .cmp(&b.rank.unwrap_or(u32::MAX))
+            .then(a.unit.cmp(&b.unit))
+    });
+}
+
+/// `Overdue` → `overdue`, `MetLate` → `met_late`.
+fn status_key(debug: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+fn status_label(rules: &Rules, debug: &str) -> String {
+    let l = &rules.deadlines.status;
+    match status_key(debug).as_str() {
+        "met" => l.met.clone(),
+        "met_late" => l.met_late.clone(),
+        "overdue" => l.overdue.clone(),
+        "due_soon" => l.due_soon.clone(),
+        "pending" => l.pending.clone(),
+        "no_date" => l.no_date.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn projects(rules: &Rules, inp: &Inputs, prefix: &str) -> Vec<AnnualProject> {
+    let mut latest: BTreeMap<&str, &ProjectRow> = BTreeMap::new();
+    for p in inp.projects.iter().filter(|p| p.month.starts_with(prefix)) {
+        latest.insert(&p.project, p);
+    }
+    let start_rules = &rules.scoring.score.start_deadlines;
+    latest
+        .into_values()
+        .map(|p| {
+            let plan = inp.plans.get(&p.project).cloned().unwrap_or_default();
+            let finding = inp
+                .findings
+                .iter()
+                .find(|f| start_rules.contains(&f.rule) && f.subject == p.project);
+            let rule = finding.and_then(|f| rules.deadlines.rules.iter().find(|d| d.id == f.rule));
+            let completed = p.completed.unwrap_or(false);
+            let completion_status = completion_status(
+                rules,
+                &plan,
+                p.completed_date.as_deref(),
+                completed,
+                &p.month,
+            );
+            AnnualProject {
+                id: p.project.clone(),
+                name: if plan.name.is_empty() {
+                    p.project.clone()
+                } else {
+                    plan.name.clone()
+                },
+                unit: p.unit.clone(),
+                month: p.month.clone(),
+                share: match (p.cum_invest, plan.annual_plan) {
+                    (Some(c), Some(a)) if a > 0.0 => Some(c / a),
+                    _ => None,
+                },
+                annual_plan: plan.annual_plan,
+                cum_invest: p.cum_invest,
+                start_rule: rule.map(|r| r.name.clone()),
+                start_due: finding.and_then(|f| f.due.clone()),
+                start_status: finding.map(|f| status_label(rules, &f.status)),
+                actual_start: p.actual_start.clone(),
+                planned_completion: plan.planned_completion.clone(),
+                completed,
+                completed_date: p.completed_date.clone(),
+                completion_status,
+            }
+        })
+        .collect()
+}
+
+/// Completion against the planned date, as of the project's latest month: a planned date in an
+/// earlier month that passed without completion is overdue.
+fn completion_status(
+    rules: &Rules,
+    plan: &ProjectPlan,
+    completed: Option<&str>,
+    done: bool,
+    month: &str,
+) -> String {
+    let l = &rules.deadlines.status;
+    match (plan.planned_completion.as_deref(), done) {
+        (Some(due), true) if completed.is_some_and(|c| c > due) => l.met_late.clone(),
+        (_, true) => l.met.clone(),
+        (Some(due), false) if due.get(..7).is_some_and(|m| m < month) => l.overdue.clone(),
+        (Some(_), false) => l.pending.clone(),
+        (None, false) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_keys_from_debug_names() {
+        assert_eq!(status_key("MetLate"), "met_late");
+        assert_eq!(status_key("Overdue"), "overdue");
+        assert_eq!(status_key("NoDate"), "no_date");
+    }
+
+    #[test]
+    fn rounding_keeps_precision() {
+        assert_eq!(round(81.234_9, 2), 81.23);
+        assert_eq!(round(81.235_1, 2), 81.24);
+    }
+}

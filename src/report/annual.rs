@@ -1,0 +1,443 @@
+//! The annual summary (年度汇总) as a workbook (one sheet per view, with a line chart of each
+//! unit's monthly rank) and a self-contained HTML page (inline SVG) for the 年度考核 meeting.
+
+use super::html::TemplateError;
+use super::xlsx::{Cell, SheetSpec, formats, text, write_sheet};
+use crate::engine::annual::{AnnualMonth, Summary};
+use rust_xlsxwriter::{
+    Chart, ChartLegendPosition, ChartType, DocProperties, ExcelDateTime, Workbook, XlsxError,
+};
+use std::path::Path;
+
+/// The page's template, overridable by `annual.html` in `--templates DIR`.
+const TEMPLATE: &str = include_str!("../../templates/annual.html");
+
+/// Line colours of the rank chart, one per unit in turn.
+const COLORS: &[&str] = &[
+    "#C8102E", "#1F4E79", "#548235", "#BF8F00", "#7030A0", "#2E75B6", "#C55A11", "#00B0A0",
+    "#7F7F7F", "#FF66CC", "#375623", "#833C0B",
+];
+
+pub fn title(s: &Summary) -> String {
+    format!("{}年度重点项目考核汇总", s.year)
+}
+
+pub fn workbook_name(s: &Summary) -> String {
+    format!("{}.xlsx", title(s))
+}
+
+pub fn html_name(s: &Summary) -> String {
+    format!("{}.html", title(s))
+}
+
+fn month_header(m: &AnnualMonth) -> String {
+    if m.imported {
+        format!("{}（导入）", m.month)
+    } else {
+        m.month.clone()
+    }
+}
+
+fn subtitle(s: &Summary) -> String {
+    let imported: Vec<&str> = s
+        .months
+        .iter()
+        .filter(|m| m.imported)
+        .map(|m| m.month.as_str())
+        .collect();
+    let mut out = format!(
+        "{}年共 {} 个月：{}",
+        s.year,
+        s.months.len(),
+        s.months
+            .iter()
+            .map(|m| m.month.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    );
+    if !imported.is_empty() {
+        out.push_str(&format!("（其中导入 {}）", imported.join("、")));
+    }
+    out
+}
+
+fn penalty_text(s: &Summary, unit: &crate::engine::annual::AnnualUnit, id: &str) -> String {
+    let _ = s;
+    unit.penalties
+        .iter()
+        .filter(|p| p.id == id)
+        .map(|p| match &p.number {
+            Some(n) => format!("{}（{}）", p.month, n),
+            None => p.month.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The penalty ids in the order of the rules, with their names.
+fn penalty_columns(rules: &crate::rules::Rules) -> Vec<(String, String)> {
+    rules
+        .scoring
+        .penalties
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect()
+}
+
+fn ranking(s: &Summary, rules: &crate::rules::Rules) -> SheetSpec {
+    let n = s.bottom_n;
+    let penalties = penalty_columns(rules);
+    let mut headers: Vec<String> = vec![
+        "年度名次".into(),
+        "单位".into(),
+        s.aggregate_label.clone(),
+        "计入月数".into(),
+        format!("后{n}位次数"),
+        format!("最长连续后{n}位（月）"),
+    ];
+    headers.extend(penalties.iter().map(|(_, name)| name.clone()));
+    headers.push("收到督查通知".into());
+    let rows = s
+        .units
+        .iter()
+        .map(|u| {
+            let mut row = vec![
+                u.rank.map(|r| Cell::Int(r.into())).unwrap_or(Cell::Empty),
+                text(&u.unit),
+                u.score.map(Cell::Num).unwrap_or(Cell::Empty),
+                Cell::Int(u.counted as i64),
+                Cell::Int(u.bottom_count as i64),
+                Cell::Int(u.longest_streak.into()),
+            ];
+            row.extend(penalties.iter().map(|(id, _)| text(penalty_text(s, u, id))));
+            row.push(text(
+                u.notices
+                    .iter()
+                    .map(|n| n.number.clone())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ));
+            row
+        })
+        .collect();
+    SheetSpec {
+        name: "年度排名".into(),
+        title: format!("{}年度重点项目考核单位排名", s.year),
+        headers,
+        red: s.units.iter().map(|u| !u.penalties.is_empty()).collect(),
+        rows,
+    }
+}
+
+fn monthly(s: &Summary) -> SheetSpec {
+    let mut headers = vec!["单位".to_string()];
+    for m in &s.months {
+        headers.push(format!("{}得分", month_header(m)));
+        headers.push(format!("{}名次", m.month));
+    }
+    let rows = s
+        .units
+        .iter()
+        .map(|u| {
+            let mut row = vec![text(&u.unit)];
+            for r in &u.months {
+                match r {
+                    Some(r) => {
+                        row.push(Cell::Num(r.score));
+                        row.push(Cell::Int(r.rank.into()));
+                    }
+                    None => row.extend([Cell::Empty, Cell::Empty]),
+                }
+            }
+            row
+        })
+        .collect();
+    SheetSpec {
+        name: "逐月得分".into(),
+        title: format!("{}年度各单位逐月得分与名次", s.year),
+        headers,
+        red: vec![false; s.units.len()],
+        rows,
+    }
+}
+
+fn ranks(s: &Summary) -> SheetSpec {
+    let mut headers = vec!["单位".to_string()];
+    headers.extend(s.months.iter().map(month_header));
+    SheetSpec {
+        name: "名次走势".into(),
+        title: format!("{}年度各单位月度名次走势", s.year),
+        headers,
+        red: vec![false; s.units.len()],
+        rows: s
+            .units
+            .iter()
+            .map(|u| {
+                let mut row = vec![text(&u.unit)];
+                row.extend(u.months.iter().map(|r| {
+                    r.as_ref()
+                        .map(|r| Cell::Int(r.rank.into()))
+                        .unwrap_or(Cell::Empty)
+                }));
+                row
+            })
+            .collect(),
+    }
+}
+
+fn opt(s: &Option<String>) -> Cell {
+    s.clone().map(Cell::Text).unwrap_or(Cell::Empty)
+}
+
+fn projects(s: &Summary) -> SheetSpec {
+    let headers = [
+        "项目编号",
+        "项目名称",
+        "责任单位",
+        "年度计划投资（万元）",
+        "累计完成投资（万元）",
+        "完成年度计划（%）",
+        "开工时限",
+        "开工到期日",
+        "开工情况",
+        "实际开工日期",
+        "计划竣工日期",
+        "竣工日期",
+        "竣工情况",
+        "数据月份",
+    ];
+    SheetSpec {
+        name: "项目推进".into(),
+        title: format!("{}年度重点项目推进情况", s.year),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        red: s
+            .projects
+            .iter()
+            .map(|p| p.share.is_some_and(|x| x < 1.0))
+            .collect(),
+        rows: s
+            .projects
+            .iter()
+            .map(|p| {
+                vec![
+                    text(&p.id),
+                    text(&p.name),
+                    text(&p.unit),
+                    p.annual_plan.map(Cell::Num).unwrap_or(Cell::Empty),
+                    p.cum_invest.map(Cell::Num).unwrap_or(Cell::Empty),
+                    p.share.map(|x| Cell::Num(x * 100.0)).unwrap_or(Cell::Empty),
+                    opt(&p.start_rule),
+                    opt(&p.start_due),
+                    opt(&p.start_status),
+                    opt(&p.actual_start),
+                    opt(&p.planned_completion),
+                    opt(&p.completed_date),
+                    text(&p.completion_status),
+                    text(&p.month),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn notices(s: &Summary) -> SheetSpec {
+    let mut rows = Vec::new();
+    for u in &s.units {
+        for n in &u.notices {
+            rows.push((n.number.clone(), n.month.clone(), u.unit.clone()));
+        }
+    }
+    rows.sort();
+    SheetSpec {
+        name: "督查通知".into(),
+        title: format!("{}年度督查通知登记", s.year),
+        headers: ["文号", "月份", "受文单位"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect(),
+        red: vec![false; rows.len()],
+        rows: rows
+            .into_iter()
+            .map(|(n, m, u)| vec![text(n), text(m), text(u)])
+            .collect(),
+    }
+}
+
+/// The workbook: 年度排名, 逐月得分, 名次走势 (with the chart), 项目推进, 督查通知.
+pub fn workbook(
+    s: &Summary,
+    rules: &crate::rules::Rules,
+    created: chrono::NaiveDate,
+) -> Result<Vec<u8>, XlsxError> {
+    use chrono::Datelike;
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title(s))
+            .set_author("sanyipi")
+            .set_creation_datetime(&ExcelDateTime::from_ymd(
+                created.year() as u16,
+                created.month() as u8,
+                created.day() as u8,
+            )?),
+    );
+    let f = formats();
+    let sub = subtitle(s);
+    let specs = [
+        ranking(s, rules),
+        monthly(s),
+        ranks(s),
+        projects(s),
+        notices(s),
+    ];
+    for spec in &specs {
+        let ws = wb.add_worksheet();
+        write_sheet(ws, spec, &sub, &f)?;
+        if spec.name == "名次走势" && !s.months.is_empty() && !s.units.is_empty() {
+            let chart = rank_chart(s, &spec.name)?;
+            ws.insert_chart(3 + s.units.len() as u32 + 1, 0, &chart)?;
+        }
+    }
+    wb.save_to_buffer()
+}
+
+fn rank_chart(s: &Summary, sheet: &str) -> Result<Chart, XlsxError> {
+    let mut chart = Chart::new(ChartType::Line);
+    let last = s.months.len() as u16;
+    for (i, _) in s.units.iter().enumerate() {
+        let row = 3 + i as u32;
+        chart
+            .add_series()
+            .set_name((sheet, row, 0))
+            .set_categories((sheet, 2, 1, 2, last))
+            .set_values((sheet, row, 1, row, last));
+    }
+    chart
+        .title()
+        .set_name(&format!("{}年度各单位月度名次", s.year));
+    let units = s.units.len().max(1) as f64;
+    chart
+        .y_axis()
+        .set_name("名次")
+        .set_reverse()
+        .set_min(1)
+        .set_max(units)
+        .set_major_unit(1);
+    chart.legend().set_position(ChartLegendPosition::Right);
+    chart.set_width(900).set_height(420);
+    Ok(chart)
+}
+
+/// One unit's line in the SVG chart.
+#[derive(serde::Serialize)]
+struct Line {
+    unit: String,
+    color: String,
+    points: String,
+    dots: Vec<(f64, f64, u32)>,
+}
+
+fn svg_lines(s: &Summary, w: f64, h: f64, pad: f64) -> Vec<Line> {
+    let n = s.months.len().max(2) as f64 - 1.0;
+    let max_rank = s
+        .units
+        .iter()
+        .flat_map(|u| u.months.iter().flatten().map(|r| r.rank))
+        .max()
+        .unwrap_or(1)
+        .max(2) as f64;
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / n;
+    let y = |r: u32| pad + (h - 2.0 * pad) * (r as f64 - 1.0) / (max_rank - 1.0);
+    s.units
+        .iter()
+        .enumerate()
+        .map(|(k, u)| {
+            let dots: Vec<(f64, f64, u32)> = u
+                .months
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.as_ref().map(|r| (x(i), y(r.rank), r.rank)))
+                .collect();
+            Line {
+                unit: u.unit.clone(),
+                color: COLORS[k % COLORS.len()].to_string(),
+                points: dots
+                    .iter()
+                    .map(|(a, b, _)| format!("{a:.1},{b:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                dots,
+            }
+        })
+        .collect()
+}
+
+/// The HTML page for the 年度考核 meeting.
+pub fn html(
+    s: &Summary,
+    rules: &crate::rules::Rules,
+    dir: Option<&Path>,
+) -> Result<String, TemplateError> {
+    let source = match dir.map(|d| d.join("annual.html")).filter(|p| p.exists()) {
+        Some(p) => std::fs::read_to_string(&p).map_err(|e| TemplateError {
+            file: p.display().to_string(),
+            line: None,
+            message: e.to_string(),
+        })?,
+        None => TEMPLATE.to_string(),
+    };
+    let err = |e: minijinja::Error| TemplateError {
+        file: "templates/annual.html".into(),
+        line: e.line(),
+        message: e.detail().unwrap_or(&e.to_string()).to_string(),
+    };
+    let mut env = minijinja::Environment::new();
+    env.add_template_owned("annual.html", source).map_err(err)?;
+    let (w, h, pad) = (760.0, 320.0, 30.0);
+    let n = s.months.len().max(2) as f64 - 1.0;
+    let month_x: Vec<(String, f64)> = s
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (month_header(m), pad + (w - 2.0 * pad) * i as f64 / n))
+        .collect();
+    let max_rank = s
+        .units
+        .iter()
+        .flat_map(|u| u.months.iter().flatten().map(|r| r.rank))
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let rank_y: Vec<(u32, f64)> = (1..=max_rank)
+        .map(|r| {
+            let y = pad + (h - 2.0 * pad) * f64::from(r - 1) / f64::from(max_rank - 1);
+            (r, y)
+        })
+        .collect();
+    let penalties = penalty_columns(rules);
+    let unit_penalties: Vec<Vec<String>> = s
+        .units
+        .iter()
+        .map(|u| {
+            penalties
+                .iter()
+                .map(|(id, _)| penalty_text(s, u, id))
+                .collect()
+        })
+        .collect();
+    let tmpl = env.get_template("annual.html").map_err(err)?;
+    tmpl.render(minijinja::context! {
+        title => title(s),
+        subtitle => subtitle(s),
+        s => minijinja::Value::from(minijinja::value::Serde(s)),
+        months => s.months.iter().map(month_header).collect::<Vec<_>>(),
+        penalty_names => penalties.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>(),
+        unit_penalties => unit_penalties,
+        lines => minijinja::Value::from(minijinja::value::Serde(svg_lines(s, w, h, pad))),
+        month_x => month_x,
+        rank_y => rank_y,
+        width => w,
+        height => h,
+    })
+    .map_err(err)
+}
