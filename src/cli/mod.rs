@@ -1,6 +1,7 @@
 //! Command-line interface: one file per subcommand. Messages are in Chinese; the exit code is
 //! 0 when all is well, 1 when the input has errors, 2 when the command could not run.
 
+mod calendar;
 mod check;
 mod deadlines;
 mod explain;
@@ -9,6 +10,7 @@ mod input;
 mod run;
 mod screen;
 mod table;
+mod weekly;
 mod workdays;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -50,6 +52,10 @@ enum Command {
     /// 规则管理：导出内置规则以便修改
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// 问题周报：周三分送县领导、周五周例会议题、报送情况，问题跨周跟踪
+    Weekly(weekly::Args),
+    /// 工作日程：列出本月各项报送与会议日期（遇节假日顺延），生成网页与 .ics 日历
+    Calendar(calendar::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +101,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Screen(a) => screen::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
+        Command::Weekly(a) => weekly::run(a),
+        Command::Calendar(a) => calendar::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
             .map(|_| {

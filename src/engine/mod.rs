@@ -4,8 +4,10 @@ pub mod assess;
 pub mod condition;
 pub mod deadlines;
 pub mod notices;
+pub mod office_calendar;
 pub mod project;
 pub mod screening;
+pub mod weekly;
 
 pub use deadlines::{DeadlineRow, Status, evaluate_deadlines};
 pub use project::{ProjectView, project_views};

@@ -3,7 +3,9 @@
 
 pub mod html;
 pub mod notice;
+pub mod office_calendar;
 pub mod screening;
+pub mod weekly;
 pub mod xlsx;
 
 use crate::engine::assess::Assessment;
