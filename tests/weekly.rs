@@ -433,7 +433,8 @@ fn meeting_keys(book: &Path) -> BTreeSet<Key> {
 fn the_threshold_changes_the_meeting_list() {
     let input = root().join("samples/2026-10");
     let week = date("2026-10-12");
-    let default = run_week(&input, week, tempfile::tempdir().unwrap().path(), None);
+    let first = tempfile::tempdir().unwrap();
+    let default = run_week(&input, week, first.path(), None);
     let rules = export_rules(|t| t.replace("min_weeks_open = 4", "min_weeks_open = 8"));
     let out = tempfile::tempdir().unwrap();
     let raised = run_week(&input, week, out.path(), Some(&rules.path().join("r")));
@@ -490,7 +491,8 @@ fn the_identity_rule_changes_the_meeting_list() {
 fn missing_reports_are_a_rule_off_by_default() {
     let input = root().join("samples/2026-10");
     let week = date("2026-10-12");
-    let default = run_week(&input, week, tempfile::tempdir().unwrap().path(), None);
+    let first = tempfile::tempdir().unwrap();
+    let default = run_week(&input, week, first.path(), None);
     assert!(sheet(&default, "报送情况").iter().all(|r| r[5] != "缺报"));
     let rules = export_rules(|t| t.replace("missing_report = false", "missing_report = true"));
     let out = tempfile::tempdir().unwrap();
