@@ -388,6 +388,11 @@ fn weeks_open_grows_and_a_rerun_changes_nothing() {
 
 /// Writes a week file with one row to `<dir>/周报/<week>周.xlsx`.
 fn write_week(dir: &Path, week: &str, row: [&str; 10]) {
+    write_week_rows(dir, week, &[row]);
+}
+
+/// Writes a week file with `rows` (header in row 1) to `<dir>/周报/<week>周.xlsx`.
+fn write_week_rows(dir: &Path, week: &str, rows: &[[&str; 10]]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("问题清单").unwrap();
     let headers = [
@@ -404,7 +409,9 @@ fn write_week(dir: &Path, week: &str, row: [&str; 10]) {
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
-        ws.write_string(1, c as u16, row[c]).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            ws.write_string(1 + r as u32, c as u16, row[c]).unwrap();
+        }
     }
     wb.save(dir.join("周报").join(format!("{week}周.xlsx"))).unwrap();
 }
@@ -597,4 +604,36 @@ fn weekly_page_snapshot() {
     let book = run_week(&root().join("samples/2026-10"), date("2026-10-05"), out.path(), None);
     let html = std::fs::read_to_string(book.with_extension("html")).unwrap();
     insta::assert_snapshot!("weekly_2026_10_05_html", html);
+}
+
+#[test]
+fn inconsistent_rows_are_diagnostics_with_file_sheet_and_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let ok = |id, name, unit, leader, first, reported, status| {
+        [id, name, unit, "要素", "电力增容未到位", "协调供电公司", leader, first, reported, status]
+    };
+    write_week_rows(
+        &input,
+        "2026-10-26",
+        &[
+            ok("DH2026-005", "山地光伏电站项目", "西岭乡", "赵强", "2026-10-28", "2026-10-27", "县领导协调中"),
+            ok("DH2026-006", "农产品冷链仓储项目", "西岭乡", "钱多多", "2026-10-20", "2026-10-27", "县领导协调中"),
+            ok("DH2099-001", "不存在的项目", "西岭乡", "赵强", "2026-10-20", "2026-10-27", "县领导协调中"),
+            ok("DH2026-007", "智慧物流园项目", "南阳街道", "王明", "2026-10-20", "2026-10-27", "正在协调"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let book = run_week(&input, date("2026-10-26"), out.path(), None);
+    let problems = sheet(&book, "问题数据");
+    let at = |cell: &str, words: &str| {
+        problems.iter().any(|r| {
+            r[2] == "周报/2026-10-26周.xlsx" && r[3] == "问题清单" && r[4] == cell && r[5].contains(words)
+        })
+    };
+    assert!(at("H2", "晚于报送日期"), "{problems:?}");
+    assert!(at("G3", "钱多多"), "{problems:?}");
+    assert!(at("B4", "") || at("C4", ""), "project not in ledger: {problems:?}");
+    assert!(at("J5", ""), "status not in the vocabulary: {problems:?}");
 }

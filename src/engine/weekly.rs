@@ -460,6 +460,18 @@ fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
         if r.rejected || record_week(r) != Some(monday) {
             continue;
         }
+        if let (Some(first), Some(reported)) = (r.date("first_raised"), r.date("reported_on"))
+            && first > reported
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::RowCheck,
+                    cell_of(r, "first_raised"),
+                    format!("首次提出日期 {first} 晚于报送日期 {reported}"),
+                )
+                .with_hint("核对首次提出日期；问题挂账周数按首次提出日期计算"),
+            );
+        }
         let Some(leader) = r.text("county_leader") else {
             continue;
         };
@@ -467,11 +479,7 @@ fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::new(
                     Code::RowCheck,
-                    Location {
-                        file: r.file.clone(),
-                        sheet: Some(r.sheet.clone()),
-                        cell: r.cells.get("county_leader").cloned(),
-                    },
+                    cell_of(r, "county_leader"),
                     format!("分管县领导“{}”不在重大项目管理台账中", display(leader)),
                 )
                 .with_hint("核对领导姓名；问题仍按所填领导分送"),
@@ -479,6 +487,14 @@ fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+fn cell_of(r: &Record, field: &str) -> Location {
+    Location {
+        file: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        cell: r.cells.get(field).cloned(),
+    }
 }
 
 #[cfg(test)]
