@@ -165,9 +165,15 @@ fn expected(rows: &[InRow], week: NaiveDate, min: i64) -> Expected {
         let solved = s.status == "已解决";
         let open_weeks = ((tuesday - s.first).num_days() / 7).max(0);
         if solved && s.week == week {
-            e.solved.entry(s.leader.clone()).or_default().insert(k.clone());
+            e.solved
+                .entry(s.leader.clone())
+                .or_default()
+                .insert(k.clone());
         } else if !solved {
-            e.digest.entry(s.leader.clone()).or_default().insert(k.clone());
+            e.digest
+                .entry(s.leader.clone())
+                .or_default()
+                .insert(k.clone());
             e.weeks_open.insert(k.clone(), open_weeks);
             if s.status == "提交周例会" || open_weeks >= min {
                 e.meeting.insert(k.clone());
@@ -374,8 +380,10 @@ fn weeks_open_grows_and_a_rerun_changes_nothing() {
     assert_eq!(ages, vec![6, 7, 8]);
     let count = || {
         let conn = rusqlite::Connection::open(out.path().join("history.sqlite")).unwrap();
-        conn.query_row("SELECT COUNT(*) FROM weekly_row", [], |r| r.get::<_, i64>(0))
-            .unwrap()
+        conn.query_row("SELECT COUNT(*) FROM weekly_row", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
     };
     let before = count();
     // Re-running the last week, and an earlier one after it, gives the same bytes and rows.
@@ -413,7 +421,8 @@ fn write_week_rows(dir: &Path, week: &str, rows: &[[&str; 10]]) {
             ws.write_string(1 + r as u32, c as u16, row[c]).unwrap();
         }
     }
-    wb.save(dir.join("周报").join(format!("{week}周.xlsx"))).unwrap();
+    wb.save(dir.join("周报").join(format!("{week}周.xlsx")))
+        .unwrap();
 }
 
 fn export_rules(edit: impl Fn(String) -> String) -> tempfile::TempDir {
@@ -490,7 +499,10 @@ fn the_identity_rule_changes_the_meeting_list() {
         )
     });
     let (by_text, _b) = run_two(Some(&rules.path().join("r")));
-    assert!(by_text.contains(&renamed), "same problem by text: open since 08-25");
+    assert!(
+        by_text.contains(&renamed),
+        "same problem by text: open since 08-25"
+    );
     assert_ne!(default, by_text);
 }
 
@@ -561,7 +573,10 @@ fn calendar_october_2026_moves_dates_off_national_day_and_the_ics_parses() {
         let Some(DatePerhapsTime::Date(d)) = e.get_start() else {
             panic!("all-day events: {e:?}")
         };
-        assert_eq!(e.get_end(), Some(DatePerhapsTime::Date(d + Duration::days(1))));
+        assert_eq!(
+            e.get_end(),
+            Some(DatePerhapsTime::Date(d + Duration::days(1)))
+        );
         assert!(e.get_uid().is_some());
         assert_eq!(
             e.get_timestamp().unwrap().to_rfc3339(),
@@ -601,7 +616,12 @@ fn calendar_of_a_year_without_a_schedule_is_provisional() {
 #[test]
 fn weekly_page_snapshot() {
     let out = tempfile::tempdir().unwrap();
-    let book = run_week(&root().join("samples/2026-10"), date("2026-10-05"), out.path(), None);
+    let book = run_week(
+        &root().join("samples/2026-10"),
+        date("2026-10-05"),
+        out.path(),
+        None,
+    );
     let html = std::fs::read_to_string(book.with_extension("html")).unwrap();
     insta::assert_snapshot!("weekly_2026_10_05_html", html);
 }
@@ -612,16 +632,59 @@ fn inconsistent_rows_are_diagnostics_with_file_sheet_and_cell() {
     let input = tmp.path().join("2026-10");
     copy_dir(&root().join("samples/2026-10"), &input);
     let ok = |id, name, unit, leader, first, reported, status| {
-        [id, name, unit, "要素", "电力增容未到位", "协调供电公司", leader, first, reported, status]
+        [
+            id,
+            name,
+            unit,
+            "要素",
+            "电力增容未到位",
+            "协调供电公司",
+            leader,
+            first,
+            reported,
+            status,
+        ]
     };
     write_week_rows(
         &input,
         "2026-10-26",
         &[
-            ok("DH2026-005", "山地光伏电站项目", "西岭乡", "赵强", "2026-10-28", "2026-10-27", "县领导协调中"),
-            ok("DH2026-006", "农产品冷链仓储项目", "西岭乡", "钱多多", "2026-10-20", "2026-10-27", "县领导协调中"),
-            ok("DH2099-001", "不存在的项目", "西岭乡", "赵强", "2026-10-20", "2026-10-27", "县领导协调中"),
-            ok("DH2026-007", "智慧物流园项目", "南阳街道", "王明", "2026-10-20", "2026-10-27", "正在协调"),
+            ok(
+                "DH2026-005",
+                "山地光伏电站项目",
+                "西岭乡",
+                "赵强",
+                "2026-10-28",
+                "2026-10-27",
+                "县领导协调中",
+            ),
+            ok(
+                "DH2026-006",
+                "农产品冷链仓储项目",
+                "西岭乡",
+                "钱多多",
+                "2026-10-20",
+                "2026-10-27",
+                "县领导协调中",
+            ),
+            ok(
+                "DH2099-001",
+                "不存在的项目",
+                "西岭乡",
+                "赵强",
+                "2026-10-20",
+                "2026-10-27",
+                "县领导协调中",
+            ),
+            ok(
+                "DH2026-007",
+                "智慧物流园项目",
+                "南阳街道",
+                "王明",
+                "2026-10-20",
+                "2026-10-27",
+                "正在协调",
+            ),
         ],
     );
     let out = tempfile::tempdir().unwrap();
@@ -629,11 +692,119 @@ fn inconsistent_rows_are_diagnostics_with_file_sheet_and_cell() {
     let problems = sheet(&book, "问题数据");
     let at = |cell: &str, words: &str| {
         problems.iter().any(|r| {
-            r[2] == "周报/2026-10-26周.xlsx" && r[3] == "问题清单" && r[4] == cell && r[5].contains(words)
+            r[2] == "周报/2026-10-26周.xlsx"
+                && r[3] == "问题清单"
+                && r[4] == cell
+                && r[5].contains(words)
         })
     };
     assert!(at("H2", "晚于报送日期"), "{problems:?}");
     assert!(at("G3", "钱多多"), "{problems:?}");
-    assert!(at("B4", "") || at("C4", ""), "project not in ledger: {problems:?}");
+    assert!(
+        at("B4", "") || at("C4", ""),
+        "project not in ledger: {problems:?}"
+    );
     assert!(at("J5", ""), "status not in the vocabulary: {problems:?}");
+}
+
+/// Writes a one-sheet workbook with a header row and text rows.
+fn write_table(path: &Path, headers: &[&str], rows: &[Vec<String>]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(1 + r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn procedures_of_new_projects_assigned_after_the_assignment_meeting_are_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (sep, oct) = (tmp.path().join("2026-09"), tmp.path().join("2026-10"));
+    copy_dir(&root().join("samples/2026-10"), &oct);
+    std::fs::create_dir_all(&sep).unwrap();
+    // September's ledger lacks DH2026-011: it is new in October.
+    let old: Vec<Vec<String>> = (1..=10)
+        .map(|i| {
+            vec![
+                format!("DH2026-{i:03}"),
+                format!("项目{i}"),
+                "重大建设项目".into(),
+                "100".into(),
+                "城关镇".into(),
+            ]
+        })
+        .collect();
+    write_table(
+        &sep.join("重大项目管理台账.xlsx"),
+        &[
+            "项目编号",
+            "项目名称",
+            "项目类型",
+            "年度计划投资",
+            "责任单位",
+        ],
+        &old,
+    );
+    // The meeting of the 5th moves to Thursday 10-08 (National Day).
+    let procedure = |id: &str, name: &str, what: &str, assigned: &str| {
+        [id, name, what, "县发改委", assigned, "3"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    write_table(
+        &oct.join("前期手续办理清单.xlsx"),
+        &[
+            "项目编号",
+            "项目名称",
+            "手续名称",
+            "办理单位",
+            "交办日期",
+            "办理时限",
+        ],
+        &[
+            procedure(
+                "DH2026-011",
+                "汽车零部件产业园项目",
+                "企业投资项目备案",
+                "2026-10-12",
+            ),
+            procedure(
+                "DH2026-011",
+                "汽车零部件产业园项目",
+                "节能审查",
+                "2026-10-08",
+            ),
+            procedure("DH2026-010", "精密模具制造项目", "取水许可", "2026-10-12"),
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "calendar",
+        "--month",
+        "2026-10",
+        "--input",
+        oct.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("任务交办会后交办的新增项目手续: 1 项"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("DH2026-011 汽车零部件产业园项目 企业投资项目备案（交办日期 2026-10-12，交办会 2026-10-08）"), "{}", r.stdout);
+    let html = std::fs::read_to_string(
+        out.path()
+            .join("2026-10日程/2026年10月重点项目工作日程.html"),
+    )
+    .unwrap();
+    assert!(html.contains("企业投资项目备案") && !html.contains("取水许可"));
 }

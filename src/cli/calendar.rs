@@ -66,7 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 crate::calendar::weekday_zh(d.date).to_string(),
                 d.name.clone(),
                 if d.moved {
-                    format!("原定 {}（{}）", d.nominal, d.moved_because.clone().unwrap_or_default())
+                    format!(
+                        "原定 {}（{}）",
+                        d.nominal,
+                        d.moved_because.clone().unwrap_or_default()
+                    )
                 } else {
                     String::new()
                 },

@@ -39,9 +39,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
     let weekly = Weekly::load(&rules)?;
-    let day = crate::ingest::value::parse_date_text(&args.week).ok_or_else(|| {
-        anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", args.week)
-    })?;
+    let day = crate::ingest::value::parse_date_text(&args.week)
+        .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", args.week))?;
     let monday = monday_of(day);
     let as_of = as_of_date(args.as_of.as_deref())?;
     let env = report::html::environment(args.templates.as_deref())?;
@@ -118,7 +117,14 @@ fn summary(
         })
         .collect();
     out.push_str(&table::render(
-        &["序号", "项目名称", "类别", "分管县领导", "挂账周数", "列入原因"],
+        &[
+            "序号",
+            "项目名称",
+            "类别",
+            "分管县领导",
+            "挂账周数",
+            "列入原因",
+        ],
         &rows,
     ));
     let flagged: Vec<String> = r

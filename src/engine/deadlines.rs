@@ -368,7 +368,10 @@ impl Ctx<'_> {
             .or(row.met_on);
         let Some(day) = week_of else { return row };
         let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        let due = self.moved(rule, monday + chrono::Duration::days(i64::from(weekday) - 1));
+        let due = self.moved(
+            rule,
+            monday + chrono::Duration::days(i64::from(weekday) - 1),
+        );
         row.missing_years = due.missing_years;
         let due = due.value;
         row.due = Some(due);

@@ -166,9 +166,18 @@ mod tests {
                 .find(|d| d.event == id && d.nominal.to_string() == nominal)
                 .map(|d| d.date.to_string())
         };
-        assert_eq!(of("signed_list", "2026-10-01").as_deref(), Some("2026-10-08"));
-        assert_eq!(of("weekly_report", "2026-10-06").as_deref(), Some("2026-10-08"));
-        assert_eq!(of("weekly_report", "2026-10-13").as_deref(), Some("2026-10-13"));
+        assert_eq!(
+            of("signed_list", "2026-10-01").as_deref(),
+            Some("2026-10-08")
+        );
+        assert_eq!(
+            of("weekly_report", "2026-10-06").as_deref(),
+            Some("2026-10-08")
+        );
+        assert_eq!(
+            of("weekly_report", "2026-10-13").as_deref(),
+            Some("2026-10-13")
+        );
         assert!(dates.iter().all(|d| d.missing_years.is_empty()));
     }
 }

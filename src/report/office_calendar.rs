@@ -49,8 +49,7 @@ fn description(d: &OfficeDate, rules: &OfficeCalendar) -> String {
 
 /// The `.ics` text: one all-day event per date.
 pub fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) -> String {
-    let stamp = Utc
-        .from_utc_datetime(&month.day(1).and_hms_opt(0, 0, 0).expect("midnight"));
+    let stamp = Utc.from_utc_datetime(&month.day(1).and_hms_opt(0, 0, 0).expect("midnight"));
     let mut cal = icalendar::Calendar::new();
     cal.name(&title(month, rules));
     for d in dates {

@@ -39,7 +39,10 @@ pub fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
     };
     let mut name = base.clone();
     let mut n = 2;
-    while taken.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
         name = format!("{base}{n}");
         n += 1;
     }

@@ -228,10 +228,9 @@ impl OfficeCalendar {
         let mut events: Vec<Event> = Vec::new();
         for e in raw.event {
             if events.iter().any(|x| x.id == e.id) {
-                return Err(file.error_near(
-                    &format!("\"{}\"", e.id),
-                    format!("日程 id {} 重复", e.id),
-                ));
+                return Err(
+                    file.error_near(&format!("\"{}\"", e.id), format!("日程 id {} 重复", e.id))
+                );
             }
             let when = match (e.day_of_month, e.weekday) {
                 (Some(d), None) if (1..=31).contains(&d) => When::DayOfMonth(d),
@@ -240,7 +239,10 @@ impl OfficeCalendar {
                     return Err(file
                         .error_near(
                             &format!("\"{}\"", e.id),
-                            format!("日程 {} 需要 day_of_month（1–31）或 weekday（1–7）之一", e.id),
+                            format!(
+                                "日程 {} 需要 day_of_month（1–31）或 weekday（1–7）之一",
+                                e.id
+                            ),
                         )
                         .with_hint("如 day_of_month = 5 表示每月5日，weekday = 2 表示每周二"));
                 }
