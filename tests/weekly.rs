@@ -563,7 +563,7 @@ fn calendar_run(month: &str, out: &Path) -> (String, String) {
 
 #[test]
 fn calendar_october_2026_moves_dates_off_national_day_and_the_ics_parses() {
-    use icalendar::{Component, DatePerhapsTime, EventLike};
+    use icalendar::{Component, DatePerhapsTime};
     let out = tempfile::tempdir().unwrap();
     let (ics, html) = calendar_run("2026-10", out.path());
     let cal: icalendar::Calendar = ics.parse().unwrap();
@@ -602,7 +602,7 @@ fn calendar_october_2026_moves_dates_off_national_day_and_the_ics_parses() {
 
 #[test]
 fn calendar_of_a_year_without_a_schedule_is_provisional() {
-    use icalendar::{Component, EventLike};
+    use icalendar::Component;
     let out = tempfile::tempdir().unwrap();
     let (ics, html) = calendar_run("2027-01", out.path());
     let cal: icalendar::Calendar = ics.parse().unwrap();
@@ -807,4 +807,34 @@ fn procedures_of_new_projects_assigned_after_the_assignment_meeting_are_listed()
     )
     .unwrap();
     assert!(html.contains("企业投资项目备案") && !html.contains("取水许可"));
+}
+
+#[test]
+fn a_bad_identity_rule_names_file_line_and_column() {
+    let rules = export_rules(|t| {
+        t.replace(
+            "identity = [\"project\", \"category\"]",
+            "identity = [\"project\", \"类别\"]",
+        )
+    });
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "weekly",
+        "--input",
+        "samples/2026-10",
+        "--week",
+        "2026-10-12",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--rules",
+        rules.path().join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("weekly.toml:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("identity 中的字段 类别 不可用"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.path().join("2026-10-12周").exists());
 }
