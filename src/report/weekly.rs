@@ -63,6 +63,7 @@ pub const DIGEST_HEADERS: &[&str] = &[
     "挂账周数",
     "办理状态",
     "本周新增",
+    "历次报送",
 ];
 
 fn digest_row(i: usize, p: &Problem) -> Vec<Cell> {
@@ -82,7 +83,17 @@ fn digest_row(i: usize, p: &Problem) -> Vec<Cell> {
         } else {
             Cell::Empty
         },
+        text(history(p)),
     ]
+}
+
+/// `10-05周 县领导协调中；10-12周 提交周例会`: the status of each week reported.
+fn history(p: &Problem) -> String {
+    p.history
+        .iter()
+        .map(|(w, s)| format!("{}周 {}", w.format("%m-%d"), s))
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// Marks the start of the solved-this-week block in a digest sheet.
@@ -141,6 +152,7 @@ fn meeting_sheet(r: &WeekResult) -> SheetSpec {
                 Cell::Int(p.weeks_open),
                 text(&p.status),
                 text(p.meeting_reasons.join("；")),
+                text(history(p)),
             ]
         })
         .collect::<Vec<_>>();
@@ -160,6 +172,7 @@ fn meeting_sheet(r: &WeekResult) -> SheetSpec {
             "挂账周数",
             "办理状态",
             "列入原因",
+            "历次报送",
         ]),
         red: vec![false; rows.len()],
         rows,
@@ -286,4 +299,20 @@ pub fn html(
         missing_years => r.due_missing_years.clone(),
     })
     .map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_safe_and_unique() {
+        let mut taken = vec!["周例会议题".to_string()];
+        assert_eq!(sheet_name("王明", &mut taken), "王明");
+        assert_eq!(sheet_name("王明", &mut taken), "王明2");
+        assert_eq!(sheet_name("a/b:c*?[d]\\", &mut taken), "abcd");
+        assert_eq!(sheet_name("周例会议题", &mut taken), "周例会议题2");
+        assert_eq!(sheet_name("  ", &mut taken), "未命名");
+        assert!(sheet_name(&"长".repeat(40), &mut taken).chars().count() <= 31);
+    }
 }
