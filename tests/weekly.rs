@@ -426,11 +426,15 @@ fn write_week_rows(dir: &Path, week: &str, rows: &[[&str; 10]]) {
 }
 
 fn export_rules(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    export_rules_file("weekly.toml", edit)
+}
+
+fn export_rules_file(name: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("r");
     let r = sanyipi(&["rules", "export", target.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let file = target.join("weekly.toml");
+    let file = target.join(name);
     let text = std::fs::read_to_string(&file).unwrap();
     let edited = edit(text.clone());
     assert_ne!(edited, text, "the edit must change the rules");
@@ -837,4 +841,33 @@ fn a_bad_identity_rule_names_file_line_and_column() {
         r.stderr
     );
     assert!(!out.path().join("2026-10-12周").exists());
+}
+
+#[test]
+fn without_the_moving_rule_the_holiday_tuesday_is_the_due_day() {
+    let rules = export_rules_file("deadlines.toml", |t| {
+        t.replace("next_working_day = true", "next_working_day = false")
+    });
+    let out = tempfile::tempdir().unwrap();
+    let input = root().join("samples/2026-10");
+    let book = run_week(
+        &input,
+        date("2026-10-05"),
+        out.path(),
+        Some(&rules.path().join("r")),
+    );
+    let reports = sheet(&book, "报送情况");
+    let late: BTreeSet<String> = reports
+        .iter()
+        .filter(|r| r[5] == "逾期报送")
+        .map(|r| r[1].clone())
+        .collect();
+    let sent_after_tuesday: BTreeSet<String> = read_weekly(&input)
+        .into_iter()
+        .filter(|r| r.week == date("2026-10-05") && r.reported > date("2026-10-06"))
+        .map(|r| r.unit)
+        .collect();
+    assert!(reports.iter().all(|r| r[4] == "2026-10-06"));
+    assert_eq!(late, sent_after_tuesday);
+    assert!(late.len() > 1);
 }
