@@ -375,6 +375,12 @@ fn weeks_open_grows_and_a_rerun_changes_nothing() {
             .find(|r| r[2] == "DH2026-003" && r[4] == "用地")
             .unwrap();
         ages.push(row[8].parse::<i64>().unwrap());
+        assert_eq!(row[10], "", "raised on 08-25: not new in {w}");
+        if w == "2026-10-05" {
+            let zhao = sheet(&book, "赵强");
+            let new = zhao.iter().find(|r| r[2] == "DH2026-005").unwrap();
+            assert_eq!(new[10], "新增", "first reported and raised this week");
+        }
         first_books.push(std::fs::read(&book).unwrap());
     }
     assert_eq!(ages, vec![6, 7, 8]);

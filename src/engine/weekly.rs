@@ -285,7 +285,11 @@ fn track(
                 last.leader.clone()
             },
             first_raised,
-            new_this_week: this_week && weeks.len() == 1,
+            // Not reported before, and raised since the last report was due (a fresh history
+            // does not make an old problem new).
+            new_this_week: this_week
+                && weeks.len() == 1
+                && first_raised >= tuesday - Duration::days(7),
             weeks,
             history: group.iter().map(|r| (r.week, r.status.clone())).collect(),
             status,
