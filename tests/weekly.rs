@@ -877,3 +877,13 @@ fn without_the_moving_rule_the_holiday_tuesday_is_the_due_day() {
     assert_eq!(late, sent_after_tuesday);
     assert!(late.len() > 1);
 }
+
+#[test]
+fn rules_check_reads_the_weekly_and_calendar_rules() {
+    let rules = export_rules_file("office_calendar.toml", |t| {
+        t.replace("shift = \"next\"", "shift = \"later\"")
+    });
+    let r = sanyipi(&["rules", "check", rules.path().join("r").to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("office_calendar.toml:"), "{}", r.stderr);
+}

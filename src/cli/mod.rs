@@ -105,6 +105,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Calendar(a) => calendar::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
+            .and_then(|r| crate::rules::weekly::check(&r))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
                 OK

@@ -158,6 +158,13 @@ fn find_deadline<'a>(
         })
 }
 
+/// Checks `weekly.toml` and `office_calendar.toml` of a loaded rule set (for `rules check`).
+pub fn check(rules: &Rules) -> Result<(), RulesError> {
+    Weekly::load(rules)?;
+    OfficeCalendar::load(rules)?;
+    Ok(())
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOffice {
