@@ -854,6 +854,7 @@ fn main() -> Result<(), XlsxError> {
     history(&out)?;
     truth(&out);
     post_eval(&out)?;
+    weekly_holiday_week(&out.join("2026-10"))?;
     println!("已生成示例数据: {}", out.display());
     Ok(())
 }
@@ -971,4 +972,96 @@ fn post_eval(out: &Path) -> Result<(), XlsxError> {
     std::fs::write(out.join("truth-evaluate.json"), json + "\n")
         .expect("write truth-evaluate.json");
     Ok(())
+}
+
+/// The week of 2026-10-05 (Tuesday 10-06 is a National Day holiday; reports are due on Thursday
+/// 10-08): reports sent on the 8th, one late on the 9th, a problem solved, a new problem, and a
+/// 无问题 line.
+fn weekly_holiday_week(dir: &Path) -> Result<(), XlsxError> {
+    std::fs::create_dir_all(dir.join("周报")).expect("create 周报");
+    let mut wb = workbook();
+    let ws = wb.add_worksheet().set_name("问题清单")?;
+    let datef = Format::new().set_num_format("yyyy-mm-dd");
+    title(ws, "重点项目需研究解决问题周报（10月8日）", 11)?;
+    header(
+        ws,
+        1,
+        &[
+            "序号",
+            "项目编号",
+            "项目名称",
+            "报送单位",
+            "问题类别",
+            "存在问题",
+            "意见建议",
+            "分管县领导",
+            "首次提出日期",
+            "报送日期",
+            "办理状态",
+        ],
+    )?;
+    type Row = (
+        usize,
+        &'static str,
+        &'static str,
+        &'static str,
+        (u16, u8, u8),
+        (u16, u8, u8),
+        &'static str,
+    );
+    let rows: [Row; 5] = [
+        (
+            2,
+            "用地",
+            "用地指标未落实",
+            "协调自然资源局调剂指标",
+            (2026, 8, 25),
+            (2026, 10, 8),
+            "县领导协调中",
+        ),
+        (
+            8,
+            "手续",
+            "环评审批滞后",
+            "协调生态环境分局加快审批",
+            (2026, 8, 25),
+            (2026, 10, 8),
+            "提交周例会",
+        ),
+        (
+            4,
+            "要素",
+            "电力增容未到位",
+            "协调供电公司",
+            (2026, 9, 29),
+            (2026, 10, 9),
+            "县领导协调中",
+        ),
+        (
+            0,
+            "资金",
+            "企业融资困难",
+            "协调金融办对接银行",
+            (2026, 9, 15),
+            (2026, 10, 8),
+            "已解决",
+        ),
+        (9, "", "无问题", "", (2026, 10, 8), (2026, 10, 8), ""),
+    ];
+    for (i, (pi, cat, problem, suggestion, first, reported, status)) in rows.iter().enumerate() {
+        let p = &PROJECTS[*pi];
+        let r = 2 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64)?;
+        ws.write_string(r, 1, p.id)?;
+        ws.write_string(r, 2, p.name)?;
+        ws.write_string(r, 3, p.unit)?;
+        ws.write_string(r, 4, *cat)?;
+        ws.write_string(r, 5, *problem)?;
+        ws.write_string(r, 6, *suggestion)?;
+        ws.write_string(r, 7, p.leader)?;
+        ws.write_datetime_with_format(r, 8, date(*first), &datef)?;
+        ws.write_datetime_with_format(r, 9, date(*reported), &datef)?;
+        ws.write_string(r, 10, *status)?;
+    }
+    wb.save(dir.join("周报").join("2026-10-05周.xlsx"))
 }

@@ -10,3 +10,4 @@ pub mod ingest;
 pub mod report;
 pub mod rules;
 pub mod text;
+pub mod weekly_history;

@@ -2,6 +2,7 @@
 //! 0 when all is well, 1 when the input has errors, 2 when the command could not run.
 
 mod annual;
+mod calendar;
 mod check;
 mod deadlines;
 mod evaluate;
@@ -12,6 +13,7 @@ mod run;
 mod screen;
 mod table;
 mod template;
+mod weekly;
 mod workdays;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -59,6 +61,10 @@ enum Command {
     Template(template::Args),
     /// 年度汇总：各单位逐月得分名次、年度名次、处理情况，项目全年推进情况
     Annual(annual::Args),
+    /// 问题周报：周三分送县领导、周五周例会议题、报送情况，问题跨周跟踪
+    Weekly(weekly::Args),
+    /// 工作日程：列出本月各项报送与会议日期（遇节假日顺延），生成网页与 .ics 日历
+    Calendar(calendar::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,9 +113,12 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Workdays(c) => workdays::run(c),
         Command::Template(a) => template::run(a),
         Command::Annual(a) => annual::run(a),
+        Command::Weekly(a) => weekly::run(a),
+        Command::Calendar(a) => calendar::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
-            .and_then(|r| crate::rules::annual::Annual::load(&r.source))
+            .and_then(|r| crate::rules::annual::Annual::load(&r.source).map(|_| r))
+            .and_then(|r| crate::rules::weekly::check(&r))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
                 OK

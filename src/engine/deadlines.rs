@@ -352,6 +352,18 @@ impl Ctx<'_> {
         out
     }
 
+    /// `due`, or the next working day when the rule moves due days off holidays and weekends.
+    fn moved(&self, rule: &Deadline, due: NaiveDate) -> crate::calendar::Reckoned<NaiveDate> {
+        if rule.next_working_day {
+            self.cal.on_or_after(due)
+        } else {
+            crate::calendar::Reckoned {
+                value: due,
+                missing_years: Vec::new(),
+            }
+        }
+    }
+
     /// A weekly report row: due on `weekday` of the week named in the file (`2026-10-05周`),
     /// else of the week it was reported in.
     fn weekly(&self, rule: &Deadline, r: &Record, weekday: u32) -> DeadlineRow {
@@ -368,7 +380,12 @@ impl Ctx<'_> {
             .or(row.met_on);
         let Some(day) = week_of else { return row };
         let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        let due = monday + chrono::Duration::days(i64::from(weekday) - 1);
+        let due = self.moved(
+            rule,
+            monday + chrono::Duration::days(i64::from(weekday) - 1),
+        );
+        row.missing_years = due.missing_years;
+        let due = due.value;
         row.due = Some(due);
         self.settle(rule, &mut row, due);
         row

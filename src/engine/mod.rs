@@ -6,9 +6,11 @@ pub mod condition;
 pub mod deadlines;
 pub mod evaluate;
 pub mod notices;
+pub mod office_calendar;
 pub mod project;
 pub mod screening;
 pub mod streak;
+pub mod weekly;
 
 pub use deadlines::{DeadlineRow, Status, evaluate_deadlines};
 pub use project::{ProjectView, project_views};

@@ -28,6 +28,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "notice_style.html",
         include_str!("../../templates/notice_style.html"),
     ),
+    ("weekly.html", include_str!("../../templates/weekly.html")),
+    (
+        "office_calendar.html",
+        include_str!("../../templates/office_calendar.html"),
+    ),
 ];
 
 /// A template could not be loaded or rendered: names the file and line.

@@ -5,8 +5,10 @@ pub mod annual;
 pub mod evaluate;
 pub mod html;
 pub mod notice;
+pub mod office_calendar;
 pub mod screening;
 pub mod template;
+pub mod weekly;
 pub mod xlsx;
 
 use crate::engine::assess::Assessment;

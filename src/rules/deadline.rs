@@ -41,6 +41,8 @@ struct RawDeadline {
     table: Option<String>,
     day_of_month: Option<u32>,
     weekday: Option<u32>,
+    #[serde(default)]
+    next_working_day: bool,
     met_by: String,
     #[serde(default)]
     warn_within: u32,
@@ -94,6 +96,8 @@ pub struct Deadline {
     pub warn_within: u32,
     pub recipient: String,
     pub file: String,
+    /// A submission due on a day that is not a working day is due on the next working day.
+    pub next_working_day: bool,
 }
 
 /// All deadline rules with the status labels.
@@ -200,6 +204,7 @@ impl Deadlines {
                 warn_within: d.warn_within,
                 recipient: d.recipient,
                 file: file.display.clone(),
+                next_working_day: d.next_working_day,
             });
         }
         Ok(Deadlines {

@@ -11,6 +11,7 @@ pub mod screening;
 mod source;
 mod table;
 mod vocab;
+pub mod weekly;
 
 pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
 pub use error::RulesError;

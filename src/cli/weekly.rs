@@ -1,0 +1,154 @@
+//! `sanyipi weekly --input DIR --week DATE [--as-of DATE] [--out DIR] [--history FILE]
+//! [--rules DIR] [--templates DIR]`: the weekly cycle. Reads the month folder (ledger and
+//! `周报/`), tracks problems across weeks in the history file, writes the week's workbook and
+//! page to `<out>/<monday>周/`, then replaces the week's rows in history (one transaction).
+
+use super::input::as_of_date;
+use super::run::{OutArgs, publish};
+use super::{OK, table};
+use crate::engine::weekly::{WeekInput, WeekResult, evaluate, monday_of, week_label};
+use crate::ingest::ingest;
+use crate::report;
+use crate::rules::Rules;
+use crate::rules::weekly::Weekly;
+use crate::weekly_history::WeeklyHistory;
+use anyhow::Context;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 本月报送材料所在目录（含台账与 周报/，如 samples/2026-10）
+    #[arg(long, value_name = "DIR")]
+    input: PathBuf,
+    /// 本周任意一天（如 2026-10-12）
+    #[arg(long, value_name = "DATE")]
+    week: String,
+    /// 统计截止日期（默认今天）
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    #[command(flatten)]
+    out: OutArgs,
+    /// 规则目录（默认使用内置规则）
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// 模板目录（默认使用内置模板）
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<i32> {
+    let rules = Rules::load(args.rules.as_deref())?;
+    let weekly = Weekly::load(&rules)?;
+    let day = crate::ingest::value::parse_date_text(&args.week)
+        .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", args.week))?;
+    let monday = monday_of(day);
+    let as_of = as_of_date(args.as_of.as_deref())?;
+    let env = report::html::environment(args.templates.as_deref())?;
+    let data = ingest(&args.input, &rules).context("无法生成周报")?;
+    let mut history = WeeklyHistory::open(&args.out.history_path())?;
+    let earlier = history.before(monday)?;
+    let result = evaluate(&WeekInput {
+        rules: &weekly,
+        calendar: &rules.calendar,
+        data: &data,
+        monday,
+        as_of,
+        earlier: &earlier,
+    });
+    let label = week_label(monday);
+    let name = report::weekly::title(&result);
+    let files = vec![
+        (
+            format!("{name}.xlsx"),
+            report::weekly::workbook(&result, &weekly).context("无法生成周报工作簿")?,
+        ),
+        (
+            format!("{name}.html"),
+            report::weekly::html(&result, &weekly, &env)?.into_bytes(),
+        ),
+    ];
+    let dir = publish(&args.out.out, &label, &files)
+        .with_context(|| format!("无法写入 {}", args.out.out.display()))?;
+    history.record(
+        monday,
+        &result.rows,
+        as_of,
+        &args.input.display().to_string(),
+        &rules.source.fingerprint(),
+    )?;
+    print!("{}", summary(&result, &weekly, &dir, &files));
+    Ok(OK)
+}
+
+fn summary(
+    r: &WeekResult,
+    rules: &Weekly,
+    dir: &std::path::Path,
+    files: &[(String, Vec<u8>)],
+) -> String {
+    let mut out = format!(
+        "{}（应报日期 {}）: 本周报送问题 {} 条，在办问题 {} 个，本周已解决 {} 个\n",
+        report::weekly::title(r),
+        r.due,
+        r.rows.len(),
+        r.problems.iter().filter(|p| !p.solved).count(),
+        r.problems.iter().filter(|p| p.solved).count()
+    );
+    for y in &r.due_missing_years {
+        out.push_str(&format!(
+            "注意: {y} 年节假日安排尚未收录，应报日期为暂定。{}\n",
+            crate::calendar::how_to_add(*y)
+        ));
+    }
+    out.push_str(&format!("\n周例会议题 {} 个:\n", r.meeting.len()));
+    let rows: Vec<Vec<String>> = r
+        .meeting
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                (i + 1).to_string(),
+                p.project_name.clone(),
+                p.category.clone(),
+                p.leader.clone(),
+                p.weeks_open.to_string(),
+                p.meeting_reasons.join("；"),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &[
+            "序号",
+            "项目名称",
+            "类别",
+            "分管县领导",
+            "挂账周数",
+            "列入原因",
+        ],
+        &rows,
+    ));
+    let flagged: Vec<String> = r
+        .reports
+        .iter()
+        .filter(|u| u.flagged)
+        .map(|u| format!("{}（{}）", u.unit, u.label))
+        .collect();
+    out.push_str(&format!(
+        "\n{}: {}\n",
+        rules.deadline_name,
+        if flagged.is_empty() {
+            "无逾期".to_string()
+        } else {
+            flagged.join("、")
+        }
+    ));
+    out.push_str(&format!(
+        "数据问题 {} 个（详见“问题数据”页）\n",
+        r.diagnostics.len()
+    ));
+    out.push_str(&format!("\n输出目录: {}\n", dir.display()));
+    for (name, _) in files {
+        out.push_str(&format!("  {name}\n"));
+    }
+    out
+}

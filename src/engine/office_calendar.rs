@@ -1,0 +1,183 @@
+//! The office calendar of a month: every date the notice sets (monthly days and weekly
+//! weekdays), moved to working days by rule and provisional where a year's schedule is missing;
+//! and the check of the assignment meeting: procedures of projects new in the month's ledger
+//! that were assigned after the meeting.
+
+use super::Month;
+use crate::calendar::Calendar;
+use crate::ingest::Dataset;
+use crate::rules::weekly::{Event, OfficeCalendar, Shift, When};
+use crate::text::display;
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+/// One date of the month's calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfficeDate {
+    pub event: String,
+    pub name: String,
+    pub who: String,
+    /// The day the notice names.
+    pub nominal: NaiveDate,
+    /// The day it falls on after moving off holidays and weekends.
+    pub date: NaiveDate,
+    pub moved: bool,
+    /// Why it moved (the holiday's name, or 周末).
+    pub moved_because: Option<String>,
+    /// Years without an official schedule that the date depends on (暂定 when non-empty).
+    pub missing_years: Vec<i32>,
+}
+
+fn shifted(cal: &Calendar, d: NaiveDate, shift: Shift) -> NaiveDate {
+    if shift == Shift::None || cal.is_working(d) {
+        return d;
+    }
+    let step = if shift == Shift::Next { 1 } else { -1 };
+    let mut x = d;
+    for _ in 0..366 {
+        x += Duration::days(step);
+        if cal.is_working(x) {
+            return x;
+        }
+    }
+    d
+}
+
+fn reason(cal: &Calendar, d: NaiveDate) -> String {
+    match cal.kind(d) {
+        crate::calendar::DayKind::Holiday(name) => name,
+        _ => "周末".to_string(),
+    }
+}
+
+fn nominal_days(e: &Event, month: Month) -> Vec<NaiveDate> {
+    let first = month.day(1);
+    let days = first
+        .iter_days()
+        .take_while(|d| d.month() == month.month && d.year() == month.year);
+    match e.when {
+        When::DayOfMonth(n) => {
+            let d = month.day(n);
+            if d.day() == n { vec![d] } else { Vec::new() }
+        }
+        When::Weekday(w) => days
+            .filter(|d| d.weekday().number_from_monday() == w)
+            .collect(),
+    }
+}
+
+/// Every date of `month`, sorted by the day it falls on.
+pub fn month_dates(cal: &Calendar, rules: &OfficeCalendar, month: Month) -> Vec<OfficeDate> {
+    let mut out = Vec::new();
+    for (i, e) in rules.events.iter().enumerate() {
+        for nominal in nominal_days(e, month) {
+            let date = shifted(cal, nominal, e.shift);
+            let mut missing: Vec<i32> = [nominal.year(), date.year()]
+                .into_iter()
+                .filter(|y| !cal.knows_year(*y))
+                .collect();
+            missing.dedup();
+            let moved = date != nominal;
+            out.push((
+                i,
+                OfficeDate {
+                    event: e.id.clone(),
+                    name: e.name.clone(),
+                    who: e.who.clone(),
+                    nominal,
+                    date,
+                    moved,
+                    moved_because: moved.then(|| reason(cal, nominal)),
+                    missing_years: missing,
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(i, d)| (d.date, d.nominal, *i));
+    out.into_iter().map(|(_, d)| d).collect()
+}
+
+/// A procedure of a project new this month, assigned after the assignment meeting.
+#[derive(Debug, Clone, Serialize)]
+pub struct LateAssignment {
+    pub project: String,
+    pub project_name: String,
+    pub procedure: String,
+    pub department: String,
+    pub assigned: NaiveDate,
+    pub meeting: NaiveDate,
+    /// `file!sheet!cell` of the 交办日期.
+    pub source: String,
+}
+
+/// Projects in `data`'s ledger that are not in `previous`'s ledger.
+pub fn new_projects(data: &Dataset, previous: &Dataset) -> Vec<String> {
+    let before: Vec<&str> = previous
+        .records("ledger")
+        .iter()
+        .filter_map(|r| r.project.as_deref())
+        .collect();
+    data.records("ledger")
+        .iter()
+        .filter_map(|r| r.project.clone())
+        .filter(|p| !before.contains(&p.as_str()))
+        .collect()
+}
+
+/// Procedures of `new` projects assigned after `meeting`.
+pub fn late_assignments(data: &Dataset, new: &[String], meeting: NaiveDate) -> Vec<LateAssignment> {
+    data.records("procedures")
+        .iter()
+        .filter(|r| !r.rejected)
+        .filter_map(|r| {
+            let project = r.project.clone()?;
+            let assigned = r.date("assigned_date")?;
+            (new.contains(&project) && assigned > meeting).then(|| LateAssignment {
+                project_name: data
+                    .project(&project)
+                    .and_then(|l| l.text("project_name"))
+                    .map(display)
+                    .unwrap_or_default(),
+                project,
+                procedure: r.text("procedure").map(display).unwrap_or_default(),
+                department: r.text("department").map(display).unwrap_or_default(),
+                assigned,
+                meeting,
+                source: r.cell_ref("assigned_date"),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+
+    #[test]
+    fn october_2026_moves_off_national_day() {
+        let rules = Rules::load(None).unwrap();
+        let oc = OfficeCalendar::load(&rules).unwrap();
+        let m = Month::parse("2026-10").unwrap();
+        let dates = month_dates(&rules.calendar, &oc, m);
+        let of = |id: &str, nominal: &str| {
+            dates
+                .iter()
+                .find(|d| d.event == id && d.nominal.to_string() == nominal)
+                .map(|d| d.date.to_string())
+        };
+        assert_eq!(
+            of("signed_list", "2026-10-01").as_deref(),
+            Some("2026-10-08")
+        );
+        assert_eq!(
+            of("weekly_report", "2026-10-06").as_deref(),
+            Some("2026-10-08")
+        );
+        assert_eq!(
+            of("weekly_report", "2026-10-13").as_deref(),
+            Some("2026-10-13")
+        );
+        assert!(dates.iter().all(|d| d.missing_years.is_empty()));
+    }
+}

@@ -1,0 +1,524 @@
+//! The weekly cycle: this week's problem rows, tracked with earlier weeks' rows into problems
+//! (identity by rule), the Wednesday digest per county leader, the Friday meeting list and the
+//! reporting discipline of each unit. Pure: history rows come in, results go out.
+
+use crate::calendar::Calendar;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::ingest::{Dataset, Record};
+use crate::rules::weekly::Weekly;
+use crate::text::{display, key};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One problem row of one week, as read and as kept in history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekRow {
+    /// Monday of the week the row reports on.
+    pub week: NaiveDate,
+    pub project: Option<String>,
+    pub project_name: String,
+    pub unit: String,
+    pub category: String,
+    pub problem: String,
+    pub suggestion: String,
+    pub leader: String,
+    pub first_raised: Option<NaiveDate>,
+    pub reported_on: Option<NaiveDate>,
+    pub status: String,
+    /// `file!sheet!row` of the row.
+    pub source: String,
+}
+
+/// A problem tracked across weeks, as it stands in the week run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub key: String,
+    pub project: Option<String>,
+    pub project_name: String,
+    pub unit: String,
+    pub category: String,
+    pub problem: String,
+    pub suggestion: String,
+    pub leader: String,
+    pub first_raised: NaiveDate,
+    /// Mondays of the weeks it was reported, oldest first.
+    pub weeks: Vec<NaiveDate>,
+    /// (week, status) for each week reported.
+    pub history: Vec<(NaiveDate, String)>,
+    /// The latest status word, or the not-updated label when not reported this week.
+    pub status: String,
+    pub reported_this_week: bool,
+    pub new_this_week: bool,
+    pub solved: bool,
+    pub weeks_open: i64,
+    pub source: String,
+    /// Why it is on the meeting list (empty: it is not).
+    pub meeting_reasons: Vec<String>,
+}
+
+/// A county leader's part of the Wednesday digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaderDigest {
+    pub leader: String,
+    pub open: Vec<Problem>,
+    pub solved: Vec<Problem>,
+}
+
+/// A unit's reporting this week.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReport {
+    pub unit: String,
+    pub rows: usize,
+    pub reported_on: Option<NaiveDate>,
+    pub label: String,
+    /// Late, or missing when the rule asks for a report from every unit.
+    pub flagged: bool,
+    pub late: bool,
+    /// Working days after the due day.
+    pub workdays_late: Option<i64>,
+    pub source: String,
+}
+
+/// Everything the week's outputs show.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekResult {
+    pub monday: NaiveDate,
+    pub tuesday: NaiveDate,
+    pub due: NaiveDate,
+    pub due_missing_years: Vec<i32>,
+    pub as_of: NaiveDate,
+    /// This week's problem rows (kept in history).
+    pub rows: Vec<WeekRow>,
+    /// This week's 无问题 lines.
+    pub no_problem_rows: Vec<WeekRow>,
+    pub problems: Vec<Problem>,
+    pub digest: Vec<LeaderDigest>,
+    pub meeting: Vec<Problem>,
+    pub reports: Vec<UnitReport>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Monday of the week of `d`.
+pub fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// `2026-10-05周`.
+pub fn week_label(monday: NaiveDate) -> String {
+    format!("{}周", monday.format("%Y-%m-%d"))
+}
+
+/// The week a weekly record reports on: the date in its file name (`2026-10-05周.xlsx`), else
+/// the week of its 报送日期.
+pub fn record_week(r: &Record) -> Option<NaiveDate> {
+    let stem = r.file.rsplit('/').next().unwrap_or(&r.file);
+    stem.get(..10)
+        .and_then(crate::ingest::value::parse_date_text)
+        .or_else(|| r.date("reported_on"))
+        .map(monday_of)
+}
+
+/// The rows of `data` that report on the week of `monday`, with no-problem lines apart.
+pub fn week_rows(
+    rules: &Weekly,
+    data: &Dataset,
+    monday: NaiveDate,
+) -> (Vec<WeekRow>, Vec<WeekRow>) {
+    let mut rows = Vec::new();
+    let mut none = Vec::new();
+    for r in data.records(&rules.table) {
+        if r.rejected || record_week(r) != Some(monday) {
+            continue;
+        }
+        let ledger = r.project.as_deref().and_then(|id| data.project(id));
+        let from_ledger = |f: &str| ledger.and_then(|l| l.text(f)).map(display);
+        let text = |f: &str| r.text(f).map(display).unwrap_or_default();
+        let row = WeekRow {
+            week: monday,
+            project: r
+                .project
+                .clone()
+                .or_else(|| r.text("project_id").map(display)),
+            project_name: from_ledger("project_name").unwrap_or_else(|| text("project_name")),
+            unit: r
+                .text("reporting_unit")
+                .map(display)
+                .or_else(|| from_ledger("responsible_unit"))
+                .unwrap_or_default(),
+            category: text("category"),
+            problem: text("problem"),
+            suggestion: text("suggestion"),
+            leader: r
+                .text("county_leader")
+                .map(display)
+                .or_else(|| from_ledger("county_leader"))
+                .unwrap_or_default(),
+            first_raised: r.date("first_raised"),
+            reported_on: r.date("reported_on"),
+            status: text("status"),
+            source: format!("{}!{}!第{}行", r.file, r.sheet, r.row),
+        };
+        if rules.no_problem.contains(&key(&row.problem)) {
+            none.push(row);
+        } else {
+            rows.push(row);
+        }
+    }
+    (rows, none)
+}
+
+/// The identity key of a row under the rule's fields.
+pub fn identity(rules: &Weekly, r: &WeekRow) -> String {
+    rules
+        .identity
+        .iter()
+        .map(|f| match f.as_str() {
+            "project" => r.project.clone().unwrap_or_else(|| key(&r.project_name)),
+            "project_name" => key(&r.project_name),
+            "category" => key(&r.category),
+            "problem" => key(&r.problem),
+            "unit" => key(&r.unit),
+            "leader" => key(&r.leader),
+            _ => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Whole weeks from `from` to `to` (0 when `from` is later).
+pub fn whole_weeks(from: NaiveDate, to: NaiveDate) -> i64 {
+    ((to - from).num_days() / 7).max(0)
+}
+
+/// Inputs of a week's evaluation.
+pub struct WeekInput<'a> {
+    pub rules: &'a Weekly,
+    pub calendar: &'a Calendar,
+    pub data: &'a Dataset,
+    pub monday: NaiveDate,
+    pub as_of: NaiveDate,
+    /// Rows of earlier weeks from history (weeks before `monday`).
+    pub earlier: &'a [WeekRow],
+}
+
+/// Evaluates the week.
+pub fn evaluate(input: &WeekInput) -> WeekResult {
+    let rules = input.rules;
+    let monday = input.monday;
+    let tuesday = monday + Duration::days(1);
+    let nominal_due = monday + Duration::days(i64::from(rules.due_weekday) - 1);
+    let (due, due_missing_years) = if rules.next_working_day {
+        let r = input.calendar.on_or_after(nominal_due);
+        (r.value, r.missing_years)
+    } else {
+        (nominal_due, Vec::new())
+    };
+    let (rows, none_rows) = week_rows(rules, input.data, monday);
+    let problems = track(rules, input.earlier, &rows, monday, tuesday);
+    let meeting = meeting_list(&problems);
+    let digest = digest(rules, &problems);
+    let reports = discipline(input, &rows, &none_rows, due);
+    let diagnostics = diagnostics(input, monday);
+    WeekResult {
+        monday,
+        tuesday,
+        due,
+        due_missing_years,
+        as_of: input.as_of,
+        rows,
+        no_problem_rows: none_rows,
+        problems,
+        digest,
+        meeting,
+        reports,
+        diagnostics,
+    }
+}
+
+/// Groups earlier and this week's rows into problems and settles each one's state.
+fn track(
+    rules: &Weekly,
+    earlier: &[WeekRow],
+    rows: &[WeekRow],
+    monday: NaiveDate,
+    tuesday: NaiveDate,
+) -> Vec<Problem> {
+    let mut groups: BTreeMap<String, Vec<&WeekRow>> = BTreeMap::new();
+    for r in earlier.iter().filter(|r| r.week < monday).chain(rows) {
+        groups.entry(identity(rules, r)).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for (k, mut group) in groups {
+        group.sort_by_key(|r| r.week);
+        let last = *group.last().expect("non-empty group");
+        let this_week = last.week == monday;
+        let solved = key(&last.status) == key(&rules.status.solved);
+        if solved && !this_week {
+            continue;
+        }
+        let first_raised = group
+            .iter()
+            .filter_map(|r| r.first_raised)
+            .min()
+            .unwrap_or_else(|| group[0].reported_on.unwrap_or(group[0].week));
+        let mut weeks: Vec<NaiveDate> = group.iter().map(|r| r.week).collect();
+        weeks.dedup();
+        let status = if !this_week {
+            rules.status.not_updated.clone()
+        } else if last.status.is_empty() {
+            rules.status.unknown.clone()
+        } else {
+            last.status.clone()
+        };
+        let mut p = Problem {
+            key: k,
+            project: last.project.clone(),
+            project_name: last.project_name.clone(),
+            unit: last.unit.clone(),
+            category: last.category.clone(),
+            problem: last.problem.clone(),
+            suggestion: last.suggestion.clone(),
+            leader: if last.leader.is_empty() {
+                rules.digest.no_leader.clone()
+            } else {
+                last.leader.clone()
+            },
+            first_raised,
+            // Not reported before, and raised since the last report was due (a fresh history
+            // does not make an old problem new).
+            new_this_week: this_week
+                && weeks.len() == 1
+                && first_raised >= tuesday - Duration::days(7),
+            weeks,
+            history: group.iter().map(|r| (r.week, r.status.clone())).collect(),
+            status,
+            reported_this_week: this_week,
+            solved,
+            weeks_open: whole_weeks(first_raised, tuesday),
+            source: last.source.clone(),
+            meeting_reasons: Vec::new(),
+        };
+        p.meeting_reasons = meeting_reasons(rules, &p, &last.status);
+        out.push(p);
+    }
+    out.sort_by(|a, b| {
+        b.weeks_open
+            .cmp(&a.weeks_open)
+            .then_with(|| a.project.cmp(&b.project))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+fn meeting_reasons(rules: &Weekly, p: &Problem, status: &str) -> Vec<String> {
+    let m = &rules.meeting;
+    let mut reasons = Vec::new();
+    if p.solved {
+        return reasons;
+    }
+    if m.by_status && key(status) == key(&rules.status.meeting) {
+        reasons.push(m.reason_status.clone());
+    }
+    if p.weeks_open >= m.min_weeks_open {
+        reasons.push(m.reason_weeks.replace("{n}", &m.min_weeks_open.to_string()));
+    }
+    reasons
+}
+
+/// Open problems with a reason to go to Friday's meeting, longest open first.
+fn meeting_list(problems: &[Problem]) -> Vec<Problem> {
+    problems
+        .iter()
+        .filter(|p| !p.meeting_reasons.is_empty())
+        .cloned()
+        .collect()
+}
+
+/// Open problems and those solved this week, per leader (sorted by leader).
+fn digest(rules: &Weekly, problems: &[Problem]) -> Vec<LeaderDigest> {
+    let mut by: BTreeMap<String, LeaderDigest> = BTreeMap::new();
+    for p in problems {
+        let d = by.entry(p.leader.clone()).or_insert_with(|| LeaderDigest {
+            leader: p.leader.clone(),
+            open: Vec::new(),
+            solved: Vec::new(),
+        });
+        if p.solved {
+            d.solved.push(p.clone());
+        } else {
+            d.open.push(p.clone());
+        }
+    }
+    let mut out: Vec<LeaderDigest> = by.into_values().collect();
+    // The group without a leader goes last.
+    out.sort_by_key(|d| (d.leader == rules.digest.no_leader, d.leader.clone()));
+    out
+}
+
+/// Units in ledger order, then units seen only in the rows.
+fn units(data: &Dataset, rows: &[&WeekRow]) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for r in data.records("ledger") {
+        if let Some(u) = r.text("responsible_unit").map(display)
+            && !out.iter().any(|(x, _)| key(x) == key(&u))
+        {
+            out.push((u, true));
+        }
+    }
+    for r in rows {
+        if !r.unit.is_empty() && !out.iter().any(|(x, _)| key(x) == key(&r.unit)) {
+            out.push((r.unit.clone(), false));
+        }
+    }
+    out
+}
+
+fn discipline(
+    input: &WeekInput,
+    rows: &[WeekRow],
+    none_rows: &[WeekRow],
+    due: NaiveDate,
+) -> Vec<UnitReport> {
+    let labels = &input.rules.discipline;
+    let all: Vec<&WeekRow> = rows.iter().chain(none_rows).collect();
+    let mut out = Vec::new();
+    for (unit, in_ledger) in units(input.data, &all) {
+        let mine: Vec<&&WeekRow> = all.iter().filter(|r| key(&r.unit) == key(&unit)).collect();
+        let latest = mine.iter().filter_map(|r| r.reported_on).max();
+        let only_none = !mine.is_empty() && mine.iter().all(|r| none_rows.contains(r));
+        let late = latest.is_some_and(|d| d > due);
+        let missing = mine.is_empty() && in_ledger && input.rules.missing_report;
+        let label = if late {
+            &labels.late
+        } else if mine.is_empty() {
+            if missing {
+                &labels.missing
+            } else {
+                &labels.not_sent
+            }
+        } else if only_none {
+            &labels.no_problem
+        } else {
+            &labels.on_time
+        };
+        let last_row = mine
+            .iter()
+            .max_by_key(|r| r.reported_on)
+            .map(|r| r.source.clone());
+        out.push(UnitReport {
+            unit,
+            rows: mine.len(),
+            reported_on: latest,
+            label: label.clone(),
+            flagged: late || missing,
+            late,
+            workdays_late: latest
+                .filter(|_| late)
+                .map(|d| input.calendar.count(due, d).value),
+            source: last_row.unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// Ingest problems of this week's weekly files and of the ledger, and leaders not in the ledger.
+fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
+    let data = input.data;
+    let table = &input.rules.table;
+    let week_files: Vec<&str> = data
+        .records(table)
+        .iter()
+        .filter(|r| record_week(r) == Some(monday))
+        .map(|r| r.file.as_str())
+        .collect();
+    let ledger_files: Vec<&str> = data
+        .files
+        .iter()
+        .filter(|f| f.table.as_deref() == Some("ledger"))
+        .map(|f| f.file.as_str())
+        .collect();
+    let week_named = |f: &str| {
+        let stem = f.rsplit('/').next().unwrap_or(f);
+        stem.get(..10)
+            .and_then(crate::ingest::value::parse_date_text)
+            .map(monday_of)
+            == Some(monday)
+    };
+    let mut out: Vec<Diagnostic> = data
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            let f = d.location.file.as_str();
+            week_files.contains(&f) || ledger_files.contains(&f) || week_named(f)
+        })
+        .cloned()
+        .collect();
+    let leaders: Vec<String> = data
+        .records("ledger")
+        .iter()
+        .filter_map(|r| r.text("county_leader"))
+        .map(key)
+        .collect();
+    for r in data.records(table) {
+        if r.rejected || record_week(r) != Some(monday) {
+            continue;
+        }
+        if let (Some(first), Some(reported)) = (r.date("first_raised"), r.date("reported_on"))
+            && first > reported
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::RowCheck,
+                    cell_of(r, "first_raised"),
+                    format!("首次提出日期 {first} 晚于报送日期 {reported}"),
+                )
+                .with_hint("核对首次提出日期；问题挂账周数按首次提出日期计算"),
+            );
+        }
+        let Some(leader) = r.text("county_leader") else {
+            continue;
+        };
+        if !leaders.is_empty() && !leaders.contains(&key(leader)) {
+            out.push(
+                Diagnostic::new(
+                    Code::RowCheck,
+                    cell_of(r, "county_leader"),
+                    format!("分管县领导“{}”不在重大项目管理台账中", display(leader)),
+                )
+                .with_hint("核对领导姓名；问题仍按所填领导分送"),
+            );
+        }
+    }
+    out
+}
+
+fn cell_of(r: &Record, field: &str) -> Location {
+    Location {
+        file: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        cell: r.cells.get(field).cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn whole_weeks_counts_full_weeks_only() {
+        assert_eq!(whole_weeks(d("2026-09-22"), d("2026-10-13")), 3);
+        assert_eq!(whole_weeks(d("2026-09-22"), d("2026-10-20")), 4);
+        assert_eq!(whole_weeks(d("2026-10-21"), d("2026-10-20")), 0);
+    }
+
+    #[test]
+    fn monday_and_label() {
+        assert_eq!(monday_of(d("2026-10-08")), d("2026-10-05"));
+        assert_eq!(week_label(d("2026-10-12")), "2026-10-12周");
+    }
+}

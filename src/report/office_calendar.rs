@@ -1,0 +1,127 @@
+//! Outputs of `calendar`: the month's dates as a printable HTML page and as an iCalendar file
+//! (`.ics`) that phones and Outlook import. Deterministic: UIDs and DTSTAMP derive from the
+//! dates and the month, never from the clock.
+
+use crate::engine::Month;
+use crate::engine::office_calendar::{LateAssignment, OfficeDate};
+use crate::rules::weekly::OfficeCalendar;
+use chrono::{Duration, TimeZone, Utc};
+use icalendar::{Component, EventLike};
+use minijinja::context;
+
+/// `2026年10月重点项目工作日程`.
+pub fn title(month: Month, rules: &OfficeCalendar) -> String {
+    format!(
+        "{}年{}月{}",
+        month.year, month.month, rules.labels.calendar_name
+    )
+}
+
+fn summary(d: &OfficeDate, rules: &OfficeCalendar) -> String {
+    if d.missing_years.is_empty() {
+        d.name.clone()
+    } else {
+        format!("{}（{}）", d.name, rules.labels.provisional)
+    }
+}
+
+fn description(d: &OfficeDate, rules: &OfficeCalendar) -> String {
+    let mut parts = Vec::new();
+    if !d.who.is_empty() {
+        parts.push(format!("责任单位：{}", d.who));
+    }
+    if d.moved {
+        parts.push(format!(
+            "原定 {}（{}），{}",
+            d.nominal.format("%Y年%-m月%-d日"),
+            d.moved_because.clone().unwrap_or_default(),
+            rules.labels.moved
+        ));
+    }
+    for y in &d.missing_years {
+        parts.push(format!(
+            "{}：{y} 年节假日安排尚未收录",
+            rules.labels.provisional
+        ));
+    }
+    parts.join("\n")
+}
+
+/// The `.ics` text: one all-day event per date.
+pub fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) -> String {
+    let stamp = Utc.from_utc_datetime(&month.day(1).and_hms_opt(0, 0, 0).expect("midnight"));
+    let mut cal = icalendar::Calendar::new();
+    cal.name(&title(month, rules));
+    for d in dates {
+        let event = icalendar::Event::new()
+            .uid(&format!(
+                "{}-{}-{}@sanyipi",
+                d.event,
+                d.nominal.format("%Y%m%d"),
+                d.date.format("%Y%m%d")
+            ))
+            .timestamp(stamp)
+            .summary(&summary(d, rules))
+            .description(&description(d, rules))
+            .starts(d.date)
+            .ends(d.date + Duration::days(1))
+            .done();
+        cal.push(event);
+    }
+    cal.done().to_string()
+}
+
+/// The printable page.
+pub fn html(
+    dates: &[OfficeDate],
+    month: Month,
+    rules: &OfficeCalendar,
+    late: Option<&[LateAssignment]>,
+    env: &minijinja::Environment<'static>,
+) -> Result<String, super::html::TemplateError> {
+    let err = |e: minijinja::Error| super::html::TemplateError {
+        file: "templates/office_calendar.html".into(),
+        line: e.line(),
+        message: e.detail().unwrap_or(&e.to_string()).to_string(),
+    };
+    let rows: Vec<minijinja::Value> = dates
+        .iter()
+        .map(|d| {
+            context! {
+                date => d.date.format("%Y-%m-%d").to_string(),
+                weekday => crate::calendar::weekday_zh(d.date),
+                name => d.name.clone(),
+                who => d.who.clone(),
+                note => description_note(d, rules),
+                provisional => !d.missing_years.is_empty(),
+            }
+        })
+        .collect();
+    let mut missing: Vec<i32> = dates.iter().flat_map(|d| d.missing_years.clone()).collect();
+    missing.sort();
+    missing.dedup();
+    let tmpl = env.get_template("office_calendar.html").map_err(err)?;
+    tmpl.render(context! {
+        title => title(month, rules),
+        rows => rows,
+        provisional => rules.labels.provisional.clone(),
+        missing_years => missing.iter().map(|y| format!("{y} 年节假日安排尚未收录，相关日期为暂定。{}", crate::calendar::how_to_add(*y))).collect::<Vec<_>>(),
+        checked => late.is_some(),
+        late => minijinja::Value::from(minijinja::value::Serde(late.unwrap_or(&[]))),
+        rules_file => rules.file.clone(),
+    })
+    .map_err(err)
+}
+
+fn description_note(d: &OfficeDate, rules: &OfficeCalendar) -> String {
+    if d.moved {
+        format!(
+            "原定 {}（{}），{}",
+            d.nominal.format("%-m月%-d日"),
+            d.moved_because.clone().unwrap_or_default(),
+            rules.labels.moved
+        )
+    } else {
+        String::new()
+    }
+}

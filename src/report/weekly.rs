@@ -1,0 +1,318 @@
+//! Outputs of `weekly`: the workbook (one digest sheet per county leader, 周例会议题, 报送情况,
+//! 问题数据) and the printable HTML page, both named with the week (`2026-10-12周`).
+
+use super::xlsx::{Cell, SheetSpec, book, text};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::weekly::{Problem, WeekResult, week_label};
+use crate::rules::weekly::Weekly;
+use chrono::NaiveDate;
+use minijinja::context;
+
+/// `2026-10-12周重点项目问题周报`.
+pub fn title(r: &WeekResult) -> String {
+    format!("{}重点项目问题周报", week_label(r.monday))
+}
+
+fn date(d: Option<NaiveDate>) -> Cell {
+    d.map(|d| text(d.format("%Y-%m-%d").to_string()))
+        .unwrap_or(Cell::Empty)
+}
+
+fn headers(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters, unique in `taken`.
+pub fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
+    let clean: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .collect::<String>()
+        .trim_matches('\'')
+        .chars()
+        .take(28)
+        .collect();
+    let base = if clean.trim().is_empty() {
+        "未命名".to_string()
+    } else {
+        clean
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
+/// The columns of a digest row.
+pub const DIGEST_HEADERS: &[&str] = &[
+    "序号",
+    "项目名称",
+    "项目编号",
+    "报送单位",
+    "问题类别",
+    "存在问题",
+    "意见建议",
+    "首次提出日期",
+    "挂账周数",
+    "办理状态",
+    "本周新增",
+    "历次报送",
+];
+
+fn digest_row(i: usize, p: &Problem) -> Vec<Cell> {
+    vec![
+        Cell::Int(i as i64 + 1),
+        text(&p.project_name),
+        p.project.clone().map(text).unwrap_or(Cell::Empty),
+        text(&p.unit),
+        text(&p.category),
+        text(&p.problem),
+        text(&p.suggestion),
+        date(Some(p.first_raised)),
+        Cell::Int(p.weeks_open),
+        text(&p.status),
+        if p.new_this_week {
+            text("新增")
+        } else {
+            Cell::Empty
+        },
+        text(history(p)),
+    ]
+}
+
+/// `10-05周 县领导协调中；10-12周 提交周例会`: the status of each week reported.
+fn history(p: &Problem) -> String {
+    p.history
+        .iter()
+        .map(|(w, s)| format!("{}周 {}", w.format("%m-%d"), s))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// Marks the start of the solved-this-week block in a digest sheet.
+pub const SOLVED_MARK: &str = "本周已解决";
+
+fn digest_sheets(r: &WeekResult, rules: &Weekly, taken: &mut Vec<String>) -> Vec<SheetSpec> {
+    r.digest
+        .iter()
+        .map(|d| {
+            let mut rows: Vec<Vec<Cell>> = d
+                .open
+                .iter()
+                .enumerate()
+                .map(|(i, p)| digest_row(i, p))
+                .collect();
+            let mut red: Vec<bool> = d
+                .open
+                .iter()
+                .map(|p| p.status == rules.status.not_updated)
+                .collect();
+            if !d.solved.is_empty() {
+                rows.push(vec![text(SOLVED_MARK)]);
+                red.push(false);
+                for (i, p) in d.solved.iter().enumerate() {
+                    rows.push(digest_row(i, p));
+                    red.push(false);
+                }
+            }
+            SheetSpec {
+                name: sheet_name(&d.leader, taken),
+                title: format!("{}　分送{}", title(r), d.leader),
+                headers: headers(DIGEST_HEADERS),
+                rows,
+                red,
+            }
+        })
+        .collect()
+}
+
+fn meeting_sheet(r: &WeekResult) -> SheetSpec {
+    let rows = r
+        .meeting
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                Cell::Int(i as i64 + 1),
+                text(&p.project_name),
+                p.project.clone().map(text).unwrap_or(Cell::Empty),
+                text(&p.unit),
+                text(&p.category),
+                text(&p.problem),
+                text(&p.suggestion),
+                text(&p.leader),
+                date(Some(p.first_raised)),
+                Cell::Int(p.weeks_open),
+                text(&p.status),
+                text(p.meeting_reasons.join("；")),
+                text(history(p)),
+            ]
+        })
+        .collect::<Vec<_>>();
+    SheetSpec {
+        name: "周例会议题".into(),
+        title: format!("{}　重点项目周例会议题", week_label(r.monday)),
+        headers: headers(&[
+            "序号",
+            "项目名称",
+            "项目编号",
+            "报送单位",
+            "问题类别",
+            "存在问题",
+            "意见建议",
+            "分管县领导",
+            "首次提出日期",
+            "挂账周数",
+            "办理状态",
+            "列入原因",
+            "历次报送",
+        ]),
+        red: vec![false; rows.len()],
+        rows,
+    }
+}
+
+fn reports_sheet(r: &WeekResult) -> SheetSpec {
+    let rows = r
+        .reports
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            vec![
+                Cell::Int(i as i64 + 1),
+                text(&u.unit),
+                Cell::Int(u.rows as i64),
+                date(u.reported_on),
+                date(Some(r.due)),
+                text(&u.label),
+                u.workdays_late.map(Cell::Int).unwrap_or(Cell::Empty),
+                text(&u.source),
+            ]
+        })
+        .collect::<Vec<_>>();
+    SheetSpec {
+        name: "报送情况".into(),
+        title: format!("{}　问题周报报送情况", week_label(r.monday)),
+        headers: headers(&[
+            "序号",
+            "单位",
+            "报送条数",
+            "报送日期",
+            "应报日期",
+            "报送情况",
+            "逾期工作日",
+            "位置",
+        ]),
+        red: r.reports.iter().map(|u| u.flagged).collect(),
+        rows,
+    }
+}
+
+fn diagnostics_sheet(r: &WeekResult) -> SheetSpec {
+    let rows = r
+        .diagnostics
+        .iter()
+        .map(|d: &Diagnostic| {
+            vec![
+                text(d.severity.label()),
+                text(d.code.as_str()),
+                text(&d.location.file),
+                d.location.sheet.clone().map(text).unwrap_or(Cell::Empty),
+                d.location.cell.clone().map(text).unwrap_or(Cell::Empty),
+                text(&d.message),
+                d.hint.clone().map(text).unwrap_or(Cell::Empty),
+            ]
+        })
+        .collect();
+    SheetSpec {
+        name: "问题数据".into(),
+        title: format!("{}　周报材料问题清单", week_label(r.monday)),
+        headers: headers(&[
+            "级别",
+            "代码",
+            "文件",
+            "工作表",
+            "单元格",
+            "问题",
+            "处理建议",
+        ]),
+        red: r
+            .diagnostics
+            .iter()
+            .map(|d| d.severity == Severity::Error)
+            .collect(),
+        rows,
+    }
+}
+
+fn subtitle(r: &WeekResult, rules: &Weekly) -> String {
+    format!(
+        "本周：{} 至 {}    应报日期：{}（{}）    统计截止：{}",
+        r.monday.format("%Y年%-m月%-d日"),
+        (r.monday + chrono::Duration::days(6)).format("%-m月%-d日"),
+        r.due.format("%Y年%-m月%-d日"),
+        rules.deadline_name,
+        r.as_of.format("%Y年%-m月%-d日")
+    )
+}
+
+/// The week's workbook.
+pub fn workbook(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut taken: Vec<String> = ["周例会议题", "报送情况", "问题数据"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut specs = digest_sheets(r, rules, &mut taken);
+    specs.push(meeting_sheet(r));
+    specs.push(reports_sheet(r));
+    specs.push(diagnostics_sheet(r));
+    book(&title(r), &subtitle(r, rules), r.as_of, &specs)
+}
+
+/// The week's printable HTML page: meeting list, one page per leader, reporting, data problems.
+pub fn html(
+    r: &WeekResult,
+    rules: &Weekly,
+    env: &minijinja::Environment<'static>,
+) -> Result<String, super::html::TemplateError> {
+    let err = |e: minijinja::Error| super::html::TemplateError {
+        file: "templates/weekly.html".into(),
+        line: e.line(),
+        message: e.detail().unwrap_or(&e.to_string()).to_string(),
+    };
+    let tmpl = env.get_template("weekly.html").map_err(err)?;
+    tmpl.render(context! {
+        title => title(r),
+        subtitle => subtitle(r, rules),
+        week => week_label(r.monday),
+        result => minijinja::Value::from(minijinja::value::Serde(r)),
+        not_updated => rules.status.not_updated.clone(),
+        min_weeks => rules.meeting.min_weeks_open,
+        rules_file => rules.file.clone(),
+        missing_years => r.due_missing_years.clone(),
+    })
+    .map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_safe_and_unique() {
+        let mut taken = vec!["周例会议题".to_string()];
+        assert_eq!(sheet_name("王明", &mut taken), "王明");
+        assert_eq!(sheet_name("王明", &mut taken), "王明2");
+        assert_eq!(sheet_name("a/b:c*?[d]\\", &mut taken), "abcd");
+        assert_eq!(sheet_name("周例会议题", &mut taken), "周例会议题2");
+        assert_eq!(sheet_name("  ", &mut taken), "未命名");
+        assert!(sheet_name(&"长".repeat(40), &mut taken).chars().count() <= 31);
+    }
+}
