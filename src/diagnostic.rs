@@ -64,6 +64,10 @@ pub enum Code {
     MissingTable,
     /// A row fails a consistency check of its table schema.
     RowCheck,
+    /// A unit name matches no unit of `rules/units.toml` or the ledger, or more than one.
+    UnknownUnit,
+    /// A workbook with a sheet per month has none for the assessed month.
+    NoMonthSheet,
 }
 
 impl Code {
@@ -88,6 +92,8 @@ impl Code {
             Code::UnknownFile => "W050",
             Code::NoSubmissionDate => "W051",
             Code::RowCheck => "W060",
+            Code::UnknownUnit => "W044",
+            Code::NoMonthSheet => "W052",
         }
     }
 

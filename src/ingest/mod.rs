@@ -6,10 +6,12 @@
 
 mod header;
 mod matching;
+mod merged;
 mod meta;
 mod reader;
 mod record;
 pub mod value;
+mod wide;
 mod workbook;
 
 pub use reader::RowCounts;
@@ -150,7 +152,7 @@ fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Data
     let mut found_any = false;
     let mut incomplete: Vec<Diagnostic> = Vec::new();
     for sheet in &sheets {
-        let Some(h) = header::detect(sheet, schema, &rules.vocab) else {
+        let Some(h) = wide::detect(sheet, schema, &rules.vocab) else {
             continue;
         };
         if !h.missing.is_empty() {
@@ -176,11 +178,7 @@ fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Data
         let meta = meta::read(sheet, h.row, &rules.vocab.meta);
         let (rows, counts) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
         summary.sheet = Some(sheet.name.clone());
-        summary.rows.read += counts.read;
-        summary.rows.data += counts.data;
-        summary.rows.blank += counts.blank;
-        summary.rows.total += counts.total;
-        summary.rows.note += counts.note;
+        summary.rows.add(&counts);
         let unit = schema.one_file_per_unit.then(|| {
             meta.reporting_unit
                 .clone()

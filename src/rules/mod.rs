@@ -3,6 +3,7 @@
 
 pub mod deadline;
 mod error;
+pub mod layout;
 pub mod notice;
 pub mod scoring;
 pub mod screening;
