@@ -4,7 +4,7 @@
 use super::input::as_of_date;
 use super::{OK, table};
 use crate::engine::{DeadlineRow, Month, Status, evaluate_deadlines};
-use crate::ingest::ingest;
+use crate::ingest::ingest_month;
 use crate::rules::Rules;
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -29,7 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(a.rules.as_deref())?;
     let as_of = as_of_date(args.as_of.as_deref())?;
     let month = a.month(as_of)?;
-    let data = ingest(&a.input, &rules).context("无法计算期限")?;
+    let data = ingest_month(&a.input, &rules, Some(month)).context("无法计算期限")?;
     // Projects missing from this month's reports keep the start dates reported before.
     let history_file = args.out.history_path();
     let carried = if history_file.exists() {

@@ -9,6 +9,7 @@ pub mod scoring;
 pub mod screening;
 mod source;
 mod table;
+pub mod units;
 mod vocab;
 
 pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
@@ -32,6 +33,8 @@ pub struct Rules {
     pub scoring: Scoring,
     pub screening: screening::Screening,
     pub notices: notice::Notices,
+    /// Units by canonical name with their aliases (`rules/units.toml`).
+    pub units: units::Units,
 }
 
 impl Rules {
@@ -71,7 +74,9 @@ impl Rules {
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
         let notices =
             notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
+        let units = units::Units::load(source.get("units.toml")?, &tables)?;
         Ok(Rules {
+            units,
             source,
             vocab,
             tables,
