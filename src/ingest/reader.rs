@@ -159,7 +159,10 @@ fn serial_only(cells: &[(usize, String)], header: &Header) -> bool {
         return false;
     };
     !header.columns.iter().any(|c| c.col == *col)
-        && !header.groups.iter().any(|g| g.columns.iter().any(|c| c.col == *col))
+        && !header
+            .groups
+            .iter()
+            .any(|g| g.columns.iter().any(|c| c.col == *col))
         && text.parse::<u32>().is_ok()
 }
 
@@ -182,9 +185,8 @@ fn data_follows(
         match classify(sheet, r, header, vocab) {
             Kind::Note => return false,
             Kind::Data => {
-                let filled = |c: usize| {
-                    !cell_text(sheet.filled(r, c, header.data_start)).is_empty()
-                };
+                let filled =
+                    |c: usize| !cell_text(sheet.filled(r, c, header.data_start)).is_empty();
                 if required.iter().all(|&c| filled(c)) {
                     return true;
                 }

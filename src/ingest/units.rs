@@ -150,7 +150,10 @@ pub fn reporting_unit(
                 Diagnostic::new(
                     Code::UnknownUnit,
                     loc,
-                    format!("文件名“{stem}”含有多个单位（{}），无法确定报送单位", list.join("、")),
+                    format!(
+                        "文件名“{stem}”含有多个单位（{}），无法确定报送单位",
+                        list.join("、")
+                    ),
                 )
                 .with_hint("在表格上方写明“填报单位：”，或文件名只写一个单位"),
             );
@@ -211,11 +214,20 @@ mod tests {
     #[test]
     fn reads_names_as_they_sign() {
         let u = units();
-        assert_eq!(resolve(&u, &[], "马庄乡人民政府").as_deref(), Some("马庄乡"));
+        assert_eq!(
+            resolve(&u, &[], "马庄乡人民政府").as_deref(),
+            Some("马庄乡")
+        );
         assert_eq!(resolve(&u, &[], "马庄乡政府").as_deref(), Some("马庄乡"));
-        assert_eq!(resolve(&u, &[], "涅阳街道办事处").as_deref(), Some("涅阳街道"));
+        assert_eq!(
+            resolve(&u, &[], "涅阳街道办事处").as_deref(),
+            Some("涅阳街道")
+        );
         let known = vec!["东湖镇".to_string()];
-        assert_eq!(resolve(&u, &known, "东湖镇人民政府").as_deref(), Some("东湖镇"));
+        assert_eq!(
+            resolve(&u, &known, "东湖镇人民政府").as_deref(),
+            Some("东湖镇")
+        );
         assert_eq!(resolve(&u, &known, "西湖镇"), None);
         assert_eq!(canonical(&u, "县经开区管委会"), "县经开区");
     }

@@ -55,9 +55,10 @@ fn detect_wide(
 /// The field a header label names, among the group fields (`in_group`) or the others.
 fn field_of(text: &str, in_group: bool, schema: &TableSchema, wide: &Wide) -> Option<usize> {
     let l = label(text)?;
-    schema.fields.iter().position(|f| {
-        f.headers.contains(&l.name) && wide.group_fields.contains(&f.id) == in_group
-    })
+    schema
+        .fields
+        .iter()
+        .position(|f| f.headers.contains(&l.name) && wide.group_fields.contains(&f.id) == in_group)
 }
 
 fn wide_header(
@@ -71,8 +72,11 @@ fn wide_header(
     let mut groups: Vec<Group> = Vec::new();
     let mut c = 0;
     while c < top.len() {
-        let own = field_of(&top[c], false, schema, wide)
-            .or_else(|| top[c].is_empty().then(|| field_of(&sub[c], false, schema, wide))?);
+        let own = field_of(&top[c], false, schema, wide).or_else(|| {
+            top[c]
+                .is_empty()
+                .then(|| field_of(&sub[c], false, schema, wide))?
+        });
         if let Some(fi) = own {
             if !columns.iter().any(|col| col.field == fi) {
                 columns.push(Column {
@@ -176,7 +180,12 @@ fn read_group(
     file: &str,
 ) -> RowRead {
     let h = Header {
-        columns: header.columns.iter().chain(&group.columns).cloned().collect(),
+        columns: header
+            .columns
+            .iter()
+            .chain(&group.columns)
+            .cloned()
+            .collect(),
         groups: Vec::new(),
         ..header.clone()
     };
@@ -195,7 +204,11 @@ fn read_group(
         None => {
             let field = schema.field(lf).map(|f| f.label.as_str()).unwrap_or(lf);
             let required = schema.field(lf).is_some_and(|f| f.required);
-            let consequence = if required { "此行未采用" } else { "按空值处理" };
+            let consequence = if required {
+                "此行未采用"
+            } else {
+                "按空值处理"
+            };
             row.rejected |= required;
             row.problems.push(
                 Diagnostic::new(
@@ -203,7 +216,10 @@ fn read_group(
                     Location::cell(file, &sheet.name, lr, lc),
                     format!("“{}”在规则中没有对应的{field}，{consequence}", group.label),
                 )
-                .with_hint(format!("在 {} 的 [wide.lookup] 中加入“{}”", wide.file, group.label)),
+                .with_hint(format!(
+                    "在 {} 的 [wide.lookup] 中加入“{}”",
+                    wide.file, group.label
+                )),
             );
         }
     }
