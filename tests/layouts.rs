@@ -5,6 +5,7 @@
 
 mod common;
 
+use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
 use common::*;
 use sanyipi::diagnostic::{Code, Severity};
@@ -167,8 +168,8 @@ fn month_sheet_patterns_are_rules() {
     // Without patterns, both months are read: September's rows repeat August's.
     let (_keep, rules) = edited_rules(&[(
         "tables/monthly.toml",
-        "month_sheets = [\"{y}年{m}月\", \"{y}.{m}\", \"{m}月\"]",
-        "month_sheets = []",
+        "patterns = [\"{y}年{m}月\", \"{y}.{m}\", \"{m}月\"]",
+        "patterns = []",
     )]);
     let data = ingest_month(dir.path(), &Rules::load(Some(&rules)).unwrap(), september()).unwrap();
     assert!(
@@ -417,6 +418,30 @@ fn every_layout_gives_the_plain_months_results() {
         diagnostics(plain_out.path(), "Warning"),
         diagnostics(laid_out_out.path(), "Warning")
     );
+    // The workbook's 数据核对 says what was hidden, skipped and left out.
+    let mut wb: Xlsx<_> = open_workbook(
+        laid_out_out
+            .path()
+            .join("2026-10/2026年10月重点项目考核排名.xlsx"),
+    )
+    .unwrap();
+    let recon = wb.worksheet_range("数据核对").unwrap();
+    let remark = |file: &str| -> String {
+        recon
+            .rows()
+            .find(|r| r[0] == Data::String(file.into()))
+            .map(|r| r[11].to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        remark("月报/城关镇.xlsx"),
+        "隐藏行 1 行（第7行），已照常读取；小计行 1 行（第6行），已跳过"
+    );
+    assert_eq!(
+        remark("月报/东湖镇.xlsx"),
+        "工作表“9月”为9月，非考核月份，未使用"
+    );
+    assert_eq!(remark("签约项目.xlsx"), "");
     // With the shipped table the department is the notice's own name: the rule decides.
     let (_keep2, shipped) = edited_rules(&[]);
     let (_o, shipped_json) = run_month(&laid_out, &shipped);

@@ -73,11 +73,19 @@ impl Wide {
     }
 }
 
+/// `[month_sheets]` of a table schema as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMonthSheets {
+    patterns: Vec<String>,
+}
+
 /// Validates the month-sheet patterns: each names the month with `{m}`, the year with `{y}`.
 pub(crate) fn month_patterns(
-    patterns: Vec<String>,
+    raw: Option<RawMonthSheets>,
     file: &RuleFile,
 ) -> Result<Vec<String>, RulesError> {
+    let patterns = raw.map(|r| r.patterns).unwrap_or_default();
     for p in &patterns {
         let rest = p.replace("{y}", "").replace("{m}", "");
         if !p.contains("{m}") || rest.contains('{') || rest.contains('}') {

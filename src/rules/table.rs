@@ -14,6 +14,8 @@ struct RawTableFile {
     check: Vec<RowCheck>,
     #[serde(default)]
     wide: Option<super::layout::RawWide>,
+    #[serde(default)]
+    month_sheets: Option<super::layout::RawMonthSheets>,
 }
 
 /// A consistency check of a row's values, reported as a warning where it fails.
@@ -46,8 +48,6 @@ struct RawTable {
     #[serde(rename = "match")]
     matching: Option<RawMatch>,
     expect_units_from: Option<String>,
-    #[serde(default)]
-    month_sheets: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,7 +244,7 @@ impl TableSchema {
             .wide
             .map(|w| super::layout::Wide::load(w, file, &ids))
             .transpose()?;
-        let month_sheets = super::layout::month_patterns(raw.table.month_sheets, file)?;
+        let month_sheets = super::layout::month_patterns(raw.month_sheets, file)?;
         Ok(TableSchema {
             month_sheets,
             wide,
