@@ -11,7 +11,7 @@ use common::*;
 use sanyipi::diagnostic::{Code, Severity};
 use sanyipi::engine::Month;
 use sanyipi::ingest::{Dataset, ingest, ingest_month};
-use sanyipi::rules::Rules;
+use sanyipi::rules::{Due, Rules};
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
 
@@ -196,6 +196,19 @@ fn units_named_as_they_sign() {
 }
 
 #[test]
+fn a_unit_named_only_in_the_file_name() {
+    let dir = input_with(&[(&layout("甲镇政府9月报表.xlsx"), "月报/甲镇政府9月报表.xlsx")]);
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+    assert_eq!(data.records("monthly").len(), 2);
+    assert!(
+        data.records("monthly")
+            .iter()
+            .all(|r| r.unit.as_deref() == Some("甲镇"))
+    );
+}
+
+#[test]
 fn an_unknown_unit_names_the_closest_and_an_alias_in_the_rules_fixes_it() {
     let dir = input_with(&[(&layout("signed_unknown.xlsx"), "月报/signed_unknown.xlsx")]);
     let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
@@ -272,7 +285,7 @@ fn wide_procedure_table_unpivots_into_the_long_lists_records() {
             ),
             (
                 s("P-001"),
-                s("环评"),
+                s("环境影响评价"),
                 s("市生态环境局镇平分局"),
                 Some(d(2026, 2, 10)),
                 Some(30.0),
@@ -299,7 +312,7 @@ fn wide_procedure_table_unpivots_into_the_long_lists_records() {
             ),
             (
                 s("P-002"),
-                s("环评"),
+                s("环境影响评价"),
                 s("市生态环境局镇平分局"),
                 Some(d(2026, 4, 1)),
                 None,
@@ -308,6 +321,13 @@ fn wide_procedure_table_unpivots_into_the_long_lists_records() {
             ),
         ]
     );
+    // 环评 is 环境影响评价 (rules' [wide.aliases]), whose time limit deadlines.toml sets.
+    let rules = Rules::load(None).unwrap();
+    let limit = rules.deadlines.rules.iter().find_map(|d| match &d.due {
+        Due::After { limits, .. } => limits.get("环境影响评价").copied(),
+        _ => None,
+    });
+    assert_eq!(limit, Some(30));
     let procedure_cell = data.records("procedures")[1].cell_ref("procedure");
     assert_eq!(procedure_cell, "前期手续办理进度表.xlsx!进度表!F2");
     let f = &data.files[1];

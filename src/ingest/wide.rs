@@ -191,13 +191,14 @@ fn read_group(
     };
     let mut row = read_row(sheet, r, &h, schema, vocab, file);
     let (lr, lc) = sheet.abs(group.at.0, group.at.1);
+    let name = wide.name_of(&group.label);
     row.values
-        .insert(wide.group_field.clone(), Value::Text(group.label.clone()));
+        .insert(wide.group_field.clone(), Value::Text(name.clone()));
     row.cells.insert(wide.group_field.clone(), a1(lr, lc));
     let Some(lf) = &wide.lookup_field else {
         return row;
     };
-    match wide.lookup.get(&crate::text::key(&group.label)) {
+    match wide.lookup.get(&crate::text::key(&name)) {
         Some(v) => {
             row.values.insert(lf.clone(), Value::Text(v.clone()));
         }

@@ -14,6 +14,8 @@ pub(crate) struct RawWide {
     lookup_field: Option<String>,
     #[serde(default)]
     lookup: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Vec<String>>,
 }
 
 /// The wide form: the top header row names a group (its label becomes `group_field`), the row
@@ -25,6 +27,8 @@ pub struct Wide {
     pub lookup_field: Option<String>,
     /// Matching key of a group label → the value of `lookup_field`.
     pub lookup: BTreeMap<String, String>,
+    /// Matching key of another name of a group (环评) → the name used (环境影响评价).
+    pub aliases: BTreeMap<String, String>,
     /// The rules file, for hints.
     pub file: String,
 }
@@ -49,28 +53,47 @@ impl Wide {
                 .error_near("group_fields", "[wide] 的 group_fields 不能为空")
                 .with_hint("group_fields = [\"assigned_date\", \"finished_date\"]"));
         }
-        let mut lookup = BTreeMap::new();
-        for (value, labels) in &raw.lookup {
-            for label in labels {
-                let k = crate::text::key(label);
-                if let Some(other) = lookup.insert(k, value.clone())
-                    && &other != value
-                {
-                    return Err(file.error_near(
-                        &format!("\"{label}\""),
-                        format!("“{label}”同时列在“{other}”和“{value}”下"),
-                    ));
-                }
-            }
-        }
+        let lookup = one_value_each(&raw.lookup, file)?;
+        let aliases = one_value_each(&raw.aliases, file)?;
         Ok(Wide {
             group_field: raw.group_field,
             group_fields: raw.group_fields,
             lookup_field: raw.lookup_field,
             lookup,
+            aliases,
             file: file.display.clone(),
         })
     }
+
+    /// The name a group label stands for: its alias target, else the label itself.
+    pub fn name_of(&self, label: &str) -> String {
+        self.aliases
+            .get(&crate::text::key(label))
+            .cloned()
+            .unwrap_or_else(|| label.to_string())
+    }
+}
+
+/// Inverts `value = [labels]` into label key → value; a label under two values is an error.
+fn one_value_each(
+    table: &BTreeMap<String, Vec<String>>,
+    file: &RuleFile,
+) -> Result<BTreeMap<String, String>, RulesError> {
+    let mut lookup = BTreeMap::new();
+    for (value, labels) in table {
+        for label in labels {
+            let k = crate::text::key(label);
+            if let Some(other) = lookup.insert(k, value.clone())
+                && &other != value
+            {
+                return Err(file.error_near(
+                    &format!("\"{label}\""),
+                    format!("“{label}”同时列在“{other}”和“{value}”下"),
+                ));
+            }
+        }
+    }
+    Ok(lookup)
 }
 
 /// `[month_sheets]` of a table schema as written.
