@@ -79,15 +79,17 @@ pub fn read_rows(
     let mut rows = Vec::new();
     let mut counts = RowCounts::default();
     let mut in_tail = false;
-    for r in header.data_start..sheet.rows.len() {
+    let start = header.data_start.min(sheet.rows.len());
+    let kinds: Vec<Kind> = (start..sheet.rows.len())
+        .map(|r| classify(sheet, r, header, vocab))
+        .collect();
+    let follows = data_follows(sheet, start, &kinds, header, schema);
+    for (i, r) in (start..sheet.rows.len()).enumerate() {
         counts.read += 1;
-        let kind = if in_tail {
-            match classify(sheet, r, header, vocab) {
-                Kind::Blank => Kind::Blank,
-                _ => Kind::Note,
-            }
-        } else {
-            classify(sheet, r, header, vocab)
+        let kind = match kinds[i] {
+            Kind::Blank => Kind::Blank,
+            _ if in_tail => Kind::Note,
+            k => k,
         };
         match kind {
             Kind::Blank => counts.blank += 1,
@@ -98,7 +100,7 @@ pub fn read_rows(
             // A total row ends the table only when no data row follows it.
             Kind::Total => {
                 counts.total += 1;
-                in_tail = !data_follows(sheet, r + 1, header, schema, vocab);
+                in_tail = !follows[i];
             }
             Kind::Note => {
                 counts.note += 1;
@@ -166,35 +168,36 @@ fn serial_only(cells: &[(usize, String)], header: &Header) -> bool {
         && text.parse::<u32>().is_ok()
 }
 
-/// Whether a data row (every required mapped column filled) comes after grid row `from`
-/// before the notes under the table.
+/// For each row from grid row `start`: whether a data row (every required mapped column
+/// filled) comes after it before the notes under the table. One pass from the bottom.
 fn data_follows(
     sheet: &Sheet,
-    from: usize,
+    start: usize,
+    kinds: &[Kind],
     header: &Header,
     schema: &TableSchema,
-    vocab: &Vocabulary,
-) -> bool {
+) -> Vec<bool> {
     let required: Vec<usize> = header
         .columns
         .iter()
         .filter(|c| schema.fields[c.field].required)
         .map(|c| c.col)
         .collect();
-    for r in from..sheet.rows.len() {
-        match classify(sheet, r, header, vocab) {
-            Kind::Note => return false,
-            Kind::Data => {
-                let filled =
-                    |c: usize| !cell_text(sheet.filled(r, c, header.data_start)).is_empty();
-                if required.iter().all(|&c| filled(c)) {
-                    return true;
-                }
-            }
-            _ => {}
-        }
+    let data_like = |i: usize| {
+        let r = start + i;
+        required
+            .iter()
+            .all(|&c| !cell_text(sheet.filled(r, c, header.data_start)).is_empty())
+    };
+    let mut follows = vec![false; kinds.len()];
+    for i in (0..kinds.len().saturating_sub(1)).rev() {
+        follows[i] = match kinds[i + 1] {
+            Kind::Note => false,
+            Kind::Data if data_like(i + 1) => true,
+            _ => follows[i + 1],
+        };
     }
-    false
+    follows
 }
 
 /// `合计`, `合 计`, `合计:` — a marker on its own, not a name that starts with one.
