@@ -497,4 +497,25 @@ fn check_shows_hidden_subtotal_rows_and_unused_sheets() {
     }
     assert!(r.stdout.contains("月报/南阳街道办事处10月报表.xlsx"));
     assert!(!r.stdout.contains("W040] 月报/*: 南阳街道"), "{}", r.stdout);
+    insta::assert_snapshot!(r.stdout.replace(input.to_str().unwrap(), "<input>"));
+}
+
+#[test]
+fn unit_and_month_sheet_messages() {
+    let dir = input_with(&[
+        (&layout("signed_unknown.xlsx"), "月报/signed_unknown.xlsx"),
+        (&layout("year_workbook.xlsx"), "月报/甲镇.xlsx"),
+    ]);
+    let october = Some(Month {
+        year: 2026,
+        month: 10,
+    });
+    let data = ingest_month(dir.path(), &Rules::load(None).unwrap(), october).unwrap();
+    let shown: Vec<String> = data
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, Code::UnknownUnit | Code::NoMonthSheet))
+        .map(|d| d.to_string())
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
 }
