@@ -66,6 +66,10 @@ pub enum Code {
     RowCheck,
     /// A scoring or deadline rule cannot be computed for a project or unit.
     RuleFailed,
+    /// A unit name matches no unit of `rules/units.toml` or the ledger, or more than one.
+    UnknownUnit,
+    /// A workbook with a sheet per month has none for the assessed month.
+    NoMonthSheet,
 }
 
 impl Code {
@@ -91,6 +95,8 @@ impl Code {
             Code::NoSubmissionDate => "W051",
             Code::RowCheck => "W060",
             Code::RuleFailed => "R001",
+            Code::UnknownUnit => "W044",
+            Code::NoMonthSheet => "W052",
         }
     }
 
@@ -116,6 +122,8 @@ impl Code {
         Code::NoSubmissionDate,
         Code::RowCheck,
         Code::RuleFailed,
+        Code::UnknownUnit,
+        Code::NoMonthSheet,
     ];
 
     pub fn severity(self) -> Severity {

@@ -15,7 +15,12 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let a = &args.month_args;
     let rules = Rules::load(a.rules.as_deref())?;
-    let data = ingest(&a.input, &rules).context("无法检查")?;
+    let month = a.month.as_deref().and_then(crate::engine::Month::parse);
+    let data = match month {
+        Some(m) => crate::ingest::ingest_month(&a.input, &rules, Some(m)),
+        None => ingest(&a.input, &rules),
+    }
+    .context("无法检查")?;
     print!("{}", report(&data, &rules, a.month.as_deref()));
     Ok(if data.error_count() > 0 {
         INPUT_ERRORS
@@ -94,6 +99,7 @@ pub fn report(data: &Dataset, rules: &Rules, month: Option<&str>) -> String {
         ],
         &rows,
     ));
+    out.push_str(&remarks(data));
     let used: usize = data.files.iter().map(|f| f.used).sum();
     out.push_str(&format!(
         "\n共 {} 个文件，采用数据 {} 行。\n",
@@ -123,4 +129,18 @@ pub fn report(data: &Dataset, rules: &Rules, month: Option<&str>) -> String {
         format!("\n结论: 无错误，有 {warnings} 个警告请核实。\n")
     });
     out
+}
+
+/// Lines on what the counts alone do not say (hidden rows, 小计 rows, other months' sheets).
+fn remarks(data: &Dataset) -> String {
+    let mut out = String::new();
+    for f in &data.files {
+        for r in f.remarks() {
+            out.push_str(&format!("  {}: {r}\n", f.file));
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("\n说明:\n{out}")
 }

@@ -3,7 +3,7 @@
 
 use super::{OK, table};
 use crate::engine::{DeadlineRow, Month, Status, evaluate_deadlines};
-use crate::ingest::ingest;
+use crate::ingest::ingest_month;
 use crate::rules::Rules;
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -27,7 +27,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let a = &args.month_args;
     let rules = Rules::load(a.rules.as_deref())?;
     let (month, as_of) = a.month_and_as_of(args.as_of.as_deref(), &rules)?;
-    let data = ingest(&a.input, &rules).context("无法计算期限")?;
+    let data = ingest_month(&a.input, &rules, Some(month)).context("无法计算期限")?;
     // Projects missing from this month's reports keep the start dates reported before.
     let history_file = args.out.history_path();
     let carried = if history_file.exists() {

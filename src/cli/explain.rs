@@ -3,10 +3,10 @@
 
 use super::OK;
 use super::run::OutArgs;
-use crate::rules::Rules;
 use crate::engine::DeadlineRow;
 use crate::engine::assess::{ProjectScore, UnitScore};
 use crate::ingest::value::format_number;
+use crate::rules::Rules;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@
 use super::{OK, table};
 use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
-use crate::ingest::ingest;
+use crate::ingest::ingest_month;
 use crate::report;
 use crate::rules::Rules;
 use anyhow::Context;
@@ -59,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let env = report::html::environment(args.templates.as_deref())?;
     let mut history = args.out.open()?;
     history.check_not_recorded(month, args.force)?;
-    let data = ingest(&ma.input, &rules).context("无法运行考核")?;
+    let data = ingest_month(&ma.input, &rules, Some(month)).context("无法运行考核")?;
     if data.records("ledger").is_empty() {
         let problems: Vec<String> = data
             .diagnostics

@@ -26,6 +26,17 @@ pub struct Header {
     pub columns: Vec<Column>,
     /// Required fields with no column (indices into `TableSchema::fields`).
     pub missing: Vec<usize>,
+    /// Column groups of a wide table, each read as a record of its own (see `wide`).
+    pub groups: Vec<Group>,
+}
+
+/// A column group of a wide table: its label (a procedure) over the columns of its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub label: String,
+    /// Grid (row, col) of the label.
+    pub at: (usize, usize),
+    pub columns: Vec<Column>,
 }
 
 impl Header {
@@ -35,12 +46,12 @@ impl Header {
 }
 
 /// One header label of a column: its name key and unit.
-struct Label {
-    name: String,
-    unit: Option<String>,
+pub(super) struct Label {
+    pub(super) name: String,
+    pub(super) unit: Option<String>,
 }
 
-fn label(text: &str) -> Option<Label> {
+pub(super) fn label(text: &str) -> Option<Label> {
     if text.is_empty() {
         return None;
     }
@@ -145,5 +156,6 @@ fn map_columns(
         data_start,
         columns,
         missing,
+        groups: Vec::new(),
     }
 }

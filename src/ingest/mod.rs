@@ -6,10 +6,14 @@
 
 mod header;
 mod matching;
+mod merged;
 mod meta;
 mod reader;
 mod record;
+mod sheet_select;
+mod units;
 pub mod value;
+mod wide;
 mod workbook;
 
 pub use reader::RowCounts;
@@ -39,8 +43,22 @@ struct InputFile {
     rel: String,
 }
 
-/// Reads every file of `input` that a table schema of `rules` claims.
+/// Reads every file of `input` that a table schema of `rules` claims, for the month the
+/// folder is named after (`2026-10`), if it is.
 pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
+    let month = input
+        .file_name()
+        .and_then(|n| crate::engine::Month::parse(&n.to_string_lossy()));
+    ingest_month(input, rules, month)
+}
+
+/// Reads every file of `input` that a table schema of `rules` claims; `month` picks the sheet
+/// of a workbook with a sheet per month.
+pub fn ingest_month(
+    input: &Path,
+    rules: &Rules,
+    month: Option<crate::engine::Month>,
+) -> Result<Dataset, IngestError> {
     let shown = input.display().to_string();
     if !input.is_dir() {
         return Err(IngestError::NotADirectory(shown));
@@ -75,8 +93,9 @@ pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
             );
         }
         for f in files {
-            read_file(f, schema, rules, &mut data);
+            read_file(f, schema, rules, month, &mut data);
         }
+        units::canonical_fields(schema, rules, &mut data);
         matching::after_table(schema, rules, &mut data);
     }
     Ok(data)
@@ -132,7 +151,13 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> std::io::Res
     Ok(())
 }
 
-fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+fn read_file(
+    f: &InputFile,
+    schema: &TableSchema,
+    rules: &Rules,
+    month: Option<crate::engine::Month>,
+    data: &mut Dataset,
+) {
     let mut summary = FileSummary {
         file: f.rel.clone(),
         table: Some(schema.id.clone()),
@@ -147,10 +172,13 @@ fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Data
             return;
         }
     };
+    let selection = sheet_select::select(&sheets, schema, month, &f.rel);
+    summary.unused_sheets = selection.unused;
+    data.diagnostics.extend(selection.problem);
     let mut found_any = false;
     let mut incomplete: Vec<Diagnostic> = Vec::new();
-    for sheet in &sheets {
-        let Some(h) = header::detect(sheet, schema, &rules.vocab) else {
+    for sheet in selection.sheets {
+        let Some(h) = wide::detect(sheet, schema, &rules.vocab) else {
             continue;
         };
         if !h.missing.is_empty() {
@@ -176,15 +204,15 @@ fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Data
         let meta = meta::read(sheet, h.row, &rules.vocab.meta);
         let (rows, counts) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
         summary.sheet = Some(sheet.name.clone());
-        summary.rows.read += counts.read;
-        summary.rows.data += counts.data;
-        summary.rows.blank += counts.blank;
-        summary.rows.total += counts.total;
-        summary.rows.note += counts.note;
+        summary.rows.add(&counts);
         let unit = schema.one_file_per_unit.then(|| {
-            meta.reporting_unit
-                .clone()
-                .unwrap_or_else(|| crate::text::normalize(file_stem(&f.rel)))
+            units::reporting_unit(
+                meta.reporting_unit.as_deref(),
+                &f.rel,
+                &sheet.name,
+                rules,
+                data,
+            )
         });
         if schema.submission_date {
             submission_date_problems(&meta, sheet, &f.rel, data);
@@ -213,7 +241,7 @@ fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Data
     }
     if !found_any {
         summary.unreadable = true;
-        if incomplete.is_empty() {
+        if incomplete.is_empty() && summary.unused_sheets.is_empty() {
             let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
             data.diagnostics.push(
                 Diagnostic::new(
@@ -269,11 +297,6 @@ fn submission_date_problems(
     }
 }
 
-fn file_stem(rel: &str) -> &str {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
-}
-
 fn example_headers(schema: &TableSchema) -> String {
     schema
         .fields
@@ -310,6 +333,7 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         },
         schema,
         rules,
+        None,
         &mut data,
     );
     matching::after_table(schema, rules, &mut data);

@@ -74,13 +74,48 @@ pub struct FileSummary {
     pub rejected: usize,
     /// The file could not be read at all (see diagnostics).
     pub unreadable: bool,
+    /// Sheets of other months left out, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_sheets: Vec<String>,
 }
 
 impl FileSummary {
     /// Whether every row read is accounted for.
     pub fn balanced(&self) -> bool {
         self.rows.read
-            == self.used + self.rejected + self.rows.blank + self.rows.total + self.rows.note
+            == self.used
+                + self.rejected
+                + self.rows.blank
+                + self.rows.total
+                + self.rows.subtotal
+                + self.rows.note
+    }
+
+    /// What the counts alone do not say: hidden rows read, 小计 rows skipped, sheets not used.
+    pub fn remarks(&self) -> Vec<String> {
+        let rows = |rs: &[u32]| {
+            rs.iter()
+                .map(|r| format!("第{r}行"))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let mut out = Vec::new();
+        if !self.rows.hidden_rows.is_empty() {
+            out.push(format!(
+                "隐藏行 {} 行（{}），已照常读取",
+                self.rows.hidden_rows.len(),
+                rows(&self.rows.hidden_rows)
+            ));
+        }
+        if self.rows.subtotal > 0 {
+            out.push(format!(
+                "小计行 {} 行（{}），已跳过",
+                self.rows.subtotal,
+                rows(&self.rows.subtotal_rows)
+            ));
+        }
+        out.extend(self.unused_sheets.iter().cloned());
+        out
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Sheet {
     pub origin: (u32, u32),
     /// Grid positions of formula cells with no cached value (nothing to read, not a zero).
     pub formulas_without_value: Vec<(usize, usize)>,
+    /// Merged regions and hidden rows (see `merged`).
+    pub layout: super::merged::Layout,
 }
 
 impl Sheet {
@@ -158,7 +160,9 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
-    read_sheets(&mut workbook, name, limits)
+    let mut sheets = read_sheets(&mut workbook, name, limits)?;
+    super::merged::annotate(&mut workbook, path, &mut sheets);
+    Ok(sheets)
 }
 
 fn encrypted(name: &str) -> Diagnostic {
@@ -230,6 +234,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             rows,
             origin,
             formulas_without_value,
+            layout: Default::default(),
         });
     }
     Ok(sheets)

@@ -518,6 +518,7 @@ fn reconciliation(a: &Assessment, rules: &Rules) -> SheetSpec {
                 } else {
                     "不平衡"
                 }),
+                text(f.remarks().join("；")),
             ]
         })
         .collect();
@@ -536,6 +537,7 @@ fn reconciliation(a: &Assessment, rules: &Rules) -> SheetSpec {
             "合计行",
             "备注行",
             "核对",
+            "说明",
         ]
         .iter()
         .map(|s| s.to_string())

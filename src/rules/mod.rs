@@ -5,11 +5,13 @@ pub mod annual;
 pub mod deadline;
 mod error;
 pub mod evaluate;
+pub mod layout;
 pub mod notice;
 pub mod scoring;
 pub mod screening;
 mod source;
 mod table;
+pub mod units;
 mod vocab;
 pub mod weekly;
 
@@ -35,6 +37,8 @@ pub struct Rules {
     pub screening: screening::Screening,
     pub notices: notice::Notices,
     pub evaluate: evaluate::Evaluation,
+    /// Units by canonical name with their aliases (`rules/units.toml`).
+    pub units: units::Units,
 }
 
 impl Rules {
@@ -75,7 +79,9 @@ impl Rules {
         let notices =
             notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
         let evaluate = evaluate::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
+        let units = units::Units::load(source.get("units.toml")?, &tables)?;
         Ok(Rules {
+            units,
             source,
             vocab,
             tables,

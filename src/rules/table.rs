@@ -12,6 +12,10 @@ struct RawTableFile {
     field: Vec<RawField>,
     #[serde(default)]
     check: Vec<RowCheck>,
+    #[serde(default)]
+    wide: Option<super::layout::RawWide>,
+    #[serde(default)]
+    month_sheets: Option<super::layout::RawMonthSheets>,
 }
 
 /// A consistency check of a row's values, reported as a warning where it fails.
@@ -137,6 +141,10 @@ pub struct TableSchema {
     pub expect_units_from: Option<String>,
     pub fields: Vec<Field>,
     pub checks: Vec<RowCheck>,
+    /// Name/title patterns of a sheet per month (`{m}月`, `{y}年{m}月`), see `ingest::sheet_select`.
+    pub month_sheets: Vec<String>,
+    /// The wide form of the table (a column group per procedure), if declared.
+    pub wide: Option<super::layout::Wide>,
 }
 
 impl TableSchema {
@@ -235,7 +243,14 @@ impl TableSchema {
                     )
                 })?;
         }
+        let wide = raw
+            .wide
+            .map(|w| super::layout::Wide::load(w, file, &ids))
+            .transpose()?;
+        let month_sheets = super::layout::month_patterns(raw.month_sheets, file)?;
         Ok(TableSchema {
+            month_sheets,
+            wide,
             checks: raw.check,
             id: raw.table.id,
             title: raw.table.title,

@@ -26,6 +26,8 @@ struct RawValues {
 #[serde(deny_unknown_fields)]
 struct RawRows {
     total: Vec<String>,
+    #[serde(default)]
+    subtotal: Vec<String>,
     note: Vec<String>,
 }
 
@@ -48,6 +50,8 @@ pub struct Vocabulary {
     /// Unit suffix → factor to 万元, longest suffix first.
     pub units: Vec<(String, f64)>,
     pub total_rows: Vec<String>,
+    /// 小计 markers: rows inside a table that are skipped, not an end of it.
+    pub subtotal_rows: Vec<String>,
     pub note_rows: Vec<String>,
     /// Metadata key (`reporting_unit`, `submitted_on`) → labels.
     pub meta: BTreeMap<String, Vec<String>>,
@@ -86,6 +90,7 @@ impl Vocabulary {
             no: norm(raw.values.no),
             units,
             total_rows: norm(raw.rows.total),
+            subtotal_rows: norm(raw.rows.subtotal),
             note_rows: norm(raw.rows.note),
             meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
             limits: raw.limits,

@@ -1,0 +1,324 @@
+//! What a sheet's grid alone does not say: merged regions (a value belongs to every cell of its
+//! region) and hidden rows (still data, but reported as hidden). xlsx and xls merges come from
+//! calamine; ods spans and hidden rows of xlsx and ods are read from the file's XML.
+
+use super::workbook::Sheet;
+use calamine::{Data, Dimensions, Sheets};
+use quick_xml::events::{BytesStart, Event};
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+/// Merged regions and hidden rows of one sheet, in absolute zero-based positions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    pub merges: Vec<Dimensions>,
+    /// Inclusive ranges of hidden rows, sorted.
+    pub hidden: Vec<(u32, u32)>,
+    /// Regions merged down the rows, by column of the grid: (first row, last row, value's
+    /// row, value's col), sorted; built by `index` so that a lookup is a binary search.
+    down: BTreeMap<u32, Vec<(u32, u32, u32, u32)>>,
+}
+
+impl Layout {
+    /// Sorts the hidden rows and indexes the regions merged down the rows, clipped to the grid
+    /// (a hostile list of regions costs no more than the grid itself).
+    fn index(&mut self, origin: (u32, u32), rows: usize, width: usize) {
+        self.hidden.sort_unstable();
+        self.down.clear();
+        let last_row = origin.0.saturating_add(rows as u32);
+        let last_col = origin.1.saturating_add(width as u32);
+        for m in &self.merges {
+            if m.end.0 <= m.start.0 || m.start.0 >= last_row || m.start.1 >= last_col {
+                continue;
+            }
+            for col in m.start.1.max(origin.1)..=m.end.1.min(last_col - 1) {
+                self.down
+                    .entry(col)
+                    .or_default()
+                    .push((m.start.0, m.end.0, m.start.0, m.start.1));
+            }
+        }
+        for v in self.down.values_mut() {
+            v.sort_unstable();
+        }
+    }
+
+    /// The region merged down the rows that holds absolute (row, col), if any.
+    fn down_at(&self, row: u32, col: u32) -> Option<(u32, u32)> {
+        let v = self.down.get(&col)?;
+        let i = v.partition_point(|r| r.0 <= row).checked_sub(1)?;
+        let (start, end, sr, sc) = v[i];
+        (start <= row && row <= end).then_some((sr, sc))
+    }
+}
+
+impl Sheet {
+    /// The value shown at a grid position: the cell itself, or, for an empty cell inside a
+    /// region merged down the rows that starts at or below grid row `from`, the region's value.
+    pub fn filled(&self, row: usize, col: usize, from: usize) -> &Data {
+        let own = self.cell(row, col);
+        if !matches!(own, Data::Empty) {
+            return own;
+        }
+        let (ar, ac) = self.abs(row, col);
+        let (first, _) = self.abs(from, 0);
+        self.layout
+            .down_at(ar, ac)
+            .filter(|&(sr, _)| sr >= first)
+            .and_then(|(sr, sc)| {
+                let r = sr.checked_sub(self.origin.0)? as usize;
+                let c = sc.checked_sub(self.origin.1)? as usize;
+                Some(self.cell(r, c))
+            })
+            .unwrap_or(own)
+    }
+
+    /// Whether grid row `row` is hidden.
+    pub fn hidden(&self, row: usize) -> bool {
+        let (ar, _) = self.abs(row, 0);
+        let h = &self.layout.hidden;
+        let i = h.partition_point(|&(a, _)| a <= ar);
+        i > 0 && h[i - 1].1 >= ar
+    }
+}
+
+/// Adds the layout of every sheet of an opened workbook; the file at `path` is read again for
+/// what calamine does not expose. A layout that cannot be read leaves the plain grid.
+pub fn annotate<RS: Read + Seek>(workbook: &mut Sheets<RS>, path: &Path, sheets: &mut [Sheet]) {
+    let from_xml = match workbook {
+        Sheets::Xlsx(_) => xlsx_hidden(path).unwrap_or_default(),
+        Sheets::Ods(_) => ods_layout(path).unwrap_or_default(),
+        _ => BTreeMap::new(),
+    };
+    for sheet in sheets.iter_mut() {
+        let mut layout = from_xml.get(&sheet.name).cloned().unwrap_or_default();
+        let merges = match workbook {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&sheet.name).ok(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&sheet.name).ok(),
+            _ => None,
+        };
+        if let Some(m) = merges {
+            layout.merges = m;
+        }
+        layout.index(sheet.origin, sheet.rows.len(), sheet.width());
+        sheet.layout = layout;
+    }
+}
+
+type Zip = zip::ZipArchive<std::fs::File>;
+
+fn archive(path: &Path) -> Option<Zip> {
+    zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.to_string())
+        })
+}
+
+/// Streams the events of one XML entry of the archive, never holding it whole in memory.
+fn each_event(zip: &mut Zip, name: &str, mut f: impl FnMut(&Event)) -> Option<()> {
+    let entry = zip.by_name(name).ok()?;
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => f(&e),
+        }
+        buf.clear();
+    }
+    Some(())
+}
+
+/// Walks the start (and empty) elements of one XML entry.
+fn each_element(zip: &mut Zip, name: &str, mut f: impl FnMut(&BytesStart)) -> Option<()> {
+    each_event(zip, name, |e| {
+        if let Event::Start(s) | Event::Empty(s) = e {
+            f(s);
+        }
+    })
+}
+
+/// Hidden rows of each sheet of an xlsx file (`<row r="7" hidden="1">`).
+fn xlsx_hidden(path: &Path) -> Option<BTreeMap<String, Layout>> {
+    let mut zip = archive(path)?;
+    let mut ids: Vec<(String, String)> = Vec::new();
+    each_element(&mut zip, "xl/workbook.xml", |e| {
+        if e.local_name().as_ref() == "sheet"
+            && let (Some(n), Some(id)) = (attr(e, "name"), attr(e, "r:id"))
+        {
+            ids.push((n, id));
+        }
+    })?;
+    let mut targets: BTreeMap<String, String> = BTreeMap::new();
+    each_element(&mut zip, "xl/_rels/workbook.xml.rels", |e| {
+        if let (Some(id), Some(t)) = (attr(e, "Id"), attr(e, "Target")) {
+            let t = match t.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{t}"),
+            };
+            targets.insert(id, t);
+        }
+    })?;
+    let mut out = BTreeMap::new();
+    for (name, id) in ids {
+        let Some(target) = targets.get(&id) else {
+            continue;
+        };
+        let mut layout = Layout::default();
+        each_element(&mut zip, target, |e| {
+            if e.local_name().as_ref() == "row"
+                && matches!(attr(e, "hidden").as_deref(), Some("1" | "true"))
+                && let Some(r) = attr(e, "r").and_then(|r| r.parse::<u32>().ok())
+                && r > 0
+            {
+                layout.hidden.push((r - 1, r - 1));
+            }
+        });
+        out.insert(name, layout);
+    }
+    Some(out)
+}
+
+fn count(e: &BytesStart, name: &str) -> u32 {
+    attr(e, name)
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Where the walk through an ods content.xml is.
+#[derive(Default)]
+struct OdsWalk {
+    out: BTreeMap<String, Layout>,
+    table: Option<String>,
+    row: u32,
+    col: u32,
+    row_repeat: u32,
+}
+
+impl OdsWalk {
+    fn layout(&mut self) -> Option<&mut Layout> {
+        self.table.as_ref().and_then(|n| self.out.get_mut(n))
+    }
+
+    fn start(&mut self, e: &BytesStart, empty: bool) {
+        match e.local_name().as_ref() {
+            "table" => {
+                self.table = attr(e, "table:name");
+                (self.row, self.col) = (0, 0);
+                if let Some(n) = &self.table {
+                    self.out.entry(n.clone()).or_default();
+                }
+            }
+            "table-row" => {
+                self.col = 0;
+                self.row_repeat = count(e, "table:number-rows-repeated");
+                let (row, last) = (self.row, self.row.saturating_add(self.row_repeat - 1));
+                if matches!(
+                    attr(e, "table:visibility").as_deref(),
+                    Some("collapse" | "filter")
+                ) && let Some(l) = self.layout()
+                {
+                    l.hidden.push((row, last));
+                }
+                if empty {
+                    self.row = self.row.saturating_add(self.row_repeat);
+                }
+            }
+            "table-cell" => {
+                let rows = count(e, "table:number-rows-spanned");
+                let cols = count(e, "table:number-columns-spanned");
+                let (row, col) = (self.row, self.col);
+                if (rows > 1 || cols > 1)
+                    && let Some(l) = self.layout()
+                {
+                    l.merges.push(Dimensions::new(
+                        (row, col),
+                        (row.saturating_add(rows - 1), col.saturating_add(cols - 1)),
+                    ));
+                }
+                self.col = col.saturating_add(count(e, "table:number-columns-repeated"));
+            }
+            "covered-table-cell" => {
+                self.col = self
+                    .col
+                    .saturating_add(count(e, "table:number-columns-repeated"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Spans (`table:number-rows-spanned`, `number-columns-spanned`) and collapsed rows of each
+/// table of an ods file's content.xml. Repeats are counted, never expanded.
+fn ods_layout(path: &Path) -> Option<BTreeMap<String, Layout>> {
+    let mut zip = archive(path)?;
+    let mut walk = OdsWalk::default();
+    each_event(&mut zip, "content.xml", |ev| match ev {
+        Event::Start(e) => walk.start(e, false),
+        Event::Empty(e) => walk.start(e, true),
+        Event::End(e) if e.local_name().as_ref() == "table-row" => {
+            walk.row = walk.row.saturating_add(walk.row_repeat);
+        }
+        _ => {}
+    })?;
+    Some(walk.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(merges: Vec<Dimensions>, hidden: Vec<(u32, u32)>) -> Sheet {
+        let s = |t: &str| Data::String(t.into());
+        let mut sheet = Sheet {
+            name: "台账".into(),
+            rows: vec![
+                vec![s("项目"), s("单位")],
+                vec![s("甲"), s("甲镇")],
+                vec![s("乙"), Data::Empty],
+                vec![s("丙"), Data::Empty],
+            ],
+            origin: (2, 1),
+            formulas_without_value: Vec::new(),
+            layout: Layout {
+                merges,
+                hidden,
+                ..Layout::default()
+            },
+        };
+        sheet
+            .layout
+            .index(sheet.origin, sheet.rows.len(), sheet.width());
+        sheet
+    }
+
+    #[test]
+    fn a_value_merged_down_fills_its_region_only() {
+        let s = sheet(vec![Dimensions::new((3, 2), (4, 2))], vec![(5, 5), (8, 9)]);
+        assert_eq!(s.filled(2, 1, 1), &Data::String("甲镇".into()));
+        assert_eq!(s.filled(3, 1, 1), &Data::Empty);
+        // A region starting above the data (a header merged down) fills nothing.
+        assert_eq!(s.filled(2, 1, 2), &Data::Empty);
+        assert!(!s.hidden(2));
+        assert!(s.hidden(3));
+        assert!(!s.hidden(4));
+    }
+
+    #[test]
+    fn regions_across_a_row_or_far_outside_are_ignored() {
+        let far = Dimensions::new((1_000_000, 0), (1_000_005, 16_000));
+        let s = sheet(vec![Dimensions::new((3, 1), (3, 2)), far], vec![]);
+        assert_eq!(s.filled(2, 1, 1), &Data::Empty);
+        assert!(s.layout.down.is_empty());
+    }
+}

@@ -1,0 +1,248 @@
+//! Unit names as they sign (马庄乡人民政府, 涅阳街道办事处, a file named 马庄乡人民政府10月报表.xlsx)
+//! read as the canonical names of `rules/units.toml` and the ledger. A name that matches no
+//! known unit, or several, is reported with the closest units; it is never guessed.
+
+use super::record::Dataset;
+use super::value::Value;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::rules::{Rules, TableSchema, units::Units};
+use crate::text::key;
+
+/// What a name is read as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Known(String),
+    Unknown,
+    /// A file name naming several units.
+    Ambiguous(Vec<String>),
+}
+
+/// A known name (canonical or alias, with or without a suffix) → its canonical name.
+fn lookup(units: &Units, known: &[String], k: &str) -> Option<String> {
+    if let Some(c) = units.by_key.get(k) {
+        return Some(c.clone());
+    }
+    known.iter().find(|n| key(n) == k).cloned()
+}
+
+/// The canonical name of `name`, if it names a known unit.
+pub fn resolve(units: &Units, known: &[String], name: &str) -> Option<String> {
+    let k = key(name);
+    lookup(units, known, &k).or_else(|| {
+        units
+            .suffixes
+            .iter()
+            .filter_map(|s| k.strip_suffix(s.as_str()))
+            .filter(|stem| stem.chars().count() >= 2)
+            .find_map(|stem| lookup(units, known, stem))
+    })
+}
+
+/// A name as the ledger should hold it: its canonical name, else the name without a suffix.
+pub fn canonical(units: &Units, name: &str) -> String {
+    if let Some(c) = resolve(units, &[], name) {
+        return c;
+    }
+    let k = key(name);
+    units
+        .suffixes
+        .iter()
+        .filter_map(|s| k.strip_suffix(s.as_str()))
+        .find(|stem| stem.chars().count() >= 2)
+        .map(str::to_string)
+        .unwrap_or_else(|| crate::text::normalize(name))
+}
+
+/// The known units named somewhere in a file name (`马庄乡人民政府10月报表`).
+pub fn in_file_name(units: &Units, known: &[String], stem: &str) -> Resolved {
+    let k = key(stem);
+    if let Some(c) = resolve(units, known, &k) {
+        return Resolved::Known(c);
+    }
+    let names = units
+        .by_key
+        .iter()
+        .map(|(a, c)| (a.clone(), c.clone()))
+        .chain(known.iter().map(|n| (key(n), n.clone())));
+    let found: Vec<(String, String)> = names.filter(|(a, _)| k.contains(a.as_str())).collect();
+    // A match inside a longer match (乡 names inside 乡人民政府 names) is not a second unit.
+    let mut units_found: Vec<String> = found
+        .iter()
+        .filter(|(a, _)| {
+            !found
+                .iter()
+                .any(|(b, _)| b.len() > a.len() && b.contains(a.as_str()))
+        })
+        .map(|(_, c)| c.clone())
+        .collect();
+    units_found.sort();
+    units_found.dedup();
+    match units_found.len() {
+        0 => Resolved::Unknown,
+        1 => Resolved::Known(units_found.remove(0)),
+        _ => Resolved::Ambiguous(units_found),
+    }
+}
+
+/// Units known for this run: the rules' table and the unit fields of the tables read so far.
+pub fn known(rules: &Rules, data: &Dataset) -> Vec<String> {
+    let mut out: Vec<String> = rules.units.names.clone();
+    for (table, fields) in &rules.units.fields {
+        for r in data.records(table) {
+            for f in fields {
+                if let Some(t) = r.text(f)
+                    && !out.iter().any(|o| o == t)
+                {
+                    out.push(t.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Rewrites the unit fields of `schema`'s records (the ledger's 责任单位 …) to canonical names.
+pub fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+    let Some(fields) = rules.units.fields.get(&schema.id) else {
+        return;
+    };
+    let Some(records) = data.tables.get_mut(&schema.id) else {
+        return;
+    };
+    for r in records {
+        for f in fields {
+            if let Some(Value::Text(t)) = r.values.get_mut(f) {
+                *t = canonical(&rules.units, t);
+            }
+        }
+    }
+}
+
+/// The unit a one-file-per-unit file is from: the 填报单位 line, else the file name, as a
+/// canonical name. A name matching no unit (or several) is reported and kept as written.
+pub fn reporting_unit(
+    signed: Option<&str>,
+    rel: &str,
+    sheet: &str,
+    rules: &Rules,
+    data: &mut Dataset,
+) -> String {
+    let known = known(rules, data);
+    let stem = file_stem(rel);
+    let signed_as = signed.map(|s| resolve(&rules.units, &known, s));
+    if let Some(Some(c)) = &signed_as {
+        return c.clone();
+    }
+    let from_name = in_file_name(&rules.units, &known, stem);
+    let loc = Location {
+        file: rel.to_string(),
+        sheet: Some(sheet.to_string()),
+        cell: None,
+    };
+    if let Some(s) = signed {
+        data.diagnostics
+            .push(unknown(loc.clone(), "填报单位", s, &known, &rules.units));
+    }
+    match from_name {
+        Resolved::Known(c) => c,
+        Resolved::Ambiguous(list) if signed.is_none() => {
+            data.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownUnit,
+                    loc,
+                    format!(
+                        "文件名“{stem}”含有多个单位（{}），无法确定报送单位",
+                        list.join("、")
+                    ),
+                )
+                .with_hint("在表格上方写明“填报单位：”，或文件名只写一个单位"),
+            );
+            crate::text::normalize(stem)
+        }
+        _ if signed.is_some() => crate::text::normalize(signed.unwrap_or_default()),
+        _ => {
+            data.diagnostics
+                .push(unknown(loc, "文件名", stem, &known, &rules.units));
+            crate::text::normalize(stem)
+        }
+    }
+}
+
+fn unknown(loc: Location, what: &str, name: &str, known: &[String], units: &Units) -> Diagnostic {
+    let k = key(name);
+    let mut scored: Vec<(f64, &String)> = known
+        .iter()
+        .map(|n| (strsim::normalized_levenshtein(&k, &key(n)), n))
+        .filter(|(s, _)| *s > 0.0)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let close: Vec<String> = scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| format!("“{n}”"))
+        .collect();
+    let d = Diagnostic::new(
+        Code::UnknownUnit,
+        loc,
+        format!("{what}“{name}”不是已知的单位"),
+    );
+    if close.is_empty() {
+        d.with_hint(format!("在 {} 中加入该单位或其别名", units.file))
+    } else {
+        d.with_hint(format!(
+            "相近的单位: {}；如是别名，请加入 {}",
+            close.join("、"),
+            units.file
+        ))
+    }
+}
+
+fn file_stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units() -> Units {
+        let rules = Rules::load(None).unwrap();
+        rules.units
+    }
+
+    #[test]
+    fn reads_names_as_they_sign() {
+        let u = units();
+        assert_eq!(
+            resolve(&u, &[], "马庄乡人民政府").as_deref(),
+            Some("马庄乡")
+        );
+        assert_eq!(resolve(&u, &[], "马庄乡政府").as_deref(), Some("马庄乡"));
+        assert_eq!(
+            resolve(&u, &[], "涅阳街道办事处").as_deref(),
+            Some("涅阳街道")
+        );
+        let known = vec!["东湖镇".to_string()];
+        assert_eq!(
+            resolve(&u, &known, "东湖镇人民政府").as_deref(),
+            Some("东湖镇")
+        );
+        assert_eq!(resolve(&u, &known, "西湖镇"), None);
+        assert_eq!(canonical(&u, "县经开区管委会"), "县经开区");
+    }
+
+    #[test]
+    fn finds_the_unit_in_a_file_name() {
+        let u = units();
+        assert_eq!(
+            in_file_name(&u, &[], "马庄乡人民政府10月报表"),
+            Resolved::Known("马庄乡".into())
+        );
+        assert!(matches!(
+            in_file_name(&u, &[], "马庄乡涅阳街道"),
+            Resolved::Ambiguous(_)
+        ));
+        assert_eq!(in_file_name(&u, &[], "月报"), Resolved::Unknown);
+    }
+}

@@ -1,0 +1,90 @@
+//! `rules/units.toml`: units by their canonical names, the other names they sign with, and the
+//! suffixes (人民政府, 办事处 …) that do not change which unit a name means.
+
+use super::{RuleFile, RulesError, TableSchema};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnits {
+    #[serde(default)]
+    suffixes: Vec<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    unit: Vec<RawUnit>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnit {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// The validated units table.
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    /// Canonical names as written.
+    pub names: Vec<String>,
+    /// Matching key of a name or alias → canonical name.
+    pub by_key: BTreeMap<String, String>,
+    /// Suffix keys, longest first.
+    pub suffixes: Vec<String>,
+    /// Table id → fields holding unit names.
+    pub fields: BTreeMap<String, Vec<String>>,
+    pub file: String,
+}
+
+impl Units {
+    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+        let raw: RawUnits = file.parse()?;
+        let mut units = Units {
+            file: file.display.clone(),
+            ..Units::default()
+        };
+        for u in &raw.unit {
+            let name = crate::text::normalize(&u.name);
+            if units.names.contains(&name) {
+                return Err(file.error_near(
+                    &format!("\"{}\"", u.name),
+                    format!("单位“{}”重复定义", u.name),
+                ));
+            }
+            units.names.push(name.clone());
+            for alias in std::iter::once(&u.name).chain(&u.aliases) {
+                let k = crate::text::key(alias);
+                if let Some(other) = units.by_key.insert(k, name.clone())
+                    && other != name
+                {
+                    return Err(file
+                        .error_near(
+                            &format!("\"{alias}\""),
+                            format!("“{alias}”同时是“{other}”和“{name}”的名称"),
+                        )
+                        .with_hint("一个名称只能指一个单位"));
+                }
+            }
+        }
+        units.suffixes = raw.suffixes.iter().map(|s| crate::text::key(s)).collect();
+        units
+            .suffixes
+            .sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        for (table, fields) in &raw.fields {
+            let Some(t) = tables.iter().find(|t| &t.id == table) else {
+                return Err(file.error_near(table, format!("[fields] 中的表 {table} 不存在")));
+            };
+            for f in fields {
+                if t.field(f).is_none() {
+                    return Err(
+                        file.error_near(&format!("\"{f}\""), format!("表 {table} 没有字段 {f}"))
+                    );
+                }
+            }
+        }
+        units.fields = raw.fields;
+        Ok(units)
+    }
+}
