@@ -6,23 +6,14 @@ use super::Month;
 use super::condition::to_jinja;
 use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
 use super::project::project_views;
+pub use super::rank::{in_bottom, shared_ranks};
+pub use super::streak::UnitHistory;
 use crate::diagnostic::Diagnostic;
 use crate::ingest::{Dataset, FileSummary, Value};
 use crate::rules::{Aggregate, Rules, Trigger};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// A unit's result in an earlier month.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitHistory {
-    pub unit: String,
-    pub score: f64,
-    pub rank: u32,
-    pub bottom: bool,
-    pub streak: u32,
-    pub penalties: Vec<String>,
-}
 
 /// The last figures a project reported before this month.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -547,25 +538,6 @@ fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
         .collect()
 }
 
-/// Shared ranks (1, 2, 2, 4) by score, highest first.
-pub fn shared_ranks(scores: &[f64]) -> Vec<u32> {
-    let mut sorted = scores.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    // The rank is one more than the number of higher scores.
-    scores
-        .iter()
-        .map(|s| 1 + sorted.partition_point(|t| t > s) as u32)
-        .collect()
-}
-
-/// Whether a rank falls among the last `n` places of `count`, ties at the boundary included.
-pub fn in_bottom(rank: u32, ranks: &[u32], n: u32) -> bool {
-    let count = ranks.len() as u32;
-    let tied = ranks.iter().filter(|r| **r == rank).count() as u32;
-    let last_place = rank + tied - 1;
-    last_place + n > count
-}
-
 fn rank_units(
     rules: &Rules,
     projects: &[ProjectScore],
@@ -700,38 +672,4 @@ fn rank_units(
     }
     units.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.unit.cmp(&b.unit)));
     units
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ties_share_ranks() {
-        assert_eq!(shared_ranks(&[90.0, 80.0, 80.0, 70.0]), vec![1, 2, 2, 4]);
-    }
-
-    #[test]
-    fn bottom_three_includes_boundary_ties() {
-        let ranks = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-        let bottom: Vec<u32> = ranks
-            .iter()
-            .copied()
-            .filter(|r| in_bottom(*r, &ranks, 3))
-            .collect();
-        assert_eq!(bottom, vec![10, 11, 12]);
-        let ranks = [1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 11, 12];
-        let bottom: Vec<u32> = ranks
-            .iter()
-            .copied()
-            .filter(|r| in_bottom(*r, &ranks, 3))
-            .collect();
-        assert_eq!(
-            bottom,
-            vec![9, 9, 11, 12],
-            "a tie across the boundary is included"
-        );
-        let ranks = [1, 2, 3, 4, 5, 6, 7, 8, 8, 10, 11, 12];
-        assert!(!in_bottom(8, &ranks, 3));
-    }
 }

@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod notices;
 pub mod office_calendar;
 pub mod project;
+pub mod rank;
 pub mod screening;
 pub mod streak;
 pub mod weekly;

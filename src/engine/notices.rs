@@ -39,6 +39,24 @@ pub struct Notice {
     pub number: String,
 }
 
+impl Notice {
+    /// How the notice's kind reads: the severity of its matters (督办, 提醒 … from
+    /// notices.toml), or the name of its escalation list.
+    pub fn kind_label(&self, rules: &Rules) -> String {
+        if let Some(e) = rules.notices.escalations.iter().find(|e| e.id == self.kind) {
+            return e.list.clone();
+        }
+        let sev = &rules.notices.setup.supervision_severity;
+        if self.matters.iter().any(|m| &m.severity == sev) {
+            return sev.clone();
+        }
+        self.matters
+            .first()
+            .map(|m| m.severity.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// One unit on an escalation list, with its evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct EscalationEntry {

@@ -4,9 +4,20 @@
 //! with no ranking breaks every streak.
 
 use super::Month;
-use super::assess::UnitHistory;
 use crate::rules::{Rules, Trigger};
+use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// A unit's result in an earlier month.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitHistory {
+    pub unit: String,
+    pub score: f64,
+    pub rank: u32,
+    pub bottom: bool,
+    pub streak: u32,
+    pub penalties: Vec<String>,
+}
 
 /// Earlier rankings: month → unit → result (latest revision of each month).
 pub type Rankings = BTreeMap<Month, BTreeMap<String, UnitHistory>>;
@@ -108,7 +119,7 @@ pub fn rankings_from_import(
         let ranks: Vec<u32> = units.iter().map(|u| u.2).collect();
         let mut list = BTreeMap::new();
         for (unit, score, rank) in units {
-            let bottom = super::assess::in_bottom(rank, &ranks, bottom_n);
+            let bottom = super::rank::in_bottom(rank, &ranks, bottom_n);
             let streak = next_streak(previous_of(&all, &unit, m), bottom, rule);
             let penalties = rule
                 .filter(|r| r.applies(bottom, streak))

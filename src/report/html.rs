@@ -129,7 +129,7 @@ pub fn report(
         missing_years => a.missing_years.clone(),
         notices => a.notices.iter().map(|n| context! {
             number => n.number.clone(),
-            kind => super::notice::kind_label(rules, n),
+            kind => n.kind_label(rules),
             recipient => n.recipient.clone(),
             matters => n.matters.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
         }).collect::<Vec<_>>(),

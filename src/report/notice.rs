@@ -250,22 +250,6 @@ pub fn files(
     Ok(out)
 }
 
-/// How a notice's kind reads: the severity of its matters (督办, 提醒 … from notices.toml), or
-/// the name of its escalation list.
-pub fn kind_label(rules: &Rules, n: &Notice) -> String {
-    if let Some(e) = rules.notices.escalations.iter().find(|e| e.id == n.kind) {
-        return e.list.clone();
-    }
-    let sev = &rules.notices.setup.supervision_severity;
-    if n.matters.iter().any(|m| &m.severity == sev) {
-        return sev.clone();
-    }
-    n.matters
-        .first()
-        .map(|m| m.severity.clone())
-        .unwrap_or_default()
-}
-
 /// The notice register (督查通知清单) and the escalation lists, as workbook sheets.
 pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
     let label = super::month_label(a);
@@ -283,7 +267,7 @@ pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
             .map(|n| {
                 vec![
                     text(&n.number),
-                    text(kind_label(rules, n)),
+                    text(n.kind_label(rules)),
                     text(&n.recipient),
                     Cell::Int(n.matters.len() as i64),
                     text(
