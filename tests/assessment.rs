@@ -13,17 +13,6 @@ fn d(s: &str) -> NaiveDate {
     date(s)
 }
 
-/// The due date of a procedure: given in truth, or `limit` working days after assignment.
-fn procedure_due(q: &J) -> NaiveDate {
-    match q["due"].as_str() {
-        Some(due) => d(due),
-        None => add_workdays(
-            d(q["assigned"].as_str().unwrap()),
-            q["limit"].as_u64().unwrap() as u32,
-        ),
-    }
-}
-
 /// The default scoring table of domain.md, by hand: unit → score (2 decimals).
 pub fn hand_scores(truth: &J, month: &str) -> BTreeMap<String, f64> {
     hand_scores_weighted(truth, month, 50.0)

@@ -10,21 +10,9 @@ use common::*;
 use sanyipi::engine::{Month, Status, evaluate_deadlines};
 use sanyipi::ingest::ingest;
 use sanyipi::rules::Rules;
-use serde_json::Value as J;
 
 fn d(s: &str) -> NaiveDate {
     date(s)
-}
-
-/// The due date of a procedure: given in truth, or `limit` working days after assignment.
-fn procedure_due(q: &J) -> NaiveDate {
-    match q["due"].as_str() {
-        Some(due) => d(due),
-        None => add_workdays(
-            d(q["assigned"].as_str().unwrap()),
-            q["limit"].as_u64().unwrap() as u32,
-        ),
-    }
 }
 
 fn rows(s: &Samples, rules: &Rules, month: &str) -> Vec<sanyipi::engine::DeadlineRow> {

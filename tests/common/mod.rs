@@ -88,6 +88,17 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// The due date of a procedure in `truth.json`: given, or `limit` working days after assignment.
+pub fn procedure_due(q: &serde_json::Value) -> NaiveDate {
+    match q["due"].as_str() {
+        Some(due) => date(due),
+        None => add_workdays(
+            date(q["assigned"].as_str().unwrap()),
+            q["limit"].as_u64().unwrap() as u32,
+        ),
+    }
+}
+
 /// N working days after `start`, day by day over the State Council facts (a copy of
 /// `../shared/data` in `tests/fixtures`) — independent of `rules/calendar` and of the calendar code.
 pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
