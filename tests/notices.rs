@@ -350,3 +350,46 @@ fn hostile_unit_names_give_safe_files_and_escaped_html() {
         assert!(!html.contains("<b>x</b>"), "{n}");
     }
 }
+
+/// 专项巡察 evidence names every notice by its number, this month's included.
+fn special_inspection_evidence_names_notice_numbers(s: &Samples) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules.join("scoring.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("notices = 3", "notices = 2", 1)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let runs = run_months(s, out.path(), Some(&rules));
+    let last = runs.last().unwrap();
+    let mut checked = 0;
+    for u in last["units"].as_array().unwrap() {
+        let ids = u["penalty_ids"].as_array().unwrap();
+        if !ids.iter().any(|p| p == "special_inspection") {
+            continue;
+        }
+        let evidence = u["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap())
+            .find(|e| e.starts_with("专项巡察"))
+            .unwrap();
+        assert!(!evidence.contains("本月通知"), "{evidence}");
+        let this_month = unit_notices(last)
+            .into_iter()
+            .find(|n| n["recipient"] == u["unit"] && n["kind"] == "supervision")
+            .unwrap();
+        assert!(
+            evidence.contains(this_month["number"].as_str().unwrap()),
+            "{evidence} names {}",
+            this_month["number"]
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "some unit gets 专项巡察 with notices = 2");
+}
+on_samples!(special_inspection_evidence_names_notice_numbers);
