@@ -1,130 +1,22 @@
-//! The monthly assessment: project scores from the formulas of `rules/scoring.toml`, unit scores,
-//! ranking with shared ranks, the bottom-N rule, streaks and penalties. Pure: rules, records,
-//! a history snapshot and the as-of date in; an `Assessment` out.
+//! The monthly assessment: deadlines, then project scores from the formulas of
+//! `rules/scoring.toml`, then the unit ranking (`ranking.rs`) and the notices (`notices.rs`).
+//! Pure: rules, records, a history snapshot and the as-of date in; an `Assessment`
+//! (`results.rs`) out.
 
 use super::Month;
 use super::condition::to_jinja;
 use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
 use super::project::project_views;
 pub use super::rank::{in_bottom, shared_ranks};
+use super::ranking::{first_seen, name_this_months_notices, rank_units, round};
+pub use super::results::{
+    Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
+};
 pub use super::streak::UnitHistory;
-use crate::diagnostic::Diagnostic;
-use crate::ingest::{Dataset, FileSummary, Value};
-use crate::rules::{Aggregate, Rules, Trigger};
+use crate::ingest::{Dataset, Value};
+use crate::rules::Rules;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// The last figures a project reported before this month.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct LastFigures {
-    pub month: String,
-    pub cum_invest: Option<f64>,
-    pub started: Option<bool>,
-    pub actual_start: Option<String>,
-    pub completed: Option<bool>,
-    pub completed_date: Option<String>,
-}
-
-/// What the engine needs from history.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub previous_month: Option<Month>,
-    pub previous: BTreeMap<String, UnitHistory>,
-    /// Every earlier ranked month (imported or computed), for streaks and their evidence.
-    pub rankings: super::streak::Rankings,
-    pub last_figures: BTreeMap<String, LastFigures>,
-    /// Notice numbers already given.
-    pub notice_book: super::notices::NoticeBook,
-    /// 督办 notices per unit: (month, number).
-    pub notices: BTreeMap<String, Vec<(Month, String)>>,
-}
-
-/// One input of a score, with where it came from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Input {
-    pub name: String,
-    pub value: String,
-    pub source: String,
-}
-
-/// One part of a project's score.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PartScore {
-    pub id: String,
-    pub name: String,
-    pub points: f64,
-    pub score: f64,
-    pub formula: String,
-    /// `rules/scoring.toml:LINE`.
-    pub rule: String,
-}
-
-/// A project's figures as used this month (reported or carried).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Figures {
-    pub cum_invest: Option<f64>,
-    pub started: Option<bool>,
-    pub actual_start: Option<String>,
-    pub completed: Option<bool>,
-    pub completed_date: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProjectScore {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub annual_plan: Option<f64>,
-    pub figures: Figures,
-    pub reported: bool,
-    /// The month whose figures were carried over when this month's row is missing.
-    pub carried_from: Option<String>,
-    pub start_status: String,
-    pub report_status: String,
-    pub procedures_total: usize,
-    pub procedures_ok: usize,
-    pub parts: Vec<PartScore>,
-    pub total: f64,
-    pub inputs: Vec<Input>,
-    pub notes: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnitScore {
-    pub unit: String,
-    pub projects: usize,
-    pub score: f64,
-    pub rank: u32,
-    pub previous_rank: Option<u32>,
-    /// Places gained since last month (positive = up).
-    pub change: Option<i64>,
-    pub bottom: bool,
-    pub streak: u32,
-    pub penalty_ids: Vec<String>,
-    pub penalties: Vec<String>,
-    /// Why each penalty applies: months and ranks, notice numbers.
-    pub evidence: Vec<String>,
-}
-
-/// A month's full result: what every output renders.
-#[derive(Debug, Clone, Serialize)]
-pub struct Assessment {
-    pub month: Month,
-    pub as_of: NaiveDate,
-    pub rules_hash: String,
-    pub previous_month: Option<Month>,
-    pub projects: Vec<ProjectScore>,
-    pub units: Vec<UnitScore>,
-    pub deadlines: Vec<DeadlineRow>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub files: Vec<FileSummary>,
-    pub rule_problems: Vec<RuleProblem>,
-    pub missing_years: Vec<i32>,
-    /// 督查 notices, one per recipient, numbered from history before output.
-    pub notices: Vec<super::notices::Notice>,
-    pub escalations: Vec<super::notices::EscalationList>,
-}
 
 /// The deadline rows a project's score reads, found by project or unit in one pass.
 struct DeadlineIndex<'a> {
@@ -164,20 +56,12 @@ impl<'a> DeadlineIndex<'a> {
     }
 }
 
-/// Stands for this month's notice number in evidence until the notices are numbered.
-const THIS_MONTH_NOTICE: &str = "\u{1}本月通知\u{1}";
-
-fn round(x: f64, precision: u32) -> f64 {
-    let f = 10f64.powi(precision as i32);
-    (x * f).round() / f
-}
-
 /// Carried fields for projects without a row this month.
 pub fn carried_values(
     data: &Dataset,
     snapshot: &Snapshot,
 ) -> BTreeMap<String, BTreeMap<String, Value>> {
-    let reported: Vec<&str> = data
+    let reported: HashSet<&str> = data
         .records("monthly")
         .iter()
         .filter_map(|r| r.project.as_deref())
@@ -187,7 +71,7 @@ pub fn carried_values(
         let Some(id) = l.project.as_deref() else {
             continue;
         };
-        if reported.contains(&id) {
+        if reported.contains(id) {
             continue;
         }
         let mut v = BTreeMap::new();
@@ -508,168 +392,4 @@ pub fn assess(
         notices,
         escalations,
     }
-}
-
-/// Replaces the stand-in for this month's notice in each unit's evidence by the number of the
-/// notice the unit receives this month.
-fn name_this_months_notices(
-    mut units: Vec<UnitScore>,
-    notices: &[super::notices::Notice],
-) -> Vec<UnitScore> {
-    for u in &mut units {
-        let number = notices
-            .iter()
-            .find(|n| n.recipient == u.unit && n.kind == "supervision")
-            .map(|n| n.number.as_str())
-            .unwrap_or("本月督查通知");
-        for e in &mut u.evidence {
-            *e = e.replace(THIS_MONTH_NOTICE, number);
-        }
-    }
-    units
-}
-
-/// Distinct names in order of first appearance.
-fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut seen = HashSet::new();
-    names
-        .filter(|n| seen.insert(*n))
-        .map(str::to_string)
-        .collect()
-}
-
-fn rank_units(
-    rules: &Rules,
-    projects: &[ProjectScore],
-    snapshot: &Snapshot,
-    month: Month,
-    supervised: &HashSet<String>,
-) -> Vec<UnitScore> {
-    let score_rules = &rules.scoring.score;
-    let order = first_seen(
-        projects
-            .iter()
-            .map(|p| p.unit.as_str())
-            .filter(|u| !u.is_empty()),
-    );
-    let mut totals_of: HashMap<&str, Vec<f64>> = HashMap::new();
-    for p in projects {
-        totals_of.entry(p.unit.as_str()).or_default().push(p.total);
-    }
-    let scores: Vec<f64> = order
-        .iter()
-        .map(|u| {
-            let totals = &totals_of[u.as_str()];
-            let s = match score_rules.aggregate {
-                Aggregate::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
-                Aggregate::Sum => totals.iter().sum(),
-                Aggregate::Min => totals.iter().copied().fold(f64::INFINITY, f64::min),
-            };
-            round(s, score_rules.precision)
-        })
-        .collect();
-    let ranks = shared_ranks(&scores);
-    let streak_rule = super::streak::StreakRule::of(rules);
-    let mut units = Vec::new();
-    for (i, unit) in order.iter().enumerate() {
-        let bottom = in_bottom(ranks[i], &ranks, score_rules.bottom_n);
-        let prev = snapshot.previous.get(unit);
-        let mut streak = 0;
-        let mut penalty_ids = Vec::new();
-        let mut penalties = Vec::new();
-        let mut evidence = Vec::new();
-        if bottom {
-            streak = super::streak::next_streak(prev, bottom, streak_rule.as_ref());
-        }
-        for pen in &rules.scoring.penalties {
-            match &pen.trigger {
-                Trigger::Streak { length, .. } => {
-                    if bottom && streak >= *length {
-                        penalty_ids.push(pen.id.clone());
-                        penalties.push(pen.name.clone());
-                        let mut months: Vec<String> =
-                            super::streak::streak_months(&snapshot.rankings, unit, month, streak)
-                                .iter()
-                                .map(|(m, r)| format!("{m} 第 {r} 名"))
-                                .collect();
-                        months.push(format!("{month} 第 {} 名", ranks[i]));
-                        let e = format!(
-                            "{}: 连续 {streak} 个月排名后{}位（{}）",
-                            pen.name,
-                            score_rules.bottom_n,
-                            months.join("，")
-                        );
-                        evidence.push(e);
-                    }
-                }
-                Trigger::Supervision {
-                    notices,
-                    months,
-                    condition,
-                } => {
-                    let first = (0..months.saturating_sub(1)).fold(month, |m, _| m.previous());
-                    // Notices of earlier months in the window, and this month's.
-                    let recent: Vec<&(Month, String)> = snapshot
-                        .notices
-                        .get(unit)
-                        .map(|v| {
-                            v.iter()
-                                .filter(|(m, _)| *m >= first && *m < month)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let facts = super::notices::UnitFacts {
-                        unit,
-                        bottom,
-                        score: scores[i],
-                        rank: ranks[i],
-                        streak,
-                        penalty_ids: &[],
-                    };
-                    let now = supervised.contains(unit)
-                        || super::notices::supervised_by_results(rules, &facts, month);
-                    let count = recent.len() as u32 + u32::from(now);
-                    if count >= *notices {
-                        let ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::from([
-                            ("bottom", minijinja::Value::from(bottom)),
-                            ("score", minijinja::Value::from(scores[i])),
-                            ("rank", minijinja::Value::from(ranks[i])),
-                            ("streak", minijinja::Value::from(streak)),
-                        ]);
-                        let env = minijinja::Environment::new();
-                        let holds = env
-                            .compile_expression(condition)
-                            .and_then(|e| e.eval(minijinja::Value::from(ctx)))
-                            .map(|v| v.is_true())
-                            .unwrap_or(false);
-                        if holds {
-                            penalty_ids.push(pen.id.clone());
-                            penalties.push(pen.name.clone());
-                            let mut numbers: Vec<String> =
-                                recent.iter().map(|(_, n)| n.clone()).collect();
-                            if now {
-                                numbers.push(THIS_MONTH_NOTICE.to_string());
-                            }
-                            evidence.push(format!("{}: 近 {months} 个月督办 {count} 次（{}），本月得分 {:.2}、第 {} 名", pen.name, numbers.join("、"), scores[i], ranks[i]));
-                        }
-                    }
-                }
-            }
-        }
-        units.push(UnitScore {
-            unit: unit.clone(),
-            projects: totals_of[unit.as_str()].len(),
-            score: scores[i],
-            rank: ranks[i],
-            previous_rank: prev.map(|p| p.rank),
-            change: prev.map(|p| i64::from(p.rank) - i64::from(ranks[i])),
-            bottom,
-            streak,
-            penalty_ids,
-            penalties,
-            evidence,
-        });
-    }
-    units.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.unit.cmp(&b.unit)));
-    units
 }

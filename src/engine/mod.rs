@@ -9,6 +9,8 @@ pub mod notices;
 pub mod office_calendar;
 pub mod project;
 pub mod rank;
+pub mod ranking;
+pub mod results;
 pub mod screening;
 pub mod streak;
 pub mod weekly;
