@@ -183,6 +183,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The trailing technical detail of a diagnostic: a library's own (English) words, kept for
+/// whoever fixes the file but never the message itself.
+pub(crate) fn tech_info(detail: impl fmt::Display) -> String {
+    format!("技术信息：{detail}")
+}
+
 /// A1 reference of a zero-based (row, col): `(6, 5)` is `F7`.
 pub fn a1(row: u32, col: u32) -> String {
     let mut letters = Vec::new();

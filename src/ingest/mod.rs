@@ -5,11 +5,13 @@
 //! to the ledger (`matching`). Every row read is counted in a `FileSummary`.
 
 mod header;
+mod limits;
 mod matching;
 mod meta;
 mod reader;
 mod record;
 pub mod value;
+mod walk;
 mod workbook;
 
 pub use reader::RowCounts;
@@ -45,12 +47,13 @@ pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
     if !input.is_dir() {
         return Err(IngestError::NotADirectory(shown));
     }
-    let mut files = Vec::new();
-    list_files(input, input, &mut files).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
+    let (files, walk_problems) =
+        walk::list(input).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
     let mut data = Dataset {
         input: shown,
         ..Dataset::default()
     };
+    data.diagnostics.extend(walk_problems);
     let mut claimed: Vec<Vec<&InputFile>> = vec![Vec::new(); rules.tables.len()];
     for f in &files {
         match rules.tables.iter().position(|t| t.matches(&f.rel)) {
@@ -103,33 +106,6 @@ fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
         "文件不属于任何已定义的表格，未读取",
     )
     .with_hint(format!("已定义的表格: {}", known.join("；")))
-}
-
-fn list_files(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            list_files(root, &path, out)?;
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(InputFile { path, rel });
-        }
-    }
-    Ok(())
 }
 
 fn read_file(f: &InputFile, schema: &TableSchema, rules: &Rules, data: &mut Dataset) {

@@ -34,6 +34,10 @@ struct RawRows {
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     pub max_file_mb: u64,
+    /// Decompressed size of one entry of a zipped workbook (a sheet, the shared strings).
+    pub max_entry_mb: u64,
+    /// Decompressed size of all entries of a zipped workbook together.
+    pub max_unzipped_mb: u64,
     pub max_rows: u32,
     pub max_cols: u32,
     pub header_search_rows: u32,

@@ -91,8 +91,7 @@ pub fn date(s: &str) -> NaiveDate {
 /// N working days after `start`, day by day over the State Council facts (a copy of
 /// `../shared/data` in `tests/fixtures`) — independent of `rules/calendar` and of the calendar code.
 pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
-    let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv"))
-        .unwrap();
+    let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv")).unwrap();
     let special: BTreeMap<NaiveDate, bool> = tsv
         .lines()
         .skip(1)
