@@ -44,6 +44,8 @@ pub enum Code {
     BadValue,
     /// A formula cell without a cached value.
     FormulaNoValue,
+    /// A value outside its field's plausible range (`min`/`max` of the table schema).
+    OutOfRange,
     /// A row names a project that is not in the ledger.
     NotInLedger,
     /// The ledger lists the same project twice.
@@ -78,6 +80,7 @@ impl Code {
             Code::MissingValue => "E020",
             Code::BadValue => "E021",
             Code::FormulaNoValue => "E022",
+            Code::OutOfRange => "E023",
             Code::NotInLedger => "E030",
             Code::DuplicateProject => "E031",
             Code::MissingTable => "E032",

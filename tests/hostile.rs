@@ -303,3 +303,147 @@ fn a_pipe_in_the_folder_is_not_read() {
     diagnosed(&r, "W050", "月报/管道.xlsx");
     others_read(&r);
 }
+
+/// Replaces cell `cell` of the victim's data row 6 with `xml` (a whole `<c>` element).
+fn set_cell(dir: &Path, cell: &str, xml: &str) {
+    let xml = xml.to_string();
+    let cell = cell.to_string();
+    patch_sheet(dir, move |s| {
+        let start = s.find(&format!(r#"<c r="{cell}""#)).unwrap();
+        let end = start + s[start..].find("</c>").unwrap() + 4;
+        format!("{}{}{}", &s[..start], xml, &s[end..])
+    });
+}
+
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+/// The victim's line of the file table: (read, used, not used).
+fn victim_counts(r: &Run) -> (usize, usize, usize) {
+    let line = r.stdout.lines().find(|l| l.starts_with(VICTIM)).unwrap();
+    let nums: Vec<usize> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (nums[0], nums[1], nums[2])
+}
+
+fn bad_cumulative(xml: &str, code: &str) -> Run {
+    let dir = month();
+    set_cell(&input(&dir), "F6", xml);
+    let r = check(&input(&dir));
+    diagnosed(&r, code, &format!("{VICTIM}!月报!F6"));
+    assert_eq!(victim_counts(&r), (4, 1, 1), "row must not be scored");
+    others_read(&r);
+    r
+}
+
+#[test]
+fn nan_stored_as_a_number_is_an_error() {
+    bad_cumulative(r#"<c r="F6"><v>NaN</v></c>"#, "E021");
+}
+
+#[test]
+fn infinity_stored_as_a_number_is_an_error() {
+    bad_cumulative(r#"<c r="F6"><v>INF</v></c>"#, "E021");
+}
+
+#[test]
+fn huge_amount_is_out_of_range() {
+    bad_cumulative(r#"<c r="F6"><v>1E308</v></c>"#, "E023");
+}
+
+#[test]
+fn negative_amount_is_out_of_range() {
+    let r = bad_cumulative(r#"<c r="F6"><v>-5000</v></c>"#, "E023");
+    assert!(
+        r.stdout.contains("不小于 0") || r.stdout.contains("0 至"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn misplaced_thousands_separator_is_an_error_not_123() {
+    let r = bad_cumulative(&inline("F6", "1,2,3"), "E021");
+    assert!(r.stdout.contains("千位分隔符"), "{}", r.stdout);
+}
+
+fn bad_start(xml: &str) {
+    let dir = month();
+    set_cell(&input(&dir), "H6", xml);
+    let r = check(&input(&dir));
+    let line = diagnosed(&r, "E023", &format!("{VICTIM}!月报!H6"));
+    assert!(line.contains("按空值处理"), "{line}");
+    // With no usable date the project is not counted as started on time.
+    diagnosed(&r, "W060", &format!("{VICTIM}!月报!H6"));
+    others_read(&r);
+}
+
+#[test]
+fn start_date_1899_is_out_of_range() {
+    bad_start(&inline("H6", "1899-06-01"));
+}
+
+#[test]
+fn start_date_serial_zero_is_out_of_range() {
+    bad_start(r#"<c r="H6" s="4"><v>0</v></c>"#);
+}
+
+#[test]
+fn start_date_serial_negative_is_not_a_good_date() {
+    let dir = month();
+    set_cell(&input(&dir), "H6", r#"<c r="H6" s="4"><v>-5</v></c>"#);
+    let r = check(&input(&dir));
+    let ok = r.stdout.contains(&format!("[E023] {VICTIM}!月报!H6"))
+        || r.stdout.contains(&format!("[E021] {VICTIM}!月报!H6"));
+    assert!(ok, "{}", r.stdout);
+    diagnosed(&r, "W060", &format!("{VICTIM}!月报!H6"));
+}
+
+#[test]
+fn start_date_9999_12_31_is_flagged_by_check() {
+    bad_start(&inline("H6", "9999-12-31"));
+}
+
+#[test]
+fn plausible_range_is_a_rule() {
+    let dir = month();
+    set_cell(&input(&dir), "F6", r#"<c r="F6"><v>-5000</v></c>"#);
+    let rules = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let toml = rules.join("tables/monthly.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let at = text.find("id = \"cum_invest\"").unwrap();
+    let edited = format!(
+        "{}{}",
+        &text[..at],
+        text[at..].replacen("min = 0\n", "min = -10000\n", 1)
+    );
+    std::fs::write(&toml, &edited).unwrap();
+    let folder = input(&dir);
+    let args = [
+        "check",
+        "--input",
+        folder.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ];
+    let r = sanyipi(&args);
+    assert!(!r.stdout.contains("[E023]"), "{}", r.stdout);
+    assert_eq!(victim_counts(&r), (4, 2, 0));
+    // A bound without saying how it is scored is a rules error.
+    std::fs::write(
+        &toml,
+        edited.replacen("out_of_range = \"reject_row\"\n", "", 1),
+    )
+    .unwrap();
+    let r = sanyipi(&args);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("monthly.toml:"), "{}", r.stderr);
+    assert!(r.stderr.contains("out_of_range"), "{}", r.stderr);
+}

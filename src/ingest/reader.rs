@@ -121,9 +121,12 @@ fn read_row(
             continue;
         }
         match parse_cell(sheet.cell(r, col.col), field, col.factor, vocab) {
-            Ok(Some(v)) => {
-                out.values.insert(field.id.clone(), v);
-            }
+            Ok(Some(v)) => match super::value::plausible(&v, field) {
+                Ok(()) => {
+                    out.values.insert(field.id.clone(), v);
+                }
+                Err(why) => out_of_range(&mut out, field, loc, why),
+            },
             Ok(None) if field.required => {
                 out.rejected = true;
                 out.problems.push(
@@ -159,6 +162,28 @@ fn read_row(
         }
     }
     out
+}
+
+/// A value outside its field's range: an error at its cell, then what the rule says.
+fn out_of_range(out: &mut RowRead, field: &crate::rules::Field, loc: Location, why: String) {
+    let reject = field
+        .plausible
+        .as_ref()
+        .is_some_and(|p| p.out_of_range == crate::rules::OutOfRange::RejectRow);
+    out.rejected |= reject;
+    let consequence = if reject {
+        "此行未采用（按未报送计）"
+    } else {
+        "按空值处理"
+    };
+    out.problems.push(
+        Diagnostic::new(
+            Code::OutOfRange,
+            loc,
+            format!("“{}”{why}，{consequence}", field.label),
+        )
+        .with_hint("请核对此单元格；确实无误的请联系县重点项目办调整规则中的合理范围"),
+    );
 }
 
 fn hint_for(kind: crate::rules::FieldType) -> &'static str {

@@ -14,7 +14,7 @@ pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
 pub use error::RulesError;
 pub use scoring::{Aggregate, Part, Penalty, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
-pub use table::{Field, FieldType, Match, RowCheck, TableSchema};
+pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
 pub use vocab::{Limits, Vocabulary};
 
 use std::path::Path;
