@@ -66,6 +66,8 @@ pub enum Code {
     MissingTable,
     /// A row fails a consistency check of its table schema.
     RowCheck,
+    /// A text longer than `max_text_chars` of `rules/ingest.toml` (kept, but likely a mistake).
+    LongText,
 }
 
 impl Code {
@@ -91,6 +93,7 @@ impl Code {
             Code::UnknownFile => "W050",
             Code::NoSubmissionDate => "W051",
             Code::RowCheck => "W060",
+            Code::LongText => "W061",
         }
     }
 

@@ -447,3 +447,103 @@ fn plausible_range_is_a_rule() {
     assert!(r.stderr.contains("monthly.toml:"), "{}", r.stderr);
     assert!(r.stderr.contains("out_of_range"), "{}", r.stderr);
 }
+
+/// Runs the month into a fresh folder; returns the run and the output folder.
+fn run_month(dir: &tempfile::TempDir) -> (Run, PathBuf) {
+    let out = dir.path().join("out");
+    let r = sanyipi(&[
+        "run",
+        "--input",
+        input(dir).to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (r, out.join("2026-10"))
+}
+
+/// Every string cell of every xlsx in `folder` within Excel's limit; returns the longest.
+fn longest_cell(folder: &Path) -> usize {
+    use calamine::{Reader, open_workbook_auto};
+    let mut longest = 0;
+    for e in std::fs::read_dir(folder).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "xlsx") {
+            continue;
+        }
+        let mut wb = open_workbook_auto(&path).unwrap();
+        for name in wb.sheet_names() {
+            let range = wb.worksheet_range(&name).unwrap();
+            for c in range.used_cells() {
+                if let calamine::Data::String(s) = c.2 {
+                    longest = longest.max(s.chars().count());
+                }
+            }
+        }
+    }
+    assert!(longest <= 32_767, "{longest}");
+    longest
+}
+
+#[test]
+fn project_name_of_40000_characters_does_not_fail_the_month() {
+    let dir = month();
+    set_cell(&input(&dir), "C6", &inline("C6", &"长".repeat(40_000)));
+    let r = check(&input(&dir));
+    diagnosed(&r, "W061", &format!("{VICTIM}!月报!C6"));
+    let (r, folder) = run_month(&dir);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    longest_cell(&folder);
+}
+
+/// The HTML and JSON outputs under `folder`, as text.
+fn text_outputs(folder: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(folder).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(text_outputs(&p));
+        } else if p.extension().is_some_and(|x| x == "html" || x == "json") {
+            out.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn ledger_project_name_of_40000_characters_is_cut_in_the_workbook_kept_in_notices() {
+    let dir = month();
+    let ledger = input(&dir).join("重大项目管理台账.xlsx");
+    let long = format!("年产3万吨饲料项目{}", "长".repeat(40_000));
+    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&ledger).unwrap())
+        .into_iter()
+        .map(|(n, d)| {
+            if n != "xl/sharedStrings.xml" {
+                return (n, d);
+            }
+            let t = String::from_utf8(d).unwrap();
+            let t = t.replace("<t>年产3万吨饲料项目</t>", &format!("<t>{long}</t>"));
+            (n, t.into_bytes())
+        })
+        .collect();
+    std::fs::write(&ledger, rezip(&entries)).unwrap();
+    let (r, folder) = run_month(&dir);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        longest_cell(&folder) > 30_000,
+        "the long name is in the workbook, cut"
+    );
+    assert!(
+        text_outputs(&folder).iter().any(|t| t.contains(&long)),
+        "full name kept in the text outputs"
+    );
+}
+
+#[test]
+fn start_date_9999_12_31_does_not_fail_the_month() {
+    let dir = month();
+    set_cell(&input(&dir), "H6", &inline("H6", "9999-12-31"));
+    let (r, _) = run_month(&dir);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -123,6 +123,7 @@ fn read_row(
         match parse_cell(sheet.cell(r, col.col), field, col.factor, vocab) {
             Ok(Some(v)) => match super::value::plausible(&v, field) {
                 Ok(()) => {
+                    long_text(&mut out, field, &loc, &v, vocab.limits.max_text_chars);
                     out.values.insert(field.id.clone(), v);
                 }
                 Err(why) => out_of_range(&mut out, field, loc, why),
@@ -162,6 +163,30 @@ fn read_row(
         }
     }
     out
+}
+
+/// A text too long to be meant: a warning, the text kept.
+fn long_text(
+    out: &mut RowRead,
+    field: &crate::rules::Field,
+    loc: &Location,
+    v: &Value,
+    max: usize,
+) {
+    let n = v.as_str().map_or(0, |t| t.chars().count());
+    if n > max {
+        out.problems.push(
+            Diagnostic::new(
+                Code::LongText,
+                loc.clone(),
+                format!(
+                    "“{}”长达 {n} 字（上限 {max} 字），可能是误填；已按原文采用",
+                    field.label
+                ),
+            )
+            .with_hint("排名表单元格最多容纳 32767 字，超出部分在表中截断，全文见 HTML 报告与通知"),
+        );
+    }
 }
 
 /// A value outside its field's range: an error at its cell, then what the rule says.

@@ -1,6 +1,7 @@
 //! Reports: render an `Assessment` as the ranking workbook, the HTML report and `run.json`.
 //! Reports know nothing of rule semantics; they show what the engine computed.
 
+pub(crate) mod cells;
 pub mod html;
 pub mod notice;
 pub mod screening;
