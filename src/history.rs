@@ -12,12 +12,12 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("无法打开历史记录 {path}: {source}")]
+    #[error("无法打开历史记录 {path}。技术信息：{source}")]
     Open {
         path: String,
         source: rusqlite::Error,
     },
-    #[error("历史记录 {path} 读写失败: {source}")]
+    #[error("历史记录 {path} 读写失败。技术信息：{source}")]
     Sql {
         path: String,
         source: rusqlite::Error,

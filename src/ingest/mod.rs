@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 pub enum IngestError {
     #[error("输入目录 {0} 不存在或不是目录")]
     NotADirectory(String),
-    #[error("无法读取输入目录 {0}: {1}")]
+    #[error("无法读取输入目录 {0}。技术信息：{1}")]
     Unreadable(String, std::io::Error),
     #[error("文件 {0} 不存在")]
     NotAFile(String),

@@ -96,7 +96,7 @@ pub fn cell_text(cell: &Data) -> String {
             .map(|d| d.date().format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| format_number(dt.as_f64())),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
     }
 }
 
@@ -109,7 +109,7 @@ pub fn parse_cell(
     vocab: &Vocabulary,
 ) -> Result<Option<Value>, String> {
     if let Data::Error(e) = cell {
-        return Err(format!("单元格是错误值 #{e:?}"));
+        return Err(format!("单元格是错误值 {e}"));
     }
     if let Data::Float(f) = cell
         && !f.is_finite()

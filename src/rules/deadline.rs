@@ -235,7 +235,7 @@ pub fn check_condition(src: &str, known: &[String]) -> Result<(), String> {
     let env = minijinja::Environment::new();
     let expr = env
         .compile_expression(src)
-        .map_err(|e| format!("条件表达式有误: {e}"))?;
+        .map_err(|e| format!("条件表达式有误。技术信息：{e}"))?;
     let mut unknown: Vec<String> = expr
         .undeclared_variables(false)
         .into_iter()

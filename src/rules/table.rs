@@ -240,14 +240,14 @@ impl TableSchema {
                 .literal_separator(true)
                 .build()
                 .map_err(|e| {
-                    file.error_near(pattern, format!("文件匹配模式无效: {e}"))
+                    file.error_near(pattern, format!("文件匹配模式无效。技术信息：{e}"))
                         .with_hint("例如 \"月报/*\" 或 \"*台账*.xlsx\"")
                 })?;
             builder.add(glob);
         }
         let globs = builder
             .build()
-            .map_err(|e| file.error_near("files", format!("文件匹配模式无效: {e}")))?;
+            .map_err(|e| file.error_near("files", format!("文件匹配模式无效。技术信息：{e}")))?;
         let mut fields: Vec<Field> = Vec::new();
         for f in raw.field {
             if fields.iter().any(|g| g.id == f.id) {
@@ -322,7 +322,7 @@ impl TableSchema {
                 .map_err(|e| {
                     file.error_near(
                         &c.message,
-                        format!("检查 {} 的 message 模板有误: {e}", c.id),
+                        format!("检查 {} 的 message 模板有误。技术信息：{e}", c.id),
                     )
                 })?;
         }
