@@ -547,3 +547,102 @@ fn start_date_9999_12_31_does_not_fail_the_month() {
     let (r, _) = run_month(&dir);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// The built-in rules exported to `dir/rules`, with `from` replaced by `to` in scoring.toml.
+fn rules_with_formula(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let rules = dir.join("rules");
+    if !rules.exists() {
+        assert_eq!(
+            sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+            0
+        );
+    }
+    let toml = rules.join("scoring.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(&toml, text.replacen(from, to, 1)).unwrap();
+    rules
+}
+
+fn rules_check(rules: &Path) -> Run {
+    sanyipi(&["rules", "check", rules.to_str().unwrap()])
+}
+
+#[test]
+fn formula_dividing_by_zero_fails_rules_check() {
+    let dir = month();
+    let rules = rules_with_formula(
+        dir.path(),
+        "\"points * procedures_ok_share\"",
+        "\"points * procedures_ok_share / 0\"",
+    );
+    let r = rules_check(&rules);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("scoring.toml:"), "{}", r.stderr);
+    assert!(r.stderr.contains("无法计算"), "{}", r.stderr);
+    assert!(!r.stdout.contains("规则无误"));
+}
+
+#[test]
+fn formula_sorting_a_huge_list_runs_out_of_fuel_in_rules_check() {
+    let dir = month();
+    let sort = "(range(100000) | list | sort | length)";
+    let f = format!("\"points * procedures_ok_share + 0 * ({sort} + {sort} + {sort} + {sort})\"");
+    let rules = rules_with_formula(dir.path(), "\"points * procedures_ok_share\"", &f);
+    let r = rules_check(&rules);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("scoring.toml:"), "{}", r.stderr);
+}
+
+#[test]
+fn formula_of_100000_terms_is_refused_at_load() {
+    let dir = month();
+    let f = format!(
+        "\"points * procedures_ok_share + 0 * ({})\"",
+        vec!["1"; 100_000].join(" + ")
+    );
+    let rules = rules_with_formula(dir.path(), "\"points * procedures_ok_share\"", &f);
+    let r = rules_check(&rules);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("表达式"), "{}", r.stderr);
+}
+
+#[test]
+fn formula_failing_at_run_time_fails_the_run_unless_the_rule_says_how_to_score() {
+    let dir = month();
+    // Passes the synthetic probes, but divides by zero for 东湖镇's 5980.3.
+    let rules = rules_with_formula(
+        dir.path(),
+        "\"points * procedures_ok_share\"",
+        "\"points * procedures_ok_share + 0 * (1 / (cum_invest - 5980.3) if cum_invest else 0)\"",
+    );
+    assert_eq!(rules_check(&rules).code, 0);
+    let out = dir.path().join("out");
+    let args = |out: &Path| {
+        vec![
+            "run".to_string(),
+            "--input".into(),
+            input(&dir).to_str().unwrap().into(),
+            "--as-of".into(),
+            "2026-10-25".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+            "--rules".into(),
+            rules.to_str().unwrap().into(),
+        ]
+    };
+    let run = |a: Vec<String>| sanyipi(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run(args(&out));
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("无法计算"), "{}", r.stderr);
+    assert!(!out.join("2026-10").exists(), "nothing published");
+    // The rule says how to score a failure: the run goes on.
+    let text = std::fs::read_to_string(rules.join("scoring.toml")).unwrap();
+    let at = text.find("+ 0 * (1 / (cum_invest").unwrap();
+    let line_end = at + text[at..].find('\n').unwrap();
+    let edited = format!("{}\non_error = 0{}", &text[..line_end], &text[line_end..]);
+    std::fs::write(rules.join("scoring.toml"), edited).unwrap();
+    let r = run(args(&out));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(out.join("2026-10/run.json").exists());
+}

@@ -77,6 +77,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     let snapshot = history.snapshot(month)?;
     let mut a = assess(&rules, &data, &snapshot, month, as_of);
+    if let Some(report) = unscorable(&a, &rules) {
+        eprint!("{report}");
+        return Ok(super::INPUT_ERRORS);
+    }
     history.number_notices(&rules, month, &mut a.notices)?;
     let notice_sheets = report::notice::sheets(&a, &rules);
     let workbook = report::xlsx::workbook(&a, &rules, &notice_sheets).context("无法生成排名表")?;
@@ -208,4 +212,33 @@ fn summary(
         ));
     }
     out
+}
+
+/// Score formulas that failed for a part whose rule does not say how to score a failure
+/// (`on_error`): the month cannot be scored, and nothing is written.
+fn unscorable(a: &Assessment, rules: &Rules) -> Option<String> {
+    let fatal: Vec<String> = a
+        .rule_problems
+        .iter()
+        .filter(|p| {
+            rules
+                .scoring
+                .parts
+                .iter()
+                .any(|q| q.id == p.rule && q.on_error.is_none())
+        })
+        .map(|p| {
+            format!(
+                "错误: {} 评分项 {} 在 {} 上无法计算: {}\n",
+                p.rule_file, p.rule, p.subject, p.message
+            )
+        })
+        .collect();
+    if fatal.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}评分公式无法计算，本月未评分，未写入任何文件。请修正 scoring.toml 中的公式，或为该评分项写 on_error = 分值 说明无法计算时的得分。\n",
+        fatal.join("")
+    ))
 }

@@ -198,7 +198,7 @@ pub fn assess(
     let carried = carried_values(data, snapshot);
     let (deadlines, mut rule_problems) = evaluate_deadlines(rules, data, month, as_of, &carried);
     let scoring = &rules.scoring;
-    let env = minijinja::Environment::new();
+    let env = crate::engine::condition::bounded_env();
     let formulas: Vec<_> = scoring
         .parts
         .iter()
@@ -294,7 +294,7 @@ pub fn assess(
                         subject: view.id.clone(),
                         message: format!("结果不是有限数 {s}"),
                     });
-                    0.0
+                    part.on_error.unwrap_or(0.0)
                 }
                 Err(e) => {
                     rule_problems.push(RuleProblem {
@@ -303,7 +303,7 @@ pub fn assess(
                         subject: view.id.clone(),
                         message: e,
                     });
-                    0.0
+                    part.on_error.unwrap_or(0.0)
                 }
             };
             parts.push(PartScore {
@@ -606,7 +606,7 @@ fn rank_units(
                             ("rank", minijinja::Value::from(ranks[i])),
                             ("streak", minijinja::Value::from(streak)),
                         ]);
-                        let env = minijinja::Environment::new();
+                        let env = crate::engine::condition::bounded_env();
                         let holds = env
                             .compile_expression(condition)
                             .and_then(|e| e.eval(minijinja::Value::from(ctx)))

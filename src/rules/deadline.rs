@@ -232,7 +232,8 @@ pub fn known_fields(subject: Subject, table: Option<&str>, tables: &[TableSchema
 
 /// Compiles a condition and checks that it names only known fields.
 pub fn check_condition(src: &str, known: &[String]) -> Result<(), String> {
-    let env = minijinja::Environment::new();
+    crate::engine::condition::check_size(src)?;
+    let env = crate::engine::condition::bounded_env();
     let expr = env
         .compile_expression(src)
         .map_err(|e| format!("条件表达式有误。技术信息：{e}"))?;

@@ -4,6 +4,7 @@
 pub mod deadline;
 mod error;
 pub mod notice;
+mod probe;
 pub mod scoring;
 pub mod screening;
 mod source;
@@ -66,6 +67,7 @@ impl Rules {
         let project_fields = deadline::known_fields(Subject::Project, None, &tables);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
+        probe::scoring_formulas(source.get("scoring.toml")?, &scoring, &tables)?;
         let screening = screening::Screening::load(source.get("screening.toml")?, &tables)?;
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
         let notices =
