@@ -646,3 +646,172 @@ fn formula_failing_at_run_time_fails_the_run_unless_the_rule_says_how_to_score()
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(out.join("2026-10/run.json").exists());
 }
+
+// ---- One month, one writer ----
+
+fn run_into(input: &Path, out: &Path, extra: &[&str], failpoint: Option<&str>) -> Run {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"));
+    cmd.args([
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+    ])
+    .args(["--out", out.to_str().unwrap()])
+    .args(extra)
+    .current_dir(root());
+    match failpoint {
+        Some(f) => cmd.env("SANYIPI_FAILPOINT", f),
+        None => cmd.env_remove("SANYIPI_FAILPOINT"),
+    };
+    let o = cmd.output().unwrap();
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    fn walk(root: &Path, d: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+/// (runs of 2026-10 in history, pending marks).
+fn history_state(out: &Path) -> (i64, i64) {
+    let path = out.join("history.sqlite");
+    if !path.exists() {
+        return (0, 0);
+    }
+    let c = rusqlite::Connection::open(path).unwrap();
+    let runs = c
+        .query_row(
+            "SELECT COUNT(*) FROM run WHERE month = '2026-10'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    let pending = c
+        .query_row("SELECT COUNT(*) FROM pending", [], |r| r.get(0))
+        .unwrap_or(0);
+    (runs, pending)
+}
+
+/// The complete month of a clean run, for comparison.
+fn reference(dir: &tempfile::TempDir) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = dir.path().join("reference");
+    assert_eq!(run_into(&input(dir), &out, &[], None).code, 0);
+    tree(&out.join("2026-10"))
+}
+
+#[test]
+fn a_crash_at_any_step_leaves_the_previous_state_or_the_complete_month() {
+    let dir = month();
+    let complete = reference(&dir);
+    for (i, step) in ["staging", "staged", "recorded", "swapped", "published"]
+        .iter()
+        .enumerate()
+    {
+        let out = dir.path().join(format!("out{i}"));
+        let r = run_into(&input(&dir), &out, &[], Some(step));
+        assert_ne!(r.code, 0, "{step}: the failpoint must abort");
+        let folder = tree(&out.join("2026-10"));
+        let (runs, pending) = history_state(&out);
+        // Right after the crash: the folder is absent or complete; history either does not hold
+        // the month, or holds it marked pending.
+        assert!(
+            folder.is_empty() || folder == complete,
+            "{step}: partial folder"
+        );
+        assert!(
+            runs == 0 || folder == complete || pending == 1,
+            "{step}: {runs} {pending}"
+        );
+        // The next start repairs: one complete month, once in history.
+        let again = run_into(&input(&dir), &out, &[], None);
+        assert!(
+            again.code == 0 || again.code == 2,
+            "{step}: {}",
+            again.stderr
+        );
+        assert_eq!(tree(&out.join("2026-10")), complete, "{step}");
+        assert_eq!(history_state(&out), (1, 0), "{step}");
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.contains(".tmp") || n.ends_with(".old"))
+            .collect();
+        assert!(leftovers.is_empty(), "{step}: {leftovers:?}");
+    }
+}
+
+#[test]
+fn a_crash_while_replacing_a_month_keeps_one_complete_month() {
+    let dir = month();
+    let complete = reference(&dir);
+    for step in ["staged", "recorded", "moved_old", "swapped"] {
+        let out = dir.path().join(format!("force-{step}"));
+        assert_eq!(run_into(&input(&dir), &out, &[], None).code, 0);
+        let r = run_into(&input(&dir), &out, &["--force"], Some(step));
+        assert_ne!(r.code, 0, "{step}");
+        let again = run_into(&input(&dir), &out, &[], None);
+        assert!(
+            again.code == 0 || again.code == 2,
+            "{step}: {}",
+            again.stderr
+        );
+        let folder = tree(&out.join("2026-10"));
+        assert_eq!(
+            folder.keys().collect::<Vec<_>>(),
+            complete.keys().collect::<Vec<_>>(),
+            "{step}"
+        );
+        let (runs, pending) = history_state(&out);
+        assert!(runs == 1 || runs == 2, "{step}: {runs}");
+        assert_eq!(pending, 0, "{step}");
+    }
+}
+
+#[test]
+fn two_runs_of_one_month_at_once_leave_one_complete_month() {
+    let dir = month();
+    let complete = reference(&dir);
+    for i in 0..3 {
+        let out = dir.path().join(format!("both{i}"));
+        let spawn = || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+                .args(["run", "--input", input(&dir).to_str().unwrap()])
+                .args(["--as-of", "2026-10-25", "--out", out.to_str().unwrap()])
+                .env_remove("SANYIPI_FAILPOINT")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let mut codes = [a.status.code().unwrap(), b.status.code().unwrap()];
+        codes.sort();
+        let loser = if a.status.code() == Some(2) { &a } else { &b };
+        assert_eq!(codes, [0, 2], "{}", String::from_utf8_lossy(&loser.stderr));
+        assert!(String::from_utf8_lossy(&loser.stderr).contains("已有考核记录"));
+        assert_eq!(tree(&out.join("2026-10")), complete);
+        assert_eq!(history_state(&out), (1, 0));
+    }
+}

@@ -6,6 +6,7 @@ mod deadlines;
 mod explain;
 mod history;
 mod input;
+mod onewriter;
 mod run;
 mod screen;
 mod table;

@@ -59,7 +59,13 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let as_of = as_of_date(args.as_of.as_deref())?;
     let month = ma.month(as_of)?;
     let env = report::html::environment(args.templates.as_deref())?;
+    std::fs::create_dir_all(&args.out.out)
+        .with_context(|| format!("无法创建输出目录 {}", args.out.out.display()))?;
+    let _lock = super::onewriter::lock(&args.out.history_path())?;
     let mut history = args.out.open()?;
+    for note in super::onewriter::repair(&args.out.out, &history)? {
+        eprintln!("{note}");
+    }
     history.check_not_recorded(month, args.force)?;
     let data = ingest(&ma.input, &rules).context("无法运行考核")?;
     if data.records("ledger").is_empty() {
@@ -91,9 +97,17 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         ("run.json".to_string(), report::json(&a).into_bytes()),
     ];
     files.extend(report::notice::files(&a, &rules, &env)?);
-    let dir = publish(&args.out.out, &month.to_string(), &files)
-        .with_context(|| format!("无法写入输出目录 {}", args.out.out.display()))?;
+    let out = &args.out.out;
+    let m = month.to_string();
+    let tmp = super::onewriter::stage(out, &m, &files)
+        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    history.publishing(Some(tmp.clone()));
     let revision = history.record(&a)?;
+    super::onewriter::failpoint("recorded");
+    let dir = super::onewriter::swap(out, &m, &tmp)
+        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    history.published(&m)?;
+    super::onewriter::failpoint("published");
     print!("{}", summary(&a, &rules, revision, &dir, &files));
     Ok(OK)
 }
