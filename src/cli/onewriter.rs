@@ -26,7 +26,7 @@ pub(crate) fn lock(path: &Path) -> anyhow::Result<Lock> {
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
+        .open(path)
         .with_context(|| format!("无法打开锁文件 {}", path.display()))?;
     match file.try_lock() {
         Ok(()) => {}
