@@ -121,7 +121,8 @@ fn has_english(message: &str) -> bool {
         .split(|c: char| !(c.is_ascii_alphanumeric() || "./_-".contains(c)))
         .filter(|w| !w.contains('.') && !w.contains('/'))
         .any(|w| {
-            w.chars().any(|c| c.is_ascii_alphabetic()) && !["MB", "xlsx", "ods", "xls"].contains(&w)
+            w.chars().any(|c| c.is_ascii_alphabetic())
+                && !["MB", "xlsx", "ods", "xls", "HTML", "CSV", "WPS", "Excel"].contains(&w)
         })
 }
 
@@ -813,5 +814,119 @@ fn two_runs_of_one_month_at_once_leave_one_complete_month() {
         assert!(String::from_utf8_lossy(&loser.stderr).contains("已有考核记录"));
         assert_eq!(tree(&out.join("2026-10")), complete);
         assert_eq!(history_state(&out), (1, 0));
+    }
+}
+
+// ---- What already held and must keep holding ----
+
+fn replace_victim(dir: &Path, bytes: &[u8]) {
+    std::fs::write(dir.join(VICTIM), bytes).unwrap();
+}
+
+#[test]
+fn disguised_empty_and_encrypted_files_are_diagnostics() {
+    for (bytes, code) in [
+        (
+            &b"<html><body><table><tr><td>1</td></tr></table></body></html>"[..],
+            "E003",
+        ),
+        (&"序号,项目名称\n1,甲\n".as_bytes()[..], "E003"),
+        (
+            &b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"[..],
+            "E001",
+        ),
+        (&b""[..], "E001"),
+        (
+            &[
+                0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, b'E', 0, b'n', 0,
+            ][..],
+            "E001",
+        ),
+    ] {
+        let dir = month();
+        replace_victim(&input(&dir), bytes);
+        let r = check(&input(&dir));
+        diagnosed(&r, code, VICTIM);
+        others_read(&r);
+    }
+}
+
+#[test]
+fn billion_laughs_and_xxe_are_not_expanded() {
+    let dir = month();
+    let bytes = patched(&input(&dir), "xl/sharedStrings.xml", |s| {
+        let body = s
+            .split_once("?>")
+            .map(|x| x.1.to_string())
+            .unwrap_or(s.clone());
+        let dtd = r#"<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY x SYSTEM "file:///etc/passwd">]>"#;
+        format!(
+            "{dtd}{}",
+            body.replacen("<t>前期手续办理中</t>", "<t>&g;&x;</t>", 1)
+        )
+    });
+    replace_victim(&input(&dir), &bytes);
+    let r = check(&input(&dir));
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("root:x:0"), "XXE expanded");
+    others_read(&r);
+}
+
+#[test]
+fn formula_text_is_written_as_strings_and_reruns_are_byte_identical() {
+    use calamine::{Reader, open_workbook_auto};
+    let dir = month();
+    let ledger = input(&dir).join("重大项目管理台账.xlsx");
+    let evil = "=HYPERLINK(\"http://x\",\"y\")";
+    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&ledger).unwrap())
+        .into_iter()
+        .map(|(n, d)| {
+            if n != "xl/sharedStrings.xml" {
+                return (n, d);
+            }
+            let t = String::from_utf8(d).unwrap().replace(
+                "<t>年产3万吨饲料项目</t>",
+                "<t>=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)</t>",
+            );
+            (n, t.into_bytes())
+        })
+        .collect();
+    std::fs::write(&ledger, rezip(&entries)).unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert_eq!(run_into(&input(&dir), &a, &[], None).code, 0);
+    assert_eq!(run_into(&input(&dir), &b, &[], None).code, 0);
+    assert_eq!(
+        tree(&a.join("2026-10")),
+        tree(&b.join("2026-10")),
+        "byte-identical reruns"
+    );
+    let book = a.join("2026-10/2026年10月重点项目考核排名.xlsx");
+    let mut wb = open_workbook_auto(&book).unwrap();
+    let mut found = false;
+    for name in wb.sheet_names() {
+        let formulas = wb.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.used_cells().all(|c| c.2.is_empty()),
+            "{name}: a formula"
+        );
+        let range = wb.worksheet_range(&name).unwrap();
+        found |= range
+            .used_cells()
+            .any(|c| matches!(c.2, calamine::Data::String(s) if s.contains(evil)));
+    }
+    assert!(found, "the text is kept, as a string");
+}
+
+#[test]
+fn history_is_intact_after_a_crash() {
+    let dir = month();
+    for step in ["recorded", "swapped"] {
+        let out = dir.path().join(step);
+        assert_ne!(run_into(&input(&dir), &out, &[], Some(step)).code, 0);
+        let c = rusqlite::Connection::open(out.join("history.sqlite")).unwrap();
+        let ok: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
     }
 }
