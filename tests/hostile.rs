@@ -830,7 +830,7 @@ fn disguised_empty_and_encrypted_files_are_diagnostics() {
             &b"<html><body><table><tr><td>1</td></tr></table></body></html>"[..],
             "E003",
         ),
-        (&"序号,项目名称\n1,甲\n".as_bytes()[..], "E003"),
+        ("序号,项目名称\n1,甲\n".as_bytes(), "E003"),
         (
             &b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"[..],
             "E001",
