@@ -44,6 +44,8 @@ pub enum Code {
     BadValue,
     /// A formula cell without a cached value.
     FormulaNoValue,
+    /// A value outside its field's plausible range (`min`/`max` of the table schema).
+    OutOfRange,
     /// A row names a project that is not in the ledger.
     NotInLedger,
     /// The ledger lists the same project twice.
@@ -70,6 +72,8 @@ pub enum Code {
     UnknownUnit,
     /// A workbook with a sheet per month has none for the assessed month.
     NoMonthSheet,
+    /// A text longer than `max_text_chars` of `rules/ingest.toml` (kept, but likely a mistake).
+    LongText,
 }
 
 impl Code {
@@ -84,6 +88,7 @@ impl Code {
             Code::MissingValue => "E020",
             Code::BadValue => "E021",
             Code::FormulaNoValue => "E022",
+            Code::OutOfRange => "E023",
             Code::NotInLedger => "E030",
             Code::DuplicateProject => "E031",
             Code::MissingTable => "E032",
@@ -97,6 +102,7 @@ impl Code {
             Code::RuleFailed => "R001",
             Code::UnknownUnit => "W044",
             Code::NoMonthSheet => "W052",
+            Code::LongText => "W061",
         }
     }
 
@@ -124,6 +130,8 @@ impl Code {
         Code::RuleFailed,
         Code::UnknownUnit,
         Code::NoMonthSheet,
+        Code::OutOfRange,
+        Code::LongText,
     ];
 
     pub fn severity(self) -> Severity {
@@ -216,6 +224,12 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The trailing technical detail of a diagnostic: a library's own (English) words, kept for
+/// whoever fixes the file but never the message itself.
+pub(crate) fn tech_info(detail: impl fmt::Display) -> String {
+    format!("技术信息：{detail}")
 }
 
 /// A1 reference of a zero-based (row, col): `(6, 5)` is `F7`.

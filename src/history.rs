@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("无法打开历史记录 {path}: {source}")]
+    #[error("无法打开历史记录 {path}。技术信息：{source}")]
     Open {
         path: String,
         source: rusqlite::Error,
     },
-    #[error("历史记录 {path} 读写失败: {source}")]
+    #[error("历史记录 {path} 读写失败。技术信息：{source}")]
     Sql {
         path: String,
         source: rusqlite::Error,
@@ -77,6 +77,11 @@ CREATE TABLE IF NOT EXISTS finding (
   due TEXT,
   workdays INTEGER
 );
+CREATE TABLE IF NOT EXISTS pending (
+  month TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  tmp TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS notice (
   year INTEGER NOT NULL,
   seq INTEGER NOT NULL,
@@ -122,6 +127,8 @@ pub struct UnitRow {
 pub struct History {
     conn: Connection,
     path: String,
+    /// The staged output folder `record` marks as recorded but not yet published.
+    publishing: Option<String>,
 }
 
 impl History {
@@ -146,7 +153,11 @@ impl History {
                 path: shown.clone(),
                 source,
             })?;
-        Ok(History { conn, path: shown })
+        Ok(History {
+            conn,
+            path: shown,
+            publishing: None,
+        })
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> HistoryError + '_ {
@@ -431,6 +442,13 @@ impl History {
                 |r| r.get(0),
             )
             .map_err(sql)?;
+        if let Some(tmp) = &self.publishing {
+            tx.execute(
+                "INSERT OR REPLACE INTO pending (month, revision, tmp) SELECT month, revision, ?2 FROM run WHERE id = ?1",
+                params![run, tmp],
+            )
+            .map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(revision)
     }
@@ -670,5 +688,34 @@ impl History {
             .map_err(self.sql())?;
         rows.collect::<Result<BTreeMap<_, _>, _>>()
             .map_err(self.sql())
+    }
+}
+
+/// Publishing a recorded month: `record` marks the month pending with its staged folder in the
+/// same transaction; the folder is then swapped in and the mark removed.
+impl History {
+    /// Makes the next `record` mark its month as pending publication of `tmp`.
+    pub fn publishing(&mut self, tmp: Option<String>) {
+        self.publishing = tmp;
+    }
+
+    /// Months recorded but not (known to be) published, with their staged folders.
+    pub fn pending(&self) -> Result<Vec<(String, String)>, HistoryError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT month, tmp FROM pending ORDER BY month")
+            .map_err(self.sql())?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// The month's folder is published.
+    pub fn published(&self, month: &str) -> Result<(), HistoryError> {
+        self.conn
+            .execute("DELETE FROM pending WHERE month = ?1", params![month])
+            .map_err(self.sql())?;
+        Ok(())
     }
 }

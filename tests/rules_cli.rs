@@ -72,7 +72,9 @@ fn changing_a_field_type_changes_what_is_read() {
     edit(
         rules_dir.path(),
         "tables/monthly.toml",
-        "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"amount\"",
+        "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"amount\"\n\
+         min = 0\nmax = 100000000           # 万元 (1 万亿元): larger is a typing error\n\
+         out_of_range = \"empty\"",
         "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"text\"",
     );
     let input = input_with(&[("text_values.xlsx", "月报/甲镇.xlsx")]);

@@ -9,6 +9,7 @@ mod evaluate;
 mod explain;
 mod history;
 mod input;
+mod onewriter;
 mod run;
 mod screen;
 mod table;
@@ -156,11 +157,27 @@ fn render_error(e: &anyhow::Error) -> String {
     if e.downcast_ref::<crate::rules::RulesError>().is_none() {
         out.push_str("错误: ");
     }
-    out.push_str(&e.to_string());
+    let head = e.to_string();
+    if is_chinese(&head) {
+        out.push_str(&head);
+    } else {
+        // A library's own error with no Chinese context: say so, keep its words as detail.
+        out.push_str(&format!("运行中断。技术信息：{head}"));
+    }
     for cause in e.chain().skip(1) {
-        out.push_str(&format!("\n原因: {cause}"));
+        let cause = cause.to_string();
+        if is_chinese(&cause) {
+            out.push_str(&format!("\n原因: {cause}"));
+        } else {
+            out.push_str(&format!("\n技术信息：{cause}"));
+        }
     }
     out
+}
+
+/// Whether a message is meant for the user (has Chinese in it), not a library's detail.
+fn is_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// The command line with Chinese help: headings, the help and version flags.

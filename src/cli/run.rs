@@ -57,7 +57,13 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(ma.rules.as_deref())?;
     let (month, as_of) = ma.month_and_as_of(args.as_of.as_deref(), &rules)?;
     let env = report::html::environment(args.templates.as_deref())?;
+    std::fs::create_dir_all(&args.out.out)
+        .with_context(|| format!("无法创建输出目录 {}", args.out.out.display()))?;
+    let _lock = super::onewriter::lock(&args.out.history_path())?;
     let mut history = args.out.open()?;
+    for note in super::onewriter::repair(&args.out.out, &history)? {
+        eprintln!("{note}");
+    }
     history.check_not_recorded(month, args.force)?;
     let data = ingest_month(&ma.input, &rules, Some(month)).context("无法运行考核")?;
     if data.records("ledger").is_empty() {
@@ -75,6 +81,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     }
     let snapshot = history.snapshot(month)?;
     let a = assess(&rules, &data, &snapshot, month, as_of);
+    if let Some(report) = unscorable(&a, &rules) {
+        eprint!("{report}");
+        return Ok(super::INPUT_ERRORS);
+    }
     let notice_sheets = report::notice::sheets(&a, &rules);
     let workbook = report::xlsx::workbook(&a, &rules, &notice_sheets).context("无法生成排名表")?;
     let html = report::html::report(&a, &rules, &env, args.templates.as_deref())?;
@@ -84,9 +94,17 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         ("run.json".to_string(), report::json(&a).into_bytes()),
     ];
     files.extend(report::notice::files(&a, &rules, &env)?);
-    let dir = publish(&args.out.out, &month.to_string(), &files)
-        .with_context(|| format!("无法写入输出目录 {}", args.out.out.display()))?;
+    let out = &args.out.out;
+    let m = month.to_string();
+    let tmp = super::onewriter::stage(out, &m, &files)
+        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    history.publishing(Some(tmp.clone()));
     let revision = history.record(&a)?;
+    super::onewriter::failpoint("recorded");
+    let dir = super::onewriter::swap(out, &m, &tmp)
+        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    history.published(&m)?;
+    super::onewriter::failpoint("published");
     print!("{}", summary(&a, &rules, revision, &dir, &files));
     Ok(OK)
 }
@@ -205,4 +223,33 @@ fn summary(
         ));
     }
     out
+}
+
+/// Score formulas that failed for a part whose rule does not say how to score a failure
+/// (`on_error`): the month cannot be scored, and nothing is written.
+fn unscorable(a: &Assessment, rules: &Rules) -> Option<String> {
+    let fatal: Vec<String> = a
+        .rule_problems
+        .iter()
+        .filter(|p| {
+            rules
+                .scoring
+                .parts
+                .iter()
+                .any(|q| q.id == p.rule && q.on_error.is_none())
+        })
+        .map(|p| {
+            format!(
+                "错误: {} 评分项 {} 在 {} 上无法计算: {}\n",
+                p.rule_file, p.rule, p.subject, p.message
+            )
+        })
+        .collect();
+    if fatal.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}评分公式无法计算，本月未评分，未写入任何文件。请修正 scoring.toml 中的公式，或为该评分项写 on_error = 分值 说明无法计算时的得分。\n",
+        fatal.join("")
+    ))
 }

@@ -118,7 +118,7 @@ pub fn assess(
     let carried = carried_values(data, snapshot);
     let (deadlines, mut rule_problems) = evaluate_deadlines(rules, data, month, as_of, &carried);
     let scoring = &rules.scoring;
-    let env = minijinja::Environment::new();
+    let env = crate::engine::condition::bounded_env();
     let formulas: Vec<_> = scoring
         .parts
         .iter()
@@ -208,7 +208,7 @@ pub fn assess(
                         subject: view.id.clone(),
                         message: format!("结果不是有限数 {s}"),
                     });
-                    0.0
+                    part.on_error.unwrap_or(0.0)
                 }
                 Err(e) => {
                     rule_problems.push(RuleProblem {
@@ -217,7 +217,7 @@ pub fn assess(
                         subject: view.id.clone(),
                         message: e,
                     });
-                    0.0
+                    part.on_error.unwrap_or(0.0)
                 }
             };
             parts.push(PartScore {

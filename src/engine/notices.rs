@@ -235,7 +235,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
                     };
                     let text = env
                         .render_str(&m.text, ctx)
-                        .unwrap_or_else(|e| format!("（事项模板有误: {e}）"));
+                        .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
                     if in_order.insert(recipient.clone()) {
                         order.push(recipient.clone());
                     }
@@ -260,7 +260,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
                     );
                     let text = env
                         .render_str(&m.text, ctx_v)
-                        .unwrap_or_else(|e| format!("（事项模板有误: {e}）"));
+                        .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
                     by_recipient
                         .entry(u.unit.to_string())
                         .or_default()
@@ -278,7 +278,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
     let issue_text = issue_date_text(as_of, setup.date_style);
     let render = |tmpl: &str, recipient: &str| {
         env.render_str(tmpl, minijinja::context! { recipient => recipient, month_label => month_label.clone(), due => zh_date(due.value), bottom_n => rules.scoring.score.bottom_n })
-            .unwrap_or_else(|e| format!("（模板有误: {e}）"))
+            .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）"))
     };
     // A notice to `recipient` with [title, intro, closing], not yet numbered.
     let notice = |kind: String,

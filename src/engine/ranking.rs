@@ -141,7 +141,7 @@ pub(crate) fn rank_units(
                             ("rank", minijinja::Value::from(ranks[i])),
                             ("streak", minijinja::Value::from(streak)),
                         ]);
-                        let env = minijinja::Environment::new();
+                        let env = crate::engine::condition::bounded_env();
                         let holds = env
                             .compile_expression(condition)
                             .and_then(|e| e.eval(minijinja::Value::from(ctx)))

@@ -166,7 +166,7 @@ fn judge(
         Ok(v) if v.is_true() => {
             let reason = env
                 .render_str(&rule.reason, ctx.clone())
-                .unwrap_or_else(|e| format!("{}（说明模板有误: {e}）", rule.name));
+                .unwrap_or_else(|e| format!("{}（说明模板有误。技术信息：{e}）", rule.name));
             Some(finding(rule.outcome, reason))
         }
         Ok(_) => None,

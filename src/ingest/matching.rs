@@ -325,7 +325,7 @@ fn row_checks(schema: &TableSchema, data: &mut Dataset) {
                 .collect();
             let message = env
                 .render_str(&c.message, ctx)
-                .unwrap_or_else(|e| format!("{}（提示模板有误: {e}）", c.id));
+                .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
             let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
             if let Some(h) = &c.hint {
                 d = d.with_hint(h.clone());

@@ -5,6 +5,7 @@
 //! to the ledger (`matching`). Every row read is counted in a `FileSummary`.
 
 mod header;
+mod limits;
 mod matching;
 mod merged;
 mod meta;
@@ -13,6 +14,7 @@ mod record;
 mod sheet_select;
 mod units;
 pub mod value;
+mod walk;
 mod wide;
 mod workbook;
 
@@ -29,7 +31,7 @@ use std::path::{Path, PathBuf};
 pub enum IngestError {
     #[error("输入目录 {0} 不存在或不是目录")]
     NotADirectory(String),
-    #[error("无法读取输入目录 {0}: {1}")]
+    #[error("无法读取输入目录 {0}。技术信息：{1}")]
     Unreadable(String, std::io::Error),
     #[error("文件 {0} 不存在")]
     NotAFile(String),
@@ -63,12 +65,13 @@ pub fn ingest_month(
     if !input.is_dir() {
         return Err(IngestError::NotADirectory(shown));
     }
-    let mut files = Vec::new();
-    list_files(input, input, &mut files).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
+    let (files, walk_problems) =
+        walk::list(input).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
     let mut data = Dataset {
         input: shown,
         ..Dataset::default()
     };
+    data.diagnostics.extend(walk_problems);
     let mut claimed: Vec<Vec<&InputFile>> = vec![Vec::new(); rules.tables.len()];
     for f in &files {
         match rules.tables.iter().position(|t| t.matches(&f.rel)) {
@@ -122,33 +125,6 @@ fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
         "文件不属于任何已定义的表格，未读取",
     )
     .with_hint(format!("已定义的表格: {}", known.join("；")))
-}
-
-fn list_files(root: &Path, dir: &Path, out: &mut Vec<InputFile>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            list_files(root, &path, out)?;
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(InputFile { path, rel });
-        }
-    }
-    Ok(())
 }
 
 fn read_file(

@@ -250,9 +250,13 @@ pub(super) fn read_row(
             col.factor,
             vocab,
         ) {
-            Ok(Some(v)) => {
-                out.values.insert(field.id.clone(), v);
-            }
+            Ok(Some(v)) => match super::value::plausible(&v, field) {
+                Ok(()) => {
+                    long_text(&mut out, field, &loc, &v, vocab.limits.max_text_chars);
+                    out.values.insert(field.id.clone(), v);
+                }
+                Err(why) => out_of_range(&mut out, field, loc, why),
+            },
             Ok(None) if field.required => {
                 out.rejected = true;
                 out.problems.push(
@@ -288,6 +292,52 @@ pub(super) fn read_row(
         }
     }
     out
+}
+
+/// A text too long to be meant: a warning, the text kept.
+fn long_text(
+    out: &mut RowRead,
+    field: &crate::rules::Field,
+    loc: &Location,
+    v: &Value,
+    max: usize,
+) {
+    let n = v.as_str().map_or(0, |t| t.chars().count());
+    if n > max {
+        out.problems.push(
+            Diagnostic::new(
+                Code::LongText,
+                loc.clone(),
+                format!(
+                    "“{}”长达 {n} 字（上限 {max} 字），可能是误填；已按原文采用",
+                    field.label
+                ),
+            )
+            .with_hint("排名表单元格最多容纳 32767 字，超出部分在表中截断，全文见 HTML 报告与通知"),
+        );
+    }
+}
+
+/// A value outside its field's range: an error at its cell, then what the rule says.
+fn out_of_range(out: &mut RowRead, field: &crate::rules::Field, loc: Location, why: String) {
+    let reject = field
+        .plausible
+        .as_ref()
+        .is_some_and(|p| p.out_of_range == crate::rules::OutOfRange::RejectRow);
+    out.rejected |= reject;
+    let consequence = if reject {
+        "此行未采用（按未报送计）"
+    } else {
+        "按空值处理"
+    };
+    out.problems.push(
+        Diagnostic::new(
+            Code::OutOfRange,
+            loc,
+            format!("“{}”{why}，{consequence}", field.label),
+        )
+        .with_hint("请核对此单元格；确实无误的请联系县重点项目办调整规则中的合理范围"),
+    );
 }
 
 fn hint_for(kind: crate::rules::FieldType) -> &'static str {

@@ -1,6 +1,6 @@
 //! Typed cell values, and the parsers that read every way departments write them.
 
-use crate::rules::{Field, FieldType, Vocabulary};
+use crate::rules::{Bound, Field, FieldType, Vocabulary};
 use crate::text::{key, normalize};
 use calamine::Data;
 use chrono::NaiveDate;
@@ -69,7 +69,12 @@ pub fn format_number(n: f64) -> String {
 }
 
 fn round4(n: f64) -> f64 {
-    (n * 10_000.0).round() / 10_000.0
+    let scaled = (n * 10_000.0).round();
+    if scaled.is_finite() {
+        scaled / 10_000.0
+    } else {
+        n
+    }
 }
 
 /// How a cell reads as text (for header matching, messages and text fields).
@@ -91,7 +96,7 @@ pub fn cell_text(cell: &Data) -> String {
             .map(|d| d.date().format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| format_number(dt.as_f64())),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
     }
 }
 
@@ -104,7 +109,12 @@ pub fn parse_cell(
     vocab: &Vocabulary,
 ) -> Result<Option<Value>, String> {
     if let Data::Error(e) = cell {
-        return Err(format!("单元格是错误值 #{e:?}"));
+        return Err(format!("单元格是错误值 {e}"));
+    }
+    if let Data::Float(f) = cell
+        && !f.is_finite()
+    {
+        return Err("单元格的值不是有限的数字（非数值或无穷大）".into());
     }
     let text = cell_text(cell);
     if text.is_empty() || vocab.empty.contains(&text) {
@@ -133,7 +143,47 @@ pub fn parse_cell(
             Value::Text(k)
         }
     };
+    if let Value::Number(n) = value
+        && !n.is_finite()
+    {
+        return Err(format!("“{}”超出可计算的数值范围", cell_text(cell)));
+    }
     Ok(Some(value))
+}
+
+/// Whether `value` lies in the field's plausible range; `Err` names the range it misses.
+pub fn plausible(value: &Value, field: &Field) -> Result<(), String> {
+    let Some(p) = &field.plausible else {
+        return Ok(());
+    };
+    let show = |b: &Bound| match b {
+        Bound::Number(n) => format_number(*n),
+        Bound::Date(d) => d.format("%Y-%m-%d").to_string(),
+    };
+    let cmp = |b: &Bound| match (b, value) {
+        (Bound::Number(n), v) => v.as_f64().and_then(|x| x.partial_cmp(n)),
+        (Bound::Date(d), Value::Date(x)) => Some(x.cmp(d)),
+        _ => None,
+    };
+    use std::cmp::Ordering::{Greater, Less};
+    let below = p
+        .min
+        .as_ref()
+        .is_some_and(|b| matches!(cmp(b), Some(Less) | None));
+    let above = p
+        .max
+        .as_ref()
+        .is_some_and(|b| matches!(cmp(b), Some(Greater) | None));
+    if !below && !above {
+        return Ok(());
+    }
+    let range = match (&p.min, &p.max) {
+        (Some(a), Some(b)) => format!("{} 至 {}", show(a), show(b)),
+        (Some(a), None) => format!("不小于 {}", show(a)),
+        (None, Some(b)) => format!("不大于 {}", show(b)),
+        (None, None) => String::new(),
+    };
+    Err(format!("“{value}”不在合理范围（{range}）内"))
 }
 
 fn number_of(cell: &Data) -> Option<f64> {
@@ -154,6 +204,9 @@ fn parse_integer(cell: &Data, text: &str) -> Result<i64, String> {
 
 /// A plain number: `3,500`, `1125.1`, `12%` (as 12).
 pub fn parse_number(text: &str) -> Result<f64, String> {
+    if !thousands_ok(&normalize(text)) {
+        return Err(format!("“{text}”的千位分隔符位置不对"));
+    }
     let t: String = normalize(text)
         .chars()
         .filter(|c| *c != ',' && !c.is_whitespace())
@@ -163,6 +216,23 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         Ok(n) if n.is_finite() => Ok(n),
         _ => Err(format!("“{text}”不是数字")),
     }
+}
+
+/// Commas, if any, group the integer part in threes: `3,500` and `1,234,567.5`, not `1,2,3`.
+fn thousands_ok(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !t.contains(',') {
+        return true;
+    }
+    let int = t.split('.').next().unwrap_or("");
+    let int = int.trim_start_matches(['-', '+']);
+    let groups: Vec<&str> = int.split(',').collect();
+    let digits = |g: &str| g.chars().all(|c| c.is_ascii_digit());
+    !groups[0].is_empty()
+        && groups[0].len() <= 3
+        && digits(groups[0])
+        && groups[1..].iter().all(|g| g.len() == 3 && digits(g))
+        && !t.split('.').skip(1).any(|f| f.contains(','))
 }
 
 /// An amount in 万元: `3,500`, `1.2亿`, `7640万元`; a unit in the cell beats the header's.
@@ -177,15 +247,22 @@ pub fn parse_amount(
     }
     let t: String = normalize(text)
         .chars()
-        .filter(|c| *c != ',' && !c.is_whitespace())
+        .filter(|c| !c.is_whitespace())
         .collect();
+    let not_amount = |e: String| {
+        if e.contains("千位") {
+            e
+        } else {
+            format!("“{text}”不是金额")
+        }
+    };
     for (unit, factor) in &vocab.units {
         if let Some(num) = t.strip_suffix(unit.as_str()) {
-            let n = parse_number(num).map_err(|_| format!("“{text}”不是金额"))?;
+            let n = parse_number(num).map_err(not_amount)?;
             return Ok(round4(n * factor));
         }
     }
-    let n = parse_number(&t).map_err(|_| format!("“{text}”不是金额"))?;
+    let n = parse_number(&t).map_err(not_amount)?;
     Ok(round4(n * header_factor.unwrap_or(1.0)))
 }
 
@@ -272,6 +349,7 @@ mod tests {
             required: false,
             default: None,
             values: vec!["一产".into(), "二产".into()],
+            plausible: None,
         }
     }
 
@@ -383,5 +461,42 @@ mod tests {
         );
         assert!(read(Data::String("四产".into()), FieldType::Enum).is_err());
         assert_eq!(format_number(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn thousands_separators_group_in_threes() {
+        assert_eq!(parse_number("3,500"), Ok(3500.0));
+        assert_eq!(parse_number("1,234,567.5"), Ok(1234567.5));
+        assert!(parse_number("1,2,3").is_err());
+        assert!(parse_number("12,34").is_err());
+        assert!(parse_number(",123").is_err());
+        assert!(parse_number("1.234,5").is_err());
+        assert!(read(Data::String("1,2,3万元".into()), FieldType::Amount).is_err());
+        assert!(read(Data::Float(f64::NAN), FieldType::Amount).is_err());
+        assert!(read(Data::Float(f64::INFINITY), FieldType::Number).is_err());
+    }
+
+    #[test]
+    fn plausible_ranges_come_from_the_rules() {
+        use crate::rules::{OutOfRange, Plausible};
+        let mut f = field(FieldType::Amount);
+        assert_eq!(plausible(&Value::Number(-5.0), &f), Ok(()));
+        f.plausible = Some(Plausible {
+            min: Some(Bound::Number(0.0)),
+            max: None,
+            out_of_range: OutOfRange::Empty,
+        });
+        assert!(plausible(&Value::Number(-5.0), &f).is_err());
+        assert_eq!(plausible(&Value::Number(0.0), &f), Ok(()));
+        let mut d = field(FieldType::Date);
+        d.plausible = Some(Plausible {
+            min: NaiveDate::from_ymd_opt(2000, 1, 1).map(Bound::Date),
+            max: NaiveDate::from_ymd_opt(2100, 12, 31).map(Bound::Date),
+            out_of_range: OutOfRange::Empty,
+        });
+        let date = |y, m, day| Value::Date(NaiveDate::from_ymd_opt(y, m, day).unwrap());
+        assert!(plausible(&date(1899, 6, 1), &d).is_err());
+        assert!(plausible(&date(9999, 12, 31), &d).is_err());
+        assert_eq!(plausible(&date(2026, 9, 15), &d), Ok(()));
     }
 }

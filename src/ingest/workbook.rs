@@ -1,7 +1,8 @@
 //! Opening a submitted file: sniff what it really is, open it with calamine, return its sheets
 //! as grids. Every failure becomes a diagnostic naming the file and saying what to do.
 
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location, tech_info};
+use crate::ingest::limits::{Flavour, inspect_zip};
 use crate::rules::Limits;
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
 use std::io::Cursor;
@@ -82,9 +83,13 @@ fn utf16(s: &str) -> Vec<u8> {
 /// Opens the workbook at `path` (shown as `name`) and returns its sheets in order.
 pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
     let loc = || Location::file(name);
-    let size = std::fs::metadata(path)
-        .map(|m| m.len())
-        .map_err(|e| Diagnostic::new(Code::Unreadable, loc(), format!("无法读取文件: {e}")))?;
+    let size = std::fs::metadata(path).map(|m| m.len()).map_err(|e| {
+        Diagnostic::new(
+            Code::Unreadable,
+            loc(),
+            format!("无法读取文件。{}", tech_info(e)),
+        )
+    })?;
     if size > limits.max_file_mb * 1024 * 1024 {
         return Err(Diagnostic::new(
             Code::TooLarge,
@@ -97,8 +102,13 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         )
         .with_hint("删除无关的工作表或图片后另存，或调整 rules/ingest.toml 的 max_file_mb"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(Code::Unreadable, loc(), format!("无法读取文件: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            Code::Unreadable,
+            loc(),
+            format!("无法读取文件。{}", tech_info(e)),
+        )
+    })?;
     if bytes.is_empty() {
         return Err(
             Diagnostic::new(Code::Unreadable, loc(), "文件是空的（0 字节）")
@@ -112,13 +122,17 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
                 b"application/vnd.oasis.opendocument",
             ) =>
         {
+            inspect_zip(&bytes, name, Flavour::Ods, limits)?;
             Ods::new(Cursor::new(bytes))
                 .map(Sheets::Ods)
                 .map_err(|e| e.to_string())
         }
-        Kind::Zip => Xlsx::new(Cursor::new(bytes))
-            .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
+        Kind::Zip => {
+            inspect_zip(&bytes, name, Flavour::Xlsx, limits)?;
+            Xlsx::new(Cursor::new(bytes))
+                .map(Sheets::Xlsx)
+                .map_err(|e| e.to_string())
+        }
         Kind::Ole if contains(&bytes, &utf16("EncryptionInfo")) => {
             return Err(encrypted(name));
         }
@@ -156,7 +170,7 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         Diagnostic::new(
             Code::Unreadable,
             loc(),
-            format!("文件已损坏，无法打开（{e}）"),
+            format!("文件已损坏，无法打开。{}", tech_info(e)),
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
@@ -190,7 +204,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                     sheet: Some(sheet_name.clone()),
                     cell: None,
                 },
-                format!("工作表无法读取（{e}）"),
+                format!("工作表无法读取，此文件未读取。{}", tech_info(e)),
             )
         })?;
         let (h, w) = range.get_size();

@@ -2,6 +2,7 @@
 //! Reports know nothing of rule semantics; they show what the engine computed.
 
 pub mod annual;
+pub(crate) mod cells;
 pub mod evaluate;
 pub mod html;
 pub mod notice;

@@ -270,14 +270,15 @@ pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
                     text(n.kind_label(rules)),
                     text(&n.recipient),
                     Cell::Int(n.matters.len() as i64),
-                    text(
-                        n.matters
+                    text(super::cells::excel_list(
+                        &n.matters
                             .iter()
                             .enumerate()
                             .map(|(i, m)| format!("{}{}", ordinal(i + 1), m.text))
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    ),
+                            .collect::<Vec<_>>(),
+                        "\n",
+                        &format!("通知 {}", n.number),
+                    )),
                     text(if n.closing.is_empty() {
                         String::new()
                     } else {

@@ -1,6 +1,7 @@
 //! The assessment ranking workbook (月度考核排名), formatted for A4 landscape printing in Chinese.
 //! Every value from an input file is written as a string or number, never as a formula.
 
+use super::cells::excel_text;
 use super::month_label;
 use crate::engine::Status;
 use crate::engine::assess::Assessment;
@@ -154,16 +155,16 @@ pub(crate) fn write_sheet(
 ) -> Result<(), XlsxError> {
     let cols = spec.headers.len().max(1) as u16;
     ws.set_name(&spec.name)?;
-    ws.merge_range(0, 0, 0, cols - 1, &spec.title, &f.title)?;
+    ws.merge_range(0, 0, 0, cols - 1, &excel_text(&spec.title), &f.title)?;
     ws.set_row_height(0, 28)?;
-    ws.merge_range(1, 0, 1, cols - 1, subtitle, &f.subtitle)?;
+    ws.merge_range(1, 0, 1, cols - 1, &excel_text(subtitle), &f.subtitle)?;
     // Widths by display width: a Chinese character counts two.
     let widths = column_widths(spec);
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64)?;
     }
     for (c, h) in spec.headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, h, &f.header)?;
+        ws.write_string_with_format(2, c as u16, excel_text(h).as_ref(), &f.header)?;
     }
     let header_cells: Vec<Cell> = spec.headers.iter().map(text).collect();
     ws.set_row_height(2, row_height(&header_cells, &widths))?;
@@ -175,9 +176,12 @@ pub(crate) fn write_sheet(
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
-                Cell::Text(s) => {
-                    ws.write_string_with_format(rr, c, s, if red { &f.red_text } else { &f.text })?
-                }
+                Cell::Text(s) => ws.write_string_with_format(
+                    rr,
+                    c,
+                    excel_text(s).as_ref(),
+                    if red { &f.red_text } else { &f.text },
+                )?,
                 Cell::Num(n) => {
                     ws.write_number_with_format(rr, c, *n, if red { &f.red_num } else { &f.num })?
                 }

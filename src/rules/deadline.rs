@@ -239,10 +239,11 @@ pub fn known_fields(subject: Subject, table: Option<&str>, tables: &[TableSchema
 
 /// Compiles a condition and checks that it names only known fields.
 pub fn check_condition(src: &str, known: &[String]) -> Result<(), String> {
-    let env = minijinja::Environment::new();
+    crate::engine::condition::check_size(src)?;
+    let env = crate::engine::condition::bounded_env();
     let expr = env
         .compile_expression(src)
-        .map_err(|e| format!("条件表达式有误: {e}"))?;
+        .map_err(|e| format!("条件表达式有误。技术信息：{e}"))?;
     let mut unknown: Vec<String> = expr
         .undeclared_variables(false)
         .into_iter()

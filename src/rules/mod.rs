@@ -7,6 +7,7 @@ mod error;
 pub mod evaluate;
 pub mod layout;
 pub mod notice;
+mod probe;
 pub mod scoring;
 pub mod screening;
 mod source;
@@ -19,7 +20,7 @@ pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
 pub use error::RulesError;
 pub use scoring::{Aggregate, Part, Penalty, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
-pub use table::{Field, FieldType, Match, RowCheck, TableSchema};
+pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
 pub use vocab::{Limits, Vocabulary};
 
 use std::path::Path;
@@ -74,6 +75,7 @@ impl Rules {
         let project_fields = deadline::known_fields(Subject::Project, None, &tables);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
+        probe::scoring_formulas(source.get("scoring.toml")?, &scoring, &tables)?;
         let screening = screening::Screening::load(source.get("screening.toml")?, &tables)?;
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
         let notices =

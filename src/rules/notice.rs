@@ -110,7 +110,7 @@ impl Notices {
             &raw.notice.closing,
         ] {
             env.template_from_str(t)
-                .map_err(|e| file.error_near(t, format!("模板有误: {e}")))?;
+                .map_err(|e| file.error_near(t, format!("模板有误。技术信息：{e}")))?;
         }
         if !raw.notice.number.contains("seq") {
             return Err(file
@@ -124,7 +124,10 @@ impl Notices {
         let mut matters = Vec::new();
         for m in raw.matter {
             env.template_from_str(&m.text).map_err(|e| {
-                file.error_near(&m.text, format!("事项 {} 的文字模板有误: {e}", m.id))
+                file.error_near(
+                    &m.text,
+                    format!("事项 {} 的文字模板有误。技术信息：{e}", m.id),
+                )
             })?;
             match m.source {
                 Source::Deadline => {

@@ -44,6 +44,8 @@ struct RawPart {
     name: String,
     points: f64,
     formula: String,
+    #[serde(default)]
+    on_error: Option<f64>,
 }
 
 /// One part of a project's score.
@@ -55,6 +57,8 @@ pub struct Part {
     pub formula: String,
     /// `rules/scoring.toml:LINE` of the formula, for errors and `explain`.
     pub at: String,
+    /// The score when the formula cannot be computed for a project; none: the run fails.
+    pub on_error: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,6 +154,7 @@ impl Scoring {
                 name: p.name,
                 points: p.points,
                 formula: p.formula,
+                on_error: p.on_error,
             });
         }
         if parts.is_empty() {

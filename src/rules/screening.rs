@@ -179,7 +179,10 @@ impl Screening {
             };
             let env = crate::engine::condition::environment();
             env.template_from_str(&r.reason).map_err(|e| {
-                file.error_near(&r.reason, format!("规则 {} 的 reason 模板有误: {e}", r.id))
+                file.error_near(
+                    &r.reason,
+                    format!("规则 {} 的 reason 模板有误。技术信息：{e}", r.id),
+                )
             })?;
             let at = format!(
                 "{}:{}",

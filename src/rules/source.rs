@@ -154,7 +154,7 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
 fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), RulesError> {
     let shown = dir.display().to_string();
     let entries = std::fs::read_dir(dir)
-        .map_err(|e| RulesError::file(&shown, format!("无法读取目录: {e}")))?;
+        .map_err(|e| RulesError::file(&shown, format!("无法读取目录。技术信息：{e}")))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
@@ -163,7 +163,10 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), R
         } else if path.extension().is_some_and(|e| e == "toml") {
             let display = path.display().to_string();
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                RulesError::file(&display, format!("无法读取（须为 UTF-8 文本）: {e}"))
+                RulesError::file(
+                    &display,
+                    format!("无法读取（须为 UTF-8 文本）。技术信息：{e}"),
+                )
             })?;
             let rel = path
                 .strip_prefix(root)

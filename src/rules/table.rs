@@ -69,6 +69,42 @@ struct RawField {
     required: bool,
     default: Option<bool>,
     values: Option<Vec<String>>,
+    min: Option<RawBound>,
+    max: Option<RawBound>,
+    out_of_range: Option<OutOfRange>,
+}
+
+/// A bound as written: a number, or a date as `"2000-01-01"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawBound {
+    Number(f64),
+    Text(String),
+}
+
+/// A plausibility bound of a field (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Number(f64),
+    Date(chrono::NaiveDate),
+}
+
+/// What a value outside the field's range does (always reported as an error at its cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutOfRange {
+    /// The whole row is not used: the project counts as not reported this month.
+    RejectRow,
+    /// The value is dropped: the row is used as if the cell were empty.
+    Empty,
+}
+
+/// The plausible range of a field's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plausible {
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
+    pub out_of_range: OutOfRange,
 }
 
 /// The type a field's cells are read as.
@@ -114,6 +150,8 @@ pub struct Field {
     /// For yes/no fields: the value of an empty cell (none: empty stays empty).
     pub default: Option<bool>,
     pub values: Vec<String>,
+    /// Values outside this range are errors, not scored as good.
+    pub plausible: Option<Plausible>,
 }
 
 /// How a table's rows join another table (the ledger).
@@ -147,6 +185,60 @@ pub struct TableSchema {
     pub wide: Option<super::layout::Wide>,
 }
 
+/// The field's range, checked against its type; `out_of_range` must be said when a bound is.
+fn plausible(file: &RuleFile, f: &RawField) -> Result<Option<Plausible>, RulesError> {
+    if f.min.is_none() && f.max.is_none() {
+        return match f.out_of_range {
+            Some(_) => Err(file.error_near(
+                "out_of_range",
+                format!("字段 {} 设了 out_of_range 但没有 min/max", f.id),
+            )),
+            None => Ok(None),
+        };
+    }
+    let bound = |b: &Option<RawBound>, key: &str| -> Result<Option<Bound>, RulesError> {
+        let wrong = |what: &str| {
+            file.error_near(
+                &format!("\"{}\"", f.id),
+                format!("字段 {} 的 {key} 应为{what}", f.id),
+            )
+        };
+        match (b, f.kind) {
+            (None, _) => Ok(None),
+            (
+                Some(RawBound::Number(n)),
+                FieldType::Amount | FieldType::Number | FieldType::Integer,
+            ) if n.is_finite() => Ok(Some(Bound::Number(*n))),
+            (Some(RawBound::Text(t)), FieldType::Date) => {
+                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .map(|d| Some(Bound::Date(d)))
+                    .map_err(|_| wrong("日期，如 \"2000-01-01\""))
+            }
+            (_, FieldType::Date) => Err(wrong("日期，如 \"2000-01-01\"")),
+            (_, FieldType::Amount | FieldType::Number | FieldType::Integer) => {
+                Err(wrong("有限的数字"))
+            }
+            _ => Err(wrong("数字或日期字段才可设的范围")),
+        }
+    };
+    let (min, max) = (bound(&f.min, "min")?, bound(&f.max, "max")?);
+    let out_of_range = f.out_of_range.ok_or_else(|| {
+        file.error_near(
+            &format!("\"{}\"", f.id),
+            format!(
+                "字段 {} 设了 min/max，须写明 out_of_range（超出范围时如何计分）",
+                f.id
+            ),
+        )
+        .with_hint("out_of_range = \"reject_row\"（此行不采用）或 \"empty\"（按空值处理）")
+    })?;
+    Ok(Some(Plausible {
+        min,
+        max,
+        out_of_range,
+    }))
+}
+
 impl TableSchema {
     pub fn load(file: &RuleFile) -> Result<Self, RulesError> {
         let raw: RawTableFile = file.parse()?;
@@ -156,14 +248,14 @@ impl TableSchema {
                 .literal_separator(true)
                 .build()
                 .map_err(|e| {
-                    file.error_near(pattern, format!("文件匹配模式无效: {e}"))
+                    file.error_near(pattern, format!("文件匹配模式无效。技术信息：{e}"))
                         .with_hint("例如 \"月报/*\" 或 \"*台账*.xlsx\"")
                 })?;
             builder.add(glob);
         }
         let globs = builder
             .build()
-            .map_err(|e| file.error_near("files", format!("文件匹配模式无效: {e}")))?;
+            .map_err(|e| file.error_near("files", format!("文件匹配模式无效。技术信息：{e}")))?;
         let mut fields: Vec<Field> = Vec::new();
         for (index, f) in raw.field.into_iter().enumerate() {
             if fields.iter().any(|g| g.id == f.id) {
@@ -182,6 +274,7 @@ impl TableSchema {
                     )
                     .with_hint("headers = [\"项目名称\", \"名称\"]"));
             }
+            let plausible = plausible(file, &f)?;
             let values = f.values.unwrap_or_default();
             if f.kind == FieldType::Enum && values.is_empty() {
                 return Err(file
@@ -198,6 +291,7 @@ impl TableSchema {
                 ));
             }
             fields.push(Field {
+                plausible,
                 label: f.headers[0].clone(),
                 headers: f
                     .headers
@@ -239,7 +333,7 @@ impl TableSchema {
                 .map_err(|e| {
                     file.error_near(
                         &c.message,
-                        format!("检查 {} 的 message 模板有误: {e}", c.id),
+                        format!("检查 {} 的 message 模板有误。技术信息：{e}", c.id),
                     )
                 })?;
         }

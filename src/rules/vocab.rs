@@ -39,6 +39,13 @@ pub struct Limits {
     pub max_rows: u32,
     pub max_cols: u32,
     pub header_search_rows: u32,
+    /// Decompressed size of one entry of a zipped workbook (a sheet, the shared strings).
+    pub max_entry_mb: u64,
+    /// Decompressed size of all entries of a zipped workbook together.
+    pub max_unzipped_mb: u64,
+    /// A longer text in a cell is reported (W061); it is kept, and cut only where a format
+    /// cannot hold it (an xlsx cell).
+    pub max_text_chars: usize,
 }
 
 /// Validated vocabulary, all entries normalised like cell text.

@@ -1,0 +1,135 @@
+//! One month, one writer. A run holds an exclusive lock on its history file from start to end
+//! (a second run waits for it, then finds the month recorded and refuses). The month is staged
+//! in a temp folder unique to the run, recorded in history (with its notice numbers and a
+//! "pending" mark) in one transaction, swapped in, then marked published. A run that finds a
+//! pending month finishes its publication; stale temp folders are removed. `SANYIPI_FAILPOINT`
+//! (debug builds only) aborts the process at a named step, for the crash tests.
+
+use crate::history::History;
+use anyhow::Context;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+/// Held for the whole run; released when dropped (or when the process dies).
+pub(crate) struct Lock {
+    _file: File,
+}
+
+/// Locks the history file `path` for this run (an advisory `flock`, independent of SQLite's
+/// own locks), waiting for another run that holds it.
+pub(crate) fn lock(path: &Path) -> anyhow::Result<Lock> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    }
+    let out = path;
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("无法打开锁文件 {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            eprintln!(
+                "另一个 sanyipi 正在使用历史记录 {}，等待其完成后再继续……",
+                out.display()
+            );
+            file.lock()
+                .with_context(|| format!("无法锁定历史记录 {}", out.display()))?;
+        }
+        Err(TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("无法锁定历史记录 {}", out.display()));
+        }
+    }
+    Ok(Lock { _file: file })
+}
+
+/// Aborts the process at `step` when `SANYIPI_FAILPOINT` names it (debug builds only).
+pub(crate) fn failpoint(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("SANYIPI_FAILPOINT").is_ok_and(|v| v == step) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = step;
+}
+
+/// Writes `files` into a temp folder of `out` unique to this run; returns its name.
+pub(crate) fn stage(
+    out: &Path,
+    month: &str,
+    files: &[(String, Vec<u8>)],
+) -> std::io::Result<String> {
+    let name = format!(".{month}.tmp.{}", std::process::id());
+    let tmp = out.join(&name);
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    for (i, (file, bytes)) in files.iter().enumerate() {
+        let path = tmp.join(file);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(path, bytes)?;
+        if i == 0 {
+            failpoint("staging");
+        }
+    }
+    failpoint("staged");
+    Ok(name)
+}
+
+/// Swaps the staged folder `tmp` in as `<out>/<month>`. Safe to repeat after a crash.
+pub(crate) fn swap(out: &Path, month: &str, tmp: &str) -> std::io::Result<PathBuf> {
+    let target = out.join(month);
+    let old = out.join(format!(".{month}.old"));
+    let tmp = out.join(tmp);
+    if tmp.exists() {
+        if target.exists() {
+            if old.exists() {
+                std::fs::remove_dir_all(&old)?;
+            }
+            std::fs::rename(&target, &old)?;
+            failpoint("moved_old");
+        }
+        std::fs::rename(&tmp, &target)?;
+        failpoint("swapped");
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(target)
+}
+
+/// Finishes what an interrupted run left: pending months are published, stale temp folders of
+/// runs that never recorded are removed. Returns what was done, for the user.
+pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String>> {
+    let mut notes = Vec::new();
+    let pending = history.pending()?;
+    for (month, tmp) in &pending {
+        let staged = out.join(tmp).exists();
+        if staged || out.join(month).exists() {
+            swap(out, month, tmp)
+                .with_context(|| format!("无法完成 {month} 的发布（{}）", out.display()))?;
+            notes.push(format!(
+                "注意: 上次运行在 {month} 已记入历史、尚未发布时中断，已完成发布。"
+            ));
+        } else {
+            notes.push(format!(
+                "注意: 历史中记有 {month}，但其输出目录不存在；如需重新生成，请加 --force 重新运行。"
+            ));
+        }
+        history.published(month)?;
+    }
+    for e in std::fs::read_dir(out)?.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let stale = name.starts_with('.') && (name.contains(".tmp.") || name.ends_with(".old"));
+        if stale && e.path().is_dir() {
+            std::fs::remove_dir_all(e.path())?;
+            notes.push(format!("注意: 已清理上次中断的运行留下的临时目录 {name}。"));
+        }
+    }
+    Ok(notes)
+}

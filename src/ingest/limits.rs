@@ -1,0 +1,549 @@
+//! Limits checked before a workbook is handed to calamine: a zipped workbook (xlsx, ods) is
+//! inspected entry by entry in a streaming way, so that a few kilobytes that declare a huge grid
+//! or decompress to gigabytes are refused before anything large is allocated.
+//!
+//! Checked for every entry: its decompressed size (per entry and for the whole workbook, counted
+//! while decompressing, never trusted from the header), that its XML is complete (a truncated or
+//! unclosed sheet is an error, not a lost row), and for sheets the declared dimension and the
+//! position of every cell holding a value.
+
+use crate::diagnostic::{Code, Diagnostic, Location, a1, tech_info};
+use crate::rules::Limits;
+use quick_xml::events::{BytesStart, Event};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Cursor, Read};
+
+const MB: u64 = 1024 * 1024;
+
+/// Why a zipped workbook is refused, before it is turned into a diagnostic.
+#[derive(Debug)]
+enum Refusal {
+    /// The zip container itself is broken.
+    Corrupt(String),
+    /// An entry or the whole workbook decompresses to more than allowed.
+    Bytes {
+        entry: String,
+        limit_mb: u64,
+        total: bool,
+    },
+    /// A sheet declares or holds a cell outside `max_rows` × `max_cols`.
+    Cell { entry: String, row: u64, col: u64 },
+    /// An entry's XML is truncated, unclosed or malformed.
+    Xml { entry: String, detail: String },
+}
+
+/// What kind of zipped workbook the bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    Xlsx,
+    Ods,
+}
+
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
+/// Inspects the zipped workbook `bytes` (shown as `name`) against `limits`.
+pub(crate) fn inspect_zip(
+    bytes: &[u8],
+    name: &str,
+    flavour: Flavour,
+    limits: &Limits,
+) -> Result<(), Diagnostic> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        diagnostic(
+            Refusal::Corrupt(e.to_string()),
+            name,
+            &BTreeMap::new(),
+            limits,
+        )
+    })?;
+    let sheets = match flavour {
+        Flavour::Xlsx => xlsx_sheet_names(&mut zip, limits),
+        Flavour::Ods => BTreeMap::new(),
+    };
+    check_entries(&mut zip, flavour, limits).map_err(|r| diagnostic(r, name, &sheets, limits))
+}
+
+fn check_entries(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    flavour: Flavour,
+    limits: &Limits,
+) -> Result<(), Refusal> {
+    let entry_cap = limits.max_entry_mb * MB;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut file = zip
+            .by_index(i)
+            .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+        if file.is_dir() {
+            continue;
+        }
+        let entry = file
+            .name()
+            .map(|n| n.to_string())
+            .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+        let too_big = |total: bool| Refusal::Bytes {
+            entry: entry.clone(),
+            limit_mb: if total {
+                limits.max_unzipped_mb
+            } else {
+                limits.max_entry_mb
+            },
+            total,
+        };
+        if file.size() > entry_cap {
+            return Err(too_big(false));
+        }
+        let room = entry_cap.min((limits.max_unzipped_mb * MB).saturating_sub(total));
+        let mut counted = Counted {
+            inner: (&mut file).take(room + 1),
+            n: 0,
+            failed: None,
+        };
+        let scanned = scan_entry(&entry, flavour, &mut counted, limits);
+        if counted.n > room {
+            return Err(too_big(counted.n <= entry_cap));
+        }
+        if let Some(e) = counted.failed {
+            return Err(Refusal::Corrupt(format!("{entry}: {e}")));
+        }
+        scanned?;
+        total += counted.n;
+    }
+    Ok(())
+}
+
+/// Reads one entry to its end, scanning it as what it is.
+fn scan_entry<R: Read>(
+    entry: &str,
+    flavour: Flavour,
+    reader: &mut Counted<R>,
+    limits: &Limits,
+) -> Result<(), Refusal> {
+    let xml_err = |detail: String| Refusal::Xml {
+        entry: entry.to_string(),
+        detail,
+    };
+    let is_sheet = match flavour {
+        Flavour::Xlsx => entry.starts_with("xl/worksheets/") && entry.ends_with(".xml"),
+        Flavour::Ods => entry == "content.xml",
+    };
+    if is_sheet {
+        let cell = match flavour {
+            Flavour::Xlsx => scan_xml(BufReader::new(reader), &mut XlsxGrid::default(), limits),
+            Flavour::Ods => scan_xml(BufReader::new(reader), &mut OdsGrid::default(), limits),
+        };
+        return match cell {
+            Ok(None) => Ok(()),
+            Ok(Some((row, col))) => Err(Refusal::Cell {
+                entry: entry.to_string(),
+                row,
+                col,
+            }),
+            Err(e) => Err(xml_err(e)),
+        };
+    }
+    if entry.ends_with(".xml") || entry.ends_with(".rels") {
+        return scan_xml(BufReader::new(reader), &mut NoGrid, limits)
+            .map(|_| ())
+            .map_err(xml_err);
+    }
+    let _ = std::io::copy(reader, &mut std::io::sink());
+    Ok(())
+}
+
+/// A reader that counts bytes and remembers an I/O error (a corrupt deflate stream or CRC)
+/// instead of letting the XML parser report it as a truncated document.
+struct Counted<R> {
+    inner: R,
+    n: u64,
+    failed: Option<std::io::Error>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(k) => {
+                self.n += k as u64;
+                Ok(k)
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                self.failed = Some(e);
+                Err(std::io::Error::other(msg))
+            }
+        }
+    }
+}
+
+/// Tracks cell positions while a sheet's XML streams by; returns a cell beyond the limits.
+trait Grid {
+    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<(u64, u64)>;
+    fn end(&mut self, _local: &str) {}
+}
+
+struct NoGrid;
+
+impl Grid for NoGrid {
+    fn start(&mut self, _: &BytesStart, _: bool, _: &Limits) -> Option<(u64, u64)> {
+        None
+    }
+}
+
+/// Streams `reader` as XML to its end. `Ok(Some(cell))` is the first zero-based (row, col)
+/// beyond the limits; `Err` says why the XML is incomplete or malformed.
+fn scan_xml<R: BufRead, G: Grid>(
+    reader: R,
+    grid: &mut G,
+    limits: &Limits,
+) -> Result<Option<(u64, u64)>, String> {
+    let mut xml = quick_xml::Reader::from_reader(reader);
+    xml.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let mut depth: u64 = 0;
+    let mut saw_root = false;
+    loop {
+        let event = xml.read_event_into(&mut buf).map_err(|e| e.to_string())?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                saw_root = true;
+                if let Some(cell) = grid.start(&e, false, limits) {
+                    return Ok(Some(cell));
+                }
+            }
+            Event::Empty(e) => {
+                saw_root = true;
+                if let Some(cell) = grid.start(&e, true, limits) {
+                    return Ok(Some(cell));
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                grid.end(e.local_name().as_ref());
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if depth != 0 || !saw_root {
+        return Err(format!("XML ends with {depth} element(s) unclosed"));
+    }
+    Ok(None)
+}
+
+fn attr(e: &BytesStart, local: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .map(|a| a.value.into_owned())
+}
+
+fn beyond(row: u64, col: u64, limits: &Limits) -> bool {
+    row >= u64::from(limits.max_rows) || col >= u64::from(limits.max_cols)
+}
+
+/// Positions in an xlsx worksheet: `<dimension ref>`, `<row r>`, `<c r>`.
+#[derive(Default)]
+struct XlsxGrid {
+    row: u64,
+    col: Option<u64>,
+}
+
+impl Grid for XlsxGrid {
+    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<(u64, u64)> {
+        match e.local_name().as_ref() {
+            "dimension" => {
+                let r = attr(e, "ref")?;
+                let last = r.rsplit(':').next().and_then(parse_a1)?;
+                beyond(last.0, last.1, limits).then_some(last)
+            }
+            "row" => {
+                self.row = attr(e, "r")
+                    .and_then(|r| r.parse::<u64>().ok())
+                    .map(|r| r.saturating_sub(1))
+                    .unwrap_or(self.row + u64::from(self.col.is_some()));
+                self.col = None;
+                None
+            }
+            "c" => {
+                let (row, col) = attr(e, "r")
+                    .and_then(|r| parse_a1(&r))
+                    .unwrap_or((self.row, self.col.map_or(0, |c| c + 1)));
+                self.row = row;
+                self.col = Some(col);
+                // A self-closing cell has no value: it is formatting only and not in the grid.
+                (!empty && beyond(row, col, limits)).then_some((row, col))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Positions in an ODS `content.xml`, with repeated rows and columns.
+#[derive(Default)]
+struct OdsGrid {
+    row: u64,
+    row_repeat: u64,
+    col: u64,
+}
+
+impl Grid for OdsGrid {
+    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<(u64, u64)> {
+        let repeat = |key: &str| {
+            attr(e, key)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(1)
+                .max(1)
+        };
+        match e.local_name().as_ref() {
+            "table" => {
+                *self = OdsGrid::default();
+                None
+            }
+            "table-row" => {
+                self.row_repeat = repeat("number-rows-repeated");
+                self.col = 0;
+                if empty {
+                    self.row += self.row_repeat;
+                }
+                None
+            }
+            "table-cell" | "covered-table-cell" => {
+                let n = repeat("number-columns-repeated");
+                let valued = !empty || attr(e, "value-type").is_some();
+                let (last_row, last_col) = (self.row + self.row_repeat - 1, self.col + n - 1);
+                self.col += n;
+                (valued && beyond(last_row, last_col, limits)).then_some((last_row, last_col))
+            }
+            _ => None,
+        }
+    }
+
+    fn end(&mut self, local: &str) {
+        if local == "table-row" {
+            self.row += self.row_repeat;
+        }
+    }
+}
+
+/// Zero-based (row, col) of an A1 reference such as `XFD1048576` or `$B$7`.
+fn parse_a1(r: &str) -> Option<(u64, u64)> {
+    let r = r.replace('$', "");
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || letters.len() > 4 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let col = letters.bytes().fold(0u64, |acc, b| {
+        acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row: u64 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// Sheet names of an xlsx by worksheet entry (`xl/worksheets/sheet1.xml` → `月报`), read from
+/// `xl/workbook.xml` and its relationships. Best effort: a name not found shows the entry.
+fn xlsx_sheet_names(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> BTreeMap<String, String> {
+    let mut ids: Vec<(String, String)> = Vec::new();
+    let mut targets: BTreeMap<String, String> = BTreeMap::new();
+    read_small(zip, "xl/workbook.xml", limits, |e| {
+        if e.local_name().as_ref() == "sheet"
+            && let (Some(n), Some(id)) = (attr(e, "name"), attr(e, "id"))
+        {
+            ids.push((id, n));
+        }
+    });
+    read_small(zip, "xl/_rels/workbook.xml.rels", limits, |e| {
+        if let (Some(id), Some(t)) = (attr(e, "Id"), attr(e, "Target")) {
+            let t = t.trim_start_matches('/');
+            let t = if t.starts_with("xl/") {
+                t.to_string()
+            } else {
+                format!("xl/{t}")
+            };
+            targets.insert(id, t);
+        }
+    });
+    ids.into_iter()
+        .filter_map(|(id, n)| targets.get(&id).map(|t| (t.clone(), n)))
+        .collect()
+}
+
+fn read_small(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    entry: &str,
+    limits: &Limits,
+    mut each: impl FnMut(&BytesStart),
+) {
+    let Ok(file) = zip.by_name(entry) else {
+        return;
+    };
+    let mut xml =
+        quick_xml::Reader::from_reader(BufReader::new(file.take(limits.max_entry_mb * MB)));
+    let mut buf = Vec::new();
+    while let Ok(ev) = xml.read_event_into(&mut buf) {
+        match ev {
+            Event::Start(e) | Event::Empty(e) => each(&e),
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+fn diagnostic(
+    refusal: Refusal,
+    name: &str,
+    sheets: &BTreeMap<String, String>,
+    limits: &Limits,
+) -> Diagnostic {
+    let sheet_loc = |entry: &str, cell: Option<String>| Location {
+        file: name.to_string(),
+        sheet: Some(
+            sheets
+                .get(entry)
+                .cloned()
+                .unwrap_or_else(|| entry.to_string()),
+        ),
+        cell,
+    };
+    match refusal {
+        Refusal::Corrupt(detail) => Diagnostic::new(
+            Code::Unreadable,
+            Location::file(name),
+            format!(
+                "文件已损坏（压缩包不完整或数据出错），无法打开。{}",
+                tech_info(detail)
+            ),
+        )
+        .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送"),
+        Refusal::Bytes {
+            entry,
+            limit_mb,
+            total,
+        } => {
+            let what = if total {
+                "整个文件解压后".to_string()
+            } else {
+                format!("其中的 {entry} 解压后")
+            };
+            Diagnostic::new(
+                Code::TooLarge,
+                Location::file(name),
+                format!("文件过大：{what}超过 {limit_mb} MB，未读取"),
+            )
+            .with_hint(
+                "可能含有超长文本或大量无关内容：清理后另存，或调整 rules/ingest.toml 的 max_entry_mb / max_unzipped_mb",
+            )
+        }
+        Refusal::Cell { entry, row, col } => {
+            let cell = (row <= u64::from(u32::MAX) && col <= u64::from(u32::MAX))
+                .then(|| a1(row as u32, col as u32));
+            Diagnostic::new(
+                Code::TooLarge,
+                sheet_loc(&entry, cell),
+                format!(
+                    "工作表过大（有内容的单元格超出 {} 行 × {} 列），此文件未读取",
+                    limits.max_rows, limits.max_cols
+                ),
+            )
+            .with_hint("可能有远处的零散单元格：删除表格以外的行列后另存")
+        }
+        Refusal::Xml { entry, detail } => Diagnostic::new(
+            Code::Unreadable,
+            sheet_loc(&entry, None),
+            format!(
+                "文件内容不完整（被截断或损坏），为免丢失数据，此文件未读取。{}",
+                tech_info(detail)
+            ),
+        )
+        .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_parsing() {
+        assert_eq!(parse_a1("A1"), Some((0, 0)));
+        assert_eq!(parse_a1("$B$7"), Some((6, 1)));
+        assert_eq!(parse_a1("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_a1("A0"), None);
+        assert_eq!(parse_a1("17"), None);
+    }
+
+    fn limits() -> Limits {
+        crate::rules::Rules::load(None).unwrap().vocab.limits
+    }
+
+    fn scan(xml: &str, ods: bool) -> Result<Option<(u64, u64)>, String> {
+        let r = BufReader::new(xml.as_bytes());
+        if ods {
+            scan_xml(r, &mut OdsGrid::default(), &limits())
+        } else {
+            scan_xml(r, &mut XlsxGrid::default(), &limits())
+        }
+    }
+
+    #[test]
+    fn far_cells_are_found_while_streaming() {
+        let ok = r#"<worksheet><dimension ref="A1:C3"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>"#;
+        assert_eq!(scan(ok, false), Ok(None));
+        let far = r#"<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
+        assert_eq!(scan(far, false), Ok(Some((1_048_575, 16_383))));
+        let dim = r#"<worksheet><dimension ref="A1:GR1048576"/><sheetData/></worksheet>"#;
+        assert!(scan(dim, false).unwrap().is_some());
+        let styled = r#"<worksheet><sheetData><row r="2000000"><c r="XFD2000000" s="1"/></row></sheetData></worksheet>"#;
+        assert_eq!(scan(styled, false), Ok(None));
+    }
+
+    #[test]
+    fn unclosed_xml_is_an_error() {
+        let cut = r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c>"#;
+        assert!(scan(cut, false).is_err());
+        assert!(scan("", false).is_err());
+    }
+
+    #[test]
+    fn ods_repeats_count() {
+        let empty_tail = r#"<office:document-content><table:table table:name="a"><table:table-row><table:table-cell office:value-type="float"/></table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table></office:document-content>"#;
+        assert_eq!(scan(empty_tail, true), Ok(None));
+        let far = r#"<office:document-content><table:table table:name="a"><table:table-row table:number-rows-repeated="1048570"><table:table-cell office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
+        assert!(scan(far, true).unwrap().is_some());
+    }
+
+    fn zip_of(entries: &[(&str, usize)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, len) in entries {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(&vec![b'a'; *len]).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn decompressed_bytes_are_capped_per_entry_and_in_total() {
+        let mut l = limits();
+        l.max_entry_mb = 1;
+        l.max_unzipped_mb = 2;
+        let ok = zip_of(&[("a.bin", 900_000), ("b.bin", 900_000)]);
+        assert!(inspect_zip(&ok, "f.xlsx", Flavour::Xlsx, &l).is_ok());
+        let entry = zip_of(&[("a.bin", 1_100_000)]);
+        let d = inspect_zip(&entry, "f.xlsx", Flavour::Xlsx, &l).unwrap_err();
+        assert_eq!(d.code, Code::TooLarge);
+        assert!(d.message.contains("a.bin"), "{}", d.message);
+        let total = zip_of(&[("a.bin", 900_000), ("b.bin", 900_000), ("c.bin", 900_000)]);
+        let d = inspect_zip(&total, "f.xlsx", Flavour::Xlsx, &l).unwrap_err();
+        assert!(d.message.contains("整个文件"), "{}", d.message);
+    }
+}
