@@ -92,6 +92,8 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
         &dir.to_string_lossy(),
         "--month",
         "2026-10",
+        "--as-of",
+        "2026-10-26",
         "--out",
         &out_s,
     ];

@@ -3,6 +3,8 @@
 //! list and one monthly report per unit under `月报/`, in the layouts of the bundled samples and
 //! with their quirks (title and 填报 lines, two-row merged headers, a 说明 sheet first, a blank
 //! row, 合计 and note rows, "3,500", "7640万元", full-width digits, dotted and Chinese dates, √).
+//! Deliberate problems, each a warning of `sanyipi check`: about 0.5% of units send no report,
+//! about 0.2% of start dates are "待定", about 0.3% of reports list a project not in the ledger.
 //! About one report in forty is an `.ods` (written here as a minimal OpenDocument zip); no `.xls`
 //! is produced (no BIFF writer is available from Rust).
 //!
@@ -530,6 +532,18 @@ fn monthly_sheets(unit: &Unit, projects: &[&Project], rng: &mut Rng) -> Sheets {
             rows.push(Vec::new());
         }
     }
+    if rng.chance(0.003) {
+        // A project that is not in the ledger: reported, not scored (a deliberate warning).
+        rows.push(vec![
+            Cell::Number((projects.len() + 1) as f64),
+            Cell::Empty,
+            text(format!("{}城东商业综合体项目", unit.name)),
+            text("5,000"),
+            Cell::Empty,
+            text("0"),
+            text("否"),
+        ]);
+    }
     if unit.total_row {
         rows.push(vec![
             text("合计"),
@@ -570,7 +584,9 @@ fn monthly_row(unit: &Unit, i: usize, p: &Project, rng: &mut Rng) -> Vec<Cell> {
             } else {
                 "是"
             }));
+            // Rarely the start date is "待定" (a deliberate warning).
             row.push(match unit.date_style {
+                _ if rng.chance(0.002) => text("待定"),
                 0 => text(format!("{}.{}.{}", d.year(), d.month(), d.day())),
                 1 => text(format!("{}年{}月{}日", d.year(), d.month(), d.day())),
                 _ => Cell::Date(d),
