@@ -6,7 +6,7 @@
 //! (b) `sanyipi check` and (c) `sanyipi run` through the released binary, with the run's peak
 //!     memory (from `/usr/bin/time -f %M` when present, else by polling `/proc/<pid>/status`).
 //! The bundled `samples/2026-10` (county size) is measured the same way first.
-//! Prints one table row per size; each figure is one run (the machine is shared).
+//! Prints one Markdown table row per month as soon as it is measured; each figure is one run.
 
 #[allow(dead_code)]
 #[path = "../examples/gen_scale.rs"]
@@ -26,10 +26,8 @@ struct Row {
     projects: usize,
     files: usize,
     read: Duration,
-    check: Duration,
-    run: Duration,
-    run_ok: bool,
-    peak_kib: Option<u64>,
+    check: Measured,
+    run: Measured,
 }
 
 fn main() {
@@ -39,11 +37,12 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
         .join("scale");
-    let mut rows = vec![measure(
+    print_header();
+    print_row(&measure(
         "县级样例 samples/2026-10".into(),
         &root.join("samples/2026-10"),
         &work,
-    )];
+    ));
     for units in sizes() {
         let dir = match std::env::var_os("SANYIPI_SCALE_DIR") {
             Some(d) => PathBuf::from(d).join("2026-10"),
@@ -61,9 +60,8 @@ fn main() {
                 s.dir
             }
         };
-        rows.push(measure(format!("{units} 个单位"), &dir, &work));
+        print_row(&measure(format!("{units} 个单位"), &dir, &work));
     }
-    print_table(&rows);
 }
 
 fn sizes() -> Vec<usize> {
@@ -82,7 +80,10 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
         files.len(),
         read.as_secs_f64()
     );
-    let (check, _, _) = timed(&["check", "--input", &dir.to_string_lossy()], None);
+    let check = timed(
+        &["check", "--input", &dir.to_string_lossy()],
+        Some(&work.join("time.txt")),
+    );
     let out = work.join("out");
     let _ = std::fs::remove_dir_all(&out);
     let out_s = out.to_string_lossy().to_string();
@@ -97,7 +98,7 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
         "--out",
         &out_s,
     ];
-    let (run, run_ok, peak_kib) = timed(&args, Some(&work.join("time.txt")));
+    let run = timed(&args, Some(&work.join("time.txt")));
     let (units, projects) = counts(dir);
     Row {
         label,
@@ -107,8 +108,6 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
         read,
         check,
         run,
-        run_ok,
-        peak_kib,
     }
 }
 
@@ -184,13 +183,13 @@ fn counts(dir: &Path) -> (usize, usize) {
     (units.len(), projects)
 }
 
-/// Runs the released binary with `args`: wall time, success, and peak resident memory in KiB.
-fn timed(args: &[&str], time_file: Option<&Path>) -> (Duration, bool, Option<u64>) {
+/// Runs the released binary with `args`: wall time, success, peak resident memory and CPU time.
+fn timed(args: &[&str], time_file: Option<&Path>) -> Measured {
     let gnu_time = Path::new("/usr/bin/time");
     let mut cmd = match time_file {
         Some(tf) if gnu_time.exists() => {
             let mut c = Command::new(gnu_time);
-            c.args(["-f", "%M", "-o"]).arg(tf).arg(BIN);
+            c.args(["-f", "%M %U %S", "-o"]).arg(tf).arg(BIN);
             c
         }
         _ => Command::new(BIN),
@@ -210,15 +209,48 @@ fn timed(args: &[&str], time_file: Option<&Path>) -> (Duration, bool, Option<u64
     let stderr = String::from_utf8_lossy(&out.stderr);
     let ok = out.status.success();
     if !ok && args[0] == "run" {
+        // The first lines say why (e.g. a cell over Excel's 32,767 characters).
         eprintln!("sanyipi {} 失败：{}", args[0], stderr.trim());
     }
-    let peak = match time_file {
-        Some(tf) if gnu_time.exists() => std::fs::read_to_string(tf)
-            .ok()
-            .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok())),
-        _ => polled,
+    let (peak, cpu) = match time_file {
+        Some(tf) if gnu_time.exists() => gnu_time_figures(tf),
+        _ => (polled, None),
     };
-    (elapsed, ok, peak)
+    Measured {
+        wall: elapsed,
+        ok,
+        peak_kib: peak,
+        cpu,
+    }
+}
+
+/// Peak resident KiB and user+system CPU seconds from the `-f "%M %U %S"` line of GNU time.
+fn gnu_time_figures(file: &Path) -> (Option<u64>, Option<f64>) {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return (None, None);
+    };
+    let Some(line) = text.lines().last() else {
+        return (None, None);
+    };
+    let f: Vec<&str> = line.split_whitespace().collect();
+    let peak = f.first().and_then(|v| v.parse().ok());
+    let cpu = match (f.get(1), f.get(2)) {
+        (Some(u), Some(s)) => u
+            .parse::<f64>()
+            .ok()
+            .zip(s.parse::<f64>().ok())
+            .map(|(u, s)| u + s),
+        _ => None,
+    };
+    (peak, cpu)
+}
+
+/// What one run of the binary cost.
+struct Measured {
+    wall: Duration,
+    ok: bool,
+    peak_kib: Option<u64>,
+    cpu: Option<f64>,
 }
 
 fn vm_hwm(pid: u32) -> Option<u64> {
@@ -227,28 +259,34 @@ fn vm_hwm(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn print_table(rows: &[Row]) {
-    println!();
+fn print_header() {
     println!(
-        "| 月份数据 | 单位 | 项目 | 文件 | calamine 读取 | check | run | run / 读取 | 峰值内存 |"
+        "| 月份数据 | 单位 | 项目 | 文件 | calamine 读取 | check（CPU） | run（CPU） | run / 读取 | run 峰值内存 |"
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for r in rows {
-        let secs = |d: Duration| format!("{:.3} s", d.as_secs_f64());
-        println!(
-            "| {} | {} | {} | {} | {} | {} | {}{} | {:.1}× | {} |",
-            r.label,
-            r.units,
-            r.projects,
-            r.files,
-            secs(r.read),
-            secs(r.check),
-            secs(r.run),
-            if r.run_ok { "" } else { "（失败）" },
-            r.run.as_secs_f64() / r.read.as_secs_f64().max(1e-9),
-            r.peak_kib
-                .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
-                .unwrap_or_else(|| "—".into()),
-        );
-    }
+}
+
+/// One table row, printed as soon as it is measured.
+fn print_row(r: &Row) {
+    let secs = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let timing = |m: &Measured| {
+        let cpu = m.cpu.map(|c| format!("（{c:.2} s）")).unwrap_or_default();
+        let failed = if m.ok { "" } else { " 失败" };
+        format!("{}{cpu}{failed}", secs(m.wall))
+    };
+    println!(
+        "| {} | {} | {} | {} | {} | {} | {} | {:.1}× | {} |",
+        r.label,
+        r.units,
+        r.projects,
+        r.files,
+        secs(r.read),
+        timing(&r.check),
+        timing(&r.run),
+        r.run.wall.as_secs_f64() / r.read.as_secs_f64().max(1e-9),
+        r.run
+            .peak_kib
+            .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "—".into()),
+    );
 }
