@@ -37,6 +37,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
         .join("scale");
+    std::fs::create_dir_all(&work).expect("create the bench folder");
     print_header();
     print_row(&measure(
         "县级样例 samples/2026-10".into(),
@@ -217,6 +218,7 @@ fn timed(args: &[&str], time_file: Option<&Path>) -> Measured {
         _ => (polled, None),
     };
     Measured {
+        is_run: args[0] == "run",
         wall: elapsed,
         ok,
         peak_kib: peak,
@@ -247,6 +249,7 @@ fn gnu_time_figures(file: &Path) -> (Option<u64>, Option<f64>) {
 
 /// What one run of the binary cost.
 struct Measured {
+    is_run: bool,
     wall: Duration,
     ok: bool,
     peak_kib: Option<u64>,
@@ -268,10 +271,11 @@ fn print_header() {
 
 /// One table row, printed as soon as it is measured.
 fn print_row(r: &Row) {
-    let secs = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let secs = |d: Duration| format!("{:.3} s", d.as_secs_f64());
     let timing = |m: &Measured| {
         let cpu = m.cpu.map(|c| format!("（{c:.2} s）")).unwrap_or_default();
-        let failed = if m.ok { "" } else { " 失败" };
+        // `check` exits non-zero when it finds problems; only a failed `run` is a failure.
+        let failed = if m.ok || !m.is_run { "" } else { " 失败" };
         format!("{}{cpu}{failed}", secs(m.wall))
     };
     println!(
