@@ -4,12 +4,14 @@
 //! one transaction after that.
 
 use super::{OK, table};
+use crate::engine::Month;
 use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
 use crate::ingest::ingest_month;
 use crate::report;
 use crate::rules::Rules;
 use anyhow::Context;
+use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// Where outputs and history live; shared by every subcommand that reads or writes history.
@@ -56,10 +58,51 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let ma = &args.month_args;
     let rules = Rules::load(ma.rules.as_deref())?;
     let (month, as_of) = ma.month_and_as_of(args.as_of.as_deref(), &rules)?;
-    let env = report::html::environment(args.templates.as_deref())?;
-    let mut history = args.out.open()?;
-    history.check_not_recorded(month, args.force)?;
-    let data = ingest_month(&ma.input, &rules, Some(month)).context("无法运行考核")?;
+    let done = run_month(
+        &rules,
+        &ma.input,
+        month,
+        as_of,
+        &args.out,
+        args.templates.as_deref(),
+        args.force,
+    )?;
+    print!(
+        "{}",
+        summary(
+            &done.assessment,
+            &rules,
+            done.revision,
+            &done.dir,
+            &done.files
+        )
+    );
+    Ok(OK)
+}
+
+/// What a month's run produced: the assessment, its history revision, the output folder and
+/// the files written there.
+pub(crate) struct MonthRun {
+    pub assessment: Assessment,
+    pub revision: i64,
+    pub dir: PathBuf,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The monthly assessment of the folder `input`: the one code path of `run` and `serve`.
+pub(crate) fn run_month(
+    rules: &Rules,
+    input: &Path,
+    month: Month,
+    as_of: NaiveDate,
+    out: &OutArgs,
+    templates: Option<&Path>,
+    force: bool,
+) -> anyhow::Result<MonthRun> {
+    let env = report::html::environment(templates)?;
+    let mut history = out.open()?;
+    history.check_not_recorded(month, force)?;
+    let data = ingest_month(input, rules, Some(month)).context("无法运行考核")?;
     if data.records("ledger").is_empty() {
         let problems: Vec<String> = data
             .diagnostics
@@ -69,26 +112,30 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             .collect();
         anyhow::bail!(
             "{} 中没有可用的重大项目管理台账，无法考核，未写入任何文件。\n{}",
-            ma.input.display(),
+            input.display(),
             problems.join("\n")
         );
     }
     let snapshot = history.snapshot(month)?;
-    let a = assess(&rules, &data, &snapshot, month, as_of);
-    let notice_sheets = report::notice::sheets(&a, &rules);
-    let workbook = report::xlsx::workbook(&a, &rules, &notice_sheets).context("无法生成排名表")?;
-    let html = report::html::report(&a, &rules, &env, args.templates.as_deref())?;
+    let a = assess(rules, &data, &snapshot, month, as_of);
+    let notice_sheets = report::notice::sheets(&a, rules);
+    let workbook = report::xlsx::workbook(&a, rules, &notice_sheets).context("无法生成排名表")?;
+    let html = report::html::report(&a, rules, &env, templates)?;
     let mut files = vec![
         (report::workbook_name(&a), workbook),
         (report::html_name(&a), html.into_bytes()),
         ("run.json".to_string(), report::json(&a).into_bytes()),
     ];
-    files.extend(report::notice::files(&a, &rules, &env)?);
-    let dir = publish(&args.out.out, &month.to_string(), &files)
-        .with_context(|| format!("无法写入输出目录 {}", args.out.out.display()))?;
+    files.extend(report::notice::files(&a, rules, &env)?);
+    let dir = publish(&out.out, &month.to_string(), &files)
+        .with_context(|| format!("无法写入输出目录 {}", out.out.display()))?;
     let revision = history.record(&a)?;
-    print!("{}", summary(&a, &rules, revision, &dir, &files));
-    Ok(OK)
+    Ok(MonthRun {
+        assessment: a,
+        revision,
+        dir,
+        files,
+    })
 }
 
 /// Writes `files` into `<out>/.<month>.tmp`, then swaps it in as `<out>/<month>`.
