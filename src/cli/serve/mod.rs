@@ -305,10 +305,14 @@ fn month_of(t: &Target) -> Result<Month, Reply> {
 }
 
 fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>, Reply> {
-    state
-        .busy
-        .try_lock()
-        .map_err(|_| error_json(409, "另一项操作正在进行，请稍候再试"))
+    match state.busy.try_lock() {
+        Ok(guard) => Ok(guard),
+        // An operation that panicked holds nothing the next one needs.
+        Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            Err(error_json(409, "另一项操作正在进行，请稍候再试"))
+        }
+    }
 }
 
 /// `POST /api/upload?month=YYYY-MM&path=REL`: the body is the file.
@@ -357,8 +361,11 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let parent = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let tmp = parent.join(".upload.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, target)
+    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, target));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// `POST /api/clear?month=`: removes the month's uploaded files (outputs and history stay).

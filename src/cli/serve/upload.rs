@@ -26,9 +26,16 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    /// Reads `serve.toml` of `rules`.
+    /// Reads `serve.toml` of `rules` (the shipped one when the rules folder has none).
     pub(crate) fn load(rules: &Rules) -> Result<Limits, RulesError> {
-        let file: &RuleFile = rules.source.get("serve.toml")?;
+        let embedded;
+        let file: &RuleFile = match rules.source.get("serve.toml") {
+            Ok(f) => f,
+            Err(_) => {
+                embedded = crate::rules::RuleSource::embedded();
+                embedded.get("serve.toml")?
+            }
+        };
         let raw: RawServe = file.parse()?;
         let mut limits = raw.serve;
         if limits.max_files == 0 {
