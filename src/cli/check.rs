@@ -16,17 +16,26 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let a = &args.month_args;
     let rules = Rules::load(a.rules.as_deref())?;
     let month = a.month.as_deref().and_then(crate::engine::Month::parse);
-    let data = match month {
-        Some(m) => crate::ingest::ingest_month(&a.input, &rules, Some(m)),
-        None => ingest(&a.input, &rules),
-    }
-    .context("无法检查")?;
+    let data = load(&a.input, &rules, month)?;
     print!("{}", report(&data, &rules, a.month.as_deref()));
     Ok(if data.error_count() > 0 {
         INPUT_ERRORS
     } else {
         OK
     })
+}
+
+/// Reads the folder `input` as `check` does (the month's sheets only when `month` is given).
+pub(crate) fn load(
+    input: &std::path::Path,
+    rules: &Rules,
+    month: Option<crate::engine::Month>,
+) -> anyhow::Result<Dataset> {
+    match month {
+        Some(m) => crate::ingest::ingest_month(input, rules, Some(m)),
+        None => ingest(input, rules),
+    }
+    .context("无法检查")
 }
 
 /// The whole text `check` prints.

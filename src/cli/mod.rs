@@ -12,6 +12,7 @@ mod input;
 mod onewriter;
 mod run;
 mod screen;
+mod serve;
 mod table;
 mod template;
 mod weekly;
@@ -66,6 +67,8 @@ enum Command {
     Weekly(weekly::Args),
     /// 工作日程：列出本月各项报送与会议日期（遇节假日顺延），生成网页与 .ics 日历
     Calendar(calendar::Args),
+    /// 本机网页：在浏览器中上传报送材料、检查、考核、下载结果（仅本机可访问）
+    Serve(serve::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +92,8 @@ pub const CANNOT_RUN: i32 = 2;
 
 /// Runs the command line `args`; returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
+    #[cfg(windows)]
+    let args = double_click(args);
     let parsed = command()
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -116,9 +121,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Annual(a) => annual::run(a),
         Command::Weekly(a) => weekly::run(a),
         Command::Calendar(a) => calendar::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
             .and_then(|r| crate::rules::annual::Annual::load(&r.source).map(|_| r))
+            .and_then(|r| serve::check_rules(&r).map(|_| r))
             .and_then(|r| crate::rules::weekly::check(&r))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
@@ -133,6 +140,16 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             CANNOT_RUN
         }
     }
+}
+
+/// Double-clicking the binary on Windows gives no arguments: start the local page.
+#[cfg(windows)]
+fn double_click(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.len() <= 1 {
+        args.push("serve".into());
+    }
+    args
 }
 
 fn export_rules(dir: &std::path::Path) -> anyhow::Result<i32> {

@@ -4,12 +4,14 @@
 //! one transaction after that.
 
 use super::{OK, table};
+use crate::engine::Month;
 use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
 use crate::ingest::ingest_month;
 use crate::report;
 use crate::rules::Rules;
 use anyhow::Context;
+use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// Where outputs and history live; shared by every subcommand that reads or writes history.
@@ -56,16 +58,80 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let ma = &args.month_args;
     let rules = Rules::load(ma.rules.as_deref())?;
     let (month, as_of) = ma.month_and_as_of(args.as_of.as_deref(), &rules)?;
-    let env = report::html::environment(args.templates.as_deref())?;
-    std::fs::create_dir_all(&args.out.out)
-        .with_context(|| format!("无法创建输出目录 {}", args.out.out.display()))?;
-    let _lock = super::onewriter::lock(&args.out.history_path())?;
-    let mut history = args.out.open()?;
-    for note in super::onewriter::repair(&args.out.out, &history)? {
+    let done = match run_month(
+        &rules,
+        &ma.input,
+        month,
+        as_of,
+        &args.out,
+        args.templates.as_deref(),
+        args.force,
+    ) {
+        Ok(done) => done,
+        Err(e) => match e.downcast::<Unscorable>() {
+            Ok(Unscorable(report)) => {
+                eprint!("{report}");
+                return Ok(super::INPUT_ERRORS);
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    print!(
+        "{}",
+        summary(
+            &done.assessment,
+            &rules,
+            done.revision,
+            &done.dir,
+            &done.files
+        )
+    );
+    Ok(OK)
+}
+
+/// A month whose score formulas cannot be computed: the report says which and how to fix them.
+#[derive(Debug)]
+pub(crate) struct Unscorable(pub String);
+
+impl std::fmt::Display for Unscorable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unscorable {}
+
+/// What a month's run produced: the assessment, its history revision, the output folder and
+/// the files written there.
+pub(crate) struct MonthRun {
+    pub assessment: Assessment,
+    pub revision: i64,
+    pub dir: PathBuf,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The monthly assessment of the folder `input`: the one code path of `run` and `serve`. The
+/// history file is locked for the whole run; the month is staged, recorded with its notice
+/// numbers, swapped in and marked published.
+pub(crate) fn run_month(
+    rules: &Rules,
+    input: &Path,
+    month: Month,
+    as_of: NaiveDate,
+    out: &OutArgs,
+    templates: Option<&Path>,
+    force: bool,
+) -> anyhow::Result<MonthRun> {
+    let env = report::html::environment(templates)?;
+    std::fs::create_dir_all(&out.out)
+        .with_context(|| format!("无法创建输出目录 {}", out.out.display()))?;
+    let _lock = super::onewriter::lock(&out.history_path())?;
+    let mut history = out.open()?;
+    for note in super::onewriter::repair(&out.out, &history)? {
         eprintln!("{note}");
     }
-    history.check_not_recorded(month, args.force)?;
-    let data = ingest_month(&ma.input, &rules, Some(month)).context("无法运行考核")?;
+    history.check_not_recorded(month, force)?;
+    let data = ingest_month(input, rules, Some(month)).context("无法运行考核")?;
     if data.records("ledger").is_empty() {
         let problems: Vec<String> = data
             .diagnostics
@@ -75,38 +141,40 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             .collect();
         anyhow::bail!(
             "{} 中没有可用的重大项目管理台账，无法考核，未写入任何文件。\n{}",
-            ma.input.display(),
+            input.display(),
             problems.join("\n")
         );
     }
     let snapshot = history.snapshot(month)?;
-    let a = assess(&rules, &data, &snapshot, month, as_of);
-    if let Some(report) = unscorable(&a, &rules) {
-        eprint!("{report}");
-        return Ok(super::INPUT_ERRORS);
+    let a = assess(rules, &data, &snapshot, month, as_of);
+    if let Some(report) = unscorable(&a, rules) {
+        return Err(Unscorable(report).into());
     }
-    let notice_sheets = report::notice::sheets(&a, &rules);
-    let workbook = report::xlsx::workbook(&a, &rules, &notice_sheets).context("无法生成排名表")?;
-    let html = report::html::report(&a, &rules, &env, args.templates.as_deref())?;
+    let notice_sheets = report::notice::sheets(&a, rules);
+    let workbook = report::xlsx::workbook(&a, rules, &notice_sheets).context("无法生成排名表")?;
+    let html = report::html::report(&a, rules, &env, templates)?;
     let mut files = vec![
         (report::workbook_name(&a), workbook),
         (report::html_name(&a), html.into_bytes()),
         ("run.json".to_string(), report::json(&a).into_bytes()),
     ];
-    files.extend(report::notice::files(&a, &rules, &env)?);
-    let out = &args.out.out;
+    files.extend(report::notice::files(&a, rules, &env)?);
     let m = month.to_string();
-    let tmp = super::onewriter::stage(out, &m, &files)
-        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    let tmp = super::onewriter::stage(&out.out, &m, &files)
+        .with_context(|| format!("无法写入输出目录 {}", out.out.display()))?;
     history.publishing(Some(tmp.clone()));
     let revision = history.record(&a)?;
     super::onewriter::failpoint("recorded");
-    let dir = super::onewriter::swap(out, &m, &tmp)
-        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    let dir = super::onewriter::swap(&out.out, &m, &tmp)
+        .with_context(|| format!("无法写入输出目录 {}", out.out.display()))?;
     history.published(&m)?;
     super::onewriter::failpoint("published");
-    print!("{}", summary(&a, &rules, revision, &dir, &files));
-    Ok(OK)
+    Ok(MonthRun {
+        assessment: a,
+        revision,
+        dir,
+        files,
+    })
 }
 
 /// Writes `files` into `<out>/.<month>.tmp`, then swaps it in as `<out>/<month>`.
