@@ -127,6 +127,10 @@ pub struct Dataset {
     pub tables: BTreeMap<String, Vec<Record>>,
     pub files: Vec<FileSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Known unit names as (key, name), with the record count they were built from: built once
+    /// per ledger, not once per file.
+    #[serde(skip)]
+    pub(crate) known_units: Option<(usize, std::sync::Arc<Vec<(String, String)>>)>,
 }
 
 impl Dataset {

@@ -18,15 +18,15 @@ pub enum Resolved {
 }
 
 /// A known name (canonical or alias, with or without a suffix) → its canonical name.
-fn lookup(units: &Units, known: &[String], k: &str) -> Option<String> {
+fn lookup(units: &Units, known: &[(String, String)], k: &str) -> Option<String> {
     if let Some(c) = units.by_key.get(k) {
         return Some(c.clone());
     }
-    known.iter().find(|n| key(n) == k).cloned()
+    known.iter().find(|(nk, _)| nk == k).map(|(_, n)| n.clone())
 }
 
 /// The canonical name of `name`, if it names a known unit.
-pub fn resolve(units: &Units, known: &[String], name: &str) -> Option<String> {
+pub fn resolve(units: &Units, known: &[(String, String)], name: &str) -> Option<String> {
     let k = key(name);
     lookup(units, known, &k).or_else(|| {
         units
@@ -54,7 +54,7 @@ pub fn canonical(units: &Units, name: &str) -> String {
 }
 
 /// The known units named somewhere in a file name (`马庄乡人民政府10月报表`).
-pub fn in_file_name(units: &Units, known: &[String], stem: &str) -> Resolved {
+pub fn in_file_name(units: &Units, known: &[(String, String)], stem: &str) -> Resolved {
     let k = key(stem);
     if let Some(c) = resolve(units, known, &k) {
         return Resolved::Known(c);
@@ -63,7 +63,7 @@ pub fn in_file_name(units: &Units, known: &[String], stem: &str) -> Resolved {
         .by_key
         .iter()
         .map(|(a, c)| (a.clone(), c.clone()))
-        .chain(known.iter().map(|n| (key(n), n.clone())));
+        .chain(known.iter().cloned());
     let found: Vec<(String, String)> = names.filter(|(a, _)| k.contains(a.as_str())).collect();
     // A match inside a longer match (乡 names inside 乡人民政府 names) is not a second unit.
     let mut units_found: Vec<String> = found
@@ -84,21 +84,42 @@ pub fn in_file_name(units: &Units, known: &[String], stem: &str) -> Resolved {
     }
 }
 
-/// Units known for this run: the rules' table and the unit fields of the tables read so far.
-pub fn known(rules: &Rules, data: &Dataset) -> Vec<String> {
-    let mut out: Vec<String> = rules.units.names.clone();
+/// Units known for this run as (key, name): the rules' table and the unit fields of the tables
+/// read so far. Built again only when those tables have grown.
+pub fn known(rules: &Rules, data: &mut Dataset) -> std::sync::Arc<Vec<(String, String)>> {
+    let count: usize = rules
+        .units
+        .fields
+        .keys()
+        .map(|t| data.records(t).len())
+        .sum();
+    if let Some((n, known)) = &data.known_units
+        && *n == count
+    {
+        return known.clone();
+    }
+    let mut out: Vec<(String, String)> = rules
+        .units
+        .names
+        .iter()
+        .map(|n| (key(n), n.clone()))
+        .collect();
+    let mut seen: std::collections::HashSet<&str> =
+        rules.units.names.iter().map(String::as_str).collect();
     for (table, fields) in &rules.units.fields {
         for r in data.records(table) {
             for f in fields {
                 if let Some(t) = r.text(f)
-                    && !out.iter().any(|o| o == t)
+                    && seen.insert(t)
                 {
-                    out.push(t.to_string());
+                    out.push((key(t), t.to_string()));
                 }
             }
         }
     }
-    out
+    let known = std::sync::Arc::new(out);
+    data.known_units = Some((count, known.clone()));
+    known
 }
 
 /// Rewrites the unit fields of `schema`'s records (the ledger's 责任单位 …) to canonical names.
@@ -168,11 +189,17 @@ pub fn reporting_unit(
     }
 }
 
-fn unknown(loc: Location, what: &str, name: &str, known: &[String], units: &Units) -> Diagnostic {
+fn unknown(
+    loc: Location,
+    what: &str,
+    name: &str,
+    known: &[(String, String)],
+    units: &Units,
+) -> Diagnostic {
     let k = key(name);
     let mut scored: Vec<(f64, &String)> = known
         .iter()
-        .map(|n| (strsim::normalized_levenshtein(&k, &key(n)), n))
+        .map(|(nk, n)| (strsim::normalized_levenshtein(&k, nk), n))
         .filter(|(s, _)| *s > 0.0)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -223,7 +250,7 @@ mod tests {
             resolve(&u, &[], "涅阳街道办事处").as_deref(),
             Some("涅阳街道")
         );
-        let known = vec!["东湖镇".to_string()];
+        let known = vec![(key("东湖镇"), "东湖镇".to_string())];
         assert_eq!(
             resolve(&u, &known, "东湖镇人民政府").as_deref(),
             Some("东湖镇")
