@@ -119,6 +119,9 @@ impl FileSummary {
     }
 }
 
+/// Known unit names as (key, name), shared between the files of a run.
+pub(crate) type KnownUnits = std::sync::Arc<Vec<(String, String)>>;
+
 /// Everything read from one input folder.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Dataset {
@@ -130,7 +133,7 @@ pub struct Dataset {
     /// Known unit names as (key, name), with the record count they were built from: built once
     /// per ledger, not once per file.
     #[serde(skip)]
-    pub(crate) known_units: Option<(usize, std::sync::Arc<Vec<(String, String)>>)>,
+    pub(crate) known_units: Option<(usize, KnownUnits)>,
 }
 
 impl Dataset {

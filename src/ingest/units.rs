@@ -86,7 +86,7 @@ pub fn in_file_name(units: &Units, known: &[(String, String)], stem: &str) -> Re
 
 /// Units known for this run as (key, name): the rules' table and the unit fields of the tables
 /// read so far. Built again only when those tables have grown.
-pub fn known(rules: &Rules, data: &mut Dataset) -> std::sync::Arc<Vec<(String, String)>> {
+pub fn known(rules: &Rules, data: &mut Dataset) -> super::record::KnownUnits {
     let count: usize = rules
         .units
         .fields
