@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{root, sanyipi};
+use common::{root, run_one_month};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -258,20 +258,7 @@ fn the_page_runs_the_sample_month_in_chromium() {
 
     // The CLI on the same folder, into another out dir.
     let cli_out = tmp.path().join("cli-out");
-    let cli = sanyipi(&[
-        "run",
-        "--input",
-        uploaded.to_str().unwrap(),
-        "--month",
-        "2026-10",
-        "--as-of",
-        "2026-10-25",
-        "--out",
-        cli_out.to_str().unwrap(),
-    ]);
-    assert_eq!(cli.code, 0, "{}", cli.stderr);
-    let run: Value =
-        serde_json::from_slice(&std::fs::read(cli_out.join("2026-10/run.json")).unwrap()).unwrap();
+    let run: Value = run_one_month(&uploaded, "2026-10", &cli_out);
     assert_eq!(first, run["units"][0]["unit"]);
 
     // The workbook link, fetched by the browser itself.

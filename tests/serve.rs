@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{root, sanyipi};
+use common::{root, run_one_month, sanyipi};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -222,20 +222,7 @@ fn walks_the_sample_month_like_the_cli() {
     assert_eq!(status, 200, "{run}");
     assert_eq!(run["revision"], 1);
     let cli_out = tmp.path().join("cli-out");
-    let cli = sanyipi(&[
-        "run",
-        "--input",
-        uploaded.to_str().unwrap(),
-        "--month",
-        "2026-10",
-        "--as-of",
-        "2026-10-25",
-        "--out",
-        cli_out.to_str().unwrap(),
-    ]);
-    assert_eq!(cli.code, 0, "{}", cli.stderr);
-    let cli_json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(cli_out.join("2026-10/run.json")).unwrap()).unwrap();
+    let cli_json: serde_json::Value = run_one_month(&uploaded, "2026-10", &cli_out);
     let names = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
             .unwrap()

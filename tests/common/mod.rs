@@ -226,6 +226,24 @@ pub fn run_months(s: &Samples, out: &Path, rules: Option<&Path>) -> Vec<serde_js
     results
 }
 
+/// `sanyipi run` of the folder `input` as `month`, as of its 25th, into `out`; returns run.json.
+pub fn run_one_month(input: &Path, month: &str, out: &Path) -> serde_json::Value {
+    let as_of = format!("{month}-25");
+    let r = sanyipi(&[
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        month,
+        "--as-of",
+        &as_of,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_slice(&std::fs::read(out.join(month).join("run.json")).unwrap()).unwrap()
+}
+
 /// `run_months` over the shared samples.
 pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
     run_months(&Samples::shared(), out, rules)
