@@ -1,30 +1,12 @@
-//! The official working-day calendar: State Council schedules from `rules/calendar/<year>.toml`,
-//! and working-day arithmetic. A working day is Monday–Friday that is not a day off, or an
+//! The official working-day calendar: State Council schedules (loaded from
+//! `rules/calendar/<year>.toml` by `rules::calendar`), and working-day arithmetic. A working day is Monday–Friday that is not a day off, or an
 //! adjusted working day (调休上班). "N working days after D" does not count D itself.
 //!
 //! A year without a schedule is never guessed: it falls back to weekends only, and every result
 //! that touches it names the missing year (`Reckoned::missing_years`).
 
-use crate::rules::{RuleFile, RulesError};
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::Deserialize;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawYear {
-    year: i32,
-    holiday: Vec<RawHoliday>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHoliday {
-    name: String,
-    off: Vec<toml::value::Datetime>,
-    #[serde(default)]
-    work: Vec<toml::value::Datetime>,
-}
 
 /// What kind of day a date is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,75 +68,19 @@ pub fn how_to_add(year: i32) -> String {
     )
 }
 
-fn date_of(file: &RuleFile, d: &toml::value::Datetime) -> Result<NaiveDate, RulesError> {
-    let bad = || {
-        file.error_near(&d.to_string(), format!("{d} 不是日期"))
-            .with_hint("写成 2026-10-01（不加引号）")
-    };
-    let Some(date) = d.date else {
-        return Err(bad());
-    };
-    if d.time.is_some() {
-        return Err(bad());
-    }
-    NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )
-    .ok_or_else(bad)
-}
-
 impl Calendar {
-    /// Loads `calendar/<year>.toml` files.
-    pub fn load<'a>(files: impl Iterator<Item = &'a RuleFile>) -> Result<Self, RulesError> {
-        let mut cal = Calendar::default();
-        for file in files {
-            let raw: RawYear = file.parse()?;
-            let stem = file
-                .rel
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(".toml");
-            if stem != raw.year.to_string() {
-                return Err(file
-                    .error_near(
-                        "year",
-                        format!("文件名 {stem}.toml 与 year = {} 不一致", raw.year),
-                    )
-                    .with_hint("每年一个文件，文件名即年份，如 2027.toml 中写 year = 2027"));
-            }
-            if cal.years.contains(&raw.year) {
-                return Err(file.error_near("year", format!("{} 年的安排重复", raw.year)));
-            }
-            for h in &raw.holiday {
-                for (list, is_work) in [(&h.off, false), (&h.work, true)] {
-                    for d in list {
-                        let date = date_of(file, d)?;
-                        if date.year() != raw.year {
-                            return Err(file.error_near(
-                                &d.to_string(),
-                                format!("{date} 不在 {} 年", raw.year),
-                            ));
-                        }
-                        if cal
-                            .special
-                            .insert(date, (is_work, h.name.clone()))
-                            .is_some()
-                        {
-                            return Err(file
-                                .error_near(&d.to_string(), format!("{date} 重复出现"))
-                                .with_hint("同一天只能是放假或调休上班之一"));
-                        }
-                    }
-                }
-            }
-            cal.years.push(raw.year);
-        }
-        cal.years.sort();
+    /// The calendar of the given years from their special days: official days off (`false`)
+    /// and adjusted working days (`true`), each with its holiday's name.
+    pub fn new(special: BTreeMap<NaiveDate, (bool, String)>, mut years: Vec<i32>) -> Calendar {
+        years.sort();
+        years.dedup();
+        let mut cal = Calendar {
+            special,
+            years,
+            ..Calendar::default()
+        };
         cal.build_span();
-        Ok(cal)
+        cal
     }
 
     fn build_span(&mut self) {
@@ -295,6 +221,57 @@ impl Calendar {
         } else {
             self.add(d, 1)
         }
+    }
+}
+
+/// The assessed month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    /// `2026-10`.
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        (y.len() == 4 && (1..=12).contains(&month)).then_some(Month { year, month })
+    }
+
+    pub fn of(d: NaiveDate) -> Month {
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    /// The given day of this month, clamped to its last day.
+    pub fn day(self, day: u32) -> NaiveDate {
+        (1..=day.min(31))
+            .rev()
+            .find_map(|d| NaiveDate::from_ymd_opt(self.year, self.month, d))
+            .expect("a valid month has a first day")
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:02}", self.year, self.month)
     }
 }
 

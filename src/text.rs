@@ -1,11 +1,17 @@
 //! Text normalisation shared by ingest and matching: NFKC, trimmed, spaces collapsed.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// NFKC (full-width digits, letters, punctuation and U+3000 to their plain forms), trimmed,
 /// inner runs of whitespace collapsed to one space.
 pub fn normalize(s: &str) -> String {
-    let nfkc: String = s.nfkc().collect();
+    // ASCII, and most Chinese text, is already in NFKC: the quick check skips the rebuild.
+    let nfkc: std::borrow::Cow<str> =
+        if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+            std::borrow::Cow::Borrowed(s)
+        } else {
+            std::borrow::Cow::Owned(s.nfkc().collect())
+        };
     let mut out = String::with_capacity(nfkc.len());
     let mut space = false;
     for c in nfkc.trim().chars() {
@@ -40,10 +46,9 @@ pub fn display(s: &str) -> String {
 
 /// A matching key: normalised with every space removed, so that "年产 500 万" equals "年产500万".
 pub fn key(s: &str) -> String {
-    normalize(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let mut k = normalize(s);
+    k.retain(|c| !c.is_whitespace());
+    k
 }
 
 /// Splits a header label into its name and a trailing unit in brackets:
@@ -72,6 +77,9 @@ mod tests {
         assert_eq!(normalize("１１２５．１"), "1125.1");
         assert_eq!(normalize("a \u{3000} b"), "a b");
         assert_eq!(key(" 生物质 热电联产项目　"), "生物质热电联产项目");
+        assert_eq!(normalize("  plain  ascii "), "plain ascii");
+        assert_eq!(normalize("ＡＢＣ１２３"), "ABC123");
+        assert_eq!(normalize("ﬁ①"), "fi1");
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod common;
 
 use calamine::Data;
 use proptest::prelude::*;
-use sanyipi::engine::condition::holds;
+use sanyipi::expr::{Expr, row_context};
 use sanyipi::ingest::Value;
 use sanyipi::ingest::value::{parse_cell, parse_date_text, parse_number};
 use sanyipi::rules::{FieldType, RuleSource, Rules};
@@ -139,7 +139,9 @@ proptest! {
         let mut values = BTreeMap::new();
         values.insert("cum_invest".to_string(), Value::Number(5980.3));
         values.insert("annual_plan".to_string(), Value::Number(0.0));
-        let _ = holds(&src, &values, &known);
+        if let Ok(e) = Expr::compile(&src, Some(&known)) {
+            let _ = e.holds(row_context(&values, &known));
+        }
     }
 }
 

@@ -4,7 +4,6 @@
 //! (`results.rs`) out.
 
 use super::Month;
-use super::condition::to_jinja;
 use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
 use super::project::project_views;
 pub use super::rank::{in_bottom, shared_ranks};
@@ -13,6 +12,7 @@ pub use super::results::{
     Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
 };
 pub use super::streak::UnitHistory;
+use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
 use crate::rules::Rules;
 use chrono::NaiveDate;
@@ -118,12 +118,6 @@ pub fn assess(
     let carried = carried_values(data, snapshot);
     let (deadlines, mut rule_problems) = evaluate_deadlines(rules, data, month, as_of, &carried);
     let scoring = &rules.scoring;
-    let env = crate::engine::condition::bounded_env();
-    let formulas: Vec<_> = scoring
-        .parts
-        .iter()
-        .map(|p| env.compile_expression(&p.formula))
-        .collect();
     let entity = &scoring.score.entity;
     let index = DeadlineIndex::new(&deadlines, &scoring.score);
     let mut projects = Vec::new();
@@ -184,21 +178,19 @@ pub fn assess(
         ctx.insert("procedures_ok".into(), minijinja::Value::from(ok));
         ctx.insert("procedures_ok_share".into(), minijinja::Value::from(share));
         let mut parts = Vec::new();
-        for (part, compiled) in scoring.parts.iter().zip(&formulas) {
+        for part in &scoring.parts {
             ctx.insert("points".into(), minijinja::Value::from(part.points));
-            let result = match compiled {
-                Ok(expr) => expr
-                    .eval(minijinja::Value::from(ctx.clone()))
-                    .map_err(|e| e.to_string())
-                    .and_then(|v| {
-                        if v.is_none() || v.is_undefined() {
-                            Ok(0.0)
-                        } else {
-                            f64::try_from(v).map_err(|e| e.to_string())
-                        }
-                    }),
-                Err(e) => Err(e.to_string()),
-            };
+            let result = part
+                .formula
+                .eval(minijinja::Value::from(ctx.clone()))
+                .map_err(|e| e.to_string())
+                .and_then(|v| {
+                    if v.is_none() || v.is_undefined() {
+                        Ok(0.0)
+                    } else {
+                        f64::try_from(v).map_err(|e| e.to_string())
+                    }
+                });
             let score = match result {
                 Ok(s) if s.is_finite() => s,
                 Ok(s) => {
@@ -225,7 +217,7 @@ pub fn assess(
                 name: part.name.clone(),
                 points: part.points,
                 score: round(score, 4),
-                formula: part.formula.clone(),
+                formula: part.formula.src().to_string(),
                 rule: part.at.clone(),
             });
         }
@@ -334,7 +326,14 @@ pub fn assess(
         });
     }
     let supervised = super::notices::supervised_by_deadlines(rules, &deadlines);
-    let units = rank_units(rules, &projects, snapshot, month, &supervised);
+    let units = rank_units(
+        rules,
+        &projects,
+        snapshot,
+        month,
+        &supervised,
+        &mut rule_problems,
+    );
     let unit_order = first_seen(projects.iter().map(|p| p.unit.as_str()));
     let by_name: HashMap<&str, &UnitScore> = units.iter().map(|u| (u.unit.as_str(), u)).collect();
     let facts: Vec<super::notices::UnitFacts> = unit_order
@@ -362,15 +361,17 @@ pub fn assess(
             evidence: &evidence,
             unit_order: &unit_order,
         };
-        let (mut notices, escalations) = super::notices::draft(rules, &input);
-        super::notices::number(rules, &snapshot.notice_book, &mut notices);
-        (notices, escalations)
+        let mut drafted = super::notices::draft(rules, &input);
+        super::notices::number(rules, &snapshot.notice_book, &mut drafted.notices);
+        drafted
     };
     // Evidence names this month's notice by its number, known once the notices are numbered;
     // the evidence text does not change which notices exist, so the numbers stay the same.
-    let (notices, _) = draft(&units);
-    let named = name_this_months_notices(units.clone(), &notices);
-    let (notices, escalations) = draft(&named);
+    let first = draft(&units);
+    let named = name_this_months_notices(units.clone(), &first.notices);
+    let drafted = draft(&named);
+    rule_problems.extend(drafted.problems);
+    let (notices, escalations) = (drafted.notices, drafted.escalations);
     let mut missing_years: Vec<i32> = deadlines
         .iter()
         .flat_map(|d| d.missing_years.iter().copied())

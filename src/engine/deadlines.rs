@@ -3,7 +3,6 @@
 //! provisional because a year's official schedule is missing.
 
 use super::Month;
-use super::condition::holds;
 use super::project::project_views;
 use crate::calendar::Calendar;
 use crate::ingest::{Dataset, Record, Value};
@@ -154,14 +153,14 @@ fn applies(
     let Some(cond) = &rule.applies else {
         return true;
     };
-    match holds(cond, values, known) {
+    match cond.holds(crate::expr::row_context(values, known)) {
         Ok(b) => b,
         Err(e) => {
             problems.push(RuleProblem {
                 rule_file: rule.file.clone(),
                 rule: rule.id.clone(),
                 subject: subject.to_string(),
-                message: e,
+                message: e.to_string(),
             });
             false
         }

@@ -3,7 +3,7 @@
 //! percentile shares, vetoes, exemptions, 待核实 for figures that cannot be used, and the
 //! 应统未统 statistics list.
 
-use super::condition::to_jinja;
+use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::Rules;
 use crate::rules::evaluate::{Benchmark, Condition, Evaluation, Formula, Grading, Method};
@@ -233,7 +233,7 @@ fn value_of(
     ctx: &BTreeMap<String, minijinja::Value>,
 ) -> Result<f64, Vec<(String, &'static str)>> {
     let missing: Vec<(String, &'static str)> = f
-        .vars
+        .vars()
         .iter()
         .filter(|v| is_empty(ctx, v))
         .map(|v| (v.clone(), EMPTY))
@@ -245,7 +245,7 @@ fn value_of(
         return Ok(v);
     }
     let zeros: Vec<&String> = f
-        .vars
+        .vars()
         .iter()
         .filter(|v| record.number(v) == Some(0.0))
         .collect();
@@ -263,7 +263,7 @@ fn value_of(
         return Err(divisors);
     }
     Err(if zeros.is_empty() {
-        f.vars.iter().map(|v| (v.clone(), "无法使用")).collect()
+        f.vars().iter().map(|v| (v.clone(), "无法使用")).collect()
     } else {
         zeros.into_iter().map(|v| (v.clone(), "为 0")).collect()
     })
@@ -334,7 +334,7 @@ fn unreadable_cells(data: &Dataset, rows: &mut [Row]) {
 fn holds(c: &Condition, r: &mut Row, label: &dyn Fn(&str) -> String) -> bool {
     let missing: Vec<(String, &'static str)> = c
         .when
-        .vars
+        .vars()
         .iter()
         .filter(|v| is_empty(&r.ctx, v))
         .map(|v| (v.clone(), EMPTY))
@@ -348,7 +348,7 @@ fn holds(c: &Condition, r: &mut Row, label: &dyn Fn(&str) -> String) -> bool {
         Err(_) => {
             let all: Vec<(String, &'static str)> = c
                 .when
-                .vars
+                .vars()
                 .iter()
                 .map(|v| (v.clone(), "无法使用"))
                 .collect();
@@ -622,7 +622,7 @@ mod tests {
     #[test]
     fn the_zero_divisor_is_named_not_the_zero_numerator() {
         let fields = ["tax".to_string(), "land_mu".to_string()];
-        let f = Formula::compile("tax / land_mu", &fields).unwrap();
+        let f = crate::rules::evaluate::formula("tax / land_mu", &fields).unwrap();
         let r = record(&[("tax", Value::Number(0.0)), ("land_mu", Value::Number(0.0))]);
         let err = value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])).unwrap_err();
         assert_eq!(err, [("land_mu".to_string(), "为 0")]);

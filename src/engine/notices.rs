@@ -2,10 +2,10 @@
 //! lists (表态发言名单, 专项巡察建议名单). Numbers are given later, from history.
 
 use super::Month;
-use super::condition::environment;
-use super::deadlines::DeadlineRow;
+use super::deadlines::{DeadlineRow, RuleProblem};
+use crate::expr::environment;
 use crate::rules::Rules;
-use crate::rules::notice::{DateStyle, Source};
+use crate::rules::notice::{DateStyle, MatterRule, Source};
 use chrono::{Datelike, NaiveDate};
 use minijinja::Value as V;
 use serde::Serialize;
@@ -101,27 +101,50 @@ fn unit_ctx(f: &UnitFacts, month: Month, rules: &Rules) -> BTreeMap<&'static str
     ])
 }
 
-fn holds(expr: &str, ctx: &BTreeMap<&'static str, V>) -> bool {
-    let env = environment();
+/// Whether a unit matter's condition holds for a unit. A condition that cannot be evaluated is
+/// recorded as a rule problem naming the matter and the unit, and the matter is not raised.
+fn unit_holds(
+    rules: &Rules,
+    m: &MatterRule,
+    facts: &UnitFacts,
+    ctx: &BTreeMap<&'static str, V>,
+    problems: &mut Vec<RuleProblem>,
+) -> bool {
+    let Some(when) = &m.when else {
+        return false;
+    };
     let ctx = ctx
         .iter()
         .map(|(k, v)| (*k, v.clone()))
         .collect::<BTreeMap<_, _>>();
-    env.compile_expression(expr)
-        .and_then(|e| e.eval(V::from(ctx)))
-        .map(|v| v.is_true())
-        .unwrap_or(false)
+    match when.holds(V::from(ctx)) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.push(RuleProblem {
+                rule_file: rules.notices.file.clone(),
+                rule: m.id.clone(),
+                subject: facts.unit.to_string(),
+                message: e.to_string(),
+            });
+            false
+        }
+    }
 }
 
 /// Whether a unit gets a 督办 matter from its own results alone (before penalties): counts as
 /// this month's notice for "repeated supervision".
-pub fn supervised_by_results(rules: &Rules, facts: &UnitFacts, month: Month) -> bool {
+pub fn supervised_by_results(
+    rules: &Rules,
+    facts: &UnitFacts,
+    month: Month,
+    problems: &mut Vec<RuleProblem>,
+) -> bool {
     let ctx = unit_ctx(facts, month, rules);
     let sev = &rules.notices.setup.supervision_severity;
     rules.notices.matters.iter().any(|m| {
         m.source == Source::Unit
             && &m.severity == sev
-            && m.when.as_deref().is_some_and(|w| holds(w, &ctx))
+            && unit_holds(rules, m, facts, &ctx, problems)
     })
 }
 
@@ -201,8 +224,16 @@ pub struct DraftInput<'a> {
     pub unit_order: &'a [String],
 }
 
+/// This month's notices (unnumbered), escalation lists, and the rule conditions that could not
+/// be evaluated.
+pub struct Drafted {
+    pub notices: Vec<Notice>,
+    pub escalations: Vec<EscalationList>,
+    pub problems: Vec<RuleProblem>,
+}
+
 /// Builds this month's notices (unnumbered) and escalation lists.
-pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationList>) {
+pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
     let DraftInput {
         month,
         as_of,
@@ -213,6 +244,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
     } = *input;
     let cal = &rules.calendar;
     let env = environment();
+    let mut problems = Vec::new();
     let setup = &rules.notices.setup;
     let month_label = format!("{}年{}月", month.year, month.month);
     let mut by_recipient: BTreeMap<String, Vec<Matter>> = BTreeMap::new();
@@ -250,7 +282,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
             Source::Unit => {
                 for u in units {
                     let ctx = unit_ctx(u, month, rules);
-                    if !m.when.as_deref().is_some_and(|w| holds(w, &ctx)) {
+                    if !unit_holds(rules, m, u, &ctx, &mut problems) {
                         continue;
                     }
                     let ctx_v = V::from(
@@ -378,7 +410,11 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> (Vec<Notice>, Vec<EscalationL
             entries,
         });
     }
-    (notices, lists)
+    Drafted {
+        notices,
+        escalations: lists,
+        problems,
+    }
 }
 
 /// Notice numbers already given, from history: this month's per (recipient, year), and the

@@ -2,6 +2,7 @@
 //! places, streaks and penalties with their evidence. Pure, like the rest of the engine.
 
 use super::Month;
+use super::deadlines::RuleProblem;
 use super::rank::{in_bottom, shared_ranks};
 use super::results::{ProjectScore, Snapshot, UnitScore};
 use crate::rules::{Aggregate, Rules, Trigger};
@@ -49,6 +50,7 @@ pub(crate) fn rank_units(
     snapshot: &Snapshot,
     month: Month,
     supervised: &HashSet<String>,
+    problems: &mut Vec<RuleProblem>,
 ) -> Vec<UnitScore> {
     let score_rules = &rules.scoring.score;
     let order = first_seen(
@@ -132,7 +134,7 @@ pub(crate) fn rank_units(
                         penalty_ids: &[],
                     };
                     let now = supervised.contains(unit)
-                        || super::notices::supervised_by_results(rules, &facts, month);
+                        || super::notices::supervised_by_results(rules, &facts, month, problems);
                     let count = recent.len() as u32 + u32::from(now);
                     if count >= *notices {
                         let ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::from([
@@ -141,12 +143,18 @@ pub(crate) fn rank_units(
                             ("rank", minijinja::Value::from(ranks[i])),
                             ("streak", minijinja::Value::from(streak)),
                         ]);
-                        let env = crate::engine::condition::bounded_env();
-                        let holds = env
-                            .compile_expression(condition)
-                            .and_then(|e| e.eval(minijinja::Value::from(ctx)))
-                            .map(|v| v.is_true())
-                            .unwrap_or(false);
+                        let holds = match condition.holds(minijinja::Value::from(ctx)) {
+                            Ok(b) => b,
+                            Err(e) => {
+                                problems.push(RuleProblem {
+                                    rule_file: rules.scoring.file.clone(),
+                                    rule: pen.id.clone(),
+                                    subject: unit.clone(),
+                                    message: e.to_string(),
+                                });
+                                false
+                            }
+                        };
                         if holds {
                             penalty_ids.push(pen.id.clone());
                             penalties.push(pen.name.clone());

@@ -1,7 +1,7 @@
 //! Pre-screening of project leads (预审): each lead against the 两守、两防、四关 rules of its
 //! industry, with derived values, giving 通过 / 不通过 / 待核实 and every reason with its figures.
 
-use super::condition::{environment, to_jinja};
+use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
 use crate::rules::Rules;
 use crate::rules::screening::{Outcome, ScreenRule};
@@ -47,7 +47,6 @@ fn full_years(from: NaiveDate, to: NaiveDate) -> i32 {
 /// Screens every lead of the table named in `rules/screening.toml` as of `as_of`.
 pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult> {
     let s = &rules.screening;
-    let env = environment();
     let table = rules.table(&s.setup.table);
     let label = |id: &str| {
         table
@@ -80,10 +79,10 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
         }
         let mut derived = Vec::new();
         for d in &s.derived {
-            let v = env
-                .compile_expression(&d.formula)
+            let v = d
+                .formula
+                .eval(minijinja::Value::from(ctx.clone()))
                 .ok()
-                .and_then(|e| e.eval(minijinja::Value::from(ctx.clone())).ok())
                 .and_then(|v| f64::try_from(v).ok())
                 .filter(|f| f.is_finite());
             ctx.insert(
@@ -107,7 +106,7 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
             .iter()
             .filter(|r| r.industries.is_empty() || r.industries.contains(&industry))
         {
-            if let Some(f) = judge(rule, lead, &ctx_value, &env, &label, rules) {
+            if let Some(f) = judge(rule, lead, &ctx_value, &label, rules) {
                 findings.push(f);
             }
         }
@@ -133,7 +132,6 @@ fn judge(
     rule: &ScreenRule,
     lead: &crate::ingest::Record,
     ctx: &minijinja::Value,
-    env: &minijinja::Environment<'static>,
     label: &dyn Fn(&str) -> String,
     rules: &Rules,
 ) -> Option<RuleFinding> {
@@ -159,13 +157,10 @@ fn judge(
             format!("缺少{}，无法判断{}", missing.join("、"), rule.name),
         ));
     }
-    let fails = env
-        .compile_expression(&rule.fails_when)
-        .and_then(|e| e.eval(ctx.clone()));
+    let fails = rule.fails_when.eval(ctx.clone());
     match fails {
         Ok(v) if v.is_true() => {
-            let reason = env
-                .render_str(&rule.reason, ctx.clone())
+            let reason = crate::expr::render(&rule.reason, ctx.clone())
                 .unwrap_or_else(|e| format!("{}（说明模板有误。技术信息：{e}）", rule.name));
             Some(finding(rule.outcome, reason))
         }

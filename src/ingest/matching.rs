@@ -93,7 +93,8 @@ fn location(r: &Record, field: &str) -> Location {
 
 fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let m = schema.matching.as_ref().expect("matched table");
-    let targets = data.records(&m.table).to_vec();
+    let records = data.tables.remove(&schema.id).unwrap_or_default();
+    let targets: &[Record] = data.tables.get(&m.table).map(Vec::as_slice).unwrap_or(&[]);
     let mut index: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); m.by.len()];
     for (i, t) in targets.iter().enumerate() {
         for (bi, by) in m.by.iter().enumerate() {
@@ -102,7 +103,6 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             }
         }
     }
-    let records = data.tables.remove(&schema.id).unwrap_or_default();
     let mut kept = Vec::with_capacity(records.len());
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for mut r in records {
@@ -113,7 +113,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         });
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
-            data.diagnostics.push(not_in_ledger(&r, &m.by, &targets));
+            data.diagnostics.push(not_in_ledger(&r, &m.by, targets));
             continue;
         };
         data.diagnostics.append(&mut r.problems);
@@ -245,13 +245,28 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
         .iter()
         .filter_map(|r| r.project.clone())
         .collect();
+    // The first file of each reporting unit, by key; and the not-in-ledger messages by file.
+    let mut file_of: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (_, u, _)) in files.iter().enumerate() {
+        if let Some(u) = u {
+            file_of.entry(key(u)).or_insert(i);
+        }
+    }
+    let mut unmatched: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in data
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::NotInLedger)
+    {
+        unmatched
+            .entry(d.location.file.as_str())
+            .or_default()
+            .push(d.message.as_str());
+    }
     let mut diags = Vec::new();
     for unit in unit_order {
         let projects = &projects_by_unit[&unit];
-        let Some((file, _, unreadable)) = files
-            .iter()
-            .find(|(_, u, _)| u.as_deref().map(key) == Some(key(&unit)))
-        else {
+        let Some((file, _, unreadable)) = file_of.get(&key(&unit)).map(|&i| &files[i]) else {
             let list: Vec<&str> = projects.iter().map(|(_, n)| n.as_str()).collect();
             diags.push(
                 Diagnostic::new(
@@ -273,11 +288,9 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
         }
         for (p, name) in projects {
             if !reported.contains(p)
-                && !data.diagnostics.iter().any(|d| {
-                    d.code == Code::NotInLedger
-                        && d.location.file == *file
-                        && d.message.contains(name.as_str())
-                })
+                && !unmatched
+                    .get(file.as_str())
+                    .is_some_and(|ms| ms.iter().any(|m| m.contains(name.as_str())))
             {
                 diags.push(
                     Diagnostic::new(
@@ -298,33 +311,36 @@ fn stem(rel: &str) -> &str {
     name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
 }
 
-/// The consistency checks of the schema (`[[check]]`) on every used row.
+/// The consistency checks of the schema (`[[check]]`) on every used row. A check whose
+/// condition cannot be evaluated on a row is reported at that row, naming the check.
 fn row_checks(schema: &TableSchema, data: &mut Dataset) {
     if schema.checks.is_empty() {
         return;
     }
-    let env = crate::engine::condition::environment();
     let ids: Vec<String> = schema.fields.iter().map(|f| f.id.clone()).collect();
     let mut found = Vec::new();
     for r in data.records(&schema.id) {
+        let ctx = crate::expr::row_context(&r.values, &ids);
         for c in &schema.checks {
-            if !crate::engine::condition::holds(&c.when, &r.values, &ids).unwrap_or(false) {
-                continue;
+            match c.when.holds(ctx.clone()) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    found.push(
+                        Diagnostic::new(
+                            Code::RuleFailed,
+                            location(r, &c.field),
+                            format!("检查 {} 的条件无法在此行计算：{e}", c.id),
+                        )
+                        .with_hint(format!(
+                            "核对此行数据，或修正 {} 中检查 {} 的 when",
+                            schema.file, c.id
+                        )),
+                    );
+                    continue;
+                }
             }
-            let ctx: BTreeMap<&str, minijinja::Value> = ids
-                .iter()
-                .map(|k| {
-                    (
-                        k.as_str(),
-                        r.values
-                            .get(k)
-                            .map(crate::engine::condition::to_jinja)
-                            .unwrap_or(minijinja::Value::from(())),
-                    )
-                })
-                .collect();
-            let message = env
-                .render_str(&c.message, ctx)
+            let message = crate::expr::render(&c.message, ctx.clone())
                 .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
             let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
             if let Some(h) = &c.hint {

@@ -2,8 +2,7 @@
 //! region) and hidden rows (still data, but reported as hidden). xlsx and xls merges come from
 //! calamine; ods spans and hidden rows of xlsx and ods are read from the file's XML.
 
-use super::workbook::Sheet;
-use calamine::{Data, Dimensions, Sheets};
+use calamine::{Dimensions, Sheets};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Seek};
@@ -23,7 +22,7 @@ pub struct Layout {
 impl Layout {
     /// Sorts the hidden rows and indexes the regions merged down the rows, clipped to the grid
     /// (a hostile list of regions costs no more than the grid itself).
-    fn index(&mut self, origin: (u32, u32), rows: usize, width: usize) {
+    pub(crate) fn index(&mut self, origin: (u32, u32), rows: usize, width: usize) {
         self.hidden.sort_unstable();
         self.down.clear();
         let last_row = origin.0.saturating_add(rows as u32);
@@ -45,7 +44,7 @@ impl Layout {
     }
 
     /// The region merged down the rows that holds absolute (row, col), if any.
-    fn down_at(&self, row: u32, col: u32) -> Option<(u32, u32)> {
+    pub(crate) fn down_at(&self, row: u32, col: u32) -> Option<(u32, u32)> {
         let v = self.down.get(&col)?;
         let i = v.partition_point(|r| r.0 <= row).checked_sub(1)?;
         let (start, end, sr, sc) = v[i];
@@ -53,57 +52,36 @@ impl Layout {
     }
 }
 
-impl Sheet {
-    /// The value shown at a grid position: the cell itself, or, for an empty cell inside a
-    /// region merged down the rows that starts at or below grid row `from`, the region's value.
-    pub fn filled(&self, row: usize, col: usize, from: usize) -> &Data {
-        let own = self.cell(row, col);
-        if !matches!(own, Data::Empty) {
-            return own;
-        }
-        let (ar, ac) = self.abs(row, col);
-        let (first, _) = self.abs(from, 0);
-        self.layout
-            .down_at(ar, ac)
-            .filter(|&(sr, _)| sr >= first)
-            .and_then(|(sr, sc)| {
-                let r = sr.checked_sub(self.origin.0)? as usize;
-                let c = sc.checked_sub(self.origin.1)? as usize;
-                Some(self.cell(r, c))
-            })
-            .unwrap_or(own)
-    }
-
-    /// Whether grid row `row` is hidden.
-    pub fn hidden(&self, row: usize) -> bool {
-        let (ar, _) = self.abs(row, 0);
-        let h = &self.layout.hidden;
-        let i = h.partition_point(|&(a, _)| a <= ar);
-        i > 0 && h[i - 1].1 >= ar
-    }
-}
-
-/// Adds the layout of every sheet of an opened workbook; the file at `path` is read again for
-/// what calamine does not expose. A layout that cannot be read leaves the plain grid.
-pub fn annotate<RS: Read + Seek>(workbook: &mut Sheets<RS>, path: &Path, sheets: &mut [Sheet]) {
-    let from_xml = match workbook {
+/// The layout of every sheet of an opened workbook that the file's XML gives (hidden rows of
+/// xlsx and ods, spans of ods), by sheet name; the file at `path` is read again for what
+/// calamine does not expose. A layout that cannot be read is left out.
+pub fn from_xml<RS: Read + Seek>(workbook: &Sheets<RS>, path: &Path) -> BTreeMap<String, Layout> {
+    match workbook {
         Sheets::Xlsx(_) => xlsx_hidden(path).unwrap_or_default(),
         Sheets::Ods(_) => ods_layout(path).unwrap_or_default(),
         _ => BTreeMap::new(),
-    };
-    for sheet in sheets.iter_mut() {
-        let mut layout = from_xml.get(&sheet.name).cloned().unwrap_or_default();
-        let merges = match workbook {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&sheet.name).ok(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&sheet.name).ok(),
-            _ => None,
-        };
-        if let Some(m) = merges {
-            layout.merges = m;
-        }
-        layout.index(sheet.origin, sheet.rows.len(), sheet.width());
-        sheet.layout = layout;
     }
+}
+
+/// The layout of sheet `name`: `base` (from the XML) with calamine's merged regions (xlsx,
+/// xls), indexed for a grid at `origin` of `rows` × `width`.
+pub fn layout<RS: Read + Seek>(
+    workbook: &mut Sheets<RS>,
+    base: Option<&Layout>,
+    name: &str,
+    (origin, rows, width): ((u32, u32), usize, usize),
+) -> Layout {
+    let mut layout = base.cloned().unwrap_or_default();
+    let merges = match workbook {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).ok(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).ok(),
+        _ => None,
+    };
+    if let Some(m) = merges {
+        layout.merges = m;
+    }
+    layout.index(origin, rows, width);
+    layout
 }
 
 type Zip = zip::ZipArchive<std::fs::File>;
@@ -272,53 +250,4 @@ fn ods_layout(path: &Path) -> Option<BTreeMap<String, Layout>> {
         _ => {}
     })?;
     Some(walk.out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sheet(merges: Vec<Dimensions>, hidden: Vec<(u32, u32)>) -> Sheet {
-        let s = |t: &str| Data::String(t.into());
-        let mut sheet = Sheet {
-            name: "台账".into(),
-            rows: vec![
-                vec![s("项目"), s("单位")],
-                vec![s("甲"), s("甲镇")],
-                vec![s("乙"), Data::Empty],
-                vec![s("丙"), Data::Empty],
-            ],
-            origin: (2, 1),
-            formulas_without_value: Vec::new(),
-            layout: Layout {
-                merges,
-                hidden,
-                ..Layout::default()
-            },
-        };
-        sheet
-            .layout
-            .index(sheet.origin, sheet.rows.len(), sheet.width());
-        sheet
-    }
-
-    #[test]
-    fn a_value_merged_down_fills_its_region_only() {
-        let s = sheet(vec![Dimensions::new((3, 2), (4, 2))], vec![(5, 5), (8, 9)]);
-        assert_eq!(s.filled(2, 1, 1), &Data::String("甲镇".into()));
-        assert_eq!(s.filled(3, 1, 1), &Data::Empty);
-        // A region starting above the data (a header merged down) fills nothing.
-        assert_eq!(s.filled(2, 1, 2), &Data::Empty);
-        assert!(!s.hidden(2));
-        assert!(s.hidden(3));
-        assert!(!s.hidden(4));
-    }
-
-    #[test]
-    fn regions_across_a_row_or_far_outside_are_ignored() {
-        let far = Dimensions::new((1_000_000, 0), (1_000_005, 16_000));
-        let s = sheet(vec![Dimensions::new((3, 1), (3, 2)), far], vec![]);
-        assert_eq!(s.filled(2, 1, 1), &Data::Empty);
-        assert!(s.layout.down.is_empty());
-    }
 }

@@ -11,6 +11,7 @@ mod merged;
 mod meta;
 mod reader;
 mod record;
+mod row;
 mod sheet_select;
 mod units;
 pub mod value;
@@ -50,7 +51,7 @@ struct InputFile {
 pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
     let month = input
         .file_name()
-        .and_then(|n| crate::engine::Month::parse(&n.to_string_lossy()));
+        .and_then(|n| crate::calendar::Month::parse(&n.to_string_lossy()));
     ingest_month(input, rules, month)
 }
 
@@ -59,7 +60,7 @@ pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
 pub fn ingest_month(
     input: &Path,
     rules: &Rules,
-    month: Option<crate::engine::Month>,
+    month: Option<crate::calendar::Month>,
 ) -> Result<Dataset, IngestError> {
     let shown = input.display().to_string();
     if !input.is_dir() {
@@ -131,7 +132,7 @@ fn read_file(
     f: &InputFile,
     schema: &TableSchema,
     rules: &Rules,
-    month: Option<crate::engine::Month>,
+    month: Option<crate::calendar::Month>,
     data: &mut Dataset,
 ) {
     let mut summary = FileSummary {

@@ -5,7 +5,7 @@
 use super::value::cell_text;
 use super::workbook::Sheet;
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::engine::Month;
+use crate::calendar::Month;
 use crate::rules::TableSchema;
 
 /// The year (when the pattern names it) and month a sheet is for.

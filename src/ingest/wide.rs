@@ -4,7 +4,7 @@
 //! `group_field` and the rules' lookup table fills `lookup_field` (the department).
 
 use super::header::{self, Column, Group, Header, label};
-use super::reader::{RowRead, read_row};
+use super::row::{RowRead, read_row};
 use super::value::{Value, cell_text};
 use super::workbook::Sheet;
 use crate::diagnostic::{Code, Diagnostic, Location, a1};

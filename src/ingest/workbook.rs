@@ -36,6 +36,34 @@ impl Sheet {
     pub fn abs(&self, row: usize, col: usize) -> (u32, u32) {
         (self.origin.0 + row as u32, self.origin.1 + col as u32)
     }
+
+    /// The value shown at a grid position: the cell itself, or, for an empty cell inside a
+    /// region merged down the rows that starts at or below grid row `from`, the region's value.
+    pub fn filled(&self, row: usize, col: usize, from: usize) -> &Data {
+        let own = self.cell(row, col);
+        if !matches!(own, Data::Empty) {
+            return own;
+        }
+        let (ar, ac) = self.abs(row, col);
+        let (first, _) = self.abs(from, 0);
+        self.layout
+            .down_at(ar, ac)
+            .filter(|&(sr, _)| sr >= first)
+            .and_then(|(sr, sc)| {
+                let r = sr.checked_sub(self.origin.0)? as usize;
+                let c = sc.checked_sub(self.origin.1)? as usize;
+                Some(self.cell(r, c))
+            })
+            .unwrap_or(own)
+    }
+
+    /// Whether grid row `row` is hidden.
+    pub fn hidden(&self, row: usize) -> bool {
+        let (ar, _) = self.abs(row, 0);
+        let h = &self.layout.hidden;
+        let i = h.partition_point(|&(a, _)| a <= ar);
+        i > 0 && h[i - 1].1 >= ar
+    }
 }
 
 /// What the first bytes say a file is.
@@ -175,7 +203,12 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
     let mut sheets = read_sheets(&mut workbook, name, limits)?;
-    super::merged::annotate(&mut workbook, path, &mut sheets);
+    let from_xml = super::merged::from_xml(&workbook, path);
+    for sheet in sheets.iter_mut() {
+        let grid = (sheet.origin, sheet.rows.len(), sheet.width());
+        sheet.layout =
+            super::merged::layout(&mut workbook, from_xml.get(&sheet.name), &sheet.name, grid);
+    }
     Ok(sheets)
 }
 
@@ -257,6 +290,8 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::merged::Layout;
+    use calamine::Dimensions;
 
     #[test]
     fn sniffs_content_not_extension() {
@@ -268,5 +303,47 @@ mod tests {
         assert_eq!(sniff(b"  <html><body><table>"), Kind::Html);
         assert_eq!(sniff("序号,项目名称\n1,a".as_bytes()), Kind::Text);
         assert_eq!(sniff(&[0, 1, 2, 3, 0xff]), Kind::Unknown);
+    }
+
+    fn merged_sheet(merges: Vec<Dimensions>, hidden: Vec<(u32, u32)>) -> Sheet {
+        let s = |t: &str| Data::String(t.into());
+        let mut sheet = Sheet {
+            name: "台账".into(),
+            rows: vec![
+                vec![s("项目"), s("单位")],
+                vec![s("甲"), s("甲镇")],
+                vec![s("乙"), Data::Empty],
+                vec![s("丙"), Data::Empty],
+            ],
+            origin: (2, 1),
+            formulas_without_value: Vec::new(),
+            layout: Layout::default(),
+        };
+        sheet.layout.merges = merges;
+        sheet.layout.hidden = hidden;
+        sheet
+            .layout
+            .index(sheet.origin, sheet.rows.len(), sheet.width());
+        sheet
+    }
+
+    #[test]
+    fn a_value_merged_down_fills_its_region_only() {
+        let s = merged_sheet(vec![Dimensions::new((3, 2), (4, 2))], vec![(5, 5), (8, 9)]);
+        assert_eq!(s.filled(2, 1, 1), &Data::String("甲镇".into()));
+        assert_eq!(s.filled(3, 1, 1), &Data::Empty);
+        // A region starting above the data (a header merged down) fills nothing.
+        assert_eq!(s.filled(2, 1, 2), &Data::Empty);
+        assert!(!s.hidden(2));
+        assert!(s.hidden(3));
+        assert!(!s.hidden(4));
+    }
+
+    #[test]
+    fn regions_across_a_row_or_far_outside_are_ignored() {
+        let far = Dimensions::new((1_000_000, 0), (1_000_005, 16_000));
+        let s = merged_sheet(vec![Dimensions::new((3, 1), (3, 2)), far], vec![]);
+        assert_eq!(s.filled(2, 1, 1), &Data::Empty);
+        assert_eq!(s.layout.down_at(1_000_001, 5), None);
     }
 }

@@ -2,6 +2,7 @@
 //! calendar days, what shows it was met, whom it concerns, and the status labels.
 
 use super::{RuleFile, RulesError, TableSchema};
+use crate::expr::{CompileError, Expr};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -89,7 +90,7 @@ pub struct Deadline {
     pub id: String,
     pub name: String,
     pub subject: Subject,
-    pub applies: Option<String>,
+    pub applies: Option<Expr>,
     pub due: Due,
     pub table: Option<String>,
     pub met_by: String,
@@ -190,14 +191,16 @@ impl Deadlines {
                 }
             }
             let applies = d.applies.trim().to_string();
-            if !applies.is_empty() {
-                check_condition(&applies, &known).map_err(|m| err(&applies, m))?;
-            }
+            let applies = if applies.is_empty() {
+                None
+            } else {
+                Some(compile_condition(&applies, &known).map_err(|m| err(&applies, m))?)
+            };
             rules.push(Deadline {
                 id: d.id,
                 name: d.name,
                 subject: d.subject,
-                applies: (!applies.is_empty()).then_some(applies),
+                applies,
                 due,
                 table: d.table,
                 met_by: d.met_by,
@@ -237,26 +240,16 @@ pub fn known_fields(subject: Subject, table: Option<&str>, tables: &[TableSchema
     out
 }
 
-/// Compiles a condition and checks that it names only known fields.
-pub fn check_condition(src: &str, known: &[String]) -> Result<(), String> {
-    crate::engine::condition::check_size(src)?;
-    let env = crate::engine::condition::bounded_env();
-    let expr = env
-        .compile_expression(src)
-        .map_err(|e| format!("条件表达式有误。技术信息：{e}"))?;
-    let mut unknown: Vec<String> = expr
-        .undeclared_variables(false)
-        .into_iter()
-        .filter(|v| !known.contains(v))
-        .collect();
-    unknown.sort();
-    if unknown.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
+/// Compiles a condition or formula of a rule, checking that it names only known fields: the
+/// compiled expression is kept with the rule and evaluated without parsing again.
+pub fn compile_condition(src: &str, known: &[String]) -> Result<Expr, String> {
+    Expr::compile(src, Some(known)).map_err(|e| match e {
+        CompileError::Size(m) => m,
+        CompileError::Syntax(m) => format!("条件表达式有误。技术信息：{m}"),
+        CompileError::Unknown(names) => format!(
             "条件中的字段 {} 未定义（可用: {}）",
-            unknown.join(", "),
+            names.join(", "),
             known.join(", ")
-        ))
-    }
+        ),
+    })
 }

@@ -4,12 +4,8 @@
 //! once, and checked against the table's fields.
 
 use super::{RuleFile, RulesError, TableSchema};
-use minijinja::{Environment, Expression};
+use crate::expr::{CompileError, Expr};
 use serde::Deserialize;
-use std::sync::{Arc, LazyLock};
-
-/// The environment every compiled rule expression of this file lives in.
-static ENV: LazyLock<Environment<'static>> = LazyLock::new(crate::engine::condition::environment);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,51 +74,20 @@ struct RawStatistics {
     field: String,
 }
 
-/// A compiled minijinja expression with the fields it reads.
-#[derive(Clone)]
-pub struct Formula {
-    pub src: String,
-    /// Variables the expression reads, sorted.
-    pub vars: Vec<String>,
-    expr: Arc<Expression<'static, 'static>>,
-}
+/// A compiled indicator formula or condition, with the fields it reads.
+pub type Formula = Expr;
 
-impl std::fmt::Debug for Formula {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Formula").field("src", &self.src).finish()
-    }
-}
-
-impl Formula {
-    /// Compiles `src`; every variable must be in `known`.
-    pub(crate) fn compile(src: &str, known: &[String]) -> Result<Formula, String> {
-        let expr = ENV
-            .compile_expression_owned(src.to_string())
-            .map_err(|e| format!("表达式有误: {e}"))?;
-        let mut vars: Vec<String> = expr.undeclared_variables(false).into_iter().collect();
-        vars.sort();
-        let unknown: Vec<&str> = vars
-            .iter()
-            .filter(|v| !known.contains(v))
-            .map(String::as_str)
-            .collect();
-        if !unknown.is_empty() {
-            return Err(format!(
-                "表达式中的 {} 未定义（可用: {}）",
-                unknown.join(", "),
-                known.join(", ")
-            ));
-        }
-        Ok(Formula {
-            src: src.to_string(),
-            vars,
-            expr: Arc::new(expr),
-        })
-    }
-
-    pub fn eval(&self, ctx: minijinja::Value) -> Result<minijinja::Value, minijinja::Error> {
-        self.expr.eval(ctx)
-    }
+/// Compiles `src`; every variable must be in `known`.
+pub(crate) fn formula(src: &str, known: &[String]) -> Result<Formula, String> {
+    Expr::compile(src, Some(known)).map_err(|e| match e {
+        CompileError::Size(m) => m,
+        CompileError::Syntax(m) => format!("表达式有误: {m}"),
+        CompileError::Unknown(names) => format!(
+            "表达式中的 {} 未定义（可用: {}）",
+            names.join(", "),
+            known.join(", ")
+        ),
+    })
 }
 
 /// Where an indicator's benchmark comes from.
@@ -248,7 +213,7 @@ impl Evaluation {
                 format!("{} 不是 {} 表的字段", raw.statistics.field, table.id),
             ));
         }
-        let when = Formula::compile(&raw.statistics.when, &known)
+        let when = formula(&raw.statistics.when, &known)
             .map_err(|m| file.error_near(&raw.statistics.when, format!("statistics.when: {m}")))?;
         Ok(Evaluation {
             setup: raw.evaluate,
@@ -273,7 +238,7 @@ fn indicator(
     fields: &[String],
     default_cap: f64,
 ) -> Result<Indicator, RulesError> {
-    let formula = Formula::compile(&r.formula, fields)
+    let formula = formula(&r.formula, fields)
         .map_err(|m| file.error_near(&r.formula, format!("指标 {}: {m}", r.id)))?;
     let benchmark = match &r.benchmark {
         toml::Value::String(s) if s == "mean" => Benchmark::Mean,
@@ -337,7 +302,7 @@ fn conditions(
 ) -> Result<Vec<Condition>, RulesError> {
     let mut out = Vec::new();
     for r in raw {
-        let when = Formula::compile(&r.when, fields)
+        let when = formula(&r.when, fields)
             .map_err(|m| file.error_near(&r.when, format!("{}: {m}", r.id)))?;
         let class = match (classes, r.class) {
             (Some(cs), Some(c)) if cs.contains(&c) => Some(c),
@@ -360,7 +325,7 @@ fn conditions(
             }
             (None, None) => None,
         };
-        ENV.template_from_str(&r.reason)
+        crate::expr::check_template(&r.reason)
             .map_err(|e| file.error_near(&r.reason, format!("{} 的 reason 模板有误: {e}", r.id)))?;
         let at = format!(
             "{}:{}",
@@ -381,8 +346,7 @@ fn conditions(
 
 /// Renders a reason template over `ctx`.
 pub fn render_reason(src: &str, ctx: minijinja::Value) -> String {
-    ENV.render_str(src, ctx)
-        .unwrap_or_else(|e| format!("（说明模板有误: {e}）"))
+    crate::expr::render(src, ctx).unwrap_or_else(|e| format!("（说明模板有误: {e}）"))
 }
 
 #[cfg(test)]
@@ -401,9 +365,9 @@ mod tests {
     #[test]
     fn formula_lists_its_fields_and_rejects_unknown_ones() {
         let known = vec!["tax".to_string(), "land_mu".to_string()];
-        let f = Formula::compile("tax / land_mu", &known).unwrap();
-        assert_eq!(f.vars, ["land_mu", "tax"]);
-        let e = Formula::compile("tax / land", &known).unwrap_err();
+        let f = formula("tax / land_mu", &known).unwrap();
+        assert_eq!(f.vars(), ["land_mu", "tax"]);
+        let e = formula("tax / land", &known).unwrap_err();
         assert!(e.contains("land"), "{e}");
     }
 }

@@ -2,6 +2,7 @@
 //! is read. Raw serde structs mirror the files; the types here are what the engine uses.
 
 pub mod annual;
+mod calendar;
 pub mod deadline;
 mod error;
 pub mod evaluate;
@@ -70,7 +71,7 @@ impl Rules {
         }
         validate_matches(&source, &tables)?;
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
-        let calendar = crate::calendar::Calendar::load(source.under("calendar"))?;
+        let calendar = calendar::load(source.under("calendar"))?;
         let deadlines = Deadlines::load(source.get("deadlines.toml")?, &tables)?;
         let project_fields = deadline::known_fields(Subject::Project, None, &tables);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();

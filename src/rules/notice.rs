@@ -66,7 +66,8 @@ pub struct MatterRule {
     pub source: Source,
     pub rules: Vec<String>,
     pub status: Vec<String>,
-    pub when: Option<String>,
+    /// For unit matters: the condition over the unit's results, compiled at load.
+    pub when: Option<crate::expr::Expr>,
     pub severity: String,
     pub text: String,
 }
@@ -102,7 +103,7 @@ impl Notices {
         penalty_ids: &[String],
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
-        let env = crate::engine::condition::environment();
+        let env = crate::expr::environment();
         for t in [
             &raw.notice.number,
             &raw.notice.title,
@@ -123,6 +124,7 @@ impl Notices {
             .collect();
         let mut matters = Vec::new();
         for m in raw.matter {
+            let mut when = None;
             env.template_from_str(&m.text).map_err(|e| {
                 file.error_near(
                     &m.text,
@@ -150,14 +152,16 @@ impl Notices {
                     }
                 }
                 Source::Unit => {
-                    let when = m.when.as_deref().unwrap_or("");
-                    if when.is_empty() {
+                    let src = m.when.as_deref().unwrap_or("");
+                    if src.is_empty() {
                         return Err(file
                             .error_near(&m.id, format!("单位事项 {} 需要 when 条件", m.id))
                             .with_hint("如 when = \"bottom\""));
                     }
-                    super::deadline::check_condition(when, &unit_vars)
-                        .map_err(|e| file.error_near(when, e))?;
+                    when = Some(
+                        super::deadline::compile_condition(src, &unit_vars)
+                            .map_err(|e| file.error_near(src, e))?,
+                    );
                 }
             }
             matters.push(MatterRule {
@@ -165,7 +169,7 @@ impl Notices {
                 source: m.source,
                 rules: m.rules,
                 status: m.status,
-                when: m.when,
+                when,
                 severity: m.severity,
                 text: m.text,
             });

@@ -46,15 +46,14 @@ pub(crate) fn scoring_formulas(
     scoring: &Scoring,
     tables: &[TableSchema],
 ) -> Result<(), RulesError> {
-    let env = crate::engine::condition::bounded_env();
     for (label, number) in [("数值均为 1", 1.0), ("数值均为 0", 0.0)] {
         let mut ctx = synthetic(tables, number);
         for part in scoring.parts.iter().filter(|p| p.on_error.is_none()) {
             ctx.insert("points".into(), V::from(part.points));
-            if let Err(why) = evaluate(&env, &part.formula, &ctx) {
+            if let Err(why) = evaluate(&part.formula, &ctx) {
                 return Err(file
                     .error_near(
-                        &part.formula,
+                        part.formula.src(),
                         format!("评分项 {} 的公式在示例项目（{label}）上无法计算：{why}", part.id),
                     )
                     .with_hint(
@@ -66,14 +65,7 @@ pub(crate) fn scoring_formulas(
     Ok(())
 }
 
-fn evaluate(
-    env: &minijinja::Environment<'static>,
-    src: &str,
-    ctx: &BTreeMap<String, V>,
-) -> Result<(), String> {
-    let expr = env
-        .compile_expression(src)
-        .map_err(crate::diagnostic::tech_info)?;
+fn evaluate(expr: &crate::expr::Expr, ctx: &BTreeMap<String, V>) -> Result<(), String> {
     let v = expr
         .eval(V::from(ctx.clone()))
         .map_err(crate::diagnostic::tech_info)?;
@@ -94,16 +86,16 @@ mod tests {
     #[test]
     fn division_by_zero_and_runaway_formulas_are_caught() {
         let rules = crate::rules::Rules::load(None).unwrap();
-        let env = crate::engine::condition::bounded_env();
         let ctx = synthetic(&rules.tables, 0.0);
-        assert!(evaluate(&env, "points * cum_invest / annual_plan", &ctx).is_err());
-        assert!(evaluate(&env, "points", &ctx).is_ok());
+        let expr = |src: &str| crate::expr::Expr::compile(src, None).unwrap();
+        assert!(evaluate(&expr("points * cum_invest / annual_plan"), &ctx).is_err());
+        assert!(evaluate(&expr("points"), &ctx).is_ok());
         let sort = "range(100000) | list | sort | length";
         let slow = format!("{sort} + {sort} + {sort} + {sort} + {sort}");
-        assert!(evaluate(&env, &slow, &ctx).is_err(), "fuel stops it");
+        assert!(evaluate(&expr(&slow), &ctx).is_err(), "fuel stops it");
         let long = vec!["1"; 100_000].join(" + ");
-        assert!(crate::engine::condition::check_size(&long).is_err());
+        assert!(crate::expr::check_size(&long).is_err());
         let deep = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));
-        assert!(crate::engine::condition::check_size(&deep).is_err());
+        assert!(crate::expr::check_size(&deep).is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! ranking, the bottom-N rule, and penalties.
 
 use super::{RuleFile, RulesError};
+use crate::expr::Expr;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -54,7 +55,7 @@ pub struct Part {
     pub id: String,
     pub name: String,
     pub points: f64,
-    pub formula: String,
+    pub formula: Expr,
     /// `rules/scoring.toml:LINE` of the formula, for errors and `explain`.
     pub at: String,
     /// The score when the formula cannot be computed for a project; none: the run fails.
@@ -84,7 +85,7 @@ pub enum Trigger {
     Supervision {
         notices: u32,
         months: u32,
-        condition: String,
+        condition: Expr,
     },
 }
 
@@ -144,7 +145,7 @@ impl Scoring {
                     format!("评分项 id {} 重复", p.id),
                 ));
             }
-            super::deadline::check_condition(&p.formula, &known).map_err(|m| {
+            let formula = super::deadline::compile_condition(&p.formula, &known).map_err(|m| {
                 file.error_near(&p.formula, format!("评分项 {} 的公式: {m}", p.id))
                     .with_hint("公式是 minijinja 表达式，如 points * procedures_ok_share")
             })?;
@@ -153,7 +154,7 @@ impl Scoring {
                 id: p.id,
                 name: p.name,
                 points: p.points,
-                formula: p.formula,
+                formula,
                 on_error: p.on_error,
             });
         }
@@ -204,9 +205,9 @@ impl Scoring {
                     restart_after: p.restart_after,
                 },
                 (None, Some(notices)) => {
-                    let condition = p.condition.clone().unwrap_or_else(|| "true".into());
-                    super::deadline::check_condition(&condition, &unit_known)
-                        .map_err(|m| file.error_near(&condition, m))?;
+                    let src = p.condition.clone().unwrap_or_else(|| "true".into());
+                    let condition = super::deadline::compile_condition(&src, &unit_known)
+                        .map_err(|m| file.error_near(&src, m))?;
                     Trigger::Supervision {
                         notices,
                         months: p.months.unwrap_or(6),

@@ -2,6 +2,7 @@
 //! values, thresholds per industry, and the outcome of each rule.
 
 use super::{RuleFile, RulesError, TableSchema};
+use crate::expr::Expr;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ struct RawFile {
     screening: Setup,
     outcome: OutcomeLabels,
     #[serde(default)]
-    derived: Vec<Derived>,
+    derived: Vec<RawDerived>,
     threshold: BTreeMap<String, toml::Value>,
     rule: Vec<RawRule>,
 }
@@ -33,13 +34,20 @@ pub struct OutcomeLabels {
     pub verify: String,
 }
 
-/// A value computed from a lead's fields.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawDerived {
+    id: String,
+    name: String,
+    formula: String,
+}
+
+/// A value computed from a lead's fields.
+#[derive(Debug, Clone)]
 pub struct Derived {
     pub id: String,
     pub name: String,
-    pub formula: String,
+    pub formula: Expr,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +81,7 @@ pub struct ScreenRule {
     /// Empty: every industry.
     pub industries: Vec<String>,
     pub needs: Vec<String>,
-    pub fails_when: String,
+    pub fails_when: Expr,
     pub outcome: Outcome,
     pub reason: String,
     pub at: String,
@@ -143,10 +151,16 @@ impl Screening {
                 .filter(|f| f.kind == super::FieldType::Date)
                 .map(|f| format!("years_since_{}", f.id)),
         );
-        for d in &raw.derived {
-            super::deadline::check_condition(&d.formula, &known)
+        let mut derived = Vec::new();
+        for d in raw.derived {
+            let formula = super::deadline::compile_condition(&d.formula, &known)
                 .map_err(|m| file.error_near(&d.formula, format!("派生值 {}: {m}", d.id)))?;
             known.push(d.id.clone());
+            derived.push(Derived {
+                id: d.id,
+                name: d.name,
+                formula,
+            });
         }
         known.extend(thresholds.keys().cloned());
         for m in by_industry.values() {
@@ -154,7 +168,7 @@ impl Screening {
         }
         let mut rules = Vec::new();
         for r in raw.rule {
-            super::deadline::check_condition(&r.fails_when, &known)
+            let fails_when = super::deadline::compile_condition(&r.fails_when, &known)
                 .map_err(|m| file.error_near(&r.fails_when, format!("规则 {}: {m}", r.id)))?;
             for n in &r.needs {
                 if !table.fields.iter().any(|f| &f.id == n) {
@@ -177,7 +191,7 @@ impl Screening {
                     ),
                 ));
             };
-            let env = crate::engine::condition::environment();
+            let env = crate::expr::environment();
             env.template_from_str(&r.reason).map_err(|e| {
                 file.error_near(
                     &r.reason,
@@ -195,7 +209,7 @@ impl Screening {
                 name: r.name,
                 industries: r.industries,
                 needs: r.needs,
-                fails_when: r.fails_when,
+                fails_when,
                 outcome,
                 reason: r.reason,
                 at,
@@ -204,7 +218,7 @@ impl Screening {
         Ok(Screening {
             setup: raw.screening,
             labels: raw.outcome,
-            derived: raw.derived,
+            derived,
             thresholds,
             by_industry,
             rules,

@@ -11,25 +11,34 @@ struct RawTableFile {
     table: RawTable,
     field: Vec<RawField>,
     #[serde(default)]
-    check: Vec<RowCheck>,
+    check: Vec<RawRowCheck>,
     #[serde(default)]
     wide: Option<super::layout::RawWide>,
     #[serde(default)]
     month_sheets: Option<super::layout::RawMonthSheets>,
 }
 
-/// A consistency check of a row's values, reported as a warning where it fails.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawRowCheck {
+    id: String,
+    when: String,
+    field: String,
+    message: String,
+    #[serde(default)]
+    hint: Option<String>,
+}
+
+/// A consistency check of a row's values, reported as a warning where it fails.
+#[derive(Debug, Clone)]
 pub struct RowCheck {
     pub id: String,
     /// A minijinja condition over the row's fields: the row is reported when it holds.
-    pub when: String,
+    pub when: crate::expr::Expr,
     /// The field whose cell the report points at.
     pub field: String,
     /// The message (a minijinja template over the row's fields).
     pub message: String,
-    #[serde(default)]
     pub hint: Option<String>,
 }
 
@@ -319,8 +328,9 @@ impl TableSchema {
             }
         }
         let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
-        for c in &raw.check {
-            super::deadline::check_condition(&c.when, &ids)
+        let mut checks = Vec::new();
+        for c in raw.check {
+            let when = super::deadline::compile_condition(&c.when, &ids)
                 .map_err(|m| file.error_near(&c.when, format!("检查 {}: {m}", c.id)))?;
             if !ids.contains(&c.field) {
                 return Err(file.error_near(
@@ -328,7 +338,7 @@ impl TableSchema {
                     format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
                 ));
             }
-            crate::engine::condition::environment()
+            crate::expr::environment()
                 .template_from_str(&c.message)
                 .map_err(|e| {
                     file.error_near(
@@ -336,6 +346,13 @@ impl TableSchema {
                         format!("检查 {} 的 message 模板有误。技术信息：{e}", c.id),
                     )
                 })?;
+            checks.push(RowCheck {
+                id: c.id,
+                when,
+                field: c.field,
+                message: c.message,
+                hint: c.hint,
+            });
         }
         let wide = raw
             .wide
@@ -345,7 +362,7 @@ impl TableSchema {
         Ok(TableSchema {
             month_sheets,
             wide,
-            checks: raw.check,
+            checks,
             id: raw.table.id,
             title: raw.table.title,
             file: file.display.clone(),

@@ -1,0 +1,245 @@
+//! Rule expressions: the conditions and formulas written in `rules/*.toml` (minijinja
+//! expressions), compiled once when the rules load and evaluated over a context built in one
+//! place. This is the bottom of the house: `rules`, `ingest` and `engine` use it, and it imports
+//! none of them. An evaluation that fails is an `Err` for the caller to report with the rule and
+//! the row; nothing here turns a failure into `false`.
+
+use crate::value::{Value, format_number};
+use minijinja::{Environment, Expression, Value as V};
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+/// Steps one evaluation of a rule expression or template may take (minijinja fuel). A safety
+/// bound of the engine, like a stack size, not a county rule: rules that need more are broken.
+pub const FUEL: u64 = 1_000_000;
+/// Longest rule expression accepted at load, in characters.
+pub const MAX_EXPR_CHARS: usize = 4_000;
+/// Deepest nesting of brackets accepted at load.
+pub const MAX_NESTING: usize = 32;
+
+/// The one environment every compiled rule expression lives in.
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(environment);
+
+/// An environment whose evaluations cannot run away: fuel, and a low recursion limit.
+pub fn bounded_env() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(MAX_NESTING * 2);
+    env
+}
+
+/// An environment for rule expressions and text templates, with the `num` filter (a number
+/// rounded to two decimals, without trailing zeros).
+pub fn environment() -> Environment<'static> {
+    let mut env = bounded_env();
+    env.add_filter("num", |v: f64| format_number((v * 100.0).round() / 100.0));
+    env
+}
+
+/// Refuses an expression too long or too deeply nested to be a rule (before it is parsed, so a
+/// 100,000-term formula cannot overflow the stack).
+pub fn check_size(src: &str) -> Result<(), String> {
+    let n = src.chars().count();
+    if n > MAX_EXPR_CHARS {
+        return Err(format!("表达式过长（{n} 字，上限 {MAX_EXPR_CHARS} 字）"));
+    }
+    let mut depth: usize = 0;
+    let mut deepest = 0;
+    for c in src.chars() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    if deepest > MAX_NESTING {
+        return Err(format!(
+            "表达式嵌套过深（{deepest} 层，上限 {MAX_NESTING} 层）"
+        ));
+    }
+    let terms = src.matches(['+', '-', '*', '/', '%', '~']).count()
+        + src.matches(" and ").count()
+        + src.matches(" or ").count();
+    if terms > MAX_EXPR_CHARS / 8 {
+        return Err(format!("表达式的运算过多（{terms} 个）"));
+    }
+    Ok(())
+}
+
+/// Why an expression was refused at load.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompileError {
+    /// Too long, too deep, or too many terms (the message says which).
+    Size(String),
+    /// Not a valid expression (minijinja's message).
+    Syntax(String),
+    /// Names the expression reads that the rule does not provide, sorted.
+    Unknown(Vec<String>),
+}
+
+/// A compiled rule expression with the names it reads.
+#[derive(Clone)]
+pub struct Expr {
+    src: String,
+    vars: Vec<String>,
+    compiled: Arc<Expression<'static, 'static>>,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Expr").field(&self.src).finish()
+    }
+}
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        self.src == other.src
+    }
+}
+
+impl Expr {
+    /// Compiles `src`; when `known` is given, every name it reads must be in it.
+    pub fn compile(src: &str, known: Option<&[String]>) -> Result<Expr, CompileError> {
+        check_size(src).map_err(CompileError::Size)?;
+        let compiled = ENV
+            .compile_expression_owned(src.to_string())
+            .map_err(|e| CompileError::Syntax(e.to_string()))?;
+        let mut vars: Vec<String> = compiled.undeclared_variables(false).into_iter().collect();
+        vars.sort();
+        if let Some(known) = known {
+            let unknown: Vec<String> = vars
+                .iter()
+                .filter(|v| !known.contains(v))
+                .cloned()
+                .collect();
+            if !unknown.is_empty() {
+                return Err(CompileError::Unknown(unknown));
+            }
+        }
+        Ok(Expr {
+            src: src.to_string(),
+            vars,
+            compiled: Arc::new(compiled),
+        })
+    }
+
+    /// The expression as written in the rules.
+    pub fn src(&self) -> &str {
+        &self.src
+    }
+
+    /// The names the expression reads, sorted.
+    pub fn vars(&self) -> &[String] {
+        &self.vars
+    }
+
+    /// The expression's value over `ctx`.
+    pub fn eval(&self, ctx: V) -> Result<V, minijinja::Error> {
+        self.compiled.eval(ctx)
+    }
+
+    /// Whether the condition holds over `ctx`.
+    pub fn holds(&self, ctx: V) -> Result<bool, minijinja::Error> {
+        self.eval(ctx).map(|v| v.is_true())
+    }
+}
+
+/// Checks a text template of a rule (a notice matter, a check's message) at load.
+pub fn check_template(src: &str) -> Result<(), String> {
+    ENV.template_from_str(src)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Renders a text template of a rule over `ctx`.
+pub fn render(src: &str, ctx: V) -> Result<String, String> {
+    ENV.render_str(src, ctx).map_err(|e| e.to_string())
+}
+
+/// A field value as a minijinja value: dates as `YYYY-MM-DD` strings (which compare in order).
+pub fn to_jinja(v: &Value) -> V {
+    match v {
+        Value::Text(s) => V::from(s.as_str()),
+        Value::Int(i) => V::from(*i),
+        Value::Number(n) => V::from(*n),
+        Value::Date(d) => V::from(d.format("%Y-%m-%d").to_string()),
+        Value::Bool(b) => V::from(*b),
+    }
+}
+
+/// The context of one row: every name in `known` is defined, as none when the row has no value
+/// for it.
+pub fn row_context(values: &BTreeMap<String, Value>, known: &[String]) -> V {
+    let ctx: BTreeMap<&str, V> = known
+        .iter()
+        .map(|k| {
+            (
+                k.as_str(),
+                values.get(k).map(to_jinja).unwrap_or(V::from(())),
+            )
+        })
+        .collect();
+    V::from(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn compiles_once_and_evaluates_over_a_row() {
+        let e = Expr::compile(
+            "amount > 10 and kind == '新建'",
+            Some(&known(&["amount", "kind"])),
+        )
+        .unwrap();
+        assert_eq!(e.vars(), ["amount", "kind"]);
+        let row = BTreeMap::from([
+            ("amount".to_string(), Value::Number(12.5)),
+            ("kind".to_string(), Value::Text("新建".into())),
+        ]);
+        assert!(
+            e.holds(row_context(&row, &known(&["amount", "kind"])))
+                .unwrap()
+        );
+        let empty = BTreeMap::new();
+        assert!(
+            !e.holds(row_context(&empty, &known(&["amount", "kind"])))
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_names_bad_syntax_and_huge_expressions() {
+        assert_eq!(
+            Expr::compile("a + zz + b", Some(&known(&["a", "b"]))),
+            Err(CompileError::Unknown(vec!["zz".into()]))
+        );
+        assert!(matches!(
+            Expr::compile("a +", None),
+            Err(CompileError::Syntax(_))
+        ));
+        let long = "a + ".repeat(2_000) + "a";
+        assert!(matches!(
+            Expr::compile(&long, None),
+            Err(CompileError::Size(_))
+        ));
+        let deep = "(".repeat(40) + "1" + &")".repeat(40);
+        assert!(matches!(
+            Expr::compile(&deep, None),
+            Err(CompileError::Size(_))
+        ));
+    }
+
+    #[test]
+    fn a_failing_evaluation_is_an_error_not_false() {
+        let e = Expr::compile("1 / x > 0", None).unwrap();
+        let ctx = V::from(BTreeMap::from([("x", V::from(0))]));
+        assert!(e.holds(ctx).is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! One data row of a sheet read into typed values: each mapped cell parsed as its field's type,
+//! with every value that cannot be read reported at its cell.
+
+use super::header::Header;
+use super::value::{Value, parse_cell};
+use super::workbook::Sheet;
+use crate::diagnostic::{Code, Diagnostic, Location, a1};
+use crate::rules::{TableSchema, Vocabulary};
+use std::collections::BTreeMap;
+
+/// A data row as read, before it is matched to the ledger.
+#[derive(Debug, Clone)]
+pub struct RowRead {
+    /// Absolute zero-based row.
+    pub row: u32,
+    pub values: BTreeMap<String, Value>,
+    /// A1 cell of each field's value.
+    pub cells: BTreeMap<String, String>,
+    pub problems: Vec<Diagnostic>,
+    /// A required value is missing or unreadable: the row cannot be used.
+    pub rejected: bool,
+}
+
+pub(super) fn read_row(
+    sheet: &Sheet,
+    r: usize,
+    header: &Header,
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+    file: &str,
+) -> RowRead {
+    let (abs_row, _) = sheet.abs(r, 0);
+    let mut out = RowRead {
+        row: abs_row,
+        values: BTreeMap::new(),
+        cells: BTreeMap::new(),
+        problems: Vec::new(),
+        rejected: false,
+    };
+    for (fi, field) in schema.fields.iter().enumerate() {
+        let Some(col) = header.column_of(fi) else {
+            continue;
+        };
+        let (ar, ac) = sheet.abs(r, col.col);
+        let loc = Location::cell(file, &sheet.name, ar, ac);
+        out.cells.insert(field.id.clone(), a1(ar, ac));
+        if sheet.formulas_without_value.contains(&(r, col.col)) {
+            out.problems.push(
+                Diagnostic::new(
+                    Code::FormulaNoValue,
+                    loc,
+                    format!("“{}”是公式但没有保存计算结果，无法读取其值", field.label),
+                )
+                .with_hint("请在 WPS 或 Excel 中打开该文件，重新计算后保存再报送"),
+            );
+            if field.required {
+                out.rejected = true;
+            }
+            continue;
+        }
+        match parse_cell(
+            sheet.filled(r, col.col, header.data_start),
+            field,
+            col.factor,
+            vocab,
+        ) {
+            Ok(Some(v)) => match super::value::plausible(&v, field) {
+                Ok(()) => {
+                    long_text(&mut out, field, &loc, &v, vocab.limits.max_text_chars);
+                    out.values.insert(field.id.clone(), v);
+                }
+                Err(why) => out_of_range(&mut out, field, loc, why),
+            },
+            Ok(None) if field.required => {
+                out.rejected = true;
+                out.problems.push(
+                    Diagnostic::new(
+                        Code::MissingValue,
+                        loc,
+                        format!("必填项“{}”为空，此行未采用", field.label),
+                    )
+                    .with_hint(format!("请补填“{}”", field.label)),
+                );
+            }
+            Ok(None) => {}
+            Err(why) => {
+                let consequence = if field.required {
+                    out.rejected = true;
+                    "此行未采用"
+                } else {
+                    "按空值处理"
+                };
+                out.problems.push(
+                    Diagnostic::new(
+                        Code::BadValue,
+                        loc,
+                        format!(
+                            "“{}”无法识别为{}: {why}，{consequence}",
+                            field.label,
+                            field.kind.label()
+                        ),
+                    )
+                    .with_hint(hint_for(field.kind)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A text too long to be meant: a warning, the text kept.
+fn long_text(
+    out: &mut RowRead,
+    field: &crate::rules::Field,
+    loc: &Location,
+    v: &Value,
+    max: usize,
+) {
+    let n = v.as_str().map_or(0, |t| t.chars().count());
+    if n > max {
+        out.problems.push(
+            Diagnostic::new(
+                Code::LongText,
+                loc.clone(),
+                format!(
+                    "“{}”长达 {n} 字（上限 {max} 字），可能是误填；已按原文采用",
+                    field.label
+                ),
+            )
+            .with_hint("排名表单元格最多容纳 32767 字，超出部分在表中截断，全文见 HTML 报告与通知"),
+        );
+    }
+}
+
+/// A value outside its field's range: an error at its cell, then what the rule says.
+fn out_of_range(out: &mut RowRead, field: &crate::rules::Field, loc: Location, why: String) {
+    let reject = field
+        .plausible
+        .as_ref()
+        .is_some_and(|p| p.out_of_range == crate::rules::OutOfRange::RejectRow);
+    out.rejected |= reject;
+    let consequence = if reject {
+        "此行未采用（按未报送计）"
+    } else {
+        "按空值处理"
+    };
+    out.problems.push(
+        Diagnostic::new(
+            Code::OutOfRange,
+            loc,
+            format!("“{}”{why}，{consequence}", field.label),
+        )
+        .with_hint("请核对此单元格；确实无误的请联系县重点项目办调整规则中的合理范围"),
+    );
+}
+
+fn hint_for(kind: crate::rules::FieldType) -> &'static str {
+    use crate::rules::FieldType::*;
+    match kind {
+        Date => "日期请写成 2026-09-15、2026.9.15 或 2026年9月15日；尚未确定的请留空",
+        Amount => "金额请填数字，单位万元（如 3500、1.2亿、7640万元）",
+        Integer | Number => "请填数字",
+        Bool => "请填“是”或“否”",
+        Enum => "请从规定的选项中选择",
+        Text => "请检查此单元格",
+    }
+}

@@ -1,0 +1,75 @@
+//! A clean, typed value of one field, as ingest produces it and rule expressions read it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+
+/// A clean, typed value of one field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Text(String),
+    Int(i64),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(s) => write!(f, "{s}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Number(n) => write!(f, "{}", format_number(*n)),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Bool(b) => write!(f, "{}", if *b { "是" } else { "否" }),
+        }
+    }
+}
+
+/// A number without binary noise or trailing zeros: `1125.1`, `3500`.
+pub fn format_number(n: f64) -> String {
+    let s = format!("{:.4}", round4(n));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+pub(crate) fn round4(n: f64) -> f64 {
+    let scaled = (n * 10_000.0).round();
+    if scaled.is_finite() {
+        scaled / 10_000.0
+    } else {
+        n
+    }
+}
