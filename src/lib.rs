@@ -8,6 +8,8 @@ pub mod engine;
 pub mod expr;
 pub mod history;
 pub mod ingest;
+pub mod month;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod text;

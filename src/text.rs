@@ -12,6 +12,9 @@ pub fn normalize(s: &str) -> String {
         } else {
             std::borrow::Cow::Owned(s.nfkc().collect())
         };
+    if spaced_plainly(&nfkc) {
+        return nfkc.into_owned();
+    }
     let mut out = String::with_capacity(nfkc.len());
     let mut space = false;
     for c in nfkc.trim().chars() {
@@ -26,6 +29,23 @@ pub fn normalize(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `s` has no whitespace to trim or collapse: none at its ends, and only single plain
+/// spaces inside.
+fn spaced_plainly(s: &str) -> bool {
+    let mut previous_space = true; // a leading space is not plain
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || previous_space {
+                return false;
+            }
+            previous_space = true;
+        } else {
+            previous_space = false;
+        }
+    }
+    !previous_space || s.is_empty()
 }
 
 /// Text as reports show it: spaces (including U+3000) trimmed and collapsed, full-width digits
@@ -80,6 +100,11 @@ mod tests {
         assert_eq!(normalize("  plain  ascii "), "plain ascii");
         assert_eq!(normalize("ＡＢＣ１２３"), "ABC123");
         assert_eq!(normalize("ﬁ①"), "fi1");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize(" "), "");
+        assert_eq!(normalize("a b"), "a b");
+        assert_eq!(normalize("a  b\t"), "a b");
+        assert_eq!(normalize("甲\n乙"), "甲 乙");
     }
 
     #[test]

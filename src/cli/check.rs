@@ -2,7 +2,7 @@
 //! summary and every diagnostic, write nothing.
 
 use super::{INPUT_ERRORS, OK, table};
-use crate::ingest::{Dataset, ingest};
+use crate::ingest::Dataset;
 use crate::rules::Rules;
 use anyhow::Context;
 
@@ -16,7 +16,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let a = &args.month_args;
     let rules = Rules::load(a.rules.as_deref())?;
     let month = a.month.as_deref().and_then(crate::engine::Month::parse);
-    let data = load(&a.input, &rules, month)?;
+    let bar = super::progress::Bar::new();
+    let data = load_with(&a.input, &rules, month, &bar);
+    bar.finish();
+    let data = data?;
     print!("{}", report(&data, &rules, a.month.as_deref()));
     Ok(if data.error_count() > 0 {
         INPUT_ERRORS
@@ -31,9 +34,18 @@ pub(crate) fn load(
     rules: &Rules,
     month: Option<crate::engine::Month>,
 ) -> anyhow::Result<Dataset> {
+    load_with(input, rules, month, &())
+}
+
+fn load_with(
+    input: &std::path::Path,
+    rules: &Rules,
+    month: Option<crate::engine::Month>,
+    progress: &dyn crate::progress::Progress,
+) -> anyhow::Result<Dataset> {
     match month {
-        Some(m) => crate::ingest::ingest_month(input, rules, Some(m)),
-        None => ingest(input, rules),
+        Some(m) => crate::ingest::ingest_month_with(input, rules, Some(m), progress),
+        None => crate::ingest::ingest_with(input, rules, progress),
     }
     .context("无法检查")
 }

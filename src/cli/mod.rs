@@ -9,7 +9,7 @@ mod evaluate;
 mod explain;
 mod history;
 mod input;
-mod onewriter;
+mod progress;
 mod run;
 mod screen;
 mod serve;

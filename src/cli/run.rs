@@ -5,12 +5,10 @@
 
 use super::{OK, table};
 use crate::engine::Month;
-use crate::engine::assess::{Assessment, assess};
+use crate::engine::assess::Assessment;
 use crate::history::History;
-use crate::ingest::ingest_month;
-use crate::report;
+use crate::month::{Job, MonthRun, Unscorable};
 use crate::rules::Rules;
-use anyhow::Context;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -58,15 +56,21 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let ma = &args.month_args;
     let rules = Rules::load(ma.rules.as_deref())?;
     let (month, as_of) = ma.month_and_as_of(args.as_of.as_deref(), &rules)?;
-    let done = match run_month(
-        &rules,
-        &ma.input,
+    let bar = super::progress::Bar::new();
+    let history = args.out.history_path();
+    let job = Job {
+        rules: &rules,
+        input: &ma.input,
         month,
         as_of,
-        &args.out,
-        args.templates.as_deref(),
-        args.force,
-    ) {
+        out: &args.out.out,
+        history: &history,
+        templates: args.templates.as_deref(),
+        force: args.force,
+    };
+    let result = crate::month::run(&job, &bar);
+    bar.finish();
+    let done = match result {
         Ok(done) => done,
         Err(e) => match e.downcast::<Unscorable>() {
             Ok(Unscorable(report)) => {
@@ -89,30 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     Ok(OK)
 }
 
-/// A month whose score formulas cannot be computed: the report says which and how to fix them.
-#[derive(Debug)]
-pub(crate) struct Unscorable(pub String);
-
-impl std::fmt::Display for Unscorable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Unscorable {}
-
-/// What a month's run produced: the assessment, its history revision, the output folder and
-/// the files written there.
-pub(crate) struct MonthRun {
-    pub assessment: Assessment,
-    pub revision: i64,
-    pub dir: PathBuf,
-    pub files: Vec<(String, Vec<u8>)>,
-}
-
-/// The monthly assessment of the folder `input`: the one code path of `run` and `serve`. The
-/// history file is locked for the whole run; the month is staged, recorded with its notice
-/// numbers, swapped in and marked published.
+/// The month's run for the local page: `crate::month::run` with the page's folders, no
+/// progress bar.
 pub(crate) fn run_month(
     rules: &Rules,
     input: &Path,
@@ -122,59 +104,18 @@ pub(crate) fn run_month(
     templates: Option<&Path>,
     force: bool,
 ) -> anyhow::Result<MonthRun> {
-    let env = report::html::environment(templates)?;
-    std::fs::create_dir_all(&out.out)
-        .with_context(|| format!("无法创建输出目录 {}", out.out.display()))?;
-    let _lock = super::onewriter::lock(&out.history_path())?;
-    let mut history = out.open()?;
-    for note in super::onewriter::repair(&out.out, &history)? {
-        eprintln!("{note}");
-    }
-    history.check_not_recorded(month, force)?;
-    let data = ingest_month(input, rules, Some(month)).context("无法运行考核")?;
-    if data.records("ledger").is_empty() {
-        let problems: Vec<String> = data
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-            .map(|d| d.to_string())
-            .collect();
-        anyhow::bail!(
-            "{} 中没有可用的重大项目管理台账，无法考核，未写入任何文件。\n{}",
-            input.display(),
-            problems.join("\n")
-        );
-    }
-    let snapshot = history.snapshot(month)?;
-    let a = assess(rules, &data, &snapshot, month, as_of);
-    if let Some(report) = unscorable(&a, rules) {
-        return Err(Unscorable(report).into());
-    }
-    let notice_sheets = report::notice::sheets(&a, rules);
-    let workbook = report::xlsx::workbook(&a, rules, &notice_sheets).context("无法生成排名表")?;
-    let html = report::html::report(&a, rules, &env, templates)?;
-    let mut files = vec![
-        (report::workbook_name(&a), workbook),
-        (report::html_name(&a), html.into_bytes()),
-        ("run.json".to_string(), report::json(&a).into_bytes()),
-    ];
-    files.extend(report::notice::files(&a, rules, &env)?);
-    let m = month.to_string();
-    let tmp = super::onewriter::stage(&out.out, &m, &files)
-        .with_context(|| format!("无法写入输出目录 {}", out.out.display()))?;
-    history.publishing(Some(tmp.clone()));
-    let revision = history.record(&a)?;
-    super::onewriter::failpoint("recorded");
-    let dir = super::onewriter::swap(&out.out, &m, &tmp)
-        .with_context(|| format!("无法写入输出目录 {}", out.out.display()))?;
-    history.published(&m)?;
-    super::onewriter::failpoint("published");
-    Ok(MonthRun {
-        assessment: a,
-        revision,
-        dir,
-        files,
-    })
+    let history = out.history_path();
+    let job = Job {
+        rules,
+        input,
+        month,
+        as_of,
+        out: &out.out,
+        history: &history,
+        templates,
+        force,
+    };
+    crate::month::run(&job, &())
 }
 
 /// Writes `files` into `<out>/.<month>.tmp`, then swaps it in as `<out>/<month>`.
@@ -291,33 +232,4 @@ fn summary(
         ));
     }
     out
-}
-
-/// Score formulas that failed for a part whose rule does not say how to score a failure
-/// (`on_error`): the month cannot be scored, and nothing is written.
-fn unscorable(a: &Assessment, rules: &Rules) -> Option<String> {
-    let fatal: Vec<String> = a
-        .rule_problems
-        .iter()
-        .filter(|p| {
-            rules
-                .scoring
-                .parts
-                .iter()
-                .any(|q| q.id == p.rule && q.on_error.is_none())
-        })
-        .map(|p| {
-            format!(
-                "错误: {} 评分项 {} 在 {} 上无法计算: {}\n",
-                p.rule_file, p.rule, p.subject, p.message
-            )
-        })
-        .collect();
-    if fatal.is_empty() {
-        return None;
-    }
-    Some(format!(
-        "{}评分公式无法计算，本月未评分，未写入任何文件。请修正 scoring.toml 中的公式，或为该评分项写 on_error = 分值 说明无法计算时的得分。\n",
-        fatal.join("")
-    ))
 }

@@ -24,7 +24,9 @@ pub use record::{Dataset, FileSummary, Record};
 pub use value::Value;
 
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::progress::Progress;
 use crate::rules::{Rules, TableSchema};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The input folder itself cannot be read: `check` exits with 2.
@@ -49,10 +51,19 @@ struct InputFile {
 /// Reads every file of `input` that a table schema of `rules` claims, for the month the
 /// folder is named after (`2026-10`), if it is.
 pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
+    ingest_with(input, rules, &())
+}
+
+/// `ingest`, telling `progress` how far it has come.
+pub fn ingest_with(
+    input: &Path,
+    rules: &Rules,
+    progress: &dyn Progress,
+) -> Result<Dataset, IngestError> {
     let month = input
         .file_name()
         .and_then(|n| crate::calendar::Month::parse(&n.to_string_lossy()));
-    ingest_month(input, rules, month)
+    ingest_month_with(input, rules, month, progress)
 }
 
 /// Reads every file of `input` that a table schema of `rules` claims; `month` picks the sheet
@@ -61,6 +72,18 @@ pub fn ingest_month(
     input: &Path,
     rules: &Rules,
     month: Option<crate::calendar::Month>,
+) -> Result<Dataset, IngestError> {
+    ingest_month_with(input, rules, month, &())
+}
+
+/// `ingest_month`, telling `progress` how far it has come. The files of a table are read in
+/// parallel on every core and merged in the folder's order, so the result is the same as reading
+/// them one by one.
+pub fn ingest_month_with(
+    input: &Path,
+    rules: &Rules,
+    month: Option<crate::calendar::Month>,
+    progress: &dyn Progress,
 ) -> Result<Dataset, IngestError> {
     let shown = input.display().to_string();
     if !input.is_dir() {
@@ -80,6 +103,7 @@ pub fn ingest_month(
             None => data.diagnostics.push(unknown_file(&f.rel, rules)),
         }
     }
+    progress.files(claimed.iter().map(Vec::len).sum());
     for (schema, files) in rules.tables.iter().zip(&claimed) {
         data.tables.entry(schema.id.clone()).or_default();
         if files.is_empty() && schema.required {
@@ -96,9 +120,7 @@ pub fn ingest_month(
                 )),
             );
         }
-        for f in files {
-            read_file(f, schema, rules, month, &mut data);
-        }
+        read_table_files(files, schema, rules, month, progress, &mut data);
         units::canonical_fields(schema, rules, &mut data);
         matching::after_table(schema, rules, &mut data);
     }
@@ -128,30 +150,84 @@ fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
     .with_hint(format!("已定义的表格: {}", known.join("；")))
 }
 
+/// Reads the files of one table. They are read in parallel, unless the table names reporting
+/// units that the table itself makes known (then each file sees the ones read before it).
+fn read_table_files(
+    files: &[&InputFile],
+    schema: &TableSchema,
+    rules: &Rules,
+    month: Option<crate::calendar::Month>,
+    progress: &dyn Progress,
+    data: &mut Dataset,
+) {
+    let read = |f: &InputFile, known: &[(String, String)]| {
+        let r = read_file(f, schema, rules, month, known);
+        progress.file_read(&f.rel);
+        r
+    };
+    if schema.one_file_per_unit && rules.units.fields.contains_key(&schema.id) {
+        for f in files {
+            let known = units::known(rules, data);
+            read(f, &known).merge_into(data);
+        }
+        return;
+    }
+    let known = units::known(rules, data);
+    let reads: Vec<FileRead> = files.par_iter().map(|f| read(f, &known)).collect();
+    for r in reads {
+        r.merge_into(data);
+    }
+}
+
+/// What reading one file gives: its summary, its problems and its rows.
+struct FileRead {
+    summary: FileSummary,
+    diagnostics: Vec<Diagnostic>,
+    records: Vec<Record>,
+}
+
+impl FileRead {
+    fn merge_into(self, data: &mut Dataset) {
+        data.diagnostics.extend(self.diagnostics);
+        if let Some(first) = self.records.first() {
+            data.tables
+                .entry(first.table.clone())
+                .or_default()
+                .extend(self.records);
+        }
+        data.files.push(self.summary);
+    }
+}
+
 fn read_file(
     f: &InputFile,
     schema: &TableSchema,
     rules: &Rules,
     month: Option<crate::calendar::Month>,
-    data: &mut Dataset,
-) {
-    let mut summary = FileSummary {
-        file: f.rel.clone(),
-        table: Some(schema.id.clone()),
-        ..FileSummary::default()
+    known: &[(String, String)],
+) -> FileRead {
+    let mut out = FileRead {
+        summary: FileSummary {
+            file: f.rel.clone(),
+            table: Some(schema.id.clone()),
+            ..FileSummary::default()
+        },
+        diagnostics: Vec::new(),
+        records: Vec::new(),
     };
+    let summary = &mut out.summary;
+    let diagnostics = &mut out.diagnostics;
     let sheets = match workbook::open(&f.path, &f.rel, &rules.vocab.limits) {
         Ok(s) => s,
         Err(d) => {
             summary.unreadable = true;
-            data.diagnostics.push(d);
-            data.files.push(summary);
-            return;
+            diagnostics.push(d);
+            return out;
         }
     };
     let selection = sheet_select::select(&sheets, schema, month, &f.rel);
     summary.unused_sheets = selection.unused;
-    data.diagnostics.extend(selection.problem);
+    diagnostics.extend(selection.problem);
     let mut found_any = false;
     let mut incomplete: Vec<Diagnostic> = Vec::new();
     for sheet in selection.sheets {
@@ -188,11 +264,12 @@ fn read_file(
                 &f.rel,
                 &sheet.name,
                 rules,
-                data,
+                known,
+                diagnostics,
             )
         });
         if schema.submission_date {
-            submission_date_problems(&meta, sheet, &f.rel, data);
+            submission_date_problems(&meta, sheet, &f.rel, diagnostics);
         }
         summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
         summary.submitted_on = meta.submitted_on;
@@ -210,17 +287,14 @@ fn read_file(
                 problems: row.problems,
                 rejected: row.rejected,
             };
-            data.tables
-                .entry(schema.id.clone())
-                .or_default()
-                .push(record);
+            out.records.push(record);
         }
     }
     if !found_any {
         summary.unreadable = true;
         if incomplete.is_empty() && summary.unused_sheets.is_empty() {
             let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-            data.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(
                     Code::NoHeader,
                     Location::file(&f.rel),
@@ -237,20 +311,20 @@ fn read_file(
                 )),
             );
         }
-        data.diagnostics.extend(incomplete);
+        diagnostics.extend(incomplete);
     }
-    data.files.push(summary);
+    out
 }
 
 fn submission_date_problems(
     meta: &meta::Meta,
     sheet: &workbook::Sheet,
     file: &str,
-    data: &mut Dataset,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let Some((v, r, c)) = &meta.bad_date {
         let (ar, ac) = sheet.abs(*r, *c);
-        data.diagnostics.push(
+        diagnostics.push(
             Diagnostic::new(
                 Code::BadValue,
                 Location::cell(file, &sheet.name, ar, ac),
@@ -259,7 +333,7 @@ fn submission_date_problems(
             .with_hint("填报日期请写成 2026年9月18日 或 2026-09-18"),
         );
     } else if meta.submitted_on.is_none() {
-        data.diagnostics.push(
+        diagnostics.push(
             Diagnostic::new(
                 Code::NoSubmissionDate,
                 Location {
@@ -303,6 +377,7 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         input: shown,
         ..Dataset::default()
     };
+    let known = units::known(rules, &mut data);
     read_file(
         &InputFile {
             path: path.to_path_buf(),
@@ -311,8 +386,9 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         schema,
         rules,
         None,
-        &mut data,
-    );
+        &known,
+    )
+    .merge_into(&mut data);
     matching::after_table(schema, rules, &mut data);
     Ok(data)
 }

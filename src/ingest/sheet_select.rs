@@ -4,8 +4,8 @@
 
 use super::value::cell_text;
 use super::workbook::Sheet;
-use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::calendar::Month;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::TableSchema;
 
 /// The year (when the pattern names it) and month a sheet is for.

@@ -146,28 +146,27 @@ pub fn reporting_unit(
     rel: &str,
     sheet: &str,
     rules: &Rules,
-    data: &mut Dataset,
+    known: &[(String, String)],
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
-    let known = known(rules, data);
     let stem = file_stem(rel);
-    let signed_as = signed.map(|s| resolve(&rules.units, &known, s));
+    let signed_as = signed.map(|s| resolve(&rules.units, known, s));
     if let Some(Some(c)) = &signed_as {
         return c.clone();
     }
-    let from_name = in_file_name(&rules.units, &known, stem);
+    let from_name = in_file_name(&rules.units, known, stem);
     let loc = Location {
         file: rel.to_string(),
         sheet: Some(sheet.to_string()),
         cell: None,
     };
     if let Some(s) = signed {
-        data.diagnostics
-            .push(unknown(loc.clone(), "填报单位", s, &known, &rules.units));
+        diagnostics.push(unknown(loc.clone(), "填报单位", s, known, &rules.units));
     }
     match from_name {
         Resolved::Known(c) => c,
         Resolved::Ambiguous(list) if signed.is_none() => {
-            data.diagnostics.push(
+            diagnostics.push(
                 Diagnostic::new(
                     Code::UnknownUnit,
                     loc,
@@ -182,8 +181,7 @@ pub fn reporting_unit(
         }
         _ if signed.is_some() => crate::text::normalize(signed.unwrap_or_default()),
         _ => {
-            data.diagnostics
-                .push(unknown(loc, "文件名", stem, &known, &rules.units));
+            diagnostics.push(unknown(loc, "文件名", stem, known, &rules.units));
             crate::text::normalize(stem)
         }
     }

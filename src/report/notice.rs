@@ -229,18 +229,26 @@ pub fn files(
     rules: &Rules,
     env: &minijinja::Environment<'static>,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    for n in &a.notices {
-        let stem = file_stem(n);
-        out.push((
-            format!("督查通知/{stem}.html"),
-            html(n, rules, env)?.into_bytes(),
-        ));
-        out.push((
-            format!("督查通知/{stem}.docx"),
-            docx(n, rules).map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
-        ));
-    }
+    use rayon::prelude::*;
+    // Each notice is rendered on any core; the list keeps the notices' order.
+    let pairs: Vec<[(String, Vec<u8>); 2]> = a
+        .notices
+        .par_iter()
+        .map(|n| {
+            let stem = file_stem(n);
+            Ok([
+                (
+                    format!("督查通知/{stem}.html"),
+                    html(n, rules, env)?.into_bytes(),
+                ),
+                (
+                    format!("督查通知/{stem}.docx"),
+                    docx(n, rules).map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
+                ),
+            ])
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut out: Vec<(String, Vec<u8>)> = pairs.into_iter().flatten().collect();
     if !a.notices.is_empty() {
         out.push((
             "督查通知/全部通知.html".into(),
