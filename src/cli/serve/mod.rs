@@ -4,6 +4,7 @@
 //! localhost with the server's port (against other local users, web pages and DNS rebinding).
 //! Check and run go through the same functions as the `check` and `run` subcommands.
 
+mod unzip;
 mod upload;
 
 use super::run::OutArgs;
@@ -283,6 +284,7 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         (Method::Get, "/") => Ok(Response::from_data(PAGE.as_bytes().to_vec())
             .with_header(header("Content-Type", "text/html; charset=utf-8"))),
         (Method::Post, "/api/upload") => upload(state, request, t),
+        (Method::Post, "/api/upload-zip") => upload_zip(state, request, t),
         (Method::Post, "/api/clear") => clear(state, t),
         (Method::Get, "/api/files") => month_of(t).map(|m| {
             let dir = state.args.data.join(m.to_string());
@@ -354,6 +356,39 @@ fn upload(state: &State, request: &mut Request, t: &Target) -> Result<Reply, Rep
     Ok(json_reply(
         200,
         &json!({ "saved": rel.to_string_lossy(), "bytes": body.len() }),
+    ))
+}
+
+/// `POST /api/upload-zip?month=YYYY-MM`: the body is a .zip of the month's files (or folder),
+/// checked whole and unpacked into the month's folder (see `unzip`).
+fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Result<Reply, Reply> {
+    let month = month_of(t)?;
+    let _guard = lock(state)?;
+    let limit = state.limits.max_zip_mb * 1024 * 1024;
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(limit + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return Err(error_json(400, "zip 文件未能完整上传，请重试"));
+    }
+    if body.len() as u64 > limit {
+        return Err(error_json(
+            413,
+            &format!(
+                "zip 文件超过 {} MB（rules/serve.toml 的 max_zip_mb）",
+                state.limits.max_zip_mb
+            ),
+        ));
+    }
+    let dir = state.args.data.join(month.to_string());
+    let done =
+        unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": done.saved, "skipped": done.skipped }),
     ))
 }
 

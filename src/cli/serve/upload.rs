@@ -20,6 +20,14 @@ pub(crate) struct Limits {
     pub max_files: usize,
     /// Folders a file may sit in below the month's folder.
     pub max_depth: usize,
+    /// Size of an uploaded .zip of a month's files, in MB.
+    pub max_zip_mb: u64,
+    /// Entries (files and folders) a .zip may hold.
+    pub max_zip_entries: usize,
+    /// All files of a .zip together, unpacked, in MB.
+    pub max_zip_unzipped_mb: u64,
+    /// Unpacked size over packed size of one entry (a zip bomb packs ~1000:1).
+    pub max_zip_ratio: u64,
     /// Set from `ingest.toml`'s `max_file_mb`, not from `serve.toml`.
     #[serde(skip)]
     pub max_file_bytes: u64,
@@ -41,6 +49,16 @@ impl Limits {
         if limits.max_files == 0 {
             return Err(file.error_near("max_files", "max_files 必须大于 0"));
         }
+        for (key, value) in [
+            ("max_zip_mb", limits.max_zip_mb),
+            ("max_zip_entries", limits.max_zip_entries as u64),
+            ("max_zip_unzipped_mb", limits.max_zip_unzipped_mb),
+            ("max_zip_ratio", limits.max_zip_ratio),
+        ] {
+            if value == 0 {
+                return Err(file.error_near(key, format!("{key} 必须大于 0")));
+            }
+        }
         limits.max_file_bytes = rules.vocab.limits.max_file_mb * 1024 * 1024;
         Ok(limits)
     }
@@ -55,6 +73,10 @@ pub(crate) fn clean_path(raw: &str, max_depth: usize) -> Result<PathBuf, BadPath
     let bad = |why: &str| Err(BadPath(format!("文件路径“{raw}”{why}")));
     if raw.starts_with('/') || raw.starts_with('\\') {
         return bad("不能是绝对路径");
+    }
+    let mut chars = raw.chars();
+    if chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.next() == Some(':') {
+        return bad("不能带盘符（如 C:）");
     }
     let parts: Vec<&str> = raw.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
