@@ -514,3 +514,133 @@ fn zips_that_escape_explode_or_are_broken_are_refused() {
     assert!(!data.exists() || files_of(&data).is_empty());
     assert!(!tmp.path().join("evil.xlsx").exists());
 }
+
+/// What a tool printed, with its output folder (which differs between the page and the CLI)
+/// cut off.
+fn before_output_dir(text: &str) -> &str {
+    text.split("\n输出目录: ").next().unwrap()
+}
+
+#[test]
+fn weekly_and_screening_on_the_page_write_the_clis_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    let s = start(&data, &out, &[]);
+    let entries: Vec<(String, Vec<u8>)> = files_of(&root().join("samples/2026-10"))
+        .into_iter()
+        .map(|(rel, path)| (rel, std::fs::read(path).unwrap()))
+        .collect();
+    let (status, _) = s.call(
+        "POST",
+        "/api/upload-zip",
+        &[("month", "2026-10")],
+        &zip_of(&entries),
+    );
+    assert_eq!(status, 200);
+    let cli_out = tmp.path().join("cli-out");
+    let cli_out_s = cli_out.to_str().unwrap();
+
+    // The weekly report of the week of 2026-10-19.
+    let q = [
+        ("month", "2026-10"),
+        ("week", "2026-10-21"),
+        ("as_of", "2026-10-25"),
+    ];
+    let (status, week) = s.json("POST", "/api/weekly", &q);
+    assert_eq!(status, 200, "{week}");
+    let uploaded = data.join("2026-10");
+    let cli = sanyipi(&[
+        "weekly",
+        "--input",
+        uploaded.to_str().unwrap(),
+        "--week",
+        "2026-10-21",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out_s,
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let summary = week["summary"].as_str().unwrap();
+    assert_eq!(before_output_dir(summary), before_output_dir(&cli.stdout));
+    let folder = week["folder"].as_str().unwrap();
+    assert_eq!(folder, "2026-10-19周");
+    same_downloads(&s, folder, &week["files"], &cli_out.join(folder));
+
+    // The screening of the leads (a copy of the shared 招商项目信息汇总表).
+    let (status, body) = s.call("POST", "/api/screen", &[("as_of", "2026-10-25")], b"");
+    assert_eq!(
+        status,
+        400,
+        "no leads yet: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let leads = std::fs::read(common::fixture("leads.xlsx")).unwrap();
+    let up = [("set", "leads"), ("path", "招商项目信息汇总表.xlsx")];
+    assert_eq!(s.call("POST", "/api/upload", &up, &leads).0, 200);
+    let (status, screened) = s.json("POST", "/api/screen", &[("as_of", "2026-10-25")]);
+    assert_eq!(status, 200, "{screened}");
+    let leads_dir = data.join("leads");
+    let cli = sanyipi(&[
+        "screen",
+        "--input",
+        leads_dir.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out_s,
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let summary = screened["summary"].as_str().unwrap();
+    assert_eq!(before_output_dir(summary), before_output_dir(&cli.stdout));
+    let notes: Vec<&str> = screened["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.join("\n"), cli.stderr.trim_end());
+    let folder = screened["folder"].as_str().unwrap();
+    same_downloads(&s, folder, &screened["files"], &cli_out.join(folder));
+}
+
+/// Every file `files` of `folder`, downloaded from the page, equals the CLI's in `cli_dir`.
+fn same_downloads(s: &Server, folder: &str, files: &serde_json::Value, cli_dir: &Path) {
+    let names: Vec<String> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    let cli_names: Vec<String> = files_of(cli_dir).into_iter().map(|(r, _)| r).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, cli_names);
+    assert!(names.iter().any(|n| n.ends_with(".xlsx")));
+    for name in &names {
+        let (status, bytes) = s.call(
+            "GET",
+            "/download",
+            &[("folder", folder), ("file", name)],
+            b"",
+        );
+        assert_eq!(status, 200, "{folder}/{name}");
+        assert_eq!(
+            bytes,
+            std::fs::read(cli_dir.join(name)).unwrap(),
+            "{folder}/{name} differs from the CLI's"
+        );
+    }
+    let (status, zip) = s.call("GET", "/download.zip", &[("folder", folder)], b"");
+    assert_eq!(status, 200);
+    assert!(zip.starts_with(b"PK"));
+    for bad in ["..", "../out", "a/b", ""] {
+        let (status, _) = s.call(
+            "GET",
+            "/download",
+            &[("folder", bad), ("file", &names[0])],
+            b"",
+        );
+        assert_eq!(status, 404, "{bad}");
+    }
+}
