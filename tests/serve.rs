@@ -347,6 +347,18 @@ fn upload_limits_come_from_the_rules() {
     assert!(String::from_utf8_lossy(&body).contains("max_zip_ratio"));
     let (status, body) = shipped.call("POST", "/api/upload-zip", &month, &zip);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+
+    // A serve.toml exported before the zip keys existed: they come from the shipped file.
+    std::fs::write(&path, "[serve]\nmax_files = 300\nmax_depth = 3\n").unwrap();
+    let old = start(
+        &tmp.path().join("data3"),
+        &tmp.path().join("out"),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    let (status, body) = old.call("POST", "/api/upload-zip", &month, &zip);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let check = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
 }
 
 /// A zip of `entries` (name, bytes), deflated; names are written as given.
