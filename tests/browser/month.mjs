@@ -6,13 +6,16 @@
 // Environment:
 //   SANYIPI_URL         the URL `serve` printed (with its token)
 //   SANYIPI_FOLDER      the month's folder to upload (e.g. samples/2026-10)
+//   SANYIPI_ZIP         optional: upload this .zip of the month instead of the folder
+//   SANYIPI_WEEK        optional: also make the weekly report of the week of this day
+//   SANYIPI_LEADS       optional: also screen this leads workbook (uploaded as 招商项目信息汇总表.xlsx)
 //   SANYIPI_MONTH       the month (YYYY-MM)
 //   SANYIPI_AS_OF       the as-of date (YYYY-MM-DD)
 //   SANYIPI_DOWNLOADS   the folder the workbook is downloaded into
 //   SANYIPI_SCREENSHOT  optional: a PNG of the page after the run (docs/serve-page.png)
 //   CHROMIUM            optional: the browser (default /usr/bin/chromium)
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,6 +31,9 @@ const month = need("SANYIPI_MONTH");
 const asOf = need("SANYIPI_AS_OF");
 const downloads = need("SANYIPI_DOWNLOADS");
 const screenshot = process.env.SANYIPI_SCREENSHOT;
+const zip = process.env.SANYIPI_ZIP;
+const week = process.env.SANYIPI_WEEK;
+const leads = process.env.SANYIPI_LEADS;
 const timeout = 120_000;
 
 // Flags known to work with Debian's chromium in a container; never `playwright install`.
@@ -43,6 +49,16 @@ const args = [
   "--disable-dev-shm-usage",
   "--lang=zh-CN",
 ];
+
+/** Clicks the first link in `selector` whose text ends with `.xlsx`; saves the download. */
+async function downloadXlsx(page, selector) {
+  const link = page.locator(`${selector} a`, { hasText: /\.xlsx$/ }).first();
+  const name = (await link.textContent()).trim();
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  const saved = join(downloads, download.suggestedFilename());
+  await download.saveAs(saved);
+  return { name, saved };
+}
 
 /** Waits until the text of `selector` contains `needle`; returns the text. */
 async function waitText(page, selector, needle) {
@@ -70,8 +86,9 @@ try {
   await page.locator("#month").dispatchEvent("change");
   await page.fill("#asof", asOf);
 
-  // The month's folder, as a clerk picks it (webkitdirectory keeps 月报/ and 周报/).
-  await page.setInputFiles("#folder", folder);
+  // The month's folder, as a clerk picks it (webkitdirectory keeps 月报/ and 周报/), or a zip.
+  if (zip) await page.setInputFiles("#files", zip);
+  else await page.setInputFiles("#folder", folder);
   await page.click("#upload");
   const uploaded = await waitText(page, "#upload-msg", "已上传");
 
@@ -86,17 +103,37 @@ try {
   const firstRank = (await first.nth(0).textContent()).trim();
 
   // The ranking workbook, downloaded through its link like a clerk would.
-  const link = page.locator("#downloads a", { hasText: /\.xlsx$/ }).first();
-  const name = (await link.textContent()).trim();
-  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
-  const saved = join(downloads, download.suggestedFilename());
-  await download.saveAs(saved);
+  const { name, saved } = await downloadXlsx(page, "#downloads");
+  const result = { uploaded, checked, diagnostics, ran, firstRank, firstUnit, name, saved };
+
+  if (week) {
+    await page.fill("#week", week);
+    await page.fill("#week-asof", asOf);
+    await page.click("#weekly");
+    result.weeklyMsg = await waitText(page, "#weekly-msg", "周报已生成");
+    result.weeklySummary = await page.locator("#weekly-summary").textContent();
+    result.weekly = await downloadXlsx(page, "#weekly-downloads");
+  }
+  if (leads) {
+    const buffer = readFileSync(leads);
+    await page.setInputFiles("#leads", {
+      name: "招商项目信息汇总表.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer,
+    });
+    await page.click("#leads-upload");
+    await waitText(page, "#leads-msg", "已上传");
+    await page.fill("#screen-asof", asOf);
+    await page.click("#screen");
+    result.screenMsg = await waitText(page, "#screen-msg", "预审完成");
+    result.screenSummary = await page.locator("#screen-summary").textContent();
+    result.screening = await downloadXlsx(page, "#screen-downloads");
+  }
 
   if (screenshot) {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshot, fullPage: true });
   }
-  const result = { uploaded, checked, diagnostics, ran, firstRank, firstUnit, name, saved };
   process.stdout.write(JSON.stringify(result) + "\n");
 } finally {
   await context.close();
