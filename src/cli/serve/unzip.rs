@@ -61,10 +61,13 @@ fn is_os_clutter(name: &str) -> bool {
 }
 
 fn corrupt(e: zip::result::ZipError) -> Refused {
-    refused(
-        400,
-        format!("无法读取 zip 文件：文件损坏或不是 zip 格式（{e}）"),
-    )
+    let why = match e {
+        zip::result::ZipError::UnsupportedArchive(_) => {
+            "用了不支持的加密或压缩方式，请用普通方式重新压缩"
+        }
+        _ => "文件损坏或不是 zip 格式",
+    };
+    refused(400, format!("无法读取 zip 文件：{why}（{e}）"))
 }
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
@@ -109,13 +112,13 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
                 limits.max_file_bytes / 1024 / 1024
             )));
         }
-        if size > packed.max(1) * limits.max_zip_ratio {
+        if size > packed.max(1).saturating_mul(limits.max_zip_ratio) {
             return Err(bomb(format!(
                 "的压缩比超过 {}:1，疑似“zip 炸弹”（rules/serve.toml 的 max_zip_ratio）",
                 limits.max_zip_ratio
             )));
         }
-        total += size;
+        total = total.saturating_add(size);
         if total > max_total {
             return Err(refused(
                 413,
