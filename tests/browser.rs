@@ -1,20 +1,23 @@
-//! The page in a real browser: headless Chromium driven through chromedriver (the W3C WebDriver
-//! protocol, spoken over plain HTTP here) uploads the bundled sample month, checks it, runs it,
-//! and finds the ranking with the CLI's first unit and a workbook whose bytes equal the CLI's.
-//! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`), so
-//! it is compiled only with `--features browser-test`, which `.ci/run` turns on after installing
-//! them; a missing browser then fails loudly.
+//! The page in a real browser: `tests/browser/month.mjs` drives the system Chromium through
+//! playwright-core (npm) to upload the bundled sample month, check it, run it, read the ranking
+//! and download the workbook; this test makes the assertions: the first unit is the one the
+//! default scoring gives by hand from `samples/truth.json`, and the downloaded workbook's bytes
+//! equal `sanyipi run`'s on the same folder; the same with the month as one .zip; and the weekly
+//! report and the screening made on the page equal the CLI's.
+//! Needs `node`, `chromium` (Debian: `apt-get install nodejs npm chromium`) and
+//! `npm ci --prefix tests/browser`, so it is compiled only with `--features browser-test`, which
+//! `.ci/run` turns on after installing them; anything missing then fails loudly.
+//! `SANYIPI_SCREENSHOT=/abs/path.png` also saves a picture of the page (docs/serve-page.png).
 #![cfg(feature = "browser-test")]
 
 mod common;
 
-use common::{root, run_one_month};
-use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use common::hand::hand_scores;
+use common::{Samples, root, run_one_month};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// A child process killed when dropped.
 struct Kill(Child);
@@ -26,259 +29,203 @@ impl Drop for Kill {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// One HTTP/1.1 request with a JSON body (or none); the status and the body.
-fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body.as_bytes()).unwrap();
-    // Read the head, then Content-Length bytes: chromedriver may keep the connection open.
-    let mut r = BufReader::new(s);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        r.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        head.push_str(&line);
-    }
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let lower = head.to_ascii_lowercase();
-    let length = lower
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .map(|v| v.trim().parse::<usize>().unwrap());
-    let mut body = Vec::new();
-    match length {
-        Some(n) => {
-            body.resize(n, 0);
-            r.read_exact(&mut body).unwrap();
-        }
-        None => {
-            r.read_to_end(&mut body).unwrap();
-            if lower.contains("transfer-encoding: chunked") {
-                body = dechunk(&body);
-            }
-        }
-    }
-    (status, body)
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let end = b.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size_text = String::from_utf8_lossy(&b[..end]).to_string();
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[end + 2..end + 2 + size]);
-        b = &b[end + 4 + size..];
-    }
-}
-
-/// A WebDriver session of chromedriver.
-struct Driver {
-    port: u16,
-    session: String,
-    _child: Kill,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = free_port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver not found: apt-get install chromium chromium-driver");
-        let child = Kill(child);
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "chromedriver did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let mut args = vec![
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--window-size=1366,768",
-        ];
-        args.push("--disable-dev-shm-usage");
-        let mut options = json!({ "args": args });
-        for bin in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
-            if Path::new(bin).exists() {
-                options["binary"] = json!(bin);
-                break;
-            }
-        }
-        let caps = json!({ "capabilities": { "alwaysMatch": {
-            "browserName": "chrome", "goog:chromeOptions": options } } });
-        let (status, body) = http(port, "POST", "/session", Some(&caps));
-        let v: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(status, 200, "{v}");
-        Driver {
-            port,
-            session: v["value"]["sessionId"].as_str().unwrap().to_string(),
-            _child: child,
-        }
-    }
-
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("/session/{}{path}", self.session);
-        let (status, bytes) = http(self.port, method, &url, body.as_ref());
-        let v: Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(status, 200, "{method} {path}: {v}");
-        v["value"].clone()
-    }
-
-    fn element(&self, css: &str) -> String {
-        let v = self.cmd(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        v.as_object()
-            .unwrap()
-            .values()
-            .next()
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    fn click(&self, css: &str) {
-        let id = self.element(css);
-        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
-    }
-
-    fn script(&self, js: &str) -> Value {
-        self.cmd(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": js, "args": [] })),
-        )
-    }
-
-    /// Waits until the text of `css` contains `needle`; returns that text.
-    fn wait_text(&self, css: &str, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let js = format!("return document.querySelector({css:?}).textContent;");
-            let text = self.script(&js).as_str().unwrap_or("").to_string();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "{css} never said {needle}: {text}"
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let url = format!("/session/{}", self.session);
-        let _ = http(self.port, "DELETE", &url, None);
-    }
-}
-
-#[test]
-fn the_page_runs_the_sample_month_in_chromium() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+/// Starts `serve --port 0 --no-open`; the process and the URL it prints.
+fn serve(data: &std::path::Path, out: &std::path::Path) -> (Kill, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sanyipi"))
         .args(["serve", "--port", "0", "--no-open", "--data"])
-        .arg(&data)
+        .arg(data)
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let _server = Kill(child);
+    let server = Kill(child);
     let url = BufReader::new(stdout)
         .lines()
         .map(|l| l.unwrap())
         .find(|l| l.starts_with("http://127.0.0.1:"))
-        .unwrap();
+        .expect("serve prints its URL");
+    (server, url)
+}
 
-    let d = Driver::start();
-    d.cmd("POST", "/url", Some(json!({ "url": url })));
-    d.wait_text("h1", "三个一批");
-    d.script(
-        "const m = document.getElementById('month'); m.value = '2026-10';
-         m.dispatchEvent(new Event('change'));
-         document.getElementById('asof').value = '2026-10-25';",
+/// The unit with the highest hand-computed score of `month` (a tie would make the test moot).
+fn expected_first(month: &str) -> String {
+    let scores = hand_scores(&Samples::own().truth(), month);
+    let best = scores.values().cloned().fold(f64::MIN, f64::max);
+    let top: Vec<&String> = scores
+        .iter()
+        .filter(|(_, s)| **s == best)
+        .map(|(u, _)| u)
+        .collect();
+    assert_eq!(top.len(), 1, "a tie for first place: {scores:?}");
+    top[0].clone()
+}
+
+/// Starts `serve` on fresh folders, runs `month.mjs` on the sample month with `extra`
+/// environment; the temporary folder, what the page showed, and where the month was uploaded.
+fn drive(extra: &[(&str, &std::ffi::OsStr)]) -> (tempfile::TempDir, Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out, downloads) = (
+        tmp.path().join("data"),
+        tmp.path().join("out"),
+        tmp.path().join("downloads"),
     );
-    // The month's folder, as a clerk picks it (webkitdirectory keeps 月报/ and 周报/).
+    std::fs::create_dir_all(&downloads).unwrap();
+    let (_server, url) = serve(&data, &out);
+    let script = root().join("tests/browser");
+    assert!(
+        script.join("node_modules/playwright-core").is_dir(),
+        "run `npm ci --prefix tests/browser` first (installs playwright-core)"
+    );
     let folder = root().join("samples/2026-10");
-    let input = d.element("#folder");
-    d.cmd(
-        "POST",
-        &format!("/element/{input}/value"),
-        Some(json!({ "text": folder.to_str().unwrap() })),
+    let mut node = Command::new("node");
+    node.arg("month.mjs")
+        .current_dir(&script)
+        .env("SANYIPI_URL", &url)
+        .env("SANYIPI_FOLDER", &folder)
+        .env("SANYIPI_MONTH", "2026-10")
+        .env("SANYIPI_AS_OF", "2026-10-25")
+        .env("SANYIPI_DOWNLOADS", &downloads);
+    for (k, v) in extra {
+        node.env(k, v);
+    }
+    if !extra.iter().any(|(k, _)| *k == "SANYIPI_WEEK") {
+        // Only the full walk refreshes the README's screenshot.
+        node.env_remove("SANYIPI_SCREENSHOT");
+    }
+    let page = node
+        .output()
+        .expect("node not found: apt-get install nodejs npm");
+    assert!(
+        page.status.success(),
+        "month.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&page.stdout),
+        String::from_utf8_lossy(&page.stderr)
     );
-    d.click("#upload");
-    d.wait_text("#upload-msg", "已上传");
+    let shown: Value = serde_json::from_slice(&page.stdout).unwrap();
+    // Every sample file went up, keeping its folder.
     let uploaded = data.join("2026-10");
     assert!(uploaded.join("重大项目管理台账.xlsx").is_file());
+    assert!(uploaded.join("月报").is_dir());
+    assert!(shown["diagnostics"].as_u64().unwrap() > 0, "{shown}");
+    (tmp, shown)
+}
 
-    d.click("#check");
-    d.wait_text("#check-msg", "个文件");
-    let rows = d.script("return document.querySelectorAll('#diag-table tbody tr').length;");
-    assert!(rows.as_u64().unwrap() > 0, "no diagnostics shown");
+/// The ranking's first row is the hand computation's best unit, and the downloaded workbook
+/// equals the CLI's for the same folder, byte for byte.
+fn check_month(tmp: &Path, shown: &Value) {
+    assert_eq!(shown["firstRank"], "1", "{shown}");
+    assert_eq!(shown["firstUnit"], expected_first("2026-10").as_str());
+    let cli_out = tmp.join("cli-out");
+    let run = run_one_month(&tmp.join("data/2026-10"), "2026-10", &cli_out);
+    assert_eq!(shown["firstUnit"], run["units"][0]["unit"]);
+    same_bytes(&shown["name"], &shown["saved"], &cli_out.join("2026-10"));
+}
 
-    d.click("#run");
-    d.wait_text("#run-msg", "考核完成");
-    let first =
-        d.script("return document.querySelector('#rank-table tbody tr').children[1].textContent;");
+/// The file `name` downloaded to `saved` equals the one in `cli_dir`.
+fn same_bytes(name: &Value, saved: &Value, cli_dir: &Path) {
+    let name = name.as_str().unwrap();
+    assert!(name.ends_with(".xlsx"), "{name}");
+    let got = std::fs::read(saved.as_str().unwrap()).unwrap();
+    let want = std::fs::read(cli_dir.join(name)).unwrap();
+    assert_eq!(got, want, "the page's {name} differs from the CLI's");
+}
 
-    // The CLI on the same folder, into another out dir.
-    let cli_out = tmp.path().join("cli-out");
-    let run: Value = run_one_month(&uploaded, "2026-10", &cli_out);
-    assert_eq!(first, run["units"][0]["unit"]);
+#[test]
+fn the_page_runs_the_sample_month_in_chromium() {
+    let leads = root().join("tests/fixtures/leads.xlsx");
+    let (tmp, shown) = drive(&[
+        ("SANYIPI_WEEK", "2026-10-21".as_ref()),
+        ("SANYIPI_LEADS", leads.as_os_str()),
+    ]);
+    check_month(tmp.path(), &shown);
 
-    // The workbook link, fetched by the browser itself.
-    let bytes = d.cmd(
-        "POST",
-        "/execute/async",
-        Some(json!({ "args": [], "script":
-            "const done = arguments[arguments.length - 1];
-             const a = Array.from(document.querySelectorAll('#downloads a'))
-                 .find((x) => x.textContent.endsWith('.xlsx'));
-             fetch(a.href).then((r) => r.arrayBuffer())
-                 .then((b) => done({ name: a.textContent, bytes: Array.from(new Uint8Array(b)) }));" })),
+    // The weekly report and the screening the page made equal the CLI's.
+    let cli_out = tmp.path().join("cli-weekly");
+    let month_dir = tmp.path().join("data/2026-10");
+    let cli = common::sanyipi(&[
+        "weekly",
+        "--input",
+        month_dir.to_str().unwrap(),
+        "--week",
+        "2026-10-21",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out.to_str().unwrap(),
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let w = &shown["weekly"];
+    same_bytes(&w["name"], &w["saved"], &cli_out.join("2026-10-19周"));
+    let summary = shown["weeklySummary"].as_str().unwrap();
+    let head = |t: &str| t.split("\n输出目录").next().unwrap().to_string();
+    assert_eq!(head(summary), head(&cli.stdout));
+
+    let cli = common::sanyipi(&[
+        "screen",
+        "--input",
+        leads.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out.to_str().unwrap(),
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let sc = &shown["screening"];
+    same_bytes(&sc["name"], &sc["saved"], &cli_out.join("预审"));
+    assert!(
+        shown["screenSummary"]
+            .as_str()
+            .unwrap()
+            .contains(&head(&cli.stdout)),
+        "{shown}"
     );
-    let name = bytes["name"].as_str().unwrap();
-    let got: Vec<u8> = bytes["bytes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b.as_u64().unwrap() as u8)
-        .collect();
-    let want = std::fs::read(cli_out.join("2026-10").join(name)).unwrap();
-    assert_eq!(got, want, "the page's workbook differs from the CLI's");
+}
+
+#[test]
+fn the_page_takes_the_sample_month_as_one_zip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("2026-10.zip");
+    zip_folder(&root().join("samples/2026-10"), "2026-10", &zip);
+    let (run, shown) = drive(&[("SANYIPI_ZIP", zip.as_os_str())]);
+    assert!(
+        shown["uploaded"]
+            .as_str()
+            .unwrap()
+            .contains("已上传 11 个文件"),
+        "{shown}"
+    );
+    check_month(run.path(), &shown);
+}
+
+/// Zips `dir` as a Windows clerk would: every file below a top folder `top`.
+fn zip_folder(dir: &Path, top: &str, to: &Path) {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel: Vec<String> = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .collect();
+                out.push((rel.join("/"), p.clone()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (rel, path) in files {
+        zip.start_file(format!("{top}/{rel}"), options).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(path).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
 }

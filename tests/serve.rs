@@ -325,4 +325,334 @@ fn upload_limits_come_from_the_rules() {
     assert_eq!(up("a.xlsx"), 200);
     assert_eq!(up("a.xlsx"), 200, "replacing a file is not a new one");
     assert_eq!(up("b.xlsx"), 413);
+
+    // The zip limits: the same 20:1 entry passes the shipped ratio and not a lowered one.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("max_zip_ratio = 200", "max_zip_ratio = 10"),
+    )
+    .unwrap();
+    let zip = zip_of(&[("a.csv".into(), b"0,".repeat(2000))]);
+    let data = tmp.path().join("data2");
+    let shipped = start(&data, &tmp.path().join("out"), &[]);
+    let lowered = start(
+        &data,
+        &tmp.path().join("out"),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    let month = [("month", "2026-11")];
+    let (status, body) = lowered.call("POST", "/api/upload-zip", &month, &zip);
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("max_zip_ratio"));
+    let (status, body) = shipped.call("POST", "/api/upload-zip", &month, &zip);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+
+    // A serve.toml exported before the zip keys existed: they come from the shipped file.
+    std::fs::write(&path, "[serve]\nmax_files = 300\nmax_depth = 3\n").unwrap();
+    let old = start(
+        &tmp.path().join("data3"),
+        &tmp.path().join("out"),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    let (status, body) = old.call("POST", "/api/upload-zip", &month, &zip);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let check = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}
+
+/// A zip of `entries` (name, bytes), deflated; names are written as given.
+fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Replaces every occurrence of `from` by `to` (same length) in `bytes`.
+fn patch(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    assert_eq!(from.len(), to.len());
+    let mut found = 0;
+    for i in 0..=bytes.len() - from.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            found += 1;
+        }
+    }
+    assert!(
+        found >= 2,
+        "the name is in the local and the central header"
+    );
+}
+
+/// The name `s` in GBK (the code page of Chinese Windows), by a table independent of the tool:
+/// only the characters this test uses.
+fn gbk(s: &str) -> Vec<u8> {
+    let table = [
+        ('月', [0xD4, 0xC2]),
+        ('报', [0xB1, 0xA8]),
+        ('东', [0xB6, 0xAB]),
+        ('湖', [0xBA, 0xFE]),
+        ('镇', [0xD5, 0xF2]),
+    ];
+    let mut out = Vec::new();
+    for c in s.chars() {
+        match table.iter().find(|(k, _)| *k == c) {
+            Some((_, b)) => out.extend_from_slice(b),
+            None => out.push(c as u8),
+        }
+    }
+    out
+}
+
+#[test]
+fn a_zip_of_the_month_checks_like_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    // The month folder zipped on Windows: a top folder, one GBK name without the UTF-8 flag,
+    // plus macOS clutter.
+    let samples = files_of(&root().join("samples/2026-10"));
+    let gbk_name = "2026-10/月报/东湖镇.xlsx";
+    let placeholder = format!("2026-10/{}", "z".repeat(gbk(gbk_name).len() - 8));
+    let mut entries: Vec<(String, Vec<u8>)> = samples
+        .iter()
+        .map(|(rel, path)| {
+            let name = format!("2026-10/{rel}");
+            let name = if name == gbk_name {
+                placeholder.clone()
+            } else {
+                name
+            };
+            (name, std::fs::read(path).unwrap())
+        })
+        .collect();
+    entries.push(("__MACOSX/2026-10/._a.xlsx".into(), b"x".to_vec()));
+    let mut zip = zip_of(&entries);
+    patch(&mut zip, placeholder.as_bytes(), &gbk(gbk_name));
+
+    let (status, body) = s.call("POST", "/api/upload-zip", &[("month", "2026-10")], &zip);
+    let up: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 200, "{up}");
+    assert_eq!(up["skipped"].as_array().unwrap().len(), 1, "{up}");
+    let uploaded = data.join("2026-10");
+    let copied: Vec<String> = files_of(&uploaded).into_iter().map(|(r, _)| r).collect();
+    let expected: Vec<String> = samples.iter().map(|(r, _)| r.clone()).collect();
+    assert_eq!(copied, expected);
+    for (rel, path) in &samples {
+        assert_eq!(
+            std::fs::read(uploaded.join(rel)).unwrap(),
+            std::fs::read(path).unwrap(),
+            "{rel}"
+        );
+    }
+
+    // The check of the unpacked zip is the CLI's check of the sample folder.
+    let (status, check) = s.json("GET", "/api/check", &[("month", "2026-10")]);
+    assert_eq!(status, 200, "{check}");
+    let sample_dir = root().join("samples/2026-10");
+    let cli = sanyipi(&[
+        "check",
+        "--input",
+        sample_dir.to_str().unwrap(),
+        "--month",
+        "2026-10",
+    ]);
+    // Only the first line differs: the folder checked.
+    let report = check["report"].as_str().unwrap();
+    let (head, rest) = report.split_once('\n').unwrap();
+    assert!(head.contains(uploaded.to_str().unwrap()), "{head}");
+    assert_eq!(rest, cli.stdout.split_once('\n').unwrap().1);
+}
+
+#[test]
+fn zips_that_escape_explode_or_are_broken_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    let good = ("月报/a.xlsx".to_string(), b"x".to_vec());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "zip-slip",
+            zip_of(&[good.clone(), ("../../evil.xlsx".into(), b"x".to_vec())]),
+        ),
+        (
+            "absolute",
+            zip_of(&[good.clone(), ("/tmp/evil.xlsx".into(), b"x".to_vec())]),
+        ),
+        (
+            "drive letter",
+            zip_of(&[good.clone(), ("C:\\evil.xlsx".into(), b"x".to_vec())]),
+        ),
+        // 5 MB of zeros packs to a few KB: about 1000:1.
+        (
+            "bomb",
+            zip_of(&[good.clone(), ("炸弹.csv".into(), vec![0u8; 5 << 20])]),
+        ),
+        ("corrupt", b"PK\x03\x04 this is not a zip".to_vec()),
+        ("truncated", {
+            let z = zip_of(&[good.clone(), ("b.xlsx".into(), vec![7u8; 4096])]);
+            z[..z.len() - 30].to_vec()
+        }),
+        // Incompressible bytes with one flipped in the middle: the CRC (or inflate) fails.
+        ("damaged", {
+            let mut x = 1u32;
+            let noise: Vec<u8> = (0..8192)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (x >> 16) as u8
+                })
+                .collect();
+            let mut z = zip_of(&[good.clone(), ("b.xlsx".into(), noise)]);
+            let mid = z.len() / 2;
+            z[mid] ^= 0xFF;
+            z
+        }),
+        ("empty", zip_of(&[])),
+    ];
+    let mut shown = Vec::new();
+    for (what, zip) in &cases {
+        let (status, body) = s.call("POST", "/api/upload-zip", &[("month", "2026-10")], zip);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(status == 400 || status == 413, "{what}: {status} {v}");
+        shown.push(format!("{what}: {status} {}", v["error"].as_str().unwrap()));
+    }
+    insta::assert_snapshot!("zip_refusals", shown.join("\n"));
+    // All or nothing: not even the good entry was written, and nothing outside.
+    assert!(!data.exists() || files_of(&data).is_empty());
+    assert!(!tmp.path().join("evil.xlsx").exists());
+}
+
+/// What a tool printed, with its output folder (which differs between the page and the CLI)
+/// cut off.
+fn before_output_dir(text: &str) -> &str {
+    text.split("\n输出目录: ").next().unwrap()
+}
+
+#[test]
+fn weekly_and_screening_on_the_page_write_the_clis_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    let s = start(&data, &out, &[]);
+    let entries: Vec<(String, Vec<u8>)> = files_of(&root().join("samples/2026-10"))
+        .into_iter()
+        .map(|(rel, path)| (rel, std::fs::read(path).unwrap()))
+        .collect();
+    let (status, _) = s.call(
+        "POST",
+        "/api/upload-zip",
+        &[("month", "2026-10")],
+        &zip_of(&entries),
+    );
+    assert_eq!(status, 200);
+    let cli_out = tmp.path().join("cli-out");
+    let cli_out_s = cli_out.to_str().unwrap();
+
+    // The weekly report of the week of 2026-10-19.
+    let q = [
+        ("month", "2026-10"),
+        ("week", "2026-10-21"),
+        ("as_of", "2026-10-25"),
+    ];
+    let (status, week) = s.json("POST", "/api/weekly", &q);
+    assert_eq!(status, 200, "{week}");
+    let uploaded = data.join("2026-10");
+    let cli = sanyipi(&[
+        "weekly",
+        "--input",
+        uploaded.to_str().unwrap(),
+        "--week",
+        "2026-10-21",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out_s,
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let summary = week["summary"].as_str().unwrap();
+    assert_eq!(before_output_dir(summary), before_output_dir(&cli.stdout));
+    let folder = week["folder"].as_str().unwrap();
+    assert_eq!(folder, "2026-10-19周");
+    same_downloads(&s, folder, &week["files"], &cli_out.join(folder));
+
+    // The screening of the leads (a copy of the shared 招商项目信息汇总表).
+    let (status, body) = s.call("POST", "/api/screen", &[("as_of", "2026-10-25")], b"");
+    assert_eq!(
+        status,
+        400,
+        "no leads yet: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let leads = std::fs::read(common::fixture("leads.xlsx")).unwrap();
+    let up = [("set", "leads"), ("path", "招商项目信息汇总表.xlsx")];
+    assert_eq!(s.call("POST", "/api/upload", &up, &leads).0, 200);
+    let (status, screened) = s.json("POST", "/api/screen", &[("as_of", "2026-10-25")]);
+    assert_eq!(status, 200, "{screened}");
+    let leads_dir = data.join("leads");
+    let cli = sanyipi(&[
+        "screen",
+        "--input",
+        leads_dir.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out_s,
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let summary = screened["summary"].as_str().unwrap();
+    assert_eq!(before_output_dir(summary), before_output_dir(&cli.stdout));
+    let notes: Vec<&str> = screened["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.join("\n"), cli.stderr.trim_end());
+    let folder = screened["folder"].as_str().unwrap();
+    same_downloads(&s, folder, &screened["files"], &cli_out.join(folder));
+}
+
+/// Every file `files` of `folder`, downloaded from the page, equals the CLI's in `cli_dir`.
+fn same_downloads(s: &Server, folder: &str, files: &serde_json::Value, cli_dir: &Path) {
+    let names: Vec<String> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    let cli_names: Vec<String> = files_of(cli_dir).into_iter().map(|(r, _)| r).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, cli_names);
+    assert!(names.iter().any(|n| n.ends_with(".xlsx")));
+    for name in &names {
+        let (status, bytes) = s.call(
+            "GET",
+            "/download",
+            &[("folder", folder), ("file", name)],
+            b"",
+        );
+        assert_eq!(status, 200, "{folder}/{name}");
+        assert_eq!(
+            bytes,
+            std::fs::read(cli_dir.join(name)).unwrap(),
+            "{folder}/{name} differs from the CLI's"
+        );
+    }
+    let (status, zip) = s.call("GET", "/download.zip", &[("folder", folder)], b"");
+    assert_eq!(status, 200);
+    assert!(zip.starts_with(b"PK"));
+    for bad in ["..", "../out", "a/b", ""] {
+        let (status, _) = s.call(
+            "GET",
+            "/download",
+            &[("folder", bad), ("file", &names[0])],
+            b"",
+        );
+        assert_eq!(status, 404, "{bad}");
+    }
 }

@@ -10,7 +10,7 @@ use crate::ingest::{ingest, ingest_file};
 use crate::report;
 use crate::rules::Rules;
 use anyhow::{Context, bail};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,32 +33,65 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
-    let as_of = as_of_date(args.as_of.as_deref())?;
-    let env = report::html::environment(args.templates.as_deref())?;
+    let done = screen_leads(
+        &rules,
+        &args.input,
+        args.as_of.as_deref(),
+        &args.out,
+        args.templates.as_deref(),
+        |d| eprintln!("{d}"),
+    )?;
+    print!("{}", done.summary);
+    Ok(OK)
+}
+
+/// What one screening wrote and says.
+pub(crate) struct Screened {
+    /// What `screen` prints on stdout.
+    pub summary: String,
+    /// The folder below `--out` the files are in.
+    pub folder: String,
+    /// The files written there, by name.
+    pub files: Vec<String>,
+}
+
+/// `sanyipi screen` without the printing (also what the local page calls): screens the leads of
+/// `input` (a file or a folder), writes the workbook and page to `<out>/预审/`; the diagnostics
+/// about the leads file go to `note` as they come.
+pub(crate) fn screen_leads(
+    rules: &Rules,
+    input: &Path,
+    as_of: Option<&str>,
+    out: &Path,
+    templates: Option<&Path>,
+    mut note: impl FnMut(&crate::diagnostic::Diagnostic),
+) -> anyhow::Result<Screened> {
+    let as_of = as_of_date(as_of)?;
+    let env = report::html::environment(templates)?;
     let table = &rules.screening.setup.table;
-    let data = if args.input.is_dir() {
-        ingest(&args.input, &rules)
+    let data = if input.is_dir() {
+        ingest(input, rules)
     } else {
-        ingest_file(&args.input, table, &rules)
+        ingest_file(input, table, rules)
     }
     .context("无法预审")?;
     for d in &data.diagnostics {
         if d.location.file.contains("招商") || data.records(table).is_empty() {
-            eprintln!("{d}");
+            note(d);
         }
     }
     let leads_read = data.records(table);
     if leads_read.is_empty() {
         bail!(
             "{} 中没有读到招商项目（{}）",
-            args.input.display(),
+            input.display(),
             rules
                 .table(table)
                 .map(|t| t.patterns.join("、"))
                 .unwrap_or_default()
         );
     }
-    let leads = screen(&rules, &data, as_of);
+    let leads = screen(rules, &data, as_of);
     let files = vec![
         (
             "招商项目预审结果.xlsx".to_string(),
@@ -66,11 +99,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         ),
         (
             "招商项目预审结果.html".to_string(),
-            report::screening::html(&leads, &rules, as_of, &env)?.into_bytes(),
+            report::screening::html(&leads, rules, as_of, &env)?.into_bytes(),
         ),
     ];
-    let dir = publish(&args.out, "预审", &files)
-        .with_context(|| format!("无法写入 {}", args.out.display()))?;
+    let folder = "预审";
+    let dir =
+        publish(out, folder, &files).with_context(|| format!("无法写入 {}", out.display()))?;
     let rows: Vec<Vec<String>> = leads
         .iter()
         .enumerate()
@@ -88,32 +122,33 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             ]
         })
         .collect();
-    println!("招商项目预审（预审日期 {as_of}）\n");
-    print!(
-        "{}",
-        table::render(
-            &["序号", "项目名称", "产业", "结论", "未通过或待核实"],
-            &rows
-        )
-    );
+    let mut text = format!("招商项目预审（预审日期 {as_of}）\n\n");
+    text.push_str(&table::render(
+        &["序号", "项目名称", "产业", "结论", "未通过或待核实"],
+        &rows,
+    ));
     let review = report::screening::review_list(&leads);
-    println!(
-        "\n会审名单（{} 个）:",
+    text.push_str(&format!(
+        "\n会审名单（{} 个）:\n",
         review.iter().map(|(_, v)| v.len()).sum::<usize>()
-    );
+    ));
     for (industry, group) in &review {
-        println!(
-            "  {industry}: {}",
+        text.push_str(&format!(
+            "  {industry}: {}\n",
             group
                 .iter()
                 .map(|l| l.name.as_str())
                 .collect::<Vec<_>>()
                 .join("、")
-        );
+        ));
     }
-    println!("\n输出目录: {}", dir.display());
+    text.push_str(&format!("\n输出目录: {}\n", dir.display()));
     for (name, _) in &files {
-        println!("  {name}");
+        text.push_str(&format!("  {name}\n"));
     }
-    Ok(OK)
+    Ok(Screened {
+        summary: text,
+        folder: folder.to_string(),
+        files: files.into_iter().map(|(n, _)| n).collect(),
+    })
 }

@@ -13,7 +13,7 @@ use crate::rules::Rules;
 use crate::rules::weekly::Weekly;
 use crate::weekly_history::WeeklyHistory;
 use anyhow::Context;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,14 +38,47 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
-    let weekly = Weekly::load(&rules)?;
-    let day = crate::ingest::value::parse_date_text(&args.week)
-        .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", args.week))?;
+    let done = week(
+        &rules,
+        &args.input,
+        &args.week,
+        args.as_of.as_deref(),
+        &args.out,
+        args.templates.as_deref(),
+    )?;
+    print!("{}", done.summary);
+    Ok(OK)
+}
+
+/// What one weekly run wrote and says.
+pub(crate) struct WeekDone {
+    /// What `weekly` prints.
+    pub summary: String,
+    /// The folder of the week below `--out` (`<monday>周`).
+    pub label: String,
+    /// The files written there, by name.
+    pub files: Vec<String>,
+}
+
+/// `sanyipi weekly` without the printing (also what the local page calls): the week of `week`
+/// (any day of it) from the month folder `input`, written to `<out>/<monday>周/`, recorded in
+/// the history file.
+pub(crate) fn week(
+    rules: &Rules,
+    input: &Path,
+    week: &str,
+    as_of: Option<&str>,
+    out: &OutArgs,
+    templates: Option<&Path>,
+) -> anyhow::Result<WeekDone> {
+    let weekly = Weekly::load(rules)?;
+    let day = crate::ingest::value::parse_date_text(week)
+        .ok_or_else(|| anyhow::anyhow!("--week “{week}”不是有效日期，请写成 2026-10-12"))?;
     let monday = monday_of(day);
-    let as_of = as_of_date(args.as_of.as_deref())?;
-    let env = report::html::environment(args.templates.as_deref())?;
-    let data = ingest(&args.input, &rules).context("无法生成周报")?;
-    let mut history = WeeklyHistory::open(&args.out.history_path())?;
+    let as_of = as_of_date(as_of)?;
+    let env = report::html::environment(templates)?;
+    let data = ingest(input, rules).context("无法生成周报")?;
+    let mut history = WeeklyHistory::open(&out.history_path())?;
     let earlier = history.before(monday)?;
     let result = evaluate(&WeekInput {
         rules: &weekly,
@@ -67,17 +100,20 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             report::weekly::html(&result, &weekly, &env)?.into_bytes(),
         ),
     ];
-    let dir = publish(&args.out.out, &label, &files)
-        .with_context(|| format!("无法写入 {}", args.out.out.display()))?;
+    let dir = publish(&out.out, &label, &files)
+        .with_context(|| format!("无法写入 {}", out.out.display()))?;
     history.record(
         monday,
         &result.rows,
         as_of,
-        &args.input.display().to_string(),
+        &input.display().to_string(),
         &rules.source.fingerprint(),
     )?;
-    print!("{}", summary(&result, &weekly, &dir, &files));
-    Ok(OK)
+    Ok(WeekDone {
+        summary: summary(&result, &weekly, &dir, &files),
+        label,
+        files: files.into_iter().map(|(n, _)| n).collect(),
+    })
 }
 
 fn summary(

@@ -1,6 +1,8 @@
 //! Test helpers: paths to fixtures and shared samples, temporary input folders, the binary.
 #![allow(dead_code)]
 
+pub mod hand;
+
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

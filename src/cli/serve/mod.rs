@@ -4,6 +4,8 @@
 //! localhost with the server's port (against other local users, web pages and DNS rebinding).
 //! Check and run go through the same functions as the `check` and `run` subcommands.
 
+mod tools;
+mod unzip;
 mod upload;
 
 use super::run::OutArgs;
@@ -283,11 +285,12 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         (Method::Get, "/") => Ok(Response::from_data(PAGE.as_bytes().to_vec())
             .with_header(header("Content-Type", "text/html; charset=utf-8"))),
         (Method::Post, "/api/upload") => upload(state, request, t),
+        (Method::Post, "/api/upload-zip") => upload_zip(state, request, t),
         (Method::Post, "/api/clear") => clear(state, t),
-        (Method::Get, "/api/files") => month_of(t).map(|m| {
-            let dir = state.args.data.join(m.to_string());
-            json_reply(200, &json!({ "files": upload::list_files(&dir) }))
-        }),
+        (Method::Get, "/api/files") => inbox(state, t)
+            .map(|dir| json_reply(200, &json!({ "files": upload::list_files(&dir) }))),
+        (Method::Post, "/api/weekly") => tools::weekly(state, t),
+        (Method::Post, "/api/screen") => tools::screen(state, t),
         (Method::Get, "/api/check") => check(state, t),
         (Method::Post, "/api/run") => run_month(state, t),
         (Method::Get, "/api/history") => history(state),
@@ -315,13 +318,21 @@ fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>, Reply> {
     }
 }
 
-/// `POST /api/upload?month=YYYY-MM&path=REL`: the body is the file.
+/// Where uploads go: `<data>/<month>/` (`?month=`), or `<data>/leads/` for the leads to
+/// screen (`?set=leads`).
+fn inbox(state: &State, t: &Target) -> Result<PathBuf, Reply> {
+    if t.get("set") == Some(tools::LEADS) {
+        return Ok(state.args.data.join(tools::LEADS));
+    }
+    month_of(t).map(|m| state.args.data.join(m.to_string()))
+}
+
+/// `POST /api/upload?month=YYYY-MM&path=REL` (or `?set=leads&path=`): the body is the file.
 fn upload(state: &State, request: &mut Request, t: &Target) -> Result<Reply, Reply> {
-    let month = month_of(t)?;
+    let dir = inbox(state, t)?;
     let rel = upload::clean_path(t.get("path").unwrap_or(""), state.limits.max_depth)
         .map_err(|e| error_json(400, &e.0))?;
     let _guard = lock(state)?;
-    let dir = state.args.data.join(month.to_string());
     let target = dir.join(&rel);
     let limits = &state.limits;
     if !target.exists() && upload::count_files(&dir) >= limits.max_files {
@@ -357,6 +368,38 @@ fn upload(state: &State, request: &mut Request, t: &Target) -> Result<Reply, Rep
     ))
 }
 
+/// `POST /api/upload-zip?month=YYYY-MM`: the body is a .zip of the month's files (or folder),
+/// checked whole and unpacked into the month's folder (see `unzip`).
+fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Result<Reply, Reply> {
+    let dir = inbox(state, t)?;
+    let _guard = lock(state)?;
+    let limit = state.limits.max_zip_mb * 1024 * 1024;
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(limit + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return Err(error_json(400, "zip 文件未能完整上传，请重试"));
+    }
+    if body.len() as u64 > limit {
+        return Err(error_json(
+            413,
+            &format!(
+                "zip 文件超过 {} MB（rules/serve.toml 的 max_zip_mb）",
+                state.limits.max_zip_mb
+            ),
+        ));
+    }
+    let done =
+        unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": done.saved, "skipped": done.skipped }),
+    ))
+}
+
 fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let parent = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
@@ -368,16 +411,17 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// `POST /api/clear?month=`: removes the month's uploaded files (outputs and history stay).
+/// `POST /api/clear?month=` (or `?set=leads`): removes the uploaded files (outputs and
+/// history stay).
 fn clear(state: &State, t: &Target) -> Result<Reply, Reply> {
-    let month = month_of(t)?;
+    let dir = inbox(state, t)?;
     let _guard = lock(state)?;
-    let dir = state.args.data.join(month.to_string());
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
             .map_err(|e| error_json(500, &format!("无法清空 {}: {e}", dir.display())))?;
     }
-    Ok(json_reply(200, &json!({ "cleared": month.to_string() })))
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    Ok(json_reply(200, &json!({ "cleared": name })))
 }
 
 /// `GET /api/check?month=`: what `sanyipi check --input DATA/<month> --month <month>` says.
@@ -519,10 +563,21 @@ fn history(state: &State) -> Result<Reply, Reply> {
     Ok(json_reply(200, &json!({ "runs": rows })))
 }
 
-/// The file `rel` of `<out>/<month>/`, only if it really lies inside that folder of `--out`.
-fn output_file(state: &State, month: Month, rel: &str) -> Result<PathBuf, Reply> {
+/// The folder of `--out` a download comes from: `?folder=` (a month, a week `<monday>周`, the
+/// screening's), or `?month=`; one plain name, never a path.
+fn out_folder(t: &Target) -> Result<String, Reply> {
+    match t.get("folder") {
+        Some(f) => upload::clean_path(f, 0)
+            .map(|_| f.to_string())
+            .map_err(|_| error_json(404, "没有这个文件")),
+        None => month_of(t).map(|m| m.to_string()),
+    }
+}
+
+/// The file `rel` of `<out>/<folder>/`, only if it really lies inside that folder of `--out`.
+fn output_file(state: &State, folder: &str, rel: &str) -> Result<PathBuf, Reply> {
     let not_found = || error_json(404, "没有这个文件");
-    let dir = state.args.out.out.join(month.to_string());
+    let dir = state.args.out.out.join(folder);
     let dir = dir.canonicalize().map_err(|_| not_found())?;
     let path = dir.join(rel).canonicalize().map_err(|_| not_found())?;
     if !path.starts_with(&dir) || !path.is_file() {
@@ -557,21 +612,21 @@ fn attachment(bytes: Vec<u8>, name: &str, inline: bool) -> Reply {
         ))
 }
 
-/// `GET /download?month=&file=REL[&view=1]`.
+/// `GET /download?month=&file=REL[&view=1]` (or `?folder=`).
 fn download(state: &State, t: &Target) -> Result<Reply, Reply> {
-    let month = month_of(t)?;
+    let folder = out_folder(t)?;
     let rel = t.get("file").unwrap_or("");
-    let path = output_file(state, month, rel)?;
+    let path = output_file(state, &folder, rel)?;
     let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let inline = t.get("view") == Some("1") && name.ends_with(".html");
     Ok(attachment(bytes, name, inline))
 }
 
-/// `GET /download.zip?month=`: every output file of the month as one zip.
+/// `GET /download.zip?month=` (or `?folder=`): every output file of the folder as one zip.
 fn download_zip(state: &State, t: &Target) -> Result<Reply, Reply> {
-    let month = month_of(t)?;
-    let dir = state.args.out.out.join(month.to_string());
+    let month = out_folder(t)?;
+    let dir = state.args.out.out.join(&month);
     let names = upload::list_files(&dir);
     if names.is_empty() {
         return Err(error_json(404, "本月还没有考核结果"));
@@ -580,7 +635,7 @@ fn download_zip(state: &State, t: &Target) -> Result<Reply, Reply> {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for name in &names {
-        let path = output_file(state, month, name)?;
+        let path = output_file(state, &month, name)?;
         let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
         let written = zip
             .start_file(format!("{month}/{name}"), options)
@@ -591,7 +646,12 @@ fn download_zip(state: &State, t: &Target) -> Result<Reply, Reply> {
         .finish()
         .map_err(|e| error_json(500, &format!("无法打包: {e}")))?
         .into_inner();
-    Ok(attachment(bytes, &format!("{month}考核结果.zip"), false))
+    let name = if Month::parse(&month).is_some() {
+        format!("{month}考核结果.zip")
+    } else {
+        format!("{month}.zip")
+    };
+    Ok(attachment(bytes, &name, false))
 }
 
 #[cfg(test)]

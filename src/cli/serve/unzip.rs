@@ -1,0 +1,306 @@
+//! A month's files uploaded as one .zip: the archive is read in memory and checked before
+//! anything is written — entry count, each entry's size, the total unpacked size and the
+//! compression ratio (against zip bombs) from `rules/serve.toml`, every name cleaned like an
+//! uploaded path (no `..`, no absolute path, no drive letter), with GBK names (Windows' own
+//! compressor) decoded — then unpacked into a staging folder and moved into the month's folder.
+//! A common top folder (the zipped month folder) is dropped, as the page drops the picked folder.
+
+use super::upload::{BadPath, Limits, clean_path, count_files};
+use std::collections::BTreeSet;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+
+/// Why a zip was refused (Chinese, shown on the page), and the HTTP status to send.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Refused {
+    pub status: u16,
+    pub message: String,
+}
+
+fn refused(status: u16, message: String) -> Refused {
+    Refused { status, message }
+}
+
+/// What was unpacked: the saved relative paths, and the entries left out with the reason.
+#[derive(Debug, Default)]
+pub(crate) struct Unpacked {
+    pub saved: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+/// One file of the archive, checked, where it will go.
+struct Entry {
+    index: usize,
+    name: String,
+    path: PathBuf,
+    size: u64,
+}
+
+/// The name of entry `raw`: UTF-8 when it is (the flag, Info-ZIP's Unicode path field, or
+/// tools that write UTF-8 without the flag), else GBK/GB18030 when it decodes cleanly (the
+/// Chinese Windows compressor), else what the zip crate makes of it (CP437).
+pub(crate) fn decode_name(raw: &[u8], fallback: impl FnOnce() -> Option<String>) -> String {
+    if let Ok(s) = std::str::from_utf8(raw) {
+        return s.to_string();
+    }
+    let (gbk, _, bad) = encoding_rs::GB18030.decode(raw);
+    if !bad {
+        return gbk.into_owned();
+    }
+    fallback().unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned())
+}
+
+/// Files the OS adds to archives (macOS resource forks, Finder and Explorer caches).
+fn is_os_clutter(name: &str) -> bool {
+    let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    parts.first() == Some(&"__MACOSX")
+        || matches!(
+            parts.last().copied(),
+            Some(".DS_Store" | "Thumbs.db" | "desktop.ini")
+        )
+}
+
+fn corrupt(e: zip::result::ZipError) -> Refused {
+    let why = match e {
+        zip::result::ZipError::UnsupportedArchive(_) => {
+            "用了不支持的加密或压缩方式，请用普通方式重新压缩"
+        }
+        _ => "文件损坏或不是 zip 格式",
+    };
+    refused(400, format!("无法读取 zip 文件：{why}（{e}）"))
+}
+
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// Checks every entry of `archive` against `limits` by what its headers say; nothing is
+/// unpacked yet.
+fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<String>), Refused> {
+    if archive.len() > limits.max_zip_entries {
+        return Err(refused(
+            413,
+            format!(
+                "zip 文件含 {} 个条目，超过上限 {}（rules/serve.toml 的 max_zip_entries）",
+                archive.len(),
+                limits.max_zip_entries
+            ),
+        ));
+    }
+    let max_total = limits.max_zip_unzipped_mb * 1024 * 1024;
+    let (mut entries, mut skipped, mut total) = (Vec::new(), Vec::new(), 0u64);
+    for i in 0..archive.len() {
+        let file = archive.by_index(i).map_err(corrupt)?;
+        let name = decode_name(file.name_raw(), || file.name().ok().map(|n| n.into_owned()));
+        if file.is_dir() {
+            continue;
+        }
+        if is_os_clutter(&name) {
+            skipped.push(format!("{name}：系统生成的附属文件，已忽略"));
+            continue;
+        }
+        if file.is_symlink() {
+            skipped.push(format!("{name}：是符号链接，已忽略"));
+            continue;
+        }
+        // The top folder is still there: one more level is allowed until it is dropped.
+        let path = clean_path(&name, limits.max_depth + 1)
+            .map_err(|BadPath(why)| refused(400, format!("zip 中的{why}，整个 zip 未上传")))?;
+        let bomb = |what: String| refused(413, format!("zip 中的“{name}”{what}，整个 zip 未上传"));
+        let (size, packed) = (file.size(), file.compressed_size());
+        if size > limits.max_file_bytes {
+            return Err(bomb(format!(
+                "解压后超过 {} MB（rules/ingest.toml 的 max_file_mb）",
+                limits.max_file_bytes / 1024 / 1024
+            )));
+        }
+        if size > packed.max(1).saturating_mul(limits.max_zip_ratio) {
+            return Err(bomb(format!(
+                "的压缩比超过 {}:1，疑似“zip 炸弹”（rules/serve.toml 的 max_zip_ratio）",
+                limits.max_zip_ratio
+            )));
+        }
+        total = total.saturating_add(size);
+        if total > max_total {
+            return Err(refused(
+                413,
+                format!(
+                    "zip 解压后超过 {} MB（rules/serve.toml 的 max_zip_unzipped_mb），整个 zip 未上传",
+                    limits.max_zip_unzipped_mb
+                ),
+            ));
+        }
+        entries.push(Entry {
+            index: i,
+            name,
+            path,
+            size,
+        });
+    }
+    Ok((entries, skipped))
+}
+
+/// Unpacks `e` to `to`; the declared size may lie, so at most that much and one byte more is
+/// read, and the CRC is checked by the zip crate at the end.
+fn extract(archive: &mut Archive, e: &Entry, to: &Path) -> Result<(), Refused> {
+    let damaged =
+        |what: String| refused(400, format!("zip 中的“{}”{what}，整个 zip 未上传", e.name));
+    let failed = |e: std::io::Error| refused(500, format!("无法保存 zip 中的文件: {e}"));
+    let mut file = archive.by_index(e.index).map_err(corrupt)?;
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let mut out = std::fs::File::create(to).map_err(failed)?;
+    match std::io::copy(&mut (&mut file).take(e.size + 1), &mut out) {
+        Ok(n) if n == e.size => Ok(()),
+        Ok(_) => Err(damaged(
+            "的实际大小与记录不符（文件损坏或被篡改）".to_string(),
+        )),
+        Err(err) if err.kind() == std::io::ErrorKind::StorageFull => Err(failed(err)),
+        Err(err) => Err(damaged(format!("无法解压，文件损坏（{err}）"))),
+    }
+}
+
+/// Drops the folder every entry sits in, if there is one (a zipped month folder).
+fn drop_common_top(entries: &mut [Entry], max_depth: usize) -> Result<(), Refused> {
+    let top = |e: &Entry| {
+        let mut c = e.path.components();
+        let first = c.next().map(|c| c.as_os_str().to_owned());
+        c.next().and(first)
+    };
+    let first = entries.first().and_then(top);
+    if first.is_some() && entries.iter().all(|e| top(e) == first) {
+        for e in entries.iter_mut() {
+            e.path = e.path.components().skip(1).collect();
+        }
+    }
+    for e in entries.iter() {
+        if e.path.components().count() > max_depth + 1 {
+            return Err(refused(
+                400,
+                format!(
+                    "zip 中的“{}”的文件夹层数超过 {max_depth} 层，整个 zip 未上传",
+                    slash(&e.path)
+                ),
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for e in entries.iter() {
+        if !seen.insert(slash(&e.path).to_lowercase()) {
+            return Err(refused(
+                400,
+                format!("zip 中有重名的文件“{}”，整个 zip 未上传", slash(&e.path)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Checks `zip` and unpacks it into `dir` (the month's folder): all or nothing.
+pub(crate) fn unpack(zip: &[u8], dir: &Path, limits: &Limits) -> Result<Unpacked, Refused> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(zip)).map_err(corrupt)?;
+    let (mut entries, skipped) = plan(&mut archive, limits)?;
+    if entries.is_empty() {
+        return Err(refused(400, "zip 文件中没有可用的文件".to_string()));
+    }
+    drop_common_top(&mut entries, limits.max_depth)?;
+    let new = entries
+        .iter()
+        .filter(|e| !dir.join(&e.path).exists())
+        .count();
+    if count_files(dir) + new > limits.max_files {
+        return Err(refused(
+            413,
+            format!(
+                "上传后本月将有 {} 个文件，超过上限 {}（rules/serve.toml 的 max_files）",
+                count_files(dir) + new,
+                limits.max_files
+            ),
+        ));
+    }
+    let failed = |e: std::io::Error| refused(500, format!("无法保存 zip 中的文件: {e}"));
+    let stage = staging_dir(dir);
+    let _ = std::fs::remove_dir_all(&stage);
+    let staged = entries
+        .iter()
+        .try_for_each(|e| extract(&mut archive, e, &stage.join(&e.path)));
+    let moved = staged.and_then(|_| {
+        entries.iter().try_for_each(|e| {
+            let to = dir.join(&e.path);
+            std::fs::create_dir_all(to.parent().unwrap_or(dir))
+                .and_then(|_| std::fs::rename(stage.join(&e.path), to))
+                .map_err(failed)
+        })
+    });
+    let _ = std::fs::remove_dir_all(&stage);
+    moved?;
+    Ok(Unpacked {
+        saved: entries.iter().map(|e| slash(&e.path)).collect(),
+        skipped,
+    })
+}
+
+/// A hidden folder beside the month's folder, on the same file system (renames stay cheap).
+fn staging_dir(dir: &Path) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.with_file_name(format!(".{name}.zip-upload"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_utf8_then_gbk_then_cp437() {
+        assert_eq!(
+            decode_name("月报/东湖镇.xlsx".as_bytes(), || None),
+            "月报/东湖镇.xlsx"
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode("月报/东湖镇.xlsx");
+        assert_eq!(decode_name(&gbk, || None), "月报/东湖镇.xlsx");
+        // Not GB18030 either (0x80 alone, then a lone lead byte at the end): the fallback.
+        assert_eq!(decode_name(b"\x80\x81", || Some("cp437".into())), "cp437");
+    }
+
+    #[test]
+    fn os_clutter_is_recognised() {
+        assert!(is_os_clutter("__MACOSX/2026-10/._a.xlsx"));
+        assert!(is_os_clutter("2026-10/.DS_Store"));
+        assert!(is_os_clutter("2026-10\\Thumbs.db"));
+        assert!(!is_os_clutter("2026-10/月报/a.xlsx"));
+        assert!(!is_os_clutter("../x.xlsx"));
+    }
+
+    fn entry(p: &str) -> Entry {
+        Entry {
+            index: 0,
+            name: p.to_string(),
+            path: p.split('/').collect(),
+            size: 0,
+        }
+    }
+
+    #[test]
+    fn a_common_top_folder_is_dropped() {
+        let mut e = vec![entry("2026-10/a.xlsx"), entry("2026-10/月报/b.xlsx")];
+        drop_common_top(&mut e, 3).unwrap();
+        let got: Vec<String> = e.iter().map(|e| slash(&e.path)).collect();
+        assert_eq!(got, ["a.xlsx", "月报/b.xlsx"]);
+        let mut e = vec![entry("a.xlsx"), entry("月报/b.xlsx")];
+        drop_common_top(&mut e, 3).unwrap();
+        assert_eq!(slash(&e[1].path), "月报/b.xlsx");
+        let mut e = vec![entry("x/a/b/c/d.xlsx")];
+        drop_common_top(&mut e, 2).unwrap_err();
+        let mut e = vec![entry("a/X.xlsx"), entry("a/x.xlsx")];
+        drop_common_top(&mut e, 2).unwrap_err();
+    }
+}
