@@ -3,8 +3,10 @@
 //! from `SANYIPI_SCALE_DIR`, which must hold `2026-10/`), then timed:
 //! (a) reading every file with calamine alone, one core: open, read every sheet's range (the
 //!     floor any tool has to pay),
-//! (b) `sanyipi check` and (c) `sanyipi run` through the released binary, with the run's peak
-//!     memory (from `/usr/bin/time -f %M` when present, else by polling `/proc/<pid>/status`).
+//! (b) `sanyipi check` through the released binary, and
+//! (c) the full monthly run through `sanyipi::month::run`, the very function `sanyipi run`
+//!     calls, in this process: its wall time, CPU time and peak memory (the process's peak
+//!     resident size, reset just before the run through `/proc/self/clear_refs`).
 //! The bundled `samples/2026-10` (county size) is measured the same way first.
 //! Prints one Markdown table row per month as soon as it is measured; each figure is one run.
 
@@ -87,19 +89,7 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
     );
     let out = work.join("out");
     let _ = std::fs::remove_dir_all(&out);
-    let out_s = out.to_string_lossy().to_string();
-    let args = [
-        "run",
-        "--input",
-        &dir.to_string_lossy(),
-        "--month",
-        "2026-10",
-        "--as-of",
-        "2026-10-26",
-        "--out",
-        &out_s,
-    ];
-    let run = timed(&args, Some(&work.join("time.txt")));
+    let run = run_in_process(dir, &out);
     let (units, projects) = counts(dir);
     Row {
         label,
@@ -182,6 +172,49 @@ fn counts(dir: &Path) -> (usize, usize) {
         }
     }
     (units.len(), projects)
+}
+
+/// The month of `dir` through `sanyipi::month::run`, as `sanyipi run --month 2026-10 --as-of
+/// 2026-10-26 --out OUT` runs it.
+fn run_in_process(dir: &Path, out: &Path) -> Measured {
+    let rules = sanyipi::rules::Rules::load(None).expect("the built-in rules");
+    let history = out.join("history.sqlite");
+    let job = sanyipi::month::Job {
+        rules: &rules,
+        input: dir,
+        month: sanyipi::engine::Month::parse("2026-10").expect("a month"),
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 10, 26).expect("a date"),
+        out,
+        history: &history,
+        templates: None,
+        force: false,
+    };
+    // Reset the peak resident size to the current one, so the figure is the run's own.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let cpu_before = cpu_seconds();
+    let t = Instant::now();
+    let result = sanyipi::month::run(&job, &());
+    let wall = t.elapsed();
+    if let Err(e) = &result {
+        eprintln!("sanyipi::month::run 失败：{e:#}");
+    }
+    Measured {
+        is_run: true,
+        wall,
+        ok: result.is_ok(),
+        peak_kib: vm_hwm(std::process::id()),
+        cpu: cpu_seconds().zip(cpu_before).map(|(a, b)| a - b),
+    }
+}
+
+/// User + system CPU seconds of this process so far (all threads), from `/proc/self/stat`.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// Runs the released binary with `args`: wall time, success, peak resident memory and CPU time.

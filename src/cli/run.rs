@@ -201,7 +201,7 @@ fn summary(
     ));
     for p in &a.rule_problems {
         out.push_str(&format!(
-            "规则错误: {} 评分项 {} 在 {} 上无法计算: {}\n",
+            "规则错误: {} 规则 {} 在 {} 上无法计算: {}\n",
             p.rule_file, p.rule, p.subject, p.message
         ));
     }
