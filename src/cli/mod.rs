@@ -92,8 +92,7 @@ pub const CANNOT_RUN: i32 = 2;
 
 /// Runs the command line `args`; returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    #[cfg(windows)]
-    let args = double_click(args);
+    let args = double_click(args, cfg!(windows));
     let parsed = command()
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -142,11 +141,11 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     }
 }
 
-/// Double-clicking the binary on Windows gives no arguments: start the local page.
-#[cfg(windows)]
-fn double_click(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+/// Double-clicking the binary on Windows gives no arguments: start the local page. Elsewhere no
+/// arguments print the usage, as any command-line tool does.
+fn double_click(args: impl IntoIterator<Item = OsString>, windows: bool) -> Vec<OsString> {
     let mut args: Vec<OsString> = args.into_iter().collect();
-    if args.len() <= 1 {
+    if windows && args.len() <= 1 {
         args.push("serve".into());
     }
     args
@@ -280,4 +279,21 @@ fn clap_error_zh(e: &clap::Error) -> String {
         "错误: {message}\n\n{}\n\n用 --help 查看说明。",
         usage.trim()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_double_click_on_windows_starts_the_local_page() {
+        let bare = || vec![OsString::from("sanyipi.exe")];
+        assert_eq!(
+            double_click(bare(), true),
+            [OsString::from("sanyipi.exe"), OsString::from("serve")]
+        );
+        assert_eq!(double_click(bare(), false), bare());
+        let check = vec![OsString::from("sanyipi.exe"), OsString::from("check")];
+        assert_eq!(double_click(check.clone(), true), check);
+    }
 }

@@ -118,34 +118,20 @@ pub(crate) fn run_month(
     crate::month::run(&job, &())
 }
 
-/// Writes `files` into `<out>/.<month>.tmp`, then swaps it in as `<out>/<month>`.
-pub fn publish(out: &Path, month: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<PathBuf> {
+/// Writes `files` as the folder `<out>/<name>` of the commands other than `run`: one writer at
+/// a time per output folder (a lock file in the system's temp folder, so that nothing is added
+/// to the outputs), staged in a temp folder unique to the process, then swapped in, so a failure
+/// leaves the previous folder as it was.
+pub fn publish(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<PathBuf> {
+    use crate::month::onewriter;
+    use std::hash::{Hash, Hasher};
     std::fs::create_dir_all(out)?;
-    let tmp = out.join(format!(".{month}.tmp"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir_all(&tmp)?;
-    for (name, bytes) in files {
-        let path = tmp.join(name);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        std::fs::write(path, bytes)?;
-    }
-    let target = out.join(month);
-    if target.exists() {
-        let old = out.join(format!(".{month}.old"));
-        if old.exists() {
-            std::fs::remove_dir_all(&old)?;
-        }
-        std::fs::rename(&target, &old)?;
-        std::fs::rename(&tmp, &target)?;
-        std::fs::remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(&tmp, &target)?;
-    }
-    Ok(target)
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::canonicalize(out)?.join(name).hash(&mut h);
+    let lock_file = std::env::temp_dir().join(format!("sanyipi-{:016x}.lock", h.finish()));
+    let _lock = onewriter::lock_for(&lock_file, &out.join(name))?;
+    let tmp = onewriter::stage(out, name, files)?;
+    Ok(onewriter::swap(out, name, &tmp)?)
 }
 
 fn summary(

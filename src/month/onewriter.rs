@@ -18,10 +18,15 @@ pub(crate) struct Lock {
 /// Locks the history file `path` for this run (an advisory `flock`, independent of SQLite's
 /// own locks), waiting for another run that holds it.
 pub(crate) fn lock(path: &Path) -> anyhow::Result<Lock> {
+    lock_for(path, path)
+}
+
+/// Locks the file `path` on behalf of `shown`, which the waiting message names.
+pub(crate) fn lock_for(path: &Path, shown: &Path) -> anyhow::Result<Lock> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     }
-    let out = path;
+    let out = shown;
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -32,7 +37,7 @@ pub(crate) fn lock(path: &Path) -> anyhow::Result<Lock> {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             eprintln!(
-                "另一个 sanyipi 正在使用历史记录 {}，等待其完成后再继续……",
+                "另一个 sanyipi 正在使用 {}，等待其完成后再继续……",
                 out.display()
             );
             file.lock()
@@ -125,7 +130,13 @@ pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String
     }
     for e in std::fs::read_dir(out)?.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
-        let stale = name.starts_with('.') && (name.contains(".tmp.") || name.ends_with(".old"));
+        // Only a month's folders (`.2026-10.tmp.PID`, `.2026-10.old`): other commands' temp
+        // folders belong to them, under their own lock.
+        let month_of = name
+            .strip_prefix('.')
+            .and_then(|n| n.split('.').next())
+            .and_then(crate::engine::Month::parse);
+        let stale = month_of.is_some() && (name.contains(".tmp.") || name.ends_with(".old"));
         if stale && e.path().is_dir() {
             std::fs::remove_dir_all(e.path())?;
             notes.push(format!("注意: 已清理上次中断的运行留下的临时目录 {name}。"));
