@@ -276,6 +276,74 @@ fn outputs_are_deterministic() {
     assert_eq!(j1, read("run.json"));
 }
 
+/// Files are read and notices rendered on every core, merged in a fixed order: one thread and
+/// four give the same files, byte for byte, and `check` prints the same report.
+#[test]
+fn one_thread_or_many_give_the_same_bytes() {
+    let input = Samples::own().month("2026-10");
+    let run_with = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "run",
+                "--input",
+                input.to_str().unwrap(),
+                "--month",
+                "2026-10",
+            ])
+            .args([
+                "--as-of",
+                "2026-10-26",
+                "--out",
+                out.path().to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let check = std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "check",
+                "--input",
+                input.to_str().unwrap(),
+                "--month",
+                "2026-10",
+            ])
+            .output()
+            .unwrap();
+        let mut files = Vec::new();
+        let mut stack = vec![out.path().join("2026-10")];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    let rel = e.path().strip_prefix(out.path()).unwrap().to_path_buf();
+                    files.push((rel, std::fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        (files, String::from_utf8_lossy(&check.stdout).into_owned())
+    };
+    let (one, check_one) = run_with("1");
+    let (four, check_four) = run_with("4");
+    assert!(one.len() > 3, "{one:?}");
+    assert_eq!(
+        one.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        four.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for ((path, a), (_, b)) in one.iter().zip(&four) {
+        assert!(a == b, "{} differs", path.display());
+    }
+    assert_eq!(check_one, check_four);
+}
+
 #[test]
 fn a_failed_run_leaves_outputs_and_history_untouched() {
     let out = tempfile::tempdir().unwrap();
