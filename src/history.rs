@@ -7,6 +7,7 @@
 use crate::engine::Month;
 use crate::engine::assess::{Assessment, LastFigures, Snapshot, UnitHistory};
 use crate::engine::notices::NoticeBook;
+pub use crate::engine::recorded::{FindingRow, NoticeRow, ProjectRow, RunInfo, UnitRow};
 use crate::engine::streak::Rankings;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -101,28 +102,6 @@ CREATE TABLE IF NOT EXISTS evaluation_class (
   PRIMARY KEY (year, project)
 );
 ";
-
-/// A recorded run of a month.
-#[derive(Debug, Clone)]
-pub struct RunInfo {
-    pub month: String,
-    pub revision: i64,
-    pub as_of: String,
-    pub source: String,
-}
-
-/// One unit's recorded result, for `history show`.
-#[derive(Debug, Clone)]
-pub struct UnitRow {
-    pub month: String,
-    pub revision: i64,
-    pub unit: String,
-    pub score: f64,
-    pub rank: i64,
-    pub bottom: bool,
-    pub streak: i64,
-    pub penalties: String,
-}
 
 pub struct History {
     conn: Connection,
@@ -602,41 +581,6 @@ impl History {
             .map_err(self.sql())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
     }
-}
-
-/// A numbered notice as recorded.
-#[derive(Debug, Clone)]
-pub struct NoticeRow {
-    pub month: String,
-    pub recipient: String,
-    pub kind: String,
-    pub number: String,
-}
-
-/// A project's recorded result of one month.
-#[derive(Debug, Clone)]
-pub struct ProjectRow {
-    pub month: String,
-    pub project: String,
-    pub unit: String,
-    pub score: f64,
-    pub reported: bool,
-    pub cum_invest: Option<f64>,
-    pub started: Option<bool>,
-    pub actual_start: Option<String>,
-    pub completed: Option<bool>,
-    pub completed_date: Option<String>,
-}
-
-/// A recorded deadline finding (`status` as the engine's status name, e.g. `Overdue`).
-#[derive(Debug, Clone)]
-pub struct FindingRow {
-    pub rule: String,
-    pub status: String,
-    pub subject: String,
-    pub recipient: Option<String>,
-    pub due: Option<String>,
-    pub workdays: Option<i64>,
 }
 
 /// One project's post-evaluation class of a year (`evaluate`).

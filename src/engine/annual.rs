@@ -4,7 +4,7 @@
 //! deadlines and investment against the annual plan. Pure: history rows in, summary out.
 
 use super::assess::shared_ranks;
-use crate::history::{FindingRow, NoticeRow, ProjectRow, RunInfo, UnitRow};
+use super::recorded::{FindingRow, NoticeRow, ProjectRow, RunInfo, UnitRow};
 use crate::rules::annual::Annual as AnnualRules;
 use crate::rules::{Aggregate, Rules};
 use serde::Serialize;

@@ -9,6 +9,7 @@ pub mod office_calendar;
 pub mod project;
 pub mod rank;
 pub mod ranking;
+pub mod recorded;
 pub mod results;
 pub mod screening;
 pub mod streak;
