@@ -39,15 +39,26 @@ pub(crate) enum Flavour {
     Ods,
 }
 
+/// What the inspection of an xlsx sheet saw on its way, so that nothing reads the sheet's XML
+/// again for it: hidden rows and the cells holding a formula, in absolute zero-based positions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SheetFacts {
+    /// Hidden rows, one-row ranges in order.
+    pub hidden: Vec<(u32, u32)>,
+    /// Cells with a formula (`<f>`), whether or not a value was saved with it.
+    pub formulas: Vec<(u32, u32)>,
+}
+
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
-/// Inspects the zipped workbook `bytes` (shown as `name`) against `limits`.
+/// Inspects the zipped workbook `bytes` (shown as `name`) against `limits`. For xlsx, returns
+/// the facts of each sheet by its name.
 pub(crate) fn inspect_zip(
     bytes: &[u8],
     name: &str,
     flavour: Flavour,
     limits: &Limits,
-) -> Result<(), Diagnostic> {
+) -> Result<BTreeMap<String, SheetFacts>, Diagnostic> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         diagnostic(
             Refusal::Corrupt(e.to_string()),
@@ -60,16 +71,22 @@ pub(crate) fn inspect_zip(
         Flavour::Xlsx => xlsx_sheet_names(&mut zip, limits),
         Flavour::Ods => BTreeMap::new(),
     };
-    check_entries(&mut zip, flavour, limits).map_err(|r| diagnostic(r, name, &sheets, limits))
+    let facts =
+        check_entries(&mut zip, flavour, limits).map_err(|r| diagnostic(r, name, &sheets, limits))?;
+    Ok(facts
+        .into_iter()
+        .filter_map(|(entry, f)| sheets.get(&entry).map(|n| (n.clone(), f)))
+        .collect())
 }
 
 fn check_entries(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     flavour: Flavour,
     limits: &Limits,
-) -> Result<(), Refusal> {
+) -> Result<BTreeMap<String, SheetFacts>, Refusal> {
     let entry_cap = limits.max_entry_mb * MB;
     let mut total: u64 = 0;
+    let mut facts = BTreeMap::new();
     for i in 0..zip.len() {
         let mut file = zip
             .by_index(i)
@@ -106,19 +123,21 @@ fn check_entries(
         if let Some(e) = counted.failed {
             return Err(Refusal::Corrupt(format!("{entry}: {e}")));
         }
-        scanned?;
+        if let Some(f) = scanned? {
+            facts.insert(entry, f);
+        }
         total += counted.n;
     }
-    Ok(())
+    Ok(facts)
 }
 
-/// Reads one entry to its end, scanning it as what it is.
+/// Reads one entry to its end, scanning it as what it is; an xlsx sheet gives its facts.
 fn scan_entry<R: Read>(
     entry: &str,
     flavour: Flavour,
     reader: &mut Counted<R>,
     limits: &Limits,
-) -> Result<(), Refusal> {
+) -> Result<Option<SheetFacts>, Refusal> {
     let xml_err = |detail: String| Refusal::Xml {
         entry: entry.to_string(),
         detail,
@@ -128,12 +147,13 @@ fn scan_entry<R: Read>(
         Flavour::Ods => entry == "content.xml",
     };
     if is_sheet {
+        let mut xlsx = XlsxGrid::default();
         let cell = match flavour {
-            Flavour::Xlsx => scan_xml(BufReader::new(reader), &mut XlsxGrid::default(), limits),
+            Flavour::Xlsx => scan_xml(BufReader::new(reader), &mut xlsx, limits),
             Flavour::Ods => scan_xml(BufReader::new(reader), &mut OdsGrid::default(), limits),
         };
         return match cell {
-            Ok(None) => Ok(()),
+            Ok(None) => Ok((flavour == Flavour::Xlsx).then_some(xlsx.facts)),
             Ok(Some((row, col))) => Err(Refusal::Cell {
                 entry: entry.to_string(),
                 row,
@@ -144,11 +164,11 @@ fn scan_entry<R: Read>(
     }
     if entry.ends_with(".xml") || entry.ends_with(".rels") {
         return scan_xml(BufReader::new(reader), &mut NoGrid, limits)
-            .map(|_| ())
+            .map(|_| None)
             .map_err(xml_err);
     }
     let _ = std::io::copy(reader, &mut std::io::sink());
-    Ok(())
+    Ok(None)
 }
 
 /// A reader that counts bytes and remembers an I/O error (a corrupt deflate stream or CRC)
@@ -243,11 +263,15 @@ fn beyond(row: u64, col: u64, limits: &Limits) -> bool {
     row >= u64::from(limits.max_rows) || col >= u64::from(limits.max_cols)
 }
 
-/// Positions in an xlsx worksheet: `<dimension ref>`, `<row r>`, `<c r>`.
+/// Positions in an xlsx worksheet: `<dimension ref>`, `<row r>`, `<c r>`; on the way, hidden
+/// rows and cells with a formula.
 #[derive(Default)]
 struct XlsxGrid {
     row: u64,
     col: Option<u64>,
+    /// Inside a `<c>` that is not self-closing.
+    in_cell: bool,
+    facts: SheetFacts,
 }
 
 impl Grid for XlsxGrid {
@@ -264,6 +288,11 @@ impl Grid for XlsxGrid {
                     .map(|r| r.saturating_sub(1))
                     .unwrap_or(self.row + u64::from(self.col.is_some()));
                 self.col = None;
+                if matches!(attr(e, "hidden").as_deref(), Some("1" | "true"))
+                    && let Ok(r) = u32::try_from(self.row)
+                {
+                    self.facts.hidden.push((r, r));
+                }
                 None
             }
             "c" => {
@@ -272,10 +301,25 @@ impl Grid for XlsxGrid {
                     .unwrap_or((self.row, self.col.map_or(0, |c| c + 1)));
                 self.row = row;
                 self.col = Some(col);
+                self.in_cell = !empty;
                 // A self-closing cell has no value: it is formatting only and not in the grid.
                 (!empty && beyond(row, col, limits)).then_some((row, col))
             }
+            "f" if self.in_cell => {
+                if let (Ok(r), Some(Ok(c))) = (u32::try_from(self.row), self.col.map(u32::try_from))
+                    && self.facts.formulas.last() != Some(&(r, c))
+                {
+                    self.facts.formulas.push((r, c));
+                }
+                None
+            }
             _ => None,
+        }
+    }
+
+    fn end(&mut self, local: &str) {
+        if local == "c" {
+            self.in_cell = false;
         }
     }
 }

@@ -2,7 +2,8 @@
 //! as grids. Every failure becomes a diagnostic naming the file and saying what to do.
 
 use crate::diagnostic::{Code, Diagnostic, Location, tech_info};
-use crate::ingest::limits::{Flavour, inspect_zip};
+use crate::ingest::limits::{Flavour, SheetFacts, inspect_zip};
+use std::collections::BTreeMap;
 use crate::rules::Limits;
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
 use std::io::Cursor;
@@ -143,6 +144,8 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
                 .with_hint("请报送单位重新发送"),
         );
     }
+    // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
+    let mut facts: Option<BTreeMap<String, SheetFacts>> = None;
     let opened = match sniff(&bytes) {
         Kind::Zip
             if contains(
@@ -156,7 +159,7 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
                 .map_err(|e| e.to_string())
         }
         Kind::Zip => {
-            inspect_zip(&bytes, name, Flavour::Xlsx, limits)?;
+            facts = Some(inspect_zip(&bytes, name, Flavour::Xlsx, limits)?);
             Xlsx::new(Cursor::new(bytes))
                 .map(Sheets::Xlsx)
                 .map_err(|e| e.to_string())
@@ -202,8 +205,18 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
-    let mut sheets = read_sheets(&mut workbook, name, limits)?;
-    let from_xml = super::merged::from_xml(&workbook, path);
+    let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
+    let from_xml = match &facts {
+        Some(f) => f
+            .iter()
+            .map(|(n, f)| {
+                let mut layout = super::merged::Layout::default();
+                layout.hidden = f.hidden.clone();
+                (n.clone(), layout)
+            })
+            .collect(),
+        None => super::merged::from_xml(&workbook, path),
+    };
     for sheet in sheets.iter_mut() {
         let grid = (sheet.origin, sheet.rows.len(), sheet.width());
         sheet.layout =
@@ -226,6 +239,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
     workbook: &mut Sheets<RS>,
     name: &str,
     limits: &Limits,
+    facts: Option<&BTreeMap<String, SheetFacts>>,
 ) -> Result<Vec<Sheet>, Diagnostic> {
     let mut sheets = Vec::new();
     for sheet_name in workbook.sheet_names() {
@@ -258,22 +272,37 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         }
         let origin = range.start().unwrap_or((0, 0));
         let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        // Absolute positions of the cells with a formula: seen by the inspection (xlsx), else
+        // read by calamine.
+        let formula_cells: Vec<(u32, u32)> = match facts {
+            Some(f) => f
+                .get(&sheet_name)
+                .map(|f| f.formulas.clone())
+                .unwrap_or_default(),
+            None => match workbook.worksheet_formula(&sheet_name) {
+                Ok(formulas) => {
+                    let (fr, fc) = formulas.start().unwrap_or((0, 0));
+                    formulas
+                        .used_cells()
+                        .filter(|(_, _, f)| !f.is_empty())
+                        .map(|(r, c, _)| (fr + r as u32, fc + c as u32))
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            },
+        };
         let mut formulas_without_value = Vec::new();
-        if let Ok(formulas) = workbook.worksheet_formula(&sheet_name) {
-            let (fr, fc) = formulas.start().unwrap_or((0, 0));
-            for (r, c, f) in formulas.used_cells() {
-                let (ar, ac) = (fr + r as u32, fc + c as u32);
-                if f.is_empty() || ar < origin.0 || ac < origin.1 {
-                    continue;
-                }
-                let (gr, gc) = ((ar - origin.0) as usize, (ac - origin.1) as usize);
-                let empty = rows
-                    .get(gr)
-                    .and_then(|row| row.get(gc))
-                    .is_none_or(|d| matches!(d, Data::Empty));
-                if empty {
-                    formulas_without_value.push((gr, gc));
-                }
+        for (ar, ac) in formula_cells {
+            if ar < origin.0 || ac < origin.1 {
+                continue;
+            }
+            let (gr, gc) = ((ar - origin.0) as usize, (ac - origin.1) as usize);
+            let empty = rows
+                .get(gr)
+                .and_then(|row| row.get(gc))
+                .is_none_or(|d| matches!(d, Data::Empty));
+            if empty {
+                formulas_without_value.push((gr, gc));
             }
         }
         sheets.push(Sheet {
