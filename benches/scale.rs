@@ -193,8 +193,10 @@ fn run_in_process(dir: &Path, out: &Path) -> Measured {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let cpu_before = cpu_seconds();
     let t = Instant::now();
-    let result = sanyipi::month::run(&job, &());
+    let phases = Phases::new();
+    let result = sanyipi::month::run(&job, &phases);
     let wall = t.elapsed();
+    eprintln!("  {}", phases.report(wall));
     if let Err(e) = &result {
         eprintln!("sanyipi::month::run 失败：{e:#}");
     }
@@ -204,6 +206,39 @@ fn run_in_process(dir: &Path, out: &Path) -> Measured {
         ok: result.is_ok(),
         peak_kib: vm_hwm(std::process::id()),
         cpu: cpu_seconds().zip(cpu_before).map(|(a, b)| a - b),
+    }
+}
+
+/// When each stage of the run began, to print where the time goes.
+struct Phases {
+    start: Instant,
+    marks: std::sync::Mutex<Vec<(String, Duration)>>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            start: Instant::now(),
+            marks: std::sync::Mutex::new(vec![("读取文件".into(), Duration::ZERO)]),
+        }
+    }
+
+    /// `读取文件 4.1 s, 评分排名 1.2 s, …`: each stage's wall time up to the next one.
+    fn report(&self, total: Duration) -> String {
+        let marks = self.marks.lock().unwrap();
+        let mut out = Vec::new();
+        for (i, (what, at)) in marks.iter().enumerate() {
+            let end = marks.get(i + 1).map_or(total, |m| m.1);
+            out.push(format!("{what} {:.2} s", (end - *at).as_secs_f64()));
+        }
+        out.join("，")
+    }
+}
+
+impl sanyipi::progress::Progress for Phases {
+    fn stage(&self, what: &str) {
+        let at = self.start.elapsed();
+        self.marks.lock().unwrap().push((what.to_string(), at));
     }
 }
 

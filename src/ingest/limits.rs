@@ -47,6 +47,8 @@ pub(crate) struct SheetFacts {
     pub hidden: Vec<(u32, u32)>,
     /// Cells with a formula (`<f>`), whether or not a value was saved with it.
     pub formulas: Vec<(u32, u32)>,
+    /// Merged regions (`<mergeCell ref="A3:A5">`).
+    pub merges: Vec<calamine::Dimensions>,
 }
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
@@ -71,8 +73,8 @@ pub(crate) fn inspect_zip(
         Flavour::Xlsx => xlsx_sheet_names(&mut zip, limits),
         Flavour::Ods => BTreeMap::new(),
     };
-    let facts =
-        check_entries(&mut zip, flavour, limits).map_err(|r| diagnostic(r, name, &sheets, limits))?;
+    let facts = check_entries(&mut zip, flavour, limits)
+        .map_err(|r| diagnostic(r, name, &sheets, limits))?;
     Ok(facts
         .into_iter()
         .filter_map(|(entry, f)| sheets.get(&entry).map(|n| (n.clone(), f)))
@@ -304,6 +306,18 @@ impl Grid for XlsxGrid {
                 self.in_cell = !empty;
                 // A self-closing cell has no value: it is formatting only and not in the grid.
                 (!empty && beyond(row, col, limits)).then_some((row, col))
+            }
+            "mergeCell" => {
+                let r = attr(e, "ref")?;
+                let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+                let to_u32 =
+                    |(r, c): (u64, u64)| Some((u32::try_from(r).ok()?, u32::try_from(c).ok()?));
+                if let (Some(a), Some(b)) =
+                    (parse_a1(a).and_then(to_u32), parse_a1(b).and_then(to_u32))
+                {
+                    self.facts.merges.push(calamine::Dimensions::new(a, b));
+                }
+                None
             }
             "f" if self.in_cell => {
                 if let (Ok(r), Some(Ok(c))) = (u32::try_from(self.row), self.col.map(u32::try_from))

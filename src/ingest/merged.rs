@@ -1,6 +1,7 @@
 //! What a sheet's grid alone does not say: merged regions (a value belongs to every cell of its
-//! region) and hidden rows (still data, but reported as hidden). xlsx and xls merges come from
-//! calamine; ods spans and hidden rows of xlsx and ods are read from the file's XML.
+//! region) and hidden rows (still data, but reported as hidden). xlsx merges and hidden rows are
+//! seen by the limits inspection's pass over each sheet; xls merges come from calamine; ods spans
+//! and hidden rows are read from the file's XML.
 
 use calamine::{Dimensions, Sheets};
 use quick_xml::events::{BytesStart, Event};
@@ -52,12 +53,12 @@ impl Layout {
     }
 }
 
-/// The layout of every sheet of an opened workbook that the file's XML gives (hidden rows of
-/// xlsx and ods, spans of ods), by sheet name; the file at `path` is read again for what
-/// calamine does not expose. A layout that cannot be read is left out.
+/// The layout of every sheet of an opened ods workbook that its XML gives (hidden rows, spans),
+/// by sheet name; the file at `path` is read again for what calamine does not expose. A layout
+/// that cannot be read is left out. (An xlsx file's hidden rows and merged regions are seen by
+/// the limits inspection, `limits::SheetFacts`.)
 pub fn from_xml<RS: Read + Seek>(workbook: &Sheets<RS>, path: &Path) -> BTreeMap<String, Layout> {
     match workbook {
-        Sheets::Xlsx(_) => xlsx_hidden(path).unwrap_or_default(),
         Sheets::Ods(_) => ods_layout(path).unwrap_or_default(),
         _ => BTreeMap::new(),
     }
@@ -116,55 +117,7 @@ fn each_event(zip: &mut Zip, name: &str, mut f: impl FnMut(&Event)) -> Option<()
     Some(())
 }
 
-/// Walks the start (and empty) elements of one XML entry.
-fn each_element(zip: &mut Zip, name: &str, mut f: impl FnMut(&BytesStart)) -> Option<()> {
-    each_event(zip, name, |e| {
-        if let Event::Start(s) | Event::Empty(s) = e {
-            f(s);
-        }
-    })
-}
 
-/// Hidden rows of each sheet of an xlsx file (`<row r="7" hidden="1">`).
-fn xlsx_hidden(path: &Path) -> Option<BTreeMap<String, Layout>> {
-    let mut zip = archive(path)?;
-    let mut ids: Vec<(String, String)> = Vec::new();
-    each_element(&mut zip, "xl/workbook.xml", |e| {
-        if e.local_name().as_ref() == "sheet"
-            && let (Some(n), Some(id)) = (attr(e, "name"), attr(e, "r:id"))
-        {
-            ids.push((n, id));
-        }
-    })?;
-    let mut targets: BTreeMap<String, String> = BTreeMap::new();
-    each_element(&mut zip, "xl/_rels/workbook.xml.rels", |e| {
-        if let (Some(id), Some(t)) = (attr(e, "Id"), attr(e, "Target")) {
-            let t = match t.strip_prefix('/') {
-                Some(abs) => abs.to_string(),
-                None => format!("xl/{t}"),
-            };
-            targets.insert(id, t);
-        }
-    })?;
-    let mut out = BTreeMap::new();
-    for (name, id) in ids {
-        let Some(target) = targets.get(&id) else {
-            continue;
-        };
-        let mut layout = Layout::default();
-        each_element(&mut zip, target, |e| {
-            if e.local_name().as_ref() == "row"
-                && matches!(attr(e, "hidden").as_deref(), Some("1" | "true"))
-                && let Some(r) = attr(e, "r").and_then(|r| r.parse::<u32>().ok())
-                && r > 0
-            {
-                layout.hidden.push((r - 1, r - 1));
-            }
-        });
-        out.insert(name, layout);
-    }
-    Some(out)
-}
 
 fn count(e: &BytesStart, name: &str) -> u32 {
     attr(e, name)

@@ -6,6 +6,7 @@ use super::row::RowRead;
 use super::value::cell_text;
 use super::workbook::Sheet;
 use crate::rules::{TableSchema, Vocabulary};
+use rayon::prelude::*;
 
 /// Row counts of one sheet, for reconciliation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -62,38 +63,55 @@ pub fn read_rows(
     vocab: &Vocabulary,
     file: &str,
 ) -> (Vec<RowRead>, RowCounts) {
-    let mut rows = Vec::new();
-    let mut counts = RowCounts::default();
-    let mut in_tail = false;
     let start = header.data_start.min(sheet.rows.len());
+    // Classifying and reading a row depend on that row alone: both run on every core, and the
+    // table's order (where a 合计 row ends it) is settled in one pass between them.
     let kinds: Vec<Kind> = (start..sheet.rows.len())
+        .into_par_iter()
         .map(|r| classify(sheet, r, header, vocab))
         .collect();
     let follows = data_follows(sheet, start, &kinds, header, schema);
+    let mut in_tail = false;
+    let kinds: Vec<Kind> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let kind = match k {
+                Kind::Blank => Kind::Blank,
+                _ if in_tail => Kind::Note,
+                k => k,
+            };
+            match kind {
+                // A total row ends the table only when no data row follows it.
+                Kind::Total => in_tail = !follows[i],
+                Kind::Note => in_tail = true,
+                _ => {}
+            }
+            kind
+        })
+        .collect();
+    let mut reads: Vec<Vec<RowRead>> = kinds
+        .par_iter()
+        .enumerate()
+        .map(|(i, k)| match k {
+            Kind::Data => super::wide::read_data_row(sheet, start + i, header, schema, vocab, file),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut counts = RowCounts::default();
     for (i, r) in (start..sheet.rows.len()).enumerate() {
         counts.read += 1;
-        let kind = match kinds[i] {
-            Kind::Blank => Kind::Blank,
-            _ if in_tail => Kind::Note,
-            k => k,
-        };
-        match kind {
+        match kinds[i] {
             Kind::Blank => counts.blank += 1,
             Kind::Subtotal => {
                 counts.subtotal += 1;
                 counts.subtotal_rows.push(sheet.abs(r, 0).0 + 1);
             }
-            // A total row ends the table only when no data row follows it.
-            Kind::Total => {
-                counts.total += 1;
-                in_tail = !follows[i];
-            }
-            Kind::Note => {
-                counts.note += 1;
-                in_tail = true;
-            }
+            Kind::Total => counts.total += 1,
+            Kind::Note => counts.note += 1,
             Kind::Data => {
-                let read = super::wide::read_data_row(sheet, r, header, schema, vocab, file);
+                let read = std::mem::take(&mut reads[i]);
                 if read.is_empty() {
                     // A wide row with no group filled: a project with nothing assigned.
                     counts.blank += 1;

@@ -3,9 +3,9 @@
 
 use crate::diagnostic::{Code, Diagnostic, Location, tech_info};
 use crate::ingest::limits::{Flavour, SheetFacts, inspect_zip};
-use std::collections::BTreeMap;
 use crate::rules::Limits;
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -206,21 +206,31 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
     let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
-    let from_xml = match &facts {
-        Some(f) => f
-            .iter()
-            .map(|(n, f)| {
+    match &facts {
+        // xlsx: the inspection saw the hidden rows and merged regions.
+        Some(facts) => {
+            for sheet in sheets.iter_mut() {
                 let mut layout = super::merged::Layout::default();
-                layout.hidden = f.hidden.clone();
-                (n.clone(), layout)
-            })
-            .collect(),
-        None => super::merged::from_xml(&workbook, path),
-    };
-    for sheet in sheets.iter_mut() {
-        let grid = (sheet.origin, sheet.rows.len(), sheet.width());
-        sheet.layout =
-            super::merged::layout(&mut workbook, from_xml.get(&sheet.name), &sheet.name, grid);
+                if let Some(f) = facts.get(&sheet.name) {
+                    layout.hidden = f.hidden.clone();
+                    layout.merges = f.merges.clone();
+                }
+                layout.index(sheet.origin, sheet.rows.len(), sheet.width());
+                sheet.layout = layout;
+            }
+        }
+        None => {
+            let from_xml = super::merged::from_xml(&workbook, path);
+            for sheet in sheets.iter_mut() {
+                let grid = (sheet.origin, sheet.rows.len(), sheet.width());
+                sheet.layout = super::merged::layout(
+                    &mut workbook,
+                    from_xml.get(&sheet.name),
+                    &sheet.name,
+                    grid,
+                );
+            }
+        }
     }
     Ok(sheets)
 }
