@@ -364,10 +364,12 @@ impl History {
         )
         .map_err(sql)?;
         for u in &a.units {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO unit_result (run, unit, score, rank, bottom, streak, penalties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![run, u.unit, u.score, u.rank, u.bottom, u.streak, u.penalty_ids.join(",")],
             )
+            .and_then(|mut st| st.execute(
+                params![run, u.unit, u.score, u.rank, u.bottom, u.streak, u.penalty_ids.join(",")],
+            ))
             .map_err(sql)?;
         }
         for p in &a.projects {
@@ -375,9 +377,11 @@ impl History {
                 &p.parts.iter().map(|x| (&x.id, x.score)).collect::<Vec<_>>(),
             )
             .unwrap_or_default();
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO project_result (run, project, unit, score, parts, reported, cum_invest, started, actual_start, completed, completed_date)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .and_then(|mut st| st.execute(
                 params![
                     run,
                     p.id,
@@ -391,7 +395,7 @@ impl History {
                     p.figures.completed,
                     p.figures.completed_date
                 ],
-            )
+            ))
             .map_err(sql)?;
         }
         for d in &a.deadlines {
@@ -400,10 +404,12 @@ impl History {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" ");
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO finding (run, rule, status, subject, recipient, due, workdays) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![run, d.rule, format!("{:?}", d.status), subject, d.recipient, d.due.map(|x| x.to_string()), d.workdays],
             )
+            .and_then(|mut st| st.execute(
+                params![run, d.rule, format!("{:?}", d.status), subject, d.recipient, d.due.map(|x| x.to_string()), d.workdays],
+            ))
             .map_err(sql)?;
         }
         for n in &a.notices {

@@ -16,6 +16,7 @@ use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
 use crate::rules::Rules;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The deadline rows a project's score reads, found by project or unit in one pass.
@@ -120,210 +121,222 @@ pub fn assess(
     let scoring = &rules.scoring;
     let entity = &scoring.score.entity;
     let index = DeadlineIndex::new(&deadlines, &scoring.score);
-    let mut projects = Vec::new();
-    for view in project_views(data, &carried) {
-        let unit = view.text(entity).unwrap_or("").to_string();
-        let start = index.start.get(view.id.as_str()).copied();
-        let start_status = start.map(|d| d.status.key()).unwrap_or("no_date");
-        let report = index.report.get(unit.as_str()).copied();
-        let reported = view.monthly.is_some();
-        let report_status = if reported {
-            report.map(|d| d.status.key()).unwrap_or("met")
-        } else {
-            "overdue"
-        };
-        let procs: &[&DeadlineRow] = index
-            .procedures
-            .get(view.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let ok = procs
-            .iter()
-            .filter(|d| matches!(d.status, Status::Met | Status::Pending | Status::DueSoon))
-            .count();
-        let share = if procs.is_empty() {
-            1.0
-        } else {
-            ok as f64 / procs.len() as f64
-        };
-        let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
-        for f in crate::rules::deadline::known_fields(
-            crate::rules::Subject::Project,
-            None,
-            &rules.tables,
-        ) {
-            ctx.insert(
-                f.clone(),
-                view.values
-                    .get(&f)
-                    .map(to_jinja)
-                    .unwrap_or(minijinja::Value::from(())),
-            );
-        }
-        ctx.insert("month".into(), minijinja::Value::from(month.month));
-        ctx.insert(
-            "as_of".into(),
-            minijinja::Value::from(as_of.format("%Y-%m-%d").to_string()),
-        );
-        ctx.insert("start_status".into(), minijinja::Value::from(start_status));
-        ctx.insert(
-            "report_status".into(),
-            minijinja::Value::from(report_status),
-        );
-        ctx.insert("reported".into(), minijinja::Value::from(reported));
-        ctx.insert(
-            "procedures_total".into(),
-            minijinja::Value::from(procs.len()),
-        );
-        ctx.insert("procedures_ok".into(), minijinja::Value::from(ok));
-        ctx.insert("procedures_ok_share".into(), minijinja::Value::from(share));
-        let mut parts = Vec::new();
-        for part in &scoring.parts {
-            ctx.insert("points".into(), minijinja::Value::from(part.points));
-            let result = part
-                .formula
-                .eval(minijinja::Value::from(ctx.clone()))
-                .map_err(|e| e.to_string())
-                .and_then(|v| {
-                    if v.is_none() || v.is_undefined() {
-                        Ok(0.0)
-                    } else {
-                        f64::try_from(v).map_err(|e| e.to_string())
-                    }
-                });
-            let score = match result {
-                Ok(s) if s.is_finite() => s,
-                Ok(s) => {
-                    rule_problems.push(RuleProblem {
-                        rule_file: part.at.clone(),
-                        rule: part.id.clone(),
-                        subject: view.id.clone(),
-                        message: format!("结果不是有限数 {s}"),
-                    });
-                    part.on_error.unwrap_or(0.0)
-                }
-                Err(e) => {
-                    rule_problems.push(RuleProblem {
-                        rule_file: part.at.clone(),
-                        rule: part.id.clone(),
-                        subject: view.id.clone(),
-                        message: e,
-                    });
-                    part.on_error.unwrap_or(0.0)
-                }
+    // Each project is scored from its own rows alone: on every core, in the ledger's order.
+    let scored: Vec<(ProjectScore, Vec<RuleProblem>)> = project_views(data, &carried)
+        .into_par_iter()
+        .map(|view| {
+            let mut rule_problems: Vec<RuleProblem> = Vec::new();
+            let unit = view.text(entity).unwrap_or("").to_string();
+            let start = index.start.get(view.id.as_str()).copied();
+            let start_status = start.map(|d| d.status.key()).unwrap_or("no_date");
+            let report = index.report.get(unit.as_str()).copied();
+            let reported = view.monthly.is_some();
+            let report_status = if reported {
+                report.map(|d| d.status.key()).unwrap_or("met")
+            } else {
+                "overdue"
             };
-            parts.push(PartScore {
-                id: part.id.clone(),
-                name: part.name.clone(),
-                points: part.points,
-                score: round(score, 4),
-                formula: part.formula.src().to_string(),
-                rule: part.at.clone(),
-            });
-        }
-        let total = round(parts.iter().map(|p| p.score).sum(), 4);
-        let date_text = |f: &str| {
-            view.values
-                .get(f)
-                .and_then(Value::as_date)
-                .map(|d| d.format("%Y-%m-%d").to_string())
-        };
-        let figures = Figures {
-            cum_invest: view.values.get("cum_invest").and_then(Value::as_f64),
-            started: view.values.get("started").and_then(Value::as_bool),
-            actual_start: date_text("actual_start"),
-            completed: view.values.get("completed").and_then(Value::as_bool),
-            completed_date: date_text("completed_date"),
-        };
-        let carried_from = (!reported)
-            .then(|| snapshot.last_figures.get(&view.id).map(|f| f.month.clone()))
-            .flatten();
-        let mut notes = Vec::new();
-        if !reported {
-            notes.push(match &carried_from {
-                Some(m) => {
-                    format!("本月未报送，累计完成投资沿用{m}报送的数据，报送情况按未报送计分")
-                }
-                None => "本月未报送且此前无报送记录，累计完成投资按 0 计，报送情况按未报送计分"
-                    .to_string(),
-            });
-        }
-        let mut inputs = Vec::new();
-        for field in [
-            "annual_plan",
-            "cum_invest",
-            "sign_date",
-            "land_delisting_date",
-            "actual_start",
-            "planned_completion",
-            "completed",
-        ] {
-            if let Some(v) = view.values.get(field) {
-                let source = if !reported && !view.ledger.values.contains_key(field) {
-                    carried_from
-                        .as_ref()
-                        .map(|m| format!("历史记录（{m}）"))
-                        .unwrap_or_else(|| "默认值".into())
-                } else {
-                    view.cell_ref(field)
+            let procs: &[&DeadlineRow] = index
+                .procedures
+                .get(view.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let ok = procs
+                .iter()
+                .filter(|d| matches!(d.status, Status::Met | Status::Pending | Status::DueSoon))
+                .count();
+            let share = if procs.is_empty() {
+                1.0
+            } else {
+                ok as f64 / procs.len() as f64
+            };
+            let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
+            for f in crate::rules::deadline::known_fields(
+                crate::rules::Subject::Project,
+                None,
+                &rules.tables,
+            ) {
+                ctx.insert(
+                    f.clone(),
+                    view.values
+                        .get(&f)
+                        .map(to_jinja)
+                        .unwrap_or(minijinja::Value::from(())),
+                );
+            }
+            ctx.insert("month".into(), minijinja::Value::from(month.month));
+            ctx.insert(
+                "as_of".into(),
+                minijinja::Value::from(as_of.format("%Y-%m-%d").to_string()),
+            );
+            ctx.insert("start_status".into(), minijinja::Value::from(start_status));
+            ctx.insert(
+                "report_status".into(),
+                minijinja::Value::from(report_status),
+            );
+            ctx.insert("reported".into(), minijinja::Value::from(reported));
+            ctx.insert(
+                "procedures_total".into(),
+                minijinja::Value::from(procs.len()),
+            );
+            ctx.insert("procedures_ok".into(), minijinja::Value::from(ok));
+            ctx.insert("procedures_ok_share".into(), minijinja::Value::from(share));
+            let mut parts = Vec::new();
+            for part in &scoring.parts {
+                ctx.insert("points".into(), minijinja::Value::from(part.points));
+                let result = part
+                    .formula
+                    .eval(minijinja::Value::from(ctx.clone()))
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| {
+                        if v.is_none() || v.is_undefined() {
+                            Ok(0.0)
+                        } else {
+                            f64::try_from(v).map_err(|e| e.to_string())
+                        }
+                    });
+                let score = match result {
+                    Ok(s) if s.is_finite() => s,
+                    Ok(s) => {
+                        rule_problems.push(RuleProblem {
+                            rule_file: part.at.clone(),
+                            rule: part.id.clone(),
+                            subject: view.id.clone(),
+                            message: format!("结果不是有限数 {s}"),
+                        });
+                        part.on_error.unwrap_or(0.0)
+                    }
+                    Err(e) => {
+                        rule_problems.push(RuleProblem {
+                            rule_file: part.at.clone(),
+                            rule: part.id.clone(),
+                            subject: view.id.clone(),
+                            message: e,
+                        });
+                        part.on_error.unwrap_or(0.0)
+                    }
                 };
-                inputs.push(Input {
-                    name: field.to_string(),
-                    value: v.to_string(),
-                    source,
+                parts.push(PartScore {
+                    id: part.id.clone(),
+                    name: part.name.clone(),
+                    points: part.points,
+                    score: round(score, 4),
+                    formula: part.formula.src().to_string(),
+                    rule: part.at.clone(),
                 });
             }
-        }
-        if let Some(d) = start {
+            let total = round(parts.iter().map(|p| p.score).sum(), 4);
+            let date_text = |f: &str| {
+                view.values
+                    .get(f)
+                    .and_then(Value::as_date)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+            };
+            let figures = Figures {
+                cum_invest: view.values.get("cum_invest").and_then(Value::as_f64),
+                started: view.values.get("started").and_then(Value::as_bool),
+                actual_start: date_text("actual_start"),
+                completed: view.values.get("completed").and_then(Value::as_bool),
+                completed_date: date_text("completed_date"),
+            };
+            let carried_from = (!reported)
+                .then(|| snapshot.last_figures.get(&view.id).map(|f| f.month.clone()))
+                .flatten();
+            let mut notes = Vec::new();
+            if !reported {
+                notes.push(match &carried_from {
+                    Some(m) => {
+                        format!("本月未报送，累计完成投资沿用{m}报送的数据，报送情况按未报送计分")
+                    }
+                    None => "本月未报送且此前无报送记录，累计完成投资按 0 计，报送情况按未报送计分"
+                        .to_string(),
+                });
+            }
+            let mut inputs = Vec::new();
+            for field in [
+                "annual_plan",
+                "cum_invest",
+                "sign_date",
+                "land_delisting_date",
+                "actual_start",
+                "planned_completion",
+                "completed",
+            ] {
+                if let Some(v) = view.values.get(field) {
+                    let source = if !reported && !view.ledger.values.contains_key(field) {
+                        carried_from
+                            .as_ref()
+                            .map(|m| format!("历史记录（{m}）"))
+                            .unwrap_or_else(|| "默认值".into())
+                    } else {
+                        view.cell_ref(field)
+                    };
+                    inputs.push(Input {
+                        name: field.to_string(),
+                        value: v.to_string(),
+                        source,
+                    });
+                }
+            }
+            if let Some(d) = start {
+                inputs.push(Input {
+                    name: "start_status".into(),
+                    value: format!(
+                        "{}（到期日 {}）",
+                        d.status_label,
+                        d.due.map(|x| x.to_string()).unwrap_or_default()
+                    ),
+                    source: format!(
+                        "{}（{}）",
+                        d.rule,
+                        rules
+                            .deadlines
+                            .rules
+                            .iter()
+                            .find(|r| r.id == d.rule)
+                            .map(|r| r.file.as_str())
+                            .unwrap_or("")
+                    ),
+                });
+            }
             inputs.push(Input {
-                name: "start_status".into(),
-                value: format!(
-                    "{}（到期日 {}）",
-                    d.status_label,
-                    d.due.map(|x| x.to_string()).unwrap_or_default()
-                ),
-                source: format!(
-                    "{}（{}）",
-                    d.rule,
-                    rules
-                        .deadlines
-                        .rules
-                        .iter()
-                        .find(|r| r.id == d.rule)
-                        .map(|r| r.file.as_str())
-                        .unwrap_or("")
-                ),
+                name: "report_status".into(),
+                value: report.map(|d| d.status_label.clone()).unwrap_or_default(),
+                source: report
+                    .and_then(|d| d.item.clone())
+                    .unwrap_or_else(|| "未报送".into()),
             });
-        }
-        inputs.push(Input {
-            name: "report_status".into(),
-            value: report.map(|d| d.status_label.clone()).unwrap_or_default(),
-            source: report
-                .and_then(|d| d.item.clone())
-                .unwrap_or_else(|| "未报送".into()),
-        });
-        inputs.push(Input {
-            name: "procedures".into(),
-            value: format!("{ok}/{}", procs.len()),
-            source: "前期手续办理清单".into(),
-        });
-        projects.push(ProjectScore {
-            id: view.id.clone(),
-            name: view.text("project_name").unwrap_or("").to_string(),
-            unit,
-            annual_plan: view.values.get("annual_plan").and_then(Value::as_f64),
-            figures,
-            reported,
-            carried_from,
-            start_status: start.map(|d| d.status_label.clone()).unwrap_or_default(),
-            report_status: report.map(|d| d.status_label.clone()).unwrap_or_default(),
-            procedures_total: procs.len(),
-            procedures_ok: ok,
-            parts,
-            total,
-            inputs,
-            notes,
-        });
+            inputs.push(Input {
+                name: "procedures".into(),
+                value: format!("{ok}/{}", procs.len()),
+                source: "前期手续办理清单".into(),
+            });
+            (
+                ProjectScore {
+                    id: view.id.clone(),
+                    name: view.text("project_name").unwrap_or("").to_string(),
+                    unit,
+                    annual_plan: view.values.get("annual_plan").and_then(Value::as_f64),
+                    figures,
+                    reported,
+                    carried_from,
+                    start_status: start.map(|d| d.status_label.clone()).unwrap_or_default(),
+                    report_status: report.map(|d| d.status_label.clone()).unwrap_or_default(),
+                    procedures_total: procs.len(),
+                    procedures_ok: ok,
+                    parts,
+                    total,
+                    inputs,
+                    notes,
+                },
+                rule_problems,
+            )
+        })
+        .collect();
+    let mut projects = Vec::with_capacity(scored.len());
+    for (p, problems) in scored {
+        rule_problems.extend(problems);
+        projects.push(p);
     }
     let supervised = super::notices::supervised_by_deadlines(rules, &deadlines);
     let units = rank_units(

@@ -117,8 +117,6 @@ fn each_event(zip: &mut Zip, name: &str, mut f: impl FnMut(&Event)) -> Option<()
     Some(())
 }
 
-
-
 fn count(e: &BytesStart, name: &str) -> u32 {
     attr(e, name)
         .and_then(|v| v.parse::<u32>().ok())
