@@ -887,3 +887,40 @@ fn rules_check_reads_the_weekly_and_calendar_rules() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("office_calendar.toml:"), "{}", r.stderr);
 }
+
+/// `weekly` writes history: it waits while another sanyipi holds the history file's lock, then
+/// records its week.
+#[test]
+fn weekly_waits_for_the_history_lock() {
+    let out = tempfile::tempdir().unwrap();
+    let history = out.path().join("history.sqlite");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&history)
+        .unwrap();
+    held.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+        .current_dir(common::root())
+        .args([
+            "weekly",
+            "--input",
+            "samples/2026-10",
+            "--week",
+            "2026-10-12",
+        ])
+        .args(["--out", out.path().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "weekly did not wait");
+    drop(held);
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{stderr}");
+    assert!(stderr.contains("另一个 sanyipi 正在使用"), "{stderr}");
+    assert!(out.path().join("2026-10-12周").is_dir());
+}

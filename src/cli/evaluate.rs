@@ -51,6 +51,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<i32> {
             schema.map(|t| t.patterns.join("、")).unwrap_or_default()
         );
     }
+    let _lock = args.out.lock()?;
     let mut history = args.out.open()?;
     let last = history.evaluation_classes(year - 1)?;
     let ev = evaluate(&rules, &data, year, &last);

@@ -73,6 +73,7 @@ fn import(file: PathBuf, out: OutArgs, rules: Option<PathBuf>, force: bool) -> a
         let rank = r.get("rank").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
         rows.push((month, unit, score, rank));
     }
+    let _lock = out.lock()?;
     let mut history = out.open()?;
     let first = rows.iter().map(|r| r.0).min();
     let earlier = match first {

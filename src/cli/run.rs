@@ -33,6 +33,12 @@ impl OutArgs {
     pub fn open(&self) -> anyhow::Result<History> {
         Ok(History::open(&self.history_path())?)
     }
+
+    /// Locks the history file for a command that writes it, as `run` does: one writer at a
+    /// time; a second one waits.
+    pub(crate) fn lock(&self) -> anyhow::Result<crate::month::onewriter::Lock> {
+        crate::month::onewriter::lock(&self.history_path())
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -78,6 +78,7 @@ pub(crate) fn week(
     let as_of = as_of_date(as_of)?;
     let env = report::html::environment(templates)?;
     let data = ingest(input, rules).context("无法生成周报")?;
+    let _lock = out.lock()?;
     let mut history = WeeklyHistory::open(&out.history_path())?;
     let earlier = history.before(monday)?;
     let result = evaluate(&WeekInput {
