@@ -63,18 +63,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(ma.rules.as_deref())?;
     let (month, as_of) = ma.month_and_as_of(args.as_of.as_deref(), &rules)?;
     let bar = super::progress::Bar::new();
-    let history = args.out.history_path();
-    let job = Job {
-        rules: &rules,
-        input: &ma.input,
+    let result = run_month(
+        &rules,
+        &ma.input,
         month,
         as_of,
-        out: &args.out.out,
-        history: &history,
-        templates: args.templates.as_deref(),
-        force: args.force,
-    };
-    let result = crate::month::run(&job, &bar);
+        &args.out,
+        args.templates.as_deref(),
+        args.force,
+        &bar,
+    );
     bar.finish();
     let done = match result {
         Ok(done) => done,
@@ -99,8 +97,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     Ok(OK)
 }
 
-/// The month's run for the local page: `crate::month::run` with the page's folders, no
-/// progress bar.
+/// `crate::month::run` with the folders of `--out`/`--history`: the month's run of `sanyipi
+/// run` (with a progress bar) and of the local page (without).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_month(
     rules: &Rules,
     input: &Path,
@@ -109,6 +108,7 @@ pub(crate) fn run_month(
     out: &OutArgs,
     templates: Option<&Path>,
     force: bool,
+    progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<MonthRun> {
     let history = out.history_path();
     let job = Job {
@@ -121,7 +121,7 @@ pub(crate) fn run_month(
         templates,
         force,
     };
-    crate::month::run(&job, &())
+    crate::month::run(&job, progress)
 }
 
 /// Writes `files` as the folder `<out>/<name>` of the commands other than `run`: one writer at

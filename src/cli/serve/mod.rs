@@ -504,6 +504,7 @@ fn run_month(state: &State, t: &Target) -> Result<Reply, Reply> {
         &state.args.out,
         state.args.templates.as_deref(),
         force,
+        &(),
     )
     .map_err(|e| error_json(422, &render_error(&e)))?;
     let a = &done.assessment;
