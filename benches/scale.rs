@@ -4,7 +4,7 @@
 //! (a) reading every file with calamine alone, one core: open, read every sheet's range (the
 //!     floor any tool has to pay),
 //! (b) `sanyipi check` through the released binary, and
-//! (c) the full monthly run through `sanyipi::month::run`, the very function `sanyipi run`
+//! (c) the full monthly run through `sanyipi::jobs::month::run`, the very function `sanyipi run`
 //!     calls, in this process: its wall time, CPU time and peak memory (the process's peak
 //!     resident size, reset just before the run through `/proc/self/clear_refs`).
 //! The bundled `samples/2026-10` (county size) is measured the same way first.
@@ -174,18 +174,17 @@ fn counts(dir: &Path) -> (usize, usize) {
     (units.len(), projects)
 }
 
-/// The month of `dir` through `sanyipi::month::run`, as `sanyipi run --month 2026-10 --as-of
+/// The month of `dir` through `sanyipi::jobs::month::run`, as `sanyipi run --month 2026-10 --as-of
 /// 2026-10-26 --out OUT` runs it.
 fn run_in_process(dir: &Path, out: &Path) -> Measured {
-    let rules = sanyipi::rules::Rules::load(None).expect("the built-in rules");
-    let history = out.join("history.sqlite");
-    let job = sanyipi::month::Job {
-        rules: &rules,
-        input: dir,
-        month: sanyipi::engine::Month::parse("2026-10").expect("a month"),
-        as_of: chrono::NaiveDate::from_ymd_opt(2026, 10, 26).expect("a date"),
-        out,
-        history: &history,
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 10, 26).expect("a date");
+    let job = sanyipi::jobs::month::MonthRequest {
+        input: dir.to_path_buf(),
+        month: Some("2026-10".into()),
+        as_of: Some(as_of),
+        today: as_of,
+        place: sanyipi::jobs::Place::new(out),
+        rules: None,
         templates: None,
         force: false,
     };
@@ -194,11 +193,11 @@ fn run_in_process(dir: &Path, out: &Path) -> Measured {
     let cpu_before = cpu_seconds();
     let t = Instant::now();
     let phases = Phases::new();
-    let result = sanyipi::month::run(&job, &phases);
+    let result = sanyipi::jobs::month::run(&job, &phases);
     let wall = t.elapsed();
     eprintln!("  {}", phases.report(wall));
     if let Err(e) = &result {
-        eprintln!("sanyipi::month::run 失败：{e:#}");
+        eprint!("sanyipi::jobs::month::run 失败：{}", e.message());
     }
     Measured {
         is_run: true,

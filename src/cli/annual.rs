@@ -2,7 +2,7 @@
 //! the annual summary from history, for the 年度考核 meeting. Prints the annual ranking and
 //! writes the workbook and the HTML page to `<out>/年度汇总/<year>/`.
 
-use super::run::{OutArgs, publish};
+use super::input::{OutArgs, publish};
 use super::{OK, table};
 use crate::engine::annual::{Inputs, ProjectPlan, summarize};
 use crate::report;
@@ -98,7 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         ),
     ];
     let base = args.out.out.join("年度汇总");
-    let dir = publish(&base, &args.year.to_string(), &files)
+    let dir = publish(&args.out.out, &format!("年度汇总/{}", args.year), &files)
         .with_context(|| format!("无法写入 {}", base.display()))?;
     print!("{}", summary_text(&summary, &dir, &files));
     Ok(OK)

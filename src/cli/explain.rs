@@ -2,7 +2,7 @@
 //! part and finding came about — the rule (file and line), the inputs with their cells, the result.
 
 use super::OK;
-use super::run::OutArgs;
+use super::input::OutArgs;
 use crate::engine::DeadlineRow;
 use crate::engine::assess::{ProjectScore, UnitScore};
 use crate::ingest::value::format_number;

@@ -1,7 +1,7 @@
 //! `sanyipi history import FILE` seeds months from before the tool; `sanyipi history show
 //! [--unit U]` lists what is recorded.
 
-use super::run::OutArgs;
+use super::input::OutArgs;
 use super::{OK, table};
 use crate::engine::Month;
 use crate::engine::streak::{StreakRule, rankings_from_import};

@@ -1,9 +1,8 @@
-//! Arguments shared by the subcommands that read a month's folder, and how `--as-of` and
-//! `--month` default.
+//! Arguments shared by the subcommands: a month's folder, the output and history places, and
+//! today's date (the only place the clock is read).
 
-use crate::engine::Month;
-use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use crate::jobs::Place;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct MonthArgs {
@@ -18,97 +17,58 @@ pub struct MonthArgs {
     pub rules: Option<PathBuf>,
 }
 
-impl MonthArgs {
-    /// The assessed month: `--month`, else the input folder's name, else the as-of month.
-    pub fn month(&self, as_of: NaiveDate) -> anyhow::Result<Month> {
-        month_of(self.month.as_deref(), &self.input, as_of)
-    }
+/// Where outputs and history live; shared by every subcommand that reads or writes history.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutArgs {
+    /// 输出目录（默认 ./out）
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// 历史记录文件（默认 <out>/history.sqlite）
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+}
 
-    /// The assessed month and the as-of date. Without `--as-of` the date comes from the rule
-    /// `as_of_day` of `rules/scoring.toml` (that day of the assessed month, or today while it is
-    /// still ahead); the choice is said on stderr.
-    pub fn month_and_as_of(
-        &self,
-        as_of_arg: Option<&str>,
-        rules: &crate::rules::Rules,
-    ) -> anyhow::Result<(Month, NaiveDate)> {
-        if as_of_arg.is_some() {
-            let as_of = as_of_date(as_of_arg)?;
-            return Ok((self.month(as_of)?, as_of));
+impl OutArgs {
+    pub fn place(&self) -> Place {
+        Place {
+            out: self.out.clone(),
+            history: self.history.clone(),
         }
-        let today = chrono::Local::now().date_naive();
-        let month = self.month(today)?;
-        let (as_of, why) = default_as_of(month, today, rules.scoring.score.as_of_day);
-        eprintln!("统计截止日期：{as_of}（未指定 --as-of，{why}）");
-        Ok((month, as_of))
     }
 }
 
-/// The default as-of date of `month` seen on `today`, and why (Chinese).
-pub fn default_as_of(month: Month, today: NaiveDate, day: Option<u32>) -> (NaiveDate, String) {
-    let Some(day) = day else {
-        return (today, "规则未设 as_of_day，取今天".to_string());
-    };
-    let due = month.day(day);
-    if due <= today {
-        (
-            due,
-            format!("按规则 scoring.toml 的 as_of_day 取考核月 {day} 日"),
-        )
-    } else {
-        (today, format!("考核月 {day} 日（{due}）尚未到，取今天"))
-    }
+/// Today on this computer's clock.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
-/// `--as-of`, or today when not given (the only place the clock is read).
-pub fn as_of_date(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
+/// `--as-of` if given, else today.
+pub fn as_of_or_today(arg: Option<&str>) -> crate::jobs::Result<chrono::NaiveDate> {
     match arg {
-        Some(s) => crate::ingest::value::parse_date_text(s)
-            .ok_or_else(|| anyhow::anyhow!("--as-of “{s}”不是有效日期，请写成 2026-10-25")),
-        None => Ok(chrono::Local::now().date_naive()),
+        Some(s) => Ok(crate::jobs::parse_as_of(s)?),
+        None => Ok(today()),
     }
 }
 
-fn month_of(arg: Option<&str>, input: &Path, as_of: NaiveDate) -> anyhow::Result<Month> {
-    if let Some(s) = arg {
-        return Month::parse(s)
-            .ok_or_else(|| anyhow::anyhow!("--month “{s}”格式不对，请写成 2026-10"));
+// Until `annual`, `explain` and `history` are jobs: the history and the publishing they use.
+impl OutArgs {
+    pub fn history_path(&self) -> PathBuf {
+        self.place().history_path()
     }
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    Ok(Month::parse(&name).unwrap_or_else(|| Month::of(as_of)))
+
+    pub(crate) fn open(&self) -> anyhow::Result<crate::history::History> {
+        self.place().open()
+    }
+
+    pub(crate) fn lock(&self) -> anyhow::Result<crate::jobs::publish::Lock> {
+        self.place().lock(&super::progress::Notes)
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn a_past_month_is_assessed_on_its_assessment_day() {
-        let sep = Month::parse("2026-09").unwrap();
-        assert_eq!(
-            default_as_of(sep, d("2026-11-28"), Some(25)).0,
-            d("2026-09-25")
-        );
-        assert_eq!(
-            default_as_of(sep, d("2026-11-28"), Some(20)).0,
-            d("2026-09-20")
-        );
-    }
-
-    #[test]
-    fn the_current_month_before_its_day_is_assessed_today() {
-        let nov = Month::parse("2026-11").unwrap();
-        assert_eq!(
-            default_as_of(nov, d("2026-11-10"), Some(25)).0,
-            d("2026-11-10")
-        );
-        assert_eq!(default_as_of(nov, d("2026-11-10"), None).0, d("2026-11-10"));
-    }
+pub(crate) fn publish(
+    out: &std::path::Path,
+    name: &str,
+    files: &[(String, Vec<u8>)],
+) -> anyhow::Result<PathBuf> {
+    crate::jobs::publish::publish(out, name, files, &super::progress::Notes)
 }

@@ -1,5 +1,7 @@
-//! Command-line interface: one file per subcommand. Messages are in Chinese; the exit code is
-//! 0 when all is well, 1 when the input has errors, 2 when the command could not run.
+//! Command-line interface: one file per subcommand, each parsing its arguments into a job's
+//! request (`crate::jobs`) and printing what the job returns. Messages are in Chinese; the exit
+//! code is 0 when all is well, 1 when the input has errors, 2 when the command could not run
+//! (`jobs::Error::code`).
 
 mod annual;
 mod calendar;
@@ -13,7 +15,6 @@ mod progress;
 mod run;
 mod screen;
 mod serve;
-mod table;
 mod template;
 mod weekly;
 mod workdays;
@@ -85,10 +86,8 @@ enum RulesCommand {
     },
 }
 
-/// Exit codes.
-pub const OK: i32 = 0;
-pub const INPUT_ERRORS: i32 = 1;
-pub const CANNOT_RUN: i32 = 2;
+pub(crate) use crate::jobs::table;
+use crate::jobs::{self, CANNOT_RUN, OK};
 
 /// Runs the command line `args`; returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -107,36 +106,36 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             return CANNOT_RUN;
         }
     };
-    let result = match cli.command {
+    let result: jobs::Result<i32> = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
-        Command::Explain(a) => explain::run(a),
-        Command::History(c) => history::run(c),
+        Command::Explain(a) => explain::run(a).map_err(Into::into),
+        Command::History(c) => history::run(c).map_err(Into::into),
         Command::Screen(a) => screen::run(a),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Template(a) => template::run(a),
-        Command::Annual(a) => annual::run(a),
+        Command::Annual(a) => annual::run(a).map_err(Into::into),
         Command::Weekly(a) => weekly::run(a),
         Command::Calendar(a) => calendar::run(a),
         Command::Serve(a) => serve::run(a),
-        Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir),
+        Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir).map_err(Into::into),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
             .and_then(|r| crate::rules::annual::Annual::load(&r.source).map(|_| r))
-            .and_then(|r| serve::check_rules(&r).map(|_| r))
+            .and_then(|r| crate::serve::check_rules(&r).map(|_| r))
             .and_then(|r| crate::rules::weekly::check(&r))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
                 OK
             })
-            .map_err(anyhow::Error::from),
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}", render_error(&e));
-            CANNOT_RUN
+            eprint!("{}", e.message());
+            e.code()
         }
     }
 }
@@ -165,35 +164,6 @@ fn export_rules(dir: &std::path::Path) -> anyhow::Result<i32> {
         dir.display()
     );
     Ok(OK)
-}
-
-/// An error chain as the user sees it: the outermost message first, causes after.
-fn render_error(e: &anyhow::Error) -> String {
-    let mut out = String::new();
-    if e.downcast_ref::<crate::rules::RulesError>().is_none() {
-        out.push_str("错误: ");
-    }
-    let head = e.to_string();
-    if is_chinese(&head) {
-        out.push_str(&head);
-    } else {
-        // A library's own error with no Chinese context: say so, keep its words as detail.
-        out.push_str(&format!("运行中断。技术信息：{head}"));
-    }
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if is_chinese(&cause) {
-            out.push_str(&format!("\n原因: {cause}"));
-        } else {
-            out.push_str(&format!("\n技术信息：{cause}"));
-        }
-    }
-    out
-}
-
-/// Whether a message is meant for the user (has Chinese in it), not a library's detail.
-fn is_chinese(s: &str) -> bool {
-    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// The command line with Chinese help: headings, the help and version flags.

@@ -86,6 +86,13 @@ impl crate::progress::Progress for Bar {
         }
     }
 
+    fn note(&self, line: &str) {
+        match self.bar.get() {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn stage(&self, what: &str) {
         if let Some(b) = self.shown() {
             b.set_style(
@@ -95,5 +102,14 @@ impl crate::progress::Progress for Bar {
             b.set_message(what.to_string());
             b.enable_steady_tick(Duration::from_millis(120));
         }
+    }
+}
+
+/// No bar: the notes of a job printed on stderr as they come.
+pub struct Notes;
+
+impl crate::progress::Progress for Notes {
+    fn note(&self, line: &str) {
+        eprintln!("{line}");
     }
 }

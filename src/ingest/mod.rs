@@ -235,22 +235,7 @@ fn read_file(
             continue;
         };
         if !h.missing.is_empty() {
-            for &fi in &h.missing {
-                let field = &schema.fields[fi];
-                let (r, c) = sheet.abs(h.row, 0);
-                incomplete.push(
-                    Diagnostic::new(
-                        Code::MissingColumn,
-                        Location::cell(&f.rel, &sheet.name, r, c),
-                        format!("表头缺少必填列“{}”，此表未读取", field.label),
-                    )
-                    .with_hint(format!(
-                        "可用的列名: {}（规则 {}）",
-                        field.headers.join("、"),
-                        schema.file
-                    )),
-                );
-            }
+            incomplete.extend(missing_columns(&h, sheet, schema, &f.rel));
             continue;
         }
         found_any = true;
@@ -293,27 +278,56 @@ fn read_file(
     if !found_any {
         summary.unreadable = true;
         if incomplete.is_empty() && summary.unused_sheets.is_empty() {
-            let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::NoHeader,
-                    Location::file(&f.rel),
-                    format!(
-                        "在工作表（{}）中未找到{}的表头",
-                        names.join("、"),
-                        schema.title
-                    ),
-                )
-                .with_hint(format!(
-                    "表头应包含如 {} 等列名（规则 {}）",
-                    example_headers(schema),
-                    schema.file
-                )),
-            );
+            diagnostics.push(no_header(&sheets, schema, &f.rel));
         }
         diagnostics.extend(incomplete);
     }
     out
+}
+
+/// A header found without some required columns: one 错误 per column, at the header row.
+fn missing_columns(
+    h: &header::Header,
+    sheet: &workbook::Sheet,
+    schema: &TableSchema,
+    file: &str,
+) -> Vec<Diagnostic> {
+    h.missing
+        .iter()
+        .map(|&fi| {
+            let field = &schema.fields[fi];
+            let (r, c) = sheet.abs(h.row, 0);
+            Diagnostic::new(
+                Code::MissingColumn,
+                Location::cell(file, &sheet.name, r, c),
+                format!("表头缺少必填列“{}”，此表未读取", field.label),
+            )
+            .with_hint(format!(
+                "可用的列名: {}（规则 {}）",
+                field.headers.join("、"),
+                schema.file
+            ))
+        })
+        .collect()
+}
+
+/// No sheet of the file has the table's header.
+fn no_header(sheets: &[workbook::Sheet], schema: &TableSchema, file: &str) -> Diagnostic {
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    Diagnostic::new(
+        Code::NoHeader,
+        Location::file(file),
+        format!(
+            "在工作表（{}）中未找到{}的表头",
+            names.join("、"),
+            schema.title
+        ),
+    )
+    .with_hint(format!(
+        "表头应包含如 {} 等列名（规则 {}）",
+        example_headers(schema),
+        schema.file
+    ))
 }
 
 fn submission_date_problems(

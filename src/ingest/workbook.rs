@@ -111,6 +111,18 @@ fn utf16(s: &str) -> Vec<u8> {
 #[allow(clippy::result_large_err)]
 /// Opens the workbook at `path` (shown as `name`) and returns its sheets in order.
 pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
+    let bytes = read_bytes(path, name, limits)?;
+    // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
+    let (mut workbook, facts) = open_bytes(bytes, name, limits)?;
+    let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
+    lay_out(&mut sheets, &mut workbook, path, facts.as_ref());
+    Ok(sheets)
+}
+
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
+/// The bytes of the file at `path`, if it is neither empty nor larger than the limit.
+fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
     let loc = || Location::file(name);
     let size = std::fs::metadata(path).map(|m| m.len()).map_err(|e| {
         Diagnostic::new(
@@ -144,7 +156,25 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
                 .with_hint("请报送单位重新发送"),
         );
     }
-    // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
+    Ok(bytes)
+}
+
+/// What an xlsx inspection saw of each sheet, by sheet name.
+type Facts = BTreeMap<String, SheetFacts>;
+
+/// An opened workbook read from memory.
+type Opened = Sheets<Cursor<Vec<u8>>>;
+
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
+/// Recognises the bytes (xlsx, ods, xls; not HTML, text or encrypted), inspects a zipped one
+/// against the limits and opens it.
+fn open_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    limits: &Limits,
+) -> Result<(Opened, Option<Facts>), Diagnostic> {
+    let loc = || Location::file(name);
     let mut facts: Option<BTreeMap<String, SheetFacts>> = None;
     let opened = match sniff(&bytes) {
         Kind::Zip
@@ -197,7 +227,7 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
             .with_hint("请报送单位用 WPS 或 Excel 另存为 .xlsx 后重新发送"));
         }
     };
-    let mut workbook = opened.map_err(|e| {
+    let workbook = opened.map_err(|e| {
         Diagnostic::new(
             Code::Unreadable,
             loc(),
@@ -205,8 +235,13 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
-    let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
-    match &facts {
+    Ok((workbook, facts))
+}
+
+/// Gives each sheet its layout: hidden rows and merged regions (for xlsx as the inspection saw
+/// them, else from the workbook).
+fn lay_out(sheets: &mut [Sheet], workbook: &mut Opened, path: &Path, facts: Option<&Facts>) {
+    match facts {
         // xlsx: the inspection saw the hidden rows and merged regions.
         Some(facts) => {
             for sheet in sheets.iter_mut() {
@@ -220,19 +255,14 @@ pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diag
             }
         }
         None => {
-            let from_xml = super::merged::from_xml(&workbook, path);
+            let from_xml = super::merged::from_xml(workbook, path);
             for sheet in sheets.iter_mut() {
                 let grid = (sheet.origin, sheet.rows.len(), sheet.width());
-                sheet.layout = super::merged::layout(
-                    &mut workbook,
-                    from_xml.get(&sheet.name),
-                    &sheet.name,
-                    grid,
-                );
+                sheet.layout =
+                    super::merged::layout(workbook, from_xml.get(&sheet.name), &sheet.name, grid);
             }
         }
     }
-    Ok(sheets)
 }
 
 fn encrypted(name: &str) -> Diagnostic {

@@ -1,11 +1,17 @@
+//! Publishing, the one place outputs are written: one writer at a time, staged, swapped in.
+//!
 //! One month, one writer. A run holds an exclusive lock on its history file from start to end
 //! (a second run waits for it, then finds the month recorded and refuses). The month is staged
 //! in a temp folder unique to the run, recorded in history (with its notice numbers and a
 //! "pending" mark) in one transaction, swapped in, then marked published. A run that finds a
 //! pending month finishes its publication; stale temp folders are removed. `SANYIPI_FAILPOINT`
 //! (debug builds only) aborts the process at a named step, for the crash tests.
+//!
+//! The other commands' folders go through [`publish`]: a lock per output folder (a hidden lock
+//! file of a fixed name beside it), staged in a temp folder unique to the process, swapped in.
 
 use crate::history::History;
+use crate::progress::Progress;
 use anyhow::Context;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -17,12 +23,12 @@ pub(crate) struct Lock {
 
 /// Locks the history file `path` for this run (an advisory `flock`, independent of SQLite's
 /// own locks), waiting for another run that holds it.
-pub(crate) fn lock(path: &Path) -> anyhow::Result<Lock> {
-    lock_for(path, path)
+pub(crate) fn lock(path: &Path, progress: &dyn Progress) -> anyhow::Result<Lock> {
+    lock_for(path, path, progress)
 }
 
 /// Locks the file `path` on behalf of `shown`, which the waiting message names.
-pub(crate) fn lock_for(path: &Path, shown: &Path) -> anyhow::Result<Lock> {
+fn lock_for(path: &Path, shown: &Path, progress: &dyn Progress) -> anyhow::Result<Lock> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
     }
@@ -36,10 +42,10 @@ pub(crate) fn lock_for(path: &Path, shown: &Path) -> anyhow::Result<Lock> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            eprintln!(
+            progress.note(&format!(
                 "另一个 sanyipi 正在使用 {}，等待其完成后再继续……",
                 out.display()
-            );
+            ));
             file.lock()
                 .with_context(|| format!("无法锁定历史记录 {}", out.display()))?;
         }
@@ -143,4 +149,26 @@ pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String
         }
     }
     Ok(notes)
+}
+
+/// Writes `files` as the folder `<root>/<rel>` (`rel` of one or more plain names joined by `/`)
+/// for the commands other than `run`: one writer at a time per output folder `root` (the lock
+/// file `<root>/.sanyipi.lock`: one of a fixed name, so locks never pile up), staged in a temp
+/// folder unique to the process beside the target, then swapped in, so a failure leaves the
+/// previous folder as it was. Returns the folder written.
+pub(crate) fn publish(
+    root: &Path,
+    rel: &str,
+    files: &[(String, Vec<u8>)],
+    progress: &dyn Progress,
+) -> anyhow::Result<PathBuf> {
+    let target = root.join(rel);
+    let (parent, name) = match rel.rsplit_once('/') {
+        Some((dir, name)) => (root.join(dir), name),
+        None => (root.to_path_buf(), rel),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let _lock = lock_for(&root.join(".sanyipi.lock"), &target, progress)?;
+    let tmp = stage(&parent, name, files)?;
+    Ok(swap(&parent, name, &tmp)?)
 }

@@ -1,0 +1,67 @@
+//! `sanyipi serve [--port N] [--data DIR] [--out DIR] [--no-open]`: starts the local page
+//! (`crate::serve`), prints its address and opens the browser.
+
+use super::input::OutArgs;
+use crate::jobs::{self, OK};
+use crate::serve::{Options, Server};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 端口（默认 0：由系统选一个空闲端口）
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    port: u16,
+    /// 上传的报送材料存放目录，每月一个子目录（默认 ./data）
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    data: PathBuf,
+    #[command(flatten)]
+    out: OutArgs,
+    /// 规则目录（默认使用内置规则）
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// 模板目录（默认使用内置模板）
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// 不自动打开浏览器
+    #[arg(long)]
+    no_open: bool,
+}
+
+pub fn run(args: Args) -> jobs::Result<i32> {
+    let server = Server::bind(Options {
+        port: args.port,
+        data: args.data,
+        place: args.out.place(),
+        rules: args.rules,
+        templates: args.templates,
+    })?;
+    let url = server.url();
+    println!("网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n按 Ctrl+C 停止。");
+    if !args.no_open {
+        open_browser(&url);
+    }
+    server.run();
+    Ok(OK)
+}
+
+/// Opens `url` in the default browser; failure is ignored (the URL is printed anyway).
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/c", "start", "", url]);
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        c.arg(url);
+        c
+    } else {
+        let mut c = std::process::Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    let _ = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}

@@ -1,0 +1,209 @@
+//! The deadline table of a month — per project, procedure and submission (`sanyipi deadlines`).
+
+use super::{Place, table};
+use crate::calendar::Month;
+use crate::engine::{DeadlineRow, Status, evaluate_deadlines};
+use crate::ingest::ingest_month;
+use crate::progress::Progress;
+use crate::rules::Rules;
+use anyhow::Context;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// A month's folder whose deadlines to list.
+#[derive(Debug, Clone)]
+pub struct DeadlinesRequest {
+    pub input: PathBuf,
+    pub month: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    /// Today, for the default as-of date.
+    pub today: NaiveDate,
+    /// Only the overdue, late and soon-due ones.
+    pub open_only: bool,
+    /// Where history is: projects missing from this month's reports keep the start dates
+    /// recorded there.
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+}
+
+/// The month's deadlines, and what `sanyipi deadlines` prints.
+pub struct Deadlines {
+    pub month: Month,
+    pub as_of: NaiveDate,
+    pub rows: Vec<DeadlineRow>,
+    /// The deadline table (standard output).
+    pub table: String,
+    /// Conditions that could not be computed, a line each (standard error).
+    pub rule_problems: Vec<String>,
+}
+
+/// Lists the deadlines of the month of `req`.
+pub fn deadlines(req: &DeadlinesRequest, progress: &dyn Progress) -> super::Result<Deadlines> {
+    Ok(deadlines_inner(req, progress)?)
+}
+
+/// The job itself.
+fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::Result<Deadlines> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let (month, as_of) = super::month_and_as_of(
+        &req.input,
+        req.month.as_deref(),
+        req.as_of,
+        req.today,
+        &rules,
+        progress,
+    )?;
+    let data = ingest_month(&req.input, &rules, Some(month)).context("无法计算期限")?;
+    // Projects missing from this month's reports keep the start dates reported before.
+    let carried = if req.place.history_path().exists() {
+        let snapshot = req.place.open()?.snapshot(month)?;
+        crate::engine::assess::carried_values(&data, &snapshot)
+    } else {
+        Default::default()
+    };
+    let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of, &carried);
+    let mut table = render(&rules, &rows, month, as_of, req.open_only);
+    if data.error_count() > 0 {
+        table.push_str(&format!(
+            "\n另有 {} 个数据错误，详见 sanyipi check --input {}\n",
+            data.error_count(),
+            req.input.display()
+        ));
+    }
+    let rule_problems = problems
+        .iter()
+        .map(|p| {
+            format!(
+                "规则错误: {} 的期限 {} 在 {} 上无法计算条件: {}",
+                p.rule_file, p.rule, p.subject, p.message
+            )
+        })
+        .collect();
+    Ok(Deadlines {
+        month,
+        as_of,
+        rows,
+        table,
+        rule_problems,
+    })
+}
+
+fn span(r: &DeadlineRow) -> String {
+    match (r.status, r.workdays) {
+        (Status::Overdue | Status::MetLate, Some(n)) => format!("超期 {n}"),
+        (Status::DueSoon | Status::Pending, Some(n)) => format!("剩余 {n}"),
+        _ => String::new(),
+    }
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The printed deadline table, one section per rule.
+fn render(
+    rules: &Rules,
+    rows: &[DeadlineRow],
+    month: Month,
+    as_of: NaiveDate,
+    open_only: bool,
+) -> String {
+    let mut out = format!(
+        "{}月期限情况（统计截止 {}）\n",
+        month,
+        as_of.format("%Y-%m-%d")
+    );
+    let mut missing: Vec<i32> = Vec::new();
+    for rule in &rules.deadlines.rules {
+        let mut shown: Vec<&DeadlineRow> = rows
+            .iter()
+            .filter(|r| r.rule == rule.id)
+            .filter(|r| {
+                !open_only
+                    || matches!(
+                        r.status,
+                        Status::Overdue | Status::MetLate | Status::DueSoon
+                    )
+            })
+            .collect();
+        if shown.is_empty() {
+            continue;
+        }
+        shown.sort_by(|a, b| a.status.cmp(&b.status).then(a.due.cmp(&b.due)));
+        out.push_str(&format!("\n【{}】\n", rule.name));
+        let table_rows: Vec<Vec<String>> = shown
+            .iter()
+            .map(|r| {
+                for y in &r.missing_years {
+                    if !missing.contains(y) {
+                        missing.push(*y);
+                    }
+                }
+                let subject = [
+                    r.project.as_deref(),
+                    r.project_name.as_deref(),
+                    r.item.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+                vec![
+                    subject,
+                    r.recipient.clone().unwrap_or_else(|| "—".into()),
+                    date(r.from),
+                    r.days.map(|d| d.to_string()).unwrap_or_default(),
+                    date(r.due),
+                    date(r.met_on),
+                    r.status_label.clone(),
+                    span(r),
+                    if r.missing_years.is_empty() {
+                        String::new()
+                    } else {
+                        "暂定".into()
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&table::render(
+            &[
+                "项目/事项",
+                "责任单位",
+                "起算日",
+                "时限",
+                "到期日",
+                "完成日",
+                "状态",
+                "工作日",
+                "备注",
+            ],
+            &table_rows,
+        ));
+    }
+    let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
+    let labels = &rules.deadlines.status;
+    out.push_str(&format!(
+        "\n合计: {} {}，{} {}，{} {}，{} {}，{} {}，{} {}\n",
+        labels.overdue,
+        count(Status::Overdue),
+        labels.met_late,
+        count(Status::MetLate),
+        labels.due_soon,
+        count(Status::DueSoon),
+        labels.pending,
+        count(Status::Pending),
+        labels.met,
+        count(Status::Met),
+        labels.no_date,
+        count(Status::NoDate)
+    ));
+    missing.sort();
+    for y in missing {
+        out.push_str(&format!(
+            "注意: 标“暂定”的期限涉及尚未收录的 {y} 年节假日安排，仅按周末推算。{}\n",
+            crate::calendar::how_to_add(y)
+        ));
+    }
+    out
+}

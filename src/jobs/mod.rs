@@ -1,0 +1,185 @@
+//! Every command is a job of the library: a plain request (paths, dates, options) and a
+//! progress sink in, plain data (with the text the command prints) or an [`Error`] that knows
+//! its exit code out. The CLI parses arguments and prints; the local page answers JSON; neither
+//! reaches into rules loading, reading, the engine, the reports or history itself. Outputs are
+//! written only through [`publish`]. No job prints and none reads the clock.
+
+pub mod check;
+pub mod deadlines;
+mod error;
+pub mod forms;
+pub mod history;
+pub mod month;
+pub mod office_calendar;
+pub mod post_evaluation;
+pub(crate) mod publish;
+pub mod screening;
+pub mod table;
+pub mod week;
+pub mod workdays;
+
+pub use error::{CANNOT_RUN, Error, INPUT_ERRORS, OK};
+
+use crate::calendar::Month;
+use crate::history::History;
+use crate::progress::Progress;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// What a job returns.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Where outputs and history live: `<out>/…` and the history file (default
+/// `<out>/history.sqlite`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Place {
+    pub out: PathBuf,
+    pub history: Option<PathBuf>,
+}
+
+impl Place {
+    /// Outputs under `out`, history at its default place there.
+    pub fn new(out: impl Into<PathBuf>) -> Place {
+        Place {
+            out: out.into(),
+            history: None,
+        }
+    }
+
+    /// The history file.
+    pub fn history_path(&self) -> PathBuf {
+        self.history
+            .clone()
+            .unwrap_or_else(|| self.out.join("history.sqlite"))
+    }
+
+    pub(crate) fn open(&self) -> anyhow::Result<History> {
+        Ok(History::open(&self.history_path())?)
+    }
+
+    /// Locks the history file for a job that writes it, as the month does: one writer at a
+    /// time; a second one waits and says so.
+    pub(crate) fn lock(&self, progress: &dyn Progress) -> anyhow::Result<publish::Lock> {
+        publish::lock(&self.history_path(), progress)
+    }
+}
+
+/// A date as users write it (`2026-10-25`, `2026.10.25`, `2026年10月25日` …); the error names
+/// what it is (`"--as-of "`, or nothing) and shows `example`.
+pub fn parse_date(text: &str, what: &str, example: &str) -> anyhow::Result<NaiveDate> {
+    crate::ingest::value::parse_date_text(text)
+        .ok_or_else(|| anyhow::anyhow!("{what}“{text}”不是有效日期，请写成 {example}"))
+}
+
+/// `--as-of` as given.
+pub fn parse_as_of(text: &str) -> anyhow::Result<NaiveDate> {
+    parse_date(text, "--as-of ", "2026-10-25")
+}
+
+/// A month `YYYY-MM`; the error names the option it came from.
+pub fn parse_month(text: &str, option: &str) -> anyhow::Result<Month> {
+    Month::parse(text).ok_or_else(|| anyhow::anyhow!("{option} “{text}”格式不对，请写成 2026-10"))
+}
+
+/// The assessed month: `month` if given, else the input folder's name, else the month of
+/// `as_of`.
+pub fn month_of(month: Option<&str>, input: &Path, as_of: NaiveDate) -> anyhow::Result<Month> {
+    if let Some(s) = month {
+        return parse_month(s, "--month");
+    }
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    Ok(Month::parse(&name).unwrap_or_else(|| Month::of(as_of)))
+}
+
+/// The default as-of date of `month` seen on `today` with the rule `as_of_day` (of
+/// `rules/scoring.toml`), and why (Chinese).
+pub fn default_as_of(month: Month, today: NaiveDate, day: Option<u32>) -> (NaiveDate, String) {
+    let Some(day) = day else {
+        return (today, "规则未设 as_of_day，取今天".to_string());
+    };
+    let due = month.day(day);
+    if due <= today {
+        (
+            due,
+            format!("按规则 scoring.toml 的 as_of_day 取考核月 {day} 日"),
+        )
+    } else {
+        (today, format!("考核月 {day} 日（{due}）尚未到，取今天"))
+    }
+}
+
+/// The assessed month and the as-of date of a month's folder `input`. Without `as_of` the date
+/// comes from the rule `as_of_day` of `rules/scoring.toml` (that day of the assessed month, or
+/// `today` while it is still ahead); the choice is told as a note.
+pub(crate) fn month_and_as_of(
+    input: &Path,
+    month: Option<&str>,
+    as_of: Option<NaiveDate>,
+    today: NaiveDate,
+    rules: &crate::rules::Rules,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Month, NaiveDate)> {
+    if let Some(as_of) = as_of {
+        return Ok((month_of(month, input, as_of)?, as_of));
+    }
+    let month = month_of(month, input, today)?;
+    let (as_of, why) = default_as_of(month, today, rules.scoring.score.as_of_day);
+    progress.note(&format!("统计截止日期：{as_of}（未指定 --as-of，{why}）"));
+    Ok((month, as_of))
+}
+
+/// The files of an output folder as the summaries list them: `  name` a line.
+fn listing(dir: &Path, files: &[(String, Vec<u8>)]) -> String {
+    let mut out = format!("\n输出目录: {}\n", dir.display());
+    for (name, _) in files {
+        out.push_str(&format!("  {name}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_default_as_of_date_follows_the_rule_day() {
+        let sep = Month::parse("2026-09").unwrap();
+        let nov = Month::parse("2026-11").unwrap();
+        let cases = [
+            (sep, "2026-11-28", Some(25), "2026-09-25"),
+            (sep, "2026-11-28", Some(20), "2026-09-20"),
+            (nov, "2026-11-10", Some(25), "2026-11-10"),
+            (nov, "2026-11-10", None, "2026-11-10"),
+            (nov, "2026-11-25", Some(25), "2026-11-25"),
+        ];
+        for (month, today, day, expected) in cases {
+            assert_eq!(
+                default_as_of(month, d(today), day).0,
+                d(expected),
+                "{month} {today}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_month_comes_from_the_option_the_folder_or_the_date() {
+        let as_of = d("2026-10-25");
+        let cases = [
+            (Some("2026-09"), "x/2026-10", "2026-09"),
+            (None, "x/2026-08", "2026-08"),
+            (None, "x/十月材料", "2026-10"),
+        ];
+        for (arg, input, expected) in cases {
+            let m = month_of(arg, Path::new(input), as_of).unwrap();
+            assert_eq!(m.to_string(), expected);
+        }
+        assert!(month_of(Some("2026/10"), Path::new("x"), as_of).is_err());
+    }
+}

@@ -1,0 +1,299 @@
+//! One month's assessment, from the input folder to the published outputs and history: the one
+//! pipeline that `sanyipi run`, the local page, the tests and the benchmark all call.
+//!
+//! The history file is locked for the whole run; the input is read (files in parallel), the
+//! month assessed against its history snapshot, every output rendered in memory, then staged,
+//! recorded with its notice numbers, swapped in and marked published (see `publish`).
+
+use super::error::Unscorable;
+use super::publish;
+use super::{Place, table};
+use crate::calendar::Month;
+use crate::diagnostic::Severity;
+use crate::engine::assess::{Assessment, assess};
+use crate::history::History;
+use crate::ingest::ingest_month_with;
+use crate::progress::Progress;
+use crate::report;
+use crate::rules::Rules;
+use anyhow::Context;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// What to assess and where the results go.
+#[derive(Debug, Clone)]
+pub struct MonthRequest {
+    /// The month's folder of submissions.
+    pub input: PathBuf,
+    /// The assessed month (`YYYY-MM`); default: the folder's name, else the as-of month.
+    pub month: Option<String>,
+    /// The as-of date; default: `as_of_day` of the assessed month, or `today` while ahead.
+    pub as_of: Option<NaiveDate>,
+    /// Today, for the defaults (the job never reads the clock).
+    pub today: NaiveDate,
+    pub place: Place,
+    /// A rules folder that replaces the built-in rules.
+    pub rules: Option<PathBuf>,
+    /// Templates that replace the built-in ones, if any.
+    pub templates: Option<PathBuf>,
+    /// Assess again a month already recorded (the old record is kept as a revision).
+    pub force: bool,
+}
+
+/// What a month's run produced: the assessment, its history revision, the output folder and
+/// the files written there (name relative to it, bytes).
+pub struct MonthRun {
+    pub assessment: Assessment,
+    pub revision: i64,
+    pub dir: PathBuf,
+    pub files: Vec<(String, Vec<u8>)>,
+    /// How many units count as the bottom (`bottom_n` of the rules).
+    pub bottom_n: u32,
+    /// The printed summary (`sanyipi run`'s standard output).
+    pub summary: String,
+}
+
+/// Runs the monthly assessment of `req`, telling `progress` how far it has come.
+pub fn run(req: &MonthRequest, progress: &dyn Progress) -> super::Result<MonthRun> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let (month, as_of) = super::month_and_as_of(
+        &req.input,
+        req.month.as_deref(),
+        req.as_of,
+        req.today,
+        &rules,
+        progress,
+    )?;
+    Ok(assess_and_publish(&rules, req, month, as_of, progress)?)
+}
+
+/// [`run`] with rules already loaded and the month and date settled, for the benchmark.
+pub fn run_with(
+    rules: &Rules,
+    req: &MonthRequest,
+    month: Month,
+    as_of: NaiveDate,
+    progress: &dyn Progress,
+) -> super::Result<MonthRun> {
+    Ok(assess_and_publish(rules, req, month, as_of, progress)?)
+}
+
+fn assess_and_publish(
+    rules: &Rules,
+    req: &MonthRequest,
+    month: Month,
+    as_of: NaiveDate,
+    progress: &dyn Progress,
+) -> anyhow::Result<MonthRun> {
+    let templates = req.templates.as_deref();
+    let out = req.place.out.as_path();
+    let env = report::html::environment(templates)?;
+    std::fs::create_dir_all(out).with_context(|| format!("无法创建输出目录 {}", out.display()))?;
+    let _lock = req.place.lock(progress)?;
+    let mut history = req.place.open()?;
+    for note in publish::repair(out, &history)? {
+        progress.note(&note);
+    }
+    history.check_not_recorded(month, req.force)?;
+    let input = req.input.as_path();
+    let data = ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;
+    if data.records("ledger").is_empty() {
+        let problems: Vec<String> = data
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        anyhow::bail!(
+            "{} 中没有可用的重大项目管理台账，无法考核，未写入任何文件。\n{}",
+            input.display(),
+            problems.join("\n")
+        );
+    }
+    progress.stage("评分排名");
+    let snapshot = history.snapshot(month)?;
+    let a = assess(rules, &data, &snapshot, month, as_of);
+    drop(data);
+    if let Some(report) = unscorable(&a, rules) {
+        return Err(Unscorable(report).into());
+    }
+    progress.stage("生成报表与通知");
+    let files = outputs(&a, rules, &env, templates)?;
+    progress.stage("写入输出");
+    let revision = record_and_publish(&mut history, out, &a, &files)?;
+    let dir = out.join(month.to_string());
+    Ok(MonthRun {
+        summary: summary(&a, rules, revision, &dir, &files),
+        bottom_n: rules.scoring.score.bottom_n,
+        assessment: a,
+        revision,
+        dir,
+        files,
+    })
+}
+
+/// Stages the files, records the month (with a "pending" mark), swaps the folder in and marks
+/// it published; returns the history revision.
+fn record_and_publish(
+    history: &mut History,
+    out: &Path,
+    a: &Assessment,
+    files: &[(String, Vec<u8>)],
+) -> anyhow::Result<i64> {
+    let m = a.month.to_string();
+    let tmp = publish::stage(out, &m, files)
+        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    history.publishing(Some(tmp.clone()));
+    let revision = history.record(a)?;
+    publish::failpoint("recorded");
+    publish::swap(out, &m, &tmp).with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    history.published(&m)?;
+    publish::failpoint("published");
+    Ok(revision)
+}
+
+/// Every output file of an assessed month, rendered in memory: the ranking workbook, the HTML
+/// report, `run.json` and the notices.
+pub fn outputs(
+    a: &Assessment,
+    rules: &Rules,
+    env: &minijinja::Environment<'static>,
+    templates: Option<&Path>,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    // The outputs are independent: rendered on every core, listed in a fixed order.
+    let (workbook, (html, (json, notices))) = rayon::join(
+        || {
+            let notice_sheets = report::notice::sheets(a, rules);
+            report::xlsx::workbook(a, rules, &notice_sheets).context("无法生成排名表")
+        },
+        || {
+            rayon::join(
+                || report::html::report(a, rules, env, templates),
+                || rayon::join(|| report::json(a), || report::notice::files(a, rules, env)),
+            )
+        },
+    );
+    let mut files = vec![
+        (report::workbook_name(a), workbook?),
+        (report::html_name(a), html?.into_bytes()),
+        ("run.json".to_string(), json.into_bytes()),
+    ];
+    files.extend(notices?);
+    Ok(files)
+}
+
+/// Score formulas that failed for a part whose rule does not say how to score a failure
+/// (`on_error`): the month cannot be scored, and nothing is written.
+fn unscorable(a: &Assessment, rules: &Rules) -> Option<String> {
+    let fatal: Vec<String> = a
+        .rule_problems
+        .iter()
+        .filter(|p| {
+            rules
+                .scoring
+                .parts
+                .iter()
+                .any(|q| q.id == p.rule && q.on_error.is_none())
+        })
+        .map(|p| {
+            format!(
+                "错误: {} 评分项 {} 在 {} 上无法计算: {}\n",
+                p.rule_file, p.rule, p.subject, p.message
+            )
+        })
+        .collect();
+    if fatal.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}评分公式无法计算，本月未评分，未写入任何文件。请修正 scoring.toml 中的公式，或为该评分项写 on_error = 分值 说明无法计算时的得分。\n",
+        fatal.join("")
+    ))
+}
+
+/// What `sanyipi run` prints: the ranking, the data problems, the notices and the files.
+fn summary(
+    a: &Assessment,
+    rules: &Rules,
+    revision: i64,
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> String {
+    let mut out = format!(
+        "{} 考核完成（统计截止 {}，第 {} 版）\n\n",
+        a.month, a.as_of, revision
+    );
+    let n = rules.scoring.score.bottom_n;
+    let rows: Vec<Vec<String>> = a
+        .units
+        .iter()
+        .map(|u| {
+            vec![
+                u.rank.to_string(),
+                u.unit.clone(),
+                format!("{:.2}", u.score),
+                u.previous_rank
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                if u.bottom {
+                    format!("后{n}位")
+                } else {
+                    String::new()
+                },
+                if u.streak > 0 {
+                    u.streak.to_string()
+                } else {
+                    String::new()
+                },
+                u.penalties.join("、"),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &["名次", "单位", "得分", "上月名次", "后位", "连续", "处理"],
+        &rows,
+    ));
+    let errors = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
+    out.push_str(&format!(
+        "\n数据问题: 错误 {} 个，警告 {} 个（详见排名表“问题数据”页）\n",
+        errors,
+        a.diagnostics.len() - errors
+    ));
+    for p in &a.rule_problems {
+        out.push_str(&format!(
+            "规则错误: {} 规则 {} 在 {} 上无法计算: {}\n",
+            p.rule_file, p.rule, p.subject, p.message
+        ));
+    }
+    for y in &a.missing_years {
+        out.push_str(&format!(
+            "注意: 部分期限涉及尚未收录的 {y} 年节假日安排，结果为暂定。{}\n",
+            crate::calendar::how_to_add(*y)
+        ));
+    }
+    if !a.notices.is_empty() {
+        let numbers: Vec<&str> = a.notices.iter().map(|n| n.number.as_str()).collect();
+        out.push_str(&format!(
+            "\n督查通知 {} 份: {} 至 {}\n",
+            a.notices.len(),
+            numbers[0],
+            numbers[numbers.len() - 1]
+        ));
+    }
+    out.push_str(&format!("\n输出目录: {}\n", dir.display()));
+    let is_notice = |n: &str| n.starts_with("督查通知/") && !n.ends_with("全部通知.html");
+    for (name, _) in files.iter().filter(|(n, _)| !is_notice(n)) {
+        out.push_str(&format!("  {name}\n"));
+    }
+    let notice_files = files.iter().filter(|(n, _)| is_notice(n)).count();
+    if notice_files > 0 {
+        out.push_str(&format!(
+            "  督查通知/（每份通知的 .html 与 .docx，共 {notice_files} 个文件）\n"
+        ));
+    }
+    out
+}

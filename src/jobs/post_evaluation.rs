@@ -1,0 +1,209 @@
+//! Post-evaluation of completed projects (亩均效益综合评价) and the 应统未统 list (`sanyipi
+//! evaluate`): writes the workbook and HTML page to `<out>/<year>年度后评估/` and records the
+//! year's classes in history (replacing that year's, in one transaction).
+
+use super::publish::publish;
+use super::{Place, table};
+use crate::engine::evaluate::{Evaluated, evaluate};
+use crate::history::EvaluationClass;
+use crate::ingest::{Dataset, ingest, ingest_file};
+use crate::progress::Progress;
+use crate::report;
+use crate::rules::Rules;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// The base data of the post-evaluation to read, and the year.
+#[derive(Debug, Clone)]
+pub struct PostEvaluationRequest {
+    /// The 后评估基础数据 file, or a folder holding it (with the ledger, to match).
+    pub input: PathBuf,
+    /// Default: the year the folder's name starts with.
+    pub year: Option<i32>,
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+/// What the post-evaluation found and wrote.
+pub struct PostEvaluated {
+    pub dir: PathBuf,
+    pub files: Vec<String>,
+    /// What `sanyipi evaluate` prints.
+    pub summary: String,
+}
+
+/// Evaluates the year's completed projects of `req`; the diagnostics about the data go to
+/// `progress` as notes.
+pub fn post_evaluate(
+    req: &PostEvaluationRequest,
+    progress: &dyn Progress,
+) -> super::Result<PostEvaluated> {
+    Ok(post_evaluate_inner(req, progress)?)
+}
+
+/// The job itself.
+fn post_evaluate_inner(
+    req: &PostEvaluationRequest,
+    progress: &dyn Progress,
+) -> anyhow::Result<PostEvaluated> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let input = req.input.as_path();
+    let year = year_of(req.year, input)?;
+    let templates = req.templates.as_deref();
+    let mut env = report::html::environment(templates)?;
+    report::evaluate::add_template(&mut env, templates)?;
+    let table = rules.evaluate.setup.table.clone();
+    let data = read(input, &rules).context("无法进行后评估")?;
+    let schema = rules.table(&table);
+    for d in &data.diagnostics {
+        if schema.is_some_and(|t| t.matches(&d.location.file)) || data.records(&table).is_empty() {
+            progress.note(&d.to_string());
+        }
+    }
+    if data.records(&table).is_empty() {
+        anyhow::bail!(
+            "{} 中没有读到后评估数据（{}）",
+            input.display(),
+            schema.map(|t| t.patterns.join("、")).unwrap_or_default()
+        );
+    }
+    let _lock = req.place.lock(progress)?;
+    let mut history = req.place.open()?;
+    let last = history.evaluation_classes(year - 1)?;
+    let ev = evaluate(&rules, &data, year, &last);
+    let title = report::evaluate::title(&ev);
+    let files = vec![
+        (
+            format!("{title}.xlsx"),
+            report::evaluate::workbook(&ev, &rules).context("无法生成后评估结果表")?,
+        ),
+        (
+            format!("{title}.html"),
+            report::evaluate::html(&ev, &rules, &env)?.into_bytes(),
+        ),
+    ];
+    let out = &req.place.out;
+    let dir = publish(out, &format!("{year}年度后评估"), &files, progress)
+        .with_context(|| format!("无法写入 {}", out.display()))?;
+    let classes: Vec<EvaluationClass> = ev
+        .projects
+        .iter()
+        .map(|p| EvaluationClass {
+            project: p.id.clone(),
+            name: p.name.clone(),
+            score: p.score,
+            class: p.class.clone(),
+        })
+        .collect();
+    history.record_evaluation(year, &classes, &rules.source.fingerprint())?;
+    Ok(PostEvaluated {
+        summary: summary(&ev, &rules, &dir, &files),
+        dir,
+        files: files.into_iter().map(|(n, _)| n).collect(),
+    })
+}
+
+/// Reads the post-evaluation rows: matched to the ledger when the folder has one, on their own
+/// otherwise (a single file, or a folder without a ledger).
+fn read(input: &Path, rules: &Rules) -> anyhow::Result<Dataset> {
+    let table = &rules.evaluate.setup.table;
+    if input.is_dir() {
+        let data = ingest(input, rules)?;
+        let matched_to = rules
+            .table(table)
+            .and_then(|t| t.matching.as_ref())
+            .map(|m| m.table.clone());
+        match matched_to {
+            Some(ledger) if data.records(&ledger).is_empty() => {
+                Ok(ingest(input, &unmatched(rules))?)
+            }
+            _ => Ok(data),
+        }
+    } else {
+        Ok(ingest_file(input, table, &unmatched(rules))?)
+    }
+}
+
+/// The rules with the post-evaluation table read on its own, not matched to the ledger.
+fn unmatched(rules: &Rules) -> Rules {
+    let mut r = rules.clone();
+    if let Some(t) = r
+        .tables
+        .iter_mut()
+        .find(|t| t.id == rules.evaluate.setup.table)
+    {
+        t.matching = None;
+    }
+    r
+}
+
+/// `--year`, else the year the input folder's name (or the file's folder's name) starts with.
+fn year_of(arg: Option<i32>, input: &Path) -> anyhow::Result<i32> {
+    if let Some(y) = arg {
+        return Ok(y);
+    }
+    let folder = if input.is_dir() {
+        Some(input)
+    } else {
+        input.parent()
+    };
+    let name = folder
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    name.get(..4)
+        .and_then(|s| s.parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| {
+            anyhow::anyhow!("无法从目录名“{name}”确定评价年度，请用 --year 指定，如 --year 2026")
+        })
+}
+
+fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[(String, Vec<u8>)]) -> String {
+    let rows: Vec<Vec<String>> = ev
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                (i + 1).to_string(),
+                p.id.clone(),
+                p.name.clone(),
+                p.score.map(|s| format!("{s:.2}")).unwrap_or_default(),
+                p.class.clone(),
+                p.last_class.clone().unwrap_or_default(),
+                p.reasons.join("；"),
+            ]
+        })
+        .collect();
+    let mut out = format!("{}\n\n", report::evaluate::title(ev));
+    out.push_str(&table::render(
+        &[
+            "序号",
+            "项目编号",
+            "企业名称",
+            "综合得分",
+            "等级",
+            "上年等级",
+            "说明",
+        ],
+        &rows,
+    ));
+    let counts: Vec<String> = ev
+        .counts
+        .iter()
+        .map(|(c, n)| format!("{c} {n} 个"))
+        .collect();
+    out.push_str(&format!("\n等级分布: {}\n", counts.join("，")));
+    out.push_str(&format!(
+        "\n{}（{} 个）:\n",
+        rules.evaluate.statistics.name,
+        ev.statistics.len()
+    ));
+    for s in &ev.statistics {
+        out.push_str(&format!("  {} {}\n", s.id, s.name));
+    }
+    out.push_str(&super::listing(dir, files));
+    out
+}

@@ -1,0 +1,133 @@
+//! Pre-screening of project leads on 两守、两防、四关 (`sanyipi screen`, and 预审 on the local
+//! page): writes the workbook and HTML page to `<out>/预审/`.
+
+use super::publish::publish;
+use super::table;
+use crate::engine::screening::screen;
+use crate::ingest::{ingest, ingest_file};
+use crate::progress::Progress;
+use crate::report;
+use crate::rules::Rules;
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// The leads to screen.
+#[derive(Debug, Clone)]
+pub struct ScreeningRequest {
+    /// The 招商项目信息汇总表, or a folder holding it.
+    pub input: PathBuf,
+    pub as_of: NaiveDate,
+    /// The output folder: the files go to `<out>/预审/`.
+    pub out: PathBuf,
+    pub rules: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+/// What one screening wrote and says.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Screened {
+    /// What `screen` prints on stdout.
+    pub summary: String,
+    /// The folder below the output folder the files are in.
+    pub folder: String,
+    /// The files written there, by name.
+    pub files: Vec<String>,
+}
+
+/// Screens the leads of `req`, writes the workbook and page to `<out>/预审/`; the diagnostics
+/// about the leads file go to `progress` as notes, as they come.
+pub fn screen_leads(req: &ScreeningRequest, progress: &dyn Progress) -> super::Result<Screened> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    Ok(screen_with(&rules, req, progress)?)
+}
+
+fn screen_with(
+    rules: &Rules,
+    req: &ScreeningRequest,
+    progress: &dyn Progress,
+) -> anyhow::Result<Screened> {
+    let (input, as_of, out) = (req.input.as_path(), req.as_of, req.out.as_path());
+    let templates = req.templates.as_deref();
+    let env = report::html::environment(templates)?;
+    let table = &rules.screening.setup.table;
+    let data = if input.is_dir() {
+        ingest(input, rules)
+    } else {
+        ingest_file(input, table, rules)
+    }
+    .context("无法预审")?;
+    for d in &data.diagnostics {
+        if d.location.file.contains("招商") || data.records(table).is_empty() {
+            progress.note(&d.to_string());
+        }
+    }
+    let leads_read = data.records(table);
+    if leads_read.is_empty() {
+        bail!(
+            "{} 中没有读到招商项目（{}）",
+            input.display(),
+            rules
+                .table(table)
+                .map(|t| t.patterns.join("、"))
+                .unwrap_or_default()
+        );
+    }
+    let leads = screen(rules, &data, as_of);
+    let files = vec![
+        (
+            "招商项目预审结果.xlsx".to_string(),
+            report::screening::workbook(&leads, as_of).context("无法生成预审结果表")?,
+        ),
+        (
+            "招商项目预审结果.html".to_string(),
+            report::screening::html(&leads, rules, as_of, &env)?.into_bytes(),
+        ),
+    ];
+    let folder = "预审";
+    let dir = publish(out, folder, &files, progress)
+        .with_context(|| format!("无法写入 {}", out.display()))?;
+    let rows: Vec<Vec<String>> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                (i + 1).to_string(),
+                l.name.clone(),
+                l.industry.clone(),
+                l.outcome_label.clone(),
+                l.findings
+                    .iter()
+                    .map(|f| format!("{}·{}", f.group, f.name))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ]
+        })
+        .collect();
+    let mut text = format!("招商项目预审（预审日期 {as_of}）\n\n");
+    text.push_str(&table::render(
+        &["序号", "项目名称", "产业", "结论", "未通过或待核实"],
+        &rows,
+    ));
+    let review = report::screening::review_list(&leads);
+    text.push_str(&format!(
+        "\n会审名单（{} 个）:\n",
+        review.iter().map(|(_, v)| v.len()).sum::<usize>()
+    ));
+    for (industry, group) in &review {
+        text.push_str(&format!(
+            "  {industry}: {}\n",
+            group
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
+    text.push_str(&super::listing(&dir, &files));
+    Ok(Screened {
+        summary: text,
+        folder: folder.to_string(),
+        files: files.into_iter().map(|(n, _)| n).collect(),
+    })
+}

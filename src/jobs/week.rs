@@ -1,0 +1,169 @@
+//! The weekly cycle (`sanyipi weekly`, and 周报 on the local page): reads the month folder
+//! (ledger and `周报/`), tracks problems across weeks in the history file, writes the week's
+//! workbook and page to `<out>/<monday>周/`, then replaces the week's rows in history (one
+//! transaction).
+
+use super::publish::publish;
+use super::{Place, table};
+use crate::engine::weekly::{WeekInput, WeekResult, evaluate, monday_of, week_label};
+use crate::ingest::ingest;
+use crate::progress::Progress;
+use crate::report;
+use crate::rules::Rules;
+use crate::rules::weekly::Weekly;
+use crate::weekly_history::WeeklyHistory;
+use anyhow::Context;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// The week to report.
+#[derive(Debug, Clone)]
+pub struct WeekRequest {
+    /// The month's folder (the ledger and `周报/`).
+    pub input: PathBuf,
+    /// Any day of the week, as written (`2026-10-12`).
+    pub week: String,
+    pub as_of: NaiveDate,
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+/// What one weekly run wrote and says.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WeekDone {
+    /// What `weekly` prints.
+    pub summary: String,
+    /// The folder of the week below the output folder (`<monday>周`).
+    pub label: String,
+    /// The files written there, by name.
+    pub files: Vec<String>,
+}
+
+/// The week of `req.week` (any day of it) from the month folder, written to
+/// `<out>/<monday>周/`, recorded in the history file.
+pub fn week(req: &WeekRequest, progress: &dyn Progress) -> super::Result<WeekDone> {
+    Ok(week_inner(req, progress)?)
+}
+
+/// The job itself.
+fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<WeekDone> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let weekly = Weekly::load(&rules)?;
+    let day = crate::ingest::value::parse_date_text(&req.week)
+        .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", req.week))?;
+    let monday = monday_of(day);
+    let as_of = req.as_of;
+    let templates = req.templates.as_deref();
+    let env = report::html::environment(templates)?;
+    let input = req.input.as_path();
+    let data = ingest(input, &rules).context("无法生成周报")?;
+    let _lock = req.place.lock(progress)?;
+    let mut history = WeeklyHistory::open(&req.place.history_path())?;
+    let earlier = history.before(monday)?;
+    let result = evaluate(&WeekInput {
+        rules: &weekly,
+        calendar: &rules.calendar,
+        data: &data,
+        monday,
+        as_of,
+        earlier: &earlier,
+    });
+    let label = week_label(monday);
+    let name = report::weekly::title(&result);
+    let files = vec![
+        (
+            format!("{name}.xlsx"),
+            report::weekly::workbook(&result, &weekly).context("无法生成周报工作簿")?,
+        ),
+        (
+            format!("{name}.html"),
+            report::weekly::html(&result, &weekly, &env)?.into_bytes(),
+        ),
+    ];
+    let out = &req.place.out;
+    let dir = publish(out, &label, &files, progress)
+        .with_context(|| format!("无法写入 {}", out.display()))?;
+    history.record(
+        monday,
+        &result.rows,
+        as_of,
+        &input.display().to_string(),
+        &rules.source.fingerprint(),
+    )?;
+    Ok(WeekDone {
+        summary: summary(&result, &weekly, &dir, &files),
+        label,
+        files: files.into_iter().map(|(n, _)| n).collect(),
+    })
+}
+
+fn summary(
+    r: &WeekResult,
+    rules: &Weekly,
+    dir: &std::path::Path,
+    files: &[(String, Vec<u8>)],
+) -> String {
+    let mut out = format!(
+        "{}（应报日期 {}）: 本周报送问题 {} 条，在办问题 {} 个，本周已解决 {} 个\n",
+        report::weekly::title(r),
+        r.due,
+        r.rows.len(),
+        r.problems.iter().filter(|p| !p.solved).count(),
+        r.problems.iter().filter(|p| p.solved).count()
+    );
+    for y in &r.due_missing_years {
+        out.push_str(&format!(
+            "注意: {y} 年节假日安排尚未收录，应报日期为暂定。{}\n",
+            crate::calendar::how_to_add(*y)
+        ));
+    }
+    out.push_str(&format!("\n周例会议题 {} 个:\n", r.meeting.len()));
+    let rows: Vec<Vec<String>> = r
+        .meeting
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                (i + 1).to_string(),
+                p.project_name.clone(),
+                p.category.clone(),
+                p.leader.clone(),
+                p.weeks_open.to_string(),
+                p.meeting_reasons.join("；"),
+            ]
+        })
+        .collect();
+    out.push_str(&table::render(
+        &[
+            "序号",
+            "项目名称",
+            "类别",
+            "分管县领导",
+            "挂账周数",
+            "列入原因",
+        ],
+        &rows,
+    ));
+    let flagged: Vec<String> = r
+        .reports
+        .iter()
+        .filter(|u| u.flagged)
+        .map(|u| format!("{}（{}）", u.unit, u.label))
+        .collect();
+    out.push_str(&format!(
+        "\n{}: {}\n",
+        rules.deadline_name,
+        if flagged.is_empty() {
+            "无逾期".to_string()
+        } else {
+            flagged.join("、")
+        }
+    ));
+    out.push_str(&format!(
+        "数据问题 {} 个（详见“问题数据”页）\n",
+        r.diagnostics.len()
+    ));
+    out.push_str(&super::listing(dir, files));
+    out
+}

@@ -1,0 +1,120 @@
+//! The office's ad-hoc working-day questions (`sanyipi workdays add|count|is`), answered on the
+//! official calendar of the rules.
+
+use crate::calendar::{Calendar, DayKind, Reckoned, weekday_zh};
+use crate::rules::Rules;
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// A working-day question; dates as users write them.
+#[derive(Debug, Clone)]
+pub enum Question {
+    /// The `n`-th working day after `date` (not counted).
+    Add { date: String, n: u32 },
+    /// Working days after `from` up to and including `to`.
+    Count { from: String, to: String },
+    /// Whether `date` is a working day, and why.
+    Is { date: String },
+}
+
+/// The answer to `q`, one or more lines of Chinese (without the final newline).
+pub fn answer(q: &Question, rules: Option<&Path>) -> super::Result<String> {
+    Ok(answer_with(q, rules)?)
+}
+
+fn answer_with(q: &Question, rules: Option<&Path>) -> anyhow::Result<String> {
+    let cal = Rules::load(rules)?.calendar;
+    let text = match q {
+        Question::Add { date, n } => {
+            let d = parse(date)?;
+            let r = cal.add(d, *n);
+            let mut s = format!(
+                "{} 之后第{}个工作日：{}（{}）",
+                fmt(d),
+                n,
+                fmt(r.value),
+                describe(&cal, r.value)
+            );
+            s.push_str(&provisional_note(&r));
+            s
+        }
+        Question::Count { from, to } => {
+            let (a, b) = (parse(from)?, parse(to)?);
+            let r = cal.count(a, b);
+            let mut s = format!(
+                "{} 至 {} 共 {} 个工作日（不含起始日 {}，含截止日 {}）",
+                fmt(a),
+                fmt(b),
+                r.value,
+                fmt(a),
+                fmt(b)
+            );
+            s.push_str(&provisional_note(&r));
+            s
+        }
+        Question::Is { date } => {
+            let d = parse(date)?;
+            let k = cal.kind(d);
+            let mut s = format!(
+                "{}（{}）{}：{}",
+                fmt(d),
+                weekday_zh(d),
+                if k.is_working() {
+                    "是工作日"
+                } else {
+                    "不是工作日"
+                },
+                describe_kind(&k)
+            );
+            if !cal.knows_year(d.year_ce().1 as i32) {
+                s.push_str(&format!(
+                    "\n注意：尚无 {} 年的节假日安排，仅按周末判断，结果为暂定。{}",
+                    d.format("%Y"),
+                    crate::calendar::how_to_add(d.format("%Y").to_string().parse().unwrap_or(0))
+                ));
+            }
+            s
+        }
+    };
+    Ok(text)
+}
+
+use chrono::Datelike;
+
+fn parse(s: &str) -> anyhow::Result<NaiveDate> {
+    super::parse_date(s, "", "2026-09-28")
+}
+
+fn fmt(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn describe(cal: &Calendar, d: NaiveDate) -> String {
+    let k = cal.kind(d);
+    match k {
+        DayKind::Workday => weekday_zh(d).to_string(),
+        DayKind::Adjusted(_) => format!("{}，调休上班", weekday_zh(d)),
+        _ => format!("{}，{}", weekday_zh(d), describe_kind(&k)),
+    }
+}
+
+fn describe_kind(k: &DayKind) -> String {
+    match k {
+        DayKind::Workday => "正常工作日".into(),
+        DayKind::Weekend => "周末".into(),
+        DayKind::Holiday(name) => format!("{name}放假"),
+        DayKind::Adjusted(name) => format!("调休上班（{name}）"),
+    }
+}
+
+fn provisional_note<T>(r: &Reckoned<T>) -> String {
+    if r.missing_years.is_empty() {
+        return String::new();
+    }
+    let years: Vec<String> = r.missing_years.iter().map(|y| y.to_string()).collect();
+    format!(
+        "\n注意：结果取决于尚未收录的 {} 年节假日安排，目前仅按周末推算，结果为暂定。{}",
+        years.join("、"),
+        crate::calendar::how_to_add(r.missing_years[0])
+    )
+}

@@ -1,0 +1,378 @@
+//! What each request of the local page does: uploads into `<data>/<month>/`, and check, run,
+//! weekly and screening through the same jobs as the subcommands; downloads only from the
+//! output folders.
+
+use super::State;
+use super::http::{Reply, Target, attachment, error_json, json_reply};
+use super::{unzip, upload};
+use crate::calendar::Month;
+use crate::jobs;
+use serde_json::{Value, json};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use tiny_http::Request;
+
+type Result<T> = std::result::Result<T, Reply>;
+
+/// A job's error as the page shows it.
+fn failed(status: u16, e: &jobs::Error) -> Reply {
+    error_json(status, e.message().trim_end())
+}
+
+fn month_of(t: &Target) -> Result<Month> {
+    t.get("month")
+        .and_then(Month::parse)
+        .ok_or_else(|| error_json(400, "请选择考核月份（如 2026-10）"))
+}
+
+fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>> {
+    match state.busy.try_lock() {
+        Ok(guard) => Ok(guard),
+        // An operation that panicked holds nothing the next one needs.
+        Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            Err(error_json(409, "另一项操作正在进行，请稍候再试"))
+        }
+    }
+}
+
+/// Where uploads go: `<data>/<month>/` (`?month=`), or `<data>/leads/` for the leads to
+/// screen (`?set=leads`).
+pub(super) fn inbox(state: &State, t: &Target) -> Result<PathBuf> {
+    if t.get("set") == Some(LEADS) {
+        return Ok(state.opts.data.join(LEADS));
+    }
+    month_of(t).map(|m| state.opts.data.join(m.to_string()))
+}
+
+/// `POST /api/upload?month=YYYY-MM&path=REL` (or `?set=leads&path=`): the body is the file.
+pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result<Reply> {
+    let dir = inbox(state, t)?;
+    let rel = upload::clean_path(t.get("path").unwrap_or(""), state.limits.max_depth)
+        .map_err(|e| error_json(400, &e.0))?;
+    let _guard = lock(state)?;
+    let target = dir.join(&rel);
+    let limits = &state.limits;
+    if !target.exists() && upload::count_files(&dir) >= limits.max_files {
+        return Err(error_json(
+            413,
+            &format!(
+                "本月已有 {} 个文件，达到上限（rules/serve.toml 的 max_files）",
+                limits.max_files
+            ),
+        ));
+    }
+    let mut body = Vec::new();
+    let read = request
+        .as_reader()
+        .take(limits.max_file_bytes + 1)
+        .read_to_end(&mut body);
+    if read.is_err() {
+        return Err(error_json(400, "文件未能完整上传，请重试"));
+    }
+    if body.len() as u64 > limits.max_file_bytes {
+        return Err(error_json(
+            413,
+            &format!(
+                "文件超过 {} MB（rules/ingest.toml 的 max_file_mb）",
+                limits.max_file_bytes / 1024 / 1024
+            ),
+        ));
+    }
+    write_atomic(&target, &body).map_err(|e| error_json(500, &format!("无法保存文件: {e}")))?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": rel.to_string_lossy(), "bytes": body.len() }),
+    ))
+}
+
+/// `POST /api/upload-zip?month=YYYY-MM`: the body is a .zip of the month's files (or folder),
+/// checked whole and unpacked into the month's folder (see `unzip`).
+pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Result<Reply> {
+    let dir = inbox(state, t)?;
+    let _guard = lock(state)?;
+    let limit = state.limits.max_zip_mb * 1024 * 1024;
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(limit + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return Err(error_json(400, "zip 文件未能完整上传，请重试"));
+    }
+    if body.len() as u64 > limit {
+        return Err(error_json(
+            413,
+            &format!(
+                "zip 文件超过 {} MB（rules/serve.toml 的 max_zip_mb）",
+                state.limits.max_zip_mb
+            ),
+        ));
+    }
+    let done =
+        unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": done.saved, "skipped": done.skipped }),
+    ))
+}
+
+fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let tmp = parent.join(".upload.tmp");
+    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, target));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `POST /api/clear?month=` (or `?set=leads`): removes the uploaded files (outputs and
+/// history stay).
+pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
+    let dir = inbox(state, t)?;
+    let _guard = lock(state)?;
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| error_json(500, &format!("无法清空 {}: {e}", dir.display())))?;
+    }
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    Ok(json_reply(200, &json!({ "cleared": name })))
+}
+
+/// `GET /api/check?month=`: what `sanyipi check --input DATA/<month> --month <month>` says.
+pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
+    let month = month_of(t)?;
+    let _guard = lock(state)?;
+    let input = state.opts.data.join(month.to_string());
+    if !input.is_dir() {
+        return Err(error_json(400, "本月还没有上传任何文件"));
+    }
+    let req = jobs::check::CheckRequest {
+        input,
+        month: Some(month.to_string()),
+        rules: state.opts.rules.clone(),
+    };
+    let checked = jobs::check::check(&req, &()).map_err(|e| failed(422, &e))?;
+    Ok(json_reply(
+        200,
+        &json!({
+            "month": month.to_string(),
+            "errors": checked.errors,
+            "warnings": checked.warnings,
+            "files": checked.files,
+            "diagnostics": checked.diagnostics,
+            "report": checked.report,
+        }),
+    ))
+}
+
+/// `POST /api/run?month=&as_of=&force=1`: `sanyipi run` on the month's uploaded folder.
+pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
+    let month = month_of(t)?;
+    let as_of =
+        jobs::parse_as_of(t.get("as_of").unwrap_or("")).map_err(|e| failed(400, &e.into()))?;
+    let force = t.get("force") == Some("1");
+    let _guard = lock(state)?;
+    let input = state.opts.data.join(month.to_string());
+    if !input.is_dir() {
+        return Err(error_json(400, "本月还没有上传任何文件"));
+    }
+    let req = jobs::month::MonthRequest {
+        input,
+        month: Some(month.to_string()),
+        as_of: Some(as_of),
+        today: as_of,
+        place: state.opts.place.clone(),
+        rules: state.opts.rules.clone(),
+        templates: state.opts.templates.clone(),
+        force,
+    };
+    let done = jobs::month::run(&req, &()).map_err(|e| failed(422, &e))?;
+    let a = &done.assessment;
+    let units: Vec<Value> = a
+        .units
+        .iter()
+        .map(|u| {
+            json!({
+                "rank": u.rank,
+                "unit": u.unit,
+                "score": format!("{:.2}", u.score),
+                "previous_rank": u.previous_rank,
+                "bottom": if u.bottom { format!("后{}位", done.bottom_n) } else { String::new() },
+                "streak": u.streak,
+                "penalties": u.penalties.join("、"),
+            })
+        })
+        .collect();
+    let mut files: Vec<&str> = done.files.iter().map(|(n, _)| n.as_str()).collect();
+    files.sort();
+    Ok(json_reply(
+        200,
+        &json!({
+            "month": month.to_string(),
+            "as_of": as_of.to_string(),
+            "revision": done.revision,
+            "units": units,
+            "notices": a.notices.len(),
+            "files": files,
+        }),
+    ))
+}
+
+/// `GET /api/history`: every recorded run, and the files still in `--out` for each month.
+pub(super) fn history(state: &State) -> Result<Reply> {
+    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(500, &e))?;
+    let rows: Vec<Value> = runs
+        .iter()
+        .map(|r| {
+            json!({
+                "month": r.month,
+                "revision": r.revision,
+                "as_of": r.as_of,
+                "source": r.source,
+                "files": upload::list_files(&state.opts.place.out.join(&r.month)),
+            })
+        })
+        .collect();
+    Ok(json_reply(200, &json!({ "runs": rows })))
+}
+
+/// The folder of `--out` a download comes from: `?folder=` (a month, a week `<monday>周`, the
+/// screening's), or `?month=`; one plain name, never a path.
+fn out_folder(t: &Target) -> Result<String> {
+    match t.get("folder") {
+        Some(f) => upload::clean_path(f, 0)
+            .map(|_| f.to_string())
+            .map_err(|_| error_json(404, "没有这个文件")),
+        None => month_of(t).map(|m| m.to_string()),
+    }
+}
+
+/// The file `rel` of `<out>/<folder>/`, only if it really lies inside that folder of `--out`.
+fn output_file(state: &State, folder: &str, rel: &str) -> Result<PathBuf> {
+    let not_found = || error_json(404, "没有这个文件");
+    let dir = state.opts.place.out.join(folder);
+    let dir = dir.canonicalize().map_err(|_| not_found())?;
+    let path = dir.join(rel).canonicalize().map_err(|_| not_found())?;
+    if !path.starts_with(&dir) || !path.is_file() {
+        return Err(not_found());
+    }
+    Ok(path)
+}
+
+/// `GET /download?month=&file=REL[&view=1]` (or `?folder=`).
+pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
+    let folder = out_folder(t)?;
+    let rel = t.get("file").unwrap_or("");
+    let path = output_file(state, &folder, rel)?;
+    let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let inline = t.get("view") == Some("1") && name.ends_with(".html");
+    Ok(attachment(bytes, name, inline))
+}
+
+/// `GET /download.zip?month=` (or `?folder=`): every output file of the folder as one zip.
+pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
+    let month = out_folder(t)?;
+    let dir = state.opts.place.out.join(&month);
+    let names = upload::list_files(&dir);
+    if names.is_empty() {
+        return Err(error_json(404, "本月还没有考核结果"));
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for name in &names {
+        let path = output_file(state, &month, name)?;
+        let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
+        let written = zip
+            .start_file(format!("{month}/{name}"), options)
+            .and_then(|_| std::io::Write::write_all(&mut zip, &bytes).map_err(Into::into));
+        written.map_err(|e| error_json(500, &format!("无法打包: {e}")))?;
+    }
+    let bytes = zip
+        .finish()
+        .map_err(|e| error_json(500, &format!("无法打包: {e}")))?
+        .into_inner();
+    let name = if Month::parse(&month).is_some() {
+        format!("{month}考核结果.zip")
+    } else {
+        format!("{month}.zip")
+    };
+    Ok(attachment(bytes, &name, false))
+}
+
+/// The upload set (`?set=leads`, folder `<data>/leads/`) of the leads to screen.
+const LEADS: &str = "leads";
+
+/// `POST /api/weekly?month=&week=&as_of=`: `sanyipi weekly --input <data>/<month> --week
+/// --as-of` (the month's uploaded folder holds the ledger and 周报/).
+pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
+    let month = month_of(t)?;
+    let as_of = as_of_or_today(t).map_err(|e| failed(422, &e))?;
+    let _guard = lock(state)?;
+    let input = state.opts.data.join(month.to_string());
+    if !input.is_dir() {
+        return Err(error_json(400, "本月还没有上传任何文件"));
+    }
+    let req = jobs::week::WeekRequest {
+        input,
+        week: t.get("week").unwrap_or("").to_string(),
+        as_of,
+        place: state.opts.place.clone(),
+        rules: state.opts.rules.clone(),
+        templates: state.opts.templates.clone(),
+    };
+    let done = jobs::week::week(&req, &()).map_err(|e| failed(422, &e))?;
+    Ok(json_reply(
+        200,
+        &json!({ "folder": done.label, "files": done.files, "summary": done.summary }),
+    ))
+}
+
+/// `?as_of=` if given, else today (the page's clock, never the job's).
+fn as_of_or_today(t: &Target) -> std::result::Result<chrono::NaiveDate, jobs::Error> {
+    match t.get("as_of") {
+        Some(s) => Ok(jobs::parse_as_of(s)?),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Collects the notes a job tells as it runs, for the page.
+#[derive(Default)]
+struct Notes(std::sync::Mutex<Vec<String>>);
+
+impl crate::progress::Progress for Notes {
+    fn note(&self, line: &str) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(line.to_string());
+        }
+    }
+}
+
+/// `POST /api/screen?as_of=`: `sanyipi screen --input <data>/leads --as-of --out <out>`.
+pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
+    let as_of = as_of_or_today(t).map_err(|e| failed(422, &e))?;
+    let _guard = lock(state)?;
+    let input = state.opts.data.join(LEADS);
+    if !input.is_dir() {
+        return Err(error_json(400, "还没有上传招商项目信息表"));
+    }
+    let req = jobs::screening::ScreeningRequest {
+        input,
+        as_of,
+        out: state.opts.place.out.clone(),
+        rules: state.opts.rules.clone(),
+        templates: state.opts.templates.clone(),
+    };
+    let notes = Notes::default();
+    let done = jobs::screening::screen_leads(&req, &notes).map_err(|e| failed(422, &e))?;
+    let notes = notes.0.into_inner().unwrap_or_default();
+    Ok(json_reply(
+        200,
+        &json!({ "folder": done.folder, "files": done.files, "summary": done.summary, "notes": notes }),
+    ))
+}

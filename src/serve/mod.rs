@@ -1,0 +1,91 @@
+//! The local page for clerks who never open a terminal (`sanyipi serve`). Bound to 127.0.0.1
+//! only; every request needs the random token made at start and a Host header naming this
+//! server (see `auth`). Check, run, weekly and screening call the same jobs as the subcommands
+//! (see `handlers`); `http` holds the request and reply vocabulary, `routes` the dispatch.
+
+mod auth;
+mod handlers;
+mod http;
+mod routes;
+mod unzip;
+mod upload;
+
+use crate::jobs::Place;
+use crate::rules::Rules;
+use anyhow::Context;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use upload::Limits;
+
+/// How the page is served.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The port (0: one the system picks).
+    pub port: u16,
+    /// Uploads go to `<data>/<month>/`.
+    pub data: PathBuf,
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+/// What every request handler shares.
+struct State {
+    opts: Options,
+    limits: Limits,
+    token: String,
+    port: u16,
+    /// One upload, check or run at a time.
+    busy: Mutex<()>,
+}
+
+/// A started server: its address with the token, ready to answer.
+pub struct Server {
+    server: tiny_http::Server,
+    state: Arc<State>,
+}
+
+impl Server {
+    /// Binds 127.0.0.1 and makes the token; the rules (with `serve.toml`'s limits) are checked
+    /// first.
+    pub fn bind(opts: Options) -> crate::jobs::Result<Server> {
+        let rules = Rules::load(opts.rules.as_deref())?;
+        let limits = Limits::load(&rules)?;
+        let server = tiny_http::Server::http(("127.0.0.1", opts.port))
+            .map_err(|e| anyhow::anyhow!("无法在 127.0.0.1:{} 上启动网页服务: {e}", opts.port))?;
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .context("无法取得网页服务的端口")?;
+        let state = Arc::new(State {
+            opts,
+            limits,
+            token: auth::new_token(),
+            port,
+            busy: Mutex::new(()),
+        });
+        Ok(Server { server, state })
+    }
+
+    /// The page's address, with the token.
+    pub fn url(&self) -> String {
+        format!(
+            "http://127.0.0.1:{}/?t={}",
+            self.state.port, self.state.token
+        )
+    }
+
+    /// Answers requests, each on its own thread, until the process ends.
+    pub fn run(self) {
+        for request in self.server.incoming_requests() {
+            let state = Arc::clone(&self.state);
+            std::thread::spawn(move || routes::serve_one(&state, request));
+        }
+    }
+}
+
+/// Checks `rules/serve.toml` (for `rules check`).
+pub(crate) fn check_rules(rules: &Rules) -> Result<(), crate::rules::RulesError> {
+    Limits::load(rules).map(|_| ())
+}
