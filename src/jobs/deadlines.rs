@@ -88,6 +88,53 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
     })
 }
 
+/// The table of one rule's deadlines.
+fn rule_table(shown: &[&DeadlineRow]) -> String {
+    let table_rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|r| {
+            let subject = [
+                r.project.as_deref(),
+                r.project_name.as_deref(),
+                r.item.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+            vec![
+                subject,
+                r.recipient.clone().unwrap_or_else(|| "—".into()),
+                date(r.from),
+                r.days.map(|d| d.to_string()).unwrap_or_default(),
+                date(r.due),
+                date(r.met_on),
+                r.status_label.clone(),
+                span(r),
+                if r.missing_years.is_empty() {
+                    String::new()
+                } else {
+                    "暂定".into()
+                },
+            ]
+        })
+        .collect();
+    table::render(
+        &[
+            "项目/事项",
+            "责任单位",
+            "起算日",
+            "时限",
+            "到期日",
+            "完成日",
+            "状态",
+            "工作日",
+            "备注",
+        ],
+        &table_rows,
+    )
+}
+
 fn span(r: &DeadlineRow) -> String {
     match (r.status, r.workdays) {
         (Status::Overdue | Status::MetLate, Some(n)) => format!("超期 {n}"),
@@ -132,54 +179,14 @@ fn render(
         }
         shown.sort_by(|a, b| a.status.cmp(&b.status).then(a.due.cmp(&b.due)));
         out.push_str(&format!("\n【{}】\n", rule.name));
-        let table_rows: Vec<Vec<String>> = shown
-            .iter()
-            .map(|r| {
-                for y in &r.missing_years {
-                    if !missing.contains(y) {
-                        missing.push(*y);
-                    }
+        for r in &shown {
+            for y in &r.missing_years {
+                if !missing.contains(y) {
+                    missing.push(*y);
                 }
-                let subject = [
-                    r.project.as_deref(),
-                    r.project_name.as_deref(),
-                    r.item.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-                vec![
-                    subject,
-                    r.recipient.clone().unwrap_or_else(|| "—".into()),
-                    date(r.from),
-                    r.days.map(|d| d.to_string()).unwrap_or_default(),
-                    date(r.due),
-                    date(r.met_on),
-                    r.status_label.clone(),
-                    span(r),
-                    if r.missing_years.is_empty() {
-                        String::new()
-                    } else {
-                        "暂定".into()
-                    },
-                ]
-            })
-            .collect();
-        out.push_str(&table::render(
-            &[
-                "项目/事项",
-                "责任单位",
-                "起算日",
-                "时限",
-                "到期日",
-                "完成日",
-                "状态",
-                "工作日",
-                "备注",
-            ],
-            &table_rows,
-        ));
+            }
+        }
+        out.push_str(&rule_table(&shown));
     }
     let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
     let labels = &rules.deadlines.status;
