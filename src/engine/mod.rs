@@ -3,7 +3,7 @@
 pub mod annual;
 pub mod assess;
 pub mod deadlines;
-pub mod evaluate;
+pub mod post_evaluation;
 pub mod notices;
 pub mod office_calendar;
 pub mod project;

@@ -4,7 +4,7 @@
 
 use super::publish::publish;
 use super::{Place, table};
-use crate::engine::evaluate::{Evaluated, evaluate};
+use crate::engine::post_evaluation::{Evaluated, evaluate};
 use crate::history::EvaluationClass;
 use crate::ingest::{Dataset, ingest, ingest_file};
 use crate::progress::Progress;

@@ -3,7 +3,7 @@
 
 use super::html::TemplateError;
 use super::xlsx::{Cell, SheetSpec, book, text};
-use crate::engine::evaluate::{Evaluated, Status};
+use crate::engine::post_evaluation::{Evaluated, Status};
 use crate::rules::Rules;
 use chrono::NaiveDate;
 use minijinja::context;

@@ -3,7 +3,10 @@
 //! percentile shares, vetoes, exemptions, 待核实 for figures that cannot be used, and the
 //! 应统未统 statistics list.
 
+mod grade;
+
 use crate::expr::to_jinja;
+use grade::{benchmarks, counts, grade, project};
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::Rules;
 use crate::rules::evaluate::{Benchmark, Condition, Evaluation, Formula, Grading, Method};
@@ -176,15 +179,15 @@ pub(crate) fn evaluate(
 }
 
 /// A record with its evaluation context and what was found on it.
-struct Row<'a> {
-    record: &'a Record,
-    ctx: BTreeMap<String, minijinja::Value>,
-    values: Vec<Option<f64>>,
-    exempt: Vec<String>,
-    vetoes: Vec<(String, String)>,
-    verify: Vec<VerifyItem>,
+pub(super) struct Row<'a> {
+    pub(super) record: &'a Record,
+    pub(super) ctx: BTreeMap<String, minijinja::Value>,
+    pub(super) values: Vec<Option<f64>>,
+    pub(super) exempt: Vec<String>,
+    pub(super) vetoes: Vec<(String, String)>,
+    pub(super) verify: Vec<VerifyItem>,
     /// 待核实 items that do not stop grading (the statistics list).
-    other_verify: Vec<VerifyItem>,
+    pub(super) other_verify: Vec<VerifyItem>,
 }
 
 fn row<'a>(rules: &Rules, record: &'a Record) -> Row<'a> {
@@ -410,269 +413,5 @@ fn statistics_row(
         source: format!("{}!{}!第{}行", r.record.file, r.record.sheet, r.record.row),
     })
 }
-
-fn benchmarks(e: &Evaluation, rows: &[Row]) -> Vec<BenchmarkUsed> {
-    e.indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            let values: Vec<f64> = rows
-                .iter()
-                .filter(|r| r.exempt.is_empty())
-                .filter_map(|r| r.values.get(i).copied().flatten())
-                .collect();
-            let (mean, value) = match ind.benchmark {
-                Benchmark::Mean => (
-                    true,
-                    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
-                ),
-                Benchmark::Fixed(v) => (false, Some(v)),
-            };
-            BenchmarkUsed {
-                id: ind.id.clone(),
-                name: ind.name.clone(),
-                unit: ind.unit.clone(),
-                weight: ind.weight,
-                cap: ind.cap,
-                mean,
-                value,
-                over: if mean { values.len() } else { 0 },
-            }
-        })
-        .collect()
-}
-
-fn project(
-    e: &Evaluation,
-    r: &Row,
-    benchmarks: &[BenchmarkUsed],
-    last_year: &BTreeMap<String, String>,
-) -> ProjectEval {
-    let id = r.record.text(&e.setup.id_field).unwrap_or("").to_string();
-    let mut reasons = Vec::new();
-    let mut indicators = Vec::new();
-    let mut all = r.exempt.is_empty();
-    for (i, ind) in e.indicators.iter().enumerate() {
-        let value = r.values.get(i).copied().flatten();
-        let bench = benchmarks[i].value.filter(|b| *b > 0.0);
-        if value.is_some() && bench.is_none() {
-            reasons.push(format!("{}的基准值为 0 或无法确定，未计分", ind.name));
-        }
-        let ratio = value.zip(bench).map(|(v, b)| v / b);
-        let points = ratio.map(|x| ind.weight * x.min(ind.cap));
-        all &= points.is_some();
-        indicators.push(IndicatorResult {
-            id: ind.id.clone(),
-            value,
-            ratio,
-            points,
-        });
-    }
-    let factor = 10f64.powi(e.setup.precision as i32);
-    let score = all.then(|| {
-        let sum: f64 = indicators.iter().filter_map(|i| i.points).sum();
-        (sum * factor).round() / factor
-    });
-    let (status, class) = if !r.exempt.is_empty() {
-        reasons.extend(r.exempt.iter().cloned());
-        (Status::Exempt, e.setup.not_graded.clone())
-    } else if let Some((class, _)) = worst_veto(&e.grading, &r.vetoes) {
-        (Status::Vetoed, class)
-    } else if !r.verify.is_empty() || score.is_none() {
-        (Status::Verify, e.setup.verify.clone())
-    } else {
-        (Status::Graded, String::new())
-    };
-    reasons.extend(r.vetoes.iter().map(|(_, why)| why.clone()));
-    reasons.extend(
-        r.verify
-            .iter()
-            .chain(&r.other_verify)
-            .map(|v| format!("【{}】{}", e.setup.verify, v.message())),
-    );
-    ProjectEval {
-        last_class: last_year.get(&id).cloned(),
-        id,
-        name: r.record.text(&e.setup.name_field).unwrap_or("").to_string(),
-        source: format!("{}!{}!第{}行", r.record.file, r.record.sheet, r.record.row),
-        indicators,
-        score,
-        status,
-        class,
-        reasons,
-        verify: r.verify.iter().chain(&r.other_verify).cloned().collect(),
-    }
-}
-
-/// The lowest class among the vetoes that apply.
-fn worst_veto(g: &Grading, vetoes: &[(String, String)]) -> Option<(String, String)> {
-    vetoes
-        .iter()
-        .max_by_key(|(c, _)| g.classes.iter().position(|k| k == c).unwrap_or(0))
-        .cloned()
-}
-
-/// Gives the graded projects their class by bands or percentile shares.
-fn grade(g: &Grading, projects: &mut [ProjectEval]) {
-    let last = g.classes.len() - 1;
-    let mut ranked: Vec<usize> = projects
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.status == Status::Graded)
-        .map(|(i, _)| i)
-        .collect();
-    match g.method {
-        Method::Bands => {
-            for i in ranked {
-                let s = projects[i].score.unwrap_or(f64::MIN);
-                let k = g.bands.iter().position(|b| s >= *b).unwrap_or(last);
-                projects[i].class = g.classes[k].clone();
-            }
-        }
-        Method::Percentiles => {
-            let score = |i: usize| projects[i].score.unwrap_or(f64::MIN);
-            ranked.sort_by(|a, b| score(*b).total_cmp(&score(*a)));
-            let n = ranked.len() as f64;
-            let mut cum = 0.0;
-            let bounds: Vec<usize> = g
-                .shares
-                .iter()
-                .map(|s| {
-                    cum += s;
-                    g.rounding.apply(cum * n / 100.0)
-                })
-                .collect();
-            let scores: Vec<f64> = ranked.iter().map(|i| score(*i)).collect();
-            for (pos, &i) in ranked.iter().enumerate() {
-                // Ties share the position of the first of them.
-                let first = scores.iter().position(|s| *s == scores[pos]).unwrap_or(pos);
-                let k = bounds.iter().position(|b| first < *b).unwrap_or(last);
-                projects[i].class = g.classes[k].clone();
-            }
-        }
-    }
-}
-
-fn counts(e: &Evaluation, projects: &[ProjectEval]) -> Vec<(String, usize)> {
-    let graded = |p: &&ProjectEval| matches!(p.status, Status::Graded | Status::Vetoed);
-    let mut out: Vec<(String, usize)> = e
-        .grading
-        .classes
-        .iter()
-        .map(|c| {
-            let n = projects
-                .iter()
-                .filter(graded)
-                .filter(|p| &p.class == c)
-                .count();
-            (c.clone(), n)
-        })
-        .collect();
-    for (status, label) in [
-        (Status::Verify, &e.setup.verify),
-        (Status::Exempt, &e.setup.not_graded),
-    ] {
-        out.push((
-            label.clone(),
-            projects.iter().filter(|p| p.status == status).count(),
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rules::evaluate::Rounding;
-
-    fn record(values: &[(&str, Value)]) -> Record {
-        Record {
-            table: "post_eval".into(),
-            file: "f.xlsx".into(),
-            sheet: "s".into(),
-            row: 4,
-            values: values
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-            cells: values
-                .iter()
-                .map(|(k, _)| (k.to_string(), "D4".to_string()))
-                .collect(),
-            project: None,
-            unit: None,
-            submitted_on: None,
-            problems: Vec::new(),
-            rejected: false,
-        }
-    }
-
-    fn ctx(r: &Record, fields: &[&str]) -> BTreeMap<String, minijinja::Value> {
-        fields
-            .iter()
-            .map(|f| {
-                (
-                    f.to_string(),
-                    r.get(f).map(to_jinja).unwrap_or(minijinja::Value::from(())),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_zero_divisor_is_named_not_the_zero_numerator() {
-        let fields = ["tax".to_string(), "land_mu".to_string()];
-        let f = crate::rules::evaluate::formula("tax / land_mu", &fields).unwrap();
-        let r = record(&[("tax", Value::Number(0.0)), ("land_mu", Value::Number(0.0))]);
-        let err = value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])).unwrap_err();
-        assert_eq!(err, [("land_mu".to_string(), "为 0")]);
-        let r = record(&[("tax", Value::Number(0.0)), ("land_mu", Value::Number(5.0))]);
-        assert_eq!(value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])), Ok(0.0));
-        let r = record(&[("tax", Value::Number(3.0))]);
-        let err = value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])).unwrap_err();
-        assert_eq!(err, [("land_mu".to_string(), EMPTY)]);
-    }
-
-    fn graded(score: f64) -> ProjectEval {
-        ProjectEval {
-            id: String::new(),
-            name: String::new(),
-            source: String::new(),
-            indicators: Vec::new(),
-            score: Some(score),
-            status: Status::Graded,
-            class: String::new(),
-            last_class: None,
-            reasons: Vec::new(),
-            verify: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn percentile_boundaries_round_and_ties_take_the_better_class() {
-        let g = Grading {
-            classes: ["A", "B", "C", "D"].map(String::from).to_vec(),
-            method: Method::Percentiles,
-            bands: vec![110.0, 90.0, 70.0],
-            shares: vec![25.0, 45.0, 25.0],
-            rounding: Rounding::Round,
-        };
-        // 6 projects: boundaries 1.5 → 2, 4.2 → 4, 5.7 → 6.
-        let mut p: Vec<ProjectEval> = [90.0, 80.0, 70.0, 60.0, 50.0, 40.0].map(graded).to_vec();
-        grade(&g, &mut p);
-        let classes: Vec<&str> = p.iter().map(|p| p.class.as_str()).collect();
-        assert_eq!(classes, ["A", "A", "B", "B", "C", "C"]);
-        // A tie across the A/B boundary: both take A.
-        let mut p: Vec<ProjectEval> = [90.0, 80.0, 80.0, 60.0, 50.0, 40.0].map(graded).to_vec();
-        grade(&g, &mut p);
-        assert_eq!(p[2].class, "A");
-        let g = Grading {
-            rounding: Rounding::Floor,
-            ..g
-        };
-        let mut p: Vec<ProjectEval> = [90.0, 80.0, 70.0, 60.0, 50.0, 40.0].map(graded).to_vec();
-        grade(&g, &mut p);
-        let classes: Vec<&str> = p.iter().map(|p| p.class.as_str()).collect();
-        assert_eq!(classes, ["A", "B", "B", "B", "C", "D"]);
-    }
-}
+mod tests;
