@@ -3,7 +3,7 @@
 
 use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::rules::{Rules, TableSchema};
+use crate::rules::{Match, Rules, TableSchema};
 use crate::text::key;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -203,12 +203,12 @@ fn not_in_ledger(r: &Record, by: &[String], targets: &[Record]) -> Diagnostic {
     d
 }
 
-/// Units with ledger projects that sent no file; projects a unit's file leaves out.
-fn expect_units(schema: &TableSchema, data: &mut Dataset) {
-    let (Some(field), Some(m)) = (&schema.expect_units_from, &schema.matching) else {
-        return;
-    };
-    let mut projects_by_unit: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+/// A project id and name of the ledger, by responsible unit.
+type UnitProjects = BTreeMap<String, Vec<(String, String)>>;
+
+/// The units of the ledger in order of first appearance, and each one's projects (id, name).
+fn ledger_units(data: &Dataset, field: &str, m: &Match) -> (Vec<String>, UnitProjects) {
+    let mut projects_by_unit: UnitProjects = BTreeMap::new();
     let mut unit_order: Vec<String> = Vec::new();
     for t in data.records(&m.table) {
         if let (Some(u), Some(p)) = (t.text(field), &t.project) {
@@ -226,6 +226,15 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
                 .push((p.clone(), name));
         }
     }
+    (unit_order, projects_by_unit)
+}
+
+/// Units with ledger projects that sent no file; projects a unit's file leaves out.
+fn expect_units(schema: &TableSchema, data: &mut Dataset) {
+    let (Some(field), Some(m)) = (&schema.expect_units_from, &schema.matching) else {
+        return;
+    };
+    let (unit_order, projects_by_unit) = ledger_units(data, field, m);
     let files: Vec<(String, Option<String>, bool)> = data
         .files
         .iter()
