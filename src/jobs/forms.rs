@@ -8,7 +8,7 @@ use crate::calendar::Month;
 use crate::ingest::{Record, Value, ingest_file};
 use crate::progress::Progress;
 use crate::report::notice::safe_file_name;
-use crate::report::template::{Template, TemplateRow, TplValue, workbook};
+use crate::report::forms::{Form, FormRow, FormValue, workbook};
 use crate::rules::{Rules, TableSchema};
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
@@ -142,7 +142,7 @@ fn blank_template(
     schema: &TableSchema,
     month: Month,
 ) -> anyhow::Result<(String, Vec<u8>)> {
-    let t = Template {
+    let t = Form {
         schema,
         vocab: &rules.vocab,
         title: title(schema, month),
@@ -204,14 +204,14 @@ fn unit_templates(
         .map(|f| f.id.clone())
         .collect();
     let last = last_figures(place, month)?;
-    let mut by_unit: BTreeMap<String, Vec<TemplateRow>> = BTreeMap::new();
+    let mut by_unit: BTreeMap<String, Vec<FormRow>> = BTreeMap::new();
     for r in records.iter().filter(|r| !r.rejected) {
         let Some(unit) = r.text(&unit_field) else {
             continue;
         };
-        let mut row = TemplateRow::default();
+        let mut row = FormRow::default();
         for id in &shared {
-            if let Some(v) = r.get(id).and_then(tpl_value) {
+            if let Some(v) = r.get(id).and_then(form_value) {
                 row.values.insert(id.clone(), v);
             }
         }
@@ -227,7 +227,7 @@ fn unit_templates(
     }
     let mut files = Vec::new();
     for (unit, rows) in by_unit {
-        let t = Template {
+        let t = Form {
             schema,
             vocab: &rules.vocab,
             title: title(schema, month),
@@ -249,14 +249,14 @@ fn project_key(r: &Record) -> Option<String> {
     r.project.clone()
 }
 
-fn tpl_value(v: &Value) -> Option<TplValue> {
+fn form_value(v: &Value) -> Option<FormValue> {
     if let Some(d) = v.as_date() {
-        return Some(TplValue::Date(d));
+        return Some(FormValue::Date(d));
     }
     if let Some(n) = v.as_f64() {
-        return Some(TplValue::Num(n));
+        return Some(FormValue::Num(n));
     }
-    v.as_str().map(|s| TplValue::Text(s.to_string()))
+    v.as_str().map(|s| FormValue::Text(s.to_string()))
 }
 
 /// The last cumulative figure of each project reported earlier this year, from history if there

@@ -8,7 +8,7 @@ pub mod html;
 pub mod notice;
 pub mod office_calendar;
 pub mod screening;
-pub mod template;
+pub mod forms;
 pub mod weekly;
 pub mod xlsx;
 

@@ -4,6 +4,13 @@
 //! validation with Chinese messages, sheet protection without a password, A4 print setup, and a
 //! 填表说明 sheet generated from the schema.
 
+mod instructions;
+mod validation;
+
+pub use instructions::instructions;
+use instructions::instructions_sheet;
+use validation::{date_rule, error_alert, validations};
+
 use crate::rules::{Field, FieldType, TableSchema, Vocabulary};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
@@ -22,7 +29,7 @@ const WRAP_AT: usize = 68;
 
 /// A pre-filled value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TplValue {
+pub enum FormValue {
     Text(String),
     Num(f64),
     Date(NaiveDate),
@@ -30,15 +37,15 @@ pub enum TplValue {
 
 /// One data row: pre-filled values and lower bounds by field id.
 #[derive(Debug, Clone, Default)]
-pub struct TemplateRow {
-    pub values: BTreeMap<String, TplValue>,
+pub struct FormRow {
+    pub values: BTreeMap<String, FormValue>,
     /// A number field may not go below this (累计完成投资 ≥ the last figure reported).
     pub minimums: BTreeMap<String, f64>,
 }
 
 /// Everything a template workbook is made of.
 #[derive(Debug, Clone)]
-pub struct Template<'a> {
+pub struct Form<'a> {
     pub schema: &'a TableSchema,
     pub vocab: &'a Vocabulary,
     /// `2026年10月重点项目推进情况月报`.
@@ -49,7 +56,7 @@ pub struct Template<'a> {
     pub year: Option<i32>,
     /// Fields whose pre-filled cells are locked.
     pub locked: Vec<String>,
-    pub rows: Vec<TemplateRow>,
+    pub rows: Vec<FormRow>,
     /// Empty rows to fill in after the pre-filled ones.
     pub blank_rows: usize,
     /// Extra lines for the 填表说明 sheet (reporting deadlines …).
@@ -137,7 +144,7 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 /// Builds the template workbook.
-pub fn workbook(t: &Template) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(t: &Form) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new()
@@ -187,7 +194,7 @@ fn column_letter(c: usize) -> String {
     s
 }
 
-fn data_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxError> {
+fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError> {
     let fields = &t.schema.fields;
     let cols = fields.len().max(2) as u16;
     ws.set_name(sheet_name(&t.schema.title))?;
@@ -211,9 +218,9 @@ fn data_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxE
         let values = t.rows.iter().filter_map(|r| r.values.get(&field.id));
         let w = values
             .map(|v| match v {
-                TplValue::Text(s) => s.width_cjk(),
-                TplValue::Num(n) => format!("{n:.2}").len(),
-                TplValue::Date(_) => 10,
+                FormValue::Text(s) => s.width_cjk(),
+                FormValue::Num(n) => format!("{n:.2}").len(),
+                FormValue::Date(_) => 10,
             })
             .chain([header_label(field).width_cjk(), 10])
             .max()
@@ -238,7 +245,7 @@ fn data_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxE
 
 /// 填报单位 on the second line, 填报日期 on the third (each label in its own cell, the value
 /// beside it) so that an empty value never borrows the next label.
-fn meta_lines(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxError> {
+fn meta_lines(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError> {
     let label = |key: &str| {
         t.vocab
             .meta
@@ -269,8 +276,8 @@ fn write_cell(
     r: u32,
     c: u16,
     field: &Field,
-    row: Option<&TemplateRow>,
-    t: &Template,
+    row: Option<&FormRow>,
+    t: &Form,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let value = row.and_then(|row| row.values.get(&field.id));
@@ -282,269 +289,15 @@ fn write_cell(
         _ => &f.open_text,
     };
     match (value, locked) {
-        (Some(TplValue::Text(s)), true) => ws.write_string_with_format(r, c, s, &f.locked)?,
-        (Some(TplValue::Text(s)), false) => ws.write_string_with_format(r, c, s, open)?,
-        (Some(TplValue::Num(n)), true) => ws.write_number_with_format(r, c, *n, &f.locked_num)?,
-        (Some(TplValue::Num(n)), false) => ws.write_number_with_format(r, c, *n, open)?,
-        (Some(TplValue::Date(d)), _) => {
+        (Some(FormValue::Text(s)), true) => ws.write_string_with_format(r, c, s, &f.locked)?,
+        (Some(FormValue::Text(s)), false) => ws.write_string_with_format(r, c, s, open)?,
+        (Some(FormValue::Num(n)), true) => ws.write_number_with_format(r, c, *n, &f.locked_num)?,
+        (Some(FormValue::Num(n)), false) => ws.write_number_with_format(r, c, *n, open)?,
+        (Some(FormValue::Date(d)), _) => {
             ws.write_datetime_with_format(r, c, excel_date(*d)?, &f.open_date)?
         }
         (None, _) => ws.write_blank(r, c, open)?,
     };
-    Ok(())
-}
-
-fn error_alert(dv: DataValidation, message: &str) -> Result<DataValidation, XlsxError> {
-    dv.set_error_style(DataValidationErrorStyle::Stop)
-        .set_error_title("输入有误")?
-        .set_error_message(message)
-}
-
-fn date_rule(dv: DataValidation, year: Option<i32>) -> Result<DataValidation, XlsxError> {
-    Ok(match year {
-        Some(y) => dv.allow_date(DataValidationRule::Between(
-            ExcelDateTime::from_ymd(y as u16, 1, 1)?,
-            ExcelDateTime::from_ymd(y as u16, 12, 31)?,
-        )),
-        None => dv.allow_date(DataValidationRule::GreaterThanOrEqualTo(
-            ExcelDateTime::from_ymd(1990, 1, 1)?,
-        )),
-    })
-}
-
-/// The validation of a field's cells, with its Chinese input message and error alert; `min`
-/// raises the lower bound of a number.
-fn field_validation(
-    field: &Field,
-    t: &Template,
-    min: Option<f64>,
-) -> Result<Option<DataValidation>, XlsxError> {
-    let label = field.label.as_str();
-    let title: String = label.chars().take(30).collect();
-    let required = if field.required { "（必填）" } else { "" };
-    let (dv, input, error) = match field.kind {
-        FieldType::Bool => {
-            let yes = t.vocab.yes.first().map(String::as_str).unwrap_or("是");
-            let no = t.vocab.no.first().map(String::as_str).unwrap_or("否");
-            (
-                DataValidation::new().allow_list_strings(&[yes, no])?,
-                format!("请从下拉列表选择“{yes}”或“{no}”{required}"),
-                format!("{label}只能填“{yes}”或“{no}”"),
-            )
-        }
-        FieldType::Enum => {
-            let values: Vec<&str> = field.values.iter().map(String::as_str).collect();
-            let dv = match long_lists(t.schema).iter().position(|f| f.id == field.id) {
-                // Lists over 255 characters corrupt the file: refer to the hidden sheet.
-                Some(i) => DataValidation::new().allow_list_formula(Formula::new(format!(
-                    "={LISTS_SHEET}!${col}$1:${col}${}",
-                    values.len(),
-                    col = column_letter(i)
-                ))),
-                None => DataValidation::new().allow_list_strings(&values)?,
-            };
-            (
-                dv,
-                format!("请从下拉列表选择{required}"),
-                format!("{label}只能是：{}", values.join("、")),
-            )
-        }
-        FieldType::Date => {
-            let (input, error) = match t.year {
-                Some(y) => (
-                    format!("填写{y}年内的日期，如 {y}-10-20{required}"),
-                    format!("{label}须为{y}年内的日期"),
-                ),
-                None => (
-                    format!("填写日期，如 2026-10-20{required}"),
-                    format!("{label}须为有效日期"),
-                ),
-            };
-            (date_rule(DataValidation::new(), t.year)?, input, error)
-        }
-        FieldType::Amount | FieldType::Number => {
-            let unit = if field.kind == FieldType::Amount {
-                "（万元）"
-            } else {
-                ""
-            };
-            match min.filter(|m| *m > 0.0) {
-                Some(m) => (
-                    DataValidation::new()
-                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(m)),
-                    format!("填写数字{unit}，不小于上次已报的 {m:.2}{required}"),
-                    format!("{label}不能小于上次已报的 {m:.2}"),
-                ),
-                None => (
-                    DataValidation::new()
-                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
-                    format!("填写不小于0的数字{unit}{required}"),
-                    format!("{label}须为不小于0的数字"),
-                ),
-            }
-        }
-        FieldType::Integer => (
-            DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
-            format!("填写不小于0的整数{required}"),
-            format!("{label}须为不小于0的整数"),
-        ),
-        FieldType::Text if field.required => (
-            DataValidation::new().allow_text_length(DataValidationRule::GreaterThan(0)),
-            format!("填写{label}（必填）"),
-            format!("{label}不能为空"),
-        ),
-        FieldType::Text => return Ok(None),
-    };
-    let dv = dv.set_input_title(title)?.set_input_message(clip(&input))?;
-    Ok(Some(error_alert(dv, &clip(&error))?))
-}
-
-/// A validation message within Excel's 255 characters.
-fn clip(s: &str) -> String {
-    if s.chars().count() <= 250 {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(249).collect();
-        out.push('…');
-        out
-    }
-}
-
-fn validations(ws: &mut Worksheet, t: &Template, total: usize) -> Result<(), XlsxError> {
-    if total == 0 {
-        return Ok(());
-    }
-    let first = HEADER_ROW + 1;
-    let last = HEADER_ROW + total as u32;
-    for (c, field) in t.schema.fields.iter().enumerate() {
-        let c = c as u16;
-        let locked_rows = t
-            .rows
-            .iter()
-            .filter(|r| r.values.contains_key(&field.id))
-            .count();
-        if t.locked.contains(&field.id) && locked_rows == t.rows.len() && t.blank_rows == 0 {
-            continue;
-        }
-        let has_min = t.rows.iter().any(|r| r.minimums.contains_key(&field.id));
-        if has_min {
-            for (i, row) in t.rows.iter().enumerate() {
-                let r = first + i as u32;
-                if let Some(dv) = field_validation(field, t, row.minimums.get(&field.id).copied())?
-                {
-                    ws.add_data_validation(r, c, r, c, &dv)?;
-                }
-            }
-            let rest = first + t.rows.len() as u32;
-            if rest <= last
-                && let Some(dv) = field_validation(field, t, None)?
-            {
-                ws.add_data_validation(rest, c, last, c, &dv)?;
-            }
-        } else if let Some(dv) = field_validation(field, t, None)? {
-            ws.add_data_validation(first, c, last, c, &dv)?;
-        }
-    }
-    Ok(())
-}
-
-/// The lines of the 填表说明 sheet, generated from the schema.
-pub fn instructions(t: &Template) -> Vec<String> {
-    let mut out = vec![format!("{}填表说明", t.title)];
-    let locked: Vec<String> = t
-        .schema
-        .fields
-        .iter()
-        .filter(|f| t.locked.contains(&f.id) && t.rows.iter().any(|r| r.values.contains_key(&f.id)))
-        .map(|f| format!("“{}”", f.label))
-        .collect();
-    let mut n = 0;
-    let mut item = |s: String, out: &mut Vec<String>| {
-        n += 1;
-        out.push(format!(
-            "{}、{s}",
-            crate::engine::notices::chinese_number(n)
-        ));
-    };
-    if locked.is_empty() {
-        item("请在表头下方逐行填写，一个项目一行。".into(), &mut out);
-    } else {
-        item(
-            format!(
-                "灰色单元格（{}）已按重大项目管理台账预填并锁定，请勿改动；请在白色单元格中填写。如确需修改，可撤销工作表保护（未设密码），并请说明原因。",
-                locked.join("、")
-            ),
-            &mut out,
-        );
-    }
-    item(
-        "请勿增加、删除、合并或改名表头各列，请勿在表格中间插入合计行；备注请写在表格下方。".into(),
-        &mut out,
-    );
-    if t.unit.is_none() {
-        item("请在“填报单位：”右侧填写本单位全称。".into(), &mut out);
-    }
-    if t.schema.submission_date {
-        item(
-            "请在“填报日期：”右侧填写报送日期，据此判断是否按时报送。".into(),
-            &mut out,
-        );
-    }
-    for note in &t.notes {
-        item(note.clone(), &mut out);
-    }
-    item("各列填写要求：".into(), &mut out);
-    for (i, field) in t.schema.fields.iter().enumerate() {
-        out.push(format!("  {}. {}", i + 1, field_rule(field, t)));
-    }
-    out
-}
-
-fn field_rule(field: &Field, t: &Template) -> String {
-    let kind = field.kind.label().replace("（万元）", "");
-    let mut s = format!("{}（{kind}", header_label(field));
-    if field.required {
-        s.push_str("，必填");
-    }
-    s.push_str("）：");
-    s.push_str(&match field.kind {
-        FieldType::Text => "填写文字。".to_string(),
-        FieldType::Integer => "填写整数。".to_string(),
-        FieldType::Number => "填写数字，不带单位。".to_string(),
-        FieldType::Amount => "填写数字，单位万元，不要写“万元”“亿元”等文字。".to_string(),
-        FieldType::Date => match t.year {
-            Some(y) => format!("填写{y}年内的日期，如 {y}-10-20。"),
-            None => "填写日期，如 2026-10-20。".to_string(),
-        },
-        FieldType::Bool => format!(
-            "从下拉列表选择“{}”或“{}”。",
-            t.vocab.yes.first().map(String::as_str).unwrap_or("是"),
-            t.vocab.no.first().map(String::as_str).unwrap_or("否")
-        ),
-        FieldType::Enum => format!("从下拉列表选择：{}。", field.values.join("、")),
-    });
-    if t.rows.iter().any(|r| r.minimums.contains_key(&field.id)) {
-        s.push_str("不得小于上次已报数（已设置为输入下限）。");
-    }
-    s
-}
-
-fn instructions_sheet(ws: &mut Worksheet, t: &Template, f: &Formats) -> Result<(), XlsxError> {
-    ws.set_name("填表说明")?;
-    ws.set_column_width(0, NOTE_WIDTH)?;
-    for (r, line) in instructions(t).iter().enumerate() {
-        let (format, height) = if r == 0 {
-            (&f.title, 30.0)
-        } else {
-            // Wrapped lines need their height set: neither WPS nor LibreOffice grows the row.
-            let lines = line.width_cjk().div_ceil(WRAP_AT).max(1);
-            (&f.note, 18.0 * lines as f64)
-        };
-        ws.write_string_with_format(r as u32, 0, line, format)?;
-        ws.set_row_height(r as u32, height)?;
-    }
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -570,7 +323,7 @@ mod tests {
             .unwrap();
         industry.values = (0..60).map(|i| format!("产业类别{i}")).collect();
         assert_eq!(long_lists(&schema).len(), 1);
-        let t = Template {
+        let t = Form {
             schema: &schema,
             vocab: &rules.vocab,
             title: "台账".into(),

@@ -1,0 +1,160 @@
+//! The data validation of a form's cells: lists, dates in the year, amounts, and the lower
+//! bound of cumulative figures, with Chinese prompts and alerts.
+
+use super::*;
+
+
+pub(super) fn error_alert(dv: DataValidation, message: &str) -> Result<DataValidation, XlsxError> {
+    dv.set_error_style(DataValidationErrorStyle::Stop)
+        .set_error_title("输入有误")?
+        .set_error_message(message)
+}
+
+pub(super) fn date_rule(dv: DataValidation, year: Option<i32>) -> Result<DataValidation, XlsxError> {
+    Ok(match year {
+        Some(y) => dv.allow_date(DataValidationRule::Between(
+            ExcelDateTime::from_ymd(y as u16, 1, 1)?,
+            ExcelDateTime::from_ymd(y as u16, 12, 31)?,
+        )),
+        None => dv.allow_date(DataValidationRule::GreaterThanOrEqualTo(
+            ExcelDateTime::from_ymd(1990, 1, 1)?,
+        )),
+    })
+}
+
+/// The validation of a field's cells, with its Chinese input message and error alert; `min`
+/// raises the lower bound of a number.
+pub(super) fn field_validation(
+    field: &Field,
+    t: &Form,
+    min: Option<f64>,
+) -> Result<Option<DataValidation>, XlsxError> {
+    let label = field.label.as_str();
+    let title: String = label.chars().take(30).collect();
+    let required = if field.required { "（必填）" } else { "" };
+    let (dv, input, error) = match field.kind {
+        FieldType::Bool => {
+            let yes = t.vocab.yes.first().map(String::as_str).unwrap_or("是");
+            let no = t.vocab.no.first().map(String::as_str).unwrap_or("否");
+            (
+                DataValidation::new().allow_list_strings(&[yes, no])?,
+                format!("请从下拉列表选择“{yes}”或“{no}”{required}"),
+                format!("{label}只能填“{yes}”或“{no}”"),
+            )
+        }
+        FieldType::Enum => {
+            let values: Vec<&str> = field.values.iter().map(String::as_str).collect();
+            let dv = match long_lists(t.schema).iter().position(|f| f.id == field.id) {
+                // Lists over 255 characters corrupt the file: refer to the hidden sheet.
+                Some(i) => DataValidation::new().allow_list_formula(Formula::new(format!(
+                    "={LISTS_SHEET}!${col}$1:${col}${}",
+                    values.len(),
+                    col = column_letter(i)
+                ))),
+                None => DataValidation::new().allow_list_strings(&values)?,
+            };
+            (
+                dv,
+                format!("请从下拉列表选择{required}"),
+                format!("{label}只能是：{}", values.join("、")),
+            )
+        }
+        FieldType::Date => {
+            let (input, error) = match t.year {
+                Some(y) => (
+                    format!("填写{y}年内的日期，如 {y}-10-20{required}"),
+                    format!("{label}须为{y}年内的日期"),
+                ),
+                None => (
+                    format!("填写日期，如 2026-10-20{required}"),
+                    format!("{label}须为有效日期"),
+                ),
+            };
+            (date_rule(DataValidation::new(), t.year)?, input, error)
+        }
+        FieldType::Amount | FieldType::Number => {
+            let unit = if field.kind == FieldType::Amount {
+                "（万元）"
+            } else {
+                ""
+            };
+            match min.filter(|m| *m > 0.0) {
+                Some(m) => (
+                    DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(m)),
+                    format!("填写数字{unit}，不小于上次已报的 {m:.2}{required}"),
+                    format!("{label}不能小于上次已报的 {m:.2}"),
+                ),
+                None => (
+                    DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
+                    format!("填写不小于0的数字{unit}{required}"),
+                    format!("{label}须为不小于0的数字"),
+                ),
+            }
+        }
+        FieldType::Integer => (
+            DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
+            format!("填写不小于0的整数{required}"),
+            format!("{label}须为不小于0的整数"),
+        ),
+        FieldType::Text if field.required => (
+            DataValidation::new().allow_text_length(DataValidationRule::GreaterThan(0)),
+            format!("填写{label}（必填）"),
+            format!("{label}不能为空"),
+        ),
+        FieldType::Text => return Ok(None),
+    };
+    let dv = dv.set_input_title(title)?.set_input_message(clip(&input))?;
+    Ok(Some(error_alert(dv, &clip(&error))?))
+}
+
+/// A validation message within Excel's 255 characters.
+pub(super) fn clip(s: &str) -> String {
+    if s.chars().count() <= 250 {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(249).collect();
+        out.push('…');
+        out
+    }
+}
+
+pub(super) fn validations(ws: &mut Worksheet, t: &Form, total: usize) -> Result<(), XlsxError> {
+    if total == 0 {
+        return Ok(());
+    }
+    let first = HEADER_ROW + 1;
+    let last = HEADER_ROW + total as u32;
+    for (c, field) in t.schema.fields.iter().enumerate() {
+        let c = c as u16;
+        let locked_rows = t
+            .rows
+            .iter()
+            .filter(|r| r.values.contains_key(&field.id))
+            .count();
+        if t.locked.contains(&field.id) && locked_rows == t.rows.len() && t.blank_rows == 0 {
+            continue;
+        }
+        let has_min = t.rows.iter().any(|r| r.minimums.contains_key(&field.id));
+        if has_min {
+            for (i, row) in t.rows.iter().enumerate() {
+                let r = first + i as u32;
+                if let Some(dv) = field_validation(field, t, row.minimums.get(&field.id).copied())?
+                {
+                    ws.add_data_validation(r, c, r, c, &dv)?;
+                }
+            }
+            let rest = first + t.rows.len() as u32;
+            if rest <= last
+                && let Some(dv) = field_validation(field, t, None)?
+            {
+                ws.add_data_validation(rest, c, last, c, &dv)?;
+            }
+        } else if let Some(dv) = field_validation(field, t, None)? {
+            ws.add_data_validation(first, c, last, c, &dv)?;
+        }
+    }
+    Ok(())
+}
+
