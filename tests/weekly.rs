@@ -893,12 +893,13 @@ fn rules_check_reads_the_weekly_and_calendar_rules() {
 #[test]
 fn weekly_waits_for_the_history_lock() {
     let out = tempfile::tempdir().unwrap();
-    let history = out.path().join("history.sqlite");
+    // The lock is taken beside the history file, never on it (Windows locks are mandatory).
+    let lock = out.path().join("history.sqlite.lock");
     let held = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&history)
+        .open(&lock)
         .unwrap();
     held.lock().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"))

@@ -21,10 +21,13 @@ pub(crate) struct Lock {
     _file: File,
 }
 
-/// Locks the history file `path` for this run (an advisory `flock`, independent of SQLite's
-/// own locks), waiting for another run that holds it.
+/// Locks the history file `path` for this run, waiting for another run that holds it. The lock
+/// is taken on a file beside it (`history.sqlite.lock`), never on the history file itself: on
+/// Windows locks are mandatory, and SQLite could not open a file its own process has locked.
 pub(crate) fn lock(path: &Path, progress: &dyn Progress) -> anyhow::Result<Lock> {
-    lock_for(path, path, progress)
+    let mut lock_file = path.as_os_str().to_owned();
+    lock_file.push(".lock");
+    lock_for(Path::new(&lock_file), path, progress)
 }
 
 /// Locks the file `path` on behalf of `shown`, which the waiting message names.
