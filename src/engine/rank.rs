@@ -57,7 +57,7 @@ mod tests {
 
     /// Shared ranks, table-driven: scores → ranks.
     #[test]
-    fn shared_ranks_table() {
+    fn ranks_of_scores_table() {
         let cases: &[(&str, &[f64], &[u32])] = &[
             ("empty", &[], &[]),
             ("one unit", &[50.0], &[1]),
