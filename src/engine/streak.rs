@@ -230,4 +230,182 @@ mod tests {
         );
         assert!(streak_months(&r, "A", m("2026-10"), 1).is_empty());
     }
+
+    fn history(bottom: bool, streak: u32, penalties: &[&str]) -> UnitHistory {
+        UnitHistory {
+            unit: "A".into(),
+            score: 50.0,
+            rank: 4,
+            bottom,
+            streak,
+            penalties: penalties.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    /// This month's streak from last month's result, table-driven.
+    #[test]
+    fn next_streak_table() {
+        let len2 = rule(false);
+        let len2_restart = rule(true);
+        // (case, last month: (bottom, streak, penalties), bottom now, rule, streak now)
+        type Case<'a> = (
+            &'a str,
+            Option<(bool, u32, &'a [&'a str])>,
+            bool,
+            Option<&'a StreakRule>,
+            u32,
+        );
+        let cases: &[Case] = &[
+            (
+                "not bottom now",
+                Some((true, 3, &[])),
+                false,
+                Some(&len2),
+                0,
+            ),
+            ("first bottom month", None, true, Some(&len2), 1),
+            ("last month not ranked", None, true, None, 1),
+            (
+                "last month not bottom",
+                Some((false, 0, &[])),
+                true,
+                Some(&len2),
+                1,
+            ),
+            (
+                "second in a row",
+                Some((true, 1, &[])),
+                true,
+                Some(&len2),
+                2,
+            ),
+            (
+                "third in a row",
+                Some((true, 2, &["tv"])),
+                true,
+                Some(&len2),
+                3,
+            ),
+            (
+                "restart after the penalty",
+                Some((true, 2, &["tv"])),
+                true,
+                Some(&len2_restart),
+                1,
+            ),
+            (
+                "restart only after this rule's penalty",
+                Some((true, 2, &["other"])),
+                true,
+                Some(&len2_restart),
+                3,
+            ),
+            (
+                "no rule: never restarts",
+                Some((true, 5, &["tv"])),
+                true,
+                None,
+                6,
+            ),
+            (
+                "a stale streak on a non-bottom month is ignored",
+                Some((false, 4, &[])),
+                true,
+                Some(&len2),
+                1,
+            ),
+        ];
+        for (name, prev, bottom, rule, want) in cases {
+            let prev = prev.map(|(b, s, p)| history(b, s, p));
+            assert_eq!(next_streak(prev.as_ref(), *bottom, *rule), *want, "{name}");
+        }
+    }
+
+    /// Streaks across imported months, table-driven: which unit is last in each month →
+    /// unit A's streak in each month (bottom_n = 1, streak length 2).
+    #[test]
+    fn streaks_across_imported_months_table() {
+        // (case, months with the unit ranked last, restart_after, A's streaks, A penalised)
+        type Case<'a> = (
+            &'a str,
+            &'a [(&'a str, &'a str)],
+            bool,
+            &'a [u32],
+            &'a [bool],
+        );
+        let cases: &[Case] = &[
+            (
+                "A last three months running",
+                &[("2026-01", "A"), ("2026-02", "A"), ("2026-03", "A")],
+                false,
+                &[1, 2, 3],
+                &[false, true, true],
+            ),
+            (
+                "B last in between breaks A's streak",
+                &[("2026-01", "A"), ("2026-02", "B"), ("2026-03", "A")],
+                false,
+                &[1, 0, 1],
+                &[false, false, false],
+            ),
+            (
+                "a month missing from the import breaks the streak",
+                &[("2026-01", "A"), ("2026-03", "A"), ("2026-04", "A")],
+                false,
+                &[1, 1, 2],
+                &[false, false, true],
+            ),
+            (
+                "across the new year",
+                &[("2025-11", "A"), ("2025-12", "A"), ("2026-01", "A")],
+                false,
+                &[1, 2, 3],
+                &[false, true, true],
+            ),
+            (
+                "restart after the penalty",
+                &[
+                    ("2026-01", "A"),
+                    ("2026-02", "A"),
+                    ("2026-03", "A"),
+                    ("2026-04", "A"),
+                ],
+                true,
+                &[1, 2, 1, 2],
+                &[false, true, false, true],
+            ),
+        ];
+        for (name, months, restart, want, penalised) in cases {
+            let mut rows_all = Vec::new();
+            for (mm, last) in *months {
+                rows_all.extend(rows(&[mm], last));
+            }
+            let r = rankings_from_import(&rows_all, 1, Some(&rule(*restart)), &Rankings::new());
+            assert_eq!(&streaks(&r, "A"), want, "{name}");
+            let got: Vec<bool> = r.values().map(|m| !m["A"].penalties.is_empty()).collect();
+            assert_eq!(&got, penalised, "{name}");
+        }
+    }
+
+    /// Ties for last place share the bottom and both carry a streak.
+    #[test]
+    fn tied_last_places_both_carry_the_streak() {
+        let month = |mm: &str| {
+            [
+                ("A", 90.0, 1),
+                ("B", 80.0, 2),
+                ("C", 50.0, 3),
+                ("D", 50.0, 3),
+            ]
+            .into_iter()
+            .map(|(u, s, r)| (m(mm), u.to_string(), s, r))
+            .collect::<Vec<_>>()
+        };
+        let mut rows_all = month("2026-05");
+        rows_all.extend(month("2026-06"));
+        let r = rankings_from_import(&rows_all, 1, Some(&rule(false)), &Rankings::new());
+        for (unit, want) in [("A", [0, 0]), ("B", [0, 0]), ("C", [1, 2]), ("D", [1, 2])] {
+            assert_eq!(streaks(&r, unit), want, "{unit}");
+        }
+    }
 }

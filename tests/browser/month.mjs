@@ -1,6 +1,6 @@
 // Drives the page of `sanyipi serve` in the system Chromium through playwright-core, like a
 // clerk: picks the month and the as-of date, uploads a month's folder, checks, runs, reads the
-// ranking and downloads the ranking workbook. Run by tests/browser.rs, which makes the
+// ranking and downloads the ranking workbook. Run by tests/it/browser.rs, which makes the
 // assertions; this script only reports what the page showed, as one JSON line on stdout.
 //
 // Environment:

@@ -1,0 +1,355 @@
+//! `sanyipi annual`: after importing `samples/历史排名.xlsx` and running the sample months of
+//! the project's own `samples/`, each unit's months equal the monthly results (read from each
+//! month's run.json and from the imported file), and the annual ranks equal an independent
+//! computation (mean of the monthly scores, ties shared). Also the rule and the HTML page.
+
+use crate::common::*;
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MONTHS: &[&str] = &["2026-09", "2026-10"];
+
+/// (month → unit → (score, rank)) of the monthly results: the imported file read here, the
+/// computed months from their run.json.
+type Results = BTreeMap<String, BTreeMap<String, (f64, u32)>>;
+
+fn imported(path: &Path) -> Results {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let mut out = Results::new();
+    for row in range.rows().skip(1) {
+        let month = row[0].to_string();
+        let unit = row[1].to_string();
+        let score = row[2].as_f64().unwrap();
+        let rank = row[3].as_f64().unwrap() as u32;
+        out.entry(month).or_default().insert(unit, (score, rank));
+    }
+    out
+}
+
+/// Imports history and runs the sample months into `out` (with `rules` if given).
+fn run_samples(out: &Path, rules: Option<&Path>, samples: &Path) -> (Results, Vec<String>) {
+    let hist = samples.join("历史排名.xlsx");
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(&hist)
+        .out(out)
+        .rules_opt(rules)
+        .run()
+        .expect_ok();
+    let mut results = imported(&hist);
+    let months: Vec<String> = std::fs::read_dir(samples)
+        .unwrap()
+        .filter_map(|e| {
+            let n = e.unwrap().file_name().to_string_lossy().to_string();
+            (n.len() == 7 && n.starts_with("2026-")).then_some(n)
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for m in &months {
+        let json = Sanyipi::month(samples.join(m), m)
+            .out(out)
+            .rules_opt(rules)
+            .run()
+            .expect_ok()
+            .json(&format!("{m}/run.json"));
+        let units = results.entry(m.clone()).or_default();
+        for u in json["units"].as_array().unwrap() {
+            units.insert(
+                u["unit"].as_str().unwrap().to_string(),
+                (
+                    u["score"].as_f64().unwrap(),
+                    u["rank"].as_u64().unwrap() as u32,
+                ),
+            );
+        }
+    }
+    (results, months)
+}
+
+/// The independent annual ranking: mean of each unit's monthly scores to 2 decimals, ranked
+/// highest first with shared ranks.
+fn expected_annual(results: &Results) -> BTreeMap<String, (f64, u32)> {
+    let mut scores: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for units in results.values() {
+        for (u, (s, _)) in units {
+            scores.entry(u.clone()).or_default().push(*s);
+        }
+    }
+    let means: BTreeMap<String, f64> = scores
+        .into_iter()
+        .map(|(u, v)| {
+            let m = v.iter().sum::<f64>() / v.len() as f64;
+            (u, (m * 100.0).round() / 100.0)
+        })
+        .collect();
+    means
+        .iter()
+        .map(|(u, m)| {
+            let rank = 1 + means.values().filter(|o| *o > m).count() as u32;
+            (u.clone(), (*m, rank))
+        })
+        .collect()
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn check_annual(out: &Path, results: &Results, computed: &[String]) {
+    let r = sanyipi(&["annual", "--year", "2026", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let book = out.join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
+    // 逐月得分: header on row 3, then per month a score and a rank column.
+    let rows = sheet(&book, "逐月得分");
+    let header: Vec<String> = rows[2].iter().map(text).collect();
+    let months: Vec<&String> = results.keys().collect();
+    assert_eq!(header.len(), 1 + 2 * months.len(), "{header:?}");
+    for (i, m) in months.iter().enumerate() {
+        let label = &header[1 + 2 * i];
+        assert!(label.starts_with(m.as_str()), "{label}");
+        assert_eq!(
+            label.contains("导入"),
+            !computed.contains(m),
+            "{label} marked as imported or computed"
+        );
+    }
+    let mut seen = 0;
+    for row in &rows[3..] {
+        let unit = text(&row[0]);
+        for (i, m) in months.iter().enumerate() {
+            let (score, rank) = results[*m][&unit];
+            assert_eq!(row[1 + 2 * i].as_f64(), Some(score), "{unit} {m} score");
+            assert_eq!(
+                row[2 + 2 * i].as_f64(),
+                Some(rank as f64),
+                "{unit} {m} rank"
+            );
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, results[months[0]].len());
+    // 年度排名 against the independent computation.
+    let expected = expected_annual(results);
+    let rows = sheet(&book, "年度排名");
+    assert_eq!(rows.len() - 3, expected.len());
+    for row in &rows[3..] {
+        let unit = text(&row[1]);
+        let (mean, rank) = expected[&unit];
+        assert_eq!(row[0].as_f64(), Some(rank as f64), "{unit} annual rank");
+        assert_eq!(row[2].as_f64(), Some(mean), "{unit} mean score");
+        assert_eq!(
+            row[3].as_f64(),
+            Some(months.len() as f64),
+            "{unit} counted months"
+        );
+        let bottoms = months
+            .iter()
+            .filter(|m| {
+                let ranks: Vec<u32> = results[**m].values().map(|x| x.1).collect();
+                let r = results[**m][&unit].1;
+                let tied = ranks.iter().filter(|x| **x == r).count() as u32;
+                r + tied - 1 + 3 > ranks.len() as u32
+            })
+            .count();
+        assert_eq!(
+            row[4].as_f64(),
+            Some(bottoms as f64),
+            "{unit} bottom-three count"
+        );
+    }
+    // The rank chart is in the workbook, the SVG chart in the page.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+    assert!(z.by_name("xl/charts/chart1.xml").is_ok(), "rank chart");
+    let html =
+        std::fs::read_to_string(out.join("年度汇总/2026/2026年度重点项目考核汇总.html")).unwrap();
+    assert_eq!(
+        html.matches("<polyline").count(),
+        expected.len(),
+        "one line per unit"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+}
+
+#[test]
+fn annual_summary_of_the_sample_year() {
+    let out = tempfile::tempdir().unwrap();
+    let (results, computed) = run_samples(out.path(), None, &root().join("samples"));
+    assert_eq!(computed, MONTHS);
+    assert_eq!(results.len(), 4, "two imported and two computed months");
+    check_annual(out.path(), &results, &computed);
+    // Same inputs, same bytes.
+    let book = out
+        .path()
+        .join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
+    let first = std::fs::read(&book).unwrap();
+    let r = Sanyipi::new()
+        .args(["annual", "--year", "2026"])
+        .out(out.path())
+        .run()
+        .expect_ok();
+    assert_eq!(
+        std::fs::read(&book).unwrap(),
+        first,
+        "deterministic workbook"
+    );
+    // Penalties carry their months and notice numbers from history.
+    let rows = sheet(&book, "年度排名");
+    let header: Vec<String> = rows[2].iter().map(text).collect();
+    let tv = header.iter().position(|h| h == "表态发言").unwrap();
+    let with_tv: Vec<String> = rows[3..]
+        .iter()
+        .map(|r| text(&r[tv]))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert!(!with_tv.is_empty());
+    assert!(
+        with_tv
+            .iter()
+            .all(|t| t.contains("2026-") && t.contains("镇督查〔2026〕")),
+        "{with_tv:?}"
+    );
+    // 项目推进: each project of the latest month with its plan and cumulative investment.
+    let json: J = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("2026-10/run.json")).unwrap(),
+    )
+    .unwrap();
+    let rows = sheet(&book, "项目推进");
+    let projects = json["projects"].as_array().unwrap();
+    assert_eq!(rows.len() - 3, projects.len());
+    let mut starts = 0;
+    for p in projects {
+        let id = p["id"].as_str().unwrap();
+        let row = rows[3..].iter().find(|r| text(&r[0]) == id).unwrap();
+        assert_eq!(text(&row[1]), p["name"].as_str().unwrap());
+        assert_eq!(text(&row[2]), p["unit"].as_str().unwrap());
+        let plan = p["annual_plan"].as_f64().unwrap();
+        let cum = p["figures"]["cum_invest"].as_f64();
+        assert_eq!(row[3].as_f64(), Some(plan), "{id} plan");
+        assert_eq!(row[4].as_f64(), cum, "{id} cumulative");
+        if let Some(c) = cum {
+            assert!(
+                (row[5].as_f64().unwrap() - c / plan * 100.0).abs() < 1e-9,
+                "{id} share"
+            );
+        }
+        let start = json["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["project"] == id && d["rule"].as_str().unwrap().starts_with("start_"));
+        if let Some(d) = start {
+            assert_eq!(
+                text(&row[7]),
+                d["due"].as_str().unwrap_or(""),
+                "{id} start due"
+            );
+            assert_eq!(
+                text(&row[8]),
+                d["status_label"].as_str().unwrap(),
+                "{id} start status"
+            );
+            starts += 1;
+        }
+    }
+    assert_eq!(
+        starts,
+        projects.len(),
+        "every project has its start deadline"
+    );
+    // The terminal summary and the page, as snapshots (the temporary folder left out).
+    let shown: Vec<&str> = r
+        .stdout
+        .lines()
+        .take_while(|l| !l.starts_with("输出目录"))
+        .collect();
+    insta::assert_snapshot!("annual_stdout", shown.join("\n"));
+    let html = std::fs::read_to_string(
+        out.path()
+            .join("年度汇总/2026/2026年度重点项目考核汇总.html"),
+    )
+    .unwrap();
+    insta::assert_snapshot!("annual_html", html);
+}
+
+#[test]
+fn the_annual_rule_is_data() {
+    let (_tmp, dir) = edited_rules(&[(
+        "annual.toml",
+        "include_imported = true",
+        "include_imported = false",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let (mut results, _) = run_samples(out.path(), Some(&dir), &root().join("samples"));
+    Sanyipi::new()
+        .args(["annual", "--year", "2026"])
+        .out(out.path())
+        .rules(&dir)
+        .run()
+        .expect_ok();
+    results.retain(|m, _| MONTHS.contains(&m.as_str()));
+    let expected = expected_annual(&results);
+    let rows = sheet(
+        &out.path()
+            .join("年度汇总/2026/2026年度重点项目考核汇总.xlsx"),
+        "年度排名",
+    );
+    for row in &rows[3..] {
+        let unit = text(&row[1]);
+        assert_eq!(
+            row[2].as_f64(),
+            Some(expected[&unit].0),
+            "{unit}: only computed months count"
+        );
+        assert_eq!(row[0].as_f64(), Some(expected[&unit].1 as f64), "{unit}");
+    }
+}
+
+#[test]
+fn a_bad_annual_rule_points_at_file_line_col() {
+    let (_tmp, dir) = edited_rules(&[(
+        "annual.toml",
+        "aggregate = \"mean\"",
+        "aggregate = \"average\"",
+    )]);
+    let r = sanyipi(&["rules", "check", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.stderr.replace(dir.to_str().unwrap(), "<rules>"));
+}
+
+#[test]
+fn annual_without_history_cannot_run() {
+    let out = tempfile::tempdir().unwrap();
+    let r = Sanyipi::new()
+        .args(["annual", "--year", "2026"])
+        .out(out.path())
+        .run()
+        .expect_code(2);
+    insta::assert_snapshot!(r.stderr.replace(out.path().to_str().unwrap(), "<out>"));
+    assert!(!out.path().join("history.sqlite").exists());
+}
+
+#[cfg(feature = "shared-samples")]
+#[test]
+fn annual_summary_of_the_shared_samples() {
+    let out = tempfile::tempdir().unwrap();
+    let (results, computed) = run_samples(out.path(), None, &shared_samples());
+    check_annual(out.path(), &results, &computed);
+}

@@ -1,0 +1,228 @@
+//! The page in a real browser: `tests/browser/month.mjs` drives the system Chromium through
+//! playwright-core (npm) to upload the bundled sample month, check it, run it, read the ranking
+//! and download the workbook; this test makes the assertions: the first unit is the one the
+//! default scoring gives by hand from `samples/truth.json`, and the downloaded workbook's bytes
+//! equal `sanyipi run`'s on the same folder; the same with the month as one .zip; and the weekly
+//! report and the screening made on the page equal the CLI's.
+//! Needs `node`, `chromium` (Debian: `apt-get install nodejs npm chromium`) and
+//! `npm ci --prefix tests/browser`, so it is compiled only with `--features browser-test`, which
+//! `.ci/run` turns on after installing them; anything missing then fails loudly.
+//! `SANYIPI_SCREENSHOT=/abs/path.png` also saves a picture of the page (docs/serve-page.png).
+
+use crate::common::hand::hand_scores;
+use crate::common::{Samples, root, run_one_month};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A child process killed when dropped.
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `serve --port 0 --no-open`; the process and the URL it prints.
+fn serve(data: &std::path::Path, out: &std::path::Path) -> (Kill, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+        .args(["serve", "--port", "0", "--no-open", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Kill(child);
+    let url = BufReader::new(stdout)
+        .lines()
+        .map(|l| l.unwrap())
+        .find(|l| l.starts_with("http://127.0.0.1:"))
+        .expect("serve prints its URL");
+    (server, url)
+}
+
+/// The unit with the highest hand-computed score of `month` (a tie would make the test moot).
+fn expected_first(month: &str) -> String {
+    let scores = hand_scores(&Samples::own().truth(), month);
+    let best = scores.values().cloned().fold(f64::MIN, f64::max);
+    let top: Vec<&String> = scores
+        .iter()
+        .filter(|(_, s)| **s == best)
+        .map(|(u, _)| u)
+        .collect();
+    assert_eq!(top.len(), 1, "a tie for first place: {scores:?}");
+    top[0].clone()
+}
+
+/// Starts `serve` on fresh folders, runs `month.mjs` on the sample month with `extra`
+/// environment; the temporary folder, what the page showed, and where the month was uploaded.
+fn drive(extra: &[(&str, &std::ffi::OsStr)]) -> (tempfile::TempDir, Value) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out, downloads) = (
+        tmp.path().join("data"),
+        tmp.path().join("out"),
+        tmp.path().join("downloads"),
+    );
+    std::fs::create_dir_all(&downloads).unwrap();
+    let (_server, url) = serve(&data, &out);
+    let script = root().join("tests/browser");
+    assert!(
+        script.join("node_modules/playwright-core").is_dir(),
+        "run `npm ci --prefix tests/browser` first (installs playwright-core)"
+    );
+    let folder = root().join("samples/2026-10");
+    let mut node = Command::new("node");
+    node.arg("month.mjs")
+        .current_dir(&script)
+        .env("SANYIPI_URL", &url)
+        .env("SANYIPI_FOLDER", &folder)
+        .env("SANYIPI_MONTH", "2026-10")
+        .env("SANYIPI_AS_OF", "2026-10-25")
+        .env("SANYIPI_DOWNLOADS", &downloads);
+    for (k, v) in extra {
+        node.env(k, v);
+    }
+    if !extra.iter().any(|(k, _)| *k == "SANYIPI_WEEK") {
+        // Only the full walk refreshes the README's screenshot.
+        node.env_remove("SANYIPI_SCREENSHOT");
+    }
+    let page = node
+        .output()
+        .expect("node not found: apt-get install nodejs npm");
+    assert!(
+        page.status.success(),
+        "month.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&page.stdout),
+        String::from_utf8_lossy(&page.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&page.stdout).unwrap();
+    // Every sample file went up, keeping its folder.
+    let uploaded = data.join("2026-10");
+    assert!(uploaded.join("重大项目管理台账.xlsx").is_file());
+    assert!(uploaded.join("月报").is_dir());
+    assert!(shown["diagnostics"].as_u64().unwrap() > 0, "{shown}");
+    (tmp, shown)
+}
+
+/// The ranking's first row is the hand computation's best unit, and the downloaded workbook
+/// equals the CLI's for the same folder, byte for byte.
+fn check_month(tmp: &Path, shown: &Value) {
+    assert_eq!(shown["firstRank"], "1", "{shown}");
+    assert_eq!(shown["firstUnit"], expected_first("2026-10").as_str());
+    let cli_out = tmp.join("cli-out");
+    let run = run_one_month(&tmp.join("data/2026-10"), "2026-10", &cli_out);
+    assert_eq!(shown["firstUnit"], run["units"][0]["unit"]);
+    same_bytes(&shown["name"], &shown["saved"], &cli_out.join("2026-10"));
+}
+
+/// The file `name` downloaded to `saved` equals the one in `cli_dir`.
+fn same_bytes(name: &Value, saved: &Value, cli_dir: &Path) {
+    let name = name.as_str().unwrap();
+    assert!(name.ends_with(".xlsx"), "{name}");
+    let got = std::fs::read(saved.as_str().unwrap()).unwrap();
+    let want = std::fs::read(cli_dir.join(name)).unwrap();
+    assert_eq!(got, want, "the page's {name} differs from the CLI's");
+}
+
+#[test]
+fn the_page_runs_the_sample_month_in_chromium() {
+    let leads = root().join("tests/fixtures/leads.xlsx");
+    let (tmp, shown) = drive(&[
+        ("SANYIPI_WEEK", "2026-10-21".as_ref()),
+        ("SANYIPI_LEADS", leads.as_os_str()),
+    ]);
+    check_month(tmp.path(), &shown);
+
+    // The weekly report and the screening the page made equal the CLI's.
+    let cli_out = tmp.path().join("cli-weekly");
+    let month_dir = tmp.path().join("data/2026-10");
+    let cli = crate::common::sanyipi(&[
+        "weekly",
+        "--input",
+        month_dir.to_str().unwrap(),
+        "--week",
+        "2026-10-21",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out.to_str().unwrap(),
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let w = &shown["weekly"];
+    same_bytes(&w["name"], &w["saved"], &cli_out.join("2026-10-19周"));
+    let summary = shown["weeklySummary"].as_str().unwrap();
+    let head = |t: &str| t.split("\n输出目录").next().unwrap().to_string();
+    assert_eq!(head(summary), head(&cli.stdout));
+
+    let cli = crate::common::sanyipi(&[
+        "screen",
+        "--input",
+        leads.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        cli_out.to_str().unwrap(),
+    ]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let sc = &shown["screening"];
+    same_bytes(&sc["name"], &sc["saved"], &cli_out.join("预审"));
+    assert!(
+        shown["screenSummary"]
+            .as_str()
+            .unwrap()
+            .contains(&head(&cli.stdout)),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_page_takes_the_sample_month_as_one_zip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("2026-10.zip");
+    zip_folder(&root().join("samples/2026-10"), "2026-10", &zip);
+    let (run, shown) = drive(&[("SANYIPI_ZIP", zip.as_os_str())]);
+    assert!(
+        shown["uploaded"]
+            .as_str()
+            .unwrap()
+            .contains("已上传 11 个文件"),
+        "{shown}"
+    );
+    check_month(run.path(), &shown);
+}
+
+/// Zips `dir` as a Windows clerk would: every file below a top folder `top`.
+fn zip_folder(dir: &Path, top: &str, to: &Path) {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel: Vec<String> = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .collect();
+                out.push((rel.join("/"), p.clone()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (rel, path) in files {
+        zip.start_file(format!("{top}/{rel}"), options).unwrap();
+        std::io::Write::write_all(&mut zip, &std::fs::read(path).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+}

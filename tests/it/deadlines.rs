@@ -1,0 +1,296 @@
+//! Deadlines against `truth.json` and an independent day-by-day count over the State Council
+//! schedule (a copy of `../shared/data` in `tests/fixtures`), on the bundled samples and, with
+//! `--features shared-samples`, the shared ones; the workdays CLI; a changed rule changes the
+//! results.
+
+use crate::common::*;
+use chrono::NaiveDate;
+use sanyipi::engine::{Month, Status, evaluate_deadlines};
+use sanyipi::ingest::ingest;
+use sanyipi::rules::Rules;
+
+fn d(s: &str) -> NaiveDate {
+    date(s)
+}
+
+fn rows(s: &Samples, rules: &Rules, month: &str) -> Vec<sanyipi::engine::DeadlineRow> {
+    let data = ingest(&s.month(month), rules).unwrap();
+    let m = Month::parse(month).unwrap();
+    let (rows, problems) = evaluate_deadlines(rules, &data, m, m.day(25), &Default::default());
+    assert!(problems.is_empty(), "{problems:?}");
+    rows
+}
+
+fn procedure_due_dates_equal_truth(s: &Samples) {
+    let rules = Rules::load(None).unwrap();
+    let rows = rows(s, &rules, "2026-10");
+    let mut checked = 0;
+    let truth = s.truth();
+    for p in truth["projects"].as_array().unwrap() {
+        for proc in p["procs"].as_array().unwrap() {
+            let r = rows
+                .iter()
+                .find(|r| {
+                    r.rule == "procedure_time_limit"
+                        && r.project.as_deref() == p["id"].as_str()
+                        && r.item.as_deref() == proc["name"].as_str()
+                })
+                .unwrap_or_else(|| panic!("{} {}", p["id"], proc["name"]));
+            assert_eq!(
+                r.due,
+                Some(procedure_due(proc)),
+                "{} {}",
+                p["id"],
+                proc["name"]
+            );
+            let finished = proc["finished"].as_str().map(d);
+            assert_eq!(r.met_on, finished);
+            let expected = match finished {
+                Some(f) if f <= r.due.unwrap() => Status::Met,
+                Some(_) => Status::MetLate,
+                None => Status::Overdue,
+            };
+            if r.status != Status::DueSoon && r.status != Status::Pending {
+                assert_eq!(r.status, expected, "{} {}", p["id"], proc["name"]);
+            }
+            checked += 1;
+        }
+    }
+    let total: usize = truth["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["procs"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(checked, total);
+}
+on_samples!(procedure_due_dates_equal_truth);
+
+fn start_deadlines_equal_independent_count(s: &Samples) {
+    let rules = Rules::load(None).unwrap();
+    let rows = rows(s, &rules, "2026-10");
+    for p in s.truth()["projects"].as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        let (rule, from, n) = match (p["sign"].as_str(), p["land"].as_str()) {
+            (Some(s), _) if p["kind"] == "重大招商项目" => ("start_after_signing", s, 90),
+            (_, Some(l)) => ("start_after_delisting", l, 50),
+            _ => panic!("{id} has neither date"),
+        };
+        let r = rows
+            .iter()
+            .find(|r| r.rule == rule && r.project.as_deref() == Some(id))
+            .unwrap();
+        assert_eq!(r.from, Some(d(from)), "{id}");
+        assert_eq!(r.due, Some(add_workdays(d(from), n)), "{id}");
+        assert!(r.missing_years.is_empty(), "{id}");
+    }
+}
+on_samples!(start_deadlines_equal_independent_count);
+
+fn monthly_report_deadline_is_the_22nd(s: &Samples) {
+    // The unit late in September and the unit missing in October, in each data set.
+    let (late_unit, missing_unit) = match s.name {
+        "own" => ("南阳街道", "北山镇"),
+        _ => ("雪枫街道", "雪枫街道"),
+    };
+    let rules = Rules::load(None).unwrap();
+    let rows_of = |m: &str, unit: &str| {
+        rows(s, &rules, m)
+            .into_iter()
+            .find(|r| r.rule == "monthly_report" && r.recipient.as_deref() == Some(unit))
+            .unwrap()
+    };
+    let late = rows_of("2026-09", late_unit);
+    assert_eq!(late.due, Some(d("2026-09-22")));
+    assert_eq!(late.status, Status::MetLate);
+    let missing = rows_of("2026-10", missing_unit);
+    assert_eq!(missing.status, Status::Overdue);
+    assert_eq!(missing.met_on, None);
+}
+on_samples!(monthly_report_deadline_is_the_22nd);
+
+fn changing_90_to_60_changes_deadlines_and_findings(s: &Samples) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules_dir.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules_dir.join("deadlines.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("days = 90", "days = 60", 1)).unwrap();
+    let changed = Rules::load(Some(&rules_dir)).unwrap();
+    let shipped = Rules::load(None).unwrap();
+    let (a, b) = (rows(s, &shipped, "2026-10"), rows(s, &changed, "2026-10"));
+    let signing = |rows: &[sanyipi::engine::DeadlineRow]| -> Vec<sanyipi::engine::DeadlineRow> {
+        rows.iter()
+            .filter(|r| r.rule == "start_after_signing")
+            .cloned()
+            .collect()
+    };
+    let (a, b) = (signing(&a), signing(&b));
+    assert!(!a.is_empty());
+    for (x, y) in a.iter().zip(&b) {
+        let from = x.from.unwrap();
+        assert_eq!(x.due, Some(add_workdays(from, 90)), "{:?}", x.project);
+        assert_eq!(y.due, Some(add_workdays(from, 60)), "{:?}", y.project);
+    }
+    let late = |rows: &[sanyipi::engine::DeadlineRow]| {
+        rows.iter()
+            .filter(|r| matches!(r.status, Status::MetLate | Status::Overdue))
+            .count()
+    };
+    assert!(
+        late(&b) > late(&a),
+        "a shorter limit makes more starts late"
+    );
+}
+on_samples!(changing_90_to_60_changes_deadlines_and_findings);
+
+#[test]
+fn workdays_cli_speaks_chinese() {
+    let run = sanyipi(&["workdays", "add", "2026-09-28", "5"]);
+    assert_eq!(
+        run.stdout.trim(),
+        "2026-09-28 之后第5个工作日：2026-10-10（星期六，调休上班）"
+    );
+    let run = sanyipi(&["workdays", "is", "2026-02-14"]);
+    assert_eq!(
+        run.stdout.trim(),
+        "2026-02-14（星期六）是工作日：调休上班（春节）"
+    );
+    let run = sanyipi(&["workdays", "count", "2026-09-28", "2026-10-12"]);
+    assert!(run.stdout.contains("共 6 个工作日"), "{}", run.stdout);
+}
+
+#[test]
+fn deadlines_cli_table_own() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = sanyipi(&[
+        "deadlines",
+        "--input",
+        "samples/2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--open",
+        "--out",
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn workdays_into_an_unknown_year_is_provisional() {
+    let run = sanyipi(&["workdays", "add", "2026-10-20", "90"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("2027"));
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[cfg(feature = "shared-samples")]
+#[test]
+fn shared_deadlines_cli_table() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = crate::check_cli::on_shared_month(
+        &["deadlines", "--input"],
+        "2026-10",
+        &[
+            "--as-of",
+            "2026-10-25",
+            "--open",
+            "--out",
+            empty.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn dropping_in_a_year_file_makes_it_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules_dir.to_str().unwrap()]).code,
+        0
+    );
+    std::fs::write(
+        rules_dir.join("calendar/2027.toml"),
+        "year = 2027\n\n[[holiday]]\nname = \"元旦\"\noff = [2027-01-01]\nwork = []\n",
+    )
+    .unwrap();
+    let run = sanyipi(&[
+        "workdays",
+        "add",
+        "2026-12-31",
+        "1",
+        "--rules",
+        rules_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.stdout.trim(),
+        "2026-12-31 之后第1个工作日：2027-01-04（星期一）"
+    );
+    let run = sanyipi(&["workdays", "add", "2026-12-31", "1"]);
+    assert!(
+        run.stdout.contains("2027-01-01") && run.stdout.contains("暂定"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[cfg(feature = "shared-samples")]
+#[test]
+fn shared_deadlines_use_start_dates_reported_before_when_a_report_is_missing() {
+    let out = tempfile::tempdir().unwrap();
+    let out_s = out.path().to_str().unwrap();
+    let sep = shared_samples().join("2026-09");
+    assert_eq!(
+        sanyipi(&[
+            "run",
+            "--input",
+            sep.to_str().unwrap(),
+            "--as-of",
+            "2026-09-25",
+            "--out",
+            out_s
+        ])
+        .code,
+        0
+    );
+    let oct = shared_samples().join("2026-10");
+    let args = [
+        "deadlines",
+        "--input",
+        oct.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--open",
+    ];
+    let without = sanyipi(&args);
+    let mut with_history = args.to_vec();
+    with_history.extend(["--out", out_s]);
+    let with = sanyipi(&with_history);
+    // 雪枫街道 sent no report in October; its project started 2026-05-26 (September's report).
+    assert!(
+        without.stdout.contains("ZP2026-027 文旅康养小镇项目"),
+        "{}",
+        without.stdout
+    );
+    let start_rows = |s: &str| {
+        s.split("【")
+            .find(|sec| sec.starts_with("签约后90个工作日内开工"))
+            .map(|sec| sec.contains("ZP2026-027"))
+            .unwrap_or(false)
+    };
+    assert!(
+        start_rows(&without.stdout),
+        "without history it looks overdue"
+    );
+    assert!(
+        !start_rows(&with.stdout),
+        "with history the start of 2026-05-26 counts: {}",
+        with.stdout
+    );
+}

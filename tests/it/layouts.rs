@@ -1,0 +1,493 @@
+//! The layouts offices really send (tests/fixtures/make_layouts.py): values merged down the rows,
+//! 合计 first and 小计 inside, a sheet per month, units named as they sign, the procedure list in
+//! wide form, pre-numbered empty rows. Each has a fixture with its expected records; the
+//! project's own month laid out all these ways must give exactly the plain month's results.
+
+use crate::common::*;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use chrono::NaiveDate;
+use sanyipi::diagnostic::{Code, Severity};
+use sanyipi::engine::Month;
+use sanyipi::ingest::{Dataset, ingest, ingest_month};
+use sanyipi::rules::{Due, Rules};
+use serde_json::Value as J;
+use std::path::Path;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn layout(name: &str) -> String {
+    format!("layouts/{name}")
+}
+
+fn errors(data: &Dataset) -> Vec<String> {
+    data.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect()
+}
+
+/// A folder holding only `fixture` as `name` (a ledger on its own).
+fn only(fixture: &str, name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(crate::common::fixture(fixture), dir.path().join(name)).unwrap();
+    dir
+}
+
+fn assert_merged_down_ledger(ext: &str) {
+    let dir = only(
+        &layout(&format!("merged_down.{ext}")),
+        &format!("台账.{ext}"),
+    );
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(errors(&data).is_empty(), "{ext}: {:#?}", data.diagnostics);
+    let rows = data.records("ledger");
+    assert_eq!(rows.len(), 2, "{ext}");
+    for (r, (id, leader)) in rows.iter().zip([("P-001", "张领导"), ("P-002", "李领导")]) {
+        assert_eq!(r.project.as_deref(), Some(id), "{ext}");
+        assert_eq!(r.text("responsible_unit"), Some("甲镇"), "{ext} {id}");
+        assert_eq!(r.text("county_leader"), Some(leader), "{ext} {id}");
+    }
+    assert_eq!(rows[1].number("annual_plan"), Some(2000.0));
+    assert_eq!(rows[1].date("land_delisting_date"), Some(d(2026, 4, 1)));
+}
+
+#[test]
+fn merged_down_xlsx_fills_every_row() {
+    assert_merged_down_ledger("xlsx");
+}
+
+#[test]
+fn merged_down_xls_fills_every_row() {
+    assert_merged_down_ledger("xls");
+}
+
+#[test]
+fn merged_down_ods_reads_the_spans() {
+    assert_merged_down_ledger("ods");
+}
+
+#[test]
+fn total_first_subtotal_inside_hidden_and_numbered_rows() {
+    let dir = input_with(&[(&layout("totals_first.xlsx"), "月报/甲镇.xlsx")]);
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+    let rows = data.records("monthly");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].project.as_deref(), Some("P-001"));
+    assert_eq!(rows[0].number("cum_invest"), Some(500.0));
+    assert_eq!(rows[0].date("actual_start"), Some(d(2026, 3, 5)));
+    assert_eq!(rows[1].project.as_deref(), Some("P-002"));
+    assert_eq!(rows[1].number("cum_invest"), Some(0.0));
+    assert_eq!(rows[1].row, 7);
+    let f = data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert_eq!(f.rows.total, 1, "{f:?}");
+    assert_eq!(f.rows.subtotal_rows, vec![6]);
+    assert_eq!(f.rows.hidden_rows, vec![7]);
+    // 13 pre-numbered rows (3–15).
+    assert_eq!(f.rows.blank, 13, "{f:?}");
+    assert_eq!(f.rows.note, 1);
+    assert!(f.balanced(), "{f:?}");
+    let remarks = f.remarks().join("\n");
+    assert!(remarks.contains("隐藏行 1 行（第7行）"), "{remarks}");
+    assert!(
+        remarks.contains("小计行 1 行（第6行），已跳过"),
+        "{remarks}"
+    );
+}
+
+fn september() -> Option<Month> {
+    Some(Month {
+        year: 2026,
+        month: 9,
+    })
+}
+
+#[test]
+fn year_workbook_reads_the_assessed_months_sheet() {
+    let dir = input_with(&[(&layout("year_workbook.xlsx"), "月报/甲镇.xlsx")]);
+    let data = ingest_month(dir.path(), &Rules::load(None).unwrap(), september()).unwrap();
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+    let rows = data.records("monthly");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.sheet == "9月"));
+    assert_eq!(rows[0].number("cum_invest"), Some(500.0));
+    let f = data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert_eq!(
+        f.unused_sheets,
+        vec!["工作表“8月”为8月，非考核月份，未使用"]
+    );
+    // October has no sheet: said so, nothing of September scored for October.
+    let october = Some(Month {
+        year: 2026,
+        month: 10,
+    });
+    let data = ingest_month(dir.path(), &Rules::load(None).unwrap(), october).unwrap();
+    assert!(data.records("monthly").is_empty());
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.code == Code::NoMonthSheet && d.message.contains("8月、9月")),
+        "{:#?}",
+        data.diagnostics
+    );
+}
+
+#[test]
+fn month_sheet_patterns_are_rules() {
+    let dir = input_with(&[(&layout("year_workbook.xlsx"), "月报/甲镇.xlsx")]);
+    // Without patterns, both months are read: September's rows repeat August's.
+    let (_keep, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "patterns = [\"{y}年{m}月\", \"{y}.{m}\", \"{m}月\"]",
+        "patterns = []",
+    )]);
+    let data = ingest_month(dir.path(), &Rules::load(Some(&rules)).unwrap(), september()).unwrap();
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.code == Code::DuplicateRow),
+        "{:#?}",
+        data.diagnostics
+    );
+}
+
+#[test]
+fn units_named_as_they_sign() {
+    let dir = input_with(&[(
+        &layout("甲镇人民政府9月报表.xlsx"),
+        "月报/甲镇人民政府9月报表.xlsx",
+    )]);
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+    let rows = data.records("monthly");
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.unit.as_deref() == Some("甲镇")));
+    assert_eq!(data.files[1].reporting_unit.as_deref(), Some("甲镇"));
+}
+
+#[test]
+fn a_unit_named_only_in_the_file_name() {
+    let dir = input_with(&[(&layout("甲镇政府9月报表.xlsx"), "月报/甲镇政府9月报表.xlsx")]);
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+    assert_eq!(data.records("monthly").len(), 2);
+    assert!(
+        data.records("monthly")
+            .iter()
+            .all(|r| r.unit.as_deref() == Some("甲镇"))
+    );
+}
+
+#[test]
+fn an_unknown_unit_names_the_closest_and_an_alias_in_the_rules_fixes_it() {
+    let dir = input_with(&[(&layout("signed_unknown.xlsx"), "月报/signed_unknown.xlsx")]);
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    let unknown: Vec<_> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::UnknownUnit)
+        .collect();
+    assert_eq!(unknown.len(), 1, "{:#?}", data.diagnostics);
+    assert!(unknown[0].message.contains("“甲镇便民服务中心”"));
+    assert!(
+        unknown[0].hint.as_deref().unwrap().contains("“甲镇”"),
+        "{:?}",
+        unknown[0].hint
+    );
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.code == Code::MissingSubmission)
+    );
+    let (_keep, rules) = edited_rules(&[(
+        "units.toml",
+        "[[unit]]\nname = \"马庄乡\"",
+        "[[unit]]\nname = \"甲镇\"\naliases = [\"甲镇便民服务中心\"]\n\n[[unit]]\nname = \"马庄乡\"",
+    )]);
+    let data = ingest(dir.path(), &Rules::load(Some(&rules)).unwrap()).unwrap();
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+    assert!(
+        data.records("monthly")
+            .iter()
+            .all(|r| r.unit.as_deref() == Some("甲镇"))
+    );
+}
+
+#[test]
+fn wide_procedure_table_unpivots_into_the_long_lists_records() {
+    let dir = input_with(&[(&layout("wide_procedures.xlsx"), "前期手续办理进度表.xlsx")]);
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    // The fixture ledger's unit sent no monthly report here; nothing else to say.
+    assert!(
+        data.diagnostics
+            .iter()
+            .all(|d| d.code == Code::MissingSubmission),
+        "{:#?}",
+        data.diagnostics
+    );
+    let got: Vec<_> = data
+        .records("procedures")
+        .iter()
+        .map(|r| {
+            (
+                r.project.clone().unwrap(),
+                r.text("procedure").unwrap().to_string(),
+                r.text("department").unwrap().to_string(),
+                r.date("assigned_date"),
+                r.number("limit_workdays"),
+                r.date("finished_date"),
+                r.text("status").map(str::to_string),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (
+                s("P-001"),
+                s("企业投资项目备案"),
+                s("县发改委"),
+                Some(d(2026, 2, 10)),
+                None,
+                Some(d(2026, 2, 12)),
+                None
+            ),
+            (
+                s("P-001"),
+                s("环境影响评价"),
+                s("市生态环境局镇平分局"),
+                Some(d(2026, 2, 10)),
+                Some(30.0),
+                None,
+                Some(s("办理中"))
+            ),
+            (
+                s("P-001"),
+                s("林地手续"),
+                s("县林业局"),
+                Some(d(2026, 3, 1)),
+                None,
+                Some(d(2026, 3, 20)),
+                None
+            ),
+            (
+                s("P-002"),
+                s("企业投资项目备案"),
+                s("县发改委"),
+                Some(d(2026, 4, 1)),
+                None,
+                None,
+                None
+            ),
+            (
+                s("P-002"),
+                s("环境影响评价"),
+                s("市生态环境局镇平分局"),
+                Some(d(2026, 4, 1)),
+                None,
+                Some(d(2026, 4, 20)),
+                Some(s("已办结"))
+            ),
+        ]
+    );
+    // 环评 is 环境影响评价 (rules' [wide.aliases]), whose time limit deadlines.toml sets.
+    let rules = Rules::load(None).unwrap();
+    let limit = rules.deadlines.rules.iter().find_map(|d| match &d.due {
+        Due::After { limits, .. } => limits.get("环境影响评价").copied(),
+        _ => None,
+    });
+    assert_eq!(limit, Some(30));
+    let procedure_cell = data.records("procedures")[1].cell_ref("procedure");
+    assert_eq!(procedure_cell, "前期手续办理进度表.xlsx!进度表!F2");
+    let f = &data.files[1];
+    assert!(f.balanced(), "{f:?}");
+}
+
+// --- the project's own month, laid out every way at once --------------------------------------
+
+/// run.json without what names files, cells or the rules' origin.
+fn results(out: &Path) -> J {
+    fn strip(v: &J) -> J {
+        match v {
+            J::Object(m) => J::Object(
+                m.iter()
+                    .filter(|(k, _)| {
+                        !matches!(
+                            k.as_str(),
+                            "source" | "location" | "rules_hash" | "diagnostics" | "files"
+                        )
+                    })
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            J::Array(a) => J::Array(a.iter().map(strip).collect()),
+            // A file's name (the item of a submission deadline) differs with the layout.
+            J::String(s) if [".xlsx", ".xls", ".ods"].iter().any(|e| s.ends_with(e)) => {
+                J::String("（文件）".into())
+            }
+            other => other.clone(),
+        }
+    }
+    let json: J =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2026-10/run.json")).unwrap())
+            .unwrap();
+    strip(&json)
+}
+
+fn run_month(input: &Path, rules: &Path) -> (tempfile::TempDir, J) {
+    let out = tempfile::tempdir().unwrap();
+    let r = Sanyipi::month(input, "2026-10")
+        .out(out.path())
+        .rules(rules)
+        .run();
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let j = results(out.path());
+    (out, j)
+}
+
+fn diagnostics(out: &Path, severity: &str) -> Vec<(String, String)> {
+    let json: J =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2026-10/run.json")).unwrap())
+            .unwrap();
+    let mut v: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == severity)
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_layout_gives_the_plain_months_results() {
+    // The samples name their environment office 市生态环境局分局: the procedure → department
+    // table of the rules says who handles 环境影响评价 in the wide form.
+    let (_keep, rules) = edited_rules(&[(
+        "tables/procedures.toml",
+        "\"市生态环境局镇平分局\" =",
+        "\"市生态环境局分局\" =",
+    )]);
+    let plain = root().join("samples/2026-10");
+    let laid_out = fixture("layouts/2026-10");
+    let (plain_out, plain_json) = run_month(&plain, &rules);
+    let (laid_out_out, laid_out_json) = run_month(&laid_out, &rules);
+    for key in [
+        "units",
+        "projects",
+        "deadlines",
+        "notices",
+        "escalations",
+        "missing_years",
+    ] {
+        assert_eq!(plain_json[key], laid_out_json[key], "{key}");
+    }
+    assert_eq!(plain_json["units"].as_array().unwrap().len(), 6);
+    // No error the plain month does not have; the same warnings.
+    assert_eq!(
+        diagnostics(plain_out.path(), "Error"),
+        diagnostics(laid_out_out.path(), "Error")
+    );
+    assert_eq!(
+        diagnostics(plain_out.path(), "Warning"),
+        diagnostics(laid_out_out.path(), "Warning")
+    );
+    // The workbook's 数据核对 says what was hidden, skipped and left out.
+    let mut wb: Xlsx<_> = open_workbook(
+        laid_out_out
+            .path()
+            .join("2026-10/2026年10月重点项目考核排名.xlsx"),
+    )
+    .unwrap();
+    let recon = wb.worksheet_range("数据核对").unwrap();
+    let remark = |file: &str| -> String {
+        recon
+            .rows()
+            .find(|r| r[0] == Data::String(file.into()))
+            .map(|r| r[11].to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        remark("月报/城关镇.xlsx"),
+        "隐藏行 1 行（第7行），已照常读取；小计行 1 行（第6行），已跳过"
+    );
+    assert_eq!(
+        remark("月报/东湖镇.xlsx"),
+        "工作表“9月”为9月，非考核月份，未使用"
+    );
+    assert_eq!(remark("签约项目.xlsx"), "");
+    // With the shipped table the department is the notice's own name: the rule decides.
+    let (_keep2, shipped) = edited_rules(&[]);
+    let (_o, shipped_json) = run_month(&laid_out, &shipped);
+    assert_ne!(plain_json["deadlines"], shipped_json["deadlines"]);
+    assert!(
+        shipped_json["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["recipient"] == "市生态环境局镇平分局")
+    );
+}
+
+#[test]
+fn check_shows_hidden_subtotal_rows_and_unused_sheets() {
+    let input = fixture("layouts/2026-10");
+    let r = sanyipi(&[
+        "check",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        "2026-10",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for line in [
+        "重大项目管理台账.xlsx: 隐藏行 1 行（第8行），已照常读取",
+        "月报/东湖镇.xlsx: 工作表“9月”为9月，非考核月份，未使用",
+        "月报/县经开区管委会.xlsx: 工作表“2026年9月”为2026年9月，非考核月份，未使用",
+        "月报/城关镇.xlsx: 隐藏行 1 行（第7行），已照常读取",
+        "月报/城关镇.xlsx: 小计行 1 行（第6行），已跳过",
+    ] {
+        assert!(r.stdout.contains(line), "{line}\n{}", r.stdout);
+    }
+    assert!(r.stdout.contains("月报/南阳街道办事处10月报表.xlsx"));
+    assert!(!r.stdout.contains("W040] 月报/*: 南阳街道"), "{}", r.stdout);
+    insta::assert_snapshot!(r.stdout.replace(input.to_str().unwrap(), "<input>"));
+}
+
+#[test]
+fn unit_and_month_sheet_messages() {
+    let dir = input_with(&[
+        (&layout("signed_unknown.xlsx"), "月报/signed_unknown.xlsx"),
+        (&layout("year_workbook.xlsx"), "月报/甲镇.xlsx"),
+    ]);
+    let october = Some(Month {
+        year: 2026,
+        month: 10,
+    });
+    let data = ingest_month(dir.path(), &Rules::load(None).unwrap(), october).unwrap();
+    let shown: Vec<String> = data
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code, Code::UnknownUnit | Code::NoMonthSheet))
+        .map(|d| d.to_string())
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
+}

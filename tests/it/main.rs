@@ -1,0 +1,37 @@
+//! The integration tests, in one test binary (one link instead of one per file): each module
+//! runs the real binary (`test::Sanyipi`, `common::sanyipi`) or the library on real files.
+//!
+//! - Default (`cargo test`): everything below that needs nothing beside the repository.
+//! - `--features shared-samples`: also the checks against `../shared/samples` (tests named
+//!   `shared…` or `…::shared`; `cargo test --features shared-samples shared`).
+//! - `--features office-tests`: LibreOffice opens the workbook, the notices and the templates
+//!   (`office`; `cargo test --features office-tests --test it office`).
+//! - `--features browser-test`: the local page in headless Chromium (`browser`;
+//!   `cargo test --features browser-test --test it browser`).
+
+#[macro_use]
+mod common;
+mod test;
+
+mod annual;
+mod assessment;
+#[cfg(feature = "browser-test")]
+mod browser;
+mod check_cli;
+mod deadlines;
+mod evaluate;
+mod expressions;
+mod fuzz;
+mod hostile;
+mod layouts;
+mod notices;
+#[cfg(feature = "office-tests")]
+mod office;
+mod outputs;
+mod quirks;
+mod rules_cli;
+mod screening;
+mod serve;
+mod template;
+mod truth;
+mod weekly;

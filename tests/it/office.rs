@@ -1,0 +1,154 @@
+//! LibreOffice opens what the tool writes: the month's ranking workbook, the 督查 notice (DOCX)
+//! of the penalised unit and every monthly template, of the bundled samples and (with
+//! `--features shared-samples`) of the shared ones, converted to PDF in ONE `soffice` call (its
+//! start-up is the slow part); then each PDF is checked, and the notices' text, read back with
+//! `pdftotext`, holds their number, recipient and matters.
+//!
+//! Compiled only with `--features office-tests` (slow, and it needs LibreOffice and poppler:
+//! Debian `apt-get install libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils`);
+//! `.ci/run` installs them and turns it on. Anything missing then fails loudly.
+
+use crate::common::*;
+use crate::notices::{notice_file, penalised_and_missing, unit_notices};
+use serde_json::Value as J;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A document to convert and what its PDF must hold.
+struct Doc {
+    file: PathBuf,
+    min_pdf_bytes: u64,
+    /// The notice it is, for the text check.
+    notice: Option<(J, &'static str)>,
+}
+
+/// The documents of one data set's last month, written into `out`.
+fn documents(s: &Samples, out: &Path) -> Vec<Doc> {
+    let runs = run_months(s, out, None);
+    let month = s.last_month();
+    let dir = out.join(month);
+    let m: u32 = month[5..].parse().unwrap();
+    let mut docs = vec![Doc {
+        file: dir.join(format!("{}年{m}月重点项目考核排名.xlsx", &month[..4])),
+        min_pdf_bytes: 5000,
+        notice: None,
+    }];
+    let (penalised, _) = penalised_and_missing(s);
+    let notice = unit_notices(runs.last().unwrap())
+        .into_iter()
+        .find(|n| n["recipient"] == penalised)
+        .unwrap()
+        .clone();
+    docs.push(Doc {
+        file: dir.join(format!("督查通知/{}.docx", notice_file(&notice))),
+        min_pdf_bytes: 1000,
+        notice: Some((notice, penalised)),
+    });
+    let templates = out.join("templates");
+    Sanyipi::new()
+        .arg("template")
+        .arg("--ledger")
+        .arg(s.month(month).join("重大项目管理台账.xlsx"))
+        .args(["--month", month])
+        .out(&templates)
+        .run()
+        .expect_ok();
+    let monthly = templates
+        .join("填报模板")
+        .join(month)
+        .join("重点项目推进情况月报");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&monthly)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{}", monthly.display());
+    docs.extend(files.into_iter().map(|file| Doc {
+        file,
+        min_pdf_bytes: 1000,
+        notice: None,
+    }));
+    docs
+}
+
+/// Converts every file to PDF into `outdir` with one `soffice` call.
+fn soffice_to_pdf(files: &[&Path], outdir: &Path, home: &Path) {
+    let out = Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(outdir)
+        .args(files)
+        .env("HOME", home)
+        .output()
+        .expect("LibreOffice (soffice) is needed: .ci/run installs libreoffice-calc-nogui and libreoffice-writer-nogui");
+    assert!(
+        out.status.success(),
+        "soffice: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The text of a PDF (`pdftotext`), whitespace removed.
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed: .ci/run installs poppler-utils");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect()
+}
+
+#[test]
+fn documents_convert_to_pdf_in_one_libreoffice_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sets = vec![Samples::own()];
+    if cfg!(feature = "shared-samples") {
+        sets.push(Samples::shared());
+    }
+    let mut docs = Vec::new();
+    for s in &sets {
+        docs.extend(documents(s, &tmp.path().join(s.name)));
+    }
+    // One folder of PDFs: every document needs a name of its own.
+    let pdfs = tmp.path().join("pdf");
+    let mut named = std::collections::BTreeMap::new();
+    for (i, d) in docs.iter_mut().enumerate() {
+        let ext = d.file.extension().unwrap().to_str().unwrap().to_string();
+        let to = tmp.path().join("all").join(format!("{i:03}.{ext}"));
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&d.file, &to).unwrap();
+        named.insert(i, std::mem::replace(&mut d.file, to));
+    }
+    let files: Vec<&Path> = docs.iter().map(|d| d.file.as_path()).collect();
+    soffice_to_pdf(&files, &pdfs, tmp.path());
+    for (i, d) in docs.iter().enumerate() {
+        let what = named[&i].display();
+        let pdf = pdfs.join(d.file.with_extension("pdf").file_name().unwrap());
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("{what}: no PDF ({e})"));
+        assert!(bytes.starts_with(b"%PDF"), "{what}");
+        assert!(
+            bytes.len() as u64 > d.min_pdf_bytes,
+            "{what}: {} bytes",
+            bytes.len()
+        );
+        if let Some((notice, recipient)) = &d.notice {
+            let text = pdf_text(&pdf);
+            assert!(
+                text.contains(notice["number"].as_str().unwrap()),
+                "{what}: {text}"
+            );
+            assert!(text.contains(&format!("{recipient}：")), "{what}: {text}");
+            for m in notice["matters"].as_array().unwrap() {
+                let want: String = m["text"].as_str().unwrap().split_whitespace().collect();
+                assert!(text.contains(&want), "{what}: {want} not in {text}");
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! One test per input quirk, each on a small fixture of its own (see tests/fixtures/).
+
+use crate::common::*;
+use chrono::NaiveDate;
+use sanyipi::diagnostic::Code;
+use sanyipi::ingest::{Dataset, ingest};
+use sanyipi::rules::Rules;
+
+fn read(files: &[(&str, &str)]) -> Dataset {
+    let dir = input_with(files);
+    ingest(dir.path(), &Rules::load(None).unwrap()).unwrap()
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// The values every monthly fixture encodes.
+fn assert_standard_month(data: &Dataset, file: &str) {
+    let rows: Vec<_> = data
+        .records("monthly")
+        .iter()
+        .filter(|r| r.file == file)
+        .collect();
+    assert_eq!(rows.len(), 2, "{file}: {:#?}", data.diagnostics);
+    let a = rows
+        .iter()
+        .find(|r| r.project.as_deref() == Some("P-001"))
+        .unwrap();
+    assert_eq!(a.number("annual_plan"), Some(1000.0));
+    assert_eq!(a.number("month_invest"), Some(100.0));
+    assert_eq!(a.number("cum_invest"), Some(500.0));
+    assert_eq!(a.bool("started"), Some(true));
+    assert_eq!(a.date("actual_start"), Some(d(2026, 3, 5)), "{file}");
+    assert_eq!(a.bool("completed"), Some(false));
+    let b = rows
+        .iter()
+        .find(|r| r.project.as_deref() == Some("P-002"))
+        .unwrap();
+    assert_eq!(b.number("cum_invest"), Some(0.0));
+    assert_eq!(b.bool("started"), Some(false));
+    assert_eq!(b.date("actual_start"), None);
+    assert_eq!(a.unit.as_deref(), Some("甲镇"));
+    assert_eq!(a.submitted_on, Some(d(2026, 9, 18)));
+    let s = data.files.iter().find(|f| f.file == file).unwrap();
+    assert!(s.balanced(), "{s:?}");
+}
+
+#[test]
+fn plain_template() {
+    let data = read(&[("plain.xlsx", "月报/甲镇.xlsx")]);
+    assert_standard_month(&data, "月报/甲镇.xlsx");
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+}
+
+#[test]
+fn ledger_two_row_header_and_total_row() {
+    let data = read(&[]);
+    let ledger = data.records("ledger");
+    assert_eq!(ledger.len(), 2);
+    assert_eq!(ledger[0].number("total_invest"), Some(10000.0));
+    assert_eq!(ledger[0].number("annual_plan"), Some(1000.0));
+    assert_eq!(ledger[1].date("land_delisting_date"), Some(d(2026, 4, 1)));
+    let s = &data.files[0];
+    assert_eq!((s.rows.read, s.used, s.rows.total), (3, 2, 1));
+}
+
+#[test]
+fn legacy_xls() {
+    let data = read(&[("legacy.xls", "月报/甲镇.xls")]);
+    assert_standard_month(&data, "月报/甲镇.xls");
+}
+
+#[test]
+fn ods_from_wps() {
+    let data = read(&[("wps.ods", "月报/甲镇.ods")]);
+    assert_standard_month(&data, "月报/甲镇.ods");
+}
+
+#[test]
+fn workbook_in_1904_date_mode() {
+    let data = read(&[("date1904.xlsx", "月报/甲镇.xlsx")]);
+    assert_standard_month(&data, "月报/甲镇.xlsx");
+}
+
+#[test]
+fn data_on_second_sheet_with_total_and_note() {
+    let data = read(&[("second_sheet.xlsx", "月报/甲镇.xlsx")]);
+    assert_standard_month(&data, "月报/甲镇.xlsx");
+    let s = &data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert_eq!((s.rows.total, s.rows.blank, s.rows.note), (1, 1, 1));
+}
+
+#[test]
+fn two_row_header_with_merged_groups() {
+    let data = read(&[("two_row_header.xlsx", "月报/甲镇.xlsx")]);
+    assert_standard_month(&data, "月报/甲镇.xlsx");
+}
+
+#[test]
+fn text_values_and_name_matching() {
+    let data = read(&[("text_values.xlsx", "月报/甲镇.xlsx")]);
+    let rows = data.records("monthly");
+    assert_eq!(rows.len(), 2, "{:#?}", data.diagnostics);
+    let a = &rows[0];
+    assert_eq!(
+        a.project.as_deref(),
+        Some("P-001"),
+        "matched by name despite U+3000"
+    );
+    assert_eq!(a.number("annual_plan"), Some(1000.0), "1,000");
+    assert_eq!(a.number("month_invest"), Some(100.0), "full-width digits");
+    assert_eq!(a.number("cum_invest"), Some(500.0), "0.05亿");
+    assert_eq!(a.bool("started"), Some(true), "已开工");
+    assert_eq!(a.date("actual_start"), Some(d(2026, 3, 5)), "2026.3.5");
+    assert_eq!(a.bool("completed"), Some(false), "— is empty, empty is 否");
+    let b = &rows[1];
+    assert_eq!(b.project.as_deref(), Some("P-002"), "inner space ignored");
+    assert_eq!(b.number("annual_plan"), Some(2000.0), "2000万元");
+    assert_eq!(b.number("month_invest"), None, "— is empty");
+    assert_eq!(b.bool("started"), Some(false), "未开工");
+    let s = &data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert_eq!(
+        s.rows.blank, 2,
+        "blank row inside the table and before the note"
+    );
+    assert!(data.diagnostics.is_empty(), "{:#?}", data.diagnostics);
+}
+
+#[test]
+fn unreadable_values_and_unknown_projects_are_reported_with_cells() {
+    let data = read(&[("bad_values.xlsx", "月报/甲镇.xlsx")]);
+    let bad = data
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::BadValue)
+        .unwrap();
+    assert_eq!(bad.location.to_string(), "月报/甲镇.xlsx!月报!H5");
+    assert!(bad.message.contains("待定"));
+    let unknown = data
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::NotInLedger)
+        .unwrap();
+    assert_eq!(unknown.location.to_string(), "月报/甲镇.xlsx!月报!C6");
+    assert_eq!(
+        data.records("monthly").len(),
+        2,
+        "the 待定 row is used, the unknown one is not"
+    );
+    let s = &data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert_eq!((s.used, s.rejected), (2, 1));
+    assert!(s.balanced());
+}
+
+fn single_problem(fixture: &str, name: &str) -> sanyipi::diagnostic::Diagnostic {
+    let data = read(&[(fixture, name)]);
+    let file: Vec<_> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.location.file == name)
+        .collect();
+    assert_eq!(file.len(), 1, "{:#?}", data.diagnostics);
+    assert!(
+        data.records("ledger").len() == 2,
+        "the run goes on with the other files"
+    );
+    file[0].clone()
+}
+
+#[test]
+fn password_protected_file() {
+    let d = single_problem("encrypted.xlsx", "月报/甲镇.xlsx");
+    assert_eq!(d.code, Code::Encrypted);
+    assert!(d.message.contains("密码"));
+}
+
+#[test]
+fn html_saved_as_xls() {
+    let d = single_problem("html_disguised.xls", "月报/甲镇.xls");
+    assert_eq!(d.code, Code::Disguised);
+    assert!(d.message.contains("网页"));
+}
+
+#[test]
+fn corrupt_file() {
+    let d = single_problem("corrupt.xlsx", "月报/甲镇.xlsx");
+    assert_eq!(d.code, Code::Unreadable);
+}
+
+#[test]
+fn xlsx_renamed_to_xls_is_read_by_content() {
+    let data = read(&[("plain.xlsx", "月报/甲镇.xls")]);
+    assert_standard_month(&data, "月报/甲镇.xls");
+}
+
+#[test]
+fn missing_unit_report_is_reported() {
+    let data = read(&[]);
+    let d = data
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MissingSubmission)
+        .unwrap();
+    assert!(d.message.contains("甲镇未报送"), "{}", d.message);
+}
+
+#[test]
+fn formula_without_cached_value_is_reported_not_zero() {
+    let data = read(&[("formula_no_value.xlsx", "月报/甲镇.xlsx")]);
+    let d = data
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::FormulaNoValue)
+        .expect("reported");
+    assert_eq!(d.location.to_string(), "月报/甲镇.xlsx!月报!F4");
+    assert!(
+        data.records("monthly")
+            .iter()
+            .all(|r| r.project.as_deref() != Some("P-001")),
+        "not read as 0"
+    );
+    let s = &data
+        .files
+        .iter()
+        .find(|f| f.file == "月报/甲镇.xlsx")
+        .unwrap();
+    assert!(s.balanced());
+}

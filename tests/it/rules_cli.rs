@@ -1,0 +1,264 @@
+//! Rules are data: a copied, edited rules folder changes what is read, and a broken one is
+//! reported at `file:line:col` with the line and a hint.
+
+use crate::common::*;
+use sanyipi::ingest::ingest;
+use sanyipi::rules::Rules;
+use std::path::Path;
+
+fn exported() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("rules");
+    let run = sanyipi(&["rules", "export", target.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    dir
+}
+
+fn edit(dir: &Path, rel: &str, from: &str, to: &str) {
+    let path = dir.join("rules").join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn changing_an_alias_changes_what_is_read() {
+    let rules_dir = exported();
+    // Drop 累计完成投资 as an alias of cum_invest: the column is no longer found.
+    edit(
+        rules_dir.path(),
+        "tables/monthly.toml",
+        "\"累计完成投资\", ",
+        "",
+    );
+    let input = input_with(&[("plain.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    assert_eq!(data.records("monthly").len(), 0);
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.message.contains("表头缺少必填列"))
+    );
+    // The shipped rules read it.
+    let data = ingest(input.path(), &Rules::load(None).unwrap()).unwrap();
+    assert_eq!(data.records("monthly").len(), 2);
+}
+
+#[test]
+fn adding_an_alias_reads_a_new_header() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/ledger.toml",
+        "headers = [\"责任单位\"]",
+        "headers = [\"责任单位\", \"主责单位\"]",
+    );
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let field = rules
+        .table("ledger")
+        .unwrap()
+        .field("responsible_unit")
+        .unwrap();
+    assert!(field.headers.contains(&"主责单位".to_string()));
+}
+
+#[test]
+fn changing_a_field_type_changes_what_is_read() {
+    let rules_dir = exported();
+    // Read 本月完成 as text: "１００" stays text instead of the number 100.
+    edit(
+        rules_dir.path(),
+        "tables/monthly.toml",
+        "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"amount\"\n\
+         min = 0\nmax = 100000000           # 万元 (1 万亿元): larger is a typing error\n\
+         out_of_range = \"empty\"",
+        "headers = [\"本月完成投资\", \"本月完成\", \"当月完成投资\"]\ntype = \"text\"",
+    );
+    let input = input_with(&[("text_values.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    let r = &data.records("monthly")[0];
+    assert_eq!(r.text("month_invest"), Some("100"));
+    assert_eq!(r.number("month_invest"), None);
+}
+
+#[test]
+fn unknown_key_points_at_file_line_col() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/monthly.toml",
+        "type = \"amount\"\nrequired = true",
+        "type = \"amount\"\nrequird = true",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&[
+        "check",
+        "--input",
+        "tests/fixtures",
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    let err = run.stderr.replace(rules.to_str().unwrap(), "<rules>");
+    assert!(err.contains("<rules>/tables/monthly.toml:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn bad_type_points_at_file_line_col() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "ingest.toml",
+        "max_rows = 100000",
+        "max_rows = \"很多\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
+}
+
+#[test]
+fn unknown_field_type_lists_the_choices() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/ledger.toml",
+        "type = \"amount\"",
+        "type = \"money\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
+}
+
+#[test]
+fn export_refuses_a_non_empty_folder() {
+    let dir = exported();
+    let run = sanyipi(&["rules", "export", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("不为空"));
+}
+
+#[test]
+fn a_consistency_check_in_rules_reports_rows() {
+    let rules_dir = exported();
+    let path = rules_dir.path().join("rules/tables/monthly.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[[check]]\nid = \"big\"\nwhen = \"cum_invest > 100\"\nfield = \"cum_invest\"\nmessage = \"累计 {{ cum_invest | num }} 超过 100\"\n");
+    std::fs::write(&path, text).unwrap();
+    let input = input_with(&[("plain.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    let d: Vec<_> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == sanyipi::diagnostic::Code::RowCheck)
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].location.to_string(), "月报/甲镇.xlsx!月报!F4");
+    assert_eq!(d[0].message, "累计 500 超过 100");
+    let shipped = ingest(input.path(), &Rules::load(None).unwrap()).unwrap();
+    assert!(
+        shipped
+            .diagnostics
+            .iter()
+            .all(|d| d.code != sanyipi::diagnostic::Code::RowCheck)
+    );
+}
+
+#[test]
+fn changing_the_vocabulary_changes_what_is_read() {
+    let rules_dir = exported();
+    // 已开工 is no longer a yes word, and 亿 no longer a unit.
+    edit(rules_dir.path(), "ingest.toml", "\"已开工\", ", "");
+    edit(rules_dir.path(), "ingest.toml", "\"亿\" = 10000\n", "");
+    edit(rules_dir.path(), "ingest.toml", "\"亿元\" = 10000\n", "");
+    let input = input_with(&[("text_values.xlsx", "月报/甲镇.xlsx")]);
+    let rules = Rules::load(Some(&rules_dir.path().join("rules"))).unwrap();
+    let data = ingest(input.path(), &rules).unwrap();
+    let bad: Vec<String> = data
+        .diagnostics
+        .iter()
+        .map(|d| d.location.to_string())
+        .collect();
+    assert!(
+        bad.contains(&"月报/甲镇.xlsx!月报!G4".to_string()),
+        "已开工 unreadable now: {bad:?}"
+    );
+    assert!(
+        bad.contains(&"月报/甲镇.xlsx!月报!F4".to_string()),
+        "0.05亿 unreadable now: {bad:?}"
+    );
+}
+
+#[test]
+fn a_duplicate_id_points_at_the_duplicate_not_the_first() {
+    let rules_dir = exported();
+    let path = rules_dir.path().join("rules/scoring.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[[part]]\nid = \"invest\"\nname = \"重复\"\npoints = 1\nformula = \"0\"\n");
+    std::fs::write(&path, &text).unwrap();
+    let line = text.lines().count() - 3;
+    let run = sanyipi(&[
+        "rules",
+        "check",
+        rules_dir.path().join("rules").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!("scoring.toml:{line}:6")),
+        "expected line {line}: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("评分项 id invest 重复"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_as_of_day_is_a_rule() {
+    // September assessed without --as-of: as of its as_of_day, whatever today is.
+    let out = tempfile::tempdir().unwrap();
+    let run = sanyipi(&[
+        "deadlines",
+        "--input",
+        "samples/2026-09",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("统计截止日期：2026-09-25（未指定 --as-of，按规则"),
+        "{}",
+        run.stderr
+    );
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "scoring.toml",
+        "as_of_day = 25",
+        "as_of_day = 20",
+    );
+    let run = sanyipi(&[
+        "deadlines",
+        "--input",
+        "samples/2026-09",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--rules",
+        rules_dir.path().join("rules").to_str().unwrap(),
+    ]);
+    assert!(
+        run.stderr.contains("统计截止日期：2026-09-20"),
+        "{}",
+        run.stderr
+    );
+}

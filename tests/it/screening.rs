@@ -1,0 +1,224 @@
+//! Pre-screening of project leads against an independent computation from `truth.json`'s leads.
+
+use crate::common::*;
+use chrono::Datelike;
+use sanyipi::engine::screening::{LeadResult, screen};
+use sanyipi::ingest::ingest_file;
+use sanyipi::rules::Rules;
+use sanyipi::rules::screening::Outcome;
+use serde_json::Value as J;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn leads_file() -> std::path::PathBuf {
+    // A copy of the shared samples' 招商项目信息汇总表.xlsx.
+    fixture("leads.xlsx")
+}
+
+fn run_screen(rules: &Rules) -> Vec<LeadResult> {
+    let data = ingest_file(&leads_file(), "leads", rules).unwrap();
+    screen(rules, &data, date("2026-10-25"))
+}
+
+/// The shipped defaults of the issue, computed by hand: (rule id, outcome) of every failed rule.
+fn expected(lead: &J) -> BTreeSet<(&'static str, Outcome)> {
+    let num = |k: &str| lead[k].as_f64();
+    let text = |k: &str| lead[k].as_str().unwrap_or("");
+    let mut out = BTreeSet::new();
+    if text("环境风险等级") == "高" {
+        out.insert(("env_red_line", Outcome::Fail));
+    }
+    if text("安全风险等级") == "重大" {
+        out.insert(("safety_red_line", Outcome::Fail));
+    }
+    if text("是否属于限制或淘汰类") == "是" {
+        out.insert(("restricted_industry", Outcome::Fail));
+    }
+    let secondary = text("产业类别") == "二产";
+    let total = num("总投资（万元）").unwrap();
+    if secondary && total < 5000.0 {
+        out.insert(("small_scattered", Outcome::Fail));
+    }
+    if num("投资方注册资本（万元）").unwrap() / total * 100.0 < 10.0 {
+        out.insert(("fake_investment_capital", Outcome::Verify));
+    }
+    let founded = date(text("投资方成立日期"));
+    let as_of = date("2026-10-25");
+    let years = as_of.year()
+        - founded.year()
+        - i32::from((as_of.month(), as_of.day()) < (founded.month(), founded.day()));
+    if years < 1 && total >= 10000.0 {
+        out.insert(("fake_investment_new_investor", Outcome::Verify));
+    }
+    if secondary {
+        if !(text("是否高新技术企业") == "是" || num("研发投入占比（%）").unwrap() >= 3.0)
+        {
+            out.insert(("technology", Outcome::Fail));
+        }
+        let fixed = num("固定资产投资（万元）").unwrap();
+        if num("设备投资（万元）").unwrap() / fixed * 100.0 < 30.0 {
+            out.insert(("equipment", Outcome::Fail));
+        }
+        match num("拟用地面积（亩）") {
+            None => {
+                out.insert(("investment_intensity", Outcome::Verify));
+                out.insert(("tax_contribution", Outcome::Verify));
+            }
+            Some(land) => {
+                if fixed / land < 300.0 {
+                    out.insert(("investment_intensity", Outcome::Fail));
+                }
+                if num("预计年税收（万元）").unwrap() / land < 15.0 {
+                    out.insert(("tax_contribution", Outcome::Fail));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn got(l: &LeadResult) -> BTreeSet<(&str, Outcome)> {
+    l.findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.outcome))
+        .collect()
+}
+
+#[test]
+fn outcomes_and_reasons_match_an_independent_computation() {
+    let truth: J = serde_json::from_str(
+        // The `leads` part of the shared samples' truth.json.
+        &std::fs::read_to_string(fixture("leads-truth.json")).unwrap(),
+    )
+    .unwrap();
+    let results = run_screen(&Rules::load(None).unwrap());
+    let leads = truth["leads"].as_array().unwrap();
+    assert_eq!(results.len(), leads.len());
+    for (lead, r) in leads.iter().zip(&results) {
+        let exp = expected(lead);
+        let name = lead["项目名称"].as_str().unwrap();
+        assert_eq!(
+            got(r),
+            exp.iter().map(|(a, b)| (*a, *b)).collect(),
+            "{name}"
+        );
+        let outcome = exp.iter().map(|(_, o)| *o).min().unwrap_or(Outcome::Pass);
+        assert_eq!(r.outcome, outcome, "{name}");
+    }
+    // Reasons carry the figures.
+    let r = &results[4];
+    let gate = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "investment_intensity")
+        .unwrap();
+    assert_eq!(gate.reason, "缺少“拟用地面积”，无法判断投资强度关");
+    let r = &results[1];
+    let eq = r.findings.iter().find(|f| f.rule == "equipment").unwrap();
+    assert_eq!(eq.reason, "设备投资占固定资产投资 27.24%，低于 30%");
+}
+
+#[test]
+fn secondary_lead_without_land_is_verified_on_per_mu_gates_and_judged_on_others() {
+    let results = run_screen(&Rules::load(None).unwrap());
+    // Lead 19: 二产, no land area.
+    let r = &results[18];
+    assert_eq!(r.industry, "二产");
+    let per_mu: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "investment_intensity" || f.rule == "tax_contribution")
+        .collect();
+    assert_eq!(per_mu.len(), 2);
+    assert!(
+        per_mu
+            .iter()
+            .all(|f| f.outcome == Outcome::Verify && f.reason.contains("拟用地面积"))
+    );
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.rule != "technology" && f.rule != "equipment"),
+        "high-tech with enough equipment: passes the other gates"
+    );
+    // Lead 8: 三产, no land area: the per-mu gates do not apply.
+    let r = &results[7];
+    assert_eq!(r.industry, "三产");
+    assert!(r.findings.iter().all(|f| f.group != "四关"));
+}
+
+fn edited(edits: &[(&str, &str)]) -> (tempfile::TempDir, Rules) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules_dir.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules_dir.join("screening.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&path, text).unwrap();
+    let rules = Rules::load(Some(Path::new(&rules_dir))).unwrap();
+    (dir, rules)
+}
+
+#[test]
+fn changing_a_threshold_changes_results() {
+    let shipped = run_screen(&Rules::load(None).unwrap());
+    let (_d, rules) = edited(&[("equipment_share_min = 30", "equipment_share_min = 20")]);
+    let changed = run_screen(&rules);
+    assert!(shipped[1].findings.iter().any(|f| f.rule == "equipment"));
+    assert!(
+        changed[1].findings.iter().all(|f| f.rule != "equipment"),
+        "27% passes a 20% gate"
+    );
+    assert_eq!(changed[1].outcome, Outcome::Pass);
+}
+
+#[test]
+fn an_industry_threshold_overrides_the_default() {
+    let (_d, rules) = edited(&[(
+        "[threshold.\"二产\"]\n",
+        "[threshold.\"二产\"]\nequipment_share_min = 20\n",
+    )]);
+    let changed = run_screen(&rules);
+    assert_eq!(changed[1].outcome, Outcome::Pass);
+}
+
+#[test]
+fn moving_a_rule_from_fail_to_verify_changes_outcomes() {
+    let (_d, rules) = edited(&[(
+        "fails_when = \"total_invest < small_scattered_min_invest\"\noutcome = \"不通过\"",
+        "fails_when = \"total_invest < small_scattered_min_invest\"\noutcome = \"待核实\"",
+    )]);
+    let changed = run_screen(&rules);
+    // Lead 15: only 小散乱污 failed.
+    assert_eq!(changed[14].outcome, Outcome::Verify);
+    assert_eq!(
+        run_screen(&Rules::load(None).unwrap())[14].outcome,
+        Outcome::Fail
+    );
+}
+
+#[test]
+fn screen_cli_writes_workbook_and_page() {
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "screen",
+        "--input",
+        leads_file().to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("会审名单（3 个）"), "{}", r.stdout);
+    assert!(out.path().join("预审/招商项目预审结果.xlsx").exists());
+    let html = std::fs::read_to_string(out.path().join("预审/招商项目预审结果.html")).unwrap();
+    assert!(html.contains("提交领导小组会审名单"));
+    assert!(!html.contains("<script") && !html.contains("http"));
+}
