@@ -285,8 +285,8 @@ fn hostile_unit_names_give_safe_files_and_escaped_html() {
     top.sort();
     assert_eq!(
         top,
-        vec!["2026-10", "history.sqlite"],
-        "nothing written outside the month folder"
+        vec!["2026-10", "history.sqlite", "history.sqlite.lock"],
+        "nothing written outside the month folder but history and its lock"
     );
     assert!(
         std::fs::read_dir(&dir)
