@@ -14,4 +14,3 @@ pub mod report;
 pub mod rules;
 pub mod text;
 pub mod value;
-pub mod weekly_history;

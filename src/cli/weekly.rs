@@ -11,7 +11,6 @@ use crate::ingest::ingest;
 use crate::report;
 use crate::rules::Rules;
 use crate::rules::weekly::Weekly;
-use crate::weekly_history::WeeklyHistory;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -79,8 +78,8 @@ pub(crate) fn week(
     let env = report::html::environment(templates)?;
     let data = ingest(input, rules).context("无法生成周报")?;
     let _lock = out.lock()?;
-    let mut history = WeeklyHistory::open(&out.history_path())?;
-    let earlier = history.before(monday)?;
+    let mut history = out.open()?;
+    let earlier = history.weekly_before(monday)?;
     let result = evaluate(&WeekInput {
         rules: &weekly,
         calendar: &rules.calendar,
@@ -103,7 +102,7 @@ pub(crate) fn week(
     ];
     let dir = publish(&out.out, &label, &files)
         .with_context(|| format!("无法写入 {}", out.out.display()))?;
-    history.record(
+    history.record_week(
         monday,
         &result.rows,
         as_of,
