@@ -15,4 +15,3 @@ pub mod rules;
 pub mod serve;
 pub mod text;
 pub mod value;
-pub mod weekly_history;

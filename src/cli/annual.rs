@@ -4,12 +4,11 @@
 
 use super::input::{OutArgs, publish};
 use super::{OK, table};
-use crate::engine::annual::{Inputs, ProjectPlan, summarize};
+use crate::engine::annual::{Inputs, summarize};
 use crate::report;
 use crate::rules::Rules;
 use crate::rules::annual::Annual;
 use anyhow::{Context, bail};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -62,10 +61,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Some(m) => history.findings(m)?,
         None => Vec::new(),
     };
-    let plans = computed
-        .as_deref()
-        .map(|m| plans_from_run_json(&args.out.out.join(m).join("run.json")))
-        .unwrap_or_default();
+    let plans = match &computed {
+        Some(m) => history.plans(m)?,
+        None => Default::default(),
+    };
     let notices = history.notices_of_year(args.year)?;
     let summary = summarize(
         &rules,
@@ -102,40 +101,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         .with_context(|| format!("无法写入 {}", base.display()))?;
     print!("{}", summary_text(&summary, &dir, &files));
     Ok(OK)
-}
-
-/// Project names, annual plans and planned completion dates from a month's `run.json` (the
-/// history keeps results, not the ledger). Missing or unreadable: none.
-fn plans_from_run_json(path: &Path) -> BTreeMap<String, ProjectPlan> {
-    let Some(json) = std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-    else {
-        return BTreeMap::new();
-    };
-    let mut out = BTreeMap::new();
-    for p in json["projects"].as_array().into_iter().flatten() {
-        let Some(id) = p["id"].as_str() else {
-            continue;
-        };
-        let planned = p["inputs"].as_array().and_then(|inputs| {
-            inputs
-                .iter()
-                .find(|i| i["name"] == "planned_completion")
-                .and_then(|i| i["value"].as_str())
-                .filter(|v| !v.is_empty() && *v != "—")
-                .map(str::to_string)
-        });
-        out.insert(
-            id.to_string(),
-            ProjectPlan {
-                name: p["name"].as_str().unwrap_or_default().to_string(),
-                annual_plan: p["annual_plan"].as_f64(),
-                planned_completion: planned,
-            },
-        );
-    }
-    out
 }
 
 fn summary_text(

@@ -1,22 +1,13 @@
 //! `sanyipi explain --month YYYY-MM (--project ID | --unit NAME) [--out DIR]`: how each score
 //! part and finding came about — the rule (file and line), the inputs with their cells, the result.
+//! Reads history only: the month's results as recorded, never its output folder.
 
 use super::OK;
 use super::input::OutArgs;
-use crate::engine::DeadlineRow;
-use crate::engine::assess::{ProjectScore, UnitScore};
 use crate::ingest::value::format_number;
 use crate::rules::Rules;
-use anyhow::{Context, bail};
+use anyhow::bail;
 use std::path::PathBuf;
-
-/// The parts of a month's `run.json` that `explain` reads.
-#[derive(Debug, serde::Deserialize)]
-struct RunJson {
-    projects: Vec<ProjectScore>,
-    units: Vec<UnitScore>,
-    deadlines: Vec<DeadlineRow>,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,16 +38,34 @@ fn or_dash(v: Option<impl ToString>) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let path = args.out.out.join(&args.month).join("run.json");
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "找不到 {}：请先运行 sanyipi run --month {}",
+    let path = args.out.history_path();
+    if !path.exists() {
+        bail!(
+            "尚无历史记录 {}：请先运行 sanyipi run --month {}",
             path.display(),
             args.month
-        )
-    })?;
-    let run: RunJson =
-        serde_json::from_str(&text).with_context(|| format!("{} 已损坏", path.display()))?;
+        );
+    }
+    let history = args.out.open()?;
+    let Some(run) = history.month_detail(&args.month)? else {
+        match history.latest(&args.month)? {
+            None => bail!(
+                "历史记录 {} 中没有 {} 的考核结果：请先运行 sanyipi run --month {}",
+                path.display(),
+                args.month,
+                args.month
+            ),
+            Some(r) if r.source == "import" => bail!(
+                "{} 的排名是用 sanyipi history import 导入的，没有逐项得分可供说明",
+                args.month
+            ),
+            Some(_) => bail!(
+                "{} 的考核结果由旧版本 sanyipi 记录，历史记录中没有逐项说明所需的明细；请用 sanyipi run --month {} --force 重新记录（原记录保留为历史版本）",
+                args.month,
+                args.month
+            ),
+        }
+    };
     let rules = Rules::load(args.rules.as_deref())?;
     let label = |field: &str| -> String {
         for t in ["ledger", "monthly"] {
@@ -109,7 +118,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
         out.push_str("\n期限:\n");
         for d in run
-            .deadlines
+            .findings
             .iter()
             .filter(|d| d.project.as_deref() == Some(id.as_str()))
         {
@@ -120,15 +129,15 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  {}{}: 起算 {}，到期 {}，完成 {}，{}{}    规则 {}，起算日来自 {}\n",
-                d.rule_name,
+                or_dash(d.rule_name.as_ref()),
                 item,
-                or_dash(d.from),
-                or_dash(d.due),
-                or_dash(d.met_on),
-                d.status_label,
+                or_dash(d.from.as_ref()),
+                or_dash(d.due.as_ref()),
+                or_dash(d.met_on.as_ref()),
+                or_dash(d.status_label.as_ref()),
                 days,
                 d.rule,
-                d.source
+                or_dash(d.source.as_ref())
             ));
         }
     } else if let Some(unit) = &args.unit {

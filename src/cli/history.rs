@@ -32,6 +32,9 @@ pub enum Command {
         /// 只看某个单位
         #[arg(long, value_name = "单位")]
         unit: Option<String>,
+        /// 规则目录（用于显示处理名称，默认使用内置规则）
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
     },
 }
 
@@ -43,7 +46,7 @@ pub fn run(cmd: Command) -> anyhow::Result<i32> {
             rules,
             force,
         } => import(file, out, rules, force),
-        Command::Show { out, unit } => show(out, unit),
+        Command::Show { out, unit, rules } => show(out, unit, rules),
     }
 }
 
@@ -96,7 +99,8 @@ fn import(file: PathBuf, out: OutArgs, rules: Option<PathBuf>, force: bool) -> a
     Ok(OK)
 }
 
-fn show(out: OutArgs, unit: Option<String>) -> anyhow::Result<i32> {
+fn show(out: OutArgs, unit: Option<String>, rules: Option<PathBuf>) -> anyhow::Result<i32> {
+    let rules = Rules::load(rules.as_deref())?;
     let path = out.history_path();
     if !path.exists() {
         bail!(
@@ -144,7 +148,7 @@ fn show(out: OutArgs, unit: Option<String>) -> anyhow::Result<i32> {
                 } else {
                     String::new()
                 },
-                u.penalties.clone(),
+                penalty_names(&rules, &u.penalties),
             ]
         })
         .collect();
@@ -169,4 +173,19 @@ fn show(out: OutArgs, unit: Option<String>) -> anyhow::Result<i32> {
         );
     }
     Ok(OK)
+}
+
+/// The rules' names of penalty ids (an id the rules no longer know is shown as it is).
+fn penalty_names(rules: &Rules, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            rules
+                .scoring
+                .penalties
+                .iter()
+                .find(|p| &p.id == id)
+                .map_or(id.as_str(), |p| p.name.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }

@@ -4,6 +4,7 @@
 //! deadlines and investment against the annual plan. Pure: history rows in, summary out.
 
 use super::assess::shared_ranks;
+use super::deadlines::Status;
 use super::recorded::{FindingRow, NoticeRow, ProjectRow, RunInfo, UnitRow};
 use crate::rules::annual::Annual as AnnualRules;
 use crate::rules::{Aggregate, Rules};
@@ -221,12 +222,12 @@ fn annual_unit(
         .iter()
         .filter(|u| u.unit == unit && months.iter().any(|m| m.month == u.month))
     {
-        for id in row.penalties.split(',').filter(|s| !s.is_empty()) {
+        for id in &row.penalties {
             let name = rules
                 .scoring
                 .penalties
                 .iter()
-                .find(|p| p.id == id)
+                .find(|p| &p.id == id)
                 .map(|p| p.name.clone())
                 .unwrap_or_else(|| id.to_string());
             let number = received
@@ -273,28 +274,15 @@ fn rank(units: &mut [AnnualUnit]) {
     });
 }
 
-/// `Overdue` → `overdue`, `MetLate` → `met_late`.
-fn status_key(debug: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
-fn status_label(rules: &Rules, debug: &str) -> String {
+fn status_label(rules: &Rules, status: Status) -> String {
     let l = &rules.deadlines.status;
-    match status_key(debug).as_str() {
-        "met" => l.met.clone(),
-        "met_late" => l.met_late.clone(),
-        "overdue" => l.overdue.clone(),
-        "due_soon" => l.due_soon.clone(),
-        "pending" => l.pending.clone(),
-        "no_date" => l.no_date.clone(),
-        other => other.to_string(),
+    match status {
+        Status::Met => l.met.clone(),
+        Status::MetLate => l.met_late.clone(),
+        Status::Overdue => l.overdue.clone(),
+        Status::DueSoon => l.due_soon.clone(),
+        Status::Pending => l.pending.clone(),
+        Status::NoDate => l.no_date.clone(),
     }
 }
 
@@ -338,7 +326,7 @@ fn projects(rules: &Rules, inp: &Inputs, prefix: &str) -> Vec<AnnualProject> {
                 cum_invest: p.cum_invest,
                 start_rule: rule.map(|r| r.name.clone()),
                 start_due: finding.and_then(|f| f.due.clone()),
-                start_status: finding.map(|f| status_label(rules, &f.status)),
+                start_status: finding.map(|f| status_label(rules, f.status)),
                 actual_start: p.actual_start.clone(),
                 planned_completion: plan.planned_completion.clone(),
                 completed,
@@ -371,13 +359,6 @@ fn completion_status(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_keys_from_debug_names() {
-        assert_eq!(status_key("MetLate"), "met_late");
-        assert_eq!(status_key("Overdue"), "overdue");
-        assert_eq!(status_key("NoDate"), "no_date");
-    }
 
     #[test]
     fn rounding_keeps_precision() {

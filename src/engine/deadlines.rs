@@ -36,6 +36,20 @@ impl Status {
             Status::NoDate => "no_date",
         }
     }
+
+    /// The status of a key written by `key` (as history stores it).
+    pub fn from_key(key: &str) -> Option<Status> {
+        [
+            Status::Overdue,
+            Status::MetLate,
+            Status::DueSoon,
+            Status::Pending,
+            Status::Met,
+            Status::NoDate,
+        ]
+        .into_iter()
+        .find(|s| s.key() == key)
+    }
 }
 
 /// One deadline of one subject.

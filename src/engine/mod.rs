@@ -3,9 +3,9 @@
 pub mod annual;
 pub mod assess;
 pub mod deadlines;
-pub mod post_evaluation;
 pub mod notices;
 pub mod office_calendar;
+pub mod post_evaluation;
 pub mod project;
 pub mod rank;
 pub mod ranking;

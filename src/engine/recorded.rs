@@ -1,6 +1,9 @@
 //! What history holds of earlier months, as the engine reads it: runs, unit results, project
 //! results, notices and deadline findings (rows of the history file, read by `history`).
 
+use super::deadlines::Status;
+use super::results::{Input, PartScore};
+
 /// A recorded run of a month.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
@@ -20,7 +23,8 @@ pub struct UnitRow {
     pub rank: i64,
     pub bottom: bool,
     pub streak: i64,
-    pub penalties: String,
+    /// Penalty ids (the rules' `[[penalty]] id`), in the order given.
+    pub penalties: Vec<String>,
 }
 
 /// A numbered notice as recorded.
@@ -47,13 +51,55 @@ pub struct ProjectRow {
     pub completed_date: Option<String>,
 }
 
-/// A recorded deadline finding (`status` as the engine's status name, e.g. `Overdue`).
+/// A recorded deadline finding. Months recorded by release 0.1.0 have only `rule`, `status`,
+/// `subject`, `recipient`, `due` and `workdays`; the rest is `None` there.
 #[derive(Debug, Clone)]
 pub struct FindingRow {
     pub rule: String,
-    pub status: String,
+    pub status: Status,
+    /// Project and item, space-separated.
     pub subject: String,
     pub recipient: Option<String>,
     pub due: Option<String>,
     pub workdays: Option<i64>,
+    pub rule_name: Option<String>,
+    pub project: Option<String>,
+    pub item: Option<String>,
+    pub from: Option<String>,
+    pub met_on: Option<String>,
+    pub status_label: Option<String>,
+    /// Where the start date came from.
+    pub source: Option<String>,
+}
+
+/// A project's recorded result of one month with what explains it.
+#[derive(Debug, Clone)]
+pub struct ProjectDetail {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub total: f64,
+    pub notes: Vec<String>,
+    pub inputs: Vec<Input>,
+    pub parts: Vec<PartScore>,
+}
+
+/// A unit's recorded result of one month with its evidence.
+#[derive(Debug, Clone)]
+pub struct UnitDetail {
+    pub unit: String,
+    pub projects: usize,
+    pub score: f64,
+    pub rank: i64,
+    pub bottom: bool,
+    pub streak: i64,
+    pub evidence: Vec<String>,
+}
+
+/// A month's recorded results as `explain` reads them (latest revision), in the order assessed.
+#[derive(Debug, Clone)]
+pub struct MonthDetail {
+    pub projects: Vec<ProjectDetail>,
+    pub units: Vec<UnitDetail>,
+    pub findings: Vec<FindingRow>,
 }

@@ -11,7 +11,6 @@ use crate::progress::Progress;
 use crate::report;
 use crate::rules::Rules;
 use crate::rules::weekly::Weekly;
-use crate::weekly_history::WeeklyHistory;
 use anyhow::Context;
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -59,8 +58,8 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let input = req.input.as_path();
     let data = ingest(input, &rules).context("无法生成周报")?;
     let _lock = req.place.lock(progress)?;
-    let mut history = WeeklyHistory::open(&req.place.history_path())?;
-    let earlier = history.before(monday)?;
+    let mut history = req.place.open()?;
+    let earlier = history.weekly_before(monday)?;
     let result = evaluate(&WeekInput {
         rules: &weekly,
         calendar: &rules.calendar,
@@ -84,7 +83,7 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let out = &req.place.out;
     let dir = publish(out, &label, &files, progress)
         .with_context(|| format!("无法写入 {}", out.display()))?;
-    history.record(
+    history.record_week(
         monday,
         &result.rows,
         as_of,

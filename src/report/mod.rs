@@ -4,11 +4,11 @@
 pub mod annual;
 pub(crate) mod cells;
 pub mod evaluate;
+pub mod forms;
 pub mod html;
 pub mod notice;
 pub mod office_calendar;
 pub mod screening;
-pub mod forms;
 pub mod weekly;
 pub mod xlsx;
 

@@ -22,6 +22,7 @@ mod deadlines;
 mod evaluate;
 mod expressions;
 mod fuzz;
+mod history_migration;
 mod hostile;
 mod layouts;
 mod notices;

@@ -3,7 +3,6 @@
 
 use super::*;
 
-
 pub(super) fn benchmarks(e: &Evaluation, rows: &[Row]) -> Vec<BenchmarkUsed> {
     e.indicators
         .iter()
@@ -172,4 +171,3 @@ pub(super) fn counts(e: &Evaluation, projects: &[ProjectEval]) -> Vec<(String, u
     }
     out
 }
-

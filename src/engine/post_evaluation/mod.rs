@@ -6,10 +6,10 @@
 mod grade;
 
 use crate::expr::to_jinja;
-use grade::{benchmarks, counts, grade, project};
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::Rules;
 use crate::rules::evaluate::{Benchmark, Condition, Evaluation, Formula, Grading, Method};
+use grade::{benchmarks, counts, grade, project};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -83,7 +83,11 @@ pub(super) fn field_rule(field: &Field, t: &Form) -> String {
     s
 }
 
-pub(super) fn instructions_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError> {
+pub(super) fn instructions_sheet(
+    ws: &mut Worksheet,
+    t: &Form,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.set_name("填表说明")?;
     ws.set_column_width(0, NOTE_WIDTH)?;
     for (r, line) in instructions(t).iter().enumerate() {

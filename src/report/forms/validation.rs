@@ -3,14 +3,16 @@
 
 use super::*;
 
-
 pub(super) fn error_alert(dv: DataValidation, message: &str) -> Result<DataValidation, XlsxError> {
     dv.set_error_style(DataValidationErrorStyle::Stop)
         .set_error_title("输入有误")?
         .set_error_message(message)
 }
 
-pub(super) fn date_rule(dv: DataValidation, year: Option<i32>) -> Result<DataValidation, XlsxError> {
+pub(super) fn date_rule(
+    dv: DataValidation,
+    year: Option<i32>,
+) -> Result<DataValidation, XlsxError> {
     Ok(match year {
         Some(y) => dv.allow_date(DataValidationRule::Between(
             ExcelDateTime::from_ymd(y as u16, 1, 1)?,
@@ -157,4 +159,3 @@ pub(super) fn validations(ws: &mut Worksheet, t: &Form, total: usize) -> Result<
     }
     Ok(())
 }
-

@@ -1,0 +1,479 @@
+//! The history file's format: `PRAGMA user_version` counts the migrations applied, each applied
+//! in one transaction. Version 0 is an empty file or one written by release 0.1.0 (its tables
+//! exist, `user_version` 0): migration 1 creates that schema where it is absent, later ones
+//! convert it and rewrite the existing rows.
+
+use crate::engine::deadlines::Status;
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+
+/// One migration: what it does (for developers) and the step itself.
+struct Migration {
+    #[allow(dead_code)]
+    what: &'static str,
+    step: fn(&Transaction) -> rusqlite::Result<()>,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        what: "the tables of release 0.1.0",
+        step: v1_release_0_1_0,
+    },
+    Migration {
+        what: "finding status as stable keys; penalties and score parts as rows",
+        step: v2_keys_and_rows,
+    },
+    Migration {
+        what: "what explain and annual read: project details, inputs, notes, evidence, findings",
+        step: v3_month_details,
+    },
+];
+
+/// The newest format this binary writes and reads.
+pub(crate) const NEWEST: i64 = MIGRATIONS.len() as i64;
+
+/// Why the file could not be brought to the newest format.
+#[derive(Debug)]
+pub(crate) enum MigrateError {
+    /// Written by a newer release: left untouched.
+    TooNew(i64),
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for MigrateError {
+    fn from(e: rusqlite::Error) -> Self {
+        MigrateError::Sql(e)
+    }
+}
+
+pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Applies every migration the file lacks, each in its own transaction (taken before reading
+/// the version, so two processes never both apply one). A file at the newest version is only read.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    loop {
+        let version = user_version(conn)?;
+        if version > NEWEST {
+            return Err(MigrateError::TooNew(version));
+        }
+        if version == NEWEST {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = user_version(&tx)?;
+        if version > NEWEST {
+            return Err(MigrateError::TooNew(version));
+        }
+        if version < NEWEST {
+            (MIGRATIONS[version as usize].step)(&tx)?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+        }
+        tx.commit()?;
+    }
+}
+
+/// Release 0.1.0's tables, exactly as it created them (`history.rs` and `weekly_history.rs`).
+const RELEASE_0_1_0: &str = "
+CREATE TABLE IF NOT EXISTS run (
+  id INTEGER PRIMARY KEY,
+  month TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  as_of TEXT NOT NULL,
+  source TEXT NOT NULL,
+  rules_hash TEXT NOT NULL,
+  UNIQUE (month, revision)
+);
+CREATE TABLE IF NOT EXISTS unit_result (
+  run INTEGER NOT NULL REFERENCES run(id),
+  unit TEXT NOT NULL,
+  score REAL NOT NULL,
+  rank INTEGER NOT NULL,
+  bottom INTEGER NOT NULL,
+  streak INTEGER NOT NULL,
+  penalties TEXT NOT NULL,
+  PRIMARY KEY (run, unit)
+);
+CREATE TABLE IF NOT EXISTS project_result (
+  run INTEGER NOT NULL REFERENCES run(id),
+  project TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  score REAL NOT NULL,
+  parts TEXT NOT NULL,
+  reported INTEGER NOT NULL,
+  cum_invest REAL,
+  started INTEGER,
+  actual_start TEXT,
+  completed INTEGER,
+  completed_date TEXT,
+  PRIMARY KEY (run, project)
+);
+CREATE TABLE IF NOT EXISTS finding (
+  run INTEGER NOT NULL REFERENCES run(id),
+  rule TEXT NOT NULL,
+  status TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  recipient TEXT,
+  due TEXT,
+  workdays INTEGER
+);
+CREATE TABLE IF NOT EXISTS pending (
+  month TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  tmp TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notice (
+  year INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  number TEXT NOT NULL,
+  PRIMARY KEY (year, seq)
+);
+CREATE TABLE IF NOT EXISTS evaluation_class (
+  year INTEGER NOT NULL,
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  score REAL,
+  class TEXT NOT NULL,
+  rules_hash TEXT NOT NULL,
+  PRIMARY KEY (year, project)
+);
+CREATE TABLE IF NOT EXISTS weekly_run (
+  week TEXT PRIMARY KEY,
+  as_of TEXT NOT NULL,
+  source TEXT NOT NULL,
+  rules_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS weekly_row (
+  week TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  project TEXT,
+  project_name TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  category TEXT NOT NULL,
+  problem TEXT NOT NULL,
+  suggestion TEXT NOT NULL,
+  leader TEXT NOT NULL,
+  first_raised TEXT,
+  reported_on TEXT,
+  status TEXT NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (week, seq)
+);
+";
+
+fn v1_release_0_1_0(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(RELEASE_0_1_0)
+}
+
+/// The status names release 0.1.0 stored (the Rust Debug text of the engine's status).
+const DEBUG_NAMES: &[(&str, Status)] = &[
+    ("Overdue", Status::Overdue),
+    ("MetLate", Status::MetLate),
+    ("DueSoon", Status::DueSoon),
+    ("Pending", Status::Pending),
+    ("Met", Status::Met),
+    ("NoDate", Status::NoDate),
+];
+
+fn v2_keys_and_rows(tx: &Transaction) -> rusqlite::Result<()> {
+    for (debug, status) in DEBUG_NAMES {
+        tx.execute(
+            "UPDATE finding SET status = ?2 WHERE status = ?1",
+            params![debug, status.key()],
+        )?;
+    }
+    tx.execute_batch(
+        "CREATE TABLE unit_penalty (
+           run INTEGER NOT NULL REFERENCES run(id),
+           unit TEXT NOT NULL,
+           seq INTEGER NOT NULL,
+           penalty TEXT NOT NULL,
+           PRIMARY KEY (run, unit, seq)
+         );
+         CREATE TABLE project_part (
+           run INTEGER NOT NULL REFERENCES run(id),
+           project TEXT NOT NULL,
+           seq INTEGER NOT NULL,
+           part TEXT NOT NULL,
+           score REAL NOT NULL,
+           PRIMARY KEY (run, project, seq)
+         );",
+    )?;
+    let penalties: Vec<(i64, String, String)> = tx
+        .prepare("SELECT run, unit, penalties FROM unit_result")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (run, unit, list) in penalties {
+        for (seq, penalty) in list.split(',').filter(|s| !s.is_empty()).enumerate() {
+            tx.execute(
+                "INSERT INTO unit_penalty (run, unit, seq, penalty) VALUES (?1, ?2, ?3, ?4)",
+                params![run, unit, seq as i64, penalty],
+            )?;
+        }
+    }
+    let parts: Vec<(i64, String, String)> = tx
+        .prepare("SELECT run, project, parts FROM project_result")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (run, project, json) in parts {
+        // A list of [part id, score] pairs; anything else is not a list of parts.
+        let list: Vec<(String, f64)> = serde_json::from_str(&json).unwrap_or_default();
+        for (seq, (part, score)) in list.into_iter().enumerate() {
+            tx.execute(
+                "INSERT INTO project_part (run, project, seq, part, score) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![run, project, seq as i64, part, score],
+            )?;
+        }
+    }
+    tx.execute_batch(
+        "ALTER TABLE unit_result DROP COLUMN penalties;
+         ALTER TABLE project_result DROP COLUMN parts;",
+    )
+}
+
+/// Columns and tables a month's details need, so that `explain` and `annual` read history
+/// only. Rows recorded before stay without them (`run.detailed` = 0).
+fn v3_month_details(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE run ADD COLUMN detailed INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE unit_result ADD COLUMN projects INTEGER;
+         CREATE TABLE unit_evidence (
+           run INTEGER NOT NULL REFERENCES run(id),
+           unit TEXT NOT NULL,
+           seq INTEGER NOT NULL,
+           evidence TEXT NOT NULL,
+           PRIMARY KEY (run, unit, seq)
+         );
+         ALTER TABLE project_result ADD COLUMN seq INTEGER;
+         ALTER TABLE project_result ADD COLUMN name TEXT;
+         ALTER TABLE project_result ADD COLUMN annual_plan REAL;
+         ALTER TABLE project_result ADD COLUMN planned_completion TEXT;
+         UPDATE project_result SET seq = (
+           SELECT n FROM (SELECT rowid AS id, ROW_NUMBER() OVER (PARTITION BY run ORDER BY rowid) - 1 AS n
+                          FROM project_result) WHERE id = project_result.rowid);
+         ALTER TABLE project_part ADD COLUMN name TEXT;
+         ALTER TABLE project_part ADD COLUMN points REAL;
+         ALTER TABLE project_part ADD COLUMN formula TEXT;
+         ALTER TABLE project_part ADD COLUMN rule TEXT;
+         CREATE TABLE project_input (
+           run INTEGER NOT NULL REFERENCES run(id),
+           project TEXT NOT NULL,
+           seq INTEGER NOT NULL,
+           name TEXT NOT NULL,
+           value TEXT NOT NULL,
+           source TEXT NOT NULL,
+           PRIMARY KEY (run, project, seq)
+         );
+         CREATE TABLE project_note (
+           run INTEGER NOT NULL REFERENCES run(id),
+           project TEXT NOT NULL,
+           seq INTEGER NOT NULL,
+           note TEXT NOT NULL,
+           PRIMARY KEY (run, project, seq)
+         );
+         CREATE TABLE finding_v3 (
+           run INTEGER NOT NULL REFERENCES run(id),
+           seq INTEGER NOT NULL,
+           rule TEXT NOT NULL,
+           status TEXT NOT NULL,
+           subject TEXT NOT NULL,
+           recipient TEXT,
+           due TEXT,
+           workdays INTEGER,
+           rule_name TEXT,
+           project TEXT,
+           item TEXT,
+           from_date TEXT,
+           met_on TEXT,
+           status_label TEXT,
+           source TEXT,
+           PRIMARY KEY (run, seq)
+         );
+         INSERT INTO finding_v3 (run, seq, rule, status, subject, recipient, due, workdays)
+           SELECT run, ROW_NUMBER() OVER (PARTITION BY run ORDER BY rowid) - 1,
+                  rule, status, subject, recipient, due, workdays
+           FROM finding ORDER BY rowid;
+         DROP TABLE finding;
+         ALTER TABLE finding_v3 RENAME TO finding;",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release_0_1_0() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(RELEASE_0_1_0).unwrap();
+        conn.execute_batch(
+            "INSERT INTO run VALUES (1, '2026-08', 1, '', 'import', 'h');
+             INSERT INTO run VALUES (2, '2026-09', 1, '2026-09-25', 'run', 'h');
+             INSERT INTO unit_result VALUES (1, 'A', 80.0, 1, 0, 0, '');
+             INSERT INTO unit_result VALUES (2, 'A', 70.0, 2, 1, 2, 'tv_statement,inspection');
+             INSERT INTO project_result VALUES (2, 'P2', 'A', 61.5, '[[\"invest\",41.5],[\"start\",20.0]]',
+                                                1, 10.0, 1, '2026-03-01', 0, NULL);
+             INSERT INTO project_result VALUES (2, 'P1', 'A', 30.0, '[]', 0, NULL, NULL, NULL, NULL, NULL);
+             INSERT INTO finding VALUES (2, 'start', 'MetLate', 'P2', 'A', '2026-03-01', 3);
+             INSERT INTO finding VALUES (2, 'proc', 'Overdue', 'P2 环评', 'A', '2026-04-01', 5);
+             INSERT INTO finding VALUES (2, 'proc', 'NoDate', 'P1 环评', NULL, NULL, NULL);",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn strings(conn: &Connection, sql: &str) -> Vec<String> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn an_empty_file_gets_every_table() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), NEWEST);
+        let tables = strings(
+            &conn,
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        );
+        for t in [
+            "evaluation_class",
+            "finding",
+            "notice",
+            "pending",
+            "project_input",
+            "project_note",
+            "project_part",
+            "project_result",
+            "run",
+            "unit_evidence",
+            "unit_penalty",
+            "unit_result",
+            "weekly_row",
+            "weekly_run",
+        ] {
+            assert!(tables.iter().any(|x| x == t), "{t} missing: {tables:?}");
+        }
+    }
+
+    #[test]
+    fn statuses_become_keys() {
+        let mut conn = release_0_1_0();
+        migrate(&mut conn).unwrap();
+        assert_eq!(
+            strings(&conn, "SELECT status FROM finding ORDER BY run, seq"),
+            ["met_late", "overdue", "no_date"]
+        );
+        for s in strings(&conn, "SELECT status FROM finding") {
+            assert!(Status::from_key(&s).is_some(), "{s}");
+        }
+    }
+
+    #[test]
+    fn penalties_become_rows() {
+        let mut conn = release_0_1_0();
+        migrate(&mut conn).unwrap();
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT unit || ':' || run || ':' || seq || ':' || penalty FROM unit_penalty ORDER BY run, unit, seq"
+            ),
+            ["A:2:0:tv_statement", "A:2:1:inspection"]
+        );
+        let columns = strings(&conn, "SELECT name FROM pragma_table_info('unit_result')");
+        assert!(!columns.iter().any(|c| c == "penalties"), "{columns:?}");
+    }
+
+    #[test]
+    fn score_parts_become_rows() {
+        let mut conn = release_0_1_0();
+        migrate(&mut conn).unwrap();
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT project || ':' || seq || ':' || part || ':' || score FROM project_part ORDER BY project, seq"
+            ),
+            ["P2:0:invest:41.5", "P2:1:start:20.0"]
+        );
+        let columns = strings(
+            &conn,
+            "SELECT name FROM pragma_table_info('project_result')",
+        );
+        assert!(!columns.iter().any(|c| c == "parts"), "{columns:?}");
+    }
+
+    #[test]
+    fn old_rows_keep_their_order_and_have_no_details() {
+        let mut conn = release_0_1_0();
+        migrate(&mut conn).unwrap();
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT seq || ':' || subject FROM finding WHERE run = 2 ORDER BY seq"
+            ),
+            ["0:P2", "1:P2 环评", "2:P1 环评"]
+        );
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT seq || ':' || project FROM project_result ORDER BY seq"
+            ),
+            ["0:P2", "1:P1"]
+        );
+        let detailed: i64 = conn
+            .query_row("SELECT SUM(detailed) FROM run", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(detailed, 0);
+    }
+
+    #[test]
+    fn migrating_again_changes_nothing() {
+        let mut conn = release_0_1_0();
+        migrate(&mut conn).unwrap();
+        let before = strings(
+            &conn,
+            "SELECT COALESCE(sql, name) FROM sqlite_master ORDER BY name",
+        );
+        let changes = conn.total_changes();
+        migrate(&mut conn).unwrap();
+        assert_eq!(conn.total_changes(), changes);
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT COALESCE(sql, name) FROM sqlite_master ORDER BY name"
+            ),
+            before
+        );
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_and_left_alone() {
+        let mut conn = release_0_1_0();
+        conn.pragma_update(None, "user_version", NEWEST + 1)
+            .unwrap();
+        assert!(matches!(migrate(&mut conn), Err(MigrateError::TooNew(v)) if v == NEWEST + 1));
+        assert_eq!(
+            strings(&conn, "SELECT status FROM finding ORDER BY rowid"),
+            ["MetLate", "Overdue", "NoDate"]
+        );
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_version_where_it_was() {
+        let mut conn = release_0_1_0();
+        // A table the step creates already exists: migration 2 fails and rolls back.
+        conn.execute_batch("CREATE TABLE unit_penalty (x)").unwrap();
+        assert!(migrate(&mut conn).is_err());
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        assert_eq!(
+            strings(&conn, "SELECT status FROM finding ORDER BY rowid"),
+            ["MetLate", "Overdue", "NoDate"]
+        );
+    }
+}

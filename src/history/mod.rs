@@ -1,0 +1,184 @@
+//! History in an embedded SQLite file, the one owner of that file: each month's unit and project
+//! results with what explains them, deadline findings and notices (`months`, `notices`), weekly
+//! problems (`weekly`), post-evaluation classes (`evaluation`) and months pending publication
+//! (`publishing`), so that streaks, carried figures, notice numbers and problems survive between
+//! runs, and `annual` and `explain` never read an output folder back.
+//!
+//! The file's format is versioned (`migrate`): opening brings an older file to the newest format,
+//! each migration in one transaction, and refuses a newer one without writing to it. Every write is
+//! one transaction: a killed command leaves the file as it was. Re-running a recorded month adds a
+//! new revision; the latest revision is the one that counts.
+
+mod evaluation;
+mod migrate;
+mod months;
+mod notices;
+mod publishing;
+mod weekly;
+
+pub use evaluation::EvaluationClass;
+
+use crate::engine::Month;
+pub use crate::engine::recorded::{
+    FindingRow, MonthDetail, NoticeRow, ProjectDetail, ProjectRow, RunInfo, UnitDetail, UnitRow,
+};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("无法打开历史记录 {path}。技术信息：{source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("历史记录 {path} 读写失败。技术信息：{source}")]
+    Sql {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "历史记录 {path} 由较新版本的 sanyipi 写入（格式版本 {found}，本版本最高支持 {newest}），请使用新版本；文件未改动。"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        newest: i64,
+    },
+    #[error(
+        "{month} 已有考核记录（第 {revision} 版，截止日期 {as_of}）。如需重新运行，请加 --force；原记录将作为历史版本保留"
+    )]
+    AlreadyRecorded {
+        month: String,
+        revision: i64,
+        as_of: String,
+    },
+}
+
+/// The history file, opened and at the newest format.
+pub struct History {
+    conn: Connection,
+    path: String,
+    /// The staged output folder `record` marks as recorded but not yet published.
+    publishing: Option<String>,
+}
+
+/// The format version this binary writes (`PRAGMA user_version`).
+pub const FORMAT_VERSION: i64 = migrate::NEWEST;
+
+impl History {
+    /// Opens (creating if needed) the history file and brings it to the newest format. A file
+    /// of a newer format is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Self, HistoryError> {
+        let shown = path.display().to_string();
+        let open_err = |source| HistoryError::Open {
+            path: shown.clone(),
+            source,
+        };
+        let too_new = |found| HistoryError::TooNew {
+            path: shown.clone(),
+            found,
+            newest: migrate::NEWEST,
+        };
+        if path.exists() {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(open_err)?;
+            let found = migrate::user_version(&conn).map_err(open_err)?;
+            if found > migrate::NEWEST {
+                return Err(too_new(found));
+            }
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| HistoryError::Open {
+                path: shown.clone(),
+                source: rusqlite::Error::InvalidPath(PathBuf::from(format!(
+                    "{}: {e}",
+                    dir.display()
+                ))),
+            })?;
+        }
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(open_err)?;
+        migrate::migrate(&mut conn).map_err(|e| match e {
+            migrate::MigrateError::TooNew(found) => too_new(found),
+            migrate::MigrateError::Sql(source) => open_err(source),
+        })?;
+        Ok(History {
+            conn,
+            path: shown,
+            publishing: None,
+        })
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> HistoryError + '_ {
+        |source| HistoryError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The same as `sql`, not borrowing `self` (for use while a transaction borrows it).
+    fn sql_owned(&self) -> impl Fn(rusqlite::Error) -> HistoryError + use<> {
+        let path = self.path.clone();
+        move |source| HistoryError::Sql {
+            path: path.clone(),
+            source,
+        }
+    }
+
+    /// The latest recorded run of `month`.
+    pub fn latest(&self, month: &str) -> Result<Option<RunInfo>, HistoryError> {
+        self.conn
+            .query_row(
+                "SELECT month, revision, as_of, source FROM run WHERE month = ?1 ORDER BY revision DESC LIMIT 1",
+                params![month],
+                |r| Ok(RunInfo { month: r.get(0)?, revision: r.get(1)?, as_of: r.get(2)?, source: r.get(3)? }),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Refuses to record `month` again unless `force`.
+    pub fn check_not_recorded(&self, month: Month, force: bool) -> Result<(), HistoryError> {
+        match self.latest(&month.to_string())? {
+            Some(r) if !force => Err(HistoryError::AlreadyRecorded {
+                month: month.to_string(),
+                revision: r.revision,
+                as_of: r.as_of,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The id of the latest revision of `month`'s run.
+    fn latest_run_id(&self, month: &str) -> Result<Option<i64>, HistoryError> {
+        self.conn
+            .query_row(
+                "SELECT id FROM run WHERE month = ?1 ORDER BY revision DESC LIMIT 1",
+                params![month],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Every run recorded, in order.
+    pub fn runs(&self) -> Result<Vec<RunInfo>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT month, revision, as_of, source FROM run ORDER BY month, revision")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RunInfo {
+                    month: r.get(0)?,
+                    revision: r.get(1)?,
+                    as_of: r.get(2)?,
+                    source: r.get(3)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+}

@@ -1,0 +1,105 @@
+//! Notices: the numbers given, per year, with their month, recipient and kind (a stable key:
+//! `supervision`, `reminder` or an escalation id).
+
+use super::{History, HistoryError, NoticeRow};
+use crate::engine::Month;
+use crate::engine::assess::Assessment;
+use crate::engine::notices::NoticeBook;
+use rusqlite::{Transaction, params};
+use std::collections::BTreeMap;
+
+impl History {
+    /// The notice numbers already given: this month's per recipient and year (a forced re-run
+    /// reuses them) and the highest of each year.
+    pub fn notice_book(&self, month: Month) -> Result<NoticeBook, HistoryError> {
+        let mut book = NoticeBook::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT recipient, year, MIN(seq) FROM notice WHERE month = ?1 GROUP BY recipient, year")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![month.to_string()], |r| {
+                Ok((
+                    (r.get::<_, String>(0)?, r.get::<_, i32>(1)?),
+                    r.get::<_, u32>(2)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        for row in rows {
+            let (key, seq) = row.map_err(self.sql())?;
+            book.this_month.insert(key, seq);
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year, MAX(seq) FROM notice GROUP BY year")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i32>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(self.sql())?;
+        for row in rows {
+            let (year, seq) = row.map_err(self.sql())?;
+            book.max_seq.insert(year, seq);
+        }
+        Ok(book)
+    }
+
+    /// Supervision notices given so far, per recipient: (month, number), in number order.
+    pub(super) fn supervision_notices(
+        &self,
+    ) -> Result<BTreeMap<String, Vec<(Month, String)>>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT month, recipient, number FROM notice WHERE kind = 'supervision' ORDER BY year, seq")
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        let mut out: BTreeMap<String, Vec<(Month, String)>> = BTreeMap::new();
+        for row in rows {
+            let (m, unit, number) = row.map_err(self.sql())?;
+            if let Some(m) = Month::parse(&m) {
+                out.entry(unit).or_default().push((m, number));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The month's numbered notices (within `record`'s transaction).
+    pub(super) fn insert_notices(tx: &Transaction, a: &Assessment) -> rusqlite::Result<()> {
+        for n in &a.notices {
+            tx.execute(
+                "INSERT INTO notice (year, seq, month, recipient, kind, number) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (year, seq) DO UPDATE SET kind = excluded.kind, number = excluded.number",
+                params![n.year, n.seq, a.month.to_string(), n.recipient, n.kind, n.number],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Notices numbered in `year`, in number order (for the annual summary).
+    pub fn notices_of_year(&self, year: i32) -> Result<Vec<NoticeRow>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT month, recipient, kind, number FROM notice WHERE year = ?1 ORDER BY seq",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![year], |r| {
+                Ok(NoticeRow {
+                    month: r.get(0)?,
+                    recipient: r.get(1)?,
+                    kind: r.get(2)?,
+                    number: r.get(3)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+}
