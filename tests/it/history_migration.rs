@@ -131,7 +131,9 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let path = e.unwrap().path();
             if path.is_dir() {
                 walk(root, &path, out);
-            } else if path.file_name().unwrap() != "history.sqlite" {
+            } else if !["history.sqlite", "history.sqlite.lock", ".sanyipi.lock"]
+                .contains(&path.file_name().unwrap().to_str().unwrap())
+            {
                 let rel = path.strip_prefix(root).unwrap().display().to_string();
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
@@ -351,9 +353,9 @@ fn a_file_of_a_newer_format_is_refused_and_left_untouched() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        names
-            .iter()
-            .all(|n| n == "history.sqlite" || !n.starts_with("history.sqlite")),
+        names.iter().all(|n| n == "history.sqlite"
+            || n == "history.sqlite.lock"
+            || !n.starts_with("history.sqlite")),
         "{names:?}"
     );
 }
