@@ -1,15 +1,9 @@
 //! `sanyipi annual --year 2026 [--out DIR] [--history FILE] [--rules DIR] [--templates DIR]`:
-//! the annual summary from history, for the 年度考核 meeting. Prints the annual ranking and
-//! writes the workbook and the HTML page to `<out>/年度汇总/<year>/`.
+//! the annual summary from history (`jobs::annual`).
 
-use super::input::{OutArgs, publish};
-use super::{OK, table};
-use crate::engine::annual::{Inputs, summarize};
-use crate::report;
-use crate::rules::Rules;
-use crate::rules::annual::Annual;
-use anyhow::{Context, bail};
-use std::path::{Path, PathBuf};
+use super::input::OutArgs;
+use crate::jobs::{self, OK, annual::AnnualRequest};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -26,143 +20,16 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<i32> {
-    let rules = Rules::load(args.rules.as_deref())?;
-    let annual = Annual::load(&rules.source)?;
-    let path = args.out.history_path();
-    if !path.exists() {
-        bail!(
-            "尚无历史记录 {}：先运行 sanyipi run 或 sanyipi history import",
-            path.display()
-        );
-    }
-    let history = args.out.open()?;
-    let runs = history.runs()?;
-    let prefix = format!("{}-", args.year);
-    let units: Vec<_> = history
-        .units(None)?
-        .into_iter()
-        .filter(|u| u.month.starts_with(&prefix))
-        .collect();
-    if units.is_empty() {
-        bail!(
-            "历史记录 {} 中没有 {} 年的考核结果",
-            path.display(),
-            args.year
-        );
-    }
-    let projects = history.projects_of_year(args.year)?;
-    let computed = runs
-        .iter()
-        .filter(|r| r.month.starts_with(&prefix) && r.source != "import")
-        .map(|r| r.month.clone())
-        .max();
-    let findings = match &computed {
-        Some(m) => history.findings(m)?,
-        None => Vec::new(),
+pub fn run(args: Args) -> jobs::Result<i32> {
+    let req = AnnualRequest {
+        year: args.year,
+        place: args.out.place(),
+        rules: args.rules,
+        templates: args.templates,
     };
-    let plans = match &computed {
-        Some(m) => history.plans(m)?,
-        None => Default::default(),
-    };
-    let notices = history.notices_of_year(args.year)?;
-    let summary = summarize(
-        &rules,
-        &annual,
-        &Inputs {
-            year: args.year,
-            runs: &runs,
-            units: &units,
-            notices: &notices,
-            projects: &projects,
-            findings: &findings,
-            plans: &plans,
-        },
+    print!(
+        "{}",
+        jobs::annual::annual(&req, &super::progress::Notes)?.summary
     );
-    // Metadata date: the last day of the last month in the summary (no clock).
-    let created = summary
-        .months
-        .last()
-        .and_then(|m| crate::engine::Month::parse(&m.month))
-        .map(|m| m.day(31))
-        .unwrap_or_default();
-    let files = vec![
-        (
-            report::annual::workbook_name(&summary),
-            report::annual::workbook(&summary, &rules, created).context("无法生成年度汇总表")?,
-        ),
-        (
-            report::annual::html_name(&summary),
-            report::annual::html(&summary, &rules, args.templates.as_deref())?.into_bytes(),
-        ),
-    ];
-    let base = args.out.out.join("年度汇总");
-    let dir = publish(&args.out.out, &format!("年度汇总/{}", args.year), &files)
-        .with_context(|| format!("无法写入 {}", base.display()))?;
-    print!("{}", summary_text(&summary, &dir, &files));
     Ok(OK)
-}
-
-fn summary_text(
-    s: &crate::engine::annual::Summary,
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-) -> String {
-    let mut out = format!("{}\n{}\n\n", report::annual::title(s), {
-        let months: Vec<String> = s
-            .months
-            .iter()
-            .map(|m| {
-                if m.imported {
-                    format!("{}（导入）", m.month)
-                } else {
-                    m.month.clone()
-                }
-            })
-            .collect();
-        format!("月份: {}", months.join("、"))
-    });
-    let n = s.bottom_n;
-    let rows: Vec<Vec<String>> = s
-        .units
-        .iter()
-        .map(|u| {
-            vec![
-                u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
-                u.unit.clone(),
-                u.score
-                    .map(|x| format!("{x:.2}"))
-                    .unwrap_or_else(|| "—".into()),
-                u.counted.to_string(),
-                u.bottom_count.to_string(),
-                u.longest_streak.to_string(),
-                u.penalties
-                    .iter()
-                    .map(|p| format!("{}({})", p.name, p.month))
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                u.notices.len().to_string(),
-            ]
-        })
-        .collect();
-    let bottom = format!("后{n}位次数");
-    let streak = format!("最长连续后{n}位");
-    out.push_str(&table::render(
-        &[
-            "年度名次",
-            "单位",
-            &s.aggregate_label,
-            "计入月数",
-            &bottom,
-            &streak,
-            "处理",
-            "督查通知",
-        ],
-        &rows,
-    ));
-    out.push_str(&format!("\n输出目录: {}\n", dir.display()));
-    for (name, _) in files {
-        out.push_str(&format!("  {name}\n"));
-    }
-    out
 }

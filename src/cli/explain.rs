@@ -1,12 +1,11 @@
 //! `sanyipi explain --month YYYY-MM (--project ID | --unit NAME) [--out DIR]`: how each score
-//! part and finding came about — the rule (file and line), the inputs with their cells, the result.
-//! Reads history only: the month's results as recorded, never its output folder.
+//! part and finding came about, from history (`jobs::explain`).
 
-use super::OK;
 use super::input::OutArgs;
-use crate::ingest::value::format_number;
-use crate::rules::Rules;
-use anyhow::bail;
+use crate::jobs::{
+    self, OK,
+    explain::{ExplainRequest, Subject},
+};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -32,160 +31,19 @@ pub struct Args {
     rules: Option<PathBuf>,
 }
 
-/// An optional value as shown to users: "—" when missing.
-fn or_dash(v: Option<impl ToString>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
-}
-
-pub fn run(args: Args) -> anyhow::Result<i32> {
-    let path = args.out.history_path();
-    if !path.exists() {
-        bail!(
-            "尚无历史记录 {}：请先运行 sanyipi run --month {}",
-            path.display(),
-            args.month
-        );
-    }
-    let history = args.out.open()?;
-    let Some(run) = history.month_detail(&args.month)? else {
-        match history.latest(&args.month)? {
-            None => bail!(
-                "历史记录 {} 中没有 {} 的考核结果：请先运行 sanyipi run --month {}",
-                path.display(),
-                args.month,
-                args.month
-            ),
-            Some(r) if r.source == "import" => bail!(
-                "{} 的排名是用 sanyipi history import 导入的，没有逐项得分可供说明",
-                args.month
-            ),
-            Some(_) => bail!(
-                "{} 的考核结果由旧版本 sanyipi 记录，历史记录中没有逐项说明所需的明细；请用 sanyipi run --month {} --force 重新记录（原记录保留为历史版本）",
-                args.month,
-                args.month
-            ),
-        }
+pub fn run(args: Args) -> jobs::Result<i32> {
+    let subject = match (args.project, args.unit) {
+        (Some(p), _) => Subject::Project(p),
+        (None, Some(u)) => Subject::Unit(u),
+        // clap requires one of them.
+        (None, None) => return Ok(OK),
     };
-    let rules = Rules::load(args.rules.as_deref())?;
-    let label = |field: &str| -> String {
-        for t in ["ledger", "monthly"] {
-            if let Some(f) = rules.table(t).and_then(|t| t.field(field)) {
-                return f.label.clone();
-            }
-        }
-        match field {
-            "start_status" => "开工期限".into(),
-            "report_status" => "月报报送".into(),
-            "procedures" => "前期手续按时/总数".into(),
-            other => other.into(),
-        }
+    let req = ExplainRequest {
+        month: args.month,
+        subject,
+        place: args.out.place(),
+        rules: args.rules,
     };
-    let mut out = String::new();
-    if let Some(id) = &args.project {
-        let Some(p) = run.projects.iter().find(|p| &p.id == id) else {
-            bail!("{} 的考核结果中没有项目 {id}", args.month);
-        };
-        out.push_str(&format!(
-            "{} {}（责任单位: {}）{} 考核得分 {}\n",
-            p.id,
-            p.name,
-            p.unit,
-            args.month,
-            format_number(p.total)
-        ));
-        for n in &p.notes {
-            out.push_str(&format!("说明: {n}\n"));
-        }
-        out.push_str("\n输入:\n");
-        for i in &p.inputs {
-            out.push_str(&format!(
-                "  {} = {}    来自 {}\n",
-                label(&i.name),
-                i.value,
-                i.source
-            ));
-        }
-        out.push_str("\n评分:\n");
-        for part in &p.parts {
-            out.push_str(&format!(
-                "  {}: {} / {} 分\n    规则 {}: {}\n",
-                part.name,
-                format_number(part.score),
-                format_number(part.points),
-                part.rule,
-                part.formula
-            ));
-        }
-        out.push_str("\n期限:\n");
-        for d in run
-            .findings
-            .iter()
-            .filter(|d| d.project.as_deref() == Some(id.as_str()))
-        {
-            let item = d.item.as_ref().map(|i| format!(" {i}")).unwrap_or_default();
-            let days = d
-                .workdays
-                .map(|w| format!("（{w} 个工作日）"))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "  {}{}: 起算 {}，到期 {}，完成 {}，{}{}    规则 {}，起算日来自 {}\n",
-                or_dash(d.rule_name.as_ref()),
-                item,
-                or_dash(d.from.as_ref()),
-                or_dash(d.due.as_ref()),
-                or_dash(d.met_on.as_ref()),
-                or_dash(d.status_label.as_ref()),
-                days,
-                d.rule,
-                or_dash(d.source.as_ref())
-            ));
-        }
-    } else if let Some(unit) = &args.unit {
-        let Some(u) = run.units.iter().find(|u| &u.unit == unit) else {
-            bail!("{} 的考核结果中没有单位 {unit}", args.month);
-        };
-        out.push_str(&format!(
-            "{unit} {} 得分 {}，第 {} 名",
-            args.month,
-            format_number(u.score),
-            u.rank
-        ));
-        if u.bottom {
-            out.push_str(&format!(
-                "，排名后{}位（连续 {} 个月）",
-                rules.scoring.score.bottom_n, u.streak
-            ));
-        }
-        out.push('\n');
-        out.push_str(&format!(
-            "单位得分 = 所负责 {} 个项目得分的{}（规则 {}）\n\n",
-            u.projects,
-            match rules.scoring.score.aggregate {
-                crate::rules::Aggregate::Mean => "平均值",
-                crate::rules::Aggregate::Sum => "合计",
-                crate::rules::Aggregate::Min => "最低值",
-            },
-            rules.scoring.file
-        ));
-        for p in run.projects.iter().filter(|p| &p.unit == unit) {
-            let parts: Vec<String> = p
-                .parts
-                .iter()
-                .map(|x| format!("{} {}", x.name, format_number(x.score)))
-                .collect();
-            out.push_str(&format!(
-                "  {} {}: {} 分（{}）\n",
-                p.id,
-                p.name,
-                format_number(p.total),
-                parts.join("，")
-            ));
-        }
-        for e in &u.evidence {
-            out.push_str(&format!("\n处理: {e}\n"));
-        }
-        out.push_str("\n逐项说明请用 sanyipi explain --month ... --project 项目编号\n");
-    }
-    print!("{out}");
+    print!("{}", jobs::explain::explain(&req)?);
     Ok(OK)
 }

@@ -49,26 +49,3 @@ pub fn as_of_or_today(arg: Option<&str>) -> crate::jobs::Result<chrono::NaiveDat
         None => Ok(today()),
     }
 }
-
-// Until `annual`, `explain` and `history` are jobs: the history and the publishing they use.
-impl OutArgs {
-    pub fn history_path(&self) -> PathBuf {
-        self.place().history_path()
-    }
-
-    pub(crate) fn open(&self) -> anyhow::Result<crate::history::History> {
-        self.place().open()
-    }
-
-    pub(crate) fn lock(&self) -> anyhow::Result<crate::jobs::publish::Lock> {
-        self.place().lock(&super::progress::Notes)
-    }
-}
-
-pub(crate) fn publish(
-    out: &std::path::Path,
-    name: &str,
-    files: &[(String, Vec<u8>)],
-) -> anyhow::Result<PathBuf> {
-    crate::jobs::publish::publish(out, name, files, &super::progress::Notes)
-}

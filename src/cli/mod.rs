@@ -86,7 +86,6 @@ enum RulesCommand {
     },
 }
 
-pub(crate) use crate::jobs::table;
 use crate::jobs::{self, CANNOT_RUN, OK};
 
 /// Runs the command line `args`; returns the exit code.
@@ -109,14 +108,14 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     let result: jobs::Result<i32> = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
-        Command::Explain(a) => explain::run(a).map_err(Into::into),
-        Command::History(c) => history::run(c).map_err(Into::into),
+        Command::Explain(a) => explain::run(a),
+        Command::History(c) => history::run(c),
         Command::Screen(a) => screen::run(a),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Deadlines(a) => deadlines::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Template(a) => template::run(a),
-        Command::Annual(a) => annual::run(a).map_err(Into::into),
+        Command::Annual(a) => annual::run(a),
         Command::Weekly(a) => weekly::run(a),
         Command::Calendar(a) => calendar::run(a),
         Command::Serve(a) => serve::run(a),

@@ -1,10 +1,185 @@
-//! What history holds, for the page: every recorded run.
+//! What history holds: seeding it with the rankings made before the tool (`sanyipi history
+//! import`), listing it (`sanyipi history show`), and the recorded runs for the page.
 
-use super::Place;
+use super::{Place, table};
+use crate::calendar::Month;
 use crate::engine::recorded::RunInfo;
+use crate::engine::streak::{StreakRule, rankings_from_import};
+use crate::ingest::ingest_file;
+use crate::progress::Progress;
+use crate::rules::Rules;
+use anyhow::{Context, bail};
+use std::path::PathBuf;
+
+/// A file of earlier rankings (考核月份, 单位, 得分, 名次) to record.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub file: PathBuf,
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+    /// Record months already recorded again (the old record is kept as a revision).
+    pub force: bool,
+}
+
+/// What to list.
+#[derive(Debug, Clone)]
+pub struct ShowRequest {
+    pub place: Place,
+    /// Only this unit.
+    pub unit: Option<String>,
+    /// The rules, for the names of penalties.
+    pub rules: Option<PathBuf>,
+}
+
+/// Records the rankings of `req.file`; returns what `history import` prints.
+pub fn import(req: &ImportRequest, progress: &dyn Progress) -> super::Result<String> {
+    Ok(import_inner(req, progress)?)
+}
+
+/// Every recorded month's ranking (latest revision of each), as `history show` prints it.
+pub fn show(req: &ShowRequest) -> super::Result<String> {
+    Ok(show_inner(req)?)
+}
 
 /// Every recorded run of the history of `place` (none when there is no history yet).
 pub fn runs(place: &Place) -> super::Result<Vec<RunInfo>> {
     let h = place.open()?;
     Ok(h.runs().map_err(anyhow::Error::from)?)
+}
+
+fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<String> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let (file, out, force) = (&req.file, &req.place, req.force);
+    let data = ingest_file(file, "history", &rules).context("无法导入历史排名")?;
+    let errors: Vec<String> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    if !errors.is_empty() {
+        bail!("历史排名文件有错误，未导入:\n{}", errors.join("\n"));
+    }
+    let mut rows = Vec::new();
+    for r in data.records("history") {
+        let text = r.get("month").map(|v| v.to_string()).unwrap_or_default();
+        let month = Month::parse(&text).or_else(|| {
+            crate::ingest::value::parse_date_text(&format!("{text}-01")).map(Month::of)
+        });
+        let Some(month) = month else {
+            bail!("{}: 考核月份“{text}”应写成 2026-06", r.cell_ref("month"));
+        };
+        let unit = r.text("unit").unwrap_or("").to_string();
+        let score = r.number("score").unwrap_or(0.0);
+        let rank = r.get("rank").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+        rows.push((month, unit, score, rank));
+    }
+    let _lock = out.lock(progress)?;
+    let mut history = out.open()?;
+    let first = rows.iter().map(|r| r.0).min();
+    let earlier = match first {
+        Some(m) => history.rankings_before(m)?,
+        None => Default::default(),
+    };
+    let rule = StreakRule::of(&rules);
+    let months = rankings_from_import(&rows, rules.scoring.score.bottom_n, rule.as_ref(), &earlier);
+    for m in months.keys() {
+        history.check_not_recorded(*m, force)?;
+    }
+    let n = history.import(&months, &rules.source.fingerprint())?;
+    let names: Vec<String> = months.keys().map(|m| m.to_string()).collect();
+    Ok(format!(
+        "已导入 {} 共 {} 条单位排名到 {}\n",
+        names.join("、"),
+        n,
+        out.history_path().display()
+    ))
+}
+
+fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let (out, unit) = (&req.place, req.unit.clone());
+    let path = out.history_path();
+    if !path.exists() {
+        bail!(
+            "尚无历史记录 {}：先运行 sanyipi run 或 sanyipi history import",
+            path.display()
+        );
+    }
+    let history = out.open()?;
+    let runs = history.runs()?;
+    let units = history.units(unit.as_deref())?;
+    if units.is_empty() {
+        return Ok(format!(
+            "没有记录{}。\n",
+            unit.map(|u| format!("（单位 {u}）")).unwrap_or_default()
+        ));
+    }
+    let rows: Vec<Vec<String>> = units
+        .iter()
+        .map(|u| {
+            let source = runs
+                .iter()
+                .find(|r| r.month == u.month && r.revision == u.revision)
+                .map(|r| {
+                    if r.source == "import" {
+                        "导入".to_string()
+                    } else {
+                        format!("截止 {}", r.as_of)
+                    }
+                })
+                .unwrap_or_default();
+            vec![
+                u.month.clone(),
+                format!("第{}版 {source}", u.revision),
+                u.unit.clone(),
+                format!("{:.2}", u.score),
+                u.rank.to_string(),
+                if u.bottom {
+                    "是".into()
+                } else {
+                    String::new()
+                },
+                if u.streak > 0 {
+                    u.streak.to_string()
+                } else {
+                    String::new()
+                },
+                penalty_names(&rules, &u.penalties),
+            ]
+        })
+        .collect();
+    let mut text = table::render(
+        &[
+            "月份", "版本", "单位", "得分", "名次", "后位", "连续", "处理",
+        ],
+        &rows,
+    );
+    let revisions: Vec<String> = runs
+        .iter()
+        .filter(|r| r.revision > 1)
+        .map(|r| format!("{} 第{}版", r.month, r.revision))
+        .collect();
+    if !revisions.is_empty() {
+        text.push_str(&format!(
+            "\n另有重新运行的版本: {}（以最新版本为准，旧版本保留）\n",
+            revisions.join("、")
+        ));
+    }
+    Ok(text)
+}
+
+/// The rules' names of penalty ids (an id the rules no longer know is shown as it is).
+fn penalty_names(rules: &Rules, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            rules
+                .scoring
+                .penalties
+                .iter()
+                .find(|p| &p.id == id)
+                .map_or(id.as_str(), |p| p.name.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }

@@ -4,9 +4,11 @@
 //! reaches into rules loading, reading, the engine, the reports or history itself. Outputs are
 //! written only through [`publish`]. No job prints and none reads the clock.
 
+pub mod annual;
 pub mod check;
 pub mod deadlines;
 mod error;
+pub mod explain;
 pub mod forms;
 pub mod history;
 pub mod month;

@@ -1,0 +1,176 @@
+//! The annual summary from history, for the 年度考核 meeting (`sanyipi annual`): the annual
+//! ranking, and the workbook and the HTML page in `<out>/年度汇总/<year>/`. It reads history
+//! only, never an output folder.
+
+use super::publish::publish;
+use super::{Place, table};
+use crate::engine::annual::{Inputs, summarize};
+use crate::progress::Progress;
+use crate::report;
+use crate::rules::Rules;
+use crate::rules::annual::Annual;
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+
+/// The year to sum up.
+#[derive(Debug, Clone)]
+pub struct AnnualRequest {
+    pub year: i32,
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+}
+
+/// The files written and what `sanyipi annual` prints.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AnnualDone {
+    pub dir: PathBuf,
+    pub files: Vec<String>,
+    pub summary: String,
+}
+
+/// Sums up the year of `req` from history.
+pub fn annual(req: &AnnualRequest, progress: &dyn Progress) -> super::Result<AnnualDone> {
+    Ok(annual_inner(req, progress)?)
+}
+
+fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<AnnualDone> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let annual = Annual::load(&rules.source)?;
+    let path = req.place.history_path();
+    if !path.exists() {
+        bail!(
+            "尚无历史记录 {}：先运行 sanyipi run 或 sanyipi history import",
+            path.display()
+        );
+    }
+    let history = req.place.open()?;
+    let runs = history.runs()?;
+    let prefix = format!("{}-", req.year);
+    let units: Vec<_> = history
+        .units(None)?
+        .into_iter()
+        .filter(|u| u.month.starts_with(&prefix))
+        .collect();
+    if units.is_empty() {
+        bail!(
+            "历史记录 {} 中没有 {} 年的考核结果",
+            path.display(),
+            req.year
+        );
+    }
+    let projects = history.projects_of_year(req.year)?;
+    let computed = runs
+        .iter()
+        .filter(|r| r.month.starts_with(&prefix) && r.source != "import")
+        .map(|r| r.month.clone())
+        .max();
+    let findings = match &computed {
+        Some(m) => history.findings(m)?,
+        None => Vec::new(),
+    };
+    let plans = match &computed {
+        Some(m) => history.plans(m)?,
+        None => Default::default(),
+    };
+    let notices = history.notices_of_year(req.year)?;
+    let summary = summarize(
+        &rules,
+        &annual,
+        &Inputs {
+            year: req.year,
+            runs: &runs,
+            units: &units,
+            notices: &notices,
+            projects: &projects,
+            findings: &findings,
+            plans: &plans,
+        },
+    );
+    // Metadata date: the last day of the last month in the summary (no clock).
+    let created = summary
+        .months
+        .last()
+        .and_then(|m| crate::engine::Month::parse(&m.month))
+        .map(|m| m.day(31))
+        .unwrap_or_default();
+    let files = vec![
+        (
+            report::annual::workbook_name(&summary),
+            report::annual::workbook(&summary, &rules, created).context("无法生成年度汇总表")?,
+        ),
+        (
+            report::annual::html_name(&summary),
+            report::annual::html(&summary, &rules, req.templates.as_deref())?.into_bytes(),
+        ),
+    ];
+    let out = &req.place.out;
+    let dir = publish(out, &format!("年度汇总/{}", req.year), &files, progress)
+        .with_context(|| format!("无法写入 {}", out.join("年度汇总").display()))?;
+    Ok(AnnualDone {
+        summary: summary_text(&summary, &dir, &files),
+        dir,
+        files: files.into_iter().map(|(n, _)| n).collect(),
+    })
+}
+
+fn summary_text(
+    s: &crate::engine::annual::Summary,
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+) -> String {
+    let mut out = format!("{}\n{}\n\n", report::annual::title(s), {
+        let months: Vec<String> = s
+            .months
+            .iter()
+            .map(|m| {
+                if m.imported {
+                    format!("{}（导入）", m.month)
+                } else {
+                    m.month.clone()
+                }
+            })
+            .collect();
+        format!("月份: {}", months.join("、"))
+    });
+    let n = s.bottom_n;
+    let rows: Vec<Vec<String>> = s
+        .units
+        .iter()
+        .map(|u| {
+            vec![
+                u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+                u.unit.clone(),
+                u.score
+                    .map(|x| format!("{x:.2}"))
+                    .unwrap_or_else(|| "—".into()),
+                u.counted.to_string(),
+                u.bottom_count.to_string(),
+                u.longest_streak.to_string(),
+                u.penalties
+                    .iter()
+                    .map(|p| format!("{}({})", p.name, p.month))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                u.notices.len().to_string(),
+            ]
+        })
+        .collect();
+    let bottom = format!("后{n}位次数");
+    let streak = format!("最长连续后{n}位");
+    out.push_str(&table::render(
+        &[
+            "年度名次",
+            "单位",
+            &s.aggregate_label,
+            "计入月数",
+            &bottom,
+            &streak,
+            "处理",
+            "督查通知",
+        ],
+        &rows,
+    ));
+    out.push_str(&super::listing(dir, files));
+    out
+}
