@@ -54,7 +54,7 @@ fn bench_months_end_to_end(c: &mut Criterion) {
                     let data = ingest(m, &rules).unwrap();
                     let a = assess(&rules, &data, &Snapshot::default(), month, month.day(25));
                     black_box(sanyipi::report::xlsx::workbook(&a, &rules, &[]).unwrap());
-                    black_box(sanyipi::report::html::report(&a, &rules, &env, None).unwrap());
+                    black_box(sanyipi::report::html::report(&a, &rules, &env).unwrap());
                     black_box(sanyipi::report::json(&a));
                     black_box(sanyipi::report::notice::files(&a, &rules, &env).unwrap());
                 }

@@ -94,7 +94,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         ),
         (
             report::annual::html_name(&summary),
-            report::annual::html(&summary, &rules, args.templates.as_deref())?.into_bytes(),
+            report::annual::html(
+                &summary,
+                &rules,
+                &report::html::environment(args.templates.as_deref())?,
+            )?
+            .into_bytes(),
         ),
     ];
     let base = args.out.out.join("年度汇总");

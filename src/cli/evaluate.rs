@@ -34,8 +34,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
     let year = year_of(args.year, &args.input)?;
-    let mut env = report::html::environment(args.templates.as_deref())?;
-    report::evaluate::add_template(&mut env, args.templates.as_deref())?;
+    let env = report::html::environment(args.templates.as_deref())?;
     let table = rules.evaluate.setup.table.clone();
     let data = read(&args.input, &rules).context("无法进行后评估")?;
     let schema = rules.table(&table);

@@ -100,7 +100,7 @@ pub fn run(job: &Job, progress: &dyn Progress) -> anyhow::Result<MonthRun> {
         return Err(Unscorable(report).into());
     }
     progress.stage("生成报表与通知");
-    let files = outputs(&a, rules, &env, templates)?;
+    let files = outputs(&a, rules, &env)?;
     progress.stage("写入输出");
     let m = month.to_string();
     let tmp = onewriter::stage(out, &m, &files)
@@ -125,8 +125,7 @@ pub fn run(job: &Job, progress: &dyn Progress) -> anyhow::Result<MonthRun> {
 pub fn outputs(
     a: &Assessment,
     rules: &Rules,
-    env: &minijinja::Environment<'static>,
-    templates: Option<&Path>,
+    env: &report::html::Templates,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     // The outputs are independent: rendered on every core, listed in a fixed order.
     let (workbook, (html, (json, notices))) = rayon::join(
@@ -136,7 +135,7 @@ pub fn outputs(
         },
         || {
             rayon::join(
-                || report::html::report(a, rules, env, templates),
+                || report::html::report(a, rules, env),
                 || rayon::join(|| report::json(a), || report::notice::files(a, rules, env)),
             )
         },

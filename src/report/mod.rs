@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod html;
 pub mod notice;
 pub mod office_calendar;
+pub mod pages;
 pub mod screening;
 pub mod template;
 pub mod weekly;

@@ -1,7 +1,7 @@
 //! 督查 notices as files: one HTML and one DOCX per notice (GB/T 9704 layout), `全部通知.html`
 //! to print them all, the notice register and the escalation lists as workbook sheets.
 
-use super::html::TemplateError;
+use super::pages::{TemplateError, Templates};
 use super::xlsx::{Cell, SheetSpec, text};
 use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
@@ -57,38 +57,23 @@ fn notice_value(n: &Notice) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(v))
 }
 
-fn tmpl_err(e: minijinja::Error) -> TemplateError {
-    TemplateError {
-        file: format!("templates/{}", e.name().unwrap_or("notice.html")),
-        line: e.line(),
-        message: e
-            .detail()
-            .map(str::to_string)
-            .unwrap_or_else(|| e.to_string()),
-    }
-}
-
 /// The HTML of one notice.
-pub fn html(
-    n: &Notice,
-    rules: &Rules,
-    env: &minijinja::Environment<'static>,
-) -> Result<String, TemplateError> {
+pub fn html(n: &Notice, rules: &Rules, templates: &Templates) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
-    env.get_template("notice.html").and_then(|t| t.render(context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() })).map_err(tmpl_err)
+    let ctx = context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    templates.render("notice.html", ctx)
 }
 
 /// All notices of the month in one printable page.
 pub fn html_all(
     a: &Assessment,
     rules: &Rules,
-    env: &minijinja::Environment<'static>,
+    templates: &Templates,
 ) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
     let notices: Vec<minijinja::Value> = a.notices.iter().map(notice_value).collect();
-    env.get_template("notices_all.html")
-        .and_then(|t| t.render(context! { notices => notices, month_label => super::month_label(a), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() }))
-        .map_err(tmpl_err)
+    let ctx = context! { notices => notices, month_label => super::month_label(a), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    templates.render("notices_all.html", ctx)
 }
 
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -227,7 +212,7 @@ pub fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
 pub fn files(
     a: &Assessment,
     rules: &Rules,
-    env: &minijinja::Environment<'static>,
+    env: &Templates,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     use rayon::prelude::*;
     // Each notice is rendered on any core; the list keeps the notices' order.
