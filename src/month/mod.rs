@@ -131,7 +131,7 @@ pub fn outputs(
     let (workbook, (html, (json, notices))) = rayon::join(
         || {
             let notice_sheets = report::notice::sheets(a, rules);
-            report::xlsx::workbook(a, rules, &notice_sheets).context("无法生成排名表")
+            report::ranking_workbook::workbook(a, rules, &notice_sheets).context("无法生成排名表")
         },
         || {
             rayon::join(

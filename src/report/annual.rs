@@ -2,7 +2,7 @@
 //! unit's monthly rank) and a self-contained HTML page (inline SVG) for the 年度考核 meeting.
 
 use super::pages::{TemplateError, Templates};
-use super::xlsx::{Cell, SheetSpec, formats, text, write_sheet};
+use super::sheet::{Cell, SheetSpec, formats, text, write_sheet};
 use crate::engine::annual::{AnnualMonth, Summary};
 use rust_xlsxwriter::{
     Chart, ChartLegendPosition, ChartType, DocProperties, ExcelDateTime, Workbook, XlsxError,

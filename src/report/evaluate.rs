@@ -2,7 +2,7 @@
 //! counts, benchmarks, 应统未统, 待核实) and the HTML page with a class chart.
 
 use super::pages::{TemplateError, Templates};
-use super::xlsx::{Cell, SheetSpec, book, text};
+use super::sheet::{Cell, SheetSpec, book, text};
 use crate::engine::evaluate::{Evaluated, Status};
 use crate::rules::Rules;
 use chrono::NaiveDate;

@@ -3,8 +3,8 @@
 
 use super::month_label;
 pub use super::pages::{TemplateError, Templates, environment};
-use crate::engine::Status;
 use crate::engine::assess::Assessment;
+use crate::engine::deadlines;
 use crate::rules::{Rules, Subject};
 use minijinja::context;
 
@@ -14,33 +14,9 @@ pub fn report(
     rules: &Rules,
     templates: &Templates,
 ) -> Result<String, TemplateError> {
-    let of_subject = |s: Subject| -> Vec<&str> {
-        rules
-            .deadlines
-            .rules
-            .iter()
-            .filter(|r| r.subject == s)
-            .map(|r| r.id.as_str())
-            .collect()
-    };
-    let start_ids = of_subject(Subject::Project);
-    let proc_ids = of_subject(Subject::Procedure);
-    let report_id = &rules.scoring.score.report_deadline;
-    let overdue_starts: Vec<_> = a
-        .deadlines
-        .iter()
-        .filter(|d| start_ids.contains(&d.rule.as_str()) && d.status == Status::Overdue)
-        .collect();
-    let overdue_procedures: Vec<_> = a
-        .deadlines
-        .iter()
-        .filter(|d| proc_ids.contains(&d.rule.as_str()) && d.status == Status::Overdue)
-        .collect();
-    let report_problems: Vec<_> = a
-        .deadlines
-        .iter()
-        .filter(|d| &d.rule == report_id && matches!(d.status, Status::Overdue | Status::MetLate))
-        .collect();
+    let overdue_starts = deadlines::overdue_of_subject(&a.deadlines, rules, Subject::Project);
+    let overdue_procedures = deadlines::overdue_of_subject(&a.deadlines, rules, Subject::Procedure);
+    let report_problems = deadlines::report_problems(&a.deadlines, rules);
     let bottom: Vec<_> = a.units.iter().filter(|u| u.bottom).collect();
     let ctx = context! {
         title => format!("{}重点项目推进情况报告", month_label(a)),

@@ -8,10 +8,11 @@ pub mod html;
 pub mod notice;
 pub mod office_calendar;
 pub mod pages;
+pub mod ranking_workbook;
 pub mod screening;
+pub mod sheet;
 pub mod template;
 pub mod weekly;
-pub mod xlsx;
 
 use crate::engine::assess::Assessment;
 

@@ -2,7 +2,7 @@
 //! to print them all, the notice register and the escalation lists as workbook sheets.
 
 use super::pages::{TemplateError, Templates};
-use super::xlsx::{Cell, SheetSpec, text};
+use super::sheet::{Cell, SheetSpec, text};
 use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
@@ -253,7 +253,11 @@ pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-        red: a.notices.iter().map(|n| n.kind != "reminder").collect(),
+        red: a
+            .notices
+            .iter()
+            .map(|n| n.kind != crate::engine::notices::NoticeKind::Reminder)
+            .collect(),
         rows: a
             .notices
             .iter()

@@ -1,7 +1,7 @@
 //! Outputs of `screen`: the screening workbook (results, 会审名单, rule findings) and HTML page.
 
 use super::pages::{TemplateError, Templates};
-use super::xlsx::{Cell, SheetSpec, book, text};
+use super::sheet::{Cell, SheetSpec, book, text};
 use crate::engine::screening::LeadResult;
 use crate::rules::Rules;
 use crate::rules::screening::Outcome;

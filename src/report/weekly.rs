@@ -2,7 +2,7 @@
 //! 问题数据) and the printable HTML page, both named with the week (`2026-10-12周`).
 
 use super::pages::{TemplateError, Templates};
-use super::xlsx::{Cell, SheetSpec, book, text};
+use super::sheet::{Cell, SheetSpec, book, text};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::weekly::{Problem, WeekResult, week_label};
 use crate::rules::weekly::Weekly;
