@@ -136,7 +136,11 @@ pub fn publish(out: &Path, name: &str, files: &[(String, Vec<u8>)]) -> anyhow::R
     std::fs::canonicalize(out)?.join(name).hash(&mut h);
     let lock_file = std::env::temp_dir().join(format!("sanyipi-{:016x}.lock", h.finish()));
     let _lock = onewriter::lock_for(&lock_file, &out.join(name))?;
-    let tmp = onewriter::stage(out, name, files)?;
+    let tmp = onewriter::stage(
+        out,
+        name,
+        files.iter().map(|(n, b)| (n.as_str(), b.as_slice())),
+    )?;
     Ok(onewriter::swap(out, name, &tmp)?)
 }
 
@@ -145,7 +149,7 @@ fn summary(
     rules: &Rules,
     revision: i64,
     dir: &Path,
-    files: &[(String, Vec<u8>)],
+    files: &[crate::report::OutputFile],
 ) -> String {
     let mut out = format!(
         "{} 考核完成（统计截止 {}，第 {} 版）\n\n",
@@ -213,11 +217,10 @@ fn summary(
         ));
     }
     out.push_str(&format!("\n输出目录: {}\n", dir.display()));
-    let is_notice = |n: &str| n.starts_with("督查通知/") && !n.ends_with("全部通知.html");
-    for (name, _) in files.iter().filter(|(n, _)| !is_notice(n)) {
-        out.push_str(&format!("  {name}\n"));
+    for f in files.iter().filter(|f| !f.kind.is_single_notice()) {
+        out.push_str(&format!("  {}\n", f.name()));
     }
-    let notice_files = files.iter().filter(|(n, _)| is_notice(n)).count();
+    let notice_files = files.iter().filter(|f| f.kind.is_single_notice()).count();
     if notice_files > 0 {
         out.push_str(&format!(
             "  督查通知/（每份通知的 .html 与 .docx，共 {notice_files} 个文件）\n"

@@ -13,7 +13,7 @@ use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
 use crate::ingest::ingest_month_with;
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -43,7 +43,7 @@ pub struct MonthRun {
     pub assessment: Assessment,
     pub revision: i64,
     pub dir: PathBuf,
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<OutputFile>,
 }
 
 /// A month whose score formulas cannot be computed: the report says which and how to fix them.
@@ -103,8 +103,12 @@ pub fn run(job: &Job, progress: &dyn Progress) -> anyhow::Result<MonthRun> {
     let files = outputs(&a, rules, &env)?;
     progress.stage("写入输出");
     let m = month.to_string();
-    let tmp = onewriter::stage(out, &m, &files)
-        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    let tmp = onewriter::stage(
+        out,
+        &m,
+        files.iter().map(|f| (f.name(), f.bytes.as_slice())),
+    )
+    .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
     history.publishing(Some(tmp.clone()));
     let revision = history.record(&a)?;
     onewriter::failpoint("recorded");
@@ -126,7 +130,7 @@ pub fn outputs(
     a: &Assessment,
     rules: &Rules,
     env: &report::html::Templates,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+) -> anyhow::Result<Vec<OutputFile>> {
     // The outputs are independent: rendered on every core, listed in a fixed order.
     let (workbook, (html, (json, notices))) = rayon::join(
         || {
@@ -141,9 +145,17 @@ pub fn outputs(
         },
     );
     let mut files = vec![
-        (report::workbook_name(a), workbook?),
-        (report::html_name(a), html?.into_bytes()),
-        ("run.json".to_string(), json.into_bytes()),
+        OutputFile::new(
+            OutputKind::RankingWorkbook,
+            report::workbook_name(a),
+            workbook?,
+        ),
+        OutputFile::new(
+            OutputKind::ReportHtml,
+            report::html_name(a),
+            html?.into_bytes(),
+        ),
+        OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
     ];
     files.extend(notices?);
     Ok(files)

@@ -61,10 +61,10 @@ pub(crate) fn failpoint(step: &str) {
 }
 
 /// Writes `files` into a temp folder of `out` unique to this run; returns its name.
-pub(crate) fn stage(
+pub(crate) fn stage<'a>(
     out: &Path,
     month: &str,
-    files: &[(String, Vec<u8>)],
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
 ) -> std::io::Result<String> {
     let name = format!(".{month}.tmp.{}", std::process::id());
     let tmp = out.join(&name);
@@ -72,7 +72,7 @@ pub(crate) fn stage(
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(&tmp)?;
-    for (i, (file, bytes)) in files.iter().enumerate() {
+    for (i, (file, bytes)) in files.into_iter().enumerate() {
         let path = tmp.join(file);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p)?;

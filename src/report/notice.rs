@@ -3,6 +3,7 @@
 
 use super::pages::{TemplateError, Templates};
 use super::sheet::{Cell, SheetSpec, text};
+use super::{OutputFile, OutputKind};
 use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
@@ -209,34 +210,33 @@ pub fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
 }
 
 /// Every output file of the month's notices, under `督查通知/`.
-pub fn files(
-    a: &Assessment,
-    rules: &Rules,
-    env: &Templates,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub fn files(a: &Assessment, rules: &Rules, env: &Templates) -> anyhow::Result<Vec<OutputFile>> {
     use rayon::prelude::*;
     // Each notice is rendered on any core; the list keeps the notices' order.
-    let pairs: Vec<[(String, Vec<u8>); 2]> = a
+    let pairs: Vec<[OutputFile; 2]> = a
         .notices
         .par_iter()
         .map(|n| {
             let stem = file_stem(n);
             Ok([
-                (
+                OutputFile::new(
+                    OutputKind::NoticeHtml,
                     format!("督查通知/{stem}.html"),
                     html(n, rules, env)?.into_bytes(),
                 ),
-                (
+                OutputFile::new(
+                    OutputKind::NoticeDocx,
                     format!("督查通知/{stem}.docx"),
                     docx(n, rules).map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
                 ),
             ])
         })
         .collect::<anyhow::Result<_>>()?;
-    let mut out: Vec<(String, Vec<u8>)> = pairs.into_iter().flatten().collect();
+    let mut out: Vec<OutputFile> = pairs.into_iter().flatten().collect();
     if !a.notices.is_empty() {
-        out.push((
-            "督查通知/全部通知.html".into(),
+        out.push(OutputFile::new(
+            OutputKind::NoticesAll,
+            "督查通知/全部通知.html",
             html_all(a, rules, env)?.into_bytes(),
         ));
     }

@@ -524,7 +524,7 @@ fn run_month(state: &State, t: &Target) -> Result<Reply, Reply> {
             })
         })
         .collect();
-    let mut files: Vec<&str> = done.files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut files: Vec<&str> = done.files.iter().map(|f| f.name()).collect();
     files.sort();
     Ok(json_reply(
         200,
