@@ -30,6 +30,45 @@ pub struct WeekRow {
     pub source: String,
 }
 
+/// The status of a problem row, read from the words of `rules/weekly.toml` (`[status]`);
+/// the row keeps its own text for display and history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemStatus {
+    /// No (readable) status written.
+    Blank,
+    Solved,
+    Coordinating,
+    /// To go to Friday's meeting.
+    Meeting,
+    /// Any other word: the problem stays open.
+    Other,
+}
+
+impl ProblemStatus {
+    /// Reads `text` with the status words of the rules (spaces and width ignored).
+    pub fn parse(text: &str, words: &crate::rules::weekly::StatusWords) -> ProblemStatus {
+        let k = key(text);
+        if text.trim().is_empty() {
+            ProblemStatus::Blank
+        } else if k == key(&words.solved) {
+            ProblemStatus::Solved
+        } else if k == key(&words.coordinating) {
+            ProblemStatus::Coordinating
+        } else if k == key(&words.meeting) {
+            ProblemStatus::Meeting
+        } else {
+            ProblemStatus::Other
+        }
+    }
+}
+
+impl WeekRow {
+    /// The row's status, read with the rules' words.
+    pub fn problem_status(&self, rules: &Weekly) -> ProblemStatus {
+        ProblemStatus::parse(&self.status, &rules.status)
+    }
+}
+
 /// A problem tracked across weeks, as it stands in the week run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
@@ -253,7 +292,8 @@ fn track(
         group.sort_by_key(|r| r.week);
         let last = *group.last().expect("non-empty group");
         let this_week = last.week == monday;
-        let solved = key(&last.status) == key(&rules.status.solved);
+        let last_status = last.problem_status(rules);
+        let solved = last_status == ProblemStatus::Solved;
         if solved && !this_week {
             continue;
         }
@@ -299,7 +339,7 @@ fn track(
             source: last.source.clone(),
             meeting_reasons: Vec::new(),
         };
-        p.meeting_reasons = meeting_reasons(rules, &p, &last.status);
+        p.meeting_reasons = meeting_reasons(rules, &p, last_status);
         out.push(p);
     }
     out.sort_by(|a, b| {
@@ -311,13 +351,13 @@ fn track(
     out
 }
 
-fn meeting_reasons(rules: &Weekly, p: &Problem, status: &str) -> Vec<String> {
+fn meeting_reasons(rules: &Weekly, p: &Problem, status: ProblemStatus) -> Vec<String> {
     let m = &rules.meeting;
     let mut reasons = Vec::new();
     if p.solved {
         return reasons;
     }
-    if m.by_status && key(status) == key(&rules.status.meeting) {
+    if m.by_status && status == ProblemStatus::Meeting {
         reasons.push(m.reason_status.clone());
     }
     if p.weeks_open >= m.min_weeks_open {
@@ -504,6 +544,27 @@ fn cell_of(r: &Record, field: &str) -> Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_are_read_with_the_rules_words() {
+        let words = crate::rules::weekly::StatusWords {
+            solved: "已解决".into(),
+            coordinating: "县领导协调中".into(),
+            meeting: "提交周例会".into(),
+            not_updated: "未更新".into(),
+            unknown: "未填状态".into(),
+        };
+        for (text, status) in [
+            ("已解决", ProblemStatus::Solved),
+            (" 已 解决 ", ProblemStatus::Solved),
+            ("县领导协调中", ProblemStatus::Coordinating),
+            ("提交周例会", ProblemStatus::Meeting),
+            ("正在办理", ProblemStatus::Other),
+            ("", ProblemStatus::Blank),
+        ] {
+            assert_eq!(ProblemStatus::parse(text, &words), status, "{text}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
