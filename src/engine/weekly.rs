@@ -11,6 +11,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod meeting;
+mod status;
+use meeting::{digest, meeting_list, meeting_reasons};
+pub use status::ProblemStatus;
+
 /// One problem row of one week, as read and as kept in history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeekRow {
@@ -28,38 +33,6 @@ pub struct WeekRow {
     pub status: String,
     /// `file!sheet!row` of the row.
     pub source: String,
-}
-
-/// The status of a problem row, read from the words of `rules/weekly.toml` (`[status]`);
-/// the row keeps its own text for display and history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemStatus {
-    /// No (readable) status written.
-    Blank,
-    Solved,
-    Coordinating,
-    /// To go to Friday's meeting.
-    Meeting,
-    /// Any other word: the problem stays open.
-    Other,
-}
-
-impl ProblemStatus {
-    /// Reads `text` with the status words of the rules (spaces and width ignored).
-    pub fn parse(text: &str, words: &crate::rules::weekly::StatusWords) -> ProblemStatus {
-        let k = key(text);
-        if text.trim().is_empty() {
-            ProblemStatus::Blank
-        } else if k == key(&words.solved) {
-            ProblemStatus::Solved
-        } else if k == key(&words.coordinating) {
-            ProblemStatus::Coordinating
-        } else if k == key(&words.meeting) {
-            ProblemStatus::Meeting
-        } else {
-            ProblemStatus::Other
-        }
-    }
 }
 
 impl WeekRow {
@@ -351,51 +324,6 @@ fn track(
     out
 }
 
-fn meeting_reasons(rules: &Weekly, p: &Problem, status: ProblemStatus) -> Vec<String> {
-    let m = &rules.meeting;
-    let mut reasons = Vec::new();
-    if p.solved {
-        return reasons;
-    }
-    if m.by_status && status == ProblemStatus::Meeting {
-        reasons.push(m.reason_status.clone());
-    }
-    if p.weeks_open >= m.min_weeks_open {
-        reasons.push(m.reason_weeks.replace("{n}", &m.min_weeks_open.to_string()));
-    }
-    reasons
-}
-
-/// Open problems with a reason to go to Friday's meeting, longest open first.
-fn meeting_list(problems: &[Problem]) -> Vec<Problem> {
-    problems
-        .iter()
-        .filter(|p| !p.meeting_reasons.is_empty())
-        .cloned()
-        .collect()
-}
-
-/// Open problems and those solved this week, per leader (sorted by leader).
-fn digest(rules: &Weekly, problems: &[Problem]) -> Vec<LeaderDigest> {
-    let mut by: BTreeMap<String, LeaderDigest> = BTreeMap::new();
-    for p in problems {
-        let d = by.entry(p.leader.clone()).or_insert_with(|| LeaderDigest {
-            leader: p.leader.clone(),
-            open: Vec::new(),
-            solved: Vec::new(),
-        });
-        if p.solved {
-            d.solved.push(p.clone());
-        } else {
-            d.open.push(p.clone());
-        }
-    }
-    let mut out: Vec<LeaderDigest> = by.into_values().collect();
-    // The group without a leader goes last.
-    out.sort_by_key(|d| (d.leader == rules.digest.no_leader, d.leader.clone()));
-    out
-}
-
 /// Units in ledger order, then units seen only in the rows.
 fn units(data: &Dataset, rows: &[&WeekRow]) -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool)> = Vec::new();
@@ -542,44 +470,4 @@ fn cell_of(r: &Record, field: &str) -> Location {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_are_read_with_the_rules_words() {
-        let words = crate::rules::weekly::StatusWords {
-            solved: "已解决".into(),
-            coordinating: "县领导协调中".into(),
-            meeting: "提交周例会".into(),
-            not_updated: "未更新".into(),
-            unknown: "未填状态".into(),
-        };
-        for (text, status) in [
-            ("已解决", ProblemStatus::Solved),
-            (" 已 解决 ", ProblemStatus::Solved),
-            ("县领导协调中", ProblemStatus::Coordinating),
-            ("提交周例会", ProblemStatus::Meeting),
-            ("正在办理", ProblemStatus::Other),
-            ("", ProblemStatus::Blank),
-        ] {
-            assert_eq!(ProblemStatus::parse(text, &words), status, "{text}");
-        }
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn whole_weeks_counts_full_weeks_only() {
-        assert_eq!(whole_weeks(d("2026-09-22"), d("2026-10-13")), 3);
-        assert_eq!(whole_weeks(d("2026-09-22"), d("2026-10-20")), 4);
-        assert_eq!(whole_weeks(d("2026-10-21"), d("2026-10-20")), 0);
-    }
-
-    #[test]
-    fn monday_and_label() {
-        assert_eq!(monday_of(d("2026-10-08")), d("2026-10-05"));
-        assert_eq!(week_label(d("2026-10-12")), "2026-10-12周");
-    }
-}
+mod tests;
