@@ -53,8 +53,10 @@ fn bench_months_end_to_end(c: &mut Criterion) {
                     let month = Month::parse(&name).unwrap();
                     let data = ingest(m, &rules).unwrap();
                     let a = assess(&rules, &data, &Snapshot::default(), month, month.day(25));
-                    black_box(sanyipi::report::xlsx::workbook(&a, &rules, &[]).unwrap());
-                    black_box(sanyipi::report::html::report(&a, &rules, &env, None).unwrap());
+                    black_box(
+                        sanyipi::report::ranking_workbook::workbook(&a, &rules, &[]).unwrap(),
+                    );
+                    black_box(sanyipi::report::html::report(&a, &rules, &env).unwrap());
                     black_box(sanyipi::report::json(&a));
                     black_box(sanyipi::report::notice::files(&a, &rules, &env).unwrap());
                 }

@@ -76,6 +76,42 @@ pub struct DeadlineRow {
     pub source: String,
 }
 
+/// The rows of deadlines counted for `subject` (开工时限, 前期手续, 报送情况), in their order.
+pub fn of_subject<'a>(
+    rows: &'a [DeadlineRow],
+    rules: &Rules,
+    subject: Subject,
+) -> Vec<&'a DeadlineRow> {
+    rows.iter()
+        .filter(|d| {
+            rules
+                .deadlines
+                .rules
+                .iter()
+                .any(|r| r.subject == subject && r.id == d.rule)
+        })
+        .collect()
+}
+
+/// The overdue rows of deadlines counted for `subject`.
+pub fn overdue_of_subject<'a>(
+    rows: &'a [DeadlineRow],
+    rules: &Rules,
+    subject: Subject,
+) -> Vec<&'a DeadlineRow> {
+    let mut out = of_subject(rows, rules, subject);
+    out.retain(|d| d.status == Status::Overdue);
+    out
+}
+
+/// Monthly reports late or missing: rows of the scoring's report deadline, overdue or met late.
+pub fn report_problems<'a>(rows: &'a [DeadlineRow], rules: &Rules) -> Vec<&'a DeadlineRow> {
+    let id = &rules.scoring.score.report_deadline;
+    rows.iter()
+        .filter(|d| &d.rule == id && matches!(d.status, Status::Overdue | Status::MetLate))
+        .collect()
+}
+
 /// Problems evaluating a rule's condition on a row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleProblem {

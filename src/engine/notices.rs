@@ -20,11 +20,46 @@ pub struct Matter {
     pub project: Option<String>,
 }
 
+/// What a notice is: decided by the engine, stored in history and `run.json` by its `key()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Has a matter of the supervision severity (督办).
+    Supervision,
+    /// Only lighter matters (提醒 …).
+    Reminder,
+    /// The notice of an escalation list (`[[escalation]]` id in notices.toml).
+    Escalation(String),
+}
+
+impl NoticeKind {
+    /// The stable key stored in history and `run.json`: `supervision`, `reminder` or the
+    /// escalation id.
+    pub fn key(&self) -> &str {
+        match self {
+            NoticeKind::Supervision => "supervision",
+            NoticeKind::Reminder => "reminder",
+            NoticeKind::Escalation(id) => id,
+        }
+    }
+}
+
+impl Serialize for NoticeKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+/// History stores the kind by its key.
+impl rusqlite::ToSql for NoticeKind {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.key()))
+    }
+}
+
 /// A notice to one recipient.
 #[derive(Debug, Clone, Serialize)]
 pub struct Notice {
-    /// `supervision` (has a 督办 matter), `reminder`, or an escalation id.
-    pub kind: String,
+    pub kind: NoticeKind,
     pub recipient: String,
     pub title: String,
     pub intro: String,
@@ -43,7 +78,9 @@ impl Notice {
     /// How the notice's kind reads: the severity of its matters (督办, 提醒 … from
     /// notices.toml), or the name of its escalation list.
     pub fn kind_label(&self, rules: &Rules) -> String {
-        if let Some(e) = rules.notices.escalations.iter().find(|e| e.id == self.kind) {
+        if let NoticeKind::Escalation(id) = &self.kind
+            && let Some(e) = rules.notices.escalations.iter().find(|e| &e.id == id)
+        {
             return e.list.clone();
         }
         let sev = &rules.notices.setup.supervision_severity;
@@ -313,7 +350,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
             .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）"))
     };
     // A notice to `recipient` with [title, intro, closing], not yet numbered.
-    let notice = |kind: String,
+    let notice = |kind: NoticeKind,
                   recipient: String,
                   [title, intro, closing]: [String; 3],
                   matters: Vec<Matter>| Notice {
@@ -340,12 +377,12 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
             .iter()
             .any(|m| m.severity == setup.supervision_severity)
         {
-            "supervision"
+            NoticeKind::Supervision
         } else {
-            "reminder"
+            NoticeKind::Reminder
         };
         notices.push(notice(
-            kind.into(),
+            kind,
             recipient.clone(),
             [
                 render(&setup.title, recipient),
@@ -399,7 +436,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
             })
             .collect();
         notices.push(notice(
-            e.id.clone(),
+            NoticeKind::Escalation(e.id.clone()),
             e.recipients.trim_end_matches(['：', ':']).to_string(),
             [render(&e.title, ""), render(&e.intro, ""), String::new()],
             matters,
@@ -538,7 +575,7 @@ mod tests {
 
     fn blank_notice(recipient: &str, year: i32) -> Notice {
         Notice {
-            kind: "supervision".into(),
+            kind: NoticeKind::Supervision,
             recipient: recipient.into(),
             title: String::new(),
             intro: String::new(),
@@ -710,7 +747,7 @@ mod tests {
             .map(|n| {
                 (
                     n.recipient.as_str(),
-                    n.kind.as_str(),
+                    n.kind.key(),
                     n.matters.iter().map(|m| m.rule.as_str()).collect(),
                 )
             })

@@ -25,7 +25,7 @@ pub(crate) fn name_this_months_notices(
     for u in &mut units {
         let number = notices
             .iter()
-            .find(|n| n.recipient == u.unit && n.kind == "supervision")
+            .find(|n| n.recipient == u.unit && n.kind == super::notices::NoticeKind::Supervision)
             .map(|n| n.number.as_str())
             .unwrap_or("本月督查通知");
         for e in &mut u.evidence {

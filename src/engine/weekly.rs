@@ -11,6 +11,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod meeting;
+mod status;
+use meeting::{digest, meeting_list, meeting_reasons};
+pub use status::ProblemStatus;
+
 /// One problem row of one week, as read and as kept in history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeekRow {
@@ -28,6 +33,13 @@ pub struct WeekRow {
     pub status: String,
     /// `file!sheet!row` of the row.
     pub source: String,
+}
+
+impl WeekRow {
+    /// The row's status, read with the rules' words.
+    pub fn problem_status(&self, rules: &Weekly) -> ProblemStatus {
+        ProblemStatus::parse(&self.status, &rules.status)
+    }
 }
 
 /// A problem tracked across weeks, as it stands in the week run.
@@ -253,7 +265,8 @@ fn track(
         group.sort_by_key(|r| r.week);
         let last = *group.last().expect("non-empty group");
         let this_week = last.week == monday;
-        let solved = key(&last.status) == key(&rules.status.solved);
+        let last_status = last.problem_status(rules);
+        let solved = last_status == ProblemStatus::Solved;
         if solved && !this_week {
             continue;
         }
@@ -299,7 +312,7 @@ fn track(
             source: last.source.clone(),
             meeting_reasons: Vec::new(),
         };
-        p.meeting_reasons = meeting_reasons(rules, &p, &last.status);
+        p.meeting_reasons = meeting_reasons(rules, &p, last_status);
         out.push(p);
     }
     out.sort_by(|a, b| {
@@ -308,51 +321,6 @@ fn track(
             .then_with(|| a.project.cmp(&b.project))
             .then_with(|| a.key.cmp(&b.key))
     });
-    out
-}
-
-fn meeting_reasons(rules: &Weekly, p: &Problem, status: &str) -> Vec<String> {
-    let m = &rules.meeting;
-    let mut reasons = Vec::new();
-    if p.solved {
-        return reasons;
-    }
-    if m.by_status && key(status) == key(&rules.status.meeting) {
-        reasons.push(m.reason_status.clone());
-    }
-    if p.weeks_open >= m.min_weeks_open {
-        reasons.push(m.reason_weeks.replace("{n}", &m.min_weeks_open.to_string()));
-    }
-    reasons
-}
-
-/// Open problems with a reason to go to Friday's meeting, longest open first.
-fn meeting_list(problems: &[Problem]) -> Vec<Problem> {
-    problems
-        .iter()
-        .filter(|p| !p.meeting_reasons.is_empty())
-        .cloned()
-        .collect()
-}
-
-/// Open problems and those solved this week, per leader (sorted by leader).
-fn digest(rules: &Weekly, problems: &[Problem]) -> Vec<LeaderDigest> {
-    let mut by: BTreeMap<String, LeaderDigest> = BTreeMap::new();
-    for p in problems {
-        let d = by.entry(p.leader.clone()).or_insert_with(|| LeaderDigest {
-            leader: p.leader.clone(),
-            open: Vec::new(),
-            solved: Vec::new(),
-        });
-        if p.solved {
-            d.solved.push(p.clone());
-        } else {
-            d.open.push(p.clone());
-        }
-    }
-    let mut out: Vec<LeaderDigest> = by.into_values().collect();
-    // The group without a leader goes last.
-    out.sort_by_key(|d| (d.leader == rules.digest.no_leader, d.leader.clone()));
     out
 }
 
@@ -502,213 +470,4 @@ fn cell_of(r: &Record, field: &str) -> Location {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn whole_weeks_counts_full_weeks_only() {
-        assert_eq!(whole_weeks(d("2026-09-22"), d("2026-10-13")), 3);
-        assert_eq!(whole_weeks(d("2026-09-22"), d("2026-10-20")), 4);
-        assert_eq!(whole_weeks(d("2026-10-21"), d("2026-10-20")), 0);
-    }
-
-    #[test]
-    fn monday_and_label() {
-        assert_eq!(monday_of(d("2026-10-08")), d("2026-10-05"));
-        assert_eq!(week_label(d("2026-10-12")), "2026-10-12周");
-    }
-
-    fn weekly_rules() -> Weekly {
-        Weekly::load(&crate::rules::Rules::load(None).unwrap()).unwrap()
-    }
-
-    /// A problem row of project P1 reported in the week of `week`.
-    fn row(week: &str, category: &str, status: &str, first_raised: &str) -> WeekRow {
-        WeekRow {
-            week: d(week),
-            project: Some("P1".into()),
-            project_name: "项目一".into(),
-            unit: "甲镇".into(),
-            category: category.into(),
-            problem: format!("{category}问题"),
-            suggestion: String::new(),
-            leader: "张三".into(),
-            first_raised: Some(d(first_raised)),
-            reported_on: Some(d(week)),
-            status: status.into(),
-            source: format!("{week}周.xlsx!Sheet1!第2行"),
-        }
-    }
-
-    /// The weekly carry-over, table-driven: earlier weeks' rows and this week's (Monday
-    /// 2026-11-16) → the problems, each as (category, status, weeks reported, reported this
-    /// week, new this week, solved, weeks open, meeting reasons).
-    #[test]
-    fn carry_over_table() {
-        type Want<'a> = (&'a str, &'a str, usize, bool, bool, bool, i64, Vec<&'a str>);
-        let weeks4 = "问题挂账已满4周";
-        let by_status = "办理状态为“提交周例会”";
-        type Case<'a> = (&'a str, Vec<WeekRow>, Vec<WeekRow>, Vec<Want<'a>>);
-        let cases: Vec<Case> = vec![
-            (
-                "new this week",
-                vec![],
-                vec![row("2026-11-16", "土地", "县领导协调中", "2026-11-16")],
-                vec![("土地", "县领导协调中", 1, true, true, false, 0, vec![])],
-            ),
-            (
-                "not reported this week: carried as not updated",
-                vec![row("2026-11-09", "土地", "县领导协调中", "2026-11-09")],
-                vec![],
-                vec![("土地", "未更新", 1, false, false, false, 1, vec![])],
-            ),
-            (
-                "solved in an earlier week: dropped",
-                vec![row("2026-11-09", "土地", "已解决", "2026-11-02")],
-                vec![],
-                vec![],
-            ),
-            (
-                "solved this week: kept as solved, never to the meeting",
-                vec![row("2026-11-09", "土地", "提交周例会", "2026-10-01")],
-                vec![row("2026-11-16", "土地", "已解决", "2026-10-01")],
-                vec![("土地", "已解决", 2, true, false, true, 6, vec![])],
-            ),
-            (
-                "reported again: not new, weeks counted from the first raised",
-                vec![row("2026-11-09", "土地", "县领导协调中", "2026-11-09")],
-                vec![row("2026-11-16", "土地", "县领导协调中", "2026-11-09")],
-                vec![("土地", "县领导协调中", 2, true, false, false, 1, vec![])],
-            ),
-            (
-                "open four whole weeks: to the meeting",
-                vec![
-                    row("2026-10-19", "资金", "县领导协调中", "2026-10-19"),
-                    row("2026-10-26", "资金", "县领导协调中", "2026-10-19"),
-                    row("2026-11-02", "资金", "县领导协调中", "2026-10-19"),
-                    row("2026-11-09", "资金", "县领导协调中", "2026-10-19"),
-                ],
-                vec![row("2026-11-16", "资金", "县领导协调中", "2026-10-19")],
-                vec![(
-                    "资金",
-                    "县领导协调中",
-                    5,
-                    true,
-                    false,
-                    false,
-                    4,
-                    vec![weeks4],
-                )],
-            ),
-            (
-                "three weeks open is not yet four",
-                vec![row("2026-11-02", "资金", "县领导协调中", "2026-10-27")],
-                vec![],
-                vec![("资金", "未更新", 1, false, false, false, 3, vec![])],
-            ),
-            (
-                "the meeting status sends it to the meeting",
-                vec![],
-                vec![row("2026-11-16", "资金", "提交周例会", "2026-11-16")],
-                vec![(
-                    "资金",
-                    "提交周例会",
-                    1,
-                    true,
-                    true,
-                    false,
-                    0,
-                    vec![by_status],
-                )],
-            ),
-            (
-                "both reasons",
-                vec![],
-                vec![row("2026-11-16", "资金", "提交周例会", "2026-10-01")],
-                vec![(
-                    "资金",
-                    "提交周例会",
-                    1,
-                    true,
-                    false,
-                    false,
-                    6,
-                    vec![by_status, weeks4],
-                )],
-            ),
-            (
-                "first seen now but raised long ago is not new",
-                vec![],
-                vec![row("2026-11-16", "土地", "县领导协调中", "2026-11-01")],
-                vec![("土地", "县领导协调中", 1, true, false, false, 2, vec![])],
-            ),
-            (
-                "no status this week",
-                vec![],
-                vec![row("2026-11-16", "土地", "", "2026-11-16")],
-                vec![("土地", "未填状态", 1, true, true, false, 0, vec![])],
-            ),
-            (
-                "another category is another problem, longest open first",
-                vec![row("2026-11-02", "土地", "县领导协调中", "2026-11-02")],
-                vec![row("2026-11-16", "资金", "县领导协调中", "2026-11-16")],
-                vec![
-                    ("土地", "未更新", 1, false, false, false, 2, vec![]),
-                    ("资金", "县领导协调中", 1, true, true, false, 0, vec![]),
-                ],
-            ),
-            (
-                "history rows of this week or later are not earlier weeks",
-                vec![row("2026-11-16", "土地", "县领导协调中", "2026-11-16")],
-                vec![],
-                vec![],
-            ),
-        ];
-        let rules = weekly_rules();
-        for (name, earlier, this, want) in cases {
-            let problems = track(&rules, &earlier, &this, d("2026-11-16"), d("2026-11-17"));
-            let got: Vec<Want> = problems
-                .iter()
-                .map(|p| {
-                    (
-                        p.category.as_str(),
-                        p.status.as_str(),
-                        p.weeks.len(),
-                        p.reported_this_week,
-                        p.new_this_week,
-                        p.solved,
-                        p.weeks_open,
-                        p.meeting_reasons.iter().map(String::as_str).collect(),
-                    )
-                })
-                .collect();
-            assert_eq!(got, want, "{name}");
-        }
-    }
-
-    /// The identity rule decides what is the same problem across weeks.
-    #[test]
-    fn identity_table() {
-        let mut rules = weekly_rules();
-        let a = row("2026-11-09", "土地", "县领导协调中", "2026-11-09");
-        let mut other_problem = a.clone();
-        other_problem.problem = "另一问题".into();
-        let mut no_id = a.clone();
-        no_id.project = None;
-        let cases: &[(&[&str], &WeekRow, &str)] = &[
-            (&["project", "category"], &a, "P1|土地"),
-            (&["project", "category"], &no_id, "项目一|土地"),
-            (&["project", "problem"], &other_problem, "P1|另一问题"),
-            (&["unit", "leader"], &a, "甲镇|张三"),
-            (&["no_such_field"], &a, ""),
-        ];
-        for (fields, r, want) in cases {
-            rules.identity = fields.iter().map(|f| f.to_string()).collect();
-            assert_eq!(identity(&rules, r), *want, "{fields:?}");
-        }
-    }
-}
+mod tests;

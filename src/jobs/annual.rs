@@ -6,7 +6,7 @@ use super::publish::publish;
 use super::{Place, table};
 use crate::engine::annual::{Inputs, summarize};
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use crate::rules::annual::Annual;
 use anyhow::{Context, bail};
@@ -95,13 +95,20 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
         .map(|m| m.day(31))
         .unwrap_or_default();
     let files = vec![
-        (
+        OutputFile::new(
+            OutputKind::AnnualWorkbook,
             report::annual::workbook_name(&summary),
             report::annual::workbook(&summary, &rules, created).context("无法生成年度汇总表")?,
         ),
-        (
+        OutputFile::new(
+            OutputKind::AnnualPage,
             report::annual::html_name(&summary),
-            report::annual::html(&summary, &rules, req.templates.as_deref())?.into_bytes(),
+            report::annual::html(
+                &summary,
+                &rules,
+                &report::html::environment(req.templates.as_deref())?,
+            )?
+            .into_bytes(),
         ),
     ];
     let out = &req.place.out;
@@ -110,15 +117,11 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
     Ok(AnnualDone {
         summary: summary_text(&summary, &dir, &files),
         dir,
-        files: files.into_iter().map(|(n, _)| n).collect(),
+        files: super::names(files),
     })
 }
 
-fn summary_text(
-    s: &crate::engine::annual::Summary,
-    dir: &Path,
-    files: &[(String, Vec<u8>)],
-) -> String {
+fn summary_text(s: &crate::engine::annual::Summary, dir: &Path, files: &[OutputFile]) -> String {
     let mut out = format!("{}\n{}\n\n", report::annual::title(s), {
         let months: Vec<String> = s
             .months

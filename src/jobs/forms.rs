@@ -9,6 +9,7 @@ use crate::ingest::{Record, Value, ingest_file};
 use crate::progress::Progress;
 use crate::report::forms::{Form, FormRow, FormValue, workbook};
 use crate::report::notice::safe_file_name;
+use crate::report::{OutputFile, OutputKind};
 use crate::rules::{Rules, TableSchema};
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
@@ -82,12 +83,12 @@ fn forms_with(rules: &Rules, req: &FormsRequest, progress: &dyn Progress) -> any
         files.len(),
         dir.display()
     );
-    for (f, _) in &files {
-        summary.push_str(&format!("  {f}\n"));
+    for f in &files {
+        summary.push_str(&format!("  {}\n", f.name()));
     }
     Ok(Forms {
         dir,
-        files: files.into_iter().map(|(n, _)| n).collect(),
+        files: super::names(files),
         summary,
     })
 }
@@ -137,11 +138,7 @@ fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
         .collect()
 }
 
-fn blank_template(
-    rules: &Rules,
-    schema: &TableSchema,
-    month: Month,
-) -> anyhow::Result<(String, Vec<u8>)> {
+fn blank_template(rules: &Rules, schema: &TableSchema, month: Month) -> anyhow::Result<OutputFile> {
     let t = Form {
         schema,
         vocab: &rules.vocab,
@@ -155,7 +152,11 @@ fn blank_template(
         created: month.day(1),
     };
     let bytes = workbook(&t).context("无法生成模板")?;
-    Ok((format!("{}.xlsx", safe_file_name(&t.title)), bytes))
+    Ok(OutputFile::new(
+        OutputKind::Form,
+        format!("{}.xlsx", safe_file_name(&t.title)),
+        bytes,
+    ))
 }
 
 /// One pre-filled template per responsible unit of the ledger.
@@ -166,7 +167,7 @@ fn unit_templates(
     month: Month,
     place: &Place,
     progress: &dyn Progress,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+) -> anyhow::Result<Vec<OutputFile>> {
     let m = schema
         .matching
         .as_ref()
@@ -240,7 +241,11 @@ fn unit_templates(
             created: month.day(1),
         };
         let bytes = workbook(&t).with_context(|| format!("无法生成 {unit} 的模板"))?;
-        files.push((format!("{}.xlsx", safe_file_name(&unit)), bytes));
+        files.push(OutputFile::new(
+            OutputKind::Form,
+            format!("{}.xlsx", safe_file_name(&unit)),
+            bytes,
+        ));
     }
     Ok(files)
 }

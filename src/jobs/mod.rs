@@ -25,6 +25,7 @@ pub use error::{CANNOT_RUN, Error, INPUT_ERRORS, OK};
 use crate::calendar::Month;
 use crate::history::History;
 use crate::progress::Progress;
+use crate::report::OutputFile;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -134,12 +135,17 @@ pub(crate) fn month_and_as_of(
 }
 
 /// The files of an output folder as the summaries list them: `  name` a line.
-fn listing(dir: &Path, files: &[(String, Vec<u8>)]) -> String {
+fn listing(dir: &Path, files: &[OutputFile]) -> String {
     let mut out = format!("\n输出目录: {}\n", dir.display());
-    for (name, _) in files {
-        out.push_str(&format!("  {name}\n"));
+    for f in files {
+        out.push_str(&format!("  {}\n", f.name()));
     }
     out
+}
+
+/// The names of `files`, as jobs return them.
+fn names(files: Vec<OutputFile>) -> Vec<String> {
+    files.into_iter().map(|f| f.path).collect()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::engine::assess::{Assessment, assess};
 use crate::history::History;
 use crate::ingest::ingest_month_with;
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -46,7 +46,7 @@ pub struct MonthRun {
     pub assessment: Assessment,
     pub revision: i64,
     pub dir: PathBuf,
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<OutputFile>,
     /// How many units count as the bottom (`bottom_n` of the rules).
     pub bottom_n: u32,
     /// The printed summary (`sanyipi run`'s standard output).
@@ -118,7 +118,7 @@ fn assess_and_publish(
         return Err(Unscorable(report).into());
     }
     progress.stage("生成报表与通知");
-    let files = outputs(&a, rules, &env, templates)?;
+    let files = outputs(&a, rules, &env)?;
     progress.stage("写入输出");
     let revision = record_and_publish(&mut history, out, &a, &files)?;
     let dir = out.join(month.to_string());
@@ -138,7 +138,7 @@ fn record_and_publish(
     history: &mut History,
     out: &Path,
     a: &Assessment,
-    files: &[(String, Vec<u8>)],
+    files: &[OutputFile],
 ) -> anyhow::Result<i64> {
     let m = a.month.to_string();
     let tmp = publish::stage(out, &m, files)
@@ -157,26 +157,33 @@ fn record_and_publish(
 pub fn outputs(
     a: &Assessment,
     rules: &Rules,
-    env: &minijinja::Environment<'static>,
-    templates: Option<&Path>,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    env: &report::html::Templates,
+) -> anyhow::Result<Vec<OutputFile>> {
     // The outputs are independent: rendered on every core, listed in a fixed order.
     let (workbook, (html, (json, notices))) = rayon::join(
         || {
             let notice_sheets = report::notice::sheets(a, rules);
-            report::xlsx::workbook(a, rules, &notice_sheets).context("无法生成排名表")
+            report::ranking_workbook::workbook(a, rules, &notice_sheets).context("无法生成排名表")
         },
         || {
             rayon::join(
-                || report::html::report(a, rules, env, templates),
+                || report::html::report(a, rules, env),
                 || rayon::join(|| report::json(a), || report::notice::files(a, rules, env)),
             )
         },
     );
     let mut files = vec![
-        (report::workbook_name(a), workbook?),
-        (report::html_name(a), html?.into_bytes()),
-        ("run.json".to_string(), json.into_bytes()),
+        OutputFile::new(
+            OutputKind::RankingWorkbook,
+            report::workbook_name(a),
+            workbook?,
+        ),
+        OutputFile::new(
+            OutputKind::ReportHtml,
+            report::html_name(a),
+            html?.into_bytes(),
+        ),
+        OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
     ];
     files.extend(notices?);
     Ok(files)
@@ -217,7 +224,7 @@ fn summary(
     rules: &Rules,
     revision: i64,
     dir: &Path,
-    files: &[(String, Vec<u8>)],
+    files: &[OutputFile],
 ) -> String {
     let mut out = format!(
         "{} 考核完成（统计截止 {}，第 {} 版）\n\n",
@@ -285,11 +292,10 @@ fn summary(
         ));
     }
     out.push_str(&format!("\n输出目录: {}\n", dir.display()));
-    let is_notice = |n: &str| n.starts_with("督查通知/") && !n.ends_with("全部通知.html");
-    for (name, _) in files.iter().filter(|(n, _)| !is_notice(n)) {
-        out.push_str(&format!("  {name}\n"));
+    for f in files.iter().filter(|f| !f.kind.is_single_notice()) {
+        out.push_str(&format!("  {}\n", f.name()));
     }
-    let notice_files = files.iter().filter(|(n, _)| is_notice(n)).count();
+    let notice_files = files.iter().filter(|f| f.kind.is_single_notice()).count();
     if notice_files > 0 {
         out.push_str(&format!(
             "  督查通知/（每份通知的 .html 与 .docx，共 {notice_files} 个文件）\n"

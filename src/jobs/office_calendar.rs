@@ -10,7 +10,7 @@ use crate::engine::office_calendar::{
 };
 use crate::ingest::ingest;
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use crate::rules::weekly::OfficeCalendar;
 use anyhow::Context;
@@ -62,12 +62,14 @@ fn office_calendar_inner(
     };
     let title = report::office_calendar::title(month, &office);
     let files = vec![
-        (
+        OutputFile::new(
+            OutputKind::CalendarPage,
             format!("{title}.html"),
             report::office_calendar::html(&dates, month, &office, late.as_deref(), &env)?
                 .into_bytes(),
         ),
-        (
+        OutputFile::new(
+            OutputKind::CalendarIcs,
             format!("{title}.ics"),
             report::office_calendar::ics(&dates, month, &office).into_bytes(),
         ),
@@ -120,7 +122,7 @@ fn office_calendar_inner(
         dates,
         late,
         dir,
-        files: files.into_iter().map(|(n, _)| n).collect(),
+        files: super::names(files),
         summary: text,
     })
 }

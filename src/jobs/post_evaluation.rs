@@ -8,7 +8,7 @@ use crate::engine::post_evaluation::{Evaluated, evaluate};
 use crate::history::EvaluationClass;
 use crate::ingest::{Dataset, ingest, ingest_file};
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -51,8 +51,7 @@ fn post_evaluate_inner(
     let input = req.input.as_path();
     let year = year_of(req.year, input)?;
     let templates = req.templates.as_deref();
-    let mut env = report::html::environment(templates)?;
-    report::evaluate::add_template(&mut env, templates)?;
+    let env = report::html::environment(templates)?;
     let table = rules.evaluate.setup.table.clone();
     let data = read(input, &rules).context("无法进行后评估")?;
     let schema = rules.table(&table);
@@ -74,11 +73,13 @@ fn post_evaluate_inner(
     let ev = evaluate(&rules, &data, year, &last);
     let title = report::evaluate::title(&ev);
     let files = vec![
-        (
+        OutputFile::new(
+            OutputKind::PostEvaluationWorkbook,
             format!("{title}.xlsx"),
             report::evaluate::workbook(&ev, &rules).context("无法生成后评估结果表")?,
         ),
-        (
+        OutputFile::new(
+            OutputKind::PostEvaluationPage,
             format!("{title}.html"),
             report::evaluate::html(&ev, &rules, &env)?.into_bytes(),
         ),
@@ -100,7 +101,7 @@ fn post_evaluate_inner(
     Ok(PostEvaluated {
         summary: summary(&ev, &rules, &dir, &files),
         dir,
-        files: files.into_iter().map(|(n, _)| n).collect(),
+        files: super::names(files),
     })
 }
 
@@ -160,7 +161,7 @@ fn year_of(arg: Option<i32>, input: &Path) -> anyhow::Result<i32> {
         })
 }
 
-fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[(String, Vec<u8>)]) -> String {
+fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[OutputFile]) -> String {
     let rows: Vec<Vec<String>> = ev
         .projects
         .iter()

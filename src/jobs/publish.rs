@@ -12,6 +12,7 @@
 
 use crate::history::History;
 use crate::progress::Progress;
+use crate::report::OutputFile;
 use anyhow::Context;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
@@ -70,23 +71,19 @@ pub(crate) fn failpoint(step: &str) {
 }
 
 /// Writes `files` into a temp folder of `out` unique to this run; returns its name.
-pub(crate) fn stage(
-    out: &Path,
-    month: &str,
-    files: &[(String, Vec<u8>)],
-) -> std::io::Result<String> {
+pub(crate) fn stage(out: &Path, month: &str, files: &[OutputFile]) -> std::io::Result<String> {
     let name = format!(".{month}.tmp.{}", std::process::id());
     let tmp = out.join(&name);
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(&tmp)?;
-    for (i, (file, bytes)) in files.iter().enumerate() {
-        let path = tmp.join(file);
+    for (i, f) in files.iter().enumerate() {
+        let path = tmp.join(&f.path);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p)?;
         }
-        std::fs::write(path, bytes)?;
+        std::fs::write(path, &f.bytes)?;
         if i == 0 {
             failpoint("staging");
         }
@@ -162,7 +159,7 @@ pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String
 pub(crate) fn publish(
     root: &Path,
     rel: &str,
-    files: &[(String, Vec<u8>)],
+    files: &[OutputFile],
     progress: &dyn Progress,
 ) -> anyhow::Result<PathBuf> {
     let target = root.join(rel);

@@ -6,7 +6,7 @@ use super::table;
 use crate::engine::screening::screen;
 use crate::ingest::{ingest, ingest_file};
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -75,11 +75,13 @@ fn screen_with(
     }
     let leads = screen(rules, &data, as_of);
     let files = vec![
-        (
+        OutputFile::new(
+            OutputKind::ScreeningWorkbook,
             "招商项目预审结果.xlsx".to_string(),
             report::screening::workbook(&leads, as_of).context("无法生成预审结果表")?,
         ),
-        (
+        OutputFile::new(
+            OutputKind::ScreeningPage,
             "招商项目预审结果.html".to_string(),
             report::screening::html(&leads, rules, as_of, &env)?.into_bytes(),
         ),
@@ -128,6 +130,6 @@ fn screen_with(
     Ok(Screened {
         summary: text,
         folder: folder.to_string(),
-        files: files.into_iter().map(|(n, _)| n).collect(),
+        files: super::names(files),
     })
 }

@@ -8,7 +8,7 @@ use super::{Place, table};
 use crate::engine::weekly::{WeekInput, WeekResult, evaluate, monday_of, week_label};
 use crate::ingest::ingest;
 use crate::progress::Progress;
-use crate::report;
+use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use crate::rules::weekly::Weekly;
 use anyhow::Context;
@@ -71,11 +71,13 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let label = week_label(monday);
     let name = report::weekly::title(&result);
     let files = vec![
-        (
+        OutputFile::new(
+            OutputKind::WeeklyWorkbook,
             format!("{name}.xlsx"),
             report::weekly::workbook(&result, &weekly).context("无法生成周报工作簿")?,
         ),
-        (
+        OutputFile::new(
+            OutputKind::WeeklyPage,
             format!("{name}.html"),
             report::weekly::html(&result, &weekly, &env)?.into_bytes(),
         ),
@@ -93,16 +95,11 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     Ok(WeekDone {
         summary: summary(&result, &weekly, &dir, &files),
         label,
-        files: files.into_iter().map(|(n, _)| n).collect(),
+        files: super::names(files),
     })
 }
 
-fn summary(
-    r: &WeekResult,
-    rules: &Weekly,
-    dir: &std::path::Path,
-    files: &[(String, Vec<u8>)],
-) -> String {
+fn summary(r: &WeekResult, rules: &Weekly, dir: &std::path::Path, files: &[OutputFile]) -> String {
     let mut out = format!(
         "{}（应报日期 {}）: 本周报送问题 {} 条，在办问题 {} 个，本周已解决 {} 个\n",
         report::weekly::title(r),

@@ -1,16 +1,12 @@
 //! The annual summary (年度汇总) as a workbook (one sheet per view, with a line chart of each
 //! unit's monthly rank) and a self-contained HTML page (inline SVG) for the 年度考核 meeting.
 
-use super::html::TemplateError;
-use super::xlsx::{Cell, SheetSpec, formats, text, write_sheet};
+use super::pages::{TemplateError, Templates};
+use super::sheet::{Cell, SheetSpec, formats, text, write_sheet};
 use crate::engine::annual::{AnnualMonth, Summary};
 use rust_xlsxwriter::{
     Chart, ChartLegendPosition, ChartType, DocProperties, ExcelDateTime, Workbook, XlsxError,
 };
-use std::path::Path;
-
-/// The page's template, overridable by `annual.html` in `--templates DIR`.
-const TEMPLATE: &str = include_str!("../../templates/annual.html");
 
 /// Line colours of the rank chart, one per unit in turn.
 const COLORS: &[&str] = &[
@@ -376,23 +372,8 @@ fn svg_lines(s: &Summary, w: f64, h: f64, pad: f64) -> Vec<Line> {
 pub fn html(
     s: &Summary,
     rules: &crate::rules::Rules,
-    dir: Option<&Path>,
+    templates: &Templates,
 ) -> Result<String, TemplateError> {
-    let source = match dir.map(|d| d.join("annual.html")).filter(|p| p.exists()) {
-        Some(p) => std::fs::read_to_string(&p).map_err(|e| TemplateError {
-            file: p.display().to_string(),
-            line: None,
-            message: e.to_string(),
-        })?,
-        None => TEMPLATE.to_string(),
-    };
-    let err = |e: minijinja::Error| TemplateError {
-        file: "templates/annual.html".into(),
-        line: e.line(),
-        message: e.detail().unwrap_or(&e.to_string()).to_string(),
-    };
-    let mut env = minijinja::Environment::new();
-    env.add_template_owned("annual.html", source).map_err(err)?;
     let (w, h, pad) = (760.0, 320.0, 30.0);
     let n = s.months.len().max(2) as f64 - 1.0;
     let month_x: Vec<(String, f64)> = s
@@ -425,8 +406,7 @@ pub fn html(
                 .collect()
         })
         .collect();
-    let tmpl = env.get_template("annual.html").map_err(err)?;
-    tmpl.render(minijinja::context! {
+    let ctx = minijinja::context! {
         title => title(s),
         subtitle => subtitle(s),
         s => minijinja::Value::from(minijinja::value::Serde(s)),
@@ -438,6 +418,6 @@ pub fn html(
         rank_y => rank_y,
         width => w,
         height => h,
-    })
-    .map_err(err)
+    };
+    templates.render("annual.html", ctx)
 }

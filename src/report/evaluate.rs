@@ -1,46 +1,13 @@
 //! Outputs of `evaluate`: the post-evaluation workbook (results with last year's class, class
 //! counts, benchmarks, 应统未统, 待核实) and the HTML page with a class chart.
 
-use super::html::TemplateError;
-use super::xlsx::{Cell, SheetSpec, book, text};
+use super::pages::{TemplateError, Templates};
+use super::sheet::{Cell, SheetSpec, book, text};
 use crate::engine::post_evaluation::{Evaluated, Status};
 use crate::rules::Rules;
 use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::Serde;
-use std::path::Path;
-
-const TEMPLATE: &str = "evaluate.html";
-
-/// Adds the built-in `evaluate.html`, unless `--templates DIR` has its own, and the `num` filter
-/// (a number without trailing zeros).
-pub(crate) fn add_template(
-    env: &mut minijinja::Environment<'static>,
-    dir: Option<&Path>,
-) -> Result<(), TemplateError> {
-    let path = dir.map(|d| d.join(TEMPLATE)).filter(|p| p.exists());
-    let (file, source) = match path {
-        Some(p) => (
-            p.display().to_string(),
-            std::fs::read_to_string(&p).map_err(|e| TemplateError {
-                file: p.display().to_string(),
-                line: None,
-                message: e.to_string(),
-            })?,
-        ),
-        None => (
-            format!("templates/{TEMPLATE}"),
-            include_str!("../../templates/evaluate.html").to_string(),
-        ),
-    };
-    env.add_filter("num", |v: f64| crate::ingest::value::format_number(v));
-    env.add_template_owned(TEMPLATE, source)
-        .map_err(|e| TemplateError {
-            file,
-            line: e.line(),
-            message: e.detail().unwrap_or(&e.to_string()).to_string(),
-        })
-}
 
 /// `2026年度竣工投产项目后评估结果`.
 pub(crate) fn title(ev: &Evaluated) -> String {
@@ -277,17 +244,11 @@ pub(crate) fn workbook(
 pub(crate) fn html(
     ev: &Evaluated,
     rules: &Rules,
-    env: &minijinja::Environment<'static>,
+    templates: &Templates,
 ) -> Result<String, TemplateError> {
     let e = &rules.evaluate;
-    let err = |e: minijinja::Error| TemplateError {
-        file: format!("templates/{TEMPLATE}"),
-        line: e.line(),
-        message: e.detail().unwrap_or(&e.to_string()).to_string(),
-    };
-    let tmpl = env.get_template(TEMPLATE).map_err(err)?;
     let max = ev.counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    tmpl.render(context! {
+    let ctx = context! {
         title => title(ev),
         year => ev.year,
         projects => Serde(&ev.projects),
@@ -308,6 +269,6 @@ pub(crate) fn html(
             crate::rules::evaluate::Method::Bands => "bands",
             crate::rules::evaluate::Method::Percentiles => "percentiles",
         },
-    })
-    .map_err(err)
+    };
+    templates.render("evaluate.html", ctx)
 }

@@ -8,9 +8,11 @@ pub mod forms;
 pub mod html;
 pub mod notice;
 pub mod office_calendar;
+pub mod pages;
+pub mod ranking_workbook;
 pub mod screening;
+pub mod sheet;
 pub mod weekly;
-pub mod xlsx;
 
 use crate::engine::assess::Assessment;
 
@@ -26,6 +28,70 @@ pub fn workbook_name(a: &Assessment) -> String {
 
 pub fn html_name(a: &Assessment) -> String {
     format!("{}重点项目推进情况报告.html", month_label(a))
+}
+
+/// What an output file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// The month's ranking workbook (考核排名.xlsx).
+    RankingWorkbook,
+    /// The month's HTML report.
+    ReportHtml,
+    /// `run.json`.
+    RunJson,
+    /// One notice as a printable page.
+    NoticeHtml,
+    /// One notice as a Word document.
+    NoticeDocx,
+    /// Every notice of the month in one printable page.
+    NoticesAll,
+    /// The week's workbook and page (`weekly`).
+    WeeklyWorkbook,
+    WeeklyPage,
+    /// The post-evaluation's workbook and page (`evaluate`).
+    PostEvaluationWorkbook,
+    PostEvaluationPage,
+    /// The screening's workbook and page (`screen`).
+    ScreeningWorkbook,
+    ScreeningPage,
+    /// The annual summary's workbook and page (`annual`).
+    AnnualWorkbook,
+    AnnualPage,
+    /// The office calendar's page and `.ics` file (`calendar`).
+    CalendarPage,
+    CalendarIcs,
+    /// A form units fill in (`template`).
+    Form,
+}
+
+impl OutputKind {
+    /// One notice's own file (the summary counts them instead of listing them).
+    pub fn is_single_notice(self) -> bool {
+        matches!(self, OutputKind::NoticeHtml | OutputKind::NoticeDocx)
+    }
+}
+
+/// One file of a run's outputs: its path relative to the output folder and its bytes.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub kind: OutputKind,
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(kind: OutputKind, path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            kind,
+            path: path.into(),
+            bytes,
+        }
+    }
+
+    /// The path relative to the output folder (`督查通知/…` for notices).
+    pub fn name(&self) -> &str {
+        &self.path
+    }
 }
 
 /// `run.json`: the same results, machine-readable.

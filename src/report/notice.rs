@@ -1,8 +1,9 @@
 //! 督查 notices as files: one HTML and one DOCX per notice (GB/T 9704 layout), `全部通知.html`
 //! to print them all, the notice register and the escalation lists as workbook sheets.
 
-use super::html::TemplateError;
-use super::xlsx::{Cell, SheetSpec, text};
+use super::pages::{TemplateError, Templates};
+use super::sheet::{Cell, SheetSpec, text};
+use super::{OutputFile, OutputKind};
 use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
@@ -57,38 +58,23 @@ fn notice_value(n: &Notice) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(v))
 }
 
-fn tmpl_err(e: minijinja::Error) -> TemplateError {
-    TemplateError {
-        file: format!("templates/{}", e.name().unwrap_or("notice.html")),
-        line: e.line(),
-        message: e
-            .detail()
-            .map(str::to_string)
-            .unwrap_or_else(|| e.to_string()),
-    }
-}
-
 /// The HTML of one notice.
-pub fn html(
-    n: &Notice,
-    rules: &Rules,
-    env: &minijinja::Environment<'static>,
-) -> Result<String, TemplateError> {
+pub fn html(n: &Notice, rules: &Rules, templates: &Templates) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
-    env.get_template("notice.html").and_then(|t| t.render(context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() })).map_err(tmpl_err)
+    let ctx = context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    templates.render("notice.html", ctx)
 }
 
 /// All notices of the month in one printable page.
 pub fn html_all(
     a: &Assessment,
     rules: &Rules,
-    env: &minijinja::Environment<'static>,
+    templates: &Templates,
 ) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
     let notices: Vec<minijinja::Value> = a.notices.iter().map(notice_value).collect();
-    env.get_template("notices_all.html")
-        .and_then(|t| t.render(context! { notices => notices, month_label => super::month_label(a), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() }))
-        .map_err(tmpl_err)
+    let ctx = context! { notices => notices, month_label => super::month_label(a), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    templates.render("notices_all.html", ctx)
 }
 
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -224,34 +210,33 @@ pub fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
 }
 
 /// Every output file of the month's notices, under `督查通知/`.
-pub fn files(
-    a: &Assessment,
-    rules: &Rules,
-    env: &minijinja::Environment<'static>,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub fn files(a: &Assessment, rules: &Rules, env: &Templates) -> anyhow::Result<Vec<OutputFile>> {
     use rayon::prelude::*;
     // Each notice is rendered on any core; the list keeps the notices' order.
-    let pairs: Vec<[(String, Vec<u8>); 2]> = a
+    let pairs: Vec<[OutputFile; 2]> = a
         .notices
         .par_iter()
         .map(|n| {
             let stem = file_stem(n);
             Ok([
-                (
+                OutputFile::new(
+                    OutputKind::NoticeHtml,
                     format!("督查通知/{stem}.html"),
                     html(n, rules, env)?.into_bytes(),
                 ),
-                (
+                OutputFile::new(
+                    OutputKind::NoticeDocx,
                     format!("督查通知/{stem}.docx"),
                     docx(n, rules).map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
                 ),
             ])
         })
         .collect::<anyhow::Result<_>>()?;
-    let mut out: Vec<(String, Vec<u8>)> = pairs.into_iter().flatten().collect();
+    let mut out: Vec<OutputFile> = pairs.into_iter().flatten().collect();
     if !a.notices.is_empty() {
-        out.push((
-            "督查通知/全部通知.html".into(),
+        out.push(OutputFile::new(
+            OutputKind::NoticesAll,
+            "督查通知/全部通知.html",
             html_all(a, rules, env)?.into_bytes(),
         ));
     }
@@ -268,7 +253,11 @@ pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-        red: a.notices.iter().map(|n| n.kind != "reminder").collect(),
+        red: a
+            .notices
+            .iter()
+            .map(|n| n.kind != crate::engine::notices::NoticeKind::Reminder)
+            .collect(),
         rows: a
             .notices
             .iter()

@@ -2,6 +2,7 @@
 //! (`.ics`) that phones and Outlook import. Deterministic: UIDs and DTSTAMP derive from the
 //! dates and the month, never from the clock.
 
+use super::pages::{TemplateError, Templates};
 use crate::engine::Month;
 use crate::engine::office_calendar::{LateAssignment, OfficeDate};
 use crate::rules::weekly::OfficeCalendar;
@@ -77,13 +78,8 @@ pub fn html(
     month: Month,
     rules: &OfficeCalendar,
     late: Option<&[LateAssignment]>,
-    env: &minijinja::Environment<'static>,
-) -> Result<String, super::html::TemplateError> {
-    let err = |e: minijinja::Error| super::html::TemplateError {
-        file: "templates/office_calendar.html".into(),
-        line: e.line(),
-        message: e.detail().unwrap_or(&e.to_string()).to_string(),
-    };
+    templates: &Templates,
+) -> Result<String, TemplateError> {
     let rows: Vec<minijinja::Value> = dates
         .iter()
         .map(|d| {
@@ -100,8 +96,7 @@ pub fn html(
     let mut missing: Vec<i32> = dates.iter().flat_map(|d| d.missing_years.clone()).collect();
     missing.sort();
     missing.dedup();
-    let tmpl = env.get_template("office_calendar.html").map_err(err)?;
-    tmpl.render(context! {
+    let ctx = context! {
         title => title(month, rules),
         rows => rows,
         provisional => rules.labels.provisional.clone(),
@@ -109,8 +104,8 @@ pub fn html(
         checked => late.is_some(),
         late => minijinja::Value::from(minijinja::value::Serde(late.unwrap_or(&[]))),
         rules_file => rules.file.clone(),
-    })
-    .map_err(err)
+    };
+    templates.render("office_calendar.html", ctx)
 }
 
 fn description_note(d: &OfficeDate, rules: &OfficeCalendar) -> String {

@@ -1,6 +1,7 @@
 //! Outputs of `screen`: the screening workbook (results, 会审名单, rule findings) and HTML page.
 
-use super::xlsx::{Cell, SheetSpec, book, text};
+use super::pages::{TemplateError, Templates};
+use super::sheet::{Cell, SheetSpec, book, text};
 use crate::engine::screening::LeadResult;
 use crate::rules::Rules;
 use crate::rules::screening::Outcome;
@@ -130,8 +131,8 @@ pub fn html(
     leads: &[LeadResult],
     rules: &Rules,
     as_of: NaiveDate,
-    env: &minijinja::Environment<'static>,
-) -> Result<String, super::html::TemplateError> {
+    templates: &Templates,
+) -> Result<String, TemplateError> {
     let s = &rules.screening;
     let count = |o: Outcome| leads.iter().filter(|l| l.outcome == o).count();
     let review: Vec<minijinja::Value> = review_list(leads)
@@ -142,14 +143,7 @@ pub fn html(
             ))
         })
         .collect();
-    let tmpl = env
-        .get_template("screening.html")
-        .map_err(|e| super::html::TemplateError {
-            file: "templates/screening.html".into(),
-            line: e.line(),
-            message: e.to_string(),
-        })?;
-    tmpl.render(context! {
+    let ctx = context! {
         title => "招商引资项目预审结果",
         as_of => as_of.format("%Y年%-m月%-d日").to_string(),
         leads => minijinja::Value::from(minijinja::value::Serde(leads)),
@@ -159,6 +153,6 @@ pub fn html(
         fail_label => s.labels.fail.clone(),
         verify_label => s.labels.verify.clone(),
         rules_file => s.file.clone(),
-    })
-    .map_err(|e| super::html::TemplateError { file: "templates/screening.html".into(), line: e.line(), message: e.detail().unwrap_or(&e.to_string()).to_string() })
+    };
+    templates.render("screening.html", ctx)
 }

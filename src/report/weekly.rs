@@ -1,7 +1,8 @@
 //! Outputs of `weekly`: the workbook (one digest sheet per county leader, 周例会议题, 报送情况,
 //! 问题数据) and the printable HTML page, both named with the week (`2026-10-12周`).
 
-use super::xlsx::{Cell, SheetSpec, book, text};
+use super::pages::{TemplateError, Templates};
+use super::sheet::{Cell, SheetSpec, book, text};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::weekly::{Problem, WeekResult, week_label};
 use crate::rules::weekly::Weekly;
@@ -280,15 +281,9 @@ pub fn workbook(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, rust_xlsxwrit
 pub fn html(
     r: &WeekResult,
     rules: &Weekly,
-    env: &minijinja::Environment<'static>,
-) -> Result<String, super::html::TemplateError> {
-    let err = |e: minijinja::Error| super::html::TemplateError {
-        file: "templates/weekly.html".into(),
-        line: e.line(),
-        message: e.detail().unwrap_or(&e.to_string()).to_string(),
-    };
-    let tmpl = env.get_template("weekly.html").map_err(err)?;
-    tmpl.render(context! {
+    templates: &Templates,
+) -> Result<String, TemplateError> {
+    let ctx = context! {
         title => title(r),
         subtitle => subtitle(r, rules),
         week => week_label(r.monday),
@@ -297,8 +292,8 @@ pub fn html(
         min_weeks => rules.meeting.min_weeks_open,
         rules_file => rules.file.clone(),
         missing_years => r.due_missing_years.clone(),
-    })
-    .map_err(err)
+    };
+    templates.render("weekly.html", ctx)
 }
 
 #[cfg(test)]

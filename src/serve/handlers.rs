@@ -207,7 +207,7 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
             })
         })
         .collect();
-    let mut files: Vec<&str> = done.files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut files: Vec<&str> = done.files.iter().map(|f| f.name()).collect();
     files.sort();
     Ok(json_reply(
         200,

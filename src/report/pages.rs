@@ -1,0 +1,139 @@
+//! The one template environment of every HTML page: the built-in templates (`templates/`), each
+//! replaced by a file of the same name in `--templates DIR`, autoescaped because they end in
+//! `.html`. Pages extend `base.html`; an override that is a full page without `{% extends %}`
+//! still works.
+
+use minijinja::{Environment, Value};
+use std::path::{Path, PathBuf};
+
+/// The built-in templates, overridable by files of the same name in `--templates DIR`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("report.html", include_str!("../../templates/report.html")),
+    (
+        "screening.html",
+        include_str!("../../templates/screening.html"),
+    ),
+    ("notice.html", include_str!("../../templates/notice.html")),
+    (
+        "notices_all.html",
+        include_str!("../../templates/notices_all.html"),
+    ),
+    (
+        "notice_body.html",
+        include_str!("../../templates/notice_body.html"),
+    ),
+    (
+        "notice_style.html",
+        include_str!("../../templates/notice_style.html"),
+    ),
+    ("weekly.html", include_str!("../../templates/weekly.html")),
+    (
+        "office_calendar.html",
+        include_str!("../../templates/office_calendar.html"),
+    ),
+    ("annual.html", include_str!("../../templates/annual.html")),
+    (
+        "evaluate.html",
+        include_str!("../../templates/evaluate.html"),
+    ),
+];
+
+/// A template could not be loaded or rendered: names the file and line.
+#[derive(Debug, thiserror::Error)]
+#[error("模板错误: {file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct TemplateError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The templates of the HTML pages, with the folder whose files replace the built-in ones.
+pub struct Templates {
+    env: Environment<'static>,
+    dir: Option<PathBuf>,
+}
+
+/// Templates: built-in ones, replaced by those found in `dir`. Every template is parsed when the
+/// folder is read, so a broken override is reported before anything is rendered.
+pub fn environment(dir: Option<&Path>) -> Result<Templates, TemplateError> {
+    let mut env = Environment::new();
+    env.add_filter("num", |v: f64| crate::ingest::value::format_number(v));
+    for (name, builtin) in BUILTIN {
+        let path = dir.map(|d| d.join(name)).filter(|p| p.exists());
+        let source = match &path {
+            Some(p) => std::fs::read_to_string(p).map_err(|e| TemplateError {
+                file: p.display().to_string(),
+                line: None,
+                message: e.to_string(),
+            })?,
+            None => builtin.to_string(),
+        };
+        env.add_template_owned(name.to_string(), source)
+            .map_err(|e| error(&e, dir))?;
+    }
+    Ok(Templates {
+        env,
+        dir: dir.map(Path::to_path_buf),
+    })
+}
+
+impl Templates {
+    /// Renders the template `name` with `ctx`.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| error(&e, self.dir.as_deref()))
+    }
+}
+
+/// Names the file the error is in: the override when there is one, else `templates/NAME`.
+fn error(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
+    let name = e.name().unwrap_or("?").to_string();
+    let file = match dir {
+        Some(d) if d.join(&name).exists() => d.join(&name).display().to_string(),
+        _ => format!("templates/{name}"),
+    };
+    TemplateError {
+        file,
+        line: e.line(),
+        message: e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn an_old_full_page_without_extends_still_overrides() {
+        let dir = std::env::temp_dir().join(format!("sanyipi-pages-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("weekly.html"),
+            "<!DOCTYPE html>\n<title>{{ title }}</title>\n<p>{{ title }}</p>\n",
+        )
+        .unwrap();
+        let t = environment(Some(&dir)).unwrap();
+        let html = t.render("weekly.html", context! { title => "<周报>" });
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            html.unwrap(),
+            "<!DOCTYPE html>\n<title>&lt;周报&gt;</title>\n<p>&lt;周报&gt;</p>"
+        );
+    }
+
+    #[test]
+    fn a_page_extends_the_base() {
+        let t = environment(None).unwrap();
+        let ctx = context! { title => "标题", rows => Vec::<i32>::new(), missing_years => Vec::<i32>::new(), checked => false, late => Vec::<i32>::new() };
+        let html = t.render("office_calendar.html", ctx).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>标题</title>\n<style>\n@page"));
+        assert!(html.ends_with("</p>\n</body>\n</html>"));
+    }
+}
