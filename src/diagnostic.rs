@@ -23,8 +23,9 @@ impl Severity {
     }
 }
 
-/// Stable diagnostic codes. The code never changes once shipped; the message may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Stable diagnostic codes. The code never changes once shipped; the message may. Saved (in
+/// `run.json`) as its stable code, `E023`, never as the variant's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Code {
     /// The file cannot be opened: corrupt or not a spreadsheet.
     Unreadable,
@@ -74,6 +75,12 @@ pub enum Code {
     NoMonthSheet,
     /// A text longer than `max_text_chars` of `rules/ingest.toml` (kept, but likely a mistake).
     LongText,
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl Code {

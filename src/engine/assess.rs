@@ -5,9 +5,10 @@
 
 use super::Month;
 use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
+use super::evidence::{Evidence, name_notices};
 use super::project::project_views;
 pub use super::rank::{in_bottom, shared_ranks};
-use super::ranking::{first_seen, name_this_months_notices, rank_units, round};
+use super::ranking::{first_seen, rank_units, round};
 pub use super::results::{
     Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
 };
@@ -361,30 +362,25 @@ pub fn assess(
             penalty_ids: &u.penalty_ids,
         })
         .collect();
-    let draft = |units: &[UnitScore]| {
-        let evidence: BTreeMap<String, Vec<String>> = units
-            .iter()
-            .map(|u| (u.unit.clone(), u.evidence.clone()))
-            .collect();
-        let input = super::notices::DraftInput {
-            month,
-            as_of,
-            deadlines: &deadlines,
-            units: &facts,
-            evidence: &evidence,
-            unit_order: &unit_order,
-        };
-        let mut drafted = super::notices::draft(rules, &input);
-        super::notices::number(rules, &snapshot.notice_book, &mut drafted.notices);
-        drafted
+    let evidence: BTreeMap<String, Vec<Evidence>> = units
+        .iter()
+        .map(|u| (u.unit.clone(), u.evidence.clone()))
+        .collect();
+    let input = super::notices::DraftInput {
+        month,
+        as_of,
+        deadlines: &deadlines,
+        units: &facts,
+        evidence: &evidence,
+        unit_order: &unit_order,
     };
-    // Evidence names this month's notice by its number, known once the notices are numbered;
-    // the evidence text does not change which notices exist, so the numbers stay the same.
-    let first = draft(&units);
-    let named = name_this_months_notices(units.clone(), &first.notices);
-    let drafted = draft(&named);
+    let drafted = super::notices::draft(rules, &input);
+    let (mut notices, mut escalations) = (drafted.notices, drafted.escalations);
     rule_problems.extend(drafted.problems);
-    let (notices, escalations) = (drafted.notices, drafted.escalations);
+    super::notices::number(rules, &snapshot.notice_book, &mut notices);
+    // Evidence names this month's notice by its number, known once the notices are numbered.
+    let mut units = units;
+    name_notices(&mut units, &mut notices, &mut escalations);
     let mut missing_years: Vec<i32> = deadlines
         .iter()
         .flat_map(|d| d.missing_years.iter().copied())
@@ -397,7 +393,7 @@ pub fn assess(
         rules_hash: rules.source.fingerprint(),
         previous_month: snapshot.previous_month,
         projects,
-        units: named,
+        units,
         deadlines,
         diagnostics: data.diagnostics.clone(),
         files: data.files.clone(),

@@ -3,6 +3,7 @@
 pub mod annual;
 pub mod assess;
 pub mod deadlines;
+pub mod evidence;
 pub mod notices;
 pub mod office_calendar;
 pub mod post_evaluation;

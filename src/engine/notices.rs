@@ -3,6 +3,7 @@
 
 use super::Month;
 use super::deadlines::{DeadlineRow, RuleProblem};
+use super::evidence::Evidence;
 use crate::expr::environment;
 use crate::rules::Rules;
 use crate::rules::notice::{DateStyle, MatterRule, Source};
@@ -101,7 +102,7 @@ pub struct EscalationEntry {
     pub rank: u32,
     pub score: f64,
     pub streak: u32,
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,7 +257,7 @@ pub struct DraftInput<'a> {
     pub deadlines: &'a [DeadlineRow],
     pub units: &'a [UnitFacts<'a>],
     /// Penalty evidence per unit.
-    pub evidence: &'a BTreeMap<String, Vec<String>>,
+    pub evidence: &'a BTreeMap<String, Vec<Evidence>>,
     /// Units in ledger order: notices are numbered in this order, other recipients after.
     pub unit_order: &'a [String],
 }
@@ -394,13 +395,6 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
     }
     let mut lists = Vec::new();
     for e in &rules.notices.escalations {
-        let penalty_name = rules
-            .scoring
-            .penalties
-            .iter()
-            .find(|p| p.id == e.penalty)
-            .map(|p| p.name.as_str())
-            .unwrap_or_default();
         let entries: Vec<EscalationEntry> = units
             .iter()
             .filter(|u| u.penalty_ids.contains(&e.penalty))
@@ -413,7 +407,7 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
                     .get(u.unit)
                     .into_iter()
                     .flatten()
-                    .filter(|x| x.starts_with(penalty_name))
+                    .filter(|x| x.penalty == e.penalty)
                     .cloned()
                     .collect(),
             })
@@ -428,10 +422,11 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
         }
         let matters = entries
             .iter()
-            .map(|x| Matter {
+            .map(|_| Matter {
                 rule: e.id.clone(),
                 severity: setup.supervision_severity.clone(),
-                text: format!("{}：{}", x.unit, x.evidence.join("；")),
+                // Written once the notices are numbered (`evidence::name_notices`).
+                text: String::new(),
                 project: None,
             })
             .collect();
@@ -724,12 +719,15 @@ mod tests {
         let evidence = BTreeMap::from([(
             "甲镇".to_string(),
             vec![
-                "表态发言: 连续 2 个月排名后3位（2026-09 第 3 名，2026-10 第 3 名）".to_string(),
-                "专项巡察: 不属于这个名单".to_string(),
+                Evidence::text(
+                    "tv_statement",
+                    "表态发言: 连续 2 个月排名后3位（2026-09 第 3 名，2026-10 第 3 名）".into(),
+                ),
+                Evidence::text("special_inspection", "专项巡察: 不属于这个名单".into()),
             ],
         )]);
         let order: Vec<String> = ["甲镇", "乙镇", "丙镇", "丁镇"].map(String::from).to_vec();
-        let out = draft(
+        let mut out = draft(
             &rules,
             &DraftInput {
                 month: Month::parse("2026-10").unwrap(),
@@ -741,6 +739,8 @@ mod tests {
             },
         );
         assert!(out.problems.is_empty(), "{:?}", out.problems);
+        // The escalation notice's matters are written from the evidence once numbered.
+        crate::engine::evidence::name_notices(&mut [], &mut out.notices, &mut out.escalations);
         let got: Vec<(&str, &str, Vec<&str>)> = out
             .notices
             .iter()

@@ -3,36 +3,15 @@
 
 use super::Month;
 use super::deadlines::RuleProblem;
+use super::evidence::{Evidence, Piece};
 use super::rank::{in_bottom, shared_ranks};
 use super::results::{ProjectScore, Snapshot, UnitScore};
 use crate::rules::{Aggregate, Rules, Trigger};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Stands for this month's notice number in evidence until the notices are numbered.
-const THIS_MONTH_NOTICE: &str = "\u{1}本月通知\u{1}";
-
 pub(crate) fn round(x: f64, precision: u32) -> f64 {
     let f = 10f64.powi(precision as i32);
     (x * f).round() / f
-}
-
-/// Replaces the stand-in for this month's notice in each unit's evidence by the number of the
-/// notice the unit receives this month.
-pub(crate) fn name_this_months_notices(
-    mut units: Vec<UnitScore>,
-    notices: &[super::notices::Notice],
-) -> Vec<UnitScore> {
-    for u in &mut units {
-        let number = notices
-            .iter()
-            .find(|n| n.recipient == u.unit && n.kind == super::notices::NoticeKind::Supervision)
-            .map(|n| n.number.as_str())
-            .unwrap_or("本月督查通知");
-        for e in &mut u.evidence {
-            *e = e.replace(THIS_MONTH_NOTICE, number);
-        }
-    }
-    units
 }
 
 /// Distinct names in order of first appearance.
@@ -106,7 +85,7 @@ pub(crate) fn rank_units(
                             score_rules.bottom_n,
                             months.join("，")
                         );
-                        evidence.push(e);
+                        evidence.push(Evidence::text(&pen.id, e));
                     }
                 }
                 Trigger::Supervision {
@@ -158,12 +137,31 @@ pub(crate) fn rank_units(
                         if holds {
                             penalty_ids.push(pen.id.clone());
                             penalties.push(pen.name.clone());
-                            let mut numbers: Vec<String> =
-                                recent.iter().map(|(_, n)| n.clone()).collect();
+                            let earlier: Vec<&str> =
+                                recent.iter().map(|(_, n)| n.as_str()).collect();
+                            let mut head = format!(
+                                "{}: 近 {months} 个月督办 {count} 次（{}",
+                                pen.name,
+                                earlier.join("、")
+                            );
+                            let mut pieces = Vec::new();
                             if now {
-                                numbers.push(THIS_MONTH_NOTICE.to_string());
+                                if !earlier.is_empty() {
+                                    head.push('、');
+                                }
+                                pieces.push(Piece::Text(head));
+                                pieces.push(Piece::ThisMonthsNotice(None));
+                            } else {
+                                pieces.push(Piece::Text(head));
                             }
-                            evidence.push(format!("{}: 近 {months} 个月督办 {count} 次（{}），本月得分 {:.2}、第 {} 名", pen.name, numbers.join("、"), scores[i], ranks[i]));
+                            pieces.push(Piece::Text(format!(
+                                "），本月得分 {:.2}、第 {} 名",
+                                scores[i], ranks[i]
+                            )));
+                            evidence.push(Evidence {
+                                penalty: pen.id.clone(),
+                                pieces,
+                            });
                         }
                     }
                 }
@@ -407,7 +405,10 @@ mod tests {
         let d = units.iter().find(|u| u.unit == "丁").unwrap();
         assert_eq!(d.streak, 3);
         assert_eq!(
-            d.evidence,
+            d.evidence
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
             vec![
                 "表态发言: 连续 3 个月排名后3位（2026-08 第 4 名，2026-09 第 3 名，2026-10 第 4 名）"
             ]

@@ -118,5 +118,5 @@ pub struct UnitScore {
     pub penalty_ids: Vec<String>,
     pub penalties: Vec<String>,
     /// Why each penalty applies: months and ranks, notice numbers.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<super::evidence::Evidence>,
 }

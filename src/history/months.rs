@@ -232,7 +232,7 @@ impl History {
                 tx.prepare_cached(
                     "INSERT INTO unit_evidence (run, unit, seq, evidence) VALUES (?1, ?2, ?3, ?4)",
                 )
-                .and_then(|mut st| st.execute(params![run, u.unit, seq as i64, e]))
+                .and_then(|mut st| st.execute(params![run, u.unit, seq as i64, e.to_string()]))
                 .map_err(&sql)?;
             }
         }

@@ -312,7 +312,7 @@ pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
                         Cell::Int(i64::from(e.rank)),
                         Cell::Num(e.score),
                         Cell::Int(i64::from(e.streak)),
-                        text(e.evidence.join("；")),
+                        text(crate::engine::evidence::joined(&e.evidence)),
                     ]
                 })
                 .collect(),

@@ -57,7 +57,7 @@ fn units(a: &Assessment, rules: &Rules) -> SheetSpec {
                     Cell::Empty
                 },
                 text(u.penalties.join("、")),
-                text(u.evidence.join("；")),
+                text(crate::engine::evidence::joined(&u.evidence)),
             ]
         })
         .collect();

@@ -455,3 +455,32 @@ pub fn assert_rows_tall_enough(xlsx: &Path) {
         }
     }
 }
+
+/// `run.json` names each problem by its stable code (`E030`, `W040` …), the one the README
+/// lists and `check` prints, never by the name of a Rust type.
+#[test]
+fn run_json_carries_the_stable_diagnostic_codes() {
+    let out = tempfile::tempdir().unwrap();
+    let json = crate::common::run_one_month(
+        &crate::common::root().join("samples/2026-10"),
+        "2026-10",
+        out.path(),
+    );
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E030"), "{codes:?}");
+    assert!(codes.contains(&"W040"), "{codes:?}");
+    for c in &codes {
+        let (letter, digits) = c.split_at(1);
+        assert!(
+            ["E", "W", "R"].contains(&letter)
+                && digits.len() == 3
+                && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{c} is not a stable code"
+        );
+    }
+}
