@@ -7,7 +7,6 @@ use super::{OK, table};
 use crate::engine::annual::{Inputs, ProjectPlan, summarize};
 use crate::report;
 use crate::rules::Rules;
-use crate::rules::annual::Annual;
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,7 +28,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
-    let annual = Annual::load(&rules.source)?;
+    let annual = rules.annual.clone();
     let path = args.out.history_path();
     if !path.exists() {
         bail!(
@@ -121,7 +120,7 @@ fn plans_from_run_json(path: &Path) -> BTreeMap<String, ProjectPlan> {
         let planned = p["inputs"].as_array().and_then(|inputs| {
             inputs
                 .iter()
-                .find(|i| i["name"] == "planned_completion")
+                .find(|i| i["name"] == crate::rules::FieldRole::PlannedCompletion.key())
                 .and_then(|i| i["value"].as_str())
                 .filter(|v| !v.is_empty() && *v != "—")
                 .map(str::to_string)

@@ -10,7 +10,7 @@ use crate::engine::office_calendar::{LateAssignment, late_assignments, month_dat
 use crate::ingest::ingest;
 use crate::report;
 use crate::rules::Rules;
-use crate::rules::weekly::OfficeCalendar;
+use crate::rules::office_calendar::OfficeCalendar;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
-    let office = OfficeCalendar::load(&rules)?;
+    let office = rules.office_calendar.clone();
     let month = Month::parse(&args.month)
         .ok_or_else(|| anyhow::anyhow!("--month “{}”格式不对，请写成 2026-10", args.month))?;
     let env = report::html::environment(args.templates.as_deref())?;

@@ -59,10 +59,8 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         serde_json::from_str(&text).with_context(|| format!("{} 已损坏", path.display()))?;
     let rules = Rules::load(args.rules.as_deref())?;
     let label = |field: &str| -> String {
-        for t in ["ledger", "monthly"] {
-            if let Some(f) = rules.table(t).and_then(|t| t.field(field)) {
-                return f.label.clone();
-            }
+        if let Some(label) = rules.input_label(field) {
+            return label.to_string();
         }
         match field {
             "start_status" => "开工期限".into(),

@@ -71,7 +71,7 @@ pub(crate) fn week(
     out: &OutArgs,
     templates: Option<&Path>,
 ) -> anyhow::Result<WeekDone> {
-    let weekly = Weekly::load(rules)?;
+    let weekly = rules.weekly.clone();
     let day = crate::ingest::value::parse_date_text(week)
         .ok_or_else(|| anyhow::anyhow!("--week “{week}”不是有效日期，请写成 2026-10-12"))?;
     let monday = monday_of(day);

@@ -79,7 +79,7 @@ pub fn run(job: &Job, progress: &dyn Progress) -> anyhow::Result<MonthRun> {
     }
     history.check_not_recorded(month, force)?;
     let data = ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;
-    if data.records("ledger").is_empty() {
+    if data.table(crate::rules::TableRole::Ledger).is_empty() {
         let problems: Vec<String> = data
             .diagnostics
             .iter()

@@ -56,7 +56,7 @@ struct State {
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let rules = Rules::load(args.rules.as_deref())?;
-    let limits = Limits::load(&rules)?;
+    let limits = rules.serve.clone();
     let server = Server::http(("127.0.0.1", args.port))
         .map_err(|e| anyhow::anyhow!("无法在 127.0.0.1:{} 上启动网页服务: {e}", args.port))?;
     let port = server
@@ -83,11 +83,6 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         std::thread::spawn(move || serve_one(&state, request));
     }
     Ok(OK)
-}
-
-/// Checks `rules/serve.toml` (for `rules check`).
-pub(crate) fn check_rules(rules: &Rules) -> Result<(), crate::rules::RulesError> {
-    Limits::load(rules).map(|_| ())
 }
 
 /// A random hex token: the OS generator, else (should it fail) a hash of time and process id.
