@@ -121,9 +121,6 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Serve(a) => serve::run(a),
         Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir).map_err(Into::into),
         Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
-            .and_then(|r| crate::rules::annual::Annual::load(&r.source).map(|_| r))
-            .and_then(|r| crate::serve::check_rules(&r).map(|_| r))
-            .and_then(|r| crate::rules::weekly::check(&r))
             .map(|_| {
                 println!("规则无误: {}", dir.display());
                 OK

@@ -15,7 +15,7 @@ pub use super::results::{
 pub use super::streak::UnitHistory;
 use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
-use crate::rules::Rules;
+use crate::rules::{FieldRole, Rules, TableRole};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -64,12 +64,13 @@ pub fn carried_values(
     snapshot: &Snapshot,
 ) -> BTreeMap<String, BTreeMap<String, Value>> {
     let reported: HashSet<&str> = data
-        .records("monthly")
+        .table(TableRole::Monthly)
         .iter()
         .filter_map(|r| r.project.as_deref())
         .collect();
+    let field = |role| data.field(role).to_string();
     let mut out = BTreeMap::new();
-    for l in data.records("ledger") {
+    for l in data.table(TableRole::Ledger) {
         let Some(id) = l.project.as_deref() else {
             continue;
         };
@@ -79,29 +80,29 @@ pub fn carried_values(
         let mut v = BTreeMap::new();
         let last = snapshot.last_figures.get(id);
         v.insert(
-            "cum_invest".to_string(),
+            field(FieldRole::CumInvest),
             Value::Number(last.and_then(|f| f.cum_invest).unwrap_or(0.0)),
         );
         if let Some(f) = last {
             if let Some(b) = f.started {
-                v.insert("started".into(), Value::Bool(b));
+                v.insert(field(FieldRole::Started), Value::Bool(b));
             }
             if let Some(d) = f
                 .actual_start
                 .as_deref()
                 .and_then(crate::ingest::value::parse_date_text)
             {
-                v.insert("actual_start".into(), Value::Date(d));
+                v.insert(field(FieldRole::ActualStart), Value::Date(d));
             }
             if let Some(b) = f.completed {
-                v.insert("completed".into(), Value::Bool(b));
+                v.insert(field(FieldRole::Completed), Value::Bool(b));
             }
             if let Some(d) = f
                 .completed_date
                 .as_deref()
                 .and_then(crate::ingest::value::parse_date_text)
             {
-                v.insert("completed_date".into(), Value::Date(d));
+                v.insert(field(FieldRole::CompletedDate), Value::Date(d));
             }
         }
         out.insert(id.to_string(), v);
@@ -156,6 +157,7 @@ pub fn assess(
                 crate::rules::Subject::Project,
                 None,
                 &rules.tables,
+                &rules.roles,
             ) {
                 ctx.insert(
                     f.clone(),
@@ -227,18 +229,18 @@ pub fn assess(
                 });
             }
             let total = round(parts.iter().map(|p| p.score).sum(), 4);
-            let date_text = |f: &str| {
-                view.values
-                    .get(f)
+            let value = |role| view.values.get(rules.roles.field(role));
+            let date_text = |role| {
+                value(role)
                     .and_then(Value::as_date)
                     .map(|d| d.format("%Y-%m-%d").to_string())
             };
             let figures = Figures {
-                cum_invest: view.values.get("cum_invest").and_then(Value::as_f64),
-                started: view.values.get("started").and_then(Value::as_bool),
-                actual_start: date_text("actual_start"),
-                completed: view.values.get("completed").and_then(Value::as_bool),
-                completed_date: date_text("completed_date"),
+                cum_invest: value(FieldRole::CumInvest).and_then(Value::as_f64),
+                started: value(FieldRole::Started).and_then(Value::as_bool),
+                actual_start: date_text(FieldRole::ActualStart),
+                completed: value(FieldRole::Completed).and_then(Value::as_bool),
+                completed_date: date_text(FieldRole::CompletedDate),
             };
             let carried_from = (!reported)
                 .then(|| snapshot.last_figures.get(&view.id).map(|f| f.month.clone()))
@@ -254,15 +256,16 @@ pub fn assess(
                 });
             }
             let mut inputs = Vec::new();
-            for field in [
-                "annual_plan",
-                "cum_invest",
-                "sign_date",
-                "land_delisting_date",
-                "actual_start",
-                "planned_completion",
-                "completed",
+            for role in [
+                FieldRole::AnnualPlan,
+                FieldRole::CumInvest,
+                FieldRole::SignDate,
+                FieldRole::LandDelistingDate,
+                FieldRole::ActualStart,
+                FieldRole::PlannedCompletion,
+                FieldRole::Completed,
             ] {
+                let field = rules.roles.field(role);
                 if let Some(v) = view.values.get(field) {
                     let source = if !reported && !view.ledger.values.contains_key(field) {
                         carried_from
@@ -273,7 +276,7 @@ pub fn assess(
                         view.cell_ref(field)
                     };
                     inputs.push(Input {
-                        name: field.to_string(),
+                        name: role.key().to_string(),
                         value: v.to_string(),
                         source,
                     });
@@ -310,14 +313,17 @@ pub fn assess(
             inputs.push(Input {
                 name: "procedures".into(),
                 value: format!("{ok}/{}", procs.len()),
-                source: "前期手续办理清单".into(),
+                source: rules.table_of(TableRole::Procedures).title.clone(),
             });
             (
                 ProjectScore {
                     id: view.id.clone(),
-                    name: view.text("project_name").unwrap_or("").to_string(),
+                    name: view
+                        .text(rules.roles.field(FieldRole::ProjectName))
+                        .unwrap_or("")
+                        .to_string(),
                     unit,
-                    annual_plan: view.values.get("annual_plan").and_then(Value::as_f64),
+                    annual_plan: value(FieldRole::AnnualPlan).and_then(Value::as_f64),
                     figures,
                     reported,
                     carried_from,

@@ -6,7 +6,9 @@ use super::Month;
 use super::project::project_views;
 use crate::calendar::Calendar;
 use crate::ingest::{Dataset, Record, Value};
-use crate::rules::{Count, Deadline, Due, Rules, Subject, deadline::known_fields};
+use crate::rules::{
+    Count, Deadline, Due, FieldRole, Rules, Subject, TableRole, deadline::known_fields,
+};
 use crate::text::key;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -137,8 +139,14 @@ pub fn evaluate_deadlines(
         cal: &rules.calendar,
         as_of,
     };
+    let field = |role| rules.roles.field(role);
     for rule in &rules.deadlines.rules {
-        let known = known_fields(rule.subject, rule.table.as_deref(), &rules.tables);
+        let known = known_fields(
+            rule.subject,
+            rule.table.as_deref(),
+            &rules.tables,
+            &rules.roles,
+        );
         match rule.subject {
             Subject::Project => {
                 for p in project_views(data, carried) {
@@ -147,18 +155,18 @@ pub fn evaluate_deadlines(
                     }
                     let mut row = ctx.after(rule, &p.values, p.cell_ref(from_field(rule)));
                     row.project = Some(p.id.clone());
-                    row.project_name = p.text("project_name").map(str::to_string);
+                    row.project_name = p.text(field(FieldRole::ProjectName)).map(str::to_string);
                     rows.push(row);
                 }
             }
             Subject::Procedure => {
                 let ledger: std::collections::HashMap<&str, &Record> = data
-                    .records("ledger")
+                    .table(TableRole::Ledger)
                     .iter()
                     .rev()
                     .filter_map(|l| l.project.as_deref().map(|id| (id, l)))
                     .collect();
-                for r in data.records("procedures") {
+                for r in data.table(TableRole::Procedures) {
                     let mut values = r.values.clone();
                     if let Some(l) = r.project.as_deref().and_then(|id| ledger.get(id)) {
                         for (k, v) in &l.values {
@@ -168,15 +176,18 @@ pub fn evaluate_deadlines(
                     let subject = format!(
                         "{} {}",
                         r.project.as_deref().unwrap_or(""),
-                        r.text("procedure").unwrap_or("")
+                        r.text(field(FieldRole::Procedure)).unwrap_or("")
                     );
                     if !applies(rule, &values, &known, &subject, &mut problems) {
                         continue;
                     }
                     let mut row = ctx.after(rule, &values, r.cell_ref(from_field(rule)));
                     row.project = r.project.clone();
-                    row.project_name = values.get("project_name").map(|v| v.to_string());
-                    row.item = r.text("procedure").map(str::to_string);
+                    row.project_name = values
+                        .get(field(FieldRole::ProcedureProjectName))
+                        .or_else(|| values.get(field(FieldRole::ProjectName)))
+                        .map(|v| v.to_string());
+                    row.item = r.text(field(FieldRole::Procedure)).map(str::to_string);
                     rows.push(row);
                 }
             }
@@ -355,10 +366,13 @@ impl Ctx<'_> {
             .collect();
         let schema = self.rules.table(table);
         let mut out = Vec::new();
-        if let Some(field) = schema.and_then(|s| s.expect_units_from.as_deref()) {
+        if let Some(s) = schema
+            && let (Some(field), Some(m)) = (s.expect_units_from.as_deref(), &s.matching)
+        {
             let mut units: Vec<String> = Vec::new();
             let mut seen = std::collections::HashSet::new();
-            for r in data.records("ledger") {
+            // Units are expected from the table matched against (the ledger).
+            for r in data.records(&m.table) {
                 if let Some(u) = r.text(field)
                     && seen.insert(u)
                 {
@@ -420,7 +434,9 @@ impl Ctx<'_> {
         row.met_on = r.get(&rule.met_by).and_then(Value::as_date);
         row.recipient = r.get(&rule.recipient).map(|v| v.to_string());
         row.project = r.project.clone();
-        row.project_name = r.text("project_name").map(str::to_string);
+        row.project_name = r
+            .text(self.rules.roles.field(FieldRole::ProblemProjectName))
+            .map(str::to_string);
         row.item = Some(r.file.clone());
         let stem = r.file.rsplit('/').next().unwrap_or(&r.file);
         let week_of = stem

@@ -6,7 +6,8 @@
 use super::Month;
 use crate::calendar::Calendar;
 use crate::ingest::Dataset;
-use crate::rules::weekly::{Event, OfficeCalendar, Shift, When};
+use crate::rules::office_calendar::{Event, OfficeCalendar, Shift, When};
+use crate::rules::{FieldRole, TableRole};
 use crate::text::display;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -113,11 +114,11 @@ pub struct LateAssignment {
 /// Projects in `data`'s ledger that are not in `previous`'s ledger.
 pub fn new_projects(data: &Dataset, previous: &Dataset) -> Vec<String> {
     let before: Vec<&str> = previous
-        .records("ledger")
+        .table(TableRole::Ledger)
         .iter()
         .filter_map(|r| r.project.as_deref())
         .collect();
-    data.records("ledger")
+    data.table(TableRole::Ledger)
         .iter()
         .filter_map(|r| r.project.clone())
         .filter(|p| !before.contains(&p.as_str()))
@@ -126,24 +127,31 @@ pub fn new_projects(data: &Dataset, previous: &Dataset) -> Vec<String> {
 
 /// Procedures of `new` projects assigned after `meeting`.
 pub fn late_assignments(data: &Dataset, new: &[String], meeting: NaiveDate) -> Vec<LateAssignment> {
-    data.records("procedures")
+    let field = |role| data.field(role);
+    data.table(TableRole::Procedures)
         .iter()
         .filter(|r| !r.rejected)
         .filter_map(|r| {
             let project = r.project.clone()?;
-            let assigned = r.date("assigned_date")?;
+            let assigned = r.date(field(FieldRole::AssignedDate))?;
             (new.contains(&project) && assigned > meeting).then(|| LateAssignment {
                 project_name: data
                     .project(&project)
-                    .and_then(|l| l.text("project_name"))
+                    .and_then(|l| l.text(field(FieldRole::ProjectName)))
                     .map(display)
                     .unwrap_or_default(),
                 project,
-                procedure: r.text("procedure").map(display).unwrap_or_default(),
-                department: r.text("department").map(display).unwrap_or_default(),
+                procedure: r
+                    .text(field(FieldRole::Procedure))
+                    .map(display)
+                    .unwrap_or_default(),
+                department: r
+                    .text(field(FieldRole::Department))
+                    .map(display)
+                    .unwrap_or_default(),
                 assigned,
                 meeting,
-                source: r.cell_ref("assigned_date"),
+                source: r.cell_ref(field(FieldRole::AssignedDate)),
             })
         })
         .collect()
@@ -157,9 +165,9 @@ mod tests {
     #[test]
     fn october_2026_moves_off_national_day() {
         let rules = Rules::load(None).unwrap();
-        let oc = OfficeCalendar::load(&rules).unwrap();
+        let oc = &rules.office_calendar;
         let m = Month::parse("2026-10").unwrap();
-        let dates = month_dates(&rules.calendar, &oc, m);
+        let dates = month_dates(&rules.calendar, oc, m);
         let of = |id: &str, nominal: &str| {
             dates
                 .iter()

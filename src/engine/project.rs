@@ -1,6 +1,7 @@
 //! A project as the engine sees it: its ledger row with this month's report merged in.
 
 use crate::ingest::{Dataset, Record, Value};
+use crate::rules::TableRole;
 use std::collections::BTreeMap;
 
 /// One ledger project and its monthly row, if reported.
@@ -37,11 +38,11 @@ pub fn project_views<'a>(
     carried: &BTreeMap<String, BTreeMap<String, Value>>,
 ) -> Vec<ProjectView<'a>> {
     let monthly: BTreeMap<&str, &Record> = data
-        .records("monthly")
+        .table(TableRole::Monthly)
         .iter()
         .filter_map(|r| r.project.as_deref().map(|p| (p, r)))
         .collect();
-    data.records("ledger")
+    data.table(TableRole::Ledger)
         .iter()
         .filter_map(|l| {
             let id = l.project.clone()?;

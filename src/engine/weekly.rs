@@ -6,6 +6,7 @@ use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::ingest::{Dataset, Record};
 use crate::rules::weekly::Weekly;
+use crate::rules::{FieldRole as F, TableRole};
 use crate::text::{display, key};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -122,12 +123,12 @@ pub fn week_label(monday: NaiveDate) -> String {
 }
 
 /// The week a weekly record reports on: the date in its file name (`2026-10-05周.xlsx`), else
-/// the week of its 报送日期.
-pub fn record_week(r: &Record) -> Option<NaiveDate> {
+/// the week of its 报送日期 (the field `reported_on`).
+pub fn record_week(r: &Record, reported_on: &str) -> Option<NaiveDate> {
     let stem = r.file.rsplit('/').next().unwrap_or(&r.file);
     stem.get(..10)
         .and_then(crate::ingest::value::parse_date_text)
-        .or_else(|| r.date("reported_on"))
+        .or_else(|| r.date(reported_on))
         .map(monday_of)
 }
 
@@ -139,36 +140,38 @@ pub fn week_rows(
 ) -> (Vec<WeekRow>, Vec<WeekRow>) {
     let mut rows = Vec::new();
     let mut none = Vec::new();
+    let field = |role| data.field(role);
     for r in data.records(&rules.table) {
-        if r.rejected || record_week(r) != Some(monday) {
+        if r.rejected || record_week(r, field(F::ReportedOn)) != Some(monday) {
             continue;
         }
         let ledger = r.project.as_deref().and_then(|id| data.project(id));
-        let from_ledger = |f: &str| ledger.and_then(|l| l.text(f)).map(display);
-        let text = |f: &str| r.text(f).map(display).unwrap_or_default();
+        let from_ledger = |f| ledger.and_then(|l| l.text(field(f))).map(display);
+        let text = |f| r.text(field(f)).map(display).unwrap_or_default();
         let row = WeekRow {
             week: monday,
             project: r
                 .project
                 .clone()
-                .or_else(|| r.text("project_id").map(display)),
-            project_name: from_ledger("project_name").unwrap_or_else(|| text("project_name")),
+                .or_else(|| r.text(field(F::ProblemProjectId)).map(display)),
+            project_name: from_ledger(F::ProjectName)
+                .unwrap_or_else(|| text(F::ProblemProjectName)),
             unit: r
-                .text("reporting_unit")
+                .text(field(F::ReportingUnit))
                 .map(display)
-                .or_else(|| from_ledger("responsible_unit"))
+                .or_else(|| from_ledger(F::ResponsibleUnit))
                 .unwrap_or_default(),
-            category: text("category"),
-            problem: text("problem"),
-            suggestion: text("suggestion"),
+            category: text(F::Category),
+            problem: text(F::Problem),
+            suggestion: text(F::Suggestion),
             leader: r
-                .text("county_leader")
+                .text(field(F::ProblemLeader))
                 .map(display)
-                .or_else(|| from_ledger("county_leader"))
+                .or_else(|| from_ledger(F::CountyLeader))
                 .unwrap_or_default(),
-            first_raised: r.date("first_raised"),
-            reported_on: r.date("reported_on"),
-            status: text("status"),
+            first_raised: r.date(field(F::FirstRaised)),
+            reported_on: r.date(field(F::ReportedOn)),
+            status: text(F::ProblemStatus),
             source: format!("{}!{}!第{}行", r.file, r.sheet, r.row),
         };
         if rules.no_problem.contains(&key(&row.problem)) {
@@ -327,8 +330,8 @@ fn track(
 /// Units in ledger order, then units seen only in the rows.
 fn units(data: &Dataset, rows: &[&WeekRow]) -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool)> = Vec::new();
-    for r in data.records("ledger") {
-        if let Some(u) = r.text("responsible_unit").map(display)
+    for r in data.table(TableRole::Ledger) {
+        if let Some(u) = r.text(data.field(F::ResponsibleUnit)).map(display)
             && !out.iter().any(|(x, _)| key(x) == key(&u))
         {
             out.push((u, true));
@@ -394,16 +397,18 @@ fn discipline(
 fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
     let data = input.data;
     let table = &input.rules.table;
+    let field = |role| data.field(role);
+    let this_week = |r: &Record| record_week(r, field(F::ReportedOn)) == Some(monday);
     let week_files: Vec<&str> = data
         .records(table)
         .iter()
-        .filter(|r| record_week(r) == Some(monday))
+        .filter(|r| this_week(r))
         .map(|r| r.file.as_str())
         .collect();
     let ledger_files: Vec<&str> = data
         .files
         .iter()
-        .filter(|f| f.table.as_deref() == Some("ledger"))
+        .filter(|f| f.table.as_deref() == Some(data.roles.table(TableRole::Ledger)))
         .map(|f| f.file.as_str())
         .collect();
     let week_named = |f: &str| {
@@ -423,35 +428,36 @@ fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
         .cloned()
         .collect();
     let leaders: Vec<String> = data
-        .records("ledger")
+        .table(TableRole::Ledger)
         .iter()
-        .filter_map(|r| r.text("county_leader"))
+        .filter_map(|r| r.text(field(F::CountyLeader)))
         .map(key)
         .collect();
     for r in data.records(table) {
-        if r.rejected || record_week(r) != Some(monday) {
+        if r.rejected || !this_week(r) {
             continue;
         }
-        if let (Some(first), Some(reported)) = (r.date("first_raised"), r.date("reported_on"))
+        let (first, reported) = (field(F::FirstRaised), field(F::ReportedOn));
+        if let (Some(first), Some(reported)) = (r.date(first), r.date(reported))
             && first > reported
         {
             out.push(
                 Diagnostic::new(
                     Code::RowCheck,
-                    cell_of(r, "first_raised"),
+                    cell_of(r, field(F::FirstRaised)),
                     format!("首次提出日期 {first} 晚于报送日期 {reported}"),
                 )
                 .with_hint("核对首次提出日期；问题挂账周数按首次提出日期计算"),
             );
         }
-        let Some(leader) = r.text("county_leader") else {
+        let Some(leader) = r.text(field(F::ProblemLeader)) else {
             continue;
         };
         if !leaders.is_empty() && !leaders.contains(&key(leader)) {
             out.push(
                 Diagnostic::new(
                     Code::RowCheck,
-                    cell_of(r, "county_leader"),
+                    cell_of(r, field(F::ProblemLeader)),
                     format!("分管县领导“{}”不在重大项目管理台账中", display(leader)),
                 )
                 .with_hint("核对领导姓名；问题仍按所填领导分送"),

@@ -93,6 +93,7 @@ pub fn ingest_month_with(
         walk::list(input).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
     let mut data = Dataset {
         input: shown,
+        roles: rules.roles.clone(),
         ..Dataset::default()
     };
     data.diagnostics.extend(walk_problems);
@@ -389,6 +390,7 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         .unwrap_or_else(|| shown.clone());
     let mut data = Dataset {
         input: shown,
+        roles: rules.roles.clone(),
         ..Dataset::default()
     };
     let known = units::known(rules, &mut data);

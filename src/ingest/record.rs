@@ -134,11 +134,24 @@ pub struct Dataset {
     /// per ledger, not once per file.
     #[serde(skip)]
     pub(crate) known_units: Option<(usize, KnownUnits)>,
+    /// Table and field ids by role, from the rules the data was read with.
+    #[serde(skip)]
+    pub roles: crate::rules::Roles,
 }
 
 impl Dataset {
     pub fn records(&self, table: &str) -> &[Record] {
         self.tables.get(table).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Records of the table playing `role`.
+    pub fn table(&self, role: crate::rules::TableRole) -> &[Record] {
+        self.records(self.roles.table(role))
+    }
+
+    /// The id of the field playing `role`.
+    pub fn field(&self, role: crate::rules::FieldRole) -> &str {
+        self.roles.field(role)
     }
 
     pub fn error_count(&self) -> usize {
@@ -157,7 +170,7 @@ impl Dataset {
 
     /// The ledger record of a project id.
     pub fn project(&self, id: &str) -> Option<&Record> {
-        self.records("ledger")
+        self.table(crate::rules::TableRole::Ledger)
             .iter()
             .find(|r| r.project.as_deref() == Some(id))
     }

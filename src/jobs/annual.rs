@@ -8,7 +8,6 @@ use crate::engine::annual::{Inputs, summarize};
 use crate::progress::Progress;
 use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
-use crate::rules::annual::Annual;
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
@@ -36,7 +35,7 @@ pub fn annual(req: &AnnualRequest, progress: &dyn Progress) -> super::Result<Ann
 
 fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<AnnualDone> {
     let rules = Rules::load(req.rules.as_deref())?;
-    let annual = Annual::load(&rules.source)?;
+    let annual = rules.annual.clone();
     let path = req.place.history_path();
     if !path.exists() {
         bail!(

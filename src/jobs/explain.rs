@@ -67,10 +67,8 @@ fn explain_inner(req: &ExplainRequest) -> anyhow::Result<String> {
     };
     let rules = Rules::load(req.rules.as_deref())?;
     let label = |field: &str| -> String {
-        for t in ["ledger", "monthly"] {
-            if let Some(f) = rules.table(t).and_then(|t| t.field(field)) {
-                return f.label.clone();
-            }
+        if let Some(label) = rules.input_label(field) {
+            return label.to_string();
         }
         match field {
             "start_status" => "开工期限".into(),

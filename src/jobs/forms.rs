@@ -10,15 +10,13 @@ use crate::progress::Progress;
 use crate::report::forms::{Form, FormRow, FormValue, workbook};
 use crate::report::notice::safe_file_name;
 use crate::report::{OutputFile, OutputKind};
-use crate::rules::{Rules, TableSchema};
+use crate::rules::{FieldRole, Rules, TableRole, TableSchema};
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Empty rows of a blank template.
 const BLANK_ROWS: usize = 50;
-/// The cumulative field whose last reported figure is the lower bound of this month's.
-const CUMULATIVE_FIELD: &str = "cum_invest";
 
 /// The forms to make.
 #[derive(Debug, Clone)]
@@ -216,10 +214,12 @@ fn unit_templates(
                 row.values.insert(id.clone(), v);
             }
         }
-        if schema.field(CUMULATIVE_FIELD).is_some()
+        // The last reported cumulative figure is the lower bound of this month's.
+        if schema.id == rules.roles.table(TableRole::Monthly)
             && let Some(min) = project_key(r).and_then(|p| last.get(&p))
         {
-            row.minimums.insert(CUMULATIVE_FIELD.to_string(), *min);
+            let cumulative = rules.roles.field(FieldRole::CumInvest);
+            row.minimums.insert(cumulative.to_string(), *min);
         }
         by_unit
             .entry(crate::text::display(unit))

@@ -7,7 +7,7 @@ use crate::engine::recorded::RunInfo;
 use crate::engine::streak::{StreakRule, rankings_from_import};
 use crate::ingest::ingest_file;
 use crate::progress::Progress;
-use crate::rules::Rules;
+use crate::rules::{FieldRole as F, Rules, TableRole};
 use anyhow::{Context, bail};
 use std::path::PathBuf;
 
@@ -50,7 +50,8 @@ pub fn runs(place: &Place) -> super::Result<Vec<RunInfo>> {
 fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<String> {
     let rules = Rules::load(req.rules.as_deref())?;
     let (file, out, force) = (&req.file, &req.place, req.force);
-    let data = ingest_file(file, "history", &rules).context("无法导入历史排名")?;
+    let data = ingest_file(file, rules.roles.table(TableRole::History), &rules)
+        .context("无法导入历史排名")?;
     let errors: Vec<String> = data
         .diagnostics
         .iter()
@@ -61,17 +62,27 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
         bail!("历史排名文件有错误，未导入:\n{}", errors.join("\n"));
     }
     let mut rows = Vec::new();
-    for r in data.records("history") {
-        let text = r.get("month").map(|v| v.to_string()).unwrap_or_default();
+    let field = |role| rules.roles.field(role);
+    for r in data.table(TableRole::History) {
+        let text = r
+            .get(field(F::Month))
+            .map(|v| v.to_string())
+            .unwrap_or_default();
         let month = Month::parse(&text).or_else(|| {
             crate::ingest::value::parse_date_text(&format!("{text}-01")).map(Month::of)
         });
         let Some(month) = month else {
-            bail!("{}: 考核月份“{text}”应写成 2026-06", r.cell_ref("month"));
+            bail!(
+                "{}: 考核月份“{text}”应写成 2026-06",
+                r.cell_ref(field(F::Month))
+            );
         };
-        let unit = r.text("unit").unwrap_or("").to_string();
-        let score = r.number("score").unwrap_or(0.0);
-        let rank = r.get("rank").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+        let unit = r.text(field(F::Unit)).unwrap_or("").to_string();
+        let score = r.number(field(F::Score)).unwrap_or(0.0);
+        let rank = r
+            .get(field(F::Rank))
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as u32;
         rows.push((month, unit, score, rank));
     }
     let _lock = out.lock(progress)?;

@@ -97,7 +97,7 @@ fn assess_and_publish(
     history.check_not_recorded(month, req.force)?;
     let input = req.input.as_path();
     let data = ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;
-    if data.records("ledger").is_empty() {
+    if data.table(crate::rules::TableRole::Ledger).is_empty() {
         let problems: Vec<String> = data
             .diagnostics
             .iter()

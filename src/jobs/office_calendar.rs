@@ -12,7 +12,7 @@ use crate::ingest::ingest;
 use crate::progress::Progress;
 use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
-use crate::rules::weekly::OfficeCalendar;
+use crate::rules::office_calendar::OfficeCalendar;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +53,7 @@ fn office_calendar_inner(
 ) -> anyhow::Result<OfficeDates> {
     let rules = Rules::load(req.rules.as_deref())?;
     let month = req.month;
-    let office = OfficeCalendar::load(&rules)?;
+    let office = rules.office_calendar.clone();
     let env = report::html::environment(req.templates.as_deref())?;
     let dates = month_dates(&rules.calendar, &office, month);
     let late = match &req.input {

@@ -48,7 +48,7 @@ pub fn week(req: &WeekRequest, progress: &dyn Progress) -> super::Result<WeekDon
 /// The job itself.
 fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<WeekDone> {
     let rules = Rules::load(req.rules.as_deref())?;
-    let weekly = Weekly::load(&rules)?;
+    let weekly = rules.weekly.clone();
     let day = crate::ingest::value::parse_date_text(&req.week)
         .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", req.week))?;
     let monday = monday_of(day);

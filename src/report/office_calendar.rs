@@ -5,7 +5,7 @@
 use super::pages::{TemplateError, Templates};
 use crate::engine::Month;
 use crate::engine::office_calendar::{LateAssignment, OfficeDate};
-use crate::rules::weekly::OfficeCalendar;
+use crate::rules::office_calendar::OfficeCalendar;
 use chrono::{Duration, TimeZone, Utc};
 use icalendar::{Component, EventLike};
 use minijinja::context;

@@ -21,7 +21,7 @@ pub struct Annual {
 impl Annual {
     /// Loads `annual.toml` of `source`, or the shipped one when a rule folder exported before it
     /// existed has none.
-    pub fn load(source: &RuleSource) -> Result<Self, RulesError> {
+    pub(crate) fn load(source: &RuleSource) -> Result<Self, RulesError> {
         let file = match source.get("annual.toml") {
             Ok(f) => f.clone(),
             Err(_) => RuleSource::embedded().get("annual.toml")?.clone(),

@@ -1,7 +1,7 @@
 //! Deadline rules (`rules/deadlines.toml`): what runs from which date, for how many working or
 //! calendar days, what shows it was met, whom it concerns, and the status labels.
 
-use super::{RuleFile, RulesError, TableSchema};
+use super::{Roles, RuleFile, RulesError, TableRole, TableSchema};
 use crate::expr::{CompileError, Expr};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -109,7 +109,11 @@ pub struct Deadlines {
 }
 
 impl Deadlines {
-    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+    pub fn load(
+        file: &RuleFile,
+        tables: &[TableSchema],
+        roles: &Roles,
+    ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let mut rules = Vec::new();
         for (index, d) in raw.deadline.into_iter().enumerate() {
@@ -163,7 +167,7 @@ impl Deadlines {
                     );
                 }
             };
-            let known = known_fields(d.subject, d.table.as_deref(), tables);
+            let known = known_fields(d.subject, d.table.as_deref(), tables, roles);
             if d.subject == Subject::Submission {
                 let Some(t) = d.table.as_deref() else {
                     return Err(err(&d.id, format!("报送期限 {} 需要 table", d.id))
@@ -218,7 +222,12 @@ impl Deadlines {
 }
 
 /// Fields a deadline of `subject` can use.
-pub fn known_fields(subject: Subject, table: Option<&str>, tables: &[TableSchema]) -> Vec<String> {
+pub fn known_fields(
+    subject: Subject,
+    table: Option<&str>,
+    tables: &[TableSchema],
+    roles: &Roles,
+) -> Vec<String> {
     let of = |id: &str| -> Vec<String> {
         tables
             .iter()
@@ -227,8 +236,16 @@ pub fn known_fields(subject: Subject, table: Option<&str>, tables: &[TableSchema
             .collect()
     };
     let mut out: Vec<String> = match subject {
-        Subject::Project => [of("ledger"), of("monthly")].concat(),
-        Subject::Procedure => [of("procedures"), of("ledger")].concat(),
+        Subject::Project => [
+            of(roles.table(TableRole::Ledger)),
+            of(roles.table(TableRole::Monthly)),
+        ]
+        .concat(),
+        Subject::Procedure => [
+            of(roles.table(TableRole::Procedures)),
+            of(roles.table(TableRole::Ledger)),
+        ]
+        .concat(),
         Subject::Submission => [
             of(table.unwrap_or("")),
             vec!["submitted_on".into(), "reporting_unit".into()],

@@ -8,9 +8,12 @@ mod error;
 pub mod evaluate;
 pub mod layout;
 pub mod notice;
+pub mod office_calendar;
 mod probe;
+pub mod roles;
 pub mod scoring;
 pub mod screening;
+pub mod serve;
 mod source;
 mod table;
 pub mod units;
@@ -19,6 +22,7 @@ pub mod weekly;
 
 pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
 pub use error::RulesError;
+pub use roles::{FieldRole, Roles, TableRole};
 pub use scoring::{Aggregate, Part, Penalty, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
 pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
@@ -33,6 +37,8 @@ pub struct Rules {
     pub vocab: Vocabulary,
     /// Input tables, those that others match against first.
     pub tables: Vec<TableSchema>,
+    /// Table and field ids by the role the engine gives them (`rules/roles.toml`).
+    pub roles: Roles,
     pub calendar: crate::calendar::Calendar,
     pub deadlines: Deadlines,
     pub scoring: Scoring,
@@ -41,10 +47,19 @@ pub struct Rules {
     pub evaluate: evaluate::Evaluation,
     /// Units by canonical name with their aliases (`rules/units.toml`).
     pub units: units::Units,
+    /// The weekly cycle (`rules/weekly.toml`).
+    pub weekly: weekly::Weekly,
+    /// The dates the office's notice sets each month (`rules/office_calendar.toml`).
+    pub office_calendar: office_calendar::OfficeCalendar,
+    /// How monthly scores make the annual ranking (`rules/annual.toml`).
+    pub annual: annual::Annual,
+    /// Limits of the local page (`rules/serve.toml`).
+    pub serve: serve::UploadLimits,
 }
 
 impl Rules {
-    /// Loads the embedded rule set, or the one in `dir`.
+    /// Loads and checks every file of the embedded rule set, or of the one in `dir` (this is
+    /// `sanyipi rules check`).
     pub fn load(dir: Option<&Path>) -> Result<Self, RulesError> {
         let source = match dir {
             Some(d) => RuleSource::from_dir(d)?,
@@ -71,9 +86,10 @@ impl Rules {
         }
         validate_matches(&source, &tables)?;
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
+        let roles = Roles::load(&source, &tables)?;
         let calendar = calendar::load(source.under("calendar"))?;
-        let deadlines = Deadlines::load(source.get("deadlines.toml")?, &tables)?;
-        let project_fields = deadline::known_fields(Subject::Project, None, &tables);
+        let deadlines = Deadlines::load(source.get("deadlines.toml")?, &tables, &roles)?;
+        let project_fields = deadline::known_fields(Subject::Project, None, &tables, &roles);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
         probe::scoring_formulas(source.get("scoring.toml")?, &scoring, &tables)?;
@@ -83,8 +99,18 @@ impl Rules {
             notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
         let evaluate = evaluate::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;
+        let weekly = weekly::Weekly::load(source.get("weekly.toml")?, &roles, &deadlines)?;
+        let office_calendar =
+            office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
+        let annual = annual::Annual::load(&source)?;
+        let serve = serve::UploadLimits::load(&source, &vocab)?;
         Ok(Rules {
             units,
+            roles,
+            weekly,
+            office_calendar,
+            annual,
+            serve,
             source,
             vocab,
             tables,
@@ -99,6 +125,19 @@ impl Rules {
 
     pub fn table(&self, id: &str) -> Option<&TableSchema> {
         self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The table playing `role` (always there: roles are checked at load).
+    pub fn table_of(&self, role: TableRole) -> &TableSchema {
+        self.table(self.roles.table(role))
+            .expect("roles point to known tables")
+    }
+
+    /// The column label of the ledger or monthly field behind a `run.json` input name.
+    pub fn input_label(&self, name: &str) -> Option<&str> {
+        let role = Roles::project_input(name)?;
+        let field = self.table_of(role.table()).field(self.roles.field(role))?;
+        Some(&field.label)
     }
 }
 

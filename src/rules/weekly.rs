@@ -1,8 +1,7 @@
-//! Rules of the weekly cycle (`rules/weekly.toml`) and of the office calendar
-//! (`rules/office_calendar.toml`): problem identity, statuses, the meeting-list threshold, the
-//! reporting due day (taken from a deadline rule), and the dates the notice sets each month.
+//! Rules of the weekly cycle (`rules/weekly.toml`): problem identity, statuses, the meeting-list
+//! threshold and the reporting due day (taken from a deadline rule).
 
-use super::{Deadline, Due, RuleFile, Rules, RulesError};
+use super::{Deadline, Deadlines, Due, Roles, RuleFile, RulesError, TableRole};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -93,15 +92,24 @@ pub struct Weekly {
 }
 
 impl Weekly {
-    /// Loads `weekly.toml` of the rule set, checked against its tables and deadlines.
-    pub fn load(rules: &Rules) -> Result<Self, RulesError> {
-        let file = rules.source.get("weekly.toml")?;
+    /// Loads `weekly.toml`, checked against the tables and deadlines of the rule set.
+    pub(crate) fn load(
+        file: &RuleFile,
+        roles: &Roles,
+        deadlines: &Deadlines,
+    ) -> Result<Self, RulesError> {
         let raw: RawWeekly = file.parse()?;
         let w = raw.weekly;
-        if rules.table(&w.table).is_none() {
-            return Err(file.error_near(&w.table, format!("没有表格 {}", w.table)));
+        let role_table = roles.table(TableRole::Weekly);
+        if w.table != role_table {
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", w.table),
+                    format!("table 应为问题周报表 {role_table}"),
+                )
+                .with_hint("与 roles.toml 中 [weekly] 的 table 写同一个表 id"));
         }
-        let deadline = find_deadline(file, rules, &w.report_deadline)?;
+        let deadline = find_deadline(file, deadlines, &w.report_deadline)?;
         let Due::Weekday(due_weekday) = deadline.due else {
             return Err(file
                 .error_near(
@@ -144,129 +152,11 @@ impl Weekly {
 
 fn find_deadline<'a>(
     file: &RuleFile,
-    rules: &'a Rules,
+    deadlines: &'a Deadlines,
     id: &str,
 ) -> Result<&'a Deadline, RulesError> {
-    rules
-        .deadlines
-        .rules
-        .iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| {
-            file.error_near(id, format!("deadlines.toml 中没有期限 {id}"))
-                .with_hint("report_deadline 写 deadlines.toml 中某个 [[deadline]] 的 id")
-        })
-}
-
-/// Checks `weekly.toml` and `office_calendar.toml` of a loaded rule set (for `rules check`).
-pub fn check(rules: &Rules) -> Result<(), RulesError> {
-    Weekly::load(rules)?;
-    OfficeCalendar::load(rules)?;
-    Ok(())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOffice {
-    labels: OfficeLabels,
-    event: Vec<RawEvent>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OfficeLabels {
-    pub provisional: String,
-    pub moved: String,
-    pub calendar_name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEvent {
-    id: String,
-    name: String,
-    #[serde(default)]
-    who: String,
-    day_of_month: Option<u32>,
-    weekday: Option<u32>,
-    shift: Shift,
-    #[serde(default)]
-    check_new_projects: bool,
-}
-
-/// How a date that is not a working day moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Shift {
-    Next,
-    Previous,
-    None,
-}
-
-/// When an event falls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    DayOfMonth(u32),
-    Weekday(u32),
-}
-
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub id: String,
-    pub name: String,
-    pub who: String,
-    pub when: When,
-    pub shift: Shift,
-    pub check_new_projects: bool,
-}
-
-/// The validated office calendar.
-#[derive(Debug, Clone)]
-pub struct OfficeCalendar {
-    pub labels: OfficeLabels,
-    pub events: Vec<Event>,
-    pub file: String,
-}
-
-impl OfficeCalendar {
-    pub fn load(rules: &Rules) -> Result<Self, RulesError> {
-        let file = rules.source.get("office_calendar.toml")?;
-        let raw: RawOffice = file.parse()?;
-        let mut events: Vec<Event> = Vec::new();
-        for e in raw.event {
-            if events.iter().any(|x| x.id == e.id) {
-                return Err(
-                    file.error_near(&format!("\"{}\"", e.id), format!("日程 id {} 重复", e.id))
-                );
-            }
-            let when = match (e.day_of_month, e.weekday) {
-                (Some(d), None) if (1..=31).contains(&d) => When::DayOfMonth(d),
-                (None, Some(w)) if (1..=7).contains(&w) => When::Weekday(w),
-                _ => {
-                    return Err(file
-                        .error_near(
-                            &format!("\"{}\"", e.id),
-                            format!(
-                                "日程 {} 需要 day_of_month（1–31）或 weekday（1–7）之一",
-                                e.id
-                            ),
-                        )
-                        .with_hint("如 day_of_month = 5 表示每月5日，weekday = 2 表示每周二"));
-                }
-            };
-            events.push(Event {
-                id: e.id,
-                name: e.name,
-                who: e.who,
-                when,
-                shift: e.shift,
-                check_new_projects: e.check_new_projects,
-            });
-        }
-        Ok(OfficeCalendar {
-            labels: raw.labels,
-            events,
-            file: file.display.clone(),
-        })
-    }
+    deadlines.rules.iter().find(|d| d.id == id).ok_or_else(|| {
+        file.error_near(id, format!("deadlines.toml 中没有期限 {id}"))
+            .with_hint("report_deadline 写 deadlines.toml 中某个 [[deadline]] 的 id")
+    })
 }

@@ -50,7 +50,7 @@ impl Server {
     /// first.
     pub fn bind(opts: Options) -> crate::jobs::Result<Server> {
         let rules = Rules::load(opts.rules.as_deref())?;
-        let limits = Limits::load(&rules)?;
+        let limits = rules.serve.clone();
         let server = tiny_http::Server::http(("127.0.0.1", opts.port))
             .map_err(|e| anyhow::anyhow!("无法在 127.0.0.1:{} 上启动网页服务: {e}", opts.port))?;
         let port = server
@@ -83,9 +83,4 @@ impl Server {
             std::thread::spawn(move || routes::serve_one(&state, request));
         }
     }
-}
-
-/// Checks `rules/serve.toml` (for `rules check`).
-pub(crate) fn check_rules(rules: &Rules) -> Result<(), crate::rules::RulesError> {
-    Limits::load(rules).map(|_| ())
 }

@@ -262,3 +262,151 @@ fn the_as_of_day_is_a_rule() {
         run.stderr
     );
 }
+
+/// Every `.toml` file of the exported rules folder, by path.
+fn rule_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rule_files(&path));
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// run.json of the bundled 2026-10 as of the 25th, with `rules` if given, without `rules_hash`.
+fn bundled_run(out: &Path, rules: Option<&Path>) -> serde_json::Value {
+    let input = root().join("samples").join("2026-10");
+    let mut args = vec![
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if let Some(r) = rules {
+        args.extend(["--rules", r.to_str().unwrap()]);
+    }
+    let r = sanyipi(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(out.join("2026-10").join("run.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json.as_object_mut().unwrap().remove("rules_hash");
+    json
+}
+
+#[test]
+fn renaming_the_ledger_and_a_field_with_their_roles_changes_no_result() {
+    let rules_dir = exported();
+    let rules = rules_dir.path().join("rules");
+    for path in rule_files(&rules) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let renamed = if path.ends_with("roles.toml") {
+            text.replace(
+                "cum_invest = \"cum_invest\"",
+                "cum_invest = \"leiji_touzi\"",
+            )
+        } else {
+            text.replace("cum_invest", "leiji_touzi")
+        };
+        let renamed = renamed
+            .replace("id = \"ledger\"", "id = \"taizhang\"")
+            .replace("table = \"ledger\"", "table = \"taizhang\"")
+            .replace("\nledger = [", "\ntaizhang = [");
+        std::fs::write(&path, renamed).unwrap();
+    }
+    let roles = std::fs::read_to_string(rules.join("roles.toml")).unwrap();
+    assert!(roles.contains("table = \"taizhang\""), "{roles}");
+    let shipped = tempfile::tempdir().unwrap();
+    let renamed = tempfile::tempdir().unwrap();
+    let expected = bundled_run(shipped.path(), None);
+    let got = bundled_run(renamed.path(), Some(&rules));
+    assert!(expected["units"].as_array().is_some_and(|u| !u.is_empty()));
+    // run.json names the rules it used (file paths, formula texts): map them back. Files are
+    // listed in table-id order, which the rename changes.
+    let got = serde_json::to_string(&got)
+        .unwrap()
+        .replace(&format!("{}/", rules.display()), "rules/")
+        .replace("leiji_touzi", "cum_invest")
+        .replace("taizhang", "ledger");
+    let mut got: serde_json::Value = serde_json::from_str(&got).unwrap();
+    let mut expected = expected;
+    for json in [&mut got, &mut expected] {
+        let files = json["files"].as_array_mut().unwrap();
+        files.sort_by_key(|f| f["file"].as_str().unwrap_or_default().to_string());
+    }
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn a_missing_role_points_at_file_line_col() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "roles.toml",
+        "cum_invest = \"cum_invest\"\n",
+        "",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    let err = run.stderr.replace(rules.to_str().unwrap(), "<rules>");
+    assert!(err.contains("<rules>/roles.toml:"), "{err}");
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn a_renamed_table_without_its_role_is_a_rules_error() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "tables/procedures.toml",
+        "id = \"procedures\"",
+        "id = \"shouxu\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    let err = run.stderr.replace(rules.to_str().unwrap(), "<rules>");
+    assert!(err.contains("<rules>/roles.toml:"), "{err}");
+    assert!(err.contains("没有 id 为 procedures 的表"), "{err}");
+    assert!(err.contains("提示:"), "{err}");
+}
+
+#[test]
+fn a_role_declared_twice_is_a_rules_error() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "roles.toml",
+        "started = \"started\"",
+        "started = \"started\"\nstarted = \"completed\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    let err = run.stderr.replace(rules.to_str().unwrap(), "<rules>");
+    assert!(err.contains("<rules>/roles.toml:"), "{err}");
+}
+
+#[test]
+fn weekly_rules_load_with_the_others() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "weekly.toml",
+        "min_weeks_open = ",
+        "min_weeks_open = -",
+    );
+    let rules = rules_dir.path().join("rules");
+    let err = Rules::load(Some(&rules)).unwrap_err();
+    assert!(err.file.ends_with("weekly.toml"), "{err}");
+    assert!(err.line > 0, "{err}");
+}

@@ -39,7 +39,7 @@ fn monday_and_label() {
 }
 
 fn weekly_rules() -> Weekly {
-    Weekly::load(&crate::rules::Rules::load(None).unwrap()).unwrap()
+    crate::rules::Rules::load(None).unwrap().weekly
 }
 
 /// A problem row of project P1 reported in the week of `week`.

@@ -1,0 +1,111 @@
+//! The office calendar (`rules/office_calendar.toml`): the dates the Key Project Office's notice
+//! sets each month, and how a date that is not a working day moves.
+
+use super::{RuleFile, RulesError};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffice {
+    labels: OfficeLabels,
+    event: Vec<RawEvent>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeLabels {
+    pub provisional: String,
+    pub moved: String,
+    pub calendar_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    id: String,
+    name: String,
+    #[serde(default)]
+    who: String,
+    day_of_month: Option<u32>,
+    weekday: Option<u32>,
+    shift: Shift,
+    #[serde(default)]
+    check_new_projects: bool,
+}
+
+/// How a date that is not a working day moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shift {
+    Next,
+    Previous,
+    None,
+}
+
+/// When an event falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    DayOfMonth(u32),
+    Weekday(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub name: String,
+    pub who: String,
+    pub when: When,
+    pub shift: Shift,
+    pub check_new_projects: bool,
+}
+
+/// The validated office calendar.
+#[derive(Debug, Clone)]
+pub struct OfficeCalendar {
+    pub labels: OfficeLabels,
+    pub events: Vec<Event>,
+    pub file: String,
+}
+
+impl OfficeCalendar {
+    /// Loads `office_calendar.toml`.
+    pub(crate) fn load(file: &RuleFile) -> Result<Self, RulesError> {
+        let raw: RawOffice = file.parse()?;
+        let mut events: Vec<Event> = Vec::new();
+        for e in raw.event {
+            if events.iter().any(|x| x.id == e.id) {
+                return Err(
+                    file.error_near(&format!("\"{}\"", e.id), format!("日程 id {} 重复", e.id))
+                );
+            }
+            let when = match (e.day_of_month, e.weekday) {
+                (Some(d), None) if (1..=31).contains(&d) => When::DayOfMonth(d),
+                (None, Some(w)) if (1..=7).contains(&w) => When::Weekday(w),
+                _ => {
+                    return Err(file
+                        .error_near(
+                            &format!("\"{}\"", e.id),
+                            format!(
+                                "日程 {} 需要 day_of_month（1–31）或 weekday（1–7）之一",
+                                e.id
+                            ),
+                        )
+                        .with_hint("如 day_of_month = 5 表示每月5日，weekday = 2 表示每周二"));
+                }
+            };
+            events.push(Event {
+                id: e.id,
+                name: e.name,
+                who: e.who,
+                when,
+                shift: e.shift,
+                check_new_projects: e.check_new_projects,
+            });
+        }
+        Ok(OfficeCalendar {
+            labels: raw.labels,
+            events,
+            file: file.display.clone(),
+        })
+    }
+}
