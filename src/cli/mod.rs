@@ -119,13 +119,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Weekly(a) => weekly::run(a),
         Command::Calendar(a) => calendar::run(a),
         Command::Serve(a) => serve::run(a),
-        Command::Rules(RulesCommand::Export { dir }) => export_rules(&dir).map_err(Into::into),
-        Command::Rules(RulesCommand::Check { dir }) => crate::rules::Rules::load(Some(&dir))
-            .map(|_| {
-                println!("规则无误: {}", dir.display());
-                OK
-            })
-            .map_err(Into::into),
+        Command::Rules(RulesCommand::Export { dir }) => jobs::rules::export(&dir).map(print_ok),
+        Command::Rules(RulesCommand::Check { dir }) => jobs::rules::check(&dir).map(print_ok),
     };
     match result {
         Ok(code) => code,
@@ -146,20 +141,10 @@ fn double_click(args: impl IntoIterator<Item = OsString>, windows: bool) -> Vec<
     args
 }
 
-fn export_rules(dir: &std::path::Path) -> anyhow::Result<i32> {
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        anyhow::bail!(
-            "目录 {} 已存在且不为空，为免覆盖，请指定一个新目录",
-            dir.display()
-        );
-    }
-    crate::rules::RuleSource::embedded().export(dir)?;
-    println!(
-        "已导出内置规则到 {}，修改后用 --rules {} 使用",
-        dir.display(),
-        dir.display()
-    );
-    Ok(OK)
+/// Prints what a job said; all is well.
+fn print_ok(text: String) -> i32 {
+    print!("{text}");
+    OK
 }
 
 /// The command line with Chinese help: headings, the help and version flags.

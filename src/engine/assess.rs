@@ -7,12 +7,12 @@ use super::Month;
 use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
 use super::evidence::{Evidence, name_notices};
 use super::project::project_views;
-pub use super::rank::{in_bottom, shared_ranks};
 use super::ranking::{first_seen, rank_units, round};
 pub use super::results::{
     Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
 };
 pub use super::streak::UnitHistory;
+pub use super::ties::{in_bottom, shared_ranks};
 use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
 use crate::rules::{FieldRole, Rules, TableRole};

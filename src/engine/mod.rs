@@ -8,12 +8,12 @@ pub mod notices;
 pub mod office_calendar;
 pub mod post_evaluation;
 pub mod project;
-pub mod rank;
 pub mod ranking;
 pub mod recorded;
 pub mod results;
 pub mod screening;
 pub mod streak;
+pub mod ties;
 pub mod weekly;
 
 pub use deadlines::{DeadlineRow, Status, evaluate_deadlines};

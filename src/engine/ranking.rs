@@ -4,8 +4,8 @@
 use super::Month;
 use super::deadlines::RuleProblem;
 use super::evidence::{Evidence, Piece};
-use super::rank::{in_bottom, shared_ranks};
 use super::results::{ProjectScore, Snapshot, UnitScore};
+use super::ties::{in_bottom, shared_ranks};
 use crate::rules::{Aggregate, Rules, Trigger};
 use std::collections::{BTreeMap, HashMap, HashSet};
 

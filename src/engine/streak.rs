@@ -119,7 +119,7 @@ pub fn rankings_from_import(
         let ranks: Vec<u32> = units.iter().map(|u| u.2).collect();
         let mut list = BTreeMap::new();
         for (unit, score, rank) in units {
-            let bottom = super::rank::in_bottom(rank, &ranks, bottom_n);
+            let bottom = super::ties::in_bottom(rank, &ranks, bottom_n);
             let streak = next_streak(previous_of(&all, &unit, m), bottom, rule);
             let penalties = rule
                 .filter(|r| r.applies(bottom, streak))

@@ -218,7 +218,7 @@ pub struct WeekInput<'a> {
 }
 
 /// Evaluates the week.
-pub fn evaluate(input: &WeekInput) -> WeekResult {
+pub fn compile_week(input: &WeekInput) -> WeekResult {
     let rules = input.rules;
     let monday = input.monday;
     let tuesday = monday + Duration::days(1);

@@ -15,6 +15,7 @@ pub mod month;
 pub mod office_calendar;
 pub mod post_evaluation;
 pub(crate) mod publish;
+pub mod rules;
 pub mod screening;
 pub mod table;
 pub mod week;

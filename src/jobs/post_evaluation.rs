@@ -52,7 +52,7 @@ fn post_evaluate_inner(
     let year = year_of(req.year, input)?;
     let templates = req.templates.as_deref();
     let env = report::html::environment(templates)?;
-    let table = rules.evaluate.setup.table.clone();
+    let table = rules.post_evaluation.setup.table.clone();
     let data = read(input, &rules).context("无法进行后评估")?;
     let schema = rules.table(&table);
     for d in &data.diagnostics {
@@ -71,17 +71,17 @@ fn post_evaluate_inner(
     let mut history = req.place.open()?;
     let last = history.evaluation_classes(year - 1)?;
     let ev = evaluate(&rules, &data, year, &last);
-    let title = report::evaluate::title(&ev);
+    let title = report::post_evaluation::title(&ev);
     let files = vec![
         OutputFile::new(
             OutputKind::PostEvaluationWorkbook,
             format!("{title}.xlsx"),
-            report::evaluate::workbook(&ev, &rules).context("无法生成后评估结果表")?,
+            report::post_evaluation::workbook(&ev, &rules).context("无法生成后评估结果表")?,
         ),
         OutputFile::new(
             OutputKind::PostEvaluationPage,
             format!("{title}.html"),
-            report::evaluate::html(&ev, &rules, &env)?.into_bytes(),
+            report::post_evaluation::html(&ev, &rules, &env)?.into_bytes(),
         ),
     ];
     let out = &req.place.out;
@@ -108,7 +108,7 @@ fn post_evaluate_inner(
 /// Reads the post-evaluation rows: matched to the ledger when the folder has one, on their own
 /// otherwise (a single file, or a folder without a ledger).
 fn read(input: &Path, rules: &Rules) -> anyhow::Result<Dataset> {
-    let table = &rules.evaluate.setup.table;
+    let table = &rules.post_evaluation.setup.table;
     if input.is_dir() {
         let data = ingest(input, rules)?;
         let matched_to = rules
@@ -132,7 +132,7 @@ fn unmatched(rules: &Rules) -> Rules {
     if let Some(t) = r
         .tables
         .iter_mut()
-        .find(|t| t.id == rules.evaluate.setup.table)
+        .find(|t| t.id == rules.post_evaluation.setup.table)
     {
         t.matching = None;
     }
@@ -178,7 +178,7 @@ fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[OutputFile]) -> S
             ]
         })
         .collect();
-    let mut out = format!("{}\n\n", report::evaluate::title(ev));
+    let mut out = format!("{}\n\n", report::post_evaluation::title(ev));
     out.push_str(&table::render(
         &[
             "序号",
@@ -199,7 +199,7 @@ fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[OutputFile]) -> S
     out.push_str(&format!("\n等级分布: {}\n", counts.join("，")));
     out.push_str(&format!(
         "\n{}（{} 个）:\n",
-        rules.evaluate.statistics.name,
+        rules.post_evaluation.statistics.name,
         ev.statistics.len()
     ));
     for s in &ev.statistics {

@@ -5,7 +5,7 @@
 
 use super::publish::publish;
 use super::{Place, table};
-use crate::engine::weekly::{WeekInput, WeekResult, evaluate, monday_of, week_label};
+use crate::engine::weekly::{WeekInput, WeekResult, compile_week, monday_of, week_label};
 use crate::ingest::ingest;
 use crate::progress::Progress;
 use crate::report::{self, OutputFile, OutputKind};
@@ -60,7 +60,7 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let _lock = req.place.lock(progress)?;
     let mut history = req.place.open()?;
     let earlier = history.weekly_before(monday)?;
-    let result = evaluate(&WeekInput {
+    let result = compile_week(&WeekInput {
         rules: &weekly,
         calendar: &rules.calendar,
         data: &data,

@@ -3,12 +3,12 @@
 
 pub mod annual;
 pub(crate) mod cells;
-pub mod evaluate;
 pub mod forms;
 pub mod html;
 pub mod notice;
 pub mod office_calendar;
 pub mod pages;
+pub mod post_evaluation;
 pub mod ranking_workbook;
 pub mod screening;
 pub mod sheet;

@@ -5,10 +5,10 @@ pub mod annual;
 mod calendar;
 pub mod deadline;
 mod error;
-pub mod evaluate;
 pub mod layout;
 pub mod notice;
 pub mod office_calendar;
+pub mod post_evaluation;
 mod probe;
 pub mod roles;
 pub mod scoring;
@@ -44,7 +44,7 @@ pub struct Rules {
     pub scoring: Scoring,
     pub screening: screening::Screening,
     pub notices: notice::Notices,
-    pub evaluate: evaluate::Evaluation,
+    pub post_evaluation: post_evaluation::Evaluation,
     /// Units by canonical name with their aliases (`rules/units.toml`).
     pub units: units::Units,
     /// The weekly cycle (`rules/weekly.toml`).
@@ -97,7 +97,8 @@ impl Rules {
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
         let notices =
             notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
-        let evaluate = evaluate::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
+        let post_evaluation =
+            post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;
         let weekly = weekly::Weekly::load(source.get("weekly.toml")?, &roles, &deadlines)?;
         let office_calendar =
@@ -119,7 +120,7 @@ impl Rules {
             scoring,
             screening,
             notices,
-            evaluate,
+            post_evaluation,
         })
     }
 

@@ -50,7 +50,7 @@ pub(crate) fn scoring_formulas(
         let mut ctx = synthetic(tables, number);
         for part in scoring.parts.iter().filter(|p| p.on_error.is_none()) {
             ctx.insert("points".into(), V::from(part.points));
-            if let Err(why) = evaluate(&part.formula, &ctx) {
+            if let Err(why) = try_eval(&part.formula, &ctx) {
                 return Err(file
                     .error_near(
                         part.formula.src(),
@@ -65,7 +65,7 @@ pub(crate) fn scoring_formulas(
     Ok(())
 }
 
-fn evaluate(expr: &crate::expr::Expr, ctx: &BTreeMap<String, V>) -> Result<(), String> {
+fn try_eval(expr: &crate::expr::Expr, ctx: &BTreeMap<String, V>) -> Result<(), String> {
     let v = expr
         .eval(V::from(ctx.clone()))
         .map_err(crate::diagnostic::tech_info)?;
@@ -88,11 +88,11 @@ mod tests {
         let rules = crate::rules::Rules::load(None).unwrap();
         let ctx = synthetic(&rules.tables, 0.0);
         let expr = |src: &str| crate::expr::Expr::compile(src, None).unwrap();
-        assert!(evaluate(&expr("points * cum_invest / annual_plan"), &ctx).is_err());
-        assert!(evaluate(&expr("points"), &ctx).is_ok());
+        assert!(try_eval(&expr("points * cum_invest / annual_plan"), &ctx).is_err());
+        assert!(try_eval(&expr("points"), &ctx).is_ok());
         let sort = "range(100000) | list | sort | length";
         let slow = format!("{sort} + {sort} + {sort} + {sort} + {sort}");
-        assert!(evaluate(&expr(&slow), &ctx).is_err(), "fuel stops it");
+        assert!(try_eval(&expr(&slow), &ctx).is_err(), "fuel stops it");
         let long = vec!["1"; 100_000].join(" + ");
         assert!(crate::expr::check_size(&long).is_err());
         let deep = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));

@@ -8,7 +8,7 @@ mod grade;
 use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::Rules;
-use crate::rules::evaluate::{Benchmark, Condition, Evaluation, Formula, Grading, Method};
+use crate::rules::post_evaluation::{Benchmark, Condition, Evaluation, Formula, Grading, Method};
 use grade::{benchmarks, counts, grade, project};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -124,7 +124,7 @@ pub(crate) fn evaluate(
     year: i32,
     last_year: &BTreeMap<String, String>,
 ) -> Evaluated {
-    let e = &rules.evaluate;
+    let e = &rules.post_evaluation;
     let label = field_label(rules);
     let records = data.records(&e.setup.table);
     let mut rows: Vec<Row> = records.iter().map(|r| row(rules, r)).collect();
@@ -192,7 +192,7 @@ pub(super) struct Row<'a> {
 
 fn row<'a>(rules: &Rules, record: &'a Record) -> Row<'a> {
     let mut ctx = BTreeMap::new();
-    if let Some(t) = rules.table(&rules.evaluate.setup.table) {
+    if let Some(t) = rules.table(&rules.post_evaluation.setup.table) {
         for f in &t.fields {
             ctx.insert(
                 f.id.clone(),
@@ -205,7 +205,7 @@ fn row<'a>(rules: &Rules, record: &'a Record) -> Row<'a> {
     }
     ctx.insert(
         "threshold".into(),
-        minijinja::Value::from(rules.evaluate.statistics.threshold),
+        minijinja::Value::from(rules.post_evaluation.statistics.threshold),
     );
     Row {
         record,
@@ -221,7 +221,7 @@ fn row<'a>(rules: &Rules, record: &'a Record) -> Row<'a> {
 fn field_label(rules: &Rules) -> impl Fn(&str) -> String + '_ {
     move |id: &str| {
         rules
-            .table(&rules.evaluate.setup.table)
+            .table(&rules.post_evaluation.setup.table)
             .and_then(|t| t.field(id))
             .map(|f| f.label.clone())
             .unwrap_or_else(|| id.to_string())
@@ -364,7 +364,7 @@ fn holds(c: &Condition, r: &mut Row, label: &dyn Fn(&str) -> String) -> bool {
 fn exemptions(e: &Evaluation, r: &mut Row, label: &dyn Fn(&str) -> String) {
     for c in &e.exemptions {
         if holds(c, r, label) {
-            let reason = crate::rules::evaluate::render_reason(
+            let reason = crate::rules::post_evaluation::render_reason(
                 &c.reason,
                 minijinja::Value::from(r.ctx.clone()),
             );
@@ -376,7 +376,7 @@ fn exemptions(e: &Evaluation, r: &mut Row, label: &dyn Fn(&str) -> String) {
 fn vetoes(e: &Evaluation, r: &mut Row, label: &dyn Fn(&str) -> String) {
     for c in &e.vetoes {
         if holds(c, r, label) {
-            let reason = crate::rules::evaluate::render_reason(
+            let reason = crate::rules::post_evaluation::render_reason(
                 &c.reason,
                 minijinja::Value::from(r.ctx.clone()),
             );

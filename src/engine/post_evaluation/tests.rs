@@ -1,7 +1,7 @@
 //! Indicator values from hand-built rows.
 
 use super::*;
-use crate::rules::evaluate::Rounding;
+use crate::rules::post_evaluation::Rounding;
 
 fn record(values: &[(&str, Value)]) -> Record {
     Record {
@@ -40,7 +40,7 @@ fn ctx(r: &Record, fields: &[&str]) -> BTreeMap<String, minijinja::Value> {
 #[test]
 fn the_zero_divisor_is_named_not_the_zero_numerator() {
     let fields = ["tax".to_string(), "land_mu".to_string()];
-    let f = crate::rules::evaluate::formula("tax / land_mu", &fields).unwrap();
+    let f = crate::rules::post_evaluation::formula("tax / land_mu", &fields).unwrap();
     let r = record(&[("tax", Value::Number(0.0)), ("land_mu", Value::Number(0.0))]);
     let err = value_of(&f, &r, &ctx(&r, &["tax", "land_mu"])).unwrap_err();
     assert_eq!(err, [("land_mu".to_string(), "为 0")]);

@@ -19,7 +19,7 @@ fn opt_num(v: Option<f64>) -> Cell {
 }
 
 fn results_sheet(ev: &Evaluated, rules: &Rules) -> SheetSpec {
-    let e = &rules.evaluate;
+    let e = &rules.post_evaluation;
     let mut headers: Vec<String> = ["序号", "项目编号", "企业名称"]
         .iter()
         .map(|s| s.to_string())
@@ -112,16 +112,16 @@ fn benchmarks_sheet(ev: &Evaluated) -> SheetSpec {
 }
 
 fn output_label(rules: &Rules) -> String {
-    let s = &rules.evaluate.statistics;
+    let s = &rules.post_evaluation.statistics;
     rules
-        .table(&rules.evaluate.setup.table)
+        .table(&rules.post_evaluation.setup.table)
         .and_then(|t| t.field(&s.field))
         .map(|f| f.label.clone())
         .unwrap_or_else(|| s.field.clone())
 }
 
 fn statistics_sheet(ev: &Evaluated, rules: &Rules) -> SheetSpec {
-    let s = &rules.evaluate.statistics;
+    let s = &rules.post_evaluation.statistics;
     let output = output_label(rules);
     let rows: Vec<Vec<Cell>> = ev
         .statistics
@@ -173,8 +173,11 @@ fn verify_sheet(ev: &Evaluated, rules: &Rules) -> SheetSpec {
         }
     }
     SheetSpec {
-        name: rules.evaluate.setup.verify.clone(),
-        title: format!("{}年度后评估{}数据", ev.year, rules.evaluate.setup.verify),
+        name: rules.post_evaluation.setup.verify.clone(),
+        title: format!(
+            "{}年度后评估{}数据",
+            ev.year, rules.post_evaluation.setup.verify
+        ),
         headers: ["项目编号", "企业名称", "字段", "问题", "单元格", "影响"]
             .iter()
             .map(|s| s.to_string())
@@ -246,7 +249,7 @@ pub(crate) fn html(
     rules: &Rules,
     templates: &Templates,
 ) -> Result<String, TemplateError> {
-    let e = &rules.evaluate;
+    let e = &rules.post_evaluation;
     let max = ev.counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let ctx = context! {
         title => title(ev),
@@ -266,8 +269,8 @@ pub(crate) fn html(
         verify_label => e.setup.verify.clone(),
         rules_file => e.file.clone(),
         method => match e.grading.method {
-            crate::rules::evaluate::Method::Bands => "bands",
-            crate::rules::evaluate::Method::Percentiles => "percentiles",
+            crate::rules::post_evaluation::Method::Bands => "bands",
+            crate::rules::post_evaluation::Method::Percentiles => "percentiles",
         },
     };
     templates.render("evaluate.html", ctx)

@@ -1,0 +1,32 @@
+//! The rules folder itself: exporting the built-in rules to edit (`sanyipi rules export`) and
+//! checking a folder (`sanyipi rules check`), which is loading every rules file at once.
+
+use crate::rules::{RuleSource, Rules};
+use std::path::Path;
+
+/// Loads every rules file of `dir` as a run would; returns what `rules check` prints.
+pub fn check(dir: &Path) -> super::Result<String> {
+    Rules::load(Some(dir))?;
+    Ok(format!("规则无误: {}\n", dir.display()))
+}
+
+/// Writes the built-in rules to the new (or empty) folder `dir`; returns what `rules export`
+/// prints.
+pub fn export(dir: &Path) -> super::Result<String> {
+    Ok(export_inner(dir)?)
+}
+
+fn export_inner(dir: &Path) -> anyhow::Result<String> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        anyhow::bail!(
+            "目录 {} 已存在且不为空，为免覆盖，请指定一个新目录",
+            dir.display()
+        );
+    }
+    RuleSource::embedded().export(dir)?;
+    Ok(format!(
+        "已导出内置规则到 {}，修改后用 --rules {} 使用\n",
+        dir.display(),
+        dir.display()
+    ))
+}
