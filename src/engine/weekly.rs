@@ -31,16 +31,14 @@ pub struct WeekRow {
     pub leader: String,
     pub first_raised: Option<NaiveDate>,
     pub reported_on: Option<NaiveDate>,
+    /// The status as the unit wrote it (shown and kept in history).
     pub status: String,
+    /// The status as read, once, with the rules' words when the row was read (from its file
+    /// or from history).
+    #[serde(skip)]
+    pub state: ProblemStatus,
     /// `file!sheet!row` of the row.
     pub source: String,
-}
-
-impl WeekRow {
-    /// The row's status, read with the rules' words.
-    pub fn problem_status(&self, rules: &Weekly) -> ProblemStatus {
-        ProblemStatus::parse(&self.status, &rules.status)
-    }
 }
 
 /// A problem tracked across weeks, as it stands in the week run.
@@ -172,6 +170,7 @@ pub fn week_rows(
             first_raised: r.date(field(F::FirstRaised)),
             reported_on: r.date(field(F::ReportedOn)),
             status: text(F::ProblemStatus),
+            state: ProblemStatus::parse(&text(F::ProblemStatus), &rules.status),
             source: format!("{}!{}!第{}行", r.file, r.sheet, r.row),
         };
         if rules.no_problem.contains(&key(&row.problem)) {
@@ -268,7 +267,7 @@ fn track(
         group.sort_by_key(|r| r.week);
         let last = *group.last().expect("non-empty group");
         let this_week = last.week == monday;
-        let last_status = last.problem_status(rules);
+        let last_status = last.state;
         let solved = last_status == ProblemStatus::Solved;
         if solved && !this_week {
             continue;

@@ -2,7 +2,8 @@
 //! week never duplicates it. `status` is the status text the 周报 row carries.
 
 use super::{History, HistoryError};
-use crate::engine::weekly::WeekRow;
+use crate::engine::weekly::{ProblemStatus, WeekRow};
+use crate::rules::weekly::StatusWords;
 use chrono::NaiveDate;
 use rusqlite::params;
 
@@ -16,7 +17,11 @@ fn parse(s: Option<String>) -> Option<NaiveDate> {
 
 impl History {
     /// Problem rows of the weeks before `monday`, oldest first.
-    pub fn weekly_before(&self, monday: NaiveDate) -> Result<Vec<WeekRow>, HistoryError> {
+    pub fn weekly_before(
+        &self,
+        monday: NaiveDate,
+        words: &StatusWords,
+    ) -> Result<Vec<WeekRow>, HistoryError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -38,6 +43,7 @@ impl History {
                     leader: r.get(7)?,
                     first_raised: parse(r.get(8)?),
                     reported_on: parse(r.get(9)?),
+                    state: ProblemStatus::parse(&r.get::<_, String>(10)?, words),
                     status: r.get(10)?,
                     source: r.get(11)?,
                 })

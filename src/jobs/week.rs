@@ -59,7 +59,7 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let data = ingest(input, &rules).context("无法生成周报")?;
     let _lock = req.place.lock(progress)?;
     let mut history = req.place.open()?;
-    let earlier = history.weekly_before(monday)?;
+    let earlier = history.weekly_before(monday, &weekly.status)?;
     let result = compile_week(&WeekInput {
         rules: &weekly,
         calendar: &rules.calendar,

@@ -56,6 +56,7 @@ fn row(week: &str, category: &str, status: &str, first_raised: &str) -> WeekRow 
         first_raised: Some(d(first_raised)),
         reported_on: Some(d(week)),
         status: status.into(),
+        state: ProblemStatus::parse(status, &weekly_rules().status),
         source: format!("{week}周.xlsx!Sheet1!第2行"),
     }
 }
