@@ -11,8 +11,8 @@ mod evaluate;
 mod explain;
 mod history;
 mod input;
+mod month;
 mod progress;
-mod run;
 mod screen;
 mod serve;
 mod template;
@@ -40,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 月度考核：评分、排名、处理，生成排名表、报告并记入历史
-    Run(run::Args),
+    Run(month::Args),
     /// 检查一个月的报送材料：读取全部表格，列出问题，不写任何文件
     Check(check::Args),
     /// 说明某个项目或单位的得分是怎么来的
@@ -106,7 +106,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
     };
     let result: jobs::Result<i32> = match cli.command {
-        Command::Run(a) => run::run(a),
+        Command::Run(a) => month::run(a),
         Command::Check(a) => check::run(a),
         Command::Explain(a) => explain::run(a),
         Command::History(c) => history::run(c),

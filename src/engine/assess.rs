@@ -5,7 +5,8 @@
 
 use super::Month;
 use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
-use super::evidence::{Evidence, name_notices};
+use super::evidence::{Evidence, joined};
+use super::notices::{EscalationList, Notice, NoticeKind};
 use super::project::project_views;
 use super::ranking::{first_seen, rank_units, round};
 pub use super::results::{
@@ -407,5 +408,43 @@ pub fn assess(
         missing_years,
         notices,
         escalations,
+    }
+}
+
+/// Once the notices are numbered: names each unit's supervision notice in its evidence and in
+/// the escalation lists, and writes the escalation notices' matters from it.
+pub fn name_notices(
+    units: &mut [UnitScore],
+    notices: &mut [Notice],
+    escalations: &mut [EscalationList],
+) {
+    let number_of = |unit: &str| {
+        notices
+            .iter()
+            .find(|n| n.recipient == unit && n.kind == NoticeKind::Supervision)
+            .map(|n| n.number.clone())
+    };
+    for u in units.iter_mut() {
+        if let Some(n) = number_of(&u.unit) {
+            u.evidence.iter_mut().for_each(|e| e.name_notice(&n));
+        }
+    }
+    for list in escalations.iter_mut() {
+        for x in &mut list.entries {
+            if let Some(n) = number_of(&x.unit) {
+                x.evidence.iter_mut().for_each(|e| e.name_notice(&n));
+            }
+        }
+    }
+    for notice in notices.iter_mut() {
+        let NoticeKind::Escalation(id) = &notice.kind else {
+            continue;
+        };
+        let Some(list) = escalations.iter().find(|l| &l.id == id) else {
+            continue;
+        };
+        for (m, x) in notice.matters.iter_mut().zip(&list.entries) {
+            m.text = format!("{}：{}", x.unit, joined(&x.evidence));
+        }
     }
 }

@@ -1,9 +1,7 @@
 //! Why a penalty applies, as the engine decides it: text, with the place of this month's
 //! supervision notice kept apart until the notices are numbered. The number is filled in by
-//! [`name_notices`] once numbering is done; the notices themselves are drafted once.
+//! `assess::name_notices` once numbering is done; the notices themselves are drafted once.
 
-use super::notices::{EscalationList, Notice, NoticeKind};
-use super::results::UnitScore;
 use serde::{Deserialize, Serialize};
 
 /// The evidence of one penalty of one unit.
@@ -32,7 +30,7 @@ impl Evidence {
     }
 
     /// Fills in the number of this month's notice.
-    fn name_notice(&mut self, number: &str) {
+    pub(crate) fn name_notice(&mut self, number: &str) {
         for p in &mut self.pieces {
             if let Piece::ThisMonthsNotice(n) = p {
                 *n = Some(number.to_string());
@@ -76,44 +74,6 @@ pub fn joined(evidence: &[Evidence]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("；")
-}
-
-/// Once the notices are numbered: names each unit's supervision notice in its evidence and in
-/// the escalation lists, and writes the escalation notices' matters from it.
-pub fn name_notices(
-    units: &mut [UnitScore],
-    notices: &mut [Notice],
-    escalations: &mut [EscalationList],
-) {
-    let number_of = |unit: &str| {
-        notices
-            .iter()
-            .find(|n| n.recipient == unit && n.kind == NoticeKind::Supervision)
-            .map(|n| n.number.clone())
-    };
-    for u in units.iter_mut() {
-        if let Some(n) = number_of(&u.unit) {
-            u.evidence.iter_mut().for_each(|e| e.name_notice(&n));
-        }
-    }
-    for list in escalations.iter_mut() {
-        for x in &mut list.entries {
-            if let Some(n) = number_of(&x.unit) {
-                x.evidence.iter_mut().for_each(|e| e.name_notice(&n));
-            }
-        }
-    }
-    for notice in notices.iter_mut() {
-        let NoticeKind::Escalation(id) = &notice.kind else {
-            continue;
-        };
-        let Some(list) = escalations.iter().find(|l| &l.id == id) else {
-            continue;
-        };
-        for (m, x) in notice.matters.iter_mut().zip(&list.entries) {
-            m.text = format!("{}：{}", x.unit, joined(&x.evidence));
-        }
-    }
 }
 
 #[cfg(test)]

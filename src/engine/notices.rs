@@ -740,7 +740,7 @@ mod tests {
         );
         assert!(out.problems.is_empty(), "{:?}", out.problems);
         // The escalation notice's matters are written from the evidence once numbered.
-        crate::engine::evidence::name_notices(&mut [], &mut out.notices, &mut out.escalations);
+        crate::engine::assess::name_notices(&mut [], &mut out.notices, &mut out.escalations);
         let got: Vec<(&str, &str, Vec<&str>)> = out
             .notices
             .iter()
