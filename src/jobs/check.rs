@@ -19,6 +19,7 @@ pub struct CheckRequest {
 }
 
 /// What `check` found: every file read and every diagnostic, and the printed report.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Checked {
     pub month: Option<Month>,
     pub files: Vec<CheckedFile>,

@@ -27,6 +27,7 @@ pub struct DeadlinesRequest {
 }
 
 /// The month's deadlines, and what `sanyipi deadlines` prints.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Deadlines {
     pub month: Month,
     pub as_of: NaiveDate,

@@ -42,6 +42,7 @@ pub struct MonthRequest {
 
 /// What a month's run produced: the assessment, its history revision, the output folder and
 /// the files written there (name relative to it, bytes).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MonthRun {
     pub assessment: Assessment,
     pub revision: i64,

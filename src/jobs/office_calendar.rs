@@ -29,6 +29,7 @@ pub struct OfficeCalendarRequest {
 }
 
 /// The month's dates, the late assignments (when a folder was given) and the files.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct OfficeDates {
     pub dates: Vec<OfficeDate>,
     pub late: Option<Vec<LateAssignment>>,

@@ -26,6 +26,7 @@ pub struct PostEvaluationRequest {
 }
 
 /// What the post-evaluation found and wrote.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PostEvaluated {
     pub dir: PathBuf,
     pub files: Vec<String>,

@@ -31,7 +31,8 @@ pub fn html_name(a: &Assessment) -> String {
 }
 
 /// What an output file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OutputKind {
     /// The month's ranking workbook (考核排名.xlsx).
     RankingWorkbook,
@@ -72,10 +73,12 @@ impl OutputKind {
 }
 
 /// One file of a run's outputs: its path relative to the output folder and its bytes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct OutputFile {
     pub kind: OutputKind,
     pub path: String,
+    /// Not part of the data a job reports (the file is written).
+    #[serde(skip)]
     pub bytes: Vec<u8>,
 }
 
