@@ -205,10 +205,9 @@ fn facts<'a>(
     }
 }
 
-/// Drafting with the shipped notices.toml, on hand-built deadline rows and unit results:
-/// who gets a notice, of which kind, with which matters, in which order.
-#[test]
-fn draft_gives_one_notice_per_recipient_with_its_matters() {
+/// The notices drafted from four units and six deadline rows, their escalation matters
+/// written as once numbered.
+fn drafted_example() -> Drafted {
     let rules = rules();
     let tv = vec!["tv_statement".to_string()];
     let none: Vec<String> = Vec::new();
@@ -251,6 +250,14 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     // The escalation notice's matters are written from the evidence once numbered.
     crate::engine::evidence::name_notices(&mut [], &mut out.notices, &mut out.escalations);
+    out
+}
+
+/// Drafting with the shipped notices.toml, on hand-built deadline rows and unit results:
+/// who gets a notice, of which kind, with which matters, in which order.
+#[test]
+fn draft_gives_one_notice_per_recipient_with_its_matters() {
+    let out = drafted_example();
     let got: Vec<(&str, &str, Vec<&str>)> = out
         .notices
         .iter()

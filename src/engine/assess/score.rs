@@ -1,24 +1,17 @@
-//! The monthly assessment: deadlines, then project scores from the formulas of
-//! `rules/scoring.toml`, then the unit ranking (`ranking.rs`) and the notices (`notices.rs`).
-//! Pure: rules, records, a history snapshot and the as-of date in; an `Assessment`
-//! (`results.rs`) out.
+//! Project scores of the assessment: each project's deadlines, formula context, scoring
+//! parts, figures and inputs.
 
-use super::Month;
-use super::deadlines::{DeadlineRow, RuleProblem, Status, evaluate_deadlines};
-use super::evidence::{Evidence, name_notices};
-use super::project::{ProjectView, project_views};
-pub use super::rank::{in_bottom, shared_ranks};
-use super::ranking::{first_seen, rank_units, round};
-pub use super::results::{
-    Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
-};
-pub use super::streak::UnitHistory;
+use super::super::Month;
+use super::super::deadlines::{DeadlineRow, RuleProblem, Status};
+use super::super::project::{ProjectView, project_views};
+use super::super::ranking::round;
+use super::{Figures, Input, PartScore, ProjectScore, Snapshot};
 use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
 use crate::rules::{FieldRole, Rules, TableRole};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// The deadline rows a project's score reads, found by project or unit in one pass.
 struct DeadlineIndex<'a> {
@@ -58,119 +51,10 @@ impl<'a> DeadlineIndex<'a> {
     }
 }
 
-/// Carried fields for projects without a row this month.
-pub fn carried_values(
-    data: &Dataset,
-    snapshot: &Snapshot,
-) -> BTreeMap<String, BTreeMap<String, Value>> {
-    let reported: HashSet<&str> = data
-        .table(TableRole::Monthly)
-        .iter()
-        .filter_map(|r| r.project.as_deref())
-        .collect();
-    let field = |role| data.field(role).to_string();
-    let mut out = BTreeMap::new();
-    for l in data.table(TableRole::Ledger) {
-        let Some(id) = l.project.as_deref() else {
-            continue;
-        };
-        if reported.contains(id) {
-            continue;
-        }
-        let mut v = BTreeMap::new();
-        let last = snapshot.last_figures.get(id);
-        v.insert(
-            field(FieldRole::CumInvest),
-            Value::Number(last.and_then(|f| f.cum_invest).unwrap_or(0.0)),
-        );
-        if let Some(f) = last {
-            if let Some(b) = f.started {
-                v.insert(field(FieldRole::Started), Value::Bool(b));
-            }
-            if let Some(d) = f
-                .actual_start
-                .as_deref()
-                .and_then(crate::ingest::value::parse_date_text)
-            {
-                v.insert(field(FieldRole::ActualStart), Value::Date(d));
-            }
-            if let Some(b) = f.completed {
-                v.insert(field(FieldRole::Completed), Value::Bool(b));
-            }
-            if let Some(d) = f
-                .completed_date
-                .as_deref()
-                .and_then(crate::ingest::value::parse_date_text)
-            {
-                v.insert(field(FieldRole::CompletedDate), Value::Date(d));
-            }
-        }
-        out.insert(id.to_string(), v);
-    }
-    out
-}
-
-/// Runs the assessment of `month` as of `as_of`.
-pub fn assess(
-    rules: &Rules,
-    data: &Dataset,
-    snapshot: &Snapshot,
-    month: Month,
-    as_of: NaiveDate,
-) -> Assessment {
-    let carried = carried_values(data, snapshot);
-    let (deadlines, mut rule_problems) = evaluate_deadlines(rules, data, month, as_of, &carried);
-    let projects = score_projects(
-        rules,
-        data,
-        snapshot,
-        &carried,
-        &deadlines,
-        month,
-        as_of,
-        &mut rule_problems,
-    );
-    let supervised = super::notices::supervised_by_deadlines(rules, &deadlines);
-    let units = rank_units(
-        rules,
-        &projects,
-        snapshot,
-        month,
-        &supervised,
-        &mut rule_problems,
-    );
-    let (units, notices, escalations) = draft_notices(
-        rules,
-        snapshot,
-        &deadlines,
-        &projects,
-        units,
-        month,
-        as_of,
-        &mut rule_problems,
-    );
-    let missing_years = missing_years(&deadlines);
-    Assessment {
-        month,
-        as_of,
-        rules_hash: rules.source.fingerprint(),
-        previous_month: snapshot.previous_month,
-        projects,
-        units,
-        deadlines,
-        diagnostics: data.diagnostics.clone(),
-        files: data.files.clone(),
-        rule_problems,
-        missing_years,
-        notices,
-        escalations,
-    }
-}
-
 /// Scores every project from its own rows alone: on every core, in the ledger's order.
 /// The problems of the formulas are appended to `rule_problems` in that order.
 #[allow(clippy::too_many_arguments)]
-fn score_projects(
+pub(super) fn score_projects(
     rules: &Rules,
     data: &Dataset,
     snapshot: &Snapshot,
@@ -485,67 +369,4 @@ fn project_inputs(
         source: rules.table_of(TableRole::Procedures).title.clone(),
     });
     inputs
-}
-
-/// Drafts and numbers this month's notices and escalations from the ranked units; the
-/// units' evidence then names this month's notice by its number.
-#[allow(clippy::too_many_arguments)]
-fn draft_notices(
-    rules: &Rules,
-    snapshot: &Snapshot,
-    deadlines: &[DeadlineRow],
-    projects: &[ProjectScore],
-    mut units: Vec<UnitScore>,
-    month: Month,
-    as_of: NaiveDate,
-    rule_problems: &mut Vec<RuleProblem>,
-) -> (
-    Vec<UnitScore>,
-    Vec<super::notices::Notice>,
-    Vec<super::notices::EscalationList>,
-) {
-    let unit_order = first_seen(projects.iter().map(|p| p.unit.as_str()));
-    let by_name: HashMap<&str, &UnitScore> = units.iter().map(|u| (u.unit.as_str(), u)).collect();
-    let facts: Vec<super::notices::UnitFacts> = unit_order
-        .iter()
-        .filter_map(|name| by_name.get(name.as_str()).copied())
-        .map(|u| super::notices::UnitFacts {
-            unit: &u.unit,
-            bottom: u.bottom,
-            score: u.score,
-            rank: u.rank,
-            streak: u.streak,
-            penalty_ids: &u.penalty_ids,
-        })
-        .collect();
-    let evidence: BTreeMap<String, Vec<Evidence>> = units
-        .iter()
-        .map(|u| (u.unit.clone(), u.evidence.clone()))
-        .collect();
-    let input = super::notices::DraftInput {
-        month,
-        as_of,
-        deadlines,
-        units: &facts,
-        evidence: &evidence,
-        unit_order: &unit_order,
-    };
-    let drafted = super::notices::draft(rules, &input);
-    let (mut notices, mut escalations) = (drafted.notices, drafted.escalations);
-    rule_problems.extend(drafted.problems);
-    super::notices::number(rules, &snapshot.notice_book, &mut notices);
-    // Evidence names this month's notice by its number, known once the notices are numbered.
-    name_notices(&mut units, &mut notices, &mut escalations);
-    (units, notices, escalations)
-}
-
-/// The years without a calendar that some deadline needed, sorted and without repeats.
-fn missing_years(deadlines: &[DeadlineRow]) -> Vec<i32> {
-    let mut missing_years: Vec<i32> = deadlines
-        .iter()
-        .flat_map(|d| d.missing_years.iter().copied())
-        .collect();
-    missing_years.sort();
-    missing_years.dedup();
-    missing_years
 }
