@@ -5,7 +5,8 @@ use super::Month;
 use super::deadlines::RuleProblem;
 use super::evidence::{Evidence, Piece};
 use super::results::{ProjectScore, Snapshot, UnitScore};
-use super::ties::{in_bottom, shared_ranks};
+use crate::expr::Expr;
+use crate::rules::scoring::Penalty;
 use crate::rules::{Aggregate, Rules, Trigger};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -23,6 +24,8 @@ pub(crate) fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String
         .collect()
 }
 
+/// Ranks the units by the scores of their projects: shared ranks, the bottom places,
+/// streaks and penalties, in rank order.
 pub(crate) fn rank_units(
     rules: &Rules,
     projects: &[ProjectScore],
@@ -42,129 +45,38 @@ pub(crate) fn rank_units(
     for p in projects {
         totals_of.entry(p.unit.as_str()).or_default().push(p.total);
     }
-    let scores: Vec<f64> = order
-        .iter()
-        .map(|u| {
-            let totals = &totals_of[u.as_str()];
-            let s = match score_rules.aggregate {
-                Aggregate::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
-                Aggregate::Sum => totals.iter().sum(),
-                Aggregate::Min => totals.iter().copied().fold(f64::INFINITY, f64::min),
-            };
-            round(s, score_rules.precision)
-        })
-        .collect();
+    let scores = unit_scores(rules, &order, &totals_of);
     let ranks = shared_ranks(&scores);
     let streak_rule = super::streak::StreakRule::of(rules);
+    let ctx = PenaltyCtx {
+        rules,
+        snapshot,
+        month,
+        supervised,
+    };
     let mut units = Vec::new();
     for (i, unit) in order.iter().enumerate() {
         let bottom = in_bottom(ranks[i], &ranks, score_rules.bottom_n);
         let prev = snapshot.previous.get(unit);
         let mut streak = 0;
-        let mut penalty_ids = Vec::new();
-        let mut penalties = Vec::new();
-        let mut evidence = Vec::new();
         if bottom {
             streak = super::streak::next_streak(prev, bottom, streak_rule.as_ref());
         }
+        let place = Place {
+            unit,
+            score: scores[i],
+            rank: ranks[i],
+            bottom,
+            streak,
+        };
+        let mut penalty_ids = Vec::new();
+        let mut penalties = Vec::new();
+        let mut evidence = Vec::new();
         for pen in &rules.scoring.penalties {
-            match &pen.trigger {
-                Trigger::Streak { length, .. } => {
-                    if bottom && streak >= *length {
-                        penalty_ids.push(pen.id.clone());
-                        penalties.push(pen.name.clone());
-                        let mut months: Vec<String> =
-                            super::streak::streak_months(&snapshot.rankings, unit, month, streak)
-                                .iter()
-                                .map(|(m, r)| format!("{m} 第 {r} 名"))
-                                .collect();
-                        months.push(format!("{month} 第 {} 名", ranks[i]));
-                        let e = format!(
-                            "{}: 连续 {streak} 个月排名后{}位（{}）",
-                            pen.name,
-                            score_rules.bottom_n,
-                            months.join("，")
-                        );
-                        evidence.push(Evidence::text(&pen.id, e));
-                    }
-                }
-                Trigger::Supervision {
-                    notices,
-                    months,
-                    condition,
-                } => {
-                    let first = (0..months.saturating_sub(1)).fold(month, |m, _| m.previous());
-                    // Notices of earlier months in the window, and this month's.
-                    let recent: Vec<&(Month, String)> = snapshot
-                        .notices
-                        .get(unit)
-                        .map(|v| {
-                            v.iter()
-                                .filter(|(m, _)| *m >= first && *m < month)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let facts = super::notices::UnitFacts {
-                        unit,
-                        bottom,
-                        score: scores[i],
-                        rank: ranks[i],
-                        streak,
-                        penalty_ids: &[],
-                    };
-                    let now = supervised.contains(unit)
-                        || super::notices::supervised_by_results(rules, &facts, month, problems);
-                    let count = recent.len() as u32 + u32::from(now);
-                    if count >= *notices {
-                        let ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::from([
-                            ("bottom", minijinja::Value::from(bottom)),
-                            ("score", minijinja::Value::from(scores[i])),
-                            ("rank", minijinja::Value::from(ranks[i])),
-                            ("streak", minijinja::Value::from(streak)),
-                        ]);
-                        let holds = match condition.holds(minijinja::Value::from(ctx)) {
-                            Ok(b) => b,
-                            Err(e) => {
-                                problems.push(RuleProblem {
-                                    rule_file: rules.scoring.file.clone(),
-                                    rule: pen.id.clone(),
-                                    subject: unit.clone(),
-                                    message: e.to_string(),
-                                });
-                                false
-                            }
-                        };
-                        if holds {
-                            penalty_ids.push(pen.id.clone());
-                            penalties.push(pen.name.clone());
-                            let earlier: Vec<&str> =
-                                recent.iter().map(|(_, n)| n.as_str()).collect();
-                            let mut head = format!(
-                                "{}: 近 {months} 个月督办 {count} 次（{}",
-                                pen.name,
-                                earlier.join("、")
-                            );
-                            let mut pieces = Vec::new();
-                            if now {
-                                if !earlier.is_empty() {
-                                    head.push('、');
-                                }
-                                pieces.push(Piece::Text(head));
-                                pieces.push(Piece::ThisMonthsNotice(None));
-                            } else {
-                                pieces.push(Piece::Text(head));
-                            }
-                            pieces.push(Piece::Text(format!(
-                                "），本月得分 {:.2}、第 {} 名",
-                                scores[i], ranks[i]
-                            )));
-                            evidence.push(Evidence {
-                                penalty: pen.id.clone(),
-                                pieces,
-                            });
-                        }
-                    }
-                }
+            if let Some(e) = ctx.penalty(pen, &place, problems) {
+                penalty_ids.push(pen.id.clone());
+                penalties.push(pen.name.clone());
+                evidence.push(e);
             }
         }
         units.push(UnitScore {
@@ -183,6 +95,166 @@ pub(crate) fn rank_units(
     }
     units.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.unit.cmp(&b.unit)));
     units
+}
+
+/// Each unit's score, in `order`: its projects' totals aggregated and rounded by the rules.
+fn unit_scores(rules: &Rules, order: &[String], totals_of: &HashMap<&str, Vec<f64>>) -> Vec<f64> {
+    let score_rules = &rules.scoring.score;
+    order
+        .iter()
+        .map(|u| {
+            let totals = &totals_of[u.as_str()];
+            let s = match score_rules.aggregate {
+                Aggregate::Mean => totals.iter().sum::<f64>() / totals.len() as f64,
+                Aggregate::Sum => totals.iter().sum(),
+                Aggregate::Min => totals.iter().copied().fold(f64::INFINITY, f64::min),
+            };
+            round(s, score_rules.precision)
+        })
+        .collect()
+}
+
+/// A unit's place this month, as the penalties read it.
+struct Place<'a> {
+    unit: &'a String,
+    score: f64,
+    rank: u32,
+    bottom: bool,
+    streak: u32,
+}
+
+/// What the penalties of every unit read besides the unit's place.
+struct PenaltyCtx<'a> {
+    rules: &'a Rules,
+    snapshot: &'a Snapshot,
+    month: Month,
+    /// Recipients of a supervision notice this month by the deadlines.
+    supervised: &'a HashSet<String>,
+}
+
+impl PenaltyCtx<'_> {
+    /// The evidence of penalty `pen` when the unit at `place` incurs it.
+    fn penalty(
+        &self,
+        pen: &Penalty,
+        place: &Place,
+        problems: &mut Vec<RuleProblem>,
+    ) -> Option<Evidence> {
+        match &pen.trigger {
+            Trigger::Streak { length, .. } => self.streak_penalty(pen, *length, place),
+            Trigger::Supervision {
+                notices,
+                months,
+                condition,
+            } => self.supervision_penalty(pen, (*notices, *months), condition, place, problems),
+        }
+    }
+
+    /// Bottom `length` rankings in a row: the evidence lists the months and ranks.
+    fn streak_penalty(&self, pen: &Penalty, length: u32, place: &Place) -> Option<Evidence> {
+        if !(place.bottom && place.streak >= length) {
+            return None;
+        }
+        let month = self.month;
+        let streak = place.streak;
+        let mut months: Vec<String> =
+            super::streak::streak_months(&self.snapshot.rankings, place.unit, month, streak)
+                .iter()
+                .map(|(m, r)| format!("{m} 第 {r} 名"))
+                .collect();
+        months.push(format!("{month} 第 {} 名", place.rank));
+        let e = format!(
+            "{}: 连续 {streak} 个月排名后{}位（{}）",
+            pen.name,
+            self.rules.scoring.score.bottom_n,
+            months.join("，")
+        );
+        Some(Evidence::text(&pen.id, e))
+    }
+
+    /// At least `notices` 督办 notices in the last `months` months while `condition` holds:
+    /// the evidence names the earlier notices and this month's.
+    fn supervision_penalty(
+        &self,
+        pen: &Penalty,
+        (notices, months): (u32, u32),
+        condition: &Expr,
+        place: &Place,
+        problems: &mut Vec<RuleProblem>,
+    ) -> Option<Evidence> {
+        let (rules, month, unit) = (self.rules, self.month, place.unit);
+        let first = (0..months.saturating_sub(1)).fold(month, |m, _| m.previous());
+        // Notices of earlier months in the window, and this month's.
+        let recent: Vec<&(Month, String)> = self
+            .snapshot
+            .notices
+            .get(unit)
+            .map(|v| {
+                v.iter()
+                    .filter(|(m, _)| *m >= first && *m < month)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let facts = super::notices::UnitFacts {
+            unit,
+            bottom: place.bottom,
+            score: place.score,
+            rank: place.rank,
+            streak: place.streak,
+            penalty_ids: &[],
+        };
+        let now = self.supervised.contains(unit)
+            || super::notices::supervised_by_results(rules, &facts, month, problems);
+        let count = recent.len() as u32 + u32::from(now);
+        if count < notices {
+            return None;
+        }
+        let ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::from([
+            ("bottom", minijinja::Value::from(place.bottom)),
+            ("score", minijinja::Value::from(place.score)),
+            ("rank", minijinja::Value::from(place.rank)),
+            ("streak", minijinja::Value::from(place.streak)),
+        ]);
+        let holds = match condition.holds(minijinja::Value::from(ctx)) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(RuleProblem {
+                    rule_file: rules.scoring.file.clone(),
+                    rule: pen.id.clone(),
+                    subject: unit.clone(),
+                    message: e.to_string(),
+                });
+                false
+            }
+        };
+        if !holds {
+            return None;
+        }
+        let earlier: Vec<&str> = recent.iter().map(|(_, n)| n.as_str()).collect();
+        let mut head = format!(
+            "{}: 近 {months} 个月督办 {count} 次（{}",
+            pen.name,
+            earlier.join("、")
+        );
+        let mut pieces = Vec::new();
+        if now {
+            if !earlier.is_empty() {
+                head.push('、');
+            }
+            pieces.push(Piece::Text(head));
+            pieces.push(Piece::ThisMonthsNotice(None));
+        } else {
+            pieces.push(Piece::Text(head));
+        }
+        pieces.push(Piece::Text(format!(
+            "），本月得分 {:.2}、第 {} 名",
+            place.score, place.rank
+        )));
+        Some(Evidence {
+            penalty: pen.id.clone(),
+            pieces,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -240,14 +312,24 @@ mod tests {
     /// streak, penalties), in rank order.
     #[test]
     fn rank_units_table() {
-        type Want<'a> = (&'a str, f64, u32, bool, u32, Vec<&'a str>);
-        type Case<'a> = (
-            &'a str,
-            Vec<(&'a str, f64)>,
-            Vec<(&'a str, u32, bool, u32)>,
-            Vec<Want<'a>>,
-        );
-        let cases: Vec<Case> = vec![
+        let rules = Rules::load(None).unwrap();
+        let month = Month::parse("2026-10").unwrap();
+        for case in rank_units_cases() {
+            check_rank_units_case(&rules, month, case);
+        }
+    }
+
+    type Want<'a> = (&'a str, f64, u32, bool, u32, Vec<&'a str>);
+    type Case<'a> = (
+        &'a str,
+        Vec<(&'a str, f64)>,
+        Vec<(&'a str, u32, bool, u32)>,
+        Vec<Want<'a>>,
+    );
+
+    /// The cases of `rank_units_table`: (name, project totals, last month's ranking, want).
+    fn rank_units_cases() -> Vec<Case<'static>> {
+        vec![
             (
                 "five units, no ties",
                 vec![
@@ -328,53 +410,52 @@ mod tests {
                     ("戊", 50.0, 5, true, 1, vec![]),
                 ],
             ),
-        ];
-        let rules = Rules::load(None).unwrap();
-        let month = Month::parse("2026-10").unwrap();
-        for (name, projects, previous, want) in cases {
-            let projects: Vec<ProjectScore> =
-                projects.iter().map(|(u, t)| project(u, *t)).collect();
-            let (m, prev) = history("2026-09", &previous);
-            let snapshot = Snapshot {
-                previous_month: Some(m),
-                previous: prev.clone(),
-                rankings: BTreeMap::from([(m, prev)]),
-                ..Default::default()
-            };
-            let mut problems = Vec::new();
-            let units = rank_units(
-                &rules,
-                &projects,
-                &snapshot,
-                month,
-                &HashSet::new(),
-                &mut problems,
+        ]
+    }
+
+    /// Ranks the units of one case of `rank_units_table` and checks the result.
+    fn check_rank_units_case(rules: &Rules, month: Month, (name, projects, previous, want): Case) {
+        let projects: Vec<ProjectScore> = projects.iter().map(|(u, t)| project(u, *t)).collect();
+        let (m, prev) = history("2026-09", &previous);
+        let snapshot = Snapshot {
+            previous_month: Some(m),
+            previous: prev.clone(),
+            rankings: BTreeMap::from([(m, prev)]),
+            ..Default::default()
+        };
+        let mut problems = Vec::new();
+        let units = rank_units(
+            rules,
+            &projects,
+            &snapshot,
+            month,
+            &HashSet::new(),
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        let got: Vec<Want> = units
+            .iter()
+            .map(|u| {
+                (
+                    u.unit.as_str(),
+                    u.score,
+                    u.rank,
+                    u.bottom,
+                    u.streak,
+                    u.penalty_ids.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{name}");
+        for u in &units {
+            let prev = snapshot.previous.get(&u.unit);
+            assert_eq!(u.previous_rank, prev.map(|p| p.rank), "{name} {}", u.unit);
+            assert_eq!(
+                u.change,
+                prev.map(|p| i64::from(p.rank) - i64::from(u.rank)),
+                "{name} {}",
+                u.unit
             );
-            assert!(problems.is_empty(), "{name}: {problems:?}");
-            let got: Vec<Want> = units
-                .iter()
-                .map(|u| {
-                    (
-                        u.unit.as_str(),
-                        u.score,
-                        u.rank,
-                        u.bottom,
-                        u.streak,
-                        u.penalty_ids.iter().map(String::as_str).collect(),
-                    )
-                })
-                .collect();
-            assert_eq!(got, want, "{name}");
-            for u in &units {
-                let prev = snapshot.previous.get(&u.unit);
-                assert_eq!(u.previous_rank, prev.map(|p| p.rank), "{name} {}", u.unit);
-                assert_eq!(
-                    u.change,
-                    prev.map(|p| i64::from(p.rank) - i64::from(u.rank)),
-                    "{name} {}",
-                    u.unit
-                );
-            }
         }
     }
 

@@ -11,6 +11,7 @@
 
 mod evaluation;
 mod migrate;
+mod month_reads;
 mod months;
 mod notices;
 mod publishing;

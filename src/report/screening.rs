@@ -25,6 +25,19 @@ pub fn workbook(
     leads: &[LeadResult],
     as_of: NaiveDate,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let results = results_sheet(leads);
+    let review = review_sheet(leads);
+    let findings = findings_sheet(leads);
+    book(
+        "招商引资项目预审结果",
+        &format!("预审日期：{}", as_of.format("%Y年%-m月%-d日")),
+        as_of,
+        &[results, review, findings],
+    )
+}
+
+/// The 预审结果 sheet: one row per lead with its outcome, findings and derived figures.
+fn results_sheet(leads: &[LeadResult]) -> SheetSpec {
     let derived_names: Vec<String> = leads
         .first()
         .map(|l| l.derived.iter().map(|d| d.0.clone()).collect())
@@ -34,7 +47,7 @@ pub fn workbook(
         .map(|s| s.to_string())
         .collect();
     headers.extend(derived_names);
-    let results = SheetSpec {
+    SheetSpec {
         name: "预审结果".into(),
         title: "招商引资项目预审结果".into(),
         headers,
@@ -69,7 +82,11 @@ pub fn workbook(
                 row
             })
             .collect(),
-    };
+    }
+}
+
+/// The 会审名单 sheet: the leads for the group's review, by industry.
+fn review_sheet(leads: &[LeadResult]) -> SheetSpec {
     let mut review_rows = Vec::new();
     for (industry, group) in review_list(leads) {
         for (i, l) in group.iter().enumerate() {
@@ -80,13 +97,17 @@ pub fn workbook(
             ]);
         }
     }
-    let review = SheetSpec {
+    SheetSpec {
         name: "会审名单".into(),
         title: "提交领导小组会审项目名单".into(),
         headers: vec!["产业类别".into(), "序号".into(), "项目名称".into()],
         red: vec![false; review_rows.len()],
         rows: review_rows,
-    };
+    }
+}
+
+/// The 规则明细 sheet: every finding of every lead.
+fn findings_sheet(leads: &[LeadResult]) -> SheetSpec {
     let mut finding_rows = Vec::new();
     for l in leads {
         for f in &l.findings {
@@ -101,7 +122,7 @@ pub fn workbook(
             ]);
         }
     }
-    let findings = SheetSpec {
+    SheetSpec {
         name: "规则明细".into(),
         title: "预审未通过及待核实事项明细".into(),
         headers: [
@@ -118,13 +139,7 @@ pub fn workbook(
         .collect(),
         red: vec![false; finding_rows.len()],
         rows: finding_rows,
-    };
-    book(
-        "招商引资项目预审结果",
-        &format!("预审日期：{}", as_of.format("%Y年%-m月%-d日")),
-        as_of,
-        &[results, review, findings],
-    )
+    }
 }
 
 pub fn html(

@@ -126,74 +126,9 @@ impl Deadlines {
                     format!("期限规则 id {} 重复", d.id),
                 ));
             }
-            let due = match (d.subject, &d.from, d.day_of_month, d.weekday) {
-                (Subject::Submission, None, Some(day), None) if (1..=31).contains(&day) => {
-                    Due::DayOfMonth(day)
-                }
-                (Subject::Submission, None, None, Some(w)) if (1..=7).contains(&w) => {
-                    Due::Weekday(w)
-                }
-                (Subject::Submission, _, _, _) => {
-                    return Err(err(
-                        &d.id,
-                        format!(
-                            "报送期限 {} 需要 day_of_month（1–31）或 weekday（1–7）之一",
-                            d.id
-                        ),
-                    )
-                    .with_hint("如 day_of_month = 22 表示每月22日前，weekday = 2 表示每周二"));
-                }
-                (_, Some(from), None, None) => {
-                    if d.days.is_none() && d.days_field.is_none() && d.limits.is_empty() {
-                        return Err(err(&d.id, format!("期限 {} 缺少天数", d.id))
-                            .with_hint("写 days = 90，或 days_field 与 limits"));
-                    }
-                    Due::After {
-                        from: from.clone(),
-                        days: d.days,
-                        days_field: d.days_field.clone(),
-                        limits: d
-                            .limits
-                            .iter()
-                            .map(|(k, v)| (crate::text::key(k), *v))
-                            .collect(),
-                        count: d.count.unwrap_or(Count::Working),
-                    }
-                }
-                _ => {
-                    return Err(
-                        err(&d.id, format!("期限 {} 需要 from（起算日期字段）", d.id))
-                            .with_hint("如 from = \"sign_date\", days = 90"),
-                    );
-                }
-            };
+            let due = due_of(file, &d)?;
             let known = known_fields(d.subject, d.table.as_deref(), tables, roles);
-            if d.subject == Subject::Submission {
-                let Some(t) = d.table.as_deref() else {
-                    return Err(err(&d.id, format!("报送期限 {} 需要 table", d.id))
-                        .with_hint("如 table = \"monthly\""));
-                };
-                if !tables.iter().any(|x| x.id == t) {
-                    return Err(err(t, format!("没有表 {t}")));
-                }
-            }
-            let mut fields: Vec<&str> = vec![d.met_by.as_str(), d.recipient.as_str()];
-            if let Due::After {
-                from, days_field, ..
-            } = &due
-            {
-                fields.push(from);
-                fields.extend(days_field.as_deref());
-            }
-            for f in fields {
-                if !known.iter().any(|k| k == f) {
-                    return Err(err(
-                        &format!("\"{f}\""),
-                        format!("期限 {} 引用了未定义的字段 {f}", d.id),
-                    )
-                    .with_hint(format!("可用字段: {}", known.join(", "))));
-                }
-            }
+            check_fields(file, &d, &due, &known, tables)?;
             let applies = d.applies.trim().to_string();
             let applies = if applies.is_empty() {
                 None
@@ -219,6 +154,89 @@ impl Deadlines {
             rules,
         })
     }
+}
+
+/// When deadline `d` falls due: a day of the month or week for a submission, else a number
+/// of days after its `from` field.
+fn due_of(file: &RuleFile, d: &RawDeadline) -> Result<Due, RulesError> {
+    let err = |needle: &str, msg: String| file.error_near(needle, msg);
+    Ok(match (d.subject, &d.from, d.day_of_month, d.weekday) {
+        (Subject::Submission, None, Some(day), None) if (1..=31).contains(&day) => {
+            Due::DayOfMonth(day)
+        }
+        (Subject::Submission, None, None, Some(w)) if (1..=7).contains(&w) => Due::Weekday(w),
+        (Subject::Submission, _, _, _) => {
+            return Err(err(
+                &d.id,
+                format!(
+                    "报送期限 {} 需要 day_of_month（1–31）或 weekday（1–7）之一",
+                    d.id
+                ),
+            )
+            .with_hint("如 day_of_month = 22 表示每月22日前，weekday = 2 表示每周二"));
+        }
+        (_, Some(from), None, None) => {
+            if d.days.is_none() && d.days_field.is_none() && d.limits.is_empty() {
+                return Err(err(&d.id, format!("期限 {} 缺少天数", d.id))
+                    .with_hint("写 days = 90，或 days_field 与 limits"));
+            }
+            Due::After {
+                from: from.clone(),
+                days: d.days,
+                days_field: d.days_field.clone(),
+                limits: d
+                    .limits
+                    .iter()
+                    .map(|(k, v)| (crate::text::key(k), *v))
+                    .collect(),
+                count: d.count.unwrap_or(Count::Working),
+            }
+        }
+        _ => {
+            return Err(
+                err(&d.id, format!("期限 {} 需要 from（起算日期字段）", d.id))
+                    .with_hint("如 from = \"sign_date\", days = 90"),
+            );
+        }
+    })
+}
+
+/// Checks that deadline `d` names a known table (for a submission) and only `known` fields.
+fn check_fields(
+    file: &RuleFile,
+    d: &RawDeadline,
+    due: &Due,
+    known: &[String],
+    tables: &[TableSchema],
+) -> Result<(), RulesError> {
+    let err = |needle: &str, msg: String| file.error_near(needle, msg);
+    if d.subject == Subject::Submission {
+        let Some(t) = d.table.as_deref() else {
+            return Err(err(&d.id, format!("报送期限 {} 需要 table", d.id))
+                .with_hint("如 table = \"monthly\""));
+        };
+        if !tables.iter().any(|x| x.id == t) {
+            return Err(err(t, format!("没有表 {t}")));
+        }
+    }
+    let mut fields: Vec<&str> = vec![d.met_by.as_str(), d.recipient.as_str()];
+    if let Due::After {
+        from, days_field, ..
+    } = due
+    {
+        fields.push(from);
+        fields.extend(days_field.as_deref());
+    }
+    for f in fields {
+        if !known.iter().any(|k| k == f) {
+            return Err(err(
+                &format!("\"{f}\""),
+                format!("期限 {} 引用了未定义的字段 {f}", d.id),
+            )
+            .with_hint(format!("可用字段: {}", known.join(", "))));
+        }
+    }
+    Ok(())
 }
 
 /// Fields a deadline of `subject` can use.

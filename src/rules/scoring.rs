@@ -129,109 +129,11 @@ impl Scoring {
         deadline_ids: &[String],
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
-        let line_of = |needle: &str| {
-            let e = file.error_near(needle, "");
-            format!("{}:{}", file.display, e.line)
-        };
         let mut known: Vec<String> = project_fields.to_vec();
         known.extend(DERIVED.iter().map(|s| s.to_string()));
-        let mut parts = Vec::new();
-        for (index, p) in raw.part.into_iter().enumerate() {
-            if parts.iter().any(|q: &Part| q.id == p.id) {
-                return Err(file.error_in_array(
-                    "part",
-                    index,
-                    "id",
-                    format!("评分项 id {} 重复", p.id),
-                ));
-            }
-            let formula = super::deadline::compile_condition(&p.formula, &known).map_err(|m| {
-                file.error_near(&p.formula, format!("评分项 {} 的公式: {m}", p.id))
-                    .with_hint("公式是 minijinja 表达式，如 points * procedures_ok_share")
-            })?;
-            parts.push(Part {
-                at: line_of(&p.formula),
-                id: p.id,
-                name: p.name,
-                points: p.points,
-                formula,
-                on_error: p.on_error,
-            });
-        }
-        if parts.is_empty() {
-            return Err(file.error_near("[score]", "没有任何评分项 [[part]]"));
-        }
-        for id in raw
-            .score
-            .start_deadlines
-            .iter()
-            .chain([&raw.score.report_deadline, &raw.score.procedure_deadline])
-        {
-            if !deadline_ids.contains(id) {
-                return Err(file
-                    .error_near(
-                        &format!("\"{id}\""),
-                        format!("deadlines.toml 中没有期限 {id}"),
-                    )
-                    .with_hint(format!("可用: {}", deadline_ids.join(", "))));
-            }
-        }
-        if !project_fields.contains(&raw.score.entity) {
-            return Err(file
-                .error_near("entity", format!("台账没有字段 {}", raw.score.entity))
-                .with_hint("通常为 responsible_unit"));
-        }
-        if raw.score.as_of_day.is_some_and(|d| !(1..=31).contains(&d)) {
-            return Err(file.error_near("as_of_day", "as_of_day 应为 1 到 31 之间的日"));
-        }
-        if raw.score.bottom_n == 0 {
-            return Err(file.error_near("bottom_n", "bottom_n 至少为 1"));
-        }
-        let unit_known: Vec<String> = UNIT_VALUES.iter().map(|s| s.to_string()).collect();
-        let mut penalties = Vec::new();
-        for (index, p) in raw.penalty.into_iter().enumerate() {
-            if penalties.iter().any(|q: &Penalty| q.id == p.id) {
-                return Err(file.error_in_array(
-                    "penalty",
-                    index,
-                    "id",
-                    format!("处罚 id {} 重复", p.id),
-                ));
-            }
-            let at = line_of(&format!("\"{}\"", p.id));
-            let trigger = match (p.bottom_streak, p.notices) {
-                (Some(length), None) if length > 0 => Trigger::Streak {
-                    length,
-                    restart_after: p.restart_after,
-                },
-                (None, Some(notices)) => {
-                    let src = p.condition.clone().unwrap_or_else(|| "true".into());
-                    let condition = super::deadline::compile_condition(&src, &unit_known)
-                        .map_err(|m| file.error_near(&src, m))?;
-                    Trigger::Supervision {
-                        notices,
-                        months: p.months.unwrap_or(6),
-                        condition,
-                    }
-                }
-                _ => {
-                    return Err(file
-                        .error_near(
-                            &format!("\"{}\"", p.id),
-                            format!("处罚 {} 需要 bottom_streak 或 notices 之一", p.id),
-                        )
-                        .with_hint(
-                            "bottom_streak = 2 表示连续两次倒数；notices = 3 表示多次督办",
-                        ));
-                }
-            };
-            penalties.push(Penalty {
-                id: p.id,
-                name: p.name,
-                trigger,
-                at,
-            });
-        }
+        let parts = load_parts(file, raw.part, &known)?;
+        check_score(file, &raw.score, project_fields, deadline_ids)?;
+        let penalties = load_penalties(file, raw.penalty)?;
         Ok(Scoring {
             score: raw.score,
             parts,
@@ -239,7 +141,134 @@ impl Scoring {
             file: file.display.clone(),
         })
     }
+}
 
+/// `file:line` of the first line of `file` holding `needle`.
+fn line_of(file: &RuleFile, needle: &str) -> String {
+    let e = file.error_near(needle, "");
+    format!("{}:{}", file.display, e.line)
+}
+
+/// The scoring parts, their formulas compiled over `known` names; at least one.
+fn load_parts(
+    file: &RuleFile,
+    raw: Vec<RawPart>,
+    known: &[String],
+) -> Result<Vec<Part>, RulesError> {
+    let mut parts = Vec::new();
+    for (index, p) in raw.into_iter().enumerate() {
+        if parts.iter().any(|q: &Part| q.id == p.id) {
+            return Err(file.error_in_array(
+                "part",
+                index,
+                "id",
+                format!("评分项 id {} 重复", p.id),
+            ));
+        }
+        let formula = super::deadline::compile_condition(&p.formula, known).map_err(|m| {
+            file.error_near(&p.formula, format!("评分项 {} 的公式: {m}", p.id))
+                .with_hint("公式是 minijinja 表达式，如 points * procedures_ok_share")
+        })?;
+        parts.push(Part {
+            at: line_of(file, &p.formula),
+            id: p.id,
+            name: p.name,
+            points: p.points,
+            formula,
+            on_error: p.on_error,
+        });
+    }
+    if parts.is_empty() {
+        return Err(file.error_near("[score]", "没有任何评分项 [[part]]"));
+    }
+    Ok(parts)
+}
+
+/// Checks the `[score]` table: its deadlines exist, its entity is a ledger field, its days
+/// and bottom places are in range.
+fn check_score(
+    file: &RuleFile,
+    score: &Score,
+    project_fields: &[String],
+    deadline_ids: &[String],
+) -> Result<(), RulesError> {
+    for id in score
+        .start_deadlines
+        .iter()
+        .chain([&score.report_deadline, &score.procedure_deadline])
+    {
+        if !deadline_ids.contains(id) {
+            return Err(file
+                .error_near(
+                    &format!("\"{id}\""),
+                    format!("deadlines.toml 中没有期限 {id}"),
+                )
+                .with_hint(format!("可用: {}", deadline_ids.join(", "))));
+        }
+    }
+    if !project_fields.contains(&score.entity) {
+        return Err(file
+            .error_near("entity", format!("台账没有字段 {}", score.entity))
+            .with_hint("通常为 responsible_unit"));
+    }
+    if score.as_of_day.is_some_and(|d| !(1..=31).contains(&d)) {
+        return Err(file.error_near("as_of_day", "as_of_day 应为 1 到 31 之间的日"));
+    }
+    if score.bottom_n == 0 {
+        return Err(file.error_near("bottom_n", "bottom_n 至少为 1"));
+    }
+    Ok(())
+}
+
+/// The penalties, each triggered by a bottom streak or by 督办 notices.
+fn load_penalties(file: &RuleFile, raw: Vec<RawPenalty>) -> Result<Vec<Penalty>, RulesError> {
+    let unit_known: Vec<String> = UNIT_VALUES.iter().map(|s| s.to_string()).collect();
+    let mut penalties = Vec::new();
+    for (index, p) in raw.into_iter().enumerate() {
+        if penalties.iter().any(|q: &Penalty| q.id == p.id) {
+            return Err(file.error_in_array(
+                "penalty",
+                index,
+                "id",
+                format!("处罚 id {} 重复", p.id),
+            ));
+        }
+        let at = line_of(file, &format!("\"{}\"", p.id));
+        let trigger = match (p.bottom_streak, p.notices) {
+            (Some(length), None) if length > 0 => Trigger::Streak {
+                length,
+                restart_after: p.restart_after,
+            },
+            (None, Some(notices)) => {
+                let src = p.condition.clone().unwrap_or_else(|| "true".into());
+                let condition = super::deadline::compile_condition(&src, &unit_known)
+                    .map_err(|m| file.error_near(&src, m))?;
+                Trigger::Supervision {
+                    notices,
+                    months: p.months.unwrap_or(6),
+                    condition,
+                }
+            }
+            _ => {
+                return Err(file
+                    .error_near(
+                        &format!("\"{}\"", p.id),
+                        format!("处罚 {} 需要 bottom_streak 或 notices 之一", p.id),
+                    )
+                    .with_hint("bottom_streak = 2 表示连续两次倒数；notices = 3 表示多次督办"));
+            }
+        };
+        penalties.push(Penalty {
+            id: p.id,
+            name: p.name,
+            trigger,
+            at,
+        });
+    }
+    Ok(penalties)
+}
+
+impl Scoring {
     pub fn total_points(&self) -> f64 {
         self.parts.iter().map(|p| p.points).sum()
     }

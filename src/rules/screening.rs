@@ -116,33 +116,7 @@ impl Screening {
                 format!("没有表格 {}", raw.screening.table),
             ));
         };
-        let mut thresholds = BTreeMap::new();
-        let mut by_industry = BTreeMap::new();
-        for (k, v) in &raw.threshold {
-            match v {
-                toml::Value::Table(t) => {
-                    let mut m = BTreeMap::new();
-                    for (kk, vv) in t {
-                        m.insert(
-                            kk.clone(),
-                            number(vv).ok_or_else(|| {
-                                file.error_near(kk, format!("阈值 {kk} 应为数字"))
-                            })?,
-                        );
-                    }
-                    by_industry.insert(k.clone(), m);
-                }
-                other => {
-                    thresholds.insert(
-                        k.clone(),
-                        number(other).ok_or_else(|| {
-                            file.error_near(k, format!("阈值 {k} 应为数字"))
-                                .with_hint("如 intensity_min = 300")
-                        })?,
-                    );
-                }
-            }
-        }
+        let (thresholds, by_industry) = load_thresholds(file, &raw.threshold)?;
         let mut known: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
         known.extend(
             table
@@ -151,70 +125,16 @@ impl Screening {
                 .filter(|f| f.kind == super::FieldType::Date)
                 .map(|f| format!("years_since_{}", f.id)),
         );
-        let mut derived = Vec::new();
-        for d in raw.derived {
-            let formula = super::deadline::compile_condition(&d.formula, &known)
-                .map_err(|m| file.error_near(&d.formula, format!("派生值 {}: {m}", d.id)))?;
-            known.push(d.id.clone());
-            derived.push(Derived {
-                id: d.id,
-                name: d.name,
-                formula,
-            });
-        }
+        let derived = load_derived(file, raw.derived, &mut known)?;
         known.extend(thresholds.keys().cloned());
         for m in by_industry.values() {
             known.extend(m.keys().cloned());
         }
-        let mut rules = Vec::new();
-        for r in raw.rule {
-            let fails_when = super::deadline::compile_condition(&r.fails_when, &known)
-                .map_err(|m| file.error_near(&r.fails_when, format!("规则 {}: {m}", r.id)))?;
-            for n in &r.needs {
-                if !table.fields.iter().any(|f| &f.id == n) {
-                    return Err(file.error_near(
-                        &format!("\"{n}\""),
-                        format!("规则 {} 的 needs 中 {n} 不是 {} 表的字段", r.id, table.id),
-                    ));
-                }
-            }
-            let outcome = if r.outcome == raw.outcome.fail {
-                Outcome::Fail
-            } else if r.outcome == raw.outcome.verify {
-                Outcome::Verify
-            } else {
-                return Err(file.error_near(
-                    &format!("\"{}\"", r.outcome),
-                    format!(
-                        "规则 {} 的 outcome 应为“{}”或“{}”",
-                        r.id, raw.outcome.fail, raw.outcome.verify
-                    ),
-                ));
-            };
-            let env = crate::expr::environment();
-            env.template_from_str(&r.reason).map_err(|e| {
-                file.error_near(
-                    &r.reason,
-                    format!("规则 {} 的 reason 模板有误。技术信息：{e}", r.id),
-                )
-            })?;
-            let at = format!(
-                "{}:{}",
-                file.display,
-                file.error_near(&format!("\"{}\"", r.id), "").line
-            );
-            rules.push(ScreenRule {
-                id: r.id,
-                group: r.group,
-                name: r.name,
-                industries: r.industries,
-                needs: r.needs,
-                fails_when,
-                outcome,
-                reason: r.reason,
-                at,
-            });
-        }
+        let rules = raw
+            .rule
+            .into_iter()
+            .map(|r| load_rule(file, table, &raw.outcome, r, &known))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Screening {
             setup: raw.screening,
             labels: raw.outcome,
@@ -225,6 +145,123 @@ impl Screening {
             file: file.display.clone(),
         })
     }
+}
+
+/// Thresholds for every industry, and those of each industry.
+type Thresholds = (
+    BTreeMap<String, f64>,
+    BTreeMap<String, BTreeMap<String, f64>>,
+);
+
+/// The `[threshold]` table: a number applies to every industry, a table to one industry.
+fn load_thresholds(
+    file: &RuleFile,
+    raw: &BTreeMap<String, toml::Value>,
+) -> Result<Thresholds, RulesError> {
+    let mut thresholds = BTreeMap::new();
+    let mut by_industry = BTreeMap::new();
+    for (k, v) in raw {
+        match v {
+            toml::Value::Table(t) => {
+                let mut m = BTreeMap::new();
+                for (kk, vv) in t {
+                    m.insert(
+                        kk.clone(),
+                        number(vv)
+                            .ok_or_else(|| file.error_near(kk, format!("阈值 {kk} 应为数字")))?,
+                    );
+                }
+                by_industry.insert(k.clone(), m);
+            }
+            other => {
+                thresholds.insert(
+                    k.clone(),
+                    number(other).ok_or_else(|| {
+                        file.error_near(k, format!("阈值 {k} 应为数字"))
+                            .with_hint("如 intensity_min = 300")
+                    })?,
+                );
+            }
+        }
+    }
+    Ok((thresholds, by_industry))
+}
+
+/// The derived values, each compiled over `known` and then known to those after it.
+fn load_derived(
+    file: &RuleFile,
+    raw: Vec<RawDerived>,
+    known: &mut Vec<String>,
+) -> Result<Vec<Derived>, RulesError> {
+    let mut derived = Vec::new();
+    for d in raw {
+        let formula = super::deadline::compile_condition(&d.formula, known)
+            .map_err(|m| file.error_near(&d.formula, format!("派生值 {}: {m}", d.id)))?;
+        known.push(d.id.clone());
+        derived.push(Derived {
+            id: d.id,
+            name: d.name,
+            formula,
+        });
+    }
+    Ok(derived)
+}
+
+/// One screening rule: its condition over `known`, its needs among `table`'s fields, its
+/// outcome by the rules' labels and its reason template.
+fn load_rule(
+    file: &RuleFile,
+    table: &TableSchema,
+    labels: &OutcomeLabels,
+    r: RawRule,
+    known: &[String],
+) -> Result<ScreenRule, RulesError> {
+    let fails_when = super::deadline::compile_condition(&r.fails_when, known)
+        .map_err(|m| file.error_near(&r.fails_when, format!("规则 {}: {m}", r.id)))?;
+    for n in &r.needs {
+        if !table.fields.iter().any(|f| &f.id == n) {
+            return Err(file.error_near(
+                &format!("\"{n}\""),
+                format!("规则 {} 的 needs 中 {n} 不是 {} 表的字段", r.id, table.id),
+            ));
+        }
+    }
+    let outcome = if r.outcome == labels.fail {
+        Outcome::Fail
+    } else if r.outcome == labels.verify {
+        Outcome::Verify
+    } else {
+        return Err(file.error_near(
+            &format!("\"{}\"", r.outcome),
+            format!(
+                "规则 {} 的 outcome 应为“{}”或“{}”",
+                r.id, labels.fail, labels.verify
+            ),
+        ));
+    };
+    let env = crate::expr::environment();
+    env.template_from_str(&r.reason).map_err(|e| {
+        file.error_near(
+            &r.reason,
+            format!("规则 {} 的 reason 模板有误。技术信息：{e}", r.id),
+        )
+    })?;
+    let at = format!(
+        "{}:{}",
+        file.display,
+        file.error_near(&format!("\"{}\"", r.id), "").line
+    );
+    Ok(ScreenRule {
+        id: r.id,
+        group: r.group,
+        name: r.name,
+        industries: r.industries,
+        needs: r.needs,
+        fails_when,
+        outcome,
+        reason: r.reason,
+        at,
+    })
 }
 
 fn number(v: &toml::Value) -> Option<f64> {

@@ -251,109 +251,16 @@ fn plausible(file: &RuleFile, f: &RawField) -> Result<Option<Plausible>, RulesEr
 impl TableSchema {
     pub fn load(file: &RuleFile) -> Result<Self, RulesError> {
         let raw: RawTableFile = file.parse()?;
-        let mut builder = GlobSetBuilder::new();
-        for pattern in &raw.table.files {
-            let glob = GlobBuilder::new(pattern)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| {
-                    file.error_near(pattern, format!("文件匹配模式无效。技术信息：{e}"))
-                        .with_hint("例如 \"月报/*\" 或 \"*台账*.xlsx\"")
-                })?;
-            builder.add(glob);
-        }
-        let globs = builder
-            .build()
-            .map_err(|e| file.error_near("files", format!("文件匹配模式无效。技术信息：{e}")))?;
-        let mut fields: Vec<Field> = Vec::new();
-        for (index, f) in raw.field.into_iter().enumerate() {
-            if fields.iter().any(|g| g.id == f.id) {
-                return Err(file.error_in_array(
-                    "field",
-                    index,
-                    "id",
-                    format!("字段 {} 重复定义", f.id),
-                ));
-            }
-            if f.headers.is_empty() {
-                return Err(file
-                    .error_near(
-                        &format!("\"{}\"", f.id),
-                        format!("字段 {} 没有表头别名", f.id),
-                    )
-                    .with_hint("headers = [\"项目名称\", \"名称\"]"));
-            }
-            let plausible = plausible(file, &f)?;
-            let values = f.values.unwrap_or_default();
-            if f.kind == FieldType::Enum && values.is_empty() {
-                return Err(file
-                    .error_near(
-                        &format!("\"{}\"", f.id),
-                        format!("选项字段 {} 缺少 values", f.id),
-                    )
-                    .with_hint("values = [\"一产\", \"二产\", \"三产\"]"));
-            }
-            if f.default.is_some() && f.kind != FieldType::Bool {
-                return Err(file.error_near(
-                    "default",
-                    format!("只有 bool 字段可设 default（字段 {}）", f.id),
-                ));
-            }
-            fields.push(Field {
-                plausible,
-                label: f.headers[0].clone(),
-                headers: f
-                    .headers
-                    .iter()
-                    .map(|h| crate::text::split_unit(h).0)
-                    .collect(),
-                id: f.id,
-                kind: f.kind,
-                required: f.required,
-                default: f.default,
-                values: values.iter().map(|v| crate::text::key(v)).collect(),
-            });
-        }
+        let globs = file_globs(file, &raw.table.files)?;
+        let fields = load_fields(file, raw.field)?;
         let matching = raw.table.matching.map(|m| Match {
             table: m.table,
             by: m.by,
             unit: m.unit,
         });
-        if let Some(m) = &matching {
-            for by in &m.by {
-                if !fields.iter().any(|f| &f.id == by) {
-                    return Err(file.error_near(by, format!("match.by 中的字段 {by} 未在本表定义"))
-                        .with_hint("match.by 列出本表与台账共有的字段，如 [\"project_id\", \"project_name\"]"));
-                }
-            }
-        }
+        check_matching(file, matching.as_ref(), &fields)?;
         let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
-        let mut checks = Vec::new();
-        for c in raw.check {
-            let when = super::deadline::compile_condition(&c.when, &ids)
-                .map_err(|m| file.error_near(&c.when, format!("检查 {}: {m}", c.id)))?;
-            if !ids.contains(&c.field) {
-                return Err(file.error_near(
-                    &format!("\"{}\"", c.field),
-                    format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
-                ));
-            }
-            crate::expr::environment()
-                .template_from_str(&c.message)
-                .map_err(|e| {
-                    file.error_near(
-                        &c.message,
-                        format!("检查 {} 的 message 模板有误。技术信息：{e}", c.id),
-                    )
-                })?;
-            checks.push(RowCheck {
-                id: c.id,
-                when,
-                field: c.field,
-                message: c.message,
-                hint: c.hint,
-            });
-        }
+        let checks = load_checks(file, raw.check, &ids)?;
         let wide = raw
             .wide
             .map(|w| super::layout::Wide::load(w, file, &ids))
@@ -385,4 +292,132 @@ impl TableSchema {
     pub fn matches(&self, rel: &str) -> bool {
         self.globs.is_match(rel)
     }
+}
+
+/// The table's file patterns, compiled.
+fn file_globs(file: &RuleFile, patterns: &[String]) -> Result<GlobSet, RulesError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                file.error_near(pattern, format!("文件匹配模式无效。技术信息：{e}"))
+                    .with_hint("例如 \"月报/*\" 或 \"*台账*.xlsx\"")
+            })?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| file.error_near("files", format!("文件匹配模式无效。技术信息：{e}")))
+}
+
+/// The table's fields: unique ids, header aliases, plausible ranges, enum values and defaults
+/// checked.
+fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Field>, RulesError> {
+    let mut fields: Vec<Field> = Vec::new();
+    for (index, f) in raw.into_iter().enumerate() {
+        if fields.iter().any(|g| g.id == f.id) {
+            return Err(file.error_in_array(
+                "field",
+                index,
+                "id",
+                format!("字段 {} 重复定义", f.id),
+            ));
+        }
+        if f.headers.is_empty() {
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", f.id),
+                    format!("字段 {} 没有表头别名", f.id),
+                )
+                .with_hint("headers = [\"项目名称\", \"名称\"]"));
+        }
+        let plausible = plausible(file, &f)?;
+        let values = f.values.unwrap_or_default();
+        if f.kind == FieldType::Enum && values.is_empty() {
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", f.id),
+                    format!("选项字段 {} 缺少 values", f.id),
+                )
+                .with_hint("values = [\"一产\", \"二产\", \"三产\"]"));
+        }
+        if f.default.is_some() && f.kind != FieldType::Bool {
+            return Err(file.error_near(
+                "default",
+                format!("只有 bool 字段可设 default（字段 {}）", f.id),
+            ));
+        }
+        fields.push(Field {
+            plausible,
+            label: f.headers[0].clone(),
+            headers: f
+                .headers
+                .iter()
+                .map(|h| crate::text::split_unit(h).0)
+                .collect(),
+            id: f.id,
+            kind: f.kind,
+            required: f.required,
+            default: f.default,
+            values: values.iter().map(|v| crate::text::key(v)).collect(),
+        });
+    }
+    Ok(fields)
+}
+
+/// Checks that the fields a table is matched by are its own.
+fn check_matching(
+    file: &RuleFile,
+    matching: Option<&Match>,
+    fields: &[Field],
+) -> Result<(), RulesError> {
+    if let Some(m) = matching {
+        for by in &m.by {
+            if !fields.iter().any(|f| &f.id == by) {
+                return Err(file
+                    .error_near(by, format!("match.by 中的字段 {by} 未在本表定义"))
+                    .with_hint(
+                        "match.by 列出本表与台账共有的字段，如 [\"project_id\", \"project_name\"]",
+                    ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The row checks: conditions over the table's fields `ids`, and their message templates.
+fn load_checks(
+    file: &RuleFile,
+    raw: Vec<RawRowCheck>,
+    ids: &[String],
+) -> Result<Vec<RowCheck>, RulesError> {
+    let mut checks = Vec::new();
+    for c in raw {
+        let when = super::deadline::compile_condition(&c.when, ids)
+            .map_err(|m| file.error_near(&c.when, format!("检查 {}: {m}", c.id)))?;
+        if !ids.contains(&c.field) {
+            return Err(file.error_near(
+                &format!("\"{}\"", c.field),
+                format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
+            ));
+        }
+        crate::expr::environment()
+            .template_from_str(&c.message)
+            .map_err(|e| {
+                file.error_near(
+                    &c.message,
+                    format!("检查 {} 的 message 模板有误。技术信息：{e}", c.id),
+                )
+            })?;
+        checks.push(RowCheck {
+            id: c.id,
+            when,
+            field: c.field,
+            message: c.message,
+            hint: c.hint,
+        });
+    }
+    Ok(checks)
 }

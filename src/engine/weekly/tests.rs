@@ -61,16 +61,17 @@ fn row(week: &str, category: &str, status: &str, first_raised: &str) -> WeekRow 
     }
 }
 
-/// The weekly carry-over, table-driven: earlier weeks' rows and this week's (Monday
-/// 2026-11-16) → the problems, each as (category, status, weeks reported, reported this
-/// week, new this week, solved, weeks open, meeting reasons).
-#[test]
-fn carry_over_table() {
-    type Want<'a> = (&'a str, &'a str, usize, bool, bool, bool, i64, Vec<&'a str>);
-    let weeks4 = "问题挂账已满4周";
-    let by_status = "办理状态为“提交周例会”";
-    type Case<'a> = (&'a str, Vec<WeekRow>, Vec<WeekRow>, Vec<Want<'a>>);
-    let cases: Vec<Case> = vec![
+/// (category, status, weeks reported, reported this week, new this week, solved, weeks open,
+/// meeting reasons) of one problem.
+type Want<'a> = (&'a str, &'a str, usize, bool, bool, bool, i64, Vec<&'a str>);
+/// (name, earlier weeks' rows, this week's rows, the problems wanted).
+type Case<'a> = (&'a str, Vec<WeekRow>, Vec<WeekRow>, Vec<Want<'a>>);
+const WEEKS4: &str = "问题挂账已满4周";
+const BY_STATUS: &str = "办理状态为“提交周例会”";
+
+/// The carry-over cases of new, carried, solved and reported-again problems.
+fn carry_over_cases() -> Vec<Case<'static>> {
+    vec![
         (
             "new this week",
             vec![],
@@ -101,6 +102,12 @@ fn carry_over_table() {
             vec![row("2026-11-16", "土地", "县领导协调中", "2026-11-09")],
             vec![("土地", "县领导协调中", 2, true, false, false, 1, vec![])],
         ),
+    ]
+}
+
+/// The carry-over cases of problems sent to the weekly meeting.
+fn meeting_cases() -> Vec<Case<'static>> {
+    vec![
         (
             "open four whole weeks: to the meeting",
             vec![
@@ -118,7 +125,7 @@ fn carry_over_table() {
                 false,
                 false,
                 4,
-                vec![weeks4],
+                vec![WEEKS4],
             )],
         ),
         (
@@ -139,7 +146,7 @@ fn carry_over_table() {
                 true,
                 false,
                 0,
-                vec![by_status],
+                vec![BY_STATUS],
             )],
         ),
         (
@@ -154,9 +161,15 @@ fn carry_over_table() {
                 false,
                 false,
                 6,
-                vec![by_status, weeks4],
+                vec![BY_STATUS, WEEKS4],
             )],
         ),
+    ]
+}
+
+/// The carry-over cases of the first raised date, statuses, categories and history weeks.
+fn other_cases() -> Vec<Case<'static>> {
+    vec![
         (
             "first seen now but raised long ago is not new",
             vec![],
@@ -184,26 +197,42 @@ fn carry_over_table() {
             vec![],
             vec![],
         ),
-    ];
+    ]
+}
+
+/// Tracks the rows of one case of `carry_over_table` and checks the problems.
+fn check_carry_over(rules: &Weekly, (name, earlier, this, want): Case) {
+    let problems = track(rules, &earlier, &this, d("2026-11-16"), d("2026-11-17"));
+    let got: Vec<Want> = problems
+        .iter()
+        .map(|p| {
+            (
+                p.category.as_str(),
+                p.status.as_str(),
+                p.weeks.len(),
+                p.reported_this_week,
+                p.new_this_week,
+                p.solved,
+                p.weeks_open,
+                p.meeting_reasons.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want, "{name}");
+}
+
+/// The weekly carry-over, table-driven: earlier weeks' rows and this week's (Monday
+/// 2026-11-16) → the problems, each as (category, status, weeks reported, reported this
+/// week, new this week, solved, weeks open, meeting reasons).
+#[test]
+fn carry_over_table() {
     let rules = weekly_rules();
-    for (name, earlier, this, want) in cases {
-        let problems = track(&rules, &earlier, &this, d("2026-11-16"), d("2026-11-17"));
-        let got: Vec<Want> = problems
-            .iter()
-            .map(|p| {
-                (
-                    p.category.as_str(),
-                    p.status.as_str(),
-                    p.weeks.len(),
-                    p.reported_this_week,
-                    p.new_this_week,
-                    p.solved,
-                    p.weeks_open,
-                    p.meeting_reasons.iter().map(String::as_str).collect(),
-                )
-            })
-            .collect();
-        assert_eq!(got, want, "{name}");
+    let cases = carry_over_cases()
+        .into_iter()
+        .chain(meeting_cases())
+        .chain(other_cases());
+    for case in cases {
+        check_carry_over(&rules, case);
     }
 }
 

@@ -1,0 +1,232 @@
+//! The monthly assessment: deadlines, then project scores from the formulas of
+//! `rules/scoring.toml`, then the unit ranking (`ranking.rs`) and the notices (`notices.rs`).
+//! Pure: rules, records, a history snapshot and the as-of date in; an `Assessment`
+//! (`results.rs`) out.
+
+mod score;
+
+use super::Month;
+use super::deadlines::{DeadlineRow, RuleProblem, evaluate_deadlines};
+use super::evidence::{Evidence, joined};
+use super::notices::{EscalationList, Notice, NoticeKind};
+use super::ranking::{first_seen, rank_units};
+pub use super::results::{
+    Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
+};
+pub use super::streak::UnitHistory;
+pub use super::ties::{in_bottom, shared_ranks};
+use crate::ingest::{Dataset, Value};
+use crate::rules::{FieldRole, Rules, TableRole};
+use chrono::NaiveDate;
+use score::score_projects;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Carried fields for projects without a row this month.
+pub fn carried_values(
+    data: &Dataset,
+    snapshot: &Snapshot,
+) -> BTreeMap<String, BTreeMap<String, Value>> {
+    let reported: HashSet<&str> = data
+        .table(TableRole::Monthly)
+        .iter()
+        .filter_map(|r| r.project.as_deref())
+        .collect();
+    let field = |role| data.field(role).to_string();
+    let mut out = BTreeMap::new();
+    for l in data.table(TableRole::Ledger) {
+        let Some(id) = l.project.as_deref() else {
+            continue;
+        };
+        if reported.contains(id) {
+            continue;
+        }
+        let mut v = BTreeMap::new();
+        let last = snapshot.last_figures.get(id);
+        v.insert(
+            field(FieldRole::CumInvest),
+            Value::Number(last.and_then(|f| f.cum_invest).unwrap_or(0.0)),
+        );
+        if let Some(f) = last {
+            if let Some(b) = f.started {
+                v.insert(field(FieldRole::Started), Value::Bool(b));
+            }
+            if let Some(d) = f
+                .actual_start
+                .as_deref()
+                .and_then(crate::ingest::value::parse_date_text)
+            {
+                v.insert(field(FieldRole::ActualStart), Value::Date(d));
+            }
+            if let Some(b) = f.completed {
+                v.insert(field(FieldRole::Completed), Value::Bool(b));
+            }
+            if let Some(d) = f
+                .completed_date
+                .as_deref()
+                .and_then(crate::ingest::value::parse_date_text)
+            {
+                v.insert(field(FieldRole::CompletedDate), Value::Date(d));
+            }
+        }
+        out.insert(id.to_string(), v);
+    }
+    out
+}
+
+/// Runs the assessment of `month` as of `as_of`.
+pub fn assess(
+    rules: &Rules,
+    data: &Dataset,
+    snapshot: &Snapshot,
+    month: Month,
+    as_of: NaiveDate,
+) -> Assessment {
+    let carried = carried_values(data, snapshot);
+    let (deadlines, mut rule_problems) = evaluate_deadlines(rules, data, month, as_of, &carried);
+    let projects = score_projects(
+        rules,
+        data,
+        snapshot,
+        &carried,
+        &deadlines,
+        month,
+        as_of,
+        &mut rule_problems,
+    );
+    let supervised = super::notices::supervised_by_deadlines(rules, &deadlines);
+    let units = rank_units(
+        rules,
+        &projects,
+        snapshot,
+        month,
+        &supervised,
+        &mut rule_problems,
+    );
+    let (units, notices, escalations) = draft_notices(
+        rules,
+        snapshot,
+        &deadlines,
+        &projects,
+        units,
+        month,
+        as_of,
+        &mut rule_problems,
+    );
+    let missing_years = missing_years(&deadlines);
+    Assessment {
+        month,
+        as_of,
+        rules_hash: rules.source.fingerprint(),
+        previous_month: snapshot.previous_month,
+        projects,
+        units,
+        deadlines,
+        diagnostics: data.diagnostics.clone(),
+        files: data.files.clone(),
+        rule_problems,
+        missing_years,
+        notices,
+        escalations,
+    }
+}
+
+/// Drafts and numbers this month's notices and escalations from the ranked units; the
+/// units' evidence then names this month's notice by its number.
+#[allow(clippy::too_many_arguments)]
+fn draft_notices(
+    rules: &Rules,
+    snapshot: &Snapshot,
+    deadlines: &[DeadlineRow],
+    projects: &[ProjectScore],
+    mut units: Vec<UnitScore>,
+    month: Month,
+    as_of: NaiveDate,
+    rule_problems: &mut Vec<RuleProblem>,
+) -> (
+    Vec<UnitScore>,
+    Vec<super::notices::Notice>,
+    Vec<super::notices::EscalationList>,
+) {
+    let unit_order = first_seen(projects.iter().map(|p| p.unit.as_str()));
+    let by_name: HashMap<&str, &UnitScore> = units.iter().map(|u| (u.unit.as_str(), u)).collect();
+    let facts: Vec<super::notices::UnitFacts> = unit_order
+        .iter()
+        .filter_map(|name| by_name.get(name.as_str()).copied())
+        .map(|u| super::notices::UnitFacts {
+            unit: &u.unit,
+            bottom: u.bottom,
+            score: u.score,
+            rank: u.rank,
+            streak: u.streak,
+            penalty_ids: &u.penalty_ids,
+        })
+        .collect();
+    let evidence: BTreeMap<String, Vec<Evidence>> = units
+        .iter()
+        .map(|u| (u.unit.clone(), u.evidence.clone()))
+        .collect();
+    let input = super::notices::DraftInput {
+        month,
+        as_of,
+        deadlines,
+        units: &facts,
+        evidence: &evidence,
+        unit_order: &unit_order,
+    };
+    let drafted = super::notices::draft(rules, &input);
+    let (mut notices, mut escalations) = (drafted.notices, drafted.escalations);
+    rule_problems.extend(drafted.problems);
+    super::notices::number(rules, &snapshot.notice_book, &mut notices);
+    // Evidence names this month's notice by its number, known once the notices are numbered.
+    name_notices(&mut units, &mut notices, &mut escalations);
+    (units, notices, escalations)
+}
+
+/// The years without a calendar that some deadline needed, sorted and without repeats.
+fn missing_years(deadlines: &[DeadlineRow]) -> Vec<i32> {
+    let mut missing_years: Vec<i32> = deadlines
+        .iter()
+        .flat_map(|d| d.missing_years.iter().copied())
+        .collect();
+    missing_years.sort();
+    missing_years.dedup();
+    missing_years
+}
+
+/// Once the notices are numbered: names each unit's supervision notice in its evidence and in
+/// the escalation lists, and writes the escalation notices' matters from it.
+pub fn name_notices(
+    units: &mut [UnitScore],
+    notices: &mut [Notice],
+    escalations: &mut [EscalationList],
+) {
+    let number_of = |unit: &str| {
+        notices
+            .iter()
+            .find(|n| n.recipient == unit && n.kind == NoticeKind::Supervision)
+            .map(|n| n.number.clone())
+    };
+    for u in units.iter_mut() {
+        if let Some(n) = number_of(&u.unit) {
+            u.evidence.iter_mut().for_each(|e| e.name_notice(&n));
+        }
+    }
+    for list in escalations.iter_mut() {
+        for x in &mut list.entries {
+            if let Some(n) = number_of(&x.unit) {
+                x.evidence.iter_mut().for_each(|e| e.name_notice(&n));
+            }
+        }
+    }
+    for notice in notices.iter_mut() {
+        let NoticeKind::Escalation(id) = &notice.kind else {
+            continue;
+        };
+        let Some(list) = escalations.iter().find(|l| &l.id == id) else {
+            continue;
+        };
+        for (m, x) in notice.matters.iter_mut().zip(&list.entries) {
+            m.text = format!("{}：{}", x.unit, joined(&x.evidence));
+        }
+    }
+}

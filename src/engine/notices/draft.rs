@@ -1,0 +1,281 @@
+//! The steps of drafting the notices: matters per recipient from the deadlines and the
+//! units' results, one notice per recipient, and the escalation lists.
+
+use super::{
+    DraftInput, EscalationEntry, EscalationList, Matter, Notice, NoticeKind, issue_date_text,
+    unit_ctx, unit_holds, zh_date,
+};
+use crate::engine::deadlines::RuleProblem;
+use crate::rules::Rules;
+use crate::rules::notice::{MatterRule, Source};
+use chrono::{Datelike, NaiveDate};
+use minijinja::{Environment, Value as V};
+use std::collections::BTreeMap;
+
+/// This month's matters per recipient, and the recipients in the order their notices take.
+pub(super) struct Matters {
+    by_recipient: BTreeMap<String, Vec<Matter>>,
+    /// Units in ledger order, then other recipients as first met.
+    order: Vec<String>,
+}
+
+/// Gathers the matters of every matter rule, in the order of the rules.
+pub(super) fn collect_matters(
+    rules: &Rules,
+    env: &Environment<'static>,
+    input: &DraftInput,
+    month_label: &str,
+    problems: &mut Vec<RuleProblem>,
+) -> Matters {
+    let mut matters = Matters {
+        by_recipient: BTreeMap::new(),
+        order: input.unit_order.to_vec(),
+    };
+    let mut in_order: std::collections::HashSet<String> = matters.order.iter().cloned().collect();
+    for m in &rules.notices.matters {
+        match m.source {
+            Source::Deadline => {
+                deadline_matters(env, m, input, month_label, &mut matters, &mut in_order)
+            }
+            Source::Unit => unit_matters(rules, env, m, input, &mut matters, problems),
+        }
+    }
+    matters
+}
+
+/// The matters rule `m` finds in the deadlines: one per deadline of its rules and statuses.
+fn deadline_matters(
+    env: &Environment<'static>,
+    m: &MatterRule,
+    input: &DraftInput,
+    month_label: &str,
+    matters: &mut Matters,
+    in_order: &mut std::collections::HashSet<String>,
+) {
+    let as_of = input.as_of;
+    for d in input
+        .deadlines
+        .iter()
+        .filter(|d| m.rules.contains(&d.rule) && m.status.iter().any(|s| s == d.status.key()))
+    {
+        let Some(recipient) = d.recipient.clone() else {
+            continue;
+        };
+        let ctx = minijinja::context! {
+            project => d.project.clone(), project_name => d.project_name.clone(), item => d.item.clone(),
+            recipient => recipient.clone(), rule_name => d.rule_name.clone(), from => d.from.map(zh_date),
+            days => d.days, due => d.due.map(zh_date), met_on => d.met_on.map(zh_date), workdays => d.workdays,
+            status => d.status_label.clone(), as_of => zh_date(as_of), month_label => month_label.to_string(),
+        };
+        let text = env
+            .render_str(&m.text, ctx)
+            .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
+        if in_order.insert(recipient.clone()) {
+            matters.order.push(recipient.clone());
+        }
+        matters
+            .by_recipient
+            .entry(recipient)
+            .or_default()
+            .push(Matter {
+                rule: m.id.clone(),
+                severity: m.severity.clone(),
+                text,
+                project: d.project.clone(),
+            });
+    }
+}
+
+/// The matters rule `m` finds in the units' results: one per unit it holds for.
+fn unit_matters(
+    rules: &Rules,
+    env: &Environment<'static>,
+    m: &MatterRule,
+    input: &DraftInput,
+    matters: &mut Matters,
+    problems: &mut Vec<RuleProblem>,
+) {
+    for u in input.units {
+        let ctx = unit_ctx(u, input.month, rules);
+        if !unit_holds(rules, m, u, &ctx, problems) {
+            continue;
+        }
+        let ctx_v = V::from(
+            ctx.iter()
+                .map(|(k, v)| (*k, v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        );
+        let text = env
+            .render_str(&m.text, ctx_v)
+            .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
+        matters
+            .by_recipient
+            .entry(u.unit.to_string())
+            .or_default()
+            .push(Matter {
+                rule: m.id.clone(),
+                severity: m.severity.clone(),
+                text,
+                project: None,
+            });
+    }
+}
+
+/// What every notice of the month shares: its templates' context, issue date and due date.
+pub(super) struct NoticeMaker<'a> {
+    rules: &'a Rules,
+    env: &'a Environment<'static>,
+    month_label: String,
+    as_of: NaiveDate,
+    issue_text: String,
+    due: NaiveDate,
+    due_provisional: bool,
+}
+
+impl<'a> NoticeMaker<'a> {
+    pub(super) fn new(
+        rules: &'a Rules,
+        env: &'a Environment<'static>,
+        as_of: NaiveDate,
+        month_label: String,
+    ) -> Self {
+        let setup = &rules.notices.setup;
+        let due = rules.calendar.add(as_of, setup.rectify_workdays);
+        NoticeMaker {
+            rules,
+            env,
+            month_label,
+            as_of,
+            issue_text: issue_date_text(as_of, setup.date_style),
+            due: due.value,
+            due_provisional: due.provisional(),
+        }
+    }
+
+    /// Renders a notice template for `recipient`.
+    fn render(&self, tmpl: &str, recipient: &str) -> String {
+        self.env.render_str(tmpl, minijinja::context! { recipient => recipient, month_label => self.month_label.clone(), due => zh_date(self.due), bottom_n => self.rules.scoring.score.bottom_n })
+            .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）"))
+    }
+
+    /// A notice to `recipient` with [title, intro, closing], not yet numbered.
+    fn notice(
+        &self,
+        kind: NoticeKind,
+        recipient: String,
+        [title, intro, closing]: [String; 3],
+        matters: Vec<Matter>,
+    ) -> Notice {
+        Notice {
+            kind,
+            recipient,
+            title,
+            intro,
+            matters,
+            closing,
+            issue_date: self.as_of,
+            issue_date_text: self.issue_text.clone(),
+            due: self.due,
+            due_provisional: self.due_provisional,
+            year: self.as_of.year(),
+            seq: 0,
+            number: String::new(),
+        }
+    }
+}
+
+/// One notice per recipient with matters, in `matters.order`: a supervision notice when any
+/// matter has the supervision severity, else a reminder.
+pub(super) fn recipient_notices(
+    rules: &Rules,
+    maker: &NoticeMaker,
+    matters: &mut Matters,
+) -> Vec<Notice> {
+    let setup = &rules.notices.setup;
+    let mut notices = Vec::new();
+    for recipient in &matters.order {
+        let Some(list) = matters.by_recipient.remove(recipient) else {
+            continue;
+        };
+        let kind = if list
+            .iter()
+            .any(|m| m.severity == setup.supervision_severity)
+        {
+            NoticeKind::Supervision
+        } else {
+            NoticeKind::Reminder
+        };
+        notices.push(maker.notice(
+            kind,
+            recipient.clone(),
+            [
+                maker.render(&setup.title, recipient),
+                maker.render(&setup.intro, recipient),
+                maker.render(&setup.closing, recipient),
+            ],
+            list,
+        ));
+    }
+    notices
+}
+
+/// The escalation lists, in the order of the rules; a list with entries also gets its
+/// notice, appended to `notices`.
+pub(super) fn escalation_lists(
+    rules: &Rules,
+    maker: &NoticeMaker,
+    input: &DraftInput,
+    notices: &mut Vec<Notice>,
+) -> Vec<EscalationList> {
+    let setup = &rules.notices.setup;
+    let mut lists = Vec::new();
+    for e in &rules.notices.escalations {
+        let entries: Vec<EscalationEntry> = input
+            .units
+            .iter()
+            .filter(|u| u.penalty_ids.contains(&e.penalty))
+            .map(|u| EscalationEntry {
+                unit: u.unit.to_string(),
+                rank: u.rank,
+                score: u.score,
+                streak: u.streak,
+                evidence: input
+                    .evidence
+                    .get(u.unit)
+                    .into_iter()
+                    .flatten()
+                    .filter(|x| x.penalty == e.penalty)
+                    .cloned()
+                    .collect(),
+            })
+            .collect();
+        if !entries.is_empty() {
+            let matters = entries
+                .iter()
+                .map(|_| Matter {
+                    rule: e.id.clone(),
+                    severity: setup.supervision_severity.clone(),
+                    // Written once the notices are numbered (`assess::name_notices`).
+                    text: String::new(),
+                    project: None,
+                })
+                .collect();
+            notices.push(maker.notice(
+                NoticeKind::Escalation(e.id.clone()),
+                e.recipients.trim_end_matches(['：', ':']).to_string(),
+                [
+                    maker.render(&e.title, ""),
+                    maker.render(&e.intro, ""),
+                    String::new(),
+                ],
+                matters,
+            ));
+        }
+        lists.push(EscalationList {
+            id: e.id.clone(),
+            list: e.list.clone(),
+            entries,
+        });
+    }
+    lists
+}
