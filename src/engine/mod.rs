@@ -16,7 +16,7 @@ pub mod streak;
 pub mod ties;
 pub mod weekly;
 
-pub use deadlines::{DeadlineRow, Status, evaluate_deadlines};
+pub use deadlines::{DeadlineRow, Status, deadline_rows};
 pub use project::{ProjectView, project_views};
 
 pub use crate::calendar::Month;

@@ -5,6 +5,7 @@ use super::Month;
 use super::deadlines::RuleProblem;
 use super::evidence::{Evidence, Piece};
 use super::results::{ProjectScore, Snapshot, UnitScore};
+use super::ties::{in_bottom, shared_ranks};
 use crate::expr::Expr;
 use crate::rules::scoring::Penalty;
 use crate::rules::{Aggregate, Rules, Trigger};

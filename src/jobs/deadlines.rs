@@ -2,7 +2,7 @@
 
 use super::{Place, table};
 use crate::calendar::Month;
-use crate::engine::{DeadlineRow, Status, evaluate_deadlines};
+use crate::engine::{DeadlineRow, Status, deadline_rows};
 use crate::ingest::ingest_month;
 use crate::progress::Progress;
 use crate::rules::Rules;
@@ -62,7 +62,7 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
     } else {
         Default::default()
     };
-    let (rows, problems) = evaluate_deadlines(&rules, &data, month, as_of, &carried);
+    let (rows, problems) = deadline_rows(&rules, &data, month, as_of, &carried);
     let mut table = render(&rules, &rows, month, as_of, req.open_only);
     if data.error_count() > 0 {
         table.push_str(&format!(

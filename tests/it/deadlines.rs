@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use chrono::NaiveDate;
-use sanyipi::engine::{Month, Status, evaluate_deadlines};
+use sanyipi::engine::{Month, Status, deadline_rows};
 use sanyipi::ingest::ingest;
 use sanyipi::rules::Rules;
 
@@ -16,7 +16,7 @@ fn d(s: &str) -> NaiveDate {
 fn rows(s: &Samples, rules: &Rules, month: &str) -> Vec<sanyipi::engine::DeadlineRow> {
     let data = ingest(&s.month(month), rules).unwrap();
     let m = Month::parse(month).unwrap();
-    let (rows, problems) = evaluate_deadlines(rules, &data, m, m.day(25), &Default::default());
+    let (rows, problems) = deadline_rows(rules, &data, m, m.day(25), &Default::default());
     assert!(problems.is_empty(), "{problems:?}");
     rows
 }

@@ -6,7 +6,7 @@
 mod score;
 
 use super::Month;
-use super::deadlines::{DeadlineRow, RuleProblem, evaluate_deadlines};
+use super::deadlines::{DeadlineRow, RuleProblem, deadline_rows};
 use super::evidence::{Evidence, joined};
 use super::notices::{EscalationList, Notice, NoticeKind};
 use super::ranking::{first_seen, rank_units};
@@ -82,7 +82,7 @@ pub fn assess(
     as_of: NaiveDate,
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
-    let (deadlines, mut rule_problems) = evaluate_deadlines(rules, data, month, as_of, &carried);
+    let (deadlines, mut rule_problems) = deadline_rows(rules, data, month, as_of, &carried);
     let projects = score_projects(
         rules,
         data,

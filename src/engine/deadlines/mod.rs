@@ -125,7 +125,7 @@ pub struct RuleProblem {
 
 /// Evaluates every deadline rule for `month` as of `as_of`; `carried` holds the last reported
 /// figures of projects with no row this month.
-pub fn evaluate_deadlines(
+pub fn deadline_rows(
     rules: &Rules,
     data: &Dataset,
     month: Month,
