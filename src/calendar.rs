@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// What kind of day a date is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DayKind {
+pub(crate) enum DayKind {
     Workday,
     Weekend,
     /// An official day off, with the holiday's name.
@@ -20,7 +20,7 @@ pub enum DayKind {
 }
 
 impl DayKind {
-    pub fn is_working(&self) -> bool {
+    pub(crate) fn is_working(&self) -> bool {
         matches!(self, DayKind::Workday | DayKind::Adjusted(_))
     }
 }
@@ -28,8 +28,8 @@ impl DayKind {
 /// A result of calendar arithmetic, with the years it needed but has no schedule for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reckoned<T> {
-    pub value: T,
-    pub missing_years: Vec<i32>,
+    pub(crate) value: T,
+    pub(crate) missing_years: Vec<i32>,
 }
 
 impl<T> Reckoned<T> {
@@ -49,7 +49,7 @@ pub struct Calendar {
 }
 
 /// The Chinese weekday name.
-pub fn weekday_zh(d: NaiveDate) -> &'static str {
+pub(crate) fn weekday_zh(d: NaiveDate) -> &'static str {
     [
         "星期一",
         "星期二",
@@ -62,7 +62,7 @@ pub fn weekday_zh(d: NaiveDate) -> &'static str {
 }
 
 /// How a user adds a missing year.
-pub fn how_to_add(year: i32) -> String {
+pub(crate) fn how_to_add(year: i32) -> String {
     format!(
         "请按国务院办公厅公布的 {year} 年节假日安排，新建 rules/calendar/{year}.toml（格式同 2026.toml），用 --rules 指定规则目录后重新运行。"
     )
@@ -71,7 +71,10 @@ pub fn how_to_add(year: i32) -> String {
 impl Calendar {
     /// The calendar of the given years from their special days: official days off (`false`)
     /// and adjusted working days (`true`), each with its holiday's name.
-    pub fn new(special: BTreeMap<NaiveDate, (bool, String)>, mut years: Vec<i32>) -> Calendar {
+    pub(crate) fn new(
+        special: BTreeMap<NaiveDate, (bool, String)>,
+        mut years: Vec<i32>,
+    ) -> Calendar {
         years.sort();
         years.dedup();
         let mut cal = Calendar {
@@ -105,7 +108,7 @@ impl Calendar {
         self.cum = cum;
     }
 
-    pub fn knows_year(&self, year: i32) -> bool {
+    pub(crate) fn knows_year(&self, year: i32) -> bool {
         self.years.binary_search(&year).is_ok()
     }
 
@@ -113,7 +116,7 @@ impl Calendar {
         &self.years
     }
 
-    pub fn kind(&self, d: NaiveDate) -> DayKind {
+    pub(crate) fn kind(&self, d: NaiveDate) -> DayKind {
         if let Some((work, name)) = self.special.get(&d) {
             return if *work {
                 DayKind::Adjusted(name.clone())
@@ -127,7 +130,7 @@ impl Calendar {
         }
     }
 
-    pub fn is_working(&self, d: NaiveDate) -> bool {
+    pub(crate) fn is_working(&self, d: NaiveDate) -> bool {
         if let Some(i) = self.index(d) {
             return if i == 0 {
                 self.cum[0] == 1
@@ -183,7 +186,7 @@ impl Calendar {
     }
 
     /// Working days in `(from, to]`; negative when `to` is before `from`.
-    pub fn count(&self, from: NaiveDate, to: NaiveDate) -> Reckoned<i64> {
+    pub(crate) fn count(&self, from: NaiveDate, to: NaiveDate) -> Reckoned<i64> {
         let value = if to >= from {
             self.count_forward(from, to)
         } else {
@@ -212,7 +215,7 @@ impl Calendar {
     }
 
     /// `d` if it is a working day, else the next one.
-    pub fn on_or_after(&self, d: NaiveDate) -> Reckoned<NaiveDate> {
+    pub(crate) fn on_or_after(&self, d: NaiveDate) -> Reckoned<NaiveDate> {
         if self.is_working(d) {
             Reckoned {
                 value: d,
@@ -239,7 +242,7 @@ impl Month {
         (y.len() == 4 && (1..=12).contains(&month)).then_some(Month { year, month })
     }
 
-    pub fn of(d: NaiveDate) -> Month {
+    pub(crate) fn of(d: NaiveDate) -> Month {
         Month {
             year: d.year(),
             month: d.month(),
@@ -254,7 +257,7 @@ impl Month {
             .expect("a valid month has a first day")
     }
 
-    pub fn previous(self) -> Month {
+    pub(crate) fn previous(self) -> Month {
         if self.month == 1 {
             Month {
                 year: self.year - 1,

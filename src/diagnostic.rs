@@ -15,7 +15,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Error => "错误",
             Severity::Warning => "警告",
@@ -84,7 +84,7 @@ impl Serialize for Code {
 }
 
 impl Code {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::Unreadable => "E001",
             Code::Encrypted => "E002",
@@ -141,7 +141,7 @@ impl Code {
         Code::LongText,
     ];
 
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         if self.as_str().starts_with(['E', 'R']) {
             Severity::Error
         } else {
@@ -159,7 +159,7 @@ pub struct Location {
 }
 
 impl Location {
-    pub fn file(file: impl Into<String>) -> Self {
+    pub(crate) fn file(file: impl Into<String>) -> Self {
         Location {
             file: file.into(),
             sheet: None,
@@ -167,7 +167,7 @@ impl Location {
         }
     }
 
-    pub fn cell(file: &str, sheet: &str, row: u32, col: u32) -> Self {
+    pub(crate) fn cell(file: &str, sheet: &str, row: u32, col: u32) -> Self {
         Location {
             file: file.to_string(),
             sheet: Some(sheet.to_string()),
@@ -200,7 +200,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: code.severity(),
@@ -210,7 +210,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -240,7 +240,7 @@ pub(crate) fn tech_info(detail: impl fmt::Display) -> String {
 }
 
 /// A1 reference of a zero-based (row, col): `(6, 5)` is `F7`.
-pub fn a1(row: u32, col: u32) -> String {
+pub(crate) fn a1(row: u32, col: u32) -> String {
     let mut letters = Vec::new();
     let mut c = col + 1;
     while c > 0 {

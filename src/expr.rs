@@ -11,17 +11,17 @@ use std::sync::{Arc, LazyLock};
 
 /// Steps one evaluation of a rule expression or template may take (minijinja fuel). A safety
 /// bound of the engine, like a stack size, not a county rule: rules that need more are broken.
-pub const FUEL: u64 = 1_000_000;
+pub(crate) const FUEL: u64 = 1_000_000;
 /// Longest rule expression accepted at load, in characters.
-pub const MAX_EXPR_CHARS: usize = 4_000;
+pub(crate) const MAX_EXPR_CHARS: usize = 4_000;
 /// Deepest nesting of brackets accepted at load.
-pub const MAX_NESTING: usize = 32;
+pub(crate) const MAX_NESTING: usize = 32;
 
 /// The one environment every compiled rule expression lives in.
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(environment);
 
 /// An environment whose evaluations cannot run away: fuel, and a low recursion limit.
-pub fn bounded_env() -> Environment<'static> {
+pub(crate) fn bounded_env() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_fuel(Some(FUEL));
     env.set_recursion_limit(MAX_NESTING * 2);
@@ -30,7 +30,7 @@ pub fn bounded_env() -> Environment<'static> {
 
 /// An environment for rule expressions and text templates, with the `num` filter (a number
 /// rounded to two decimals, without trailing zeros).
-pub fn environment() -> Environment<'static> {
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = bounded_env();
     env.add_filter("num", |v: f64| format_number((v * 100.0).round() / 100.0));
     env
@@ -38,7 +38,7 @@ pub fn environment() -> Environment<'static> {
 
 /// Refuses an expression too long or too deeply nested to be a rule (before it is parsed, so a
 /// 100,000-term formula cannot overflow the stack).
-pub fn check_size(src: &str) -> Result<(), String> {
+pub(crate) fn check_size(src: &str) -> Result<(), String> {
     let n = src.chars().count();
     if n > MAX_EXPR_CHARS {
         return Err(format!("表达式过长（{n} 字，上限 {MAX_EXPR_CHARS} 字）"));
@@ -125,17 +125,17 @@ impl Expr {
     }
 
     /// The expression as written in the rules.
-    pub fn src(&self) -> &str {
+    pub(crate) fn src(&self) -> &str {
         &self.src
     }
 
     /// The names the expression reads, sorted.
-    pub fn vars(&self) -> &[String] {
+    pub(crate) fn vars(&self) -> &[String] {
         &self.vars
     }
 
     /// The expression's value over `ctx`.
-    pub fn eval(&self, ctx: V) -> Result<V, minijinja::Error> {
+    pub(crate) fn eval(&self, ctx: V) -> Result<V, minijinja::Error> {
         self.compiled.eval(ctx)
     }
 
@@ -146,19 +146,19 @@ impl Expr {
 }
 
 /// Checks a text template of a rule (a notice matter, a check's message) at load.
-pub fn check_template(src: &str) -> Result<(), String> {
+pub(crate) fn check_template(src: &str) -> Result<(), String> {
     ENV.template_from_str(src)
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
 
 /// Renders a text template of a rule over `ctx`.
-pub fn render(src: &str, ctx: V) -> Result<String, String> {
+pub(crate) fn render(src: &str, ctx: V) -> Result<String, String> {
     ENV.render_str(src, ctx).map_err(|e| e.to_string())
 }
 
 /// A field value as a minijinja value: dates as `YYYY-MM-DD` strings (which compare in order).
-pub fn to_jinja(v: &Value) -> V {
+pub(crate) fn to_jinja(v: &Value) -> V {
     match v {
         Value::Text(s) => V::from(s.as_str()),
         Value::Int(i) => V::from(*i),

@@ -4,7 +4,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// NFKC (full-width digits, letters, punctuation and U+3000 to their plain forms), trimmed,
 /// inner runs of whitespace collapsed to one space.
-pub fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     // ASCII, and most Chinese text, is already in NFKC: the quick check skips the rebuild.
     let nfkc: std::borrow::Cow<str> =
         if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
@@ -50,7 +50,7 @@ fn spaced_plainly(s: &str) -> bool {
 
 /// Text as reports show it: spaces (including U+3000) trimmed and collapsed, full-width digits
 /// and letters made plain, but Chinese punctuation such as （）、：kept as written.
-pub fn display(s: &str) -> String {
+pub(crate) fn display(s: &str) -> String {
     let plain: String = s
         .chars()
         .map(|c| match c {
@@ -65,7 +65,7 @@ pub fn display(s: &str) -> String {
 }
 
 /// A matching key: normalised with every space removed, so that "年产 500 万" equals "年产500万".
-pub fn key(s: &str) -> String {
+pub(crate) fn key(s: &str) -> String {
     let mut k = normalize(s);
     k.retain(|c| !c.is_whitespace());
     k
@@ -73,7 +73,7 @@ pub fn key(s: &str) -> String {
 
 /// Splits a header label into its name and a trailing unit in brackets:
 /// `年度计划投资（万元）` → (`年度计划投资`, `Some("万元")`).
-pub fn split_unit(label: &str) -> (String, Option<String>) {
+pub(crate) fn split_unit(label: &str) -> (String, Option<String>) {
     let k = key(label);
     if let Some(stripped) = k.strip_suffix(')')
         && let Some(open) = stripped.rfind('(')

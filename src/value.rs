@@ -24,21 +24,21 @@ impl Value {
         }
     }
 
-    pub fn as_date(&self) -> Option<NaiveDate> {
+    pub(crate) fn as_date(&self) -> Option<NaiveDate> {
         match self {
             Value::Date(d) => Some(*d),
             _ => None,
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
             _ => None,
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match self {
             Value::Text(s) => Some(s),
             _ => None,
@@ -59,7 +59,7 @@ impl fmt::Display for Value {
 }
 
 /// A number without binary noise or trailing zeros: `1125.1`, `3500`.
-pub fn format_number(n: f64) -> String {
+pub(crate) fn format_number(n: f64) -> String {
     let s = format!("{:.4}", round4(n));
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }

@@ -6,7 +6,7 @@ use crate::jobs::{self, OK, annual::AnnualRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 年度，如 2026
     #[arg(long, value_name = "YYYY")]
     year: i32,
@@ -20,7 +20,7 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = AnnualRequest {
         year: args.year,
         place: args.out.place(),

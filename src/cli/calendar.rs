@@ -5,7 +5,7 @@ use crate::jobs::{self, OK, office_calendar::OfficeCalendarRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 月份 YYYY-MM
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
@@ -23,7 +23,7 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = OfficeCalendarRequest {
         month: jobs::parse_month(&args.month, "--month")?,
         input: args.input,

@@ -5,12 +5,12 @@ use super::input::MonthArgs;
 use crate::jobs::{self, check::CheckRequest};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     month_args: MonthArgs,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let a = args.month_args;
     let req = CheckRequest {
         input: a.input,

@@ -5,7 +5,7 @@ use super::input::{MonthArgs, OutArgs, today};
 use crate::jobs::{self, OK, deadlines::DeadlinesRequest};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     month_args: MonthArgs,
     /// 统计截止日期（默认：考核月的考核日，见 scoring.toml 的 as_of_day；未到则取今天）
@@ -19,7 +19,7 @@ pub struct Args {
     out: OutArgs,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let a = args.month_args;
     let req = DeadlinesRequest {
         as_of: args.as_of.as_deref().map(jobs::parse_as_of).transpose()?,

@@ -9,7 +9,7 @@ use crate::jobs::{
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 考核月份 YYYY-MM
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
@@ -31,7 +31,7 @@ pub struct Args {
     rules: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let subject = match (args.project, args.unit) {
         (Some(p), _) => Subject::Project(p),
         (None, Some(u)) => Subject::Unit(u),

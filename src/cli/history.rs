@@ -9,7 +9,7 @@ use crate::jobs::{
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// 导入使用本工具之前的月度排名（如 历史排名.xlsx）
     Import {
         /// 历史排名表（列：考核月份、单位、得分、名次）
@@ -36,7 +36,7 @@ pub enum Command {
     },
 }
 
-pub fn run(cmd: Command) -> jobs::Result<i32> {
+pub(crate) fn run(cmd: Command) -> jobs::Result<i32> {
     let text = match cmd {
         Command::Import {
             file,

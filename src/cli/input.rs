@@ -5,31 +5,31 @@ use crate::jobs::Place;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, clap::Args)]
-pub struct MonthArgs {
+pub(crate) struct MonthArgs {
     /// 本月报送材料所在目录（如 samples/2026-10）
     #[arg(long, value_name = "DIR")]
-    pub input: PathBuf,
+    pub(crate) input: PathBuf,
     /// 考核月份 YYYY-MM（默认取目录名，否则取 --as-of 所在月）
     #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<String>,
+    pub(crate) month: Option<String>,
     /// 规则目录（默认使用内置规则）
     #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
+    pub(crate) rules: Option<PathBuf>,
 }
 
 /// Where outputs and history live; shared by every subcommand that reads or writes history.
 #[derive(Debug, Clone, clap::Args)]
-pub struct OutArgs {
+pub(crate) struct OutArgs {
     /// 输出目录（默认 ./out）
     #[arg(long, value_name = "DIR", default_value = "out")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// 历史记录文件（默认 <out>/history.sqlite）
     #[arg(long, value_name = "FILE")]
-    pub history: Option<PathBuf>,
+    pub(crate) history: Option<PathBuf>,
 }
 
 impl OutArgs {
-    pub fn place(&self) -> Place {
+    pub(crate) fn place(&self) -> Place {
         Place {
             out: self.out.clone(),
             history: self.history.clone(),
@@ -38,12 +38,12 @@ impl OutArgs {
 }
 
 /// Today on this computer's clock.
-pub fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
 /// `--as-of` if given, else today.
-pub fn as_of_or_today(arg: Option<&str>) -> crate::jobs::Result<chrono::NaiveDate> {
+pub(crate) fn as_of_or_today(arg: Option<&str>) -> crate::jobs::Result<chrono::NaiveDate> {
     match arg {
         Some(s) => Ok(crate::jobs::parse_as_of(s)?),
         None => Ok(today()),

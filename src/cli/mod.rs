@@ -32,7 +32,7 @@ use std::path::PathBuf;
     about = "重点项目“三个一批”月度督查考核工具",
     disable_help_subcommand = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -148,7 +148,7 @@ fn print_ok(text: String) -> i32 {
 }
 
 /// The command line with Chinese help: headings, the help and version flags.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     localize(Cli::command(), true)
         .disable_version_flag(true)
         .arg(

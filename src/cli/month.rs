@@ -6,7 +6,7 @@ use crate::jobs::{self, OK};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     month_args: MonthArgs,
     /// 统计截止日期（默认：考核月的考核日，见 scoring.toml 的 as_of_day；未到则取今天）
@@ -22,7 +22,7 @@ pub struct Args {
     force: bool,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let ma = args.month_args;
     let req = jobs::month::MonthRequest {
         as_of: args.as_of.as_deref().map(jobs::parse_as_of).transpose()?,

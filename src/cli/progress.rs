@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 const MOMENT: Duration = Duration::from_millis(500);
 
 /// A bar over the files read, then a line per later stage.
-pub struct Bar {
+pub(crate) struct Bar {
     start: Instant,
     enabled: bool,
     total: AtomicU64,
@@ -20,7 +20,7 @@ pub struct Bar {
 }
 
 impl Bar {
-    pub fn new() -> Bar {
+    pub(crate) fn new() -> Bar {
         Bar {
             start: Instant::now(),
             enabled: std::io::stderr().is_terminal(),
@@ -58,7 +58,7 @@ impl Bar {
     }
 
     /// Clears the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(b) = self.bar.get() {
             b.finish_and_clear();
         }
@@ -106,7 +106,7 @@ impl crate::progress::Progress for Bar {
 }
 
 /// No bar: the notes of a job printed on stderr as they come.
-pub struct Notes;
+pub(crate) struct Notes;
 
 impl crate::progress::Progress for Notes {
     fn note(&self, line: &str) {

@@ -6,7 +6,7 @@ use crate::jobs::{self, OK, screening::ScreeningRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 招商项目信息汇总表，或包含它的目录
     #[arg(long, value_name = "FILE_OR_DIR")]
     input: PathBuf,
@@ -24,7 +24,7 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = ScreeningRequest {
         as_of: as_of_or_today(args.as_of.as_deref())?,
         input: args.input,

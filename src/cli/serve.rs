@@ -7,7 +7,7 @@ use crate::serve::{Options, Server};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 端口（默认 0：由系统选一个空闲端口）
     #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
@@ -27,7 +27,7 @@ pub struct Args {
     no_open: bool,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let server = Server::bind(Options {
         port: args.port,
         data: args.data,

@@ -6,7 +6,7 @@ use crate::jobs::{self, OK, forms::FormsRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 重大项目管理台账（预填各单位的项目）
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
@@ -23,7 +23,7 @@ pub struct Args {
     rules: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = FormsRequest {
         month: jobs::parse_month(&args.month, "--month")?,
         ledger: args.ledger,

@@ -6,7 +6,7 @@ use crate::jobs::{self, OK, week::WeekRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 本月报送材料所在目录（含台账与 周报/，如 samples/2026-10）
     #[arg(long, value_name = "DIR")]
     input: PathBuf,
@@ -26,7 +26,7 @@ pub struct Args {
     templates: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> jobs::Result<i32> {
+pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = WeekRequest {
         as_of: as_of_or_today(args.as_of.as_deref())?,
         input: args.input,

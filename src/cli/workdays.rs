@@ -4,7 +4,7 @@ use crate::jobs::{self, OK, workdays::Question};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// 日期 DATE 之后第 N 个工作日（DATE 当天不计）
     Add {
         /// 起始日期，如 2026-09-28（当天不计）
@@ -33,7 +33,7 @@ pub enum Command {
     },
 }
 
-pub fn run(cmd: Command) -> jobs::Result<i32> {
+pub(crate) fn run(cmd: Command) -> jobs::Result<i32> {
     let (q, rules) = match cmd {
         Command::Add { date, n, rules } => (Question::Add { date, n }, rules),
         Command::Count { from, to, rules } => (Question::Count { from, to }, rules),

@@ -13,108 +13,108 @@ use std::collections::BTreeMap;
 
 /// A month of the year in history.
 #[derive(Debug, Clone, Serialize)]
-pub struct AnnualMonth {
-    pub month: String,
+pub(crate) struct AnnualMonth {
+    pub(crate) month: String,
     /// Imported with `history import` (else computed by `run`).
-    pub imported: bool,
+    pub(crate) imported: bool,
     /// Counts towards the annual score.
-    pub counted: bool,
+    pub(crate) counted: bool,
 }
 
 /// A unit's result of one month.
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthResult {
-    pub score: f64,
-    pub rank: u32,
-    pub bottom: bool,
-    pub streak: u32,
+pub(crate) struct MonthResult {
+    pub(crate) score: f64,
+    pub(crate) rank: u32,
+    pub(crate) bottom: bool,
+    pub(crate) streak: u32,
 }
 
 /// A penalty a unit received, with the month and the number of that month's notice to it.
 #[derive(Debug, Clone, Serialize)]
-pub struct PenaltyEntry {
-    pub id: String,
-    pub name: String,
-    pub month: String,
-    pub number: Option<String>,
+pub(crate) struct PenaltyEntry {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) month: String,
+    pub(crate) number: Option<String>,
 }
 
 /// A notice a unit received.
 #[derive(Debug, Clone, Serialize)]
-pub struct NoticeEntry {
-    pub month: String,
-    pub number: String,
-    pub kind: String,
+pub(crate) struct NoticeEntry {
+    pub(crate) month: String,
+    pub(crate) number: String,
+    pub(crate) kind: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AnnualUnit {
-    pub unit: String,
+pub(crate) struct AnnualUnit {
+    pub(crate) unit: String,
     /// Aligned with `Summary::months`.
-    pub months: Vec<Option<MonthResult>>,
+    pub(crate) months: Vec<Option<MonthResult>>,
     /// Months that count towards the annual score.
-    pub counted: usize,
-    pub score: Option<f64>,
-    pub rank: Option<u32>,
-    pub bottom_count: usize,
-    pub longest_streak: u32,
-    pub penalties: Vec<PenaltyEntry>,
-    pub notices: Vec<NoticeEntry>,
+    pub(crate) counted: usize,
+    pub(crate) score: Option<f64>,
+    pub(crate) rank: Option<u32>,
+    pub(crate) bottom_count: usize,
+    pub(crate) longest_streak: u32,
+    pub(crate) penalties: Vec<PenaltyEntry>,
+    pub(crate) notices: Vec<NoticeEntry>,
 }
 
 /// Names and plans of projects (from the latest month's results), keyed by project id.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct ProjectPlan {
-    pub name: String,
-    pub annual_plan: Option<f64>,
-    pub planned_completion: Option<String>,
+pub(crate) struct ProjectPlan {
+    pub(crate) name: String,
+    pub(crate) annual_plan: Option<f64>,
+    pub(crate) planned_completion: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AnnualProject {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
+pub(crate) struct AnnualProject {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
     /// The latest month with a result.
-    pub month: String,
-    pub annual_plan: Option<f64>,
-    pub cum_invest: Option<f64>,
+    pub(crate) month: String,
+    pub(crate) annual_plan: Option<f64>,
+    pub(crate) cum_invest: Option<f64>,
     /// cum_invest ÷ annual_plan.
-    pub share: Option<f64>,
-    pub start_rule: Option<String>,
-    pub start_due: Option<String>,
-    pub start_status: Option<String>,
-    pub actual_start: Option<String>,
-    pub planned_completion: Option<String>,
-    pub completed: bool,
-    pub completed_date: Option<String>,
-    pub completion_status: String,
+    pub(crate) share: Option<f64>,
+    pub(crate) start_rule: Option<String>,
+    pub(crate) start_due: Option<String>,
+    pub(crate) start_status: Option<String>,
+    pub(crate) actual_start: Option<String>,
+    pub(crate) planned_completion: Option<String>,
+    pub(crate) completed: bool,
+    pub(crate) completed_date: Option<String>,
+    pub(crate) completion_status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    pub year: i32,
-    pub months: Vec<AnnualMonth>,
-    pub units: Vec<AnnualUnit>,
-    pub projects: Vec<AnnualProject>,
-    pub bottom_n: u32,
+pub(crate) struct Summary {
+    pub(crate) year: i32,
+    pub(crate) months: Vec<AnnualMonth>,
+    pub(crate) units: Vec<AnnualUnit>,
+    pub(crate) projects: Vec<AnnualProject>,
+    pub(crate) bottom_n: u32,
     /// 月均分 / 各月得分之和 / 最低月得分.
-    pub aggregate_label: String,
+    pub(crate) aggregate_label: String,
 }
 
 /// What `summarize` reads from history.
-pub struct Inputs<'a> {
-    pub year: i32,
-    pub runs: &'a [RunInfo],
-    pub units: &'a [UnitRow],
-    pub notices: &'a [NoticeRow],
-    pub projects: &'a [ProjectRow],
+pub(crate) struct Inputs<'a> {
+    pub(crate) year: i32,
+    pub(crate) runs: &'a [RunInfo],
+    pub(crate) units: &'a [UnitRow],
+    pub(crate) notices: &'a [NoticeRow],
+    pub(crate) projects: &'a [ProjectRow],
     /// Findings of the latest computed month.
-    pub findings: &'a [FindingRow],
-    pub plans: &'a BTreeMap<String, ProjectPlan>,
+    pub(crate) findings: &'a [FindingRow],
+    pub(crate) plans: &'a BTreeMap<String, ProjectPlan>,
 }
 
-pub fn aggregate_label(a: Aggregate) -> &'static str {
+pub(crate) fn aggregate_label(a: Aggregate) -> &'static str {
     match a {
         Aggregate::Mean => "月均得分",
         Aggregate::Sum => "各月得分合计",
@@ -123,7 +123,7 @@ pub fn aggregate_label(a: Aggregate) -> &'static str {
 }
 
 /// The annual summary of `inp.year`.
-pub fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Summary {
+pub(crate) fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Summary {
     let prefix = format!("{}-", inp.year);
     let months = months(inp, annual, &prefix);
     let mut units: BTreeMap<String, Vec<Option<MonthResult>>> = BTreeMap::new();

@@ -6,15 +6,15 @@ use serde::{Deserialize, Serialize};
 
 /// The evidence of one penalty of one unit.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     /// The id of the penalty it supports.
-    pub penalty: String,
-    pub pieces: Vec<Piece>,
+    pub(crate) penalty: String,
+    pub(crate) pieces: Vec<Piece>,
 }
 
 /// A piece of evidence.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Piece {
+pub(crate) enum Piece {
     Text(String),
     /// This month's supervision notice to the unit: its number once numbered.
     ThisMonthsNotice(Option<String>),
@@ -22,7 +22,7 @@ pub enum Piece {
 
 impl Evidence {
     /// Evidence of plain text.
-    pub fn text(penalty: &str, text: String) -> Evidence {
+    pub(crate) fn text(penalty: &str, text: String) -> Evidence {
         Evidence {
             penalty: penalty.to_string(),
             pieces: vec![Piece::Text(text)],
@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for Evidence {
 }
 
 /// The evidence joined as the outputs show it (`；` between).
-pub fn joined(evidence: &[Evidence]) -> String {
+pub(crate) fn joined(evidence: &[Evidence]) -> String {
     evidence
         .iter()
         .map(ToString::to_string)

@@ -17,6 +17,5 @@ pub mod ties;
 pub mod weekly;
 
 pub use deadlines::{DeadlineRow, Status, deadline_rows};
-pub use project::{ProjectView, project_views};
 
 pub use crate::calendar::Month;

@@ -15,18 +15,18 @@ use serde::Serialize;
 /// One date of the month's calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OfficeDate {
-    pub event: String,
-    pub name: String,
-    pub who: String,
+    pub(crate) event: String,
+    pub(crate) name: String,
+    pub(crate) who: String,
     /// The day the notice names.
-    pub nominal: NaiveDate,
+    pub(crate) nominal: NaiveDate,
     /// The day it falls on after moving off holidays and weekends.
-    pub date: NaiveDate,
-    pub moved: bool,
+    pub(crate) date: NaiveDate,
+    pub(crate) moved: bool,
     /// Why it moved (the holiday's name, or 周末).
-    pub moved_because: Option<String>,
+    pub(crate) moved_because: Option<String>,
     /// Years without an official schedule that the date depends on (暂定 when non-empty).
-    pub missing_years: Vec<i32>,
+    pub(crate) missing_years: Vec<i32>,
 }
 
 fn shifted(cal: &Calendar, d: NaiveDate, shift: Shift) -> NaiveDate {
@@ -68,7 +68,7 @@ fn nominal_days(e: &Event, month: Month) -> Vec<NaiveDate> {
 }
 
 /// Every date of `month`, sorted by the day it falls on.
-pub fn month_dates(cal: &Calendar, rules: &OfficeCalendar, month: Month) -> Vec<OfficeDate> {
+pub(crate) fn month_dates(cal: &Calendar, rules: &OfficeCalendar, month: Month) -> Vec<OfficeDate> {
     let mut out = Vec::new();
     for (i, e) in rules.events.iter().enumerate() {
         for nominal in nominal_days(e, month) {
@@ -101,18 +101,18 @@ pub fn month_dates(cal: &Calendar, rules: &OfficeCalendar, month: Month) -> Vec<
 /// A procedure of a project new this month, assigned after the assignment meeting.
 #[derive(Debug, Clone, Serialize)]
 pub struct LateAssignment {
-    pub project: String,
-    pub project_name: String,
-    pub procedure: String,
-    pub department: String,
-    pub assigned: NaiveDate,
-    pub meeting: NaiveDate,
+    pub(crate) project: String,
+    pub(crate) project_name: String,
+    pub(crate) procedure: String,
+    pub(crate) department: String,
+    pub(crate) assigned: NaiveDate,
+    pub(crate) meeting: NaiveDate,
     /// `file!sheet!cell` of the 交办日期.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// Projects in `data`'s ledger that are not in `previous`'s ledger.
-pub fn new_projects(data: &Dataset, previous: &Dataset) -> Vec<String> {
+pub(crate) fn new_projects(data: &Dataset, previous: &Dataset) -> Vec<String> {
     let before: Vec<&str> = previous
         .table(TableRole::Ledger)
         .iter()
@@ -126,7 +126,11 @@ pub fn new_projects(data: &Dataset, previous: &Dataset) -> Vec<String> {
 }
 
 /// Procedures of `new` projects assigned after `meeting`.
-pub fn late_assignments(data: &Dataset, new: &[String], meeting: NaiveDate) -> Vec<LateAssignment> {
+pub(crate) fn late_assignments(
+    data: &Dataset,
+    new: &[String],
+    meeting: NaiveDate,
+) -> Vec<LateAssignment> {
     let field = |role| data.field(role);
     data.table(TableRole::Procedures)
         .iter()

@@ -6,21 +6,21 @@ use std::collections::BTreeMap;
 
 /// One ledger project and its monthly row, if reported.
 #[derive(Debug, Clone)]
-pub struct ProjectView<'a> {
-    pub id: String,
-    pub ledger: &'a Record,
-    pub monthly: Option<&'a Record>,
+pub(crate) struct ProjectView<'a> {
+    pub(crate) id: String,
+    pub(crate) ledger: &'a Record,
+    pub(crate) monthly: Option<&'a Record>,
     /// Ledger fields, plus monthly fields the ledger does not have.
-    pub values: BTreeMap<String, Value>,
+    pub(crate) values: BTreeMap<String, Value>,
 }
 
 impl ProjectView<'_> {
-    pub fn text(&self, field: &str) -> Option<&str> {
+    pub(crate) fn text(&self, field: &str) -> Option<&str> {
         self.values.get(field).and_then(Value::as_str)
     }
 
     /// `file!sheet!A1` of a field, from whichever row supplied it.
-    pub fn cell_ref(&self, field: &str) -> String {
+    pub(crate) fn cell_ref(&self, field: &str) -> String {
         if self.ledger.values.contains_key(field) {
             return self.ledger.cell_ref(field);
         }
@@ -33,7 +33,7 @@ impl ProjectView<'_> {
 
 /// Every ledger project in ledger order; `carried` supplies fields (last reported figures) for
 /// projects with no monthly row.
-pub fn project_views<'a>(
+pub(crate) fn project_views<'a>(
     data: &'a Dataset,
     carried: &BTreeMap<String, BTreeMap<String, Value>>,
 ) -> Vec<ProjectView<'a>> {

@@ -7,33 +7,33 @@ use super::results::{Input, PartScore};
 /// A recorded run of a month.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
-    pub month: String,
-    pub revision: i64,
-    pub as_of: String,
-    pub source: String,
+    pub(crate) month: String,
+    pub(crate) revision: i64,
+    pub(crate) as_of: String,
+    pub(crate) source: String,
 }
 
 /// One unit's recorded result, for `history show`.
 #[derive(Debug, Clone)]
-pub struct UnitRow {
-    pub month: String,
-    pub revision: i64,
-    pub unit: String,
-    pub score: f64,
-    pub rank: i64,
-    pub bottom: bool,
-    pub streak: i64,
+pub(crate) struct UnitRow {
+    pub(crate) month: String,
+    pub(crate) revision: i64,
+    pub(crate) unit: String,
+    pub(crate) score: f64,
+    pub(crate) rank: i64,
+    pub(crate) bottom: bool,
+    pub(crate) streak: i64,
     /// Penalty ids (the rules' `[[penalty]] id`), in the order given.
-    pub penalties: Vec<String>,
+    pub(crate) penalties: Vec<String>,
 }
 
 /// A numbered notice as recorded.
 #[derive(Debug, Clone)]
-pub struct NoticeRow {
-    pub month: String,
-    pub recipient: String,
-    pub kind: String,
-    pub number: String,
+pub(crate) struct NoticeRow {
+    pub(crate) month: String,
+    pub(crate) recipient: String,
+    pub(crate) kind: String,
+    pub(crate) number: String,
 }
 
 /// A project's recorded result of one month.
@@ -74,32 +74,32 @@ pub struct FindingRow {
 
 /// A project's recorded result of one month with what explains it.
 #[derive(Debug, Clone)]
-pub struct ProjectDetail {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub total: f64,
-    pub notes: Vec<String>,
-    pub inputs: Vec<Input>,
-    pub parts: Vec<PartScore>,
+pub(crate) struct ProjectDetail {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    pub(crate) total: f64,
+    pub(crate) notes: Vec<String>,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) parts: Vec<PartScore>,
 }
 
 /// A unit's recorded result of one month with its evidence.
 #[derive(Debug, Clone)]
-pub struct UnitDetail {
-    pub unit: String,
-    pub projects: usize,
-    pub score: f64,
-    pub rank: i64,
-    pub bottom: bool,
-    pub streak: i64,
-    pub evidence: Vec<String>,
+pub(crate) struct UnitDetail {
+    pub(crate) unit: String,
+    pub(crate) projects: usize,
+    pub(crate) score: f64,
+    pub(crate) rank: i64,
+    pub(crate) bottom: bool,
+    pub(crate) streak: i64,
+    pub(crate) evidence: Vec<String>,
 }
 
 /// A month's recorded results as `explain` reads them (latest revision), in the order assessed.
 #[derive(Debug, Clone)]
-pub struct MonthDetail {
-    pub projects: Vec<ProjectDetail>,
-    pub units: Vec<UnitDetail>,
-    pub findings: Vec<FindingRow>,
+pub(crate) struct MonthDetail {
+    pub(crate) projects: Vec<ProjectDetail>,
+    pub(crate) units: Vec<UnitDetail>,
+    pub(crate) findings: Vec<FindingRow>,
 }

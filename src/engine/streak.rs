@@ -11,27 +11,27 @@ use std::collections::BTreeMap;
 /// A unit's result in an earlier month.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitHistory {
-    pub unit: String,
-    pub score: f64,
-    pub rank: u32,
-    pub bottom: bool,
-    pub streak: u32,
-    pub penalties: Vec<String>,
+    pub(crate) unit: String,
+    pub(crate) score: f64,
+    pub(crate) rank: u32,
+    pub(crate) bottom: bool,
+    pub(crate) streak: u32,
+    pub(crate) penalties: Vec<String>,
 }
 
 /// Earlier rankings: month → unit → result (latest revision of each month).
-pub type Rankings = BTreeMap<Month, BTreeMap<String, UnitHistory>>;
+pub(crate) type Rankings = BTreeMap<Month, BTreeMap<String, UnitHistory>>;
 
 /// The streak rule of `rules/scoring.toml` (the penalty with `bottom_streak`), if any.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StreakRule {
-    pub id: String,
-    pub length: u32,
-    pub restart_after: bool,
+pub(crate) struct StreakRule {
+    pub(crate) id: String,
+    pub(crate) length: u32,
+    pub(crate) restart_after: bool,
 }
 
 impl StreakRule {
-    pub fn of(rules: &Rules) -> Option<StreakRule> {
+    pub(crate) fn of(rules: &Rules) -> Option<StreakRule> {
         rules
             .scoring
             .penalties
@@ -50,14 +50,18 @@ impl StreakRule {
     }
 
     /// Whether a unit with this streak this month gets the streak penalty.
-    pub fn applies(&self, bottom: bool, streak: u32) -> bool {
+    pub(crate) fn applies(&self, bottom: bool, streak: u32) -> bool {
         bottom && streak >= self.length
     }
 }
 
 /// This month's streak of a unit, from its result in the calendar month before (`None` when
 /// that month has no ranking or the unit was not in it).
-pub fn next_streak(previous: Option<&UnitHistory>, bottom: bool, rule: Option<&StreakRule>) -> u32 {
+pub(crate) fn next_streak(
+    previous: Option<&UnitHistory>,
+    bottom: bool,
+    rule: Option<&StreakRule>,
+) -> u32 {
     if !bottom {
         return 0;
     }
@@ -72,7 +76,7 @@ pub fn next_streak(previous: Option<&UnitHistory>, bottom: bool, rule: Option<&S
 }
 
 /// The unit's result in the month before `month`, if that month was ranked.
-pub fn previous_of<'a>(
+pub(crate) fn previous_of<'a>(
     rankings: &'a Rankings,
     unit: &str,
     month: Month,
@@ -82,7 +86,7 @@ pub fn previous_of<'a>(
 
 /// The earlier months of a streak of `streak` ending in `month`: (month, rank), oldest first,
 /// not including `month` itself.
-pub fn streak_months(
+pub(crate) fn streak_months(
     rankings: &Rankings,
     unit: &str,
     month: Month,
@@ -103,7 +107,7 @@ pub fn streak_months(
 
 /// Bottom flags, streaks and the streak penalty of imported rankings, month by month, continuing
 /// from `earlier` (months already in history). `rows` are (month, unit, score, rank).
-pub fn rankings_from_import(
+pub(crate) fn rankings_from_import(
     rows: &[(Month, String, f64, u32)],
     bottom_n: u32,
     rule: Option<&StreakRule>,

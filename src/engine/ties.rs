@@ -3,7 +3,7 @@
 //! summary alike.
 
 /// Shared ranks (1, 2, 2, 4) by score, highest first.
-pub fn shared_ranks(scores: &[f64]) -> Vec<u32> {
+pub(crate) fn shared_ranks(scores: &[f64]) -> Vec<u32> {
     let mut sorted = scores.to_vec();
     sorted.sort_by(|a, b| b.total_cmp(a));
     // The rank is one more than the number of higher scores.
@@ -14,7 +14,7 @@ pub fn shared_ranks(scores: &[f64]) -> Vec<u32> {
 }
 
 /// Whether a rank falls among the last `n` places of `count`, ties at the boundary included.
-pub fn in_bottom(rank: u32, ranks: &[u32], n: u32) -> bool {
+pub(crate) fn in_bottom(rank: u32, ranks: &[u32], n: u32) -> bool {
     let count = ranks.len() as u32;
     let tied = ranks.iter().filter(|r| **r == rank).count() as u32;
     let last_place = rank + tied - 1;

@@ -15,114 +15,114 @@ use std::collections::BTreeMap;
 mod meeting;
 mod status;
 use meeting::{digest, meeting_list, meeting_reasons};
-pub use status::ProblemStatus;
+pub(crate) use status::ProblemStatus;
 
 /// One problem row of one week, as read and as kept in history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WeekRow {
+pub(crate) struct WeekRow {
     /// Monday of the week the row reports on.
-    pub week: NaiveDate,
-    pub project: Option<String>,
-    pub project_name: String,
-    pub unit: String,
-    pub category: String,
-    pub problem: String,
-    pub suggestion: String,
-    pub leader: String,
-    pub first_raised: Option<NaiveDate>,
-    pub reported_on: Option<NaiveDate>,
+    pub(crate) week: NaiveDate,
+    pub(crate) project: Option<String>,
+    pub(crate) project_name: String,
+    pub(crate) unit: String,
+    pub(crate) category: String,
+    pub(crate) problem: String,
+    pub(crate) suggestion: String,
+    pub(crate) leader: String,
+    pub(crate) first_raised: Option<NaiveDate>,
+    pub(crate) reported_on: Option<NaiveDate>,
     /// The status as the unit wrote it (shown and kept in history).
-    pub status: String,
+    pub(crate) status: String,
     /// The status as read, once, with the rules' words when the row was read (from its file
     /// or from history).
     #[serde(skip)]
-    pub state: ProblemStatus,
+    pub(crate) state: ProblemStatus,
     /// `file!sheet!row` of the row.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// A problem tracked across weeks, as it stands in the week run.
 #[derive(Debug, Clone, Serialize)]
-pub struct Problem {
-    pub key: String,
-    pub project: Option<String>,
-    pub project_name: String,
-    pub unit: String,
-    pub category: String,
-    pub problem: String,
-    pub suggestion: String,
-    pub leader: String,
-    pub first_raised: NaiveDate,
+pub(crate) struct Problem {
+    pub(crate) key: String,
+    pub(crate) project: Option<String>,
+    pub(crate) project_name: String,
+    pub(crate) unit: String,
+    pub(crate) category: String,
+    pub(crate) problem: String,
+    pub(crate) suggestion: String,
+    pub(crate) leader: String,
+    pub(crate) first_raised: NaiveDate,
     /// Mondays of the weeks it was reported, oldest first.
-    pub weeks: Vec<NaiveDate>,
+    pub(crate) weeks: Vec<NaiveDate>,
     /// (week, status) for each week reported.
-    pub history: Vec<(NaiveDate, String)>,
+    pub(crate) history: Vec<(NaiveDate, String)>,
     /// The latest status word, or the not-updated label when not reported this week.
-    pub status: String,
-    pub reported_this_week: bool,
-    pub new_this_week: bool,
-    pub solved: bool,
-    pub weeks_open: i64,
-    pub source: String,
+    pub(crate) status: String,
+    pub(crate) reported_this_week: bool,
+    pub(crate) new_this_week: bool,
+    pub(crate) solved: bool,
+    pub(crate) weeks_open: i64,
+    pub(crate) source: String,
     /// Why it is on the meeting list (empty: it is not).
-    pub meeting_reasons: Vec<String>,
+    pub(crate) meeting_reasons: Vec<String>,
 }
 
 /// A county leader's part of the Wednesday digest.
 #[derive(Debug, Clone, Serialize)]
-pub struct LeaderDigest {
-    pub leader: String,
-    pub open: Vec<Problem>,
-    pub solved: Vec<Problem>,
+pub(crate) struct LeaderDigest {
+    pub(crate) leader: String,
+    pub(crate) open: Vec<Problem>,
+    pub(crate) solved: Vec<Problem>,
 }
 
 /// A unit's reporting this week.
 #[derive(Debug, Clone, Serialize)]
-pub struct UnitReport {
-    pub unit: String,
-    pub rows: usize,
-    pub reported_on: Option<NaiveDate>,
-    pub label: String,
+pub(crate) struct UnitReport {
+    pub(crate) unit: String,
+    pub(crate) rows: usize,
+    pub(crate) reported_on: Option<NaiveDate>,
+    pub(crate) label: String,
     /// Late, or missing when the rule asks for a report from every unit.
-    pub flagged: bool,
-    pub late: bool,
+    pub(crate) flagged: bool,
+    pub(crate) late: bool,
     /// Working days after the due day.
-    pub workdays_late: Option<i64>,
-    pub source: String,
+    pub(crate) workdays_late: Option<i64>,
+    pub(crate) source: String,
 }
 
 /// Everything the week's outputs show.
 #[derive(Debug, Clone, Serialize)]
-pub struct WeekResult {
-    pub monday: NaiveDate,
-    pub tuesday: NaiveDate,
-    pub due: NaiveDate,
-    pub due_missing_years: Vec<i32>,
-    pub as_of: NaiveDate,
+pub(crate) struct WeekResult {
+    pub(crate) monday: NaiveDate,
+    pub(crate) tuesday: NaiveDate,
+    pub(crate) due: NaiveDate,
+    pub(crate) due_missing_years: Vec<i32>,
+    pub(crate) as_of: NaiveDate,
     /// This week's problem rows (kept in history).
-    pub rows: Vec<WeekRow>,
+    pub(crate) rows: Vec<WeekRow>,
     /// This week's 无问题 lines.
-    pub no_problem_rows: Vec<WeekRow>,
-    pub problems: Vec<Problem>,
-    pub digest: Vec<LeaderDigest>,
-    pub meeting: Vec<Problem>,
-    pub reports: Vec<UnitReport>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) no_problem_rows: Vec<WeekRow>,
+    pub(crate) problems: Vec<Problem>,
+    pub(crate) digest: Vec<LeaderDigest>,
+    pub(crate) meeting: Vec<Problem>,
+    pub(crate) reports: Vec<UnitReport>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Monday of the week of `d`.
-pub fn monday_of(d: NaiveDate) -> NaiveDate {
+pub(crate) fn monday_of(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
 /// `2026-10-05周`.
-pub fn week_label(monday: NaiveDate) -> String {
+pub(crate) fn week_label(monday: NaiveDate) -> String {
     format!("{}周", monday.format("%Y-%m-%d"))
 }
 
 /// The week a weekly record reports on: the date in its file name (`2026-10-05周.xlsx`), else
 /// the week of its 报送日期 (the field `reported_on`).
-pub fn record_week(r: &Record, reported_on: &str) -> Option<NaiveDate> {
+pub(crate) fn record_week(r: &Record, reported_on: &str) -> Option<NaiveDate> {
     let stem = r.file.rsplit('/').next().unwrap_or(&r.file);
     stem.get(..10)
         .and_then(crate::ingest::value::parse_date_text)
@@ -131,7 +131,7 @@ pub fn record_week(r: &Record, reported_on: &str) -> Option<NaiveDate> {
 }
 
 /// The rows of `data` that report on the week of `monday`, with no-problem lines apart.
-pub fn week_rows(
+pub(crate) fn week_rows(
     rules: &Weekly,
     data: &Dataset,
     monday: NaiveDate,
@@ -183,7 +183,7 @@ pub fn week_rows(
 }
 
 /// The identity key of a row under the rule's fields.
-pub fn identity(rules: &Weekly, r: &WeekRow) -> String {
+pub(crate) fn identity(rules: &Weekly, r: &WeekRow) -> String {
     rules
         .identity
         .iter()
@@ -201,23 +201,23 @@ pub fn identity(rules: &Weekly, r: &WeekRow) -> String {
 }
 
 /// Whole weeks from `from` to `to` (0 when `from` is later).
-pub fn whole_weeks(from: NaiveDate, to: NaiveDate) -> i64 {
+pub(crate) fn whole_weeks(from: NaiveDate, to: NaiveDate) -> i64 {
     ((to - from).num_days() / 7).max(0)
 }
 
 /// Inputs of a week's evaluation.
-pub struct WeekInput<'a> {
-    pub rules: &'a Weekly,
-    pub calendar: &'a Calendar,
-    pub data: &'a Dataset,
-    pub monday: NaiveDate,
-    pub as_of: NaiveDate,
+pub(crate) struct WeekInput<'a> {
+    pub(crate) rules: &'a Weekly,
+    pub(crate) calendar: &'a Calendar,
+    pub(crate) data: &'a Dataset,
+    pub(crate) monday: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Rows of earlier weeks from history (weeks before `monday`).
-    pub earlier: &'a [WeekRow],
+    pub(crate) earlier: &'a [WeekRow],
 }
 
 /// Evaluates the week.
-pub fn compile_week(input: &WeekInput) -> WeekResult {
+pub(crate) fn compile_week(input: &WeekInput) -> WeekResult {
     let rules = input.rules;
     let monday = input.monday;
     let tuesday = monday + Duration::days(1);

@@ -7,16 +7,16 @@ use std::collections::BTreeMap;
 
 /// One project's post-evaluation class of a year (`evaluate`).
 #[derive(Debug, Clone)]
-pub struct EvaluationClass {
-    pub project: String,
-    pub name: String,
-    pub score: Option<f64>,
-    pub class: String,
+pub(crate) struct EvaluationClass {
+    pub(crate) project: String,
+    pub(crate) name: String,
+    pub(crate) score: Option<f64>,
+    pub(crate) class: String,
 }
 
 impl History {
     /// Records a year's post-evaluation classes in one transaction, replacing that year's.
-    pub fn record_evaluation(
+    pub(crate) fn record_evaluation(
         &mut self,
         year: i32,
         rows: &[EvaluationClass],
@@ -40,7 +40,10 @@ impl History {
     }
 
     /// The classes recorded for `year`, by project id.
-    pub fn evaluation_classes(&self, year: i32) -> Result<BTreeMap<String, String>, HistoryError> {
+    pub(crate) fn evaluation_classes(
+        &self,
+        year: i32,
+    ) -> Result<BTreeMap<String, String>, HistoryError> {
         let mut stmt = self
             .conn
             .prepare("SELECT project, class FROM evaluation_class WHERE year = ?1")

@@ -17,10 +17,10 @@ mod notices;
 mod publishing;
 mod weekly;
 
-pub use evaluation::EvaluationClass;
+pub(crate) use evaluation::EvaluationClass;
 
 use crate::engine::Month;
-pub use crate::engine::recorded::{
+pub(crate) use crate::engine::recorded::{
     FindingRow, MonthDetail, NoticeRow, ProjectDetail, ProjectRow, RunInfo, UnitDetail, UnitRow,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
-pub enum HistoryError {
+pub(crate) enum HistoryError {
     #[error("无法打开历史记录 {path}。技术信息：{source}")]
     Open {
         path: String,
@@ -58,7 +58,7 @@ pub enum HistoryError {
 }
 
 /// The history file, opened and at the newest format.
-pub struct History {
+pub(crate) struct History {
     conn: Connection,
     path: String,
     /// The staged output folder `record` marks as recorded but not yet published.
@@ -71,7 +71,7 @@ pub const FORMAT_VERSION: i64 = migrate::NEWEST;
 impl History {
     /// Opens (creating if needed) the history file and brings it to the newest format. A file
     /// of a newer format is refused before anything is written to it.
-    pub fn open(path: &Path) -> Result<Self, HistoryError> {
+    pub(crate) fn open(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
         let open_err = |source| HistoryError::Open {
             path: shown.clone(),
@@ -129,7 +129,7 @@ impl History {
     }
 
     /// The latest recorded run of `month`.
-    pub fn latest(&self, month: &str) -> Result<Option<RunInfo>, HistoryError> {
+    pub(crate) fn latest(&self, month: &str) -> Result<Option<RunInfo>, HistoryError> {
         self.conn
             .query_row(
                 "SELECT month, revision, as_of, source FROM run WHERE month = ?1 ORDER BY revision DESC LIMIT 1",
@@ -141,7 +141,7 @@ impl History {
     }
 
     /// Refuses to record `month` again unless `force`.
-    pub fn check_not_recorded(&self, month: Month, force: bool) -> Result<(), HistoryError> {
+    pub(crate) fn check_not_recorded(&self, month: Month, force: bool) -> Result<(), HistoryError> {
         match self.latest(&month.to_string())? {
             Some(r) if !force => Err(HistoryError::AlreadyRecorded {
                 month: month.to_string(),
@@ -165,7 +165,7 @@ impl History {
     }
 
     /// Every run recorded, in order.
-    pub fn runs(&self) -> Result<Vec<RunInfo>, HistoryError> {
+    pub(crate) fn runs(&self) -> Result<Vec<RunInfo>, HistoryError> {
         let mut stmt = self
             .conn
             .prepare("SELECT month, revision, as_of, source FROM run ORDER BY month, revision")

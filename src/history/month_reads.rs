@@ -43,7 +43,7 @@ fn finding(r: &Row) -> rusqlite::Result<FindingRow> {
 
 impl History {
     /// Every recorded unit result, latest revision of each month first by month, optionally of one unit.
-    pub fn units(&self, unit: Option<&str>) -> Result<Vec<UnitRow>, HistoryError> {
+    pub(crate) fn units(&self, unit: Option<&str>) -> Result<Vec<UnitRow>, HistoryError> {
         let mut penalties = self.penalties()?;
         let mut stmt = self
             .conn
@@ -81,7 +81,7 @@ impl History {
     }
 
     /// Project results of the latest revision of each month of `year`, by month and project.
-    pub fn projects_of_year(&self, year: i32) -> Result<Vec<ProjectRow>, HistoryError> {
+    pub(crate) fn projects_of_year(&self, year: i32) -> Result<Vec<ProjectRow>, HistoryError> {
         let mut stmt = self
             .conn
             .prepare(&format!(
@@ -112,7 +112,7 @@ impl History {
     }
 
     /// Deadline findings of the latest revision of `month`, in the order assessed.
-    pub fn findings(&self, month: &str) -> Result<Vec<FindingRow>, HistoryError> {
+    pub(crate) fn findings(&self, month: &str) -> Result<Vec<FindingRow>, HistoryError> {
         let Some(run) = self.latest_run_id(month)? else {
             return Ok(Vec::new());
         };
@@ -132,7 +132,7 @@ impl History {
 
     /// Names, annual plans and planned completion dates of the projects of the latest revision
     /// of `month`; none when that month was recorded without them (imported, or by release 0.1.0).
-    pub fn plans(&self, month: &str) -> Result<BTreeMap<String, ProjectPlan>, HistoryError> {
+    pub(crate) fn plans(&self, month: &str) -> Result<BTreeMap<String, ProjectPlan>, HistoryError> {
         let Some(run) = self.detailed_run(month)? else {
             return Ok(BTreeMap::new());
         };
@@ -176,7 +176,7 @@ impl History {
 
     /// The latest revision of `month` with what explains it; `None` when that revision was
     /// recorded without details (imported, or by release 0.1.0).
-    pub fn month_detail(&self, month: &str) -> Result<Option<MonthDetail>, HistoryError> {
+    pub(crate) fn month_detail(&self, month: &str) -> Result<Option<MonthDetail>, HistoryError> {
         let Some(run) = self.detailed_run(month)? else {
             return Ok(None);
         };

@@ -44,7 +44,7 @@ impl History {
     }
 
     /// Every ranked month before `month` (latest revision of each): month → unit → result.
-    pub fn rankings_before(&self, month: Month) -> Result<Rankings, HistoryError> {
+    pub(crate) fn rankings_before(&self, month: Month) -> Result<Rankings, HistoryError> {
         let mut penalties = self.penalties()?;
         let mut stmt = self
             .conn
@@ -83,7 +83,7 @@ impl History {
     }
 
     /// What the engine needs from before `month`.
-    pub fn snapshot(&self, month: Month) -> Result<Snapshot, HistoryError> {
+    pub(crate) fn snapshot(&self, month: Month) -> Result<Snapshot, HistoryError> {
         let prev = month.previous();
         let mut snapshot = Snapshot {
             previous_month: None,
@@ -173,7 +173,7 @@ impl History {
     }
 
     /// Records a month's assessment in one transaction; returns its revision.
-    pub fn record(&mut self, a: &Assessment) -> Result<i64, HistoryError> {
+    pub(crate) fn record(&mut self, a: &Assessment) -> Result<i64, HistoryError> {
         let sql = self.sql_owned();
         let publishing = self.publishing.clone();
         let tx = self.conn.transaction().map_err(&sql)?;
@@ -310,7 +310,11 @@ impl History {
     }
 
     /// Seeds months from before the tool: (month, unit, score, rank, bottom, streak).
-    pub fn import(&mut self, months: &Rankings, rules_hash: &str) -> Result<usize, HistoryError> {
+    pub(crate) fn import(
+        &mut self,
+        months: &Rankings,
+        rules_hash: &str,
+    ) -> Result<usize, HistoryError> {
         let sql = self.sql_owned();
         let tx = self.conn.transaction().map_err(&sql)?;
         let mut n = 0;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 impl History {
     /// The notice numbers already given: this month's per recipient and year (a forced re-run
     /// reuses them) and the highest of each year.
-    pub fn notice_book(&self, month: Month) -> Result<NoticeBook, HistoryError> {
+    pub(crate) fn notice_book(&self, month: Month) -> Result<NoticeBook, HistoryError> {
         let mut book = NoticeBook::default();
         let mut stmt = self
             .conn
@@ -83,7 +83,7 @@ impl History {
     }
 
     /// Notices numbered in `year`, in number order (for the annual summary).
-    pub fn notices_of_year(&self, year: i32) -> Result<Vec<NoticeRow>, HistoryError> {
+    pub(crate) fn notices_of_year(&self, year: i32) -> Result<Vec<NoticeRow>, HistoryError> {
         let mut stmt = self
             .conn
             .prepare(

@@ -6,12 +6,12 @@ use rusqlite::params;
 
 impl History {
     /// Makes the next `record` mark its month as pending publication of `tmp`.
-    pub fn publishing(&mut self, tmp: Option<String>) {
+    pub(crate) fn publishing(&mut self, tmp: Option<String>) {
         self.publishing = tmp;
     }
 
     /// Months recorded but not (known to be) published, with their staged folders.
-    pub fn pending(&self) -> Result<Vec<(String, String)>, HistoryError> {
+    pub(crate) fn pending(&self) -> Result<Vec<(String, String)>, HistoryError> {
         let mut st = self
             .conn
             .prepare("SELECT month, tmp FROM pending ORDER BY month")
@@ -23,7 +23,7 @@ impl History {
     }
 
     /// The month's folder is published.
-    pub fn published(&self, month: &str) -> Result<(), HistoryError> {
+    pub(crate) fn published(&self, month: &str) -> Result<(), HistoryError> {
         self.conn
             .execute("DELETE FROM pending WHERE month = ?1", params![month])
             .map_err(self.sql())?;

@@ -17,7 +17,7 @@ fn parse(s: Option<String>) -> Option<NaiveDate> {
 
 impl History {
     /// Problem rows of the weeks before `monday`, oldest first.
-    pub fn weekly_before(
+    pub(crate) fn weekly_before(
         &self,
         monday: NaiveDate,
         words: &StatusWords,
@@ -53,7 +53,7 @@ impl History {
     }
 
     /// Replaces the problem rows of week `monday` (one transaction).
-    pub fn record_week(
+    pub(crate) fn record_week(
         &mut self,
         monday: NaiveDate,
         rows: &[WeekRow],

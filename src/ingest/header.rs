@@ -8,39 +8,39 @@ use crate::text::split_unit;
 
 /// A column that holds a field.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
+pub(crate) struct Column {
     /// Index into `TableSchema::fields`.
-    pub field: usize,
-    pub col: usize,
+    pub(crate) field: usize,
+    pub(crate) col: usize,
     /// Factor to 万元 from a unit in the header (`总投资（亿元）`), if any.
-    pub factor: Option<f64>,
+    pub(crate) factor: Option<f64>,
 }
 
 /// Where a table's header is and which columns hold which fields.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Header {
+pub(crate) struct Header {
     /// Grid row of the (first) header row.
-    pub row: usize,
+    pub(crate) row: usize,
     /// Grid row of the first data row.
-    pub data_start: usize,
-    pub columns: Vec<Column>,
+    pub(crate) data_start: usize,
+    pub(crate) columns: Vec<Column>,
     /// Required fields with no column (indices into `TableSchema::fields`).
-    pub missing: Vec<usize>,
+    pub(crate) missing: Vec<usize>,
     /// Column groups of a wide table, each read as a record of its own (see `wide`).
-    pub groups: Vec<Group>,
+    pub(crate) groups: Vec<Group>,
 }
 
 /// A column group of a wide table: its label (a procedure) over the columns of its fields.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Group {
-    pub label: String,
+pub(crate) struct Group {
+    pub(crate) label: String,
     /// Grid (row, col) of the label.
-    pub at: (usize, usize),
-    pub columns: Vec<Column>,
+    pub(crate) at: (usize, usize),
+    pub(crate) columns: Vec<Column>,
 }
 
 impl Header {
-    pub fn column_of(&self, field: usize) -> Option<&Column> {
+    pub(crate) fn column_of(&self, field: usize) -> Option<&Column> {
         self.columns.iter().find(|c| c.field == field)
     }
 }
@@ -60,7 +60,7 @@ pub(super) fn label(text: &str) -> Option<Label> {
 }
 
 /// Finds the best header in `sheet` for `schema`, if any row looks like one.
-pub fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
+pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
     let width = sheet.width();
     let search = sheet
         .rows

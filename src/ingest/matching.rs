@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Finishes a table once all its files are read: key the ledger, or match rows against it,
 /// then check expected submissions and fill in the per-file counts.
-pub fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
     let referenced_by: Vec<&TableSchema> = rules
         .tables
         .iter()

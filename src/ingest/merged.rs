@@ -11,10 +11,10 @@ use std::path::Path;
 
 /// Merged regions and hidden rows of one sheet, in absolute zero-based positions.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Layout {
-    pub merges: Vec<Dimensions>,
+pub(crate) struct Layout {
+    pub(crate) merges: Vec<Dimensions>,
     /// Inclusive ranges of hidden rows, sorted.
-    pub hidden: Vec<(u32, u32)>,
+    pub(crate) hidden: Vec<(u32, u32)>,
     /// Regions merged down the rows, by column of the grid: (first row, last row, value's
     /// row, value's col), sorted; built by `index` so that a lookup is a binary search.
     down: BTreeMap<u32, Vec<(u32, u32, u32, u32)>>,
@@ -57,7 +57,10 @@ impl Layout {
 /// by sheet name; the file at `path` is read again for what calamine does not expose. A layout
 /// that cannot be read is left out. (An xlsx file's hidden rows and merged regions are seen by
 /// the limits inspection, `limits::SheetFacts`.)
-pub fn from_xml<RS: Read + Seek>(workbook: &Sheets<RS>, path: &Path) -> BTreeMap<String, Layout> {
+pub(crate) fn from_xml<RS: Read + Seek>(
+    workbook: &Sheets<RS>,
+    path: &Path,
+) -> BTreeMap<String, Layout> {
     match workbook {
         Sheets::Ods(_) => ods_layout(path).unwrap_or_default(),
         _ => BTreeMap::new(),
@@ -66,7 +69,7 @@ pub fn from_xml<RS: Read + Seek>(workbook: &Sheets<RS>, path: &Path) -> BTreeMap
 
 /// The layout of sheet `name`: `base` (from the XML) with calamine's merged regions (xlsx,
 /// xls), indexed for a grid at `origin` of `rows` × `width`.
-pub fn layout<RS: Read + Seek>(
+pub(crate) fn layout<RS: Read + Seek>(
     workbook: &mut Sheets<RS>,
     base: Option<&Layout>,
     name: &str,

@@ -8,17 +8,17 @@ use std::collections::BTreeMap;
 
 /// Metadata found above a table.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Meta {
-    pub reporting_unit: Option<String>,
-    pub submitted_on: Option<NaiveDate>,
+pub(crate) struct Meta {
+    pub(crate) reporting_unit: Option<String>,
+    pub(crate) submitted_on: Option<NaiveDate>,
     /// A 填报日期 that is there but unreadable, with its grid position.
-    pub bad_date: Option<(String, usize, usize)>,
+    pub(crate) bad_date: Option<(String, usize, usize)>,
     /// Grid position of the 填报日期 value.
-    pub date_cell: Option<(usize, usize)>,
+    pub(crate) date_cell: Option<(usize, usize)>,
 }
 
 /// Reads metadata from grid rows `0..until` using the labels of `rules/ingest.toml`.
-pub fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<String>>) -> Meta {
+pub(crate) fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<String>>) -> Meta {
     let mut meta = Meta::default();
     let unit_labels = labels
         .get("reporting_unit")

@@ -19,7 +19,6 @@ mod walk;
 mod wide;
 mod workbook;
 
-pub use reader::RowCounts;
 pub use record::{Dataset, FileSummary, Record};
 pub use value::Value;
 
@@ -55,7 +54,7 @@ pub fn ingest(input: &Path, rules: &Rules) -> Result<Dataset, IngestError> {
 }
 
 /// `ingest`, telling `progress` how far it has come.
-pub fn ingest_with(
+pub(crate) fn ingest_with(
     input: &Path,
     rules: &Rules,
     progress: &dyn Progress,
@@ -79,7 +78,7 @@ pub fn ingest_month(
 /// `ingest_month`, telling `progress` how far it has come. The files of a table are read in
 /// parallel on every core and merged in the folder's order, so the result is the same as reading
 /// them one by one.
-pub fn ingest_month_with(
+pub(crate) fn ingest_month_with(
     input: &Path,
     rules: &Rules,
     month: Option<crate::calendar::Month>,

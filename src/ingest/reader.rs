@@ -33,7 +33,7 @@ fn is_zero(n: &usize) -> bool {
 
 impl RowCounts {
     /// Adds another sheet's counts.
-    pub fn add(&mut self, other: &RowCounts) {
+    pub(crate) fn add(&mut self, other: &RowCounts) {
         self.read += other.read;
         self.data += other.data;
         self.blank += other.blank;
@@ -56,7 +56,7 @@ enum Kind {
 }
 
 /// Reads every row below the header.
-pub fn read_rows(
+pub(crate) fn read_rows(
     sheet: &Sheet,
     header: &Header,
     schema: &TableSchema,

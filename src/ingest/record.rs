@@ -32,7 +32,7 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn get(&self, field: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, field: &str) -> Option<&Value> {
         self.values.get(field)
     }
 
@@ -133,7 +133,7 @@ pub struct Dataset {
     /// Known unit names as (key, name), with the record count they were built from: built once
     /// per ledger, not once per file.
     #[serde(skip)]
-    pub(crate) known_units: Option<(usize, KnownUnits)>,
+    pub known_units: Option<(usize, KnownUnits)>,
     /// Table and field ids by role, from the rules the data was read with.
     #[serde(skip)]
     pub roles: crate::rules::Roles,
@@ -145,23 +145,23 @@ impl Dataset {
     }
 
     /// Records of the table playing `role`.
-    pub fn table(&self, role: crate::rules::TableRole) -> &[Record] {
+    pub(crate) fn table(&self, role: crate::rules::TableRole) -> &[Record] {
         self.records(self.roles.table(role))
     }
 
     /// The id of the field playing `role`.
-    pub fn field(&self, role: crate::rules::FieldRole) -> &str {
+    pub(crate) fn field(&self, role: crate::rules::FieldRole) -> &str {
         self.roles.field(role)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)

@@ -10,15 +10,15 @@ use std::collections::BTreeMap;
 
 /// A data row as read, before it is matched to the ledger.
 #[derive(Debug, Clone)]
-pub struct RowRead {
+pub(crate) struct RowRead {
     /// Absolute zero-based row.
-    pub row: u32,
-    pub values: BTreeMap<String, Value>,
+    pub(crate) row: u32,
+    pub(crate) values: BTreeMap<String, Value>,
     /// A1 cell of each field's value.
-    pub cells: BTreeMap<String, String>,
-    pub problems: Vec<Diagnostic>,
+    pub(crate) cells: BTreeMap<String, String>,
+    pub(crate) problems: Vec<Diagnostic>,
     /// A required value is missing or unreadable: the row cannot be used.
-    pub rejected: bool,
+    pub(crate) rejected: bool,
 }
 
 pub(super) fn read_row(

@@ -9,20 +9,20 @@ use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::TableSchema;
 
 /// The year (when the pattern names it) and month a sheet is for.
-pub type SheetMonth = (Option<i32>, u32);
+pub(crate) type SheetMonth = (Option<i32>, u32);
 
 /// Which sheets of a workbook to read.
 #[derive(Debug, Default)]
-pub struct Selection<'a> {
-    pub sheets: Vec<&'a Sheet>,
+pub(crate) struct Selection<'a> {
+    pub(crate) sheets: Vec<&'a Sheet>,
     /// Sheets left out, with the reason shown in the reconciliation.
-    pub unused: Vec<String>,
-    pub problem: Option<Diagnostic>,
+    pub(crate) unused: Vec<String>,
+    pub(crate) problem: Option<Diagnostic>,
 }
 
 /// Picks the sheets to read. Only a workbook with two or more month sheets is narrowed; a
 /// single sheet is read whatever month it names.
-pub fn select<'a>(
+pub(crate) fn select<'a>(
     sheets: &'a [Sheet],
     schema: &TableSchema,
     month: Option<Month>,
@@ -88,7 +88,7 @@ fn label((y, m): SheetMonth) -> String {
 }
 
 /// The month a sheet is for, from its name, else from the title lines at its top.
-pub fn sheet_month(sheet: &Sheet, patterns: &[String]) -> Option<SheetMonth> {
+pub(crate) fn sheet_month(sheet: &Sheet, patterns: &[String]) -> Option<SheetMonth> {
     month_in(&crate::text::key(&sheet.name), patterns).or_else(|| {
         sheet.rows.iter().take(3).find_map(|row| {
             row.iter()
@@ -100,7 +100,7 @@ pub fn sheet_month(sheet: &Sheet, patterns: &[String]) -> Option<SheetMonth> {
 }
 
 /// The best match of any pattern in `text`: one naming the year wins.
-pub fn month_in(text: &str, patterns: &[String]) -> Option<SheetMonth> {
+pub(crate) fn month_in(text: &str, patterns: &[String]) -> Option<SheetMonth> {
     let text: Vec<char> = text.chars().collect();
     let mut best: Option<SheetMonth> = None;
     for p in patterns {

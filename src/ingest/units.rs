@@ -10,7 +10,7 @@ use crate::text::key;
 
 /// What a name is read as.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     Known(String),
     Unknown,
     /// A file name naming several units.
@@ -26,7 +26,7 @@ fn lookup(units: &Units, known: &[(String, String)], k: &str) -> Option<String> 
 }
 
 /// The canonical name of `name`, if it names a known unit.
-pub fn resolve(units: &Units, known: &[(String, String)], name: &str) -> Option<String> {
+pub(crate) fn resolve(units: &Units, known: &[(String, String)], name: &str) -> Option<String> {
     let k = key(name);
     lookup(units, known, &k).or_else(|| {
         units
@@ -39,7 +39,7 @@ pub fn resolve(units: &Units, known: &[(String, String)], name: &str) -> Option<
 }
 
 /// A name as the ledger should hold it: its canonical name, else the name without a suffix.
-pub fn canonical(units: &Units, name: &str) -> String {
+pub(crate) fn canonical(units: &Units, name: &str) -> String {
     if let Some(c) = resolve(units, &[], name) {
         return c;
     }
@@ -54,7 +54,7 @@ pub fn canonical(units: &Units, name: &str) -> String {
 }
 
 /// The known units named somewhere in a file name (`马庄乡人民政府10月报表`).
-pub fn in_file_name(units: &Units, known: &[(String, String)], stem: &str) -> Resolved {
+pub(crate) fn in_file_name(units: &Units, known: &[(String, String)], stem: &str) -> Resolved {
     let k = key(stem);
     if let Some(c) = resolve(units, known, &k) {
         return Resolved::Known(c);
@@ -86,7 +86,7 @@ pub fn in_file_name(units: &Units, known: &[(String, String)], stem: &str) -> Re
 
 /// Units known for this run as (key, name): the rules' table and the unit fields of the tables
 /// read so far. Built again only when those tables have grown.
-pub fn known(rules: &Rules, data: &mut Dataset) -> super::record::KnownUnits {
+pub(crate) fn known(rules: &Rules, data: &mut Dataset) -> super::record::KnownUnits {
     let count: usize = rules
         .units
         .fields
@@ -123,7 +123,7 @@ pub fn known(rules: &Rules, data: &mut Dataset) -> super::record::KnownUnits {
 }
 
 /// Rewrites the unit fields of `schema`'s records (the ledger's 责任单位 …) to canonical names.
-pub fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+pub(crate) fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
     let Some(fields) = rules.units.fields.get(&schema.id) else {
         return;
     };
@@ -141,7 +141,7 @@ pub fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut Dataset)
 
 /// The unit a one-file-per-unit file is from: the 填报单位 line, else the file name, as a
 /// canonical name. A name matching no unit (or several) is reported and kept as written.
-pub fn reporting_unit(
+pub(crate) fn reporting_unit(
     signed: Option<&str>,
     rel: &str,
     sheet: &str,

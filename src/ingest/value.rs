@@ -5,11 +5,12 @@ use crate::text::{key, normalize};
 use calamine::Data;
 use chrono::NaiveDate;
 
+pub use crate::value::Value;
+pub(crate) use crate::value::format_number;
 use crate::value::round4;
-pub use crate::value::{Value, format_number};
 
 /// How a cell reads as text (for header matching, messages and text fields).
-pub fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => normalize(s),
@@ -167,7 +168,7 @@ fn thousands_ok(text: &str) -> bool {
 }
 
 /// An amount in 万元: `3,500`, `1.2亿`, `7640万元`; a unit in the cell beats the header's.
-pub fn parse_amount(
+pub(crate) fn parse_amount(
     cell: &Data,
     text: &str,
     header_factor: Option<f64>,
@@ -198,7 +199,7 @@ pub fn parse_amount(
 }
 
 /// A date from a real date cell, an ODS ISO date, a serial number or text in any common form.
-pub fn parse_date(cell: &Data, text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(cell: &Data, text: &str) -> Result<NaiveDate, String> {
     match cell {
         Data::DateTime(dt) => dt
             .as_datetime()

@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, Location, a1};
 use crate::rules::{TableSchema, Vocabulary, layout::Wide};
 
 /// The header of a sheet: the long form, else the wide form the schema declares.
-pub fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
+pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
     let long = header::detect(sheet, schema, vocab);
     let Some(wide) = &schema.wide else {
         return long;
@@ -145,7 +145,7 @@ fn wide_header(
 }
 
 /// The records of a data row: the row itself, or one per filled group of a wide row.
-pub fn read_data_row(
+pub(crate) fn read_data_row(
     sheet: &Sheet,
     r: usize,
     header: &Header,

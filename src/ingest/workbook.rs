@@ -11,36 +11,36 @@ use std::path::Path;
 
 /// One sheet as a dense grid. `origin` is the absolute (row, col) of `rows[0][0]`.
 #[derive(Debug, Clone)]
-pub struct Sheet {
-    pub name: String,
-    pub rows: Vec<Vec<Data>>,
-    pub origin: (u32, u32),
+pub(crate) struct Sheet {
+    pub(crate) name: String,
+    pub(crate) rows: Vec<Vec<Data>>,
+    pub(crate) origin: (u32, u32),
     /// Grid positions of formula cells with no cached value (nothing to read, not a zero).
-    pub formulas_without_value: Vec<(usize, usize)>,
+    pub(crate) formulas_without_value: Vec<(usize, usize)>,
     /// Merged regions and hidden rows (see `merged`).
-    pub layout: super::merged::Layout,
+    pub(crate) layout: super::merged::Layout,
 }
 
 impl Sheet {
-    pub fn cell(&self, row: usize, col: usize) -> &Data {
+    pub(crate) fn cell(&self, row: usize, col: usize) -> &Data {
         self.rows
             .get(row)
             .and_then(|r| r.get(col))
             .unwrap_or(&Data::Empty)
     }
 
-    pub fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         self.rows.iter().map(|r| r.len()).max().unwrap_or(0)
     }
 
     /// Absolute zero-based (row, col) of a grid position, for A1 references.
-    pub fn abs(&self, row: usize, col: usize) -> (u32, u32) {
+    pub(crate) fn abs(&self, row: usize, col: usize) -> (u32, u32) {
         (self.origin.0 + row as u32, self.origin.1 + col as u32)
     }
 
     /// The value shown at a grid position: the cell itself, or, for an empty cell inside a
     /// region merged down the rows that starts at or below grid row `from`, the region's value.
-    pub fn filled(&self, row: usize, col: usize, from: usize) -> &Data {
+    pub(crate) fn filled(&self, row: usize, col: usize, from: usize) -> &Data {
         let own = self.cell(row, col);
         if !matches!(own, Data::Empty) {
             return own;
@@ -59,7 +59,7 @@ impl Sheet {
     }
 
     /// Whether grid row `row` is hidden.
-    pub fn hidden(&self, row: usize) -> bool {
+    pub(crate) fn hidden(&self, row: usize) -> bool {
         let (ar, _) = self.abs(row, 0);
         let h = &self.layout.hidden;
         let i = h.partition_point(|&(a, _)| a <= ar);
@@ -110,7 +110,7 @@ fn utf16(s: &str) -> Vec<u8> {
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
 /// Opens the workbook at `path` (shown as `name`) and returns its sheets in order.
-pub fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
+pub(crate) fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
     let bytes = read_bytes(path, name, limits)?;
     // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
     let (mut workbook, facts) = open_bytes(bytes, name, limits)?;

@@ -14,15 +14,15 @@ const COLORS: &[&str] = &[
     "#7F7F7F", "#FF66CC", "#375623", "#833C0B",
 ];
 
-pub fn title(s: &Summary) -> String {
+pub(crate) fn title(s: &Summary) -> String {
     format!("{}年度重点项目考核汇总", s.year)
 }
 
-pub fn workbook_name(s: &Summary) -> String {
+pub(crate) fn workbook_name(s: &Summary) -> String {
     format!("{}.xlsx", title(s))
 }
 
-pub fn html_name(s: &Summary) -> String {
+pub(crate) fn html_name(s: &Summary) -> String {
     format!("{}.html", title(s))
 }
 
@@ -260,7 +260,7 @@ fn notices(s: &Summary) -> SheetSpec {
 }
 
 /// The workbook: 年度排名, 逐月得分, 名次走势 (with the chart), 项目推进, 督查通知.
-pub fn workbook(
+pub(crate) fn workbook(
     s: &Summary,
     rules: &crate::rules::Rules,
     created: chrono::NaiveDate,
@@ -369,7 +369,7 @@ fn svg_lines(s: &Summary, w: f64, h: f64, pad: f64) -> Vec<Line> {
 }
 
 /// The HTML page for the 年度考核 meeting.
-pub fn html(
+pub(crate) fn html(
     s: &Summary,
     rules: &crate::rules::Rules,
     templates: &Templates,

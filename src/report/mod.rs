@@ -17,23 +17,23 @@ pub mod weekly;
 use crate::engine::assess::Assessment;
 
 /// `2026年10月`.
-pub fn month_label(a: &Assessment) -> String {
+pub(crate) fn month_label(a: &Assessment) -> String {
     format!("{}年{}月", a.month.year, a.month.month)
 }
 
 /// File names of the outputs of a month.
-pub fn workbook_name(a: &Assessment) -> String {
+pub(crate) fn workbook_name(a: &Assessment) -> String {
     format!("{}重点项目考核排名.xlsx", month_label(a))
 }
 
-pub fn html_name(a: &Assessment) -> String {
+pub(crate) fn html_name(a: &Assessment) -> String {
     format!("{}重点项目推进情况报告.html", month_label(a))
 }
 
 /// What an output file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OutputKind {
+pub(crate) enum OutputKind {
     /// The month's ranking workbook (考核排名.xlsx).
     RankingWorkbook,
     /// The month's HTML report.
@@ -67,7 +67,7 @@ pub enum OutputKind {
 
 impl OutputKind {
     /// One notice's own file (the summary counts them instead of listing them).
-    pub fn is_single_notice(self) -> bool {
+    pub(crate) fn is_single_notice(self) -> bool {
         matches!(self, OutputKind::NoticeHtml | OutputKind::NoticeDocx)
     }
 }
@@ -75,15 +75,15 @@ impl OutputKind {
 /// One file of a run's outputs: its path relative to the output folder and its bytes.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutputFile {
-    pub kind: OutputKind,
-    pub path: String,
+    pub(crate) kind: OutputKind,
+    pub(crate) path: String,
     /// Not part of the data a job reports (the file is written).
     #[serde(skip)]
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl OutputFile {
-    pub fn new(kind: OutputKind, path: impl Into<String>, bytes: Vec<u8>) -> Self {
+    pub(crate) fn new(kind: OutputKind, path: impl Into<String>, bytes: Vec<u8>) -> Self {
         OutputFile {
             kind,
             path: path.into(),
@@ -92,7 +92,7 @@ impl OutputFile {
     }
 
     /// The path relative to the output folder (`督查通知/…` for notices).
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.path
     }
 }

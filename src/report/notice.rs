@@ -15,13 +15,13 @@ use docx_rs::{
 use minijinja::context;
 
 /// `一、`, `二、` … for the n-th matter (1-based).
-pub fn ordinal(n: usize) -> String {
+pub(crate) fn ordinal(n: usize) -> String {
     format!("{}、", crate::engine::notices::chinese_number(n as u32))
 }
 
 /// A safe file name: no path separators, reserved characters, control characters or leading
 /// dots, at most 80 characters.
-pub fn safe_file_name(s: &str) -> String {
+pub(crate) fn safe_file_name(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| {
@@ -44,7 +44,7 @@ pub fn safe_file_name(s: &str) -> String {
 }
 
 /// The base file name of a notice: `镇督查〔2026〕12号_曲屯镇`.
-pub fn file_stem(n: &Notice) -> String {
+pub(crate) fn file_stem(n: &Notice) -> String {
     safe_file_name(&format!("{}_{}", n.number, n.recipient))
 }
 
@@ -59,14 +59,18 @@ fn notice_value(n: &Notice) -> minijinja::Value {
 }
 
 /// The HTML of one notice.
-pub fn html(n: &Notice, rules: &Rules, templates: &Templates) -> Result<String, TemplateError> {
+pub(crate) fn html(
+    n: &Notice,
+    rules: &Rules,
+    templates: &Templates,
+) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
     let ctx = context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
     templates.render("notice.html", ctx)
 }
 
 /// All notices of the month in one printable page.
-pub fn html_all(
+pub(crate) fn html_all(
     a: &Assessment,
     rules: &Rules,
     templates: &Templates,
@@ -109,7 +113,7 @@ fn right(t: &str) -> Paragraph {
 }
 
 /// The DOCX of one notice: A4, GB/T 9704 margins, East-Asian fonts on every run.
-pub fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
+pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
     let s = &rules.notices.setup;
     let mut rule = Paragraph::new().line_spacing(
         LineSpacing::new()
@@ -244,7 +248,7 @@ pub fn files(a: &Assessment, rules: &Rules, env: &Templates) -> anyhow::Result<V
 }
 
 /// The notice register (督查通知清单) and the escalation lists, as workbook sheets.
-pub fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
+pub(crate) fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
     let label = super::month_label(a);
     let register = SheetSpec {
         name: "督查通知清单".into(),

@@ -11,7 +11,7 @@ use icalendar::{Component, EventLike};
 use minijinja::context;
 
 /// `2026年10月重点项目工作日程`.
-pub fn title(month: Month, rules: &OfficeCalendar) -> String {
+pub(crate) fn title(month: Month, rules: &OfficeCalendar) -> String {
     format!(
         "{}年{}月{}",
         month.year, month.month, rules.labels.calendar_name
@@ -49,7 +49,7 @@ fn description(d: &OfficeDate, rules: &OfficeCalendar) -> String {
 }
 
 /// The `.ics` text: one all-day event per date.
-pub fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) -> String {
+pub(crate) fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) -> String {
     let stamp = Utc.from_utc_datetime(&month.day(1).and_hms_opt(0, 0, 0).expect("midnight"));
     let mut cal = icalendar::Calendar::new();
     cal.name(&title(month, rules));
@@ -73,7 +73,7 @@ pub fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) -> String
 }
 
 /// The printable page.
-pub fn html(
+pub(crate) fn html(
     dates: &[OfficeDate],
     month: Month,
     rules: &OfficeCalendar,

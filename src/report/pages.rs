@@ -7,7 +7,7 @@ use minijinja::{Environment, Value};
 use std::path::{Path, PathBuf};
 
 /// The built-in templates, overridable by files of the same name in `--templates DIR`.
-pub const BUILTIN: &[(&str, &str)] = &[
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("report.html", include_str!("../../templates/report.html")),
     (
@@ -43,9 +43,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 #[error("模板错误: {file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
 pub struct TemplateError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
+    pub(crate) file: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) message: String,
 }
 
 /// The templates of the HTML pages, with the folder whose files replace the built-in ones.
@@ -80,7 +80,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Templates, TemplateError> {
 
 impl Templates {
     /// Renders the template `name` with `ctx`.
-    pub fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
+    pub(crate) fn render(&self, name: &str, ctx: Value) -> Result<String, TemplateError> {
         self.env
             .get_template(name)
             .and_then(|t| t.render(ctx))

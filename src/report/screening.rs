@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use minijinja::context;
 
 /// Leads that pass, grouped by industry in the order of first appearance.
-pub fn review_list(leads: &[LeadResult]) -> Vec<(String, Vec<&LeadResult>)> {
+pub(crate) fn review_list(leads: &[LeadResult]) -> Vec<(String, Vec<&LeadResult>)> {
     let mut groups: Vec<(String, Vec<&LeadResult>)> = Vec::new();
     for l in leads.iter().filter(|l| l.outcome == Outcome::Pass) {
         match groups.iter_mut().find(|(i, _)| *i == l.industry) {
@@ -21,7 +21,7 @@ pub fn review_list(leads: &[LeadResult]) -> Vec<(String, Vec<&LeadResult>)> {
     groups
 }
 
-pub fn workbook(
+pub(crate) fn workbook(
     leads: &[LeadResult],
     as_of: NaiveDate,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -142,7 +142,7 @@ fn findings_sheet(leads: &[LeadResult]) -> SheetSpec {
     }
 }
 
-pub fn html(
+pub(crate) fn html(
     leads: &[LeadResult],
     rules: &Rules,
     as_of: NaiveDate,

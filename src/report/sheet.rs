@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 /// One cell of a report sheet.
 #[derive(Debug, Clone)]
-pub enum Cell {
+pub(crate) enum Cell {
     Text(String),
     /// 万元 or scores, two decimals.
     Num(f64),
@@ -31,7 +31,7 @@ impl Cell {
     }
 }
 
-pub fn text(s: impl Into<String>) -> Cell {
+pub(crate) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
@@ -49,11 +49,11 @@ pub(crate) fn date(d: Option<chrono::NaiveDate>) -> Cell {
 /// A sheet: title, header, rows, and which rows to show in red.
 #[derive(Debug, Clone)]
 pub struct SheetSpec {
-    pub name: String,
-    pub title: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-    pub red: Vec<bool>,
+    pub(crate) name: String,
+    pub(crate) title: String,
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<Vec<Cell>>,
+    pub(crate) red: Vec<bool>,
 }
 
 pub(crate) struct Formats {
@@ -124,7 +124,7 @@ const ROW_PADDING: f64 = 2.0;
 
 /// Lines a wrapped text needs in a column `width` characters wide: one per explicit newline,
 /// and as many more as its display width (a Chinese character counts two) needs.
-pub fn wrapped_lines(s: &str, width: usize) -> usize {
+pub(crate) fn wrapped_lines(s: &str, width: usize) -> usize {
     let usable = width.saturating_sub(2).max(1);
     s.split('\n')
         .map(|line| line.width_cjk().div_ceil(usable).max(1))
@@ -208,7 +208,7 @@ pub(crate) fn write_sheet(
 }
 
 /// A workbook of `specs`, each sheet under `subtitle`, with fixed metadata dated `as_of`.
-pub fn book(
+pub(crate) fn book(
     title: &str,
     subtitle: &str,
     as_of: chrono::NaiveDate,

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use minijinja::context;
 
 /// `2026-10-12周重点项目问题周报`.
-pub fn title(r: &WeekResult) -> String {
+pub(crate) fn title(r: &WeekResult) -> String {
     format!("{}重点项目问题周报", week_label(r.monday))
 }
 
@@ -24,7 +24,7 @@ fn headers(list: &[&str]) -> Vec<String> {
 }
 
 /// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters, unique in `taken`.
-pub fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
+pub(crate) fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
     let clean: String = raw
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
@@ -52,7 +52,7 @@ pub fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
 }
 
 /// The columns of a digest row.
-pub const DIGEST_HEADERS: &[&str] = &[
+pub(crate) const DIGEST_HEADERS: &[&str] = &[
     "序号",
     "项目名称",
     "项目编号",
@@ -98,7 +98,7 @@ fn history(p: &Problem) -> String {
 }
 
 /// Marks the start of the solved-this-week block in a digest sheet.
-pub const SOLVED_MARK: &str = "本周已解决";
+pub(crate) const SOLVED_MARK: &str = "本周已解决";
 
 fn digest_sheets(r: &WeekResult, rules: &Weekly, taken: &mut Vec<String>) -> Vec<SheetSpec> {
     r.digest
@@ -265,7 +265,10 @@ fn subtitle(r: &WeekResult, rules: &Weekly) -> String {
 }
 
 /// The week's workbook.
-pub fn workbook(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub(crate) fn workbook(
+    r: &WeekResult,
+    rules: &Weekly,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut taken: Vec<String> = ["周例会议题", "报送情况", "问题数据"]
         .iter()
         .map(|s| s.to_string())
@@ -278,7 +281,7 @@ pub fn workbook(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, rust_xlsxwrit
 }
 
 /// The week's printable HTML page: meeting list, one page per leader, reporting, data problems.
-pub fn html(
+pub(crate) fn html(
     r: &WeekResult,
     rules: &Weekly,
     templates: &Templates,

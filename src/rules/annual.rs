@@ -13,9 +13,9 @@ struct RawFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Annual {
-    pub aggregate: Aggregate,
-    pub precision: u32,
-    pub include_imported: bool,
+    pub(crate) aggregate: Aggregate,
+    pub(crate) precision: u32,
+    pub(crate) include_imported: bool,
 }
 
 impl Annual {

@@ -43,7 +43,7 @@ fn date_of(file: &RuleFile, d: &toml::value::Datetime) -> Result<NaiveDate, Rule
 }
 
 /// Loads `calendar/<year>.toml` files.
-pub fn load<'a>(files: impl Iterator<Item = &'a RuleFile>) -> Result<Calendar, RulesError> {
+pub(crate) fn load<'a>(files: impl Iterator<Item = &'a RuleFile>) -> Result<Calendar, RulesError> {
     let mut special = BTreeMap::new();
     let mut years: Vec<i32> = Vec::new();
     for file in files {

@@ -17,12 +17,12 @@ struct RawFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusLabels {
-    pub met: String,
-    pub met_late: String,
-    pub overdue: String,
-    pub due_soon: String,
-    pub pending: String,
-    pub no_date: String,
+    pub(crate) met: String,
+    pub(crate) met_late: String,
+    pub(crate) overdue: String,
+    pub(crate) due_soon: String,
+    pub(crate) pending: String,
+    pub(crate) no_date: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,7 +109,7 @@ pub struct Deadlines {
 }
 
 impl Deadlines {
-    pub fn load(
+    pub(crate) fn load(
         file: &RuleFile,
         tables: &[TableSchema],
         roles: &Roles,
@@ -240,7 +240,7 @@ fn check_fields(
 }
 
 /// Fields a deadline of `subject` can use.
-pub fn known_fields(
+pub(crate) fn known_fields(
     subject: Subject,
     table: Option<&str>,
     tables: &[TableSchema],
@@ -277,7 +277,7 @@ pub fn known_fields(
 
 /// Compiles a condition or formula of a rule, checking that it names only known fields: the
 /// compiled expression is kept with the rule and evaluated without parsing again.
-pub fn compile_condition(src: &str, known: &[String]) -> Result<Expr, String> {
+pub(crate) fn compile_condition(src: &str, known: &[String]) -> Result<Expr, String> {
     Expr::compile(src, Some(known)).map_err(|e| match e {
         CompileError::Size(m) => m,
         CompileError::Syntax(m) => format!("条件表达式有误。技术信息：{m}"),

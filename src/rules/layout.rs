@@ -21,16 +21,16 @@ pub(crate) struct RawWide {
 /// The wide form: the top header row names a group (its label becomes `group_field`), the row
 /// below holds `group_fields`; `lookup_field` comes from `lookup` by the group's label.
 #[derive(Debug, Clone)]
-pub struct Wide {
-    pub group_field: String,
-    pub group_fields: Vec<String>,
-    pub lookup_field: Option<String>,
+pub(crate) struct Wide {
+    pub(crate) group_field: String,
+    pub(crate) group_fields: Vec<String>,
+    pub(crate) lookup_field: Option<String>,
     /// Matching key of a group label → the value of `lookup_field`.
-    pub lookup: BTreeMap<String, String>,
+    pub(crate) lookup: BTreeMap<String, String>,
     /// Matching key of another name of a group (环评) → the name used (环境影响评价).
-    pub aliases: BTreeMap<String, String>,
+    pub(crate) aliases: BTreeMap<String, String>,
     /// The rules file, for hints.
-    pub file: String,
+    pub(crate) file: String,
 }
 
 impl Wide {
@@ -66,7 +66,7 @@ impl Wide {
     }
 
     /// The name a group label stands for: its alias target, else the label itself.
-    pub fn name_of(&self, label: &str) -> String {
+    pub(crate) fn name_of(&self, label: &str) -> String {
         self.aliases
             .get(&crate::text::key(label))
             .cloned()

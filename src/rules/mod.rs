@@ -21,12 +21,12 @@ mod vocab;
 pub mod weekly;
 
 pub use deadline::{Count, Deadline, Deadlines, Due, StatusLabels, Subject};
-pub use error::RulesError;
-pub use roles::{FieldRole, Roles, TableRole};
-pub use scoring::{Aggregate, Part, Penalty, Scoring, Trigger};
+pub(crate) use error::RulesError;
+pub(crate) use roles::{FieldRole, Roles, TableRole};
+pub(crate) use scoring::{Aggregate, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
 pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
-pub use vocab::{Limits, Vocabulary};
+pub(crate) use vocab::{Limits, Vocabulary};
 
 use std::path::Path;
 
@@ -129,13 +129,13 @@ impl Rules {
     }
 
     /// The table playing `role` (always there: roles are checked at load).
-    pub fn table_of(&self, role: TableRole) -> &TableSchema {
+    pub(crate) fn table_of(&self, role: TableRole) -> &TableSchema {
         self.table(self.roles.table(role))
             .expect("roles point to known tables")
     }
 
     /// The column label of the ledger or monthly field behind a `run.json` input name.
-    pub fn input_label(&self, name: &str) -> Option<&str> {
+    pub(crate) fn input_label(&self, name: &str) -> Option<&str> {
         let role = Roles::project_input(name)?;
         let field = self.table_of(role.table()).field(self.roles.field(role))?;
         Some(&field.label)

@@ -16,22 +16,22 @@ struct RawFile {
 /// Numbering, wording and layout options of every notice.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NoticeSetup {
-    pub number: String,
-    pub header: String,
-    pub issuers: Vec<String>,
-    pub title: String,
-    pub intro: String,
-    pub closing: String,
-    pub rectify_workdays: u32,
-    pub date_style: DateStyle,
-    pub cc: String,
-    pub supervision_severity: String,
+pub(crate) struct NoticeSetup {
+    pub(crate) number: String,
+    pub(crate) header: String,
+    pub(crate) issuers: Vec<String>,
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) closing: String,
+    pub(crate) rectify_workdays: u32,
+    pub(crate) date_style: DateStyle,
+    pub(crate) cc: String,
+    pub(crate) supervision_severity: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DateStyle {
+pub(crate) enum DateStyle {
     /// 二〇二六年十月二十五日
     Chinese,
     /// 2026年10月25日
@@ -40,7 +40,7 @@ pub enum DateStyle {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Source {
+pub(crate) enum Source {
     Deadline,
     Unit,
 }
@@ -61,35 +61,35 @@ struct RawMatter {
 
 /// A kind of matter a notice can hold.
 #[derive(Debug, Clone)]
-pub struct MatterRule {
-    pub id: String,
-    pub source: Source,
-    pub rules: Vec<String>,
-    pub status: Vec<String>,
+pub(crate) struct MatterRule {
+    pub(crate) id: String,
+    pub(crate) source: Source,
+    pub(crate) rules: Vec<String>,
+    pub(crate) status: Vec<String>,
     /// For unit matters: the condition over the unit's results, compiled at load.
-    pub when: Option<crate::expr::Expr>,
-    pub severity: String,
-    pub text: String,
+    pub(crate) when: Option<crate::expr::Expr>,
+    pub(crate) severity: String,
+    pub(crate) text: String,
 }
 
 /// An escalation list (表态发言名单, 专项巡察建议名单), issued as a notice of its own kind.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Escalation {
-    pub id: String,
-    pub penalty: String,
-    pub list: String,
-    pub title: String,
-    pub recipients: String,
-    pub intro: String,
+pub(crate) struct Escalation {
+    pub(crate) id: String,
+    pub(crate) penalty: String,
+    pub(crate) list: String,
+    pub(crate) title: String,
+    pub(crate) recipients: String,
+    pub(crate) intro: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Notices {
-    pub setup: NoticeSetup,
-    pub matters: Vec<MatterRule>,
-    pub escalations: Vec<Escalation>,
-    pub file: String,
+    pub(crate) setup: NoticeSetup,
+    pub(crate) matters: Vec<MatterRule>,
+    pub(crate) escalations: Vec<Escalation>,
+    pub(crate) file: String,
 }
 
 const STATUSES: &[&str] = &[
@@ -97,7 +97,7 @@ const STATUSES: &[&str] = &[
 ];
 
 impl Notices {
-    pub fn load(
+    pub(crate) fn load(
         file: &RuleFile,
         deadline_ids: &[String],
         penalty_ids: &[String],

@@ -13,10 +13,10 @@ struct RawOffice {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OfficeLabels {
-    pub provisional: String,
-    pub moved: String,
-    pub calendar_name: String,
+pub(crate) struct OfficeLabels {
+    pub(crate) provisional: String,
+    pub(crate) moved: String,
+    pub(crate) calendar_name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,7 +36,7 @@ struct RawEvent {
 /// How a date that is not a working day moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Shift {
+pub(crate) enum Shift {
     Next,
     Previous,
     None,
@@ -44,27 +44,27 @@ pub enum Shift {
 
 /// When an event falls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
+pub(crate) enum When {
     DayOfMonth(u32),
     Weekday(u32),
 }
 
 #[derive(Debug, Clone)]
-pub struct Event {
-    pub id: String,
-    pub name: String,
-    pub who: String,
-    pub when: When,
-    pub shift: Shift,
-    pub check_new_projects: bool,
+pub(crate) struct Event {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) who: String,
+    pub(crate) when: When,
+    pub(crate) shift: Shift,
+    pub(crate) check_new_projects: bool,
 }
 
 /// The validated office calendar.
 #[derive(Debug, Clone)]
 pub struct OfficeCalendar {
-    pub labels: OfficeLabels,
-    pub events: Vec<Event>,
-    pub file: String,
+    pub(crate) labels: OfficeLabels,
+    pub(crate) events: Vec<Event>,
+    pub(crate) file: String,
 }
 
 impl OfficeCalendar {

@@ -23,14 +23,14 @@ struct RawFile {
 /// Which table holds the data and how projects are named.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Setup {
-    pub table: String,
-    pub id_field: String,
-    pub name_field: String,
-    pub precision: u32,
-    pub cap: f64,
-    pub not_graded: String,
-    pub verify: String,
+pub(crate) struct Setup {
+    pub(crate) table: String,
+    pub(crate) id_field: String,
+    pub(crate) name_field: String,
+    pub(crate) precision: u32,
+    pub(crate) cap: f64,
+    pub(crate) not_graded: String,
+    pub(crate) verify: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,7 +75,7 @@ struct RawStatistics {
 }
 
 /// A compiled indicator formula or condition, with the fields it reads.
-pub type Formula = Expr;
+pub(crate) type Formula = Expr;
 
 /// Compiles `src`; every variable must be in `known`.
 pub(crate) fn formula(src: &str, known: &[String]) -> Result<Formula, String> {
@@ -92,40 +92,40 @@ pub(crate) fn formula(src: &str, known: &[String]) -> Result<Formula, String> {
 
 /// Where an indicator's benchmark comes from.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Benchmark {
+pub(crate) enum Benchmark {
     /// The mean over the evaluated projects that have a value.
     Mean,
     Fixed(f64),
 }
 
 #[derive(Debug, Clone)]
-pub struct Indicator {
-    pub id: String,
-    pub name: String,
-    pub unit: String,
-    pub formula: Formula,
-    pub weight: f64,
-    pub benchmark: Benchmark,
-    pub cap: f64,
+pub(crate) struct Indicator {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    pub(crate) formula: Formula,
+    pub(crate) weight: f64,
+    pub(crate) benchmark: Benchmark,
+    pub(crate) cap: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Method {
+pub(crate) enum Method {
     Bands,
     Percentiles,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Rounding {
+pub(crate) enum Rounding {
     Round,
     Floor,
     Ceil,
 }
 
 impl Rounding {
-    pub fn apply(self, x: f64) -> usize {
+    pub(crate) fn apply(self, x: f64) -> usize {
         let r = match self {
             // Half up; the epsilon keeps 0.5 from turning into 0.49999.
             Rounding::Round => (x + 1e-9).round(),
@@ -137,13 +137,13 @@ impl Rounding {
 }
 
 #[derive(Debug, Clone)]
-pub struct Grading {
+pub(crate) struct Grading {
     /// Best first.
-    pub classes: Vec<String>,
-    pub method: Method,
-    pub bands: Vec<f64>,
-    pub shares: Vec<f64>,
-    pub rounding: Rounding,
+    pub(crate) classes: Vec<String>,
+    pub(crate) method: Method,
+    pub(crate) bands: Vec<f64>,
+    pub(crate) shares: Vec<f64>,
+    pub(crate) rounding: Rounding,
 }
 
 /// A veto or an exemption.
@@ -161,27 +161,27 @@ pub struct Condition {
 }
 
 #[derive(Debug, Clone)]
-pub struct Statistics {
-    pub name: String,
-    pub threshold: f64,
-    pub when: Formula,
+pub(crate) struct Statistics {
+    pub(crate) name: String,
+    pub(crate) threshold: f64,
+    pub(crate) when: Formula,
     /// The figure shown in the list (annual output).
-    pub field: String,
+    pub(crate) field: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Evaluation {
-    pub setup: Setup,
-    pub indicators: Vec<Indicator>,
-    pub grading: Grading,
-    pub vetoes: Vec<Condition>,
-    pub exemptions: Vec<Condition>,
-    pub statistics: Statistics,
-    pub file: String,
+    pub(crate) setup: Setup,
+    pub(crate) indicators: Vec<Indicator>,
+    pub(crate) grading: Grading,
+    pub(crate) vetoes: Vec<Condition>,
+    pub(crate) exemptions: Vec<Condition>,
+    pub(crate) statistics: Statistics,
+    pub(crate) file: String,
 }
 
 impl Evaluation {
-    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+    pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
             return Err(file.error_near(
@@ -345,7 +345,7 @@ fn conditions(
 }
 
 /// Renders a reason template over `ctx`.
-pub fn render_reason(src: &str, ctx: minijinja::Value) -> String {
+pub(crate) fn render_reason(src: &str, ctx: minijinja::Value) -> String {
     crate::expr::render(src, ctx).unwrap_or_else(|e| format!("（说明模板有误: {e}）"))
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// A table the engine reads by role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableRole {
+pub(crate) enum TableRole {
     Ledger,
     Monthly,
     Procedures,
@@ -16,7 +16,7 @@ pub enum TableRole {
 }
 
 impl TableRole {
-    pub const ALL: [TableRole; 5] = [
+    pub(crate) const ALL: [TableRole; 5] = [
         TableRole::Ledger,
         TableRole::Monthly,
         TableRole::Procedures,
@@ -25,7 +25,7 @@ impl TableRole {
     ];
 
     /// The section of `roles.toml` that names this table.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             TableRole::Ledger => "ledger",
             TableRole::Monthly => "monthly",
@@ -38,7 +38,7 @@ impl TableRole {
 
 /// A field the engine reads by role, in the table of its [`TableRole`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldRole {
+pub(crate) enum FieldRole {
     ProjectName,
     ResponsibleUnit,
     CountyLeader,
@@ -120,13 +120,13 @@ impl FieldRole {
     }
 
     /// The table this field belongs to.
-    pub fn table(self) -> TableRole {
+    pub(crate) fn table(self) -> TableRole {
         self.entry().1
     }
 
     /// The key of this role in `roles.toml`; also the name the engine gives the value in what
     /// it records (`run.json` inputs), so renaming a field id changes no output.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         self.entry().2
     }
 }
@@ -140,7 +140,7 @@ pub struct Roles {
 
 impl Roles {
     /// The id of the table playing `role` (empty only in a dataset built without rules).
-    pub fn table(&self, role: TableRole) -> &str {
+    pub(crate) fn table(&self, role: TableRole) -> &str {
         self.tables
             .iter()
             .find(|(r, _)| *r == role)
@@ -148,7 +148,7 @@ impl Roles {
     }
 
     /// The id of the field playing `role`.
-    pub fn field(&self, role: FieldRole) -> &str {
+    pub(crate) fn field(&self, role: FieldRole) -> &str {
         self.fields
             .iter()
             .find(|(r, _)| *r == role)
@@ -156,7 +156,7 @@ impl Roles {
     }
 
     /// The field role of the ledger or monthly table whose key is `key` (a `run.json` input).
-    pub fn project_input(key: &str) -> Option<FieldRole> {
+    pub(crate) fn project_input(key: &str) -> Option<FieldRole> {
         FIELDS
             .iter()
             .find(|(_, t, k)| *k == key && matches!(t, T::Ledger | T::Monthly))

@@ -17,22 +17,22 @@ struct RawFile {
 /// How project scores become a unit ranking.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Score {
-    pub entity: String,
-    pub aggregate: Aggregate,
-    pub precision: u32,
-    pub bottom_n: u32,
-    pub start_deadlines: Vec<String>,
-    pub report_deadline: String,
-    pub procedure_deadline: String,
+pub(crate) struct Score {
+    pub(crate) entity: String,
+    pub(crate) aggregate: Aggregate,
+    pub(crate) precision: u32,
+    pub(crate) bottom_n: u32,
+    pub(crate) start_deadlines: Vec<String>,
+    pub(crate) report_deadline: String,
+    pub(crate) procedure_deadline: String,
     /// Default as-of day of the assessed month when `--as-of` is not given.
     #[serde(default)]
-    pub as_of_day: Option<u32>,
+    pub(crate) as_of_day: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Aggregate {
+pub(crate) enum Aggregate {
     Mean,
     Sum,
     Min,
@@ -51,15 +51,15 @@ struct RawPart {
 
 /// One part of a project's score.
 #[derive(Debug, Clone)]
-pub struct Part {
-    pub id: String,
-    pub name: String,
-    pub points: f64,
-    pub formula: Expr,
+pub(crate) struct Part {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) points: f64,
+    pub(crate) formula: Expr,
     /// `rules/scoring.toml:LINE` of the formula, for errors and `explain`.
-    pub at: String,
+    pub(crate) at: String,
     /// The score when the formula cannot be computed for a project; none: the run fails.
-    pub on_error: Option<f64>,
+    pub(crate) on_error: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,14 +100,14 @@ pub struct Penalty {
 /// Validated scoring rules.
 #[derive(Debug, Clone)]
 pub struct Scoring {
-    pub score: Score,
-    pub parts: Vec<Part>,
-    pub penalties: Vec<Penalty>,
-    pub file: String,
+    pub(crate) score: Score,
+    pub(crate) parts: Vec<Part>,
+    pub(crate) penalties: Vec<Penalty>,
+    pub(crate) file: String,
 }
 
 /// Names a formula may use beyond the project's fields.
-pub const DERIVED: &[&str] = &[
+pub(crate) const DERIVED: &[&str] = &[
     "points",
     "month",
     "as_of",
@@ -120,10 +120,10 @@ pub const DERIVED: &[&str] = &[
 ];
 
 /// Names a penalty condition may use.
-pub const UNIT_VALUES: &[&str] = &["bottom", "score", "rank", "streak"];
+pub(crate) const UNIT_VALUES: &[&str] = &["bottom", "score", "rank", "streak"];
 
 impl Scoring {
-    pub fn load(
+    pub(crate) fn load(
         file: &RuleFile,
         project_fields: &[String],
         deadline_ids: &[String],

@@ -20,18 +20,18 @@ struct RawFile {
 /// Which table holds the leads and which fields name and classify them.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Setup {
-    pub table: String,
-    pub industry_field: String,
-    pub name_field: String,
+pub(crate) struct Setup {
+    pub(crate) table: String,
+    pub(crate) industry_field: String,
+    pub(crate) name_field: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OutcomeLabels {
-    pub pass: String,
-    pub fail: String,
-    pub verify: String,
+pub(crate) struct OutcomeLabels {
+    pub(crate) pass: String,
+    pub(crate) fail: String,
+    pub(crate) verify: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,10 +44,10 @@ struct RawDerived {
 
 /// A value computed from a lead's fields.
 #[derive(Debug, Clone)]
-pub struct Derived {
-    pub id: String,
-    pub name: String,
-    pub formula: Expr,
+pub(crate) struct Derived {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) formula: Expr,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,33 +74,33 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone)]
-pub struct ScreenRule {
-    pub id: String,
-    pub group: String,
-    pub name: String,
+pub(crate) struct ScreenRule {
+    pub(crate) id: String,
+    pub(crate) group: String,
+    pub(crate) name: String,
     /// Empty: every industry.
-    pub industries: Vec<String>,
-    pub needs: Vec<String>,
-    pub fails_when: Expr,
-    pub outcome: Outcome,
-    pub reason: String,
-    pub at: String,
+    pub(crate) industries: Vec<String>,
+    pub(crate) needs: Vec<String>,
+    pub(crate) fails_when: Expr,
+    pub(crate) outcome: Outcome,
+    pub(crate) reason: String,
+    pub(crate) at: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Screening {
-    pub setup: Setup,
-    pub labels: OutcomeLabels,
-    pub derived: Vec<Derived>,
+    pub(crate) setup: Setup,
+    pub(crate) labels: OutcomeLabels,
+    pub(crate) derived: Vec<Derived>,
     /// Default thresholds, then overrides per industry.
-    pub thresholds: BTreeMap<String, f64>,
-    pub by_industry: BTreeMap<String, BTreeMap<String, f64>>,
-    pub rules: Vec<ScreenRule>,
-    pub file: String,
+    pub(crate) thresholds: BTreeMap<String, f64>,
+    pub(crate) by_industry: BTreeMap<String, BTreeMap<String, f64>>,
+    pub(crate) rules: Vec<ScreenRule>,
+    pub(crate) file: String,
 }
 
 impl Screening {
-    pub fn label(&self, o: Outcome) -> &str {
+    pub(crate) fn label(&self, o: Outcome) -> &str {
         match o {
             Outcome::Pass => &self.labels.pass,
             Outcome::Fail => &self.labels.fail,
@@ -108,7 +108,7 @@ impl Screening {
         }
     }
 
-    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+    pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let Some(table) = tables.iter().find(|t| t.id == raw.screening.table) else {
             return Err(file.error_near(

@@ -27,19 +27,19 @@ struct RawLimits {
 #[derive(Debug, Clone)]
 pub struct UploadLimits {
     /// Files one month's folder may hold.
-    pub max_files: usize,
+    pub(crate) max_files: usize,
     /// Folders a file may sit in below the month's folder.
-    pub max_depth: usize,
+    pub(crate) max_depth: usize,
     /// Size of an uploaded .zip of a month's files, in MB.
-    pub max_zip_mb: u64,
+    pub(crate) max_zip_mb: u64,
     /// Entries (files and folders) a .zip may hold.
-    pub max_zip_entries: usize,
+    pub(crate) max_zip_entries: usize,
     /// All files of a .zip together, unpacked, in MB.
-    pub max_zip_unzipped_mb: u64,
+    pub(crate) max_zip_unzipped_mb: u64,
     /// Unpacked size over packed size of one entry (a zip bomb packs ~1000:1).
-    pub max_zip_ratio: u64,
+    pub(crate) max_zip_ratio: u64,
     /// `ingest.toml`'s `max_file_mb`, in bytes.
-    pub max_file_bytes: u64,
+    pub(crate) max_file_bytes: u64,
 }
 
 impl UploadLimits {

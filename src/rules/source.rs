@@ -17,18 +17,18 @@ pub struct RuleFile {
 
 impl RuleFile {
     /// Parses the file as `T`, with errors at `file:line:col`.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, RulesError> {
+    pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, RulesError> {
         toml::from_str(&self.text).map_err(|e| RulesError::from_toml(&self.display, &self.text, &e))
     }
 
     /// An error at the first occurrence of `needle` in this file.
-    pub fn error_near(&self, needle: &str, message: impl Into<String>) -> RulesError {
+    pub(crate) fn error_near(&self, needle: &str, message: impl Into<String>) -> RulesError {
         RulesError::near(&self.display, &self.text, needle, message)
     }
 
     /// An error at the value of `key` in the `index`-th `[[array]]` table, where the TOML parser
     /// found it (not where the text first matches).
-    pub fn error_in_array(
+    pub(crate) fn error_in_array(
         &self,
         array: &str,
         index: usize,
@@ -80,7 +80,7 @@ impl RuleSource {
     }
 
     /// The rule set in folder `dir`.
-    pub fn from_dir(dir: &Path) -> Result<Self, RulesError> {
+    pub(crate) fn from_dir(dir: &Path) -> Result<Self, RulesError> {
         let shown = dir.display().to_string();
         if !dir.is_dir() {
             return Err(RulesError::file(&shown, "规则目录不存在或不是目录")
@@ -96,14 +96,14 @@ impl RuleSource {
     }
 
     /// Files under `prefix/` (e.g. `tables`), sorted.
-    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RuleFile> + 'a {
+    pub(crate) fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RuleFile> + 'a {
         self.files
             .iter()
             .filter(move |f| f.rel.starts_with(prefix) && f.rel[prefix.len()..].starts_with('/'))
     }
 
     /// The file at `rel`, or an error saying it is missing.
-    pub fn get(&self, rel: &str) -> Result<&RuleFile, RulesError> {
+    pub(crate) fn get(&self, rel: &str) -> Result<&RuleFile, RulesError> {
         self.files.iter().find(|f| f.rel == rel).ok_or_else(|| {
             RulesError::file(&format!("{}/{rel}", self.origin), "缺少规则文件")
                 .with_hint("从内置规则复制一份（sanyipi rules export DIR）再修改")
@@ -111,7 +111,7 @@ impl RuleSource {
     }
 
     /// A stable fingerprint of the rule texts (FNV-1a), for history records.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let mut h: u64 = 0xcbf29ce484222325;
         for f in &self.files {
             for b in f.rel.bytes().chain(f.text.bytes()) {
@@ -123,7 +123,7 @@ impl RuleSource {
     }
 
     /// Writes the rule set into `dir` (used by `rules export`).
-    pub fn export(&self, dir: &Path) -> std::io::Result<()> {
+    pub(crate) fn export(&self, dir: &Path) -> std::io::Result<()> {
         for f in &self.files {
             let path = dir.join(&f.rel);
             if let Some(p) = path.parent() {

@@ -32,14 +32,14 @@ struct RawRowCheck {
 /// A consistency check of a row's values, reported as a warning where it fails.
 #[derive(Debug, Clone)]
 pub struct RowCheck {
-    pub id: String,
+    pub(crate) id: String,
     /// A minijinja condition over the row's fields: the row is reported when it holds.
-    pub when: crate::expr::Expr,
+    pub(crate) when: crate::expr::Expr,
     /// The field whose cell the report points at.
-    pub field: String,
+    pub(crate) field: String,
     /// The message (a minijinja template over the row's fields).
-    pub message: String,
-    pub hint: Option<String>,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,9 +111,9 @@ pub enum OutOfRange {
 /// The plausible range of a field's values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plausible {
-    pub min: Option<Bound>,
-    pub max: Option<Bound>,
-    pub out_of_range: OutOfRange,
+    pub(crate) min: Option<Bound>,
+    pub(crate) max: Option<Bound>,
+    pub(crate) out_of_range: OutOfRange,
 }
 
 /// The type a field's cells are read as.
@@ -133,7 +133,7 @@ pub enum FieldType {
 }
 
 impl FieldType {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FieldType::Text => "文本",
             FieldType::Integer => "整数",
@@ -166,11 +166,11 @@ pub struct Field {
 /// How a table's rows join another table (the ledger).
 #[derive(Debug, Clone)]
 pub struct Match {
-    pub table: String,
+    pub(crate) table: String,
     /// Fields tried in order: the first is an exact key (项目编号), the rest match normalised text.
-    pub by: Vec<String>,
+    pub(crate) by: Vec<String>,
     /// The field of the target table that names the responsible unit.
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
 }
 
 /// A validated table schema.
@@ -189,9 +189,9 @@ pub struct TableSchema {
     pub fields: Vec<Field>,
     pub checks: Vec<RowCheck>,
     /// Name/title patterns of a sheet per month (`{m}月`, `{y}年{m}月`), see `ingest::sheet_select`.
-    pub month_sheets: Vec<String>,
+    pub(crate) month_sheets: Vec<String>,
     /// The wide form of the table (a column group per procedure), if declared.
-    pub wide: Option<super::layout::Wide>,
+    pub(crate) wide: Option<super::layout::Wide>,
 }
 
 /// The field's range, checked against its type; `out_of_range` must be said when a bound is.
@@ -249,7 +249,7 @@ fn plausible(file: &RuleFile, f: &RawField) -> Result<Option<Plausible>, RulesEr
 }
 
 impl TableSchema {
-    pub fn load(file: &RuleFile) -> Result<Self, RulesError> {
+    pub(crate) fn load(file: &RuleFile) -> Result<Self, RulesError> {
         let raw: RawTableFile = file.parse()?;
         let globs = file_globs(file, &raw.table.files)?;
         let fields = load_fields(file, raw.field)?;
@@ -289,7 +289,7 @@ impl TableSchema {
     }
 
     /// Whether `rel` (a path under the input folder, `/`-separated) belongs to this table.
-    pub fn matches(&self, rel: &str) -> bool {
+    pub(crate) fn matches(&self, rel: &str) -> bool {
         self.globs.is_match(rel)
     }
 }

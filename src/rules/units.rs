@@ -28,18 +28,18 @@ struct RawUnit {
 #[derive(Debug, Clone, Default)]
 pub struct Units {
     /// Canonical names as written.
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// Matching key of a name or alias → canonical name.
-    pub by_key: BTreeMap<String, String>,
+    pub(crate) by_key: BTreeMap<String, String>,
     /// Suffix keys, longest first.
-    pub suffixes: Vec<String>,
+    pub(crate) suffixes: Vec<String>,
     /// Table id → fields holding unit names.
-    pub fields: BTreeMap<String, Vec<String>>,
-    pub file: String,
+    pub(crate) fields: BTreeMap<String, Vec<String>>,
+    pub(crate) file: String,
 }
 
 impl Units {
-    pub fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+    pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawUnits = file.parse()?;
         let mut units = Units {
             file: file.display.clone(),

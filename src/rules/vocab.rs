@@ -34,39 +34,39 @@ struct RawRows {
 /// Size limits that keep a hostile or broken file from hanging a run.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Limits {
-    pub max_file_mb: u64,
-    pub max_rows: u32,
-    pub max_cols: u32,
-    pub header_search_rows: u32,
+pub(crate) struct Limits {
+    pub(crate) max_file_mb: u64,
+    pub(crate) max_rows: u32,
+    pub(crate) max_cols: u32,
+    pub(crate) header_search_rows: u32,
     /// Decompressed size of one entry of a zipped workbook (a sheet, the shared strings).
-    pub max_entry_mb: u64,
+    pub(crate) max_entry_mb: u64,
     /// Decompressed size of all entries of a zipped workbook together.
-    pub max_unzipped_mb: u64,
+    pub(crate) max_unzipped_mb: u64,
     /// A longer text in a cell is reported (W061); it is kept, and cut only where a format
     /// cannot hold it (an xlsx cell).
-    pub max_text_chars: usize,
+    pub(crate) max_text_chars: usize,
 }
 
 /// Validated vocabulary, all entries normalised like cell text.
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
-    pub empty: Vec<String>,
-    pub yes: Vec<String>,
-    pub no: Vec<String>,
+    pub(crate) empty: Vec<String>,
+    pub(crate) yes: Vec<String>,
+    pub(crate) no: Vec<String>,
     /// Unit suffix → factor to 万元, longest suffix first.
-    pub units: Vec<(String, f64)>,
-    pub total_rows: Vec<String>,
+    pub(crate) units: Vec<(String, f64)>,
+    pub(crate) total_rows: Vec<String>,
     /// 小计 markers: rows inside a table that are skipped, not an end of it.
-    pub subtotal_rows: Vec<String>,
-    pub note_rows: Vec<String>,
+    pub(crate) subtotal_rows: Vec<String>,
+    pub(crate) note_rows: Vec<String>,
     /// Metadata key (`reporting_unit`, `submitted_on`) → labels.
-    pub meta: BTreeMap<String, Vec<String>>,
-    pub limits: Limits,
+    pub(crate) meta: BTreeMap<String, Vec<String>>,
+    pub(crate) limits: Limits,
 }
 
 impl Vocabulary {
-    pub fn load(file: &RuleFile) -> Result<Self, RulesError> {
+    pub(crate) fn load(file: &RuleFile) -> Result<Self, RulesError> {
         let raw: RawVocab = file.parse()?;
         let norm = |v: Vec<String>| {
             v.iter()
@@ -105,7 +105,7 @@ impl Vocabulary {
     }
 
     /// Factor to 万元 of a unit such as `亿元`, if known.
-    pub fn unit_factor(&self, unit: &str) -> Option<f64> {
+    pub(crate) fn unit_factor(&self, unit: &str) -> Option<f64> {
         self.units.iter().find(|(u, _)| u == unit).map(|(_, f)| *f)
     }
 }

@@ -29,42 +29,42 @@ struct Setup {
 /// The words of the status column.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StatusWords {
-    pub solved: String,
-    pub coordinating: String,
-    pub meeting: String,
-    pub not_updated: String,
-    pub unknown: String,
+pub(crate) struct StatusWords {
+    pub(crate) solved: String,
+    pub(crate) coordinating: String,
+    pub(crate) meeting: String,
+    pub(crate) not_updated: String,
+    pub(crate) unknown: String,
 }
 
 /// Which open problems go to the Friday meeting, and why.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Meeting {
-    pub min_weeks_open: i64,
-    pub by_status: bool,
-    pub reason_status: String,
-    pub reason_weeks: String,
+pub(crate) struct Meeting {
+    pub(crate) min_weeks_open: i64,
+    pub(crate) by_status: bool,
+    pub(crate) reason_status: String,
+    pub(crate) reason_weeks: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DisciplineLabels {
-    pub on_time: String,
-    pub late: String,
-    pub no_problem: String,
-    pub not_sent: String,
-    pub missing: String,
+pub(crate) struct DisciplineLabels {
+    pub(crate) on_time: String,
+    pub(crate) late: String,
+    pub(crate) no_problem: String,
+    pub(crate) not_sent: String,
+    pub(crate) missing: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DigestLabels {
-    pub no_leader: String,
+pub(crate) struct DigestLabels {
+    pub(crate) no_leader: String,
 }
 
 /// Fields a problem's identity can use.
-pub const IDENTITY_FIELDS: &[&str] = &[
+pub(crate) const IDENTITY_FIELDS: &[&str] = &[
     "project",
     "project_name",
     "category",
@@ -76,19 +76,19 @@ pub const IDENTITY_FIELDS: &[&str] = &[
 /// The validated weekly rules.
 #[derive(Debug, Clone)]
 pub struct Weekly {
-    pub table: String,
-    pub identity: Vec<String>,
-    pub no_problem: Vec<String>,
-    pub missing_report: bool,
+    pub(crate) table: String,
+    pub(crate) identity: Vec<String>,
+    pub(crate) no_problem: Vec<String>,
+    pub(crate) missing_report: bool,
     /// Weekday (1 = Monday) reports are due, and whether it moves to the next working day.
-    pub due_weekday: u32,
-    pub next_working_day: bool,
-    pub deadline_name: String,
-    pub status: StatusWords,
-    pub meeting: Meeting,
-    pub discipline: DisciplineLabels,
-    pub digest: DigestLabels,
-    pub file: String,
+    pub(crate) due_weekday: u32,
+    pub(crate) next_working_day: bool,
+    pub(crate) deadline_name: String,
+    pub(crate) status: StatusWords,
+    pub(crate) meeting: Meeting,
+    pub(crate) discipline: DisciplineLabels,
+    pub(crate) digest: DigestLabels,
+    pub(crate) file: String,
 }
 
 impl Weekly {

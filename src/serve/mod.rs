@@ -19,14 +19,14 @@ use upload::Limits;
 
 /// How the page is served.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// The port (0: one the system picks).
-    pub port: u16,
+    pub(crate) port: u16,
     /// Uploads go to `<data>/<month>/`.
-    pub data: PathBuf,
-    pub place: Place,
-    pub rules: Option<PathBuf>,
-    pub templates: Option<PathBuf>,
+    pub(crate) data: PathBuf,
+    pub(crate) place: Place,
+    pub(crate) rules: Option<PathBuf>,
+    pub(crate) templates: Option<PathBuf>,
 }
 
 /// What every request handler shares.
@@ -40,7 +40,7 @@ struct State {
 }
 
 /// A started server: its address with the token, ready to answer.
-pub struct Server {
+pub(crate) struct Server {
     server: tiny_http::Server,
     state: Arc<State>,
 }
@@ -48,7 +48,7 @@ pub struct Server {
 impl Server {
     /// Binds 127.0.0.1 and makes the token; the rules (with `serve.toml`'s limits) are checked
     /// first.
-    pub fn bind(opts: Options) -> crate::jobs::Result<Server> {
+    pub(crate) fn bind(opts: Options) -> crate::jobs::Result<Server> {
         let rules = Rules::load(opts.rules.as_deref())?;
         let limits = rules.serve.clone();
         let server = tiny_http::Server::http(("127.0.0.1", opts.port))
@@ -69,7 +69,7 @@ impl Server {
     }
 
     /// The page's address, with the token.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!(
             "http://127.0.0.1:{}/?t={}",
             self.state.port, self.state.token
@@ -77,7 +77,7 @@ impl Server {
     }
 
     /// Answers requests, each on its own thread, until the process ends.
-    pub fn run(self) {
+    pub(crate) fn run(self) {
         for request in self.server.incoming_requests() {
             let state = Arc::clone(&self.state);
             std::thread::spawn(move || routes::serve_one(&state, request));

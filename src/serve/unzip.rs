@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 /// Why a zip was refused (Chinese, shown on the page), and the HTTP status to send.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Refused {
-    pub status: u16,
-    pub message: String,
+    pub(crate) status: u16,
+    pub(crate) message: String,
 }
 
 fn refused(status: u16, message: String) -> Refused {
@@ -24,8 +24,8 @@ fn refused(status: u16, message: String) -> Refused {
 /// What was unpacked: the saved relative paths, and the entries left out with the reason.
 #[derive(Debug, Default)]
 pub(crate) struct Unpacked {
-    pub saved: Vec<String>,
-    pub skipped: Vec<String>,
+    pub(crate) saved: Vec<String>,
+    pub(crate) skipped: Vec<String>,
 }
 
 /// One file of the archive, checked, where it will go.

@@ -14,7 +14,7 @@ pub use super::results::{
     Assessment, Figures, Input, LastFigures, PartScore, ProjectScore, Snapshot, UnitScore,
 };
 pub use super::streak::UnitHistory;
-pub use super::ties::{in_bottom, shared_ranks};
+pub(crate) use super::ties::shared_ranks;
 use crate::ingest::{Dataset, Value};
 use crate::rules::{FieldRole, Rules, TableRole};
 use chrono::NaiveDate;
@@ -22,7 +22,7 @@ use score::score_projects;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Carried fields for projects without a row this month.
-pub fn carried_values(
+pub(crate) fn carried_values(
     data: &Dataset,
     snapshot: &Snapshot,
 ) -> BTreeMap<String, BTreeMap<String, Value>> {
@@ -195,7 +195,7 @@ fn missing_years(deadlines: &[DeadlineRow]) -> Vec<i32> {
 
 /// Once the notices are numbered: names each unit's supervision notice in its evidence and in
 /// the escalation lists, and writes the escalation notices' matters from it.
-pub fn name_notices(
+pub(crate) fn name_notices(
     units: &mut [UnitScore],
     notices: &mut [Notice],
     escalations: &mut [EscalationList],

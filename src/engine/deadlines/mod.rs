@@ -28,7 +28,7 @@ pub enum Status {
 
 impl Status {
     /// The name rules use for this status (`met`, `met_late`, `overdue`, …).
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Status::Met => "met",
             Status::MetLate => "met_late",
@@ -79,7 +79,7 @@ pub struct DeadlineRow {
 }
 
 /// The rows of deadlines counted for `subject` (开工时限, 前期手续, 报送情况), in their order.
-pub fn of_subject<'a>(
+pub(crate) fn of_subject<'a>(
     rows: &'a [DeadlineRow],
     rules: &Rules,
     subject: Subject,
@@ -96,7 +96,7 @@ pub fn of_subject<'a>(
 }
 
 /// The overdue rows of deadlines counted for `subject`.
-pub fn overdue_of_subject<'a>(
+pub(crate) fn overdue_of_subject<'a>(
     rows: &'a [DeadlineRow],
     rules: &Rules,
     subject: Subject,
@@ -107,7 +107,7 @@ pub fn overdue_of_subject<'a>(
 }
 
 /// Monthly reports late or missing: rows of the scoring's report deadline, overdue or met late.
-pub fn report_problems<'a>(rows: &'a [DeadlineRow], rules: &Rules) -> Vec<&'a DeadlineRow> {
+pub(crate) fn report_problems<'a>(rows: &'a [DeadlineRow], rules: &Rules) -> Vec<&'a DeadlineRow> {
     let id = &rules.scoring.score.report_deadline;
     rows.iter()
         .filter(|d| &d.rule == id && matches!(d.status, Status::Overdue | Status::MetLate))
@@ -117,10 +117,10 @@ pub fn report_problems<'a>(rows: &'a [DeadlineRow], rules: &Rules) -> Vec<&'a De
 /// Problems evaluating a rule's condition on a row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleProblem {
-    pub rule_file: String,
-    pub rule: String,
-    pub subject: String,
-    pub message: String,
+    pub(crate) rule_file: String,
+    pub(crate) rule: String,
+    pub(crate) subject: String,
+    pub(crate) message: String,
 }
 
 /// Evaluates every deadline rule for `month` as of `as_of`; `carried` holds the last reported

@@ -17,16 +17,16 @@ use std::collections::BTreeMap;
 
 /// One matter of a notice.
 #[derive(Debug, Clone, Serialize)]
-pub struct Matter {
-    pub rule: String,
-    pub severity: String,
-    pub text: String,
-    pub project: Option<String>,
+pub(crate) struct Matter {
+    pub(crate) rule: String,
+    pub(crate) severity: String,
+    pub(crate) text: String,
+    pub(crate) project: Option<String>,
 }
 
 /// What a notice is: decided by the engine, stored in history and `run.json` by its `key()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoticeKind {
+pub(crate) enum NoticeKind {
     /// Has a matter of the supervision severity (督办).
     Supervision,
     /// Only lighter matters (提醒 …).
@@ -38,7 +38,7 @@ pub enum NoticeKind {
 impl NoticeKind {
     /// The stable key stored in history and `run.json`: `supervision`, `reminder` or the
     /// escalation id.
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         match self {
             NoticeKind::Supervision => "supervision",
             NoticeKind::Reminder => "reminder",
@@ -62,26 +62,26 @@ impl rusqlite::ToSql for NoticeKind {
 
 /// A notice to one recipient.
 #[derive(Debug, Clone, Serialize)]
-pub struct Notice {
-    pub kind: NoticeKind,
-    pub recipient: String,
-    pub title: String,
-    pub intro: String,
-    pub matters: Vec<Matter>,
-    pub closing: String,
-    pub issue_date: NaiveDate,
-    pub issue_date_text: String,
-    pub due: NaiveDate,
-    pub due_provisional: bool,
-    pub year: i32,
-    pub seq: u32,
-    pub number: String,
+pub(crate) struct Notice {
+    pub(crate) kind: NoticeKind,
+    pub(crate) recipient: String,
+    pub(crate) title: String,
+    pub(crate) intro: String,
+    pub(crate) matters: Vec<Matter>,
+    pub(crate) closing: String,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) issue_date_text: String,
+    pub(crate) due: NaiveDate,
+    pub(crate) due_provisional: bool,
+    pub(crate) year: i32,
+    pub(crate) seq: u32,
+    pub(crate) number: String,
 }
 
 impl Notice {
     /// How the notice's kind reads: the severity of its matters (督办, 提醒 … from
     /// notices.toml), or the name of its escalation list.
-    pub fn kind_label(&self, rules: &Rules) -> String {
+    pub(crate) fn kind_label(&self, rules: &Rules) -> String {
         if let NoticeKind::Escalation(id) = &self.kind
             && let Some(e) = rules.notices.escalations.iter().find(|e| &e.id == id)
         {
@@ -100,30 +100,30 @@ impl Notice {
 
 /// One unit on an escalation list, with its evidence.
 #[derive(Debug, Clone, Serialize)]
-pub struct EscalationEntry {
-    pub unit: String,
-    pub rank: u32,
-    pub score: f64,
-    pub streak: u32,
-    pub evidence: Vec<Evidence>,
+pub(crate) struct EscalationEntry {
+    pub(crate) unit: String,
+    pub(crate) rank: u32,
+    pub(crate) score: f64,
+    pub(crate) streak: u32,
+    pub(crate) evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EscalationList {
-    pub id: String,
-    pub list: String,
-    pub entries: Vec<EscalationEntry>,
+pub(crate) struct EscalationList {
+    pub(crate) id: String,
+    pub(crate) list: String,
+    pub(crate) entries: Vec<EscalationEntry>,
 }
 
 /// Facts about a unit that unit matters and penalties are judged on.
 #[derive(Debug, Clone)]
-pub struct UnitFacts<'a> {
-    pub unit: &'a str,
-    pub bottom: bool,
-    pub score: f64,
-    pub rank: u32,
-    pub streak: u32,
-    pub penalty_ids: &'a [String],
+pub(crate) struct UnitFacts<'a> {
+    pub(crate) unit: &'a str,
+    pub(crate) bottom: bool,
+    pub(crate) score: f64,
+    pub(crate) rank: u32,
+    pub(crate) streak: u32,
+    pub(crate) penalty_ids: &'a [String],
 }
 
 fn unit_ctx(f: &UnitFacts, month: Month, rules: &Rules) -> BTreeMap<&'static str, V> {
@@ -174,7 +174,7 @@ fn unit_holds(
 
 /// Whether a unit gets a 督办 matter from its own results alone (before penalties): counts as
 /// this month's notice for "repeated supervision".
-pub fn supervised_by_results(
+pub(crate) fn supervised_by_results(
     rules: &Rules,
     facts: &UnitFacts,
     month: Month,
@@ -194,7 +194,7 @@ fn zh_date(d: NaiveDate) -> String {
 }
 
 /// Recipients of 督办 matters raised by deadlines.
-pub fn supervised_by_deadlines(
+pub(crate) fn supervised_by_deadlines(
     rules: &Rules,
     deadlines: &[DeadlineRow],
 ) -> std::collections::HashSet<String> {
@@ -220,7 +220,7 @@ pub fn supervised_by_deadlines(
 
 /// A number in Chinese characters, as dates and ordinals use them: 0 → 〇, 10 → 十,
 /// 25 → 二十五 (up to 99).
-pub fn chinese_number(n: u32) -> String {
+pub(crate) fn chinese_number(n: u32) -> String {
     const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     let d = |i: u32| DIGITS[i as usize];
     match n {
@@ -234,7 +234,7 @@ pub fn chinese_number(n: u32) -> String {
 }
 
 /// `二〇二六年十月二十五日` or `2026年10月25日`.
-pub fn issue_date_text(d: NaiveDate, style: DateStyle) -> String {
+pub(crate) fn issue_date_text(d: NaiveDate, style: DateStyle) -> String {
     match style {
         DateStyle::Arabic => zh_date(d),
         DateStyle::Chinese => {
@@ -254,27 +254,27 @@ pub fn issue_date_text(d: NaiveDate, style: DateStyle) -> String {
 }
 
 /// What notices are drafted from.
-pub struct DraftInput<'a> {
-    pub month: Month,
-    pub as_of: NaiveDate,
-    pub deadlines: &'a [DeadlineRow],
-    pub units: &'a [UnitFacts<'a>],
+pub(crate) struct DraftInput<'a> {
+    pub(crate) month: Month,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) deadlines: &'a [DeadlineRow],
+    pub(crate) units: &'a [UnitFacts<'a>],
     /// Penalty evidence per unit.
-    pub evidence: &'a BTreeMap<String, Vec<Evidence>>,
+    pub(crate) evidence: &'a BTreeMap<String, Vec<Evidence>>,
     /// Units in ledger order: notices are numbered in this order, other recipients after.
-    pub unit_order: &'a [String],
+    pub(crate) unit_order: &'a [String],
 }
 
 /// This month's notices (unnumbered), escalation lists, and the rule conditions that could not
 /// be evaluated.
-pub struct Drafted {
-    pub notices: Vec<Notice>,
-    pub escalations: Vec<EscalationList>,
-    pub problems: Vec<RuleProblem>,
+pub(crate) struct Drafted {
+    pub(crate) notices: Vec<Notice>,
+    pub(crate) escalations: Vec<EscalationList>,
+    pub(crate) problems: Vec<RuleProblem>,
 }
 
 /// Builds this month's notices (unnumbered) and escalation lists.
-pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
+pub(crate) fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
     let env = environment();
     let mut problems = Vec::new();
     let month_label = format!("{}年{}月", input.month.year, input.month.month);
@@ -292,14 +292,14 @@ pub fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
 /// Notice numbers already given, from history: this month's per (recipient, year), and the
 /// highest of each year.
 #[derive(Debug, Clone, Default)]
-pub struct NoticeBook {
-    pub this_month: BTreeMap<(String, i32), u32>,
-    pub max_seq: BTreeMap<i32, u32>,
+pub(crate) struct NoticeBook {
+    pub(crate) this_month: BTreeMap<(String, i32), u32>,
+    pub(crate) max_seq: BTreeMap<i32, u32>,
 }
 
 /// Gives each notice its number: the one already given to the same recipient for the same month
 /// (a forced re-run), else the next in its year, in the order of `notices`.
-pub fn number(rules: &Rules, book: &NoticeBook, notices: &mut [Notice]) {
+pub(crate) fn number(rules: &Rules, book: &NoticeBook, notices: &mut [Notice]) {
     let mut next: BTreeMap<i32, u32> = BTreeMap::new();
     for n in notices.iter_mut() {
         let seq = match book.this_month.get(&(n.recipient.clone(), n.year)) {
@@ -318,7 +318,7 @@ pub fn number(rules: &Rules, book: &NoticeBook, notices: &mut [Notice]) {
 }
 
 /// Renders the document number of a notice.
-pub fn number_text(rules: &Rules, year: i32, seq: u32) -> String {
+pub(crate) fn number_text(rules: &Rules, year: i32, seq: u32) -> String {
     environment()
         .render_str(
             &rules.notices.setup.number,

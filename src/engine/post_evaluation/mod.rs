@@ -18,7 +18,7 @@ const EMPTY: &str = "为空";
 
 /// How a project came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) enum Status {
+pub enum Status {
     /// Scored and classed.
     Graded,
     /// A veto gave the class.

@@ -5,7 +5,7 @@ use crate::text::key;
 /// The status of a problem row, read from the words of `rules/weekly.toml` (`[status]`);
 /// the row keeps its own text for display and history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProblemStatus {
+pub(crate) enum ProblemStatus {
     /// No (readable) status written.
     Blank,
     Solved,
@@ -18,7 +18,7 @@ pub enum ProblemStatus {
 
 impl ProblemStatus {
     /// Reads `text` with the status words of the rules (spaces and width ignored).
-    pub fn parse(text: &str, words: &crate::rules::weekly::StatusWords) -> ProblemStatus {
+    pub(crate) fn parse(text: &str, words: &crate::rules::weekly::StatusWords) -> ProblemStatus {
         let k = key(text);
         if text.trim().is_empty() {
             ProblemStatus::Blank

@@ -48,11 +48,11 @@ pub(crate) enum Flavour {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct SheetFacts {
     /// Hidden rows, one-row ranges in order.
-    pub hidden: Vec<(u32, u32)>,
+    pub(crate) hidden: Vec<(u32, u32)>,
     /// Cells with a formula (`<f>`), whether or not a value was saved with it.
-    pub formulas: Vec<(u32, u32)>,
+    pub(crate) formulas: Vec<(u32, u32)>,
     /// Merged regions (`<mergeCell ref="A3:A5">`).
-    pub merges: Vec<calamine::Dimensions>,
+    pub(crate) merges: Vec<calamine::Dimensions>,
 }
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.

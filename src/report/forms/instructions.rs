@@ -3,7 +3,7 @@
 use super::*;
 
 /// The lines of the 填表说明 sheet, generated from the schema.
-pub fn instructions(t: &Form) -> Vec<String> {
+pub(crate) fn instructions(t: &Form) -> Vec<String> {
     let mut out = vec![format!("{}填表说明", t.title)];
     let locked: Vec<String> = t
         .schema

@@ -7,7 +7,6 @@
 mod instructions;
 mod validation;
 
-pub use instructions::instructions;
 use instructions::instructions_sheet;
 use validation::{date_rule, error_alert, validations};
 
@@ -22,14 +21,14 @@ use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
 
 /// Grid row of the header; the title, 填报单位 and 填报日期 lines are above it.
-pub const HEADER_ROW: u32 = 3;
+pub(crate) const HEADER_ROW: u32 = 3;
 /// Display width of the 填表说明 column, and where its lines wrap.
 const NOTE_WIDTH: f64 = 72.0;
 const WRAP_AT: usize = 68;
 
 /// A pre-filled value.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FormValue {
+pub(crate) enum FormValue {
     Text(String),
     Num(f64),
     Date(NaiveDate),
@@ -37,32 +36,32 @@ pub enum FormValue {
 
 /// One data row: pre-filled values and lower bounds by field id.
 #[derive(Debug, Clone, Default)]
-pub struct FormRow {
-    pub values: BTreeMap<String, FormValue>,
+pub(crate) struct FormRow {
+    pub(crate) values: BTreeMap<String, FormValue>,
     /// A number field may not go below this (累计完成投资 ≥ the last figure reported).
-    pub minimums: BTreeMap<String, f64>,
+    pub(crate) minimums: BTreeMap<String, f64>,
 }
 
 /// Everything a template workbook is made of.
 #[derive(Debug, Clone)]
-pub struct Form<'a> {
-    pub schema: &'a TableSchema,
-    pub vocab: &'a Vocabulary,
+pub(crate) struct Form<'a> {
+    pub(crate) schema: &'a TableSchema,
+    pub(crate) vocab: &'a Vocabulary,
     /// `2026年10月重点项目推进情况月报`.
-    pub title: String,
+    pub(crate) title: String,
     /// The 填报单位, when the template is for one unit.
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
     /// Dates are limited to this year (none: any date).
-    pub year: Option<i32>,
+    pub(crate) year: Option<i32>,
     /// Fields whose pre-filled cells are locked.
-    pub locked: Vec<String>,
-    pub rows: Vec<FormRow>,
+    pub(crate) locked: Vec<String>,
+    pub(crate) rows: Vec<FormRow>,
     /// Empty rows to fill in after the pre-filled ones.
-    pub blank_rows: usize,
+    pub(crate) blank_rows: usize,
     /// Extra lines for the 填表说明 sheet (reporting deadlines …).
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// Workbook metadata date (fixed for byte-identical output).
-    pub created: NaiveDate,
+    pub(crate) created: NaiveDate,
 }
 
 struct Formats {
@@ -117,7 +116,7 @@ fn formats() -> Formats {
 }
 
 /// The header label of a field: its first alias, with the unit for amounts.
-pub fn header_label(field: &Field) -> String {
+pub(crate) fn header_label(field: &Field) -> String {
     if field.kind == FieldType::Amount && crate::text::split_unit(&field.label).1.is_none() {
         format!("{}（万元）", field.label)
     } else {
@@ -126,7 +125,7 @@ pub fn header_label(field: &Field) -> String {
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-pub fn sheet_name(s: &str) -> String {
+pub(crate) fn sheet_name(s: &str) -> String {
     let name: String = s
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
@@ -144,7 +143,7 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 }
 
 /// Builds the template workbook.
-pub fn workbook(t: &Form) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn workbook(t: &Form) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new()
