@@ -73,6 +73,16 @@ pub enum Code {
     UnknownUnit,
     /// A workbook with a sheet per month has none for the assessed month.
     NoMonthSheet,
+    /// A cumulative figure below the project's figure of an earlier month of the year.
+    CumulativeWentBack,
+    /// Another month's report (title or 填报日期 in another month than the one assessed).
+    OtherMonth,
+    /// 本月完成, 累计 and last month's 累计 disagree beyond the tolerance of the rules.
+    CumulativeMismatch,
+    /// A project of the signed list that the ledger does not take in.
+    SignedNotInLedger,
+    /// Invisible or look-alike characters in a cell.
+    HiddenCharacter,
     /// A text longer than `max_text_chars` of `rules/ingest.toml` (kept, but likely a mistake).
     LongText,
 }
@@ -110,6 +120,11 @@ impl Code {
             Code::UnknownUnit => "W044",
             Code::NoMonthSheet => "W052",
             Code::LongText => "W061",
+            Code::CumulativeWentBack => "E024",
+            Code::OtherMonth => "E033",
+            Code::CumulativeMismatch => "W062",
+            Code::SignedNotInLedger => "W045",
+            Code::HiddenCharacter => "W063",
         }
     }
 
@@ -139,6 +154,11 @@ impl Code {
         Code::NoMonthSheet,
         Code::OutOfRange,
         Code::LongText,
+        Code::CumulativeWentBack,
+        Code::OtherMonth,
+        Code::CumulativeMismatch,
+        Code::SignedNotInLedger,
+        Code::HiddenCharacter,
     ];
 
     pub(crate) fn severity(self) -> Severity {

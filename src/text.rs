@@ -1,10 +1,13 @@
-//! Text normalisation shared by ingest and matching: NFKC, trimmed, spaces collapsed.
+//! Text normalisation shared by ingest and matching: NFKC, trimmed, spaces collapsed, characters
+//! that cannot be seen dropped; keys also fold look-alike letters (Cyrillic `С` to Latin `C`).
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// NFKC (full-width digits, letters, punctuation and U+3000 to their plain forms), trimmed,
 /// inner runs of whitespace collapsed to one space.
 pub(crate) fn normalize(s: &str) -> String {
+    let visible = without_invisible(s);
+    let s: &str = &visible;
     // ASCII, and most Chinese text, is already in NFKC: the quick check skips the rebuild.
     let nfkc: std::borrow::Cow<str> =
         if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
@@ -51,7 +54,7 @@ fn spaced_plainly(s: &str) -> bool {
 /// Text as reports show it: spaces (including U+3000) trimmed and collapsed, full-width digits
 /// and letters made plain, but Chinese punctuation such as （）、：kept as written.
 pub(crate) fn display(s: &str) -> String {
-    let plain: String = s
+    let plain: String = without_invisible(s)
         .chars()
         .map(|c| match c {
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
@@ -68,7 +71,103 @@ pub(crate) fn display(s: &str) -> String {
 pub(crate) fn key(s: &str) -> String {
     let mut k = normalize(s);
     k.retain(|c| !c.is_whitespace());
-    k
+    if k.is_ascii() {
+        return k;
+    }
+    k.chars().map(|c| look_alike(c).unwrap_or(c)).collect()
+}
+
+/// Whether `c` is a character no one can see: format characters (zero-width spaces and joiners,
+/// bidi controls, the byte order mark, soft hyphen, variation selectors, tags) and control
+/// characters other than whitespace.
+pub(crate) fn is_invisible(c: char) -> bool {
+    if c.is_whitespace() {
+        return false;
+    }
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// The Latin letter a Cyrillic or Greek letter looks exactly like (`С` U+0421 → `C`).
+pub(crate) fn look_alike(c: char) -> Option<char> {
+    Some(match c {
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' | 'Ϲ' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'Ζ' => 'Z',
+        'Ν' => 'N',
+        'а' => 'a',
+        'е' => 'e',
+        'о' | 'ο' => 'o',
+        'р' => 'p',
+        'с' | 'ϲ' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        _ => return None,
+    })
+}
+
+/// `s` without the characters no one can see (borrowed when it has none).
+fn without_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    let plain = if s.is_ascii() {
+        !s.bytes()
+            .any(|b| (b < 0x20 && !b.is_ascii_whitespace()) || b == 0x7f)
+    } else {
+        !s.chars().any(is_invisible)
+    };
+    if plain {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_invisible(c)).collect())
+    }
+}
+
+/// The characters of `s` that a reader cannot tell apart from what they seem: invisible ones,
+/// and look-alike letters among Latin letters or digits (a code typed with a Cyrillic `С`),
+/// each shown as `U+XXXX`. Empty when there are none.
+pub(crate) fn hidden_characters(s: &str) -> Vec<String> {
+    if s.is_ascii()
+        && !s
+            .bytes()
+            .any(|b| (b < 0x20 && !b.is_ascii_whitespace()) || b == 0x7f)
+    {
+        return Vec::new();
+    }
+    let latin = s.chars().any(|c| c.is_ascii_alphanumeric());
+    let mut out: Vec<String> = Vec::new();
+    for c in s.chars() {
+        let shown = if is_invisible(c) {
+            format!("U+{:04X}", c as u32)
+        } else if latin && look_alike(c).is_some() {
+            format!("U+{:04X}（形似 {}）", c as u32, look_alike(c).unwrap_or(c))
+        } else {
+            continue;
+        };
+        if !out.contains(&shown) {
+            out.push(shown);
+        }
+    }
+    out
 }
 
 /// Splits a header label into its name and a trailing unit in brackets:
@@ -105,6 +204,19 @@ mod tests {
         assert_eq!(normalize("a b"), "a b");
         assert_eq!(normalize("a  b\t"), "a b");
         assert_eq!(normalize("甲\n乙"), "甲 乙");
+    }
+
+    #[test]
+    fn invisible_and_look_alike_characters_do_not_split_keys() {
+        assert_eq!(key("DH2026\u{200B}-001"), "DH2026-001");
+        assert_eq!(key("\u{FEFF}城关镇\u{202E}"), "城关镇");
+        assert_eq!(key("DН2026-001"), key("DH2026-001")); // Cyrillic Н
+        assert_eq!(display("东湖\u{200D}镇"), "东湖镇");
+        assert_eq!(normalize("a\u{1b}[2Jb"), "a[2Jb");
+        assert_eq!(hidden_characters("DH2026\u{200B}-001"), ["U+200B"]);
+        assert_eq!(hidden_characters("DН2026"), ["U+041D（形似 H）"]);
+        assert!(hidden_characters("东湖镇 DH2026").is_empty());
+        assert!(hidden_characters("Москва").is_empty()); // no Latin beside: not a look-alike
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Ingest: a month's folder of messy submissions → clean typed records and diagnostics.
 //!
-//! Files are assigned to table schemas by glob, sniffed and opened (`workbook`), the header is
-//! found (`header`), metadata read from above it (`meta`), rows parsed (`reader`), then matched
-//! to the ledger (`matching`). Every row read is counted in a `FileSummary`.
+//! Files are opened (`workbook`) and assigned to table schemas by what they hold (`classify`;
+//! the schemas' file patterns decide only between tables that fit), the header is found
+//! (`header`), metadata read from above it (`meta`), rows parsed (`reader`), then matched to the
+//! ledger (`matching`). Every row read is counted in a `FileSummary`.
 
+mod classify;
 mod header;
 mod limits;
 mod matching;
@@ -11,6 +13,7 @@ mod merged;
 mod meta;
 mod reader;
 mod record;
+mod report_month;
 mod row;
 mod sheet_select;
 mod units;
@@ -96,15 +99,33 @@ pub(crate) fn ingest_month_with(
         ..Dataset::default()
     };
     data.diagnostics.extend(walk_problems);
-    let mut claimed: Vec<Vec<&InputFile>> = vec![Vec::new(); rules.tables.len()];
-    for f in &files {
-        match rules.tables.iter().position(|t| t.matches(&f.rel)) {
-            Some(i) => claimed[i].push(f),
-            None => data.diagnostics.push(unknown_file(&f.rel, rules)),
+    let (files, clutter): (Vec<InputFile>, Vec<InputFile>) = files
+        .into_iter()
+        .partition(|f| !rules.vocab.ignored(&f.rel));
+    data.skipped = clutter.into_iter().map(|f| f.rel).collect();
+    // Every file worth opening is opened once (in parallel), then claimed by what it holds.
+    #[allow(clippy::result_large_err)] // one diagnostic per bad file
+    let opened: Vec<Option<Opened>> = files
+        .par_iter()
+        .map(|f| {
+            classify::worth_opening(f, rules)
+                .then(|| workbook::open(&f.path, &f.rel, &rules.vocab.limits))
+        })
+        .collect();
+    let mut claimed: Vec<Vec<(&InputFile, Opened)>> = vec![Vec::new(); rules.tables.len()];
+    for (f, sheets) in files.iter().zip(opened) {
+        let claim = match &sheets {
+            Some(s) => classify::claim(f, s, rules),
+            None => classify::Claim::Unknown,
+        };
+        match (claim, sheets) {
+            (classify::Claim::Table(i), Some(s)) => claimed[i].push((f, s)),
+            (_, Some(Err(d))) => data.diagnostics.push(d),
+            _ => data.diagnostics.push(unknown_file(&f.rel, rules)),
         }
     }
     progress.files(claimed.iter().map(Vec::len).sum());
-    for (schema, files) in rules.tables.iter().zip(&claimed) {
+    for (schema, files) in rules.tables.iter().zip(claimed) {
         data.tables.entry(schema.id.clone()).or_default();
         if files.is_empty() && schema.required {
             data.diagnostics.push(
@@ -124,8 +145,14 @@ pub(crate) fn ingest_month_with(
         units::canonical_fields(schema, rules, &mut data);
         matching::after_table(schema, rules, &mut data);
     }
+    report_month::whole_folder(&mut data, month);
     Ok(data)
 }
+
+/// A workbook's sheets, or why it cannot be read.
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
+type Opened = Result<Vec<workbook::Sheet>, Diagnostic>;
 
 fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
     let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -153,27 +180,30 @@ fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
 /// Reads the files of one table. They are read in parallel, unless the table names reporting
 /// units that the table itself makes known (then each file sees the ones read before it).
 fn read_table_files(
-    files: &[&InputFile],
+    files: Vec<(&InputFile, Opened)>,
     schema: &TableSchema,
     rules: &Rules,
     month: Option<crate::calendar::Month>,
     progress: &dyn Progress,
     data: &mut Dataset,
 ) {
-    let read = |f: &InputFile, known: &[(String, String)]| {
-        let r = read_file(f, schema, rules, month, known);
+    let read = |f: &InputFile, sheets: Opened, known: &[(String, String)]| {
+        let r = read_file(f, sheets, schema, rules, month, known);
         progress.file_read(&f.rel);
         r
     };
     if schema.one_file_per_unit && rules.units.fields.contains_key(&schema.id) {
-        for f in files {
+        for (f, sheets) in files {
             let known = units::known(rules, data);
-            read(f, &known).merge_into(data);
+            read(f, sheets, &known).merge_into(data);
         }
         return;
     }
     let known = units::known(rules, data);
-    let reads: Vec<FileRead> = files.par_iter().map(|f| read(f, &known)).collect();
+    let reads: Vec<FileRead> = files
+        .into_par_iter()
+        .map(|(f, sheets)| read(f, sheets, &known))
+        .collect();
     for r in reads {
         r.merge_into(data);
     }
@@ -201,6 +231,7 @@ impl FileRead {
 
 fn read_file(
     f: &InputFile,
+    sheets: Opened,
     schema: &TableSchema,
     rules: &Rules,
     month: Option<crate::calendar::Month>,
@@ -217,7 +248,7 @@ fn read_file(
     };
     let summary = &mut out.summary;
     let diagnostics = &mut out.diagnostics;
-    let sheets = match workbook::open(&f.path, &f.rel, &rules.vocab.limits) {
+    let sheets = match sheets {
         Ok(s) => s,
         Err(d) => {
             summary.unreadable = true;
@@ -229,6 +260,7 @@ fn read_file(
     summary.unused_sheets = selection.unused;
     diagnostics.extend(selection.problem);
     let mut found_any = false;
+    let (mut other_month_only, mut used_a_sheet) = (false, false);
     let mut incomplete: Vec<Diagnostic> = Vec::new();
     for sheet in selection.sheets {
         let Some(h) = wide::detect(sheet, schema, &rules.vocab) else {
@@ -258,6 +290,16 @@ fn read_file(
         }
         summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
         summary.submitted_on = meta.submitted_on;
+        if let Some(found) = report_month::check(sheet, h.row, &meta, schema, month, &f.rel) {
+            summary.report_month = Some(found.month);
+            if let Some(problem) = found.problem {
+                // Another month's figures are never scored: the rows are counted, not used.
+                diagnostics.push(problem);
+                other_month_only = true;
+                continue;
+            }
+        }
+        used_a_sheet = true;
         for row in rows {
             let record = Record {
                 table: schema.id.clone(),
@@ -275,6 +317,8 @@ fn read_file(
             out.records.push(record);
         }
     }
+    // A file all of whose sheets are another month's counts as that unit's file, unread.
+    summary.unreadable |= other_month_only && !used_a_sheet;
     if !found_any {
         summary.unreadable = true;
         if incomplete.is_empty() && summary.unused_sheets.is_empty() {
@@ -393,11 +437,13 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         ..Dataset::default()
     };
     let known = units::known(rules, &mut data);
+    let sheets = workbook::open(path, &name, &rules.vocab.limits);
     read_file(
         &InputFile {
             path: path.to_path_buf(),
             rel: name,
         },
+        sheets,
         schema,
         rules,
         None,

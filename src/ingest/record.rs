@@ -74,6 +74,9 @@ pub struct FileSummary {
     pub rejected: usize,
     /// The file could not be read at all (see diagnostics).
     pub unreadable: bool,
+    /// The month the file's title or 填报日期 says it is for, where its table checks that.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_month: Option<crate::calendar::Month>,
     /// Sheets of other months left out, with the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unused_sheets: Vec<String>,
@@ -130,6 +133,9 @@ pub struct Dataset {
     pub tables: BTreeMap<String, Vec<Record>>,
     pub files: Vec<FileSummary>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files skipped as clutter (`~$` lock files, `Thumbs.db` …), by path in the folder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
     /// Known unit names as (key, name), with the record count they were built from: built once
     /// per ledger, not once per file.
     #[serde(skip)]

@@ -67,6 +67,12 @@ pub(super) fn read_row(
             Ok(Some(v)) => match super::value::plausible(&v, field) {
                 Ok(()) => {
                     long_text(&mut out, field, &loc, &v, vocab.limits.max_text_chars);
+                    hidden(
+                        &mut out,
+                        field,
+                        &loc,
+                        sheet.filled(r, col.col, header.data_start),
+                    );
                     out.values.insert(field.id.clone(), v);
                 }
                 Err(why) => out_of_range(&mut out, field, loc, why),
@@ -130,6 +136,30 @@ fn long_text(
             .with_hint("排名表单元格最多容纳 32767 字，超出部分在表中截断，全文见 HTML 报告与通知"),
         );
     }
+}
+
+/// A text with characters no one can see, or letters that only look Latin: a warning naming them
+/// as U+XXXX (matching already ignores them).
+fn hidden(out: &mut RowRead, field: &crate::rules::Field, loc: &Location, cell: &calamine::Data) {
+    let calamine::Data::String(s) = cell else {
+        return;
+    };
+    let found = crate::text::hidden_characters(s);
+    if found.is_empty() {
+        return;
+    }
+    out.problems.push(
+        Diagnostic::new(
+            Code::HiddenCharacter,
+            loc.clone(),
+            format!(
+                "“{}”含看不见或形近的字符 {}，比对时已忽略（形近字母按拉丁字母比对）",
+                field.label,
+                found.join("、")
+            ),
+        )
+        .with_hint("这类字符多由复制粘贴带入；请删除后重新输入此单元格"),
+    );
 }
 
 /// A value outside its field's range: an error at its cell, then what the rule says.

@@ -16,6 +16,8 @@ pub struct CheckRequest {
     /// Only the sheets of this month (`YYYY-MM`) of year workbooks.
     pub month: Option<String>,
     pub rules: Option<PathBuf>,
+    /// The history file: read where it exists (figures of earlier months), never created.
+    pub history: Option<PathBuf>,
 }
 
 /// What `check` found: every file read and every diagnostic, and the printed report.
@@ -76,7 +78,19 @@ pub fn check(req: &CheckRequest, progress: &dyn Progress) -> super::Result<Check
 fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Checked> {
     let rules = Rules::load(req.rules.as_deref())?;
     let month = req.month.as_deref().and_then(Month::parse);
-    let data = load(&req.input, &rules, month, progress)?;
+    let mut data = load(&req.input, &rules, month, progress)?;
+    let assessed = month.or_else(|| {
+        req.input
+            .file_name()
+            .and_then(|n| Month::parse(&n.to_string_lossy()))
+    });
+    let last = match (&req.history, assessed) {
+        (Some(h), Some(m)) if h.exists() => {
+            crate::history::History::open(h)?.snapshot(m)?.last_figures
+        }
+        _ => Default::default(),
+    };
+    crate::engine::continuity::check(&rules, &mut data, &last, assessed);
     let files = data
         .files
         .iter()
@@ -240,6 +254,9 @@ fn remarks(data: &Dataset) -> String {
         for r in f.remarks() {
             out.push_str(&format!("  {}: {r}\n", f.file));
         }
+    }
+    for f in &data.skipped {
+        out.push_str(&format!("  {f}: 临时文件或系统文件，已跳过\n"));
     }
     if out.is_empty() {
         return out;

@@ -97,7 +97,10 @@ fn assess_and_publish(
     }
     history.check_not_recorded(month, req.force)?;
     let input = req.input.as_path();
-    let data = ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;
+    let mut data =
+        ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;
+    let snapshot = history.snapshot(month)?;
+    crate::engine::continuity::check(rules, &mut data, &snapshot.last_figures, Some(month));
     if data.table(crate::rules::TableRole::Ledger).is_empty() {
         let problems: Vec<String> = data
             .diagnostics
@@ -112,7 +115,6 @@ fn assess_and_publish(
         );
     }
     progress.stage("评分排名");
-    let snapshot = history.snapshot(month)?;
     let a = assess(rules, &data, &snapshot, month, as_of);
     drop(data);
     if let Some(report) = unscorable(&a, rules) {

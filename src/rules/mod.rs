@@ -25,6 +25,7 @@ pub(crate) use error::RulesError;
 pub(crate) use roles::{FieldRole, Roles, TableRole};
 pub(crate) use scoring::{Aggregate, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
+pub(crate) use table::WentBack;
 pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
 pub(crate) use vocab::{Limits, Vocabulary};
 

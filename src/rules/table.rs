@@ -16,6 +16,9 @@ struct RawTableFile {
     wide: Option<super::layout::RawWide>,
     #[serde(default)]
     month_sheets: Option<super::layout::RawMonthSheets>,
+    report_month: Option<ReportMonth>,
+    cumulative: Option<Cumulative>,
+    expect_in: Option<ExpectIn>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -27,6 +30,55 @@ struct RawRowCheck {
     message: String,
     #[serde(default)]
     hint: Option<String>,
+}
+
+/// `[report_month]`: the month a file's title and 填报日期 name, counted from the assessed month
+/// (0 the same, -1 the one before). A file naming another month is another month's report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReportMonth {
+    /// Offset of the month in the title (`2026年9月份签约项目情况表`: -1), if checked.
+    pub(crate) title: Option<i32>,
+    /// Offset of the 填报日期's month, if checked.
+    pub(crate) submitted: Option<i32>,
+    /// How a title names its month (`{y}年{m}月`); only a match naming the year counts.
+    #[serde(default)]
+    pub(crate) patterns: Vec<String>,
+}
+
+/// `[cumulative]`: a year-to-date figure never goes back, and grows by the month's figure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Cumulative {
+    /// The year-to-date field (累计完成投资).
+    pub(crate) field: String,
+    /// The month's figure (本月完成投资), if the table has one.
+    pub(crate) month_field: Option<String>,
+    /// What is scored when the figure went back.
+    pub(crate) went_back: WentBack,
+    /// How far 累计 − last month's 累计 may differ from the month's figure (万元).
+    pub(crate) tolerance: f64,
+}
+
+/// What is scored when a year-to-date figure is below an earlier month's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum WentBack {
+    /// The earlier month's figure.
+    KeepPrevious,
+    /// The figure as written.
+    Reported,
+    /// Neither: the row is not used (the project counts as not reported).
+    RejectRow,
+}
+
+/// `[expect_in]`: each row of this table should appear in `table`, compared by `by` (a field
+/// id both tables have, normalised).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpectIn {
+    pub(crate) table: String,
+    pub(crate) by: String,
 }
 
 /// A consistency check of a row's values, reported as a warning where it fails.
@@ -190,6 +242,12 @@ pub struct TableSchema {
     pub checks: Vec<RowCheck>,
     /// Name/title patterns of a sheet per month (`{m}月`, `{y}年{m}月`), see `ingest::sheet_select`.
     pub(crate) month_sheets: Vec<String>,
+    /// Which month the file's title and 填报日期 must name (`[report_month]`), if checked.
+    pub(crate) report_month: Option<ReportMonth>,
+    /// A year-to-date figure checked against earlier months (`[cumulative]`).
+    pub(crate) cumulative: Option<Cumulative>,
+    /// Rows that another table must take in (`[expect_in]`).
+    pub(crate) expect_in: Option<ExpectIn>,
     /// The wide form of the table (a column group per procedure), if declared.
     pub(crate) wide: Option<super::layout::Wide>,
 }
@@ -266,8 +324,41 @@ impl TableSchema {
             .map(|w| super::layout::Wide::load(w, file, &ids))
             .transpose()?;
         let month_sheets = super::layout::month_patterns(raw.month_sheets, file)?;
+        if let Some(r) = &raw.report_month
+            && let Some(p) = r
+                .patterns
+                .iter()
+                .find(|p| !p.contains("{y}") || !p.contains("{m}"))
+                .or(r.title.and(r.patterns.is_empty().then_some(&String::new())))
+        {
+            return Err(file
+                .error_near("[report_month]", format!("标题月份模式“{p}”无效"))
+                .with_hint(
+                    "title 需配 patterns，每个模式用 {y} 表示年份、{m} 表示月份，如 \"{y}年{m}月\"",
+                ));
+        }
+        for (what, id) in raw
+            .cumulative
+            .iter()
+            .flat_map(|c| [Some(&c.field), c.month_field.as_ref()])
+            .chain(raw.expect_in.iter().map(|e| Some(&e.by)))
+            .flatten()
+            .map(|id| ("字段", id))
+        {
+            if !ids.contains(id) {
+                return Err(file
+                    .error_near(id, format!("{what} {id} 不在本表中"))
+                    .with_hint(format!("本表的字段: {}", ids.join("、"))));
+            }
+        }
         Ok(TableSchema {
+            cumulative: raw.cumulative,
+            expect_in: raw.expect_in,
             month_sheets,
+            report_month: raw.report_month.map(|r| ReportMonth {
+                patterns: r.patterns.iter().map(|p| crate::text::key(p)).collect(),
+                ..r
+            }),
             wide,
             checks,
             id: raw.table.id,

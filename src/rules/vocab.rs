@@ -12,6 +12,15 @@ struct RawVocab {
     rows: RawRows,
     meta: BTreeMap<String, Vec<String>>,
     limits: Limits,
+    #[serde(default)]
+    files: RawFiles,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    ignore: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +72,8 @@ pub struct Vocabulary {
     /// Metadata key (`reporting_unit`, `submitted_on`) → labels.
     pub(crate) meta: BTreeMap<String, Vec<String>>,
     pub(crate) limits: Limits,
+    /// Names of files and folders that are never a submission (lock files, OS clutter).
+    pub(crate) ignore: globset::GlobSet,
 }
 
 impl Vocabulary {
@@ -91,7 +102,19 @@ impl Vocabulary {
                     .with_hint("列出表格上方“填报单位：”“填报日期：”一类的标签"));
             }
         }
+        let mut ignore = globset::GlobSetBuilder::new();
+        for pattern in &raw.files.ignore {
+            let glob = globset::Glob::new(pattern).map_err(|e| {
+                file.error_near(pattern, format!("文件名模式无效。技术信息：{e}"))
+                    .with_hint("例如 \"~$*\" 或 \"Thumbs.db\"")
+            })?;
+            ignore.add(glob);
+        }
+        let ignore = ignore
+            .build()
+            .map_err(|e| file.error_near("ignore", format!("文件名模式无效。技术信息：{e}")))?;
         Ok(Vocabulary {
+            ignore,
             empty: norm(raw.values.empty),
             yes: norm(raw.values.yes),
             no: norm(raw.values.no),
@@ -102,6 +125,12 @@ impl Vocabulary {
             meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
             limits: raw.limits,
         })
+    }
+
+    /// Whether a file at `rel` (`/`-separated) is clutter: its name or a folder on its way matches
+    /// `[files] ignore`.
+    pub(crate) fn ignored(&self, rel: &str) -> bool {
+        rel.split('/').any(|part| self.ignore.is_match(part))
     }
 
     /// Factor to 万元 of a unit such as `亿元`, if known.

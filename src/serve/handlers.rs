@@ -154,6 +154,7 @@ pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
         input,
         month: Some(month.to_string()),
         rules: state.opts.rules.clone(),
+        history: Some(state.opts.place.history_path()),
     };
     let checked = jobs::check::check(&req, &()).map_err(|e| failed(422, &e))?;
     Ok(json_reply(

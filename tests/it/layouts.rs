@@ -146,12 +146,31 @@ fn year_workbook_reads_the_assessed_months_sheet() {
 #[test]
 fn month_sheet_patterns_are_rules() {
     let dir = input_with(&[(&layout("year_workbook.xlsx"), "月报/甲镇.xlsx")]);
-    // Without patterns, both months are read: September's rows repeat August's.
+    // Without patterns, both months' sheets are read: August's is caught by its title (E033).
     let (_keep, rules) = edited_rules(&[(
         "tables/monthly.toml",
         "patterns = [\"{y}年{m}月\", \"{y}.{m}\", \"{m}月\"]",
         "patterns = []",
     )]);
+    let data = ingest_month(dir.path(), &Rules::load(Some(&rules)).unwrap(), september()).unwrap();
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.code == Code::OtherMonth && d.location.sheet.as_deref() == Some("8月")),
+        "{:#?}",
+        data.diagnostics
+    );
+    // September's sheet is still read.
+    assert_eq!(data.records("monthly").len(), 2);
+    // And without the title check either, September's rows repeat August's.
+    let (_keep, rules) = edited_rules(&[
+        (
+            "tables/monthly.toml",
+            "patterns = [\"{y}年{m}月\", \"{y}.{m}\", \"{m}月\"]",
+            "patterns = []",
+        ),
+        ("tables/monthly.toml", "title = 0\n", ""),
+    ]);
     let data = ingest_month(dir.path(), &Rules::load(Some(&rules)).unwrap(), september()).unwrap();
     assert!(
         data.diagnostics

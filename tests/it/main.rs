@@ -13,6 +13,7 @@
 mod common;
 mod test;
 
+mod across_months;
 mod annual;
 mod assessment;
 #[cfg(feature = "browser-test")]

@@ -1,0 +1,182 @@
+//! Checks across months and tables, before anything is scored: a year-to-date figure never goes
+//! back and grows by the month's figure (`[cumulative]` of a table, against the history's figures
+//! of earlier months), and last month's signed projects reach this month's ledger (`[expect_in]`).
+
+use super::results::LastFigures;
+use crate::calendar::Month;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::ingest::{Dataset, Value, value::format_number};
+use crate::rules::{Rules, TableSchema, WentBack};
+use crate::text::key;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Runs every check of `rules` on `data`; `last` holds each project's latest figures of an
+/// earlier month of the assessed year (empty without history).
+pub(crate) fn check(
+    rules: &Rules,
+    data: &mut Dataset,
+    last: &BTreeMap<String, LastFigures>,
+    month: Option<Month>,
+) {
+    for schema in &rules.tables {
+        if let (Some(month), false) = (month, last.is_empty()) {
+            cumulative(schema, data, last, month);
+        }
+        expect_in(rules, schema, data);
+    }
+}
+
+/// `[cumulative]`: a figure below an earlier month's is an error (and scored as the rule says);
+/// 累计 − last month's 累计 far from the month's figure is a warning.
+fn cumulative(
+    schema: &TableSchema,
+    data: &mut Dataset,
+    last: &BTreeMap<String, LastFigures>,
+    month: Month,
+) {
+    let Some(rule) = &schema.cumulative else {
+        return;
+    };
+    let label = |id: &str| schema.field(id).map_or(id.to_string(), |f| f.label.clone());
+    let previous = month.previous().to_string();
+    let mut diagnostics = Vec::new();
+    let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
+    let records = data.tables.entry(schema.id.clone()).or_default();
+    records.retain_mut(|r| {
+        let (Some(project), Some(cum)) = (r.project.clone(), r.number(&rule.field)) else {
+            return true;
+        };
+        let Some((before, when)) = last
+            .get(&project)
+            .and_then(|f| f.cum_invest.map(|c| (c, f.month.clone())))
+        else {
+            return true;
+        };
+        let at = cell(r, &rule.field);
+        if cum < before - 1e-6 {
+            let scored = match rule.went_back {
+                WentBack::KeepPrevious => {
+                    r.values.insert(rule.field.clone(), Value::Number(before));
+                    format!("按 {} 万元计分", format_number(before))
+                }
+                WentBack::Reported => "按所填数计分".to_string(),
+                WentBack::RejectRow => "此行未采用（按未报送计）".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::CumulativeWentBack,
+                    at,
+                    format!(
+                        "项目 {project} 的“{}”为 {} 万元，小于{}已报的 {} 万元（自年初累计数不应减少），{scored}",
+                        label(&rule.field),
+                        format_number(cum),
+                        month_zh(&when),
+                        format_number(before)
+                    ),
+                )
+                .with_hint("可能把本月完成数填进了累计栏；请核对后更正"),
+            );
+            if rule.went_back == WentBack::RejectRow {
+                *dropped.entry(r.file.clone()).or_default() += 1;
+                return false;
+            }
+            return true;
+        }
+        let month_figure = rule.month_field.as_deref().and_then(|f| r.number(f));
+        if let (Some(m), true) = (month_figure, when == previous) {
+            let gap = cum - before - m;
+            if gap.abs() > rule.tolerance {
+                let mf = rule.month_field.as_deref().unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::CumulativeMismatch,
+                        cell(r, mf),
+                        format!(
+                            "项目 {project}: 上月累计 {} + 本月“{}” {} = {} 万元，与“{}” {} 万元相差 {} 万元",
+                            format_number(before),
+                            label(mf),
+                            format_number(m),
+                            format_number(before + m),
+                            label(&rule.field),
+                            format_number(cum),
+                            format_number(gap.abs())
+                        ),
+                    )
+                    .with_hint(format!(
+                        "请核对本月完成与累计完成（允许误差 {} 万元）",
+                        format_number(rule.tolerance)
+                    )),
+                );
+            }
+        }
+        true
+    });
+    for f in data.files.iter_mut() {
+        if let Some(n) = dropped.get(&f.file) {
+            f.used -= n;
+            f.rejected += n;
+        }
+    }
+    data.diagnostics.extend(diagnostics);
+}
+
+/// `[expect_in]`: rows of this table that the other table does not name, one warning each.
+fn expect_in(rules: &Rules, schema: &TableSchema, data: &mut Dataset) {
+    let Some(rule) = &schema.expect_in else {
+        return;
+    };
+    let known: BTreeSet<String> = data
+        .records(&rule.table)
+        .iter()
+        .filter_map(|r| r.text(&rule.by))
+        .map(key)
+        .collect();
+    if data.records(&rule.table).is_empty() {
+        return; // no such table this month: its own absence is reported
+    }
+    let mut found = Vec::new();
+    for r in data.records(&schema.id) {
+        let Some(name) = r.text(&rule.by) else {
+            continue;
+        };
+        if known.contains(&key(name)) {
+            continue;
+        }
+        found.push(
+            Diagnostic::new(
+                Code::SignedNotInLedger,
+                cell(r, &rule.by),
+                format!(
+                    "{}中的“{name}”不在本月的{}中",
+                    schema.title,
+                    rules
+                        .table(&rule.table)
+                        .map_or(rule.table.as_str(), |t| t.title.as_str())
+                ),
+            )
+            .with_hint("每月3日前，上月签约项目应纳入台账；如名称不同，请统一项目名称"),
+        );
+    }
+    data.diagnostics.extend(found);
+}
+
+/// The location of a record's field.
+fn cell(r: &crate::ingest::Record, field: &str) -> Location {
+    Location {
+        file: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        cell: Some(
+            r.cells
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| format!("第{}行", r.row)),
+        ),
+    }
+}
+
+fn month_zh(m: &str) -> String {
+    match Month::parse(m) {
+        Some(m) => format!("{}年{}月", m.year, m.month),
+        None => m.to_string(),
+    }
+}

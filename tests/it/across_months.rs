@@ -1,0 +1,379 @@
+//! Checks across months and tables (`check`, `run`): 累计 never goes back, another month's
+//! report, tables recognised by content wherever they lie, the signed list against the ledger,
+//! and invisible or look-alike characters.
+
+use crate::common::{Sanyipi, copy_dir, edited_rules, root};
+use std::path::Path;
+
+/// A 东湖镇 monthly report for `title_month` dated `date`, with rows (项目编号, 项目名称, 年度计划,
+/// 本月完成, 累计完成).
+fn dong_hu_report(
+    path: &Path,
+    title_month: &str,
+    date: &str,
+    rows: &[(&str, &str, f64, f64, f64)],
+) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("月报").unwrap();
+    ws.write(
+        0,
+        0,
+        format!("东湖县重点项目推进情况月报表（{title_month}）"),
+    )
+    .unwrap();
+    ws.write(
+        1,
+        0,
+        format!("填报单位（盖章）：东湖镇    填报日期：{date}"),
+    )
+    .unwrap();
+    let header = [
+        "序号",
+        "项目编号",
+        "项目名称",
+        "年度计划投资",
+        "本月完成投资",
+        "累计完成投资",
+        "是否开工",
+        "实际开工日期",
+        "是否竣工",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write(2, c as u16, *h).unwrap();
+    }
+    for (i, (id, name, plan, month, cum)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write(r, 0, (i + 1) as f64).unwrap();
+        ws.write(r, 1, *id).unwrap();
+        ws.write(r, 2, *name).unwrap();
+        ws.write(r, 3, *plan).unwrap();
+        ws.write(r, 4, *month).unwrap();
+        ws.write(r, 5, *cum).unwrap();
+        ws.write(r, 6, if *cum > 0.0 { "是" } else { "否" })
+            .unwrap();
+        if *cum > 0.0 {
+            ws.write(r, 7, "2026-04-28").unwrap();
+        }
+        ws.write(r, 8, "否").unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+/// September run into `out`, and a copy of October's folder at `dir/2026-10`.
+fn september_then_october(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let out = dir.join("out");
+    Sanyipi::month(root().join("samples/2026-09"), "2026-09")
+        .out(&out)
+        .run()
+        .expect_ok();
+    let october = dir.join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &october);
+    (out, october)
+}
+
+fn check(input: &Path, out: &Path) -> crate::common::Run {
+    Sanyipi::new().arg("check").input(input).out(out).run()
+}
+
+#[test]
+fn cumulative_below_last_month_is_an_error_at_its_cell_and_last_months_figure_is_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, october) = september_then_october(dir.path());
+    // This month's figure typed into 累计 (500 instead of 5,980.30; September said 5,120).
+    dong_hu_report(
+        &october.join("月报/东湖镇.xlsx"),
+        "2026年10月",
+        "2026年10月21日",
+        &[
+            ("DH2026-003", "生态渔业养殖项目", 4000.0, 0.0, 0.0),
+            ("DH2026-004", "年产3万吨饲料项目", 7640.0, 860.3, 500.0),
+        ],
+    );
+    let r = check(&october, &out).expect_code(1);
+    assert!(
+        r.stdout.contains("错误[E024] 月报/东湖镇.xlsx!月报!F5: 项目 DH2026-004 的“累计完成投资”为 500 万元，小于2026年9月已报的 5120 万元"),
+        "{}",
+        r.stdout
+    );
+    let run = Sanyipi::month(&october, "2026-10").out(&out).run();
+    let json = run.json("2026-10/run.json");
+    let project = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "DH2026-004")
+        .unwrap();
+    assert_eq!(project["figures"]["cum_invest"], 5120.0);
+    // Without history nothing is known of earlier months: no error.
+    let fresh = check(&october, &dir.path().join("no-history"));
+    assert!(!fresh.stdout.contains("E024"), "{}", fresh.stdout);
+}
+
+#[test]
+fn what_is_scored_after_a_cumulative_went_back_and_the_tolerance_are_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, october) = september_then_october(dir.path());
+    dong_hu_report(
+        &october.join("月报/东湖镇.xlsx"),
+        "2026年10月",
+        "2026年10月21日",
+        &[
+            ("DH2026-003", "生态渔业养殖项目", 4000.0, 0.0, 0.0),
+            // 5,120 + 860.3 = 5,980.3, not 6,500: a warning at 本月完成.
+            ("DH2026-004", "年产3万吨饲料项目", 7640.0, 860.3, 6500.0),
+        ],
+    );
+    let r = check(&october, &out);
+    assert!(
+        r.stdout.contains("警告[W062] 月报/东湖镇.xlsx!月报!E5: 项目 DH2026-004: 上月累计 5120 + 本月“本月完成投资” 860.3 = 5980.3 万元，与“累计完成投资” 6500 万元相差 519.7 万元"),
+        "{}",
+        r.stdout
+    );
+    let (_keep, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "tolerance = 1\n",
+        "tolerance = 600\n",
+    )]);
+    let r = Sanyipi::new()
+        .arg("check")
+        .input(&october)
+        .out(&out)
+        .rules(&rules)
+        .run();
+    assert!(!r.stdout.contains("W062"), "{}", r.stdout);
+
+    dong_hu_report(
+        &october.join("月报/东湖镇.xlsx"),
+        "2026年10月",
+        "2026年10月21日",
+        &[
+            ("DH2026-003", "生态渔业养殖项目", 4000.0, 0.0, 0.0),
+            ("DH2026-004", "年产3万吨饲料项目", 7640.0, 860.3, 500.0),
+        ],
+    );
+    let (_keep, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "went_back = \"keep_previous\"",
+        "went_back = \"reported\"",
+    )]);
+    let run = Sanyipi::month(&october, "2026-10")
+        .out(&out)
+        .rules(&rules)
+        .run();
+    assert!(
+        run.stdout.contains("按所填数计分")
+            || run.json("2026-10/run.json")["diagnostics"]
+                .to_string()
+                .contains("按所填数计分")
+    );
+    let json = run.json("2026-10/run.json");
+    let project = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "DH2026-004")
+        .unwrap();
+    assert_eq!(project["figures"]["cum_invest"], 500.0);
+}
+
+#[test]
+fn another_months_report_is_flagged_with_its_month_and_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let october = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &october);
+    std::fs::copy(
+        root().join("samples/2026-09/月报/东湖镇.xlsx"),
+        october.join("月报/东湖镇.xlsx"),
+    )
+    .unwrap();
+    let r = Sanyipi::new()
+        .arg("check")
+        .input(&october)
+        .run()
+        .expect_code(1);
+    assert!(
+        r.stdout.contains("错误[E033] 月报/东湖镇.xlsx!月报!A1: 标题“东湖县重点项目推进情况月报表(2026年9月)”为2026年9月，不是考核月份（2026年10月）的重点项目推进情况月报，此文件未采用"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("E033").count(), 1, "{}", r.stdout);
+    // A date of another month alone is enough.
+    dong_hu_report(
+        &october.join("月报/东湖镇.xlsx"),
+        "2026年10月",
+        "2026年9月20日",
+        &[("DH2026-003", "生态渔业养殖项目", 4000.0, 0.0, 0.0)],
+    );
+    let r = Sanyipi::new()
+        .arg("check")
+        .input(&october)
+        .run()
+        .expect_code(1);
+    assert!(
+        r.stdout
+            .contains("填报日期为 2026年9月20日，不是考核月份（2026年10月）的重点项目推进情况月报"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_whole_folder_of_another_month_is_flagged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let october = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-09"), &october);
+    let r = Sanyipi::new()
+        .arg("check")
+        .input(&october)
+        .run()
+        .expect_code(1);
+    assert_eq!(r.stdout.matches("E033").count(), 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("整个文件夹是2026年9月的报表"),
+        "{}",
+        r.stdout
+    );
+    // Nothing of September is scored as October: no project counts as reported.
+    let run = Sanyipi::month(&october, "2026-10")
+        .out(dir.path().join("out"))
+        .run();
+    let json = run.json("2026-10/run.json");
+    let projects = json["projects"].as_array().unwrap();
+    assert!(!projects.is_empty());
+    assert!(projects.iter().all(|p| p["reported"] == false), "{json}");
+}
+
+#[test]
+fn monthly_reports_are_recognised_wherever_they_lie_and_clutter_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let october = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &october);
+    std::fs::rename(
+        october.join("月报/东湖镇.xlsx"),
+        october.join("东湖镇.xlsx"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(october.join("各乡镇报表")).unwrap();
+    std::fs::rename(
+        october.join("月报/城关镇.xlsx"),
+        october.join("各乡镇报表/城关镇.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        october.join("月报/西岭乡.xlsx"),
+        october.join("月报/~$西岭乡.xlsx"),
+    )
+    .unwrap();
+    std::fs::write(october.join("月报/~$南阳街道.xlsx"), b"lock").unwrap();
+    std::fs::write(october.join("Thumbs.db"), b"\0\0").unwrap();
+    let r = Sanyipi::new().arg("check").input(&october).run();
+    let line = |name: &str| {
+        r.stdout
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {}", r.stdout))
+            .to_string()
+    };
+    assert!(line("东湖镇.xlsx").contains("重点项目推进情况月报"));
+    assert!(line("各乡镇报表/城关镇.xlsx").contains("重点项目推进情况月报"));
+    assert!(
+        r.stdout
+            .contains("月报/~$西岭乡.xlsx: 临时文件或系统文件，已跳过"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Thumbs.db: 临时文件或系统文件，已跳过"),
+        "{}",
+        r.stdout
+    );
+    // Nobody is blamed: the towns count as reported, the lock files raise nothing.
+    for unit in ["东湖镇", "城关镇", "西岭乡", "南阳街道"] {
+        assert!(!r.stdout.contains(&format!("{unit}未报送")), "{}", r.stdout);
+    }
+    for l in r.stdout.lines().filter(|l| l.contains("~$")) {
+        assert!(
+            l.ends_with("临时文件或系统文件，已跳过"),
+            "only under 说明: {l}"
+        );
+    }
+    assert!(!r.stdout.contains("E001"), "{}", r.stdout);
+    // The same in a run: every unit of the samples is scored as reported as before.
+    let flat = Sanyipi::month(&october, "2026-10")
+        .out(dir.path().join("flat"))
+        .run();
+    let usual = Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(dir.path().join("usual"))
+        .run();
+    let units = |run: &crate::common::Run, name: &str| {
+        run.json("2026-10/run.json")["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == name)
+            .cloned()
+            .unwrap()["total"]
+            .clone()
+    };
+    for unit in ["东湖镇", "城关镇"] {
+        assert_eq!(units(&flat, unit), units(&usual, unit), "{unit}");
+    }
+}
+
+#[test]
+fn a_signed_project_missing_from_the_ledger_is_named() {
+    let r = Sanyipi::new()
+        .arg("check")
+        .input(root().join("samples/2026-10"))
+        .run();
+    assert!(
+        r.stdout.contains("警告[W045] 签约项目.xlsx!签约项目!B4: 签约项目中的“高端装备制造项目”不在本月的重大项目管理台账中"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn invisible_and_look_alike_characters_never_split_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let october = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &october);
+    dong_hu_report(
+        &october.join("月报/东湖镇.xlsx"),
+        "2026年10月",
+        "2026年10月21日",
+        &[
+            // A zero-width space in the code, a bidi mark in the name.
+            (
+                "DH2026\u{200B}-003",
+                "生态渔业\u{200E}养殖项目",
+                4000.0,
+                0.0,
+                0.0,
+            ),
+            // A Cyrillic Н for the Latin H.
+            ("DН2026-004", "年产3万吨饲料项目", 7640.0, 860.3, 5980.3),
+        ],
+    );
+    let r = Sanyipi::new().arg("check").input(&october).run();
+    assert!(!r.stdout.contains("E030] 月报/东湖镇"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("东湖镇的重点项目推进情况月报中没有"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("警告[W063] 月报/东湖镇.xlsx!月报!B4: “项目编号”含看不见或形近的字符 U+200B"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("月报/东湖镇.xlsx!月报!C4: “项目名称”含看不见或形近的字符 U+200E"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("U+041D（形似 H）"), "{}", r.stdout);
+}
