@@ -70,12 +70,12 @@ fn explain_inner(req: &ExplainRequest) -> anyhow::Result<String> {
         if let Some(label) = rules.input_label(field) {
             return label.to_string();
         }
-        match field {
-            "start_status" => "开工期限".into(),
-            "report_status" => "月报报送".into(),
-            "procedures" => "前期手续按时/总数".into(),
-            other => other.into(),
-        }
+        rules
+            .scoring
+            .labels
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| field.into())
     };
     match &req.subject {
         Subject::Project(id) => project(&run, id, &req.month, &label),

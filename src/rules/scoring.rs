@@ -12,6 +12,8 @@ struct RawFile {
     part: Vec<RawPart>,
     #[serde(default)]
     penalty: Vec<RawPenalty>,
+    #[serde(default)]
+    labels: std::collections::BTreeMap<String, String>,
 }
 
 /// How project scores become a unit ranking.
@@ -103,6 +105,8 @@ pub struct Scoring {
     pub(crate) score: Score,
     pub(crate) parts: Vec<Part>,
     pub(crate) penalties: Vec<Penalty>,
+    /// How `explain` names the derived values a formula uses (`[labels]`).
+    pub(crate) labels: std::collections::BTreeMap<String, String>,
     pub(crate) file: String,
 }
 
@@ -135,6 +139,7 @@ impl Scoring {
         check_score(file, &raw.score, project_fields, deadline_ids)?;
         let penalties = load_penalties(file, raw.penalty)?;
         Ok(Scoring {
+            labels: raw.labels,
             score: raw.score,
             parts,
             penalties,

@@ -452,5 +452,23 @@ fn explain_names_rules_and_cells(s: &Samples) {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("表态发言"), "{}", r.stdout);
+    // The names of derived values are rules too (`[labels]` of scoring.toml).
+    let (_keep, rules) = edited_rules(&[(
+        "scoring.toml",
+        "report_status = \"月报报送\"",
+        "report_status = \"月报按时报送情况\"",
+    )]);
+    let r = sanyipi(&[
+        "explain",
+        "--month",
+        "2026-10",
+        "--project",
+        project,
+        "--out",
+        out_s,
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains("月报按时报送情况"), "{}", r.stdout);
 }
 on_samples!(explain_names_rules_and_cells);
