@@ -48,26 +48,69 @@ fn description(d: &OfficeDate, rules: &OfficeCalendar) -> String {
     parts.join("\n")
 }
 
-/// The `.ics` text: one all-day event per date.
+/// The `.ics` text: an all-day event per date, or a meeting at its time and place, each with an
+/// optional reminder. A phone that imported an earlier version updates its events: the UID names
+/// the event's rule and the date the notice gives (not the day it moved to), and SEQUENCE rises
+/// as a date goes from provisional to official and from its nominal day to the one it moved to.
 pub(crate) fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) -> String {
     let stamp = Utc.from_utc_datetime(&month.day(1).and_hms_opt(0, 0, 0).expect("midnight"));
-    let mut cal = icalendar::Calendar::new();
+    let mut cal = icalendar::Calendar::empty();
+    cal.append_property(("VERSION", "2.0"));
+    cal.append_property((
+        "PRODID",
+        format!(
+            "-//sanyipi {}//{}//ZH",
+            env!("CARGO_PKG_VERSION"),
+            rules.labels.calendar_name
+        )
+        .as_str(),
+    ));
+    cal.append_property(("CALSCALE", "GREGORIAN"));
     cal.name(&title(month, rules));
     for d in dates {
-        let event = icalendar::Event::new()
+        let rule = rules.events.iter().find(|e| e.id == d.event);
+        let official = d.missing_years.is_empty();
+        let mut event = icalendar::Event::new();
+        event
             .uid(&format!(
-                "{}-{}-{}@sanyipi",
+                "{}-{}@sanyipi",
                 d.event,
-                d.nominal.format("%Y%m%d"),
-                d.date.format("%Y%m%d")
+                d.nominal.format("%Y%m%d")
             ))
+            .sequence(2 * u32::from(official) + u32::from(d.moved))
             .timestamp(stamp)
             .summary(&summary(d, rules))
-            .description(&description(d, rules))
-            .starts(d.date)
-            .ends(d.date + Duration::days(1))
-            .done();
-        cal.push(event);
+            .description(&description(d, rules));
+        match rule.and_then(|r| r.meeting) {
+            Some((start, minutes)) => {
+                let from = d.date.and_time(start);
+                event
+                    .starts(icalendar::CalendarDateTime::Floating(from))
+                    .ends(icalendar::CalendarDateTime::Floating(
+                        from + Duration::minutes(i64::from(minutes)),
+                    ));
+            }
+            None => {
+                event.starts(d.date).ends(d.date + Duration::days(1));
+            }
+        }
+        if let Some(place) = rule.and_then(|r| r.place.as_deref()) {
+            event.location(place);
+        }
+        if let Some(m) = rule.and_then(|r| r.reminder_minutes) {
+            // UID and DTSTAMP set here, or the crate fills them with a random id and the clock.
+            let alarm =
+                icalendar::Alarm::display(&summary(d, rules), -Duration::minutes(i64::from(m)))
+                    .uid(&format!(
+                        "{}-{}-alarm@sanyipi",
+                        d.event,
+                        d.nominal.format("%Y%m%d")
+                    ))
+                    .timestamp(stamp)
+                    .done();
+            event.alarm(alarm);
+        }
+        cal.push(event.done());
     }
     cal.done().to_string()
 }

@@ -31,6 +31,13 @@ struct RawEvent {
     shift: Shift,
     #[serde(default)]
     check_new_projects: bool,
+    /// A meeting's start ("09:00"); without it the event lasts the whole day.
+    time: Option<String>,
+    /// A meeting's length in minutes.
+    minutes: Option<u32>,
+    place: Option<String>,
+    /// A reminder this many minutes before the start.
+    reminder_minutes: Option<u32>,
 }
 
 /// How a date that is not a working day moves.
@@ -57,6 +64,10 @@ pub(crate) struct Event {
     pub(crate) when: When,
     pub(crate) shift: Shift,
     pub(crate) check_new_projects: bool,
+    /// The start time and length of a meeting; `None` for an all-day date.
+    pub(crate) meeting: Option<(chrono::NaiveTime, u32)>,
+    pub(crate) place: Option<String>,
+    pub(crate) reminder_minutes: Option<u32>,
 }
 
 /// The validated office calendar.
@@ -93,7 +104,21 @@ impl OfficeCalendar {
                         .with_hint("如 day_of_month = 5 表示每月5日，weekday = 2 表示每周二"));
                 }
             };
+            let meeting = match &e.time {
+                None => None,
+                Some(t) => match chrono::NaiveTime::parse_from_str(t, "%H:%M") {
+                    Ok(start) => Some((start, e.minutes.unwrap_or(60))),
+                    Err(_) => {
+                        return Err(file
+                            .error_near(t, format!("日程 {} 的时间“{t}”无法识别", e.id))
+                            .with_hint("时间写成 24 小时制，如 time = \"09:00\""));
+                    }
+                },
+            };
             events.push(Event {
+                meeting,
+                place: e.place,
+                reminder_minutes: e.reminder_minutes,
                 id: e.id,
                 name: e.name,
                 who: e.who,

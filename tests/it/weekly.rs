@@ -578,13 +578,21 @@ fn calendar_october_2026_moves_dates_off_national_day_and_the_ics_parses() {
     let mut got: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut summaries: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
     for e in cal.events() {
-        let Some(DatePerhapsTime::Date(d)) = e.get_start() else {
-            panic!("all-day events: {e:?}")
+        let d = match e.get_start() {
+            Some(DatePerhapsTime::Date(d)) => {
+                assert_eq!(
+                    e.get_end(),
+                    Some(DatePerhapsTime::Date(d + Duration::days(1)))
+                );
+                d
+            }
+            // The meetings, at their time (rules/office_calendar.toml).
+            Some(DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Floating(t))) => {
+                assert_eq!(t.format("%H:%M").to_string(), "09:00", "{e:?}");
+                t.date()
+            }
+            other => panic!("{other:?}"),
         };
-        assert_eq!(
-            e.get_end(),
-            Some(DatePerhapsTime::Date(d + Duration::days(1)))
-        );
         assert!(e.get_uid().is_some());
         assert_eq!(
             e.get_timestamp().unwrap().to_rfc3339(),
@@ -606,6 +614,105 @@ fn calendar_october_2026_moves_dates_off_national_day_and_the_ics_parses() {
     let again = tempfile::tempdir().unwrap();
     assert_eq!(calendar_run("2026-10", again.path()).0, ics);
     insta::assert_snapshot!("calendar_2026_10_html", html);
+}
+
+/// The events of an `.ics` by UID: (start as written, SEQUENCE, LOCATION, reminder trigger).
+fn ics_events(ics: &str) -> BTreeMap<String, (String, String, String, String)> {
+    let mut out = BTreeMap::new();
+    for block in ics.split("BEGIN:VEVENT").skip(1) {
+        let prop = |name: &str| {
+            block
+                .lines()
+                .find(|l| l.starts_with(name))
+                .map(|l| l.split_once(':').unwrap().1.trim().to_string())
+                .unwrap_or_default()
+        };
+        out.insert(
+            prop("UID:"),
+            (
+                prop("DTSTART"),
+                prop("SEQUENCE:"),
+                prop("LOCATION:"),
+                prop("TRIGGER"),
+            ),
+        );
+    }
+    out
+}
+
+#[test]
+fn the_ics_updates_phones_meetings_have_time_place_and_reminder() {
+    let out = tempfile::tempdir().unwrap();
+    let (official, _) = calendar_run("2026-10", out.path());
+    assert!(official.contains("PRODID:-//sanyipi "), "{official}");
+    assert!(!official.contains("ICALENDAR-RS"));
+    assert!(official.contains("\r\n"), "RFC 5545 lines end in CRLF");
+    let events = ics_events(&official);
+    // The assignment meeting of the 5th, moved off the National Day holiday to the 8th: its UID
+    // names the notice's date, its start is the 8th at 09:00 in the meeting room.
+    let (start, seq, place, trigger) = &events["assignment_meeting-20261005@sanyipi"];
+    assert_eq!(start, "20261008T090000");
+    assert_eq!(seq, "3", "official (2) and moved (1)");
+    assert_eq!(place, "县政府会议室");
+    assert_eq!(trigger, "-PT3600S"); // an hour before
+    // Without 2026's official schedule the same events are provisional: the same UIDs, lower
+    // SEQUENCE, so a phone that has the provisional file takes the official one as an update.
+    let (_keep, rules) = edited_rules(&[]);
+    std::fs::remove_file(rules.join("calendar/2026.toml")).unwrap();
+    let r = sanyipi(&[
+        "calendar",
+        "--month",
+        "2026-10",
+        "--out",
+        out.path().join("p").to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let provisional = std::fs::read_to_string(
+        out.path()
+            .join("p/2026-10日程/2026年10月重点项目工作日程.ics"),
+    )
+    .unwrap();
+    let before = ics_events(&provisional);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        events.keys().collect::<Vec<_>>()
+    );
+    for (uid, (start, seq, ..)) in &before {
+        let (official_start, official_seq, ..) = &events[uid];
+        assert!(official_seq > seq, "{uid}: {seq} → {official_seq}");
+        if uid.starts_with("assignment_meeting") {
+            // Provisional: only the weekend is known, the 5th is a Monday.
+            assert_eq!(start, "20261005T090000");
+            assert_ne!(start, official_start);
+        }
+    }
+    // Time, place and reminder are rules.
+    let (_keep, rules) = edited_rules(&[(
+        "office_calendar.toml",
+        "weekday = 5\nshift = \"next\"\ntime = \"09:00\"",
+        "weekday = 5\nshift = \"next\"\ntime = \"15:30\"",
+    )]);
+    let r = sanyipi(&[
+        "calendar",
+        "--month",
+        "2026-10",
+        "--out",
+        out.path().join("t").to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let edited = std::fs::read_to_string(
+        out.path()
+            .join("t/2026-10日程/2026年10月重点项目工作日程.ics"),
+    )
+    .unwrap();
+    assert_eq!(
+        ics_events(&edited)["weekly_meeting-20261016@sanyipi"].0,
+        "20261016T153000"
+    );
 }
 
 #[test]
