@@ -58,6 +58,6 @@ pub(crate) fn run(cmd: Command) -> jobs::Result<i32> {
             rules,
         })?,
     };
-    print!("{text}");
+    super::output::out(&text);
     Ok(OK)
 }

@@ -34,5 +34,6 @@ mod rules_cli;
 mod screening;
 mod serve;
 mod template;
+mod terminal;
 mod truth;
 mod weekly;
