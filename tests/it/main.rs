@@ -34,6 +34,7 @@ mod rules_cli;
 mod screening;
 mod serve;
 mod template;
+mod template_fuel;
 mod terminal;
 mod truth;
 mod weekly;
