@@ -21,6 +21,7 @@ mod check_cli;
 mod deadlines;
 mod evaluate;
 mod expressions;
+mod file_names;
 mod fuzz;
 mod history_migration;
 mod hostile;
