@@ -13,7 +13,7 @@ mod reader;
 mod record;
 mod row;
 mod sheet_select;
-mod units;
+pub(crate) mod units;
 pub mod value;
 mod walk;
 mod wide;

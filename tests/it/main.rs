@@ -23,6 +23,7 @@ mod evaluate;
 mod expressions;
 mod file_names;
 mod fuzz;
+mod history_import;
 mod history_migration;
 mod hostile;
 mod layouts;
