@@ -121,13 +121,13 @@ fn history_is_empty(out: &Path) -> bool {
 }
 
 #[test]
-fn an_unknown_unit_is_a_warning_and_imported_as_written() {
+fn an_unknown_unit_is_a_warning_imported_as_written_and_shown_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let file = ranking_file(dir.path(), |name, text| {
         if name != "xl/sharedStrings.xml" {
             return text;
         }
-        once(text, "<t>北山镇</t>", "<t>不存在镇</t>")
+        once(text, "<t>北山镇</t>", "<t>不存在镇\u{1b}[2J</t>")
     });
     let out = dir.path().join("out");
     let r = import(&file, &out, &[]).expect_ok();
@@ -137,6 +137,13 @@ fn an_unknown_unit_is_a_warning_and_imported_as_written() {
         .find(|l| l.contains("不存在镇"))
         .unwrap_or_else(|| panic!("{}", r.stderr));
     assert!(warning.starts_with("警告: 历史排名.xlsx!"), "{warning}");
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+    // The name is kept as written and shown escaped.
     let show = sanyipi(&["history", "show", "--out", out.to_str().unwrap()]).expect_ok();
-    assert!(show.stdout.contains("不存在镇"), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("不存在镇<U+001B>[2J"),
+        "{}",
+        show.stdout
+    );
+    assert!(!show.stdout.contains('\u{1b}'), "{}", show.stdout);
 }
