@@ -4,6 +4,7 @@
 //! code so that reports and tests can refer to it, a severity (错误 / 警告), a Chinese message and
 //! an optional hint.
 
+use crate::terminal::escape_line;
 use serde::Serialize;
 use std::fmt;
 
@@ -170,7 +171,8 @@ impl Code {
     }
 }
 
-/// Where in the input a problem is: file, and where known sheet and cell.
+/// Where in the input a problem is: file, and where known sheet and cell. Shown with control
+/// characters escaped (`crate::terminal`), so a name cannot forge a line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     pub file: String,
@@ -198,12 +200,12 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", escape_line(&self.file))?;
         if let Some(s) = &self.sheet {
-            write!(f, "!{s}")?;
+            write!(f, "!{}", escape_line(s))?;
         }
         if let Some(c) = &self.cell {
-            write!(f, "!{c}")?;
+            write!(f, "!{}", escape_line(c))?;
         }
         Ok(())
     }
@@ -244,10 +246,10 @@ impl fmt::Display for Diagnostic {
             self.severity.label(),
             self.code.as_str(),
             self.location,
-            self.message
+            escape_line(&self.message)
         )?;
         if let Some(h) = &self.hint {
-            write!(f, "\n    提示: {h}")?;
+            write!(f, "\n    提示: {}", escape_line(h))?;
         }
         Ok(())
     }

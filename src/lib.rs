@@ -13,5 +13,6 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod serve;
+pub(crate) mod terminal;
 pub mod text;
 pub mod value;

@@ -27,9 +27,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         rules: args.rules,
         templates: args.templates,
     };
-    print!(
-        "{}",
-        jobs::annual::annual(&req, &super::progress::Notes)?.summary
-    );
+    super::output::out(&jobs::annual::annual(&req, &super::progress::Notes)?.summary);
     Ok(OK)
 }

@@ -25,6 +25,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let checked = jobs::check::check(&req, &bar);
     bar.finish();
     let checked = checked?;
-    print!("{}", checked.report);
+    super::output::out(&checked.report);
     Ok(checked.code())
 }

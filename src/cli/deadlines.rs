@@ -31,9 +31,9 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         rules: a.rules,
     };
     let d = jobs::deadlines::deadlines(&req, &super::progress::Notes)?;
-    print!("{}", d.table);
+    super::output::out(&d.table);
     for p in &d.rule_problems {
-        eprintln!("{p}");
+        super::output::err_line(&p.to_string());
     }
     Ok(OK)
 }

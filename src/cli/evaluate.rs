@@ -32,6 +32,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         templates: args.templates,
     };
     let done = jobs::post_evaluation::post_evaluate(&req, &super::progress::Notes)?;
-    print!("{}", done.summary);
+    super::output::out(&done.summary);
     Ok(OK)
 }

@@ -44,6 +44,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         place: args.out.place(),
         rules: args.rules,
     };
-    print!("{}", jobs::explain::explain(&req)?);
+    super::output::out(&jobs::explain::explain(&req)?);
     Ok(OK)
 }

@@ -49,6 +49,7 @@ pub(crate) fn run(cmd: Command) -> jobs::Result<i32> {
                 place: out.place(),
                 rules,
                 force,
+                today: super::input::today(),
             };
             jobs::history::import(&req, &super::progress::Notes)?
         }
@@ -58,6 +59,6 @@ pub(crate) fn run(cmd: Command) -> jobs::Result<i32> {
             rules,
         })?,
     };
-    print!("{text}");
+    super::output::out(&text);
     Ok(OK)
 }

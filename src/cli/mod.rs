@@ -12,6 +12,7 @@ mod explain;
 mod history;
 mod input;
 mod month;
+mod output;
 mod progress;
 mod screen;
 mod serve;
@@ -101,7 +102,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             return OK;
         }
         Err(e) => {
-            eprintln!("{}", clap_error_zh(&e));
+            output::err_line(&clap_error_zh(&e));
             return CANNOT_RUN;
         }
     };
@@ -125,7 +126,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprint!("{}", e.message());
+            output::err(&e.message());
             e.code()
         }
     }
@@ -143,7 +144,7 @@ fn double_click(args: impl IntoIterator<Item = OsString>, windows: bool) -> Vec<
 
 /// Prints what a job said; all is well.
 fn print_ok(text: String) -> i32 {
-    print!("{text}");
+    output::out(&text);
     OK
 }
 

@@ -2,7 +2,7 @@
 //! [--rules DIR] [--templates DIR] [--force]`: the monthly assessment (`jobs::month`).
 
 use super::input::{MonthArgs, OutArgs, today};
-use crate::jobs::{self, OK};
+use crate::jobs;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +37,7 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let bar = super::progress::Bar::new();
     let done = jobs::month::run(&req, &bar);
     bar.finish();
-    print!("{}", done?.summary);
-    Ok(OK)
+    let done = done?;
+    super::output::out(&done.summary);
+    Ok(done.code())
 }

@@ -88,8 +88,8 @@ impl crate::progress::Progress for Bar {
 
     fn note(&self, line: &str) {
         match self.bar.get() {
-            Some(b) => b.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(b) => b.suspend(|| super::output::err_line(line)),
+            None => super::output::err_line(line),
         }
     }
 
@@ -110,6 +110,6 @@ pub(crate) struct Notes;
 
 impl crate::progress::Progress for Notes {
     fn note(&self, line: &str) {
-        eprintln!("{line}");
+        super::output::err_line(line);
     }
 }

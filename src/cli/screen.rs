@@ -33,6 +33,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         templates: args.templates,
     };
     let done = jobs::screening::screen_leads(&req, &super::progress::Notes)?;
-    print!("{}", done.summary);
+    super::output::out(&done.summary);
     Ok(OK)
 }

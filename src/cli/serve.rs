@@ -36,7 +36,9 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         templates: args.templates,
     })?;
     let url = server.url();
-    println!("网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n按 Ctrl+C 停止。");
+    super::output::out_line(&format!(
+        "网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n按 Ctrl+C 停止。"
+    ));
     if !args.no_open {
         open_browser(&url);
     }

@@ -32,6 +32,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         rules: args.rules,
     };
     let done = jobs::forms::forms(&req, &super::progress::Notes)?;
-    print!("{}", done.summary);
+    super::output::out(&done.summary);
     Ok(OK)
 }

@@ -36,6 +36,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         templates: args.templates,
     };
     let done = jobs::week::week(&req, &super::progress::Notes)?;
-    print!("{}", done.summary);
+    super::output::out(&done.summary);
     Ok(OK)
 }

@@ -39,6 +39,6 @@ pub(crate) fn run(cmd: Command) -> jobs::Result<i32> {
         Command::Count { from, to, rules } => (Question::Count { from, to }, rules),
         Command::Is { date, rules } => (Question::Is { date }, rules),
     };
-    println!("{}", jobs::workdays::answer(&q, rules.as_deref())?);
+    super::output::out_line(&jobs::workdays::answer(&q, rules.as_deref())?);
     Ok(OK)
 }

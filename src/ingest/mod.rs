@@ -16,7 +16,7 @@ mod record;
 mod report_month;
 mod row;
 mod sheet_select;
-mod units;
+pub(crate) mod units;
 pub mod value;
 mod walk;
 mod wide;

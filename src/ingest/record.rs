@@ -3,6 +3,7 @@
 use super::reader::RowCounts;
 use super::value::Value;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::terminal::escape_line;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,11 +53,12 @@ impl Record {
         self.get(field).and_then(Value::as_bool)
     }
 
-    /// `file!sheet!A1` of a field's cell.
+    /// `file!sheet!A1` of a field's cell, control characters of the names escaped.
     pub fn cell_ref(&self, field: &str) -> String {
+        let (file, sheet) = (escape_line(&self.file), escape_line(&self.sheet));
         match self.cells.get(field) {
-            Some(c) => format!("{}!{}!{}", self.file, self.sheet, c),
-            None => format!("{}!{}!第{}行", self.file, self.sheet, self.row),
+            Some(c) => format!("{file}!{sheet}!{c}"),
+            None => format!("{file}!{sheet}!第{}行", self.row),
         }
     }
 }

@@ -7,8 +7,8 @@ use super::publish::publish;
 use crate::calendar::Month;
 use crate::ingest::{Record, Value, ingest_file};
 use crate::progress::Progress;
+use crate::report::file_name::{FileNames, safe_file_name};
 use crate::report::forms::{Form, FormRow, FormValue, workbook};
-use crate::report::notice::safe_file_name;
 use crate::report::{OutputFile, OutputKind};
 use crate::rules::{FieldRole, Rules, TableRole, TableSchema};
 use anyhow::{Context, bail};
@@ -227,7 +227,15 @@ fn unit_templates(
             .push(row);
     }
     let mut files = Vec::new();
+    let mut names = FileNames::default();
     for (unit, rows) in by_unit {
+        let file = names.claim(&unit, "xlsx");
+        if file.renamed {
+            progress.note(&format!(
+                "注意: 单位“{unit}”的文件名与其他单位的相同（文件名中不能有 / \\ : 等字符，不分大小写，最长 80 字），其模板命名为 {}",
+                file.name
+            ));
+        }
         let t = Form {
             schema,
             vocab: &rules.vocab,
@@ -241,11 +249,7 @@ fn unit_templates(
             created: month.day(1),
         };
         let bytes = workbook(&t).with_context(|| format!("无法生成 {unit} 的模板"))?;
-        files.push(OutputFile::new(
-            OutputKind::Form,
-            format!("{}.xlsx", safe_file_name(&unit)),
-            bytes,
-        ));
+        files.push(OutputFile::new(OutputKind::Form, file.name, bytes));
     }
     Ok(files)
 }

@@ -7,8 +7,9 @@ use crate::engine::recorded::RunInfo;
 use crate::engine::streak::{StreakRule, rankings_from_import};
 use crate::ingest::ingest_file;
 use crate::progress::Progress;
-use crate::rules::{FieldRole as F, Rules, TableRole};
+use crate::rules::{Rules, TableRole};
 use anyhow::{Context, bail};
+use chrono::NaiveDate;
 use std::path::PathBuf;
 
 /// A file of earlier rankings (考核月份, 单位, 得分, 名次) to record.
@@ -19,6 +20,8 @@ pub struct ImportRequest {
     pub rules: Option<PathBuf>,
     /// Record months already recorded again (the old record is kept as a revision).
     pub force: bool,
+    /// Today: no month after this one can have a ranking yet.
+    pub today: NaiveDate,
 }
 
 /// What to list.
@@ -61,30 +64,21 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
     if !errors.is_empty() {
         bail!("历史排名文件有错误，未导入:\n{}", errors.join("\n"));
     }
-    let mut rows = Vec::new();
-    let field = |role| rules.roles.field(role);
-    for r in data.table(TableRole::History) {
-        let text = r
-            .get(field(F::Month))
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        let month = Month::parse(&text).or_else(|| {
-            crate::ingest::value::parse_date_text(&format!("{text}-01")).map(Month::of)
-        });
-        let Some(month) = month else {
-            bail!(
-                "{}: 考核月份“{text}”应写成 2026-06",
-                r.cell_ref(field(F::Month))
-            );
-        };
-        let unit = r.text(field(F::Unit)).unwrap_or("").to_string();
-        let score = r.number(field(F::Score)).unwrap_or(0.0);
-        let rank = r
-            .get(field(F::Rank))
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0) as u32;
-        rows.push((month, unit, score, rank));
+    let checked = super::history_rows::check(data.table(TableRole::History), &rules, req.today);
+    if !checked.errors.is_empty() {
+        bail!(
+            "历史排名文件有错误，未导入（历史记录未改动）:\n{}",
+            checked.errors.join("\n")
+        );
     }
+    for w in &checked.warnings {
+        progress.note(w);
+    }
+    let rows: Vec<(Month, String, f64, u32)> = checked
+        .rows
+        .into_iter()
+        .map(|r| (r.month, r.unit, r.score, r.rank))
+        .collect();
     let _lock = out.lock(progress)?;
     let mut history = out.open()?;
     let first = rows.iter().map(|r| r.0).min();

@@ -11,6 +11,7 @@ mod error;
 pub mod explain;
 pub mod forms;
 pub mod history;
+mod history_rows;
 pub mod month;
 pub mod office_calendar;
 pub mod post_evaluation;

@@ -54,6 +54,22 @@ pub struct MonthRun {
     pub summary: String,
 }
 
+impl MonthRun {
+    /// The exit code: 1 when the month was written but its input has 错误, as `check`'s.
+    pub fn code(&self) -> i32 {
+        let errors = self
+            .assessment
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        if errors || !self.assessment.rule_problems.is_empty() {
+            super::INPUT_ERRORS
+        } else {
+            super::OK
+        }
+    }
+}
+
 /// Runs the monthly assessment of `req`, telling `progress` how far it has come.
 pub fn run(req: &MonthRequest, progress: &dyn Progress) -> super::Result<MonthRun> {
     let rules = Rules::load(req.rules.as_deref())?;

@@ -3,6 +3,7 @@
 
 pub mod annual;
 pub(crate) mod cells;
+pub(crate) mod file_name;
 pub mod forms;
 pub mod html;
 pub mod notice;

@@ -1,6 +1,7 @@
 //! 督查 notices as files: one HTML and one DOCX per notice (GB/T 9704 layout), `全部通知.html`
 //! to print them all, the notice register and the escalation lists as workbook sheets.
 
+use super::file_name::FileNames;
 use super::pages::{TemplateError, Templates};
 use super::sheet::{Cell, SheetSpec, text};
 use super::{OutputFile, OutputKind};
@@ -19,33 +20,18 @@ pub(crate) fn ordinal(n: usize) -> String {
     format!("{}、", crate::engine::notices::chinese_number(n as u32))
 }
 
-/// A safe file name: no path separators, reserved characters, control characters or leading
-/// dots, at most 80 characters.
-pub(crate) fn safe_file_name(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
+/// The base name of each notice's files (`镇督查〔2026〕12号_曲屯镇`), in the notices' order,
+/// apart from one another even when recipients' names differ only in characters a file name
+/// cannot hold.
+fn file_stems(notices: &[Notice]) -> Vec<String> {
+    let mut names = FileNames::default();
+    notices
+        .iter()
+        .map(|n| {
+            let name = names.claim(&format!("{}_{}", n.number, n.recipient), "docx");
+            name.name.trim_end_matches(".docx").to_string()
         })
-        .collect();
-    while out.contains("..") {
-        out = out.replace("..", "_");
-    }
-    let out = out
-        .trim_start_matches(['.', ' '])
-        .trim_end_matches(['.', ' '])
-        .to_string();
-    let out: String = out.chars().take(80).collect();
-    if out.is_empty() { "_".into() } else { out }
-}
-
-/// The base file name of a notice: `镇督查〔2026〕12号_曲屯镇`.
-pub(crate) fn file_stem(n: &Notice) -> String {
-    safe_file_name(&format!("{}_{}", n.number, n.recipient))
+        .collect()
 }
 
 fn notice_value(n: &Notice) -> minijinja::Value {
@@ -217,11 +203,12 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
 pub fn files(a: &Assessment, rules: &Rules, env: &Templates) -> anyhow::Result<Vec<OutputFile>> {
     use rayon::prelude::*;
     // Each notice is rendered on any core; the list keeps the notices' order.
+    let stems = file_stems(&a.notices);
     let pairs: Vec<[OutputFile; 2]> = a
         .notices
         .par_iter()
-        .map(|n| {
-            let stem = file_stem(n);
+        .zip(stems.par_iter())
+        .map(|(n, stem)| {
             Ok([
                 OutputFile::new(
                     OutputKind::NoticeHtml,

@@ -1,9 +1,9 @@
 //! The one template environment of every HTML page: the built-in templates (`templates/`), each
 //! replaced by a file of the same name in `--templates DIR`, autoescaped because they end in
 //! `.html`. Pages extend `base.html`; an override that is a full page without `{% extends %}`
-//! still works.
+//! still works. Rendering is bounded (fuel, recursion limit) as rule expressions are.
 
-use minijinja::{Environment, Value};
+use minijinja::{Environment, ErrorKind, Value};
 use std::path::{Path, PathBuf};
 
 /// The built-in templates, overridable by files of the same name in `--templates DIR`.
@@ -39,6 +39,11 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// Steps one page may take to render (minijinja fuel): far above what the built-in pages need
+/// for a county's month, low enough that an endless loop in a `--templates` override ends in
+/// seconds with an error naming the template.
+pub(crate) const PAGE_FUEL: u64 = 50_000_000;
+
 /// A template could not be loaded or rendered: names the file and line.
 #[derive(Debug, thiserror::Error)]
 #[error("模板错误: {file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -57,7 +62,8 @@ pub struct Templates {
 /// Templates: built-in ones, replaced by those found in `dir`. Every template is parsed when the
 /// folder is read, so a broken override is reported before anything is rendered.
 pub fn environment(dir: Option<&Path>) -> Result<Templates, TemplateError> {
-    let mut env = Environment::new();
+    let mut env = crate::expr::bounded_env();
+    env.set_fuel(Some(PAGE_FUEL));
     env.add_filter("num", |v: f64| crate::ingest::value::format_number(v));
     for (name, builtin) in BUILTIN {
         let path = dir.map(|d| d.join(name)).filter(|p| p.exists());
@@ -98,10 +104,15 @@ fn error(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
     TemplateError {
         file,
         line: e.line(),
-        message: e
-            .detail()
-            .map(str::to_string)
-            .unwrap_or_else(|| e.kind().to_string()),
+        message: match e.kind() {
+            ErrorKind::OutOfFuel => {
+                format!("渲染超过 {PAGE_FUEL} 步仍未完成，已停止（模板中可能有死循环或过大的循环）")
+            }
+            _ => e
+                .detail()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.kind().to_string()),
+        },
     }
 }
 

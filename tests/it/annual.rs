@@ -55,7 +55,7 @@ fn run_samples(out: &Path, rules: Option<&Path>, samples: &Path) -> (Results, Ve
             .out(out)
             .rules_opt(rules)
             .run()
-            .expect_ok()
+            .expect_done()
             .json(&format!("{m}/run.json"));
         let units = results.entry(m.clone()).or_default();
         for u in json["units"].as_array().unwrap() {

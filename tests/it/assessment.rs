@@ -407,7 +407,7 @@ fn rerunning_a_month_needs_force_and_keeps_both_revisions(s: &Samples) {
         "rerunning_a_month_needs_force_and_keeps_both_revisions",
         again.stderr
     );
-    let r = rerun.arg("--force").run().expect_ok();
+    let r = rerun.arg("--force").run().expect_done();
     assert!(r.stdout.contains("第 2 版"));
     let show = sanyipi(&["history", "show", "--out", out_s, "--unit", &unit]);
     assert!(show.stdout.contains("2026-10 第2版"), "{}", show.stdout);

@@ -97,7 +97,7 @@ fn a_penalty_condition_that_cannot_be_evaluated_is_a_rule_problem_per_unit() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.assert_done();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("2026-10/run.json")).unwrap())
             .unwrap();

@@ -537,7 +537,7 @@ fn project_name_of_40000_characters_does_not_fail_the_month() {
     let r = check(&input(&dir));
     diagnosed(&r, "W061", &format!("{VICTIM}!月报!C6"));
     let (r, folder) = run_month(&dir);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.assert_done();
     longest_cell(&folder);
 }
 
@@ -573,7 +573,7 @@ fn ledger_project_name_of_40000_characters_is_cut_in_the_workbook_kept_in_notice
         .collect();
     std::fs::write(&ledger, rezip(&entries)).unwrap();
     let (r, folder) = run_month(&dir);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.assert_done();
     assert!(
         longest_cell(&folder) > 30_000,
         "the long name is in the workbook, cut"
@@ -589,7 +589,7 @@ fn start_date_9999_12_31_does_not_fail_the_month() {
     let dir = month();
     set_cell(&input(&dir), "H6", &inline("H6", "9999-12-31"));
     let (r, _) = run_month(&dir);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.assert_done();
 }
 
 /// The built-in rules exported to `dir/rules`, with `from` replaced by `to` in scoring.toml.
@@ -687,7 +687,7 @@ fn formula_failing_at_run_time_fails_the_run_unless_the_rule_says_how_to_score()
     let edited = format!("{}\non_error = 0{}", &text[..line_end], &text[line_end..]);
     std::fs::write(rules.join("scoring.toml"), edited).unwrap();
     let r = run(args(&out));
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    r.assert_done();
     assert!(out.join("2026-10/run.json").exists());
 }
 
@@ -750,7 +750,7 @@ fn history_state(out: &Path) -> (i64, i64) {
 /// The complete month of a clean run, for comparison.
 fn reference(dir: &tempfile::TempDir) -> std::collections::BTreeMap<String, Vec<u8>> {
     let out = dir.path().join("reference");
-    assert_eq!(run_into(&input(dir), &out, &[], None).code, 0);
+    run_into(&input(dir), &out, &[], None).assert_done();
     tree(&out.join("2026-10"))
 }
 
@@ -764,7 +764,7 @@ fn a_crash_at_any_step_leaves_the_previous_state_or_the_complete_month() {
     {
         let out = dir.path().join(format!("out{i}"));
         let r = run_into(&input(&dir), &out, &[], Some(step));
-        assert_ne!(r.code, 0, "{step}: the failpoint must abort");
+        assert_eq!(r.code, -1, "{step}: the failpoint must abort");
         let folder = tree(&out.join("2026-10"));
         let (runs, pending) = history_state(&out);
         // Right after the crash: the folder is absent or complete; history either does not hold
@@ -779,8 +779,9 @@ fn a_crash_at_any_step_leaves_the_previous_state_or_the_complete_month() {
         );
         // The next start repairs: one complete month, once in history.
         let again = run_into(&input(&dir), &out, &[], None);
+        // The month has 错误 (exit 1 once written); 2 when it is already recorded.
         assert!(
-            again.code == 0 || again.code == 2,
+            again.code == 1 || again.code == 2,
             "{step}: {}",
             again.stderr
         );
@@ -801,12 +802,13 @@ fn a_crash_while_replacing_a_month_keeps_one_complete_month() {
     let complete = reference(&dir);
     for step in ["staged", "recorded", "moved_old", "swapped"] {
         let out = dir.path().join(format!("force-{step}"));
-        assert_eq!(run_into(&input(&dir), &out, &[], None).code, 0);
+        run_into(&input(&dir), &out, &[], None).assert_done();
         let r = run_into(&input(&dir), &out, &["--force"], Some(step));
-        assert_ne!(r.code, 0, "{step}");
+        assert_eq!(r.code, -1, "{step}: the failpoint must abort");
         let again = run_into(&input(&dir), &out, &[], None);
+        // The month has 错误 (exit 1 once written); 2 when it is already recorded.
         assert!(
-            again.code == 0 || again.code == 2,
+            again.code == 1 || again.code == 2,
             "{step}: {}",
             again.stderr
         );
@@ -843,7 +845,8 @@ fn two_runs_of_one_month_at_once_leave_one_complete_month() {
         let mut codes = [a.status.code().unwrap(), b.status.code().unwrap()];
         codes.sort();
         let loser = if a.status.code() == Some(2) { &a } else { &b };
-        assert_eq!(codes, [0, 2], "{}", String::from_utf8_lossy(&loser.stderr));
+        // The winner wrote the month, which has 错误 (1); the loser found it recorded (2).
+        assert_eq!(codes, [1, 2], "{}", String::from_utf8_lossy(&loser.stderr));
         assert!(String::from_utf8_lossy(&loser.stderr).contains("已有考核记录"));
         assert_eq!(tree(&out.join("2026-10")), complete);
         assert_eq!(history_state(&out), (1, 0));
@@ -926,8 +929,8 @@ fn formula_text_is_written_as_strings_and_reruns_are_byte_identical() {
         .collect();
     std::fs::write(&ledger, rezip(&entries)).unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    assert_eq!(run_into(&input(&dir), &a, &[], None).code, 0);
-    assert_eq!(run_into(&input(&dir), &b, &[], None).code, 0);
+    run_into(&input(&dir), &a, &[], None).assert_done();
+    run_into(&input(&dir), &b, &[], None).assert_done();
     assert_eq!(
         tree(&a.join("2026-10")),
         tree(&b.join("2026-10")),

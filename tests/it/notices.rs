@@ -121,7 +121,7 @@ fn forced_rerun_reuses_numbers(s: &Samples) {
         .out(out.path())
         .arg("--force")
         .run()
-        .expect_ok()
+        .expect_done()
         .json("2026-09/run.json");
     let numbers = |run: &J| {
         run["notices"]

@@ -295,7 +295,7 @@ fn bundled_run(out: &Path, rules: Option<&Path>) -> serde_json::Value {
         args.extend(["--rules", r.to_str().unwrap()]);
     }
     let r = sanyipi(&args);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.assert_done();
     let text = std::fs::read_to_string(out.join("2026-10").join("run.json")).unwrap();
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
     json.as_object_mut().unwrap().remove("rules_hash");

@@ -159,6 +159,30 @@ impl Run {
         self.expect_code(0)
     }
 
+    /// Asserts that a `run` wrote its month with the right code: 1 when its summary counts 错误
+    /// (data or rules), 0 when it counts none.
+    #[track_caller]
+    pub fn expect_done(self) -> Run {
+        self.assert_done();
+        self
+    }
+
+    /// [`Run::expect_done`] of a borrowed run.
+    #[track_caller]
+    pub fn assert_done(&self) {
+        let clean =
+            self.stdout.contains("数据问题: 错误 0 个") && !self.stdout.contains("规则错误:");
+        let written = self.stdout.contains("数据问题: 错误");
+        assert!(
+            written && self.code == if clean { 0 } else { 1 },
+            "exit {}: sanyipi {:?}\nstdout:\n{}\nstderr:\n{}",
+            self.code,
+            self.args,
+            self.stdout,
+            self.stderr
+        );
+    }
+
     /// Asserts this exit code.
     #[track_caller]
     pub fn expect_code(self, code: i32) -> Run {

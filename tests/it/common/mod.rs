@@ -210,7 +210,7 @@ pub fn run_months(s: &Samples, out: &Path, rules: Option<&Path>) -> Vec<serde_js
                 .out(out)
                 .rules_opt(rules)
                 .run()
-                .expect_ok()
+                .expect_done()
                 .json(&format!("{m}/run.json"))
         })
         .collect()
@@ -221,7 +221,7 @@ pub fn run_one_month(input: &Path, month: &str, out: &Path) -> serde_json::Value
     Sanyipi::month(input, month)
         .out(out)
         .run()
-        .expect_ok()
+        .expect_done()
         .json(&format!("{month}/run.json"))
 }
 

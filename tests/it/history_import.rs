@@ -1,0 +1,149 @@
+//! `history import` checks every row before recording anything (issue 24, point 5): ranks,
+//! scores, months and duplicates that cannot be are errors naming their cells, nothing is
+//! clamped, and a refused file leaves history as it was.
+
+use crate::common::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The sample 历史排名.xlsx with its entries rewritten by `edit(name, text)`.
+fn ranking_file(dir: &Path, edit: impl Fn(&str, String) -> String) -> PathBuf {
+    let bytes = std::fs::read(root().join("samples/历史排名.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        if name.ends_with(".xml") {
+            data = edit(&name, String::from_utf8(data).unwrap()).into_bytes();
+        }
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&data).unwrap();
+    }
+    let path = dir.join("历史排名.xlsx");
+    std::fs::write(&path, w.finish().unwrap().into_inner()).unwrap();
+    path
+}
+
+/// `from` replaced once (it must be there).
+fn once(text: String, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from}");
+    text.replacen(from, to, 1)
+}
+
+fn import(file: &Path, out: &Path, extra: &[&str]) -> Run {
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(file)
+        .out(out)
+        .args(extra)
+        .run()
+}
+
+#[test]
+fn a_hostile_ranking_file_is_refused_whole_with_every_bad_cell_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    import(&root().join("samples/历史排名.xlsx"), &out, &[]).expect_ok();
+    let before = std::fs::read(out.join("history.sqlite")).unwrap();
+    let inline = |cell: &str, text: &str| {
+        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    };
+    let hostile = ranking_file(dir.path(), |name, text| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return text;
+        }
+        let text = once(text, r#"<c r="D2"><v>1</v>"#, r#"<c r="D2"><v>-3</v>"#);
+        let text = once(
+            text,
+            r#"<c r="D3"><v>2</v>"#,
+            r#"<c r="D3"><v>99999999999</v>"#,
+        );
+        let text = once(text, r#"<c r="C4"><v>85</v>"#, r#"<c r="C4"><v>1e308</v>"#);
+        let text = once(
+            text,
+            r#"<c r="B5" t="s"><v>8</v>"#,
+            r#"<c r="B5" t="s"><v>7</v>"#,
+        );
+        let text = once(
+            text,
+            r#"<c r="A6" t="s"><v>4</v></c>"#,
+            &inline("A6", "0000-01"),
+        );
+        once(
+            text,
+            r#"<c r="A7" t="s"><v>4</v></c>"#,
+            &inline("A7", "2099-12"),
+        )
+    });
+    let r = import(&hostile, &out, &["--force"]).expect_code(2);
+    for cell in ["D2", "D3", "C4", "B5", "A6", "A7"] {
+        assert!(
+            r.stderr.contains(&format!("!{cell}: ")),
+            "{cell}:\n{}",
+            r.stderr
+        );
+    }
+    // The duplicate names both rows.
+    let dup = r.stderr.lines().find(|l| l.contains("!B5: ")).unwrap();
+    assert!(dup.contains("!B4"), "{dup}");
+    assert!(!r.stderr.contains("4294967295"), "{}", r.stderr);
+    // Today's month is the request's; the snapshot shows it as 本月.
+    let now = chrono::Local::now().format("%Y-%m").to_string();
+    insta::assert_snapshot!(r.stderr.replace(&format!("本月 {now}"), "本月"));
+    assert_eq!(std::fs::read(out.join("history.sqlite")).unwrap(), before);
+}
+
+#[test]
+fn a_score_out_of_the_rules_range_follows_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ranking_file(dir.path(), |name, text| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return text;
+        }
+        once(text, r#"<c r="C2"><v>92.4</v>"#, r#"<c r="C2"><v>120</v>"#)
+    });
+    let out = dir.path().join("out");
+    let r = import(&file, &out, &[]).expect_code(2);
+    assert!(r.stderr.contains("!C2: "), "{}", r.stderr);
+    assert!(!out.join("history.sqlite").exists() || history_is_empty(&out));
+    // Parts worth 150 points in all: 120 is a score the rules can give.
+    let (_rules_dir, rules) = edited_rules(&[("scoring.toml", "points = 50", "points = 110")]);
+    import(&file, &out, &["--rules", rules.to_str().unwrap()]).expect_ok();
+}
+
+fn history_is_empty(out: &Path) -> bool {
+    let show = sanyipi(&["history", "show", "--out", out.to_str().unwrap()]);
+    show.stdout.contains("没有记录")
+}
+
+#[test]
+fn an_unknown_unit_is_a_warning_imported_as_written_and_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ranking_file(dir.path(), |name, text| {
+        if name != "xl/sharedStrings.xml" {
+            return text;
+        }
+        once(text, "<t>北山镇</t>", "<t>不存在镇\u{1b}[2J</t>")
+    });
+    let out = dir.path().join("out");
+    let r = import(&file, &out, &[]).expect_ok();
+    let warning = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("不存在镇"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(warning.starts_with("警告: 历史排名.xlsx!"), "{warning}");
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+    // The name is kept as written and shown escaped.
+    let show = sanyipi(&["history", "show", "--out", out.to_str().unwrap()]).expect_ok();
+    assert!(
+        show.stdout.contains("不存在镇<U+001B>[2J"),
+        "{}",
+        show.stdout
+    );
+    assert!(!show.stdout.contains('\u{1b}'), "{}", show.stdout);
+}

@@ -1,0 +1,25 @@
+//! Custom HTML templates (`--templates`) run with fuel, as rule expressions do (issue 24,
+//! point 7): an endless loop ends in a Chinese error naming the template, and nothing is written.
+
+use crate::common::*;
+
+#[test]
+fn an_endless_loop_in_a_custom_template_ends_with_an_error_naming_it() {
+    let out = tempfile::tempdir().unwrap();
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("report.html"),
+        "<html>\n{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}{% endfor %}{% endfor %}\n</html>",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let r = Sanyipi::month("samples/2026-09", "2026-09")
+        .out(out.path())
+        .args(["--templates", templates.path().to_str().unwrap()])
+        .run()
+        .expect_code(2);
+    assert!(r.stderr.contains("report.html:2"), "{}", r.stderr);
+    assert!(r.stderr.contains("死循环"), "{}", r.stderr);
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    assert!(!out.path().join("2026-09").exists());
+}
