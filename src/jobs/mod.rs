@@ -5,6 +5,7 @@
 //! written only through [`publish`]. No job prints and none reads the clock.
 
 pub mod annual;
+pub mod as_of;
 pub mod check;
 pub mod deadlines;
 mod error;

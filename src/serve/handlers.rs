@@ -3,6 +3,7 @@
 //! output folders.
 
 use super::State;
+use super::conn::Request;
 use super::http::{Reply, Target, attachment, error_json, json_reply};
 use super::{unzip, upload};
 use crate::calendar::Month;
@@ -10,7 +11,6 @@ use crate::jobs;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use tiny_http::Request;
 
 type Result<T> = std::result::Result<T, Reply>;
 
@@ -52,6 +52,15 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
         .map_err(|e| error_json(400, &e.0))?;
     let _guard = lock(state)?;
     let target = dir.join(&rel);
+    if let Some(other) = upload::case_clash(&dir, &rel) {
+        return Err(error_json(
+            400,
+            &format!(
+                "“{}”与已上传的“{other}”只差大小写，Windows 会当作同一个文件，请改名或先删除旧文件",
+                slash(&rel)
+            ),
+        ));
+    }
     let limits = &state.limits;
     if !target.exists() && upload::count_files(&dir) >= limits.max_files {
         return Err(error_json(
@@ -62,28 +71,66 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
             ),
         ));
     }
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(limits.max_file_bytes + 1)
-        .read_to_end(&mut body);
-    if read.is_err() {
-        return Err(error_json(400, "文件未能完整上传，请重试"));
-    }
-    if body.len() as u64 > limits.max_file_bytes {
+    let bytes = save_body(request, &target, limits.max_file_bytes)?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": slash(&rel), "bytes": bytes }),
+    ))
+}
+
+/// The body of `request` saved as `target`: all of it, or nothing (staged in a hidden file
+/// beside it and renamed only when every declared byte has arrived).
+fn save_body(request: &mut Request, target: &Path, max: u64) -> Result<u64> {
+    let expected = request.content_length;
+    if expected > max {
         return Err(error_json(
             413,
             &format!(
                 "文件超过 {} MB（rules/ingest.toml 的 max_file_mb）",
-                limits.max_file_bytes / 1024 / 1024
+                max / 1024 / 1024
             ),
         ));
     }
-    write_atomic(&target, &body).map_err(|e| error_json(500, &format!("无法保存文件: {e}")))?;
-    Ok(json_reply(
-        200,
-        &json!({ "saved": rel.to_string_lossy(), "bytes": body.len() }),
-    ))
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let cannot = |e: std::io::Error| {
+        error_json(
+            500,
+            &format!("无法保存文件：{}", super::http::io_reason(&e)),
+        )
+    };
+    std::fs::create_dir_all(parent).map_err(cannot)?;
+    let tmp = parent.join(format!(".upload-{}.tmp", &super::auth::new_token()[..12]));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        let n = std::io::copy(&mut request.body(), &mut f)?;
+        if n != expected {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    });
+    match written {
+        Ok(()) => Ok(expected),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(match e.kind() {
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::TimedOut
+                | std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::ConnectionReset => {
+                    error_json(400, "文件未能完整上传，未保存，请重试")
+                }
+                _ => cannot(e),
+            })
+        }
+    }
+}
+
+/// A relative path with `/`.
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// `POST /api/upload-zip?month=YYYY-MM`: the body is a .zip of the month's files (or folder),
@@ -92,16 +139,7 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
     let dir = inbox(state, t)?;
     let _guard = lock(state)?;
     let limit = state.limits.max_zip_mb * 1024 * 1024;
-    let mut body = Vec::new();
-    if request
-        .as_reader()
-        .take(limit + 1)
-        .read_to_end(&mut body)
-        .is_err()
-    {
-        return Err(error_json(400, "zip 文件未能完整上传，请重试"));
-    }
-    if body.len() as u64 > limit {
+    if request.content_length > limit {
         return Err(error_json(
             413,
             &format!(
@@ -110,23 +148,17 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
             ),
         ));
     }
+    let mut body = Vec::new();
+    let read = request.body().read_to_end(&mut body);
+    if read.is_err() || body.len() as u64 != request.content_length {
+        return Err(error_json(400, "zip 文件未能完整上传，未保存，请重试"));
+    }
     let done =
         unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
     Ok(json_reply(
         200,
         &json!({ "saved": done.saved, "skipped": done.skipped }),
     ))
-}
-
-fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let parent = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let tmp = parent.join(".upload.tmp");
-    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, target));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }
 
 /// `POST /api/clear?month=` (or `?set=leads`): removes the uploaded files (outputs and

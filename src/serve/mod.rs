@@ -4,8 +4,10 @@
 //! (see `handlers`); `http` holds the request and reply vocabulary, `routes` the dispatch.
 
 mod auth;
+mod conn;
 mod handlers;
 mod http;
+mod launcher;
 mod routes;
 mod unzip;
 mod upload;
@@ -41,7 +43,7 @@ struct State {
 
 /// A started server: its address with the token, ready to answer.
 pub(crate) struct Server {
-    server: tiny_http::Server,
+    listener: std::net::TcpListener,
     state: Arc<State>,
 }
 
@@ -51,11 +53,15 @@ impl Server {
     pub(crate) fn bind(opts: Options) -> crate::jobs::Result<Server> {
         let rules = Rules::load(opts.rules.as_deref())?;
         let limits = rules.serve.clone();
-        let server = tiny_http::Server::http(("127.0.0.1", opts.port))
-            .map_err(|e| anyhow::anyhow!("无法在 127.0.0.1:{} 上启动网页服务: {e}", opts.port))?;
-        let port = server
-            .server_addr()
-            .to_ip()
+        let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
+            anyhow::anyhow!(
+                "无法在本机端口 {} 上启动网页服务（{}）",
+                opts.port,
+                http::io_reason(&e)
+            )
+        })?;
+        let port = listener
+            .local_addr()
             .map(|a| a.port())
             .context("无法取得网页服务的端口")?;
         let state = Arc::new(State {
@@ -65,7 +71,7 @@ impl Server {
             port,
             busy: Mutex::new(()),
         });
-        Ok(Server { server, state })
+        Ok(Server { listener, state })
     }
 
     /// The page's address, with the token.
@@ -76,11 +82,19 @@ impl Server {
         )
     }
 
+    /// A local HTML file, readable by this user only, that sends the browser to [`Self::url`]:
+    /// the browser is opened on it, so the token never shows in a command line other users
+    /// can read. It is removed a minute later.
+    pub(crate) fn launcher(&self) -> std::io::Result<PathBuf> {
+        launcher::write(&self.url())
+    }
+
     /// Answers requests, each on its own thread, until the process ends.
     pub(crate) fn run(self) {
-        for request in self.server.incoming_requests() {
-            let state = Arc::clone(&self.state);
-            std::thread::spawn(move || routes::serve_one(&state, request));
-        }
+        let state = Arc::clone(&self.state);
+        conn::serve(
+            self.listener,
+            Arc::new(move |request: &mut conn::Request| routes::serve_one(&state, request)),
+        );
     }
 }

@@ -210,6 +210,18 @@ pub(crate) fn unpack(zip: &[u8], dir: &Path, limits: &Limits) -> Result<Unpacked
         return Err(refused(400, "zip 文件中没有可用的文件".to_string()));
     }
     drop_common_top(&mut entries, limits.max_depth)?;
+    if let Some((e, other)) = entries
+        .iter()
+        .find_map(|e| super::upload::case_clash(dir, &e.path).map(|o| (e, o)))
+    {
+        return Err(refused(
+            400,
+            format!(
+                "zip 中的“{}”与已上传的“{other}”只差大小写，整个 zip 未上传",
+                slash(&e.path)
+            ),
+        ));
+    }
     let new = entries
         .iter()
         .filter(|e| !dir.join(&e.path).exists())
