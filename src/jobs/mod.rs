@@ -15,6 +15,7 @@ pub mod history;
 pub mod month;
 pub mod office_calendar;
 pub mod post_evaluation;
+pub mod problems;
 pub(crate) mod publish;
 pub mod rules;
 pub mod screening;

@@ -5,6 +5,7 @@
 use super::State;
 use super::conn::Request;
 use super::http::{Reply, Target, attachment, error_json, json_reply};
+pub(super) use super::words::failed;
 use super::{unzip, upload};
 use crate::calendar::Month;
 use crate::jobs;
@@ -14,9 +15,19 @@ use std::path::{Path, PathBuf};
 
 type Result<T> = std::result::Result<T, Reply>;
 
-/// A job's error as the page shows it.
-fn failed(status: u16, e: &jobs::Error) -> Reply {
-    error_json(status, e.message().trim_end())
+/// Runs `op` (after the lock is taken) as the page's current operation `kind`: its progress
+/// is shown to a reloaded page, and its reply kept as the last result.
+fn tracked(
+    state: &State,
+    kind: &'static str,
+    month: Option<String>,
+    op: impl FnOnce(&dyn crate::progress::Progress) -> Result<Reply>,
+) -> Result<Reply> {
+    state.status.start(kind, month.clone());
+    let reply = op(&state.status).unwrap_or_else(|r| r);
+    let value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    state.status.finish(kind, month, &value);
+    Ok(reply)
 }
 
 fn month_of(t: &Target) -> Result<Month> {
@@ -25,7 +36,7 @@ fn month_of(t: &Target) -> Result<Month> {
         .ok_or_else(|| error_json(400, "请选择考核月份（如 2026-10）"))
 }
 
-fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>> {
+pub(super) fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>> {
     match state.busy.try_lock() {
         Ok(guard) => Ok(guard),
         // An operation that panicked holds nothing the next one needs.
@@ -168,7 +179,7 @@ pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
     let _guard = lock(state)?;
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
-            .map_err(|e| error_json(500, &format!("无法清空 {}: {e}", dir.display())))?;
+            .map_err(|e| error_json(500, &format!("无法清空：{}", super::http::io_reason(&e))))?;
     }
     let name = dir.file_name().unwrap_or_default().to_string_lossy();
     Ok(json_reply(200, &json!({ "cleared": name })))
@@ -187,8 +198,15 @@ pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
         month: Some(month.to_string()),
         rules: state.opts.rules.clone(),
     };
-    let checked = jobs::check::check(&req, &()).map_err(|e| failed(422, &e))?;
-    Ok(json_reply(
+    tracked(state, "check", Some(month.to_string()), |progress| {
+        let checked = jobs::check::check(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        Ok(check_reply(month, &checked))
+    })
+}
+
+/// The page's view of a check.
+pub(super) fn check_reply(month: Month, checked: &jobs::check::Checked) -> Reply {
+    json_reply(
         200,
         &json!({
             "month": month.to_string(),
@@ -196,16 +214,18 @@ pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
             "warnings": checked.warnings,
             "files": checked.files,
             "diagnostics": checked.diagnostics,
+            "submissions": checked.submissions,
             "report": checked.report,
         }),
-    ))
+    )
 }
 
 /// `POST /api/run?month=&as_of=&force=1`: `sanyipi run` on the month's uploaded folder.
 pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
-    let as_of =
-        jobs::parse_as_of(t.get("as_of").unwrap_or("")).map_err(|e| failed(400, &e.into()))?;
+    let rules = state.opts.rules.as_ref();
+    let as_of = jobs::as_of::page_as_of(rules, month, t.get("as_of").unwrap_or(""))
+        .map_err(|e| failed(state, 400, &e))?;
     let force = t.get("force") == Some("1");
     let _guard = lock(state)?;
     let input = state.opts.data.join(month.to_string());
@@ -222,7 +242,14 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         templates: state.opts.templates.clone(),
         force,
     };
-    let done = jobs::month::run(&req, &()).map_err(|e| failed(422, &e))?;
+    tracked(state, "run", Some(month.to_string()), |progress| {
+        let done = jobs::month::run(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        Ok(run_reply(month, as_of, &done))
+    })
+}
+
+/// The page's view of a run.
+fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRun) -> Reply {
     let a = &done.assessment;
     let units: Vec<Value> = a
         .units
@@ -241,7 +268,7 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         .collect();
     let mut files: Vec<&str> = done.files.iter().map(|f| f.name()).collect();
     files.sort();
-    Ok(json_reply(
+    json_reply(
         200,
         &json!({
             "month": month.to_string(),
@@ -251,25 +278,66 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
             "notices": a.notices.len(),
             "files": files,
         }),
-    ))
+    )
 }
 
-/// `GET /api/history`: every recorded run, and the files still in `--out` for each month.
+/// `GET /api/history`: every recorded run; the files still in the output folder belong to the
+/// latest revision of each month only, so only that row lists them.
 pub(super) fn history(state: &State) -> Result<Reply> {
-    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(500, &e))?;
+    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(state, 500, &e))?;
+    let latest = latest_revisions(state)?;
     let rows: Vec<Value> = runs
         .iter()
         .map(|r| {
+            let newest = latest.get(&r.month).copied().unwrap_or(r.revision);
+            let files = if newest == r.revision {
+                upload::list_files(&state.opts.place.out.join(&r.month))
+            } else {
+                Vec::new()
+            };
             json!({
                 "month": r.month,
                 "revision": r.revision,
+                "latest": newest,
                 "as_of": r.as_of,
                 "source": r.source,
-                "files": upload::list_files(&state.opts.place.out.join(&r.month)),
+                "files": files,
             })
         })
         .collect();
     Ok(json_reply(200, &json!({ "runs": rows })))
+}
+
+/// The latest recorded revision of each month.
+fn latest_revisions(state: &State) -> Result<std::collections::BTreeMap<String, i64>> {
+    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(state, 500, &e))?;
+    let mut latest = std::collections::BTreeMap::new();
+    for r in runs {
+        let e = latest.entry(r.month.clone()).or_insert(r.revision);
+        *e = (*e).max(r.revision);
+    }
+    Ok(latest)
+}
+
+/// With `?revision=N`: the files of the output folder are that revision's (the latest), else 404
+/// saying which revision replaced them.
+fn revision_check(state: &State, t: &Target, folder: &str) -> Result<()> {
+    let Some(wanted) = t.get("revision") else {
+        return Ok(());
+    };
+    let wanted: i64 = wanted
+        .parse()
+        .map_err(|_| error_json(404, "没有这个版本"))?;
+    match latest_revisions(state)?.get(folder) {
+        Some(&latest) if latest == wanted => Ok(()),
+        Some(&latest) => Err(error_json(
+            404,
+            &format!(
+                "{folder} 第 {wanted} 版的结果文件已被第 {latest} 版替换（只保留最新一版的文件）"
+            ),
+        )),
+        None => Err(error_json(404, "没有这个版本")),
+    }
 }
 
 /// The folder of `--out` a download comes from: `?folder=` (a month, a week `<monday>周`, the
@@ -298,9 +366,11 @@ fn output_file(state: &State, folder: &str, rel: &str) -> Result<PathBuf> {
 /// `GET /download?month=&file=REL[&view=1]` (or `?folder=`).
 pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
     let folder = out_folder(t)?;
+    revision_check(state, t, &folder)?;
     let rel = t.get("file").unwrap_or("");
     let path = output_file(state, &folder, rel)?;
-    let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| error_json(500, &format!("无法读取：{}", super::http::io_reason(&e))))?;
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let inline = t.get("view") == Some("1") && name.ends_with(".html");
     Ok(attachment(bytes, name, inline))
@@ -309,6 +379,7 @@ pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
 /// `GET /download.zip?month=` (or `?folder=`): every output file of the folder as one zip.
 pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
     let month = out_folder(t)?;
+    revision_check(state, t, &month)?;
     let dir = state.opts.place.out.join(&month);
     let names = upload::list_files(&dir);
     if names.is_empty() {
@@ -319,15 +390,16 @@ pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
         .compression_method(zip::CompressionMethod::Deflated);
     for name in &names {
         let path = output_file(state, &month, name)?;
-        let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| error_json(500, &format!("无法读取：{}", super::http::io_reason(&e))))?;
         let written = zip
             .start_file(format!("{month}/{name}"), options)
             .and_then(|_| std::io::Write::write_all(&mut zip, &bytes).map_err(Into::into));
-        written.map_err(|e| error_json(500, &format!("无法打包: {e}")))?;
+        written.map_err(|_| error_json(500, "无法打包结果文件"))?;
     }
     let bytes = zip
         .finish()
-        .map_err(|e| error_json(500, &format!("无法打包: {e}")))?
+        .map_err(|_| error_json(500, "无法打包结果文件"))?
         .into_inner();
     let name = if Month::parse(&month).is_some() {
         format!("{month}考核结果.zip")
@@ -344,7 +416,11 @@ const LEADS: &str = "leads";
 /// --as-of` (the month's uploaded folder holds the ledger and 周报/).
 pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
-    let as_of = as_of_or_today(t).map_err(|e| failed(422, &e))?;
+    let as_of = match t.get("as_of").filter(|s| !s.is_empty()) {
+        Some(s) => jobs::as_of::page_as_of(state.opts.rules.as_ref(), month, s),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+    .map_err(|e| failed(state, 400, &e))?;
     let _guard = lock(state)?;
     let input = state.opts.data.join(month.to_string());
     if !input.is_dir() {
@@ -358,11 +434,13 @@ pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
         rules: state.opts.rules.clone(),
         templates: state.opts.templates.clone(),
     };
-    let done = jobs::week::week(&req, &()).map_err(|e| failed(422, &e))?;
-    Ok(json_reply(
-        200,
-        &json!({ "folder": done.label, "files": done.files, "summary": done.summary }),
-    ))
+    tracked(state, "weekly", Some(month.to_string()), |progress| {
+        let done = jobs::week::week(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        Ok(json_reply(
+            200,
+            &json!({ "folder": done.label, "files": done.files, "summary": done.summary }),
+        ))
+    })
 }
 
 /// `?as_of=` if given, else today (the page's clock, never the job's).
@@ -385,9 +463,19 @@ impl crate::progress::Progress for Notes {
     }
 }
 
+/// Tells both sinks.
+struct Both<'a>(&'a Notes, &'a dyn crate::progress::Progress);
+
+impl crate::progress::Progress for Both<'_> {
+    fn note(&self, line: &str) {
+        self.0.note(line);
+        self.1.note(line);
+    }
+}
+
 /// `POST /api/screen?as_of=`: `sanyipi screen --input <data>/leads --as-of --out <out>`.
 pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
-    let as_of = as_of_or_today(t).map_err(|e| failed(422, &e))?;
+    let as_of = as_of_or_today(t).map_err(|e| failed(state, 400, &e))?;
     let _guard = lock(state)?;
     let input = state.opts.data.join(LEADS);
     if !input.is_dir() {
@@ -400,11 +488,15 @@ pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
         rules: state.opts.rules.clone(),
         templates: state.opts.templates.clone(),
     };
-    let notes = Notes::default();
-    let done = jobs::screening::screen_leads(&req, &notes).map_err(|e| failed(422, &e))?;
-    let notes = notes.0.into_inner().unwrap_or_default();
-    Ok(json_reply(
-        200,
-        &json!({ "folder": done.folder, "files": done.files, "summary": done.summary, "notes": notes }),
-    ))
+    tracked(state, "screen", None, |progress| {
+        let notes = Notes::default();
+        let both = Both(&notes, progress);
+        let done =
+            jobs::screening::screen_leads(&req, &both).map_err(|e| failed(state, 422, &e))?;
+        let notes = notes.0.into_inner().unwrap_or_default();
+        Ok(json_reply(
+            200,
+            &json!({ "folder": done.folder, "files": done.files, "summary": done.summary, "notes": notes }),
+        ))
+    })
 }

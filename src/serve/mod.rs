@@ -4,13 +4,16 @@
 //! (see `handlers`); `http` holds the request and reply vocabulary, `routes` the dispatch.
 
 mod auth;
+mod clerk;
 mod conn;
 mod handlers;
 mod http;
 mod launcher;
 mod routes;
+mod status;
 mod unzip;
 mod upload;
+mod words;
 
 use crate::jobs::Place;
 use crate::rules::Rules;
@@ -39,6 +42,29 @@ struct State {
     port: u16,
     /// One upload, check or run at a time.
     busy: Mutex<()>,
+    /// The running operation and the last one's result, for a reloaded page.
+    status: status::Status,
+}
+
+#[cfg(test)]
+impl State {
+    /// A state over `data` and `out`, for unit tests.
+    fn for_tests(data: &str, out: &str) -> State {
+        State {
+            opts: Options {
+                port: 0,
+                data: PathBuf::from(data),
+                place: Place::new(out),
+                rules: None,
+                templates: None,
+            },
+            limits: Rules::load(None).expect("shipped rules").serve.clone(),
+            token: String::new(),
+            port: 0,
+            busy: Mutex::new(()),
+            status: status::Status::default(),
+        }
+    }
 }
 
 /// A started server: its address with the token, ready to answer.
@@ -70,6 +96,7 @@ impl Server {
             token: auth::new_token(),
             port,
             busy: Mutex::new(()),
+            status: status::Status::default(),
         });
         Ok(Server { listener, state })
     }

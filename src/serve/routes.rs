@@ -2,7 +2,7 @@
 
 use super::conn::Request;
 use super::http::{Reply, Target, error_json, json_reply};
-use super::{State, auth, handlers, upload};
+use super::{State, auth, clerk, handlers, upload};
 use serde_json::json;
 
 const PAGE: &str = include_str!("page.html");
@@ -52,6 +52,10 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         ("GET", "/api/check") => handlers::check(state, t),
         ("POST", "/api/run") => handlers::run_month(state, t),
         ("GET", "/api/history") => handlers::history(state),
+        ("GET", "/api/month") => clerk::month_dates(state, t),
+        ("POST", "/api/delete") => clerk::delete(state, t),
+        ("GET", "/api/problems.xlsx") => clerk::problems(state, t),
+        ("GET", "/api/status") => Ok(clerk::status(state)),
         ("GET", "/download") => handlers::download(state, t),
         ("GET", "/download.zip") => handlers::download_zip(state, t),
         _ => Err(error_json(404, "没有这个页面")),

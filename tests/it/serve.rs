@@ -3,6 +3,7 @@
 //! (the workbook byte-identical to `sanyipi run` on the same folder), history, and the upload
 //! limits of `rules/serve.toml`.
 
+mod clerk;
 mod hostile;
 
 use crate::common::{root, run_one_month, sanyipi};
@@ -297,7 +298,7 @@ fn walks_the_sample_month_like_the_cli() {
     // A second run needs force, like `run --force`; history lists both.
     let (status, again) = s.json("POST", "/api/run", &run_q);
     assert_eq!(status, 422);
-    assert!(again["error"].as_str().unwrap().contains("--force"));
+    assert!(again["error"].as_str().unwrap().contains("重新考核"));
     let forced = [
         ("month", "2026-10"),
         ("as_of", "2026-10-25"),
