@@ -5,7 +5,7 @@
 use super::State;
 use super::conn::Request;
 use super::http::{Reply, Target, attachment, error_json, json_reply};
-pub(super) use super::words::failed;
+pub(super) use super::words::{failed, hide_out};
 use super::{unzip, upload};
 use crate::calendar::Month;
 use crate::jobs;
@@ -438,7 +438,7 @@ pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
         let done = jobs::week::week(&req, progress).map_err(|e| failed(state, 422, &e))?;
         Ok(json_reply(
             200,
-            &json!({ "folder": done.label, "files": done.files, "summary": done.summary }),
+            &json!({ "folder": done.label, "files": done.files, "summary": hide_out(state, &done.summary) }),
         ))
     })
 }
@@ -496,7 +496,7 @@ pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
         let notes = notes.0.into_inner().unwrap_or_default();
         Ok(json_reply(
             200,
-            &json!({ "folder": done.folder, "files": done.files, "summary": done.summary, "notes": notes }),
+            &json!({ "folder": done.folder, "files": done.files, "summary": hide_out(state, &done.summary), "notes": notes }),
         ))
     })
 }

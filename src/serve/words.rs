@@ -49,6 +49,22 @@ pub(super) fn plain(state: &State, message: &str) -> String {
     out
 }
 
+/// `text` with the output folder's path shown as 结果文件夹 (a summary's 输出目录 line).
+pub(super) fn hide_out(state: &State, text: &str) -> String {
+    let out = &state.opts.place.out;
+    let mut text = text.to_string();
+    for p in [Some(out.clone()), out.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+    {
+        let shown = p.display().to_string();
+        if !shown.is_empty() && shown != "." {
+            text = text.replace(&shown, "结果文件夹");
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -262,27 +262,45 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
     assert_eq!(shown["september"]["asOf"], "2026-09-25", "{shown}");
     assert_eq!(shown["september"]["min"], "2026-09-01");
     assert_eq!(shown["september"]["max"], "2026-10-25");
-    assert!(shown["september"]["week"].as_str().unwrap().starts_with("2026-09"));
+    assert!(
+        shown["september"]["week"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-09")
+    );
     assert_eq!(shown["october"]["asOf"], "2026-10-25");
-    assert!(text("refused").contains("不在 2026-10 的考核期内"), "{shown}");
+    assert!(
+        text("refused").contains("不在 2026-10 的考核期内"),
+        "{shown}"
+    );
     // 7: every unit of the ledger, each 已报 / 未报 / 迟报 with its file.
     let subs = shown["submissions"].as_array().unwrap();
     assert!(subs.len() >= 5, "{shown}");
     for row in subs {
         let status = row[1].as_str().unwrap();
         assert!(["已报", "未报", "迟报"].contains(&status), "{row}");
-        assert_eq!(row[2].as_str().unwrap().starts_with("月报/"), status != "未报", "{row}");
+        assert_eq!(
+            row[2].as_str().unwrap().starts_with("月报/"),
+            status != "未报",
+            "{row}"
+        );
     }
     assert!(text("checked").contains("未报"), "{shown}");
     // 8: the problem list, a deleted file, revisions, a reload, a stale token, old IE.
     use calamine::Reader;
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(text("problems")).unwrap();
     assert!(wb.worksheet_range("问题清单").unwrap().height() > 1);
-    assert_eq!(wb.worksheet_range("报送情况").unwrap().height(), subs.len() + 1);
+    assert_eq!(
+        wb.worksheet_range("报送情况").unwrap().height(),
+        subs.len() + 1
+    );
     assert!(text("deleted").contains("多余的文件.xlsx"));
     assert!(!text("uploadedAfterDelete").contains("多余的文件"));
     assert!(!data.join("2026-10/多余的文件.xlsx").exists());
-    assert!(text("again").contains("重新考核") && !text("again").contains("--"), "{shown}");
+    assert!(
+        text("again").contains("重新考核") && !text("again").contains("--"),
+        "{shown}"
+    );
     let history = shown["history"].as_array().unwrap();
     assert_eq!(history.len(), 2, "{shown}");
     assert!(history[0][4].as_str().unwrap().contains("已被第 2 版替换"));

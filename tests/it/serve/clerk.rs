@@ -203,3 +203,25 @@ fn the_page_declares_webkit_and_says_when_old_ie_opens_it() {
     assert!(page.contains("旧版 IE 内核") && page.contains("Trident"));
     assert!(!page.contains("--force") && !page.contains("--as-of"));
 }
+
+/// The command line refuses the same dates as the page (one function, `jobs::as_of`).
+#[test]
+fn run_on_the_command_line_refuses_a_date_outside_the_month() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = root().join("samples/2026-10");
+    let r = crate::common::sanyipi(&[
+        "run",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2020-01-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("不在 2026-10 的考核期内"), "{}", r.stderr);
+    assert!(!out.join("2026-10").exists());
+}

@@ -239,3 +239,65 @@ fn the_browser_is_opened_without_the_token_in_its_command_line() {
     assert_eq!(mode & 0o077, 0, "the launcher is readable by others");
     assert!(std::fs::read_to_string(file).unwrap().contains(&s.token));
 }
+
+/// With few file handles (`ulimit -n 40`), a crowd of connections makes `accept` fail: the
+/// server says so on stderr and goes on, answering once the crowd is gone.
+#[cfg(unix)]
+#[test]
+fn an_accept_error_is_logged_and_survived() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let script = format!(
+        "ulimit -n 40 && exec \"$0\" serve --port 0 --no-open --data {} --out {}",
+        tmp.path().join("data").display(),
+        tmp.path().join("out").display()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_sanyipi")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = std::io::BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| l.unwrap())
+        .find(|l| l.starts_with("http://127.0.0.1:"))
+        .expect("serve prints its URL");
+    let rest = url.trim_start_matches("http://127.0.0.1:");
+    let (port, token) = rest.split_once("/?t=").unwrap();
+    let mut s = Server {
+        child,
+        port: port.parse().unwrap(),
+        token: token.to_string(),
+    };
+    let crowd: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", s.port)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(s.alive(), "the server exited when accept failed");
+    drop(crowd);
+    let mut answered = false;
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(200));
+        let head = format!(
+            "GET /api/files?month=2026-10&t={} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            s.token,
+            s.host()
+        );
+        if raw(s.port, &head, b"").is_some_and(|(st, _)| st == 200) {
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "no answer after the crowd left");
+    let _ = s.child.kill();
+    let mut err = String::new();
+    s.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("暂时无法接受新连接"), "{err}");
+}
