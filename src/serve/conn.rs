@@ -126,7 +126,7 @@ fn read_head(mut reader: BufReader<TcpStream>) -> Result<Request, Bad> {
     let mut lines = Vec::new();
     loop {
         let mut line = Vec::new();
-        let n = (&mut reader)
+        let n = Deadline(&mut reader, started)
             .take(budget as u64)
             .read_until(b'\n', &mut line)
             .map_err(|_| Bad::Gone)?;
@@ -137,9 +137,6 @@ fn read_head(mut reader: BufReader<TcpStream>) -> Result<Request, Bad> {
             return Err(if n >= budget { too_large() } else { Bad::Gone });
         }
         budget -= n;
-        if started.elapsed() > HEAD_DEADLINE {
-            return Err(Bad::Gone);
-        }
         let text = String::from_utf8_lossy(&line).trim_end().to_string();
         if text.is_empty() {
             if lines.is_empty() {
@@ -153,6 +150,36 @@ fn read_head(mut reader: BufReader<TcpStream>) -> Result<Request, Bad> {
         lines.push(text);
     }
     parse_head(&lines, reader)
+}
+
+/// The head's reader: a read after [`HEAD_DEADLINE`] fails, however slowly bytes trickle in.
+struct Deadline<'a>(&'a mut BufReader<TcpStream>, Instant);
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.check()?;
+        self.0.read(buf)
+    }
+}
+
+impl BufRead for Deadline<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.check()?;
+        self.0.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.0.consume(n);
+    }
+}
+
+impl Deadline<'_> {
+    fn check(&self) -> std::io::Result<()> {
+        if self.1.elapsed() > HEAD_DEADLINE {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        Ok(())
+    }
 }
 
 fn too_large() -> Bad {

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Writes the redirecting file into the temporary folder and removes it a minute later.
+/// Writes the redirecting file into the temporary folder and removes it five minutes later.
 pub(super) fn write(url: &str) -> std::io::Result<PathBuf> {
     let name = format!("sanyipi-{}.html", &super::auth::new_token()[..12]);
     let path = std::env::temp_dir().join(name);
@@ -24,7 +24,7 @@ pub(super) fn write(url: &str) -> std::io::Result<PathBuf> {
     file.write_all(html.as_bytes())?;
     let remove = path.clone();
     std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_secs(300));
         let _ = std::fs::remove_file(remove);
     });
     Ok(path)

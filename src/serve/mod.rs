@@ -111,7 +111,7 @@ impl Server {
 
     /// A local HTML file, readable by this user only, that sends the browser to [`Self::url`]:
     /// the browser is opened on it, so the token never shows in a command line other users
-    /// can read. It is removed a minute later.
+    /// can read. It is removed five minutes later.
     pub(crate) fn launcher(&self) -> std::io::Result<PathBuf> {
         launcher::write(&self.url())
     }
