@@ -1,6 +1,7 @@
 //! What a clerk needs beside the steps: a month's dates (default as-of date, its window, a day
 //! for the weekly report), deleting one uploaded file, the problem list as a workbook, and the
-//! running and last operation for a reloaded page.
+//! running and last operation for a reloaded page, and the history whose rows name their
+//! revision.
 
 use super::State;
 use super::handlers::{failed, inbox, lock};
@@ -8,7 +9,7 @@ use super::http::{Reply, Target, attachment, error_json, json_reply};
 use super::upload;
 use crate::calendar::Month;
 use crate::jobs;
-use serde_json::json;
+use serde_json::{Value, json};
 
 type Result<T> = std::result::Result<T, Reply>;
 
@@ -77,4 +78,63 @@ pub(super) fn problems(state: &State, t: &Target) -> Result<Reply> {
 /// `GET /api/status`: the running operation with its progress, and the last one's result.
 pub(super) fn status(state: &State) -> Reply {
     json_reply(200, &state.status.to_json())
+}
+
+/// `GET /api/history`: every recorded run; the files still in the output folder belong to the
+/// latest revision of each month only, so only that row lists them.
+pub(super) fn history(state: &State) -> Result<Reply> {
+    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(state, 500, &e))?;
+    let latest = latest_revisions(state)?;
+    let rows: Vec<Value> = runs
+        .iter()
+        .map(|r| {
+            let newest = latest.get(&r.month).copied().unwrap_or(r.revision);
+            let files = if newest == r.revision {
+                upload::list_files(&state.opts.place.out.join(&r.month))
+            } else {
+                Vec::new()
+            };
+            json!({
+                "month": r.month,
+                "revision": r.revision,
+                "latest": newest,
+                "as_of": r.as_of,
+                "source": r.source,
+                "files": files,
+            })
+        })
+        .collect();
+    Ok(json_reply(200, &json!({ "runs": rows })))
+}
+
+/// The latest recorded revision of each month.
+fn latest_revisions(state: &State) -> Result<std::collections::BTreeMap<String, i64>> {
+    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(state, 500, &e))?;
+    let mut latest = std::collections::BTreeMap::new();
+    for r in runs {
+        let e = latest.entry(r.month.clone()).or_insert(r.revision);
+        *e = (*e).max(r.revision);
+    }
+    Ok(latest)
+}
+
+/// With `?revision=N`: the files of the output folder are that revision's (the latest), else 404
+/// saying which revision replaced them.
+pub(super) fn revision_check(state: &State, t: &Target, folder: &str) -> Result<()> {
+    let Some(wanted) = t.get("revision") else {
+        return Ok(());
+    };
+    let wanted: i64 = wanted
+        .parse()
+        .map_err(|_| error_json(404, "没有这个版本"))?;
+    match latest_revisions(state)?.get(folder) {
+        Some(&latest) if latest == wanted => Ok(()),
+        Some(&latest) => Err(error_json(
+            404,
+            &format!(
+                "{folder} 第 {wanted} 版的结果文件已被第 {latest} 版替换（只保留最新一版的文件）"
+            ),
+        )),
+        None => Err(error_json(404, "没有这个版本")),
+    }
 }

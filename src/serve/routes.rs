@@ -51,7 +51,7 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         ("POST", "/api/screen") => handlers::screen(state, t),
         ("GET", "/api/check") => handlers::check(state, t),
         ("POST", "/api/run") => handlers::run_month(state, t),
-        ("GET", "/api/history") => handlers::history(state),
+        ("GET", "/api/history") => clerk::history(state),
         ("GET", "/api/month") => clerk::month_dates(state, t),
         ("POST", "/api/delete") => clerk::delete(state, t),
         ("GET", "/api/problems.xlsx") => clerk::problems(state, t),
