@@ -40,17 +40,21 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         "网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n按 Ctrl+C 停止。"
     ));
     if !args.no_open {
-        open_browser(&url);
+        match server.launcher() {
+            Ok(file) => open_browser(file.as_os_str()),
+            Err(_) => println!("无法自动打开浏览器，请手动打开上面的网址。"),
+        }
     }
     server.run();
     Ok(OK)
 }
 
-/// Opens `url` in the default browser; failure is ignored (the URL is printed anyway).
-fn open_browser(url: &str) {
+/// Opens `file` (the launcher that redirects to the page) in the default browser; failure is
+/// ignored (the URL is printed anyway). The token is in the file, never in this command line.
+fn open_browser(url: &std::ffi::OsStr) {
     let mut cmd = if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
-        c.args(["/c", "start", "", url]);
+        c.args(["/c", "start", ""]).arg(url);
         c
     } else if cfg!(target_os = "macos") {
         let mut c = std::process::Command::new("open");

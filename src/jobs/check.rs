@@ -30,6 +30,19 @@ pub struct Checked {
     pub warnings: usize,
     /// The whole text `sanyipi check` prints.
     pub report: String,
+    /// Every unit of the ledger and its monthly report (when a month is given).
+    pub submissions: Vec<Submission>,
+}
+
+/// One unit's monthly report (the rule `report_deadline` of `rules/scoring.toml`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Submission {
+    pub unit: String,
+    /// 已报, 未报 or 迟报.
+    pub status: String,
+    pub file: Option<String>,
+    pub submitted_on: Option<String>,
+    pub due: Option<String>,
 }
 
 /// One file's reconciliation: rows read = used + not used + blank + 合计 + notes.
@@ -129,7 +142,35 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
         errors: data.error_count(),
         warnings: data.warning_count(),
         report: report(&data, &rules, req.month.as_deref()),
+        submissions: month
+            .map(|m| submissions(&rules, &data, m))
+            .unwrap_or_default(),
     })
+}
+
+/// Each expected unit's monthly report, as the deadline rule of scoring sees it once the month
+/// is over (a report not there is 未报, whatever the day).
+fn submissions(rules: &Rules, data: &Dataset, month: Month) -> Vec<Submission> {
+    use crate::engine::deadlines::Status;
+    let id = &rules.scoring.score.report_deadline;
+    let later = month.day(31) + chrono::Days::new(62);
+    let empty = std::collections::BTreeMap::new();
+    let (rows, _) = crate::engine::deadlines::deadline_rows(rules, data, month, later, &empty);
+    rows.into_iter()
+        .filter(|r| &r.rule == id && r.recipient.is_some())
+        .map(|r| Submission {
+            unit: r.recipient.unwrap_or_default(),
+            status: match (r.status, &r.item) {
+                (Status::MetLate, _) => "迟报",
+                (_, Some(_)) => "已报",
+                (_, None) => "未报",
+            }
+            .to_string(),
+            file: r.item,
+            submitted_on: r.met_on.map(|d| d.to_string()),
+            due: r.due.map(|d| d.to_string()),
+        })
+        .collect()
 }
 
 fn load(

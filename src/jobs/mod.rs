@@ -5,6 +5,7 @@
 //! written only through [`publish`]. No job prints and none reads the clock.
 
 pub mod annual;
+pub mod as_of;
 pub mod check;
 pub mod deadlines;
 mod error;
@@ -15,6 +16,7 @@ mod history_rows;
 pub mod month;
 pub mod office_calendar;
 pub mod post_evaluation;
+pub mod problems;
 pub(crate) mod publish;
 pub mod rules;
 pub mod screening;

@@ -1,10 +1,11 @@
 //! Who may use the local page: a request must name 127.0.0.1 or localhost with the server's port
 //! in its Host header (against web pages and DNS rebinding) and carry the random token printed
-//! at start (`?t=` or the `X-Sanyipi-Token` header; against other local users).
+//! at start (`?t=` or the `X-Sanyipi-Token` header; against other local users); a POST must
+//! come from this page itself (`Origin` and `Sec-Fetch-Site`, against other sites' forms).
 
 use super::State;
+use super::conn::Request;
 use super::http::{Reply, Target, text};
-use tiny_http::Request;
 
 /// A random hex token: the OS generator, else (should it fail) a hash of time and process id.
 pub(super) fn new_token() -> String {
@@ -28,12 +29,7 @@ pub(super) fn new_token() -> String {
 
 /// The Host header and the token, else 403.
 pub(super) fn authorize(state: &State, request: &Request) -> Result<Target, Reply> {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string())
-        .unwrap_or_default();
+    let host = request.header("Host").unwrap_or_default().to_string();
     let allowed = [
         format!("127.0.0.1:{}", state.port),
         format!("localhost:{}", state.port),
@@ -41,21 +37,47 @@ pub(super) fn authorize(state: &State, request: &Request) -> Result<Target, Repl
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&host)) {
         return Err(text(403, "拒绝访问：地址不对，请使用启动时显示的网址。"));
     }
-    let target = Target::parse(request.url());
-    let given = target.get("t").map(str::to_string).or_else(|| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("X-Sanyipi-Token"))
-            .map(|h| h.value.as_str().to_string())
-    });
+    if request.method == "POST" && !same_origin(request, &allowed) {
+        return Err(text(403, "拒绝访问：请求不是从本机考核网页发出的。"));
+    }
+    let target = Target::parse(&request.url);
+    let given = target
+        .get("t")
+        .or_else(|| request.header("X-Sanyipi-Token"))
+        .map(str::to_string);
     match given {
         Some(t) if same(&t, &state.token) => Ok(target),
-        _ => Err(text(
-            403,
-            "拒绝访问：缺少或错误的令牌，请使用启动时显示的完整网址。",
-        )),
+        _ if request.method == "GET" && target.path == "/" => Err(stale_page()),
+        _ => Err(text(403, STALE)),
     }
+}
+
+const STALE: &str = "拒绝访问：网页的令牌不对或已失效（网页服务重新启动过）。\
+请关闭此页，重新启动考核网页服务，用它自动打开的页面，或复制启动窗口中显示的完整网址打开。";
+
+/// The page a browser shows for an old or missing token: how to get a working one.
+fn stale_page() -> Reply {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"renderer\" content=\"webkit\"><title>需要重新打开</title></head>\
+         <body style=\"font:16px/1.6 sans-serif;margin:40px\"><h1>需要重新打开考核网页</h1>\
+         <p id=\"stale\">{STALE}</p></body></html>"
+    );
+    Reply::new(403, html.into_bytes()).with_header("Content-Type", "text/html; charset=utf-8")
+}
+
+/// A POST from this page: `Sec-Fetch-Site` (when the browser sends it) is `same-origin` or
+/// `none`, and `Origin` (when sent) names this server.
+fn same_origin(request: &Request, allowed: &[String]) -> bool {
+    let site_ok = request
+        .header("Sec-Fetch-Site")
+        .is_none_or(|s| s.eq_ignore_ascii_case("same-origin") || s.eq_ignore_ascii_case("none"));
+    let origin_ok = request.header("Origin").is_none_or(|o| {
+        allowed
+            .iter()
+            .any(|a| o.eq_ignore_ascii_case(&format!("http://{a}")))
+    });
+    site_ok && origin_ok
 }
 
 /// Compares without stopping at the first difference.

@@ -3,20 +3,32 @@
 //! output folders.
 
 use super::State;
+use super::clerk::revision_check;
+use super::conn::Request;
 use super::http::{Reply, Target, attachment, error_json, json_reply};
+pub(super) use super::words::{failed, hide_out};
 use super::{unzip, upload};
 use crate::calendar::Month;
 use crate::jobs;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use tiny_http::Request;
 
 type Result<T> = std::result::Result<T, Reply>;
 
-/// A job's error as the page shows it.
-fn failed(status: u16, e: &jobs::Error) -> Reply {
-    error_json(status, e.message().trim_end())
+/// Runs `op` (after the lock is taken) as the page's current operation `kind`: its progress
+/// is shown to a reloaded page, and its reply kept as the last result.
+fn tracked(
+    state: &State,
+    kind: &'static str,
+    month: Option<String>,
+    op: impl FnOnce(&dyn crate::progress::Progress) -> Result<Reply>,
+) -> Result<Reply> {
+    state.status.start(kind, month.clone());
+    let reply = op(&state.status).unwrap_or_else(|r| r);
+    let value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    state.status.finish(kind, month, &value);
+    Ok(reply)
 }
 
 fn month_of(t: &Target) -> Result<Month> {
@@ -25,7 +37,7 @@ fn month_of(t: &Target) -> Result<Month> {
         .ok_or_else(|| error_json(400, "请选择考核月份（如 2026-10）"))
 }
 
-fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>> {
+pub(super) fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, ()>> {
     match state.busy.try_lock() {
         Ok(guard) => Ok(guard),
         // An operation that panicked holds nothing the next one needs.
@@ -52,6 +64,15 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
         .map_err(|e| error_json(400, &e.0))?;
     let _guard = lock(state)?;
     let target = dir.join(&rel);
+    if let Some(other) = upload::case_clash(&dir, &rel) {
+        return Err(error_json(
+            400,
+            &format!(
+                "“{}”与已上传的“{other}”只差大小写，Windows 会当作同一个文件，请改名或先删除旧文件",
+                slash(&rel)
+            ),
+        ));
+    }
     let limits = &state.limits;
     if !target.exists() && upload::count_files(&dir) >= limits.max_files {
         return Err(error_json(
@@ -62,28 +83,66 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
             ),
         ));
     }
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(limits.max_file_bytes + 1)
-        .read_to_end(&mut body);
-    if read.is_err() {
-        return Err(error_json(400, "文件未能完整上传，请重试"));
-    }
-    if body.len() as u64 > limits.max_file_bytes {
+    let bytes = save_body(request, &target, limits.max_file_bytes)?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": slash(&rel), "bytes": bytes }),
+    ))
+}
+
+/// The body of `request` saved as `target`: all of it, or nothing (staged in a hidden file
+/// beside it and renamed only when every declared byte has arrived).
+fn save_body(request: &mut Request, target: &Path, max: u64) -> Result<u64> {
+    let expected = request.content_length;
+    if expected > max {
         return Err(error_json(
             413,
             &format!(
                 "文件超过 {} MB（rules/ingest.toml 的 max_file_mb）",
-                limits.max_file_bytes / 1024 / 1024
+                max / 1024 / 1024
             ),
         ));
     }
-    write_atomic(&target, &body).map_err(|e| error_json(500, &format!("无法保存文件: {e}")))?;
-    Ok(json_reply(
-        200,
-        &json!({ "saved": rel.to_string_lossy(), "bytes": body.len() }),
-    ))
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let cannot = |e: std::io::Error| {
+        error_json(
+            500,
+            &format!("无法保存文件：{}", super::http::io_reason(&e)),
+        )
+    };
+    std::fs::create_dir_all(parent).map_err(cannot)?;
+    let tmp = parent.join(format!(".upload-{}.tmp", &super::auth::new_token()[..12]));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        let n = std::io::copy(&mut request.body(), &mut f)?;
+        if n != expected {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    });
+    match written {
+        Ok(()) => Ok(expected),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(match e.kind() {
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::TimedOut
+                | std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::ConnectionReset => {
+                    error_json(400, "文件未能完整上传，未保存，请重试")
+                }
+                _ => cannot(e),
+            })
+        }
+    }
+}
+
+/// A relative path with `/`.
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// `POST /api/upload-zip?month=YYYY-MM`: the body is a .zip of the month's files (or folder),
@@ -92,16 +151,7 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
     let dir = inbox(state, t)?;
     let _guard = lock(state)?;
     let limit = state.limits.max_zip_mb * 1024 * 1024;
-    let mut body = Vec::new();
-    if request
-        .as_reader()
-        .take(limit + 1)
-        .read_to_end(&mut body)
-        .is_err()
-    {
-        return Err(error_json(400, "zip 文件未能完整上传，请重试"));
-    }
-    if body.len() as u64 > limit {
+    if request.content_length > limit {
         return Err(error_json(
             413,
             &format!(
@@ -109,6 +159,11 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
                 state.limits.max_zip_mb
             ),
         ));
+    }
+    let mut body = Vec::new();
+    let read = request.body().read_to_end(&mut body);
+    if read.is_err() || body.len() as u64 != request.content_length {
+        return Err(error_json(400, "zip 文件未能完整上传，未保存，请重试"));
     }
     let done =
         unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
@@ -118,17 +173,6 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
     ))
 }
 
-fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let parent = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let tmp = parent.join(".upload.tmp");
-    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, target));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
 /// `POST /api/clear?month=` (or `?set=leads`): removes the uploaded files (outputs and
 /// history stay).
 pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
@@ -136,7 +180,7 @@ pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
     let _guard = lock(state)?;
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
-            .map_err(|e| error_json(500, &format!("无法清空 {}: {e}", dir.display())))?;
+            .map_err(|e| error_json(500, &format!("无法清空：{}", super::http::io_reason(&e))))?;
     }
     let name = dir.file_name().unwrap_or_default().to_string_lossy();
     Ok(json_reply(200, &json!({ "cleared": name })))
@@ -156,8 +200,15 @@ pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
         rules: state.opts.rules.clone(),
         history: Some(state.opts.place.history_path()),
     };
-    let checked = jobs::check::check(&req, &()).map_err(|e| failed(422, &e))?;
-    Ok(json_reply(
+    tracked(state, "check", Some(month.to_string()), |progress| {
+        let checked = jobs::check::check(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        Ok(check_reply(month, &checked))
+    })
+}
+
+/// The page's view of a check.
+pub(super) fn check_reply(month: Month, checked: &jobs::check::Checked) -> Reply {
+    json_reply(
         200,
         &json!({
             "month": month.to_string(),
@@ -165,16 +216,18 @@ pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
             "warnings": checked.warnings,
             "files": checked.files,
             "diagnostics": checked.diagnostics,
+            "submissions": checked.submissions,
             "report": checked.report,
         }),
-    ))
+    )
 }
 
 /// `POST /api/run?month=&as_of=&force=1`: `sanyipi run` on the month's uploaded folder.
 pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
-    let as_of =
-        jobs::parse_as_of(t.get("as_of").unwrap_or("")).map_err(|e| failed(400, &e.into()))?;
+    let rules = state.opts.rules.as_ref();
+    let as_of = jobs::as_of::page_as_of(rules, month, t.get("as_of").unwrap_or(""))
+        .map_err(|e| failed(state, 400, &e))?;
     let force = t.get("force") == Some("1");
     let _guard = lock(state)?;
     let input = state.opts.data.join(month.to_string());
@@ -191,7 +244,14 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         templates: state.opts.templates.clone(),
         force,
     };
-    let done = jobs::month::run(&req, &()).map_err(|e| failed(422, &e))?;
+    tracked(state, "run", Some(month.to_string()), |progress| {
+        let done = jobs::month::run(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        Ok(run_reply(month, as_of, &done))
+    })
+}
+
+/// The page's view of a run.
+fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRun) -> Reply {
     let a = &done.assessment;
     let units: Vec<Value> = a
         .units
@@ -210,7 +270,7 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         .collect();
     let mut files: Vec<&str> = done.files.iter().map(|f| f.name()).collect();
     files.sort();
-    Ok(json_reply(
+    json_reply(
         200,
         &json!({
             "month": month.to_string(),
@@ -220,25 +280,7 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
             "notices": a.notices.len(),
             "files": files,
         }),
-    ))
-}
-
-/// `GET /api/history`: every recorded run, and the files still in `--out` for each month.
-pub(super) fn history(state: &State) -> Result<Reply> {
-    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(500, &e))?;
-    let rows: Vec<Value> = runs
-        .iter()
-        .map(|r| {
-            json!({
-                "month": r.month,
-                "revision": r.revision,
-                "as_of": r.as_of,
-                "source": r.source,
-                "files": upload::list_files(&state.opts.place.out.join(&r.month)),
-            })
-        })
-        .collect();
-    Ok(json_reply(200, &json!({ "runs": rows })))
+    )
 }
 
 /// The folder of `--out` a download comes from: `?folder=` (a month, a week `<monday>周`, the
@@ -267,9 +309,11 @@ fn output_file(state: &State, folder: &str, rel: &str) -> Result<PathBuf> {
 /// `GET /download?month=&file=REL[&view=1]` (or `?folder=`).
 pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
     let folder = out_folder(t)?;
+    revision_check(state, t, &folder)?;
     let rel = t.get("file").unwrap_or("");
     let path = output_file(state, &folder, rel)?;
-    let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| error_json(500, &format!("无法读取：{}", super::http::io_reason(&e))))?;
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let inline = t.get("view") == Some("1") && name.ends_with(".html");
     Ok(attachment(bytes, name, inline))
@@ -278,6 +322,7 @@ pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
 /// `GET /download.zip?month=` (or `?folder=`): every output file of the folder as one zip.
 pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
     let month = out_folder(t)?;
+    revision_check(state, t, &month)?;
     let dir = state.opts.place.out.join(&month);
     let names = upload::list_files(&dir);
     if names.is_empty() {
@@ -288,15 +333,16 @@ pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
         .compression_method(zip::CompressionMethod::Deflated);
     for name in &names {
         let path = output_file(state, &month, name)?;
-        let bytes = std::fs::read(&path).map_err(|e| error_json(500, &format!("无法读取: {e}")))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| error_json(500, &format!("无法读取：{}", super::http::io_reason(&e))))?;
         let written = zip
             .start_file(format!("{month}/{name}"), options)
             .and_then(|_| std::io::Write::write_all(&mut zip, &bytes).map_err(Into::into));
-        written.map_err(|e| error_json(500, &format!("无法打包: {e}")))?;
+        written.map_err(|_| error_json(500, "无法打包结果文件"))?;
     }
     let bytes = zip
         .finish()
-        .map_err(|e| error_json(500, &format!("无法打包: {e}")))?
+        .map_err(|_| error_json(500, "无法打包结果文件"))?
         .into_inner();
     let name = if Month::parse(&month).is_some() {
         format!("{month}考核结果.zip")
@@ -313,7 +359,11 @@ const LEADS: &str = "leads";
 /// --as-of` (the month's uploaded folder holds the ledger and 周报/).
 pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
-    let as_of = as_of_or_today(t).map_err(|e| failed(422, &e))?;
+    let as_of = match t.get("as_of").filter(|s| !s.is_empty()) {
+        Some(s) => jobs::as_of::page_as_of(state.opts.rules.as_ref(), month, s),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+    .map_err(|e| failed(state, 400, &e))?;
     let _guard = lock(state)?;
     let input = state.opts.data.join(month.to_string());
     if !input.is_dir() {
@@ -327,11 +377,13 @@ pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
         rules: state.opts.rules.clone(),
         templates: state.opts.templates.clone(),
     };
-    let done = jobs::week::week(&req, &()).map_err(|e| failed(422, &e))?;
-    Ok(json_reply(
-        200,
-        &json!({ "folder": done.label, "files": done.files, "summary": done.summary }),
-    ))
+    tracked(state, "weekly", Some(month.to_string()), |progress| {
+        let done = jobs::week::week(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        Ok(json_reply(
+            200,
+            &json!({ "folder": done.label, "files": done.files, "summary": hide_out(state, &done.summary) }),
+        ))
+    })
 }
 
 /// `?as_of=` if given, else today (the page's clock, never the job's).
@@ -354,9 +406,19 @@ impl crate::progress::Progress for Notes {
     }
 }
 
+/// Tells both sinks.
+struct Both<'a>(&'a Notes, &'a dyn crate::progress::Progress);
+
+impl crate::progress::Progress for Both<'_> {
+    fn note(&self, line: &str) {
+        self.0.note(line);
+        self.1.note(line);
+    }
+}
+
 /// `POST /api/screen?as_of=`: `sanyipi screen --input <data>/leads --as-of --out <out>`.
 pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
-    let as_of = as_of_or_today(t).map_err(|e| failed(422, &e))?;
+    let as_of = as_of_or_today(t).map_err(|e| failed(state, 400, &e))?;
     let _guard = lock(state)?;
     let input = state.opts.data.join(LEADS);
     if !input.is_dir() {
@@ -369,11 +431,15 @@ pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
         rules: state.opts.rules.clone(),
         templates: state.opts.templates.clone(),
     };
-    let notes = Notes::default();
-    let done = jobs::screening::screen_leads(&req, &notes).map_err(|e| failed(422, &e))?;
-    let notes = notes.0.into_inner().unwrap_or_default();
-    Ok(json_reply(
-        200,
-        &json!({ "folder": done.folder, "files": done.files, "summary": done.summary, "notes": notes }),
-    ))
+    tracked(state, "screen", None, |progress| {
+        let notes = Notes::default();
+        let both = Both(&notes, progress);
+        let done =
+            jobs::screening::screen_leads(&req, &both).map_err(|e| failed(state, 422, &e))?;
+        let notes = notes.0.into_inner().unwrap_or_default();
+        Ok(json_reply(
+            200,
+            &json!({ "folder": done.folder, "files": done.files, "summary": hide_out(state, &done.summary), "notes": notes }),
+        ))
+    })
 }

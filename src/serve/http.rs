@@ -1,7 +1,6 @@
 //! The HTTP vocabulary of the local page: the request line, replies, downloads.
 
 use serde_json::{Value, json};
-use tiny_http::{Header, Response};
 
 /// A parsed request line: path and decoded query pairs.
 pub(super) struct Target {
@@ -73,22 +72,36 @@ pub(super) fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-pub(super) fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
+/// A reply: status, headers (without `Content-Length`, added when sent) and body.
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Vec<u8>,
 }
 
-pub(super) type Reply = Response<std::io::Cursor<Vec<u8>>>;
+impl Reply {
+    pub(super) fn new(status: u16, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    pub(super) fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
 
 pub(super) fn text(status: u16, body: &str) -> Reply {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    Reply::new(status, body.as_bytes().to_vec())
+        .with_header("Content-Type", "text/plain; charset=utf-8")
 }
 
 pub(super) fn json_reply(status: u16, v: &Value) -> Reply {
-    Response::from_data(v.to_string().into_bytes())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "application/json; charset=utf-8"))
+    Reply::new(status, v.to_string().into_bytes())
+        .with_header("Content-Type", "application/json; charset=utf-8")
 }
 
 pub(super) fn error_json(status: u16, message: &str) -> Reply {
@@ -108,18 +121,37 @@ pub(super) fn content_type(name: &str) -> &'static str {
 
 pub(super) fn attachment(bytes: Vec<u8>, name: &str, inline: bool) -> Reply {
     let kind = if inline { "inline" } else { "attachment" };
-    Response::from_data(bytes)
-        .with_header(header("Content-Type", content_type(name)))
-        .with_header(header(
+    Reply::new(200, bytes)
+        .with_header("Content-Type", content_type(name))
+        .with_header(
             "Content-Disposition",
             &format!("{kind}; filename*=UTF-8''{}", percent_encode(name)),
-        ))
+        )
         // A report opened in the browser runs no script and cannot reach the server.
-        .with_header(header(
+        .with_header(
             "Content-Security-Policy",
             "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-        ))
+        )
 }
+/// An I/O error as the page tells it: in Chinese, without the system's English text or a path.
+pub(super) fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限（文件可能正被其他程序打开，或文件夹只读）",
+        K::AlreadyExists => "文件已存在",
+        K::AddrInUse => "端口已被占用",
+        K::AddrNotAvailable => "地址不可用",
+        K::StorageFull => "磁盘空间不足",
+        K::TimedOut => "等待超时",
+        K::InvalidInput | K::InvalidFilename => "文件名不被系统接受",
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            "连接中断，内容不完整"
+        }
+        _ => "系统错误",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,43 +1,63 @@
 //! Which handler answers which request, and the headers every reply carries.
 
-use super::http::{Reply, Target, error_json, header, json_reply};
-use super::{State, auth, handlers, upload};
+use super::conn::Request;
+use super::http::{Reply, Target, error_json, json_reply};
+use super::{State, auth, clerk, handlers, upload};
 use serde_json::json;
-use tiny_http::{Method, Request, Response};
 
 const PAGE: &str = include_str!("page.html");
 
-pub(super) fn serve_one(state: &State, mut request: Request) {
-    let reply = match auth::authorize(state, &request) {
+pub(super) fn serve_one(state: &State, request: &mut Request) -> Reply {
+    match auth::authorize(state, request) {
         Err(r) => r,
-        Ok(target) => route(state, &mut request, &target),
+        Ok(target) => match too_large(state, request, &target) {
+            Some(r) => r,
+            None => route(state, request, &target),
+        },
     }
-    .with_header(header("Cache-Control", "no-store"))
-    .with_header(header("X-Content-Type-Options", "nosniff"))
-    .with_header(header("Referrer-Policy", "no-referrer"))
-    .with_header(header("X-Frame-Options", "DENY"))
-    // Bodies are in memory: always a Content-Length, never chunked.
-    .with_chunked_threshold(usize::MAX);
-    let _ = request.respond(reply);
+    .with_header("Cache-Control", "no-store")
+    .with_header("X-Content-Type-Options", "nosniff")
+    .with_header("Referrer-Policy", "no-referrer")
+    .with_header("X-Frame-Options", "DENY")
+}
+
+/// A body larger than the route takes, refused on its declared size before a byte is read.
+fn too_large(state: &State, request: &Request, t: &Target) -> Option<Reply> {
+    let limits = &state.limits;
+    let (max, what) = match t.path.as_str() {
+        "/api/upload" => (limits.max_file_bytes, "文件"),
+        "/api/upload-zip" => (limits.max_zip_mb * 1024 * 1024, "zip 文件"),
+        _ => (64 * 1024, "请求"),
+    };
+    (request.content_length > max).then(|| {
+        error_json(
+            413,
+            &format!("{what}过大（上限 {} MB）", max.div_ceil(1024 * 1024)),
+        )
+    })
 }
 
 fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
-    let method = request.method().clone();
-    let result = match (method, t.path.as_str()) {
-        (Method::Get, "/") => Ok(Response::from_data(PAGE.as_bytes().to_vec())
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))),
-        (Method::Post, "/api/upload") => handlers::upload(state, request, t),
-        (Method::Post, "/api/upload-zip") => handlers::upload_zip(state, request, t),
-        (Method::Post, "/api/clear") => handlers::clear(state, t),
-        (Method::Get, "/api/files") => handlers::inbox(state, t)
+    let method = request.method.clone();
+    let result = match (method.as_str(), t.path.as_str()) {
+        ("GET", "/") => Ok(Reply::new(200, PAGE.as_bytes().to_vec())
+            .with_header("Content-Type", "text/html; charset=utf-8")),
+        ("POST", "/api/upload") => handlers::upload(state, request, t),
+        ("POST", "/api/upload-zip") => handlers::upload_zip(state, request, t),
+        ("POST", "/api/clear") => handlers::clear(state, t),
+        ("GET", "/api/files") => handlers::inbox(state, t)
             .map(|dir| json_reply(200, &json!({ "files": upload::list_files(&dir) }))),
-        (Method::Post, "/api/weekly") => handlers::weekly(state, t),
-        (Method::Post, "/api/screen") => handlers::screen(state, t),
-        (Method::Get, "/api/check") => handlers::check(state, t),
-        (Method::Post, "/api/run") => handlers::run_month(state, t),
-        (Method::Get, "/api/history") => handlers::history(state),
-        (Method::Get, "/download") => handlers::download(state, t),
-        (Method::Get, "/download.zip") => handlers::download_zip(state, t),
+        ("POST", "/api/weekly") => handlers::weekly(state, t),
+        ("POST", "/api/screen") => handlers::screen(state, t),
+        ("GET", "/api/check") => handlers::check(state, t),
+        ("POST", "/api/run") => handlers::run_month(state, t),
+        ("GET", "/api/history") => clerk::history(state),
+        ("GET", "/api/month") => clerk::month_dates(state, t),
+        ("POST", "/api/delete") => clerk::delete(state, t),
+        ("GET", "/api/problems.xlsx") => clerk::problems(state, t),
+        ("GET", "/api/status") => Ok(clerk::status(state)),
+        ("GET", "/download") => handlers::download(state, t),
+        ("GET", "/download.zip") => handlers::download_zip(state, t),
         _ => Err(error_json(404, "没有这个页面")),
     };
     result.unwrap_or_else(|r| r)

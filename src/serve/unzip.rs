@@ -67,7 +67,7 @@ fn corrupt(e: zip::result::ZipError) -> Refused {
         }
         _ => "文件损坏或不是 zip 格式",
     };
-    refused(400, format!("无法读取 zip 文件：{why}（{e}）"))
+    refused(400, format!("无法读取 zip 文件：{why}"))
 }
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
@@ -143,7 +143,12 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
 fn extract(archive: &mut Archive, e: &Entry, to: &Path) -> Result<(), Refused> {
     let damaged =
         |what: String| refused(400, format!("zip 中的“{}”{what}，整个 zip 未上传", e.name));
-    let failed = |e: std::io::Error| refused(500, format!("无法保存 zip 中的文件: {e}"));
+    let failed = |e: std::io::Error| {
+        refused(
+            500,
+            format!("无法保存 zip 中的文件：{}", super::http::io_reason(&e)),
+        )
+    };
     let mut file = archive.by_index(e.index).map_err(corrupt)?;
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(failed)?;
@@ -210,6 +215,18 @@ pub(crate) fn unpack(zip: &[u8], dir: &Path, limits: &Limits) -> Result<Unpacked
         return Err(refused(400, "zip 文件中没有可用的文件".to_string()));
     }
     drop_common_top(&mut entries, limits.max_depth)?;
+    if let Some((e, other)) = entries
+        .iter()
+        .find_map(|e| super::upload::case_clash(dir, &e.path).map(|o| (e, o)))
+    {
+        return Err(refused(
+            400,
+            format!(
+                "zip 中的“{}”与已上传的“{other}”只差大小写，整个 zip 未上传",
+                slash(&e.path)
+            ),
+        ));
+    }
     let new = entries
         .iter()
         .filter(|e| !dir.join(&e.path).exists())
@@ -224,7 +241,12 @@ pub(crate) fn unpack(zip: &[u8], dir: &Path, limits: &Limits) -> Result<Unpacked
             ),
         ));
     }
-    let failed = |e: std::io::Error| refused(500, format!("无法保存 zip 中的文件: {e}"));
+    let failed = |e: std::io::Error| {
+        refused(
+            500,
+            format!("无法保存 zip 中的文件：{}", super::http::io_reason(&e)),
+        )
+    };
     let stage = staging_dir(dir);
     let _ = std::fs::remove_dir_all(&stage);
     let staged = entries

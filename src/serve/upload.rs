@@ -1,5 +1,7 @@
 //! Where an uploaded file may go: the relative path the browser sends is cleaned (no `..`, no
-//! absolute path, no drive letter, no hidden or reserved names, limited depth), and the limits of
+//! absolute path, no drive letter, no hidden names, no name Windows cannot hold — CON, NUL,
+//! COM1 …, a trailing dot or space — no invisible direction marks, limited depth and length in
+//! bytes), a name that differs from an uploaded one only by case is refused, and the limits of
 //! `rules/serve.toml` and `rules/ingest.toml` apply.
 
 use std::path::{Path, PathBuf};
@@ -36,12 +38,70 @@ pub(crate) fn clean_path(raw: &str, max_depth: usize) -> Result<PathBuf, BadPath
         if p.chars().any(|c| c.is_control() || "<>:\"|?*".contains(c)) {
             return bad("含有不允许的字符");
         }
-        if p.chars().count() > 120 {
-            return bad("过长");
+        if let Some(c) = p.chars().find(|c| invisible(*c)) {
+            return bad(&format!(
+                "含有看不见的控制字符 U+{:04X}，请重新命名",
+                c as u32
+            ));
+        }
+        if p.ends_with('.') || p.ends_with(' ') {
+            return bad("以点或空格结尾，Windows 无法保存");
+        }
+        if windows_reserved(p) {
+            return bad("是 Windows 保留的设备名（如 CON、NUL、COM1），请重新命名");
+        }
+        if p.len() > MAX_NAME_BYTES {
+            return bad(&format!("的名称过长（超过 {MAX_NAME_BYTES} 字节）"));
         }
         path.push(p);
     }
     Ok(path)
+}
+
+/// One file or folder name, in bytes (file systems count bytes: 255 on most).
+const MAX_NAME_BYTES: usize = 240;
+
+/// Direction marks and zero-width characters: a name holding one shows differently from what
+/// it is.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        | '\u{061C}' | '\u{FEFF}')
+}
+
+/// CON, PRN, AUX, NUL, COM1–9, LPT1–9, with or without an extension, in any case.
+fn windows_reserved(name: &str) -> bool {
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
+}
+
+/// The existing name below `dir` that `rel` would differ from only by case (Windows would
+/// take them for one file), shown with `/`.
+pub(crate) fn case_clash(dir: &Path, rel: &Path) -> Option<String> {
+    let mut at = dir.to_path_buf();
+    let mut shown = Vec::new();
+    for part in rel.components() {
+        let want = part.as_os_str().to_string_lossy().to_string();
+        let entries = std::fs::read_dir(&at).ok()?;
+        let found = entries.flatten().find_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            (name.to_lowercase() == want.to_lowercase()).then_some(name)
+        })?;
+        shown.push(found.clone());
+        if found != want {
+            return Some(shown.join("/"));
+        }
+        at.push(found);
+    }
+    None
 }
 
 /// Number of files below `dir` (0 when it does not exist).
@@ -100,6 +160,33 @@ mod tests {
     }
 
     #[test]
+    fn lengths_count_bytes_and_devices_are_whole_names() {
+        // 80 Chinese characters are 240 bytes; 81 are too long.
+        assert!(clean_path(&"月".repeat(80), 3).is_ok());
+        assert!(clean_path(&"月".repeat(81), 3).is_err());
+        for ok in [
+            "CONFIG.xlsx",
+            "com0.xlsx",
+            "COM10.xlsx",
+            "nuller.xlsx",
+            "a.b.xlsx",
+        ] {
+            assert!(clean_path(ok, 3).is_ok(), "{ok:?} should be kept");
+        }
+    }
+
+    #[test]
+    fn a_name_that_differs_only_by_case_clashes() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("月报")).unwrap();
+        std::fs::write(tmp.path().join("月报/A.xlsx"), b"x").unwrap();
+        let clash = |p: &str| case_clash(tmp.path(), &clean_path(p, 3).unwrap());
+        assert_eq!(clash("月报/a.xlsx").as_deref(), Some("月报/A.xlsx"));
+        assert_eq!(clash("月报/A.xlsx"), None);
+        assert_eq!(clash("月报/b.xlsx"), None);
+    }
+
+    #[test]
     fn refuses_escapes_and_odd_names() {
         for p in [
             "../x.xlsx",
@@ -112,6 +199,15 @@ mod tests {
             "",
             "a/b/c/d/e.xlsx",
             "a\u{0}b.xlsx",
+            "CON",
+            "nul.xlsx",
+            "月报/com1.xlsx",
+            "LPT9.txt",
+            "a.xlsx.",
+            "a.xlsx ",
+            "月报 /a.xlsx",
+            "a\u{202E}xslx.exe",
+            "a\u{200B}b.xlsx",
         ] {
             assert!(clean_path(p, 3).is_err(), "{p:?} should be refused");
         }

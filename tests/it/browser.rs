@@ -226,3 +226,88 @@ fn zip_folder(dir: &Path, top: &str, to: &Path) {
     }
     zip.finish().unwrap();
 }
+
+/// A clerk's walk through `clerk.mjs`: the month's dates, a refused as-of date, every unit's
+/// 报送情况, the problem list, deleting a file, revisions in the history, a reload, a stale token
+/// and an old IE engine (issue 21, points 6 to 8).
+#[test]
+fn the_page_catches_a_clerks_slips_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out, downloads) = (
+        tmp.path().join("data"),
+        tmp.path().join("out"),
+        tmp.path().join("downloads"),
+    );
+    std::fs::create_dir_all(&downloads).unwrap();
+    let (_server, url) = serve(&data, &out);
+    let page = Command::new("node")
+        .arg("clerk.mjs")
+        .current_dir(root().join("tests/browser"))
+        .env("SANYIPI_URL", &url)
+        .env("SANYIPI_FOLDER", root().join("samples/2026-10"))
+        .env("SANYIPI_DOWNLOADS", &downloads)
+        .output()
+        .expect("node not found: apt-get install nodejs npm");
+    assert!(
+        page.status.success(),
+        "clerk.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&page.stdout),
+        String::from_utf8_lossy(&page.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&page.stdout).unwrap();
+    let text = |k: &str| shown[k].as_str().unwrap_or_default().to_string();
+    // 6: the as-of date and the week follow the month; a date outside it is refused.
+    assert_eq!(shown["renderer"], "webkit");
+    assert_eq!(shown["oldIeShownInChromium"], false);
+    assert_eq!(shown["september"]["asOf"], "2026-09-25", "{shown}");
+    assert_eq!(shown["september"]["min"], "2026-09-01");
+    assert_eq!(shown["september"]["max"], "2026-10-25");
+    assert!(
+        shown["september"]["week"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-09")
+    );
+    assert_eq!(shown["october"]["asOf"], "2026-10-25");
+    assert!(
+        text("refused").contains("不在 2026-10 的考核期内"),
+        "{shown}"
+    );
+    // 7: every unit of the ledger, each 已报 / 未报 / 迟报 with its file.
+    let subs = shown["submissions"].as_array().unwrap();
+    assert!(subs.len() >= 5, "{shown}");
+    for row in subs {
+        let status = row[1].as_str().unwrap();
+        assert!(["已报", "未报", "迟报"].contains(&status), "{row}");
+        assert_eq!(
+            row[2].as_str().unwrap().starts_with("月报/"),
+            status != "未报",
+            "{row}"
+        );
+    }
+    assert!(text("checked").contains("未报"), "{shown}");
+    // 8: the problem list, a deleted file, revisions, a reload, a stale token, old IE.
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(text("problems")).unwrap();
+    assert!(wb.worksheet_range("问题清单").unwrap().height() > 1);
+    assert_eq!(
+        wb.worksheet_range("报送情况").unwrap().height(),
+        subs.len() + 1
+    );
+    assert!(text("deleted").contains("多余的文件.xlsx"));
+    assert!(!text("uploadedAfterDelete").contains("多余的文件"));
+    assert!(!data.join("2026-10/多余的文件.xlsx").exists());
+    assert!(
+        text("again").contains("重新考核") && !text("again").contains("--"),
+        "{shown}"
+    );
+    let history = shown["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{shown}");
+    assert!(history[0][4].as_str().unwrap().contains("已被第 2 版替换"));
+    assert!(history[1][4].as_str().unwrap().contains("下载第 2 版"));
+    assert!(text("reportText").contains("城关镇"), "{shown}");
+    assert!(text("afterReload").contains("第 2 版"), "{shown}");
+    assert!(shown["rankRowsAfterReload"].as_u64().unwrap() > 3);
+    assert!(text("stale").contains("重新启动考核网页服务"), "{shown}");
+    assert!(text("oldIe").contains("旧版 IE"), "{shown}");
+}

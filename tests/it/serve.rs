@@ -3,6 +3,9 @@
 //! (the workbook byte-identical to `sanyipi run` on the same folder), history, and the upload
 //! limits of `rules/serve.toml`.
 
+mod clerk;
+mod hostile;
+
 use crate::common::{root, run_one_month, sanyipi};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -25,8 +28,22 @@ impl Drop for Server {
 
 /// Starts `serve --port 0 --no-open` and reads the port and token from the URL it prints.
 fn start(data: &Path, out: &Path, extra: &[&str]) -> Server {
+    start_with(data, out, extra, &[], true)
+}
+
+/// `start` with environment variables `env`, and the browser opened unless `no_open`.
+fn start_with(
+    data: &Path,
+    out: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    no_open: bool,
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sanyipi"))
-        .args(["serve", "--port", "0", "--no-open", "--data"])
+        .args(["serve", "--port", "0"])
+        .args(no_open.then_some("--no-open"))
+        .envs(env.iter().copied())
+        .arg("--data")
         .arg(data)
         .arg("--out")
         .arg(out)
@@ -86,6 +103,11 @@ fn enc(s: &str) -> String {
 }
 
 impl Server {
+    /// The process is still running.
+    fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
@@ -276,7 +298,7 @@ fn walks_the_sample_month_like_the_cli() {
     // A second run needs force, like `run --force`; history lists both.
     let (status, again) = s.json("POST", "/api/run", &run_q);
     assert_eq!(status, 422);
-    assert!(again["error"].as_str().unwrap().contains("--force"));
+    assert!(again["error"].as_str().unwrap().contains("重新考核"));
     let forced = [
         ("month", "2026-10"),
         ("as_of", "2026-10-25"),

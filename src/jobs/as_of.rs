@@ -1,0 +1,101 @@
+//! The dates the local page offers for a month: the default as-of date (as on the command
+//! line), the window an as-of date must lie in, and a default day for the weekly report.
+
+use crate::calendar::Month;
+use crate::rules::Rules;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// The dates of one month, as the page shows them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MonthDates {
+    pub month: String,
+    /// The default as-of date ([`super::default_as_of`]) and why (Chinese).
+    pub as_of: NaiveDate,
+    pub why: String,
+    /// The first and the last as-of date accepted for the month ([`window`]).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// A day of the month for the weekly report: the as-of date, kept inside the month.
+    pub week: NaiveDate,
+}
+
+/// The as-of dates that make sense for `month`: from its first day to the assessment day
+/// (`as_of_day`) of the next month, or the next month's last day when the rule has none.
+pub fn window(month: Month, day: Option<u32>) -> (NaiveDate, NaiveDate) {
+    let next = month.day(31).succ_opt().map(Month::of).unwrap_or(month);
+    (month.day(1), next.day(day.unwrap_or(31)))
+}
+
+/// `as_of` for `month`, or why not (Chinese, without command-line words).
+pub fn check_window(month: Month, as_of: NaiveDate, day: Option<u32>) -> anyhow::Result<()> {
+    let (from, to) = window(month, day);
+    if as_of < from || as_of > to {
+        anyhow::bail!(
+            "统计截止日期 {as_of} 不在 {month} 的考核期内：应在 {from} 至 {to} 之间\
+             （考核月的第一天至次月的考核日）。请改选日期或考核月份。"
+        );
+    }
+    Ok(())
+}
+
+/// The dates of `month` seen on `today` with the rules of `rules` (the shipped ones when None).
+pub fn month_dates(
+    rules: Option<&PathBuf>,
+    month: Month,
+    today: NaiveDate,
+) -> super::Result<MonthDates> {
+    let rules = Rules::load(rules.map(PathBuf::as_path))?;
+    let day = rules.scoring.score.as_of_day;
+    let (as_of, why) = super::default_as_of(month, today, day);
+    let (from, to) = window(month, day);
+    let week = as_of.clamp(month.day(1), month.day(31));
+    Ok(MonthDates {
+        month: month.to_string(),
+        as_of,
+        why,
+        from,
+        to,
+        week,
+    })
+}
+
+/// The as-of date of the page's `?as_of=` for `month`: checked against its window.
+pub fn page_as_of(rules: Option<&PathBuf>, month: Month, text: &str) -> super::Result<NaiveDate> {
+    let as_of = super::parse_date(text, "统计截止日期", "2026-10-25")?;
+    let rules = Rules::load(rules.map(PathBuf::as_path))?;
+    check_window(month, as_of, rules.scoring.score.as_of_day)?;
+    Ok(as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_window_runs_from_the_month_to_the_next_assessment_day() {
+        let m = |s| Month::parse(s).unwrap();
+        let cases = [
+            ("2026-10", Some(25), "2026-10-01", "2026-11-25"),
+            ("2026-12", Some(25), "2026-12-01", "2027-01-25"),
+            ("2027-01", Some(31), "2027-01-01", "2027-02-28"),
+            ("2027-03", None, "2027-03-01", "2027-04-30"),
+        ];
+        for (month, day, from, to) in cases {
+            assert_eq!(window(m(month), day), (d(from), d(to)), "{month}");
+        }
+        let mar = m("2027-03");
+        let err = check_window(mar, d("2020-01-01"), Some(25)).unwrap_err();
+        assert!(
+            err.to_string().contains("2027-03-01 至 2027-04-25"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("--"));
+        assert!(check_window(mar, d("2027-03-25"), Some(25)).is_ok());
+        assert!(check_window(mar, d("2027-04-26"), Some(25)).is_err());
+    }
+}

@@ -1,0 +1,84 @@
+//! The page's words: a job's message without command-line options, server paths or system
+//! error numbers.
+
+use super::State;
+use super::http::{Reply, error_json};
+use crate::jobs;
+
+/// A job's error as the page shows it: in the page's words (see [`plain`]).
+pub(super) fn failed(state: &State, status: u16, e: &jobs::Error) -> Reply {
+    error_json(status, &plain(state, e.message().trim_end()))
+}
+
+/// A message in the page's words: no command-line options, no server paths, no system error
+/// numbers.
+pub(super) fn plain(state: &State, message: &str) -> String {
+    let mut out = message.to_string();
+    let place = &state.opts.place;
+    let folders = [
+        (state.opts.data.clone(), "上传的材料"),
+        (place.out.clone(), "结果文件夹"),
+        (place.history_path(), "历史记录"),
+    ];
+    for (path, name) in folders {
+        for p in [Some(path.clone()), path.canonicalize().ok()]
+            .into_iter()
+            .flatten()
+        {
+            let shown = p.display().to_string();
+            if !shown.is_empty() && shown != "." {
+                out = out.replace(&shown, name);
+            }
+        }
+    }
+    for (from, to) in [
+        ("请加 --force", "请勾选“重新考核”"),
+        ("加 --force", "勾选“重新考核”"),
+        ("--force", "“重新考核”"),
+        ("--as-of ", "统计截止日期"),
+        ("--as-of", "统计截止日期"),
+        ("--month", "考核月份"),
+        ("--input", "上传的材料"),
+    ] {
+        out = out.replace(from, to);
+    }
+    while let Some(at) = out.find(" (os error ") {
+        let end = out[at..].find(')').map_or(out.len(), |e| at + e + 1);
+        out.replace_range(at..end, "");
+    }
+    out
+}
+
+/// `text` with the output folder's path shown as 结果文件夹 (a summary's 输出目录 line).
+pub(super) fn hide_out(state: &State, text: &str) -> String {
+    let out = &state.opts.place.out;
+    let mut text = text.to_string();
+    for p in [Some(out.clone()), out.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+    {
+        let shown = p.display().to_string();
+        if !shown.is_empty() && shown != "." {
+            text = text.replace(&shown, "结果文件夹");
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_paths_and_error_numbers_become_the_pages_words() {
+        let state = State::for_tests("/srv/data", "/srv/out");
+        let said = plain(
+            &state,
+            "2026-10 已有考核记录（第 1 版）。如需重新运行，请加 --force；/srv/out/2026-10 (os error 2) --as-of “x”",
+        );
+        assert_eq!(
+            said,
+            "2026-10 已有考核记录（第 1 版）。如需重新运行，请勾选“重新考核”；结果文件夹/2026-10 统计截止日期“x”"
+        );
+    }
+}
