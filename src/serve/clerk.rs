@@ -61,15 +61,7 @@ pub(super) fn delete(state: &State, t: &Target) -> Result<Reply> {
 pub(super) fn problems(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
     let _guard = lock(state)?;
-    let input = state.opts.data.join(month.to_string());
-    if !input.is_dir() {
-        return Err(error_json(400, "本月还没有上传任何文件"));
-    }
-    let req = jobs::check::CheckRequest {
-        input,
-        month: Some(month.to_string()),
-        rules: state.opts.rules.clone(),
-    };
+    let req = super::handlers::check_request(state, month)?;
     let checked = jobs::check::check(&req, &()).map_err(|e| failed(state, 422, &e))?;
     let bytes = jobs::problems::problems_workbook(&checked).map_err(|e| failed(state, 500, &e))?;
     Ok(attachment(bytes, &format!("{month}问题清单.xlsx"), false))

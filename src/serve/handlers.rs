@@ -186,20 +186,26 @@ pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
     Ok(json_reply(200, &json!({ "cleared": name })))
 }
 
-/// `GET /api/check?month=`: what `sanyipi check --input DATA/<month> --month <month>` says.
-pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
-    let month = month_of(t)?;
-    let _guard = lock(state)?;
+/// The check of the month's uploaded folder, as `sanyipi check` does it (history read where it
+/// exists).
+pub(super) fn check_request(state: &State, month: Month) -> Result<jobs::check::CheckRequest> {
     let input = state.opts.data.join(month.to_string());
     if !input.is_dir() {
         return Err(error_json(400, "本月还没有上传任何文件"));
     }
-    let req = jobs::check::CheckRequest {
+    Ok(jobs::check::CheckRequest {
         input,
         month: Some(month.to_string()),
         rules: state.opts.rules.clone(),
         history: Some(state.opts.place.history_path()),
-    };
+    })
+}
+
+/// `GET /api/check?month=`: what `sanyipi check --input DATA/<month> --month <month>` says.
+pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
+    let month = month_of(t)?;
+    let _guard = lock(state)?;
+    let req = check_request(state, month)?;
     tracked(state, "check", Some(month.to_string()), |progress| {
         let checked = jobs::check::check(&req, progress).map_err(|e| failed(state, 422, &e))?;
         Ok(check_reply(month, &checked))
