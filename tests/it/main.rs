@@ -24,6 +24,7 @@ mod expressions;
 mod fuzz;
 mod history_migration;
 mod hostile;
+mod hostile_readers;
 mod layouts;
 mod notices;
 #[cfg(feature = "office-tests")]
