@@ -52,6 +52,7 @@ struct InputFile {
 /// catching panics, and finds the header of `rules`' first table in its sheets: the entry point of
 /// the fuzz targets (`fuzz/`). Returns how many sheets were read.
 #[doc(hidden)]
+#[allow(clippy::result_large_err)]
 pub fn read_bytes_uncaught(bytes: Vec<u8>, name: &str, rules: &Rules) -> Result<usize, Diagnostic> {
     let sheets = workbook::parse(bytes, name, &rules.vocab.limits)?;
     if let Some(schema) = rules.tables.first() {
