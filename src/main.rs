@@ -1,5 +1,18 @@
-//! The `sanyipi` binary: parses arguments and hands over to the library.
+//! The `sanyipi` binary: parses arguments and hands over to the library. Started with the
+//! hidden reader-worker subcommand, it reads submitted files for a run instead (see
+//! `sanyipi::ingest::worker`).
+
+use sanyipi::ingest::worker;
 
 fn main() {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == worker::SUBCOMMAND)
+    {
+        std::process::exit(worker::serve());
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        worker::use_workers(exe);
+    }
     std::process::exit(sanyipi::cli::main(std::env::args_os()));
 }

@@ -7,7 +7,6 @@ use calamine::{Dimensions, Sheets};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Seek};
-use std::path::Path;
 
 /// Merged regions and hidden rows of one sheet, in absolute zero-based positions.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,20 +52,6 @@ impl Layout {
     }
 }
 
-/// The layout of every sheet of an opened ods workbook that its XML gives (hidden rows, spans),
-/// by sheet name; the file at `path` is read again for what calamine does not expose. A layout
-/// that cannot be read is left out. (An xlsx file's hidden rows and merged regions are seen by
-/// the limits inspection, `limits::SheetFacts`.)
-pub(crate) fn from_xml<RS: Read + Seek>(
-    workbook: &Sheets<RS>,
-    path: &Path,
-) -> BTreeMap<String, Layout> {
-    match workbook {
-        Sheets::Ods(_) => ods_layout(path).unwrap_or_default(),
-        _ => BTreeMap::new(),
-    }
-}
-
 /// The layout of sheet `name`: `base` (from the XML) with calamine's merged regions (xlsx,
 /// xls), indexed for a grid at `origin` of `rows` × `width`.
 pub(crate) fn layout<RS: Read + Seek>(
@@ -88,11 +73,7 @@ pub(crate) fn layout<RS: Read + Seek>(
     layout
 }
 
-type Zip = zip::ZipArchive<std::fs::File>;
-
-fn archive(path: &Path) -> Option<Zip> {
-    zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()
-}
+type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes()
@@ -106,7 +87,7 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
 }
 
 /// Streams the events of one XML entry of the archive, never holding it whole in memory.
-fn each_event(zip: &mut Zip, name: &str, mut f: impl FnMut(&Event)) -> Option<()> {
+fn each_event(zip: &mut Zip<'_>, name: &str, mut f: impl FnMut(&Event)) -> Option<()> {
     let entry = zip.by_name(name).ok()?;
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(entry));
     let mut buf = Vec::new();
@@ -191,9 +172,14 @@ impl OdsWalk {
 }
 
 /// Spans (`table:number-rows-spanned`, `number-columns-spanned`) and collapsed rows of each
-/// table of an ods file's content.xml. Repeats are counted, never expanded.
-fn ods_layout(path: &Path) -> Option<BTreeMap<String, Layout>> {
-    let mut zip = archive(path)?;
+/// table of an ods file's content.xml, by sheet name. Repeats are counted, never expanded. A
+/// layout that cannot be read is left out.
+pub(crate) fn ods_layout(bytes: &[u8]) -> BTreeMap<String, Layout> {
+    ods_walk(bytes).unwrap_or_default()
+}
+
+fn ods_walk(bytes: &[u8]) -> Option<BTreeMap<String, Layout>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut walk = OdsWalk::default();
     each_event(&mut zip, "content.xml", |ev| match ev {
         Event::Start(e) => walk.start(e, false),

@@ -21,6 +21,7 @@ pub mod value;
 mod walk;
 mod wide;
 mod workbook;
+pub mod worker;
 
 pub use record::{Dataset, FileSummary, Record};
 pub use value::Value;
@@ -48,6 +49,26 @@ pub enum IngestError {
 struct InputFile {
     path: PathBuf,
     rel: String,
+}
+
+/// Parses the bytes of one submitted file as a run's reader does, in this process and without
+/// catching panics, and finds the header of `rules`' first table in its sheets: the entry point of
+/// the fuzz targets (`fuzz/`). Returns how many sheets were read.
+#[doc(hidden)]
+#[allow(clippy::result_large_err)]
+pub fn read_bytes_uncaught(bytes: Vec<u8>, name: &str, rules: &Rules) -> Result<usize, Diagnostic> {
+    let sheets = workbook::parse(bytes, name, &rules.vocab.limits)?;
+    if let Some(schema) = rules.tables.first() {
+        let selection = sheet_select::select(&sheets, schema, None, name);
+        for sheet in selection.sheets {
+            if let Some(h) = wide::detect(sheet, schema, &rules.vocab)
+                && h.missing.is_empty()
+            {
+                let _ = reader::read_rows(sheet, &h, schema, &rules.vocab, name);
+            }
+        }
+    }
+    Ok(sheets.len())
 }
 
 /// Reads every file of `input` that a table schema of `rules` claims, for the month the

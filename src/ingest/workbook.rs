@@ -109,30 +109,89 @@ fn utf16(s: &str) -> Vec<u8> {
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
-/// Opens the workbook at `path` (shown as `name`) and returns its sheets in order.
+/// Opens the workbook at `path` (shown as `name`) and returns its sheets in order. The file is
+/// opened once and its bytes read from that handle; they are parsed by a reader that a crash
+/// cannot take down with the run (`worker`).
 pub(crate) fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
     let bytes = read_bytes(path, name, limits)?;
-    // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
-    let (mut workbook, facts) = open_bytes(bytes, name, limits)?;
-    let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
-    lay_out(&mut sheets, &mut workbook, path, facts.as_ref());
-    Ok(sheets)
+    super::worker::parse(bytes, name, limits)
 }
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
-/// The bytes of the file at `path`, if it is neither empty nor larger than the limit.
+/// Parses the bytes of a workbook (shown as `name`): what a reader, in this process or in a
+/// worker process, does with a file.
+pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
+    if bytes.is_empty() {
+        return Err(Diagnostic::new(
+            Code::Unreadable,
+            Location::file(name),
+            "文件是空的（0 字节）",
+        )
+        .with_hint("请报送单位重新发送"));
+    }
+    // An ods file's spans and hidden rows come from its XML, read before calamine takes it.
+    let ods = is_ods(&bytes).then(|| super::merged::ods_layout(&bytes));
+    // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
+    let (mut workbook, facts) = open_bytes(bytes, name, limits)?;
+    let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
+    lay_out(
+        &mut sheets,
+        &mut workbook,
+        ods.unwrap_or_default(),
+        facts.as_ref(),
+    );
+    Ok(sheets)
+}
+
+fn is_ods(bytes: &[u8]) -> bool {
+    sniff(bytes) == Kind::Zip
+        && contains(
+            &bytes[..bytes.len().min(200)],
+            b"application/vnd.oasis.opendocument",
+        )
+}
+
+/// Opens `path` for reading without waiting: a named pipe put in place of a file after the
+/// walk must not block the open.
+fn open_handle(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
+/// The bytes of the file at `path`, read from one handle (what was checked is what is read), if
+/// it is a regular file no larger than the limit. Reading stops at the limit.
 fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
     let loc = || Location::file(name);
-    let size = std::fs::metadata(path).map(|m| m.len()).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Diagnostic::new(
             Code::Unreadable,
             loc(),
             format!("无法读取文件。{}", tech_info(e)),
         )
-    })?;
-    if size > limits.max_file_mb * 1024 * 1024 {
+    };
+    let file = open_handle(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
         return Err(Diagnostic::new(
+            Code::UnknownFile,
+            loc(),
+            "不是普通文件（如管道、设备），未读取",
+        )
+        .with_hint("请只在输入目录中放报送的表格文件"));
+    }
+    let cap = limits.max_file_mb * 1024 * 1024;
+    let too_large = |size: u64| {
+        Diagnostic::new(
             Code::TooLarge,
             loc(),
             format!(
@@ -141,20 +200,17 @@ fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, Diagn
                 limits.max_file_mb
             ),
         )
-        .with_hint("删除无关的工作表或图片后另存，或调整 rules/ingest.toml 的 max_file_mb"));
+        .with_hint("删除无关的工作表或图片后另存，或调整 rules/ingest.toml 的 max_file_mb")
+    };
+    if meta.len() > cap {
+        return Err(too_large(meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(
-            Code::Unreadable,
-            loc(),
-            format!("无法读取文件。{}", tech_info(e)),
-        )
-    })?;
-    if bytes.is_empty() {
-        return Err(
-            Diagnostic::new(Code::Unreadable, loc(), "文件是空的（0 字节）")
-                .with_hint("请报送单位重新发送"),
-        );
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
 }
@@ -240,7 +296,12 @@ fn open_bytes(
 
 /// Gives each sheet its layout: hidden rows and merged regions (for xlsx as the inspection saw
 /// them, else from the workbook).
-fn lay_out(sheets: &mut [Sheet], workbook: &mut Opened, path: &Path, facts: Option<&Facts>) {
+fn lay_out(
+    sheets: &mut [Sheet],
+    workbook: &mut Opened,
+    from_xml: BTreeMap<String, super::merged::Layout>,
+    facts: Option<&Facts>,
+) {
     match facts {
         // xlsx: the inspection saw the hidden rows and merged regions.
         Some(facts) => {
@@ -255,7 +316,6 @@ fn lay_out(sheets: &mut [Sheet], workbook: &mut Opened, path: &Path, facts: Opti
             }
         }
         None => {
-            let from_xml = super::merged::from_xml(workbook, path);
             for sheet in sheets.iter_mut() {
                 let grid = (sheet.origin, sheet.rows.len(), sheet.width());
                 sheet.layout =
@@ -282,6 +342,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
     facts: Option<&BTreeMap<String, SheetFacts>>,
 ) -> Result<Vec<Sheet>, Diagnostic> {
     let mut sheets = Vec::new();
+    let mut cells: u64 = 0;
     for sheet_name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&sheet_name).map_err(|e| {
             Diagnostic::new(
@@ -309,6 +370,10 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
                 ),
             )
             .with_hint("可能有远处的零散单元格：删除表格以外的行列后另存"));
+        }
+        cells += h as u64 * w as u64;
+        if cells > limits.max_cells {
+            return Err(too_many_cells(name, &sheet_name, limits));
         }
         let origin = range.start().unwrap_or((0, 0));
         let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
@@ -356,11 +421,47 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
     Ok(sheets)
 }
 
+/// The workbook's grids hold more cells than reading one file may cost.
+pub(crate) fn too_many_cells(name: &str, sheet: &str, limits: &Limits) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooLarge,
+        Location {
+            file: name.into(),
+            sheet: Some(sheet.to_string()),
+            cell: None,
+        },
+        format!(
+            "工作簿过大（各工作表单元格合计超过 {} 个），此文件未读取",
+            limits.max_cells
+        ),
+    )
+    .with_hint("删除表格以外的行列和无关的工作表后另存，或调整 rules/ingest.toml 的 max_cells")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ingest::merged::Layout;
     use calamine::Dimensions;
+
+    /// What was checked is what is read: a path that became a pipe or a device after the walk
+    /// is refused from its open handle, without waiting for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_or_device_in_place_of_a_file_is_refused_not_read() {
+        let limits = crate::rules::Rules::load(None).unwrap().vocab.limits;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("a.xlsx");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let d = read_bytes(&fifo, "a.xlsx", &limits).unwrap_err();
+        assert_eq!(d.code, Code::UnknownFile);
+        let zero = dir.path().join("b.xlsx");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let d = read_bytes(&zero, "b.xlsx", &limits).unwrap_err();
+        assert_eq!(d.code, Code::UnknownFile);
+    }
 
     #[test]
     fn sniffs_content_not_extension() {

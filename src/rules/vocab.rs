@@ -41,7 +41,7 @@ struct RawRows {
 }
 
 /// Size limits that keep a hostile or broken file from hanging a run.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Limits {
     pub(crate) max_file_mb: u64,
@@ -55,6 +55,15 @@ pub(crate) struct Limits {
     /// A longer text in a cell is reported (W061); it is kept, and cut only where a format
     /// cannot hold it (an xlsx cell).
     pub(crate) max_text_chars: usize,
+    /// Cells of all grids of one workbook together, as the reader will build them.
+    pub(crate) max_cells: u64,
+    /// Merged regions of one workbook.
+    pub(crate) max_merges: u64,
+    /// CPU seconds one file may take to read (its reader process is then stopped; four times
+    /// as many in wall-clock time).
+    pub(crate) read_seconds: u64,
+    /// Address space of the process that reads one file, in MB.
+    pub(crate) read_memory_mb: u64,
 }
 
 /// Validated vocabulary, all entries normalised like cell text.

@@ -7,21 +7,21 @@ use crate::common::*;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-const VICTIM: &str = "月报/东湖镇.xlsx";
+pub(crate) const VICTIM: &str = "月报/东湖镇.xlsx";
 
 /// A copy of the good month.
-fn month() -> tempfile::TempDir {
+pub(crate) fn month() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root().join("samples/2026-10"), &dir.path().join("2026-10"));
     dir
 }
 
-fn input(dir: &tempfile::TempDir) -> PathBuf {
+pub(crate) fn input(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("2026-10")
 }
 
 /// The entries of a zip file, in order.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..zip.len())
         .map(|i| {
@@ -33,7 +33,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -72,12 +72,12 @@ fn with_far_cell(cell: &str, row: u32) -> impl Fn(String) -> String {
     move |s: String| s.replace("</sheetData>", &add)
 }
 
-fn check(input: &Path) -> Run {
+pub(crate) fn check(input: &Path) -> Run {
     sanyipi(&["check", "--input", input.to_str().unwrap()])
 }
 
 /// Every other file of the month is still read: its line in the file table names its unit.
-fn others_read(r: &Run) {
+pub(crate) fn others_read(r: &Run) {
     for (file, unit) in [
         ("月报/南阳街道.xlsx", "南阳街道"),
         ("月报/西岭乡.xlsx", "西岭乡"),
@@ -94,7 +94,7 @@ fn others_read(r: &Run) {
 }
 
 /// A diagnostic line with this code and location, in Chinese, and the run not crashed.
-fn diagnosed(r: &Run, code: &str, at: &str) -> String {
+pub(crate) fn diagnosed(r: &Run, code: &str, at: &str) -> String {
     assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
     let line = r
         .stdout
@@ -493,7 +493,7 @@ fn plausible_range_is_a_rule() {
 }
 
 /// Runs the month into a fresh folder; returns the run and the output folder.
-fn run_month(dir: &tempfile::TempDir) -> (Run, PathBuf) {
+pub(crate) fn run_month(dir: &tempfile::TempDir) -> (Run, PathBuf) {
     let out = dir.path().join("out");
     let r = sanyipi(&[
         "run",

@@ -27,6 +27,7 @@ mod fuzz;
 mod history_import;
 mod history_migration;
 mod hostile;
+mod hostile_readers;
 mod layouts;
 mod notices;
 #[cfg(feature = "office-tests")]

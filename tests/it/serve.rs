@@ -676,3 +676,58 @@ fn same_downloads(s: &Server, folder: &str, files: &serde_json::Value, cli_dir: 
         assert_eq!(status, 404, "{bad}");
     }
 }
+
+/// Issue 24: an upload that would crash a reader (an .xls whose cell claims row and column
+/// 65535) gets a Chinese diagnostic naming it from check and run, and the page stays up.
+#[test]
+fn a_file_that_would_crash_a_reader_is_a_chinese_error_and_the_page_stays_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    let s = start(&data, &out, &[]);
+    for (rel, path) in files_of(&root().join("samples/2026-10")) {
+        if rel == "月报/东湖镇.xlsx" {
+            continue;
+        }
+        let q = [("month", "2026-10"), ("path", rel.as_str())];
+        let (status, _) = s.call("POST", "/api/upload", &q, &std::fs::read(path).unwrap());
+        assert_eq!(status, 200, "{rel}");
+    }
+    let mut xls = std::fs::read(root().join("tests/fixtures/legacy.xls")).unwrap();
+    let at = xls
+        .windows(4)
+        .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+        .unwrap()
+        + 4;
+    xls[at..at + 4].copy_from_slice(&[0xFF; 4]);
+    let q = [("month", "2026-10"), ("path", "月报/东湖镇.xls")];
+    let (status, body) = s.call("POST", "/api/upload", &q, &xls);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+
+    let (status, check) = s.json("GET", "/api/check", &[("month", "2026-10")]);
+    assert_eq!(status, 200, "{check}");
+    let bad = check["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "月报/东湖镇.xls")
+        .unwrap_or_else(|| panic!("{check}"));
+    let message = bad["message"].as_str().unwrap();
+    assert!(
+        message.chars().next().is_some_and(|c| !c.is_ascii()),
+        "{bad}"
+    );
+    assert!(
+        check["report"].as_str().unwrap().contains("西岭乡"),
+        "{check}"
+    );
+
+    let run_q = [("month", "2026-10"), ("as_of", "2026-10-25")];
+    let (status, run) = s.json("POST", "/api/run", &run_q);
+    assert_eq!(status, 200, "{run}");
+    assert!(
+        run["units"].as_array().is_some_and(|u| u.len() > 3),
+        "{run}"
+    );
+    let (status, _) = s.call("GET", "/", &[], b"");
+    assert_eq!(status, 200, "the page is still up");
+}

@@ -6,27 +6,37 @@ use crate::rules::Limits;
 use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
 
-/// Tracks cell positions while a sheet's XML streams by; returns a cell beyond the limits.
+/// What a sheet's XML asks of the reader beyond the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Over {
+    /// A cell holding a value (or the declared dimension) at zero-based (row, col).
+    Cell(u64, u64),
+    /// A count the reader trusts for allocation (`uniqueCount`, merged regions, repeated
+    /// spaces), named, with its value.
+    Count(&'static str, u64),
+}
+
+/// Tracks cell positions while a sheet's XML streams by; returns what is beyond the limits.
 pub(super) trait Grid {
-    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<(u64, u64)>;
+    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<Over>;
     fn end(&mut self, _local: &str) {}
 }
 
 pub(super) struct NoGrid;
 
 impl Grid for NoGrid {
-    fn start(&mut self, _: &BytesStart, _: bool, _: &Limits) -> Option<(u64, u64)> {
+    fn start(&mut self, _: &BytesStart, _: bool, _: &Limits) -> Option<Over> {
         None
     }
 }
 
-/// Streams `reader` as XML to its end. `Ok(Some(cell))` is the first zero-based (row, col)
-/// beyond the limits; `Err` says why the XML is incomplete or malformed.
+/// Streams `reader` as XML to its end. `Ok(Some(over))` is the first thing beyond the limits;
+/// `Err` says why the XML is incomplete or malformed.
 pub(super) fn scan_xml<R: BufRead, G: Grid>(
     reader: R,
     grid: &mut G,
     limits: &Limits,
-) -> Result<Option<(u64, u64)>, String> {
+) -> Result<Option<Over>, String> {
     let mut xml = quick_xml::Reader::from_reader(reader);
     xml.config_mut().check_end_names = true;
     let mut buf = Vec::new();
@@ -70,34 +80,102 @@ pub(super) fn attr(e: &BytesStart, local: &str) -> Option<String> {
         .map(|a| a.value.into_owned())
 }
 
+/// Every value of attributes named `local` under any prefix (`r`, `q:r`): a reader may take
+/// any one of them, so the checks take the farthest.
+fn attrs(e: &BytesStart, local: &str) -> Vec<String> {
+    e.attributes()
+        .flatten()
+        .filter(|a| a.key.local_name().as_ref() == local)
+        .map(|a| a.value.into_owned())
+        .collect()
+}
+
+/// The farthest A1 position among the `r` attributes, if any parses.
+fn farthest(e: &BytesStart) -> Option<(u64, u64)> {
+    attrs(e, "r")
+        .iter()
+        .filter_map(|r| parse_a1(r))
+        .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)))
+}
+
+fn count_attr(e: &BytesStart, local: &str) -> u64 {
+    attrs(e, local)
+        .iter()
+        .map(|v| v.trim().parse::<u64>().unwrap_or(u64::MAX))
+        .max()
+        .unwrap_or(0)
+}
+
 pub(super) fn beyond(row: u64, col: u64, limits: &Limits) -> bool {
     row >= u64::from(limits.max_rows) || col >= u64::from(limits.max_cols)
 }
 
-/// Positions in an xlsx worksheet: `<dimension ref>`, `<row r>`, `<c r>`; on the way, hidden
-/// rows and cells with a formula.
+/// Cells of the grid a reader builds for valued cells spanning `first..=last`.
+fn area(first: (u64, u64), last: (u64, u64)) -> u64 {
+    let rows = last.0.saturating_sub(first.0).saturating_add(1);
+    let cols = last.1.saturating_sub(first.1).saturating_add(1);
+    rows.saturating_mul(cols)
+}
+
+/// Positions in an xlsx worksheet: `<dimension ref>`, `<row r>`, `<c r>` (every `r`, under any
+/// prefix); the counts of `<sst>` and `<mergeCells>`; on the way, hidden rows, formula cells,
+/// merged regions and the span of the valued cells.
 #[derive(Default)]
 pub(super) struct XlsxGrid {
     row: u64,
     col: Option<u64>,
+    /// A `<row>` was seen (a row without `r` is the one after it).
+    rows_seen: bool,
     /// Inside a `<c>` that is not self-closing.
     in_cell: bool,
+    /// First and last valued positions.
+    span: Option<((u64, u64), (u64, u64))>,
     pub(super) facts: SheetFacts,
 }
 
+impl XlsxGrid {
+    /// Cells of the grid the reader builds for this sheet.
+    pub(super) fn cells(&self) -> u64 {
+        self.span.map_or(0, |(a, b)| area(a, b))
+    }
+
+    fn valued(&mut self, row: u64, col: u64) {
+        let ((r0, c0), (r1, c1)) = self.span.unwrap_or(((row, col), (row, col)));
+        self.span = Some(((r0.min(row), c0.min(col)), (r1.max(row), c1.max(col))));
+    }
+
+    fn merge(&mut self, e: &BytesStart, limits: &Limits) -> Option<Over> {
+        if self.facts.merges.len() as u64 >= limits.max_merges {
+            return Some(Over::Count("mergeCell", self.facts.merges.len() as u64 + 1));
+        }
+        let r = attr(e, "ref")?;
+        let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+        let to_u32 = |(r, c): (u64, u64)| Some((u32::try_from(r).ok()?, u32::try_from(c).ok()?));
+        if let (Some(a), Some(b)) = (parse_a1(a).and_then(to_u32), parse_a1(b).and_then(to_u32)) {
+            self.facts.merges.push(calamine::Dimensions::new(a, b));
+        }
+        None
+    }
+}
+
 impl Grid for XlsxGrid {
-    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<(u64, u64)> {
+    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<Over> {
         match e.local_name().as_ref() {
             "dimension" => {
-                let r = attr(e, "ref")?;
-                let last = r.rsplit(':').next().and_then(parse_a1)?;
-                beyond(last.0, last.1, limits).then_some(last)
+                let last = attrs(e, "ref")
+                    .iter()
+                    .filter_map(|r| r.rsplit(':').next().and_then(parse_a1))
+                    .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)))?;
+                beyond(last.0, last.1, limits).then_some(Over::Cell(last.0, last.1))
             }
             "row" => {
-                self.row = attr(e, "r")
-                    .and_then(|r| r.parse::<u64>().ok())
-                    .map(|r| r.saturating_sub(1))
-                    .unwrap_or(self.row + u64::from(self.col.is_some()));
+                let next = if self.rows_seen { self.row + 1 } else { 0 };
+                self.rows_seen = true;
+                self.row = attrs(e, "r")
+                    .iter()
+                    .map(|r| r.trim().parse::<u64>().unwrap_or(u64::MAX))
+                    .max()
+                    .map_or(next, |r| r.saturating_sub(1));
                 self.col = None;
                 if matches!(attr(e, "hidden").as_deref(), Some("1" | "true"))
                     && let Ok(r) = u32::try_from(self.row)
@@ -107,26 +185,29 @@ impl Grid for XlsxGrid {
                 None
             }
             "c" => {
-                let (row, col) = attr(e, "r")
-                    .and_then(|r| parse_a1(&r))
-                    .unwrap_or((self.row, self.col.map_or(0, |c| c + 1)));
+                let (row, col) = farthest(e).unwrap_or((self.row, self.col.map_or(0, |c| c + 1)));
                 self.row = row;
                 self.col = Some(col);
                 self.in_cell = !empty;
                 // A self-closing cell has no value: it is formatting only and not in the grid.
-                (!empty && beyond(row, col, limits)).then_some((row, col))
-            }
-            "mergeCell" => {
-                let r = attr(e, "ref")?;
-                let (a, b) = r.split_once(':').unwrap_or((&r, &r));
-                let to_u32 =
-                    |(r, c): (u64, u64)| Some((u32::try_from(r).ok()?, u32::try_from(c).ok()?));
-                if let (Some(a), Some(b)) =
-                    (parse_a1(a).and_then(to_u32), parse_a1(b).and_then(to_u32))
-                {
-                    self.facts.merges.push(calamine::Dimensions::new(a, b));
+                if empty {
+                    return None;
                 }
-                None
+                self.valued(row, col);
+                if beyond(row, col, limits) {
+                    return Some(Over::Cell(row, col));
+                }
+                let cells = self.cells();
+                (cells > limits.max_cells).then_some(Over::Count("cells", cells))
+            }
+            "mergeCells" => {
+                let n = count_attr(e, "count");
+                (n > limits.max_merges).then_some(Over::Count("mergeCells count", n))
+            }
+            "mergeCell" => self.merge(e, limits),
+            "sst" => {
+                let n = count_attr(e, "uniqueCount").max(count_attr(e, "count"));
+                (n > limits.max_cells).then_some(Over::Count("sst uniqueCount", n))
             }
             "f" if self.in_cell => {
                 if let (Ok(r), Some(Ok(c))) = (u32::try_from(self.row), self.col.map(u32::try_from))
@@ -147,41 +228,90 @@ impl Grid for XlsxGrid {
     }
 }
 
-/// Positions in an ODS `content.xml`, with repeated rows and columns.
+/// Positions in an ODS `content.xml`, with repeated rows and columns, and what the repeats
+/// expand to: the cells of every table's grid, and repeated spaces (`<text:s text:c>`).
 #[derive(Default)]
 pub(super) struct OdsGrid {
     row: u64,
     row_repeat: u64,
     col: u64,
+    /// Repeats of the cell being read.
+    cell_repeat: u64,
+    /// Last valued (row, col) of the current table, if any.
+    last: Option<(u64, u64)>,
+    /// Cells of the finished tables' grids.
+    done: u64,
+    /// Characters that repeated spaces expand to.
+    spaces: u64,
+}
+
+impl OdsGrid {
+    /// Cells of all tables' grids as the reader builds them.
+    pub(super) fn cells(&self) -> u64 {
+        self.done
+            .saturating_add(self.last.map_or(0, |l| area((0, 0), l)))
+    }
+
+    fn over_budget(&self, limits: &Limits) -> Option<Over> {
+        let cells = self.cells();
+        if cells > limits.max_cells {
+            return Some(Over::Count("cells", cells));
+        }
+        let cap = limits.max_entry_mb.saturating_mul(1024 * 1024);
+        (self.spaces > cap).then_some(Over::Count("text:s", self.spaces))
+    }
 }
 
 impl Grid for OdsGrid {
-    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<(u64, u64)> {
+    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<Over> {
         let repeat = |key: &str| {
             attr(e, key)
-                .and_then(|v| v.parse::<u64>().ok())
+                .map(|v| v.trim().parse::<u64>().unwrap_or(u64::MAX))
                 .unwrap_or(1)
                 .max(1)
         };
         match e.local_name().as_ref() {
             "table" => {
-                *self = OdsGrid::default();
+                let done = self.cells();
+                *self = OdsGrid {
+                    done,
+                    spaces: self.spaces,
+                    ..OdsGrid::default()
+                };
                 None
             }
             "table-row" => {
                 self.row_repeat = repeat("number-rows-repeated");
                 self.col = 0;
                 if empty {
-                    self.row += self.row_repeat;
+                    self.row = self.row.saturating_add(self.row_repeat);
                 }
                 None
             }
             "table-cell" | "covered-table-cell" => {
                 let n = repeat("number-columns-repeated");
+                self.cell_repeat = n;
                 let valued = !empty || attr(e, "value-type").is_some();
-                let (last_row, last_col) = (self.row + self.row_repeat - 1, self.col + n - 1);
-                self.col += n;
-                (valued && beyond(last_row, last_col, limits)).then_some((last_row, last_col))
+                let last_row = self.row.saturating_add(self.row_repeat - 1);
+                let last_col = self.col.saturating_add(n - 1);
+                self.col = self.col.saturating_add(n);
+                if !valued {
+                    return None;
+                }
+                if beyond(last_row, last_col, limits) {
+                    return Some(Over::Cell(last_row, last_col));
+                }
+                let (r, c) = self.last.unwrap_or((0, 0));
+                self.last = Some((r.max(last_row), c.max(last_col)));
+                self.over_budget(limits)
+            }
+            "s" => {
+                let c = repeat("c");
+                let times = c
+                    .saturating_mul(self.row_repeat.max(1))
+                    .saturating_mul(self.cell_repeat.max(1));
+                self.spaces = self.spaces.saturating_add(times);
+                self.over_budget(limits)
             }
             _ => None,
         }
@@ -189,23 +319,27 @@ impl Grid for OdsGrid {
 
     fn end(&mut self, local: &str) {
         if local == "table-row" {
-            self.row += self.row_repeat;
+            self.row = self.row.saturating_add(self.row_repeat);
         }
     }
 }
 
-/// Zero-based (row, col) of an A1 reference such as `XFD1048576` or `$B$7`.
+/// Zero-based (row, col) of an A1 reference such as `XFD1048576` or `$B$7`. Columns of any
+/// length are read (a reader takes `AAAAA1` as a far column), saturating.
 pub(super) fn parse_a1(r: &str) -> Option<(u64, u64)> {
-    let r = r.replace('$', "");
+    let r: String = r.chars().filter(|&c| c != '$').collect();
     let split = r.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = r.split_at(split);
-    if letters.is_empty() || letters.len() > 4 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    if letters.is_empty()
+        || !letters.chars().all(|c| c.is_ascii_alphabetic())
+        || !digits.chars().all(|c| c.is_ascii_digit())
     {
         return None;
     }
     let col = letters.bytes().fold(0u64, |acc, b| {
-        acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+        acc.saturating_mul(26)
+            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1))
     });
-    let row: u64 = digits.parse().ok()?;
+    let row: u64 = digits.parse().unwrap_or(u64::MAX);
     Some((row.checked_sub(1)?, col - 1))
 }

@@ -14,7 +14,7 @@ use std::io::{BufReader, Cursor, Read};
 
 mod grid;
 
-use grid::{NoGrid, OdsGrid, XlsxGrid, attr, scan_xml};
+use grid::{NoGrid, OdsGrid, Over, XlsxGrid, attr, scan_xml};
 use quick_xml::events::{BytesStart, Event};
 
 const MB: u64 = 1024 * 1024;
@@ -30,8 +30,9 @@ enum Refusal {
         limit_mb: u64,
         total: bool,
     },
-    /// A sheet declares or holds a cell outside `max_rows` × `max_cols`.
-    Cell { entry: String, row: u64, col: u64 },
+    /// A sheet declares or holds a cell outside `max_rows` × `max_cols`, or a count the reader
+    /// trusts is beyond the limits.
+    Over { entry: String, over: Over },
     /// An entry's XML is truncated, unclosed or malformed.
     Xml { entry: String, detail: String },
 }
@@ -81,8 +82,16 @@ pub(crate) fn inspect_zip(
         .map_err(|r| diagnostic(r, name, &sheets, limits))?;
     Ok(facts
         .into_iter()
-        .filter_map(|(entry, f)| sheets.get(&entry).map(|n| (n.clone(), f)))
+        .filter_map(|(entry, f)| sheets.get(&normal(&entry)).map(|n| (n.clone(), f)))
         .collect())
+}
+
+/// An entry name as the reader looks it up: case-insensitive, `\` as `/`, no leading `/`.
+fn normal(entry: &str) -> String {
+    entry
+        .replace('\\', "/")
+        .trim_start_matches('/')
+        .to_ascii_lowercase()
 }
 
 fn check_entries(
@@ -92,6 +101,7 @@ fn check_entries(
 ) -> Result<BTreeMap<String, SheetFacts>, Refusal> {
     let entry_cap = limits.max_entry_mb * MB;
     let mut total: u64 = 0;
+    let (mut cells, mut merges) = (0u64, 0u64);
     let mut facts = BTreeMap::new();
     for i in 0..zip.len() {
         let mut file = zip
@@ -123,13 +133,29 @@ fn check_entries(
             failed: None,
         };
         let scanned = scan_entry(&entry, flavour, &mut counted, limits);
+        if let Err(over @ Refusal::Over { .. }) = scanned {
+            return Err(over);
+        }
+        // The rest of the entry (after an XML part's end, or one not read as XML) is counted.
+        let _ = std::io::copy(&mut counted, &mut std::io::sink());
         if counted.n > room {
             return Err(too_big(counted.n <= entry_cap));
         }
         if let Some(e) = counted.failed {
             return Err(Refusal::Corrupt(format!("{entry}: {e}")));
         }
-        if let Some(f) = scanned? {
+        let (f, n) = scanned?;
+        cells = cells.saturating_add(n);
+        if cells > limits.max_cells {
+            let over = Over::Count("cells", cells);
+            return Err(Refusal::Over { entry, over });
+        }
+        if let Some(f) = f {
+            merges += f.merges.len() as u64;
+            if merges > limits.max_merges {
+                let over = Over::Count("mergeCell", merges);
+                return Err(Refusal::Over { entry, over });
+            }
             facts.insert(entry, f);
         }
         total += counted.n;
@@ -137,44 +163,74 @@ fn check_entries(
     Ok(facts)
 }
 
-/// Reads one entry to its end, scanning it as what it is; an xlsx sheet gives its facts.
+/// How an entry is scanned.
+#[derive(Clone, Copy)]
+enum Scan {
+    /// A worksheet-like XML part (any `.xml` of an xlsx, an ods `content.xml`): it must be
+    /// complete, and what it asks of the reader is checked.
+    Sheet,
+    /// Another XML part: it must be complete.
+    Xml,
+    /// Any other part of an xlsx: a relationship may point at it as a sheet, so what it would
+    /// ask is checked if it reads as XML; if it does not, it is not a sheet.
+    Maybe,
+    /// Not read by the reader as XML.
+    Skip,
+}
+
+fn scan_kind(entry: &str, flavour: Flavour) -> Scan {
+    let lower = normal(entry);
+    match flavour {
+        Flavour::Xlsx if lower.ends_with(".rels") => Scan::Xml,
+        Flavour::Xlsx if lower.ends_with(".xml") => Scan::Sheet,
+        Flavour::Xlsx if lower.ends_with(".vml") || lower.starts_with("xl/media/") => Scan::Skip,
+        Flavour::Xlsx => Scan::Maybe,
+        Flavour::Ods if lower == "content.xml" => Scan::Sheet,
+        Flavour::Ods if lower.ends_with(".xml") => Scan::Xml,
+        Flavour::Ods => Scan::Skip,
+    }
+}
+
+/// Scans one entry as what it is: an xlsx sheet gives its facts, and every sheet the cells of
+/// the grid the reader will build for it. The caller reads the rest of the entry.
 fn scan_entry<R: Read>(
     entry: &str,
     flavour: Flavour,
     reader: &mut Counted<R>,
     limits: &Limits,
-) -> Result<Option<SheetFacts>, Refusal> {
+) -> Result<(Option<SheetFacts>, u64), Refusal> {
     let xml_err = |detail: String| Refusal::Xml {
         entry: entry.to_string(),
         detail,
     };
-    let is_sheet = match flavour {
-        Flavour::Xlsx => entry.starts_with("xl/worksheets/") && entry.ends_with(".xml"),
-        Flavour::Ods => entry == "content.xml",
+    let over = |over: Over| Refusal::Over {
+        entry: entry.to_string(),
+        over,
     };
-    if is_sheet {
-        let mut xlsx = XlsxGrid::default();
-        let cell = match flavour {
-            Flavour::Xlsx => scan_xml(BufReader::new(reader), &mut xlsx, limits),
-            Flavour::Ods => scan_xml(BufReader::new(reader), &mut OdsGrid::default(), limits),
-        };
-        return match cell {
-            Ok(None) => Ok((flavour == Flavour::Xlsx).then_some(xlsx.facts)),
-            Ok(Some((row, col))) => Err(Refusal::Cell {
-                entry: entry.to_string(),
-                row,
-                col,
-            }),
-            Err(e) => Err(xml_err(e)),
-        };
+    let kind = scan_kind(entry, flavour);
+    match (kind, flavour) {
+        (Scan::Sheet | Scan::Maybe, Flavour::Xlsx) => {
+            let mut grid = XlsxGrid::default();
+            match scan_xml(BufReader::new(reader), &mut grid, limits) {
+                Ok(None) => Ok((Some(grid.facts.clone()), grid.cells())),
+                Ok(Some(o)) => Err(over(o)),
+                Err(_) if matches!(kind, Scan::Maybe) => Ok((None, 0)),
+                Err(e) => Err(xml_err(e)),
+            }
+        }
+        (Scan::Sheet, Flavour::Ods) => {
+            let mut grid = OdsGrid::default();
+            match scan_xml(BufReader::new(reader), &mut grid, limits) {
+                Ok(None) => Ok((None, grid.cells())),
+                Ok(Some(o)) => Err(over(o)),
+                Err(e) => Err(xml_err(e)),
+            }
+        }
+        (Scan::Xml, _) => scan_xml(BufReader::new(reader), &mut NoGrid, limits)
+            .map(|_| (None, 0))
+            .map_err(xml_err),
+        _ => Ok((None, 0)),
     }
-    if entry.ends_with(".xml") || entry.ends_with(".rels") {
-        return scan_xml(BufReader::new(reader), &mut NoGrid, limits)
-            .map(|_| None)
-            .map_err(xml_err);
-    }
-    let _ = std::io::copy(reader, &mut std::io::sink());
-    Ok(None)
 }
 
 /// A reader that counts bytes and remembers an I/O error (a corrupt deflate stream or CRC)
@@ -201,35 +257,63 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// Sheet names of an xlsx by worksheet entry (`xl/worksheets/sheet1.xml` → `月报`), read from
-/// `xl/workbook.xml` and its relationships. Best effort: a name not found shows the entry.
+/// Sheet names of an xlsx by normalised entry (`xl/worksheets/sheet1.xml` → `月报`), found as
+/// the reader finds them: `_rels/.rels` names the workbook, its relationships the sheets, names
+/// looked up case-insensitively with `\` as `/`. Best effort: a name not found shows the entry.
 fn xlsx_sheet_names(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
 ) -> BTreeMap<String, String> {
+    let mut workbook = "xl/workbook.xml".to_string();
+    read_small(zip, "_rels/.rels", limits, |e| {
+        if attr(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
+            && let Some(t) = attr(e, "Target")
+        {
+            workbook = resolve("", &t);
+        }
+    });
+    let (dir, file) = workbook.rsplit_once('/').unwrap_or(("", &workbook));
+    let (dir, file) = (dir.to_string(), file.to_string());
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
-    read_small(zip, "xl/workbook.xml", limits, |e| {
+    read_small(zip, &workbook, limits, |e| {
         if e.local_name().as_ref() == "sheet"
             && let (Some(n), Some(id)) = (attr(e, "name"), attr(e, "id"))
         {
             ids.push((id, n));
         }
     });
-    read_small(zip, "xl/_rels/workbook.xml.rels", limits, |e| {
+    let rels = format!("{dir}/_rels/{file}.rels");
+    read_small(zip, &rels, limits, |e| {
         if let (Some(id), Some(t)) = (attr(e, "Id"), attr(e, "Target")) {
-            let t = t.trim_start_matches('/');
-            let t = if t.starts_with("xl/") {
-                t.to_string()
-            } else {
-                format!("xl/{t}")
-            };
-            targets.insert(id, t);
+            targets.insert(id, resolve(&dir, &t));
         }
     });
     ids.into_iter()
         .filter_map(|(id, n)| targets.get(&id).map(|t| (t.clone(), n)))
         .collect()
+}
+
+/// A relationship target as a normalised entry name: relative to `dir` unless it starts
+/// with `/`, `..` resolved.
+fn resolve(dir: &str, target: &str) -> String {
+    let target = target.replace('\\', "/");
+    let joined = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None if dir.is_empty() => target,
+        None => format!("{dir}/{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    normal(&parts.join("/"))
 }
 
 fn read_small(
@@ -238,7 +322,15 @@ fn read_small(
     limits: &Limits,
     mut each: impl FnMut(&BytesStart),
 ) {
-    let Ok(file) = zip.by_name(entry) else {
+    let wanted = normal(entry);
+    let Some(index) = (0..zip.len()).find(|&i| {
+        zip.name_for_index(i)
+            .and_then(|n| n.ok())
+            .is_some_and(|n| normal(&n) == wanted)
+    }) else {
+        return;
+    };
+    let Ok(file) = zip.by_index(index) else {
         return;
     };
     let mut xml =
@@ -299,7 +391,10 @@ fn diagnostic(
                 "可能含有超长文本或大量无关内容：清理后另存，或调整 rules/ingest.toml 的 max_entry_mb / max_unzipped_mb",
             )
         }
-        Refusal::Cell { entry, row, col } => {
+        Refusal::Over {
+            entry,
+            over: Over::Cell(row, col),
+        } => {
             let cell = (row <= u64::from(u32::MAX) && col <= u64::from(u32::MAX))
                 .then(|| a1(row as u32, col as u32));
             Diagnostic::new(
@@ -311,6 +406,49 @@ fn diagnostic(
                 ),
             )
             .with_hint("可能有远处的零散单元格：删除表格以外的行列后另存")
+        }
+        Refusal::Over {
+            entry,
+            over: Over::Count(what, n),
+        } => {
+            let (message, key) = match what {
+                "cells" => (
+                    format!(
+                        "工作簿过大（展开后的单元格合计超过 {} 个），此文件未读取",
+                        limits.max_cells
+                    ),
+                    "max_cells",
+                ),
+                "mergeCell" | "mergeCells count" => (
+                    format!(
+                        "合并单元格过多（超过 {} 处），此文件未读取",
+                        limits.max_merges
+                    ),
+                    "max_merges",
+                ),
+                "text:s" => (
+                    format!(
+                        "重复的空格展开后超过 {} MB，此文件未读取",
+                        limits.max_entry_mb
+                    ),
+                    "max_entry_mb",
+                ),
+                _ => (
+                    format!(
+                        "文件声明的字符串个数异常（超过 {} 个），此文件未读取",
+                        limits.max_cells
+                    ),
+                    "max_cells",
+                ),
+            };
+            Diagnostic::new(
+                Code::TooLarge,
+                sheet_loc(&entry, None),
+                format!("{message}。{}", tech_info(format!("{what} = {n}"))),
+            )
+            .with_hint(format!(
+                "删除表格以外的行列和无关内容后另存为 .xlsx，或调整 rules/ingest.toml 的 {key}"
+            ))
         }
         Refusal::Xml { entry, detail } => Diagnostic::new(
             Code::Unreadable,
@@ -342,7 +480,7 @@ mod tests {
         crate::rules::Rules::load(None).unwrap().vocab.limits
     }
 
-    fn scan(xml: &str, ods: bool) -> Result<Option<(u64, u64)>, String> {
+    fn scan(xml: &str, ods: bool) -> Result<Option<Over>, String> {
         let r = BufReader::new(xml.as_bytes());
         if ods {
             scan_xml(r, &mut OdsGrid::default(), &limits())
@@ -356,11 +494,30 @@ mod tests {
         let ok = r#"<worksheet><dimension ref="A1:C3"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>"#;
         assert_eq!(scan(ok, false), Ok(None));
         let far = r#"<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
-        assert_eq!(scan(far, false), Ok(Some((1_048_575, 16_383))));
+        assert_eq!(scan(far, false), Ok(Some(Over::Cell(1_048_575, 16_383))));
         let dim = r#"<worksheet><dimension ref="A1:GR1048576"/><sheetData/></worksheet>"#;
         assert!(scan(dim, false).unwrap().is_some());
         let styled = r#"<worksheet><sheetData><row r="2000000"><c r="XFD2000000" s="1"/></row></sheetData></worksheet>"#;
         assert_eq!(scan(styled, false), Ok(None));
+    }
+
+    #[test]
+    fn what_the_reader_would_read_is_what_is_checked() {
+        let sheet = |data: &str| format!("<worksheet><sheetData>{data}</sheetData></worksheet>");
+        let five = sheet(r#"<row r="1"><c r="AAAAA1"><v>1</v></c></row>"#);
+        assert!(matches!(scan(&five, false), Ok(Some(Over::Cell(0, c))) if c > 16_383));
+        let shadow = sheet(r#"<row r="1"><c q:r="A1" r="A1048576"><v>1</v></c></row>"#);
+        assert_eq!(scan(&shadow, false), Ok(Some(Over::Cell(1_048_575, 0))));
+        let rows: String = "<row><c><v>1</v></c></row>".repeat(100_001);
+        assert_eq!(scan(&sheet(&rows), false), Ok(Some(Over::Cell(100_000, 0))));
+        let sst =
+            r#"<sst count="10000000000000000000" uniqueCount="2147483648"><si><t>a</t></si></sst>"#;
+        assert!(matches!(scan(sst, false), Ok(Some(Over::Count(_, _)))));
+        let merges = r#"<worksheet><mergeCells count="1000000"></mergeCells></worksheet>"#;
+        assert!(matches!(
+            scan(merges, false),
+            Ok(Some(Over::Count(_, 1_000_000)))
+        ));
     }
 
     #[test]
@@ -376,6 +533,16 @@ mod tests {
         assert_eq!(scan(empty_tail, true), Ok(None));
         let far = r#"<office:document-content><table:table table:name="a"><table:table-row table:number-rows-repeated="1048570"><table:table-cell office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
         assert!(scan(far, true).unwrap().is_some());
+        let wide = r#"<office:document-content><table:table table:name="a"><table:table-row table:number-rows-repeated="99990"><table:table-cell table:number-columns-repeated="200" office:value-type="float"/></table:table-row></table:table></office:document-content>"#;
+        assert!(matches!(
+            scan(wide, true),
+            Ok(Some(Over::Count("cells", _)))
+        ));
+        let spaces = r#"<office:document-content><table:table table:name="a"><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/></text:p></table:table-cell></table:table-row></table:table></office:document-content>"#;
+        assert!(matches!(
+            scan(spaces, true),
+            Ok(Some(Over::Count("text:s", _)))
+        ));
     }
 
     fn zip_of(entries: &[(&str, usize)]) -> Vec<u8> {
