@@ -92,9 +92,10 @@ fn attrs(e: &BytesStart, local: &str) -> Vec<String> {
 
 /// The farthest A1 position among the `r` attributes, if any parses.
 fn farthest(e: &BytesStart) -> Option<(u64, u64)> {
-    attrs(e, "r")
-        .iter()
-        .filter_map(|r| parse_a1(r))
+    e.attributes()
+        .flatten()
+        .filter(|a| a.key.local_name().as_ref() == "r")
+        .filter_map(|a| parse_a1(&a.value))
         .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)))
 }
 
@@ -327,19 +328,25 @@ impl Grid for OdsGrid {
 /// Zero-based (row, col) of an A1 reference such as `XFD1048576` or `$B$7`. Columns of any
 /// length are read (a reader takes `AAAAA1` as a far column), saturating.
 pub(super) fn parse_a1(r: &str) -> Option<(u64, u64)> {
-    let r: String = r.chars().filter(|&c| c != '$').collect();
-    let split = r.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = r.split_at(split);
-    if letters.is_empty()
-        || !letters.chars().all(|c| c.is_ascii_alphabetic())
-        || !digits.chars().all(|c| c.is_ascii_digit())
-    {
+    let (mut col, mut row) = (0u64, 0u64);
+    let (mut letters, mut digits) = (0usize, 0usize);
+    for b in r.bytes().filter(|&b| b != b'$') {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' if digits == 0 => {
+                letters += 1;
+                col = col
+                    .saturating_mul(26)
+                    .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1));
+            }
+            b'0'..=b'9' if letters > 0 => {
+                digits += 1;
+                row = row.saturating_mul(10).saturating_add(u64::from(b - b'0'));
+            }
+            _ => return None,
+        }
+    }
+    if digits == 0 {
         return None;
     }
-    let col = letters.bytes().fold(0u64, |acc, b| {
-        acc.saturating_mul(26)
-            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1))
-    });
-    let row: u64 = digits.parse().unwrap_or(u64::MAX);
     Some((row.checked_sub(1)?, col - 1))
 }

@@ -1,8 +1,9 @@
 //! Reading a file so that a reader failure costs that file, not the run: the bytes of each
 //! file go to a worker process (the `sanyipi` binary started again with a hidden subcommand),
 //! which parses them under an address-space limit (`read_memory_mb`, Unix) and a time limit
-//! (`read_seconds` of CPU time per file on Unix, four times that in wall-clock time everywhere),
-//! and sends the sheets back. Each thread of the run keeps
+//! (`read_seconds` of CPU time per file on Unix; in wall-clock time, four times that elsewhere and
+//! thirty times on Unix, where it only catches a worker waiting on nothing), and sends the sheets
+//! back. Each thread of the run keeps
 //! one worker and hands it files one at a time, so a worker that dies or is stopped names the
 //! file it was reading; the next file gets a fresh worker.
 //!
@@ -267,9 +268,10 @@ fn in_worker(
     request.bytes(serde_json::to_string(limits).unwrap_or_default().as_bytes());
     request.bytes(&bytes);
     drop(bytes);
-    // The CPU limit stops a busy worker; this stops one that waits on nothing, however loaded
-    // the machine.
-    let timeout = Duration::from_secs(limits.read_seconds.saturating_mul(4));
+    // On Unix the CPU limit stops a busy worker, and this only one that waits on nothing, so it
+    // is generous (a loaded machine stretches wall-clock time); elsewhere it is the time limit.
+    let factor = if cfg!(unix) { 30 } else { 4 };
+    let timeout = Duration::from_secs(limits.read_seconds.saturating_mul(factor));
     WORKER.with(|slot| {
         let mut slot = slot.borrow_mut();
         let mut worker = match slot.take() {
