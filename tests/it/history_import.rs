@@ -140,10 +140,6 @@ fn an_unknown_unit_is_a_warning_imported_without_what_cannot_be_seen() {
     assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
     // The name is kept as written, less the control character no one can see.
     let show = sanyipi(&["history", "show", "--out", out.to_str().unwrap()]).expect_ok();
-    assert!(
-        show.stdout.contains("不存在镇[2J"),
-        "{}",
-        show.stdout
-    );
+    assert!(show.stdout.contains("不存在镇[2J"), "{}", show.stdout);
     assert!(!show.stdout.contains('\u{1b}'), "{}", show.stdout);
 }
