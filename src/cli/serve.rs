@@ -30,13 +30,24 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let server = Server::bind(Options {
         port: args.port,
-        data: args.data,
+        data: args.data.clone(),
         place: args.out.place(),
         rules: args.rules,
         templates: args.templates,
     })?;
     let url = server.url();
-    println!("网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n按 Ctrl+C 停止。");
+    let place = args.out.place();
+    for dir in [&args.data, &place.out] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("无法创建目录 {}: {e}", dir.display()))?;
+    }
+    println!("网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}");
+    println!(
+        "上传的材料保存在 {}，结果保存在 {}。",
+        args.data.display(),
+        place.out.display()
+    );
+    println!("按 Ctrl+C 或关闭此窗口即可停止。");
     if !args.no_open {
         open_browser(&url);
     }
