@@ -6,7 +6,7 @@
 # This machine's Rust has only the glibc standard library, so the builds run in a Debian sid root
 # (target/sid-root, made by debootstrap from the Debian mirror of this machine's apt sources; see
 # scripts/sid-root.sh) whose rustc builds std from rust-src (-Zbuild-std), linking with mingw-w64
-# and musl-gcc. The root, the crates (target/sid-cargo) and the build folder (target/cross) are
+# and musl-gcc. The root, the crates (target/sid-cargo) and the build folders (target/cross*) are
 # kept, so a second run only rebuilds what changed. Needs root.
 #
 # `scripts/release.sh --check` (CI) builds the same, then runs scripts/smoke.sh: every command on
@@ -24,11 +24,19 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 [ -n "$version" ] || sid_fail "reading the version from Cargo.toml"
 sid_root_ensure
 
+# cross_dir TARGET: the build folder of TARGET (one each, so that two builds can run at once).
+cross_dir() {
+    case $1 in
+    *-windows-gnu) echo target/cross ;;
+    *) echo "target/cross-${1%%-*}-${1##*-}" ;;
+    esac
+}
+
 # cross_build TARGET: cargo build --release of TARGET inside the sid root.
 cross_build() {
     local target=$1 t=${1//-/_} var
     var=$(tr 'a-z-' 'A-Z_' <<<"$target")
-    local envs=(RUSTC_BOOTSTRAP=1 CARGO_HOME=/src/target/sid-cargo CARGO_TARGET_DIR=/src/target/cross
+    local envs=(RUSTC_BOOTSTRAP=1 CARGO_HOME=/src/target/sid-cargo "CARGO_TARGET_DIR=/src/$(cross_dir "$target")"
         CARGO_TERM_COLOR=never)
     case $target in
     *-windows-gnu)
@@ -93,8 +101,8 @@ win=x86_64-pc-windows-gnu
 musl=x86_64-unknown-linux-musl
 cross_build $win
 cross_build $musl
-exe=target/cross/$win/release/sanyipi.exe
-bin=target/cross/$musl/release/sanyipi
+exe=$(cross_dir $win)/$win/release/sanyipi.exe
+bin=$(cross_dir $musl)/$musl/release/sanyipi
 file "$bin" 2>/dev/null | grep -q 'statically linked\|static-pie' \
     || ldd "$bin" 2>&1 | grep -q 'not a dynamic\|statically linked' \
     || sid_fail "checking that $bin is static (ldd lists libraries)"

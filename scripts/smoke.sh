@@ -41,7 +41,12 @@ wine_sh() {
 # code are kept in $work/{linux,windows}/NAME.{out,err,code}.
 step() {
     local name=$1 largs=$2 wargs=$3
-    (cd "$work/linux" && eval "../sanyipi $largs" >"$name.out" 2>"$name.err"; echo $? >"$name.code") || true
+    (
+        cd "$work/linux"
+        code=0
+        eval "../sanyipi $largs" >"$name.out" 2>"$name.err" || code=$?
+        echo "$code" >"$name.code"
+    )
     wine_sh "w $wargs >$name.out 2>$name.err; echo \$? >$name.code" || true
     local side
     for side in linux windows; do
