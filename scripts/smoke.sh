@@ -109,7 +109,7 @@ serve_fetch() {
     [ -n "$url" ] || { fail "serve on $side printed no URL"; return; }
     port=${url#http://127.0.0.1:}
     port=${port%%/*}
-    token=${url#*?t=}
+    token=${url#*\?t=}
     curl -sS -o "$work/$side/serve-page.html" -w '%{http_code}\n' "$url" >"$work/$side/serve-status" || true
     curl -sS -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$port/" >>"$work/$side/serve-status" || true
     curl -sS -o "$work/$side/serve-history.json" -w '%{http_code}\n' \
