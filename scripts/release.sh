@@ -1,122 +1,124 @@
 #!/usr/bin/env bash
-# Builds the release archives for the office's PCs into dist/:
-#   sanyipi-x86_64-pc-windows-gnu.zip        (needs: rustup target x86_64-pc-windows-gnu,
-#                                              x86_64-w64-mingw32-gcc from gcc-mingw-w64-x86-64)
-#   sanyipi-x86_64-unknown-linux-musl.tar.gz (needs: rustup target x86_64-unknown-linux-musl,
-#                                              musl-gcc from musl-tools)
-#   sanyipi-aarch64-unknown-linux-musl.tar.gz (only if its target and aarch64-linux-musl-gcc exist)
-# A target whose toolchain is missing is skipped with a message saying what to install; the
-# script fails when nothing could be built. It downloads nothing itself.
+# Builds the release for the office's PCs into dist/, from the locked dependencies:
+#   sanyipi-VERSION-x86_64-pc-windows-gnu.zip       sanyipi.exe (Windows 10/11, 64-bit) + README.md
+#   sanyipi-VERSION-x86_64-unknown-linux-musl.tar.gz sanyipi, static (UOS, Kylin, any x86_64 Linux)
+#   SHA256SUMS                                       the SHA-256 of both archives and both binaries
+# This machine's Rust has only the glibc standard library, so the builds run in a Debian sid root
+# (target/sid-root, made by debootstrap from the Debian mirror of this machine's apt sources; see
+# scripts/sid-root.sh) whose rustc builds std from rust-src (-Zbuild-std), linking with mingw-w64
+# and musl-gcc. The root, the crates (target/sid-cargo) and the build folders (target/cross*) are
+# kept, so a second run only rebuilds what changed. Needs root.
 #
-# `scripts/release.sh --check` (CI): for each target, either says precisely why it cannot be
-# built here, or builds it and runs its `--version` and `check` on samples/2026-10 (the Windows
-# one under wine, the aarch64 one under qemu-aarch64 if present). A missing toolchain does not
-# fail it; a build or a run that fails does.
+# `scripts/release.sh --check` (CI) builds the same, then runs scripts/smoke.sh: every command on
+# the bundled samples with the exe under sid's wine and with the static binary on this machine,
+# compared byte for byte. Any step that fails fails the script, naming the step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
 check=0
 [ "${1:-}" = --check ] && check=1
-dist=dist
-mkdir -p "$dist"
-installed=$(rustup target list --installed 2>/dev/null || true)
-sysroot=$(rustc --print sysroot)
-built=()
-skipped=()
 
-# have TARGET CC: whether the Rust target and the C compiler (for the bundled SQLite) are there.
-have() {
-    local target=$1 cc=$2 ok=1
-    if [ ! -d "$sysroot/lib/rustlib/$target/lib" ]; then
-        local why="no Rust standard library for $target in $sysroot/lib/rustlib"
-        why+=" ($(rustc --version); rustup lists: $(tr '\n' ' ' <<<"$installed"))"
-        why+=" — rustup target add $target (needs static.rust-lang.org)"
-        [ -d "$sysroot/lib/rustlib/src/rust/library" ] || why+="; no rust-src either, so no -Zbuild-std"
-        skipped+=("$target: $why")
-        ok=0
-    fi
-    if ! command -v "$cc" >/dev/null 2>&1; then
-        skipped+=("$target: C compiler $cc not found")
-        ok=0
-    fi
-    [ "$ok" = 1 ]
+. scripts/sid-root.sh
+trap sid_umount EXIT
+
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
+[ -n "$version" ] || sid_fail "reading the version from Cargo.toml"
+sid_root_ensure
+
+# cross_dir TARGET: the build folder of TARGET (one each, so that two builds can run at once).
+cross_dir() {
+    case $1 in
+    *-windows-gnu) echo target/cross ;;
+    *) echo "target/cross-${1%%-*}-${1##*-}" ;;
+    esac
 }
 
-# smoke TARGET BINARY [RUNNER...]: `--version` and `check` of the sample month (exit 0, or 1
-# for the sample's input errors) with the built binary.
-smoke() {
-    local target=$1 bin=$2 code=0
-    shift 2
-    "$@" "$bin" --version
-    "$@" "$bin" check --input samples/2026-10 --month 2026-10 >"$dist/check-$target.txt" || code=$?
-    if [ "$code" -gt 1 ] || ! grep -q "考核月份: 2026-10" "$dist/check-$target.txt"; then
-        echo "$target: check on samples/2026-10 failed (exit $code)" >&2
-        return 1
-    fi
-    echo "$target: --version and check on samples/2026-10 ran"
-}
-
-# build TARGET CC: cargo build --release for TARGET with CC as C compiler and linker.
-build() {
-    local target=$1 cc=$2 var
+# cross_build TARGET: cargo build --release of TARGET inside the sid root.
+cross_build() {
+    local target=$1 t=${1//-/_} var
     var=$(tr 'a-z-' 'A-Z_' <<<"$target")
-    env "CC_${target//-/_}=$cc" "CARGO_TARGET_${var}_LINKER=$cc" \
-        cargo build --release --locked --target "$target"
+    local envs=(RUSTC_BOOTSTRAP=1 CARGO_HOME=/src/target/sid-cargo "CARGO_TARGET_DIR=/src/$(cross_dir "$target")"
+        CARGO_TERM_COLOR=never)
+    case $target in
+    *-windows-gnu)
+        envs+=("CARGO_TARGET_${var}_LINKER=x86_64-w64-mingw32-gcc"
+            "CC_$t=x86_64-w64-mingw32-gcc" "AR_$t=x86_64-w64-mingw32-ar")
+        ;;
+    *-linux-musl)
+        musl_unwind
+        envs+=("CARGO_TARGET_${var}_LINKER=musl-gcc" "CC_$t=musl-gcc" "AR_$t=ar"
+            "CARGO_TARGET_${var}_RUSTFLAGS=-C link-self-contained=no -L native=/src/target/cross/musl-unwind")
+        ;;
+    esac
+    echo "release: building $target (inside the sid root)"
+    local start=$SECONDS
+    sid_run env "${envs[@]}" sh -c "cd /src && nice -n 10 cargo build --release --locked \
+        -Zbuild-std=std,panic_abort -Zchecksum-freshness --target $target" \
+        || sid_fail "cargo build --release --target $target (inside $SID_ROOT)"
+    echo "release: $target built in $((SECONDS - start)) s"
 }
 
-zip_files() { # zip_files ARCHIVE FILE...
-    python3 - "$@" <<'PY'
-import sys, zipfile, os
+# Debian's LLVM libunwind.a was built against glibc and calls two fortified stdio functions musl
+# lacks: a copy of it with two forwarding functions added.
+musl_unwind() {
+    local dir=target/cross/musl-unwind
+    [ -f "$dir/libunwind.a" ] && return 0
+    mkdir -p "$dir"
+    cat >"$dir/chk.c" <<'C'
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+int __vfprintf_chk(FILE *f, int flag, const char *fmt, va_list ap) {
+    (void)flag;
+    return vfprintf(f, fmt, ap);
+}
+int __vsnprintf_chk(char *s, size_t n, int flag, size_t len, const char *fmt, va_list ap) {
+    (void)flag; (void)len;
+    return vsnprintf(s, n, fmt, ap);
+}
+C
+    sid_run sh -c 'cd /src/target/cross/musl-unwind && cp /usr/lib/llvm-*/lib/libunwind.a . \
+        && musl-gcc -O2 -c chk.c -o chk.o && ar rs libunwind.a chk.o' \
+        || sid_fail "preparing libunwind.a for musl (LLVM's libunwind-N-dev, musl-gcc)"
+}
+
+# pack TARGET BINARY ARCHIVE: the archive of BINARY and README.md.
+pack() {
+    local target=$1 bin=$2 archive=$3 stage
+    stage=$(mktemp -d)
+    cp "$bin" README.md "$stage/"
+    rm -f "$archive"
+    case $archive in
+    *.zip) (cd "$stage" && python3 -c 'import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
-    for f in sys.argv[2:]:
-        z.write(f, os.path.basename(f))
-PY
+    for f in sys.argv[2:]: z.write(f)' "$OLDPWD/$archive" "$(basename "$bin")" README.md) ;;
+    *) tar -czf "$archive" -C "$stage" "$(basename "$bin")" README.md ;;
+    esac || sid_fail "packing $archive"
+    rm -rf "$stage"
 }
 
-target=x86_64-pc-windows-gnu
-if have "$target" x86_64-w64-mingw32-gcc; then
-    build "$target" x86_64-w64-mingw32-gcc
-    rm -f "$dist/sanyipi-$target.zip"
-    zip_files "$dist/sanyipi-$target.zip" "target/$target/release/sanyipi.exe" README.md
-    built+=("$dist/sanyipi-$target.zip")
-    if [ "$check" = 1 ]; then
-        if command -v wine >/dev/null 2>&1; then
-            WINEDEBUG=-all smoke "$target" "target/$target/release/sanyipi.exe" wine
-        else
-            skipped+=("$target: built, but wine not found to run it (apt-get install wine)")
-        fi
-    fi
-fi
+total=$SECONDS
+win=x86_64-pc-windows-gnu
+musl=x86_64-unknown-linux-musl
+cross_build $win
+cross_build $musl
+exe=$(cross_dir $win)/$win/release/sanyipi.exe
+bin=$(cross_dir $musl)/$musl/release/sanyipi
+file "$bin" 2>/dev/null | grep -q 'statically linked\|static-pie' \
+    || ldd "$bin" 2>&1 | grep -q 'not a dynamic\|statically linked' \
+    || sid_fail "checking that $bin is static (ldd lists libraries)"
 
-for target in x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
-    cc=musl-gcc
-    [ "$target" = aarch64-unknown-linux-musl ] && cc=aarch64-linux-musl-gcc
-    if have "$target" "$cc"; then
-        build "$target" "$cc"
-        tar -czf "$dist/sanyipi-$target.tar.gz" -C "target/$target/release" sanyipi \
-            -C "$PWD" README.md
-        built+=("$dist/sanyipi-$target.tar.gz")
-        bin="target/$target/release/sanyipi"
-        if [ "$check" = 1 ] && [ "$target" = x86_64-unknown-linux-musl ]; then
-            smoke "$target" "$bin"
-        elif [ "$check" = 1 ] && command -v qemu-aarch64 >/dev/null 2>&1; then
-            smoke "$target" "$bin" qemu-aarch64
-        elif [ "$check" = 1 ]; then
-            skipped+=("$target: built, but qemu-aarch64 not found to run it")
-        fi
-    fi
-done
+mkdir -p dist
+pack $win "$exe" "dist/sanyipi-$version-$win.zip"
+pack $musl "$bin" "dist/sanyipi-$version-$musl.tar.gz"
+cp "$exe" "dist/sanyipi-$version-$win.exe"
+cp "$bin" "dist/sanyipi-$version-$musl"
+(cd dist && sha256sum "sanyipi-$version-$win.zip" "sanyipi-$version-$musl.tar.gz" \
+    "sanyipi-$version-$win.exe" "sanyipi-$version-$musl" >SHA256SUMS)
+echo "release: built in $((SECONDS - total)) s:"
+sed 's/^/  /' dist/SHA256SUMS
 
-for s in "${skipped[@]}"; do
-    echo "skipped: $s" >&2
-done
 if [ "$check" = 1 ]; then
-    echo "release check: ${#built[@]} target(s) built and run, ${#skipped[@]} note(s) above"
-    exit 0
+    start=$SECONDS
+    scripts/smoke.sh "$exe" "$bin" || sid_fail "the smoke test (scripts/smoke.sh)"
+    echo "release: smoke test passed in $((SECONDS - start)) s"
 fi
-if [ "${#built[@]}" = 0 ]; then
-    echo "nothing built: install the targets and compilers named above" \
-        "(apt-get install gcc-mingw-w64-x86-64 musl-tools; rustup target add ...)" >&2
-    exit 1
-fi
-printf 'built: %s\n' "${built[@]}"

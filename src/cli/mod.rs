@@ -7,6 +7,7 @@ mod annual;
 mod calendar;
 mod check;
 mod deadlines;
+mod double_click;
 mod evaluate;
 mod explain;
 mod history;
@@ -91,7 +92,16 @@ use crate::jobs::{self, CANNOT_RUN, OK};
 
 /// Runs the command line `args`; returns the exit code.
 pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let args = double_click(args, cfg!(windows));
+    let (args, clicked) = double_click::args(args, cfg!(windows), double_click::this_home);
+    let code = run(args);
+    if clicked && code != OK {
+        double_click::wait_for_enter();
+    }
+    code
+}
+
+/// Parses and runs `args`; returns the exit code.
+fn run(args: Vec<OsString>) -> i32 {
     let parsed = command()
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -130,16 +140,6 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> i32 {
             e.code()
         }
     }
-}
-
-/// Double-clicking the binary on Windows gives no arguments: start the local page. Elsewhere no
-/// arguments print the usage, as any command-line tool does.
-fn double_click(args: impl IntoIterator<Item = OsString>, windows: bool) -> Vec<OsString> {
-    let mut args: Vec<OsString> = args.into_iter().collect();
-    if windows && args.len() <= 1 {
-        args.push("serve".into());
-    }
-    args
 }
 
 /// Prints what a job said; all is well.
@@ -231,21 +231,4 @@ fn clap_error_zh(e: &clap::Error) -> String {
         "错误: {message}\n\n{}\n\n用 --help 查看说明。",
         usage.trim()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_double_click_on_windows_starts_the_local_page() {
-        let bare = || vec![OsString::from("sanyipi.exe")];
-        assert_eq!(
-            double_click(bare(), true),
-            [OsString::from("sanyipi.exe"), OsString::from("serve")]
-        );
-        assert_eq!(double_click(bare(), false), bare());
-        let check = vec![OsString::from("sanyipi.exe"), OsString::from("check")];
-        assert_eq!(double_click(check.clone(), true), check);
-    }
 }

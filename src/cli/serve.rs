@@ -30,19 +30,26 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let server = Server::bind(Options {
         port: args.port,
-        data: args.data,
+        data: args.data.clone(),
         place: args.out.place(),
         rules: args.rules,
         templates: args.templates,
     })?;
     let url = server.url();
+    let place = args.out.place();
+    for dir in [&args.data, &place.out] {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("无法创建目录 {}: {e}", dir.display()))?;
+    }
     super::output::out_line(&format!(
-        "网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n按 Ctrl+C 停止。"
+        "网页服务已启动（仅本机可访问），请用浏览器打开:\n{url}\n上传的材料保存在 {}，结果保存在 {}。\n按 Ctrl+C 或关闭此窗口即可停止。",
+        args.data.display(),
+        place.out.display()
     ));
     if !args.no_open {
         match server.launcher() {
             Ok(file) => open_browser(file.as_os_str()),
-            Err(_) => println!("无法自动打开浏览器，请手动打开上面的网址。"),
+            Err(_) => super::output::out_line("无法自动打开浏览器，请手动打开上面的网址。"),
         }
     }
     server.run();
