@@ -130,7 +130,7 @@ pub(crate) fn ingest_month_with(
         .par_iter()
         .map(|f| {
             classify::worth_opening(f, rules)
-                .then(|| workbook::open(&f.path, &f.rel, &rules.vocab.limits))
+                .then(|| worker::open(&f.path, &f.rel, &rules.vocab.limits))
         })
         .collect();
     let mut claimed: Vec<Vec<(&InputFile, Opened)>> = vec![Vec::new(); rules.tables.len()];
@@ -458,7 +458,7 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         ..Dataset::default()
     };
     let known = units::known(rules, &mut data);
-    let sheets = workbook::open(path, &name, &rules.vocab.limits);
+    let sheets = worker::open(path, &name, &rules.vocab.limits);
     read_file(
         &InputFile {
             path: path.to_path_buf(),

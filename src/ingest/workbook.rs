@@ -109,16 +109,6 @@ fn utf16(s: &str) -> Vec<u8> {
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
-/// Opens the workbook at `path` (shown as `name`) and returns its sheets in order. The file is
-/// opened once and its bytes read from that handle; they are parsed by a reader that a crash
-/// cannot take down with the run (`worker`).
-pub(crate) fn open(path: &Path, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
-    let bytes = read_bytes(path, name, limits)?;
-    super::worker::parse(bytes, name, limits)
-}
-
-// A diagnostic is the natural error of reading a file; it is built once per bad file.
-#[allow(clippy::result_large_err)]
 /// Parses the bytes of a workbook (shown as `name`): what a reader, in this process or in a
 /// worker process, does with a file.
 pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
@@ -169,7 +159,7 @@ fn open_handle(path: &Path) -> std::io::Result<std::fs::File> {
 #[allow(clippy::result_large_err)]
 /// The bytes of the file at `path`, read from one handle (what was checked is what is read), if
 /// it is a regular file no larger than the limit. Reading stops at the limit.
-fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
+pub(crate) fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read;
     let loc = || Location::file(name);
     let unreadable = |e: std::io::Error| {

@@ -3,7 +3,6 @@
 //! output folders.
 
 use super::State;
-use super::clerk::revision_check;
 use super::conn::Request;
 use super::http::{Reply, Target, attachment, error_json, json_reply};
 pub(super) use super::words::{failed, hide_out};
@@ -448,4 +447,36 @@ pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
             &json!({ "folder": done.folder, "files": done.files, "summary": hide_out(state, &done.summary), "notes": notes }),
         ))
     })
+}
+
+/// The latest recorded revision of each month.
+pub(super) fn latest_revisions(state: &State) -> Result<std::collections::BTreeMap<String, i64>> {
+    let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(state, 500, &e))?;
+    let mut latest = std::collections::BTreeMap::new();
+    for r in runs {
+        let e = latest.entry(r.month.clone()).or_insert(r.revision);
+        *e = (*e).max(r.revision);
+    }
+    Ok(latest)
+}
+
+/// With `?revision=N`: the files of the output folder are that revision's (the latest), else 404
+/// saying which revision replaced them.
+pub(super) fn revision_check(state: &State, t: &Target, folder: &str) -> Result<()> {
+    let Some(wanted) = t.get("revision") else {
+        return Ok(());
+    };
+    let wanted: i64 = wanted
+        .parse()
+        .map_err(|_| error_json(404, "没有这个版本"))?;
+    match latest_revisions(state)?.get(folder) {
+        Some(&latest) if latest == wanted => Ok(()),
+        Some(&latest) => Err(error_json(
+            404,
+            &format!(
+                "{folder} 第 {wanted} 版的结果文件已被第 {latest} 版替换（只保留最新一版的文件）"
+            ),
+        )),
+        None => Err(error_json(404, "没有这个版本")),
+    }
 }

@@ -38,6 +38,20 @@ pub fn use_workers(exe: PathBuf) {
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
+/// Opens the workbook at `path` (shown as `name`) and returns its sheets in order. The file is
+/// opened once and its bytes read from that handle; they are parsed by a reader that a crash
+/// cannot take down with the run.
+pub(crate) fn open(
+    path: &std::path::Path,
+    name: &str,
+    limits: &Limits,
+) -> Result<Vec<Sheet>, Diagnostic> {
+    let bytes = workbook::read_bytes(path, name, limits)?;
+    parse(bytes, name, limits)
+}
+
+// A diagnostic is the natural error of reading a file; it is built once per bad file.
+#[allow(clippy::result_large_err)]
 /// Parses the bytes of the file shown as `name`, in a worker if the binary set one up.
 pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<Sheet>, Diagnostic> {
     match EXE.get() {
