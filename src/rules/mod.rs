@@ -16,6 +16,7 @@ pub mod screening;
 pub mod serve;
 mod source;
 mod table;
+mod table_checks;
 pub mod units;
 mod vocab;
 pub mod weekly;
@@ -25,8 +26,8 @@ pub(crate) use error::RulesError;
 pub(crate) use roles::{FieldRole, Roles, TableRole};
 pub(crate) use scoring::{Aggregate, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
-pub(crate) use table::WentBack;
 pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
+pub(crate) use table_checks::WentBack;
 pub(crate) use vocab::{Limits, Vocabulary};
 
 use std::path::Path;

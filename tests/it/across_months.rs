@@ -72,6 +72,18 @@ fn september_then_october(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf
     (out, october)
 }
 
+/// The 累计完成投资 a run scored for `project` (its `run.json`).
+fn scored_cum(run: &crate::common::Run, project: &str) -> serde_json::Value {
+    let json = run.json("2026-10/run.json");
+    json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == project)
+        .unwrap()["figures"]["cum_invest"]
+        .clone()
+}
+
 fn check(input: &Path, out: &Path) -> crate::common::Run {
     Sanyipi::new().arg("check").input(input).out(out).run()
 }
@@ -97,14 +109,7 @@ fn cumulative_below_last_month_is_an_error_at_its_cell_and_last_months_figure_is
         r.stdout
     );
     let run = Sanyipi::month(&october, "2026-10").out(&out).run();
-    let json = run.json("2026-10/run.json");
-    let project = json["projects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == "DH2026-004")
-        .unwrap();
-    assert_eq!(project["figures"]["cum_invest"], 5120.0);
+    assert_eq!(scored_cum(&run, "DH2026-004"), 5120.0);
     // Without history nothing is known of earlier months: no error.
     let fresh = check(&october, &dir.path().join("no-history"));
     assert!(!fresh.stdout.contains("E024"), "{}", fresh.stdout);
@@ -167,14 +172,7 @@ fn what_is_scored_after_a_cumulative_went_back_and_the_tolerance_are_rules() {
                 .to_string()
                 .contains("按所填数计分")
     );
-    let json = run.json("2026-10/run.json");
-    let project = json["projects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == "DH2026-004")
-        .unwrap();
-    assert_eq!(project["figures"]["cum_invest"], 500.0);
+    assert_eq!(scored_cum(&run, "DH2026-004"), 500.0);
 }
 
 #[test]
