@@ -12,10 +12,17 @@
 # `scripts/release.sh --check` (CI) builds the same, then runs scripts/smoke.sh: every command on
 # the bundled samples with the exe under sid's wine and with the static binary on this machine,
 # compared byte for byte. Any step that fails fails the script, naming the step.
+# `scripts/release.sh --prepare` only makes the sid root and fetches the crates (.ci/run starts it
+# first, in the background: it mostly waits on the network while the tests use the cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-check=0
-[ "${1:-}" = --check ] && check=1
+check=0 prepare=0
+case ${1:-} in
+--check) check=1 ;;
+--prepare) prepare=1 ;;
+"") ;;
+*) echo "usage: scripts/release.sh [--check | --prepare]" >&2 && exit 2 ;;
+esac
 
 . scripts/sid-root.sh
 trap sid_umount EXIT
@@ -23,6 +30,13 @@ trap sid_umount EXIT
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 [ -n "$version" ] || sid_fail "reading the version from Cargo.toml"
 sid_root_ensure
+if [ "$prepare" = 1 ]; then
+    # The crates too, so that the builds need no network.
+    sid_run env CARGO_HOME=/src/target/sid-cargo sh -c "cd /src && cargo fetch --locked" \
+        || sid_fail "cargo fetch --locked (inside $SID_ROOT)"
+    echo "release: the sid root is ready"
+    exit 0
+fi
 
 # cross_dir TARGET: the build folder of TARGET (one each, so that two builds can run at once).
 cross_dir() {
