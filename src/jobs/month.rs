@@ -166,7 +166,9 @@ fn record_and_publish(
     history.publishing(Some(tmp.clone()));
     let revision = history.record(a)?;
     publish::failpoint("recorded");
-    publish::swap(out, &m, &tmp).with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    let keep = (revision > 1).then(|| publish::kept(&m, revision - 1));
+    publish::swap(out, &m, &tmp, keep.as_deref())
+        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
     history.published(&m)?;
     publish::failpoint("published");
     Ok(revision)

@@ -92,8 +92,24 @@ pub(crate) fn stage(out: &Path, month: &str, files: &[OutputFile]) -> std::io::R
     Ok(name)
 }
 
-/// Swaps the staged folder `tmp` in as `<out>/<month>`. Safe to repeat after a crash.
-pub(crate) fn swap(out: &Path, month: &str, tmp: &str) -> std::io::Result<PathBuf> {
+/// The folder under `out` that keeps the files of `month`'s `revision` once a later revision
+/// replaced them: `历史版本/2026-10/第1版`.
+pub fn kept(month: &str, revision: i64) -> PathBuf {
+    Path::new(KEPT).join(month).join(format!("第{revision}版"))
+}
+
+/// The folder of `--out` holding the replaced revisions of every month.
+pub const KEPT: &str = "历史版本";
+
+/// Swaps the staged folder `tmp` in as `<out>/<month>`; the folder it replaces is moved to
+/// `<out>/<keep>` when given (a month's earlier revision), else removed. Safe to repeat after a
+/// crash.
+pub(crate) fn swap(
+    out: &Path,
+    month: &str,
+    tmp: &str,
+    keep: Option<&Path>,
+) -> std::io::Result<PathBuf> {
     let target = out.join(month);
     let old = out.join(format!(".{month}.old"));
     let tmp = out.join(tmp);
@@ -109,7 +125,18 @@ pub(crate) fn swap(out: &Path, month: &str, tmp: &str) -> std::io::Result<PathBu
         failpoint("swapped");
     }
     if old.exists() {
-        std::fs::remove_dir_all(&old)?;
+        match keep.map(|k| out.join(k)) {
+            Some(keep) => {
+                if keep.exists() {
+                    std::fs::remove_dir_all(&keep)?;
+                }
+                if let Some(parent) = keep.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(&old, &keep)?;
+            }
+            None => std::fs::remove_dir_all(&old)?,
+        }
     }
     Ok(target)
 }
@@ -122,7 +149,11 @@ pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String
     for (month, tmp) in &pending {
         let staged = out.join(tmp).exists();
         if staged || out.join(month).exists() {
-            swap(out, month, tmp)
+            let keep = history
+                .latest(month)?
+                .filter(|r| r.revision > 1)
+                .map(|r| kept(month, r.revision - 1));
+            swap(out, month, tmp, keep.as_deref())
                 .with_context(|| format!("无法完成 {month} 的发布（{}）", out.display()))?;
             notes.push(format!(
                 "注意: 上次运行在 {month} 已记入历史、尚未发布时中断，已完成发布。"
@@ -170,5 +201,5 @@ pub(crate) fn publish(
     std::fs::create_dir_all(&parent)?;
     let _lock = lock_for(&root.join(".sanyipi.lock"), &target, progress)?;
     let tmp = stage(&parent, name, files)?;
-    Ok(swap(&parent, name, &tmp)?)
+    Ok(swap(&parent, name, &tmp, None)?)
 }

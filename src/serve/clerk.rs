@@ -10,6 +10,7 @@ use super::upload;
 use crate::calendar::Month;
 use crate::jobs;
 use serde_json::{Value, json};
+use std::path::PathBuf;
 
 type Result<T> = std::result::Result<T, Reply>;
 
@@ -72,8 +73,8 @@ pub(super) fn status(state: &State) -> Reply {
     json_reply(200, &state.status.to_json())
 }
 
-/// `GET /api/history`: every recorded run; the files still in the output folder belong to the
-/// latest revision of each month only, so only that row lists them.
+/// `GET /api/history`: every recorded run with its files: the month's output folder for the
+/// latest revision, the kept folder (`历史版本/…`) for one a later revision replaced.
 pub(super) fn history(state: &State) -> Result<Reply> {
     let runs = jobs::history::runs(&state.opts.place).map_err(|e| failed(state, 500, &e))?;
     let latest = latest_revisions(state)?;
@@ -81,11 +82,12 @@ pub(super) fn history(state: &State) -> Result<Reply> {
         .iter()
         .map(|r| {
             let newest = latest.get(&r.month).copied().unwrap_or(r.revision);
-            let files = if newest == r.revision {
-                upload::list_files(&state.opts.place.out.join(&r.month))
+            let folder = if newest == r.revision {
+                PathBuf::from(&r.month)
             } else {
-                Vec::new()
+                jobs::publish::kept(&r.month, r.revision)
             };
+            let files = upload::list_files(&state.opts.place.out.join(folder));
             json!({
                 "month": r.month,
                 "revision": r.revision,

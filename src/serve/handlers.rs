@@ -300,7 +300,7 @@ fn out_folder(t: &Target) -> Result<String> {
 }
 
 /// The file `rel` of `<out>/<folder>/`, only if it really lies inside that folder of `--out`.
-fn output_file(state: &State, folder: &str, rel: &str) -> Result<PathBuf> {
+fn output_file(state: &State, folder: &Path, rel: &str) -> Result<PathBuf> {
     let not_found = || error_json(404, "没有这个文件");
     let dir = state.opts.place.out.join(folder);
     let dir = dir.canonicalize().map_err(|_| not_found())?;
@@ -313,8 +313,7 @@ fn output_file(state: &State, folder: &str, rel: &str) -> Result<PathBuf> {
 
 /// `GET /download?month=&file=REL[&view=1]` (or `?folder=`).
 pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
-    let folder = out_folder(t)?;
-    revision_check(state, t, &folder)?;
+    let folder = revision_folder(state, t, &out_folder(t)?)?;
     let rel = t.get("file").unwrap_or("");
     let path = output_file(state, &folder, rel)?;
     let bytes = std::fs::read(&path)
@@ -327,8 +326,8 @@ pub(super) fn download(state: &State, t: &Target) -> Result<Reply> {
 /// `GET /download.zip?month=` (or `?folder=`): every output file of the folder as one zip.
 pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
     let month = out_folder(t)?;
-    revision_check(state, t, &month)?;
-    let dir = state.opts.place.out.join(&month);
+    let folder = revision_folder(state, t, &month)?;
+    let dir = state.opts.place.out.join(&folder);
     let names = upload::list_files(&dir);
     if names.is_empty() {
         return Err(error_json(404, "本月还没有考核结果"));
@@ -337,7 +336,7 @@ pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for name in &names {
-        let path = output_file(state, &month, name)?;
+        let path = output_file(state, &folder, name)?;
         let bytes = std::fs::read(&path)
             .map_err(|e| error_json(500, &format!("无法读取：{}", super::http::io_reason(&e))))?;
         let written = zip
@@ -350,7 +349,10 @@ pub(super) fn download_zip(state: &State, t: &Target) -> Result<Reply> {
         .map_err(|_| error_json(500, "无法打包结果文件"))?
         .into_inner();
     let name = if Month::parse(&month).is_some() {
-        format!("{month}考核结果.zip")
+        match t.get("revision") {
+            Some(r) => format!("{month}考核结果（第{r}版）.zip"),
+            None => format!("{month}考核结果.zip"),
+        }
     } else {
         format!("{month}.zip")
     };
@@ -460,23 +462,29 @@ pub(super) fn latest_revisions(state: &State) -> Result<std::collections::BTreeM
     Ok(latest)
 }
 
-/// With `?revision=N`: the files of the output folder are that revision's (the latest), else 404
-/// saying which revision replaced them.
-pub(super) fn revision_check(state: &State, t: &Target, folder: &str) -> Result<()> {
+/// The folder of `--out` (relative to it) that holds `folder`'s files of `?revision=N`: the
+/// folder itself without `revision` or for the latest one, `历史版本/<month>/第N版` for one a later
+/// revision replaced; else 404 saying why.
+pub(super) fn revision_folder(state: &State, t: &Target, folder: &str) -> Result<PathBuf> {
     let Some(wanted) = t.get("revision") else {
-        return Ok(());
+        return Ok(PathBuf::from(folder));
     };
     let wanted: i64 = wanted
         .parse()
         .map_err(|_| error_json(404, "没有这个版本"))?;
     match latest_revisions(state)?.get(folder) {
-        Some(&latest) if latest == wanted => Ok(()),
-        Some(&latest) => Err(error_json(
-            404,
-            &format!(
-                "{folder} 第 {wanted} 版的结果文件已被第 {latest} 版替换（只保留最新一版的文件）"
-            ),
-        )),
-        None => Err(error_json(404, "没有这个版本")),
+        Some(&latest) if latest == wanted => Ok(PathBuf::from(folder)),
+        Some(&latest) if (1..latest).contains(&wanted) => {
+            let kept = jobs::publish::kept(folder, wanted);
+            if state.opts.place.out.join(&kept).is_dir() {
+                Ok(kept)
+            } else {
+                Err(error_json(
+                    404,
+                    &format!("{folder} 第 {wanted} 版的结果文件已不在输出目录中"),
+                ))
+            }
+        }
+        _ => Err(error_json(404, "没有这个版本")),
     }
 }

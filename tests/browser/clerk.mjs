@@ -1,7 +1,7 @@
 // Drives the page of `sanyipi serve` like a clerk checking a month before assessing it: the
 // as-of date and week follow the chosen month, a date outside the month is refused, every
 // unit's 报送情况 shows after 检查, the problem list downloads as a workbook, one uploaded file
-// is deleted, a re-run replaces the first revision in the history, a history row opens its
+// is deleted, a re-run replaces the first revision (its files kept), a history row opens its
 // report, a reload shows the last result, a stale token says how to reopen, and an old IE
 // engine is told so. Run by tests/it/browser.rs, which makes the assertions; this script
 // reports what the page showed, as one JSON line on stdout.

@@ -407,8 +407,26 @@ fn rerunning_a_month_needs_force_and_keeps_both_revisions(s: &Samples) {
         "rerunning_a_month_needs_force_and_keeps_both_revisions",
         again.stderr
     );
+    let folder = out.path().join("2026-10");
+    let first: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
     let r = rerun.arg("--force").run().expect_done();
     assert!(r.stdout.contains("第 2 版"));
+    // The first revision's files are kept, byte for byte, under 历史版本.
+    let kept = out.path().join("历史版本").join("2026-10").join("第1版");
+    for (name, bytes) in &first {
+        assert_eq!(&std::fs::read(kept.join(name)).unwrap(), bytes, "{name:?}");
+    }
+    assert!(folder.join(&first[0].0).is_file());
     let show = sanyipi(&["history", "show", "--out", out_s, "--unit", &unit]);
     assert!(show.stdout.contains("2026-10 第2版"), "{}", show.stdout);
     assert!(

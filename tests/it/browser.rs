@@ -303,7 +303,11 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
     );
     let history = shown["history"].as_array().unwrap();
     assert_eq!(history.len(), 2, "{shown}");
-    assert!(history[0][4].as_str().unwrap().contains("已被第 2 版替换"));
+    let first = history[0][4].as_str().unwrap();
+    assert!(
+        first.contains("已被第 2 版替换") && first.contains("下载第 1 版"),
+        "{first}"
+    );
     assert!(history[1][4].as_str().unwrap().contains("下载第 2 版"));
     assert!(text("reportText").contains("城关镇"), "{shown}");
     assert!(text("afterReload").contains("第 2 版"), "{shown}");

@@ -821,6 +821,12 @@ fn a_crash_while_replacing_a_month_keeps_one_complete_month() {
         let (runs, pending) = history_state(&out);
         assert!(runs == 1 || runs == 2, "{step}: {runs}");
         assert_eq!(pending, 0, "{step}");
+        // Once the second revision is recorded, the first one's files are kept, whole.
+        let kept = out.join("历史版本/2026-10/第1版");
+        assert_eq!(kept.exists(), runs == 2, "{step}");
+        if runs == 2 {
+            assert!(tree(&kept) == complete, "{step}: the kept revision differs");
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::{Server, files_of, start};
 use crate::common::root;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Uploads the bundled sample month as `2026-10`.
 fn upload_sample(s: &Server) {
@@ -147,13 +147,30 @@ fn history_rows_download_their_revision_and_the_last_result_survives() {
     assert_eq!(st["last"]["kind"], "run");
     assert_eq!(st["last"]["result"]["revision"], 1);
 
+    // The first revision's report, as the month's folder holds it now.
+    let (_, h) = s.json("GET", "/api/history", &[]);
+    let html = h["runs"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|f| f.as_str().filter(|f| f.ends_with(".html")))
+        .unwrap()
+        .to_string();
+    let report = |rev: Option<&str>| {
+        let mut q = vec![("month", "2026-10"), ("file", html.as_str())];
+        q.extend(rev.map(|r| ("revision", r)));
+        s.call("GET", "/download", &q, b"")
+    };
+    let (status, first) = report(None);
+    assert_eq!(status, 200);
+
     let (status, again) = s.json("POST", "/api/run", &q);
     assert_eq!(status, 422);
     let e = again["error"].as_str().unwrap();
     assert!(e.contains("重新考核") && !e.contains("--"), "{e}");
     let forced = [
         ("month", "2026-10"),
-        ("as_of", "2026-10-25"),
+        ("as_of", "2026-10-28"),
         ("force", "1"),
     ];
     assert_eq!(s.json("POST", "/api/run", &forced).0, 200);
@@ -162,8 +179,20 @@ fn history_rows_download_their_revision_and_the_last_result_survives() {
     let runs = h["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0]["latest"], 2);
-    assert!(runs[0]["files"].as_array().unwrap().is_empty());
-    assert!(!runs[1]["files"].as_array().unwrap().is_empty());
+    // Both rows list their files; each downloads its own revision's, the first kept as it was.
+    for r in runs {
+        assert!(r["files"].as_array().unwrap().contains(&json!(html)), "{r}");
+    }
+    let (status, kept) = report(Some("1"));
+    assert_eq!(status, 200);
+    assert_eq!(kept, first, "revision 1's report changed");
+    let (status, second) = report(Some("2"));
+    assert_eq!(status, 200);
+    assert_ne!(
+        second, first,
+        "revision 2 (as of 10-28) shows revision 1's report"
+    );
+    assert_eq!(report(None).1, second);
     let zip = |rev: &str| {
         s.call(
             "GET",
@@ -172,23 +201,22 @@ fn history_rows_download_their_revision_and_the_last_result_survives() {
             b"",
         )
     };
+    assert_eq!(zip("1").0, 200);
     assert_eq!(zip("2").0, 200);
-    let (status, body) = zip("1");
+    let (status, body) = zip("3");
     assert_eq!(status, 404);
-    assert!(String::from_utf8_lossy(&body).contains("已被第 2 版替换"));
-    let html = runs[1]["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|f| f.as_str().filter(|f| f.ends_with(".html")))
-        .unwrap();
-    let view = [
-        ("month", "2026-10"),
-        ("file", html),
-        ("view", "1"),
-        ("revision", "2"),
-    ];
-    let (status, page) = s.call("GET", "/download", &view, b"");
+    assert!(String::from_utf8_lossy(&body).contains("没有这个版本"));
+    let (status, page) = s.call(
+        "GET",
+        "/download",
+        &[
+            ("month", "2026-10"),
+            ("file", &html),
+            ("view", "1"),
+            ("revision", "1"),
+        ],
+        b"",
+    );
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&page).contains("<html"));
 }
