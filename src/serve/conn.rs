@@ -96,7 +96,7 @@ fn connection(stream: TcpStream, handle: &(dyn Fn(&mut Request) -> Reply + Send 
     let Ok(writer) = stream.try_clone() else {
         return;
     };
-    let reply = match read_head(BufReader::with_capacity(8 * 1024, stream)) {
+    let reply = match read_head(BufReader::with_capacity(8 * 1024, stream), HEAD_DEADLINE) {
         Ok(mut request) => handle(&mut request),
         Err(Bad::Reply(r)) => r,
         Err(Bad::Gone) => return,
@@ -119,14 +119,15 @@ fn drain(mut stream: &TcpStream) {
     }
 }
 
-/// Reads the request line and headers, at most [`MAX_HEAD`] bytes within [`HEAD_DEADLINE`].
-fn read_head(mut reader: BufReader<TcpStream>) -> Result<Request, Bad> {
-    let started = Instant::now();
+/// Reads the request line and headers, at most [`MAX_HEAD`] bytes within `deadline`
+/// ([`HEAD_DEADLINE`]).
+fn read_head(mut reader: BufReader<TcpStream>, deadline: Duration) -> Result<Request, Bad> {
+    let expires = Instant::now() + deadline;
     let mut budget = MAX_HEAD;
     let mut lines = Vec::new();
     loop {
         let mut line = Vec::new();
-        let n = Deadline(&mut reader, started)
+        let n = Deadline(&mut reader, expires)
             .take(budget as u64)
             .read_until(b'\n', &mut line)
             .map_err(|_| Bad::Gone)?;
@@ -152,7 +153,7 @@ fn read_head(mut reader: BufReader<TcpStream>) -> Result<Request, Bad> {
     parse_head(&lines, reader)
 }
 
-/// The head's reader: a read after [`HEAD_DEADLINE`] fails, however slowly bytes trickle in.
+/// The head's reader: a read after the instant it holds fails, however slowly bytes trickle in.
 struct Deadline<'a>(&'a mut BufReader<TcpStream>, Instant);
 
 impl Read for Deadline<'_> {
@@ -175,7 +176,7 @@ impl BufRead for Deadline<'_> {
 
 impl Deadline<'_> {
     fn check(&self) -> std::io::Result<()> {
-        if self.1.elapsed() > HEAD_DEADLINE {
+        if Instant::now() > self.1 {
             return Err(std::io::ErrorKind::TimedOut.into());
         }
         Ok(())
@@ -249,5 +250,45 @@ fn reason(status: u16) -> &'static str {
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends `head` one byte every `pause` from a client thread; what `read_head` made of it, and
+    /// how long it took.
+    fn trickle(head: &'static [u8], pause: Duration, deadline: Duration) -> (bool, Duration) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            for b in head {
+                if c.write_all(&[*b]).is_err() {
+                    return;
+                }
+                std::thread::sleep(pause);
+            }
+        });
+        let (stream, _) = listener.accept().unwrap();
+        let started = Instant::now();
+        let ok = read_head(BufReader::new(stream), deadline).is_ok();
+        let took = started.elapsed();
+        client.join().unwrap();
+        (ok, took)
+    }
+
+    #[test]
+    fn a_head_that_trickles_in_slower_than_the_deadline_is_dropped() {
+        let head =
+            b"GET /?t=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+        // Every byte comes well within any read timeout, yet the whole head takes ~4 s.
+        let (ok, took) = trickle(head, Duration::from_millis(50), Duration::from_millis(600));
+        assert!(!ok, "a head slower than its deadline was accepted");
+        assert!(took < Duration::from_secs(2), "dropped only after {took:?}");
+        // The same head sent at once is read.
+        let (ok, _) = trickle(head, Duration::ZERO, Duration::from_millis(600));
+        assert!(ok);
     }
 }
