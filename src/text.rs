@@ -186,6 +186,34 @@ pub(crate) fn split_unit(label: &str) -> (String, Option<String>) {
     (k, None)
 }
 
+/// Orders names as people read them: runs of ASCII digits by their value, so that
+/// `镇督查〔2026〕9号` comes before `镇督查〔2026〕10号`; the rest by character. Names equal that
+/// way (`07` and `7`) fall back to plain order, so the order is total.
+pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a, b);
+    loop {
+        let (Some(cx), Some(cy)) = (x.chars().next(), y.chars().next()) else {
+            return x.len().cmp(&y.len()).then_with(|| a.cmp(b));
+        };
+        if cx.is_ascii_digit() && cy.is_ascii_digit() {
+            let (dx, rx) = x.split_at(x.find(|c: char| !c.is_ascii_digit()).unwrap_or(x.len()));
+            let (dy, ry) = y.split_at(y.find(|c: char| !c.is_ascii_digit()).unwrap_or(y.len()));
+            let (tx, ty) = (dx.trim_start_matches('0'), dy.trim_start_matches('0'));
+            let by_value = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+            (x, y) = (rx, ry);
+        } else {
+            if cx != cy {
+                return cx.cmp(&cy);
+            }
+            (x, y) = (&x[cx.len_utf8()..], &y[cy.len_utf8()..]);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +271,31 @@ mod tests {
         );
         assert_eq!(split_unit("项目名称"), ("项目名称".into(), None));
         assert_eq!(split_unit("（万元）"), ("(万元)".into(), None));
+    }
+
+    #[test]
+    fn names_sort_by_the_value_of_their_numbers() {
+        let mut names = vec![
+            "督查通知/镇督查〔2026〕1000号_甲.html",
+            "督查通知/镇督查〔2026〕186号_乙.html",
+            "督查通知/镇督查〔2026〕9号_丙.html",
+            "督查通知/镇督查〔2026〕10号_丁.html",
+            "a07",
+            "a7",
+            "a",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "a",
+                "a07",
+                "a7",
+                "督查通知/镇督查〔2026〕9号_丙.html",
+                "督查通知/镇督查〔2026〕10号_丁.html",
+                "督查通知/镇督查〔2026〕186号_乙.html",
+                "督查通知/镇督查〔2026〕1000号_甲.html",
+            ]
+        );
     }
 }

@@ -274,7 +274,7 @@ fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRu
         })
         .collect();
     let mut files: Vec<&str> = done.files.iter().map(|f| f.name()).collect();
-    files.sort();
+    files.sort_by(|a, b| crate::text::natural_cmp(a, b));
     json_reply(
         200,
         &json!({

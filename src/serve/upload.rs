@@ -118,7 +118,7 @@ pub(crate) fn count_files(dir: &Path) -> usize {
         .sum()
 }
 
-/// Every file below `dir`, as sorted `/`-separated relative paths.
+/// Every file below `dir`, as `/`-separated relative paths in natural order (`9号` before `10号`).
 pub(crate) fn list_files(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -139,7 +139,7 @@ pub(crate) fn list_files(dir: &Path) -> Vec<String> {
     }
     let mut out = Vec::new();
     walk(dir, dir, &mut out);
-    out.sort();
+    out.sort_by(|a, b| crate::text::natural_cmp(a, b));
     out
 }
 

@@ -99,6 +99,13 @@ try {
   await page.check("#force");
   await page.click("#run");
   result.ran = await waitText(page, "#run-msg", "第 2 版");
+  // Issue 26, point 5: the notices are one collapsed group, found by a search.
+  result.groups = await page.locator("#downloads details > summary").allTextContents();
+  result.groupsOpen = await page.locator("#downloads details").evaluateAll((ds) => ds.map((d) => d.open));
+  await page.fill("#downloads input.find", "东湖镇");
+  result.found = await page.locator("#downloads li:not([hidden])").allTextContents();
+  result.groupsFound = await page.locator("#downloads details > summary").allTextContents();
+  result.groupsOpenFound = await page.locator("#downloads details").evaluateAll((ds) => ds.map((d) => d.open));
   await waitText(page, "#history-table", "已被第 2 版替换");
   result.history = await page.locator("#history-table tbody tr").evaluateAll((rows) =>
     rows.map((r) => Array.from(r.cells).map((c) => c.textContent)));

@@ -11,7 +11,7 @@
 
 use crate::common::hand::hand_scores;
 use crate::common::{Samples, root, run_one_month};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -299,6 +299,21 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
     assert!(!data.join("2026-10/多余的文件.xlsx").exists());
     assert!(
         text("again").contains("重新考核") && !text("again").contains("--"),
+        "{shown}"
+    );
+    // The notices: one group, collapsed; a search finds a unit's two and opens the group.
+    assert_eq!(shown["groups"], json!(["督查通知（17 个文件）"]), "{shown}");
+    assert_eq!(shown["groupsOpen"], json!([false]), "{shown}");
+    assert_eq!(
+        shown["groupsFound"],
+        json!(["督查通知（2 / 17 个文件）"]),
+        "{shown}"
+    );
+    assert_eq!(shown["groupsOpenFound"], json!([true]), "{shown}");
+    let found = shown["found"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "{shown}");
+    assert!(
+        found.iter().all(|f| f.as_str().unwrap().contains("东湖镇")),
         "{shown}"
     );
     let history = shown["history"].as_array().unwrap();

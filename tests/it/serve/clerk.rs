@@ -253,3 +253,31 @@ fn run_on_the_command_line_refuses_a_date_outside_the_month() {
     assert!(r.stderr.contains("不在 2026-10 的考核期内"), "{}", r.stderr);
     assert!(!out.join("2026-10").exists());
 }
+
+/// Issue 26, point 5: a month's files are listed in natural order, the 9th notice before the
+/// 10th (September's notices took 1 to 8), so a province's `1000号` never comes before `186号`.
+#[test]
+fn output_files_are_listed_in_natural_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    crate::common::run_one_month(&root().join("samples/2026-09"), "2026-09", &out);
+    let s = start(&tmp.path().join("data"), &out, &[]);
+    upload_sample(&s);
+    let q = [("month", "2026-10"), ("as_of", "2026-10-25")];
+    let (status, r) = s.json("POST", "/api/run", &q);
+    assert_eq!(status, 200, "{r}");
+    let files: Vec<&str> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let at = |needle: &str| {
+        files
+            .iter()
+            .position(|f| f.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not in {files:?}"))
+    };
+    assert!(at("〔2026〕9号") < at("〔2026〕10号"), "{files:?}");
+    assert!(at("〔2026〕10号") < at("〔2026〕17号"), "{files:?}");
+}
