@@ -1,0 +1,77 @@
+//! Unit tests of the parent module.
+use super::*;
+use crate::ingest::merged::Layout;
+use calamine::Dimensions;
+
+/// What was checked is what is read: a path that became a pipe or a device after the walk
+/// is refused from its open handle, without waiting for a writer.
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_device_in_place_of_a_file_is_refused_not_read() {
+    let limits = crate::rules::Rules::load(None).unwrap().vocab.limits;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("a.xlsx");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let d = read_bytes(&fifo, "a.xlsx", &limits).unwrap_err();
+    assert_eq!(d.code, Code::UnknownFile);
+    let zero = dir.path().join("b.xlsx");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let d = read_bytes(&zero, "b.xlsx", &limits).unwrap_err();
+    assert_eq!(d.code, Code::UnknownFile);
+}
+
+#[test]
+fn sniffs_content_not_extension() {
+    assert_eq!(sniff(b"PK\x03\x04rest"), Kind::Zip);
+    assert_eq!(
+        sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
+        Kind::Ole
+    );
+    assert_eq!(sniff(b"  <html><body><table>"), Kind::Html);
+    assert_eq!(sniff("序号,项目名称\n1,a".as_bytes()), Kind::Text);
+    assert_eq!(sniff(&[0, 1, 2, 3, 0xff]), Kind::Unknown);
+}
+
+fn merged_sheet(merges: Vec<Dimensions>, hidden: Vec<(u32, u32)>) -> Sheet {
+    let s = |t: &str| Data::String(t.into());
+    let mut sheet = Sheet {
+        name: "台账".into(),
+        rows: vec![
+            vec![s("项目"), s("单位")],
+            vec![s("甲"), s("甲镇")],
+            vec![s("乙"), Data::Empty],
+            vec![s("丙"), Data::Empty],
+        ],
+        origin: (2, 1),
+        formulas_without_value: Vec::new(),
+        layout: Layout::default(),
+    };
+    sheet.layout.merges = merges;
+    sheet.layout.hidden = hidden;
+    sheet
+        .layout
+        .index(sheet.origin, sheet.rows.len(), sheet.width());
+    sheet
+}
+
+#[test]
+fn a_value_merged_down_fills_its_region_only() {
+    let s = merged_sheet(vec![Dimensions::new((3, 2), (4, 2))], vec![(5, 5), (8, 9)]);
+    assert_eq!(s.filled(2, 1, 1), &Data::String("甲镇".into()));
+    assert_eq!(s.filled(3, 1, 1), &Data::Empty);
+    // A region starting above the data (a header merged down) fills nothing.
+    assert_eq!(s.filled(2, 1, 2), &Data::Empty);
+    assert!(!s.hidden(2));
+    assert!(s.hidden(3));
+    assert!(!s.hidden(4));
+}
+
+#[test]
+fn regions_across_a_row_or_far_outside_are_ignored() {
+    let far = Dimensions::new((1_000_000, 0), (1_000_005, 16_000));
+    let s = merged_sheet(vec![Dimensions::new((3, 1), (3, 2)), far], vec![]);
+    assert_eq!(s.filled(2, 1, 1), &Data::Empty);
+    assert_eq!(s.layout.down_at(1_000_001, 5), None);
+}
