@@ -1,0 +1,485 @@
+//! 红黄绿灯 and 三个一批 of `samples/2026-10`: the expected lights, counts and stage figures are
+//! computed here from the input rows (`truth.json`, the clean values the files encode, and the
+//! signed list read with calamine) and the working-day facts — not by the engine's code — and
+//! compared with run.json, the workbook read back cell by cell, and the report.
+
+use crate::common::*;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use chrono::{Datelike, NaiveDate};
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MONTH: &str = "2026-10";
+
+/// The thresholds the expectation is computed with (the shipped ones: 30 / 10 points).
+struct Thresholds {
+    red_behind: f64,
+    yellow_behind: f64,
+    /// Whether procedure deadlines count (they do as shipped).
+    procedures: bool,
+}
+
+const SHIPPED: Thresholds = Thresholds {
+    red_behind: 30.0,
+    yellow_behind: 10.0,
+    procedures: true,
+};
+
+/// A project's expected light (`red`, `yellow`, `green`) and what each reason must name: the
+/// due date of a deadline, or `invest`.
+type Expected = BTreeMap<String, (&'static str, Vec<String>)>;
+
+/// Working days after `from` up to `due` (0 when `due` is `from` or earlier).
+fn workdays_left(from: NaiveDate, due: NaiveDate) -> u32 {
+    let mut n = 0;
+    while add_workdays(from, n) < due {
+        n += 1;
+    }
+    n
+}
+
+/// `Some(true)` overdue, `Some(false)` due soon, `None` neither.
+fn deadline_state(
+    due: NaiveDate,
+    met: Option<NaiveDate>,
+    as_of: NaiveDate,
+    warn: u32,
+) -> Option<bool> {
+    if met.is_some() {
+        return None;
+    }
+    if as_of > due {
+        return Some(true);
+    }
+    (workdays_left(as_of, due) <= warn).then_some(false)
+}
+
+fn opt_date(v: &J) -> Option<NaiveDate> {
+    v.as_str().map(date)
+}
+
+/// This month's monthly row of each project (truth), by project id.
+fn monthly(t: &J) -> BTreeMap<String, J> {
+    t["monthly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["month"] == MONTH)
+        .map(|m| (m["project"].as_str().unwrap().to_string(), m.clone()))
+        .collect()
+}
+
+fn expected_lights(t: &J, as_of: NaiveDate, th: &Thresholds) -> Expected {
+    let monthly = monthly(t);
+    let mut out = Expected::new();
+    for p in t["projects"].as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        let m = monthly.get(id);
+        let start = m.and_then(|m| opt_date(&m["start"]));
+        let (mut red, mut yellow) = (Vec::new(), Vec::new());
+        let mut put = |state: Option<bool>, due: NaiveDate| match state {
+            Some(true) => red.push(due.to_string()),
+            Some(false) => yellow.push(due.to_string()),
+            None => {}
+        };
+        let (from, days) = if p["kind"] == "重大招商项目" {
+            (&p["sign"], 90)
+        } else {
+            (&p["land"], 50)
+        };
+        if let Some(from) = opt_date(from) {
+            let due = add_workdays(from, days);
+            put(deadline_state(due, start, as_of, 10), due);
+        }
+        if th.procedures {
+            for q in p["procs"].as_array().unwrap() {
+                let due = procedure_due(q);
+                put(deadline_state(due, opt_date(&q["finished"]), as_of, 3), due);
+            }
+        }
+        let started = m.is_some_and(|m| m["started"] == J::Bool(true) || start.is_some());
+        let plan = p["annual"].as_f64().unwrap();
+        if started && plan > 0.0 {
+            let done = m.unwrap()["cum"].as_f64().unwrap() / plan * 100.0;
+            let behind = f64::from(as_of.month()) / 12.0 * 100.0 - done;
+            if behind > th.red_behind {
+                red.push("invest".into());
+            } else if behind > th.yellow_behind {
+                yellow.push("invest".into());
+            }
+        }
+        let e = if !red.is_empty() {
+            ("red", red)
+        } else if !yellow.is_empty() {
+            ("yellow", yellow)
+        } else {
+            ("green", Vec::new())
+        };
+        out.insert(id.to_string(), e);
+    }
+    out
+}
+
+/// Compares run.json's lights with the expectation, reason by reason.
+fn assert_lights(json: &J, expected: &Expected) {
+    let lights = json["lights"].as_array().unwrap();
+    assert_eq!(lights.len(), expected.len());
+    for l in lights {
+        let id = l["project"].as_str().unwrap();
+        let (light, names) = &expected[id];
+        assert_eq!(l["light"], *light, "{id}: {l}");
+        let reasons: Vec<&str> = l["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        if *light == "green" {
+            assert_eq!(reasons.len(), 1, "{id}: the green reason");
+            continue;
+        }
+        assert_eq!(reasons.len(), names.len(), "{id}: {reasons:?} vs {names:?}");
+        for n in names {
+            let needle = if n == "invest" {
+                "序时进度"
+            } else {
+                n.as_str()
+            };
+            assert!(
+                reasons.iter().any(|r| r.contains(needle)),
+                "{id}: {n} in {reasons:?}"
+            );
+        }
+    }
+}
+
+fn run(out: &Path, as_of: &str, rules: Option<&Path>) -> J {
+    Sanyipi::new()
+        .arg("run")
+        .input(Samples::own().month(MONTH))
+        .args(["--month", MONTH])
+        .as_of(as_of)
+        .out(out)
+        .rules_opt(rules)
+        .run()
+        .expect_done()
+        .json(&format!("{MONTH}/run.json"))
+}
+
+fn cell(range: &calamine::Range<Data>, a1: (u32, u32)) -> Data {
+    range.get_value(a1).cloned().unwrap_or(Data::Empty)
+}
+
+#[test]
+fn lights_follow_deadlines_and_investment() {
+    let t = Samples::own().truth();
+    let out = tempfile::tempdir().unwrap();
+    let json = run(out.path(), "2026-10-25", None);
+    let expected = expected_lights(&t, date("2026-10-25"), &SHIPPED);
+    assert!(
+        ["red", "yellow"]
+            .iter()
+            .all(|l| expected.values().any(|(x, _)| x == l)),
+        "the sample has red and yellow lights"
+    );
+    assert_lights(&json, &expected);
+
+    // Counts per unit and for the county.
+    let units: Vec<String> = t["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap().into())
+        .collect();
+    let unit_of: BTreeMap<&str, &str> = t["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["unit"].as_str().unwrap()))
+        .collect();
+    let count = |unit: Option<&str>, light: &str| {
+        expected
+            .iter()
+            .filter(|(id, (l, _))| *l == light && unit.is_none_or(|u| unit_of[id.as_str()] == u))
+            .count() as u64
+    };
+    for u in json["unit_lights"].as_array().unwrap() {
+        let name = u["unit"].as_str().unwrap();
+        assert!(units.iter().any(|x| x == name));
+        for c in u["counts"].as_array().unwrap() {
+            assert_eq!(
+                c["count"],
+                count(Some(name), c["light"].as_str().unwrap()),
+                "{name} {c}"
+            );
+        }
+    }
+    for c in json["county_lights"].as_array().unwrap() {
+        assert_eq!(c["count"], count(None, c["light"].as_str().unwrap()));
+    }
+
+    // The workbook: 预警灯 beside 项目编号, with the label and the reasons; counts on 单位排名.
+    let dir = out.path().join(MONTH);
+    let mut wb: Xlsx<_> = open_workbook(dir.join("2026年10月重点项目考核排名.xlsx")).unwrap();
+    let projects = wb.worksheet_range("项目得分明细").unwrap();
+    assert_eq!(cell(&projects, (2, 0)), Data::String("项目编号".into()));
+    assert_eq!(cell(&projects, (2, 1)), Data::String("预警灯".into()));
+    let label = |l: &str| match l {
+        "red" => "红灯",
+        "yellow" => "黄灯",
+        _ => "绿灯",
+    };
+    for (i, p) in json["projects"].as_array().unwrap().iter().enumerate() {
+        let row = 3 + i as u32;
+        let id = p["id"].as_str().unwrap();
+        assert_eq!(cell(&projects, (row, 0)), Data::String(id.into()));
+        let Data::String(text) = cell(&projects, (row, 1)) else {
+            panic!("no light for {id}");
+        };
+        let (light, names) = &expected[id];
+        assert!(text.starts_with(label(light)), "{id}: {text}");
+        for n in names.iter().filter(|n| *n != "invest") {
+            assert!(text.contains(n.as_str()), "{id}: {n} in {text}");
+        }
+    }
+    let ranking = wb.worksheet_range("单位排名").unwrap();
+    assert_eq!(cell(&ranking, (2, 10)), Data::String("红灯".into()));
+    assert_eq!(cell(&ranking, (2, 12)), Data::String("绿灯".into()));
+    for row in 3..3 + units.len() as u32 {
+        let Data::String(unit) = cell(&ranking, (row, 1)) else {
+            panic!("row {row}")
+        };
+        for (k, l) in ["red", "yellow", "green"].iter().enumerate() {
+            assert_eq!(
+                cell(&ranking, (row, 10 + k as u32)),
+                Data::Float(count(Some(&unit), l) as f64),
+                "{unit} {l}"
+            );
+        }
+    }
+
+    // The report lists the projects red first, then yellow, then green.
+    let html = std::fs::read_to_string(dir.join("2026年10月重点项目推进情况报告.html")).unwrap();
+    let section = between(&html, "五、项目预警", "六、");
+    let marks: Vec<usize> = section
+        .match_indices("<tr><td style=\"background:")
+        .map(|(i, _)| {
+            let rest = &section[i..];
+            ["红灯", "黄灯", "绿灯"]
+                .iter()
+                .position(|l| rest[..rest.find("</td>").unwrap()].contains(l))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(marks.len(), expected.len());
+    assert!(marks.is_sorted(), "red first: {marks:?}");
+}
+
+/// The text of `html` from `from` up to the next `to`.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html.find(from).unwrap();
+    let end = html[start..].find(to).map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[test]
+fn a_county_that_edits_a_threshold_sees_other_lights() {
+    let t = Samples::own().truth();
+    // Yellow only beyond 25 points behind 序时进度.
+    let (_dir, rules) =
+        edited_rules(&[("lights.toml", "invest_behind = 10", "invest_behind = 25")]);
+    let out = tempfile::tempdir().unwrap();
+    let json = run(out.path(), "2026-10-25", Some(&rules));
+    let th = Thresholds {
+        yellow_behind: 25.0,
+        ..SHIPPED
+    };
+    let expected = expected_lights(&t, date("2026-10-25"), &th);
+    let shipped = expected_lights(&t, date("2026-10-25"), &SHIPPED);
+    assert_ne!(expected, shipped, "the edit changes some light");
+    assert_lights(&json, &expected);
+
+    // Without procedures, a start deadline three working days ahead is yellow (warn_within 10).
+    let (_dir, rules) = edited_rules(&[("lights.toml", ", \"procedure_time_limit\"]", "]")]);
+    let out = tempfile::tempdir().unwrap();
+    let json = run(out.path(), "2026-10-09", Some(&rules));
+    let th = Thresholds {
+        procedures: false,
+        ..SHIPPED
+    };
+    let expected = expected_lights(&t, date("2026-10-09"), &th);
+    assert!(
+        expected
+            .values()
+            .any(|(l, n)| *l == "yellow" && n.iter().any(|x| x != "invest")),
+        "a deadline due soon"
+    );
+    assert_lights(&json, &expected);
+}
+
+/// A `2026年9月16日` or `2026-09-16` date of the signed list.
+fn signed_date(d: &Data) -> NaiveDate {
+    match d {
+        Data::String(s) => {
+            let parts: Vec<u32> = s
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|x| !x.is_empty())
+                .map(|x| x.parse().unwrap())
+                .collect();
+            NaiveDate::from_ymd_opt(parts[0] as i32, parts[1], parts[2]).unwrap()
+        }
+        Data::DateTime(x) => x.as_datetime().unwrap().date(),
+        other => panic!("date {other:?}"),
+    }
+}
+
+/// Per unit: [signed, started, completed] × [month count, month 亿元, year count, year 亿元].
+type Figures = BTreeMap<String, [f64; 12]>;
+
+fn expected_stages(t: &J, as_of: NaiveDate) -> Figures {
+    let monthly = monthly(t);
+    let month_from = date(&format!("{MONTH}-01"));
+    let year_from = date("2026-01-01");
+    let mut out = Figures::new();
+    let mut add = |unit: &str, stage: usize, d: Option<NaiveDate>, yi: f64| {
+        let f = out.entry(unit.to_string()).or_insert([0.0; 12]);
+        let Some(d) = d else { return };
+        if d >= month_from && d <= as_of {
+            f[stage * 4] += 1.0;
+            f[stage * 4 + 1] += yi;
+        }
+        if d >= year_from && d <= as_of {
+            f[stage * 4 + 2] += 1.0;
+            f[stage * 4 + 3] += yi;
+        }
+    };
+    let mut names = Vec::new();
+    for p in t["projects"].as_array().unwrap() {
+        let unit = p["unit"].as_str().unwrap();
+        let yi = p["total"].as_f64().unwrap() / 10_000.0;
+        let m = monthly.get(p["id"].as_str().unwrap());
+        names.push(p["name"].as_str().unwrap().to_string());
+        add(unit, 0, opt_date(&p["sign"]), yi);
+        add(unit, 1, m.and_then(|m| opt_date(&m["start"])), yi);
+        add(unit, 2, m.and_then(|m| opt_date(&m["done_date"])), yi);
+    }
+    // The signed list, as the file has it: 总投资 in 亿元.
+    let mut wb: Xlsx<_> = open_workbook(Samples::own().month(MONTH).join("签约项目.xlsx")).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c.to_string() == "项目名称"))
+        .unwrap();
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|c| c.to_string().starts_with(name))
+            .unwrap()
+    };
+    let (name, invest, signed, unit) = (
+        col("项目名称"),
+        col("总投资"),
+        col("签约日期"),
+        col("责任单位"),
+    );
+    for r in &rows[header + 1..] {
+        let n = r[name].to_string();
+        if n.is_empty() || names.contains(&n) {
+            continue;
+        }
+        let yi = match &r[invest] {
+            Data::Float(x) => *x,
+            Data::Int(x) => *x as f64,
+            other => panic!("{other:?}"),
+        };
+        add(&r[unit].to_string(), 0, Some(signed_date(&r[signed])), yi);
+    }
+    out
+}
+
+#[test]
+fn three_batches_per_unit_and_for_the_county() {
+    let t = Samples::own().truth();
+    let out = tempfile::tempdir().unwrap();
+    let json = run(out.path(), "2026-10-25", None);
+    let expected = expected_stages(&t, date("2026-10-25"));
+    let mut total = [0.0; 12];
+    for f in expected.values() {
+        for (k, x) in f.iter().enumerate() {
+            total[k] += x;
+        }
+    }
+    assert!(
+        total[2] > 0.0 && total[6] > 0.0,
+        "some signed and started this year"
+    );
+    let dir = out.path().join(MONTH);
+    let mut wb: Xlsx<_> = open_workbook(dir.join("2026年10月重点项目考核排名.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("三个一批").unwrap();
+    assert_eq!(cell(&sheet, (2, 0)), Data::String("单位".into()));
+    assert_eq!(
+        cell(&sheet, (2, 1)),
+        Data::String("签约（本月）个数".into())
+    );
+    let units = json["stages"]["units"].as_array().unwrap();
+    assert_eq!(units.len(), expected.len());
+    for i in 0..=units.len() {
+        let row = 3 + i as u32;
+        let Data::String(unit) = cell(&sheet, (row, 0)) else {
+            panic!("row {row}")
+        };
+        let want = if i == units.len() {
+            assert_eq!(unit, "合计");
+            total
+        } else {
+            expected[&unit]
+        };
+        for (k, x) in want.iter().enumerate() {
+            let got = match cell(&sheet, (row, 1 + k as u32)) {
+                Data::Float(f) => f,
+                other => panic!("{unit} col {k}: {other:?}"),
+            };
+            assert!((got - x).abs() < 1e-6, "{unit} col {k}: {got} vs {x}");
+        }
+    }
+    // The step from signed to started, for the county: the year's signed projects started by now.
+    let monthly = monthly(&t);
+    let started_of_signed = t["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| opt_date(&p["sign"]).is_some_and(|d| d.year() == 2026))
+        .filter(|p| {
+            monthly
+                .get(p["id"].as_str().unwrap())
+                .is_some_and(|m| opt_date(&m["start"]).is_some())
+        })
+        .count();
+    assert_eq!(
+        json["stages"]["total"]["signed_then_started"],
+        started_of_signed as u64
+    );
+    assert_eq!(
+        cell(&sheet, (3 + units.len() as u32, 13)),
+        Data::String(format!(
+            "{started_of_signed}/{}（{:.1}%）",
+            total[2],
+            started_of_signed as f64 / total[2] * 100.0
+        ))
+    );
+}
+
+#[test]
+fn report_sections_snapshot() {
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), "2026-10-25", None);
+    let html = std::fs::read_to_string(
+        out.path()
+            .join(MONTH)
+            .join("2026年10月重点项目推进情况报告.html"),
+    )
+    .unwrap();
+    insta::assert_snapshot!(between(&html, "<h2>四、", "<h2>六、"));
+}
