@@ -243,6 +243,20 @@ fn lights_follow_deadlines_and_investment() {
             assert!(text.contains(n.as_str()), "{id}: {n} in {text}");
         }
     }
+    let book = dir.join("2026年10月重点项目考核排名.xlsx");
+    for (i, p) in json["projects"].as_array().unwrap().iter().enumerate() {
+        let (light, _) = &expected[p["id"].as_str().unwrap()];
+        let want = match *light {
+            "red" => "FFFF7C80",
+            "yellow" => "FFFFE699",
+            _ => "FFA9D08E",
+        };
+        assert_eq!(
+            fill_of(&book, 2, &format!("B{}", 4 + i)).as_deref(),
+            Some(want),
+            "{p}"
+        );
+    }
     let ranking = wb.worksheet_range("单位排名").unwrap();
     assert_eq!(cell(&ranking, (2, 10)), Data::String("红灯".into()));
     assert_eq!(cell(&ranking, (2, 12)), Data::String("绿灯".into()));
@@ -276,6 +290,32 @@ fn lights_follow_deadlines_and_investment() {
     assert!(marks.is_sorted(), "red first: {marks:?}");
 }
 
+/// The fill colour (`FFRRGGBB`) of cell `a1` of the `sheet`-th sheet (from 1) of an xlsx, from
+/// its XML: the cell's style, that style's fill, that fill's foreground colour.
+fn fill_of(book: &Path, sheet: usize, a1: &str) -> Option<String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let xml = read(&format!("xl/worksheets/sheet{sheet}.xml"));
+    let styles = read("xl/styles.xml");
+    let attr = |s: &str, name: &str| -> Option<String> {
+        let i = s.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(s[i..i + s[i..].find('"')?].to_string())
+    };
+    let c = &xml[xml.find(&format!("<c r=\"{a1}\""))?..];
+    let style: usize = attr(&c[..c.find('>')?], "s")?.parse().ok()?;
+    let xfs = between(&styles, "<cellXfs", "</cellXfs>");
+    let xf = xfs.split("<xf ").nth(style + 1)?;
+    let fill: usize = attr(&format!(" {xf}"), "fillId")?.parse().ok()?;
+    let fills = between(&styles, "<fills", "</fills>");
+    let f = fills.split("<fill>").nth(fill + 1)?;
+    attr(f, "rgb")
+}
+
 /// The text of `html` from `from` up to the next `to`.
 fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
     let start = html.find(from).unwrap();
@@ -299,6 +339,21 @@ fn a_county_that_edits_a_threshold_sees_other_lights() {
     let shipped = expected_lights(&t, date("2026-10-25"), &SHIPPED);
     assert_ne!(expected, shipped, "the edit changes some light");
     assert_lights(&json, &expected);
+    // The red cells take the county's colour.
+    let book = out
+        .path()
+        .join(MONTH)
+        .join("2026年10月重点项目考核排名.xlsx");
+    let first_red = json["lights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|l| l["light"] == "red")
+        .unwrap();
+    assert_eq!(
+        fill_of(&book, 2, &format!("B{}", 4 + first_red)).as_deref(),
+        Some("FF123456")
+    );
 
     // Without procedures, a start deadline three working days ahead is yellow (warn_within 10).
     let (_dir, rules) = edited_rules(&[("lights.toml", ", \"procedure_time_limit\"]", "]")]);
