@@ -38,6 +38,7 @@ mod quirks;
 mod rules_cli;
 mod screening;
 mod serve;
+mod stages;
 mod template;
 mod template_fuel;
 mod terminal;
