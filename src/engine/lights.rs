@@ -10,6 +10,7 @@ use super::results::ProjectScore;
 use crate::rules::Rules;
 use crate::rules::lights::Light;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A project's light and why.
 #[derive(Debug, Clone, Serialize)]
@@ -72,14 +73,16 @@ pub(crate) fn project_lights(
     month: Month,
 ) -> Vec<ProjectLight> {
     let cfg = &rules.lights;
+    let mut by_project: HashMap<&str, Vec<&DeadlineRow>> = HashMap::new();
+    for d in deadlines.iter().filter(|d| cfg.deadlines.contains(&d.rule)) {
+        if let Some(p) = d.project.as_deref() {
+            by_project.entry(p).or_default().push(d);
+        }
+    }
     projects
         .iter()
         .map(|p| {
-            let rows: Vec<&DeadlineRow> = deadlines
-                .iter()
-                .filter(|d| d.project.as_deref() == Some(p.id.as_str()))
-                .filter(|d| cfg.deadlines.contains(&d.rule))
-                .collect();
+            let rows = by_project.remove(p.id.as_str()).unwrap_or_default();
             let progress = Progress::of(p, month);
             let (light, reasons) = cfg
                 .lights
@@ -166,10 +169,14 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
 
 /// The count of each light per unit, units in project order.
 pub(crate) fn unit_lights(rules: &Rules, lights: &[ProjectLight]) -> Vec<UnitLights> {
+    let mut by_unit: HashMap<&str, Vec<ProjectLight>> = HashMap::new();
+    for p in lights {
+        by_unit.entry(p.unit.as_str()).or_default().push(p.clone());
+    }
     first_seen(lights.iter().map(|p| p.unit.as_str()))
         .into_iter()
         .map(|u| UnitLights {
-            counts: light_counts(rules, lights, Some(&u)),
+            counts: light_counts(rules, &by_unit[u.as_str()], None),
             unit: u,
         })
         .collect()

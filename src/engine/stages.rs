@@ -92,12 +92,12 @@ pub(crate) fn stage_figures(
     let in_month = |d: Option<NaiveDate>| d.is_some_and(|d| d >= month_from && d <= month_to);
     let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d >= year_from && d <= as_of);
     let by_now = |d: Option<NaiveDate>| d.is_some_and(|d| d <= as_of);
-    let figures = |unit: Option<&str>| {
+    let figures = |unit: &str, entries: &[&Entry]| {
         let mut u = UnitStages {
-            unit: unit.unwrap_or_default().to_string(),
+            unit: unit.to_string(),
             ..UnitStages::default()
         };
-        for e in entries.iter().filter(|e| unit.is_none_or(|n| e.unit == n)) {
+        for e in entries {
             for (periods, date) in [
                 (&mut u.signed, e.signed),
                 (&mut u.started, e.started),
@@ -127,13 +127,21 @@ pub(crate) fn stage_figures(
         u.started_to_completed = percent(u.started_then_completed, u.started.year.count);
         u
     };
+    let mut by_unit: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in &entries {
+        by_unit.entry(e.unit.as_str()).or_default().push(e);
+    }
     let units = first_seen(entries.iter().map(|e| e.unit.as_str()));
+    let all: Vec<&Entry> = entries.iter().collect();
     StageFigures {
         month_from: Some(month_from),
         year_from: Some(year_from),
         to: Some(as_of),
-        units: units.iter().map(|u| figures(Some(u))).collect(),
-        total: figures(None),
+        units: units
+            .iter()
+            .map(|u| figures(u, &by_unit[u.as_str()]))
+            .collect(),
+        total: figures("", &all),
     }
 }
 
