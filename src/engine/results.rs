@@ -102,6 +102,13 @@ pub struct Assessment {
     /// 督查 notices, one per recipient, numbered from history before output.
     pub(crate) notices: Vec<super::notices::Notice>,
     pub(crate) escalations: Vec<super::notices::EscalationList>,
+    /// 红黄绿灯 per project, in project order (`lights.rs`).
+    pub(crate) lights: Vec<super::lights::ProjectLight>,
+    /// The count of each light per unit, and for the county.
+    pub(crate) unit_lights: Vec<super::lights::UnitLights>,
+    pub(crate) county_lights: Vec<super::lights::LightCount>,
+    /// 三个一批 figures (`stages.rs`).
+    pub(crate) stages: super::stages::StageFigures,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

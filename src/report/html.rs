@@ -18,6 +18,10 @@ pub fn report(
     let overdue_procedures = deadlines::overdue_of_subject(&a.deadlines, rules, Subject::Procedure);
     let report_problems = deadlines::report_problems(&a.deadlines, rules);
     let bottom: Vec<_> = a.units.iter().filter(|u| u.bottom).collect();
+    let lights = crate::engine::lights::by_light(rules, &a.lights);
+    let mut stage_rows: Vec<_> = a.stages.units.iter().collect();
+    stage_rows.push(&a.stages.total);
+    let s = &rules.lights.stages;
     let ctx = context! {
         title => format!("{}重点项目推进情况报告", month_label(a)),
         month_label => month_label(a),
@@ -39,6 +43,12 @@ pub fn report(
             matters => n.matters.iter().map(|m| m.text.clone()).collect::<Vec<_>>(),
         }).collect::<Vec<_>>(),
         escalations => minijinja::Value::from(minijinja::value::Serde(&a.escalations)),
+        stages => minijinja::Value::from(minijinja::value::Serde(&a.stages)),
+        stage_rows => minijinja::Value::from(minijinja::value::Serde(&stage_rows)),
+        stage_labels => vec![s.signed.clone(), s.started.clone(), s.completed.clone()],
+        lights => minijinja::Value::from(minijinja::value::Serde(&lights)),
+        unit_lights => minijinja::Value::from(minijinja::value::Serde(&a.unit_lights)),
+        county_lights => minijinja::Value::from(minijinja::value::Serde(&a.county_lights)),
     };
     templates.render("report.html", ctx)
 }

@@ -13,6 +13,7 @@ pub mod post_evaluation;
 pub mod ranking_workbook;
 pub mod screening;
 pub mod sheet;
+mod stages_sheet;
 pub mod weekly;
 
 use crate::engine::assess::Assessment;

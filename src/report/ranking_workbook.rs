@@ -15,7 +15,11 @@ pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Ve
         month_label(a),
         a.as_of.format("%Y年%-m月%-d日")
     );
-    let mut specs = vec![units(a, rules), projects(a, rules)];
+    let mut specs = vec![
+        units(a, rules),
+        projects(a, rules),
+        super::stages_sheet::stages(a, rules),
+    ];
     specs.push(deadline_sheet(a, rules, "开工时限", Subject::Project));
     specs.push(deadline_sheet(a, rules, "前期手续", Subject::Procedure));
     specs.push(deadline_sheet(a, rules, "报送情况", Subject::Submission));
@@ -36,7 +40,7 @@ fn units(a: &Assessment, rules: &Rules) -> SheetSpec {
         .units
         .iter()
         .map(|u| {
-            vec![
+            let mut row = vec![
                 Cell::Int(i64::from(u.rank)),
                 text(&u.unit),
                 Cell::Num(u.score),
@@ -58,34 +62,44 @@ fn units(a: &Assessment, rules: &Rules) -> SheetSpec {
                 },
                 text(u.penalties.join("、")),
                 text(crate::engine::evidence::joined(&u.evidence)),
-            ]
+            ];
+            let counts = a.unit_lights.iter().find(|l| l.unit == u.unit);
+            row.extend(rules.lights.lights.iter().map(|l| {
+                counts
+                    .and_then(|c| c.counts.iter().find(|c| c.light == l.id))
+                    .map(|c| Cell::Int(c.count as i64))
+                    .unwrap_or(Cell::Int(0))
+            }));
+            row
         })
         .collect();
+    let mut headers: Vec<String> = [
+        "名次",
+        "单位",
+        "得分",
+        "项目数",
+        "上月名次",
+        "名次变化",
+        &format!("后{n}位"),
+        &format!("连续后{n}位（月）"),
+        "处理",
+        "依据",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    headers.extend(rules.lights.lights.iter().map(|l| l.label.clone()));
     SheetSpec {
         name: "单位排名".into(),
         title: format!("{}重点项目考核单位排名", month_label(a)),
-        headers: [
-            "名次",
-            "单位",
-            "得分",
-            "项目数",
-            "上月名次",
-            "名次变化",
-            &format!("后{n}位"),
-            &format!("连续后{n}位（月）"),
-            "处理",
-            "依据",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        headers,
         red: a.units.iter().map(|u| u.bottom).collect(),
         rows,
     }
 }
 
 fn projects(a: &Assessment, rules: &Rules) -> SheetSpec {
-    let mut headers: Vec<String> = ["项目编号", "项目名称", "责任单位"]
+    let mut headers: Vec<String> = ["项目编号", "预警灯", "项目名称", "责任单位"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -112,8 +126,11 @@ fn projects(a: &Assessment, rules: &Rules) -> SheetSpec {
     let rows = a
         .projects
         .iter()
-        .map(|p| {
-            let mut row = vec![text(&p.id), text(&p.name), text(&p.unit)];
+        .zip(&a.lights)
+        .map(|(p, l)| {
+            let rgb = rules.lights.light(&l.light).map_or(0xFFFFFF, |x| x.rgb);
+            let light = Cell::Fill(format!("{}\n{}", l.label, l.reasons.join("\n")), rgb);
+            let mut row = vec![text(&p.id), light, text(&p.name), text(&p.unit)];
             row.extend(p.parts.iter().map(|x| Cell::Num(x.score)));
             row.push(Cell::Num(p.total));
             row.push(p.annual_plan.map(Cell::Num).unwrap_or(Cell::Empty));

@@ -17,13 +17,15 @@ pub(crate) enum Cell {
     /// 万元 or scores, two decimals.
     Num(f64),
     Int(i64),
+    /// Text on a fill of this `0xRRGGBB` colour (a project's light).
+    Fill(String, u32),
     Empty,
 }
 
 impl Cell {
     fn width(&self) -> usize {
         match self {
-            Cell::Text(s) => s.width_cjk(),
+            Cell::Text(s) | Cell::Fill(s, _) => s.width_cjk(),
             Cell::Num(n) => format!("{n:.2}").len(),
             Cell::Int(i) => i.to_string().len(),
             Cell::Empty => 0,
@@ -137,7 +139,7 @@ fn row_height(cells: &[Cell], widths: &[usize]) -> f64 {
         .iter()
         .zip(widths)
         .map(|(c, w)| match c {
-            Cell::Text(s) => wrapped_lines(s, *w),
+            Cell::Text(s) | Cell::Fill(s, _) => wrapped_lines(s, *w),
             _ => 1,
         })
         .max()
@@ -188,6 +190,14 @@ pub(crate) fn write_sheet(
                     c,
                     *i as f64,
                     if red { &f.red_int } else { &f.int },
+                )?,
+                Cell::Fill(s, rgb) => ws.write_string_with_format(
+                    rr,
+                    c,
+                    excel_text(s).as_ref(),
+                    &if red { &f.red_text } else { &f.text }
+                        .clone()
+                        .set_background_color(Color::RGB(*rgb)),
                 )?,
                 Cell::Empty => ws.write_blank(rr, c, if red { &f.red_text } else { &f.text })?,
             };

@@ -6,6 +6,7 @@ mod calendar;
 pub mod deadline;
 mod error;
 pub mod layout;
+pub mod lights;
 pub mod notice;
 pub mod office_calendar;
 pub mod post_evaluation;
@@ -57,6 +58,8 @@ pub struct Rules {
     pub annual: annual::Annual,
     /// Limits of the local page (`rules/serve.toml`).
     pub serve: serve::UploadLimits,
+    /// 红黄绿灯 and 三个一批 (`rules/lights.toml`).
+    pub lights: lights::Lights,
 }
 
 impl Rules {
@@ -107,6 +110,8 @@ impl Rules {
             office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
         let annual = annual::Annual::load(&source)?;
         let serve = serve::UploadLimits::load(&source, &vocab)?;
+        let lights =
+            lights::Lights::load(&source, &deadlines, &tables, roles.table(TableRole::Ledger))?;
         Ok(Rules {
             units,
             roles,
@@ -114,6 +119,7 @@ impl Rules {
             office_calendar,
             annual,
             serve,
+            lights,
             source,
             vocab,
             tables,

@@ -29,6 +29,7 @@ mod history_migration;
 mod hostile;
 mod hostile_readers;
 mod layouts;
+mod lights;
 mod notices;
 #[cfg(feature = "office-tests")]
 mod office;
@@ -37,6 +38,7 @@ mod quirks;
 mod rules_cli;
 mod screening;
 mod serve;
+mod stages;
 mod template;
 mod template_fuel;
 mod terminal;

@@ -30,6 +30,7 @@ fn workbook_reads_back_cell_by_cell() {
         vec![
             "单位排名",
             "项目得分明细",
+            "三个一批",
             "开工时限",
             "前期手续",
             "报送情况",
@@ -80,14 +81,14 @@ fn workbook_reads_back_cell_by_cell() {
         );
         for (k, part) in p["parts"].as_array().unwrap().iter().enumerate() {
             assert_eq!(
-                cell(&projects, (row, 3 + k as u32)),
+                cell(&projects, (row, 4 + k as u32)),
                 Data::Float(part["score"].as_f64().unwrap()),
                 "{} part {k}",
                 p["id"]
             );
         }
         assert_eq!(
-            cell(&projects, (row, 8)),
+            cell(&projects, (row, 9)),
             Data::Float(p["total"].as_f64().unwrap())
         );
     }
@@ -214,10 +215,10 @@ fn html_is_self_contained_and_escaped() {
         open_workbook(out.path().join("2026-10/2026年10月重点项目考核排名.xlsx")).unwrap();
     let projects = wb.worksheet_range("项目得分明细").unwrap();
     assert_eq!(
-        cell(&projects, (4, 1)),
+        cell(&projects, (4, 2)),
         Data::String("=HYPERLINK(\"http://evil\")".into())
     );
-    assert_eq!(cell(&projects, (4, 2)), Data::String("+甲镇".into()));
+    assert_eq!(cell(&projects, (4, 3)), Data::String("+甲镇".into()));
     let formulas = wb.worksheet_formula("项目得分明细").unwrap();
     assert!(
         formulas.rows().flatten().all(|f| f.is_empty()),

@@ -113,6 +113,10 @@ pub fn assess(
         &mut rule_problems,
     );
     let missing_years = missing_years(&deadlines);
+    let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
+    let unit_lights = super::lights::unit_lights(rules, &lights);
+    let county_lights = super::lights::light_counts(rules, &lights, None);
+    let stages = super::stages::stage_figures(rules, data, &projects, month, as_of);
     Assessment {
         month,
         as_of,
@@ -127,6 +131,10 @@ pub fn assess(
         missing_years,
         notices,
         escalations,
+        lights,
+        unit_lights,
+        county_lights,
+        stages,
     }
 }
 

@@ -1,0 +1,221 @@
+//! 三个一批 figures: per unit and for the county, the projects signed (the ledger's signing dates
+//! and the signed list), started (actual start) and completed (completion date) in the month and
+//! in the year to the as-of date, their investment (总投资) in 亿元, and the step from one stage to
+//! the next: of the year's signed projects, how many have started; of the year's started ones,
+//! how many are completed.
+
+use super::Month;
+use super::ranking::first_seen;
+use super::results::ProjectScore;
+use crate::ingest::Dataset;
+use crate::ingest::value::parse_date_text;
+use crate::rules::{FieldRole, Rules, TableRole};
+use crate::text::key;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// 万元 in one 亿元.
+const WAN_PER_YI: f64 = 10_000.0;
+
+/// Projects and their investment (亿元) in a period.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stage {
+    pub(crate) count: usize,
+    pub(crate) invest: f64,
+}
+
+/// A stage in the month and in the year to the as-of date.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Periods {
+    pub(crate) month: Stage,
+    pub(crate) year: Stage,
+}
+
+/// The figures of a unit, or of the county.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitStages {
+    pub(crate) unit: String,
+    pub(crate) signed: Periods,
+    pub(crate) started: Periods,
+    pub(crate) completed: Periods,
+    /// Of the projects signed this year, those started by the as-of date.
+    pub(crate) signed_then_started: usize,
+    /// Of the projects started this year, those completed by the as-of date.
+    pub(crate) started_then_completed: usize,
+    /// `signed_then_started` in percent of the year's signed projects.
+    pub(crate) signed_to_started: Option<f64>,
+    /// `started_then_completed` in percent of the year's started projects.
+    pub(crate) started_to_completed: Option<f64>,
+}
+
+fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 10.0)
+}
+
+/// The month's 三个一批 figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageFigures {
+    pub(crate) month_from: Option<NaiveDate>,
+    pub(crate) year_from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) units: Vec<UnitStages>,
+    pub(crate) total: UnitStages,
+}
+
+/// One project's dates on its way through the stages.
+struct Entry {
+    unit: String,
+    signed: Option<NaiveDate>,
+    started: Option<NaiveDate>,
+    completed: Option<NaiveDate>,
+    /// 亿元.
+    invest: f64,
+}
+
+/// The figures of `month` as of `as_of`, from the projects as scored and the signed list.
+pub(crate) fn stage_figures(
+    rules: &Rules,
+    data: &Dataset,
+    projects: &[ProjectScore],
+    month: Month,
+    as_of: NaiveDate,
+) -> StageFigures {
+    let entries = entries(rules, data, projects);
+    let month_from = month.day(1);
+    let month_to = month.day(31).min(as_of);
+    let year_from = Month {
+        year: month.year,
+        month: 1,
+    }
+    .day(1);
+    let in_month = |d: Option<NaiveDate>| d.is_some_and(|d| d >= month_from && d <= month_to);
+    let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d >= year_from && d <= as_of);
+    let by_now = |d: Option<NaiveDate>| d.is_some_and(|d| d <= as_of);
+    let figures = |unit: &str, entries: &[&Entry]| {
+        let mut u = UnitStages {
+            unit: unit.to_string(),
+            ..UnitStages::default()
+        };
+        for e in entries {
+            for (periods, date) in [
+                (&mut u.signed, e.signed),
+                (&mut u.started, e.started),
+                (&mut u.completed, e.completed),
+            ] {
+                if in_month(date) {
+                    periods.month.count += 1;
+                    periods.month.invest += e.invest;
+                }
+                if in_year(date) {
+                    periods.year.count += 1;
+                    periods.year.invest += e.invest;
+                }
+            }
+            if in_year(e.signed) && by_now(e.started) {
+                u.signed_then_started += 1;
+            }
+            if in_year(e.started) && by_now(e.completed) {
+                u.started_then_completed += 1;
+            }
+        }
+        for p in [&mut u.signed, &mut u.started, &mut u.completed] {
+            p.month.invest = round4(p.month.invest);
+            p.year.invest = round4(p.year.invest);
+        }
+        u.signed_to_started = percent(u.signed_then_started, u.signed.year.count);
+        u.started_to_completed = percent(u.started_then_completed, u.started.year.count);
+        u
+    };
+    let mut by_unit: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in &entries {
+        by_unit.entry(e.unit.as_str()).or_default().push(e);
+    }
+    let units = first_seen(entries.iter().map(|e| e.unit.as_str()));
+    let all: Vec<&Entry> = entries.iter().collect();
+    StageFigures {
+        month_from: Some(month_from),
+        year_from: Some(year_from),
+        to: Some(as_of),
+        units: units
+            .iter()
+            .map(|u| figures(u, &by_unit[u.as_str()]))
+            .collect(),
+        total: figures("", &all),
+    }
+}
+
+/// Sums of 亿元 to four decimals (one 万元), so that sums do not show float noise.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The ledger's projects, then the signed list's projects the ledger does not have (by
+/// normalised name).
+fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entry> {
+    let cfg = &rules.lights.stages;
+    let ledger: BTreeMap<&str, &crate::ingest::Record> = data
+        .table(TableRole::Ledger)
+        .iter()
+        .rev()
+        .filter_map(|l| l.project.as_deref().map(|id| (id, l)))
+        .collect();
+    let sign_field = data.field(FieldRole::SignDate);
+    let mut names: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for p in projects {
+        names.insert(key(&p.name));
+        let l = ledger.get(p.id.as_str());
+        out.push(Entry {
+            unit: p.unit.clone(),
+            signed: l.and_then(|l| l.date(sign_field)),
+            started: p.figures.actual_start.as_deref().and_then(parse_date_text),
+            completed: p
+                .figures
+                .completed_date
+                .as_deref()
+                .and_then(parse_date_text),
+            invest: l.and_then(|l| l.number(&cfg.ledger_invest)).unwrap_or(0.0) / WAN_PER_YI,
+        });
+    }
+    for r in data.records(&cfg.signed_table) {
+        let Some(name) = r.text(&cfg.signed_name) else {
+            continue;
+        };
+        if !names.insert(key(name)) {
+            continue;
+        }
+        let unit = r
+            .text(&cfg.signed_unit)
+            .map(|u| {
+                rules
+                    .units
+                    .by_key
+                    .get(&key(u))
+                    .cloned()
+                    .unwrap_or_else(|| crate::text::normalize(u))
+            })
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| cfg.no_unit.clone());
+        out.push(Entry {
+            unit,
+            signed: r.date(&cfg.signed_date),
+            started: None,
+            completed: None,
+            invest: r.number(&cfg.signed_invest).unwrap_or(0.0) / WAN_PER_YI,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_to_one_decimal_and_needs_a_whole() {
+        assert_eq!(percent(1, 3), Some(33.3));
+        assert_eq!(percent(2, 3), Some(66.7));
+        assert_eq!(percent(0, 0), None);
+    }
+}

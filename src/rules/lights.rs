@@ -1,0 +1,301 @@
+//! `rules/lights.toml`: the 红黄绿灯 of each project (which deadline statuses and how far behind
+//! 序时进度 turn which light on, labels, colours, reason texts) and where the 三个一批 figures
+//! come from (the signed list's fields, the stage labels).
+
+use super::{Deadlines, RuleFile, RuleSource, RulesError, Subject, TableSchema};
+use crate::engine::Status;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    lights: RawLights,
+    light: Vec<RawLight>,
+    stages: Stages,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLights {
+    deadlines: Vec<String>,
+    deadline_reason: String,
+    invest_reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLight {
+    id: String,
+    label: String,
+    color: String,
+    #[serde(default)]
+    deadline_status: Vec<Status>,
+    invest_behind: Option<f64>,
+    reason: Option<String>,
+}
+
+/// One light: the conditions that turn it on, tried in order.
+#[derive(Debug, Clone)]
+pub struct Light {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    /// `#RRGGBB` as written.
+    pub(crate) color: String,
+    /// The same colour as a number, for the workbook.
+    pub(crate) rgb: u32,
+    pub(crate) deadline_status: Vec<Status>,
+    /// Percentage points behind 序时进度 beyond which a started project takes this light.
+    pub(crate) invest_behind: Option<f64>,
+    /// The reason of the last light (nothing wrong).
+    pub(crate) reason: Option<String>,
+}
+
+/// Where the 三个一批 figures come from, and the labels of the stages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stages {
+    pub(crate) signed_table: String,
+    pub(crate) signed_name: String,
+    pub(crate) signed_date: String,
+    pub(crate) signed_invest: String,
+    pub(crate) signed_unit: String,
+    pub(crate) ledger_invest: String,
+    pub(crate) no_unit: String,
+    pub(crate) signed: String,
+    pub(crate) started: String,
+    pub(crate) completed: String,
+}
+
+/// The validated lights and stages.
+#[derive(Debug, Clone)]
+pub struct Lights {
+    /// Ids of the deadlines (of projects or procedures) the lights look at.
+    pub(crate) deadlines: Vec<String>,
+    pub(crate) deadline_reason: String,
+    pub(crate) invest_reason: String,
+    /// In order: the first whose conditions a project meets is its light; the last has none.
+    pub(crate) lights: Vec<Light>,
+    pub(crate) stages: Stages,
+}
+
+impl Lights {
+    /// Loads `lights.toml` of `source`, or the shipped one when a rule folder exported before it
+    /// existed has none.
+    pub(crate) fn load(
+        source: &RuleSource,
+        deadlines: &Deadlines,
+        tables: &[TableSchema],
+        ledger: &str,
+    ) -> Result<Self, RulesError> {
+        let file = match source.get("lights.toml") {
+            Ok(f) => f.clone(),
+            Err(_) => RuleSource::embedded().get("lights.toml")?.clone(),
+        };
+        let raw: RawFile = file.parse()?;
+        for id in &raw.lights.deadlines {
+            let known = deadlines
+                .rules
+                .iter()
+                .any(|d| &d.id == id && d.subject != Subject::Submission);
+            if !known {
+                return Err(file
+                    .error_near(&format!("\"{id}\""), format!("没有项目或前期手续的期限 {id}"))
+                    .with_hint("deadlines 应列出 deadlines.toml 中 subject 为 project 或 procedure 的期限 id"));
+            }
+        }
+        let lights = lights(&file, raw.light)?;
+        check_stages(&file, &raw.stages, tables, ledger)?;
+        Ok(Lights {
+            deadlines: raw.lights.deadlines,
+            deadline_reason: raw.lights.deadline_reason,
+            invest_reason: raw.lights.invest_reason,
+            lights,
+            stages: raw.stages,
+        })
+    }
+
+    /// The light of `id`, if any.
+    pub(crate) fn light(&self, id: &str) -> Option<&Light> {
+        self.lights.iter().find(|l| l.id == id)
+    }
+}
+
+fn lights(file: &RuleFile, raw: Vec<RawLight>) -> Result<Vec<Light>, RulesError> {
+    if raw.is_empty() {
+        return Err(file.error_near("[lights]", "至少需要一个 [[light]]"));
+    }
+    let last = raw.len() - 1;
+    let mut out: Vec<Light> = Vec::new();
+    for (i, l) in raw.into_iter().enumerate() {
+        if out.iter().any(|o| o.id == l.id) {
+            return Err(file.error_in_array("light", i, "id", format!("灯 id {} 重复", l.id)));
+        }
+        let Some(rgb) = parse_color(&l.color) else {
+            return Err(file
+                .error_in_array("light", i, "color", format!("颜色 {} 无效", l.color))
+                .with_hint("写成 \"#RRGGBB\"，如 \"#FF7C80\""));
+        };
+        if let Some(x) = l.invest_behind
+            && !(0.0..=100.0).contains(&x)
+        {
+            return Err(file.error_in_array(
+                "light",
+                i,
+                "invest_behind",
+                "invest_behind 应在 0 到 100（百分点）之间",
+            ));
+        }
+        let has_conditions = !l.deadline_status.is_empty() || l.invest_behind.is_some();
+        if i == last && (has_conditions || l.reason.is_none()) {
+            return Err(file
+                .error_in_array("light", i, "id", "最后一个灯不设条件，并写明 reason")
+                .with_hint("最后一个灯是其余项目的灯（如绿灯）"));
+        }
+        if i < last && (!has_conditions || l.reason.is_some()) {
+            return Err(file
+                .error_in_array(
+                    "light",
+                    i,
+                    "id",
+                    "除最后一个灯外，每个灯都要有条件且不写 reason",
+                )
+                .with_hint("条件为 deadline_status 或 invest_behind"));
+        }
+        out.push(Light {
+            id: l.id,
+            label: l.label,
+            color: l.color,
+            rgb,
+            deadline_status: l.deadline_status,
+            invest_behind: l.invest_behind,
+            reason: l.reason,
+        });
+    }
+    Ok(out)
+}
+
+/// `#RRGGBB` as a number.
+fn parse_color(s: &str) -> Option<u32> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(hex, 16).ok()
+}
+
+fn check_stages(
+    file: &RuleFile,
+    s: &Stages,
+    tables: &[TableSchema],
+    ledger: &str,
+) -> Result<(), RulesError> {
+    let Some(signed) = tables.iter().find(|t| t.id == s.signed_table) else {
+        return Err(file.error_near(
+            &format!("\"{}\"", s.signed_table),
+            format!("表 {} 不存在", s.signed_table),
+        ));
+    };
+    for f in [
+        &s.signed_name,
+        &s.signed_date,
+        &s.signed_invest,
+        &s.signed_unit,
+    ] {
+        if signed.field(f).is_none() {
+            return Err(file.error_near(
+                &format!("\"{f}\""),
+                format!("表 {} 没有字段 {f}", signed.id),
+            ));
+        }
+    }
+    let has_ledger_field = tables
+        .iter()
+        .find(|t| t.id == ledger)
+        .is_some_and(|t| t.field(&s.ledger_invest).is_some());
+    if !has_ledger_field {
+        return Err(file.error_near(
+            "ledger_invest",
+            format!("表 {ledger} 没有字段 {}", s.ledger_invest),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+
+    fn load_with(from: &str, to: &str) -> Result<Rules, RulesError> {
+        let mut source = RuleSource::embedded();
+        let f = source
+            .files
+            .iter_mut()
+            .find(|f| f.display.ends_with("lights.toml"))
+            .unwrap();
+        assert!(f.text.contains(from), "{from}");
+        f.text = f.text.replacen(from, to, 1);
+        Rules::from_source(source)
+    }
+
+    #[test]
+    fn shipped_lights_load_in_order() {
+        let rules = Rules::load(None).unwrap();
+        let ids: Vec<&str> = rules.lights.lights.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["red", "yellow", "green"]);
+        assert_eq!(rules.lights.light("red").unwrap().rgb, 0xFF7C80);
+    }
+
+    #[test]
+    fn bad_values_are_errors_at_their_place() {
+        for (from, to, line, needle) in [
+            (
+                "color = \"#FF7C80\"",
+                "color = \"red\"",
+                24,
+                "颜色 red 无效",
+            ),
+            ("invest_behind = 30", "invest_behind = 300", 26, "0 到 100"),
+            (
+                "deadline_status = [\"overdue\"]",
+                "deadline_status = [\"late\"]",
+                25,
+                "late",
+            ),
+            ("\"procedure_time_limit\"]", "\"nope\"]", 14, "nope"),
+            (
+                "signed_date = \"sign_date\"",
+                "signed_date = \"x\"",
+                0,
+                "没有字段 x",
+            ),
+        ] {
+            let e = load_with(from, to).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+            if line > 0 {
+                assert!(e.contains(&format!("lights.toml:{line}:")), "{e}");
+            } else {
+                assert!(e.contains("lights.toml:"), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_light_has_no_condition() {
+        let e = load_with(
+            "reason = \"无逾期或临期事项，投资进度正常\"",
+            "invest_behind = 5",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("最后一个灯"), "{e}");
+    }
+
+    #[test]
+    fn colors_parse_as_hex() {
+        assert_eq!(parse_color("#A9D08E"), Some(0xA9D08E));
+        assert_eq!(parse_color("A9D08E"), None);
+        assert_eq!(parse_color("#A9D08"), None);
+        assert_eq!(parse_color("#G9D08E"), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! 三个一批 of `samples/2026-10`: the expected figures per unit and for the county are computed
+//! here from the input rows (`truth.json` and the signed list read with calamine), and compared
+//! with the workbook's 三个一批 sheet read back cell by cell and with run.json.
+
+use crate::common::*;
+use crate::lights::{MONTH, cell, monthly, opt_date, run};
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use chrono::{Datelike, NaiveDate};
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+
+/// A `2026年9月16日` or `2026-09-16` date of the signed list.
+fn signed_date(d: &Data) -> NaiveDate {
+    match d {
+        Data::String(s) => {
+            let parts: Vec<u32> = s
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|x| !x.is_empty())
+                .map(|x| x.parse().unwrap())
+                .collect();
+            NaiveDate::from_ymd_opt(parts[0] as i32, parts[1], parts[2]).unwrap()
+        }
+        Data::DateTime(x) => x.as_datetime().unwrap().date(),
+        other => panic!("date {other:?}"),
+    }
+}
+
+/// Per unit: [signed, started, completed] × [month count, month 亿元, year count, year 亿元].
+type Figures = BTreeMap<String, [f64; 12]>;
+
+fn expected_stages(t: &J, as_of: NaiveDate) -> Figures {
+    let monthly = monthly(t);
+    let month_from = date(&format!("{MONTH}-01"));
+    let year_from = date("2026-01-01");
+    let mut out = Figures::new();
+    let mut add = |unit: &str, stage: usize, d: Option<NaiveDate>, yi: f64| {
+        let f = out.entry(unit.to_string()).or_insert([0.0; 12]);
+        let Some(d) = d else { return };
+        if d >= month_from && d <= as_of {
+            f[stage * 4] += 1.0;
+            f[stage * 4 + 1] += yi;
+        }
+        if d >= year_from && d <= as_of {
+            f[stage * 4 + 2] += 1.0;
+            f[stage * 4 + 3] += yi;
+        }
+    };
+    let mut names = Vec::new();
+    for p in t["projects"].as_array().unwrap() {
+        let unit = p["unit"].as_str().unwrap();
+        let yi = p["total"].as_f64().unwrap() / 10_000.0;
+        let m = monthly.get(p["id"].as_str().unwrap());
+        names.push(p["name"].as_str().unwrap().to_string());
+        add(unit, 0, opt_date(&p["sign"]), yi);
+        add(unit, 1, m.and_then(|m| opt_date(&m["start"])), yi);
+        add(unit, 2, m.and_then(|m| opt_date(&m["done_date"])), yi);
+    }
+    // The signed list, as the file has it: 总投资 in 亿元.
+    let mut wb: Xlsx<_> = open_workbook(Samples::own().month(MONTH).join("签约项目.xlsx")).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header = rows
+        .iter()
+        .position(|r| {
+            r.iter()
+                .any(|c| matches!(c, Data::String(s) if s == "项目名称"))
+        })
+        .unwrap();
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|c| c.to_string().starts_with(name))
+            .unwrap()
+    };
+    let (name, invest, signed, unit) = (
+        col("项目名称"),
+        col("总投资"),
+        col("签约日期"),
+        col("责任单位"),
+    );
+    for r in &rows[header + 1..] {
+        let n = r[name].to_string();
+        if n.is_empty() || names.contains(&n) {
+            continue;
+        }
+        let yi = match &r[invest] {
+            Data::Float(x) => *x,
+            Data::Int(x) => *x as f64,
+            other => panic!("{other:?}"),
+        };
+        add(&r[unit].to_string(), 0, Some(signed_date(&r[signed])), yi);
+    }
+    out
+}
+
+#[test]
+fn three_batches_per_unit_and_for_the_county() {
+    let t = Samples::own().truth();
+    let out = tempfile::tempdir().unwrap();
+    let json = run(out.path(), "2026-10-25", None);
+    let expected = expected_stages(&t, date("2026-10-25"));
+    let mut total = [0.0; 12];
+    for f in expected.values() {
+        for (k, x) in f.iter().enumerate() {
+            total[k] += x;
+        }
+    }
+    assert!(
+        total[2] > 0.0 && total[6] > 0.0,
+        "some signed and started this year"
+    );
+    let dir = out.path().join(MONTH);
+    let mut wb: Xlsx<_> = open_workbook(dir.join("2026年10月重点项目考核排名.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("三个一批").unwrap();
+    assert_eq!(cell(&sheet, (2, 0)), Data::String("单位".into()));
+    assert_eq!(
+        cell(&sheet, (2, 1)),
+        Data::String("签约（本月）个数".into())
+    );
+    let units = json["stages"]["units"].as_array().unwrap();
+    assert_eq!(units.len(), expected.len());
+    for i in 0..=units.len() {
+        let row = 3 + i as u32;
+        let Data::String(unit) = cell(&sheet, (row, 0)) else {
+            panic!("row {row}")
+        };
+        let want = if i == units.len() {
+            assert_eq!(unit, "合计");
+            total
+        } else {
+            expected[&unit]
+        };
+        for (k, x) in want.iter().enumerate() {
+            let got = match cell(&sheet, (row, 1 + k as u32)) {
+                Data::Float(f) => f,
+                other => panic!("{unit} col {k}: {other:?}"),
+            };
+            assert!((got - x).abs() < 1e-6, "{unit} col {k}: {got} vs {x}");
+        }
+    }
+    // The step from signed to started, for the county: the year's signed projects started by now.
+    let monthly = monthly(&t);
+    let started_of_signed = t["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| opt_date(&p["sign"]).is_some_and(|d| d.year() == 2026))
+        .filter(|p| {
+            monthly
+                .get(p["id"].as_str().unwrap())
+                .is_some_and(|m| opt_date(&m["start"]).is_some())
+        })
+        .count();
+    assert_eq!(
+        json["stages"]["total"]["signed_then_started"],
+        started_of_signed as u64
+    );
+    assert_eq!(
+        cell(&sheet, (3 + units.len() as u32, 13)),
+        Data::String(format!(
+            "{started_of_signed}/{}（{:.1}%）",
+            total[2],
+            started_of_signed as f64 / total[2] * 100.0
+        ))
+    );
+}
