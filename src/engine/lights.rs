@@ -1,6 +1,6 @@
 //! 红黄绿灯 per project (`rules/lights.toml`): the first light whose conditions the project meets —
 //! a listed deadline of the project or of its procedures in a given status, or a started project's
-//! investment too far behind 序时进度 (month ÷ 12 of the annual plan) — with every reason found;
+//! investment too far behind 序时进度 (`schedule` of the rules: the month's share of the annual plan) — with every reason found;
 //! and the count of each light per unit.
 
 use super::Month;
@@ -48,7 +48,7 @@ struct Progress {
 
 impl Progress {
     /// Of a started project with an annual plan.
-    fn of(p: &ProjectScore, month: Month) -> Option<Progress> {
+    fn of(p: &ProjectScore, month: Month, schedule: &[f64; 12]) -> Option<Progress> {
         let started = p.figures.started == Some(true) || p.figures.actual_start.is_some();
         let plan = p.annual_plan.filter(|x| *x > 0.0)?;
         if !started {
@@ -56,7 +56,7 @@ impl Progress {
         }
         Some(Progress {
             done: p.figures.cum_invest.unwrap_or(0.0) / plan * 100.0,
-            schedule: f64::from(month.month) / 12.0 * 100.0,
+            schedule: schedule[month.month as usize - 1],
         })
     }
 
@@ -83,7 +83,7 @@ pub(crate) fn project_lights(
         .iter()
         .map(|p| {
             let rows = by_project.remove(p.id.as_str()).unwrap_or_default();
-            let progress = Progress::of(p, month);
+            let progress = Progress::of(p, month, &cfg.schedule);
             let (light, reasons) = cfg
                 .lights
                 .iter()

@@ -18,6 +18,7 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 struct RawLights {
     deadlines: Vec<String>,
+    schedule: Vec<f64>,
     deadline_reason: String,
     invest_reason: String,
 }
@@ -71,6 +72,8 @@ pub struct Stages {
 pub struct Lights {
     /// Ids of the deadlines (of projects or procedures) the lights look at.
     pub(crate) deadlines: Vec<String>,
+    /// 序时进度 at the end of each month, January first: percent of the annual plan.
+    pub(crate) schedule: [f64; 12],
     pub(crate) deadline_reason: String,
     pub(crate) invest_reason: String,
     /// In order: the first whose conditions a project meets is its light; the last has none.
@@ -103,10 +106,12 @@ impl Lights {
                     .with_hint("deadlines 应列出 deadlines.toml 中 subject 为 project 或 procedure 的期限 id"));
             }
         }
+        let schedule = schedule(&file, &raw.lights.schedule)?;
         let lights = lights(&file, raw.light)?;
         check_stages(&file, &raw.stages, tables, ledger)?;
         Ok(Lights {
             deadlines: raw.lights.deadlines,
+            schedule,
             deadline_reason: raw.lights.deadline_reason,
             invest_reason: raw.lights.invest_reason,
             lights,
@@ -172,6 +177,19 @@ fn lights(file: &RuleFile, raw: Vec<RawLight>) -> Result<Vec<Light>, RulesError>
         });
     }
     Ok(out)
+}
+
+/// Twelve percentages from 0 to 100 that never go down.
+fn schedule(file: &RuleFile, raw: &[f64]) -> Result<[f64; 12], RulesError> {
+    let ok = raw.len() == 12
+        && raw.iter().all(|x| (0.0..=100.0).contains(x))
+        && raw.windows(2).all(|w| w[0] <= w[1]);
+    match <[f64; 12]>::try_from(raw) {
+        Ok(months) if ok => Ok(months),
+        _ => Err(file
+            .error_near("schedule =", "schedule 应为 12 个月末的序时进度（0 到 100，逐月不减）")
+            .with_hint("如 schedule = [8.33, 16.67, 25, 33.33, 41.67, 50, 58.33, 66.67, 75, 83.33, 91.67, 100]")),
+    }
 }
 
 /// `#RRGGBB` as a number.
@@ -252,14 +270,16 @@ mod tests {
             (
                 "color = \"#FF7C80\"",
                 "color = \"red\"",
-                24,
+                27,
                 "颜色 red 无效",
             ),
-            ("invest_behind = 30", "invest_behind = 300", 26, "0 到 100"),
+            ("invest_behind = 30", "invest_behind = 300", 29, "0 到 100"),
+            ("91.67, 100]", "91.67]", 17, "12 个月末的序时进度"),
+            ("75, 83.33", "83.33, 75", 17, "逐月不减"),
             (
                 "deadline_status = [\"overdue\"]",
                 "deadline_status = [\"late\"]",
-                25,
+                28,
                 "late",
             ),
             ("\"procedure_time_limit\"]", "\"nope\"]", 14, "nope"),

@@ -18,12 +18,15 @@ struct Thresholds {
     yellow_behind: f64,
     /// Whether procedure deadlines count (they do as shipped).
     procedures: bool,
+    /// 序时进度 at the end of October, percent (shipped: 10 ÷ 12).
+    october: f64,
 }
 
 const SHIPPED: Thresholds = Thresholds {
     red_behind: 30.0,
     yellow_behind: 10.0,
     procedures: true,
+    october: 83.33,
 };
 
 /// A project's expected light (`red`, `yellow`, `green`) and what each reason must name: the
@@ -102,7 +105,8 @@ fn expected_lights(t: &J, as_of: NaiveDate, th: &Thresholds) -> Expected {
         let plan = p["annual"].as_f64().unwrap();
         if started && plan > 0.0 {
             let done = m.unwrap()["cum"].as_f64().unwrap() / plan * 100.0;
-            let behind = f64::from(as_of.month()) / 12.0 * 100.0 - done;
+            assert_eq!(as_of.month(), 10, "the samples' month");
+            let behind = th.october - done;
             if behind > th.red_behind {
                 red.push("invest".into());
             } else if behind > th.yellow_behind {
@@ -356,6 +360,18 @@ fn a_county_that_edits_a_threshold_sees_other_lights() {
         fill_of(&book, 2, &format!("B{}", 4 + first_red)).as_deref(),
         Some("FF123456")
     );
+
+    // A front-loaded 序时进度 (95% due by October) turns other projects red or yellow.
+    let (_dir, rules) = edited_rules(&[("lights.toml", "75, 83.33, 91.67", "90, 95, 98")]);
+    let out = tempfile::tempdir().unwrap();
+    let json = run(out.path(), "2026-10-25", Some(&rules));
+    let th = Thresholds {
+        october: 95.0,
+        ..SHIPPED
+    };
+    let expected = expected_lights(&t, date("2026-10-25"), &th);
+    assert_ne!(expected, shipped, "the schedule changes some light");
+    assert_lights(&json, &expected);
 
     // Without procedures, a start deadline three working days ahead is yellow (warn_within 10).
     let (_dir, rules) = edited_rules(&[("lights.toml", ", \"procedure_time_limit\"]", "]")]);
