@@ -65,6 +65,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Templates, TemplateError> {
     let mut env = crate::expr::bounded_env();
     env.set_fuel(Some(PAGE_FUEL));
     env.add_filter("num", |v: f64| crate::ingest::value::format_number(v));
+    env.add_filter("keep", keep_whole);
     for (name, builtin) in BUILTIN {
         let path = dir.map(|d| d.join(name)).filter(|p| p.exists());
         let source = match &path {
@@ -81,6 +82,53 @@ pub fn environment(dir: Option<&Path>) -> Result<Templates, TemplateError> {
     Ok(Templates {
         env,
         dir: dir.map(Path::to_path_buf),
+    })
+}
+
+/// The `keep` filter: `text` escaped, with each date (`2026-10-25`, `2026年10月25日`), month
+/// (`2026-10`) and each
+/// document number (`〔2026〕12号`) in a span that printing never breaks.
+fn keep_whole(text: &str) -> minijinja::Value {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some((start, len)) = next_whole(rest) {
+        out.push_str(&minijinja::HtmlEscape(&rest[..start]).to_string());
+        out.push_str("<span class=\"nw\">");
+        out.push_str(&minijinja::HtmlEscape(&rest[start..start + len]).to_string());
+        out.push_str("</span>");
+        rest = &rest[start + len..];
+    }
+    out.push_str(&minijinja::HtmlEscape(rest).to_string());
+    minijinja::Value::from_safe_string(out)
+}
+
+/// The first date or document number in `s`: its byte offset and length.
+fn next_whole(s: &str) -> Option<(usize, usize)> {
+    let digits = |t: &str, min: usize, max: usize| {
+        let n = t.bytes().take_while(u8::is_ascii_digit).count();
+        (min..=max).contains(&n).then_some(n)
+    };
+    // A run of parts: digits (min, max) then a literal, in order.
+    let shape = |t: &str, parts: &[(usize, usize, &str)]| -> Option<usize> {
+        let mut at = 0;
+        for &(min, max, lit) in parts {
+            at += digits(&t[at..], min, max)?;
+            at += t[at..].starts_with(lit).then_some(lit.len())?;
+        }
+        Some(at)
+    };
+    s.char_indices().find_map(|(i, c)| {
+        let t = &s[i..];
+        let len = if c == '〔' {
+            shape(&t[c.len_utf8()..], &[(4, 4, "〕"), (1, 6, "号")]).map(|n| n + c.len_utf8())
+        } else if c.is_ascii_digit() && (i == 0 || !s.as_bytes()[i - 1].is_ascii_digit()) {
+            shape(t, &[(4, 4, "-"), (2, 2, "-"), (2, 2, "")])
+                .or_else(|| shape(t, &[(4, 4, "-"), (2, 2, "")]))
+                .or_else(|| shape(t, &[(4, 4, "年"), (1, 2, "月"), (1, 2, "日")]))
+        } else {
+            None
+        };
+        len.map(|n| (i, n))
     })
 }
 
@@ -146,5 +194,17 @@ mod tests {
         let html = t.render("office_calendar.html", ctx).unwrap();
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>标题</title>\n<style>\n@page"));
         assert!(html.ends_with("</p>\n</body>\n</html>"));
+    }
+
+    #[test]
+    fn keep_wraps_dates_and_numbers_and_escapes_the_rest() {
+        let v = keep_whole(
+            "<b>到期日2026-02-13，镇督查〔2026〕12号，2026年7月5日；12345-6，2026-09</b>",
+        );
+        assert_eq!(
+            v.to_string(),
+            "&lt;b&gt;到期日<span class=\"nw\">2026-02-13</span>，镇督查<span class=\"nw\">〔2026〕12号</span>，\
+             <span class=\"nw\">2026年7月5日</span>；12345-6，<span class=\"nw\">2026-09</span>&lt;&#x2f;b&gt;"
+        );
     }
 }

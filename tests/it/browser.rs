@@ -330,3 +330,54 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
     assert!(text("stale").contains("重新启动考核网页服务"), "{shown}");
     assert!(text("oldIe").contains("旧版 IE"), "{shown}");
 }
+
+/// Issue 22, point 2: the report printed by Chromium to A4 is numbered page by page, and no
+/// date of a table is broken across lines.
+#[test]
+fn the_report_prints_with_page_numbers_and_whole_dates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_one_month(&root().join("samples/2026-10"), "2026-10", &out);
+    let report = out.join("2026-10/2026年10月重点项目推进情况报告.html");
+    let pdf = tmp.path().join("report.pdf");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let printed = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            tmp.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", report.display()))
+        .output()
+        .expect("chromium not found");
+    assert!(pdf.exists(), "{}", String::from_utf8_lossy(&printed.stderr));
+    let text = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext not found (poppler-utils)");
+    let text = String::from_utf8(text.stdout).unwrap();
+    let pages = text.matches("页共").count();
+    assert!(pages >= 2, "no page numbers:\n{text}");
+    assert!(text.contains(&format!("1页共{pages}页")), "{text}");
+    // Every date the tables show is on one line of the PDF's text.
+    let html = std::fs::read_to_string(&report).unwrap();
+    let mut seen = 0;
+    for piece in html.split("<td class=\"nw\">").skip(1) {
+        let cell = piece.split('<').next().unwrap();
+        if cell.len() == 10 && cell.as_bytes()[4] == b'-' && cell.as_bytes()[7] == b'-' {
+            assert!(text.contains(cell), "{cell} broken in print");
+            seen += 1;
+        }
+    }
+    assert!(seen > 3, "the report shows too few dates: {seen}");
+}

@@ -34,6 +34,7 @@ mod notices;
 #[cfg(feature = "office-tests")]
 mod office;
 mod outputs;
+mod printing;
 mod quirks;
 mod rules_cli;
 mod screening;
