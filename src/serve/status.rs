@@ -83,6 +83,7 @@ impl crate::progress::Progress for Status {
                 r.read += 1;
             }
         });
+        slow_for_tests();
     }
 
     fn stage(&self, what: &str) {
@@ -99,5 +100,17 @@ impl crate::progress::Progress for Status {
                 r.notes.push(line.to_string());
             }
         });
+    }
+}
+
+/// Debug builds only: `SANYIPI_SLOW_MS` makes each file read that much slower, so that the
+/// browser test sees an operation running, with its progress, and a reload in the middle of it.
+fn slow_for_tests() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SANYIPI_SLOW_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }

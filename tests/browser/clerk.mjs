@@ -78,7 +78,7 @@ try {
 
   // Point 7: every unit's 报送情况.
   await page.click("#check");
-  result.checked = await waitText(page, "#check-msg", "个文件");
+  result.checked = await waitText(page, "#check-msg", "个文件；错误");
   result.submissions = await page.locator("#sub-table tbody tr").evaluateAll((rows) =>
     rows.map((r) => Array.from(r.cells).map((c) => c.textContent)));
   const [problems] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
@@ -98,6 +98,11 @@ try {
   result.again = await waitText(page, "#run-msg", "重新考核");
   await page.check("#force");
   await page.click("#run");
+  // Point 8: a running operation shows its progress (the server reads slowly for this test),
+  // and so does the page reloaded in the middle of it.
+  result.running = await waitText(page, "#run-msg", "已读");
+  await page.reload();
+  result.runningAfterReload = await waitText(page, "#run-msg", "正在考核");
   result.ran = await waitText(page, "#run-msg", "第 2 版");
   // Issue 26, point 5: the notices are one collapsed group, found by a search.
   result.groups = await page.locator("#downloads details > summary").allTextContents();

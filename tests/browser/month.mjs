@@ -93,7 +93,7 @@ try {
   const uploaded = await waitText(page, "#upload-msg", "已上传");
 
   await page.click("#check");
-  const checked = await waitText(page, "#check-msg", "个文件");
+  const checked = await waitText(page, "#check-msg", "个文件；错误");
   const diagnostics = await page.locator("#diag-table tbody tr").count();
 
   await page.click("#run");

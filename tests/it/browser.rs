@@ -28,7 +28,14 @@ impl Drop for Kill {
 
 /// Starts `serve --port 0 --no-open`; the process and the URL it prints.
 fn serve(data: &std::path::Path, out: &std::path::Path) -> (Kill, String) {
+    serve_slowly(data, out, 0)
+}
+
+/// `serve`, each file read `ms` milliseconds slower (`SANYIPI_SLOW_MS`, debug builds), so that
+/// operations are seen running.
+fn serve_slowly(data: &std::path::Path, out: &std::path::Path, ms: u64) -> (Kill, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+        .env("SANYIPI_SLOW_MS", ms.to_string())
         .args(["serve", "--port", "0", "--no-open", "--data"])
         .arg(data)
         .arg("--out")
@@ -239,7 +246,7 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
         tmp.path().join("downloads"),
     );
     std::fs::create_dir_all(&downloads).unwrap();
-    let (_server, url) = serve(&data, &out);
+    let (_server, url) = serve_slowly(&data, &out, 250);
     let page = Command::new("node")
         .arg("clerk.mjs")
         .current_dir(root().join("tests/browser"))
@@ -326,6 +333,12 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
     assert!(history[1][4].as_str().unwrap().contains("下载第 2 版"));
     assert!(text("reportText").contains("城关镇"), "{shown}");
     assert!(text("afterReload").contains("第 2 版"), "{shown}");
+    // While a run reads the month, the page shows its progress, also after a reload.
+    assert!(
+        text("running").contains("正在考核 2026-10……已读"),
+        "{shown}"
+    );
+    assert!(text("runningAfterReload").contains("正在考核"), "{shown}");
     assert!(shown["rankRowsAfterReload"].as_u64().unwrap() > 3);
     assert!(text("stale").contains("重新启动考核网页服务"), "{shown}");
     assert!(text("oldIe").contains("旧版 IE"), "{shown}");
