@@ -73,13 +73,26 @@ pub(crate) fn carried_values(
     out
 }
 
-/// Runs the assessment of `month` as of `as_of`.
+/// Runs the assessment of `month` as of `as_of`, its notices dated the first working day on or
+/// after `as_of` (the shipped default of `run`).
 pub fn assess(
     rules: &Rules,
     data: &Dataset,
     snapshot: &Snapshot,
     month: Month,
     as_of: NaiveDate,
+) -> Assessment {
+    let issue_date = rules.calendar.on_or_after(as_of).value;
+    assess_issued(rules, data, snapshot, month, (as_of, issue_date))
+}
+
+/// Runs the assessment of `month` as of `as_of`, its notices dated `issue_date` (成文日期).
+pub fn assess_issued(
+    rules: &Rules,
+    data: &Dataset,
+    snapshot: &Snapshot,
+    month: Month,
+    (as_of, issue_date): (NaiveDate, NaiveDate),
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
     let (deadlines, mut rule_problems) = deadline_rows(rules, data, month, as_of, &carried);
@@ -109,7 +122,7 @@ pub fn assess(
         &projects,
         units,
         month,
-        as_of,
+        (as_of, issue_date),
         &mut rule_problems,
     );
     let missing_years = missing_years(&deadlines);
@@ -140,7 +153,7 @@ fn draft_notices(
     projects: &[ProjectScore],
     mut units: Vec<UnitScore>,
     month: Month,
-    as_of: NaiveDate,
+    (as_of, issue_date): (NaiveDate, NaiveDate),
     rule_problems: &mut Vec<RuleProblem>,
 ) -> (
     Vec<UnitScore>,
@@ -168,6 +181,7 @@ fn draft_notices(
     let input = super::notices::DraftInput {
         month,
         as_of,
+        issue_date,
         deadlines,
         units: &facts,
         evidence: &evidence,

@@ -121,12 +121,13 @@ fn unit_matters(
     }
 }
 
-/// What every notice of the month shares: its templates' context, issue date and due date.
+/// What every notice of the month shares: its templates' context, issue date (成文日期) and the
+/// due date, `rectify_workdays` working days after it.
 pub(super) struct NoticeMaker<'a> {
     rules: &'a Rules,
     env: &'a Environment<'static>,
     month_label: String,
-    as_of: NaiveDate,
+    issue_date: NaiveDate,
     issue_text: String,
     due: NaiveDate,
     due_provisional: bool,
@@ -136,17 +137,17 @@ impl<'a> NoticeMaker<'a> {
     pub(super) fn new(
         rules: &'a Rules,
         env: &'a Environment<'static>,
-        as_of: NaiveDate,
+        issue_date: NaiveDate,
         month_label: String,
     ) -> Self {
         let setup = &rules.notices.setup;
-        let due = rules.calendar.add(as_of, setup.rectify_workdays);
+        let due = rules.calendar.add(issue_date, setup.rectify_workdays);
         NoticeMaker {
             rules,
             env,
             month_label,
-            as_of,
-            issue_text: issue_date_text(as_of, setup.date_style),
+            issue_date,
+            issue_text: issue_date_text(issue_date, setup.date_style),
             due: due.value,
             due_provisional: due.provisional(),
         }
@@ -173,11 +174,11 @@ impl<'a> NoticeMaker<'a> {
             intro,
             matters,
             closing,
-            issue_date: self.as_of,
+            issue_date: self.issue_date,
             issue_date_text: self.issue_text.clone(),
             due: self.due,
             due_provisional: self.due_provisional,
-            year: self.as_of.year(),
+            year: self.issue_date.year(),
             seq: 0,
             number: String::new(),
         }

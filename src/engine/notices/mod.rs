@@ -257,6 +257,8 @@ pub(crate) fn issue_date_text(d: NaiveDate, style: DateStyle) -> String {
 pub(crate) struct DraftInput<'a> {
     pub(crate) month: Month,
     pub(crate) as_of: NaiveDate,
+    /// The 成文日期: the notices' date, year of numbering and start of the rectification period.
+    pub(crate) issue_date: NaiveDate,
     pub(crate) deadlines: &'a [DeadlineRow],
     pub(crate) units: &'a [UnitFacts<'a>],
     /// Penalty evidence per unit.
@@ -279,7 +281,7 @@ pub(crate) fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
     let mut problems = Vec::new();
     let month_label = format!("{}年{}月", input.month.year, input.month.month);
     let mut matters = collect_matters(rules, &env, input, &month_label, &mut problems);
-    let maker = NoticeMaker::new(rules, &env, input.as_of, month_label);
+    let maker = NoticeMaker::new(rules, &env, input.issue_date, month_label);
     let mut notices = recipient_notices(rules, &maker, &mut matters);
     let escalations = escalation_lists(rules, &maker, input, &mut notices);
     Drafted {

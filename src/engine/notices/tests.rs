@@ -241,6 +241,7 @@ fn drafted_example() -> Drafted {
         &DraftInput {
             month: Month::parse("2026-10").unwrap(),
             as_of: d("2026-10-26"),
+            issue_date: d("2026-10-26"),
             deadlines: &deadlines,
             units: &units,
             evidence: &evidence,
@@ -316,7 +317,7 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     }
     let first = &out.notices[0];
     assert_eq!(first.title, "关于督促甲镇加快重点项目推进的通知");
-    assert_eq!(first.issue_date_text, "二〇二六年十月二十六日");
+    assert_eq!(first.issue_date_text, "2026年10月26日");
     assert_eq!(
         (first.seq, first.number.as_str()),
         (0, ""),
@@ -341,25 +342,31 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     );
 }
 
-/// The rectification due date: `rectify_workdays` working days after the as-of day, over
-/// weekends, holidays and worked weekend days; provisional in a year without a schedule.
+/// The rectification due date: `rectify_workdays` working days after the issue date (not the
+/// as-of day), over weekends, holidays and worked weekend days; provisional in a year without
+/// a schedule. The date is written in Arabic numerals (GB/T 9704-2012 7.3.5.1).
 #[test]
 fn due_dates_of_drafted_notices_table() {
     let rules = rules();
     let none: Vec<String> = Vec::new();
     let units = [facts("甲镇", 1, true, 1, &none)];
     let cases = [
-        ("2026-10-26", "2026-11-02", false, "二〇二六年十月二十六日"),
+        ("2026-10-26", "2026-11-02", false, "2026年10月26日"),
         // 29, 30 September, then 8, 9 and (a worked Saturday) 10 October.
-        ("2026-09-28", "2026-10-10", false, "二〇二六年九月二十八日"),
-        ("2026-12-28", "2027-01-04", true, "二〇二六年十二月二十八日"),
+        ("2026-09-28", "2026-10-10", false, "2026年9月28日"),
+        ("2026-12-28", "2027-01-04", true, "2026年12月28日"),
+        // December's notices issued in January are numbered in January's year.
+        ("2027-01-04", "2027-01-11", true, "2027年1月4日"),
     ];
-    for (as_of, due, provisional, issued) in cases {
+    for (issue, due, provisional, issued) in cases {
+        // Facts as of three days before: the period runs from the issue date.
+        let as_of = d(issue) - chrono::Days::new(3);
         let out = draft(
             &rules,
             &DraftInput {
-                month: Month::parse(&as_of[..7]).unwrap(),
-                as_of: d(as_of),
+                month: Month::of(as_of),
+                as_of,
+                issue_date: d(issue),
                 deadlines: &[],
                 units: &units,
                 evidence: &BTreeMap::new(),
@@ -370,8 +377,9 @@ fn due_dates_of_drafted_notices_table() {
         assert_eq!(
             (n.due, n.due_provisional, n.issue_date_text.as_str()),
             (d(due), provisional, issued),
-            "{as_of}"
+            "{issue}"
         );
+        assert_eq!((n.issue_date, n.year), (d(issue), d(issue).year()));
         assert!(n.closing.contains(&zh_date(d(due))), "{}", n.closing);
     }
 }
