@@ -29,6 +29,7 @@ mod history_migration;
 mod hostile;
 mod hostile_readers;
 mod layouts;
+mod notice_layout;
 mod notices;
 #[cfg(feature = "office-tests")]
 mod office;

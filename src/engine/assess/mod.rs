@@ -7,7 +7,7 @@ mod score;
 
 use super::Month;
 use super::deadlines::{DeadlineRow, RuleProblem, deadline_rows};
-use super::evidence::{Evidence, joined};
+use super::evidence::Evidence;
 use super::notices::{EscalationList, Notice, NoticeKind};
 use super::ranking::{first_seen, rank_units};
 pub use super::results::{
@@ -240,7 +240,10 @@ pub(crate) fn name_notices(
             continue;
         };
         for (m, x) in notice.matters.iter_mut().zip(&list.entries) {
-            m.text = format!("{}：{}", x.unit, joined(&x.evidence));
+            // The notice is about this one penalty (the list holds only its evidence): the
+            // evidence without the penalty's name.
+            let body: Vec<String> = x.evidence.iter().map(Evidence::body).collect();
+            m.text = format!("{}：{}", x.unit, body.join("；"));
         }
     }
 }

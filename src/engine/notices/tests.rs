@@ -228,10 +228,13 @@ fn drafted_example() -> Drafted {
     let evidence = BTreeMap::from([(
         "甲镇".to_string(),
         vec![
-            Evidence::text(
-                "tv_statement",
-                "表态发言: 连续 2 个月排名后3位（2026-09 第 3 名，2026-10 第 3 名）".into(),
-            ),
+            Evidence {
+                penalty: "tv_statement".into(),
+                label: "表态发言".into(),
+                pieces: vec![crate::engine::evidence::Piece::Text(
+                    "连续2个月排名后3位（2026年9月第3名、10月第3名）".into(),
+                )],
+            },
             Evidence::text("special_inspection", "专项巡察: 不属于这个名单".into()),
         ],
     )]);
@@ -309,7 +312,7 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
         (
             "各乡镇人民政府、街道办事处，县直有关单位",
             "tv_statement",
-            "甲镇：表态发言: 连续 2 个月排名后3位（2026-09 第 3 名，2026-10 第 3 名）",
+            "甲镇：连续2个月排名后3位（2026年9月第3名、10月第3名）",
         ),
     ];
     for (recipient, rule, want) in texts {
