@@ -27,6 +27,19 @@ pub(crate) struct NoticeSetup {
     pub(crate) date_style: DateStyle,
     pub(crate) cc: String,
     pub(crate) supervision_severity: String,
+    /// The 版记's 印发 line; without it the 版记 holds only 抄送.
+    #[serde(default)]
+    pub(crate) imprint: Option<Imprint>,
+}
+
+/// The 印发 line of the 版记 (GB/T 9704-2012 7.4.3): the 印发机关 at the left, the 印发日期
+/// (the issue date) at the right.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Imprint {
+    pub(crate) office: String,
+    /// A template over `date` (the issue date as `2026年10月26日`).
+    pub(crate) date: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -109,7 +122,10 @@ impl Notices {
             &raw.notice.title,
             &raw.notice.intro,
             &raw.notice.closing,
-        ] {
+        ]
+        .into_iter()
+        .chain(raw.notice.imprint.as_ref().map(|i| &i.date))
+        {
             env.template_from_str(t)
                 .map_err(|e| file.error_near(t, format!("模板有误。技术信息：{e}")))?;
         }

@@ -94,3 +94,142 @@ fn notice_text_has_no_iso_dates(s: &Samples) {
     assert!(with_evidence > 0, "a notice with streak evidence");
 }
 on_samples!(notice_text_has_no_iso_dates);
+
+/// The XML elements named `tag` (`w:tbl`, `w:docDefaults` …) of `xml`, each whole.
+fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        let j = rest[i..].find(&close).unwrap() + i + close.len();
+        out.push(&rest[i..j]);
+        rest = &rest[j..];
+    }
+    out
+}
+
+/// One element or paragraph a line, for readable snapshots.
+fn lines(xml: &str) -> String {
+    xml.replace("><w:p ", ">\n<w:p ")
+        .replace("<w:tr>", "\n<w:tr>")
+        .replace("</w:tblPr>", "</w:tblPr>\n")
+}
+
+/// The exact layout rules of the notice DOCX (GB/T 9704-2012), as XML: the 版记 (a table
+/// floating at the foot of the type area of the last page, 4号仿宋, 抄送 then 印发机关 and
+/// 印发日期 between full-width rules: thick 0.35 mm (sz 8) first and last, thin 0.25 mm (sz 6)
+/// between), the signature block kept with the last body paragraph, page numbers "— N —" in
+/// 4号宋体 (the field's run too), and styles.xml declaring 3号仿宋_GB2312 on 28.95 pt lines for
+/// text a clerk adds.
+fn notice_docx_layout_xml(s: &Samples) {
+    let (penalised, _) = crate::notices::penalised_and_missing(s);
+    let out = tempfile::tempdir().unwrap();
+    let runs = run_months(s, out.path(), None);
+    let notice = crate::notices::unit_notices(runs.last().unwrap())
+        .into_iter()
+        .find(|n| n["recipient"] == penalised)
+        .unwrap();
+    let docx = out.path().join(format!(
+        "{}/督查通知/{}.docx",
+        s.last_month(),
+        crate::notices::notice_file(notice)
+    ));
+    let document = docx_part(&docx, "word/document.xml");
+    let tables = elements(&document, "w:tbl");
+    assert_eq!(tables.len(), 1, "the 版记 is the one table");
+    // It stands after the date, followed only by its 1 pt anchor paragraph.
+    let after = &document[document.find("</w:tbl>").unwrap()..];
+    assert_eq!(elements(after, "w:pPr").len(), 1, "{after}");
+    let date = notice["issue_date_text"].as_str().unwrap();
+    let before = &document[..document.find("<w:tbl>").unwrap()];
+    assert!(
+        before.ends_with(&format!("{date}</w:t></w:r></w:p>")),
+        "{before}"
+    );
+    // The signature block: the last body paragraph, the gap and the issuers keep with the next.
+    let body = &before[before.find("现予督办").unwrap()..];
+    let keep: Vec<bool> = body
+        .split("<w:p ")
+        .skip(1)
+        .map(|p| p.contains("<w:keepNext />"))
+        .collect();
+    let suffix = if s.name == "own" { "_own" } else { "" };
+    insta::assert_snapshot!(
+        format!("notice_docx_imprint{suffix}"),
+        format!(
+            "keep with next, from the first matter on: {keep:?}\n{}",
+            lines(tables[0])
+        )
+    );
+    let styles = docx_part(&docx, "word/styles.xml");
+    insta::assert_snapshot!(
+        "notice_docx_doc_defaults",
+        elements(&styles, "w:docDefaults")[0]
+    );
+    let footer = docx_part(&docx, "word/footer1.xml");
+    let p = &footer[footer.find("<w:p ").unwrap()..footer.find("</w:ftr>").unwrap()];
+    insta::assert_snapshot!("notice_docx_page_number", lines(p));
+    assert!(
+        docx_part(&docx, "word/settings.xml").contains("<w:evenAndOddHeaders"),
+        "even pages take the left-hand page number"
+    );
+}
+on_samples!(notice_docx_layout_xml);
+
+/// The 版记's 印发机关 and 印发 wording come from notices.toml: changed there, changed in the
+/// DOCX and the HTML; without `[notice.imprint]` the 版记 holds only 抄送.
+#[test]
+fn the_imprint_line_is_a_rule() {
+    let s = Samples::own();
+    let month = s.last_month();
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules.join("notices.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text
+        .replacen(
+            "office = \"县重点项目办公室\"",
+            "office = \"县委督查室\"",
+            1,
+        )
+        .replacen("date = \"{{ date }}印发\"", "date = \"{{ date }} 印发\"", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&path, &changed).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    Sanyipi::month(s.month(month), month)
+        .out(out.path())
+        .rules(&rules)
+        .run()
+        .assert_done();
+    let files = notice_files(out.path(), month);
+    let docx = files
+        .iter()
+        .find(|f| f.extension().unwrap() == "docx")
+        .unwrap();
+    let text = text_of(&docx_part(docx, "word/document.xml"));
+    assert!(
+        text.contains("县委督查室") && text.contains("2026年10月26日 印发"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(docx.with_extension("html")).unwrap();
+    assert!(html.contains("<span>县委督查室</span><span>2026年10月26日 印发</span>"));
+    let start = changed.find("[notice.imprint]").unwrap();
+    let end = changed[start..].find("\n\n").unwrap() + start;
+    std::fs::write(&path, format!("{}{}", &changed[..start], &changed[end..])).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    Sanyipi::month(s.month(month), month)
+        .out(out.path())
+        .rules(&rules)
+        .run()
+        .assert_done();
+    let docx = &notice_files(out.path(), month)[1];
+    let document = docx_part(docx, "word/document.xml");
+    assert!(
+        document.contains("抄送：") && !document.contains("印发"),
+        "{document}"
+    );
+}

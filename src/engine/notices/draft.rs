@@ -2,8 +2,8 @@
 //! units' results, one notice per recipient, and the escalation lists.
 
 use super::{
-    DraftInput, EscalationEntry, EscalationList, Matter, Notice, NoticeKind, issue_date_text,
-    unit_ctx, unit_holds, zh_date,
+    DraftInput, EscalationEntry, EscalationList, ImprintLine, Matter, Notice, NoticeKind,
+    issue_date_text, unit_ctx, unit_holds, zh_date,
 };
 use crate::engine::deadlines::RuleProblem;
 use crate::rules::Rules;
@@ -131,6 +131,7 @@ pub(super) struct NoticeMaker<'a> {
     issue_text: String,
     due: NaiveDate,
     due_provisional: bool,
+    imprint: Option<ImprintLine>,
 }
 
 impl<'a> NoticeMaker<'a> {
@@ -142,7 +143,14 @@ impl<'a> NoticeMaker<'a> {
     ) -> Self {
         let setup = &rules.notices.setup;
         let due = rules.calendar.add(issue_date, setup.rectify_workdays);
+        let imprint = setup.imprint.as_ref().map(|i| ImprintLine {
+            office: i.office.clone(),
+            date: env
+                .render_str(&i.date, minijinja::context! { date => zh_date(issue_date) })
+                .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）")),
+        });
         NoticeMaker {
+            imprint,
             rules,
             env,
             month_label,
@@ -181,6 +189,7 @@ impl<'a> NoticeMaker<'a> {
             year: self.issue_date.year(),
             seq: 0,
             number: String::new(),
+            imprint: self.imprint.clone(),
         }
     }
 }

@@ -76,6 +76,15 @@ pub(crate) struct Notice {
     pub(crate) year: i32,
     pub(crate) seq: u32,
     pub(crate) number: String,
+    /// The 版记's 印发 line, when the rules give one.
+    pub(crate) imprint: Option<ImprintLine>,
+}
+
+/// The 印发 line: the 印发机关 and the 印发日期 as written (`2026年10月26日印发`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ImprintLine {
+    pub(crate) office: String,
+    pub(crate) date: String,
 }
 
 impl Notice {

@@ -93,6 +93,7 @@ fn blank_notice(recipient: &str, year: i32) -> Notice {
         year,
         seq: 0,
         number: String::new(),
+        imprint: None,
     }
 }
 
@@ -321,6 +322,11 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     let first = &out.notices[0];
     assert_eq!(first.title, "关于督促甲镇加快重点项目推进的通知");
     assert_eq!(first.issue_date_text, "2026年10月26日");
+    let imprint = first.imprint.as_ref().unwrap();
+    assert_eq!(
+        (imprint.office.as_str(), imprint.date.as_str()),
+        ("县重点项目办公室", "2026年10月26日印发")
+    );
     assert_eq!(
         (first.seq, first.number.as_str()),
         (0, ""),
