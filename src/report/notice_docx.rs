@@ -213,7 +213,7 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
                 .line_spacing(exact(660)),
         )
         .add_paragraph(body(""))
-        .add_paragraph(body(&format!("{}：", n.recipient)));
+        .add_paragraph(body(&format!("{}：", n.addressee)));
     // The body; its last paragraph, the gap and the signature keep with the date (7.3.5.4),
     // so the signature and date never stand alone on a page.
     let mut texts = vec![n.intro.clone()];

@@ -233,3 +233,52 @@ fn the_imprint_line_is_a_rule() {
         "{document}"
     );
 }
+
+/// 主送 is the unit's full name from units.toml (`full_name`); a recipient without one keeps
+/// its name. File names and numbers stay with the short name.
+#[test]
+fn notices_are_addressed_to_full_names() {
+    let s = Samples::own();
+    let month = s.last_month();
+    let (penalised, _) = crate::notices::penalised_and_missing(&s);
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules.join("units.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\n[[unit]]\nname = \"{penalised}\"\nfull_name = \"{penalised}人民政府\"\n"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = Sanyipi::month(s.month(month), month)
+        .out(out.path())
+        .rules(&rules)
+        .run();
+    run.assert_done();
+    let json = run.json(&format!("{month}/run.json"));
+    let notices = crate::notices::unit_notices(&json);
+    assert!(notices.len() > 1);
+    for n in notices {
+        let recipient = n["recipient"].as_str().unwrap();
+        let want = if recipient == penalised {
+            format!("{penalised}人民政府")
+        } else {
+            recipient.to_string()
+        };
+        assert_eq!(n["addressee"], want.as_str());
+        let stem = crate::notices::notice_file(n);
+        let dir = out.path().join(month).join("督查通知");
+        let html = std::fs::read_to_string(dir.join(format!("{stem}.html"))).unwrap();
+        assert!(
+            html.contains(&format!("<p class=\"recipient\">{want}：</p>")),
+            "{stem}"
+        );
+        let docx = docx_part(&dir.join(format!("{stem}.docx")), "word/document.xml");
+        assert!(docx.contains(&format!(">{want}：<")), "{stem}");
+    }
+}

@@ -151,7 +151,7 @@ fn notice_html_and_register_snapshots(s: &Samples) {
         .unwrap();
     let dir = out.path().join("2026-10/督查通知");
     let html = std::fs::read_to_string(dir.join(format!("{}.html", notice_file(notice)))).unwrap();
-    assert!(html.contains(&format!("{penalised}：")));
+    assert!(html.contains(&format!("{}：", notice["addressee"].as_str().unwrap())));
     let suffix = if s.name == "own" { "_own" } else { "" };
     insta::assert_snapshot!(format!("notice_html{suffix}"), html);
     let mut wb: calamine::Xlsx<_> =

@@ -177,6 +177,7 @@ impl<'a> NoticeMaker<'a> {
     ) -> Notice {
         Notice {
             kind,
+            addressee: self.rules.units.full_name(&recipient).to_string(),
             recipient,
             title,
             intro,

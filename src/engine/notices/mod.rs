@@ -65,6 +65,9 @@ impl rusqlite::ToSql for NoticeKind {
 pub(crate) struct Notice {
     pub(crate) kind: NoticeKind,
     pub(crate) recipient: String,
+    /// The 主送 line as written: the recipient's full name (units.toml `full_name`), else
+    /// the recipient.
+    pub(crate) addressee: String,
     pub(crate) title: String,
     pub(crate) intro: String,
     pub(crate) matters: Vec<Matter>,

@@ -82,6 +82,7 @@ fn blank_notice(recipient: &str, year: i32) -> Notice {
     Notice {
         kind: NoticeKind::Supervision,
         recipient: recipient.into(),
+        addressee: recipient.into(),
         title: String::new(),
         intro: String::new(),
         matters: Vec::new(),
