@@ -195,13 +195,23 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
             gutter: 0,
         })
         .created_at(&date)
-        .updated_at(&date)
-        .add_paragraph(
+        .updated_at(&date);
+    // The 发文机关标志, red and centred, its top edge 35 mm below the type area's; joint
+    // issuers one a line, the host first (7.2.2).
+    for (i, line) in s.header.lines().iter().enumerate() {
+        let spacing = if i == 0 {
+            exact(800).before(HEADER_BEFORE)
+        } else {
+            exact(800)
+        };
+        doc = doc.add_paragraph(
             Paragraph::new()
-                .add_run(run(&s.header, TITLE_FONT, 60).color("C8102E"))
+                .add_run(run(line, TITLE_FONT, 60).color("C8102E"))
                 .align(AlignmentType::Center)
-                .line_spacing(exact(800).before(HEADER_BEFORE)),
-        )
+                .line_spacing(spacing),
+        );
+    }
+    doc = doc
         .add_paragraph(body(""))
         .add_paragraph(body(&n.number).align(AlignmentType::Center))
         .add_paragraph(red_rule())

@@ -108,9 +108,15 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     out
 }
 
-/// One element or paragraph a line, for readable snapshots.
+/// One element or paragraph a line, for readable snapshots, without paragraph ids (they count
+/// the paragraphs before).
 fn lines(xml: &str) -> String {
-    xml.replace("><w:p ", ">\n<w:p ")
+    let mut xml = xml.to_string();
+    while let Some(i) = xml.find(" w14:paraId=\"") {
+        let end = i + 13 + xml[i + 13..].find('"').unwrap() + 1;
+        xml.replace_range(i..end, "");
+    }
+    xml.replace("><w:p>", ">\n<w:p>")
         .replace("<w:tr>", "\n<w:tr>")
         .replace("</w:tblPr>", "</w:tblPr>\n")
 }
@@ -135,6 +141,22 @@ fn notice_docx_layout_xml(s: &Samples) {
         crate::notices::notice_file(notice)
     ));
     let document = docx_part(&docx, "word/document.xml");
+    // The 发文机关标志 names both issuers, the host first, red, 35 mm below the type area's top.
+    let paragraphs: Vec<&str> = document.split("<w:p ").skip(1).collect();
+    for (p, name) in paragraphs
+        .iter()
+        .zip(["镇平县委县政府督查中心", "镇平县重点项目办公室"])
+    {
+        assert!(
+            p.contains(&format!(">{name}</w:t>")) && p.contains("C8102E"),
+            "{p}"
+        );
+    }
+    assert!(
+        paragraphs[0].contains("w:before=\"1984\""),
+        "{}",
+        paragraphs[0]
+    );
     let tables = elements(&document, "w:tbl");
     assert_eq!(tables.len(), 1, "the 版记 is the one table");
     // It stands after the date, followed only by its 1 pt anchor paragraph.
@@ -196,7 +218,12 @@ fn the_imprint_line_is_a_rule() {
             "office = \"县委督查室\"",
             1,
         )
-        .replacen("date = \"{{ date }}印发\"", "date = \"{{ date }} 印发\"", 1);
+        .replacen("date = \"{{ date }}印发\"", "date = \"{{ date }} 印发\"", 1)
+        .replacen(
+            "header = [\"镇平县委县政府督查中心\", \"镇平县重点项目办公室\"]",
+            "header = \"县委督查室文件\"",
+            1,
+        );
     assert_ne!(changed, text);
     std::fs::write(&path, &changed).unwrap();
     let out = tempfile::tempdir().unwrap();
