@@ -182,6 +182,7 @@ fn run_in_process(dir: &Path, out: &Path) -> Measured {
         input: dir.to_path_buf(),
         month: Some("2026-10".into()),
         as_of: Some(as_of),
+        issue_date: None,
         today: as_of,
         place: sanyipi::jobs::Place::new(out),
         rules: None,

@@ -158,19 +158,19 @@ impl PenaltyCtx<'_> {
         }
         let month = self.month;
         let streak = place.streak;
-        let mut months: Vec<String> =
-            super::streak::streak_months(&self.snapshot.rankings, place.unit, month, streak)
-                .iter()
-                .map(|(m, r)| format!("{m} 第 {r} 名"))
-                .collect();
-        months.push(format!("{month} 第 {} 名", place.rank));
+        let mut months =
+            super::streak::streak_months(&self.snapshot.rankings, place.unit, month, streak);
+        months.push((month, place.rank));
         let e = format!(
-            "{}: 连续 {streak} 个月排名后{}位（{}）",
-            pen.name,
+            "连续{streak}个月排名后{}位（{}）",
             self.rules.scoring.score.bottom_n,
-            months.join("，")
+            super::evidence::month_ranks(&months)
         );
-        Some(Evidence::text(&pen.id, e))
+        Some(Evidence {
+            penalty: pen.id.clone(),
+            label: pen.name.clone(),
+            pieces: vec![Piece::Text(e)],
+        })
     }
 
     /// At least `notices` 督办 notices in the last `months` months while `condition` holds:
@@ -232,11 +232,7 @@ impl PenaltyCtx<'_> {
             return None;
         }
         let earlier: Vec<&str> = recent.iter().map(|(_, n)| n.as_str()).collect();
-        let mut head = format!(
-            "{}: 近 {months} 个月督办 {count} 次（{}",
-            pen.name,
-            earlier.join("、")
-        );
+        let mut head = format!("近{months}个月督办{count}次（{}", earlier.join("、"));
         let mut pieces = Vec::new();
         if now {
             if !earlier.is_empty() {
@@ -248,11 +244,12 @@ impl PenaltyCtx<'_> {
             pieces.push(Piece::Text(head));
         }
         pieces.push(Piece::Text(format!(
-            "），本月得分 {:.2}、第 {} 名",
+            "），本月得分{:.2}分、排名第{}位",
             place.score, place.rank
         )));
         Some(Evidence {
             penalty: pen.id.clone(),
+            label: pen.name.clone(),
             pieces,
         })
     }
@@ -491,9 +488,7 @@ mod tests {
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>(),
-            vec![
-                "表态发言: 连续 3 个月排名后3位（2026-08 第 4 名，2026-09 第 3 名，2026-10 第 4 名）"
-            ]
+            vec!["表态发言：连续3个月排名后3位（2026年8月第4名、9月第3名、10月第4名）"]
         );
     }
 }

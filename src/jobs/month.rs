@@ -9,8 +9,9 @@ use super::error::Unscorable;
 use super::publish;
 use super::{Place, table};
 use crate::calendar::Month;
+use crate::calendar::weekday_zh;
 use crate::diagnostic::Severity;
-use crate::engine::assess::{Assessment, assess};
+use crate::engine::assess::{Assessment, assess_issued};
 use crate::history::History;
 use crate::ingest::ingest_month_with;
 use crate::progress::Progress;
@@ -29,6 +30,8 @@ pub struct MonthRequest {
     pub month: Option<String>,
     /// The as-of date; default: `as_of_day` of the assessed month, or `today` while ahead.
     pub as_of: Option<NaiveDate>,
+    /// The notices' date (成文日期); default: the first working day on or after the as-of date.
+    pub issue_date: Option<NaiveDate>,
     /// Today, for the defaults (the job never reads the clock).
     pub today: NaiveDate,
     pub place: Place,
@@ -103,6 +106,7 @@ fn assess_and_publish(
     as_of: NaiveDate,
     progress: &dyn Progress,
 ) -> anyhow::Result<MonthRun> {
+    let issue_date = issue_date(rules, as_of, req.issue_date, progress)?;
     let templates = req.templates.as_deref();
     let out = req.place.out.as_path();
     let env = report::html::environment(templates)?;
@@ -132,7 +136,7 @@ fn assess_and_publish(
         );
     }
     progress.stage("评分排名");
-    let a = assess(rules, &data, &snapshot, month, as_of);
+    let a = assess_issued(rules, &data, &snapshot, month, (as_of, issue_date));
     drop(data);
     if let Some(report) = unscorable(&a, rules) {
         return Err(Unscorable(report).into());
@@ -150,6 +154,41 @@ fn assess_and_publish(
         dir,
         files,
     })
+}
+
+/// The notices' date: `requested`, or the first working day on or after `as_of`. A requested
+/// date before `as_of` is refused (the notices state facts as of `as_of`); one that is not a
+/// working day is kept with a warning, as the office may have reason to sign on it.
+fn issue_date(
+    rules: &Rules,
+    as_of: NaiveDate,
+    requested: Option<NaiveDate>,
+    progress: &dyn Progress,
+) -> anyhow::Result<NaiveDate> {
+    let cal = &rules.calendar;
+    let Some(d) = requested else {
+        let d = cal.on_or_after(as_of).value;
+        if d != as_of {
+            progress.note(&format!(
+                "通知成文日期：{d}（统计截止日期 {as_of} 为{}，非工作日，取其后第一个工作日；可用 --issue-date 指定）",
+                weekday_zh(as_of)
+            ));
+        }
+        return Ok(d);
+    };
+    if d < as_of {
+        anyhow::bail!(
+            "--issue-date {d} 早于统计截止日期 {as_of}：通知所述情况截至 {as_of}，成文日期不能早于此日，请改为 {as_of} 或之后的日期"
+        );
+    }
+    if !cal.is_working(d) {
+        progress.note(&format!(
+            "警告: 通知成文日期 {d}（{}）不是工作日，仍按此日期落款；如非有意，请用 --issue-date 改为工作日（如 {}）",
+            weekday_zh(d),
+            cal.on_or_after(d).value
+        ));
+    }
+    Ok(d)
 }
 
 /// Stages the files, records the month (with a "pending" mark), swaps the folder in and marks

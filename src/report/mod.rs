@@ -7,6 +7,7 @@ pub(crate) mod file_name;
 pub mod forms;
 pub mod html;
 pub mod notice;
+pub(crate) mod notice_docx;
 pub mod office_calendar;
 pub mod pages;
 pub mod post_evaluation;

@@ -8,11 +8,6 @@ use super::{OutputFile, OutputKind};
 use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
-use docx_rs::{
-    AlignmentType, BorderType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
-    SpecialIndentType,
-};
 use minijinja::context;
 
 /// `一、`, `二、` … for the n-th matter (1-based).
@@ -51,7 +46,7 @@ pub(crate) fn html(
     templates: &Templates,
 ) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
-    let ctx = context! { n => notice_value(n), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    let ctx = context! { n => notice_value(n), header => s.header.lines(), issuers => s.issuers.clone(), cc => s.cc.clone() };
     templates.render("notice.html", ctx)
 }
 
@@ -63,140 +58,8 @@ pub(crate) fn html_all(
 ) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
     let notices: Vec<minijinja::Value> = a.notices.iter().map(notice_value).collect();
-    let ctx = context! { notices => notices, month_label => super::month_label(a), header => s.header.clone(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    let ctx = context! { notices => notices, month_label => super::month_label(a), header => s.header.lines(), issuers => s.issuers.clone(), cc => s.cc.clone() };
     templates.render("notices_all.html", ctx)
-}
-
-const BODY_FONT: &str = "仿宋_GB2312";
-const TITLE_FONT: &str = "方正小标宋简体";
-
-fn fonts(name: &str) -> RunFonts {
-    RunFonts::new().east_asia(name).ascii(name).hi_ansi(name)
-}
-
-fn run(t: &str, font: &str, half_points: usize) -> Run {
-    Run::new().add_text(t).fonts(fonts(font)).size(half_points)
-}
-
-fn body(t: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(t, BODY_FONT, 32))
-        .line_spacing(
-            LineSpacing::new()
-                .line(579)
-                .line_rule(LineSpacingType::Exact),
-        )
-}
-
-fn indented(t: &str) -> Paragraph {
-    body(t).indent(None, Some(SpecialIndentType::FirstLine(640)), None, None)
-}
-
-fn right(t: &str) -> Paragraph {
-    body(t)
-        .align(AlignmentType::Right)
-        .indent(None, None, Some(640), None)
-}
-
-/// The DOCX of one notice: A4, GB/T 9704 margins, East-Asian fonts on every run.
-pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
-    let s = &rules.notices.setup;
-    let mut rule = Paragraph::new().line_spacing(
-        LineSpacing::new()
-            .line(240)
-            .line_rule(LineSpacingType::Exact),
-    );
-    rule.property = rule.property.set_borders(
-        ParagraphBorders::with_empty().set(
-            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                .val(BorderType::Single)
-                .size(12)
-                .color("C8102E"),
-        ),
-    );
-    // Page numbers "— N —" in 4号宋体: odd pages at the right, even pages at the left.
-    let page_number = |align: AlignmentType| {
-        Footer::new().add_paragraph(
-            Paragraph::new()
-                .add_run(run("— ", "宋体", 28))
-                .add_page_num(PageNum::new())
-                .add_run(run(" —", "宋体", 28))
-                .align(align)
-                .indent(Some(280), None, Some(280), None),
-        )
-    };
-    let mut doc = Docx::new()
-        .footer(page_number(AlignmentType::Right))
-        .even_footer(page_number(AlignmentType::Left))
-        .page_size(11906, 16838)
-        .page_margin(PageMargin {
-            top: 2098,
-            bottom: 1984,
-            left: 1588,
-            right: 1474,
-            header: 851,
-            footer: 992,
-            gutter: 0,
-        })
-        .created_at(&format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d")))
-        .updated_at(&format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d")))
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(run(&s.header, TITLE_FONT, 60).color("C8102E"))
-                .align(AlignmentType::Center),
-        )
-        .add_paragraph(body(""))
-        .add_paragraph(body(&n.number).align(AlignmentType::Center))
-        .add_paragraph(rule)
-        .add_paragraph(body(""))
-        .add_paragraph(
-            Paragraph::new()
-                .add_run(run(&n.title, TITLE_FONT, 44))
-                .align(AlignmentType::Center)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line(660)
-                        .line_rule(LineSpacingType::Exact),
-                ),
-        )
-        .add_paragraph(body(""))
-        .add_paragraph(body(&format!("{}：", n.recipient)))
-        .add_paragraph(indented(&n.intro));
-    for (i, m) in n.matters.iter().enumerate() {
-        doc = doc.add_paragraph(indented(&format!("{}{}", ordinal(i + 1), m.text)));
-    }
-    if !n.closing.is_empty() {
-        doc = doc.add_paragraph(indented(&n.closing));
-    }
-    doc = doc.add_paragraph(body(""));
-    for who in &s.issuers {
-        doc = doc.add_paragraph(right(who));
-    }
-    doc = doc
-        .add_paragraph(right(&n.issue_date_text))
-        .add_paragraph(body(""));
-    let mut cc = Paragraph::new()
-        .add_run(run(&format!("抄送：{}", s.cc), BODY_FONT, 28))
-        .indent(Some(280), None, Some(280), None);
-    cc.property = cc.property.set_borders(
-        ParagraphBorders::with_empty()
-            .set(
-                ParagraphBorder::new(ParagraphBorderPosition::Top)
-                    .val(BorderType::Single)
-                    .size(6)
-                    .color("000000"),
-            )
-            .set(
-                ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                    .val(BorderType::Single)
-                    .size(6)
-                    .color("000000"),
-            ),
-    );
-    doc = doc.add_paragraph(cc);
-    let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
-    Ok(buf.into_inner())
 }
 
 /// Every output file of the month's notices, under `督查通知/`.
@@ -218,7 +81,8 @@ pub fn files(a: &Assessment, rules: &Rules, env: &Templates) -> anyhow::Result<V
                 OutputFile::new(
                     OutputKind::NoticeDocx,
                     format!("督查通知/{stem}.docx"),
-                    docx(n, rules).map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
+                    super::notice_docx::docx(n, rules)
+                        .map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?,
                 ),
             ])
         })

@@ -22,6 +22,8 @@ struct RawUnit {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    /// The name as a document is addressed to it (主送): 马庄乡人民政府.
+    full_name: Option<String>,
 }
 
 /// The validated units table.
@@ -35,10 +37,17 @@ pub struct Units {
     pub(crate) suffixes: Vec<String>,
     /// Table id → fields holding unit names.
     pub(crate) fields: BTreeMap<String, Vec<String>>,
+    /// Canonical name → full name, for units that give one.
+    pub(crate) full_names: BTreeMap<String, String>,
     pub(crate) file: String,
 }
 
 impl Units {
+    /// How a document addresses `unit` (主送): its `full_name`, else the name itself.
+    pub(crate) fn full_name<'a>(&'a self, unit: &'a str) -> &'a str {
+        self.full_names.get(unit).map_or(unit, String::as_str)
+    }
+
     pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawUnits = file.parse()?;
         let mut units = Units {
@@ -54,6 +63,11 @@ impl Units {
                 ));
             }
             units.names.push(name.clone());
+            if let Some(full) = &u.full_name {
+                units
+                    .full_names
+                    .insert(name.clone(), full.trim().to_string());
+            }
             for alias in std::iter::once(&u.name).chain(&u.aliases) {
                 let k = crate::text::key(alias);
                 if let Some(other) = units.by_key.insert(k, name.clone())

@@ -243,6 +243,7 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         input,
         month: Some(month.to_string()),
         as_of: Some(as_of),
+        issue_date: None,
         today: as_of,
         place: state.opts.place.clone(),
         rules: state.opts.rules.clone(),

@@ -190,9 +190,9 @@ fn streaks_begun_in_imported_months_carry_on() {
             assert_eq!(sep[u.as_str()]["streak"], 3, "{u}");
             let evidence = sep[u.as_str()]["evidence"][0].as_str().unwrap();
             assert!(
-                evidence.contains("连续 3 个月排名后3位（2026-07 第")
-                    && evidence.contains("2026-08 第")
-                    && evidence.contains("2026-09 第"),
+                evidence.contains("连续3个月排名后3位（2026年7月第")
+                    && evidence.contains("、8月第")
+                    && evidence.contains("、9月第"),
                 "{evidence}"
             );
             carried += 1;
@@ -224,7 +224,7 @@ fn streaks_begun_in_imported_months_carry_on() {
                     .any(|c| *c == calamine::Data::Float(3.0) || *c == calamine::Data::Int(3)),
                 "{u}: {row:?}"
             );
-            assert!(html.contains("连续 3 个月排名后3位"), "{u}");
+            assert!(html.contains("连续3个月排名后3位"), "{u}");
             let notice = runs[0]["notices"]
                 .as_array()
                 .unwrap()

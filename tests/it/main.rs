@@ -30,6 +30,7 @@ mod hostile;
 mod hostile_readers;
 mod layouts;
 mod lights;
+mod notice_layout;
 mod notices;
 #[cfg(feature = "office-tests")]
 mod office;

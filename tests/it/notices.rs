@@ -151,7 +151,7 @@ fn notice_html_and_register_snapshots(s: &Samples) {
         .unwrap();
     let dir = out.path().join("2026-10/督查通知");
     let html = std::fs::read_to_string(dir.join(format!("{}.html", notice_file(notice)))).unwrap();
-    assert!(html.contains(&format!("{penalised}：")));
+    assert!(html.contains(&format!("{}：", notice["addressee"].as_str().unwrap())));
     let suffix = if s.name == "own" { "_own" } else { "" };
     insta::assert_snapshot!(format!("notice_html{suffix}"), html);
     let mut wb: calamine::Xlsx<_> =
@@ -207,9 +207,9 @@ fn rectification_period_and_number_template_are_rules(s: &Samples) {
         "{}",
         n["number"]
     );
-    // 2026-10-25 (Sunday) + 10 working days = 2026-11-06.
-    assert_eq!(n["due"], "2026-11-06");
-    assert!(n["closing"].as_str().unwrap().contains("2026年11月6日"));
+    // Issued on Monday 2026-10-26 (as of Sunday 2026-10-25) + 10 working days = 2026-11-09.
+    assert_eq!(n["due"], "2026-11-09");
+    assert!(n["closing"].as_str().unwrap().contains("2026年11月9日"));
     let name = format!(
         "{}_{}.docx",
         n["number"].as_str().unwrap(),
@@ -341,3 +341,69 @@ fn special_inspection_evidence_names_notice_numbers(s: &Samples) {
     assert!(checked > 0, "some unit gets 专项巡察 with notices = 2");
 }
 on_samples!(special_inspection_evidence_names_notice_numbers);
+
+/// The 成文日期 is apart from the as-of date: by default the first working day on or after it
+/// (the sample month is as of Sunday 25 October), `--issue-date` overrides it, a date that is
+/// not a working day is kept with a warning, one before the as-of date is refused.
+fn notices_are_dated_the_issue_date_not_the_as_of_day(s: &Samples) {
+    let month = s.last_month();
+    let run = |issue: Option<&str>| {
+        let out = tempfile::tempdir().unwrap();
+        let mut cmd = Sanyipi::month(s.month(month), month).out(out.path());
+        if let Some(d) = issue {
+            cmd = cmd.args(["--issue-date", d]);
+        }
+        (cmd.run(), out)
+    };
+    let dated = |out: &tempfile::TempDir, iso: &str, zh: &str, due: &str| {
+        let path = out.path().join(format!("{month}/run.json"));
+        let json: J = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let notices = json["notices"].as_array().unwrap();
+        assert!(!notices.is_empty());
+        for n in notices {
+            assert_eq!(n["issue_date"], iso, "{}", n["number"]);
+            assert_eq!(n["issue_date_text"], zh);
+            assert_eq!(n["due"], due);
+            let html = std::fs::read_to_string(
+                out.path()
+                    .join(format!("{month}/督查通知/{}.html", notice_file(n))),
+            )
+            .unwrap();
+            assert!(
+                html.contains(&format!("<p class=\"date\">{zh}</p>")),
+                "{html}"
+            );
+        }
+    };
+    let (done, out) = run(None);
+    done.assert_done();
+    assert!(
+        done.stderr.contains("通知成文日期：2026-10-26"),
+        "{}",
+        done.stderr
+    );
+    dated(&out, "2026-10-26", "2026年10月26日", "2026-11-02");
+    let (done, out) = run(Some("2026-10-28"));
+    done.assert_done();
+    dated(&out, "2026-10-28", "2026年10月28日", "2026-11-04");
+    let (done, out) = run(Some("2026-10-31"));
+    done.assert_done();
+    assert!(
+        done.stderr
+            .contains("警告: 通知成文日期 2026-10-31（星期六）不是工作日"),
+        "{}",
+        done.stderr
+    );
+    dated(&out, "2026-10-31", "2026年10月31日", "2026-11-06");
+    let (refused, out) = run(Some("2026-10-24"));
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused
+            .stderr
+            .contains("--issue-date 2026-10-24 早于统计截止日期 2026-10-25"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!out.path().join(month).exists());
+}
+on_samples!(notices_are_dated_the_issue_date_not_the_as_of_day);

@@ -105,6 +105,35 @@ fn pdf_text(pdf: &Path) -> String {
         .collect()
 }
 
+/// The 版记 of a notice's PDF is at the foot of the type area of the last page (GB/T 9704-2012
+/// 7.4): its 印发 line ends within a line of the bottom margin (A4: 842 pt, bottom margin 35 mm
+/// = 99.2 pt), and the last page holds no text below it but the page number.
+fn imprint_at_the_foot_of_the_last_page(pdf: &Path, what: &str) {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", "2", "-l", "99"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed");
+    let html = String::from_utf8_lossy(&out.stdout);
+    let last = html.rsplit("<page ").next().unwrap();
+    let y_max = |word: &str| -> f64 {
+        let i = last
+            .find(&format!(">{word}"))
+            .unwrap_or_else(|| panic!("{what}: no {word} on the last page: {last}"));
+        let tag = &last[last[..i].rfind("<word").unwrap()..i];
+        let at = tag.find("yMax=\"").unwrap() + 6;
+        tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let bottom = 842.0 - 99.2;
+    let printed = y_max("日印发");
+    assert!(
+        (bottom - 28.0..=bottom + 1.0).contains(&printed),
+        "{what}: the 印发 line ends at {printed} pt, the type area at {bottom}"
+    );
+    assert!(y_max("抄送") < printed, "{what}");
+}
+
 #[test]
 fn documents_convert_to_pdf_in_one_libreoffice_call() {
     let tmp = tempfile::tempdir().unwrap();
@@ -144,11 +173,14 @@ fn documents_convert_to_pdf_in_one_libreoffice_call() {
                 text.contains(notice["number"].as_str().unwrap()),
                 "{what}: {text}"
             );
-            assert!(text.contains(&format!("{recipient}：")), "{what}: {text}");
+            let addressee = notice["addressee"].as_str().unwrap();
+            assert!(addressee.starts_with(recipient), "{addressee}");
+            assert!(text.contains(&format!("{addressee}：")), "{what}: {text}");
             for m in notice["matters"].as_array().unwrap() {
                 let want: String = m["text"].as_str().unwrap().split_whitespace().collect();
                 assert!(text.contains(&want), "{what}: {want} not in {text}");
             }
+            imprint_at_the_foot_of_the_last_page(&pdf, &what.to_string());
         }
     }
 }

@@ -7,7 +7,7 @@ mod score;
 
 use super::Month;
 use super::deadlines::{DeadlineRow, RuleProblem, deadline_rows};
-use super::evidence::{Evidence, joined};
+use super::evidence::Evidence;
 use super::notices::{EscalationList, Notice, NoticeKind};
 use super::ranking::{first_seen, rank_units};
 pub use super::results::{
@@ -73,13 +73,26 @@ pub(crate) fn carried_values(
     out
 }
 
-/// Runs the assessment of `month` as of `as_of`.
+/// Runs the assessment of `month` as of `as_of`, its notices dated the first working day on or
+/// after `as_of` (the shipped default of `run`).
 pub fn assess(
     rules: &Rules,
     data: &Dataset,
     snapshot: &Snapshot,
     month: Month,
     as_of: NaiveDate,
+) -> Assessment {
+    let issue_date = rules.calendar.on_or_after(as_of).value;
+    assess_issued(rules, data, snapshot, month, (as_of, issue_date))
+}
+
+/// Runs the assessment of `month` as of `as_of`, its notices dated `issue_date` (成文日期).
+pub fn assess_issued(
+    rules: &Rules,
+    data: &Dataset,
+    snapshot: &Snapshot,
+    month: Month,
+    (as_of, issue_date): (NaiveDate, NaiveDate),
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
     let (deadlines, mut rule_problems) = deadline_rows(rules, data, month, as_of, &carried);
@@ -109,7 +122,7 @@ pub fn assess(
         &projects,
         units,
         month,
-        as_of,
+        (as_of, issue_date),
         &mut rule_problems,
     );
     let missing_years = missing_years(&deadlines);
@@ -148,7 +161,7 @@ fn draft_notices(
     projects: &[ProjectScore],
     mut units: Vec<UnitScore>,
     month: Month,
-    as_of: NaiveDate,
+    (as_of, issue_date): (NaiveDate, NaiveDate),
     rule_problems: &mut Vec<RuleProblem>,
 ) -> (
     Vec<UnitScore>,
@@ -176,6 +189,7 @@ fn draft_notices(
     let input = super::notices::DraftInput {
         month,
         as_of,
+        issue_date,
         deadlines,
         units: &facts,
         evidence: &evidence,
@@ -234,7 +248,10 @@ pub(crate) fn name_notices(
             continue;
         };
         for (m, x) in notice.matters.iter_mut().zip(&list.entries) {
-            m.text = format!("{}：{}", x.unit, joined(&x.evidence));
+            // The notice is about this one penalty (the list holds only its evidence): the
+            // evidence without the penalty's name.
+            let body: Vec<String> = x.evidence.iter().map(Evidence::body).collect();
+            m.text = format!("{}：{}", x.unit, body.join("；"));
         }
     }
 }

@@ -2,8 +2,8 @@
 //! units' results, one notice per recipient, and the escalation lists.
 
 use super::{
-    DraftInput, EscalationEntry, EscalationList, Matter, Notice, NoticeKind, issue_date_text,
-    unit_ctx, unit_holds, zh_date,
+    DraftInput, EscalationEntry, EscalationList, ImprintLine, Matter, Notice, NoticeKind,
+    issue_date_text, unit_ctx, unit_holds, zh_date,
 };
 use crate::engine::deadlines::RuleProblem;
 use crate::rules::Rules;
@@ -121,32 +121,41 @@ fn unit_matters(
     }
 }
 
-/// What every notice of the month shares: its templates' context, issue date and due date.
+/// What every notice of the month shares: its templates' context, issue date (成文日期) and the
+/// due date, `rectify_workdays` working days after it.
 pub(super) struct NoticeMaker<'a> {
     rules: &'a Rules,
     env: &'a Environment<'static>,
     month_label: String,
-    as_of: NaiveDate,
+    issue_date: NaiveDate,
     issue_text: String,
     due: NaiveDate,
     due_provisional: bool,
+    imprint: Option<ImprintLine>,
 }
 
 impl<'a> NoticeMaker<'a> {
     pub(super) fn new(
         rules: &'a Rules,
         env: &'a Environment<'static>,
-        as_of: NaiveDate,
+        issue_date: NaiveDate,
         month_label: String,
     ) -> Self {
         let setup = &rules.notices.setup;
-        let due = rules.calendar.add(as_of, setup.rectify_workdays);
+        let due = rules.calendar.add(issue_date, setup.rectify_workdays);
+        let imprint = setup.imprint.as_ref().map(|i| ImprintLine {
+            office: i.office.clone(),
+            date: env
+                .render_str(&i.date, minijinja::context! { date => zh_date(issue_date) })
+                .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）")),
+        });
         NoticeMaker {
+            imprint,
             rules,
             env,
             month_label,
-            as_of,
-            issue_text: issue_date_text(as_of, setup.date_style),
+            issue_date,
+            issue_text: issue_date_text(issue_date, setup.date_style),
             due: due.value,
             due_provisional: due.provisional(),
         }
@@ -168,18 +177,20 @@ impl<'a> NoticeMaker<'a> {
     ) -> Notice {
         Notice {
             kind,
+            addressee: self.rules.units.full_name(&recipient).to_string(),
             recipient,
             title,
             intro,
             matters,
             closing,
-            issue_date: self.as_of,
+            issue_date: self.issue_date,
             issue_date_text: self.issue_text.clone(),
             due: self.due,
             due_provisional: self.due_provisional,
-            year: self.as_of.year(),
+            year: self.issue_date.year(),
             seq: 0,
             number: String::new(),
+            imprint: self.imprint.clone(),
         }
     }
 }

@@ -65,6 +65,9 @@ impl rusqlite::ToSql for NoticeKind {
 pub(crate) struct Notice {
     pub(crate) kind: NoticeKind,
     pub(crate) recipient: String,
+    /// The 主送 line as written: the recipient's full name (units.toml `full_name`), else
+    /// the recipient.
+    pub(crate) addressee: String,
     pub(crate) title: String,
     pub(crate) intro: String,
     pub(crate) matters: Vec<Matter>,
@@ -76,6 +79,15 @@ pub(crate) struct Notice {
     pub(crate) year: i32,
     pub(crate) seq: u32,
     pub(crate) number: String,
+    /// The 版记's 印发 line, when the rules give one.
+    pub(crate) imprint: Option<ImprintLine>,
+}
+
+/// The 印发 line: the 印发机关 and the 印发日期 as written (`2026年10月26日印发`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ImprintLine {
+    pub(crate) office: String,
+    pub(crate) date: String,
 }
 
 impl Notice {
@@ -257,6 +269,8 @@ pub(crate) fn issue_date_text(d: NaiveDate, style: DateStyle) -> String {
 pub(crate) struct DraftInput<'a> {
     pub(crate) month: Month,
     pub(crate) as_of: NaiveDate,
+    /// The 成文日期: the notices' date, year of numbering and start of the rectification period.
+    pub(crate) issue_date: NaiveDate,
     pub(crate) deadlines: &'a [DeadlineRow],
     pub(crate) units: &'a [UnitFacts<'a>],
     /// Penalty evidence per unit.
@@ -279,7 +293,7 @@ pub(crate) fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
     let mut problems = Vec::new();
     let month_label = format!("{}年{}月", input.month.year, input.month.month);
     let mut matters = collect_matters(rules, &env, input, &month_label, &mut problems);
-    let maker = NoticeMaker::new(rules, &env, input.as_of, month_label);
+    let maker = NoticeMaker::new(rules, &env, input.issue_date, month_label);
     let mut notices = recipient_notices(rules, &maker, &mut matters);
     let escalations = escalation_lists(rules, &maker, input, &mut notices);
     Drafted {

@@ -82,6 +82,7 @@ fn blank_notice(recipient: &str, year: i32) -> Notice {
     Notice {
         kind: NoticeKind::Supervision,
         recipient: recipient.into(),
+        addressee: recipient.into(),
         title: String::new(),
         intro: String::new(),
         matters: Vec::new(),
@@ -93,6 +94,7 @@ fn blank_notice(recipient: &str, year: i32) -> Notice {
         year,
         seq: 0,
         number: String::new(),
+        imprint: None,
     }
 }
 
@@ -228,10 +230,13 @@ fn drafted_example() -> Drafted {
     let evidence = BTreeMap::from([(
         "甲镇".to_string(),
         vec![
-            Evidence::text(
-                "tv_statement",
-                "表态发言: 连续 2 个月排名后3位（2026-09 第 3 名，2026-10 第 3 名）".into(),
-            ),
+            Evidence {
+                penalty: "tv_statement".into(),
+                label: "表态发言".into(),
+                pieces: vec![crate::engine::evidence::Piece::Text(
+                    "连续2个月排名后3位（2026年9月第3名、10月第3名）".into(),
+                )],
+            },
             Evidence::text("special_inspection", "专项巡察: 不属于这个名单".into()),
         ],
     )]);
@@ -241,6 +246,7 @@ fn drafted_example() -> Drafted {
         &DraftInput {
             month: Month::parse("2026-10").unwrap(),
             as_of: d("2026-10-26"),
+            issue_date: d("2026-10-26"),
             deadlines: &deadlines,
             units: &units,
             evidence: &evidence,
@@ -308,7 +314,7 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
         (
             "各乡镇人民政府、街道办事处，县直有关单位",
             "tv_statement",
-            "甲镇：表态发言: 连续 2 个月排名后3位（2026-09 第 3 名，2026-10 第 3 名）",
+            "甲镇：连续2个月排名后3位（2026年9月第3名、10月第3名）",
         ),
     ];
     for (recipient, rule, want) in texts {
@@ -316,7 +322,12 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     }
     let first = &out.notices[0];
     assert_eq!(first.title, "关于督促甲镇加快重点项目推进的通知");
-    assert_eq!(first.issue_date_text, "二〇二六年十月二十六日");
+    assert_eq!(first.issue_date_text, "2026年10月26日");
+    let imprint = first.imprint.as_ref().unwrap();
+    assert_eq!(
+        (imprint.office.as_str(), imprint.date.as_str()),
+        ("县重点项目办公室", "2026年10月26日印发")
+    );
     assert_eq!(
         (first.seq, first.number.as_str()),
         (0, ""),
@@ -341,25 +352,31 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     );
 }
 
-/// The rectification due date: `rectify_workdays` working days after the as-of day, over
-/// weekends, holidays and worked weekend days; provisional in a year without a schedule.
+/// The rectification due date: `rectify_workdays` working days after the issue date (not the
+/// as-of day), over weekends, holidays and worked weekend days; provisional in a year without
+/// a schedule. The date is written in Arabic numerals (GB/T 9704-2012 7.3.5.1).
 #[test]
 fn due_dates_of_drafted_notices_table() {
     let rules = rules();
     let none: Vec<String> = Vec::new();
     let units = [facts("甲镇", 1, true, 1, &none)];
     let cases = [
-        ("2026-10-26", "2026-11-02", false, "二〇二六年十月二十六日"),
+        ("2026-10-26", "2026-11-02", false, "2026年10月26日"),
         // 29, 30 September, then 8, 9 and (a worked Saturday) 10 October.
-        ("2026-09-28", "2026-10-10", false, "二〇二六年九月二十八日"),
-        ("2026-12-28", "2027-01-04", true, "二〇二六年十二月二十八日"),
+        ("2026-09-28", "2026-10-10", false, "2026年9月28日"),
+        ("2026-12-28", "2027-01-04", true, "2026年12月28日"),
+        // December's notices issued in January are numbered in January's year.
+        ("2027-01-04", "2027-01-11", true, "2027年1月4日"),
     ];
-    for (as_of, due, provisional, issued) in cases {
+    for (issue, due, provisional, issued) in cases {
+        // Facts as of three days before: the period runs from the issue date.
+        let as_of = d(issue) - chrono::Days::new(3);
         let out = draft(
             &rules,
             &DraftInput {
-                month: Month::parse(&as_of[..7]).unwrap(),
-                as_of: d(as_of),
+                month: Month::of(as_of),
+                as_of,
+                issue_date: d(issue),
                 deadlines: &[],
                 units: &units,
                 evidence: &BTreeMap::new(),
@@ -370,8 +387,9 @@ fn due_dates_of_drafted_notices_table() {
         assert_eq!(
             (n.due, n.due_provisional, n.issue_date_text.as_str()),
             (d(due), provisional, issued),
-            "{as_of}"
+            "{issue}"
         );
+        assert_eq!((n.issue_date, n.year), (d(issue), d(issue).year()));
         assert!(n.closing.contains(&zh_date(d(due))), "{}", n.closing);
     }
 }

@@ -1,0 +1,257 @@
+//! The DOCX of a 督查 notice, laid out as GB/T 9704-2012 says: A4, margins 37/35/28/26 mm,
+//! 发文机关标志 35 mm below the top of the type area, body 3号仿宋 on 28.95 pt lines, the last
+//! body lines kept with the signature and date, the 版记 (抄送, 印发机关 and 印发日期 between
+//! full-width rules, the first and last thick) at the foot of the last page, page numbers
+//! "— N —" in 4号宋体, and the fonts declared in styles.xml so text a clerk adds stays 仿宋.
+
+use super::notice::ordinal;
+use crate::engine::notices::Notice;
+use crate::rules::Rules;
+use docx_rs::{
+    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TablePositionProperty,
+    TableRow, WidthType,
+};
+
+const BODY_FONT: &str = "仿宋_GB2312";
+const TITLE_FONT: &str = "方正小标宋简体";
+const NUMBER_FONT: &str = "宋体";
+/// Half-points: 3号 body, 4号 版记 and page numbers, 2号 title.
+const SIZE_3: usize = 32;
+const SIZE_4: usize = 28;
+/// Twips: the type area is 156 mm wide; one 3号 and one 4号 character; a 28.95 pt line.
+const TYPE_WIDTH: usize = 8844;
+const CHAR_3: i32 = 640;
+const CHAR_4: usize = 280;
+/// The 版记's width: the type area's.
+const IMPRINT_WIDTH: usize = TYPE_WIDTH;
+/// Page margins (twips): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+const MARGIN_TOP: u32 = 2098;
+const MARGIN_BOTTOM: u32 = 1984;
+const MARGIN_LEFT: u32 = 1588;
+const MARGIN_RIGHT: u32 = 1474;
+const LINE: u32 = 579;
+/// Rules of the 版记 in eighths of a point: thick 0.35 mm (1 pt), thin 0.25 mm (0.75 pt).
+const THICK: usize = 8;
+const THIN: usize = 6;
+/// 35 mm from the top of the type area to the 发文机关标志.
+const HEADER_BEFORE: u32 = 1984;
+
+fn fonts(name: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(name)
+        .ascii(name)
+        .hi_ansi(name)
+        .cs(name)
+}
+
+fn run(t: &str, font: &str, half_points: usize) -> Run {
+    Run::new().add_text(t).fonts(fonts(font)).size(half_points)
+}
+
+fn exact(twips: u32) -> LineSpacing {
+    LineSpacing::new()
+        .line(twips as i32)
+        .line_rule(LineSpacingType::Exact)
+}
+
+fn body(t: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(t, BODY_FONT, SIZE_3))
+        .line_spacing(exact(LINE))
+}
+
+fn indented(t: &str) -> Paragraph {
+    body(t).indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
+}
+
+/// Signature and date: at the right, two characters in (7.3.5.2).
+fn right(t: &str) -> Paragraph {
+    body(t)
+        .align(AlignmentType::Right)
+        .indent(None, None, Some(2 * CHAR_3), None)
+}
+
+/// The red rule under the document number.
+fn red_rule() -> Paragraph {
+    let mut rule = Paragraph::new().line_spacing(exact(240));
+    rule.property = rule.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .val(BorderType::Single)
+                .size(12)
+                .color("C8102E"),
+        ),
+    );
+    rule
+}
+
+/// "— N —" in 4号宋体 (7.5): the field's own run carries the font, so the digits do too.
+fn page_number(align: AlignmentType) -> Footer {
+    let number = Run::new()
+        .fonts(fonts(NUMBER_FONT))
+        .size(SIZE_4)
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false);
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(run("— ", NUMBER_FONT, SIZE_4))
+            .add_run(number)
+            .add_run(run(" —", NUMBER_FONT, SIZE_4))
+            .align(align)
+            .indent(Some(CHAR_4 as i32), None, Some(CHAR_4 as i32), None),
+    )
+}
+
+/// A line of the 版记 in 4号仿宋.
+fn imprint_line(p: Paragraph) -> TableCell {
+    TableCell::new()
+        .width(IMPRINT_WIDTH, WidthType::Dxa)
+        .add_paragraph(p.line_spacing(exact(560)))
+}
+
+/// The 版记 (7.4): 抄送, then the 印发机关 (one character in) and the 印发日期 (one character
+/// from the right) on one line, between full-width rules, the first and last thick, the one
+/// between thin. A table floating at the bottom of the type area of the page it is on (the
+/// last), as Word, WPS and LibreOffice place it.
+fn imprint(n: &Notice, cc: &str) -> Option<Table> {
+    let mut rows = Vec::new();
+    if !cc.is_empty() {
+        rows.push(TableRow::new(vec![imprint_line(
+            Paragraph::new().add_run(run(&format!("抄送：{cc}"), BODY_FONT, SIZE_4)),
+        )]));
+    }
+    if let Some(i) = &n.imprint {
+        let p = Paragraph::new()
+            .add_tab(
+                Tab::new()
+                    .val(TabValueType::Right)
+                    .pos(IMPRINT_WIDTH - 2 * CHAR_4),
+            )
+            .add_run(run(&i.office, BODY_FONT, SIZE_4))
+            .add_run(Run::new().add_tab())
+            .add_run(run(&i.date, BODY_FONT, SIZE_4));
+        rows.push(TableRow::new(vec![imprint_line(p)]));
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let rule = |pos, size| {
+        TableBorder::new(pos)
+            .border_type(BorderType::Single)
+            .size(size)
+            .color("000000")
+    };
+    Some(
+        Table::new(rows)
+            .set_grid(vec![IMPRINT_WIDTH])
+            .width(IMPRINT_WIDTH, WidthType::Dxa)
+            .margins(TableCellMargins::new().margin(0, CHAR_4, 0, CHAR_4))
+            .set_borders(
+                TableBorders::with_empty()
+                    .set(rule(TableBorderPosition::Top, THICK))
+                    .set(rule(TableBorderPosition::InsideH, THIN))
+                    .set(rule(TableBorderPosition::Bottom, THICK)),
+            )
+            .position(
+                // Across from the page's left edge: LibreOffice floats a table as wide as the
+                // type area only then. Word and LibreOffice put the cell's text at the
+                // position, the rules one cell margin to the left: at the type area's edges.
+                TablePositionProperty::new()
+                    .left_from_text(0)
+                    .right_from_text(0)
+                    .vertical_anchor("margin")
+                    .horizontal_anchor("page")
+                    .position_x((MARGIN_LEFT as usize + CHAR_4) as i32)
+                    .position_y_alignment("bottom"),
+            ),
+    )
+}
+
+/// The DOCX of one notice.
+pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
+    let s = &rules.notices.setup;
+    let date = format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d"));
+    let mut doc = Docx::new()
+        // What a clerk types in Word or WPS stays 3号仿宋 (docDefaults of styles.xml).
+        .default_fonts(fonts(BODY_FONT))
+        .default_size(SIZE_3)
+        .default_line_spacing(exact(LINE))
+        .footer(page_number(AlignmentType::Right))
+        .even_footer(page_number(AlignmentType::Left))
+        .page_size(11906, 16838)
+        .page_margin(PageMargin {
+            top: MARGIN_TOP as i32,
+            bottom: MARGIN_BOTTOM as i32,
+            left: MARGIN_LEFT as i32,
+            right: MARGIN_RIGHT as i32,
+            header: 851,
+            footer: 992,
+            gutter: 0,
+        })
+        .created_at(&date)
+        .updated_at(&date);
+    // The 发文机关标志, red and centred, its top edge 35 mm below the type area's; joint
+    // issuers one a line, the host first (7.2.2).
+    for (i, line) in s.header.lines().iter().enumerate() {
+        let spacing = if i == 0 {
+            exact(800).before(HEADER_BEFORE)
+        } else {
+            exact(800)
+        };
+        doc = doc.add_paragraph(
+            Paragraph::new()
+                .add_run(run(line, TITLE_FONT, 60).color("C8102E"))
+                .align(AlignmentType::Center)
+                .line_spacing(spacing),
+        );
+    }
+    doc = doc
+        .add_paragraph(body(""))
+        .add_paragraph(body(&n.number).align(AlignmentType::Center))
+        .add_paragraph(red_rule())
+        .add_paragraph(body(""))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(&n.title, TITLE_FONT, 44))
+                .align(AlignmentType::Center)
+                .line_spacing(exact(660)),
+        )
+        .add_paragraph(body(""))
+        .add_paragraph(body(&format!("{}：", n.addressee)));
+    // The body; its last paragraph, the gap and the signature keep with the date (7.3.5.4),
+    // so the signature and date never stand alone on a page.
+    let mut texts = vec![n.intro.clone()];
+    texts.extend(
+        n.matters
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!("{}{}", ordinal(i + 1), m.text)),
+    );
+    if !n.closing.is_empty() {
+        texts.push(n.closing.clone());
+    }
+    let last = texts.len() - 1;
+    for (i, t) in texts.iter().enumerate() {
+        doc = doc.add_paragraph(indented(t).keep_next(i == last));
+    }
+    doc = doc.add_paragraph(body("").keep_next(true));
+    for who in &s.issuers {
+        doc = doc.add_paragraph(right(who).keep_next(true).keep_lines(true));
+    }
+    doc = doc.add_paragraph(right(&n.issue_date_text));
+    if let Some(t) = imprint(n, &s.cc) {
+        // A floating table is anchored to the paragraph after it: a 1 pt one, adding no page.
+        doc = doc
+            .add_table(t)
+            .add_paragraph(Paragraph::new().line_spacing(exact(20)).size(2));
+    }
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
+    Ok(buf.into_inner())
+}
