@@ -5,40 +5,12 @@
 
 use super::Month;
 use super::deadlines::DeadlineRow;
+use super::overview::{LightCount, ProjectLight, UnitLights};
 use super::ranking::first_seen;
 use super::results::ProjectScore;
 use crate::rules::Rules;
 use crate::rules::lights::Light;
-use serde::Serialize;
 use std::collections::HashMap;
-
-/// A project's light and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProjectLight {
-    pub(crate) project: String,
-    pub(crate) name: String,
-    pub(crate) unit: String,
-    /// The light's id in the rules (`red`, `yellow`, `green` as shipped).
-    pub(crate) light: String,
-    pub(crate) label: String,
-    pub(crate) color: String,
-    pub(crate) reasons: Vec<String>,
-}
-
-/// How many projects of a unit (or of the county) have each light, in the rules' order.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitLights {
-    pub(crate) unit: String,
-    pub(crate) counts: Vec<LightCount>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LightCount {
-    pub(crate) light: String,
-    pub(crate) label: String,
-    pub(crate) color: String,
-    pub(crate) count: usize,
-}
 
 /// Investment against 序时进度, in percent of the annual plan.
 struct Progress {

@@ -103,12 +103,12 @@ pub struct Assessment {
     pub(crate) notices: Vec<super::notices::Notice>,
     pub(crate) escalations: Vec<super::notices::EscalationList>,
     /// 红黄绿灯 per project, in project order (`lights.rs`).
-    pub(crate) lights: Vec<super::lights::ProjectLight>,
+    pub(crate) lights: Vec<super::overview::ProjectLight>,
     /// The count of each light per unit, and for the county.
-    pub(crate) unit_lights: Vec<super::lights::UnitLights>,
-    pub(crate) county_lights: Vec<super::lights::LightCount>,
+    pub(crate) unit_lights: Vec<super::overview::UnitLights>,
+    pub(crate) county_lights: Vec<super::overview::LightCount>,
     /// 三个一批 figures (`stages.rs`).
-    pub(crate) stages: super::stages::StageFigures,
+    pub(crate) stages: super::overview::StageFigures,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

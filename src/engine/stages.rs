@@ -5,6 +5,7 @@
 //! how many are completed.
 
 use super::Month;
+use super::overview::{StageFigures, UnitStages};
 use super::ranking::first_seen;
 use super::results::ProjectScore;
 use crate::ingest::Dataset;
@@ -12,55 +13,13 @@ use crate::ingest::value::parse_date_text;
 use crate::rules::{FieldRole, Rules, TableRole};
 use crate::text::key;
 use chrono::NaiveDate;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
 /// 万元 in one 亿元.
 const WAN_PER_YI: f64 = 10_000.0;
 
-/// Projects and their investment (亿元) in a period.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Stage {
-    pub(crate) count: usize,
-    pub(crate) invest: f64,
-}
-
-/// A stage in the month and in the year to the as-of date.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Periods {
-    pub(crate) month: Stage,
-    pub(crate) year: Stage,
-}
-
-/// The figures of a unit, or of the county.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct UnitStages {
-    pub(crate) unit: String,
-    pub(crate) signed: Periods,
-    pub(crate) started: Periods,
-    pub(crate) completed: Periods,
-    /// Of the projects signed this year, those started by the as-of date.
-    pub(crate) signed_then_started: usize,
-    /// Of the projects started this year, those completed by the as-of date.
-    pub(crate) started_then_completed: usize,
-    /// `signed_then_started` in percent of the year's signed projects.
-    pub(crate) signed_to_started: Option<f64>,
-    /// `started_then_completed` in percent of the year's started projects.
-    pub(crate) started_to_completed: Option<f64>,
-}
-
 fn percent(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 10.0)
-}
-
-/// The month's 三个一批 figures.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct StageFigures {
-    pub(crate) month_from: Option<NaiveDate>,
-    pub(crate) year_from: Option<NaiveDate>,
-    pub(crate) to: Option<NaiveDate>,
-    pub(crate) units: Vec<UnitStages>,
-    pub(crate) total: UnitStages,
 }
 
 /// One project's dates on its way through the stages.

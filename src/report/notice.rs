@@ -2,6 +2,7 @@
 //! to print them all, the notice register and the escalation lists as workbook sheets.
 
 use super::file_name::FileNames;
+use super::notice_docx::ordinal;
 use super::pages::{TemplateError, Templates};
 use super::sheet::{Cell, SheetSpec, text};
 use super::{OutputFile, OutputKind};
@@ -9,11 +10,6 @@ use crate::engine::assess::Assessment;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
 use minijinja::context;
-
-/// `一、`, `二、` … for the n-th matter (1-based).
-pub(crate) fn ordinal(n: usize) -> String {
-    format!("{}、", crate::engine::notices::chinese_number(n as u32))
-}
 
 /// The base name of each notice's files (`镇督查〔2026〕12号_曲屯镇`), in the notices' order,
 /// apart from one another even when recipients' names differ only in characters a file name

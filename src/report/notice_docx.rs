@@ -4,7 +4,6 @@
 //! full-width rules, the first and last thick) at the foot of the last page, page numbers
 //! "— N —" in 4号宋体, and the fonts declared in styles.xml so text a clerk adds stays 仿宋.
 
-use super::notice::ordinal;
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
 use docx_rs::{
@@ -254,4 +253,9 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
+}
+
+/// `一、`, `二、` … for the n-th matter (1-based).
+pub(crate) fn ordinal(n: usize) -> String {
+    format!("{}、", crate::engine::notices::chinese_number(n as u32))
 }

@@ -5,7 +5,7 @@
 use super::month_label;
 use super::sheet::{Cell, SheetSpec, text};
 use crate::engine::assess::Assessment;
-use crate::engine::stages::{Periods, UnitStages};
+use crate::engine::overview::{Periods, UnitStages};
 use crate::rules::Rules;
 
 /// The sheet of `a`'s 三个一批 figures.

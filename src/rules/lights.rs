@@ -2,8 +2,8 @@
 //! 序时进度 turn which light on, labels, colours, reason texts) and where the 三个一批 figures
 //! come from (the signed list's fields, the stage labels).
 
+use super::status::Status;
 use super::{Deadlines, RuleFile, RuleSource, RulesError, Subject, TableSchema};
-use crate::engine::Status;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]

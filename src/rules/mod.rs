@@ -16,6 +16,7 @@ pub mod scoring;
 pub mod screening;
 pub mod serve;
 mod source;
+pub mod status;
 mod table;
 mod table_checks;
 pub mod units;

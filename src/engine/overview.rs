@@ -1,0 +1,75 @@
+//! What the assessment carries of the overview pages: the 红黄绿灯 of each project and their
+//! counts (made by `lights.rs`) and the 三个一批 figures (made by `stages.rs`). Plain data, apart
+//! from the code that fills it, so that `results.rs` holds it without importing that code.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A project's light and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectLight {
+    pub(crate) project: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    /// The light's id in the rules (`red`, `yellow`, `green` as shipped).
+    pub(crate) light: String,
+    pub(crate) label: String,
+    pub(crate) color: String,
+    pub(crate) reasons: Vec<String>,
+}
+
+/// How many projects of a unit (or of the county) have each light, in the rules' order.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLights {
+    pub(crate) unit: String,
+    pub(crate) counts: Vec<LightCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LightCount {
+    pub(crate) light: String,
+    pub(crate) label: String,
+    pub(crate) color: String,
+    pub(crate) count: usize,
+}
+
+/// Projects and their investment (亿元) in a period.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stage {
+    pub(crate) count: usize,
+    pub(crate) invest: f64,
+}
+
+/// A stage in the month and in the year to the as-of date.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Periods {
+    pub(crate) month: Stage,
+    pub(crate) year: Stage,
+}
+
+/// The figures of a unit, or of the county.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitStages {
+    pub(crate) unit: String,
+    pub(crate) signed: Periods,
+    pub(crate) started: Periods,
+    pub(crate) completed: Periods,
+    /// Of the projects signed this year, those started by the as-of date.
+    pub(crate) signed_then_started: usize,
+    /// Of the projects started this year, those completed by the as-of date.
+    pub(crate) started_then_completed: usize,
+    /// `signed_then_started` in percent of the year's signed projects.
+    pub(crate) signed_to_started: Option<f64>,
+    /// `started_then_completed` in percent of the year's started projects.
+    pub(crate) started_to_completed: Option<f64>,
+}
+
+/// The month's 三个一批 figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageFigures {
+    pub(crate) month_from: Option<NaiveDate>,
+    pub(crate) year_from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) units: Vec<UnitStages>,
+    pub(crate) total: UnitStages,
+}
