@@ -257,6 +257,26 @@ impl Month {
             .expect("a valid month has a first day")
     }
 
+    pub(crate) fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// The assessment day of this month: `as_of_day` of `scoring.toml`, or the last day when the
+    /// rule has none.
+    pub(crate) fn assessment_day(self, as_of_day: Option<u32>) -> NaiveDate {
+        self.day(as_of_day.unwrap_or(31))
+    }
+
     pub(crate) fn previous(self) -> Month {
         if self.month == 1 {
             Month {

@@ -133,7 +133,7 @@ fn reasons(
 }
 
 /// `template` with each `{name}` replaced.
-fn fill(template: &str, values: &[(&str, String)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, String)]) -> String {
     values.iter().fold(template.to_string(), |s, (k, v)| {
         s.replace(&format!("{{{k}}}"), v)
     })

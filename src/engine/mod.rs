@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod lights;
 pub mod notices;
 pub mod office_calendar;
+pub mod outlook;
 pub mod overview;
 pub mod post_evaluation;
 pub mod project;

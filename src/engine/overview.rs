@@ -1,5 +1,6 @@
 //! What the assessment carries of the overview pages: the 红黄绿灯 of each project and their
-//! counts (made by `lights.rs`) and the 三个一批 figures (made by `stages.rs`). Plain data, apart
+//! counts (made by `lights.rs`), the 三个一批 figures (made by `stages.rs`) and the 下月预警
+//! (made by `outlook.rs`). Plain data, apart
 //! from the code that fills it, so that `results.rs` holds it without importing that code.
 
 use chrono::NaiveDate;
@@ -72,4 +73,39 @@ pub struct StageFigures {
     pub(crate) to: Option<NaiveDate>,
     pub(crate) units: Vec<UnitStages>,
     pub(crate) total: UnitStages,
+}
+
+/// An open deadline that falls due by next month's assessment day.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueWarning {
+    pub(crate) project: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    pub(crate) rule_name: String,
+    pub(crate) item: Option<String>,
+    pub(crate) due: NaiveDate,
+    /// Working days left after the as-of date.
+    pub(crate) workdays: Option<i64>,
+    pub(crate) status_label: String,
+    pub(crate) reason: String,
+}
+
+/// A unit in the bottom places whose streak reaches a penalty if it stays there.
+#[derive(Debug, Clone, Serialize)]
+pub struct StreakWarning {
+    pub(crate) unit: String,
+    pub(crate) rank: u32,
+    pub(crate) score: f64,
+    pub(crate) streak: u32,
+    pub(crate) next: u32,
+    pub(crate) penalty: String,
+    pub(crate) reason: String,
+}
+
+/// 下月预警: what goes wrong by `until` (next month's assessment day) if nothing changes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outlook {
+    pub(crate) until: Option<NaiveDate>,
+    pub(crate) deadlines: Vec<DueWarning>,
+    pub(crate) units: Vec<StreakWarning>,
 }

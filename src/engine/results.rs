@@ -109,6 +109,8 @@ pub struct Assessment {
     pub(crate) county_lights: Vec<super::overview::LightCount>,
     /// 三个一批 figures (`stages.rs`).
     pub(crate) stages: super::overview::StageFigures,
+    /// 下月预警 (`outlook.rs`).
+    pub(crate) outlook: super::overview::Outlook,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -23,8 +23,7 @@ pub struct MonthDates {
 /// The as-of dates that make sense for `month`: from its first day to the assessment day
 /// (`as_of_day`) of the next month, or the next month's last day when the rule has none.
 pub fn window(month: Month, day: Option<u32>) -> (NaiveDate, NaiveDate) {
-    let next = month.day(31).succ_opt().map(Month::of).unwrap_or(month);
-    (month.day(1), next.day(day.unwrap_or(31)))
+    (month.day(1), month.next().assessment_day(day))
 }
 
 /// `as_of` for `month`, or why not (Chinese, without command-line words).

@@ -49,6 +49,7 @@ pub fn report(
         lights => minijinja::Value::from(minijinja::value::Serde(&lights)),
         unit_lights => minijinja::Value::from(minijinja::value::Serde(&a.unit_lights)),
         county_lights => minijinja::Value::from(minijinja::value::Serde(&a.county_lights)),
+        outlook => minijinja::Value::from(minijinja::value::Serde(&a.outlook)),
         issuers => rules.notices.setup.issuers.clone(),
     };
     templates.render("report.html", ctx)

@@ -9,6 +9,7 @@ pub mod html;
 pub mod notice;
 pub(crate) mod notice_docx;
 pub mod office_calendar;
+mod outlook_sheet;
 pub mod pages;
 pub mod post_evaluation;
 pub mod ranking_workbook;

@@ -19,6 +19,7 @@ pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Ve
         units(a, rules),
         projects(a, rules),
         super::stages_sheet::stages(a, rules),
+        super::outlook_sheet::outlook(a),
     ];
     specs.push(deadline_sheet(a, rules, "开工时限", Subject::Project));
     specs.push(deadline_sheet(a, rules, "前期手续", Subject::Procedure));

@@ -1,6 +1,7 @@
 //! `rules/lights.toml`: the 红黄绿灯 of each project (which deadline statuses and how far behind
 //! 序时进度 turn which light on, labels, colours, reason texts) and where the 三个一批 figures
-//! come from (the signed list's fields, the stage labels).
+//! come from (the signed list's fields, the stage labels); and the 下月预警 (which open deadlines
+//! and which streaks to warn of before next month's assessment day, and their texts).
 
 use super::status::Status;
 use super::{Deadlines, RuleFile, RuleSource, RulesError, Subject, TableSchema};
@@ -12,6 +13,8 @@ struct RawFile {
     lights: RawLights,
     light: Vec<RawLight>,
     stages: Stages,
+    /// Absent in rule folders exported before it existed: the shipped one is used.
+    outlook: Option<Outlook>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +70,19 @@ pub struct Stages {
     pub(crate) completed: String,
 }
 
+/// 下月预警: what turns bad by next month's assessment day if nothing changes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outlook {
+    /// Statuses of an open deadline (of `[lights] deadlines`) worth a warning when it falls due
+    /// by next month's assessment day.
+    pub(crate) deadline_status: Vec<Status>,
+    /// `{rule}`, `{item}`, `{due}`, `{days}` (working days from the as-of date).
+    pub(crate) deadline_reason: String,
+    /// `{rank}`, `{bottom_n}`, `{streak}`, `{next}`, `{penalty}`.
+    pub(crate) streak_reason: String,
+}
+
 /// The validated lights and stages.
 #[derive(Debug, Clone)]
 pub struct Lights {
@@ -79,6 +95,7 @@ pub struct Lights {
     /// In order: the first whose conditions a project meets is its light; the last has none.
     pub(crate) lights: Vec<Light>,
     pub(crate) stages: Stages,
+    pub(crate) outlook: Outlook,
 }
 
 impl Lights {
@@ -109,6 +126,11 @@ impl Lights {
         let schedule = schedule(&file, &raw.lights.schedule)?;
         let lights = lights(&file, raw.light)?;
         check_stages(&file, &raw.stages, tables, ledger)?;
+        let outlook = match raw.outlook {
+            Some(o) => o,
+            None => shipped_outlook()?,
+        };
+        check_outlook(&file, &outlook)?;
         Ok(Lights {
             deadlines: raw.lights.deadlines,
             schedule,
@@ -116,6 +138,7 @@ impl Lights {
             invest_reason: raw.lights.invest_reason,
             lights,
             stages: raw.stages,
+            outlook,
         })
     }
 
@@ -199,6 +222,27 @@ fn parse_color(s: &str) -> Option<u32> {
         return None;
     }
     u32::from_str_radix(hex, 16).ok()
+}
+
+/// The `[outlook]` of the shipped `lights.toml`.
+fn shipped_outlook() -> Result<Outlook, RulesError> {
+    let raw: RawFile = RuleSource::embedded().get("lights.toml")?.parse()?;
+    Ok(raw.outlook.expect("the shipped lights.toml has [outlook]"))
+}
+
+/// Open statuses only: a met or overdue deadline is no warning of next month.
+fn check_outlook(file: &RuleFile, o: &Outlook) -> Result<(), RulesError> {
+    let closed = [Status::Met, Status::MetLate, Status::Overdue];
+    if let Some(s) = o.deadline_status.iter().find(|s| closed.contains(s)) {
+        return Err(file
+            .error_in_table(
+                "outlook",
+                "deadline_status",
+                format!("下月预警不能针对状态 {}", s.key()),
+            )
+            .with_hint("写未办结的状态，如 deadline_status = [\"pending\", \"due_soon\"]"));
+    }
+    Ok(())
 }
 
 fn check_stages(
@@ -298,6 +342,37 @@ mod tests {
                 assert!(e.contains("lights.toml:"), "{e}");
             }
         }
+    }
+
+    #[test]
+    fn the_outlook_warns_of_open_deadlines_only() {
+        let e = load_with(
+            "deadline_status = [\"pending\", \"due_soon\"]",
+            "deadline_status = [\"pending\", \"overdue\"]",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("下月预警不能针对状态 overdue"), "{e}");
+        assert!(e.contains("lights.toml:73:"), "{e}");
+    }
+
+    #[test]
+    fn a_lights_file_without_outlook_takes_the_shipped_one() {
+        let start = RuleSource::embedded()
+            .get("lights.toml")
+            .unwrap()
+            .text
+            .find("\n[outlook]")
+            .unwrap();
+        let mut source = RuleSource::embedded();
+        let f = source
+            .files
+            .iter_mut()
+            .find(|f| f.display.ends_with("lights.toml"))
+            .unwrap();
+        f.text.truncate(start + 1);
+        let rules = Rules::from_source(source).unwrap();
+        assert_eq!(rules.lights.outlook.deadline_status.len(), 2);
     }
 
     #[test]

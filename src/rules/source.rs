@@ -4,6 +4,7 @@ use super::RulesError;
 use include_dir::{Dir, include_dir};
 use serde::de::DeserializeOwned;
 use std::path::Path;
+use toml::de::{DeTable, DeValue};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -41,14 +42,28 @@ impl RuleFile {
         }
     }
 
+    /// An error at the value of `key` in the `[table]`, where the TOML parser found it.
+    pub(crate) fn error_in_table(
+        &self,
+        table: &str,
+        key: &str,
+        message: impl Into<String>,
+    ) -> RulesError {
+        let offset = || {
+            let root = DeTable::parse(&self.text).ok()?;
+            let DeValue::Table(t) = get(root.get_ref(), table)?.get_ref() else {
+                return None;
+            };
+            Some(get(t, key)?.span().start)
+        };
+        match offset() {
+            Some(offset) => RulesError::at(&self.display, &self.text, offset, message),
+            None => RulesError::file(&self.display, message),
+        }
+    }
+
     /// Byte offset of the value of `key` in the `index`-th `[[array]]` table.
     fn offset_in_array(&self, array: &str, index: usize, key: &str) -> Option<usize> {
-        use toml::de::{DeTable, DeValue};
-        fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
-            t.iter()
-                .find(|(k, _)| k.get_ref().as_ref() == key)
-                .map(|(_, v)| v)
-        }
         let root = DeTable::parse(&self.text).ok()?;
         let DeValue::Array(items) = get(root.get_ref(), array)?.get_ref() else {
             return None;
@@ -58,6 +73,13 @@ impl RuleFile {
         };
         Some(get(item, key)?.span().start)
     }
+}
+
+/// The value of `key` in a parsed TOML table.
+fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+    t.iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(_, v)| v)
 }
 
 /// All `.toml` files of a rule set, sorted by path.

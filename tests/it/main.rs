@@ -34,6 +34,7 @@ mod notice_layout;
 mod notices;
 #[cfg(feature = "office-tests")]
 mod office;
+mod outlook;
 mod outputs;
 mod printing;
 mod quirks;

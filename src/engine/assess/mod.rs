@@ -130,6 +130,11 @@ pub fn assess_issued(
     let unit_lights = super::lights::unit_lights(rules, &lights);
     let county_lights = super::lights::light_counts(rules, &lights, None);
     let stages = super::stages::stage_figures(rules, data, &projects, month, as_of);
+    let project_units: HashMap<&str, &str> = projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.unit.as_str()))
+        .collect();
+    let outlook = super::outlook::outlook(rules, month, as_of, &deadlines, &units, &project_units);
     Assessment {
         month,
         as_of,
@@ -148,6 +153,7 @@ pub fn assess_issued(
         unit_lights,
         county_lights,
         stages,
+        outlook,
     }
 }
 
