@@ -2,6 +2,7 @@
 
 pub mod annual;
 pub mod assess;
+pub(crate) mod cards;
 pub(crate) mod continuity;
 pub mod deadlines;
 pub mod evidence;

@@ -1,6 +1,6 @@
 //! What the assessment carries of the overview pages: the 红黄绿灯 of each project and their
-//! counts (made by `lights.rs`), the 三个一批 figures (made by `stages.rs`) and the 下月预警
-//! (made by `outlook.rs`). Plain data, apart
+//! counts (made by `lights.rs`), the 三个一批 figures (made by `stages.rs`), the 下月预警
+//! (made by `outlook.rs`) and the 项目档案 (made by `cards.rs`). Plain data, apart
 //! from the code that fills it, so that `results.rs` holds it without importing that code.
 
 use chrono::NaiveDate;
@@ -108,4 +108,44 @@ pub struct Outlook {
     pub(crate) until: Option<NaiveDate>,
     pub(crate) deadlines: Vec<DueWarning>,
     pub(crate) units: Vec<StreakWarning>,
+}
+
+/// A dated node on a project card's time line.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardNode {
+    pub(crate) date: NaiveDate,
+    pub(crate) label: String,
+    /// The deadline's status label, on a due-date node.
+    pub(crate) status: Option<String>,
+    /// Whether this node is past due and not met (shown in red).
+    pub(crate) overdue: bool,
+}
+
+/// A project's 累计完成投资 reported for a month.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardInvest {
+    pub(crate) month: String,
+    pub(crate) cum_invest: Option<f64>,
+    /// In percent of the annual plan.
+    pub(crate) share: Option<f64>,
+}
+
+/// A notice of this month that names the project.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardNotice {
+    pub(crate) number: String,
+    pub(crate) recipient: String,
+    pub(crate) matters: Vec<String>,
+}
+
+/// 项目档案: one project's nodes, investment and notices.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectCard {
+    pub(crate) project: String,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    pub(crate) annual_plan: Option<f64>,
+    pub(crate) nodes: Vec<CardNode>,
+    pub(crate) invest: Vec<CardInvest>,
+    pub(crate) notices: Vec<CardNotice>,
 }

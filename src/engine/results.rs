@@ -29,6 +29,8 @@ pub struct Snapshot {
     /// Every earlier ranked month (imported or computed), for streaks and their evidence.
     pub(crate) rankings: super::streak::Rankings,
     pub(crate) last_figures: BTreeMap<String, LastFigures>,
+    /// Each project's reported 累计完成投资 in the earlier months of the year, oldest first.
+    pub(crate) invest_series: BTreeMap<String, Vec<(String, Option<f64>)>>,
     /// Notice numbers already given.
     pub(crate) notice_book: super::notices::NoticeBook,
     /// 督办 notices per unit: (month, number).
@@ -111,6 +113,9 @@ pub struct Assessment {
     pub(crate) stages: super::overview::StageFigures,
     /// 下月预警 (`outlook.rs`).
     pub(crate) outlook: super::overview::Outlook,
+    /// 项目档案 (`cards.rs`): rendered as its own page, not written to run.json.
+    #[serde(skip)]
+    pub(crate) cards: Vec<super::overview::ProjectCard>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

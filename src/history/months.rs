@@ -91,6 +91,7 @@ impl History {
             rankings: BTreeMap::new(),
             notice_book: self.notice_book(month)?,
             last_figures: BTreeMap::new(),
+            invest_series: BTreeMap::new(),
             notices: BTreeMap::new(),
         };
         snapshot.rankings = self.rankings_before(month)?;
@@ -128,6 +129,11 @@ impl History {
             let (m, project, mut figures) = row.map_err(self.sql())?;
             // Figures are year-to-date: a figure from an earlier year does not carry over.
             if m.get(..4) == Some(&month.year.to_string()[..]) {
+                snapshot
+                    .invest_series
+                    .entry(project.clone())
+                    .or_default()
+                    .push((m.clone(), figures.cum_invest));
                 figures.month = m;
                 snapshot.last_figures.insert(project, figures);
             }

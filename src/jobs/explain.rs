@@ -78,9 +78,27 @@ fn explain_inner(req: &ExplainRequest) -> anyhow::Result<String> {
             .unwrap_or_else(|| field.into())
     };
     match &req.subject {
-        Subject::Project(id) => project(&run, id, &req.month, &label),
+        Subject::Project(id) => {
+            let mut out = project(&run, id, &req.month, &label)?;
+            out.push_str(&card_line(req, id));
+            Ok(out)
+        }
         Subject::Unit(unit) => unit_text(&run, unit, &req.month, &rules),
     }
+}
+
+/// Where the project's card (项目档案) of the month is written. Only the path: `explain` reads
+/// history, never the output folder.
+fn card_line(req: &ExplainRequest, id: &str) -> String {
+    let Some(month) = crate::calendar::Month::parse(&req.month) else {
+        return String::new();
+    };
+    let path = req
+        .place
+        .out
+        .join(&req.month)
+        .join(crate::report::cards_file(month));
+    format!("\n项目档案: {}#{id}\n", path.display())
 }
 
 /// How a project's score and deadlines came about.

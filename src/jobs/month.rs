@@ -221,14 +221,19 @@ pub fn outputs(
     env: &report::html::Templates,
 ) -> anyhow::Result<Vec<OutputFile>> {
     // The outputs are independent: rendered on every core, listed in a fixed order.
-    let (workbook, (html, (json, notices))) = rayon::join(
+    let (workbook, ((html, cards), (json, notices))) = rayon::join(
         || {
             let notice_sheets = report::notice::sheets(a, rules);
             report::ranking_workbook::workbook(a, rules, &notice_sheets).context("无法生成排名表")
         },
         || {
             rayon::join(
-                || report::html::report(a, rules, env),
+                || {
+                    rayon::join(
+                        || report::html::report(a, rules, env),
+                        || report::html::cards(a, rules, env),
+                    )
+                },
                 || rayon::join(|| report::json(a), || report::notice::files(a, rules, env)),
             )
         },
@@ -243,6 +248,11 @@ pub fn outputs(
             OutputKind::ReportHtml,
             report::html_name(a),
             html?.into_bytes(),
+        ),
+        OutputFile::new(
+            OutputKind::CardsHtml,
+            report::cards_name(a),
+            cards?.into_bytes(),
         ),
         OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
     ];

@@ -54,3 +54,33 @@ pub fn report(
     };
     templates.render("report.html", ctx)
 }
+
+/// Renders the month's 项目档案: a card per project, each with its light.
+pub fn cards(
+    a: &Assessment,
+    rules: &Rules,
+    templates: &Templates,
+) -> Result<String, TemplateError> {
+    let cards: Vec<CardView> = a
+        .cards
+        .iter()
+        .zip(&a.lights)
+        .map(|(card, light)| CardView { card, light })
+        .collect();
+    let ctx = context! {
+        title => format!("{}重点项目档案", month_label(a)),
+        month_label => month_label(a),
+        as_of => a.as_of.format("%Y年%-m月%-d日").to_string(),
+        cards => minijinja::Value::from(minijinja::value::Serde(&cards)),
+        issuers => rules.notices.setup.issuers.clone(),
+    };
+    templates.render("cards.html", ctx)
+}
+
+/// A card with its project's light, as the template sees it.
+#[derive(serde::Serialize)]
+struct CardView<'a> {
+    #[serde(flatten)]
+    card: &'a crate::engine::overview::ProjectCard,
+    light: &'a crate::engine::overview::ProjectLight,
+}

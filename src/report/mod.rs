@@ -34,6 +34,15 @@ pub(crate) fn html_name(a: &Assessment) -> String {
     format!("{}重点项目推进情况报告.html", month_label(a))
 }
 
+pub(crate) fn cards_name(a: &Assessment) -> String {
+    cards_file(a.month)
+}
+
+/// The file name of a month's 项目档案.
+pub(crate) fn cards_file(m: crate::calendar::Month) -> String {
+    format!("{}年{}月重点项目档案.html", m.year, m.month)
+}
+
 /// What an output file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +51,8 @@ pub(crate) enum OutputKind {
     RankingWorkbook,
     /// The month's HTML report.
     ReportHtml,
+    /// The month's 项目档案 (one card per project).
+    CardsHtml,
     /// `run.json`.
     RunJson,
     /// One notice as a printable page.

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("report.html", include_str!("../../templates/report.html")),
+    ("cards.html", include_str!("../../templates/cards.html")),
     (
         "screening.html",
         include_str!("../../templates/screening.html"),

@@ -15,6 +15,8 @@ struct RawFile {
     stages: Stages,
     /// Absent in rule folders exported before it existed: the shipped one is used.
     outlook: Option<Outlook>,
+    /// As `outlook`.
+    card: Option<Card>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +85,25 @@ pub struct Outlook {
     pub(crate) streak_reason: String,
 }
 
+/// 项目档案: which dates a project card shows, and how deadlines read on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Card {
+    pub(crate) dates: Vec<CardDate>,
+    /// `{what}`: the procedure, or the deadline's name.
+    pub(crate) assigned: String,
+    pub(crate) due: String,
+    pub(crate) met: String,
+}
+
+/// A field of the ledger or the monthly report shown as a dated node.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardDate {
+    pub(crate) field: String,
+    pub(crate) label: String,
+}
+
 /// The validated lights and stages.
 #[derive(Debug, Clone)]
 pub struct Lights {
@@ -96,6 +117,7 @@ pub struct Lights {
     pub(crate) lights: Vec<Light>,
     pub(crate) stages: Stages,
     pub(crate) outlook: Outlook,
+    pub(crate) card: Card,
 }
 
 impl Lights {
@@ -128,9 +150,16 @@ impl Lights {
         check_stages(&file, &raw.stages, tables, ledger)?;
         let outlook = match raw.outlook {
             Some(o) => o,
-            None => shipped_outlook()?,
+            None => shipped()?
+                .outlook
+                .expect("the shipped lights.toml has [outlook]"),
         };
         check_outlook(&file, &outlook)?;
+        let card = match raw.card {
+            Some(c) => c,
+            None => shipped()?.card.expect("the shipped lights.toml has [card]"),
+        };
+        check_card(&file, &card, tables)?;
         Ok(Lights {
             deadlines: raw.lights.deadlines,
             schedule,
@@ -139,6 +168,7 @@ impl Lights {
             lights,
             stages: raw.stages,
             outlook,
+            card,
         })
     }
 
@@ -224,10 +254,24 @@ fn parse_color(s: &str) -> Option<u32> {
     u32::from_str_radix(hex, 16).ok()
 }
 
-/// The `[outlook]` of the shipped `lights.toml`.
-fn shipped_outlook() -> Result<Outlook, RulesError> {
-    let raw: RawFile = RuleSource::embedded().get("lights.toml")?.parse()?;
-    Ok(raw.outlook.expect("the shipped lights.toml has [outlook]"))
+/// The shipped `lights.toml`.
+fn shipped() -> Result<RawFile, RulesError> {
+    RuleSource::embedded().get("lights.toml")?.parse()
+}
+
+/// Every card date is a field of some table.
+fn check_card(file: &RuleFile, card: &Card, tables: &[TableSchema]) -> Result<(), RulesError> {
+    for (i, d) in card.dates.iter().enumerate() {
+        if !tables.iter().any(|t| t.field(&d.field).is_some()) {
+            return Err(file
+                .error_near(&format!("\"{}\"", d.field), format!("没有字段 {}", d.field))
+                .with_hint(format!(
+                    "项目档案第 {} 个日期应为台账或月报的字段 id，如 sign_date",
+                    i + 1
+                )));
+        }
+    }
+    Ok(())
 }
 
 /// Open statuses only: a met or overdue deadline is no warning of next month.

@@ -464,7 +464,16 @@ fn explain_names_rules_and_cells(s: &Samples) {
         "own" => "explain_names_rules_and_cells_own".to_string(),
         _ => "explain_names_rules_and_cells".to_string(),
     };
-    insta::assert_snapshot!(name, r.stdout);
+    // The card line names the project's anchor in the month's 项目档案.
+    let card = format!(
+        "项目档案: {}#{project}",
+        out.path()
+            .join("2026-10")
+            .join("2026年10月重点项目档案.html")
+            .display()
+    );
+    assert!(r.stdout.contains(&card), "{}", r.stdout);
+    insta::assert_snapshot!(name, r.stdout.replace(out_s, "[OUT]"));
     let r = sanyipi(&[
         "explain", "--month", "2026-10", "--unit", unit, "--out", out_s,
     ]);

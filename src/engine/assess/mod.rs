@@ -135,6 +135,18 @@ pub fn assess_issued(
         .map(|p| (p.id.as_str(), p.unit.as_str()))
         .collect();
     let outlook = super::outlook::outlook(rules, month, as_of, &deadlines, &units, &project_units);
+    let cards = super::cards::project_cards(
+        rules,
+        &super::cards::CardInputs {
+            data,
+            carried: &carried,
+            snapshot,
+            month,
+            projects: &projects,
+            deadlines: &deadlines,
+            notices: &notices,
+        },
+    );
     Assessment {
         month,
         as_of,
@@ -154,6 +166,7 @@ pub fn assess_issued(
         county_lights,
         stages,
         outlook,
+        cards,
     }
 }
 
