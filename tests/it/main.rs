@@ -46,3 +46,4 @@ mod template_fuel;
 mod terminal;
 mod truth;
 mod weekly;
+mod weekly_leader;
