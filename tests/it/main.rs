@@ -43,6 +43,7 @@ mod serve;
 mod stages;
 mod template;
 mod template_fuel;
+mod template_weekly;
 mod terminal;
 mod truth;
 mod weekly;
