@@ -117,9 +117,10 @@ fn digest_sheets(r: &WeekResult, rules: &Weekly, taken: &mut Vec<String>) -> Vec
             let mut rows: Vec<Vec<Cell>> = Vec::new();
             let mut red: Vec<bool> = Vec::new();
             let (decide, others) = d.open.split_at(d.decide);
-            let mut block = |heading: Option<String>, list: &[Problem], stale: bool| {
+            // A heading stands in the 项目名称 column (the wide one); 本周已解决 in the first.
+            let mut block = |heading: Option<Vec<Cell>>, list: &[Problem], stale: bool| {
                 if let Some(h) = heading {
-                    rows.push(vec![text(h)]);
+                    rows.push(h);
                     red.push(false);
                 }
                 for (i, p) in list.iter().enumerate() {
@@ -127,14 +128,15 @@ fn digest_sheets(r: &WeekResult, rules: &Weekly, taken: &mut Vec<String>) -> Vec
                     red.push(stale && p.status == rules.status.not_updated);
                 }
             };
+            let in_name = |t: String| vec![Cell::Empty, text(t)];
             if !decide.is_empty() {
-                block(Some(decide_heading(rules)), decide, true);
+                block(Some(in_name(decide_heading(rules))), decide, true);
             }
             let others_heading = (!decide.is_empty() && !others.is_empty())
-                .then(|| rules.digest.others_heading.clone());
+                .then(|| in_name(rules.digest.others_heading.clone()));
             block(others_heading, others, true);
             if !d.solved.is_empty() {
-                block(Some(SOLVED_MARK.to_string()), &d.solved, false);
+                block(Some(vec![text(SOLVED_MARK)]), &d.solved, false);
             }
             SheetSpec {
                 name: sheet_name(&d.leader, taken),

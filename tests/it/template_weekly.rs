@@ -197,7 +197,7 @@ fn open_after_october(out: &Path) -> BTreeMap<String, BTreeSet<(String, String)>
             .iter()
             .skip(3)
             .take_while(|r| r[0] != "本周已解决")
-            .filter(|r| !r[1].is_empty())
+            .filter(|r| r[0].parse::<u32>().is_ok())
         {
             open.entry(r[3].clone())
                 .or_default()

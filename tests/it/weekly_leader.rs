@@ -90,22 +90,31 @@ fn check_decisions_first(dir: &Path, heading: &str) -> usize {
         let sheet = rows(&book, leader);
         if mine.is_empty() {
             assert!(
-                !sheet[0][0].starts_with(heading),
+                !sheet[0][1].starts_with(heading),
                 "{leader}: {:?}",
                 sheet[0]
             );
             continue;
         }
-        assert!(sheet[0][0].starts_with(heading), "{leader}: {:?}", sheet[0]);
-        assert!(sheet[0][1].is_empty(), "a heading row holds no project");
+        // A heading row: no 序号, the heading in the 项目名称 column.
+        assert!(sheet[0][1].starts_with(heading), "{leader}: {:?}", sheet[0]);
+        assert!(
+            sheet[0][0].is_empty() && sheet[0][2].is_empty(),
+            "no 序号, no project"
+        );
         let first: BTreeSet<(String, String)> = sheet[1..=mine.len()]
             .iter()
             .map(|r| (r[2].clone(), r[4].clone()))
             .collect();
         assert_eq!(first, mine, "{leader}: the decision items lead");
-        let next = sheet.get(mine.len() + 1).map(|r| r[0].as_str());
+        let next = sheet
+            .get(mine.len() + 1)
+            .map(|r| (r[0].as_str(), r[1].as_str()));
         assert!(
-            matches!(next, None | Some("二、其他在办问题") | Some("本周已解决")),
+            matches!(
+                next,
+                None | Some(("", "二、其他在办问题")) | Some(("本周已解决", ""))
+            ),
             "{leader}: {next:?}"
         );
         decided += mine.len();
