@@ -112,12 +112,12 @@ fn unit_projects(data: &Dataset) -> BTreeMap<String, Vec<String>> {
 /// The county leaders of the rules, else those of the ledger (in ledger order).
 fn leaders(rules: &Rules, data: Option<&Dataset>) -> Vec<String> {
     let listed = &rules.weekly.template.leaders;
-    if !listed.is_empty() {
+    let Some(data) = data.filter(|_| listed.is_empty()) else {
         return listed.clone();
-    }
+    };
+    let field = data.field(F::CountyLeader);
     let mut out: Vec<String> = Vec::new();
-    for r in data.map(|d| d.table(TableRole::Ledger)).unwrap_or_default() {
-        let field = data.map(|d| d.field(F::CountyLeader)).unwrap_or_default();
+    for r in data.table(TableRole::Ledger) {
         if let Some(l) = r.text(field).map(display)
             && !out.contains(&l)
         {
