@@ -1,7 +1,7 @@
 //! `sanyipi weekly --input DIR --week DATE [--as-of DATE] [--out DIR] [--history FILE]
 //! [--rules DIR] [--templates DIR]`: the weekly cycle (`jobs::week`).
 
-use super::input::{OutArgs, as_of_or_today};
+use super::input::OutArgs;
 use crate::jobs::{self, OK, week::WeekRequest};
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ pub(crate) struct Args {
     /// 本周任意一天（如 2026-10-12）
     #[arg(long, value_name = "DATE")]
     week: String,
-    /// 统计截止日期（默认今天）
+    /// 统计截止日期（默认为本周的汇总日，见 weekly.toml [digest] weekday）
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     #[command(flatten)]
@@ -28,7 +28,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = WeekRequest {
-        as_of: as_of_or_today(args.as_of.as_deref())?,
+        as_of: args.as_of.as_deref().map(jobs::parse_as_of).transpose()?,
         input: args.input,
         week: args.week,
         place: args.out.place(),

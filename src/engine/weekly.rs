@@ -68,11 +68,21 @@ pub(crate) struct Problem {
     pub(crate) meeting_reasons: Vec<String>,
 }
 
+impl Problem {
+    /// Whether it needs a county leader's decision: it is on the meeting list.
+    pub(crate) fn decides(&self) -> bool {
+        !self.meeting_reasons.is_empty()
+    }
+}
+
 /// A county leader's part of the Wednesday digest.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct LeaderDigest {
     pub(crate) leader: String,
+    /// Open problems, those that need the leader's decision first.
     pub(crate) open: Vec<Problem>,
+    /// How many of `open` need his decision (they lead the list).
+    pub(crate) decide: usize,
     pub(crate) solved: Vec<Problem>,
 }
 
@@ -113,6 +123,11 @@ pub(crate) struct WeekResult {
 /// Monday of the week of `d`.
 pub(crate) fn monday_of(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// The day `weekday` (1 = Monday) of the week starting `monday`.
+pub(crate) fn day_of_week(monday: NaiveDate, weekday: u32) -> NaiveDate {
+    monday + Duration::days(i64::from(weekday.clamp(1, 7)) - 1)
 }
 
 /// `2026-10-05周`.
@@ -248,6 +263,19 @@ pub(crate) fn compile_week(input: &WeekInput) -> WeekResult {
         reports,
         diagnostics,
     }
+}
+
+/// The problems still open after the weeks of `earlier` before `monday`, as a week with no
+/// report would show them: what the units are asked about next.
+pub(crate) fn open_problems(
+    rules: &Weekly,
+    earlier: &[WeekRow],
+    monday: NaiveDate,
+) -> Vec<Problem> {
+    track(rules, earlier, &[], monday, monday + Duration::days(1))
+        .into_iter()
+        .filter(|p| !p.solved)
+        .collect()
 }
 
 /// Groups earlier and this week's rows into problems and settles each one's state.

@@ -8,7 +8,7 @@ use crate::calendar::Month;
 use crate::ingest::{Record, Value, ingest_file};
 use crate::progress::Progress;
 use crate::report::file_name::{FileNames, safe_file_name};
-use crate::report::forms::{Form, FormRow, FormValue, workbook};
+use crate::report::forms::{Form, FormList, FormRow, FormValue, workbook};
 use crate::report::{OutputFile, OutputKind};
 use crate::rules::{FieldRole, Rules, TableRole, TableSchema};
 use anyhow::{Context, bail};
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Empty rows of a blank template.
-const BLANK_ROWS: usize = 50;
+pub(super) const BLANK_ROWS: usize = 50;
 
 /// The forms to make.
 #[derive(Debug, Clone)]
@@ -54,7 +54,10 @@ fn forms_with(rules: &Rules, req: &FormsRequest, progress: &dyn Progress) -> any
             .ok_or_else(|| anyhow::anyhow!("规则中没有按单位报送的表格（expect_units_from）"))?,
     };
     let per_unit = unit_table(rules).is_some_and(|t| t.id == schema.id);
-    let files = if per_unit {
+    let weekly = schema.id == rules.roles.table(TableRole::Weekly);
+    let files = if weekly {
+        super::weekly_forms::weekly_templates(rules, schema, req, progress)?
+    } else if per_unit {
         let Some(ledger) = &req.ledger else {
             bail!(
                 "{}模板按台账预填，请用 --ledger 指定重大项目管理台账",
@@ -122,11 +125,11 @@ fn find_table<'a>(rules: &'a Rules, name: &str) -> anyhow::Result<&'a TableSchem
         })
 }
 
-fn title(schema: &TableSchema, month: Month) -> String {
+pub(super) fn title(schema: &TableSchema, month: Month) -> String {
     format!("{}年{}月{}", month.year, month.month, schema.title)
 }
 
-fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
+pub(super) fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
     rules
         .deadlines
         .rules
@@ -137,12 +140,24 @@ fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
 }
 
 fn blank_template(rules: &Rules, schema: &TableSchema, month: Month) -> anyhow::Result<OutputFile> {
+    blank_template_with(rules, schema, month, Vec::new())
+}
+
+/// The blank form of `schema`, with `lists` as drop-downs.
+pub(super) fn blank_template_with(
+    rules: &Rules,
+    schema: &TableSchema,
+    month: Month,
+    lists: Vec<FormList>,
+) -> anyhow::Result<OutputFile> {
     let t = Form {
         schema,
         vocab: &rules.vocab,
         title: title(schema, month),
         unit: None,
-        year: None,
+        year: Some(month.year),
+        example: example_day(rules, schema, month),
+        lists,
         locked: Vec::new(),
         rows: Vec::new(),
         blank_rows: BLANK_ROWS,
@@ -242,6 +257,8 @@ fn unit_templates(
             title: title(schema, month),
             unit: Some(unit.clone()),
             year: Some(month.year),
+            example: example_day(rules, schema, month),
+            lists: Vec::new(),
             locked: shared.clone(),
             rows,
             blank_rows: 0,
@@ -252,6 +269,26 @@ fn unit_templates(
         files.push(OutputFile::new(OutputKind::Form, file.name, bytes));
     }
     Ok(files)
+}
+
+/// The example date of a form's prompts: the day its reports are due in `month` (its deadline
+/// rule: the day of the month, or the month's first such weekday), else the month's first day.
+pub(super) fn example_day(rules: &Rules, schema: &TableSchema, month: Month) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let due = rules
+        .deadlines
+        .rules
+        .iter()
+        .find(|d| d.table.as_deref() == Some(schema.id.as_str()))
+        .map(|d| &d.due);
+    match due {
+        Some(crate::rules::Due::DayOfMonth(day)) => month.day(*day),
+        Some(crate::rules::Due::Weekday(w)) => (1..=7)
+            .map(|d| month.day(d))
+            .find(|d| d.weekday().number_from_monday() == *w)
+            .unwrap_or(month.day(1)),
+        _ => month.day(1),
+    }
 }
 
 fn project_key(r: &Record) -> Option<String> {

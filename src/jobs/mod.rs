@@ -22,6 +22,7 @@ pub mod rules;
 pub mod screening;
 pub mod table;
 pub mod week;
+mod weekly_forms;
 pub mod workdays;
 
 pub use error::{CANNOT_RUN, Error, INPUT_ERRORS, OK};

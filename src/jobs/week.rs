@@ -5,7 +5,9 @@
 
 use super::publish::publish;
 use super::{Place, table};
-use crate::engine::weekly::{WeekInput, WeekResult, compile_week, monday_of, week_label};
+use crate::engine::weekly::{
+    WeekInput, WeekResult, compile_week, day_of_week, monday_of, week_label,
+};
 use crate::ingest::ingest;
 use crate::progress::Progress;
 use crate::report::{self, OutputFile, OutputKind};
@@ -22,7 +24,8 @@ pub struct WeekRequest {
     pub input: PathBuf,
     /// Any day of the week, as written (`2026-10-12`).
     pub week: String,
-    pub as_of: NaiveDate,
+    /// 统计截止; none: the digest's weekday of the week (`rules/weekly.toml` [digest] weekday).
+    pub as_of: Option<NaiveDate>,
     pub place: Place,
     pub rules: Option<PathBuf>,
     pub templates: Option<PathBuf>,
@@ -52,7 +55,9 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let day = crate::ingest::value::parse_date_text(&req.week)
         .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", req.week))?;
     let monday = monday_of(day);
-    let as_of = req.as_of;
+    let as_of = req
+        .as_of
+        .unwrap_or_else(|| day_of_week(monday, weekly.digest.weekday));
     let templates = req.templates.as_deref();
     let env = report::html::environment(templates)?;
     let input = req.input.as_path();
@@ -80,6 +85,12 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
             OutputKind::WeeklyPage,
             format!("{name}.html"),
             report::weekly::html(&result, &weekly, &env)?.into_bytes(),
+        ),
+        OutputFile::new(
+            OutputKind::WeeklyAgenda,
+            format!("{}{}.docx", label, weekly.agenda.title),
+            report::weekly_agenda::docx(&result, &weekly)
+                .map_err(|e| anyhow::anyhow!("无法生成周例会议题：{e}"))?,
         ),
     ];
     let out = &req.place.out;

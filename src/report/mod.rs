@@ -3,6 +3,7 @@
 
 pub mod annual;
 pub(crate) mod cells;
+pub(crate) mod docx_page;
 pub(crate) mod file_name;
 pub mod forms;
 pub mod html;
@@ -17,6 +18,7 @@ pub mod screening;
 pub mod sheet;
 mod stages_sheet;
 pub mod weekly;
+pub(crate) mod weekly_agenda;
 
 use crate::engine::assess::Assessment;
 
@@ -64,6 +66,8 @@ pub(crate) enum OutputKind {
     /// The week's workbook and page (`weekly`).
     WeeklyWorkbook,
     WeeklyPage,
+    /// The Friday meeting agenda (周例会议题.docx).
+    WeeklyAgenda,
     /// The post-evaluation's workbook and page (`evaluate`).
     PostEvaluationWorkbook,
     PostEvaluationPage,

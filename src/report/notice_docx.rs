@@ -7,38 +7,37 @@
 use crate::engine::notices::Notice;
 use crate::rules::Rules;
 use docx_rs::{
-    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
-    ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TablePositionProperty,
-    TableRow, WidthType,
+    AlignmentType, BorderType, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
+    RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder, TableBorderPosition,
+    TableBorders, TableCell, TableCellMargins, TablePositionProperty, TableRow, WidthType,
 };
 
-const BODY_FONT: &str = "仿宋_GB2312";
-const TITLE_FONT: &str = "方正小标宋简体";
+pub(crate) const BODY_FONT: &str = "仿宋_GB2312";
+pub(crate) const TITLE_FONT: &str = "方正小标宋简体";
 const NUMBER_FONT: &str = "宋体";
 /// Half-points: 3号 body, 4号 版记 and page numbers, 2号 title.
-const SIZE_3: usize = 32;
+pub(crate) const SIZE_3: usize = 32;
 const SIZE_4: usize = 28;
 /// Twips: the type area is 156 mm wide; one 3号 and one 4号 character; a 28.95 pt line.
 const TYPE_WIDTH: usize = 8844;
-const CHAR_3: i32 = 640;
+pub(crate) const CHAR_3: i32 = 640;
 const CHAR_4: usize = 280;
 /// The 版记's width: the type area's.
 const IMPRINT_WIDTH: usize = TYPE_WIDTH;
 /// Page margins (twips): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
-const MARGIN_TOP: u32 = 2098;
-const MARGIN_BOTTOM: u32 = 1984;
-const MARGIN_LEFT: u32 = 1588;
-const MARGIN_RIGHT: u32 = 1474;
-const LINE: u32 = 579;
+pub(crate) const MARGIN_TOP: u32 = 2098;
+pub(crate) const MARGIN_BOTTOM: u32 = 1984;
+pub(crate) const MARGIN_LEFT: u32 = 1588;
+pub(crate) const MARGIN_RIGHT: u32 = 1474;
+pub(crate) const LINE: u32 = 579;
 /// Rules of the 版记 in eighths of a point: thick 0.35 mm (1 pt), thin 0.25 mm (0.75 pt).
 const THICK: usize = 8;
 const THIN: usize = 6;
 /// 35 mm from the top of the type area to the 发文机关标志.
 const HEADER_BEFORE: u32 = 1984;
 
-fn fonts(name: &str) -> RunFonts {
+pub(crate) fn fonts(name: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(name)
         .ascii(name)
@@ -50,7 +49,7 @@ fn run(t: &str, font: &str, half_points: usize) -> Run {
     Run::new().add_text(t).fonts(fonts(font)).size(half_points)
 }
 
-fn exact(twips: u32) -> LineSpacing {
+pub(crate) fn exact(twips: u32) -> LineSpacing {
     LineSpacing::new()
         .line(twips as i32)
         .line_rule(LineSpacingType::Exact)
@@ -62,7 +61,7 @@ fn body(t: &str) -> Paragraph {
         .line_spacing(exact(LINE))
 }
 
-fn indented(t: &str) -> Paragraph {
+pub(crate) fn indented(t: &str) -> Paragraph {
     body(t).indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
 }
 
@@ -88,7 +87,7 @@ fn red_rule() -> Paragraph {
 }
 
 /// "— N —" in 4号宋体 (7.5): the field's own run carries the font, so the digits do too.
-fn page_number(align: AlignmentType) -> Footer {
+pub(crate) fn page_number(align: AlignmentType) -> Footer {
     let number = Run::new()
         .fonts(fonts(NUMBER_FONT))
         .size(SIZE_4)
@@ -175,26 +174,7 @@ fn imprint(n: &Notice, cc: &str) -> Option<Table> {
 /// The DOCX of one notice.
 pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
     let s = &rules.notices.setup;
-    let date = format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d"));
-    let mut doc = Docx::new()
-        // What a clerk types in Word or WPS stays 3号仿宋 (docDefaults of styles.xml).
-        .default_fonts(fonts(BODY_FONT))
-        .default_size(SIZE_3)
-        .default_line_spacing(exact(LINE))
-        .footer(page_number(AlignmentType::Right))
-        .even_footer(page_number(AlignmentType::Left))
-        .page_size(11906, 16838)
-        .page_margin(PageMargin {
-            top: MARGIN_TOP as i32,
-            bottom: MARGIN_BOTTOM as i32,
-            left: MARGIN_LEFT as i32,
-            right: MARGIN_RIGHT as i32,
-            header: 851,
-            footer: 992,
-            gutter: 0,
-        })
-        .created_at(&date)
-        .updated_at(&date);
+    let mut doc = super::docx_page::document(n.issue_date);
     // The 发文机关标志, red and centred, its top edge 35 mm below the type area's; joint
     // issuers one a line, the host first (7.2.2).
     for (i, line) in s.header.lines().iter().enumerate() {

@@ -100,28 +100,43 @@ fn history(p: &Problem) -> String {
 /// Marks the start of the solved-this-week block in a digest sheet.
 pub(crate) const SOLVED_MARK: &str = "本周已解决";
 
+/// `decide_heading` of the rules with its `{n}`.
+pub(crate) fn decide_heading(rules: &Weekly) -> String {
+    rules
+        .digest
+        .decide_heading
+        .replace("{n}", &rules.meeting.min_weeks_open.to_string())
+}
+
+/// A leader's sheet: the problems that need his decision under their heading first, then his
+/// other open problems under theirs, then those solved this week.
 fn digest_sheets(r: &WeekResult, rules: &Weekly, taken: &mut Vec<String>) -> Vec<SheetSpec> {
     r.digest
         .iter()
         .map(|d| {
-            let mut rows: Vec<Vec<Cell>> = d
-                .open
-                .iter()
-                .enumerate()
-                .map(|(i, p)| digest_row(i, p))
-                .collect();
-            let mut red: Vec<bool> = d
-                .open
-                .iter()
-                .map(|p| p.status == rules.status.not_updated)
-                .collect();
-            if !d.solved.is_empty() {
-                rows.push(vec![text(SOLVED_MARK)]);
-                red.push(false);
-                for (i, p) in d.solved.iter().enumerate() {
-                    rows.push(digest_row(i, p));
+            let mut rows: Vec<Vec<Cell>> = Vec::new();
+            let mut red: Vec<bool> = Vec::new();
+            let (decide, others) = d.open.split_at(d.decide);
+            // A heading stands in the 项目名称 column (the wide one); 本周已解决 in the first.
+            let mut block = |heading: Option<Vec<Cell>>, list: &[Problem], stale: bool| {
+                if let Some(h) = heading {
+                    rows.push(h);
                     red.push(false);
                 }
+                for (i, p) in list.iter().enumerate() {
+                    rows.push(digest_row(i, p));
+                    red.push(stale && p.status == rules.status.not_updated);
+                }
+            };
+            let in_name = |t: String| vec![Cell::Empty, text(t)];
+            if !decide.is_empty() {
+                block(Some(in_name(decide_heading(rules))), decide, true);
+            }
+            let others_heading = (!decide.is_empty() && !others.is_empty())
+                .then(|| in_name(rules.digest.others_heading.clone()));
+            block(others_heading, others, true);
+            if !d.solved.is_empty() {
+                block(Some(vec![text(SOLVED_MARK)]), &d.solved, false);
             }
             SheetSpec {
                 name: sheet_name(&d.leader, taken),
@@ -293,6 +308,9 @@ pub(crate) fn html(
         result => minijinja::Value::from(minijinja::value::Serde(r)),
         not_updated => rules.status.not_updated.clone(),
         min_weeks => rules.meeting.min_weeks_open,
+        decide_heading => decide_heading(rules),
+        decide_mark => rules.digest.decide_mark.clone(),
+        others_heading => rules.digest.others_heading.clone(),
         rules_file => rules.file.clone(),
         missing_years => r.due_missing_years.clone(),
     };

@@ -14,6 +14,19 @@ struct RawVocab {
     limits: Limits,
     #[serde(default)]
     files: RawFiles,
+    template: FormRules,
+}
+
+/// What the templates (`sanyipi template`) write: the sign-off line and the dates accepted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FormRules {
+    /// Labels of the line under the table (填报人, 联系电话, 审核人).
+    pub(crate) signoff: Vec<String>,
+    /// Date cells accept dates from Jan 1 of the month's year minus `years_back` to Dec 31 of
+    /// the year plus `years_ahead`.
+    pub(crate) years_back: u16,
+    pub(crate) years_ahead: u16,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -81,6 +94,7 @@ pub struct Vocabulary {
     /// Metadata key (`reporting_unit`, `submitted_on`) → labels.
     pub(crate) meta: BTreeMap<String, Vec<String>>,
     pub(crate) limits: Limits,
+    pub(crate) template: FormRules,
     /// Names of files and folders that are never a submission (lock files, OS clutter).
     pub(crate) ignore: globset::GlobSet,
 }
@@ -111,6 +125,22 @@ impl Vocabulary {
                     .with_hint("列出表格上方“填报单位：”“填报日期：”一类的标签"));
             }
         }
+        if let Some(first) = raw.template.signoff.first()
+            && !raw
+                .rows
+                .note
+                .iter()
+                .any(|n| crate::text::normalize(first).starts_with(&crate::text::normalize(n)))
+        {
+            return Err(file
+                .error_near(
+                    "signoff",
+                    format!("签字行“{first}”不以 [rows] note 中的词开头"),
+                )
+                .with_hint(
+                    "在 [rows] note 中加上签字行的第一个标签，模板读回时该行才作为表下说明",
+                ));
+        }
         let mut ignore = globset::GlobSetBuilder::new();
         for pattern in &raw.files.ignore {
             let glob = globset::Glob::new(pattern).map_err(|e| {
@@ -133,6 +163,7 @@ impl Vocabulary {
             note_rows: norm(raw.rows.note),
             meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
             limits: raw.limits,
+            template: raw.template,
         })
     }
 

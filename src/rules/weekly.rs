@@ -12,6 +12,8 @@ struct RawWeekly {
     meeting: Meeting,
     discipline: DisciplineLabels,
     digest: DigestLabels,
+    agenda: Agenda,
+    template: TemplateLists,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +47,8 @@ pub(crate) struct Meeting {
     pub(crate) by_status: bool,
     pub(crate) reason_status: String,
     pub(crate) reason_weeks: String,
+    /// The meeting's weekday (1 = Monday).
+    pub(crate) weekday: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,7 +64,33 @@ pub(crate) struct DisciplineLabels {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DigestLabels {
+    /// The digest's weekday (1 = Monday): the default 统计截止 of the week.
+    pub(crate) weekday: u32,
     pub(crate) no_leader: String,
+    pub(crate) decide_heading: String,
+    pub(crate) decide_mark: String,
+    pub(crate) others_heading: String,
+}
+
+/// The wording of the Friday meeting agenda (.docx).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Agenda {
+    pub(crate) title: String,
+    pub(crate) date_line: String,
+    pub(crate) lead: String,
+    pub(crate) item_detail: String,
+    pub(crate) suggestion: String,
+    pub(crate) none: String,
+}
+
+/// The drop-down lists of the weekly template.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TemplateLists {
+    pub(crate) categories: Vec<String>,
+    #[serde(default)]
+    pub(crate) leaders: Vec<String>,
 }
 
 /// Fields a problem's identity can use.
@@ -88,6 +118,8 @@ pub struct Weekly {
     pub(crate) meeting: Meeting,
     pub(crate) discipline: DisciplineLabels,
     pub(crate) digest: DigestLabels,
+    pub(crate) agenda: Agenda,
+    pub(crate) template: TemplateLists,
     pub(crate) file: String,
 }
 
@@ -133,6 +165,16 @@ impl Weekly {
         if raw.meeting.min_weeks_open < 0 {
             return Err(file.error_near("min_weeks_open", "min_weeks_open 不能为负数"));
         }
+        for (name, day) in [
+            ("weekday = ", raw.meeting.weekday),
+            ("weekday = ", raw.digest.weekday),
+        ] {
+            if !(1..=7).contains(&day) {
+                return Err(file
+                    .error_near(&format!("{name}{day}"), format!("weekday {day} 不是星期几"))
+                    .with_hint("写 1（星期一）至 7（星期日）"));
+            }
+        }
         Ok(Weekly {
             table: w.table,
             identity: w.identity,
@@ -145,6 +187,8 @@ impl Weekly {
             meeting: raw.meeting,
             discipline: raw.discipline,
             digest: raw.digest,
+            agenda: raw.agenda,
+            template: raw.template,
             file: file.display.clone(),
         })
     }

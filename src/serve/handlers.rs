@@ -367,11 +367,13 @@ const LEADS: &str = "leads";
 /// --as-of` (the month's uploaded folder holds the ledger and 周报/).
 pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
-    let as_of = match t.get("as_of").filter(|s| !s.is_empty()) {
-        Some(s) => jobs::as_of::page_as_of(state.opts.rules.as_ref(), month, s),
-        None => Ok(chrono::Local::now().date_naive()),
-    }
-    .map_err(|e| failed(state, 400, &e))?;
+    // Without ?as_of=, the job takes the week's digest day (rules).
+    let as_of = t
+        .get("as_of")
+        .filter(|s| !s.is_empty())
+        .map(|s| jobs::as_of::page_as_of(state.opts.rules.as_ref(), month, s))
+        .transpose()
+        .map_err(|e| failed(state, 400, &e))?;
     let _guard = lock(state)?;
     let input = state.opts.data.join(month.to_string());
     if !input.is_dir() {

@@ -45,6 +45,8 @@ mod serve;
 mod stages;
 mod template;
 mod template_fuel;
+mod template_weekly;
 mod terminal;
 mod truth;
 mod weekly;
+mod weekly_leader;

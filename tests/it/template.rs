@@ -160,7 +160,12 @@ fn fill_monthly(path: &Path, skip: &[(usize, &str)]) {
     let schema = rules.table("monthly").unwrap();
     let (_, rows) = grid(path);
     let mut cells = vec![("B3".to_string(), Typed::Num(serial("2026-10-20")))];
-    for (r, row) in rows.iter().enumerate().skip(4) {
+    // The data rows: down to the blank row above the sign-off line.
+    let data = rows
+        .iter()
+        .skip(4)
+        .take_while(|r| r.iter().any(|d| *d != Data::Empty));
+    for (r, row) in data.enumerate().map(|(i, row)| (i + 4, row)) {
         for (c, field) in schema.fields.iter().enumerate() {
             if skip.contains(&(r, field.id.as_str()))
                 || row.get(c).is_some_and(|d| *d != Data::Empty)
@@ -211,9 +216,15 @@ fn monthly_templates_one_per_unit_with_exactly_its_projects() {
             })
             .collect();
         assert_eq!(header, expected, "{unit}");
-        let ids: BTreeSet<String> = rows[4..].iter().map(|r| s(&r[0])).collect();
+        // The data rows, then a blank row and the sign-off line (template_weekly.rs).
+        let data: Vec<&Vec<Data>> = rows[4..]
+            .iter()
+            .take_while(|r| r.iter().any(|d| *d != Data::Empty))
+            .collect();
+        assert_eq!(rows.len(), 4 + data.len() + 2, "{unit}");
+        let ids: BTreeSet<String> = data.iter().map(|r| s(&r[0])).collect();
         assert_eq!(ids, units[&unit], "{unit}: exactly its projects");
-        for r in &rows[4..] {
+        for r in data {
             assert!(!s(&r[1]).is_empty(), "project name pre-filled");
             assert!(matches!(r[2], Data::Float(_)), "annual plan pre-filled");
             assert!(
@@ -380,7 +391,11 @@ fn blank_templates_of_every_table_round_trip() {
         let folder = files_in(&dir);
         assert_eq!(folder.len(), 1, "{}", schema.id);
         let files = files_in(&folder[0]);
-        assert_eq!(files.len(), 1, "{}", schema.id);
+        // With a ledger the weekly template is one per unit, its unit filled in
+        // (template_weekly.rs).
+        let weekly = schema.id == "weekly";
+        let expected = if weekly { units.len() } else { 1 };
+        assert_eq!(files.len(), expected, "{}", schema.id);
         let (_, rows) = grid(&files[0]);
         assert_eq!(
             s(&rows[3][0]),
@@ -398,7 +413,9 @@ fn blank_templates_of_every_table_round_trip() {
         if schema.submission_date {
             cells.push(("B3".to_string(), Typed::Num(serial("2026-10-20"))));
         }
-        cells.push(("B2".to_string(), Typed::Text("城关镇".into())));
+        if !weekly {
+            cells.push(("B2".to_string(), Typed::Text("城关镇".into())));
+        }
         for (c, field) in schema.fields.iter().enumerate() {
             let v = match field.id.as_str() {
                 "project_id" if matched || schema.id == "ledger" => {
@@ -431,13 +448,16 @@ fn blank_templates_of_every_table_round_trip() {
             );
         }
         assert!(r.stdout.contains("采用数据"), "{}", r.stdout);
-        // The reconciliation line of the template: 1 row read and used.
+        // The reconciliation line of the template: 1 row used, none refused; the rows read
+        // down to the sign-off line are that row, blank rows and the line (a 备注行).
         let name = to.file_name().unwrap().to_str().unwrap();
         let line = r.stdout.lines().find(|l| l.starts_with(name)).unwrap();
         let cols: Vec<&str> = line.split_whitespace().collect();
+        let n = |i: usize| cols[i].parse::<usize>().unwrap();
+        assert_eq!(n(4), n(5) + n(7) + n(9), "{}: {}", schema.id, r.stdout);
         assert_eq!(
-            (cols[4], cols[5]),
-            ("1", "1"),
+            (cols[5], cols[6], cols[9]),
+            ("1", "0", "1"),
             "{}: {}",
             schema.id,
             r.stdout

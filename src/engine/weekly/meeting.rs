@@ -21,20 +21,18 @@ pub(super) fn meeting_reasons(rules: &Weekly, p: &Problem, status: ProblemStatus
 
 /// Open problems with a reason to go to Friday's meeting, longest open first.
 pub(super) fn meeting_list(problems: &[Problem]) -> Vec<Problem> {
-    problems
-        .iter()
-        .filter(|p| !p.meeting_reasons.is_empty())
-        .cloned()
-        .collect()
+    problems.iter().filter(|p| p.decides()).cloned().collect()
 }
 
-/// Open problems and those solved this week, per leader (sorted by leader).
+/// Open problems and those solved this week, per leader (sorted by leader). A leader's open
+/// problems that need his decision (on the meeting list) come first, in the list's order.
 pub(super) fn digest(rules: &Weekly, problems: &[Problem]) -> Vec<LeaderDigest> {
     let mut by: BTreeMap<String, LeaderDigest> = BTreeMap::new();
     for p in problems {
         let d = by.entry(p.leader.clone()).or_insert_with(|| LeaderDigest {
             leader: p.leader.clone(),
             open: Vec::new(),
+            decide: 0,
             solved: Vec::new(),
         });
         if p.solved {
@@ -44,6 +42,10 @@ pub(super) fn digest(rules: &Weekly, problems: &[Problem]) -> Vec<LeaderDigest> 
         }
     }
     let mut out: Vec<LeaderDigest> = by.into_values().collect();
+    for d in &mut out {
+        d.open.sort_by_key(|p| !p.decides());
+        d.decide = d.open.iter().filter(|p| p.decides()).count();
+    }
     // The group without a leader goes last.
     out.sort_by_key(|d| (d.leader == rules.digest.no_leader, d.leader.clone()));
     out

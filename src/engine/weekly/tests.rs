@@ -257,3 +257,31 @@ fn identity_table() {
         assert_eq!(identity(&rules, r), *want, "{fields:?}");
     }
 }
+
+#[test]
+fn a_leaders_decision_items_lead_his_digest_and_open_problems_outlive_the_week() {
+    let rules = weekly_rules();
+    // 用地 is new and coordinated; 资金 goes to the meeting; 手续 is open 5 weeks; 规划 solved.
+    let rows = vec![
+        row("2026-10-12", "用地", "县领导协调中", "2026-10-12"),
+        row("2026-10-12", "资金", "提交周例会", "2026-10-12"),
+        row("2026-10-12", "手续", "县领导协调中", "2026-09-08"),
+        row("2026-10-12", "规划", "已解决", "2026-10-01"),
+    ];
+    let monday = d("2026-10-12");
+    let problems = track(&rules, &[], &rows, monday, monday + Duration::days(1));
+    let digest = meeting::digest(&rules, &problems);
+    assert_eq!(digest.len(), 1);
+    let zhang = &digest[0];
+    assert_eq!(zhang.decide, 2);
+    let order: Vec<&str> = zhang.open.iter().map(|p| p.category.as_str()).collect();
+    assert_eq!(order, ["手续", "资金", "用地"]);
+    assert!(zhang.open[..2].iter().all(Problem::decides));
+    // A week later with no report: the three open ones are still open, the solved one is not.
+    let open = open_problems(&rules, &rows, d("2026-10-19"));
+    let mut left: Vec<&str> = open.iter().map(|p| p.category.as_str()).collect();
+    left.sort();
+    assert_eq!(left, ["手续", "用地", "资金"]);
+    assert!(open.iter().all(|p| p.status == rules.status.not_updated));
+    assert_eq!(day_of_week(monday, rules.digest.weekday), d("2026-10-14"));
+}

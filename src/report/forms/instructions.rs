@@ -44,6 +44,15 @@ pub(crate) fn instructions(t: &Form) -> Vec<String> {
             &mut out,
         );
     }
+    if !t.vocab.template.signoff.is_empty() {
+        item(
+            format!(
+                "请在表格下方一行填写{}。",
+                t.vocab.template.signoff.join("、")
+            ),
+            &mut out,
+        );
+    }
     for note in &t.notes {
         item(note.clone(), &mut out);
     }
@@ -55,6 +64,23 @@ pub(crate) fn instructions(t: &Form) -> Vec<String> {
 }
 
 pub(super) fn field_rule(field: &Field, t: &Form) -> String {
+    if let Some(list) = t
+        .lists
+        .iter()
+        .find(|l| l.field == field.id && !l.values.is_empty())
+    {
+        let mut s = format!("{}（", header_label(field));
+        s.push_str(if field.required {
+            "必填）："
+        } else {
+            "选填）："
+        });
+        s.push_str(&format!("从下拉列表选择：{}。", list.values.join("、")));
+        if !list.strict {
+            s.push_str("列表中没有的，可直接填写。");
+        }
+        return s;
+    }
     let kind = field.kind.label().replace("（万元）", "");
     let mut s = format!("{}（{kind}", header_label(field));
     if field.required {
@@ -66,10 +92,7 @@ pub(super) fn field_rule(field: &Field, t: &Form) -> String {
         FieldType::Integer => "填写整数。".to_string(),
         FieldType::Number => "填写数字，不带单位。".to_string(),
         FieldType::Amount => "填写数字，单位万元，不要写“万元”“亿元”等文字。".to_string(),
-        FieldType::Date => match t.year {
-            Some(y) => format!("填写{y}年内的日期，如 {y}-10-20。"),
-            None => "填写日期，如 2026-10-20。".to_string(),
-        },
+        FieldType::Date => format!("{}。", super::validation::date_words(t, "").0),
         FieldType::Bool => format!(
             "从下拉列表选择“{}”或“{}”。",
             t.vocab.yes.first().map(String::as_str).unwrap_or("是"),

@@ -42,6 +42,16 @@ pub(crate) struct FormRow {
     pub(crate) minimums: BTreeMap<String, f64>,
 }
 
+/// A drop-down list for a field's column beyond its schema (the weekly template's 问题类别,
+/// the unit's projects, the county leaders); kept on the hidden options sheet.
+#[derive(Debug, Clone)]
+pub(crate) struct FormList {
+    pub(crate) field: String,
+    pub(crate) values: Vec<String>,
+    /// A value not in the list is refused (else only warned about).
+    pub(crate) strict: bool,
+}
+
 /// Everything a template workbook is made of.
 #[derive(Debug, Clone)]
 pub(crate) struct Form<'a> {
@@ -51,8 +61,13 @@ pub(crate) struct Form<'a> {
     pub(crate) title: String,
     /// The 填报单位, when the template is for one unit.
     pub(crate) unit: Option<String>,
-    /// Dates are limited to this year (none: any date).
+    /// Dates are limited to the years around this one (`[template]` of `rules/ingest.toml`;
+    /// none: any date).
     pub(crate) year: Option<i32>,
+    /// The example date of the prompts: a day of the month being prepared.
+    pub(crate) example: NaiveDate,
+    /// Drop-down lists of fields beyond their schema.
+    pub(crate) lists: Vec<FormList>,
     /// Fields whose pre-filled cells are locked.
     pub(crate) locked: Vec<String>,
     pub(crate) rows: Vec<FormRow>,
@@ -75,6 +90,7 @@ struct Formats {
     open_int: Format,
     open_date: Format,
     note: Format,
+    signoff: Format,
 }
 
 fn formats() -> Formats {
@@ -112,6 +128,11 @@ fn formats() -> Formats {
             .set_font_size(11)
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter),
+        signoff: Format::new()
+            .set_font_name("宋体")
+            .set_font_size(11)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_unlocked(),
     }
 }
 
@@ -156,12 +177,12 @@ pub(crate) fn workbook(t: &Form) -> Result<Vec<u8>, XlsxError> {
     data_sheet(ws, t, &f)?;
     let ws = wb.add_worksheet();
     instructions_sheet(ws, t, &f)?;
-    let long = long_lists(t.schema);
-    if !long.is_empty() {
+    let lists = hidden_lists(t);
+    if !lists.is_empty() {
         let ws = wb.add_worksheet();
         ws.set_name(LISTS_SHEET)?;
-        for (c, field) in long.iter().enumerate() {
-            for (r, v) in field.values.iter().enumerate() {
+        for (c, (_, values)) in lists.iter().enumerate() {
+            for (r, v) in values.iter().enumerate() {
                 ws.write_string(r as u32, c as u16, v)?;
             }
         }
@@ -180,6 +201,35 @@ fn long_lists(schema: &TableSchema) -> Vec<&Field> {
         .iter()
         .filter(|f| f.kind == FieldType::Enum && f.values.join(",").chars().count() > 250)
         .collect()
+}
+
+/// The lists on the hidden sheet, one a column: long enum lists, then the form's own lists.
+fn hidden_lists<'a>(t: &'a Form) -> Vec<(&'a str, &'a [String])> {
+    long_lists(t.schema)
+        .into_iter()
+        .map(|f| (f.id.as_str(), f.values.as_slice()))
+        .chain(
+            t.lists
+                .iter()
+                .filter(|l| !l.values.is_empty())
+                .map(|l| (l.field.as_str(), l.values.as_slice())),
+        )
+        .collect()
+}
+
+/// The sign-off line under the table: `填报人：　　…　联系电话：　　…　审核人：`, labels from
+/// `[template] signoff` of the rules.
+pub(crate) fn signoff_text(vocab: &Vocabulary) -> String {
+    let gap = "\u{3000}".repeat(8);
+    vocab
+        .template
+        .signoff
+        .iter()
+        .map(|l| format!("{l}：{gap}"))
+        .collect::<Vec<_>>()
+        .join("")
+        .trim_end()
+        .to_string()
 }
 
 /// `A`, `B`, … `Z`, `AA` for a zero-based column.
@@ -213,6 +263,11 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
         }
     }
     validations(ws, t, total)?;
+    if !t.vocab.template.signoff.is_empty() {
+        // One empty row, then the line the unit signs in (one cell: read back as a note).
+        let r = HEADER_ROW + 2 + total as u32;
+        ws.merge_range(r, 0, r, cols - 1, &signoff_text(t.vocab), &f.signoff)?;
+    }
     for (c, field) in fields.iter().enumerate() {
         let values = t.rows.iter().filter_map(|r| r.values.get(&field.id));
         let w = values
@@ -261,9 +316,12 @@ fn meta_lines(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
     if t.schema.submission_date {
         ws.write_string_with_format(2, 0, label("submitted_on"), &f.label)?;
         ws.write_blank(2, 1, &f.open_date)?;
-        let mut dv = date_rule(DataValidation::new(), t.year)?
+        let mut dv = date_rule(DataValidation::new(), t)?
             .set_input_title("填报日期")?
-            .set_input_message("填写报送本表的日期，如 2026-10-20")?;
+            .set_input_message(format!(
+                "填写报送本表的日期，如 {}",
+                t.example.format("%Y-%m-%d")
+            ))?;
         dv = error_alert(dv, "填报日期须为有效日期")?;
         ws.add_data_validation(2, 1, 2, 1, &dv)?;
     }
@@ -328,6 +386,8 @@ mod tests {
             title: "台账".into(),
             unit: None,
             year: Some(2026),
+            example: NaiveDate::from_ymd_opt(2026, 10, 22).unwrap(),
+            lists: Vec::new(),
             locked: Vec::new(),
             rows: Vec::new(),
             blank_rows: 3,

@@ -9,14 +9,37 @@ pub(super) fn error_alert(dv: DataValidation, message: &str) -> Result<DataValid
         .set_error_message(message)
 }
 
-pub(super) fn date_rule(
-    dv: DataValidation,
-    year: Option<i32>,
-) -> Result<DataValidation, XlsxError> {
-    Ok(match year {
-        Some(y) => dv.allow_date(DataValidationRule::Between(
-            ExcelDateTime::from_ymd(y as u16, 1, 1)?,
-            ExcelDateTime::from_ymd(y as u16, 12, 31)?,
+/// The first and last year a date cell accepts (rules), around the form's year.
+pub(super) fn date_years(t: &Form) -> Option<(i32, i32)> {
+    let r = &t.vocab.template;
+    t.year
+        .map(|y| (y - i32::from(r.years_back), y + i32::from(r.years_ahead)))
+}
+
+/// The prompt and the error of a date cell: the years accepted and the example date.
+pub(super) fn date_words(t: &Form, label: &str) -> (String, String) {
+    let example = t.example.format("%Y-%m-%d");
+    match date_years(t) {
+        Some((from, to)) if from == to => (
+            format!("填写{from}年内的日期，如 {example}"),
+            format!("{label}须为{from}年内的日期"),
+        ),
+        Some((from, to)) => (
+            format!("填写{from}年至{to}年的日期，如 {example}"),
+            format!("{label}须为{from}年至{to}年的日期"),
+        ),
+        None => (
+            format!("填写日期，如 {example}"),
+            format!("{label}须为有效日期"),
+        ),
+    }
+}
+
+pub(super) fn date_rule(dv: DataValidation, t: &Form) -> Result<DataValidation, XlsxError> {
+    Ok(match date_years(t) {
+        Some((from, to)) => dv.allow_date(DataValidationRule::Between(
+            ExcelDateTime::from_ymd(from.max(1900) as u16, 1, 1)?,
+            ExcelDateTime::from_ymd(to.clamp(1900, 9999) as u16, 12, 31)?,
         )),
         None => dv.allow_date(DataValidationRule::GreaterThanOrEqualTo(
             ExcelDateTime::from_ymd(1990, 1, 1)?,
@@ -34,6 +57,9 @@ pub(super) fn field_validation(
     let label = field.label.as_str();
     let title: String = label.chars().take(30).collect();
     let required = if field.required { "（必填）" } else { "" };
+    if let Some(dv) = own_list(field, t, &title, required)? {
+        return Ok(Some(dv));
+    }
     let (dv, input, error) = match field.kind {
         FieldType::Bool => {
             let yes = t.vocab.yes.first().map(String::as_str).unwrap_or("是");
@@ -62,17 +88,12 @@ pub(super) fn field_validation(
             )
         }
         FieldType::Date => {
-            let (input, error) = match t.year {
-                Some(y) => (
-                    format!("填写{y}年内的日期，如 {y}-10-20{required}"),
-                    format!("{label}须为{y}年内的日期"),
-                ),
-                None => (
-                    format!("填写日期，如 2026-10-20{required}"),
-                    format!("{label}须为有效日期"),
-                ),
-            };
-            (date_rule(DataValidation::new(), t.year)?, input, error)
+            let (input, error) = date_words(t, label);
+            (
+                date_rule(DataValidation::new(), t)?,
+                format!("{input}{required}"),
+                error,
+            )
         }
         FieldType::Amount | FieldType::Number => {
             let unit = if field.kind == FieldType::Amount {
@@ -109,6 +130,44 @@ pub(super) fn field_validation(
     };
     let dv = dv.set_input_title(title)?.set_input_message(clip(&input))?;
     Ok(Some(error_alert(dv, &clip(&error))?))
+}
+
+/// The validation of a field with a list of the form's own ([`FormList`]): a drop-down of the
+/// hidden sheet's column, refusing or warning about other values.
+fn own_list(
+    field: &Field,
+    t: &Form,
+    title: &str,
+    required: &str,
+) -> Result<Option<DataValidation>, XlsxError> {
+    let Some(list) = t
+        .lists
+        .iter()
+        .find(|l| l.field == field.id && !l.values.is_empty())
+    else {
+        return Ok(None);
+    };
+    let col = hidden_lists(t)
+        .iter()
+        .position(|(id, _)| *id == field.id)
+        .expect("the form's list is on the hidden sheet");
+    let dv = DataValidation::new()
+        .allow_list_formula(Formula::new(format!(
+            "={LISTS_SHEET}!${c}$1:${c}${}",
+            list.values.len(),
+            c = column_letter(col)
+        )))
+        .set_input_title(title)?
+        .set_input_message(clip(&format!("请从下拉列表选择{required}")))?;
+    let label = &field.label;
+    let dv = if list.strict {
+        error_alert(dv, &clip(&format!("{label}请从下拉列表中选择")))?
+    } else {
+        dv.set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_title("不在列表中")?
+            .set_error_message(clip(&format!("{label}不在下拉列表中，确认填写请点“是”")))?
+    };
+    Ok(Some(dv))
 }
 
 /// A validation message within Excel's 255 characters.
