@@ -4,7 +4,8 @@
 //! full-width rules, the first and last thick) at the foot of the last page, page numbers
 //! "— N —" in 4号宋体, and the fonts declared in styles.xml so text a clerk adds stays 仿宋.
 
-use crate::engine::notices::Notice;
+use super::official::{Block, Form, Official};
+use crate::engine::notices::{ImprintLine, Notice};
 use crate::rules::Rules;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
@@ -14,14 +15,15 @@ use docx_rs::{
     TableRow, WidthType,
 };
 
-const BODY_FONT: &str = "仿宋_GB2312";
+pub(super) const BODY_FONT: &str = "仿宋_GB2312";
 const TITLE_FONT: &str = "方正小标宋简体";
 const NUMBER_FONT: &str = "宋体";
+pub(super) const HEADING_FONT: &str = "黑体";
 /// Half-points: 3号 body, 4号 版记 and page numbers, 2号 title.
-const SIZE_3: usize = 32;
-const SIZE_4: usize = 28;
+pub(super) const SIZE_3: usize = 32;
+pub(super) const SIZE_4: usize = 28;
 /// Twips: the type area is 156 mm wide; one 3号 and one 4号 character; a 28.95 pt line.
-const TYPE_WIDTH: usize = 8844;
+pub(super) const TYPE_WIDTH: usize = 8844;
 const CHAR_3: i32 = 640;
 const CHAR_4: usize = 280;
 /// The 版记's width: the type area's.
@@ -46,11 +48,11 @@ fn fonts(name: &str) -> RunFonts {
         .cs(name)
 }
 
-fn run(t: &str, font: &str, half_points: usize) -> Run {
+pub(super) fn run(t: &str, font: &str, half_points: usize) -> Run {
     Run::new().add_text(t).fonts(fonts(font)).size(half_points)
 }
 
-fn exact(twips: u32) -> LineSpacing {
+pub(super) fn exact(twips: u32) -> LineSpacing {
     LineSpacing::new()
         .line(twips as i32)
         .line_rule(LineSpacingType::Exact)
@@ -73,14 +75,14 @@ fn right(t: &str) -> Paragraph {
         .indent(None, None, Some(2 * CHAR_3), None)
 }
 
-/// The red rule under the document number.
-fn red_rule() -> Paragraph {
+/// The red rule under the document number (a 函's: a double one, thick over thin).
+fn red_rule(kind: BorderType, size: usize) -> Paragraph {
     let mut rule = Paragraph::new().line_spacing(exact(240));
     rule.property = rule.property.set_borders(
         ParagraphBorders::with_empty().set(
             ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                .val(BorderType::Single)
-                .size(12)
+                .val(kind)
+                .size(size)
                 .color("C8102E"),
         ),
     );
@@ -118,14 +120,14 @@ fn imprint_line(p: Paragraph) -> TableCell {
 /// from the right) on one line, between full-width rules, the first and last thick, the one
 /// between thin. A table floating at the bottom of the type area of the page it is on (the
 /// last), as Word, WPS and LibreOffice place it.
-fn imprint(n: &Notice, cc: &str) -> Option<Table> {
+fn imprint(imprint: Option<&ImprintLine>, cc: &str) -> Option<Table> {
     let mut rows = Vec::new();
     if !cc.is_empty() {
         rows.push(TableRow::new(vec![imprint_line(
             Paragraph::new().add_run(run(&format!("抄送：{cc}"), BODY_FONT, SIZE_4)),
         )]));
     }
-    if let Some(i) = &n.imprint {
+    if let Some(i) = imprint {
         let p = Paragraph::new()
             .add_tab(
                 Tab::new()
@@ -174,16 +176,27 @@ fn imprint(n: &Notice, cc: &str) -> Option<Table> {
 
 /// The DOCX of one notice.
 pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
-    let s = &rules.notices.setup;
-    let date = format!("{}T00:00:00Z", n.issue_date.format("%Y-%m-%d"));
+    write(&Official::notice(n, rules))
+}
+
+/// The page, fonts and page numbers of every document: what a clerk types in Word or WPS
+/// stays 3号仿宋 (docDefaults of styles.xml).
+fn page(d: &Official) -> Docx {
+    let date = d
+        .issue_date
+        .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+        .unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
     let mut doc = Docx::new()
-        // What a clerk types in Word or WPS stays 3号仿宋 (docDefaults of styles.xml).
         .default_fonts(fonts(BODY_FONT))
         .default_size(SIZE_3)
         .default_line_spacing(exact(LINE))
         .footer(page_number(AlignmentType::Right))
-        .even_footer(page_number(AlignmentType::Left))
-        .page_size(11906, 16838)
+        .even_footer(page_number(AlignmentType::Left));
+    if d.form == Form::Letter {
+        // A 函 shows no page number on its first page (10.1).
+        doc = doc.first_footer(Footer::new()).title_pg();
+    }
+    doc.page_size(11906, 16838)
         .page_margin(PageMargin {
             top: MARGIN_TOP as i32,
             bottom: MARGIN_BOTTOM as i32,
@@ -194,11 +207,16 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
             gutter: 0,
         })
         .created_at(&date)
-        .updated_at(&date);
-    // The 发文机关标志, red and centred, its top edge 35 mm below the type area's; joint
-    // issuers one a line, the host first (7.2.2).
-    for (i, line) in s.header.lines().iter().enumerate() {
-        let spacing = if i == 0 {
+        .updated_at(&date)
+}
+
+/// The 发文机关标志, red and centred, and the document number with the red rule: 文件格式
+/// with the standard's 35 mm above, joint issuers one a line, the host first (7.2.2); 信函格式
+/// under a double rule (thick over thin), the number at the right (10.1).
+fn head(mut doc: Docx, d: &Official) -> Docx {
+    let letter = d.form == Form::Letter;
+    for (i, line) in d.header.iter().enumerate() {
+        let spacing = if i == 0 && !letter {
             exact(800).before(HEADER_BEFORE)
         } else {
             exact(800)
@@ -210,41 +228,64 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
                 .line_spacing(spacing),
         );
     }
-    doc = doc
-        .add_paragraph(body(""))
-        .add_paragraph(body(&n.number).align(AlignmentType::Center))
-        .add_paragraph(red_rule())
+    if letter {
+        doc.add_paragraph(red_rule(BorderType::ThickThinSmallGap, 24))
+            .add_paragraph(body(&d.number).align(AlignmentType::Right))
+    } else {
+        doc.add_paragraph(body(""))
+            .add_paragraph(body(&d.number).align(AlignmentType::Center))
+            .add_paragraph(red_rule(BorderType::Single, 12))
+    }
+}
+
+/// The DOCX of a document.
+pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
+    let mut doc = head(page(d), d)
         .add_paragraph(body(""))
         .add_paragraph(
             Paragraph::new()
-                .add_run(run(&n.title, TITLE_FONT, 44))
+                .add_run(run(&d.title, TITLE_FONT, 44))
                 .align(AlignmentType::Center)
                 .line_spacing(exact(660)),
         )
         .add_paragraph(body(""))
-        .add_paragraph(body(&format!("{}：", n.addressee)));
+        .add_paragraph(body(&format!("{}：", d.addressee)));
     // The body; its last paragraph, the gap and the signature keep with the date (7.3.5.4),
     // so the signature and date never stand alone on a page.
-    let mut texts = vec![n.intro.clone()];
-    texts.extend(
-        n.matters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| format!("{}{}", ordinal(i + 1), m.text)),
-    );
-    if !n.closing.is_empty() {
-        texts.push(n.closing.clone());
-    }
-    let last = texts.len() - 1;
-    for (i, t) in texts.iter().enumerate() {
-        doc = doc.add_paragraph(indented(t).keep_next(i == last));
+    let last = d.blocks.len().saturating_sub(1);
+    for (i, b) in d.blocks.iter().enumerate() {
+        doc = match b {
+            Block::Text { text } => doc.add_paragraph(indented(text).keep_next(i == last)),
+            Block::Heading { text } => doc.add_paragraph(heading(text)),
+            Block::Table(t) => doc
+                .add_table(super::official_table::table(t))
+                .add_paragraph(body("").keep_next(i == last)),
+        };
     }
     doc = doc.add_paragraph(body("").keep_next(true));
-    for who in &s.issuers {
+    for who in &d.issuers {
         doc = doc.add_paragraph(right(who).keep_next(true).keep_lines(true));
     }
-    doc = doc.add_paragraph(right(&n.issue_date_text));
-    if let Some(t) = imprint(n, &s.cc) {
+    doc = doc.add_paragraph(right(&d.date_text));
+    if let Some(a) = &d.attachment {
+        doc = doc
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&a.label, HEADING_FONT, SIZE_3))
+                    .line_spacing(exact(LINE))
+                    .page_break_before(true),
+            )
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&a.title, TITLE_FONT, 44))
+                    .align(AlignmentType::Center)
+                    .line_spacing(exact(660)),
+            )
+            .add_paragraph(body(""))
+            .add_table(super::official_table::table(&a.table))
+            .add_paragraph(body(""));
+    }
+    if let Some(t) = imprint(d.imprint.as_ref(), &d.cc) {
         // A floating table is anchored to the paragraph after it: a 1 pt one, adding no page.
         doc = doc
             .add_table(t)
@@ -253,6 +294,15 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
+}
+
+/// A first-level heading (7.3.3): 3号黑体, two characters in.
+fn heading(t: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(t, HEADING_FONT, SIZE_3))
+        .line_spacing(exact(LINE))
+        .indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
+        .keep_next(true)
 }
 
 /// `一、`, `二、` … for the n-th matter (1-based).
