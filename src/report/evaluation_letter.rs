@@ -63,6 +63,10 @@ pub(crate) fn document(
         .filter(|t| !t.is_empty())
         .map(|t| Block::Text { text: t.into() })
         .collect();
+    // The 附件说明: a line below the text, two characters in (7.3.4).
+    blocks.push(Block::Text {
+        text: String::new(),
+    });
     blocks.push(Block::Text {
         text: format!("{}：{title}", l.attachment_label),
     });

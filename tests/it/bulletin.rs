@@ -230,11 +230,10 @@ fn the_bulletin_wording_is_a_rule() {
             "重点办〔2026〕第10期",
             "一、各单位得分",
             "考核得分",
-            "分</",
+            "87.87分",
             "各乡镇人民政府、街道办事处：",
         ] {
-            let want = want.replace("</", "");
-            assert!(text.contains(&want), "{want}: {text}");
+            assert!(text.contains(want), "{want}: {text}");
         }
     }
     let notices = rules.join("notices.toml");
@@ -322,4 +321,59 @@ fn the_letter_covers_the_statistics_list() {
         "word/document.xml",
     );
     assert!(document.contains("年　　月　　日"), "{document}");
+}
+
+/// The 函's addressee and wording are `[letter]` of evaluate.toml; a broken template there or in
+/// `[bulletin]` is refused when the rules load, at its line.
+#[test]
+fn the_letter_wording_is_a_rule_and_templates_are_checked() {
+    let (_tmp, rules) = edited_rules(&[
+        (
+            "evaluate.toml",
+            "addressee = \"县统计局\"",
+            "addressee = \"县统计局、县工信局\"",
+        ),
+        ("evaluate.toml", "尚未纳入统计", "仍未纳统"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let input = root().join("samples/后评估/2026");
+    Sanyipi::new()
+        .args(["evaluate", "--input"])
+        .arg(&input)
+        .args(["--year", "2026"])
+        .out(out.path())
+        .rules(&rules)
+        .run()
+        .expect_ok();
+    let docx = out
+        .path()
+        .join("2026年度后评估/关于提请核实2026年度应统未统企业的函.docx");
+    let text: String = text_of(&docx_part(&docx, "word/document.xml"))
+        .split_whitespace()
+        .collect();
+    assert!(
+        text.contains("县统计局、县工信局：") && text.contains("仍未纳统"),
+        "{text}"
+    );
+    for (file, from, to) in [
+        (
+            "notices.toml",
+            "heading = \"考核排名\"",
+            "heading = \"{{ 考核排名\"",
+        ),
+        (
+            "evaluate.toml",
+            "addressee = \"县统计局\"",
+            "addressee = \"{% if %}\"",
+        ),
+    ] {
+        let (_tmp, rules) = edited_rules(&[(file, from, to)]);
+        let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+        assert_ne!(run.code, 0, "{file}");
+        assert!(
+            run.stderr.contains(&format!("{file}:")) && run.stderr.contains("模板有误"),
+            "{}",
+            run.stderr
+        );
+    }
 }
