@@ -1,4 +1,4 @@
-//! `sanyipi evaluate --input FILE_OR_DIR [--year YYYY] [--out DIR] [--history FILE] [--rules DIR]
+//! `sanyipi evaluate --input FILE_OR_DIR [--year YYYY] [--issue-date DATE] [--out DIR] [--history FILE] [--rules DIR]
 //! [--templates DIR]`: post-evaluation of completed projects (`jobs::post_evaluation`).
 
 use super::input::OutArgs;
@@ -13,6 +13,9 @@ pub(crate) struct Args {
     /// 评价年度（默认取目录名开头的年份，如 2026-10 → 2026）
     #[arg(long, value_name = "YYYY")]
     year: Option<i32>,
+    /// 致统计局函的成文日期（默认留空，由经办人填写）
+    #[arg(long, value_name = "DATE")]
+    issue_date: Option<String>,
     #[command(flatten)]
     out: OutArgs,
     /// 规则目录（默认使用内置规则）
@@ -27,6 +30,11 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = PostEvaluationRequest {
         input: args.input,
         year: args.year,
+        issue_date: args
+            .issue_date
+            .as_deref()
+            .map(|t| jobs::parse_date(t, "--issue-date ", "2027-01-15"))
+            .transpose()?,
         place: args.out.place(),
         rules: args.rules,
         templates: args.templates,

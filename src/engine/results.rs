@@ -92,6 +92,9 @@ pub struct ProjectScore {
 pub struct Assessment {
     pub(crate) month: Month,
     pub(crate) as_of: NaiveDate,
+    /// The 成文日期 of the month's documents (notices, 通报); in `run.json` with each notice.
+    #[serde(skip)]
+    pub(crate) issue_date: NaiveDate,
     pub(crate) rules_hash: String,
     pub(crate) previous_month: Option<Month>,
     pub(crate) projects: Vec<ProjectScore>,

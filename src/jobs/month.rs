@@ -256,6 +256,7 @@ pub fn outputs(
         ),
         OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
     ];
+    files.extend(report::bulletin::files(a, rules, env)?);
     files.extend(notices?);
     Ok(files)
 }

@@ -20,6 +20,8 @@ pub struct PostEvaluationRequest {
     pub input: PathBuf,
     /// Default: the year the folder's name starts with.
     pub year: Option<i32>,
+    /// The date of the 函 to the statistics bureau; without it the date is left for the clerk.
+    pub issue_date: Option<chrono::NaiveDate>,
     pub place: Place,
     pub rules: Option<PathBuf>,
     pub templates: Option<PathBuf>,
@@ -73,7 +75,7 @@ fn post_evaluate_inner(
     let last = history.evaluation_classes(year - 1)?;
     let ev = evaluate(&rules, &data, year, &last);
     let title = report::post_evaluation::title(&ev);
-    let files = vec![
+    let mut files = vec![
         OutputFile::new(
             OutputKind::PostEvaluationWorkbook,
             format!("{title}.xlsx"),
@@ -85,6 +87,15 @@ fn post_evaluate_inner(
             report::post_evaluation::html(&ev, &rules, &env)?.into_bytes(),
         ),
     ];
+    if let Some((stem, doc)) = report::evaluation_letter::document(&ev, &rules, req.issue_date) {
+        let bytes = report::notice_docx::write(&doc)
+            .map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?;
+        files.push(OutputFile::new(
+            OutputKind::PostEvaluationLetter,
+            format!("{stem}.docx"),
+            bytes,
+        ));
+    }
     let out = &req.place.out;
     let dir = publish(out, &format!("{year}年度后评估"), &files, progress)
         .with_context(|| format!("无法写入 {}", out.display()))?;

@@ -10,9 +10,12 @@ use super::notice_docx::{
 use chrono::NaiveDate;
 use docx_rs::{AlignmentType, Docx, PageMargin};
 
-/// An empty A4 document dated `date`, ready for paragraphs.
-pub(crate) fn document(date: NaiveDate) -> Docx {
-    let date = format!("{}T00:00:00Z", date.format("%Y-%m-%d"));
+/// An empty A4 document dated `date` (an undated one carries a fixed date), ready for
+/// paragraphs.
+pub(crate) fn document(date: Option<NaiveDate>) -> Docx {
+    let date = date
+        .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+        .unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
     Docx::new()
         // What a clerk types in Word or WPS stays 3号仿宋 (docDefaults of styles.xml).
         .default_fonts(fonts(BODY_FONT))

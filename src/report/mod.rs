@@ -2,14 +2,18 @@
 //! Reports know nothing of rule semantics; they show what the engine computed.
 
 pub mod annual;
+pub(crate) mod bulletin;
 pub(crate) mod cells;
 pub(crate) mod docx_page;
+pub(crate) mod evaluation_letter;
 pub(crate) mod file_name;
 pub mod forms;
 pub mod html;
 pub mod notice;
 pub(crate) mod notice_docx;
 pub mod office_calendar;
+pub(crate) mod official;
+mod official_table;
 mod outlook_sheet;
 pub mod pages;
 pub mod post_evaluation;
@@ -63,6 +67,9 @@ pub(crate) enum OutputKind {
     NoticeDocx,
     /// Every notice of the month in one printable page.
     NoticesAll,
+    /// The month's 考核情况通报 (GB/T 9704) as a Word document and a printable page.
+    BulletinDocx,
+    BulletinHtml,
     /// The week's workbook and page (`weekly`).
     WeeklyWorkbook,
     WeeklyPage,
@@ -71,6 +78,8 @@ pub(crate) enum OutputKind {
     /// The post-evaluation's workbook and page (`evaluate`).
     PostEvaluationWorkbook,
     PostEvaluationPage,
+    /// The 函 covering the 应统未统 list (`evaluate`).
+    PostEvaluationLetter,
     /// The screening's workbook and page (`screen`).
     ScreeningWorkbook,
     ScreeningPage,

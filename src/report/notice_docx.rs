@@ -4,10 +4,11 @@
 //! full-width rules, the first and last thick) at the foot of the last page, page numbers
 //! "— N —" in 4号宋体, and the fonts declared in styles.xml so text a clerk adds stays 仿宋.
 
-use crate::engine::notices::Notice;
+use super::official::{Block, Form, Official};
+use crate::engine::notices::{ImprintLine, Notice};
 use crate::rules::Rules;
 use docx_rs::{
-    AlignmentType, BorderType, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
     LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
     RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder, TableBorderPosition,
     TableBorders, TableCell, TableCellMargins, TablePositionProperty, TableRow, WidthType,
@@ -16,11 +17,12 @@ use docx_rs::{
 pub(crate) const BODY_FONT: &str = "仿宋_GB2312";
 pub(crate) const TITLE_FONT: &str = "方正小标宋简体";
 const NUMBER_FONT: &str = "宋体";
+pub(crate) const HEADING_FONT: &str = "黑体";
 /// Half-points: 3号 body, 4号 版记 and page numbers, 2号 title.
 pub(crate) const SIZE_3: usize = 32;
-const SIZE_4: usize = 28;
+pub(crate) const SIZE_4: usize = 28;
 /// Twips: the type area is 156 mm wide; one 3号 and one 4号 character; a 28.95 pt line.
-const TYPE_WIDTH: usize = 8844;
+pub(crate) const TYPE_WIDTH: usize = 8844;
 pub(crate) const CHAR_3: i32 = 640;
 const CHAR_4: usize = 280;
 /// The 版记's width: the type area's.
@@ -45,7 +47,7 @@ pub(crate) fn fonts(name: &str) -> RunFonts {
         .cs(name)
 }
 
-fn run(t: &str, font: &str, half_points: usize) -> Run {
+pub(crate) fn run(t: &str, font: &str, half_points: usize) -> Run {
     Run::new().add_text(t).fonts(fonts(font)).size(half_points)
 }
 
@@ -72,14 +74,14 @@ fn right(t: &str) -> Paragraph {
         .indent(None, None, Some(2 * CHAR_3), None)
 }
 
-/// The red rule under the document number.
-fn red_rule() -> Paragraph {
+/// The red rule under the document number (a 函's: a double one, thick over thin).
+fn red_rule(kind: BorderType, size: usize) -> Paragraph {
     let mut rule = Paragraph::new().line_spacing(exact(240));
     rule.property = rule.property.set_borders(
         ParagraphBorders::with_empty().set(
             ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                .val(BorderType::Single)
-                .size(12)
+                .val(kind)
+                .size(size)
                 .color("C8102E"),
         ),
     );
@@ -117,14 +119,14 @@ fn imprint_line(p: Paragraph) -> TableCell {
 /// from the right) on one line, between full-width rules, the first and last thick, the one
 /// between thin. A table floating at the bottom of the type area of the page it is on (the
 /// last), as Word, WPS and LibreOffice place it.
-fn imprint(n: &Notice, cc: &str) -> Option<Table> {
+fn imprint(imprint: Option<&ImprintLine>, cc: &str) -> Option<Table> {
     let mut rows = Vec::new();
     if !cc.is_empty() {
         rows.push(TableRow::new(vec![imprint_line(
             Paragraph::new().add_run(run(&format!("抄送：{cc}"), BODY_FONT, SIZE_4)),
         )]));
     }
-    if let Some(i) = &n.imprint {
+    if let Some(i) = imprint {
         let p = Paragraph::new()
             .add_tab(
                 Tab::new()
@@ -173,12 +175,27 @@ fn imprint(n: &Notice, cc: &str) -> Option<Table> {
 
 /// The DOCX of one notice.
 pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
-    let s = &rules.notices.setup;
-    let mut doc = super::docx_page::document(n.issue_date);
-    // The 发文机关标志, red and centred, its top edge 35 mm below the type area's; joint
-    // issuers one a line, the host first (7.2.2).
-    for (i, line) in s.header.lines().iter().enumerate() {
-        let spacing = if i == 0 {
+    write(&Official::notice(n, rules))
+}
+
+/// The page, fonts and page numbers of every document: what a clerk types in Word or WPS
+/// stays 3号仿宋 (docDefaults of styles.xml).
+fn page(d: &Official) -> Docx {
+    let mut doc = super::docx_page::document(d.issue_date);
+    if d.form == Form::Letter {
+        // A 函 shows no page number on its first page (10.1).
+        doc = doc.first_footer(Footer::new()).title_pg();
+    }
+    doc
+}
+
+/// The 发文机关标志, red and centred, and the document number with the red rule: 文件格式
+/// with the standard's 35 mm above, joint issuers one a line, the host first (7.2.2); 信函格式
+/// under a double rule (thick over thin), the number at the right (10.1).
+fn head(mut doc: Docx, d: &Official) -> Docx {
+    let letter = d.form == Form::Letter;
+    for (i, line) in d.header.iter().enumerate() {
+        let spacing = if i == 0 && !letter {
             exact(800).before(HEADER_BEFORE)
         } else {
             exact(800)
@@ -190,41 +207,64 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
                 .line_spacing(spacing),
         );
     }
-    doc = doc
-        .add_paragraph(body(""))
-        .add_paragraph(body(&n.number).align(AlignmentType::Center))
-        .add_paragraph(red_rule())
+    if letter {
+        doc.add_paragraph(red_rule(BorderType::ThickThinSmallGap, 24))
+            .add_paragraph(body(&d.number).align(AlignmentType::Right))
+    } else {
+        doc.add_paragraph(body(""))
+            .add_paragraph(body(&d.number).align(AlignmentType::Center))
+            .add_paragraph(red_rule(BorderType::Single, 12))
+    }
+}
+
+/// The DOCX of a document.
+pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
+    let mut doc = head(page(d), d)
         .add_paragraph(body(""))
         .add_paragraph(
             Paragraph::new()
-                .add_run(run(&n.title, TITLE_FONT, 44))
+                .add_run(run(&d.title, TITLE_FONT, 44))
                 .align(AlignmentType::Center)
                 .line_spacing(exact(660)),
         )
         .add_paragraph(body(""))
-        .add_paragraph(body(&format!("{}：", n.addressee)));
+        .add_paragraph(body(&format!("{}：", d.addressee)));
     // The body; its last paragraph, the gap and the signature keep with the date (7.3.5.4),
     // so the signature and date never stand alone on a page.
-    let mut texts = vec![n.intro.clone()];
-    texts.extend(
-        n.matters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| format!("{}{}", ordinal(i + 1), m.text)),
-    );
-    if !n.closing.is_empty() {
-        texts.push(n.closing.clone());
-    }
-    let last = texts.len() - 1;
-    for (i, t) in texts.iter().enumerate() {
-        doc = doc.add_paragraph(indented(t).keep_next(i == last));
+    let last = d.blocks.len().saturating_sub(1);
+    for (i, b) in d.blocks.iter().enumerate() {
+        doc = match b {
+            Block::Text { text } => doc.add_paragraph(indented(text).keep_next(i == last)),
+            Block::Heading { text } => doc.add_paragraph(heading(text)),
+            Block::Table(t) => doc
+                .add_table(super::official_table::table(t))
+                .add_paragraph(body("").keep_next(i == last)),
+        };
     }
     doc = doc.add_paragraph(body("").keep_next(true));
-    for who in &s.issuers {
+    for who in &d.issuers {
         doc = doc.add_paragraph(right(who).keep_next(true).keep_lines(true));
     }
-    doc = doc.add_paragraph(right(&n.issue_date_text));
-    if let Some(t) = imprint(n, &s.cc) {
+    doc = doc.add_paragraph(right(&d.date_text));
+    if let Some(a) = &d.attachment {
+        doc = doc
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&a.label, HEADING_FONT, SIZE_3))
+                    .line_spacing(exact(LINE))
+                    .page_break_before(true),
+            )
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&a.title, TITLE_FONT, 44))
+                    .align(AlignmentType::Center)
+                    .line_spacing(exact(660)),
+            )
+            .add_paragraph(body(""))
+            .add_table(super::official_table::table(&a.table))
+            .add_paragraph(body(""));
+    }
+    if let Some(t) = imprint(d.imprint.as_ref(), &d.cc) {
         // A floating table is anchored to the paragraph after it: a 1 pt one, adding no page.
         doc = doc
             .add_table(t)
@@ -233,6 +273,15 @@ pub(crate) fn docx(n: &Notice, rules: &Rules) -> Result<Vec<u8>, String> {
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
+}
+
+/// A first-level heading (7.3.3): 3号黑体, two characters in.
+fn heading(t: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(t, HEADING_FONT, SIZE_3))
+        .line_spacing(exact(LINE))
+        .indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
+        .keep_next(true)
 }
 
 /// `一、`, `二、` … for the n-th matter (1-based).

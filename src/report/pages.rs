@@ -38,6 +38,14 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "evaluate.html",
         include_str!("../../templates/evaluate.html"),
     ),
+    (
+        "bulletin.html",
+        include_str!("../../templates/bulletin.html"),
+    ),
+    (
+        "official_body.html",
+        include_str!("../../templates/official_body.html"),
+    ),
 ];
 
 /// Steps one page may take to render (minijinja fuel): far above what the built-in pages need

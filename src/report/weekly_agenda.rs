@@ -93,7 +93,7 @@ fn paragraph(kind: Kind, t: &str) -> Paragraph {
 /// The agenda's DOCX, dated the meeting day.
 pub(crate) fn docx(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, String> {
     let day = day_of_week(r.monday, rules.meeting.weekday);
-    let mut doc = document(day);
+    let mut doc = document(Some(day));
     for (i, (kind, t)) in lines(r, rules).iter().enumerate() {
         doc = doc.add_paragraph(paragraph(*kind, t));
         if i == 1 {

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod lights;
 pub mod notice;
 pub mod office_calendar;
+pub(crate) mod official;
 pub mod post_evaluation;
 mod probe;
 pub mod roles;

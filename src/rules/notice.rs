@@ -11,6 +11,9 @@ struct RawFile {
     matter: Vec<RawMatter>,
     #[serde(default)]
     escalation: Vec<Escalation>,
+    /// The monthly 考核情况通报; without it none is written.
+    #[serde(default)]
+    bulletin: Option<super::official::Bulletin>,
 }
 
 /// Numbering, wording and layout options of every notice.
@@ -121,6 +124,7 @@ pub struct Notices {
     pub(crate) setup: NoticeSetup,
     pub(crate) matters: Vec<MatterRule>,
     pub(crate) escalations: Vec<Escalation>,
+    pub(crate) bulletin: Option<super::official::Bulletin>,
     pub(crate) file: String,
 }
 
@@ -217,7 +221,11 @@ impl Notices {
                 ));
             }
         }
+        if let Some(b) = &raw.bulletin {
+            b.check(file)?;
+        }
         Ok(Notices {
+            bulletin: raw.bulletin,
             setup: raw.notice,
             matters,
             escalations: raw.escalation,

@@ -18,6 +18,9 @@ struct RawFile {
     #[serde(default)]
     exempt: Vec<RawCondition>,
     statistics: RawStatistics,
+    /// The 函 covering the 应统未统 list; without it no 函 is written.
+    #[serde(default)]
+    letter: Option<super::official::Letter>,
 }
 
 /// Which table holds the data and how projects are named.
@@ -177,6 +180,7 @@ pub struct Evaluation {
     pub(crate) vetoes: Vec<Condition>,
     pub(crate) exemptions: Vec<Condition>,
     pub(crate) statistics: Statistics,
+    pub(crate) letter: Option<super::official::Letter>,
     pub(crate) file: String,
 }
 
@@ -213,6 +217,9 @@ impl Evaluation {
                 format!("{} 不是 {} 表的字段", raw.statistics.field, table.id),
             ));
         }
+        if let Some(l) = &raw.letter {
+            l.check(file)?;
+        }
         let when = formula(&raw.statistics.when, &known)
             .map_err(|m| file.error_near(&raw.statistics.when, format!("statistics.when: {m}")))?;
         Ok(Evaluation {
@@ -227,6 +234,7 @@ impl Evaluation {
                 when,
                 field: raw.statistics.field,
             },
+            letter: raw.letter,
             file: file.display.clone(),
         })
     }

@@ -18,6 +18,7 @@ mod annual;
 mod assessment;
 #[cfg(feature = "browser-test")]
 mod browser;
+mod bulletin;
 mod cards;
 mod check_cli;
 mod deadlines;

@@ -19,7 +19,7 @@ pub(crate) fn docx_part(docx: &Path, part: &str) -> String {
 }
 
 /// The text of XML or HTML: tags removed, one space where a tag was.
-fn text_of(markup: &str) -> String {
+pub(crate) fn text_of(markup: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in markup.chars() {
@@ -38,7 +38,7 @@ fn text_of(markup: &str) -> String {
 
 /// ISO-style dates or months (`2026-07`, `2026-7-5`) in `text`, not counting digits that are
 /// part of a code (`DH2026-003`).
-fn iso_dates(text: &str) -> Vec<String> {
+pub(crate) fn iso_dates(text: &str) -> Vec<String> {
     let c: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     for i in 0..c.len().saturating_sub(5) {
@@ -96,7 +96,7 @@ fn notice_text_has_no_iso_dates(s: &Samples) {
 on_samples!(notice_text_has_no_iso_dates);
 
 /// The XML elements named `tag` (`w:tbl`, `w:docDefaults` …) of `xml`, each whole.
-fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+pub(crate) fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     let mut out = Vec::new();
     let mut rest = xml;
@@ -110,7 +110,7 @@ fn elements<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
 
 /// One element or paragraph a line, for readable snapshots, without paragraph ids (they count
 /// the paragraphs before).
-fn lines(xml: &str) -> String {
+pub(crate) fn lines(xml: &str) -> String {
     let mut xml = xml.to_string();
     while let Some(i) = xml.find(" w14:paraId=\"") {
         let end = i + 13 + xml[i + 13..].find('"').unwrap() + 1;

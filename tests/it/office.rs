@@ -184,3 +184,72 @@ fn documents_convert_to_pdf_in_one_libreoffice_call() {
         }
     }
 }
+
+/// The text of each page of a PDF (`pdftotext` separates pages with a form feed), whitespace
+/// removed.
+fn page_texts(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed");
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .map(|p| p.split_whitespace().collect())
+        .filter(|p: &String| !p.is_empty())
+        .collect()
+}
+
+/// The 考核情况通报 and the 函 to the statistics bureau print as GB/T 9704 lays them out: the
+/// 通报's 版记 at the foot of its last page, its signature and date with the last paragraph;
+/// the 函 with no page number on its first page, the date with its text, the list attached on
+/// a page of its own.
+#[test]
+fn bulletin_and_letter_print_as_gbt9704() {
+    let s = Samples::own();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    run_months(&s, &out, None);
+    let input = root().join("samples/后评估/2026");
+    Sanyipi::new()
+        .args(["evaluate", "--input"])
+        .arg(&input)
+        .args(["--year", "2026", "--issue-date", "2027-01-15"])
+        .out(&out)
+        .run()
+        .expect_ok();
+    let all = tmp.path().join("all");
+    std::fs::create_dir_all(&all).unwrap();
+    let bulletin = all.join("bulletin.docx");
+    let letter = all.join("letter.docx");
+    std::fs::copy(
+        out.join("2026-10/2026年10月重点项目考核情况通报.docx"),
+        &bulletin,
+    )
+    .unwrap();
+    std::fs::copy(
+        out.join("2026年度后评估/关于提请核实2026年度应统未统企业的函.docx"),
+        &letter,
+    )
+    .unwrap();
+    let pdfs = tmp.path().join("pdf");
+    soffice_to_pdf(&[&bulletin, &letter], &pdfs, tmp.path());
+    let pdf = pdfs.join("bulletin.pdf");
+    imprint_at_the_foot_of_the_last_page(&pdf, "通报");
+    let pages = page_texts(&pdf);
+    let signed = pages
+        .iter()
+        .find(|p| p.contains("县重点项目办2026年10月26日"))
+        .unwrap();
+    assert!(signed.contains("确保重点项目建设按期推进"), "{pages:?}");
+    let pages = page_texts(&pdfs.join("letter.pdf"));
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(!pages[0].contains("—1—"), "{}", pages[0]);
+    assert!(pages[0].contains("附件：") && pages[0].contains("2027年1月15日"));
+    assert!(
+        pages[1].starts_with("附件") && pages[1].contains("ZP2025-111"),
+        "{}",
+        pages[1]
+    );
+    assert!(pages[1].contains("—2—"), "{}", pages[1]);
+}

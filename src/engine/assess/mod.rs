@@ -150,6 +150,7 @@ pub fn assess_issued(
     Assessment {
         month,
         as_of,
+        issue_date,
         rules_hash: rules.source.fingerprint(),
         previous_month: snapshot.previous_month,
         projects,
