@@ -11,6 +11,7 @@ pub(crate) mod notice_docx;
 pub mod office_calendar;
 pub mod pages;
 pub mod post_evaluation;
+pub(crate) mod print_layout;
 pub mod ranking_workbook;
 pub mod screening;
 pub mod sheet;

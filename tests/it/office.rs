@@ -8,6 +8,8 @@
 //! Debian `apt-get install libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils`);
 //! `.ci/run` installs them and turns it on. Anything missing then fails loudly.
 
+mod print;
+
 use crate::common::*;
 use crate::notices::{notice_file, penalised_and_missing, unit_notices};
 use serde_json::Value as J;
