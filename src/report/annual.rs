@@ -185,6 +185,17 @@ fn opt(s: &Option<String>) -> Cell {
     s.clone().map(Cell::Text).unwrap_or(Cell::Empty)
 }
 
+/// A date kept as `YYYY-MM-DD` text in history, written as a date (other text as it is).
+fn opt_date(s: &Option<String>) -> Cell {
+    match s
+        .as_deref()
+        .map(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+    {
+        Some(Ok(d)) => Cell::Date(d),
+        _ => opt(s),
+    }
+}
+
 fn projects(s: &Summary) -> SheetSpec {
     let headers = [
         "项目编号",
@@ -223,11 +234,11 @@ fn projects(s: &Summary) -> SheetSpec {
                     p.cum_invest.map(Cell::Num).unwrap_or(Cell::Empty),
                     p.share.map(|x| Cell::Num(x * 100.0)).unwrap_or(Cell::Empty),
                     opt(&p.start_rule),
-                    opt(&p.start_due),
+                    opt_date(&p.start_due),
                     opt(&p.start_status),
-                    opt(&p.actual_start),
-                    opt(&p.planned_completion),
-                    opt(&p.completed_date),
+                    opt_date(&p.actual_start),
+                    opt_date(&p.planned_completion),
+                    opt_date(&p.completed_date),
                     text(&p.completion_status),
                     text(&p.month),
                 ]

@@ -105,6 +105,7 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
 fn text(d: &Data) -> String {
     match d {
         Data::String(s) => s.clone(),
+        Data::DateTime(x) => x.as_datetime().unwrap().date().to_string(),
         Data::Empty => String::new(),
         other => other.to_string(),
     }

@@ -720,8 +720,8 @@ fn an_unreadable_figure_is_verified_and_reported_and_text_stays_text() {
     assert_eq!(text(&problems, (3, 2)), "后评估基础数据.xlsx!Sheet1!C2");
     assert_eq!(text(&problems, (4, 1)), "");
     // Alone at every mean: 100 points, class B (90 ≤ 100 < 110).
-    assert_eq!(cell(&results, (4, SCORE)), Data::Float(100.0));
-    assert_eq!(text(&results, (4, CLASS)), "B");
+    assert_eq!(cell(&results, (FIRST + 1, SCORE)), Data::Float(100.0));
+    assert_eq!(text(&results, (FIRST + 1, CLASS)), "B");
 }
 
 #[test]

@@ -102,10 +102,10 @@ fn formats() -> Formats {
         locked: base.clone().set_text_wrap().set_background_color(grey),
         locked_num: base
             .clone()
-            .set_num_format("0.00")
+            .set_num_format("#,##0.00")
             .set_background_color(grey),
         open_text: open.clone().set_text_wrap().set_num_format("@"),
-        open_num: open.clone().set_num_format("0.00"),
+        open_num: open.clone().set_num_format("#,##0.00"),
         open_int: open.clone().set_num_format("0"),
         open_date: open.set_num_format("yyyy-mm-dd"),
         note: Format::new()
@@ -226,8 +226,9 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
                 .chain([10])
                 .max()
                 .unwrap_or(10);
+            // The template's type is 11 pt: a tenth wider than the 10 pt the units count.
             Want {
-                width: data.max(header_want(&header_label(field))),
+                width: (data.max(header_want(&header_label(field))) * 11).div_ceil(10),
                 wraps: !matches!(field.kind, FieldType::Amount | FieldType::Number),
             }
         })
@@ -240,7 +241,7 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
     let lines = fields
         .iter()
         .zip(&layout.widths)
-        .map(|(field, w)| wrapped_lines(&header_label(field), *w))
+        .map(|(field, w)| wrapped_lines(&header_label(field), *w * 10 / 11))
         .max()
         .unwrap_or(1);
     ws.set_row_height(HEADER_ROW, 16.0 * lines as f64 + 4.0)?;
@@ -249,7 +250,7 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
             .iter()
             .zip(&layout.widths)
             .filter_map(|(field, w)| match row.values.get(&field.id) {
-                Some(FormValue::Text(s)) => Some(wrapped_lines(s, *w)),
+                Some(FormValue::Text(s)) => Some(wrapped_lines(s, *w * 10 / 11)),
                 _ => None,
             })
             .max()
