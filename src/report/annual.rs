@@ -2,10 +2,10 @@
 //! unit's monthly rank) and a self-contained HTML page (inline SVG) for the 年度考核 meeting.
 
 use super::pages::{TemplateError, Templates};
-use super::sheet::{Cell, SheetSpec, formats, text, write_sheet};
+use super::sheet::{Cell, SheetSpec, formats, grouped, text, write_sheet};
 use crate::engine::annual::{AnnualMonth, Summary};
 use rust_xlsxwriter::{
-    Chart, ChartLegendPosition, ChartType, DocProperties, ExcelDateTime, Workbook, XlsxError,
+    Chart, ChartLegendPosition, ChartType, DocProperties, ExcelDateTime, XlsxError,
 };
 
 /// Line colours of the rank chart, one per unit in turn.
@@ -128,8 +128,8 @@ fn ranking(s: &Summary, rules: &crate::rules::Rules) -> SheetSpec {
 fn monthly(s: &Summary) -> SheetSpec {
     let mut headers = vec!["单位".to_string()];
     for m in &s.months {
-        headers.push(format!("{}得分", month_header(m)));
-        headers.push(format!("{}名次", m.month));
+        headers.push(grouped(&month_header(m), "得分"));
+        headers.push(grouped(&month_header(m), "名次"));
     }
     let rows = s
         .units
@@ -185,6 +185,17 @@ fn opt(s: &Option<String>) -> Cell {
     s.clone().map(Cell::Text).unwrap_or(Cell::Empty)
 }
 
+/// A date kept as `YYYY-MM-DD` text in history, written as a date (other text as it is).
+fn opt_date(s: &Option<String>) -> Cell {
+    match s
+        .as_deref()
+        .map(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+    {
+        Some(Ok(d)) => Cell::Date(d),
+        _ => opt(s),
+    }
+}
+
 fn projects(s: &Summary) -> SheetSpec {
     let headers = [
         "项目编号",
@@ -223,11 +234,11 @@ fn projects(s: &Summary) -> SheetSpec {
                     p.cum_invest.map(Cell::Num).unwrap_or(Cell::Empty),
                     p.share.map(|x| Cell::Num(x * 100.0)).unwrap_or(Cell::Empty),
                     opt(&p.start_rule),
-                    opt(&p.start_due),
+                    opt_date(&p.start_due),
                     opt(&p.start_status),
-                    opt(&p.actual_start),
-                    opt(&p.planned_completion),
-                    opt(&p.completed_date),
+                    opt_date(&p.actual_start),
+                    opt_date(&p.planned_completion),
+                    opt_date(&p.completed_date),
                     text(&p.completion_status),
                     text(&p.month),
                 ]
@@ -266,7 +277,7 @@ pub(crate) fn workbook(
     created: chrono::NaiveDate,
 ) -> Result<Vec<u8>, XlsxError> {
     use chrono::Datelike;
-    let mut wb = Workbook::new();
+    let mut wb = super::print_layout::new_workbook()?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(title(s))
@@ -277,7 +288,7 @@ pub(crate) fn workbook(
                 created.day() as u8,
             )?),
     );
-    let f = formats();
+    let f = formats("本年无");
     let sub = subtitle(s);
     let specs = [
         ranking(s, rules),
@@ -320,7 +331,8 @@ fn rank_chart(s: &Summary, sheet: &str) -> Result<Chart, XlsxError> {
         .set_max(units)
         .set_major_unit(1);
     chart.legend().set_position(ChartLegendPosition::Right);
-    chart.set_width(900).set_height(420);
+    // Narrower than the printed page, so that it does not shrink the sheet's type.
+    chart.set_width(640).set_height(360);
     Ok(chart)
 }
 

@@ -17,6 +17,7 @@ mod official_table;
 mod outlook_sheet;
 pub mod pages;
 pub mod post_evaluation;
+pub(crate) mod print_layout;
 pub mod ranking_workbook;
 pub mod screening;
 pub mod sheet;

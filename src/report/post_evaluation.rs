@@ -2,7 +2,7 @@
 //! counts, benchmarks, 应统未统, 待核实) and the HTML page with a class chart.
 
 use super::pages::{TemplateError, Templates};
-use super::sheet::{Cell, SheetSpec, book, text};
+use super::sheet::{Cell, SheetSpec, book, grouped, text};
 use crate::engine::post_evaluation::{Evaluated, Status};
 use crate::rules::Rules;
 use chrono::NaiveDate;
@@ -25,8 +25,9 @@ fn results_sheet(ev: &Evaluated, rules: &Rules) -> SheetSpec {
         .map(|s| s.to_string())
         .collect();
     for ind in &e.indicators {
-        headers.push(format!("{}（{}）", ind.name, ind.unit));
-        headers.push(format!("{}得分", ind.name));
+        let group = format!("{}（{}）", ind.name, ind.unit);
+        headers.push(grouped(&group, "值"));
+        headers.push(grouped(&group, "得分"));
     }
     headers.extend(
         ["综合得分", "等级", "上年等级", "原因说明"]
@@ -241,6 +242,7 @@ pub(crate) fn workbook(
             verify_sheet(ev, rules),
             problems_sheet(ev),
         ],
+        "本年度无",
     )
 }
 

@@ -2,7 +2,7 @@
 //! sheets (notices), data problems and the reconciliation of reports.
 
 use super::month_label;
-use super::sheet::{Cell, SheetSpec, book, date, opt_text, text};
+use super::sheet::{Cell, SheetSpec, book, date, grouped, opt_text, text};
 use crate::engine::Status;
 use crate::engine::assess::Assessment;
 use crate::rules::{Rules, Subject};
@@ -32,6 +32,7 @@ pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Ve
         &subtitle,
         a.as_of,
         &specs,
+        "本月无",
     )
 }
 
@@ -109,20 +110,18 @@ fn projects(a: &Assessment, rules: &Rules) -> SheetSpec {
             .scoring
             .parts
             .iter()
-            .map(|p| format!("{}（{}分）", p.name, p.points)),
+            .map(|p| grouped("得分", &format!("{}（{}分）", p.name, p.points))),
+    );
+    headers.push(grouped("得分", "总分"));
+    headers.extend(
+        ["年度计划", "累计完成"]
+            .iter()
+            .map(|s| grouped("投资（万元）", s)),
     );
     headers.extend(
-        [
-            "总分",
-            "年度计划投资（万元）",
-            "累计完成投资（万元）",
-            "开工情况",
-            "报送情况",
-            "前期手续（按时/总数）",
-            "说明",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
+        ["开工情况", "报送情况", "前期手续（按时/总数）", "说明"]
+            .iter()
+            .map(|s| s.to_string()),
     );
     let rows = a
         .projects

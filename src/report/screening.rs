@@ -33,6 +33,7 @@ pub(crate) fn workbook(
         &format!("预审日期：{}", as_of.format("%Y年%-m月%-d日")),
         as_of,
         &[results, review, findings],
+        "无",
     )
 }
 

@@ -1,12 +1,14 @@
 //! The generic report sheet writer of every workbook (month ranking, weekly, evaluate, screening,
-//! annual): a title and subtitle, a header, rows with red ones, column widths measured in CJK
-//! display width, frozen header, autofilter, A4 landscape printing and fixed workbook metadata.
-//! Every value from an input file is written as a string or number, never as a formula.
+//! annual): a title and a data-date line, a header (on two rows where columns are grouped), rows
+//! with red ones, amounts as `#,##0.00` and dates as dates, "本月无" for an empty list, column
+//! widths measured in CJK display width and fitted to A4 (`print_layout`), frozen header,
+//! autofilter and fixed workbook metadata. Every value from an input file is written as a string
+//! or number, never as a formula.
 
 use super::cells::excel_text;
+use super::print_layout::{Want, fit, header_want, height, page_setup, wrapped_lines};
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -17,6 +19,8 @@ pub(crate) enum Cell {
     /// 万元 or scores, two decimals.
     Num(f64),
     Int(i64),
+    /// A date, written as a date with a date format.
+    Date(chrono::NaiveDate),
     /// Text on a fill of this `0xRRGGBB` colour (a project's light).
     Fill(String, u32),
     Empty,
@@ -25,8 +29,15 @@ pub(crate) enum Cell {
 impl Cell {
     fn width(&self) -> usize {
         match self {
-            Cell::Text(s) | Cell::Fill(s, _) => s.width_cjk(),
-            Cell::Num(n) => format!("{n:.2}").len(),
+            Cell::Text(s) | Cell::Fill(s, _) => {
+                s.split('\n').map(|l| l.width_cjk()).max().unwrap_or(0)
+            }
+            // `#,##0.00`: the digits, a comma per thousand, the point and two decimals.
+            Cell::Num(n) => {
+                let whole = format!("{:.0}", n.abs().trunc()).len();
+                whole + (whole - 1) / 3 + 3 + usize::from(*n < 0.0)
+            }
+            Cell::Date(_) => 10,
             Cell::Int(i) => i.to_string().len(),
             Cell::Empty => 0,
         }
@@ -44,8 +55,7 @@ pub(crate) fn opt_text(s: &Option<String>) -> Cell {
 }
 
 pub(crate) fn date(d: Option<chrono::NaiveDate>) -> Cell {
-    d.map(|d| Cell::Text(d.format("%Y-%m-%d").to_string()))
-        .unwrap_or(Cell::Empty)
+    d.map(Cell::Date).unwrap_or(Cell::Empty)
 }
 
 /// A sheet: title, header, rows, and which rows to show in red.
@@ -68,9 +78,19 @@ pub(crate) struct Formats {
     red_text: Format,
     red_num: Format,
     red_int: Format,
+    date: Format,
+    red_date: Format,
+    empty: Format,
+    /// What an empty list prints ("本月无").
+    empty_label: String,
 }
 
-pub(crate) fn formats() -> Formats {
+/// Amounts (万元, 亿元) and scores.
+const AMOUNT: &str = "#,##0.00";
+const DATE: &str = "yyyy-mm-dd";
+
+/// The formats of a workbook whose empty lists print `empty_label`.
+pub(crate) fn formats(empty_label: &str) -> Formats {
     let base = Format::new()
         .set_font_name("宋体")
         .set_font_size(10)
@@ -94,43 +114,51 @@ pub(crate) fn formats() -> Formats {
             .set_text_wrap()
             .set_background_color(Color::RGB(0xDDEBF7)),
         text: base.clone().set_text_wrap(),
-        num: base.clone().set_num_format("0.00"),
+        num: base.clone().set_num_format(AMOUNT),
         int: base.clone().set_num_format("0"),
         red_text: base.clone().set_text_wrap().set_font_color(red),
-        red_num: base.clone().set_num_format("0.00").set_font_color(red),
-        red_int: base.set_num_format("0").set_font_color(red),
+        red_num: base.clone().set_num_format(AMOUNT).set_font_color(red),
+        red_int: base.clone().set_num_format("0").set_font_color(red),
+        date: base.clone().set_num_format(DATE),
+        red_date: base.clone().set_num_format(DATE).set_font_color(red),
+        empty: base.set_align(FormatAlign::Center),
+        empty_label: empty_label.to_string(),
     }
 }
 
-/// Column widths in Excel's character units: the widest cell (a Chinese character counts two),
-/// between 6 and 48, plus 2.
-fn column_widths(spec: &SheetSpec) -> Vec<usize> {
-    (0..spec.headers.len())
-        .map(|c| {
-            let w = spec
-                .rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(Cell::width)
-                .chain([spec.headers[c].width_cjk()])
-                .max()
-                .unwrap_or(8);
-            w.clamp(6, 48) + 2
-        })
-        .collect()
+/// Separates a group label from its column's label in a header (`grouped`).
+const GROUP: char = '\u{1f}';
+
+/// A header under a group label: the columns of consecutive headers with the same group print
+/// under one merged cell in a first header row (e.g. an indicator over its 值 and 得分).
+pub(crate) fn grouped(group: &str, label: &str) -> String {
+    format!("{group}{GROUP}{label}")
 }
 
-/// Points per printed line of 10 pt 宋体, and the padding of a row.
-const LINE_HEIGHT: f64 = 14.0;
-const ROW_PADDING: f64 = 2.0;
+/// A header's group (if any) and its own label.
+fn split_header(h: &str) -> (Option<&str>, &str) {
+    match h.split_once(GROUP) {
+        Some((g, l)) => (Some(g), l),
+        None => (None, h),
+    }
+}
 
-/// Lines a wrapped text needs in a column `width` characters wide: one per explicit newline,
-/// and as many more as its display width (a Chinese character counts two) needs.
-pub(crate) fn wrapped_lines(s: &str, width: usize) -> usize {
-    let usable = width.saturating_sub(2).max(1);
-    s.split('\n')
-        .map(|line| line.width_cjk().div_ceil(usable).max(1))
-        .sum()
+/// What each column's content asks of the page.
+fn wants(spec: &SheetSpec) -> Vec<Want> {
+    (0..spec.headers.len())
+        .map(|c| {
+            let cells = spec.rows.iter().filter_map(|r| r.get(c));
+            let wraps = cells
+                .clone()
+                .all(|x| matches!(x, Cell::Text(_) | Cell::Fill(..) | Cell::Empty));
+            let data = cells.map(Cell::width).max().unwrap_or(0);
+            let header = header_want(split_header(&spec.headers[c]).1);
+            Want {
+                width: data.max(header),
+                wraps,
+            }
+        })
+        .collect()
 }
 
 /// The height of a row whose cells wrap in columns of `widths`.
@@ -144,8 +172,75 @@ fn row_height(cells: &[Cell], widths: &[usize]) -> f64 {
         })
         .max()
         .unwrap_or(1);
-    lines as f64 * LINE_HEIGHT + ROW_PADDING
+    height(lines)
 }
+
+/// Writes the header, on two rows when some columns are grouped; returns the rows it took.
+fn write_header(
+    ws: &mut Worksheet,
+    spec: &SheetSpec,
+    widths: &[usize],
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    let split: Vec<(Option<&str>, &str)> = spec.headers.iter().map(|h| split_header(h)).collect();
+    let own = |c: usize, l: &str| wrapped_lines(l, widths[c]);
+    if split.iter().all(|(g, _)| g.is_none()) {
+        for (c, (_, l)) in split.iter().enumerate() {
+            ws.write_string_with_format(HEADER, c as u16, excel_text(l).as_ref(), &f.header)?;
+        }
+        let lines = (0..split.len()).map(|c| own(c, split[c].1)).max();
+        ws.set_row_height(HEADER, height(lines.unwrap_or(1)))?;
+        return Ok(1);
+    }
+    let (top, sub) = (HEADER, HEADER + 1);
+    let mut c = 0;
+    let mut top_lines = 1;
+    while c < split.len() {
+        let (group, label) = split[c];
+        let col = c as u16;
+        match group {
+            None => {
+                ws.merge_range(top, col, sub, col, excel_text(label).as_ref(), &f.header)?;
+                c += 1;
+            }
+            Some(g) => {
+                let end = (c..split.len())
+                    .take_while(|i| split[*i].0 == Some(g))
+                    .last()
+                    .unwrap_or(c);
+                let span: usize = widths[c..=end].iter().sum();
+                top_lines = top_lines.max(wrapped_lines(g, span));
+                if end > c {
+                    ws.merge_range(top, col, top, end as u16, excel_text(g).as_ref(), &f.header)?;
+                } else {
+                    ws.write_string_with_format(top, col, excel_text(g).as_ref(), &f.header)?;
+                }
+                for (i, (_, l)) in split.iter().enumerate().take(end + 1).skip(c) {
+                    ws.write_string_with_format(sub, i as u16, excel_text(l).as_ref(), &f.header)?;
+                }
+                c = end + 1;
+            }
+        }
+    }
+    // A label standing over both rows may use both rows' lines.
+    let whole = (0..split.len())
+        .filter(|c| split[*c].0.is_none())
+        .map(|c| own(c, split[c].1))
+        .max()
+        .unwrap_or(1);
+    let grouped = (0..split.len())
+        .filter(|c| split[*c].0.is_some())
+        .map(|c| own(c, split[c].1))
+        .max()
+        .unwrap_or(1);
+    let sub_lines = grouped.max(whole.saturating_sub(top_lines));
+    ws.set_row_height(top, height(top_lines))?;
+    ws.set_row_height(sub, height(sub_lines))?;
+    Ok(2)
+}
+
+/// The row of the (first) header line: the title and the data-date line are above it.
+const HEADER: u32 = 2;
 
 pub(crate) fn write_sheet(
     ws: &mut Worksheet,
@@ -155,77 +250,84 @@ pub(crate) fn write_sheet(
 ) -> Result<(), XlsxError> {
     let cols = spec.headers.len().max(1) as u16;
     ws.set_name(&spec.name)?;
-    ws.merge_range(0, 0, 0, cols - 1, &excel_text(&spec.title), &f.title)?;
-    ws.set_row_height(0, 28)?;
-    ws.merge_range(1, 0, 1, cols - 1, &excel_text(subtitle), &f.subtitle)?;
-    // Widths by display width: a Chinese character counts two.
-    let widths = column_widths(spec);
+    let layout = fit(&wants(spec));
+    let widths = &layout.widths;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64)?;
     }
-    for (c, h) in spec.headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, excel_text(h).as_ref(), &f.header)?;
-    }
-    let header_cells: Vec<Cell> = spec.headers.iter().map(text).collect();
-    ws.set_row_height(2, row_height(&header_cells, &widths))?;
+    let all: usize = widths.iter().sum();
+    ws.merge_range(0, 0, 0, cols - 1, &excel_text(&spec.title), &f.title)?;
+    ws.set_row_height(
+        0,
+        28.0f64.max(20.0 * wrapped_lines(&spec.title, all / 2 + 1) as f64),
+    )?;
+    ws.merge_range(1, 0, 1, cols - 1, &excel_text(subtitle), &f.subtitle)?;
+    ws.set_row_height(1, height(wrapped_lines(subtitle, all)))?;
+    let first = HEADER + write_header(ws, spec, widths, f)?;
     for (r, row) in spec.rows.iter().enumerate() {
         let red = spec.red.get(r).copied().unwrap_or(false);
-        let rr = 3 + r as u32;
-        // Neither Excel, WPS nor LibreOffice grows a wrapped row when the file opens.
-        ws.set_row_height(rr, row_height(row, &widths))?;
+        let rr = first + r as u32;
+        ws.set_row_height(rr, row_height(row, widths))?;
         for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => ws.write_string_with_format(
-                    rr,
-                    c,
-                    excel_text(s).as_ref(),
-                    if red { &f.red_text } else { &f.text },
-                )?,
-                Cell::Num(n) => {
-                    ws.write_number_with_format(rr, c, *n, if red { &f.red_num } else { &f.num })?
-                }
-                Cell::Int(i) => ws.write_number_with_format(
-                    rr,
-                    c,
-                    *i as f64,
-                    if red { &f.red_int } else { &f.int },
-                )?,
-                Cell::Fill(s, rgb) => ws.write_string_with_format(
-                    rr,
-                    c,
-                    excel_text(s).as_ref(),
-                    &if red { &f.red_text } else { &f.text }
-                        .clone()
-                        .set_background_color(Color::RGB(*rgb)),
-                )?,
-                Cell::Empty => ws.write_blank(rr, c, if red { &f.red_text } else { &f.text })?,
-            };
+            write_cell(ws, rr, c as u16, cell, red, f)?;
         }
     }
-    ws.set_freeze_panes(3, 0)?;
-    if !spec.rows.is_empty() {
-        ws.autofilter(2, 0, 2 + spec.rows.len() as u32, cols - 1)?;
+    if spec.rows.is_empty() {
+        ws.merge_range(first, 0, first, cols - 1, &f.empty_label, &f.empty)?;
     }
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 2)?;
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_header(format!("&C{}", spec.title.replace('&', "&&")));
-    ws.set_footer("&C第 &P 页，共 &N 页");
+    ws.set_freeze_panes(first, 0)?;
+    if !spec.rows.is_empty() {
+        ws.autofilter(first - 1, 0, first - 1 + spec.rows.len() as u32, cols - 1)?;
+    }
+    // The title and data-date lines repeat with the header: no page header besides.
+    page_setup(ws, layout.landscape, (0, first - 1))?;
     Ok(())
 }
 
-/// A workbook of `specs`, each sheet under `subtitle`, with fixed metadata dated `as_of`.
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+    red: bool,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let text_format = if red { &f.red_text } else { &f.text };
+    match cell {
+        Cell::Text(s) => ws.write_string_with_format(r, c, excel_text(s).as_ref(), text_format)?,
+        Cell::Num(n) => {
+            ws.write_number_with_format(r, c, *n, if red { &f.red_num } else { &f.num })?
+        }
+        Cell::Int(i) => {
+            ws.write_number_with_format(r, c, *i as f64, if red { &f.red_int } else { &f.int })?
+        }
+        Cell::Date(d) => {
+            use chrono::Datelike;
+            let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+            ws.write_datetime_with_format(r, c, &x, if red { &f.red_date } else { &f.date })?
+        }
+        Cell::Fill(s, rgb) => ws.write_string_with_format(
+            r,
+            c,
+            excel_text(s).as_ref(),
+            &text_format.clone().set_background_color(Color::RGB(*rgb)),
+        )?,
+        Cell::Empty => ws.write_blank(r, c, text_format)?,
+    };
+    Ok(())
+}
+
+/// A workbook of `specs`, each sheet under `subtitle` (the data-date line), with fixed metadata
+/// dated `as_of`; an empty list prints `empty` ("本月无").
 pub(crate) fn book(
     title: &str,
     subtitle: &str,
     as_of: chrono::NaiveDate,
     specs: &[SheetSpec],
+    empty: &str,
 ) -> Result<Vec<u8>, XlsxError> {
     use chrono::Datelike;
-    let mut wb = Workbook::new();
+    let mut wb = super::print_layout::new_workbook()?;
     let created =
         ExcelDateTime::from_ymd(as_of.year() as u16, as_of.month() as u8, as_of.day() as u8)?;
     wb.set_properties(
@@ -234,10 +336,59 @@ pub(crate) fn book(
             .set_author("sanyipi")
             .set_creation_datetime(&created),
     );
-    let f = formats();
+    let f = formats(empty);
     for spec in specs {
         let ws = wb.add_worksheet();
         write_sheet(ws, spec, subtitle, &f)?;
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_as_high_as_their_longest_wrapped_cell() {
+        let widths = [6, 12, 12];
+        let cells = [Cell::Num(1234.5), text("一\n二\n三"), text("短")];
+        assert_eq!(row_height(&cells, &widths), height(3));
+        // 20 characters in 10 usable units: 4 lines.
+        assert_eq!(row_height(&[text("字".repeat(20))], &[12]), height(4));
+        assert_eq!(row_height(&[Cell::Int(1)], &[6]), height(1));
+    }
+
+    #[test]
+    fn long_headers_wrap_instead_of_widening_number_columns() {
+        let spec = SheetSpec {
+            name: "s".into(),
+            title: "t".into(),
+            headers: vec![
+                grouped("投资（万元）", "年度计划投资（万元）"),
+                "说明".into(),
+            ],
+            rows: vec![vec![Cell::Num(25_000.0), text("短\n较长的一行")]],
+            red: vec![false],
+        };
+        let w = wants(&spec);
+        // "25,000.00" is 9 wide, more than the wrapped header's 7.
+        assert_eq!(
+            w,
+            vec![
+                Want {
+                    width: 9,
+                    wraps: false
+                },
+                Want {
+                    width: 10,
+                    wraps: true
+                }
+            ]
+        );
+        assert_eq!(
+            split_header(&spec.headers[0]),
+            (Some("投资（万元）"), "年度计划投资（万元）")
+        );
+        assert_eq!(split_header("说明"), (None, "说明"));
+    }
 }

@@ -3,7 +3,7 @@
 //! and the step from one stage to the next. Stage labels come from `rules/lights.toml`.
 
 use super::month_label;
-use super::sheet::{Cell, SheetSpec, text};
+use super::sheet::{Cell, SheetSpec, grouped, text};
 use crate::engine::assess::Assessment;
 use crate::engine::overview::{Periods, UnitStages};
 use crate::rules::Rules;
@@ -14,8 +14,9 @@ pub(crate) fn stages(a: &Assessment, rules: &Rules) -> SheetSpec {
     let mut headers = vec!["单位".to_string()];
     for label in [&s.signed, &s.started, &s.completed] {
         for period in ["本月", "本年累计"] {
-            headers.push(format!("{label}（{period}）个数"));
-            headers.push(format!("{label}（{period}）投资（亿元）"));
+            let group = format!("{label}（{period}）");
+            headers.push(grouped(&group, "个数"));
+            headers.push(grouped(&group, "投资（亿元）"));
         }
     }
     headers.push(format!("本年{}项目已{}", s.signed, s.started));

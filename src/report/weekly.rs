@@ -15,8 +15,7 @@ pub(crate) fn title(r: &WeekResult) -> String {
 }
 
 fn date(d: Option<NaiveDate>) -> Cell {
-    d.map(|d| text(d.format("%Y-%m-%d").to_string()))
-        .unwrap_or(Cell::Empty)
+    super::sheet::date(d)
 }
 
 fn headers(list: &[&str]) -> Vec<String> {
@@ -292,7 +291,7 @@ pub(crate) fn workbook(
     specs.push(meeting_sheet(r));
     specs.push(reports_sheet(r));
     specs.push(diagnostics_sheet(r));
-    book(&title(r), &subtitle(r, rules), r.as_of, &specs)
+    book(&title(r), &subtitle(r, rules), r.as_of, &specs, "本周无")
 }
 
 /// The week's printable HTML page: meeting list, one page per leader, reporting, data problems.

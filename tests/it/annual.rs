@@ -105,6 +105,7 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
 fn text(d: &Data) -> String {
     match d {
         Data::String(s) => s.clone(),
+        Data::DateTime(x) => x.as_datetime().unwrap().date().to_string(),
         Data::Empty => String::new(),
         other => other.to_string(),
     }
@@ -129,7 +130,9 @@ fn check_annual(out: &Path, results: &Results, computed: &[String]) {
         );
     }
     let mut seen = 0;
-    for row in &rows[3..] {
+    // Each month over its 得分 and 名次: the header takes rows 3 and 4.
+    assert_eq!(text(&rows[3][1]), "得分");
+    for row in &rows[4..] {
         let unit = text(&row[0]);
         for (i, m) in months.iter().enumerate() {
             let (score, rank) = results[*m][&unit];

@@ -180,6 +180,9 @@ const SCORE: u32 = 3 + 12;
 const CLASS: u32 = SCORE + 1;
 const LAST: u32 = SCORE + 2;
 const REASONS: u32 = SCORE + 3;
+/// The first data row of 后评估结果: title, data-date line and two header rows (each
+/// indicator over its 值 and 得分) above it.
+const FIRST: u32 = 4;
 
 /// Checks the results sheet against `exp`, row by row; returns the sheet.
 fn check_results(out: &Path, year: i32, exp: &[Expected]) -> calamine::Range<Data> {
@@ -187,12 +190,13 @@ fn check_results(out: &Path, year: i32, exp: &[Expected]) -> calamine::Range<Dat
     let results = wb.worksheet_range("后评估结果").unwrap();
     assert_eq!(text(&results, (2, 1)), "项目编号");
     assert_eq!(text(&results, (2, 3)), "亩均税收（万元/亩）");
-    assert_eq!(text(&results, (2, 4)), "亩均税收得分");
+    assert_eq!(text(&results, (3, 3)), "值");
+    assert_eq!(text(&results, (3, 4)), "得分");
     assert_eq!(text(&results, (2, SCORE)), "综合得分");
     assert_eq!(text(&results, (2, CLASS)), "等级");
     assert_eq!(text(&results, (2, LAST)), "上年等级");
     for (i, e) in exp.iter().enumerate() {
-        let r = 3 + i as u32;
+        let r = FIRST + i as u32;
         assert_eq!(text(&results, (r, 1)), e.id);
         match e.score {
             Some(s) => assert_eq!(cell(&results, (r, SCORE)), Data::Float(s), "{}", e.id),
@@ -200,7 +204,7 @@ fn check_results(out: &Path, year: i32, exp: &[Expected]) -> calamine::Range<Dat
         }
         assert_eq!(text(&results, (r, CLASS)), e.class, "{}", e.id);
     }
-    assert_eq!(cell(&results, (3 + exp.len() as u32, 1)), Data::Empty);
+    assert_eq!(cell(&results, (FIRST + exp.len() as u32, 1)), Data::Empty);
     results
 }
 
@@ -214,7 +218,7 @@ fn scores_classes_and_statistics_match_an_independent_computation() {
     // Indicator values and points, cell by cell, for a graded project.
     let values = indicators(&rows[0]);
     for (i, v) in values.iter().enumerate() {
-        let Data::Float(got) = cell(&results, (3, 3 + 2 * i as u32)) else {
+        let Data::Float(got) = cell(&results, (FIRST, 3 + 2 * i as u32)) else {
             panic!("indicator {i}")
         };
         assert!((got - v.unwrap()).abs() < 1e-9, "indicator {i}: {got}");
@@ -222,7 +226,7 @@ fn scores_classes_and_statistics_match_an_independent_computation() {
     // The veto is named.
     let vetoed = rows.iter().position(|r| r["accidents"] == 2).unwrap();
     assert_eq!(
-        text(&results, (3 + vetoed as u32, REASONS)),
+        text(&results, (FIRST + vetoed as u32, REASONS)),
         "【安全生产事故一票否决】发生安全生产事故 2 起"
     );
     // Class counts.
@@ -266,7 +270,7 @@ fn zero_or_missing_figures_are_verified_with_the_field_named() {
     evaluate(&sample(), out.path(), &["--year", "2026"]);
     let mut wb = workbook(out.path(), 2026);
     let results = wb.worksheet_range("后评估结果").unwrap();
-    let row_of = |id: &str| 3 + rows.iter().position(|r| r["project_id"] == id).unwrap() as u32;
+    let row_of = |id: &str| FIRST + rows.iter().position(|r| r["project_id"] == id).unwrap() as u32;
     let file = "后评估基础数据.xlsx!后评估数据";
     let cases = [
         (
@@ -448,10 +452,11 @@ fn an_exemption_in_the_rules_lists_the_project_as_not_graded() {
         });
     }
     let results = check_results(&out, 2026, &exp);
-    let r = 3 + all
-        .iter()
-        .position(|r| r["output"].as_f64().unwrap() < 2000.0)
-        .unwrap() as u32;
+    let r = FIRST
+        + all
+            .iter()
+            .position(|r| r["output"].as_f64().unwrap() < 2000.0)
+            .unwrap() as u32;
     assert_eq!(
         text(&results, (r, REASONS)),
         "【规模以下】年产值 1500 万元，不足 2000 万元"
@@ -482,7 +487,12 @@ fn last_years_class_is_shown_beside_this_years() {
     );
     let results = check_results(&out, 2026, &expected(&truth(), SHIPPED));
     for (i, e) in last.iter().enumerate() {
-        assert_eq!(text(&results, (3 + i as u32, LAST)), e.class, "{}", e.id);
+        assert_eq!(
+            text(&results, (FIRST + i as u32, LAST)),
+            e.class,
+            "{}",
+            e.id
+        );
     }
     // 2025 has no 2024 behind it.
     let mut wb = workbook(&out, 2025);
@@ -701,17 +711,17 @@ fn an_unreadable_figure_is_verified_and_reported_and_text_stays_text() {
     let mut wb = workbook(&out, 2026);
     let results = wb.worksheet_range("后评估结果").unwrap();
     assert_eq!(
-        text(&results, (3, REASONS)),
+        text(&results, (FIRST, REASONS)),
         "【待核实】“用地面积”无法识别（见数据问题）（后评估基础数据.xlsx!Sheet1!C2），无法计算或判断亩均税收、亩均增加值"
     );
-    assert_eq!(text(&results, (3, 2)), "=HYPERLINK(\"http://x\")");
+    assert_eq!(text(&results, (FIRST, 2)), "=HYPERLINK(\"http://x\")");
     let problems = wb.worksheet_range("问题数据").unwrap();
     assert_eq!(text(&problems, (3, 1)), "E021");
     assert_eq!(text(&problems, (3, 2)), "后评估基础数据.xlsx!Sheet1!C2");
     assert_eq!(text(&problems, (4, 1)), "");
     // Alone at every mean: 100 points, class B (90 ≤ 100 < 110).
-    assert_eq!(cell(&results, (4, SCORE)), Data::Float(100.0));
-    assert_eq!(text(&results, (4, CLASS)), "B");
+    assert_eq!(cell(&results, (FIRST + 1, SCORE)), Data::Float(100.0));
+    assert_eq!(text(&results, (FIRST + 1, CLASS)), "B");
 }
 
 #[test]
@@ -736,8 +746,8 @@ fn in_a_folder_with_a_ledger_rows_are_matched_and_unknown_ones_reported() {
     assert!(r.stderr.contains("E030"), "{}", r.stderr);
     let mut wb = workbook(&out, 2026);
     let results = wb.worksheet_range("后评估结果").unwrap();
-    assert_eq!(text(&results, (3, 1)), "DH2026-001");
-    assert_eq!(text(&results, (4, 1)), "");
+    assert_eq!(text(&results, (FIRST, 1)), "DH2026-001");
+    assert_eq!(text(&results, (FIRST + 1, 1)), "");
     let problems = wb.worksheet_range("问题数据").unwrap();
     assert_eq!(text(&problems, (3, 1)), "E030");
     assert!(text(&problems, (3, 3)).contains("XX-999"));

@@ -235,7 +235,8 @@ fn lights_follow_deadlines_and_investment() {
         _ => "绿灯",
     };
     for (i, p) in json["projects"].as_array().unwrap().iter().enumerate() {
-        let row = 3 + i as u32;
+        // Title, data-date line, the header over two rows (得分, 投资 grouped).
+        let row = 4 + i as u32;
         let id = p["id"].as_str().unwrap();
         assert_eq!(cell(&projects, (row, 0)), Data::String(id.into()));
         let Data::String(text) = cell(&projects, (row, 1)) else {
@@ -256,7 +257,7 @@ fn lights_follow_deadlines_and_investment() {
             _ => "FFA9D08E",
         };
         assert_eq!(
-            fill_of(&book, 2, &format!("B{}", 4 + i)).as_deref(),
+            fill_of(&book, 2, &format!("B{}", 5 + i)).as_deref(),
             Some(want),
             "{p}"
         );
@@ -357,7 +358,7 @@ fn a_county_that_edits_a_threshold_sees_other_lights() {
         .position(|l| l["light"] == "red")
         .unwrap();
     assert_eq!(
-        fill_of(&book, 2, &format!("B{}", 4 + first_red)).as_deref(),
+        fill_of(&book, 2, &format!("B{}", 5 + first_red)).as_deref(),
         Some("FF123456")
     );
 

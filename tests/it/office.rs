@@ -2,11 +2,14 @@
 //! of the penalised unit and every monthly template, of the bundled samples and (with
 //! `--features shared-samples`) of the shared ones, converted to PDF in ONE `soffice` call (its
 //! start-up is the slow part); then each PDF is checked, and the notices' text, read back with
-//! `pdftotext`, holds their number, recipient and matters.
+//! `pdftotext`, holds their number, recipient and matters. `office::print` converts every
+//! workbook of the sample year and measures the printed type size (issue 22, point 1).
 //!
 //! Compiled only with `--features office-tests` (slow, and it needs LibreOffice and poppler:
 //! Debian `apt-get install libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils`);
 //! `.ci/run` installs them and turns it on. Anything missing then fails loudly.
+
+mod print;
 
 use crate::common::*;
 use crate::notices::{notice_file, penalised_and_missing, unit_notices};

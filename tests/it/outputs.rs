@@ -75,7 +75,8 @@ fn workbook_reads_back_cell_by_cell() {
     }
     let projects = wb.worksheet_range("项目得分明细").unwrap();
     for (i, p) in json["projects"].as_array().unwrap().iter().enumerate() {
-        let row = 3 + i as u32;
+        // Title, data-date line, the header over two rows (得分, 投资 grouped).
+        let row = 4 + i as u32;
         assert_eq!(
             cell(&projects, (row, 0)),
             Data::String(p["id"].as_str().unwrap().into())
@@ -216,10 +217,10 @@ fn html_is_self_contained_and_escaped() {
         open_workbook(out.path().join("2026-10/2026年10月重点项目考核排名.xlsx")).unwrap();
     let projects = wb.worksheet_range("项目得分明细").unwrap();
     assert_eq!(
-        cell(&projects, (4, 2)),
+        cell(&projects, (5, 2)),
         Data::String("=HYPERLINK(\"http://evil\")".into())
     );
-    assert_eq!(cell(&projects, (4, 3)), Data::String("+甲镇".into()));
+    assert_eq!(cell(&projects, (5, 3)), Data::String("+甲镇".into()));
     let formulas = wb.worksheet_formula("项目得分明细").unwrap();
     assert!(
         formulas.rows().flatten().all(|f| f.is_empty()),
@@ -420,41 +421,48 @@ pub fn assert_rows_tall_enough(xlsx: &Path) {
             }
         }
         let range = wb.worksheet_range(name).unwrap();
+        // A merged cell's text (in its top-left cell) wraps over all its columns and rows.
+        let merges = wb.merge_cells_by_sheet_name(name).unwrap();
+        let width_of = |col: u32| {
+            widths
+                .iter()
+                .find(|(a, b, _)| *a <= col + 1 && col < *b)
+                .map(|w| w.2)
+        };
+        let height_of = |r: u32| heights.get(&(r + 1)).copied().unwrap_or(15.0);
         let (r0, c0) = range.start().unwrap_or((0, 0));
         for (ri, row) in range.rows().enumerate() {
             let r = r0 + ri as u32;
             if r < 2 {
                 continue; // title and subtitle are merged over the whole width
             }
-            let lines = row
-                .iter()
-                .enumerate()
-                .filter_map(|(ci, cell)| {
-                    let col = c0 + ci as u32 + 1;
-                    let width = widths
-                        .iter()
-                        .find(|(a, b, _)| *a <= col && col <= *b)
-                        .map(|w| w.2)?;
-                    let usable = (width.floor() as usize).saturating_sub(2).max(1);
-                    // Only text wraps; numbers are shown with their format.
-                    let Data::String(text) = cell else {
-                        return None;
-                    };
-                    Some(
-                        text.split('\n')
-                            .map(|l| display_width(l).div_ceil(usable).max(1))
-                            .sum::<usize>(),
-                    )
-                })
-                .max()
-                .unwrap_or(1);
-            if lines > 1 {
-                let ht = heights.get(&(r + 1)).copied().unwrap_or(15.0);
-                assert!(
-                    ht >= lines as f64 * 12.5,
-                    "{name} row {}: {lines} lines of text, height {ht}",
-                    r + 1
-                );
+            for (ci, cell) in row.iter().enumerate() {
+                let c = c0 + ci as u32;
+                // Only text wraps; numbers are shown with their format.
+                let Data::String(text) = cell else {
+                    continue;
+                };
+                let (rows, cols) = merges
+                    .iter()
+                    .find(|m| m.start == (r, c))
+                    .map(|m| (m.start.0..=m.end.0, m.start.1..=m.end.1))
+                    .unwrap_or((r..=r, c..=c));
+                let Some(width) = cols.map(width_of).sum::<Option<f64>>() else {
+                    continue;
+                };
+                let usable = (width.floor() as usize).saturating_sub(2).max(1);
+                let lines: usize = text
+                    .split('\n')
+                    .map(|l| display_width(l).div_ceil(usable).max(1))
+                    .sum();
+                let ht: f64 = rows.map(height_of).sum();
+                if lines > 1 {
+                    assert!(
+                        ht >= lines as f64 * 12.5,
+                        "{name} row {}: {lines} lines of text, height {ht}",
+                        r + 1
+                    );
+                }
             }
         }
     }

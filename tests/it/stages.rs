@@ -113,14 +113,13 @@ fn three_batches_per_unit_and_for_the_county() {
     let mut wb: Xlsx<_> = open_workbook(dir.join("2026年10月重点项目考核排名.xlsx")).unwrap();
     let sheet = wb.worksheet_range("三个一批").unwrap();
     assert_eq!(cell(&sheet, (2, 0)), Data::String("单位".into()));
-    assert_eq!(
-        cell(&sheet, (2, 1)),
-        Data::String("签约（本月）个数".into())
-    );
+    // Each stage and period over its 个数 and 投资: the header takes two rows.
+    assert_eq!(cell(&sheet, (2, 1)), Data::String("签约（本月）".into()));
+    assert_eq!(cell(&sheet, (3, 1)), Data::String("个数".into()));
     let units = json["stages"]["units"].as_array().unwrap();
     assert_eq!(units.len(), expected.len());
     for i in 0..=units.len() {
-        let row = 3 + i as u32;
+        let row = 4 + i as u32;
         let Data::String(unit) = cell(&sheet, (row, 0)) else {
             panic!("row {row}")
         };
@@ -156,7 +155,7 @@ fn three_batches_per_unit_and_for_the_county() {
         started_of_signed as u64
     );
     assert_eq!(
-        cell(&sheet, (3 + units.len() as u32, 13)),
+        cell(&sheet, (4 + units.len() as u32, 13)),
         Data::String(format!(
             "{started_of_signed}/{}（{:.1}%）",
             total[2],

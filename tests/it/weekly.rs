@@ -36,6 +36,7 @@ fn cell_date(c: &Data) -> Option<NaiveDate> {
 fn cell_text(c: &Data) -> String {
     match c {
         Data::String(s) => s.trim().to_string(),
+        Data::DateTime(_) => cell_date(c).unwrap().to_string(),
         Data::Empty => String::new(),
         other => other.to_string(),
     }

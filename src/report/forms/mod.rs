@@ -10,12 +10,13 @@ mod validation;
 use instructions::instructions_sheet;
 use validation::{date_rule, error_alert, validations};
 
+use crate::report::print_layout::{Want, fit, header_want, page_setup, wrapped_lines};
 use crate::rules::{Field, FieldType, TableSchema, Vocabulary};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
-    Worksheet, XlsxError,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Worksheet,
+    XlsxError,
 };
 use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
@@ -117,10 +118,10 @@ fn formats() -> Formats {
         locked: base.clone().set_text_wrap().set_background_color(grey),
         locked_num: base
             .clone()
-            .set_num_format("0.00")
+            .set_num_format("#,##0.00")
             .set_background_color(grey),
         open_text: open.clone().set_text_wrap().set_num_format("@"),
-        open_num: open.clone().set_num_format("0.00"),
+        open_num: open.clone().set_num_format("#,##0.00"),
         open_int: open.clone().set_num_format("0"),
         open_date: open.set_num_format("yyyy-mm-dd"),
         note: Format::new()
@@ -165,7 +166,7 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 
 /// Builds the template workbook.
 pub(crate) fn workbook(t: &Form) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = crate::report::print_layout::new_workbook()?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(&t.title)
@@ -253,7 +254,6 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
     for (c, field) in fields.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, header_label(field), &f.header)?;
     }
-    ws.set_row_height(HEADER_ROW, 30)?;
     let total = t.rows.len() + t.blank_rows;
     for r in 0..total {
         let row = t.rows.get(r);
@@ -268,26 +268,54 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
         let r = HEADER_ROW + 2 + total as u32;
         ws.merge_range(r, 0, r, cols - 1, &signoff_text(t.vocab), &f.signoff)?;
     }
-    for (c, field) in fields.iter().enumerate() {
-        let values = t.rows.iter().filter_map(|r| r.values.get(&field.id));
-        let w = values
-            .map(|v| match v {
-                FormValue::Text(s) => s.width_cjk(),
-                FormValue::Num(n) => format!("{n:.2}").len(),
-                FormValue::Date(_) => 10,
+    let wants: Vec<Want> = fields
+        .iter()
+        .map(|field| {
+            let values = t.rows.iter().filter_map(|r| r.values.get(&field.id));
+            let data = values
+                .map(|v| match v {
+                    FormValue::Text(s) => s.width_cjk(),
+                    FormValue::Num(n) => format!("{n:.2}").len(),
+                    FormValue::Date(_) => 10,
+                })
+                .chain([10])
+                .max()
+                .unwrap_or(10);
+            // The template's type is 11 pt: a tenth wider than the 10 pt the units count.
+            Want {
+                width: (data.max(header_want(&header_label(field))) * 11).div_ceil(10),
+                wraps: !matches!(field.kind, FieldType::Amount | FieldType::Number),
+            }
+        })
+        .collect();
+    let layout = fit(&wants);
+    for (c, w) in layout.widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w as f64)?;
+    }
+    // The header wraps in its column: a row as high as its longest label's lines (11 pt).
+    let lines = fields
+        .iter()
+        .zip(&layout.widths)
+        .map(|(field, w)| wrapped_lines(&header_label(field), *w * 10 / 11))
+        .max()
+        .unwrap_or(1);
+    ws.set_row_height(HEADER_ROW, 16.0 * lines as f64 + 4.0)?;
+    for (r, row) in t.rows.iter().enumerate() {
+        let lines = fields
+            .iter()
+            .zip(&layout.widths)
+            .filter_map(|(field, w)| match row.values.get(&field.id) {
+                Some(FormValue::Text(s)) => Some(wrapped_lines(s, *w * 10 / 11)),
+                _ => None,
             })
-            .chain([header_label(field).width_cjk(), 10])
             .max()
-            .unwrap_or(10);
-        ws.set_column_width(c as u16, (w.min(40) + 2) as f64)?;
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(HEADER_ROW + 1 + r as u32, 16.0 * lines as f64 + 4.0)?;
+        }
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer("&C第 &P 页，共 &N 页");
+    page_setup(ws, layout.landscape, (HEADER_ROW, HEADER_ROW))?;
     let options = ProtectionOptions {
         format_columns: true,
         format_rows: true,
