@@ -148,6 +148,17 @@ fn units_that_would_reach_the_streak_penalty_are_warned_of() {
         })
         .collect();
     assert_eq!(units, warned);
+    // The month's bulletin carries them under its own heading.
+    let bulletin = std::fs::read_to_string(
+        out.path()
+            .join(MONTH)
+            .join("2026年10月重点项目考核情况通报.html"),
+    )
+    .unwrap();
+    let part = &bulletin[bulletin.find("下月预警").expect("a 下月预警 part")..];
+    for u in &warned {
+        assert!(part.contains(&format!("{u}本月排名第")), "{u}: {part}");
+    }
 }
 
 #[test]
