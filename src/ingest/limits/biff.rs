@@ -350,6 +350,8 @@ impl Budget {
     }
 }
 
+#[path = "biff_formula.rs"]
+mod formula;
 #[path = "biff_sheet.rs"]
 mod sheet;
 use sheet::Sheet;

@@ -98,10 +98,8 @@ impl Sheet<'_> {
                 0x0006 => {
                     self.at(&r, 20, true)?;
                     formula_at = (u16_at(r.data, 0), u16_at(r.data, 2));
-                    let rgce = &r.data[20..];
-                    if rgce.len() < 2 || u16_at(rgce, 0) as usize > rgce.len() - 2 {
-                        return Err(self.corrupt("formula longer than its record"));
-                    }
+                    super::formula::check(&r.data[20..], self.biff8)
+                        .map_err(|e| self.corrupt(e))?;
                 }
                 0x000A => break,
                 _ => {}
