@@ -245,8 +245,10 @@ fn fat(file: &[u8], sectors: &mut Sectors) -> Result<Vec<u32>, Fault> {
         difat.extend(words);
         id = difat.pop().ok_or(Fault::PastEnd { what: "DIFAT", id })?;
     }
+    // The header's 109 entries are read whatever they hold (a writer may leave zeros for
+    // "none"); beyond them, no more FAT sectors than the file has sectors.
     let listed: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
-    if listed.len() > sectors.maxid as usize + 1 {
+    if listed.len() > (sectors.maxid as usize + 1).max(109) {
         return Err(Fault::FatTooLong(listed.len()));
     }
     let mut fats = Vec::new();

@@ -188,3 +188,20 @@ fn a_mini_sector_outside_the_mini_stream_is_refused() {
     let f = small(&pattern(100), &[0, ENDOFCHAIN]);
     assert_eq!(workbook_stream(&f), Err(Fault::Loop { what }));
 }
+
+#[test]
+fn more_fat_sectors_than_the_file_are_refused() {
+    // A DIFAT sector (sector 0) listing sector 0 as a FAT sector 127 times, more than the 13
+    // sectors of the file and the header's 109.
+    let mut f = big(&[0u8; 5000]);
+    put32(&mut f, 68, 0);
+    put32(&mut f, 512 + 508, ENDOFCHAIN);
+    assert_eq!(workbook_stream(&f), Err(Fault::FatTooLong(128)));
+    // Zeros left in the header's DIFAT for "none" (109 reads of sector 0) are read as calamine
+    // reads them.
+    let mut f = big(&pattern(5000));
+    for i in 1..109 {
+        put32(&mut f, 76 + 4 * i, 0);
+    }
+    assert_eq!(workbook_stream(&f), Ok(pattern(5000)));
+}
