@@ -263,13 +263,35 @@ fn find(b: &[u8], pattern: &[u8]) -> usize {
 const LABELSST: &[u8] = &[0xFD, 0x00, 0x0A, 0x00];
 const DIMENSIONS: &[u8] = &[0x00, 0x02, 0x0E, 0x00];
 
+/// `refused` for an .xls, which the pre-check (not the reader process dying) must refuse.
+fn xls_refused(bytes: &[u8]) -> String {
+    let line = refused(bytes, "xls");
+    assert!(
+        !line.contains("读取程序异常终止") && !line.contains("仍未完成"),
+        "left to the reader process: {line}"
+    );
+    line
+}
+
+/// The legacy fixture with its LABELSST cell moved to zero-based `(row, col)`.
+fn cell_at(row: u16, col: u16) -> Vec<u8> {
+    xls(|b| {
+        let at = find(b, LABELSST) + 4;
+        b[at..at + 2].copy_from_slice(&row.to_le_bytes());
+        b[at + 2..at + 4].copy_from_slice(&col.to_le_bytes());
+    })
+}
+
 #[test]
 fn xls_cell_at_row_and_column_65535_is_refused() {
-    let bytes = xls(|b| {
-        let at = find(b, LABELSST) + 4;
-        b[at..at + 4].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
-    });
-    refused(&bytes, "xls");
+    insta::assert_snapshot!(xls_refused(&cell_at(65535, 65535)));
+}
+
+/// A full-size BIFF8 sheet (a cell in the first and the last row, 200 columns wide) is
+/// refused by the cell budget before calamine builds its 13-million-cell grid.
+#[test]
+fn xls_full_size_sheet_is_refused_by_the_cell_budget() {
+    insta::assert_snapshot!(xls_refused(&cell_at(65535, 199)));
 }
 
 #[test]
@@ -279,7 +301,7 @@ fn xls_dimensions_that_lie_are_refused() {
         // rwMic 0xFFFFFFF0 > rwMac 2, colMic 200 > colMac 1: sizes that underflow.
         b[at..at + 12].copy_from_slice(&[0xF0, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 200, 0, 1, 0]);
     });
-    refused(&bytes, "xls");
+    insta::assert_snapshot!(xls_refused(&bytes));
 }
 
 #[test]
@@ -288,7 +310,7 @@ fn xls_dimensions_of_a_full_sheet_are_refused() {
         let at = find(b, DIMENSIONS) + 4;
         b[at..at + 12].copy_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0xFF, 0xFF]);
     });
-    refused(&bytes, "xls");
+    insta::assert_snapshot!(xls_refused(&bytes));
 }
 
 #[test]
@@ -299,7 +321,7 @@ fn xls_mergecells_count_beyond_its_record_is_refused() {
         b[at..at + 2].copy_from_slice(&[0xE5, 0x00]);
         b[at + 4..at + 6].copy_from_slice(&60_000u16.to_le_bytes());
     });
-    refused(&bytes, "xls");
+    insta::assert_snapshot!(xls_refused(&bytes));
 }
 
 #[test]
@@ -309,7 +331,7 @@ fn xls_container_whose_sector_chain_loops_is_refused() {
         let fat = 4608;
         b[fat + 12..fat + 16].copy_from_slice(&1u32.to_le_bytes());
     });
-    refused(&bytes, "xls");
+    insta::assert_snapshot!(xls_refused(&bytes));
 }
 
 #[test]
@@ -318,7 +340,31 @@ fn xls_container_without_a_fat_is_refused() {
         b[0x2C..0x30].copy_from_slice(&0u32.to_le_bytes());
         b[0x4C..0x50].copy_from_slice(&u32::MAX.to_le_bytes());
     });
-    refused(&bytes, "xls");
+    insta::assert_snapshot!(xls_refused(&bytes));
+}
+
+/// The .xls crashers of the fuzz target, each refused by the pre-check with what is wrong.
+#[test]
+fn xls_fuzz_crashers_are_refused_by_the_pre_check() {
+    let dir = root().join("tests/fixtures/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with("xls-fuzz-") && n.ends_with(".xls")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "the fixtures are there");
+    let lines: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let line = xls_refused(&std::fs::read(f).unwrap());
+            format!("{}\n{line}", f.file_name().unwrap().to_string_lossy())
+        })
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
 }
 
 /// Every crasher the fuzz targets found, kept under `tests/fixtures/hostile/` (ext from name).
@@ -345,30 +391,30 @@ fn fuzz_crashers_are_refused() {
     }
 }
 
-/// A run with a crashing .xls writes the month: the other units are ranked.
+/// A run with a crashing .xls (a far cell; a container whose FAT loops) writes the month: the
+/// other units are ranked.
 #[test]
 fn run_with_a_crashing_xls_writes_the_month() {
-    let dir = month();
-    let input = input(&dir);
-    std::fs::remove_file(input.join(VICTIM)).unwrap();
-    let bytes = xls(|b| {
-        let at = find(b, LABELSST) + 4;
-        b[at..at + 4].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
-    });
-    std::fs::write(input.join("月报/东湖镇.xls"), bytes).unwrap();
-    let (r, folder) = run_month(&dir);
-    assert!(r.code == 0 || r.code == 1, "{}\n{}", r.stdout, r.stderr);
-    let written: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(written.iter().any(|n| n.ends_with(".xlsx")), "{written:?}");
-    let json = std::fs::read_to_string(folder.join("run.json")).unwrap();
-    assert!(
-        json.contains("月报/东湖镇.xls"),
-        "the file is named in run.json"
-    );
-    assert!(json.contains("西岭乡"), "the other units are there");
+    let looping = xls(|b| b[4608 + 12..4608 + 16].copy_from_slice(&1u32.to_le_bytes()));
+    for bytes in [cell_at(65535, 65535), looping] {
+        let dir = month();
+        let input = input(&dir);
+        std::fs::remove_file(input.join(VICTIM)).unwrap();
+        std::fs::write(input.join("月报/东湖镇.xls"), bytes).unwrap();
+        let (r, folder) = run_month(&dir);
+        assert!(r.code == 0 || r.code == 1, "{}\n{}", r.stdout, r.stderr);
+        let written: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(written.iter().any(|n| n.ends_with(".xlsx")), "{written:?}");
+        let json = std::fs::read_to_string(folder.join("run.json")).unwrap();
+        assert!(
+            json.contains("月报/东湖镇.xls"),
+            "the file is named in run.json"
+        );
+        assert!(json.contains("西岭乡"), "the other units are there");
+    }
 }
 
 /// What was checked is what is read: a FIFO or a link to /dev/zero put in the folder are

@@ -293,7 +293,8 @@ impl Grid for OdsGrid {
                 let n = repeat("number-columns-repeated");
                 self.cell_repeat = n;
                 let valued = !empty || attr(e, "value-type").is_some();
-                let last_row = self.row.saturating_add(self.row_repeat - 1);
+                // A cell outside any row (fuzzed content) counts as one row.
+                let last_row = self.row.saturating_add(self.row_repeat.saturating_sub(1));
                 let last_col = self.col.saturating_add(n - 1);
                 self.col = self.col.saturating_add(n);
                 if !valued {

@@ -5,14 +5,20 @@
 //! Checked for every entry: its decompressed size (per entry and for the whole workbook, counted
 //! while decompressing, never trusted from the header), that its XML is complete (a truncated or
 //! unclosed sheet is an error, not a lost row), and for sheets the declared dimension and the
-//! position of every cell holding a value.
+//! position of every cell holding a value. An .xls is checked by `xls`: its container and its
+//! records, walked as the reader will walk them.
 
 use crate::diagnostic::{Code, Diagnostic, Location, a1, tech_info};
 use crate::rules::Limits;
 use std::collections::BTreeMap;
 use std::io::{BufReader, Cursor, Read};
 
+mod biff;
+mod cfb;
 mod grid;
+mod xls;
+
+pub(crate) use xls::inspect_xls;
 
 use grid::{NoGrid, OdsGrid, Over, XlsxGrid, attr, scan_xml};
 use quick_xml::events::{BytesStart, Event};

@@ -107,3 +107,10 @@ fn decompressed_bytes_are_capped_per_entry_and_in_total() {
     let d = inspect_zip(&total, "f.xlsx", Flavour::Xlsx, &l).unwrap_err();
     assert!(d.message.contains("整个文件"), "{}", d.message);
 }
+
+/// Found by the `ods` fuzz target: a cell outside any row (no repeat count yet) underflowed.
+#[test]
+fn ods_cell_outside_a_row_is_counted_not_a_panic() {
+    let xml = r#"<office:document-content><table:table table:name="a"><table:table-cell office:value-type="float"/></table:table></office:document-content>"#;
+    assert_eq!(scan(xml, true), Ok(None));
+}

@@ -2,7 +2,7 @@
 //! as grids. Every failure becomes a diagnostic naming the file and saying what to do.
 
 use crate::diagnostic::{Code, Diagnostic, Location, tech_info};
-use crate::ingest::limits::{Flavour, SheetFacts, inspect_zip};
+use crate::ingest::limits::{Flavour, SheetFacts, inspect_xls, inspect_zip};
 use crate::rules::Limits;
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
 use std::collections::BTreeMap;
@@ -243,11 +243,15 @@ fn open_bytes(
         Kind::Ole if contains(&bytes, &utf16("EncryptionInfo")) => {
             return Err(encrypted(name));
         }
-        Kind::Ole => match Xls::new(Cursor::new(bytes)) {
-            Ok(x) => Ok(Sheets::Xls(x)),
-            Err(calamine::XlsError::Password) => return Err(encrypted(name)),
-            Err(e) => Err(e.to_string()),
-        },
+        Kind::Ole => {
+            // The container and records are checked before calamine trusts them.
+            inspect_xls(&bytes, name, limits)?;
+            match Xls::new(Cursor::new(bytes)) {
+                Ok(x) => Ok(Sheets::Xls(x)),
+                Err(calamine::XlsError::Password) => return Err(encrypted(name)),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Kind::Html => {
             return Err(Diagnostic::new(
                 Code::Disguised,
