@@ -3,33 +3,19 @@
 //! its blank form. Files go to `<out>/填报模板/<month>/<table title>/`.
 
 use super::Place;
+pub use super::form_parts::FormsRequest;
+use super::form_parts::{blank_template_with, example_day, notes, title};
 use super::publish::publish;
 use crate::calendar::Month;
 use crate::ingest::{Record, Value, ingest_file};
 use crate::progress::Progress;
 use crate::report::file_name::{FileNames, safe_file_name};
-use crate::report::forms::{Form, FormList, FormRow, FormValue, workbook};
+use crate::report::forms::{Form, FormRow, FormValue, workbook};
 use crate::report::{OutputFile, OutputKind};
 use crate::rules::{FieldRole, Rules, TableRole, TableSchema};
 use anyhow::{Context, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// Empty rows of a blank template.
-pub(super) const BLANK_ROWS: usize = 50;
-
-/// The forms to make.
-#[derive(Debug, Clone)]
-pub struct FormsRequest {
-    /// The ledger to pre-fill the units' monthly reports from.
-    pub ledger: Option<PathBuf>,
-    pub month: Month,
-    /// Another table (id, title or part of its title) to write the blank form of.
-    pub table: Option<String>,
-    /// The output folder and the history (last month's cumulative figures).
-    pub place: Place,
-    pub rules: Option<PathBuf>,
-}
 
 /// The forms written.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -125,51 +111,8 @@ fn find_table<'a>(rules: &'a Rules, name: &str) -> anyhow::Result<&'a TableSchem
         })
 }
 
-pub(super) fn title(schema: &TableSchema, month: Month) -> String {
-    format!("{}年{}月{}", month.year, month.month, schema.title)
-}
-
-pub(super) fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
-    rules
-        .deadlines
-        .rules
-        .iter()
-        .filter(|d| d.table.as_deref() == Some(schema.id.as_str()))
-        .map(|d| format!("报送时限：{}。", d.name))
-        .collect()
-}
-
 fn blank_template(rules: &Rules, schema: &TableSchema, month: Month) -> anyhow::Result<OutputFile> {
     blank_template_with(rules, schema, month, Vec::new())
-}
-
-/// The blank form of `schema`, with `lists` as drop-downs.
-pub(super) fn blank_template_with(
-    rules: &Rules,
-    schema: &TableSchema,
-    month: Month,
-    lists: Vec<FormList>,
-) -> anyhow::Result<OutputFile> {
-    let t = Form {
-        schema,
-        vocab: &rules.vocab,
-        title: title(schema, month),
-        unit: None,
-        year: Some(month.year),
-        example: example_day(rules, schema, month),
-        lists,
-        locked: Vec::new(),
-        rows: Vec::new(),
-        blank_rows: BLANK_ROWS,
-        notes: notes(rules, schema),
-        created: month.day(1),
-    };
-    let bytes = workbook(&t).context("无法生成模板")?;
-    Ok(OutputFile::new(
-        OutputKind::Form,
-        format!("{}.xlsx", safe_file_name(&t.title)),
-        bytes,
-    ))
 }
 
 /// One pre-filled template per responsible unit of the ledger.
@@ -269,26 +212,6 @@ fn unit_templates(
         files.push(OutputFile::new(OutputKind::Form, file.name, bytes));
     }
     Ok(files)
-}
-
-/// The example date of a form's prompts: the day its reports are due in `month` (its deadline
-/// rule: the day of the month, or the month's first such weekday), else the month's first day.
-pub(super) fn example_day(rules: &Rules, schema: &TableSchema, month: Month) -> chrono::NaiveDate {
-    use chrono::Datelike;
-    let due = rules
-        .deadlines
-        .rules
-        .iter()
-        .find(|d| d.table.as_deref() == Some(schema.id.as_str()))
-        .map(|d| &d.due);
-    match due {
-        Some(crate::rules::Due::DayOfMonth(day)) => month.day(*day),
-        Some(crate::rules::Due::Weekday(w)) => (1..=7)
-            .map(|d| month.day(d))
-            .find(|d| d.weekday().number_from_monday() == *w)
-            .unwrap_or(month.day(1)),
-        _ => month.day(1),
-    }
 }
 
 fn project_key(r: &Record) -> Option<String> {

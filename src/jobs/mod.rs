@@ -10,6 +10,7 @@ pub mod check;
 pub mod deadlines;
 mod error;
 pub mod explain;
+mod form_parts;
 pub mod forms;
 pub mod history;
 mod history_rows;

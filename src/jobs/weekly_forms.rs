@@ -4,7 +4,7 @@
 //! `rules/weekly.toml`; leaders from the ledger when the rules list none) and of the unit's
 //! projects (ledger). Without a ledger: the blank form with the rules' lists.
 
-use super::forms::{BLANK_ROWS, blank_template_with, example_day, notes, title};
+use super::form_parts::{BLANK_ROWS, blank_template_with, example_day, notes, title};
 use crate::engine::weekly::{Problem, monday_of, open_problems};
 use crate::ingest::{Dataset, ingest_file};
 use crate::progress::Progress;
@@ -17,7 +17,7 @@ use anyhow::{Context, bail};
 use chrono::Duration;
 use std::collections::BTreeMap;
 
-use super::forms::FormsRequest;
+use super::form_parts::FormsRequest;
 
 /// The weekly templates of `req`.
 pub(super) fn weekly_templates(

@@ -134,7 +134,7 @@ fn blocks(b: &Bulletin, env: &Environment, ctx: &Value, units: &[J]) -> Vec<Bloc
         n += 1;
         let heading = render(env, &p.heading, ctx);
         out.push(Block::Heading {
-            text: format!("{}{heading}", super::notice_docx::ordinal(n)),
+            text: format!("{}{heading}", super::docx_page::ordinal(n)),
         });
         out.extend(paragraphs(&text));
         if !p.table.is_empty() {

@@ -1,14 +1,84 @@
 //! The page every DOCX the office prints shares (GB/T 9704-2012): A4, margins 37/35/28/26 mm,
 //! 3号仿宋 on 28.95 pt lines declared as the document's defaults (so text a clerk adds stays
 //! 仿宋), page numbers "— N —" in 4号宋体 at the outer edge, and a fixed creation date (the
-//! document's date) for byte-identical output. Built from the notices' pieces.
+//! document's date) for byte-identical output; and the type every such document is set in
+//! (fonts, sizes, exact line spacing, first-line indents, ordinals).
 
-use super::notice_docx::{
-    BODY_FONT, LINE, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, SIZE_3, exact, fonts,
-    page_number,
-};
 use chrono::NaiveDate;
-use docx_rs::{AlignmentType, Docx, PageMargin};
+use docx_rs::{
+    AlignmentType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+};
+
+pub(crate) const BODY_FONT: &str = "仿宋_GB2312";
+pub(crate) const TITLE_FONT: &str = "方正小标宋简体";
+pub(crate) const NUMBER_FONT: &str = "宋体";
+pub(crate) const HEADING_FONT: &str = "黑体";
+/// Half-points: 3号 body, 4号 版记 and page numbers, 2号 title.
+pub(crate) const SIZE_3: usize = 32;
+pub(crate) const SIZE_4: usize = 28;
+/// Twips: the type area is 156 mm wide; one 3号 and one 4号 character; a 28.95 pt line.
+pub(crate) const TYPE_WIDTH: usize = 8844;
+pub(crate) const CHAR_3: i32 = 640;
+pub(crate) const CHAR_4: usize = 280;
+/// Page margins (twips): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+pub(crate) const MARGIN_TOP: u32 = 2098;
+pub(crate) const MARGIN_BOTTOM: u32 = 1984;
+pub(crate) const MARGIN_LEFT: u32 = 1588;
+pub(crate) const MARGIN_RIGHT: u32 = 1474;
+pub(crate) const LINE: u32 = 579;
+pub(crate) fn fonts(name: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(name)
+        .ascii(name)
+        .hi_ansi(name)
+        .cs(name)
+}
+
+pub(crate) fn run(t: &str, font: &str, half_points: usize) -> Run {
+    Run::new().add_text(t).fonts(fonts(font)).size(half_points)
+}
+
+pub(crate) fn exact(twips: u32) -> LineSpacing {
+    LineSpacing::new()
+        .line(twips as i32)
+        .line_rule(LineSpacingType::Exact)
+}
+
+pub(crate) fn body(t: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(t, BODY_FONT, SIZE_3))
+        .line_spacing(exact(LINE))
+}
+
+pub(crate) fn indented(t: &str) -> Paragraph {
+    body(t).indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
+}
+
+/// "— N —" in 4号宋体 (7.5): the field's own run carries the font, so the digits do too.
+pub(crate) fn page_number(align: AlignmentType) -> Footer {
+    let number = Run::new()
+        .fonts(fonts(NUMBER_FONT))
+        .size(SIZE_4)
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false);
+    Footer::new().add_paragraph(
+        Paragraph::new()
+            .add_run(run("— ", NUMBER_FONT, SIZE_4))
+            .add_run(number)
+            .add_run(run(" —", NUMBER_FONT, SIZE_4))
+            .align(align)
+            .indent(Some(CHAR_4 as i32), None, Some(CHAR_4 as i32), None),
+    )
+}
+
+/// `一、`, `二、` … for the n-th matter (1-based).
+pub(crate) fn ordinal(n: usize) -> String {
+    format!("{}、", crate::engine::notices::chinese_number(n as u32))
+}
 
 /// An empty A4 document dated `date` (an undated one carries a fixed date), ready for
 /// paragraphs.

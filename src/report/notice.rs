@@ -1,8 +1,8 @@
 //! 督查 notices as files: one HTML and one DOCX per notice (GB/T 9704 layout), `全部通知.html`
 //! to print them all, the notice register and the escalation lists as workbook sheets.
 
+use super::docx_page::ordinal;
 use super::file_name::FileNames;
-use super::notice_docx::ordinal;
 use super::pages::{TemplateError, Templates};
 use super::sheet::{Cell, SheetSpec, text};
 use super::{OutputFile, OutputKind};

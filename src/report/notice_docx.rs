@@ -4,68 +4,27 @@
 //! full-width rules, the first and last thick) at the foot of the last page, page numbers
 //! "— N —" in 4号宋体, and the fonts declared in styles.xml so text a clerk adds stays 仿宋.
 
+use super::docx_page::{
+    BODY_FONT, CHAR_3, CHAR_4, HEADING_FONT, LINE, MARGIN_LEFT, SIZE_3, SIZE_4, TITLE_FONT,
+    TYPE_WIDTH, body, exact, indented, run,
+};
 use super::official::{Block, Form, Official};
 use crate::engine::notices::{ImprintLine, Notice};
 use crate::rules::Rules;
 use docx_rs::{
-    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
-    RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableCellMargins, TablePositionProperty, TableRow, WidthType,
+    AlignmentType, BorderType, Docx, Footer, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, Run, SpecialIndentType, Tab, TabValueType, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableCellMargins, TablePositionProperty,
+    TableRow, WidthType,
 };
 
-pub(crate) const BODY_FONT: &str = "仿宋_GB2312";
-pub(crate) const TITLE_FONT: &str = "方正小标宋简体";
-const NUMBER_FONT: &str = "宋体";
-pub(crate) const HEADING_FONT: &str = "黑体";
-/// Half-points: 3号 body, 4号 版记 and page numbers, 2号 title.
-pub(crate) const SIZE_3: usize = 32;
-pub(crate) const SIZE_4: usize = 28;
-/// Twips: the type area is 156 mm wide; one 3号 and one 4号 character; a 28.95 pt line.
-pub(crate) const TYPE_WIDTH: usize = 8844;
-pub(crate) const CHAR_3: i32 = 640;
-const CHAR_4: usize = 280;
 /// The 版记's width: the type area's.
 const IMPRINT_WIDTH: usize = TYPE_WIDTH;
-/// Page margins (twips): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
-pub(crate) const MARGIN_TOP: u32 = 2098;
-pub(crate) const MARGIN_BOTTOM: u32 = 1984;
-pub(crate) const MARGIN_LEFT: u32 = 1588;
-pub(crate) const MARGIN_RIGHT: u32 = 1474;
-pub(crate) const LINE: u32 = 579;
 /// Rules of the 版记 in eighths of a point: thick 0.35 mm (1 pt), thin 0.25 mm (0.75 pt).
 const THICK: usize = 8;
 const THIN: usize = 6;
 /// 35 mm from the top of the type area to the 发文机关标志.
 const HEADER_BEFORE: u32 = 1984;
-
-pub(crate) fn fonts(name: &str) -> RunFonts {
-    RunFonts::new()
-        .east_asia(name)
-        .ascii(name)
-        .hi_ansi(name)
-        .cs(name)
-}
-
-pub(crate) fn run(t: &str, font: &str, half_points: usize) -> Run {
-    Run::new().add_text(t).fonts(fonts(font)).size(half_points)
-}
-
-pub(crate) fn exact(twips: u32) -> LineSpacing {
-    LineSpacing::new()
-        .line(twips as i32)
-        .line_rule(LineSpacingType::Exact)
-}
-
-fn body(t: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(t, BODY_FONT, SIZE_3))
-        .line_spacing(exact(LINE))
-}
-
-pub(crate) fn indented(t: &str) -> Paragraph {
-    body(t).indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
-}
 
 /// Signature and date: at the right, two characters in (7.3.5.2).
 fn right(t: &str) -> Paragraph {
@@ -86,26 +45,6 @@ fn red_rule(kind: BorderType, size: usize) -> Paragraph {
         ),
     );
     rule
-}
-
-/// "— N —" in 4号宋体 (7.5): the field's own run carries the font, so the digits do too.
-pub(crate) fn page_number(align: AlignmentType) -> Footer {
-    let number = Run::new()
-        .fonts(fonts(NUMBER_FONT))
-        .size(SIZE_4)
-        .add_field_char(FieldCharType::Begin, false)
-        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
-        .add_field_char(FieldCharType::Separate, false)
-        .add_text("1")
-        .add_field_char(FieldCharType::End, false);
-    Footer::new().add_paragraph(
-        Paragraph::new()
-            .add_run(run("— ", NUMBER_FONT, SIZE_4))
-            .add_run(number)
-            .add_run(run(" —", NUMBER_FONT, SIZE_4))
-            .align(align)
-            .indent(Some(CHAR_4 as i32), None, Some(CHAR_4 as i32), None),
-    )
 }
 
 /// A line of the 版记 in 4号仿宋.
@@ -282,9 +221,4 @@ fn heading(t: &str) -> Paragraph {
         .line_spacing(exact(LINE))
         .indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
         .keep_next(true)
-}
-
-/// `一、`, `二、` … for the n-th matter (1-based).
-pub(crate) fn ordinal(n: usize) -> String {
-    format!("{}、", crate::engine::notices::chinese_number(n as u32))
 }

@@ -74,7 +74,7 @@ impl Official {
             text: n.intro.clone(),
         }];
         blocks.extend(n.matters.iter().enumerate().map(|(i, m)| Block::Text {
-            text: format!("{}{}", super::notice_docx::ordinal(i + 1), m.text),
+            text: format!("{}{}", super::docx_page::ordinal(i + 1), m.text),
         }));
         if !n.closing.is_empty() {
             blocks.push(Block::Text {

@@ -2,7 +2,7 @@
 //! the type area, the grid's widths in proportion (WPS needs `gridCol`), thin black rules, 4号
 //! 仿宋 cells (黑体 headers), centred; a row is never split across pages.
 
-use super::notice_docx::{BODY_FONT, HEADING_FONT, SIZE_4, TYPE_WIDTH, exact, run};
+use super::docx_page::{BODY_FONT, HEADING_FONT, SIZE_4, TYPE_WIDTH, exact, run};
 use super::official::TableBlock;
 use docx_rs::{
     AlignmentType, BorderType, Paragraph, Table, TableBorder, TableBorderPosition, TableBorders,

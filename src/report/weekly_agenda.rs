@@ -3,8 +3,8 @@
 //! project and problem as a 黑体 heading and its facts and the unit's suggestion below. The
 //! wording is `[agenda]` of `rules/weekly.toml`.
 
+use super::docx_page::{BODY_FONT, CHAR_3, SIZE_3, TITLE_FONT, exact, fonts, indented, ordinal};
 use super::docx_page::{document, pack};
-use super::notice_docx::{BODY_FONT, CHAR_3, SIZE_3, TITLE_FONT, exact, fonts, indented, ordinal};
 use crate::engine::weekly::{Problem, WeekResult, day_of_week};
 use crate::rules::weekly::Weekly;
 use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType};
@@ -98,7 +98,7 @@ pub(crate) fn docx(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, String> {
         doc = doc.add_paragraph(paragraph(*kind, t));
         if i == 1 {
             // One empty line between the date and the text.
-            doc = doc.add_paragraph(Paragraph::new().line_spacing(exact(super::notice_docx::LINE)));
+            doc = doc.add_paragraph(Paragraph::new().line_spacing(exact(super::docx_page::LINE)));
         }
     }
     pack(doc)

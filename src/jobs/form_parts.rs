@@ -1,0 +1,91 @@
+//! What every template shares: the request, the blank form of a table (with optional drop-down
+//! lists), its title, notes and example date. Used by the monthly templates (`forms.rs`) and the
+//! weekly ones (`weekly_forms.rs`).
+
+use super::Place;
+use crate::calendar::Month;
+use crate::report::file_name::safe_file_name;
+use crate::report::forms::{Form, FormList, workbook};
+use crate::report::{OutputFile, OutputKind};
+use crate::rules::{Rules, TableSchema};
+use anyhow::Context;
+use std::path::PathBuf;
+
+/// Empty rows of a blank template.
+pub(super) const BLANK_ROWS: usize = 50;
+
+/// The forms to make.
+#[derive(Debug, Clone)]
+pub struct FormsRequest {
+    /// The ledger to pre-fill the units' monthly reports from.
+    pub ledger: Option<PathBuf>,
+    pub month: Month,
+    /// Another table (id, title or part of its title) to write the blank form of.
+    pub table: Option<String>,
+    /// The output folder and the history (last month's cumulative figures).
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+}
+
+pub(super) fn title(schema: &TableSchema, month: Month) -> String {
+    format!("{}年{}月{}", month.year, month.month, schema.title)
+}
+
+pub(super) fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
+    rules
+        .deadlines
+        .rules
+        .iter()
+        .filter(|d| d.table.as_deref() == Some(schema.id.as_str()))
+        .map(|d| format!("报送时限：{}。", d.name))
+        .collect()
+}
+
+/// The blank form of `schema`, with `lists` as drop-downs.
+pub(super) fn blank_template_with(
+    rules: &Rules,
+    schema: &TableSchema,
+    month: Month,
+    lists: Vec<FormList>,
+) -> anyhow::Result<OutputFile> {
+    let t = Form {
+        schema,
+        vocab: &rules.vocab,
+        title: title(schema, month),
+        unit: None,
+        year: Some(month.year),
+        example: example_day(rules, schema, month),
+        lists,
+        locked: Vec::new(),
+        rows: Vec::new(),
+        blank_rows: BLANK_ROWS,
+        notes: notes(rules, schema),
+        created: month.day(1),
+    };
+    let bytes = workbook(&t).context("无法生成模板")?;
+    Ok(OutputFile::new(
+        OutputKind::Form,
+        format!("{}.xlsx", safe_file_name(&t.title)),
+        bytes,
+    ))
+}
+
+/// The example date of a form's prompts: the day its reports are due in `month` (its deadline
+/// rule: the day of the month, or the month's first such weekday), else the month's first day.
+pub(super) fn example_day(rules: &Rules, schema: &TableSchema, month: Month) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let due = rules
+        .deadlines
+        .rules
+        .iter()
+        .find(|d| d.table.as_deref() == Some(schema.id.as_str()))
+        .map(|d| &d.due);
+    match due {
+        Some(crate::rules::Due::DayOfMonth(day)) => month.day(*day),
+        Some(crate::rules::Due::Weekday(w)) => (1..=7)
+            .map(|d| month.day(d))
+            .find(|d| d.weekday().number_from_monday() == *w)
+            .unwrap_or(month.day(1)),
+        _ => month.day(1),
+    }
+}
