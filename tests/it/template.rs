@@ -520,7 +520,12 @@ fn shared_samples_templates_round_trip() {
     for f in &files {
         let unit = f.file_stem().unwrap().to_string_lossy().to_string();
         let (_, rows) = grid(f);
-        let ids: BTreeSet<String> = rows[4..].iter().map(|r| s(&r[0])).collect();
+        // The data rows end at the empty row above the 填报人 line.
+        let ids: BTreeSet<String> = rows[4..]
+            .iter()
+            .take_while(|r| r.iter().any(|d| *d != Data::Empty))
+            .map(|r| s(&r[0]))
+            .collect();
         assert_eq!(ids, units[&unit], "{unit}");
         let to = input.path().join("月报").join(f.file_name().unwrap());
         std::fs::copy(f, &to).unwrap();
