@@ -161,15 +161,15 @@ impl PenaltyCtx<'_> {
         let mut months =
             super::streak::streak_months(&self.snapshot.rankings, place.unit, month, streak);
         months.push((month, place.rank));
-        let e = format!(
-            "连续{streak}个月排名后{}位（{}）",
-            self.rules.scoring.score.bottom_n,
-            super::evidence::month_ranks(&months)
-        );
+        let ctx = minijinja::context! {
+            streak => streak,
+            bottom_n => self.rules.scoring.score.bottom_n,
+            ranks => super::evidence::month_ranks(&months),
+        };
         Some(Evidence {
             penalty: pen.id.clone(),
             label: pen.name.clone(),
-            pieces: vec![Piece::Text(e)],
+            pieces: vec![Piece::Text(render_evidence(pen, ctx))],
         })
     }
 
@@ -231,28 +231,43 @@ impl PenaltyCtx<'_> {
         if !holds {
             return None;
         }
-        let earlier: Vec<&str> = recent.iter().map(|(_, n)| n.as_str()).collect();
-        let mut head = format!("近{months}个月督办{count}次（{}", earlier.join("、"));
-        let mut pieces = Vec::new();
+        // This month's notice is numbered later: a mark holds its place in the wording.
+        let mut numbers: Vec<&str> = recent.iter().map(|(_, n)| n.as_str()).collect();
         if now {
-            if !earlier.is_empty() {
-                head.push('、');
-            }
-            pieces.push(Piece::Text(head));
-            pieces.push(Piece::ThisMonthsNotice(None));
-        } else {
-            pieces.push(Piece::Text(head));
+            numbers.push(THIS_MONTHS_NOTICE);
         }
-        pieces.push(Piece::Text(format!(
-            "），本月得分{:.2}分、排名第{}位",
-            place.score, place.rank
-        )));
+        let ctx = minijinja::context! {
+            months => months,
+            count => count,
+            notices => numbers.join("、"),
+            score => format!("{:.2}", place.score),
+            rank => place.rank,
+        };
+        let text = render_evidence(pen, ctx);
+        let mut pieces = Vec::new();
+        for (i, part) in text.split(THIS_MONTHS_NOTICE).enumerate() {
+            if i > 0 {
+                pieces.push(Piece::ThisMonthsNotice(None));
+            }
+            if !part.is_empty() {
+                pieces.push(Piece::Text(part.to_string()));
+            }
+        }
         Some(Evidence {
             penalty: pen.id.clone(),
             label: pen.name.clone(),
             pieces,
         })
     }
+}
+
+/// Holds the place of this month's notice number in a penalty's evidence until it is numbered.
+const THIS_MONTHS_NOTICE: &str = "\u{1}";
+
+/// A penalty's evidence wording over `ctx`. The template compiled when the rules loaded; a
+/// failure while rendering leaves the technical message in place of the wording.
+fn render_evidence(pen: &Penalty, ctx: minijinja::Value) -> String {
+    crate::expr::render(&pen.evidence, ctx).unwrap_or_else(|e| format!("（{}：{e}）", pen.at))
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ struct RawPenalty {
     notices: Option<u32>,
     months: Option<u32>,
     condition: Option<String>,
+    /// The evidence's wording (a template); absent: the shipped penalty's of the same kind.
+    evidence: Option<String>,
 }
 
 /// What triggers a penalty.
@@ -97,6 +99,10 @@ pub struct Penalty {
     pub name: String,
     pub trigger: Trigger,
     pub at: String,
+    /// Why the penalty applies, as a template. A streak penalty's is over `streak`, `bottom_n`
+    /// and `ranks` (`2026年9月第5名、10月第6名`); a supervision penalty's over `months`,
+    /// `count`, `notices` (the numbers, this month's included), `score` (two decimals), `rank`.
+    pub evidence: String,
 }
 
 /// Validated scoring rules.
@@ -137,7 +143,8 @@ impl Scoring {
         known.extend(DERIVED.iter().map(|s| s.to_string()));
         let parts = load_parts(file, raw.part, &known)?;
         check_score(file, &raw.score, project_fields, deadline_ids)?;
-        let penalties = load_penalties(file, raw.penalty)?;
+        let mut penalties = load_penalties(file, raw.penalty)?;
+        fill_evidence(file, &mut penalties)?;
         Ok(Scoring {
             labels: raw.labels,
             score: raw.score,
@@ -263,18 +270,95 @@ fn load_penalties(file: &RuleFile, raw: Vec<RawPenalty>) -> Result<Vec<Penalty>,
                     .with_hint("bottom_streak = 2 表示连续两次倒数；notices = 3 表示多次督办"));
             }
         };
+        if let Some(t) = &p.evidence {
+            crate::expr::check_template(t)
+                .map_err(|m| file.error_near(t, format!("证据模板有误。技术信息：{m}")))?;
+        }
         penalties.push(Penalty {
             id: p.id,
             name: p.name,
             trigger,
             at,
+            evidence: p.evidence.unwrap_or_default(),
         });
     }
     Ok(penalties)
 }
 
+/// Penalties without their own evidence wording take the shipped penalty's of the same kind
+/// (rule folders exported before the wording was a rule).
+fn fill_evidence(file: &RuleFile, penalties: &mut [Penalty]) -> Result<(), RulesError> {
+    if penalties.iter().all(|p| !p.evidence.is_empty()) {
+        return Ok(());
+    }
+    let embedded = super::RuleSource::embedded();
+    let shipped_file = embedded.get("scoring.toml")?;
+    let shipped = load_penalties(shipped_file, shipped_file.parse::<RawFile>()?.penalty)?;
+    for p in penalties.iter_mut().filter(|p| p.evidence.is_empty()) {
+        let kind = std::mem::discriminant(&p.trigger);
+        let Some(s) = shipped
+            .iter()
+            .find(|s| std::mem::discriminant(&s.trigger) == kind)
+        else {
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", p.id),
+                    format!("处罚 {} 缺少 evidence", p.id),
+                )
+                .with_hint("evidence 写明处罚依据的措辞，见随附的 rules/scoring.toml"));
+        };
+        p.evidence = s.evidence.clone();
+    }
+    Ok(())
+}
+
 impl Scoring {
     pub fn total_points(&self) -> f64 {
         self.parts.iter().map(|p| p.points).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::{RuleSource, Rules};
+
+    /// The shipped rules with `scoring.toml` edited by `edit`.
+    fn load_edited(edit: impl Fn(&str) -> String) -> Result<Rules, String> {
+        let mut source = RuleSource::embedded();
+        let f = source
+            .files
+            .iter_mut()
+            .find(|f| f.display.ends_with("scoring.toml"))
+            .unwrap();
+        f.text = edit(&f.text);
+        Rules::from_source(source).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn penalties_without_evidence_take_the_shipped_wording_of_their_kind() {
+        let shipped = load_edited(str::to_string).unwrap();
+        let bare = load_edited(|t| {
+            t.lines()
+                .filter(|l| !l.starts_with("evidence ="))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap();
+        let wording = |r: &Rules| -> Vec<String> {
+            r.scoring
+                .penalties
+                .iter()
+                .map(|p| p.evidence.clone())
+                .collect()
+        };
+        assert_eq!(wording(&bare), wording(&shipped));
+        assert!(wording(&shipped).iter().all(|w| w.contains("{{")));
+    }
+
+    #[test]
+    fn a_broken_evidence_template_is_an_error_at_its_line() {
+        let e = load_edited(|t| t.replacen("（{{ ranks }}）", "（{{ ranks }）", 1)).unwrap_err();
+        assert!(e.contains("证据模板有误"), "{e}");
+        assert!(e.contains("scoring.toml:75:"), "{e}");
     }
 }

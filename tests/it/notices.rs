@@ -342,6 +342,63 @@ fn special_inspection_evidence_names_notice_numbers(s: &Samples) {
 }
 on_samples!(special_inspection_evidence_names_notice_numbers);
 
+/// The evidence wording is a rule: edited templates change every penalty's evidence, and this
+/// month's notice number still takes its place inside the edited wording.
+fn evidence_wording_comes_from_the_rules(s: &Samples) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules.join("scoring.toml");
+    let text = std::fs::read_to_string(&path).unwrap()
+        .replacen("notices = 3", "notices = 2", 1)
+        .replacen(
+            "evidence = \"连续{{ streak }}个月",
+            "evidence = \"已连续{{ streak }}次后{{ bottom_n }}名：{{ ranks }}。原文连续{{ streak }}个月",
+            1,
+        )
+        .replacen(
+            "evidence = \"近{{ months }}个月督办",
+            "evidence = \"通知{{ notices }}共{{ count }}件；近{{ months }}个月督办",
+            1,
+        );
+    std::fs::write(&path, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let runs = run_months(s, out.path(), Some(&rules));
+    let (mut streaks, mut supervised) = (0, 0);
+    for run in &runs {
+        for u in run["units"].as_array().unwrap() {
+            for e in u["evidence"].as_array().unwrap() {
+                let e = e.as_str().unwrap();
+                if let Some(body) = e.strip_prefix("表态发言：") {
+                    let streak = u["streak"].as_u64().unwrap();
+                    assert!(body.starts_with(&format!("已连续{streak}次后3名：")), "{e}");
+                    streaks += 1;
+                } else if let Some(body) = e.strip_prefix("专项巡察：") {
+                    let number = unit_notices(run)
+                        .into_iter()
+                        .find(|n| n["recipient"] == u["unit"] && n["kind"] == "supervision")
+                        .unwrap()["number"]
+                        .as_str()
+                        .unwrap()
+                        .to_string();
+                    assert!(body.starts_with("通知"), "{e}");
+                    assert!(
+                        body.contains(&format!("{number}共")),
+                        "{e} ends its list with {number}"
+                    );
+                    assert!(!body.contains('\u{1}'), "{e}");
+                    supervised += 1;
+                }
+            }
+        }
+    }
+    assert!(streaks > 0 && supervised > 0, "{streaks} {supervised}");
+}
+on_samples!(evidence_wording_comes_from_the_rules);
+
 /// The 成文日期 is apart from the as-of date: by default the first working day on or after it
 /// (the sample month is as of Sunday 25 October), `--issue-date` overrides it, a date that is
 /// not a working day is kept with a warning, one before the as-of date is refused.
