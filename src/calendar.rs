@@ -48,6 +48,11 @@ pub struct Calendar {
     cum: Vec<u32>,
 }
 
+/// A date as Chinese documents write it: `2026年10月9日`.
+pub(crate) fn zh_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
 /// The Chinese weekday name.
 pub(crate) fn weekday_zh(d: NaiveDate) -> &'static str {
     [

@@ -41,6 +41,30 @@ pub(super) fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {
         .collect()
 }
 
+/// The form of `schema` for `month` (for `unit`, or any), empty, with `BLANK_ROWS` rows to
+/// fill in: callers add rows, lists and locks.
+pub(super) fn form<'a>(
+    rules: &'a Rules,
+    schema: &'a TableSchema,
+    month: Month,
+    unit: Option<String>,
+) -> Form<'a> {
+    Form {
+        schema,
+        vocab: &rules.vocab,
+        title: title(schema, month),
+        unit,
+        year: Some(month.year),
+        example: example_day(rules, schema, month),
+        lists: Vec::new(),
+        locked: Vec::new(),
+        rows: Vec::new(),
+        blank_rows: BLANK_ROWS,
+        notes: notes(rules, schema),
+        created: month.day(1),
+    }
+}
+
 /// The blank form of `schema`, with `lists` as drop-downs.
 pub(super) fn blank_template_with(
     rules: &Rules,
@@ -49,18 +73,8 @@ pub(super) fn blank_template_with(
     lists: Vec<FormList>,
 ) -> anyhow::Result<OutputFile> {
     let t = Form {
-        schema,
-        vocab: &rules.vocab,
-        title: title(schema, month),
-        unit: None,
-        year: Some(month.year),
-        example: example_day(rules, schema, month),
         lists,
-        locked: Vec::new(),
-        rows: Vec::new(),
-        blank_rows: BLANK_ROWS,
-        notes: notes(rules, schema),
-        created: month.day(1),
+        ..form(rules, schema, month, None)
     };
     let bytes = workbook(&t).context("无法生成模板")?;
     Ok(OutputFile::new(

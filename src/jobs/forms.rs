@@ -4,7 +4,7 @@
 
 use super::Place;
 pub use super::form_parts::FormsRequest;
-use super::form_parts::{blank_template_with, example_day, notes, title};
+use super::form_parts::{blank_template_with, form};
 use super::publish::publish;
 use crate::calendar::Month;
 use crate::ingest::{Record, Value, ingest_file};
@@ -195,18 +195,10 @@ fn unit_templates(
             ));
         }
         let t = Form {
-            schema,
-            vocab: &rules.vocab,
-            title: title(schema, month),
-            unit: Some(unit.clone()),
-            year: Some(month.year),
-            example: example_day(rules, schema, month),
-            lists: Vec::new(),
             locked: shared.clone(),
             rows,
             blank_rows: 0,
-            notes: notes(rules, schema),
-            created: month.day(1),
+            ..form(rules, schema, month, Some(unit.clone()))
         };
         let bytes = workbook(&t).with_context(|| format!("无法生成 {unit} 的模板"))?;
         files.push(OutputFile::new(OutputKind::Form, file.name, bytes));

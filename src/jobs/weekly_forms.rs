@@ -4,7 +4,7 @@
 //! `rules/weekly.toml`; leaders from the ledger when the rules list none) and of the unit's
 //! projects (ledger). Without a ledger: the blank form with the rules' lists.
 
-use super::form_parts::{BLANK_ROWS, blank_template_with, example_day, notes, title};
+use super::form_parts::{blank_template_with, form};
 use crate::engine::weekly::{Problem, monday_of, open_problems};
 use crate::ingest::{Dataset, ingest_file};
 use crate::progress::Progress;
@@ -71,18 +71,9 @@ pub(super) fn weekly_templates(
         let problems = open.remove(&key(unit)).unwrap_or_default();
         let rows = problems.iter().map(|p| row(rules, schema, p)).collect();
         let t = Form {
-            schema,
-            vocab: &rules.vocab,
-            title: title(schema, month),
-            unit: Some(unit.clone()),
-            year: Some(month.year),
-            example: example_day(rules, schema, month),
             lists: lists(rules, unit_projects.clone(), &leaders),
-            locked: Vec::new(),
             rows,
-            blank_rows: BLANK_ROWS,
-            notes: notes(rules, schema),
-            created: month.day(1),
+            ..form(rules, schema, month, Some(unit.clone()))
         };
         let bytes = workbook(&t).with_context(|| format!("无法生成 {unit} 的模板"))?;
         let file = names.claim(unit, "xlsx");

@@ -5,6 +5,7 @@
 use super::official::{Block, Form, Official, TableBlock};
 use super::pages::Templates;
 use super::{OutputFile, OutputKind};
+use crate::calendar::zh_date;
 use crate::engine::assess::Assessment;
 use crate::engine::notices::{ImprintLine, issue_date_text};
 use crate::engine::overview::{Periods, UnitStages};
@@ -16,10 +17,6 @@ use serde_json::{Value as J, json};
 fn render(env: &Environment, template: &str, ctx: &Value) -> String {
     env.render_str(template, ctx)
         .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）"))
-}
-
-fn zh_date(d: chrono::NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
 }
 
 fn periods(p: &Periods) -> J {

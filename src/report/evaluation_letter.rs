@@ -4,6 +4,7 @@
 //! `[letter]`.
 
 use super::official::{Attachment, Block, Form, Official, TableBlock};
+use crate::calendar::zh_date;
 use crate::engine::post_evaluation::Evaluated;
 use crate::rules::Rules;
 use chrono::{Datelike, NaiveDate};
@@ -79,9 +80,7 @@ pub(crate) fn document(
         blocks,
         issuers: l.issuers.clone(),
         issue_date,
-        date_text: issue_date
-            .map(|d| d.format("%Y年%-m月%-d日").to_string())
-            .unwrap_or_else(|| l.undated.clone()),
+        date_text: issue_date.map(zh_date).unwrap_or_else(|| l.undated.clone()),
         cc: String::new(),
         imprint: None,
         attachment: Some(Attachment {

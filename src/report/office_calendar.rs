@@ -3,6 +3,7 @@
 //! dates and the month, never from the clock.
 
 use super::pages::{TemplateError, Templates};
+use crate::calendar::zh_date;
 use crate::engine::Month;
 use crate::engine::office_calendar::{LateAssignment, OfficeDate};
 use crate::rules::office_calendar::OfficeCalendar;
@@ -34,7 +35,7 @@ fn description(d: &OfficeDate, rules: &OfficeCalendar) -> String {
     if d.moved {
         parts.push(format!(
             "原定 {}（{}），{}",
-            d.nominal.format("%Y年%-m月%-d日"),
+            zh_date(d.nominal),
             d.moved_because.clone().unwrap_or_default(),
             rules.labels.moved
         ));

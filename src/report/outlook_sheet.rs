@@ -4,6 +4,7 @@
 
 use super::month_label;
 use super::sheet::{Cell, SheetSpec, date, text};
+use crate::calendar::zh_date;
 use crate::engine::assess::Assessment;
 
 /// The sheet of `a`'s 下月预警.
@@ -41,10 +42,7 @@ pub(crate) fn outlook(a: &Assessment) -> SheetSpec {
         .into_iter()
         .chain(vec![true; o.units.len()])
         .collect();
-    let until = o
-        .until
-        .map(|d| d.format("%Y年%-m月%-d日").to_string())
-        .unwrap_or_default();
+    let until = o.until.map(zh_date).unwrap_or_default();
     SheetSpec {
         name: "下月预警".into(),
         title: format!("{}考核下月预警（截至下月考核日{until}）", month_label(a)),

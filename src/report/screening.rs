@@ -2,6 +2,7 @@
 
 use super::pages::{TemplateError, Templates};
 use super::sheet::{Cell, SheetSpec, book, text};
+use crate::calendar::zh_date;
 use crate::engine::screening::LeadResult;
 use crate::rules::Rules;
 use crate::rules::screening::Outcome;
@@ -30,7 +31,7 @@ pub(crate) fn workbook(
     let findings = findings_sheet(leads);
     book(
         "招商引资项目预审结果",
-        &format!("预审日期：{}", as_of.format("%Y年%-m月%-d日")),
+        &format!("预审日期：{}", zh_date(as_of)),
         as_of,
         &[results, review, findings],
         "无",
@@ -161,7 +162,7 @@ pub(crate) fn html(
         .collect();
     let ctx = context! {
         title => "招商引资项目预审结果",
-        as_of => as_of.format("%Y年%-m月%-d日").to_string(),
+        as_of => zh_date(as_of),
         leads => minijinja::Value::from(minijinja::value::Serde(leads)),
         review => review,
         counts => context! { pass => count(Outcome::Pass), fail => count(Outcome::Fail), verify => count(Outcome::Verify) },

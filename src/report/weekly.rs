@@ -3,6 +3,7 @@
 
 use super::pages::{TemplateError, Templates};
 use super::sheet::{Cell, SheetSpec, book, text};
+use crate::calendar::zh_date;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::weekly::{Problem, WeekResult, week_label};
 use crate::rules::weekly::Weekly;
@@ -270,11 +271,11 @@ fn diagnostics_sheet(r: &WeekResult) -> SheetSpec {
 fn subtitle(r: &WeekResult, rules: &Weekly) -> String {
     format!(
         "本周：{} 至 {}    应报日期：{}（{}）    统计截止：{}",
-        r.monday.format("%Y年%-m月%-d日"),
+        zh_date(r.monday),
         (r.monday + chrono::Duration::days(6)).format("%-m月%-d日"),
-        r.due.format("%Y年%-m月%-d日"),
+        zh_date(r.due),
         rules.deadline_name,
-        r.as_of.format("%Y年%-m月%-d日")
+        zh_date(r.as_of)
     )
 }
 

@@ -3,18 +3,14 @@
 //! project and problem as a 黑体 heading and its facts and the unit's suggestion below. The
 //! wording is `[agenda]` of `rules/weekly.toml`.
 
-use super::docx_page::{BODY_FONT, CHAR_3, SIZE_3, TITLE_FONT, exact, fonts, indented, ordinal};
+use super::docx_page::{
+    BODY_FONT, CHAR_3, HEADING_FONT, SIZE_3, TITLE_FONT, exact, fonts, indented, ordinal,
+};
 use super::docx_page::{document, pack};
+use crate::calendar::zh_date;
 use crate::engine::weekly::{Problem, WeekResult, day_of_week};
 use crate::rules::weekly::Weekly;
 use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType};
-
-const HEADING_FONT: &str = "黑体";
-
-/// `2026年10月16日`.
-fn chinese_date(d: chrono::NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
-}
 
 /// The facts of one 议题 in the rules' words.
 pub(crate) fn detail(p: &Problem, rules: &Weekly) -> String {
@@ -23,7 +19,7 @@ pub(crate) fn detail(p: &Problem, rules: &Weekly) -> String {
         .item_detail
         .replace("{unit}", &p.unit)
         .replace("{leader}", &p.leader)
-        .replace("{first}", &chinese_date(p.first_raised))
+        .replace("{first}", &zh_date(p.first_raised))
         .replace("{weeks}", &p.weeks_open.to_string())
         .replace("{status}", &p.status)
         .replace("{reasons}", &p.meeting_reasons.join("；"))
@@ -36,10 +32,7 @@ pub(crate) fn lines(r: &WeekResult, rules: &Weekly) -> Vec<(Kind, String)> {
     let day = day_of_week(r.monday, rules.meeting.weekday);
     let mut out = vec![
         (Kind::Title, a.title.clone()),
-        (
-            Kind::Date,
-            a.date_line.replace("{date}", &chinese_date(day)),
-        ),
+        (Kind::Date, a.date_line.replace("{date}", &zh_date(day))),
     ];
     if r.meeting.is_empty() {
         out.push((Kind::Body, a.none.clone()));

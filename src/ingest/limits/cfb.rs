@@ -109,25 +109,43 @@ impl Sectors<'_> {
         len: usize,
         what: &'static str,
     ) -> Result<Vec<u8>, Fault> {
-        let mut out = Vec::new();
-        let mut id = start;
-        let mut seen = vec![false; self.maxid as usize + 1];
-        while id != ENDOFCHAIN {
+        let slots = self.maxid as usize + 1;
+        follow(start, fats, len, what, slots, |id| {
             let span = self.get(id, what)?;
-            if std::mem::replace(&mut seen[id as usize], true) {
-                return Err(Fault::Loop { what });
-            }
-            let take = (span.1 - span.0).min(len - out.len());
-            out.extend(self.bytes((span.0, span.0 + take)));
-            if out.len() >= len {
-                break;
-            }
-            id = *fats
-                .get(id as usize)
-                .ok_or(Fault::NoFatEntry { what, id })?;
-        }
-        Ok(out)
+            Ok(self.bytes(span).collect())
+        })
     }
+}
+
+/// Follows a chain from `start` through `fats` until it ends or `len` bytes are read: `sector`
+/// gives a sector's bytes (or the fault of an id past the stream's `slots` sectors); a sector
+/// seen twice is a loop, an id without a FAT entry a fault.
+fn follow(
+    start: u32,
+    fats: &[u32],
+    len: usize,
+    what: &'static str,
+    slots: usize,
+    mut sector: impl FnMut(u32) -> Result<Vec<u8>, Fault>,
+) -> Result<Vec<u8>, Fault> {
+    let mut out = Vec::new();
+    let mut id = start;
+    let mut seen = vec![false; slots];
+    while id != ENDOFCHAIN {
+        let bytes = sector(id)?;
+        if std::mem::replace(&mut seen[id as usize], true) {
+            return Err(Fault::Loop { what });
+        }
+        let take = bytes.len().min(len - out.len());
+        out.extend_from_slice(&bytes[..take]);
+        if out.len() >= len {
+            break;
+        }
+        id = *fats
+            .get(id as usize)
+            .ok_or(Fault::NoFatEntry { what, id })?;
+    }
+    Ok(out)
 }
 
 fn words(b: &[u8]) -> Vec<u32> {
@@ -262,27 +280,13 @@ fn fat(file: &[u8], sectors: &mut Sectors) -> Result<Vec<u32>, Fault> {
 /// calamine reads on from the file, or slices past what it holds).
 fn mini_chain(ministream: &[u8], fats: &[u32], start: u32, len: usize) -> Result<Vec<u8>, Fault> {
     let what = "Workbook (mini stream)";
-    let mut out = Vec::new();
-    let mut id = start;
-    let mut seen = vec![false; ministream.len() / 64];
-    while id != ENDOFCHAIN {
+    follow(start, fats, len, what, ministream.len() / 64, |id| {
         let at = id as usize * 64;
-        let Some(sector) = ministream.get(at..at + 64) else {
-            return Err(Fault::PastEnd { what, id });
-        };
-        if std::mem::replace(&mut seen[id as usize], true) {
-            return Err(Fault::Loop { what });
-        }
-        let take = 64.min(len - out.len());
-        out.extend_from_slice(&sector[..take]);
-        if out.len() >= len {
-            break;
-        }
-        id = *fats
-            .get(id as usize)
-            .ok_or(Fault::NoFatEntry { what, id })?;
-    }
-    Ok(out)
+        ministream
+            .get(at..at + 64)
+            .map(<[u8]>::to_vec)
+            .ok_or(Fault::PastEnd { what, id })
+    })
 }
 
 #[cfg(test)]
