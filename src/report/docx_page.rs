@@ -107,9 +107,24 @@ pub(crate) fn document(date: Option<NaiveDate>) -> Docx {
         .updated_at(&date)
 }
 
+/// Marks a table row as its table's header row, repeated atop every page the table spans
+/// (`w:tblHeader`). docx-rs has no such property: the row gets a height no other row has,
+/// which `pack` replaces by the mark.
+pub(crate) fn header_row(row: docx_rs::TableRow) -> docx_rs::TableRow {
+    row.row_height(HEADER_ROW_HEIGHT)
+        .height_rule(docx_rs::HeightRule::Auto)
+}
+
+/// The height (twips, "at least", so no effect of its own) that stands for the header mark.
+const HEADER_ROW_HEIGHT: f32 = 1.0;
+const HEADER_ROW_XML: &str = r#"<w:trHeight w:val="1" w:hRule="auto" />"#;
+
 /// The document's bytes.
 pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, String> {
+    let mut xml = doc.build();
+    let body = String::from_utf8(std::mem::take(&mut xml.document)).map_err(|e| e.to_string())?;
+    xml.document = body.replace(HEADER_ROW_XML, "<w:tblHeader />").into_bytes();
     let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
+    xml.pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
 }

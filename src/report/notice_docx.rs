@@ -209,9 +209,7 @@ pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
             .add_table(t)
             .add_paragraph(Paragraph::new().line_spacing(exact(20)).size(2));
     }
-    let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
-    Ok(buf.into_inner())
+    super::docx_page::pack(doc)
 }
 
 /// A first-level heading (7.3.3): 3号黑体, two characters in.

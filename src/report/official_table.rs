@@ -1,8 +1,9 @@
 //! A table in an official document's DOCX (the 通报's ranking, the 函's attached list): across
 //! the type area, the grid's widths in proportion (WPS needs `gridCol`), thin black rules, 4号
-//! 仿宋 cells (黑体 headers), centred; a row is never split across pages.
+//! 仿宋 cells (黑体 headers), centred; a row is never split across pages,
+//! and the header row repeats atop each page.
 
-use super::docx_page::{BODY_FONT, HEADING_FONT, SIZE_4, TYPE_WIDTH, exact, run};
+use super::docx_page::{BODY_FONT, HEADING_FONT, SIZE_4, TYPE_WIDTH, exact, header_row, run};
 use super::official::TableBlock;
 use docx_rs::{
     AlignmentType, BorderType, Paragraph, Table, TableBorder, TableBorderPosition, TableBorders,
@@ -49,7 +50,7 @@ pub(crate) fn table(t: &TableBlock) -> Table {
         )
         .cant_split()
     };
-    let mut rows = vec![row(&t.headers, HEADING_FONT)];
+    let mut rows = vec![header_row(row(&t.headers, HEADING_FONT))];
     rows.extend(t.rows.iter().map(|r| row(r, BODY_FONT)));
     let rule = |pos| {
         TableBorder::new(pos)
@@ -88,5 +89,29 @@ mod tests {
         assert_eq!(g.iter().sum::<usize>(), TYPE_WIDTH);
         assert_eq!(g[0], TYPE_WIDTH / 5);
         assert_eq!(g[1], TYPE_WIDTH * 3 / 5);
+    }
+
+    #[test]
+    fn only_the_header_row_repeats_on_each_page() {
+        let t = TableBlock {
+            headers: vec!["名次".into(), "单位".into()],
+            widths: vec![1, 3],
+            rows: (1..=40)
+                .map(|i| vec![i.to_string(), format!("单位{i}")])
+                .collect(),
+        };
+        let doc = super::super::docx_page::document(None).add_table(table(&t));
+        let bytes = super::super::docx_page::pack(doc).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert_eq!(xml.matches("<w:tblHeader />").count(), 1, "{xml}");
+        assert!(
+            !xml.contains("w:trHeight"),
+            "the mark leaves no height behind"
+        );
+        let first_row = &xml[xml.find("<w:tr>").unwrap()..xml.find("</w:tr>").unwrap()];
+        assert!(first_row.contains("<w:tblHeader />") && first_row.contains("名次"));
     }
 }
