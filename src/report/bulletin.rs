@@ -174,15 +174,15 @@ pub(crate) fn document(a: &Assessment, rules: &Rules) -> Option<(String, Officia
     });
     let doc = Official {
         form: Form::Document,
-        header: s.header.lines(),
+        header: b.header.as_ref().unwrap_or(&s.header).lines(),
         number: render(&env, &b.number, &ctx),
         title: render(&env, &b.title, &ctx),
         addressee: render(&env, &b.addressee, &ctx),
         blocks: blocks(b, &env, &ctx, &units),
-        issuers: s.issuers.clone(),
+        issuers: b.issuers.clone().unwrap_or_else(|| s.issuers.clone()),
         issue_date: Some(a.issue_date),
         date_text: issue_date_text(a.issue_date, s.date_style),
-        cc: s.cc.clone(),
+        cc: b.cc.clone().unwrap_or_else(|| s.cc.clone()),
         imprint,
         attachment: None,
     };

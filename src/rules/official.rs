@@ -23,6 +23,11 @@ pub(crate) struct Bulletin {
     pub(crate) parts: Vec<BulletinPart>,
     #[serde(default)]
     pub(crate) closing: String,
+    /// The 发文机关标志, the issuers signing and the 抄送 line when the 通报's differ from the
+    /// notices' (`[notice]`).
+    pub(crate) header: Option<super::notice::Header>,
+    pub(crate) issuers: Option<Vec<String>>,
+    pub(crate) cc: Option<String>,
 }
 
 /// One part of the 通报: a heading, paragraphs (one a line of the rendered text), and the

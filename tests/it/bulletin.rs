@@ -214,6 +214,11 @@ fn the_bulletin_wording_is_a_rule() {
             "addressee = \"{{ full_names | join('、') }}\"",
             "addressee = \"各乡镇人民政府、街道办事处\"",
         ),
+        (
+            "notices.toml",
+            "# header = \"镇平县重点项目办公室\"\n# issuers = [\"县重点项目办\"]\n# cc",
+            "header = \"镇平县重点项目推进办公室\"\nissuers = [\"县重点项目推进办\"]\ncc = \"县人大办公室。\"\n# cc",
+        ),
     ]);
     let out = tempfile::tempdir().unwrap();
     Sanyipi::month(s.month(month), month)
@@ -232,10 +237,18 @@ fn the_bulletin_wording_is_a_rule() {
             "考核得分",
             "87.87分",
             "各乡镇人民政府、街道办事处：",
+            "镇平县重点项目推进办公室",
+            "县重点项目推进办",
+            "县人大办公室。",
         ] {
             assert!(text.contains(want), "{want}: {text}");
         }
+        assert!(!text.contains("督查中心"), "the 通报's own issuers only");
     }
+    // The notices keep [notice]'s issuers.
+    let notices_all = out.path().join(month).join("督查通知/全部通知.html");
+    let notices_html = std::fs::read_to_string(notices_all).unwrap();
+    assert!(notices_html.contains("县委县政府督查中心") && !notices_html.contains("推进办"));
     let notices = rules.join("notices.toml");
     let text = std::fs::read_to_string(&notices).unwrap();
     std::fs::write(&notices, &text[..text.find("[bulletin]").unwrap()]).unwrap();
