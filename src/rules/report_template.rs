@@ -1,0 +1,164 @@
+//! A city's report template (`rules/report_up/*.xlsx`), read once when the rules load: the cells
+//! above the first data row (title, 填报单位/月份 line, header rows), their merges and the column
+//! widths, and the header text of each column as a path (`投资（万元）/年度计划`), so that a
+//! mapping names a column by its header and a moved column still maps.
+
+use calamine::{Data, Reader, Xlsx};
+use std::io::Cursor;
+
+/// The deepest first data row a template may have (a bound of the program, not a rule: a
+/// title and a header never take more).
+pub(crate) const MAX_HEAD_ROWS: u32 = 50;
+/// The widest template, in columns.
+pub(crate) const MAX_COLUMNS: u32 = 200;
+
+/// A value of a template cell, as written in it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplateValue {
+    Text(String),
+    Number(f64),
+}
+
+/// A merged area, 0-based and inclusive: first row, first column, last row, last column.
+pub type Area = (u32, u16, u32, u16);
+
+/// The head of a template sheet (everything above the first data row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub sheet: String,
+    /// Non-empty cells above the first data row: row, column (0-based), value.
+    pub cells: Vec<(u32, u16, TemplateValue)>,
+    /// Merged areas that end above the first data row.
+    pub merges: Vec<Area>,
+    /// Column widths set in the template (Excel character units), by column.
+    pub widths: Vec<Option<f64>>,
+    /// The header rows, 0-based, first and last.
+    pub header: (u32, u32),
+    /// The first data row, 0-based.
+    pub first_data_row: u32,
+    /// How many columns the header spans.
+    pub columns: u16,
+}
+
+/// Why a template could not be used (the caller adds the file and position).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TemplateError {
+    /// Not an xlsx workbook.
+    NotXlsx(String),
+    /// No sheet of that name; the sheets it has.
+    NoSheet(Vec<String>),
+    /// The header rows hold no text.
+    EmptyHeader,
+}
+
+impl Template {
+    /// Reads the head of `sheet` of `bytes`: header rows `header` (0-based, inclusive) and data
+    /// from `first_data_row` (0-based).
+    pub(crate) fn read(
+        bytes: &[u8],
+        sheet: &str,
+        header: (u32, u32),
+        first_data_row: u32,
+    ) -> Result<Template, TemplateError> {
+        let mut book = Xlsx::new(Cursor::new(bytes.to_vec()))
+            .map_err(|e| TemplateError::NotXlsx(e.to_string()))?;
+        let names = book.sheet_names();
+        if !names.iter().any(|n| n == sheet) {
+            return Err(TemplateError::NoSheet(names));
+        }
+        let range = book
+            .worksheet_range(sheet)
+            .map_err(|e| TemplateError::NotXlsx(e.to_string()))?;
+        let mut cells = Vec::new();
+        for (r, c, v) in range.used_cells() {
+            let (r, c) = (r as u32 + range.start().map_or(0, |s| s.0), c as u32);
+            let c = c + range.start().map_or(0, |s| s.1);
+            if r >= first_data_row || c >= MAX_COLUMNS {
+                continue;
+            }
+            if let Some(v) = template_value(v) {
+                cells.push((r, c as u16, v));
+            }
+        }
+        cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let merges: Vec<Area> = book
+            .merge_cells_by_sheet_name(sheet)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d.end.0 < first_data_row && d.end.1 < MAX_COLUMNS)
+            .map(|d| (d.start.0, d.start.1 as u16, d.end.0, d.end.1 as u16))
+            .collect();
+        let columns = cells
+            .iter()
+            .filter(|(r, _, _)| (header.0..=header.1).contains(r))
+            .map(|(_, c, _)| c + 1)
+            .chain(
+                merges
+                    .iter()
+                    .filter(|m| m.0 <= header.1 && m.2 >= header.0)
+                    .map(|m| m.3 + 1),
+            )
+            .max()
+            .ok_or(TemplateError::EmptyHeader)?;
+        let widths = super::report_widths::column_widths(bytes, sheet, columns);
+        Ok(Template {
+            sheet: sheet.to_string(),
+            cells,
+            merges,
+            widths,
+            header,
+            first_data_row,
+            columns,
+        })
+    }
+
+    /// The value written at `row`, `col`, or in the merged area covering it.
+    fn label(&self, row: u32, col: u16) -> Option<&str> {
+        let (r, c) = self
+            .merges
+            .iter()
+            .find(|m| (m.0..=m.2).contains(&row) && (m.1..=m.3).contains(&col))
+            .map_or((row, col), |m| (m.0, m.1));
+        self.cells.iter().find_map(|(cr, cc, v)| match v {
+            TemplateValue::Text(s) if *cr == r && *cc == c => Some(s.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The header of each column as its labels from the top header row down, without repeats
+    /// (a label merged over two header rows counts once).
+    pub(crate) fn header_paths(&self) -> Vec<Vec<String>> {
+        (0..self.columns)
+            .map(|c| {
+                let mut path: Vec<String> = Vec::new();
+                for r in self.header.0..=self.header.1 {
+                    if let Some(l) = self.label(r, c).map(normalise).filter(|l| !l.is_empty())
+                        && path.last() != Some(&l)
+                    {
+                        path.push(l);
+                    }
+                }
+                path
+            })
+            .collect()
+    }
+}
+
+/// A header text as compared: without any white space (line breaks, full-width spaces).
+pub(crate) fn normalise(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn template_value(v: &Data) -> Option<TemplateValue> {
+    match v {
+        Data::String(s) if !s.trim().is_empty() => Some(TemplateValue::Text(s.clone())),
+        Data::Float(f) => Some(TemplateValue::Number(*f)),
+        Data::Int(i) => Some(TemplateValue::Number(*i as f64)),
+        Data::Bool(b) => Some(TemplateValue::Text(
+            if *b { "TRUE" } else { "FALSE" }.into(),
+        )),
+        Data::DateTime(d) => Some(TemplateValue::Number(d.as_f64())),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(TemplateValue::Text(s.clone())),
+        _ => None,
+    }
+}
