@@ -211,6 +211,13 @@ fn cell(c: &Column, values: &BTreeMap<String, Value>, known: &[String]) -> Resul
                 .map_err(|e| e.to_string())?,
         ),
     };
+    if value
+        .as_ref()
+        .and_then(Value::as_f64)
+        .is_some_and(|x| !x.is_finite())
+    {
+        return Err("结果不是有限的数字（如除以零）".into());
+    }
     Ok(match value {
         None => UpCell::Empty,
         Some(v) => format(c, &v),

@@ -410,6 +410,12 @@ fn resolve_fill(
         )
         .with_hint(format!("可用的名称: {}", FILL_NAMES.join(", "))));
     }
+    // A cell inside a merged area is written at the area's first cell, where Excel shows it.
+    let (row, col) = template
+        .merges
+        .iter()
+        .find(|m| (m.0..=m.2).contains(&row) && (m.1..=m.3).contains(&col))
+        .map_or((row, col), |m| (m.0, m.1));
     Ok(Fill {
         row,
         col,

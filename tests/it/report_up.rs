@@ -322,3 +322,22 @@ fn a_missing_sheet_is_a_rule_error() {
 fn a_broken_template_is_a_clear_error() {
     insta::assert_snapshot!(check_error(&[], Some(b"PK\x03\x04 not really a workbook")));
 }
+
+#[test]
+fn a_formula_that_fails_on_a_project_leaves_its_cell_empty_and_is_reported() {
+    let (_dir, rules) = edited_rules(&[(
+        MAPPING,
+        "cum_invest / annual_plan * 100",
+        "cum_invest / (annual_plan - annual_plan) * 100",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let stdout = run(out.path(), Some(&rules));
+    assert!(
+        stdout.contains("规则错误: ")
+            && stdout.contains("年度投资完成率（%） 在 DH2026-011 上无法计算"),
+        "{stdout}"
+    );
+    let (range, _) = sheet(out.path());
+    assert_eq!(cell(&range, (4, 8)), Data::Empty);
+    assert_eq!(cell(&range, (4, 1)), text("汽车零部件产业园项目"));
+}
