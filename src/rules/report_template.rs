@@ -162,3 +162,56 @@ fn template_value(v: &Data) -> Option<TemplateValue> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> TemplateValue {
+        TemplateValue::Text(s.into())
+    }
+
+    /// 序号 over two rows; 投资 over 计划 / 完成; 开工 over 计划 / 实际; a title above.
+    fn template() -> Template {
+        Template {
+            sheet: "s".into(),
+            cells: vec![
+                (0, 0, t("标题")),
+                (1, 0, t("序 号")),
+                (1, 1, t("投资")),
+                (1, 3, t("开工")),
+                (2, 1, t("计划")),
+                (2, 2, t("完成")),
+                (2, 3, t("计划")),
+                (2, 4, t("实际\n开工")),
+            ],
+            merges: vec![(0, 0, 0, 4), (1, 0, 2, 0), (1, 1, 1, 2), (1, 3, 1, 4)],
+            widths: vec![None; 5],
+            header: (1, 2),
+            first_data_row: 3,
+            columns: 5,
+        }
+    }
+
+    #[test]
+    fn header_paths_follow_merges_and_ignore_white_space() {
+        let paths = template().header_paths();
+        let joined: Vec<String> = paths.iter().map(|p| p.join("/")).collect();
+        assert_eq!(
+            joined,
+            [
+                "序号",
+                "投资/计划",
+                "投资/完成",
+                "开工/计划",
+                "开工/实际开工"
+            ]
+        );
+    }
+
+    #[test]
+    fn normalising_removes_line_breaks_and_full_width_spaces() {
+        assert_eq!(normalise("总投资\n（亿元）"), "总投资（亿元）");
+        assert_eq!(normalise("序\u{3000}号 "), "序号");
+    }
+}

@@ -469,6 +469,39 @@ mod tests {
         assert_eq!(a1("3"), None);
     }
 
+    fn paths(p: &[&[&str]]) -> Vec<Vec<String>> {
+        p.iter()
+            .map(|c| c.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn columns_are_found_by_label_or_by_group_and_label() {
+        let file = RuleFile {
+            display: "m.toml".into(),
+            rel: "report_up/m.toml".into(),
+            text: "[[column]]\nheader = \"计划\"\n".into(),
+        };
+        let p = paths(&[
+            &["序号"],
+            &["投资", "计划"],
+            &["开工", "计划"],
+            &["开工", "实际"],
+        ]);
+        assert_eq!(find_column(&file, 0, "序 号", &p), Ok(0));
+        assert_eq!(find_column(&file, 0, "实际", &p), Ok(3));
+        assert_eq!(find_column(&file, 0, "开工/计划", &p), Ok(2));
+        let e = find_column(&file, 0, "计划", &p).unwrap_err();
+        assert_eq!(e.message, "模板中有 2 列的表头是“计划”");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("写出所在的分组以区分: 投资/计划、开工/计划")
+        );
+        assert_eq!((e.line, e.col), (2, 10));
+        let e = find_column(&file, 0, "问题", &p).unwrap_err();
+        assert_eq!(e.message, "模板中找不到表头“问题”");
+    }
+
     #[test]
     fn names_in_fill_texts() {
         assert_eq!(

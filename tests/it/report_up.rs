@@ -216,6 +216,11 @@ fn editing_the_mapping_or_moving_a_template_column_changes_the_output() {
     let (_dir, rules) = edited_rules(&[
         (MAPPING, "scale = 0.0001", "scale = 1"),
         (MAPPING, "annual_plan >= 5000", "annual_plan >= 10000"),
+        (
+            MAPPING,
+            "header = \"备注\"\nblank = true",
+            "header = \"备注\"\nexpr = \"'=1+1'\"",
+        ),
     ]);
     // The city moved 责任单位 to the front and 投资 before 总投资; its title is formula-like.
     let order = [3, 0, 1, 2, 5, 6, 7, 4, 8, 9, 10, 11, 12, 13];
@@ -232,6 +237,45 @@ fn editing_the_mapping_or_moving_a_template_column_changes_the_output() {
         .map(|k| order.iter().position(|o| *o == k).unwrap() as u32)
         .collect();
     assert_rows(&range, &expected, &columns);
+    // A formula-looking value is written as text.
+    assert_eq!(cell(&range, (4, 13)), text("=1+1"));
+}
+
+fn zip_text(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_city_report_prints_on_a4_with_the_templates_widths() {
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), None);
+    let book = out.path().join(MONTH).join(FILE);
+    let sheet = zip_text(&book, "xl/worksheets/sheet1.xml");
+    for needle in [
+        "paperSize=\"9\"",
+        "fitToHeight=\"0\"",
+        "<pageSetUpPr fitToPage=\"1\"/>",
+    ] {
+        assert!(sheet.contains(needle), "{needle} missing");
+    }
+    let workbook = zip_text(&book, "xl/workbook.xml");
+    assert!(
+        workbook.contains("月报表!$3:$4</definedName>"),
+        "{workbook}"
+    );
+    // The widths of the shipped template (项目名称 22, 存在问题 22, 序号 5), as it stores them.
+    let template = zip_text(
+        &root().join("rules").join(TEMPLATE),
+        "xl/worksheets/sheet1.xml",
+    );
+    let cols =
+        |xml: &str| xml[xml.find("<cols>").unwrap()..xml.find("</cols>").unwrap()].to_string();
+    assert_eq!(cols(&sheet), cols(&template));
+    assert!(cols(&sheet).contains("<col min=\"2\" max=\"2\" width=\"22.7109375\""));
 }
 
 #[test]
