@@ -372,6 +372,15 @@ fn summary(
             numbers[numbers.len() - 1]
         ));
     }
+    for r in &a.report_up {
+        let m = &rules.report_up[r.mapping];
+        out.push_str(&format!(
+            "\n上报报表“{}”: 列入 {} 个项目（{}）\n",
+            m.name,
+            r.rows.len(),
+            m.file
+        ));
+    }
     out.push_str(&format!("\n输出目录: {}\n", dir.display()));
     for f in files.iter().filter(|f| !f.kind.is_single_notice()) {
         out.push_str(&format!("  {}\n", f.name()));

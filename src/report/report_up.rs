@@ -73,8 +73,8 @@ fn number_format(decimals: Option<u32>) -> Format {
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter);
     match decimals {
-        Some(0) => f.set_num_format("0"),
-        Some(d) => f.set_num_format(format!("0.{}", "0".repeat(d as usize))),
+        Some(0) => f.set_num_format("#,##0"),
+        Some(d) => f.set_num_format(format!("#,##0.{}", "0".repeat(d as usize))),
         None => f,
     }
 }

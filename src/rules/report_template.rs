@@ -9,6 +9,8 @@ use std::io::Cursor;
 /// The deepest first data row a template may have (a bound of the program, not a rule: a
 /// title and a header never take more).
 pub(crate) const MAX_HEAD_ROWS: u32 = 50;
+/// The most bytes a template may unpack to.
+const MAX_UNZIPPED_BYTES: u64 = 100 * 1024 * 1024;
 /// The widest template, in columns.
 pub(crate) const MAX_COLUMNS: u32 = 200;
 
@@ -49,6 +51,8 @@ pub(crate) enum TemplateError {
     NoSheet(Vec<String>),
     /// The header rows hold no text.
     EmptyHeader,
+    /// It unpacks to more than the limit (in MB).
+    TooLarge(u64),
 }
 
 impl Template {
@@ -60,6 +64,7 @@ impl Template {
         header: (u32, u32),
         first_data_row: u32,
     ) -> Result<Template, TemplateError> {
+        check_unzipped_size(bytes)?;
         let mut book = Xlsx::new(Cursor::new(bytes.to_vec()))
             .map_err(|e| TemplateError::NotXlsx(e.to_string()))?;
         let names = book.sheet_names();
@@ -142,6 +147,24 @@ impl Template {
             })
             .collect()
     }
+}
+
+/// Refuses a template whose parts unpack to more than [`MAX_UNZIPPED_BYTES`], as the zip's
+/// directory declares them.
+fn check_unzipped_size(bytes: &[u8]) -> Result<(), TemplateError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| TemplateError::NotXlsx(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| TemplateError::NotXlsx(e.to_string()))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_UNZIPPED_BYTES {
+        return Err(TemplateError::TooLarge(MAX_UNZIPPED_BYTES / 1024 / 1024));
+    }
+    Ok(())
 }
 
 /// A header text as compared: without any white space (line breaks, full-width spaces).

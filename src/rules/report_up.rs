@@ -263,6 +263,11 @@ fn read_template(
             format!("模板 {} 中没有名为“{}”的工作表", r.template, r.sheet),
         )
         .with_hint(format!("模板中的工作表: {}", names.join("、"))),
+        TemplateError::TooLarge(mb) => at(
+            "template",
+            format!("模板 {} 解压后超过 {mb} MB，不像是一张报表模板", r.template),
+        )
+        .with_hint("请使用市里下发的原始模板，删去多余的工作表和数据后另存"),
         TemplateError::EmptyHeader => at(
             "header_rows",
             format!("模板 {} 的第 {first}–{last} 行没有表头文字", r.template),

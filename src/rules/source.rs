@@ -193,9 +193,9 @@ impl RuleSource {
     }
 }
 
-/// Whether `rel` names a template workbook.
+/// Whether `rel` names a template workbook (a city's report template of `report_up/`).
 fn is_asset(rel: &str) -> bool {
-    rel.to_lowercase().ends_with(".xlsx")
+    rel.starts_with("report_up/") && rel.to_lowercase().ends_with(".xlsx")
 }
 
 fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>, assets: &mut Vec<RuleAsset>) {

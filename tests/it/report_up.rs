@@ -120,6 +120,12 @@ fn the_city_report_is_filled_from_the_months_records() {
     let out = tempfile::tempdir().unwrap();
     let stdout = run(out.path(), None);
     assert!(stdout.contains(&format!("  {FILE}\n")), "{stdout}");
+    assert!(
+        stdout.contains(
+            "上报报表“市重点项目月报表”: 列入 8 个项目（rules/report_up/市重点项目月报表.toml）"
+        ),
+        "{stdout}"
+    );
     let (range, merges) = sheet(out.path());
     // The head as the template has it, the month filled in.
     assert_eq!(
@@ -267,7 +273,7 @@ fn the_city_report_prints_on_a4_with_the_templates_widths() {
         workbook.contains("月报表!$3:$4</definedName>"),
         "{workbook}"
     );
-    // The widths of the shipped template (项目名称 22, 存在问题 22, 序号 5), as it stores them.
+    // The widths of the shipped template (项目名称 20, 存在问题 20, 序号 5), as it stores them.
     let template = zip_text(
         &root().join("rules").join(TEMPLATE),
         "xl/worksheets/sheet1.xml",
@@ -275,7 +281,7 @@ fn the_city_report_prints_on_a4_with_the_templates_widths() {
     let cols =
         |xml: &str| xml[xml.find("<cols>").unwrap()..xml.find("</cols>").unwrap()].to_string();
     assert_eq!(cols(&sheet), cols(&template));
-    assert!(cols(&sheet).contains("<col min=\"2\" max=\"2\" width=\"22.7109375\""));
+    assert!(cols(&sheet).contains("<col min=\"2\" max=\"2\" width=\"20.7109375\""));
 }
 
 #[test]
@@ -384,4 +390,35 @@ fn a_formula_that_fails_on_a_project_leaves_its_cell_empty_and_is_reported() {
     let (range, _) = sheet(out.path());
     assert_eq!(cell(&range, (4, 8)), Data::Empty);
     assert_eq!(cell(&range, (4, 1)), text("汽车零部件产业园项目"));
+}
+
+#[test]
+fn header_rows_without_text_are_a_rule_error() {
+    insta::assert_snapshot!(check_error(
+        &[
+            (MAPPING, "header_rows = [3, 4]", "header_rows = [6, 7]"),
+            (MAPPING, "first_data_row = 5", "first_data_row = 8"),
+        ],
+        None
+    ));
+}
+
+#[test]
+fn the_output_name_is_sanitised() {
+    let (_dir, rules) = edited_rules(&[(
+        MAPPING,
+        "name = \"市重点项目月报表\"",
+        "name = \"../市:重点项目月报表\"",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), Some(&rules));
+    let month = out.path().join(MONTH);
+    assert!(
+        month.join("2026年10月__市_重点项目月报表.xlsx").exists(),
+        "{:?}",
+        std::fs::read_dir(&month)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect::<Vec<_>>()
+    );
 }
