@@ -10,7 +10,7 @@ use super::print_layout::{
 use crate::engine::assess::Assessment;
 use crate::engine::report_up::{UpCell, UpReport};
 use crate::rules::Rules;
-use crate::rules::report_up::Mapping;
+use crate::rules::report_up::{Mapping, TemplateValue};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
@@ -189,7 +189,7 @@ fn write_head(
     for (row, col, text) in &texts {
         let merged = t.merges.iter().find(|a| a.0 == *row && a.1 == *col);
         let number = t.cells.iter().find_map(|(cr, cc, v)| match v {
-            crate::rules::report_up::TemplateValue::Number(x) if (cr, cc) == (row, col) => Some(*x),
+            TemplateValue::Number(x) if (cr, cc) == (row, col) => Some(*x),
             _ => None,
         });
         match (merged, number) {
@@ -244,10 +244,10 @@ fn span_width(m: &Mapping, row: u32, col: u16, widths: &[f64]) -> usize {
         .sum::<f64>() as usize
 }
 
-fn template_text(v: &crate::rules::report_up::TemplateValue) -> String {
+fn template_text(v: &TemplateValue) -> String {
     match v {
-        crate::rules::report_up::TemplateValue::Text(s) => s.clone(),
-        crate::rules::report_up::TemplateValue::Number(x) => crate::value::format_number(*x),
+        TemplateValue::Text(s) => s.clone(),
+        TemplateValue::Number(x) => crate::value::format_number(*x),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod office_calendar;
 pub(crate) mod official;
 pub mod post_evaluation;
 mod probe;
+mod report_fill;
 mod report_template;
 pub mod report_up;
 mod report_widths;

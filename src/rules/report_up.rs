@@ -4,6 +4,7 @@
 //! filter) and their order, so that every run fills the city's report without retyping.
 //! Columns are found by their header text, so a column the city moves still maps.
 
+use super::report_fill::{Fill, RawFill, resolve_fill};
 pub(crate) use super::report_template::TemplateValue;
 use super::report_template::{Template, TemplateError, normalise};
 use super::{RuleFile, RuleSource, RulesError, TableSchema};
@@ -14,9 +15,6 @@ use serde::Deserialize;
 /// 序号 after filtering and ordering, the responsible unit as ranked, the project's score, its
 /// light's label, and whether it reported this month.
 pub(crate) const DERIVED: [&str; 5] = ["seq", "unit", "score", "light", "reported"];
-
-/// Names the `[[fill]]` texts may use.
-const FILL_NAMES: [&str; 4] = ["year", "month", "as_of", "rows"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,13 +36,6 @@ struct RawReport {
     header_rows: Vec<u32>,
     first_data_row: u32,
     filter: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFill {
-    cell: String,
-    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,14 +85,6 @@ pub(crate) struct Column {
 pub(crate) struct Order {
     pub(crate) field: String,
     pub(crate) descending: bool,
-}
-
-/// A text written into a cell of the template's head (the 填报单位/月份 line).
-#[derive(Debug, Clone)]
-pub(crate) struct Fill {
-    pub(crate) row: u32,
-    pub(crate) col: u16,
-    pub(crate) text: String,
 }
 
 /// One mapping file, resolved against its template.
@@ -390,89 +373,9 @@ fn compile(
     })
 }
 
-fn resolve_fill(
-    file: &RuleFile,
-    i: usize,
-    f: &RawFill,
-    template: &Template,
-) -> Result<Fill, RulesError> {
-    let at = |key: &str, msg: String| file.error_in_array("fill", i, key, msg);
-    let Some((row, col)) = a1(&f.cell).filter(|(r, _)| *r < template.header.0) else {
-        return Err(at("cell", format!("“{}”不是表头之上的单元格", f.cell))
-            .with_hint("写表头之上的单元格地址，如 \"A2\""));
-    };
-    if let Err(e) = crate::expr::check_template(&f.text) {
-        return Err(at("text", format!("文本模板无法解析: {e}")));
-    }
-    let unknown: Vec<&str> = template_names(&f.text)
-        .into_iter()
-        .filter(|n| !FILL_NAMES.contains(n))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(at(
-            "text",
-            format!("文本中有未知的名称: {}", unknown.join(", ")),
-        )
-        .with_hint(format!("可用的名称: {}", FILL_NAMES.join(", "))));
-    }
-    // A cell inside a merged area is written at the area's first cell, where Excel shows it.
-    let (row, col) = template
-        .merges
-        .iter()
-        .find(|m| (m.0..=m.2).contains(&row) && (m.1..=m.3).contains(&col))
-        .map_or((row, col), |m| (m.0, m.1));
-    Ok(Fill {
-        row,
-        col,
-        text: f.text.clone(),
-    })
-}
-
-/// The names read by the `{{ … }}` parts of a text.
-fn template_names(text: &str) -> Vec<&str> {
-    text.split("{{")
-        .skip(1)
-        .filter_map(|part| part.split("}}").next())
-        .flat_map(|inner| {
-            inner
-                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .filter(|w| w.chars().next().is_some_and(|c| c.is_alphabetic()))
-                .take(1)
-        })
-        .collect()
-}
-
-/// `B3` as 0-based (row, column).
-fn a1(cell: &str) -> Option<(u32, u16)> {
-    let letters: String = cell
-        .chars()
-        .take_while(|c| c.is_ascii_uppercase())
-        .collect();
-    let digits = &cell[letters.len()..];
-    if letters.is_empty() || letters.len() > 3 || digits.is_empty() {
-        return None;
-    }
-    let col = letters
-        .bytes()
-        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
-        - 1;
-    let row: u32 = digits.parse().ok().filter(|r| *r >= 1)?;
-    Some((row - 1, u16::try_from(col).ok()?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cell_addresses() {
-        assert_eq!(a1("A1"), Some((0, 0)));
-        assert_eq!(a1("C12"), Some((11, 2)));
-        assert_eq!(a1("AA3"), Some((2, 26)));
-        assert_eq!(a1("a1"), None);
-        assert_eq!(a1("A0"), None);
-        assert_eq!(a1("3"), None);
-    }
 
     fn paths(p: &[&[&str]]) -> Vec<Vec<String>> {
         p.iter()
@@ -505,13 +408,5 @@ mod tests {
         assert_eq!((e.line, e.col), (2, 10));
         let e = find_column(&file, 0, "问题", &p).unwrap_err();
         assert_eq!(e.message, "模板中找不到表头“问题”");
-    }
-
-    #[test]
-    fn names_in_fill_texts() {
-        assert_eq!(
-            template_names("月份：{{ year }}年{{month}}月 {{ rows | string }}"),
-            vec!["year", "month", "rows"]
-        );
     }
 }
