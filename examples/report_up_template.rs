@@ -9,23 +9,23 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
-/// A header column: its group (over two columns or more), its label, its width (160 characters
-/// in all: fitted to A4 landscape, the type prints at 8 pt or more).
+/// A header column: its group (over two columns or more), its label, its width (149 characters
+/// in all: fitted to A4 landscape, the type prints at 8 pt or more in LibreOffice).
 const COLUMNS: [(&str, &str, f64); 14] = [
-    ("", "序号", 5.0),
-    ("", "项目名称", 20.0),
-    ("", "建设内容及规模", 22.0),
-    ("", "责任单位", 9.0),
-    ("", "总投资\n（亿元）", 9.0),
+    ("", "序号", 4.0),
+    ("", "项目名称", 16.0),
+    ("", "建设内容及规模", 18.0),
+    ("", "责任单位", 8.0),
+    ("", "总投资\n（亿元）", 8.0),
     ("投资（万元）", "年度计划", 10.0),
     ("投资（万元）", "本月完成", 10.0),
     ("投资（万元）", "累计完成", 10.0),
-    ("", "年度投资\n完成率（%）", 9.0),
+    ("", "年度投资\n完成率（%）", 8.0),
     ("开工时间", "计划开工", 10.0),
     ("开工时间", "实际开工", 10.0),
-    ("", "形象进度", 20.0),
-    ("", "存在问题", 20.0),
-    ("", "备注", 6.0),
+    ("", "形象进度", 16.0),
+    ("", "存在问题", 16.0),
+    ("", "备注", 5.0),
 ];
 
 fn main() -> Result<(), XlsxError> {

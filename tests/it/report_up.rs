@@ -273,7 +273,7 @@ fn the_city_report_prints_on_a4_with_the_templates_widths() {
         workbook.contains("月报表!$3:$4</definedName>"),
         "{workbook}"
     );
-    // The widths of the shipped template (项目名称 20, 存在问题 20, 序号 5), as it stores them.
+    // The widths of the shipped template (项目名称 16, 存在问题 16, 序号 4), as it stores them.
     let template = zip_text(
         &root().join("rules").join(TEMPLATE),
         "xl/worksheets/sheet1.xml",
@@ -281,7 +281,7 @@ fn the_city_report_prints_on_a4_with_the_templates_widths() {
     let cols =
         |xml: &str| xml[xml.find("<cols>").unwrap()..xml.find("</cols>").unwrap()].to_string();
     assert_eq!(cols(&sheet), cols(&template));
-    assert!(cols(&sheet).contains("<col min=\"2\" max=\"2\" width=\"20.7109375\""));
+    assert!(cols(&sheet).contains("<col min=\"2\" max=\"2\" width=\"16.7109375\""));
 }
 
 #[test]
