@@ -15,6 +15,7 @@ pub mod post_evaluation;
 pub mod project;
 pub mod ranking;
 pub mod recorded;
+pub(crate) mod report_up;
 pub mod results;
 pub mod screening;
 pub mod stages;

@@ -119,6 +119,9 @@ pub struct Assessment {
     /// 项目档案 (`cards.rs`): rendered as its own page, not written to run.json.
     #[serde(skip)]
     pub(crate) cards: Vec<super::overview::ProjectCard>,
+    /// The city's reports (`report_up.rs`): written as their own workbooks.
+    #[serde(skip)]
+    pub(crate) report_up: Vec<super::report_up::UpReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

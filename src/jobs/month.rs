@@ -256,6 +256,15 @@ pub fn outputs(
         ),
         OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
     ];
+    for (name, bytes) in report::report_up::workbooks(a, rules).context("无法生成上报报表")?
+    {
+        if files.iter().any(|f| f.name() == name) {
+            anyhow::bail!(
+                "上报报表的文件名 {name} 与本月的其他输出重名，请修改 rules/report_up/ 中的 name"
+            );
+        }
+        files.push(OutputFile::new(OutputKind::ReportUp, name, bytes));
+    }
     files.extend(report::bulletin::files(a, rules, env)?);
     files.extend(notices?);
     Ok(files)
@@ -361,6 +370,15 @@ fn summary(
             a.notices.len(),
             numbers[0],
             numbers[numbers.len() - 1]
+        ));
+    }
+    for r in &a.report_up {
+        let m = &rules.report_up[r.mapping];
+        out.push_str(&format!(
+            "\n上报报表“{}”: 列入 {} 个项目（{}）\n",
+            m.name,
+            r.rows.len(),
+            m.file
         ));
     }
     out.push_str(&format!("\n输出目录: {}\n", dir.display()));

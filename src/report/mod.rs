@@ -19,6 +19,7 @@ pub mod pages;
 pub mod post_evaluation;
 pub(crate) mod print_layout;
 pub mod ranking_workbook;
+pub(crate) mod report_up;
 pub mod screening;
 pub mod sheet;
 mod stages_sheet;
@@ -71,6 +72,8 @@ pub(crate) enum OutputKind {
     /// The month's 考核情况通报 (GB/T 9704) as a Word document and a printable page.
     BulletinDocx,
     BulletinHtml,
+    /// A city's report filled from the month (`rules/report_up/`).
+    ReportUp,
     /// The week's workbook and page (`weekly`).
     WeeklyWorkbook,
     WeeklyPage,

@@ -12,6 +12,10 @@ pub mod office_calendar;
 pub(crate) mod official;
 pub mod post_evaluation;
 mod probe;
+mod report_fill;
+mod report_template;
+pub mod report_up;
+mod report_widths;
 pub mod roles;
 pub mod scoring;
 pub mod screening;
@@ -62,6 +66,8 @@ pub struct Rules {
     pub serve: serve::UploadLimits,
     /// 红黄绿灯 and 三个一批 (`rules/lights.toml`).
     pub lights: lights::Lights,
+    /// The city's reports filled from our fields (`rules/report_up/*.toml`).
+    pub report_up: Vec<report_up::Mapping>,
 }
 
 impl Rules {
@@ -114,7 +120,13 @@ impl Rules {
         let serve = serve::UploadLimits::load(&source, &vocab)?;
         let lights =
             lights::Lights::load(&source, &deadlines, &tables, roles.table(TableRole::Ledger))?;
+        let report_up = report_up::load(
+            &source,
+            table_by_id(&tables, roles.table(TableRole::Ledger)),
+            table_by_id(&tables, roles.table(TableRole::Monthly)),
+        )?;
         Ok(Rules {
+            report_up,
             units,
             roles,
             weekly,
@@ -195,4 +207,12 @@ fn ids(tables: &[TableSchema]) -> String {
         .map(|t| t.id.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The table `id` of `tables` (roles are checked at load, so it is there).
+fn table_by_id<'a>(tables: &'a [TableSchema], id: &str) -> &'a TableSchema {
+    tables
+        .iter()
+        .find(|t| t.id == id)
+        .expect("roles point to known tables")
 }

@@ -82,22 +82,37 @@ fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValu
         .map(|(_, v)| v)
 }
 
-/// All `.toml` files of a rule set, sorted by path.
+/// Largest template workbook a rule set may hold (a bound of the program, like a stack size).
+pub(crate) const MAX_ASSET_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A workbook of a rule set (a city's report template): its path inside the rules folder and
+/// its bytes.
+#[derive(Debug, Clone)]
+pub struct RuleAsset {
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
+/// All `.toml` files of a rule set, sorted by path, and its template workbooks (`.xlsx`).
 #[derive(Debug, Clone)]
 pub struct RuleSource {
     pub files: Vec<RuleFile>,
     pub origin: String,
+    pub(crate) assets: Vec<RuleAsset>,
 }
 
 impl RuleSource {
     /// The rule set shipped inside the binary.
     pub fn embedded() -> Self {
         let mut files = Vec::new();
-        collect_embedded(&EMBEDDED, &mut files);
+        let mut assets = Vec::new();
+        collect_embedded(&EMBEDDED, &mut files, &mut assets);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        assets.sort_by(|a, b| a.rel.cmp(&b.rel));
         RuleSource {
             files,
             origin: "内置规则".into(),
+            assets,
         }
     }
 
@@ -109,11 +124,14 @@ impl RuleSource {
                 .with_hint("用 --rules 指定包含 tables/、calendar/ 等子目录的规则文件夹"));
         }
         let mut files = Vec::new();
-        collect_dir(dir, dir, &mut files)?;
+        let mut assets = Vec::new();
+        collect_dir(dir, dir, &mut files, &mut assets)?;
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        assets.sort_by(|a, b| a.rel.cmp(&b.rel));
         Ok(RuleSource {
             files,
             origin: shown,
+            assets,
         })
     }
 
@@ -132,11 +150,22 @@ impl RuleSource {
         })
     }
 
+    /// The workbook at `rel`, if the rule set holds it.
+    pub(crate) fn asset(&self, rel: &str) -> Option<&RuleAsset> {
+        self.assets.iter().find(|a| a.rel == rel)
+    }
+
     /// A stable fingerprint of the rule texts (FNV-1a), for history records.
     pub(crate) fn fingerprint(&self) -> String {
         let mut h: u64 = 0xcbf29ce484222325;
         for f in &self.files {
             for b in f.rel.bytes().chain(f.text.bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x100000001b3);
+            }
+        }
+        for a in &self.assets {
+            for b in a.rel.bytes().chain(a.bytes.iter().copied()) {
                 h ^= u64::from(b);
                 h = h.wrapping_mul(0x100000001b3);
             }
@@ -153,13 +182,31 @@ impl RuleSource {
             }
             std::fs::write(path, &f.text)?;
         }
+        for a in &self.assets {
+            let path = dir.join(&a.rel);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            std::fs::write(path, &a.bytes)?;
+        }
         Ok(())
     }
 }
 
-fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
+/// Whether `rel` names a template workbook (a city's report template of `report_up/`).
+fn is_asset(rel: &str) -> bool {
+    rel.starts_with("report_up/") && rel.to_lowercase().ends_with(".xlsx")
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>, assets: &mut Vec<RuleAsset>) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
+        if is_asset(&rel) {
+            assets.push(RuleAsset {
+                rel: rel.clone(),
+                bytes: f.contents().to_vec(),
+            });
+        }
         if rel.ends_with(".toml") {
             out.push(RuleFile {
                 display: format!("rules/{rel}"),
@@ -169,19 +216,32 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>) {
         }
     }
     for d in dir.dirs() {
-        collect_embedded(d, out);
+        collect_embedded(d, out, assets);
     }
 }
 
-fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), RulesError> {
+fn collect_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<RuleFile>,
+    assets: &mut Vec<RuleAsset>,
+) -> Result<(), RulesError> {
     let shown = dir.display().to_string();
     let entries = std::fs::read_dir(dir)
         .map_err(|e| RulesError::file(&shown, format!("无法读取目录。技术信息：{e}")))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
+        let rel = || {
+            path.strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
         if path.is_dir() {
-            collect_dir(root, &path, out)?;
+            collect_dir(root, &path, out, assets)?;
+        } else if is_asset(&rel()) {
+            assets.push(read_asset(&path, rel())?);
         } else if path.extension().is_some_and(|e| e == "toml") {
             let display = path.display().to_string();
             let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -199,4 +259,19 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) -> Result<(), R
         }
     }
     Ok(())
+}
+
+/// Reads the template workbook at `path`, refusing one larger than [`MAX_ASSET_BYTES`].
+fn read_asset(path: &Path, rel: String) -> Result<RuleAsset, RulesError> {
+    let display = path.display().to_string();
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_ASSET_BYTES);
+    if too_big {
+        return Err(RulesError::file(
+            &display,
+            format!("模板文件过大（上限 {} MB）", MAX_ASSET_BYTES / 1024 / 1024),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| RulesError::file(&display, format!("无法读取模板文件。技术信息：{e}")))?;
+    Ok(RuleAsset { rel, bytes })
 }

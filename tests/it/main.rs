@@ -40,6 +40,7 @@ mod outlook;
 mod outputs;
 mod printing;
 mod quirks;
+mod report_up;
 mod rules_cli;
 mod screening;
 mod serve;

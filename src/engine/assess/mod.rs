@@ -147,7 +147,20 @@ pub fn assess_issued(
             notices: &notices,
         },
     );
+    let views = super::project::project_views(data, &carried);
+    let report_up = super::report_up::reports(
+        &rules.report_up,
+        &super::report_up::UpInputs {
+            views: &views,
+            projects: &projects,
+            lights: &lights,
+            month,
+            as_of,
+        },
+        &mut rule_problems,
+    );
     Assessment {
+        report_up,
         month,
         as_of,
         issue_date,
