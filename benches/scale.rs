@@ -7,6 +7,10 @@
 //! (c) the full monthly run through `sanyipi::jobs::month::run`, the very function `sanyipi run`
 //!     calls, in this process: its wall time, CPU time and peak memory (the process's peak
 //!     resident size, reset just before the run through `/proc/self/clear_refs`).
+//! (d) when `python3` with pandas, openpyxl and odfpy is installed: the pandas pipeline a county
+//!     IT clerk would write (`benches/pandas_peer.py`: read every file, clean, join, score,
+//!     rank, write an xlsx), as a whole process, for the ratio of issue 26 (skipped with a
+//!     message otherwise).
 //! The bundled `samples/2026-10` (county size) is measured the same way first.
 //! Prints one Markdown table row per month as soon as it is measured; each figure is one run.
 
@@ -30,6 +34,8 @@ struct Row {
     read: Duration,
     check: Measured,
     run: Measured,
+    /// The pandas peer's wall time, when it ran.
+    pandas: Option<Duration>,
 }
 
 fn main() {
@@ -90,6 +96,7 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
     let out = work.join("out");
     let _ = std::fs::remove_dir_all(&out);
     let run = run_in_process(dir, &out);
+    let pandas = pandas_peer(dir, work);
     let (units, projects) = counts(dir);
     Row {
         label,
@@ -99,7 +106,45 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
         read,
         check,
         run,
+        pandas,
     }
+}
+
+/// Runs `benches/pandas_peer.py` on `dir` (a whole process, as a clerk would run it): its wall
+/// time, or `None` (with a message) when python3 with pandas, openpyxl and odfpy is missing or
+/// the script fails.
+fn pandas_peer(dir: &Path, work: &Path) -> Option<Duration> {
+    let has = Command::new("python3")
+        .args(["-c", "import pandas, openpyxl, odf"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has {
+        eprintln!("  未找到 python3 + pandas + openpyxl + odfpy：跳过 pandas 对照");
+        return None;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pandas_peer.py");
+    let t = Instant::now();
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(dir)
+        .arg(work.join("pandas.xlsx"))
+        .arg("2026-10-26")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .ok()?;
+    let wall = t.elapsed();
+    if !out.status.success() {
+        eprintln!(
+            "  pandas 对照失败：{}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        return None;
+    }
+    eprintln!("  pandas 对照 {:.2} s", wall.as_secs_f64());
+    Some(wall)
 }
 
 /// Every spreadsheet under `dir`, sorted.
@@ -332,9 +377,9 @@ fn vm_hwm(pid: u32) -> Option<u64> {
 
 fn print_header() {
     println!(
-        "| 月份数据 | 单位 | 项目 | 文件 | calamine 读取 | check（CPU） | run（CPU） | run / 读取 | run 峰值内存 |"
+        "| 月份数据 | 单位 | 项目 | 文件 | calamine 读取 | check（CPU） | run（CPU） | run / 读取 | run 峰值内存 | pandas（pandas / run） |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 }
 
 /// One table row, printed as soon as it is measured.
@@ -347,7 +392,7 @@ fn print_row(r: &Row) {
         format!("{}{cpu}{failed}", secs(m.wall))
     };
     println!(
-        "| {} | {} | {} | {} | {} | {} | {} | {:.1}× | {} |",
+        "| {} | {} | {} | {} | {} | {} | {} | {:.1}× | {} | {} |",
         r.label,
         r.units,
         r.projects,
@@ -359,6 +404,13 @@ fn print_row(r: &Row) {
         r.run
             .peak_kib
             .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "—".into()),
+        r.pandas
+            .map(|p| format!(
+                "{}（{:.1}×）",
+                secs(p),
+                p.as_secs_f64() / r.run.wall.as_secs_f64().max(1e-9)
+            ))
             .unwrap_or_else(|| "—".into()),
     );
 }

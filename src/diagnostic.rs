@@ -263,19 +263,19 @@ pub(crate) fn tech_info(detail: impl fmt::Display) -> String {
 
 /// A1 reference of a zero-based (row, col): `(6, 5)` is `F7`.
 pub(crate) fn a1(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
+    // At most 7 letters for a u32 column (26^7 > 2^32).
+    let mut letters = [0u8; 8];
+    let mut n = 0;
     let mut c = col + 1;
     while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
+        letters[n] = b'A' + ((c - 1) % 26) as u8;
+        n += 1;
         c = (c - 1) / 26;
     }
-    letters.reverse();
-    format!(
-        "{}{}",
-        String::from_utf8(letters).unwrap_or_default(),
-        row + 1
-    )
+    let mut out = String::with_capacity(n + 10);
+    out.extend(letters[..n].iter().rev().map(|&b| char::from(b)));
+    let _ = fmt::Write::write_fmt(&mut out, format_args!("{}", row + 1));
+    out
 }
 
 #[cfg(test)]

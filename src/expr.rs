@@ -163,16 +163,51 @@ pub(crate) fn to_jinja(v: &Value) -> V {
         Value::Text(s) => V::from(s.as_str()),
         Value::Int(i) => V::from(*i),
         Value::Number(n) => V::from(*n),
-        Value::Date(d) => V::from(d.format("%Y-%m-%d").to_string()),
+        Value::Date(d) => V::from(iso_date(*d)),
         Value::Bool(b) => V::from(*b),
     }
+}
+
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it (chrono for years outside 0–9999).
+pub(crate) fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&d.year()) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut out = String::with_capacity(10);
+    let digits = |out: &mut String, n: u32, width: u32| {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
+        }
+    };
+    digits(&mut out, d.year() as u32, 4);
+    out.push('-');
+    digits(&mut out, d.month(), 2);
+    out.push('-');
+    digits(&mut out, d.day(), 2);
+    out
 }
 
 /// The context of one row: every name in `known` is defined, as none when the row has no value
 /// for it.
 pub fn row_context(values: &BTreeMap<String, Value>, known: &[String]) -> V {
-    let ctx: BTreeMap<&str, V> = known
-        .iter()
+    context_of(values, known.iter())
+}
+
+impl Expr {
+    /// The context of one row for this expression alone: [`row_context`] restricted to the
+    /// names the expression reads (the others cannot change its value), so a row costs only
+    /// the values it uses.
+    pub(crate) fn row_context(&self, values: &BTreeMap<String, Value>, known: &[String]) -> V {
+        context_of(
+            values,
+            known.iter().filter(|k| self.vars.binary_search(k).is_ok()),
+        )
+    }
+}
+
+fn context_of<'a>(values: &BTreeMap<String, Value>, names: impl Iterator<Item = &'a String>) -> V {
+    let ctx: BTreeMap<&str, V> = names
         .map(|k| {
             (
                 k.as_str(),
@@ -241,5 +276,48 @@ mod tests {
         let e = Expr::compile("1 / x > 0", None).unwrap();
         let ctx = V::from(BTreeMap::from([("x", V::from(0))]));
         assert!(e.holds(ctx).is_err());
+    }
+
+    #[test]
+    fn iso_dates_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [
+            (2026, 1, 5),
+            (999, 12, 31),
+            (1, 2, 3),
+            (9999, 7, 4),
+            (-5, 1, 1),
+            (12345, 6, 6),
+        ] {
+            let day = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(iso_date(day), day.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn an_expression_reads_the_same_from_its_own_context() {
+        let names = known(&["amount", "kind", "other", "start"]);
+        let row = BTreeMap::from([
+            ("amount".to_string(), Value::Number(12.5)),
+            ("other".to_string(), Value::Int(3)),
+            (
+                "start".to_string(),
+                Value::Date(chrono::NaiveDate::from_ymd_opt(2026, 5, 10).unwrap()),
+            ),
+        ]);
+        for src in [
+            "amount > 10 and kind is none",
+            "start ~ '|' ~ amount",
+            "missing_name",
+            "other * 2",
+        ] {
+            let e = Expr::compile(src, None).unwrap();
+            let whole = e.eval(row_context(&row, &names)).map(|v| v.to_string());
+            let own = e.eval(e.row_context(&row, &names)).map(|v| v.to_string());
+            assert_eq!(
+                whole.map_err(|e| e.to_string()),
+                own.map_err(|e| e.to_string()),
+                "{src}"
+            );
+        }
     }
 }

@@ -6,6 +6,33 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// NFKC (full-width digits, letters, punctuation and U+3000 to their plain forms), trimmed,
 /// inner runs of whitespace collapsed to one space.
 pub(crate) fn normalize(s: &str) -> String {
+    if plain(s) {
+        return collapsed(s);
+    }
+    normalize_general(s)
+}
+
+/// Whether every character of `s` is printable ASCII or a CJK unified ideograph (U+4E00–U+9FFF),
+/// as nearly every cell is: such text is already in NFKC, holds nothing invisible and no
+/// look-alike letter, and its only whitespace is the plain space.
+fn plain(s: &str) -> bool {
+    s.chars()
+        .all(|c| matches!(c, ' '..='~' | '\u{4E00}'..='\u{9FFF}'))
+}
+
+/// [`normalize`] of text that is [`plain`]: only its spaces to trim and collapse.
+fn collapsed(s: &str) -> String {
+    if spaced_plainly(s) {
+        return s.to_string();
+    }
+    s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// [`normalize`] of any text.
+fn normalize_general(s: &str) -> String {
     let visible = without_invisible(s);
     let s: &str = &visible;
     // ASCII, and most Chinese text, is already in NFKC: the quick check skips the rebuild.
@@ -69,7 +96,10 @@ pub(crate) fn display(s: &str) -> String {
 
 /// A matching key: normalised with every space removed, so that "年产 500 万" equals "年产500万".
 pub(crate) fn key(s: &str) -> String {
-    let mut k = normalize(s);
+    if plain(s) {
+        return s.replace(' ', "");
+    }
+    let mut k = normalize_general(s);
     k.retain(|c| !c.is_whitespace());
     if k.is_ascii() {
         return k;
@@ -217,6 +247,30 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_takes_a_short_cut_to_the_same_result() {
+        let general_key = |s: &str| -> String {
+            let mut k = normalize_general(s);
+            k.retain(|c| !c.is_whitespace());
+            k.chars().map(|c| look_alike(c).unwrap_or(c)).collect()
+        };
+        let pieces = [" ", "  ", "a", "Z9", "~,", "年产", "鿿", "一"];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for t in &texts {
+            assert!(plain(t), "{t:?}");
+            assert_eq!(normalize(t), normalize_general(t), "{t:?}");
+            assert_eq!(key(t), general_key(t), "{t:?}");
+        }
+        assert!(!plain("a\tb") && !plain("全角１") && !plain("С") && !plain("\u{200B}"));
+    }
 
     #[test]
     fn normalizes_full_width_and_spaces() {

@@ -60,6 +60,11 @@ impl fmt::Display for Value {
 
 /// A number without binary noise or trailing zeros: `1125.1`, `3500`.
 pub(crate) fn format_number(n: f64) -> String {
+    // Whole numbers (most cells: 序号, amounts in 万元) as integers, the same text without the
+    // slow fixed-point formatting.
+    if n.fract() == 0.0 && n.abs() < 1e11 {
+        return (n as i64).to_string();
+    }
     let s = format!("{:.4}", round4(n));
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
@@ -71,5 +76,42 @@ pub(crate) fn round4(n: f64) -> f64 {
         scaled / 10_000.0
     } else {
         n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_read_as_the_general_formatting_writes_them() {
+        let general = |n: f64| {
+            let s = format!("{:.4}", round4(n));
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            10.0,
+            100.0,
+            2026.0,
+            25_000.0,
+            -7_640.0,
+            1e10,
+            99_999_999_999.0,
+            -99_999_999_999.0,
+            1.5,
+            0.00004,
+            12.34567,
+        ] {
+            assert_eq!(format_number(n), general(n), "{n}");
+        }
     }
 }

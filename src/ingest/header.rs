@@ -46,6 +46,7 @@ impl Header {
 }
 
 /// One header label of a column: its name key and unit.
+#[derive(Clone)]
 pub(super) struct Label {
     pub(super) name: String,
     pub(super) unit: Option<String>,
@@ -66,22 +67,33 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
         .rows
         .len()
         .min(vocab.limits.header_search_rows as usize);
+    // Each row's texts and labels, once: a row is the top of one try and the lower row of the
+    // try before.
+    let texts: Vec<Vec<String>> = (0..(search + 1).min(sheet.rows.len()))
+        .map(|r| (0..width).map(|c| cell_text(sheet.cell(r, c))).collect())
+        .collect();
+    let labels: Vec<Vec<Option<Label>>> = texts
+        .iter()
+        .map(|row| row.iter().map(|t| label(t)).collect())
+        .collect();
+    let alone = |r: usize| -> Vec<Vec<Label>> {
+        labels[r]
+            .iter()
+            .map(|l| l.iter().cloned().collect())
+            .collect()
+    };
     let mut best: Option<Header> = None;
     for r in 0..search {
-        let top: Vec<String> = (0..width).map(|c| cell_text(sheet.cell(r, c))).collect();
+        let top = &texts[r];
         if top.iter().filter(|t| !t.is_empty()).count() < 2 {
             continue;
         }
-        let single: Vec<Vec<Label>> = top.iter().map(|t| label(t).into_iter().collect()).collect();
-        let mut header = map_columns(r, r + 1, &single, schema, vocab);
+        let mut header = map_columns(r, r + 1, &alone(r), schema, vocab);
         if r + 1 < sheet.rows.len() {
-            let sub: Vec<String> = (0..width)
-                .map(|c| cell_text(sheet.cell(r + 1, c)))
-                .collect();
-            let two = map_columns(r, r + 2, &two_row_labels(&top, &sub), schema, vocab);
-            let sub_alone: Vec<Vec<Label>> =
-                sub.iter().map(|t| label(t).into_iter().collect()).collect();
-            let next = map_columns(r + 1, r + 2, &sub_alone, schema, vocab);
+            let sub = &texts[r + 1];
+            let joined = two_row_labels(top, sub, &labels[r], &labels[r + 1]);
+            let two = map_columns(r, r + 2, &joined, schema, vocab);
+            let next = map_columns(r + 1, r + 2, &alone(r + 1), schema, vocab);
             // Two rows only when the top row adds to what the lower row says on its own.
             if two.columns.len() > header.columns.len() && two.columns.len() > next.columns.len() {
                 header = two;
@@ -99,24 +111,33 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
 
 /// Labels of each column for a two-row header: the lower label first, then its group (the
 /// nearest label to the left in the top row over a merged span), then the top label itself.
-fn two_row_labels(top: &[String], sub: &[String]) -> Vec<Vec<Label>> {
-    let mut group: Option<&str> = None;
+/// `top_labels` and `sub_labels` are the rows' own [`label`]s.
+fn two_row_labels(
+    top: &[String],
+    sub: &[String],
+    top_labels: &[Option<Label>],
+    sub_labels: &[Option<Label>],
+) -> Vec<Vec<Label>> {
+    let mut group: Option<usize> = None;
     let mut out = Vec::with_capacity(top.len());
-    for (t, s) in top.iter().zip(sub) {
+    for (c, (t, s)) in top.iter().zip(sub).enumerate() {
         if !t.is_empty() {
-            group = Some(t);
+            group = Some(c);
         } else if s.is_empty() {
             group = None;
         }
         let mut labels = Vec::new();
-        if let Some(mut l) = label(s) {
+        if let Some(l) = &sub_labels[c] {
+            let mut l = l.clone();
             if l.unit.is_none() {
-                l.unit = group.and_then(label).and_then(|g| g.unit);
+                l.unit = group
+                    .and_then(|g| top_labels[g].as_ref())
+                    .and_then(|g| g.unit.clone());
             }
             labels.push(l);
         }
-        if let Some(l) = label(t) {
-            labels.push(l);
+        if let Some(l) = &top_labels[c] {
+            labels.push(l.clone());
         }
         out.push(labels);
     }

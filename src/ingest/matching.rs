@@ -329,9 +329,8 @@ fn row_checks(schema: &TableSchema, data: &mut Dataset) {
     let ids: Vec<String> = schema.fields.iter().map(|f| f.id.clone()).collect();
     let mut found = Vec::new();
     for r in data.records(&schema.id) {
-        let ctx = crate::expr::row_context(&r.values, &ids);
         for c in &schema.checks {
-            match c.when.holds(ctx.clone()) {
+            match c.when.holds(c.when.row_context(&r.values, &ids)) {
                 Ok(true) => {}
                 Ok(false) => continue,
                 Err(e) => {
@@ -349,7 +348,8 @@ fn row_checks(schema: &TableSchema, data: &mut Dataset) {
                     continue;
                 }
             }
-            let message = crate::expr::render(&c.message, ctx.clone())
+            let ctx = crate::expr::row_context(&r.values, &ids);
+            let message = crate::expr::render(&c.message, ctx)
                 .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
             let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
             if let Some(h) = &c.hint {

@@ -126,19 +126,17 @@ pub(crate) fn ingest_month_with(
     data.skipped = clutter.into_iter().map(|f| f.rel).collect();
     // Every file worth opening is opened once (in parallel), then claimed by what it holds.
     #[allow(clippy::result_large_err)] // one diagnostic per bad file
-    let opened: Vec<Option<Opened>> = files
-        .par_iter()
-        .map(|f| {
-            classify::worth_opening(f, rules)
-                .then(|| worker::open(&f.path, &f.rel, &rules.vocab.limits))
-        })
-        .collect();
-    let mut claimed: Vec<Vec<(&InputFile, Opened)>> = vec![Vec::new(); rules.tables.len()];
-    for (f, sheets) in files.iter().zip(opened) {
+    let opened: Vec<(classify::Claim, Option<Opened>)> = largest_first(&files, |f| {
+        let sheets = classify::worth_opening(f, rules)
+            .then(|| worker::open(&f.path, &f.rel, &rules.vocab.limits));
         let claim = match &sheets {
             Some(s) => classify::claim(f, s, rules),
             None => classify::Claim::Unknown,
         };
+        (claim, sheets)
+    });
+    let mut claimed: Vec<Vec<(&InputFile, Opened)>> = vec![Vec::new(); rules.tables.len()];
+    for (f, (claim, sheets)) in files.iter().zip(opened) {
         match (claim, sheets) {
             (classify::Claim::Table(i), Some(s)) => claimed[i].push((f, s)),
             (_, Some(Err(d))) => data.diagnostics.push(d),
@@ -196,6 +194,36 @@ fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
         "文件不属于任何已定义的表格，未读取",
     )
     .with_hint(format!("已定义的表格: {}", known.join("；")))
+}
+
+/// `open` of every file on every core, the largest files started first (a province's ledger
+/// and procedure list would otherwise end the read on one core), in `files`' order.
+fn largest_first<T: Send>(files: &[InputFile], open: impl Fn(&InputFile) -> T + Sync) -> Vec<T> {
+    let mut order: Vec<(u64, usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Each thread takes the next file of the list (rayon's halving would give one thread both
+    // big files).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = (0..rayon::current_num_threads())
+        .into_par_iter()
+        .with_max_len(1)
+        .flat_map_iter(|_| {
+            let mut mine = Vec::new();
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(_, i)) = order.get(k) else {
+                    break mine;
+                };
+                mine.push((i, open(&files[i])));
+            }
+        })
+        .collect();
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Reads the files of one table. They are read in parallel, unless the table names reporting

@@ -42,13 +42,19 @@ pub(super) fn read_row(
             continue;
         };
         let (ar, ac) = sheet.abs(r, col.col);
-        let loc = Location::cell(file, &sheet.name, ar, ac);
-        out.cells.insert(field.id.clone(), a1(ar, ac));
+        let cell = a1(ar, ac);
+        // Built only for a problem: most cells have none.
+        let loc = || Location {
+            file: file.to_string(),
+            sheet: Some(sheet.name.clone()),
+            cell: Some(cell.clone()),
+        };
+        out.cells.insert(field.id.clone(), cell.clone());
         if sheet.formulas_without_value.contains(&(r, col.col)) {
             out.problems.push(
                 Diagnostic::new(
                     Code::FormulaNoValue,
-                    loc,
+                    loc(),
                     format!("“{}”是公式但没有保存计算结果，无法读取其值", field.label),
                 )
                 .with_hint("请在 WPS 或 Excel 中打开该文件，重新计算后保存再报送"),
@@ -75,14 +81,14 @@ pub(super) fn read_row(
                     );
                     out.values.insert(field.id.clone(), v);
                 }
-                Err(why) => out_of_range(&mut out, field, loc, why),
+                Err(why) => out_of_range(&mut out, field, loc(), why),
             },
             Ok(None) if field.required => {
                 out.rejected = true;
                 out.problems.push(
                     Diagnostic::new(
                         Code::MissingValue,
-                        loc,
+                        loc(),
                         format!("必填项“{}”为空，此行未采用", field.label),
                     )
                     .with_hint(format!("请补填“{}”", field.label)),
@@ -99,7 +105,7 @@ pub(super) fn read_row(
                 out.problems.push(
                     Diagnostic::new(
                         Code::BadValue,
-                        loc,
+                        loc(),
                         format!(
                             "“{}”无法识别为{}: {why}，{consequence}",
                             field.label,
@@ -118,7 +124,7 @@ pub(super) fn read_row(
 fn long_text(
     out: &mut RowRead,
     field: &crate::rules::Field,
-    loc: &Location,
+    loc: &dyn Fn() -> Location,
     v: &Value,
     max: usize,
 ) {
@@ -127,7 +133,7 @@ fn long_text(
         out.problems.push(
             Diagnostic::new(
                 Code::LongText,
-                loc.clone(),
+                loc(),
                 format!(
                     "“{}”长达 {n} 字（上限 {max} 字），可能是误填；已按原文采用",
                     field.label
@@ -140,7 +146,12 @@ fn long_text(
 
 /// A text with characters no one can see, or letters that only look Latin: a warning naming them
 /// as U+XXXX (matching already ignores them).
-fn hidden(out: &mut RowRead, field: &crate::rules::Field, loc: &Location, cell: &calamine::Data) {
+fn hidden(
+    out: &mut RowRead,
+    field: &crate::rules::Field,
+    loc: &dyn Fn() -> Location,
+    cell: &calamine::Data,
+) {
     let calamine::Data::String(s) = cell else {
         return;
     };
@@ -151,7 +162,7 @@ fn hidden(out: &mut RowRead, field: &crate::rules::Field, loc: &Location, cell: 
     out.problems.push(
         Diagnostic::new(
             Code::HiddenCharacter,
-            loc.clone(),
+            loc(),
             format!(
                 "“{}”含看不见或形近的字符 {}，比对时已忽略（形近字母按拉丁字母比对）",
                 field.label,

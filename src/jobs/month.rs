@@ -137,7 +137,9 @@ fn assess_and_publish(
     }
     progress.stage("评分排名");
     let a = assess_issued(rules, &data, &snapshot, month, (as_of, issue_date));
-    drop(data);
+    // Freeing the read rows takes a while at province scale: another thread does it while the
+    // outputs are rendered.
+    let _ = std::thread::Builder::new().spawn(move || drop(data));
     if let Some(report) = unscorable(&a, rules) {
         return Err(Unscorable(report).into());
     }

@@ -192,12 +192,23 @@ fn formula_context(
         dl.ok as f64 / dl.procs.len() as f64
     };
     let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
+    // Only the fields a formula reads: the others cannot change a part's score.
+    let read = |f: &String| {
+        rules
+            .scoring
+            .parts
+            .iter()
+            .any(|p| p.formula.vars().binary_search(f).is_ok())
+    };
     for f in crate::rules::deadline::known_fields(
         crate::rules::Subject::Project,
         None,
         &rules.tables,
         &rules.roles,
-    ) {
+    )
+    .into_iter()
+    .filter(read)
+    {
         ctx.insert(
             f.clone(),
             view.values
@@ -209,7 +220,7 @@ fn formula_context(
     ctx.insert("month".into(), minijinja::Value::from(month.month));
     ctx.insert(
         "as_of".into(),
-        minijinja::Value::from(as_of.format("%Y-%m-%d").to_string()),
+        minijinja::Value::from(crate::expr::iso_date(as_of)),
     );
     ctx.insert("start_status".into(), minijinja::Value::from(start_status));
     ctx.insert(
@@ -237,9 +248,16 @@ fn score_parts(
     let mut parts = Vec::new();
     for part in &rules.scoring.parts {
         ctx.insert("points".into(), minijinja::Value::from(part.points));
+        // The part's own names only (the rest cannot change its value).
+        let own: BTreeMap<&str, minijinja::Value> = part
+            .formula
+            .vars()
+            .iter()
+            .filter_map(|v| ctx.get(v).map(|x| (v.as_str(), x.clone())))
+            .collect();
         let result = part
             .formula
-            .eval(minijinja::Value::from(ctx.clone()))
+            .eval(minijinja::Value::from(own))
             .map_err(|e| e.to_string())
             .and_then(|v| {
                 if v.is_none() || v.is_undefined() {

@@ -11,6 +11,7 @@ use crate::rules::{
 };
 use crate::text::key;
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -102,6 +103,8 @@ pub fn deadline_rows(
         as_of,
     };
     let field = |role| rules.roles.field(role);
+    // The projects with their reports merged, built once for every project rule.
+    let views = std::cell::OnceCell::new();
     for rule in &rules.deadlines.rules {
         let known = known_fields(
             rule.subject,
@@ -111,15 +114,22 @@ pub fn deadline_rows(
         );
         match rule.subject {
             Subject::Project => {
-                for p in project_views(data, carried) {
-                    if !applies(rule, &p.values, &known, &p.id, &mut problems) {
-                        continue;
-                    }
-                    let mut row = ctx.after(rule, &p.values, p.cell_ref(from_field(rule)));
-                    row.project = Some(p.id.clone());
-                    row.project_name = p.text(field(FieldRole::ProjectName)).map(str::to_string);
-                    rows.push(row);
-                }
+                let found: Vec<Found> = views
+                    .get_or_init(|| project_views(data, carried))
+                    .par_iter()
+                    .map(|p| {
+                        let mut problems = Vec::new();
+                        if !applies(rule, &p.values, &known, &p.id, &mut problems) {
+                            return (None, problems);
+                        }
+                        let mut row = ctx.after(rule, &p.values, p.cell_ref(from_field(rule)));
+                        row.project = Some(p.id.clone());
+                        row.project_name =
+                            p.text(field(FieldRole::ProjectName)).map(str::to_string);
+                        (Some(row), problems)
+                    })
+                    .collect();
+                keep(found, &mut rows, &mut problems);
             }
             Subject::Procedure => {
                 let ledger: std::collections::HashMap<&str, &Record> = data
@@ -128,35 +138,62 @@ pub fn deadline_rows(
                     .rev()
                     .filter_map(|l| l.project.as_deref().map(|id| (id, l)))
                     .collect();
-                for r in data.table(TableRole::Procedures) {
-                    let mut values = r.values.clone();
-                    if let Some(l) = r.project.as_deref().and_then(|id| ledger.get(id)) {
-                        for (k, v) in &l.values {
-                            values.entry(k.clone()).or_insert_with(|| v.clone());
-                        }
-                    }
-                    let subject = format!(
-                        "{} {}",
-                        r.project.as_deref().unwrap_or(""),
-                        r.text(field(FieldRole::Procedure)).unwrap_or("")
-                    );
-                    if !applies(rule, &values, &known, &subject, &mut problems) {
-                        continue;
-                    }
-                    let mut row = ctx.after(rule, &values, r.cell_ref(from_field(rule)));
-                    row.project = r.project.clone();
-                    row.project_name = values
-                        .get(field(FieldRole::ProcedureProjectName))
-                        .or_else(|| values.get(field(FieldRole::ProjectName)))
-                        .map(|v| v.to_string());
-                    row.item = r.text(field(FieldRole::Procedure)).map(str::to_string);
-                    rows.push(row);
-                }
+                let found: Vec<Found> = data
+                    .table(TableRole::Procedures)
+                    .par_iter()
+                    .map(|r| procedure_row(&ctx, rule, r, &ledger, &known))
+                    .collect();
+                keep(found, &mut rows, &mut problems);
             }
             Subject::Submission => rows.extend(ctx.submissions(rule, data, month)),
         }
     }
     (rows, problems)
+}
+
+/// A subject's deadline row, if the rule applies, and the problems of its condition.
+type Found = (Option<DeadlineRow>, Vec<RuleProblem>);
+
+/// Appends what the subjects gave, in their order.
+fn keep(found: Vec<Found>, rows: &mut Vec<DeadlineRow>, problems: &mut Vec<RuleProblem>) {
+    for (row, p) in found {
+        problems.extend(p);
+        rows.extend(row);
+    }
+}
+
+/// The deadline of one procedure row, read with its project's ledger fields.
+fn procedure_row(
+    ctx: &Ctx<'_>,
+    rule: &Deadline,
+    r: &Record,
+    ledger: &std::collections::HashMap<&str, &Record>,
+    known: &[String],
+) -> Found {
+    let field = |role| ctx.rules.roles.field(role);
+    let mut values = r.values.clone();
+    if let Some(l) = r.project.as_deref().and_then(|id| ledger.get(id)) {
+        for (k, v) in &l.values {
+            values.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    let mut problems = Vec::new();
+    let subject = format!(
+        "{} {}",
+        r.project.as_deref().unwrap_or(""),
+        r.text(field(FieldRole::Procedure)).unwrap_or("")
+    );
+    if !applies(rule, &values, known, &subject, &mut problems) {
+        return (None, problems);
+    }
+    let mut row = ctx.after(rule, &values, r.cell_ref(from_field(rule)));
+    row.project = r.project.clone();
+    row.project_name = values
+        .get(field(FieldRole::ProcedureProjectName))
+        .or_else(|| values.get(field(FieldRole::ProjectName)))
+        .map(|v| v.to_string());
+    row.item = r.text(field(FieldRole::Procedure)).map(str::to_string);
+    (Some(row), problems)
 }
 
 fn from_field(rule: &Deadline) -> &str {
@@ -176,7 +213,7 @@ fn applies(
     let Some(cond) = &rule.applies else {
         return true;
     };
-    match cond.holds(crate::expr::row_context(values, known)) {
+    match cond.holds(cond.row_context(values, known)) {
         Ok(b) => b,
         Err(e) => {
             problems.push(RuleProblem {
