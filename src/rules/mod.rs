@@ -18,6 +18,7 @@ pub mod screening;
 pub mod serve;
 mod source;
 pub mod status;
+pub(crate) mod supervision;
 mod table;
 mod table_checks;
 pub mod units;

@@ -14,6 +14,9 @@ struct RawFile {
     /// The monthly 考核情况通报; without it none is written.
     #[serde(default)]
     bulletin: Option<super::official::Bulletin>,
+    /// The 督办 loop; without it notice items are not tracked as tasks.
+    #[serde(default)]
+    supervision: Option<super::supervision::Supervision>,
 }
 
 /// Numbering, wording and layout options of every notice.
@@ -125,6 +128,7 @@ pub struct Notices {
     pub(crate) matters: Vec<MatterRule>,
     pub(crate) escalations: Vec<Escalation>,
     pub(crate) bulletin: Option<super::official::Bulletin>,
+    pub(crate) supervision: Option<super::supervision::Supervision>,
     pub(crate) file: String,
 }
 
@@ -224,7 +228,12 @@ impl Notices {
         if let Some(b) = &raw.bulletin {
             b.check(file)?;
         }
+        if let Some(s) = &raw.supervision {
+            let ids: Vec<&str> = matters.iter().map(|m| m.id.as_str()).collect();
+            s.check(file, &ids)?;
+        }
         Ok(Notices {
+            supervision: raw.supervision,
             bulletin: raw.bulletin,
             setup: raw.notice,
             matters,

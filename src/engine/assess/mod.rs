@@ -126,6 +126,8 @@ pub fn assess_issued(
         &mut rule_problems,
     );
     let missing_years = missing_years(&deadlines);
+    let tasks = super::supervision::tasks(rules, month, &notices);
+    let register = open_register(rules, snapshot, &tasks, as_of);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
     let unit_lights = super::lights::unit_lights(rules, &lights);
     let county_lights = super::lights::light_counts(rules, &lights, None);
@@ -168,7 +170,27 @@ pub fn assess_issued(
         stages,
         outlook,
         cards,
+        tasks,
+        feedback: Vec::new(),
+        register,
     }
+}
+
+/// The register of every task not closed, earlier months' first, as of `as_of`.
+fn open_register(
+    rules: &Rules,
+    snapshot: &Snapshot,
+    tasks: &[super::supervision::Task],
+    as_of: NaiveDate,
+) -> Vec<super::supervision::TaskState> {
+    let Some(s) = &rules.notices.supervision else {
+        return Vec::new();
+    };
+    let all: Vec<_> = snapshot.tasks.iter().chain(tasks).cloned().collect();
+    super::supervision::register(s, &all, &snapshot.feedback, &snapshot.closures, as_of)
+        .into_iter()
+        .filter(|t| t.state != super::supervision::State::Closed)
+        .collect()
 }
 
 /// Drafts and numbers this month's notices and escalations from the ranked units; the
