@@ -6,6 +6,7 @@ pub(crate) mod bulletin;
 pub(crate) mod cells;
 pub(crate) mod docx_page;
 pub(crate) mod evaluation_letter;
+pub(crate) mod feedback_form;
 pub(crate) mod file_name;
 pub mod forms;
 pub mod html;
@@ -92,6 +93,8 @@ pub(crate) enum OutputKind {
     CalendarIcs,
     /// A form units fill in (`template`).
     Form,
+    /// A notice's pre-filled 整改反馈 form.
+    FeedbackForm,
 }
 
 impl OutputKind {

@@ -141,6 +141,7 @@ impl Notices {
         file: &RuleFile,
         deadline_ids: &[String],
         penalty_ids: &[String],
+        tables: &[super::TableSchema],
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let env = crate::expr::environment();
@@ -230,7 +231,7 @@ impl Notices {
         }
         if let Some(s) = &raw.supervision {
             let ids: Vec<&str> = matters.iter().map(|m| m.id.as_str()).collect();
-            s.check(file, &ids)?;
+            s.check(file, &ids, tables)?;
         }
         Ok(Notices {
             supervision: raw.supervision,

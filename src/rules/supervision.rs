@@ -2,7 +2,7 @@
 //! named, when it must be reported back and solved (working days or months from the notice's
 //! issue date, per kind of matter), and the labels of a task's states.
 
-use super::{RuleFile, RulesError};
+use super::{FieldType, RuleFile, RulesError, TableSchema};
 use serde::Deserialize;
 
 /// `[supervision]`: every item of a supervision or reminder notice is a 整改任务.
@@ -16,9 +16,24 @@ pub(crate) struct Supervision {
     pub(crate) feedback_workdays: u32,
     /// The 整改反馈 form: its file name and title (templates over `number`, `recipient`).
     pub(crate) form: String,
+    /// The table returned forms are read as, and its fields.
+    pub(crate) table: String,
+    pub(crate) fields: FeedbackFields,
     pub(crate) states: StateLabels,
     /// Solving periods per kind of matter; exactly one without `matters` (the default).
     pub(crate) timing: Vec<Timing>,
+}
+
+/// The fields of the feedback table, by what they hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FeedbackFields {
+    pub(crate) task: String,
+    pub(crate) project: String,
+    pub(crate) matter: String,
+    pub(crate) status: String,
+    pub(crate) date: String,
+    pub(crate) note: String,
 }
 
 /// The words of a task's states, as the forms, sheets and reports write them.
@@ -37,6 +52,17 @@ pub(crate) struct StateLabels {
     pub(crate) overdue: String,
     /// Confirmed by the office (销号).
     pub(crate) closed: String,
+}
+
+impl StateLabels {
+    /// The choices of the form's 整改状态 list.
+    pub(crate) fn choices(&self) -> Vec<String> {
+        vec![
+            self.done.clone(),
+            self.in_progress.clone(),
+            self.extension.clone(),
+        ]
+    }
 }
 
 /// How long a kind of matter has to be solved.
@@ -66,7 +92,13 @@ impl Supervision {
     }
 
     /// Checks the section against the matter ids of the same file.
-    pub(crate) fn check(&self, file: &RuleFile, matter_ids: &[&str]) -> Result<(), RulesError> {
+    pub(crate) fn check(
+        &self,
+        file: &RuleFile,
+        matter_ids: &[&str],
+        tables: &[TableSchema],
+    ) -> Result<(), RulesError> {
+        self.check_table(file, tables)?;
         let env = crate::expr::environment();
         for t in [&self.task_id, &self.form] {
             env.template_from_str(t)
@@ -120,6 +152,35 @@ impl Supervision {
                         .error_near(&format!("\"{m}\""), format!("没有事项 {m}"))
                         .with_hint(format!("可用: {}", matter_ids.join(", "))));
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// The feedback table exists and has the fields named, the date a date.
+    fn check_table(&self, file: &RuleFile, tables: &[TableSchema]) -> Result<(), RulesError> {
+        let Some(t) = tables.iter().find(|t| t.id == self.table) else {
+            let ids: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", self.table),
+                    format!("tables/ 中没有表格 {}", self.table),
+                )
+                .with_hint(format!("可用: {}", ids.join(", "))));
+        };
+        let f = &self.fields;
+        for id in [&f.task, &f.project, &f.matter, &f.status, &f.date, &f.note] {
+            let Some(field) = t.fields.iter().find(|x| &x.id == id) else {
+                return Err(file.error_near(
+                    &format!("\"{id}\""),
+                    format!("表格 {} 中没有字段 {id}", t.id),
+                ));
+            };
+            if id == &f.date && field.kind != FieldType::Date {
+                return Err(file.error_near(
+                    &format!("\"{id}\""),
+                    format!("字段 {id} 须为日期类型（type = \"date\"）"),
+                ));
             }
         }
         Ok(())

@@ -179,3 +179,262 @@ fn a_history_of_the_previous_format_gains_tasks_from_the_next_month() {
         .collect();
     assert!(register.iter().all(|m| *m == "2026-10"));
 }
+
+/// A returned 整改反馈 form as a unit fills it in: title, 填报单位, 填报日期, the header and rows
+/// (任务编号, 整改状态, 完成或延期日期, 整改情况说明); an empty 填报日期 leaves the line out.
+fn returned_form(path: &Path, unit: &str, filed: &str, rows: &[(&str, &str, &str, &str)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("整改反馈表").unwrap();
+    ws.write(0, 0, "整改反馈表").unwrap();
+    ws.write(1, 0, "填报单位：").unwrap();
+    ws.write(1, 1, unit).unwrap();
+    ws.write(2, 0, "填报日期：").unwrap();
+    ws.write(2, 1, filed).unwrap();
+    let header = [
+        "任务编号",
+        "项目编号",
+        "整改事项",
+        "整改状态",
+        "完成或延期日期",
+        "整改情况说明",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write(3, c as u16, *h).unwrap();
+    }
+    for (i, (id, status, date, note)) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write(r, 0, *id).unwrap();
+        ws.write(r, 2, "（略）").unwrap();
+        ws.write(r, 3, *status).unwrap();
+        ws.write(r, 4, *date).unwrap();
+        ws.write(r, 5, *note).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+const N1: &str = "镇督查〔2026〕1号";
+const N2: &str = "镇督查〔2026〕2号";
+const N4: &str = "镇督查〔2026〕4号";
+
+/// The forms the 2026-09 notices' units return in October (own samples): good rows, an
+/// extension asked in time and one asked too late, and every kind of row that is refused.
+fn returned_forms(input: &Path) {
+    let dir = input.join("整改反馈");
+    std::fs::create_dir_all(&dir).unwrap();
+    returned_form(
+        &dir.join("东湖镇整改反馈.xlsx"),
+        "东湖镇",
+        "2026-10-09",
+        &[
+            (&format!("{N1}-1"), "已整改", "2026-10-09", "已开工"),
+            (&format!("{N1}-2"), "申请延期", "2026-11-30", "需协调用地"),
+            ("镇督查〔2026〕99号-1", "已整改", "2026-10-09", ""),
+        ],
+    );
+    returned_form(
+        &dir.join("西岭乡整改反馈.xlsx"),
+        "西岭乡",
+        "2026-10-20",
+        &[
+            (&format!("{N2}-1"), "整改中", "2026-10-28", ""),
+            (&format!("{N2}-2"), "申请延期", "2026-11-15", "逾期才申请"),
+            (&format!("{N2}-3"), "完成了", "", ""),
+            (&format!("{N1}-1"), "已整改", "2026-10-09", "代东湖镇反馈"),
+        ],
+    );
+    // Not in 整改反馈/ and not so named: recognised by its header.
+    returned_form(
+        &input.join("北山镇回复.xlsx"),
+        "北山镇",
+        "2026-10-10",
+        &[
+            (&format!("{N4}-1"), "申请延期", "", ""),
+            (&format!("{N4}-2"), "已整改", "2026-13-45", ""),
+        ],
+    );
+}
+
+/// The state each September task should have as of 2026-10-25 after `returned_forms`, worked
+/// out by hand from the rows above: (state, due) with due None for the task's own 整改时限.
+fn expected_state(id: &str) -> (&'static str, Option<&'static str>) {
+    let n = |k: &str, i: u32| id == format!("{k}-{i}");
+    if n(N1, 1) || n(N4, 2) {
+        ("done", None)
+    } else if n(N1, 2) {
+        // Asked on 10-09, before its 整改时限 (10-13): being fixed by the new date.
+        ("in_progress", Some("2026-11-30"))
+    } else if n(N2, 1) {
+        ("in_progress", None)
+    } else {
+        // No usable feedback by the report-back date (10-08); 2-2 asked for more time on 10-20,
+        // after its 整改时限 (10-13).
+        ("overdue", None)
+    }
+}
+
+fn run_with_feedback(out: &Path) -> (J, J) {
+    let s = Samples::own();
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(s.dir.join("历史排名.xlsx"))
+        .out(out)
+        .run()
+        .expect_ok();
+    let sept = run_one_month(&s.month("2026-09"), "2026-09", out);
+    let input = tempfile::tempdir().unwrap();
+    copy_dir(&s.month("2026-10"), input.path());
+    returned_forms(input.path());
+    let oct = run_one_month(input.path(), "2026-10", out);
+    (sept, oct)
+}
+
+#[test]
+fn returned_forms_update_the_tasks_and_refused_rows_are_diagnostics() {
+    let out = tempfile::tempdir().unwrap();
+    let (sept, oct) = run_with_feedback(out.path());
+    let register = oct["register"].as_array().unwrap();
+    let sept_ids: Vec<&str> = sept["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let oct_ids: Vec<&str> = oct["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let got_ids: Vec<&str> = register.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(got_ids, [sept_ids.clone(), oct_ids].concat());
+    for t in register {
+        let id = t["id"].as_str().unwrap();
+        let (state, due) = if sept_ids.contains(&id) {
+            expected_state(id)
+        } else {
+            // Issued 10-26, to report back by 10-29: not yet due on 10-25.
+            ("open", None)
+        };
+        assert_eq!(t["state"], state, "{id}");
+        let due = due.unwrap_or(t["rectify_due"].as_str().unwrap());
+        assert_eq!(t["due"], due, "{id}");
+    }
+    let refused: Vec<String> = oct["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["location"]["file"].as_str().unwrap().contains("整改反馈")
+                || d["location"]["file"].as_str().unwrap().contains("回复")
+        })
+        .map(|d| {
+            format!(
+                "{} {}!{}!{}: {}",
+                d["code"].as_str().unwrap(),
+                d["location"]["file"].as_str().unwrap(),
+                d["location"]["sheet"].as_str().unwrap_or(""),
+                d["location"]["cell"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(refused.join("\n"));
+    // The feedback read is recorded: a re-run of October reads it again, and November's run
+    // (no forms) keeps it.
+    let conn = rusqlite::Connection::open(out.path().join("history.sqlite")).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM task_feedback WHERE month = '2026-10'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 5);
+}
+
+#[test]
+fn each_notice_comes_with_its_pre_filled_feedback_form() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let out = tempfile::tempdir().unwrap();
+    let s = Samples::own();
+    let run = run_one_month(&s.month("2026-09"), "2026-09", out.path());
+    let dir = out.path().join("2026-09/督查通知");
+    let mut forms = 0;
+    for n in run["notices"].as_array().unwrap() {
+        let number = n["number"].as_str().unwrap();
+        let tasks: Vec<&J> = run["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["notice"] == number)
+            .collect();
+        let path = dir.join(format!(
+            "{number}整改反馈表（{}）.xlsx",
+            n["recipient"].as_str().unwrap()
+        ));
+        if tasks.is_empty() {
+            assert!(!path.exists(), "{}", path.display());
+            continue;
+        }
+        forms += 1;
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let ws = wb.worksheet_range("整改反馈表").unwrap();
+        let at = |r: u32, c: u32| ws.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+        let text = |r: u32, c: u32| at(r, c).to_string();
+        assert_eq!(
+            text(0, 0),
+            format!("{number}整改反馈表（{}）", n["recipient"].as_str().unwrap())
+        );
+        assert_eq!(text(1, 1), n["recipient"].as_str().unwrap());
+        let header: Vec<String> = (0..6).map(|c| text(3, c)).collect();
+        assert_eq!(
+            header,
+            [
+                "任务编号",
+                "项目编号",
+                "整改事项",
+                "整改状态",
+                "完成或延期日期",
+                "整改情况说明"
+            ]
+        );
+        for (i, t) in tasks.iter().enumerate() {
+            let r = 4 + i as u32;
+            assert_eq!(text(r, 0), t["id"].as_str().unwrap());
+            assert_eq!(text(r, 1), t["project"].as_str().unwrap_or(""));
+            assert_eq!(text(r, 2), t["text"].as_str().unwrap());
+            assert_eq!(at(r, 3), Data::Empty);
+        }
+        // The sign-off line under the table, after one empty row.
+        let signoff = text(4 + tasks.len() as u32 + 1, 0);
+        assert!(signoff.starts_with("填报人"), "{signoff}");
+        // The 整改状态 drop-down offers exactly the rules' choices (kept on the hidden sheet).
+        let xml = zip_entry(&path, "xl/worksheets/sheet1.xml");
+        let last = 4 + tasks.len();
+        let sqref = if last == 5 {
+            "D5".to_string()
+        } else {
+            format!("D5:D{last}")
+        };
+        let rule = format!(
+            "promptTitle=\"整改状态\" prompt=\"请从下拉列表选择（必填）\" sqref=\"{sqref}\"><formula1>选项!$A$1:$A$3</formula1>"
+        );
+        assert!(xml.contains(&rule), "{xml}");
+        assert!(xml.contains("type=\"list\""));
+        let lists = wb.worksheet_range("选项").unwrap();
+        let choices: Vec<String> = (0..3)
+            .map(|r| lists.get_value((r, 0)).unwrap().to_string())
+            .collect();
+        assert_eq!(choices, ["已整改", "整改中", "申请延期"]);
+    }
+    assert!(forms > 0);
+}
+
+fn zip_entry(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}

@@ -127,7 +127,11 @@ pub fn assess_issued(
     );
     let missing_years = missing_years(&deadlines);
     let tasks = super::supervision::tasks(rules, month, &notices);
-    let register = open_register(rules, snapshot, &tasks, as_of);
+    let known: Vec<_> = snapshot.tasks.iter().chain(&tasks).cloned().collect();
+    let read = super::supervision::feedback::read(rules, data, &known, as_of);
+    let register = open_register(rules, snapshot, &known, &read.feedback, as_of);
+    let mut diagnostics = data.diagnostics.clone();
+    diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
     let unit_lights = super::lights::unit_lights(rules, &lights);
     let county_lights = super::lights::light_counts(rules, &lights, None);
@@ -158,7 +162,7 @@ pub fn assess_issued(
         projects,
         units,
         deadlines,
-        diagnostics: data.diagnostics.clone(),
+        diagnostics,
         files: data.files.clone(),
         rule_problems,
         missing_years,
@@ -171,23 +175,25 @@ pub fn assess_issued(
         outlook,
         cards,
         tasks,
-        feedback: Vec::new(),
+        feedback: read.feedback,
         register,
     }
 }
 
-/// The register of every task not closed, earlier months' first, as of `as_of`.
+/// The register of every task not closed, earlier months' first, as of `as_of`: the feedback
+/// of earlier months, then this month's.
 fn open_register(
     rules: &Rules,
     snapshot: &Snapshot,
     tasks: &[super::supervision::Task],
+    feedback: &[super::supervision::Feedback],
     as_of: NaiveDate,
 ) -> Vec<super::supervision::TaskState> {
     let Some(s) = &rules.notices.supervision else {
         return Vec::new();
     };
-    let all: Vec<_> = snapshot.tasks.iter().chain(tasks).cloned().collect();
-    super::supervision::register(s, &all, &snapshot.feedback, &snapshot.closures, as_of)
+    let all_feedback: Vec<_> = snapshot.feedback.iter().chain(feedback).cloned().collect();
+    super::supervision::register(s, tasks, &all_feedback, &snapshot.closures, as_of)
         .into_iter()
         .filter(|t| t.state != super::supervision::State::Closed)
         .collect()

@@ -3,6 +3,8 @@
 //! the register (督办台账) gives every task its state as of a date from the units' feedback
 //! and the office's 销号.
 
+pub(crate) mod feedback;
+
 use super::Month;
 use super::notices::{Notice, NoticeKind};
 use crate::rules::Rules;
