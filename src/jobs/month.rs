@@ -223,7 +223,8 @@ pub fn outputs(
     // The outputs are independent: rendered on every core, listed in a fixed order.
     let (workbook, ((html, cards), (json, notices))) = rayon::join(
         || {
-            let notice_sheets = report::notice::sheets(a, rules);
+            let mut notice_sheets = report::notice::sheets(a, rules);
+            notice_sheets.extend(report::task_register::sheet(a, rules));
             report::ranking_workbook::workbook(a, rules, &notice_sheets).context("无法生成排名表")
         },
         || {

@@ -23,6 +23,7 @@ pub mod ranking_workbook;
 pub mod screening;
 pub mod sheet;
 mod stages_sheet;
+pub(crate) mod task_register;
 pub mod weekly;
 pub(crate) mod weekly_agenda;
 

@@ -5,6 +5,9 @@
 use super::{FieldType, RuleFile, RulesError, TableSchema};
 use serde::Deserialize;
 
+/// The columns of the register (督办台账).
+pub(crate) const REGISTER_COLUMNS: usize = 11;
+
 /// `[supervision]`: every item of a supervision or reminder notice is a 整改任务.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,6 +19,9 @@ pub(crate) struct Supervision {
     pub(crate) feedback_workdays: u32,
     /// The 整改反馈 form: its file name and title (templates over `number`, `recipient`).
     pub(crate) form: String,
+    /// The register's sheet name and section heading, and its eleven column headers.
+    pub(crate) register: String,
+    pub(crate) register_headers: Vec<String>,
     /// The table returned forms are read as, and its fields.
     pub(crate) table: String,
     pub(crate) fields: FeedbackFields,
@@ -99,6 +105,15 @@ impl Supervision {
         tables: &[TableSchema],
     ) -> Result<(), RulesError> {
         self.check_table(file, tables)?;
+        if self.register_headers.len() != REGISTER_COLUMNS {
+            return Err(file.error_near(
+                "register_headers",
+                format!(
+                    "督办台账须有 {REGISTER_COLUMNS} 个列名，现有 {} 个",
+                    self.register_headers.len()
+                ),
+            ));
+        }
         let env = crate::expr::environment();
         for t in [&self.task_id, &self.form] {
             env.template_from_str(t)

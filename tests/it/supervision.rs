@@ -340,6 +340,7 @@ fn returned_forms_update_the_tasks_and_refused_rows_are_diagnostics() {
         })
         .collect();
     insta::assert_snapshot!(refused.join("\n"));
+    register_sheet_and_section(out.path(), register);
     // The feedback read is recorded: a re-run of October reads it again, and November's run
     // (no forms) keeps it.
     let conn = rusqlite::Connection::open(out.path().join("history.sqlite")).unwrap();
@@ -437,4 +438,74 @@ fn zip_entry(path: &Path, name: &str) -> String {
     let mut s = String::new();
     zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
     s
+}
+
+/// The shipped labels of the states.
+fn state_label(key: &str) -> &'static str {
+    match key {
+        "open" => "待反馈",
+        "done" => "已整改",
+        "in_progress" => "整改中",
+        "overdue" => "逾期未反馈",
+        other => panic!("{other}"),
+    }
+}
+
+/// The 督办台账 sheet of October's workbook holds the register cell by cell, and the report's
+/// section lists it (snapshot).
+fn register_sheet_and_section(out: &Path, register: &[J]) {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let book = out.join("2026-10/2026年10月重点项目考核排名.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let ws = wb.worksheet_range("督办台账").unwrap();
+    let text = |r: u32, c: u32| {
+        ws.get_value((r, c))
+            .cloned()
+            .unwrap_or(Data::Empty)
+            .to_string()
+    };
+    let header_row = (0..5)
+        .find(|r| text(*r, 0) == "任务编号")
+        .expect("header row");
+    let headers: Vec<String> = (0..11).map(|c| text(header_row, c)).collect();
+    assert_eq!(
+        headers,
+        [
+            "任务编号",
+            "下发月份",
+            "通知文号",
+            "责任单位",
+            "项目编号",
+            "整改事项",
+            "问题类别",
+            "反馈时限",
+            "整改时限",
+            "整改状态",
+            "反馈情况"
+        ]
+    );
+    for (i, t) in register.iter().enumerate() {
+        let r = header_row + 1 + i as u32;
+        let s = |k: &str| t[k].as_str().unwrap_or("").to_string();
+        assert_eq!(text(r, 0), s("id"));
+        assert_eq!(text(r, 1), s("month"));
+        assert_eq!(text(r, 2), s("notice"));
+        assert_eq!(text(r, 3), s("unit"));
+        assert_eq!(text(r, 4), s("project"));
+        assert_eq!(text(r, 5), s("text"));
+        assert_eq!(text(r, 7), s("feedback_due"));
+        assert_eq!(text(r, 8), s("due"));
+        assert_eq!(
+            text(r, 9),
+            state_label(t["state"].as_str().unwrap()),
+            "{}",
+            s("id")
+        );
+    }
+    assert_eq!(text(header_row + 1 + register.len() as u32, 0), "");
+    let html =
+        std::fs::read_to_string(out.join("2026-10/2026年10月重点项目推进情况报告.html")).unwrap();
+    let start = html.find("<h2>十三、").expect("register section");
+    let end = start + html[start..].find("</table>").unwrap() + "</table>".len();
+    insta::assert_snapshot!("register_html", &html[start..end]);
 }
