@@ -81,6 +81,8 @@ pub(crate) enum DateStyle {
 pub(crate) enum Source {
     Deadline,
     Unit,
+    /// An earlier month's 整改任务 in one of `status` (task states) as of this month.
+    Task,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +133,9 @@ pub struct Notices {
     pub(crate) supervision: Option<super::supervision::Supervision>,
     pub(crate) file: String,
 }
+
+/// The states a task matter may name (`engine::supervision::State`).
+const TASK_STATES: &[&str] = &["open", "done", "in_progress", "overdue"];
 
 const STATUSES: &[&str] = &[
     "met", "met_late", "overdue", "due_soon", "pending", "no_date",
@@ -192,6 +197,15 @@ impl Notices {
                             return Err(file
                                 .error_near(&format!("\"{s}\""), format!("未知的期限状态 {s}"))
                                 .with_hint(format!("可用: {}", STATUSES.join(", "))));
+                        }
+                    }
+                }
+                Source::Task => {
+                    for s in &m.status {
+                        if !TASK_STATES.contains(&s.as_str()) {
+                            return Err(file
+                                .error_near(&format!("\"{s}\""), format!("未知的整改任务状态 {s}"))
+                                .with_hint(format!("可用: {}", TASK_STATES.join(", "))));
                         }
                     }
                 }

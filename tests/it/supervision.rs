@@ -340,6 +340,34 @@ fn returned_forms_update_the_tasks_and_refused_rows_are_diagnostics() {
         })
         .collect();
     insta::assert_snapshot!(refused.join("\n"));
+    // Each September task overdue by hand has a reminder in October's notice to its unit; the
+    // others have none.
+    let reminders: Vec<String> = oct["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["matters"].as_array().unwrap().iter().map(move |m| (n, m)))
+        .filter(|(_, m)| m["rule"] == "overdue_feedback")
+        .map(|(n, m)| {
+            format!(
+                "{} {}",
+                n["recipient"].as_str().unwrap(),
+                m["text"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for t in sept["tasks"].as_array().unwrap() {
+        let id = t["id"].as_str().unwrap();
+        let hits: Vec<&String> = reminders
+            .iter()
+            .filter(|r| r.contains(&format!("（任务编号 {id}）")))
+            .collect();
+        let overdue = expected_state(id).0 == "overdue";
+        assert_eq!(hits.len(), usize::from(overdue), "{id}: {hits:?}");
+        if overdue {
+            assert!(hits[0].starts_with(t["unit"].as_str().unwrap()), "{hits:?}");
+        }
+    }
     register_sheet_and_section(out.path(), register);
     // The feedback read is recorded: a re-run of October reads it again, and November's run
     // (no forms) keeps it.

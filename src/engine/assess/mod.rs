@@ -115,9 +115,13 @@ pub fn assess_issued(
         &supervised,
         &mut rule_problems,
     );
+    // Returned forms answer earlier months' tasks; those still overdue raise task matters.
+    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of);
+    let earlier = open_register(rules, snapshot, &snapshot.tasks, &read.feedback, as_of);
     let (units, notices, escalations) = draft_notices(
         rules,
         snapshot,
+        &earlier,
         &deadlines,
         &projects,
         units,
@@ -128,7 +132,6 @@ pub fn assess_issued(
     let missing_years = missing_years(&deadlines);
     let tasks = super::supervision::tasks(rules, month, &notices);
     let known: Vec<_> = snapshot.tasks.iter().chain(&tasks).cloned().collect();
-    let read = super::supervision::feedback::read(rules, data, &known, as_of);
     let register = open_register(rules, snapshot, &known, &read.feedback, as_of);
     let mut diagnostics = data.diagnostics.clone();
     diagnostics.extend(read.diagnostics);
@@ -205,6 +208,7 @@ fn open_register(
 fn draft_notices(
     rules: &Rules,
     snapshot: &Snapshot,
+    earlier: &[super::supervision::TaskState],
     deadlines: &[DeadlineRow],
     projects: &[ProjectScore],
     mut units: Vec<UnitScore>,
@@ -242,6 +246,7 @@ fn draft_notices(
         units: &facts,
         evidence: &evidence,
         unit_order: &unit_order,
+        tasks: earlier,
     };
     let drafted = super::notices::draft(rules, &input);
     let (mut notices, mut escalations) = (drafted.notices, drafted.escalations);

@@ -65,6 +65,17 @@ pub(crate) enum State {
 }
 
 impl State {
+    /// The stable key (`overdue` …), as notices.toml's task matters name it.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Done => "done",
+            State::InProgress => "in_progress",
+            State::Overdue => "overdue",
+            State::Closed => "closed",
+        }
+    }
+
     /// The state's label from the rules.
     pub(crate) fn label(self, s: &Supervision) -> String {
         match self {
