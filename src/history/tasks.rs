@@ -140,4 +140,41 @@ impl History {
         rows.collect::<Result<BTreeMap<_, _>, _>>()
             .map_err(self.sql())
     }
+
+    /// Closes (销号) `ids` on `on`, in one transaction; an id already closed keeps its date.
+    /// Returns the ids that are not tasks (nothing is written then).
+    pub(crate) fn close_tasks(
+        &mut self,
+        ids: &[String],
+        on: NaiveDate,
+        note: &str,
+    ) -> Result<Vec<String>, HistoryError> {
+        let sql = self.sql_owned();
+        let tx = self.conn.transaction().map_err(&sql)?;
+        let mut unknown = Vec::new();
+        for id in ids {
+            let n: i64 = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM task WHERE id = ?1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .map_err(&sql)?;
+            if n == 0 {
+                unknown.push(id.clone());
+            }
+        }
+        if !unknown.is_empty() {
+            return Ok(unknown);
+        }
+        for id in ids {
+            tx.execute(
+                "INSERT OR IGNORE INTO task_close (task, closed_on, note) VALUES (?1, ?2, ?3)",
+                params![id, on.to_string(), note],
+            )
+            .map_err(&sql)?;
+        }
+        tx.commit().map_err(&sql)?;
+        Ok(unknown)
+    }
 }

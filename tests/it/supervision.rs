@@ -537,3 +537,61 @@ fn register_sheet_and_section(out: &Path, register: &[J]) {
     let end = start + html[start..].find("</table>").unwrap() + "</table>".len();
     insta::assert_snapshot!("register_html", &html[start..end]);
 }
+
+#[test]
+fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
+    let s = Samples::own();
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    run_one_month(&s.month("2026-09"), "2026-09", out.path());
+    let id = format!("{N1}-1");
+    // An unknown id refuses the whole command: nothing is closed.
+    let r = sanyipi(&[
+        "tasks",
+        "close",
+        &id,
+        "镇督查〔2026〕99号-9",
+        "--date",
+        "2026-10-20",
+        "--out",
+        o,
+    ]);
+    assert_ne!(r.code, 0);
+    insta::assert_snapshot!("close_unknown", r.stderr);
+    let r = sanyipi(&[
+        "tasks",
+        "close",
+        &id,
+        "--date",
+        "2026-10-20",
+        "--note",
+        "已现场核实",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let listed = sanyipi(&[
+        "tasks",
+        "--as-of",
+        "2026-10-25",
+        "--unit",
+        "东湖镇",
+        "--all",
+        "--out",
+        o,
+    ]);
+    insta::assert_snapshot!("tasks_listed", listed.stdout);
+    let oct = run_one_month(&s.month("2026-10"), "2026-10", out.path());
+    let ids: Vec<&str> = oct["register"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&id.as_str()), "{ids:?}");
+    assert!(ids.contains(&format!("{N1}-2").as_str()), "{ids:?}");
+    // Closed: no reminder either.
+    let text = oct["notices"].to_string();
+    assert!(!text.contains(&format!("（任务编号 {id}）")));
+    assert!(text.contains(&format!("（任务编号 {N1}-2）")));
+}
