@@ -32,7 +32,10 @@ fn cells(t: &TaskState) -> Vec<String> {
         t.task.timing.clone(),
         t.task.feedback_due.to_string(),
         t.due.to_string(),
-        t.state_label.clone(),
+        match t.closed_on {
+            Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
+            _ => t.state_label.clone(),
+        },
         feedback,
     ]
 }
@@ -78,6 +81,38 @@ pub(crate) fn section(a: &Assessment, rules: &Rules) -> Option<Section> {
         headers: s.register_headers.clone(),
         rows: a
             .register
+            .iter()
+            .map(|t| Row {
+                cells: cells(t),
+                overdue: t.state == State::Overdue,
+            })
+            .collect(),
+    })
+}
+
+/// The year's register for the annual summary: every task of the year's notices, closed ones
+/// with their 销号 date.
+pub(crate) fn annual_sheet(year: i32, tasks: &[TaskState], rules: &Rules) -> Option<SheetSpec> {
+    let s = rules.notices.supervision.as_ref()?;
+    Some(SheetSpec {
+        name: s.register.clone(),
+        title: format!("{year}年度{}", s.register),
+        headers: s.register_headers.clone(),
+        red: tasks.iter().map(|t| t.state == State::Overdue).collect(),
+        rows: tasks
+            .iter()
+            .map(|t| cells(t).into_iter().map(text).collect::<Vec<Cell>>())
+            .collect(),
+    })
+}
+
+/// The year's register as the annual page shows it.
+pub(crate) fn annual_section(tasks: &[TaskState], rules: &Rules) -> Option<Section> {
+    let s = rules.notices.supervision.as_ref()?;
+    Some(Section {
+        title: s.register.clone(),
+        headers: s.register_headers.clone(),
+        rows: tasks
             .iter()
             .map(|t| Row {
                 cells: cells(t),

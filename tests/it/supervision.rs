@@ -594,4 +594,40 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
     let text = oct["notices"].to_string();
     assert!(!text.contains(&format!("（任务编号 {id}）")));
     assert!(text.contains(&format!("（任务编号 {N1}-2）")));
+    annual_register(out.path(), &id);
+}
+
+/// The annual summary's 督办台账: every task of the year (September's, then October's) with how
+/// it stands at the end of October, the closed one with its 销号 date.
+fn annual_register(out: &Path, closed: &str) {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let o = out.to_str().unwrap();
+    let r = sanyipi(&["annual", "--year", "2026", "--out", o]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stored = stored_tasks(out);
+    let book = out.join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
+    let mut wb: Xlsx<_> =
+        open_workbook(&book).unwrap_or_else(|e| panic!("{}: {e}", book.display()));
+    let ws = wb.worksheet_range("督办台账").unwrap();
+    let text = |r: u32, c: u32| {
+        ws.get_value((r, c))
+            .cloned()
+            .unwrap_or(Data::Empty)
+            .to_string()
+    };
+    let header_row = (0..5).find(|r| text(*r, 0) == "任务编号").unwrap();
+    for (i, (id, month)) in stored.iter().enumerate() {
+        let r = header_row + 1 + i as u32;
+        assert_eq!(&text(r, 0), id);
+        assert_eq!(&text(r, 1), month);
+        let state = text(r, 9);
+        if id == closed {
+            assert_eq!(state, "已销号（2026-10-20）");
+        } else {
+            // No feedback: September's were due back by 10-08, October's by 10-29, both before
+            // the end of October.
+            assert!(month == "2026-09" || month == "2026-10", "{month}");
+            assert_eq!(state, "逾期未反馈", "{id}");
+        }
+    }
 }
