@@ -631,3 +631,60 @@ fn annual_register(out: &Path, closed: &str) {
         }
     }
 }
+
+/// The section of project `id` in a month's 项目档案.
+fn card<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section class=\"project\" id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no card for {id}"));
+    &html[start..start + html[start..].find("</section>").unwrap()]
+}
+
+#[test]
+fn a_projects_card_lists_the_notices_of_earlier_months_too() {
+    let s = Samples::own();
+    let out = tempfile::tempdir().unwrap();
+    let sept = run_one_month(&s.month("2026-09"), "2026-09", out.path());
+    let oct = run_one_month(&s.month("2026-10"), "2026-10", out.path());
+    let html =
+        std::fs::read_to_string(out.path().join("2026-10/2026年10月重点项目档案.html")).unwrap();
+    let mut checked = 0;
+    for run in [&sept, &oct] {
+        for t in run["tasks"].as_array().unwrap() {
+            let Some(project) = t["project"].as_str() else {
+                continue;
+            };
+            let c = card(&html, project);
+            let number = t["notice"].as_str().unwrap();
+            assert!(c.contains(number), "{project} lacks {number}");
+            let text = t["text"].as_str().unwrap();
+            // The card keeps dates and codes on one line (`keep`): compare without its markup.
+            let plain = c.replace("<span class=\"nw\">", "").replace("</span>", "");
+            assert!(plain.contains(text), "{project} lacks {text}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+    // September's notices come first on a card that has both.
+    let notice_on = |run: &J, project: &str| {
+        run["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["project"] == project)
+            .map(|t| format!("<td class=\"nw\">{}</td>", t["notice"].as_str().unwrap()))
+    };
+    let both = sept["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["project"].as_str())
+        .find(|p| notice_on(&oct, p).is_some())
+        .expect("a project noticed in both months");
+    let c = card(&html, both);
+    let (sept_at, oct_at) = (
+        c.find(&notice_on(&sept, both).unwrap()).unwrap(),
+        c.find(&notice_on(&oct, both).unwrap()).unwrap(),
+    );
+    assert!(sept_at < oct_at, "{c}");
+}
