@@ -84,6 +84,9 @@ pub enum Code {
     SignedNotInLedger,
     /// Invisible or look-alike characters in a cell.
     HiddenCharacter,
+    /// A row of a returned 整改反馈 form that cannot update its task (unknown task id, a status
+    /// not of the list, an extension without its date, another unit's task).
+    BadFeedback,
     /// A text longer than `max_text_chars` of `rules/ingest.toml` (kept, but likely a mistake).
     LongText,
 }
@@ -126,6 +129,7 @@ impl Code {
             Code::CumulativeMismatch => "W062",
             Code::SignedNotInLedger => "W045",
             Code::HiddenCharacter => "W063",
+            Code::BadFeedback => "W046",
         }
     }
 
@@ -160,6 +164,7 @@ impl Code {
         Code::CumulativeMismatch,
         Code::SignedNotInLedger,
         Code::HiddenCharacter,
+        Code::BadFeedback,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -17,6 +17,7 @@ mod output;
 mod progress;
 mod screen;
 mod serve;
+mod tasks;
 mod template;
 mod weekly;
 mod workdays;
@@ -56,6 +57,8 @@ enum Command {
     History(history::Command),
     /// 列出本月各项期限：开工时限、前期手续时限、报送时限
     Deadlines(deadlines::Args),
+    /// 督办整改任务：列出各任务状态；close 销号
+    Tasks(tasks::Args),
     /// 工作日计算：add / count / is
     #[command(subcommand)]
     Workdays(workdays::Command),
@@ -124,6 +127,7 @@ fn run(args: Vec<OsString>) -> i32 {
         Command::Screen(a) => screen::run(a),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Deadlines(a) => deadlines::run(a),
+        Command::Tasks(a) => tasks::run(a),
         Command::Workdays(c) => workdays::run(c),
         Command::Template(a) => template::run(a),
         Command::Annual(a) => annual::run(a),

@@ -100,6 +100,9 @@ pub(crate) struct Summary {
     pub(crate) bottom_n: u32,
     /// 月均分 / 各月得分之和 / 最低月得分.
     pub(crate) aggregate_label: String,
+    /// Every 整改任务 of the year's notices with how it stands (set by the job from history).
+    #[serde(skip)]
+    pub(crate) tasks: Vec<super::supervision::TaskState>,
 }
 
 /// What `summarize` reads from history.
@@ -153,6 +156,7 @@ pub(crate) fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Su
         units: out,
         bottom_n: rules.scoring.score.bottom_n,
         aggregate_label: aggregate_label(annual.aggregate).to_string(),
+        tasks: Vec::new(),
     }
 }
 

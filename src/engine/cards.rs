@@ -1,6 +1,7 @@
 //! 项目档案 (`[card]` of `rules/lights.toml`): per project, its dates on a time line (the ledger's
 //! and the monthly report's, each start and procedure deadline's start, due date and meeting),
-//! its 累计完成投资 month by month from history, and this month's notices that name it.
+//! its 累计完成投资 month by month from history, and the notices that name it: earlier months'
+//! from the stored 整改任务, then this month's.
 
 use super::Month;
 use super::deadlines::DeadlineRow;
@@ -73,7 +74,10 @@ pub(crate) fn project_cards(rules: &Rules, i: &CardInputs) -> Vec<ProjectCard> {
                 annual_plan: p.annual_plan,
                 nodes,
                 invest: invest(i, p),
-                notices: notices(i.notices, id),
+                notices: earlier_notices(&i.snapshot.tasks, id)
+                    .into_iter()
+                    .chain(notices(i.notices, id))
+                    .collect(),
             }
         })
         .collect()
@@ -144,6 +148,26 @@ fn invest(i: &CardInputs, p: &ProjectScore) -> Vec<CardInvest> {
             cum_invest: p.figures.cum_invest,
             share: share(p.figures.cum_invest),
         });
+    }
+    out
+}
+
+/// Earlier months' notices with a matter about `project` (from the stored 整改任务), in the
+/// order they were issued, and those matters.
+fn earlier_notices(tasks: &[super::supervision::Task], project: &str) -> Vec<CardNotice> {
+    let mut out: Vec<CardNotice> = Vec::new();
+    for t in tasks
+        .iter()
+        .filter(|t| t.project.as_deref() == Some(project))
+    {
+        match out.last_mut() {
+            Some(n) if n.number == t.notice => n.matters.push(t.text.clone()),
+            _ => out.push(CardNotice {
+                number: t.notice.clone(),
+                recipient: t.unit.clone(),
+                matters: vec![t.text.clone()],
+            }),
+        }
     }
     out
 }

@@ -20,6 +20,7 @@ pub mod results;
 pub mod screening;
 pub mod stages;
 pub mod streak;
+pub(crate) mod supervision;
 pub mod ties;
 pub mod weekly;
 

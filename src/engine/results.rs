@@ -35,6 +35,10 @@ pub struct Snapshot {
     pub(crate) notice_book: super::notices::NoticeBook,
     /// 督办 notices per unit: (month, number).
     pub(crate) notices: BTreeMap<String, Vec<(Month, String)>>,
+    /// 整改任务 of the earlier months, their feedback in the order read, and 销号 dates.
+    pub(crate) tasks: Vec<super::supervision::Task>,
+    pub(crate) feedback: Vec<super::supervision::Feedback>,
+    pub(crate) closures: BTreeMap<String, NaiveDate>,
 }
 
 /// One input of a score, with where it came from.
@@ -116,6 +120,12 @@ pub struct Assessment {
     pub(crate) stages: super::overview::StageFigures,
     /// 下月预警 (`outlook.rs`).
     pub(crate) outlook: super::overview::Outlook,
+    /// This month's 整改任务, one per item of its 督办 and 提醒 notices.
+    pub(crate) tasks: Vec<super::supervision::Task>,
+    /// The feedback read this month from the units' returned 整改反馈 forms.
+    pub(crate) feedback: Vec<super::supervision::Feedback>,
+    /// 督办台账: every task not yet closed (销号), of this month and earlier, with its state.
+    pub(crate) register: Vec<super::supervision::TaskState>,
     /// 项目档案 (`cards.rs`): rendered as its own page, not written to run.json.
     #[serde(skip)]
     pub(crate) cards: Vec<super::overview::ProjectCard>,

@@ -15,6 +15,7 @@ mod month_reads;
 mod months;
 mod notices;
 mod publishing;
+mod tasks;
 mod weekly;
 
 pub(crate) use evaluation::EvaluationClass;

@@ -93,6 +93,9 @@ impl History {
             last_figures: BTreeMap::new(),
             invest_series: BTreeMap::new(),
             notices: BTreeMap::new(),
+            tasks: self.tasks_before(month)?,
+            feedback: self.feedback_until(&month.previous().to_string())?,
+            closures: self.closures()?,
         };
         snapshot.rankings = self.rankings_before(month)?;
         if let Some(units) = snapshot.rankings.get(&prev) {
@@ -245,6 +248,7 @@ impl History {
             .map_err(&sql)?;
         }
         Self::insert_notices(&tx, a).map_err(&sql)?;
+        Self::insert_tasks(&tx, a.month, &a.tasks, &a.feedback).map_err(&sql)?;
         let revision: i64 = tx
             .query_row(
                 "SELECT revision FROM run WHERE id = ?1",

@@ -73,7 +73,7 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
         None => Default::default(),
     };
     let notices = history.notices_of_year(req.year)?;
-    let summary = summarize(
+    let mut summary = summarize(
         &rules,
         &annual,
         &Inputs {
@@ -93,6 +93,14 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
         .and_then(|m| crate::engine::Month::parse(&m.month))
         .map(|m| m.day(31))
         .unwrap_or_default();
+    // The year's tasks as they stand at the end of its last month.
+    if rules.notices.supervision.is_some() {
+        let year = format!("{}-", req.year);
+        summary.tasks = super::tasks::states(&req.place, &rules, created)?
+            .into_iter()
+            .filter(|t| t.task.month.starts_with(&year))
+            .collect();
+    }
     let files = vec![
         OutputFile::new(
             OutputKind::AnnualWorkbook,

@@ -22,6 +22,7 @@ pub(crate) mod publish;
 pub mod rules;
 pub mod screening;
 pub mod table;
+pub mod tasks;
 pub mod week;
 mod weekly_forms;
 pub mod workdays;

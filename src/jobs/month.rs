@@ -225,7 +225,8 @@ pub fn outputs(
     // The outputs are independent: rendered on every core, listed in a fixed order.
     let (workbook, ((html, cards), (json, notices))) = rayon::join(
         || {
-            let notice_sheets = report::notice::sheets(a, rules);
+            let mut notice_sheets = report::notice::sheets(a, rules);
+            notice_sheets.extend(report::task_register::sheet(a, rules));
             report::ranking_workbook::workbook(a, rules, &notice_sheets).context("无法生成排名表")
         },
         || {
@@ -269,6 +270,7 @@ pub fn outputs(
     }
     files.extend(report::bulletin::files(a, rules, env)?);
     files.extend(notices?);
+    files.extend(report::feedback_form::files(a, rules)?);
     Ok(files)
 }
 
@@ -384,13 +386,25 @@ fn summary(
         ));
     }
     out.push_str(&format!("\n输出目录: {}\n", dir.display()));
-    for f in files.iter().filter(|f| !f.kind.is_single_notice()) {
+    for f in files
+        .iter()
+        .filter(|f| !f.kind.is_single_notice() && f.kind != OutputKind::FeedbackForm)
+    {
         out.push_str(&format!("  {}\n", f.name()));
     }
     let notice_files = files.iter().filter(|f| f.kind.is_single_notice()).count();
     if notice_files > 0 {
         out.push_str(&format!(
             "  督查通知/（每份通知的 .html 与 .docx，共 {notice_files} 个文件）\n"
+        ));
+    }
+    let forms = files
+        .iter()
+        .filter(|f| f.kind == OutputKind::FeedbackForm)
+        .count();
+    if forms > 0 {
+        out.push_str(&format!(
+            "  督查通知/（每份通知的整改反馈表 .xlsx，共 {forms} 份）\n"
         ));
     }
     out

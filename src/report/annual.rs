@@ -290,13 +290,14 @@ pub(crate) fn workbook(
     );
     let f = formats("本年无");
     let sub = subtitle(s);
-    let specs = [
+    let mut specs = vec![
         ranking(s, rules),
         monthly(s),
         ranks(s),
         projects(s),
         notices(s),
     ];
+    specs.extend(super::task_register::annual_sheet(s.year, &s.tasks, rules));
     for spec in &specs {
         let ws = wb.add_worksheet();
         write_sheet(ws, spec, &sub, &f)?;
@@ -430,6 +431,7 @@ pub(crate) fn html(
         rank_y => rank_y,
         width => w,
         height => h,
+        register => minijinja::Value::from(minijinja::value::Serde(super::task_register::annual_section(&s.tasks, rules))),
     };
     templates.render("annual.html", ctx)
 }

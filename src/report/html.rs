@@ -51,6 +51,7 @@ pub fn report(
         county_lights => minijinja::Value::from(minijinja::value::Serde(&a.county_lights)),
         outlook => minijinja::Value::from(minijinja::value::Serde(&a.outlook)),
         issuers => rules.notices.setup.issuers.clone(),
+        register => minijinja::Value::from(minijinja::value::Serde(super::task_register::section(a, rules))),
     };
     templates.render("report.html", ctx)
 }

@@ -6,6 +6,7 @@ pub(crate) mod bulletin;
 pub(crate) mod cells;
 pub(crate) mod docx_page;
 pub(crate) mod evaluation_letter;
+pub(crate) mod feedback_form;
 pub(crate) mod file_name;
 pub mod forms;
 pub mod html;
@@ -23,6 +24,7 @@ pub(crate) mod report_up;
 pub mod screening;
 pub mod sheet;
 mod stages_sheet;
+pub(crate) mod task_register;
 pub mod weekly;
 pub(crate) mod weekly_agenda;
 
@@ -95,6 +97,8 @@ pub(crate) enum OutputKind {
     CalendarIcs,
     /// A form units fill in (`template`).
     Form,
+    /// A notice's pre-filled 整改反馈 form.
+    FeedbackForm,
 }
 
 impl OutputKind {

@@ -22,6 +22,7 @@ pub mod screening;
 pub mod serve;
 mod source;
 pub mod status;
+pub(crate) mod supervision;
 mod table;
 mod table_checks;
 pub mod units;
@@ -108,8 +109,12 @@ impl Rules {
         probe::scoring_formulas(source.get("scoring.toml")?, &scoring, &tables)?;
         let screening = screening::Screening::load(source.get("screening.toml")?, &tables)?;
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
-        let notices =
-            notice::Notices::load(source.get("notices.toml")?, &deadline_ids, &penalty_ids)?;
+        let notices = notice::Notices::load(
+            source.get("notices.toml")?,
+            &deadline_ids,
+            &penalty_ids,
+            &tables,
+        )?;
         let post_evaluation =
             post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;

@@ -14,6 +14,9 @@ struct RawFile {
     /// The monthly 考核情况通报; without it none is written.
     #[serde(default)]
     bulletin: Option<super::official::Bulletin>,
+    /// The 督办 loop; without it notice items are not tracked as tasks.
+    #[serde(default)]
+    supervision: Option<super::supervision::Supervision>,
 }
 
 /// Numbering, wording and layout options of every notice.
@@ -78,6 +81,8 @@ pub(crate) enum DateStyle {
 pub(crate) enum Source {
     Deadline,
     Unit,
+    /// An earlier month's 整改任务 in one of `status` (task states) as of this month.
+    Task,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,8 +130,12 @@ pub struct Notices {
     pub(crate) matters: Vec<MatterRule>,
     pub(crate) escalations: Vec<Escalation>,
     pub(crate) bulletin: Option<super::official::Bulletin>,
+    pub(crate) supervision: Option<super::supervision::Supervision>,
     pub(crate) file: String,
 }
+
+/// The states a task matter may name (`engine::supervision::State`).
+const TASK_STATES: &[&str] = &["open", "done", "in_progress", "overdue"];
 
 const STATUSES: &[&str] = &[
     "met", "met_late", "overdue", "due_soon", "pending", "no_date",
@@ -137,6 +146,7 @@ impl Notices {
         file: &RuleFile,
         deadline_ids: &[String],
         penalty_ids: &[String],
+        tables: &[super::TableSchema],
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let env = crate::expr::environment();
@@ -190,6 +200,15 @@ impl Notices {
                         }
                     }
                 }
+                Source::Task => {
+                    for s in &m.status {
+                        if !TASK_STATES.contains(&s.as_str()) {
+                            return Err(file
+                                .error_near(&format!("\"{s}\""), format!("未知的整改任务状态 {s}"))
+                                .with_hint(format!("可用: {}", TASK_STATES.join(", "))));
+                        }
+                    }
+                }
                 Source::Unit => {
                     let src = m.when.as_deref().unwrap_or("");
                     if src.is_empty() {
@@ -224,7 +243,12 @@ impl Notices {
         if let Some(b) = &raw.bulletin {
             b.check(file)?;
         }
+        if let Some(s) = &raw.supervision {
+            let ids: Vec<&str> = matters.iter().map(|m| m.id.as_str()).collect();
+            s.check(file, &ids, tables)?;
+        }
         Ok(Notices {
+            supervision: raw.supervision,
             bulletin: raw.bulletin,
             setup: raw.notice,
             matters,

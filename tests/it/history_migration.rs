@@ -171,6 +171,12 @@ fn carrying_on_from_release_0_1_0_equals_carrying_on_from_scratch() {
     let old_out = old.path().to_str().unwrap();
     let new_out = new.path().to_str().unwrap();
     earlier_steps(new_out);
+    // Release 0.1.0 recorded no 整改任务 (format 4): the fresh history forgets September's, so
+    // that both carry on from the same facts (`supervision` tests the migrated file's tasks).
+    rusqlite::Connection::open(new.path().join("history.sqlite"))
+        .unwrap()
+        .execute("DELETE FROM task", [])
+        .unwrap();
     let new_earlier = files(new.path());
 
     let old_stdout = later_steps(old_out);

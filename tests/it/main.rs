@@ -45,6 +45,7 @@ mod rules_cli;
 mod screening;
 mod serve;
 mod stages;
+mod supervision;
 mod template;
 mod template_fuel;
 mod template_weekly;

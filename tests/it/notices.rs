@@ -23,6 +23,14 @@ fn expected_matters(run: &J) -> BTreeMap<String, usize> {
                 .or_default() += 1;
         }
     }
+    // An earlier month's 整改任务 still without feedback: a reminder (its states are checked
+    // independently in `supervision`).
+    for t in run["register"].as_array().unwrap() {
+        if t["month"] != run["month"] && t["state"] == "overdue" {
+            *out.entry(t["unit"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
     for u in run["units"].as_array().unwrap() {
         let unit = u["unit"].as_str().unwrap().to_string();
         let mut n = usize::from(u["bottom"] == J::Bool(true));

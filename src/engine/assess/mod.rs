@@ -115,9 +115,13 @@ pub fn assess_issued(
         &supervised,
         &mut rule_problems,
     );
+    // Returned forms answer earlier months' tasks; those still overdue raise task matters.
+    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of);
+    let earlier = open_register(rules, snapshot, &snapshot.tasks, &read.feedback, as_of);
     let (units, notices, escalations) = draft_notices(
         rules,
         snapshot,
+        &earlier,
         &deadlines,
         &projects,
         units,
@@ -126,6 +130,11 @@ pub fn assess_issued(
         &mut rule_problems,
     );
     let missing_years = missing_years(&deadlines);
+    let tasks = super::supervision::tasks(rules, month, &notices);
+    let known: Vec<_> = snapshot.tasks.iter().chain(&tasks).cloned().collect();
+    let register = open_register(rules, snapshot, &known, &read.feedback, as_of);
+    let mut diagnostics = data.diagnostics.clone();
+    diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
     let unit_lights = super::lights::unit_lights(rules, &lights);
     let county_lights = super::lights::light_counts(rules, &lights, None);
@@ -169,7 +178,7 @@ pub fn assess_issued(
         projects,
         units,
         deadlines,
-        diagnostics: data.diagnostics.clone(),
+        diagnostics,
         files: data.files.clone(),
         rule_problems,
         missing_years,
@@ -181,7 +190,29 @@ pub fn assess_issued(
         stages,
         outlook,
         cards,
+        tasks,
+        feedback: read.feedback,
+        register,
     }
+}
+
+/// The register of every task not closed, earlier months' first, as of `as_of`: the feedback
+/// of earlier months, then this month's.
+fn open_register(
+    rules: &Rules,
+    snapshot: &Snapshot,
+    tasks: &[super::supervision::Task],
+    feedback: &[super::supervision::Feedback],
+    as_of: NaiveDate,
+) -> Vec<super::supervision::TaskState> {
+    let Some(s) = &rules.notices.supervision else {
+        return Vec::new();
+    };
+    let all_feedback: Vec<_> = snapshot.feedback.iter().chain(feedback).cloned().collect();
+    super::supervision::register(s, tasks, &all_feedback, &snapshot.closures, as_of)
+        .into_iter()
+        .filter(|t| t.state != super::supervision::State::Closed)
+        .collect()
 }
 
 /// Drafts and numbers this month's notices and escalations from the ranked units; the
@@ -190,6 +221,7 @@ pub fn assess_issued(
 fn draft_notices(
     rules: &Rules,
     snapshot: &Snapshot,
+    earlier: &[super::supervision::TaskState],
     deadlines: &[DeadlineRow],
     projects: &[ProjectScore],
     mut units: Vec<UnitScore>,
@@ -227,6 +259,7 @@ fn draft_notices(
         units: &facts,
         evidence: &evidence,
         unit_order: &unit_order,
+        tasks: earlier,
     };
     let drafted = super::notices::draft(rules, &input);
     let (mut notices, mut escalations) = (drafted.notices, drafted.escalations);

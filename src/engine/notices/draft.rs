@@ -38,6 +38,7 @@ pub(super) fn collect_matters(
                 deadline_matters(env, m, input, month_label, &mut matters, &mut in_order)
             }
             Source::Unit => unit_matters(rules, env, m, input, &mut matters, problems),
+            Source::Task => task_matters(env, m, input, month_label, &mut matters, &mut in_order),
         }
     }
     matters
@@ -82,6 +83,46 @@ fn deadline_matters(
                 severity: m.severity.clone(),
                 text,
                 project: d.project.clone(),
+            });
+    }
+}
+
+/// The matters rule `m` finds in earlier months' tasks: one per task in one of its states.
+fn task_matters(
+    env: &Environment<'static>,
+    m: &MatterRule,
+    input: &DraftInput,
+    month_label: &str,
+    matters: &mut Matters,
+    in_order: &mut std::collections::HashSet<String>,
+) {
+    for t in input
+        .tasks
+        .iter()
+        .filter(|t| m.status.iter().any(|s| s == t.state.key()))
+    {
+        let task = &t.task;
+        let ctx = minijinja::context! {
+            task => task.id.clone(), notice => task.notice.clone(), index => task.index,
+            unit => task.unit.clone(), project => task.project.clone(), matter => task.text.clone(),
+            feedback_due => zh_date(task.feedback_due), due => zh_date(t.due), state => t.state_label.clone(),
+            as_of => zh_date(input.as_of), month_label => month_label.to_string(),
+        };
+        let text = env
+            .render_str(&m.text, ctx)
+            .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
+        if in_order.insert(task.unit.clone()) {
+            matters.order.push(task.unit.clone());
+        }
+        matters
+            .by_recipient
+            .entry(task.unit.clone())
+            .or_default()
+            .push(Matter {
+                rule: m.id.clone(),
+                severity: m.severity.clone(),
+                text,
+                project: task.project.clone(),
             });
     }
 }

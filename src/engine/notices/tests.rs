@@ -251,6 +251,7 @@ fn drafted_example() -> Drafted {
             units: &units,
             evidence: &evidence,
             unit_order: &order,
+            tasks: &[],
         },
     );
     assert!(out.problems.is_empty(), "{:?}", out.problems);
@@ -380,6 +381,7 @@ fn due_dates_of_drafted_notices_table() {
                 deadlines: &[],
                 units: &units,
                 evidence: &BTreeMap::new(),
+                tasks: &[],
                 unit_order: &["甲镇".to_string()],
             },
         );

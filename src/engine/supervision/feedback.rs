@@ -1,0 +1,130 @@
+//! Returned 整改反馈 forms: each row of the `[supervision]` table names a task and its 整改状态;
+//! a row that cannot update its task is a diagnostic (W046) at its cell with the reason.
+
+use super::{Feedback, Task};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::ingest::{Dataset, Record};
+use crate::rules::Rules;
+use crate::rules::supervision::Supervision;
+use crate::text::normalize;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Feedback read from this month's input (in file and row order) and the rows refused.
+pub(crate) struct Read {
+    pub(crate) feedback: Vec<Feedback>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the returned forms against the tasks given so far; a form without a 填报日期 is taken
+/// as filed on `as_of`.
+pub(crate) fn read(rules: &Rules, data: &Dataset, tasks: &[Task], as_of: NaiveDate) -> Read {
+    let mut out = Read {
+        feedback: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let Some(s) = &rules.notices.supervision else {
+        return out;
+    };
+    let by_id: HashMap<&str, &Task> = tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    for r in data.records(&s.table) {
+        match row(rules, s, data, r, &by_id, as_of) {
+            Ok(f) => out.feedback.push(f),
+            Err(d) => out.diagnostics.push(*d),
+        }
+    }
+    out
+}
+
+fn refuse(r: &Record, field: &str, message: String, hint: &str) -> Box<Diagnostic> {
+    let location = Location {
+        file: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        cell: Some(
+            r.cells
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| format!("第{}行", r.row)),
+        ),
+    };
+    Box::new(
+        Diagnostic::new(
+            Code::BadFeedback,
+            location,
+            format!("{message}，此行未采用"),
+        )
+        .with_hint(hint),
+    )
+}
+
+/// The 填报单位 of the row's file, as written.
+fn reporting_unit<'a>(data: &'a Dataset, r: &Record) -> Option<&'a str> {
+    data.files
+        .iter()
+        .find(|f| f.file == r.file)
+        .and_then(|f| f.reporting_unit.as_deref())
+}
+
+fn row(
+    rules: &Rules,
+    s: &Supervision,
+    data: &Dataset,
+    r: &Record,
+    by_id: &HashMap<&str, &Task>,
+    as_of: NaiveDate,
+) -> Result<Feedback, Box<Diagnostic>> {
+    let f = &s.fields;
+    let id = r.text(&f.task).unwrap_or_default().trim();
+    let Some(task) = by_id.get(id) else {
+        return Err(refuse(
+            r,
+            &f.task,
+            format!("任务编号“{id}”不是已下发的整改任务"),
+            "任务编号请照督查通知附带的整改反馈表填写，勿改动",
+        ));
+    };
+    if let Some(unit) = reporting_unit(data, r) {
+        let unit = normalize(unit);
+        let names = [task.unit.as_str(), rules.units.full_name(&task.unit)];
+        if !names.iter().any(|n| normalize(n) == unit) {
+            return Err(refuse(
+                r,
+                &f.task,
+                format!("整改任务 {id} 下发给{}，本表填报单位为{unit}", task.unit),
+                "每个单位只反馈本单位的整改任务",
+            ));
+        }
+    }
+    let status_text = r.text(&f.status).unwrap_or_default().trim();
+    let states = &s.states;
+    let status = match status_text {
+        t if t == states.done => "done",
+        t if t == states.in_progress => "in_progress",
+        t if t == states.extension => "extension",
+        _ => {
+            return Err(refuse(
+                r,
+                &f.status,
+                format!("整改状态“{status_text}”不是可选项"),
+                &format!("可选: {}", states.choices().join("、")),
+            ));
+        }
+    };
+    let date = r.date(&f.date);
+    if status == "extension" && date.is_none() {
+        return Err(refuse(
+            r,
+            &f.date,
+            format!("{}须填写延期至的日期", states.extension),
+            "在“完成或延期日期”栏填写申请延期到的日期",
+        ));
+    }
+    Ok(Feedback {
+        task: id.to_string(),
+        status: status.to_string(),
+        date,
+        filed: Some(r.submitted_on.unwrap_or(as_of)),
+        note: r.text(&f.note).unwrap_or_default().to_string(),
+        source: r.cell_ref(&f.task),
+    })
+}

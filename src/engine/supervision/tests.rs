@@ -1,0 +1,72 @@
+use super::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn task() -> Task {
+    Task {
+        id: "N-1".into(),
+        month: "2026-09".into(),
+        notice: "N".into(),
+        index: 1,
+        unit: "东湖镇".into(),
+        project: None,
+        matter: "bottom_three".into(),
+        text: String::new(),
+        timing: "一般问题".into(),
+        issued: d("2026-09-25"),
+        feedback_due: d("2026-09-30"),
+        rectify_due: d("2026-10-12"),
+        provisional: false,
+    }
+}
+
+fn fb(status: &str, filed: &str, date: &str) -> Feedback {
+    Feedback {
+        task: "N-1".into(),
+        status: status.into(),
+        date: Some(d(date)),
+        filed: Some(d(filed)),
+        note: String::new(),
+        source: String::new(),
+    }
+}
+
+#[test]
+fn without_feedback_a_task_is_open_until_its_report_back_date_then_overdue() {
+    let t = task();
+    assert_eq!(state_of(&t, None, None, d("2026-09-30")).0, State::Open);
+    assert_eq!(state_of(&t, None, None, d("2026-10-01")).0, State::Overdue);
+}
+
+#[test]
+fn an_extension_asked_in_time_is_in_progress_by_its_new_date() {
+    let t = task();
+    let f = fb("extension", "2026-10-09", "2026-11-20");
+    assert_eq!(
+        state_of(&t, Some(&f), None, d("2026-10-25")),
+        (State::InProgress, d("2026-11-20"))
+    );
+    let late = fb("extension", "2026-10-13", "2026-11-20");
+    assert_eq!(
+        state_of(&t, Some(&late), None, d("2026-10-25")),
+        (State::Overdue, d("2026-10-12"))
+    );
+}
+
+#[test]
+fn done_and_closed() {
+    let t = task();
+    let f = fb("done", "2026-09-29", "2026-09-28");
+    assert_eq!(state_of(&t, Some(&f), None, d("2026-10-25")).0, State::Done);
+    assert_eq!(
+        state_of(&t, Some(&f), Some(d("2026-10-20")), d("2026-10-25")).0,
+        State::Closed
+    );
+    // Closed after the as-of date: not yet.
+    assert_eq!(
+        state_of(&t, Some(&f), Some(d("2026-10-26")), d("2026-10-25")).0,
+        State::Done
+    );
+}

@@ -1,0 +1,116 @@
+//! The 督办 register from history (`sanyipi tasks`): every 整改任务 with its state as of a date,
+//! and 销号 (`sanyipi tasks close ID... --date D`), written in one transaction.
+
+use super::{Place, table};
+use crate::engine::supervision::{State, TaskState, register};
+use crate::rules::Rules;
+use anyhow::bail;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// What to list.
+#[derive(Debug, Clone)]
+pub struct ListRequest {
+    pub place: Place,
+    pub rules: Option<PathBuf>,
+    /// The states are as of this day (the CLI's default: today).
+    pub as_of: NaiveDate,
+    /// Only this unit's tasks.
+    pub unit: Option<String>,
+    /// Closed tasks too.
+    pub all: bool,
+}
+
+/// Tasks to close.
+#[derive(Debug, Clone)]
+pub struct CloseRequest {
+    pub place: Place,
+    pub ids: Vec<String>,
+    /// The 销号 date as the user wrote it.
+    pub date: String,
+    pub note: String,
+}
+
+/// The register as of `as_of`, every recorded task with its state.
+pub(crate) fn states(
+    place: &Place,
+    rules: &Rules,
+    as_of: NaiveDate,
+) -> anyhow::Result<Vec<TaskState>> {
+    let Some(s) = &rules.notices.supervision else {
+        bail!("规则中没有 [supervision]（督办）设置");
+    };
+    let h = place.open()?;
+    let tasks = h.tasks_between("", "9999-12")?;
+    let feedback = h.feedback_until("9999-12")?;
+    let closures = h.closures()?;
+    Ok(register(s, &tasks, &feedback, &closures, as_of))
+}
+
+/// What `sanyipi tasks` prints: the open tasks (or all) with their state.
+pub fn list(req: &ListRequest) -> super::Result<String> {
+    Ok(list_inner(req)?)
+}
+
+fn list_inner(req: &ListRequest) -> anyhow::Result<String> {
+    let rules = Rules::load(req.rules.as_deref())?;
+    let rows: Vec<Vec<String>> = states(&req.place, &rules, req.as_of)?
+        .into_iter()
+        .filter(|t| req.all || t.state != State::Closed)
+        .filter(|t| req.unit.as_deref().is_none_or(|u| t.task.unit == u))
+        .map(|t| {
+            vec![
+                t.task.id.clone(),
+                t.task.unit.clone(),
+                t.task.project.clone().unwrap_or_default(),
+                t.task.feedback_due.to_string(),
+                t.due.to_string(),
+                match t.closed_on {
+                    Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
+                    _ => t.state_label.clone(),
+                },
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(format!("截至 {} 没有未销号的整改任务。\n", req.as_of));
+    }
+    let mut out = format!("截至 {} 的整改任务 {} 项：\n\n", req.as_of, rows.len());
+    out.push_str(&table::render(
+        &[
+            "任务编号",
+            "责任单位",
+            "项目编号",
+            "反馈时限",
+            "整改时限",
+            "状态",
+        ],
+        &rows,
+    ));
+    Ok(out)
+}
+
+/// Closes (销号) the tasks of `req.ids` on `req.date`; an unknown id refuses them all.
+pub fn close(req: &CloseRequest) -> super::Result<String> {
+    Ok(close_inner(req)?)
+}
+
+fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
+    let date = super::parse_date(&req.date, "--date ", "2026-11-02")?;
+    if req.ids.is_empty() {
+        bail!("请给出要销号的任务编号");
+    }
+    let mut h = req.place.open()?;
+    let unknown = h.close_tasks(&req.ids, date, &req.note)?;
+    if !unknown.is_empty() {
+        bail!(
+            "没有这些整改任务：{}。未销号任何任务（可用 sanyipi tasks --all 查看任务编号）",
+            unknown.join("、")
+        );
+    }
+    Ok(format!(
+        "已销号 {} 项（{date}）：{}\n",
+        req.ids.len(),
+        req.ids.join("、")
+    ))
+}

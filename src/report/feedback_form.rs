@@ -1,0 +1,92 @@
+//! The 整改反馈 form of each notice with 整改任务: the notice's items with their task ids,
+//! project and matter (locked), a 整改状态 drop-down of the rules' choices, the date and a note
+//! to fill in, and the sign-off line; written beside the notices (`督查通知/`), read back by
+//! the next month's run as the `[supervision]` table.
+
+use super::file_name::FileNames;
+use super::forms::{Form, FormList, FormRow, FormValue, workbook};
+use super::{OutputFile, OutputKind};
+use crate::engine::assess::Assessment;
+use crate::rules::Rules;
+use anyhow::Context;
+use std::collections::BTreeMap;
+
+/// One form per notice that raised tasks, in the notices' order.
+pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputFile>> {
+    let Some(s) = &rules.notices.supervision else {
+        return Ok(Vec::new());
+    };
+    let Some(schema) = rules.table(&s.table) else {
+        return Ok(Vec::new());
+    };
+    let env = crate::expr::environment();
+    let mut names = FileNames::default();
+    let mut out = Vec::new();
+    for n in &a.notices {
+        let tasks: Vec<_> = a.tasks.iter().filter(|t| t.notice == n.number).collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        let title = env
+            .render_str(
+                &s.form,
+                minijinja::context! { number => n.number.clone(), recipient => n.recipient.clone() },
+            )
+            .unwrap_or_else(|_| format!("{}_{}", n.number, n.recipient));
+        let f = &s.fields;
+        let rows = tasks
+            .iter()
+            .map(|t| {
+                let mut values = BTreeMap::from([
+                    (f.task.clone(), FormValue::Text(t.id.clone())),
+                    (f.matter.clone(), FormValue::Text(t.text.clone())),
+                ]);
+                if let Some(p) = &t.project {
+                    values.insert(f.project.clone(), FormValue::Text(p.clone()));
+                }
+                FormRow {
+                    values,
+                    minimums: BTreeMap::new(),
+                }
+            })
+            .collect();
+        let notes = tasks
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}：{}，{}前反馈，{}前整改到位。",
+                    t.id,
+                    t.timing,
+                    t.feedback_due.format("%Y年%-m月%-d日"),
+                    t.rectify_due.format("%Y年%-m月%-d日")
+                )
+            })
+            .collect();
+        let form = Form {
+            schema,
+            vocab: &rules.vocab,
+            title: title.clone(),
+            unit: Some(n.recipient.clone()),
+            year: Some(n.year),
+            example: n.issue_date,
+            lists: vec![FormList {
+                field: f.status.clone(),
+                values: s.states.choices(),
+                strict: true,
+            }],
+            locked: vec![f.task.clone(), f.project.clone(), f.matter.clone()],
+            rows,
+            blank_rows: 0,
+            notes,
+            created: n.issue_date,
+        };
+        let bytes = workbook(&form).with_context(|| format!("无法生成{title}"))?;
+        let name = names.claim(&title, "xlsx");
+        out.push(OutputFile::new(
+            OutputKind::FeedbackForm,
+            format!("督查通知/{}", name.name),
+            bytes,
+        ));
+    }
+    Ok(out)
+}

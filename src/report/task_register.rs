@@ -1,0 +1,123 @@
+//! The register of open 整改任务 (督办台账): every task not closed (销号), this month's and
+//! earlier months', with its state as of the as-of date; a sheet of the ranking workbook and a
+//! section of the HTML report, headed and labelled from `[supervision]` of notices.toml.
+
+use super::sheet::{Cell, SheetSpec, text};
+use crate::engine::assess::Assessment;
+use crate::engine::supervision::{State, TaskState};
+use crate::rules::Rules;
+use serde::Serialize;
+
+/// The register as rows of text, in the order of `register_headers`.
+fn cells(t: &TaskState) -> Vec<String> {
+    let feedback = t
+        .feedback
+        .as_ref()
+        .map(|f| {
+            let date = f.date.map(|d| d.to_string()).unwrap_or_default();
+            [date, f.note.clone()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    vec![
+        t.task.id.clone(),
+        t.task.month.clone(),
+        t.task.notice.clone(),
+        t.task.unit.clone(),
+        t.task.project.clone().unwrap_or_default(),
+        t.task.text.clone(),
+        t.task.timing.clone(),
+        t.task.feedback_due.to_string(),
+        t.due.to_string(),
+        match t.closed_on {
+            Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
+            _ => t.state_label.clone(),
+        },
+        feedback,
+    ]
+}
+
+/// The register's sheet, when the rules have a `[supervision]`.
+pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {
+    let s = rules.notices.supervision.as_ref()?;
+    Some(SheetSpec {
+        name: s.register.clone(),
+        title: format!("{}{}", super::month_label(a), s.register),
+        headers: s.register_headers.clone(),
+        red: a
+            .register
+            .iter()
+            .map(|t| t.state == State::Overdue)
+            .collect(),
+        rows: a
+            .register
+            .iter()
+            .map(|t| cells(t).into_iter().map(text).collect::<Vec<Cell>>())
+            .collect(),
+    })
+}
+
+/// The register as the report shows it.
+#[derive(Debug, Serialize)]
+pub(crate) struct Section {
+    pub(crate) title: String,
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<Row>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Row {
+    pub(crate) cells: Vec<String>,
+    pub(crate) overdue: bool,
+}
+
+pub(crate) fn section(a: &Assessment, rules: &Rules) -> Option<Section> {
+    let s = rules.notices.supervision.as_ref()?;
+    Some(Section {
+        title: s.register.clone(),
+        headers: s.register_headers.clone(),
+        rows: a
+            .register
+            .iter()
+            .map(|t| Row {
+                cells: cells(t),
+                overdue: t.state == State::Overdue,
+            })
+            .collect(),
+    })
+}
+
+/// The year's register for the annual summary: every task of the year's notices, closed ones
+/// with their 销号 date.
+pub(crate) fn annual_sheet(year: i32, tasks: &[TaskState], rules: &Rules) -> Option<SheetSpec> {
+    let s = rules.notices.supervision.as_ref()?;
+    Some(SheetSpec {
+        name: s.register.clone(),
+        title: format!("{year}年度{}", s.register),
+        headers: s.register_headers.clone(),
+        red: tasks.iter().map(|t| t.state == State::Overdue).collect(),
+        rows: tasks
+            .iter()
+            .map(|t| cells(t).into_iter().map(text).collect::<Vec<Cell>>())
+            .collect(),
+    })
+}
+
+/// The year's register as the annual page shows it.
+pub(crate) fn annual_section(tasks: &[TaskState], rules: &Rules) -> Option<Section> {
+    let s = rules.notices.supervision.as_ref()?;
+    Some(Section {
+        title: s.register.clone(),
+        headers: s.register_headers.clone(),
+        rows: tasks
+            .iter()
+            .map(|t| Row {
+                cells: cells(t),
+                overdue: t.state == State::Overdue,
+            })
+            .collect(),
+    })
+}
