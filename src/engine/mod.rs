@@ -22,6 +22,7 @@ pub mod stages;
 pub mod streak;
 pub(crate) mod supervision;
 pub mod ties;
+pub(crate) mod up_report;
 pub mod weekly;
 
 pub use deadlines::{DeadlineRow, Status, deadline_rows};

@@ -15,25 +15,7 @@ use chrono::NaiveDate;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
-/// A cell of a city report's data row.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum UpCell {
-    Empty,
-    Text(String),
-    /// A number and the decimals to show (as computed when absent).
-    Number(f64, Option<u32>),
-}
-
-/// One city report of the month: its head texts (`[[fill]]`) and its data rows, in the
-/// mapping's order.
-#[derive(Debug, Clone)]
-pub(crate) struct UpReport {
-    /// The mapping's index in `rules.report_up`.
-    pub(crate) mapping: usize,
-    pub(crate) fills: Vec<String>,
-    /// Each row's cells by the mapping's columns.
-    pub(crate) rows: Vec<Vec<UpCell>>,
-}
+pub(crate) use super::up_report::{UpCell, UpReport};
 
 /// What a row's values are made from.
 pub(crate) struct UpInputs<'a> {

@@ -131,7 +131,7 @@ pub struct Assessment {
     pub(crate) cards: Vec<super::overview::ProjectCard>,
     /// The city's reports (`report_up.rs`): written as their own workbooks.
     #[serde(skip)]
-    pub(crate) report_up: Vec<super::report_up::UpReport>,
+    pub(crate) report_up: Vec<super::up_report::UpReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -24,7 +24,7 @@ struct RawFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoticeSetup {
     pub(crate) number: String,
-    pub(crate) header: Header,
+    pub(crate) header: super::official::Header,
     pub(crate) issuers: Vec<String>,
     pub(crate) title: String,
     pub(crate) intro: String,
@@ -36,25 +36,6 @@ pub(crate) struct NoticeSetup {
     /// The 版记's 印发 line; without it the 版记 holds only 抄送.
     #[serde(default)]
     pub(crate) imprint: Option<Imprint>,
-}
-
-/// The 发文机关标志: one issuer's name, or the names of the issuers signing jointly (the host
-/// first), one a line (GB/T 9704-2012 7.2.2).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum Header {
-    One(String),
-    Joint(Vec<String>),
-}
-
-impl Header {
-    /// The lines of the 发文机关标志.
-    pub(crate) fn lines(&self) -> Vec<String> {
-        match self {
-            Header::One(s) => vec![s.clone()],
-            Header::Joint(v) => v.clone(),
-        }
-    }
 }
 
 /// The 印发 line of the 版记 (GB/T 9704-2012 7.4.3): the 印发机关 at the left, the 印发日期

@@ -5,6 +5,25 @@
 use super::{RuleFile, RulesError};
 use serde::Deserialize;
 
+/// The 发文机关标志: one issuer's name, or the names of the issuers signing jointly (the host
+/// first), one a line (GB/T 9704-2012 7.2.2).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Header {
+    One(String),
+    Joint(Vec<String>),
+}
+
+impl Header {
+    /// The lines of the 发文机关标志.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        match self {
+            Header::One(s) => vec![s.clone()],
+            Header::Joint(v) => v.clone(),
+        }
+    }
+}
+
 /// The monthly 考核情况通报 to all units (the notices' 定期通报).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,7 +44,7 @@ pub(crate) struct Bulletin {
     pub(crate) closing: String,
     /// The 发文机关标志, the issuers signing and the 抄送 line when the 通报's differ from the
     /// notices' (`[notice]`).
-    pub(crate) header: Option<super::notice::Header>,
+    pub(crate) header: Option<Header>,
     pub(crate) issuers: Option<Vec<String>>,
     pub(crate) cc: Option<String>,
 }

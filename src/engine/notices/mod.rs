@@ -278,7 +278,7 @@ pub(crate) struct DraftInput<'a> {
     /// Units in ledger order: notices are numbered in this order, other recipients after.
     pub(crate) unit_order: &'a [String],
     /// Earlier months' 整改任务 with their state as of this month (task matters).
-    pub(crate) tasks: &'a [super::supervision::TaskState],
+    pub(crate) tasks: &'a [super::supervision::task::TaskState],
 }
 
 /// This month's notices (unnumbered), escalation lists, and the rule conditions that could not

@@ -4,103 +4,16 @@
 //! and the office's 销号.
 
 pub(crate) mod feedback;
+pub(crate) mod task;
+
+pub(crate) use task::{Feedback, State, Task, TaskState};
 
 use super::Month;
 use super::notices::{Notice, NoticeKind};
 use crate::rules::Rules;
 use crate::rules::supervision::Supervision;
 use chrono::{Months, NaiveDate};
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// One 整改任务: an item of a notice.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Task {
-    pub(crate) id: String,
-    /// The month whose notice raised it (`2026-09`).
-    pub(crate) month: String,
-    /// The notice's 发文字号 and the item's place in it (from 1).
-    pub(crate) notice: String,
-    pub(crate) index: u32,
-    pub(crate) unit: String,
-    pub(crate) project: Option<String>,
-    /// The `[[matter]]` id and the item's text.
-    pub(crate) matter: String,
-    pub(crate) text: String,
-    /// The label of its timing (一般问题, 复杂问题 …).
-    pub(crate) timing: String,
-    pub(crate) issued: NaiveDate,
-    /// 反馈时限: the report-back date.
-    pub(crate) feedback_due: NaiveDate,
-    /// 整改时限: the date to be solved by.
-    pub(crate) rectify_due: NaiveDate,
-    /// A date needed a year without a working-day schedule.
-    pub(crate) provisional: bool,
-}
-
-/// What a unit reported on a task (a row of a returned 整改反馈 form).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Feedback {
-    pub(crate) task: String,
-    /// `done`, `in_progress` or `extension`.
-    pub(crate) status: String,
-    /// The date of the row: when it was fixed, or the date asked for.
-    pub(crate) date: Option<NaiveDate>,
-    /// When the form was filled in (its 填报日期).
-    pub(crate) filed: Option<NaiveDate>,
-    pub(crate) note: String,
-    /// `file!sheet!cell` of the row.
-    pub(crate) source: String,
-}
-
-/// A task's state as of a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum State {
-    Open,
-    Done,
-    InProgress,
-    Overdue,
-    Closed,
-}
-
-impl State {
-    /// The stable key (`overdue` …), as notices.toml's task matters name it.
-    pub(crate) fn key(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Done => "done",
-            State::InProgress => "in_progress",
-            State::Overdue => "overdue",
-            State::Closed => "closed",
-        }
-    }
-
-    /// The state's label from the rules.
-    pub(crate) fn label(self, s: &Supervision) -> String {
-        match self {
-            State::Open => &s.states.open,
-            State::Done => &s.states.done,
-            State::InProgress => &s.states.in_progress,
-            State::Overdue => &s.states.overdue,
-            State::Closed => &s.states.closed,
-        }
-        .clone()
-    }
-}
-
-/// A row of the register: a task, its state and the date it now has to meet.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct TaskState {
-    #[serde(flatten)]
-    pub(crate) task: Task,
-    pub(crate) state: State,
-    pub(crate) state_label: String,
-    /// The 整改时限, or the date of an extension asked for in time.
-    pub(crate) due: NaiveDate,
-    pub(crate) feedback: Option<Feedback>,
-    pub(crate) closed_on: Option<NaiveDate>,
-}
 
 /// The tasks of this month's numbered notices: every item of a 督办 or 提醒 notice.
 pub(crate) fn tasks(rules: &Rules, month: Month, notices: &[Notice]) -> Vec<Task> {
