@@ -79,6 +79,10 @@ step weekly "weekly --input ../in/2026-10 --week 2026-10-12 --as-of 2026-10-25 -
 step template "template --ledger ../in/2026-10/重大项目管理台账.xlsx --month 2026-11 --out 输出" \
     "template --ledger '..\\in\\2026-10\\重大项目管理台账.xlsx' --month 2026-11 --out 输出"
 step annual "annual --year 2026 --out 输出" "annual --year 2026 --out 输出"
+step tasks "tasks --out 输出 --as-of 2026-10-25" "tasks --out 输出 --as-of 2026-10-25"
+step tasks-close "tasks close 镇督查〔2026〕1号-1 --date 2026-10-26 --out 输出" \
+    "tasks close 镇督查〔2026〕1号-1 --date 2026-10-26 --out 输出"
+step tasks-all "tasks --out 输出 --as-of 2026-10-27 --all" "tasks --out 输出 --as-of 2026-10-27 --all"
 step export "rules export 规则" "rules export 规则"
 # Rules edited in Notepad: CRLF line ends; read the same as the shipped ones.
 for side in linux windows; do
