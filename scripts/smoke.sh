@@ -83,6 +83,7 @@ step tasks "tasks --out 输出 --as-of 2026-10-25" "tasks --out 输出 --as-of 2
 step tasks-close "tasks close 镇督查〔2026〕1号-1 --date 2026-10-26 --out 输出" \
     "tasks close 镇督查〔2026〕1号-1 --date 2026-10-26 --out 输出"
 step tasks-all "tasks --out 输出 --as-of 2026-10-27 --all" "tasks --out 输出 --as-of 2026-10-27 --all"
+grep -q '已销号' "$work/windows/tasks-all.out" || fail "tasks close did not close the task under wine"
 step export "rules export 规则" "rules export 规则"
 # Rules edited in Notepad: CRLF line ends; read the same as the shipped ones.
 for side in linux windows; do
