@@ -6,6 +6,7 @@
 use super::file_name::FileNames;
 use super::forms::{Form, FormList, FormRow, FormValue, workbook};
 use super::{OutputFile, OutputKind};
+use crate::calendar::zh_date;
 use crate::engine::assess::Assessment;
 use crate::rules::Rules;
 use anyhow::Context;
@@ -44,6 +45,9 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
                 if let Some(p) = &t.project {
                     values.insert(f.project.clone(), FormValue::Text(p.clone()));
                 }
+                if let Some(due) = &f.rectify_due {
+                    values.insert(due.clone(), FormValue::Date(t.rectify_due));
+                }
                 FormRow {
                     values,
                     minimums: BTreeMap::new(),
@@ -53,13 +57,14 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
         let notes = tasks
             .iter()
             .map(|t| {
-                format!(
-                    "{}：{}，{}前反馈，{}前整改到位。",
-                    t.id,
-                    t.timing,
-                    t.feedback_due.format("%Y年%-m月%-d日"),
-                    t.rectify_due.format("%Y年%-m月%-d日")
-                )
+                let ctx = minijinja::context! {
+                    id => t.id.clone(),
+                    timing => t.timing.clone(),
+                    feedback_due => zh_date(t.feedback_due),
+                    rectify_due => zh_date(t.rectify_due),
+                };
+                env.render_str(&s.form_note, ctx)
+                    .unwrap_or_else(|e| format!("{}: {e}", t.id))
             })
             .collect();
         let form = Form {
@@ -74,7 +79,11 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
                 values: s.states.choices(),
                 strict: true,
             }],
-            locked: vec![f.task.clone(), f.project.clone(), f.matter.clone()],
+            locked: [&f.task, &f.project, &f.matter]
+                .into_iter()
+                .chain(f.rectify_due.as_ref())
+                .cloned()
+                .collect(),
             rows,
             blank_rows: 0,
             notes,

@@ -19,6 +19,8 @@ pub(crate) struct Supervision {
     pub(crate) feedback_workdays: u32,
     /// The 整改反馈 form: its file name and title (templates over `number`, `recipient`).
     pub(crate) form: String,
+    /// A line of the form's 填表说明 per task, over `id`, `timing`, `feedback_due`, `rectify_due`.
+    pub(crate) form_note: String,
     /// The register's sheet name and section heading, and its eleven column headers.
     pub(crate) register: String,
     pub(crate) register_headers: Vec<String>,
@@ -37,6 +39,9 @@ pub(crate) struct FeedbackFields {
     pub(crate) task: String,
     pub(crate) project: String,
     pub(crate) matter: String,
+    /// The 整改时限, pre-filled and locked on the form (a date field); none: not on the form.
+    #[serde(default)]
+    pub(crate) rectify_due: Option<String>,
     pub(crate) status: String,
     pub(crate) date: String,
     pub(crate) note: String,
@@ -115,7 +120,7 @@ impl Supervision {
             ));
         }
         let env = crate::expr::environment();
-        for t in [&self.task_id, &self.form] {
+        for t in [&self.task_id, &self.form, &self.form_note] {
             env.template_from_str(t)
                 .map_err(|e| file.error_near(t, format!("模板有误。技术信息：{e}")))?;
         }
@@ -184,14 +189,18 @@ impl Supervision {
                 .with_hint(format!("可用: {}", ids.join(", "))));
         };
         let f = &self.fields;
-        for id in [&f.task, &f.project, &f.matter, &f.status, &f.date, &f.note] {
+        let due = f.rectify_due.as_ref();
+        for id in [&f.task, &f.project, &f.matter, &f.status, &f.date, &f.note]
+            .into_iter()
+            .chain(due)
+        {
             let Some(field) = t.fields.iter().find(|x| &x.id == id) else {
                 return Err(file.error_near(
                     &format!("\"{id}\""),
                     format!("表格 {} 中没有字段 {id}", t.id),
                 ));
             };
-            if id == &f.date && field.kind != FieldType::Date {
+            if (id == &f.date || Some(id) == due) && field.kind != FieldType::Date {
                 return Err(file.error_near(
                     &format!("\"{id}\""),
                     format!("字段 {id} 须为日期类型（type = \"date\"）"),

@@ -416,13 +416,14 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
             format!("{number}整改反馈表（{}）", n["recipient"].as_str().unwrap())
         );
         assert_eq!(text(1, 1), n["recipient"].as_str().unwrap());
-        let header: Vec<String> = (0..6).map(|c| text(3, c)).collect();
+        let header: Vec<String> = (0..7).map(|c| text(3, c)).collect();
         assert_eq!(
             header,
             [
                 "任务编号",
                 "项目编号",
                 "整改事项",
+                "整改时限",
                 "整改状态",
                 "完成或延期日期",
                 "整改情况说明"
@@ -433,7 +434,14 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
             assert_eq!(text(r, 0), t["id"].as_str().unwrap());
             assert_eq!(text(r, 1), t["project"].as_str().unwrap_or(""));
             assert_eq!(text(r, 2), t["text"].as_str().unwrap());
-            assert_eq!(at(r, 3), Data::Empty);
+            match at(r, 3) {
+                Data::DateTime(d) => assert_eq!(
+                    d.as_datetime().unwrap().date().to_string(),
+                    t["rectify_due"].as_str().unwrap()
+                ),
+                other => panic!("整改时限 of {}: {other:?}", t["id"]),
+            }
+            assert_eq!(at(r, 4), Data::Empty);
         }
         // The sign-off line under the table, after one empty row.
         let signoff = text(4 + tasks.len() as u32 + 1, 0);
@@ -442,9 +450,9 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
         let xml = zip_entry(&path, "xl/worksheets/sheet1.xml");
         let last = 4 + tasks.len();
         let sqref = if last == 5 {
-            "D5".to_string()
+            "E5".to_string()
         } else {
-            format!("D5:D{last}")
+            format!("E5:E{last}")
         };
         let rule = format!(
             "promptTitle=\"整改状态\" prompt=\"请从下拉列表选择（必填）\" sqref=\"{sqref}\"><formula1>选项!$A$1:$A$3</formula1>"
@@ -456,6 +464,22 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
             .map(|r| lists.get_value((r, 0)).unwrap().to_string())
             .collect();
         assert_eq!(choices, ["已整改", "整改中", "申请延期"]);
+        // The 填表说明 gives each task's dates in the rules' words.
+        let notes = wb.worksheet_range("填表说明").unwrap();
+        let notes: Vec<String> = notes.rows().map(|r| r[0].to_string()).collect();
+        for t in &tasks {
+            let due = date(t["rectify_due"].as_str().unwrap());
+            let line = format!(
+                "{}：{}，",
+                t["id"].as_str().unwrap(),
+                t["timing"].as_str().unwrap()
+            );
+            let due = format!("{}前整改到位。", due.format("%Y年%-m月%-d日"));
+            assert!(
+                notes.iter().any(|n| n.contains(&line) && n.ends_with(&due)),
+                "{line} {due}: {notes:?}"
+            );
+        }
     }
     assert!(forms > 0);
 }
