@@ -76,17 +76,16 @@ fn list_inner(req: &ListRequest) -> anyhow::Result<String> {
         return Ok(format!("截至 {} 没有未销号的整改任务。\n", req.as_of));
     }
     let mut out = format!("截至 {} 的整改任务 {} 项：\n\n", req.as_of, rows.len());
-    out.push_str(&table::render(
-        &[
-            "任务编号",
-            "责任单位",
-            "项目编号",
-            "反馈时限",
-            "整改时限",
-            "状态",
-        ],
-        &rows,
-    ));
+    // The register's own column names (`register_headers` of `[supervision]`): task id, unit,
+    // project, report-back date, date to be solved by, state.
+    let headers: Vec<&str> = match &rules.notices.supervision {
+        Some(s) => [0, 3, 4, 7, 8, 9]
+            .iter()
+            .map(|&i| s.register_headers[i].as_str())
+            .collect(),
+        None => Vec::new(),
+    };
+    out.push_str(&table::render(&headers, &rows));
     Ok(out)
 }
 
