@@ -6,6 +6,7 @@ use crate::engine::supervision::{State, TaskState, register};
 use crate::rules::Rules;
 use anyhow::bail;
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::path::PathBuf;
 
 /// What to list.
@@ -40,6 +41,10 @@ pub(crate) fn states(
     let Some(s) = &rules.notices.supervision else {
         bail!("规则中没有 [supervision]（督办）设置");
     };
+    // Listing never creates a history: none yet means no tasks yet.
+    if !place.history_path().exists() {
+        return Ok(Vec::new());
+    }
     let h = place.open()?;
     let tasks = h.tasks_between("", "9999-12")?;
     let feedback = h.feedback_until("9999-12")?;
@@ -47,45 +52,68 @@ pub(crate) fn states(
     Ok(register(s, &tasks, &feedback, &closures, as_of))
 }
 
-/// What `sanyipi tasks` prints: the open tasks (or all) with their state.
-pub fn list(req: &ListRequest) -> super::Result<String> {
-    Ok(list_inner(req)?)
+/// The register as a table: the register's column names (`register_headers` of
+/// `[supervision]`: task id, unit, project, report-back date, date to be solved by, state), a
+/// row per task, and which rows are still open (can be closed).
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub headers: Vec<String>,
+    pub ids: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub open: Vec<bool>,
 }
 
-fn list_inner(req: &ListRequest) -> anyhow::Result<String> {
+/// The tasks of `req` (the open ones, or all) with their state.
+pub fn listing(req: &ListRequest) -> super::Result<Listing> {
+    Ok(listing_inner(req)?)
+}
+
+fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
     let rules = Rules::load(req.rules.as_deref())?;
-    let rows: Vec<Vec<String>> = states(&req.place, &rules, req.as_of)?
+    let tasks: Vec<TaskState> = states(&req.place, &rules, req.as_of)?
         .into_iter()
         .filter(|t| req.all || t.state != State::Closed)
         .filter(|t| req.unit.as_deref().is_none_or(|u| t.task.unit == u))
-        .map(|t| {
-            vec![
-                t.task.id.clone(),
-                t.task.unit.clone(),
-                t.task.project.clone().unwrap_or_default(),
-                t.task.feedback_due.to_string(),
-                t.due.to_string(),
-                match t.closed_on {
-                    Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
-                    _ => t.state_label.clone(),
-                },
-            ]
-        })
         .collect();
-    if rows.is_empty() {
-        return Ok(format!("截至 {} 没有未销号的整改任务。\n", req.as_of));
-    }
-    let mut out = format!("截至 {} 的整改任务 {} 项：\n\n", req.as_of, rows.len());
-    // The register's own column names (`register_headers` of `[supervision]`): task id, unit,
-    // project, report-back date, date to be solved by, state.
-    let headers: Vec<&str> = match &rules.notices.supervision {
+    let headers = match &rules.notices.supervision {
         Some(s) => [0, 3, 4, 7, 8, 9]
             .iter()
-            .map(|&i| s.register_headers[i].as_str())
+            .map(|&i| s.register_headers[i].clone())
             .collect(),
         None => Vec::new(),
     };
-    out.push_str(&table::render(&headers, &rows));
+    Ok(Listing {
+        headers,
+        ids: tasks.iter().map(|t| t.task.id.clone()).collect(),
+        open: tasks.iter().map(|t| t.state != State::Closed).collect(),
+        rows: tasks
+            .iter()
+            .map(|t| {
+                vec![
+                    t.task.id.clone(),
+                    t.task.unit.clone(),
+                    t.task.project.clone().unwrap_or_default(),
+                    t.task.feedback_due.to_string(),
+                    t.due.to_string(),
+                    match t.closed_on {
+                        Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
+                        _ => t.state_label.clone(),
+                    },
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// What `sanyipi tasks` prints: the open tasks (or all) with their state.
+pub fn list(req: &ListRequest) -> super::Result<String> {
+    let l = listing(req)?;
+    if l.rows.is_empty() {
+        return Ok(format!("截至 {} 没有未销号的整改任务。\n", req.as_of));
+    }
+    let mut out = format!("截至 {} 的整改任务 {} 项：\n\n", req.as_of, l.rows.len());
+    let headers: Vec<&str> = l.headers.iter().map(String::as_str).collect();
+    out.push_str(&table::render(&headers, &l.rows));
     Ok(out)
 }
 

@@ -13,6 +13,7 @@ mod http;
 mod launcher;
 mod routes;
 mod status;
+mod tasks;
 mod unzip;
 mod upload;
 mod words;

@@ -2,7 +2,7 @@
 
 use super::conn::Request;
 use super::http::{Reply, Target, error_json, json_reply};
-use super::{State, auth, clerk, handlers, upload};
+use super::{State, auth, clerk, handlers, tasks, upload};
 use serde_json::json;
 
 const PAGE: &str = include_str!("page.html");
@@ -56,6 +56,8 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         ("POST", "/api/delete") => clerk::delete(state, t),
         ("GET", "/api/problems.xlsx") => clerk::problems(state, t),
         ("GET", "/api/status") => Ok(clerk::status(state)),
+        ("GET", "/api/tasks") => tasks::list(state, t),
+        ("POST", "/api/tasks/close") => tasks::close(state, t),
         ("GET", "/download") => handlers::download(state, t),
         ("GET", "/download.zip") => handlers::download_zip(state, t),
         _ => Err(error_json(404, "没有这个页面")),

@@ -733,3 +733,119 @@ fn a_file_that_would_crash_a_reader_is_a_chinese_error_and_the_page_stays_up() {
     let (status, _) = s.call("GET", "/", &[], b"");
     assert_eq!(status, 200, "the page is still up");
 }
+
+/// The page's 督办销号: the register as `sanyipi tasks` lists it, 销号 of the checked tasks
+/// (an unknown id closes none), and the closed task shown with `all=1`.
+#[test]
+fn the_page_lists_the_tasks_and_closes_the_confirmed_ones() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    crate::test::Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(out.path())
+        .run()
+        .assert_done();
+    let cli = crate::test::Sanyipi::new()
+        .args(["tasks", "--as-of", "2026-10-25"])
+        .out(out.path())
+        .run()
+        .expect_ok();
+    // Before any run: no tasks, and listing them writes no history.
+    let fresh = tempfile::tempdir().unwrap();
+    let s = start(data.path(), fresh.path(), &[]);
+    let (status, d) = s.json("GET", "/api/tasks", &[]);
+    assert_eq!(
+        (status, d["rows"].as_array().unwrap().len()),
+        (200, 0),
+        "{d}"
+    );
+    assert!(!fresh.path().join("history.sqlite").exists());
+    drop(s);
+    let s = start(data.path(), out.path(), &[]);
+    let (status, d) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-25")]);
+    assert_eq!(status, 200, "{d}");
+    let ids: Vec<&str> = d["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(ids.len() >= 2, "{d}");
+    assert!(d["open"].as_array().unwrap().iter().all(|o| o == true));
+    // Every row as the CLI prints it: its cells in order on one line.
+    for row in d["rows"].as_array().unwrap() {
+        let cells: Vec<&str> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let id = cells[0];
+        let line = cli.stdout.lines().find(|l| l.starts_with(id)).unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let cells: Vec<&str> = cells.into_iter().filter(|c| !c.is_empty()).collect();
+        assert_eq!(words, cells, "{line}");
+    }
+    let headers: Vec<&str> = d["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "任务编号",
+            "责任单位",
+            "项目编号",
+            "反馈时限",
+            "整改时限",
+            "整改状态"
+        ]
+    );
+
+    // An unknown id among them: nothing is closed.
+    let both = format!("{}\n不存在的任务", ids[0]);
+    let (status, e) = s.json(
+        "POST",
+        "/api/tasks/close",
+        &[("ids", &both), ("date", "2026-10-26")],
+    );
+    assert_eq!(status, 422, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("不存在的任务"), "{e}");
+    let (_, d2) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-25")]);
+    assert_eq!(d2["ids"].as_array().unwrap().len(), ids.len());
+    // A bad date is refused in words.
+    let (status, e) = s.json(
+        "POST",
+        "/api/tasks/close",
+        &[("ids", ids[0]), ("date", "明天")],
+    );
+    assert_eq!(status, 422, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("不是有效日期"), "{e}");
+
+    let (status, c) = s.json(
+        "POST",
+        "/api/tasks/close",
+        &[("ids", ids[0]), ("date", "2026-10-26"), ("note", "已核实")],
+    );
+    assert_eq!(status, 200, "{c}");
+    assert!(c["summary"].as_str().unwrap().contains(ids[0]), "{c}");
+    let (_, open) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-27")]);
+    assert!(
+        !open["ids"].as_array().unwrap().iter().any(|i| i == ids[0]),
+        "{open}"
+    );
+    let (_, all) = s.json(
+        "GET",
+        "/api/tasks",
+        &[("as_of", "2026-10-27"), ("all", "1")],
+    );
+    let at = all["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|i| i == ids[0])
+        .unwrap();
+    assert_eq!(all["open"][at], false);
+    assert_eq!(all["rows"][at][5], "已销号（2026-10-26）");
+}
