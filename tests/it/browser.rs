@@ -308,17 +308,18 @@ fn the_page_catches_a_clerks_slips_in_chromium() {
         text("again").contains("重新考核") && !text("again").contains("--"),
         "{shown}"
     );
-    // The notices: one group, collapsed; a search finds a unit's two and opens the group.
-    assert_eq!(shown["groups"], json!(["督查通知（17 个文件）"]), "{shown}");
+    // The notices: one group, collapsed; a search finds a unit's three (the notice as DOCX and
+    // HTML, its 整改反馈表) and opens the group.
+    assert_eq!(shown["groups"], json!(["督查通知（25 个文件）"]), "{shown}");
     assert_eq!(shown["groupsOpen"], json!([false]), "{shown}");
     assert_eq!(
         shown["groupsFound"],
-        json!(["督查通知（2 / 17 个文件）"]),
+        json!(["督查通知（3 / 25 个文件）"]),
         "{shown}"
     );
     assert_eq!(shown["groupsOpenFound"], json!([true]), "{shown}");
     let found = shown["found"].as_array().unwrap();
-    assert_eq!(found.len(), 2, "{shown}");
+    assert_eq!(found.len(), 3, "{shown}");
     assert!(
         found.iter().all(|f| f.as_str().unwrap().contains("东湖镇")),
         "{shown}"

@@ -179,9 +179,14 @@ fn documents_convert_to_pdf_in_one_libreoffice_call() {
             let addressee = notice["addressee"].as_str().unwrap();
             assert!(addressee.starts_with(recipient), "{addressee}");
             assert!(text.contains(&format!("{addressee}：")), "{what}: {text}");
+            // pdftotext drops a hyphen at a line's end (a task id `…15号-1` broken there).
+            let joined = text.replace('-', "");
             for m in notice["matters"].as_array().unwrap() {
                 let want: String = m["text"].as_str().unwrap().split_whitespace().collect();
-                assert!(text.contains(&want), "{what}: {want} not in {text}");
+                assert!(
+                    joined.contains(&want.replace('-', "")),
+                    "{what}: {want} not in {text}"
+                );
             }
             imprint_at_the_foot_of_the_last_page(&pdf, &what.to_string());
         }

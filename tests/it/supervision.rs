@@ -32,6 +32,10 @@ fn expected_tasks(run: &J, feedback: u32) -> Vec<Expected> {
         }
         let issued = date(n["issue_date"].as_str().unwrap());
         for (i, m) in n["matters"].as_array().unwrap().iter().enumerate() {
+            // A reminder of an earlier task is no new task.
+            if m["rule"] == "overdue_feedback" {
+                continue;
+            }
             let hard = HARD.contains(&m["rule"].as_str().unwrap());
             out.push(Expected {
                 id: format!("{}-{}", n["number"].as_str().unwrap(), i + 1),
@@ -87,6 +91,29 @@ fn every_notice_item_is_a_task_with_its_dates_stored_in_history(s: &Samples) {
         all.extend(expected.into_iter().map(|e| (e.id, month.to_string())));
     }
     assert_eq!(stored_tasks(out.path()), all);
+    // Every reminder names a task of a notice item of its own: none reminds of a reminder, so
+    // a unit is reminded once a task however many months it stays overdue.
+    let mut reminded = Vec::new();
+    for run in &runs {
+        for n in run["notices"].as_array().unwrap() {
+            for m in n["matters"].as_array().unwrap() {
+                if m["rule"] == "overdue_feedback" {
+                    let text = m["text"].as_str().unwrap();
+                    let id = text
+                        .split("任务编号 ")
+                        .nth(1)
+                        .unwrap()
+                        .split('）')
+                        .next()
+                        .unwrap();
+                    assert!(all.iter().any(|(t, _)| t == id), "{text}");
+                    reminded.push((run["month"].to_string(), id.to_string()));
+                }
+            }
+        }
+    }
+    let once: std::collections::BTreeSet<_> = reminded.iter().collect();
+    assert_eq!(once.len(), reminded.len(), "one reminder a task a month");
     // A forced re-run of the last month replaces its tasks: the same ids, once each.
     let last = s.last_month();
     Sanyipi::month(s.month(last), last)

@@ -29,6 +29,15 @@ pub(crate) fn tasks(rules: &Rules, month: Month, notices: &[Notice]) -> Vec<Task
         let feedback = rules.calendar.add(n.issue_date, s.feedback_workdays);
         for (i, m) in n.matters.iter().enumerate() {
             let index = i as u32 + 1;
+            // A reminder of an earlier task is no task of its own: the earlier one stays open.
+            if rules
+                .notices
+                .matters
+                .iter()
+                .any(|r| r.id == m.rule && r.source == crate::rules::notice::Source::Task)
+            {
+                continue;
+            }
             let id = env
                 .render_str(
                     &s.task_id,
