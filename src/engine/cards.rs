@@ -42,6 +42,7 @@ pub(crate) fn project_cards(rules: &Rules, i: &CardInputs) -> Vec<ProjectCard> {
             deadlines.entry(p).or_default().push(d);
         }
     }
+    let mut notices = notices_by_project(&i.snapshot.tasks, i.notices);
     i.projects
         .iter()
         .map(|p| {
@@ -74,10 +75,7 @@ pub(crate) fn project_cards(rules: &Rules, i: &CardInputs) -> Vec<ProjectCard> {
                 annual_plan: p.annual_plan,
                 nodes,
                 invest: invest(i, p),
-                notices: earlier_notices(&i.snapshot.tasks, id)
-                    .into_iter()
-                    .chain(notices(i.notices, id))
-                    .collect(),
+                notices: notices.remove(id).unwrap_or_default(),
             }
         })
         .collect()
@@ -152,42 +150,36 @@ fn invest(i: &CardInputs, p: &ProjectScore) -> Vec<CardInvest> {
     out
 }
 
-/// Earlier months' notices with a matter about `project` (from the stored 整改任务), in the
-/// order they were issued, and those matters.
-fn earlier_notices(tasks: &[super::supervision::Task], project: &str) -> Vec<CardNotice> {
-    let mut out: Vec<CardNotice> = Vec::new();
-    for t in tasks
-        .iter()
-        .filter(|t| t.project.as_deref() == Some(project))
-    {
-        match out.last_mut() {
-            Some(n) if n.number == t.notice => n.matters.push(t.text.clone()),
-            _ => out.push(CardNotice {
-                number: t.notice.clone(),
-                recipient: t.unit.clone(),
-                matters: vec![t.text.clone()],
+/// Each project's notices: earlier months' (from the stored 整改任务) in the order they were
+/// issued, then this month's, each with its matters about the project. Built in one pass over
+/// the tasks and the notices, so a province's cards do not rescan every notice per project.
+fn notices_by_project<'a>(
+    tasks: &'a [super::supervision::Task],
+    notices: &'a [Notice],
+) -> HashMap<&'a str, Vec<CardNotice>> {
+    let mut out: HashMap<&str, Vec<CardNotice>> = HashMap::new();
+    let mut add = |project: &'a str, number: &str, recipient: &str, text: &str| {
+        let list = out.entry(project).or_default();
+        match list.last_mut() {
+            Some(n) if n.number == number => n.matters.push(text.to_string()),
+            _ => list.push(CardNotice {
+                number: number.to_string(),
+                recipient: recipient.to_string(),
+                matters: vec![text.to_string()],
             }),
+        }
+    };
+    for t in tasks {
+        if let Some(p) = t.project.as_deref() {
+            add(p, &t.notice, &t.unit, &t.text);
+        }
+    }
+    for n in notices {
+        for m in &n.matters {
+            if let Some(p) = m.project.as_deref() {
+                add(p, &n.number, &n.recipient, &m.text);
+            }
         }
     }
     out
-}
-
-/// This month's notices with a matter about `project`, and those matters.
-fn notices(notices: &[Notice], project: &str) -> Vec<CardNotice> {
-    notices
-        .iter()
-        .filter_map(|n| {
-            let matters: Vec<String> = n
-                .matters
-                .iter()
-                .filter(|m| m.project.as_deref() == Some(project))
-                .map(|m| m.text.clone())
-                .collect();
-            (!matters.is_empty()).then(|| CardNotice {
-                number: n.number.clone(),
-                recipient: n.recipient.clone(),
-                matters,
-            })
-        })
-        .collect()
 }

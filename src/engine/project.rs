@@ -2,6 +2,7 @@
 
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::TableRole;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// One ledger project and its monthly row, if reported.
@@ -42,8 +43,9 @@ pub(crate) fn project_views<'a>(
         .iter()
         .filter_map(|r| r.project.as_deref().map(|p| (p, r)))
         .collect();
+    // Each view copies its rows' values: done on every core, in ledger order.
     data.table(TableRole::Ledger)
-        .iter()
+        .par_iter()
         .filter_map(|l| {
             let id = l.project.clone()?;
             let m = monthly.get(id.as_str()).copied();

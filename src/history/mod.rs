@@ -62,8 +62,6 @@ pub(crate) enum HistoryError {
 pub(crate) struct History {
     conn: Connection,
     path: String,
-    /// The staged output folder `record` marks as recorded but not yet published.
-    publishing: Option<String>,
 }
 
 /// The format version this binary writes (`PRAGMA user_version`).
@@ -106,11 +104,7 @@ impl History {
             migrate::MigrateError::TooNew(found) => too_new(found),
             migrate::MigrateError::Sql(source) => open_err(source),
         })?;
-        Ok(History {
-            conn,
-            path: shown,
-            publishing: None,
-        })
+        Ok(History { conn, path: shown })
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> HistoryError + '_ {

@@ -181,10 +181,16 @@ impl History {
         Ok(())
     }
 
-    /// Records a month's assessment in one transaction; returns its revision.
-    pub(crate) fn record(&mut self, a: &Assessment) -> Result<i64, HistoryError> {
+    /// Records a month's assessment in one transaction and returns its revision. The transaction
+    /// commits only after `staged` returns: the rows are written while the caller renders and
+    /// stages the outputs on other threads, and `staged` gives the staged folder to mark as
+    /// pending publication. An error from `staged` rolls the whole month back.
+    pub(crate) fn record<E: From<HistoryError>>(
+        &mut self,
+        a: &Assessment,
+        staged: impl FnOnce() -> Result<Option<String>, E>,
+    ) -> Result<i64, E> {
         let sql = self.sql_owned();
-        let publishing = self.publishing.clone();
         let tx = self.conn.transaction().map_err(&sql)?;
         let run = Self::new_run(
             &tx,
@@ -256,7 +262,7 @@ impl History {
                 |r| r.get(0),
             )
             .map_err(&sql)?;
-        if let Some(tmp) = &publishing {
+        if let Some(tmp) = &staged()? {
             tx.execute(
                 "INSERT OR REPLACE INTO pending (month, revision, tmp) SELECT month, revision, ?2 FROM run WHERE id = ?1",
                 params![run, tmp],

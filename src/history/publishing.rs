@@ -5,11 +5,6 @@ use super::{History, HistoryError};
 use rusqlite::params;
 
 impl History {
-    /// Makes the next `record` mark its month as pending publication of `tmp`.
-    pub(crate) fn publishing(&mut self, tmp: Option<String>) {
-        self.publishing = tmp;
-    }
-
     /// Months recorded but not (known to be) published, with their staged folders.
     pub(crate) fn pending(&self) -> Result<Vec<(String, String)>, HistoryError> {
         let mut st = self

@@ -144,9 +144,7 @@ fn assess_and_publish(
         return Err(Unscorable(report).into());
     }
     progress.stage("生成报表与通知");
-    let files = outputs(&a, rules, &env)?;
-    progress.stage("写入输出");
-    let revision = record_and_publish(&mut history, out, &a, &files)?;
+    let (files, revision) = record_and_publish(&mut history, out, &a, rules, &env, progress)?;
     let dir = out.join(month.to_string());
     Ok(MonthRun {
         summary: summary(&a, rules, revision, &dir, &files),
@@ -199,20 +197,42 @@ fn record_and_publish(
     history: &mut History,
     out: &Path,
     a: &Assessment,
-    files: &[OutputFile],
-) -> anyhow::Result<i64> {
+    rules: &Rules,
+    env: &report::html::Templates,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Vec<OutputFile>, i64)> {
     let m = a.month.to_string();
-    let tmp = publish::stage(out, &m, files)
-        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
-    history.publishing(Some(tmp.clone()));
-    let revision = history.record(a)?;
+    // The history rows are written on this thread while the outputs are rendered and staged on
+    // the others; the history commits once the staged folder is complete, so a failure of either
+    // leaves the history and the published folder as they were.
+    let (revision, staged) = std::thread::scope(|s| {
+        let staging = s.spawn(|| -> anyhow::Result<(Vec<OutputFile>, String)> {
+            let files = outputs(a, rules, env)?;
+            progress.stage("写入输出");
+            let tmp = publish::stage(out, &m, &files)
+                .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+            Ok((files, tmp))
+        });
+        let mut staged = None;
+        let revision = history.record(a, || -> anyhow::Result<Option<String>> {
+            let (files, tmp) = staging
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            staged = Some((files, tmp.clone()));
+            Ok(Some(tmp))
+        })?;
+        anyhow::Ok((revision, staged))
+    })?;
+    let Some((files, tmp)) = staged else {
+        unreachable!("record returns only after staging")
+    };
     publish::failpoint("recorded");
     let keep = (revision > 1).then(|| publish::kept(&m, revision - 1));
     publish::swap(out, &m, &tmp, keep.as_deref())
         .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
     history.published(&m)?;
     publish::failpoint("published");
-    Ok(revision)
+    Ok((files, revision))
 }
 
 /// Every output file of an assessed month, rendered in memory: the ranking workbook, the HTML

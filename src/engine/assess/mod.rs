@@ -6,7 +6,7 @@
 mod score;
 
 use super::Month;
-use super::deadlines::{DeadlineRow, RuleProblem, deadline_rows};
+use super::deadlines::{DeadlineRow, RuleProblem, deadline_rows_over};
 use super::evidence::Evidence;
 use super::notices::{EscalationList, Notice, NoticeKind};
 use super::ranking::{first_seen, rank_units};
@@ -95,12 +95,16 @@ pub fn assess_issued(
     (as_of, issue_date): (NaiveDate, NaiveDate),
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
-    let (deadlines, mut rule_problems) = deadline_rows(rules, data, month, as_of, &carried);
+    let views = std::cell::OnceCell::new();
+    let (deadlines, mut rule_problems) =
+        deadline_rows_over(rules, data, month, as_of, &carried, &views);
+    let views = views
+        .into_inner()
+        .unwrap_or_else(|| super::project::project_views(data, &carried));
     let projects = score_projects(
         rules,
-        data,
         snapshot,
-        &carried,
+        &views,
         &deadlines,
         month,
         as_of,
@@ -156,7 +160,6 @@ pub fn assess_issued(
             notices: &notices,
         },
     );
-    let views = super::project::project_views(data, &carried);
     let report_up = super::report_up::reports(
         &rules.report_up,
         &super::report_up::UpInputs {

@@ -3,11 +3,11 @@
 
 use super::super::Month;
 use super::super::deadlines::{DeadlineRow, RuleProblem, Status};
-use super::super::project::{ProjectView, project_views};
+use super::super::project::ProjectView;
 use super::super::ranking::round;
 use super::{Figures, Input, PartScore, ProjectScore, Snapshot};
 use crate::expr::to_jinja;
-use crate::ingest::{Dataset, Value};
+use crate::ingest::Value;
 use crate::rules::{FieldRole, Rules, TableRole};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -56,18 +56,17 @@ impl<'a> DeadlineIndex<'a> {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn score_projects(
     rules: &Rules,
-    data: &Dataset,
     snapshot: &Snapshot,
-    carried: &BTreeMap<String, BTreeMap<String, Value>>,
+    views: &[ProjectView<'_>],
     deadlines: &[DeadlineRow],
     month: Month,
     as_of: NaiveDate,
     rule_problems: &mut Vec<RuleProblem>,
 ) -> Vec<ProjectScore> {
     let index = DeadlineIndex::new(deadlines, &rules.scoring.score);
-    let scored: Vec<(ProjectScore, Vec<RuleProblem>)> = project_views(data, carried)
-        .into_par_iter()
-        .map(|view| score_project(rules, snapshot, &index, month, as_of, &view))
+    let scored: Vec<(ProjectScore, Vec<RuleProblem>)> = views
+        .par_iter()
+        .map(|view| score_project(rules, snapshot, &index, month, as_of, view))
         .collect();
     let mut projects = Vec::with_capacity(scored.len());
     for (p, problems) in scored {

@@ -3,7 +3,7 @@
 //! provisional because a year's official schedule is missing.
 
 use super::Month;
-use super::project::project_views;
+use super::project::{ProjectView, project_views};
 use crate::calendar::Calendar;
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::{
@@ -95,6 +95,21 @@ pub fn deadline_rows(
     as_of: NaiveDate,
     carried: &BTreeMap<String, BTreeMap<String, Value>>,
 ) -> (Vec<DeadlineRow>, Vec<RuleProblem>) {
+    let views = std::cell::OnceCell::new();
+    deadline_rows_over(rules, data, month, as_of, carried, &views)
+}
+
+/// `deadline_rows` over the projects with their reports merged in `views`, built there on first
+/// need when empty (the assessment builds them once for the deadlines, the scores and the
+/// city report).
+pub(crate) fn deadline_rows_over<'a>(
+    rules: &Rules,
+    data: &'a Dataset,
+    month: Month,
+    as_of: NaiveDate,
+    carried: &BTreeMap<String, BTreeMap<String, Value>>,
+    views: &std::cell::OnceCell<Vec<ProjectView<'a>>>,
+) -> (Vec<DeadlineRow>, Vec<RuleProblem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let ctx = Ctx {
@@ -103,8 +118,6 @@ pub fn deadline_rows(
         as_of,
     };
     let field = |role| rules.roles.field(role);
-    // The projects with their reports merged, built once for every project rule.
-    let views = std::cell::OnceCell::new();
     for rule in &rules.deadlines.rules {
         let known = known_fields(
             rule.subject,
