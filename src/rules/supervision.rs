@@ -30,6 +30,23 @@ pub(crate) struct Supervision {
     pub(crate) states: StateLabels,
     /// Solving periods per kind of matter; exactly one without `matters` (the default).
     pub(crate) timing: Vec<Timing>,
+    /// A task overdue as of the as-of date is a finding of its unit; absent: none.
+    #[serde(default)]
+    pub(crate) finding: Option<TaskFinding>,
+}
+
+/// `[supervision.finding]`: how a task overdue as of the as-of date (and not closed) is
+/// listed among the month's deadline findings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TaskFinding {
+    /// The finding's rule id (stored in history); not a deadline rule's id.
+    pub(crate) id: String,
+    /// Its label, where deadline findings show the deadline's name.
+    pub(crate) name: String,
+    /// Why it is a finding: a template over task, notice, index, unit, project, matter,
+    /// feedback_due, due, workdays, state and as_of.
+    pub(crate) reason: String,
 }
 
 /// The fields of the feedback table, by what they hold.
@@ -107,9 +124,11 @@ impl Supervision {
         &self,
         file: &RuleFile,
         matter_ids: &[&str],
+        deadline_ids: &[String],
         tables: &[TableSchema],
     ) -> Result<(), RulesError> {
         self.check_table(file, tables)?;
+        self.check_finding(file, deadline_ids)?;
         if self.register_headers.len() != REGISTER_COLUMNS {
             return Err(file.error_near(
                 "register_headers",
@@ -174,6 +193,25 @@ impl Supervision {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The finding's id is its own and its reason a template.
+    fn check_finding(&self, file: &RuleFile, deadline_ids: &[String]) -> Result<(), RulesError> {
+        let Some(f) = &self.finding else {
+            return Ok(());
+        };
+        if f.id.trim().is_empty() || deadline_ids.contains(&f.id) {
+            return Err(file
+                .error_near(
+                    "[supervision.finding]",
+                    format!("整改任务的问题编号“{}”为空或与期限重名", f.id),
+                )
+                .with_hint("另取一个 deadlines.toml 中没有的 id"));
+        }
+        crate::expr::environment()
+            .template_from_str(&f.reason)
+            .map_err(|e| file.error_near(&f.reason, format!("模板有误。技术信息：{e}")))?;
         Ok(())
     }
 

@@ -46,6 +46,7 @@ mod screening;
 mod serve;
 mod stages;
 mod supervision;
+mod task_findings;
 mod template;
 mod template_fuel;
 mod template_weekly;

@@ -209,7 +209,12 @@ fn a_history_of_the_previous_format_gains_tasks_from_the_next_month() {
 
 /// A returned 整改反馈 form as a unit fills it in: title, 填报单位, 填报日期, the header and rows
 /// (任务编号, 整改状态, 完成或延期日期, 整改情况说明); an empty 填报日期 leaves the line out.
-fn returned_form(path: &Path, unit: &str, filed: &str, rows: &[(&str, &str, &str, &str)]) {
+pub(crate) fn returned_form(
+    path: &Path,
+    unit: &str,
+    filed: &str,
+    rows: &[(&str, &str, &str, &str)],
+) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("整改反馈表").unwrap();

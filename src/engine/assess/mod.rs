@@ -95,7 +95,7 @@ pub fn assess_issued(
     (as_of, issue_date): (NaiveDate, NaiveDate),
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
-    let (deadlines, mut rule_problems) = deadline_rows(rules, data, month, as_of, &carried);
+    let (mut deadlines, mut rule_problems) = deadline_rows(rules, data, month, as_of, &carried);
     let projects = score_projects(
         rules,
         data,
@@ -129,10 +129,10 @@ pub fn assess_issued(
         (as_of, issue_date),
         &mut rule_problems,
     );
-    let missing_years = missing_years(&deadlines);
     let tasks = super::supervision::tasks(rules, month, &notices);
     let known: Vec<_> = snapshot.tasks.iter().chain(&tasks).cloned().collect();
     let register = open_register(rules, snapshot, &known, &read.feedback, as_of);
+    let task_findings = task_findings(rules, &projects, &register, as_of);
     let mut diagnostics = data.diagnostics.clone();
     diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
@@ -168,6 +168,9 @@ pub fn assess_issued(
         },
         &mut rule_problems,
     );
+    // Overdue tasks join the findings last: after the scores, lights, cards and outlook.
+    deadlines.extend(task_findings);
+    let missing_years = missing_years(&deadlines);
     Assessment {
         report_up,
         month,
@@ -194,6 +197,23 @@ pub fn assess_issued(
         feedback: read.feedback,
         register,
     }
+}
+
+/// The findings of the tasks overdue as of `as_of` (`[supervision.finding]`).
+fn task_findings(
+    rules: &Rules,
+    projects: &[ProjectScore],
+    register: &[super::supervision::TaskState],
+    as_of: NaiveDate,
+) -> Vec<DeadlineRow> {
+    let Some(s) = &rules.notices.supervision else {
+        return Vec::new();
+    };
+    let names: HashMap<&str, &str> = projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    super::supervision::finding::findings(s, &rules.calendar, register, &names, as_of)
 }
 
 /// The register of every task not closed, earlier months' first, as of `as_of`: the feedback
