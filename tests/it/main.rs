@@ -24,6 +24,7 @@ mod check_cli;
 mod deadlines;
 mod evaluate;
 mod expressions;
+mod feedback_forms;
 mod file_names;
 mod fuzz;
 mod history_import;

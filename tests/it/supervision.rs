@@ -251,7 +251,7 @@ const N4: &str = "镇督查〔2026〕4号";
 
 /// The forms the 2026-09 notices' units return in October (own samples): good rows, an
 /// extension asked in time and one asked too late, and every kind of row that is refused.
-fn returned_forms(input: &Path) {
+pub(crate) fn returned_forms(input: &Path) {
     let dir = input.join("整改反馈");
     std::fs::create_dir_all(&dir).unwrap();
     returned_form(

@@ -133,6 +133,8 @@ pub fn assess_issued(
     let known: Vec<_> = snapshot.tasks.iter().chain(&tasks).cloned().collect();
     let register = open_register(rules, snapshot, &known, &read.feedback, as_of);
     let task_findings = task_findings(rules, &projects, &register, as_of);
+    let mut files = data.files.clone();
+    read.reconcile(&mut files);
     let mut diagnostics = data.diagnostics.clone();
     diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
@@ -182,7 +184,7 @@ pub fn assess_issued(
         units,
         deadlines,
         diagnostics,
-        files: data.files.clone(),
+        files,
         rule_problems,
         missing_years,
         notices,
