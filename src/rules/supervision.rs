@@ -8,6 +8,18 @@ use serde::Deserialize;
 /// The columns of the register (督办台账).
 pub(crate) const REGISTER_COLUMNS: usize = 11;
 
+/// A column of the register by what it holds: its place in `register_headers` (task id, month,
+/// notice, unit, project, matter, kind of matter, report-back date, 整改时限, state, feedback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RegisterColumn {
+    Id = 0,
+    Unit = 3,
+    Project = 4,
+    FeedbackDue = 7,
+    Due = 8,
+    State = 9,
+}
+
 /// `[supervision]`: every item of a supervision or reminder notice is a 整改任务.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +122,11 @@ pub(crate) struct Timing {
 }
 
 impl Supervision {
+    /// The header of a register column (its place in `register_headers`, checked at load).
+    pub(crate) fn header(&self, column: RegisterColumn) -> &str {
+        &self.register_headers[column as usize]
+    }
+
     /// The timing of a matter: the first naming it, else the default.
     pub(crate) fn timing_of(&self, matter: &str) -> &Timing {
         self.timing
