@@ -2,7 +2,7 @@
 //! (W046) at the same cells without writing history, and the reconciliation counts a refused
 //! row as not used and an accepted one as used.
 
-use super::supervision::returned_forms;
+use super::supervision::{october_with, returned_forms, september, sheet};
 use crate::common::*;
 use serde_json::Value as J;
 use std::path::Path;
@@ -18,18 +18,8 @@ const FORMS: &[(&str, usize, usize, usize)] = &[
 
 /// History with September recorded, and October's folder with the returned forms.
 fn september_and_october_forms(out: &Path) -> tempfile::TempDir {
-    let s = Samples::own();
-    Sanyipi::new()
-        .args(["history", "import"])
-        .arg(s.dir.join("历史排名.xlsx"))
-        .out(out)
-        .run()
-        .expect_ok();
-    run_one_month(&s.month("2026-09"), "2026-09", out);
-    let input = tempfile::tempdir().unwrap();
-    copy_dir(&s.month("2026-10"), input.path());
-    returned_forms(input.path());
-    input
+    september(out, None);
+    october_with(returned_forms)
 }
 
 /// `file!sheet!cell: message` of run.json's W046 diagnostics.
@@ -126,10 +116,11 @@ fn a_refused_feedback_row_counts_as_not_used() {
         );
     }
     // The workbook's 数据核对 sheet, cell by cell: used, not used, balanced.
-    use calamine::{Data, Reader, Xlsx, open_workbook};
-    let book = out.path().join("2026-10/2026年10月重点项目考核排名.xlsx");
-    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
-    let ws = wb.worksheet_range("数据核对").unwrap();
+    use calamine::Data;
+    let ws = sheet(
+        &out.path().join("2026-10/2026年10月重点项目考核排名.xlsx"),
+        "数据核对",
+    );
     let cell = |r: u32, c: u32| ws.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     for (file, read, used, rejected) in FORMS {
         let r = (0..ws.height() as u32)

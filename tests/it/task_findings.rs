@@ -5,7 +5,7 @@
 //! worked out here from the notices of run.json, the rows of the returned form and the State
 //! Council calendar, not by the program's code.
 
-use super::supervision::returned_form;
+use super::supervision::{header_row, october_with, returned_form, september, sheet, text};
 use crate::common::*;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value as J;
@@ -101,33 +101,20 @@ fn expected(runs: &[&J], feedback: u32, answered: &[&str], as_of: NaiveDate) -> 
 
 /// September, then October with one returned form (东湖镇): one row accepted, one refused.
 fn run_with_form(out: &Path, rules: Option<&Path>) -> (J, J) {
-    let s = Samples::own();
-    Sanyipi::new()
-        .args(["history", "import"])
-        .arg(s.dir.join("历史排名.xlsx"))
-        .out(out)
-        .rules_opt(rules)
-        .run()
-        .expect_ok();
-    let sept = Sanyipi::month(s.month("2026-09"), "2026-09")
-        .out(out)
-        .rules_opt(rules)
-        .run()
-        .expect_done()
-        .json("2026-09/run.json");
-    let input = tempfile::tempdir().unwrap();
-    copy_dir(&s.month("2026-10"), input.path());
-    let dir = input.path().join("整改反馈");
-    std::fs::create_dir_all(&dir).unwrap();
-    returned_form(
-        &dir.join("东湖镇整改反馈.xlsx"),
-        "东湖镇",
-        "2026-10-09",
-        &[
-            (&format!("{N1}-1"), "已整改", "2026-10-09", "已开工"),
-            ("镇督查〔2026〕99号-1", "已整改", "2026-10-09", ""),
-        ],
-    );
+    let sept = september(out, rules);
+    let input = october_with(|input| {
+        let dir = input.join("整改反馈");
+        std::fs::create_dir_all(&dir).unwrap();
+        returned_form(
+            &dir.join("东湖镇整改反馈.xlsx"),
+            "东湖镇",
+            "2026-10-09",
+            &[
+                (&format!("{N1}-1"), "已整改", "2026-10-09", "已开工"),
+                ("镇督查〔2026〕99号-1", "已整改", "2026-10-09", ""),
+            ],
+        );
+    });
     let oct = Sanyipi::month(input.path(), "2026-10")
         .out(out)
         .rules_opt(rules)
@@ -164,13 +151,14 @@ fn in_run_json(run: &J, id: &str) -> Vec<Finding> {
 
 /// The finding rows of the 报送情况 sheet, read back cell by cell, in task id order.
 fn in_workbook(out: &Path, name: &str) -> Vec<Finding> {
-    use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
-    let book = out.join("2026-10/2026年10月重点项目考核排名.xlsx");
-    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
-    let ws = wb.worksheet_range("报送情况").unwrap();
+    use calamine::{Data, DataType};
+    let ws = sheet(
+        &out.join("2026-10/2026年10月重点项目考核排名.xlsx"),
+        "报送情况",
+    );
     let cell = |r: u32, c: u32| ws.get_value((r, c)).cloned().unwrap_or(Data::Empty);
-    let header = (0..5).find(|r| cell(*r, 0) == "期限").expect("header row");
-    let headers: Vec<String> = (0..12).map(|c| cell(header, c).to_string()).collect();
+    let header = header_row(&ws, "期限");
+    let headers: Vec<String> = (0..12).map(|c| text(&ws, header, c)).collect();
     assert_eq!(
         headers,
         [
