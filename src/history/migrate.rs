@@ -3,8 +3,11 @@
 //! exist, `user_version` 0): migration 1 creates that schema where it is absent, later ones
 //! convert it and rewrite the existing rows.
 
+mod v4_tasks;
+
 use crate::engine::deadlines::Status;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use v4_tasks::v4_tasks;
 
 /// One migration: what it does (for developers) and the step itself.
 struct Migration {
@@ -302,46 +305,6 @@ fn v3_month_details(tx: &Transaction) -> rusqlite::Result<()> {
            FROM finding ORDER BY rowid;
          DROP TABLE finding;
          ALTER TABLE finding_v3 RENAME TO finding;",
-    )
-}
-
-/// 整改任务 (one per notice item; a re-run of a month replaces its tasks), the feedback read
-/// from the units' returned forms, and the office's 销号. Notices recorded before have no tasks.
-fn v4_tasks(tx: &Transaction) -> rusqlite::Result<()> {
-    tx.execute_batch(
-        "CREATE TABLE task (
-           id TEXT PRIMARY KEY,
-           month TEXT NOT NULL,
-           seq INTEGER NOT NULL,
-           notice TEXT NOT NULL,
-           idx INTEGER NOT NULL,
-           unit TEXT NOT NULL,
-           project TEXT,
-           matter TEXT NOT NULL,
-           text TEXT NOT NULL,
-           timing TEXT NOT NULL,
-           issued TEXT NOT NULL,
-           feedback_due TEXT NOT NULL,
-           rectify_due TEXT NOT NULL,
-           provisional INTEGER NOT NULL
-         );
-         CREATE INDEX task_month ON task (month, seq);
-         CREATE TABLE task_feedback (
-           month TEXT NOT NULL,
-           seq INTEGER NOT NULL,
-           task TEXT NOT NULL,
-           status TEXT NOT NULL,
-           date TEXT,
-           filed TEXT,
-           note TEXT NOT NULL,
-           source TEXT NOT NULL,
-           PRIMARY KEY (month, seq)
-         );
-         CREATE TABLE task_close (
-           task TEXT PRIMARY KEY,
-           closed_on TEXT NOT NULL,
-           note TEXT NOT NULL
-         );",
     )
 }
 

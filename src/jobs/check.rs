@@ -97,13 +97,14 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
             .file_name()
             .and_then(|n| Month::parse(&n.to_string_lossy()))
     });
-    let last = match (&req.history, assessed) {
-        (Some(h), Some(m)) if h.exists() => {
-            crate::history::History::open(h)?.snapshot(m)?.last_figures
-        }
+    let snapshot = match (&req.history, assessed) {
+        (Some(h), Some(m)) if h.exists() => crate::history::History::open(h)?.snapshot(m)?,
         _ => Default::default(),
     };
-    crate::engine::continuity::check(&rules, &mut data, &last, assessed);
+    crate::engine::continuity::check(&rules, &mut data, &snapshot.last_figures, assessed);
+    if let Some(m) = assessed {
+        feedback(&rules, &mut data, &snapshot.tasks, m);
+    }
     let files = data
         .files
         .iter()
@@ -146,6 +147,20 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
             .map(|m| submissions(&rules, &data, m))
             .unwrap_or_default(),
     })
+}
+
+/// The returned 整改反馈 forms checked as `run` checks them against the tasks of the months
+/// before `month` (W046); a refused row counts as not used.
+fn feedback(
+    rules: &Rules,
+    data: &mut Dataset,
+    tasks: &[crate::engine::supervision::Task],
+    month: Month,
+) {
+    // The as-of date only dates a form without a 填报日期; nothing here depends on it.
+    let read = crate::engine::supervision::feedback::read(rules, data, tasks, month.day(1));
+    read.reconcile(&mut data.files);
+    data.diagnostics.extend(read.diagnostics);
 }
 
 /// Each expected unit's monthly report, as the deadline rule of scoring sees it once the month

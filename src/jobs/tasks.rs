@@ -76,10 +76,13 @@ fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
         .filter(|t| req.unit.as_deref().is_none_or(|u| t.task.unit == u))
         .collect();
     let headers = match &rules.notices.supervision {
-        Some(s) => [0, 3, 4, 7, 8, 9]
-            .iter()
-            .map(|&i| s.register_headers[i].clone())
-            .collect(),
+        Some(s) => {
+            use crate::rules::supervision::RegisterColumn as C;
+            [C::Id, C::Unit, C::Project, C::FeedbackDue, C::Due, C::State]
+                .iter()
+                .map(|&c| s.header(c).to_string())
+                .collect()
+        }
         None => Vec::new(),
     };
     Ok(Listing {

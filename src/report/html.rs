@@ -17,6 +17,7 @@ pub fn report(
     let overdue_starts = deadlines::overdue_of_subject(&a.deadlines, rules, Subject::Project);
     let overdue_procedures = deadlines::overdue_of_subject(&a.deadlines, rules, Subject::Procedure);
     let report_problems = deadlines::report_problems(&a.deadlines, rules);
+    let task_findings = deadlines::task_findings(&a.deadlines, rules);
     let bottom: Vec<_> = a.units.iter().filter(|u| u.bottom).collect();
     let lights = crate::engine::lights::by_light(rules, &a.lights);
     let mut stage_rows: Vec<_> = a.stages.units.iter().collect();
@@ -33,6 +34,7 @@ pub fn report(
         overdue_starts => minijinja::Value::from(minijinja::value::Serde(&overdue_starts)),
         overdue_procedures => minijinja::Value::from(minijinja::value::Serde(&overdue_procedures)),
         report_problems => minijinja::Value::from(minijinja::value::Serde(&report_problems)),
+        task_findings => minijinja::Value::from(minijinja::value::Serde(&task_findings)),
         diagnostics => minijinja::Value::from(minijinja::value::Serde(&a.diagnostics)),
         error_count => a.diagnostics.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).count(),
         missing_years => a.missing_years.clone(),

@@ -46,6 +46,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "official_body.html",
         include_str!("../../templates/official_body.html"),
     ),
+    (
+        "register_table.html",
+        include_str!("../../templates/register_table.html"),
+    ),
 ];
 
 /// Steps one page may take to render (minijinja fuel): far above what the built-in pages need

@@ -157,6 +157,10 @@ fn projects(a: &Assessment, rules: &Rules) -> SheetSpec {
 
 fn deadline_sheet(a: &Assessment, rules: &Rules, name: &str, subject: Subject) -> SheetSpec {
     let mut rows = crate::engine::deadlines::of_subject(&a.deadlines, rules, subject);
+    if subject == Subject::Submission {
+        // An overdue 整改反馈 is a submission missed.
+        rows.extend(crate::engine::deadlines::task_findings(&a.deadlines, rules));
+    }
     rows.sort_by(|x, y| x.status.cmp(&y.status).then(x.due.cmp(&y.due)));
     let headers = [
         "期限",
@@ -205,22 +209,30 @@ fn deadline_sheet(a: &Assessment, rules: &Rules, name: &str, subject: Subject) -
                     date(d.met_on),
                     text(&d.status_label),
                     d.workdays.map(Cell::Int).unwrap_or(Cell::Empty),
-                    text(if d.missing_years.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "暂定：缺少{}年节假日安排",
-                            d.missing_years
-                                .iter()
-                                .map(|y| y.to_string())
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        )
-                    }),
+                    text(remark(d)),
                 ]
             })
             .collect(),
     }
+}
+
+/// The 备注 of a deadline row: why (a finding of the 督办 loop), and whether it is provisional.
+fn remark(d: &crate::engine::deadlines::DeadlineRow) -> String {
+    let provisional = (!d.missing_years.is_empty()).then(|| {
+        format!(
+            "暂定：缺少{}年节假日安排",
+            d.missing_years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    });
+    [d.reason.clone(), provisional]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 fn problems(a: &Assessment) -> SheetSpec {

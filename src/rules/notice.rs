@@ -226,7 +226,7 @@ impl Notices {
         }
         if let Some(s) = &raw.supervision {
             let ids: Vec<&str> = matters.iter().map(|m| m.id.as_str()).collect();
-            s.check(file, &ids, tables)?;
+            s.check(file, &ids, deadline_ids, tables)?;
         }
         Ok(Notices {
             supervision: raw.supervision,

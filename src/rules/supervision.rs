@@ -8,6 +8,18 @@ use serde::Deserialize;
 /// The columns of the register (督办台账).
 pub(crate) const REGISTER_COLUMNS: usize = 11;
 
+/// A column of the register by what it holds: its place in `register_headers` (task id, month,
+/// notice, unit, project, matter, kind of matter, report-back date, 整改时限, state, feedback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RegisterColumn {
+    Id = 0,
+    Unit = 3,
+    Project = 4,
+    FeedbackDue = 7,
+    Due = 8,
+    State = 9,
+}
+
 /// `[supervision]`: every item of a supervision or reminder notice is a 整改任务.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +42,23 @@ pub(crate) struct Supervision {
     pub(crate) states: StateLabels,
     /// Solving periods per kind of matter; exactly one without `matters` (the default).
     pub(crate) timing: Vec<Timing>,
+    /// A task overdue as of the as-of date is a finding of its unit; absent: none.
+    #[serde(default)]
+    pub(crate) finding: Option<TaskFinding>,
+}
+
+/// `[supervision.finding]`: how a task overdue as of the as-of date (and not closed) is
+/// listed among the month's deadline findings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TaskFinding {
+    /// The finding's rule id (stored in history); not a deadline rule's id.
+    pub(crate) id: String,
+    /// Its label, where deadline findings show the deadline's name.
+    pub(crate) name: String,
+    /// Why it is a finding: a template over task, notice, index, unit, project, matter,
+    /// feedback_due, due, workdays, state and as_of.
+    pub(crate) reason: String,
 }
 
 /// The fields of the feedback table, by what they hold.
@@ -93,6 +122,11 @@ pub(crate) struct Timing {
 }
 
 impl Supervision {
+    /// The header of a register column (its place in `register_headers`, checked at load).
+    pub(crate) fn header(&self, column: RegisterColumn) -> &str {
+        &self.register_headers[column as usize]
+    }
+
     /// The timing of a matter: the first naming it, else the default.
     pub(crate) fn timing_of(&self, matter: &str) -> &Timing {
         self.timing
@@ -107,9 +141,11 @@ impl Supervision {
         &self,
         file: &RuleFile,
         matter_ids: &[&str],
+        deadline_ids: &[String],
         tables: &[TableSchema],
     ) -> Result<(), RulesError> {
         self.check_table(file, tables)?;
+        self.check_finding(file, deadline_ids)?;
         if self.register_headers.len() != REGISTER_COLUMNS {
             return Err(file.error_near(
                 "register_headers",
@@ -174,6 +210,25 @@ impl Supervision {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The finding's id is its own and its reason a template.
+    fn check_finding(&self, file: &RuleFile, deadline_ids: &[String]) -> Result<(), RulesError> {
+        let Some(f) = &self.finding else {
+            return Ok(());
+        };
+        if f.id.trim().is_empty() || deadline_ids.contains(&f.id) {
+            return Err(file
+                .error_near(
+                    "[supervision.finding]",
+                    format!("整改任务的问题编号“{}”为空或与期限重名", f.id),
+                )
+                .with_hint("另取一个 deadlines.toml 中没有的 id"));
+        }
+        crate::expr::environment()
+            .template_from_str(&f.reason)
+            .map_err(|e| file.error_near(&f.reason, format!("模板有误。技术信息：{e}")))?;
         Ok(())
     }
 

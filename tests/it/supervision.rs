@@ -8,6 +8,55 @@ use chrono::{Months, NaiveDate};
 use serde_json::Value as J;
 use std::path::Path;
 
+/// History imported from the own samples' 历史排名.xlsx, then September run into `out` (with
+/// `rules` if given); returns September's run.json.
+pub(crate) fn september(out: &Path, rules: Option<&Path>) -> J {
+    let s = Samples::own();
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(s.dir.join("历史排名.xlsx"))
+        .out(out)
+        .rules_opt(rules)
+        .run()
+        .expect_ok();
+    Sanyipi::month(s.month("2026-09"), "2026-09")
+        .out(out)
+        .rules_opt(rules)
+        .run()
+        .expect_done()
+        .json("2026-09/run.json")
+}
+
+/// A copy of the own samples' October folder, with what `add` writes into it (returned forms).
+pub(crate) fn october_with(add: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let input = tempfile::tempdir().unwrap();
+    copy_dir(&Samples::own().month("2026-10"), input.path());
+    add(input.path());
+    input
+}
+
+/// The sheet `name` of the workbook at `book`, read back.
+pub(crate) fn sheet(book: &Path, name: &str) -> calamine::Range<calamine::Data> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(book).unwrap_or_else(|e| panic!("{}: {e}", book.display()));
+    wb.worksheet_range(name)
+        .unwrap_or_else(|e| panic!("{}!{name}: {e}", book.display()))
+}
+
+/// The text of a cell ("" when empty).
+pub(crate) fn text(ws: &calamine::Range<calamine::Data>, r: u32, c: u32) -> String {
+    ws.get_value((r, c))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// The header row under a sheet's title lines: the first of rows 0..5 with `first` in column A.
+pub(crate) fn header_row(ws: &calamine::Range<calamine::Data>, first: &str) -> u32 {
+    (0..5)
+        .find(|r| text(ws, *r, 0) == first)
+        .unwrap_or_else(|| panic!("no header row starting {first}"))
+}
+
 /// The shipped timings, as the test reads them: (feedback, ordinary) working days, and the
 /// matters with a month to be solved.
 const FEEDBACK: u32 = 3;
@@ -209,7 +258,12 @@ fn a_history_of_the_previous_format_gains_tasks_from_the_next_month() {
 
 /// A returned 整改反馈 form as a unit fills it in: title, 填报单位, 填报日期, the header and rows
 /// (任务编号, 整改状态, 完成或延期日期, 整改情况说明); an empty 填报日期 leaves the line out.
-fn returned_form(path: &Path, unit: &str, filed: &str, rows: &[(&str, &str, &str, &str)]) {
+pub(crate) fn returned_form(
+    path: &Path,
+    unit: &str,
+    filed: &str,
+    rows: &[(&str, &str, &str, &str)],
+) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("整改反馈表").unwrap();
@@ -246,7 +300,7 @@ const N4: &str = "镇督查〔2026〕4号";
 
 /// The forms the 2026-09 notices' units return in October (own samples): good rows, an
 /// extension asked in time and one asked too late, and every kind of row that is refused.
-fn returned_forms(input: &Path) {
+pub(crate) fn returned_forms(input: &Path) {
     let dir = input.join("整改反馈");
     std::fs::create_dir_all(&dir).unwrap();
     returned_form(
@@ -301,17 +355,8 @@ fn expected_state(id: &str) -> (&'static str, Option<&'static str>) {
 }
 
 fn run_with_feedback(out: &Path) -> (J, J) {
-    let s = Samples::own();
-    Sanyipi::new()
-        .args(["history", "import"])
-        .arg(s.dir.join("历史排名.xlsx"))
-        .out(out)
-        .run()
-        .expect_ok();
-    let sept = run_one_month(&s.month("2026-09"), "2026-09", out);
-    let input = tempfile::tempdir().unwrap();
-    copy_dir(&s.month("2026-10"), input.path());
-    returned_forms(input.path());
+    let sept = september(out, None);
+    let input = october_with(returned_forms);
     let oct = run_one_month(input.path(), "2026-10", out);
     (sept, oct)
 }
@@ -533,19 +578,12 @@ fn state_label(key: &str) -> &'static str {
 /// The 督办台账 sheet of October's workbook holds the register cell by cell, and the report's
 /// section lists it (snapshot).
 fn register_sheet_and_section(out: &Path, register: &[J]) {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
-    let book = out.join("2026-10/2026年10月重点项目考核排名.xlsx");
-    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
-    let ws = wb.worksheet_range("督办台账").unwrap();
-    let text = |r: u32, c: u32| {
-        ws.get_value((r, c))
-            .cloned()
-            .unwrap_or(Data::Empty)
-            .to_string()
-    };
-    let header_row = (0..5)
-        .find(|r| text(*r, 0) == "任务编号")
-        .expect("header row");
+    let ws = sheet(
+        &out.join("2026-10/2026年10月重点项目考核排名.xlsx"),
+        "督办台账",
+    );
+    let text = |r: u32, c: u32| text(&ws, r, c);
+    let header_row = header_row(&ws, "任务编号");
     let headers: Vec<String> = (0..11).map(|c| text(header_row, c)).collect();
     assert_eq!(
         headers,
@@ -651,22 +689,16 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
 /// The annual summary's 督办台账: every task of the year (September's, then October's) with how
 /// it stands at the end of October, the closed one with its 销号 date.
 fn annual_register(out: &Path, closed: &str) {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
     let o = out.to_str().unwrap();
     let r = sanyipi(&["annual", "--year", "2026", "--out", o]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let stored = stored_tasks(out);
-    let book = out.join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
-    let mut wb: Xlsx<_> =
-        open_workbook(&book).unwrap_or_else(|e| panic!("{}: {e}", book.display()));
-    let ws = wb.worksheet_range("督办台账").unwrap();
-    let text = |r: u32, c: u32| {
-        ws.get_value((r, c))
-            .cloned()
-            .unwrap_or(Data::Empty)
-            .to_string()
-    };
-    let header_row = (0..5).find(|r| text(*r, 0) == "任务编号").unwrap();
+    let ws = sheet(
+        &out.join("年度汇总/2026/2026年度重点项目考核汇总.xlsx"),
+        "督办台账",
+    );
+    let text = |r: u32, c: u32| text(&ws, r, c);
+    let header_row = header_row(&ws, "任务编号");
     for (i, (id, month)) in stored.iter().enumerate() {
         let r = header_row + 1 + i as u32;
         assert_eq!(&text(r, 0), id);

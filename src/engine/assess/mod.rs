@@ -96,7 +96,7 @@ pub fn assess_issued(
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
     let views = std::cell::OnceCell::new();
-    let (deadlines, mut rule_problems) =
+    let (mut deadlines, mut rule_problems) =
         deadline_rows_over(rules, data, month, as_of, &carried, &views);
     let views = views
         .into_inner()
@@ -133,10 +133,12 @@ pub fn assess_issued(
         (as_of, issue_date),
         &mut rule_problems,
     );
-    let missing_years = missing_years(&deadlines);
     let tasks = super::supervision::tasks(rules, month, &notices);
     let known: Vec<_> = snapshot.tasks.iter().chain(&tasks).cloned().collect();
     let register = open_register(rules, snapshot, &known, &read.feedback, as_of);
+    let task_findings = task_findings(rules, &projects, &register, as_of);
+    let mut files = data.files.clone();
+    read.reconcile(&mut files);
     let mut diagnostics = data.diagnostics.clone();
     diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
@@ -171,6 +173,9 @@ pub fn assess_issued(
         },
         &mut rule_problems,
     );
+    // Overdue tasks join the findings last: after the scores, lights, cards and outlook.
+    deadlines.extend(task_findings);
+    let missing_years = missing_years(&deadlines);
     Assessment {
         report_up,
         month,
@@ -182,7 +187,7 @@ pub fn assess_issued(
         units,
         deadlines,
         diagnostics,
-        files: data.files.clone(),
+        files,
         rule_problems,
         missing_years,
         notices,
@@ -197,6 +202,23 @@ pub fn assess_issued(
         feedback: read.feedback,
         register,
     }
+}
+
+/// The findings of the tasks overdue as of `as_of` (`[supervision.finding]`).
+fn task_findings(
+    rules: &Rules,
+    projects: &[ProjectScore],
+    register: &[super::supervision::TaskState],
+    as_of: NaiveDate,
+) -> Vec<DeadlineRow> {
+    let Some(s) = &rules.notices.supervision else {
+        return Vec::new();
+    };
+    let names: HashMap<&str, &str> = projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    super::supervision::finding::findings(s, &rules.calendar, register, &names, as_of)
 }
 
 /// The register of every task not closed, earlier months' first, as of `as_of`: the feedback

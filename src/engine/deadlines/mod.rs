@@ -39,6 +39,9 @@ pub struct DeadlineRow {
     pub missing_years: Vec<i32>,
     /// Where the start date came from.
     pub source: String,
+    /// Why a finding of the 督办 loop is one (`[supervision.finding]`); none for deadlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The rows of deadlines counted for `subject` (开工时限, 前期手续, 报送情况), in their order.
@@ -75,6 +78,19 @@ pub(crate) fn report_problems<'a>(rows: &'a [DeadlineRow], rules: &Rules) -> Vec
     rows.iter()
         .filter(|d| &d.rule == id && matches!(d.status, Status::Overdue | Status::MetLate))
         .collect()
+}
+
+/// The findings of overdue 整改任务 (`[supervision.finding]`), listed with the submissions.
+pub(crate) fn task_findings<'a>(rows: &'a [DeadlineRow], rules: &Rules) -> Vec<&'a DeadlineRow> {
+    let Some(f) = rules
+        .notices
+        .supervision
+        .as_ref()
+        .and_then(|s| s.finding.as_ref())
+    else {
+        return Vec::new();
+    };
+    rows.iter().filter(|d| d.rule == f.id).collect()
 }
 
 /// Problems evaluating a rule's condition on a row.
@@ -264,6 +280,7 @@ impl Ctx<'_> {
             workdays: None,
             missing_years: Vec::new(),
             source,
+            reason: None,
         }
     }
 

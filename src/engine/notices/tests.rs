@@ -187,6 +187,7 @@ fn deadline(rule: &str, recipient: Option<&str>, status: Status, workdays: i64) 
         workdays: Some(workdays),
         missing_years: Vec::new(),
         source: String::new(),
+        reason: None,
     }
 }
 

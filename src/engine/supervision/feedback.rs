@@ -3,7 +3,7 @@
 
 use super::{Feedback, Task};
 use crate::diagnostic::{Code, Diagnostic, Location};
-use crate::ingest::{Dataset, Record};
+use crate::ingest::{Dataset, FileSummary, Record};
 use crate::rules::Rules;
 use crate::rules::supervision::Supervision;
 use crate::text::normalize;
@@ -14,6 +14,19 @@ use std::collections::HashMap;
 pub(crate) struct Read {
     pub(crate) feedback: Vec<Feedback>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Read {
+    /// Counts each refused row (one diagnostic each, at its file) as not used in its file's
+    /// reconciliation: it was read as a row of the table, but updates no task.
+    pub(crate) fn reconcile(&self, files: &mut [FileSummary]) {
+        for d in &self.diagnostics {
+            if let Some(f) = files.iter_mut().find(|f| f.file == d.location.file) {
+                f.used = f.used.saturating_sub(1);
+                f.rejected += 1;
+            }
+        }
+    }
 }
 
 /// Reads the returned forms against the tasks given so far; a form without a 填报日期 is taken

@@ -4,6 +4,7 @@
 //! and the office's 销号.
 
 pub(crate) mod feedback;
+pub(crate) mod finding;
 pub(crate) mod task;
 
 pub(crate) use task::{Feedback, State, Task, TaskState};

@@ -70,3 +70,67 @@ fn done_and_closed() {
         State::Done
     );
 }
+
+/// The register row of `task()` as of `as_of` with `feedback`.
+fn row(feedback: Option<Feedback>, as_of: &str) -> TaskState {
+    let s = shipped();
+    let t = task();
+    let (state, due) = state_of(&t, feedback.as_ref(), None, d(as_of));
+    TaskState {
+        task: t,
+        state,
+        state_label: state.label(&s),
+        due,
+        feedback,
+        closed_on: None,
+    }
+}
+
+fn shipped() -> Supervision {
+    crate::rules::Rules::load(None)
+        .unwrap()
+        .notices
+        .supervision
+        .unwrap()
+}
+
+#[test]
+fn only_an_overdue_task_is_a_finding_dated_by_the_date_it_missed() {
+    let s = shipped();
+    let cal = crate::rules::Rules::load(None).unwrap().calendar;
+    let names = std::collections::HashMap::new();
+    // (feedback, as of, expected: the date missed and working days overdue)
+    let cases = [
+        (None, "2026-09-30", None),
+        (None, "2026-10-09", Some(("2026-09-30", 2))),
+        (
+            Some(fb("done", "2026-10-09", "2026-10-09")),
+            "2026-10-25",
+            None,
+        ),
+        (
+            Some(fb("extension", "2026-10-09", "2026-11-20")),
+            "2026-10-25",
+            None,
+        ),
+        // Asked after the 整改时限 (10-12): overdue since then.
+        (
+            Some(fb("extension", "2026-10-13", "2026-11-20")),
+            "2026-10-16",
+            Some(("2026-10-12", 4)),
+        ),
+    ];
+    for (feedback, as_of, expected) in cases {
+        let register = [row(feedback.clone(), as_of)];
+        let got = finding::findings(&s, &cal, &register, &names, d(as_of));
+        let got: Vec<_> = got
+            .iter()
+            .map(|f| (f.due.unwrap().to_string(), f.workdays.unwrap()))
+            .collect();
+        let expected: Vec<_> = expected
+            .into_iter()
+            .map(|(due, w)| (due.to_string(), w))
+            .collect();
+        assert_eq!(got, expected, "{feedback:?} as of {as_of}");
+    }
+}
