@@ -243,11 +243,27 @@ pub fn outputs(
     env: &report::html::Templates,
 ) -> anyhow::Result<Vec<OutputFile>> {
     // The outputs are independent: rendered on every core, listed in a fixed order.
-    let (workbook, ((html, cards), (json, notices))) = rayon::join(
+    let ((workbook, (up, (bulletin, forms))), ((html, cards), (json, notices))) = rayon::join(
         || {
-            let mut notice_sheets = report::notice::sheets(a, rules);
-            notice_sheets.extend(report::task_register::sheet(a, rules));
-            report::ranking_workbook::workbook(a, rules, &notice_sheets).context("无法生成排名表")
+            rayon::join(
+                || {
+                    let mut notice_sheets = report::notice::sheets(a, rules);
+                    notice_sheets.extend(report::task_register::sheet(a, rules));
+                    report::ranking_workbook::workbook(a, rules, &notice_sheets)
+                        .context("无法生成排名表")
+                },
+                || {
+                    rayon::join(
+                        || report::report_up::workbooks(a, rules).context("无法生成上报报表"),
+                        || {
+                            rayon::join(
+                                || report::bulletin::files(a, rules, env),
+                                || report::feedback_form::files(a, rules),
+                            )
+                        },
+                    )
+                },
+            )
         },
         || {
             rayon::join(
@@ -279,8 +295,7 @@ pub fn outputs(
         ),
         OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
     ];
-    for (name, bytes) in report::report_up::workbooks(a, rules).context("无法生成上报报表")?
-    {
+    for (name, bytes) in up? {
         if files.iter().any(|f| f.name() == name) {
             anyhow::bail!(
                 "上报报表的文件名 {name} 与本月的其他输出重名，请修改 rules/report_up/ 中的 name"
@@ -288,9 +303,9 @@ pub fn outputs(
         }
         files.push(OutputFile::new(OutputKind::ReportUp, name, bytes));
     }
-    files.extend(report::bulletin::files(a, rules, env)?);
+    files.extend(bulletin?);
     files.extend(notices?);
-    files.extend(report::feedback_form::files(a, rules)?);
+    files.extend(forms?);
     Ok(files)
 }
 

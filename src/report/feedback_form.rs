@@ -8,9 +8,11 @@ use super::forms::{Form, FormList, FormRow, FormValue, workbook};
 use super::{OutputFile, OutputKind};
 use crate::calendar::zh_date;
 use crate::engine::assess::Assessment;
+use crate::engine::supervision::Task;
 use crate::rules::Rules;
 use anyhow::Context;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 /// One form per notice that raised tasks, in the notices' order.
 pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputFile>> {
@@ -21,13 +23,16 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
         return Ok(Vec::new());
     };
     let env = crate::expr::environment();
-    let mut names = FileNames::default();
-    let mut out = Vec::new();
-    for n in &a.notices {
-        let tasks: Vec<_> = a.tasks.iter().filter(|t| t.notice == n.number).collect();
-        if tasks.is_empty() {
-            continue;
-        }
+    let mut by_notice: HashMap<&str, Vec<&Task>> = HashMap::new();
+    for t in &a.tasks {
+        by_notice.entry(t.notice.as_str()).or_default().push(t);
+    }
+    // Each notice's form is built on any core; the names are claimed in the notices' order.
+    let built: Vec<(String, Vec<u8>)> = a
+        .notices
+        .par_iter()
+        .filter_map(|n| Some((n, by_notice.get(n.number.as_str())?)))
+        .map(|(n, tasks)| -> anyhow::Result<(String, Vec<u8>)> {
         let title = env
             .render_str(
                 &s.form,
@@ -90,12 +95,19 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
             created: n.issue_date,
         };
         let bytes = workbook(&form).with_context(|| format!("无法生成{title}"))?;
-        let name = names.claim(&title, "xlsx");
-        out.push(OutputFile::new(
-            OutputKind::FeedbackForm,
-            format!("督查通知/{}", name.name),
-            bytes,
-        ));
-    }
-    Ok(out)
+        Ok((title, bytes))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut names = FileNames::default();
+    Ok(built
+        .into_iter()
+        .map(|(title, bytes)| {
+            let name = names.claim(&title, "xlsx");
+            OutputFile::new(
+                OutputKind::FeedbackForm,
+                format!("督查通知/{}", name.name),
+                bytes,
+            )
+        })
+        .collect())
 }
