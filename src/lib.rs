@@ -16,3 +16,4 @@ pub mod serve;
 pub(crate) mod terminal;
 pub mod text;
 pub mod value;
+pub(crate) mod xml;

@@ -1,15 +1,15 @@
 //! The unit ranking of a month: unit scores from project scores, shared ranks, the bottom-N
 //! places, streaks and penalties with their evidence. Pure, like the rest of the engine.
 
+mod penalty;
+
 use super::Month;
 use super::deadlines::RuleProblem;
-use super::evidence::{Evidence, Piece};
 use super::results::{ProjectScore, Snapshot, UnitScore};
 use super::ties::{in_bottom, shared_ranks};
-use crate::expr::Expr;
-use crate::rules::scoring::Penalty;
-use crate::rules::{Aggregate, Rules, Trigger};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::rules::{Aggregate, Rules};
+use penalty::{PenaltyCtx, Place};
+use std::collections::{HashMap, HashSet};
 
 pub(crate) fn round(x: f64, precision: u32) -> f64 {
     let f = 10f64.powi(precision as i32);
@@ -115,165 +115,11 @@ fn unit_scores(rules: &Rules, order: &[String], totals_of: &HashMap<&str, Vec<f6
         .collect()
 }
 
-/// A unit's place this month, as the penalties read it.
-struct Place<'a> {
-    unit: &'a String,
-    score: f64,
-    rank: u32,
-    bottom: bool,
-    streak: u32,
-}
-
-/// What the penalties of every unit read besides the unit's place.
-struct PenaltyCtx<'a> {
-    rules: &'a Rules,
-    snapshot: &'a Snapshot,
-    month: Month,
-    /// Recipients of a supervision notice this month by the deadlines.
-    supervised: &'a HashSet<String>,
-}
-
-impl PenaltyCtx<'_> {
-    /// The evidence of penalty `pen` when the unit at `place` incurs it.
-    fn penalty(
-        &self,
-        pen: &Penalty,
-        place: &Place,
-        problems: &mut Vec<RuleProblem>,
-    ) -> Option<Evidence> {
-        match &pen.trigger {
-            Trigger::Streak { length, .. } => self.streak_penalty(pen, *length, place),
-            Trigger::Supervision {
-                notices,
-                months,
-                condition,
-            } => self.supervision_penalty(pen, (*notices, *months), condition, place, problems),
-        }
-    }
-
-    /// Bottom `length` rankings in a row: the evidence lists the months and ranks.
-    fn streak_penalty(&self, pen: &Penalty, length: u32, place: &Place) -> Option<Evidence> {
-        if !(place.bottom && place.streak >= length) {
-            return None;
-        }
-        let month = self.month;
-        let streak = place.streak;
-        let mut months =
-            super::streak::streak_months(&self.snapshot.rankings, place.unit, month, streak);
-        months.push((month, place.rank));
-        let ctx = minijinja::context! {
-            streak => streak,
-            bottom_n => self.rules.scoring.score.bottom_n,
-            ranks => super::evidence::month_ranks(&months),
-        };
-        Some(Evidence {
-            penalty: pen.id.clone(),
-            label: pen.name.clone(),
-            pieces: vec![Piece::Text(render_evidence(pen, ctx))],
-        })
-    }
-
-    /// At least `notices` 督办 notices in the last `months` months while `condition` holds:
-    /// the evidence names the earlier notices and this month's.
-    fn supervision_penalty(
-        &self,
-        pen: &Penalty,
-        (notices, months): (u32, u32),
-        condition: &Expr,
-        place: &Place,
-        problems: &mut Vec<RuleProblem>,
-    ) -> Option<Evidence> {
-        let (rules, month, unit) = (self.rules, self.month, place.unit);
-        let first = (0..months.saturating_sub(1)).fold(month, |m, _| m.previous());
-        // Notices of earlier months in the window, and this month's.
-        let recent: Vec<&(Month, String)> = self
-            .snapshot
-            .notices
-            .get(unit)
-            .map(|v| {
-                v.iter()
-                    .filter(|(m, _)| *m >= first && *m < month)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let facts = super::notices::UnitFacts {
-            unit,
-            bottom: place.bottom,
-            score: place.score,
-            rank: place.rank,
-            streak: place.streak,
-            penalty_ids: &[],
-        };
-        let now = self.supervised.contains(unit)
-            || super::notices::supervised_by_results(rules, &facts, month, problems);
-        let count = recent.len() as u32 + u32::from(now);
-        if count < notices {
-            return None;
-        }
-        let ctx: BTreeMap<&str, minijinja::Value> = BTreeMap::from([
-            ("bottom", minijinja::Value::from(place.bottom)),
-            ("score", minijinja::Value::from(place.score)),
-            ("rank", minijinja::Value::from(place.rank)),
-            ("streak", minijinja::Value::from(place.streak)),
-        ]);
-        let holds = match condition.holds(minijinja::Value::from(ctx)) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(RuleProblem {
-                    rule_file: rules.scoring.file.clone(),
-                    rule: pen.id.clone(),
-                    subject: unit.clone(),
-                    message: e.to_string(),
-                });
-                false
-            }
-        };
-        if !holds {
-            return None;
-        }
-        // This month's notice is numbered later: a mark holds its place in the wording.
-        let mut numbers: Vec<&str> = recent.iter().map(|(_, n)| n.as_str()).collect();
-        if now {
-            numbers.push(THIS_MONTHS_NOTICE);
-        }
-        let ctx = minijinja::context! {
-            months => months,
-            count => count,
-            notices => numbers.join("、"),
-            score => format!("{:.2}", place.score),
-            rank => place.rank,
-        };
-        let text = render_evidence(pen, ctx);
-        let mut pieces = Vec::new();
-        for (i, part) in text.split(THIS_MONTHS_NOTICE).enumerate() {
-            if i > 0 {
-                pieces.push(Piece::ThisMonthsNotice(None));
-            }
-            if !part.is_empty() {
-                pieces.push(Piece::Text(part.to_string()));
-            }
-        }
-        Some(Evidence {
-            penalty: pen.id.clone(),
-            label: pen.name.clone(),
-            pieces,
-        })
-    }
-}
-
-/// Holds the place of this month's notice number in a penalty's evidence until it is numbered.
-const THIS_MONTHS_NOTICE: &str = "\u{1}";
-
-/// A penalty's evidence wording over `ctx`. The template compiled when the rules loaded; a
-/// failure while rendering leaves the technical message in place of the wording.
-fn render_evidence(pen: &Penalty, ctx: minijinja::Value) -> String {
-    crate::expr::render(&pen.evidence, ctx).unwrap_or_else(|e| format!("（{}：{e}）", pen.at))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::streak::UnitHistory;
+    use std::collections::BTreeMap;
 
     fn project(unit: &str, total: f64) -> ProjectScore {
         ProjectScore {

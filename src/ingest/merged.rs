@@ -3,6 +3,7 @@
 //! seen by the limits inspection's pass over each sheet; xls merges come from calamine; ods spans
 //! and hidden rows are read from the file's XML.
 
+use crate::xml::attr;
 use calamine::{Dimensions, Sheets};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::BTreeMap;
@@ -74,17 +75,6 @@ pub(crate) fn layout<RS: Read + Seek>(
 }
 
 type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
-
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.to_string())
-        })
-}
 
 /// Streams the events of one XML entry of the archive, never holding it whole in memory.
 fn each_event(zip: &mut Zip<'_>, name: &str, mut f: impl FnMut(&Event)) -> Option<()> {

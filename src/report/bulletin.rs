@@ -183,6 +183,7 @@ pub(crate) fn document(a: &Assessment, rules: &Rules) -> Option<(String, Officia
         issue_date: Some(a.issue_date),
         date_text: issue_date_text(a.issue_date, s.date_style),
         cc: b.cc.clone().unwrap_or_else(|| s.cc.clone()),
+        cc_label: s.cc_label.clone(),
         imprint,
         attachment: None,
     };

@@ -81,7 +81,9 @@ pub(crate) fn document(
         issuers: l.issuers.clone(),
         issue_date,
         date_text: issue_date.map(zh_date).unwrap_or_else(|| l.undated.clone()),
+        // A 函 has no 抄送 line.
         cc: String::new(),
+        cc_label: String::new(),
         imprint: None,
         attachment: Some(Attachment {
             label: l.attachment_label.clone(),

@@ -3,6 +3,7 @@
 
 pub mod annual;
 pub(crate) mod bulletin;
+pub(crate) mod cell_format;
 pub(crate) mod cells;
 pub(crate) mod docx_page;
 pub(crate) mod evaluation_letter;

@@ -42,7 +42,7 @@ pub(crate) fn html(
     templates: &Templates,
 ) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
-    let ctx = context! { n => notice_value(n), header => s.header.lines(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    let ctx = context! { n => notice_value(n), header => s.header.lines(), issuers => s.issuers.clone(), cc => s.cc.clone(), cc_label => s.cc_label.clone() };
     templates.render("notice.html", ctx)
 }
 
@@ -54,7 +54,7 @@ pub(crate) fn html_all(
 ) -> Result<String, TemplateError> {
     let s = &rules.notices.setup;
     let notices: Vec<minijinja::Value> = a.notices.iter().map(notice_value).collect();
-    let ctx = context! { notices => notices, month_label => super::month_label(a), header => s.header.lines(), issuers => s.issuers.clone(), cc => s.cc.clone() };
+    let ctx = context! { notices => notices, month_label => super::month_label(a), header => s.header.lines(), issuers => s.issuers.clone(), cc => s.cc.clone(), cc_label => s.cc_label.clone() };
     templates.render("notices_all.html", ctx)
 }
 

@@ -58,11 +58,11 @@ fn imprint_line(p: Paragraph) -> TableCell {
 /// from the right) on one line, between full-width rules, the first and last thick, the one
 /// between thin. A table floating at the bottom of the type area of the page it is on (the
 /// last), as Word, WPS and LibreOffice place it.
-fn imprint(imprint: Option<&ImprintLine>, cc: &str) -> Option<Table> {
+fn imprint(imprint: Option<&ImprintLine>, cc_label: &str, cc: &str) -> Option<Table> {
     let mut rows = Vec::new();
     if !cc.is_empty() {
         rows.push(TableRow::new(vec![imprint_line(
-            Paragraph::new().add_run(run(&format!("抄送：{cc}"), BODY_FONT, SIZE_4)),
+            Paragraph::new().add_run(run(&format!("{cc_label}{cc}"), BODY_FONT, SIZE_4)),
         )]));
     }
     if let Some(i) = imprint {
@@ -203,7 +203,7 @@ pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
             .add_table(super::official_table::table(&a.table))
             .add_paragraph(body(""));
     }
-    if let Some(t) = imprint(d.imprint.as_ref(), &d.cc) {
+    if let Some(t) = imprint(d.imprint.as_ref(), &d.cc_label, &d.cc) {
         // A floating table is anchored to the paragraph after it: a 1 pt one, adding no page.
         doc = doc
             .add_table(t)

@@ -62,6 +62,8 @@ pub(crate) struct Official {
     pub(crate) issue_date: Option<NaiveDate>,
     pub(crate) date_text: String,
     pub(crate) cc: String,
+    /// The label before `cc` (`[notice] cc_label`).
+    pub(crate) cc_label: String,
     pub(crate) imprint: Option<ImprintLine>,
     pub(crate) attachment: Option<Attachment>,
 }
@@ -92,6 +94,7 @@ impl Official {
             issue_date: Some(n.issue_date),
             date_text: n.issue_date_text.clone(),
             cc: s.cc.clone(),
+            cc_label: s.cc_label.clone(),
             imprint: n.imprint.clone(),
             attachment: None,
         }

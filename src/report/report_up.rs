@@ -3,6 +3,7 @@
 //! text, never as a formula), the `[[fill]]` texts, then one row per project as the engine
 //! computed it (`engine/report_up.rs`), with the print setup of our other workbooks.
 
+use super::cell_format;
 use super::cells::excel_text;
 use super::print_layout::{
     Want, fit, header_want, height, new_workbook, page_setup, wrapped_lines,
@@ -11,9 +12,7 @@ use crate::engine::assess::Assessment;
 use crate::engine::report_up::{UpCell, UpReport};
 use crate::rules::Rules;
 use crate::rules::report_up::{Mapping, TemplateValue};
-use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
 /// The file name of a city report of `a`'s month.
@@ -47,19 +46,10 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new().set_font_name("宋体").set_font_size(10);
-    let boxed = base
-        .clone()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
+    let boxed = cell_format::boxed(10).set_text_wrap();
     Formats {
-        title: Format::new()
-            .set_font_name("黑体")
-            .set_font_size(16)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter),
-        head: base.set_align(FormatAlign::VerticalCenter),
+        title: cell_format::title(),
+        head: cell_format::plain(10),
         header: boxed.clone().set_bold().set_align(FormatAlign::Center),
         text: boxed,
     }
@@ -67,11 +57,7 @@ fn formats() -> Formats {
 
 /// A number's cell format: its decimals, or as computed.
 fn number_format(decimals: Option<u32>) -> Format {
-    let f = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter);
+    let f = cell_format::boxed(10);
     match decimals {
         Some(0) => f.set_num_format("#,##0"),
         Some(d) => f.set_num_format(format!("#,##0.{}", "0".repeat(d as usize))),

@@ -32,10 +32,33 @@ pub(crate) struct NoticeSetup {
     pub(crate) rectify_workdays: u32,
     pub(crate) date_style: DateStyle,
     pub(crate) cc: String,
+    /// The label before `cc` in the 版记 (shipped: `抄送：`). Rule folders exported before it was
+    /// a rule take the shipped one.
+    #[serde(default = "shipped_cc_label")]
+    pub(crate) cc_label: String,
     pub(crate) supervision_severity: String,
     /// The 版记's 印发 line; without it the 版记 holds only 抄送.
     #[serde(default)]
     pub(crate) imprint: Option<Imprint>,
+}
+
+/// The shipped `[notice] cc_label`.
+fn shipped_cc_label() -> String {
+    #[derive(Deserialize)]
+    struct Shipped {
+        notice: ShippedNotice,
+    }
+    #[derive(Deserialize)]
+    struct ShippedNotice {
+        cc_label: String,
+    }
+    let source = super::RuleSource::embedded();
+    source
+        .get("notices.toml")
+        .ok()
+        .and_then(|f| toml::from_str::<Shipped>(&f.text).ok())
+        .map(|s| s.notice.cc_label)
+        .expect("the shipped notices.toml has [notice] cc_label")
 }
 
 /// The 印发 line of the 版记 (GB/T 9704-2012 7.4.3): the 印发机关 at the left, the 印发日期

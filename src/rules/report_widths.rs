@@ -2,6 +2,7 @@
 //! xlsx reader does not give. Best effort: a template whose widths cannot be read gets the
 //! widths the print layout fits (the caller's fallback).
 
+use crate::xml::attr;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
 
@@ -65,17 +66,6 @@ fn sheet_entry(zip: &mut Zip, sheet: &str) -> Option<String> {
         Some(abs) => abs.to_string(),
         None => format!("xl/{t}"),
     })
-}
-
-fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.to_string())
-        })
 }
 
 /// Calls `f` on every start or empty tag of the entry `name`.

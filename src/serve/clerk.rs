@@ -4,8 +4,10 @@
 //! revision.
 
 use super::State;
-use super::handlers::{failed, inbox, latest_revisions, lock};
+use super::downloads::latest_revisions;
+use super::handlers::{failed, lock};
 use super::http::{Reply, Target, attachment, error_json, json_reply};
+use super::inbox::inbox;
 use super::upload;
 use crate::calendar::Month;
 use crate::jobs;

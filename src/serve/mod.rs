@@ -1,15 +1,18 @@
 //! The local page for clerks who never open a terminal (`sanyipi serve`). Bound to 127.0.0.1
 //! only; every request needs the random token made at start and a Host header naming this
 //! server (see `auth`). Check, run, weekly and screening call the same jobs as the subcommands
-//! (see `handlers`; `clerk` has the month's dates, deleting a file, the problem list, the
-//! history and the status); `conn` is the bounded HTTP/1.1 server, `http` the reply
-//! vocabulary, `routes` the dispatch, `words` the page's wording of a job's message.
+//! (see `handlers`; `inbox` takes the uploads, `downloads` gives the outputs; `clerk` has the
+//! month's dates, deleting a file, the problem list, the history and the status); `conn` is the
+//! bounded HTTP/1.1 server, `http` the reply vocabulary, `routes` the dispatch, `words` the
+//! page's wording of a job's message.
 
 mod auth;
 mod clerk;
 mod conn;
+mod downloads;
 mod handlers;
 mod http;
+mod inbox;
 mod launcher;
 mod routes;
 mod status;

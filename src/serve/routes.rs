@@ -2,7 +2,7 @@
 
 use super::conn::Request;
 use super::http::{Reply, Target, error_json, json_reply};
-use super::{State, auth, clerk, handlers, tasks, upload};
+use super::{State, auth, clerk, downloads, handlers, inbox, tasks, upload};
 use serde_json::json;
 
 const PAGE: &str = include_str!("page.html");
@@ -42,10 +42,10 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
     let result = match (method.as_str(), t.path.as_str()) {
         ("GET", "/") => Ok(Reply::new(200, PAGE.as_bytes().to_vec())
             .with_header("Content-Type", "text/html; charset=utf-8")),
-        ("POST", "/api/upload") => handlers::upload(state, request, t),
-        ("POST", "/api/upload-zip") => handlers::upload_zip(state, request, t),
-        ("POST", "/api/clear") => handlers::clear(state, t),
-        ("GET", "/api/files") => handlers::inbox(state, t)
+        ("POST", "/api/upload") => inbox::upload(state, request, t),
+        ("POST", "/api/upload-zip") => inbox::upload_zip(state, request, t),
+        ("POST", "/api/clear") => inbox::clear(state, t),
+        ("GET", "/api/files") => inbox::inbox(state, t)
             .map(|dir| json_reply(200, &json!({ "files": upload::list_files(&dir) }))),
         ("POST", "/api/weekly") => handlers::weekly(state, t),
         ("POST", "/api/screen") => handlers::screen(state, t),
@@ -58,8 +58,8 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         ("GET", "/api/status") => Ok(clerk::status(state)),
         ("GET", "/api/tasks") => tasks::list(state, t),
         ("POST", "/api/tasks/close") => tasks::close(state, t),
-        ("GET", "/download") => handlers::download(state, t),
-        ("GET", "/download.zip") => handlers::download_zip(state, t),
+        ("GET", "/download") => downloads::download(state, t),
+        ("GET", "/download.zip") => downloads::download_zip(state, t),
         _ => Err(error_json(404, "没有这个页面")),
     };
     result.unwrap_or_else(|r| r)

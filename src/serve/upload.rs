@@ -6,6 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// The upload set (`?set=leads`, folder `<data>/leads/`) of the leads to screen.
+pub(super) const LEADS: &str = "leads";
+
 /// Upload limits, loaded with the rules (`rules/serve.toml`).
 pub(crate) use crate::rules::serve::UploadLimits as Limits;
 

@@ -261,6 +261,53 @@ fn the_imprint_line_is_a_rule() {
     );
 }
 
+/// The 抄送 label of the 版记 is `[notice] cc_label`: changed there, changed in the notices'
+/// DOCX and HTML and in the 通报; a rule folder without it (exported before it was a rule) gets
+/// the shipped `抄送：`.
+#[test]
+fn the_cc_label_is_a_rule() {
+    let s = Samples::own();
+    let month = s.last_month();
+    // A run with `rules`: its output folder and the text of its first notice's DOCX.
+    let run = |rules: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        Sanyipi::month(s.month(month), month)
+            .out(out.path())
+            .rules(rules)
+            .run()
+            .assert_done();
+        let docx = notice_files(out.path(), month)
+            .into_iter()
+            .find(|f| f.extension().unwrap() == "docx")
+            .unwrap();
+        let text = text_of(&docx_part(&docx, "word/document.xml"));
+        (out, docx, text)
+    };
+    let cc_line = "cc_label = \"抄送：\"\n";
+    let (_dir, rules) = edited_rules(&[("notices.toml", cc_line, "cc_label = \"抄　送：\"\n")]);
+    let (out, docx, text) = run(&rules);
+    assert!(
+        text.contains("抄　送：县委办公室") && !text.contains("抄送："),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(docx.with_extension("html")).unwrap();
+    assert!(
+        html.contains("抄　送：县委办公室") && !html.contains("抄送："),
+        "{html}"
+    );
+    let bulletin = out.path().join(month).join(format!(
+        "{}年{}月重点项目考核情况通报.docx",
+        &month[..4],
+        month[5..].trim_start_matches('0')
+    ));
+    let text = text_of(&docx_part(&bulletin, "word/document.xml"));
+    assert!(text.contains("抄　送："), "{text}");
+
+    let (_dir, rules) = edited_rules(&[("notices.toml", cc_line, "")]);
+    let (_out, _, text) = run(&rules);
+    assert!(text.contains("抄送：县委办公室"), "{text}");
+}
+
 /// 主送 is the unit's full name from units.toml (`full_name`); a recipient without one keeps
 /// its name. File names and numbers stay with the short name.
 #[test]

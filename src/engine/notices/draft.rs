@@ -10,13 +10,33 @@ use crate::rules::Rules;
 use crate::rules::notice::{MatterRule, Source};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value as V};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// This month's matters per recipient, and the recipients in the order their notices take.
 pub(super) struct Matters {
     by_recipient: BTreeMap<String, Vec<Matter>>,
     /// Units in ledger order, then other recipients as first met.
     order: Vec<String>,
+    /// The recipients in `order`.
+    ordered: HashSet<String>,
+}
+
+impl Matters {
+    /// Adds `matter` for `recipient`; a recipient not met before comes after the others.
+    fn add(&mut self, recipient: String, matter: Matter) {
+        if self.ordered.insert(recipient.clone()) {
+            self.order.push(recipient.clone());
+        }
+        self.by_recipient.entry(recipient).or_default().push(matter);
+    }
+}
+
+/// What a matter rule found for one matter: to whom, about which project, and the context its
+/// text is rendered over.
+struct Found {
+    recipient: String,
+    project: Option<String>,
+    ctx: V,
 }
 
 /// Gathers the matters of every matter rule, in the order of the rules.
@@ -30,136 +50,102 @@ pub(super) fn collect_matters(
     let mut matters = Matters {
         by_recipient: BTreeMap::new(),
         order: input.unit_order.to_vec(),
+        ordered: input.unit_order.iter().cloned().collect(),
     };
-    let mut in_order: std::collections::HashSet<String> = matters.order.iter().cloned().collect();
     for m in &rules.notices.matters {
-        match m.source {
-            Source::Deadline => {
-                deadline_matters(env, m, input, month_label, &mut matters, &mut in_order)
-            }
-            Source::Unit => unit_matters(rules, env, m, input, &mut matters, problems),
-            Source::Task => task_matters(env, m, input, month_label, &mut matters, &mut in_order),
+        let found = match m.source {
+            Source::Deadline => deadline_matters(m, input, month_label),
+            Source::Unit => unit_matters(rules, m, input, problems),
+            Source::Task => task_matters(m, input, month_label),
+        };
+        for f in found {
+            let text = env
+                .render_str(&m.text, f.ctx)
+                .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
+            let matter = Matter {
+                rule: m.id.clone(),
+                severity: m.severity.clone(),
+                text,
+                project: f.project,
+            };
+            matters.add(f.recipient, matter);
         }
     }
     matters
 }
 
 /// The matters rule `m` finds in the deadlines: one per deadline of its rules and statuses.
-fn deadline_matters(
-    env: &Environment<'static>,
-    m: &MatterRule,
-    input: &DraftInput,
-    month_label: &str,
-    matters: &mut Matters,
-    in_order: &mut std::collections::HashSet<String>,
-) {
+fn deadline_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Found> {
     let as_of = input.as_of;
-    for d in input
+    input
         .deadlines
         .iter()
         .filter(|d| m.rules.contains(&d.rule) && m.status.iter().any(|s| s == d.status.key()))
-    {
-        let Some(recipient) = d.recipient.clone() else {
-            continue;
-        };
-        let ctx = minijinja::context! {
-            project => d.project.clone(), project_name => d.project_name.clone(), item => d.item.clone(),
-            recipient => recipient.clone(), rule_name => d.rule_name.clone(), from => d.from.map(zh_date),
-            days => d.days, due => d.due.map(zh_date), met_on => d.met_on.map(zh_date), workdays => d.workdays,
-            status => d.status_label.clone(), as_of => zh_date(as_of), month_label => month_label.to_string(),
-        };
-        let text = env
-            .render_str(&m.text, ctx)
-            .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
-        if in_order.insert(recipient.clone()) {
-            matters.order.push(recipient.clone());
-        }
-        matters
-            .by_recipient
-            .entry(recipient)
-            .or_default()
-            .push(Matter {
-                rule: m.id.clone(),
-                severity: m.severity.clone(),
-                text,
+        .filter_map(|d| {
+            let recipient = d.recipient.clone()?;
+            let ctx = minijinja::context! {
+                project => d.project.clone(), project_name => d.project_name.clone(), item => d.item.clone(),
+                recipient => recipient.clone(), rule_name => d.rule_name.clone(), from => d.from.map(zh_date),
+                days => d.days, due => d.due.map(zh_date), met_on => d.met_on.map(zh_date), workdays => d.workdays,
+                status => d.status_label.clone(), as_of => zh_date(as_of), month_label => month_label.to_string(),
+            };
+            Some(Found {
+                recipient,
                 project: d.project.clone(),
-            });
-    }
+                ctx,
+            })
+        })
+        .collect()
 }
 
 /// The matters rule `m` finds in earlier months' tasks: one per task in one of its states.
-fn task_matters(
-    env: &Environment<'static>,
-    m: &MatterRule,
-    input: &DraftInput,
-    month_label: &str,
-    matters: &mut Matters,
-    in_order: &mut std::collections::HashSet<String>,
-) {
-    for t in input
+fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Found> {
+    input
         .tasks
         .iter()
         .filter(|t| m.status.iter().any(|s| s == t.state.key()))
-    {
-        let task = &t.task;
-        let ctx = minijinja::context! {
-            task => task.id.clone(), notice => task.notice.clone(), index => task.index,
-            unit => task.unit.clone(), project => task.project.clone(), matter => task.text.clone(),
-            feedback_due => zh_date(task.feedback_due), due => zh_date(t.due), state => t.state_label.clone(),
-            as_of => zh_date(input.as_of), month_label => month_label.to_string(),
-        };
-        let text = env
-            .render_str(&m.text, ctx)
-            .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
-        if in_order.insert(task.unit.clone()) {
-            matters.order.push(task.unit.clone());
-        }
-        matters
-            .by_recipient
-            .entry(task.unit.clone())
-            .or_default()
-            .push(Matter {
-                rule: m.id.clone(),
-                severity: m.severity.clone(),
-                text,
+        .map(|t| {
+            let task = &t.task;
+            let ctx = minijinja::context! {
+                task => task.id.clone(), notice => task.notice.clone(), index => task.index,
+                unit => task.unit.clone(), project => task.project.clone(), matter => task.text.clone(),
+                feedback_due => zh_date(task.feedback_due), due => zh_date(t.due), state => t.state_label.clone(),
+                as_of => zh_date(input.as_of), month_label => month_label.to_string(),
+            };
+            Found {
+                recipient: task.unit.clone(),
                 project: task.project.clone(),
-            });
-    }
+                ctx,
+            }
+        })
+        .collect()
 }
 
 /// The matters rule `m` finds in the units' results: one per unit it holds for.
 fn unit_matters(
     rules: &Rules,
-    env: &Environment<'static>,
     m: &MatterRule,
     input: &DraftInput,
-    matters: &mut Matters,
     problems: &mut Vec<RuleProblem>,
-) {
+) -> Vec<Found> {
+    let mut found = Vec::new();
     for u in input.units {
         let ctx = unit_ctx(u, input.month, rules);
         if !unit_holds(rules, m, u, &ctx, problems) {
             continue;
         }
-        let ctx_v = V::from(
+        let ctx = V::from(
             ctx.iter()
                 .map(|(k, v)| (*k, v.clone()))
                 .collect::<BTreeMap<_, _>>(),
         );
-        let text = env
-            .render_str(&m.text, ctx_v)
-            .unwrap_or_else(|e| format!("（事项模板有误。技术信息：{e}）"));
-        matters
-            .by_recipient
-            .entry(u.unit.to_string())
-            .or_default()
-            .push(Matter {
-                rule: m.id.clone(),
-                severity: m.severity.clone(),
-                text,
-                project: None,
-            });
+        found.push(Found {
+            recipient: u.unit.to_string(),
+            project: None,
+            ctx,
+        });
     }
+    found
 }
 
 /// What every notice of the month shares: its templates' context, issue date (成文日期) and the

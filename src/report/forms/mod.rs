@@ -10,13 +10,13 @@ mod validation;
 use instructions::instructions_sheet;
 use validation::{date_rule, error_alert, validations};
 
+use crate::report::cell_format;
 use crate::report::print_layout::{Want, fit, header_want, page_setup, wrapped_lines};
 use crate::rules::{Field, FieldType, TableSchema, Vocabulary};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Worksheet,
-    XlsxError,
+    ExcelDateTime, Format, FormatAlign, Formula, ProtectionOptions, Worksheet, XlsxError,
 };
 use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
@@ -95,19 +95,11 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(11)
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter);
+    let base = cell_format::boxed(11);
     let grey = Color::RGB(0xE7E6E6);
     let open = base.clone().set_unlocked();
     Formats {
-        title: Format::new()
-            .set_font_name("黑体")
-            .set_font_size(16)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter),
+        title: cell_format::title(),
         label: Format::new().set_font_name("宋体").set_font_size(11),
         header: base
             .clone()
@@ -124,16 +116,8 @@ fn formats() -> Formats {
         open_num: open.clone().set_num_format("#,##0.00"),
         open_int: open.clone().set_num_format("0"),
         open_date: open.set_num_format("yyyy-mm-dd"),
-        note: Format::new()
-            .set_font_name("宋体")
-            .set_font_size(11)
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter),
-        signoff: Format::new()
-            .set_font_name("宋体")
-            .set_font_size(11)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_unlocked(),
+        note: cell_format::plain(11).set_text_wrap(),
+        signoff: cell_format::plain(11).set_unlocked(),
     }
 }
 

@@ -1,0 +1,219 @@
+//! One file read as one table: its sheets chosen, the header found in each, metadata and rows
+//! read, every row counted in the file's summary, and the file's problems (a missing column, no
+//! header, no or a bad 填报日期).
+
+use super::{Dataset, FileSummary, Record, workbook};
+use super::{InputFile, Opened, header, meta, reader, report_month, sheet_select, units, wide};
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::rules::{Rules, TableSchema};
+
+/// What reading one file gives: its summary, its problems and its rows.
+pub(super) struct FileRead {
+    summary: FileSummary,
+    diagnostics: Vec<Diagnostic>,
+    records: Vec<Record>,
+}
+
+impl FileRead {
+    pub(super) fn merge_into(self, data: &mut Dataset) {
+        data.diagnostics.extend(self.diagnostics);
+        if let Some(first) = self.records.first() {
+            data.tables
+                .entry(first.table.clone())
+                .or_default()
+                .extend(self.records);
+        }
+        data.files.push(self.summary);
+    }
+}
+
+/// Reads file `f`, opened as `sheets`, as table `schema`; `known` are the reporting units known
+/// so far.
+pub(super) fn read_file(
+    f: &InputFile,
+    sheets: Opened,
+    schema: &TableSchema,
+    rules: &Rules,
+    month: Option<crate::calendar::Month>,
+    known: &[(String, String)],
+) -> FileRead {
+    let mut out = FileRead {
+        summary: FileSummary {
+            file: f.rel.clone(),
+            table: Some(schema.id.clone()),
+            ..FileSummary::default()
+        },
+        diagnostics: Vec::new(),
+        records: Vec::new(),
+    };
+    let summary = &mut out.summary;
+    let diagnostics = &mut out.diagnostics;
+    let sheets = match sheets {
+        Ok(s) => s,
+        Err(d) => {
+            summary.unreadable = true;
+            diagnostics.push(d);
+            return out;
+        }
+    };
+    let selection = sheet_select::select(&sheets, schema, month, &f.rel);
+    summary.unused_sheets = selection.unused;
+    diagnostics.extend(selection.problem);
+    let mut found_any = false;
+    let (mut other_month_only, mut used_a_sheet) = (false, false);
+    let mut incomplete: Vec<Diagnostic> = Vec::new();
+    for sheet in selection.sheets {
+        let Some(h) = wide::detect(sheet, schema, &rules.vocab) else {
+            continue;
+        };
+        if !h.missing.is_empty() {
+            incomplete.extend(missing_columns(&h, sheet, schema, &f.rel));
+            continue;
+        }
+        found_any = true;
+        let meta = meta::read(sheet, h.row, &rules.vocab.meta);
+        let (rows, counts) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
+        summary.sheet = Some(sheet.name.clone());
+        summary.rows.add(&counts);
+        let unit = schema.one_file_per_unit.then(|| {
+            units::reporting_unit(
+                meta.reporting_unit.as_deref(),
+                &f.rel,
+                &sheet.name,
+                rules,
+                known,
+                diagnostics,
+            )
+        });
+        if schema.submission_date {
+            submission_date_problems(&meta, sheet, &f.rel, diagnostics);
+        }
+        summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
+        summary.submitted_on = meta.submitted_on;
+        if let Some(found) = report_month::check(sheet, h.row, &meta, schema, month, &f.rel) {
+            summary.report_month = Some(found.month);
+            if let Some(problem) = found.problem {
+                // Another month's figures are never scored: the rows are counted, not used.
+                diagnostics.push(problem);
+                other_month_only = true;
+                continue;
+            }
+        }
+        used_a_sheet = true;
+        for row in rows {
+            let record = Record {
+                table: schema.id.clone(),
+                file: f.rel.clone(),
+                sheet: sheet.name.clone(),
+                row: row.row + 1,
+                values: row.values,
+                cells: row.cells,
+                project: None,
+                unit: unit.clone(),
+                submitted_on: meta.submitted_on,
+                problems: row.problems,
+                rejected: row.rejected,
+            };
+            out.records.push(record);
+        }
+    }
+    // A file all of whose sheets are another month's counts as that unit's file, unread.
+    summary.unreadable |= other_month_only && !used_a_sheet;
+    if !found_any {
+        summary.unreadable = true;
+        if incomplete.is_empty() && summary.unused_sheets.is_empty() {
+            diagnostics.push(no_header(&sheets, schema, &f.rel));
+        }
+        diagnostics.extend(incomplete);
+    }
+    out
+}
+
+/// A header found without some required columns: one 错误 per column, at the header row.
+fn missing_columns(
+    h: &header::Header,
+    sheet: &workbook::Sheet,
+    schema: &TableSchema,
+    file: &str,
+) -> Vec<Diagnostic> {
+    h.missing
+        .iter()
+        .map(|&fi| {
+            let field = &schema.fields[fi];
+            let (r, c) = sheet.abs(h.row, 0);
+            Diagnostic::new(
+                Code::MissingColumn,
+                Location::cell(file, &sheet.name, r, c),
+                format!("表头缺少必填列“{}”，此表未读取", field.label),
+            )
+            .with_hint(format!(
+                "可用的列名: {}（规则 {}）",
+                field.headers.join("、"),
+                schema.file
+            ))
+        })
+        .collect()
+}
+
+/// No sheet of the file has the table's header.
+fn no_header(sheets: &[workbook::Sheet], schema: &TableSchema, file: &str) -> Diagnostic {
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    Diagnostic::new(
+        Code::NoHeader,
+        Location::file(file),
+        format!(
+            "在工作表（{}）中未找到{}的表头",
+            names.join("、"),
+            schema.title
+        ),
+    )
+    .with_hint(format!(
+        "表头应包含如 {} 等列名（规则 {}）",
+        example_headers(schema),
+        schema.file
+    ))
+}
+
+fn submission_date_problems(
+    meta: &meta::Meta,
+    sheet: &workbook::Sheet,
+    file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some((v, r, c)) = &meta.bad_date {
+        let (ar, ac) = sheet.abs(*r, *c);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::BadValue,
+                Location::cell(file, &sheet.name, ar, ac),
+                format!("填报日期“{v}”无法识别"),
+            )
+            .with_hint("填报日期请写成 2026年9月18日 或 2026-09-18"),
+        );
+    } else if meta.submitted_on.is_none() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::NoSubmissionDate,
+                Location {
+                    file: file.into(),
+                    sheet: Some(sheet.name.clone()),
+                    cell: None,
+                },
+                "未找到填报日期，无法判断是否按时报送",
+            )
+            .with_hint("在表格上方写“填报日期：2026年9月18日”"),
+        );
+    }
+}
+
+fn example_headers(schema: &TableSchema) -> String {
+    schema
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .chain(schema.fields.iter().filter(|f| !f.required))
+        .take(4)
+        .map(|f| format!("“{}”", f.label))
+        .collect::<Vec<_>>()
+        .join("、")
+}

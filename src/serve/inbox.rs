@@ -1,0 +1,150 @@
+//! What the page puts in: uploads (one file, or a zip unpacked whole) into `<data>/<month>/` or
+//! the leads' folder, and clearing them.
+
+use super::State;
+use super::conn::Request;
+use super::handlers::{Result, lock, month_of};
+use super::http::{Reply, Target, error_json, json_reply};
+use super::unzip;
+use super::upload::{self, LEADS};
+use serde_json::json;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where uploads go: `<data>/<month>/` (`?month=`), or `<data>/leads/` for the leads to
+/// screen (`?set=leads`).
+pub(super) fn inbox(state: &State, t: &Target) -> Result<PathBuf> {
+    if t.get("set") == Some(LEADS) {
+        return Ok(state.opts.data.join(LEADS));
+    }
+    month_of(t).map(|m| state.opts.data.join(m.to_string()))
+}
+
+/// `POST /api/upload?month=YYYY-MM&path=REL` (or `?set=leads&path=`): the body is the file.
+pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result<Reply> {
+    let dir = inbox(state, t)?;
+    let rel = upload::clean_path(t.get("path").unwrap_or(""), state.limits.max_depth)
+        .map_err(|e| error_json(400, &e.0))?;
+    let _guard = lock(state)?;
+    let target = dir.join(&rel);
+    if let Some(other) = upload::case_clash(&dir, &rel) {
+        return Err(error_json(
+            400,
+            &format!(
+                "“{}”与已上传的“{other}”只差大小写，Windows 会当作同一个文件，请改名或先删除旧文件",
+                slash(&rel)
+            ),
+        ));
+    }
+    let limits = &state.limits;
+    if !target.exists() && upload::count_files(&dir) >= limits.max_files {
+        return Err(error_json(
+            413,
+            &format!(
+                "本月已有 {} 个文件，达到上限（rules/serve.toml 的 max_files）",
+                limits.max_files
+            ),
+        ));
+    }
+    let bytes = save_body(request, &target, limits.max_file_bytes)?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": slash(&rel), "bytes": bytes }),
+    ))
+}
+
+/// The body of `request` saved as `target`: all of it, or nothing (staged in a hidden file
+/// beside it and renamed only when every declared byte has arrived).
+fn save_body(request: &mut Request, target: &Path, max: u64) -> Result<u64> {
+    let expected = request.content_length;
+    if expected > max {
+        return Err(error_json(
+            413,
+            &format!(
+                "文件超过 {} MB（rules/ingest.toml 的 max_file_mb）",
+                max / 1024 / 1024
+            ),
+        ));
+    }
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let cannot = |e: std::io::Error| {
+        error_json(
+            500,
+            &format!("无法保存文件：{}", super::http::io_reason(&e)),
+        )
+    };
+    std::fs::create_dir_all(parent).map_err(cannot)?;
+    let tmp = parent.join(format!(".upload-{}.tmp", &super::auth::new_token()[..12]));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        let n = std::io::copy(&mut request.body(), &mut f)?;
+        if n != expected {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, target)
+    });
+    match written {
+        Ok(()) => Ok(expected),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(match e.kind() {
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::TimedOut
+                | std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::ConnectionReset => {
+                    error_json(400, "文件未能完整上传，未保存，请重试")
+                }
+                _ => cannot(e),
+            })
+        }
+    }
+}
+
+/// A relative path with `/`.
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `POST /api/upload-zip?month=YYYY-MM`: the body is a .zip of the month's files (or folder),
+/// checked whole and unpacked into the month's folder (see `unzip`).
+pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Result<Reply> {
+    let dir = inbox(state, t)?;
+    let _guard = lock(state)?;
+    let limit = state.limits.max_zip_mb * 1024 * 1024;
+    if request.content_length > limit {
+        return Err(error_json(
+            413,
+            &format!(
+                "zip 文件超过 {} MB（rules/serve.toml 的 max_zip_mb）",
+                state.limits.max_zip_mb
+            ),
+        ));
+    }
+    let mut body = Vec::new();
+    let read = request.body().read_to_end(&mut body);
+    if read.is_err() || body.len() as u64 != request.content_length {
+        return Err(error_json(400, "zip 文件未能完整上传，未保存，请重试"));
+    }
+    let done =
+        unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
+    Ok(json_reply(
+        200,
+        &json!({ "saved": done.saved, "skipped": done.skipped }),
+    ))
+}
+
+/// `POST /api/clear?month=` (or `?set=leads`): removes the uploaded files (outputs and
+/// history stay).
+pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
+    let dir = inbox(state, t)?;
+    let _guard = lock(state)?;
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| error_json(500, &format!("无法清空：{}", super::http::io_reason(&e))))?;
+    }
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    Ok(json_reply(200, &json!({ "cleared": name })))
+}
