@@ -207,11 +207,11 @@ fn record_and_publish(
     // leaves the history and the published folder as they were.
     let (revision, staged) = std::thread::scope(|s| {
         let staging = s.spawn(|| -> anyhow::Result<(Vec<OutputFile>, String)> {
-            let files = outputs(a, rules, env)?;
-            progress.stage("写入输出");
-            let tmp = publish::stage(out, &m, &files)
+            let stage = publish::Stage::begin(out, &m)
                 .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
-            Ok((files, tmp))
+            let files = outputs(a, rules, env, &stage)?;
+            progress.stage("写入输出");
+            Ok((files, stage.done()))
         });
         let mut staged = None;
         let revision = history.record(a, || -> anyhow::Result<Option<String>> {
@@ -235,13 +235,45 @@ fn record_and_publish(
     Ok((files, revision))
 }
 
-/// Every output file of an assessed month, rendered in memory: the ranking workbook, the HTML
-/// report, `run.json` and the notices.
-pub fn outputs(
+/// Every output file of an assessed month, rendered on every core and written into `stage` as
+/// each is ready (its bytes are then freed): the ranking workbook, the HTML report and cards,
+/// `run.json`, the city reports, the 通报, the notices and their feedback forms, listed in that
+/// order.
+pub(crate) fn outputs(
     a: &Assessment,
     rules: &Rules,
     env: &report::html::Templates,
+    stage: &publish::Stage,
 ) -> anyhow::Result<Vec<OutputFile>> {
+    let write = |f: OutputFile| -> anyhow::Result<OutputFile> {
+        let path = f.path.clone();
+        stage
+            .write(f)
+            .with_context(|| format!("无法写入输出文件 {path}"))
+    };
+    let write_all = |files: anyhow::Result<Vec<OutputFile>>| -> anyhow::Result<Vec<OutputFile>> {
+        files?.into_iter().map(write).collect()
+    };
+    let main_names = [
+        report::workbook_name(a),
+        report::html_name(a),
+        report::cards_name(a),
+        "run.json".to_string(),
+    ];
+    let up_files = || -> anyhow::Result<Vec<OutputFile>> {
+        let mut files = Vec::new();
+        for (name, bytes) in report::report_up::workbooks(a, rules).context("无法生成上报报表")?
+        {
+            if main_names.contains(&name) || files.iter().any(|f: &OutputFile| f.name() == name) {
+                anyhow::bail!(
+                    "上报报表的文件名 {name} 与本月的其他输出重名，请修改 rules/report_up/ 中的 name"
+                );
+            }
+            files.push(OutputFile::new(OutputKind::ReportUp, name, bytes));
+        }
+        Ok(files)
+    };
+    let [workbook_name, html_name, cards_name, json_name] = main_names.clone();
     // The outputs are independent: rendered on every core, listed in a fixed order.
     let ((workbook, (up, (bulletin, forms))), ((html, cards), (json, notices))) = rayon::join(
         || {
@@ -249,16 +281,21 @@ pub fn outputs(
                 || {
                     let mut notice_sheets = report::notice::sheets(a, rules);
                     notice_sheets.extend(report::task_register::sheet(a, rules));
-                    report::ranking_workbook::workbook(a, rules, &notice_sheets)
-                        .context("无法生成排名表")
+                    let bytes = report::ranking_workbook::workbook(a, rules, &notice_sheets)
+                        .context("无法生成排名表")?;
+                    write(OutputFile::new(
+                        OutputKind::RankingWorkbook,
+                        workbook_name,
+                        bytes,
+                    ))
                 },
                 || {
                     rayon::join(
-                        || report::report_up::workbooks(a, rules).context("无法生成上报报表"),
+                        || write_all(up_files()),
                         || {
                             rayon::join(
-                                || report::bulletin::files(a, rules, env),
-                                || report::feedback_form::files(a, rules),
+                                || write_all(report::bulletin::files(a, rules, env)),
+                                || write_all(report::feedback_form::files(a, rules)),
                             )
                         },
                     )
@@ -269,40 +306,38 @@ pub fn outputs(
             rayon::join(
                 || {
                     rayon::join(
-                        || report::html::report(a, rules, env),
-                        || report::html::cards(a, rules, env),
+                        || {
+                            let html = report::html::report(a, rules, env)?;
+                            write(OutputFile::new(
+                                OutputKind::ReportHtml,
+                                html_name,
+                                html.into_bytes(),
+                            ))
+                        },
+                        || {
+                            let cards = report::html::cards(a, rules, env)?;
+                            write(OutputFile::new(
+                                OutputKind::CardsHtml,
+                                cards_name,
+                                cards.into_bytes(),
+                            ))
+                        },
                     )
                 },
-                || rayon::join(|| report::json(a), || report::notice::files(a, rules, env)),
+                || {
+                    rayon::join(
+                        || {
+                            let json = report::json(a).into_bytes();
+                            write(OutputFile::new(OutputKind::RunJson, json_name, json))
+                        },
+                        || write_all(report::notice::files(a, rules, env)),
+                    )
+                },
             )
         },
     );
-    let mut files = vec![
-        OutputFile::new(
-            OutputKind::RankingWorkbook,
-            report::workbook_name(a),
-            workbook?,
-        ),
-        OutputFile::new(
-            OutputKind::ReportHtml,
-            report::html_name(a),
-            html?.into_bytes(),
-        ),
-        OutputFile::new(
-            OutputKind::CardsHtml,
-            report::cards_name(a),
-            cards?.into_bytes(),
-        ),
-        OutputFile::new(OutputKind::RunJson, "run.json", json.into_bytes()),
-    ];
-    for (name, bytes) in up? {
-        if files.iter().any(|f| f.name() == name) {
-            anyhow::bail!(
-                "上报报表的文件名 {name} 与本月的其他输出重名，请修改 rules/report_up/ 中的 name"
-            );
-        }
-        files.push(OutputFile::new(OutputKind::ReportUp, name, bytes));
-    }
+    let mut files = vec![workbook?, html?, cards?, json?];
+    files.extend(up?);
     files.extend(bulletin?);
     files.extend(notices?);
     files.extend(forms?);

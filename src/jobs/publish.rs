@@ -70,26 +70,55 @@ pub(crate) fn failpoint(step: &str) {
     let _ = step;
 }
 
-/// Writes `files` into a temp folder of `out` unique to this run; returns its name.
-pub(crate) fn stage(out: &Path, month: &str, files: &[OutputFile]) -> std::io::Result<String> {
-    let name = format!(".{month}.tmp.{}", std::process::id());
-    let tmp = out.join(&name);
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
+/// A temp folder of `out` unique to this run, into which a month's outputs are written as each
+/// is rendered (so a province's outputs are never all in memory at once) before `swap` puts it
+/// in place.
+pub(crate) struct Stage {
+    name: String,
+    dir: PathBuf,
+    written: std::sync::atomic::AtomicBool,
+}
+
+impl Stage {
+    /// Creates the empty temp folder, replacing one left by an earlier run of this process id.
+    pub(crate) fn begin(out: &Path, month: &str) -> std::io::Result<Stage> {
+        let name = format!(".{month}.tmp.{}", std::process::id());
+        let dir = out.join(&name);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Stage {
+            name,
+            dir,
+            written: std::sync::atomic::AtomicBool::new(false),
+        })
     }
-    std::fs::create_dir_all(&tmp)?;
-    for (i, f) in files.iter().enumerate() {
-        let path = tmp.join(&f.path);
+
+    /// Writes `file` into the folder and frees its bytes; the file keeps its kind and path.
+    pub(crate) fn write(&self, mut file: OutputFile) -> std::io::Result<OutputFile> {
+        self.write_bytes(&file.path, &std::mem::take(&mut file.bytes))?;
+        Ok(file)
+    }
+
+    /// Writes `bytes` as the file at `path` (relative, `/`-separated) in the folder.
+    pub(crate) fn write_bytes(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.dir.join(path);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p)?;
         }
-        std::fs::write(path, &f.bytes)?;
-        if i == 0 {
+        std::fs::write(path, bytes)?;
+        if !self.written.swap(true, std::sync::atomic::Ordering::SeqCst) {
             failpoint("staging");
         }
+        Ok(())
     }
-    failpoint("staged");
-    Ok(name)
+
+    /// Every file is written: the folder's name under `out`.
+    pub(crate) fn done(self) -> String {
+        failpoint("staged");
+        self.name
+    }
 }
 
 /// The folder under `out` that keeps the files of `month`'s `revision` once a later revision
@@ -200,6 +229,9 @@ pub(crate) fn publish(
     };
     std::fs::create_dir_all(&parent)?;
     let _lock = lock_for(&root.join(".sanyipi.lock"), &target, progress)?;
-    let tmp = stage(&parent, name, files)?;
-    Ok(swap(&parent, name, &tmp, None)?)
+    let stage = Stage::begin(&parent, name)?;
+    for f in files {
+        stage.write_bytes(&f.path, &f.bytes)?;
+    }
+    Ok(swap(&parent, name, &stage.done(), None)?)
 }
