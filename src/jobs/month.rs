@@ -327,8 +327,12 @@ pub(crate) fn outputs(
                 || {
                     rayon::join(
                         || {
-                            let json = report::json(a).into_bytes();
-                            write(OutputFile::new(OutputKind::RunJson, json_name, json))
+                            stage
+                                .write_with(&json_name, |w| {
+                                    report::json_to(a, w).map_err(std::io::Error::from)
+                                })
+                                .with_context(|| format!("无法写入输出文件 {json_name}"))?;
+                            anyhow::Ok(OutputFile::new(OutputKind::RunJson, json_name, Vec::new()))
                         },
                         || write_all(report::notice::files(a, rules, env)),
                     )

@@ -138,3 +138,8 @@ impl OutputFile {
 pub fn json(a: &Assessment) -> String {
     serde_json::to_string_pretty(a).unwrap_or_default()
 }
+
+/// `json` streamed into `w`, the same bytes.
+pub(crate) fn json_to(a: &Assessment, w: impl std::io::Write) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(w, a)
+}
