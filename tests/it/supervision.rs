@@ -12,13 +12,7 @@ use std::path::Path;
 /// `rules` if given); returns September's run.json.
 pub(crate) fn september(out: &Path, rules: Option<&Path>) -> J {
     let s = Samples::own();
-    Sanyipi::new()
-        .args(["history", "import"])
-        .arg(s.dir.join("历史排名.xlsx"))
-        .out(out)
-        .rules_opt(rules)
-        .run()
-        .expect_ok();
+    import_history(&s, out, rules);
     Sanyipi::month(s.month("2026-09"), "2026-09")
         .out(out)
         .rules_opt(rules)

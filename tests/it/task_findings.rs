@@ -9,7 +9,6 @@ use super::supervision::{header_row, october_with, returned_form, september, she
 use crate::common::*;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value as J;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const N1: &str = "镇督查〔2026〕1号";
@@ -19,15 +18,7 @@ const OVERDUE: &str = "逾期未反馈";
 
 /// Working days in `(from, to]` over the State Council facts, day by day.
 fn workdays_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv")).unwrap();
-    let special: BTreeMap<NaiveDate, bool> = tsv
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let mut f = l.split('\t');
-            (date(f.next().unwrap()), f.next().unwrap() == "班")
-        })
-        .collect();
+    let special = official_days();
     from.iter_days()
         .skip(1)
         .take_while(|d| *d <= to)

@@ -106,18 +106,23 @@ pub fn procedure_due(q: &serde_json::Value) -> NaiveDate {
     }
 }
 
-/// N working days after `start`, day by day over the State Council facts (a copy of
-/// `../shared/data` in `tests/fixtures`) — independent of `rules/calendar` and of the calendar code.
-pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
+/// The State Council's special days (a copy of `../shared/data` in `tests/fixtures`): each
+/// date with whether it is a working day (调休 "班") or a holiday.
+pub fn official_days() -> BTreeMap<NaiveDate, bool> {
     let tsv = std::fs::read_to_string(fixture("cn-official-days-2020-2026.tsv")).unwrap();
-    let special: BTreeMap<NaiveDate, bool> = tsv
-        .lines()
+    tsv.lines()
         .skip(1)
         .map(|l| {
             let mut f = l.split('\t');
             (date(f.next().unwrap()), f.next().unwrap() == "班")
         })
-        .collect();
+        .collect()
+}
+
+/// N working days after `start`, day by day over the State Council facts (a copy of
+/// `../shared/data` in `tests/fixtures`) — independent of `rules/calendar` and of the calendar code.
+pub fn add_workdays(start: NaiveDate, n: u32) -> NaiveDate {
+    let special = official_days();
     let mut day = start;
     let mut left = n;
     while left > 0 {
@@ -193,9 +198,8 @@ macro_rules! on_samples {
     };
 }
 
-/// Seeds history from the data set's 历史排名.xlsx, then runs each month as of the 25th into
-/// `out` (with `rules` if given); returns each month's run.json.
-pub fn run_months(s: &Samples, out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
+/// Seeds the history of `out` from the data set's 历史排名.xlsx (with `rules` if given).
+pub fn import_history(s: &Samples, out: &Path, rules: Option<&Path>) {
     Sanyipi::new()
         .args(["history", "import"])
         .arg(s.dir.join("历史排名.xlsx"))
@@ -203,6 +207,12 @@ pub fn run_months(s: &Samples, out: &Path, rules: Option<&Path>) -> Vec<serde_js
         .rules_opt(rules)
         .run()
         .expect_ok();
+}
+
+/// Seeds history from the data set's 历史排名.xlsx, then runs each month as of the 25th into
+/// `out` (with `rules` if given); returns each month's run.json.
+pub fn run_months(s: &Samples, out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
+    import_history(s, out, rules);
     s.months
         .iter()
         .map(|m| {
