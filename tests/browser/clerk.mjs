@@ -74,6 +74,11 @@ try {
   await waitText(page, "#uploaded", "多余的文件.xlsx");
   await page.locator("#uploaded li", { hasText: "多余的文件.xlsx" }).locator("button").click();
   result.deleted = await waitText(page, "#upload-msg", "已删除");
+  // The list is fetched again after the message: wait for it (or time out and let the
+  // assertion show what stayed).
+  await page
+    .waitForFunction(() => !document.querySelector("#uploaded").textContent.includes("多余的文件"), null, { timeout: 10000 })
+    .catch(() => {});
   result.uploadedAfterDelete = await page.locator("#uploaded").textContent();
 
   // Point 7: every unit's 报送情况.
