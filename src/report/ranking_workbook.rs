@@ -6,6 +6,7 @@ use super::sheet::{Cell, SheetSpec, book, date, grouped, opt_text, text};
 use crate::engine::Status;
 use crate::engine::assess::Assessment;
 use crate::rules::{Rules, Subject};
+use rayon::prelude::*;
 use rust_xlsxwriter::XlsxError;
 
 /// Builds the ranking workbook of `a` (with `extra` sheets before the data sheets).
@@ -15,18 +16,21 @@ pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Ve
         month_label(a),
         a.as_of.format("%Y年%-m月%-d日")
     );
-    let mut specs = vec![
-        units(a, rules),
-        projects(a, rules),
-        super::stages_sheet::stages(a, rules),
-        super::outlook_sheet::outlook(a),
+    // The sheets' rows are gathered on every core, in the workbook's order.
+    type Build<'a> = Box<dyn Fn() -> Vec<SheetSpec> + Send + Sync + 'a>;
+    let builds: Vec<Build> = vec![
+        Box::new(|| vec![units(a, rules)]),
+        Box::new(|| vec![projects(a, rules)]),
+        Box::new(|| vec![super::stages_sheet::stages(a, rules)]),
+        Box::new(|| vec![super::outlook_sheet::outlook(a)]),
+        Box::new(|| vec![deadline_sheet(a, rules, "开工时限", Subject::Project)]),
+        Box::new(|| vec![deadline_sheet(a, rules, "前期手续", Subject::Procedure)]),
+        Box::new(|| vec![deadline_sheet(a, rules, "报送情况", Subject::Submission)]),
+        Box::new(|| extra.to_vec()),
+        Box::new(|| vec![problems(a)]),
+        Box::new(|| vec![reconciliation(a, rules)]),
     ];
-    specs.push(deadline_sheet(a, rules, "开工时限", Subject::Project));
-    specs.push(deadline_sheet(a, rules, "前期手续", Subject::Procedure));
-    specs.push(deadline_sheet(a, rules, "报送情况", Subject::Submission));
-    specs.extend(extra.iter().cloned());
-    specs.push(problems(a));
-    specs.push(reconciliation(a, rules));
+    let specs: Vec<SheetSpec> = builds.par_iter().flat_map_iter(|b| b()).collect();
     book(
         &format!("{}重点项目考核排名", month_label(a)),
         &subtitle,
