@@ -60,7 +60,7 @@ cross_build() {
     *-linux-musl)
         musl_unwind
         envs+=("CARGO_TARGET_${var}_LINKER=musl-gcc" "CC_$t=musl-gcc" "AR_$t=ar"
-            "CARGO_TARGET_${var}_RUSTFLAGS=-C link-self-contained=no -L native=/src/target/cross/musl-unwind")
+            "CARGO_TARGET_${var}_RUSTFLAGS=-C link-self-contained=no -L native=/src/target/cross/musl-unwind -C link-arg=-lgcc")
         ;;
     esac
     echo "release: building $target (inside the sid root)"
@@ -71,6 +71,8 @@ cross_build() {
     echo "release: $target built in $((SECONDS - start)) s"
 }
 
+# -lgcc: the C of mimalloc calls compiler helpers such as __popcountdi2, which the link of a
+# -nodefaultlibs static binary does not bring otherwise.
 # Debian's LLVM libunwind.a was built against glibc and calls two fortified stdio functions musl
 # lacks: a copy of it with two forwarding functions added.
 musl_unwind() {

@@ -315,11 +315,22 @@ pub(crate) fn outputs(
                             ))
                         },
                         || {
-                            let cards = report::html::cards(a, rules, env)?;
-                            write(OutputFile::new(
+                            // A template's error is the page's error, not one of writing.
+                            let mut failed = None;
+                            let written = stage.write_with(&cards_name, |w| {
+                                report::html::cards(a, rules, env, w).map_err(|e| {
+                                    failed = Some(e);
+                                    std::io::Error::other("template")
+                                })
+                            });
+                            if let Some(e) = failed {
+                                return Err(e.into());
+                            }
+                            written.with_context(|| format!("无法写入输出文件 {cards_name}"))?;
+                            anyhow::Ok(OutputFile::new(
                                 OutputKind::CardsHtml,
                                 cards_name,
-                                cards.into_bytes(),
+                                Vec::new(),
                             ))
                         },
                     )

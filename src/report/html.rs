@@ -58,12 +58,13 @@ pub fn report(
     templates.render("report.html", ctx)
 }
 
-/// Renders the month's 项目档案: a card per project, each with its light.
+/// Renders the month's 项目档案 into `w`: a card per project, each with its light.
 pub fn cards(
     a: &Assessment,
     rules: &Rules,
     templates: &Templates,
-) -> Result<String, TemplateError> {
+    w: impl std::io::Write,
+) -> Result<(), TemplateError> {
     let cards: Vec<CardView> = a
         .cards
         .iter()
@@ -77,7 +78,7 @@ pub fn cards(
         cards => minijinja::Value::from(minijinja::value::Serde(&cards)),
         issuers => rules.notices.setup.issuers.clone(),
     };
-    templates.render("cards.html", ctx)
+    templates.render_to("cards.html", ctx, w)
 }
 
 /// A card with its project's light, as the template sees it.

@@ -153,6 +153,20 @@ impl Templates {
             .and_then(|t| t.render(ctx))
             .map_err(|e| error(&e, self.dir.as_deref()))
     }
+
+    /// `render` streamed into `w` (a province's pages are tens of megabytes).
+    pub(crate) fn render_to(
+        &self,
+        name: &str,
+        ctx: Value,
+        w: impl std::io::Write,
+    ) -> Result<(), TemplateError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render_captured_to(ctx, w))
+            .map(|_| ())
+            .map_err(|e| error(&e, self.dir.as_deref()))
+    }
 }
 
 /// Names the file the error is in: the override when there is one, else `templates/NAME`.
