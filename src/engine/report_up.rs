@@ -12,6 +12,7 @@ use crate::expr::{row_context, to_jinja};
 use crate::ingest::Value;
 use crate::rules::report_up::{Column, Mapping, Source};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
@@ -51,7 +52,7 @@ fn project_values(inputs: &UpInputs) -> Vec<(String, BTreeMap<String, Value>)> {
         .collect();
     inputs
         .views
-        .iter()
+        .par_iter()
         .map(|v| {
             let mut values = v.values.clone();
             if let Some(p) = scores.get(v.id.as_str()) {
@@ -82,32 +83,50 @@ fn report(
             message,
         })
     };
+    // Rows are filtered and their cells computed on every core; the problems keep row order.
+    let filtered: Vec<Result<bool, String>> = rows
+        .par_iter()
+        .map(|row| match &m.filter {
+            None => Ok(true),
+            Some(filter) => filter
+                .holds(row_context(&row.1, &m.known))
+                .map_err(|e| e.to_string()),
+        })
+        .collect();
     let mut kept: Vec<&(String, BTreeMap<String, Value>)> = Vec::new();
-    for row in rows {
-        let Some(filter) = &m.filter else {
-            kept.push(row);
-            continue;
-        };
-        match filter.holds(row_context(&row.1, &m.known)) {
+    for (row, held) in rows.iter().zip(filtered) {
+        match held {
             Ok(true) => kept.push(row),
             Ok(false) => {}
-            Err(e) => problem("filter", &row.0, e.to_string()),
+            Err(e) => problem("filter", &row.0, e),
         }
     }
     kept.sort_by(|a, b| compare(m, &a.1, &b.1));
-    let mut out = Vec::new();
-    for (seq, (id, values)) in kept.into_iter().enumerate() {
-        let mut values = values.clone();
-        values.insert("seq".into(), Value::Int(seq as i64 + 1));
+    let computed: Vec<(&str, Vec<Result<UpCell, String>>)> = kept
+        .into_par_iter()
+        .enumerate()
+        .map(|(seq, (id, values))| {
+            let mut values = values.clone();
+            values.insert("seq".into(), Value::Int(seq as i64 + 1));
+            let cells = m
+                .columns
+                .iter()
+                .map(|c| cell(c, &values, &m.known))
+                .collect();
+            (id.as_str(), cells)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(computed.len());
+    for (id, cells) in computed {
         let cells = m
             .columns
             .iter()
-            .map(|c| match cell(c, &values, &m.known) {
-                Ok(v) => v,
-                Err(e) => {
+            .zip(cells)
+            .map(|(c, v)| {
+                v.unwrap_or_else(|e| {
                     problem(&column_name(m, c), id, e);
                     UpCell::Empty
-                }
+                })
             })
             .collect();
         out.push(cells);

@@ -5,7 +5,8 @@ use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{Match, Rules, TableSchema};
 use crate::text::key;
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Finishes a table once all its files are read: key the ledger, or match rows against it,
 /// then check expected submissions and fill in the per-file counts.
@@ -95,22 +96,36 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let m = schema.matching.as_ref().expect("matched table");
     let records = data.tables.remove(&schema.id).unwrap_or_default();
     let targets: &[Record] = data.tables.get(&m.table).map(Vec::as_slice).unwrap_or(&[]);
-    let mut index: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); m.by.len()];
-    for (i, t) in targets.iter().enumerate() {
-        for (bi, by) in m.by.iter().enumerate() {
-            if let Some(v) = t.get(by) {
-                index[bi].entry(key(&v.to_string())).or_insert(i);
+    // The keys are normalised on every core; the first of a repeated key wins, as in one pass.
+    let target_keys: Vec<Vec<Option<String>>> = targets
+        .par_iter()
+        .map(|t| {
+            m.by.iter()
+                .map(|by| t.get(by).map(|v| key(&v.to_string())))
+                .collect()
+        })
+        .collect();
+    let mut index: Vec<HashMap<String, usize>> = vec![HashMap::new(); m.by.len()];
+    for (i, keys) in target_keys.into_iter().enumerate() {
+        for (bi, k) in keys.into_iter().enumerate() {
+            if let Some(k) = k {
+                index[bi].entry(k).or_insert(i);
             }
         }
     }
+    let hits: Vec<Option<usize>> = records
+        .par_iter()
+        .map(|r| {
+            m.by.iter().enumerate().find_map(|(bi, by)| {
+                r.get(by)
+                    .and_then(|v| index[bi].get(&key(&v.to_string())))
+                    .copied()
+            })
+        })
+        .collect();
     let mut kept = Vec::with_capacity(records.len());
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for mut r in records {
-        let hit = m.by.iter().enumerate().find_map(|(bi, by)| {
-            r.get(by)
-                .and_then(|v| index[bi].get(&key(&v.to_string())))
-                .copied()
-        });
+    for (mut r, hit) in records.into_iter().zip(hits) {
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
             data.diagnostics.push(not_in_ledger(&r, &m.by, targets));
@@ -321,42 +336,51 @@ fn stem(rel: &str) -> &str {
 }
 
 /// The consistency checks of the schema (`[[check]]`) on every used row. A check whose
-/// condition cannot be evaluated on a row is reported at that row, naming the check.
+/// condition cannot be evaluated on a row is reported at that row, naming the check. Rows are
+/// checked on every core; the problems keep the rows' order.
 fn row_checks(schema: &TableSchema, data: &mut Dataset) {
     if schema.checks.is_empty() {
         return;
     }
     let ids: Vec<String> = schema.fields.iter().map(|f| f.id.clone()).collect();
+    let found: Vec<Vec<Diagnostic>> = data
+        .records(&schema.id)
+        .par_iter()
+        .map(|r| checks_of_row(schema, r, &ids))
+        .collect();
+    data.diagnostics.extend(found.into_iter().flatten());
+}
+
+/// The problems the schema's checks find in row `r`, whose fields are `ids`.
+fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for r in data.records(&schema.id) {
-        for c in &schema.checks {
-            match c.when.holds(c.when.row_context(&r.values, &ids)) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(e) => {
-                    found.push(
-                        Diagnostic::new(
-                            Code::RuleFailed,
-                            location(r, &c.field),
-                            format!("检查 {} 的条件无法在此行计算：{e}", c.id),
-                        )
-                        .with_hint(format!(
-                            "核对此行数据，或修正 {} 中检查 {} 的 when",
-                            schema.file, c.id
-                        )),
-                    );
-                    continue;
-                }
+    for c in &schema.checks {
+        match c.when.holds(c.when.row_context(&r.values, ids)) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                found.push(
+                    Diagnostic::new(
+                        Code::RuleFailed,
+                        location(r, &c.field),
+                        format!("检查 {} 的条件无法在此行计算：{e}", c.id),
+                    )
+                    .with_hint(format!(
+                        "核对此行数据，或修正 {} 中检查 {} 的 when",
+                        schema.file, c.id
+                    )),
+                );
+                continue;
             }
-            let ctx = crate::expr::row_context(&r.values, &ids);
-            let message = crate::expr::render(&c.message, ctx)
-                .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
-            let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
-            if let Some(h) = &c.hint {
-                d = d.with_hint(h.clone());
-            }
-            found.push(d);
         }
+        let ctx = crate::expr::row_context(&r.values, ids);
+        let message = crate::expr::render(&c.message, ctx)
+            .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
+        let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
+        if let Some(h) = &c.hint {
+            d = d.with_hint(h.clone());
+        }
+        found.push(d);
     }
-    data.diagnostics.extend(found);
+    found
 }

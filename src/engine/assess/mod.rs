@@ -142,37 +142,49 @@ pub fn assess_issued(
     let mut diagnostics = data.diagnostics.clone();
     diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
-    let unit_lights = super::lights::unit_lights(rules, &lights);
-    let county_lights = super::lights::light_counts(rules, &lights, None);
-    let stages = super::stages::stage_figures(rules, data, &projects, month, as_of);
-    let project_units: HashMap<&str, &str> = projects
-        .iter()
-        .map(|p| (p.id.as_str(), p.unit.as_str()))
-        .collect();
-    let outlook = super::outlook::outlook(rules, month, as_of, &deadlines, &units, &project_units);
-    let cards = super::cards::project_cards(
-        rules,
-        &super::cards::CardInputs {
-            data,
-            carried: &carried,
-            snapshot,
-            month,
-            projects: &projects,
-            deadlines: &deadlines,
-            notices: &notices,
+    // The city reports and the views below read the same finished results: they are made at
+    // the same time; the city reports' rule problems come last, as before.
+    let mut up_problems = Vec::new();
+    let (report_up, (unit_lights, county_lights, stages, outlook, cards)) = rayon::join(
+        || {
+            super::report_up::reports(
+                &rules.report_up,
+                &super::report_up::UpInputs {
+                    views: &views,
+                    projects: &projects,
+                    lights: &lights,
+                    month,
+                    as_of,
+                },
+                &mut up_problems,
+            )
+        },
+        || {
+            let unit_lights = super::lights::unit_lights(rules, &lights);
+            let county_lights = super::lights::light_counts(rules, &lights, None);
+            let stages = super::stages::stage_figures(rules, data, &projects, month, as_of);
+            let project_units: HashMap<&str, &str> = projects
+                .iter()
+                .map(|p| (p.id.as_str(), p.unit.as_str()))
+                .collect();
+            let outlook =
+                super::outlook::outlook(rules, month, as_of, &deadlines, &units, &project_units);
+            let cards = super::cards::project_cards(
+                rules,
+                &super::cards::CardInputs {
+                    data,
+                    carried: &carried,
+                    snapshot,
+                    month,
+                    projects: &projects,
+                    deadlines: &deadlines,
+                    notices: &notices,
+                },
+            );
+            (unit_lights, county_lights, stages, outlook, cards)
         },
     );
-    let report_up = super::report_up::reports(
-        &rules.report_up,
-        &super::report_up::UpInputs {
-            views: &views,
-            projects: &projects,
-            lights: &lights,
-            month,
-            as_of,
-        },
-        &mut rule_problems,
-    );
+    rule_problems.extend(up_problems);
     // Overdue tasks join the findings last: after the scores, lights, cards and outlook.
     deadlines.extend(task_findings);
     let missing_years = missing_years(&deadlines);
