@@ -43,6 +43,7 @@ struct Row {
 }
 
 fn main() {
+    sanyipi::allocator::tune();
     // `cargo bench` passes `--bench`; nothing else is parsed.
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = std::env::var_os("CARGO_TARGET_DIR")

@@ -1,6 +1,7 @@
 //! sanyipi: the monthly supervision run of a county's key projects ("三个一批"), driven by TOML
 //! rules. Data flows one way: rules → ingest → calendar/deadlines → engine → reports.
 
+pub mod allocator;
 pub mod calendar;
 pub mod cli;
 pub mod diagnostic;

@@ -11,6 +11,7 @@ use sanyipi::ingest::worker;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    sanyipi::allocator::tune();
     if std::env::args_os()
         .nth(1)
         .is_some_and(|a| a == worker::SUBCOMMAND)
