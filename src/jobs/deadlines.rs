@@ -56,13 +56,22 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
     )?;
     let data = ingest_month(&req.input, &rules, Some(month)).context("无法计算期限")?;
     // Projects missing from this month's reports keep the start dates reported before.
-    let carried = if req.place.history_path().exists() {
-        let snapshot = req.place.open()?.snapshot(month)?;
-        crate::engine::assess::carried_values(&data, &snapshot)
+    let snapshot = if req.place.history_path().exists() {
+        Some(req.place.open()?.snapshot(month)?)
     } else {
-        Default::default()
+        None
     };
-    let (rows, problems) = deadline_rows(&rules, &data, month, as_of, &carried);
+    let carried = snapshot
+        .as_ref()
+        .map(|s| crate::engine::assess::carried_values(&data, s))
+        .unwrap_or_default();
+    let (mut rows, problems) = deadline_rows(&rules, &data, month, as_of, &carried);
+    // Earlier notices' tasks overdue by the as-of date are findings too, as in `run`.
+    if let Some(s) = &snapshot {
+        rows.extend(crate::engine::assess::earlier_task_findings(
+            &rules, &data, s, as_of,
+        ));
+    }
     let mut table = render(&rules, &rows, month, as_of, req.open_only);
     if data.error_count() > 0 {
         table.push_str(&format!(
@@ -163,10 +172,22 @@ fn render(
         as_of.format("%Y-%m-%d")
     );
     let mut missing: Vec<i32> = Vec::new();
-    for rule in &rules.deadlines.rules {
+    let finding = rules
+        .notices
+        .supervision
+        .as_ref()
+        .and_then(|s| s.finding.as_ref())
+        .map(|f| (f.id.as_str(), f.name.as_str()));
+    let sections = rules
+        .deadlines
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.name.as_str()))
+        .chain(finding);
+    for (id, name) in sections {
         let mut shown: Vec<&DeadlineRow> = rows
             .iter()
-            .filter(|r| r.rule == rule.id)
+            .filter(|r| r.rule == id)
             .filter(|r| {
                 !open_only
                     || matches!(
@@ -179,7 +200,7 @@ fn render(
             continue;
         }
         shown.sort_by(|a, b| a.status.cmp(&b.status).then(a.due.cmp(&b.due)));
-        out.push_str(&format!("\n【{}】\n", rule.name));
+        out.push_str(&format!("\n【{name}】\n"));
         for r in &shown {
             for y in &r.missing_years {
                 if !missing.contains(y) {
@@ -189,10 +210,12 @@ fn render(
         }
         out.push_str(&rule_table(&shown));
     }
-    let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
+    // The totals are of the deadlines; overdue tasks are counted on their own.
+    let is_task = |r: &&DeadlineRow| finding.is_some_and(|(id, _)| r.rule == id);
+    let count = |s: Status| rows.iter().filter(|r| !is_task(r) && r.status == s).count();
     let labels = &rules.deadlines.status;
     out.push_str(&format!(
-        "\n合计: {} {}，{} {}，{} {}，{} {}，{} {}，{} {}\n",
+        "\n合计: {} {}，{} {}，{} {}，{} {}，{} {}，{} {}",
         labels.overdue,
         count(Status::Overdue),
         labels.met_late,
@@ -206,6 +229,11 @@ fn render(
         labels.no_date,
         count(Status::NoDate)
     ));
+    let tasks = rows.iter().filter(is_task).count();
+    if let Some((_, name)) = finding.filter(|_| tasks > 0) {
+        out.push_str(&format!("；{name} {tasks}"));
+    }
+    out.push('\n');
     missing.sort();
     for y in missing {
         out.push_str(&format!(

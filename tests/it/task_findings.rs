@@ -305,6 +305,77 @@ fn an_overdue_task_is_a_finding_in_the_workbook_run_json_and_history() {
     );
 }
 
+/// The rows of section `name` of what `sanyipi deadlines` prints: (task id, unit, issued, due,
+/// working days overdue), the task id being the last word of the subject.
+fn deadlines_section(stdout: &str, name: &str) -> Vec<(String, String, NaiveDate, NaiveDate, i64)> {
+    let start = stdout
+        .find(&format!("【{name}】"))
+        .unwrap_or_else(|| panic!("no section {name}:\n{stdout}"));
+    stdout[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            let task = cols[0].rsplit(' ').next().unwrap().to_string();
+            let late = cols[7].strip_prefix("超期 ").expect(l).parse().unwrap();
+            (
+                task,
+                cols[1].to_string(),
+                date(cols[2]),
+                date(cols[4]),
+                late,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn deadlines_lists_the_overdue_tasks_before_the_month_is_run() {
+    let out = tempfile::tempdir().unwrap();
+    let sept = september(out.path(), None);
+    let input = october_with(|input| {
+        let dir = input.join("整改反馈");
+        std::fs::create_dir_all(&dir).unwrap();
+        returned_form(
+            &dir.join("东湖镇整改反馈.xlsx"),
+            "东湖镇",
+            "2026-10-09",
+            &[(&format!("{N1}-1"), "已整改", "2026-10-09", "已开工")],
+        );
+    });
+    // History holds September only: October is not run.
+    let as_of = date("2026-10-28");
+    let r = sanyipi(&[
+        "deadlines",
+        "--input",
+        input.path().to_str().unwrap(),
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-28",
+        "--open",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "the sample has data errors: {}", r.stderr);
+    let answered = [format!("{N1}-1")];
+    let answered: Vec<&str> = answered.iter().map(String::as_str).collect();
+    let mut want: Vec<_> = expected(&[&sept], 3, &answered, as_of)
+        .into_iter()
+        .map(|f| (f.task, f.unit, f.issued, f.due, f.workdays))
+        .collect();
+    assert!(!want.is_empty(), "no task overdue: the test proves nothing");
+    let mut got = deadlines_section(&r.stdout, NAME);
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn editing_the_finding_rules_changes_its_wording_and_dates() {
     let (_dir, rules) = edited_rules(&[

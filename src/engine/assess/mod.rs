@@ -233,6 +233,29 @@ fn task_findings(
     super::supervision::finding::findings(s, &rules.calendar, register, &names, as_of)
 }
 
+/// The findings of earlier months' tasks overdue as of `as_of`, for a month not run yet
+/// (`sanyipi deadlines`): the returned forms in `data` are read as `run` reads them; project
+/// names come from the ledger.
+pub(crate) fn earlier_task_findings(
+    rules: &Rules,
+    data: &Dataset,
+    snapshot: &Snapshot,
+    as_of: NaiveDate,
+) -> Vec<DeadlineRow> {
+    let Some(s) = &rules.notices.supervision else {
+        return Vec::new();
+    };
+    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of);
+    let register = open_register(rules, snapshot, &snapshot.tasks, &read.feedback, as_of);
+    let name_field = rules.roles.field(FieldRole::ProjectName);
+    let names: HashMap<&str, &str> = register
+        .iter()
+        .filter_map(|t| t.task.project.as_deref())
+        .filter_map(|p| Some((p, data.project(p)?.text(name_field)?)))
+        .collect();
+    super::supervision::finding::findings(s, &rules.calendar, &register, &names, as_of)
+}
+
 /// The register of every task not closed, earlier months' first, as of `as_of`: the feedback
 /// of earlier months, then this month's.
 fn open_register(
