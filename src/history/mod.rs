@@ -107,6 +107,45 @@ impl History {
         Ok(History { conn, path: shown })
     }
 
+    /// Opens the history file for reading only: nothing is ever written to it. A file of an
+    /// older format is copied into memory and brought to the newest format there; no file yet
+    /// reads as an empty history.
+    pub(crate) fn open_read(path: &Path) -> Result<Self, HistoryError> {
+        let shown = path.display().to_string();
+        let open_err = |source| HistoryError::Open {
+            path: shown.clone(),
+            source,
+        };
+        let mut conn = if path.exists() {
+            let file = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(open_err)?;
+            file.busy_timeout(Duration::from_secs(30))
+                .map_err(open_err)?;
+            if migrate::user_version(&file).map_err(open_err)? == migrate::NEWEST {
+                return Ok(History {
+                    conn: file,
+                    path: shown,
+                });
+            }
+            let mut copy = Connection::open_in_memory().map_err(open_err)?;
+            rusqlite::backup::Backup::new(&file, &mut copy)
+                .and_then(|b| b.run_to_completion(256, Duration::ZERO, None))
+                .map_err(open_err)?;
+            copy
+        } else {
+            Connection::open_in_memory().map_err(open_err)?
+        };
+        migrate::migrate(&mut conn).map_err(|e| match e {
+            migrate::MigrateError::TooNew(found) => HistoryError::TooNew {
+                path: shown.clone(),
+                found,
+                newest: migrate::NEWEST,
+            },
+            migrate::MigrateError::Sql(source) => open_err(source),
+        })?;
+        Ok(History { conn, path: shown })
+    }
+
     fn sql(&self) -> impl Fn(rusqlite::Error) -> HistoryError + '_ {
         |source| HistoryError::Sql {
             path: self.path.clone(),

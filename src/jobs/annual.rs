@@ -43,7 +43,7 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
             path.display()
         );
     }
-    let history = req.place.open()?;
+    let history = req.place.read()?;
     let runs = history.runs()?;
     let prefix = format!("{}-", req.year);
     let units: Vec<_> = history

@@ -98,7 +98,7 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
             .and_then(|n| Month::parse(&n.to_string_lossy()))
     });
     let snapshot = match (&req.history, assessed) {
-        (Some(h), Some(m)) if h.exists() => crate::history::History::open(h)?.snapshot(m)?,
+        (Some(h), Some(m)) if h.exists() => crate::history::History::open_read(h)?.snapshot(m)?,
         _ => Default::default(),
     };
     crate::engine::continuity::check(&rules, &mut data, &snapshot.last_figures, assessed);

@@ -57,7 +57,7 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
     let data = ingest_month(&req.input, &rules, Some(month)).context("无法计算期限")?;
     // Projects missing from this month's reports keep the start dates reported before.
     let snapshot = if req.place.history_path().exists() {
-        Some(req.place.open()?.snapshot(month)?)
+        Some(req.place.read()?.snapshot(month)?)
     } else {
         None
     };

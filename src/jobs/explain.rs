@@ -45,7 +45,7 @@ fn explain_inner(req: &ExplainRequest) -> anyhow::Result<String> {
             req.month
         );
     }
-    let history = req.place.open()?;
+    let history = req.place.read()?;
     let Some(run) = history.month_detail(&req.month)? else {
         match history.latest(&req.month)? {
             None => bail!(

@@ -226,7 +226,7 @@ fn last_figures(place: &Place, month: Month) -> anyhow::Result<BTreeMap<String, 
     if !place.history_path().exists() {
         return Ok(BTreeMap::new());
     }
-    let snapshot = place.open()?.snapshot(month)?;
+    let snapshot = place.read()?.snapshot(month)?;
     Ok(snapshot
         .last_figures
         .into_iter()

@@ -46,7 +46,7 @@ pub fn show(req: &ShowRequest) -> super::Result<String> {
 
 /// Every recorded run of the history of `place` (none when there is no history yet).
 pub fn runs(place: &Place) -> super::Result<Vec<RunInfo>> {
-    let h = place.open()?;
+    let h = place.read()?;
     Ok(h.runs().map_err(anyhow::Error::from)?)
 }
 
@@ -111,7 +111,7 @@ fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
             path.display()
         );
     }
-    let history = out.open()?;
+    let history = out.read()?;
     let runs = history.runs()?;
     let units = history.units(unit.as_deref())?;
     if units.is_empty() {

@@ -63,8 +63,14 @@ impl Place {
             .unwrap_or_else(|| self.out.join("history.sqlite"))
     }
 
+    /// History for a job that records: created if needed, brought to the newest format.
     pub(crate) fn open(&self) -> anyhow::Result<History> {
         Ok(History::open(&self.history_path())?)
+    }
+
+    /// History for a job that only reads it: the file is never created nor changed.
+    pub(crate) fn read(&self) -> anyhow::Result<History> {
+        Ok(History::open_read(&self.history_path())?)
     }
 
     /// Locks the history file for a job that writes it, as the month does: one writer at a

@@ -45,7 +45,7 @@ pub(crate) fn states(
     if !place.history_path().exists() {
         return Ok(Vec::new());
     }
-    let h = place.open()?;
+    let h = place.read()?;
     let tasks = h.tasks_between("", "9999-12")?;
     let feedback = h.feedback_until("9999-12")?;
     let closures = h.closures()?;

@@ -242,6 +242,19 @@ fn a_migrated_file_is_at_the_newest_format_with_keys_and_rows() {
     // The penalty is shown by its rules' name, not its id.
     assert!(shown.contains("表态发言"), "{shown}");
     assert!(!shown.contains("tv_statement"), "{shown}");
+    // Reading leaves the file as it was; the first job that records migrates it.
+    assert_eq!(user_version(&path), 0);
+    ok(&[
+        "weekly",
+        "--input",
+        "samples/2026-10",
+        "--week",
+        "2026-10-19",
+        "--as-of",
+        "2026-10-19",
+        "--out",
+        out,
+    ]);
     assert_eq!(user_version(&path), sanyipi::history::FORMAT_VERSION);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
@@ -368,4 +381,46 @@ fn a_file_of_a_newer_format_is_refused_and_left_untouched() {
             || !n.starts_with("history.sqlite")),
         "{names:?}"
     );
+}
+
+#[test]
+fn jobs_that_only_read_leave_an_old_file_as_it_was() {
+    let old = from_fixture();
+    let out = old.path().to_str().unwrap();
+    let path = old.path().join("history.sqlite");
+    let before = std::fs::read(&path).unwrap();
+    let version = user_version(&path);
+    assert!(
+        version < sanyipi::history::FORMAT_VERSION,
+        "the fixture is old"
+    );
+    // Each reads the recorded months through the newest format, in memory.
+    let shown = ok(&["history", "show", "--out", out]);
+    assert!(shown.contains("2026-09"), "{shown}");
+    // A month 0.1.0 recorded has no details to explain: said, as from a migrated file.
+    let r = sanyipi(&[
+        "explain",
+        "--month",
+        "2026-09",
+        "--unit",
+        "东湖镇",
+        "--out",
+        out,
+    ]);
+    assert!(r.stderr.contains("旧版本"), "{}", r.stderr);
+    ok(&["tasks", "--as-of", "2026-10-25", "--out", out]);
+    ok(&["annual", "--year", "2026", "--out", out]);
+    let r = sanyipi(&["check", "--input", "samples/2026-10", "--out", out]);
+    assert_eq!(r.code, 1, "the sample's two errors: {}", r.stderr);
+    ok(&[
+        "deadlines",
+        "--input",
+        "samples/2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out,
+    ]);
+    assert_eq!(user_version(&path), version);
+    assert!(std::fs::read(&path).unwrap() == before, "the file changed");
 }
