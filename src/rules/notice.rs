@@ -99,6 +99,9 @@ struct RawMatter {
     #[serde(default)]
     status: Vec<String>,
     when: Option<String>,
+    /// For task matters: one matter per earlier notice, its tasks' items together.
+    #[serde(default)]
+    per_notice: bool,
     severity: String,
     text: String,
 }
@@ -112,6 +115,8 @@ pub(crate) struct MatterRule {
     pub(crate) status: Vec<String>,
     /// For unit matters: the condition over the unit's results, compiled at load.
     pub(crate) when: Option<crate::expr::Expr>,
+    /// For task matters: the tasks of one earlier notice in one matter.
+    pub(crate) per_notice: bool,
     pub(crate) severity: String,
     pub(crate) text: String,
 }
@@ -176,7 +181,7 @@ impl Notices {
             .map(|s| s.to_string())
             .collect();
         let mut matters = Vec::new();
-        for m in raw.matter {
+        for (index, m) in raw.matter.into_iter().enumerate() {
             let mut when = None;
             env.template_from_str(&m.text).map_err(|e| {
                 file.error_near(
@@ -184,6 +189,16 @@ impl Notices {
                     format!("事项 {} 的文字模板有误。技术信息：{e}", m.id),
                 )
             })?;
+            if m.per_notice && m.source != Source::Task {
+                return Err(file
+                    .error_in_array(
+                        "matter",
+                        index,
+                        "per_notice",
+                        format!("事项 {} 不是整改任务事项，不能按通知合并", m.id),
+                    )
+                    .with_hint("per_notice 只用于 source = \"task\" 的事项；其他事项请删去此行"));
+            }
             match m.source {
                 Source::Deadline => {
                     for r in &m.rules {
@@ -232,6 +247,7 @@ impl Notices {
                 rules: m.rules,
                 status: m.status,
                 when,
+                per_notice: m.per_notice,
                 severity: m.severity,
                 text: m.text,
             });

@@ -23,10 +23,14 @@ fn expected_matters(run: &J) -> BTreeMap<String, usize> {
                 .or_default() += 1;
         }
     }
-    // An earlier month's 整改任务 still without feedback: a reminder (its states are checked
-    // independently in `supervision`).
+    // An earlier notice with 整改任务 still without feedback: one reminder of them all (the
+    // shipped per_notice; their states are checked independently in `supervision`).
+    let mut reminded = std::collections::BTreeSet::new();
     for t in run["register"].as_array().unwrap() {
-        if t["month"] != run["month"] && t["state"] == "overdue" {
+        if t["month"] != run["month"]
+            && t["state"] == "overdue"
+            && reminded.insert(t["notice"].to_string())
+        {
             *out.entry(t["unit"].as_str().unwrap().to_string())
                 .or_default() += 1;
         }

@@ -410,3 +410,18 @@ fn weekly_rules_load_with_the_others() {
     assert!(err.file.ends_with("weekly.toml"), "{err}");
     assert!(err.line > 0, "{err}");
 }
+
+#[test]
+fn per_notice_on_a_matter_of_deadlines_points_at_its_line() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "notices.toml",
+        "id = \"overdue_start\"",
+        "id = \"overdue_start\"\nper_notice = true",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
+}

@@ -29,6 +29,14 @@ pub(crate) fn october_with(add: impl FnOnce(&Path)) -> tempfile::TempDir {
     input
 }
 
+/// The task ids a reminder's text names (`（任务编号 A、B）`): none in another matter's text.
+pub(crate) fn reminded_ids(text: &str) -> Vec<String> {
+    text.split_once("（任务编号 ")
+        .and_then(|(_, rest)| rest.split_once('）'))
+        .map(|(ids, _)| ids.split('、').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
 /// The sheet `name` of the workbook at `book`, read back.
 pub(crate) fn sheet(book: &Path, name: &str) -> calamine::Range<calamine::Data> {
     use calamine::{Reader, Xlsx, open_workbook};
@@ -142,15 +150,12 @@ fn every_notice_item_is_a_task_with_its_dates_stored_in_history(s: &Samples) {
             for m in n["matters"].as_array().unwrap() {
                 if m["rule"] == "overdue_feedback" {
                     let text = m["text"].as_str().unwrap();
-                    let id = text
-                        .split("任务编号 ")
-                        .nth(1)
-                        .unwrap()
-                        .split('）')
-                        .next()
-                        .unwrap();
-                    assert!(all.iter().any(|(t, _)| t == id), "{text}");
-                    reminded.push((run["month"].to_string(), id.to_string()));
+                    let ids = reminded_ids(text);
+                    assert!(!ids.is_empty(), "{text}");
+                    for id in ids {
+                        assert!(all.iter().any(|(t, _)| *t == id), "{text}");
+                        reminded.push((run["month"].to_string(), id));
+                    }
                 }
             }
         }
@@ -426,7 +431,7 @@ fn returned_forms_update_the_tasks_and_refused_rows_are_diagnostics() {
         let id = t["id"].as_str().unwrap();
         let hits: Vec<&String> = reminders
             .iter()
-            .filter(|r| r.contains(&format!("（任务编号 {id}）")))
+            .filter(|r| reminded_ids(r).iter().any(|r| r == id))
             .collect();
         let overdue = expected_state(id).0 == "overdue";
         assert_eq!(hits.len(), usize::from(overdue), "{id}: {hits:?}");
@@ -674,9 +679,15 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
     assert!(!ids.contains(&id.as_str()), "{ids:?}");
     assert!(ids.contains(&format!("{N1}-2").as_str()), "{ids:?}");
     // Closed: no reminder either.
-    let text = oct["notices"].to_string();
-    assert!(!text.contains(&format!("（任务编号 {id}）")));
-    assert!(text.contains(&format!("（任务编号 {N1}-2）")));
+    let reminded: Vec<String> = oct["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["matters"].as_array().unwrap())
+        .flat_map(|m| reminded_ids(m["text"].as_str().unwrap()))
+        .collect();
+    assert!(!reminded.contains(&id), "{reminded:?}");
+    assert!(reminded.contains(&format!("{N1}-2")), "{reminded:?}");
     annual_register(out.path(), &id);
 }
 
@@ -764,4 +775,54 @@ fn a_projects_card_lists_the_notices_of_earlier_months_too() {
         c.find(&notice_on(&oct, both).unwrap()).unwrap(),
     );
     assert!(sept_at < oct_at, "{c}");
+}
+
+/// October's reminders under `rules`, after September: per matter, the task ids it names.
+fn october_reminders(rules: Option<&Path>) -> Vec<Vec<String>> {
+    let out = tempfile::tempdir().unwrap();
+    september(out.path(), rules);
+    let oct = Sanyipi::month(Samples::own().month("2026-10"), "2026-10")
+        .out(out.path())
+        .rules_opt(rules)
+        .run()
+        .expect_done()
+        .json("2026-10/run.json");
+    oct["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|n| n["matters"].as_array().unwrap())
+        .filter(|m| m["rule"] == "overdue_feedback")
+        .map(|m| reminded_ids(m["text"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_notice_reminds_of_an_earlier_notice_once_unless_the_rule_says_each_task() {
+    // Shipped: per_notice = true — one matter per earlier notice, naming all its overdue tasks.
+    let grouped = october_reminders(None);
+    let notice = |id: &String| id.rsplit_once('-').unwrap().0.to_string();
+    let notices: Vec<String> = grouped.iter().map(|ids| notice(&ids[0])).collect();
+    let once: std::collections::BTreeSet<&String> = notices.iter().collect();
+    assert_eq!(once.len(), notices.len(), "{grouped:?}");
+    for ids in &grouped {
+        assert!(
+            ids.iter().all(|id| notice(id) == notice(&ids[0])),
+            "{ids:?}"
+        );
+    }
+    assert!(
+        grouped.iter().any(|ids| ids.len() > 1),
+        "nothing to group: {grouped:?}"
+    );
+    // Without it, a matter per task: the same tasks, one each.
+    let (_dir, rules) = edited_rules(&[("notices.toml", "per_notice = true\n", "")]);
+    let each = october_reminders(Some(&rules));
+    assert!(each.iter().all(|ids| ids.len() == 1), "{each:?}");
+    let flat = |v: &[Vec<String>]| {
+        let mut all: Vec<String> = v.concat();
+        all.sort();
+        all
+    };
+    assert_eq!(flat(&each), flat(&grouped));
 }

@@ -6,11 +6,12 @@ use super::{
     issue_date_text, unit_ctx, unit_holds, zh_date,
 };
 use crate::engine::deadlines::RuleProblem;
+use crate::engine::supervision::TaskState;
 use crate::rules::Rules;
 use crate::rules::notice::{MatterRule, Source};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value as V};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// This month's matters per recipient, and the recipients in the order their notices take.
 pub(super) struct Matters {
@@ -100,21 +101,58 @@ fn deadline_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Ve
 
 /// The matters rule `m` finds in earlier months' tasks: one per task in one of its states.
 fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Found> {
-    input
+    let chosen = input
         .tasks
         .iter()
-        .filter(|t| m.status.iter().any(|s| s == t.state.key()))
-        .map(|t| {
-            let task = &t.task;
+        .filter(|t| m.status.iter().any(|s| s == t.state.key()));
+    // One group per task, or per earlier notice (its report-back date and state) for
+    // `per_notice`.
+    let mut groups: Vec<Vec<&TaskState>> = Vec::new();
+    let mut group_of: HashMap<(&str, &str, NaiveDate), usize> = HashMap::new();
+    for t in chosen {
+        let key = (
+            t.task.notice.as_str(),
+            t.state_label.as_str(),
+            t.task.feedback_due,
+        );
+        match group_of.get(&key).filter(|_| m.per_notice) {
+            Some(&g) => groups[g].push(t),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push(vec![t]);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|group| {
+            let (first, task) = (group[0], &group[0].task);
+            // The dates to be solved by, each once, in the tasks' order.
+            let mut dues: Vec<String> = Vec::new();
+            for d in group.iter().map(|t| zh_date(t.due)) {
+                if !dues.contains(&d) {
+                    dues.push(d);
+                }
+            }
+            let joined = |f: &dyn Fn(&TaskState) -> String| {
+                group.iter().map(|t| f(t)).collect::<Vec<_>>().join("、")
+            };
+            // A project only when every task of the group is about the same one.
+            let project = task
+                .project
+                .clone()
+                .filter(|p| group.iter().all(|t| t.task.project.as_ref() == Some(p)));
             let ctx = minijinja::context! {
-                task => task.id.clone(), notice => task.notice.clone(), index => task.index,
-                unit => task.unit.clone(), project => task.project.clone(), matter => task.text.clone(),
-                feedback_due => zh_date(task.feedback_due), due => zh_date(t.due), state => t.state_label.clone(),
+                task => joined(&|t| t.task.id.clone()), notice => task.notice.clone(),
+                index => if group.len() == 1 { V::from(task.index) } else { V::from(joined(&|t| t.task.index.to_string())) },
+                unit => task.unit.clone(),
+                project => project.clone(), matter => group.iter().map(|t| t.task.text.as_str()).collect::<Vec<_>>().join("；"),
+                feedback_due => zh_date(task.feedback_due), due => dues.join("、"), state => first.state_label.clone(),
                 as_of => zh_date(input.as_of), month_label => month_label.to_string(),
             };
             Found {
                 recipient: task.unit.clone(),
-                project: task.project.clone(),
+                project,
                 ctx,
             }
         })
