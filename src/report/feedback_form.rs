@@ -1,5 +1,5 @@
 //! The 整改反馈 form of each notice with 整改任务: the notice's items with their task ids,
-//! project and matter (locked), a 整改状态 drop-down of the rules' choices, the date and a note
+//! then the earlier tasks its reminders name, project and matter (locked), a 整改状态 drop-down of the rules' choices, the date and a note
 //! to fill in, and the sign-off line; written beside the notices (`督查通知/`), read back by
 //! the next month's run as the `[supervision]` table.
 
@@ -14,7 +14,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-/// One form per notice that raised tasks, in the notices' order.
+/// One form per notice that raised or reminds of tasks, in the notices' order.
 pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputFile>> {
     let Some(s) = &rules.notices.supervision else {
         return Ok(Vec::new());
@@ -27,11 +27,25 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
     for t in &a.tasks {
         by_notice.entry(t.notice.as_str()).or_default().push(t);
     }
+    // A reminder's earlier tasks come again on the form of the notice that names them.
+    let earlier: HashMap<&str, &Task> = a
+        .register
+        .iter()
+        .map(|t| (t.task.id.as_str(), &t.task))
+        .collect();
     // Each notice's form is built on any core; the names are claimed in the notices' order.
     let built: Vec<(String, Vec<u8>)> = a
         .notices
         .par_iter()
-        .filter_map(|n| Some((n, by_notice.get(n.number.as_str())?)))
+        .filter_map(|n| {
+            let own = by_notice.get(n.number.as_str()).into_iter().flatten();
+            let reminded = n.matters.iter().flat_map(|m| &m.tasks);
+            let tasks: Vec<&Task> = own
+                .copied()
+                .chain(reminded.filter_map(|id| earlier.get(id.as_str()).copied()))
+                .collect();
+            (!tasks.is_empty()).then_some((n, tasks))
+        })
         .map(|(n, tasks)| -> anyhow::Result<(String, Vec<u8>)> {
         let title = env
             .render_str(

@@ -826,3 +826,48 @@ fn a_notice_reminds_of_an_earlier_notice_once_unless_the_rule_says_each_task() {
     };
     assert_eq!(flat(&each), flat(&grouped));
 }
+
+#[test]
+fn a_reminder_brings_the_earlier_tasks_back_on_its_notices_form() {
+    let out = tempfile::tempdir().unwrap();
+    september(out.path(), None);
+    let oct = run_one_month(&Samples::own().month("2026-10"), "2026-10", out.path());
+    let dir = out.path().join("2026-10/督查通知");
+    let mut reminders = 0;
+    for n in oct["notices"].as_array().unwrap() {
+        let (number, unit) = (
+            n["number"].as_str().unwrap(),
+            n["recipient"].as_str().unwrap(),
+        );
+        let ids = |v: &J, keep: &dyn Fn(&J) -> bool| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| keep(t))
+                .map(|t| t["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // Its own tasks, then every earlier task of its unit still overdue, in register order.
+        let mut want = ids(&oct["tasks"], &|t| t["notice"] == number);
+        let earlier = ids(&oct["register"], &|t| {
+            t["month"] != "2026-10" && t["state"] == "overdue" && t["unit"] == unit
+        });
+        reminders += earlier.len();
+        want.extend(earlier);
+        let path = dir.join(format!("{number}整改反馈表（{unit}）.xlsx"));
+        if want.is_empty() {
+            assert!(!path.exists(), "{}", path.display());
+            continue;
+        }
+        let ws = sheet(&path, "整改反馈表");
+        let got: Vec<String> = (4..)
+            .map(|r| text(&ws, r, 0))
+            .take_while(|t| !t.is_empty())
+            .collect();
+        assert_eq!(got, want, "{number}");
+    }
+    assert!(
+        reminders > 0,
+        "no earlier task overdue: the test proves nothing"
+    );
+}

@@ -38,6 +38,8 @@ struct Found {
     recipient: String,
     project: Option<String>,
     ctx: V,
+    /// The earlier tasks a task matter names.
+    tasks: Vec<String>,
 }
 
 /// Gathers the matters of every matter rule, in the order of the rules.
@@ -68,6 +70,7 @@ pub(super) fn collect_matters(
                 severity: m.severity.clone(),
                 text,
                 project: f.project,
+                tasks: f.tasks,
             };
             matters.add(f.recipient, matter);
         }
@@ -94,6 +97,7 @@ fn deadline_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Ve
                 recipient,
                 project: d.project.clone(),
                 ctx,
+                tasks: Vec::new(),
             })
         })
         .collect()
@@ -154,6 +158,7 @@ fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Fo
                 recipient: task.unit.clone(),
                 project,
                 ctx,
+                tasks: group.iter().map(|t| t.task.id.clone()).collect(),
             }
         })
         .collect()
@@ -181,6 +186,7 @@ fn unit_matters(
             recipient: u.unit.to_string(),
             project: None,
             ctx,
+            tasks: Vec::new(),
         });
     }
     found
@@ -334,6 +340,7 @@ pub(super) fn escalation_lists(
                     // Written once the notices are numbered (`assess::name_notices`).
                     text: String::new(),
                     project: None,
+                    tasks: Vec::new(),
                 })
                 .collect();
             notices.push(maker.notice(

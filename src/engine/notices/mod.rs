@@ -22,6 +22,10 @@ pub(crate) struct Matter {
     pub(crate) severity: String,
     pub(crate) text: String,
     pub(crate) project: Option<String>,
+    /// The earlier 整改任务 a reminder names (`source = "task"`); their form comes again with
+    /// the notice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) tasks: Vec<String>,
 }
 
 /// What a notice is: decided by the engine, stored in history and `run.json` by its `key()`.
