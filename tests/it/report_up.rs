@@ -422,3 +422,29 @@ fn the_output_name_is_sanitised() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_city_report_named_as_another_output_stops_the_run_before_anything_is_written() {
+    let (_dir, rules) = edited_rules(&[(
+        MAPPING,
+        "name = \"市重点项目月报表\"",
+        "name = \"重点项目考核排名\"",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let r = crate::test::Sanyipi::month(Samples::own().month(MONTH), MONTH)
+        .out(out.path())
+        .rules_opt(Some(&rules))
+        .run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    insta::assert_snapshot!(r.stderr);
+    assert!(!out.path().join(MONTH).exists());
+    // Nothing recorded either.
+    let history = out.path().join("history.sqlite");
+    if history.exists() {
+        let conn = rusqlite::Connection::open(&history).unwrap();
+        let runs: i64 = conn
+            .query_row("SELECT COUNT(*) FROM run", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(runs, 0);
+    }
+}
