@@ -88,6 +88,21 @@ fn readers(out: &str) -> Vec<String> {
     .collect()
 }
 
+/// The weekly cycle of the week of 2026-10-19 into `out`.
+fn weekly_of_19_october(out: &str) -> [&str; 9] {
+    [
+        "weekly",
+        "--input",
+        "samples/2026-10",
+        "--week",
+        "2026-10-19",
+        "--as-of",
+        "2026-10-19",
+        "--out",
+        out,
+    ]
+}
+
 /// The steps after the fixture's, into `out`; their stdout with `out` replaced.
 fn later_steps(out: &str) -> Vec<String> {
     let mut stdout = vec![
@@ -102,17 +117,7 @@ fn later_steps(out: &str) -> Vec<String> {
             "--out",
             out,
         ]),
-        ok(&[
-            "weekly",
-            "--input",
-            "samples/2026-10",
-            "--week",
-            "2026-10-19",
-            "--as-of",
-            "2026-10-19",
-            "--out",
-            out,
-        ]),
+        ok(&weekly_of_19_october(out)),
         ok(&[
             "evaluate",
             "--input",
@@ -244,17 +249,7 @@ fn a_migrated_file_is_at_the_newest_format_with_keys_and_rows() {
     assert!(!shown.contains("tv_statement"), "{shown}");
     // Reading leaves the file as it was; the first job that records migrates it.
     assert_eq!(user_version(&path), 0);
-    ok(&[
-        "weekly",
-        "--input",
-        "samples/2026-10",
-        "--week",
-        "2026-10-19",
-        "--as-of",
-        "2026-10-19",
-        "--out",
-        out,
-    ]);
+    ok(&weekly_of_19_october(out));
     assert_eq!(user_version(&path), sanyipi::history::FORMAT_VERSION);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
@@ -336,17 +331,7 @@ fn a_file_of_a_newer_format_is_refused_and_left_untouched() {
             "--out",
             out,
         ],
-        &[
-            "weekly",
-            "--input",
-            "samples/2026-10",
-            "--week",
-            "2026-10-19",
-            "--as-of",
-            "2026-10-19",
-            "--out",
-            out,
-        ],
+        &weekly_of_19_october(out),
         &[
             "run",
             "--input",

@@ -90,10 +90,9 @@ fn expected(runs: &[&J], feedback: u32, answered: &[&str], as_of: NaiveDate) -> 
     out
 }
 
-/// September, then October with one returned form (东湖镇): one row accepted, one refused.
-fn run_with_form(out: &Path, rules: Option<&Path>) -> (J, J) {
-    let sept = september(out, rules);
-    let input = october_with(|input| {
+/// October's folder with one returned form (东湖镇): one row to accept, one to refuse.
+fn october_with_form() -> tempfile::TempDir {
+    october_with(|input| {
         let dir = input.join("整改反馈");
         std::fs::create_dir_all(&dir).unwrap();
         returned_form(
@@ -105,7 +104,13 @@ fn run_with_form(out: &Path, rules: Option<&Path>) -> (J, J) {
                 ("镇督查〔2026〕99号-1", "已整改", "2026-10-09", ""),
             ],
         );
-    });
+    })
+}
+
+/// September, then October with one returned form (东湖镇): one row accepted, one refused.
+fn run_with_form(out: &Path, rules: Option<&Path>) -> (J, J) {
+    let sept = september(out, rules);
+    let input = october_with_form();
     let oct = Sanyipi::month(input.path(), "2026-10")
         .out(out)
         .rules_opt(rules)
@@ -338,16 +343,7 @@ fn deadlines_section(stdout: &str, name: &str) -> Vec<(String, String, NaiveDate
 fn deadlines_lists_the_overdue_tasks_before_the_month_is_run() {
     let out = tempfile::tempdir().unwrap();
     let sept = september(out.path(), None);
-    let input = october_with(|input| {
-        let dir = input.join("整改反馈");
-        std::fs::create_dir_all(&dir).unwrap();
-        returned_form(
-            &dir.join("东湖镇整改反馈.xlsx"),
-            "东湖镇",
-            "2026-10-09",
-            &[(&format!("{N1}-1"), "已整改", "2026-10-09", "已开工")],
-        );
-    });
+    let input = october_with_form();
     // History holds September only: October is not run.
     let as_of = date("2026-10-28");
     let r = sanyipi(&[
