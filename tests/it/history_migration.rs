@@ -88,6 +88,19 @@ fn readers(out: &str) -> Vec<String> {
     .collect()
 }
 
+/// `explain` of 东湖镇 in 2026-09 (a month the fixture recorded), with history in `out`.
+fn explain_september(out: &str) -> [&str; 7] {
+    [
+        "explain",
+        "--month",
+        "2026-09",
+        "--unit",
+        "东湖镇",
+        "--out",
+        out,
+    ]
+}
+
 /// The weekly cycle of the week of 2026-10-19 into `out`.
 fn weekly_of_19_october(out: &str) -> [&str; 9] {
     [
@@ -290,15 +303,7 @@ fn a_migrated_file_is_at_the_newest_format_with_keys_and_rows() {
     );
 
     // A month recorded by 0.1.0 has no details: explain says so and how to re-record it.
-    let r = sanyipi(&[
-        "explain",
-        "--month",
-        "2026-09",
-        "--unit",
-        "东湖镇",
-        "--out",
-        out,
-    ]);
+    let r = sanyipi(&explain_september(out));
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("旧版本"), "{}", r.stderr);
     assert!(
@@ -322,15 +327,7 @@ fn a_file_of_a_newer_format_is_refused_and_left_untouched() {
     for args in [
         &["history", "show", "--out", out][..],
         &["annual", "--year", "2026", "--out", out],
-        &[
-            "explain",
-            "--month",
-            "2026-09",
-            "--unit",
-            "东湖镇",
-            "--out",
-            out,
-        ],
+        &explain_september(out),
         &weekly_of_19_october(out),
         &[
             "run",
@@ -383,15 +380,7 @@ fn jobs_that_only_read_leave_an_old_file_as_it_was() {
     let shown = ok(&["history", "show", "--out", out]);
     assert!(shown.contains("2026-09"), "{shown}");
     // A month 0.1.0 recorded has no details to explain: said, as from a migrated file.
-    let r = sanyipi(&[
-        "explain",
-        "--month",
-        "2026-09",
-        "--unit",
-        "东湖镇",
-        "--out",
-        out,
-    ]);
+    let r = sanyipi(&explain_september(out));
     assert!(r.stderr.contains("旧版本"), "{}", r.stderr);
     ok(&["tasks", "--as-of", "2026-10-25", "--out", out]);
     ok(&["annual", "--year", "2026", "--out", out]);
