@@ -1,7 +1,7 @@
-//! The 整改反馈 form of each notice with 整改任务: the notice's items with their task ids,
-//! then the earlier tasks its reminders name, project and matter (locked), a 整改状态 drop-down of the rules' choices, the date and a note
-//! to fill in, and the sign-off line; written beside the notices (`督查通知/`), read back by
-//! the next month's run as the `[supervision]` table.
+//! The 整改反馈 form of each notice with 整改任务: the notice's items, then the earlier tasks
+//! its reminders name, each with its task id, project and matter (locked), a 整改状态 drop-down
+//! of the rules' choices, the date and a note to fill in, and the sign-off line; written beside
+//! the notices (`督查通知/`), read back by the next month's run as the `[supervision]` table.
 
 use super::file_name::FileNames;
 use super::forms::{Form, FormList, FormRow, FormValue, workbook};

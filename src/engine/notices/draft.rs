@@ -103,7 +103,8 @@ fn deadline_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Ve
         .collect()
 }
 
-/// The matters rule `m` finds in earlier months' tasks: one per task in one of its states.
+/// The matters rule `m` finds in earlier months' tasks in one of its states: one per task, or
+/// one per earlier notice with `per_notice`.
 fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Found> {
     let chosen = input
         .tasks
@@ -146,13 +147,18 @@ fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Fo
                 .project
                 .clone()
                 .filter(|p| group.iter().all(|t| t.task.project.as_ref() == Some(p)));
+            // One task keeps its number as a number; several are listed as text ("1、2").
+            let index = match group.len() {
+                1 => V::from(task.index),
+                _ => V::from(joined(&|t| t.task.index.to_string())),
+            };
+            let matter: Vec<&str> = group.iter().map(|t| t.task.text.as_str()).collect();
             let ctx = minijinja::context! {
-                task => joined(&|t| t.task.id.clone()), notice => task.notice.clone(),
-                index => if group.len() == 1 { V::from(task.index) } else { V::from(joined(&|t| t.task.index.to_string())) },
-                unit => task.unit.clone(),
-                project => project.clone(), matter => group.iter().map(|t| t.task.text.as_str()).collect::<Vec<_>>().join("；"),
-                feedback_due => zh_date(task.feedback_due), due => dues.join("、"), state => first.state_label.clone(),
-                as_of => zh_date(input.as_of), month_label => month_label.to_string(),
+                task => joined(&|t| t.task.id.clone()), notice => task.notice.clone(), index,
+                unit => task.unit.clone(), project => project.clone(), matter => matter.join("；"),
+                feedback_due => zh_date(task.feedback_due), due => dues.join("、"),
+                state => first.state_label.clone(), as_of => zh_date(input.as_of),
+                month_label => month_label.to_string(),
             };
             Found {
                 recipient: task.unit.clone(),
