@@ -6,7 +6,7 @@ use super::{
     issue_date_text, unit_ctx, unit_holds, zh_date,
 };
 use crate::engine::deadlines::RuleProblem;
-use crate::engine::supervision::TaskState;
+use crate::engine::supervision::task::TaskState;
 use crate::rules::Rules;
 use crate::rules::notice::{MatterRule, Source};
 use chrono::{Datelike, NaiveDate};
