@@ -54,7 +54,8 @@ fn bench_months_end_to_end(c: &mut Criterion) {
                     let data = ingest(m, &rules).unwrap();
                     let a = assess(&rules, &data, &Snapshot::default(), month, month.day(25));
                     black_box(
-                        sanyipi::report::ranking_workbook::workbook(&a, &rules, &[]).unwrap(),
+                        sanyipi::report::ranking_workbook::workbook(&a, &rules, Vec::new())
+                            .unwrap(),
                     );
                     black_box(sanyipi::report::html::report(&a, &rules, &env).unwrap());
                     black_box(sanyipi::report::json(&a));

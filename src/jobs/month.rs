@@ -281,7 +281,7 @@ pub(crate) fn outputs(
                 || {
                     let mut notice_sheets = report::notice::sheets(a, rules);
                     notice_sheets.extend(report::task_register::sheet(a, rules));
-                    let bytes = report::ranking_workbook::workbook(a, rules, &notice_sheets)
+                    let bytes = report::ranking_workbook::workbook(a, rules, notice_sheets)
                         .context("无法生成排名表")?;
                     write(OutputFile::new(
                         OutputKind::RankingWorkbook,

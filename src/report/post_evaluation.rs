@@ -234,7 +234,7 @@ pub(crate) fn workbook(
         &title(ev),
         &format!("评价年度：{}年", ev.year),
         dated,
-        &[
+        vec![
             results_sheet(ev, rules),
             counts_sheet(ev),
             benchmarks_sheet(ev),

@@ -10,32 +10,43 @@ use rayon::prelude::*;
 use rust_xlsxwriter::XlsxError;
 
 /// Builds the ranking workbook of `a` (with `extra` sheets before the data sheets).
-pub fn workbook(a: &Assessment, rules: &Rules, extra: &[SheetSpec]) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(
+    a: &Assessment,
+    rules: &Rules,
+    extra: Vec<SheetSpec>,
+) -> Result<Vec<u8>, XlsxError> {
     let subtitle = format!(
         "考核月份：{}    统计截止：{}",
         month_label(a),
         a.as_of.format("%Y年%-m月%-d日")
     );
-    // The sheets' rows are gathered on every core, in the workbook's order.
-    type Build<'a> = Box<dyn Fn() -> Vec<SheetSpec> + Send + Sync + 'a>;
-    let builds: Vec<Build> = vec![
-        Box::new(|| vec![units(a, rules)]),
-        Box::new(|| vec![projects(a, rules)]),
-        Box::new(|| vec![super::stages_sheet::stages(a, rules)]),
-        Box::new(|| vec![super::outlook_sheet::outlook(a)]),
-        Box::new(|| vec![deadline_sheet(a, rules, "开工时限", Subject::Project)]),
-        Box::new(|| vec![deadline_sheet(a, rules, "前期手续", Subject::Procedure)]),
-        Box::new(|| vec![deadline_sheet(a, rules, "报送情况", Subject::Submission)]),
-        Box::new(|| extra.to_vec()),
-        Box::new(|| vec![problems(a)]),
-        Box::new(|| vec![reconciliation(a, rules)]),
+    // The sheets' rows are gathered on every core, in the workbook's order: these, `extra`,
+    // then the data sheets.
+    type Build<'a> = Box<dyn Fn() -> SheetSpec + Send + Sync + 'a>;
+    let sheets: Vec<Build> = vec![
+        Box::new(|| units(a, rules)),
+        Box::new(|| projects(a, rules)),
+        Box::new(|| super::stages_sheet::stages(a, rules)),
+        Box::new(|| super::outlook_sheet::outlook(a)),
+        Box::new(|| deadline_sheet(a, rules, "开工时限", Subject::Project)),
+        Box::new(|| deadline_sheet(a, rules, "前期手续", Subject::Procedure)),
+        Box::new(|| deadline_sheet(a, rules, "报送情况", Subject::Submission)),
     ];
-    let specs: Vec<SheetSpec> = builds.par_iter().flat_map_iter(|b| b()).collect();
+    let data: Vec<Build> = vec![
+        Box::new(|| problems(a)),
+        Box::new(|| reconciliation(a, rules)),
+    ];
+    let (mut specs, data) = rayon::join(
+        || sheets.par_iter().map(|b| b()).collect::<Vec<_>>(),
+        || data.par_iter().map(|b| b()).collect::<Vec<_>>(),
+    );
+    specs.extend(extra);
+    specs.extend(data);
     book(
         &format!("{}重点项目考核排名", month_label(a)),
         &subtitle,
         a.as_of,
-        &specs,
+        specs,
         "本月无",
     )
 }

@@ -33,7 +33,7 @@ pub(crate) fn workbook(
         "招商引资项目预审结果",
         &format!("预审日期：{}", zh_date(as_of)),
         as_of,
-        &[results, review, findings],
+        vec![results, review, findings],
         "无",
     )
 }

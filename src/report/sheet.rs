@@ -319,12 +319,13 @@ fn write_cell(
 }
 
 /// A workbook of `specs`, each sheet under `subtitle` (the data-date line), with fixed metadata
-/// dated `as_of`; an empty list prints `empty` ("本月无").
+/// dated `as_of`; an empty list prints `empty` ("本月无"). Each spec is freed once its sheet is
+/// filled, before the workbook is saved (at province scale they are tens of megabytes).
 pub(crate) fn book(
     title: &str,
     subtitle: &str,
     as_of: chrono::NaiveDate,
-    specs: &[SheetSpec],
+    specs: Vec<SheetSpec>,
     empty: &str,
 ) -> Result<Vec<u8>, XlsxError> {
     use chrono::Datelike;
@@ -338,7 +339,7 @@ pub(crate) fn book(
             .set_creation_datetime(&created),
     );
     let f = formats(empty);
-    for _ in specs {
+    for _ in &specs {
         wb.add_worksheet();
     }
     // Each sheet keeps its own format table until the workbook is saved, so the sheets can be
@@ -346,7 +347,7 @@ pub(crate) fn book(
     wb.worksheets_mut()
         .par_iter_mut()
         .zip(specs)
-        .try_for_each(|(ws, spec)| write_sheet(ws, spec, subtitle, &f))?;
+        .try_for_each(|(ws, spec)| write_sheet(ws, &spec, subtitle, &f))?;
     wb.save_to_buffer()
 }
 

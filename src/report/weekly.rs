@@ -292,7 +292,7 @@ pub(crate) fn workbook(
     specs.push(meeting_sheet(r));
     specs.push(reports_sheet(r));
     specs.push(diagnostics_sheet(r));
-    book(&title(r), &subtitle(r, rules), r.as_of, &specs, "本周无")
+    book(&title(r), &subtitle(r, rules), r.as_of, specs, "本周无")
 }
 
 /// The week's printable HTML page: meeting list, one page per leader, reporting, data problems.
