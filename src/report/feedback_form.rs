@@ -33,9 +33,10 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
         .iter()
         .map(|t| (t.task.id.as_str(), &t.task))
         .collect();
-    // Each notice's form is built on any core; the names are claimed in the notices' order.
-    let built: Vec<(String, Vec<u8>)> = a
-        .notices
+    // Each notice's form is built on any core (on spare threads: see `spare_threads`); the
+    // names are claimed in the notices' order.
+    let built: Vec<(String, Vec<u8>)> = super::spare_threads::on_spare_threads(|| {
+        a.notices
         .par_iter()
         .filter_map(|n| {
             let own = by_notice.get(n.number.as_str()).into_iter().flatten();
@@ -111,7 +112,8 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
         let bytes = workbook(&form).with_context(|| format!("无法生成{title}"))?;
         Ok((title, bytes))
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<anyhow::Result<_>>()
+    })?;
     let mut names = FileNames::default();
     Ok(built
         .into_iter()

@@ -24,6 +24,7 @@ pub mod ranking_workbook;
 pub(crate) mod report_up;
 pub mod screening;
 pub mod sheet;
+mod spare_threads;
 mod stages_sheet;
 pub(crate) mod task_register;
 pub mod weekly;
