@@ -274,7 +274,9 @@ pub(crate) fn outputs(
         Ok(files)
     };
     let [workbook_name, html_name, cards_name, json_name] = main_names.clone();
-    // The outputs are independent: rendered on every core, listed in a fixed order.
+    // The outputs are independent: rendered on every core, listed in a fixed order. The pairing
+    // is a schedule (the workbook, the longest, first; the streamed pages beside the small files):
+    // a flat list of eight tasks measured 2% slower at 2,000 units, with 30 MiB more peak memory.
     let ((workbook, (up, (bulletin, forms))), ((html, cards), (json, notices))) = rayon::join(
         || {
             rayon::join(
