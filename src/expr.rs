@@ -191,7 +191,7 @@ pub(crate) fn iso_date(d: chrono::NaiveDate) -> String {
 /// The context of one row: every name in `known` is defined, as none when the row has no value
 /// for it.
 pub fn row_context(values: &BTreeMap<String, Value>, known: &[String]) -> V {
-    context_of(values, known.iter())
+    context_of(|k| values.get(k), known.iter())
 }
 
 impl Expr {
@@ -199,21 +199,29 @@ impl Expr {
     /// names the expression reads (the others cannot change its value), so a row costs only
     /// the values it uses.
     pub(crate) fn row_context(&self, values: &BTreeMap<String, Value>, known: &[String]) -> V {
+        self.context_by(|k| values.get(k), known)
+    }
+
+    /// [`Expr::row_context`] over any lookup of a row's values (a row with a value laid over
+    /// it, say), so the row need not be copied to add one.
+    pub(crate) fn context_by<'v>(
+        &self,
+        get: impl Fn(&str) -> Option<&'v Value>,
+        known: &[String],
+    ) -> V {
         context_of(
-            values,
+            get,
             known.iter().filter(|k| self.vars.binary_search(k).is_ok()),
         )
     }
 }
 
-fn context_of<'a>(values: &BTreeMap<String, Value>, names: impl Iterator<Item = &'a String>) -> V {
+fn context_of<'a, 'v>(
+    get: impl Fn(&str) -> Option<&'v Value>,
+    names: impl Iterator<Item = &'a String>,
+) -> V {
     let ctx: BTreeMap<&str, V> = names
-        .map(|k| {
-            (
-                k.as_str(),
-                values.get(k).map(to_jinja).unwrap_or(V::from(())),
-            )
-        })
+        .map(|k| (k.as_str(), get(k).map(to_jinja).unwrap_or(V::from(()))))
         .collect();
     V::from(ctx)
 }

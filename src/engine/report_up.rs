@@ -8,7 +8,7 @@ use super::deadlines::RuleProblem;
 use super::overview::ProjectLight;
 use super::project::ProjectView;
 use super::results::ProjectScore;
-use crate::expr::{row_context, to_jinja};
+use crate::expr::to_jinja;
 use crate::ingest::Value;
 use crate::rules::report_up::{Column, Mapping, Source};
 use chrono::NaiveDate;
@@ -89,7 +89,7 @@ fn report(
         .map(|row| match &m.filter {
             None => Ok(true),
             Some(filter) => filter
-                .holds(row_context(&row.1, &m.known))
+                .holds(filter.row_context(&row.1, &m.known))
                 .map_err(|e| e.to_string()),
         })
         .collect();
@@ -106,13 +106,11 @@ fn report(
         .into_par_iter()
         .enumerate()
         .map(|(seq, (id, values))| {
-            let mut values = values.clone();
-            values.insert("seq".into(), Value::Int(seq as i64 + 1));
-            let cells = m
-                .columns
-                .iter()
-                .map(|c| cell(c, &values, &m.known))
-                .collect();
+            let row = Row {
+                values,
+                seq: Value::Int(seq as i64 + 1),
+            };
+            let cells = m.columns.iter().map(|c| cell(c, &row, &m.known)).collect();
             (id.as_str(), cells)
         })
         .collect();
@@ -203,12 +201,28 @@ fn compare_values(x: &Value, y: &Value) -> Ordering {
 }
 
 /// One cell: the field's value or the expression's, formatted as the column says.
-fn cell(c: &Column, values: &BTreeMap<String, Value>, known: &[String]) -> Result<UpCell, String> {
+/// A kept row of a report: the project's values with its row number (`seq`, from 1) over them.
+struct Row<'a> {
+    values: &'a BTreeMap<String, Value>,
+    seq: Value,
+}
+
+impl Row<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        if name == "seq" {
+            Some(&self.seq)
+        } else {
+            self.values.get(name)
+        }
+    }
+}
+
+fn cell(c: &Column, row: &Row, known: &[String]) -> Result<UpCell, String> {
     let value = match &c.source {
         Source::Blank => None,
-        Source::Field(f) => values.get(f).cloned(),
+        Source::Field(f) => row.get(f).cloned(),
         Source::Expr(e) => from_jinja(
-            e.eval(row_context(values, known))
+            e.eval(e.context_by(|k| row.get(k), known))
                 .map_err(|e| e.to_string())?,
         ),
     };
@@ -275,6 +289,30 @@ mod tests {
             decimals,
             date: date.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn the_row_number_lies_over_the_rows_values_for_fields_and_expressions() {
+        let known: Vec<String> = ["seq", "annual_plan"].map(String::from).to_vec();
+        let values = BTreeMap::from([
+            ("seq".to_string(), Value::Int(99)),
+            ("annual_plan".to_string(), Value::Number(5000.0)),
+        ]);
+        let row = Row {
+            values: &values,
+            seq: Value::Int(3),
+        };
+        let field = Column {
+            source: Source::Field("seq".into()),
+            ..column(1.0, None, None)
+        };
+        assert_eq!(cell(&field, &row, &known), Ok(UpCell::Number(3.0, None)));
+        let e = crate::expr::Expr::compile("seq * 10 + annual_plan", Some(&known)).unwrap();
+        let expr = Column {
+            source: Source::Expr(e),
+            ..column(1.0, None, None)
+        };
+        assert_eq!(cell(&expr, &row, &known), Ok(UpCell::Number(5030.0, None)));
     }
 
     #[test]
