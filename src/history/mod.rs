@@ -67,26 +67,38 @@ pub(crate) struct History {
 /// The format version this binary writes (`PRAGMA user_version`).
 pub const FORMAT_VERSION: i64 = migrate::NEWEST;
 
+/// An SQLite error while opening the history file shown as `shown`.
+fn open_error(shown: String) -> impl Fn(rusqlite::Error) -> HistoryError {
+    move |source| HistoryError::Open {
+        path: shown.clone(),
+        source,
+    }
+}
+
+/// Why the history file shown as `shown` could not be brought to the newest format.
+fn migrate_error(shown: &str, e: migrate::MigrateError) -> HistoryError {
+    match e {
+        migrate::MigrateError::TooNew(found) => HistoryError::TooNew {
+            path: shown.to_string(),
+            found,
+            newest: migrate::NEWEST,
+        },
+        migrate::MigrateError::Sql(source) => open_error(shown.to_string())(source),
+    }
+}
+
 impl History {
     /// Opens (creating if needed) the history file and brings it to the newest format. A file
     /// of a newer format is refused before anything is written to it.
     pub(crate) fn open(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
-        let open_err = |source| HistoryError::Open {
-            path: shown.clone(),
-            source,
-        };
-        let too_new = |found| HistoryError::TooNew {
-            path: shown.clone(),
-            found,
-            newest: migrate::NEWEST,
-        };
+        let open_err = open_error(shown.clone());
         if path.exists() {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(open_err)?;
-            let found = migrate::user_version(&conn).map_err(open_err)?;
+                .map_err(&open_err)?;
+            let found = migrate::user_version(&conn).map_err(&open_err)?;
             if found > migrate::NEWEST {
-                return Err(too_new(found));
+                return Err(migrate_error(&shown, migrate::MigrateError::TooNew(found)));
             }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| HistoryError::Open {
@@ -97,13 +109,10 @@ impl History {
                 ))),
             })?;
         }
-        let mut conn = Connection::open(path).map_err(open_err)?;
+        let mut conn = Connection::open(path).map_err(&open_err)?;
         conn.busy_timeout(Duration::from_secs(30))
-            .map_err(open_err)?;
-        migrate::migrate(&mut conn).map_err(|e| match e {
-            migrate::MigrateError::TooNew(found) => too_new(found),
-            migrate::MigrateError::Sql(source) => open_err(source),
-        })?;
+            .map_err(&open_err)?;
+        migrate::migrate(&mut conn).map_err(|e| migrate_error(&shown, e))?;
         Ok(History { conn, path: shown })
     }
 
@@ -112,37 +121,27 @@ impl History {
     /// reads as an empty history.
     pub(crate) fn open_read(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
-        let open_err = |source| HistoryError::Open {
-            path: shown.clone(),
-            source,
-        };
+        let open_err = open_error(shown.clone());
         let mut conn = if path.exists() {
             let file = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .map_err(open_err)?;
+                .map_err(&open_err)?;
             file.busy_timeout(Duration::from_secs(30))
-                .map_err(open_err)?;
-            if migrate::user_version(&file).map_err(open_err)? == migrate::NEWEST {
+                .map_err(&open_err)?;
+            if migrate::user_version(&file).map_err(&open_err)? == migrate::NEWEST {
                 return Ok(History {
                     conn: file,
                     path: shown,
                 });
             }
-            let mut copy = Connection::open_in_memory().map_err(open_err)?;
+            let mut copy = Connection::open_in_memory().map_err(&open_err)?;
             rusqlite::backup::Backup::new(&file, &mut copy)
                 .and_then(|b| b.run_to_completion(256, Duration::ZERO, None))
-                .map_err(open_err)?;
+                .map_err(&open_err)?;
             copy
         } else {
-            Connection::open_in_memory().map_err(open_err)?
+            Connection::open_in_memory().map_err(&open_err)?
         };
-        migrate::migrate(&mut conn).map_err(|e| match e {
-            migrate::MigrateError::TooNew(found) => HistoryError::TooNew {
-                path: shown.clone(),
-                found,
-                newest: migrate::NEWEST,
-            },
-            migrate::MigrateError::Sql(source) => open_err(source),
-        })?;
+        migrate::migrate(&mut conn).map_err(|e| migrate_error(&shown, e))?;
         Ok(History { conn, path: shown })
     }
 
