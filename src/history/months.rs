@@ -181,15 +181,16 @@ impl History {
         Ok(())
     }
 
-    /// Records a month's assessment in one transaction and returns its revision. The transaction
-    /// commits only after `staged` returns: the rows are written while the caller renders and
-    /// stages the outputs on other threads, and `staged` gives the staged folder to mark as
-    /// pending publication. An error from `staged` rolls the whole month back.
-    pub(crate) fn record<E: From<HistoryError>>(
+    /// Records a month's assessment in one transaction and returns its revision with what
+    /// `staged` returned. The transaction commits only after `staged` returns: the rows are
+    /// written while the caller renders and stages the outputs on other threads, and `staged`
+    /// gives the staged folder to mark as pending publication (and what the caller wants back).
+    /// An error from `staged` rolls the whole month back.
+    pub(crate) fn record<T, E: From<HistoryError>>(
         &mut self,
         a: &Assessment,
-        staged: impl FnOnce() -> Result<Option<String>, E>,
-    ) -> Result<i64, E> {
+        staged: impl FnOnce() -> Result<(String, T), E>,
+    ) -> Result<(i64, T), E> {
         let sql = self.sql_owned();
         let tx = self.conn.transaction().map_err(&sql)?;
         let run = Self::new_run(
@@ -262,15 +263,14 @@ impl History {
                 |r| r.get(0),
             )
             .map_err(&sql)?;
-        if let Some(tmp) = &staged()? {
-            tx.execute(
-                "INSERT OR REPLACE INTO pending (month, revision, tmp) SELECT month, revision, ?2 FROM run WHERE id = ?1",
-                params![run, tmp],
-            )
-            .map_err(&sql)?;
-        }
+        let (tmp, back) = staged()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO pending (month, revision, tmp) SELECT month, revision, ?2 FROM run WHERE id = ?1",
+            params![run, tmp],
+        )
+        .map_err(&sql)?;
         tx.commit().map_err(&sql)?;
-        Ok(revision)
+        Ok((revision, back))
     }
 
     /// One project's result with its parts, inputs and notes as rows.

@@ -92,6 +92,11 @@ fn location(r: &Record, field: &str) -> Location {
     }
 }
 
+/// What a row is matched on for the field `by`: its value as normalised text.
+fn match_key(r: &Record, by: &str) -> Option<String> {
+    r.get(by).map(|v| key(&v.to_string()))
+}
+
 fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let m = schema.matching.as_ref().expect("matched table");
     let records = data.tables.remove(&schema.id).unwrap_or_default();
@@ -99,11 +104,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     // The keys are normalised on every core; the first of a repeated key wins, as in one pass.
     let target_keys: Vec<Vec<Option<String>>> = targets
         .par_iter()
-        .map(|t| {
-            m.by.iter()
-                .map(|by| t.get(by).map(|v| key(&v.to_string())))
-                .collect()
-        })
+        .map(|t| m.by.iter().map(|by| match_key(t, by)).collect())
         .collect();
     let mut index: Vec<HashMap<String, usize>> = vec![HashMap::new(); m.by.len()];
     for (i, keys) in target_keys.into_iter().enumerate() {
@@ -116,11 +117,9 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let hits: Vec<Option<usize>> = records
         .par_iter()
         .map(|r| {
-            m.by.iter().enumerate().find_map(|(bi, by)| {
-                r.get(by)
-                    .and_then(|v| index[bi].get(&key(&v.to_string())))
-                    .copied()
-            })
+            m.by.iter()
+                .enumerate()
+                .find_map(|(bi, by)| index[bi].get(&match_key(r, by)?).copied())
         })
         .collect();
     let mut kept = Vec::with_capacity(records.len());

@@ -205,7 +205,7 @@ fn record_and_publish(
     // The history rows are written on this thread while the outputs are rendered and staged on
     // the others; the history commits once the staged folder is complete, so a failure of either
     // leaves the history and the published folder as they were.
-    let (revision, staged) = std::thread::scope(|s| {
+    let (revision, (files, tmp)) = std::thread::scope(|s| {
         let staging = s.spawn(|| -> anyhow::Result<(Vec<OutputFile>, String)> {
             let stage = publish::Stage::begin(out, &m)
                 .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
@@ -213,19 +213,13 @@ fn record_and_publish(
             progress.stage("写入输出");
             Ok((files, stage.done()))
         });
-        let mut staged = None;
-        let revision = history.record(a, || -> anyhow::Result<Option<String>> {
+        history.record(a, || -> anyhow::Result<_> {
             let (files, tmp) = staging
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            staged = Some((files, tmp.clone()));
-            Ok(Some(tmp))
-        })?;
-        anyhow::Ok((revision, staged))
+            Ok((tmp.clone(), (files, tmp)))
+        })
     })?;
-    let Some((files, tmp)) = staged else {
-        unreachable!("record returns only after staging")
-    };
     publish::failpoint("recorded");
     let keep = (revision > 1).then(|| publish::kept(&m, revision - 1));
     publish::swap(out, &m, &tmp, keep.as_deref())

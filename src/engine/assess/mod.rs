@@ -145,7 +145,7 @@ pub fn assess_issued(
     // The city reports and the views below read the same finished results: they are made at
     // the same time; the city reports' rule problems come last, as before.
     let mut up_problems = Vec::new();
-    let (report_up, (unit_lights, county_lights, stages, outlook, cards)) = rayon::join(
+    let (report_up, overview) = rayon::join(
         || {
             super::report_up::reports(
                 &rules.report_up,
@@ -181,7 +181,13 @@ pub fn assess_issued(
                     notices: &notices,
                 },
             );
-            (unit_lights, county_lights, stages, outlook, cards)
+            Overview {
+                unit_lights,
+                county_lights,
+                stages,
+                outlook,
+                cards,
+            }
         },
     );
     rule_problems.extend(up_problems);
@@ -205,15 +211,24 @@ pub fn assess_issued(
         notices,
         escalations,
         lights,
-        unit_lights,
-        county_lights,
-        stages,
-        outlook,
-        cards,
+        unit_lights: overview.unit_lights,
+        county_lights: overview.county_lights,
+        stages: overview.stages,
+        outlook: overview.outlook,
+        cards: overview.cards,
         tasks,
         feedback: read.feedback,
         register,
     }
+}
+
+/// The views of the finished results made beside the city reports.
+struct Overview {
+    unit_lights: Vec<super::overview::UnitLights>,
+    county_lights: Vec<super::overview::LightCount>,
+    stages: super::overview::StageFigures,
+    outlook: super::overview::Outlook,
+    cards: Vec<super::overview::ProjectCard>,
 }
 
 /// The findings of the tasks overdue as of `as_of` (`[supervision.finding]`).
