@@ -35,13 +35,28 @@ impl Cell {
             }
             // `#,##0.00`: the digits, a comma per thousand, the point and two decimals.
             Cell::Num(n) => {
-                let whole = format!("{:.0}", n.abs().trunc()).len();
+                let whole = whole_digits(*n);
                 whole + (whole - 1) / 3 + 3 + usize::from(*n < 0.0)
             }
             Cell::Date(_) => 10,
-            Cell::Int(i) => i.to_string().len(),
+            Cell::Int(i) => digits(i.unsigned_abs()) + usize::from(*i < 0),
             Cell::Empty => 0,
         }
+    }
+}
+
+/// Decimal digits of `n` (a sheet has tens of thousands of numbers: no string is made).
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
+/// Digits of the whole part of `|n|` as `{:.0}` prints it.
+fn whole_digits(n: f64) -> usize {
+    let whole = n.abs().trunc();
+    if whole < 1e15 {
+        digits(whole as u64)
+    } else {
+        format!("{whole:.0}").len()
     }
 }
 
@@ -354,6 +369,40 @@ pub(crate) fn book(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widths_of_numbers_count_what_is_printed() {
+        for n in [
+            0.0,
+            -0.0,
+            0.7,
+            -0.7,
+            9.99,
+            10.0,
+            999.5,
+            1000.0,
+            12_345.678,
+            -12_345.0,
+            1e14,
+            9.99e14,
+            1e15,
+            1.5e17,
+            1e300,
+            f64::MAX,
+        ] {
+            assert_eq!(
+                whole_digits(n),
+                format!("{:.0}", n.abs().trunc()).len(),
+                "{n}"
+            );
+        }
+        for i in [0, 7, -7, 10, 99, -100, 123_456, i64::MAX, i64::MIN] {
+            assert_eq!(Cell::Int(i).width(), i.to_string().len(), "{i}");
+        }
+        // 12,345.68 and -1,000.00
+        assert_eq!(Cell::Num(12_345.678).width(), 9);
+        assert_eq!(Cell::Num(-1000.0).width(), 9);
+    }
 
     #[test]
     fn rows_are_as_high_as_their_longest_wrapped_cell() {
