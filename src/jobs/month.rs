@@ -256,14 +256,15 @@ pub(crate) fn outputs(
     ];
     let up_files = || -> anyhow::Result<Vec<OutputFile>> {
         let mut files = Vec::new();
-        for (name, bytes) in report::report_up::workbooks(a, rules).context("无法生成上报报表")?
-        {
+        for up in report::report_up::workbooks(a, rules).context("无法生成上报报表")? {
+            let name = up.name;
             if main_names.contains(&name) || files.iter().any(|f: &OutputFile| f.name() == name) {
                 anyhow::bail!(
-                    "上报报表的文件名 {name} 与本月的其他输出重名，请修改 rules/report_up/ 中的 name"
+                    "上报报表的文件名 {name} 与本月的其他输出重名，请修改 {} 中的 name",
+                    up.rule_file
                 );
             }
-            files.push(OutputFile::new(OutputKind::ReportUp, name, bytes));
+            files.push(OutputFile::new(OutputKind::ReportUp, name, up.bytes));
         }
         Ok(files)
     };

@@ -25,17 +25,25 @@ pub(crate) fn file_name(a: &Assessment, m: &Mapping) -> String {
 }
 
 /// Every city report of the month: (file name, bytes).
-pub(crate) fn workbooks(
-    a: &Assessment,
-    rules: &Rules,
-) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
+pub(crate) fn workbooks(a: &Assessment, rules: &Rules) -> Result<Vec<UpWorkbook>, XlsxError> {
     a.report_up
         .iter()
         .map(|r| {
             let m = &rules.report_up[r.mapping];
-            Ok((file_name(a, m), workbook(a, m, r)?))
+            Ok(UpWorkbook {
+                name: file_name(a, m),
+                rule_file: m.file.clone(),
+                bytes: workbook(a, m, r)?,
+            })
         })
         .collect()
+}
+
+/// A city report's file: its name, the mapping it comes from, its bytes.
+pub(crate) struct UpWorkbook {
+    pub(crate) name: String,
+    pub(crate) rule_file: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 struct Formats {
