@@ -12,7 +12,10 @@
 //!     rank, write an xlsx), as a whole process, for the ratio of issue 26 (skipped with a
 //!     message otherwise).
 //! The bundled `samples/2026-10` (county size) is measured the same way first.
-//! Prints one Markdown table row per month as soon as it is measured; each figure is one run.
+//! Prints one Markdown table row per month as soon as it is measured. The calamine read and the
+//! run are repeated `SANYIPI_SCALE_REPEAT` times (default 3) and the median by wall time is
+//! shown, so that the ratio of issue 26 does not move with one slow read; `check` and the
+//! pandas peer run once.
 
 #[allow(dead_code)]
 #[path = "../examples/gen_scale.rs"]
@@ -86,11 +89,28 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
+/// How many times the read and the run are measured (`SANYIPI_SCALE_REPEAT`, default 3).
+fn repeat() -> usize {
+    std::env::var("SANYIPI_SCALE_REPEAT")
+        .ok()
+        .map(|s| s.trim().parse().expect("SANYIPI_SCALE_REPEAT: a number"))
+        .unwrap_or(3)
+        .max(1)
+}
+
+/// The median of `n` measurements by `key` (the middle one; the later of two middles).
+fn median<T>(n: usize, mut measure: impl FnMut() -> T, key: impl Fn(&T) -> Duration) -> T {
+    let mut all: Vec<T> = (0..n).map(|_| measure()).collect();
+    all.sort_by_key(|m| key(m));
+    all.swap_remove(n / 2)
+}
+
 fn measure(label: String, dir: &Path, work: &Path) -> Row {
     let files = spreadsheets(dir);
-    let (read, cells) = read_all(&files);
+    let n = repeat();
+    let (read, cells) = median(n, || read_all(&files), |r| r.0);
     eprintln!(
-        "{label}: calamine 读取 {} 个文件 {cells} 个单元格 {:.3} s",
+        "{label}: calamine 读取 {} 个文件 {cells} 个单元格 {:.3} s（{n} 次的中位数）",
         files.len(),
         read.as_secs_f64()
     );
@@ -99,8 +119,14 @@ fn measure(label: String, dir: &Path, work: &Path) -> Row {
         Some(&work.join("time.txt")),
     );
     let out = work.join("out");
-    let _ = std::fs::remove_dir_all(&out);
-    let run = run_in_process(dir, &out);
+    let run = median(
+        n,
+        || {
+            let _ = std::fs::remove_dir_all(&out);
+            run_in_process(dir, &out)
+        },
+        |m| m.wall,
+    );
     let pandas = pandas_peer(dir, work);
     let (units, projects) = counts(dir);
     Row {
