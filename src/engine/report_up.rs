@@ -200,7 +200,6 @@ fn compare_values(x: &Value, y: &Value) -> Ordering {
     }
 }
 
-/// One cell: the field's value or the expression's, formatted as the column says.
 /// A kept row of a report: the project's values with its row number (`seq`, from 1) over them.
 struct Row<'a> {
     values: &'a BTreeMap<String, Value>,
@@ -217,6 +216,7 @@ impl Row<'_> {
     }
 }
 
+/// One cell: the field's value or the expression's, formatted as the column says.
 fn cell(c: &Column, row: &Row, known: &[String]) -> Result<UpCell, String> {
     let value = match &c.source {
         Source::Blank => None,

@@ -20,10 +20,10 @@ pub fn workbook(
         month_label(a),
         a.as_of.format("%Y年%-m月%-d日")
     );
-    // The sheets' rows are gathered on every core, in the workbook's order: these, `extra`,
-    // then the data sheets.
+    // The sheets' rows are gathered on every core, in the workbook's order; `extra` goes
+    // before the last two, the data sheets.
     type Build<'a> = Box<dyn Fn() -> SheetSpec + Send + Sync + 'a>;
-    let sheets: Vec<Build> = vec![
+    let builds: Vec<Build> = vec![
         Box::new(|| units(a, rules)),
         Box::new(|| projects(a, rules)),
         Box::new(|| super::stages_sheet::stages(a, rules)),
@@ -31,15 +31,11 @@ pub fn workbook(
         Box::new(|| deadline_sheet(a, rules, "开工时限", Subject::Project)),
         Box::new(|| deadline_sheet(a, rules, "前期手续", Subject::Procedure)),
         Box::new(|| deadline_sheet(a, rules, "报送情况", Subject::Submission)),
-    ];
-    let data: Vec<Build> = vec![
         Box::new(|| problems(a)),
         Box::new(|| reconciliation(a, rules)),
     ];
-    let (mut specs, data) = rayon::join(
-        || sheets.par_iter().map(|b| b()).collect::<Vec<_>>(),
-        || data.par_iter().map(|b| b()).collect::<Vec<_>>(),
-    );
+    let mut specs: Vec<SheetSpec> = builds.par_iter().map(|b| b()).collect();
+    let data = specs.split_off(specs.len() - 2);
     specs.extend(extra);
     specs.extend(data);
     book(
