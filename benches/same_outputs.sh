@@ -2,7 +2,8 @@
 # Runs two sanyipi binaries on the same months and compares every output file byte for byte
 # (speed work must not change outputs; issue 26). The bundled months run in turn into one output
 # folder (2026-09 then 2026-10, so the second sees the first's history); each generated month
-# (`examples/gen_scale`, e.g. /tmp/scale2000 holding 2026-10/) runs into its own folder.
+# (`examples/gen_scale`, e.g. /tmp/scale2000 holding 2026-10/) runs into its own folder, followed
+# by `template` for the next month from its ledger.
 #
 #   benches/same_outputs.sh BASE_BIN NEW_BIN WORK_DIR [GENERATED_ROOT ...]
 #
@@ -27,6 +28,9 @@ run_all() { # BIN NAME
         tag=$(basename "$g")
         "$bin" run --input "$g/2026-10" --month 2026-10 --as-of 2026-10-26 \
             --out "$work/$name/$tag" 2>&1 | sed "s|$work/$name|OUT|g" >"$work/$name/$tag.stdout" || true
+        # The units' pre-filled forms for the next month, after the run (so from its history).
+        "$bin" template --ledger "$g/2026-10/重大项目管理台账.xlsx" --month 2026-11 \
+            --out "$work/$name/$tag" 2>&1 | sed "s|$work/$name|OUT|g" >"$work/$name/$tag-template.stdout" || true
     done
 }
 

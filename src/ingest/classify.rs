@@ -4,18 +4,20 @@
 //! the one that fits best wins. Clutter (`~$` lock files, `Thumbs.db` …) is never a table.
 
 use super::InputFile;
+use super::header::Header;
 use super::workbook::Sheet;
 use crate::diagnostic::Diagnostic;
-use crate::rules::Rules;
+use crate::rules::{Rules, TableSchema, Vocabulary};
 
 /// Extensions of the files the content is looked at when no pattern claims them.
 const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "ett", "xltx"];
 
 /// What a file of the input folder is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Claim {
-    /// The table at this index of `rules.tables`.
-    Table(usize),
+    /// The table at this index of `rules.tables`, with the header found in each sheet for it
+    /// (so that reading the file does not look for them again; empty for an unreadable file).
+    Table(usize, Headers),
     /// A spreadsheet or other file that no table fits.
     Unknown,
 }
@@ -30,6 +32,17 @@ pub(super) fn worth_opening(f: &InputFile, rules: &Rules) -> bool {
     ext.is_some_and(|e| SPREADSHEETS.contains(&e.as_str()))
 }
 
+/// The header of each sheet of a workbook for one table, in the workbook's order.
+pub(super) type Headers = Vec<Option<Header>>;
+
+/// The header of each sheet for `schema`.
+pub(super) fn headers(sheets: &[Sheet], schema: &TableSchema, vocab: &Vocabulary) -> Headers {
+    sheets
+        .iter()
+        .map(|s| super::wide::detect(s, schema, vocab))
+        .collect()
+}
+
 /// The table `f` is read as. `sheets` is the opened workbook (an unreadable file goes to the table
 /// its name says, where its problem is reported).
 pub(super) fn claim(
@@ -39,31 +52,36 @@ pub(super) fn claim(
 ) -> Claim {
     let by_name = rules.tables.iter().position(|t| t.matches(&f.rel));
     let Ok(sheets) = sheets else {
-        return by_name.map_or(Claim::Unknown, Claim::Table);
+        return by_name.map_or(Claim::Unknown, |i| Claim::Table(i, Vec::new()));
     };
-    if let Some(i) = by_name
-        && fits(sheets, i, rules).is_some()
-    {
-        return Claim::Table(i);
+    let fitting = |i: usize| {
+        let found = headers(sheets, &rules.tables[i], &rules.vocab);
+        (fits(&found), found)
+    };
+    let named = by_name.map(|i| (i, fitting(i)));
+    if let Some((i, (Some(_), found))) = named {
+        return Claim::Table(i, found);
     }
     let best = (0..rules.tables.len())
         .filter(|&i| Some(i) != by_name)
-        .filter_map(|i| fits(sheets, i, rules).map(|score| (score, i)))
+        .filter_map(|i| match fitting(i) {
+            (Some(score), found) => Some((score, i, found)),
+            (None, _) => None,
+        })
         // The most columns recognised wins; on a tie, the table listed first.
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    match (best, by_name) {
-        (Some((_, i)), _) => Claim::Table(i),
-        (None, Some(i)) => Claim::Table(i),
+    match (best, named) {
+        (Some((_, i, found)), _) => Claim::Table(i, found),
+        (None, Some((i, (_, found)))) => Claim::Table(i, found),
         (None, None) => Claim::Unknown,
     }
 }
 
-/// How many columns of table `i` a sheet's complete header names (every required column there).
-fn fits(sheets: &[Sheet], i: usize, rules: &Rules) -> Option<usize> {
-    let schema = &rules.tables[i];
-    sheets
+/// How many columns a sheet's complete header names (every required column there), at best.
+fn fits(headers: &Headers) -> Option<usize> {
+    headers
         .iter()
-        .filter_map(|s| super::wide::detect(s, schema, &rules.vocab))
+        .flatten()
         .filter(|h| h.missing.is_empty())
         .map(|h| h.columns.len() + h.groups.iter().map(|g| g.columns.len()).sum::<usize>())
         .max()

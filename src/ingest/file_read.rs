@@ -2,8 +2,9 @@
 //! read, every row counted in the file's summary, and the file's problems (a missing column, no
 //! header, no or a bad 填报日期).
 
+use super::classify::Headers;
 use super::{Dataset, FileSummary, Record, workbook};
-use super::{InputFile, Opened, header, meta, reader, report_month, sheet_select, units, wide};
+use super::{InputFile, Opened, header, meta, reader, report_month, sheet_select, units};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{Rules, TableSchema};
 
@@ -27,11 +28,12 @@ impl FileRead {
     }
 }
 
-/// Reads file `f`, opened as `sheets`, as table `schema`; `known` are the reporting units known
-/// so far.
+/// Reads file `f`, opened as `sheets` with `headers` found in them for `schema`, as table
+/// `schema`; `known` are the reporting units known so far.
 pub(super) fn read_file(
     f: &InputFile,
     sheets: Opened,
+    mut headers: Headers,
     schema: &TableSchema,
     rules: &Rules,
     month: Option<crate::calendar::Month>,
@@ -63,7 +65,8 @@ pub(super) fn read_file(
     let (mut other_month_only, mut used_a_sheet) = (false, false);
     let mut incomplete: Vec<Diagnostic> = Vec::new();
     for sheet in selection.sheets {
-        let Some(h) = wide::detect(sheet, schema, &rules.vocab) else {
+        let at = sheets.iter().position(|s| std::ptr::eq(s, sheet));
+        let Some(h) = at.and_then(|k| headers.get_mut(k)).and_then(Option::take) else {
             continue;
         };
         if !h.missing.is_empty() {

@@ -138,10 +138,10 @@ pub(crate) fn ingest_month_with(
         };
         (claim, sheets)
     });
-    let mut claimed: Vec<Vec<(&InputFile, Opened)>> = vec![Vec::new(); rules.tables.len()];
+    let mut claimed: Vec<Vec<Claimed>> = vec![Vec::new(); rules.tables.len()];
     for (f, (claim, sheets)) in files.iter().zip(opened) {
         match (claim, sheets) {
-            (classify::Claim::Table(i), Some(s)) => claimed[i].push((f, s)),
+            (classify::Claim::Table(i, headers), Some(s)) => claimed[i].push((f, s, headers)),
             (_, Some(Err(d))) => data.diagnostics.push(d),
             _ => data.diagnostics.push(unknown_file(&f.rel, rules)),
         }
@@ -175,6 +175,9 @@ pub(crate) fn ingest_month_with(
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
 type Opened = Result<Vec<workbook::Sheet>, Diagnostic>;
+
+/// A file claimed by a table: the file, its sheets and the header of each sheet for the table.
+type Claimed<'a> = (&'a InputFile, Opened, classify::Headers);
 
 fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
     let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -232,29 +235,29 @@ fn largest_first<T: Send>(files: &[InputFile], open: impl Fn(&InputFile) -> T + 
 /// Reads the files of one table. They are read in parallel, unless the table names reporting
 /// units that the table itself makes known (then each file sees the ones read before it).
 fn read_table_files(
-    files: Vec<(&InputFile, Opened)>,
+    files: Vec<Claimed>,
     schema: &TableSchema,
     rules: &Rules,
     month: Option<crate::calendar::Month>,
     progress: &dyn Progress,
     data: &mut Dataset,
 ) {
-    let read = |f: &InputFile, sheets: Opened, known: &[(String, String)]| {
-        let r = read_file(f, sheets, schema, rules, month, known);
+    let read = |(f, sheets, headers): Claimed, known: &[(String, String)]| {
+        let r = read_file(f, sheets, headers, schema, rules, month, known);
         progress.file_read(&f.rel);
         r
     };
     if schema.one_file_per_unit && rules.units.fields.contains_key(&schema.id) {
-        for (f, sheets) in files {
+        for file in files {
             let known = units::known(rules, data);
-            read(f, sheets, &known).merge_into(data);
+            read(file, &known).merge_into(data);
         }
         return;
     }
     let known = units::known(rules, data);
     let reads: Vec<FileRead> = files
         .into_par_iter()
-        .map(|(f, sheets)| read(f, sheets, &known))
+        .map(|file| read(file, &known))
         .collect();
     for r in reads {
         r.merge_into(data);
@@ -281,12 +284,17 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
     };
     let known = units::known(rules, &mut data);
     let sheets = worker::open(path, &name, &rules.vocab.limits);
+    let headers = match &sheets {
+        Ok(s) => classify::headers(s, schema, &rules.vocab),
+        Err(_) => Vec::new(),
+    };
     read_file(
         &InputFile {
             path: path.to_path_buf(),
             rel: name,
         },
         sheets,
+        headers,
         schema,
         rules,
         None,

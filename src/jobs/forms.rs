@@ -11,9 +11,10 @@ use crate::ingest::{Record, Value, ingest_file};
 use crate::progress::Progress;
 use crate::report::file_name::{FileNames, safe_file_name};
 use crate::report::forms::{Form, FormRow, FormValue, workbook};
-use crate::report::{OutputFile, OutputKind};
+use crate::report::{OutputFile, OutputKind, on_spare_threads};
 use crate::rules::{FieldRole, Rules, TableRole, TableSchema};
 use anyhow::{Context, bail};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -184,8 +185,8 @@ fn unit_templates(
             .or_default()
             .push(row);
     }
-    let mut files = Vec::new();
     let mut names = FileNames::default();
+    let mut named = Vec::new();
     for (unit, rows) in by_unit {
         let file = names.claim(&unit, "xlsx");
         if file.renamed {
@@ -194,16 +195,24 @@ fn unit_templates(
                 file.name
             ));
         }
-        let t = Form {
-            locked: shared.clone(),
-            rows,
-            blank_rows: 0,
-            ..form(rules, schema, month, Some(unit.clone()))
-        };
-        let bytes = workbook(&t).with_context(|| format!("无法生成 {unit} 的模板"))?;
-        files.push(OutputFile::new(OutputKind::Form, file.name, bytes));
+        named.push((unit, file.name, rows));
     }
-    Ok(files)
+    // A province has thousands of units: their workbooks are built on every core.
+    on_spare_threads(|| {
+        named
+            .into_par_iter()
+            .map(|(unit, name, rows)| {
+                let t = Form {
+                    locked: shared.clone(),
+                    rows,
+                    blank_rows: 0,
+                    ..form(rules, schema, month, Some(unit.clone()))
+                };
+                let bytes = workbook(&t).with_context(|| format!("无法生成 {unit} 的模板"))?;
+                Ok(OutputFile::new(OutputKind::Form, name, bytes))
+            })
+            .collect()
+    })
 }
 
 fn project_key(r: &Record) -> Option<String> {

@@ -35,7 +35,7 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
         .collect();
     // Each notice's form is built on any core (on spare threads: see `spare_threads`); the
     // names are claimed in the notices' order.
-    let built: Vec<(String, Vec<u8>)> = super::spare_threads::on_spare_threads(|| {
+    let built: Vec<(String, Vec<u8>)> = super::on_spare_threads(|| {
         a.notices
         .par_iter()
         .filter_map(|n| {

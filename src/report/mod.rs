@@ -25,6 +25,7 @@ pub(crate) mod report_up;
 pub mod screening;
 pub mod sheet;
 mod spare_threads;
+pub(crate) use spare_threads::on_spare_threads;
 mod stages_sheet;
 pub(crate) mod task_register;
 pub mod weekly;
