@@ -9,7 +9,6 @@ use super::error::Unscorable;
 use super::publish;
 use super::{Place, table};
 use crate::calendar::Month;
-use crate::calendar::weekday_zh;
 use crate::diagnostic::Severity;
 use crate::engine::assess::{Assessment, assess_issued};
 use crate::history::History;
@@ -170,8 +169,8 @@ fn issue_date(
         let d = cal.on_or_after(as_of).value;
         if d != as_of {
             progress.note(&format!(
-                "通知成文日期：{d}（统计截止日期 {as_of} 为{}，非工作日，取其后第一个工作日；可用 --issue-date 指定）",
-                weekday_zh(as_of)
+                "通知成文日期：{d}（统计截止日期 {as_of} 为{}，取其后第一个工作日；可用 --issue-date 指定）",
+                super::workdays::describe(cal, as_of)
             ));
         }
         return Ok(d);
@@ -184,7 +183,7 @@ fn issue_date(
     if !cal.is_working(d) {
         progress.note(&format!(
             "警告: 通知成文日期 {d}（{}）不是工作日，仍按此日期落款；如非有意，请用 --issue-date 改为工作日（如 {}）",
-            weekday_zh(d),
+            super::workdays::describe(cal, d),
             cal.on_or_after(d).value
         ));
     }
@@ -313,17 +312,11 @@ pub(crate) fn outputs(
                         },
                         || {
                             // A template's error is the page's error, not one of writing.
-                            let mut failed = None;
-                            let written = stage.write_with(&cards_name, |w| {
-                                report::html::cards(a, rules, env, w).map_err(|e| {
-                                    failed = Some(e);
-                                    std::io::Error::other("template")
+                            stage
+                                .write_with(&cards_name, |w| {
+                                    Ok(report::html::cards(a, rules, env, w))
                                 })
-                            });
-                            if let Some(e) = failed {
-                                return Err(e.into());
-                            }
-                            written.with_context(|| format!("无法写入输出文件 {cards_name}"))?;
+                                .with_context(|| format!("无法写入输出文件 {cards_name}"))??;
                             anyhow::Ok(OutputFile::new(
                                 OutputKind::CardsHtml,
                                 cards_name,

@@ -115,24 +115,24 @@ impl Stage {
     }
 
     /// Writes the file at `path` through `fill`, which streams it (a province's `run.json` is
-    /// tens of megabytes that need never be in memory at once).
-    pub(crate) fn write_with(
+    /// tens of megabytes that need never be in memory at once), and returns what `fill` did.
+    pub(crate) fn write_with<T>(
         &self,
         path: &str,
-        fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
+        fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
         use std::io::Write;
         let path = self.dir.join(path);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p)?;
         }
         let mut w = std::io::BufWriter::with_capacity(1 << 16, File::create(path)?);
-        fill(&mut w)?;
+        let filled = fill(&mut w)?;
         w.flush()?;
         if !self.written.swap(true, std::sync::atomic::Ordering::SeqCst) {
             failpoint("staging");
         }
-        Ok(())
+        Ok(filled)
     }
 
     /// Every file is written: the folder's name under `out`.

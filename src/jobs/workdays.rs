@@ -89,7 +89,9 @@ fn fmt(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn describe(cal: &Calendar, d: NaiveDate) -> String {
+/// The weekday of `d` and, unless it is an ordinary working day, what kind of day it is:
+/// `星期五，中秋节放假`, `星期日，周末`, `星期日，调休上班`.
+pub(super) fn describe(cal: &Calendar, d: NaiveDate) -> String {
     let k = cal.kind(d);
     match k {
         DayKind::Workday => weekday_zh(d).to_string(),

@@ -183,11 +183,31 @@ fn error(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
             ErrorKind::OutOfFuel => {
                 format!("渲染超过 {PAGE_FUEL} 步仍未完成，已停止（模板中可能有死循环或过大的循环）")
             }
-            _ => e
-                .detail()
-                .map(str::to_string)
-                .unwrap_or_else(|| e.kind().to_string()),
+            kind => format!(
+                "{}。{}",
+                what_went_wrong(kind),
+                crate::diagnostic::tech_info(
+                    e.detail().map_or_else(|| kind.to_string(), str::to_string)
+                )
+            ),
         },
+    }
+}
+
+/// What a template mistake is, in the words of the person who edited it.
+fn what_went_wrong(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::SyntaxError => "模板语法有误（如 {{ }} 或 {% %} 不成对、缺少 endif / endfor）",
+        ErrorKind::UnknownFilter => "使用了不存在的过滤器（| 后面的名称）",
+        ErrorKind::UnknownFunction => "使用了不存在的函数",
+        ErrorKind::UnknownTest => "使用了不存在的判断（is 后面的名称）",
+        ErrorKind::UnknownMethod => "使用了不存在的方法",
+        ErrorKind::UndefinedError => "使用了不存在的数据项",
+        ErrorKind::TemplateNotFound => "引用的模板不存在（extends / include 的文件名）",
+        ErrorKind::MissingArgument | ErrorKind::TooManyArguments => "函数或过滤器的参数个数不对",
+        ErrorKind::InvalidOperation | ErrorKind::CannotUnpack => "对数据做了不能做的运算",
+        ErrorKind::WriteFailure => "写入网页文件失败",
+        _ => "模板无法生成网页",
     }
 }
 

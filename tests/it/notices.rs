@@ -459,7 +459,7 @@ fn notices_are_dated_the_issue_date_not_the_as_of_day(s: &Samples) {
     done.assert_done();
     assert!(
         done.stderr
-            .contains("警告: 通知成文日期 2026-10-31（星期六）不是工作日"),
+            .contains("警告: 通知成文日期 2026-10-31（星期六，周末）不是工作日"),
         "{}",
         done.stderr
     );
@@ -476,3 +476,21 @@ fn notices_are_dated_the_issue_date_not_the_as_of_day(s: &Samples) {
     assert!(!out.path().join(month).exists());
 }
 on_samples!(notices_are_dated_the_issue_date_not_the_as_of_day);
+
+#[test]
+fn an_as_of_day_on_a_holiday_names_the_holiday() {
+    let out = tempfile::tempdir().unwrap();
+    // `month` runs as of the 25th.
+    let r = Sanyipi::month("samples/2026-09", "2026-09")
+        .out(out.path())
+        .run();
+    r.assert_done();
+    // 2026-09-25 is a Friday and the first day of the 中秋节 holiday (rules/calendar/2026.toml).
+    assert!(
+        r.stderr.contains(
+            "通知成文日期：2026-09-28（统计截止日期 2026-09-25 为星期五，中秋节放假，取其后第一个工作日"
+        ),
+        "{}",
+        r.stderr
+    );
+}

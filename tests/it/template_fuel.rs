@@ -23,3 +23,23 @@ fn an_endless_loop_in_a_custom_template_ends_with_an_error_naming_it() {
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     assert!(!out.path().join("2026-09").exists());
 }
+
+#[test]
+fn a_mistake_in_a_custom_cards_page_is_its_error_and_nothing_is_written() {
+    let out = tempfile::tempdir().unwrap();
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("cards.html"),
+        "<html>\n<p>{{ cards | no_such_filter }}</p>\n</html>",
+    )
+    .unwrap();
+    let r = Sanyipi::month("samples/2026-09", "2026-09")
+        .out(out.path())
+        .args(["--templates", templates.path().to_str().unwrap()])
+        .run()
+        .expect_code(2);
+    // The template's own error, not one of writing the file.
+    assert!(r.stderr.contains("cards.html:2"), "{}", r.stderr);
+    assert!(!r.stderr.contains("无法写入"), "{}", r.stderr);
+    assert!(!out.path().join("2026-09").exists());
+}
