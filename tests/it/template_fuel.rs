@@ -38,8 +38,13 @@ fn a_mistake_in_a_custom_cards_page_is_its_error_and_nothing_is_written() {
         .args(["--templates", templates.path().to_str().unwrap()])
         .run()
         .expect_code(2);
-    // The template's own error, not one of writing the file.
-    assert!(r.stderr.contains("cards.html:2"), "{}", r.stderr);
+    // The template's own error, in words, not one of writing the file.
+    assert!(
+        r.stderr
+            .contains("cards.html:2: 使用了不存在的过滤器（| 后面的名称）。技术信息："),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("无法写入"), "{}", r.stderr);
     assert!(!out.path().join("2026-09").exists());
 }
