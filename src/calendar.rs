@@ -262,6 +262,15 @@ impl Month {
             .expect("a valid month has a first day")
     }
 
+    /// The month `by` months after this one (before it when negative).
+    pub(crate) fn shift(self, by: i32) -> Month {
+        let n = self.year * 12 + self.month as i32 - 1 + by;
+        Month {
+            year: n.div_euclid(12),
+            month: n.rem_euclid(12) as u32 + 1,
+        }
+    }
+
     pub(crate) fn next(self) -> Month {
         if self.month == 12 {
             Month {
@@ -309,6 +318,16 @@ mod tests {
     use crate::rules::Rules;
     use proptest::prelude::*;
     use std::sync::OnceLock;
+
+    #[test]
+    fn months_shift_across_years() {
+        let m = |year, month| Month { year, month };
+        assert_eq!(m(2026, 1).shift(-1), m(2025, 12));
+        assert_eq!(m(2025, 12).shift(1), m(2026, 1));
+        assert_eq!(m(2026, 10).shift(0), m(2026, 10));
+        assert_eq!(m(2026, 10).shift(-22), m(2024, 12));
+        assert_eq!(m(2026, 10).next(), m(2026, 10).shift(1));
+    }
 
     fn cal() -> &'static Calendar {
         static CAL: OnceLock<Calendar> = OnceLock::new();

@@ -37,12 +37,12 @@ pub(super) fn check(
                 .find(|t| !t.is_empty())?;
             let (y, m) = month_in(&crate::text::key(&text), &rule.patterns)?;
             let named = Month { year: y?, month: m };
-            Some((shift(named, -offset), named, text, r))
+            Some((named.shift(-offset), named, text, r))
         })
     });
     let date = rule.submitted.and_then(|offset| {
         let d = meta.submitted_on?;
-        Some((shift(Month::of(d), -offset), d, meta.date_cell))
+        Some((Month::of(d).shift(-offset), d, meta.date_cell))
     });
     if let Some((month, named, text, r)) = &title
         && *month != assessed
@@ -52,13 +52,17 @@ pub(super) fn check(
             Code::OtherMonth,
             Location::cell(file, &sheet.name, ar, ac),
             format!(
-                "标题“{text}”为{}，不是考核月份（{}）的{}，此文件未采用",
+                "标题“{text}”为{}，考核月份（{}）的{}标题应为{}，此文件未采用",
                 zh(*named),
                 zh(assessed),
-                schema.title
+                schema.title,
+                zh(assessed.shift(rule.title.unwrap_or(0)))
             ),
         )
-        .with_hint("请报送单位报送本月的表格；如确为本月报表，请改正标题中的月份");
+        .with_hint(format!(
+            "请报送单位报送本月的表格；如确为本月报表，请把标题中的月份改为{}",
+            zh(assessed.shift(rule.title.unwrap_or(0)))
+        ));
         return Some(Found {
             month: *month,
             problem: Some(problem),
@@ -78,10 +82,11 @@ pub(super) fn check(
             Code::OtherMonth,
             loc,
             format!(
-                "填报日期为 {}，不是考核月份（{}）的{}，此文件未采用",
+                "填报日期为 {}，考核月份（{}）的{}应在{}填报，此文件未采用",
                 d.format("%Y年%-m月%-d日"),
                 zh(assessed),
-                schema.title
+                schema.title,
+                zh(assessed.shift(rule.submitted.unwrap_or(0)))
             ),
         )
         .with_hint("请报送单位报送本月的表格；如确为本月报表，请改正填报日期");
@@ -127,27 +132,6 @@ pub(super) fn whole_folder(data: &mut Dataset, assessed: Option<Month>) {
     );
 }
 
-fn shift(m: Month, by: i32) -> Month {
-    let n = m.year * 12 + m.month as i32 - 1 + by;
-    Month {
-        year: n.div_euclid(12),
-        month: n.rem_euclid(12) as u32 + 1,
-    }
-}
-
 fn zh(m: Month) -> String {
     format!("{}年{}月", m.year, m.month)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shifts_across_years() {
-        let m = |year, month| Month { year, month };
-        assert_eq!(shift(m(2026, 1), -1), m(2025, 12));
-        assert_eq!(shift(m(2025, 12), 1), m(2026, 1));
-        assert_eq!(shift(m(2026, 10), 0), m(2026, 10));
-    }
 }

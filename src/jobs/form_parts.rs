@@ -27,8 +27,15 @@ pub struct FormsRequest {
     pub rules: Option<PathBuf>,
 }
 
+/// The form's title: the month its table's titles name for `month` (`[report_month] title`: the
+/// signed list of October's assessment is titled September), then the table.
 pub(super) fn title(schema: &TableSchema, month: Month) -> String {
-    format!("{}年{}月{}", month.year, month.month, schema.title)
+    let named = schema
+        .report_month
+        .as_ref()
+        .and_then(|r| r.title)
+        .map_or(month, |offset| month.shift(offset));
+    format!("{}年{}月{}", named.year, named.month, schema.title)
 }
 
 pub(super) fn notes(rules: &Rules, schema: &TableSchema) -> Vec<String> {

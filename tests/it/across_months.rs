@@ -191,7 +191,7 @@ fn another_months_report_is_flagged_with_its_month_and_not_used() {
         .run()
         .expect_code(1);
     assert!(
-        r.stdout.contains("错误[E033] 月报/东湖镇.xlsx!月报!A1: 标题“东湖县重点项目推进情况月报表(2026年9月)”为2026年9月，不是考核月份（2026年10月）的重点项目推进情况月报，此文件未采用"),
+        r.stdout.contains("错误[E033] 月报/东湖镇.xlsx!月报!A1: 标题“东湖县重点项目推进情况月报表(2026年9月)”为2026年9月，考核月份（2026年10月）的重点项目推进情况月报标题应为2026年10月，此文件未采用"),
         "{}",
         r.stdout
     );
@@ -210,7 +210,7 @@ fn another_months_report_is_flagged_with_its_month_and_not_used() {
         .expect_code(1);
     assert!(
         r.stdout
-            .contains("填报日期为 2026年9月20日，不是考核月份（2026年10月）的重点项目推进情况月报"),
+            .contains("填报日期为 2026年9月20日，考核月份（2026年10月）的重点项目推进情况月报应在2026年10月填报"),
         "{}",
         r.stdout
     );
