@@ -145,6 +145,11 @@ pub struct Dataset {
     /// Table and field ids by role, from the rules the data was read with.
     #[serde(skip)]
     pub roles: crate::rules::Roles,
+    /// The month every dated file of the folder is for, when that is one other month than the
+    /// one assessed (`report_month::whole_folder`): a folder of another month, or the wrong month
+    /// chosen.
+    #[serde(skip)]
+    pub other_month: Option<crate::calendar::Month>,
 }
 
 impl Dataset {

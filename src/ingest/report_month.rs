@@ -115,6 +115,7 @@ pub(super) fn whole_folder(data: &mut Dataset, assessed: Option<Month>) {
     if months.len() < 2 || other == assessed || months.iter().any(|&m| m != other) {
         return;
     }
+    data.other_month = Some(other);
     data.diagnostics.retain(|d| d.code != Code::OtherMonth);
     data.diagnostics.insert(
         0,

@@ -119,6 +119,15 @@ fn assess_and_publish(
     let input = req.input.as_path();
     let mut data =
         ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;
+    if let Some(other) = data.other_month {
+        // Scoring another month's figures would record them and use up notice numbers.
+        let (named, assessed) = (zh_month(other), zh_month(month));
+        anyhow::bail!(
+            "{} 中的报表都是{named}的（各文件的标题或填报日期），不是考核月份{assessed}的，未考核，未写入任何文件。\n\
+             请确认考核月份：如要考核{named}，请用 --month {other}；否则请放入{assessed}收到的报表。",
+            input.display(),
+        );
+    }
     let snapshot = history.snapshot(month)?;
     crate::engine::continuity::check(rules, &mut data, &snapshot.last_figures, Some(month));
     if data.table(crate::rules::TableRole::Ledger).is_empty() {
@@ -153,6 +162,10 @@ fn assess_and_publish(
         dir,
         files,
     })
+}
+
+fn zh_month(m: Month) -> String {
+    format!("{}年{}月", m.year, m.month)
 }
 
 /// The notices' date: `requested`, or the first working day on or after `as_of`. A requested

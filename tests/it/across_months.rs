@@ -232,14 +232,31 @@ fn a_whole_folder_of_another_month_is_flagged_once() {
         "{}",
         r.stdout
     );
-    // Nothing of September is scored as October: no project counts as reported.
+    // A run refuses it: scoring September's folder as October would find no unit reported,
+    // record that and use up the notices' numbers.
+    let out = dir.path().join("out");
     let run = Sanyipi::month(&october, "2026-10")
-        .out(dir.path().join("out"))
-        .run();
-    let json = run.json("2026-10/run.json");
-    let projects = json["projects"].as_array().unwrap();
-    assert!(!projects.is_empty());
-    assert!(projects.iter().all(|p| p["reported"] == false), "{json}");
+        .out(&out)
+        .run()
+        .expect_code(2);
+    assert!(
+        run.stderr.contains("中的报表都是2026年9月的（各文件的标题或填报日期），不是考核月份2026年10月的，未考核，未写入任何文件。"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("如要考核2026年9月，请用 --month 2026-09"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("2026-10").exists());
+    let shown = Sanyipi::new()
+        .args(["history", "show", "--out"])
+        .arg(&out)
+        .run()
+        .expect_code(0);
+    assert!(shown.stdout.contains("没有记录"), "{}", shown.stdout);
 }
 
 #[test]
