@@ -100,7 +100,7 @@ pub(crate) fn sheets(a: &Assessment, rules: &Rules) -> Vec<SheetSpec> {
     let register = SheetSpec {
         name: "督查通知清单".into(),
         title: format!("{label}督查通知清单"),
-        headers: ["文号", "类别", "接收单位", "事项数", "事项", "整改期限"]
+        headers: ["文号", "类别", "接收单位", "事项数", "事项", "报送期限"]
             .iter()
             .map(|s| s.to_string())
             .collect(),

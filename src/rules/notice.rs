@@ -29,7 +29,10 @@ pub(crate) struct NoticeSetup {
     pub(crate) title: String,
     pub(crate) intro: String,
     pub(crate) closing: String,
-    pub(crate) rectify_workdays: u32,
+    /// Working days from the issue date to the notice's own date (`{{ due }}`). Optional with
+    /// `[supervision]`, whose `feedback_workdays` is then that date, as the forms and tasks say.
+    #[serde(default)]
+    pub(crate) rectify_workdays: Option<u32>,
     pub(crate) date_style: DateStyle,
     pub(crate) cc: String,
     /// The label before `cc` in the 版记 (shipped: `抄送：`). Rule folders exported before it was
@@ -140,6 +143,10 @@ pub struct Notices {
     pub(crate) escalations: Vec<Escalation>,
     pub(crate) bulletin: Option<super::official::Bulletin>,
     pub(crate) supervision: Option<super::supervision::Supervision>,
+    /// Working days from a notice's issue date to its own date (`{{ due }}` of its texts): the
+    /// `rectify_workdays` of `[notice]`, else the 督办 loop's `feedback_workdays`, so that the
+    /// notice, its form and its tasks name one date to report back by.
+    pub(crate) due_workdays: u32,
     pub(crate) file: String,
 }
 
@@ -267,12 +274,22 @@ impl Notices {
             let ids: Vec<&str> = matters.iter().map(|m| m.id.as_str()).collect();
             s.check(file, &ids, deadline_ids, tables)?;
         }
+        let due_workdays = match (raw.notice.rectify_workdays, &raw.supervision) {
+            (Some(days), _) => days,
+            (None, Some(s)) => s.feedback_workdays,
+            (None, None) => {
+                return Err(file
+                    .error_near("[notice]", "缺少 rectify_workdays：通知要求报送整改情况的期限（成文日期后的工作日数）")
+                    .with_hint("在 [notice] 中加入如 rectify_workdays = 5；或配置 [supervision]，以其 feedback_workdays 为期限"));
+            }
+        };
         Ok(Notices {
             supervision: raw.supervision,
             bulletin: raw.bulletin,
             setup: raw.notice,
             matters,
             escalations: raw.escalation,
+            due_workdays,
             file: file.display.clone(),
         })
     }

@@ -200,8 +200,22 @@ fn rectification_period_and_number_template_are_rules(s: &Samples) {
     );
     let path = rules.join("notices.toml");
     let text = std::fs::read_to_string(&path).unwrap();
+    // The shipped rules date a notice by its tasks' feedback date; `rectify_workdays`, commented
+    // out in [notice], sets a notice's own period instead.
+    let runs = run_months(s, &dir.path().join("shipped"), None);
+    let last = runs.last().unwrap();
+    for n in last["notices"].as_array().unwrap() {
+        for t in last["tasks"].as_array().unwrap() {
+            if t["notice"] == n["number"] {
+                assert_eq!(t["feedback_due"], n["due"], "{n}");
+            }
+        }
+    }
+    // Issued on Monday 2026-10-26 + 3 working days (feedback_workdays).
+    assert_eq!(last["notices"][0]["due"], "2026-10-29");
+    assert!(text.contains("\n# rectify_workdays = 5\n"), "{text}");
     let text = text
-        .replacen("rectify_workdays = 5", "rectify_workdays = 10", 1)
+        .replacen("\n# rectify_workdays = 5\n", "\nrectify_workdays = 10\n", 1)
         .replacen(
             "number = \"镇督查〔{{ year }}〕{{ seq }}号\"",
             "number = \"督查通〔{{ year }}〕第{{ seq }}号\"",
@@ -451,10 +465,10 @@ fn notices_are_dated_the_issue_date_not_the_as_of_day(s: &Samples) {
         "{}",
         done.stderr
     );
-    dated(&out, "2026-10-26", "2026年10月26日", "2026-11-02");
+    dated(&out, "2026-10-26", "2026年10月26日", "2026-10-29");
     let (done, out) = run(Some("2026-10-28"));
     done.assert_done();
-    dated(&out, "2026-10-28", "2026年10月28日", "2026-11-04");
+    dated(&out, "2026-10-28", "2026年10月28日", "2026-11-02");
     let (done, out) = run(Some("2026-10-31"));
     done.assert_done();
     assert!(
@@ -463,7 +477,7 @@ fn notices_are_dated_the_issue_date_not_the_as_of_day(s: &Samples) {
         "{}",
         done.stderr
     );
-    dated(&out, "2026-10-31", "2026年10月31日", "2026-11-06");
+    dated(&out, "2026-10-31", "2026年10月31日", "2026-11-04");
     let (refused, out) = run(Some("2026-10-24"));
     assert_ne!(refused.code, 0);
     assert!(

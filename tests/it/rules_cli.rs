@@ -425,3 +425,28 @@ fn per_notice_on_a_matter_of_deadlines_points_at_its_line() {
     assert_eq!(run.code, 2);
     insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
 }
+
+#[test]
+fn without_the_supervision_loop_a_notice_needs_its_own_period() {
+    let rules_dir = exported();
+    let path = rules_dir.path().join("rules/notices.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = (
+        text.find("\n[supervision]").unwrap(),
+        text.find("\n[[escalation]]").unwrap(),
+    );
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    std::fs::write(&path, &without).unwrap();
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    insta::assert_snapshot!(run.stderr.replace(rules.to_str().unwrap(), "<rules>"));
+    // With the period set, the rules load again.
+    std::fs::write(
+        &path,
+        without.replacen("\n# rectify_workdays = 5\n", "\nrectify_workdays = 5\n", 1),
+    )
+    .unwrap();
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -199,7 +199,7 @@ fn unit_matters(
 }
 
 /// What every notice of the month shares: its templates' context, issue date (成文日期) and the
-/// due date, `rectify_workdays` working days after it.
+/// due date (`Notices::due_workdays` working days after it).
 pub(super) struct NoticeMaker<'a> {
     rules: &'a Rules,
     env: &'a Environment<'static>,
@@ -219,7 +219,7 @@ impl<'a> NoticeMaker<'a> {
         month_label: String,
     ) -> Self {
         let setup = &rules.notices.setup;
-        let due = rules.calendar.add(issue_date, setup.rectify_workdays);
+        let due = rules.calendar.add(issue_date, rules.notices.due_workdays);
         let imprint = setup.imprint.as_ref().map(|i| ImprintLine {
             office: i.office.clone(),
             date: env

@@ -354,21 +354,23 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     );
 }
 
-/// The rectification due date: `rectify_workdays` working days after the issue date (not the
-/// as-of day), over weekends, holidays and worked weekend days; provisional in a year without
-/// a schedule. The date is written in Arabic numerals (GB/T 9704-2012 7.3.5.1).
+/// The notice's date to report back by: the shipped rules' `feedback_workdays` (3) working days
+/// after the issue date (not the as-of day), over weekends, holidays and worked weekend days;
+/// provisional in a year without a schedule. The date is written in Arabic numerals
+/// (GB/T 9704-2012 7.3.5.1).
 #[test]
 fn due_dates_of_drafted_notices_table() {
     let rules = rules();
     let none: Vec<String> = Vec::new();
     let units = [facts("甲镇", 1, true, 1, &none)];
     let cases = [
-        ("2026-10-26", "2026-11-02", false, "2026年10月26日"),
-        // 29, 30 September, then 8, 9 and (a worked Saturday) 10 October.
-        ("2026-09-28", "2026-10-10", false, "2026年9月28日"),
-        ("2026-12-28", "2027-01-04", true, "2026年12月28日"),
+        ("2026-10-26", "2026-10-29", false, "2026年10月26日"),
+        // 29, 30 September, then (after the 国庆节 holiday) 8 October.
+        ("2026-09-28", "2026-10-08", false, "2026年9月28日"),
+        // 31 December, then days of 2027, which has no schedule.
+        ("2026-12-30", "2027-01-04", true, "2026年12月30日"),
         // December's notices issued in January are numbered in January's year.
-        ("2027-01-04", "2027-01-11", true, "2027年1月4日"),
+        ("2027-01-04", "2027-01-07", true, "2027年1月4日"),
     ];
     for (issue, due, provisional, issued) in cases {
         // Facts as of three days before: the period runs from the issue date.
