@@ -49,13 +49,42 @@ pub(crate) enum HistoryError {
         newest: i64,
     },
     #[error(
-        "{month} 已有考核记录（第 {revision} 版，截止日期 {as_of}）。如需重新运行，请加 --force；原记录将作为历史版本保留"
+        "{month} 已有{}（第 {revision} 版{}）。如需重新{}，请加 --force；原记录将作为历史版本保留",
+        recorded_as(*.imported),
+        as_of_part(.as_of),
+        redo(*.importing)
     )]
     AlreadyRecorded {
         month: String,
         revision: i64,
+        /// The recorded run's as-of date (none for an imported ranking).
         as_of: String,
+        /// The month was recorded by `history import`.
+        imported: bool,
+        /// `history import` is recording it again (else `run`).
+        importing: bool,
     },
+}
+
+/// What a month's record is, for `AlreadyRecorded`.
+fn recorded_as(imported: bool) -> &'static str {
+    if imported {
+        "导入的排名"
+    } else {
+        "考核记录"
+    }
+}
+
+fn as_of_part(as_of: &str) -> String {
+    if as_of.is_empty() {
+        String::new()
+    } else {
+        format!("，统计截止 {as_of}")
+    }
+}
+
+fn redo(importing: bool) -> &'static str {
+    if importing { "导入" } else { "运行" }
 }
 
 /// The history file, opened and at the newest format.
@@ -174,12 +203,19 @@ impl History {
     }
 
     /// Refuses to record `month` again unless `force`.
-    pub(crate) fn check_not_recorded(&self, month: Month, force: bool) -> Result<(), HistoryError> {
+    pub(crate) fn check_not_recorded(
+        &self,
+        month: Month,
+        force: bool,
+        importing: bool,
+    ) -> Result<(), HistoryError> {
         match self.latest(&month.to_string())? {
             Some(r) if !force => Err(HistoryError::AlreadyRecorded {
                 month: month.to_string(),
                 revision: r.revision,
+                imported: r.source == "import",
                 as_of: r.as_of,
+                importing,
             }),
             _ => Ok(()),
         }

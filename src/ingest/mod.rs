@@ -28,6 +28,12 @@ pub mod worker;
 pub use record::{Dataset, FileSummary, Record};
 pub use value::Value;
 
+/// A unit's name as a clerk may write it (an alias, or with a suffix such as 人民政府) as the
+/// ledger should hold it: its canonical name, else the name without the suffix.
+pub(crate) fn canonical_unit(rules: &crate::rules::units::Units, name: &str) -> String {
+    units::canonical(rules, name)
+}
+
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::progress::Progress;
 use crate::rules::{Rules, TableSchema};

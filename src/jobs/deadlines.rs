@@ -167,8 +167,9 @@ fn render(
     open_only: bool,
 ) -> String {
     let mut out = format!(
-        "{}月期限情况（统计截止 {}）\n",
-        month,
+        "{}年{}月期限情况（统计截止 {}）\n",
+        month.year,
+        month.month,
         as_of.format("%Y-%m-%d")
     );
     let mut missing: Vec<i32> = Vec::new();

@@ -31,6 +31,20 @@ pub fn explain(req: &ExplainRequest) -> super::Result<String> {
     Ok(explain_inner(req)?)
 }
 
+/// What can be asked for instead of a name not found: the first `shown` of `names`.
+fn some_of(what: &str, names: &[&str], shown: usize) -> String {
+    if names.is_empty() {
+        return "本月没有记录任何结果".to_string();
+    }
+    let more = if names.len() > shown {
+        format!(" 等，共 {} 个", names.len())
+    } else {
+        String::new()
+    };
+    let first: Vec<&str> = names.iter().take(shown).copied().collect();
+    format!("{what}: {}{more}", first.join("、"))
+}
+
 /// An optional value as shown to users: "—" when missing.
 fn or_dash(v: Option<impl ToString>) -> String {
     v.map(|x| x.to_string()).unwrap_or_else(|| "—".into())
@@ -79,8 +93,20 @@ fn explain_inner(req: &ExplainRequest) -> anyhow::Result<String> {
     };
     match &req.subject {
         Subject::Project(id) => {
-            let mut out = project(&run, id, &req.month, &label)?;
-            out.push_str(&card_line(req, id));
+            let precision = rules.scoring.score.precision;
+            // A deadline rule by where it is written: `rules/deadlines.toml 的 start_after_signing`.
+            let rule_at = |rule: &str| -> String {
+                let file = rules
+                    .deadlines
+                    .rules
+                    .iter()
+                    .find(|r| r.id == rule)
+                    .map(|r| r.file.as_str())
+                    .unwrap_or(rules.notices.file.as_str());
+                format!("{file} 的 {rule}")
+            };
+            let (mut out, id) = project(&run, id, &req.month, precision, &label, &rule_at)?;
+            out.push_str(&card_line(req, &id));
             Ok(out)
         }
         Subject::Unit(unit) => unit_text(&run, unit, &req.month, &rules),
@@ -101,24 +127,35 @@ fn card_line(req: &ExplainRequest, id: &str) -> String {
     format!("\n项目档案: {}#{id}\n", path.display())
 }
 
-/// How a project's score and deadlines came about.
+/// How a project's score and deadlines came about, with the project's code as recorded.
 fn project(
     run: &MonthDetail,
     id: &str,
     month: &str,
+    precision: u32,
     label: &dyn Fn(&str) -> String,
-) -> anyhow::Result<String> {
+    rule_at: &dyn Fn(&str) -> String,
+) -> anyhow::Result<(String, String)> {
     let mut out = String::new();
-    let Some(p) = run.projects.iter().find(|p| p.id == id) else {
-        bail!("{} 的考核结果中没有项目 {id}", month);
+    // A code as typed: full-width letters, spaces or lower case do not matter.
+    let key = |code: &str| crate::text::key(code).to_ascii_uppercase();
+    let wanted = key(id);
+    let Some(p) = run.projects.iter().find(|p| key(&p.id) == wanted) else {
+        let ids: Vec<&str> = run.projects.iter().map(|p| p.id.as_str()).collect();
+        anyhow::bail!(
+            "{} 的考核结果中没有项目 {id}。{}",
+            month,
+            some_of("项目编号", &ids, 10)
+        );
     };
+    let id = p.id.as_str();
     out.push_str(&format!(
         "{} {}（责任单位: {}）{} 考核得分 {}\n",
         p.id,
         p.name,
         p.unit,
         month,
-        format_number(p.total)
+        format_number(crate::engine::ranking::round(p.total, precision))
     ));
     for n in &p.notes {
         out.push_str(&format!("说明: {n}\n"));
@@ -163,19 +200,27 @@ fn project(
             or_dash(d.met_on.as_ref()),
             or_dash(d.status_label.as_ref()),
             days,
-            d.rule,
+            rule_at(&d.rule),
             or_dash(d.source.as_ref())
         ));
     }
-    Ok(out)
+    Ok((out, id.to_string()))
 }
 
 /// How a unit's score, rank and penalties came about.
 fn unit_text(run: &MonthDetail, unit: &str, month: &str, rules: &Rules) -> anyhow::Result<String> {
     let mut out = String::new();
-    let Some(u) = run.units.iter().find(|u| u.unit == unit) else {
-        bail!("{} 的考核结果中没有单位 {unit}", month);
+    // A unit as the clerk may write it: an alias, or with a suffix such as 人民政府.
+    let named = crate::ingest::canonical_unit(&rules.units, unit);
+    let Some(u) = run.units.iter().find(|u| u.unit == unit || u.unit == named) else {
+        let units: Vec<&str> = run.units.iter().map(|u| u.unit.as_str()).collect();
+        bail!(
+            "{} 的考核结果中没有单位 {unit}。{}",
+            month,
+            some_of("考核的单位", &units, 100)
+        );
     };
+    let unit = u.unit.as_str();
     out.push_str(&format!(
         "{unit} {} 得分 {}，第 {} 名",
         month,

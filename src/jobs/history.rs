@@ -89,7 +89,7 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
     let rule = StreakRule::of(&rules);
     let months = rankings_from_import(&rows, rules.scoring.score.bottom_n, rule.as_ref(), &earlier);
     for m in months.keys() {
-        history.check_not_recorded(*m, force)?;
+        history.check_not_recorded(*m, force, true)?;
     }
     let n = history.import(&months, &rules.source.fingerprint())?;
     let names: Vec<String> = months.keys().map(|m| m.to_string()).collect();
@@ -160,15 +160,19 @@ fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
         ],
         &rows,
     );
-    let revisions: Vec<String> = runs
+    // The earlier versions of months run again, which the table (the latest) does not show.
+    let kept: Vec<String> = runs
         .iter()
         .filter(|r| r.revision > 1)
-        .map(|r| format!("{} 第{}版", r.month, r.revision))
+        .map(|r| {
+            let older: Vec<String> = (1..r.revision).map(|v| v.to_string()).collect();
+            format!("{} 第{}版", r.month, older.join("、"))
+        })
         .collect();
-    if !revisions.is_empty() {
+    if !kept.is_empty() {
         text.push_str(&format!(
-            "\n另有重新运行的版本: {}（以最新版本为准，旧版本保留）\n",
-            revisions.join("、")
+            "\n上表为各月最新版本；重新运行前的旧版本保留在历史记录中: {}\n",
+            kept.join("；")
         ));
     }
     Ok(text)

@@ -115,7 +115,7 @@ fn assess_and_publish(
     for note in publish::repair(out, &history)? {
         progress.note(&note);
     }
-    history.check_not_recorded(month, req.force)?;
+    history.check_not_recorded(month, req.force, false)?;
     let input = req.input.as_path();
     let mut data =
         ingest_month_with(input, rules, Some(month), progress).context("无法运行考核")?;

@@ -428,9 +428,10 @@ fn rerunning_a_month_needs_force_and_keeps_both_revisions(s: &Samples) {
     }
     assert!(folder.join(&first[0].0).is_file());
     let show = sanyipi(&["history", "show", "--out", out_s, "--unit", &unit]);
-    assert!(show.stdout.contains("2026-10 第2版"), "{}", show.stdout);
+    assert!(show.stdout.contains("2026-10  第2版"), "{}", show.stdout);
     assert!(
-        show.stdout.contains("另有重新运行的版本: 2026-10 第2版"),
+        show.stdout
+            .contains("上表为各月最新版本；重新运行前的旧版本保留在历史记录中: 2026-10 第1版"),
         "{}",
         show.stdout
     );
@@ -479,6 +480,42 @@ fn explain_names_rules_and_cells(s: &Samples) {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("表态发言"), "{}", r.stdout);
+    // A unit as a clerk writes it (with 人民政府), a code in lower case.
+    let suffixed = format!("{unit}人民政府");
+    let again = sanyipi(&[
+        "explain", "--month", "2026-10", "--unit", &suffixed, "--out", out_s,
+    ]);
+    assert_eq!(again.stdout, r.stdout, "{}", again.stderr);
+    let lower = project.to_ascii_lowercase();
+    let again = sanyipi(&[
+        "explain",
+        "--month",
+        "2026-10",
+        "--project",
+        &lower,
+        "--out",
+        out_s,
+    ]);
+    assert!(again.stdout.starts_with(project), "{}", again.stderr);
+    // A name not found lists what there is.
+    let missing = sanyipi(&[
+        "explain",
+        "--month",
+        "2026-10",
+        "--unit",
+        "不存在乡",
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("2026-10 的考核结果中没有单位 不存在乡。考核的单位: ")
+            && missing.stderr.contains(unit),
+        "{}",
+        missing.stderr
+    );
     // The names of derived values are rules too (`[labels]` of scoring.toml).
     let (_keep, rules) = edited_rules(&[(
         "scoring.toml",

@@ -143,3 +143,20 @@ fn an_unknown_unit_is_a_warning_imported_without_what_cannot_be_seen() {
     assert!(show.stdout.contains("不存在镇[2J"), "{}", show.stdout);
     assert!(!show.stdout.contains('\u{1b}'), "{}", show.stdout);
 }
+
+#[test]
+fn importing_a_month_again_needs_force_and_says_it_was_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let file = root().join("samples/历史排名.xlsx");
+    import(&file, &out, &[]).expect_ok();
+    let again = import(&file, &out, &[]).expect_code(2);
+    assert!(
+        again
+            .stderr
+            .contains("已有导入的排名（第 1 版）。如需重新导入，请加 --force"),
+        "{}",
+        again.stderr
+    );
+    import(&file, &out, &["--force"]).expect_ok();
+}
