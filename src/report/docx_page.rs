@@ -119,12 +119,50 @@ pub(crate) fn header_row(row: docx_rs::TableRow) -> docx_rs::TableRow {
 const HEADER_ROW_HEIGHT: f32 = 1.0;
 const HEADER_ROW_XML: &str = r#"<w:trHeight w:val="1" w:hRule="auto" />"#;
 
-/// The document's bytes.
-pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, String> {
+/// What docx-rs writes for the author when none is set (it has no setter for it or the title).
+const NO_AUTHOR_XML: &str =
+    "<dc:creator>unknown</dc:creator><cp:lastModifiedBy>unknown</cp:lastModifiedBy>";
+
+/// The document's bytes, titled `title` and written by sanyipi (as the workbooks are) in its
+/// properties, where Word and WPS show them instead of "unknown".
+pub(crate) fn pack(doc: Docx, title: &str) -> Result<Vec<u8>, String> {
     let mut xml = doc.build();
     let body = String::from_utf8(std::mem::take(&mut xml.document)).map_err(|e| e.to_string())?;
     xml.document = body.replace(HEADER_ROW_XML, "<w:tblHeader />").into_bytes();
+    let core =
+        String::from_utf8(std::mem::take(&mut xml.doc_props.core)).map_err(|e| e.to_string())?;
+    if !core.contains(NO_AUTHOR_XML) {
+        return Err("docx-rs wrote unexpected core properties".into());
+    }
+    let named = format!(
+        "<dc:title>{}</dc:title><dc:creator>sanyipi</dc:creator><cp:lastModifiedBy>sanyipi</cp:lastModifiedBy>",
+        quick_xml::escape::escape(title)
+    );
+    xml.doc_props.core = core.replace(NO_AUTHOR_XML, &named).into_bytes();
     let mut buf = std::io::Cursor::new(Vec::new());
     xml.pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn the_document_is_titled_and_written_by_sanyipi() {
+        let bytes = pack(document(None), "关于督促<甲镇>&乙镇的通知").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut core = String::new();
+        zip.by_name("docProps/core.xml")
+            .unwrap()
+            .read_to_string(&mut core)
+            .unwrap();
+        assert!(
+            core.contains("<dc:title>关于督促&lt;甲镇&gt;&amp;乙镇的通知</dc:title>"),
+            "{core}"
+        );
+        assert!(core.contains("<dc:creator>sanyipi</dc:creator>"), "{core}");
+        assert!(!core.contains("unknown"), "{core}");
+    }
 }

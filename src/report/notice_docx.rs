@@ -209,7 +209,7 @@ pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
             .add_table(t)
             .add_paragraph(Paragraph::new().line_spacing(exact(20)).size(2));
     }
-    super::docx_page::pack(doc)
+    super::docx_page::pack(doc, &d.title)
 }
 
 /// A first-level heading (7.3.3): 3号黑体, two characters in.

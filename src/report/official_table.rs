@@ -101,7 +101,7 @@ mod tests {
                 .collect(),
         };
         let doc = super::super::docx_page::document(None).add_table(table(&t));
-        let bytes = super::super::docx_page::pack(doc).unwrap();
+        let bytes = super::super::docx_page::pack(doc, "表").unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut xml = String::new();
         std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)

@@ -94,5 +94,5 @@ pub(crate) fn docx(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, String> {
             doc = doc.add_paragraph(Paragraph::new().line_spacing(exact(super::docx_page::LINE)));
         }
     }
-    pack(doc)
+    pack(doc, &rules.agenda.title)
 }
