@@ -111,7 +111,8 @@ fn run(args: Vec<OsString>) -> i32 {
     let cli = match parsed {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
-            let _ = e.print();
+            // Help and version, with clap's English placeholder in the usage line in Chinese.
+            output::out(&in_chinese(&e.render().to_string()));
             return OK;
         }
         Err(e) => {
@@ -184,11 +185,24 @@ fn localize(cmd: clap::Command, top: bool) -> clap::Command {
                 .action(clap::ArgAction::Help)
                 .help("显示帮助"),
         )
-        .subcommand_value_name("命令");
+        .subcommand_value_name("命令")
+        // Every default is said in the argument's Chinese help; clap's "[default: …]" is not.
+        .mut_args(|a| {
+            if a.get_default_values().is_empty() {
+                a
+            } else {
+                a.hide_default_value(true)
+            }
+        });
     if top {
         cmd = cmd.after_help("\n用 sanyipi <命令> --help 查看各命令的说明。");
     }
     cmd.mut_subcommands(|sub| localize(sub, false))
+}
+
+/// Help or usage text with clap's one English word in the usage line in Chinese.
+fn in_chinese(text: &str) -> String {
+    text.replace("[OPTIONS]", "[选项]")
 }
 
 /// A command-line mistake in Chinese, with the usage line.
@@ -228,7 +242,7 @@ fn clap_error_zh(e: &clap::Error) -> String {
         _ => "命令行参数有误".to_string(),
     };
     let usage = match e.get(ContextKind::Usage) {
-        Some(u) => u.to_string().replace("Usage:", "用法:"),
+        Some(u) => in_chinese(&u.to_string().replace("Usage:", "用法:")),
         None => "用法: sanyipi <命令>".to_string(),
     };
     format!(

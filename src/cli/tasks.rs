@@ -33,13 +33,13 @@ enum Close {
     /// 销号：确认整改到位的任务
     Close {
         /// 任务编号，如 镇督查〔2026〕1号-1
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "任务编号")]
         ids: Vec<String>,
         /// 销号日期，如 2026-11-02
         #[arg(long, value_name = "DATE")]
         date: String,
         /// 说明
-        #[arg(long, default_value = "")]
+        #[arg(long, value_name = "文字", default_value = "")]
         note: String,
         #[command(flatten)]
         out: OutArgs,

@@ -10,7 +10,8 @@ pub(crate) enum Command {
         /// 起始日期，如 2026-09-28（当天不计）
         date: String,
         /// 工作日数
-        n: u32,
+        #[arg(allow_negative_numbers = true)]
+        n: i64,
         /// 规则目录（默认使用内置规则）
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,

@@ -131,7 +131,25 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
         bail!("请给出要销号的任务编号");
     }
     let mut h = req.place.open()?;
-    let unknown = h.close_tasks(&req.ids, date, &req.note)?;
+    // A task id as typed: plain or full-width brackets for 〔〕, spaces, full-width digits.
+    let known: Vec<String> = h
+        .tasks_between("", "9999-12")?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let ids: Vec<String> = req
+        .ids
+        .iter()
+        .map(|id| {
+            let wanted = id_key(id);
+            known
+                .iter()
+                .find(|k| id_key(k) == wanted)
+                .cloned()
+                .unwrap_or_else(|| id.clone())
+        })
+        .collect();
+    let unknown = h.close_tasks(&ids, date, &req.note)?;
     if !unknown.is_empty() {
         bail!(
             "没有这些整改任务：{}。未销号任何任务（可用 sanyipi tasks --all 查看任务编号）",
@@ -140,7 +158,20 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
     }
     Ok(format!(
         "已销号 {} 项（{date}）：{}\n",
-        req.ids.len(),
-        req.ids.join("、")
+        ids.len(),
+        ids.join("、")
     ))
+}
+
+/// A task id compared as typed: every kind of bracket as 〔〕, then as `text::key` compares.
+fn id_key(id: &str) -> String {
+    let bracketed: String = id
+        .chars()
+        .map(|c| match c {
+            '(' | '（' | '[' | '［' | '【' | '〔' => '〔',
+            ')' | '）' | ']' | '］' | '】' | '〕' => '〕',
+            c => c,
+        })
+        .collect();
+    crate::text::key(&bracketed)
 }

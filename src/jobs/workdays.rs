@@ -10,7 +10,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub enum Question {
     /// The `n`-th working day after `date` (not counted).
-    Add { date: String, n: u32 },
+    Add { date: String, n: i64 },
     /// Working days after `from` up to and including `to`.
     Count { from: String, to: String },
     /// Whether `date` is a working day, and why.
@@ -27,7 +27,12 @@ fn answer_with(q: &Question, rules: Option<&Path>) -> anyhow::Result<String> {
     let text = match q {
         Question::Add { date, n } => {
             let d = parse(date)?;
-            let r = cal.add(d, *n);
+            let Ok(n) = u32::try_from(*n) else {
+                anyhow::bail!(
+                    "工作日数应为 0 或正数（“{n}”）：workdays add 只往后数；要知道两个日期之间有几个工作日，请用 sanyipi workdays count 起始日 截止日"
+                );
+            };
+            let r = cal.add(d, n);
             let mut s = format!(
                 "{} 之后第{}个工作日：{}（{}）",
                 fmt(d),
@@ -40,6 +45,15 @@ fn answer_with(q: &Question, rules: Option<&Path>) -> anyhow::Result<String> {
         }
         Question::Count { from, to } => {
             let (a, b) = (parse(from)?, parse(to)?);
+            if b < a {
+                anyhow::bail!(
+                    "截止日 {} 早于起始日 {}：请先写起始日，再写截止日，如 sanyipi workdays count {} {}",
+                    fmt(b),
+                    fmt(a),
+                    fmt(b),
+                    fmt(a)
+                );
+            }
             let r = cal.count(a, b);
             let mut s = format!(
                 "{} 至 {} 共 {} 个工作日（不含起始日 {}，含截止日 {}）",

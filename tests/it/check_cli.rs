@@ -108,4 +108,28 @@ fn command_line_mistakes_are_explained_in_chinese() {
         "{}",
         help.stdout
     );
+    // Every subcommand's help: no English of clap's (the defaults are said in Chinese).
+    for sub in [
+        vec!["run"],
+        vec!["check"],
+        vec!["tasks", "close"],
+        vec!["history", "import"],
+        vec!["serve"],
+    ] {
+        let mut args = sub.clone();
+        args.push("--help");
+        let help = sanyipi(&args);
+        assert_eq!(help.code, 0, "{sub:?}");
+        for english in ["[OPTIONS]", "[default", "Usage"] {
+            assert!(!help.stdout.contains(english), "{sub:?}: {}", help.stdout);
+        }
+        assert!(help.stdout.contains("[选项]"), "{sub:?}: {}", help.stdout);
+    }
+    let run = sanyipi(&["run", "--bogus"]);
+    assert!(
+        run.stderr
+            .contains("用法: sanyipi run [选项] --input <DIR>"),
+        "{}",
+        run.stderr
+    );
 }

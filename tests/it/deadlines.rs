@@ -161,6 +161,22 @@ fn workdays_cli_speaks_chinese() {
     );
     let run = sanyipi(&["workdays", "count", "2026-09-28", "2026-10-12"]);
     assert!(run.stdout.contains("共 6 个工作日"), "{}", run.stdout);
+    // The dates the wrong way round, a negative count: said, not miscounted.
+    let run = sanyipi(&["workdays", "count", "2026-10-12", "2026-09-28"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("截止日 2026-09-28 早于起始日 2026-10-12：请先写起始日，再写截止日"),
+        "{}",
+        run.stderr
+    );
+    let run = sanyipi(&["workdays", "add", "2026-09-28", "-3"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("工作日数应为 0 或正数（“-3”）"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -646,10 +646,12 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
     ]);
     assert_ne!(r.code, 0);
     insta::assert_snapshot!("close_unknown", r.stderr);
+    // Typed with plain brackets, as 〔〕 are hard to type.
+    let typed = id.replace('〔', "(").replace('〕', ")");
     let r = sanyipi(&[
         "tasks",
         "close",
-        &id,
+        &typed,
         "--date",
         "2026-10-20",
         "--note",
@@ -658,6 +660,7 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
         o,
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, format!("已销号 1 项（2026-10-20）：{id}\n"));
     let listed = sanyipi(&[
         "tasks",
         "--as-of",
