@@ -74,6 +74,11 @@ impl MonthRun {
 
 /// Runs the monthly assessment of `req`, telling `progress` how far it has come.
 pub fn run(req: &MonthRequest, progress: &dyn Progress) -> super::Result<MonthRun> {
+    // Said before the notes on the month and dates, which would be about nothing.
+    if !req.input.is_dir() {
+        let missing = crate::ingest::IngestError::NotADirectory(req.input.display().to_string());
+        return Err(anyhow::Error::new(missing).context("无法运行考核").into());
+    }
     let rules = Rules::load(req.rules.as_deref())?;
     let (month, as_of) = super::month_and_as_of(
         &req.input,

@@ -70,6 +70,24 @@ fn check_of_a_missing_folder_cannot_run() {
     let run = sanyipi(&["check", "--input", "no/such/folder"]);
     assert_eq!(run.code, 2);
     insta::assert_snapshot!(run.stderr);
+    // `run` says only that, before any note on the month's dates, and writes nothing.
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("out");
+    let run = sanyipi(&[
+        "run",
+        "--input",
+        "no/such/folder",
+        "--month",
+        "2026-10",
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "错误: 无法运行考核\n原因: 输入目录 no/such/folder 不存在或不是目录\n"
+    );
+    assert!(!target.exists());
 }
 
 #[test]
