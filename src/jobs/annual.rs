@@ -141,7 +141,16 @@ fn summary_text(s: &crate::engine::annual::Summary, dir: &Path, files: &[OutputF
                 }
             })
             .collect();
-        format!("月份: {}", months.join("、"))
+        let gaps = report::annual::gaps(s);
+        let missing = if gaps.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "（缺少 {} 的记录，年度结果只计已记录的月份）",
+                gaps.join("、")
+            )
+        };
+        format!("月份: {}{missing}", months.join("、"))
     });
     let n = s.bottom_n;
     let rows: Vec<Vec<String>> = s

@@ -338,6 +338,39 @@ fn a_bad_annual_rule_points_at_file_line_col() {
 }
 
 #[test]
+fn a_month_missing_between_recorded_ones_is_said() {
+    let out = tempfile::tempdir().unwrap();
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(root().join("samples/历史排名.xlsx"))
+        .out(out.path())
+        .run()
+        .expect_ok();
+    // July and August imported, October run: September is missing.
+    Sanyipi::month("samples/2026-10", "2026-10")
+        .out(out.path())
+        .run()
+        .assert_done();
+    let r = Sanyipi::new()
+        .args(["annual", "--year", "2026"])
+        .out(out.path())
+        .run()
+        .expect_code(0);
+    assert!(
+        r.stdout
+            .contains("2026-10（缺少 2026-09 的记录，年度结果只计已记录的月份）"),
+        "{}",
+        r.stdout
+    );
+    let html = std::fs::read_to_string(
+        out.path()
+            .join("年度汇总/2026/2026年度重点项目考核汇总.html"),
+    )
+    .unwrap();
+    assert!(html.contains("缺少 2026-09 的记录"), "{html}");
+}
+
+#[test]
 fn annual_without_history_cannot_run() {
     let out = tempfile::tempdir().unwrap();
     let r = Sanyipi::new()
