@@ -65,6 +65,10 @@ pub(super) fn form<'a>(
         example: example_day(rules, schema, month),
         lists: Vec::new(),
         locked: Vec::new(),
+        filled_from: rules
+            .table(rules.roles.table(crate::rules::TableRole::Ledger))
+            .map(|t| t.title.clone())
+            .unwrap_or_default(),
         rows: Vec::new(),
         blank_rows: BLANK_ROWS,
         notes: notes(rules, schema),

@@ -104,6 +104,7 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
                 .chain(f.rectify_due.as_ref())
                 .cloned()
                 .collect(),
+            filled_from: format!("督查通知（{}）", n.number),
             rows,
             blank_rows: 0,
             notes,

@@ -538,6 +538,14 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
         // The 填表说明 gives each task's dates in the rules' words.
         let notes = wb.worksheet_range("填表说明").unwrap();
         let notes: Vec<String> = notes.rows().map(|r| r[0].to_string()).collect();
+        // Filled from the notice, not the ledger.
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("已按督查通知（镇督查〔2026〕") && n.contains("）预填并锁定")),
+            "{notes:?}"
+        );
+        assert!(!notes.iter().any(|n| n.contains("台账预填")), "{notes:?}");
         for t in &tasks {
             let due = date(t["rectify_due"].as_str().unwrap());
             let line = format!(

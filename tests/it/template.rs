@@ -292,6 +292,17 @@ fn monthly_templates_one_per_unit_with_exactly_its_projects() {
             help.iter().any(|l| l.contains("月报每月22日前报送")),
             "{help:?}"
         );
+        // The locked columns were filled from the ledger and are not to be filled in.
+        assert!(
+            help.iter()
+                .any(|l| l.contains("已按重大项目管理台账预填并锁定")),
+            "{help:?}"
+        );
+        assert!(
+            help.iter()
+                .any(|l| l.ends_with("项目编号（已预填并锁定）：请勿改动。")),
+            "{help:?}"
+        );
     }
     // Same ledger and month, same bytes.
     let again = tempfile::tempdir().unwrap();

@@ -25,8 +25,9 @@ pub(crate) fn instructions(t: &Form) -> Vec<String> {
     } else {
         item(
             format!(
-                "灰色单元格（{}）已按重大项目管理台账预填并锁定，请勿改动；请在白色单元格中填写。如确需修改，可撤销工作表保护（未设密码），并请说明原因。",
-                locked.join("、")
+                "灰色单元格（{}）已按{}预填并锁定，请勿改动；请在白色单元格中填写。如确需修改，可撤销工作表保护（未设密码），并请说明原因。",
+                locked.join("、"),
+                t.filled_from
             ),
             &mut out,
         );
@@ -64,6 +65,9 @@ pub(crate) fn instructions(t: &Form) -> Vec<String> {
 }
 
 pub(super) fn field_rule(field: &Field, t: &Form) -> String {
+    if t.locked.contains(&field.id) && t.rows.iter().any(|r| r.values.contains_key(&field.id)) {
+        return format!("{}（已预填并锁定）：请勿改动。", header_label(field));
+    }
     if let Some(list) = t
         .lists
         .iter()

@@ -71,6 +71,9 @@ pub(crate) struct Form<'a> {
     pub(crate) lists: Vec<FormList>,
     /// Fields whose pre-filled cells are locked.
     pub(crate) locked: Vec<String>,
+    /// What the pre-filled cells were filled from, as the 填表说明 names it (the ledger's title,
+    /// a notice's number).
+    pub(crate) filled_from: String,
     pub(crate) rows: Vec<FormRow>,
     /// Empty rows to fill in after the pre-filled ones.
     pub(crate) blank_rows: usize,
@@ -401,6 +404,7 @@ mod tests {
             example: NaiveDate::from_ymd_opt(2026, 10, 22).unwrap(),
             lists: Vec::new(),
             locked: Vec::new(),
+            filled_from: String::new(),
             rows: Vec::new(),
             blank_rows: 3,
             notes: Vec::new(),
