@@ -119,6 +119,12 @@ fn summary(r: &WeekResult, rules: &Weekly, dir: &std::path::Path, files: &[Outpu
         r.problems.iter().filter(|p| !p.solved).count(),
         r.problems.iter().filter(|p| p.solved).count()
     );
+    if r.rows.is_empty() && r.no_problem_rows.is_empty() {
+        out.push_str(&format!(
+            "注意: 输入目录中没有 {} 这一周的问题周报（按文件名中的日期或填报日期）；请确认 --week 与 --input 是否对应\n",
+            r.monday
+        ));
+    }
     for y in &r.due_missing_years {
         out.push_str(&format!(
             "注意: {y} 年节假日安排尚未收录，应报日期为暂定。{}\n",

@@ -121,7 +121,7 @@ impl RuleSource {
         let shown = dir.display().to_string();
         if !dir.is_dir() {
             return Err(RulesError::file(&shown, "规则目录不存在或不是目录")
-                .with_hint("用 --rules 指定包含 tables/、calendar/ 等子目录的规则文件夹"));
+                .with_hint("应为包含 tables/、calendar/ 等子目录的规则文件夹（可用 sanyipi rules export 导出内置规则后修改）"));
         }
         let mut files = Vec::new();
         let mut assets = Vec::new();

@@ -1032,3 +1032,29 @@ fn weekly_waits_for_the_history_lock() {
     assert!(stderr.contains("另一个 sanyipi 正在使用"), "{stderr}");
     assert!(out.path().join("2026-10-12周").is_dir());
 }
+
+#[test]
+fn a_week_without_any_report_in_the_folder_is_said() {
+    let out = tempfile::tempdir().unwrap();
+    let week = |w: &str| {
+        let r = sanyipi(&[
+            "weekly",
+            "--input",
+            "samples/2026-10",
+            "--week",
+            w,
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let note = "这一周的问题周报（按文件名中的日期或填报日期）；请确认 --week 与 --input 是否对应";
+    let empty = week("2026-11-02");
+    assert!(
+        empty.contains(&format!("注意: 输入目录中没有 2026-11-02 {note}")),
+        "{empty}"
+    );
+    let reported = week("2026-10-12");
+    assert!(!reported.contains(note), "{reported}");
+}
