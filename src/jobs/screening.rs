@@ -57,12 +57,27 @@ fn screen_with(
         ingest_file(input, table, rules)
     }
     .context("无法预审")?;
+    let leads_read = data.records(table);
+    // Only what concerns the leads: problems of the files read as the leads table, and, when no
+    // lead was read, of the files no table took (one of them may be the list, unrecognised).
+    let shown: std::collections::HashSet<&str> = data
+        .files
+        .iter()
+        .filter(|f| match f.table.as_deref() {
+            Some(t) => t == table.as_str(),
+            None => leads_read.is_empty(),
+        })
+        .map(|f| f.file.as_str())
+        .collect();
+    let unclaimed = |d: &crate::diagnostic::Diagnostic| {
+        use crate::diagnostic::Code;
+        leads_read.is_empty() && matches!(d.code, Code::UnknownFile | Code::Unreadable)
+    };
     for d in &data.diagnostics {
-        if d.location.file.contains("招商") || data.records(table).is_empty() {
+        if shown.contains(d.location.file.as_str()) || unclaimed(d) {
             progress.note(&d.to_string());
         }
     }
-    let leads_read = data.records(table);
     if leads_read.is_empty() {
         bail!(
             "{} 中没有读到招商项目（{}）",

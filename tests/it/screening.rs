@@ -222,3 +222,20 @@ fn screen_cli_writes_workbook_and_page() {
     assert!(html.contains("提交领导小组会审名单"));
     assert!(!html.contains("<script") && !html.contains("http"));
 }
+
+#[test]
+fn screening_a_folder_without_leads_says_so_without_the_months_problems() {
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "screen",
+        "--input",
+        "samples/2026-10",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "错误: samples/2026-10 中没有读到招商项目（*招商项目*）\n"
+    );
+}
