@@ -37,7 +37,9 @@ pub(super) fn plain(state: &State, message: &str) -> String {
         ("--force", "“重新考核”"),
         ("--as-of ", "统计截止日期"),
         ("--as-of", "统计截止日期"),
+        ("请用 --month ", "请选择考核月份 "),
         ("--month", "考核月份"),
+        ("--week", "所选的周"),
         ("--input", "上传的材料"),
     ] {
         out = out.replace(from, to);
@@ -79,6 +81,14 @@ mod tests {
         assert_eq!(
             said,
             "2026-10 已有考核记录（第 1 版）。如需重新运行，请勾选“重新考核”；结果文件夹/2026-10 统计截止日期“x”"
+        );
+        let said = plain(
+            &state,
+            "请确认考核月份：如要考核2026年9月，请用 --month 2026-09；请确认 --week 与 --input 是否对应",
+        );
+        assert_eq!(
+            said,
+            "请确认考核月份：如要考核2026年9月，请选择考核月份 2026-09；请确认 所选的周 与 上传的材料 是否对应"
         );
     }
 }
