@@ -23,6 +23,10 @@ pub struct OfficeDate {
     /// The day it falls on after moving off holidays and weekends.
     pub(crate) date: NaiveDate,
     pub(crate) moved: bool,
+    /// A weekly event whose day is not a working day and that would move into a week holding
+    /// the event anyway: not held on its own, and this is that week's own date (see `merged`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) merged_into: Option<NaiveDate>,
     /// Why it moved (the holiday's name, or 周末).
     pub(crate) moved_because: Option<String>,
     /// Years without an official schedule that the date depends on (暂定 when non-empty).
@@ -42,6 +46,23 @@ fn shifted(cal: &Calendar, d: NaiveDate, shift: Shift) -> NaiveDate {
         }
     }
     d
+}
+
+/// When a weekly event moved off its day (`nominal`) to `date` lands in a week that holds the
+/// event anyway, the date it is held that week: the moved one is that week's, not a second one
+/// (Friday 2 October's meeting, in the 国庆节 week, is not held on Thursday 8 October, the day
+/// before the next week's).
+fn merged(cal: &Calendar, e: &Event, nominal: NaiveDate, date: NaiveDate) -> Option<NaiveDate> {
+    let When::Weekday(w) = e.when else {
+        return None;
+    };
+    if date == nominal {
+        return None;
+    }
+    let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+    let own = monday + Duration::days(i64::from(w) - 1);
+    let held = shifted(cal, own, e.shift);
+    (own != nominal && held.iso_week() == date.iso_week()).then_some(held)
 }
 
 fn reason(cal: &Calendar, d: NaiveDate) -> String {
@@ -72,13 +93,21 @@ pub(crate) fn month_dates(cal: &Calendar, rules: &OfficeCalendar, month: Month) 
     let mut out = Vec::new();
     for (i, e) in rules.events.iter().enumerate() {
         for nominal in nominal_days(e, month) {
-            let date = shifted(cal, nominal, e.shift);
+            let moved_to = shifted(cal, nominal, e.shift);
+            let merged_into = merged(cal, e, nominal, moved_to);
+            // A merged date stays on its own day, where it is said not to be held.
+            let date = if merged_into.is_some() {
+                nominal
+            } else {
+                moved_to
+            };
             let mut missing: Vec<i32> = [nominal.year(), date.year()]
                 .into_iter()
                 .filter(|y| !cal.knows_year(*y))
                 .collect();
             missing.dedup();
             let moved = date != nominal;
+            let off = moved || merged_into.is_some();
             out.push((
                 i,
                 OfficeDate {
@@ -88,7 +117,8 @@ pub(crate) fn month_dates(cal: &Calendar, rules: &OfficeCalendar, month: Month) 
                     nominal,
                     date,
                     moved,
-                    moved_because: moved.then(|| reason(cal, nominal)),
+                    merged_into,
+                    moved_because: off.then(|| reason(cal, nominal)),
                     missing_years: missing,
                 },
             ));
@@ -191,5 +221,28 @@ mod tests {
             Some("2026-10-13")
         );
         assert!(dates.iter().all(|d| d.missing_years.is_empty()));
+        // Friday 2 October's meeting would move to Thursday 8 October, in the week of Friday
+        // 9 October's: that week holds one meeting, on its own day, and the 2nd's is not held.
+        let second = dates
+            .iter()
+            .find(|d| d.event == "weekly_meeting" && d.nominal.to_string() == "2026-10-02")
+            .unwrap();
+        assert_eq!(second.merged_into, NaiveDate::from_ymd_opt(2026, 10, 9));
+        assert_eq!((second.date, second.moved), (second.nominal, false));
+        assert_eq!(second.moved_because.as_deref(), Some("国庆节"));
+        let meetings: Vec<String> = dates
+            .iter()
+            .filter(|d| d.event == "weekly_meeting" && d.merged_into.is_none())
+            .map(|d| d.date.to_string())
+            .collect();
+        assert_eq!(
+            meetings,
+            ["2026-10-09", "2026-10-16", "2026-10-23", "2026-10-30"]
+        );
+        // Tuesday 6 October's weekly report stays in its week, moved to Thursday.
+        assert_eq!(
+            of("weekly_report", "2026-10-06").as_deref(),
+            Some("2026-10-08")
+        );
     }
 }

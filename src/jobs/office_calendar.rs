@@ -84,7 +84,9 @@ fn office_calendar_inner(
                 d.date.to_string(),
                 crate::calendar::weekday_zh(d.date).to_string(),
                 d.name.clone(),
-                if d.moved {
+                if d.merged_into.is_some() {
+                    report::office_calendar::note(d, &office)
+                } else if d.moved {
                     format!(
                         "原定 {}（{}）",
                         d.nominal,
@@ -158,7 +160,7 @@ fn check_assignments(
         .collect();
     let Some(meeting) = dates
         .iter()
-        .find(|d| meeting_ids.contains(&d.event.as_str()))
+        .find(|d| meeting_ids.contains(&d.event.as_str()) && d.merged_into.is_none())
         .map(|d| d.date)
     else {
         return Ok(Vec::new());

@@ -40,6 +40,9 @@ fn description(d: &OfficeDate, rules: &OfficeCalendar) -> String {
             rules.labels.moved
         ));
     }
+    if d.merged_into.is_some() {
+        parts.push(note(d, rules));
+    }
     for y in &d.missing_years {
         parts.push(format!(
             "{}：{y} 年节假日安排尚未收录",
@@ -78,10 +81,14 @@ pub(crate) fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) ->
                 d.event,
                 d.nominal.format("%Y%m%d")
             ))
-            .sequence(2 * u32::from(official) + u32::from(d.moved))
+            .sequence(2 * u32::from(official) + u32::from(d.moved || d.merged_into.is_some()))
             .timestamp(stamp)
             .summary(&summary(d, rules))
             .description(&description(d, rules));
+        if d.merged_into.is_some() {
+            // A phone that has the date from an earlier file removes it.
+            event.status(icalendar::EventStatus::Cancelled);
+        }
         match rule.and_then(|r| r.meeting) {
             Some((start, minutes)) => {
                 let from = d.date.and_time(start);
@@ -98,7 +105,10 @@ pub(crate) fn ics(dates: &[OfficeDate], month: Month, rules: &OfficeCalendar) ->
         if let Some(place) = rule.and_then(|r| r.place.as_deref()) {
             event.location(place);
         }
-        if let Some(m) = rule.and_then(|r| r.reminder_minutes) {
+        if let Some(m) = rule
+            .and_then(|r| r.reminder_minutes)
+            .filter(|_| d.merged_into.is_none())
+        {
             // UID and DTSTAMP set here, or the crate fills them with a random id and the clock.
             let alarm =
                 icalendar::Alarm::display(&summary(d, rules), -Duration::minutes(i64::from(m)))
@@ -132,7 +142,7 @@ pub(crate) fn html(
                 weekday => crate::calendar::weekday_zh(d.date),
                 name => d.name.clone(),
                 who => d.who.clone(),
-                note => description_note(d, rules),
+                note => note(d, rules),
                 provisional => !d.missing_years.is_empty(),
             }
         })
@@ -152,7 +162,16 @@ pub(crate) fn html(
     templates.render("office_calendar.html", ctx)
 }
 
-fn description_note(d: &OfficeDate, rules: &OfficeCalendar) -> String {
+/// The note of a date that moved or is not held on its own, as the page shows it.
+pub(crate) fn note(d: &OfficeDate, rules: &OfficeCalendar) -> String {
+    if let Some(held) = d.merged_into {
+        return rules
+            .labels
+            .merged
+            .replace("{reason}", d.moved_because.as_deref().unwrap_or_default())
+            .replace("{held}", &held.format("%-m月%-d日").to_string())
+            .replace("{name}", &d.name);
+    }
     if d.moved {
         format!(
             "原定 {}（{}），{}",

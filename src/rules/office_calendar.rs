@@ -16,7 +16,30 @@ struct RawOffice {
 pub(crate) struct OfficeLabels {
     pub(crate) provisional: String,
     pub(crate) moved: String,
+    /// The note of a weekly date not held because moving it would put it in a week that holds
+    /// the event anyway: a template over `reason`, `held` (that week's date) and `name`. Rule
+    /// folders exported before it was a rule take the shipped one.
+    #[serde(default = "shipped_merged")]
+    pub(crate) merged: String,
     pub(crate) calendar_name: String,
+}
+
+/// The shipped `[labels] merged`.
+fn shipped_merged() -> String {
+    #[derive(Deserialize)]
+    struct Shipped {
+        labels: ShippedLabels,
+    }
+    #[derive(Deserialize)]
+    struct ShippedLabels {
+        merged: String,
+    }
+    super::RuleSource::embedded()
+        .get("office_calendar.toml")
+        .ok()
+        .and_then(|f| toml::from_str::<Shipped>(&f.text).ok())
+        .map(|s| s.labels.merged)
+        .expect("the shipped office_calendar.toml has [labels] merged")
 }
 
 #[derive(Debug, Deserialize)]

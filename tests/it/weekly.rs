@@ -547,14 +547,21 @@ fn october_expected() -> BTreeMap<NaiveDate, usize> {
         .iter()
         .map(|d| NaiveDate::from_ymd_opt(2026, 10, *d).unwrap())
         .collect();
-    for d in date("2026-10-01").iter_days().take(31) {
-        if [2, 3, 5].contains(&d.weekday().number_from_monday()) {
-            days.push(d);
-        }
-    }
     let mut out = BTreeMap::new();
     for d in days {
         *out.entry(on_or_after(d)).or_insert(0) += 1;
+    }
+    // A weekly date moved into the next week, which holds its own, stays (cancelled) on its day.
+    for d in date("2026-10-01").iter_days().take(31) {
+        if [2, 3, 5].contains(&d.weekday().number_from_monday()) {
+            let moved = on_or_after(d);
+            let day = if moved.iso_week() == d.iso_week() {
+                moved
+            } else {
+                d
+            };
+            *out.entry(day).or_insert(0) += 1;
+        }
     }
     out
 }
@@ -608,8 +615,19 @@ fn calendar_october_2026_moves_dates_off_national_day_and_the_ics_parses() {
             .push(e.get_summary().unwrap().to_string());
     }
     assert_eq!(got, october_expected());
-    // 1st, 3rd, 5th and the holiday week's Tuesday, Wednesday and Friday 10-02 all land on 10-08.
-    assert_eq!(got[&date("2026-10-08")], 6);
+    // 1st, 3rd, 5th and the holiday week's Tuesday and Wednesday all land on 10-08; Friday
+    // 10-02's meeting would too, the day before 10-09's, so it is cancelled on its day.
+    assert_eq!(got[&date("2026-10-08")], 5);
+    let cancelled: Vec<String> = cal
+        .events()
+        .filter(|e| e.get_status() == Some(icalendar::EventStatus::Cancelled))
+        .map(|e| e.get_uid().unwrap().to_string())
+        .collect();
+    assert_eq!(cancelled, ["weekly_meeting-20261002@sanyipi"]);
+    assert!(
+        html.contains("国庆节放假，顺延后与 10月9日 的重点项目周例会同周，本周不另安排"),
+        "{html}"
+    );
     assert!(summaries.values().flatten().all(|s| !s.contains("暂定")));
     assert!(html.contains("原定 10月6日（国庆节）"));
     // Same month, same bytes.
