@@ -543,7 +543,7 @@ fn missing_reports_are_a_rule_off_by_default() {
 /// Dates of October 2026 as the notice sets them, moved off holidays by the fixture table.
 fn october_expected() -> BTreeMap<NaiveDate, usize> {
     use chrono::Datelike;
-    let mut days: Vec<NaiveDate> = [1, 3, 5, 22, 28]
+    let days: Vec<NaiveDate> = [1, 3, 5, 22, 28]
         .iter()
         .map(|d| NaiveDate::from_ymd_opt(2026, 10, *d).unwrap())
         .collect();
