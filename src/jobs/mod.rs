@@ -138,10 +138,32 @@ pub(crate) fn month_and_as_of(
     rules: &crate::rules::Rules,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Month, NaiveDate)> {
-    if let Some(as_of) = as_of {
-        return Ok((month_of(month, input, as_of)?, as_of));
+    let named = input
+        .file_name()
+        .and_then(|n| Month::parse(&n.to_string_lossy()));
+    let (month_of_date, as_of) = match as_of {
+        Some(d) => (month_of(month, input, d)?, Some(d)),
+        None => (month_of(month, input, today)?, None),
+    };
+    if month.is_none() && named.is_none() {
+        // Neither said nor in the folder's name: the month is a guess, and said as one.
+        progress.note(&format!(
+            "考核月份：{month_of_date}（未指定 --month，目录名“{}”不是年月，取{}所在月）",
+            input
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            if as_of.is_some() {
+                "统计截止日期"
+            } else {
+                "今天"
+            }
+        ));
     }
-    let month = month_of(month, input, today)?;
+    if let Some(as_of) = as_of {
+        return Ok((month_of_date, as_of));
+    }
+    let month = month_of_date;
     let (as_of, why) = default_as_of(month, today, rules.scoring.score.as_of_day);
     progress.note(&format!("统计截止日期：{as_of}（未指定 --as-of，{why}）"));
     Ok((month, as_of))

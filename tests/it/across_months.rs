@@ -392,3 +392,32 @@ fn invisible_and_look_alike_characters_never_split_a_project() {
     );
     assert!(r.stdout.contains("U+041D（形似 H）"), "{}", r.stdout);
 }
+
+#[test]
+fn a_month_taken_from_the_date_is_said_as_a_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("十月材料");
+    copy_dir(&root().join("samples/2026-10"), &folder);
+    let out = tempfile::tempdir().unwrap();
+    let r = Sanyipi::new()
+        .arg("deadlines")
+        .input(&folder)
+        .as_of("2026-10-25")
+        .out(out.path())
+        .run();
+    assert!(
+        r.stderr.contains(
+            "考核月份：2026-10（未指定 --month，目录名“十月材料”不是年月，取统计截止日期所在月）"
+        ),
+        "{}",
+        r.stderr
+    );
+    // Named by the folder, or given: nothing to say.
+    let r = Sanyipi::new()
+        .arg("deadlines")
+        .input(root().join("samples/2026-10"))
+        .as_of("2026-10-25")
+        .out(out.path())
+        .run();
+    assert!(!r.stderr.contains("考核月份："), "{}", r.stderr);
+}
