@@ -110,6 +110,9 @@ fn assess_and_publish(
     as_of: NaiveDate,
     progress: &dyn Progress,
 ) -> anyhow::Result<MonthRun> {
+    if let Some(note) = rules.notices.two_dates() {
+        progress.note(&note);
+    }
     let issue_date = issue_date(rules, as_of, req.issue_date, progress)?;
     let templates = req.templates.as_deref();
     let out = req.place.out.as_path();

@@ -6,8 +6,12 @@ use std::path::Path;
 
 /// Loads every rules file of `dir` as a run would; returns what `rules check` prints.
 pub fn check(dir: &Path) -> super::Result<String> {
-    Rules::load(Some(dir))?;
-    Ok(format!("规则无误: {}\n", dir.display()))
+    let rules = Rules::load(Some(dir))?;
+    let mut out = format!("规则无误: {}\n", dir.display());
+    if let Some(note) = rules.notices.two_dates() {
+        out.push_str(&format!("{note}\n"));
+    }
+    Ok(out)
 }
 
 /// Writes the built-in rules to the new (or empty) folder `dir`; returns what `rules export`

@@ -158,6 +158,19 @@ const STATUSES: &[&str] = &[
 ];
 
 impl Notices {
+    /// A note when a notice's own period (`rectify_workdays`) differs from its tasks' feedback
+    /// period: the notice and its form then name two dates (rule folders exported before the
+    /// notice took the feedback date keep `rectify_workdays`).
+    pub(crate) fn two_dates(&self) -> Option<String> {
+        let (own, s) = (self.setup.rectify_workdays?, self.supervision.as_ref()?);
+        (own != s.feedback_workdays).then(|| {
+            format!(
+                "注意: {} 的 [notice] rectify_workdays = {own} 与 [supervision] feedback_workdays = {} 不同，通知正文与整改反馈表将写两个不同的期限；删去 rectify_workdays 即以反馈时限为通知的报送期限",
+                self.file, s.feedback_workdays
+            )
+        })
+    }
+
     pub(crate) fn load(
         file: &RuleFile,
         deadline_ids: &[String],
