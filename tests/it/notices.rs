@@ -396,13 +396,7 @@ fn evidence_wording_comes_from_the_rules(s: &Samples) {
             "evidence = \"通知{{ notices }}共{{ count }}件；近{{ months }}个月督办",
             1,
         );
-    let shipped = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
-    assert!(!shipped.stdout.contains("注意"), "{}", shipped.stdout);
     std::fs::write(&path, text).unwrap();
-    // Two periods for one notice are said, by `rules check` and by `run`.
-    let checked = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
-    let two = "rectify_workdays = 10 与 [supervision] feedback_workdays = 3 不同，通知正文与整改反馈表将写两个不同的期限";
-    assert!(checked.stdout.contains(two), "{}", checked.stdout);
     let out = tempfile::tempdir().unwrap();
     let runs = run_months(s, out.path(), Some(&rules));
     let (mut streaks, mut supervised) = (0, 0);
