@@ -13,6 +13,9 @@ pub(crate) struct ProjectView<'a> {
     pub(crate) monthly: Option<&'a Record>,
     /// Ledger fields, plus monthly fields the ledger does not have.
     pub(crate) values: BTreeMap<String, Value>,
+    /// Fields of a reported project taken from an earlier month's report (history), because this
+    /// month's row left them empty or unreadable.
+    pub(crate) from_history: Vec<String>,
 }
 
 impl ProjectView<'_> {
@@ -22,6 +25,9 @@ impl ProjectView<'_> {
 
     /// `file!sheet!A1` of a field, from whichever row supplied it.
     pub(crate) fn cell_ref(&self, field: &str) -> String {
+        if self.from_history.iter().any(|f| f == field) {
+            return "历史记录（此前月报所报）".to_string();
+        }
         if self.ledger.values.contains_key(field) {
             return self.ledger.cell_ref(field);
         }
@@ -54,9 +60,14 @@ pub(crate) fn project_views<'a>(
                 for (k, v) in &m.values {
                     values.entry(k.clone()).or_insert_with(|| v.clone());
                 }
-            } else if let Some(c) = carried.get(&id) {
-                for (k, v) in c {
-                    values.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            let mut from_history = Vec::new();
+            for (k, v) in carried.get(&id).into_iter().flatten() {
+                if !values.contains_key(k) {
+                    values.insert(k.clone(), v.clone());
+                    if m.is_some() {
+                        from_history.push(k.clone());
+                    }
                 }
             }
             Some(ProjectView {
@@ -64,6 +75,7 @@ pub(crate) fn project_views<'a>(
                 ledger: l,
                 monthly: m,
                 values,
+                from_history,
             })
         })
         .collect()

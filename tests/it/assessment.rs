@@ -536,3 +536,45 @@ fn explain_names_rules_and_cells(s: &Samples) {
     assert!(r.stdout.contains("月报按时报送情况"), "{}", r.stdout);
 }
 on_samples!(explain_names_rules_and_cells);
+
+/// 县经开区's October report says DH2026-010 started but its 实际开工日期 reads “待定” (E021,
+/// W060): the start date September reported is kept, shown as from history, and the start
+/// deadline is met. Run alone, with no September in history, it is judged not started.
+#[test]
+fn a_start_date_reported_earlier_survives_an_unreadable_one() {
+    let s = Samples::own();
+    let out = tempfile::tempdir().unwrap();
+    run_months(&s, out.path(), None);
+    let r = sanyipi(&[
+        "explain",
+        "--month",
+        "2026-10",
+        "--project",
+        "DH2026-010",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("实际开工日期 = 2026-04-16    来自 历史记录（此前月报所报）"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("开工: 20 / 20 分"), "{}", r.stdout);
+    let alone = tempfile::tempdir().unwrap();
+    Sanyipi::month("samples/2026-10", "2026-10")
+        .out(alone.path())
+        .run()
+        .assert_done();
+    let r = sanyipi(&[
+        "explain",
+        "--month",
+        "2026-10",
+        "--project",
+        "DH2026-010",
+        "--out",
+        alone.path().to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains("开工: 0 / 20 分"), "{}", r.stdout);
+}

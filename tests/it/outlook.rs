@@ -3,7 +3,7 @@
 //! three — computed here from `truth.json` and the working-day facts, and compared with run.json,
 //! the workbook's 下月预警 sheet read back cell by cell, and the report. Edited rules change them.
 
-use crate::common::hand::hand_scores;
+use crate::common::hand::hand_scores_without_history;
 use crate::common::*;
 use crate::lights::{MONTH, between, cell, monthly, opt_date, run};
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -128,7 +128,7 @@ fn units_that_would_reach_the_streak_penalty_are_warned_of() {
     let json = run(out.path(), "2026-10-25", None);
     // No earlier month in history: this month's bottom three have a streak of 1, and staying
     // there next month makes 2 — the shipped 表态发言 (bottom_streak = 2).
-    let scores = hand_scores(&t, MONTH);
+    let scores = hand_scores_without_history(&t, MONTH);
     let mut by_score: Vec<(&String, &f64)> = scores.iter().collect();
     by_score.sort_by(|a, b| a.1.total_cmp(b.1));
     let bottom: BTreeSet<String> = by_score.iter().take(3).map(|(u, _)| (*u).clone()).collect();

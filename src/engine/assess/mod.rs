@@ -21,7 +21,8 @@ use chrono::NaiveDate;
 use score::score_projects;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Carried fields for projects without a row this month.
+/// Carried fields: the last reported figures for projects without a row this month, and the
+/// start date reported earlier for a row that says started without a readable one.
 pub(crate) fn carried_values(
     data: &Dataset,
     snapshot: &Snapshot,
@@ -69,6 +70,29 @@ pub(crate) fn carried_values(
             }
         }
         out.insert(id.to_string(), v);
+    }
+    // A reported row that says the project started but whose 实际开工日期 is empty or unreadable
+    // (W060, E021) keeps the start date reported earlier: a past fact does not go away.
+    let (start, started) = (field(FieldRole::ActualStart), field(FieldRole::Started));
+    for r in data.table(TableRole::Monthly) {
+        let Some(id) = r.project.as_deref() else {
+            continue;
+        };
+        if r.values.contains_key(&start)
+            || r.values.get(&started).and_then(Value::as_bool) != Some(true)
+        {
+            continue;
+        }
+        if let Some(d) = snapshot
+            .last_figures
+            .get(id)
+            .and_then(|f| f.actual_start.as_deref())
+            .and_then(crate::ingest::value::parse_date_text)
+        {
+            out.entry(id.to_string())
+                .or_default()
+                .insert(start.clone(), Value::Date(d));
+        }
     }
     out
 }

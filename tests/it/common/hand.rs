@@ -6,13 +6,23 @@ use chrono::NaiveDate;
 use serde_json::Value as J;
 use std::collections::BTreeMap;
 
-/// The default scoring table of domain.md, by hand: unit → score (2 decimals).
+/// The default scoring table of domain.md, by hand: unit → score (2 decimals), with the earlier
+/// months of the data set run before (in history).
 pub fn hand_scores(truth: &J, month: &str) -> BTreeMap<String, f64> {
-    hand_scores_weighted(truth, month, 50.0)
+    scores(truth, month, 50.0, true)
+}
+
+/// `hand_scores` of a month run with no earlier month in history.
+pub fn hand_scores_without_history(truth: &J, month: &str) -> BTreeMap<String, f64> {
+    scores(truth, month, 50.0, false)
 }
 
 /// `hand_scores` with `invest` points for the investment part.
 pub fn hand_scores_weighted(truth: &J, month: &str, invest_points: f64) -> BTreeMap<String, f64> {
+    scores(truth, month, invest_points, true)
+}
+
+fn scores(truth: &J, month: &str, invest_points: f64, history: bool) -> BTreeMap<String, f64> {
     let as_of = d(&format!("{month}-25"));
     let mn: f64 = month[5..].parse().unwrap();
     let monthly: Vec<&J> = truth["monthly"].as_array().unwrap().iter().collect();
@@ -45,7 +55,21 @@ pub fn hand_scores_weighted(truth: &J, month: &str, invest_points: f64) -> BTree
             "重大招商项目" => add_workdays(d(p["sign"].as_str().unwrap()), 90),
             _ => add_workdays(d(p["land"].as_str().unwrap()), 50),
         };
-        let start = used.and_then(|r| r["start"].as_str()).map(d);
+        // A row that says started without a (readable) date keeps the date reported earlier.
+        let earlier_start = monthly
+            .iter()
+            .filter(|m| {
+                m["project"] == id && m["month"].as_str().unwrap() < month && m["start"].is_string()
+            })
+            .max_by_key(|m| m["month"].as_str().unwrap().to_string())
+            .and_then(|m| m["start"].as_str());
+        let start = match row {
+            Some(r) if r["start"].is_null() && r["started"].as_bool() == Some(true) => {
+                earlier_start.filter(|_| history)
+            }
+            _ => used.and_then(|r| r["start"].as_str()),
+        }
+        .map(d);
         let start_pts = match start {
             Some(s) if s <= due => 20.0,
             Some(_) => 10.0,
