@@ -542,39 +542,33 @@ on_samples!(explain_names_rules_and_cells);
 /// deadline is met. Run alone, with no September in history, it is judged not started.
 #[test]
 fn a_start_date_reported_earlier_survives_an_unreadable_one() {
+    let explained = |out: &std::path::Path| {
+        let r = sanyipi(&[
+            "explain",
+            "--month",
+            "2026-10",
+            "--project",
+            "DH2026-010",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
     let s = Samples::own();
     let out = tempfile::tempdir().unwrap();
     run_months(&s, out.path(), None);
-    let r = sanyipi(&[
-        "explain",
-        "--month",
-        "2026-10",
-        "--project",
-        "DH2026-010",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let with = explained(out.path());
     assert!(
-        r.stdout
-            .contains("实际开工日期 = 2026-04-16    来自 历史记录（此前月报所报）"),
-        "{}",
-        r.stdout
+        with.contains("实际开工日期 = 2026-04-16    来自 历史记录（此前月报所报）"),
+        "{with}"
     );
-    assert!(r.stdout.contains("开工: 20 / 20 分"), "{}", r.stdout);
+    assert!(with.contains("开工: 20 / 20 分"), "{with}");
     let alone = tempfile::tempdir().unwrap();
     Sanyipi::month("samples/2026-10", "2026-10")
         .out(alone.path())
         .run()
         .assert_done();
-    let r = sanyipi(&[
-        "explain",
-        "--month",
-        "2026-10",
-        "--project",
-        "DH2026-010",
-        "--out",
-        alone.path().to_str().unwrap(),
-    ]);
-    assert!(r.stdout.contains("开工: 0 / 20 分"), "{}", r.stdout);
+    let without = explained(alone.path());
+    assert!(without.contains("开工: 0 / 20 分"), "{without}");
 }
