@@ -109,6 +109,48 @@ fn monthly_report_deadline_is_the_22nd(s: &Samples) {
 }
 on_samples!(monthly_report_deadline_is_the_22nd);
 
+fn a_monthly_due_day_on_a_holiday_moves_to_the_next_working_day(s: &Samples) {
+    // October 1 and 3 fall in the National Day holidays (10-01..10-07): the signed list and the
+    // ledger are due on 10-08, as the office calendar shows them; without the rule they stay.
+    let due = |rules: &Rules, rule: &str| {
+        let due: Vec<_> = rows(s, rules, "2026-10")
+            .into_iter()
+            .filter(|r| r.rule == rule)
+            .map(|r| r.due)
+            .collect();
+        assert!(!due.is_empty(), "{rule}");
+        due
+    };
+    let shipped = Rules::load(None).unwrap();
+    assert!(
+        due(&shipped, "signed_list")
+            .iter()
+            .all(|d| *d == Some(date("2026-10-08")))
+    );
+    assert!(
+        due(&shipped, "ledger_report")
+            .iter()
+            .all(|d| *d == Some(date("2026-10-08")))
+    );
+    let (_dir, off) = edited_rules(&[(
+        "deadlines.toml",
+        "day_of_month = 1\nnext_working_day = true",
+        "day_of_month = 1\nnext_working_day = false",
+    )]);
+    let off = Rules::load(Some(&off)).unwrap();
+    assert!(
+        due(&off, "signed_list")
+            .iter()
+            .all(|d| *d == Some(date("2026-10-01")))
+    );
+    assert!(
+        due(&off, "ledger_report")
+            .iter()
+            .all(|d| *d == Some(date("2026-10-08")))
+    );
+}
+on_samples!(a_monthly_due_day_on_a_holiday_moves_to_the_next_working_day);
+
 fn changing_90_to_60_changes_deadlines_and_findings(s: &Samples) {
     let dir = tempfile::tempdir().unwrap();
     let rules_dir = dir.path().join("rules");

@@ -370,7 +370,18 @@ impl Ctx<'_> {
     fn submissions(&self, rule: &Deadline, data: &Dataset, month: Month) -> Vec<DeadlineRow> {
         let table = rule.table.as_deref().unwrap_or("");
         match rule.due {
-            Due::DayOfMonth(day) => self.monthly_submissions(rule, data, table, month.day(day)),
+            Due::DayOfMonth(day) => {
+                let due = self.moved(rule, month.day(day));
+                let mut rows = self.monthly_submissions(rule, data, table, due.value);
+                for row in &mut rows {
+                    for &y in &due.missing_years {
+                        if !row.missing_years.contains(&y) {
+                            row.missing_years.push(y);
+                        }
+                    }
+                }
+                rows
+            }
             Due::Weekday(w) => data
                 .records(table)
                 .iter()
