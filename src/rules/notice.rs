@@ -29,6 +29,12 @@ pub(crate) struct NoticeSetup {
     pub(crate) title: String,
     pub(crate) intro: String,
     pub(crate) closing: String,
+    /// The title and intro of a reminder (提醒: no matter of `supervision_severity`); without
+    /// them a reminder takes `title` and `intro`.
+    #[serde(default)]
+    pub(crate) reminder_title: Option<String>,
+    #[serde(default)]
+    pub(crate) reminder_intro: Option<String>,
     /// Working days from the issue date to the notice's own date (`{{ due }}`). Optional with
     /// `[supervision]`, whose `feedback_workdays` is then that date, as the forms and tasks say.
     #[serde(default)]
@@ -187,6 +193,8 @@ impl Notices {
         ]
         .into_iter()
         .chain(raw.notice.imprint.as_ref().map(|i| &i.date))
+        .chain(raw.notice.reminder_title.as_ref())
+        .chain(raw.notice.reminder_intro.as_ref())
         {
             env.template_from_str(t)
                 .map_err(|e| file.error_near(t, format!("模板有误。技术信息：{e}")))?;

@@ -251,6 +251,60 @@ fn rectification_period_and_number_template_are_rules(s: &Samples) {
 }
 on_samples!(rectification_period_and_number_template_are_rules);
 
+/// Each unit notice's (kind, title, intro) over the months run into `out`.
+fn wordings(
+    s: &Samples,
+    out: &std::path::Path,
+    rules: Option<&std::path::Path>,
+) -> Vec<[String; 3]> {
+    let runs = run_months(s, out, rules);
+    let mut all = Vec::new();
+    for run in &runs {
+        for n in unit_notices(run) {
+            let reminder = n["matters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|m| m["severity"] == "提醒");
+            assert_eq!(n["kind"] == "reminder", reminder, "{n}");
+            all.push(["kind", "title", "intro"].map(|k| n[k].as_str().unwrap().to_string()));
+        }
+    }
+    all
+}
+
+fn a_reminder_is_worded_as_a_reminder(s: &Samples) {
+    // A notice holding only reminders (a late report) says 提醒, not 督办; the wording is the
+    // rules' `reminder_title` and `reminder_intro`, and without them a reminder reads as before.
+    let out = tempfile::tempdir().unwrap();
+    let shipped = wordings(s, out.path(), None);
+    assert!(shipped.iter().any(|[k, ..]| k == "reminder"), "{shipped:?}");
+    assert!(
+        shipped.iter().any(|[k, ..]| k == "supervision"),
+        "{shipped:?}"
+    );
+    for [kind, title, intro] in &shipped {
+        let reminder = kind == "reminder";
+        assert_eq!(title.starts_with("关于提醒"), reminder, "{title}");
+        assert_eq!(intro.ends_with("现予提醒："), reminder, "{intro}");
+        assert_eq!(intro.ends_with("现予督办："), !reminder, "{intro}");
+    }
+    let (_dir, rules) = edited_rules(&[(
+        "notices.toml",
+        "reminder_title = \"关于提醒{{ recipient }}做好重点项目有关工作的通知\"\n",
+        "",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let without = wordings(s, out.path(), Some(&rules));
+    assert_eq!(without.len(), shipped.len());
+    for ([kind, title, intro], [_, shipped_title, shipped_intro]) in without.iter().zip(&shipped) {
+        assert!(title.starts_with("关于督促"), "{title}");
+        assert_eq!(intro, shipped_intro);
+        assert_eq!(title == shipped_title, kind == "supervision");
+    }
+}
+on_samples!(a_reminder_is_worded_as_a_reminder);
+
 #[test]
 fn hostile_unit_names_give_safe_files_and_escaped_html() {
     let input = tempfile::tempdir().unwrap();

@@ -285,20 +285,24 @@ pub(super) fn recipient_notices(
         let Some(list) = matters.by_recipient.remove(recipient) else {
             continue;
         };
-        let kind = if list
+        let (kind, title, intro) = if list
             .iter()
             .any(|m| m.severity == setup.supervision_severity)
         {
-            NoticeKind::Supervision
+            (NoticeKind::Supervision, &setup.title, &setup.intro)
         } else {
-            NoticeKind::Reminder
+            (
+                NoticeKind::Reminder,
+                setup.reminder_title.as_ref().unwrap_or(&setup.title),
+                setup.reminder_intro.as_ref().unwrap_or(&setup.intro),
+            )
         };
         notices.push(maker.notice(
             kind,
             recipient.clone(),
             [
-                maker.render(&setup.title, recipient),
-                maker.render(&setup.intro, recipient),
+                maker.render(title, recipient),
+                maker.render(intro, recipient),
                 maker.render(&setup.closing, recipient),
             ],
             list,
