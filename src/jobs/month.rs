@@ -118,7 +118,14 @@ fn assess_and_publish(
     let env = report::html::environment(templates)?;
     std::fs::create_dir_all(out).with_context(|| format!("无法创建输出目录 {}", out.display()))?;
     let _lock = req.place.lock(progress)?;
-    let mut history = req.place.open()?;
+    // A month refused or failing before it is recorded leaves no history file where there was
+    // none: until then a missing file is read as an empty history.
+    let existed = req.place.history_path().exists();
+    let mut history = if existed {
+        req.place.open()?
+    } else {
+        req.place.read()?
+    };
     for note in publish::repair(out, &history)? {
         progress.note(&note);
     }
@@ -162,6 +169,9 @@ fn assess_and_publish(
         return Err(Unscorable(report).into());
     }
     progress.stage("生成报表与通知");
+    if !existed {
+        history = req.place.open()?;
+    }
     let (files, revision) = record_and_publish(&mut history, out, &a, rules, &env, progress)?;
     let dir = out.join(month.to_string());
     Ok(MonthRun {

@@ -251,12 +251,12 @@ fn a_whole_folder_of_another_month_is_flagged_once() {
         run.stderr
     );
     assert!(!out.join("2026-10").exists());
+    assert!(!out.join("history.sqlite").exists());
     let shown = Sanyipi::new()
         .args(["history", "show", "--out"])
         .arg(&out)
-        .run()
-        .expect_code(0);
-    assert!(shown.stdout.contains("没有记录"), "{}", shown.stdout);
+        .run();
+    assert!(shown.stderr.contains("尚无历史记录"), "{}", shown.stderr);
 }
 
 #[test]

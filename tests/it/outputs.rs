@@ -370,13 +370,9 @@ fn a_month_without_ledger_is_refused_and_nothing_is_written() {
         r.stderr
     );
     assert!(!out.path().join("2026-10").exists());
+    assert!(!out.path().join("history.sqlite").exists());
     let show = sanyipi(&["history", "show", "--out", out.path().to_str().unwrap()]);
-    assert!(
-        show.stdout.contains("没有记录"),
-        "{}{}",
-        show.stdout,
-        show.stderr
-    );
+    assert!(show.stderr.contains("尚无历史记录"), "{}", show.stderr);
 }
 
 /// Display width with Chinese characters counting two — independent of the crate's own measure.
