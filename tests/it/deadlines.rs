@@ -112,42 +112,27 @@ on_samples!(monthly_report_deadline_is_the_22nd);
 fn a_monthly_due_day_on_a_holiday_moves_to_the_next_working_day(s: &Samples) {
     // October 1 and 3 fall in the National Day holidays (10-01..10-07): the signed list and the
     // ledger are due on 10-08, as the office calendar shows them; without the rule they stay.
-    let due = |rules: &Rules, rule: &str| {
+    // Every row of `rule` is due on `day`.
+    let due_on = |rules: &Rules, rule: &str, day: &str| {
         let due: Vec<_> = rows(s, rules, "2026-10")
             .into_iter()
             .filter(|r| r.rule == rule)
             .map(|r| r.due)
             .collect();
         assert!(!due.is_empty(), "{rule}");
-        due
+        assert!(due.iter().all(|d| *d == Some(date(day))), "{rule}: {due:?}");
     };
     let shipped = Rules::load(None).unwrap();
-    assert!(
-        due(&shipped, "signed_list")
-            .iter()
-            .all(|d| *d == Some(date("2026-10-08")))
-    );
-    assert!(
-        due(&shipped, "ledger_report")
-            .iter()
-            .all(|d| *d == Some(date("2026-10-08")))
-    );
+    due_on(&shipped, "signed_list", "2026-10-08");
+    due_on(&shipped, "ledger_report", "2026-10-08");
     let (_dir, off) = edited_rules(&[(
         "deadlines.toml",
         "day_of_month = 1\nnext_working_day = true",
         "day_of_month = 1\nnext_working_day = false",
     )]);
     let off = Rules::load(Some(&off)).unwrap();
-    assert!(
-        due(&off, "signed_list")
-            .iter()
-            .all(|d| *d == Some(date("2026-10-01")))
-    );
-    assert!(
-        due(&off, "ledger_report")
-            .iter()
-            .all(|d| *d == Some(date("2026-10-08")))
-    );
+    due_on(&off, "signed_list", "2026-10-01");
+    due_on(&off, "ledger_report", "2026-10-08");
 }
 on_samples!(a_monthly_due_day_on_a_holiday_moves_to_the_next_working_day);
 
