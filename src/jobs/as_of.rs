@@ -1,5 +1,6 @@
-//! The dates the local page offers for a month: the default as-of date (as on the command
-//! line), the window an as-of date must lie in, and a default day for the weekly report.
+//! The dates of a month: those the local page offers (the default as-of date, as on the
+//! command line, the window an as-of date must lie in, a default day for the weekly report)
+//! and the notices' issue date of a run.
 
 use crate::calendar::Month;
 use crate::rules::Rules;
@@ -65,6 +66,41 @@ pub fn page_as_of(rules: Option<&PathBuf>, month: Month, text: &str) -> super::R
     let rules = Rules::load(rules.map(PathBuf::as_path))?;
     check_window(month, as_of, rules.scoring.score.as_of_day)?;
     Ok(as_of)
+}
+
+/// The notices' date: `requested`, or the first working day on or after `as_of`, with a note to
+/// show when it is not what the user may expect. A requested date before `as_of` is refused
+/// (the notices state facts as of `as_of`); one that is not a working day is kept with a
+/// warning, as the office may have reason to sign on it.
+pub(crate) fn issue_date(
+    rules: &Rules,
+    as_of: NaiveDate,
+    requested: Option<NaiveDate>,
+) -> anyhow::Result<(NaiveDate, Option<String>)> {
+    let cal = &rules.calendar;
+    let Some(d) = requested else {
+        let d = cal.on_or_after(as_of).value;
+        let note = (d != as_of).then(|| {
+            format!(
+                "通知成文日期：{d}（统计截止日期 {as_of} 为{}，取其后第一个工作日；可用 --issue-date 指定）",
+                super::workdays::describe(cal, as_of)
+            )
+        });
+        return Ok((d, note));
+    };
+    if d < as_of {
+        anyhow::bail!(
+            "--issue-date {d} 早于统计截止日期 {as_of}：通知所述情况截至 {as_of}，成文日期不能早于此日，请改为 {as_of} 或之后的日期"
+        );
+    }
+    let note = (!cal.is_working(d)).then(|| {
+        format!(
+            "警告: 通知成文日期 {d}（{}）不是工作日，仍按此日期落款；如非有意，请用 --issue-date 改为工作日（如 {}）",
+            super::workdays::describe(cal, d),
+            cal.on_or_after(d).value
+        )
+    });
+    Ok((d, note))
 }
 
 #[cfg(test)]

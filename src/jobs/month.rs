@@ -112,7 +112,7 @@ fn assess_and_publish(
 ) -> anyhow::Result<MonthRun> {
     // A wrong date is refused before anything is created; notes on the dates wait until the
     // month is known not to be recorded already, so a refusal is not preceded by them.
-    let (issue_date, date_note) = issue_date(rules, as_of, req.issue_date)?;
+    let (issue_date, date_note) = super::as_of::issue_date(rules, as_of, req.issue_date)?;
     let templates = req.templates.as_deref();
     let out = req.place.out.as_path();
     let env = report::html::environment(templates)?;
@@ -186,41 +186,6 @@ fn assess_and_publish(
 
 fn zh_month(m: Month) -> String {
     format!("{}年{}月", m.year, m.month)
-}
-
-/// The notices' date: `requested`, or the first working day on or after `as_of`, with a note to
-/// show when it is not what the user may expect. A requested date before `as_of` is refused
-/// (the notices state facts as of `as_of`); one that is not a working day is kept with a
-/// warning, as the office may have reason to sign on it.
-fn issue_date(
-    rules: &Rules,
-    as_of: NaiveDate,
-    requested: Option<NaiveDate>,
-) -> anyhow::Result<(NaiveDate, Option<String>)> {
-    let cal = &rules.calendar;
-    let Some(d) = requested else {
-        let d = cal.on_or_after(as_of).value;
-        let note = (d != as_of).then(|| {
-            format!(
-                "通知成文日期：{d}（统计截止日期 {as_of} 为{}，取其后第一个工作日；可用 --issue-date 指定）",
-                super::workdays::describe(cal, as_of)
-            )
-        });
-        return Ok((d, note));
-    };
-    if d < as_of {
-        anyhow::bail!(
-            "--issue-date {d} 早于统计截止日期 {as_of}：通知所述情况截至 {as_of}，成文日期不能早于此日，请改为 {as_of} 或之后的日期"
-        );
-    }
-    let note = (!cal.is_working(d)).then(|| {
-        format!(
-            "警告: 通知成文日期 {d}（{}）不是工作日，仍按此日期落款；如非有意，请用 --issue-date 改为工作日（如 {}）",
-            super::workdays::describe(cal, d),
-            cal.on_or_after(d).value
-        )
-    });
-    Ok((d, note))
 }
 
 /// Stages the files, records the month (with a "pending" mark), swaps the folder in and marks

@@ -12,37 +12,13 @@ use crate::rules::{
 use crate::text::key;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub use crate::rules::status::Status;
+pub use row::DeadlineRow;
 
-/// One deadline of one subject.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeadlineRow {
-    pub rule: String,
-    pub rule_name: String,
-    pub project: Option<String>,
-    pub project_name: Option<String>,
-    /// The procedure, or the file, the deadline is about.
-    pub item: Option<String>,
-    pub recipient: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub days: Option<u32>,
-    pub due: Option<NaiveDate>,
-    pub met_on: Option<NaiveDate>,
-    pub status: Status,
-    pub status_label: String,
-    /// Working days late (overdue, met late) or remaining (due soon, pending).
-    pub workdays: Option<i64>,
-    /// Years the result depends on that have no official schedule (provisional when non-empty).
-    pub missing_years: Vec<i32>,
-    /// Where the start date came from.
-    pub source: String,
-    /// Why a finding of the 督办 loop is one (`[supervision.finding]`); none for deadlines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
+mod row;
 
 /// The rows of deadlines counted for `subject` (开工时限, 前期手续, 报送情况), in their order.
 pub(crate) fn of_subject<'a>(
@@ -359,11 +335,7 @@ impl Ctx<'_> {
         };
         if let Some(s) = span {
             row.workdays = Some(s.value);
-            for y in s.missing_years {
-                if !row.missing_years.contains(&y) {
-                    row.missing_years.push(y);
-                }
-            }
+            row.add_missing_years(&s.missing_years);
         }
     }
 
@@ -374,11 +346,7 @@ impl Ctx<'_> {
                 let due = self.moved(rule, month.day(day));
                 let mut rows = self.monthly_submissions(rule, data, table, due.value);
                 for row in &mut rows {
-                    for &y in &due.missing_years {
-                        if !row.missing_years.contains(&y) {
-                            row.missing_years.push(y);
-                        }
-                    }
+                    row.add_missing_years(&due.missing_years);
                 }
                 rows
             }
