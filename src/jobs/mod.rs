@@ -73,6 +73,17 @@ impl Place {
         Ok(History::open_read(&self.history_path())?)
     }
 
+    /// Removes the history file and SQLite's side files, for a run that created the file and
+    /// recorded nothing. The lock file beside it stays: another run may be waiting on it.
+    pub(crate) fn remove_history(&self) {
+        let path = self.history_path();
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
     /// Locks the history file for a job that writes it, as the month does: one writer at a
     /// time; a second one waits and says so.
     pub(crate) fn lock(&self, progress: &dyn Progress) -> anyhow::Result<publish::Lock> {

@@ -22,6 +22,8 @@ fn an_endless_loop_in_a_custom_template_ends_with_an_error_naming_it() {
     assert!(r.stderr.contains("死循环"), "{}", r.stderr);
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     assert!(!out.path().join("2026-09").exists());
+    // The history file this run created is gone with it.
+    assert!(!out.path().join("history.sqlite").exists());
 }
 
 #[test]
@@ -47,4 +49,6 @@ fn a_mistake_in_a_custom_cards_page_is_its_error_and_nothing_is_written() {
     );
     assert!(!r.stderr.contains("无法写入"), "{}", r.stderr);
     assert!(!out.path().join("2026-09").exists());
+    // The history file this run created is gone with it.
+    assert!(!out.path().join("history.sqlite").exists());
 }
