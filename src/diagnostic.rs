@@ -89,6 +89,9 @@ pub enum Code {
     BadFeedback,
     /// A text longer than `max_text_chars` of `rules/ingest.toml` (kept, but likely a mistake).
     LongText,
+    /// A row with values below the table's end (a 合计 or note row with no data row after it):
+    /// not read as data.
+    RowAfterTable,
 }
 
 impl Serialize for Code {
@@ -129,6 +132,7 @@ impl Code {
             Code::CumulativeMismatch => "W062",
             Code::SignedNotInLedger => "W045",
             Code::HiddenCharacter => "W063",
+            Code::RowAfterTable => "W064",
             Code::BadFeedback => "W046",
         }
     }
@@ -165,6 +169,7 @@ impl Code {
         Code::SignedNotInLedger,
         Code::HiddenCharacter,
         Code::BadFeedback,
+        Code::RowAfterTable,
     ];
 
     pub(crate) fn severity(self) -> Severity {

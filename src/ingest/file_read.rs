@@ -75,7 +75,8 @@ pub(super) fn read_file(
         }
         found_any = true;
         let meta = meta::read(sheet, h.row, &rules.vocab.meta);
-        let (rows, counts) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
+        let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
+        diagnostics.extend(problems);
         summary.sheet = Some(sheet.name.clone());
         summary.rows.add(&counts);
         let unit = schema.one_file_per_unit.then(|| {

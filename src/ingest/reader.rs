@@ -5,6 +5,7 @@ use super::header::Header;
 use super::row::RowRead;
 use super::value::cell_text;
 use super::workbook::Sheet;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{TableSchema, Vocabulary};
 use rayon::prelude::*;
 
@@ -55,40 +56,53 @@ enum Kind {
     Data,
 }
 
-/// Reads every row below the header.
+/// Reads every row below the header: the rows read, their counts, and a 警告 for each row
+/// with values below the table's end (not read as data).
 pub(crate) fn read_rows(
     sheet: &Sheet,
     header: &Header,
     schema: &TableSchema,
     vocab: &Vocabulary,
     file: &str,
-) -> (Vec<RowRead>, RowCounts) {
+) -> (Vec<RowRead>, RowCounts, Vec<Diagnostic>) {
     let start = header.data_start.min(sheet.rows.len());
     // Classifying and reading a row depend on that row alone: both run on every core, and the
-    // table's order (where a 合计 row ends it) is settled in one pass between them.
-    let kinds: Vec<Kind> = (start..sheet.rows.len())
+    // table's order (where a 合计 or note row ends it) is settled in one pass between them.
+    let own: Vec<Kind> = (start..sheet.rows.len())
         .into_par_iter()
         .map(|r| classify(sheet, r, header, vocab))
         .collect();
-    let follows = data_follows(sheet, start, &kinds, header, schema);
+    let required = required_columns(header, schema);
+    let mapped = mapped_columns(header);
+    let follows = data_follows(sheet, start, &own, header, &required, &mapped);
     let mut in_tail = false;
-    let kinds: Vec<Kind> = kinds
+    let mut after_table = Vec::new();
+    let kinds: Vec<Kind> = own
         .iter()
         .enumerate()
         .map(|(i, &k)| {
             let kind = match k {
                 Kind::Blank => Kind::Blank,
-                _ if in_tail => Kind::Note,
+                _ if in_tail => {
+                    if k == Kind::Data && !starts_as_note(sheet, start + i, vocab) {
+                        after_table.push(start + i);
+                    }
+                    Kind::Note
+                }
                 k => k,
             };
-            match kind {
-                // A total row ends the table only when no data row follows it.
-                Kind::Total => in_tail = !follows[i],
-                Kind::Note => in_tail = true,
-                _ => {}
+            // A total or note row ends the table only when no data row follows it: a note
+            // between the rows ("注：以下为续建项目") does not hide the rows under it.
+            if matches!(kind, Kind::Total | Kind::Note) {
+                in_tail = !follows[i];
             }
             kind
         })
+        .collect();
+    let problems = after_table
+        .into_iter()
+        .filter(|&r| own_values(sheet, r, &mapped) >= 2)
+        .map(|r| row_after_table(sheet, r, file))
         .collect();
     let mut reads: Vec<Vec<RowRead>> = kinds
         .par_iter()
@@ -127,7 +141,62 @@ pub(crate) fn read_rows(
             }
         }
     }
-    (rows, counts)
+    (rows, counts, problems)
+}
+
+/// A row with values under the table's end, not read: said at its first value.
+fn row_after_table(sheet: &Sheet, r: usize, file: &str) -> Diagnostic {
+    let first = sheet.rows[r]
+        .iter()
+        .position(|d| !cell_text(d).is_empty())
+        .unwrap_or(0);
+    let (ar, ac) = sheet.abs(r, first);
+    Diagnostic::new(
+        Code::RowAfterTable,
+        Location::cell(file, &sheet.name, ar, ac),
+        "此行在表格的合计行或说明行之后，且缺少必填项，未作为数据读取".to_string(),
+    )
+    .with_hint("如是项目数据，请补全必填项或移到合计行之上；如是说明文字，可忽略")
+}
+
+/// The grid columns of the required fields.
+fn required_columns(header: &Header, schema: &TableSchema) -> Vec<usize> {
+    header
+        .columns
+        .iter()
+        .filter(|c| schema.fields[c.field].required)
+        .map(|c| c.col)
+        .collect()
+}
+
+/// The grid columns of every mapped field, wide groups' included.
+fn mapped_columns(header: &Header) -> Vec<usize> {
+    let groups = header
+        .groups
+        .iter()
+        .flat_map(|g| g.columns.iter().map(|c| c.col));
+    header.columns.iter().map(|c| c.col).chain(groups).collect()
+}
+
+/// Values of the row's own cells (not filled in from merged regions) in `columns`.
+fn own_values(sheet: &Sheet, r: usize, columns: &[usize]) -> usize {
+    columns
+        .iter()
+        .filter(|&&c| {
+            sheet.rows[r]
+                .get(c)
+                .is_some_and(|d| !cell_text(d).is_empty())
+        })
+        .count()
+}
+
+/// The row's first value starts as a note does (`填报人：…` with more cells after it).
+fn starts_as_note(sheet: &Sheet, r: usize, vocab: &Vocabulary) -> bool {
+    sheet.rows[r]
+        .iter()
+        .map(cell_text)
+        .find(|t| !t.is_empty())
+        .is_some_and(|t| vocab.note_rows.iter().any(|m| t.starts_with(m.as_str())))
 }
 
 /// The kind of a row from its own cells (not values filled in from merged regions).
@@ -172,31 +241,27 @@ fn serial_only(cells: &[(usize, String)], header: &Header) -> bool {
         && text.parse::<u32>().is_ok()
 }
 
-/// For each row from grid row `start`: whether a data row (every required mapped column
-/// filled) comes after it before the notes under the table. One pass from the bottom.
+/// For each row from grid row `start`: whether a data row comes after it. A data row fills
+/// every required mapped column, and two mapped columns with its own cells (a note merged
+/// across the table fills them all with one). One pass from the bottom.
 fn data_follows(
     sheet: &Sheet,
     start: usize,
     kinds: &[Kind],
     header: &Header,
-    schema: &TableSchema,
+    required: &[usize],
+    mapped: &[usize],
 ) -> Vec<bool> {
-    let required: Vec<usize> = header
-        .columns
-        .iter()
-        .filter(|c| schema.fields[c.field].required)
-        .map(|c| c.col)
-        .collect();
     let data_like = |i: usize| {
         let r = start + i;
         required
             .iter()
             .all(|&c| !cell_text(sheet.filled(r, c, header.data_start)).is_empty())
+            && own_values(sheet, r, mapped) >= 2
     };
     let mut follows = vec![false; kinds.len()];
     for i in (0..kinds.len().saturating_sub(1)).rev() {
         follows[i] = match kinds[i + 1] {
-            Kind::Note => false,
             Kind::Data if data_like(i + 1) => true,
             _ => follows[i + 1],
         };

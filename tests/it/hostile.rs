@@ -972,3 +972,49 @@ fn history_is_intact_after_a_crash() {
         assert_eq!(ok, "ok");
     }
 }
+
+// ---- Rows around notes and totals inside the table ----
+
+/// The victim's second project (row 6) moved to row 7 under `row6`, its old note row 8 replaced
+/// by `row8`.
+fn rows_moved(row6: &str, row8: &str) -> impl Fn(String) -> String {
+    let (row6, row8) = (row6.to_string(), row8.to_string());
+    move |s: String| {
+        let start = s.find(r#"<row r="6""#).unwrap();
+        let end = start + s[start..].find("</row>").unwrap() + 6;
+        let moved = s[start..end]
+            .replace(r#"<row r="6""#, r#"<row r="7""#)
+            .replace(r#"6""#, r#"7""#);
+        let note = s.find(r#"<row r="8""#).unwrap();
+        let note_end = note + s[note..].find("</row>").unwrap() + 6;
+        format!("{}{row6}{moved}{row8}{}", &s[..start], &s[note_end..])
+    }
+}
+
+#[test]
+fn a_note_between_the_rows_does_not_hide_the_rows_under_it() {
+    let dir = month();
+    let note = format!(r#"<row r="6">{}</row>"#, inline("A6", "注：以下为续建项目"));
+    patch_sheet(&input(&dir), rows_moved(&note, ""));
+    let r = check(&input(&dir));
+    // Both projects are read and used; nothing says one is missing.
+    assert_eq!(victim_counts(&r).1, 2, "{}", r.stdout);
+    assert!(!r.stdout.contains("[W041] 月报/东湖镇"), "{}", r.stdout);
+}
+
+#[test]
+fn a_row_with_values_under_the_total_row_is_reported() {
+    let dir = month();
+    let total = format!(
+        r#"<row r="8">{}<c r="F8"><v>5980.3</v></c></row><row r="9"><c r="A9"><v>3</v></c>{}{}<c r="E9"><v>300</v></c></row>"#,
+        inline("A8", "合计"),
+        inline("B9", "DH2026-099"),
+        inline("C9", "新增冷库项目"),
+    );
+    patch_sheet(&input(&dir), rows_moved("", &total));
+    let r = check(&input(&dir));
+    let line = diagnosed(&r, "W064", &format!("{VICTIM}!月报!A9"));
+    assert!(line.contains("未作为数据读取"), "{line}");
+    // The two projects above the total are still used.
+    assert_eq!(victim_counts(&r).1, 2, "{}", r.stdout);
+}
