@@ -5,6 +5,7 @@ use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{Match, Rules, TableSchema};
 use crate::text::key;
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -122,9 +123,31 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
                 .find_map(|(bi, by)| index[bi].get(&match_key(r, by)?).copied())
         })
         .collect();
+    let owns = |r: &Record, ti: usize| match (&m.unit, &r.unit) {
+        (Some(field), Some(unit)) => targets[ti].text(field).is_some_and(|o| key(o) == key(unit)),
+        _ => false,
+    };
+    // A project reported twice: the row of its responsible unit is used, whatever the order of
+    // the files, from its latest 填报日期 (a corrected report sent after the first); otherwise
+    // the first row.
+    let mut chosen: HashMap<String, (usize, (bool, Option<NaiveDate>), String)> = HashMap::new();
+    if schema.one_file_per_unit {
+        for (i, (r, hit)) in records.iter().zip(&hits).enumerate() {
+            let Some(ti) = *hit else { continue };
+            if r.rejected {
+                continue;
+            }
+            let id = targets[ti].project.clone().unwrap_or_default();
+            let rank = (owns(r, ti), r.submitted_on);
+            if chosen.get(&id).is_none_or(|c| rank.0 && rank > c.1) {
+                let at = format!("{}!{}!第{}行", r.file, r.sheet, r.row);
+                chosen.insert(id, (i, rank, at));
+            }
+        }
+        data.diagnostics.extend(files_of_one_unit(schema, &records));
+    }
     let mut kept = Vec::with_capacity(records.len());
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (mut r, hit) in records.into_iter().zip(hits) {
+    for (i, (mut r, hit)) in records.into_iter().zip(hits).enumerate() {
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
             data.diagnostics.push(not_in_ledger(&r, &m.by, targets));
@@ -136,20 +159,24 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         }
         let target = &targets[ti];
         let project = target.project.clone();
-        if schema.one_file_per_unit {
-            let id = project.clone().unwrap_or_default();
-            if let Some(first) = seen.get(&id) {
-                data.diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateRow,
-                        location(&r, &m.by[m.by.len() - 1]),
-                        format!("项目 {id} 重复报送，首次出现在 {first}，此行未采用"),
-                    )
-                    .with_hint("同一项目每月只报一行"),
-                );
-                continue;
-            }
-            seen.insert(id, format!("{}!{}!第{}行", r.file, r.sheet, r.row));
+        let id = project.clone().unwrap_or_default();
+        if let Some((used, _, at)) = chosen.get(&id).filter(|c| c.0 != i) {
+            let message = if *used < i {
+                format!("项目 {id} 重复报送，首次出现在 {at}，此行未采用")
+            } else {
+                format!(
+                    "项目 {id} 重复报送，采用 {at} 的一行（责任单位报送、填报日期较晚者优先），此行未采用"
+                )
+            };
+            data.diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateRow,
+                    location(&r, &m.by[m.by.len() - 1]),
+                    message,
+                )
+                .with_hint("同一项目每月只报一行"),
+            );
+            continue;
         }
         if let (Some(unit_field), Some(unit)) = (&m.unit, &r.unit)
             && let Some(owner) = target.text(unit_field)
@@ -171,6 +198,44 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
+}
+
+/// A unit that sent more than one file of a one-file-per-unit table: said once, at its files.
+fn files_of_one_unit(schema: &TableSchema, records: &[Record]) -> Vec<Diagnostic> {
+    let mut files: BTreeMap<&str, BTreeMap<&str, Option<NaiveDate>>> = BTreeMap::new();
+    for r in records {
+        if let Some(unit) = &r.unit {
+            files
+                .entry(unit)
+                .or_default()
+                .insert(&r.file, r.submitted_on);
+        }
+    }
+    files
+        .into_iter()
+        .filter(|(_, f)| f.len() > 1)
+        .map(|(unit, f)| {
+            let list: Vec<String> = f
+                .iter()
+                .map(|(file, on)| match on {
+                    Some(d) => format!("{file}（填报日期 {d}）"),
+                    None => format!("{file}（无填报日期）"),
+                })
+                .collect();
+            let first = f.keys().next().copied().unwrap_or_default();
+            Diagnostic::new(
+                Code::DuplicateRow,
+                Location::file(first),
+                format!(
+                    "{unit}报送了 {} 份{}：{}；同一项目采用填报日期较晚的一份",
+                    f.len(),
+                    schema.title,
+                    list.join("、")
+                ),
+            )
+            .with_hint("如有更正，请只保留更正后的文件，或核对各文件的填报单位")
+        })
+        .collect()
 }
 
 fn not_in_ledger(r: &Record, by: &[String], targets: &[Record]) -> Diagnostic {

@@ -1018,3 +1018,70 @@ fn a_row_with_values_under_the_total_row_is_reported() {
     // The two projects above the total are still used.
     assert_eq!(victim_counts(&r).1, 2, "{}", r.stdout);
 }
+
+#[test]
+fn a_project_reported_by_another_unit_too_is_taken_from_its_own_unit() {
+    let dir = month();
+    // 东湖镇 (read first) also reports 城关镇's DH2026-001, with a wrong 累计.
+    let row = format!(
+        r#"<row r="7"><c r="A7"><v>3</v></c>{}{}<c r="D7"><v>24000</v></c><c r="E7"><v>0</v></c><c r="F7"><v>10</v></c></row>"#,
+        inline("B7", "DH2026-001"),
+        inline("C7", "新能源电池材料项目"),
+    );
+    patch_sheet(&input(&dir), move |s| {
+        s.replace(r#"<row r="8""#, &format!(r#"{row}<row r="8""#))
+    });
+    let r = check(&input(&dir));
+    // (The message names a file, so it is not put through `diagnosed`'s check for English.)
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(&format!("[W042] {VICTIM}!月报!C7")))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        line.contains("采用 月报/城关镇.xlsx!月报!第4行 的一行"),
+        "{line}"
+    );
+    assert!(!r.stdout.contains("[W042] 月报/城关镇"), "{}", r.stdout);
+}
+
+#[test]
+fn a_corrected_report_sent_later_is_used_and_the_two_files_are_named() {
+    let dir = month();
+    let original = input(&dir).join("月报/城关镇.xlsx");
+    let corrected: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&original).unwrap())
+        .into_iter()
+        .map(|(n, d)| match n.as_str() {
+            "xl/sharedStrings.xml" => {
+                let t = String::from_utf8(d).unwrap();
+                let t = t
+                    .replace("2026年10月20日", "2026年10月22日")
+                    .replace("17,650", "18,000");
+                (n, t.into_bytes())
+            }
+            _ => (n, d),
+        })
+        .collect();
+    std::fs::write(
+        input(&dir).join("月报/城关镇（更正）.xlsx"),
+        rezip(&corrected),
+    )
+    .unwrap();
+    let r = check(&input(&dir));
+    assert!(
+        r.stdout.contains("城关镇报送了 2 份重点项目推进情况月报：月报/城关镇.xlsx（填报日期 2026-10-20）、月报/城关镇（更正）.xlsx（填报日期 2026-10-22）"),
+        "{}",
+        r.stdout
+    );
+    // The original's rows give way to the corrected ones, read after them.
+    assert!(
+        r.stdout.contains("[W042] 月报/城关镇.xlsx!月报!C4: 项目 DH2026-001 重复报送，采用 月报/城关镇（更正）.xlsx!月报!第4行 的一行"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("[W042] 月报/城关镇（更正）.xlsx!月报!C4"),
+        "{}",
+        r.stdout
+    );
+}
