@@ -64,11 +64,26 @@ pub(super) fn read_file(
     let mut found_any = false;
     let (mut other_month_only, mut used_a_sheet) = (false, false);
     let mut incomplete: Vec<Diagnostic> = Vec::new();
+    let position = |sheet: &workbook::Sheet| sheets.iter().position(|s| std::ptr::eq(s, sheet));
+    // A hidden sheet holding the table (a leftover copy) gives way to a visible one that does.
+    let visible_table = selection.sheets.iter().any(|s| {
+        !s.hidden
+            && position(s)
+                .and_then(|k| headers.get(k))
+                .is_some_and(|h| h.as_ref().is_some_and(|h| h.missing.is_empty()))
+    });
     for sheet in selection.sheets {
-        let at = sheets.iter().position(|s| std::ptr::eq(s, sheet));
+        let at = position(sheet);
         let Some(h) = at.and_then(|k| headers.get_mut(k)).and_then(Option::take) else {
             continue;
         };
+        if sheet.hidden && visible_table {
+            summary.unused_sheets.push(format!(
+                "工作表“{}”是隐藏的工作表，已读取可见的工作表，此表未使用",
+                sheet.name
+            ));
+            continue;
+        }
         if !h.missing.is_empty() {
             incomplete.extend(missing_columns(&h, sheet, schema, &f.rel));
             continue;

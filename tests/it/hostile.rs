@@ -1085,3 +1085,67 @@ fn a_corrected_report_sent_later_is_used_and_the_two_files_are_named() {
         r.stdout
     );
 }
+
+#[test]
+fn a_hidden_copy_of_the_sheet_gives_way_to_the_visible_one() {
+    let dir = month();
+    let path = input(&dir).join(VICTIM);
+    let mut entries = unzip(&std::fs::read(&path).unwrap());
+    let sheet = entries
+        .iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .map(|(_, d)| String::from_utf8(d.clone()).unwrap())
+        .unwrap();
+    // The copy, first and hidden, holds a far larger 累计 for the second project.
+    let copy = sheet.replace(
+        r#"<c r="F6"><v>5980.3</v></c>"#,
+        r#"<c r="F6"><v>99999</v></c>"#,
+    );
+    assert_ne!(copy, sheet);
+    for (name, data) in entries.iter_mut() {
+        let text = String::from_utf8(data.clone()).unwrap_or_default();
+        let patched = match name.as_str() {
+            "xl/workbook.xml" => text.replace(
+                "<sheets>",
+                r#"<sheets><sheet name="月报 (2)" sheetId="2" state="hidden" r:id="rId9"/>"#,
+            ),
+            "xl/_rels/workbook.xml.rels" => text.replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>"#,
+            ),
+            "[Content_Types].xml" => text.replace(
+                "</Types>",
+                r#"<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            _ => continue,
+        };
+        *data = patched.into_bytes();
+    }
+    entries.push(("xl/worksheets/sheet2.xml".into(), copy.into_bytes()));
+    std::fs::write(&path, rezip(&entries)).unwrap();
+    let r = check(&input(&dir));
+    assert!(
+        r.stdout
+            .contains("工作表“月报 (2)”是隐藏的工作表，已读取可见的工作表，此表未使用"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("[W042]"), "{}", r.stdout);
+    let out = dir.path().join("out");
+    let run = sanyipi(&[
+        "run",
+        "--input",
+        input(&dir).to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let json = std::fs::read_to_string(out.join("2026-10/run.json")).unwrap();
+    assert!(!json.contains("99999"), "the hidden copy's figure was used");
+    assert!(
+        json.contains("5980.3"),
+        "the visible sheet's figure is missing"
+    );
+}

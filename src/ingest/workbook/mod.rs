@@ -13,6 +13,8 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub(crate) struct Sheet {
     pub(crate) name: String,
+    /// The sheet is hidden in the workbook (a leftover copy, a list for drop-downs).
+    pub(crate) hidden: bool,
     pub(crate) rows: Vec<Vec<Data>>,
     pub(crate) origin: (u32, u32),
     /// Grid positions of formula cells with no cached value (nothing to read, not a zero).
@@ -337,6 +339,12 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
 ) -> Result<Vec<Sheet>, Diagnostic> {
     let mut sheets = Vec::new();
     let mut cells: u64 = 0;
+    let hidden: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .collect();
     for sheet_name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&sheet_name).map_err(|e| {
             Diagnostic::new(
@@ -405,6 +413,7 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             }
         }
         sheets.push(Sheet {
+            hidden: hidden.contains(&sheet_name),
             name: sheet_name,
             rows,
             origin,

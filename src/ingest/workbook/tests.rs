@@ -38,6 +38,7 @@ fn merged_sheet(merges: Vec<Dimensions>, hidden: Vec<(u32, u32)>) -> Sheet {
     let s = |t: &str| Data::String(t.into());
     let mut sheet = Sheet {
         name: "台账".into(),
+        hidden: false,
         rows: vec![
             vec![s("项目"), s("单位")],
             vec![s("甲"), s("甲镇")],

@@ -161,6 +161,7 @@ pub(super) fn sheets(w: &mut Writer, sheets: &[Sheet]) {
     w.u32(sheets.len() as u32);
     for s in sheets {
         w.str(&s.name);
+        w.u8(u8::from(s.hidden));
         w.u32(s.origin.0);
         w.u32(s.origin.1);
         w.u64(s.rows.len() as u64);
@@ -218,6 +219,7 @@ fn read_sheets(r: &mut Reader) -> Option<Vec<Sheet>> {
     let mut out = Vec::with_capacity(n.min(r.0.len()));
     for _ in 0..n {
         let name = r.str()?;
+        let hidden = r.u8()? != 0;
         let origin = (r.u32()?, r.u32()?);
         let n_rows = count(r)?;
         let mut rows = Vec::with_capacity(n_rows);
@@ -243,6 +245,7 @@ fn read_sheets(r: &mut Reader) -> Option<Vec<Sheet>> {
         }
         let mut sheet = Sheet {
             name,
+            hidden,
             rows,
             origin,
             formulas_without_value,
@@ -276,6 +279,7 @@ mod tests {
     fn sheets_and_refusals_survive_the_trip() {
         let mut sheet = Sheet {
             name: "月报".into(),
+            hidden: true,
             rows: vec![
                 vec![Data::String("项目".into()), Data::Int(-3), Data::Float(1.5)],
                 vec![
