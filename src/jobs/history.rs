@@ -113,6 +113,15 @@ fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
     }
     let history = out.read()?;
     let runs = history.runs()?;
+    // A unit as the clerk may write it (an alias, 北山镇人民政府), matched to the recorded name.
+    let unit = match unit {
+        Some(typed) => {
+            let all = history.units(None)?;
+            let names = all.iter().map(|u| u.unit.as_str());
+            Some(super::known_unit(&rules, &typed, names, "历史记录中")?)
+        }
+        None => None,
+    };
     let units = history.units(unit.as_deref())?;
     if units.is_empty() {
         return Ok(format!(

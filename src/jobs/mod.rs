@@ -98,6 +98,39 @@ pub fn parse_date(text: &str, what: &str, example: &str) -> anyhow::Result<Naive
         .ok_or_else(|| anyhow::anyhow!("{what}“{text}”不是有效日期，请写成 {example}"))
 }
 
+/// The unit a clerk typed (`--unit`), as it is recorded among `known`: the name itself, an
+/// alias, or the name with a suffix such as 人民政府 (`rules/units.toml`). Otherwise an error
+/// that lists the known units (`where_` says where they were looked for: 历史记录中).
+pub(crate) fn known_unit<'a>(
+    rules: &crate::rules::Rules,
+    typed: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    where_: &str,
+) -> anyhow::Result<String> {
+    let mut known: Vec<&str> = known.into_iter().collect();
+    known.sort_unstable();
+    known.dedup();
+    let named = crate::ingest::canonical_unit(&rules.units, typed);
+    if let Some(u) = [typed, named.as_str()]
+        .into_iter()
+        .find(|u| known.contains(u))
+    {
+        return Ok(u.to_string());
+    }
+    let listed = if known.is_empty() {
+        "尚无任何单位".to_string()
+    } else if known.len() > 50 {
+        format!(
+            "已有的单位：{} 等，共 {} 个",
+            known[..50].join("、"),
+            known.len()
+        )
+    } else {
+        format!("已有的单位：{}", known.join("、"))
+    };
+    anyhow::bail!("{where_}没有单位“{typed}”。{listed}")
+}
+
 /// `--as-of` as given.
 pub fn parse_as_of(text: &str) -> anyhow::Result<NaiveDate> {
     parse_date(text, "--as-of ", "2026-10-25")

@@ -70,10 +70,19 @@ pub fn listing(req: &ListRequest) -> super::Result<Listing> {
 
 fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
     let rules = Rules::load(req.rules.as_deref())?;
-    let tasks: Vec<TaskState> = states(&req.place, &rules, req.as_of)?
+    let all = states(&req.place, &rules, req.as_of)?;
+    // A unit as the clerk may write it (an alias, 北山镇人民政府), matched to the tasks' names.
+    let unit = match &req.unit {
+        Some(typed) => {
+            let names = all.iter().map(|t| t.task.unit.as_str());
+            Some(super::known_unit(&rules, typed, names, "整改任务中")?)
+        }
+        None => None,
+    };
+    let tasks: Vec<TaskState> = all
         .into_iter()
         .filter(|t| req.all || t.state != State::Closed)
-        .filter(|t| req.unit.as_deref().is_none_or(|u| t.task.unit == u))
+        .filter(|t| unit.as_deref().is_none_or(|u| t.task.unit == u))
         .collect();
     let headers = match &rules.notices.supervision {
         Some(s) => {

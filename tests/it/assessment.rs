@@ -429,6 +429,24 @@ fn rerunning_a_month_needs_force_and_keeps_both_revisions(s: &Samples) {
     assert!(folder.join(&first[0].0).is_file());
     let show = sanyipi(&["history", "show", "--out", out_s, "--unit", &unit]);
     assert!(show.stdout.contains("2026-10  第2版"), "{}", show.stdout);
+    // With a suffix such as 人民政府, the same unit.
+    let suffixed = sanyipi(&[
+        "history",
+        "show",
+        "--out",
+        out_s,
+        "--unit",
+        &format!("{unit}人民政府"),
+    ]);
+    assert_eq!(suffixed.stdout, show.stdout);
+    let unknown = sanyipi(&["history", "show", "--out", out_s, "--unit", "无此乡"]);
+    assert!(
+        unknown
+            .stderr
+            .contains("历史记录中没有单位“无此乡”。已有的单位："),
+        "{}",
+        unknown.stderr
+    );
     assert!(
         show.stdout
             .contains("上表为各月最新版本；重新运行前的旧版本保留在历史记录中: 2026-10 第1版"),

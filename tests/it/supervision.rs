@@ -680,6 +680,30 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
         o,
     ]);
     insta::assert_snapshot!("tasks_listed", listed.stdout);
+    // The unit as a clerk may type it: with its suffix; an unknown one is an error, not "none".
+    let list = |unit: &str| {
+        sanyipi(&[
+            "tasks",
+            "--as-of",
+            "2026-10-25",
+            "--unit",
+            unit,
+            "--all",
+            "--out",
+            o,
+        ])
+    };
+    assert_eq!(list("东湖镇人民政府").stdout, listed.stdout);
+    let unknown = list("南山镇");
+    assert_eq!(unknown.code, 2, "{}", unknown.stdout);
+    assert!(
+        unknown
+            .stderr
+            .contains("整改任务中没有单位“南山镇”。已有的单位：")
+            && unknown.stderr.contains("东湖镇"),
+        "{}",
+        unknown.stderr
+    );
     let oct = run_one_month(&s.month("2026-10"), "2026-10", out.path());
     let ids: Vec<&str> = oct["register"]
         .as_array()
