@@ -141,11 +141,7 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
     }
     let mut h = req.place.open()?;
     // A task id as typed: plain or full-width brackets for 〔〕, spaces, full-width digits.
-    let known: Vec<String> = h
-        .tasks_between("", "9999-12")?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
+    let known = h.tasks_between("", "9999-12")?;
     let ids: Vec<String> = req
         .ids
         .iter()
@@ -153,11 +149,24 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
             let wanted = id_key(id);
             known
                 .iter()
-                .find(|k| id_key(k) == wanted)
-                .cloned()
+                .find(|k| id_key(&k.id) == wanted)
+                .map(|k| k.id.clone())
                 .unwrap_or_else(|| id.clone())
         })
         .collect();
+    // A task cannot be closed before the notice that gave it was issued.
+    let early: Vec<String> = known
+        .iter()
+        .filter(|t| ids.contains(&t.id) && date < t.issued)
+        .map(|t| format!("{}（{} 下发）", t.id, t.issued))
+        .collect();
+    if !early.is_empty() {
+        bail!(
+            "销号日期 {date} 早于任务下发的日期：{}。未销号任何任务，请核对 --date",
+            early.join("、")
+        );
+    }
+    let before = h.closures()?;
     let unknown = h.close_tasks(&ids, date, &req.note)?;
     if !unknown.is_empty() {
         bail!(
@@ -165,11 +174,24 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
             unknown.join("、")
         );
     }
-    Ok(format!(
-        "已销号 {} 项（{date}）：{}\n",
-        ids.len(),
-        ids.join("、")
-    ))
+    let (again, now): (Vec<&String>, Vec<&String>) =
+        ids.iter().partition(|id| before.contains_key(*id));
+    let mut out = String::new();
+    if !now.is_empty() {
+        let now: Vec<&str> = now.iter().map(|s| s.as_str()).collect();
+        out.push_str(&format!(
+            "已销号 {} 项（{date}）：{}\n",
+            now.len(),
+            now.join("、")
+        ));
+    }
+    for id in again {
+        out.push_str(&format!(
+            "{id} 此前已于 {} 销号，保留原销号日期\n",
+            before[id]
+        ));
+    }
+    Ok(out)
 }
 
 /// A task id compared as typed: every kind of bracket as 〔〕, then as `text::key` compares.

@@ -680,6 +680,23 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
         o,
     ]);
     insta::assert_snapshot!("tasks_listed", listed.stdout);
+    // Closing it again keeps the first date and says so; a date before the notice is refused.
+    let close = |date: &str| sanyipi(&["tasks", "close", &typed, "--date", date, "--out", o]);
+    let again = close("2026-10-23");
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.stdout,
+        format!("{id} 此前已于 2026-10-20 销号，保留原销号日期\n")
+    );
+    let early = close("2026-01-01");
+    assert_eq!(early.code, 2, "{}", early.stdout);
+    assert!(
+        early
+            .stderr
+            .contains("销号日期 2026-01-01 早于任务下发的日期"),
+        "{}",
+        early.stderr
+    );
     // The unit as a clerk may type it: with its suffix; an unknown one is an error, not "none".
     let list = |unit: &str| {
         sanyipi(&[
