@@ -69,7 +69,7 @@ pub(crate) fn check(records: &[Record], rules: &Rules, today: NaiveDate) -> Chec
         let Some(month) = r.month else {
             let text = r.record.get(field(F::Month)).map(|v| v.to_string());
             out.errors.push(format!(
-                "{}: 考核月份“{}”应写成 2026-06",
+                "{}: 考核月份“{}”无法识别，请写成如 2026-06 或 2026年6月",
                 at(F::Month),
                 text.unwrap_or_default()
             ));
@@ -145,11 +145,22 @@ fn score_in(score: Option<f64>, low: f64, high: f64) -> Result<f64, String> {
     }
 }
 
-/// The month of a row: `2026-06`, or a date in it.
+/// The month of a row: `2026-06`, `2026年6月`, `2026.6`, `2026/6`, or a date in it.
 fn month_of(r: &Record, field: &str) -> Option<Month> {
     let text = r.get(field).map(|v| v.to_string()).unwrap_or_default();
-    Month::parse(&text)
-        .or_else(|| crate::ingest::value::parse_date_text(&format!("{text}-01")).map(Month::of))
+    let text = text.trim();
+    Month::parse(text).or_else(|| {
+        [
+            text.to_string(),
+            format!("{text}-01"),
+            format!("{text}1日"),
+            format!("{text}.1"),
+            format!("{text}/1"),
+        ]
+        .iter()
+        .find_map(|t| crate::ingest::value::parse_date_text(t))
+        .map(Month::of)
+    })
 }
 
 /// Why `month` cannot hold a ranking: before the first year of the rules' calendar, or after

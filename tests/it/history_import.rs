@@ -160,3 +160,41 @@ fn importing_a_month_again_needs_force_and_says_it_was_imported() {
     );
     import(&file, &out, &["--force"]).expect_ok();
 }
+
+#[test]
+fn months_are_read_as_offices_write_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    import(&root().join("samples/历史排名.xlsx"), &plain, &[]).expect_ok();
+    let written = ranking_file(dir.path(), |name, text| {
+        if name != "xl/sharedStrings.xml" {
+            return text;
+        }
+        let text = once(text, ">2026-07<", ">2026年7月<");
+        once(text, ">2026-08<", "> 2026.8 <")
+    });
+    let out = dir.path().join("out");
+    import(&written, &out, &[]).expect_ok();
+    let show = |out: &Path| {
+        Sanyipi::new()
+            .args(["history", "show"])
+            .out(out)
+            .run()
+            .stdout
+    };
+    assert_eq!(show(&out), show(&plain));
+    // A month that cannot be read says how to write one, without naming another month.
+    let bad = ranking_file(dir.path(), |name, text| {
+        if name != "xl/sharedStrings.xml" {
+            return text;
+        }
+        once(text, ">2026-08<", ">八月份<")
+    });
+    let r = import(&bad, &dir.path().join("bad"), &[]).expect_code(2);
+    assert!(
+        r.stderr
+            .contains("考核月份“八月份”无法识别，请写成如 2026-06 或 2026年6月"),
+        "{}",
+        r.stderr
+    );
+}
