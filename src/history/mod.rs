@@ -30,9 +30,11 @@ use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum HistoryError {
-    #[error("无法打开历史记录 {path}。技术信息：{source}")]
+    #[error("无法打开历史记录 {path}{why}。技术信息：{source}")]
     Open {
         path: String,
+        /// Why, in words (`：这是一个文件夹…`), or empty.
+        why: &'static str,
         source: rusqlite::Error,
     },
     #[error("历史记录 {path} 读写失败。技术信息：{source}")]
@@ -99,8 +101,25 @@ pub const FORMAT_VERSION: i64 = migrate::NEWEST;
 /// An SQLite error while opening the history file shown as `shown`.
 fn open_error(shown: String) -> impl Fn(rusqlite::Error) -> HistoryError {
     move |source| HistoryError::Open {
+        why: why_not_opened(&shown, &source),
         path: shown.clone(),
         source,
+    }
+}
+
+/// The usual reasons a history file does not open, in words.
+fn why_not_opened(path: &str, e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode as C;
+    if Path::new(path).is_dir() {
+        return "：这是一个文件夹，请给出历史记录文件（如 out/history.sqlite）";
+    }
+    match e.sqlite_error_code() {
+        Some(C::NotADatabase) => "：该文件不是 sanyipi 的历史记录文件，或已损坏，请核对 --history",
+        Some(C::CannotOpen | C::PermissionDenied) => "：文件无法打开（所在文件夹不存在或没有权限）",
+        Some(C::ReadOnly) => "：文件为只读，无法写入",
+        Some(C::DiskFull) => "：磁盘已满",
+        Some(C::DatabaseBusy | C::DatabaseLocked) => "：另一个程序正在使用该文件，请稍后再试",
+        _ => "",
     }
 }
 
@@ -131,6 +150,7 @@ impl History {
             }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| HistoryError::Open {
+                why: "：无法创建其所在的文件夹",
                 path: shown.clone(),
                 source: rusqlite::Error::InvalidPath(PathBuf::from(format!(
                     "{}: {e}",

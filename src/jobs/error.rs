@@ -94,6 +94,12 @@ fn render(e: &anyhow::Error) -> String {
     }
     for cause in e.chain().skip(1) {
         let cause = cause.to_string();
+        // A library's error that repeats the one shown (`Error code 26: file is not a
+        // database` under `file is not a database`) adds nothing.
+        let tail = cause.rsplit_once(": ").map_or(cause.as_str(), |(_, t)| t);
+        if out.contains(tail) {
+            continue;
+        }
         if is_chinese(&cause) {
             out.push_str(&format!("\n原因: {cause}"));
         } else {

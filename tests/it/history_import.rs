@@ -198,3 +198,31 @@ fn months_are_read_as_offices_write_them() {
         r.stderr
     );
 }
+
+#[test]
+fn a_history_path_that_is_no_history_says_why_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_db = root().join("samples/历史排名.xlsx");
+    let r = sanyipi(&["history", "show", "--history", not_db.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("该文件不是 sanyipi 的历史记录文件"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("file is not a database").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    let r = sanyipi(&["history", "show", "--history", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("这是一个文件夹"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("disk I/O error").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+}
