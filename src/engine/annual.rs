@@ -103,6 +103,10 @@ pub(crate) struct Summary {
     /// Every 整改任务 of the year's notices with how it stands (set by the job from history).
     #[serde(skip)]
     pub(crate) tasks: Vec<super::supervision::TaskState>,
+    /// Every notice of the year in the order of its numbers, to whomever it went (units,
+    /// departments, the escalation lists).
+    #[serde(skip)]
+    pub(crate) notices: Vec<super::recorded::NoticeRow>,
 }
 
 /// What `summarize` reads from history.
@@ -157,6 +161,7 @@ pub(crate) fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Su
         bottom_n: rules.scoring.score.bottom_n,
         aggregate_label: aggregate_label(annual.aggregate).to_string(),
         tasks: Vec::new(),
+        notices: inp.notices.to_vec(),
     }
 }
 

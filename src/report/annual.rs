@@ -275,14 +275,13 @@ fn projects(s: &Summary) -> SheetSpec {
     }
 }
 
+/// Every notice of the year as numbered (1号 before 10号), to whomever it went.
 fn notices(s: &Summary) -> SheetSpec {
-    let mut rows = Vec::new();
-    for u in &s.units {
-        for n in &u.notices {
-            rows.push((n.number.clone(), n.month.clone(), u.unit.clone()));
-        }
-    }
-    rows.sort();
+    let rows: Vec<_> = s
+        .notices
+        .iter()
+        .map(|n| vec![text(&n.number), text(&n.month), text(&n.recipient)])
+        .collect();
     SheetSpec {
         name: "督查通知".into(),
         title: format!("{}年度督查通知登记", s.year),
@@ -291,10 +290,7 @@ fn notices(s: &Summary) -> SheetSpec {
             .map(|h| h.to_string())
             .collect(),
         red: vec![false; rows.len()],
-        rows: rows
-            .into_iter()
-            .map(|(n, m, u)| vec![text(n), text(m), text(u)])
-            .collect(),
+        rows,
     }
 }
 

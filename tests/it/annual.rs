@@ -175,6 +175,25 @@ fn check_annual(out: &Path, results: &Results, computed: &[String]) {
             "{unit} bottom-three count"
         );
     }
+    // 督查通知: every notice of the year (to units, departments and the escalation lists), in
+    // the order of its number, against the months' run.json.
+    let rows = sheet(&book, "督查通知");
+    let listed: Vec<String> = rows[3..].iter().map(|r| text(&r[0])).collect();
+    let mut issued: Vec<(u32, String)> = Vec::new();
+    for m in computed {
+        let run: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(m).join("run.json")).unwrap())
+                .unwrap();
+        for n in run["notices"].as_array().unwrap() {
+            issued.push((
+                n["seq"].as_u64().unwrap() as u32,
+                n["number"].as_str().unwrap().into(),
+            ));
+        }
+    }
+    issued.sort();
+    let issued: Vec<String> = issued.into_iter().map(|(_, n)| n).collect();
+    assert_eq!(listed, issued);
     // The rank chart is in the workbook, the SVG chart in the page.
     let mut z = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
     assert!(z.by_name("xl/charts/chart1.xml").is_ok(), "rank chart");
