@@ -55,9 +55,14 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let day = crate::ingest::value::parse_date_text(&req.week)
         .ok_or_else(|| anyhow::anyhow!("--week “{}”不是有效日期，请写成 2026-10-12", req.week))?;
     let monday = monday_of(day);
-    let as_of = req
-        .as_of
-        .unwrap_or_else(|| day_of_week(monday, weekly.digest.weekday));
+    let as_of = req.as_of.unwrap_or_else(|| {
+        let day = day_of_week(monday, weekly.digest.weekday);
+        if weekly.digest.next_working_day {
+            rules.calendar.on_or_after(day).value
+        } else {
+            day
+        }
+    });
     let templates = req.templates.as_deref();
     let env = report::html::environment(templates)?;
     let input = req.input.as_path();

@@ -66,6 +66,9 @@ pub(crate) struct DisciplineLabels {
 pub(crate) struct DigestLabels {
     /// The digest's weekday (1 = Monday): the default 统计截止 of the week.
     pub(crate) weekday: u32,
+    /// A 统计截止 on a holiday moves to the next working day (as the reports' due day does).
+    #[serde(default)]
+    pub(crate) next_working_day: bool,
     pub(crate) no_leader: String,
     pub(crate) decide_heading: String,
     pub(crate) decide_mark: String,

@@ -1076,3 +1076,39 @@ fn a_week_without_any_report_in_the_folder_is_said() {
     let reported = week("2026-10-12");
     assert!(!reported.contains(note), "{reported}");
 }
+
+#[test]
+fn the_default_cut_off_in_a_holiday_week_is_not_before_the_due_day() {
+    // 2026-10-07, the digest's Wednesday, is a National Day holiday; reports are due 10-08.
+    let run = |rules: Option<&Path>| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "weekly".to_string(),
+            "--input".into(),
+            root().join("samples/2026-10").to_string_lossy().into(),
+            "--week".into(),
+            "2026-10-05".into(),
+            "--out".into(),
+            out.path().to_string_lossy().into(),
+        ];
+        if let Some(r) = rules {
+            args.extend(["--rules".into(), r.to_string_lossy().into()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = sanyipi(&args);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        std::fs::read_to_string(
+            out.path()
+                .join("2026-10-05周/2026-10-05周重点项目问题周报.html"),
+        )
+        .unwrap()
+    };
+    assert!(run(None).contains("统计截止：2026年10月8日"));
+    // The rule is data: without it the cut-off stays on the holiday.
+    let (_dir, rules) = edited_rules(&[(
+        "weekly.toml",
+        "next_working_day = true",
+        "next_working_day = false",
+    )]);
+    assert!(run(Some(&rules)).contains("统计截止：2026年10月7日"));
+}
