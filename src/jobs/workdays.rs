@@ -27,10 +27,21 @@ fn answer_with(q: &Question, rules: Option<&Path>) -> anyhow::Result<String> {
     let text = match q {
         Question::Add { date, n } => {
             let d = parse(date)?;
-            let Ok(n) = u32::try_from(*n) else {
+            if *n < 0 {
                 anyhow::bail!(
                     "工作日数应为 0 或正数（“{n}”）：workdays add 只往后数；要知道两个日期之间有几个工作日，请用 sanyipi workdays count 起始日 截止日"
                 );
+            }
+            // Five working days take at most a week (with margin for holidays): the result must
+            // stay within the dates a calendar can name (公元 9999 年).
+            let last = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+            let reach = n.saturating_mul(2).saturating_add(31);
+            let n = match u32::try_from(*n) {
+                Ok(n) if (last - d).num_days() >= reach => n,
+                _ => anyhow::bail!(
+                    "工作日数过大（“{n}”）：{} 之后第{n}个工作日超出可计算的日期（公元 9999 年）",
+                    fmt(d)
+                ),
             };
             let r = cal.add(d, n);
             let mut s = format!(
@@ -123,14 +134,32 @@ fn describe_kind(k: &DayKind) -> String {
     }
 }
 
+/// Years as runs: `2027、2029 至 2035`.
+fn year_runs(years: &[i32]) -> String {
+    let mut runs: Vec<(i32, i32)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == y => *end = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| match b - a {
+            0 => a.to_string(),
+            1 => format!("{a}、{b}"),
+            _ => format!("{a} 至 {b}"),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 fn provisional_note<T>(r: &Reckoned<T>) -> String {
     if r.missing_years.is_empty() {
         return String::new();
     }
-    let years: Vec<String> = r.missing_years.iter().map(|y| y.to_string()).collect();
     format!(
         "\n注意：结果取决于尚未收录的 {} 年节假日安排，目前仅按周末推算，结果为暂定。{}",
-        years.join("、"),
+        year_runs(&r.missing_years),
         crate::calendar::how_to_add(r.missing_years[0])
     )
 }

@@ -204,6 +204,17 @@ fn workdays_cli_speaks_chinese() {
         "{}",
         run.stderr
     );
+    // Beyond the dates a calendar can name: an error, not a date capped at chrono's end.
+    for n in ["99999999", "999999999999"] {
+        let run = sanyipi(&["workdays", "add", "2026-09-28", n]);
+        assert_eq!(run.code, 2, "{n}: {}", run.stdout);
+        assert!(run.stderr.contains("工作日数过大"), "{}", run.stderr);
+    }
+    // Years not yet in the calendar are said as runs, not one by one.
+    let run = sanyipi(&["workdays", "add", "2026-09-28", "1000000"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("尚未收录的 2027 至 "), "{}", run.stdout);
+    assert!(run.stdout.len() < 1000, "{}", run.stdout.len());
 }
 
 #[test]
