@@ -92,6 +92,8 @@ pub enum Code {
     /// A row with values below the table's end (a 合计 or note row with no data row after it):
     /// not read as data.
     RowAfterTable,
+    /// A row's 项目编号 and name are of two different ledger projects.
+    TwoProjects,
 }
 
 impl Serialize for Code {
@@ -133,6 +135,7 @@ impl Code {
             Code::SignedNotInLedger => "W045",
             Code::HiddenCharacter => "W063",
             Code::RowAfterTable => "W064",
+            Code::TwoProjects => "W065",
             Code::BadFeedback => "W046",
         }
     }
@@ -170,6 +173,7 @@ impl Code {
         Code::HiddenCharacter,
         Code::BadFeedback,
         Code::RowAfterTable,
+        Code::TwoProjects,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -115,14 +115,25 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             }
         }
     }
-    let hits: Vec<Option<usize>> = records
+    let found: Vec<(Option<usize>, Option<usize>)> = records
         .par_iter()
         .map(|r| {
-            m.by.iter()
-                .enumerate()
-                .find_map(|(bi, by)| index[bi].get(&match_key(r, by)?).copied())
+            let by_field: Vec<Option<usize>> =
+                m.by.iter()
+                    .enumerate()
+                    .map(|(bi, by)| index[bi].get(&match_key(r, by)?).copied())
+                    .collect();
+            let hit = by_field.iter().flatten().next().copied();
+            // Another field naming another project (the 项目编号 of one, the name of another).
+            let other = by_field
+                .iter()
+                .flatten()
+                .find(|&&t| Some(t) != hit)
+                .copied();
+            (hit, other)
         })
         .collect();
+    let (hits, others): (Vec<Option<usize>>, Vec<Option<usize>>) = found.into_iter().unzip();
     let owns = |r: &Record, ti: usize| match (&m.unit, &r.unit) {
         (Some(field), Some(unit)) => targets[ti].text(field).is_some_and(|o| key(o) == key(unit)),
         _ => false,
@@ -148,6 +159,10 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     }
     let mut kept = Vec::with_capacity(records.len());
     for (i, (mut r, hit)) in records.into_iter().zip(hits).enumerate() {
+        if let (Some(ti), Some(oi)) = (hit, others[i]) {
+            data.diagnostics
+                .push(two_projects(&r, &m.by, &targets[ti], &targets[oi]));
+        }
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
             data.diagnostics.push(not_in_ledger(&r, &m.by, targets));
@@ -198,6 +213,30 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
+}
+
+/// A row whose 项目编号 and name are of two ledger projects: counted by the first field of
+/// `by` that matches (the 项目编号), said at the row.
+fn two_projects(r: &Record, by: &[String], used: &Record, other: &Record) -> Diagnostic {
+    let name_field = by.last().map(String::as_str).unwrap_or("");
+    let shown = |t: &Record| {
+        let id = t.project.clone().unwrap_or_default();
+        match t.text(name_field) {
+            Some(n) => format!("{id}“{n}”"),
+            None => id,
+        }
+    };
+    Diagnostic::new(
+        Code::TwoProjects,
+        location(r, name_field),
+        format!(
+            "本行的项目编号与项目名称分属台账中的两个项目：{} 与 {}，按项目编号计入 {}",
+            shown(used),
+            shown(other),
+            used.project.as_deref().unwrap_or("")
+        ),
+    )
+    .with_hint("核对本行的项目编号与项目名称，改为台账中同一项目的编号和名称")
 }
 
 /// A unit that sent more than one file of a one-file-per-unit table: said once, at its files.

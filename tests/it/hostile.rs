@@ -1149,3 +1149,49 @@ fn a_hidden_copy_of_the_sheet_gives_way_to_the_visible_one() {
         "the visible sheet's figure is missing"
     );
 }
+
+#[test]
+fn a_row_whose_code_and_name_are_of_two_projects_is_said() {
+    let dir = month();
+    let path = input(&dir).join("月报/城关镇.xlsx");
+    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&path).unwrap())
+        .into_iter()
+        .map(|(n, d)| match n.as_str() {
+            // The two projects' codes swapped, their names left.
+            "xl/worksheets/sheet1.xml" => {
+                let t = String::from_utf8(d)
+                    .unwrap()
+                    .replace(
+                        r#"<c r="B4" t="s"><v>14</v>"#,
+                        r#"<c r="B4" t="s"><v>X</v>"#,
+                    )
+                    .replace(
+                        r#"<c r="B5" t="s"><v>23</v>"#,
+                        r#"<c r="B5" t="s"><v>14</v>"#,
+                    )
+                    .replace(
+                        r#"<c r="B4" t="s"><v>X</v>"#,
+                        r#"<c r="B4" t="s"><v>23</v>"#,
+                    );
+                (n, t.into_bytes())
+            }
+            _ => (n, d),
+        })
+        .collect();
+    std::fs::write(&path, rezip(&entries)).unwrap();
+    let r = check(&input(&dir));
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("[W065] 月报/城关镇.xlsx!月报!C4"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        line.contains("DH2026-002“城区供热管网改造项目” 与 DH2026-001“新能源电池材料项目”，按项目编号计入 DH2026-002"),
+        "{line}"
+    );
+    assert!(
+        r.stdout.contains("[W065] 月报/城关镇.xlsx!月报!C5"),
+        "{}",
+        r.stdout
+    );
+}
