@@ -310,6 +310,8 @@ pub(crate) fn returned_forms(input: &Path) {
             (&format!("{N1}-1"), "已整改", "2026-10-09", "已开工"),
             (&format!("{N1}-2"), "申请延期", "2026-11-30", "需协调用地"),
             ("镇督查〔2026〕99号-1", "已整改", "2026-10-09", ""),
+            // The same task again, in another state: refused, the first row stands.
+            (&format!("{N1}-2"), "已整改", "2026-10-09", ""),
         ],
     );
     returned_form(

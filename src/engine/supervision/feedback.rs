@@ -42,7 +42,17 @@ pub(crate) fn read(rules: &Rules, data: &Dataset, tasks: &[Task], as_of: NaiveDa
     let by_id: HashMap<&str, &Task> = tasks.iter().map(|t| (t.id.as_str(), t)).collect();
     for r in data.records(&s.table) {
         match row(rules, s, data, r, &by_id, as_of) {
-            Ok(f) => out.feedback.push(f),
+            // A task answered twice this month: the first row stands, the other is said (two
+            // states of one task cannot both be taken).
+            Ok(f) => match out.feedback.iter().find(|g| g.task == f.task) {
+                Some(first) => out.diagnostics.push(*refuse(
+                    r,
+                    &s.fields.task,
+                    format!("任务“{}”已在 {} 反馈", f.task, first.source),
+                    "同一任务只填一行；如需更正，请删去另一行后重新报送",
+                )),
+                None => out.feedback.push(f),
+            },
             Err(d) => out.diagnostics.push(*d),
         }
     }
