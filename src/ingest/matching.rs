@@ -48,13 +48,24 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
 fn settle(schema: &TableSchema, data: &mut Dataset) {
     let records = data.tables.remove(&schema.id).unwrap_or_default();
     let mut kept = Vec::with_capacity(records.len());
+    let mut refused = Vec::new();
     for mut r in records {
         data.diagnostics.append(&mut r.problems);
-        if !r.rejected {
+        if r.rejected {
+            let keys = r
+                .values
+                .iter()
+                .map(|(f, v)| (f.clone(), key(&v.to_string())))
+                .collect();
+            refused.push((keys, format!("{}!{}!第{}行", r.file, r.sheet, r.row)));
+        } else {
             kept.push(r);
         }
     }
     data.tables.insert(schema.id.clone(), kept);
+    if !refused.is_empty() {
+        data.refused.insert(schema.id.clone(), refused);
+    }
 }
 
 /// Gives each ledger record its project key; a repeated key is an error and the repeat is dropped.
@@ -165,7 +176,17 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         }
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
-            data.diagnostics.push(not_in_ledger(&r, &m.by, targets));
+            let refused = data.refused.get(&m.table).and_then(|rows| {
+                rows.iter().find(|(values, _)| {
+                    m.by.iter()
+                        .any(|by| match_key(&r, by).is_some_and(|k| values.get(by) == Some(&k)))
+                })
+            });
+            let d = match refused {
+                Some((_, at)) => ledger_row_refused(&r, &m.by, at),
+                None => not_in_ledger(&r, &m.by, targets),
+            };
+            data.diagnostics.push(d);
             continue;
         };
         data.diagnostics.append(&mut r.problems);
@@ -275,6 +296,24 @@ fn files_of_one_unit(schema: &TableSchema, records: &[Record]) -> Vec<Diagnostic
             .with_hint("如有更正，请只保留更正后的文件，或核对各文件的填报单位")
         })
         .collect()
+}
+
+/// A row of a project whose ledger row was not used (a wrong value there): said as that.
+fn ledger_row_refused(r: &Record, by: &[String], at: &str) -> Diagnostic {
+    let name_field = by.last().map(String::as_str).unwrap_or("");
+    let shown: Vec<String> = by
+        .iter()
+        .filter_map(|b| r.get(b).map(|v| v.to_string()))
+        .collect();
+    Diagnostic::new(
+        Code::NotInLedger,
+        location(r, name_field),
+        format!(
+            "项目“{}”在台账中的一行（{at}）有误未采用，此行未计分",
+            shown.join(" ")
+        ),
+    )
+    .with_hint("先更正台账中该行的错误（见上文对该行的说明），本行随之计分")
 }
 
 fn not_in_ledger(r: &Record, by: &[String], targets: &[Record]) -> Diagnostic {

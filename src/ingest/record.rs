@@ -150,6 +150,11 @@ pub struct Dataset {
     /// chosen.
     #[serde(skip)]
     pub other_month: Option<crate::calendar::Month>,
+    /// Rows of an unmatched table (the ledger) not used for a wrong value: by table id, each
+    /// row's values by field id as normalised text, with `file!sheet!第N行`. A report row naming
+    /// such a project then says so instead of "not in the ledger".
+    #[serde(skip)]
+    pub refused: BTreeMap<String, Vec<(BTreeMap<String, String>, String)>>,
 }
 
 impl Dataset {

@@ -81,7 +81,7 @@ pub(super) fn read_row(
                     );
                     out.values.insert(field.id.clone(), v);
                 }
-                Err(why) => out_of_range(&mut out, field, loc(), why),
+                Err(why) => out_of_range(&mut out, field, loc(), why, schema.matching.is_some()),
             },
             Ok(None) if field.required => {
                 out.rejected = true;
@@ -174,14 +174,23 @@ fn hidden(
 }
 
 /// A value outside its field's range: an error at its cell, then what the rule says.
-fn out_of_range(out: &mut RowRead, field: &crate::rules::Field, loc: Location, why: String) {
+/// `reported`: a report's row (matched to the ledger), whose project then counts as not reported.
+fn out_of_range(
+    out: &mut RowRead,
+    field: &crate::rules::Field,
+    loc: Location,
+    why: String,
+    reported: bool,
+) {
     let reject = field
         .plausible
         .as_ref()
         .is_some_and(|p| p.out_of_range == crate::rules::OutOfRange::RejectRow);
     out.rejected |= reject;
-    let consequence = if reject {
+    let consequence = if reject && reported {
         "此行未采用（按未报送计）"
+    } else if reject {
+        "此行未采用"
     } else {
         "按空值处理"
     };

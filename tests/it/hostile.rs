@@ -1195,3 +1195,41 @@ fn a_row_whose_code_and_name_are_of_two_projects_is_said() {
         r.stdout
     );
 }
+
+#[test]
+fn a_refused_ledger_row_is_named_by_the_rows_of_its_project() {
+    let dir = month();
+    let path = input(&dir).join("重大项目管理台账.xlsx");
+    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&path).unwrap())
+        .into_iter()
+        .map(|(n, d)| match n.as_str() {
+            "xl/worksheets/sheet1.xml" => {
+                let t = String::from_utf8(d).unwrap().replace(
+                    r#"<c r="G5"><v>24000</v></c>"#,
+                    r#"<c r="G5"><v>-24000</v></c>"#,
+                );
+                (n, t.into_bytes())
+            }
+            _ => (n, d),
+        })
+        .collect();
+    std::fs::write(&path, rezip(&entries)).unwrap();
+    let r = check(&input(&dir));
+    let ledger = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("[E023] 重大项目管理台账.xlsx!"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(ledger.ends_with("此行未采用"), "{ledger}");
+    // The report's row of that project points at the ledger's row, not at a missing project.
+    let report = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("[E030] 月报/城关镇.xlsx"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        report.contains("在台账中的一行（重大项目管理台账.xlsx!"),
+        "{report}"
+    );
+    assert!(report.contains("有误未采用"), "{report}");
+}
