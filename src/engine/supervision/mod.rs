@@ -124,7 +124,8 @@ pub(crate) fn register(
         .iter()
         .map(|t| {
             let fb = latest.get(t.id.as_str()).copied();
-            let closed_on = closures.get(&t.id).copied();
+            // A closure after the as-of date is not yet one: the run as of that date shows none.
+            let closed_on = closures.get(&t.id).copied().filter(|d| *d <= as_of);
             let (state, due) = state_of(t, fb, closed_on, as_of);
             TaskState {
                 task: t.clone(),

@@ -134,3 +134,15 @@ fn only_an_overdue_task_is_a_finding_dated_by_the_date_it_missed() {
         assert_eq!(got, expected, "{feedback:?} as of {as_of}");
     }
 }
+
+#[test]
+fn a_closure_after_the_as_of_date_is_not_in_the_register_as_of_it() {
+    let s = shipped();
+    let closures = std::collections::BTreeMap::from([(task().id, d("2026-10-27"))]);
+    let before = register(&s, &[task()], &[], &closures, d("2026-10-25"));
+    assert_eq!(before[0].closed_on, None);
+    assert_ne!(before[0].state, State::Closed);
+    let after = register(&s, &[task()], &[], &closures, d("2026-10-27"));
+    assert_eq!(after[0].closed_on, Some(d("2026-10-27")));
+    assert_eq!(after[0].state, State::Closed);
+}
