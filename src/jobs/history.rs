@@ -201,3 +201,24 @@ fn penalty_names(rules: &Rules, ids: &[String]) -> String {
         .collect::<Vec<_>>()
         .join("、")
 }
+
+/// After `month` was recorded again: the later months computed on top of it (their streaks,
+/// reminders and task dates read it), as a note asking for them to be run again.
+pub(crate) fn later_months_note(
+    history: &crate::history::History,
+    month: &str,
+) -> anyhow::Result<Option<String>> {
+    let mut later: Vec<String> = history
+        .runs()?
+        .into_iter()
+        .filter(|r| r.month.as_str() > month && r.source != "import")
+        .map(|r| r.month)
+        .collect();
+    later.dedup();
+    Ok((!later.is_empty()).then(|| {
+        format!(
+            "注意：历史中已有之后月份 {} 的考核记录，它们的连续排名、提醒和整改期限以 {month} 为依据；{month} 已重新考核，请按月份顺序用 --force 重新运行这些月份。",
+            later.join("、")
+        )
+    }))
+}

@@ -172,13 +172,20 @@ fn assess_and_publish(
     if !existed {
         history = req.place.open()?;
     }
-    let published = record_and_publish(&mut history, out, &a, rules, &env, progress);
-    if published.is_err() && !existed && history.runs().is_ok_and(|r| r.is_empty()) {
-        // Nothing was recorded in the file this run created: it goes, as it came.
-        drop(history);
-        req.place.remove_history();
+    let (files, revision) = match record_and_publish(&mut history, out, &a, rules, &env, progress) {
+        Ok(done) => done,
+        Err(e) => {
+            if !existed && history.runs().is_ok_and(|r| r.is_empty()) {
+                // Nothing was recorded in the file this run created: it goes, as it came.
+                drop(history);
+                req.place.remove_history();
+            }
+            return Err(e);
+        }
+    };
+    if let Some(note) = super::history::later_months_note(&history, &month.to_string())? {
+        progress.note(&note);
     }
-    let (files, revision) = published?;
     let dir = out.join(month.to_string());
     Ok(MonthRun {
         summary: summary(&a, rules, revision, &dir, &files),

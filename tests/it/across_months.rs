@@ -421,3 +421,29 @@ fn a_month_taken_from_the_date_is_said_as_a_guess() {
         .run();
     assert!(!r.stderr.contains("考核月份："), "{}", r.stderr);
 }
+
+#[test]
+fn running_an_earlier_month_again_asks_for_the_later_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |month: &str, force: bool| {
+        let mut r = Sanyipi::month(&format!("samples/{month}"), month).out(&out);
+        if force {
+            r = r.args(["--force"]);
+        }
+        r.run()
+    };
+    run("2026-09", false);
+    run("2026-10", false);
+    let again = run("2026-09", true);
+    assert!(
+        again
+            .stderr
+            .contains("注意：历史中已有之后月份 2026-10 的考核记录"),
+        "{}",
+        again.stderr
+    );
+    // The latest month asks for nothing.
+    let last = run("2026-10", true);
+    assert!(!last.stderr.contains("之后月份"), "{}", last.stderr);
+}
