@@ -80,8 +80,9 @@ fn answer_with(q: &Question, rules: Option<&Path>) -> anyhow::Result<String> {
         Question::Is { date } => {
             let d = parse(date)?;
             let k = cal.kind(d);
+            let known = cal.knows_year(d.year_ce().1 as i32);
             let mut s = format!(
-                "{}（{}）{}：{}",
+                "{}（{}）{}{}：{}",
                 fmt(d),
                 weekday_zh(d),
                 if k.is_working() {
@@ -89,9 +90,14 @@ fn answer_with(q: &Question, rules: Option<&Path>) -> anyhow::Result<String> {
                 } else {
                     "不是工作日"
                 },
-                describe_kind(&k)
+                if known { "" } else { "（暂定）" },
+                if known {
+                    describe_kind(&k)
+                } else {
+                    "节假日安排尚未收录，仅按周末判断".to_string()
+                }
             );
-            if !cal.knows_year(d.year_ce().1 as i32) {
+            if !known {
                 s.push_str(&format!(
                     "\n注意：尚无 {} 年的节假日安排，仅按周末判断，结果为暂定。{}",
                     d.format("%Y"),

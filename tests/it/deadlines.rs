@@ -210,6 +210,15 @@ fn workdays_cli_speaks_chinese() {
         assert_eq!(run.code, 2, "{n}: {}", run.stdout);
         assert!(run.stderr.contains("工作日数过大"), "{}", run.stderr);
     }
+    // A day of a year not yet in the calendar is not called a plain working day.
+    let run = sanyipi(&["workdays", "is", "2099-01-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("2099-01-01（星期四）是工作日（暂定）：节假日安排尚未收录"),
+        "{}",
+        run.stdout
+    );
     // Years not yet in the calendar are said as runs, not one by one.
     let run = sanyipi(&["workdays", "add", "2026-09-28", "1000000"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
