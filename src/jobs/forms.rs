@@ -63,14 +63,19 @@ fn forms_with(rules: &Rules, req: &FormsRequest, progress: &dyn Progress) -> any
             out.join("填报模板").join(month.to_string()).display()
         )
     })?;
-    let mut summary = format!(
-        "已生成 {}年{}月{}模板 {} 个: {}\n",
-        month.year,
-        month.month,
-        schema.title,
-        files.len(),
-        dir.display()
-    );
+    // A form whose rows are of another month (the signed list sent in November lists
+    // October's signings) says both, as its title and file name follow the rows' month.
+    let named = super::form_parts::title(schema, month);
+    let this = format!("{}年{}月{}", month.year, month.month, schema.title);
+    let what = if named == this {
+        format!("{this}模板")
+    } else {
+        format!(
+            "{}年{}月报送的{}模板（{named}）",
+            month.year, month.month, schema.title
+        )
+    };
+    let mut summary = format!("已生成 {what} {} 个: {}\n", files.len(), dir.display());
     for f in &files {
         summary.push_str(&format!("  {}\n", f.name()));
     }

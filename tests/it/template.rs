@@ -586,3 +586,26 @@ fn template_mistakes_on_the_command_line_are_explained() {
     insta::assert_snapshot!(format!("{}\n{}", no_ledger.stderr, unknown.stderr));
     assert!(!out.path().join("填报模板").exists(), "nothing written");
 }
+
+#[test]
+fn a_form_whose_rows_are_of_last_month_says_both_months() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let r = sanyipi(&[
+        "template",
+        "--month",
+        "2026-11",
+        "--table",
+        "签约项目",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("已生成 2026年11月报送的签约项目模板（2026年10月签约项目） 1 个"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("2026年10月签约项目.xlsx"), "{}", r.stdout);
+}
