@@ -87,6 +87,13 @@ fn post_evaluate_inner(
             report::post_evaluation::html(&ev, &rules, &env)?.into_bytes(),
         ),
     ];
+    if let Some(d) = req.issue_date.filter(|d| !rules.calendar.is_working(*d)) {
+        progress.note(&format!(
+            "警告：函的成文日期 {d}（{}）不是工作日，仍按此日期落款；如非有意，请用 --issue-date 改为工作日（如 {}）",
+            super::workdays::describe(&rules.calendar, d),
+            rules.calendar.on_or_after(d).value
+        ));
+    }
     if let Some((stem, doc)) = report::evaluation_letter::document(&ev, &rules, req.issue_date) {
         let bytes = report::notice_docx::write(&doc)
             .map_err(|e| anyhow::anyhow!("无法生成 {stem}.docx: {e}"))?;

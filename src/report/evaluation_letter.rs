@@ -35,7 +35,11 @@ pub(crate) fn document(
     let s = &rules.post_evaluation.statistics;
     let ctx = context! {
         year => ev.year,
-        issue_year => issue_date.map(|d| d.year()).unwrap_or(ev.year + 1),
+        // Undated, the year of the number is left blank as the date's is (`undated`), for
+        // the clerk to write when the letter is signed.
+        issue_year => issue_date
+            .map(|d| d.year().to_string())
+            .unwrap_or_else(|| l.undated.split('年').next().unwrap_or_default().to_string()),
         count => ev.statistics.len(),
         list => s.name.clone(),
         threshold => number(s.threshold),

@@ -752,3 +752,37 @@ fn in_a_folder_with_a_ledger_rows_are_matched_and_unknown_ones_reported() {
     assert_eq!(text(&problems, (3, 1)), "E030");
     assert!(text(&problems, (3, 3)).contains("XX-999"));
 }
+
+#[test]
+fn the_letters_number_and_date_are_both_left_blank_or_both_dated() {
+    let letter = |out: &Path| {
+        let path = out.join("2026年度后评估/关于提请核实2026年度应统未统企业的函.docx");
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        xml
+    };
+    let undated = tempfile::tempdir().unwrap();
+    evaluate(&sample(), undated.path(), &["--year", "2026"]);
+    let xml = letter(undated.path());
+    assert!(
+        xml.contains("镇重点办函〔　　　　〕"),
+        "the number's year is blank"
+    );
+    assert!(!xml.contains("〔2027〕"));
+    // A Saturday is kept, with a warning, and numbers the letter with its year.
+    let dated = tempfile::tempdir().unwrap();
+    let r = evaluate(
+        &sample(),
+        dated.path(),
+        &["--year", "2026", "--issue-date", "2026-12-12"],
+    );
+    assert!(
+        r.stderr
+            .contains("函的成文日期 2026-12-12（星期六，周末）不是工作日"),
+        "{}",
+        r.stderr
+    );
+    assert!(letter(dated.path()).contains("镇重点办函〔2026〕"));
+}
