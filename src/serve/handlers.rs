@@ -5,7 +5,7 @@
 use super::State;
 use super::http::{Reply, Target, error_json, json_reply};
 use super::upload::LEADS;
-pub(super) use super::words::{failed, hide_out};
+pub(super) use super::words::{failed, plain};
 use crate::calendar::Month;
 use crate::jobs;
 use serde_json::{Value, json};
@@ -135,6 +135,11 @@ fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRu
         .collect();
     let mut files: Vec<&str> = done.files.iter().map(|f| f.name()).collect();
     files.sort_by(|a, b| crate::text::natural_cmp(a, b));
+    let errors = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
     json_reply(
         200,
         &json!({
@@ -143,6 +148,8 @@ fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRu
             "revision": done.revision,
             "units": units,
             "notices": a.notices.len(),
+            "errors": errors,
+            "warnings": a.diagnostics.len() - errors,
             "files": files,
         }),
     )
@@ -176,7 +183,7 @@ pub(super) fn weekly(state: &State, t: &Target) -> Result<Reply> {
         let done = jobs::week::week(&req, progress).map_err(|e| failed(state, 422, &e))?;
         Ok(json_reply(
             200,
-            &json!({ "folder": done.label, "files": done.files, "summary": hide_out(state, &done.summary) }),
+            &json!({ "folder": done.label, "files": done.files, "summary": plain(state, &done.summary) }),
         ))
     })
 }
@@ -234,7 +241,7 @@ pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
         let notes = notes.0.into_inner().unwrap_or_default();
         Ok(json_reply(
             200,
-            &json!({ "folder": done.folder, "files": done.files, "summary": hide_out(state, &done.summary), "notes": notes }),
+            &json!({ "folder": done.folder, "files": done.files, "summary": plain(state, &done.summary), "notes": notes }),
         ))
     })
 }

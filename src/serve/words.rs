@@ -32,6 +32,10 @@ pub(super) fn plain(state: &State, message: &str) -> String {
         }
     }
     for (from, to) in [
+        (
+            "可用 sanyipi tasks --all 查看任务编号",
+            "可在督办台账中查看任务编号",
+        ),
         ("请加 --force", "请勾选“重新考核”"),
         ("加 --force", "勾选“重新考核”"),
         ("--force", "“重新考核”"),
@@ -49,22 +53,6 @@ pub(super) fn plain(state: &State, message: &str) -> String {
         out.replace_range(at..end, "");
     }
     out
-}
-
-/// `text` with the output folder's path shown as 结果文件夹 (a summary's 输出目录 line).
-pub(super) fn hide_out(state: &State, text: &str) -> String {
-    let out = &state.opts.place.out;
-    let mut text = text.to_string();
-    for p in [Some(out.clone()), out.canonicalize().ok()]
-        .into_iter()
-        .flatten()
-    {
-        let shown = p.display().to_string();
-        if !shown.is_empty() && shown != "." {
-            text = text.replace(&shown, "结果文件夹");
-        }
-    }
-    text
 }
 
 #[cfg(test)]

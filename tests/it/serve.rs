@@ -253,6 +253,15 @@ fn walks_the_sample_month_like_the_cli() {
     };
     assert_eq!(names(&run["units"]), names(&cli_json["units"]));
     assert_eq!(run["units"][0]["rank"], 1);
+    // The page says the month's data problems, as `run` does with its exit code.
+    let errors = cli_json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"].as_str().unwrap().starts_with(['E', 'R']))
+        .count();
+    assert!(errors > 0);
+    assert_eq!(run["errors"], errors, "{run}");
 
     // Downloads: every listed file equals the CLI's, the workbook byte for byte.
     let listed: Vec<String> = run["files"]
@@ -812,6 +821,14 @@ fn the_page_lists_the_tasks_and_closes_the_confirmed_ones() {
     );
     assert_eq!(status, 422, "{e}");
     assert!(e["error"].as_str().unwrap().contains("不存在的任务"), "{e}");
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .contains("可在督办台账中查看任务编号"),
+        "{e}"
+    );
+    assert!(!e["error"].as_str().unwrap().contains("sanyipi"), "{e}");
     let (_, d2) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-25")]);
     assert_eq!(d2["ids"].as_array().unwrap().len(), ids.len());
     // A bad date is refused in words.
