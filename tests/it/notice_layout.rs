@@ -214,7 +214,7 @@ fn the_imprint_line_is_a_rule() {
     let text = std::fs::read_to_string(&path).unwrap();
     let changed = text
         .replacen(
-            "office = \"县重点项目办公室\"",
+            "office = \"镇平县重点项目办公室\"",
             "office = \"县委督查室\"",
             1,
         )

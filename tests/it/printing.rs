@@ -97,7 +97,7 @@ fn the_report_footer_names_the_issuers_of_the_rules() {
     let out = tempfile::tempdir().unwrap();
     let (_keep, rules) = edited_rules(&[(
         "notices.toml",
-        "issuers = [\"县委县政府督查中心\", \"县重点项目办\"]",
+        "issuers = [\"镇平县委县政府督查中心\", \"镇平县重点项目办公室\"]",
         "issuers = [\"某县项目推进办\"]",
     )]);
     run_months(&Samples::own(), out.path(), Some(&rules));

@@ -134,7 +134,7 @@ fn the_city_report_is_filled_from_the_months_records() {
     );
     assert_eq!(
         cell(&range, (1, 0)),
-        text("填报单位（盖章）：镇平县重点项目建设办公室                    月份：2026年10月")
+        text("填报单位（盖章）：镇平县重点项目办公室                    月份：2026年10月")
     );
     assert_eq!(cell(&range, (2, 5)), text("投资（万元）"));
     assert_eq!(cell(&range, (3, 5)), text("年度计划"));

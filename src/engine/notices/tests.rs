@@ -328,7 +328,7 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
     let imprint = first.imprint.as_ref().unwrap();
     assert_eq!(
         (imprint.office.as_str(), imprint.date.as_str()),
-        ("县重点项目办公室", "2026年10月26日印发")
+        ("镇平县重点项目办公室", "2026年10月26日印发")
     );
     assert_eq!(
         (first.seq, first.number.as_str()),
