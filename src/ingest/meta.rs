@@ -25,6 +25,7 @@ pub(crate) fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<St
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let date_labels = labels.get("submitted_on").map(Vec::as_slice).unwrap_or(&[]);
+    let remarks = labels.get("unit_remarks").map(Vec::as_slice).unwrap_or(&[]);
     for r in 0..until.min(sheet.rows.len()) {
         for c in 0..sheet.rows[r].len() {
             let text = cell_text(sheet.cell(r, c));
@@ -34,6 +35,7 @@ pub(crate) fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<St
             if meta.reporting_unit.is_none()
                 && let Some((v, _)) = labelled(sheet, r, c, &text, unit_labels)
             {
+                let v = without_remark(&v, remarks);
                 meta.reporting_unit = Some(cell_text(&calamine::Data::String(v)));
             }
             if meta.submitted_on.is_none()
@@ -56,6 +58,22 @@ pub(crate) fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<St
         }
     }
     meta
+}
+
+/// A unit's name without a remark in brackets after it that names one of `remarks`
+/// ("东湖镇人民政府(盖章)" → "东湖镇人民政府"); brackets that say something else stay.
+fn without_remark(value: &str, remarks: &[String]) -> String {
+    let trimmed = value.trim_end();
+    if let Some(open) = trimmed.rfind(['(', '（'])
+        && trimmed.ends_with([')', '）'])
+        && open > 0
+    {
+        let inside = &trimmed[open..];
+        if remarks.iter().any(|r| inside.contains(r.as_str())) {
+            return trimmed[..open].trim_end().to_string();
+        }
+    }
+    value.to_string()
 }
 
 /// The value after one of `labels` in `text` ("填报单位（盖章）：曲屯镇 填报人…" → "曲屯镇"), or in
@@ -91,4 +109,25 @@ fn labelled(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_remark;
+
+    #[test]
+    fn a_stamp_remark_after_the_unit_is_not_its_name() {
+        let remarks = vec!["盖章".to_string(), "公章".to_string()];
+        assert_eq!(
+            without_remark("东湖镇人民政府(盖章)", &remarks),
+            "东湖镇人民政府"
+        );
+        assert_eq!(without_remark("东湖镇（公章）", &remarks), "东湖镇");
+        // Other brackets are part of the name; without the rule nothing is cut.
+        assert_eq!(
+            without_remark("县产业集聚区(经开区)", &remarks),
+            "县产业集聚区(经开区)"
+        );
+        assert_eq!(without_remark("东湖镇(盖章)", &[]), "东湖镇(盖章)");
+    }
 }

@@ -247,7 +247,7 @@ fn bulletin_and_letter_print_as_gbt9704() {
     let pages = page_texts(&pdf);
     let signed = pages
         .iter()
-        .find(|p| p.contains("县重点项目办2026年10月26日"))
+        .find(|p| p.contains("镇平县重点项目办公室2026年10月26日"))
         .unwrap();
     assert!(signed.contains("确保重点项目建设按期推进"), "{pages:?}");
     let pages = page_texts(&pdfs.join("letter.pdf"));
