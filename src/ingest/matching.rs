@@ -57,7 +57,8 @@ fn settle(schema: &TableSchema, data: &mut Dataset) {
                 .iter()
                 .map(|(f, v)| (f.clone(), key(&v.to_string())))
                 .collect();
-            refused.push((keys, format!("{}!{}!第{}行", r.file, r.sheet, r.row)));
+            let at = format!("{}!{}!第{}行", r.file, r.sheet, r.row);
+            refused.push(super::record::RefusedRow { keys, at });
         } else {
             kept.push(r);
         }
@@ -152,7 +153,9 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     // A project reported twice: the row of its responsible unit is used, whatever the order of
     // the files, from its latest 填报日期 (a corrected report sent after the first); otherwise
     // the first row.
-    let mut chosen: HashMap<String, (usize, (bool, Option<NaiveDate>), String)> = HashMap::new();
+    // Project id → (row index, (own unit's row, 填报日期), where).
+    type Rank = (bool, Option<NaiveDate>);
+    let mut chosen: HashMap<String, (usize, Rank, String)> = HashMap::new();
     if schema.one_file_per_unit {
         for (i, (r, hit)) in records.iter().zip(&hits).enumerate() {
             let Some(ti) = *hit else { continue };
@@ -177,13 +180,13 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
             let refused = data.refused.get(&m.table).and_then(|rows| {
-                rows.iter().find(|(values, _)| {
+                rows.iter().find(|row| {
                     m.by.iter()
-                        .any(|by| match_key(&r, by).is_some_and(|k| values.get(by) == Some(&k)))
+                        .any(|by| match_key(&r, by).is_some_and(|k| row.keys.get(by) == Some(&k)))
                 })
             });
             let d = match refused {
-                Some((_, at)) => ledger_row_refused(&r, &m.by, at),
+                Some(row) => ledger_row_refused(&r, &m.by, &row.at),
                 None => not_in_ledger(&r, &m.by, targets),
             };
             data.diagnostics.push(d);

@@ -154,7 +154,16 @@ pub struct Dataset {
     /// row's values by field id as normalised text, with `file!sheet!第N行`. A report row naming
     /// such a project then says so instead of "not in the ledger".
     #[serde(skip)]
-    pub refused: BTreeMap<String, Vec<(BTreeMap<String, String>, String)>>,
+    pub refused: BTreeMap<String, Vec<RefusedRow>>,
+}
+
+/// A row of an unmatched table not used for a wrong value (see [`Dataset::refused`]).
+#[derive(Debug, Clone, Default)]
+pub struct RefusedRow {
+    /// Its values by field id, as normalised text.
+    pub keys: BTreeMap<String, String>,
+    /// `file!sheet!第N行`.
+    pub at: String,
 }
 
 impl Dataset {

@@ -63,6 +63,11 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
             day
         }
     });
+    if as_of < monday {
+        anyhow::bail!(
+            "--as-of {as_of} 早于所选的周（{monday} 起）：统计截止日期应在该周之内或之后，请核对 --week 与 --as-of"
+        );
+    }
     let templates = req.templates.as_deref();
     let env = report::html::environment(templates)?;
     let input = req.input.as_path();

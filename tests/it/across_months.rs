@@ -427,7 +427,7 @@ fn running_an_earlier_month_again_asks_for_the_later_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let run = |month: &str, force: bool| {
-        let mut r = Sanyipi::month(&format!("samples/{month}"), month).out(&out);
+        let mut r = Sanyipi::month(format!("samples/{month}"), month).out(&out);
         if force {
             r = r.args(["--force"]);
         }

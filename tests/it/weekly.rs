@@ -1112,3 +1112,27 @@ fn the_default_cut_off_in_a_holiday_week_is_not_before_the_due_day() {
     )]);
     assert!(run(Some(&rules)).contains("统计截止：2026年10月7日"));
 }
+
+#[test]
+fn a_cut_off_before_the_week_is_refused_in_words() {
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "weekly",
+        "--input",
+        root().join("samples/2026-10").to_str().unwrap(),
+        "--week",
+        "2026-10-14",
+        "--as-of",
+        "2026-10-01",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("--as-of 2026-10-01 早于所选的周（2026-10-12 起）"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.path().join("history.sqlite").exists());
+}
