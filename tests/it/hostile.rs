@@ -46,7 +46,12 @@ pub(crate) fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
 
 /// The good victim file with `entry` rewritten by `f`.
 fn patched(dir: &Path, entry: &str, f: impl Fn(String) -> String) -> Vec<u8> {
-    let bytes = std::fs::read(dir.join(VICTIM)).unwrap();
+    patched_file(&dir.join(VICTIM), entry, f)
+}
+
+/// The workbook at `path` with its part `entry` rewritten by `f`.
+fn patched_file(path: &Path, entry: &str, f: impl Fn(String) -> String) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap();
     let entries: Vec<(String, Vec<u8>)> = unzip(&bytes)
         .into_iter()
         .map(|(n, d)| {
@@ -975,6 +980,11 @@ fn history_is_intact_after_a_crash() {
 
 // ---- Rows around notes and totals inside the table ----
 
+/// The workbook at `from` with its part `entry` rewritten by `edit`, written to `to`.
+fn edited_copy(from: &Path, to: &Path, entry: &str, edit: impl Fn(String) -> String) {
+    std::fs::write(to, patched_file(from, entry, edit)).unwrap();
+}
+
 /// The victim's second project (row 6) moved to row 7 under `row6`, its old note row 8 replaced
 /// by `row8`.
 fn rows_moved(row6: &str, row8: &str) -> impl Fn(String) -> String {
@@ -1049,24 +1059,15 @@ fn a_project_reported_by_another_unit_too_is_taken_from_its_own_unit() {
 fn a_corrected_report_sent_later_is_used_and_the_two_files_are_named() {
     let dir = month();
     let original = input(&dir).join("月报/城关镇.xlsx");
-    let corrected: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&original).unwrap())
-        .into_iter()
-        .map(|(n, d)| match n.as_str() {
-            "xl/sharedStrings.xml" => {
-                let t = String::from_utf8(d).unwrap();
-                let t = t
-                    .replace("2026年10月20日", "2026年10月22日")
-                    .replace("17,650", "18,000");
-                (n, t.into_bytes())
-            }
-            _ => (n, d),
-        })
-        .collect();
-    std::fs::write(
-        input(&dir).join("月报/城关镇（更正）.xlsx"),
-        rezip(&corrected),
-    )
-    .unwrap();
+    edited_copy(
+        &original,
+        &input(&dir).join("月报/城关镇（更正）.xlsx"),
+        "xl/sharedStrings.xml",
+        |t| {
+            t.replace("2026年10月20日", "2026年10月22日")
+                .replace("17,650", "18,000")
+        },
+    );
     let r = check(&input(&dir));
     assert!(
         r.stdout.contains("城关镇报送了 2 份重点项目推进情况月报：月报/城关镇.xlsx（填报日期 2026-10-20）、月报/城关镇（更正）.xlsx（填报日期 2026-10-22）"),
@@ -1154,31 +1155,21 @@ fn a_hidden_copy_of_the_sheet_gives_way_to_the_visible_one() {
 fn a_row_whose_code_and_name_are_of_two_projects_is_said() {
     let dir = month();
     let path = input(&dir).join("月报/城关镇.xlsx");
-    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&path).unwrap())
-        .into_iter()
-        .map(|(n, d)| match n.as_str() {
-            // The two projects' codes swapped, their names left.
-            "xl/worksheets/sheet1.xml" => {
-                let t = String::from_utf8(d)
-                    .unwrap()
-                    .replace(
-                        r#"<c r="B4" t="s"><v>14</v>"#,
-                        r#"<c r="B4" t="s"><v>X</v>"#,
-                    )
-                    .replace(
-                        r#"<c r="B5" t="s"><v>23</v>"#,
-                        r#"<c r="B5" t="s"><v>14</v>"#,
-                    )
-                    .replace(
-                        r#"<c r="B4" t="s"><v>X</v>"#,
-                        r#"<c r="B4" t="s"><v>23</v>"#,
-                    );
-                (n, t.into_bytes())
-            }
-            _ => (n, d),
-        })
-        .collect();
-    std::fs::write(&path, rezip(&entries)).unwrap();
+    // The two projects' codes swapped, their names left.
+    edited_copy(&path, &path, "xl/worksheets/sheet1.xml", |t| {
+        t.replace(
+            r#"<c r="B4" t="s"><v>14</v>"#,
+            r#"<c r="B4" t="s"><v>X</v>"#,
+        )
+        .replace(
+            r#"<c r="B5" t="s"><v>23</v>"#,
+            r#"<c r="B5" t="s"><v>14</v>"#,
+        )
+        .replace(
+            r#"<c r="B4" t="s"><v>X</v>"#,
+            r#"<c r="B4" t="s"><v>23</v>"#,
+        )
+    });
     let r = check(&input(&dir));
     let line = r
         .stdout
@@ -1200,20 +1191,12 @@ fn a_row_whose_code_and_name_are_of_two_projects_is_said() {
 fn a_refused_ledger_row_is_named_by_the_rows_of_its_project() {
     let dir = month();
     let path = input(&dir).join("重大项目管理台账.xlsx");
-    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&path).unwrap())
-        .into_iter()
-        .map(|(n, d)| match n.as_str() {
-            "xl/worksheets/sheet1.xml" => {
-                let t = String::from_utf8(d).unwrap().replace(
-                    r#"<c r="G5"><v>24000</v></c>"#,
-                    r#"<c r="G5"><v>-24000</v></c>"#,
-                );
-                (n, t.into_bytes())
-            }
-            _ => (n, d),
-        })
-        .collect();
-    std::fs::write(&path, rezip(&entries)).unwrap();
+    edited_copy(&path, &path, "xl/worksheets/sheet1.xml", |t| {
+        t.replace(
+            r#"<c r="G5"><v>24000</v></c>"#,
+            r#"<c r="G5"><v>-24000</v></c>"#,
+        )
+    });
     let r = check(&input(&dir));
     let ledger = r
         .stdout
