@@ -25,6 +25,19 @@ pub struct StatusLabels {
     pub(crate) no_date: String,
 }
 
+/// A deadline's own words for some statuses (a report 未报送 rather than 逾期未完成); the others
+/// are the file's `[status]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnLabels {
+    pub(crate) met: Option<String>,
+    pub(crate) met_late: Option<String>,
+    pub(crate) overdue: Option<String>,
+    pub(crate) due_soon: Option<String>,
+    pub(crate) pending: Option<String>,
+    pub(crate) no_date: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDeadline {
@@ -48,6 +61,8 @@ struct RawDeadline {
     #[serde(default)]
     warn_within: u32,
     recipient: String,
+    #[serde(default)]
+    status: OwnLabels,
 }
 
 /// What a deadline is counted for.
@@ -99,6 +114,8 @@ pub struct Deadline {
     pub file: String,
     /// A submission due on a day that is not a working day is due on the next working day.
     pub next_working_day: bool,
+    /// Its own status labels, over the file's.
+    pub status: OwnLabels,
 }
 
 /// All deadline rules with the status labels.
@@ -147,6 +164,7 @@ impl Deadlines {
                 recipient: d.recipient,
                 file: file.display.clone(),
                 next_working_day: d.next_working_day,
+                status: d.status,
             });
         }
         Ok(Deadlines {

@@ -354,3 +354,41 @@ fn shared_deadlines_use_start_dates_reported_before_when_a_report_is_missing() {
         with.stdout
     );
 }
+
+#[test]
+fn a_deadline_may_word_its_own_statuses() {
+    let table = |rules: Option<&std::path::Path>| {
+        let empty = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "deadlines".to_string(),
+            "--input".into(),
+            "samples/2026-10".into(),
+            "--as-of".into(),
+            "2026-10-25".into(),
+            "--open".into(),
+            "--out".into(),
+            empty.path().to_string_lossy().into(),
+        ];
+        if let Some(r) = rules {
+            args.extend(["--rules".into(), r.to_string_lossy().into()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = sanyipi(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    // 北山镇 sent no 月报: shipped, the report's own word; without it, the file's [status].
+    let line = |out: &str| {
+        out.lines()
+            .find(|l| l.contains("北山镇") && l.contains("2026-10-22"))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line(&table(None)).contains("未报送"));
+    let (_dir, rules) = edited_rules(&[(
+        "deadlines.toml",
+        "recipient = \"reporting_unit\"\nstatus = { met_late = \"逾期报送\", overdue = \"未报送\" }",
+        "recipient = \"reporting_unit\"",
+    )]);
+    assert!(line(&table(Some(&rules))).contains("逾期未完成"));
+}

@@ -252,7 +252,12 @@ impl Ctx<'_> {
             due: None,
             met_on: None,
             status: Status::NoDate,
-            status_label: self.rules.deadlines.status.no_date.clone(),
+            status_label: rule
+                .status
+                .no_date
+                .as_ref()
+                .unwrap_or(&self.rules.deadlines.status.no_date)
+                .clone(),
             workdays: None,
             missing_years: Vec::new(),
             source,
@@ -325,14 +330,16 @@ impl Ctx<'_> {
             }
         };
         row.status = status;
-        row.status_label = match status {
-            Status::Met => labels.met.clone(),
-            Status::MetLate => labels.met_late.clone(),
-            Status::Overdue => labels.overdue.clone(),
-            Status::DueSoon => labels.due_soon.clone(),
-            Status::Pending => labels.pending.clone(),
-            Status::NoDate => labels.no_date.clone(),
+        let own = &rule.status;
+        let (own, shared) = match status {
+            Status::Met => (&own.met, &labels.met),
+            Status::MetLate => (&own.met_late, &labels.met_late),
+            Status::Overdue => (&own.overdue, &labels.overdue),
+            Status::DueSoon => (&own.due_soon, &labels.due_soon),
+            Status::Pending => (&own.pending, &labels.pending),
+            Status::NoDate => (&own.no_date, &labels.no_date),
         };
+        row.status_label = own.as_ref().unwrap_or(shared).clone();
         if let Some(s) = span {
             row.workdays = Some(s.value);
             row.add_missing_years(&s.missing_years);
