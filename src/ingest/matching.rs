@@ -1,6 +1,9 @@
 //! Joining rows to the ledger: by 项目编号, else by normalised name. A row that matches no ledger
 //! project is reported with the closest names, never scored or dropped silently.
 
+use super::match_problems::{
+    files_of_one_unit, ledger_row_refused, location, not_in_ledger, two_projects,
+};
 use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{Match, Rules, TableSchema};
@@ -95,14 +98,6 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
-}
-
-fn location(r: &Record, field: &str) -> Location {
-    Location {
-        file: r.file.clone(),
-        sheet: Some(r.sheet.clone()),
-        cell: r.cells.get(field).cloned(),
-    }
 }
 
 /// What a row is matched on for the field `by`: its value as normalised text.
@@ -237,130 +232,6 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
-}
-
-/// A row whose 项目编号 and name are of two ledger projects: counted by the first field of
-/// `by` that matches (the 项目编号), said at the row.
-fn two_projects(r: &Record, by: &[String], used: &Record, other: &Record) -> Diagnostic {
-    let name_field = by.last().map(String::as_str).unwrap_or("");
-    let shown = |t: &Record| {
-        let id = t.project.clone().unwrap_or_default();
-        match t.text(name_field) {
-            Some(n) => format!("{id}“{n}”"),
-            None => id,
-        }
-    };
-    Diagnostic::new(
-        Code::TwoProjects,
-        location(r, name_field),
-        format!(
-            "本行的项目编号与项目名称分属台账中的两个项目：{} 与 {}，按项目编号计入 {}",
-            shown(used),
-            shown(other),
-            used.project.as_deref().unwrap_or("")
-        ),
-    )
-    .with_hint("核对本行的项目编号与项目名称，改为台账中同一项目的编号和名称")
-}
-
-/// A unit that sent more than one file of a one-file-per-unit table: said once, at its files.
-fn files_of_one_unit(schema: &TableSchema, records: &[Record]) -> Vec<Diagnostic> {
-    let mut files: BTreeMap<&str, BTreeMap<&str, Option<NaiveDate>>> = BTreeMap::new();
-    for r in records {
-        if let Some(unit) = &r.unit {
-            files
-                .entry(unit)
-                .or_default()
-                .insert(&r.file, r.submitted_on);
-        }
-    }
-    files
-        .into_iter()
-        .filter(|(_, f)| f.len() > 1)
-        .map(|(unit, f)| {
-            let list: Vec<String> = f
-                .iter()
-                .map(|(file, on)| match on {
-                    Some(d) => format!("{file}（填报日期 {d}）"),
-                    None => format!("{file}（无填报日期）"),
-                })
-                .collect();
-            let first = f.keys().next().copied().unwrap_or_default();
-            Diagnostic::new(
-                Code::DuplicateRow,
-                Location::file(first),
-                format!(
-                    "{unit}报送了 {} 份{}：{}；同一项目采用填报日期较晚的一份",
-                    f.len(),
-                    schema.title,
-                    list.join("、")
-                ),
-            )
-            .with_hint("如有更正，请只保留更正后的文件，或核对各文件的填报单位")
-        })
-        .collect()
-}
-
-/// A row of a project whose ledger row was not used (a wrong value there): said as that.
-fn ledger_row_refused(r: &Record, by: &[String], at: &str) -> Diagnostic {
-    let name_field = by.last().map(String::as_str).unwrap_or("");
-    let shown: Vec<String> = by
-        .iter()
-        .filter_map(|b| r.get(b).map(|v| v.to_string()))
-        .collect();
-    Diagnostic::new(
-        Code::NotInLedger,
-        location(r, name_field),
-        format!(
-            "项目“{}”在台账中的一行（{at}）有误未采用，此行未计分",
-            shown.join(" ")
-        ),
-    )
-    .with_hint("先更正台账中该行的错误（见上文对该行的说明），本行随之计分")
-}
-
-fn not_in_ledger(r: &Record, by: &[String], targets: &[Record]) -> Diagnostic {
-    let name_field = by.last().map(String::as_str).unwrap_or("");
-    let shown: Vec<String> = by
-        .iter()
-        .filter_map(|b| r.get(b).map(|v| v.to_string()))
-        .collect();
-    let subject = if shown.is_empty() {
-        "（无编号、无名称）".to_string()
-    } else {
-        shown.join(" ")
-    };
-    let mut d = Diagnostic::new(
-        Code::NotInLedger,
-        location(r, name_field),
-        format!("项目“{subject}”不在台账中，此行未计分"),
-    );
-    if let Some(name) = r.text(name_field) {
-        let mut scored: Vec<(f64, String)> = targets
-            .iter()
-            .filter_map(|t| {
-                t.text(name_field).map(|n| {
-                    (
-                        strsim::normalized_levenshtein(&key(name), &key(n)),
-                        n.to_string(),
-                    )
-                })
-            })
-            .filter(|(s, _)| *s >= 0.4)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let names: Vec<String> = scored
-            .into_iter()
-            .take(3)
-            .map(|(_, n)| format!("“{n}”"))
-            .collect();
-        d = d.with_hint(if names.is_empty() {
-            "新项目请先报县重点项目办列入台账；已有项目请使用台账中的项目编号".to_string()
-        } else {
-            format!("台账中相近的项目: {}；新项目请先列入台账", names.join("、"))
-        });
-    }
-    d
 }
 
 /// A project id and name of the ledger, by responsible unit.

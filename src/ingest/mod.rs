@@ -10,6 +10,7 @@ mod classify;
 mod file_read;
 mod header;
 mod limits;
+mod match_problems;
 mod matching;
 mod merged;
 mod meta;
