@@ -118,7 +118,7 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
         out.push(LeadResult {
             name: lead.text(&s.setup.name_field).unwrap_or("").to_string(),
             industry,
-            source: format!("{}!{}!第{}行", lead.file, lead.sheet, lead.row),
+            source: lead.row_ref(),
             outcome,
             outcome_label: s.label(outcome).to_string(),
             findings,

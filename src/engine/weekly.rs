@@ -188,7 +188,7 @@ pub(crate) fn week_rows(
             reported_on: r.date(field(F::ReportedOn)),
             status: text(F::ProblemStatus),
             state: ProblemStatus::parse(&text(F::ProblemStatus), &rules.status),
-            source: format!("{}!{}!第{}行", r.file, r.sheet, r.row),
+            source: r.row_ref(),
         };
         if rules.no_problem.contains(&key(&row.problem)) {
             none.push(row);

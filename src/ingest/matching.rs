@@ -60,8 +60,10 @@ fn settle(schema: &TableSchema, data: &mut Dataset) {
                 .iter()
                 .map(|(f, v)| (f.clone(), key(&v.to_string())))
                 .collect();
-            let at = format!("{}!{}!第{}行", r.file, r.sheet, r.row);
-            refused.push(super::record::RefusedRow { keys, at });
+            refused.push(super::record::RefusedRow {
+                keys,
+                at: r.row_ref(),
+            });
         } else {
             kept.push(r);
         }
@@ -160,8 +162,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             let id = targets[ti].project.clone().unwrap_or_default();
             let rank = (owns(r, ti), r.submitted_on);
             if chosen.get(&id).is_none_or(|c| rank.0 && rank > c.1) {
-                let at = format!("{}!{}!第{}行", r.file, r.sheet, r.row);
-                chosen.insert(id, (i, rank, at));
+                chosen.insert(id, (i, rank, r.row_ref()));
             }
         }
         data.diagnostics.extend(files_of_one_unit(schema, &records));

@@ -55,11 +55,20 @@ impl Record {
 
     /// `file!sheet!A1` of a field's cell, control characters of the names escaped.
     pub fn cell_ref(&self, field: &str) -> String {
-        let (file, sheet) = (escape_line(&self.file), escape_line(&self.sheet));
         match self.cells.get(field) {
-            Some(c) => format!("{file}!{sheet}!{c}"),
-            None => format!("{file}!{sheet}!第{}行", self.row),
+            Some(c) => format!(
+                "{}!{}!{c}",
+                escape_line(&self.file),
+                escape_line(&self.sheet)
+            ),
+            None => self.row_ref(),
         }
+    }
+
+    /// `file!sheet!第N行`, names escaped as `cell_ref` does.
+    pub fn row_ref(&self) -> String {
+        let (file, sheet) = (escape_line(&self.file), escape_line(&self.sheet));
+        format!("{file}!{sheet}!第{}行", self.row)
     }
 }
 

@@ -86,7 +86,7 @@ pub(super) fn project(
         last_class: last_year.get(&id).cloned(),
         id,
         name: r.record.text(&e.setup.name_field).unwrap_or("").to_string(),
-        source: format!("{}!{}!第{}行", r.record.file, r.record.sheet, r.record.row),
+        source: r.record.row_ref(),
         indicators,
         score,
         status,

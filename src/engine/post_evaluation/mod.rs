@@ -410,7 +410,7 @@ fn statistics_row(
         id: r.record.text(&e.setup.id_field).unwrap_or("").to_string(),
         name: r.record.text(&e.setup.name_field).unwrap_or("").to_string(),
         output: r.record.get(&e.statistics.field).and_then(Value::as_f64),
-        source: format!("{}!{}!第{}行", r.record.file, r.record.sheet, r.record.row),
+        source: r.record.row_ref(),
     })
 }
 #[cfg(test)]
