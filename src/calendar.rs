@@ -240,12 +240,16 @@ pub struct Month {
 }
 
 impl Month {
-    /// `2026-10`.
+    /// `2026-10`, of a year a workbook can hold a date of (see [`Month::YEARS`]).
     pub fn parse(s: &str) -> Option<Month> {
         let (y, m) = s.trim().split_once('-')?;
         let (year, month) = (y.parse().ok()?, m.parse().ok()?);
-        (y.len() == 4 && (1..=12).contains(&month)).then_some(Month { year, month })
+        (y.len() == 4 && Month::YEARS.contains(&year) && (1..=12).contains(&month))
+            .then_some(Month { year, month })
     }
+
+    /// The years of Excel's calendar: an output's dates must be writable into a workbook.
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
     pub(crate) fn of(d: NaiveDate) -> Month {
         Month {

@@ -33,7 +33,7 @@ use crate::calendar::Month;
 use crate::history::History;
 use crate::progress::Progress;
 use crate::report::OutputFile;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::path::{Path, PathBuf};
 
 /// What a job returns.
@@ -94,8 +94,21 @@ impl Place {
 /// A date as users write it (`2026-10-25`, `2026.10.25`, `2026年10月25日` …); the error names
 /// what it is (`"--as-of "`, or nothing) and shows `example`.
 pub fn parse_date(text: &str, what: &str, example: &str) -> anyhow::Result<NaiveDate> {
-    crate::ingest::value::parse_date_text(text)
-        .ok_or_else(|| anyhow::anyhow!("{what}“{text}”不是有效日期，请写成 {example}"))
+    let date = crate::ingest::value::parse_date_text(text)
+        .ok_or_else(|| anyhow::anyhow!("{what}“{text}”不是有效日期，请写成 {example}"))?;
+    if !Month::YEARS.contains(&date.year()) {
+        anyhow::bail!("{what}“{text}”的年份超出范围：{}", years_hint());
+    }
+    Ok(date)
+}
+
+/// What years are accepted, for a message.
+fn years_hint() -> String {
+    format!(
+        "年份须在 {} 至 {} 之间（Excel 表格能记录的日期）",
+        Month::YEARS.start(),
+        Month::YEARS.end()
+    )
 }
 
 /// The unit a clerk typed (`--unit`), as it is recorded among `known`: the name itself, an
@@ -138,7 +151,15 @@ pub fn parse_as_of(text: &str) -> anyhow::Result<NaiveDate> {
 
 /// A month `YYYY-MM`; the error names the option it came from.
 pub fn parse_month(text: &str, option: &str) -> anyhow::Result<Month> {
-    Month::parse(text).ok_or_else(|| anyhow::anyhow!("{option} “{text}”格式不对，请写成 2026-10"))
+    Month::parse(text).ok_or_else(|| {
+        let year = text.trim().split_once('-').and_then(|(y, _)| y.parse::<i32>().ok());
+        match year {
+            Some(y) if !Month::YEARS.contains(&y) => {
+                anyhow::anyhow!("{option} “{text}”的年份超出范围：{}", years_hint())
+            }
+            _ => anyhow::anyhow!("{option} “{text}”格式不对，请写成 2026-10"),
+        }
+    })
 }
 
 /// The assessed month: `month` if given, else the input folder's name, else the month of
