@@ -26,7 +26,7 @@ mod wide;
 mod workbook;
 pub mod worker;
 
-pub use record::{Dataset, FileSummary, Record};
+pub use record::{Dataset, FileSummary, Record, RefusedRow};
 pub use value::Value;
 
 /// A unit's name as a clerk may write it (an alias, or with a suffix such as 人民政府) as the

@@ -61,14 +61,18 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
         .map(|d| d.to_string())
         .collect();
-    if !errors.is_empty() {
-        bail!("历史排名文件有错误，未导入:\n{}", errors.join("\n"));
-    }
-    let checked = super::history_rows::check(data.table(TableRole::History), &rules, req.today);
-    if !checked.errors.is_empty() {
+    let table = rules.roles.table(TableRole::History);
+    let refused = data.refused.get(table).map(Vec::as_slice).unwrap_or(&[]);
+    let checked = super::history_rows::check(
+        data.table(TableRole::History),
+        refused,
+        &rules,
+        req.today,
+    );
+    if !errors.is_empty() || !checked.errors.is_empty() {
         bail!(
             "历史排名文件有错误，未导入（历史记录未改动）:\n{}",
-            checked.errors.join("\n")
+            errors.iter().chain(&checked.errors).cloned().collect::<Vec<_>>().join("\n")
         );
     }
     for w in &checked.warnings {

@@ -36,8 +36,15 @@ struct Read<'a> {
     rank: Option<f64>,
 }
 
-/// Reads and checks `records` of the history table; `today` bounds the months.
-pub(crate) fn check(records: &[Record], rules: &Rules, today: NaiveDate) -> Checked {
+/// Reads and checks `records` of the history table; `today` bounds the months. `refused` are
+/// the rows the reading refused (a score that is not a number …): already errors, they still
+/// count among their month's units, so a rank is not wrongly said to exceed the count.
+pub(crate) fn check(
+    records: &[Record],
+    refused: &[crate::ingest::RefusedRow],
+    rules: &Rules,
+    today: NaiveDate,
+) -> Checked {
     let field = |role| rules.roles.field(role);
     let read: Vec<Read> = records
         .iter()
@@ -55,9 +62,16 @@ pub(crate) fn check(records: &[Record], rules: &Rules, today: NaiveDate) -> Chec
         warnings: Vec::new(),
     };
     let mut per_month: BTreeMap<Month, usize> = BTreeMap::new();
-    for r in &read {
-        if let Some(m) = r.month {
-            *per_month.entry(m).or_default() += 1;
+    let refused_months = refused
+        .iter()
+        .map(|r| r.keys.get(field(F::Month)).and_then(|t| month_in(t)));
+    // A row whose month cannot be read may belong to any month: ranks up to the count with
+    // such rows are let through, so the errors are only the rows' own.
+    let mut unsure = 0;
+    for m in read.iter().map(|r| r.month).chain(refused_months) {
+        match m {
+            Some(m) => *per_month.entry(m).or_default() += 1,
+            None => unsure += 1,
         }
     }
     let (low, high) = score_range(rules);
@@ -78,7 +92,7 @@ pub(crate) fn check(records: &[Record], rules: &Rules, today: NaiveDate) -> Chec
         if let Some(e) = month_problem(month, first_year, today) {
             out.errors.push(format!("{}: {e}", at(F::Month)));
         }
-        let count = per_month.get(&month).copied().unwrap_or(0);
+        let count = per_month.get(&month).copied().unwrap_or(0) + unsure;
         let rank = rank_in(r.rank, month, count)
             .map_err(|e| out.errors.push(format!("{}: {e}", at(F::Rank))))
             .ok();
@@ -147,7 +161,11 @@ fn score_in(score: Option<f64>, low: f64, high: f64) -> Result<f64, String> {
 
 /// The month of a row: `2026-06`, `2026年6月`, `2026.6`, `2026/6`, or a date in it.
 fn month_of(r: &Record, field: &str) -> Option<Month> {
-    let text = r.get(field).map(|v| v.to_string()).unwrap_or_default();
+    month_in(&r.get(field).map(|v| v.to_string()).unwrap_or_default())
+}
+
+/// The month written in `text`, as [`month_of`] reads a cell.
+fn month_in(text: &str) -> Option<Month> {
     let text = text.trim();
     Month::parse(text).or_else(|| {
         [

@@ -226,3 +226,30 @@ fn a_history_path_that_is_no_history_says_why_once() {
         r.stderr
     );
 }
+
+#[test]
+fn every_bad_cell_is_listed_at_once_without_a_rank_error_they_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ranking_file(dir.path(), |name, text| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return text;
+        }
+        let text = once(
+            text,
+            r#"<c r="C3"><v>90.1</v></c>"#,
+            r#"<c r="C3" t="inlineStr"><is><t>九十</t></is></c>"#,
+        );
+        once(
+            text,
+            r#"<c r="A5" t="s"><v>4</v></c>"#,
+            r#"<c r="A5" t="inlineStr"><is><t>2026-13</t></is></c>"#,
+        )
+    });
+    let out = dir.path().join("out");
+    let r = import(&file, &out, &[]).expect_code(2);
+    assert!(r.stderr.contains("!C3: “得分”无法识别为数字"), "{}", r.stderr);
+    assert!(r.stderr.contains("!A5: 考核月份“2026-13”无法识别"), "{}", r.stderr);
+    // Both rows still count among July's units: the last rank is not an error of its own.
+    assert!(!r.stderr.contains("名次"), "{}", r.stderr);
+    assert!(!out.join("history.sqlite").exists() || history_is_empty(&out));
+}
