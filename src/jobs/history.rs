@@ -63,16 +63,17 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
         .collect();
     let table = rules.roles.table(TableRole::History);
     let refused = data.refused.get(table).map(Vec::as_slice).unwrap_or(&[]);
-    let checked = super::history_rows::check(
-        data.table(TableRole::History),
-        refused,
-        &rules,
-        req.today,
-    );
+    let checked =
+        super::history_rows::check(data.table(TableRole::History), refused, &rules, req.today);
     if !errors.is_empty() || !checked.errors.is_empty() {
         bail!(
             "历史排名文件有错误，未导入（历史记录未改动）:\n{}",
-            errors.iter().chain(&checked.errors).cloned().collect::<Vec<_>>().join("\n")
+            errors
+                .iter()
+                .chain(&checked.errors)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
     for w in &checked.warnings {

@@ -152,7 +152,10 @@ pub fn parse_as_of(text: &str) -> anyhow::Result<NaiveDate> {
 /// A month `YYYY-MM`; the error names the option it came from.
 pub fn parse_month(text: &str, option: &str) -> anyhow::Result<Month> {
     Month::parse(text).ok_or_else(|| {
-        let year = text.trim().split_once('-').and_then(|(y, _)| y.parse::<i32>().ok());
+        let year = text
+            .trim()
+            .split_once('-')
+            .and_then(|(y, _)| y.parse::<i32>().ok());
         match year {
             Some(y) if !Month::YEARS.contains(&y) => {
                 anyhow::anyhow!("{option} “{text}”的年份超出范围：{}", years_hint())

@@ -247,8 +247,16 @@ fn every_bad_cell_is_listed_at_once_without_a_rank_error_they_cause() {
     });
     let out = dir.path().join("out");
     let r = import(&file, &out, &[]).expect_code(2);
-    assert!(r.stderr.contains("!C3: “得分”无法识别为数字"), "{}", r.stderr);
-    assert!(r.stderr.contains("!A5: 考核月份“2026-13”无法识别"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("!C3: “得分”无法识别为数字"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("!A5: 考核月份“2026-13”无法识别"),
+        "{}",
+        r.stderr
+    );
     // Both rows still count among July's units: the last rank is not an error of its own.
     assert!(!r.stderr.contains("名次"), "{}", r.stderr);
     assert!(!out.join("history.sqlite").exists() || history_is_empty(&out));

@@ -50,7 +50,7 @@ fn patched(dir: &Path, entry: &str, f: impl Fn(String) -> String) -> Vec<u8> {
 }
 
 /// The workbook at `path` with its part `entry` rewritten by `f`.
-fn patched_file(path: &Path, entry: &str, f: impl Fn(String) -> String) -> Vec<u8> {
+pub(crate) fn patched_file(path: &Path, entry: &str, f: impl Fn(String) -> String) -> Vec<u8> {
     let bytes = std::fs::read(path).unwrap();
     let entries: Vec<(String, Vec<u8>)> = unzip(&bytes)
         .into_iter()

@@ -39,6 +39,7 @@ mod notices;
 mod office;
 mod outlook;
 mod outputs;
+mod plausibility;
 mod printing;
 mod quirks;
 mod report_up;

@@ -1144,14 +1144,19 @@ fn a_month_or_date_outside_excels_years_is_refused_with_the_years_it_takes() {
     let r = sanyipi(&["calendar", "--month", "0000-01", "--out", o]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("--month “0000-01”的年份超出范围：年份须在 1900 至 9999 之间"),
+        r.stderr
+            .contains("--month “0000-01”的年份超出范围：年份须在 1900 至 9999 之间"),
         "{}",
         r.stderr
     );
     assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
     let r = sanyipi(&["workdays", "is", "0001-01-01"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("“0001-01-01”的年份超出范围"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("“0001-01-01”的年份超出范围"),
+        "{}",
+        r.stderr
+    );
     let r = sanyipi(&["calendar", "--month", "1900-01", "--out", o]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }

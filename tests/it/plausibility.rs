@@ -1,0 +1,81 @@
+//! Figures that read but cannot be right are warned of at their cell, from the rules'
+//! `[[check]]`s: a 累计完成投资 far above the year's plan (元 written as 万元) and a plan of the
+//! year below 1 万元 (a slip of the decimal point), which would give the investment part its full
+//! points.
+
+use crate::common::*;
+use crate::hostile::patched_file;
+use std::path::Path;
+
+/// The sample October month with 东湖镇's first 累计 at 99999 and the ledger's first plan at
+/// 0.0001 万元.
+fn doctored(dir: &Path) -> std::path::PathBuf {
+    let input = dir.join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let sheet = "xl/worksheets/sheet1.xml";
+    let set = |t: String, from: &str, to: &str| {
+        assert!(t.contains(from), "{from}");
+        t.replace(from, to)
+    };
+    let report = input.join("月报/东湖镇.xlsx");
+    let bytes = patched_file(&report, sheet, |t| {
+        set(
+            t,
+            r#"<c r="F5"><v>0</v></c>"#,
+            r#"<c r="F5"><v>99999</v></c>"#,
+        )
+    });
+    std::fs::write(&report, bytes).unwrap();
+    let ledger = input.join("重大项目管理台账.xlsx");
+    let bytes = patched_file(&ledger, sheet, |t| {
+        set(
+            t,
+            r#"<c r="G5"><v>24000</v></c>"#,
+            r#"<c r="G5"><v>0.0001</v></c>"#,
+        )
+    });
+    std::fs::write(&ledger, bytes).unwrap();
+    input
+}
+
+#[test]
+fn a_cumulative_far_above_the_plan_and_a_tiny_plan_are_warned_of_at_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = doctored(dir.path());
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains(
+            "月报/东湖镇.xlsx!月报!F5: 累计完成投资 99999 万元超过年度计划 4000 万元的 3 倍"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("重大项目管理台账.xlsx!台账!G5: 年度计划投资 0.0001 万元不足 1 万元"),
+        "{said}"
+    );
+    // The factor and the floor are the rules' own.
+    let (_rules_dir, rules) = edited_rules(&[
+        (
+            "tables/monthly.toml",
+            "cum_invest > annual_plan * 3",
+            "cum_invest > annual_plan * 30",
+        ),
+        (
+            "tables/ledger.toml",
+            "annual_plan < 1\"",
+            "annual_plan < 0.00001\"",
+        ),
+    ]);
+    let r = sanyipi(&[
+        "check",
+        "--input",
+        input.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("月报/东湖镇.xlsx"), "{said}");
+    assert!(!said.contains("的 3 倍"), "{said}");
+    assert!(!said.contains("不足 1 万元"), "{said}");
+}
