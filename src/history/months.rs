@@ -130,16 +130,19 @@ impl History {
             .map_err(self.sql())?;
         for row in rows {
             let (m, project, mut figures) = row.map_err(self.sql())?;
-            // Figures are year-to-date: a figure from an earlier year does not carry over.
+            // 累计 is year-to-date: a figure of an earlier year does not carry over. Whether and
+            // when the project started or was completed does.
             if m.get(..4) == Some(&month.year.to_string()[..]) {
                 snapshot
                     .invest_series
                     .entry(project.clone())
                     .or_default()
                     .push((m.clone(), figures.cum_invest));
-                figures.month = m;
-                snapshot.last_figures.insert(project, figures);
+            } else {
+                figures.cum_invest = None;
             }
+            figures.month = m;
+            snapshot.last_figures.insert(project, figures);
         }
         snapshot.notices = self.supervision_notices()?;
         Ok(snapshot)

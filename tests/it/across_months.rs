@@ -447,3 +447,45 @@ fn running_an_earlier_month_again_asks_for_the_later_ones() {
     let last = run("2026-10", true);
     assert!(!last.stderr.contains("之后月份"), "{}", last.stderr);
 }
+
+#[test]
+fn a_start_reported_last_year_carries_into_january_but_its_cumulative_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .run()
+        .expect_done();
+    // January's folder: October's files, without 南阳街道's report (its DH2026-008 started on
+    // 2026-06-05, as October's report says). The copied files name October, three months back.
+    let january = dir.path().join("2027-01");
+    copy_dir(&root().join("samples/2026-10"), &january);
+    std::fs::remove_file(january.join("月报/南阳街道.xlsx")).unwrap();
+    let (_rules_dir, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "[report_month]\ntitle = 0\nsubmitted = 0",
+        "[report_month]\ntitle = -3\nsubmitted = -3",
+    )]);
+    let run = Sanyipi::month(&january, "2027-01")
+        .out(&out)
+        .args(["--rules", rules.to_str().unwrap()])
+        .run();
+    let json = run.json("2027-01/run.json");
+    let p = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "DH2026-008")
+        .unwrap();
+    assert_eq!(p["start_status"], "按期完成", "{p:#}");
+    assert_eq!(p["carried_from"], serde_json::Value::Null, "{p:#}");
+    assert_eq!(p["figures"]["cum_invest"], 0.0, "{p:#}");
+    let start = p["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "actual_start")
+        .unwrap();
+    assert_eq!(start["value"], "2026-06-05");
+    assert_eq!(start["source"], "历史记录（2026-10）");
+}

@@ -130,21 +130,28 @@ fn score_project(
     let parts = score_parts(rules, view, ctx, &mut rule_problems);
     let total = round(parts.iter().map(|p| p.score).sum(), 4);
     let value = |role| view.values.get(rules.roles.field(role));
+    // Only this year's 累计 is carried (an earlier year's row keeps its dates, not its figure).
     let carried_from = (!dl.reported)
-        .then(|| snapshot.last_figures.get(&view.id).map(|f| f.month.clone()))
-        .flatten();
+        .then(|| snapshot.last_figures.get(&view.id))
+        .flatten()
+        .filter(|f| f.cum_invest.is_some())
+        .map(|f| f.month.clone());
     let mut notes = Vec::new();
     if !dl.reported {
         notes.push(match &carried_from {
             Some(m) => {
                 format!("本月未报送，累计完成投资沿用{m}报送的数据，报送情况按未报送计分")
             }
-            None => {
-                "本月未报送且此前无报送记录，累计完成投资按 0 计，报送情况按未报送计分".to_string()
-            }
+            None => "本月未报送且本年此前无报送记录，累计完成投资按 0 计，报送情况按未报送计分"
+                .to_string(),
         });
     }
-    let inputs = project_inputs(rules, view, &dl, carried_from.as_ref());
+    // Dates and states carry from the last report of any year (see `carried_values`).
+    let last_report = (!dl.reported)
+        .then(|| snapshot.last_figures.get(&view.id))
+        .flatten()
+        .map(|f| &f.month);
+    let inputs = project_inputs(rules, view, &dl, carried_from.as_ref(), last_report);
     let score = ProjectScore {
         id: view.id.clone(),
         name: view
@@ -321,6 +328,7 @@ fn project_inputs(
     view: &ProjectView<'_>,
     dl: &ProjectDeadlines<'_>,
     carried_from: Option<&String>,
+    last_report: Option<&String>,
 ) -> Vec<Input> {
     let mut inputs = Vec::new();
     for role in [
@@ -335,8 +343,12 @@ fn project_inputs(
         let field = rules.roles.field(role);
         if let Some(v) = view.values.get(field) {
             let source = if !dl.reported && !view.ledger.values.contains_key(field) {
-                carried_from
-                    .map(|m| format!("历史记录（{m}）"))
+                let from = if role == FieldRole::CumInvest {
+                    carried_from
+                } else {
+                    last_report
+                };
+                from.map(|m| format!("历史记录（{m}）"))
                     .unwrap_or_else(|| "默认值".into())
             } else {
                 view.cell_ref(field)
