@@ -81,7 +81,13 @@ pub(super) fn read_row(
                     );
                     out.values.insert(field.id.clone(), v);
                 }
-                Err(why) => out_of_range(&mut out, field, loc(), why, schema.matching.is_some()),
+                Err(why) => out_of_range(
+                    &mut out,
+                    field,
+                    loc(),
+                    why,
+                    schema.expect_units_from.is_some(),
+                ),
             },
             Ok(None) if field.required => {
                 out.rejected = true;
@@ -174,7 +180,8 @@ fn hidden(
 }
 
 /// A value outside its field's range: an error at its cell, then what the rule says.
-/// `reported`: a report's row (matched to the ledger), whose project then counts as not reported.
+/// `reported`: a row of the reports units are expected to send, whose project then counts as not
+/// reported.
 fn out_of_range(
     out: &mut RowRead,
     field: &crate::rules::Field,

@@ -7,6 +7,7 @@
 
 use super::cells::excel_text;
 use super::print_layout::{Want, fit, header_want, height, page_setup, wrapped_lines};
+use chrono::Datelike;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
@@ -317,8 +318,12 @@ fn write_cell(
         Cell::Int(i) => {
             ws.write_number_with_format(r, c, *i as f64, if red { &f.red_int } else { &f.int })?
         }
+        // A date Excel cannot hold (a due date computed from a wild 时限 under edited rules) is
+        // written as its text, so the workbook is still made.
+        Cell::Date(d) if !crate::calendar::Month::YEARS.contains(&d.year()) => {
+            ws.write_string_with_format(r, c, &d.to_string(), text_format)?
+        }
         Cell::Date(d) => {
-            use chrono::Datelike;
             let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             ws.write_datetime_with_format(r, c, &x, if red { &f.red_date } else { &f.date })?
         }
@@ -402,6 +407,33 @@ mod tests {
         // 12,345.68 and -1,000.00
         assert_eq!(Cell::Num(12_345.678).width(), 9);
         assert_eq!(Cell::Num(-1000.0).width(), 9);
+    }
+
+    #[test]
+    fn a_date_excel_cannot_hold_is_written_as_its_text() {
+        use calamine::Reader;
+        let far = chrono::NaiveDate::from_ymd_opt(14149, 4, 20).unwrap();
+        let near = chrono::NaiveDate::from_ymd_opt(2026, 10, 26).unwrap();
+        let spec = SheetSpec {
+            name: "s".into(),
+            title: "t".into(),
+            headers: vec!["项目".into(), "到期日".into()],
+            rows: vec![
+                vec![text("甲"), Cell::Date(far)],
+                vec![text("乙"), Cell::Date(near)],
+            ],
+            red: vec![false, false],
+        };
+        let bytes = book("t", "", near, vec![spec], "").unwrap();
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("s").unwrap();
+        let dates: Vec<&calamine::Data> = range.rows().filter_map(|r| r.get(1)).collect();
+        let n = dates.len();
+        assert_eq!(dates[n - 2], &calamine::Data::String("+14149-04-20".into()));
+        assert!(
+            matches!(dates[n - 1], calamine::Data::DateTime(_)),
+            "{dates:?}"
+        );
     }
 
     #[test]

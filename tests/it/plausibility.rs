@@ -79,3 +79,47 @@ fn a_cumulative_far_above_the_plan_and_a_tiny_plan_are_warned_of_at_their_cells(
     assert!(!said.contains("的 3 倍"), "{said}");
     assert!(!said.contains("不足 1 万元"), "{said}");
 }
+
+#[test]
+fn a_date_typed_as_a_time_limit_is_an_error_at_its_cell_and_the_month_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let list = input.join("前期手续办理清单.xlsx");
+    let bytes = patched_file(&list, "xl/worksheets/sheet1.xml", |t| {
+        assert!(t.contains(r#"<c r="G3"><v>3</v></c>"#));
+        t.replace(
+            r#"<c r="G3"><v>3</v></c>"#,
+            r#"<c r="G3"><v>20260301</v></c>"#,
+        )
+    });
+    std::fs::write(&list, bytes).unwrap();
+    let out = dir.path().join("out");
+    let r = Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .run()
+        .expect_done();
+    let json = r.json("2026-10/run.json");
+    let at_g3: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["cell"] == "G3")
+        .collect();
+    assert_eq!(at_g3.len(), 1, "{json:#}");
+    assert_eq!(
+        at_g3[0]["message"],
+        "“办理时限”“20260301”不在合理范围（1 至 250）内，按空值处理"
+    );
+    // Without a 时限 of its own the procedure has the limit of its kind (备案: 3 working days).
+    let row = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["source"] == "前期手续办理清单.xlsx!前期手续!F3")
+        .unwrap();
+    assert_eq!(
+        (row["days"].as_i64(), row["due"].as_str()),
+        (Some(3), Some("2026-02-13"))
+    );
+}
