@@ -229,6 +229,10 @@ fn record_and_publish(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             Ok((tmp.clone(), (files, tmp)))
         })
+    })
+    .inspect_err(|_| {
+        // Nothing was recorded (the transaction is rolled back): the staged files go too.
+        let _ = std::fs::remove_dir_all(out.join(publish::Stage::name(&m)));
     })?;
     publish::failpoint("recorded");
     let keep = (revision > 1).then(|| publish::kept(&m, revision - 1));

@@ -73,16 +73,23 @@ pub(crate) fn failpoint(step: &str) {
 /// A temp folder of `out` unique to this run, into which a month's outputs are written as each
 /// is rendered (so a province's outputs are never all in memory at once) before `swap` puts it
 /// in place.
+/// A stage dropped before [`Stage::done`] (a failed render) removes its folder.
 pub(crate) struct Stage {
     name: String,
     dir: PathBuf,
     written: std::sync::atomic::AtomicBool,
+    done: bool,
 }
 
 impl Stage {
+    /// The temp folder's name for `month` in this process.
+    pub(crate) fn name(month: &str) -> String {
+        format!(".{month}.tmp.{}", std::process::id())
+    }
+
     /// Creates the empty temp folder, replacing one left by an earlier run of this process id.
     pub(crate) fn begin(out: &Path, month: &str) -> std::io::Result<Stage> {
-        let name = format!(".{month}.tmp.{}", std::process::id());
+        let name = Stage::name(month);
         let dir = out.join(&name);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -92,6 +99,7 @@ impl Stage {
             name,
             dir,
             written: std::sync::atomic::AtomicBool::new(false),
+            done: false,
         })
     }
 
@@ -136,9 +144,18 @@ impl Stage {
     }
 
     /// Every file is written: the folder's name under `out`.
-    pub(crate) fn done(self) -> String {
+    pub(crate) fn done(mut self) -> String {
         failpoint("staged");
-        self.name
+        self.done = true;
+        std::mem::take(&mut self.name)
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 

@@ -177,6 +177,16 @@ fn load_parts(
                 format!("评分项 id {} 重复", p.id),
             ));
         }
+        if !(p.points.is_finite() && p.points > 0.0) {
+            return Err(file
+                .error_in_array(
+                    "part",
+                    index,
+                    "points",
+                    format!("评分项 {} 的分值 points 应为正数，现为 {}", p.id, p.points),
+                )
+                .with_hint("分值是该项满分，如 points = 20"));
+        }
         let formula = super::deadline::compile_condition(&p.formula, known).map_err(|m| {
             file.error_near(&p.formula, format!("评分项 {} 的公式: {m}", p.id))
                 .with_hint("公式是 minijinja 表达式，如 points * procedures_ok_share")
@@ -228,6 +238,12 @@ fn check_score(
     }
     if score.bottom_n == 0 {
         return Err(file.error_near("bottom_n", "bottom_n 至少为 1"));
+    }
+    // A score is a double: beyond 15 decimals there is nothing left to round.
+    if score.precision > 15 {
+        return Err(file
+            .error_near("precision", "precision（得分保留的小数位数）应为 0 到 15")
+            .with_hint("通常为 2"));
     }
     Ok(())
 }

@@ -241,6 +241,19 @@ fn plausible(file: &RuleFile, f: &RawField) -> Result<Option<Plausible>, RulesEr
         }
     };
     let (min, max) = (bound(&f.min, "min")?, bound(&f.max, "max")?);
+    let crossed = match (&min, &max) {
+        (Some(Bound::Number(a)), Some(Bound::Number(b))) => a > b,
+        (Some(Bound::Date(a)), Some(Bound::Date(b))) => a > b,
+        _ => false,
+    };
+    if crossed {
+        return Err(file
+            .error_near(
+                &format!("\"{}\"", f.id),
+                format!("字段 {} 的 min 大于 max，任何值都会超出范围", f.id),
+            )
+            .with_hint("min 是下限、max 是上限，如 min = 0、max = 100000000"));
+    }
     let out_of_range = f.out_of_range.ok_or_else(|| {
         file.error_near(
             &format!("\"{}\"", f.id),
@@ -367,6 +380,14 @@ fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Field>, RulesE
                 "id",
                 format!("字段 {} 重复定义", f.id),
             ));
+        }
+        if f.headers.iter().any(|h| h.trim().is_empty()) {
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", f.id),
+                    format!("字段 {} 的 headers 中有空的表头名称", f.id),
+                )
+                .with_hint("删去 \"\"；空表头会匹配任何没有标题的列"));
         }
         if f.headers.is_empty() {
             return Err(file

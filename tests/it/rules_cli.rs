@@ -450,3 +450,41 @@ fn without_the_supervision_loop_a_notice_needs_its_own_period() {
     let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn settings_that_would_break_a_run_are_refused_by_rules_check() {
+    for (file, from, to, said) in [
+        (
+            "scoring.toml",
+            "precision = 2",
+            "precision = 309",
+            "scoring.toml:24:1: precision（得分保留的小数位数）应为 0 到 15",
+        ),
+        (
+            "scoring.toml",
+            "points = 50",
+            "points = -50",
+            "评分项 invest 的分值 points 应为正数，现为 -50",
+        ),
+        (
+            "tables/monthly.toml",
+            "min = 0\nmax = 100000000           # 万元 (1 万亿元): larger is a typing error\n# An implausible",
+            "min = 100\nmax = 1\n# An implausible",
+            "字段 cum_invest 的 min 大于 max，任何值都会超出范围",
+        ),
+        (
+            "tables/monthly.toml",
+            "headers = [\"项目名称\", \"名称\"]",
+            "headers = [\"项目名称\", \"\"]",
+            "字段 project_name 的 headers 中有空的表头名称",
+        ),
+    ] {
+        let rules_dir = exported();
+        edit(rules_dir.path(), file, from, to);
+        let rules = rules_dir.path().join("rules");
+        let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{to}: {}", run.stderr);
+        assert!(run.stderr.contains(said), "{to}: {}", run.stderr);
+        assert!(run.stderr.contains("提示"), "{to}: {}", run.stderr);
+    }
+}

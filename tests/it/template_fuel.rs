@@ -22,8 +22,9 @@ fn an_endless_loop_in_a_custom_template_ends_with_an_error_naming_it() {
     assert!(r.stderr.contains("死循环"), "{}", r.stderr);
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     assert!(!out.path().join("2026-09").exists());
-    // The history file this run created is gone with it.
+    // The history file this run created is gone with it, and so are the files it staged.
     assert!(!out.path().join("history.sqlite").exists());
+    assert_eq!(staged(out.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -49,6 +50,16 @@ fn a_mistake_in_a_custom_cards_page_is_its_error_and_nothing_is_written() {
     );
     assert!(!r.stderr.contains("无法写入"), "{}", r.stderr);
     assert!(!out.path().join("2026-09").exists());
-    // The history file this run created is gone with it.
+    // The history file this run created is gone with it, and so are the files it staged.
     assert!(!out.path().join("history.sqlite").exists());
+    assert_eq!(staged(out.path()), Vec::<String>::new());
+}
+
+/// The temp folders of runs left in `out`.
+fn staged(out: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".tmp."))
+        .collect()
 }
