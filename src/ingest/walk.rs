@@ -74,14 +74,18 @@ impl Walk<'_> {
         };
         paths.sort();
         for path in paths {
-            let hidden = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden {
-                continue;
-            }
+            // Names starting with `.` are walked too: a hidden `.东湖镇.xlsx` is still a
+            // submission, and system files (`.DS_Store`, `._*`) are listed as skipped by the
+            // rules' `ignore`.
             match std::fs::symlink_metadata(&path) {
                 Ok(m) if m.file_type().is_symlink() => self.links.push_back(path),
+                Ok(m) if m.is_dir() && is_output(&path) => self.problem(
+                    Code::UnknownFile,
+                    &path,
+                    "这是 sanyipi 的输出目录（含考核结果或历史记录），其中的文件未作为报送材料读取"
+                        .into(),
+                    "输出目录（--out）请勿放在报送材料目录之内",
+                ),
                 Ok(m) if m.is_dir() => {
                     if let Ok(c) = std::fs::canonicalize(&path) {
                         self.seen.insert(c);
@@ -160,6 +164,23 @@ impl Walk<'_> {
     }
 }
 
+/// Whether `dir` is a folder sanyipi wrote: an output folder (its history, its lock) or a
+/// month's results (`run.json`), or a run's temp folder.
+fn is_output(dir: &Path) -> bool {
+    let staged = dir
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().contains(".tmp."));
+    staged
+        || [
+            "history.sqlite",
+            "history.sqlite.lock",
+            ".sanyipi.lock",
+            "run.json",
+        ]
+        .iter()
+        .any(|f| dir.join(f).is_file())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +204,32 @@ mod tests {
         assert_eq!(
             named,
             BTreeSet::from(["again.xlsx", "loop1", "out.xlsx", "sub/loop2"])
+        );
+    }
+
+    #[test]
+    fn hidden_names_are_walked_and_the_tools_own_folders_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            ".东湖镇.xlsx",
+            ".月报/西岭乡.xlsx",
+            "out/history.sqlite",
+            "out/2026-10/run.json",
+        ] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, b"x").unwrap();
+        }
+        let (files, problems) = list(root).unwrap();
+        let rels: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, [".东湖镇.xlsx", ".月报/西岭乡.xlsx"]);
+        let named: Vec<&str> = problems.iter().map(|p| p.location.file.as_str()).collect();
+        assert_eq!(named, ["out"]);
+        assert!(
+            problems[0].message.contains("输出目录"),
+            "{}",
+            problems[0].message
         );
     }
 }
