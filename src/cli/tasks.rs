@@ -58,6 +58,7 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
             ids,
             date,
             note,
+            today: super::input::today(),
         })?,
         None => {
             let as_of = match &args.as_of {

@@ -30,6 +30,8 @@ pub struct CloseRequest {
     /// The 销号 date as the user wrote it.
     pub date: String,
     pub note: String,
+    /// Today (the caller's clock): a 销号 date cannot be later.
+    pub today: NaiveDate,
 }
 
 /// The register as of `as_of`, every recorded task with its state.
@@ -81,6 +83,8 @@ fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
     };
     let tasks: Vec<TaskState> = all
         .into_iter()
+        // A task of a notice issued after the day asked about did not exist yet.
+        .filter(|t| t.task.issued <= req.as_of)
         .filter(|t| req.all || t.state != State::Closed)
         .filter(|t| unit.as_deref().is_none_or(|u| t.task.unit == u))
         .collect();
@@ -138,6 +142,12 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
     let date = super::parse_date(&req.date, "--date ", "2026-11-02")?;
     if req.ids.is_empty() {
         bail!("请给出要销号的任务编号");
+    }
+    if date > req.today {
+        bail!(
+            "销号日期 {date} 晚于今天（{}），销号须在整改完成之后登记。未销号任何任务，请核对 --date",
+            req.today
+        );
     }
     let mut h = req.place.open()?;
     // A task id as typed: plain or full-width brackets for 〔〕, spaces, full-width digits.

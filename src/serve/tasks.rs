@@ -46,6 +46,7 @@ pub(super) fn close(state: &State, t: &Target) -> Result<Reply> {
         ids,
         date: t.get("date").unwrap_or("").to_string(),
         note: t.get("note").unwrap_or("").to_string(),
+        today: chrono::Local::now().date_naive(),
     };
     let _guard = lock(state)?;
     let summary = jobs::tasks::close(&req).map_err(|e| failed(state, 422, &e))?;

@@ -699,6 +699,22 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
         "{}",
         early.stderr
     );
+    // Nor a date after today: a 销号 is recorded once the work is done.
+    let later = close("2999-01-04");
+    assert_eq!(later.code, 2, "{}", later.stdout);
+    assert!(
+        later.stderr.contains("销号日期 2999-01-04 晚于今天"),
+        "{}",
+        later.stderr
+    );
+    // Before its notice was issued the task did not exist.
+    let issued = issued_on(out.path(), &id);
+    let day_before = (issued - chrono::Duration::days(1)).to_string();
+    let before = sanyipi(&["tasks", "--as-of", &day_before, "--all", "--out", o]);
+    assert_eq!(
+        before.stdout,
+        format!("截至 {day_before} 没有未销号的整改任务。\n")
+    );
     // The unit as a clerk may type it: with its suffix; an unknown one is an error, not "none".
     let list = |unit: &str| {
         sanyipi(&[
@@ -924,4 +940,13 @@ fn a_reminder_brings_the_earlier_tasks_back_on_its_notices_form() {
         reminders > 0,
         "no earlier task overdue: the test proves nothing"
     );
+}
+
+/// The day the notice of task `id` was issued, as history records it.
+fn issued_on(out: &Path, id: &str) -> chrono::NaiveDate {
+    let h = rusqlite::Connection::open(out.join("history.sqlite")).unwrap();
+    let issued: String = h
+        .query_row("SELECT issued FROM task WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    issued.parse().unwrap()
 }
