@@ -146,6 +146,9 @@ fn assess_and_publish(
         );
     }
     let snapshot = history.snapshot(month)?;
+    if let Some(note) = gap_note(&snapshot, month) {
+        progress.note(&note);
+    }
     crate::engine::continuity::check(rules, &mut data, &snapshot.last_figures, Some(month));
     if data.table(crate::rules::TableRole::Ledger).is_empty() {
         let problems: Vec<String> = data
@@ -194,6 +197,18 @@ fn assess_and_publish(
         revision,
         dir,
         files,
+    })
+}
+
+/// When history has earlier months but not the one before `month`: what that does to the
+/// ranking (no 上月名次, streaks start again), as a note.
+fn gap_note(snapshot: &crate::engine::results::Snapshot, month: Month) -> Option<String> {
+    let last = *snapshot.rankings.keys().next_back()?;
+    let prev = month.shift(-1);
+    (snapshot.previous_month.is_none() && last < prev).then(|| {
+        format!(
+            "注意：历史中没有上月（{prev}）的考核记录（最近一次为 {last}），本月“上月名次”为空，连续居后的月数从本月重新计算。如需连续计算，请先考核 {prev}，再用 --force 重新运行 {month}。"
+        )
     })
 }
 

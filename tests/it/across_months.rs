@@ -489,3 +489,31 @@ fn a_start_reported_last_year_carries_into_january_but_its_cumulative_does_not()
     assert_eq!(start["value"], "2026-06-05");
     assert_eq!(start["source"], "历史记录（2026-10）");
 }
+
+#[test]
+fn a_month_run_after_a_gap_says_the_streaks_start_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(root().join("samples/历史排名.xlsx"))
+        .out(&out)
+        .run()
+        .expect_ok();
+    // History holds July and August; October is run without September.
+    let run = Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .run();
+    assert!(
+        run.stderr.contains(
+            "注意：历史中没有上月（2026-09）的考核记录（最近一次为 2026-08），本月“上月名次”为空"
+        ),
+        "{}",
+        run.stderr
+    );
+    // With September in place, nothing is said.
+    let sept = Sanyipi::month(root().join("samples/2026-09"), "2026-09")
+        .out(&out)
+        .run();
+    assert!(!sept.stderr.contains("没有上月"), "{}", sept.stderr);
+}
