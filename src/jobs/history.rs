@@ -98,6 +98,11 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
     }
     let n = history.import(&months, &rules.source.fingerprint())?;
     let names: Vec<String> = months.keys().map(|m| m.to_string()).collect();
+    if let Some(last) = names.last()
+        && let Some(note) = later_months_note(&history, last, "已重新导入")?
+    {
+        progress.note(&note);
+    }
     Ok(format!(
         "已导入 {} 共 {} 条单位排名到 {}\n",
         names.join("、"),
@@ -207,11 +212,13 @@ fn penalty_names(rules: &Rules, ids: &[String]) -> String {
         .join("、")
 }
 
-/// After `month` was recorded again: the later months computed on top of it (their streaks,
-/// reminders and task dates read it), as a note asking for them to be run again.
+/// After `month` was recorded (`done`: 已重新考核, 已重新导入 …): the later months computed
+/// without it as it now is (their streaks, reminders and task dates read it), as a note asking
+/// for them to be run again.
 pub(crate) fn later_months_note(
     history: &crate::history::History,
     month: &str,
+    done: &str,
 ) -> anyhow::Result<Option<String>> {
     let mut later: Vec<String> = history
         .runs()?
@@ -222,7 +229,7 @@ pub(crate) fn later_months_note(
     later.dedup();
     Ok((!later.is_empty()).then(|| {
         format!(
-            "注意：历史中已有之后月份 {} 的考核记录，它们的连续排名、提醒和整改期限以 {month} 为依据；{month} 已重新考核，请按月份顺序用 --force 重新运行这些月份。",
+            "注意：历史中已有之后月份 {} 的考核记录，它们的连续排名、提醒和整改期限以 {month} 为依据；{month} {done}，请按月份顺序用 --force 重新运行这些月份。",
             later.join("、")
         )
     }))

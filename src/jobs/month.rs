@@ -186,7 +186,12 @@ fn assess_and_publish(
             return Err(e);
         }
     };
-    if let Some(note) = super::history::later_months_note(&history, &month.to_string())? {
+    let done = if revision > 1 {
+        "已重新考核"
+    } else {
+        "晚于它们考核"
+    };
+    if let Some(note) = super::history::later_months_note(&history, &month.to_string(), done)? {
         progress.note(&note);
     }
     let dir = out.join(month.to_string());
@@ -210,6 +215,33 @@ fn gap_note(snapshot: &crate::engine::results::Snapshot, month: Month) -> Option
             "注意：历史中没有上月（{prev}）的考核记录（最近一次为 {last}），本月“上月名次”为空，连续居后的月数从本月重新计算。如需连续计算，请先考核 {prev}，再用 --force 重新运行 {month}。"
         )
     })
+}
+
+/// The notices' numbers as runs of consecutive ones (`1号 至 13号、40号 至 41号`, each in full):
+/// a month run out of order has numbers after a later month's.
+fn number_runs(notices: &[crate::engine::notices::Notice]) -> String {
+    let mut sorted: Vec<&crate::engine::notices::Notice> = notices.iter().collect();
+    sorted.sort_by_key(|n| n.seq);
+    let mut runs: Vec<(
+        &crate::engine::notices::Notice,
+        &crate::engine::notices::Notice,
+    )> = Vec::new();
+    for n in sorted {
+        match runs.last_mut() {
+            Some((_, last)) if last.seq + 1 == n.seq => *last = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    runs.iter()
+        .map(|(a, b)| {
+            if a.seq == b.seq {
+                a.number.clone()
+            } else {
+                format!("{} 至 {}", a.number, b.number)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 fn zh_month(m: Month) -> String {
@@ -473,12 +505,10 @@ fn summary(
         ));
     }
     if !a.notices.is_empty() {
-        let numbers: Vec<&str> = a.notices.iter().map(|n| n.number.as_str()).collect();
         out.push_str(&format!(
-            "\n督查通知 {} 份: {} 至 {}\n",
+            "\n督查通知 {} 份: {}\n",
             a.notices.len(),
-            numbers[0],
-            numbers[numbers.len() - 1]
+            number_runs(&a.notices)
         ));
     }
     for r in &a.report_up {

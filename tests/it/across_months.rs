@@ -517,3 +517,32 @@ fn a_month_run_after_a_gap_says_the_streaks_start_again() {
         .run();
     assert!(!sept.stderr.contains("没有上月"), "{}", sept.stderr);
 }
+
+#[test]
+fn months_run_out_of_order_say_so_and_list_their_notice_numbers_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |month: &str, force: bool| {
+        let mut r = Sanyipi::month(root().join(format!("samples/{month}")), month).out(&out);
+        if force {
+            r = r.args(["--force"]);
+        }
+        r.run()
+    };
+    run("2026-10", false).expect_done();
+    let sept = run("2026-09", false);
+    assert!(
+        sept.stderr
+            .contains("以 2026-09 为依据；2026-09 晚于它们考核，请按月份顺序用 --force 重新运行"),
+        "{}",
+        sept.stderr
+    );
+    let again = run("2026-10", true);
+    assert!(
+        again.stdout.contains(
+            "督查通知 10 份: 镇督查〔2026〕1号 至 镇督查〔2026〕8号、镇督查〔2026〕17号 至 镇督查〔2026〕18号"
+        ),
+        "{}",
+        again.stdout
+    );
+}

@@ -261,3 +261,23 @@ fn every_bad_cell_is_listed_at_once_without_a_rank_error_they_cause() {
     assert!(!r.stderr.contains("名次"), "{}", r.stderr);
     assert!(!out.join("history.sqlite").exists() || history_is_empty(&out));
 }
+
+#[test]
+fn importing_a_month_again_under_computed_months_asks_for_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let file = root().join("samples/历史排名.xlsx");
+    import(&file, &out, &[]).expect_ok();
+    Sanyipi::month(root().join("samples/2026-09"), "2026-09")
+        .out(&out)
+        .run()
+        .expect_done();
+    let again = import(&file, &out, &["--force"]).expect_ok();
+    assert!(
+        again.stderr.contains(
+            "注意：历史中已有之后月份 2026-09 的考核记录，它们的连续排名、提醒和整改期限以 2026-08 为依据；2026-08 已重新导入"
+        ),
+        "{}",
+        again.stderr
+    );
+}
