@@ -65,6 +65,11 @@ pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e11 {
         return (n as i64).to_string();
     }
+    // No figure of a project is this large: a typing slip (1e308) is shown short, not in 309
+    // digits.
+    if n.abs() >= 1e15 {
+        return format!("{n:e}");
+    }
     let s = format!("{:.4}", round4(n));
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
@@ -73,7 +78,8 @@ pub(crate) fn format_number(n: f64) -> String {
 pub(crate) fn round4(n: f64) -> f64 {
     let scaled = (n * 10_000.0).round();
     if scaled.is_finite() {
-        scaled / 10_000.0
+        // `+ 0.0` makes -0 plain 0 (a `-0` typed in a cell is no negative figure).
+        scaled / 10_000.0 + 0.0
     } else {
         n
     }
@@ -113,5 +119,12 @@ mod tests {
         ] {
             assert_eq!(format_number(n), general(n), "{n}");
         }
+    }
+
+    #[test]
+    fn absurdly_large_numbers_are_written_short() {
+        assert_eq!(format_number(1e308), "1e308");
+        assert_eq!(format_number(-2.5e20), "-2.5e20");
+        assert_eq!(format_number(99_999_999_999_999.0), "99999999999999");
     }
 }

@@ -188,6 +188,9 @@ pub(crate) fn parse_amount(
             format!("“{text}”不是金额")
         }
     };
+    if t.ends_with('%') {
+        return Err(format!("“{text}”是百分比，不是金额"));
+    }
     for (unit, factor) in &vocab.units {
         if let Some(num) = t.strip_suffix(unit.as_str()) {
             let n = parse_number(num).map_err(not_amount)?;
@@ -338,6 +341,13 @@ mod tests {
         assert_eq!(read(Data::String("—".into()), FieldType::Amount), Ok(None));
         assert_eq!(read(Data::String("/".into()), FieldType::Amount), Ok(None));
         assert!(read(Data::String("约三千".into()), FieldType::Amount).is_err());
+        // A percentage is no amount (it is a number: 研发投入占比 12%).
+        assert_eq!(
+            read(Data::String("5980%".into()), FieldType::Amount),
+            Err("“5980%”是百分比，不是金额".into())
+        );
+        assert_eq!(v("-0"), 0.0);
+        assert!(v("-0").is_sign_positive());
         let f = field(FieldType::Amount);
         assert_eq!(
             parse_cell(&Data::Float(1.2), &f, Some(10000.0), &vocab()),
