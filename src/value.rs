@@ -65,10 +65,12 @@ pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e11 {
         return (n as i64).to_string();
     }
-    // No figure of a project is this large: a typing slip (1e308) is shown short, not in 309
-    // digits.
+    // No figure of a project is this large: a typing slip (1e308) is shown short (1×10^308),
+    // not in 309 digits.
     if n.abs() >= 1e15 {
-        return format!("{n:e}");
+        let e = format!("{n:e}");
+        let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        return format!("{mantissa}×10^{exp}");
     }
     let s = format!("{:.4}", round4(n));
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -123,8 +125,8 @@ mod tests {
 
     #[test]
     fn absurdly_large_numbers_are_written_short() {
-        assert_eq!(format_number(1e308), "1e308");
-        assert_eq!(format_number(-2.5e20), "-2.5e20");
+        assert_eq!(format_number(1e308), "1×10^308");
+        assert_eq!(format_number(-2.5e20), "-2.5×10^20");
         assert_eq!(format_number(99_999_999_999_999.0), "99999999999999");
     }
 }

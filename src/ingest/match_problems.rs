@@ -9,9 +9,15 @@ use crate::text::key;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-/// A row whose 项目编号 and name are of two ledger projects: counted by the first field of
-/// `by` that matches (the 项目编号), said at the row.
-pub(super) fn two_projects(r: &Record, by: &[String], used: &Record, other: &Record) -> Diagnostic {
+/// A row whose 项目编号 and name are of two ledger projects (`used`, the one it counts as, and
+/// `other`): counted by the first field of `by` that matches (the 项目编号), or by its name when
+/// another row reports the code's project with its own name (`by_name`); said at the row.
+pub(super) fn two_projects(
+    r: &Record,
+    by: &[String],
+    (used, other): (&Record, &Record),
+    by_name: bool,
+) -> Diagnostic {
     let name_field = by.last().map(String::as_str).unwrap_or("");
     let shown = |t: &Record| {
         let id = t.project.clone().unwrap_or_default();
@@ -20,14 +26,27 @@ pub(super) fn two_projects(r: &Record, by: &[String], used: &Record, other: &Rec
             None => id,
         }
     };
+    let (code, name) = if by_name {
+        (other, used)
+    } else {
+        (used, other)
+    };
+    let counted = if by_name {
+        format!(
+            "项目 {} 另有编号与名称一致的一行，本行按项目名称计入 {}",
+            other.project.as_deref().unwrap_or(""),
+            used.project.as_deref().unwrap_or("")
+        )
+    } else {
+        format!("按项目编号计入 {}", used.project.as_deref().unwrap_or(""))
+    };
     Diagnostic::new(
         Code::TwoProjects,
         location(r, name_field),
         format!(
-            "本行的项目编号与项目名称分属台账中的两个项目：{} 与 {}，按项目编号计入 {}",
-            shown(used),
-            shown(other),
-            used.project.as_deref().unwrap_or("")
+            "本行的项目编号与项目名称分属台账中的两个项目：{} 与 {}，{counted}",
+            shown(code),
+            shown(name),
         ),
     )
     .with_hint("核对本行的项目编号与项目名称，改为台账中同一项目的编号和名称")

@@ -142,27 +142,49 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             (hit, other)
         })
         .collect();
-    let (hits, others): (Vec<Option<usize>>, Vec<Option<usize>>) = found.into_iter().unzip();
+    let (mut hits, mut others): (Vec<Option<usize>>, Vec<Option<usize>>) =
+        found.into_iter().unzip();
     let owns = |r: &Record, ti: usize| match (&m.unit, &r.unit) {
         (Some(field), Some(unit)) => targets[ti].text(field).is_some_and(|o| key(o) == key(unit)),
         _ => false,
     };
     // A project reported twice: the row of its responsible unit is used, whatever the order of
-    // the files, from its latest 填报日期 (a corrected report sent after the first); otherwise
-    // the first row.
-    // Project id → (row index, (own unit's row, 填报日期), where).
-    type Rank = (bool, Option<NaiveDate>);
+    // the files, then one whose 项目编号 and name agree, then the latest 填报日期 (a corrected
+    // report sent after the first); otherwise the first row.
+    // Project id → (row index, (own unit's row, code and name agree, 填报日期), where).
+    type Rank = (bool, bool, Option<NaiveDate>);
     let mut chosen: HashMap<String, (usize, Rank, String)> = HashMap::new();
+    // Rows counted by their name, not their 项目编号 (see below).
+    let mut by_name = vec![false; records.len()];
     if schema.one_file_per_unit {
+        let agrees: Vec<bool> = others.iter().map(Option::is_none).collect();
+        let rank = |i: usize, ti: usize| -> Rank {
+            (owns(&records[i], ti), agrees[i], records[i].submitted_on)
+        };
         for (i, (r, hit)) in records.iter().zip(&hits).enumerate() {
             let Some(ti) = *hit else { continue };
             if r.rejected {
                 continue;
             }
             let id = targets[ti].project.clone().unwrap_or_default();
-            let rank = (owns(r, ti), r.submitted_on);
+            let rank = rank(i, ti);
             if chosen.get(&id).is_none_or(|c| rank.0 && rank > c.1) {
                 chosen.insert(id, (i, rank, r.row_ref()));
+            }
+        }
+        // A row whose 项目编号 is of a project another row of the same code and name reports
+        // is a mistyped code: it counts as the project of its name, if that one has no row.
+        for i in 0..records.len() {
+            let (Some(ti), Some(oi)) = (hits[i], others[i]) else {
+                continue;
+            };
+            let id = targets[ti].project.clone().unwrap_or_default();
+            let name_id = targets[oi].project.clone().unwrap_or_default();
+            let beaten = chosen.get(&id).is_some_and(|c| c.0 != i && c.1.1);
+            if !records[i].rejected && beaten && !chosen.contains_key(&name_id) {
+                (hits[i], others[i]) = (Some(oi), Some(ti));
+                by_name[i] = true;
+                chosen.insert(name_id, (i, rank(i, oi), records[i].row_ref()));
             }
         }
         data.diagnostics.extend(files_of_one_unit(schema, &records));
@@ -170,8 +192,12 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let mut kept = Vec::with_capacity(records.len());
     for (i, (mut r, hit)) in records.into_iter().zip(hits).enumerate() {
         if let (Some(ti), Some(oi)) = (hit, others[i]) {
-            data.diagnostics
-                .push(two_projects(&r, &m.by, &targets[ti], &targets[oi]));
+            data.diagnostics.push(two_projects(
+                &r,
+                &m.by,
+                (&targets[ti], &targets[oi]),
+                by_name[i],
+            ));
         }
         let Some(ti) = hit else {
             // The root cause: its other problems (empty figures of an unknown project) follow from it.

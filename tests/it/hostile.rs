@@ -1188,6 +1188,34 @@ fn a_row_whose_code_and_name_are_of_two_projects_is_said() {
 }
 
 #[test]
+fn a_mistyped_code_beside_the_row_of_that_code_counts_by_its_name() {
+    let dir = month();
+    let path = input(&dir).join("月报/城关镇.xlsx");
+    // Row 4 (DH2026-001 新能源电池材料项目) given row 5's code, DH2026-002; row 5 unchanged.
+    edited_copy(&path, &path, "xl/worksheets/sheet1.xml", |t| {
+        assert!(t.contains(r#"<c r="B4" t="s"><v>14</v>"#));
+        t.replace(
+            r#"<c r="B4" t="s"><v>14</v>"#,
+            r#"<c r="B4" t="s"><v>23</v>"#,
+        )
+    });
+    let r = check(&input(&dir));
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("[W065] 月报/城关镇.xlsx!月报!C4"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        line.contains("项目 DH2026-002 另有编号与名称一致的一行，本行按项目名称计入 DH2026-001"),
+        "{line}"
+    );
+    // Both projects are reported: neither row is a repeat, neither project missing.
+    assert!(!r.stdout.contains("[W042] 月报/城关镇"), "{}", r.stdout);
+    assert!(!r.stdout.contains("DH2026-001 新能源"), "{}", r.stdout);
+    assert!(!r.stdout.contains("[W041] 月报/城关镇"), "{}", r.stdout);
+}
+
+#[test]
 fn a_refused_ledger_row_is_named_by_the_rows_of_its_project() {
     let dir = month();
     let path = input(&dir).join("重大项目管理台账.xlsx");

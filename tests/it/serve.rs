@@ -754,7 +754,7 @@ fn the_page_lists_the_tasks_and_closes_the_confirmed_ones() {
         .run()
         .assert_done();
     let cli = crate::test::Sanyipi::new()
-        .args(["tasks", "--as-of", "2026-10-25"])
+        .args(["tasks", "--as-of", "2026-10-26"])
         .out(out.path())
         .run()
         .expect_ok();
@@ -770,7 +770,7 @@ fn the_page_lists_the_tasks_and_closes_the_confirmed_ones() {
     assert!(!fresh.path().join("history.sqlite").exists());
     drop(s);
     let s = start(data.path(), out.path(), &[]);
-    let (status, d) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-25")]);
+    let (status, d) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-26")]);
     assert_eq!(status, 200, "{d}");
     let ids: Vec<&str> = d["ids"]
         .as_array()
@@ -829,7 +829,7 @@ fn the_page_lists_the_tasks_and_closes_the_confirmed_ones() {
         "{e}"
     );
     assert!(!e["error"].as_str().unwrap().contains("sanyipi"), "{e}");
-    let (_, d2) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-25")]);
+    let (_, d2) = s.json("GET", "/api/tasks", &[("as_of", "2026-10-26")]);
     assert_eq!(d2["ids"].as_array().unwrap().len(), ids.len());
     // A bad date is refused in words.
     let (status, e) = s.json(
