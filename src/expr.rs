@@ -216,7 +216,8 @@ impl Expr {
     }
 }
 
-fn context_of<'a, 'v>(
+/// The context of every name of `names`, each looked up with `get` (none: `none`).
+pub(crate) fn context_of<'a, 'v>(
     get: impl Fn(&str) -> Option<&'v Value>,
     names: impl Iterator<Item = &'a String>,
 ) -> V {

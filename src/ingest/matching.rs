@@ -385,7 +385,12 @@ fn row_checks(schema: &TableSchema, data: &mut Dataset) {
     if schema.checks.is_empty() {
         return;
     }
-    let ids: Vec<String> = schema.fields.iter().map(|f| f.id.clone()).collect();
+    let ids: Vec<String> = schema
+        .fields
+        .iter()
+        .map(|f| f.id.clone())
+        .chain([crate::rules::SUBMITTED_ON.to_string()])
+        .collect();
     let found: Vec<Vec<Diagnostic>> = data
         .records(&schema.id)
         .par_iter()
@@ -397,8 +402,16 @@ fn row_checks(schema: &TableSchema, data: &mut Dataset) {
 /// The problems the schema's checks find in row `r`, whose fields are `ids`.
 fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    let submitted = r.submitted_on.map(crate::value::Value::Date);
+    let get = |k: &str| {
+        if k == crate::rules::SUBMITTED_ON {
+            submitted.as_ref()
+        } else {
+            r.values.get(k)
+        }
+    };
     for c in &schema.checks {
-        match c.when.holds(c.when.row_context(&r.values, ids)) {
+        match c.when.holds(c.when.context_by(get, ids)) {
             Ok(true) => {}
             Ok(false) => continue,
             Err(e) => {
@@ -416,7 +429,7 @@ fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagno
                 continue;
             }
         }
-        let ctx = crate::expr::row_context(&r.values, ids);
+        let ctx = crate::expr::context_of(get, ids.iter());
         let message = crate::expr::render(&c.message, ctx)
             .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
         let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);

@@ -283,7 +283,13 @@ impl TableSchema {
         });
         check_matching(file, matching.as_ref(), &fields)?;
         let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
-        let checks = load_checks(file, raw.check, &ids)?;
+        // A check also reads the file's 填报日期, as `submitted_on`.
+        let names: Vec<String> = ids
+            .iter()
+            .cloned()
+            .chain([SUBMITTED_ON.to_string()])
+            .collect();
+        let checks = load_checks(file, raw.check, &names)?;
         let wide = raw
             .wide
             .map(|w| super::layout::Wide::load(w, file, &ids))
@@ -452,6 +458,9 @@ fn check_matching(
 }
 
 /// The row checks: conditions over the table's fields `ids`, and their message templates.
+/// The name under which a `[[check]]` reads its file's 填报日期.
+pub(crate) const SUBMITTED_ON: &str = "submitted_on";
+
 fn load_checks(
     file: &RuleFile,
     raw: Vec<RawRowCheck>,

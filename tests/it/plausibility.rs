@@ -123,3 +123,91 @@ fn a_date_typed_as_a_time_limit_is_an_error_at_its_cell_and_the_month_still_runs
         (Some(3), Some("2026-02-13"))
     );
 }
+
+#[test]
+fn a_start_after_the_reports_own_date_is_warned_of_and_not_counted_as_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let report = input.join("月报/东湖镇.xlsx");
+    // DH2026-004's 实际开工日期 2026-04-28 typed as 2027-04-28.
+    let bytes = patched_file(&report, "xl/worksheets/sheet1.xml", |t| {
+        assert!(t.contains(r#"<c r="H6" s="4"><v>46140</v></c>"#));
+        t.replace(
+            r#"<c r="H6" s="4"><v>46140</v></c>"#,
+            r#"<c r="H6" s="4"><v>46505</v></c>"#,
+        )
+    });
+    std::fs::write(&report, bytes).unwrap();
+    let out = dir.path().join("out");
+    let r = Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .run()
+        .expect_done();
+    let json = r.json("2026-10/run.json");
+    let warned: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["cell"] == "H6" && d["location"]["file"] == "月报/东湖镇.xlsx")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        warned,
+        ["实际开工日期 2027-04-28 晚于本表的填报日期 2026-10-21"]
+    );
+    let start = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["project"] == "DH2026-004" && d["rule"].as_str().unwrap().starts_with("start_"))
+        .unwrap();
+    assert_eq!(start["met_on"], "2027-04-28", "{start:#}");
+    assert!(
+        !["met", "met_late"].contains(&start["status"].as_str().unwrap()),
+        "{start:#}"
+    );
+}
+
+#[test]
+fn a_report_refused_as_another_months_is_not_counted_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let report = input.join("月报/东湖镇.xlsx");
+    let bytes = patched_file(&report, "xl/sharedStrings.xml", |t| {
+        assert!(t.contains("填报日期：2026年10月21日"));
+        t.replace("填报日期：2026年10月21日", "填报日期：2026年11月2日")
+    });
+    std::fs::write(&report, bytes).unwrap();
+    let out = dir.path().join("out");
+    let r = Sanyipi::new()
+        .arg("run")
+        .input(&input)
+        .args(["--month", "2026-10"])
+        .as_of("2026-11-03")
+        .out(&out)
+        .run()
+        .expect_done();
+    let json = r.json("2026-10/run.json");
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "E033" && d["location"]["file"] == "月报/东湖镇.xlsx"),
+        "{json:#}"
+    );
+    // Its figures are not used, so it is not a report sent late either: 未报送.
+    let sent = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "monthly_report" && d["recipient"] == "东湖镇")
+        .unwrap();
+    assert_eq!(
+        (sent["status"].as_str(), sent["status_label"].as_str()),
+        (Some("overdue"), Some("未报送")),
+        "{sent:#}"
+    );
+}

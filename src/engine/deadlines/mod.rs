@@ -315,7 +315,8 @@ impl Ctx<'_> {
     /// Sets status and working days once the due date is known.
     fn settle(&self, rule: &Deadline, row: &mut DeadlineRow, due: NaiveDate) {
         let labels = &self.rules.deadlines.status;
-        let (status, span) = match row.met_on {
+        // Done after the as-of date is not done as of it.
+        let (status, span) = match row.met_on.filter(|&met| met <= self.as_of) {
             Some(met) if met <= due => (Status::Met, None),
             Some(met) => (Status::MetLate, Some(self.cal.count(due, met))),
             None if self.as_of > due => (Status::Overdue, Some(self.cal.count(due, self.as_of))),
@@ -374,10 +375,12 @@ impl Ctx<'_> {
         table: &str,
         due: NaiveDate,
     ) -> Vec<DeadlineRow> {
+        // A file that could not be used (unreadable, or all of another month: E033) is not a
+        // submission: its unit has not reported, as its rows say.
         let files: Vec<_> = data
             .files
             .iter()
-            .filter(|f| f.table.as_deref() == Some(table))
+            .filter(|f| f.table.as_deref() == Some(table) && !f.unreadable)
             .collect();
         let schema = self.rules.table(table);
         let mut out = Vec::new();
