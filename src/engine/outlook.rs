@@ -103,7 +103,10 @@ fn streak_warnings(rules: &Rules, units: &[UnitScore]) -> Vec<StreakWarning> {
             let next = next_streak(Some(&now), true, Some(&rule));
             rule.applies(true, next).then(|| StreakWarning {
                 reason: fill(
-                    &rules.lights.outlook.streak_reason,
+                    match &rules.lights.outlook.streak_reason_first {
+                        Some(first) if u.streak == 1 => first,
+                        _ => &rules.lights.outlook.streak_reason,
+                    },
                     &[
                         ("rank", u.rank.to_string()),
                         ("bottom_n", rules.scoring.score.bottom_n.to_string()),

@@ -105,7 +105,7 @@ pub(super) fn read_file(
             )
         });
         if schema.submission_date {
-            submission_date_problems(&meta, sheet, &f.rel, diagnostics);
+            submission_date_problems(&meta, sheet, &f.rel, month, diagnostics);
         }
         summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
         summary.submitted_on = meta.submitted_on;
@@ -197,8 +197,11 @@ fn submission_date_problems(
     meta: &meta::Meta,
     sheet: &workbook::Sheet,
     file: &str,
+    month: Option<crate::calendar::Month>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // The example is a day of the assessed month (the 18th), as the clerk would write it.
+    let (y, m) = month.map_or((2026, 9), |m| (m.year, m.month));
     if let Some((v, r, c)) = &meta.bad_date {
         let (ar, ac) = sheet.abs(*r, *c);
         diagnostics.push(
@@ -207,7 +210,7 @@ fn submission_date_problems(
                 Location::cell(file, &sheet.name, ar, ac),
                 format!("填报日期“{v}”无法识别"),
             )
-            .with_hint("填报日期请写成 2026年9月18日 或 2026-09-18"),
+            .with_hint(format!("填报日期请写成 {y}年{m}月18日 或 {y}-{m:02}-18")),
         );
     } else if meta.submitted_on.is_none() {
         diagnostics.push(
@@ -220,7 +223,7 @@ fn submission_date_problems(
                 },
                 "未找到填报日期，无法判断是否按时报送",
             )
-            .with_hint("在表格上方写“填报日期：2026年9月18日”"),
+            .with_hint(format!("在表格上方写“填报日期：{y}年{m}月18日”")),
         );
     }
 }

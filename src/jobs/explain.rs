@@ -261,6 +261,8 @@ fn unit_text(run: &MonthDetail, unit: &str, month: &str, rules: &Rules) -> anyho
     for e in &u.evidence {
         out.push_str(&format!("\n处理: {e}\n"));
     }
-    out.push_str("\n逐项说明请用 sanyipi explain --month ... --project 项目编号\n");
+    out.push_str(&format!(
+        "\n逐项说明请用 sanyipi explain --month {month} --project 项目编号\n"
+    ));
     Ok(out)
 }

@@ -83,6 +83,10 @@ pub struct Outlook {
     pub(crate) deadline_reason: String,
     /// `{rank}`, `{bottom_n}`, `{streak}`, `{next}`, `{penalty}`.
     pub(crate) streak_reason: String,
+    /// The same for a unit in the bottom places this month only (a streak of one); none:
+    /// `streak_reason`.
+    #[serde(default)]
+    pub(crate) streak_reason_first: Option<String>,
 }
 
 /// 项目档案: which dates a project card shows, and how deadlines read on it.
@@ -397,7 +401,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("下月预警不能针对状态 overdue"), "{e}");
-        assert!(e.contains("lights.toml:73:"), "{e}");
+        assert!(e.contains("lights.toml:74:"), "{e}");
     }
 
     #[test]

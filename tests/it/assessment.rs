@@ -498,6 +498,12 @@ fn explain_names_rules_and_cells(s: &Samples) {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("表态发言"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("逐项说明请用 sanyipi explain --month 2026-10 --project 项目编号"),
+        "{}",
+        r.stdout
+    );
     // A unit as a clerk writes it (with 人民政府), a code in lower case.
     let suffixed = format!("{unit}人民政府");
     let again = sanyipi(&[

@@ -136,7 +136,11 @@ fn units_that_would_reach_the_streak_penalty_are_warned_of() {
     assert_eq!(warned.iter().cloned().collect::<BTreeSet<_>>(), bottom);
     for u in json["outlook"]["units"].as_array().unwrap() {
         assert_eq!(u["next"], 2);
-        assert!(u["reason"].as_str().unwrap().contains("表态发言"), "{u}");
+        let reason = u["reason"].as_str().unwrap();
+        assert!(reason.contains("表态发言"), "{u}");
+        // One month is no streak: `streak_reason_first` of lights.toml words it.
+        assert!(reason.contains("名，居后3名；如下月仍居后3名"), "{u}");
+        assert!(!reason.contains("已连续1个月"), "{u}");
     }
     let rows = sheet_rows(out.path());
     let units: Vec<String> = rows
@@ -159,6 +163,7 @@ fn units_that_would_reach_the_streak_penalty_are_warned_of() {
     for u in &warned {
         assert!(part.contains(&format!("{u}本月排名第")), "{u}: {part}");
     }
+    assert!(!part.contains("已连续1个月"), "{part}");
 }
 
 #[test]
@@ -170,7 +175,12 @@ fn edited_outlook_rules_change_the_warnings() {
             "deadline_status = [\"pending\", \"due_soon\"]",
             "deadline_status = [\"pending\"]",
         ),
-        ("lights.toml", "按规定{penalty}", "届时{penalty}（改）"),
+        // The bottom units have a streak of one: `streak_reason_first` words them.
+        (
+            "lights.toml",
+            "将连续{next}个月居后，按规定{penalty}\"\n\n",
+            "将连续{next}个月居后，届时{penalty}（改）\"\n\n",
+        ),
         ("scoring.toml", "as_of_day = 25", "as_of_day = 20"),
     ]);
     let json = run(out.path(), "2026-10-10", Some(&rules));

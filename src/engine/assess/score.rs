@@ -390,7 +390,7 @@ fn project_inputs(
         source: dl
             .report
             .and_then(|d| d.item.clone())
-            .unwrap_or_else(|| "未报送".into()),
+            .unwrap_or_else(|| "（无报送文件）".into()),
     });
     inputs.push(Input {
         name: "procedures".into(),
