@@ -215,8 +215,14 @@ fn render(
     let is_task = |r: &&DeadlineRow| finding.is_some_and(|(id, _)| r.rule == id);
     let count = |s: Status| rows.iter().filter(|r| !is_task(r) && r.status == s).count();
     let labels = &rules.deadlines.status;
+    // With --open the totals still count every deadline: said so, as the list shows fewer.
+    let head = if open_only {
+        "全部期限合计（上面只列出逾期、临近到期与逾期完成的）"
+    } else {
+        "合计"
+    };
     out.push_str(&format!(
-        "\n合计: {} {}，{} {}，{} {}，{} {}，{} {}，{} {}",
+        "\n{head}: {} {}，{} {}，{} {}，{} {}，{} {}，{} {}",
         labels.overdue,
         count(Status::Overdue),
         labels.met_late,
