@@ -115,6 +115,9 @@ pub(crate) struct Timing {
     pub(crate) workdays: Option<u32>,
     #[serde(default)]
     pub(crate) months: Option<u32>,
+    /// A date `months` after the issue that is not a working day moves to the next one.
+    #[serde(default)]
+    pub(crate) next_working_day: bool,
     /// The `[[matter]]` ids this timing applies to;
     /// empty: every other matter.
     #[serde(default)]

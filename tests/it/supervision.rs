@@ -93,8 +93,9 @@ fn expected_tasks(run: &J, feedback: u32) -> Vec<Expected> {
                 unit: n["recipient"].as_str().unwrap().to_string(),
                 project: m["project"].as_str().map(str::to_string),
                 feedback_due: add_workdays(issued, feedback),
+                // A month on, moved to the next working day (遇节假日顺延).
                 rectify_due: if hard {
-                    issued.checked_add_months(Months::new(1)).unwrap()
+                    next_working_day(issued.checked_add_months(Months::new(1)).unwrap())
                 } else {
                     add_workdays(issued, ORDINARY)
                 },
@@ -200,7 +201,7 @@ fn editing_a_timing_changes_the_dates_without_recompiling() {
         assert_eq!(g.feedback_due, e.feedback_due, "{}", g.id);
         assert_ne!(g.feedback_due, was.feedback_due, "{}", g.id);
         let issued = date(run["notices"][0]["issue_date"].as_str().unwrap());
-        if was.rectify_due == issued.checked_add_months(Months::new(1)).unwrap() {
+        if was.rectify_due == next_working_day(issued.checked_add_months(Months::new(1)).unwrap()) {
             hard += 1;
             assert_eq!(g.rectify_due, add_workdays(issued, 20), "{}", g.id);
         } else {
@@ -949,4 +950,12 @@ fn issued_on(out: &Path, id: &str) -> chrono::NaiveDate {
         .query_row("SELECT issued FROM task WHERE id = ?1", [id], |r| r.get(0))
         .unwrap();
     issued.parse().unwrap()
+}
+
+/// `d`, or the first working day after it (the office calendar of the tests).
+fn next_working_day(d: NaiveDate) -> NaiveDate {
+    (0..30)
+        .map(|i| d + chrono::Duration::days(i))
+        .find(|&x| add_workdays(x - chrono::Duration::days(1), 1) == x)
+        .unwrap()
 }

@@ -51,12 +51,18 @@ pub(crate) fn tasks(rules: &Rules, month: Month, notices: &[Notice]) -> Vec<Task
                     let r = rules.calendar.add(n.issue_date, w);
                     (r.value, r.provisional())
                 }
-                (None, months) => (
-                    n.issue_date
+                (None, months) => {
+                    let date = n
+                        .issue_date
                         .checked_add_months(Months::new(months.unwrap_or(1)))
-                        .unwrap_or(n.issue_date),
-                    false,
-                ),
+                        .unwrap_or(n.issue_date);
+                    if timing.next_working_day {
+                        let r = rules.calendar.on_or_after(date);
+                        (r.value, r.provisional())
+                    } else {
+                        (date, false)
+                    }
+                }
             };
             out.push(Task {
                 id,
