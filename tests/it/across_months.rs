@@ -546,3 +546,38 @@ fn months_run_out_of_order_say_so_and_list_their_notice_numbers_as_they_are() {
         again.stdout
     );
 }
+
+#[test]
+fn task_dates_in_a_year_not_in_the_calendar_are_said_to_be_provisional() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // December's folder: October's files, taken as December's (two months back).
+    let december = dir.path().join("2026-12");
+    copy_dir(&root().join("samples/2026-10"), &december);
+    let (_rules_dir, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "[report_month]\ntitle = 0\nsubmitted = 0",
+        "[report_month]\ntitle = -2\nsubmitted = -2",
+    )]);
+    let run = Sanyipi::month(&december, "2026-12")
+        .out(&out)
+        .args(["--rules", rules.to_str().unwrap()])
+        .run();
+    let json = run.json("2026-12/run.json");
+    // The notices of 2026-12-25 give 整改时限 in January 2027, a year the calendar lacks.
+    assert!(
+        json["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["rectify_due"].as_str().unwrap().starts_with("2027-")),
+        "{json:#}"
+    );
+    assert_eq!(json["missing_years"], serde_json::json!([2027]));
+    assert!(
+        run.stdout
+            .contains("注意: 部分期限涉及尚未收录的 2027 年节假日安排，结果为暂定。"),
+        "{}",
+        run.stdout
+    );
+}

@@ -17,7 +17,7 @@ pub use super::streak::UnitHistory;
 pub(crate) use super::ties::shared_ranks;
 use crate::ingest::{Dataset, Value};
 use crate::rules::{FieldRole, Rules, TableRole};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use score::score_projects;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -217,7 +217,17 @@ pub fn assess_issued(
     rule_problems.extend(up_problems);
     // Overdue tasks join the findings last: after the scores, lights, cards and outlook.
     deadlines.extend(task_findings);
-    let missing_years = missing_years(&deadlines);
+    let mut missing_years = missing_years(&deadlines);
+    // The new tasks' dates (反馈时限, 整改时限) may reach a year not in the calendar too.
+    let known = rules.calendar.years();
+    for t in tasks.iter().filter(|t| t.provisional) {
+        for y in [t.feedback_due.year(), t.rectify_due.year()] {
+            if !known.contains(&y) && !missing_years.contains(&y) {
+                missing_years.push(y);
+            }
+        }
+    }
+    missing_years.sort_unstable();
     Assessment {
         report_up,
         month,
