@@ -99,15 +99,18 @@ pub(super) fn blank_template_with(
 /// rule: the day of the month, or the month's first such weekday), else the month's first day.
 pub(super) fn example_day(rules: &Rules, schema: &TableSchema, month: Month) -> chrono::NaiveDate {
     use chrono::Datelike;
-    let due = rules
+    let rule = rules
         .deadlines
         .rules
         .iter()
-        .find(|d| d.table.as_deref() == Some(schema.id.as_str()))
-        .map(|d| &d.due);
-    match due {
-        Some(crate::rules::Due::DayOfMonth(day)) => month.day(*day),
-        Some(crate::rules::Due::Weekday(w)) => (1..=7)
+        .find(|d| d.table.as_deref() == Some(schema.id.as_str()));
+    match rule.map(|d| (&d.due, d.next_working_day)) {
+        // The due day as the deadline counts it: a day off moves to the next working day.
+        Some((crate::rules::Due::DayOfMonth(day), true)) => {
+            rules.calendar.on_or_after(month.day(*day)).value
+        }
+        Some((crate::rules::Due::DayOfMonth(day), false)) => month.day(*day),
+        Some((crate::rules::Due::Weekday(w), _)) => (1..=7)
             .map(|d| month.day(d))
             .find(|d| d.weekday().number_from_monday() == *w)
             .unwrap_or(month.day(1)),

@@ -159,6 +159,15 @@ fn unit_templates(
     if records.is_empty() {
         bail!("台账 {} 中没有读到项目", ledger.display());
     }
+    // A ledger of last year pre-fills (and locks) last year's figures into this year's forms.
+    if let Some(made) = data.files.iter().find_map(|f| f.submitted_on)
+        && chrono::Datelike::year(&made) < month.year
+    {
+        progress.note(&format!(
+            "注意: 台账的编制日期为 {made}，早于 {} 年；模板中预填并锁定的各列（如年度计划投资）取自该台账。如 {} 年的计划已下达，请先更新台账再生成模板。",
+            month.year, month.year
+        ));
+    }
     // Fields the ledger also has are pre-filled from it and locked.
     let shared: Vec<String> = schema
         .fields

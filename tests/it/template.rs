@@ -609,3 +609,56 @@ fn a_form_whose_rows_are_of_last_month_says_both_months() {
     );
     assert!(r.stdout.contains("2026年10月签约项目.xlsx"), "{}", r.stdout);
 }
+
+#[test]
+fn the_example_submission_date_is_the_due_day_as_the_deadline_counts_it() {
+    // November 2026: the 22nd is a Sunday, so 月报 are due on Monday the 23rd.
+    let out = tempfile::tempdir().unwrap();
+    Sanyipi::new()
+        .arg("template")
+        .arg("--ledger")
+        .arg(ledger())
+        .args(["--month", "2026-11"])
+        .out(out.path())
+        .run()
+        .expect_ok();
+    let dir = out.path().join("填报模板/2026-11/重点项目推进情况月报");
+    let form = files_in(&dir).into_iter().next().unwrap();
+    let sheet = zip_text(&form, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains("填写报送本表的日期，如 2026-11-23"),
+        "{sheet}"
+    );
+}
+
+#[test]
+fn forms_of_a_new_year_from_last_years_ledger_say_what_they_carry() {
+    let out = tempfile::tempdir().unwrap();
+    let r = Sanyipi::new()
+        .arg("template")
+        .arg("--ledger")
+        .arg(ledger())
+        .args(["--month", "2027-01"])
+        .out(out.path())
+        .run()
+        .expect_ok();
+    assert!(
+        r.stderr
+            .contains("注意: 台账的编制日期为 2026-10-03，早于 2027 年"),
+        "{}",
+        r.stderr
+    );
+    let same_year = Sanyipi::new()
+        .arg("template")
+        .arg("--ledger")
+        .arg(ledger())
+        .args(["--month", "2026-11"])
+        .out(out.path())
+        .run()
+        .expect_ok();
+    assert!(
+        !same_year.stderr.contains("编制日期"),
+        "{}",
+        same_year.stderr
+    );
+}
