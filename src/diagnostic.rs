@@ -292,6 +292,25 @@ pub(crate) fn a1(row: u32, col: u32) -> String {
     out
 }
 
+/// An I/O error as users are told it: in Chinese, without the system's English text or a path.
+pub(crate) fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限（文件可能正被其他程序打开，或文件夹只读）",
+        K::AlreadyExists => "文件已存在",
+        K::AddrInUse => "端口已被占用",
+        K::AddrNotAvailable => "地址不可用",
+        K::StorageFull => "磁盘空间不足",
+        K::TimedOut => "等待超时",
+        K::InvalidInput | K::InvalidFilename => "文件名不被系统接受",
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            "连接中断，内容不完整"
+        }
+        _ => "系统错误",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

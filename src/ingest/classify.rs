@@ -25,11 +25,30 @@ pub(super) enum Claim {
 /// Whether the file's content is worth opening: a table's pattern claims it, or it is a
 /// spreadsheet by its extension.
 pub(super) fn worth_opening(f: &InputFile, rules: &Rules) -> bool {
+    let ext = extension(&f.rel);
+    if ext
+        .as_deref()
+        .is_some_and(|e| NOT_SPREADSHEETS.contains(&e))
+    {
+        return false;
+    }
     if rules.tables.iter().any(|t| t.matches(&f.rel)) {
         return true;
     }
-    let ext = f.rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     ext.is_some_and(|e| SPREADSHEETS.contains(&e.as_str()))
+}
+
+/// Extensions of files that are surely no spreadsheet (a note, a scan, an archive beside the
+/// reports): never opened, even where a table's pattern (`月报/*`) takes every name.
+pub(super) const NOT_SPREADSHEETS: &[&str] = &[
+    "txt", "md", "doc", "docx", "wps", "rtf", "pdf", "ofd", "jpg", "jpeg", "png", "gif", "bmp",
+    "tif", "tiff", "zip", "rar", "7z",
+];
+
+/// The lower-case extension of a relative path's file name, if any.
+pub(super) fn extension(rel: &str) -> Option<String> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())
 }
 
 /// The header of each sheet of a workbook for one table, in the workbook's order.

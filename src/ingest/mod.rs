@@ -196,6 +196,21 @@ fn unknown_file(rel: &str, rules: &Rules) -> Diagnostic {
         )
         .with_hint("关闭正在打开的表格后可删除此文件");
     }
+    if let Some(ext) =
+        classify::extension(rel).filter(|e| classify::NOT_SPREADSHEETS.contains(&e.as_str()))
+    {
+        let hint = if ["zip", "rar", "7z"].contains(&ext.as_str()) {
+            "压缩包请先解压，再把其中的表格放入报送材料目录"
+        } else {
+            "报送材料目录中只需放报送的表格；说明、扫描件等可移出"
+        };
+        return Diagnostic::new(
+            Code::UnknownFile,
+            Location::file(rel),
+            format!("不是电子表格文件（.{ext}），未读取"),
+        )
+        .with_hint(hint);
+    }
     let known: Vec<String> = rules
         .tables
         .iter()

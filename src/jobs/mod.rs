@@ -144,6 +144,32 @@ pub(crate) fn known_unit<'a>(
     anyhow::bail!("{where_}没有单位“{typed}”。{listed}")
 }
 
+/// Creates the folder `dir` (`what` names it: 输出目录, 规则目录 …), saying in words why it
+/// cannot be: a file of that name is in the way, or the folder cannot be written.
+pub(crate) fn make_dir(dir: &Path, what: &str) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "{what} {} 是一个文件，不是文件夹，请另指定一个文件夹",
+            dir.display()
+        );
+    }
+    // A parent that is a file: said the same way, at that parent.
+    if let Some(file) = dir.ancestors().skip(1).find(|a| a.is_file()) {
+        anyhow::bail!(
+            "无法创建{what} {}：其上级 {} 是一个文件，不是文件夹",
+            dir.display(),
+            file.display()
+        );
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "无法创建{what} {}（{}）",
+            dir.display(),
+            crate::diagnostic::io_reason(&e)
+        )
+    })
+}
+
 /// `--as-of` as given.
 pub fn parse_as_of(text: &str) -> anyhow::Result<NaiveDate> {
     parse_date(text, "--as-of ", "2026-10-25")

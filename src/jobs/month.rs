@@ -116,7 +116,7 @@ fn assess_and_publish(
     let templates = req.templates.as_deref();
     let out = req.place.out.as_path();
     let env = report::html::environment(templates)?;
-    std::fs::create_dir_all(out).with_context(|| format!("无法创建输出目录 {}", out.display()))?;
+    super::make_dir(out, "输出目录")?;
     let _lock = req.place.lock(progress)?;
     // A month refused or failing before it is recorded leaves no history file where there was
     // none: until then a missing file is read as an empty history.

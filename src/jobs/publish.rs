@@ -34,7 +34,7 @@ pub(crate) fn lock(path: &Path, progress: &dyn Progress) -> anyhow::Result<Lock>
 /// Locks the file `path` on behalf of `shown`, which the waiting message names.
 fn lock_for(path: &Path, shown: &Path, progress: &dyn Progress) -> anyhow::Result<Lock> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+        super::make_dir(dir, "输出目录")?;
     }
     let out = shown;
     let file = OpenOptions::new()
@@ -265,7 +265,7 @@ pub(crate) fn publish(
         Some((dir, name)) => (root.join(dir), name),
         None => (root.to_path_buf(), rel),
     };
-    std::fs::create_dir_all(&parent)?;
+    super::make_dir(&parent, "输出目录")?;
     let _lock = lock_for(&root.join(".sanyipi.lock"), &target, progress)?;
     let stage = Stage::begin(&parent, name)?;
     for f in files {

@@ -21,13 +21,20 @@ pub fn export(dir: &Path) -> super::Result<String> {
 }
 
 fn export_inner(dir: &Path) -> anyhow::Result<String> {
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+    super::make_dir(dir, "规则目录")?;
+    if std::fs::read_dir(dir)?.next().is_some() {
         anyhow::bail!(
             "目录 {} 已存在且不为空，为免覆盖，请指定一个新目录",
             dir.display()
         );
     }
-    RuleSource::embedded().export(dir)?;
+    RuleSource::embedded().export(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "无法把规则写入 {}（{}）",
+            dir.display(),
+            crate::diagnostic::io_reason(&e)
+        )
+    })?;
     Ok(format!(
         "已导出内置规则到 {}，修改后用 --rules {} 使用\n",
         dir.display(),

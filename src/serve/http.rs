@@ -133,24 +133,7 @@ pub(super) fn attachment(bytes: Vec<u8>, name: &str, inline: bool) -> Reply {
             "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
         )
 }
-/// An I/O error as the page tells it: in Chinese, without the system's English text or a path.
-pub(super) fn io_reason(e: &std::io::Error) -> &'static str {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "文件或文件夹不存在",
-        K::PermissionDenied => "没有权限（文件可能正被其他程序打开，或文件夹只读）",
-        K::AlreadyExists => "文件已存在",
-        K::AddrInUse => "端口已被占用",
-        K::AddrNotAvailable => "地址不可用",
-        K::StorageFull => "磁盘空间不足",
-        K::TimedOut => "等待超时",
-        K::InvalidInput | K::InvalidFilename => "文件名不被系统接受",
-        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
-            "连接中断，内容不完整"
-        }
-        _ => "系统错误",
-    }
-}
+pub(super) use crate::diagnostic::io_reason;
 
 #[cfg(test)]
 mod tests {

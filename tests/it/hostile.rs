@@ -1244,3 +1244,17 @@ fn a_refused_ledger_row_is_named_by_the_rows_of_its_project() {
     );
     assert!(report.contains("有误未采用"), "{report}");
 }
+
+#[test]
+fn a_note_or_an_archive_beside_the_reports_is_named_not_read() {
+    let dir = month();
+    std::fs::write(input(&dir).join("月报/说明.txt"), "本月报表说明").unwrap();
+    std::fs::write(input(&dir).join("月报/西岭乡.zip"), b"PK\x03\x04").unwrap();
+    let r = check(&input(&dir));
+    let note = diagnosed(&r, "W050", "月报/说明.txt");
+    assert!(note.contains("不是电子表格文件（.txt），未读取"), "{note}");
+    let zip = diagnosed(&r, "W050", "月报/西岭乡.zip");
+    assert!(zip.contains("（.zip）"), "{zip}");
+    assert!(r.stdout.contains("压缩包请先解压"), "{}", r.stdout);
+    assert!(!r.stdout.contains("E003"), "{}", r.stdout);
+}

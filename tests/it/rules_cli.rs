@@ -488,3 +488,32 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
         assert!(run.stderr.contains("提示"), "{to}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_folder_that_is_a_file_is_said_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("结果");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
+    let export = sanyipi(&["rules", "export", f]);
+    assert_eq!(export.code, 2, "{}", export.stderr);
+    assert!(
+        export.stderr.contains(&format!(
+            "规则目录 {f} 是一个文件，不是文件夹，请另指定一个文件夹"
+        )),
+        "{}",
+        export.stderr
+    );
+    let run = Sanyipi::month("samples/2026-10", "2026-10")
+        .out(&file)
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("输出目录 {f} 是一个文件，不是文件夹")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
