@@ -78,6 +78,8 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
             }
         }
         let mut derived = Vec::new();
+        // Derived values that could not be computed (an input empty, a divisor 0): id → name.
+        let mut derived_ids: BTreeMap<String, Option<String>> = BTreeMap::new();
         for d in &s.derived {
             let v = d
                 .formula
@@ -90,6 +92,7 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
                 v.map(minijinja::Value::from)
                     .unwrap_or(minijinja::Value::from(())),
             );
+            derived_ids.insert(d.id.clone(), v.is_none().then(|| d.name.clone()));
             derived.push((d.name.clone(), v));
         }
         let mut thresholds = s.thresholds.clone();
@@ -106,7 +109,7 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
             .iter()
             .filter(|r| r.industries.is_empty() || r.industries.contains(&industry))
         {
-            if let Some(f) = judge(rule, lead, &ctx_value, &label, rules) {
+            if let Some(f) = judge(rule, lead, (&ctx_value, &derived_ids), &label, rules) {
                 findings.push(f);
             }
         }
@@ -131,7 +134,7 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
 fn judge(
     rule: &ScreenRule,
     lead: &crate::ingest::Record,
-    ctx: &minijinja::Value,
+    (ctx, derived): (&minijinja::Value, &BTreeMap<String, Option<String>>),
     label: &dyn Fn(&str) -> String,
     rules: &Rules,
 ) -> Option<RuleFinding> {
@@ -155,6 +158,24 @@ fn judge(
         return Some(finding(
             Outcome::Verify,
             format!("缺少{}，无法判断{}", missing.join("、"), rule.name),
+        ));
+    }
+    // A derived value the rule reads that could not be computed: 待核实, never a guess.
+    let uncomputed: Vec<String> = rule
+        .fails_when
+        .vars()
+        .iter()
+        .filter_map(|n| derived.get(n).cloned().flatten())
+        .map(|name| format!("“{name}”"))
+        .collect();
+    if !uncomputed.is_empty() {
+        return Some(finding(
+            Outcome::Verify,
+            format!(
+                "{}无法计算（所需数据为 0 或不合理），无法判断{}",
+                uncomputed.join("、"),
+                rule.name
+            ),
         ));
     }
     let fails = rule.fails_when.eval(ctx.clone());

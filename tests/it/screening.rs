@@ -239,3 +239,49 @@ fn screening_a_folder_without_leads_says_so_without_the_months_problems() {
         "错误: samples/2026-10 中没有读到招商项目（*招商项目*）\n"
     );
 }
+
+#[test]
+fn a_value_that_cannot_be_computed_or_a_negative_figure_is_verified_not_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    // Lead 1: 拟用地面积 0 (no 投资强度, no 亩均税收) and 总投资 −100000 万元.
+    let bytes = crate::hostile::patched_file(&leads_file(), "xl/worksheets/sheet1.xml", |t| {
+        for from in [
+            r#"<c r="I4" s="2" t="n"><v>155</v></c>"#,
+            r#"<c r="F4" s="2" t="n"><v>100000</v></c>"#,
+        ] {
+            assert!(t.contains(from), "{from}");
+        }
+        t.replace(
+            r#"<c r="I4" s="2" t="n"><v>155</v></c>"#,
+            r#"<c r="I4" s="2" t="n"><v>0</v></c>"#,
+        )
+        .replace(
+            r#"<c r="F4" s="2" t="n"><v>100000</v></c>"#,
+            r#"<c r="F4" s="2" t="n"><v>-100000</v></c>"#,
+        )
+    });
+    std::fs::write(&file, bytes).unwrap();
+    let rules = Rules::load(None).unwrap();
+    let data = ingest_file(&file, "leads", &rules).unwrap();
+    assert!(
+        data.diagnostics
+            .iter()
+            .any(|d| d.to_string().contains("[E023]") && d.location.cell.as_deref() == Some("F4")),
+        "{:?}",
+        data.diagnostics
+    );
+    let results = screen(&rules, &data, date("2026-10-25"));
+    let lead = &results[0];
+    for rule in ["investment_intensity", "tax_contribution"] {
+        let f = lead.findings.iter().find(|f| f.rule == rule).unwrap();
+        assert_eq!(f.outcome, Outcome::Verify, "{f:?}");
+        assert!(f.reason.contains("无法计算"), "{f:?}");
+        assert!(!f.reason.contains("技术信息"), "{f:?}");
+    }
+    assert!(
+        lead.findings.iter().all(|f| !f.reason.contains("-100000")),
+        "{:?}",
+        lead.findings
+    );
+}

@@ -146,7 +146,8 @@ fn valid(kind: FieldType, values: &[String]) -> Typed {
     match kind {
         FieldType::Text => Typed::Text("示例内容".into()),
         FieldType::Integer => Typed::Num(5.0),
-        FieldType::Number | FieldType::Amount => Typed::Num(120.5),
+        // Within every shipped range (研发投入占比 is at most 100 %).
+        FieldType::Number | FieldType::Amount => Typed::Num(20.5),
         FieldType::Date => Typed::Num(serial("2026-10-12")),
         FieldType::Bool => Typed::Text("是".into()),
         FieldType::Enum => Typed::Text(values[0].clone()),
