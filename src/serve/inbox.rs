@@ -23,8 +23,22 @@ pub(super) fn inbox(state: &State, t: &Target) -> Result<PathBuf> {
 /// `POST /api/upload?month=YYYY-MM&path=REL` (or `?set=leads&path=`): the body is the file.
 pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result<Reply> {
     let dir = inbox(state, t)?;
-    let rel = upload::clean_path(t.get("path").unwrap_or(""), state.limits.max_depth)
+    // `folder=1`: the path starts with the picked folder's name, dropped unless the rules give
+    // that name a meaning (a picked 月报 folder stays 月报/).
+    let picked = t.get("folder") == Some("1");
+    let depth = state.limits.max_depth + usize::from(picked);
+    let mut rel = upload::clean_path(t.get("path").unwrap_or(""), depth)
         .map_err(|e| error_json(400, &e.0))?;
+    if picked {
+        let keep = kept_folders(state);
+        let top = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if rel.components().count() > 1 && !top.is_some_and(|t| keep.contains(&t)) {
+            rel = rel.components().skip(1).collect();
+        }
+    }
     let _guard = lock(state)?;
     let target = dir.join(&rel);
     if let Some(other) = upload::case_clash(&dir, &rel) {
@@ -128,8 +142,8 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
     if read.is_err() || body.len() as u64 != request.content_length {
         return Err(error_json(400, "zip 文件未能完整上传，未保存，请重试"));
     }
-    let done =
-        unzip::unpack(&body, &dir, &state.limits).map_err(|r| error_json(r.status, &r.message))?;
+    let done = unzip::unpack(&body, &dir, &state.limits, &kept_folders(state))
+        .map_err(|r| error_json(r.status, &r.message))?;
     Ok(json_reply(
         200,
         &json!({ "saved": done.saved, "skipped": done.skipped }),
@@ -147,4 +161,20 @@ pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
     }
     let name = dir.file_name().unwrap_or_default().to_string_lossy();
     Ok(json_reply(200, &json!({ "cleared": name })))
+}
+
+/// Folder names the rules' file patterns give a meaning (`月报/*` → 月报): an uploaded folder of
+/// that name is kept, not dropped as the month folder is.
+fn kept_folders(state: &State) -> Vec<String> {
+    let Ok(rules) = crate::rules::Rules::load(state.opts.rules.as_deref()) else {
+        return Vec::new();
+    };
+    rules
+        .tables
+        .iter()
+        .flat_map(|t| &t.patterns)
+        .filter_map(|p| p.split_once('/').map(|(top, _)| top))
+        .filter(|top| !top.is_empty() && !top.contains(['*', '?', '[']))
+        .map(str::to_string)
+        .collect()
 }

@@ -164,15 +164,23 @@ fn extract(archive: &mut Archive, e: &Entry, to: &Path) -> Result<(), Refused> {
     }
 }
 
-/// Drops the folder every entry sits in, if there is one (a zipped month folder).
-fn drop_common_top(entries: &mut [Entry], max_depth: usize) -> Result<(), Refused> {
+/// Drops the folder every entry sits in, if there is one (a zipped month folder), unless the
+/// rules give its name a meaning (`keep`: 月报, 周报 …, whose files belong in it).
+fn drop_common_top(
+    entries: &mut [Entry],
+    max_depth: usize,
+    keep: &[String],
+) -> Result<(), Refused> {
     let top = |e: &Entry| {
         let mut c = e.path.components();
         let first = c.next().map(|c| c.as_os_str().to_owned());
         c.next().and(first)
     };
     let first = entries.first().and_then(top);
-    if first.is_some() && entries.iter().all(|e| top(e) == first) {
+    let meaningful = first
+        .as_ref()
+        .is_some_and(|f| keep.iter().any(|k| f.to_string_lossy() == k.as_str()));
+    if first.is_some() && !meaningful && entries.iter().all(|e| top(e) == first) {
         for e in entries.iter_mut() {
             e.path = e.path.components().skip(1).collect();
         }
@@ -208,13 +216,18 @@ fn slash(p: &Path) -> String {
 }
 
 /// Checks `zip` and unpacks it into `dir` (the month's folder): all or nothing.
-pub(crate) fn unpack(zip: &[u8], dir: &Path, limits: &Limits) -> Result<Unpacked, Refused> {
+pub(crate) fn unpack(
+    zip: &[u8],
+    dir: &Path,
+    limits: &Limits,
+    keep: &[String],
+) -> Result<Unpacked, Refused> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip)).map_err(corrupt)?;
     let (mut entries, skipped) = plan(&mut archive, limits)?;
     if entries.is_empty() {
         return Err(refused(400, "zip 文件中没有可用的文件".to_string()));
     }
-    drop_common_top(&mut entries, limits.max_depth)?;
+    drop_common_top(&mut entries, limits.max_depth, keep)?;
     if let Some((e, other)) = entries
         .iter()
         .find_map(|e| super::upload::case_clash(dir, &e.path).map(|o| (e, o)))
@@ -314,15 +327,20 @@ mod tests {
     #[test]
     fn a_common_top_folder_is_dropped() {
         let mut e = vec![entry("2026-10/a.xlsx"), entry("2026-10/月报/b.xlsx")];
-        drop_common_top(&mut e, 3).unwrap();
+        let keep = ["月报".to_string()];
+        drop_common_top(&mut e, 3, &keep).unwrap();
         let got: Vec<String> = e.iter().map(|e| slash(&e.path)).collect();
         assert_eq!(got, ["a.xlsx", "月报/b.xlsx"]);
         let mut e = vec![entry("a.xlsx"), entry("月报/b.xlsx")];
-        drop_common_top(&mut e, 3).unwrap();
+        drop_common_top(&mut e, 3, &keep).unwrap();
         assert_eq!(slash(&e[1].path), "月报/b.xlsx");
+        // A zipped 月报 folder stays one: its files are reports.
+        let mut e = vec![entry("月报/a.xlsx"), entry("月报/b.xlsx")];
+        drop_common_top(&mut e, 3, &keep).unwrap();
+        assert_eq!(slash(&e[0].path), "月报/a.xlsx");
         let mut e = vec![entry("x/a/b/c/d.xlsx")];
-        drop_common_top(&mut e, 2).unwrap_err();
+        drop_common_top(&mut e, 2, &keep).unwrap_err();
         let mut e = vec![entry("a/X.xlsx"), entry("a/x.xlsx")];
-        drop_common_top(&mut e, 2).unwrap_err();
+        drop_common_top(&mut e, 2, &keep).unwrap_err();
     }
 }

@@ -866,3 +866,39 @@ fn the_page_lists_the_tasks_and_closes_the_confirmed_ones() {
     assert_eq!(all["open"][at], false);
     assert_eq!(all["rows"][at][5], "已销号（2026-10-26）");
 }
+
+/// A zipped or picked 月报 (or 周报) folder keeps its name: its files are reports, not loose
+/// files beside the folder; a picked month folder's own name is dropped.
+#[test]
+fn an_uploaded_reports_folder_keeps_its_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    let s = start(&data, &out, &[]);
+    let month = [("month", "2026-10")];
+    let report = std::fs::read(root().join("samples/2026-10/月报/东湖镇.xlsx")).unwrap();
+    let weekly = std::fs::read(root().join("samples/2026-10/周报/2026-10-05周.xlsx")).unwrap();
+    let zip = zip_of(&[("周报/2026-10-05周.xlsx".to_string(), weekly)]);
+    let (status, body) = s.call("POST", "/api/upload-zip", &month, &zip);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    for (path, expected) in [
+        ("月报/东湖镇.xlsx", "月报/东湖镇.xlsx"),
+        ("2026-10/重大项目管理台账.xlsx", "重大项目管理台账.xlsx"),
+    ] {
+        let (status, body) = s.call(
+            "POST",
+            "/api/upload",
+            &[("month", "2026-10"), ("path", path), ("folder", "1")],
+            &report,
+        );
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert!(data.join("2026-10").join(expected).is_file(), "{expected}");
+    }
+    let files: Vec<String> = files_of(&data.join("2026-10"))
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    assert_eq!(
+        files,
+        ["周报/2026-10-05周.xlsx", "月报/东湖镇.xlsx", "重大项目管理台账.xlsx"]
+    );
+}
