@@ -53,6 +53,18 @@ impl History {
     }
 
     /// Replaces the problem rows of week `monday` (one transaction).
+    /// How many problem rows the week of `monday` has in history (0: none, or not recorded).
+    pub(crate) fn week_row_count(&self, monday: NaiveDate) -> Result<i64, HistoryError> {
+        let week = date_text(Some(monday));
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM weekly_row WHERE week = ?1",
+                params![week],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())
+    }
+
     pub(crate) fn record_week(
         &mut self,
         monday: NaiveDate,

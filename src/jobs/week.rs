@@ -83,6 +83,14 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
         as_of,
         earlier: &earlier,
     });
+    // A folder without this week's reports would replace a recorded week with an empty one.
+    let recorded = history.week_row_count(monday)?;
+    if result.rows.is_empty() && result.no_problem_rows.is_empty() && recorded > 0 {
+        anyhow::bail!(
+            "{} 中没有 {monday} 这一周的问题周报，而历史中这一周已有 {recorded} 条问题记录；为免以空周报覆盖，未改动。请确认所选的周与报送材料目录是否对应",
+            input.display()
+        );
+    }
     let label = week_label(monday);
     let name = report::weekly::title(&result);
     let files = vec![

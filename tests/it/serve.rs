@@ -899,6 +899,10 @@ fn an_uploaded_reports_folder_keeps_its_name() {
         .collect();
     assert_eq!(
         files,
-        ["周报/2026-10-05周.xlsx", "月报/东湖镇.xlsx", "重大项目管理台账.xlsx"]
+        [
+            "周报/2026-10-05周.xlsx",
+            "月报/东湖镇.xlsx",
+            "重大项目管理台账.xlsx"
+        ]
     );
 }

@@ -1160,3 +1160,29 @@ fn a_month_or_date_outside_excels_years_is_refused_with_the_years_it_takes() {
     let r = sanyipi(&["calendar", "--month", "1900-01", "--out", o]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
+
+#[test]
+fn a_folder_without_a_recorded_weeks_reports_does_not_empty_that_week() {
+    let out = tempfile::tempdir().unwrap();
+    let week = date("2026-10-12");
+    let book = run_week(&root().join("samples/2026-10"), week, out.path(), None);
+    let before = std::fs::read(&book).unwrap();
+    // September's folder has no report of that week.
+    let r = sanyipi(&[
+        "weekly",
+        "--input",
+        root().join("samples/2026-09").to_str().unwrap(),
+        "--week",
+        "2026-10-12",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("中没有 2026-10-12 这一周的问题周报，而历史中这一周已有"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&book).unwrap(), before);
+}
