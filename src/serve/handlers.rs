@@ -110,13 +110,29 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         force,
     };
     tracked(state, "run", Some(month.to_string()), |progress| {
-        let done = jobs::month::run(&req, progress).map_err(|e| failed(state, 422, &e))?;
-        Ok(run_reply(month, as_of, &done))
+        let notes = Notes::default();
+        let both = Both(&notes, progress);
+        let done = jobs::month::run(&req, &both).map_err(|e| failed(state, 422, &e))?;
+        // What the command line says as 注意 (later months to run again, a missing last month …).
+        let notes: Vec<String> = notes
+            .0
+            .into_inner()
+            .unwrap_or_default()
+            .iter()
+            .filter(|n| n.starts_with("注意"))
+            .map(|n| plain(state, n))
+            .collect();
+        Ok(run_reply(month, as_of, &done, &notes))
     })
 }
 
 /// The page's view of a run.
-fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRun) -> Reply {
+fn run_reply(
+    month: Month,
+    as_of: chrono::NaiveDate,
+    done: &jobs::month::MonthRun,
+    notes: &[String],
+) -> Reply {
     let a = &done.assessment;
     let units: Vec<Value> = a
         .units
@@ -151,6 +167,7 @@ fn run_reply(month: Month, as_of: chrono::NaiveDate, done: &jobs::month::MonthRu
             "errors": errors,
             "warnings": a.diagnostics.len() - errors,
             "files": files,
+            "notes": notes,
         }),
     )
 }

@@ -906,3 +906,41 @@ fn an_uploaded_reports_folder_keeps_its_name() {
         ]
     );
 }
+
+/// The page says what the command line says as 注意: here, that a later month was computed
+/// without the month just run.
+#[test]
+fn a_runs_notes_reach_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    for m in ["2026-09", "2026-10"] {
+        crate::common::copy_dir(&root().join("samples").join(m), &data.join(m));
+    }
+    let s = start(&data, &out, &[]);
+    let (status, oct) = s.json(
+        "POST",
+        "/api/run",
+        &[("month", "2026-10"), ("as_of", "2026-10-25")],
+    );
+    assert_eq!(status, 200, "{oct}");
+    assert_eq!(oct["notes"], serde_json::json!([]));
+    let (status, sept) = s.json(
+        "POST",
+        "/api/run",
+        &[("month", "2026-09"), ("as_of", "2026-09-25")],
+    );
+    assert_eq!(status, 200, "{sept}");
+    let notes: Vec<&str> = sept["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("历史中已有之后月份 2026-10 的考核记录")),
+        "{sept}"
+    );
+    assert!(notes.iter().all(|n| !n.contains("--")), "{notes:?}");
+}
