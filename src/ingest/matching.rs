@@ -25,6 +25,9 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
         .find_map(|t| t.matching.as_ref().and_then(|m| m.by.first()))
     {
         key_target(schema, key_field, data);
+    } else if let Some(field) = &schema.unique {
+        // A value of the table's `unique` field in one row only (the 后评估 table's 项目编号).
+        key_target(schema, field, data);
     }
     if schema.matching.is_some() {
         match_rows(schema, data);
@@ -85,13 +88,16 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
             continue;
         };
         if let Some(first) = seen.get(&key(&id)) {
+            let label = schema
+                .field(key_field)
+                .map_or(key_field, |f| f.label.as_str());
             data.diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateProject,
                     location(&r, key_field),
-                    format!("项目编号 {id} 重复，首次出现在 {first}，此行未采用"),
+                    format!("{label} {id} 重复，首次出现在 {first}，此行未采用"),
                 )
-                .with_hint("每个项目在台账中只能出现一次"),
+                .with_hint(format!("每个项目在{}中只能出现一次", schema.title)),
             );
             continue;
         }

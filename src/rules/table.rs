@@ -61,6 +61,8 @@ struct RawTable {
     #[serde(rename = "match")]
     matching: Option<RawMatch>,
     expect_units_from: Option<String>,
+    /// A field whose value may appear in one row only (`项目编号` of the 后评估 table).
+    unique: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,6 +192,8 @@ pub struct TableSchema {
     pub submission_date: bool,
     pub matching: Option<Match>,
     pub expect_units_from: Option<String>,
+    /// A field whose value may appear in one row only; a repeat is E031 and not used.
+    pub unique: Option<String>,
     pub fields: Vec<Field>,
     pub checks: Vec<RowCheck>,
     /// Name/title patterns of a sheet per month (`{m}月`, `{y}年{m}月`), see `ingest::sheet_select`.
@@ -282,6 +286,14 @@ impl TableSchema {
             unit: m.unit,
         });
         check_matching(file, matching.as_ref(), &fields)?;
+        if let Some(u) = &raw.table.unique
+            && !fields.iter().any(|f| &f.id == u)
+        {
+            return Err(file.error_near(
+                &format!("unique = \"{u}\""),
+                format!("unique 指定的字段 {u} 未在本表定义"),
+            ));
+        }
         let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
         // A check also reads the file's 填报日期, as `submitted_on`.
         let names: Vec<String> = ids
@@ -342,6 +354,7 @@ impl TableSchema {
             submission_date: raw.table.submission_date,
             matching,
             expect_units_from: raw.table.expect_units_from,
+            unique: raw.table.unique,
             fields,
         })
     }

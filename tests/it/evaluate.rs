@@ -786,3 +786,27 @@ fn the_letters_number_and_date_are_both_left_blank_or_both_dated() {
     );
     assert!(letter(dated.path()).contains("镇重点办函〔2026〕"));
 }
+
+#[test]
+fn a_project_entered_twice_is_an_error_and_its_repeat_is_not_graded() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026");
+    std::fs::create_dir_all(&input).unwrap();
+    let source = sample();
+    // Row 7 given the 项目编号 of row 4 (shared string 16 is ZP2025-101).
+    let bytes = crate::hostile::patched_file(&source, "xl/worksheets/sheet1.xml", |t| {
+        assert!(t.contains(r#"<c r="B7" t="s"><v>24</v></c>"#));
+        t.replace(
+            r#"<c r="B7" t="s"><v>24</v></c>"#,
+            r#"<c r="B7" t="s"><v>16</v></c>"#,
+        )
+    });
+    std::fs::write(input.join("后评估基础数据.xlsx"), bytes).unwrap();
+    let out = dir.path().join("out");
+    let r = evaluate(&input, &out, &[]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("后评估基础数据.xlsx!后评估数据!B7: 项目编号 ZP2025-101 重复，首次出现在 后评估基础数据.xlsx!后评估数据!B4，此行未采用"),
+        "{said}"
+    );
+}
