@@ -323,6 +323,8 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         &known,
     )
     .merge_into(&mut data);
+    // Unit names as a month's reading writes them (城关镇人民政府 → 城关镇).
+    units::canonical_fields(schema, rules, &mut data);
     matching::after_table(schema, rules, &mut data);
     Ok(data)
 }

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The sample ledger with its responsible units renamed (`from`, `to`).
-fn ledger_with(dir: &Path, names: &[(&str, &str)]) -> PathBuf {
+pub(crate) fn ledger_with(dir: &Path, names: &[(&str, &str)]) -> PathBuf {
     let source = root().join("samples/2026-10/重大项目管理台账.xlsx");
     let bytes = std::fs::read(source).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();

@@ -663,3 +663,17 @@ fn forms_of_a_new_year_from_last_years_ledger_say_what_they_carry() {
         same_year.stderr
     );
 }
+
+#[test]
+fn a_unit_written_with_its_suffix_in_the_ledger_gets_one_form_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = crate::file_names::ledger_with(dir.path(), &[("城关镇", "城关镇人民政府")]);
+    let out = dir.path().join("out");
+    let forms = template_of(&ledger, &out, &[]).join("重点项目推进情况月报");
+    let names: Vec<String> = files_in(&forms)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+        .collect();
+    assert!(names.contains(&"城关镇.xlsx".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("人民政府")), "{names:?}");
+}
