@@ -2,7 +2,7 @@
 //! pre-screening of project leads on 两守、两防、四关 (`jobs::screening`).
 
 use super::input::as_of_or_today;
-use crate::jobs::{self, OK, screening::ScreeningRequest};
+use crate::jobs::{self, INPUT_ERRORS, OK, screening::ScreeningRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -34,5 +34,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     };
     let done = jobs::screening::screen_leads(&req, &super::progress::Notes)?;
     super::output::out(&done.summary);
-    Ok(OK)
+    // As `check` and `run`: data errors give exit code 1.
+    Ok(if done.errors > 0 { INPUT_ERRORS } else { OK })
 }

@@ -33,6 +33,8 @@ pub struct Screened {
     pub folder: String,
     /// The files written there, by name.
     pub files: Vec<String>,
+    /// Errors in the leads file (a refused row's lead is not in the results).
+    pub errors: usize,
 }
 
 /// Screens the leads of `req`, writes the workbook and page to `<out>/预审/`; the diagnostics
@@ -73,9 +75,11 @@ fn screen_with(
         use crate::diagnostic::Code;
         leads_read.is_empty() && matches!(d.code, Code::UnknownFile | Code::Unreadable)
     };
+    let mut errors = 0;
     for d in &data.diagnostics {
         if shown.contains(d.location.file.as_str()) || unclaimed(d) {
             progress.note(&d.to_string());
+            errors += usize::from(d.severity == crate::diagnostic::Severity::Error);
         }
     }
     if leads_read.is_empty() {
@@ -141,10 +145,16 @@ fn screen_with(
                 .join("、")
         ));
     }
+    if errors > 0 {
+        text.push_str(&format!(
+            "\n数据问题: 错误 {errors} 个（见上方；未采用的行其项目未列入预审结果），请更正后重新预审\n"
+        ));
+    }
     text.push_str(&super::listing(&dir, &files));
     Ok(Screened {
         summary: text,
         folder: folder.to_string(),
         files: super::names(files),
+        errors,
     })
 }

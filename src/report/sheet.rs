@@ -321,7 +321,7 @@ fn write_cell(
         // A date Excel cannot hold (a due date computed from a wild 时限 under edited rules) is
         // written as its text, so the workbook is still made.
         Cell::Date(d) if !crate::calendar::Month::YEARS.contains(&d.year()) => {
-            ws.write_string_with_format(r, c, &d.to_string(), text_format)?
+            ws.write_string_with_format(r, c, d.to_string(), text_format)?
         }
         Cell::Date(d) => {
             let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;

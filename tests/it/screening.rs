@@ -285,3 +285,31 @@ fn a_value_that_cannot_be_computed_or_a_negative_figure_is_verified_not_failed()
         lead.findings
     );
 }
+
+#[test]
+fn a_lead_whose_row_is_refused_is_said_and_the_exit_code_is_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    let from = r#"<c r="D4" s="2" t="inlineStr"><is><t>二产</t></is></c>"#;
+    let bytes = crate::hostile::patched_file(&leads_file(), "xl/worksheets/sheet1.xml", |t| {
+        assert!(t.contains(from));
+        t.replace(
+            from,
+            r#"<c r="D4" s="2" t="inlineStr"><is><t>第二产业号</t></is></c>"#,
+        )
+    });
+    std::fs::write(&file, bytes).unwrap();
+    let out = dir.path().join("out");
+    let r = sanyipi(&[
+        "screen",
+        "--input",
+        file.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("!D4: “产业类别”"), "{}", r.stderr);
+    assert!(r.stdout.contains("数据问题: 错误 1 个"), "{}", r.stdout);
+}
