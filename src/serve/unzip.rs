@@ -53,11 +53,12 @@ pub(crate) fn decode_name(raw: &[u8], fallback: impl FnOnce() -> Option<String>)
 /// Files the OS adds to archives (macOS resource forks, Finder and Explorer caches).
 fn is_os_clutter(name: &str) -> bool {
     let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    let last = parts.last().copied().unwrap_or("");
     parts.first() == Some(&"__MACOSX")
-        || matches!(
-            parts.last().copied(),
-            Some(".DS_Store" | "Thumbs.db" | "desktop.ini")
-        )
+        || matches!(last, ".DS_Store" | "Thumbs.db" | "desktop.ini")
+        // The lock files office programs leave beside an open file (LibreOffice, WPS/Excel).
+        || last.starts_with(".~lock.")
+        || last.starts_with("~$")
 }
 
 fn corrupt(e: zip::result::ZipError) -> Refused {
@@ -322,6 +323,14 @@ mod tests {
             path: p.split('/').collect(),
             size: 0,
         }
+    }
+
+    #[test]
+    fn office_lock_files_are_clutter() {
+        assert!(is_os_clutter("2026-10/.~lock.台账.xlsx#"));
+        assert!(is_os_clutter("月报/~$东湖镇.xlsx"));
+        assert!(is_os_clutter("__MACOSX/月报/x.xlsx"));
+        assert!(!is_os_clutter("月报/东湖镇.xlsx"));
     }
 
     #[test]
