@@ -7,35 +7,44 @@ use crate::common::*;
 use crate::hostile::patched_file;
 use std::path::Path;
 
+/// The sample October month copied under `dir`, with each (file, part, from, to) applied once
+/// (each `from` must be there).
+fn october_with(dir: &Path, edits: &[(&str, &str, &str, &str)]) -> std::path::PathBuf {
+    let input = dir.join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    for (file, part, from, to) in edits {
+        let path = input.join(file);
+        let bytes = patched_file(&path, part, |t| {
+            assert!(t.contains(from), "{from}");
+            t.replacen(from, to, 1)
+        });
+        std::fs::write(&path, bytes).unwrap();
+    }
+    input
+}
+
+const SHEET: &str = "xl/worksheets/sheet1.xml";
+
 /// The sample October month with 东湖镇's first 累计 at 99999 and the ledger's first plan at
 /// 0.0001 万元.
 fn doctored(dir: &Path) -> std::path::PathBuf {
-    let input = dir.join("2026-10");
-    copy_dir(&root().join("samples/2026-10"), &input);
-    let sheet = "xl/worksheets/sheet1.xml";
-    let set = |t: String, from: &str, to: &str| {
-        assert!(t.contains(from), "{from}");
-        t.replace(from, to)
-    };
-    let report = input.join("月报/东湖镇.xlsx");
-    let bytes = patched_file(&report, sheet, |t| {
-        set(
-            t,
-            r#"<c r="F5"><v>0</v></c>"#,
-            r#"<c r="F5"><v>99999</v></c>"#,
-        )
-    });
-    std::fs::write(&report, bytes).unwrap();
-    let ledger = input.join("重大项目管理台账.xlsx");
-    let bytes = patched_file(&ledger, sheet, |t| {
-        set(
-            t,
-            r#"<c r="G5"><v>24000</v></c>"#,
-            r#"<c r="G5"><v>0.0001</v></c>"#,
-        )
-    });
-    std::fs::write(&ledger, bytes).unwrap();
-    input
+    october_with(
+        dir,
+        &[
+            (
+                "月报/东湖镇.xlsx",
+                SHEET,
+                r#"<c r="F5"><v>0</v></c>"#,
+                r#"<c r="F5"><v>99999</v></c>"#,
+            ),
+            (
+                "重大项目管理台账.xlsx",
+                SHEET,
+                r#"<c r="G5"><v>24000</v></c>"#,
+                r#"<c r="G5"><v>0.0001</v></c>"#,
+            ),
+        ],
+    )
 }
 
 #[test]
@@ -83,17 +92,15 @@ fn a_cumulative_far_above_the_plan_and_a_tiny_plan_are_warned_of_at_their_cells(
 #[test]
 fn a_date_typed_as_a_time_limit_is_an_error_at_its_cell_and_the_month_still_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("2026-10");
-    copy_dir(&root().join("samples/2026-10"), &input);
-    let list = input.join("前期手续办理清单.xlsx");
-    let bytes = patched_file(&list, "xl/worksheets/sheet1.xml", |t| {
-        assert!(t.contains(r#"<c r="G3"><v>3</v></c>"#));
-        t.replace(
+    let input = october_with(
+        dir.path(),
+        &[(
+            "前期手续办理清单.xlsx",
+            SHEET,
             r#"<c r="G3"><v>3</v></c>"#,
             r#"<c r="G3"><v>20260301</v></c>"#,
-        )
-    });
-    std::fs::write(&list, bytes).unwrap();
+        )],
+    );
     let out = dir.path().join("out");
     let r = Sanyipi::month(&input, "2026-10")
         .out(&out)
@@ -127,18 +134,16 @@ fn a_date_typed_as_a_time_limit_is_an_error_at_its_cell_and_the_month_still_runs
 #[test]
 fn a_start_after_the_reports_own_date_is_warned_of_and_not_counted_as_done() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("2026-10");
-    copy_dir(&root().join("samples/2026-10"), &input);
-    let report = input.join("月报/东湖镇.xlsx");
-    // DH2026-004's 实际开工日期 2026-04-28 typed as 2027-04-28.
-    let bytes = patched_file(&report, "xl/worksheets/sheet1.xml", |t| {
-        assert!(t.contains(r#"<c r="H6" s="4"><v>46140</v></c>"#));
-        t.replace(
+    let input = october_with(
+        dir.path(),
+        // DH2026-004's 实际开工日期 2026-04-28 typed as 2027-04-28.
+        &[(
+            "月报/东湖镇.xlsx",
+            SHEET,
             r#"<c r="H6" s="4"><v>46140</v></c>"#,
             r#"<c r="H6" s="4"><v>46505</v></c>"#,
-        )
-    });
-    std::fs::write(&report, bytes).unwrap();
+        )],
+    );
     let out = dir.path().join("out");
     let r = Sanyipi::month(&input, "2026-10")
         .out(&out)
@@ -172,14 +177,15 @@ fn a_start_after_the_reports_own_date_is_warned_of_and_not_counted_as_done() {
 #[test]
 fn a_report_refused_as_another_months_is_not_counted_as_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("2026-10");
-    copy_dir(&root().join("samples/2026-10"), &input);
-    let report = input.join("月报/东湖镇.xlsx");
-    let bytes = patched_file(&report, "xl/sharedStrings.xml", |t| {
-        assert!(t.contains("填报日期：2026年10月21日"));
-        t.replace("填报日期：2026年10月21日", "填报日期：2026年11月2日")
-    });
-    std::fs::write(&report, bytes).unwrap();
+    let input = october_with(
+        dir.path(),
+        &[(
+            "月报/东湖镇.xlsx",
+            "xl/sharedStrings.xml",
+            r#"填报日期：2026年10月21日"#,
+            r#"填报日期：2026年11月2日"#,
+        )],
+    );
     let out = dir.path().join("out");
     let r = Sanyipi::new()
         .arg("run")
