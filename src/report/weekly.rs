@@ -268,11 +268,22 @@ fn diagnostics_sheet(r: &WeekResult) -> SheetSpec {
     }
 }
 
+/// `2026年10月12日 至 10月18日`; the end with its year when the week crosses into a new one.
+fn week_span(monday: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let sunday = monday + chrono::Duration::days(6);
+    let end = if sunday.year() == monday.year() {
+        sunday.format("%-m月%-d日").to_string()
+    } else {
+        zh_date(sunday)
+    };
+    format!("{} 至 {end}", zh_date(monday))
+}
+
 fn subtitle(r: &WeekResult, rules: &Weekly) -> String {
     format!(
-        "本周：{} 至 {}    应报日期：{}（{}）    统计截止：{}",
-        zh_date(r.monday),
-        (r.monday + chrono::Duration::days(6)).format("%-m月%-d日"),
+        "本周：{}    应报日期：{}（{}）    统计截止：{}",
+        week_span(r.monday),
         zh_date(r.due),
         rules.deadline_name,
         zh_date(r.as_of)
@@ -320,6 +331,13 @@ pub(crate) fn html(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_week_across_the_new_year_names_both_years() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(week_span(d("2026-10-12")), "2026年10月12日 至 10月18日");
+        assert_eq!(week_span(d("2026-12-28")), "2026年12月28日 至 2027年1月3日");
+    }
 
     #[test]
     fn sheet_names_are_safe_and_unique() {

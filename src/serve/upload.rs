@@ -26,6 +26,11 @@ pub(crate) fn clean_path(raw: &str, max_depth: usize) -> Result<PathBuf, BadPath
     if chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.next() == Some(':') {
         return bad("不能带盘符（如 C:）");
     }
+    // A path ending in a separator names a folder, not a file (saving it would make a file
+    // where the folder belongs).
+    if raw.ends_with('/') || raw.ends_with('\\') {
+        return bad("是文件夹，不是文件");
+    }
     let parts: Vec<&str> = raw.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         return bad("为空");
@@ -208,6 +213,8 @@ mod tests {
             "LPT9.txt",
             "a.xlsx.",
             "a.xlsx ",
+            "月报/",
+            "月报\\",
             "月报 /a.xlsx",
             "a\u{202E}xslx.exe",
             "a\u{200B}b.xlsx",
