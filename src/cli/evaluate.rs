@@ -2,7 +2,7 @@
 //! [--templates DIR]`: post-evaluation of completed projects (`jobs::post_evaluation`).
 
 use super::input::OutArgs;
-use crate::jobs::{self, OK, post_evaluation::PostEvaluationRequest};
+use crate::jobs::{self, INPUT_ERRORS, OK, post_evaluation::PostEvaluationRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -41,5 +41,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     };
     let done = jobs::post_evaluation::post_evaluate(&req, &super::progress::Notes)?;
     super::output::out(&done.summary);
-    Ok(OK)
+    // As `check` and `run`: data errors give exit code 1.
+    Ok(if done.errors > 0 { INPUT_ERRORS } else { OK })
 }

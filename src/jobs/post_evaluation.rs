@@ -34,6 +34,8 @@ pub struct PostEvaluated {
     pub files: Vec<String>,
     /// What `sanyipi evaluate` prints.
     pub summary: String,
+    /// Errors in the data (their rows are not graded).
+    pub errors: usize,
 }
 
 /// Evaluates the year's completed projects of `req`; the diagnostics about the data go to
@@ -58,9 +60,11 @@ fn post_evaluate_inner(
     let table = rules.post_evaluation.setup.table.clone();
     let data = read(input, &rules).context("无法进行后评估")?;
     let schema = rules.table(&table);
+    let mut errors = 0;
     for d in &data.diagnostics {
         if schema.is_some_and(|t| t.matches(&d.location.file)) || data.records(&table).is_empty() {
             progress.note(&d.to_string());
+            errors += usize::from(d.severity == crate::diagnostic::Severity::Error);
         }
     }
     if data.records(&table).is_empty() {
@@ -117,10 +121,17 @@ fn post_evaluate_inner(
         })
         .collect();
     history.record_evaluation(year, &classes, &rules.source.fingerprint())?;
+    let mut text = summary(&ev, &rules, &dir, &files);
+    if errors > 0 {
+        text.push_str(&format!(
+            "\n数据问题: 错误 {errors} 个（见上方；未采用的行未参加评价），请更正后重新评价\n"
+        ));
+    }
     Ok(PostEvaluated {
-        summary: summary(&ev, &rules, &dir, &files),
+        summary: text,
         dir,
         files: super::names(files),
+        errors,
     })
 }
 

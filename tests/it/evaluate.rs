@@ -153,7 +153,9 @@ fn evaluate(input: &Path, out: &Path, extra: &[&str]) -> Run {
     ];
     args.extend(extra);
     let r = sanyipi(&args);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // 1: done, with errors in the data (said on stderr), as `run` exits.
+    let errors = r.stderr.contains("错误[");
+    assert_eq!(r.code, i32::from(errors), "{}", r.stderr);
     r
 }
 
@@ -804,6 +806,8 @@ fn a_project_entered_twice_is_an_error_and_its_repeat_is_not_graded() {
     std::fs::write(input.join("后评估基础数据.xlsx"), bytes).unwrap();
     let out = dir.path().join("out");
     let r = evaluate(&input, &out, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("数据问题: 错误 1 个"), "{}", r.stdout);
     let said = format!("{}{}", r.stdout, r.stderr);
     assert!(
         said.contains("后评估基础数据.xlsx!后评估数据!B7: 项目编号 ZP2025-101 重复，首次出现在 后评估基础数据.xlsx!后评估数据!B4，此行未采用"),
