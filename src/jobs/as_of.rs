@@ -49,6 +49,13 @@ pub fn month_dates(
     let day = rules.scoring.score.as_of_day;
     let (as_of, why) = super::default_as_of(month, today, day);
     let (from, to) = window(month, day);
+    // A month not begun yet: today is outside its window, so its assessment day is offered.
+    let (as_of, why) = if as_of < from {
+        let due = month.day(day.unwrap_or(31));
+        (due, format!("考核月尚未开始，取考核日 {due}"))
+    } else {
+        (as_of, why)
+    };
     let week = as_of.clamp(month.day(1), month.day(31));
     Ok(MonthDates {
         month: month.to_string(),
@@ -132,5 +139,14 @@ mod tests {
         assert!(!err.to_string().contains("--"));
         assert!(check_window(mar, d("2027-03-25"), Some(25)).is_ok());
         assert!(check_window(mar, d("2027-04-26"), Some(25)).is_err());
+    }
+
+    #[test]
+    fn a_month_not_begun_offers_its_assessment_day_inside_its_window() {
+        let jan = Month::parse("2027-01").unwrap();
+        let dates = month_dates(None, jan, d("2026-12-03")).unwrap();
+        assert_eq!(dates.as_of, d("2027-01-25"));
+        assert!(check_window(jan, dates.as_of, Some(25)).is_ok());
+        assert!(dates.why.contains("考核月尚未开始"), "{}", dates.why);
     }
 }
