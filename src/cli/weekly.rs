@@ -2,7 +2,7 @@
 //! [--rules DIR] [--templates DIR]`: the weekly cycle (`jobs::week`).
 
 use super::input::OutArgs;
-use crate::jobs::{self, OK, week::WeekRequest};
+use crate::jobs::{self, INPUT_ERRORS, OK, week::WeekRequest};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -37,5 +37,6 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     };
     let done = jobs::week::week(&req, &super::progress::Notes)?;
     super::output::out(&done.summary);
-    Ok(OK)
+    // As `check` and `run`: data errors give exit code 1.
+    Ok(if done.errors > 0 { INPUT_ERRORS } else { OK })
 }

@@ -40,6 +40,8 @@ pub struct WeekDone {
     pub label: String,
     /// The files written there, by name.
     pub files: Vec<String>,
+    /// Errors among the week's data problems.
+    pub errors: usize,
 }
 
 /// The week of `req.week` (any day of it) from the month folder, written to
@@ -125,6 +127,11 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
         summary: summary(&result, &weekly, &dir, &files),
         label,
         files: super::names(files),
+        errors: result
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .count(),
     })
 }
 
@@ -191,8 +198,13 @@ fn summary(r: &WeekResult, rules: &Weekly, dir: &std::path::Path, files: &[Outpu
             flagged.join("、")
         }
     ));
+    let errors = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .count();
     out.push_str(&format!(
-        "数据问题 {} 个（详见“问题数据”页）\n",
+        "数据问题 {} 个，其中错误 {errors} 个（详见“问题数据”页）\n",
         r.diagnostics.len()
     ));
     out.push_str(&super::listing(dir, files));
