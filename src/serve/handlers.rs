@@ -225,10 +225,19 @@ impl crate::progress::Progress for Notes {
     }
 }
 
-/// Tells both sinks.
+/// Collects the notes and passes everything on to the page's status (files read, stages).
 struct Both<'a>(&'a Notes, &'a dyn crate::progress::Progress);
 
 impl crate::progress::Progress for Both<'_> {
+    fn files(&self, total: usize) {
+        self.1.files(total);
+    }
+    fn file_read(&self, rel: &str) {
+        self.1.file_read(rel);
+    }
+    fn stage(&self, what: &str) {
+        self.1.stage(what);
+    }
     fn note(&self, line: &str) {
         self.0.note(line);
         self.1.note(line);
@@ -261,4 +270,49 @@ pub(super) fn screen(state: &State, t: &Target) -> Result<Reply> {
             &json!({ "folder": done.folder, "files": done.files, "summary": plain(state, &done.summary), "notes": notes }),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Progress;
+
+    /// Counts what it is told.
+    #[derive(Default)]
+    struct Told(std::sync::Mutex<Vec<String>>);
+
+    impl Progress for Told {
+        fn files(&self, total: usize) {
+            self.0.lock().unwrap().push(format!("files {total}"));
+        }
+        fn file_read(&self, rel: &str) {
+            self.0.lock().unwrap().push(format!("read {rel}"));
+        }
+        fn stage(&self, what: &str) {
+            self.0.lock().unwrap().push(format!("stage {what}"));
+        }
+        fn note(&self, line: &str) {
+            self.0.lock().unwrap().push(format!("note {line}"));
+        }
+    }
+
+    #[test]
+    fn collecting_notes_still_tells_the_page_how_far_a_job_has_come() {
+        let (notes, status) = (Notes::default(), Told::default());
+        let both = Both(&notes, &status);
+        both.files(2);
+        both.file_read("台账.xlsx");
+        both.stage("评分排名");
+        both.note("注意：x");
+        assert_eq!(
+            *status.0.lock().unwrap(),
+            [
+                "files 2",
+                "read 台账.xlsx",
+                "stage 评分排名",
+                "note 注意：x"
+            ]
+        );
+        assert_eq!(*notes.0.lock().unwrap(), ["注意：x"]);
+    }
 }
