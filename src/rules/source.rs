@@ -275,3 +275,21 @@ fn read_asset(path: &Path, rel: String) -> Result<RuleAsset, RulesError> {
         .map_err(|e| RulesError::file(&display, format!("无法读取模板文件。技术信息：{e}")))?;
     Ok(RuleAsset { rel, bytes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rules saved by Notepad have CRLF line ends: every shipped file must still read then, which
+    /// needs a newline after its last line too (a lone CR is a TOML error).
+    #[test]
+    fn every_shipped_rules_file_ends_its_last_line_and_reads_with_crlf() {
+        for f in RuleSource::embedded().files {
+            assert!(f.text.ends_with('\n'), "{} lacks a final newline", f.rel);
+            let crlf = f.text.replace('\n', "\r\n");
+            if let Err(e) = toml::from_str::<toml::Value>(&crlf) {
+                panic!("{} with CRLF: {e}", f.rel);
+            }
+        }
+    }
+}
