@@ -15,6 +15,7 @@ pub mod forms;
 pub mod history;
 mod history_rows;
 pub mod month;
+mod month_summary;
 pub mod office_calendar;
 pub mod post_evaluation;
 pub mod problems;

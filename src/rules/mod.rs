@@ -25,6 +25,7 @@ pub mod status;
 pub(crate) mod supervision;
 mod table;
 mod table_checks;
+mod table_fields;
 pub mod units;
 mod vocab;
 pub mod weekly;

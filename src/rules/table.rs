@@ -2,6 +2,8 @@
 //! header aliases and types, and how its rows join the ledger.
 
 pub(crate) use super::table_checks::{Cumulative, ExpectIn, ReportMonth};
+pub use super::table_fields::{Bound, OutOfRange, Plausible};
+use super::table_fields::{RawField, load_fields};
 use super::{RuleFile, RulesError};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
@@ -71,55 +73,6 @@ struct RawMatch {
     table: String,
     by: Vec<String>,
     unit: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawField {
-    id: String,
-    headers: Vec<String>,
-    #[serde(rename = "type")]
-    kind: FieldType,
-    #[serde(default)]
-    required: bool,
-    default: Option<bool>,
-    values: Option<Vec<String>>,
-    min: Option<RawBound>,
-    max: Option<RawBound>,
-    out_of_range: Option<OutOfRange>,
-}
-
-/// A bound as written: a number, or a date as `"2000-01-01"`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum RawBound {
-    Number(f64),
-    Text(String),
-}
-
-/// A plausibility bound of a field (inclusive).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Bound {
-    Number(f64),
-    Date(chrono::NaiveDate),
-}
-
-/// What a value outside the field's range does (always reported as an error at its cell).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutOfRange {
-    /// The whole row is not used: the project counts as not reported this month.
-    RejectRow,
-    /// The value is dropped: the row is used as if the cell were empty.
-    Empty,
-}
-
-/// The plausible range of a field's values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plausible {
-    pub(crate) min: Option<Bound>,
-    pub(crate) max: Option<Bound>,
-    pub(crate) out_of_range: OutOfRange,
 }
 
 /// The type a field's cells are read as.
@@ -206,73 +159,6 @@ pub struct TableSchema {
     pub(crate) expect_in: Option<ExpectIn>,
     /// The wide form of the table (a column group per procedure), if declared.
     pub(crate) wide: Option<super::layout::Wide>,
-}
-
-/// The field's range, checked against its type; `out_of_range` must be said when a bound is.
-fn plausible(file: &RuleFile, f: &RawField) -> Result<Option<Plausible>, RulesError> {
-    if f.min.is_none() && f.max.is_none() {
-        return match f.out_of_range {
-            Some(_) => Err(file.error_near(
-                "out_of_range",
-                format!("字段 {} 设了 out_of_range 但没有 min/max", f.id),
-            )),
-            None => Ok(None),
-        };
-    }
-    let bound = |b: &Option<RawBound>, key: &str| -> Result<Option<Bound>, RulesError> {
-        let wrong = |what: &str| {
-            file.error_near(
-                &format!("\"{}\"", f.id),
-                format!("字段 {} 的 {key} 应为{what}", f.id),
-            )
-        };
-        match (b, f.kind) {
-            (None, _) => Ok(None),
-            (
-                Some(RawBound::Number(n)),
-                FieldType::Amount | FieldType::Number | FieldType::Integer,
-            ) if n.is_finite() => Ok(Some(Bound::Number(*n))),
-            (Some(RawBound::Text(t)), FieldType::Date) => {
-                chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .map(|d| Some(Bound::Date(d)))
-                    .map_err(|_| wrong("日期，如 \"2000-01-01\""))
-            }
-            (_, FieldType::Date) => Err(wrong("日期，如 \"2000-01-01\"")),
-            (_, FieldType::Amount | FieldType::Number | FieldType::Integer) => {
-                Err(wrong("有限的数字"))
-            }
-            _ => Err(wrong("数字或日期字段才可设的范围")),
-        }
-    };
-    let (min, max) = (bound(&f.min, "min")?, bound(&f.max, "max")?);
-    let crossed = match (&min, &max) {
-        (Some(Bound::Number(a)), Some(Bound::Number(b))) => a > b,
-        (Some(Bound::Date(a)), Some(Bound::Date(b))) => a > b,
-        _ => false,
-    };
-    if crossed {
-        return Err(file
-            .error_near(
-                &format!("\"{}\"", f.id),
-                format!("字段 {} 的 min 大于 max，任何值都会超出范围", f.id),
-            )
-            .with_hint("min 是下限、max 是上限，如 min = 0、max = 100000000"));
-    }
-    let out_of_range = f.out_of_range.ok_or_else(|| {
-        file.error_near(
-            &format!("\"{}\"", f.id),
-            format!(
-                "字段 {} 设了 min/max，须写明 out_of_range（超出范围时如何计分）",
-                f.id
-            ),
-        )
-        .with_hint("out_of_range = \"reject_row\"（此行不采用）或 \"empty\"（按空值处理）")
-    })?;
-    Ok(Some(Plausible {
-        min,
-        max,
-        out_of_range,
-    }))
 }
 
 impl TableSchema {
@@ -385,69 +271,6 @@ fn file_globs(file: &RuleFile, patterns: &[String]) -> Result<GlobSet, RulesErro
     builder
         .build()
         .map_err(|e| file.error_near("files", format!("文件匹配模式无效。技术信息：{e}")))
-}
-
-/// The table's fields: unique ids, header aliases, plausible ranges, enum values and defaults
-/// checked.
-fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Field>, RulesError> {
-    let mut fields: Vec<Field> = Vec::new();
-    for (index, f) in raw.into_iter().enumerate() {
-        if fields.iter().any(|g| g.id == f.id) {
-            return Err(file.error_in_array(
-                "field",
-                index,
-                "id",
-                format!("字段 {} 重复定义", f.id),
-            ));
-        }
-        if f.headers.iter().any(|h| h.trim().is_empty()) {
-            return Err(file
-                .error_near(
-                    &format!("\"{}\"", f.id),
-                    format!("字段 {} 的 headers 中有空的表头名称", f.id),
-                )
-                .with_hint("删去 \"\"；空表头会匹配任何没有标题的列"));
-        }
-        if f.headers.is_empty() {
-            return Err(file
-                .error_near(
-                    &format!("\"{}\"", f.id),
-                    format!("字段 {} 没有表头别名", f.id),
-                )
-                .with_hint("headers = [\"项目名称\", \"名称\"]"));
-        }
-        let plausible = plausible(file, &f)?;
-        let values = f.values.unwrap_or_default();
-        if f.kind == FieldType::Enum && values.is_empty() {
-            return Err(file
-                .error_near(
-                    &format!("\"{}\"", f.id),
-                    format!("选项字段 {} 缺少 values", f.id),
-                )
-                .with_hint("values = [\"一产\", \"二产\", \"三产\"]"));
-        }
-        if f.default.is_some() && f.kind != FieldType::Bool {
-            return Err(file.error_near(
-                "default",
-                format!("只有 bool 字段可设 default（字段 {}）", f.id),
-            ));
-        }
-        fields.push(Field {
-            plausible,
-            label: f.headers[0].clone(),
-            headers: f
-                .headers
-                .iter()
-                .map(|h| crate::text::split_unit(h).0)
-                .collect(),
-            id: f.id,
-            kind: f.kind,
-            required: f.required,
-            default: f.default,
-            values: values.iter().map(|v| crate::text::key(v)).collect(),
-        });
-    }
-    Ok(fields)
 }
 
 /// Checks that the fields a table is matched by are its own.
