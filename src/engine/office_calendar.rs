@@ -65,6 +65,20 @@ fn merged(cal: &Calendar, e: &Event, nominal: NaiveDate, date: NaiveDate) -> Opt
     (own != nominal && held.iso_week() == date.iso_week()).then_some(held)
 }
 
+/// The day event `e`, due on `nominal`, is held: moved by its shift, or the day of the meeting
+/// it is held together with (see `merged`); with the years without a schedule that day depends
+/// on.
+pub(crate) fn held_on(cal: &Calendar, e: &Event, nominal: NaiveDate) -> (NaiveDate, Vec<i32>) {
+    let moved_to = shifted(cal, nominal, e.shift);
+    let day = merged(cal, e, nominal, moved_to).unwrap_or(moved_to);
+    let mut missing: Vec<i32> = [nominal.year(), day.year()]
+        .into_iter()
+        .filter(|y| !cal.knows_year(*y))
+        .collect();
+    missing.dedup();
+    (day, missing)
+}
+
 fn reason(cal: &Calendar, d: NaiveDate) -> String {
     match cal.kind(d) {
         crate::calendar::DayKind::Holiday(name) => name,

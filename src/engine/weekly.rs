@@ -110,6 +110,11 @@ pub(crate) struct WeekResult {
     pub(crate) tuesday: NaiveDate,
     pub(crate) due: NaiveDate,
     pub(crate) due_missing_years: Vec<i32>,
+    /// The day of the week's meeting (周例会): `meeting.weekday`, after a holiday when the rules
+    /// say so.
+    pub(crate) meeting_day: NaiveDate,
+    /// Years without a holiday table that the meeting day was moved through: it is provisional.
+    pub(crate) meeting_missing_years: Vec<i32>,
     pub(crate) as_of: NaiveDate,
     /// This week's problem rows (kept in history).
     pub(crate) rows: Vec<WeekRow>,
@@ -245,6 +250,11 @@ pub(crate) fn compile_week(input: &WeekInput) -> WeekResult {
     } else {
         (nominal_due, Vec::new())
     };
+    let nominal_meeting = day_of_week(monday, rules.meeting.weekday);
+    let (meeting_day, meeting_missing_years) = match &rules.meeting.office_event {
+        Some(e) => super::office_calendar::held_on(input.calendar, e, nominal_meeting),
+        None => (nominal_meeting, Vec::new()),
+    };
     let (rows, none_rows) = week_rows(rules, input.data, monday);
     let problems = track(rules, input.earlier, &rows, monday, tuesday);
     let meeting = meeting_list(&problems);
@@ -256,6 +266,8 @@ pub(crate) fn compile_week(input: &WeekInput) -> WeekResult {
         tuesday,
         due,
         due_missing_years,
+        meeting_day,
+        meeting_missing_years,
         as_of: input.as_of,
         rows,
         no_problem_rows: none_rows,

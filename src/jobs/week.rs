@@ -156,6 +156,16 @@ fn summary(r: &WeekResult, rules: &Weekly, dir: &std::path::Path, files: &[Outpu
             crate::calendar::how_to_add(*y)
         ));
     }
+    for y in r
+        .meeting_missing_years
+        .iter()
+        .filter(|y| !r.due_missing_years.contains(y))
+    {
+        out.push_str(&format!(
+            "注意: {y} 年节假日安排尚未收录，周例会日期为暂定。{}\n",
+            crate::calendar::how_to_add(*y)
+        ));
+    }
     out.push_str(&format!("\n周例会议题 {} 个:\n", r.meeting.len()));
     let rows: Vec<Vec<String>> = r
         .meeting

@@ -8,7 +8,7 @@ use super::docx_page::{
 };
 use super::docx_page::{document, pack};
 use crate::calendar::zh_date;
-use crate::engine::weekly::{Problem, WeekResult, day_of_week};
+use crate::engine::weekly::{Problem, WeekResult};
 use crate::rules::weekly::Weekly;
 use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType};
 
@@ -29,7 +29,7 @@ pub(crate) fn detail(p: &Problem, rules: &Weekly) -> String {
 /// suggestion (when given). Shared by the DOCX and its tests.
 pub(crate) fn lines(r: &WeekResult, rules: &Weekly) -> Vec<(Kind, String)> {
     let a = &rules.agenda;
-    let day = day_of_week(r.monday, rules.meeting.weekday);
+    let day = r.meeting_day;
     let mut out = vec![
         (Kind::Title, a.title.clone()),
         (Kind::Date, a.date_line.replace("{date}", &zh_date(day))),
@@ -85,8 +85,7 @@ fn paragraph(kind: Kind, t: &str) -> Paragraph {
 
 /// The agenda's DOCX, dated the meeting day.
 pub(crate) fn docx(r: &WeekResult, rules: &Weekly) -> Result<Vec<u8>, String> {
-    let day = day_of_week(r.monday, rules.meeting.weekday);
-    let mut doc = document(Some(day));
+    let mut doc = document(Some(r.meeting_day));
     for (i, (kind, t)) in lines(r, rules).iter().enumerate() {
         doc = doc.add_paragraph(paragraph(*kind, t));
         if i == 1 {

@@ -120,9 +120,14 @@ impl Rules {
         let post_evaluation =
             post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;
-        let weekly = weekly::Weekly::load(source.get("weekly.toml")?, &roles, &deadlines)?;
         let office_calendar =
             office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
+        let weekly = weekly::Weekly::load(
+            source.get("weekly.toml")?,
+            &roles,
+            &deadlines,
+            &office_calendar,
+        )?;
         let annual = annual::Annual::load(&source)?;
         let serve = serve::UploadLimits::load(&source, &vocab)?;
         let lights =

@@ -49,6 +49,13 @@ pub(crate) struct Meeting {
     pub(crate) reason_weeks: String,
     /// The meeting's weekday (1 = Monday).
     pub(crate) weekday: u32,
+    /// The office calendar's event (`office_calendar.toml`) the meeting is: its day moves off
+    /// holidays as the calendar moves it. Without it the meeting is on `weekday` as is.
+    #[serde(default)]
+    pub(crate) event: Option<String>,
+    /// That event, checked to be weekly on `weekday`.
+    #[serde(skip)]
+    pub(crate) office_event: Option<crate::rules::office_calendar::Event>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,8 +139,9 @@ impl Weekly {
         file: &RuleFile,
         roles: &Roles,
         deadlines: &Deadlines,
+        office: &crate::rules::office_calendar::OfficeCalendar,
     ) -> Result<Self, RulesError> {
-        let raw: RawWeekly = file.parse()?;
+        let mut raw: RawWeekly = file.parse()?;
         let w = raw.weekly;
         let role_table = roles.table(TableRole::Weekly);
         if w.table != role_table {
@@ -178,6 +186,28 @@ impl Weekly {
                     .with_hint("写 1（星期一）至 7（星期日）"));
             }
         }
+        if let Some(id) = &raw.meeting.event {
+            use crate::rules::office_calendar::When;
+            let event = office.events.iter().find(|e| &e.id == id).ok_or_else(|| {
+                file.error_near(
+                    &format!("\"{id}\""),
+                    format!("{} 中没有事项 {id}", office.file),
+                )
+                .with_hint("event 写 office_calendar.toml 中某个 [[event]] 的 id，或删去这一行")
+            })?;
+            if event.when != When::Weekday(raw.meeting.weekday) {
+                return Err(file
+                    .error_near(
+                        &format!("\"{id}\""),
+                        format!(
+                            "事项 {id} 不是每周星期{}的事项，与 [meeting] 的 weekday 不一致",
+                            raw.meeting.weekday
+                        ),
+                    )
+                    .with_hint("[meeting] 的 weekday 与该事项的 weekday 写同一天"));
+            }
+            raw.meeting.office_event = Some(event.clone());
+        }
         Ok(Weekly {
             table: w.table,
             identity: w.identity,
@@ -206,4 +236,48 @@ fn find_deadline<'a>(
         file.error_near(id, format!("deadlines.toml 中没有期限 {id}"))
             .with_hint("report_deadline 写 deadlines.toml 中某个 [[deadline]] 的 id")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::{RuleSource, Rules};
+
+    fn load_with(from: &str, to: &str) -> String {
+        let mut source = RuleSource::embedded();
+        let f = source
+            .files
+            .iter_mut()
+            .find(|f| f.rel == "weekly.toml")
+            .unwrap();
+        assert!(f.text.contains(from), "{from}");
+        f.text = f.text.replacen(from, to, 1);
+        Rules::from_source(source).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_meetings_event_is_a_weekly_event_of_the_office_calendar_on_its_weekday() {
+        let source = RuleSource::embedded();
+        let file = source.files.iter().find(|f| f.rel == "weekly.toml");
+        let line = file
+            .unwrap()
+            .text
+            .lines()
+            .position(|l| l == "event = \"weekly_meeting\"")
+            .unwrap()
+            + 1;
+        for (from, to, needle) in [
+            ("\"weekly_meeting\"", "\"meeting\"", "没有事项 meeting"),
+            (
+                "\"weekly_meeting\"",
+                "\"monthly_report\"",
+                "不是每周星期5的事项",
+            ),
+        ] {
+            let e = load_with(from, to);
+            assert!(e.contains(needle), "{e}");
+            assert!(e.contains(&format!("weekly.toml:{line}:")), "{e}");
+        }
+        let e = load_with("weekday = 5", "weekday = 4");
+        assert!(e.contains("不是每周星期4的事项"), "{e}");
+    }
 }

@@ -286,3 +286,35 @@ fn the_meeting_agenda_is_a_docx() {
     let paras = paragraphs(&zip_text(&docx, "word/document.xml"));
     assert_eq!(paras[0], "县重点项目推进周例会议程");
 }
+
+/// A meeting Friday on a holiday is held when the office calendar holds it: 2 October 2026 (国庆节)
+/// goes with the meeting of Friday 9 October, and the agenda is dated that day; without the
+/// rules' `event` it keeps its own Friday. A Friday in a year without a holiday table
+/// (1 January 2027) is provisional, and the run says so.
+#[test]
+fn an_agenda_for_a_holiday_friday_is_dated_when_the_meeting_is_held() {
+    let date_line = |dir: &Path, week: &str| -> String {
+        let docx = dir.join(format!("{week}周/{week}周重点项目周例会议题.docx"));
+        paragraphs(&zip_text(&docx, "word/document.xml"))[1].clone()
+    };
+    let out = tempfile::tempdir().unwrap();
+    weekly(out.path(), "2026-09-28", &[]);
+    assert_eq!(date_line(out.path(), "2026-09-28"), "（2026年10月9日）");
+    let r = weekly(out.path(), "2026-12-28", &[]);
+    assert_eq!(date_line(out.path(), "2026-12-28"), "（2027年1月1日）");
+    assert!(
+        r.stdout
+            .contains("2027 年节假日安排尚未收录，周例会日期为暂定"),
+        "{}",
+        r.stdout
+    );
+
+    let (_keep, rules) = edited_rules(&[("weekly.toml", "event = \"weekly_meeting\"\n", "")]);
+    let out = tempfile::tempdir().unwrap();
+    weekly(
+        out.path(),
+        "2026-09-28",
+        &["--rules", rules.to_str().unwrap()],
+    );
+    assert_eq!(date_line(out.path(), "2026-09-28"), "（2026年10月2日）");
+}
