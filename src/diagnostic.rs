@@ -94,6 +94,8 @@ pub enum Code {
     RowAfterTable,
     /// A row's 项目编号 and name are of two different ledger projects.
     TwoProjects,
+    /// Two columns of a header have one field's name: the first is read, the other not.
+    RepeatedColumn,
 }
 
 impl Serialize for Code {
@@ -136,6 +138,7 @@ impl Code {
             Code::HiddenCharacter => "W063",
             Code::RowAfterTable => "W064",
             Code::TwoProjects => "W065",
+            Code::RepeatedColumn => "W066",
             Code::BadFeedback => "W046",
         }
     }
@@ -174,6 +177,7 @@ impl Code {
         Code::BadFeedback,
         Code::RowAfterTable,
         Code::TwoProjects,
+        Code::RepeatedColumn,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -89,6 +89,9 @@ pub(super) fn read_file(
             continue;
         }
         found_any = true;
+        if h.groups.is_empty() {
+            diagnostics.extend(repeated_columns(&h, sheet, schema, &f.rel));
+        }
         let meta = meta::read(sheet, h.row, &rules.vocab.meta);
         let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
         diagnostics.extend(problems);
@@ -170,6 +173,33 @@ fn missing_columns(
                 field.headers.join("、"),
                 schema.file
             ))
+        })
+        .collect()
+}
+
+/// A header cell with the name of a field another column holds: a 警告 at the cell not read.
+fn repeated_columns(
+    h: &header::Header,
+    sheet: &workbook::Sheet,
+    schema: &TableSchema,
+    file: &str,
+) -> Vec<Diagnostic> {
+    header::repeated_columns(sheet, h, schema)
+        .into_iter()
+        .map(|(fi, (kr, kc), (r, c))| {
+            let field = &schema.fields[fi];
+            let (ar, ac) = sheet.abs(r, c);
+            let (kr, kc) = sheet.abs(kr, kc);
+            let kept_at = crate::diagnostic::a1(kr, kc);
+            Diagnostic::new(
+                Code::RepeatedColumn,
+                Location::cell(file, &sheet.name, ar, ac),
+                format!(
+                    "列名“{}”与 {kept_at} 重复：只读取 {kept_at} 所在的列，此列的值未使用",
+                    field.label
+                ),
+            )
+            .with_hint("删去重复的列，或把此列的列名改为它实际填写的内容")
         })
         .collect()
 }

@@ -144,6 +144,33 @@ fn two_row_labels(
     out
 }
 
+/// Header cells not read that carry the name of a field another column holds: (index into
+/// `TableSchema::fields`, grid (row, col) of the header cell read, of the cell not read).
+pub(crate) fn repeated_columns(
+    sheet: &Sheet,
+    h: &Header,
+    schema: &TableSchema,
+) -> Vec<(usize, (usize, usize), (usize, usize))> {
+    let rows = h.row..h.data_start.min(sheet.rows.len());
+    let named = |r: usize, col: usize, field: usize| {
+        label(&cell_text(sheet.cell(r, col)))
+            .is_some_and(|l| schema.fields[field].headers.contains(&l.name))
+    };
+    let mut out = Vec::new();
+    for r in rows.clone() {
+        for col in 0..sheet.width() {
+            if h.columns.iter().any(|c| c.col == col) {
+                continue;
+            }
+            if let Some(c) = h.columns.iter().find(|c| named(r, col, c.field)) {
+                let kept_row = rows.clone().find(|&k| named(k, c.col, c.field));
+                out.push((c.field, (kept_row.unwrap_or(h.row), c.col), (r, col)));
+            }
+        }
+    }
+    out
+}
+
 fn map_columns(
     row: usize,
     data_start: usize,

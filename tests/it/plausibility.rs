@@ -217,3 +217,32 @@ fn a_report_refused_as_another_months_is_not_counted_as_sent() {
         "{sent:#}"
     );
 }
+
+/// A header with two columns of one name (东湖镇 renamed 存在问题 to a second 形象进度): the first
+/// is read and the other is a warning at its header cell, naming the one read; the month runs.
+/// Without the repeat there is no such warning.
+#[test]
+fn a_repeated_column_name_is_warned_of_at_the_column_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = october_with(
+        dir.path(),
+        &[(
+            "月报/东湖镇.xlsx",
+            SHEET,
+            r#"<c r="L3" s="2" t="s"><v>8</v></c>"#,
+            r#"<c r="L3" s="2" t="s"><v>7</v></c>"#,
+        )],
+    );
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains(
+            "[W066] 月报/东湖镇.xlsx!月报!L3: 列名“形象进度”与 K3 重复：只读取 K3 所在的列，此列的值未使用"
+        ),
+        "{said}"
+    );
+    assert_eq!(said.matches("[W066]").count(), 1, "{said}");
+    let clean = root().join("samples/2026-10");
+    let r = sanyipi(&["check", "--input", clean.to_str().unwrap()]);
+    assert!(!format!("{}{}", r.stdout, r.stderr).contains("W066"));
+}
