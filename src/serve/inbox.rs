@@ -80,6 +80,14 @@ fn save_body(request: &mut Request, target: &Path, max: u64) -> Result<u64> {
             ),
         ));
     }
+    if expected == 0 {
+        // An empty file (or a request that says no length) would replace a unit's report with
+        // nothing, to be found only as an unreadable file at the next check.
+        return Err(error_json(
+            400,
+            "上传的文件是空的（0 字节），未保存；请检查所选的文件",
+        ));
+    }
     let parent = target.parent().unwrap_or(Path::new("."));
     let cannot = |e: std::io::Error| {
         error_json(

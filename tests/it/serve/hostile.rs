@@ -95,6 +95,7 @@ fn huge_bodies_endless_headers_and_idle_crowds_do_not_knock_it_over() {
     assert!(rss < 256 * 1024, "resident memory {rss} KiB");
 }
 
+/// An upload cut short or empty leaves the file that was there.
 #[test]
 fn an_upload_cut_short_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -103,6 +104,14 @@ fn an_upload_cut_short_writes_nothing() {
     let month = [("month", "2026-10"), ("path", "月报/a.xlsx")];
     let (status, _) = s.call("POST", "/api/upload", &month, b"the good file");
     assert_eq!(status, 200);
+    // An empty body (a 0-byte file, or no Content-Length) does not replace it.
+    let (status, reply) = s.call("POST", "/api/upload", &month, b"");
+    assert_eq!(status, 400);
+    assert!(
+        String::from_utf8_lossy(&reply).contains("上传的文件是空的"),
+        "{}",
+        String::from_utf8_lossy(&reply)
+    );
     let target = format!(
         "/api/upload?month=2026-10&path=%E6%9C%88%E6%8A%A5%2Fa.xlsx&t={}",
         s.token
