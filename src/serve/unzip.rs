@@ -63,12 +63,26 @@ fn is_os_clutter(name: &str) -> bool {
 
 fn corrupt(e: zip::result::ZipError) -> Refused {
     let why = match e {
-        zip::result::ZipError::UnsupportedArchive(_) => {
-            "用了不支持的加密或压缩方式，请用普通方式重新压缩"
-        }
-        _ => "文件损坏或不是 zip 格式",
+        zip::result::ZipError::UnsupportedArchive(_) => UNSUPPORTED,
+        e => why_not(&e.to_string()).unwrap_or("文件损坏或不是 zip 格式"),
     };
     refused(400, format!("无法读取 zip 文件：{why}"))
+}
+
+const UNSUPPORTED: &str = "用了不支持的加密或压缩方式，请用普通方式（zip 格式、标准压缩）重新压缩";
+
+/// The zip crate's English reason, in the words of the page (its text is never shown).
+fn why_not(reason: &str) -> Option<&'static str> {
+    let r = reason.to_ascii_lowercase();
+    if r.contains("not supported") || r.contains("unsupported") {
+        Some(UNSUPPORTED)
+    } else if r.contains("password") || r.contains("encrypt") {
+        Some("zip 设有密码，请去掉密码后重新压缩")
+    } else if r.contains("checksum") || r.contains("crc") {
+        Some("校验值不符，文件损坏")
+    } else {
+        None
+    }
 }
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
@@ -161,7 +175,10 @@ fn extract(archive: &mut Archive, e: &Entry, to: &Path) -> Result<(), Refused> {
             "的实际大小与记录不符（文件损坏或被篡改）".to_string(),
         )),
         Err(err) if err.kind() == std::io::ErrorKind::StorageFull => Err(failed(err)),
-        Err(err) => Err(damaged(format!("无法解压，文件损坏（{err}）"))),
+        Err(err) => Err(damaged(format!(
+            "无法解压：{}",
+            why_not(&err.to_string()).unwrap_or("文件损坏")
+        ))),
     }
 }
 

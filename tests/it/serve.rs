@@ -544,6 +544,16 @@ fn zips_that_escape_explode_or_are_broken_are_refused() {
             z
         }),
         ("empty", zip_of(&[])),
+        // Method 14 (LZMA, as 7-Zip can write) in both headers of the second entry.
+        ("lzma", {
+            let mut z = zip_of(&[good.clone(), ("b.xlsx".into(), vec![7u8; 4096])]);
+            for sig in [&b"PK\x03\x04"[..], &b"PK\x01\x02"[..]] {
+                let at = z.windows(4).rposition(|w| w == sig).unwrap();
+                let method = at + if sig[2] == 3 { 8 } else { 10 };
+                z[method..method + 2].copy_from_slice(&14u16.to_le_bytes());
+            }
+            z
+        }),
     ];
     let mut shown = Vec::new();
     for (what, zip) in &cases {
