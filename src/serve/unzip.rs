@@ -226,6 +226,16 @@ fn drop_common_top(
     Ok(())
 }
 
+/// The number of entries the zip's end-of-directory record declares (`None` for a zip64
+/// archive, whose count is elsewhere, or when there is no such record).
+fn central_count(zip: &[u8]) -> Option<usize> {
+    let from = zip.len().saturating_sub(22 + usize::from(u16::MAX));
+    let at = from + zip[from..].windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let total = zip.get(at + 10..at + 12)?;
+    let n = u16::from_le_bytes([total[0], total[1]]);
+    (n != u16::MAX).then_some(usize::from(n))
+}
+
 fn slash(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -241,6 +251,15 @@ pub(crate) fn unpack(
     keep: &[String],
 ) -> Result<Unpacked, Refused> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip)).map_err(corrupt)?;
+    // The zip crate keeps one entry per name: more entries in the directory than it lists are
+    // entries of one name, of which only one would be unpacked.
+    if central_count(zip).is_some_and(|n| n != archive.len()) {
+        return Err(refused(
+            400,
+            "zip 中有多个同名的文件，无法确定使用哪一个，整个 zip 未上传；请改名后重新压缩"
+                .to_string(),
+        ));
+    }
     let (mut entries, skipped) = plan(&mut archive, limits)?;
     if entries.is_empty() {
         return Err(refused(400, "zip 文件中没有可用的文件".to_string()));
@@ -368,5 +387,69 @@ mod tests {
         drop_common_top(&mut e, 2, &keep).unwrap_err();
         let mut e = vec![entry("a/X.xlsx"), entry("a/x.xlsx")];
         drop_common_top(&mut e, 2, &keep).unwrap_err();
+    }
+}
+
+#[cfg(test)]
+mod duplicate_tests {
+    use super::*;
+
+    /// Two entries of one name (as Python's zipfile can write): refused, nothing written.
+    #[test]
+    fn two_entries_of_one_name_are_refused() {
+        // Built by hand: two stored entries named "a.xlsx" and their central directory.
+        let mut z: Vec<u8> = Vec::new();
+        let mut central: Vec<u8> = Vec::new();
+        let name = b"a.xlsx";
+        for body in [&b"first"[..], &b"second"[..]] {
+            let offset = z.len() as u32;
+            let mut crc = zip_crc(body).to_le_bytes().to_vec();
+            let len = (body.len() as u32).to_le_bytes();
+            z.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+            z.append(&mut crc.clone());
+            z.extend_from_slice(&len);
+            z.extend_from_slice(&len);
+            z.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            z.extend_from_slice(&[0, 0]);
+            z.extend_from_slice(name);
+            z.extend_from_slice(body);
+            central
+                .extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+            central.append(&mut crc);
+            central.extend_from_slice(&len);
+            central.extend_from_slice(&len);
+            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name);
+        }
+        let at = z.len() as u32;
+        let size = central.len() as u32;
+        z.extend_from_slice(&central);
+        z.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00\x02\x00\x02\x00");
+        z.extend_from_slice(&size.to_le_bytes());
+        z.extend_from_slice(&at.to_le_bytes());
+        z.extend_from_slice(&[0, 0]);
+        let dir = tempfile::tempdir().unwrap();
+        let limits = crate::rules::Rules::load(None).unwrap().serve;
+        let refused = unpack(&z, dir.path(), &limits, &[]).err().expect("refused");
+        assert_eq!(refused.status, 400);
+        assert!(refused.message.contains("同名"), "{}", refused.message);
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+
+    fn zip_crc(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
     }
 }
