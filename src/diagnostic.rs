@@ -96,6 +96,9 @@ pub enum Code {
     TwoProjects,
     /// Two columns of a header have one field's name: the first is read, the other not.
     RepeatedColumn,
+    /// A ledger 项目编号 written otherwise than in history (case, full-width letters): the same
+    /// project.
+    IdWrittenOtherwise,
 }
 
 impl Serialize for Code {
@@ -139,6 +142,7 @@ impl Code {
             Code::RowAfterTable => "W064",
             Code::TwoProjects => "W065",
             Code::RepeatedColumn => "W066",
+            Code::IdWrittenOtherwise => "W067",
             Code::BadFeedback => "W046",
         }
     }
@@ -178,6 +182,7 @@ impl Code {
         Code::RowAfterTable,
         Code::TwoProjects,
         Code::RepeatedColumn,
+        Code::IdWrittenOtherwise,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -10,6 +10,73 @@ use crate::rules::{Rules, TableSchema, WentBack};
 use crate::text::key;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// History's project ids that this month's ledger writes otherwise (`dh2026-004`, full-width
+/// `ＤＨ２０２６－００４` for `DH2026-004`: one normalised key): the history's figures go with
+/// the ledger's id, so the project keeps its 累计, start date and continuity checks; a 警告 at
+/// the ledger's cell says so. Of two spellings in history, the later month's figures win.
+pub(crate) fn align_ids(data: &mut Dataset, snapshot: &mut super::results::Snapshot) {
+    let ledger: Vec<&crate::ingest::Record> = data
+        .table(crate::rules::TableRole::Ledger)
+        .iter()
+        .filter(|r| r.project.is_some())
+        .collect();
+    let ids: BTreeSet<&str> = ledger.iter().filter_map(|r| r.project.as_deref()).collect();
+    let by_key: BTreeMap<String, &crate::ingest::Record> = ledger
+        .iter()
+        .filter_map(|r| Some((id_key(r.project.as_deref()?), *r)))
+        .collect();
+    let others: Vec<(String, &crate::ingest::Record)> = snapshot
+        .last_figures
+        .keys()
+        .chain(snapshot.invest_series.keys())
+        .filter(|h| !ids.contains(h.as_str()))
+        .filter_map(|h| Some((h.clone(), *by_key.get(&id_key(h))?)))
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    let mut said = Vec::new();
+    for (old, r) in others {
+        let id = r.project.clone().unwrap_or_default();
+        if let Some(f) = snapshot.last_figures.remove(&old) {
+            let keep_old = snapshot
+                .last_figures
+                .get(&id)
+                .is_none_or(|now| now.month < f.month);
+            if keep_old {
+                snapshot.last_figures.insert(id.clone(), f);
+            }
+        }
+        if let Some(mut series) = snapshot.invest_series.remove(&old) {
+            let now = snapshot.invest_series.entry(id.clone()).or_default();
+            now.append(&mut series);
+            now.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        let field = r
+            .values
+            .iter()
+            .find(|(_, v)| v.to_string() == id)
+            .map(|(f, _)| f.clone())
+            .unwrap_or_default();
+        said.push(
+            Diagnostic::new(
+                Code::IdWrittenOtherwise,
+                cell(r, &field),
+                format!(
+                    "项目编号“{id}”在以往月份的记录中写作“{old}”（大小写或全角半角不同），已按同一项目接续以往数据"
+                ),
+            )
+            .with_hint("台账中的项目编号宜与以往月份写法一致"),
+        );
+    }
+    data.diagnostics.extend(said);
+}
+
+/// A project id's key across spellings: normalised (full-width to half-width, spaces out) and
+/// without case.
+fn id_key(id: &str) -> String {
+    key(id).to_lowercase()
+}
+
 /// Runs every check of `rules` on `data`; `last` holds each project's latest figures of an
 /// earlier month of the assessed year (empty without history).
 pub(crate) fn check(

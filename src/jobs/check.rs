@@ -97,10 +97,11 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
             .file_name()
             .and_then(|n| Month::parse(&n.to_string_lossy()))
     });
-    let snapshot = match (&req.history, assessed) {
+    let mut snapshot = match (&req.history, assessed) {
         (Some(h), Some(m)) if h.exists() => crate::history::History::open_read(h)?.snapshot(m)?,
         _ => Default::default(),
     };
+    crate::engine::continuity::align_ids(&mut data, &mut snapshot);
     crate::engine::continuity::check(&rules, &mut data, &snapshot.last_figures, assessed);
     if let Some(m) = assessed {
         feedback(&rules, &mut data, &snapshot.tasks, m);

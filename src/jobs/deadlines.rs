@@ -54,13 +54,16 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
         &rules,
         progress,
     )?;
-    let data = ingest_month(&req.input, &rules, Some(month)).context("无法计算期限")?;
+    let mut data = ingest_month(&req.input, &rules, Some(month)).context("无法计算期限")?;
     // Projects missing from this month's reports keep the start dates reported before.
-    let snapshot = if req.place.history_path().exists() {
+    let mut snapshot = if req.place.history_path().exists() {
         Some(req.place.read()?.snapshot(month)?)
     } else {
         None
     };
+    if let Some(s) = snapshot.as_mut() {
+        crate::engine::continuity::align_ids(&mut data, s);
+    }
     let carried = snapshot
         .as_ref()
         .map(|s| crate::engine::assess::carried_values(&data, s))

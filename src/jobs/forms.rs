@@ -189,7 +189,7 @@ fn unit_templates(
         }
         // The last reported cumulative figure is the lower bound of this month's.
         if schema.id == rules.roles.table(TableRole::Monthly)
-            && let Some(min) = project_key(r).and_then(|p| last.get(&p))
+            && let Some(min) = project_key(r).and_then(|p| last.get(&crate::text::key(&p)))
         {
             let cumulative = rules.roles.field(FieldRole::CumInvest);
             row.minimums.insert(cumulative.to_string(), *min);
@@ -244,7 +244,8 @@ fn form_value(v: &Value) -> Option<FormValue> {
 }
 
 /// The last cumulative figure of each project reported earlier this year, from history if there
-/// is one (the history file is never created here).
+/// is one (the history file is never created here), by the project's normalised key (a ledger
+/// may write `dh2026-004` for history's `DH2026-004`).
 fn last_figures(place: &Place, month: Month) -> anyhow::Result<BTreeMap<String, f64>> {
     if !place.history_path().exists() {
         return Ok(BTreeMap::new());
@@ -253,6 +254,6 @@ fn last_figures(place: &Place, month: Month) -> anyhow::Result<BTreeMap<String, 
     Ok(snapshot
         .last_figures
         .into_iter()
-        .filter_map(|(p, f)| f.cum_invest.map(|c| (p, c)))
+        .filter_map(|(p, f)| f.cum_invest.map(|c| (crate::text::key(&p), c)))
         .collect())
 }

@@ -146,7 +146,8 @@ fn assess_and_publish(
             input.display(),
         );
     }
-    let snapshot = history.snapshot(month)?;
+    let mut snapshot = history.snapshot(month)?;
+    crate::engine::continuity::align_ids(&mut data, &mut snapshot);
     if let Some(note) = gap_note(&snapshot, month) {
         progress.note(&note);
     }

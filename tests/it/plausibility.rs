@@ -246,3 +246,47 @@ fn a_repeated_column_name_is_warned_of_at_the_column_not_read() {
     let r = sanyipi(&["check", "--input", clean.to_str().unwrap()]);
     assert!(!format!("{}{}", r.stdout, r.stderr).contains("W066"));
 }
+
+/// A ledger that writes a project's 项目编号 in lower case (`dh2026-004` for September's
+/// `DH2026-004`), in a month 东湖镇 leaves the project out: the project keeps September's 累计
+/// and start date (not 0 and 逾期未开工), and a W067 at the ledger's cell says why.
+#[test]
+fn a_ledger_id_written_otherwise_keeps_the_projects_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let september = root().join("samples/2026-09");
+    run_one_month(&september, "2026-09", &out);
+    let input = october_with(
+        dir.path(),
+        &[
+            (
+                "重大项目管理台账.xlsx",
+                "xl/sharedStrings.xml",
+                "<t>DH2026-004</t>",
+                "<t>dh2026-004</t>",
+            ),
+            // 东湖镇's row of the project, emptied but for its 序号.
+            (
+                "月报/东湖镇.xlsx",
+                SHEET,
+                r#"<c r="B6" t="s"><v>20</v></c><c r="C6" t="s"><v>21</v></c><c r="D6"><v>7640</v></c><c r="E6"><v>860.3</v></c><c r="F6"><v>5980.3</v></c><c r="G6" t="s"><v>22</v></c><c r="H6" s="4"><v>46140</v></c><c r="I6" t="s"><v>18</v></c><c r="K6" t="s"><v>23</v></c>"#,
+                "",
+            ),
+        ],
+    );
+    let run = run_one_month(&input, "2026-10", &out);
+    let p = run["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "dh2026-004")
+        .unwrap_or_else(|| panic!("{:#}", run["projects"]));
+    let inputs = p["inputs"].to_string();
+    assert!(inputs.contains("历史记录（2026-09）"), "{inputs}");
+    assert!(inputs.contains("5120"), "{inputs}");
+    let said = run["diagnostics"].to_string();
+    assert!(
+        said.contains("项目编号“dh2026-004”在以往月份的记录中写作“DH2026-004”"),
+        "{said}"
+    );
+}
