@@ -25,8 +25,8 @@ fn october_with(dir: &Path, edits: &[(&str, &str, &str, &str)]) -> std::path::Pa
 
 const SHEET: &str = "xl/worksheets/sheet1.xml";
 
-/// The sample October month with 东湖镇's first 累计 at 99999 and the ledger's first plan at
-/// 0.0001 万元.
+/// The sample October month with 东湖镇's first 累计 at 99999, the ledger's first plan at
+/// 0.0001 万元 and its second at 0.
 fn doctored(dir: &Path) -> std::path::PathBuf {
     october_with(
         dir,
@@ -42,6 +42,12 @@ fn doctored(dir: &Path) -> std::path::PathBuf {
                 SHEET,
                 r#"<c r="G5"><v>24000</v></c>"#,
                 r#"<c r="G5"><v>0.0001</v></c>"#,
+            ),
+            (
+                "重大项目管理台账.xlsx",
+                SHEET,
+                r#"<c r="G6"><v>5000</v></c>"#,
+                r#"<c r="G6"><v>0</v></c>"#,
             ),
         ],
     )
@@ -61,6 +67,11 @@ fn a_cumulative_far_above_the_plan_and_a_tiny_plan_are_warned_of_at_their_cells(
     );
     assert!(
         said.contains("重大项目管理台账.xlsx!台账!G5: 年度计划投资 0.0001 万元不足 1 万元"),
+        "{said}"
+    );
+    // A plan of 0 takes all the investment points as surely.
+    assert!(
+        said.contains("重大项目管理台账.xlsx!台账!G6: 年度计划投资 0 万元不足 1 万元"),
         "{said}"
     );
     // The factor and the floor are the rules' own.
@@ -86,7 +97,7 @@ fn a_cumulative_far_above_the_plan_and_a_tiny_plan_are_warned_of_at_their_cells(
     let said = format!("{}{}", r.stdout, r.stderr);
     assert!(said.contains("月报/东湖镇.xlsx"), "{said}");
     assert!(!said.contains("的 3 倍"), "{said}");
-    assert!(!said.contains("不足 1 万元"), "{said}");
+    assert!(!said.contains("台账!G5: 年度计划投资"), "{said}");
 }
 
 #[test]
