@@ -159,7 +159,7 @@ fn feedback(
     month: Month,
 ) {
     // The as-of date only dates a form without a 填报日期; nothing here depends on it.
-    let read = crate::engine::supervision::feedback::read(rules, data, tasks, month.day(1));
+    let read = crate::engine::supervision::feedback::read(rules, data, tasks, month.day(1), None);
     read.reconcile(&mut data.files);
     data.diagnostics.extend(read.diagnostics);
 }

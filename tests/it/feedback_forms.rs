@@ -2,7 +2,7 @@
 //! (W046) at the same cells without writing history, and the reconciliation counts a refused
 //! row as not used and an accepted one as used.
 
-use super::supervision::{october_with, returned_forms, september, sheet};
+use super::supervision::{N2, N4, october_with, returned_form, returned_forms, september, sheet};
 use crate::common::*;
 use serde_json::Value as J;
 use std::path::Path;
@@ -139,4 +139,60 @@ fn a_refused_feedback_row_counts_as_not_used() {
         );
         assert_eq!(cell(r, 10), "平衡", "{file}");
     }
+}
+
+/// Two forms answering one task (an earlier form left in the folder, a later one): the later
+/// 填报日期 stands, whatever the files' order, and the earlier row is W046 naming it. A form
+/// dated after the as-of date is not taken (W046), as a report after it is not.
+#[test]
+fn the_later_form_stands_and_a_form_after_the_as_of_date_waits() {
+    let out = tempfile::tempdir().unwrap();
+    september(out.path(), None);
+    let input = october_with(|input| {
+        let dir = input.join("整改反馈");
+        std::fs::create_dir_all(&dir).unwrap();
+        let task = format!("{N2}-1");
+        returned_form(
+            &dir.join("1西岭乡.xlsx"),
+            "西岭乡",
+            "2026-10-09",
+            &[(&task, "整改中", "2026-10-28", "")],
+        );
+        returned_form(
+            &dir.join("2西岭乡.xlsx"),
+            "西岭乡",
+            "2026-10-20",
+            &[(&task, "已整改", "2026-10-19", "")],
+        );
+        returned_form(
+            &dir.join("北山镇.xlsx"),
+            "北山镇",
+            "2026-10-30",
+            &[(&format!("{N4}-1"), "已整改", "2026-10-29", "")],
+        );
+    });
+    let oct = run_one_month(input.path(), "2026-10", out.path());
+    let state = |id: String| {
+        oct["register"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id.as_str())
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state(format!("{N2}-1")), "done");
+    assert_eq!(state(format!("{N4}-1")), "overdue");
+    let refused = refused_in_run(&oct);
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused[0].starts_with("整改反馈/1西岭乡.xlsx!")
+            && refused[0].contains("在填报日期更晚（2026-10-20）的 整改反馈/2西岭乡.xlsx!"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].starts_with("整改反馈/北山镇.xlsx!")
+            && refused[1].contains("本表填报日期 2026-10-30 晚于统计截止日期 2026-10-25"),
+        "{refused:?}"
+    );
 }

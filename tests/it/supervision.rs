@@ -295,8 +295,8 @@ pub(crate) fn returned_form(
 }
 
 const N1: &str = "镇督查〔2026〕1号";
-const N2: &str = "镇督查〔2026〕2号";
-const N4: &str = "镇督查〔2026〕4号";
+pub(crate) const N2: &str = "镇督查〔2026〕2号";
+pub(crate) const N4: &str = "镇督查〔2026〕4号";
 
 /// The forms the 2026-09 notices' units return in October (own samples): good rows, an
 /// extension asked in time and one asked too late, and every kind of row that is refused.

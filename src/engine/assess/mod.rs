@@ -144,7 +144,7 @@ pub fn assess_issued(
         &mut rule_problems,
     );
     // Returned forms answer earlier months' tasks; those still overdue raise task matters.
-    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of);
+    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of, Some(as_of));
     let earlier = open_register(rules, snapshot, &snapshot.tasks, &read.feedback, as_of);
     let (units, notices, escalations) = draft_notices(
         rules,
@@ -294,7 +294,7 @@ pub(crate) fn earlier_task_findings(
     let Some(s) = &rules.notices.supervision else {
         return Vec::new();
     };
-    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of);
+    let read = super::supervision::feedback::read(rules, data, &snapshot.tasks, as_of, Some(as_of));
     let register = open_register(rules, snapshot, &snapshot.tasks, &read.feedback, as_of);
     let name_field = rules.roles.field(FieldRole::ProjectName);
     let names: HashMap<&str, &str> = register

@@ -30,8 +30,14 @@ impl Read {
 }
 
 /// Reads the returned forms against the tasks given so far; a form without a 填报日期 is taken
-/// as filed on `as_of`.
-pub(crate) fn read(rules: &Rules, data: &Dataset, tasks: &[Task], as_of: NaiveDate) -> Read {
+/// as filed on `as_of`. With a `cutoff` (a run's as-of date), a form dated after it is not taken.
+pub(crate) fn read(
+    rules: &Rules,
+    data: &Dataset,
+    tasks: &[Task],
+    as_of: NaiveDate,
+    cutoff: Option<NaiveDate>,
+) -> Read {
     let mut out = Read {
         feedback: Vec::new(),
         diagnostics: Vec::new(),
@@ -40,18 +46,40 @@ pub(crate) fn read(rules: &Rules, data: &Dataset, tasks: &[Task], as_of: NaiveDa
         return out;
     };
     let by_id: HashMap<&str, &Task> = tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    // The row taken for each task so far, with its record (index into `out.feedback`).
+    let mut taken: Vec<&Record> = Vec::new();
     for r in data.records(&s.table) {
-        match row(rules, s, data, r, &by_id, as_of) {
-            // A task answered twice this month: the first row stands, the other is said (two
-            // states of one task cannot both be taken).
-            Ok(f) => match out.feedback.iter().find(|g| g.task == f.task) {
-                Some(first) => out.diagnostics.push(*refuse(
+        match row(rules, s, data, r, &by_id, (as_of, cutoff)) {
+            // A task answered twice this month: the row of the later 填报日期 stands (a form of
+            // last month left in the folder does not hide this month's), the first of one date;
+            // the other is said (two states of one task cannot both be taken).
+            Ok(f) => match out.feedback.iter().position(|g| g.task == f.task) {
+                Some(i) if f.filed > out.feedback[i].filed => {
+                    let first = std::mem::replace(&mut out.feedback[i], f);
+                    let now = &out.feedback[i];
+                    out.diagnostics.push(*refuse(
+                        taken[i],
+                        &s.fields.task,
+                        format!(
+                            "任务“{}”在填报日期更晚（{}）的 {} 另有反馈",
+                            first.task,
+                            now.filed.map(|d| d.to_string()).unwrap_or_default(),
+                            now.source,
+                        ),
+                        "同一任务只填一行；已反馈过的旧表可移出本月的目录",
+                    ));
+                    taken[i] = r;
+                }
+                Some(i) => out.diagnostics.push(*refuse(
                     r,
                     &s.fields.task,
-                    format!("任务“{}”已在 {} 反馈", f.task, first.source),
+                    format!("任务“{}”已在 {} 反馈", f.task, out.feedback[i].source),
                     "同一任务只填一行；如需更正，请删去另一行后重新报送",
                 )),
-                None => out.feedback.push(f),
+                None => {
+                    out.feedback.push(f);
+                    taken.push(r);
+                }
             },
             Err(d) => out.diagnostics.push(*d),
         }
@@ -94,7 +122,7 @@ fn row(
     data: &Dataset,
     r: &Record,
     by_id: &HashMap<&str, &Task>,
-    as_of: NaiveDate,
+    (as_of, cutoff): (NaiveDate, Option<NaiveDate>),
 ) -> Result<Feedback, Box<Diagnostic>> {
     let f = &s.fields;
     let id = r.text(&f.task).unwrap_or_default().trim();
@@ -133,6 +161,18 @@ fn row(
             ));
         }
     };
+    // A form dated after the as-of date was not yet returned then: the run as of that date
+    // does not take it (as a report, a 销号 or a deadline met after it).
+    if let (Some(filed), Some(cutoff)) = (r.submitted_on, cutoff)
+        && filed > cutoff
+    {
+        return Err(refuse(
+            r,
+            &f.task,
+            format!("本表填报日期 {filed} 晚于统计截止日期 {cutoff}，本次不采用"),
+            "核对填报日期；如确为截止日之后报送，下月考核时采用",
+        ));
+    }
     let date = r.date(&f.date);
     if status == "extension" && date.is_none() {
         return Err(refuse(

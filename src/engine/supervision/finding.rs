@@ -26,11 +26,9 @@ pub(crate) fn findings(
         .filter(|t| t.state == State::Overdue)
         .map(|t| {
             let task = &t.task;
-            // No feedback: the 反馈时限 was missed; an extension asked too late: the 整改时限.
-            let (due, days) = match t.feedback {
-                None => (task.feedback_due, Some(s.feedback_workdays)),
-                Some(_) => (t.due, None),
-            };
+            // 逾期未反馈 counts from the 反馈时限, also for an extension asked after the 整改时限
+            // (not a valid answer): the one date the notices' reminders and `tasks` name.
+            let (due, days) = (task.feedback_due, Some(s.feedback_workdays));
             let late = calendar.count(due, as_of);
             let ctx = minijinja::context! {
                 task => task.id.clone(), notice => task.notice.clone(), index => task.index,

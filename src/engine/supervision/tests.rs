@@ -113,11 +113,12 @@ fn only_an_overdue_task_is_a_finding_dated_by_the_date_it_missed() {
             "2026-10-25",
             None,
         ),
-        // Asked after the 整改时限 (10-12): overdue since then.
+        // Asked after the 整改时限 (10-12): no valid answer, overdue since the 反馈时限 (09-30),
+        // the date the reminder names.
         (
             Some(fb("extension", "2026-10-13", "2026-11-20")),
             "2026-10-16",
-            Some(("2026-10-12", 4)),
+            Some(("2026-09-30", 8)),
         ),
     ];
     for (feedback, as_of, expected) in cases {
