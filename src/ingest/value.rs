@@ -136,9 +136,7 @@ fn parse_integer(cell: &Data, text: &str) -> Result<i64, String> {
 
 /// A plain number: `3,500`, `1125.1`, `12%` (as 12).
 pub fn parse_number(text: &str) -> Result<f64, String> {
-    if !thousands_ok(&normalize(text)) {
-        return Err(format!("“{text}”的千位分隔符位置不对"));
-    }
+    separators_ok(text)?;
     let t: String = normalize(text)
         .chars()
         .filter(|c| *c != ',' && !c.is_whitespace())
@@ -148,6 +146,37 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         Ok(n) if n.is_finite() => Ok(n),
         _ => Err(format!("“{text}”不是数字")),
     }
+}
+
+/// A number's separators: commas where they group in threes, and spaces between digits only as
+/// they would (`1 234 567`, not `5980 3`, a slip that would read as 59803).
+fn separators_ok(text: &str) -> Result<(), String> {
+    let t = normalize(text);
+    if !thousands_ok(&t) {
+        return Err(format!("“{text}”的千位分隔符位置不对"));
+    }
+    let chars: Vec<char> = t.trim().chars().collect();
+    let mut spaced = String::with_capacity(t.len());
+    let mut any = false;
+    for (i, c) in chars.iter().enumerate() {
+        if !c.is_whitespace() {
+            spaced.push(*c);
+            continue;
+        }
+        let before = spaced.chars().last().is_some_and(|p| p.is_ascii_digit());
+        let after = chars[i + 1..]
+            .iter()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|n| n.is_ascii_digit());
+        if before && after {
+            spaced.push(',');
+            any = true;
+        }
+    }
+    if any && !thousands_ok(&spaced) {
+        return Err(format!("“{text}”的数字中间有空格，无法确定数值"));
+    }
+    Ok(())
 }
 
 /// Commas, if any, group the integer part in threes: `3,500` and `1,234,567.5`, not `1,2,3`.
@@ -177,6 +206,7 @@ pub(crate) fn parse_amount(
     if let Some(n) = number_of(cell) {
         return Ok(round4(n * header_factor.unwrap_or(1.0)));
     }
+    separators_ok(text)?;
     let t: String = normalize(text)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -416,6 +446,20 @@ mod tests {
         assert!(read(Data::String("1,2,3万元".into()), FieldType::Amount).is_err());
         assert!(read(Data::Float(f64::NAN), FieldType::Amount).is_err());
         assert!(read(Data::Float(f64::INFINITY), FieldType::Number).is_err());
+    }
+
+    #[test]
+    fn a_space_between_digits_groups_in_threes_or_is_an_error() {
+        assert_eq!(parse_number("1 234 567.5"), Ok(1234567.5));
+        assert_eq!(parse_number(" 500 "), Ok(500.0));
+        let amount = |t: &str| read(Data::String(t.into()), FieldType::Amount);
+        assert_eq!(amount("500 万元"), Ok(Some(Value::Number(500.0))));
+        assert_eq!(amount("1 234.5"), Ok(Some(Value::Number(1234.5))));
+        for slip in ["5980 3", "59 80.3", "1 2 3"] {
+            let e = amount(slip).unwrap_err();
+            assert!(e.contains("数字中间有空格"), "{slip}: {e}");
+            assert!(parse_number(slip).is_err(), "{slip}");
+        }
     }
 
     #[test]
