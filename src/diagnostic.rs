@@ -99,6 +99,8 @@ pub enum Code {
     /// A ledger 项目编号 written otherwise than in history (case, full-width letters): the same
     /// project.
     IdWrittenOtherwise,
+    /// A monthly report whose 填报日期 is after the run's as-of date: not yet sent by then.
+    DatedAfterAsOf,
 }
 
 impl Serialize for Code {
@@ -143,6 +145,7 @@ impl Code {
             Code::TwoProjects => "W065",
             Code::RepeatedColumn => "W066",
             Code::IdWrittenOtherwise => "W067",
+            Code::DatedAfterAsOf => "W068",
             Code::BadFeedback => "W046",
         }
     }
@@ -183,6 +186,7 @@ impl Code {
         Code::TwoProjects,
         Code::RepeatedColumn,
         Code::IdWrittenOtherwise,
+        Code::DatedAfterAsOf,
     ];
 
     pub(crate) fn severity(self) -> Severity {

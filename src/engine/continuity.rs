@@ -71,6 +71,36 @@ pub(crate) fn align_ids(data: &mut Dataset, snapshot: &mut super::results::Snaps
     data.diagnostics.extend(said);
 }
 
+/// Monthly reports dated after the as-of date: the deadline counts them as not yet sent (a
+/// report is on time only by its 填报日期), while their figures are used, as the file is there;
+/// a 警告 at the date says so, as the date is most likely a slip.
+pub(crate) fn dated_after(rules: &Rules, data: &mut Dataset, as_of: chrono::NaiveDate) {
+    let table = &rules.table_of(crate::rules::TableRole::Monthly).id;
+    let said: Vec<Diagnostic> = data
+        .files
+        .iter()
+        .filter(|f| f.table.as_ref() == Some(table) && !f.unreadable)
+        .filter_map(|f| {
+            let d = f.submitted_on.filter(|d| *d > as_of)?;
+            Some(
+                Diagnostic::new(
+                    Code::DatedAfterAsOf,
+                    Location {
+                        file: f.file.clone(),
+                        sheet: f.sheet.clone(),
+                        cell: f.submitted_at.clone(),
+                    },
+                    format!(
+                        "填报日期 {d} 晚于统计截止日期 {as_of}：报送情况按截止日尚未报送计，表中数据仍采用"
+                    ),
+                )
+                .with_hint("如为笔误，请更正填报日期后重新考核"),
+            )
+        })
+        .collect();
+    data.diagnostics.extend(said);
+}
+
 /// A project id's key across spellings: normalised (full-width to half-width, spaces out) and
 /// without case.
 fn id_key(id: &str) -> String {

@@ -112,6 +112,10 @@ pub(super) fn read_file(
         }
         summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
         summary.submitted_on = meta.submitted_on;
+        summary.submitted_at = meta.date_cell.map(|(r, c)| {
+            let (r, c) = sheet.abs(r, c);
+            crate::diagnostic::a1(r, c)
+        });
         if let Some(found) = report_month::check(sheet, h.row, &meta, schema, month, &f.rel) {
             summary.report_month = Some(found.month);
             if let Some(problem) = found.problem {

@@ -80,6 +80,9 @@ pub struct FileSummary {
     pub sheet: Option<String>,
     pub reporting_unit: Option<String>,
     pub submitted_on: Option<NaiveDate>,
+    /// The cell of the 填报日期 (`A2`), where found.
+    #[serde(skip)]
+    pub submitted_at: Option<String>,
     pub rows: RowCounts,
     pub used: usize,
     pub rejected: usize,

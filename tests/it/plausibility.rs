@@ -301,3 +301,42 @@ fn a_ledger_id_written_otherwise_keeps_the_projects_history() {
         "{said}"
     );
 }
+
+/// A report dated after the as-of date (东湖镇's 10-21 typed as 10-28, the month run as of
+/// 10-25) counts as not yet sent, as a deadline does; W068 at the date says so, where before it
+/// was silent.
+#[test]
+fn a_report_dated_after_the_as_of_date_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = october_with(
+        dir.path(),
+        &[(
+            "月报/东湖镇.xlsx",
+            "xl/sharedStrings.xml",
+            "填报日期：2026年10月21日",
+            "填报日期：2026年10月28日",
+        )],
+    );
+    let out = dir.path().join("out");
+    let r = Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .run()
+        .expect_done();
+    let run = r.json("2026-10/run.json");
+    let w068: Vec<&serde_json::Value> = run["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W068")
+        .collect();
+    assert_eq!(w068.len(), 1, "{w068:?}");
+    assert_eq!(w068[0]["location"]["file"], "月报/东湖镇.xlsx");
+    assert_eq!(w068[0]["location"]["cell"], "A2");
+    assert!(
+        w068[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("填报日期 2026-10-28 晚于统计截止日期 2026-10-25"),
+        "{w068:?}"
+    );
+}
