@@ -152,6 +152,30 @@ pub(crate) fn check_template(src: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Checks that a rule's text template reads only names of `known` (the names its context gives):
+/// a misspelt `{{ workday }}` would print as nothing in an official notice.
+pub(crate) fn check_template_names(src: &str, known: &[&str]) -> Result<(), String> {
+    let t = ENV.template_from_str(src).map_err(|e| e.to_string())?;
+    let mut unknown: Vec<String> = t
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|n| !known.contains(&n.as_str()))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    unknown.sort();
+    Err(format!(
+        "模板中的 {} 不是可用的名称（可用: {}）",
+        unknown
+            .iter()
+            .map(|n| format!("{{{{ {n} }}}}"))
+            .collect::<Vec<_>>()
+            .join("、"),
+        known.join("、")
+    ))
+}
+
 /// Renders a text template of a rule over `ctx`.
 pub(crate) fn render(src: &str, ctx: V) -> Result<String, String> {
     ENV.render_str(src, ctx).map_err(|e| e.to_string())

@@ -217,6 +217,51 @@ impl Notices {
                     format!("事项 {} 的文字模板有误。技术信息：{e}", m.id),
                 )
             })?;
+            // The names `engine::notices::draft` gives a matter of each source.
+            let known: &[&str] = match m.source {
+                Source::Deadline => &[
+                    "project",
+                    "project_name",
+                    "item",
+                    "recipient",
+                    "rule_name",
+                    "from",
+                    "days",
+                    "due",
+                    "met_on",
+                    "workdays",
+                    "status",
+                    "as_of",
+                    "month_label",
+                ],
+                Source::Task => &[
+                    "task",
+                    "notice",
+                    "index",
+                    "unit",
+                    "project",
+                    "matter",
+                    "feedback_due",
+                    "due",
+                    "state",
+                    "as_of",
+                    "month_label",
+                ],
+                Source::Unit => &[
+                    "unit",
+                    "bottom",
+                    "score",
+                    "rank",
+                    "streak",
+                    "penalty_ids",
+                    "bottom_n",
+                    "month_label",
+                ],
+            };
+            crate::expr::check_template_names(&m.text, known).map_err(|e| {
+                file.error_near(&m.text, format!("事项 {} 的文字有误：{e}", m.id))
+                    .with_hint("名称写错时该处在通知中会是空白；请按“可用”中的名称改正")
+            })?;
             if m.per_notice && m.source != Source::Task {
                 return Err(file
                     .error_in_array(

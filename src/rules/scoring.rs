@@ -289,6 +289,15 @@ fn load_penalties(file: &RuleFile, raw: Vec<RawPenalty>) -> Result<Vec<Penalty>,
         if let Some(t) = &p.evidence {
             crate::expr::check_template(t)
                 .map_err(|m| file.error_near(t, format!("证据模板有误。技术信息：{m}")))?;
+            // The names `engine::ranking::penalty` gives each kind's evidence.
+            let known: &[&str] = match trigger {
+                Trigger::Streak { .. } => &["streak", "bottom_n", "ranks"],
+                Trigger::Supervision { .. } => &["months", "count", "notices", "score", "rank"],
+            };
+            crate::expr::check_template_names(t, known).map_err(|m| {
+                file.error_near(t, format!("处罚 {} 的证据文字有误：{m}", p.id))
+                    .with_hint("名称写错时该处在通报中会是空白；请按“可用”中的名称改正")
+            })?;
         }
         penalties.push(Penalty {
             id: p.id,

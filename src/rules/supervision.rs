@@ -232,6 +232,27 @@ impl Supervision {
         crate::expr::environment()
             .template_from_str(&f.reason)
             .map_err(|e| file.error_near(&f.reason, format!("模板有误。技术信息：{e}")))?;
+        // The names `engine::supervision::finding` gives the reason.
+        let known = [
+            "task",
+            "notice",
+            "index",
+            "unit",
+            "project",
+            "matter",
+            "feedback_due",
+            "due",
+            "workdays",
+            "state",
+            "as_of",
+        ];
+        crate::expr::check_template_names(&f.reason, &known).map_err(|e| {
+            file.error_near(
+                &f.reason,
+                format!("[supervision.finding] 的 reason 有误：{e}"),
+            )
+            .with_hint("名称写错时该处在报告中会是空白；请按“可用”中的名称改正")
+        })?;
         Ok(())
     }
 

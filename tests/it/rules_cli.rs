@@ -517,3 +517,48 @@ fn a_folder_that_is_a_file_is_said_in_words() {
     assert!(!run.stderr.contains("os error"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+/// A misspelt name in a rule's text (a notice matter, a penalty's evidence, the overdue-task
+/// reason) printed as nothing in official documents; it is a rules error at its line, naming the
+/// names that can be used.
+#[test]
+fn a_misspelt_name_in_a_rules_text_is_an_error() {
+    for (file, from, to, said) in [
+        (
+            "notices.toml",
+            "已超期{{ workdays }}个工作日。\"",
+            "已超期{{ workday }}个工作日。\"",
+            "{{ workday }} 不是可用的名称",
+        ),
+        (
+            "scoring.toml",
+            "evidence = \"连续{{ streak }}个月",
+            "evidence = \"连续{{ streek }}个月",
+            "{{ streek }} 不是可用的名称（可用: streak、bottom_n、ranks）",
+        ),
+        (
+            "notices.toml",
+            "截至{{ as_of }}{{ state }}，逾期",
+            "截至{{ asof }}{{ state }}，逾期",
+            "{{ asof }} 不是可用的名称",
+        ),
+    ] {
+        let rules_dir = exported();
+        edit(rules_dir.path(), file, from, to);
+        let rules = rules_dir.path().join("rules");
+        let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{file}: {}", run.stdout);
+        assert!(run.stderr.contains(said), "{}", run.stderr);
+        let line = std::fs::read_to_string(rules.join(file))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(to))
+            .unwrap()
+            + 1;
+        assert!(
+            run.stderr.contains(&format!("{file}:{line}:")),
+            "{}",
+            run.stderr
+        );
+    }
+}
