@@ -36,7 +36,14 @@ impl RulesError {
 
     /// An error on the first occurrence of `needle` in `text` (at the top when absent).
     pub fn near(file: &str, text: &str, needle: &str, message: impl Into<String>) -> Self {
-        let offset = text.find(needle).unwrap_or(0);
+        // The first place outside a comment (a `# Rows join the ledger …` line above the key
+        // names the same word), else the first at all.
+        let offset = text
+            .match_indices(needle)
+            .map(|(i, _)| i)
+            .find(|&i| !in_comment(text, i))
+            .or_else(|| text.find(needle))
+            .unwrap_or(0);
         Self::at(file, text, offset, message)
     }
 
@@ -67,6 +74,26 @@ impl RulesError {
             None => e,
         }
     }
+}
+
+/// Whether byte `offset` of a TOML text is inside a comment: after a `#` of its line that no
+/// string holds.
+fn in_comment(text: &str, offset: usize) -> bool {
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text[start..offset].chars() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => return true,
+            None => {}
+        }
+    }
+    false
 }
 
 impl fmt::Display for RulesError {
@@ -174,6 +201,19 @@ fn type_name(t: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_skips_comments_but_not_strings() {
+        let text = "# Rows join the ledger by id.\nmatch = { table = \"ledger\" } # ledger\n";
+        let e = RulesError::near("m.toml", text, "ledger", "x");
+        assert_eq!((e.line, e.col), (2, 20));
+        let text = "name = \"a # ledger\"\n";
+        let e = RulesError::near("m.toml", text, "ledger", "x");
+        assert_eq!((e.line, e.col), (1, 13));
+        // Only in a comment: the comment, rather than nothing.
+        let e = RulesError::near("m.toml", "# ledger\n", "ledger", "x");
+        assert_eq!((e.line, e.col), (1, 3));
+    }
 
     #[test]
     fn position_and_caret() {
