@@ -54,13 +54,13 @@ impl Units {
             file: file.display.clone(),
             ..Units::default()
         };
-        for u in &raw.unit {
+        for (index, u) in raw.unit.iter().enumerate() {
             let name = crate::text::normalize(&u.name);
             if units.names.contains(&name) {
-                return Err(file.error_near(
-                    &format!("\"{}\"", u.name),
-                    format!("单位“{}”重复定义", u.name),
-                ));
+                // At the repeat, not at the unit first written.
+                return Err(file
+                    .error_in_array("unit", index, "name", format!("单位“{}”重复定义", u.name))
+                    .with_hint("每个单位只写一个 [[unit]]；别名写在该单位的 aliases 中"));
             }
             units.names.push(name.clone());
             if let Some(full) = &u.full_name {

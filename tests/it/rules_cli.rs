@@ -562,3 +562,23 @@ fn a_misspelt_name_in_a_rules_text_is_an_error() {
         );
     }
 }
+
+/// A unit written twice is an error at the second [[unit]], the one just added.
+#[test]
+fn a_unit_written_twice_points_at_the_repeat() {
+    let rules_dir = exported();
+    let units = rules_dir.path().join("rules/units.toml");
+    let mut text = std::fs::read_to_string(&units).unwrap();
+    text.push_str("\n[[unit]]\nname = \"马庄乡\"\n");
+    std::fs::write(&units, &text).unwrap();
+    let line = text.lines().count();
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(&format!("units.toml:{line}:8: 单位“马庄乡”重复定义")),
+        "{}",
+        run.stderr
+    );
+}
