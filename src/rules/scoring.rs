@@ -30,6 +30,9 @@ pub(crate) struct Score {
     /// Default as-of day of the assessed month when `--as-of` is not given.
     #[serde(default)]
     pub(crate) as_of_day: Option<u32>,
+    /// The full score of a project, when the table has one: the parts' points must add up to it.
+    #[serde(default)]
+    pub(crate) total: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -143,6 +146,28 @@ impl Scoring {
         known.extend(DERIVED.iter().map(|s| s.to_string()));
         let parts = load_parts(file, raw.part, &known)?;
         check_score(file, &raw.score, project_fields, deadline_ids)?;
+        let sum: f64 = parts.iter().map(|p| p.points).sum();
+        if let Some(total) = raw.score.total
+            && (sum - total).abs() > 1e-9
+        {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|p| format!("{} {}", p.name, crate::value::format_number(p.points)))
+                .collect();
+            return Err(file
+                .error_near(
+                    "total",
+                    format!(
+                        "各评分项满分合计 {}，与 total = {} 不符（{}）",
+                        crate::value::format_number(sum),
+                        crate::value::format_number(total),
+                        parts.join("、")
+                    ),
+                )
+                .with_hint(
+                    "调整各 [[part]] 的 points 使合计等于 total；满分确需改变时一并改 total",
+                ));
+        }
         let mut penalties = load_penalties(file, raw.penalty)?;
         fill_evidence(file, &mut penalties)?;
         Ok(Scoring {
@@ -384,6 +409,16 @@ mod tests {
     fn a_broken_evidence_template_is_an_error_at_its_line() {
         let e = load_edited(|t| t.replacen("（{{ ranks }}）", "（{{ ranks }）", 1)).unwrap_err();
         assert!(e.contains("证据模板有误"), "{e}");
-        assert!(e.contains("scoring.toml:75:"), "{e}");
+        let line = crate::rules::RuleSource::embedded()
+            .files
+            .iter()
+            .find(|f| f.rel == "scoring.toml")
+            .unwrap()
+            .text
+            .lines()
+            .position(|l| l.starts_with("evidence = \"连续{{ streak }}"))
+            .unwrap()
+            + 1;
+        assert!(e.contains(&format!("scoring.toml:{line}:")), "{e}");
     }
 }

@@ -345,11 +345,14 @@ fn a_missing_report_carries_the_last_figures_and_scores_zero_for_reporting(s: &S
 on_samples!(a_missing_report_carries_the_last_figures_and_scores_zero_for_reporting);
 
 fn changing_a_weight_changes_the_ranking(s: &Samples) {
-    let (_rules, rules) = edited_rules(&[(
-        "scoring.toml",
-        "name = \"投资完成\"\npoints = 50",
-        "name = \"投资完成\"\npoints = 80",
-    )]);
+    let (_rules, rules) = edited_rules(&[
+        (
+            "scoring.toml",
+            "name = \"投资完成\"\npoints = 50",
+            "name = \"投资完成\"\npoints = 80",
+        ),
+        ("scoring.toml", "total = 100", "total = 130"),
+    ]);
     let truth = s.truth();
     let out = tempfile::tempdir().unwrap();
     let changed = run_months(s, out.path(), Some(&rules));

@@ -111,7 +111,10 @@ fn a_score_out_of_the_rules_range_follows_the_rules() {
     assert!(r.stderr.contains("!C2: "), "{}", r.stderr);
     assert!(!out.join("history.sqlite").exists() || history_is_empty(&out));
     // Parts worth 150 points in all: 120 is a score the rules can give.
-    let (_rules_dir, rules) = edited_rules(&[("scoring.toml", "points = 50", "points = 110")]);
+    let (_rules_dir, rules) = edited_rules(&[
+        ("scoring.toml", "points = 50", "points = 110"),
+        ("scoring.toml", "total = 100", "total = 160"),
+    ]);
     import(&file, &out, &["--rules", rules.to_str().unwrap()]).expect_ok();
 }
 

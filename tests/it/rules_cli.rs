@@ -466,6 +466,13 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "points = -50",
             "评分项 invest 的分值 points 应为正数，现为 -50",
         ),
+        // A weight changed alone: the parts no longer make the table's full score.
+        (
+            "scoring.toml",
+            "points = 50",
+            "points = 60",
+            "scoring.toml:29:1: 各评分项满分合计 110，与 total = 100 不符（投资完成 60、开工 20、竣工投产 10、前期手续 10、按时报送 10）",
+        ),
         (
             "tables/monthly.toml",
             "min = 0\nmax = 100000000           # 万元 (1 万亿元): larger is a typing error\n# An implausible",
