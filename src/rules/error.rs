@@ -21,7 +21,11 @@ impl RulesError {
         let offset = offset.min(text.len());
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let mut line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        // A byte order mark (Notepad's "UTF-8 with BOM") is no column of the line.
+        if text[line_start..].starts_with('\u{FEFF}') && offset >= line_start + 3 {
+            line_start += 3;
+        }
         let col = text[line_start..offset].chars().count() + 1;
         let source_line = text[line_start..].lines().next().unwrap_or("").to_string();
         RulesError {
@@ -67,7 +71,17 @@ impl RulesError {
     /// Turns a toml/serde error into one in Chinese, with the position of its span.
     pub fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> Self {
         let offset = err.span().map(|s| s.start).unwrap_or(0);
-        let (message, hint) = translate(err.message());
+        let (message, mut hint) = translate(err.message());
+        // Full-width punctuation typed with a Chinese input method is the likeliest cause.
+        let line_start = text[..offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = text[line_start..].lines().next().unwrap_or("");
+        if let Some(c) = line.chars().find(|c| FULL_WIDTH.contains(c)) {
+            hint = Some(format!(
+                "此行有全角符号“{c}”：TOML 的等号、逗号、引号、括号须为半角（= , \" [ ] {{ }}），请切换到英文输入法重写"
+            ));
+        }
         let e = Self::at(file, text, offset, message);
         match hint {
             Some(h) => e.with_hint(h),
@@ -103,11 +117,15 @@ impl fmt::Display for RulesError {
         } else {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
+            // Under each character as many spaces as it is wide on screen (两格 for 汉字).
             let caret_pad: String = self
                 .source_line
                 .chars()
                 .take(self.col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| match c {
+                    '\t' => "\t".to_string(),
+                    c => " ".repeat(unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)),
+                })
                 .collect();
             write!(
                 f,
@@ -123,8 +141,70 @@ impl fmt::Display for RulesError {
 }
 
 /// Chinese message and hint for the messages toml and serde give.
+/// Punctuation a Chinese input method types in place of TOML's.
+const FULL_WIDTH: &[char] = &[
+    '＝', '，', '“', '”', '‘', '’', '［', '］', '｛', '｝', '：', '＃',
+];
+
 fn translate(msg: &str) -> (String, Option<String>) {
     let msg = msg.trim();
+    // The parser's syntax messages, in words.
+    let syntax: &[(&str, &str, &str)] = &[
+        (
+            "invalid basic string",
+            "引号不成对：文本缺少结尾的引号",
+            "文本写成 \"……\"，两端都用半角引号",
+        ),
+        (
+            "key with no value",
+            "键后缺少 = 和取值",
+            "写成 键 = 值，等号为半角 =",
+        ),
+        (
+            "string values must be quoted",
+            "文本须用半角引号括起",
+            "写成 name = \"投资完成\"；日期、数字和 true/false 不加引号",
+        ),
+        (
+            "missing comma between array elements",
+            "列表的各项之间缺少逗号",
+            "写成 [\"a\", \"b\"]，逗号为半角 ,",
+        ),
+        (
+            "duplicate key",
+            "键或表重复：同一个键（或 [表名]）在此之前已写过",
+            "删去重复的一处；[[part]] 这样的双括号表才可以写多个",
+        ),
+        (
+            "invalid table header",
+            "表头写法不对",
+            "表头写成 [score] 或 [[part]]，括号为半角",
+        ),
+        (
+            "between 01 and 12",
+            "日期无效：月份应为 01 到 12",
+            "日期写成 2026-05-09，不加引号",
+        ),
+        ("invalid date", "日期无效", "日期写成 2026-05-09，不加引号"),
+    ];
+    if let Some((_, m, h)) = syntax.iter().find(|(en, _, _)| msg.contains(en)) {
+        return (m.to_string(), Some(h.to_string()));
+    }
+    if msg.contains("TOML datetime") && msg.starts_with("invalid type") {
+        return (
+            "此处应为日期，实际是文本".into(),
+            Some("日期不加引号，写成 2026-05-09".into()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid value: integer `")
+        && let Some((n, expected)) = rest.split_once("`, expected ")
+        && expected.starts_with('u')
+    {
+        return (
+            format!("取值不对：应为 0 或正整数，实际是 {n}"),
+            Some("天数、个数等写 0 或正整数".into()),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let (name, expected) = split_expected(rest);
         return (
@@ -231,6 +311,40 @@ mod tests {
         let text = "name = \"开工\" x";
         let e = RulesError::at("r.toml", text, text.find('x').unwrap(), "m");
         assert_eq!(e.col, 13);
+    }
+
+    /// What the parser says of a clerk's slips, through the real parser.
+    #[test]
+    fn syntax_slips_read_in_chinese_with_the_fix() {
+        let said = |text: &str| {
+            let err = toml::from_str::<toml::Table>(text).unwrap_err();
+            RulesError::from_toml("r.toml", text, &err).to_string()
+        };
+        for (text, message, hint) in [
+            ("name = \"投资完成\n", "引号不成对", "两端都用半角引号"),
+            ("points ＝ 50\n", "", "全角符号“＝”"),
+            ("name = “投资”\n", "", "全角符号““”"),
+            ("a = [1，2]\n", "", "全角符号“，”"),
+            ("a = [\"x\" \"y\"]\n", "列表的各项之间缺少逗号", "半角 ,"),
+            ("[score]\na = 1\n[score]\nb = 2\n", "重复", "双括号表"),
+            ("d = 2026-13-01\n", "月份应为 01 到 12", "2026-05-09"),
+        ] {
+            let e = said(text);
+            assert!(e.contains(message) && e.contains(hint), "{text}: {e}");
+            assert!(!e.contains("expected"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_caret_stands_under_its_character_on_screen() {
+        let e = RulesError::at("r.toml", "a = \"逾期\", overdu = 1\n", 14, "x");
+        assert_eq!(e.col, 11);
+        let caret = e.to_string().lines().nth(3).unwrap().to_string();
+        // "  | " then 10 characters of which two are 2 columns wide.
+        assert_eq!(caret, format!("  | {}^", " ".repeat(12)));
+        let e = RulesError::at("r.toml", "\u{FEFF}year = 2026x\n", 10, "x");
+        assert_eq!((e.line, e.col), (1, 8));
+        assert_eq!(e.source_line, "year = 2026x");
     }
 
     #[test]

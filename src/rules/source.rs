@@ -220,6 +220,27 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>, assets: &mut Ve
     }
 }
 
+/// A rules file that is not UTF-8: GBK (Notepad's "ANSI" on Chinese Windows) or UTF-16
+/// ("Unicode"), said in words, at the first line that cannot be read.
+fn not_utf8(display: &str, bytes: &[u8]) -> RulesError {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+    let what = if utf16 {
+        "是 UTF-16（记事本中的“Unicode”）编码".to_string()
+    } else {
+        format!("第 {line} 行起不是 UTF-8 编码（多为 GBK，记事本中的“ANSI”）")
+    };
+    RulesError::file(
+        display,
+        format!("无法读取：此文件{what}，规则文件须为 UTF-8 文本"),
+    )
+    .with_hint("用记事本打开，“另存为”时编码选“UTF-8”后保存；WPS 中同样在另存为时选择 UTF-8")
+}
+
 fn collect_dir(
     root: &Path,
     dir: &Path,
@@ -244,12 +265,13 @@ fn collect_dir(
             assets.push(read_asset(&path, rel())?);
         } else if path.extension().is_some_and(|e| e == "toml") {
             let display = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let bytes = std::fs::read(&path).map_err(|e| {
                 RulesError::file(
                     &display,
-                    format!("无法读取（须为 UTF-8 文本）。技术信息：{e}"),
+                    format!("无法读取：{}", crate::diagnostic::io_reason(&e)),
                 )
             })?;
+            let text = String::from_utf8(bytes).map_err(|e| not_utf8(&display, e.as_bytes()))?;
             let rel = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

@@ -589,3 +589,43 @@ fn a_unit_written_twice_points_at_the_repeat() {
         run.stderr
     );
 }
+
+/// A rules file saved as GBK (Notepad's "ANSI") or UTF-16 ("Unicode") is said in words, with
+/// how to save it as UTF-8.
+#[test]
+fn a_rules_file_not_in_utf8_says_how_to_save_it() {
+    for (name, encode) in [
+        (
+            "GBK",
+            (|t: &str| encoding_rs::GBK.encode(t).0.into_owned()) as fn(&str) -> Vec<u8>,
+        ),
+        ("UTF-16", |t: &str| {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(t.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        }),
+    ] {
+        let rules_dir = exported();
+        let path = rules_dir.path().join("rules/scoring.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, encode(&text)).unwrap();
+        let rules = rules_dir.path().join("rules");
+        let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{name}");
+        assert!(
+            run.stderr.contains("规则文件须为 UTF-8 文本"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("编码选“UTF-8”"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("stream did not contain"),
+            "{}",
+            run.stderr
+        );
+    }
+}
