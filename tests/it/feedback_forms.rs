@@ -2,7 +2,9 @@
 //! (W046) at the same cells without writing history, and the reconciliation counts a refused
 //! row as not used and an accepted one as used.
 
-use super::supervision::{N2, N4, october_with, returned_form, returned_forms, september, sheet};
+use super::supervision::{
+    N1, N2, N4, october_with, returned_form, returned_forms, september, sheet,
+};
 use crate::common::*;
 use serde_json::Value as J;
 use std::path::Path;
@@ -195,4 +197,39 @@ fn the_later_form_stands_and_a_form_after_the_as_of_date_waits() {
             && refused[1].contains("本表填报日期 2026-10-30 晚于统计截止日期 2026-10-25"),
         "{refused:?}"
     );
+}
+
+/// A form answering one of its two tasks: the blank row is a 警告 (the task counts as not
+/// answered), not an error of the data, and the run finishes with exit code 0.
+#[test]
+fn a_row_left_blank_is_a_task_not_answered() {
+    let out = tempfile::tempdir().unwrap();
+    september(out.path(), None);
+    let input = october_with(|input| {
+        let dir = input.join("整改反馈");
+        std::fs::create_dir_all(&dir).unwrap();
+        returned_form(
+            &dir.join("东湖镇.xlsx"),
+            "东湖镇",
+            "2026-10-09",
+            &[
+                (&format!("{N1}-1"), "已整改", "2026-10-09", ""),
+                (&format!("{N1}-2"), "", "", ""),
+            ],
+        );
+    });
+    let oct = run_one_month(input.path(), "2026-10", out.path());
+    let refused = refused_in_run(&oct);
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains(&format!("任务“{N1}-2”未填写整改状态，按未反馈计")),
+        "{refused:?}"
+    );
+    let errors = oct["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"] == "整改反馈/东湖镇.xlsx" && d["severity"] == "Error")
+        .count();
+    assert_eq!(errors, 0);
 }

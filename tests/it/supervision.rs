@@ -294,7 +294,7 @@ pub(crate) fn returned_form(
     wb.save(path).unwrap();
 }
 
-const N1: &str = "镇督查〔2026〕1号";
+pub(crate) const N1: &str = "镇督查〔2026〕1号";
 pub(crate) const N2: &str = "镇督查〔2026〕2号";
 pub(crate) const N4: &str = "镇督查〔2026〕4号";
 
@@ -529,7 +529,7 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
             format!("E5:E{last}")
         };
         let rule = format!(
-            "promptTitle=\"整改状态\" prompt=\"请从下拉列表选择（必填）\" sqref=\"{sqref}\"><formula1>选项!$A$1:$A$3</formula1>"
+            "promptTitle=\"整改状态\" prompt=\"请从下拉列表选择\" sqref=\"{sqref}\"><formula1>选项!$A$1:$A$3</formula1>"
         );
         assert!(xml.contains(&rule), "{xml}");
         assert!(xml.contains("type=\"list\""));

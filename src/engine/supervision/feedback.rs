@@ -148,6 +148,14 @@ fn row(
     }
     let status_text = r.text(&f.status).unwrap_or_default().trim();
     let states = &s.states;
+    if status_text.is_empty() {
+        return Err(refuse(
+            r,
+            &f.status,
+            format!("任务“{id}”未填写整改状态，按未反馈计"),
+            &format!("整改状态填写: {}", states.choices().join("、")),
+        ));
+    }
     let status = match status_text {
         t if t == states.done => "done",
         t if t == states.in_progress => "in_progress",
