@@ -90,13 +90,24 @@ pub fn check(req: &CheckRequest, progress: &dyn Progress) -> super::Result<Check
 /// The job itself.
 fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Checked> {
     let rules = Rules::load(req.rules.as_deref())?;
-    let month = req.month.as_deref().and_then(Month::parse);
-    let mut data = load(&req.input, &rules, month, progress)?;
-    let assessed = month.or_else(|| {
+    // The month given, else the one the folder is named for (`2026-10`, `2026年10月`): the
+    // month's sheets and the checks across months need it.
+    let assessed = req.month.as_deref().and_then(Month::parse).or_else(|| {
         req.input
             .file_name()
             .and_then(|n| Month::parse(&n.to_string_lossy()))
     });
+    let mut data = load(&req.input, &rules, assessed, progress)?;
+    if assessed.is_none() {
+        let name = req
+            .input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        progress.note(&format!(
+            "注意: 未用 --month 指定月份，目录名“{name}”也不是 2026-10 这样的月份，按月的核对（其他月份的报表 E033、累计完成投资减少 E024、整改反馈）未做；请加 --month YYYY-MM"
+        ));
+    }
     let mut snapshot = match (&req.history, assessed) {
         (Some(h), Some(m)) if h.exists() => crate::history::History::open_read(h)?.snapshot(m)?,
         _ => Default::default(),
@@ -138,13 +149,13 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
         })
         .collect();
     Ok(Checked {
-        month,
+        month: assessed,
         files,
         diagnostics,
         errors: data.error_count(),
         warnings: data.warning_count(),
-        report: report(&data, &rules, req.month.as_deref()),
-        submissions: month
+        report: report(&data, &rules, assessed.map(|m| m.to_string()).as_deref()),
+        submissions: assessed
             .map(|m| submissions(&rules, &data, m))
             .unwrap_or_default(),
     })
