@@ -151,3 +151,21 @@ fn command_line_mistakes_are_explained_in_chinese() {
         run.stderr
     );
 }
+
+/// Without --month and with a folder not named for a month, check says which checks it could
+/// not do; with a folder named 2026-10 it checks that month (and says so).
+#[test]
+fn check_says_when_it_does_not_know_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("十月材料");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("注意: 未用 --month 指定月份，目录名“十月材料”也不是 2026-10 这样的月份"),
+        "{said}"
+    );
+    let r = sanyipi(&["check", "--input", "samples/2026-10"]);
+    assert!(r.stdout.contains("考核月份: 2026-10"), "{}", r.stdout);
+    assert!(!r.stderr.contains("注意: 未用 --month"), "{}", r.stderr);
+}
