@@ -190,21 +190,27 @@ fn repeated_columns(
 ) -> Vec<Diagnostic> {
     header::repeated_columns(sheet, h, schema)
         .into_iter()
-        .map(|(fi, (kr, kc), (r, c))| {
-            let field = &schema.fields[fi];
-            let (ar, ac) = sheet.abs(r, c);
-            let (kr, kc) = sheet.abs(kr, kc);
-            let kept_at = crate::diagnostic::a1(kr, kc);
-            Diagnostic::new(
-                Code::RepeatedColumn,
-                Location::cell(file, &sheet.name, ar, ac),
-                format!(
-                    "列名“{}”与 {kept_at} 重复：只读取 {kept_at} 所在的列，此列的值未使用",
-                    field.label
-                ),
-            )
-            .with_hint("删去重复的列，或把此列的列名改为它实际填写的内容")
-        })
+        .map(
+            |header::Repeat {
+                 field: fi,
+                 kept: (kr, kc),
+                 other: (r, c),
+             }| {
+                let field = &schema.fields[fi];
+                let (ar, ac) = sheet.abs(r, c);
+                let (kr, kc) = sheet.abs(kr, kc);
+                let kept_at = crate::diagnostic::a1(kr, kc);
+                Diagnostic::new(
+                    Code::RepeatedColumn,
+                    Location::cell(file, &sheet.name, ar, ac),
+                    format!(
+                        "列名“{}”与 {kept_at} 重复：只读取 {kept_at} 所在的列，此列的值未使用",
+                        field.label
+                    ),
+                )
+                .with_hint("删去重复的列，或把此列的列名改为它实际填写的内容")
+            },
+        )
         .collect()
 }
 

@@ -144,13 +144,18 @@ fn two_row_labels(
     out
 }
 
-/// Header cells not read that carry the name of a field another column holds: (index into
-/// `TableSchema::fields`, grid (row, col) of the header cell read, of the cell not read).
-pub(crate) fn repeated_columns(
-    sheet: &Sheet,
-    h: &Header,
-    schema: &TableSchema,
-) -> Vec<(usize, (usize, usize), (usize, usize))> {
+/// A header cell not read that carries the name of a field another column holds.
+pub(crate) struct Repeat {
+    /// Index into `TableSchema::fields`.
+    pub(crate) field: usize,
+    /// Grid (row, col) of the header cell read.
+    pub(crate) kept: (usize, usize),
+    /// Grid (row, col) of the cell not read.
+    pub(crate) other: (usize, usize),
+}
+
+/// The header cells of `h` not read that carry the name of a field another column holds.
+pub(crate) fn repeated_columns(sheet: &Sheet, h: &Header, schema: &TableSchema) -> Vec<Repeat> {
     let rows = h.row..h.data_start.min(sheet.rows.len());
     let named = |r: usize, col: usize, field: usize| {
         label(&cell_text(sheet.cell(r, col)))
@@ -164,7 +169,11 @@ pub(crate) fn repeated_columns(
             }
             if let Some(c) = h.columns.iter().find(|c| named(r, col, c.field)) {
                 let kept_row = rows.clone().find(|&k| named(k, c.col, c.field));
-                out.push((c.field, (kept_row.unwrap_or(h.row), c.col), (r, col)));
+                out.push(Repeat {
+                    field: c.field,
+                    kept: (kept_row.unwrap_or(h.row), c.col),
+                    other: (r, col),
+                });
             }
         }
     }

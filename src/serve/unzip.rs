@@ -432,7 +432,9 @@ mod duplicate_tests {
         z.extend_from_slice(&[0, 0]);
         let dir = tempfile::tempdir().unwrap();
         let limits = crate::rules::Rules::load(None).unwrap().serve;
-        let refused = unpack(&z, dir.path(), &limits, &[]).err().expect("refused");
+        let Err(refused) = unpack(&z, dir.path(), &limits, &[]) else {
+            panic!("accepted");
+        };
         assert_eq!(refused.status, 400);
         assert!(refused.message.contains("同名"), "{}", refused.message);
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
