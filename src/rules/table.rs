@@ -2,11 +2,11 @@
 //! header aliases and types, and how its rows join the ledger.
 
 pub(crate) use super::table_checks::{Cumulative, ExpectIn, ReportMonth};
-pub use super::table_fields::{Bound, OutOfRange, Plausible};
+pub use super::table_fields::{Bound, Field, FieldType, OutOfRange, Plausible};
 use super::table_fields::{RawField, load_fields};
 use super::{RuleFile, RulesError};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,53 +73,6 @@ struct RawMatch {
     table: String,
     by: Vec<String>,
     unit: Option<String>,
-}
-
-/// The type a field's cells are read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    Text,
-    Integer,
-    Number,
-    /// Money in 万元; a unit in the cell or the header converts.
-    Amount,
-    Date,
-    /// 是/否 and the other words of `rules/ingest.toml`.
-    Bool,
-    /// One of `values`.
-    Enum,
-}
-
-impl FieldType {
-    pub(crate) fn label(self) -> &'static str {
-        match self {
-            FieldType::Text => "文本",
-            FieldType::Integer => "整数",
-            FieldType::Number => "数字",
-            FieldType::Amount => "金额（万元）",
-            FieldType::Date => "日期",
-            FieldType::Bool => "是/否",
-            FieldType::Enum => "选项",
-        }
-    }
-}
-
-/// One column of a table.
-#[derive(Debug, Clone)]
-pub struct Field {
-    pub id: String,
-    /// Header aliases as matching keys (normalised, spaces removed, unit stripped).
-    pub headers: Vec<String>,
-    /// The first alias as written, for messages.
-    pub label: String,
-    pub kind: FieldType,
-    pub required: bool,
-    /// For yes/no fields: the value of an empty cell (none: empty stays empty).
-    pub default: Option<bool>,
-    pub values: Vec<String>,
-    /// Values outside this range are errors, not scored as good.
-    pub plausible: Option<Plausible>,
 }
 
 /// How a table's rows join another table (the ledger).

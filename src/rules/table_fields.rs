@@ -1,9 +1,55 @@
 //! A table's fields as the rules declare them: ids, header aliases, types, enum values,
 //! defaults and plausible ranges, each checked when the rules load.
 
-use super::table::{Field, FieldType};
 use super::{RuleFile, RulesError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// The type a field's cells are read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    Integer,
+    Number,
+    /// Money in 万元; a unit in the cell or the header converts.
+    Amount,
+    Date,
+    /// 是/否 and the other words of `rules/ingest.toml`.
+    Bool,
+    /// One of `values`.
+    Enum,
+}
+
+impl FieldType {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            FieldType::Text => "文本",
+            FieldType::Integer => "整数",
+            FieldType::Number => "数字",
+            FieldType::Amount => "金额（万元）",
+            FieldType::Date => "日期",
+            FieldType::Bool => "是/否",
+            FieldType::Enum => "选项",
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: String,
+    /// Header aliases as matching keys (normalised, spaces removed, unit stripped).
+    pub headers: Vec<String>,
+    /// The first alias as written, for messages.
+    pub label: String,
+    pub kind: FieldType,
+    pub required: bool,
+    /// For yes/no fields: the value of an empty cell (none: empty stays empty).
+    pub default: Option<bool>,
+    pub values: Vec<String>,
+    /// Values outside this range are errors, not scored as good.
+    pub plausible: Option<Plausible>,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
