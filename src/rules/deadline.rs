@@ -298,11 +298,52 @@ pub(crate) fn known_fields(
 pub(crate) fn compile_condition(src: &str, known: &[String]) -> Result<Expr, String> {
     Expr::compile(src, Some(known)).map_err(|e| match e {
         CompileError::Size(m) => m,
-        CompileError::Syntax(m) => format!("条件表达式有误。技术信息：{m}"),
+        CompileError::Syntax(m) => match likely_slip(src) {
+            Some(slip) => format!("条件表达式有误：{slip}。技术信息：{m}"),
+            None => format!("条件表达式有误。技术信息：{m}"),
+        },
         CompileError::Unknown(names) => format!(
             "条件中的字段 {} 未定义（可用: {}）",
             names.join(", "),
             known.join(", ")
         ),
     })
+}
+
+/// The likeliest slip in an expression that does not parse, in words: full-width or
+/// mathematical signs typed with a Chinese input method, or `=` for `==`.
+fn likely_slip(src: &str) -> Option<String> {
+    const SIGNS: &[char] = &[
+        '×', '÷', '（', '）', '“', '”', '‘', '’', '，', '＝', '＞', '＜',
+    ];
+    if let Some(c) = src.chars().find(|c| SIGNS.contains(c)) {
+        return Some(format!(
+            "有全角或数学符号“{c}”，乘除写 * /，括号、引号、逗号、比较符号用半角"
+        ));
+    }
+    let b = src.as_bytes();
+    let lone_equals = (0..b.len()).any(|i| {
+        b[i] == b'='
+            && !matches!(b.get(i + 1), Some(b'='))
+            && !matches!(
+                i.checked_sub(1).map(|j| b[j]),
+                Some(b'=' | b'!' | b'<' | b'>')
+            )
+    });
+    lone_equals.then(|| "比较是否相等要写 ==（两个等号）".to_string())
+}
+
+#[cfg(test)]
+mod slip_tests {
+    use super::likely_slip;
+
+    #[test]
+    fn the_likeliest_slip_is_named() {
+        assert!(likely_slip("report_status = 'met'").unwrap().contains("=="));
+        assert!(likely_slip("points × 2").unwrap().contains("“×”"));
+        assert!(likely_slip("a == “x”").unwrap().contains("““”"));
+        for fine in ["a == 1", "a != 1", "a <= 1 and b >= 2", "a and"] {
+            assert_eq!(likely_slip(fine), None, "{fine}");
+        }
+    }
 }
