@@ -152,7 +152,7 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
     let mut h = req.place.open()?;
     // A task id as typed: plain or full-width brackets for 〔〕, spaces, full-width digits.
     let known = h.tasks_between("", "9999-12")?;
-    let ids: Vec<String> = req
+    let mut ids: Vec<String> = req
         .ids
         .iter()
         .map(|id| {
@@ -164,6 +164,9 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
                 .unwrap_or_else(|| id.clone())
         })
         .collect();
+    // A task named twice (typed both ways) is closed and said once.
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
     // A task cannot be closed before the notice that gave it was issued.
     let early: Vec<String> = known
         .iter()

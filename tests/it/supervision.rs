@@ -659,10 +659,12 @@ fn a_task_closes_when_the_office_confirms_it_and_leaves_the_register() {
     insta::assert_snapshot!("close_unknown", r.stderr);
     // Typed with plain brackets, as 〔〕 are hard to type.
     let typed = id.replace('〔', "(").replace('〕', ")");
+    // Named twice (as typed and as printed): closed and said once.
     let r = sanyipi(&[
         "tasks",
         "close",
         &typed,
+        &id,
         "--date",
         "2026-10-20",
         "--note",
