@@ -295,6 +295,19 @@ fn a_ledger_id_written_otherwise_keeps_the_projects_history() {
     let inputs = p["inputs"].to_string();
     assert!(inputs.contains("历史记录（2026-09）"), "{inputs}");
     assert!(inputs.contains("5120"), "{inputs}");
+    // Left out of its unit's report: scored and shown as not sent (it read 按期完成).
+    let report = p["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "report_status")
+        .unwrap();
+    assert_eq!(report["value"], "未报送", "{report}");
+    assert_eq!(
+        report["source"], "月报/东湖镇.xlsx（本项目未列入）",
+        "{report}"
+    );
+    assert_eq!(p["report_status"], "未报送");
     let said = run["diagnostics"].to_string();
     assert!(
         said.contains("项目编号“dh2026-004”在以往月份的记录中写作“DH2026-004”"),

@@ -164,10 +164,7 @@ fn score_project(
         reported: dl.reported,
         carried_from,
         start_status: dl.start.map(|d| d.status_label.clone()).unwrap_or_default(),
-        report_status: dl
-            .report
-            .map(|d| d.status_label.clone())
-            .unwrap_or_default(),
+        report_status: report_label(rules, &dl),
         procedures_total: dl.procs.len(),
         procedures_ok: dl.ok,
         parts,
@@ -176,6 +173,24 @@ fn score_project(
         notes,
     };
     (score, rule_problems)
+}
+
+/// The project's report status as scored: its unit's report's, or the report rule's word for
+/// not sent when the project is not in it (as the formulas read it: `overdue`).
+fn report_label(rules: &Rules, dl: &ProjectDeadlines<'_>) -> String {
+    if dl.reported {
+        return dl
+            .report
+            .map(|d| d.status_label.clone())
+            .unwrap_or_default();
+    }
+    let own = rules
+        .deadlines
+        .rules
+        .iter()
+        .find(|r| r.id == rules.scoring.score.report_deadline)
+        .and_then(|r| r.status.overdue.clone());
+    own.unwrap_or_else(|| rules.deadlines.status.overdue.clone())
 }
 
 /// The context the scoring formulas read: the project's fields and its deadline statuses.
@@ -383,14 +398,12 @@ fn project_inputs(
     }
     inputs.push(Input {
         name: "report_status".into(),
-        value: dl
-            .report
-            .map(|d| d.status_label.clone())
-            .unwrap_or_default(),
-        source: dl
-            .report
-            .and_then(|d| d.item.clone())
-            .unwrap_or_else(|| "（无报送文件）".into()),
+        value: report_label(rules, dl),
+        source: match dl.report.and_then(|d| d.item.clone()) {
+            Some(file) if !dl.reported => format!("{file}（本项目未列入）"),
+            Some(file) => file,
+            None => "（无报送文件）".into(),
+        },
     });
     inputs.push(Input {
         name: "procedures".into(),
