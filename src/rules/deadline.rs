@@ -198,6 +198,18 @@ fn due_of(file: &RuleFile, d: &RawDeadline) -> Result<Due, RulesError> {
                 return Err(err(&d.id, format!("期限 {} 缺少天数", d.id))
                     .with_hint("写 days = 90，或 days_field 与 limits"));
             }
+            // 0 days makes everything due on its start day: a slip, not a rule.
+            if d.days == Some(0) {
+                return Err(err("days = 0", format!("期限 {} 的天数为 0", d.id))
+                    .with_hint("天数至少为 1，如 days = 90"));
+            }
+            if let Some((name, _)) = d.limits.iter().find(|(_, v)| **v == 0) {
+                return Err(err(
+                    &format!("\"{name}\" = 0"),
+                    format!("期限 {} 中“{name}”的时限为 0 天", d.id),
+                )
+                .with_hint("时限至少为 1 个工作日"));
+            }
             Due::After {
                 from: from.clone(),
                 days: d.days,

@@ -466,6 +466,18 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "points = -50",
             "评分项 invest 的分值 points 应为正数，现为 -50",
         ),
+        (
+            "deadlines.toml",
+            "days = 90",
+            "days = 0",
+            "deadlines.toml:40:1: 期限 start_after_signing 的天数为 0",
+        ),
+        (
+            "deadlines.toml",
+            "\"企业投资项目备案\" = 3",
+            "\"企业投资项目备案\" = 0",
+            "中“企业投资项目备案”的时限为 0 天",
+        ),
         // A weight changed alone: the parts no longer make the table's full score.
         (
             "scoring.toml",
