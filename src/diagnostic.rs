@@ -101,6 +101,9 @@ pub enum Code {
     IdWrittenOtherwise,
     /// A monthly report whose 填报日期 is after the run's as-of date: not yet sent by then.
     DatedAfterAsOf,
+    /// A procedure with a start date and no time limit: its row gives none, nor does the
+    /// deadline's table of limits by name.
+    NoTimeLimit,
 }
 
 impl Serialize for Code {
@@ -146,6 +149,7 @@ impl Code {
             Code::RepeatedColumn => "W066",
             Code::IdWrittenOtherwise => "W067",
             Code::DatedAfterAsOf => "W068",
+            Code::NoTimeLimit => "W069",
             Code::BadFeedback => "W046",
         }
     }
@@ -187,6 +191,7 @@ impl Code {
         Code::RepeatedColumn,
         Code::IdWrittenOtherwise,
         Code::DatedAfterAsOf,
+        Code::NoTimeLimit,
     ];
 
     pub(crate) fn severity(self) -> Severity {

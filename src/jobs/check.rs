@@ -117,6 +117,17 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
     if let Some(m) = assessed {
         feedback(&rules, &mut data, &snapshot.tasks, m);
     }
+    // The month's deadlines as `run` counts them once the month is over: the reports sent, and
+    // the rows whose deadline cannot be counted (W069).
+    let counted = assessed.map(|m| {
+        let later = m.day(31) + chrono::Days::new(62);
+        let c =
+            crate::engine::deadlines::deadline_rows(&rules, &data, m, later, &Default::default());
+        (m, c)
+    });
+    if let Some((_, c)) = &counted {
+        data.diagnostics.extend(c.diagnostics.iter().cloned());
+    }
     let files = data
         .files
         .iter()
@@ -155,8 +166,8 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
         errors: data.error_count(),
         warnings: data.warning_count(),
         report: report(&data, &rules, assessed.map(|m| m.to_string()).as_deref()),
-        submissions: assessed
-            .map(|m| submissions(&rules, &data, m))
+        submissions: counted
+            .map(|(_, c)| submissions(&rules, c.rows))
             .unwrap_or_default(),
     })
 }
@@ -176,13 +187,10 @@ fn feedback(
 }
 
 /// Each expected unit's monthly report, as the deadline rule of scoring sees it once the month
-/// is over (a report not there is 未报, whatever the day).
-fn submissions(rules: &Rules, data: &Dataset, month: Month) -> Vec<Submission> {
+/// is over (a report not there is 未报, whatever the day), from the month's deadline `rows`.
+fn submissions(rules: &Rules, rows: Vec<crate::engine::DeadlineRow>) -> Vec<Submission> {
     use crate::engine::deadlines::Status;
     let id = &rules.scoring.score.report_deadline;
-    let later = month.day(31) + chrono::Days::new(62);
-    let empty = std::collections::BTreeMap::new();
-    let (rows, _) = crate::engine::deadlines::deadline_rows(rules, data, month, later, &empty);
     rows.into_iter()
         .filter(|r| &r.rule == id && r.recipient.is_some())
         .map(|r| Submission {

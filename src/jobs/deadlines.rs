@@ -68,7 +68,8 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
         .as_ref()
         .map(|s| crate::engine::assess::carried_values(&data, s))
         .unwrap_or_default();
-    let (mut rows, problems) = deadline_rows(&rules, &data, month, as_of, &carried);
+    let counted = deadline_rows(&rules, &data, month, as_of, &carried);
+    let (mut rows, problems) = (counted.rows, counted.problems);
     // Earlier notices' tasks overdue by the as-of date are findings too, as in `run`.
     if let Some(s) = &snapshot {
         rows.extend(crate::engine::assess::earlier_task_findings(
@@ -76,6 +77,13 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
         ));
     }
     let mut table = render(&rules, &rows, month, as_of, req.open_only);
+    // Rows whose deadline cannot be counted are said with them.
+    if !counted.diagnostics.is_empty() {
+        table.push('\n');
+        for d in &counted.diagnostics {
+            table.push_str(&format!("{d}\n"));
+        }
+    }
     if data.error_count() > 0 {
         table.push_str(&format!(
             "\n另有 {} 个数据错误，详见 sanyipi check --input {}\n",

@@ -23,6 +23,10 @@ pub struct StatusLabels {
     pub(crate) due_soon: String,
     pub(crate) pending: String,
     pub(crate) no_date: String,
+    /// A start date but no time limit (a procedure neither its row nor `limits` give days for);
+    /// `no_date`'s words when not given.
+    #[serde(default)]
+    pub(crate) no_limit: Option<String>,
 }
 
 /// A deadline's own words for some statuses (a report 未报送 rather than 逾期未完成); the others
@@ -36,6 +40,7 @@ pub struct OwnLabels {
     pub(crate) due_soon: Option<String>,
     pub(crate) pending: Option<String>,
     pub(crate) no_date: Option<String>,
+    pub(crate) no_limit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,9 +16,9 @@ fn d(s: &str) -> NaiveDate {
 fn rows(s: &Samples, rules: &Rules, month: &str) -> Vec<sanyipi::engine::DeadlineRow> {
     let data = ingest(&s.month(month), rules).unwrap();
     let m = Month::parse(month).unwrap();
-    let (rows, problems) = deadline_rows(rules, &data, m, m.day(25), &Default::default());
-    assert!(problems.is_empty(), "{problems:?}");
-    rows
+    let counted = deadline_rows(rules, &data, m, m.day(25), &Default::default());
+    assert!(counted.problems.is_empty(), "{:?}", counted.problems);
+    counted.rows
 }
 
 fn procedure_due_dates_equal_truth(s: &Samples) {
@@ -391,4 +391,81 @@ fn a_deadline_may_word_its_own_statuses() {
         "recipient = \"reporting_unit\"",
     )]);
     assert!(line(&table(Some(&rules))).contains("逾期未完成"));
+}
+
+/// A procedure with a 交办日期, no 时限 of its own and a name the limits table does not have
+/// (企业投资项目备案 misspelt 备按): W069 at its name's cell in `check`, `deadlines` and `run`,
+/// and its deadline reads `no_limit`'s words, not 缺少起算日期 (it has one). Adding the name to
+/// `[deadline.limits]` counts it.
+#[test]
+fn a_procedure_without_a_time_limit_is_said_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let list = input.join("前期手续办理清单.xlsx");
+    let bytes = crate::hostile::patched_file(&list, "xl/worksheets/sheet1.xml", |t| {
+        let from = r#"<c r="D3" t="s"><v>13</v></c><c r="E3" t="s"><v>14</v></c><c r="F3" s="3"><v>46063</v></c><c r="G3"><v>3</v></c>"#;
+        assert!(t.contains(from));
+        t.replacen(
+            from,
+            r#"<c r="D3" t="inlineStr"><is><t>企业投资项目备按</t></is></c><c r="E3" t="s"><v>14</v></c><c r="F3" s="3"><v>46063</v></c>"#,
+            1,
+        )
+    });
+    std::fs::write(&list, bytes).unwrap();
+    let out = dir.path().join("out");
+    let deadlines = |rules: Option<&std::path::Path>| {
+        let mut args = vec![
+            "deadlines".to_string(),
+            "--input".into(),
+            input.to_string_lossy().into(),
+            "--as-of".into(),
+            "2026-10-25".into(),
+            "--out".into(),
+            out.to_string_lossy().into(),
+        ];
+        if let Some(r) = rules {
+            args.extend(["--rules".into(), r.to_string_lossy().into()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = sanyipi(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let said = "警告[W069] 前期手续办理清单.xlsx!前期手续!D3: 手续“企业投资项目备按”没有办理时限：本行未填“办理时限”";
+    let table = deadlines(None);
+    assert!(table.contains(said), "{table}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("企业投资项目备按"))
+        .unwrap();
+    assert!(row.ends_with("缺少办理时限"), "{row}");
+    let check = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    assert!(check.stdout.contains(said), "{}", check.stdout);
+    let r = Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .run()
+        .expect_done();
+    let run = r.json("2026-10/run.json");
+    let w069: Vec<_> = run["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W069")
+        .collect();
+    assert_eq!(w069.len(), 1, "{w069:?}");
+    assert_eq!(w069[0]["location"]["cell"], "D3");
+    // The name added to the limits table: counted (3 working days from 2026-02-10), said no more.
+    let (_rules_dir, rules) = edited_rules(&[(
+        "deadlines.toml",
+        "\"企业投资项目备案\" = 3",
+        "\"企业投资项目备案\" = 3\n\"企业投资项目备按\" = 3",
+    )]);
+    let table = deadlines(Some(&rules));
+    assert!(!table.contains("W069"), "{table}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("企业投资项目备按"))
+        .unwrap();
+    assert!(row.contains("2026-02-13"), "{row}");
 }

@@ -340,13 +340,14 @@ fn national_day_week_flags_nobody_who_sent_by_thursday() {
     // The monthly run's deadline follows the same rule.
     let rules = sanyipi::rules::Rules::load(None).unwrap();
     let data = sanyipi::ingest::ingest(&input, &rules).unwrap();
-    let (rows, _) = sanyipi::engine::deadline_rows(
+    let rows = sanyipi::engine::deadline_rows(
         &rules,
         &data,
         sanyipi::engine::Month::parse("2026-10").unwrap(),
         date("2026-10-25"),
         &BTreeMap::new(),
-    );
+    )
+    .rows;
     let weekly: Vec<_> = rows
         .iter()
         .filter(|r| r.rule == "weekly_problems" && r.due == Some(date("2026-10-08")))

@@ -120,8 +120,8 @@ pub fn assess_issued(
 ) -> Assessment {
     let carried = carried_values(data, snapshot);
     let views = std::cell::OnceCell::new();
-    let (mut deadlines, mut rule_problems) =
-        deadline_rows_over(rules, data, month, as_of, &carried, &views);
+    let counted = deadline_rows_over(rules, data, month, as_of, &carried, &views);
+    let (mut deadlines, mut rule_problems) = (counted.rows, counted.problems);
     let views = views
         .into_inner()
         .unwrap_or_else(|| super::project::project_views(data, &carried));
@@ -164,6 +164,7 @@ pub fn assess_issued(
     let mut files = data.files.clone();
     read.reconcile(&mut files);
     let mut diagnostics = data.diagnostics.clone();
+    diagnostics.extend(counted.diagnostics);
     diagnostics.extend(read.diagnostics);
     let lights = super::lights::project_lights(rules, &projects, &deadlines, month);
     // The city reports and the views below read the same finished results: they are made at

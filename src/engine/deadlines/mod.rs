@@ -5,6 +5,7 @@
 use super::Month;
 use super::project::{ProjectView, project_views};
 use crate::calendar::Calendar;
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::ingest::{Dataset, Record, Value};
 use crate::rules::{
     Count, Deadline, Due, FieldRole, Rules, Subject, TableRole, deadline::known_fields,
@@ -78,6 +79,18 @@ pub struct RuleProblem {
     pub(crate) message: String,
 }
 
+/// What counting a month's deadlines gives.
+#[derive(Debug, Default)]
+pub struct Counted {
+    /// One row per deadline and subject, in the rules' and the subjects' order.
+    pub rows: Vec<DeadlineRow>,
+    /// A rule's condition that could not be evaluated on a subject.
+    pub problems: Vec<RuleProblem>,
+    /// Subjects whose deadline cannot be counted although they have a start date (W069 a
+    /// procedure with no time limit), said at their cell.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Evaluates every deadline rule for `month` as of `as_of`; `carried` holds the last reported
 /// figures of projects with no row this month.
 pub fn deadline_rows(
@@ -86,7 +99,7 @@ pub fn deadline_rows(
     month: Month,
     as_of: NaiveDate,
     carried: &BTreeMap<String, BTreeMap<String, Value>>,
-) -> (Vec<DeadlineRow>, Vec<RuleProblem>) {
+) -> Counted {
     let views = std::cell::OnceCell::new();
     deadline_rows_over(rules, data, month, as_of, carried, &views)
 }
@@ -101,9 +114,8 @@ pub(crate) fn deadline_rows_over<'a>(
     as_of: NaiveDate,
     carried: &BTreeMap<String, BTreeMap<String, Value>>,
     views: &std::cell::OnceCell<Vec<ProjectView<'a>>>,
-) -> (Vec<DeadlineRow>, Vec<RuleProblem>) {
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
+) -> Counted {
+    let mut out = Counted::default();
     let ctx = Ctx {
         rules,
         cal: &rules.calendar,
@@ -123,18 +135,19 @@ pub(crate) fn deadline_rows_over<'a>(
                     .get_or_init(|| project_views(data, carried))
                     .par_iter()
                     .map(|p| {
-                        let mut problems = Vec::new();
-                        if !applies(rule, &p.values, &known, &p.id, &mut problems) {
-                            return (None, problems);
+                        let mut found = Found::default();
+                        if !applies(rule, &p.values, &known, &p.id, &mut found.problems) {
+                            return found;
                         }
                         let mut row = ctx.after(rule, &p.values, p.cell_ref(from_field(rule)));
                         row.project = Some(p.id.clone());
                         row.project_name =
                             p.text(field(FieldRole::ProjectName)).map(str::to_string);
-                        (Some(row), problems)
+                        found.row = Some(row);
+                        found
                     })
                     .collect();
-                keep(found, &mut rows, &mut problems);
+                keep(found, &mut out);
             }
             Subject::Procedure => {
                 let ledger: std::collections::HashMap<&str, &Record> = data
@@ -148,22 +161,29 @@ pub(crate) fn deadline_rows_over<'a>(
                     .par_iter()
                     .map(|r| procedure_row(&ctx, rule, r, &ledger, &known))
                     .collect();
-                keep(found, &mut rows, &mut problems);
+                keep(found, &mut out);
             }
-            Subject::Submission => rows.extend(ctx.submissions(rule, data, month)),
+            Subject::Submission => out.rows.extend(ctx.submissions(rule, data, month)),
         }
     }
-    (rows, problems)
+    out
 }
 
-/// A subject's deadline row, if the rule applies, and the problems of its condition.
-type Found = (Option<DeadlineRow>, Vec<RuleProblem>);
+/// What one subject gave: its deadline row, if the rule applies, the problems of its condition
+/// and why its deadline cannot be counted.
+#[derive(Default)]
+struct Found {
+    row: Option<DeadlineRow>,
+    problems: Vec<RuleProblem>,
+    diagnostic: Option<Diagnostic>,
+}
 
 /// Appends what the subjects gave, in their order.
-fn keep(found: Vec<Found>, rows: &mut Vec<DeadlineRow>, problems: &mut Vec<RuleProblem>) {
-    for (row, p) in found {
-        problems.extend(p);
-        rows.extend(row);
+fn keep(found: Vec<Found>, out: &mut Counted) {
+    for f in found {
+        out.problems.extend(f.problems);
+        out.rows.extend(f.row);
+        out.diagnostics.extend(f.diagnostic);
     }
 }
 
@@ -182,14 +202,14 @@ fn procedure_row(
             values.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
-    let mut problems = Vec::new();
+    let mut found = Found::default();
     let subject = format!(
         "{} {}",
         r.project.as_deref().unwrap_or(""),
         r.text(field(FieldRole::Procedure)).unwrap_or("")
     );
-    if !applies(rule, &values, known, &subject, &mut problems) {
-        return (None, problems);
+    if !applies(rule, &values, known, &subject, &mut found.problems) {
+        return found;
     }
     let mut row = ctx.after(rule, &values, r.cell_ref(from_field(rule)));
     row.project = r.project.clone();
@@ -198,7 +218,57 @@ fn procedure_row(
         .or_else(|| values.get(field(FieldRole::ProjectName)))
         .map(|v| v.to_string());
     row.item = r.text(field(FieldRole::Procedure)).map(str::to_string);
-    (Some(row), problems)
+    if row.from.is_some() && row.days.is_none() {
+        found.diagnostic = Some(no_limit(ctx.rules, rule, r));
+    }
+    found.row = Some(row);
+    found
+}
+
+/// W069: a procedure row with a start date and no time limit, neither its own nor by its name.
+fn no_limit(rules: &Rules, rule: &Deadline, r: &Record) -> Diagnostic {
+    let name_field = rules.roles.field(FieldRole::Procedure);
+    let name = r.text(name_field).unwrap_or("");
+    let (own, names) = match &rule.due {
+        Due::After {
+            days_field, limits, ..
+        } => (
+            days_field.as_deref().and_then(|f| {
+                rules
+                    .table_of(TableRole::Procedures)
+                    .fields
+                    .iter()
+                    .find(|x| x.id == f)
+                    .map(|x| x.label.clone())
+            }),
+            limits.keys().cloned().collect::<Vec<_>>(),
+        ),
+        _ => (None, Vec::new()),
+    };
+    let own = own
+        .map(|label| format!("本行未填“{label}”，"))
+        .unwrap_or_default();
+    let mut d = Diagnostic::new(
+        Code::NoTimeLimit,
+        Location {
+            file: r.file.clone(),
+            sheet: Some(r.sheet.clone()),
+            cell: r.cells.get(name_field).cloned(),
+        },
+        format!(
+            "手续“{name}”没有办理时限：{own}规则 {} 的期限 {} 的时限表中也没有“{name}”，无法计算办结期限",
+            rule.file, rule.id
+        ),
+    );
+    d = if names.is_empty() {
+        d.with_hint("在表中填写办理时限")
+    } else {
+        d.with_hint(format!(
+            "在表中填写办理时限，或核对手续名称；时限表中有：{}",
+            names.join("、")
+        ))
+    };
+    d
 }
 
 fn from_field(rule: &Deadline) -> &str {
@@ -291,11 +361,19 @@ impl Ctx<'_> {
             .and_then(Value::as_f64)
             .map(|n| n as u32);
         let by_name = values
-            .get("procedure")
+            .get(self.rules.roles.field(FieldRole::Procedure))
             .map(|v| key(&v.to_string()))
             .and_then(|k| limits.get(&k).copied());
         row.days = own.or(by_name).or(*days);
         let (Some(start), Some(n)) = (row.from, row.days) else {
+            // A start date and no limit: the rule's words for that, where it has them.
+            let labels = &self.rules.deadlines.status;
+            if let Some(l) = row
+                .from
+                .and(rule.status.no_limit.as_ref().or(labels.no_limit.as_ref()))
+            {
+                row.status_label = l.clone();
+            }
             return row;
         };
         let due = match count {

@@ -312,6 +312,8 @@ fn check_procedure_case(rules: &Rules, rule: &Deadline, c: Case) {
         Status::Overdue => "逾期未完成",
         Status::DueSoon => "即将到期",
         Status::Pending => "未到期",
+        // A start date without a limit is said as such (`no_limit`).
+        Status::NoDate if c.assigned.is_some() => "缺少办理时限",
         Status::NoDate => "缺少起算日期",
     };
     assert_eq!(row.status_label, label, "{}", c.name);
