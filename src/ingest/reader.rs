@@ -68,11 +68,12 @@ pub(crate) fn read_rows(
     let start = header.data_start.min(sheet.rows.len());
     // Classifying and reading a row depend on that row alone: both run on every core, and the
     // table's order (where a 合计 or note row ends it) is settled in one pass between them.
+    let required = required_columns(header, schema);
+    let id_col = id_column(header, schema);
     let own: Vec<Kind> = (start..sheet.rows.len())
         .into_par_iter()
-        .map(|r| classify(sheet, r, header, vocab))
+        .map(|r| classify(sheet, r, header, vocab, (id_col, &required)))
         .collect();
-    let required = required_columns(header, schema);
     let mapped = mapped_columns(header);
     let follows = data_follows(sheet, start, &own, header, &required, &mapped);
     let mut in_tail = false;
@@ -199,8 +200,29 @@ fn starts_as_note(sheet: &Sheet, r: usize, vocab: &Vocabulary) -> bool {
         .is_some_and(|t| vocab.note_rows.iter().any(|m| t.starts_with(m.as_str())))
 }
 
-/// The kind of a row from its own cells (not values filled in from merged regions).
-fn classify(sheet: &Sheet, r: usize, header: &Header, vocab: &Vocabulary) -> Kind {
+/// The grid column of the table's project code (`TableSchema::code_field`), if the header
+/// has it.
+fn id_column(header: &Header, schema: &TableSchema) -> Option<usize> {
+    let id = schema.code_field.as_deref()?;
+    header
+        .columns
+        .iter()
+        .find(|c| schema.fields[c.field].id == id)
+        .map(|c| c.col)
+}
+
+/// The kind of a row from its own cells (not values filled in from merged regions). A row
+/// without a project code may also be a total or subtotal in other words (`全镇合计`,
+/// `合计（2个）`, `其中：续建项目`), a section heading (`一、签约一批`, `（二）开工一批`) or a
+/// signature line under the table (`单位负责人：… 填表人：…`, not filling every required
+/// column: a project named 说明书印刷包装项目 whose code went astray is still data).
+fn classify(
+    sheet: &Sheet,
+    r: usize,
+    header: &Header,
+    vocab: &Vocabulary,
+    (id_col, required): (Option<usize>, &[usize]),
+) -> Kind {
     let cells: Vec<(usize, String)> = sheet.rows[r]
         .iter()
         .enumerate()
@@ -217,15 +239,72 @@ fn classify(sheet: &Sheet, r: usize, header: &Header, vocab: &Vocabulary) -> Kin
     if lead.iter().any(|t| is_marker(t, &vocab.total_rows)) {
         return Kind::Total;
     }
-    if cells.len() <= 2
-        && vocab
-            .note_rows
-            .iter()
-            .any(|m| cells[0].1.starts_with(m.as_str()))
-    {
+    let starts_as_note = |t: &str| vocab.note_rows.iter().any(|m| t.starts_with(m.as_str()));
+    if cells.len() <= 2 && starts_as_note(&cells[0].1) {
+        return Kind::Note;
+    }
+    // Without a project code the row names no project: looser words say what it is.
+    let coded = id_col.is_some_and(|c| cells.iter().any(|(col, _)| *col == c));
+    if id_col.is_none() || coded {
+        return Kind::Data;
+    }
+    if lead.iter().any(|t| names_marker(t, &vocab.subtotal_rows)) {
+        return Kind::Subtotal;
+    }
+    if lead.iter().any(|t| names_marker(t, &vocab.total_rows)) {
+        return Kind::Total;
+    }
+    let fills_required = required
+        .iter()
+        .all(|c| cells.iter().any(|(col, _)| col == c));
+    if (starts_as_note(&cells[0].1) && !fills_required) || section_heading(&cells) {
         return Kind::Note;
     }
     Kind::Data
+}
+
+/// A marker with words around it: `合计（2个）`, `其中：续建项目` (the marker, then a bracket or
+/// colon), or `东湖镇合计`, `开工一批小计` (a short text ending with it).
+fn names_marker(text: &str, markers: &[String]) -> bool {
+    /// At most this many characters before a marker that ends a text (`县经济开发区合计`).
+    const SHORT: usize = 12;
+    let k = crate::text::key(text);
+    markers.iter().any(|m| {
+        k.strip_prefix(m.as_str())
+            .is_some_and(|rest| rest.starts_with(['(', '（', ':', '：']))
+            || (k.ends_with(m.as_str()) && k.chars().count() <= SHORT)
+    })
+}
+
+/// A section heading: one text, or a Chinese ordinal and a text, with no figures, numbered
+/// `一、`, `（一）` or `(一)` (`一、签约一批`, `（二）开工一批`, `三` `投产一批`).
+fn section_heading(cells: &[(usize, String)]) -> bool {
+    const NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let ordinal = |t: &str| !t.is_empty() && t.chars().all(|c| NUMERALS.contains(&c));
+    let numbered = |t: &str| {
+        let bracketed = t
+            .strip_prefix(['（', '('])
+            .and_then(|r| r.split_once(['）', ')']))
+            .is_some_and(|(n, rest)| ordinal(n) && !rest.is_empty());
+        let listed = t
+            .split_once(['、', '.', '．'])
+            .is_some_and(|(n, rest)| ordinal(n) && !rest.is_empty());
+        bracketed || listed
+    };
+    // An ordinal on its own, as a 序号: `一`, `（一）`, `一、`.
+    let mark = |t: &str| {
+        let t = t.trim_end_matches(['、', '.', '．']);
+        let t = t
+            .strip_prefix(['（', '('])
+            .and_then(|r| r.strip_suffix(['）', ')']))
+            .unwrap_or(t);
+        ordinal(t)
+    };
+    match cells {
+        [(_, t)] => numbered(t),
+        [(_, n), (_, t)] => (mark(n) || numbered(n)) && t.parse::<f64>().is_err(),
+        _ => false,
+    }
 }
 
 /// A pre-numbered template row: nothing but a whole number outside the mapped columns (序号).

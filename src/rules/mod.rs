@@ -101,6 +101,7 @@ impl Rules {
             ));
         }
         validate_matches(&source, &tables)?;
+        table::settle_code_fields(&mut tables);
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
         let roles = Roles::load(&source, &tables)?;
         let calendar = calendar::load(source.under("calendar"))?;

@@ -112,6 +112,34 @@ pub struct TableSchema {
     pub(crate) expect_in: Option<ExpectIn>,
     /// The wide form of the table (a column group per procedure), if declared.
     pub(crate) wide: Option<super::layout::Wide>,
+    /// The field holding a row's project code, if the table has one: the field other tables
+    /// match it by first (the ledger's 项目编号), its `unique` field, or the first of the
+    /// fields it is matched by when there are more (a report's 项目编号 before its 项目名称).
+    /// A row without it names no project (a total, heading or signature line may then be
+    /// known by looser words).
+    pub(crate) code_field: Option<String>,
+}
+
+/// Sets each table's `code_field` once all tables are known.
+pub(crate) fn settle_code_fields(tables: &mut [TableSchema]) {
+    let referenced: Vec<(String, String)> = tables
+        .iter()
+        .filter_map(|t| t.matching.as_ref())
+        .filter_map(|m| Some((m.table.clone(), m.by.first()?.clone())))
+        .collect();
+    for t in tables.iter_mut() {
+        t.code_field = referenced
+            .iter()
+            .find(|(table, _)| *table == t.id)
+            .map(|(_, f)| f.clone())
+            .or_else(|| t.unique.clone())
+            .or_else(|| {
+                t.matching
+                    .as_ref()
+                    .filter(|m| m.by.len() > 1)
+                    .and_then(|m| m.by.first().cloned())
+            });
+    }
 }
 
 impl TableSchema {
@@ -182,6 +210,7 @@ impl TableSchema {
                 ..r
             }),
             wide,
+            code_field: None,
             checks,
             id: raw.table.id,
             title: raw.table.title,

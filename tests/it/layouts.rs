@@ -510,3 +510,108 @@ fn unit_and_month_sheet_messages() {
         .collect();
     insta::assert_snapshot!(shown.join("\n"));
 }
+
+/// 南阳街道's October report rewritten as towns lay it out: section headings (`一、签约一批`,
+/// `（二）` beside `开工一批`), totals and subtotals in other words (`开工一批小计`,
+/// `其中：续建项目`, `全镇合计`, `合计（2个）`) and a signature line under the table
+/// (`单位负责人：… 填表人：… 联系电话：…`), none with a project code. Each is read as what it is,
+/// not as a project missing from the ledger (E030) or a ledger row missing its values (E020):
+/// the month gives the plain month's results and problems.
+#[test]
+fn headings_totals_in_other_words_and_signature_lines_are_not_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let path = input.join("月报/南阳街道.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    drop(wb);
+    // The title and 填报 lines, the header, then the projects (rows with a 项目编号).
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == &Data::String("项目编号".into())))
+        .unwrap();
+    let code_col = rows[header]
+        .iter()
+        .position(|c| c == &Data::String("项目编号".into()))
+        .unwrap();
+    let projects: Vec<&Vec<Data>> = rows[header + 1..]
+        .iter()
+        .filter(|r| !matches!(r.get(code_col), None | Some(Data::Empty)))
+        .collect();
+    assert_eq!(projects.len(), 2);
+    let text = |s: &str| Data::String(s.into());
+    let mut out: Vec<Vec<Data>> = rows[..=header].to_vec();
+    out.push(vec![text("一、签约一批")]);
+    out.push(vec![text("（二）"), Data::Empty, text("开工一批")]);
+    out.push(projects[0].clone());
+    out.push(vec![
+        Data::Empty,
+        Data::Empty,
+        text("开工一批小计"),
+        Data::Float(1.0),
+    ]);
+    out.push(vec![
+        Data::Empty,
+        Data::Empty,
+        text("其中：续建项目"),
+        Data::Float(1.0),
+    ]);
+    out.push(vec![text("三、投产一批")]);
+    out.push(projects[1].clone());
+    out.push(vec![
+        text("全镇合计"),
+        Data::Empty,
+        Data::Empty,
+        Data::Float(2.0),
+    ]);
+    out.push(vec![
+        Data::Empty,
+        Data::Empty,
+        text("合计（2个）"),
+        Data::Float(2.0),
+    ]);
+    out.push(vec![
+        text("单位负责人：王五"),
+        Data::Empty,
+        Data::Empty,
+        text("填表人：李四"),
+        Data::Empty,
+        Data::Empty,
+        text("联系电话：13800000000"),
+    ]);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name(&name).unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in out.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match v {
+                Data::String(s) => drop(sheet.write_string(r, c, s)),
+                Data::Float(f) => drop(sheet.write_number(r, c, *f)),
+                Data::Int(i) => drop(sheet.write_number(r, c, *i as f64)),
+                Data::DateTime(d) => drop(sheet.write_number_with_format(r, c, d.as_f64(), &date)),
+                Data::Bool(b) => drop(sheet.write_boolean(r, c, *b)),
+                _ => {}
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let (_keep, rules) = edited_rules(&[]);
+    let plain = root().join("samples/2026-10");
+    let (plain_out, plain_json) = run_month(&plain, &rules);
+    let (laid_out_out, laid_out_json) = run_month(&input, &rules);
+    for key in ["units", "projects", "notices"] {
+        assert_eq!(plain_json[key], laid_out_json[key], "{key}");
+    }
+    assert_eq!(
+        diagnostics(plain_out.path(), "Error"),
+        diagnostics(laid_out_out.path(), "Error")
+    );
+    assert_eq!(
+        diagnostics(plain_out.path(), "Warning"),
+        diagnostics(laid_out_out.path(), "Warning")
+    );
+}
