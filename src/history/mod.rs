@@ -135,12 +135,33 @@ fn migrate_error(shown: &str, e: migrate::MigrateError) -> HistoryError {
     }
 }
 
+/// Rolls back what a run killed while writing left in the history file. Its rollback journal
+/// (`history.sqlite-journal`) is then "hot", and a read-only connection cannot roll it back: it
+/// fails with "attempt to write a readonly database". The first read of a connection that may
+/// write rolls it back, as SQLite does for any such reader. Without a journal this does nothing;
+/// a journal of a run still writing is left to it (the read waits for its lock, then finds the
+/// journal gone). A failure here is left to the open that follows, which says why.
+fn roll_back_interrupted(path: &Path) {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    if !Path::new(&journal).is_file() {
+        return;
+    }
+    if let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        let _ = conn.busy_timeout(Duration::from_secs(30));
+        let _ = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        });
+    }
+}
+
 impl History {
     /// Opens (creating if needed) the history file and brings it to the newest format. A file
     /// of a newer format is refused before anything is written to it.
     pub(crate) fn open(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
         let open_err = open_error(shown.clone());
+        roll_back_interrupted(path);
         if path.exists() {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .map_err(&open_err)?;
@@ -171,6 +192,7 @@ impl History {
     pub(crate) fn open_read(path: &Path) -> Result<Self, HistoryError> {
         let shown = path.display().to_string();
         let open_err = open_error(shown.clone());
+        roll_back_interrupted(path);
         let mut conn = if path.exists() {
             let file = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .map_err(&open_err)?;

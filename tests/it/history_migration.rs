@@ -398,3 +398,35 @@ fn jobs_that_only_read_leave_an_old_file_as_it_was() {
     assert_eq!(user_version(&path), version);
     assert!(std::fs::read(&path).unwrap() == before, "the file changed");
 }
+
+/// A run killed while writing history leaves a hot rollback journal beside the file (the
+/// fixture: the state a tester's `run` of 2026-11 left when killed 70 ms in, with 2026-09 and
+/// 2026-10 recorded before). Every command then refused the file as read-only. The next one
+/// rolls the killed run back: what was recorded before is there, 2026-11 is not, and the journal
+/// is gone.
+#[test]
+fn a_run_killed_while_writing_history_is_rolled_back_by_the_next_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["history.sqlite", "history.sqlite-journal"] {
+        std::fs::copy(fixture("hot-journal").join(f), dir.path().join(f)).unwrap();
+    }
+    let out = dir.path().to_str().unwrap();
+    let shown = ok(&["history", "show", "--out", out]);
+    assert!(shown.contains("2026-10"), "{shown}");
+    assert!(!shown.contains("2026-11"), "{shown}");
+    assert!(!dir.path().join("history.sqlite-journal").exists());
+    // And the month runs again on it.
+    let r = sanyipi(&[
+        "run",
+        "--input",
+        "samples/2026-10",
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out,
+        "--force",
+    ]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+}
