@@ -33,7 +33,19 @@ const MIGRATIONS: &[Migration] = &[
         what: "the 督办 loop: notice items as tasks, their feedback and 销号",
         step: v4_tasks,
     },
+    Migration {
+        what: "notices a re-run of their month no longer gives, kept for their numbers",
+        step: v5_withdrawn_notices,
+    },
 ];
+
+/// A notice a forced re-run of its month no longer gives (its recipient did better, or the
+/// notices moved to the next year's numbers) keeps its number, which is never given again, but
+/// counts nowhere: not toward escalations, not in the annual summary. Rows recorded before are
+/// all current: a month's re-run before this release updated its notices in place.
+fn v5_withdrawn_notices(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE notice ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;")
+}
 
 /// The newest format this binary writes and reads.
 pub(crate) const NEWEST: i64 = MIGRATIONS.len() as i64;

@@ -43,13 +43,14 @@ impl History {
         Ok(book)
     }
 
-    /// Supervision notices given so far, per recipient: (month, number), in number order.
+    /// Supervision notices given so far and not withdrawn, per recipient: (month, number), in
+    /// number order.
     pub(super) fn supervision_notices(
         &self,
     ) -> Result<BTreeMap<String, Vec<(Month, String)>>, HistoryError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT month, recipient, number FROM notice WHERE kind = 'supervision' ORDER BY year, seq")
+            .prepare("SELECT month, recipient, number FROM notice WHERE kind = 'supervision' AND withdrawn = 0 ORDER BY year, seq")
             .map_err(self.sql())?;
         let rows = stmt
             .query_map([], |r| {
@@ -70,12 +71,17 @@ impl History {
         Ok(out)
     }
 
-    /// The month's numbered notices (within `record`'s transaction).
+    /// The month's numbered notices (within `record`'s transaction). Those an earlier run of
+    /// the month gave and this one does not are withdrawn: their numbers stay taken.
     pub(super) fn insert_notices(tx: &Transaction, a: &Assessment) -> rusqlite::Result<()> {
+        tx.execute(
+            "UPDATE notice SET withdrawn = 1 WHERE month = ?1",
+            params![a.month.to_string()],
+        )?;
         for n in &a.notices {
             tx.execute(
-                "INSERT INTO notice (year, seq, month, recipient, kind, number) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (year, seq) DO UPDATE SET kind = excluded.kind, number = excluded.number",
+                "INSERT INTO notice (year, seq, month, recipient, kind, number, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
+                 ON CONFLICT (year, seq) DO UPDATE SET kind = excluded.kind, number = excluded.number, withdrawn = 0",
                 params![n.year, n.seq, a.month.to_string(), n.recipient, n.kind, n.number],
             )?;
         }
@@ -87,7 +93,7 @@ impl History {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT month, recipient, kind, number FROM notice WHERE year = ?1 ORDER BY seq",
+                "SELECT month, recipient, kind, number FROM notice WHERE year = ?1 AND withdrawn = 0 ORDER BY seq",
             )
             .map_err(self.sql())?;
         let rows = stmt

@@ -408,3 +408,53 @@ fn annual_summary_of_the_shared_samples() {
     let (results, computed) = run_samples(out.path(), None, &shared_samples());
     check_annual(out.path(), &results, &computed);
 }
+
+/// The 督查通知 column of `annual`'s printed table, per unit.
+fn notices_per_unit(out: &str, year: &str) -> BTreeMap<String, String> {
+    let r = sanyipi(&["annual", "--year", year, "--out", out]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("年度名次"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (cols[1].to_string(), cols.last().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// A forced re-run of a month that no longer gives a notice withdraws it: its number stays
+/// taken, but it counts nowhere. Here October re-run with its notices dated 2027-01-04 moves
+/// them to 2027's numbers; before, 2026's annual summary still counted the 2026 numbers (and
+/// the escalations counted both).
+#[test]
+fn notices_a_re_run_no_longer_gives_count_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--input",
+            "samples/2026-10",
+            "--month",
+            "2026-10",
+            "--as-of",
+            "2026-10-25",
+            "--out",
+            out,
+        ];
+        args.extend(extra);
+        sanyipi(&args).assert_done();
+    };
+    run(&[]);
+    let before = notices_per_unit(out, "2026");
+    assert_eq!(before["北山镇"], "1", "{before:?}");
+    run(&["--force", "--issue-date", "2027-01-04"]);
+    let after = notices_per_unit(out, "2026");
+    assert!(after.values().all(|n| n == "0"), "{after:?}");
+    // Re-run as first: the same numbers again, counted again.
+    run(&["--force"]);
+    assert_eq!(notices_per_unit(out, "2026"), before);
+}
