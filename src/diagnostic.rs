@@ -104,6 +104,9 @@ pub enum Code {
     /// A procedure with a start date and no time limit: its row gives none, nor does the
     /// deadline's table of limits by name.
     NoTimeLimit,
+    /// A ledger 责任单位 no earlier month ranked and the units' rules do not list, written like
+    /// a known unit (one character apart, a short form, two units in one cell).
+    UnitLikeKnown,
 }
 
 impl Serialize for Code {
@@ -150,6 +153,7 @@ impl Code {
             Code::IdWrittenOtherwise => "W067",
             Code::DatedAfterAsOf => "W068",
             Code::NoTimeLimit => "W069",
+            Code::UnitLikeKnown => "E034",
             Code::BadFeedback => "W046",
         }
     }
@@ -192,6 +196,7 @@ impl Code {
         Code::IdWrittenOtherwise,
         Code::DatedAfterAsOf,
         Code::NoTimeLimit,
+        Code::UnitLikeKnown,
     ];
 
     pub(crate) fn severity(self) -> Severity {

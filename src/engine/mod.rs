@@ -7,6 +7,7 @@ pub(crate) mod continuity;
 pub mod deadlines;
 pub mod evidence;
 pub mod lights;
+pub(crate) mod new_units;
 pub mod notices;
 pub mod office_calendar;
 pub mod outlook;

@@ -113,6 +113,7 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
         _ => Default::default(),
     };
     crate::engine::continuity::align_ids(&mut data, &mut snapshot);
+    crate::engine::new_units::check(&rules, &mut data, &snapshot);
     crate::engine::continuity::check(&rules, &mut data, &snapshot.last_figures, assessed);
     if let Some(m) = assessed {
         feedback(&rules, &mut data, &snapshot.tasks, m);

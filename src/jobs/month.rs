@@ -148,6 +148,7 @@ fn assess_and_publish(
     }
     let mut snapshot = history.snapshot(month)?;
     crate::engine::continuity::align_ids(&mut data, &mut snapshot);
+    crate::engine::new_units::check(rules, &mut data, &snapshot);
     crate::engine::continuity::dated_after(rules, &mut data, as_of);
     if let Some(note) = gap_note(&snapshot, month) {
         progress.note(&note);

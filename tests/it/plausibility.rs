@@ -353,3 +353,46 @@ fn a_report_dated_after_the_as_of_date_is_said() {
         "{w068:?}"
     );
 }
+
+/// A ledger 责任单位 misspelt (`东胡镇` for 东湖镇, the unit September ranked), written short
+/// (`东湖`) or with two units (`东湖镇、西岭乡`): each would be ranked as a unit of its own and
+/// sent notices, with only warnings about a report not sent. E034 at the ledger's cell names
+/// the known unit it is like. A unit September did not rank and unlike any is new, in silence.
+#[test]
+fn a_ledger_unit_written_like_a_known_one_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_one_month(&root().join("samples/2026-09"), "2026-09", &out);
+    let e034 = |unit: &str| -> Vec<String> {
+        let case = tempfile::tempdir().unwrap();
+        let input = october_with(
+            case.path(),
+            &[(
+                "重大项目管理台账.xlsx",
+                SHEET,
+                r#"<c r="M7" t="s"><v>31</v></c>"#,
+                &format!(r#"<c r="M7" t="inlineStr"><is><t>{unit}</t></is></c>"#),
+            )],
+        );
+        let history = case.path().join("out");
+        copy_dir(&out, &history);
+        let run = run_one_month(&input, "2026-10", &history);
+        run["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "E034")
+            .map(|d| {
+                assert_eq!(d["location"]["cell"], "M7", "{d}");
+                d["message"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let said = e034("东胡镇");
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("“东胡镇”是新出现的单位"), "{said:?}");
+    assert!(said[0].contains("与以往排名中的“东湖镇”相近"), "{said:?}");
+    assert!(e034("东湖")[0].contains("与以往排名中的“东湖镇”相近"));
+    assert!(e034("东湖镇、西岭乡")[0].contains("写了多个单位（东湖镇、西岭乡）"));
+    assert!(e034("白河镇").is_empty());
+}
