@@ -92,7 +92,7 @@ pub(super) fn read_file(
         if h.groups.is_empty() {
             diagnostics.extend(repeated_columns(&h, sheet, schema, &f.rel));
         }
-        let meta = meta::read(sheet, h.row, &rules.vocab.meta);
+        let meta = meta::read(sheet, h.row, &rules.vocab.meta, month);
         let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
         diagnostics.extend(problems);
         summary.sheet = Some(sheet.name.clone());

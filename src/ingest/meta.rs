@@ -1,7 +1,7 @@
 //! Sheet metadata: 填报单位 and 填报日期 from the line above the table ("填报单位（盖章）：曲屯镇
 //! 填报日期：2026年9月22日") or from a labelled cell with the value beside it.
 
-use super::value::{cell_text, parse_date};
+use super::value::{cell_text, month_day_near, parse_date};
 use super::workbook::Sheet;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -17,8 +17,14 @@ pub(crate) struct Meta {
     pub(crate) date_cell: Option<(usize, usize)>,
 }
 
-/// Reads metadata from grid rows `0..until` using the labels of `rules/ingest.toml`.
-pub(crate) fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<String>>) -> Meta {
+/// Reads metadata from grid rows `0..until` using the labels of `rules/ingest.toml`; a
+/// 填报日期 without its year (`10月21日`) is of the year nearest the assessed `month`.
+pub(crate) fn read(
+    sheet: &Sheet,
+    until: usize,
+    labels: &BTreeMap<String, Vec<String>>,
+    month: Option<crate::calendar::Month>,
+) -> Meta {
     let mut meta = Meta::default();
     let unit_labels = labels
         .get("reporting_unit")
@@ -47,7 +53,8 @@ pub(crate) fn read(sheet: &Sheet, until: usize, labels: &BTreeMap<String, Vec<St
                     None => calamine::Data::String(v.clone()),
                 };
                 let at = pos.unwrap_or((r, c));
-                match parse_date(&cell, &v) {
+                let without_year = || month.and_then(|m| month_day_near(&v, m));
+                match parse_date(&cell, &v).or_else(|e| without_year().ok_or(e)) {
                     Ok(d) => {
                         meta.submitted_on = Some(d);
                         meta.date_cell = Some(at);

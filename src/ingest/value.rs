@@ -258,9 +258,11 @@ fn serial_date(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(days))
 }
 
-/// `2026-09-15`, `2026/9/15`, `2026.9.15`, `2026年9月15日`, `20260915`, with an optional time.
+/// `2026-09-15`, `2026/9/15`, `2026.9.15`, `2026年9月15日`, `20260915`, with an optional time;
+/// also in Chinese numerals, as official documents date themselves (`二〇二六年十月二十一日`).
 pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
     let t = normalize(text);
+    let t = chinese_numeral_date(&t).unwrap_or(t);
     let date_part = t.split(['T', ' ']).next().unwrap_or("");
     let date_part = date_part.trim_end_matches('日').trim_end_matches('号');
     if date_part.len() == 8 && date_part.chars().all(|c| c.is_ascii_digit()) {
@@ -277,6 +279,56 @@ pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
     let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
     let nums = nums?;
     NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
+}
+
+/// `二〇二六年十月二十一日` → `2026年10月21日`: the year digit by digit, the month and day as
+/// numbers (`十` 10, `十一` 11, `二十` 20, `二十一` 21). None when the text is not such a date.
+fn chinese_numeral_date(t: &str) -> Option<String> {
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let digit = |c: char| {
+        let c = if c == '零' || c == 'O' || c == 'o' {
+            '〇'
+        } else {
+            c
+        };
+        DIGITS.iter().position(|&d| d == c).map(|n| n as u32)
+    };
+    let number = |s: &str| -> Option<u32> {
+        let chars: Vec<char> = s.chars().collect();
+        match chars.as_slice() {
+            ['十'] => Some(10),
+            [a] => digit(*a),
+            ['十', b] => Some(10 + digit(*b)?),
+            [a, '十'] => Some(digit(*a)? * 10),
+            [a, '十', b] => Some(digit(*a)? * 10 + digit(*b)?),
+            _ => None,
+        }
+    };
+    let (year, rest) = t.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let day = rest.trim_end_matches(['日', '号']);
+    if year.chars().count() != 4 {
+        return None;
+    }
+    let year: Option<String> = year
+        .chars()
+        .map(|c| digit(c).map(|n| n.to_string()))
+        .collect();
+    Some(format!("{}年{}月{}日", year?, number(month)?, number(day)?))
+}
+
+/// A date written without its year (`10月21日`, `10月21号`), in the year that puts it nearest
+/// to `month` (a report of December dated 1月5日 is of the next year).
+pub(crate) fn month_day_near(text: &str, month: crate::calendar::Month) -> Option<NaiveDate> {
+    let t = normalize(text);
+    let (m, d) = t.trim_end_matches(['日', '号']).split_once('月')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    let at = |y: i32| NaiveDate::from_ymd_opt(y, m, d);
+    let anchor = month.day(15);
+    [month.year - 1, month.year, month.year + 1]
+        .into_iter()
+        .filter_map(at)
+        .min_by_key(|d| (*d - anchor).num_days().abs())
 }
 
 fn parse_bool(cell: &Data, text: &str, vocab: &Vocabulary) -> Result<bool, String> {
@@ -320,6 +372,23 @@ mod tests {
 
     fn read(cell: Data, kind: FieldType) -> Result<Option<Value>, String> {
         parse_cell(&cell, &field(kind), None, &vocab())
+    }
+
+    #[test]
+    fn dates_in_chinese_numerals_and_without_a_year() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_date_text("二〇二六年十月二十一日"), d(2026, 10, 21));
+        assert_eq!(parse_date_text("二零二六年九月五日"), d(2026, 9, 5));
+        assert_eq!(parse_date_text("二〇二六年十二月十日"), d(2026, 12, 10));
+        assert_eq!(parse_date_text("二〇二六年十三月一日"), None);
+        assert_eq!(parse_date_text("二〇二六年"), None);
+        let october = crate::calendar::Month::parse("2026-10").unwrap();
+        let december = crate::calendar::Month::parse("2026-12").unwrap();
+        assert_eq!(month_day_near("10月21日", october), d(2026, 10, 21));
+        assert_eq!(month_day_near("11月2号", october), d(2026, 11, 2));
+        assert_eq!(month_day_near("1月5日", december), d(2027, 1, 5));
+        assert_eq!(month_day_near("2月30日", october), None);
+        assert_eq!(month_day_near("在建", october), None);
     }
 
     #[test]

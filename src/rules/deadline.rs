@@ -62,6 +62,8 @@ struct RawDeadline {
     weekday: Option<u32>,
     #[serde(default)]
     next_working_day: bool,
+    #[serde(default)]
+    undated_met: bool,
     met_by: String,
     #[serde(default)]
     warn_within: u32,
@@ -119,6 +121,9 @@ pub struct Deadline {
     pub file: String,
     /// A submission due on a day that is not a working day is due on the next working day.
     pub next_working_day: bool,
+    /// (Submissions) a file sent without a readable date (no 填报日期, or one that cannot be
+    /// read: W051, E021) counts as sent on time; otherwise it counts as not sent by its date.
+    pub undated_met: bool,
     /// Its own status labels, over the file's.
     pub status: OwnLabels,
 }
@@ -169,6 +174,7 @@ impl Deadlines {
                 recipient: d.recipient,
                 file: file.display.clone(),
                 next_working_day: d.next_working_day,
+                undated_met: d.undated_met,
                 status: d.status,
             });
         }

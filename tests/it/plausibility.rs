@@ -396,3 +396,56 @@ fn a_ledger_unit_written_like_a_known_one_is_an_error() {
     assert!(e034("东湖镇、西岭乡")[0].contains("写了多个单位（东湖镇、西岭乡）"));
     assert!(e034("白河镇").is_empty());
 }
+
+/// 东湖镇's 填报日期 written without its year, in Chinese numerals, under another label, or not
+/// at all. Before, each made the unit 未报送 (0 report points, a 督查 notice saying it had not
+/// reported) while its figures were used. Now the first three are read as the date, and a file
+/// with no date counts as sent on time (`undated_met` of the shipped rules), W051 saying so.
+#[test]
+fn a_report_dated_otherwise_or_not_at_all_is_not_called_unsent() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_one_month(
+        &root().join("samples/2026-10"),
+        "2026-10",
+        &dir.path().join("p"),
+    );
+    let score = |run: &serde_json::Value| {
+        run["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == "东湖镇")
+            .map(|u| u["score"].clone())
+            .unwrap()
+    };
+    for (line, w051) in [
+        ("填报日期：10月21日", false),
+        ("填报日期：二〇二六年十月二十一日", false),
+        ("填报时间：2026年10月21日", false),
+        ("日期：2026年10月21日", false),
+        ("", true),
+    ] {
+        let case = tempfile::tempdir().unwrap();
+        let input = october_with(
+            case.path(),
+            &[(
+                "月报/东湖镇.xlsx",
+                "xl/sharedStrings.xml",
+                "填报日期：2026年10月21日",
+                line,
+            )],
+        );
+        let run = run_one_month(&input, "2026-10", &case.path().join("out"));
+        assert_eq!(score(&run), score(&plain), "{line}");
+        assert_eq!(run["notices"], plain["notices"], "{line}");
+        let said: Vec<_> = run["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["location"]["file"] == "月报/东湖镇.xlsx")
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect();
+        let expected: Vec<String> = if w051 { vec!["W051".into()] } else { vec![] };
+        assert_eq!(said, expected, "{line}");
+    }
+}

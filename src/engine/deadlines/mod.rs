@@ -390,6 +390,22 @@ impl Ctx<'_> {
         row
     }
 
+    /// `settle` for a submission, `sent` when its file is there: one without a readable date
+    /// counts as sent on time where the rule says so (`undated_met`).
+    fn settle_sent(&self, rule: &Deadline, row: &mut DeadlineRow, due: NaiveDate, sent: bool) {
+        if sent && row.met_on.is_none() && rule.undated_met {
+            row.status = Status::Met;
+            row.status_label = rule
+                .status
+                .met
+                .as_ref()
+                .unwrap_or(&self.rules.deadlines.status.met)
+                .clone();
+            return;
+        }
+        self.settle(rule, row, due);
+    }
+
     /// Sets status and working days once the due date is known.
     fn settle(&self, rule: &Deadline, row: &mut DeadlineRow, due: NaiveDate) {
         let labels = &self.rules.deadlines.status;
@@ -489,7 +505,7 @@ impl Ctx<'_> {
                 row.item = file.map(|f| f.file.clone());
                 row.due = Some(due);
                 row.met_on = file.and_then(|f| f.submitted_on);
-                self.settle(rule, &mut row, due);
+                self.settle_sent(rule, &mut row, due, file.is_some());
                 out.push(row);
             }
         } else if files.is_empty() {
@@ -504,7 +520,7 @@ impl Ctx<'_> {
                 row.item = Some(f.file.clone());
                 row.due = Some(due);
                 row.met_on = f.submitted_on;
-                self.settle(rule, &mut row, due);
+                self.settle_sent(rule, &mut row, due, true);
                 out.push(row);
             }
         }
