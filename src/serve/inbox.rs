@@ -50,6 +50,12 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
             ),
         ));
     }
+    if let Some(why) = upload::in_the_way(&dir, &rel) {
+        return Err(error_json(
+            400,
+            &format!("“{}”：{why}，未保存；请改名后重新上传", slash(&rel)),
+        ));
+    }
     let limits = &state.limits;
     if !target.exists() && upload::count_files(&dir) >= limits.max_files {
         return Err(error_json(

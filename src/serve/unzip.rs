@@ -2,7 +2,8 @@
 //! anything is written — entry count, each entry's size, the total unpacked size and the
 //! compression ratio (against zip bombs) from `rules/serve.toml`, every name cleaned like an
 //! uploaded path (no `..`, no absolute path, no drive letter), with GBK names (Windows' own
-//! compressor) decoded — then unpacked into a staging folder and moved into the month's folder.
+//! compressor) decoded, every destination free (no folder of it an uploaded file) — then
+//! unpacked into a staging folder and moved into the month's folder.
 //! A common top folder (the zipped month folder) is dropped, as the page drops the picked folder.
 
 use super::upload::{BadPath, Limits, clean_path, count_files};
@@ -223,6 +224,22 @@ fn drop_common_top(
             ));
         }
     }
+    // `a.xlsx` and `a.xlsx/b.xlsx`: one name cannot be a file and a folder.
+    for e in entries.iter() {
+        let parts: Vec<_> = e.path.iter().collect();
+        for n in 1..parts.len() {
+            let folder = slash(&parts[..n].iter().collect::<PathBuf>());
+            if seen.contains(&folder.to_lowercase()) {
+                return Err(refused(
+                    400,
+                    format!(
+                        "zip 中的“{}”：“{folder}”在 zip 中也是一个文件，不能作为文件夹，整个 zip 未上传；请改名后重新压缩",
+                        slash(&e.path)
+                    ),
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -273,6 +290,18 @@ pub(crate) fn unpack(
             400,
             format!(
                 "zip 中的“{}”与已上传的“{other}”只差大小写，整个 zip 未上传",
+                slash(&e.path)
+            ),
+        ));
+    }
+    if let Some((e, why)) = entries
+        .iter()
+        .find_map(|e| super::upload::in_the_way(dir, &e.path).map(|w| (e, w)))
+    {
+        return Err(refused(
+            400,
+            format!(
+                "zip 中的“{}”：{why}，整个 zip 未上传；请改名后重新压缩",
                 slash(&e.path)
             ),
         ));
@@ -387,6 +416,9 @@ mod tests {
         drop_common_top(&mut e, 2, &keep).unwrap_err();
         let mut e = vec![entry("a/X.xlsx"), entry("a/x.xlsx")];
         drop_common_top(&mut e, 2, &keep).unwrap_err();
+        let mut e = vec![entry("a.xlsx"), entry("a.xlsx/b.xlsx")];
+        let why = drop_common_top(&mut e, 2, &keep).unwrap_err().message;
+        assert!(why.contains("“a.xlsx”在 zip 中也是一个文件"), "{why}");
     }
 }
 

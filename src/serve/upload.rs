@@ -112,6 +112,27 @@ pub(crate) fn case_clash(dir: &Path, rel: &Path) -> Option<String> {
     None
 }
 
+/// Why `rel` cannot be saved below `dir` (shown with `/`): one of its folders is an uploaded
+/// file, or `rel` itself is an uploaded folder.
+pub(crate) fn in_the_way(dir: &Path, rel: &Path) -> Option<String> {
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let mut at = dir.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let shown = parts[..=i].join("/");
+        if i + 1 < parts.len() && at.is_file() {
+            return Some(format!("“{shown}”已是一个文件，不能作为文件夹"));
+        }
+        if i + 1 == parts.len() && at.is_dir() {
+            return Some(format!("“{shown}”已是一个文件夹，不能保存为文件"));
+        }
+    }
+    None
+}
+
 /// Number of files below `dir` (0 when it does not exist).
 pub(crate) fn count_files(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -192,6 +213,24 @@ mod tests {
         assert_eq!(clash("月报/a.xlsx").as_deref(), Some("月报/A.xlsx"));
         assert_eq!(clash("月报/A.xlsx"), None);
         assert_eq!(clash("月报/b.xlsx"), None);
+    }
+
+    #[test]
+    fn a_file_cannot_be_a_folder_nor_a_folder_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("月报")).unwrap();
+        std::fs::write(tmp.path().join("签约项目.xlsx"), b"x").unwrap();
+        let way = |p: &str| in_the_way(tmp.path(), &clean_path(p, 3).unwrap());
+        assert_eq!(
+            way("签约项目.xlsx/说明.xlsx").as_deref(),
+            Some("“签约项目.xlsx”已是一个文件，不能作为文件夹")
+        );
+        assert_eq!(
+            way("月报").as_deref(),
+            Some("“月报”已是一个文件夹，不能保存为文件")
+        );
+        assert_eq!(way("月报/a.xlsx"), None);
+        assert_eq!(way("签约项目.xlsx"), None);
     }
 
     #[test]

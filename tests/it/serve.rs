@@ -568,6 +568,61 @@ fn zips_that_escape_explode_or_are_broken_are_refused() {
     assert!(!tmp.path().join("evil.xlsx").exists());
 }
 
+/// A zip whose later entry cannot be saved (its folder is an uploaded file) changes nothing, and
+/// the clerk is told which entry and why; a single upload of that path is told the same.
+#[test]
+fn a_zip_refused_late_has_changed_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    for (path, bytes) in [
+        ("月报/东湖镇.xlsx", &b"the report"[..]),
+        ("签约项目.xlsx", b"signed"),
+    ] {
+        let (status, _) = s.call(
+            "POST",
+            "/api/upload",
+            &[("month", "2026-10"), ("path", path)],
+            bytes,
+        );
+        assert_eq!(status, 200);
+    }
+    let zip = zip_of(&[
+        ("月报/东湖镇.xlsx".into(), b"an old draft".to_vec()),
+        ("签约项目.xlsx/说明.xlsx".into(), b"notes".to_vec()),
+    ]);
+    let (status, body) = s.call("POST", "/api/upload-zip", &[("month", "2026-10")], &zip);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 400, "{v}");
+    let why = v["error"].as_str().unwrap();
+    assert!(
+        why.contains("“签约项目.xlsx/说明.xlsx”：“签约项目.xlsx”已是一个文件，不能作为文件夹"),
+        "{why}"
+    );
+    let month = data.join("2026-10");
+    assert_eq!(
+        std::fs::read(month.join("月报/东湖镇.xlsx")).unwrap(),
+        b"the report"
+    );
+    let (status, body) = s.call(
+        "POST",
+        "/api/upload",
+        &[("month", "2026-10"), ("path", "签约项目.xlsx/说明.xlsx")],
+        b"notes",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("“签约项目.xlsx”已是一个文件，不能作为文件夹"),
+        "{v}"
+    );
+    let names: Vec<String> = files_of(&month).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(names, ["月报/东湖镇.xlsx", "签约项目.xlsx"]);
+}
+
 /// What a tool printed, with its output folder (which differs between the page and the CLI)
 /// cut off.
 fn before_output_dir(text: &str) -> &str {
