@@ -66,10 +66,12 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
             ),
         ));
     }
+    // A file of that name was uploaded before: the page says it was replaced.
+    let replaced: Vec<String> = target.is_file().then(|| slash(&rel)).into_iter().collect();
     let bytes = save_body(request, &target, limits.max_file_bytes)?;
     Ok(json_reply(
         200,
-        &json!({ "saved": slash(&rel), "bytes": bytes }),
+        &json!({ "saved": slash(&rel), "bytes": bytes, "replaced": replaced }),
     ))
 }
 
@@ -160,7 +162,7 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
         .map_err(|r| error_json(r.status, &r.message))?;
     Ok(json_reply(
         200,
-        &json!({ "saved": done.saved, "skipped": done.skipped }),
+        &json!({ "saved": done.saved, "skipped": done.skipped, "replaced": done.replaced }),
     ))
 }
 

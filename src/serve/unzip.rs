@@ -22,10 +22,12 @@ fn refused(status: u16, message: String) -> Refused {
     Refused { status, message }
 }
 
-/// What was unpacked: the saved relative paths, and the entries left out with the reason.
+/// What was unpacked: the saved relative paths, those of them that replaced an uploaded file,
+/// and the entries left out with the reason.
 #[derive(Debug, Default)]
 pub(crate) struct Unpacked {
     pub(crate) saved: Vec<String>,
+    pub(crate) replaced: Vec<String>,
     pub(crate) skipped: Vec<String>,
 }
 
@@ -326,6 +328,11 @@ pub(crate) fn unpack(
             format!("无法保存 zip 中的文件：{}", super::http::io_reason(&e)),
         )
     };
+    let replaced = entries
+        .iter()
+        .filter(|e| dir.join(&e.path).is_file())
+        .map(|e| slash(&e.path))
+        .collect();
     let stage = staging_dir(dir);
     let _ = std::fs::remove_dir_all(&stage);
     let staged = entries
@@ -343,6 +350,7 @@ pub(crate) fn unpack(
     moved?;
     Ok(Unpacked {
         saved: entries.iter().map(|e| slash(&e.path)).collect(),
+        replaced,
         skipped,
     })
 }

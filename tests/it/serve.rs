@@ -127,7 +127,18 @@ impl Server {
     }
 
     fn json(&self, method: &str, path: &str, query: &[(&str, &str)]) -> (u16, serde_json::Value) {
-        let (status, body) = self.call(method, path, query, b"");
+        self.json_with(method, path, query, b"")
+    }
+
+    /// `json` with a body.
+    fn json_with(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, serde_json::Value) {
+        let (status, body) = self.call(method, path, query, body);
         (status, serde_json::from_slice(&body).unwrap())
     }
 }
@@ -621,6 +632,66 @@ fn a_zip_refused_late_has_changed_nothing() {
     );
     let names: Vec<String> = files_of(&month).into_iter().map(|(r, _)| r).collect();
     assert_eq!(names, ["月报/东湖镇.xlsx", "签约项目.xlsx"]);
+}
+
+/// An upload or a zip entry that replaces an uploaded file says so; a zip in a picked folder is
+/// uploaded as the file it is, not unpacked over the month's files.
+#[test]
+fn a_replaced_file_is_said_and_a_zip_in_a_picked_folder_stays_a_zip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    let q = [("month", "2026-10"), ("path", "月报/东湖镇.xlsx")];
+    let (_, first) = s.json_with("POST", "/api/upload", &q, b"the report");
+    assert_eq!(first["replaced"], serde_json::json!([]), "{first}");
+    let (_, again) = s.json_with("POST", "/api/upload", &q, b"the report, corrected");
+    assert_eq!(
+        again["replaced"],
+        serde_json::json!(["月报/东湖镇.xlsx"]),
+        "{again}"
+    );
+    let zip = zip_of(&[
+        ("月报/东湖镇.xlsx".into(), b"an old draft".to_vec()),
+        ("月报/城关镇.xlsx".into(), b"new".to_vec()),
+    ]);
+    let (status, v) = s.json_with("POST", "/api/upload-zip", &[("month", "2026-10")], &zip);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v["replaced"],
+        serde_json::json!(["月报/东湖镇.xlsx"]),
+        "{v}"
+    );
+    // The page sends a zip of a picked folder as a file of it; the check then asks to unpack it.
+    let (_, page) = s.call("GET", "/", &[], b"");
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains(r#"const zip = /\.zip$/i.test(c.path) && !c.folder;"#));
+    assert!(page.contains("已替换"));
+    let q = [
+        ("month", "2026-10"),
+        ("path", "2026-10/月报/东湖镇初稿.zip"),
+        ("folder", "1"),
+    ];
+    let (status, v) = s.json_with("POST", "/api/upload", &q, &zip);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["saved"], "月报/东湖镇初稿.zip");
+    let month = data.join("2026-10");
+    assert_eq!(
+        std::fs::read(month.join("月报/东湖镇.xlsx")).unwrap(),
+        b"an old draft"
+    );
+    let (_, check) = s.json("GET", "/api/check", &[("month", "2026-10")]);
+    let zipped: Vec<&serde_json::Value> = check["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "月报/东湖镇初稿.zip")
+        .collect();
+    assert!(
+        zipped
+            .iter()
+            .any(|d| d["hint"].as_str().unwrap().contains("压缩包请先解压")),
+        "{check}"
+    );
 }
 
 /// What a tool printed, with its output folder (which differs between the page and the CLI)
