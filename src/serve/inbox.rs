@@ -104,7 +104,7 @@ fn save_body(request: &mut Request, target: &Path, max: u64) -> Result<u64> {
         )
     };
     std::fs::create_dir_all(parent).map_err(cannot)?;
-    let tmp = parent.join(format!(".upload-{}.tmp", &super::auth::new_token()[..12]));
+    let tmp = parent.join(upload::staged_name(&super::auth::new_token()[..12]));
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
         let n = std::io::copy(&mut request.body(), &mut f)?;
         if n != expected {

@@ -85,6 +85,8 @@ impl Server {
     pub(crate) fn bind(opts: Options) -> crate::jobs::Result<Server> {
         let rules = Rules::load(opts.rules.as_deref())?;
         let limits = rules.serve.clone();
+        // Uploads the last server was stopped in the middle of.
+        upload::remove_staged(&opts.data);
         let listener = std::net::TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
             anyhow::anyhow!(
                 "无法在本机端口 {} 上启动网页服务（{}）",

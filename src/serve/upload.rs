@@ -133,7 +133,40 @@ pub(crate) fn in_the_way(dir: &Path, rel: &Path) -> Option<String> {
     None
 }
 
-/// Number of files below `dir` (0 when it does not exist).
+/// The hidden file an upload is written to before it is renamed into place.
+pub(crate) fn staged_name(id: &str) -> String {
+    format!(".upload-{id}.tmp")
+}
+
+/// A file [`staged_name`] made: an upload still arriving, or one the server was stopped in.
+fn is_staged(p: &Path) -> bool {
+    p.file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with(".upload-") && n.ends_with(".tmp"))
+}
+
+/// Removes what uploads cut short by a stopped server left below `data`: staged files and the
+/// zips' staging folders (`.<month>.zip-upload`). Called at start, when no upload runs.
+pub(crate) fn remove_staged(data: &Path) {
+    let Ok(entries) = std::fs::read_dir(data) else {
+        return;
+    };
+    for e in entries.flatten() {
+        // A link is never followed: what it names is not the page's.
+        let dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if dir && name.starts_with('.') && name.ends_with(".zip-upload") {
+            let _ = std::fs::remove_dir_all(&p);
+        } else if dir {
+            remove_staged(&p);
+        } else if e.file_type().is_ok_and(|t| t.is_file()) && is_staged(&p) {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
+/// Number of files below `dir` (0 when it does not exist), staged uploads left out.
 pub(crate) fn count_files(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -142,12 +175,17 @@ pub(crate) fn count_files(dir: &Path) -> usize {
         .flatten()
         .map(|e| {
             let p = e.path();
-            if p.is_dir() { count_files(&p) } else { 1 }
+            if p.is_dir() {
+                count_files(&p)
+            } else {
+                usize::from(!is_staged(&p))
+            }
         })
         .sum()
 }
 
-/// Every file below `dir`, as `/`-separated relative paths in natural order (`9号` before `10号`).
+/// Every file below `dir`, as `/`-separated relative paths in natural order (`9号` before `10号`),
+/// staged uploads left out.
 pub(crate) fn list_files(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -157,6 +195,8 @@ pub(crate) fn list_files(dir: &Path) -> Vec<String> {
             let p = e.path();
             if p.is_dir() {
                 walk(base, &p, out);
+            } else if is_staged(&p) {
+                continue;
             } else if let Ok(rel) = p.strip_prefix(base) {
                 let parts: Vec<String> = rel
                     .components()
@@ -213,6 +253,21 @@ mod tests {
         assert_eq!(clash("月报/a.xlsx").as_deref(), Some("月报/A.xlsx"));
         assert_eq!(clash("月报/A.xlsx"), None);
         assert_eq!(clash("月报/b.xlsx"), None);
+    }
+
+    #[test]
+    fn staged_uploads_are_not_listed_nor_counted_and_go_at_start() {
+        let tmp = tempfile::tempdir().unwrap();
+        let month = tmp.path().join("2026-10");
+        std::fs::create_dir_all(month.join("月报")).unwrap();
+        std::fs::create_dir_all(tmp.path().join(".2026-10.zip-upload/月报")).unwrap();
+        std::fs::write(month.join("月报/东湖镇.xlsx"), b"x").unwrap();
+        std::fs::write(month.join("月报").join(staged_name("0123abcd")), b"half").unwrap();
+        assert_eq!(list_files(&month), ["月报/东湖镇.xlsx"]);
+        assert_eq!(count_files(&month), 1);
+        remove_staged(tmp.path());
+        assert_eq!(std::fs::read_dir(month.join("月报")).unwrap().count(), 1);
+        assert!(!tmp.path().join(".2026-10.zip-upload").exists());
     }
 
     #[test]

@@ -135,6 +135,24 @@ fn an_upload_cut_short_writes_nothing() {
     assert_eq!(names.len(), 1, "a staged file was left behind");
 }
 
+/// An upload the server was killed in leaves a staged file: the next start removes it, and it is
+/// never listed or counted.
+#[test]
+fn an_upload_the_server_was_stopped_in_is_cleared_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let dir = data.join("2026-10/月报");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("东湖镇.xlsx"), b"the report").unwrap();
+    std::fs::write(dir.join(".upload-0123456789ab.tmp"), b"half of it").unwrap();
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    let (status, files) = s.json("GET", "/api/files", &[("month", "2026-10")]);
+    assert_eq!(status, 200);
+    assert_eq!(files["files"], serde_json::json!(["月报/东湖镇.xlsx"]));
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(left.len(), 1, "the staged file is still there");
+}
+
 #[test]
 fn names_windows_cannot_hold_or_that_clash_by_case_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
