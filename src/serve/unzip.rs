@@ -39,18 +39,47 @@ struct Entry {
     size: u64,
 }
 
-/// The name of entry `raw`: UTF-8 when it is (the flag, Info-ZIP's Unicode path field, or
-/// tools that write UTF-8 without the flag), else GBK/GB18030 when it decodes cleanly (the
-/// Chinese Windows compressor), else what the zip crate makes of it (CP437).
-pub(crate) fn decode_name(raw: &[u8], fallback: impl FnOnce() -> Option<String>) -> String {
-    if let Ok(s) = std::str::from_utf8(raw) {
+/// The name of entry `raw`: GBK/GB18030 when the whole zip is (`gbk`, see [`names_are_gbk`]);
+/// else UTF-8 when it is (the flag, Info-ZIP's Unicode path field, or tools that write UTF-8
+/// without the flag), else GBK/GB18030 when it decodes cleanly (the Chinese Windows
+/// compressor), else what the zip crate makes of it (CP437).
+pub(crate) fn decode_name(
+    raw: &[u8],
+    gbk: bool,
+    fallback: impl FnOnce() -> Option<String>,
+) -> String {
+    if !gbk && let Ok(s) = std::str::from_utf8(raw) {
         return s.to_string();
     }
-    let (gbk, _, bad) = encoding_rs::GB18030.decode(raw);
+    let (name, _, bad) = encoding_rs::GB18030.decode(raw);
     if !bad {
-        return gbk.into_owned();
+        return name.into_owned();
     }
     fallback().unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned())
+}
+
+/// The zip's names are GBK, decided once for the whole archive, since a GBK name can happen to
+/// be valid UTF-8 (签约 read as UTF-8 is ǩԼ): no entry has the UTF-8 flag, every name decodes
+/// as GBK, and some name is not UTF-8 or reads as UTF-8 with letters no Chinese name holds.
+fn names_are_gbk(archive: &mut Archive) -> Result<bool, Refused> {
+    const UTF8_FLAG: u16 = 1 << 11;
+    let mut not_utf8 = false;
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).map_err(corrupt)?;
+        let raw = file.name_raw();
+        if file.flags().as_u16() & UTF8_FLAG != 0 || encoding_rs::GB18030.decode(raw).2 {
+            return Ok(false);
+        }
+        not_utf8 |= std::str::from_utf8(raw).map_or(true, |s| !s.chars().all(chinese_or_ascii));
+    }
+    Ok(not_utf8)
+}
+
+/// A letter of a Chinese file name: ASCII, CJK ideographs and punctuation, full-width forms.
+fn chinese_or_ascii(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{3000}'..='\u{303F}'
+            | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{2027}' | '\u{00B7}')
 }
 
 /// Files the OS adds to archives (macOS resource forks, Finder and Explorer caches).
@@ -104,10 +133,13 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
         ));
     }
     let max_total = limits.max_zip_unzipped_mb * 1024 * 1024;
+    let gbk = names_are_gbk(archive)?;
     let (mut entries, mut skipped, mut total) = (Vec::new(), Vec::new(), 0u64);
     for i in 0..archive.len() {
         let file = archive.by_index(i).map_err(corrupt)?;
-        let name = decode_name(file.name_raw(), || file.name().ok().map(|n| n.into_owned()));
+        let name = decode_name(file.name_raw(), gbk, || {
+            file.name().ok().map(|n| n.into_owned())
+        });
         if file.is_dir() {
             continue;
         }
@@ -371,13 +403,91 @@ mod tests {
     #[test]
     fn names_are_utf8_then_gbk_then_cp437() {
         assert_eq!(
-            decode_name("月报/东湖镇.xlsx".as_bytes(), || None),
+            decode_name("月报/东湖镇.xlsx".as_bytes(), false, || None),
             "月报/东湖镇.xlsx"
         );
         let (gbk, _, _) = encoding_rs::GBK.encode("月报/东湖镇.xlsx");
-        assert_eq!(decode_name(&gbk, || None), "月报/东湖镇.xlsx");
+        assert_eq!(decode_name(&gbk, false, || None), "月报/东湖镇.xlsx");
         // Not GB18030 either (0x80 alone, then a lone lead byte at the end): the fallback.
-        assert_eq!(decode_name(b"\x80\x81", || Some("cp437".into())), "cp437");
+        assert_eq!(
+            decode_name(b"\x80\x81", false, || Some("cp437".into())),
+            "cp437"
+        );
+        // 签约 in GBK is valid UTF-8 (ǩԼ): read as GBK when the zip is.
+        let (gbk, _, _) = encoding_rs::GBK.encode("签约.xlsx");
+        assert_eq!(decode_name(&gbk, false, || None), "ǩԼ.xlsx");
+        assert_eq!(decode_name(&gbk, true, || None), "签约.xlsx");
+    }
+
+    /// A zip of `names` (no UTF-8 flag when they are not UTF-8), each file holding "x".
+    fn zip_named(names: &[&[u8]], utf8_flag: bool) -> Vec<u8> {
+        let mut z = Vec::new();
+        let mut central = Vec::new();
+        let flags: u16 = if utf8_flag { 1 << 11 } else { 0 };
+        let crc = 0x8CDC_1683u32.to_le_bytes(); // CRC-32 of "x"
+        for name in names {
+            let offset = (z.len() as u32).to_le_bytes();
+            let n = (name.len() as u16).to_le_bytes();
+            z.extend_from_slice(b"PK\x03\x04\x14\x00");
+            z.extend_from_slice(&flags.to_le_bytes());
+            z.extend_from_slice(&[0; 6]);
+            z.extend_from_slice(&crc);
+            z.extend_from_slice(&[1, 0, 0, 0, 1, 0, 0, 0]);
+            z.extend_from_slice(&n);
+            z.extend_from_slice(&[0, 0]);
+            z.extend_from_slice(name);
+            z.push(b'x');
+            central.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00");
+            central.extend_from_slice(&flags.to_le_bytes());
+            central.extend_from_slice(&[0; 6]);
+            central.extend_from_slice(&crc);
+            central.extend_from_slice(&[1, 0, 0, 0, 1, 0, 0, 0]);
+            central.extend_from_slice(&n);
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&offset);
+            central.extend_from_slice(name);
+        }
+        let (at, size) = (z.len() as u32, central.len() as u32);
+        let count = (names.len() as u16).to_le_bytes();
+        z.extend_from_slice(&central);
+        z.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
+        z.extend_from_slice(&count);
+        z.extend_from_slice(&count);
+        z.extend_from_slice(&size.to_le_bytes());
+        z.extend_from_slice(&at.to_le_bytes());
+        z.extend_from_slice(&[0, 0]);
+        z
+    }
+
+    fn names_of(zip: &[u8]) -> Vec<String> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+        let limits = crate::rules::Rules::load(None).unwrap().serve;
+        let (entries, _) = plan(&mut archive, &limits).unwrap();
+        entries.into_iter().map(|e| e.name).collect()
+    }
+
+    #[test]
+    fn the_encoding_of_names_is_decided_for_the_whole_zip() {
+        let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+        // Windows' compressor: GBK without the flag, each name valid UTF-8 by chance.
+        let (a, b) = (gbk("签约.xlsx"), gbk("实施.xlsx"));
+        assert_eq!(
+            names_of(&zip_named(&[&a, &b], false)),
+            ["签约.xlsx", "实施.xlsx"]
+        );
+        // One name that is not UTF-8 decides for the others.
+        let c = gbk("月报/东湖镇.xlsx");
+        assert_eq!(
+            names_of(&zip_named(&[&a, &c], false)),
+            ["签约.xlsx", "月报/东湖镇.xlsx"]
+        );
+        // UTF-8 names, with or without the flag, stay UTF-8.
+        let u = "签约.xlsx".as_bytes();
+        assert_eq!(names_of(&zip_named(&[u], false)), ["签约.xlsx"]);
+        assert_eq!(
+            names_of(&zip_named(&[u, &a], true)),
+            ["签约.xlsx", "ǩԼ.xlsx"]
+        );
     }
 
     #[test]
