@@ -395,3 +395,55 @@ fn the_report_prints_with_page_numbers_and_whole_dates() {
     }
     assert!(seen > 3, "the report shows too few dates: {seen}");
 }
+
+/// A folder dragged onto the drop zone is refused with what to do (not a page gone stale), and a
+/// .zip inside a picked folder is uploaded as a file of it, never unpacked over the month's
+/// files; uploading the folder again names the files it replaced.
+#[test]
+fn a_dropped_folder_and_a_zip_in_a_picked_folder_are_said_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    let folder = tmp.path().join("picked/2026-11");
+    std::fs::create_dir_all(folder.join("月报")).unwrap();
+    std::fs::write(folder.join("月报/东湖镇.xlsx"), b"the report").unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("月报/东湖镇.xlsx", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"an old draft").unwrap();
+    let zip = zip.finish().unwrap().into_inner();
+    std::fs::write(folder.join("月报/东湖镇初稿.zip"), zip).unwrap();
+    let (_server, url) = serve(&data, &out);
+    let page = Command::new("node")
+        .arg("slips.mjs")
+        .current_dir(root().join("tests/browser"))
+        .env("SANYIPI_URL", &url)
+        .env("SANYIPI_FOLDER", &folder)
+        .output()
+        .expect("node not found: apt-get install nodejs npm");
+    assert!(
+        page.status.success(),
+        "slips.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&page.stdout),
+        String::from_utf8_lossy(&page.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&page.stdout).unwrap();
+    let text = |k: &str| shown[k].as_str().unwrap_or_default().to_string();
+    assert!(
+        text("dropped").contains("不能直接拖入文件夹")
+            || text("afterDrop").contains("无法读取本机上的这个文件"),
+        "{shown}"
+    );
+    assert_eq!(shown["staleShown"], false, "{shown}");
+    assert!(text("picked").contains("已上传 2 个文件"), "{shown}");
+    assert!(!text("picked").contains("已替换"), "{shown}");
+    let month = data.join("2026-11");
+    assert_eq!(
+        std::fs::read(month.join("月报/东湖镇.xlsx")).unwrap(),
+        b"the report"
+    );
+    assert!(month.join("月报/东湖镇初稿.zip").is_file());
+    assert!(
+        text("pickedAgain").contains("已替换") && text("pickedAgain").contains("月报/东湖镇.xlsx"),
+        "{shown}"
+    );
+}
