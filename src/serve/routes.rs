@@ -54,13 +54,42 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         ("GET", "/api/history") => clerk::history(state),
         ("GET", "/api/month") => clerk::month_dates(state, t),
         ("POST", "/api/delete") => clerk::delete(state, t),
-        ("GET", "/api/problems.xlsx") => clerk::problems(state, t),
+        ("GET", "/api/problems.xlsx") => clerk::problems(state, t).map_err(|r| page_of(state, r)),
         ("GET", "/api/status") => Ok(clerk::status(state)),
         ("GET", "/api/tasks") => tasks::list(state, t),
         ("POST", "/api/tasks/close") => tasks::close(state, t),
-        ("GET", "/download") => downloads::download(state, t),
-        ("GET", "/download.zip") => downloads::download_zip(state, t),
+        ("GET", "/download") => downloads::download(state, t).map_err(|r| page_of(state, r)),
+        ("GET", "/download.zip") => {
+            downloads::download_zip(state, t).map_err(|r| page_of(state, r))
+        }
         _ => Err(error_json(404, "没有这个页面")),
     };
     result.unwrap_or_else(|r| r)
+}
+
+/// A refused download (a link the browser follows, never the page's script) as a page in
+/// Chinese with the reason and a link back, not the JSON the tab would show raw.
+fn page_of(state: &State, refused: Reply) -> Reply {
+    let v: serde_json::Value = serde_json::from_slice(&refused.body).unwrap_or_default();
+    let why = v["error"].as_str().unwrap_or("请求失败");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>未能下载</title></head>\
+         <body style=\"font:15px/1.6 sans-serif;margin:40px\"><p>未能下载：{}</p>\
+         <p><a href=\"/?t={}\">返回考核页面</a></p></body></html>",
+        escape(why),
+        state.token
+    );
+    Reply::new(refused.status, html.into_bytes())
+        .with_header("Content-Type", "text/html; charset=utf-8")
+        .with_header(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'",
+        )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

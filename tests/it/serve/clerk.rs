@@ -281,3 +281,24 @@ fn output_files_are_listed_in_natural_order() {
     assert!(at("〔2026〕9号") < at("〔2026〕10号"), "{files:?}");
     assert!(at("〔2026〕10号") < at("〔2026〕17号"), "{files:?}");
 }
+
+/// A download link that fails (no such file, another operation running) shows a page in
+/// Chinese with the reason and a link back, not raw JSON.
+#[test]
+fn a_failed_download_is_a_page_with_a_way_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = start(&tmp.path().join("data"), &tmp.path().join("out"), &[]);
+    let month = ("month", "2026-10");
+    for (path, query) in [
+        ("/download", vec![month, ("file", "没有.xlsx")]),
+        ("/download.zip", vec![("folder", "2026-01")]),
+    ] {
+        let (status, body) = s.call("GET", path, &query, b"");
+        let page = String::from_utf8(body).unwrap();
+        assert_eq!(status, 404, "{page}");
+        assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+        assert!(page.contains("<p>未能下载："), "{page}");
+        assert!(!page.contains("\"error\""), "{page}");
+        assert!(page.contains(&format!("<a href=\"/?t={}\">返回考核页面</a>", s.token)));
+    }
+}
