@@ -98,14 +98,16 @@ pub(super) fn read_file(
         summary.sheet = Some(sheet.name.clone());
         summary.rows.add(&counts);
         let unit = schema.one_file_per_unit.then(|| {
-            units::reporting_unit(
+            let (unit, doubt) = units::reporting_unit(
                 meta.reporting_unit.as_deref(),
                 &f.rel,
                 &sheet.name,
                 rules,
                 known,
                 diagnostics,
-            )
+            );
+            summary.unit_doubt = doubt;
+            unit
         });
         if schema.submission_date {
             submission_date_problems(&meta, sheet, &f.rel, month, diagnostics);

@@ -108,6 +108,62 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
     data.tables.insert(schema.id.clone(), kept);
 }
 
+/// The unit of a file its name and 填报单位 leave in doubt (`UnitDoubt`), from the projects it
+/// reports: when every matched row is of one ledger unit (and, for a file name and 填报单位
+/// that disagree, that unit is one of the two), the file is that unit's, said by a W044 at the
+/// file. Otherwise the file keeps the unit it was read as.
+fn units_by_projects(
+    records: &mut [Record],
+    hits: &[Option<usize>],
+    targets: &[Record],
+    unit_field: &str,
+    files: &mut [super::record::FileSummary],
+) -> Vec<Diagnostic> {
+    use super::units::UnitDoubt;
+    let mut said = Vec::new();
+    for f in files.iter_mut().filter(|f| f.unit_doubt != UnitDoubt::None) {
+        let owners: BTreeSet<&str> = records
+            .iter()
+            .zip(hits)
+            .filter(|(r, _)| r.file == f.file && !r.rejected)
+            .filter_map(|(_, hit)| targets[(*hit)?].text(unit_field))
+            .collect();
+        let [owner] = owners.into_iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let why = match &f.unit_doubt {
+            UnitDoubt::Conflict(signed, named) if owner == signed || owner == named => format!(
+                "文件名为“{named}”，填报单位为“{signed}”，二者不一致；本表所报项目均属{owner}，按{owner}的报送计"
+            ),
+            UnitDoubt::Conflict(..) => continue,
+            _ => format!(
+                "未能从填报单位或文件名确定报送单位；本表所报项目均属{owner}，按{owner}的报送计"
+            ),
+        };
+        let owner = owner.to_string();
+        for r in records.iter_mut().filter(|r| r.file == f.file) {
+            r.unit = Some(owner.clone());
+        }
+        said.push(
+            Diagnostic::new(
+                Code::UnknownUnit,
+                Location {
+                    file: f.file.clone(),
+                    sheet: f.sheet.clone(),
+                    cell: None,
+                },
+                why,
+            )
+            .with_hint(format!(
+                "在表格上方写明“填报单位：{owner}”，文件名也写{owner}"
+            )),
+        );
+        f.reporting_unit = Some(owner);
+        f.unit_doubt = UnitDoubt::None;
+    }
+    said
+}
+
 /// What a row is matched on for the field `by`: its value as normalised text.
 fn match_key(r: &Record, by: &str) -> Option<String> {
     r.get(by).map(|v| key(&v.to_string()))
@@ -115,7 +171,7 @@ fn match_key(r: &Record, by: &str) -> Option<String> {
 
 fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let m = schema.matching.as_ref().expect("matched table");
-    let records = data.tables.remove(&schema.id).unwrap_or_default();
+    let mut records = data.tables.remove(&schema.id).unwrap_or_default();
     let targets: &[Record] = data.tables.get(&m.table).map(Vec::as_slice).unwrap_or(&[]);
     // The keys are normalised on every core; the first of a repeated key wins, as in one pass.
     let target_keys: Vec<Vec<Option<String>>> = targets
@@ -150,6 +206,10 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         .collect();
     let (mut hits, mut others): (Vec<Option<usize>>, Vec<Option<usize>>) =
         found.into_iter().unzip();
+    if let (true, Some(field)) = (schema.one_file_per_unit, &m.unit) {
+        let said = units_by_projects(&mut records, &hits, targets, field, &mut data.files);
+        data.diagnostics.extend(said);
+    }
     let owns = |r: &Record, ti: usize| match (&m.unit, &r.unit) {
         (Some(field), Some(unit)) => targets[ti].text(field).is_some_and(|o| key(o) == key(unit)),
         _ => false,

@@ -94,6 +94,9 @@ pub struct FileSummary {
     /// Sheets of other months left out, with the reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unused_sheets: Vec<String>,
+    /// Why `reporting_unit` may not be the file's unit (its projects then decide).
+    #[serde(skip)]
+    pub unit_doubt: super::units::UnitDoubt,
 }
 
 impl FileSummary {

@@ -139,6 +139,20 @@ pub(crate) fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut D
     }
 }
 
+/// Why the unit a file is from may be other than its name says: the projects it reports then
+/// decide (`matching::units_by_projects`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum UnitDoubt {
+    /// The 填报单位 line or the file name names a known unit, and they do not disagree.
+    #[default]
+    None,
+    /// Neither names a known unit (or the file name names several): W044 said so.
+    Unknown,
+    /// The 填报单位 line names one known unit and the file name another (`东湖镇.xlsx` signed
+    /// 西岭乡, a line copied from another unit's form): (signed, file name).
+    Conflict(String, String),
+}
+
 /// The unit a one-file-per-unit file is from: the 填报单位 line, else the file name, as a
 /// canonical name. A name matching no unit (or several) is reported and kept as written.
 pub(crate) fn reporting_unit(
@@ -148,13 +162,17 @@ pub(crate) fn reporting_unit(
     rules: &Rules,
     known: &[(String, String)],
     diagnostics: &mut Vec<Diagnostic>,
-) -> String {
+) -> (String, UnitDoubt) {
     let stem = file_stem(rel);
     let signed_as = signed.map(|s| resolve(&rules.units, known, s));
-    if let Some(Some(c)) = &signed_as {
-        return c.clone();
-    }
     let from_name = in_file_name(&rules.units, known, stem);
+    if let Some(Some(c)) = &signed_as {
+        let doubt = match &from_name {
+            Resolved::Known(n) if n != c => UnitDoubt::Conflict(c.clone(), n.clone()),
+            _ => UnitDoubt::None,
+        };
+        return (c.clone(), doubt);
+    }
     let loc = Location {
         file: rel.to_string(),
         sheet: Some(sheet.to_string()),
@@ -163,8 +181,9 @@ pub(crate) fn reporting_unit(
     if let Some(s) = signed {
         diagnostics.push(unknown(loc.clone(), "填报单位", s, known, &rules.units));
     }
+    let unknown_name = |name: &str| (crate::text::normalize(name), UnitDoubt::Unknown);
     match from_name {
-        Resolved::Known(c) => c,
+        Resolved::Known(c) => (c, UnitDoubt::None),
         Resolved::Ambiguous(list) if signed.is_none() => {
             diagnostics.push(
                 Diagnostic::new(
@@ -177,12 +196,12 @@ pub(crate) fn reporting_unit(
                 )
                 .with_hint("在表格上方写明“填报单位：”，或文件名只写一个单位"),
             );
-            crate::text::normalize(stem)
+            unknown_name(stem)
         }
-        _ if signed.is_some() => crate::text::normalize(signed.unwrap_or_default()),
+        _ if signed.is_some() => unknown_name(signed.unwrap_or_default()),
         _ => {
             diagnostics.push(unknown(loc, "文件名", stem, known, &rules.units));
-            crate::text::normalize(stem)
+            unknown_name(stem)
         }
     }
 }

@@ -449,3 +449,54 @@ fn a_report_dated_otherwise_or_not_at_all_is_not_called_unsent() {
         assert_eq!(said, expected, "{line}");
     }
 }
+
+/// 东湖镇's report sent as `东湖.xlsx` signed `东湖` (no known unit), or as `东湖镇.xlsx` signed
+/// 西岭乡 (a line copied from another unit's form). Before, its figures were used while 东湖镇
+/// counted as not reporting (0 report points, a 未报送 notice) and, signed 西岭乡, 西岭乡 had
+/// "sent two reports". Every project it reports is 东湖镇's: it is 东湖镇's report, a W044 at the
+/// file says why, and the month is scored as the plain one.
+#[test]
+fn a_report_whose_unit_is_in_doubt_is_the_unit_of_its_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_one_month(
+        &root().join("samples/2026-10"),
+        "2026-10",
+        &dir.path().join("p"),
+    );
+    for (signed, file, said) in [
+        (
+            "填报单位（盖章）：东湖    ",
+            "月报/东湖.xlsx",
+            "未能从填报单位或文件名确定报送单位；本表所报项目均属东湖镇，按东湖镇的报送计",
+        ),
+        (
+            "填报单位（盖章）：西岭乡    ",
+            "月报/东湖镇.xlsx",
+            "文件名为“东湖镇”，填报单位为“西岭乡”，二者不一致；本表所报项目均属东湖镇，按东湖镇的报送计",
+        ),
+    ] {
+        let case = tempfile::tempdir().unwrap();
+        let input = october_with(
+            case.path(),
+            &[(
+                "月报/东湖镇.xlsx",
+                "xl/sharedStrings.xml",
+                "填报单位（盖章）：东湖镇    ",
+                signed,
+            )],
+        );
+        std::fs::rename(input.join("月报/东湖镇.xlsx"), input.join(file)).unwrap();
+        let run = run_one_month(&input, "2026-10", &case.path().join("out"));
+        assert_eq!(run["units"], plain["units"], "{file}");
+        assert_eq!(run["notices"], plain["notices"], "{file}");
+        let w044: Vec<&str> = run["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "W044" && d["location"]["file"] == file)
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        assert!(w044.contains(&said), "{w044:?}");
+        assert!(!run["diagnostics"].to_string().contains("W042"), "{file}");
+    }
+}
