@@ -128,6 +128,7 @@ pub(super) fn read_file(
             }
         }
         used_a_sheet = true;
+        let hidden: std::collections::HashSet<u32> = counts.hidden_rows.iter().copied().collect();
         for row in rows {
             let record = Record {
                 table: schema.id.clone(),
@@ -141,6 +142,7 @@ pub(super) fn read_file(
                 submitted_on: meta.submitted_on,
                 problems: row.problems,
                 rejected: row.rejected,
+                hidden: hidden.contains(&(row.row + 1)),
             };
             out.records.push(record);
         }

@@ -164,6 +164,15 @@ fn units_by_projects(
     said
 }
 
+/// Where a row is, for a message naming it: `file!sheet!第N行`, and （隐藏行） when hidden.
+fn shown_row(r: &Record) -> String {
+    if r.hidden {
+        format!("{}（隐藏行）", r.row_ref())
+    } else {
+        r.row_ref()
+    }
+}
+
 /// What a row is matched on for the field `by`: its value as normalised text.
 fn match_key(r: &Record, by: &str) -> Option<String> {
     r.get(by).map(|v| key(&v.to_string()))
@@ -216,16 +225,18 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     };
     // A project reported twice: the row of its responsible unit is used, whatever the order of
     // the files, then one whose 项目编号 and name agree, then the latest 填报日期 (a corrected
-    // report sent after the first); otherwise the first row.
-    // Project id → (row index, (own unit's row, code and name agree, 填报日期), where).
-    type Rank = (bool, bool, Option<NaiveDate>);
+    // report sent after the first), then a visible row (a hidden one is often a stale copy);
+    // otherwise the first row.
+    // Project id → (row index, (own unit's row, code and name agree, 填报日期, visible), where).
+    type Rank = (bool, bool, Option<NaiveDate>, bool);
     let mut chosen: HashMap<String, (usize, Rank, String)> = HashMap::new();
     // Rows counted by their name, not their 项目编号 (see below).
     let mut by_name = vec![false; records.len()];
     if schema.one_file_per_unit {
         let agrees: Vec<bool> = others.iter().map(Option::is_none).collect();
         let rank = |i: usize, ti: usize| -> Rank {
-            (owns(&records[i], ti), agrees[i], records[i].submitted_on)
+            let r = &records[i];
+            (owns(r, ti), agrees[i], r.submitted_on, !r.hidden)
         };
         for (i, (r, hit)) in records.iter().zip(&hits).enumerate() {
             let Some(ti) = *hit else { continue };
@@ -235,7 +246,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             let id = targets[ti].project.clone().unwrap_or_default();
             let rank = rank(i, ti);
             if chosen.get(&id).is_none_or(|c| rank.0 && rank > c.1) {
-                chosen.insert(id, (i, rank, r.row_ref()));
+                chosen.insert(id, (i, rank, shown_row(r)));
             }
         }
         // A row whose 项目编号 is of a project another row of the same code and name reports
@@ -250,7 +261,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             if !records[i].rejected && beaten && !chosen.contains_key(&name_id) {
                 (hits[i], others[i]) = (Some(oi), Some(ti));
                 by_name[i] = true;
-                chosen.insert(name_id, (i, rank(i, oi), records[i].row_ref()));
+                chosen.insert(name_id, (i, rank(i, oi), shown_row(&records[i])));
             }
         }
         data.diagnostics.extend(files_of_one_unit(schema, &records));
@@ -288,11 +299,16 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         let project = target.project.clone();
         let id = project.clone().unwrap_or_default();
         if let Some((used, _, at)) = chosen.get(&id).filter(|c| c.0 != i) {
+            let this = if r.hidden {
+                "此行（隐藏行）未采用"
+            } else {
+                "此行未采用"
+            };
             let message = if *used < i {
-                format!("项目 {id} 重复报送，首次出现在 {at}，此行未采用")
+                format!("项目 {id} 重复报送，首次出现在 {at}，{this}")
             } else {
                 format!(
-                    "项目 {id} 重复报送，采用 {at} 的一行（责任单位报送、填报日期较晚者优先），此行未采用"
+                    "项目 {id} 重复报送，采用 {at} 的一行（责任单位报送、填报日期较晚、未隐藏者优先），{this}"
                 )
             };
             data.diagnostics.push(

@@ -30,6 +30,10 @@ pub struct Record {
     /// A required value is missing or unreadable: the row is not used.
     #[serde(skip)]
     pub rejected: bool,
+    /// The row is hidden in its sheet (read as any other; of two rows of one project, the
+    /// visible one is used).
+    #[serde(skip)]
+    pub hidden: bool,
 }
 
 impl Record {

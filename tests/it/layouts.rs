@@ -229,7 +229,9 @@ fn an_unknown_unit_names_the_closest_and_an_alias_in_the_rules_fixes_it() {
     );
     // Its projects are all 甲镇's: the report is 甲镇's, not one 甲镇 did not send.
     assert!(
-        unknown[1].message.contains("本表所报项目均属甲镇，按甲镇的报送计"),
+        unknown[1]
+            .message
+            .contains("本表所报项目均属甲镇，按甲镇的报送计"),
         "{}",
         unknown[1].message
     );

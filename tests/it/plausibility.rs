@@ -500,3 +500,47 @@ fn a_report_whose_unit_is_in_doubt_is_the_unit_of_its_projects() {
         assert!(!run["diagnostics"].to_string().contains("W042"), "{file}");
     }
 }
+
+/// 东湖镇's report with a hidden stale copy of DH2026-004's row (last month's 累计 5120) above
+/// its visible row of this month. Before, the first row won: the hidden 5120 was scored and the
+/// W042 named neither row hidden. The visible row is used, and W042 says the other is hidden.
+#[test]
+fn of_a_hidden_and_a_visible_row_of_one_project_the_visible_one_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_one_month(
+        &root().join("samples/2026-10"),
+        "2026-10",
+        &dir.path().join("p"),
+    );
+    let row = |r: u32, cum: &str| {
+        format!(
+            r#"<c r="A{r}"><v>2</v></c><c r="B{r}" t="s"><v>20</v></c><c r="C{r}" t="s"><v>21</v></c><c r="D{r}"><v>7640</v></c><c r="E{r}"><v>860.3</v></c><c r="F{r}"><v>{cum}</v></c><c r="G{r}" t="s"><v>22</v></c><c r="H{r}" s="4"><v>46140</v></c><c r="I{r}" t="s"><v>18</v></c><c r="K{r}" t="s"><v>23</v></c>"#
+        )
+    };
+    let original = format!(r#"<row r="6" spans="1:12">{}</row>"#, row(6, "5980.3"));
+    let doctored = format!(
+        r#"<row r="6" spans="1:12" hidden="1">{}</row><row r="7" spans="1:12">{}</row>"#,
+        row(6, "5120"),
+        row(7, "5980.3")
+    );
+    let case = tempfile::tempdir().unwrap();
+    let input = october_with(
+        case.path(),
+        &[("月报/东湖镇.xlsx", SHEET, &original, &doctored)],
+    );
+    let run = run_one_month(&input, "2026-10", &case.path().join("out"));
+    assert_eq!(run["units"], plain["units"]);
+    let w042: Vec<&str> = run["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W042")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(w042.len(), 1, "{w042:?}");
+    assert!(
+        w042[0].contains("采用 月报/东湖镇.xlsx!月报!第7行 的一行"),
+        "{w042:?}"
+    );
+    assert!(w042[0].ends_with("此行（隐藏行）未采用"), "{w042:?}");
+}

@@ -22,6 +22,7 @@ fn record(values: &[(&str, Value)]) -> Record {
         submitted_on: None,
         problems: Vec::new(),
         rejected: false,
+        hidden: false,
     }
 }
 
