@@ -75,11 +75,27 @@ pub(super) fn files_of_one_unit(schema: &TableSchema, records: &[Record]) -> Vec
                 })
                 .collect();
             let first = f.keys().next().copied().unwrap_or_default();
+            // The rows of the latest 填报日期 are used; of files of one date, the first file's.
+            let latest = f.values().max().copied().flatten();
+            let tied: Vec<&str> = f
+                .iter()
+                .filter(|(_, on)| **on == latest)
+                .map(|(file, _)| *file)
+                .collect();
+            let used = match (tied.as_slice(), latest) {
+                ([one], _) => format!("同一项目采用填报日期较晚的 {one} 中的一行"),
+                (all, Some(_)) => format!(
+                    "其中 {} 的填报日期相同，同一项目采用 {} 中的一行",
+                    all.join("、"),
+                    all[0]
+                ),
+                (all, None) => format!("均无填报日期，同一项目采用 {} 中的一行", all[0]),
+            };
             Diagnostic::new(
                 Code::DuplicateRow,
                 Location::file(first),
                 format!(
-                    "{unit}报送了 {} 份{}：{}；同一项目采用填报日期较晚的一份",
+                    "{unit}报送了 {} 份{}：{}；{used}",
                     f.len(),
                     schema.title,
                     list.join("、")

@@ -544,3 +544,38 @@ fn of_a_hidden_and_a_visible_row_of_one_project_the_visible_one_is_used() {
     );
     assert!(w042[0].ends_with("此行（隐藏行）未采用"), "{w042:?}");
 }
+
+/// 东湖镇's report sent twice with one 填报日期 (`东湖镇.xlsx` and `东湖镇v2.xlsx`): W042 said
+/// "采用填报日期较晚的一份" of two files of one date. It now says the dates are the same and
+/// names the file whose rows are used.
+#[test]
+fn two_reports_of_one_date_are_said_to_tie_naming_the_file_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    std::fs::copy(
+        input.join("月报/东湖镇.xlsx"),
+        input.join("月报/东湖镇v2.xlsx"),
+    )
+    .unwrap();
+    let run = run_one_month(&input, "2026-10", &dir.path().join("out"));
+    let said = run["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "W042" && d["location"]["cell"].is_null())
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .unwrap();
+    assert!(
+        said.ends_with("其中 月报/东湖镇.xlsx、月报/东湖镇v2.xlsx 的填报日期相同，同一项目采用 月报/东湖镇.xlsx 中的一行"),
+        "{said}"
+    );
+    // The rows used are that file's.
+    let p = run["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "DH2026-004")
+        .unwrap();
+    assert!(p["inputs"].to_string().contains("月报/东湖镇.xlsx!"), "{p}");
+}
