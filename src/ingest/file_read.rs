@@ -74,9 +74,17 @@ pub(super) fn read_file(
     });
     for sheet in selection.sheets {
         let at = position(sheet);
-        let Some(h) = at.and_then(|k| headers.get_mut(k)).and_then(Option::take) else {
+        let Some(mut h) = at.and_then(|k| headers.get_mut(k)).and_then(Option::take) else {
             continue;
         };
+        // "单位：亿元" above the table: the amounts whose header names no unit are in it.
+        if let Some(f) = meta::amount_factor(sheet, h.row, &rules.vocab) {
+            for c in h.columns.iter_mut().filter(|c| c.factor.is_none()) {
+                if schema.fields[c.field].kind == crate::rules::FieldType::Amount {
+                    c.factor = Some(f);
+                }
+            }
+        }
         if sheet.hidden && visible_table {
             summary.unused_sheets.push(format!(
                 "工作表“{}”是隐藏的工作表，已读取可见的工作表，此表未使用",

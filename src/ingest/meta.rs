@@ -83,6 +83,42 @@ fn without_remark(value: &str, remarks: &[String]) -> String {
     value.to_string()
 }
 
+/// The factor to 万元 of an amounts' unit said above the table in grid rows `0..until`
+/// ("单位：亿元", "金额单位：万元"): a unit of `vocab`'s `[units]` right after a label of
+/// `[meta] amount_unit` and a colon, wherever the label stands in the cell (after 填报单位 …).
+pub(crate) fn amount_factor(
+    sheet: &Sheet,
+    until: usize,
+    vocab: &crate::rules::Vocabulary,
+) -> Option<f64> {
+    let labels = vocab.meta.get("amount_unit")?;
+    for r in 0..until.min(sheet.rows.len()) {
+        for c in 0..sheet.rows[r].len() {
+            let text = cell_text(sheet.cell(r, c));
+            for label in labels {
+                for (at, _) in text.match_indices(label.as_str()) {
+                    let rest = text[at + label.len()..].trim_start();
+                    let Some(rest) = rest.strip_prefix([':', '：']) else {
+                        continue;
+                    };
+                    let rest = rest.trim_start();
+                    // The longest unit first (亿元 before 亿).
+                    if let Some(f) = vocab
+                        .units
+                        .iter()
+                        .filter(|(u, _)| rest.starts_with(u.as_str()))
+                        .max_by_key(|(u, _)| u.len())
+                        .map(|(_, f)| *f)
+                    {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The value after one of `labels` in `text` ("填报单位（盖章）：曲屯镇 填报人…" → "曲屯镇"), or in
 /// the next non-empty cell to the right when the cell holds only the label. The position is
 /// that of the neighbouring cell when the value came from it.

@@ -579,3 +579,57 @@ fn two_reports_of_one_date_are_said_to_tie_naming_the_file_used() {
         .unwrap();
     assert!(p["inputs"].to_string().contains("月报/东湖镇.xlsx!"), "{p}");
 }
+
+/// 南阳街道's report in 亿元, said once above the table ("单位：亿元" after the 填报 line) with
+/// no unit in its headers. Before, the note was not read: 累计 1.10207 was taken as 万元 (0
+/// investment points, no message without history). The amounts are read in 亿元.
+#[test]
+fn an_amounts_unit_said_above_the_table_applies_to_headers_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_one_month(
+        &root().join("samples/2026-10"),
+        "2026-10",
+        &dir.path().join("p"),
+    );
+    let strings = "xl/sharedStrings.xml";
+    let mut edits: Vec<(&str, &str, &str, &str)> = vec![
+        (
+            "月报/南阳街道.xlsx",
+            strings,
+            "填报日期：2026年10月21日",
+            "填报日期：2026年10月21日    单位：亿元",
+        ),
+        (
+            "月报/南阳街道.xlsx",
+            strings,
+            "年度计划投资（万元）",
+            "年度计划投资",
+        ),
+        (
+            "月报/南阳街道.xlsx",
+            strings,
+            "本月完成投资（万元）",
+            "本月完成投资",
+        ),
+        (
+            "月报/南阳街道.xlsx",
+            strings,
+            "累计完成投资（万元）",
+            "累计完成投资",
+        ),
+    ];
+    for (from, to) in [
+        ("<v>18000</v>", "<v>1.8</v>"),
+        ("<v>1220.7</v>", "<v>0.12207</v>"),
+        ("<v>11020.7</v>", "<v>1.10207</v>"),
+        ("<v>6000</v>", "<v>0.6</v>"),
+        ("<v>750</v>", "<v>0.075</v>"),
+        ("<v>4650</v>", "<v>0.465</v>"),
+    ] {
+        edits.push(("月报/南阳街道.xlsx", SHEET, from, to));
+    }
+    let input = october_with(dir.path(), &edits);
+    let run = run_one_month(&input, "2026-10", &dir.path().join("out"));
+    assert_eq!(run["units"], plain["units"]);
+    assert_eq!(run["diagnostics"], plain["diagnostics"]);
+}
