@@ -244,11 +244,13 @@ pub(crate) fn compile_week(input: &WeekInput) -> WeekResult {
     let monday = input.monday;
     let tuesday = monday + Duration::days(1);
     let nominal_due = monday + Duration::days(i64::from(rules.due_weekday) - 1);
-    let (due, due_missing_years) = if rules.next_working_day {
-        let r = input.calendar.on_or_after(nominal_due);
-        (r.value, r.missing_years)
-    } else {
-        (nominal_due, Vec::new())
+    let (due, due_missing_years) = match &rules.due_event {
+        Some(e) => super::office_calendar::held_on(input.calendar, e, nominal_due),
+        None if rules.next_working_day => {
+            let r = input.calendar.on_or_after(nominal_due);
+            (r.value, r.missing_years)
+        }
+        None => (nominal_due, Vec::new()),
     };
     let nominal_meeting = day_of_week(monday, rules.meeting.weekday);
     let (meeting_day, meeting_missing_years) = match &rules.meeting.office_event {

@@ -1,6 +1,7 @@
 //! Deadline rules (`rules/deadlines.toml`): what runs from which date, for how many working or
 //! calendar days, what shows it was met, whom it concerns, and the status labels.
 
+use super::office_calendar::{Event as OfficeEvent, OfficeCalendar, When};
 use super::{Roles, RuleFile, RulesError, TableRole, TableSchema};
 use crate::expr::{CompileError, Expr};
 use serde::Deserialize;
@@ -62,6 +63,9 @@ struct RawDeadline {
     weekday: Option<u32>,
     #[serde(default)]
     next_working_day: bool,
+    /// (Weekly submissions) the office calendar's event the due day is: it is due the day the
+    /// calendar holds that event.
+    event: Option<String>,
     #[serde(default)]
     undated_met: bool,
     met_by: String,
@@ -121,6 +125,10 @@ pub struct Deadline {
     pub file: String,
     /// A submission due on a day that is not a working day is due on the next working day.
     pub next_working_day: bool,
+    /// (Weekly submissions) the office calendar's event on the same weekday: the due day is the
+    /// day the calendar holds it (moved off a holiday, or together with the next week's, as the
+    /// calendar says), not only the next working day.
+    pub(crate) office_event: Option<OfficeEvent>,
     /// (Submissions) a file sent without a readable date (no 填报日期, or one that cannot be
     /// read: W051, E021) counts as sent on time; otherwise it counts as not sent by its date.
     pub undated_met: bool,
@@ -140,6 +148,7 @@ impl Deadlines {
         file: &RuleFile,
         tables: &[TableSchema],
         roles: &Roles,
+        office: &OfficeCalendar,
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let mut rules = Vec::new();
@@ -154,6 +163,7 @@ impl Deadlines {
                 ));
             }
             let due = due_of(file, &d)?;
+            let office_event = office_event_of(file, &d, &due, office)?;
             let known = known_fields(d.subject, d.table.as_deref(), tables, roles);
             check_fields(file, &d, &due, &known, tables)?;
             let applies = d.applies.trim().to_string();
@@ -174,6 +184,7 @@ impl Deadlines {
                 recipient: d.recipient,
                 file: file.display.clone(),
                 next_working_day: d.next_working_day,
+                office_event,
                 undated_met: d.undated_met,
                 status: d.status,
             });
@@ -240,6 +251,44 @@ fn due_of(file: &RuleFile, d: &RawDeadline) -> Result<Due, RulesError> {
             );
         }
     })
+}
+
+/// The office calendar's event deadline `d` names (`event`), checked to be weekly on its
+/// weekday.
+fn office_event_of(
+    file: &RuleFile,
+    d: &RawDeadline,
+    due: &Due,
+    office: &OfficeCalendar,
+) -> Result<Option<OfficeEvent>, RulesError> {
+    let Some(id) = &d.event else {
+        return Ok(None);
+    };
+    let needle = format!("\"{id}\"");
+    let Due::Weekday(w) = due else {
+        return Err(file
+            .error_near(
+                &needle,
+                format!("期限 {} 不是按星期的报送期限，不能写 event", d.id),
+            )
+            .with_hint("event 只用于写有 weekday 的报送期限，或删去这一行"));
+    };
+    let event = office.events.iter().find(|e| &e.id == id).ok_or_else(|| {
+        file.error_near(&needle, format!("{} 中没有事项 {id}", office.file))
+            .with_hint("event 写 office_calendar.toml 中某个 [[event]] 的 id，或删去这一行")
+    })?;
+    if event.when != When::Weekday(*w) {
+        return Err(file
+            .error_near(
+                &needle,
+                format!(
+                    "事项 {id} 不是每周星期{w}的事项，与期限 {} 的 weekday 不一致",
+                    d.id
+                ),
+            )
+            .with_hint("期限的 weekday 与该事项的 weekday 写同一天"));
+    }
+    Ok(Some(event.clone()))
 }
 
 /// Checks that deadline `d` names a known table (for a submission) and only `known` fields.
@@ -367,6 +416,43 @@ mod slip_tests {
         assert!(likely_slip("a == “x”").unwrap().contains("““”"));
         for fine in ["a == 1", "a != 1", "a <= 1 and b >= 2", "a and"] {
             assert_eq!(likely_slip(fine), None, "{fine}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod event_tests {
+    use crate::rules::{RuleSource, Rules};
+
+    fn load_with(from: &str, to: &str) -> String {
+        let mut source = RuleSource::embedded();
+        let f = source
+            .files
+            .iter_mut()
+            .find(|f| f.rel == "deadlines.toml")
+            .unwrap();
+        assert!(f.text.contains(from), "{from}");
+        f.text = f.text.replacen(from, to, 1);
+        Rules::from_source(source).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_deadlines_event_is_a_weekly_event_of_the_office_calendar_on_its_weekday() {
+        let weekly = "weekday = 2\nnext_working_day = true\nevent = \"weekly_report\"";
+        for (to, needle) in [
+            (weekly.replace("weekly_report", "report"), "没有事项 report"),
+            (
+                weekly.replace("weekly_report", "weekly_meeting"),
+                "不是每周星期2的事项",
+            ),
+            (
+                weekly.replace("weekday = 2", "day_of_month = 2"),
+                "不是按星期的报送期限，不能写 event",
+            ),
+        ] {
+            let e = load_with(weekly, &to);
+            assert!(e.contains(needle), "{e}");
+            assert!(e.contains("deadlines.toml:"), "{e}");
         }
     }
 }

@@ -105,7 +105,14 @@ impl Rules {
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
         let roles = Roles::load(&source, &tables)?;
         let calendar = calendar::load(source.under("calendar"))?;
-        let deadlines = Deadlines::load(source.get("deadlines.toml")?, &tables, &roles)?;
+        let office_calendar =
+            office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
+        let deadlines = Deadlines::load(
+            source.get("deadlines.toml")?,
+            &tables,
+            &roles,
+            &office_calendar,
+        )?;
         let project_fields = deadline::known_fields(Subject::Project, None, &tables, &roles);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
@@ -121,8 +128,6 @@ impl Rules {
         let post_evaluation =
             post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;
-        let office_calendar =
-            office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
         let weekly = weekly::Weekly::load(
             source.get("weekly.toml")?,
             &roles,

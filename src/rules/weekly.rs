@@ -123,6 +123,9 @@ pub struct Weekly {
     /// Weekday (1 = Monday) reports are due, and whether it moves to the next working day.
     pub(crate) due_weekday: u32,
     pub(crate) next_working_day: bool,
+    /// The office calendar's event the due day is (the deadline's `event`): due the day the
+    /// calendar holds it, as `sanyipi calendar` shows.
+    pub(crate) due_event: Option<crate::rules::office_calendar::Event>,
     pub(crate) deadline_name: String,
     pub(crate) status: StatusWords,
     pub(crate) meeting: Meeting,
@@ -215,6 +218,7 @@ impl Weekly {
             missing_report: w.missing_report,
             due_weekday,
             next_working_day: deadline.next_working_day,
+            due_event: deadline.office_event.clone(),
             deadline_name: deadline.name.clone(),
             status: raw.status,
             meeting: raw.meeting,

@@ -977,10 +977,100 @@ fn a_bad_identity_rule_names_file_line_and_column() {
     assert!(!out.path().join("2026-10-12周").exists());
 }
 
+/// A month folder with the sample ledger and one weekly report of the week of 2022-01-31 (春节:
+/// Tuesday 1 February is a holiday), sent by 东湖镇 on `reported_on`.
+fn spring_festival_week(reported_on: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("samples/2026-10/重大项目管理台账.xlsx"),
+        dir.path().join("重大项目管理台账.xlsx"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("周报")).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows = [
+        [
+            "项目编号",
+            "项目名称",
+            "报送单位",
+            "问题类别",
+            "存在问题",
+            "分管县领导",
+            "首次提出日期",
+            "报送日期",
+            "办理状态",
+        ],
+        [
+            "DH2026-003",
+            "生态渔业养殖项目",
+            "东湖镇",
+            "用地",
+            "用地指标未落实",
+            "李华",
+            "2022-01-04",
+            reported_on,
+            "县领导协调中",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(dir.path().join("周报/2022-01-31周.xlsx")).unwrap();
+    dir
+}
+
+/// 2022 春节: the office calendar does not hold Tuesday 1 February's report on Monday 7 February
+/// but with the report of Tuesday 8 February (`sanyipi calendar --month 2022-02` says so), so
+/// that is the week's due day in `weekly` and in the month's deadlines: a unit that reported on
+/// the 8th, as the calendar told it, is on time, and one that reported on the 9th is late.
+#[test]
+fn a_holiday_weeks_report_is_due_when_the_office_calendar_holds_it() {
+    let calendar = sanyipi(&["calendar", "--month", "2022-02"]);
+    assert!(
+        calendar
+            .stdout
+            .contains("顺延后与 2月8日 的报送重点项目问题周报同周，本周不另安排"),
+        "{}",
+        calendar.stdout
+    );
+    for (reported, label) in [("2022-02-08", "按时报送"), ("2022-02-09", "逾期报送")] {
+        let input = spring_festival_week(reported);
+        let out = tempfile::tempdir().unwrap();
+        let book = run_week(input.path(), date("2022-01-31"), out.path(), None);
+        let reports = sheet(&book, "报送情况");
+        let east = reports.iter().find(|r| r[1] == "东湖镇").unwrap();
+        assert_eq!((east[4].as_str(), east[5].as_str()), ("2022-02-08", label));
+
+        let rules = sanyipi::rules::Rules::load(None).unwrap();
+        let data = sanyipi::ingest::ingest(input.path(), &rules).unwrap();
+        let rows = sanyipi::engine::deadline_rows(
+            &rules,
+            &data,
+            sanyipi::engine::Month::parse("2022-02").unwrap(),
+            date("2022-02-25"),
+            &BTreeMap::new(),
+        )
+        .rows;
+        let weekly: Vec<_> = rows
+            .iter()
+            .filter(|r| r.rule == "weekly_problems")
+            .map(|r| (r.due, r.status == sanyipi::engine::Status::Met))
+            .collect();
+        assert_eq!(
+            weekly,
+            [(Some(date("2022-02-08")), reported == "2022-02-08")]
+        );
+    }
+}
+
 #[test]
 fn without_the_moving_rule_the_holiday_tuesday_is_the_due_day() {
     let rules = export_rules_file("deadlines.toml", |t| {
         t.replace("next_working_day = true", "next_working_day = false")
+            .replace("event = \"weekly_report\"\n", "")
     });
     let out = tempfile::tempdir().unwrap();
     let input = root().join("samples/2026-10");

@@ -557,12 +557,16 @@ impl Ctx<'_> {
             .or(row.met_on);
         let Some(day) = week_of else { return row };
         let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        let due = self.moved(
-            rule,
-            monday + chrono::Duration::days(i64::from(weekday) - 1),
-        );
-        row.missing_years = due.missing_years;
-        let due = due.value;
+        let nominal = monday + chrono::Duration::days(i64::from(weekday) - 1);
+        let due = match &rule.office_event {
+            Some(e) => crate::engine::office_calendar::held_on(self.cal, e, nominal),
+            None => {
+                let r = self.moved(rule, nominal);
+                (r.value, r.missing_years)
+            }
+        };
+        row.missing_years = due.1;
+        let due = due.0;
         row.due = Some(due);
         self.settle(rule, &mut row, due);
         row
