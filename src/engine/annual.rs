@@ -3,6 +3,7 @@
 //! months and notice numbers, notices received; per project, start and completion against their
 //! deadlines and investment against the annual plan. Pure: history rows in, summary out.
 
+use super::Month;
 use super::assess::shared_ranks;
 use super::deadlines::Status;
 use super::recorded::{FindingRow, NoticeRow, ProjectRow, RunInfo, UnitRow};
@@ -57,6 +58,8 @@ pub(crate) struct AnnualUnit {
     pub(crate) score: Option<f64>,
     pub(crate) rank: Option<u32>,
     pub(crate) bottom_count: usize,
+    /// The most months of the year in a row in the bottom places: a run that began the year
+    /// before counts from January (the months' stored streaks carry over the year's start).
     pub(crate) longest_streak: u32,
     pub(crate) penalties: Vec<PenaltyEntry>,
     pub(crate) notices: Vec<NoticeEntry>,
@@ -256,12 +259,31 @@ fn annual_unit(
         score,
         rank: None,
         bottom_count: slots.iter().flatten().filter(|s| s.bottom).count(),
-        longest_streak: slots.iter().flatten().map(|s| s.streak).max().unwrap_or(0),
+        longest_streak: longest_run(months, &slots),
         penalties,
         notices: received,
         months: slots,
         unit,
     }
+}
+
+/// The most consecutive calendar months of `months` in which the unit was in the bottom places
+/// (a month not recorded, or without the unit, ends a run).
+fn longest_run(months: &[AnnualMonth], slots: &[Option<MonthResult>]) -> u32 {
+    let (mut best, mut run) = (0, 0);
+    let mut last: Option<Month> = None;
+    for (m, slot) in months.iter().zip(slots) {
+        let month = Month::parse(&m.month);
+        let follows = last.zip(month).is_some_and(|(l, m)| l.next() == m);
+        run = match slot {
+            Some(s) if s.bottom && follows => run + 1,
+            Some(s) if s.bottom => 1,
+            _ => 0,
+        };
+        best = best.max(run);
+        last = month;
+    }
+    best
 }
 
 /// Shared ranks by annual score, highest first; units without a counted month are unranked and

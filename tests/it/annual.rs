@@ -458,3 +458,74 @@ fn notices_a_re_run_no_longer_gives_count_nowhere() {
     run(&["--force"]);
     assert_eq!(notices_per_unit(out, "2026"), before);
 }
+
+/// An import file of 2025-10 to 2026-06 ranking five units 1 to 5, 石佛寺镇 last every month but
+/// March 2026, when it swaps with 马庄乡 (first).
+fn streak_over_new_year(path: &Path) {
+    let units = ["马庄乡", "涅阳街道", "雪枫街道", "县产业集聚区", "石佛寺镇"];
+    let months = [
+        "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
+        "2026-06",
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["考核月份", "单位", "得分", "名次"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let mut row = 1;
+    for m in months {
+        for (i, u) in units.iter().enumerate() {
+            let rank = match (m, i) {
+                ("2026-03", 0) => 5,
+                ("2026-03", 4) => 1,
+                _ => i as u32 + 1,
+            };
+            ws.write_string(row, 0, m).unwrap();
+            ws.write_string(row, 1, *u).unwrap();
+            ws.write_number(row, 2, f64::from(95 - 5 * rank)).unwrap();
+            ws.write_number(row, 3, f64::from(rank)).unwrap();
+            row += 1;
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// 最长连续后3位 of a year counts that year's months only: 石佛寺镇's run from October 2025 is
+/// 5 months long by February 2026, but the 2026 summary counts January and February (2), then
+/// April to June (3), in the printed table, the workbook and the page alike.
+#[test]
+fn the_longest_streak_of_a_year_counts_only_its_months() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("历史排名.xlsx");
+    streak_over_new_year(&file);
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(&file)
+        .out(out.path())
+        .run()
+        .expect_ok();
+    let r = Sanyipi::new()
+        .args(["annual", "--year", "2026"])
+        .out(out.path())
+        .run()
+        .expect_code(0);
+    let line = r.stdout.lines().find(|l| l.contains("石佛寺镇")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    // 年度名次 单位 月均得分 计入月数 后3位次数 最长连续后3位 …
+    assert_eq!(cells[1..6], ["石佛寺镇", "73.33", "6", "5", "3"], "{line}");
+    let dir = out.path().join("年度汇总/2026");
+    let rows = sheet(&dir.join("2026年度重点项目考核汇总.xlsx"), "年度排名");
+    let row = rows.iter().find(|r| text(&r[1]) == "石佛寺镇").unwrap();
+    assert_eq!(
+        row[3..6].iter().map(|d| d.as_f64()).collect::<Vec<_>>(),
+        [Some(6.0), Some(5.0), Some(3.0)]
+    );
+    let html = std::fs::read_to_string(dir.join("2026年度重点项目考核汇总.html")).unwrap();
+    assert!(
+        html.contains(
+            "<td class=\"nw\">石佛寺镇</td><td class=\"num\">73.33</td><td class=\"num\">6</td>\
+             <td class=\"num\">5</td><td class=\"num\">3</td>"
+        ),
+        "{html}"
+    );
+}
