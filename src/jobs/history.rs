@@ -4,12 +4,13 @@
 use super::{Place, table};
 use crate::calendar::Month;
 use crate::engine::recorded::RunInfo;
-use crate::engine::streak::{StreakRule, rankings_from_import};
+use crate::engine::streak::{Rankings, StreakRule, UnitHistory, rankings_from_import};
 use crate::ingest::ingest_file;
 use crate::progress::Progress;
 use crate::rules::{Rules, TableRole};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// A file of earlier rankings (考核月份, 单位, 得分, 名次) to record.
@@ -86,29 +87,125 @@ fn import_inner(req: &ImportRequest, progress: &dyn Progress) -> anyhow::Result<
         .collect();
     let _lock = out.lock(progress)?;
     let mut history = out.open()?;
-    let first = rows.iter().map(|r| r.0).min();
+    let in_file: BTreeSet<Month> = rows.iter().map(|r| r.0).collect();
+    for m in &in_file {
+        history.check_not_recorded(*m, force, true)?;
+    }
+    let again = in_file
+        .iter()
+        .map(|m| history.latest(&m.to_string()))
+        .collect::<Result<Vec<_>, _>>()?
+        .iter()
+        .any(Option::is_some);
+    let first = in_file.first().copied();
     let earlier = match first {
         Some(m) => history.rankings_before(m)?,
         None => Default::default(),
     };
-    let rule = StreakRule::of(&rules);
-    let months = rankings_from_import(&rows, rules.scoring.score.bottom_n, rule.as_ref(), &earlier);
-    for m in months.keys() {
-        history.check_not_recorded(*m, force, true)?;
+    // Imported months after the file's first month read it for their streaks: computed again
+    // with it.
+    let later = match first {
+        Some(m) => later_imported(&history, m, &in_file)?,
+        None => Default::default(),
+    };
+    let mut all_rows = rows;
+    for (m, units) in &later {
+        all_rows.extend(
+            units
+                .values()
+                .map(|u| (*m, u.unit.clone(), u.score, u.rank)),
+        );
     }
+    let rule = StreakRule::of(&rules);
+    let mut months = rankings_from_import(
+        &all_rows,
+        rules.scoring.score.bottom_n,
+        rule.as_ref(),
+        &earlier,
+    );
+    months
+        .retain(|m, units| in_file.contains(m) || later.get(m).is_some_and(|l| changed(l, units)));
     let n = history.import(&months, &rules.source.fingerprint())?;
-    let names: Vec<String> = months.keys().map(|m| m.to_string()).collect();
-    if let Some(last) = names.last()
-        && let Some(note) = later_months_note(&history, last, "已重新导入")?
+    let names: Vec<String> = in_file.iter().map(|m| m.to_string()).collect();
+    let redone: Vec<String> = months
+        .keys()
+        .filter(|m| !in_file.contains(m))
+        .map(|m| m.to_string())
+        .collect();
+    let done = match (redone.is_empty(), again) {
+        (false, _) => format!("的后位与连续排名已随 {} 重新计算", names[0]),
+        (true, true) => "已重新导入".to_string(),
+        (true, false) => "已导入".to_string(),
+    };
+    let last = months.keys().next_back().map(|m| m.to_string());
+    if let Some(last) = last
+        && let Some(note) = later_months_note(&history, &last, &done)?
     {
         progress.note(&note);
     }
-    Ok(format!(
+    let mut text = format!(
         "已导入 {} 共 {} 条单位排名到 {}\n",
         names.join("、"),
-        n,
+        in_file_count(&months, &in_file),
         out.history_path().display()
-    ))
+    );
+    if !redone.is_empty() {
+        text.push_str(&format!(
+            "之后已导入的 {} 的后位、连续排名和处理依据 {} 重新计算，记为新版本（原记录保留在历史记录中），共 {} 条\n",
+            redone.join("、"),
+            names[0],
+            n - in_file_count(&months, &in_file)
+        ));
+    }
+    Ok(text)
+}
+
+/// How many unit rankings of `months` are of the file's months.
+fn in_file_count(months: &Rankings, in_file: &BTreeSet<Month>) -> usize {
+    months
+        .iter()
+        .filter(|(m, _)| in_file.contains(m))
+        .map(|(_, u)| u.len())
+        .sum()
+}
+
+/// The imported months after `first` that are not in the file, up to the first computed month
+/// (whose own streaks are computed again only by running it): as recorded.
+fn later_imported(
+    history: &crate::history::History,
+    first: Month,
+    in_file: &BTreeSet<Month>,
+) -> anyhow::Result<Rankings> {
+    // The latest revision of each month, in month order.
+    let mut latest: BTreeMap<String, RunInfo> = BTreeMap::new();
+    for r in history.runs()? {
+        latest.insert(r.month.clone(), r);
+    }
+    let mut chain = Vec::new();
+    for (m, r) in &latest {
+        let Some(m) = Month::parse(m).filter(|m| *m > first && !in_file.contains(m)) else {
+            continue;
+        };
+        if r.source != "import" {
+            break;
+        }
+        chain.push(m);
+    }
+    let Some(last) = chain.last() else {
+        return Ok(Rankings::new());
+    };
+    let mut all = history.rankings_before(last.next())?;
+    all.retain(|m, _| chain.contains(m));
+    Ok(all)
+}
+
+/// Whether a month's bottom flags, streaks or penalties differ from those recorded.
+fn changed(recorded: &BTreeMap<String, UnitHistory>, now: &BTreeMap<String, UnitHistory>) -> bool {
+    now.iter().any(|(unit, u)| {
+        recorded.get(unit).is_none_or(|r| {
+            (r.bottom, r.streak, &r.penalties) != (u.bottom, u.streak, &u.penalties)
+        })
+    })
 }
 
 fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {

@@ -284,3 +284,102 @@ fn importing_a_month_again_under_computed_months_asks_for_them_again() {
         again.stderr
     );
 }
+
+/// The sample's July ranking as June's, in `dir/2026-06.xlsx`.
+fn june_as_july(dir: &Path) -> PathBuf {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(root().join("samples/历史排名.xlsx")).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    let mut n = 0;
+    for row in range.rows() {
+        if row[0] != Data::String("2026-07".into()) && n > 0 {
+            continue;
+        }
+        for (c, v) in row.iter().enumerate() {
+            match v {
+                Data::Float(x) => ws.write_number(n, c as u16, *x),
+                Data::Int(x) => ws.write_number(n, c as u16, *x as f64),
+                other => ws.write_string(n, c as u16, other.to_string().replace("07", "06")),
+            }
+            .unwrap();
+        }
+        n += 1;
+    }
+    let path = dir.join("2026-06.xlsx");
+    out.save(&path).unwrap();
+    path
+}
+
+/// (month, 连续) of `unit` in `history show`.
+fn streaks(out: &Path, unit: &str) -> Vec<(String, String)> {
+    let r = Sanyipi::new()
+        .args(["history", "show", "--unit", unit])
+        .out(out)
+        .run()
+        .expect_ok();
+    r.stdout
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            // 月份 版本 单位 得分 名次 后位 连续 处理: 连续 follows 后位 “是”.
+            let c: Vec<&str> = l.split_whitespace().collect();
+            let u = c.iter().position(|x| *x == unit).unwrap();
+            let streak = if c.get(u + 3) == Some(&"是") {
+                c[u + 4]
+            } else {
+                ""
+            };
+            (c[0].to_string(), streak.to_string())
+        })
+        .collect()
+}
+
+/// June imported under imported July and August and a computed September: it is said to be
+/// imported (not imported again), July's and August's streaks are computed again with it (new
+/// revisions), and September, named to be run again, continues them once run.
+#[test]
+fn importing_an_earlier_month_computes_the_later_imported_months_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    import(&root().join("samples/历史排名.xlsx"), &out, &[]).expect_ok();
+    let september = || Sanyipi::month(root().join("samples/2026-09"), "2026-09").out(&out);
+    september().run().expect_done();
+    let r = import(&june_as_july(dir.path()), &out, &[]).expect_ok();
+    assert!(
+        r.stdout.contains("已导入 2026-06 共 6 条单位排名"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "之后已导入的 2026-07、2026-08 的后位、连续排名和处理依据 2026-06 重新计算，记为新版本"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stderr.contains("已重新导入"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "历史中已有之后月份 2026-09 的考核记录，它们的连续排名、提醒和整改期限以 2026-08 为依据；2026-08 的后位与连续排名已随 2026-06 重新计算，请按月份顺序用 --force 重新运行这些月份。"
+        ),
+        "{}",
+        r.stderr
+    );
+    // 西岭乡: 5th in June and July, 6th in August (bottom three of six each month).
+    let want = |m: &str, s: &str| (m.to_string(), s.to_string());
+    assert_eq!(
+        streaks(&out, "西岭乡")[..3],
+        [
+            want("2026-06", "1"),
+            want("2026-07", "2"),
+            want("2026-08", "3")
+        ]
+    );
+    september().arg("--force").run().expect_done();
+    let sep = streaks(&out, "西岭乡")[3].clone();
+    assert_eq!(sep, want("2026-09", "4"));
+}
