@@ -79,7 +79,7 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
     let alone = |r: usize| -> Vec<Vec<Label>> {
         labels[r]
             .iter()
-            .map(|l| l.iter().cloned().collect())
+            .map(|l| with_month_forms(l.iter().cloned().collect(), vocab))
             .collect()
     };
     let mut best: Option<Header> = None;
@@ -91,7 +91,10 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
         let mut header = map_columns(r, r + 1, &alone(r), schema, vocab);
         if r + 1 < sheet.rows.len() {
             let sub = &texts[r + 1];
-            let joined = two_row_labels(top, sub, &labels[r], &labels[r + 1]);
+            let joined: Vec<Vec<Label>> = two_row_labels(top, sub, &labels[r], &labels[r + 1])
+                .into_iter()
+                .map(|ls| with_month_forms(ls, vocab))
+                .collect();
             let two = map_columns(r, r + 2, &joined, schema, vocab);
             let next = map_columns(r + 1, r + 2, &alone(r + 1), schema, vocab);
             // Two rows only when the top row adds to what the lower row says on its own.
@@ -109,7 +112,62 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
     best
 }
 
-/// Labels of each column for a two-row header: the lower label first, then its group (the
+/// `labels` and, after each naming months, the label as `[headers]` reads it: `10月完成投资` →
+/// 本月完成投资, `1-10月完成投资` and `1-10月累计完成投资` → 累计完成投资.
+fn with_month_forms(labels: Vec<Label>, vocab: &Vocabulary) -> Vec<Label> {
+    let words = &vocab.header_months;
+    let mut out = Vec::with_capacity(labels.len());
+    for l in labels {
+        let read = month_form(&l.name, &words.this_month, &words.year_to_date);
+        out.push(l.clone());
+        if let Some(name) = read {
+            out.push(Label { name, unit: l.unit });
+        }
+    }
+    out
+}
+
+/// `name` without its leading months (`10月`, `10月份`, `1-10月`, `1至10月`), read as
+/// `this_month` or, for months from January, `year_to_date`; none when it names no months or
+/// the word is not set.
+fn month_form(name: &str, this_month: &str, year_to_date: &str) -> Option<String> {
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n = digits(name);
+    if n == 0 || n > 2 {
+        return None;
+    }
+    let (first, rest) = name.split_at(n);
+    let (range, rest) = match rest.strip_prefix(['-', '~', '至', '到', '—']) {
+        Some(r) => {
+            let m = digits(r);
+            if m == 0 || m > 2 {
+                return None;
+            }
+            (true, &r[m..])
+        }
+        None => (false, rest),
+    };
+    let rest = rest.strip_prefix('月')?;
+    let rest = rest.strip_prefix('份').unwrap_or(rest);
+    let word = if range && first == "1" {
+        year_to_date
+    } else if range {
+        return None;
+    } else {
+        this_month
+    };
+    if rest.is_empty() || word.is_empty() {
+        return None;
+    }
+    Some(if rest.starts_with(word) {
+        rest.to_string()
+    } else {
+        format!("{word}{rest}")
+    })
+}
+
+/// Labels of each column for a two-row header: the lower label first, then the lower label
+/// before its group's name (`本月` under `完成投资` reads 本月完成投资), then its group (the
 /// nearest label to the left in the top row over a merged span), then the top label itself.
 /// `top_labels` and `sub_labels` are the rows' own [`label`]s.
 fn two_row_labels(
@@ -129,12 +187,16 @@ fn two_row_labels(
         let mut labels = Vec::new();
         if let Some(l) = &sub_labels[c] {
             let mut l = l.clone();
+            let parent = group.and_then(|g| top_labels[g].as_ref());
             if l.unit.is_none() {
-                l.unit = group
-                    .and_then(|g| top_labels[g].as_ref())
-                    .and_then(|g| g.unit.clone());
+                l.unit = parent.and_then(|g| g.unit.clone());
             }
+            let within = parent.map(|g| Label {
+                name: format!("{}{}", l.name, g.name),
+                unit: l.unit.clone(),
+            });
             labels.push(l);
+            labels.extend(within);
         }
         if let Some(l) = &top_labels[c] {
             labels.push(l.clone());
@@ -214,5 +276,39 @@ fn map_columns(
         columns,
         missing,
         groups: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_naming_months_read_as_this_month_or_the_year_to_date() {
+        let read = |n: &str| month_form(n, "本月", "累计");
+        assert_eq!(read("10月完成投资").as_deref(), Some("本月完成投资"));
+        assert_eq!(read("10月份完成投资").as_deref(), Some("本月完成投资"));
+        assert_eq!(read("1-10月累计完成投资").as_deref(), Some("累计完成投资"));
+        assert_eq!(read("1至10月完成投资").as_deref(), Some("累计完成投资"));
+        assert_eq!(read("10月本月完成投资").as_deref(), Some("本月完成投资"));
+        // Not months from January, no months, nothing after them, or no word set.
+        assert_eq!(read("3-10月完成投资"), None);
+        assert_eq!(read("完成投资"), None);
+        assert_eq!(read("10月"), None);
+        assert_eq!(read("2026年完成投资"), None);
+        assert_eq!(month_form("10月完成投资", "", ""), None);
+    }
+
+    #[test]
+    fn a_lower_label_reads_with_its_groups_name_after_it() {
+        let texts = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let top = texts(&["项目名称", "完成投资（万元）", ""]);
+        let sub = texts(&["", "本月", "自年初累计"]);
+        let labels = |v: &[String]| v.iter().map(|t| label(t)).collect::<Vec<_>>();
+        let joined = two_row_labels(&top, &sub, &labels(&top), &labels(&sub));
+        let names = |c: usize| joined[c].iter().map(|l| l.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(1), ["本月", "本月完成投资", "完成投资"]);
+        assert_eq!(names(2), ["自年初累计", "自年初累计完成投资"]);
+        assert_eq!(joined[2][1].unit.as_deref(), Some("万元"));
     }
 }

@@ -15,6 +15,19 @@ struct RawVocab {
     #[serde(default)]
     files: RawFiles,
     template: FormRules,
+    #[serde(default)]
+    headers: HeaderMonths,
+}
+
+/// How a header naming months reads (`[headers]`): `10月完成投资` as `this_month` + 完成投资,
+/// `1-10月完成投资` (the months from January) as `year_to_date` + 完成投资. Empty: as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HeaderMonths {
+    #[serde(default)]
+    pub(crate) this_month: String,
+    #[serde(default)]
+    pub(crate) year_to_date: String,
 }
 
 /// What the templates (`sanyipi template`) write: the sign-off line and the dates accepted.
@@ -97,6 +110,7 @@ pub struct Vocabulary {
     pub(crate) template: FormRules,
     /// Names of files and folders that are never a submission (lock files, OS clutter).
     pub(crate) ignore: globset::GlobSet,
+    pub(crate) header_months: HeaderMonths,
 }
 
 impl Vocabulary {
@@ -164,6 +178,10 @@ impl Vocabulary {
             meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
             limits: raw.limits,
             template: raw.template,
+            header_months: HeaderMonths {
+                this_month: crate::text::key(&raw.headers.this_month),
+                year_to_date: crate::text::key(&raw.headers.year_to_date),
+            },
         })
     }
 

@@ -633,3 +633,59 @@ fn an_amounts_unit_said_above_the_table_applies_to_headers_without_one() {
     assert_eq!(run["units"], plain["units"]);
     assert_eq!(run["diagnostics"], plain["diagnostics"]);
 }
+
+/// 南阳街道's headers naming the months, as county forms often do: `10月完成投资（万元）` and
+/// `1-10月累计完成投资（万元）`. Before, the report was dropped (E011: no 累计完成投资 column)
+/// and the unit counted as not reporting. They read as 本月完成投资 and 累计完成投资 by
+/// `[headers]` of `ingest.toml`; without those words, as before.
+#[test]
+fn headers_naming_the_months_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_one_month(
+        &root().join("samples/2026-10"),
+        "2026-10",
+        &dir.path().join("p"),
+    );
+    let strings = "xl/sharedStrings.xml";
+    let input = october_with(
+        dir.path(),
+        &[
+            (
+                "月报/南阳街道.xlsx",
+                strings,
+                "本月完成投资（万元）",
+                "10月完成投资（万元）",
+            ),
+            (
+                "月报/南阳街道.xlsx",
+                strings,
+                "累计完成投资（万元）",
+                "1-10月累计完成投资（万元）",
+            ),
+        ],
+    );
+    let run = run_one_month(&input, "2026-10", &dir.path().join("out"));
+    assert_eq!(run["units"], plain["units"]);
+    assert_eq!(run["diagnostics"], plain["diagnostics"]);
+    let (_keep, rules) = edited_rules(&[(
+        "ingest.toml",
+        "this_month = \"本月\"\nyear_to_date = \"累计\"",
+        "",
+    )]);
+    let r = Sanyipi::month(&input, "2026-10")
+        .out(dir.path().join("out2"))
+        .rules(&rules)
+        .run();
+    let run: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out2/2026-10/run.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(r.code, 1);
+    assert!(
+        run["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "E011" && d["location"]["file"] == "月报/南阳街道.xlsx")
+    );
+}
