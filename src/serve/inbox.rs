@@ -30,7 +30,7 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
     let mut rel = upload::clean_path(t.get("path").unwrap_or(""), depth)
         .map_err(|e| error_json(400, &e.0))?;
     if picked {
-        let keep = kept_folders(state);
+        let keep = kept_folders(state)?;
         let top = rel
             .components()
             .next()
@@ -158,7 +158,7 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
     if read.is_err() || body.len() as u64 != request.content_length {
         return Err(error_json(400, "zip 文件未能完整上传，未保存，请重试"));
     }
-    let done = unzip::unpack(&body, &dir, &state.limits, &kept_folders(state))
+    let done = unzip::unpack(&body, &dir, &state.limits, &kept_folders(state)?)
         .map_err(|r| error_json(r.status, &r.message))?;
     Ok(json_reply(
         200,
@@ -181,16 +181,20 @@ pub(super) fn clear(state: &State, t: &Target) -> Result<Reply> {
 
 /// Folder names the rules' file patterns give a meaning (`月报/*` → 月报): an uploaded folder of
 /// that name is kept, not dropped as the month folder is.
-fn kept_folders(state: &State) -> Vec<String> {
-    let Ok(rules) = crate::rules::Rules::load(state.opts.rules.as_deref()) else {
-        return Vec::new();
-    };
-    rules
+fn kept_folders(state: &State) -> Result<Vec<String>> {
+    // Without the rules nothing says which folder names mean something: refused, not flattened.
+    let rules = crate::rules::Rules::load(state.opts.rules.as_deref()).map_err(|e| {
+        error_json(
+            409,
+            &format!("规则有误，无法确定文件夹的用途，未保存；请先改正规则。{e}"),
+        )
+    })?;
+    Ok(rules
         .tables
         .iter()
         .flat_map(|t| &t.patterns)
         .filter_map(|p| p.split_once('/').map(|(top, _)| top))
         .filter(|top| !top.is_empty() && !top.contains(['*', '?', '[']))
         .map(str::to_string)
-        .collect()
+        .collect())
 }

@@ -1080,3 +1080,44 @@ fn a_runs_notes_reach_the_page() {
     );
     assert!(notes.iter().all(|n| !n.contains("--")), "{notes:?}");
 }
+
+/// A picked 月报 folder keeps its name because the rules give it a meaning. With the rules
+/// broken while the page is open, the file was saved at the month's top in silence (月报/西岭乡
+/// as 西岭乡); it is now refused, saying the rules must be mended first, and nothing is saved.
+#[test]
+fn a_picked_folder_is_refused_not_flattened_while_the_rules_are_broken() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let data = tmp.path().join("data");
+    let s = start(
+        &data,
+        &tmp.path().join("out"),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    let up = |name: &str| {
+        s.call(
+            "POST",
+            "/api/upload",
+            &[("month", "2026-10"), ("path", name), ("folder", "1")],
+            b"x",
+        )
+    };
+    assert_eq!(up("月报/东湖镇.xlsx").0, 200);
+    assert!(data.join("2026-10/月报/东湖镇.xlsx").is_file());
+    let path = rules.join("scoring.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("bottom_n = 3", "bottom_n = \"three\"")).unwrap();
+    let (status, body) = up("月报/西岭乡.xlsx");
+    let body = String::from_utf8_lossy(&body);
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body.contains("规则有误，无法确定文件夹的用途，未保存；请先改正规则"),
+        "{body}"
+    );
+    assert!(!data.join("2026-10/西岭乡.xlsx").exists());
+    assert!(!data.join("2026-10/月报/西岭乡.xlsx").exists());
+}
