@@ -98,6 +98,7 @@ fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
         }
         None => Vec::new(),
     };
+    let provisional = &rules.office_calendar.labels.provisional;
     Ok(Listing {
         headers,
         ids: tasks.iter().map(|t| t.task.id.clone()).collect(),
@@ -109,8 +110,8 @@ fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
                     t.task.id.clone(),
                     t.task.unit.clone(),
                     t.task.project.clone().unwrap_or_default(),
-                    t.task.feedback_due.to_string(),
-                    t.due.to_string(),
+                    t.task.date_shown(t.task.feedback_due, provisional),
+                    t.task.date_shown(t.due, provisional),
                     match t.closed_on {
                         Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
                         _ => t.state_label.clone(),

@@ -77,11 +77,18 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
         let notes = tasks
             .iter()
             .map(|t| {
+                // A date counted over a year without an official schedule is marked, as the
+                // notice marks it.
+                let provisional = &rules.office_calendar.labels.provisional;
+                let shown = |d| match t.provisional {
+                    true => format!("{}（{provisional}）", zh_date(d)),
+                    false => zh_date(d),
+                };
                 let ctx = minijinja::context! {
                     id => t.id.clone(),
                     timing => t.timing.clone(),
-                    feedback_due => zh_date(t.feedback_due),
-                    rectify_due => zh_date(t.rectify_due),
+                    feedback_due => shown(t.feedback_due),
+                    rectify_due => shown(t.rectify_due),
                 };
                 env.render_str(&s.form_note, ctx)
                     .unwrap_or_else(|e| format!("{}: {e}", t.id))

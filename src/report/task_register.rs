@@ -8,8 +8,11 @@ use crate::engine::supervision::{State, TaskState};
 use crate::rules::Rules;
 use serde::Serialize;
 
-/// The register as rows of text, in the order of `register_headers`.
-fn cells(t: &TaskState) -> Vec<String> {
+/// The register as rows of text, in the order of `register_headers`; the dates of a task counted
+/// over a year without an official schedule are marked as the office calendar marks such dates
+/// (`暂定`), as its notice marks them.
+fn cells(t: &TaskState, provisional: &str) -> Vec<String> {
+    let date = |d| t.task.date_shown(d, provisional);
     let feedback = t
         .feedback
         .as_ref()
@@ -30,8 +33,8 @@ fn cells(t: &TaskState) -> Vec<String> {
         t.task.project.clone().unwrap_or_default(),
         t.task.text.clone(),
         t.task.timing.clone(),
-        t.task.feedback_due.to_string(),
-        t.due.to_string(),
+        date(t.task.feedback_due),
+        date(t.due),
         match t.closed_on {
             Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
             _ => t.state_label.clone(),
@@ -55,7 +58,12 @@ pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {
         rows: a
             .register
             .iter()
-            .map(|t| cells(t).into_iter().map(text).collect::<Vec<Cell>>())
+            .map(|t| {
+                cells(t, &rules.office_calendar.labels.provisional)
+                    .into_iter()
+                    .map(text)
+                    .collect::<Vec<Cell>>()
+            })
             .collect(),
     })
 }
@@ -83,7 +91,7 @@ pub(crate) fn section(a: &Assessment, rules: &Rules) -> Option<Section> {
             .register
             .iter()
             .map(|t| Row {
-                cells: cells(t),
+                cells: cells(t, &rules.office_calendar.labels.provisional),
                 overdue: t.state == State::Overdue,
             })
             .collect(),
@@ -101,7 +109,12 @@ pub(crate) fn annual_sheet(year: i32, tasks: &[TaskState], rules: &Rules) -> Opt
         red: tasks.iter().map(|t| t.state == State::Overdue).collect(),
         rows: tasks
             .iter()
-            .map(|t| cells(t).into_iter().map(text).collect::<Vec<Cell>>())
+            .map(|t| {
+                cells(t, &rules.office_calendar.labels.provisional)
+                    .into_iter()
+                    .map(text)
+                    .collect::<Vec<Cell>>()
+            })
             .collect(),
     })
 }
@@ -115,7 +128,7 @@ pub(crate) fn annual_section(tasks: &[TaskState], rules: &Rules) -> Option<Secti
         rows: tasks
             .iter()
             .map(|t| Row {
-                cells: cells(t),
+                cells: cells(t, &rules.office_calendar.labels.provisional),
                 overdue: t.state == State::Overdue,
             })
             .collect(),

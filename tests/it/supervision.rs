@@ -961,3 +961,59 @@ fn next_working_day(d: NaiveDate) -> NaiveDate {
         .find(|&x| add_workdays(x - chrono::Duration::days(1), 1) == x)
         .unwrap()
 }
+
+/// October's notices dated 2026-12-28: their tasks' dates reach 2027, which has no official
+/// schedule. The notice marked them 暂定; the 督办台账 sheet, the feedback form's 填表说明 and
+/// `tasks` showed the same dates unmarked. All mark them now.
+#[test]
+fn a_tasks_provisional_dates_are_marked_wherever_they_are_shown() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    sanyipi(&[
+        "run",
+        "--input",
+        "samples/2026-10",
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--issue-date",
+        "2026-12-28",
+        "--out",
+        out,
+    ])
+    .assert_done();
+    let month = dir.path().join("2026-10");
+    let mut wb: Xlsx<_> = open_workbook(month.join("2026年10月重点项目考核排名.xlsx")).unwrap();
+    let register = wb.worksheet_range("督办台账").unwrap();
+    let row: Vec<String> = register
+        .rows()
+        .nth(3)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[0], "镇督查〔2026〕1号-1", "{row:?}");
+    assert_eq!(row[8], "2027-01-28（暂定）", "{row:?}");
+    let form = std::fs::read_dir(month.join("督查通知"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("1号整改反馈表"))
+        .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&form).unwrap();
+    let notes = wb.worksheet_range("填表说明").unwrap();
+    let notes: Vec<String> = notes.rows().map(|r| r[0].to_string()).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("2027年1月28日（暂定）前整改到位")),
+        "{notes:?}"
+    );
+    let listed = sanyipi(&["tasks", "--out", out, "--as-of", "2026-12-30"]);
+    assert!(
+        listed.stdout.contains("2027-01-28（暂定）"),
+        "{}",
+        listed.stdout
+    );
+}

@@ -30,6 +30,18 @@ pub(crate) struct Task {
     pub(crate) provisional: bool,
 }
 
+impl Task {
+    /// One of the task's dates as lists show it: `2027-01-28（暂定）` when its dates needed a
+    /// year without a schedule (`provisional`, the office calendar's word), as its notice says.
+    pub(crate) fn date_shown(&self, d: NaiveDate, provisional: &str) -> String {
+        if self.provisional {
+            format!("{d}（{provisional}）")
+        } else {
+            d.to_string()
+        }
+    }
+}
+
 /// What a unit reported on a task (a row of a returned 整改反馈 form).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct Feedback {
