@@ -241,11 +241,24 @@ pub(crate) fn parse_date(cell: &Data, text: &str) -> Result<NaiveDate, String> {
         Data::DateTimeIso(s) => parse_date_text(s).ok_or_else(|| format!("“{s}”不是有效日期")),
         Data::Int(_) | Data::Float(_) => {
             let serial = number_of(cell).unwrap_or(0.0);
+            // 20261009 typed as a number is the date it spells, as the same text is.
+            if serial.fract() == 0.0 && (1e7..1e8).contains(&serial) {
+                return parse_date_text(text).ok_or_else(|| format!("“{text}”不是日期"));
+            }
+            // A small number is a date typed as one (10.9, 2026.10 read as 2026.1), not a day
+            // of 1900: said as typed, not as the day Excel would count it to.
+            if serial < SERIAL_FLOOR {
+                return Err(format!("“{text}”是数字，不是日期"));
+            }
             serial_date(serial).ok_or_else(|| format!("“{text}”不是日期"))
         }
         _ => parse_date_text(text).ok_or_else(|| format!("“{text}”不是日期")),
     }
 }
+
+/// Serials below this (1927-05-18) are numbers typed into a date cell, not dates of the
+/// county's projects.
+const SERIAL_FLOOR: f64 = 10_000.0;
 
 /// An Excel serial date in the 1900 system (1 = 1900-01-01, with Excel's 1900 leap-year bug).
 fn serial_date(serial: f64) -> Option<NaiveDate> {
@@ -372,6 +385,27 @@ mod tests {
 
     fn read(cell: Data, kind: FieldType) -> Result<Option<Value>, String> {
         parse_cell(&cell, &field(kind), None, &vocab())
+    }
+
+    #[test]
+    fn numbers_typed_into_a_date_cell_are_said_as_typed() {
+        let date = |d: Data, t: &str| parse_date(&d, t);
+        assert_eq!(
+            date(Data::Float(10.9), "10.9"),
+            Err("“10.9”是数字，不是日期".to_string())
+        );
+        assert_eq!(
+            date(Data::Float(2026.1), "2026.1"),
+            Err("“2026.1”是数字，不是日期".to_string())
+        );
+        assert_eq!(
+            date(Data::Int(20261009), "20261009"),
+            Ok(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap())
+        );
+        assert_eq!(
+            date(Data::Float(46304.0), "46304"),
+            Ok(NaiveDate::from_ymd_opt(2026, 10, 9).unwrap())
+        );
     }
 
     #[test]
