@@ -55,10 +55,15 @@ pub(super) fn extension(rel: &str) -> Option<String> {
 pub(super) type Headers = Vec<Option<Header>>;
 
 /// The header of each sheet for `schema`.
-pub(super) fn headers(sheets: &[Sheet], schema: &TableSchema, vocab: &Vocabulary) -> Headers {
+pub(super) fn headers(
+    sheets: &[Sheet],
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+    month: Option<crate::calendar::Month>,
+) -> Headers {
     sheets
         .iter()
-        .map(|s| super::wide::detect(s, schema, vocab))
+        .map(|s| super::wide::detect(s, schema, vocab, month))
         .collect()
 }
 
@@ -68,13 +73,14 @@ pub(super) fn claim(
     f: &InputFile,
     sheets: &Result<Vec<Sheet>, Diagnostic>,
     rules: &Rules,
+    month: Option<crate::calendar::Month>,
 ) -> Claim {
     let by_name = rules.tables.iter().position(|t| t.matches(&f.rel));
     let Ok(sheets) = sheets else {
         return by_name.map_or(Claim::Unknown, |i| Claim::Table(i, Vec::new()));
     };
     let fitting = |i: usize| {
-        let found = headers(sheets, &rules.tables[i], &rules.vocab);
+        let found = headers(sheets, &rules.tables[i], &rules.vocab, month);
         (fits(&found), found)
     };
     let named = by_name.map(|i| (i, fitting(i)));

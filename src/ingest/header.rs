@@ -61,7 +61,14 @@ pub(super) fn label(text: &str) -> Option<Label> {
 }
 
 /// Finds the best header in `sheet` for `schema`, if any row looks like one.
-pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
+/// A header naming months reads as this month's or the year to date only for the assessed
+/// `month` (`10月完成投资` in October; not `9月完成投资`, nor `1-9月累计` beside `1-10月累计`).
+pub(crate) fn detect(
+    sheet: &Sheet,
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+    month: Option<crate::calendar::Month>,
+) -> Option<Header> {
     let width = sheet.width();
     let search = sheet
         .rows
@@ -79,7 +86,7 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
     let alone = |r: usize| -> Vec<Vec<Label>> {
         labels[r]
             .iter()
-            .map(|l| with_month_forms(l.iter().cloned().collect(), vocab))
+            .map(|l| with_month_forms(l.iter().cloned().collect(), vocab, month))
             .collect()
     };
     let mut best: Option<Header> = None;
@@ -93,7 +100,7 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
             let sub = &texts[r + 1];
             let joined: Vec<Vec<Label>> = two_row_labels(top, sub, &labels[r], &labels[r + 1])
                 .into_iter()
-                .map(|ls| with_month_forms(ls, vocab))
+                .map(|ls| with_month_forms(ls, vocab, month))
                 .collect();
             let two = map_columns(r, r + 2, &joined, schema, vocab);
             let next = map_columns(r + 1, r + 2, &alone(r + 1), schema, vocab);
@@ -114,11 +121,18 @@ pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) ->
 
 /// `labels` and, after each naming months, the label as `[headers]` reads it: `10月完成投资` →
 /// 本月完成投资, `1-10月完成投资` and `1-10月累计完成投资` → 累计完成投资.
-fn with_month_forms(labels: Vec<Label>, vocab: &Vocabulary) -> Vec<Label> {
+fn with_month_forms(
+    labels: Vec<Label>,
+    vocab: &Vocabulary,
+    month: Option<crate::calendar::Month>,
+) -> Vec<Label> {
     let words = &vocab.header_months;
+    let Some(month) = month else {
+        return labels;
+    };
     let mut out = Vec::with_capacity(labels.len());
     for l in labels {
-        let read = month_form(&l.name, &words.this_month, &words.year_to_date);
+        let read = month_form(&l.name, month.month, &words.this_month, &words.year_to_date);
         out.push(l.clone());
         if let Some(name) = read {
             out.push(Label { name, unit: l.unit });
@@ -128,25 +142,28 @@ fn with_month_forms(labels: Vec<Label>, vocab: &Vocabulary) -> Vec<Label> {
 }
 
 /// `name` without its leading months (`10月`, `10月份`, `1-10月`, `1至10月`), read as
-/// `this_month` or, for months from January, `year_to_date`; none when it names no months or
-/// the word is not set.
-fn month_form(name: &str, this_month: &str, year_to_date: &str) -> Option<String> {
+/// `this_month` or, for months from January, `year_to_date`; none when it names no months,
+/// months ending elsewhere than `assessed`, or the word is not set.
+fn month_form(name: &str, assessed: u32, this_month: &str, year_to_date: &str) -> Option<String> {
     let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let n = digits(name);
     if n == 0 || n > 2 {
         return None;
     }
     let (first, rest) = name.split_at(n);
-    let (range, rest) = match rest.strip_prefix(['-', '~', '至', '到', '—']) {
+    let (range, last, rest) = match rest.strip_prefix(['-', '~', '至', '到', '—']) {
         Some(r) => {
             let m = digits(r);
             if m == 0 || m > 2 {
                 return None;
             }
-            (true, &r[m..])
+            (true, &r[..m], &r[m..])
         }
-        None => (false, rest),
+        None => (false, first, rest),
     };
+    if last.parse::<u32>().ok()? != assessed {
+        return None;
+    }
     let rest = rest.strip_prefix('月')?;
     let rest = rest.strip_prefix('份').unwrap_or(rest);
     let word = if range && first == "1" {
@@ -285,7 +302,7 @@ mod tests {
 
     #[test]
     fn headers_naming_months_read_as_this_month_or_the_year_to_date() {
-        let read = |n: &str| month_form(n, "本月", "累计");
+        let read = |n: &str| month_form(n, 10, "本月", "累计");
         assert_eq!(read("10月完成投资").as_deref(), Some("本月完成投资"));
         assert_eq!(read("10月份完成投资").as_deref(), Some("本月完成投资"));
         assert_eq!(read("1-10月累计完成投资").as_deref(), Some("累计完成投资"));
@@ -293,10 +310,13 @@ mod tests {
         assert_eq!(read("10月本月完成投资").as_deref(), Some("本月完成投资"));
         // Not months from January, no months, nothing after them, or no word set.
         assert_eq!(read("3-10月完成投资"), None);
+        // Another month than the assessed one (October) is not this month's.
+        assert_eq!(read("9月完成投资"), None);
+        assert_eq!(read("1-9月累计完成投资"), None);
         assert_eq!(read("完成投资"), None);
         assert_eq!(read("10月"), None);
         assert_eq!(read("2026年完成投资"), None);
-        assert_eq!(month_form("10月完成投资", "", ""), None);
+        assert_eq!(month_form("10月完成投资", 10, "", ""), None);
     }
 
     #[test]

@@ -109,9 +109,11 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
 }
 
 /// The unit of a file its name and 填报单位 leave in doubt (`UnitDoubt`), from the projects it
-/// reports: when every matched row is of one ledger unit (and, for a file name and 填报单位
-/// that disagree, that unit is one of the two), the file is that unit's, said by a W044 at the
-/// file. Otherwise the file keeps the unit it was read as.
+/// reports: when every matched row is of one ledger unit, and that unit is one of the two a
+/// file name and 填报单位 disagree on, or is written like the unknown name the file was read
+/// as (`东湖` for 东湖镇; not a department's own name, 县发改委, reporting a town's project),
+/// the file is that unit's, said by a W044 at the file. Otherwise the file keeps the unit it
+/// was read as.
 fn units_by_projects(
     records: &mut [Record],
     hits: &[Option<usize>],
@@ -136,6 +138,7 @@ fn units_by_projects(
                 "文件名为“{named}”，填报单位为“{signed}”，二者不一致；本表所报项目均属{owner}，按{owner}的报送计"
             ),
             UnitDoubt::Conflict(..) => continue,
+            UnitDoubt::Unknown(name) if !written_like(name, owner) => continue,
             _ => format!(
                 "未能从填报单位或文件名确定报送单位；本表所报项目均属{owner}，按{owner}的报送计"
             ),
@@ -162,6 +165,14 @@ fn units_by_projects(
         f.unit_doubt = UnitDoubt::None;
     }
     said
+}
+
+/// Whether an unknown unit name is the unit `owner` written otherwise: one the other's start
+/// (`东湖`, `东湖镇人民` for 东湖镇), or most of its characters (a slip).
+fn written_like(name: &str, owner: &str) -> bool {
+    let (n, o) = (key(name), key(owner));
+    let start = n.chars().count() >= 2 && (o.starts_with(&n) || n.starts_with(&o));
+    start || strsim::normalized_levenshtein(&n, &o) >= 0.6
 }
 
 /// Where a row is, for a message naming it: `file!sheet!第N行`, and （隐藏行） when hidden.

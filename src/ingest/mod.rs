@@ -71,7 +71,7 @@ pub fn read_bytes_uncaught(bytes: Vec<u8>, name: &str, rules: &Rules) -> Result<
     if let Some(schema) = rules.tables.first() {
         let selection = sheet_select::select(&sheets, schema, None, name);
         for sheet in selection.sheets {
-            if let Some(h) = wide::detect(sheet, schema, &rules.vocab)
+            if let Some(h) = wide::detect(sheet, schema, &rules.vocab, None)
                 && h.missing.is_empty()
             {
                 let _ = reader::read_rows(sheet, &h, schema, &rules.vocab, name);
@@ -140,7 +140,7 @@ pub(crate) fn ingest_month_with(
         let sheets = classify::worth_opening(f, rules)
             .then(|| worker::open(&f.path, &f.rel, &rules.vocab.limits));
         let claim = match &sheets {
-            Some(s) => classify::claim(f, s, rules),
+            Some(s) => classify::claim(f, s, rules, month),
             None => classify::Claim::Unknown,
         };
         (claim, sheets)
@@ -307,7 +307,7 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
     let known = units::known(rules, &mut data);
     let sheets = worker::open(path, &name, &rules.vocab.limits);
     let headers = match &sheets {
-        Ok(s) => classify::headers(s, schema, &rules.vocab),
+        Ok(s) => classify::headers(s, schema, &rules.vocab, None),
         Err(_) => Vec::new(),
     };
     read_file(

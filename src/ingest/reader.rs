@@ -257,7 +257,9 @@ fn classify(
     let fills_required = required
         .iter()
         .all(|c| cells.iter().any(|(col, _)| col == c));
-    if (starts_as_note(&cells[0].1) && !fills_required) || section_heading(&cells) {
+    if (starts_as_note(&cells[0].1) && !fills_required)
+        || section_heading(&cells, &vocab.section_rows)
+    {
         return Kind::Note;
     }
     Kind::Data
@@ -277,8 +279,10 @@ fn names_marker(text: &str, markers: &[String]) -> bool {
 }
 
 /// A section heading: one text, or a Chinese ordinal and a text, with no figures, numbered
-/// `一、`, `（一）` or `(一)` (`一、签约一批`, `（二）开工一批`, `三` `投产一批`).
-fn section_heading(cells: &[(usize, String)]) -> bool {
+/// `一、`, `（一）` or `(一)` (`一、签约一批`, `（二）开工一批`, `三` `投产一批`), naming a
+/// section (holding a word of `sections`): `一` beside a project's name is a project.
+fn section_heading(cells: &[(usize, String)], sections: &[String]) -> bool {
+    let names_section = |t: &str| sections.iter().any(|s| t.contains(s.as_str()));
     const NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
     let ordinal = |t: &str| !t.is_empty() && t.chars().all(|c| NUMERALS.contains(&c));
     let numbered = |t: &str| {
@@ -301,8 +305,8 @@ fn section_heading(cells: &[(usize, String)]) -> bool {
         ordinal(t)
     };
     match cells {
-        [(_, t)] => numbered(t),
-        [(_, n), (_, t)] => (mark(n) || numbered(n)) && t.parse::<f64>().is_err(),
+        [(_, t)] => numbered(t) && names_section(t),
+        [(_, n), (_, t)] => (mark(n) || numbered(n)) && names_section(t),
         _ => false,
     }
 }

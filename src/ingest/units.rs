@@ -146,8 +146,9 @@ pub enum UnitDoubt {
     /// The 填报单位 line or the file name names a known unit, and they do not disagree.
     #[default]
     None,
-    /// Neither names a known unit (or the file name names several): W044 said so.
-    Unknown,
+    /// Neither names a known unit (or the file name names several): W044 said so. The name
+    /// the file was read as.
+    Unknown(String),
     /// The 填报单位 line names one known unit and the file name another (`东湖镇.xlsx` signed
     /// 西岭乡, a line copied from another unit's form): (signed, file name).
     Conflict(String, String),
@@ -181,7 +182,10 @@ pub(crate) fn reporting_unit(
     if let Some(s) = signed {
         diagnostics.push(unknown(loc.clone(), "填报单位", s, known, &rules.units));
     }
-    let unknown_name = |name: &str| (crate::text::normalize(name), UnitDoubt::Unknown);
+    let unknown_name = |name: &str| {
+        let name = crate::text::normalize(name);
+        (name.clone(), UnitDoubt::Unknown(name))
+    };
     match from_name {
         Resolved::Known(c) => (c, UnitDoubt::None),
         Resolved::Ambiguous(list) if signed.is_none() => {

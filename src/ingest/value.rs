@@ -330,11 +330,13 @@ fn chinese_numeral_date(t: &str) -> Option<String> {
     Some(format!("{}年{}月{}日", year?, number(month)?, number(day)?))
 }
 
-/// A date written without its year (`10月21日`, `10月21号`), in the year that puts it nearest
-/// to `month` (a report of December dated 1月5日 is of the next year).
+/// A date written without its year (`10月21日`, `10月21号`, `10.21`, `10-21`, `10/21`), in the
+/// year that puts it nearest to `month` (a report of December dated 1月5日 is of the next year).
 pub(crate) fn month_day_near(text: &str, month: crate::calendar::Month) -> Option<NaiveDate> {
     let t = normalize(text);
-    let (m, d) = t.trim_end_matches(['日', '号']).split_once('月')?;
+    let (m, d) = t
+        .trim_end_matches(['日', '号'])
+        .split_once(['月', '.', '-', '/'])?;
     let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
     let at = |y: i32| NaiveDate::from_ymd_opt(y, m, d);
     let anchor = month.day(15);
@@ -421,6 +423,9 @@ mod tests {
         assert_eq!(month_day_near("10月21日", october), d(2026, 10, 21));
         assert_eq!(month_day_near("11月2号", october), d(2026, 11, 2));
         assert_eq!(month_day_near("1月5日", december), d(2027, 1, 5));
+        assert_eq!(month_day_near("10.24", october), d(2026, 10, 24));
+        assert_eq!(month_day_near("10-24", october), d(2026, 10, 24));
+        assert_eq!(month_day_near("2026.10.24", october), None);
         assert_eq!(month_day_near("2月30日", october), None);
         assert_eq!(month_day_near("在建", october), None);
     }

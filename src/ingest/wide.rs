@@ -11,8 +11,13 @@ use crate::diagnostic::{Code, Diagnostic, Location, a1};
 use crate::rules::{TableSchema, Vocabulary, layout::Wide};
 
 /// The header of a sheet: the long form, else the wide form the schema declares.
-pub(crate) fn detect(sheet: &Sheet, schema: &TableSchema, vocab: &Vocabulary) -> Option<Header> {
-    let long = header::detect(sheet, schema, vocab);
+pub(crate) fn detect(
+    sheet: &Sheet,
+    schema: &TableSchema,
+    vocab: &Vocabulary,
+    month: Option<crate::calendar::Month>,
+) -> Option<Header> {
+    let long = header::detect(sheet, schema, vocab, month);
     let Some(wide) = &schema.wide else {
         return long;
     };

@@ -64,6 +64,8 @@ struct RawRows {
     #[serde(default)]
     subtotal: Vec<String>,
     note: Vec<String>,
+    #[serde(default)]
+    section: Vec<String>,
 }
 
 /// Size limits that keep a hostile or broken file from hanging a run.
@@ -104,6 +106,8 @@ pub struct Vocabulary {
     /// 小计 markers: rows inside a table that are skipped, not an end of it.
     pub(crate) subtotal_rows: Vec<String>,
     pub(crate) note_rows: Vec<String>,
+    /// What a numbered section heading names (`一、签约一批`): the words it ends with.
+    pub(crate) section_rows: Vec<String>,
     /// Metadata key (`reporting_unit`, `submitted_on`) → labels.
     pub(crate) meta: BTreeMap<String, Vec<String>>,
     pub(crate) limits: Limits,
@@ -175,6 +179,7 @@ impl Vocabulary {
             total_rows: norm(raw.rows.total),
             subtotal_rows: norm(raw.rows.subtotal),
             note_rows: norm(raw.rows.note),
+            section_rows: norm(raw.rows.section),
             meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
             limits: raw.limits,
             template: raw.template,

@@ -422,7 +422,6 @@ fn a_report_dated_otherwise_or_not_at_all_is_not_called_unsent() {
         ("填报日期：10月21日", false),
         ("填报日期：二〇二六年十月二十一日", false),
         ("填报时间：2026年10月21日", false),
-        ("日期：2026年10月21日", false),
         ("", true),
     ] {
         let case = tempfile::tempdir().unwrap();
@@ -499,6 +498,27 @@ fn a_report_whose_unit_is_in_doubt_is_the_unit_of_its_projects() {
         assert!(w044.contains(&said), "{w044:?}");
         assert!(!run["diagnostics"].to_string().contains("W042"), "{file}");
     }
+    // A department's own file holding the town's projects is not the town's report: the name
+    // it is signed with is not the town's written otherwise.
+    let case = tempfile::tempdir().unwrap();
+    let input = october_with(
+        case.path(),
+        &[(
+            "月报/东湖镇.xlsx",
+            "xl/sharedStrings.xml",
+            "填报单位（盖章）：东湖镇    ",
+            "填报单位（盖章）：县发改委    ",
+        )],
+    );
+    std::fs::rename(
+        input.join("月报/东湖镇.xlsx"),
+        input.join("月报/县发改委.xlsx"),
+    )
+    .unwrap();
+    let run = run_one_month(&input, "2026-10", &case.path().join("out"));
+    let said = run["diagnostics"].to_string();
+    assert!(!said.contains("按东湖镇的报送计"), "{said}");
+    assert!(said.contains("东湖镇未报送"), "{said}");
 }
 
 /// 东湖镇's report with a hidden stale copy of DH2026-004's row (last month's 累计 5120) above
