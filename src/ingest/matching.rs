@@ -121,7 +121,7 @@ fn units_by_projects(
     unit_field: &str,
     files: &mut [super::record::FileSummary],
 ) -> Vec<Diagnostic> {
-    use super::units::UnitDoubt;
+    use super::record::UnitDoubt;
     let mut said = Vec::new();
     for f in files.iter_mut().filter(|f| f.unit_doubt != UnitDoubt::None) {
         let owners: BTreeSet<&str> = records

@@ -100,7 +100,7 @@ pub struct FileSummary {
     pub unused_sheets: Vec<String>,
     /// Why `reporting_unit` may not be the file's unit (its projects then decide).
     #[serde(skip)]
-    pub unit_doubt: super::units::UnitDoubt,
+    pub unit_doubt: UnitDoubt,
 }
 
 impl FileSummary {
@@ -220,4 +220,19 @@ impl Dataset {
             .iter()
             .find(|r| r.project.as_deref() == Some(id))
     }
+}
+
+/// Why the unit a file is from may be other than its name says: the projects it reports then
+/// decide (`matching::units_by_projects`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum UnitDoubt {
+    /// The 填报单位 line or the file name names a known unit, and they do not disagree.
+    #[default]
+    None,
+    /// Neither names a known unit (or the file name names several): W044 said so. The name
+    /// the file was read as.
+    Unknown(String),
+    /// The 填报单位 line names one known unit and the file name another (`东湖镇.xlsx` signed
+    /// 西岭乡, a line copied from another unit's form): (signed, file name).
+    Conflict(String, String),
 }

@@ -2,7 +2,7 @@
 //! read as the canonical names of `rules/units.toml` and the ledger. A name that matches no
 //! known unit, or several, is reported with the closest units; it is never guessed.
 
-use super::record::Dataset;
+use super::record::{Dataset, UnitDoubt};
 use super::value::Value;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{Rules, TableSchema, units::Units};
@@ -137,21 +137,6 @@ pub(crate) fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut D
             }
         }
     }
-}
-
-/// Why the unit a file is from may be other than its name says: the projects it reports then
-/// decide (`matching::units_by_projects`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum UnitDoubt {
-    /// The 填报单位 line or the file name names a known unit, and they do not disagree.
-    #[default]
-    None,
-    /// Neither names a known unit (or the file name names several): W044 said so. The name
-    /// the file was read as.
-    Unknown(String),
-    /// The 填报单位 line names one known unit and the file name another (`东湖镇.xlsx` signed
-    /// 西岭乡, a line copied from another unit's form): (signed, file name).
-    Conflict(String, String),
 }
 
 /// The unit a one-file-per-unit file is from: the 填报单位 line, else the file name, as a
