@@ -4,10 +4,14 @@
 //! convert it and rewrite the existing rows.
 
 mod v4_tasks;
+mod v5_withdrawn;
+mod v6_task_keys;
 
 use crate::engine::deadlines::Status;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use v4_tasks::v4_tasks;
+use v5_withdrawn::v5_withdrawn_notices;
+use v6_task_keys::v6_task_keys;
 
 /// One migration: what it does (for developers) and the step itself.
 struct Migration {
@@ -37,15 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         what: "notices a re-run of their month no longer gives, kept for their numbers",
         step: v5_withdrawn_notices,
     },
+    Migration {
+        what: "feedback and 销号 keep the matter of the task they answered",
+        step: v6_task_keys,
+    },
 ];
-
-/// A notice a forced re-run of its month no longer gives (its recipient did better, or the
-/// notices moved to the next year's numbers) keeps its number, which is never given again, but
-/// counts nowhere: not toward escalations, not in the annual summary. Rows recorded before are
-/// all current: a month's re-run before this release updated its notices in place.
-fn v5_withdrawn_notices(tx: &Transaction) -> rusqlite::Result<()> {
-    tx.execute_batch("ALTER TABLE notice ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;")
-}
 
 /// The newest format this binary writes and reads.
 pub(crate) const NEWEST: i64 = MIGRATIONS.len() as i64;
@@ -382,6 +382,42 @@ mod tests {
         ] {
             assert!(tables.iter().any(|x| x == t), "{t} missing: {tables:?}");
         }
+    }
+
+    #[test]
+    fn feedback_and_closures_take_the_key_of_the_task_they_name() {
+        let mut conn = release_0_1_0();
+        let tx = conn.transaction().unwrap();
+        for m in &MIGRATIONS[..5] {
+            (m.step)(&tx).unwrap();
+        }
+        tx.execute_batch(
+            "INSERT INTO task VALUES ('N-1', '2026-09', 0, 'N', 1, '东湖镇', 'P1', 'start', 't',
+                                      '一般问题', '2026-09-28', '2026-10-09', '2026-10-13', 0);
+             INSERT INTO task VALUES ('N-2', '2026-09', 1, 'N', 2, '东湖镇', NULL, 'report', 't',
+                                      '一般问题', '2026-09-28', '2026-10-09', '2026-10-13', 0);
+             INSERT INTO task_feedback VALUES ('2026-10', 0, 'N-1', 'done', NULL, NULL, '', 'f');
+             INSERT INTO task_close VALUES ('N-2', '2026-10-20', '已核实');
+             INSERT INTO task_close VALUES ('N-9', '2026-10-21', '');",
+        )
+        .unwrap();
+        tx.pragma_update(None, "user_version", 5).unwrap();
+        tx.commit().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(
+            strings(&conn, "SELECT task_key FROM task_feedback"),
+            ["东湖镇\u{1f}P1\u{1f}start"]
+        );
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT task || '=' || task_key || '@' || closed_on || note FROM task_close ORDER BY task"
+            ),
+            [
+                "N-2=东湖镇\u{1f}\u{1f}report@2026-10-20已核实",
+                "N-9=@2026-10-21"
+            ]
+        );
     }
 
     #[test]

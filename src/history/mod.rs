@@ -19,6 +19,8 @@ mod tasks;
 mod weekly;
 
 pub(crate) use evaluation::EvaluationClass;
+pub(crate) use months::Recorded;
+pub(crate) use tasks::MovedTask;
 
 use crate::engine::Month;
 pub(crate) use crate::engine::recorded::{

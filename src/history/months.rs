@@ -1,6 +1,7 @@
 //! Month results: runs with their unit and project results, penalties and score parts as rows,
 //! deadline findings; what `explain` and `annual` read back is in `month_reads.rs`.
 
+use super::tasks::MovedTask;
 use super::{History, HistoryError};
 use crate::engine::Month;
 use crate::engine::assess::{Assessment, LastFigures, Snapshot, UnitHistory};
@@ -8,6 +9,12 @@ use crate::engine::results::ProjectScore;
 use crate::engine::streak::Rankings;
 use rusqlite::{Transaction, params};
 use std::collections::{BTreeMap, HashMap};
+
+/// What recording a month did: its revision, and the tasks whose id it gave to another matter.
+pub(crate) struct Recorded {
+    pub(crate) revision: i64,
+    pub(crate) moved: Vec<MovedTask>,
+}
 
 /// The latest revision of each month, as a condition on `run r`.
 pub(super) const LATEST: &str =
@@ -184,8 +191,8 @@ impl History {
         Ok(())
     }
 
-    /// Records a month's assessment in one transaction and returns its revision with what
-    /// `staged` returned. The transaction commits only after `staged` returns: the rows are
+    /// Records a month's assessment in one transaction and returns its revision and the tasks
+    /// whose id a re-run gave to another matter (`insert_tasks`) with what `staged` returned. The transaction commits only after `staged` returns: the rows are
     /// written while the caller renders and stages the outputs on other threads, and `staged`
     /// gives the staged folder to mark as pending publication (and what the caller wants back).
     /// An error from `staged` rolls the whole month back.
@@ -193,7 +200,7 @@ impl History {
         &mut self,
         a: &Assessment,
         staged: impl FnOnce() -> Result<(String, T), E>,
-    ) -> Result<(i64, T), E> {
+    ) -> Result<(Recorded, T), E> {
         let sql = self.sql_owned();
         let tx = self.conn.transaction().map_err(&sql)?;
         let run = Self::new_run(
@@ -258,7 +265,7 @@ impl History {
             .map_err(&sql)?;
         }
         Self::insert_notices(&tx, a).map_err(&sql)?;
-        Self::insert_tasks(&tx, a.month, &a.tasks, &a.feedback).map_err(&sql)?;
+        let moved = Self::insert_tasks(&tx, a.month, &a.tasks, &a.feedback).map_err(&sql)?;
         let revision: i64 = tx
             .query_row(
                 "SELECT revision FROM run WHERE id = ?1",
@@ -273,7 +280,7 @@ impl History {
         )
         .map_err(&sql)?;
         tx.commit().map_err(&sql)?;
-        Ok((revision, back))
+        Ok((Recorded { revision, moved }, back))
     }
 
     /// One project's result with its parts, inputs and notes as rows.

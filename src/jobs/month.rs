@@ -179,7 +179,7 @@ fn assess_and_publish(
     if !existed {
         history = req.place.open()?;
     }
-    let (files, revision) = match record_and_publish(&mut history, out, &a, rules, &env, progress) {
+    let (files, recorded) = match record_and_publish(&mut history, out, &a, rules, &env, progress) {
         Ok(done) => done,
         Err(e) => {
             if !existed && history.runs().is_ok_and(|r| r.is_empty()) {
@@ -190,6 +190,10 @@ fn assess_and_publish(
             return Err(e);
         }
     };
+    let revision = recorded.revision;
+    if let Some(note) = moved_note(&recorded.moved) {
+        progress.note(&note);
+    }
     let done = if revision > 1 {
         "已重新考核"
     } else {
@@ -209,12 +213,39 @@ fn assess_and_publish(
     })
 }
 
+/// Says which answered tasks a re-run gave to another matter: their feedback and 销号 stay on
+/// record with the matter they answered and no longer count for the id.
+fn moved_note(moved: &[crate::history::MovedTask]) -> Option<String> {
+    if moved.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = moved
+        .iter()
+        .map(|m| {
+            let had = match (m.feedback, m.closed) {
+                (true, true) => "整改反馈和销号",
+                (true, false) => "整改反馈",
+                _ => "销号",
+            };
+            let now = match &m.now {
+                Some(t) => format!("现为“{t}”"),
+                None => "本次考核已无此任务".to_string(),
+            };
+            format!("  {}：原为“{}”（已有{had}），{now}", m.id, m.was)
+        })
+        .collect();
+    Some(format!(
+        "注意：重新考核后，以下整改任务编号所指的事项已改变。原事项的整改反馈和销号保留在历史中，但不再计入该编号；新事项须按重新下发的通知另行反馈或销号：\n{}",
+        lines.join("\n")
+    ))
+}
+
 fn zh_month(m: Month) -> String {
     format!("{}年{}月", m.year, m.month)
 }
 
 /// Stages the files, records the month (with a "pending" mark), swaps the folder in and marks
-/// it published; returns the history revision.
+/// it published; returns what recording did (its revision, the tasks it gave to other matters).
 fn record_and_publish(
     history: &mut History,
     out: &Path,
@@ -222,12 +253,12 @@ fn record_and_publish(
     rules: &Rules,
     env: &report::html::Templates,
     progress: &dyn Progress,
-) -> anyhow::Result<(Vec<OutputFile>, i64)> {
+) -> anyhow::Result<(Vec<OutputFile>, crate::history::Recorded)> {
     let m = a.month.to_string();
     // The history rows are written on this thread while the outputs are rendered and staged on
     // the others; the history commits once the staged folder is complete, so a failure of either
     // leaves the history and the published folder as they were.
-    let (revision, (files, tmp)) = std::thread::scope(|s| {
+    let (recorded, (files, tmp)) = std::thread::scope(|s| {
         let staging = s.spawn(|| -> anyhow::Result<(Vec<OutputFile>, String)> {
             let stage = publish::Stage::begin(out, &m)
                 .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
@@ -247,12 +278,13 @@ fn record_and_publish(
         let _ = std::fs::remove_dir_all(out.join(publish::Stage::name(&m)));
     })?;
     publish::failpoint("recorded");
+    let revision = recorded.revision;
     let keep = (revision > 1).then(|| publish::kept(&m, revision - 1));
     publish::swap(out, &m, &tmp, keep.as_deref())
         .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
     history.published(&m)?;
     publish::failpoint("published");
-    Ok((files, revision))
+    Ok((files, recorded))
 }
 
 /// Every output file of an assessed month, rendered on every core and written into `stage` as

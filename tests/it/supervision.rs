@@ -1017,3 +1017,130 @@ fn a_tasks_provisional_dates_are_marked_wherever_they_are_shown() {
         listed.stdout
     );
 }
+
+/// A 整改反馈 form row as the form gives it: 任务编号 and 项目编号 filled in (locked), then the
+/// unit's 整改状态 and date.
+fn form_with_project(path: &Path, unit: &str, filed: &str, id: &str, project: &str) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("整改反馈表").unwrap();
+    ws.write(0, 0, "整改反馈表").unwrap();
+    ws.write(1, 0, "填报单位：").unwrap();
+    ws.write(1, 1, unit).unwrap();
+    ws.write(2, 0, "填报日期：").unwrap();
+    ws.write(2, 1, filed).unwrap();
+    for (c, h) in [
+        "任务编号",
+        "项目编号",
+        "整改事项",
+        "整改状态",
+        "完成或延期日期",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write(3, c as u16, *h).unwrap();
+    }
+    for (c, v) in [id, project, "（略）", "已整改", filed].iter().enumerate() {
+        ws.write(4, c as u16, *v).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_rerun_that_gives_an_answered_id_to_another_matter_keeps_the_answer_with_its_matter() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    let sept = september(out.path(), None);
+    let id = format!("{N1}-1");
+    let first = sept["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(first["project"], "DH2026-003", "{first}");
+    let closed = sanyipi(&["tasks", "close", &id, "--date", "2026-10-20", "--out", o]);
+    assert_eq!(closed.code, 0, "{}", closed.stderr);
+    // The office finds the start deadline wrong and assesses September again: DH2026-003 is no
+    // longer overdue, so item 1 of 东湖镇's notice is another matter.
+    let (_dir, rules) = edited_rules(&[("deadlines.toml", "days = 90", "days = 200")]);
+    let again = Sanyipi::month(Samples::own().month("2026-09"), "2026-09")
+        .out(out.path())
+        .rules_opt(Some(&rules))
+        .arg("--force")
+        .run()
+        .expect_done();
+    let now = again.json("2026-09/run.json");
+    let task = now["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap();
+    assert_ne!(task["project"], "DH2026-003", "{task}");
+    let said = format!("{}{}", again.stdout, again.stderr);
+    assert!(
+        said.contains("以下整改任务编号所指的事项已改变")
+            && said.contains(&format!("{id}：原为“生态渔业养殖项目（DH2026-003）"))
+            && said.contains("（已有销号），现为“"),
+        "{said}"
+    );
+    // The 销号 of the old matter does not close the new one.
+    let listed = sanyipi(&[
+        "tasks",
+        "--as-of",
+        "2026-10-25",
+        "--unit",
+        "东湖镇",
+        "--all",
+        "--out",
+        o,
+    ]);
+    let row = listed
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&id))
+        .unwrap_or_else(|| panic!("{}", listed.stdout));
+    assert!(!row.contains("已销号"), "{row}");
+    // 东湖镇 returns the form it was sent, naming DH2026-003 for that id: refused at its cell.
+    let input = october_with(|dir| {
+        form_with_project(
+            &dir.join("东湖镇整改反馈.xlsx"),
+            "东湖镇",
+            "2026-10-09",
+            &id,
+            "DH2026-003",
+        )
+    });
+    let oct = Sanyipi::month(input.path(), "2026-10")
+        .out(out.path())
+        .rules_opt(Some(&rules))
+        .run()
+        .expect_done()
+        .json("2026-10/run.json");
+    let refused: Vec<&J> = oct["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W046")
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["location"]["cell"], "B5", "{}", refused[0]);
+    assert!(
+        refused[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("的项目编号为DH2026-003，而该任务现为"),
+        "{}",
+        refused[0]
+    );
+    let state = oct["register"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .unwrap();
+    assert_ne!(state["state"], "done", "{state}");
+    assert_ne!(state["state"], "closed", "{state}");
+}

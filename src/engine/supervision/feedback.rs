@@ -146,6 +146,27 @@ fn row(
             ));
         }
     }
+    // The form names the task's project (pre-filled, locked): another project means the id
+    // now names another matter (its month was assessed again after the form was sent).
+    if let Some(written) = r.text(&f.project).map(normalize).filter(|p| !p.is_empty())
+        && !task
+            .project
+            .as_deref()
+            .is_some_and(|p| normalize(p).eq_ignore_ascii_case(&written))
+    {
+        let now = match &task.project {
+            Some(p) => format!("项目 {p}"),
+            None => "不涉及具体项目".to_string(),
+        };
+        return Err(refuse(
+            r,
+            &f.project,
+            format!(
+                "本表中整改任务 {id} 的项目编号为{written}，而该任务现为{now}的整改事项（所属月份重新考核后任务已改变）"
+            ),
+            "请按重新下发的督查通知所附的整改反馈表填写",
+        ));
+    }
     let status_text = r.text(&f.status).unwrap_or_default().trim();
     let states = &s.states;
     if status_text.is_empty() {
