@@ -107,6 +107,9 @@ pub enum Code {
     /// A ledger 责任单位 no earlier month ranked and the units' rules do not list, written like
     /// a known unit (one character apart, a short form, two units in one cell).
     UnitLikeKnown,
+    /// A header naming a unit its field's figures cannot be converted from (总投资（万美元）,
+    /// 用地面积（平方米）without a factor): the column is not read.
+    HeaderUnit,
 }
 
 impl Serialize for Code {
@@ -154,6 +157,7 @@ impl Code {
             Code::DatedAfterAsOf => "W068",
             Code::NoTimeLimit => "W069",
             Code::UnitLikeKnown => "E034",
+            Code::HeaderUnit => "E035",
             Code::BadFeedback => "W046",
         }
     }
@@ -197,6 +201,7 @@ impl Code {
         Code::DatedAfterAsOf,
         Code::NoTimeLimit,
         Code::UnitLikeKnown,
+        Code::HeaderUnit,
     ];
 
     pub(crate) fn severity(self) -> Severity {

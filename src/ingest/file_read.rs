@@ -3,6 +3,7 @@
 //! header, no or a bad 填报日期).
 
 use super::classify::Headers;
+use super::value::cell_text;
 use super::{Dataset, FileSummary, Record, workbook};
 use super::{InputFile, Opened, header, meta, reader, report_month, sheet_select, units};
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -77,6 +78,20 @@ pub(super) fn read_file(
         let Some(mut h) = at.and_then(|k| headers.get_mut(k)).and_then(Option::take) else {
             continue;
         };
+        if sheet.hidden && visible_table {
+            summary.unused_sheets.push(format!(
+                "工作表“{}”是隐藏的工作表，已读取可见的工作表，此表未使用",
+                sheet.name
+            ));
+            continue;
+        }
+        diagnostics.extend(unconvertible_units(
+            &mut h,
+            sheet,
+            schema,
+            &rules.vocab,
+            &f.rel,
+        ));
         // "单位：亿元" above the table: the amounts whose header names no unit are in it.
         if let Some(f) = meta::amount_factor(sheet, h.row, &rules.vocab) {
             for c in h.columns.iter_mut().filter(|c| c.factor.is_none()) {
@@ -84,13 +99,6 @@ pub(super) fn read_file(
                     c.factor = Some(f);
                 }
             }
-        }
-        if sheet.hidden && visible_table {
-            summary.unused_sheets.push(format!(
-                "工作表“{}”是隐藏的工作表，已读取可见的工作表，此表未使用",
-                sheet.name
-            ));
-            continue;
         }
         if !h.missing.is_empty() {
             incomplete.extend(missing_columns(&h, sheet, schema, &f.rel));
@@ -191,6 +199,67 @@ fn missing_columns(
             ))
         })
         .collect()
+}
+
+/// Columns whose header names a unit their figures cannot be converted from: an amount's unit
+/// not of `[units]` that holds one of its words (万美元, 千港元), or a number field's unit not
+/// among its `units`. Such a column is not read (its figures would be taken in the wrong unit):
+/// an 错误 at its header cell; a required field's column goes missing.
+fn unconvertible_units(
+    h: &mut header::Header,
+    sheet: &workbook::Sheet,
+    schema: &TableSchema,
+    vocab: &crate::rules::Vocabulary,
+    file: &str,
+) -> Vec<Diagnostic> {
+    use crate::rules::FieldType;
+    let mut out = Vec::new();
+    let mut kept = Vec::new();
+    for c in std::mem::take(&mut h.columns) {
+        let field = &schema.fields[c.field];
+        let known: Vec<String> = match field.kind {
+            FieldType::Amount => vocab.units.iter().map(|(u, _)| u.clone()).collect(),
+            FieldType::Number => field.units.iter().map(|(u, _)| u.clone()).collect(),
+            _ => Vec::new(),
+        };
+        let bad = match (&c.unit, c.factor, field.kind) {
+            (Some(u), None, FieldType::Amount) => known.iter().any(|k| u.contains(k.as_str())),
+            (Some(_), None, FieldType::Number) => !known.is_empty(),
+            _ => false,
+        };
+        if !bad {
+            kept.push(c);
+            continue;
+        }
+        let unit = c.unit.clone().unwrap_or_default();
+        let (r, col) = sheet.abs(h.row, c.col);
+        let header = cell_text(sheet.cell(h.row, c.col));
+        let own = match field.kind {
+            FieldType::Amount => "万元".to_string(),
+            _ => field
+                .units
+                .first()
+                .map(|(u, _)| u.clone())
+                .unwrap_or_default(),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::HeaderUnit,
+                Location::cell(file, &sheet.name, r, col),
+                format!("表头“{header}”的单位“{unit}”无法换算为{own}，此列未读取"),
+            )
+            .with_hint(format!(
+                "请换算为{own}后填写，或把表头的单位改为可换算的单位：{}（规则 {}）",
+                known.join("、"),
+                schema.file
+            )),
+        );
+        if field.required {
+            h.missing.push(c.field);
+        }
+    }
+    h.columns = kept;
+    out
 }
 
 /// A header cell with the name of a field another column holds: a 警告 at the cell not read.

@@ -12,8 +12,11 @@ pub(crate) struct Column {
     /// Index into `TableSchema::fields`.
     pub(crate) field: usize,
     pub(crate) col: usize,
-    /// Factor to 万元 from a unit in the header (`总投资（亿元）`), if any.
+    /// Factor to 万元 from a unit in the header (`总投资（亿元）`), or to a number field's own
+    /// unit (`用地面积（平方米）`), if any.
     pub(crate) factor: Option<f64>,
+    /// The unit the header names, as a matching key (`亿元`, `平方米`), if any.
+    pub(crate) unit: Option<String>,
 }
 
 /// Where a table's header is and which columns hold which fields.
@@ -278,7 +281,11 @@ fn map_columns(
                 .map(|l| Column {
                     field: fi,
                     col,
-                    factor: l.unit.as_deref().and_then(|u| vocab.unit_factor(u)),
+                    factor: l.unit.as_deref().and_then(|u| match field.kind {
+                        crate::rules::FieldType::Number => field.unit_factor(u),
+                        _ => vocab.unit_factor(u),
+                    }),
+                    unit: l.unit.clone(),
                 })
         });
         match found {

@@ -382,6 +382,7 @@ mod tests {
             default: None,
             values: vec!["一产".into(), "二产".into()],
             plausible: None,
+            units: Vec::new(),
         }
     }
 

@@ -88,6 +88,7 @@ fn wide_header(
                     field: fi,
                     col: c,
                     factor: None,
+                    unit: None,
                 });
             }
             c += 1;
@@ -110,6 +111,7 @@ fn wide_header(
                         field: fi,
                         col: cc,
                         factor: None,
+                        unit: None,
                     });
                 }
                 _ => break,

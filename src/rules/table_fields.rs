@@ -49,6 +49,16 @@ pub struct Field {
     pub values: Vec<String>,
     /// Values outside this range are errors, not scored as good.
     pub plausible: Option<Plausible>,
+    /// For number fields: the units a header may name (`用地面积（平方米）`), as matching keys,
+    /// with the factor to the field's own unit. None declared: a header's unit is not read.
+    pub units: Vec<(String, f64)>,
+}
+
+impl Field {
+    /// The factor of `unit` (a header's, as a matching key) to the field's own unit.
+    pub(crate) fn unit_factor(&self, unit: &str) -> Option<f64> {
+        self.units.iter().find(|(u, _)| u == unit).map(|(_, f)| *f)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +75,7 @@ pub(super) struct RawField {
     min: Option<RawBound>,
     max: Option<RawBound>,
     out_of_range: Option<OutOfRange>,
+    units: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 /// A bound as written: a number, or a date as `"2000-01-01"`.
@@ -212,7 +223,26 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
                 format!("只有 bool 字段可设 default（字段 {}）", f.id),
             ));
         }
+        let units = f.units.unwrap_or_default();
+        if !units.is_empty() && f.kind != FieldType::Number {
+            return Err(file
+                .error_near(
+                    "units",
+                    format!("只有 number 字段可设 units（字段 {}）", f.id),
+                )
+                .with_hint("金额字段的单位在 rules/ingest.toml 的 [units] 中统一设定"));
+        }
+        if let Some((u, _)) = units.iter().find(|(_, x)| !(x.is_finite() && **x > 0.0)) {
+            return Err(file.error_near(
+                "units",
+                format!("字段 {} 的单位“{u}”的换算系数应为正数", f.id),
+            ));
+        }
         fields.push(Field {
+            units: units
+                .into_iter()
+                .map(|(u, x)| (crate::text::key(&u), x))
+                .collect(),
             plausible,
             label: f.headers[0].clone(),
             headers: f

@@ -814,3 +814,73 @@ fn a_project_entered_twice_is_an_error_and_its_repeat_is_not_graded() {
         "{said}"
     );
 }
+
+/// The sample's sheet rewritten with `header` (column, new header, factor applied to its figures).
+fn sample_in_units(path: &Path, changes: &[(u32, &str, f64)]) {
+    let mut wb: Xlsx<_> = open_workbook(sample()).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name(&name).unwrap();
+    for (r, row) in range.rows().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let change = changes.iter().find(|(col, _, _)| u32::from(c) == *col);
+            match (v, change) {
+                (_, Some((_, h, _))) if r == 2 => ws.write(r, c, *h).map(|_| ()),
+                (Data::Float(x), Some((_, _, k))) if r > 2 => ws.write(r, c, x * k).map(|_| ()),
+                (Data::Float(x), _) => ws.write(r, c, *x).map(|_| ()),
+                (Data::Int(x), _) => ws.write(r, c, *x as f64).map(|_| ()),
+                (Data::Bool(b), _) => ws.write(r, c, *b).map(|_| ()),
+                (Data::Empty, _) => Ok(()),
+                (d, _) => ws.write(r, c, d.to_string()).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    out.save(path).unwrap();
+}
+
+#[test]
+fn a_unit_in_a_header_converts_the_figures_or_the_column_is_refused() {
+    let rows = truth();
+    let exp = expected(&rows, SHIPPED);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026");
+    std::fs::create_dir_all(&input).unwrap();
+    // 用地面积 in 平方米, 年税收 in 千元, 综合能耗 in 万吨标准煤: the same results.
+    sample_in_units(
+        &input.join("后评估基础数据.xlsx"),
+        &[
+            (3, "用地面积（平方米）", 2000.0 / 3.0),
+            (7, "年税收（千元）", 10.0),
+            (8, "综合能耗（万吨标准煤）", 0.0001),
+        ],
+    );
+    let out = dir.path().join("out");
+    let r = evaluate(&input, &out, &[]);
+    assert!(!r.stderr.contains("E035"), "{}", r.stderr);
+    check_results(&out, 2026, &exp);
+    // 年税收 in 万美元 cannot be converted: an error at the header, the column not read (every
+    // project's 亩均税收 is to be verified), not figures taken as 万元.
+    sample_in_units(
+        &input.join("后评估基础数据.xlsx"),
+        &[(7, "年税收（万美元）", 0.14)],
+    );
+    let r = evaluate(&input, &out, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "错误[E035] 后评估基础数据.xlsx!后评估数据!H3: 表头“年税收(万美元)”的单位“万美元”无法换算为万元，此列未读取"
+        ),
+        "{}",
+        r.stderr
+    );
+    let mut wb = workbook(&out, 2026);
+    let results = wb.worksheet_range("后评估结果").unwrap();
+    for i in 0..exp.len() as u32 {
+        let class = text(&results, (FIRST + i, CLASS));
+        assert!(class == "待核实" || class == "D", "{i}: {class}");
+    }
+}
