@@ -110,6 +110,9 @@ pub enum Code {
     /// A header naming a unit its field's figures cannot be converted from (总投资（万美元）,
     /// 用地面积（平方米）without a factor): the column is not read.
     HeaderUnit,
+    /// A report whose title names the assessed month, dated before the month it is filed in
+    /// (a date copied from last month's form): used, its date as written.
+    DatedBeforeMonth,
 }
 
 impl Serialize for Code {
@@ -158,6 +161,7 @@ impl Code {
             Code::NoTimeLimit => "W069",
             Code::UnitLikeKnown => "E034",
             Code::HeaderUnit => "E035",
+            Code::DatedBeforeMonth => "W070",
             Code::BadFeedback => "W046",
         }
     }
@@ -202,6 +206,7 @@ impl Code {
         Code::NoTimeLimit,
         Code::UnitLikeKnown,
         Code::HeaderUnit,
+        Code::DatedBeforeMonth,
     ];
 
     pub(crate) fn severity(self) -> Severity {

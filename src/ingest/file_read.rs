@@ -136,6 +136,7 @@ pub(super) fn read_file(
         });
         if let Some(found) = report_month::check(sheet, h.row, &meta, schema, month, &f.rel) {
             summary.report_month = Some(found.month);
+            diagnostics.extend(found.note);
             if let Some(problem) = found.problem {
                 // Another month's figures are never scored: the rows are counted, not used.
                 diagnostics.push(problem);

@@ -37,7 +37,7 @@ pub(crate) use scoring::{Aggregate, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
 pub(crate) use table::SUBMITTED_ON;
 pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
-pub(crate) use table_checks::WentBack;
+pub(crate) use table_checks::{ReportMonth, WentBack};
 pub(crate) use vocab::{Limits, Vocabulary};
 
 use std::path::Path;

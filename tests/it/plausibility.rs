@@ -185,17 +185,27 @@ fn a_start_after_the_reports_own_date_is_warned_of_and_not_counted_as_done() {
     );
 }
 
+/// 东湖镇's report titled September (last month's form sent again) and dated 11-02: refused
+/// (E033), it is no submission either, not a report sent late.
 #[test]
 fn a_report_refused_as_another_months_is_not_counted_as_sent() {
     let dir = tempfile::tempdir().unwrap();
     let input = october_with(
         dir.path(),
-        &[(
-            "月报/东湖镇.xlsx",
-            "xl/sharedStrings.xml",
-            r#"填报日期：2026年10月21日"#,
-            r#"填报日期：2026年11月2日"#,
-        )],
+        &[
+            (
+                "月报/东湖镇.xlsx",
+                "xl/sharedStrings.xml",
+                "月报表（2026年10月）",
+                "月报表（2026年9月）",
+            ),
+            (
+                "月报/东湖镇.xlsx",
+                "xl/sharedStrings.xml",
+                r#"填报日期：2026年10月21日"#,
+                r#"填报日期：2026年11月2日"#,
+            ),
+        ],
     );
     let out = dir.path().join("out");
     let r = Sanyipi::new()
@@ -313,6 +323,125 @@ fn a_ledger_id_written_otherwise_keeps_the_projects_history() {
         said.contains("项目编号“dh2026-004”在以往月份的记录中写作“DH2026-004”"),
         "{said}"
     );
+}
+
+/// The run of the sample October month with 东湖镇's 填报日期 written `date`, as of `as_of`.
+fn october_dated(dir: &Path, date: &str, as_of: &str) -> serde_json::Value {
+    let input = october_with(
+        dir,
+        &[(
+            "月报/东湖镇.xlsx",
+            "xl/sharedStrings.xml",
+            "填报日期：2026年10月21日",
+            &format!("填报日期：{date}"),
+        )],
+    );
+    let out = dir.join("out");
+    Sanyipi::new()
+        .arg("run")
+        .input(&input)
+        .args(["--month", "2026-10"])
+        .as_of(as_of)
+        .out(&out)
+        .run()
+        .expect_done()
+        .json("2026-10/run.json")
+}
+
+/// 东湖镇's monthly deadline row and its project DH2026-004 of `run`.
+fn dong_hu(run: &serde_json::Value) -> (&serde_json::Value, &serde_json::Value) {
+    let sent = run["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "monthly_report" && d["recipient"] == "东湖镇")
+        .unwrap();
+    let project = run["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "DH2026-004")
+        .unwrap();
+    (sent, project)
+}
+
+/// The diagnostics of `run` with `code` at 东湖镇's report.
+fn said_at_dong_hu<'a>(run: &'a serde_json::Value, code: &str) -> Vec<&'a serde_json::Value> {
+    run["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code && d["location"]["file"] == "月报/东湖镇.xlsx")
+        .collect()
+}
+
+/// October's report (its title says 2026年10月) filed on 11-02: late, but October's report. It
+/// is used (its figures scored) and its deadline counts it 逾期报送, with the reduced points of
+/// the rules, where before it was refused as November's (E033) and the unit counted as not
+/// having reported.
+#[test]
+fn a_report_titled_this_month_and_dated_next_month_is_used_and_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = october_dated(dir.path(), "2026年11月2日", "2026-11-03");
+    assert_eq!(
+        said_at_dong_hu(&run, "E033"),
+        Vec::<&serde_json::Value>::new()
+    );
+    let (sent, project) = dong_hu(&run);
+    assert_eq!(
+        (
+            sent["status"].as_str(),
+            sent["status_label"].as_str(),
+            sent["met_on"].as_str()
+        ),
+        (Some("met_late"), Some("逾期报送"), Some("2026-11-02")),
+        "{sent:#}"
+    );
+    assert_eq!(project["reported"], true, "{project:#}");
+    assert_eq!(project["report_status"], "逾期报送", "{project:#}");
+    assert_eq!(project["figures"]["cum_invest"], 5980.3, "{project:#}");
+    let reporting = project["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "reporting")
+        .unwrap();
+    assert_eq!(reporting["score"], 5.0, "{reporting:#}");
+    let file = run["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "月报/东湖镇.xlsx")
+        .unwrap();
+    assert_eq!(file["used"], 2, "{file:#}");
+}
+
+/// October's report dated 2026-09-15 (a date most likely left from September's form): used, its
+/// date as written, with W070 at the date cell saying so; not refused as September's (E033).
+#[test]
+fn a_report_titled_this_month_and_dated_last_month_is_used_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = october_dated(dir.path(), "2026年9月15日", "2026-10-25");
+    assert_eq!(
+        said_at_dong_hu(&run, "E033"),
+        Vec::<&serde_json::Value>::new()
+    );
+    let w070 = said_at_dong_hu(&run, "W070");
+    assert_eq!(w070.len(), 1, "{w070:?}");
+    assert_eq!(w070[0]["severity"], "Warning");
+    assert_eq!(w070[0]["location"]["cell"], "A2");
+    assert_eq!(
+        w070[0]["message"],
+        "填报日期为 2026年9月15日，早于2026年10月：标题表明此文件是考核月份（2026年10月）的重点项目推进情况月报，已采用，是否按时报送按所填日期计"
+    );
+    assert_eq!(
+        w070[0]["hint"],
+        "填报日期可能沿用了上月表格中的日期，请报送单位核实，改正填报日期后重新报送"
+    );
+    let (sent, project) = dong_hu(&run);
+    assert_eq!(sent["met_on"], "2026-09-15", "{sent:#}");
+    assert_eq!(project["reported"], true, "{project:#}");
+    assert_eq!(project["figures"]["cum_invest"], 5980.3, "{project:#}");
 }
 
 /// A report dated after the as-of date (东湖镇's 10-21 typed as 10-28, the month run as of
