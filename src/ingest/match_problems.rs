@@ -106,6 +106,22 @@ pub(super) fn files_of_one_unit(schema: &TableSchema, records: &[Record]) -> Vec
         .collect()
 }
 
+/// A problem of a row not used because the unit sent a later version of its report, whose row
+/// `used` of project `id` is used: said at its cell as W042, a warning, since it is not a problem
+/// of the month's data; the problem's own code and words follow.
+pub(super) fn superseded_problem(d: Diagnostic, id: &str, used: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateRow,
+        d.location,
+        format!(
+            "此行未采用：项目 {id} 采用填报日期较晚的 {used} 的一行，此处的问题不计入本月错误。原问题（{}）：{}",
+            d.code.as_str(),
+            d.message
+        ),
+    )
+    .with_hint("此行已由填报日期较晚的报表取代，无需更正；如应以此文件为准，请删去较晚的文件后重新检查")
+}
+
 /// A row of a project whose ledger row was not used (a wrong value there): said as that.
 pub(super) fn ledger_row_refused(r: &Record, by: &[String], at: &str) -> Diagnostic {
     let name_field = by.last().map(String::as_str).unwrap_or("");

@@ -2,7 +2,8 @@
 //! project is reported with the closest names, never scored or dropped silently.
 
 use super::match_problems::{
-    files_of_one_unit, ledger_row_refused, location, not_in_ledger, two_projects,
+    files_of_one_unit, ledger_row_refused, location, not_in_ledger, superseded_problem,
+    two_projects,
 };
 use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -176,6 +177,32 @@ fn written_like(name: &str, owner: &str) -> bool {
 }
 
 /// Where a row is, for a message naming it: `file!sheet!第N行`, and （隐藏行） when hidden.
+/// For each row, where the row used for its project is when that row is of a later version of
+/// the same unit's report (another file of the unit with a later 填报日期, as W042 names it):
+/// this row, of the earlier version, is not used.
+fn superseded_rows(
+    records: &[Record],
+    hits: &[Option<usize>],
+    targets: &[Record],
+    chosen: &HashMap<String, (usize, Rank, String)>,
+) -> Vec<Option<String>> {
+    records
+        .iter()
+        .zip(hits)
+        .enumerate()
+        .map(|(i, (r, hit))| {
+            let id = targets[(*hit)?].project.as_deref().unwrap_or_default();
+            let (c, _, at) = chosen.get(id).filter(|c| c.0 != i)?;
+            let used = &records[*c];
+            let later = used.file != r.file
+                && r.unit.is_some()
+                && used.unit == r.unit
+                && used.submitted_on > r.submitted_on;
+            later.then(|| at.clone())
+        })
+        .collect()
+}
+
 fn shown_row(r: &Record) -> String {
     if r.hidden {
         format!("{}（隐藏行）", r.row_ref())
@@ -238,8 +265,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     // the files, then one whose 项目编号 and name agree, then the latest 填报日期 (a corrected
     // report sent after the first), then a visible row (a hidden one is often a stale copy);
     // otherwise the first row.
-    // Project id → (row index, (own unit's row, code and name agree, 填报日期, visible), where).
-    type Rank = (bool, bool, Option<NaiveDate>, bool);
+    // Project id → (row index, rank, where).
     let mut chosen: HashMap<String, (usize, Rank, String)> = HashMap::new();
     // Rows counted by their name, not their 项目编号 (see below).
     let mut by_name = vec![false; records.len()];
@@ -277,6 +303,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         }
         data.diagnostics.extend(files_of_one_unit(schema, &records));
     }
+    let superseded = superseded_rows(&records, &hits, targets, &chosen);
     let mut kept = Vec::with_capacity(records.len());
     for (i, (mut r, hit)) in records.into_iter().zip(hits).enumerate() {
         if let (Some(ti), Some(oi)) = (hit, others[i]) {
@@ -302,7 +329,18 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
             data.diagnostics.push(d);
             continue;
         };
-        data.diagnostics.append(&mut r.problems);
+        match &superseded[i] {
+            // Not used, the unit's later version being: its problems are not the month's.
+            Some(used) => {
+                let id = targets[ti].project.as_deref().unwrap_or_default();
+                let said = r
+                    .problems
+                    .drain(..)
+                    .map(|d| superseded_problem(d, id, used));
+                data.diagnostics.extend(said);
+            }
+            None => data.diagnostics.append(&mut r.problems),
+        }
         if r.rejected {
             continue;
         }
@@ -353,6 +391,10 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     }
     data.tables.insert(schema.id.clone(), kept);
 }
+
+/// How a row of a project reported twice ranks: own unit's row, code and name agree, 填报日期,
+/// visible.
+type Rank = (bool, bool, Option<NaiveDate>, bool);
 
 /// A project id and name of the ledger, by responsible unit.
 type UnitProjects = BTreeMap<String, Vec<(String, String)>>;

@@ -1087,6 +1087,73 @@ fn a_corrected_report_sent_later_is_used_and_the_two_files_are_named() {
     );
 }
 
+/// The lines of `check`'s output that are errors.
+fn errors(r: &Run) -> Vec<&str> {
+    r.stdout
+        .lines()
+        .filter(|l| l.starts_with("错误["))
+        .collect()
+}
+
+/// 东湖镇 sent its report twice: the first (10-21) with two cells out of range (a 本月完成 of
+/// -1, read as empty, and a 累计 of -5, which refuses its row), the corrected one (10-22) clean.
+/// The corrected rows are used, yet the first file's E023s counted as errors of the month, so
+/// `check` found more errors than in the data it uses. They are now W042s at their cells, naming
+/// the row used and quoting the problem, and the errors are those of the month without the
+/// first file.
+#[test]
+fn errors_of_a_superseded_report_do_not_count() {
+    let dir = month();
+    let original = input(&dir).join("月报/东湖镇.xlsx");
+    edited_copy(
+        &original,
+        &input(&dir).join("月报/东湖镇（更正）.xlsx"),
+        "xl/sharedStrings.xml",
+        |t| t.replace("2026年10月21日", "2026年10月22日"),
+    );
+    let clean = check(&input(&dir));
+    let bytes = patched_file(&original, "xl/worksheets/sheet1.xml", |t| {
+        let t = t.replace(r#"<c r="E5"><v>0</v></c>"#, r#"<c r="E5"><v>-1</v></c>"#);
+        t.replace(
+            r#"<c r="F6"><v>5980.3</v></c>"#,
+            r#"<c r="F6"><v>-5</v></c>"#,
+        )
+    });
+    std::fs::write(&original, bytes).unwrap();
+    let r = check(&input(&dir)).expect_code(clean.code);
+    assert_eq!(errors(&r), errors(&clean), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("东湖镇报送了 2 份重点项目推进情况月报：月报/东湖镇.xlsx（填报日期 2026-10-21）、月报/东湖镇（更正）.xlsx（填报日期 2026-10-22）；同一项目采用填报日期较晚的 月报/东湖镇（更正）.xlsx 中的一行"),
+        "{}",
+        r.stdout
+    );
+    for line in [
+        "警告[W042] 月报/东湖镇.xlsx!月报!E5: 此行未采用：项目 DH2026-003 采用填报日期较晚的 月报/东湖镇（更正）.xlsx!月报!第5行 的一行，此处的问题不计入本月错误。原问题（E023）：“本月完成投资”“-1”不在合理范围（0 至 100000000）内，按空值处理",
+        "警告[W042] 月报/东湖镇.xlsx!月报!F6: 此行未采用：项目 DH2026-004 采用填报日期较晚的 月报/东湖镇（更正）.xlsx!月报!第6行 的一行，此处的问题不计入本月错误。原问题（E023）：“累计完成投资”“-5”不在合理范围（0 至 100000000）内，此行未采用（按未报送计）",
+    ] {
+        assert!(r.stdout.lines().any(|l| l == line), "{line}\n{}", r.stdout);
+    }
+    // A row the corrected report does not replace is used, and its problems stay errors.
+    let bytes = patched_file(
+        &input(&dir).join("月报/东湖镇（更正）.xlsx"),
+        "xl/worksheets/sheet1.xml",
+        |t| {
+            let start = t.find(r#"<row r="6""#).unwrap();
+            let end = start + t[start..].find("</row>").unwrap() + 6;
+            format!("{}{}", &t[..start], &t[end..])
+        },
+    );
+    std::fs::write(input(&dir).join("月报/东湖镇（更正）.xlsx"), bytes).unwrap();
+    let r = check(&input(&dir)).expect_code(1);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("错误[E023] 月报/东湖镇.xlsx!月报!F6: ")),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 fn a_hidden_copy_of_the_sheet_gives_way_to_the_visible_one() {
     let dir = month();
