@@ -113,6 +113,9 @@ pub enum Code {
     /// A report whose title names the assessed month, dated before the month it is filed in
     /// (a date copied from last month's form): used, its date as written.
     DatedBeforeMonth,
+    /// A table whose every field the rules use (`every_column`) has no column for one: its
+    /// values count as not given.
+    MissingOptionalColumn,
 }
 
 impl Serialize for Code {
@@ -162,6 +165,7 @@ impl Code {
             Code::UnitLikeKnown => "E034",
             Code::HeaderUnit => "E035",
             Code::DatedBeforeMonth => "W070",
+            Code::MissingOptionalColumn => "W071",
             Code::BadFeedback => "W046",
         }
     }
@@ -207,6 +211,7 @@ impl Code {
         Code::UnitLikeKnown,
         Code::HeaderUnit,
         Code::DatedBeforeMonth,
+        Code::MissingOptionalColumn,
     ];
 
     pub(crate) fn severity(self) -> Severity {

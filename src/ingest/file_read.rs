@@ -108,6 +108,9 @@ pub(super) fn read_file(
         if h.groups.is_empty() {
             diagnostics.extend(repeated_columns(&h, sheet, schema, &f.rel));
         }
+        if schema.every_column {
+            diagnostics.extend(columns_not_found(&h, sheet, schema, &f.rel));
+        }
         let meta = meta::read(sheet, h.row, &rules.vocab.meta, month);
         let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
         diagnostics.extend(problems);
@@ -261,6 +264,38 @@ fn unconvertible_units(
     }
     h.columns = kept;
     out
+}
+
+/// Fields of an `every_column` table without a column in the header: a 警告 each, at the header
+/// row, naming the headers it is known by.
+fn columns_not_found(
+    h: &header::Header,
+    sheet: &workbook::Sheet,
+    schema: &TableSchema,
+    file: &str,
+) -> Vec<Diagnostic> {
+    let (r, c) = sheet.abs(h.row, 0);
+    schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(fi, _)| h.column_of(*fi).is_none())
+        .map(|(_, field)| {
+            Diagnostic::new(
+                Code::MissingOptionalColumn,
+                Location::cell(file, &sheet.name, r, c),
+                format!(
+                    "表头中没有“{}”列，各行的“{}”均按未填写处理",
+                    field.label, field.label
+                ),
+            )
+            .with_hint(format!(
+                "如表中有此列，请把列名改为：{}（规则 {}）",
+                field.headers.join("、"),
+                schema.file
+            ))
+        })
+        .collect()
 }
 
 /// A header cell with the name of a field another column holds: a 警告 at the cell not read.

@@ -65,6 +65,8 @@ struct RawTable {
     expect_units_from: Option<String>,
     /// A field whose value may appear in one row only (`项目编号` of the 后评估 table).
     unique: Option<String>,
+    #[serde(default)]
+    every_column: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +102,9 @@ pub struct TableSchema {
     pub expect_units_from: Option<String>,
     /// A field whose value may appear in one row only; a repeat is E031 and not used.
     pub unique: Option<String>,
+    /// Every field is used by the rules: a header without one's column is a 警告 (W071) naming
+    /// it, and its rows say the column is missing, not that their cells are empty.
+    pub every_column: bool,
     pub fields: Vec<Field>,
     pub checks: Vec<RowCheck>,
     /// Name/title patterns of a sheet per month (`{m}月`, `{y}年{m}月`), see `ingest::sheet_select`.
@@ -223,6 +228,7 @@ impl TableSchema {
             matching,
             expect_units_from: raw.table.expect_units_from,
             unique: raw.table.unique,
+            every_column: raw.table.every_column,
             fields,
         })
     }

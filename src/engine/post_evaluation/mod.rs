@@ -309,7 +309,7 @@ fn add_verify(
 }
 
 /// A field left empty because its cell could not be read is “无法识别”, not “为空”: the
-/// diagnostic on that cell says why.
+/// diagnostic on that cell says why; one whose file has no column for it is “无此列”.
 fn unreadable_cells(data: &Dataset, rows: &mut [Row]) {
     let bad: std::collections::BTreeSet<String> = data
         .diagnostics
@@ -325,9 +325,13 @@ fn unreadable_cells(data: &Dataset, rows: &mut [Row]) {
         })
         .collect();
     for r in rows {
+        let record = r.record;
         for v in r.verify.iter_mut().chain(r.other_verify.iter_mut()) {
             if v.problem == EMPTY && bad.contains(&v.cell) {
                 v.problem = "无法识别（见数据问题）".into();
+            } else if v.problem == EMPTY && !record.cells.contains_key(&v.field) {
+                // No column for it in the file: said once at its header (W071).
+                v.problem = "无此列（见数据问题）".into();
             }
         }
     }
