@@ -88,7 +88,8 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
             kept.push(r);
             continue;
         };
-        if let Some(first) = seen.get(&key(&id)) {
+        let k = key(&id).to_ascii_uppercase();
+        if let Some(first) = seen.get(&k) {
             let label = schema
                 .field(key_field)
                 .map_or(key_field, |f| f.label.as_str());
@@ -102,7 +103,7 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
             );
             continue;
         }
-        seen.insert(key(&id), r.cell_ref(key_field));
+        seen.insert(k, r.cell_ref(key_field));
         r.project = Some(id);
         kept.push(r);
     }
@@ -212,8 +213,10 @@ fn shown_row(r: &Record) -> String {
 }
 
 /// What a row is matched on for the field `by`: its value as normalised text.
+/// A row's key for `by`: normalised, ASCII letters in upper case (`zp2025-001` is the ledger's
+/// `ZP2025-001`, as a project code written otherwise is the same project across months).
 fn match_key(r: &Record, by: &str) -> Option<String> {
-    r.get(by).map(|v| key(&v.to_string()))
+    r.get(by).map(|v| key(&v.to_string()).to_ascii_uppercase())
 }
 
 fn match_rows(schema: &TableSchema, data: &mut Dataset) {

@@ -746,15 +746,19 @@ fn in_a_folder_with_a_ledger_rows_are_matched_and_unknown_ones_reported() {
         &[
             ("DH2026-001", "台账内企业", "50"),
             ("XX-999", "台账外企业", "40"),
+            // The ledger's DH2026-002 in lower case: that project, shown as the ledger has it.
+            ("dh2026-002", "台账内企业二", "60"),
         ],
     );
     let out = dir.path().join("out");
     let r = evaluate(&input, &out, &[]);
     assert!(r.stderr.contains("E030"), "{}", r.stderr);
+    assert!(!r.stderr.contains("dh2026-002"), "{}", r.stderr);
     let mut wb = workbook(&out, 2026);
     let results = wb.worksheet_range("后评估结果").unwrap();
     assert_eq!(text(&results, (FIRST, 1)), "DH2026-001");
-    assert_eq!(text(&results, (FIRST + 1, 1)), "");
+    assert_eq!(text(&results, (FIRST + 1, 1)), "DH2026-002");
+    assert_eq!(text(&results, (FIRST + 2, 1)), "");
     let problems = wb.worksheet_range("问题数据").unwrap();
     let e030 = (3..)
         .take_while(|&r| !text(&problems, (r, 1)).is_empty())

@@ -40,7 +40,11 @@ pub(super) fn project(
     benchmarks: &[BenchmarkUsed],
     last_year: &BTreeMap<String, String>,
 ) -> ProjectEval {
-    let id = r.record.text(&e.setup.id_field).unwrap_or("").to_string();
+    let id = r
+        .record
+        .project
+        .clone()
+        .unwrap_or_else(|| r.record.text(&e.setup.id_field).unwrap_or("").to_string());
     let mut reasons = Vec::new();
     let mut indicators = Vec::new();
     let mut all = r.exempt.is_empty();

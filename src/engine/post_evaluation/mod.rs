@@ -411,7 +411,11 @@ fn statistics_row(
     let found: Vec<VerifyItem> = r.verify.drain(before..).collect();
     r.other_verify.extend(found);
     listed.then(|| StatisticsRow {
-        id: r.record.text(&e.setup.id_field).unwrap_or("").to_string(),
+        id: r
+            .record
+            .project
+            .clone()
+            .unwrap_or_else(|| r.record.text(&e.setup.id_field).unwrap_or("").to_string()),
         name: r.record.text(&e.setup.name_field).unwrap_or("").to_string(),
         output: r.record.get(&e.statistics.field).and_then(Value::as_f64),
         source: r.record.row_ref(),
