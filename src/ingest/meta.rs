@@ -69,7 +69,7 @@ pub(crate) fn read(
 
 /// A unit's name without a remark in brackets after it that names one of `remarks`
 /// ("东湖镇人民政府(盖章)" → "东湖镇人民政府"); brackets that say something else stay.
-fn without_remark(value: &str, remarks: &[String]) -> String {
+pub(super) fn without_remark(value: &str, remarks: &[String]) -> String {
     let trimmed = value.trim_end();
     if let Some(open) = trimmed.rfind(['(', '（'])
         && trimmed.ends_with([')', '）'])

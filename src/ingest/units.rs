@@ -130,10 +130,17 @@ pub(crate) fn canonical_fields(schema: &TableSchema, rules: &Rules, data: &mut D
     let Some(records) = data.tables.get_mut(&schema.id) else {
         return;
     };
+    // A remark after the name (东湖镇人民政府（盖章）, pasted from a signed form) is no part of it.
+    let remarks = rules
+        .vocab
+        .meta
+        .get("unit_remarks")
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     for r in records {
         for f in fields {
             if let Some(Value::Text(t)) = r.values.get_mut(f) {
-                *t = canonical(&rules.units, t);
+                *t = canonical(&rules.units, &super::meta::without_remark(t, remarks));
             }
         }
     }

@@ -627,3 +627,27 @@ fn headings_totals_in_other_words_and_signature_lines_are_not_projects() {
         diagnostics(laid_out_out.path(), "Warning")
     );
 }
+
+#[test]
+fn a_remark_after_a_ledger_units_name_is_no_part_of_it() {
+    let s = Samples::own();
+    let input = tempfile::tempdir().unwrap();
+    copy_dir(&s.month("2026-10"), input.path());
+    let ledger = input.path().join("重大项目管理台账.xlsx");
+    let bytes = crate::hostile::patched_file(&ledger, "xl/sharedStrings.xml", |t| {
+        assert!(t.contains("<t>东湖镇</t>"), "{t}");
+        t.replace("<t>东湖镇</t>", "<t>东湖镇人民政府（盖章）</t>")
+    });
+    std::fs::write(&ledger, bytes).unwrap();
+    let check = |dir: &Path| {
+        let r = sanyipi(&[
+            "check",
+            "--input",
+            dir.to_str().unwrap(),
+            "--month",
+            "2026-10",
+        ]);
+        (r.code, r.stdout.replace(dir.to_str().unwrap(), "<input>"))
+    };
+    assert_eq!(check(input.path()), check(&s.month("2026-10")));
+}
