@@ -37,12 +37,7 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
     let rules = Rules::load(req.rules.as_deref())?;
     let annual = rules.annual.clone();
     let path = req.place.history_path();
-    if !path.exists() {
-        bail!(
-            "尚无历史记录 {}：先运行 sanyipi run 或 sanyipi history import",
-            path.display()
-        );
-    }
+    req.place.require_history()?;
     let history = req.place.read()?;
     let runs = history.runs()?;
     let prefix = format!("{}-", req.year);

@@ -211,13 +211,7 @@ fn changed(recorded: &BTreeMap<String, UnitHistory>, now: &BTreeMap<String, Unit
 fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
     let rules = Rules::load(req.rules.as_deref())?;
     let (out, unit) = (&req.place, req.unit.clone());
-    let path = out.history_path();
-    if !path.exists() {
-        bail!(
-            "尚无历史记录 {}：先运行 sanyipi run 或 sanyipi history import",
-            path.display()
-        );
-    }
+    out.require_history()?;
     let history = out.read()?;
     let runs = history.runs()?;
     // A unit as the clerk may write it (an alias, 北山镇人民政府), matched to the recorded name.

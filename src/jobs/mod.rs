@@ -74,6 +74,19 @@ impl Place {
         Ok(History::open_read(&self.history_path())?)
     }
 
+    /// For a job that needs a history already there (it reads one, or changes a record in
+    /// it): none yet is said as such, with how one comes about. Never creates the file.
+    pub(crate) fn require_history(&self) -> anyhow::Result<()> {
+        let path = self.history_path();
+        if !path.exists() {
+            anyhow::bail!(
+                "尚无历史记录 {}：先运行 sanyipi run 或 sanyipi history import",
+                path.display()
+            );
+        }
+        Ok(())
+    }
+
     /// Removes the history file and SQLite's side files, for a run that created the file and
     /// recorded nothing. The lock file beside it stays: another run may be waiting on it.
     pub(crate) fn remove_history(&self) {

@@ -122,8 +122,10 @@ fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
     })
 }
 
-/// What `sanyipi tasks` prints: the open tasks (or all) with their state.
+/// What `sanyipi tasks` prints: the open tasks (or all) with their state. No history yet (or
+/// a mistyped `--history`) is said as such, not as a register with nothing open.
 pub fn list(req: &ListRequest) -> super::Result<String> {
+    req.place.require_history()?;
     let l = listing(req)?;
     if l.rows.is_empty() {
         return Ok(format!("截至 {} 没有未销号的整改任务。\n", req.as_of));
@@ -150,6 +152,8 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
             req.today
         );
     }
+    // Closing changes a record: with no history there is nothing to close, and none is created.
+    req.place.require_history()?;
     let mut h = req.place.open()?;
     // A task id as typed: plain or full-width brackets for 〔〕, spaces, full-width digits.
     let known = h.tasks_between("", "9999-12")?;
