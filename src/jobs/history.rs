@@ -271,14 +271,7 @@ fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
         &rows,
     );
     // The earlier versions of months run again, which the table (the latest) does not show.
-    let kept: Vec<String> = runs
-        .iter()
-        .filter(|r| r.revision > 1)
-        .map(|r| {
-            let older: Vec<String> = (1..r.revision).map(|v| v.to_string()).collect();
-            format!("{} 第{}版", r.month, older.join("、"))
-        })
-        .collect();
+    let kept = older_revisions(&runs);
     if !kept.is_empty() {
         text.push_str(&format!(
             "\n上表为各月最新版本；重新运行前的旧版本保留在历史记录中: {}\n",
@@ -286,6 +279,24 @@ fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
         ));
     }
     Ok(text)
+}
+
+/// The months run more than once with their versions before the latest, one entry a month:
+/// `2026-10 第1、2版`.
+fn older_revisions(runs: &[RunInfo]) -> Vec<String> {
+    let mut latest: BTreeMap<&str, i64> = BTreeMap::new();
+    for r in runs {
+        let v = latest.entry(r.month.as_str()).or_default();
+        *v = (*v).max(r.revision);
+    }
+    latest
+        .into_iter()
+        .filter(|&(_, last)| last > 1)
+        .map(|(month, last)| {
+            let older: Vec<String> = (1..last).map(|v| v.to_string()).collect();
+            format!("{month} 第{}版", older.join("、"))
+        })
+        .collect()
 }
 
 /// The rules' names of penalty ids (an id the rules no longer know is shown as it is).
@@ -324,4 +335,40 @@ pub(crate) fn later_months_note(
             later.join("、")
         )
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(month: &str, revision: i64) -> RunInfo {
+        RunInfo {
+            month: month.into(),
+            revision,
+            as_of: format!("{month}-25"),
+            source: "run".into(),
+        }
+    }
+
+    #[test]
+    fn older_revisions_are_listed_once_a_month() {
+        let cases: [(&[RunInfo], &[&str]); 4] = [
+            (&[run("2026-10", 1)], &[]),
+            (
+                &[run("2026-10", 1), run("2026-10", 2), run("2026-10", 3)],
+                &["2026-10 第1、2版"],
+            ),
+            (
+                &[run("2026-09", 1), run("2026-09", 2), run("2026-10", 1)],
+                &["2026-09 第1版"],
+            ),
+            (
+                &[run("2026-10", 2), run("2026-09", 2), run("2026-10", 1)],
+                &["2026-09 第1版", "2026-10 第1版"],
+            ),
+        ];
+        for (runs, expected) in cases {
+            assert_eq!(older_revisions(runs), expected, "{runs:?}");
+        }
+    }
 }
