@@ -248,6 +248,29 @@ impl Month {
             .then_some(Month { year, month })
     }
 
+    /// The month a folder is named for, as offices name them: `2026-10`, `2026年10月` (or
+    /// `2026年1月`), `2026.10`, `202610`. Nothing else: a name without a month is not guessed at.
+    pub fn of_folder_name(name: &str) -> Option<Month> {
+        let name = name.trim();
+        if let Some(m) = Month::parse(name) {
+            return Some(m);
+        }
+        let (y, m) = if let Some(ym) = name.strip_suffix('月') {
+            ym.split_once('年')?
+        } else if let Some(ym) = name.split_once('.') {
+            ym
+        } else if name.len() == 6 {
+            name.split_at_checked(4)?
+        } else {
+            return None;
+        };
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !(y.len() == 4 && (1..=2).contains(&m.len()) && digits(y) && digits(m)) {
+            return None;
+        }
+        Month::parse(&format!("{y}-{m}"))
+    }
+
     /// The years of Excel's calendar: an output's dates must be writable into a workbook.
     pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
@@ -331,6 +354,31 @@ mod tests {
         assert_eq!(m(2026, 10).shift(0), m(2026, 10));
         assert_eq!(m(2026, 10).shift(-22), m(2024, 12));
         assert_eq!(m(2026, 10).next(), m(2026, 10).shift(1));
+    }
+
+    #[test]
+    fn a_folder_is_named_for_a_month_as_offices_write_it() {
+        let cases = [
+            ("2026-10", Some("2026-10")),
+            ("2026年10月", Some("2026-10")),
+            ("2026年1月", Some("2026-01")),
+            ("2026年01月", Some("2026-01")),
+            (" 2026.10 ", Some("2026-10")),
+            ("2026.1", Some("2026-01")),
+            ("202610", Some("2026-10")),
+            ("2026年13月", None),
+            ("26年10月", None),
+            ("十月材料", None),
+            ("2026年10月材料", None),
+            ("20261", None),
+            ("2026.10.25", None),
+            ("后评估", None),
+            ("１２３４５６", None),
+        ];
+        for (name, expected) in cases {
+            let got = Month::of_folder_name(name).map(|m| m.to_string());
+            assert_eq!(got.as_deref(), expected, "{name}");
+        }
     }
 
     fn cal() -> &'static Calendar {

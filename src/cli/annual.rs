@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub(crate) struct Args {
     /// 年度，如 2026
     #[arg(long, value_name = "YYYY")]
-    year: i32,
+    year: String,
     #[command(flatten)]
     out: OutArgs,
     /// 规则目录（默认使用内置规则）
@@ -22,7 +22,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = AnnualRequest {
-        year: args.year,
+        year: jobs::parse_year(&args.year, "--year")?,
         place: args.out.place(),
         rules: args.rules,
         templates: args.templates,

@@ -12,7 +12,7 @@ pub(crate) struct Args {
     input: PathBuf,
     /// 评价年度（默认取目录名开头的年份，如 2026-10 → 2026）
     #[arg(long, value_name = "YYYY")]
-    year: Option<i32>,
+    year: Option<String>,
     /// 致统计局函的成文日期（默认留空，由经办人填写）
     #[arg(long, value_name = "DATE")]
     issue_date: Option<String>,
@@ -29,7 +29,11 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> jobs::Result<i32> {
     let req = PostEvaluationRequest {
         input: args.input,
-        year: args.year,
+        year: args
+            .year
+            .as_deref()
+            .map(|y| jobs::parse_year(y, "--year"))
+            .transpose()?,
         issue_date: args
             .issue_date
             .as_deref()

@@ -14,12 +14,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
     /// 项目编号
-    #[arg(
-        long,
-        value_name = "ID",
-        conflicts_with = "unit",
-        required_unless_present = "unit"
-    )]
+    #[arg(long, value_name = "ID", conflicts_with = "unit")]
     project: Option<String>,
     /// 单位名称
     #[arg(long, value_name = "单位")]
@@ -32,14 +27,20 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> jobs::Result<i32> {
+    // As `run` reads it: a month `run` could not be given is not sent to history.
+    let month = jobs::parse_month(&args.month, "--month")?;
     let subject = match (args.project, args.unit) {
         (Some(p), _) => Subject::Project(p),
         (None, Some(u)) => Subject::Unit(u),
-        // clap requires one of them.
-        (None, None) => return Ok(OK),
+        (None, None) => {
+            return Err(anyhow::anyhow!(
+                "请指定 --unit 或 --project：要说明哪个单位或哪个项目（如 sanyipi explain --month {month} --unit 北山镇）"
+            )
+            .into());
+        }
     };
     let req = ExplainRequest {
-        month: args.month,
+        month: month.to_string(),
         subject,
         place: args.out.place(),
         rules: args.rules,

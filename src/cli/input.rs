@@ -9,7 +9,7 @@ pub(crate) struct MonthArgs {
     /// 本月报送材料所在目录（如 samples/2026-10）
     #[arg(long, value_name = "DIR")]
     pub(crate) input: PathBuf,
-    /// 考核月份 YYYY-MM（默认取目录名，否则取 --as-of 所在月）
+    /// 考核月份 YYYY-MM（默认取目录名，如 2026-10、2026年10月；否则取 --as-of 所在月）
     #[arg(long, value_name = "YYYY-MM")]
     pub(crate) month: Option<String>,
     /// 规则目录（默认使用内置规则）

@@ -95,7 +95,7 @@ pub(crate) fn ingest_with(
 ) -> Result<Dataset, IngestError> {
     let month = input
         .file_name()
-        .and_then(|n| crate::calendar::Month::parse(&n.to_string_lossy()));
+        .and_then(|n| crate::calendar::Month::of_folder_name(&n.to_string_lossy()));
     ingest_month_with(input, rules, month, progress)
 }
 

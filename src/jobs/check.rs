@@ -95,7 +95,7 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
     let assessed = req.month.as_deref().and_then(Month::parse).or_else(|| {
         req.input
             .file_name()
-            .and_then(|n| Month::parse(&n.to_string_lossy()))
+            .and_then(|n| Month::of_folder_name(&n.to_string_lossy()))
     });
     let mut data = load(&req.input, &rules, assessed, progress)?;
     if assessed.is_none() {

@@ -205,17 +205,52 @@ pub fn parse_month(text: &str, option: &str) -> anyhow::Result<Month> {
     })
 }
 
-/// The assessed month: `month` if given, else the input folder's name, else the month of
-/// `as_of`.
-pub fn month_of(month: Option<&str>, input: &Path, as_of: NaiveDate) -> anyhow::Result<Month> {
+/// The years a county's work can be of (`--year`, a folder named for a year).
+pub(crate) const WORK_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A year `YYYY` (`--year`): four digits, within [`WORK_YEARS`]; the error names the option.
+pub fn parse_year(text: &str, option: &str) -> anyhow::Result<i32> {
+    let t = text.trim();
+    let year = (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| WORK_YEARS.contains(y));
+    year.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{option} “{text}”不是有效年份：请写四位年份，如 {option} 2026（{} 至 {} 年之间）",
+            WORK_YEARS.start(),
+            WORK_YEARS.end()
+        )
+    })
+}
+
+/// The name of a folder, as shown in a message.
+fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The assessed month: `month` if given, else the month the input folder is named for
+/// ([`Month::of_folder_name`]), else the month of `as_of` if one is given. With none of them
+/// the month is not guessed: an error asks for `--month`.
+pub fn month_of(
+    month: Option<&str>,
+    input: &Path,
+    as_of: Option<NaiveDate>,
+) -> anyhow::Result<Month> {
     if let Some(s) = month {
         return parse_month(s, "--month");
     }
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    Ok(Month::parse(&name).unwrap_or_else(|| Month::of(as_of)))
+    if let Some(m) = Month::of_folder_name(&folder_name(input)) {
+        return Ok(m);
+    }
+    as_of.map(Month::of).ok_or_else(|| {
+        anyhow::anyhow!(
+            "不知道考核哪个月：未指定 --month，目录名“{}”也不是年月（如 2026-10、2026年10月）。请加 --month YYYY-MM（或 --as-of 统计截止日期）",
+            folder_name(input)
+        )
+    })
 }
 
 /// The default as-of date of `month` seen on `today` with the rule `as_of_day` (of
@@ -246,26 +281,13 @@ pub(crate) fn month_and_as_of(
     rules: &crate::rules::Rules,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Month, NaiveDate)> {
-    let named = input
-        .file_name()
-        .and_then(|n| Month::parse(&n.to_string_lossy()));
-    let (month_of_date, as_of) = match as_of {
-        Some(d) => (month_of(month, input, d)?, Some(d)),
-        None => (month_of(month, input, today)?, None),
-    };
+    let named = Month::of_folder_name(&folder_name(input));
+    let month_of_date = month_of(month, input, as_of)?;
     if month.is_none() && named.is_none() {
-        // Neither said nor in the folder's name: the month is a guess, and said as one.
+        // Neither said nor in the folder's name: the month of the as-of date, said as a guess.
         progress.note(&format!(
-            "考核月份：{month_of_date}（未指定 --month，目录名“{}”不是年月，取{}所在月）",
-            input
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            if as_of.is_some() {
-                "统计截止日期"
-            } else {
-                "今天"
-            }
+            "考核月份：{month_of_date}（未指定 --month，目录名“{}”不是年月，取统计截止日期所在月）",
+            folder_name(input)
         ));
     }
     if let Some(as_of) = as_of {
@@ -320,17 +342,42 @@ mod tests {
     }
 
     #[test]
-    fn the_month_comes_from_the_option_the_folder_or_the_date() {
-        let as_of = d("2026-10-25");
+    fn a_year_is_four_digits_of_a_working_year() {
         let cases = [
-            (Some("2026-09"), "x/2026-10", "2026-09"),
-            (None, "x/2026-08", "2026-08"),
-            (None, "x/十月材料", "2026-10"),
+            ("2026", Some(2026)),
+            (" 2025 ", Some(2025)),
+            ("26", None),
+            ("0", None),
+            ("0026", None),
+            ("2126", None),
+            ("1999", None),
+            ("２０２６", None),
+            ("+202", None),
         ];
-        for (arg, input, expected) in cases {
+        for (text, expected) in cases {
+            assert_eq!(parse_year(text, "--year").ok(), expected, "{text}");
+        }
+        let e = parse_year("26", "--year").unwrap_err().to_string();
+        assert!(e.contains("请写四位年份，如 --year 2026"), "{e}");
+    }
+
+    #[test]
+    fn the_month_comes_from_the_option_the_folder_or_the_date() {
+        let as_of = Some(d("2026-10-25"));
+        let cases = [
+            (Some("2026-09"), "x/2026-10", as_of, "2026-09"),
+            (None, "x/2026-08", as_of, "2026-08"),
+            (None, "x/2026年8月", None, "2026-08"),
+            (None, "x/202608", None, "2026-08"),
+            (None, "x/十月材料", as_of, "2026-10"),
+        ];
+        for (arg, input, as_of, expected) in cases {
             let m = month_of(arg, Path::new(input), as_of).unwrap();
             assert_eq!(m.to_string(), expected);
         }
         assert!(month_of(Some("2026/10"), Path::new("x"), as_of).is_err());
+        // No month anywhere: asked for, never today's.
+        let e = month_of(None, Path::new("x/十月材料"), None).unwrap_err();
+        assert!(e.to_string().contains("请加 --month YYYY-MM"), "{e}");
     }
 }

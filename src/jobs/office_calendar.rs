@@ -139,10 +139,28 @@ fn check_assignments(
     month: Month,
 ) -> anyhow::Result<Vec<LateAssignment>> {
     let data = ingest(input, rules).context("无法读取本月材料")?;
+    // Named as this month's folder may be: 2026-09, 2026年9月 …
     let prev_dir = input
         .parent()
-        .map(|p| p.join(month.previous().to_string()))
+        .and_then(|p| std::fs::read_dir(p).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
         .filter(|p| p.is_dir())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| Month::of_folder_name(&n.to_string_lossy()))
+                == Some(month.previous())
+        })
+        // 2026-09 first when two folders are named for the month.
+        .min_by_key(|p| {
+            let canonical = month.previous().to_string();
+            (
+                p.file_name() != Some(std::ffi::OsStr::new(&canonical)),
+                p.clone(),
+            )
+        })
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "未找到上月目录 {}（与 {} 同级），无法判断本月新增项目",

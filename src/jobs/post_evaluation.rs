@@ -120,7 +120,11 @@ fn post_evaluate_inner(
             class: p.class.clone(),
         })
         .collect();
+    let replaced = !history.evaluation_classes(year)?.is_empty();
     history.record_evaluation(year, &classes, &rules.source.fingerprint())?;
+    if let Some(note) = other_year_note(input, year, replaced) {
+        progress.note(&note);
+    }
     let mut text = summary(&ev, &rules, &dir, &files);
     if errors > 0 {
         text.push_str(&format!(
@@ -174,21 +178,48 @@ fn year_of(arg: Option<i32>, input: &Path) -> anyhow::Result<i32> {
     if let Some(y) = arg {
         return Ok(y);
     }
+    folder_year(input).ok_or_else(|| {
+        anyhow::anyhow!(
+            "无法从目录名“{}”确定评价年度，请用 --year 指定，如 --year 2026",
+            folder_name(input)
+        )
+    })
+}
+
+/// The folder holding the data: `input` itself, or the file's folder.
+fn folder_name(input: &Path) -> String {
     let folder = if input.is_dir() {
         Some(input)
     } else {
         input.parent()
     };
-    let name = folder
+    folder
         .and_then(Path::file_name)
         .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    name.get(..4)
+        .unwrap_or_default()
+}
+
+/// The year the data's folder is named for (`2026`, `2026-10`, `2026年度`), if it is.
+fn folder_year(input: &Path) -> Option<i32> {
+    folder_name(input)
+        .get(..4)
         .and_then(|s| s.parse::<i32>().ok())
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| {
-            anyhow::anyhow!("无法从目录名“{name}”确定评价年度，请用 --year 指定，如 --year 2026")
-        })
+        .filter(|y| super::WORK_YEARS.contains(y))
+}
+
+/// A `--year` other than the year the folder is named for: said, and that the year's earlier
+/// results in history (`replaced`) are replaced by these.
+fn other_year_note(input: &Path, year: i32, replaced: bool) -> Option<String> {
+    let named = folder_year(input).filter(|&y| y != year)?;
+    let replaced = if replaced {
+        format!("；历史记录中 {year} 年原有的评价结果已被本次结果替换")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "注意: 按 --year {year} 评价，但数据所在目录“{}”是 {named} 年的{replaced}。如年度有误，请用 --year {named} 重新评价",
+        folder_name(input)
+    ))
 }
 
 fn summary(ev: &Evaluated, rules: &Rules, dir: &Path, files: &[OutputFile]) -> String {

@@ -36,3 +36,155 @@ fn tasks_without_a_history_say_so_and_create_none() {
     assert!(r.stderr.contains(NO_HISTORY), "{}", r.stderr);
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_folder_named_2026年10月_is_october() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("2026年10月");
+    copy_dir(&root().join("samples/2026-10"), &folder);
+    let out = tempfile::tempdir().unwrap();
+    // No --month and no --as-of: the month is the folder's, the date its 25th.
+    let r = Sanyipi::new()
+        .arg("deadlines")
+        .input(&folder)
+        .out(out.path())
+        .run()
+        .expect_ok();
+    assert!(!r.stderr.contains("不是年月"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("统计截止日期：2026-10-25"),
+        "{}",
+        r.stderr
+    );
+    // `check` does the month's checks, as for a folder named 2026-10.
+    let r = Sanyipi::new().arg("check").input(&folder).run();
+    assert!(!r.stderr.contains("未用 --month 指定月份"), "{}", r.stderr);
+}
+
+#[test]
+fn a_folder_not_named_for_a_month_asks_for_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("十月材料");
+    copy_dir(&root().join("samples/2026-10"), &folder);
+    let out = tempfile::tempdir().unwrap();
+    for command in ["deadlines", "run"] {
+        let r = Sanyipi::new()
+            .arg(command)
+            .input(&folder)
+            .out(out.path())
+            .run()
+            .expect_code(2);
+        assert!(
+            r.stderr.contains("目录名“十月材料”也不是年月")
+                && r.stderr.contains("请加 --month YYYY-MM"),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_year_is_four_digits() {
+    let out = tempfile::tempdir().unwrap();
+    let input = root().join("samples/后评估/2026");
+    for year in ["26", "0", "2126"] {
+        let r = sanyipi(&[
+            "evaluate",
+            "--input",
+            input.to_str().unwrap(),
+            "--year",
+            year,
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .expect_code(2);
+        assert!(
+            r.stderr.contains(&format!(
+                "--year “{year}”不是有效年份：请写四位年份，如 --year 2026"
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("Excel range"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    let r = sanyipi(&[
+        "annual",
+        "--year",
+        "26",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(r.stderr.contains("请写四位年份"), "{}", r.stderr);
+}
+
+#[test]
+fn another_year_than_the_folders_is_said_and_so_is_what_it_replaced() {
+    let out = tempfile::tempdir().unwrap();
+    let input = root().join("samples/后评估/2026");
+    let evaluate = || {
+        sanyipi(&[
+            "evaluate",
+            "--input",
+            input.to_str().unwrap(),
+            "--year",
+            "2025",
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+    };
+    let first = evaluate();
+    assert!(
+        first
+            .stderr
+            .contains("注意: 按 --year 2025 评价，但数据所在目录“2026”是 2026 年的。"),
+        "{}",
+        first.stderr
+    );
+    let again = evaluate();
+    assert!(
+        again
+            .stderr
+            .contains("历史记录中 2025 年原有的评价结果已被本次结果替换"),
+        "{}",
+        again.stderr
+    );
+    // The folder's own year: nothing to say.
+    let own = sanyipi(&[
+        "evaluate",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(!own.stderr.contains("注意: 按 --year"), "{}", own.stderr);
+}
+
+#[test]
+fn explain_reads_the_month_as_run_does_and_asks_for_a_subject() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let r = sanyipi(&[
+        "explain",
+        "--month",
+        "2026/10",
+        "--unit",
+        "北山镇",
+        "--out",
+        dir,
+    ])
+    .expect_code(2);
+    assert!(
+        r.stderr
+            .contains("--month “2026/10”格式不对，请写成 2026-10"),
+        "{}",
+        r.stderr
+    );
+    let r = sanyipi(&["explain", "--month", "2026-10", "--out", dir]).expect_code(2);
+    assert!(
+        r.stderr.contains("请指定 --unit 或 --project"),
+        "{}",
+        r.stderr
+    );
+}
