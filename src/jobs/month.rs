@@ -104,7 +104,26 @@ pub fn run_with(
     Ok(assess_and_publish(rules, req, month, as_of, progress)?)
 }
 
+/// Assesses and publishes the month; a run refused or failing leaves no output folder it made
+/// (its lock file is gone with its lock, see `publish::Lock`).
 fn assess_and_publish(
+    rules: &Rules,
+    req: &MonthRequest,
+    month: Month,
+    as_of: NaiveDate,
+    progress: &dyn Progress,
+) -> anyhow::Result<MonthRun> {
+    let out = req.place.out.as_path();
+    let made = !out.exists();
+    let done = assess_and_publish_in(rules, req, month, as_of, progress);
+    if done.is_err() && made {
+        // Only while empty: anything another run put there meanwhile stays.
+        let _ = std::fs::remove_dir(out);
+    }
+    done
+}
+
+fn assess_and_publish_in(
     rules: &Rules,
     req: &MonthRequest,
     month: Month,

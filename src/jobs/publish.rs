@@ -20,6 +20,19 @@ use std::path::{Path, PathBuf};
 /// Held for the whole run; released when dropped (or when the process dies).
 pub(crate) struct Lock {
     _file: File,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    /// Removes the lock file while still holding it, so no lock file is left behind: a run
+    /// waiting on it finds it gone once it holds it, and locks the file now at that path (see
+    /// [`lock_for`]). Only where that check can be made (Unix); elsewhere the file stays.
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        #[cfg(not(unix))]
+        let _ = &self.path;
+    }
 }
 
 /// Locks the history file `path` for this run, waiting for another run that holds it. The lock
@@ -31,33 +44,71 @@ pub(crate) fn lock(path: &Path, progress: &dyn Progress) -> anyhow::Result<Lock>
     lock_for(Path::new(&lock_file), path, progress)
 }
 
-/// Locks the file `path` on behalf of `shown`, which the waiting message names.
+/// Locks the file `path` on behalf of `shown`, which the waiting message names. A lock got on a
+/// file its holder removed meanwhile (see [`Lock`]'s drop) is no lock: taken again on the file
+/// now at `path`.
 fn lock_for(path: &Path, shown: &Path, progress: &dyn Progress) -> anyhow::Result<Lock> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        super::make_dir(dir, "输出目录")?;
-    }
-    let out = shown;
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .with_context(|| format!("无法打开锁文件 {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => {
-            progress.note(&format!(
-                "另一个 sanyipi 正在使用 {}，等待其完成后再继续……",
-                out.display()
-            ));
-            file.lock()
-                .with_context(|| format!("无法锁定历史记录 {}", out.display()))?;
+    let (mut told, mut tries) = (false, 0);
+    loop {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            super::make_dir(dir, "输出目录")?;
         }
-        Err(TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("无法锁定历史记录 {}", out.display()));
+        let opened = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path);
+        let file = match opened {
+            Ok(f) => f,
+            // The folder removed meanwhile by a refused run that had made it: made again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && tries < 3 => {
+                tries += 1;
+                continue;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("无法打开锁文件 {}", path.display()));
+            }
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                if !told {
+                    progress.note(&format!(
+                        "另一个 sanyipi 正在使用 {}，等待其完成后再继续……",
+                        shown.display()
+                    ));
+                    told = true;
+                }
+                file.lock()
+                    .with_context(|| format!("无法锁定历史记录 {}", shown.display()))?;
+            }
+            Err(TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("无法锁定历史记录 {}", shown.display()));
+            }
+        }
+        if still_at(&file, path) {
+            return Ok(Lock {
+                _file: file,
+                path: path.to_path_buf(),
+            });
         }
     }
-    Ok(Lock { _file: file })
+}
+
+/// Whether `file` is still the file at `path` (not removed, nor replaced by another).
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Elsewhere lock files are never removed: the file locked is the one at the path.
+#[cfg(not(unix))]
+fn still_at(_: &File, _: &Path) -> bool {
+    true
 }
 
 /// Aborts the process at `step` when `SANYIPI_FAILPOINT` names it (debug builds only).

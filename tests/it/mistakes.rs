@@ -3,6 +3,21 @@
 //! Each from a tester who followed the README.
 
 use crate::common::*;
+use std::path::Path;
+
+/// The names in `dir` and below that end with `.lock`.
+fn lock_files(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            found.extend(lock_files(&path));
+        } else if path.to_string_lossy().ends_with(".lock") {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
 
 const NO_HISTORY: &str = "：先运行 sanyipi run 或 sanyipi history import";
 
@@ -187,4 +202,33 @@ fn explain_reads_the_month_as_run_does_and_asks_for_a_subject() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn a_refused_run_leaves_no_folder_and_a_run_no_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // All of 2026-10's reports, assessed as 2026-09: refused.
+    let r = Sanyipi::month(root().join("samples/2026-10"), "2026-09")
+        .out(&out)
+        .run()
+        .expect_code(2);
+    assert!(r.stderr.contains("未写入任何文件"), "{}", r.stderr);
+    assert!(
+        !out.exists(),
+        "{:?}",
+        std::fs::read_dir(&out).map(|d| d.count())
+    );
+    // A run done, and an evaluation beside it: no lock file stays.
+    run_one_month(&root().join("samples/2026-10"), "2026-10", &out);
+    sanyipi(&[
+        "evaluate",
+        "--input",
+        "samples/后评估/2026",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    if cfg!(unix) {
+        assert_eq!(lock_files(&out), Vec::<String>::new());
+    }
 }
