@@ -49,10 +49,52 @@ pub enum IngestError {
     NotADirectory(String),
     #[error("无法读取输入目录 {0}。技术信息：{1}")]
     Unreadable(String, std::io::Error),
+    #[error("输入目录 {0} 是一个文件，不是目录：请给出存放它的目录 {1}")]
+    FileNotDirectory(String, String),
     #[error("文件 {0} 不存在")]
     NotAFile(String),
+    #[error("{0} 是一个文件夹，不是文件：请给出其中的文件本身{1}")]
+    DirectoryNotFile(String, String),
     #[error("规则中没有表格 {0}")]
     NoSchema(String),
+}
+
+impl IngestError {
+    /// `input` is not a folder to read: missing, or a file (said with the folder holding it).
+    pub(crate) fn not_a_directory(input: &Path) -> IngestError {
+        let shown = input.display().to_string();
+        if !input.is_file() {
+            return IngestError::NotADirectory(shown);
+        }
+        let parent = match input.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => p.display().to_string(),
+            None => ".".to_string(),
+        };
+        IngestError::FileNotDirectory(shown, parent)
+    }
+
+    /// `path` is not a file to read with `schema`: missing, or a folder (said with a file in it
+    /// the table's patterns name, if there is one).
+    fn not_a_file(path: &Path, schema: Option<&TableSchema>) -> IngestError {
+        let shown = path.display().to_string();
+        if !path.is_dir() {
+            return IngestError::NotAFile(shown);
+        }
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| schema.is_some_and(|s| s.matches(n)))
+            .collect();
+        names.sort();
+        let example = names
+            .first()
+            .map(|n| format!("，如 {}", path.join(n).display()))
+            .unwrap_or_default();
+        IngestError::DirectoryNotFile(shown, example)
+    }
 }
 
 /// A file of the input folder with its path relative to it (`月报/曲屯镇.ods`).
@@ -120,7 +162,7 @@ pub(crate) fn ingest_month_with(
 ) -> Result<Dataset, IngestError> {
     let shown = input.display().to_string();
     if !input.is_dir() {
-        return Err(IngestError::NotADirectory(shown));
+        return Err(IngestError::not_a_directory(input));
     }
     let (files, walk_problems) =
         walk::list(input).map_err(|e| IngestError::Unreadable(shown.clone(), e))?;
@@ -290,7 +332,7 @@ fn read_table_files(
 pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, IngestError> {
     let shown = path.display().to_string();
     if !path.is_file() {
-        return Err(IngestError::NotAFile(shown));
+        return Err(IngestError::not_a_file(path, rules.table(table)));
     }
     let schema = rules
         .table(table)

@@ -77,7 +77,7 @@ impl MonthRun {
 pub fn run(req: &MonthRequest, progress: &dyn Progress) -> super::Result<MonthRun> {
     // Said before the notes on the month and dates, which would be about nothing.
     if !req.input.is_dir() {
-        let missing = crate::ingest::IngestError::NotADirectory(req.input.display().to_string());
+        let missing = crate::ingest::IngestError::not_a_directory(&req.input);
         return Err(anyhow::Error::new(missing).context("无法运行考核").into());
     }
     let rules = Rules::load(req.rules.as_deref())?;

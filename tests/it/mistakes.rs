@@ -232,3 +232,33 @@ fn a_refused_run_leaves_no_folder_and_a_run_no_lock() {
         assert_eq!(lock_files(&out), Vec::<String>::new());
     }
 }
+
+#[test]
+fn a_folder_for_a_file_and_a_file_for_a_folder_are_named_so() {
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "template",
+        "--ledger",
+        "samples/2026-10",
+        "--month",
+        "2026-10",
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .expect_code(2);
+    assert!(
+        r.stderr.contains(
+            "samples/2026-10 是一个文件夹，不是文件：请给出其中的文件本身，如 samples/2026-10/重大项目管理台账.xlsx"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = sanyipi(&["check", "--input", "samples/2026-10/重大项目管理台账.xlsx"]).expect_code(2);
+    assert!(
+        r.stderr.contains(
+            "输入目录 samples/2026-10/重大项目管理台账.xlsx 是一个文件，不是目录：请给出存放它的目录 samples/2026-10"
+        ),
+        "{}",
+        r.stderr
+    );
+}
