@@ -108,6 +108,17 @@ fn office_calendar_inner(
         &["日期", "星期", "事项", "顺延", "暂定"],
         &rows,
     ));
+    // The 暂定 column's reason, as `workdays` says it.
+    let mut missing: Vec<i32> = dates
+        .iter()
+        .flat_map(|d| d.missing_years.iter().copied())
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let note = super::workdays::missing_years_note(&missing);
+    if !note.is_empty() {
+        text.push_str(&format!("{note}\n"));
+    }
     if let Some(late) = &late {
         text.push_str(&format!(
             "\n任务交办会后交办的新增项目手续: {} 项\n",

@@ -160,12 +160,18 @@ fn year_runs(years: &[i32]) -> String {
 }
 
 fn provisional_note<T>(r: &Reckoned<T>) -> String {
-    if r.missing_years.is_empty() {
+    missing_years_note(&r.missing_years)
+}
+
+/// Why results are 暂定: the years (sorted) whose holiday schedule is not in the rules, and how
+/// to add one; empty when none is missing. Begins with a newline.
+pub(super) fn missing_years_note(years: &[i32]) -> String {
+    let Some(&first) = years.first() else {
         return String::new();
-    }
+    };
     format!(
         "\n注意：结果取决于尚未收录的 {} 年节假日安排，目前仅按周末推算，结果为暂定。{}",
-        year_runs(&r.missing_years),
-        crate::calendar::how_to_add(r.missing_years[0])
+        year_runs(years),
+        crate::calendar::how_to_add(first)
     )
 }

@@ -262,3 +262,33 @@ fn a_folder_for_a_file_and_a_file_for_a_folder_are_named_so() {
         r.stderr
     );
 }
+
+#[test]
+fn a_month_of_a_year_without_its_schedule_says_why_dates_are_provisional() {
+    let out = tempfile::tempdir().unwrap();
+    let r = sanyipi(&[
+        "calendar",
+        "--month",
+        "2027-02",
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .expect_ok();
+    assert!(
+        r.stdout.contains(
+            "注意：结果取决于尚未收录的 2027 年节假日安排，目前仅按周末推算，结果为暂定。"
+        ),
+        "{}",
+        r.stdout
+    );
+    // A year the rules hold: nothing to say.
+    let r = sanyipi(&[
+        "calendar",
+        "--month",
+        "2026-10",
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .expect_ok();
+    assert!(!r.stdout.contains("尚未收录"), "{}", r.stdout);
+}
