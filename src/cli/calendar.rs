@@ -9,7 +9,7 @@ pub(crate) struct Args {
     /// 月份 YYYY-MM
     #[arg(long, value_name = "YYYY-MM")]
     month: String,
-    /// 本月报送材料目录（可选；给出时检查任务交办会后交办的新增项目手续，上月目录取同级 YYYY-MM）
+    /// 本月报送材料目录（可选；给出时检查任务交办会后交办的新增项目手续，上月目录取同级、以上月命名的目录，如 2026-09 或 2026年9月）
     #[arg(long, value_name = "DIR")]
     input: Option<PathBuf>,
     /// 输出目录（默认 ./out）

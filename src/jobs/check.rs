@@ -92,7 +92,13 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
     let rules = Rules::load(req.rules.as_deref())?;
     // The month given, else the one the folder is named for (`2026-10`, `2026年10月`): the
     // month's sheets and the checks across months need it.
-    let assessed = req.month.as_deref().and_then(Month::parse).or_else(|| {
+    // A --month typed otherwise is refused as `run` refuses it, not read as none given.
+    let given = req
+        .month
+        .as_deref()
+        .map(|m| super::parse_month(m, "--month"))
+        .transpose()?;
+    let assessed = given.or_else(|| {
         req.input
             .file_name()
             .and_then(|n| Month::of_folder_name(&n.to_string_lossy()))

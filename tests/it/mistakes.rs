@@ -177,7 +177,7 @@ fn another_year_than_the_folders_is_said_and_so_is_what_it_replaced() {
 }
 
 #[test]
-fn explain_reads_the_month_as_run_does_and_asks_for_a_subject() {
+fn explain_and_check_read_the_month_as_run_does() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().to_str().unwrap();
     let r = sanyipi(&[
@@ -190,6 +190,14 @@ fn explain_reads_the_month_as_run_does_and_asks_for_a_subject() {
         dir,
     ])
     .expect_code(2);
+    assert!(
+        r.stderr
+            .contains("--month “2026/10”格式不对，请写成 2026-10"),
+        "{}",
+        r.stderr
+    );
+    // `check` too, instead of checking as if no month were given.
+    let r = sanyipi(&["check", "--input", "samples/2026-10", "--month", "2026/10"]).expect_code(2);
     assert!(
         r.stderr
             .contains("--month “2026/10”格式不对，请写成 2026-10"),
