@@ -45,6 +45,11 @@ pub fn deadlines(req: &DeadlinesRequest, progress: &dyn Progress) -> super::Resu
 
 /// The job itself.
 fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::Result<Deadlines> {
+    // Said before the month, which a file's or a missing folder's name cannot give.
+    if !req.input.is_dir() {
+        let wrong = crate::ingest::IngestError::not_a_directory(&req.input);
+        return Err(anyhow::Error::new(wrong).context("无法计算期限"));
+    }
     let rules = Rules::load(req.rules.as_deref())?;
     let (month, as_of) = super::month_and_as_of(
         &req.input,

@@ -261,14 +261,18 @@ fn a_folder_for_a_file_and_a_file_for_a_folder_are_named_so() {
         "{}",
         r.stderr
     );
-    let r = sanyipi(&["check", "--input", "samples/2026-10/重大项目管理台账.xlsx"]).expect_code(2);
-    assert!(
-        r.stderr.contains(
-            "输入目录 samples/2026-10/重大项目管理台账.xlsx 是一个文件，不是目录：请给出存放它的目录 samples/2026-10"
-        ),
-        "{}",
-        r.stderr
-    );
+    // `deadlines` says so before asking for the month a file's name cannot give.
+    for command in ["check", "deadlines"] {
+        let r =
+            sanyipi(&[command, "--input", "samples/2026-10/重大项目管理台账.xlsx"]).expect_code(2);
+        assert!(
+            r.stderr.contains(
+                "输入目录 samples/2026-10/重大项目管理台账.xlsx 是一个文件，不是目录：请给出存放它的目录 samples/2026-10"
+            ),
+            "{command}: {}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
