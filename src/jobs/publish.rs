@@ -324,3 +324,43 @@ pub(crate) fn publish(
     }
     Ok(swap(&parent, name, &stage.done(), None)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A run that waited on a lock file its holder removed locks the file now at the path: a
+    /// third run cannot get in beside it, and the last one out leaves no file.
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_waited_for_is_taken_on_the_file_at_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite.lock");
+        let first = lock_for(&path, &path, &()).unwrap();
+        let (got, wait) = std::sync::mpsc::channel();
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let waiting = path.clone();
+        let second = std::thread::spawn(move || {
+            let lock = lock_for(&waiting, &waiting, &()).unwrap();
+            got.send(()).unwrap();
+            hold.recv().unwrap();
+            drop(lock);
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(wait.try_recv().is_err(), "the second run waits");
+        drop(first);
+        wait.recv_timeout(Duration::from_secs(10)).unwrap();
+        let third = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        assert!(matches!(third.try_lock(), Err(TryLockError::WouldBlock)));
+        drop(third);
+        release.send(()).unwrap();
+        second.join().unwrap();
+        assert!(!path.exists());
+    }
+}
