@@ -313,3 +313,50 @@ fn a_lead_whose_row_is_refused_is_said_and_the_exit_code_is_one() {
     assert!(r.stderr.contains("!D4: “产业类别”"), "{}", r.stderr);
     assert!(r.stdout.contains("数据问题: 错误 1 个"), "{}", r.stdout);
 }
+
+#[test]
+fn a_share_formatted_as_a_percentage_reads_as_it_is_shown() {
+    // 研发投入占比 stored as Excel stores a typed 3.1%: the fraction 0.031 in a cell whose
+    // number format is 0.0% (a custom format), and 0.032 under the built-in 0.00% (id 10).
+    let dir = tempfile::tempdir().unwrap();
+    let styled = dir.path().join("styled.xlsx");
+    let bytes = crate::hostile::patched_file(&leads_file(), "xl/styles.xml", |t| {
+        assert!(t.contains(r#"<numFmt numFmtId="164" formatCode="yyyy-mm-dd" /></numFmts>"#));
+        assert!(t.contains("</cellXfs>"));
+        t.replace(
+            "</numFmts>",
+            r#"<numFmt numFmtId="165" formatCode="0.0%" /></numFmts>"#,
+        )
+        .replace(
+            "</cellXfs>",
+            r#"<xf numFmtId="165" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" /><xf numFmtId="10" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" /></cellXfs>"#,
+        )
+    });
+    std::fs::write(&styled, bytes).unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    let bytes = crate::hostile::patched_file(&styled, "xl/worksheets/sheet1.xml", |mut t| {
+        let mut changed = 0;
+        for row in 4..200 {
+            let from = format!(r#"<c r="P{row}" s="2" t="n"><v>"#);
+            let Some(at) = t.find(&from) else { continue };
+            let start = at + from.len();
+            let end = start + t[start..].find("</v>").unwrap();
+            let percent: f64 = t[start..end].parse().unwrap();
+            let style = if row % 2 == 0 { 4 } else { 5 };
+            let to = format!(r#"<c r="P{row}" s="{style}" t="n"><v>{}"#, percent / 100.0);
+            t = format!("{}{to}{}", &t[..at], &t[end..]);
+            changed += 1;
+        }
+        assert!(changed > 10, "{changed}");
+        t
+    });
+    std::fs::write(&file, bytes).unwrap();
+    let rules = Rules::load(None).unwrap();
+    let data = ingest_file(&file, "leads", &rules).unwrap();
+    let as_shown = screen(&rules, &data, date("2026-10-25"));
+    let typed = run_screen(&rules);
+    assert_eq!(as_shown.len(), typed.len());
+    for (a, b) in as_shown.iter().zip(&typed) {
+        assert_eq!(got(a), got(b), "{}", b.name);
+    }
+}

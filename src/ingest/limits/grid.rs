@@ -132,7 +132,27 @@ pub(super) struct XlsxGrid {
     /// First and last valued positions.
     span: Option<((u64, u64), (u64, u64))>,
     pub(super) facts: SheetFacts,
+    /// In `styles.xml`: custom number formats showing a percentage, and the place of the next
+    /// `<xf>` inside `<cellXfs>` (none outside it).
+    percent_formats: Vec<u32>,
+    next_xf: Option<u32>,
 }
+
+/// The style index (`s`) of a `<c>` holding a number (no `t`, or `t="n"`), if any.
+fn number_style(e: &BytesStart) -> Option<u32> {
+    let mut style = None;
+    for a in e.attributes().flatten() {
+        match a.key.local_name().as_ref() {
+            "t" if a.value.as_ref() != "n" => return None,
+            "s" => style = a.value.trim().parse().ok(),
+            _ => {}
+        }
+    }
+    style
+}
+
+/// Built-in number formats showing a percentage (`0%`, `0.00%`).
+const PERCENT_FORMATS: [u32; 2] = [9, 10];
 
 impl XlsxGrid {
     /// Cells of the grid the reader builds for this sheet.
@@ -198,8 +218,39 @@ impl Grid for XlsxGrid {
                 if beyond(row, col, limits) {
                     return Some(Over::Cell(row, col));
                 }
+                if let (Some(s), Ok(r), Ok(c)) =
+                    (number_style(e), u32::try_from(row), u32::try_from(col))
+                {
+                    self.facts.styled.push((r, c, s));
+                }
                 let cells = self.cells();
                 (cells > limits.max_cells).then_some(Over::Count("cells", cells))
+            }
+            // styles.xml: which cell styles show a number as a percentage.
+            "numFmt" => {
+                if let (Some(id), Some(code)) = (attr(e, "numFmtId"), attr(e, "formatCode"))
+                    && code.contains('%')
+                    && let Ok(id) = id.trim().parse()
+                {
+                    self.percent_formats.push(id);
+                }
+                None
+            }
+            "cellXfs" => {
+                self.next_xf = (!empty).then_some(0);
+                None
+            }
+            "xf" => {
+                if let Some(i) = self.next_xf {
+                    let id = attr(e, "numFmtId").and_then(|v| v.trim().parse::<u32>().ok());
+                    if id.is_some_and(|id| {
+                        PERCENT_FORMATS.contains(&id) || self.percent_formats.contains(&id)
+                    }) {
+                        self.facts.percent_styles.push(i);
+                    }
+                    self.next_xf = Some(i + 1);
+                }
+                None
             }
             "mergeCells" => {
                 let n = count_attr(e, "count");
@@ -223,8 +274,10 @@ impl Grid for XlsxGrid {
     }
 
     fn end(&mut self, local: &str) {
-        if local == "c" {
-            self.in_cell = false;
+        match local {
+            "c" => self.in_cell = false,
+            "cellXfs" => self.next_xf = None,
+            _ => {}
         }
     }
 }

@@ -60,6 +60,12 @@ pub(crate) struct SheetFacts {
     pub(crate) formulas: Vec<(u32, u32)>,
     /// Merged regions (`<mergeCell ref="A3:A5">`).
     pub(crate) merges: Vec<calamine::Dimensions>,
+    /// Number cells shown as a percentage (`3.1%` stored as 0.031), once the styles are known.
+    pub(crate) percent: Vec<(u32, u32)>,
+    /// Number cells with a style (row, col, style index), until the styles are known.
+    pub(super) styled: Vec<(u32, u32, u32)>,
+    /// In `styles.xml`: the cell styles (`<cellXfs>` indices) of a percentage number format.
+    pub(super) percent_styles: Vec<u32>,
 }
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
@@ -166,7 +172,25 @@ fn check_entries(
         }
         total += counted.n;
     }
+    percent_cells(&mut facts);
     Ok(facts)
+}
+
+/// Gives each sheet its number cells shown as a percentage, from the styles the workbook's
+/// `styles.xml` names so (whatever the order of the parts in the zip).
+fn percent_cells(facts: &mut BTreeMap<String, SheetFacts>) {
+    let styles: std::collections::HashSet<u32> = facts
+        .values()
+        .flat_map(|f| f.percent_styles.iter().copied())
+        .collect();
+    for f in facts.values_mut() {
+        let styled = std::mem::take(&mut f.styled);
+        f.percent = styled
+            .into_iter()
+            .filter(|(_, _, s)| styles.contains(s))
+            .map(|(r, c, _)| (r, c))
+            .collect();
+    }
 }
 
 /// How an entry is scanned.

@@ -378,7 +378,10 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
             return Err(too_many_cells(name, &sheet_name, limits));
         }
         let origin = range.start().unwrap_or((0, 0));
-        let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        let mut rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        if let Some(f) = facts.and_then(|f| f.get(&sheet_name)) {
+            as_shown_in_percent(&mut rows, origin, &f.percent);
+        }
         // Absolute positions of the cells with a formula: seen by the inspection (xlsx), else
         // read by calamine.
         let formula_cells: Vec<(u32, u32)> = match facts {
@@ -422,6 +425,31 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         });
     }
     Ok(sheets)
+}
+
+/// A number shown as a percentage (0.031 shown `3.1%`) is read as it is shown: the text
+/// `3.1%`, which a number field reads as 3.1 (percentage points, as typed) and an amount refuses.
+fn as_shown_in_percent(rows: &mut [Vec<Data>], origin: (u32, u32), percent: &[(u32, u32)]) {
+    for &(ar, ac) in percent {
+        let (Some(gr), Some(gc)) = (ar.checked_sub(origin.0), ac.checked_sub(origin.1)) else {
+            continue;
+        };
+        let Some(cell) = rows
+            .get_mut(gr as usize)
+            .and_then(|r| r.get_mut(gc as usize))
+        else {
+            continue;
+        };
+        let x = match cell {
+            Data::Float(x) => *x,
+            Data::Int(i) => *i as f64,
+            _ => continue,
+        };
+        // Twelve decimals at most: 0.031 × 100 is 3.1000000000000005 in binary.
+        let shown = format!("{:.12}", x * 100.0);
+        let shown = shown.trim_end_matches('0').trim_end_matches('.');
+        *cell = Data::String(format!("{shown}%"));
+    }
 }
 
 /// The workbook's grids hold more cells than reading one file may cost.
