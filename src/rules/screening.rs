@@ -133,7 +133,8 @@ impl Screening {
         let rules = raw
             .rule
             .into_iter()
-            .map(|r| load_rule(file, table, &raw.outcome, r, &known))
+            .enumerate()
+            .map(|(i, r)| load_rule(file, table, &raw.outcome, (i, r), &known))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Screening {
             setup: raw.screening,
@@ -207,13 +208,13 @@ fn load_derived(
     Ok(derived)
 }
 
-/// One screening rule: its condition over `known`, its needs among `table`'s fields, its
-/// outcome by the rules' labels and its reason template.
+/// One screening rule (the `index`-th `[[rule]]`): its condition over `known`, its needs among
+/// `table`'s fields, its outcome by the rules' labels, its reason template and where it is.
 fn load_rule(
     file: &RuleFile,
     table: &TableSchema,
     labels: &OutcomeLabels,
-    r: RawRule,
+    (index, r): (usize, RawRule),
     known: &[String],
 ) -> Result<ScreenRule, RulesError> {
     let fails_when = super::deadline::compile_condition(&r.fails_when, known)
@@ -246,10 +247,11 @@ fn load_rule(
             format!("规则 {} 的 reason 模板有误。技术信息：{e}", r.id),
         )
     })?;
+    // The rule's own `id` line, found by the parser: a `[[derived]]` value may share the id.
     let at = format!(
         "{}:{}",
         file.display,
-        file.error_near(&format!("\"{}\"", r.id), "").line
+        file.error_in_array("rule", index, "id", "").line
     );
     Ok(ScreenRule {
         id: r.id,

@@ -223,6 +223,58 @@ fn screen_cli_writes_workbook_and_page() {
     assert!(!html.contains("<script") && !html.contains("http"));
 }
 
+/// Runs `screen` on `input` as of 2026-10-25 into `out`.
+fn screen_cli(input: &Path, out: &Path) -> Run {
+    sanyipi(&[
+        "screen",
+        "--input",
+        input.to_str().unwrap(),
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// A sheet of the screening workbook written to `out`.
+fn result_sheet(out: &Path, sheet: &str) -> Vec<Vec<String>> {
+    xlsx_rows(&out.join("预审/招商项目预审结果.xlsx"), sheet)
+}
+
+#[test]
+fn findings_cite_the_rule_not_a_derived_value_of_the_same_id() {
+    let out = tempfile::tempdir().unwrap();
+    let r = screen_cli(&leads_file(), out.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The line of `id = "investment_intensity"` in a `[[rule]]`, not in a `[[derived]]`.
+    let text = std::fs::read_to_string(root().join("rules/screening.toml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let rule_line = |id: &str| {
+        let at = (1..lines.len())
+            .find(|&i| lines[i] == format!("id = \"{id}\"") && lines[i - 1] == "[[rule]]")
+            .unwrap();
+        format!("rules/screening.toml:{}", at + 1)
+    };
+    let rows = result_sheet(out.path(), "规则明细");
+    let header = rows.iter().position(|r| r[0] == "项目名称").unwrap();
+    let col = rows[header].iter().position(|c| c == "规则位置").unwrap();
+    let cited = |name: &str| -> BTreeSet<String> {
+        rows[header + 1..]
+            .iter()
+            .filter(|r| r[3] == name)
+            .map(|r| r[col].clone())
+            .collect()
+    };
+    assert_eq!(
+        cited("投资强度关"),
+        BTreeSet::from([rule_line("investment_intensity")])
+    );
+    assert_eq!(
+        cited("装备水平关"),
+        BTreeSet::from([rule_line("equipment")])
+    );
+}
+
 #[test]
 fn screening_a_folder_without_leads_says_so_without_the_months_problems() {
     let out = tempfile::tempdir().unwrap();

@@ -239,3 +239,24 @@ pub fn run_one_month(input: &Path, month: &str, out: &Path) -> serde_json::Value
 pub fn run_shared_months(out: &Path, rules: Option<&Path>) -> Vec<serde_json::Value> {
     run_months(&Samples::shared(), out, rules)
 }
+
+/// Every row of sheet `name` of the workbook at `path`, read back with calamine, as text
+/// (dates as `YYYY-MM-DD`, numbers as Rust prints them, empty cells as "").
+pub fn xlsx_rows(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::String(s) => s.clone(),
+                    Data::DateTime(x) => x.as_datetime().unwrap().date().to_string(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
