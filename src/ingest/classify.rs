@@ -111,3 +111,47 @@ fn fits(headers: &Headers) -> Option<usize> {
         .map(|h| h.columns.len() + h.groups.iter().map(|g| g.columns.len()).sum::<usize>())
         .max()
 }
+
+/// How well a workbook's header fits the table it is given as (`ingest_file_fit`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableFit {
+    /// The labels of the table's fields its best sheet's header names.
+    pub found: Vec<String>,
+    /// The labels of the table's fields it does not name.
+    pub absent: Vec<String>,
+    /// Another table whose complete header it fits with more columns: its title and how many.
+    pub better: Option<(String, usize)>,
+}
+
+/// How `sheets`, with `found` the headers for `schema`, fit `schema` and the other tables.
+pub(super) fn fit(
+    sheets: &[Sheet],
+    schema: &TableSchema,
+    found: &Headers,
+    rules: &Rules,
+) -> TableFit {
+    let named: std::collections::BTreeSet<usize> = found
+        .iter()
+        .flatten()
+        .max_by_key(|h| h.columns.len())
+        .map(|h| h.columns.iter().map(|c| c.field).collect())
+        .unwrap_or_default();
+    let own = fits(found).unwrap_or(0);
+    let better = rules
+        .tables
+        .iter()
+        .filter(|t| t.id != schema.id)
+        .filter_map(|t| Some((fits(&headers(sheets, t, &rules.vocab, None))?, t)))
+        .filter(|(n, _)| *n > own)
+        .max_by_key(|(n, _)| *n)
+        .map(|(n, t)| (t.title.clone(), n));
+    let label = |i: usize| schema.fields[i].label.clone();
+    TableFit {
+        found: named.iter().map(|&i| label(i)).collect(),
+        absent: (0..schema.fields.len())
+            .filter(|i| !named.contains(i))
+            .map(label)
+            .collect(),
+        better,
+    }
+}

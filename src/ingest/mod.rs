@@ -26,6 +26,7 @@ mod wide;
 mod workbook;
 pub mod worker;
 
+pub use classify::TableFit;
 pub use record::{Dataset, FileSummary, Record, RefusedRow};
 pub use value::Value;
 
@@ -330,6 +331,17 @@ fn read_table_files(
 
 /// Reads one file as table `table` (e.g. `历史排名.xlsx` for `history import`).
 pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, IngestError> {
+    ingest_file_fit(path, table, rules).map(|(data, _)| data)
+}
+
+/// `ingest_file`, with how well the file's header fits the table and the other tables (none when
+/// the file cannot be opened: its problem is in the diagnostics), so that a caller can refuse a
+/// file that is another table (the ledger given as the leads list).
+pub fn ingest_file_fit(
+    path: &Path,
+    table: &str,
+    rules: &Rules,
+) -> Result<(Dataset, Option<TableFit>), IngestError> {
     let shown = path.display().to_string();
     if !path.is_file() {
         return Err(IngestError::not_a_file(path, rules.table(table)));
@@ -352,6 +364,10 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
         Ok(s) => classify::headers(s, schema, &rules.vocab, None),
         Err(_) => Vec::new(),
     };
+    let fit = sheets
+        .as_deref()
+        .ok()
+        .map(|s| classify::fit(s, schema, &headers, rules));
     read_file(
         &InputFile {
             path: path.to_path_buf(),
@@ -368,5 +384,5 @@ pub fn ingest_file(path: &Path, table: &str, rules: &Rules) -> Result<Dataset, I
     // Unit names as a month's reading writes them (城关镇人民政府 → 城关镇).
     units::canonical_fields(schema, rules, &mut data);
     matching::after_table(schema, rules, &mut data);
-    Ok(data)
+    Ok((data, fit))
 }

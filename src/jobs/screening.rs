@@ -4,7 +4,7 @@
 use super::publish::publish;
 use super::table;
 use crate::engine::screening::screen;
-use crate::ingest::{ingest, ingest_file};
+use crate::ingest::{TableFit, ingest, ingest_file_fit};
 use crate::progress::Progress;
 use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
@@ -54,11 +54,20 @@ fn screen_with(
     let env = report::html::environment(templates)?;
     let table = &rules.screening.setup.table;
     let data = if input.is_dir() {
-        ingest(input, rules)
+        ingest(input, rules).context("无法预审")?
     } else {
-        ingest_file(input, table, rules)
-    }
-    .context("无法预审")?;
+        let (data, fit) = ingest_file_fit(input, table, rules).context("无法预审")?;
+        if let Some(why) = fit.and_then(|f| not_leads(&f, rules)) {
+            bail!(
+                "{} 不是{}表：{why}，未预审，输出目录未改动。请用 --input 给出{}表（文件名如 {}），或包含它的目录",
+                input.display(),
+                title(rules),
+                title(rules),
+                patterns(rules)
+            );
+        }
+        data
+    };
     let leads_read = data.records(table);
     // Only what concerns the leads: problems of the files read as the leads table, and, when no
     // lead was read, of the files no table took (one of them may be the list, unrecognised).
@@ -86,10 +95,7 @@ fn screen_with(
         bail!(
             "{} 中没有读到招商项目（{}）",
             input.display(),
-            rules
-                .table(table)
-                .map(|t| t.patterns.join("、"))
-                .unwrap_or_default()
+            patterns(rules)
         );
     }
     let leads = screen(rules, &data, as_of);
@@ -156,5 +162,53 @@ fn screen_with(
         folder: folder.to_string(),
         files: super::names(files),
         errors,
+    })
+}
+
+/// The title of the leads table (`招商项目信息`).
+fn title(rules: &Rules) -> String {
+    let table = &rules.screening.setup.table;
+    rules
+        .table(table)
+        .map_or_else(|| table.clone(), |t| t.title.clone())
+}
+
+/// The file name patterns of the leads table (`*招商项目*`).
+fn patterns(rules: &Rules) -> String {
+    let table = &rules.screening.setup.table;
+    rules
+        .table(table)
+        .map(|t| t.patterns.join("、"))
+        .unwrap_or_default()
+}
+
+/// Why a file given as the leads list is not one, if it is not: its header fits another table
+/// better, or names too few of the leads table's fields (`min_header_share`).
+fn not_leads(fit: &TableFit, rules: &Rules) -> Option<String> {
+    let total = fit.found.len() + fit.absent.len();
+    let found = if fit.found.is_empty() {
+        format!("表头中没有{}表的字段（共 {total} 个）", title(rules))
+    } else {
+        format!(
+            "表头中只有{}表 {total} 个字段中的 {} 个（{}）",
+            title(rules),
+            fit.found.len(),
+            fit.found.join("、")
+        )
+    };
+    if let Some((other, columns)) = &fit.better {
+        return Some(format!(
+            "它的表头更像{other}（识别出 {columns} 列），{found}"
+        ));
+    }
+    let share = rules.screening.setup.min_header_share?;
+    (total > 0 && (fit.found.len() as f64) < share / 100.0 * total as f64).then(|| {
+        let absent: Vec<&str> = fit.absent.iter().take(5).map(String::as_str).collect();
+        let more = if fit.absent.len() > absent.len() {
+            "等"
+        } else {
+            ""
+        };
+        format!("{found}，缺少{}{more}", absent.join("、"))
     })
 }

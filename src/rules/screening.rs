@@ -24,6 +24,10 @@ pub(crate) struct Setup {
     pub(crate) table: String,
     pub(crate) industry_field: String,
     pub(crate) name_field: String,
+    /// A file given as the leads list whose header names less than this share (%) of the
+    /// table's fields is refused as not being one; none: only a better-fitting table refuses it.
+    #[serde(default)]
+    pub(crate) min_header_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -411,4 +411,71 @@ fn a_share_formatted_as_a_percentage_reads_as_it_is_shown() {
     for (a, b) in as_shown.iter().zip(&typed) {
         assert_eq!(got(a), got(b), "{}", b.name);
     }
+
+/// The fixture leads list as rows of text (dates as `YYYY-MM-DD`), changed by `edit`, written to
+/// `path` (numbers stay numbers).
+fn leads_copy(path: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
+    let mut rows = xlsx_rows(&leads_file(), "招商项目信息");
+    edit(&mut rows);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("招商项目信息").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            match v.parse::<f64>() {
+                Ok(x) if r > 2 => ws.write_number(r as u32, c as u16, x),
+                _ => ws.write_string(r as u32, c as u16, v),
+            }
+            .unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn the_ledger_given_as_the_leads_list_is_refused_and_earlier_results_stay() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(screen_cli(&leads_file(), out.path()).code, 0);
+    let written = out.path().join("预审/招商项目预审结果.xlsx");
+    let before = std::fs::read(&written).unwrap();
+    let r = screen_cli(&fixture("ledger.xlsx"), out.path());
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("ledger.xlsx 不是招商项目信息表：它的表头更像重大项目管理台账"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("请用 --input 给出招商项目信息表（文件名如 *招商项目*）"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("待核实") && r.stdout.is_empty(),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(std::fs::read(&written).unwrap(), before);
+}
+
+#[test]
+fn a_list_naming_few_of_the_leads_fields_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    // Only 序号, 项目名称, 信息来源单位, 产业类别, 所属行业, 总投资 (5 of 18 fields).
+    leads_copy(&file, |rows| rows.iter_mut().for_each(|r| r.truncate(6)));
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("表头中只有招商项目信息表 18 个字段中的 5 个（项目名称、信息来源单位、产业类别、所属行业、总投资），缺少固定资产投资、"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
 }
