@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Finishes a table once all its files are read: key the ledger, or match rows against it,
 /// then check expected submissions and fill in the per-file counts.
 pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
+    if schema.one_file {
+        super::versions::keep_latest(schema, data);
+    }
     let referenced_by: Vec<&TableSchema> = rules
         .tables
         .iter()

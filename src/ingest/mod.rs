@@ -21,6 +21,7 @@ mod row;
 mod sheet_select;
 pub(crate) mod units;
 pub mod value;
+mod versions;
 mod walk;
 mod wide;
 mod workbook;

@@ -58,6 +58,9 @@ struct RawTable {
     required: bool,
     #[serde(default)]
     one_file_per_unit: bool,
+    /// One list (the 招商项目信息汇总表): of several files, one version is used (`one_file`).
+    #[serde(default)]
+    one_file: bool,
     #[serde(default)]
     submission_date: bool,
     #[serde(rename = "match")]
@@ -97,6 +100,9 @@ pub struct TableSchema {
     pub patterns: Vec<String>,
     pub required: bool,
     pub one_file_per_unit: bool,
+    /// The table is one list: several files of it are versions of that list, of which the
+    /// latest is used and the others are said (W042), never read twice.
+    pub one_file: bool,
     pub submission_date: bool,
     pub matching: Option<Match>,
     pub expect_units_from: Option<String>,
@@ -224,6 +230,7 @@ impl TableSchema {
             patterns: raw.table.files,
             required: raw.table.required,
             one_file_per_unit: raw.table.one_file_per_unit,
+            one_file: raw.table.one_file,
             submission_date: raw.table.submission_date,
             matching,
             expect_units_from: raw.table.expect_units_from,

@@ -479,3 +479,91 @@ fn a_list_naming_few_of_the_leads_fields_is_refused() {
     );
     assert!(!out.exists());
 }
+
+/// The names of the 会审名单 sheet of the workbook in `out`.
+fn review_names(out: &Path) -> Vec<String> {
+    let rows = result_sheet(out, "会审名单");
+    let header = rows.iter().position(|r| r[0] == "产业类别").unwrap();
+    rows[header + 1..].iter().map(|r| r[2].clone()).collect()
+}
+
+#[test]
+fn a_lead_named_twice_is_an_error_at_its_cell_and_screened_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    // Lead 15 (row 18, 不通过 on 小散乱污) given the name of lead 3 (row 6, 通过).
+    leads_copy(&file, |rows| {
+        assert_eq!(rows[5][1], "造纸加工项目（3）");
+        rows[17][1] = "造纸加工项目（3）".into();
+    });
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "错误[E031] 招商项目.xlsx!招商项目信息!B18: 项目名称 造纸加工项目（3） 重复，首次出现在 招商项目.xlsx!招商项目信息!B6，此行未采用"
+        ),
+        "{}",
+        r.stderr
+    );
+    let results = result_sheet(&out, "预审结果");
+    let named = results
+        .iter()
+        .filter(|r| r[1] == "造纸加工项目（3）")
+        .count();
+    assert_eq!(named, 1);
+    assert_eq!(
+        results.iter().filter(|r| r[1].contains("项目（")).count(),
+        23
+    );
+    let review = review_names(&out);
+    assert_eq!(
+        review.iter().filter(|n| *n == "造纸加工项目（3）").count(),
+        1
+    );
+    assert_eq!(review.len(), 3, "{review:?}");
+}
+
+#[test]
+fn a_revised_copy_beside_the_list_is_said_and_only_the_latest_is_screened() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("leads");
+    std::fs::create_dir(&input).unwrap();
+    let old = input.join("招商项目信息汇总表.xlsx");
+    let new = input.join("修订 招商项目信息汇总表.xlsx");
+    std::fs::copy(leads_file(), &old).unwrap();
+    // The revision: lead 3 (通过) now below the 小散乱污 line.
+    leads_copy(&new, |rows| rows[5][5] = "3000".into());
+    let saved = |path: &Path, at: u64| {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
+            .unwrap();
+    };
+    // The copy is saved later, though it comes first in the folder's order.
+    saved(&new, 1_790_000_000);
+    saved(&old, 1_780_000_000);
+    let out = dir.path().join("out");
+    let r = screen_cli(&input, &out);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("警告[W042] 招商项目信息汇总表.xlsx: 读到 2 份招商项目信息："),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "采用最新的 修订 招商项目信息汇总表.xlsx，招商项目信息汇总表.xlsx 中的行均未采用"
+        ),
+        "{}",
+        r.stderr
+    );
+    let results = result_sheet(&out, "预审结果");
+    assert_eq!(
+        results.iter().filter(|r| r[1].contains("项目（")).count(),
+        24
+    );
+    let review = review_names(&out);
+    assert_eq!(review.len(), 2, "{review:?}");
+    assert!(!review.contains(&"造纸加工项目（3）".to_string()));
+}
