@@ -103,7 +103,7 @@ fn screen_with(
         OutputFile::new(
             OutputKind::ScreeningWorkbook,
             "招商项目预审结果.xlsx".to_string(),
-            report::screening::workbook(&leads, as_of).context("无法生成预审结果表")?,
+            report::screening::workbook(&leads, rules, as_of).context("无法生成预审结果表")?,
         ),
         OutputFile::new(
             OutputKind::ScreeningPage,
@@ -136,7 +136,7 @@ fn screen_with(
         &["序号", "项目名称", "产业", "结论", "未通过或待核实"],
         &rows,
     ));
-    let review = report::screening::review_list(&leads);
+    let review = report::screening::review_list(&leads, rules);
     text.push_str(&format!(
         "\n会审名单（{} 个）:\n",
         review.iter().map(|(_, v)| v.len()).sum::<usize>()

@@ -9,8 +9,18 @@ use crate::rules::screening::Outcome;
 use chrono::NaiveDate;
 use minijinja::context;
 
-/// Leads that pass, grouped by industry in the order of first appearance.
-pub(crate) fn review_list(leads: &[LeadResult]) -> Vec<(String, Vec<&LeadResult>)> {
+/// Leads that pass, grouped by industry in the order of the industry field's values in the
+/// rules (一产, 二产, 三产); an industry not among them after those, as it first appears.
+pub(crate) fn review_list<'a>(
+    leads: &'a [LeadResult],
+    rules: &Rules,
+) -> Vec<(String, Vec<&'a LeadResult>)> {
+    let s = &rules.screening.setup;
+    let order: Vec<String> = rules
+        .table(&s.table)
+        .and_then(|t| t.field(&s.industry_field))
+        .map(|f| f.values.clone())
+        .unwrap_or_default();
     let mut groups: Vec<(String, Vec<&LeadResult>)> = Vec::new();
     for l in leads.iter().filter(|l| l.outcome == Outcome::Pass) {
         match groups.iter_mut().find(|(i, _)| *i == l.industry) {
@@ -18,16 +28,24 @@ pub(crate) fn review_list(leads: &[LeadResult]) -> Vec<(String, Vec<&LeadResult>
             None => groups.push((l.industry.clone(), vec![l])),
         }
     }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let rank = |industry: &str| {
+        order
+            .iter()
+            .position(|o| o == industry)
+            .unwrap_or(order.len())
+    };
+    // A stable sort: industries of one rank keep their order of appearance.
+    groups.sort_by_key(|(industry, _)| rank(industry));
     groups
 }
 
 pub(crate) fn workbook(
     leads: &[LeadResult],
+    rules: &Rules,
     as_of: NaiveDate,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let results = results_sheet(leads);
-    let review = review_sheet(leads);
+    let review = review_sheet(leads, rules);
     let findings = findings_sheet(leads);
     book(
         "招商引资项目预审结果",
@@ -88,9 +106,9 @@ fn results_sheet(leads: &[LeadResult]) -> SheetSpec {
 }
 
 /// The 会审名单 sheet: the leads for the group's review, by industry.
-fn review_sheet(leads: &[LeadResult]) -> SheetSpec {
+fn review_sheet(leads: &[LeadResult], rules: &Rules) -> SheetSpec {
     let mut review_rows = Vec::new();
-    for (industry, group) in review_list(leads) {
+    for (industry, group) in review_list(leads, rules) {
         for (i, l) in group.iter().enumerate() {
             review_rows.push(vec![
                 text(&industry),
@@ -152,7 +170,7 @@ pub(crate) fn html(
 ) -> Result<String, TemplateError> {
     let s = &rules.screening;
     let count = |o: Outcome| leads.iter().filter(|l| l.outcome == o).count();
-    let review: Vec<minijinja::Value> = review_list(leads)
+    let review: Vec<minijinja::Value> = review_list(leads, rules)
         .into_iter()
         .map(|(industry, group)| {
             minijinja::Value::from(minijinja::value::Serde(

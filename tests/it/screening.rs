@@ -567,3 +567,31 @@ fn a_revised_copy_beside_the_list_is_said_and_only_the_latest_is_screened() {
     assert_eq!(review.len(), 2, "{review:?}");
     assert!(!review.contains(&"造纸加工项目（3）".to_string()));
 }
+
+#[test]
+fn the_review_list_follows_the_rules_order_of_industries() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    // Lead 8 (三产, row 11) made to pass: a 一般 safety risk, capital equal to its investment.
+    leads_copy(&file, |rows| {
+        let lead = &mut rows[10];
+        assert_eq!(lead[3], "三产");
+        lead[17] = "一般".into();
+        lead[12] = lead[5].clone();
+    });
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let rows = result_sheet(&out, "会审名单");
+    let header = rows.iter().position(|r| r[0] == "产业类别").unwrap();
+    let industries: Vec<&str> = rows[header + 1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(industries, ["一产", "二产", "二产", "三产"]);
+    let listed = r.stdout.split("会审名单").nth(1).unwrap();
+    let said: Vec<&str> = listed
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .filter_map(|l| l.trim().split_once(": "))
+        .map(|(industry, _)| industry)
+        .collect();
+    assert_eq!(said, ["一产", "二产", "三产"], "{}", r.stdout);
+}
