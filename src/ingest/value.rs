@@ -66,6 +66,7 @@ pub fn parse_cell(
         FieldType::Bool => Value::Bool(parse_bool(cell, &text, vocab)?),
         FieldType::Enum => {
             let k = key(&text);
+            let k = field.synonyms.get(&k).cloned().unwrap_or(k);
             if !field.values.contains(&k) {
                 return Err(format!(
                     "“{text}”不是可选值（{}）之一",
@@ -381,6 +382,7 @@ mod tests {
             required: false,
             default: None,
             values: vec!["一产".into(), "二产".into()],
+            synonyms: [("第二产业".to_string(), "二产".to_string())].into(),
             plausible: None,
             units: Vec::new(),
         }
@@ -541,6 +543,11 @@ mod tests {
             Ok(Some(Value::Text("二产".into())))
         );
         assert!(read(Data::String("四产".into()), FieldType::Enum).is_err());
+        // A synonym of the rules reads as its value.
+        assert_eq!(
+            read(Data::String("第二产业".into()), FieldType::Enum),
+            Ok(Some(Value::Text("二产".into())))
+        );
         assert_eq!(format_number(0.1 + 0.2), "0.3");
     }
 

@@ -85,11 +85,36 @@ fn screen_with(
         leads_read.is_empty() && matches!(d.code, Code::UnknownFile | Code::Unreadable)
     };
     let mut errors = 0;
+    // The codes of the errors said, with how many of each, in order of first appearance.
+    let mut codes: Vec<(&str, usize)> = Vec::new();
     for d in &data.diagnostics {
         if shown.contains(d.location.file.as_str()) || unclaimed(d) {
             progress.note(&d.to_string());
-            errors += usize::from(d.severity == crate::diagnostic::Severity::Error);
+            if d.severity == crate::diagnostic::Severity::Error {
+                errors += 1;
+                match codes.iter_mut().find(|(c, _)| *c == d.code.as_str()) {
+                    Some((_, n)) => *n += 1,
+                    None => codes.push((d.code.as_str(), 1)),
+                }
+            }
         }
+    }
+    let rows: usize = data
+        .files
+        .iter()
+        .filter(|f| f.table.as_deref() == Some(table.as_str()))
+        .map(|f| f.rows.data)
+        .sum();
+    if leads_read.is_empty() && rows > 0 {
+        let codes: Vec<String> = codes
+            .iter()
+            .map(|(c, n)| format!("{c} 错误 {n} 个"))
+            .collect();
+        bail!(
+            "{} 中的 {rows} 行招商项目均有错误未采用（见上方 {}），未预审，输出目录未改动。请按上方各错误的提示更正后重新预审",
+            input.display(),
+            codes.join("、")
+        );
     }
     if leads_read.is_empty() {
         bail!(

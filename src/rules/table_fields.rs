@@ -47,6 +47,8 @@ pub struct Field {
     /// For yes/no fields: the value of an empty cell (none: empty stays empty).
     pub default: Option<bool>,
     pub values: Vec<String>,
+    /// For option fields: other words for a value (`第二产业` → `二产`), both as matching keys.
+    pub synonyms: std::collections::BTreeMap<String, String>,
     /// Values outside this range are errors, not scored as good.
     pub plausible: Option<Plausible>,
     /// For number fields: the units a header may name (`用地面积（平方米）`), as matching keys,
@@ -72,6 +74,9 @@ pub(super) struct RawField {
     required: bool,
     default: Option<bool>,
     values: Option<Vec<String>>,
+    /// Other words for a value: `synonyms = { "第二产业" = "二产" }`.
+    #[serde(default)]
+    synonyms: std::collections::BTreeMap<String, String>,
     min: Option<RawBound>,
     max: Option<RawBound>,
     out_of_range: Option<OutOfRange>,
@@ -217,6 +222,22 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
                 )
                 .with_hint("values = [\"一产\", \"二产\", \"三产\"]"));
         }
+        let values: Vec<String> = values.iter().map(|v| crate::text::key(v)).collect();
+        let mut synonyms = std::collections::BTreeMap::new();
+        for (word, value) in &f.synonyms {
+            if !values.contains(&crate::text::key(value)) {
+                return Err(file
+                    .error_near(
+                        &format!("\"{word}\""),
+                        format!(
+                            "字段 {} 的 synonyms 中“{word}”对应的“{value}”不是 values 之一",
+                            f.id
+                        ),
+                    )
+                    .with_hint(format!("可选值为：{}", values.join("、"))));
+            }
+            synonyms.insert(crate::text::key(word), crate::text::key(value));
+        }
         if f.default.is_some() && f.kind != FieldType::Bool {
             return Err(file.error_near(
                 "default",
@@ -254,7 +275,8 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
             kind: f.kind,
             required: f.required,
             default: f.default,
-            values: values.iter().map(|v| crate::text::key(v)).collect(),
+            values,
+            synonyms,
         });
     }
     Ok(fields)

@@ -595,3 +595,50 @@ fn the_review_list_follows_the_rules_order_of_industries() {
         .collect();
     assert_eq!(said, ["一产", "二产", "三产"], "{}", r.stdout);
 }
+
+/// The fixture leads list with every 产业类别 written as `words` says.
+fn leads_with_industries(path: &Path, words: impl Fn(&str) -> String) {
+    leads_copy(path, |rows| {
+        for row in rows.iter_mut().skip(3) {
+            row[3] = words(&row[3]);
+        }
+    });
+}
+
+#[test]
+fn industries_written_in_full_are_read_as_the_rules_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    leads_with_industries(&file, |w| format!("第{w}业"));
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    assert!(r.stdout.contains("会审名单（3 个）"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("  二产: 造纸加工项目（3）"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn every_row_refused_says_so_and_points_at_the_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    leads_with_industries(&file, |_| "第二产业号".into());
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr.matches("[E021]").count(), 24, "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "错误: {} 中的 24 行招商项目均有错误未采用（见上方 E021 错误 24 个），未预审，输出目录未改动。请按上方各错误的提示更正后重新预审\n",
+            file.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("没有读到"), "{}", r.stderr);
+    assert!(!out.exists());
+}
