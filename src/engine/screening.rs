@@ -1,6 +1,7 @@
 //! Pre-screening of project leads (预审): each lead against the 两守、两防、四关 rules of its
 //! industry, with derived values, giving 通过 / 不通过 / 待核实 and every reason with its figures.
 
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::expr::to_jinja;
 use crate::ingest::{Dataset, Value};
 use crate::rules::Rules;
@@ -33,6 +34,10 @@ pub struct LeadResult {
     pub findings: Vec<RuleFinding>,
     /// Derived values (name, value) as computed.
     pub derived: Vec<(String, Option<f64>)>,
+    /// Data problems of the lead found on screening (a date after the screening date), at
+    /// their cells; such a value counts as not given.
+    #[serde(skip)]
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Full calendar years from `from` to `to` (an age).
@@ -60,16 +65,18 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
     let mut out = Vec::new();
     for lead in data.records(&s.setup.table) {
         let industry = lead.text(&s.setup.industry_field).unwrap_or("").to_string();
+        let (void, problems) = dates_after(lead, as_of, &label);
         let mut ctx: BTreeMap<String, minijinja::Value> = BTreeMap::new();
         for f in &fields {
             ctx.insert(
                 f.clone(),
                 lead.get(f)
+                    .filter(|_| !void.contains(f))
                     .map(to_jinja)
                     .unwrap_or(minijinja::Value::from(())),
             );
         }
-        for (k, v) in &lead.values {
+        for (k, v) in lead.values.iter().filter(|(k, _)| !void.contains(*k)) {
             if let Value::Date(d) = v {
                 ctx.insert(
                     format!("years_since_{k}"),
@@ -109,7 +116,13 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
             .iter()
             .filter(|r| r.industries.is_empty() || r.industries.contains(&industry))
         {
-            if let Some(f) = judge(rule, lead, (&ctx_value, &derived_ids), &label, rules) {
+            if let Some(f) = judge(
+                rule,
+                (lead, &void),
+                (&ctx_value, &derived_ids),
+                &label,
+                rules,
+            ) {
                 findings.push(f);
             }
         }
@@ -126,14 +139,46 @@ pub fn screen(rules: &Rules, data: &Dataset, as_of: NaiveDate) -> Vec<LeadResult
             outcome_label: s.label(outcome).to_string(),
             findings,
             derived,
+            problems,
         });
     }
     out
 }
 
+/// The date fields of `lead` after the screening date (an investor founded later): each a
+/// data problem at its cell, its value counting as not given.
+fn dates_after(
+    lead: &crate::ingest::Record,
+    as_of: NaiveDate,
+    label: &dyn Fn(&str) -> String,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    lead.values
+        .iter()
+        .filter_map(|(k, v)| match v {
+            Value::Date(d) if *d > as_of => Some((k, *d)),
+            _ => None,
+        })
+        .map(|(k, d)| {
+            let name = label(k);
+            let at = Location {
+                file: lead.file.clone(),
+                sheet: Some(lead.sheet.clone()),
+                cell: lead.cells.get(k).cloned(),
+            };
+            let problem = Diagnostic::new(
+                Code::OutOfRange,
+                at,
+                format!("“{name}” {d} 晚于预审日期 {as_of}，按未填写处理，相关规则待核实"),
+            )
+            .with_hint(format!("核对并填写实际的{name}"));
+            (k.clone(), problem)
+        })
+        .unzip()
+}
+
 fn judge(
     rule: &ScreenRule,
-    lead: &crate::ingest::Record,
+    (lead, void): (&crate::ingest::Record, &[String]),
     (ctx, derived): (&minijinja::Value, &BTreeMap<String, Option<String>>),
     label: &dyn Fn(&str) -> String,
     rules: &Rules,
@@ -151,7 +196,7 @@ fn judge(
     let missing: Vec<String> = rule
         .needs
         .iter()
-        .filter(|n| lead.get(n).is_none())
+        .filter(|n| lead.get(n).is_none() || void.contains(n))
         .map(|n| format!("“{}”", label(n)))
         .collect();
     if !missing.is_empty() {

@@ -124,6 +124,10 @@ fn screen_with(
         );
     }
     let leads = screen(rules, &data, as_of);
+    for d in leads.iter().flat_map(|l| &l.problems) {
+        progress.note(&d.to_string());
+        errors += usize::from(d.severity == crate::diagnostic::Severity::Error);
+    }
     let files = vec![
         OutputFile::new(
             OutputKind::ScreeningWorkbook,

@@ -642,3 +642,30 @@ fn every_row_refused_says_so_and_points_at_the_errors() {
     assert!(!r.stderr.contains("没有读到"), "{}", r.stderr);
     assert!(!out.exists());
 }
+
+#[test]
+fn an_investor_founded_after_the_screening_date_is_a_data_problem_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    // Lead 1 (row 4, 总投资 100000 万元): founded 2027-01-01, after the screening date.
+    leads_copy(&file, |rows| rows[3][13] = "2027-01-01".into());
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "错误[E023] 招商项目.xlsx!招商项目信息!N4: “投资方成立日期” 2027-01-01 晚于预审日期 2026-10-25"
+        ),
+        "{}",
+        r.stderr
+    );
+    let findings = result_sheet(&out, "规则明细");
+    let lead: Vec<&Vec<String>> = findings
+        .iter()
+        .filter(|r| r[0] == "装备制造生产基地项目（1）" && r[3] == "防虚假投资（新设投资方）")
+        .collect();
+    assert_eq!(lead.len(), 1, "{findings:?}");
+    assert_eq!(lead[0][4], "待核实");
+    assert!(!lead[0][5].contains("不足一年"), "{:?}", lead[0]);
+    assert!(lead[0][5].contains("投资方成立日期"), "{:?}", lead[0]);
+}
