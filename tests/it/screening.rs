@@ -411,6 +411,7 @@ fn a_share_formatted_as_a_percentage_reads_as_it_is_shown() {
     for (a, b) in as_shown.iter().zip(&typed) {
         assert_eq!(got(a), got(b), "{}", b.name);
     }
+}
 
 /// The fixture leads list as rows of text (dates as `YYYY-MM-DD`), changed by `edit`, written to
 /// `path` (numbers stay numbers).
