@@ -670,3 +670,26 @@ fn an_investor_founded_after_the_screening_date_is_a_data_problem_at_its_cell() 
     assert!(!lead[0][5].contains("不足一年"), "{:?}", lead[0]);
     assert!(lead[0][5].contains("投资方成立日期"), "{:?}", lead[0]);
 }
+
+#[test]
+fn a_leads_column_under_another_name_is_said_at_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    // 设备投资 headed 设备购置投资: no column of the rules' names.
+    leads_copy(&file, |rows| {
+        let header = rows
+            .iter_mut()
+            .find(|r| r.contains(&"项目名称".to_string()))
+            .unwrap();
+        let c = header
+            .iter()
+            .position(|h| h.starts_with("设备投资"))
+            .unwrap();
+        header[c] = "设备购置投资（万元）".into();
+    });
+    let out = dir.path().join("out");
+    let r = screen_cli(&file, &out);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert_eq!(said.matches("W071").count(), 1, "{said}");
+    assert!(said.contains("表头中没有“设备投资”列"), "{said}");
+}
