@@ -838,3 +838,33 @@ fn headers_naming_the_months_are_read() {
             .any(|d| d["code"] == "E011" && d["location"]["file"] == "月报/南阳街道.xlsx")
     );
 }
+
+/// 东湖镇 sent its report on 10-21 and a corrected copy on 10-23, after the 22nd: the report was
+/// sent when its first version was, whatever order the files' names give.
+#[test]
+fn a_corrected_copy_sent_after_the_due_day_leaves_the_report_on_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = october_with(dir.path(), &[]);
+    let first = input.join("月报/东湖镇.xlsx");
+    let bytes = patched_file(&first, "xl/sharedStrings.xml", |t| {
+        t.replacen("填报日期：2026年10月21日", "填报日期：2026年10月23日", 1)
+    });
+    // `-` sorts before `.`: the later copy comes first in the folder.
+    std::fs::write(input.join("月报/东湖镇-更正.xlsx"), bytes).unwrap();
+    let out = dir.path().join("out");
+    let run = Sanyipi::new()
+        .arg("run")
+        .input(&input)
+        .args(["--month", "2026-10"])
+        .as_of("2026-10-25")
+        .out(&out)
+        .run()
+        .expect_done()
+        .json("2026-10/run.json");
+    let (sent, _) = dong_hu(&run);
+    assert_eq!(
+        (sent["status"].as_str(), sent["met_on"].as_str()),
+        (Some("met"), Some("2026-10-21")),
+        "{sent:#}"
+    );
+}

@@ -491,11 +491,27 @@ impl Ctx<'_> {
                     units.push(u.to_string());
                 }
             }
-            // The first file of each reporting unit.
-            let mut file_of = std::collections::HashMap::new();
+            // Each reporting unit's earliest dated file: a report is sent when its first version
+            // is (a corrected copy sent later, whatever its name's order, does not make it
+            // late); a unit whose files are all undated, its first.
+            let mut file_of: std::collections::HashMap<String, &crate::ingest::FileSummary> =
+                std::collections::HashMap::new();
             for f in &files {
                 if let Some(u) = f.reporting_unit.as_deref() {
-                    file_of.entry(key(u)).or_insert(*f);
+                    let earlier =
+                        |g: &crate::ingest::FileSummary| match (f.submitted_on, g.submitted_on) {
+                            (Some(a), Some(b)) => a < b,
+                            (Some(_), None) => true,
+                            _ => false,
+                        };
+                    file_of
+                        .entry(key(u))
+                        .and_modify(|g| {
+                            if earlier(g) {
+                                *g = *f;
+                            }
+                        })
+                        .or_insert(*f);
                 }
             }
             for unit in units {
