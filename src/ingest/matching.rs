@@ -39,7 +39,7 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
     } else {
         settle(schema, data);
     }
-    row_checks(schema, data);
+    super::row_checks::row_checks(schema, data);
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     for r in data.records(&schema.id) {
         *used.entry(r.file.clone()).or_default() += 1;
@@ -111,73 +111,6 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
-}
-
-/// The unit of a file its name and 填报单位 leave in doubt (`UnitDoubt`), from the projects it
-/// reports: when every matched row is of one ledger unit, and that unit is one of the two a
-/// file name and 填报单位 disagree on, or is written like the unknown name the file was read
-/// as (`东湖` for 东湖镇; not a department's own name, 县发改委, reporting a town's project),
-/// the file is that unit's, said by a W044 at the file. Otherwise the file keeps the unit it
-/// was read as.
-fn units_by_projects(
-    records: &mut [Record],
-    hits: &[Option<usize>],
-    targets: &[Record],
-    unit_field: &str,
-    files: &mut [super::record::FileSummary],
-) -> Vec<Diagnostic> {
-    use super::record::UnitDoubt;
-    let mut said = Vec::new();
-    for f in files.iter_mut().filter(|f| f.unit_doubt != UnitDoubt::None) {
-        let owners: BTreeSet<&str> = records
-            .iter()
-            .zip(hits)
-            .filter(|(r, _)| r.file == f.file && !r.rejected)
-            .filter_map(|(_, hit)| targets[(*hit)?].text(unit_field))
-            .collect();
-        let [owner] = owners.into_iter().collect::<Vec<_>>()[..] else {
-            continue;
-        };
-        let why = match &f.unit_doubt {
-            UnitDoubt::Conflict(signed, named) if owner == signed || owner == named => format!(
-                "文件名为“{named}”，填报单位为“{signed}”，二者不一致；本表所报项目均属{owner}，按{owner}的报送计"
-            ),
-            UnitDoubt::Conflict(..) => continue,
-            UnitDoubt::Unknown(name) if !written_like(name, owner) => continue,
-            _ => format!(
-                "未能从填报单位或文件名确定报送单位；本表所报项目均属{owner}，按{owner}的报送计"
-            ),
-        };
-        let owner = owner.to_string();
-        for r in records.iter_mut().filter(|r| r.file == f.file) {
-            r.unit = Some(owner.clone());
-        }
-        said.push(
-            Diagnostic::new(
-                Code::UnknownUnit,
-                Location {
-                    file: f.file.clone(),
-                    sheet: f.sheet.clone(),
-                    cell: None,
-                },
-                why,
-            )
-            .with_hint(format!(
-                "在表格上方写明“填报单位：{owner}”，文件名也写{owner}"
-            )),
-        );
-        f.reporting_unit = Some(owner);
-        f.unit_doubt = UnitDoubt::None;
-    }
-    said
-}
-
-/// Whether an unknown unit name is the unit `owner` written otherwise: one the other's start
-/// (`东湖`, `东湖镇人民` for 东湖镇), or most of its characters (a slip).
-fn written_like(name: &str, owner: &str) -> bool {
-    let (n, o) = (key(name), key(owner));
-    let start = n.chars().count() >= 2 && (o.starts_with(&n) || n.starts_with(&o));
-    start || strsim::normalized_levenshtein(&n, &o) >= 0.6
 }
 
 /// Where a row is, for a message naming it: `file!sheet!第N行`, and （隐藏行） when hidden.
@@ -260,7 +193,13 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     let (mut hits, mut others): (Vec<Option<usize>>, Vec<Option<usize>>) =
         found.into_iter().unzip();
     if let (true, Some(field)) = (schema.one_file_per_unit, &m.unit) {
-        let said = units_by_projects(&mut records, &hits, targets, field, &mut data.files);
+        let said = super::unit_by_projects::units_by_projects(
+            &mut records,
+            &hits,
+            targets,
+            field,
+            &mut data.files,
+        );
         data.diagnostics.extend(said);
     }
     let owns = |r: &Record, ti: usize| match (&m.unit, &r.unit) {
@@ -517,67 +456,4 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
 fn stem(rel: &str) -> &str {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
-}
-
-/// The consistency checks of the schema (`[[check]]`) on every used row. A check whose
-/// condition cannot be evaluated on a row is reported at that row, naming the check. Rows are
-/// checked on every core; the problems keep the rows' order.
-fn row_checks(schema: &TableSchema, data: &mut Dataset) {
-    if schema.checks.is_empty() {
-        return;
-    }
-    let ids: Vec<String> = schema
-        .fields
-        .iter()
-        .map(|f| f.id.clone())
-        .chain([crate::rules::SUBMITTED_ON.to_string()])
-        .collect();
-    let found: Vec<Vec<Diagnostic>> = data
-        .records(&schema.id)
-        .par_iter()
-        .map(|r| checks_of_row(schema, r, &ids))
-        .collect();
-    data.diagnostics.extend(found.into_iter().flatten());
-}
-
-/// The problems the schema's checks find in row `r`, whose fields are `ids`.
-fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    let submitted = r.submitted_on.map(crate::value::Value::Date);
-    let get = |k: &str| {
-        if k == crate::rules::SUBMITTED_ON {
-            submitted.as_ref()
-        } else {
-            r.values.get(k)
-        }
-    };
-    for c in &schema.checks {
-        match c.when.holds(c.when.context_by(get, ids)) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(e) => {
-                found.push(
-                    Diagnostic::new(
-                        Code::RuleFailed,
-                        location(r, &c.field),
-                        format!("检查 {} 的条件无法在此行计算：{e}", c.id),
-                    )
-                    .with_hint(format!(
-                        "核对此行数据，或修正 {} 中检查 {} 的 when",
-                        schema.file, c.id
-                    )),
-                );
-                continue;
-            }
-        }
-        let ctx = crate::expr::context_of(get, ids.iter());
-        let message = crate::expr::render(&c.message, ctx)
-            .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
-        let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
-        if let Some(h) = &c.hint {
-            d = d.with_hint(h.clone());
-        }
-        found.push(d);
-    }
-    found
 }

@@ -223,7 +223,7 @@ impl Dataset {
 }
 
 /// Why the unit a file is from may be other than its name says: the projects it reports then
-/// decide (`matching::units_by_projects`).
+/// decide (`unit_by_projects::units_by_projects`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum UnitDoubt {
     /// The 填报单位 line or the file name names a known unit, and they do not disagree.

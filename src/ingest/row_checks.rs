@@ -1,0 +1,70 @@
+//! The consistency checks of a table schema (`[[check]]`) on every used row.
+
+use super::match_problems::location;
+use super::record::{Dataset, Record};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::rules::TableSchema;
+use rayon::prelude::*;
+
+/// The consistency checks of the schema (`[[check]]`) on every used row. A check whose
+/// condition cannot be evaluated on a row is reported at that row, naming the check. Rows are
+/// checked on every core; the problems keep the rows' order.
+pub(super) fn row_checks(schema: &TableSchema, data: &mut Dataset) {
+    if schema.checks.is_empty() {
+        return;
+    }
+    let ids: Vec<String> = schema
+        .fields
+        .iter()
+        .map(|f| f.id.clone())
+        .chain([crate::rules::SUBMITTED_ON.to_string()])
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = data
+        .records(&schema.id)
+        .par_iter()
+        .map(|r| checks_of_row(schema, r, &ids))
+        .collect();
+    data.diagnostics.extend(found.into_iter().flatten());
+}
+
+/// The problems the schema's checks find in row `r`, whose fields are `ids`.
+fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let submitted = r.submitted_on.map(crate::value::Value::Date);
+    let get = |k: &str| {
+        if k == crate::rules::SUBMITTED_ON {
+            submitted.as_ref()
+        } else {
+            r.values.get(k)
+        }
+    };
+    for c in &schema.checks {
+        match c.when.holds(c.when.context_by(get, ids)) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                found.push(
+                    Diagnostic::new(
+                        Code::RuleFailed,
+                        location(r, &c.field),
+                        format!("检查 {} 的条件无法在此行计算：{e}", c.id),
+                    )
+                    .with_hint(format!(
+                        "核对此行数据，或修正 {} 中检查 {} 的 when",
+                        schema.file, c.id
+                    )),
+                );
+                continue;
+            }
+        }
+        let ctx = crate::expr::context_of(get, ids.iter());
+        let message = crate::expr::render(&c.message, ctx)
+            .unwrap_or_else(|e| format!("{}（提示模板有误。技术信息：{e}）", c.id));
+        let mut d = Diagnostic::new(Code::RowCheck, location(r, &c.field), message);
+        if let Some(h) = &c.hint {
+            d = d.with_hint(h.clone());
+        }
+        found.push(d);
+    }
+    found
+}
