@@ -264,6 +264,21 @@ pub(crate) fn returned_form(
     filed: &str,
     rows: &[(&str, &str, &str, &str)],
 ) {
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|&(id, status, date, note)| (id, "", status, date, note))
+        .collect();
+    form_with_projects(path, unit, filed, &rows);
+}
+
+/// A returned form whose rows may also give the 项目编号 the form was sent with (locked on the
+/// form): (任务编号, 项目编号, 整改状态, 完成或延期日期, 整改情况说明); an empty 项目编号 is left out.
+fn form_with_projects(
+    path: &Path,
+    unit: &str,
+    filed: &str,
+    rows: &[(&str, &str, &str, &str, &str)],
+) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("整改反馈表").unwrap();
@@ -283,9 +298,12 @@ pub(crate) fn returned_form(
     for (c, h) in header.iter().enumerate() {
         ws.write(3, c as u16, *h).unwrap();
     }
-    for (i, (id, status, date, note)) in rows.iter().enumerate() {
+    for (i, (id, project, status, date, note)) in rows.iter().enumerate() {
         let r = 4 + i as u32;
         ws.write(r, 0, *id).unwrap();
+        if !project.is_empty() {
+            ws.write(r, 1, *project).unwrap();
+        }
         ws.write(r, 2, "（略）").unwrap();
         ws.write(r, 3, *status).unwrap();
         ws.write(r, 4, *date).unwrap();
@@ -1018,35 +1036,6 @@ fn a_tasks_provisional_dates_are_marked_wherever_they_are_shown() {
     );
 }
 
-/// A 整改反馈 form row as the form gives it: 任务编号 and 项目编号 filled in (locked), then the
-/// unit's 整改状态 and date.
-fn form_with_project(path: &Path, unit: &str, filed: &str, id: &str, project: &str) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("整改反馈表").unwrap();
-    ws.write(0, 0, "整改反馈表").unwrap();
-    ws.write(1, 0, "填报单位：").unwrap();
-    ws.write(1, 1, unit).unwrap();
-    ws.write(2, 0, "填报日期：").unwrap();
-    ws.write(2, 1, filed).unwrap();
-    for (c, h) in [
-        "任务编号",
-        "项目编号",
-        "整改事项",
-        "整改状态",
-        "完成或延期日期",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write(3, c as u16, *h).unwrap();
-    }
-    for (c, v) in [id, project, "（略）", "已整改", filed].iter().enumerate() {
-        ws.write(4, c as u16, *v).unwrap();
-    }
-    wb.save(path).unwrap();
-}
-
 #[test]
 fn a_rerun_that_gives_an_answered_id_to_another_matter_keeps_the_answer_with_its_matter() {
     let out = tempfile::tempdir().unwrap();
@@ -1105,12 +1094,11 @@ fn a_rerun_that_gives_an_answered_id_to_another_matter_keeps_the_answer_with_its
     assert!(!row.contains("已销号"), "{row}");
     // 东湖镇 returns the form it was sent, naming DH2026-003 for that id: refused at its cell.
     let input = october_with(|dir| {
-        form_with_project(
+        form_with_projects(
             &dir.join("东湖镇整改反馈.xlsx"),
             "东湖镇",
             "2026-10-09",
-            &id,
-            "DH2026-003",
+            &[(&id, "DH2026-003", "已整改", "2026-10-09", "")],
         )
     });
     let oct = Sanyipi::month(input.path(), "2026-10")
