@@ -54,6 +54,9 @@ pub struct Field {
     /// For number fields: the units a header may name (`用地面积（平方米）`), as matching keys,
     /// with the factor to the field's own unit. None declared: a header's unit is not read.
     pub units: Vec<(String, f64)>,
+    /// For date fields: the template accepts any date of the field's range, not only the
+    /// reporting years around the month (`[template]` of `ingest.toml`): 投资方成立日期.
+    pub any_year: bool,
 }
 
 impl Field {
@@ -81,6 +84,8 @@ pub(super) struct RawField {
     max: Option<RawBound>,
     out_of_range: Option<OutOfRange>,
     units: Option<std::collections::BTreeMap<String, f64>>,
+    #[serde(default)]
+    any_year: bool,
 }
 
 /// A bound as written: a number, or a date as `"2000-01-01"`.
@@ -259,7 +264,16 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
                 format!("字段 {} 的单位“{u}”的换算系数应为正数", f.id),
             ));
         }
+        if f.any_year && f.kind != FieldType::Date {
+            return Err(file
+                .error_near(
+                    "any_year",
+                    format!("只有 date 字段可设 any_year（字段 {}）", f.id),
+                )
+                .with_hint("any_year = true 让填报模板的日期单元格接受该字段 min 至 max 的任何日期，请删去此行或移到日期字段下"));
+        }
         fields.push(Field {
+            any_year: f.any_year,
             units: units
                 .into_iter()
                 .map(|(u, x)| (crate::text::key(&u), x))

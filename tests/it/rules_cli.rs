@@ -497,6 +497,12 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "headers = [\"项目名称\", \"\"]",
             "字段 project_name 的 headers 中有空的表头名称",
         ),
+        (
+            "tables/leads.toml",
+            "type = \"bool\"",
+            "type = \"bool\"\nany_year = true",
+            "只有 date 字段可设 any_year（字段 high_tech）",
+        ),
     ] {
         let rules_dir = exported();
         edit(rules_dir.path(), file, from, to);

@@ -167,6 +167,51 @@ fn example_dates_come_from_the_month_and_earlier_years_are_accepted() {
     );
 }
 
+/// A date field marked `any_year` (投资方成立日期, 1900 to 2100) accepts its whole range in the
+/// template, not the reporting years around the month: a company founded in 2008 must be
+/// enterable. Editing the field's `min` moves the bound; without `any_year` the years around the
+/// month apply again.
+#[test]
+fn a_date_field_with_its_own_range_keeps_it_in_the_template() {
+    let xml_of = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec!["--table", "leads"];
+        args.extend(extra);
+        let dir = template(out.path(), "2026-10", &args);
+        let f = &files_in(&files_in(&dir)[0])[0];
+        let notes = sheet(f, Some("填表说明")).concat().join("\n");
+        (zip_text(f, "xl/worksheets/sheet1.xml"), notes)
+    };
+    let (xml, notes) = xml_of(&[]);
+    // 1900-01-01 is Excel's serial 1.
+    let own = format!(
+        "<formula1>1</formula1><formula2>{}</formula2>",
+        serial("2100-12-31")
+    );
+    assert!(xml.contains(&own), "{xml}");
+    assert!(notes.contains("1900年至2100年"), "{notes}");
+    let (_keep, edited) = edited_rules(&[(
+        "tables/leads.toml",
+        "min = \"1900-01-01\"",
+        "min = \"1950-07-01\"",
+    )]);
+    let (xml, notes) = xml_of(&["--rules", edited.to_str().unwrap()]);
+    assert!(
+        xml.contains(&format!("<formula1>{}</formula1>", serial("1950-07-01"))),
+        "{xml}"
+    );
+    assert!(notes.contains("1950-07-01至2100-12-31"), "{notes}");
+    let (_keep, edited) = edited_rules(&[("tables/leads.toml", "any_year = true", "")]);
+    let (xml, notes) = xml_of(&["--rules", edited.to_str().unwrap()]);
+    let window = format!(
+        "<formula1>{}</formula1><formula2>{}</formula2>",
+        serial("2021-01-01"),
+        serial("2031-12-31")
+    );
+    assert!(xml.contains(&window), "{xml}");
+    assert!(notes.contains("2021年至2031年"), "{notes}");
+}
+
 /// Unit → the open problems (项目编号, 问题类别) after the October weeks, read from the last
 /// week's workbook (the leaders' sheets, above 本周已解决).
 fn open_after_october(out: &Path) -> BTreeMap<String, BTreeSet<(String, String)>> {

@@ -19,6 +19,7 @@ fn field(kind: FieldType) -> Field {
         synonyms: [("第二产业".to_string(), "二产".to_string())].into(),
         plausible: None,
         units: Vec::new(),
+        any_year: false,
     }
 }
 

@@ -96,7 +96,7 @@ pub(super) fn field_rule(field: &Field, t: &Form) -> String {
         FieldType::Integer => "填写整数。".to_string(),
         FieldType::Number => "填写数字，不带单位。".to_string(),
         FieldType::Amount => "填写数字，单位万元，不要写“万元”“亿元”等文字。".to_string(),
-        FieldType::Date => format!("{}。", super::validation::date_words(t, "").0),
+        FieldType::Date => format!("{}。", super::validation::date_words(t, Some(field), "").0),
         FieldType::Bool => format!(
             "从下拉列表选择“{}”或“{}”。",
             t.vocab.yes.first().map(String::as_str).unwrap_or("是"),

@@ -331,7 +331,7 @@ fn meta_lines(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
     if t.schema.submission_date {
         ws.write_string_with_format(2, 0, label("submitted_on"), &f.label)?;
         ws.write_blank(2, 1, &f.open_date)?;
-        let mut dv = date_rule(DataValidation::new(), t)?
+        let mut dv = date_rule(DataValidation::new(), t, None)?
             .set_input_title("填报日期")?
             .set_input_message(format!(
                 "填写报送本表的日期，如 {}",

@@ -2,6 +2,7 @@
 //! bound of cumulative figures, with Chinese prompts and alerts.
 
 use super::*;
+use crate::rules::Bound;
 
 pub(super) fn error_alert(dv: DataValidation, message: &str) -> Result<DataValidation, XlsxError> {
     dv.set_error_style(DataValidationErrorStyle::Stop)
@@ -9,24 +10,48 @@ pub(super) fn error_alert(dv: DataValidation, message: &str) -> Result<DataValid
         .set_error_message(message)
 }
 
-/// The first and last year a date cell accepts (rules), around the form's year.
-pub(super) fn date_years(t: &Form) -> Option<(i32, i32)> {
+/// The first and last date a date cell accepts: the template's years around the form's year
+/// (`[template]` of `ingest.toml`) within the field's own range (`min`/`max`); a field marked
+/// `any_year` (投资方成立日期) accepts its whole range.
+pub(super) fn date_range(t: &Form, field: Option<&Field>) -> Option<(NaiveDate, NaiveDate)> {
     let r = &t.vocab.template;
-    t.year
-        .map(|y| (y - i32::from(r.years_back), y + i32::from(r.years_ahead)))
+    let own = |b: Option<&Bound>| match b {
+        Some(Bound::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let range = field.and_then(|f| f.plausible.as_ref());
+    let (min, max) = (
+        own(range.and_then(|p| p.min.as_ref())),
+        own(range.and_then(|p| p.max.as_ref())),
+    );
+    if field.is_some_and(|f| f.any_year) {
+        return min.zip(max);
+    }
+    let y = t.year?;
+    let from = NaiveDate::from_ymd_opt(y - i32::from(r.years_back), 1, 1)?;
+    let to = NaiveDate::from_ymd_opt(y + i32::from(r.years_ahead), 12, 31)?;
+    let (from, to) = (from.max(min.unwrap_or(from)), to.min(max.unwrap_or(to)));
+    (from <= to).then_some((from, to))
 }
 
-/// The prompt and the error of a date cell: the years accepted and the example date.
-pub(super) fn date_words(t: &Form, label: &str) -> (String, String) {
+/// The prompt and the error of a date cell: the dates accepted and the example date.
+pub(super) fn date_words(t: &Form, field: Option<&Field>, label: &str) -> (String, String) {
     let example = t.example.format("%Y-%m-%d");
-    match date_years(t) {
-        Some((from, to)) if from == to => (
-            format!("填写{from}年内的日期，如 {example}"),
-            format!("{label}须为{from}年内的日期"),
+    let whole_years = |from: NaiveDate, to: NaiveDate| {
+        (from.month(), from.day(), to.month(), to.day()) == (1, 1, 12, 31)
+    };
+    match date_range(t, field) {
+        Some((from, to)) if whole_years(from, to) && from.year() == to.year() => (
+            format!("填写{}年内的日期，如 {example}", from.year()),
+            format!("{label}须为{}年内的日期", from.year()),
+        ),
+        Some((from, to)) if whole_years(from, to) => (
+            format!("填写{}年至{}年的日期，如 {example}", from.year(), to.year()),
+            format!("{label}须为{}年至{}年的日期", from.year(), to.year()),
         ),
         Some((from, to)) => (
-            format!("填写{from}年至{to}年的日期，如 {example}"),
-            format!("{label}须为{from}年至{to}年的日期"),
+            format!("填写{from}至{to}之间的日期，如 {example}"),
+            format!("{label}须为{from}至{to}之间的日期"),
         ),
         None => (
             format!("填写日期，如 {example}"),
@@ -35,11 +60,24 @@ pub(super) fn date_words(t: &Form, label: &str) -> (String, String) {
     }
 }
 
-pub(super) fn date_rule(dv: DataValidation, t: &Form) -> Result<DataValidation, XlsxError> {
-    Ok(match date_years(t) {
+/// Excel's dates run from 1900 to 9999.
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    let d = d.clamp(
+        NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
+    );
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+pub(super) fn date_rule(
+    dv: DataValidation,
+    t: &Form,
+    field: Option<&Field>,
+) -> Result<DataValidation, XlsxError> {
+    Ok(match date_range(t, field) {
         Some((from, to)) => dv.allow_date(DataValidationRule::Between(
-            ExcelDateTime::from_ymd(from.max(1900) as u16, 1, 1)?,
-            ExcelDateTime::from_ymd(to.clamp(1900, 9999) as u16, 12, 31)?,
+            excel_date(from)?,
+            excel_date(to)?,
         )),
         None => dv.allow_date(DataValidationRule::GreaterThanOrEqualTo(
             ExcelDateTime::from_ymd(1990, 1, 1)?,
@@ -88,9 +126,9 @@ pub(super) fn field_validation(
             )
         }
         FieldType::Date => {
-            let (input, error) = date_words(t, label);
+            let (input, error) = date_words(t, Some(field), label);
             (
-                date_rule(DataValidation::new(), t)?,
+                date_rule(DataValidation::new(), t, Some(field))?,
                 format!("{input}{required}"),
                 error,
             )
