@@ -74,6 +74,7 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
     let env = report::html::environment(templates)?;
     let input = req.input.as_path();
     let data = ingest(input, &rules).context("无法生成周报")?;
+    not_a_month_folder(&data, &rules, input)?;
     let _lock = req.place.lock(progress)?;
     let mut history = req.place.open()?;
     let earlier = history.weekly_before(monday, &weekly.status)?;
@@ -133,6 +134,40 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
             .filter(|d| d.severity == crate::diagnostic::Severity::Error)
             .count(),
     })
+}
+
+/// A folder holding neither the ledger nor any weekly report is no month's folder (a wrong
+/// `--input`): its empty digest would be recorded as the week's.
+fn not_a_month_folder(
+    data: &crate::ingest::Dataset,
+    rules: &Rules,
+    input: &std::path::Path,
+) -> anyhow::Result<()> {
+    use crate::rules::TableRole;
+    let read = |role: TableRole| {
+        let id = rules.roles.table(role);
+        data.files
+            .iter()
+            .any(|f| f.table.as_deref() == Some(id) && !f.unreadable)
+    };
+    if read(TableRole::Ledger) || read(TableRole::Weekly) {
+        return Ok(());
+    }
+    let pattern = |role: TableRole| {
+        let id = rules.roles.table(role);
+        rules
+            .tables
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| format!("{}（{}）", t.title, t.patterns.join("、")))
+            .unwrap_or_else(|| id.to_string())
+    };
+    anyhow::bail!(
+        "{} 中既没有{}，也没有{}，未生成周报，未记入历史。请用 --input 指定本月报送材料所在的目录（含台账与 周报/）",
+        input.display(),
+        pattern(TableRole::Ledger),
+        pattern(TableRole::Weekly)
+    )
 }
 
 fn summary(r: &WeekResult, rules: &Weekly, dir: &std::path::Path, files: &[OutputFile]) -> String {

@@ -1170,6 +1170,33 @@ fn a_week_without_any_report_in_the_folder_is_said() {
     assert!(!reported.contains(note), "{reported}");
 }
 
+/// A folder with neither the ledger nor any weekly report (a wrong `--input`) is refused: no
+/// empty digest is written or recorded as the week's.
+#[test]
+fn a_folder_without_ledger_or_weekly_reports_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let input = tempfile::tempdir().unwrap();
+    std::fs::write(input.path().join("说明.txt"), "无").unwrap();
+    let r = sanyipi(&[
+        "weekly",
+        "--input",
+        input.path().to_str().unwrap(),
+        "--week",
+        "2026-10-12",
+        "--out",
+        out.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "中既没有重大项目管理台账（*台账*），也没有问题周报（周报/*、*周报*），未生成周报，未记入历史"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.path().join("o").exists(), "nothing written");
+}
+
 #[test]
 fn the_default_cut_off_in_a_holiday_week_is_not_before_the_due_day() {
     // 2026-10-07, the digest's Wednesday, is a National Day holiday; reports are due 10-08.
