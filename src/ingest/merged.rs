@@ -15,6 +15,9 @@ pub(crate) struct Layout {
     pub(crate) merges: Vec<Dimensions>,
     /// Inclusive ranges of hidden rows, sorted.
     pub(crate) hidden: Vec<(u32, u32)>,
+    /// ods only: cells of a percentage value (`office:value-type="percentage"`, 3.1% stored as
+    /// 0.031), as inclusive (first row, last row, first col, last col), repeats not expanded.
+    pub(crate) percent: Vec<(u32, u32, u32, u32)>,
     /// Regions merged down the rows, by column of the grid: (first row, last row, value's
     /// row, value's col), sorted; built by `index` so that a lookup is a binary search.
     down: BTreeMap<u32, Vec<(u32, u32, u32, u32)>>,
@@ -149,7 +152,15 @@ impl OdsWalk {
                         (row.saturating_add(rows - 1), col.saturating_add(cols - 1)),
                     ));
                 }
-                self.col = col.saturating_add(count(e, "table:number-columns-repeated"));
+                let repeat = count(e, "table:number-columns-repeated");
+                if attr(e, "office:value-type").as_deref() == Some("percentage") {
+                    let last_row = row.saturating_add(self.row_repeat.max(1) - 1);
+                    let last_col = col.saturating_add(repeat - 1);
+                    if let Some(l) = self.layout() {
+                        l.percent.push((row, last_row, col, last_col));
+                    }
+                }
+                self.col = col.saturating_add(repeat);
             }
             "covered-table-cell" => {
                 self.col = self

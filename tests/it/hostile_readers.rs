@@ -203,7 +203,7 @@ fn xlsx_of_59000_by_200_cells_is_refused_by_the_cell_budget() {
 }
 
 /// An ods file whose content.xml holds `tables`.
-fn ods(tables: &str) -> Vec<u8> {
+pub(crate) fn ods(tables: &str) -> Vec<u8> {
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
     );

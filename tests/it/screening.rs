@@ -413,6 +413,56 @@ fn a_share_formatted_as_a_percentage_reads_as_it_is_shown() {
     }
 }
 
+/// The same in an ods file (LibreOffice, WPS): 研发投入占比 typed 3.1% is stored as a
+/// percentage value 0.031 (`office:value-type="percentage"`), and read as shown.
+#[test]
+fn an_ods_share_of_the_percentage_type_reads_as_it_is_shown() {
+    let rows = xlsx_rows(&leads_file(), "招商项目信息");
+    let share = rows[2]
+        .iter()
+        .position(|h| h.starts_with("研发投入占比"))
+        .unwrap();
+    let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;");
+    let mut xml = String::from(r#"<table:table table:name="招商项目信息">"#);
+    let mut percent = 0;
+    for (r, row) in rows.iter().enumerate() {
+        xml.push_str("<table:table-row>");
+        for (c, v) in row.iter().enumerate() {
+            match v.parse::<f64>() {
+                _ if v.is_empty() => xml.push_str("<table:table-cell/>"),
+                Ok(x) if r > 2 && c == share => {
+                    percent += 1;
+                    xml.push_str(&format!(
+                        r#"<table:table-cell office:value-type="percentage" office:value="{}"><text:p>{v}%</text:p></table:table-cell>"#,
+                        x / 100.0
+                    ));
+                }
+                Ok(x) if r > 2 => xml.push_str(&format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{x}"><text:p>{v}</text:p></table:table-cell>"#
+                )),
+                _ => xml.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+                    esc(v)
+                )),
+            }
+        }
+        xml.push_str("</table:table-row>");
+    }
+    xml.push_str("</table:table>");
+    assert!(percent > 10, "{percent}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.ods");
+    std::fs::write(&file, crate::hostile_readers::ods(&xml)).unwrap();
+    let rules = Rules::load(None).unwrap();
+    let data = ingest_file(&file, "leads", &rules).unwrap();
+    let as_shown = screen(&rules, &data, date("2026-10-25"));
+    let typed = run_screen(&rules);
+    assert_eq!(as_shown.len(), typed.len());
+    for (a, b) in as_shown.iter().zip(&typed) {
+        assert_eq!(got(a), got(b), "{}", b.name);
+    }
+}
+
 /// The fixture leads list as rows of text (dates as `YYYY-MM-DD`), changed by `edit`, written to
 /// `path` (numbers stay numbers).
 fn leads_copy(path: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {

@@ -127,6 +127,13 @@ pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<S
     // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
     let (mut workbook, facts) = open_bytes(bytes, name, limits)?;
     let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
+    if let Some(layouts) = &ods {
+        for sheet in &mut sheets {
+            if let Some(l) = layouts.get(&sheet.name) {
+                as_shown_in_percent_ranges(&mut sheet.rows, sheet.origin, &l.percent);
+            }
+        }
+    }
     lay_out(
         &mut sheets,
         &mut workbook,
@@ -434,22 +441,49 @@ fn as_shown_in_percent(rows: &mut [Vec<Data>], origin: (u32, u32), percent: &[(u
         let (Some(gr), Some(gc)) = (ar.checked_sub(origin.0), ac.checked_sub(origin.1)) else {
             continue;
         };
-        let Some(cell) = rows
+        if let Some(cell) = rows
             .get_mut(gr as usize)
             .and_then(|r| r.get_mut(gc as usize))
-        else {
-            continue;
-        };
-        let x = match cell {
-            Data::Float(x) => *x,
-            Data::Int(i) => *i as f64,
-            _ => continue,
-        };
-        // Twelve decimals at most: 0.031 × 100 is 3.1000000000000005 in binary.
-        let shown = format!("{:.12}", x * 100.0);
-        let shown = shown.trim_end_matches('0').trim_end_matches('.');
-        *cell = Data::String(format!("{shown}%"));
+        {
+            show_in_percent(cell);
+        }
     }
+}
+
+/// As [`as_shown_in_percent`], for ranges of cells (an ods cell repeated over rows and
+/// columns), visiting only the cells the grid holds.
+fn as_shown_in_percent_ranges(
+    rows: &mut [Vec<Data>],
+    origin: (u32, u32),
+    ranges: &[(u32, u32, u32, u32)],
+) {
+    for &(r0, r1, c0, c1) in ranges {
+        let first = r0.saturating_sub(origin.0) as usize;
+        let last = (r1.saturating_sub(origin.0) as usize).min(rows.len().saturating_sub(1));
+        if r1 < origin.0 || c1 < origin.1 || first >= rows.len() {
+            continue;
+        }
+        for row in &mut rows[first..=last] {
+            let from = c0.saturating_sub(origin.1) as usize;
+            let to = (c1.saturating_sub(origin.1) as usize).min(row.len().saturating_sub(1));
+            if from >= row.len() {
+                continue;
+            }
+            row[from..=to].iter_mut().for_each(show_in_percent);
+        }
+    }
+}
+
+fn show_in_percent(cell: &mut Data) {
+    let x = match cell {
+        Data::Float(x) => *x,
+        Data::Int(i) => *i as f64,
+        _ => return,
+    };
+    // Twelve decimals at most: 0.031 × 100 is 3.1000000000000005 in binary.
+    let shown = format!("{:.12}", x * 100.0);
+    let shown = shown.trim_end_matches('0').trim_end_matches('.');
+    *cell = Data::String(format!("{shown}%"));
 }
 
 /// The workbook's grids hold more cells than reading one file may cost.

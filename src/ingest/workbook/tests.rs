@@ -76,3 +76,31 @@ fn regions_across_a_row_or_far_outside_are_ignored() {
     assert_eq!(s.filled(2, 1, 1), &Data::Empty);
     assert_eq!(s.layout.down_at(1_000_001, 5), None);
 }
+
+/// An ods percentage cell repeated over rows and columns is read as shown in each cell the grid
+/// holds; ranges beside or beyond the grid touch nothing.
+#[test]
+fn percentage_ranges_read_as_shown_within_the_grid() {
+    let f = Data::Float;
+    let mut rows = vec![
+        vec![f(0.031), f(0.5), Data::String("x".into())],
+        vec![f(0.031), f(1.0), Data::Empty],
+    ];
+    // The grid starts at row 2, col 1; ranges are absolute.
+    let ranges = [
+        (2, 3, 1, 1), // the first column, both rows
+        (3, 9, 2, 3), // from row 3 on, the second column and one beyond
+        (0, 1, 0, 5), // above the grid
+        (2, 9, 9, 9), // right of the grid
+        (9, 9, 1, 2), // below the grid
+    ];
+    as_shown_in_percent_ranges(&mut rows, (2, 1), &ranges);
+    let s = |t: &str| Data::String(t.into());
+    assert_eq!(
+        rows,
+        vec![
+            vec![s("3.1%"), f(0.5), s("x")],
+            vec![s("3.1%"), s("100%"), Data::Empty],
+        ]
+    );
+}
