@@ -463,6 +463,22 @@ fn an_ods_share_of_the_percentage_type_reads_as_it_is_shown() {
     }
 }
 
+/// The same in an .xls (xlwt, as old WPS and Excel save): the fixture's 研发投入占比 of the
+/// first lead is 0.031 under the format `0.0%`, shown 3.1%, read as shown.
+#[test]
+fn an_xls_share_formatted_as_a_percentage_reads_as_it_is_shown() {
+    let rules = Rules::load(None).unwrap();
+    let data = ingest_file(&fixture("leads_percent.xls"), "leads", &rules).unwrap();
+    let share = data.records("leads")[0].number("rd_share");
+    assert_eq!(share, Some(3.1));
+    let as_shown = screen(&rules, &data, date("2026-10-25"));
+    let typed = run_screen(&rules);
+    assert_eq!(as_shown.len(), typed.len());
+    for (a, b) in as_shown.iter().zip(&typed) {
+        assert_eq!(got(a), got(b), "{}", b.name);
+    }
+}
+
 /// The fixture leads list as rows of text (dates as `YYYY-MM-DD`), changed by `edit`, written to
 /// `path` (numbers stay numbers).
 fn leads_copy(path: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {

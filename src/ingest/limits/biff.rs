@@ -262,11 +262,51 @@ fn sheet_name(r: &Record, biff8: bool) -> String {
     name.replace('\0', "")
 }
 
-/// Checks the Workbook `stream` as calamine will read it, against `limits`.
-pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<(), Fault> {
+/// Number cells shown as a percentage (3.1% stored 0.031), by sheet name: absolute (row, col).
+pub(crate) type PercentCells = std::collections::BTreeMap<String, Vec<(u32, u32)>>;
+
+/// Built-in number formats showing a percentage (`0%`, `0.00%`), as in xlsx.
+const PERCENT_FORMATS: [u16; 2] = [9, 10];
+
+/// Whether a FORMAT record (BIFF8: XLUnicodeString; BIFF5: byte string) shows a percentage;
+/// gives its format index.
+fn percent_format(d: &[u8], biff8: bool) -> Option<u16> {
+    let id = u16_at(d.get(..2)?, 0);
+    let has_percent = if biff8 {
+        let cch = usize::from(u16_at(d.get(2..4)?, 0));
+        let flags = *d.get(4)?;
+        let mut at = 5;
+        if flags & 0x08 != 0 {
+            at += 2;
+        }
+        if flags & 0x04 != 0 {
+            at += 4;
+        }
+        if flags & 0x01 != 0 {
+            let chars = d.get(at..)?;
+            chars
+                .chunks_exact(2)
+                .take(cch)
+                .any(|c| u16::from_le_bytes([c[0], c[1]]) == u16::from(b'%'))
+        } else {
+            d.get(at..)?.iter().take(cch).any(|&b| b == b'%')
+        }
+    } else {
+        let cch = usize::from(*d.get(2)?);
+        d.get(3..)?.iter().take(cch).any(|&b| b == b'%')
+    };
+    has_percent.then_some(id)
+}
+
+/// Checks the Workbook `stream` as calamine will read it, against `limits`; gives the number
+/// cells of each sheet shown as a percentage.
+pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<PercentCells, Fault> {
     let mut biff8 = true;
     let mut sheets: Vec<(usize, String)> = Vec::new();
     let mut strings = 0usize;
+    let mut percent_formats: Vec<u16> = PERCENT_FORMATS.to_vec();
+    // The format of each XF record, in order (a cell names its XF by that order).
+    let mut xf_formats: Vec<u16> = Vec::new();
     for record in (Records { stream }) {
         let r = record.map_err(|e| corrupt(None, e))?;
         match r.typ {
@@ -274,9 +314,11 @@ pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<(), Fault> {
             0x002F => {
                 need(&r, 2, None)?;
                 if u16_at(r.data, 0) != 0 {
-                    return Ok(());
+                    return Ok(PercentCells::new());
                 }
             }
+            0x041E => percent_formats.extend(percent_format(r.data, biff8)),
+            0x00E0 => xf_formats.push(r.data.get(2..4).map_or(0, |b| u16_at(b, 0))),
             0x0042 | 0x0022 => need(&r, 2, None)?,
             0x0085 => {
                 need(&r, 6, None)?;
@@ -302,6 +344,13 @@ pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<(), Fault> {
             _ => {}
         }
     }
+    let percent_xf: std::collections::HashSet<u16> = xf_formats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| percent_formats.contains(f))
+        .filter_map(|(i, _)| u16::try_from(i).ok())
+        .collect();
+    let mut percent = PercentCells::new();
     let mut budget = Budget::default();
     let mut walked = 0usize;
     for (pos, name) in sheets {
@@ -317,14 +366,20 @@ pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<(), Fault> {
             dims: 0,
             values: None,
             formulas: None,
+            percent_xf: &percent_xf,
+            percent: Vec::new(),
         };
         walked += sheet.walk(sub, &mut budget)?;
         if walked > stream.len() {
             return Err(corrupt(Some(&name), "sheets overlap in the stream"));
         }
         budget.add(&sheet)?;
+        if !sheet.percent.is_empty() {
+            let cells = std::mem::take(&mut sheet.percent);
+            percent.entry(name.clone()).or_default().extend(cells);
+        }
     }
-    Ok(())
+    Ok(percent)
 }
 
 /// What the workbook's sheets cost together so far.

@@ -19,6 +19,9 @@ pub(super) struct Sheet<'a> {
     /// Span of the value grid and of the formula grid.
     pub(super) values: Span,
     pub(super) formulas: Span,
+    /// The XF records whose format shows a percentage, and the number cells using one.
+    pub(super) percent_xf: &'a std::collections::HashSet<u16>,
+    pub(super) percent: Vec<(u32, u32)>,
 }
 
 fn widen(span: &mut Span, at: (u32, u32)) {
@@ -73,7 +76,10 @@ impl Sheet<'_> {
                 0x0809 if seen_bof => depth += 1,
                 0x0809 => seen_bof = true,
                 0x0200 => self.dimensions(r.data)?,
-                0x0203 => self.at(&r, 14, false)?,
+                0x0203 => {
+                    self.at(&r, 14, false)?;
+                    self.styled(r.data, 0);
+                }
                 0x0204 | 0x00D6 => {
                     self.at(&r, 6, false)?;
                     self.string(&r.data[6..])?;
@@ -86,7 +92,10 @@ impl Sheet<'_> {
                     self.string(r.data)?;
                     self.cell(formula_at.0, formula_at.1, false)?;
                 }
-                0x027E => self.at(&r, 10, false)?,
+                0x027E => {
+                    self.at(&r, 10, false)?;
+                    self.styled(r.data, 0);
+                }
                 0x00FD => {
                     need(&r, 10, Some(self.name))?;
                     if (u32_at(r.data, 6) as usize) < self.strings {
@@ -97,6 +106,7 @@ impl Sheet<'_> {
                 0x00E5 => self.merge_cells(&r, budget)?,
                 0x0006 => {
                     self.at(&r, 20, true)?;
+                    self.styled(r.data, 0);
                     formula_at = (u16_at(r.data, 0), u16_at(r.data, 2));
                     super::formula::check(&r.data[20..], self.biff8)
                         .map_err(|e| self.corrupt(e))?;
@@ -106,6 +116,16 @@ impl Sheet<'_> {
             }
         }
         Ok(sub.len() - records.stream.len())
+    }
+
+    /// A number cell whose record holds (row, col, XF) at `at`: kept if its XF shows a
+    /// percentage (the record's length is checked by the caller).
+    fn styled(&mut self, d: &[u8], at: usize) {
+        let xf = u16_at(d, at + 4);
+        if self.percent_xf.contains(&xf) {
+            let (row, col) = (u16_at(d, at), u16_at(d, at + 2));
+            self.percent.push((row.into(), col.into()));
+        }
     }
 
     /// The cell a record of at least `len` bytes names in its first four.
@@ -172,7 +192,15 @@ impl Sheet<'_> {
             return Err(self.corrupt("MULRK length does not match its columns"));
         }
         self.cell(row, first, false)?;
-        self.cell(row, last, false)
+        self.cell(row, last, false)?;
+        if !self.percent_xf.is_empty() {
+            for (i, col) in (first..=last).enumerate() {
+                if self.percent_xf.contains(&u16_at(d, 4 + 6 * i)) {
+                    self.percent.push((row.into(), col.into()));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// MERGECELLS: its count of eight-byte regions must fit the record; the workbook's

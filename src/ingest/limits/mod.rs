@@ -18,6 +18,7 @@ mod cfb;
 mod grid;
 mod xls;
 
+pub(crate) use biff::PercentCells;
 pub(crate) use xls::inspect_xls;
 
 use grid::{NoGrid, OdsGrid, Over, XlsxGrid, attr, scan_xml};

@@ -2,7 +2,7 @@
 //! as grids. Every failure becomes a diagnostic naming the file and saying what to do.
 
 use crate::diagnostic::{Code, Diagnostic, Location, tech_info};
-use crate::ingest::limits::{Flavour, SheetFacts, inspect_xls, inspect_zip};
+use crate::ingest::limits::{Flavour, PercentCells, SheetFacts, inspect_xls, inspect_zip};
 use crate::rules::Limits;
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
 use std::collections::BTreeMap;
@@ -125,13 +125,15 @@ pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<S
     // An ods file's spans and hidden rows come from its XML, read before calamine takes it.
     let ods = is_ods(&bytes).then(|| super::merged::ods_layout(&bytes));
     // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
-    let (mut workbook, facts) = open_bytes(bytes, name, limits)?;
+    let (mut workbook, facts, xls_percent) = open_bytes(bytes, name, limits)?;
     let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
-    if let Some(layouts) = &ods {
-        for sheet in &mut sheets {
-            if let Some(l) = layouts.get(&sheet.name) {
-                as_shown_in_percent_ranges(&mut sheet.rows, sheet.origin, &l.percent);
-            }
+    for sheet in &mut sheets {
+        // Percentage cells of an ods (from its XML) or an xls (from its records).
+        if let Some(l) = ods.as_ref().and_then(|o| o.get(&sheet.name)) {
+            as_shown_in_percent_ranges(&mut sheet.rows, sheet.origin, &l.percent);
+        }
+        if let Some(cells) = xls_percent.get(&sheet.name) {
+            as_shown_in_percent(&mut sheet.rows, sheet.origin, cells);
         }
     }
     lay_out(
@@ -228,9 +230,10 @@ fn open_bytes(
     bytes: Vec<u8>,
     name: &str,
     limits: &Limits,
-) -> Result<(Opened, Option<Facts>), Diagnostic> {
+) -> Result<(Opened, Option<Facts>, PercentCells), Diagnostic> {
     let loc = || Location::file(name);
     let mut facts: Option<BTreeMap<String, SheetFacts>> = None;
+    let mut xls_percent = PercentCells::new();
     let opened = match sniff(&bytes) {
         Kind::Zip
             if contains(
@@ -254,7 +257,7 @@ fn open_bytes(
         }
         Kind::Ole => {
             // The container and records are checked before calamine trusts them.
-            inspect_xls(&bytes, name, limits)?;
+            xls_percent = inspect_xls(&bytes, name, limits)?;
             match Xls::new(Cursor::new(bytes)) {
                 Ok(x) => Ok(Sheets::Xls(x)),
                 Err(calamine::XlsError::Password) => return Err(encrypted(name)),
@@ -294,7 +297,7 @@ fn open_bytes(
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
-    Ok((workbook, facts))
+    Ok((workbook, facts, xls_percent))
 }
 
 /// Gives each sheet its layout: hidden rows and merged regions (for xlsx as the inspection saw
@@ -480,8 +483,9 @@ fn show_in_percent(cell: &mut Data) {
         Data::Int(i) => *i as f64,
         _ => return,
     };
-    // Twelve decimals at most: 0.031 × 100 is 3.1000000000000005 in binary.
-    let shown = format!("{:.12}", x * 100.0);
+    // Ten decimals at most: 0.031 × 100 is 3.1000000000000005 in binary, 59.803 × 100 is
+    // 5980.299999999999.
+    let shown = format!("{:.10}", x * 100.0);
     let shown = shown.trim_end_matches('0').trim_end_matches('.');
     *cell = Data::String(format!("{shown}%"));
 }

@@ -84,7 +84,7 @@ fn percentage_ranges_read_as_shown_within_the_grid() {
     let f = Data::Float;
     let mut rows = vec![
         vec![f(0.031), f(0.5), Data::String("x".into())],
-        vec![f(0.031), f(1.0), Data::Empty],
+        vec![f(59.803), f(1.0), Data::Empty],
     ];
     // The grid starts at row 2, col 1; ranges are absolute.
     let ranges = [
@@ -100,7 +100,7 @@ fn percentage_ranges_read_as_shown_within_the_grid() {
         rows,
         vec![
             vec![s("3.1%"), f(0.5), s("x")],
-            vec![s("3.1%"), s("100%"), Data::Empty],
+            vec![s("5980.3%"), s("100%"), Data::Empty],
         ]
     );
 }
