@@ -317,11 +317,12 @@ fn repeated_columns(
                 let (ar, ac) = sheet.abs(r, c);
                 let (kr, kc) = sheet.abs(kr, kc);
                 let kept_at = crate::diagnostic::a1(kr, kc);
+                let hidden = if sheet.col_hidden(c) { "（此列为隐藏列）" } else { "" };
                 Diagnostic::new(
                     Code::RepeatedColumn,
                     Location::cell(file, &sheet.name, ar, ac),
                     format!(
-                        "列名“{}”与 {kept_at} 重复：只读取 {kept_at} 所在的列，此列的值未使用",
+                        "列名“{}”与 {kept_at} 重复{hidden}：只读取 {kept_at} 所在的列，此列的值未使用",
                         field.label
                     ),
                 )

@@ -92,21 +92,23 @@ pub(crate) fn detect(
             .map(|l| with_month_forms(l.iter().cloned().collect(), vocab, month))
             .collect()
     };
+    // A field named by a visible and a hidden column is read from the visible one.
+    let hidden: Vec<bool> = (0..width).map(|c| sheet.col_hidden(c)).collect();
     let mut best: Option<Header> = None;
     for r in 0..search {
         let top = &texts[r];
         if top.iter().filter(|t| !t.is_empty()).count() < 2 {
             continue;
         }
-        let mut header = map_columns(r, r + 1, &alone(r), schema, vocab);
+        let mut header = map_columns(r, r + 1, &alone(r), &hidden, schema, vocab);
         if r + 1 < sheet.rows.len() {
             let sub = &texts[r + 1];
             let joined: Vec<Vec<Label>> = two_row_labels(top, sub, &labels[r], &labels[r + 1])
                 .into_iter()
                 .map(|ls| with_month_forms(ls, vocab, month))
                 .collect();
-            let two = map_columns(r, r + 2, &joined, schema, vocab);
-            let next = map_columns(r + 1, r + 2, &alone(r + 1), schema, vocab);
+            let two = map_columns(r, r + 2, &joined, &hidden, schema, vocab);
+            let next = map_columns(r + 1, r + 2, &alone(r + 1), &hidden, schema, vocab);
             // Two rows only when the top row adds to what the lower row says on its own.
             if two.columns.len() > header.columns.len() && two.columns.len() > next.columns.len() {
                 header = two;
@@ -262,17 +264,26 @@ pub(crate) fn repeated_columns(sheet: &Sheet, h: &Header, schema: &TableSchema) 
     out
 }
 
+/// The column of each field: the first whose label names it, a visible one before a hidden one
+/// (`hidden` by grid column).
 fn map_columns(
     row: usize,
     data_start: usize,
     labels: &[Vec<Label>],
+    hidden: &[bool],
     schema: &TableSchema,
     vocab: &Vocabulary,
 ) -> Header {
     let mut columns: Vec<Column> = Vec::new();
     let mut missing = Vec::new();
+    let is_hidden = |col: usize| hidden.get(col).copied().unwrap_or(false);
+    let visible_first = (0..labels.len())
+        .filter(|&c| !is_hidden(c))
+        .chain((0..labels.len()).filter(|&c| is_hidden(c)));
+    let order: Vec<usize> = visible_first.collect();
     for (fi, field) in schema.fields.iter().enumerate() {
-        let found = labels.iter().enumerate().find_map(|(col, ls)| {
+        let found = order.iter().find_map(|&col| {
+            let ls = &labels[col];
             if columns.iter().any(|c| c.col == col) {
                 return None;
             }

@@ -18,6 +18,8 @@ pub(crate) struct Layout {
     /// ods only: cells of a percentage value (`office:value-type="percentage"`, 3.1% stored as
     /// 0.031), as inclusive (first row, last row, first col, last col), repeats not expanded.
     pub(crate) percent: Vec<(u32, u32, u32, u32)>,
+    /// Inclusive ranges of hidden columns (absolute).
+    pub(crate) hidden_cols: Vec<(u32, u32)>,
     /// Regions merged down the rows, by column of the grid: (first row, last row, value's
     /// row, value's col), sorted; built by `index` so that a lookup is a binary search.
     down: BTreeMap<u32, Vec<(u32, u32, u32, u32)>>,
@@ -109,6 +111,8 @@ struct OdsWalk {
     row: u32,
     col: u32,
     row_repeat: u32,
+    /// The next column a `<table:table-column>` describes.
+    column: u32,
 }
 
 impl OdsWalk {
@@ -120,9 +124,20 @@ impl OdsWalk {
         match e.local_name().as_ref() {
             "table" => {
                 self.table = attr(e, "table:name");
-                (self.row, self.col) = (0, 0);
+                (self.row, self.col, self.column) = (0, 0, 0);
                 if let Some(n) = &self.table {
                     self.out.entry(n.clone()).or_default();
+                }
+            }
+            "table-column" => {
+                let (first, n) = (self.column, count(e, "table:number-columns-repeated"));
+                self.column = first.saturating_add(n);
+                if matches!(
+                    attr(e, "table:visibility").as_deref(),
+                    Some("collapse" | "filter")
+                ) && let Some(l) = self.layout()
+                {
+                    l.hidden_cols.push((first, first.saturating_add(n - 1)));
                 }
             }
             "table-row" => {

@@ -651,3 +651,104 @@ fn a_remark_after_a_ledger_units_name_is_no_part_of_it() {
     };
     assert_eq!(check(input.path()), check(&s.month("2026-10")));
 }
+
+/// A report whose hidden column F carries last month's 累计完成投资 beside the visible G of this
+/// month's: the visible column is read, and the warning at F says it is hidden.
+fn hidden_column_report(kind: &str) -> Vec<u8> {
+    let head = [
+        "序号",
+        "项目编号",
+        "项目名称",
+        "年度计划投资（万元）",
+        "本月完成投资（万元）",
+        "累计完成投资",
+        "累计完成投资（万元）",
+        "是否开工",
+    ];
+    let rows: [[&str; 8]; 2] = [
+        [
+            "1",
+            "P-001",
+            "测试甲项目",
+            "1000",
+            "100",
+            "400",
+            "500",
+            "是",
+        ],
+        ["2", "P-002", "测试乙项目", "2000", "0", "7", "0", "否"],
+    ];
+    match kind {
+        "xlsx" => {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_name("月报").unwrap();
+            ws.write(0, 0, "重点项目推进情况月报表（2026年10月）")
+                .unwrap();
+            ws.write(1, 0, "填报单位：甲镇    填报日期：2026年10月18日")
+                .unwrap();
+            for (c, h) in head.iter().enumerate() {
+                ws.write(2, c as u16, *h).unwrap();
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    match v.parse::<f64>() {
+                        Ok(x) => ws.write(3 + r as u32, c as u16, x).unwrap(),
+                        Err(_) => ws.write(3 + r as u32, c as u16, *v).unwrap(),
+                    };
+                }
+            }
+            ws.set_column_hidden(5).unwrap();
+            wb.save_to_buffer().unwrap()
+        }
+        _ => {
+            let cell = |v: &str| match v.parse::<f64>() {
+                Ok(x) => format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{x}"><text:p>{v}</text:p></table:table-cell>"#
+                ),
+                Err(_) => format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+                ),
+            };
+            let row = |cells: &[&str]| {
+                let inner: String = cells.iter().map(|v| cell(v)).collect();
+                format!("<table:table-row>{inner}</table:table-row>")
+            };
+            let mut xml = String::from(
+                r#"<table:table table:name="月报"><table:table-column table:number-columns-repeated="5"/><table:table-column table:visibility="collapse"/><table:table-column table:number-columns-repeated="2"/>"#,
+            );
+            xml.push_str(&row(&["重点项目推进情况月报表（2026年10月）"]));
+            xml.push_str(&row(&["填报单位：甲镇    填报日期：2026年10月18日"]));
+            xml.push_str(&row(&head));
+            for r in &rows {
+                xml.push_str(&row(r));
+            }
+            xml.push_str("</table:table>");
+            crate::hostile_readers::ods(&xml)
+        }
+    }
+}
+
+#[test]
+fn a_hidden_column_under_a_fields_name_gives_way_to_the_visible_one() {
+    for kind in ["xlsx", "ods"] {
+        let dir = input_with(&[]);
+        let file = dir.path().join(format!("月报/甲镇.{kind}"));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, hidden_column_report(kind)).unwrap();
+        let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+        let rows = data.records("monthly");
+        assert_eq!(rows.len(), 2, "{kind}");
+        assert_eq!(rows[0].number("cum_invest"), Some(500.0), "{kind}");
+        assert_eq!(rows[1].number("cum_invest"), Some(0.0), "{kind}");
+        let said: Vec<String> = data.diagnostics.iter().map(|d| d.to_string()).collect();
+        let w066 = said
+            .iter()
+            .find(|d| d.contains("W066"))
+            .unwrap_or_else(|| panic!("{kind}: {said:#?}"));
+        assert!(
+            w066.contains("!F3") && w066.contains("隐藏列") && w066.contains("只读取 G3"),
+            "{kind}: {w066}"
+        );
+    }
+}

@@ -262,8 +262,17 @@ fn sheet_name(r: &Record, biff8: bool) -> String {
     name.replace('\0', "")
 }
 
-/// Number cells shown as a percentage (3.1% stored 0.031), by sheet name: absolute (row, col).
-pub(crate) type PercentCells = std::collections::BTreeMap<String, Vec<(u32, u32)>>;
+/// What the walk saw of a sheet that calamine does not give.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct XlsSheetFacts {
+    /// Number cells shown as a percentage (3.1% stored 0.031): absolute (row, col).
+    pub(crate) percent: Vec<(u32, u32)>,
+    /// Hidden columns (COLINFO), inclusive ranges.
+    pub(crate) hidden_cols: Vec<(u32, u32)>,
+}
+
+/// [`XlsSheetFacts`] by sheet name.
+pub(crate) type XlsFacts = std::collections::BTreeMap<String, XlsSheetFacts>;
 
 /// Built-in number formats showing a percentage (`0%`, `0.00%`), as in xlsx.
 const PERCENT_FORMATS: [u16; 2] = [9, 10];
@@ -300,7 +309,7 @@ fn percent_format(d: &[u8], biff8: bool) -> Option<u16> {
 
 /// Checks the Workbook `stream` as calamine will read it, against `limits`; gives the number
 /// cells of each sheet shown as a percentage.
-pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<PercentCells, Fault> {
+pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<XlsFacts, Fault> {
     let mut biff8 = true;
     let mut sheets: Vec<(usize, String)> = Vec::new();
     let mut strings = 0usize;
@@ -314,7 +323,7 @@ pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<PercentCells, Faul
             0x002F => {
                 need(&r, 2, None)?;
                 if u16_at(r.data, 0) != 0 {
-                    return Ok(PercentCells::new());
+                    return Ok(XlsFacts::new());
                 }
             }
             0x041E => percent_formats.extend(percent_format(r.data, biff8)),
@@ -350,7 +359,7 @@ pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<PercentCells, Faul
         .filter(|(_, f)| percent_formats.contains(f))
         .filter_map(|(i, _)| u16::try_from(i).ok())
         .collect();
-    let mut percent = PercentCells::new();
+    let mut percent = XlsFacts::new();
     let mut budget = Budget::default();
     let mut walked = 0usize;
     for (pos, name) in sheets {
@@ -367,16 +376,18 @@ pub(super) fn check(stream: &[u8], limits: &Limits) -> Result<PercentCells, Faul
             values: None,
             formulas: None,
             percent_xf: &percent_xf,
-            percent: Vec::new(),
+            facts: XlsSheetFacts::default(),
         };
         walked += sheet.walk(sub, &mut budget)?;
         if walked > stream.len() {
             return Err(corrupt(Some(&name), "sheets overlap in the stream"));
         }
         budget.add(&sheet)?;
-        if !sheet.percent.is_empty() {
-            let cells = std::mem::take(&mut sheet.percent);
-            percent.entry(name.clone()).or_default().extend(cells);
+        if sheet.facts != XlsSheetFacts::default() {
+            let f = std::mem::take(&mut sheet.facts);
+            let kept = percent.entry(name.clone()).or_default();
+            kept.percent.extend(f.percent);
+            kept.hidden_cols.extend(f.hidden_cols);
         }
     }
     Ok(percent)

@@ -19,9 +19,10 @@ pub(super) struct Sheet<'a> {
     /// Span of the value grid and of the formula grid.
     pub(super) values: Span,
     pub(super) formulas: Span,
-    /// The XF records whose format shows a percentage, and the number cells using one.
+    /// The XF records whose format shows a percentage.
     pub(super) percent_xf: &'a std::collections::HashSet<u16>,
-    pub(super) percent: Vec<(u32, u32)>,
+    /// The number cells using one, and the hidden columns.
+    pub(super) facts: super::XlsSheetFacts,
 }
 
 fn widen(span: &mut Span, at: (u32, u32)) {
@@ -103,6 +104,13 @@ impl Sheet<'_> {
                     }
                 }
                 0x00BD => self.mul_rk(&r)?,
+                // COLINFO: columns first..=last, hidden if bit 0 of its options.
+                0x007D if r.data.len() >= 10 && u16_at(r.data, 8) & 1 == 1 => {
+                    let (a, b) = (u16_at(r.data, 0), u16_at(r.data, 2));
+                    self.facts
+                        .hidden_cols
+                        .push((a.min(b).into(), a.max(b).into()));
+                }
                 0x00E5 => self.merge_cells(&r, budget)?,
                 0x0006 => {
                     self.at(&r, 20, true)?;
@@ -124,7 +132,7 @@ impl Sheet<'_> {
         let xf = u16_at(d, at + 4);
         if self.percent_xf.contains(&xf) {
             let (row, col) = (u16_at(d, at), u16_at(d, at + 2));
-            self.percent.push((row.into(), col.into()));
+            self.facts.percent.push((row.into(), col.into()));
         }
     }
 
@@ -196,7 +204,7 @@ impl Sheet<'_> {
         if !self.percent_xf.is_empty() {
             for (i, col) in (first..=last).enumerate() {
                 if self.percent_xf.contains(&u16_at(d, 4 + 6 * i)) {
-                    self.percent.push((row.into(), col.into()));
+                    self.facts.percent.push((row.into(), col.into()));
                 }
             }
         }

@@ -310,7 +310,7 @@ fn number_cells_of_a_percentage_format_are_given_by_sheet() {
     ];
     let percent = check(&workbook(&globals, &[sheet]), &limits()).unwrap();
     assert_eq!(
-        percent.get("S").cloned().unwrap_or_default(),
+        percent.get("S").cloned().unwrap_or_default().percent,
         vec![(1, 1), (3, 0), (3, 2), (3, 3)]
     );
     // Without a percentage format nothing is kept.
@@ -319,4 +319,21 @@ fn number_cells_of_a_percentage_format_are_given_by_sheet() {
         &limits(),
     );
     assert!(plain.unwrap().is_empty());
+}
+
+/// COLINFO: columns first..=last with bit 0 of its options set are hidden.
+#[test]
+fn hidden_columns_are_given_by_sheet() {
+    let colinfo = |first: u16, last: u16, options: u16| {
+        let mut d = first.to_le_bytes().to_vec();
+        d.extend(last.to_le_bytes());
+        d.extend(2560u16.to_le_bytes());
+        d.extend(15u16.to_le_bytes());
+        d.extend(options.to_le_bytes());
+        d.extend(0u16.to_le_bytes());
+        rec(0x007D, &d)
+    };
+    let sheet = vec![colinfo(0, 4, 0), colinfo(5, 5, 1), colinfo(7, 9, 0x0201)];
+    let facts = check(&workbook(&[], &[sheet]), &limits()).unwrap();
+    assert_eq!(facts["S"].hidden_cols, vec![(5, 5), (7, 9)]);
 }

@@ -189,6 +189,15 @@ impl Grid for XlsxGrid {
                     .reduce(|a, b| (a.0.max(b.0), a.1.max(b.1)))?;
                 beyond(last.0, last.1, limits).then_some(Over::Cell(last.0, last.1))
             }
+            "col" => {
+                let hidden = attr(e, "hidden").is_some_and(|v| matches!(v.trim(), "1" | "true"));
+                let at = |k: &str| attr(e, k).and_then(|v| v.trim().parse::<u32>().ok());
+                if hidden && let (Some(min), Some(max)) = (at("min"), at("max")) {
+                    let (a, b) = (min.max(1) - 1, max.max(1) - 1);
+                    self.facts.hidden_cols.push((a.min(b), a.max(b)));
+                }
+                None
+            }
             "row" => {
                 let next = if self.rows_seen { self.row + 1 } else { 0 };
                 self.rows_seen = true;

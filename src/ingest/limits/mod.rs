@@ -18,7 +18,7 @@ mod cfb;
 mod grid;
 mod xls;
 
-pub(crate) use biff::PercentCells;
+pub(crate) use biff::XlsFacts;
 pub(crate) use xls::inspect_xls;
 
 use grid::{NoGrid, OdsGrid, Over, XlsxGrid, attr, scan_xml};
@@ -57,6 +57,8 @@ pub(crate) enum Flavour {
 pub(crate) struct SheetFacts {
     /// Hidden rows, one-row ranges in order.
     pub(crate) hidden: Vec<(u32, u32)>,
+    /// Hidden columns (`<col min max hidden="1">`), inclusive ranges.
+    pub(crate) hidden_cols: Vec<(u32, u32)>,
     /// Cells with a formula (`<f>`), whether or not a value was saved with it.
     pub(crate) formulas: Vec<(u32, u32)>,
     /// Merged regions (`<mergeCell ref="A3:A5">`).

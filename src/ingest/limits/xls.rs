@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
 #[allow(clippy::result_large_err)]
 /// Checks the .xls `bytes` (shown as `name`) against `limits` before calamine reads them;
-/// gives each sheet's number cells shown as a percentage.
+/// gives each sheet's number cells shown as a percentage and its hidden columns.
 pub(crate) fn inspect_xls(
     bytes: &[u8],
     name: &str,
     limits: &Limits,
-) -> Result<biff::PercentCells, Diagnostic> {
+) -> Result<biff::XlsFacts, Diagnostic> {
     let stream = cfb::workbook_stream(bytes).map_err(|f| broken(name, None, f.to_string()))?;
     biff::check(&stream, limits).map_err(|f| match f {
         biff::Fault::Corrupt { sheet, detail } => broken(name, sheet, detail),

@@ -2,7 +2,7 @@
 //! as grids. Every failure becomes a diagnostic naming the file and saying what to do.
 
 use crate::diagnostic::{Code, Diagnostic, Location, tech_info};
-use crate::ingest::limits::{Flavour, PercentCells, SheetFacts, inspect_xls, inspect_zip};
+use crate::ingest::limits::{Flavour, SheetFacts, XlsFacts, inspect_xls, inspect_zip};
 use crate::rules::Limits;
 use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
 use std::collections::BTreeMap;
@@ -58,6 +58,15 @@ impl Sheet {
                 Some(self.cell(r, c))
             })
             .unwrap_or(own)
+    }
+
+    /// Whether grid column `col` is hidden.
+    pub(crate) fn col_hidden(&self, col: usize) -> bool {
+        let (_, ac) = self.abs(0, col);
+        self.layout
+            .hidden_cols
+            .iter()
+            .any(|&(a, b)| a <= ac && ac <= b)
     }
 
     /// Whether grid row `row` is hidden.
@@ -125,15 +134,15 @@ pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<S
     // An ods file's spans and hidden rows come from its XML, read before calamine takes it.
     let ods = is_ods(&bytes).then(|| super::merged::ods_layout(&bytes));
     // For xlsx, what the inspection saw of each sheet (hidden rows, formula cells).
-    let (mut workbook, facts, xls_percent) = open_bytes(bytes, name, limits)?;
+    let (mut workbook, facts, mut xls_facts) = open_bytes(bytes, name, limits)?;
     let mut sheets = read_sheets(&mut workbook, name, limits, facts.as_ref())?;
     for sheet in &mut sheets {
         // Percentage cells of an ods (from its XML) or an xls (from its records).
         if let Some(l) = ods.as_ref().and_then(|o| o.get(&sheet.name)) {
             as_shown_in_percent_ranges(&mut sheet.rows, sheet.origin, &l.percent);
         }
-        if let Some(cells) = xls_percent.get(&sheet.name) {
-            as_shown_in_percent(&mut sheet.rows, sheet.origin, cells);
+        if let Some(f) = xls_facts.get(&sheet.name) {
+            as_shown_in_percent(&mut sheet.rows, sheet.origin, &f.percent);
         }
     }
     lay_out(
@@ -142,6 +151,11 @@ pub(crate) fn parse(bytes: Vec<u8>, name: &str, limits: &Limits) -> Result<Vec<S
         ods.unwrap_or_default(),
         facts.as_ref(),
     );
+    for sheet in &mut sheets {
+        if let Some(f) = xls_facts.get_mut(&sheet.name) {
+            sheet.layout.hidden_cols = std::mem::take(&mut f.hidden_cols);
+        }
+    }
     Ok(sheets)
 }
 
@@ -230,10 +244,10 @@ fn open_bytes(
     bytes: Vec<u8>,
     name: &str,
     limits: &Limits,
-) -> Result<(Opened, Option<Facts>, PercentCells), Diagnostic> {
+) -> Result<(Opened, Option<Facts>, XlsFacts), Diagnostic> {
     let loc = || Location::file(name);
     let mut facts: Option<BTreeMap<String, SheetFacts>> = None;
-    let mut xls_percent = PercentCells::new();
+    let mut xls_facts = XlsFacts::new();
     let opened = match sniff(&bytes) {
         Kind::Zip
             if contains(
@@ -257,7 +271,7 @@ fn open_bytes(
         }
         Kind::Ole => {
             // The container and records are checked before calamine trusts them.
-            xls_percent = inspect_xls(&bytes, name, limits)?;
+            xls_facts = inspect_xls(&bytes, name, limits)?;
             match Xls::new(Cursor::new(bytes)) {
                 Ok(x) => Ok(Sheets::Xls(x)),
                 Err(calamine::XlsError::Password) => return Err(encrypted(name)),
@@ -297,7 +311,7 @@ fn open_bytes(
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
     })?;
-    Ok((workbook, facts, xls_percent))
+    Ok((workbook, facts, xls_facts))
 }
 
 /// Gives each sheet its layout: hidden rows and merged regions (for xlsx as the inspection saw
@@ -315,6 +329,7 @@ fn lay_out(
                 let mut layout = super::merged::Layout::default();
                 if let Some(f) = facts.get(&sheet.name) {
                     layout.hidden = f.hidden.clone();
+                    layout.hidden_cols = f.hidden_cols.clone();
                     layout.merges = f.merges.clone();
                 }
                 layout.index(sheet.origin, sheet.rows.len(), sheet.width());

@@ -180,10 +180,12 @@ pub(super) fn sheets(w: &mut Writer, sheets: &[Sheet]) {
                 .into_iter()
                 .for_each(|v| w.u32(v));
         }
-        w.u64(s.layout.hidden.len() as u64);
-        for &(a, b) in &s.layout.hidden {
-            w.u32(a);
-            w.u32(b);
+        for ranges in [&s.layout.hidden, &s.layout.hidden_cols] {
+            w.u64(ranges.len() as u64);
+            for &(a, b) in ranges {
+                w.u32(a);
+                w.u32(b);
+            }
         }
     }
 }
@@ -243,6 +245,9 @@ fn read_sheets(r: &mut Reader) -> Option<Vec<Sheet>> {
         for _ in 0..count(r)? {
             layout.hidden.push((r.u32()?, r.u32()?));
         }
+        for _ in 0..count(r)? {
+            layout.hidden_cols.push((r.u32()?, r.u32()?));
+        }
         let mut sheet = Sheet {
             name,
             hidden,
@@ -299,12 +304,14 @@ mod tests {
         };
         sheet.layout.merges.push(Dimensions::new((3, 1), (4, 1)));
         sheet.layout.hidden.push((5, 5));
+        sheet.layout.hidden_cols.push((2, 3));
         let mut w = Writer::default();
         sheets(&mut w, std::slice::from_ref(&sheet));
         let back = response(&mut Reader(&w.0)).unwrap().unwrap();
         assert_eq!(back[0].rows, sheet.rows);
         assert_eq!(back[0].origin, sheet.origin);
         assert_eq!(back[0].layout.merges, sheet.layout.merges);
+        assert_eq!(back[0].layout.hidden_cols, sheet.layout.hidden_cols);
         assert_eq!(back[0].formulas_without_value, sheet.formulas_without_value);
         // Cut anywhere, it is a failure, never a shorter grid.
         for cut in 0..w.0.len() {
