@@ -239,3 +239,51 @@ fn formula_without_cached_value_is_reported_not_zero() {
         .unwrap();
     assert!(s.balanced());
 }
+
+/// The ledger grouped under numbered headings of new and continuing projects (一、新建项目（1个）,
+/// （二） in one cell and 续建项目 in another): the headings are notes, not projects with every
+/// required value missing (the words are `section` of `[rows]`, ingest.toml).
+#[test]
+fn ledger_grouped_under_new_and_continuing_headings() {
+    let rows = xlsx_rows(&fixture("ledger.xlsx"), "台账");
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "项目编号"))
+        .unwrap();
+    // The header's second row (投资情况 over 总投资 and 年度计划投资) ends it.
+    let first = header + 2;
+    assert!(rows[first][1].starts_with("P-"), "{:?}", rows[first]);
+    let mut grouped: Vec<Vec<String>> = rows[..first].to_vec();
+    let width = rows[header].len();
+    let heading = |cells: &[(usize, &str)]| {
+        let mut r = vec![String::new(); width];
+        for (c, t) in cells {
+            r[*c] = t.to_string();
+        }
+        r
+    };
+    grouped.push(heading(&[(0, "一、新建项目（1个）")]));
+    grouped.push(rows[first].clone());
+    grouped.push(heading(&[(0, "（二）"), (2, "续建项目")]));
+    grouped.extend(rows[first + 1..].iter().cloned());
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("台账").unwrap();
+    for (r, row) in grouped.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(x) if r >= first => ws.write(r as u32, c as u16, x).unwrap(),
+                _ => ws.write(r as u32, c as u16, v.as_str()).unwrap(),
+            };
+        }
+    }
+    wb.save(dir.path().join("重大项目管理台账.xlsx")).unwrap();
+    let data = ingest(dir.path(), &Rules::load(None).unwrap()).unwrap();
+    let said: Vec<String> = data.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(said.iter().all(|d| !d.contains("E020")), "{said:#?}");
+    let plain = read(&[]);
+    assert_eq!(data.records("ledger").len(), plain.records("ledger").len());
+    let (f, p) = (&data.files[0], &plain.files[0]);
+    assert_eq!(f.rows.note, p.rows.note + 2, "{f:?}");
+}
