@@ -104,10 +104,43 @@ fn sniff(bytes: &[u8]) -> Kind {
     {
         return Kind::Html;
     }
-    if !head.is_empty() && std::str::from_utf8(head).is_ok() && !head.contains(&0) {
+    if looks_like_text(head) {
         return Kind::Text;
     }
     Kind::Unknown
+}
+
+/// Text (a CSV or TXT saved under a spreadsheet's name): no control bytes but tab and line
+/// breaks, and UTF-8 (its last character may be cut by the sample's end) or GBK, in which
+/// Excel and WPS on Chinese Windows save CSV.
+fn looks_like_text(head: &[u8]) -> bool {
+    let control = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x1A) || b == 0x7F;
+    if head.is_empty() || head.iter().any(|&b| control(b)) {
+        return false;
+    }
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    utf8 || gbk(head)
+}
+
+/// Every byte above ASCII is a GBK pair: a lead 0x81–0xFE and a trail 0x40–0xFE but 0x7F (the
+/// last lead may have lost its trail at the sample's end).
+fn gbk(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            0x00..=0x7F => i += 1,
+            0x81..=0xFE => match bytes.get(i + 1) {
+                None => return true,
+                Some(0x40..=0x7E | 0x80..=0xFE) => i += 2,
+                Some(_) => return false,
+            },
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn contains(bytes: &[u8], needle: &[u8]) -> bool {

@@ -32,6 +32,15 @@ fn sniffs_content_not_extension() {
     assert_eq!(sniff(b"  <html><body><table>"), Kind::Html);
     assert_eq!(sniff("序号,项目名称\n1,a".as_bytes()), Kind::Text);
     assert_eq!(sniff(&[0, 1, 2, 3, 0xff]), Kind::Unknown);
+    // A CSV saved in GBK (Excel and WPS on Chinese Windows), and a UTF-8 one longer than the
+    // sample, cut inside a character.
+    let gbk = b"\xd0\xf2\xba\xc5,\xcf\xee\xc4\xbf\xc3\xfb\xb3\xc6\r\n1,a\r\n";
+    assert_eq!(sniff(gbk), Kind::Text);
+    let long = "项目名称,".repeat(60);
+    assert_eq!(sniff(long.as_bytes()), Kind::Text);
+    // Binary bytes are not text.
+    assert_eq!(sniff(b"\x80\x81abc"), Kind::Unknown);
+    assert_eq!(sniff(b"\x81\x20abc"), Kind::Unknown);
 }
 
 fn merged_sheet(merges: Vec<Dimensions>, hidden: Vec<(u32, u32)>) -> Sheet {
