@@ -27,9 +27,26 @@ pub(crate) fn cell_text(cell: &Data) -> String {
             .as_datetime()
             .map(|d| d.date().format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| format_number(dt.as_f64())),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTimeIso(s) => s.clone(),
+        Data::DurationIso(s) => duration_shown(s).unwrap_or_else(|| s.clone()),
         Data::Error(e) => e.to_string(),
     }
+}
+
+/// An ods time (`PT12H00M00S`, `PT36H30M00S`) as a clerk sees it: `12:00`, `36:30:00`, seconds
+/// shown when not zero.
+fn duration_shown(iso: &str) -> Option<String> {
+    let rest = iso.strip_prefix("PT")?;
+    let (h, rest) = rest.split_once('H')?;
+    let (m, rest) = rest.split_once('M')?;
+    let s = rest.strip_suffix('S')?;
+    let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
+    let s: f64 = s.parse().ok()?;
+    Some(if s == 0.0 {
+        format!("{h}:{m:02}")
+    } else {
+        format!("{h}:{m:02}:{:02}", s.round() as u64)
+    })
 }
 
 /// Reads `cell` as `field`. `Ok(None)` is an empty cell; `Err` says why the value is unreadable.
