@@ -282,9 +282,14 @@ fn week_span(monday: chrono::NaiveDate) -> String {
 
 fn subtitle(r: &WeekResult, rules: &Weekly) -> String {
     format!(
-        "本周：{}    应报日期：{}（{}）    统计截止：{}",
+        "本周：{}    应报日期：{}{}（{}）    统计截止：{}",
         week_span(r.monday),
         zh_date(r.due),
+        if r.due_missing_years.is_empty() {
+            ""
+        } else {
+            "（暂定）"
+        },
         rules.deadline_name,
         zh_date(r.as_of)
     )
@@ -324,6 +329,7 @@ pub(crate) fn html(
         others_heading => rules.digest.others_heading.clone(),
         rules_file => rules.file.clone(),
         missing_years => r.due_missing_years.clone(),
+        meeting_missing_years => r.meeting_missing_years.iter().filter(|y| !r.due_missing_years.contains(y)).copied().collect::<Vec<i32>>(),
     };
     templates.render("weekly.html", ctx)
 }

@@ -32,7 +32,10 @@ pub(crate) fn lines(r: &WeekResult, rules: &Weekly) -> Vec<(Kind, String)> {
     let day = r.meeting_day;
     let mut out = vec![
         (Kind::Title, a.title.clone()),
-        (Kind::Date, a.date_line.replace("{date}", &zh_date(day))),
+        (
+            Kind::Date,
+            a.date_line.replace("{date}", &meeting_date(r, day)),
+        ),
     ];
     if r.meeting.is_empty() {
         out.push((Kind::Body, a.none.clone()));
@@ -53,6 +56,15 @@ pub(crate) fn lines(r: &WeekResult, rules: &Weekly) -> Vec<(Kind, String)> {
         }
     }
     out
+}
+
+/// The meeting day as the agenda prints it, `（暂定）` when it depends on a year whose holiday
+/// schedule the rules lack (the meeting may move).
+fn meeting_date(r: &WeekResult, day: chrono::NaiveDate) -> String {
+    match r.meeting_missing_years.is_empty() {
+        true => zh_date(day),
+        false => format!("{}（暂定）", zh_date(day)),
+    }
 }
 
 /// How a line of the agenda is set.

@@ -301,12 +301,25 @@ fn an_agenda_for_a_holiday_friday_is_dated_when_the_meeting_is_held() {
     weekly(out.path(), "2026-09-28", &[]);
     assert_eq!(date_line(out.path(), "2026-09-28"), "（2026年10月9日）");
     let r = weekly(out.path(), "2026-12-28", &[]);
-    assert_eq!(date_line(out.path(), "2026-12-28"), "（2027年1月1日）");
+    // The printed agenda says so too, and so does the week's page.
+    assert_eq!(
+        date_line(out.path(), "2026-12-28"),
+        "（2027年1月1日（暂定））"
+    );
     assert!(
         r.stdout
             .contains("2027 年节假日安排尚未收录，周例会日期为暂定"),
         "{}",
         r.stdout
+    );
+    let page = std::fs::read_to_string(
+        out.path()
+            .join("2026-12-28周/2026-12-28周重点项目问题周报.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("2027 年节假日安排尚未收录，周例会日期为暂定"),
+        "{page}"
     );
 
     let (_keep, rules) = edited_rules(&[("weekly.toml", "event = \"weekly_meeting\"\n", "")]);

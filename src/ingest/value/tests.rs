@@ -242,6 +242,9 @@ fn plausible_ranges_come_from_the_rules() {
 fn an_ods_time_is_said_as_shown() {
     let said = read(Data::DurationIso("PT12H00M00S".into()), FieldType::Date).unwrap_err();
     assert!(said.contains("12:00") && !said.contains("PT12H"), "{said}");
-    assert_eq!(cell_text(&Data::DurationIso("PT36H30M05S".into())), "36:30:05");
+    assert_eq!(
+        cell_text(&Data::DurationIso("PT36H30M05S".into())),
+        "36:30:05"
+    );
     assert_eq!(cell_text(&Data::DurationIso("P1D".into())), "P1D");
 }
