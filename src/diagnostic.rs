@@ -111,7 +111,8 @@ pub enum Code {
     /// 用地面积（平方米）without a factor): the column is not read.
     HeaderUnit,
     /// A report whose title names the assessed month, dated before the month it is filed in
-    /// (a date copied from last month's form): used, its date as written.
+    /// (a date copied from last month's form) or more than a month after it (a slip of the
+    /// year): used, its date as written.
     DatedBeforeMonth,
     /// A table whose every field the rules use (`every_column`) has no column for one: its
     /// values count as not given.

@@ -65,12 +65,17 @@ pub(super) fn check(
     };
     if let Some((month, named, text, r)) = title {
         let found = if month == assessed {
+            // Later than the month after the one it is filed in: a slip (2062 for 2026), not
+            // a late report.
+            let far = |d: &NaiveDate| *d > at.filed_in().shift(1).day(31);
             Found {
                 month,
                 problem: None,
-                note: date
-                    .filter(|(m, ..)| *m < assessed)
-                    .map(|(_, d, cell)| at.dated_before(d, cell)),
+                note: date.and_then(|(m, d, cell)| {
+                    (m < assessed)
+                        .then(|| at.dated_before(d, cell))
+                        .or_else(|| far(&d).then(|| at.dated_long_after(d, cell)))
+                }),
             }
         } else {
             Found {
@@ -149,6 +154,23 @@ impl Where<'_> {
             ),
         )
         .with_hint("填报日期可能沿用了上月表格中的日期，请报送单位核实，改正填报日期后重新报送")
+    }
+
+    /// A report whose title names the assessed month, dated more than a month after the month it
+    /// is filed in: most likely a slip of the year or month; used, its date as written.
+    fn dated_long_after(&self, d: NaiveDate, cell: Option<(usize, usize)>) -> Diagnostic {
+        Diagnostic::new(
+            Code::DatedBeforeMonth,
+            self.date_location(cell),
+            format!(
+                "填报日期为 {}，远晚于{}：标题表明此文件是考核月份（{}）的{}，已采用，是否按时报送按所填日期计",
+                d.format("%Y年%-m月%-d日"),
+                zh(self.filed_in()),
+                zh(self.assessed),
+                self.schema.title,
+            ),
+        )
+        .with_hint("填报日期的年份或月份可能写错，请报送单位核实，改正填报日期后重新报送")
     }
 
     /// The month the assessed month's report is filed in.

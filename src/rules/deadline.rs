@@ -164,6 +164,8 @@ impl Deadlines {
             }
             let due = due_of(file, &d)?;
             let office_event = office_event_of(file, &d, &due, office)?;
+            same_day_as_the_calendar(file, &d, &due, office)?;
+            name_says_its_number(file, index, &d, &due)?;
             let known = known_fields(d.subject, d.table.as_deref(), tables, roles);
             check_fields(file, &d, &due, &known, tables)?;
             let applies = d.applies.trim().to_string();
@@ -289,6 +291,90 @@ fn office_event_of(
             .with_hint("期限的 weekday 与该事项的 weekday 写同一天"));
     }
     Ok(Some(event.clone()))
+}
+
+/// A monthly deadline and the office calendar's event of the same id (月报 on the 22nd) fall on
+/// the same day: the calendar and its .ics tell units when to report, the deadline scores them.
+fn same_day_as_the_calendar(
+    file: &RuleFile,
+    d: &RawDeadline,
+    due: &Due,
+    office: &OfficeCalendar,
+) -> Result<(), RulesError> {
+    let Due::DayOfMonth(day) = due else {
+        return Ok(());
+    };
+    let Some(event) = office.events.iter().find(|e| e.id == d.id) else {
+        return Ok(());
+    };
+    match event.when {
+        When::DayOfMonth(other) if other != *day => Err(file
+            .error_near(
+                &format!("day_of_month = {day}"),
+                format!(
+                    "期限 {} 为每月{day}日，而 {} 中同名事项“{}”为每月{other}日，工作日程与考核不一致",
+                    d.id, office.file, event.name
+                ),
+            )
+            .with_hint(format!(
+                "两处写同一天：本文件的 day_of_month 与 {} 中事项 {} 的 day_of_month",
+                office.file, d.id
+            ))),
+        _ => Ok(()),
+    }
+}
+
+/// A deadline's name printed on notices and workbooks (`月报每月22日前报送`, `土地摘牌后50个工作日内
+/// 开工`) that writes a number says the rule's own: a changed `day_of_month` or `days` left in the
+/// name would contradict the dates beside it.
+fn name_says_its_number(
+    file: &RuleFile,
+    index: usize,
+    d: &RawDeadline,
+    due: &Due,
+) -> Result<(), RulesError> {
+    if d.name.contains(['{', '}']) {
+        return Err(file
+            .error_in_array(
+                "deadline",
+                index,
+                "name",
+                format!(
+                    "期限 {} 的名称“{}”中有 {{ }}：名称按原文印出，不替换其中的名称",
+                    d.id, d.name
+                ),
+            )
+            .with_hint("名称中直接写数字，如“土地摘牌后50个工作日内开工”"));
+    }
+    let (key, n) = match due {
+        Due::DayOfMonth(n) => ("day_of_month", *n),
+        Due::After { days: Some(n), .. } => ("days", *n),
+        _ => return Ok(()),
+    };
+    let numbers: Vec<u32> = d
+        .name
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    if numbers.is_empty() || numbers.contains(&n) {
+        return Ok(());
+    }
+    let written = numbers
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("、");
+    Err(file
+        .error_in_array(
+            "deadline",
+            index,
+            "name",
+            format!(
+                "期限 {} 的名称“{}”写的是 {written}，而 {key} = {n}；名称印在通知和报表上，会与其中的日期矛盾",
+                d.id, d.name
+            ),
+        )
+        .with_hint(format!("把名称中的数字改为 {n}，或把 {key} 改回 {written}")))
 }
 
 /// Checks that deadline `d` names a known table (for a submission) and only `known` fields.

@@ -145,7 +145,13 @@ fn changing_90_to_60_changes_deadlines_and_findings(s: &Samples) {
     );
     let path = rules_dir.join("deadlines.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("days = 90", "days = 60", 1)).unwrap();
+    // The name says the number too (a rules error otherwise).
+    let text = text.replacen("days = 90", "days = 60", 1).replacen(
+        "签约后90个工作日内开工",
+        "签约后60个工作日内开工",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
     let changed = Rules::load(Some(&rules_dir)).unwrap();
     let shipped = Rules::load(None).unwrap();
     let (a, b) = (rows(s, &shipped, "2026-10"), rows(s, &changed, "2026-10"));

@@ -444,6 +444,41 @@ fn a_report_titled_this_month_and_dated_last_month_is_used_with_a_warning() {
     assert_eq!(project["figures"]["cum_invest"], 5980.3, "{project:#}");
 }
 
+/// October's report dated 2062-10-21 (a slip of the year): `check` says so at the date (W070),
+/// before the run counts the unit's report as not sent by the as-of date.
+#[test]
+fn a_report_dated_years_after_its_month_is_said_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = october_with(
+        dir.path(),
+        &[(
+            "月报/东湖镇.xlsx",
+            "xl/sharedStrings.xml",
+            "填报日期：2026年10月21日",
+            "填报日期：2062年10月21日",
+        )],
+    );
+    let r = sanyipi(&[
+        "check",
+        "--input",
+        input.to_str().unwrap(),
+        "--month",
+        "2026-10",
+    ]);
+    assert!(
+        r.stdout.contains(
+            "警告[W070] 月报/东湖镇.xlsx!月报!A2: 填报日期为 2062年10月21日，远晚于2026年10月"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("年份或月份可能写错"), "{}", r.stdout);
+    // A report sent in the next month is late, not a slip: no W070.
+    let dir = tempfile::tempdir().unwrap();
+    let run = october_dated(dir.path(), "2026年11月20日", "2026-11-25");
+    assert_eq!(said_at_dong_hu(&run, "W070").len(), 0);
+}
+
 /// A report dated after the as-of date (东湖镇's 10-21 typed as 10-28, the month run as of
 /// 10-25) counts as not yet sent, as a deadline does; W068 at the date says so, where before it
 /// was silent.

@@ -497,6 +497,25 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "headers = [\"项目名称\", \"\"]",
             "字段 project_name 的 headers 中有空的表头名称",
         ),
+        // The calendar's 月报 day and the deadline's; a deadline's name and its number.
+        (
+            "deadlines.toml",
+            "day_of_month = 22",
+            "day_of_month = 20",
+            "期限 monthly_report 为每月20日，而",
+        ),
+        (
+            "deadlines.toml",
+            "days = 50",
+            "days = 60",
+            "期限 start_after_delisting 的名称“土地摘牌后50个工作日内开工”写的是 50，而 days = 60",
+        ),
+        (
+            "deadlines.toml",
+            "name = \"土地摘牌后50个工作日内开工\"",
+            "name = \"土地摘牌后{{ days }}个工作日内开工\"",
+            "名称按原文印出，不替换其中的名称",
+        ),
         (
             "tables/leads.toml",
             "type = \"bool\"",

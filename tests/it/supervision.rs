@@ -1053,7 +1053,10 @@ fn a_rerun_that_gives_an_answered_id_to_another_matter_keeps_the_answer_with_its
     assert_eq!(closed.code, 0, "{}", closed.stderr);
     // The office finds the start deadline wrong and assesses September again: DH2026-003 is no
     // longer overdue, so item 1 of 东湖镇's notice is another matter.
-    let (_dir, rules) = edited_rules(&[("deadlines.toml", "days = 90", "days = 200")]);
+    let (_dir, rules) = edited_rules(&[
+        ("deadlines.toml", "days = 90", "days = 200"),
+        ("deadlines.toml", "签约后90个", "签约后200个"),
+    ]);
     let again = Sanyipi::month(Samples::own().month("2026-09"), "2026-09")
         .out(out.path())
         .rules_opt(Some(&rules))

@@ -111,8 +111,9 @@ fn sniff(bytes: &[u8]) -> Kind {
 }
 
 /// Text (a CSV or TXT saved under a spreadsheet's name): no control bytes but tab and line
-/// breaks, and UTF-8 (its last character may be cut by the sample's end) or GBK, in which
-/// Excel and WPS on Chinese Windows save CSV.
+/// breaks, and UTF-8 (its last character may be cut by the sample's end), or a CSV in GBK, in
+/// which Excel and WPS on Chinese Windows save it (with a comma or tab; a PDF's first line of
+/// high bytes would pass for GBK).
 fn looks_like_text(head: &[u8]) -> bool {
     let control = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x1A) || b == 0x7F;
     if head.is_empty() || head.iter().any(|&b| control(b)) {
@@ -122,7 +123,8 @@ fn looks_like_text(head: &[u8]) -> bool {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
     };
-    utf8 || gbk(head)
+    let separated = head.iter().any(|&b| b == b',' || b == b'\t');
+    utf8 || (gbk(head) && separated && !head.starts_with(b"%PDF"))
 }
 
 /// Every byte above ASCII is a GBK pair: a lead 0x81–0xFE and a trail 0x40–0xFE but 0x7F (the
