@@ -69,6 +69,18 @@ impl Units {
                     .insert(name.clone(), full.trim().to_string());
             }
             for alias in std::iter::once(&u.name).chain(&u.aliases) {
+                // Two names in one quoted string (a Chinese list written inside the quotes).
+                if let Some(sep) = alias
+                    .chars()
+                    .find(|c| matches!(c, '、' | '，' | ',' | '；' | ';'))
+                {
+                    return Err(file
+                        .error_near(
+                            &format!("\"{alias}\""),
+                            format!("“{alias}”中有“{sep}”：一对引号中只写一个名称"),
+                        )
+                        .with_hint("每个别名各加一对英文引号，用英文逗号隔开，如 aliases = [\"县产业集聚区管委会\", \"产业集聚区\"]"));
+                }
                 let k = crate::text::key(alias);
                 if let Some(other) = units.by_key.insert(k, name.clone())
                     && other != name

@@ -516,6 +516,13 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "name = \"土地摘牌后{{ days }}个工作日内开工\"",
             "名称按原文印出，不替换其中的名称",
         ),
+        // Two names in one alias: a Chinese list inside the quotes.
+        (
+            "units.toml",
+            "aliases = [\"",
+            "aliases = [\"甲、乙\", \"",
+            "“甲、乙”中有“、”：一对引号中只写一个名称",
+        ),
         (
             "tables/leads.toml",
             "type = \"bool\"",
