@@ -69,7 +69,7 @@ pub(crate) fn weekday_zh(d: NaiveDate) -> &'static str {
 /// How a user adds a missing year.
 pub(crate) fn how_to_add(year: i32) -> String {
     format!(
-        "请按国务院办公厅公布的 {year} 年节假日安排，新建 rules/calendar/{year}.toml（格式同 2026.toml），用 --rules 指定规则目录后重新运行。"
+        "请按国务院办公厅公布的 {year} 年节假日安排，在规则目录的 calendar/ 中新建 {year}.toml（格式同已有年份的文件；内置规则可用 sanyipi rules export 导出），用 --rules 指定规则目录后重新运行。"
     )
 }
 

@@ -105,6 +105,15 @@ impl Rules {
         tables.sort_by_key(|t| (t.matching.is_some(), t.id.clone()));
         let roles = Roles::load(&source, &tables)?;
         let calendar = calendar::load(source.under("calendar"))?;
+        if calendar.years().is_empty() {
+            return Err(RulesError::file(
+                &format!("{}/calendar", source.origin),
+                "没有任何年份的节假日安排：工作日只能按周末推算，各项期限都会算错",
+            )
+            .with_hint(
+                "从内置规则复制 calendar/ 文件夹（sanyipi rules export DIR 导出）到规则目录",
+            ));
+        }
         let office_calendar =
             office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
         let deadlines = Deadlines::load(

@@ -540,6 +540,31 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
     }
 }
 
+/// A rules folder whose calendar/ lost its year files is refused: every deadline would be
+/// counted over weekends only.
+#[test]
+fn a_rules_folder_without_any_calendar_year_is_refused() {
+    let rules_dir = exported();
+    let calendar = rules_dir.path().join("rules/calendar");
+    std::fs::remove_dir_all(&calendar).unwrap();
+    let run = sanyipi(&[
+        "rules",
+        "check",
+        rules_dir.path().join("rules").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("calendar: 没有任何年份的节假日安排"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("sanyipi rules export"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_folder_that_is_a_file_is_said_in_words() {
     let dir = tempfile::tempdir().unwrap();
