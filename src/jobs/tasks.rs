@@ -110,8 +110,9 @@ fn listing_inner(req: &ListRequest) -> anyhow::Result<Listing> {
                     t.task.id.clone(),
                     t.task.unit.clone(),
                     t.task.project.clone().unwrap_or_default(),
-                    t.task.date_shown(t.task.feedback_due, provisional),
-                    t.task.date_shown(t.due, provisional),
+                    t.task
+                        .date_shown(t.task.feedback_due, provisional, &rules.calendar),
+                    t.task.date_shown(t.due, provisional, &rules.calendar),
                     match t.closed_on {
                         Some(d) if t.state == State::Closed => format!("{}（{d}）", t.state_label),
                         _ => t.state_label.clone(),

@@ -80,7 +80,7 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
                 // A date counted over a year without an official schedule is marked, as the
                 // notice marks it.
                 let provisional = &rules.office_calendar.labels.provisional;
-                let shown = |d| match t.provisional {
+                let shown = |d| match t.date_provisional(d, &rules.calendar) {
                     true => format!("{}（{provisional}）", zh_date(d)),
                     false => zh_date(d),
                 };

@@ -11,8 +11,9 @@ use serde::Serialize;
 /// The register as rows of text, in the order of `register_headers`; the dates of a task counted
 /// over a year without an official schedule are marked as the office calendar marks such dates
 /// (`暂定`), as its notice marks them.
-fn cells(t: &TaskState, provisional: &str) -> Vec<String> {
-    let date = |d| t.task.date_shown(d, provisional);
+fn cells(t: &TaskState, rules: &Rules) -> Vec<String> {
+    let provisional = rules.office_calendar.labels.provisional.as_str();
+    let date = |d| t.task.date_shown(d, provisional, &rules.calendar);
     let feedback = t
         .feedback
         .as_ref()
@@ -58,12 +59,7 @@ pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {
         rows: a
             .register
             .iter()
-            .map(|t| {
-                cells(t, &rules.office_calendar.labels.provisional)
-                    .into_iter()
-                    .map(text)
-                    .collect::<Vec<Cell>>()
-            })
+            .map(|t| cells(t, rules).into_iter().map(text).collect::<Vec<Cell>>())
             .collect(),
     })
 }
@@ -91,7 +87,7 @@ pub(crate) fn section(a: &Assessment, rules: &Rules) -> Option<Section> {
             .register
             .iter()
             .map(|t| Row {
-                cells: cells(t, &rules.office_calendar.labels.provisional),
+                cells: cells(t, rules),
                 overdue: t.state == State::Overdue,
             })
             .collect(),
@@ -109,12 +105,7 @@ pub(crate) fn annual_sheet(year: i32, tasks: &[TaskState], rules: &Rules) -> Opt
         red: tasks.iter().map(|t| t.state == State::Overdue).collect(),
         rows: tasks
             .iter()
-            .map(|t| {
-                cells(t, &rules.office_calendar.labels.provisional)
-                    .into_iter()
-                    .map(text)
-                    .collect::<Vec<Cell>>()
-            })
+            .map(|t| cells(t, rules).into_iter().map(text).collect::<Vec<Cell>>())
             .collect(),
     })
 }
@@ -128,7 +119,7 @@ pub(crate) fn annual_section(tasks: &[TaskState], rules: &Rules) -> Option<Secti
         rows: tasks
             .iter()
             .map(|t| Row {
-                cells: cells(t, &rules.office_calendar.labels.provisional),
+                cells: cells(t, rules),
                 overdue: t.state == State::Overdue,
             })
             .collect(),

@@ -1034,6 +1034,42 @@ fn a_tasks_provisional_dates_are_marked_wherever_they_are_shown() {
         "{}",
         listed.stdout
     );
+    // Issued 2026-12-21: the 反馈时限 falls in 2026, whose schedule is known, and is not 暂定;
+    // the 整改时限 in 2027 still is.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    sanyipi(&[
+        "run",
+        "--input",
+        "samples/2026-10",
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--issue-date",
+        "2026-12-21",
+        "--out",
+        out,
+    ])
+    .assert_done();
+    let mut wb: Xlsx<_> =
+        open_workbook(dir.path().join("2026-10/2026年10月重点项目考核排名.xlsx")).unwrap();
+    let register = wb.worksheet_range("督办台账").unwrap();
+    let row: Vec<String> = register
+        .rows()
+        .nth(3)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        row[7].starts_with("2026-12-") && !row[7].contains("暂定"),
+        "{row:?}"
+    );
+    assert!(
+        row[8].starts_with("2027-") && row[8].ends_with("（暂定）"),
+        "{row:?}"
+    );
 }
 
 #[test]

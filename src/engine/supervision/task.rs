@@ -1,8 +1,9 @@
 //! The 整改任务 and its state: what a notice item asks, what the unit reported, and where the
 //! register stands on it.
 
+use crate::calendar::Calendar;
 use crate::rules::supervision::Supervision;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// One 整改任务: an item of a notice.
@@ -31,14 +32,21 @@ pub(crate) struct Task {
 }
 
 impl Task {
-    /// One of the task's dates as lists show it: `2027-01-28（暂定）` when its dates needed a
-    /// year without a schedule (`provisional`, the office calendar's word), as its notice says.
-    pub(crate) fn date_shown(&self, d: NaiveDate, provisional: &str) -> String {
-        if self.provisional {
+    /// One of the task's dates as lists show it: `2027-01-28（暂定）` when it needed a year
+    /// without a schedule (`provisional`, the office calendar's word), as its notice says.
+    pub(crate) fn date_shown(&self, d: NaiveDate, provisional: &str, cal: &Calendar) -> String {
+        if self.date_provisional(d, cal) {
             format!("{d}（{provisional}）")
         } else {
             d.to_string()
         }
+    }
+
+    /// Whether date `d` of the task was counted over a year without a schedule. The task keeps
+    /// one mark for its dates; a date in the year of issue, whose schedule the rules hold, did
+    /// not need a later year (a 反馈时限 of 12-30 beside a 整改时限 in January is not 暂定).
+    pub(crate) fn date_provisional(&self, d: NaiveDate, cal: &Calendar) -> bool {
+        self.provisional && (d.year() != self.issued.year() || !cal.knows_year(d.year()))
     }
 }
 
