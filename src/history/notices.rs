@@ -9,25 +9,26 @@ use rusqlite::{Transaction, params};
 use std::collections::BTreeMap;
 
 impl History {
-    /// The notice numbers already given: this month's per recipient and year (a forced re-run
-    /// reuses them) and the highest of each year.
+    /// The notice numbers already given: this month's per recipient (a forced re-run reuses
+    /// them, in the year they were given whatever the new issue date; the current revision's
+    /// before one a re-run withdrew) and the highest of each year.
     pub(crate) fn notice_book(&self, month: Month) -> Result<NoticeBook, HistoryError> {
         let mut book = NoticeBook::default();
         let mut stmt = self
             .conn
-            .prepare("SELECT recipient, year, MIN(seq) FROM notice WHERE month = ?1 GROUP BY recipient, year")
+            .prepare("SELECT recipient, year, seq FROM notice WHERE month = ?1 ORDER BY withdrawn, year, seq")
             .map_err(self.sql())?;
         let rows = stmt
             .query_map(params![month.to_string()], |r| {
                 Ok((
-                    (r.get::<_, String>(0)?, r.get::<_, i32>(1)?),
-                    r.get::<_, u32>(2)?,
+                    r.get::<_, String>(0)?,
+                    (r.get::<_, i32>(1)?, r.get::<_, u32>(2)?),
                 ))
             })
             .map_err(self.sql())?;
         for row in rows {
-            let (key, seq) = row.map_err(self.sql())?;
-            book.this_month.insert(key, seq);
+            let (recipient, number) = row.map_err(self.sql())?;
+            book.this_month.entry(recipient).or_insert(number);
         }
         let mut stmt = self
             .conn
@@ -88,16 +89,19 @@ impl History {
         Ok(())
     }
 
-    /// Notices numbered in `year`, in number order (for the annual summary).
+    /// Notices of the months of `year` (the assessed month decides, not the number's year: a
+    /// December re-run issued in January keeps its notices in December's year), in number
+    /// order (for the annual summary).
     pub(crate) fn notices_of_year(&self, year: i32) -> Result<Vec<NoticeRow>, HistoryError> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT month, recipient, kind, number FROM notice WHERE year = ?1 AND withdrawn = 0 ORDER BY seq",
+                "SELECT month, recipient, kind, number FROM notice
+                 WHERE substr(month, 1, 5) = ?1 AND withdrawn = 0 ORDER BY year, seq",
             )
             .map_err(self.sql())?;
         let rows = stmt
-            .query_map(params![year], |r| {
+            .query_map(params![format!("{year}-")], |r| {
                 Ok(NoticeRow {
                     month: r.get(0)?,
                     recipient: r.get(1)?,

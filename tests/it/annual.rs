@@ -425,12 +425,27 @@ fn notices_per_unit(out: &str, year: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A forced re-run of a month that no longer gives a notice withdraws it: its number stays
-/// taken, but it counts nowhere. Here October re-run with its notices dated 2027-01-04 moves
-/// them to 2027's numbers; before, 2026's annual summary still counted the 2026 numbers (and
-/// the escalations counted both).
+/// Each notice's number and task ids in a month's run.json.
+fn numbers_and_tasks(out: &Path, month: &str) -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(out.join(month).join("run.json")).unwrap();
+    let run: J = serde_json::from_str(&text).unwrap();
+    let list = |key: &str, field: &str| -> Vec<String> {
+        run[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n[field].as_str().unwrap().to_string())
+            .collect()
+    };
+    (list("notices", "number"), list("tasks", "id"))
+}
+
+/// A forced re-run keeps the numbers of the notices it issues again, year included, whatever
+/// its issue date: October re-run with its notices dated 2027-01-04 used to take 2027's numbers
+/// and withdraw 2026's, so the tasks' ids changed (their answers no longer counted) and 2026's
+/// annual summary lost the month's notices.
 #[test]
-fn notices_a_re_run_no_longer_gives_count_nowhere() {
+fn a_re_run_issued_the_next_year_keeps_its_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let run = |extra: &[&str]| {
@@ -446,17 +461,57 @@ fn notices_a_re_run_no_longer_gives_count_nowhere() {
             out,
         ];
         args.extend(extra);
-        sanyipi(&args).assert_done();
+        let r = sanyipi(&args);
+        r.assert_done();
+        r
     };
     run(&[]);
+    let first = numbers_and_tasks(dir.path(), "2026-10");
+    assert!(first.0[0].starts_with("镇督查〔2026〕"), "{first:?}");
     let before = notices_per_unit(out, "2026");
     assert_eq!(before["北山镇"], "1", "{before:?}");
-    run(&["--force", "--issue-date", "2027-01-04"]);
-    let after = notices_per_unit(out, "2026");
-    assert!(after.values().all(|n| n == "0"), "{after:?}");
-    // Re-run as first: the same numbers again, counted again.
-    run(&["--force"]);
+    let again = run(&["--force", "--issue-date", "2027-01-04"]);
+    assert!(!again.stdout.contains("〔2027〕"), "{}", again.stdout);
+    assert!(
+        !again.stdout.contains("本次考核已无此任务"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(numbers_and_tasks(dir.path(), "2026-10"), first);
     assert_eq!(notices_per_unit(out, "2026"), before);
+    let h = rusqlite::Connection::open(dir.path().join("history.sqlite")).unwrap();
+    let withdrawn: i64 = h
+        .query_row("SELECT COUNT(*) FROM notice WHERE withdrawn = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(withdrawn, 0);
+}
+
+/// A month's notices count in the annual summary of the month's year, whatever year their
+/// numbers are of: October first run with its notices issued on 2027-01-04 is numbered in 2027
+/// and counted in 2026's summary.
+#[test]
+fn a_months_notices_count_in_its_own_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let base = [
+        "run",
+        "--input",
+        "samples/2026-10",
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+    ];
+    let mut args = base.to_vec();
+    args.extend([out, "--issue-date", "2027-01-04"]);
+    sanyipi(&args).assert_done();
+    let (numbers, _) = numbers_and_tasks(dir.path(), "2026-10");
+    assert!(numbers[0].starts_with("镇督查〔2027〕"), "{numbers:?}");
+    let counted = notices_per_unit(out, "2026");
+    assert_eq!(counted["北山镇"], "1", "{counted:?}");
 }
 
 /// An import file of 2025-10 to 2026-06 ranking five units 1 to 5, 石佛寺镇 last every month but

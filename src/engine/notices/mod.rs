@@ -309,31 +309,33 @@ pub(crate) fn draft(rules: &Rules, input: &DraftInput) -> Drafted {
     }
 }
 
-/// Notice numbers already given, from history: this month's per (recipient, year), and the
+/// Notice numbers already given, from history: this month's per recipient (year, seq), and the
 /// highest of each year.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NoticeBook {
-    pub(crate) this_month: BTreeMap<(String, i32), u32>,
+    pub(crate) this_month: BTreeMap<String, (i32, u32)>,
     pub(crate) max_seq: BTreeMap<i32, u32>,
 }
 
 /// Gives each notice its number: the one already given to the same recipient for the same month
-/// (a forced re-run), else the next in its year, in the order of `notices`.
+/// (a forced re-run keeps it, year included, whatever the new issue date: the notice issued is
+/// the same), else the next in the year of its issue date, in the order of `notices`.
 pub(crate) fn number(rules: &Rules, book: &NoticeBook, notices: &mut [Notice]) {
     let mut next: BTreeMap<i32, u32> = BTreeMap::new();
     for n in notices.iter_mut() {
-        let seq = match book.this_month.get(&(n.recipient.clone(), n.year)) {
-            Some(seq) => *seq,
+        let (year, seq) = match book.this_month.get(&n.recipient) {
+            Some(&given) => given,
             None => {
                 let slot = *next
                     .entry(n.year)
                     .or_insert_with(|| book.max_seq.get(&n.year).copied().unwrap_or(0) + 1);
                 next.insert(n.year, slot + 1);
-                slot
+                (n.year, slot)
             }
         };
+        n.year = year;
         n.seq = seq;
-        n.number = number_text(rules, n.year, seq);
+        n.number = number_text(rules, year, seq);
     }
 }
 

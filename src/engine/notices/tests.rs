@@ -139,11 +139,11 @@ fn number_table() {
             &[41, 3, 42],
         ),
         (
-            "this month's number of another year is not reused",
-            &[("甲镇", 2025, 5)],
-            &[(2026, 1)],
-            &[("甲镇", 2026)],
-            &[2],
+            "a forced re-run keeps this month's number of another year",
+            &[("甲镇", 2026, 41)],
+            &[(2026, 41), (2027, 22)],
+            &[("甲镇", 2027), ("乙镇", 2027)],
+            &[41, 23],
         ),
     ];
     let rules = rules();
@@ -151,7 +151,7 @@ fn number_table() {
         let book = NoticeBook {
             this_month: this_month
                 .iter()
-                .map(|(r, y, s)| ((r.to_string(), *y), *s))
+                .map(|(r, y, s)| (r.to_string(), (*y, *s)))
                 .collect(),
             max_seq: max_seq.iter().copied().collect(),
         };
