@@ -272,7 +272,9 @@ pub fn default_as_of(month: Month, today: NaiveDate, day: Option<u32>) -> (Naive
 
 /// The assessed month and the as-of date of a month's folder `input`. Without `as_of` the date
 /// comes from the rule `as_of_day` of `rules/scoring.toml` (that day of the assessed month, or
-/// `today` while it is still ahead); the choice is told as a note.
+/// `today` while it is still ahead); the choice is told as a note. A date outside the month's
+/// window ([`as_of::check_window`]), given or by default, is refused: `run` and `deadlines`
+/// share this.
 pub(crate) fn month_and_as_of(
     input: &Path,
     month: Option<&str>,
@@ -290,12 +292,17 @@ pub(crate) fn month_and_as_of(
             folder_name(input)
         ));
     }
-    if let Some(as_of) = as_of {
-        return Ok((month_of_date, as_of));
-    }
     let month = month_of_date;
-    let (as_of, why) = default_as_of(month, today, rules.scoring.score.as_of_day);
-    progress.note(&format!("统计截止日期：{as_of}（未指定 --as-of，{why}）"));
+    let day = rules.scoring.score.as_of_day;
+    let as_of = match as_of {
+        Some(as_of) => as_of,
+        None => {
+            let (as_of, why) = default_as_of(month, today, day);
+            progress.note(&format!("统计截止日期：{as_of}（未指定 --as-of，{why}）"));
+            as_of
+        }
+    };
+    as_of::check_window(month, as_of, day)?;
     Ok((month, as_of))
 }
 

@@ -89,7 +89,6 @@ pub fn run(req: &MonthRequest, progress: &dyn Progress) -> super::Result<MonthRu
         &rules,
         progress,
     )?;
-    super::as_of::check_window(month, as_of, rules.scoring.score.as_of_day)?;
     Ok(assess_and_publish(&rules, req, month, as_of, progress)?)
 }
 

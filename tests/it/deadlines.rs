@@ -475,3 +475,40 @@ fn a_procedure_without_a_time_limit_is_said_at_its_cell() {
         .unwrap();
     assert!(row.contains("2026-02-13"), "{row}");
 }
+
+/// `deadlines` settles its as-of date as `run` does: without `--as-of`, a month not begun yet
+/// (today outside its window) is refused by both with the same reason, where `deadlines` used
+/// to list the month as of today, with nonsense overdue rows; a given date outside the window
+/// too.
+#[test]
+fn deadlines_refuse_an_as_of_date_outside_the_month_as_run_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let month = dir.path().join("2099-01");
+    std::fs::create_dir(&month).unwrap();
+    let out = dir.path().join("out");
+    let reason = "不在 2099-01 的考核期内：应在 2099-01-01 至 2099-02-25 之间";
+    for command in ["run", "deadlines"] {
+        let r = Sanyipi::new()
+            .arg(command)
+            .input(&month)
+            .out(&out)
+            .run()
+            .expect_code(2);
+        assert!(r.stderr.contains(reason), "{command}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{command}: {}", r.stdout);
+        let r = Sanyipi::new()
+            .arg(command)
+            .input(&month)
+            .as_of("2099-03-01")
+            .out(&out)
+            .run()
+            .expect_code(2);
+        assert!(
+            r.stderr
+                .contains("统计截止日期 2099-03-01 不在 2099-01 的考核期内"),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+    assert!(!out.exists());
+}
