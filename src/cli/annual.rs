@@ -1,7 +1,7 @@
 //! `sanyipi annual --year 2026 [--out DIR] [--history FILE] [--rules DIR] [--templates DIR]`:
 //! the annual summary from history (`jobs::annual`).
 
-use super::input::OutArgs;
+use super::input::{OutArgs, today};
 use crate::jobs::{self, OK, annual::AnnualRequest};
 use std::path::PathBuf;
 
@@ -26,6 +26,7 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
         place: args.out.place(),
         rules: args.rules,
         templates: args.templates,
+        today: today(),
     };
     super::output::out(&jobs::annual::annual(&req, &super::progress::Notes)?.summary);
     Ok(OK)

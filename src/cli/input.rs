@@ -37,9 +37,13 @@ impl OutArgs {
     }
 }
 
-/// Today on this computer's clock.
+/// Today on this computer's clock (`SANYIPI_TODAY=YYYY-MM-DD` sets it for tests whose outcome
+/// depends on the date, such as whether a year is over for `annual`).
 pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    std::env::var("SANYIPI_TODAY")
+        .ok()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// `--as-of` if given, else today.

@@ -110,6 +110,36 @@ pub(crate) struct Summary {
     /// departments, the escalation lists).
     #[serde(skip)]
     pub(crate) notices: Vec<super::recorded::NoticeRow>,
+    /// The months of the year with no record that should have one ([`missing_months`]).
+    pub(crate) missing: Vec<String>,
+}
+
+/// The months of `year` that should be recorded and are not: from the first month `recorded`
+/// to the last one, or to December when the year is over (`year_over`: a later year's month is
+/// recorded, or the year has passed).
+pub(crate) fn missing_months(recorded: &[AnnualMonth], year: i32, year_over: bool) -> Vec<String> {
+    let months: Vec<Month> = recorded
+        .iter()
+        .filter_map(|m| Month::parse(&m.month))
+        .filter(|m| m.year == year)
+        .collect();
+    let (Some(&first), Some(&last)) = (months.iter().min(), months.iter().max()) else {
+        return Vec::new();
+    };
+    let last = if year_over {
+        Month { year, month: 12 }
+    } else {
+        last
+    };
+    let mut out = Vec::new();
+    let mut m = first;
+    while m <= last {
+        if !months.contains(&m) {
+            out.push(m.to_string());
+        }
+        m = m.next();
+    }
+    out
 }
 
 /// What `summarize` reads from history.
@@ -165,6 +195,7 @@ pub(crate) fn summarize(rules: &Rules, annual: &AnnualRules, inp: &Inputs) -> Su
         aggregate_label: aggregate_label(annual.aggregate).to_string(),
         tasks: Vec::new(),
         notices: inp.notices.to_vec(),
+        missing: Vec::new(),
     }
 }
 
@@ -390,6 +421,43 @@ fn completion_status(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_months_table() {
+        let cases: &[(&str, &[&str], bool, &[&str])] = &[
+            ("none recorded", &[], true, &[]),
+            (
+                "a gap between",
+                &["2026-07", "2026-09"],
+                false,
+                &["2026-08"],
+            ),
+            ("the year not over", &["2026-10", "2026-11"], false, &[]),
+            (
+                "the year over: up to December",
+                &["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"],
+                true,
+                &["2026-12"],
+            ),
+            (
+                "months before the first are not missing",
+                &["2026-11", "2026-12"],
+                true,
+                &[],
+            ),
+        ];
+        for (name, recorded, over, want) in cases {
+            let months: Vec<AnnualMonth> = recorded
+                .iter()
+                .map(|m| AnnualMonth {
+                    month: m.to_string(),
+                    imported: false,
+                    counted: true,
+                })
+                .collect();
+            assert_eq!(missing_months(&months, 2026, *over), *want, "{name}");
+        }
+    }
 
     #[test]
     fn rounding_keeps_precision() {

@@ -4,11 +4,12 @@
 
 use super::publish::publish;
 use super::{Place, table};
-use crate::engine::annual::{Inputs, summarize};
+use crate::engine::annual::{Inputs, missing_months, summarize};
 use crate::progress::Progress;
 use crate::report::{self, OutputFile, OutputKind};
 use crate::rules::Rules;
 use anyhow::{Context, bail};
+use chrono::Datelike;
 use std::path::{Path, PathBuf};
 
 /// The year to sum up.
@@ -18,6 +19,8 @@ pub struct AnnualRequest {
     pub place: Place,
     pub rules: Option<PathBuf>,
     pub templates: Option<PathBuf>,
+    /// Today: once the year is over, its months up to December should all be recorded.
+    pub today: chrono::NaiveDate,
 }
 
 /// The files written and what `sanyipi annual` prints.
@@ -81,6 +84,19 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
             plans: &plans,
         },
     );
+    let year_over = req.today.year() > req.year
+        || runs
+            .iter()
+            .any(|r| r.month.as_str() > format!("{}-12", req.year).as_str());
+    summary.missing = missing_months(&summary.months, req.year, year_over);
+    if !summary.missing.is_empty() {
+        progress.note(&format!(
+            "注意：历史中没有 {} 的考核记录，{} 年度结果只计已记录的 {} 个月。如需计入，请先考核缺少的月份（run --month），再重新运行 annual。",
+            summary.missing.join("、"),
+            req.year,
+            summary.months.len()
+        ));
+    }
     // Metadata date: the last day of the last month in the summary (no clock).
     let created = summary
         .months
@@ -136,13 +152,12 @@ fn summary_text(s: &crate::engine::annual::Summary, dir: &Path, files: &[OutputF
                 }
             })
             .collect();
-        let gaps = report::annual::gaps(s);
-        let missing = if gaps.is_empty() {
+        let missing = if s.missing.is_empty() {
             String::new()
         } else {
             format!(
                 "（缺少 {} 的记录，年度结果只计已记录的月份）",
-                gaps.join("、")
+                s.missing.join("、")
             )
         };
         format!("月份: {}{missing}", months.join("、"))

@@ -54,33 +54,11 @@ fn subtitle(s: &Summary) -> String {
     if !imported.is_empty() {
         out.push_str(&format!("（其中导入 {}）", imported.join("、")));
     }
-    let gaps = gaps(s);
-    if !gaps.is_empty() {
+    if !s.missing.is_empty() {
         out.push_str(&format!(
             "；缺少 {} 的记录，年度结果只计已记录的月份",
-            gaps.join("、")
+            s.missing.join("、")
         ));
-    }
-    out
-}
-
-/// The months between the year's first and last recorded month that have no record.
-pub(crate) fn gaps(s: &Summary) -> Vec<String> {
-    let months: Vec<crate::calendar::Month> = s
-        .months
-        .iter()
-        .filter_map(|m| crate::calendar::Month::parse(&m.month))
-        .collect();
-    let (Some(&first), Some(&last)) = (months.iter().min(), months.iter().max()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut m = first;
-    while m < last {
-        if !months.contains(&m) {
-            out.push(m.to_string());
-        }
-        m = m.next();
     }
     out
 }

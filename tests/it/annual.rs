@@ -111,8 +111,16 @@ fn text(d: &Data) -> String {
     }
 }
 
+/// A day of 2026 after the sample months: their year is not over, so no month after the last
+/// recorded one is missing, whenever the tests run.
+const IN_2026: &str = "2026-11-30";
+
 fn check_annual(out: &Path, results: &Results, computed: &[String]) {
-    let r = sanyipi(&["annual", "--year", "2026", "--out", out.to_str().unwrap()]);
+    let r = Sanyipi::new()
+        .args(["annual", "--year", "2026"])
+        .out(out)
+        .env("SANYIPI_TODAY", IN_2026)
+        .run();
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let book = out.join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
     // 逐月得分: header on row 3, then per month a score and a rank column.
@@ -225,6 +233,7 @@ fn annual_summary_of_the_sample_year() {
     let r = Sanyipi::new()
         .args(["annual", "--year", "2026"])
         .out(out.path())
+        .env("SANYIPI_TODAY", IN_2026)
         .run()
         .expect_ok();
     assert_eq!(
@@ -373,6 +382,7 @@ fn a_month_missing_between_recorded_ones_is_said() {
     let r = Sanyipi::new()
         .args(["annual", "--year", "2026"])
         .out(out.path())
+        .env("SANYIPI_TODAY", IN_2026)
         .run()
         .expect_code(0);
     assert!(
@@ -387,6 +397,82 @@ fn a_month_missing_between_recorded_ones_is_said() {
     )
     .unwrap();
     assert!(html.contains("缺少 2026-09 的记录"), "{html}");
+}
+
+/// The months after the last recorded one are missing too once the year is over: a later
+/// year's month is recorded (December never assessed, January run), or today is in a later
+/// year. Said in the terminal (a 注意 on stderr, the 月份 line) and in the page and workbook.
+#[test]
+fn months_missing_at_the_end_of_a_year_over_are_said() {
+    let out = tempfile::tempdir().unwrap();
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(root().join("samples/历史排名.xlsx"))
+        .out(out.path())
+        .run()
+        .expect_ok();
+    // July and August imported, September and October run.
+    for m in MONTHS {
+        Sanyipi::month(format!("samples/{m}"), m)
+            .out(out.path())
+            .run()
+            .assert_done();
+    }
+    let annual = |today: &str| {
+        Sanyipi::new()
+            .args(["annual", "--year", "2026"])
+            .out(out.path())
+            .env("SANYIPI_TODAY", today)
+            .run()
+            .expect_code(0)
+    };
+    let r = annual(IN_2026);
+    assert!(!r.stdout.contains("缺少"), "{}", r.stdout);
+    assert!(!r.stderr.contains("缺少"), "{}", r.stderr);
+    let r = annual("2027-01-04");
+    let said = "2026-10（缺少 2026-11、2026-12 的记录，年度结果只计已记录的月份）";
+    assert!(r.stdout.contains(said), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "注意：历史中没有 2026-11、2026-12 的考核记录，2026 年度结果只计已记录的 4 个月"
+        ),
+        "{}",
+        r.stderr
+    );
+    let dir = out.path().join("年度汇总/2026");
+    let html = std::fs::read_to_string(dir.join("2026年度重点项目考核汇总.html")).unwrap();
+    assert!(html.contains("缺少 2026-11、2026-12 的记录"), "{html}");
+    let rows = sheet(&dir.join("2026年度重点项目考核汇总.xlsx"), "年度排名");
+    let said_in_book = rows
+        .iter()
+        .flatten()
+        .any(|c| text(c).contains("缺少 2026-11、2026-12 的记录"));
+    assert!(said_in_book, "{rows:?}");
+    // A later year's month recorded says so whatever today is: January 2027 imported.
+    let file = out.path().join("2027年1月.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["考核月份", "单位", "得分", "名次"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, u) in ["东湖镇", "北山镇"].iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, "2027-01").unwrap();
+        ws.write_string(row, 1, *u).unwrap();
+        ws.write_number(row, 2, 90.0 - 10.0 * f64::from(row))
+            .unwrap();
+        ws.write_number(row, 3, f64::from(row)).unwrap();
+    }
+    wb.save(&file).unwrap();
+    Sanyipi::new()
+        .args(["history", "import"])
+        .arg(&file)
+        .out(out.path())
+        .env("SANYIPI_TODAY", "2027-02-01")
+        .run()
+        .expect_ok();
+    let r = annual(IN_2026);
+    assert!(r.stdout.contains(said), "{}", r.stdout);
 }
 
 #[test]
