@@ -1,5 +1,6 @@
 //! The engine: pure functions from rules, records and an as-of date to results. No I/O, no clock.
 
+pub(crate) mod aliases;
 pub mod annual;
 pub mod assess;
 pub(crate) mod cards;

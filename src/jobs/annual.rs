@@ -44,10 +44,16 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
     let history = req.place.read()?;
     let runs = history.runs()?;
     let prefix = format!("{}-", req.year);
+    // Under the units' present names: a unit renamed in units.toml keeps its earlier months.
+    let present = |name: &str| crate::engine::aliases::present_name(&rules.units, name);
     let units: Vec<_> = history
         .units(None)?
         .into_iter()
         .filter(|u| u.month.starts_with(&prefix))
+        .map(|mut u| {
+            u.unit = present(&u.unit);
+            u
+        })
         .collect();
     if units.is_empty() {
         bail!(
@@ -70,7 +76,10 @@ fn annual_inner(req: &AnnualRequest, progress: &dyn Progress) -> anyhow::Result<
         Some(m) => history.plans(m)?,
         None => Default::default(),
     };
-    let notices = history.notices_of_year(req.year)?;
+    let mut notices = history.notices_of_year(req.year)?;
+    for n in &mut notices {
+        n.recipient = present(&n.recipient);
+    }
     let mut summary = summarize(
         &rules,
         &annual,

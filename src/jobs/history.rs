@@ -223,7 +223,16 @@ fn show_inner(req: &ShowRequest) -> anyhow::Result<String> {
         }
         None => None,
     };
-    let units = history.units(unit.as_deref())?;
+    // A unit's months recorded under a name that is now its alias are the unit's.
+    let present = |name: &str| crate::engine::aliases::present_name(&rules.units, name);
+    let units: Vec<_> = match &unit {
+        Some(u) => history
+            .units(None)?
+            .into_iter()
+            .filter(|r| present(&r.unit) == present(u))
+            .collect(),
+        None => history.units(None)?,
+    };
     if units.is_empty() {
         return Ok(format!(
             "没有记录{}。\n",

@@ -100,7 +100,12 @@ pub(crate) fn check(
             .map_err(|e| out.errors.push(format!("{}: {e}", at(F::Score))))
             .ok();
         let unit_at = at(F::Unit);
-        let key = (month, crate::text::key(&r.unit));
+        // Stored under the unit's name in the rules (an alias or a suffixed name is the unit's),
+        // as the months `run` records name it; a unit the rules do not know as written.
+        let units = &rules.units;
+        let known = crate::ingest::units::resolve(units, &[], &r.unit);
+        let unit = known.clone().unwrap_or_else(|| r.unit.clone());
+        let key = (month, crate::text::key(&unit));
         if let Some(first) = seen.get(&key) {
             out.errors.push(format!(
                 "{unit_at}: 单位“{}”在 {} 已有一行（{first}），每个单位每月只能有一行",
@@ -110,8 +115,7 @@ pub(crate) fn check(
             continue;
         }
         seen.insert(key, unit_at.clone());
-        let units = &rules.units;
-        if !units.names.is_empty() && crate::ingest::units::resolve(units, &[], &r.unit).is_none() {
+        if !units.names.is_empty() && known.is_none() {
             let e = unknown
                 .entry(r.unit.clone())
                 .or_insert((unit_at.clone(), 0));
@@ -120,7 +124,7 @@ pub(crate) fn check(
         if let (Some(score), Some(rank)) = (score, rank) {
             out.rows.push(ImportRow {
                 month,
-                unit: r.unit.clone(),
+                unit,
                 score,
                 rank,
             });

@@ -165,6 +165,7 @@ fn assess_and_publish_in(
         );
     }
     let mut snapshot = history.snapshot(month)?;
+    crate::engine::aliases::follow_aliases(&rules.units, &mut snapshot);
     crate::engine::continuity::align_ids(&mut data, &mut snapshot);
     crate::engine::new_units::check(rules, &mut data, &snapshot);
     crate::engine::continuity::dated_after(rules, &mut data, as_of);

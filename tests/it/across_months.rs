@@ -581,3 +581,84 @@ fn task_dates_in_a_year_not_in_the_calendar_are_said_to_be_provisional() {
         run.stdout
     );
 }
+
+/// A unit renamed in `units.toml` that keeps its old name as an alias keeps its history: its
+/// 上月名次, streak and penalties in October are those it has under its old name, where they
+/// used to restart silently. A ranking imported under the alias is stored under the new name.
+#[test]
+fn a_unit_renamed_with_its_old_name_as_alias_keeps_its_history() {
+    use crate::common::{Samples, import_history, run_months};
+    let s = Samples::own();
+    let shipped = tempfile::tempdir().unwrap();
+    let runs = run_months(&s, shipped.path(), None);
+    let october = runs[1]["units"].as_array().unwrap();
+    // The unit with the longest streak in October, penalised: the one whose history shows most.
+    let old = october
+        .iter()
+        .max_by_key(|u| u["streak"].as_u64().unwrap())
+        .unwrap();
+    let old_name = old["unit"].as_str().unwrap();
+    assert!(old["streak"].as_u64().unwrap() >= 2, "{old}");
+    assert!(!old["penalty_ids"].as_array().unwrap().is_empty(), "{old}");
+    let new_name = format!("{}街道", old_name.trim_end_matches(['镇', '乡']));
+    let (_dir, rules) = edited_rules(&[]);
+    let units = rules.join("units.toml");
+    let mut text = std::fs::read_to_string(&units).unwrap();
+    text.push_str(&format!(
+        "\n[[unit]]\nname = \"{new_name}\"\naliases = [\"{old_name}\"]\n"
+    ));
+    std::fs::write(&units, text).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    import_history(&s, out.path(), None);
+    Sanyipi::month(s.month("2026-09"), "2026-09")
+        .out(out.path())
+        .run()
+        .expect_done();
+    let run = Sanyipi::month(s.month("2026-10"), "2026-10")
+        .out(out.path())
+        .rules(&rules)
+        .run()
+        .expect_done();
+    let json = run.json("2026-10/run.json");
+    let units = json["units"].as_array().unwrap();
+    let renamed = units.iter().find(|u| u["unit"] == new_name.as_str());
+    let renamed = renamed.unwrap_or_else(|| panic!("{new_name} not ranked: {units:?}"));
+    assert!(!units.iter().any(|u| u["unit"] == old_name), "{units:?}");
+    for field in [
+        "score",
+        "rank",
+        "previous_rank",
+        "bottom",
+        "streak",
+        "penalty_ids",
+    ] {
+        assert_eq!(renamed[field], old[field], "{field}");
+    }
+
+    // `history show --unit` lists the months under either name.
+    let shown = Sanyipi::new()
+        .args(["history", "show", "--unit", &new_name])
+        .out(out.path())
+        .rules(&rules)
+        .run()
+        .expect_ok();
+    for month in ["2026-09", "2026-10"] {
+        assert!(shown.stdout.contains(month), "{}", shown.stdout);
+    }
+
+    // Imported under the alias, stored under the unit's name.
+    let imported = tempfile::tempdir().unwrap();
+    import_history(&s, imported.path(), Some(&rules));
+    let h = rusqlite::Connection::open(imported.path().join("history.sqlite")).unwrap();
+    let count = |unit: &str| -> i64 {
+        h.query_row(
+            "SELECT COUNT(*) FROM unit_result WHERE unit = ?1",
+            [unit],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(count(old_name), 0);
+    assert!(count(&new_name) > 0);
+}
