@@ -5,6 +5,7 @@
 //! the row; nothing here turns a failure into `false`.
 
 use crate::value::{Value, format_number};
+use minijinja::machinery::ast;
 use minijinja::{Environment, Expression, Value as V};
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
@@ -176,6 +177,151 @@ pub(crate) fn check_template_names(src: &str, known: &[&str]) -> Result<(), Stri
     ))
 }
 
+/// A quoted text an expression compares with a name: `name == 'x'`, `'x' != name`, each text of
+/// `name in ['x', 'y']`, or `'x' in name` (a list the context gives, such as `penalty_ids`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Compared {
+    pub(crate) name: String,
+    pub(crate) text: String,
+    /// Byte offset of the quoted text in the expression.
+    pub(crate) offset: usize,
+}
+
+/// The quoted texts `src` compares with a name, in order (none when it does not parse).
+pub(crate) fn compared_texts(src: &str) -> Vec<Compared> {
+    let mut out = Vec::new();
+    if let Ok(e) = minijinja::machinery::parse_expr(src) {
+        visit(&e, &mut out);
+    }
+    out.sort_by_key(|c| c.offset);
+    out
+}
+
+/// Collects the comparisons of `e` and of every expression inside it.
+fn visit(e: &ast::Expr<'_>, out: &mut Vec<Compared>) {
+    match e {
+        ast::Expr::Var(_) | ast::Expr::Const(_) => {}
+        ast::Expr::BinOp(b) => {
+            compare(&b.left, b.op, &b.right, out);
+            visit(&b.left, out);
+            visit(&b.right, out);
+        }
+        ast::Expr::Compare(c) => {
+            let mut left = &c.expr;
+            visit(left, out);
+            for op in &c.ops {
+                let kind = match op.op {
+                    ast::CompareOpKind::Eq => ast::BinOpKind::Eq,
+                    ast::CompareOpKind::Ne => ast::BinOpKind::Ne,
+                    ast::CompareOpKind::In | ast::CompareOpKind::NotIn => ast::BinOpKind::In,
+                    _ => ast::BinOpKind::Lt,
+                };
+                compare(left, kind, &op.expr, out);
+                visit(&op.expr, out);
+                left = &op.expr;
+            }
+        }
+        ast::Expr::Slice(s) => {
+            visit(&s.expr, out);
+            for part in [&s.start, &s.stop, &s.step].into_iter().flatten() {
+                visit(part, out);
+            }
+        }
+        ast::Expr::UnaryOp(u) => visit(&u.expr, out),
+        ast::Expr::IfExpr(i) => {
+            visit(&i.test_expr, out);
+            visit(&i.true_expr, out);
+            if let Some(f) = &i.false_expr {
+                visit(f, out);
+            }
+        }
+        ast::Expr::Filter(f) => {
+            if let Some(x) = &f.expr {
+                visit(x, out);
+            }
+            visit_args(&f.args, out);
+        }
+        ast::Expr::Test(t) => {
+            visit(&t.expr, out);
+            visit_args(&t.args, out);
+        }
+        ast::Expr::GetAttr(g) => visit(&g.expr, out),
+        ast::Expr::GetItem(g) => {
+            visit(&g.expr, out);
+            visit(&g.subscript_expr, out);
+        }
+        ast::Expr::Call(c) => {
+            visit(&c.expr, out);
+            visit_args(&c.args, out);
+        }
+        ast::Expr::List(l) => l.items.iter().for_each(|x| visit(x, out)),
+        ast::Expr::Tuple(t) => t.items.iter().for_each(|x| visit(x, out)),
+        ast::Expr::Map(m) => m.keys.iter().chain(&m.values).for_each(|x| visit(x, out)),
+    }
+}
+
+fn visit_args(args: &[ast::CallArg<'_>], out: &mut Vec<Compared>) {
+    for a in args {
+        match a {
+            ast::CallArg::Pos(x)
+            | ast::CallArg::Kwarg(_, x)
+            | ast::CallArg::PosSplat(x)
+            | ast::CallArg::KwargSplat(x) => visit(x, out),
+        }
+    }
+}
+
+/// The texts one comparison `left op right` holds against a name.
+fn compare(
+    left: &ast::Expr<'_>,
+    op: ast::BinOpKind,
+    right: &ast::Expr<'_>,
+    out: &mut Vec<Compared>,
+) {
+    let text = |e: &ast::Expr<'_>| match e {
+        ast::Expr::Const(c) => c
+            .value
+            .as_str()
+            .map(|s| (s.to_string(), c.span().start_offset as usize)),
+        _ => None,
+    };
+    let name = |e: &ast::Expr<'_>| match e {
+        ast::Expr::Var(v) => Some(v.id.to_string()),
+        _ => None,
+    };
+    let mut push = |name: &str, (text, offset): (String, usize)| {
+        out.push(Compared {
+            name: name.to_string(),
+            text,
+            offset,
+        })
+    };
+    match op {
+        ast::BinOpKind::Eq | ast::BinOpKind::Ne => {
+            if let (Some(n), Some(t)) = (name(left), text(right)) {
+                push(&n, t);
+            } else if let (Some(t), Some(n)) = (text(left), name(right)) {
+                push(&n, t);
+            }
+        }
+        ast::BinOpKind::In => {
+            if let (Some(t), Some(n)) = (text(left), name(right)) {
+                push(&n, t);
+            } else if let Some(n) = name(left) {
+                let items = match right {
+                    ast::Expr::List(l) => &l.items[..],
+                    ast::Expr::Tuple(t) => &t.items[..],
+                    _ => &[],
+                };
+                for t in items.iter().filter_map(text) {
+                    push(&n, t);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Renders a text template of a rule over `ctx`.
 pub(crate) fn render(src: &str, ctx: V) -> Result<String, String> {
     ENV.render_str(src, ctx).map_err(|e| e.to_string())
@@ -309,6 +455,52 @@ mod tests {
         let e = Expr::compile("1 / x > 0", None).unwrap();
         let ctx = V::from(BTreeMap::from([("x", V::from(0))]));
         assert!(e.holds(ctx).is_err());
+    }
+
+    #[test]
+    fn quoted_texts_compared_with_a_name_are_found_with_their_place() {
+        let found = |src: &str| -> Vec<(String, String, String)> {
+            compared_texts(src)
+                .into_iter()
+                .map(|c| {
+                    let at = src[c.offset..]
+                        .chars()
+                        .take(c.text.chars().count() + 2)
+                        .collect();
+                    (c.name, c.text, at)
+                })
+                .collect()
+        };
+        let one = |n: &str, t: &str, q: char| (n.to_string(), t.to_string(), format!("{q}{t}{q}"));
+        assert_eq!(found("kind == '重点'"), [one("kind", "重点", '\'')]);
+        assert_eq!(found("\"a\" != kind"), [one("kind", "a", '"')]);
+        assert_eq!(
+            found("points if s in ['met', 'x'] else (5 if r == 'late' else 0)"),
+            [
+                one("s", "met", '\''),
+                one("s", "x", '\''),
+                one("r", "late", '\'')
+            ]
+        );
+        assert_eq!(
+            found("'tv' in penalty_ids"),
+            [one("penalty_ids", "tv", '\'')]
+        );
+        assert_eq!(
+            found("s not in ('a',) and 1 < x < 3"),
+            [one("s", "a", '\'')]
+        );
+        assert_eq!(found("a == b == 'z'"), [one("b", "z", '\'')]);
+        // Not a name against a text: nothing to check.
+        for src in [
+            "kind | lower == 'a'",
+            "x.y == 'a'",
+            "'a' in kind ~ 'b'",
+            "a +",
+            "kind < 'b'",
+        ] {
+            assert_eq!(found(src), [], "{src}");
+        }
     }
 
     #[test]

@@ -149,6 +149,7 @@ impl Deadlines {
         tables: &[TableSchema],
         roles: &Roles,
         office: &OfficeCalendar,
+        domains: &super::domains::Domains,
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let mut rules = Vec::new();
@@ -172,7 +173,9 @@ impl Deadlines {
             let applies = if applies.is_empty() {
                 None
             } else {
-                Some(compile_condition(&applies, &known).map_err(|m| err(&applies, m))?)
+                let expr = compile_condition(&applies, &known).map_err(|m| err(&applies, m))?;
+                domains.check(file, &applies)?;
+                Some(expr)
             };
             rules.push(Deadline {
                 id: d.id,

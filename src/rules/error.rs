@@ -42,13 +42,17 @@ impl RulesError {
     pub fn near(file: &str, text: &str, needle: &str, message: impl Into<String>) -> Self {
         // The first place outside a comment (a `# Rows join the ledger …` line above the key
         // names the same word), else the first at all.
-        let offset = text
-            .match_indices(needle)
+        let offset = Self::offset_of(text, needle).unwrap_or(0);
+        Self::at(file, text, offset, message)
+    }
+
+    /// Byte offset of the first occurrence of `needle` in `text` outside a comment, else the
+    /// first at all.
+    pub(crate) fn offset_of(text: &str, needle: &str) -> Option<usize> {
+        text.match_indices(needle)
             .map(|(i, _)| i)
             .find(|&i| !in_comment(text, i))
             .or_else(|| text.find(needle))
-            .unwrap_or(0);
-        Self::at(file, text, offset, message)
     }
 
     /// An error about a whole file or folder, with no position in it.

@@ -4,6 +4,7 @@
 pub mod annual;
 mod calendar;
 pub mod deadline;
+mod domains;
 mod error;
 pub mod layout;
 pub mod lights;
@@ -116,15 +117,28 @@ impl Rules {
         }
         let office_calendar =
             office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
+        let domains = domains::Domains::of_tables(&tables);
+        check_row_checks(&source, &tables, &domains)?;
         let deadlines = Deadlines::load(
             source.get("deadlines.toml")?,
             &tables,
             &roles,
             &office_calendar,
+            &domains,
         )?;
         let project_fields = deadline::known_fields(Subject::Project, None, &tables, &roles);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
-        let scoring = Scoring::load(source.get("scoring.toml")?, &project_fields, &deadline_ids)?;
+        let own: Vec<&deadline::OwnLabels> = deadlines.rules.iter().map(|d| &d.status).collect();
+        let scoring_domains = domains
+            .clone()
+            .with_status("start_status", &deadlines.status, &own)
+            .with_status("report_status", &deadlines.status, &own);
+        let scoring = Scoring::load(
+            source.get("scoring.toml")?,
+            &project_fields,
+            &deadline_ids,
+            &scoring_domains,
+        )?;
         probe::scoring_formulas(source.get("scoring.toml")?, &scoring, &tables)?;
         let screening = screening::Screening::load(source.get("screening.toml")?, &tables)?;
         let penalty_ids: Vec<String> = scoring.penalties.iter().map(|p| p.id.clone()).collect();
@@ -223,6 +237,23 @@ fn validate_matches(source: &RuleSource, tables: &[TableSchema]) -> Result<(), R
             if target.field(f).is_none() {
                 return Err(file.error_near(f, format!("表 {} 没有字段 {f}", target.id)));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the quoted texts the tables' row checks compare with an option field.
+fn check_row_checks(
+    source: &RuleSource,
+    tables: &[TableSchema],
+    domains: &domains::Domains,
+) -> Result<(), RulesError> {
+    for t in tables {
+        let Some(file) = source.files.iter().find(|f| f.display == t.file) else {
+            continue;
+        };
+        for c in &t.checks {
+            domains.check(file, c.when.src())?;
         }
     }
     Ok(())

@@ -159,7 +159,8 @@ pub struct Notices {
 /// The states a task matter may name (`engine::supervision::State`).
 const TASK_STATES: &[&str] = &["open", "done", "in_progress", "overdue"];
 
-const STATUSES: &[&str] = &[
+/// The deadline statuses a deadline matter may name (`rules::status::Status` keys).
+pub(crate) const STATUSES: &[&str] = &[
     "met", "met_late", "overdue", "due_soon", "pending", "no_date",
 ];
 
@@ -208,6 +209,12 @@ impl Notices {
             .iter()
             .map(|s| s.to_string())
             .collect();
+        let penalties: Vec<&str> = penalty_ids.iter().map(String::as_str).collect();
+        let unit_domains = super::domains::Domains::default().with(
+            "penalty_ids",
+            &penalties,
+            "scoring.toml 中的处罚 [[penalty]] 的 id",
+        );
         let mut matters = Vec::new();
         for (index, m) in raw.matter.into_iter().enumerate() {
             let mut when = None;
@@ -312,6 +319,7 @@ impl Notices {
                         super::deadline::compile_condition(src, &unit_vars)
                             .map_err(|e| file.error_near(src, e))?,
                     );
+                    unit_domains.check(file, src)?;
                 }
             }
             matters.push(MatterRule {

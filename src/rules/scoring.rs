@@ -140,11 +140,15 @@ impl Scoring {
         file: &RuleFile,
         project_fields: &[String],
         deadline_ids: &[String],
+        domains: &super::domains::Domains,
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let mut known: Vec<String> = project_fields.to_vec();
         known.extend(DERIVED.iter().map(|s| s.to_string()));
         let parts = load_parts(file, raw.part, &known)?;
+        for p in &parts {
+            domains.check(file, p.formula.src())?;
+        }
         check_score(file, &raw.score, project_fields, deadline_ids)?;
         let sum: f64 = parts.iter().map(|p| p.points).sum();
         if let Some(total) = raw.score.total

@@ -140,6 +140,11 @@ impl Screening {
             .enumerate()
             .map(|(i, r)| load_rule(file, table, &raw.outcome, (i, r), &known))
             .collect::<Result<Vec<_>, _>>()?;
+        let domains = super::domains::Domains::of_tables(std::slice::from_ref(table));
+        let formulas = derived.iter().map(|d| &d.formula);
+        for e in formulas.chain(rules.iter().map(|r| &r.fails_when)) {
+            domains.check(file, e.src())?;
+        }
         Ok(Screening {
             setup: raw.screening,
             labels: raw.outcome,

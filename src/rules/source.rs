@@ -27,6 +27,20 @@ impl RuleFile {
         RulesError::near(&self.display, &self.text, needle, message)
     }
 
+    /// An error at byte `offset` of expression `src` as the file writes it (at the expression
+    /// when the file spells it otherwise, with escapes).
+    pub(crate) fn error_in_expr(
+        &self,
+        src: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> RulesError {
+        match RulesError::offset_of(&self.text, src) {
+            Some(at) => RulesError::at(&self.display, &self.text, at + offset, message),
+            None => self.error_near(src, message),
+        }
+    }
+
     /// An error at the value of `key` in the `index`-th `[[array]]` table, where the TOML parser
     /// found it (not where the text first matches).
     pub(crate) fn error_in_array(

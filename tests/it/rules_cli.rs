@@ -698,3 +698,65 @@ fn a_rules_file_not_in_utf8_says_how_to_save_it() {
         );
     }
 }
+
+/// A quoted value a condition or formula compares with an option field, a deadline status or a
+/// penalty id that it can never take made the rule apply to nothing, silently; it is a rules
+/// error at the value, listing the values it can take.
+#[test]
+fn a_quoted_value_a_rule_can_never_meet_is_an_error_at_the_value() {
+    for (file, from, to, said, hint) in [
+        (
+            "deadlines.toml",
+            "project_type == '重大招商项目'",
+            "project_type == '重点招商项目'",
+            "project_type 没有取值“重点招商项目”（可选: 重大招商项目、重大建设项目）",
+            "提示: 写成可选值之一（",
+        ),
+        (
+            "scoring.toml",
+            "report_status == 'met' else",
+            "report_status == '按期完成' else",
+            "report_status 没有取值“按期完成”",
+            "提示: “按期完成”是状态 met 的显示文字，表达式中写状态名 'met'",
+        ),
+        (
+            "scoring.toml",
+            "'pending', 'due_soon'",
+            "'pendng', 'due_soon'",
+            "start_status 没有取值“pendng”（可选: met、met_late、overdue、due_soon、pending、no_date）",
+            "提示: 写成可选值之一（deadlines.toml 中的期限状态）",
+        ),
+        (
+            "notices.toml",
+            "'tv_statement' in penalty_ids",
+            "'tv_statment' in penalty_ids",
+            "penalty_ids 没有取值“tv_statment”",
+            "提示: 写成可选值之一（scoring.toml 中的处罚 [[penalty]] 的 id）",
+        ),
+        (
+            "screening.toml",
+            "env_risk == '高'",
+            "env_risk == '较高'",
+            "env_risk 没有取值“较高”",
+            "提示: 写成可选值之一（",
+        ),
+    ] {
+        let rules_dir = exported();
+        edit(rules_dir.path(), file, from, to);
+        let rules = rules_dir.path().join("rules");
+        let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{to}: {}", run.stdout);
+        assert!(run.stderr.contains(said), "{}", run.stderr);
+        assert!(run.stderr.contains(hint), "{}", run.stderr);
+        let text = std::fs::read_to_string(rules.join(file)).unwrap();
+        let line = text.lines().position(|l| l.contains(to)).unwrap();
+        let source = text.lines().nth(line).unwrap();
+        let value = &to[to.find('\'').unwrap()..];
+        let col = source[..source.find(value).unwrap()].chars().count() + 1;
+        assert!(
+            run.stderr.contains(&format!("{file}:{}:{col}:", line + 1)),
+            "{}",
+            run.stderr
+        );
+    }
+}
