@@ -46,9 +46,19 @@ pub(crate) struct NoticeSetup {
     #[serde(default = "shipped_cc_label")]
     pub(crate) cc_label: String,
     pub(crate) supervision_severity: String,
+    /// The severity of a lighter matter (提醒); a matter's severity is this or
+    /// `supervision_severity`.
+    #[serde(default = "reminder_severity")]
+    pub(crate) reminder_severity: String,
     /// The 版记's 印发 line; without it the 版记 holds only 抄送.
     #[serde(default)]
     pub(crate) imprint: Option<Imprint>,
+}
+
+/// The severity of a reminder when `[notice]` does not name it (rule folders exported before it
+/// was a rule).
+fn reminder_severity() -> String {
+    "提醒".into()
 }
 
 /// The shipped `[notice] cc_label`.
@@ -205,6 +215,15 @@ impl Notices {
                 .error_near("number", "发文字号模板必须包含 {{ seq }}")
                 .with_hint("如 \"镇督查〔{{ year }}〕{{ seq }}号\""));
         }
+        if raw.notice.supervision_severity == raw.notice.reminder_severity {
+            return Err(file
+                .error_in_table(
+                    "notice",
+                    "reminder_severity",
+                    "reminder_severity 与 supervision_severity 相同，无法区分督办与提醒",
+                )
+                .with_hint("如 supervision_severity = \"督办\"，reminder_severity = \"提醒\""));
+        }
         let unit_vars: Vec<String> = ["bottom", "score", "rank", "streak", "penalty_ids"]
             .iter()
             .map(|s| s.to_string())
@@ -269,6 +288,23 @@ impl Notices {
                 file.error_near(&m.text, format!("事项 {} 的文字有误：{e}", m.id))
                     .with_hint("名称写错时该处在通知中会是空白；请按“可用”中的名称改正")
             })?;
+            let severities = [
+                &raw.notice.supervision_severity,
+                &raw.notice.reminder_severity,
+            ];
+            if !severities.contains(&&m.severity) {
+                return Err(file
+                    .error_in_array(
+                        "matter",
+                        index,
+                        "severity",
+                        format!(
+                            "事项 {} 的 severity “{}”不是可用的等级（可选: {}、{}）",
+                            m.id, m.severity, severities[0], severities[1]
+                        ),
+                    )
+                    .with_hint("等级决定通知是督办还是提醒（[notice] 的 supervision_severity 与 reminder_severity），写错时督办事项会被当作提醒"));
+            }
             if m.per_notice && m.source != Source::Task {
                 return Err(file
                     .error_in_array(

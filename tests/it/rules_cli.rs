@@ -760,3 +760,33 @@ fn a_quoted_value_a_rule_can_never_meet_is_an_error_at_the_value() {
         );
     }
 }
+
+/// A notice matter's severity that is neither the 督办 nor the 提醒 one (`"督 办"`) made its
+/// 督办 notices silently reminders; it is a rules error naming the two.
+#[test]
+fn a_matter_of_an_unknown_severity_is_an_error() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "notices.toml",
+        "severity = \"督办\"\ntext = \"{{ project_name }}（{{ project }}）未按",
+        "severity = \"督 办\"\ntext = \"{{ project_name }}（{{ project }}）未按",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let line = std::fs::read_to_string(rules.join("notices.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l == "severity = \"督 办\"")
+        .unwrap()
+        + 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "notices.toml:{line}:12: 事项 overdue_start 的 severity “督 办”不是可用的等级（可选: 督办、提醒）"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("提示: "), "{}", run.stderr);
+}
