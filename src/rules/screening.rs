@@ -121,6 +121,7 @@ impl Screening {
             ));
         };
         let (thresholds, by_industry) = load_thresholds(file, &raw.threshold)?;
+        check_overrides(file, table, &raw.screening, &thresholds, &by_industry)?;
         let mut known: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
         known.extend(
             table
@@ -195,6 +196,53 @@ fn load_thresholds(
         }
     }
     Ok((thresholds, by_industry))
+}
+
+/// Checks each `[threshold."<产业>"]`: an industry the industry field can hold, overriding
+/// thresholds `[threshold]` has (anything else would be silently ignored).
+fn check_overrides(
+    file: &RuleFile,
+    table: &TableSchema,
+    setup: &Setup,
+    thresholds: &BTreeMap<String, f64>,
+    by_industry: &BTreeMap<String, BTreeMap<String, f64>>,
+) -> Result<(), RulesError> {
+    let industries = table
+        .fields
+        .iter()
+        .find(|f| f.id == setup.industry_field && f.kind == super::FieldType::Enum);
+    let general: Vec<&str> = thresholds.keys().map(String::as_str).collect();
+    for (industry, overrides) in by_industry {
+        if let Some(field) = industries
+            && !field.values.contains(industry)
+        {
+            let synonym = field.synonyms.get(&crate::text::key(industry));
+            let canonical =
+                synonym.and_then(|v| field.values.iter().find(|x| &crate::text::key(x) == v));
+            let hint = match canonical {
+                Some(v) => format!("“{industry}”读入后为“{v}”，写成 [threshold.\"{v}\"]"),
+                None => format!("写成 {} 中字段 {} 的 values 之一", table.file, field.id),
+            };
+            return Err(file
+                .error_near(
+                    &format!("\"{industry}\""),
+                    format!(
+                        "没有产业“{industry}”，这些阈值不会用于任何项目（可选: {}）",
+                        field.values.join("、")
+                    ),
+                )
+                .with_hint(hint));
+        }
+        if let Some(key) = overrides.keys().find(|k| !thresholds.contains_key(*k)) {
+            let message = format!(
+                "[threshold.\"{industry}\"] 中的 {key} 不是 [threshold] 中的阈值，不会起作用"
+            );
+            return Err(file
+                .error_at_key(&["threshold", industry], key, message)
+                .with_hint(format!("此处可用的键: {}", general.join(", "))));
+        }
+    }
+    Ok(())
 }
 
 /// The derived values, each compiled over `known` and then known to those after it.

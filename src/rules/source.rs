@@ -76,6 +76,32 @@ impl RuleFile {
         }
     }
 
+    /// An error at the key `key` (not its value) of the table at `path` (`["threshold", "二产"]`
+    /// for `[threshold."二产"]`), where the TOML parser found it.
+    pub(crate) fn error_at_key(
+        &self,
+        path: &[&str],
+        key: &str,
+        message: impl Into<String>,
+    ) -> RulesError {
+        let offset = || {
+            let root = DeTable::parse(&self.text).ok()?;
+            let mut table = root.get_ref();
+            for name in path {
+                let DeValue::Table(t) = get(table, name)?.get_ref() else {
+                    return None;
+                };
+                table = t;
+            }
+            let (k, _) = table.iter().find(|(k, _)| k.get_ref().as_ref() == key)?;
+            Some(k.span().start)
+        };
+        match offset() {
+            Some(offset) => RulesError::at(&self.display, &self.text, offset, message),
+            None => self.error_near(key, message),
+        }
+    }
+
     /// Byte offset of the value of `key` in the `index`-th `[[array]]` table.
     fn offset_in_array(&self, array: &str, index: usize, key: &str) -> Option<usize> {
         let root = DeTable::parse(&self.text).ok()?;

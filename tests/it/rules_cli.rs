@@ -790,3 +790,35 @@ fn a_matter_of_an_unknown_severity_is_an_error() {
     );
     assert!(run.stderr.contains("提示: "), "{}", run.stderr);
 }
+
+/// Slips in a rules file that were silently ignored, each an error at its place with a hint:
+/// (file, text, its replacement, what `rules check` says).
+fn refused(cases: &[(&str, &str, &str, &str)]) {
+    for (file, from, to, said) in cases {
+        let rules_dir = exported();
+        edit(rules_dir.path(), file, from, to);
+        let rules = rules_dir.path().join("rules");
+        let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{to}: {}", run.stdout);
+        assert!(run.stderr.contains(said), "{to}: {}", run.stderr);
+        assert!(run.stderr.contains("\n提示: "), "{to}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_threshold_of_an_unknown_industry_or_key_is_an_error() {
+    refused(&[
+        (
+            "screening.toml",
+            "[threshold.\"二产\"]\n",
+            "[threshold.\"二产\"]\nintensity_mim = 400\n",
+            "screening.toml:58:1: [threshold.\"二产\"] 中的 intensity_mim 不是 [threshold] 中的阈值，不会起作用",
+        ),
+        (
+            "screening.toml",
+            "[threshold.\"二产\"]\n",
+            "[threshold.\"第二产业\"]\nintensity_min = 400\n",
+            "screening.toml:57:12: 没有产业“第二产业”，这些阈值不会用于任何项目（可选: 一产、二产、三产）",
+        ),
+    ]);
+}
