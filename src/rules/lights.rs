@@ -164,6 +164,28 @@ impl Lights {
             None => shipped()?.card.expect("the shipped lights.toml has [card]"),
         };
         check_card(&file, &card, tables)?;
+        let reasons: [(&str, &[&str]); 2] = [
+            (&raw.lights.deadline_reason, DEADLINE_NAMES),
+            (&raw.lights.invest_reason, &["done", "schedule", "behind"]),
+        ];
+        let outlook_reasons = [
+            (outlook.deadline_reason.as_str(), OUTLOOK_NAMES),
+            (&outlook.streak_reason, STREAK_NAMES),
+        ];
+        let card_texts =
+            [&card.assigned, &card.due, &card.met].map(|t| (t.as_str(), &["what"][..]));
+        let first = outlook
+            .streak_reason_first
+            .as_deref()
+            .map(|t| (t, STREAK_NAMES));
+        for (text, known) in reasons
+            .into_iter()
+            .chain(outlook_reasons)
+            .chain(first)
+            .chain(card_texts)
+        {
+            check_placeholders(&file, text, known)?;
+        }
         Ok(Lights {
             deadlines: raw.lights.deadlines,
             schedule,
@@ -237,6 +259,40 @@ fn lights(file: &RuleFile, raw: Vec<RawLight>) -> Result<Vec<Light>, RulesError>
 }
 
 /// Twelve percentages from 0 to 100 that never go down.
+/// The names a light's deadline reason may hold (`engine::lights`).
+const DEADLINE_NAMES: &[&str] = &["rule", "item", "status", "due", "days"];
+/// The names the outlook's deadline reason may hold (`engine::outlook`: no `{status}`, every
+/// deadline it warns of being open).
+const OUTLOOK_NAMES: &[&str] = &["rule", "item", "due", "days"];
+/// The names a streak's reason of the outlook may hold (`engine::outlook`).
+const STREAK_NAMES: &[&str] = &["rank", "bottom_n", "streak", "next", "penalty"];
+
+/// Checks that each `{name}` of a reason text is one the text is filled with: a misspelt one
+/// would be printed as it is.
+fn check_placeholders(file: &RuleFile, text: &str, known: &[&str]) -> Result<(), RulesError> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..end];
+        if !name.is_empty() && after[end..].starts_with('}') && !known.contains(&name) {
+            let offset = text.len() - rest.len() + open;
+            let names: Vec<String> = known.iter().map(|n| format!("{{{n}}}")).collect();
+            return Err(file
+                .error_in_expr(
+                    text,
+                    offset,
+                    format!("{{{name}}} 不是可用的名称（可用: {}）", names.join("、")),
+                )
+                .with_hint("名称写错时原样印在报告中；请按“可用”中的名称改正"));
+        }
+        rest = after;
+    }
+    Ok(())
+}
+
 fn schedule(file: &RuleFile, raw: &[f64]) -> Result<[f64; 12], RulesError> {
     let ok = raw.len() == 12
         && raw.iter().all(|x| (0.0..=100.0).contains(x))

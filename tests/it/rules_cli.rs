@@ -822,3 +822,21 @@ fn a_threshold_of_an_unknown_industry_or_key_is_an_error() {
         ),
     ]);
 }
+
+#[test]
+fn a_misspelt_placeholder_in_a_lights_reason_is_an_error() {
+    refused(&[
+        (
+            "lights.toml",
+            "落后{behind}个百分点",
+            "落后{behnd}个百分点",
+            "lights.toml:22:48: {behnd} 不是可用的名称（可用: {done}、{schedule}、{behind}）",
+        ),
+        (
+            "lights.toml",
+            "尚余{days}个工作日",
+            "尚余{day}个工作日",
+            "{day} 不是可用的名称（可用: {rule}、{item}、{due}、{days}）",
+        ),
+    ]);
+}
