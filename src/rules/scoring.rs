@@ -132,6 +132,10 @@ pub(crate) const DERIVED: &[&str] = &[
     "procedures_ok_share",
 ];
 
+/// The derived values `explain` shows that `[labels]` may name (the others are fields, shown by
+/// their column label).
+const LABEL_KEYS: &[&str] = &["start_status", "report_status", "procedures"];
+
 /// Names a penalty condition may use.
 pub(crate) const UNIT_VALUES: &[&str] = &["bottom", "score", "rank", "streak"];
 
@@ -171,6 +175,15 @@ impl Scoring {
                 .with_hint(
                     "调整各 [[part]] 的 points 使合计等于 total；满分确需改变时一并改 total",
                 ));
+        }
+        if let Some(key) = raw
+            .labels
+            .keys()
+            .find(|k| !LABEL_KEYS.contains(&k.as_str()))
+        {
+            return Err(file
+                .error_at_key(&["labels"], key, format!("未知的键 {key}"))
+                .with_hint(format!("此处可用的键: {}", LABEL_KEYS.join(", "))));
         }
         let mut penalties = load_penalties(file, raw.penalty)?;
         fill_evidence(file, &mut penalties)?;

@@ -840,3 +840,13 @@ fn a_misspelt_placeholder_in_a_lights_reason_is_an_error() {
         ),
     ]);
 }
+
+#[test]
+fn an_unknown_key_of_the_scoring_labels_is_an_error() {
+    refused(&[(
+        "scoring.toml",
+        "start_status = \"开工期限\"",
+        "start_statu = \"开工期限\"",
+        "scoring.toml:92:1: 未知的键 start_statu",
+    )]);
+}
