@@ -34,6 +34,10 @@ pub(crate) struct Setup {
     pub(crate) cap: f64,
     pub(crate) not_graded: String,
     pub(crate) verify: String,
+    /// The score of a project at every benchmark, when the scheme has one: the indicators'
+    /// weights must add up to it (the `bands` are set against it).
+    #[serde(default)]
+    pub(crate) total: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,9 +207,10 @@ impl Evaluation {
             }
         }
         let mut indicators = Vec::new();
-        for r in raw.indicator {
-            indicators.push(indicator(file, r, &fields, raw.evaluate.cap)?);
+        for (index, r) in raw.indicator.into_iter().enumerate() {
+            indicators.push(indicator(file, (index, r), &fields, raw.evaluate.cap)?);
         }
+        check_total(file, &indicators, raw.evaluate.total)?;
         let grading = grading(file, raw.grading)?;
         let mut known = fields.clone();
         known.push("threshold".into());
@@ -240,9 +245,42 @@ impl Evaluation {
     }
 }
 
+/// Checks that the indicators' weights add up to `total`, when there is one.
+fn check_total(
+    file: &RuleFile,
+    indicators: &[Indicator],
+    total: Option<f64>,
+) -> Result<(), RulesError> {
+    let sum: f64 = indicators.iter().map(|i| i.weight).sum();
+    let Some(total) = total else {
+        return Ok(());
+    };
+    if (sum - total).abs() <= 1e-9 {
+        return Ok(());
+    }
+    let weights: Vec<String> = indicators
+        .iter()
+        .map(|i| format!("{} {}", i.name, crate::value::format_number(i.weight)))
+        .collect();
+    Err(file
+        .error_in_table(
+            "evaluate",
+            "total",
+            format!(
+                "各指标权重合计 {}，与 total = {} 不符（{}）",
+                crate::value::format_number(sum),
+                crate::value::format_number(total),
+                weights.join("、")
+            ),
+        )
+        .with_hint(
+            "调整各 [[indicator]] 的 weight 使合计等于 total；总分确需改变时一并改 total 和 [grading] 的 bands",
+        ))
+}
+
 fn indicator(
     file: &RuleFile,
-    r: RawIndicator,
+    (index, r): (usize, RawIndicator),
     fields: &[String],
     default_cap: f64,
 ) -> Result<Indicator, RulesError> {
@@ -254,11 +292,18 @@ fn indicator(
         toml::Value::Float(f) if *f > 0.0 => Benchmark::Fixed(*f),
         _ => {
             return Err(file
-                .error_near(
-                    &format!("id = \"{}\"", r.id),
+                .error_in_array(
+                    "indicator",
+                    index,
+                    "benchmark",
                     format!("指标 {} 的 benchmark 应为 \"mean\" 或正数", r.id),
                 )
-                .with_hint("如 benchmark = \"mean\"（参评项目平均值）或 benchmark = 25"));
+                .with_hint(match &r.benchmark {
+                    toml::Value::String(s) if s.trim().parse::<f64>().is_ok() => {
+                        format!("数字不加引号：写成 benchmark = {}", s.trim())
+                    }
+                    _ => "如 benchmark = \"mean\"（参评项目平均值）或 benchmark = 25".into(),
+                }));
         }
     };
     Ok(Indicator {
@@ -275,11 +320,15 @@ fn indicator(
 fn grading(file: &RuleFile, g: RawGrading) -> Result<Grading, RulesError> {
     let n = g.classes.len();
     if n < 2 {
-        return Err(file.error_near("classes", "classes 至少要有两个等级"));
+        return Err(file.error_in_table("grading", "classes", "classes 至少要有两个等级"));
     }
     if g.bands.len() != n - 1 || g.bands.windows(2).any(|w| w[0] <= w[1]) {
         return Err(file
-            .error_near("bands", format!("bands 应为 {} 个由高到低的分数线", n - 1))
+            .error_in_table(
+                "grading",
+                "bands",
+                format!("bands 应为 {} 个由高到低的分数线", n - 1),
+            )
             .with_hint("每个等级（最后一个除外）一个最低分，如 bands = [110, 90, 70]"));
     }
     if g.shares.len() != n - 1
@@ -287,7 +336,8 @@ fn grading(file: &RuleFile, g: RawGrading) -> Result<Grading, RulesError> {
         || g.shares.iter().sum::<f64>() > 100.0
     {
         return Err(file
-            .error_near(
+            .error_in_table(
+                "grading",
                 "shares",
                 format!("shares 应为 {} 个百分比，合计不超过 100", n - 1),
             )

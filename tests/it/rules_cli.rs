@@ -850,3 +850,27 @@ fn an_unknown_key_of_the_scoring_labels_is_an_error() {
         "scoring.toml:92:1: 未知的键 start_statu",
     )]);
 }
+
+#[test]
+fn evaluate_weights_add_up_and_errors_stand_at_their_key() {
+    refused(&[
+        (
+            "evaluate.toml",
+            "weight = 30",
+            "weight = 40",
+            "evaluate.toml:29:9: 各指标权重合计 110，与 total = 100 不符（亩均税收 40、亩均增加值 20、单位能耗增加值 20、单位排放增加值 10、全员劳动生产率 10、研发经费占比 10）",
+        ),
+        (
+            "evaluate.toml",
+            "weight = 30\nbenchmark = \"mean\"",
+            "weight = 30\nbenchmark = \"20\"",
+            "evaluate.toml:38:13: 指标 tax_per_mu 的 benchmark 应为 \"mean\" 或正数",
+        ),
+        (
+            "evaluate.toml",
+            "bands = [110, 90, 70]",
+            "bands = [90, 110, 70]",
+            "evaluate.toml:90:9: bands 应为 3 个由高到低的分数线",
+        ),
+    ]);
+}
