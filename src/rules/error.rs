@@ -75,7 +75,7 @@ impl RulesError {
     /// Turns a toml/serde error into one in Chinese, with the position of its span.
     pub fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> Self {
         let offset = err.span().map(|s| s.start).unwrap_or(0);
-        let (message, mut hint) = translate(err.message());
+        let (mut message, mut hint) = translate(err.message());
         // Full-width punctuation typed with a Chinese input method is the likeliest cause.
         let line_start = text[..offset.min(text.len())]
             .rfind('\n')
@@ -85,6 +85,17 @@ impl RulesError {
             hint = Some(format!(
                 "此行有全角符号“{c}”：TOML 的等号、逗号、引号、括号须为半角（= , \" [ ] {{ }}），请切换到英文输入法重写"
             ));
+        }
+        // A number typed in full width (５, －３, １．５) reads as unquoted text.
+        let digit = line
+            .split('#')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .find(|c| ('０'..='９').contains(c) || *c == '．' || *c == '－');
+        if let Some(c) = digit {
+            message = format!("数字“{c}”是全角字符，TOML 读不出这个数");
+            hint = Some("数字须为半角（0-9、小数点 .、负号 -），请切换到英文输入法重写".into());
         }
         let e = Self::at(file, text, offset, message);
         match hint {
@@ -190,6 +201,96 @@ fn translate(msg: &str) -> (String, Option<String>) {
             "日期写成 2026-05-09，不加引号",
         ),
         ("invalid date", "日期无效", "日期写成 2026-05-09，不加引号"),
+        (
+            "extra comma in array",
+            "列表中有多余的逗号（两个逗号之间没有值）",
+            "删去多余的逗号，写成 [\"a\", \"b\"]",
+        ),
+        (
+            "extra comma in inline table",
+            "{ } 中有多余的逗号",
+            "删去多余的逗号，写成 { a = 1, b = 2 }；最后一项后不加逗号",
+        ),
+        (
+            "unclosed array",
+            "列表缺少结尾的 ]",
+            "列表写成 [\"a\", \"b\"]，方括号成对、为半角",
+        ),
+        (
+            "unclosed inline table",
+            "{ } 不成对：缺少结尾的 }",
+            "写成 { a = 1, b = 2 }，花括号成对、为半角，且写在一行内",
+        ),
+        (
+            "unclosed table",
+            "表头缺少结尾的 ]",
+            "表头写成 [score] 或 [[part]]，括号成对、为半角",
+        ),
+        (
+            "missing value",
+            "= 后缺少取值",
+            "写成 键 = 值：文本加引号，数字、日期和 true/false 不加",
+        ),
+        (
+            "invalid literal string",
+            "单引号不成对：文本缺少结尾的 '",
+            "文本写成 \"……\"，两端都用半角引号",
+        ),
+        (
+            "invalid multi-line",
+            "三引号不成对：多行文本缺少结尾的三个引号",
+            "多行文本以 \"\"\" 开始，也以 \"\"\" 结束",
+        ),
+        (
+            "unexpected leading zero",
+            "数字不能以 0 开头",
+            "写成 7 而不是 07；日期写成 2026-05-09，不加引号",
+        ),
+        (
+            "unexpected sign",
+            "正负号的位置不对",
+            "负数写成 -5，日期写成 2026-05-09",
+        ),
+        (
+            "invalid fraction",
+            "小数的写法不对",
+            "写成 1.5，小数点前后都要有数字，用半角 .",
+        ),
+        (
+            "invalid float",
+            "小数的写法不对",
+            "写成 1.5，小数点前后都要有数字，用半角 .",
+        ),
+        (
+            "invalid integer",
+            "整数的写法不对",
+            "写成 90 这样的半角数字，不加单位",
+        ),
+        (
+            "missing assignment between key-value pairs",
+            "{ } 中的键后缺少 =",
+            "写成 { a = 1, b = 2 }，等号为半角 =",
+        ),
+        (
+            "missing comma between key-value pairs",
+            "{ } 中的各项之间缺少逗号",
+            "写成 { a = 1, b = 2 }，逗号为半角 ,",
+        ),
+        (
+            "unquoted keys cannot be empty",
+            "键名为空",
+            "写成 键 = 值；键名为空时删去这一行",
+        ),
+        (
+            "invalid unquoted key",
+            "键名的写法不对：不加引号的键名只能有字母、数字、_ 和 -",
+            "中文或带空格的键名加半角引号，如 \"二产\" = 300",
+        ),
+        (
+            "unexpected content",
+            "此行在取值之后还有多余的内容",
+            "一行只写一个 键 = 值；说明写在 # 之后",
+        ),
     ];
     if let Some((_, m, h)) = syntax.iter().find(|(en, _, _)| msg.contains(en)) {
         return (m.to_string(), Some(h.to_string()));
@@ -332,10 +433,19 @@ mod tests {
             ("a = [\"x\" \"y\"]\n", "列表的各项之间缺少逗号", "半角 ,"),
             ("[score]\na = 1\n[score]\nb = 2\n", "重复", "双括号表"),
             ("d = 2026-13-01\n", "月份应为 01 到 12", "2026-05-09"),
+            ("a = [1, , 2]\n", "多余的逗号", "删去多余的逗号"),
+            ("a = [1, 2\nb = 1\n", "", ""),
+            ("a = 07\n", "", ""),
+            ("a = 1.\n", "", ""),
+            ("a = 1 2\n", "", ""),
+            ("a = 'x\n", "", ""),
+            ("a = \"\"\"x\n", "", ""),
+            ("bottom_n = ５\n", "数字“５”是全角字符", "数字须为半角"),
         ] {
             let e = said(text);
             assert!(e.contains(message) && e.contains(hint), "{text}: {e}");
             assert!(!e.contains("expected"), "{text}: {e}");
+            assert!(!e.contains("TOML 格式错误"), "{text}: {e}");
         }
     }
 

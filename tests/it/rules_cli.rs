@@ -874,3 +874,21 @@ fn evaluate_weights_add_up_and_errors_stand_at_their_key() {
         ),
     ]);
 }
+
+#[test]
+fn a_full_width_digit_and_an_extra_comma_are_said_in_chinese() {
+    refused(&[
+        (
+            "scoring.toml",
+            "bottom_n = 3",
+            "bottom_n = ５",
+            "scoring.toml:26:12: 数字“５”是全角字符，TOML 读不出这个数",
+        ),
+        (
+            "scoring.toml",
+            "start_deadlines = [\"start_after_signing\", \"start_after_delisting\"]",
+            "start_deadlines = [\"start_after_signing\", , \"start_after_delisting\"]",
+            "列表中有多余的逗号（两个逗号之间没有值）",
+        ),
+    ]);
+}
