@@ -101,7 +101,7 @@ pub(super) fn read_file(
             }
         }
         if !h.missing.is_empty() {
-            incomplete.extend(missing_columns(&h, sheet, schema, &f.rel));
+            incomplete.extend(missing_columns(&h, sheet, schema, rules, month, &f.rel));
             continue;
         }
         found_any = true;
@@ -179,17 +179,27 @@ pub(super) fn read_file(
     out
 }
 
-/// A header found without some required columns: one 错误 per column, at the header row.
+/// A header found without some required columns: one 错误 per column, at the header row, or
+/// at the header cell that names the field for other months than the assessed one
+/// (`1-9月累计完成投资` in October: last month's form).
 fn missing_columns(
     h: &header::Header,
     sheet: &workbook::Sheet,
     schema: &TableSchema,
+    rules: &Rules,
+    month: Option<crate::calendar::Month>,
     file: &str,
 ) -> Vec<Diagnostic> {
     h.missing
         .iter()
         .map(|&fi| {
             let field = &schema.fields[fi];
+            let other = month.and_then(|m| {
+                header::other_months(sheet, h, field, &rules.vocab, m).map(|o| (o, m))
+            });
+            if let Some((o, m)) = other {
+                return other_months_column(&o, m, field, sheet, file);
+            }
             let (r, c) = sheet.abs(h.row, 0);
             Diagnostic::new(
                 Code::MissingColumn,
@@ -203,6 +213,33 @@ fn missing_columns(
             ))
         })
         .collect()
+}
+
+/// A required field's column whose header names other months than the assessed `month`: an
+/// 错误 at that header cell saying which months it names and which it should.
+fn other_months_column(
+    o: &header::OtherMonths,
+    month: crate::calendar::Month,
+    field: &crate::rules::Field,
+    sheet: &workbook::Sheet,
+    file: &str,
+) -> Diagnostic {
+    let (r, c) = sheet.abs(o.at.0, o.at.1);
+    let (named, assessed) = (&o.named, &o.assessed);
+    Diagnostic::new(
+        Code::MissingColumn,
+        Location::cell(file, &sheet.name, r, c),
+        format!(
+            "表头“{}”写的是{named}，本次考核的是{}年{assessed}，此列未读作必填列“{}”，此表未读取",
+            o.header, month.year, field.label
+        ),
+    )
+    .with_hint(format!(
+        "如沿用了上月的表格，请填入截至{}月的数据，并把表头改为“{}”（或“{}”）；表头中的月份按规则 rules/ingest.toml 的 [headers] 读取",
+        month.month,
+        o.suggested,
+        field.label
+    ))
 }
 
 /// Columns whose header names a unit their figures cannot be converted from: an amount's unit

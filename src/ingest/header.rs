@@ -146,38 +146,60 @@ fn with_month_forms(
     out
 }
 
-/// `name` without its leading months (`10月`, `10月份`, `1-10月`, `1至10月`), read as
-/// `this_month` or, for months from January, `year_to_date`; none when it names no months,
-/// months ending elsewhere than `assessed`, or the word is not set.
-fn month_form(name: &str, assessed: u32, this_month: &str, year_to_date: &str) -> Option<String> {
+/// The months a header names before its words: `1-10月累计完成投资` names months 1 to 10
+/// (`first` 1) before `累计完成投资`, `10月份完成投资` month 10 (no `first`).
+struct LeadingMonths<'a> {
+    first: Option<u32>,
+    last: u32,
+    /// Byte range of `last`'s digits in the name.
+    last_at: std::ops::Range<usize>,
+    /// The months as written (`1-10月`, `10月份`).
+    written: &'a str,
+    /// The words after them.
+    rest: &'a str,
+}
+
+/// The months `name` starts with (`10月`, `10月份`, `1-10月`, `1至10月`), if any.
+fn leading_months(name: &str) -> Option<LeadingMonths<'_>> {
     let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let n = digits(name);
     if n == 0 || n > 2 {
         return None;
     }
-    let (first, rest) = name.split_at(n);
-    let (range, last, rest) = match rest.strip_prefix(['-', '~', '至', '到', '—']) {
+    let (first, after) = name.split_at(n);
+    let (first, last_at) = match after.strip_prefix(['-', '~', '至', '到', '—']) {
         Some(r) => {
             let m = digits(r);
             if m == 0 || m > 2 {
                 return None;
             }
-            (true, &r[..m], &r[m..])
+            let start = name.len() - r.len();
+            (Some(first.parse::<u32>().ok()?), start..start + m)
         }
-        None => (false, first, rest),
+        None => (None, 0..n),
     };
-    if last.parse::<u32>().ok()? != assessed {
-        return None;
-    }
-    let rest = rest.strip_prefix('月')?;
+    let last = name[last_at.clone()].parse::<u32>().ok()?;
+    let rest = name[last_at.end..].strip_prefix('月')?;
     let rest = rest.strip_prefix('份').unwrap_or(rest);
-    let word = if range && first == "1" {
-        year_to_date
-    } else if range {
-        return None;
-    } else {
-        this_month
+    Some(LeadingMonths {
+        first,
+        last,
+        last_at,
+        written: &name[..name.len() - rest.len()],
+        rest,
+    })
+}
+
+/// What a header naming `months` reads as by `[headers]`: `this_month` for one month,
+/// `year_to_date` for the months from January, before the words after them; none for other
+/// months, nothing after them, or the word not set.
+fn months_read_as(months: &LeadingMonths, this_month: &str, year_to_date: &str) -> Option<String> {
+    let word = match months.first {
+        Some(1) => year_to_date,
+        Some(_) => return None,
+        None => this_month,
     };
+    let rest = months.rest;
     if rest.is_empty() || word.is_empty() {
         return None;
     }
@@ -185,6 +207,96 @@ fn month_form(name: &str, assessed: u32, this_month: &str, year_to_date: &str) -
         rest.to_string()
     } else {
         format!("{word}{rest}")
+    })
+}
+
+/// `name` without its leading months (`10月`, `10月份`, `1-10月`, `1至10月`), read as
+/// `this_month` or, for months from January, `year_to_date`; none when it names no months,
+/// months ending elsewhere than `assessed`, or the word is not set.
+fn month_form(name: &str, assessed: u32, this_month: &str, year_to_date: &str) -> Option<String> {
+    let months = leading_months(name)?;
+    if months.last != assessed {
+        return None;
+    }
+    months_read_as(&months, this_month, year_to_date)
+}
+
+/// A header cell naming other months than the assessed one, that would read as a field for
+/// its own months (`1-9月累计完成投资` in October).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OtherMonths {
+    /// Grid (row, col) of the header cell.
+    pub(crate) at: (usize, usize),
+    /// The header as written.
+    pub(crate) header: String,
+    /// The months it names, as written (`1-9月`).
+    pub(crate) named: String,
+    /// The same months ending with the assessed one (`1-10月`).
+    pub(crate) assessed: String,
+    /// The header naming them (`1-10月累计完成投资`).
+    pub(crate) suggested: String,
+}
+
+/// The header cell of `h` (not a mapped column) whose months end before or after the
+/// assessed `month`, and which for its own months would read as `field` by `[headers]`: the
+/// September header left in October's report.
+pub(crate) fn other_months(
+    sheet: &Sheet,
+    h: &Header,
+    field: &crate::rules::Field,
+    vocab: &Vocabulary,
+    month: crate::calendar::Month,
+) -> Option<OtherMonths> {
+    let words = &vocab.header_months;
+    let rows = h.row..h.data_start.min(sheet.rows.len());
+    let texts = |r: usize| -> Vec<String> {
+        (0..sheet.width())
+            .map(|c| cell_text(sheet.cell(r, c)))
+            .collect()
+    };
+    // Each header cell on its own, and a lower cell with its group's name after it.
+    let mut candidates: Vec<((usize, usize), String)> = Vec::new();
+    for r in rows.clone() {
+        for (c, t) in texts(r).into_iter().enumerate() {
+            candidates.push(((r, c), t));
+        }
+    }
+    if rows.len() == 2 {
+        let (top, sub) = (texts(h.row), texts(h.row + 1));
+        let labels = |v: &[String]| v.iter().map(|t| label(t)).collect::<Vec<_>>();
+        let joined = two_row_labels(&top, &sub, &labels(&top), &labels(&sub));
+        for (c, ls) in joined.into_iter().enumerate() {
+            for l in ls.into_iter().skip(1) {
+                candidates.push(((h.row + 1, c), l.name));
+            }
+        }
+    }
+    candidates.into_iter().find_map(|((r, c), text)| {
+        if h.columns.iter().any(|k| k.col == c) {
+            return None;
+        }
+        let name = label(&text)?.name;
+        let months = leading_months(&name)?;
+        if months.last == month.month {
+            return None;
+        }
+        let read = months_read_as(&months, &words.this_month, &words.year_to_date)?;
+        if !field.headers.contains(&read) {
+            return None;
+        }
+        let assessed = format!(
+            "{}{}{}",
+            &name[..months.last_at.start],
+            month.month,
+            &name[months.last_at.end..name.len() - months.rest.len()]
+        );
+        Some(OtherMonths {
+            at: (r, c),
+            header: cell_text(sheet.cell(r, c)),
+            named: months.written.to_string(),
+            suggested: format!("{assessed}{}", months.rest),
+            assessed,
+        })
     })
 }
 
@@ -335,6 +447,27 @@ mod tests {
         assert_eq!(read("10月"), None);
         assert_eq!(read("2026年完成投资"), None);
         assert_eq!(month_form("10月完成投资", 10, "", ""), None);
+    }
+
+    #[test]
+    fn months_of_a_header_are_read_as_written() {
+        let months = |n: &str| {
+            leading_months(n).map(|m| (m.first, m.last, m.written.to_string(), m.rest.to_string()))
+        };
+        let some = |f, l, w: &str, r: &str| Some((f, l, w.to_string(), r.to_string()));
+        assert_eq!(
+            months("1-9月累计完成投资"),
+            some(Some(1), 9, "1-9月", "累计完成投资")
+        );
+        assert_eq!(months("9月份完成投资"), some(None, 9, "9月份", "完成投资"));
+        assert_eq!(months("1至12月完成"), some(Some(1), 12, "1至12月", "完成"));
+        assert_eq!(months("2026年完成投资"), None);
+        assert_eq!(months("累计完成投资"), None);
+        // Read for their own months: 1-9月累计完成投资 would be 累计完成投资 in September.
+        let read = |n: &str| months_read_as(&leading_months(n).unwrap(), "本月", "累计");
+        assert_eq!(read("1-9月累计完成投资").as_deref(), Some("累计完成投资"));
+        assert_eq!(read("9月完成投资").as_deref(), Some("本月完成投资"));
+        assert_eq!(read("3-9月完成投资"), None);
     }
 
     #[test]

@@ -33,6 +33,7 @@ mod hostile;
 mod hostile_readers;
 mod layouts;
 mod lights;
+mod messages;
 mod mistakes;
 mod notice_layout;
 mod notices;

@@ -1,0 +1,58 @@
+//! What `check` tells a clerk about a mistake in a report: the cell, what is wrong there and
+//! what to do, never a message that sends them to fix something else. Each test takes the
+//! sample October month, makes one mistake in one report as units make it, and reads `check`.
+
+use crate::common::*;
+use crate::hostile::{check, input, month, patched_file};
+use std::path::Path;
+
+const STRINGS: &str = "xl/sharedStrings.xml";
+
+/// Rewrites part `part` of the month's `file`, replacing `from` (which must be there) by `to`.
+fn edit(input: &Path, file: &str, part: &str, from: &str, to: &str) {
+    let path = input.join(file);
+    let bytes = patched_file(&path, part, |t| {
+        assert!(t.contains(from), "{file}: {from}");
+        t.replacen(from, to, 1)
+    });
+    std::fs::write(&path, bytes).unwrap();
+}
+
+/// The line of `check`'s output starting with `start`, and the hint under it.
+fn said(r: &Run, start: &str) -> (String, String) {
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line {start}:\n{}", r.stdout));
+    let hint = lines
+        .get(i + 1)
+        .and_then(|l| l.trim_start().strip_prefix("提示: "))
+        .unwrap_or_default();
+    (lines[i].to_string(), hint.to_string())
+}
+
+/// September's form sent in October: its 累计 header names 1-9月. The error is at that header
+/// cell, says which months it names and which are assessed, and how to fix it, rather than
+/// "no 累计完成投资 column" at the start of the header row.
+#[test]
+fn a_header_naming_last_months_months_is_said_at_its_cell() {
+    let dir = month();
+    edit(
+        &input(&dir),
+        "月报/西岭乡.xlsx",
+        STRINGS,
+        "<t>累计完成投资（万元）</t>",
+        "<t>1-9月累计完成投资</t>",
+    );
+    let r = check(&input(&dir));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (line, hint) = said(&r, "错误[E011] 月报/西岭乡.xlsx!月报!F3: ");
+    assert!(line.contains("“1-9月累计完成投资”"), "{line}");
+    assert!(line.contains("写的是1-9月"), "{line}");
+    assert!(line.contains("2026年1-10月"), "{line}");
+    assert!(line.contains("“累计完成投资”"), "{line}");
+    assert!(hint.contains("“1-10月累计完成投资”"), "{hint}");
+    assert!(hint.contains("rules/ingest.toml 的 [headers]"), "{hint}");
+    assert!(!r.stdout.contains("月报!A3"), "{}", r.stdout);
+}
