@@ -14,6 +14,7 @@ mod match_problems;
 mod matching;
 mod merged;
 mod meta;
+mod nameless;
 mod reader;
 mod record;
 mod report_month;

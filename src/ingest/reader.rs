@@ -2,6 +2,7 @@
 //! parse each mapped cell as its field's type, and report what cannot be read.
 
 use super::header::Header;
+use super::nameless::{Named, nameless_row, names};
 use super::row::RowRead;
 use super::value::cell_text;
 use super::workbook::Sheet;
@@ -56,8 +57,9 @@ enum Kind {
     Data,
 }
 
-/// Reads every row below the header: the rows read, their counts, and a 警告 for each row
-/// with values below the table's end (not read as data).
+/// Reads every row below the header: the rows read, their counts, a 警告 for each row with
+/// values below the table's end (not read as data) and an 错误 for each data row that names no
+/// project (see `nameless`).
 pub(crate) fn read_rows(
     sheet: &Sheet,
     header: &Header,
@@ -100,7 +102,7 @@ pub(crate) fn read_rows(
             kind
         })
         .collect();
-    let problems = after_table
+    let mut problems: Vec<Diagnostic> = after_table
         .into_iter()
         .filter(|&r| own_values(sheet, r, &mapped) >= 2)
         .map(|r| row_after_table(sheet, r, file))
@@ -115,6 +117,8 @@ pub(crate) fn read_rows(
         .collect();
     let mut rows = Vec::new();
     let mut counts = RowCounts::default();
+    // The nearest row above that names its project, for a row that names none.
+    let mut above: Option<Named> = None;
     for (i, r) in (start..sheet.rows.len()).enumerate() {
         counts.read += 1;
         match kinds[i] {
@@ -131,6 +135,15 @@ pub(crate) fn read_rows(
                     // A wide row with no group filled: a project with nothing assigned.
                     counts.blank += 1;
                     continue;
+                }
+                let Some(named) = names(sheet, r, header, schema, vocab) else {
+                    // Neither 项目编号 nor 项目名称: not used, said as what it is.
+                    counts.data += 1;
+                    problems.push(nameless_row(sheet, r, header, schema, above.as_ref(), file));
+                    continue;
+                };
+                if !named.names.is_empty() {
+                    above = Some(named);
                 }
                 // A wide row counts once per record it holds.
                 counts.read += read.len() - 1;

@@ -6,6 +6,8 @@ use crate::common::*;
 use crate::hostile::{check, input, month, patched_file};
 use std::path::Path;
 
+/// The sheet of 东湖镇's report (its only one).
+const SHEET: &str = "xl/worksheets/sheet1.xml";
 const STRINGS: &str = "xl/sharedStrings.xml";
 
 /// Rewrites part `part` of the month's `file`, replacing `from` (which must be there) by `to`.
@@ -32,6 +34,11 @@ fn said(r: &Run, start: &str) -> (String, String) {
     (lines[i].to_string(), hint.to_string())
 }
 
+/// An inline string cell.
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
 /// September's form sent in October: its 累计 header names 1-9月. The error is at that header
 /// cell, says which months it names and which are assessed, and how to fix it, rather than
 /// "no 累计完成投资 column" at the start of the header row.
@@ -55,4 +62,55 @@ fn a_header_naming_last_months_months_is_said_at_its_cell() {
     assert!(hint.contains("“1-10月累计完成投资”"), "{hint}");
     assert!(hint.contains("rules/ingest.toml 的 [headers]"), "{hint}");
     assert!(!r.stdout.contains("月报!A3"), "{}", r.stdout);
+}
+
+/// A second line of 形象进度 under 东湖镇's second project (row 7: only K7 “设备安装调试”): not
+/// a project missing from the ledger (E030, "add it to the ledger"), but a row with neither
+/// 项目编号 nor 项目名称, quoting what it holds, pointing at the project above.
+#[test]
+fn a_line_going_on_under_a_project_is_not_a_project_missing_from_the_ledger() {
+    let dir = month();
+    edit(
+        &input(&dir),
+        "月报/东湖镇.xlsx",
+        SHEET,
+        r#"<row r="8""#,
+        &format!(
+            r#"<row r="7">{}</row><row r="8""#,
+            inline("K7", "设备安装调试")
+        ),
+    );
+    let r = check(&input(&dir));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("[E030] 月报/东湖镇"), "{}", r.stdout);
+    let (line, hint) = said(&r, "错误[E020] 月报/东湖镇.xlsx!月报!C7: ");
+    assert!(
+        line.contains("“项目编号”和“项目名称”均为空，无法确定是哪个项目，此行未采用"),
+        "{line}"
+    );
+    assert!(line.ends_with("此行填有 K7“设备安装调试”"), "{line}");
+    assert!(
+        hint.contains("第6行 DH2026-004 年产3万吨饲料项目"),
+        "{hint}"
+    );
+    assert!(hint.contains("填写“项目编号”和“项目名称”"), "{hint}");
+    assert!(
+        !hint.contains("台账中相近") && !hint.contains("列入台账"),
+        "{hint}"
+    );
+    // Said once: not also as empty 项目名称 and 累计完成投资.
+    assert_eq!(
+        r.stdout.matches("月报/东湖镇.xlsx!月报!").count(),
+        1,
+        "{}",
+        r.stdout
+    );
+    // Counted as read and not used (it was the blank row 7): the line still adds up.
+    let counts = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("月报/东湖镇.xlsx"))
+        .unwrap();
+    let n: Vec<&str> = counts.split_whitespace().skip(4).take(3).collect();
+    assert_eq!(n, ["4", "2", "1"], "{counts}");
 }
