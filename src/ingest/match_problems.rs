@@ -122,6 +122,86 @@ pub(super) fn superseded_problem(d: Diagnostic, id: &str, used: &str) -> Diagnos
     .with_hint("此行已由填报日期较晚的报表取代，无需更正；如应以此文件为准，请删去较晚的文件后重新检查")
 }
 
+/// A row of a ledger project not used for its own errors (a required value empty or
+/// unreadable, a 累计 out of range): where it is and which errors, for the project's 警告.
+#[derive(Debug, Clone)]
+pub(crate) struct UnusedRow {
+    /// The cell of its first error (the row, without one).
+    at: Location,
+    /// One-based row.
+    row: u32,
+    /// Its errors: `F6（E021）`.
+    errors: Vec<String>,
+    /// Their cells: `F6`.
+    cells: Vec<String>,
+}
+
+impl UnusedRow {
+    pub(super) fn of(r: &Record) -> UnusedRow {
+        let errors: Vec<&Diagnostic> = r
+            .problems
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .collect();
+        let at = errors.first().map_or_else(
+            || Location {
+                file: r.file.clone(),
+                sheet: Some(r.sheet.clone()),
+                cell: None,
+            },
+            |d| d.location.clone(),
+        );
+        let mut cells: Vec<String> = errors
+            .iter()
+            .filter_map(|d| d.location.cell.clone())
+            .collect();
+        cells.dedup();
+        UnusedRow {
+            at,
+            row: r.row,
+            cells,
+            errors: errors
+                .iter()
+                .map(|d| {
+                    let cell = d.location.cell.as_deref().unwrap_or_default();
+                    format!("{cell}（{}）", d.code.as_str())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A ledger project whose only row in the unit's report was not used for its errors: said at
+/// the first error's cell, pointing at the errors to fix, not as a row to add (which would
+/// report the project twice).
+pub(super) fn row_not_used(
+    row: &UnusedRow,
+    (unit, title): (&str, &str),
+    (id, name): (&str, &str),
+) -> Diagnostic {
+    let errors = if row.errors.is_empty() {
+        String::new()
+    } else {
+        format!("：{}", row.errors.join("、"))
+    };
+    Diagnostic::new(
+        Code::MissingRow,
+        row.at.clone(),
+        format!(
+            "{unit}的{title}中台账项目 {id} {name} 的一行（第{}行）有错误未采用{errors}，该项目按未报送计",
+            row.row
+        ),
+    )
+    .with_hint(format!(
+        "按该处错误的提示更正{}后重新检查，无需另报一行；未更正的，该项目按上月累计计算、报送分为 0",
+        if row.cells.is_empty() {
+            "此行".to_string()
+        } else {
+            format!(" {} ", row.cells.join("、"))
+        }
+    ))
+}
+
 /// A row of a project whose ledger row was not used (a wrong value there): said as that.
 pub(super) fn ledger_row_refused(r: &Record, by: &[String], at: &str) -> Diagnostic {
     let name_field = by.last().map(String::as_str).unwrap_or("");

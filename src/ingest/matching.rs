@@ -2,8 +2,8 @@
 //! project is reported with the closest names, never scored or dropped silently.
 
 use super::match_problems::{
-    files_of_one_unit, ledger_row_refused, location, not_in_ledger, superseded_problem,
-    two_projects,
+    UnusedRow, files_of_one_unit, ledger_row_refused, location, not_in_ledger, row_not_used,
+    superseded_problem, two_projects,
 };
 use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic, Location};
@@ -34,8 +34,8 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
         key_target(schema, field, data);
     }
     if schema.matching.is_some() {
-        match_rows(schema, data);
-        expect_units(schema, data);
+        let unused = match_rows(schema, data);
+        expect_units(schema, data, &unused);
     } else {
         settle(schema, data);
     }
@@ -155,7 +155,9 @@ fn match_key(r: &Record, by: &str) -> Option<String> {
     r.get(by).map(|v| key(&v.to_string()).to_ascii_uppercase())
 }
 
-fn match_rows(schema: &TableSchema, data: &mut Dataset) {
+/// Matches the table's rows to their projects, keeps the rows used and says the others' problems.
+/// Returns, by project, the first of its rows not used for an error of its own (a wrong 累计).
+fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, UnusedRow> {
     let m = schema.matching.as_ref().expect("matched table");
     let mut records = data.tables.remove(&schema.id).unwrap_or_default();
     let targets: &[Record] = data.tables.get(&m.table).map(Vec::as_slice).unwrap_or(&[]);
@@ -250,6 +252,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
     }
     let superseded = superseded_rows(&records, &hits, targets, &chosen);
     let mut kept = Vec::with_capacity(records.len());
+    let mut unused: BTreeMap<String, UnusedRow> = BTreeMap::new();
     for (i, (mut r, hit)) in records.into_iter().zip(hits).enumerate() {
         if let (Some(ti), Some(oi)) = (hit, others[i]) {
             data.diagnostics.push(two_projects(
@@ -284,7 +287,13 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
                     .map(|d| superseded_problem(d, id, used));
                 data.diagnostics.extend(said);
             }
-            None => data.diagnostics.append(&mut r.problems),
+            None => {
+                if r.rejected {
+                    let id = targets[ti].project.clone().unwrap_or_default();
+                    unused.entry(id).or_insert_with(|| UnusedRow::of(&r));
+                }
+                data.diagnostics.append(&mut r.problems)
+            }
         }
         if r.rejected {
             continue;
@@ -335,6 +344,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
+    unused
 }
 
 /// How a row of a project reported twice ranks: own unit's row, code and name agree, 填报日期,
@@ -367,8 +377,9 @@ fn ledger_units(data: &Dataset, field: &str, m: &Match) -> (Vec<String>, UnitPro
     (unit_order, projects_by_unit)
 }
 
-/// Units with ledger projects that sent no file; projects a unit's file leaves out.
-fn expect_units(schema: &TableSchema, data: &mut Dataset) {
+/// Units with ledger projects that sent no file; projects a unit's file leaves out, or holds
+/// only in a row not used for its error (`unused`: said as that row, not as a row to add).
+fn expect_units(schema: &TableSchema, data: &mut Dataset, unused: &BTreeMap<String, UnusedRow>) {
     let (Some(field), Some(m)) = (&schema.expect_units_from, &schema.matching) else {
         return;
     };
@@ -439,6 +450,10 @@ fn expect_units(schema: &TableSchema, data: &mut Dataset) {
                     .get(file.as_str())
                     .is_some_and(|ms| ms.iter().any(|m| m.contains(name.as_str())))
             {
+                if let Some(row) = unused.get(p) {
+                    diags.push(row_not_used(row, (&unit, &schema.title), (p, name)));
+                    continue;
+                }
                 diags.push(
                     Diagnostic::new(
                         Code::MissingRow,

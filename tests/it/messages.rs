@@ -114,3 +114,36 @@ fn a_line_going_on_under_a_project_is_not_a_project_missing_from_the_ledger() {
     let n: Vec<&str> = counts.split_whitespace().skip(4).take(3).collect();
     assert_eq!(n, ["4", "2", "1"], "{counts}");
 }
+
+/// 东湖镇's 累计 of DH2026-004 written “约5980.3”: the row is not used (E021 at F6). The
+/// project is then not reported, but its row is there: the 警告 says the row at F6 was not used
+/// for that error, to be fixed there, never "add the project's row" (a second row of it).
+#[test]
+fn a_project_whose_row_was_not_used_is_not_said_to_be_missing() {
+    let dir = month();
+    edit(
+        &input(&dir),
+        "月报/东湖镇.xlsx",
+        SHEET,
+        r#"<c r="F6"><v>5980.3</v></c>"#,
+        &inline("F6", "约5980.3"),
+    );
+    let r = check(&input(&dir));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    said(&r, "错误[E021] 月报/东湖镇.xlsx!月报!F6: ");
+    let (line, hint) = said(&r, "警告[W041] 月报/东湖镇.xlsx!月报!F6: ");
+    assert!(
+        line.contains(
+            "台账项目 DH2026-004 年产3万吨饲料项目 的一行（第6行）有错误未采用：F6（E021）"
+        ),
+        "{line}"
+    );
+    assert!(line.ends_with("该项目按未报送计"), "{line}");
+    assert!(hint.contains("更正 F6 后重新检查，无需另报一行"), "{hint}");
+    assert!(!r.stdout.contains("补报该项目一行"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("中没有台账项目 DH2026-004"),
+        "{}",
+        r.stdout
+    );
+}
