@@ -34,6 +34,12 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl RowCounts {
+    /// The 合计 and 小计 rows together, as the reconciliation counts them (合计行): with the
+    /// rows used, not used, blank and notes, they add up to the rows read.
+    pub fn totals(&self) -> usize {
+        self.total + self.subtotal
+    }
+
     /// Adds another sheet's counts.
     pub(crate) fn add(&mut self, other: &RowCounts) {
         self.read += other.read;

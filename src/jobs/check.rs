@@ -264,7 +264,7 @@ fn report(data: &Dataset, rules: &Rules, month: Option<&str>) -> String {
                     f.used.to_string(),
                     f.rejected.to_string(),
                     f.rows.blank.to_string(),
-                    f.rows.total.to_string(),
+                    f.rows.totals().to_string(),
                     f.rows.note.to_string(),
                 )
             };

@@ -316,7 +316,7 @@ fn reconciliation(a: &Assessment, rules: &Rules) -> SheetSpec {
                 Cell::Int(f.used as i64),
                 Cell::Int(f.rejected as i64),
                 Cell::Int(f.rows.blank as i64),
-                Cell::Int(f.rows.total as i64),
+                Cell::Int(f.rows.totals() as i64),
                 Cell::Int(f.rows.note as i64),
                 text(if f.unreadable {
                     "未能读取"

@@ -147,3 +147,49 @@ fn a_project_whose_row_was_not_used_is_not_said_to_be_missing() {
         r.stdout
     );
 }
+
+/// A 小计 row under 东湖镇's projects (row 7) is skipped, and counted: in `check`'s line and the
+/// workbook's 数据核对 sheet the parts (采用, 未采用, 空行, 合计行, 备注行) add up to 读取行, as
+/// 平衡 says.
+#[test]
+fn a_subtotal_row_is_counted_in_the_reconciliation() {
+    let dir = month();
+    edit(
+        &input(&dir),
+        "月报/东湖镇.xlsx",
+        SHEET,
+        r#"<row r="8""#,
+        &format!(
+            r#"<row r="7">{}<c r="F7"><v>5980.3</v></c></row><row r="8""#,
+            inline("A7", "小计")
+        ),
+    );
+    let r = check(&input(&dir));
+    // The month's other errors (samples/2026-10 has some) make it 1; 2 would be no check.
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("月报/东湖镇.xlsx"))
+        .unwrap();
+    let n: Vec<usize> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    // 读取行 4 = 采用 2 + 未采用 0 + 空行 0 + 合计行 1 (the 小计) + 备注行 1.
+    assert_eq!(n, [4, 2, 0, 0, 1, 1], "{line}");
+    assert!(
+        r.stdout.contains("小计行 1 行（第7行），已跳过"),
+        "{}",
+        r.stdout
+    );
+    let (run, out) = crate::hostile::run_month(&dir);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let rows = xlsx_rows(&out.join("2026年10月重点项目考核排名.xlsx"), "数据核对");
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "月报/东湖镇.xlsx")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(row[4..=9], ["4", "2", "0", "0", "1", "1"], "{row:?}");
+    assert_eq!(row[10], "平衡", "{row:?}");
+}
