@@ -111,8 +111,8 @@ pub(super) fn read_file(
         if schema.every_column {
             diagnostics.extend(columns_not_found(&h, sheet, schema, &f.rel));
         }
-        let meta = meta::read(sheet, h.row, &rules.vocab.meta, month);
         let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
+        let meta = meta::read(sheet, (h.row, &counts.note_rows), &rules.vocab.meta, month);
         diagnostics.extend(problems);
         summary.sheet = Some(sheet.name.clone());
         summary.rows.add(&counts);

@@ -1,5 +1,6 @@
 //! Sheet metadata: 填报单位 and 填报日期 from the line above the table ("填报单位（盖章）：曲屯镇
-//! 填报日期：2026年9月22日") or from a labelled cell with the value beside it.
+//! 填报日期：2026年9月22日") or from a labelled cell with the value beside it; else from the
+//! sign-off line under it ("填报人：张三 联系电话：… 填报日期：2026年10月21日").
 
 use super::value::{cell_text, month_day_near, parse_date};
 use super::workbook::Sheet;
@@ -17,11 +18,13 @@ pub(crate) struct Meta {
     pub(crate) date_cell: Option<(usize, usize)>,
 }
 
-/// Reads metadata from grid rows `0..until` using the labels of `rules/ingest.toml`; a
-/// 填报日期 without its year (`10月21日`) is of the year nearest the assessed `month`.
+/// Reads metadata from grid rows `0..until` (above the header), then from the grid rows
+/// `below` (the note rows under the table: a sign-off line), using the labels of
+/// `rules/ingest.toml`; what is found above wins. A 填报日期 without its year (`10月21日`) is
+/// of the year nearest the assessed `month`.
 pub(crate) fn read(
     sheet: &Sheet,
-    until: usize,
+    (until, below): (usize, &[usize]),
     labels: &BTreeMap<String, Vec<String>>,
     month: Option<crate::calendar::Month>,
 ) -> Meta {
@@ -44,27 +47,77 @@ pub(crate) fn read(
                 let v = without_remark(&v, remarks);
                 meta.reporting_unit = Some(cell_text(&calamine::Data::String(v)));
             }
-            if meta.submitted_on.is_none()
-                && meta.bad_date.is_none()
-                && let Some((v, pos)) = labelled(sheet, r, c, &text, date_labels)
-            {
-                let cell = match pos {
-                    Some((rr, cc)) => sheet.cell(rr, cc).clone(),
-                    None => calamine::Data::String(v.clone()),
-                };
-                let at = pos.unwrap_or((r, c));
-                let without_year = || month.and_then(|m| month_day_near(&v, m));
-                match parse_date(&cell, &v).or_else(|e| without_year().ok_or(e)) {
-                    Ok(d) => {
+            if meta.submitted_on.is_none() && meta.bad_date.is_none() {
+                match date_at(sheet, (r, c), &text, date_labels, month) {
+                    Some(Ok((d, at))) => {
                         meta.submitted_on = Some(d);
                         meta.date_cell = Some(at);
                     }
-                    Err(_) => meta.bad_date = Some((v, at.0, at.1)),
+                    Some(Err(bad)) => meta.bad_date = Some(bad),
+                    None => {}
                 }
             }
         }
     }
+    if meta.submitted_on.is_none() && meta.bad_date.is_none() {
+        (meta.submitted_on, meta.date_cell) = date_below(sheet, until, below, date_labels, month)
+            .map_or((None, None), |(d, at)| (Some(d), Some(at)));
+    }
     meta
+}
+
+/// A readable 填报日期 in the note rows `below` the table (the sign-off line "填报人：张三 …
+/// 填报日期：2026年10月21日"), with its grid position. Only a date is taken there: a note's
+/// words after a label ("填报日期以邮件为准") are no date and no error.
+fn date_below(
+    sheet: &Sheet,
+    until: usize,
+    below: &[usize],
+    labels: &[String],
+    month: Option<crate::calendar::Month>,
+) -> Option<(NaiveDate, (usize, usize))> {
+    let rows = below
+        .iter()
+        .copied()
+        .filter(|&r| r >= until && r < sheet.rows.len());
+    for r in rows {
+        for c in 0..sheet.rows[r].len() {
+            let text = cell_text(sheet.cell(r, c));
+            if let Some(Ok(found)) = date_at(sheet, (r, c), &text, labels, month) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// A 填报日期 found: the date and its grid position, or the unreadable value and its position.
+type DateFound = Result<(NaiveDate, (usize, usize)), (String, usize, usize)>;
+
+/// The 填报日期 after one of `labels` in the cell at `(r, c)` holding `text`, or beside it.
+fn date_at(
+    sheet: &Sheet,
+    (r, c): (usize, usize),
+    text: &str,
+    labels: &[String],
+    month: Option<crate::calendar::Month>,
+) -> Option<DateFound> {
+    if text.is_empty() {
+        return None;
+    }
+    let (v, pos) = labelled(sheet, r, c, text, labels)?;
+    let cell = match pos {
+        Some((rr, cc)) => sheet.cell(rr, cc).clone(),
+        None => calamine::Data::String(v.clone()),
+    };
+    let at = pos.unwrap_or((r, c));
+    let without_year = || month.and_then(|m| month_day_near(&v, m));
+    Some(
+        match parse_date(&cell, &v).or_else(|e| without_year().ok_or(e)) {
+            Ok(d) => Ok((d, at)),
+            Err(_) => Err((v, at.0, at.1)),
+        },
+    )
 }
 
 /// A unit's name without a remark in brackets after it that names one of `remarks`

@@ -27,6 +27,10 @@ pub struct RowCounts {
     /// One-based rows of data rows that are hidden in the sheet (read like any other).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hidden_rows: Vec<u32>,
+    /// Grid rows of this sheet's note rows (the sign-off line under the table may hold the
+    /// 填报日期); not added across sheets.
+    #[serde(skip)]
+    pub(crate) note_rows: Vec<usize>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -134,7 +138,10 @@ pub(crate) fn read_rows(
                 counts.subtotal_rows.push(sheet.abs(r, 0).0 + 1);
             }
             Kind::Total => counts.total += 1,
-            Kind::Note => counts.note += 1,
+            Kind::Note => {
+                counts.note += 1;
+                counts.note_rows.push(r);
+            }
             Kind::Data => {
                 let read = std::mem::take(&mut reads[i]);
                 if read.is_empty() {

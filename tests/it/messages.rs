@@ -193,3 +193,62 @@ fn a_subtotal_row_is_counted_in_the_reconciliation() {
     assert_eq!(row[4..=9], ["4", "2", "0", "0", "1", "1"], "{row:?}");
     assert_eq!(row[10], "平衡", "{row:?}");
 }
+
+/// The line above 东湖镇's table, with its 填报日期 written there (`date` above) or moved to a
+/// sign-off line under the table (row 9, as 填报人 sign it), the line above keeping the unit.
+fn dated(dir: &Path, below: bool) -> std::path::PathBuf {
+    let input = dir.join("2026-10");
+    copy_dir(&root().join("samples/2026-10"), &input);
+    let line = "填报单位（盖章）：东湖镇    填报人：张三    填报日期：2026年10月21日";
+    let date = "填报日期：2026年10月23日";
+    if !below {
+        let above = format!("填报单位（盖章）：东湖镇    填报人：张三    {date}");
+        edit(&input, "月报/东湖镇.xlsx", STRINGS, line, &above);
+        return input;
+    }
+    edit(
+        &input,
+        "月报/东湖镇.xlsx",
+        STRINGS,
+        line,
+        "填报单位：东湖镇",
+    );
+    let signoff = format!("填报人：张三   联系电话：123   {date}");
+    edit(
+        &input,
+        "月报/东湖镇.xlsx",
+        SHEET,
+        "</sheetData>",
+        &format!(r#"<row r="9">{}</row></sheetData>"#, inline("A9", &signoff)),
+    );
+    input
+}
+
+/// A 填报日期 in the sign-off line under the table is found (by the labels of `[meta]`), and
+/// counts as one above the table does: the same deadlines, units and scores, no W051.
+#[test]
+fn a_submission_date_in_the_signoff_line_under_the_table_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let below = dated(&dir.path().join("below"), true);
+    let r = check(&below);
+    assert!(!r.stdout.contains("[W051] 月报/东湖镇"), "{}", r.stdout);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("月报/东湖镇.xlsx"))
+        .unwrap();
+    assert!(line.contains("东湖镇          2026-10-23"), "{line}");
+    let above = dated(&dir.path().join("above"), false);
+    let run_below = run_one_month(&below, "2026-10", &dir.path().join("out_below"));
+    let run_above = run_one_month(&above, "2026-10", &dir.path().join("out_above"));
+    for key in ["units", "projects", "deadlines", "diagnostics"] {
+        assert_eq!(run_below[key], run_above[key], "{key}");
+    }
+    let report = run_below["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "monthly_report" && d["recipient"] == "东湖镇")
+        .unwrap();
+    assert_eq!(report["met_on"], "2026-10-23", "{report}");
+}
