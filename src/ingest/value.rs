@@ -50,7 +50,8 @@ fn duration_shown(iso: &str) -> Option<String> {
 }
 
 /// Reads `cell` as `field`. `Ok(None)` is an empty cell; `Err` says why the value is unreadable.
-/// `header_factor` converts amounts when the header names a unit (`总投资（亿元）`).
+/// `header_factor` converts amounts when the header names a unit (`总投资（亿元）`), and numbers
+/// when it names one of the field's own units (`用地面积（平方米）`).
 pub fn parse_cell(
     cell: &Data,
     field: &Field,
@@ -75,8 +76,13 @@ pub fn parse_cell(
             _ => text,
         }),
         FieldType::Integer => Value::Int(parse_integer(cell, &text)?),
+        // A header naming one of the field's own units (用地面积（平方米）) converts.
         FieldType::Number => {
-            Value::Number(number_of(cell).map_or_else(|| parse_number(&text), Ok)?)
+            let n = number_of(cell).map_or_else(|| parse_number(&text), Ok)?;
+            Value::Number(match header_factor {
+                Some(f) => round4(n * f),
+                None => n,
+            })
         }
         FieldType::Amount => Value::Number(parse_amount(cell, &text, header_factor, vocab)?),
         FieldType::Date => Value::Date(parse_date(cell, &text)?),

@@ -885,7 +885,19 @@ fn a_unit_in_a_header_converts_the_figures_or_the_column_is_refused() {
     let out = dir.path().join("out");
     let r = evaluate(&input, &out, &[]);
     assert!(!r.stderr.contains("E035"), "{}", r.stderr);
-    check_results(&out, 2026, &exp);
+    let converted = check_results(&out, 2026, &exp);
+    // The figures too, not only the classes (a benchmark of the county's mean scales with them):
+    // 亩均税收 as from the sample in 亩 and 万元.
+    let plain = tempfile::tempdir().unwrap();
+    evaluate(&sample(), plain.path(), &["--year", "2026"]);
+    let plain = check_results(plain.path(), 2026, &exp);
+    for i in 0..exp.len() as u32 {
+        assert_eq!(
+            cell(&converted, (FIRST + i, 3)),
+            cell(&plain, (FIRST + i, 3)),
+            "{i}"
+        );
+    }
     // 年税收 in 万美元 cannot be converted: an error at the header, the column not read (every
     // project's 亩均税收 is to be verified), not figures taken as 万元.
     sample_in_units(

@@ -479,6 +479,35 @@ fn an_xls_share_formatted_as_a_percentage_reads_as_it_is_shown() {
     }
 }
 
+/// 拟用地面积 given in 平方米 (the header says so): converted to 亩 by the field's `units`, so
+/// the screening is the same; before, the square metres were taken as 亩 and every lead failed
+/// 投资强度关 and 税收贡献关.
+#[test]
+fn land_in_square_metres_converts_to_mu() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("招商项目.xlsx");
+    leads_copy(&file, |rows| {
+        let col = rows[2]
+            .iter()
+            .position(|h| h.starts_with("拟用地面积"))
+            .unwrap();
+        rows[2][col] = "拟用地面积（平方米）".into();
+        for row in rows.iter_mut().skip(3) {
+            if let Ok(mu) = row[col].parse::<f64>() {
+                row[col] = format!("{}", mu / 0.0015);
+            }
+        }
+    });
+    let rules = Rules::load(None).unwrap();
+    let data = ingest_file(&file, "leads", &rules).unwrap();
+    let typed = run_screen(&rules);
+    let converted = screen(&rules, &data, date("2026-10-25"));
+    assert_eq!(converted.len(), typed.len());
+    for (a, b) in converted.iter().zip(&typed) {
+        assert_eq!(got(a), got(b), "{}", b.name);
+    }
+}
+
 /// The fixture leads list as rows of text (dates as `YYYY-MM-DD`), changed by `edit`, written to
 /// `path` (numbers stay numbers).
 fn leads_copy(path: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
