@@ -35,6 +35,7 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
     }
     if schema.matching.is_some() {
         let unused = match_rows(schema, data);
+        super::repeated::repeated_per_project(schema, data);
         expect_units(schema, data, &unused);
     } else {
         settle(schema, data);

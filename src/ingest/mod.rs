@@ -17,6 +17,7 @@ mod meta;
 mod nameless;
 mod reader;
 mod record;
+mod repeated;
 mod report_month;
 mod row;
 mod row_checks;

@@ -68,6 +68,10 @@ struct RawTable {
     expect_units_from: Option<String>,
     /// A field whose value may appear in one row only (`项目编号` of the 后评估 table).
     unique: Option<String>,
+    /// Fields whose values, with the row's project, may appear in one row only (a procedure
+    /// of a project in the 前期手续 list).
+    #[serde(default)]
+    unique_per_project: Vec<String>,
     #[serde(default)]
     every_column: bool,
 }
@@ -108,6 +112,9 @@ pub struct TableSchema {
     pub expect_units_from: Option<String>,
     /// A field whose value may appear in one row only; a repeat is E031 and not used.
     pub unique: Option<String>,
+    /// Of a matched table: fields whose values may appear once per project (the 前期手续
+    /// list's procedure); a repeat is E031 and not used.
+    pub unique_per_project: Vec<String>,
     /// Every field is used by the rules: a header without one's column is a 警告 (W071) naming
     /// it, and its rows say the column is missing, not that their cells are empty.
     pub every_column: bool,
@@ -172,6 +179,27 @@ impl TableSchema {
                 format!("unique 指定的字段 {u} 未在本表定义"),
             ));
         }
+        if let Some(u) = raw
+            .table
+            .unique_per_project
+            .iter()
+            .find(|u| !fields.iter().any(|f| &f.id == *u))
+        {
+            return Err(file
+                .error_near(
+                    &format!("\"{u}\""),
+                    format!("unique_per_project 中的字段 {u} 未在本表定义"),
+                )
+                .with_hint("写本表 [[field]] 的 id，如 unique_per_project = [\"procedure\"]"));
+        }
+        if !raw.table.unique_per_project.is_empty() && matching.is_none() {
+            return Err(file
+                .error_near(
+                    "unique_per_project",
+                    "unique_per_project 只用于与台账匹配的表（写有 match 的表）",
+                )
+                .with_hint("不与台账匹配的表用 unique = \"字段\""));
+        }
         let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
         // A check also reads the file's 填报日期, as `submitted_on`.
         let names: Vec<String> = ids
@@ -235,6 +263,7 @@ impl TableSchema {
             matching,
             expect_units_from: raw.table.expect_units_from,
             unique: raw.table.unique,
+            unique_per_project: raw.table.unique_per_project,
             every_column: raw.table.every_column,
             fields,
         })

@@ -287,3 +287,56 @@ fn ledger_grouped_under_new_and_continuing_headings() {
     let (f, p) = (&data.files[0], &plain.files[0]);
     assert_eq!(f.rows.note, p.rows.note + 2, "{f:?}");
 }
+
+/// A procedure listed twice for one project in the 前期手续 list: the repeat is E031 at its
+/// cell and not used (it was counted twice: two procedures, one of them on time).
+#[test]
+fn a_procedure_listed_twice_for_a_project_is_counted_once() {
+    let src = root().join("samples/2026-10");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&src, dir.path());
+    let file = dir.path().join("前期手续办理清单.xlsx");
+    let mut rows = xlsx_rows(&file, "前期手续");
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "项目编号"))
+        .unwrap();
+    let repeat = rows[header + 1].clone();
+    rows.push(repeat);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("前期手续").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(x) if r > header => ws.write(r as u32, c as u16, x).unwrap(),
+                _ => ws.write(r as u32, c as u16, v.as_str()).unwrap(),
+            };
+        }
+    }
+    wb.save(&file).unwrap();
+    let rules = Rules::load(None).unwrap();
+    let data = ingest(dir.path(), &rules).unwrap();
+    let plain = ingest(&src, &rules).unwrap();
+    assert_eq!(
+        data.records("procedures").len(),
+        plain.records("procedures").len()
+    );
+    let said: Vec<String> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::DuplicateProject)
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(said.len(), 1, "{said:#?}");
+    let last = rows.len();
+    assert!(
+        said[0].contains(&format!("!前期手续!D{last}:"))
+            && said[0].contains(&format!(
+                "已在 前期手续办理清单.xlsx!前期手续!第{}行 填报",
+                header + 2
+            )),
+        "{}",
+        said[0]
+    );
+}
