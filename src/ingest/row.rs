@@ -123,6 +123,13 @@ pub(super) fn read_row(
             }
         }
     }
+    // A group's other name written in a row of the long form (环评) is read as the wide form
+    // reads it in a header (环境影响评价, `[wide.aliases]`): one name for its time limit.
+    if let Some(w) = &schema.wide
+        && let Some(Value::Text(t)) = out.values.get_mut(&w.group_field)
+    {
+        *t = w.name_of(t);
+    }
     out
 }
 

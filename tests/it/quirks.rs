@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use sanyipi::diagnostic::Code;
 use sanyipi::ingest::{Dataset, ingest};
 use sanyipi::rules::Rules;
+use std::path::Path;
 
 fn read(files: &[(&str, &str)]) -> Dataset {
     let dir = input_with(files);
@@ -288,21 +289,20 @@ fn ledger_grouped_under_new_and_continuing_headings() {
     assert_eq!(f.rows.note, p.rows.note + 2, "{f:?}");
 }
 
-/// A procedure listed twice for one project in the 前期手续 list: the repeat is E031 at its
-/// cell and not used (it was counted twice: two procedures, one of them on time).
-#[test]
-fn a_procedure_listed_twice_for_a_project_is_counted_once() {
-    let src = root().join("samples/2026-10");
+/// The sample October month in a temp folder with its 前期手续 list's rows changed by `edit`
+/// (rows as text, numbers written back as numbers); the folder and the header row's index.
+fn october_with_procedures(
+    edit: impl FnOnce(&mut Vec<Vec<String>>, usize),
+) -> (tempfile::TempDir, Vec<Vec<String>>, usize) {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&src, dir.path());
+    copy_dir(&root().join("samples/2026-10"), dir.path());
     let file = dir.path().join("前期手续办理清单.xlsx");
     let mut rows = xlsx_rows(&file, "前期手续");
     let header = rows
         .iter()
         .position(|r| r.iter().any(|c| c == "项目编号"))
         .unwrap();
-    let repeat = rows[header + 1].clone();
-    rows.push(repeat);
+    edit(&mut rows, header);
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("前期手续").unwrap();
@@ -315,9 +315,20 @@ fn a_procedure_listed_twice_for_a_project_is_counted_once() {
         }
     }
     wb.save(&file).unwrap();
+    (dir, rows, header)
+}
+
+/// A procedure listed twice for one project in the 前期手续 list: the repeat is E031 at its
+/// cell and not used (it was counted twice: two procedures, one of them on time).
+#[test]
+fn a_procedure_listed_twice_for_a_project_is_counted_once() {
+    let (dir, rows, header) = october_with_procedures(|rows, header| {
+        let repeat = rows[header + 1].clone();
+        rows.push(repeat);
+    });
     let rules = Rules::load(None).unwrap();
     let data = ingest(dir.path(), &rules).unwrap();
-    let plain = ingest(&src, &rules).unwrap();
+    let plain = ingest(&root().join("samples/2026-10"), &rules).unwrap();
     assert_eq!(
         data.records("procedures").len(),
         plain.records("procedures").len()
@@ -339,4 +350,53 @@ fn a_procedure_listed_twice_for_a_project_is_counted_once() {
         "{}",
         said[0]
     );
+}
+
+/// A procedure's other name in the long form (环评, `[wide.aliases]`) takes its time limit as
+/// the wide form does; a procedure with no time limit at all (W069) is not counted for or
+/// against the project (it counted as late).
+#[test]
+fn procedures_by_another_name_or_without_a_limit() {
+    let project = |dir: &Path| -> serde_json::Value {
+        let out = tempfile::tempdir().unwrap();
+        let r = Sanyipi::month(dir, "2026-10")
+            .out(out.path())
+            .run()
+            .expect_done();
+        let json = r.json("2026-10/run.json");
+        json["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "DH2026-002")
+            .unwrap()
+            .clone()
+    };
+    let base = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("samples/2026-10"), base.path());
+    let base = project(base.path());
+    let rename = |to: &'static str, from: &'static str| {
+        move |rows: &mut Vec<Vec<String>>, header: usize| {
+            let name = rows[header].iter().position(|h| h == "手续名称").unwrap();
+            let limit = rows[header]
+                .iter()
+                .position(|h| h.starts_with("办理时限"))
+                .unwrap();
+            let row = rows
+                .iter_mut()
+                .find(|r| r[1] == "DH2026-002" && r[name] == from)
+                .unwrap();
+            row[name] = to.into();
+            row[limit] = String::new();
+        }
+    };
+    let (alias, ..) = october_with_procedures(rename("环评", "环境影响评价"));
+    let alias = project(alias.path());
+    assert_eq!(alias["parts"], base["parts"], "{alias:#}");
+    let (unknown, ..) = october_with_procedures(rename("规划许可", "建设用地规划许可证"));
+    let unknown = project(unknown.path());
+    let total = |p: &serde_json::Value| p["procedures_total"].as_u64().unwrap();
+    let ok = |p: &serde_json::Value| p["procedures_ok"].as_u64().unwrap();
+    assert_eq!(total(&unknown), total(&base) - 1, "{unknown:#}");
+    assert_eq!(ok(&unknown), ok(&base) - 1, "{unknown:#}");
 }

@@ -84,19 +84,24 @@ struct ProjectDeadlines<'a> {
     report: Option<&'a DeadlineRow>,
     /// Whether the project has a monthly row.
     reported: bool,
-    /// The project's procedure deadlines, in order.
-    procs: &'a [&'a DeadlineRow],
+    /// The project's procedure deadlines that can be counted, in order: one without a time
+    /// limit (W069, `no_date`) is said, not counted for or against the project.
+    procs: Vec<&'a DeadlineRow>,
     /// How many of `procs` are met, pending or due soon.
     ok: usize,
 }
 
 impl<'a> ProjectDeadlines<'a> {
     fn new(index: &'a DeadlineIndex<'a>, view: &ProjectView<'_>, unit: &str) -> Self {
-        let procs: &[&DeadlineRow] = index
+        let procs: Vec<&DeadlineRow> = index
             .procedures
             .get(view.id.as_str())
             .map(Vec::as_slice)
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .iter()
+            .filter(|d| d.status != Status::NoDate)
+            .copied()
+            .collect();
         let ok = procs
             .iter()
             .filter(|d| matches!(d.status, Status::Met | Status::Pending | Status::DueSoon))
