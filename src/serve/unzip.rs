@@ -1,5 +1,6 @@
 //! A month's files uploaded as one .zip: the archive is read in memory and checked before
-//! anything is written — entry count, each entry's size, the total unpacked size and the
+//! anything is written — the archive whole (starting at the first byte, its end record at the
+//! end: a zip cut short is refused, never read as a zip stored inside it), entry count, each entry's size, the total unpacked size and the
 //! compression ratio (against zip bombs) from `rules/serve.toml`, every name cleaned like an
 //! uploaded path (no `..`, no absolute path, no drive letter), with GBK names (Windows' own
 //! compressor) decoded, every destination free (no folder of it an uploaded file) — then
@@ -99,6 +100,45 @@ fn corrupt(e: zip::result::ZipError) -> Refused {
         e => why_not(&e.to_string()).unwrap_or("文件损坏或不是 zip 格式"),
     };
     refused(400, format!("无法读取 zip 文件：{why}"))
+}
+
+/// A zip cut short (an upload or copy that stopped), or with something before it.
+fn incomplete() -> Refused {
+    refused(
+        400,
+        "无法读取 zip 文件：文件不完整或已损坏（可能没有完整复制或下载），整个 zip 未上传；请重新复制或压缩后再上传"
+            .to_string(),
+    )
+}
+
+/// Opens `zip` as one whole archive: it starts at the first byte and its end record ends the
+/// file (after its comment). A zip cut short has lost its end record, and the zip crate would
+/// take the end record of a zip or workbook stored inside it for the archive's own, unpacking
+/// that instead.
+fn open(zip: &[u8]) -> Result<Archive<'_>, Refused> {
+    let whole = |e| {
+        if zip.starts_with(b"PK\x03\x04") && end_record(zip).is_none() {
+            incomplete()
+        } else {
+            corrupt(e)
+        }
+    };
+    let archive = zip::ZipArchive::new(Cursor::new(zip)).map_err(whole)?;
+    if archive.offset() != 0 || end_record(zip).is_none() {
+        return Err(incomplete());
+    }
+    Ok(archive)
+}
+
+/// Where the end-of-central-directory record that ends `zip` starts: the record whose
+/// comment length reaches the last byte.
+fn end_record(zip: &[u8]) -> Option<usize> {
+    const LEN: usize = 22;
+    let from = zip.len().saturating_sub(LEN + usize::from(u16::MAX));
+    (from..=zip.len().checked_sub(LEN)?).rev().find(|&at| {
+        zip[at..].starts_with(b"PK\x05\x06")
+            && at + LEN + usize::from(u16::from_le_bytes([zip[at + 20], zip[at + 21]])) == zip.len()
+    })
 }
 
 const UNSUPPORTED: &str = "用了不支持的加密或压缩方式，请用普通方式（zip 格式、标准压缩）重新压缩";
@@ -280,8 +320,7 @@ fn drop_common_top(
 /// The number of entries the zip's end-of-directory record declares (`None` for a zip64
 /// archive, whose count is elsewhere, or when there is no such record).
 fn central_count(zip: &[u8]) -> Option<usize> {
-    let from = zip.len().saturating_sub(22 + usize::from(u16::MAX));
-    let at = from + zip[from..].windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let at = end_record(zip)?;
     let total = zip.get(at + 10..at + 12)?;
     let n = u16::from_le_bytes([total[0], total[1]]);
     (n != u16::MAX).then_some(usize::from(n))
@@ -301,7 +340,7 @@ pub(crate) fn unpack(
     limits: &Limits,
     keep: &[String],
 ) -> Result<Unpacked, Refused> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(zip)).map_err(corrupt)?;
+    let mut archive = open(zip)?;
     // The zip crate keeps one entry per name: more entries in the directory than it lists are
     // entries of one name, of which only one would be unpacked.
     if central_count(zip).is_some_and(|n| n != archive.len()) {

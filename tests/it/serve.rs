@@ -415,6 +415,18 @@ fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
+/// A zip of `entries` (name, bytes), stored (not compressed), as phones and some tools write.
+fn stored_zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 /// Replaces every occurrence of `from` by `to` (same length) in `bytes`.
 fn patch(bytes: &mut [u8], from: &[u8], to: &[u8]) {
     assert_eq!(from.len(), to.len());
@@ -539,6 +551,15 @@ fn zips_that_escape_explode_or_are_broken_are_refused() {
         ("truncated", {
             let z = zip_of(&[good.clone(), ("b.xlsx".into(), vec![7u8; 4096])]);
             z[..z.len() - 30].to_vec()
+        }),
+        // Cut short over a stored zip: its end record is not the archive's.
+        ("cut short", {
+            let inner = stored_zip_of(&[("月报/城关镇.xlsx".into(), b"x".to_vec())]);
+            let z = stored_zip_of(&[
+                ("2026-10/签约项目.xlsx".into(), vec![7u8; 4096]),
+                ("2026-10/单位补报.zip".into(), inner),
+            ]);
+            z[..z.len() - 100].to_vec()
         }),
         // Incompressible bytes with one flipped in the middle: the CRC (or inflate) fails.
         ("damaged", {

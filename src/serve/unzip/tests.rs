@@ -140,3 +140,48 @@ fn a_common_top_folder_is_dropped() {
     let why = drop_common_top(&mut e, 2, &keep).unwrap_err().message;
     assert!(why.contains("“a.xlsx”在 zip 中也是一个文件"), "{why}");
 }
+
+/// A zip of `entries` (name, bytes), stored (not compressed).
+fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zip_cut_short_is_refused_not_read_as_the_zip_stored_in_it() {
+    let inner = stored_zip(&[("月报/城关镇.xlsx", b"inner report")]);
+    let outer = stored_zip(&[
+        ("2026-10/重大项目管理台账.xlsx", &[7u8; 3000][..]),
+        ("2026-10/签约项目.xlsx", &[8u8; 3000]),
+        ("2026-10/单位补报.zip", &inner),
+    ]);
+    let limits = crate::rules::Rules::load(None).unwrap().serve;
+    let tmp = tempfile::tempdir().unwrap();
+    let month = tmp.path().join("2028-07");
+    for cut in [1, 22, 200, outer.len() - inner.len() + 10] {
+        let why = unpack(&outer[..outer.len() - cut], &month, &limits, &[])
+            .unwrap_err()
+            .message;
+        assert!(why.contains("文件不完整或已损坏"), "cut {cut}: {why}");
+        assert!(!month.exists(), "cut {cut}: nothing is written");
+    }
+    // Something before the zip (the zip crate would skip it) is not a zip either.
+    let mut prefixed = b"junk".to_vec();
+    prefixed.extend_from_slice(&outer);
+    let why = unpack(&prefixed, &month, &limits, &[]).unwrap_err().message;
+    assert!(why.contains("文件不完整或已损坏"), "{why}");
+    // Whole, with a comment after its end record, it unpacks.
+    let mut commented = outer.clone();
+    let at = end_record(&outer).unwrap();
+    commented[at + 20..at + 22].copy_from_slice(&3u16.to_le_bytes());
+    commented.extend_from_slice(b"abc");
+    let done = unpack(&commented, &month, &limits, &[]).unwrap();
+    assert_eq!(done.saved.len(), 3);
+}
