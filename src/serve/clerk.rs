@@ -36,7 +36,8 @@ pub(super) fn month_dates(state: &State, t: &Target) -> Result<Reply> {
 pub(super) fn delete(state: &State, t: &Target) -> Result<Reply> {
     let dir = inbox(state, t)?;
     let raw = t.get("path").unwrap_or("");
-    let rel = upload::clean_path(raw, state.limits.max_depth).map_err(|e| error_json(400, &e.0))?;
+    // Not the depth: a file uploaded before `max_depth` was lowered can still be deleted.
+    let rel = upload::clean_name(raw).map_err(|e| error_json(400, &e.0))?;
     let _guard = lock(state)?;
     let path = dir.join(&rel);
     if !path.is_file() {

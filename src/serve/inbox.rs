@@ -26,9 +26,8 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
     // `folder=1`: the path starts with the picked folder's name, dropped unless the rules give
     // that name a meaning (a picked 月报 folder stays 月报/).
     let picked = t.get("folder") == Some("1");
-    let depth = state.limits.max_depth + usize::from(picked);
-    let mut rel = upload::clean_path(t.get("path").unwrap_or(""), depth)
-        .map_err(|e| error_json(400, &e.0))?;
+    let raw = t.get("path").unwrap_or("");
+    let mut rel = upload::clean_name(raw).map_err(|e| error_json(400, &e.0))?;
     if picked {
         let keep = kept_folders(state)?;
         let top = rel
@@ -38,6 +37,10 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
         if rel.components().count() > 1 && !top.is_some_and(|t| keep.contains(&t)) {
             rel = rel.components().skip(1).collect();
         }
+    }
+    // The depth of where the file goes, as for a zip's entries, so that it can be deleted.
+    if let Some(why) = upload::too_deep(&rel, state.limits.max_depth) {
+        return Err(error_json(400, &format!("文件路径“{}”{why}", slash(&rel))));
     }
     let _guard = lock(state)?;
     let target = dir.join(&rel);

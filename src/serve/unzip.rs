@@ -7,7 +7,7 @@
 //! unpacked into a staging folder and moved into the month's folder.
 //! A common top folder (the zipped month folder) is dropped, as the page drops the picked folder.
 
-use super::upload::{BadPath, Limits, clean_path, count_files};
+use super::upload::{BadPath, Limits, clean_name, count_files, too_deep};
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -191,8 +191,8 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
             skipped.push(format!("{name}：是符号链接，已忽略"));
             continue;
         }
-        // The top folder is still there: one more level is allowed until it is dropped.
-        let path = clean_path(&name, limits.max_depth + 1)
+        // The top folder is still there: the depth is checked once it is dropped.
+        let path = clean_name(&name)
             .map_err(|BadPath(why)| refused(400, format!("zip 中的{why}，整个 zip 未上传")))?;
         let bomb = |what: String| refused(413, format!("zip 中的“{name}”{what}，整个 zip 未上传"));
         let (size, packed) = (file.size(), file.compressed_size());
@@ -279,13 +279,10 @@ fn drop_common_top(
         }
     }
     for e in entries.iter() {
-        if e.path.components().count() > max_depth + 1 {
+        if let Some(why) = too_deep(&e.path, max_depth) {
             return Err(refused(
                 400,
-                format!(
-                    "zip 中的“{}”的文件夹层数超过 {max_depth} 层，整个 zip 未上传",
-                    slash(&e.path)
-                ),
+                format!("zip 中的“{}”{why}，整个 zip 未上传", slash(&e.path)),
             ));
         }
     }

@@ -16,8 +16,26 @@ pub(crate) use crate::rules::serve::UploadLimits as Limits;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct BadPath(pub String);
 
-/// The cleaned relative path of an upload: components split on `/` and `\`, each checked.
+/// The cleaned relative path of an upload: components split on `/` and `\`, each checked,
+/// at most `max_depth` folders deep (`[serve] max_depth`).
 pub(crate) fn clean_path(raw: &str, max_depth: usize) -> Result<PathBuf, BadPath> {
+    let path = clean_name(raw)?;
+    match too_deep(&path, max_depth) {
+        Some(why) => Err(BadPath(format!("文件路径“{raw}”{why}"))),
+        None => Ok(path),
+    }
+}
+
+/// Why `rel` is more than `max_depth` folders deep (the rule named), if it is. Every saved
+/// path is checked where it ends up: a picked or zipped folder's own name is dropped first.
+pub(crate) fn too_deep(rel: &Path, max_depth: usize) -> Option<String> {
+    (rel.components().count() > max_depth + 1)
+        .then(|| format!("的文件夹层数超过 {max_depth} 层（rules/serve.toml 的 max_depth）"))
+}
+
+/// [`clean_path`] without the depth: for a path whose top folder may yet be dropped, and for
+/// deleting a file uploaded under a higher `max_depth`.
+pub(crate) fn clean_name(raw: &str) -> Result<PathBuf, BadPath> {
     let bad = |why: &str| Err(BadPath(format!("文件路径“{raw}”{why}")));
     if raw.starts_with('/') || raw.starts_with('\\') {
         return bad("不能是绝对路径");
@@ -34,9 +52,6 @@ pub(crate) fn clean_path(raw: &str, max_depth: usize) -> Result<PathBuf, BadPath
     let parts: Vec<&str> = raw.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         return bad("为空");
-    }
-    if parts.len() > max_depth + 1 {
-        return bad(&format!("的文件夹层数超过 {max_depth} 层"));
     }
     let mut path = PathBuf::new();
     for p in parts {
@@ -242,6 +257,17 @@ mod tests {
         ] {
             assert!(clean_path(ok, 3).is_ok(), "{ok:?} should be kept");
         }
+    }
+
+    #[test]
+    fn the_depth_message_names_the_rules_number() {
+        let why = clean_path("a/b/c/d/e.xlsx", 3).unwrap_err().0;
+        assert_eq!(
+            why,
+            "文件路径“a/b/c/d/e.xlsx”的文件夹层数超过 3 层（rules/serve.toml 的 max_depth）"
+        );
+        assert!(clean_path("a/b/c/e.xlsx", 3).is_ok());
+        assert!(clean_name("a/b/c/d/e/f/g.xlsx").is_ok());
     }
 
     #[test]

@@ -1142,3 +1142,55 @@ fn a_picked_folder_is_refused_not_flattened_while_the_rules_are_broken() {
     assert!(!data.join("2026-10/西岭乡.xlsx").exists());
     assert!(!data.join("2026-10/月报/西岭乡.xlsx").exists());
 }
+
+/// One depth rule (`max_depth` of rules/serve.toml, 3) for every upload, said with its number,
+/// whether the picked folder's name is dropped or kept; whatever is on disk can be deleted.
+#[test]
+fn every_upload_obeys_the_depth_rule_and_what_was_accepted_can_be_deleted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    let up = |path: &str, picked: bool| {
+        let mut q = vec![("month", "2026-11"), ("path", path)];
+        if picked {
+            q.push(("folder", "1"));
+        }
+        s.json_with("POST", "/api/upload", &q, b"x")
+    };
+    // 月报 is kept, so this file would sit four folders deep.
+    for (path, picked) in [
+        ("月报/a/b/c/深.xlsx", true),
+        ("a/b/c/d/深.xlsx", false),
+        ("2026-11/a/b/c/d/深.xlsx", true),
+    ] {
+        let (status, v) = up(path, picked);
+        assert_eq!(status, 400, "{path}: {v}");
+        let why = v["error"].as_str().unwrap();
+        assert!(
+            why.contains("文件夹层数超过 3 层（rules/serve.toml 的 max_depth）"),
+            "{path}: {why}"
+        );
+    }
+    let zip = zip_of(&[("2026-11/a/b/c/d/深.xlsx".into(), b"x".to_vec())]);
+    let (status, v) = s.json_with("POST", "/api/upload-zip", &[("month", "2026-11")], &zip);
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("超过 3 层"), "{v}");
+    assert!(!data.join("2026-11").exists() || files_of(&data.join("2026-11")).is_empty());
+
+    let (status, v) = up("2026-11/月报/a/b/浅.xlsx", true);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["saved"], "月报/a/b/浅.xlsx");
+    // A file left deeper by an earlier, higher max_depth is still the clerk's to delete.
+    let deep = data.join("2026-11/a/b/c/d/e");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("旧.xlsx"), b"x").unwrap();
+    for path in ["月报/a/b/浅.xlsx", "a/b/c/d/e/旧.xlsx"] {
+        let (status, v) = s.json(
+            "POST",
+            "/api/delete",
+            &[("month", "2026-11"), ("path", path)],
+        );
+        assert_eq!(status, 200, "{path}: {v}");
+    }
+    assert!(files_of(&data.join("2026-11")).is_empty());
+}
