@@ -66,7 +66,7 @@ pub(super) fn problems(state: &State, t: &Target) -> Result<Reply> {
     let month = month_of(t)?;
     let _guard = lock(state)?;
     let req = super::handlers::check_request(state, month)?;
-    let checked = jobs::check::check(&req, &()).map_err(|e| failed(state, 422, &e))?;
+    let checked = super::handlers::checked(state, &req, &())?;
     let bytes = jobs::problems::problems_workbook(&checked).map_err(|e| failed(state, 500, &e))?;
     Ok(attachment(bytes, &format!("{month}问题清单.xlsx"), false))
 }

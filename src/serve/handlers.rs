@@ -65,9 +65,19 @@ pub(super) fn check(state: &State, t: &Target) -> Result<Reply> {
     let _guard = lock(state)?;
     let req = check_request(state, month)?;
     tracked(state, "check", Some(month.to_string()), |progress| {
-        let checked = jobs::check::check(&req, progress).map_err(|e| failed(state, 422, &e))?;
+        let checked = checked(state, &req, progress)?;
         Ok(check_reply(month, &checked))
     })
+}
+
+/// The check of `req` in the page's words (no server path), for the page and the 问题清单.
+pub(super) fn checked(
+    state: &State,
+    req: &jobs::check::CheckRequest,
+    progress: &dyn crate::progress::Progress,
+) -> Result<jobs::check::Checked> {
+    let checked = jobs::check::check(req, progress).map_err(|e| failed(state, 422, &e))?;
+    Ok(super::words::plain_checked(state, &req.input, checked))
 }
 
 /// The page's view of a check.

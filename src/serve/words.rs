@@ -10,6 +10,48 @@ pub(super) fn failed(state: &State, status: u16, e: &jobs::Error) -> Reply {
     error_json(status, &plain(state, e.message().trim_end()))
 }
 
+/// A check in the page's words (its report, every diagnostic, the files it read): the month's
+/// folder is 上传的材料/<month>, as in [`plain`], never the server's path, for the page and for
+/// the 问题清单 sent to the units.
+pub(super) fn plain_checked(
+    state: &State,
+    input: &std::path::Path,
+    mut checked: jobs::check::Checked,
+) -> jobs::check::Checked {
+    let month = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let shown = format!("上传的材料/{month}");
+    // The folder itself first (a relative `--data` such as `data` is too short a word to
+    // replace alone), then what `plain` says of any other path.
+    let forms: Vec<String> = [Some(input.to_path_buf()), input.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
+    let say = |text: &str| {
+        let mut out = text.to_string();
+        for form in &forms {
+            out = out.replace(form.as_str(), &shown);
+        }
+        plain(state, &out)
+    };
+    checked.report = say(&checked.report);
+    for d in &mut checked.diagnostics {
+        d.file = say(&d.file);
+        d.message = say(&d.message);
+        d.hint = d.hint.as_deref().map(say);
+    }
+    for f in &mut checked.files {
+        f.file = say(&f.file);
+    }
+    for s in &mut checked.submissions {
+        s.file = s.file.as_deref().map(say);
+    }
+    checked
+}
+
 /// A message in the page's words: no command-line options, no server paths, no system error
 /// numbers.
 pub(super) fn plain(state: &State, message: &str) -> String {
@@ -19,7 +61,9 @@ pub(super) fn plain(state: &State, message: &str) -> String {
         (state.opts.data.clone(), "上传的材料"),
         (place.out.clone(), "结果文件夹"),
         (place.history_path(), "历史记录"),
-    ];
+    ]
+    .into_iter()
+    .chain(state.opts.rules.clone().map(|r| (r, "所用的规则文件夹")));
     for (path, name) in folders {
         for p in [Some(path.clone()), path.canonicalize().ok()]
             .into_iter()

@@ -302,3 +302,52 @@ fn a_failed_download_is_a_page_with_a_way_back() {
         assert!(page.contains(&format!("<a href=\"/?t={}\">返回考核页面</a>", s.token)));
     }
 }
+
+/// The check and the 问题清单 sent to units name the month's folder as the page does
+/// (上传的材料/2026-10), never the server's path.
+#[test]
+fn a_check_and_its_problem_list_name_no_server_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(data.is_absolute());
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    let report = std::fs::read(root().join("samples/2026-10/月报/东湖镇.xlsx")).unwrap();
+    let q = [("month", "2026-10"), ("path", "月报/东湖镇.xlsx")];
+    assert_eq!(s.call("POST", "/api/upload", &q, &report).0, 200);
+    let server = tmp.path().to_str().unwrap();
+
+    let (status, c) = s.json("GET", "/api/check", &[("month", "2026-10")]);
+    assert_eq!(status, 200, "{c}");
+    assert!(!c.to_string().contains(server), "{c}");
+    let report = c["report"].as_str().unwrap();
+    assert!(
+        report.starts_with("检查目录: 上传的材料/2026-10"),
+        "{report}"
+    );
+    let missing = c["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("缺少重大项目管理台账")
+        })
+        .unwrap_or_else(|| panic!("{c}"));
+    assert_eq!(missing["file"], "上传的材料/2026-10", "{missing}");
+
+    let (status, bytes) = s.call("GET", "/api/problems.xlsx", &[("month", "2026-10")], b"");
+    assert_eq!(status, 200);
+    let path = tmp.path().join("problems.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    for sheet in ["问题清单", "报送情况"] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        for cell in range.cells() {
+            let text = cell.2.to_string();
+            assert!(!text.contains(server), "{sheet}: {text}");
+        }
+    }
+}
