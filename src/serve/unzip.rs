@@ -295,6 +295,7 @@ fn drop_common_top(
             ));
         }
     }
+    case_clash_in_zip(entries)?;
     // `a.xlsx` and `a.xlsx/b.xlsx`: one name cannot be a file and a folder.
     for e in entries.iter() {
         let parts: Vec<_> = e.path.iter().collect();
@@ -306,6 +307,30 @@ fn drop_common_top(
                     format!(
                         "zip 中的“{}”：“{folder}”在 zip 中也是一个文件，不能作为文件夹，整个 zip 未上传；请改名后重新压缩",
                         slash(&e.path)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Two entries whose folders differ only by case (`Data/a.xlsx`, `data/b.xlsx`): Windows
+/// takes them for one folder, and an upload into either would then clash with the other.
+fn case_clash_in_zip(entries: &[Entry]) -> Result<(), Refused> {
+    let mut folders: std::collections::BTreeMap<String, String> = Default::default();
+    for e in entries {
+        let parts: Vec<_> = e.path.iter().collect();
+        for n in 1..parts.len() {
+            let folder = slash(&parts[..n].iter().collect::<PathBuf>());
+            let first = folders
+                .entry(folder.to_lowercase())
+                .or_insert_with(|| folder.clone());
+            if *first != folder {
+                return Err(refused(
+                    400,
+                    format!(
+                        "zip 中的文件夹“{folder}”与“{first}”只差大小写，Windows 会当作同一个文件夹，整个 zip 未上传；请改名后重新压缩"
                     ),
                 ));
             }

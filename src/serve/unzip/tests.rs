@@ -136,6 +136,13 @@ fn a_common_top_folder_is_dropped() {
     drop_common_top(&mut e, 2, &keep).unwrap_err();
     let mut e = vec![entry("a/X.xlsx"), entry("a/x.xlsx")];
     drop_common_top(&mut e, 2, &keep).unwrap_err();
+    let mut e = vec![entry("Data/a.xlsx"), entry("data/b.xlsx")];
+    let why = drop_common_top(&mut e, 2, &keep).unwrap_err().message;
+    assert!(why.contains("“data”与“Data”只差大小写"), "{why}");
+    let mut e = vec![entry("月报/A/a.xlsx"), entry("月报/a/b.xlsx")];
+    drop_common_top(&mut e, 2, &keep).unwrap_err();
+    let mut e = vec![entry("A/a.xlsx"), entry("A/b.xlsx"), entry("b.xlsx")];
+    drop_common_top(&mut e, 2, &keep).unwrap();
     let mut e = vec![entry("a.xlsx"), entry("a.xlsx/b.xlsx")];
     let why = drop_common_top(&mut e, 2, &keep).unwrap_err().message;
     assert!(why.contains("“a.xlsx”在 zip 中也是一个文件"), "{why}");
