@@ -495,13 +495,21 @@ fn a_zip_of_the_month_checks_like_the_folder() {
         })
         .collect();
     entries.push(("__MACOSX/2026-10/._a.xlsx".into(), b"x".to_vec()));
+    entries.push(("2026-10/月报/._东湖镇.xlsx".into(), b"x".to_vec()));
     let mut zip = zip_of(&entries);
     patch(&mut zip, placeholder.as_bytes(), &gbk(gbk_name));
 
     let (status, body) = s.call("POST", "/api/upload-zip", &[("month", "2026-10")], &zip);
     let up: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(status, 200, "{up}");
-    assert_eq!(up["skipped"].as_array().unwrap().len(), 1, "{up}");
+    assert_eq!(up["skipped"].as_array().unwrap().len(), 2, "{up}");
+    assert!(
+        up["skipped"][1]
+            .as_str()
+            .unwrap()
+            .contains("._东湖镇.xlsx：系统生成的附属文件"),
+        "{up}"
+    );
     let uploaded = data.join("2026-10");
     let copied: Vec<String> = files_of(&uploaded).into_iter().map(|(r, _)| r).collect();
     let expected: Vec<String> = samples.iter().map(|(r, _)| r.clone()).collect();

@@ -97,6 +97,8 @@ fn os_clutter_is_recognised() {
     assert!(is_os_clutter("__MACOSX/2026-10/._a.xlsx"));
     assert!(is_os_clutter("2026-10/.DS_Store"));
     assert!(is_os_clutter("2026-10\\Thumbs.db"));
+    assert!(is_os_clutter("2026-10/月报/._东湖镇.xlsx"));
+    assert!(is_os_clutter("._签约项目.xlsx"));
     assert!(!is_os_clutter("2026-10/月报/a.xlsx"));
     assert!(!is_os_clutter("../x.xlsx"));
 }
