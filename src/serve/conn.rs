@@ -184,7 +184,10 @@ impl Deadline<'_> {
 }
 
 fn too_large() -> Bad {
-    Bad::Reply(error_json(431, "请求头过长"))
+    Bad::Reply(error_json(
+        431,
+        "请求过长（网址和请求头超过 16 KB），未处理；请分批操作（如一次少选一些任务或文件），或缩短过长的文件名后重试",
+    ))
 }
 
 fn bad_request() -> Bad {

@@ -29,10 +29,15 @@ fn too_large(state: &State, request: &Request, t: &Target) -> Option<Reply> {
         "/api/upload-zip" => (limits.max_zip_mb * 1024 * 1024, "zip 文件"),
         _ => (64 * 1024, "请求"),
     };
+    let limit = if max < 1024 * 1024 {
+        format!("{} KB", max / 1024)
+    } else {
+        format!("{} MB", max.div_ceil(1024 * 1024))
+    };
     (request.content_length > max).then(|| {
         error_json(
             413,
-            &format!("{what}过大（上限 {} MB）", max.div_ceil(1024 * 1024)),
+            &format!("{what}过大（上限 {limit}），未处理；请分批操作"),
         )
     })
 }
@@ -57,7 +62,7 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         ("GET", "/api/problems.xlsx") => clerk::problems(state, t).map_err(|r| page_of(state, r)),
         ("GET", "/api/status") => Ok(clerk::status(state)),
         ("GET", "/api/tasks") => tasks::list(state, t),
-        ("POST", "/api/tasks/close") => tasks::close(state, t),
+        ("POST", "/api/tasks/close") => tasks::close(state, request, t),
         ("GET", "/download") => downloads::download(state, t).map_err(|r| page_of(state, r)),
         ("GET", "/download.zip") => {
             downloads::download_zip(state, t).map_err(|r| page_of(state, r))

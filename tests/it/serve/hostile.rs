@@ -56,8 +56,9 @@ fn huge_bodies_endless_headers_and_idle_crowds_do_not_knock_it_over() {
     // An endless header line: refused at 16 KB, not grown.
     let mut line = format!("GET /?t={} HTTP/1.1\r\nHost: {host}\r\nX-Long: ", s.token);
     line.push_str(&"a".repeat(4 * 1024 * 1024));
-    if let Some((status, _)) = raw(s.port, &line, b"") {
+    if let Some((status, body)) = raw(s.port, &line, b"") {
         assert_eq!(status, 431);
+        assert!(body.contains("请分批操作"), "{body}");
     }
     let many = format!(
         "GET /?t={} HTTP/1.1\r\n{}\r\n",
