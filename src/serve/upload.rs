@@ -1,7 +1,7 @@
 //! Where an uploaded file may go: the relative path the browser sends is cleaned (no `..`, no
 //! absolute path, no drive letter, no hidden names, no name Windows cannot hold — CON, NUL,
-//! COM1 …, a trailing dot or space — no invisible direction marks, limited depth and length in
-//! bytes), a name that differs from an uploaded one only by case is refused, and the limits of
+//! CONIN$, COM1 … and COM¹ …, a trailing dot or space — no invisible direction marks, limited
+//! depth and length in bytes), a name that differs from an uploaded one only by case is refused, and the limits of
 //! `rules/serve.toml` and `rules/ingest.toml` apply.
 
 use std::path::{Path, PathBuf};
@@ -71,7 +71,7 @@ pub(crate) fn clean_name(raw: &str) -> Result<PathBuf, BadPath> {
             return bad("以点或空格结尾，Windows 无法保存");
         }
         if windows_reserved(p) {
-            return bad("是 Windows 保留的设备名（如 CON、NUL、COM1），请重新命名");
+            return bad("是 Windows 保留的设备名（如 CON、NUL、COM1、CONIN$），请重新命名");
         }
         if p.len() > MAX_NAME_BYTES {
             return bad(&format!("的名称过长（超过 {MAX_NAME_BYTES} 字节）"));
@@ -91,7 +91,8 @@ fn invisible(c: char) -> bool {
         | '\u{061C}' | '\u{FEFF}')
 }
 
-/// CON, PRN, AUX, NUL, COM1–9, LPT1–9, with or without an extension, in any case.
+/// CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM1–9 and LPT1–9 (also with the superscript digits
+/// ¹ ² ³, which Windows reserves too), with or without an extension, in any case.
 fn windows_reserved(name: &str) -> bool {
     let stem = name
         .split('.')
@@ -99,11 +100,19 @@ fn windows_reserved(name: &str) -> bool {
         .unwrap_or("")
         .trim_end()
         .to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0')
+    let port = ["COM", "LPT"]
+        .iter()
+        .find_map(|p| stem.strip_prefix(p))
+        .is_some_and(|n| {
+            matches!(
+                n,
+                "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+            )
+        });
+    port || matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    )
 }
 
 /// The existing name below `dir` that `rel` would differ from only by case (Windows would
@@ -254,6 +263,9 @@ mod tests {
             "COM10.xlsx",
             "nuller.xlsx",
             "a.b.xlsx",
+            "COM⁴.xlsx",
+            "CONIN.xlsx",
+            "COM11.xlsx",
         ] {
             assert!(clean_path(ok, 3).is_ok(), "{ok:?} should be kept");
         }
@@ -331,6 +343,12 @@ mod tests {
             "nul.xlsx",
             "月报/com1.xlsx",
             "LPT9.txt",
+            "CONIN$",
+            "conout$.xlsx",
+            "COM¹.xlsx",
+            "com².xlsx",
+            "LPT³",
+            "月报/lpt¹.xls",
             "a.xlsx.",
             "a.xlsx ",
             "月报/",
