@@ -123,13 +123,18 @@ pub(super) fn run_month(state: &State, t: &Target) -> Result<Reply> {
         let notes = Notes::default();
         let both = Both(&notes, progress);
         let done = jobs::month::run(&req, &both).map_err(|e| failed(state, 422, &e))?;
-        // What the command line says as 注意 (later months to run again, a missing last month …).
+        // What the command line says as 注意 (later months to run again, a missing last month …),
+        // 警告, and the notices' issue date when it is not the as-of date.
         let notes: Vec<String> = notes
             .0
             .into_inner()
             .unwrap_or_default()
             .iter()
-            .filter(|n| n.starts_with("注意"))
+            .filter(|n| {
+                ["注意", "警告", "通知成文日期"]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            })
             .map(|n| plain(state, n))
             .collect();
         Ok(run_reply(month, as_of, &done, &notes))

@@ -84,6 +84,8 @@ pub(super) fn plain(state: &State, message: &str) -> String {
             "请确认 --week 与 --input 是否对应",
             "请确认所选的周与上传的材料是否对应",
         ),
+        // The page has no issue-date field: the notices are dated as the note says.
+        ("；可用 --issue-date 指定", ""),
         ("请核对 --date", "请核对销号日期"),
         ("--date ", "销号日期"),
         ("请加 --force", "请勾选“重新考核”"),

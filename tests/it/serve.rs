@@ -1089,7 +1089,7 @@ fn an_uploaded_reports_folder_keeps_its_name() {
 }
 
 /// The page says what the command line says as 注意: here, that a later month was computed
-/// without the month just run.
+/// without the month just run; and the notices' issue date when it is not the as-of date.
 #[test]
 fn a_runs_notes_reach_the_page() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1104,7 +1104,13 @@ fn a_runs_notes_reach_the_page() {
         &[("month", "2026-10"), ("as_of", "2026-10-25")],
     );
     assert_eq!(status, 200, "{oct}");
-    assert_eq!(oct["notes"], serde_json::json!([]));
+    // 2026-10-25 is a Sunday: the notices are dated the next working day, as the CLI says.
+    assert_eq!(
+        oct["notes"],
+        serde_json::json!([
+            "通知成文日期：2026-10-26（统计截止日期 2026-10-25 为星期日，周末，取其后第一个工作日）"
+        ])
+    );
     let (status, sept) = s.json(
         "POST",
         "/api/run",
