@@ -40,8 +40,12 @@ pub(crate) fn clean_name(raw: &str) -> Result<PathBuf, BadPath> {
     if raw.starts_with('/') || raw.starts_with('\\') {
         return bad("不能是绝对路径");
     }
+    // `C:\x`, `C:/x` or `C:` alone; in `a:b.xlsx` the colon is a letter not allowed.
     let mut chars = raw.chars();
-    if chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.next() == Some(':') {
+    if chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.next() == Some(':')
+        && chars.next().is_none_or(|c| c == '/' || c == '\\')
+    {
         return bad("不能带盘符（如 C:）");
     }
     // A path ending in a separator names a folder, not a file (saving it would make a file
@@ -58,8 +62,18 @@ pub(crate) fn clean_name(raw: &str) -> Result<PathBuf, BadPath> {
         if p.starts_with('.') {
             return bad("含有“.”开头的部分（如 ..），不允许");
         }
-        if p.chars().any(|c| c.is_control() || "<>:\"|?*".contains(c)) {
-            return bad("含有不允许的字符");
+        if let Some(c) = p
+            .chars()
+            .find(|c| c.is_control() || "<>:\"|?*".contains(*c))
+        {
+            let shown = if c.is_control() {
+                format!("控制字符 U+{:04X}", c as u32)
+            } else {
+                format!("字符“{c}”")
+            };
+            return bad(&format!(
+                "含有不允许的{shown}（文件名不能含 < > : \" | ? * 和控制字符）"
+            ));
         }
         if let Some(c) = p.chars().find(|c| invisible(*c)) {
             return bad(&format!(
@@ -269,6 +283,19 @@ mod tests {
         ] {
             assert!(clean_path(ok, 3).is_ok(), "{ok:?} should be kept");
         }
+    }
+
+    #[test]
+    fn a_colon_is_a_letter_not_allowed_not_a_drive() {
+        let why = |p: &str| clean_path(p, 3).unwrap_err().0;
+        assert_eq!(
+            why("a:b.xlsx"),
+            "文件路径“a:b.xlsx”含有不允许的字符“:”（文件名不能含 < > : \" | ? * 和控制字符）"
+        );
+        assert!(why("月报/a?.xlsx").contains("不允许的字符“?”"));
+        assert!(why("a\u{1}.xlsx").contains("不允许的控制字符 U+0001"));
+        assert!(why("C:\\x.xlsx").contains("盘符"));
+        assert!(why("c:/x.xlsx").contains("盘符"));
     }
 
     #[test]
