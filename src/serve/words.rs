@@ -1,5 +1,5 @@
-//! The page's words: a job's message without command-line options, server paths or system
-//! error numbers.
+//! The page's words: a job's message without command-line options, server paths, rules file
+//! names, English technical detail or system error numbers.
 
 use super::State;
 use super::http::{Reply, error_json};
@@ -104,12 +104,80 @@ pub(super) fn plain(state: &State, message: &str) -> String {
         let end = out[at..].find(')').map_or(out.len(), |e| at + e + 1);
         out.replace_range(at..end, "");
     }
+    rules_words(&out)
+}
+
+/// The rules' files and a library's English detail, which the command line shows to whoever
+/// keeps the rules, in words for a clerk: `（规则 rules/tables/ledger.toml）` is left out,
+/// `如是别名，请加入 rules/units.toml` asks for the unit list, `技术信息：…` (to the line's end
+/// or the parenthesis it sits in) is left out.
+fn rules_words(message: &str) -> String {
+    let out = cut(message, "（规则 ", "", |after| {
+        let end = after.find('）')?;
+        after[..end]
+            .contains(".toml")
+            .then_some(end + '）'.len_utf8())
+    });
+    let out = cut(&out, "技术信息：", "", |after| {
+        Some(after.find(['\n', '）']).unwrap_or(after.len()))
+    });
+    let to = "如是别名，请告知管理规则的同事加入单位名单";
+    cut(&out, "如是别名，请加入 ", to, |after| {
+        Some(after.find(['；', '。', '\n', '）']).unwrap_or(after.len()))
+    })
+}
+
+/// `text` with each `open` and the `len` bytes after it (`None`: kept as is) replaced by `to`.
+fn cut(text: &str, open: &str, to: &str, len: impl Fn(&str) -> Option<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(open) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + open.len()..];
+        match len(after) {
+            Some(n) => {
+                out.push_str(to);
+                rest = &after[n..];
+            }
+            None => {
+                out.push_str(open);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_files_and_english_details_are_left_to_the_command_line() {
+        let state = State::for_tests("/srv/data", "/srv/out");
+        for (said, shown) in [
+            (
+                "表头应包含如 项目编号 等列名（规则 rules/tables/ledger.toml）",
+                "表头应包含如 项目编号 等列名",
+            ),
+            (
+                "相近的单位: 东湖镇；如是别名，请加入 rules/units.toml",
+                "相近的单位: 东湖镇；如是别名，请告知管理规则的同事加入单位名单",
+            ),
+            (
+                "文件已损坏（压缩包不完整或数据出错），无法打开。技术信息：invalid Zip archive: Could not find EOCD",
+                "文件已损坏（压缩包不完整或数据出错），无法打开。",
+            ),
+            (
+                "（模板有误。技术信息：bad）后文\n下一行",
+                "（模板有误。）后文\n下一行",
+            ),
+            ("（规则 见说明）", "（规则 见说明）"),
+        ] {
+            assert_eq!(plain(&state, said), shown, "{said}");
+        }
+    }
 
     #[test]
     fn options_paths_and_error_numbers_become_the_pages_words() {
