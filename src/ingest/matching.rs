@@ -209,6 +209,12 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
         (Some(field), Some(unit)) => targets[ti].text(field).is_some_and(|o| key(o) == key(unit)),
         _ => false,
     };
+    // A row of a unit the ledger does not make responsible for its project: never used for it.
+    let foreign: Vec<bool> = records
+        .iter()
+        .zip(&hits)
+        .map(|(r, hit)| hit.is_some_and(|ti| other_owner(r, &targets[ti], m).is_some()))
+        .collect();
     // A project reported twice: the row of its responsible unit is used, whatever the order of
     // the files, then one whose 项目编号 and name agree, then the latest 填报日期 (a corrected
     // report sent after the first), then a visible row (a hidden one is often a stale copy);
@@ -225,7 +231,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
         };
         for (i, (r, hit)) in records.iter().zip(&hits).enumerate() {
             let Some(ti) = *hit else { continue };
-            if r.rejected {
+            if r.rejected || foreign[i] {
                 continue;
             }
             let id = targets[ti].project.clone().unwrap_or_default();
@@ -243,7 +249,8 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
             let id = targets[ti].project.clone().unwrap_or_default();
             let name_id = targets[oi].project.clone().unwrap_or_default();
             let beaten = chosen.get(&id).is_some_and(|c| c.0 != i && c.1.1);
-            if !records[i].rejected && beaten && !chosen.contains_key(&name_id) {
+            let name_owned = !foreign[i] && other_owner(&records[i], &targets[oi], m).is_none();
+            if !records[i].rejected && beaten && name_owned && !chosen.contains_key(&name_id) {
                 (hits[i], others[i]) = (Some(oi), Some(ti));
                 by_name[i] = true;
                 chosen.insert(name_id, (i, rank(i, oi), shown_row(&records[i])));
@@ -289,7 +296,7 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
                 data.diagnostics.extend(said);
             }
             None => {
-                if r.rejected {
+                if r.rejected && !foreign[i] {
                     let id = targets[ti].project.clone().unwrap_or_default();
                     unused.entry(id).or_insert_with(|| UnusedRow::of(&r));
                 }
@@ -325,27 +332,45 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
             );
             continue;
         }
-        if let (Some(unit_field), Some(unit)) = (&m.unit, &r.unit)
-            && let Some(owner) = target.text(unit_field)
-            && key(owner) != key(unit)
-        {
-            data.diagnostics.push(
-                Diagnostic::new(
-                    Code::OtherUnitsProject,
-                    location(&r, &m.by[m.by.len() - 1]),
-                    format!(
-                        "{unit}报送了台账中属于{owner}的项目 {}",
-                        project.as_deref().unwrap_or("")
-                    ),
-                )
-                .with_hint("核对台账中的责任单位或月报的填报单位"),
-            );
+        if let Some(owner) = other_owner(&r, target, m) {
+            data.diagnostics
+                .push(other_units_row(&r, (owner, target), m, &schema.title));
+            continue;
         }
         r.project = project;
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
     unused
+}
+
+/// The responsible unit of the row's project in the ledger, when the row's unit is another one.
+fn other_owner<'a>(r: &Record, target: &'a Record, m: &Match) -> Option<&'a str> {
+    let owner = target.text(m.unit.as_deref()?)?;
+    (key(owner) != key(r.unit.as_deref()?)).then_some(owner)
+}
+
+/// W043 at a row of a unit that reports a project the ledger gives to `owner`: not used, only
+/// the responsible unit's figures counting for a project.
+fn other_units_row(
+    r: &Record,
+    (owner, target): (&str, &Record),
+    m: &Match,
+    title: &str,
+) -> Diagnostic {
+    let unit = r.unit.as_deref().unwrap_or_default();
+    let id = target.project.as_deref().unwrap_or_default();
+    let name = m.by.last().and_then(|n| target.text(n)).unwrap_or_default();
+    Diagnostic::new(
+        Code::OtherUnitsProject,
+        location(r, &m.by[m.by.len() - 1]),
+        format!(
+            "{unit}报送了台账中属于{owner}的项目 {id} {name}，此行未采用：项目只采用责任单位{owner}报送的数字"
+        ),
+    )
+    .with_hint(format!(
+        "由{owner}在其{title}中报送该项目；如该项目已改由{unit}负责，请先更正台账中的责任单位"
+    ))
 }
 
 /// How a row of a project reported twice ranks: own unit's row, code and name agree, 填报日期,

@@ -45,6 +45,7 @@ mod plausibility;
 mod printing;
 mod quirks;
 mod report_up;
+mod responsible_units;
 mod rules_cli;
 mod screening;
 mod serve;

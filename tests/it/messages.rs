@@ -7,11 +7,11 @@ use crate::hostile::{check, input, month, patched_file};
 use std::path::Path;
 
 /// The sheet of 东湖镇's report (its only one).
-const SHEET: &str = "xl/worksheets/sheet1.xml";
-const STRINGS: &str = "xl/sharedStrings.xml";
+pub(crate) const SHEET: &str = "xl/worksheets/sheet1.xml";
+pub(crate) const STRINGS: &str = "xl/sharedStrings.xml";
 
 /// Rewrites part `part` of the month's `file`, replacing `from` (which must be there) by `to`.
-fn edit(input: &Path, file: &str, part: &str, from: &str, to: &str) {
+pub(crate) fn edit(input: &Path, file: &str, part: &str, from: &str, to: &str) {
     let path = input.join(file);
     let bytes = patched_file(&path, part, |t| {
         assert!(t.contains(from), "{file}: {from}");
@@ -21,7 +21,7 @@ fn edit(input: &Path, file: &str, part: &str, from: &str, to: &str) {
 }
 
 /// The line of `check`'s output starting with `start`, and the hint under it.
-fn said(r: &Run, start: &str) -> (String, String) {
+pub(crate) fn said(r: &Run, start: &str) -> (String, String) {
     let lines: Vec<&str> = r.stdout.lines().collect();
     let i = lines
         .iter()
