@@ -73,6 +73,9 @@ pub(super) fn read_file(
                 .and_then(|k| headers.get(k))
                 .is_some_and(|h| h.as_ref().is_some_and(|h| h.missing.is_empty()))
     });
+    // The sheet whose 填报单位 and 填报日期 are the file's: of the sheets read, the one with the
+    // most rows of the assessed month (the first of equals), never a summary sheet read last.
+    let mut main: Option<Filed> = None;
     for sheet in selection.sheets {
         let at = position(sheet);
         let Some(mut h) = at.and_then(|k| headers.get_mut(k)).and_then(Option::take) else {
@@ -114,10 +117,10 @@ pub(super) fn read_file(
         let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
         let meta = meta::read(sheet, (h.row, &counts.note_rows), &rules.vocab.meta, month);
         diagnostics.extend(problems);
-        summary.sheet = Some(sheet.name.clone());
         summary.rows.add(&counts);
+        let mut doubt = super::record::UnitDoubt::default();
         let unit = schema.one_file_per_unit.then(|| {
-            let (unit, doubt) = units::reporting_unit(
+            let (unit, d) = units::reporting_unit(
                 meta.reporting_unit.as_deref(),
                 &f.rel,
                 &sheet.name,
@@ -125,18 +128,24 @@ pub(super) fn read_file(
                 known,
                 diagnostics,
             );
-            summary.unit_doubt = doubt;
+            doubt = d;
             unit
         });
+        let mut filed = Filed {
+            rank: (false, counts.data),
+            sheet: sheet.name.clone(),
+            reporting_unit: unit.clone().or_else(|| meta.reporting_unit.clone()),
+            submitted_on: meta.submitted_on,
+            submitted_at: meta.date_cell.map(|(r, c)| {
+                let (r, c) = sheet.abs(r, c);
+                crate::diagnostic::a1(r, c)
+            }),
+            doubt,
+            problems: Vec::new(),
+        };
         if schema.submission_date {
-            submission_date_problems(&meta, sheet, &f.rel, month, diagnostics);
+            submission_date_problems(&meta, sheet, &f.rel, month, &mut filed.problems);
         }
-        summary.reporting_unit = unit.clone().or_else(|| meta.reporting_unit.clone());
-        summary.submitted_on = meta.submitted_on;
-        summary.submitted_at = meta.date_cell.map(|(r, c)| {
-            let (r, c) = sheet.abs(r, c);
-            crate::diagnostic::a1(r, c)
-        });
         if let Some(found) = report_month::check(sheet, h.row, &meta, schema, month, &f.rel) {
             summary.report_month = Some(found.month);
             diagnostics.extend(found.note);
@@ -144,9 +153,12 @@ pub(super) fn read_file(
                 // Another month's figures are never scored: the rows are counted, not used.
                 diagnostics.push(problem);
                 other_month_only = true;
+                main = Filed::main(main, filed);
                 continue;
             }
         }
+        filed.rank.0 = true;
+        main = Filed::main(main, filed);
         used_a_sheet = true;
         let hidden: std::collections::HashSet<u32> = counts.hidden_rows.iter().copied().collect();
         for row in rows {
@@ -167,6 +179,9 @@ pub(super) fn read_file(
             out.records.push(record);
         }
     }
+    if let Some(m) = main {
+        m.file_into(summary, diagnostics, &mut out.records);
+    }
     // A file all of whose sheets are another month's counts as that unit's file, unread.
     summary.unreadable |= other_month_only && !used_a_sheet;
     if !found_any {
@@ -177,6 +192,48 @@ pub(super) fn read_file(
         diagnostics.extend(incomplete);
     }
     out
+}
+
+/// What a sheet read says of its file: its 填报单位, 填报日期 and their problems.
+struct Filed {
+    /// Whether its rows are of the assessed month, and how many data rows it has.
+    rank: (bool, usize),
+    sheet: String,
+    reporting_unit: Option<String>,
+    submitted_on: Option<chrono::NaiveDate>,
+    submitted_at: Option<String>,
+    doubt: super::record::UnitDoubt,
+    /// No or an unreadable 填报日期: said for the file's main sheet only.
+    problems: Vec<Diagnostic>,
+}
+
+impl Filed {
+    /// The file's main sheet so far: `this` when it ranks above `best`.
+    fn main(best: Option<Filed>, this: Filed) -> Option<Filed> {
+        match best {
+            Some(b) if b.rank >= this.rank => Some(b),
+            _ => Some(this),
+        }
+    }
+
+    /// Makes this sheet's 填报单位 and 填报日期 the file's; rows of a sheet without a 填报日期
+    /// are filed on the file's.
+    fn file_into(
+        self,
+        summary: &mut FileSummary,
+        diagnostics: &mut Vec<Diagnostic>,
+        records: &mut [Record],
+    ) {
+        for r in records.iter_mut().filter(|r| r.submitted_on.is_none()) {
+            r.submitted_on = self.submitted_on;
+        }
+        summary.sheet = Some(self.sheet);
+        summary.reporting_unit = self.reporting_unit;
+        summary.submitted_on = self.submitted_on;
+        summary.submitted_at = self.submitted_at;
+        summary.unit_doubt = self.doubt;
+        diagnostics.extend(self.problems);
+    }
 }
 
 /// A header found without some required columns: one 错误 per column, at the header row, or

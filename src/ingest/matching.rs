@@ -83,11 +83,20 @@ fn settle(schema: &TableSchema, data: &mut Dataset) {
 }
 
 /// Gives each ledger record its project key; a repeated key is an error and the repeat is dropped.
+/// A second sheet of the file all of whose rows repeat another sheet's (a 汇总 or a copy) is
+/// said once, its rows not used.
 fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
     let records = data.tables.remove(&schema.id).unwrap_or_default();
+    let copies = copy_sheets(schema, key_field, &records);
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut kept = Vec::with_capacity(records.len());
     for mut r in records {
+        if let Some(copy) = copies.get(&(r.file.clone(), r.sheet.clone())) {
+            if let Some(d) = copy.take() {
+                data.diagnostics.push(d);
+            }
+            continue;
+        }
         let Some(id) = r.get(key_field).map(|v| v.to_string()) else {
             kept.push(r);
             continue;
@@ -112,6 +121,83 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
+}
+
+/// The sheets (file, sheet) of a table keyed by `key_field` every row of which repeats the key
+/// of a row of another, earlier sheet of its file: each with the W042 that says it once, at its
+/// first row, naming the sheet its rows repeat.
+fn copy_sheets(
+    schema: &TableSchema,
+    key_field: &str,
+    records: &[Record],
+) -> HashMap<(String, String), std::cell::Cell<Option<Diagnostic>>> {
+    let row_key = |r: &Record| {
+        r.get(key_field)
+            .map(|v| key(&v.to_string()).to_ascii_uppercase())
+    };
+    // Key → the sheet of its first row, by file.
+    let mut first: HashMap<(&str, String), &str> = HashMap::new();
+    for r in records {
+        if let Some(k) = row_key(r) {
+            first
+                .entry((r.file.as_str(), k))
+                .or_insert(r.sheet.as_str());
+        }
+    }
+    let mut sheets: Vec<((&str, &str), Vec<&Record>)> = Vec::new();
+    for r in records {
+        match sheets.last_mut() {
+            Some((at, rows)) if *at == (r.file.as_str(), r.sheet.as_str()) => rows.push(r),
+            _ => sheets.push(((r.file.as_str(), r.sheet.as_str()), vec![r])),
+        }
+    }
+    let mut out = HashMap::new();
+    for ((file, sheet), rows) in sheets {
+        let repeated: Option<Vec<&str>> = rows
+            .iter()
+            .map(|r| {
+                let k = row_key(r)?;
+                first.get(&(file, k)).copied().filter(|s| *s != sheet)
+            })
+            .collect();
+        let Some(of) = repeated else { continue };
+        let mut of: Vec<&str> = of;
+        of.dedup();
+        let of = of
+            .iter()
+            .map(|s| format!("“{s}”"))
+            .collect::<Vec<_>>()
+            .join("、");
+        let ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.get(key_field).map(|v| v.to_string()))
+            .collect();
+        let (a, b) = (rows[0].row, rows[rows.len() - 1].row);
+        let span = if a == b {
+            format!("第{a}行")
+        } else {
+            format!("第{a}-{b}行")
+        };
+        let d = Diagnostic::new(
+            Code::DuplicateRow,
+            location(rows[0], key_field),
+            format!(
+                "工作表“{sheet}”的 {} 行（{span}：{}）{}工作表{of}中已有的项目，按副本或汇总表处理，此工作表未采用",
+                rows.len(),
+                ids.join("、"),
+                if rows.len() == 1 { "为" } else { "均为" }
+            ),
+        )
+        .with_hint(format!(
+            "{}只读取工作表{of}；如“{sheet}”中有新项目或更正，请填入{of}，否则删去工作表“{sheet}”",
+            schema.title
+        ));
+        out.insert(
+            (file.to_string(), sheet.to_string()),
+            std::cell::Cell::new(Some(d)),
+        );
+    }
+    out
 }
 
 /// Where a row is, for a message naming it: `file!sheet!第N行`, and （隐藏行） when hidden.

@@ -32,6 +32,7 @@ mod history_migration;
 mod hostile;
 mod hostile_readers;
 mod layouts;
+mod ledger_rows;
 mod lights;
 mod messages;
 mod mistakes;
