@@ -2,7 +2,7 @@
 //! closest names), one whose ledger row was refused, a row naming two projects, a unit that
 //! sent two files.
 
-use super::record::Record;
+use super::record::{Record, Refusal, RefusedRow};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::TableSchema;
 use crate::text::key;
@@ -203,21 +203,29 @@ pub(super) fn row_not_used(
 }
 
 /// A row of a project whose ledger row was not used (a wrong value there): said as that.
-pub(super) fn ledger_row_refused(r: &Record, by: &[String], at: &str) -> Diagnostic {
+pub(super) fn ledger_row_refused(r: &Record, by: &[String], row: &RefusedRow) -> Diagnostic {
     let name_field = by.last().map(String::as_str).unwrap_or("");
     let shown: Vec<String> = by
         .iter()
         .filter_map(|b| r.get(b).map(|v| v.to_string()))
         .collect();
-    Diagnostic::new(
-        Code::NotInLedger,
-        location(r, name_field),
-        format!(
-            "项目“{}”在台账中的一行（{at}）有误未采用，此行未计分",
-            shown.join(" ")
+    let (shown, at) = (shown.join(" "), &row.at);
+    let (message, hint) = match &row.why {
+        Refusal::WrongValue => (
+            format!("项目“{shown}”在台账中的一行（{at}）有误未采用，此行未计分"),
+            "先更正台账中该行的错误（见上文对该行的说明），本行随之计分".to_string(),
         ),
-    )
-    .with_hint("先更正台账中该行的错误（见上文对该行的说明），本行随之计分")
+        Refusal::RepeatedKey(what) => {
+            let code = Code::DuplicateProject.as_str();
+            (
+                format!(
+                    "项目“{shown}”在台账中的一行（{at}）因{what} 与另一项目重复未采用（{code}），此行未计分"
+                ),
+                format!("先更正台账中该行的{what}（见上文该行的 {code}），本行随之计分"),
+            )
+        }
+    };
+    Diagnostic::new(Code::NotInLedger, location(r, name_field), message).with_hint(hint)
 }
 
 pub(super) fn not_in_ledger(r: &Record, by: &[String], targets: &[Record]) -> Diagnostic {

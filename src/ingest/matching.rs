@@ -5,7 +5,7 @@ use super::match_problems::{
     UnusedRow, files_of_one_unit, ledger_row_refused, location, not_in_ledger, row_not_used,
     superseded_problem, two_projects,
 };
-use super::record::{Dataset, Record};
+use super::record::{Dataset, Record, Refusal, RefusedRow};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::rules::{Match, Rules, TableSchema};
 use crate::text::key;
@@ -24,14 +24,17 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
         .iter()
         .filter(|t| t.matching.as_ref().is_some_and(|m| m.table == schema.id))
         .collect();
-    if let Some(key_field) = referenced_by
+    if let Some(by) = referenced_by
         .iter()
-        .find_map(|t| t.matching.as_ref().and_then(|m| m.by.first()))
+        .find_map(|t| t.matching.as_ref().map(|m| &m.by))
+        .filter(|by| !by.is_empty())
     {
-        key_target(schema, key_field, data);
+        // The key, and the name that says whether two rows of one key are one project.
+        let name = by.last().filter(|n| *n != &by[0]).map(String::as_str);
+        key_target(schema, (&by[0], name), data);
     } else if let Some(field) = &schema.unique {
         // A value of the table's `unique` field in one row only (the 后评估 table's 项目编号).
-        key_target(schema, field, data);
+        key_target(schema, (field, None), data);
     }
     if schema.matching.is_some() {
         let unused = match_rows(schema, data);
@@ -63,33 +66,46 @@ fn settle(schema: &TableSchema, data: &mut Dataset) {
     for mut r in records {
         data.diagnostics.append(&mut r.problems);
         if r.rejected {
-            let keys = r
-                .values
-                .iter()
-                .map(|(f, v)| (f.clone(), key(&v.to_string())))
-                .collect();
-            refused.push(super::record::RefusedRow {
-                keys,
-                at: r.row_ref(),
-            });
+            refused.push(refused_row(&r, Refusal::WrongValue));
         } else {
             kept.push(r);
         }
     }
     data.tables.insert(schema.id.clone(), kept);
     if !refused.is_empty() {
-        data.refused.insert(schema.id.clone(), refused);
+        data.refused
+            .entry(schema.id.clone())
+            .or_default()
+            .extend(refused);
+    }
+}
+
+/// A row not used, as a report row naming its project finds it (see [`Dataset::refused`]).
+fn refused_row(r: &Record, why: Refusal) -> RefusedRow {
+    let keys = r
+        .values
+        .iter()
+        .map(|(f, v)| (f.clone(), key(&v.to_string())))
+        .collect();
+    RefusedRow {
+        keys,
+        at: r.row_ref(),
+        why,
     }
 }
 
 /// Gives each ledger record its project key; a repeated key is an error and the repeat is dropped.
 /// A second sheet of the file all of whose rows repeat another sheet's (a 汇总 or a copy) is
 /// said once, its rows not used.
-fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
+/// A repeat of another project's key is kept among the refused rows, for the rows that report
+/// that project to say why it is not in the ledger.
+fn key_target(schema: &TableSchema, (key_field, name): (&str, Option<&str>), data: &mut Dataset) {
     let records = data.tables.remove(&schema.id).unwrap_or_default();
     let copies = copy_sheets(schema, key_field, &records);
-    let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut kept = Vec::with_capacity(records.len());
+    // Key → the cell of its first row, and that row.
+    let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut kept: Vec<Record> = Vec::with_capacity(records.len());
+    let mut refused = Vec::new();
     for mut r in records {
         if let Some(copy) = copies.get(&(r.file.clone(), r.sheet.clone())) {
             if let Some(d) = copy.take() {
@@ -102,25 +118,59 @@ fn key_target(schema: &TableSchema, key_field: &str, data: &mut Dataset) {
             continue;
         };
         let k = key(&id).to_ascii_uppercase();
-        if let Some(first) = seen.get(&k) {
+        if let Some((at, i)) = seen.get(&k) {
             let label = schema
                 .field(key_field)
                 .map_or(key_field, |f| f.label.as_str());
-            data.diagnostics.push(
-                Diagnostic::new(
-                    Code::DuplicateProject,
-                    location(&r, key_field),
-                    format!("{label} {id} 重复，首次出现在 {first}，此行未采用"),
-                )
-                .with_hint(format!("每个项目在{}中只能出现一次", schema.title)),
-            );
+            let names = name.and_then(|n| Some((kept[*i].text(n)?, r.text(n)?)));
+            let (d, why) = match names.filter(|(a, b)| key(a) != key(b)) {
+                Some(names) => (
+                    key_of_two_projects(schema, (&r, key_field), (at, label, &id), names),
+                    Refusal::RepeatedKey(format!("{label} {id}")),
+                ),
+                None => (
+                    Diagnostic::new(
+                        Code::DuplicateProject,
+                        location(&r, key_field),
+                        format!("{label} {id} 重复，首次出现在 {at}，此行未采用"),
+                    )
+                    .with_hint(format!("每个项目在{}中只能出现一次", schema.title)),
+                    Refusal::WrongValue,
+                ),
+            };
+            data.diagnostics.push(d);
+            refused.push(refused_row(&r, why));
             continue;
         }
-        seen.insert(k, r.cell_ref(key_field));
+        seen.insert(k, (r.cell_ref(key_field), kept.len()));
         r.project = Some(id);
         kept.push(r);
     }
     data.tables.insert(schema.id.clone(), kept);
+    if !refused.is_empty() {
+        data.refused.insert(schema.id.clone(), refused);
+    }
+}
+
+/// E031 at the key cell of row `r` whose key (`label` `id`) an earlier row (at `at`) has for
+/// another project: both names quoted, the fix being the key.
+fn key_of_two_projects(
+    schema: &TableSchema,
+    (r, key_field): (&Record, &str),
+    (at, label, id): (&str, &str, &str),
+    (first, this): (&str, &str),
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateProject,
+        location(r, key_field),
+        format!(
+            "{label} {id} 重复：首次出现在 {at}，为“{first}”，本行为“{this}”，两行是不同的项目；此行未采用，“{this}”不在{}中",
+            schema.title
+        ),
+    )
+    .with_hint(format!(
+        "为其中一个项目更正{label}（每个项目的{label}唯一）；更正前，报表中“{this}”的各行均不计分"
+    ))
 }
 
 /// The sheets (file, sheet) of a table keyed by `key_field` every row of which repeats the key
@@ -360,12 +410,17 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
             // The root cause: its other problems (empty figures of an unknown project) follow from it.
             let refused = data.refused.get(&m.table).and_then(|rows| {
                 rows.iter().find(|row| {
-                    m.by.iter()
-                        .any(|by| match_key(&r, by).is_some_and(|k| row.keys.get(by) == Some(&k)))
+                    m.by.iter().any(|by| {
+                        match_key(&r, by).is_some_and(|k| {
+                            row.keys
+                                .get(by)
+                                .is_some_and(|v| v.to_ascii_uppercase() == k)
+                        })
+                    })
                 })
             });
             let d = match refused {
-                Some(row) => ledger_row_refused(&r, &m.by, &row.at),
+                Some(row) => ledger_row_refused(&r, &m.by, row),
                 None => not_in_ledger(&r, &m.by, targets),
             };
             data.diagnostics.push(d);

@@ -32,7 +32,7 @@ mod workbook;
 pub mod worker;
 
 pub use classify::TableFit;
-pub use record::{Dataset, FileSummary, Record, RefusedRow};
+pub use record::{Dataset, FileSummary, Record, Refusal, RefusedRow};
 pub use value::Value;
 
 /// A unit's name as a clerk may write it (an alias, or with a suffix such as 人民政府) as the

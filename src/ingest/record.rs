@@ -183,6 +183,17 @@ pub struct RefusedRow {
     pub keys: BTreeMap<String, String>,
     /// `file!sheet!第N行`.
     pub at: String,
+    pub why: Refusal,
+}
+
+/// Why a row of an unmatched table was not used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Refusal {
+    /// A value missing or wrong (its errors say which).
+    #[default]
+    WrongValue,
+    /// Its key (`项目编号 DH2026-001`, as shown) is another row's, of another project (E031).
+    RepeatedKey(String),
 }
 
 impl Dataset {

@@ -134,3 +134,46 @@ fn a_summary_sheet_after_the_ledger_neither_hides_its_date_nor_repeats_its_proje
     assert_eq!(due["met_on"], "2026-10-12", "{due}");
     assert_eq!(due["status"], "met_late", "{due}");
 }
+
+/// The ledger's second project (城区供热管网改造项目, row 6) typed with the first one's 项目编号
+/// DH2026-001: the E031 quotes both names and asks for the code to be corrected, and the rows
+/// reporting the dropped project (its procedures, 城关镇's report) say its ledger row was not
+/// used for that E031, not that it is missing from the ledger with an unrelated close name.
+#[test]
+fn a_code_typed_for_two_projects_says_so_and_so_do_the_rows_of_the_dropped_one() {
+    let dir = month();
+    let input = input(&dir);
+    edit(
+        &input,
+        LEDGER,
+        "xl/worksheets/sheet1.xml",
+        r#"<c r="B6" t="s"><v>23</v></c>"#,
+        r#"<c r="B6" t="s"><v>17</v></c>"#,
+    );
+    let r = check(&input);
+    let (line, hint) = said(&r, "错误[E031] 重大项目管理台账.xlsx!台账!B6: ");
+    assert!(line.contains("项目编号 DH2026-001 重复"), "{line}");
+    assert!(
+        line.contains("为“新能源电池材料项目”，本行为“城区供热管网改造项目”，两行是不同的项目"),
+        "{line}"
+    );
+    assert!(hint.contains("更正项目编号"), "{hint}");
+    let (line, hint) = said(&r, "错误[E030] 月报/城关镇.xlsx!月报!C5: ");
+    assert!(
+        line.contains(
+            "项目“DH2026-002 城区供热管网改造项目”在台账中的一行（重大项目管理台账.xlsx!台账!第6行）因项目编号 DH2026-001 与另一项目重复未采用（E031）"
+        ),
+        "{line}"
+    );
+    assert!(hint.contains("E031"), "{hint}");
+    let procedures: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("错误[E030] 前期手续办理清单.xlsx"))
+        .collect();
+    assert!(!procedures.is_empty(), "{}", r.stdout);
+    for l in &procedures {
+        assert!(l.contains("台账!第6行）因项目编号 DH2026-001"), "{l}");
+    }
+    assert!(!r.stdout.contains("老旧小区改造项目”；"), "{}", r.stdout);
+}
