@@ -354,3 +354,23 @@ fn load_checks(
     }
     Ok(checks)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Rules;
+
+    /// Every shipped `[[check]]` says what to do: its 警告 has a 提示 line.
+    #[test]
+    fn every_shipped_check_has_a_hint() {
+        let rules = Rules::load(None).unwrap();
+        let without: Vec<String> = rules
+            .tables
+            .iter()
+            .flat_map(|t| t.checks.iter().map(move |c| (t, c)))
+            .filter(|(_, c)| c.hint.as_deref().is_none_or(|h| h.trim().is_empty()))
+            .map(|(t, c)| format!("{} {}", t.file, c.id))
+            .collect();
+        assert!(without.is_empty(), "[[check]] without a hint: {without:?}");
+        assert!(rules.tables.iter().any(|t| !t.checks.is_empty()));
+    }
+}
