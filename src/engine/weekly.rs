@@ -11,6 +11,7 @@ use crate::text::{display, key};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
+mod against_ledger;
 mod meeting;
 mod status;
 mod track;
@@ -184,11 +185,7 @@ pub(crate) fn week_rows(
             category: text(F::Category),
             problem: text(F::Problem),
             suggestion: text(F::Suggestion),
-            leader: r
-                .text(field(F::ProblemLeader))
-                .map(display)
-                .or_else(|| from_ledger(F::CountyLeader))
-                .unwrap_or_default(),
+            leader: against_ledger::leader_of(data, r, ledger),
             first_raised: r.date(field(F::FirstRaised)),
             reported_on: r.date(field(F::ReportedOn)),
             status: text(F::ProblemStatus),
@@ -236,6 +233,8 @@ pub(crate) struct WeekInput<'a> {
     pub(crate) as_of: NaiveDate,
     /// Rows of earlier weeks from history (weeks before `monday`).
     pub(crate) earlier: &'a [WeekRow],
+    /// The tables' rules, for the labels of the messages.
+    pub(crate) tables: &'a [crate::rules::TableSchema],
 }
 
 /// Evaluates the week.
@@ -381,6 +380,7 @@ fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
         })
         .cloned()
         .collect();
+    let labels = against_ledger::Labels::of(data, input.tables);
     let leaders: Vec<String> = data
         .table(TableRole::Ledger)
         .iter()
@@ -404,19 +404,10 @@ fn diagnostics(input: &WeekInput, monday: NaiveDate) -> Vec<Diagnostic> {
                 .with_hint("核对首次提出日期；问题挂账周数按首次提出日期计算"),
             );
         }
-        let Some(leader) = r.text(field(F::ProblemLeader)) else {
-            continue;
-        };
-        if !leaders.is_empty() && !leaders.contains(&key(leader)) {
-            out.push(
-                Diagnostic::new(
-                    Code::RowCheck,
-                    cell_of(r, field(F::ProblemLeader)),
-                    format!("分管县领导“{}”不在重大项目管理台账中", display(leader)),
-                )
-                .with_hint("核对领导姓名；问题仍按所填领导分送"),
-            );
-        }
+        let ledger = r.project.as_deref().and_then(|id| data.project(id));
+        out.extend(against_ledger::against_ledger(
+            data, r, ledger, &leaders, &labels,
+        ));
     }
     out
 }

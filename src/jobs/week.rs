@@ -85,6 +85,7 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
         monday,
         as_of,
         earlier: &earlier,
+        tables: &rules.tables,
     });
     // A folder without this week's reports would replace a recorded week with an empty one.
     let recorded = history.week_row_count(monday)?;

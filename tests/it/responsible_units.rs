@@ -81,3 +81,78 @@ fn another_units_row_does_not_supply_the_figures_of_a_unit_that_sent_nothing() {
         .unwrap();
     assert_eq!(unit["score"], 10.0, "{unit}");
 }
+
+/// An inline string cell.
+fn text(cell: &str, t: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{t}</t></is></c>"#)
+}
+
+/// 东湖镇's week of 10-05 gains a row 8 for 南阳街道's DH2026-007, naming 李华 where the ledger
+/// has 王明: the problem is kept, said at its 报送单位 cell as another unit's project (W043), and
+/// goes to the ledger's leader, the row's leader said at its cell.
+#[test]
+fn a_weekly_problem_of_another_units_project_is_said_and_goes_to_the_ledgers_leader() {
+    let dir = month();
+    let input = input(&dir);
+    let row: String = [
+        text("B8", "DH2026-007"),
+        text("C8", "智慧物流园项目"),
+        text("D8", "东湖镇"),
+        text("E8", "审批"),
+        text("F8", "施工许可未办结"),
+        text("G8", "协调住建局"),
+        text("H8", "李华"),
+        r#"<c r="I8" s="3"><v>46259</v></c><c r="J8" s="3"><v>46303</v></c>"#.to_string(),
+        text("K8", "县领导协调中"),
+    ]
+    .concat();
+    edit(
+        &input,
+        "周报/2026-10-05周.xlsx",
+        SHEET,
+        "</sheetData>",
+        &format!(r#"<row r="8">{row}</row></sheetData>"#),
+    );
+    let out = dir.path().join("out");
+    let r = sanyipi(&[
+        "weekly",
+        "--input",
+        input.to_str().unwrap(),
+        "--week",
+        "2026-10-05",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let book = out.join("2026-10-05周/2026-10-05周重点项目问题周报.xlsx");
+    let said = xlsx_rows(&book, "问题数据");
+    let at = |cell: &str| {
+        said.iter()
+            .find(|row| row[2] == "周报/2026-10-05周.xlsx" && row[4] == cell)
+            .unwrap_or_else(|| panic!("nothing at {cell}: {said:?}"))
+            .clone()
+    };
+    let unit = at("D8");
+    assert_eq!(unit[1], "W043", "{unit:?}");
+    assert!(
+        unit[5].contains(
+            "东湖镇报送了重大项目管理台账中属于南阳街道的项目 DH2026-007 智慧物流园项目 的问题"
+        ),
+        "{unit:?}"
+    );
+    assert!(unit[6].contains("应由南阳街道报送"), "{unit:?}");
+    let leader = at("H8");
+    assert_eq!(leader[1], "W060", "{leader:?}");
+    assert!(
+        leader[5].contains("“李华”与重大项目管理台账中该项目的分包县领导“王明”不同"),
+        "{leader:?}"
+    );
+    assert!(leader[5].ends_with("送王明"), "{leader:?}");
+    let on = |sheet: &str| {
+        xlsx_rows(&book, sheet)
+            .iter()
+            .any(|row| row.iter().any(|c| c == "施工许可未办结"))
+    };
+    assert!(on("王明"), "not on the ledger leader's page");
+    assert!(!on("李华"), "on the row's leader's page");
+}
