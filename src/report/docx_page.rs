@@ -6,8 +6,8 @@
 
 use chrono::NaiveDate;
 use docx_rs::{
-    AlignmentType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
-    PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    AlignmentType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE, InstrText,
+    LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
 };
 
 pub(crate) const BODY_FONT: &str = "仿宋_GB2312";
@@ -27,6 +27,36 @@ pub(crate) const MARGIN_BOTTOM: u32 = 1984;
 pub(crate) const MARGIN_LEFT: u32 = 1588;
 pub(crate) const MARGIN_RIGHT: u32 = 1474;
 pub(crate) const LINE: u32 = 579;
+/// Characters a body line holds (GB/T 9704 5.2.2: 每行排28个字).
+pub(crate) const CHARS_PER_LINE: usize = 28;
+
+/// The document grid's `w:charSpace`: what Word and WPS add to the default font size (3号,
+/// 16 pt) to get the pitch of one character of the grid, in 4096ths of a point. A bare 3号
+/// character is 320 twips and 8844 / 320 = 27.6, so without a grid Word sets 27 characters a
+/// line. 28 a line need a pitch of at most 8844 / 28 = 315.857 twips = 15.7929 pt, that is
+/// 16 pt − 0.2071 pt = 16 pt − 848.6 / 4096 pt; rounded down to a whole 4096th, −849 (pitch
+/// 15.79272 pt = 315.854 twips, 28 of them 8843.9 twips: the line holds 28, never 29).
+pub(crate) const CHAR_SPACE: isize = {
+    let twentieths_per_point = 20;
+    let pitch = (TYPE_WIDTH * 4096 / (twentieths_per_point * CHARS_PER_LINE)) as isize;
+    pitch - (SIZE_3 / 2 * 4096) as isize
+};
+
+/// The document grid of every page: 22 lines of 579 twips and 28 characters a line (the
+/// usual `linesAndChars` grid of Chinese official document templates). Paragraphs in another
+/// size than 3号 (title, header, tables, 版记, page numbers) are set off the grid
+/// (`off_grid`), or Word would space their characters to the 3号 pitch.
+fn grid() -> DocGrid {
+    DocGrid::with_empty()
+        .grid_type(DocGridType::LinesAndChars)
+        .line_pitch(LINE as usize)
+        .char_space(CHAR_SPACE)
+}
+
+/// `p` set in its own character pitch, not the document grid's (a size other than 3号).
+pub(crate) fn off_grid(p: Paragraph) -> Paragraph {
+    p.snap_to_grid(false)
+}
 pub(crate) fn fonts(name: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(name)
@@ -66,7 +96,7 @@ pub(crate) fn page_number(align: AlignmentType) -> Footer {
         .add_text("1")
         .add_field_char(FieldCharType::End, false);
     Footer::new().add_paragraph(
-        Paragraph::new()
+        off_grid(Paragraph::new())
             .add_run(run("— ", NUMBER_FONT, SIZE_4))
             .add_run(number)
             .add_run(run(" —", NUMBER_FONT, SIZE_4))
@@ -86,7 +116,7 @@ pub(crate) fn document(date: Option<NaiveDate>) -> Docx {
     let date = date
         .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
         .unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
-    Docx::new()
+    let mut doc = Docx::new()
         // What a clerk types in Word or WPS stays 3号仿宋 (docDefaults of styles.xml).
         .default_fonts(fonts(BODY_FONT))
         .default_size(SIZE_3)
@@ -104,7 +134,9 @@ pub(crate) fn document(date: Option<NaiveDate>) -> Docx {
             gutter: 0,
         })
         .created_at(&date)
-        .updated_at(&date)
+        .updated_at(&date);
+    doc.document = doc.document.doc_grid(grid());
+    doc
 }
 
 /// Marks a table row as its table's header row, repeated atop every page the table spans
@@ -148,6 +180,37 @@ pub(crate) fn pack(doc: Docx, title: &str) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    /// Word and WPS set floor(type width / pitch) characters a line, the pitch being the 3号
+    /// size plus the grid's charSpace (4096ths of a point).
+    #[test]
+    fn the_grid_sets_28_characters_a_line() {
+        let bytes = pack(document(None), "表").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let grid = &xml[xml.find("<w:docGrid").expect("a document grid")..];
+        let grid = &grid[..grid.find("/>").unwrap()];
+        assert!(grid.contains(r#"w:type="linesAndChars""#), "{grid}");
+        assert!(grid.contains(r#"w:linePitch="579""#), "{grid}");
+        let space: f64 = grid
+            .split(r#"w:charSpace=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let pitch_twips = (16.0 + space / 4096.0) * 20.0;
+        assert_eq!((TYPE_WIDTH as f64 / pitch_twips).floor(), 28.0, "{grid}");
+        assert_eq!(CHAR_SPACE, -849);
+        // 22 lines of 579 twips in the 225 mm type area (16838 − 2098 − 1984 twips).
+        assert_eq!(((16838 - MARGIN_TOP - MARGIN_BOTTOM) / LINE), 22);
+    }
 
     #[test]
     fn the_document_is_titled_and_written_by_sanyipi() {

@@ -6,7 +6,7 @@
 
 use super::docx_page::{
     BODY_FONT, CHAR_3, CHAR_4, HEADING_FONT, LINE, MARGIN_LEFT, SIZE_3, SIZE_4, TITLE_FONT,
-    TYPE_WIDTH, body, exact, indented, run,
+    TYPE_WIDTH, body, exact, indented, off_grid, run,
 };
 use super::official::{Block, Form, Official};
 use crate::engine::notices::{ImprintLine, Notice};
@@ -51,7 +51,7 @@ fn red_rule(kind: BorderType, size: usize) -> Paragraph {
 fn imprint_line(p: Paragraph) -> TableCell {
     TableCell::new()
         .width(IMPRINT_WIDTH, WidthType::Dxa)
-        .add_paragraph(p.line_spacing(exact(560)))
+        .add_paragraph(off_grid(p).line_spacing(exact(560)))
 }
 
 /// The 版记 (7.4): 抄送, then the 印发机关 (one character in) and the 印发日期 (one character
@@ -140,7 +140,7 @@ fn head(mut doc: Docx, d: &Official) -> Docx {
             exact(800)
         };
         doc = doc.add_paragraph(
-            Paragraph::new()
+            off_grid(Paragraph::new())
                 .add_run(run(line, TITLE_FONT, 60).color("C8102E"))
                 .align(AlignmentType::Center)
                 .line_spacing(spacing),
@@ -161,7 +161,7 @@ pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
     let mut doc = head(page(d), d)
         .add_paragraph(body(""))
         .add_paragraph(
-            Paragraph::new()
+            off_grid(Paragraph::new())
                 .add_run(run(&d.title, TITLE_FONT, 44))
                 .align(AlignmentType::Center)
                 .line_spacing(exact(660)),
@@ -194,7 +194,7 @@ pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
                     .page_break_before(true),
             )
             .add_paragraph(
-                Paragraph::new()
+                off_grid(Paragraph::new())
                     .add_run(run(&a.title, TITLE_FONT, 44))
                     .align(AlignmentType::Center)
                     .line_spacing(exact(660)),

@@ -30,7 +30,7 @@ fn cell(text: &str, width: usize, font: &str) -> TableCell {
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
         .add_paragraph(
-            Paragraph::new()
+            super::docx_page::off_grid(Paragraph::new())
                 .add_run(run(text, font, SIZE_4))
                 .align(AlignmentType::Center)
                 .line_spacing(exact(400)),

@@ -79,7 +79,7 @@ pub(crate) enum Kind {
 fn paragraph(kind: Kind, t: &str) -> Paragraph {
     let run = |font: &str, size: usize| Run::new().add_text(t).fonts(fonts(font)).size(size);
     match kind {
-        Kind::Title => Paragraph::new()
+        Kind::Title => super::docx_page::off_grid(Paragraph::new())
             .add_run(run(TITLE_FONT, 44))
             .align(AlignmentType::Center)
             .line_spacing(exact(660)),

@@ -157,6 +157,14 @@ fn notice_docx_layout_xml(s: &Samples) {
         "{}",
         paragraphs[0]
     );
+    // 28 characters a line, 22 lines a page (5.2.2): a bare 3号 character would give 27.
+    assert!(
+        document.contains(
+            r#"<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849" />"#
+        ),
+        "{}",
+        &document[document.find("<w:sectPr").unwrap()..]
+    );
     let tables = elements(&document, "w:tbl");
     assert_eq!(tables.len(), 1, "the 版记 is the one table");
     // It stands after the date, followed only by its 1 pt anchor paragraph.
