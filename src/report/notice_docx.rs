@@ -150,16 +150,30 @@ fn head(mut doc: Docx, d: &Official) -> Docx {
         doc.add_paragraph(red_rule(BorderType::ThickThinSmallGap, 24))
             .add_paragraph(body(&d.number).align(AlignmentType::Right))
     } else {
-        doc.add_paragraph(body(""))
+        // 发文字号 two lines under the 发文机关标志 (7.2.3: 下空二行).
+        blank_lines(doc, 2)
             .add_paragraph(body(&d.number).align(AlignmentType::Center))
             .add_paragraph(red_rule(BorderType::Single, 12))
     }
 }
 
+/// `n` empty 3号 lines.
+fn blank_lines(doc: Docx, n: usize) -> Docx {
+    (0..n).fold(doc, |doc, _| doc.add_paragraph(body("")))
+}
+
+/// Empty lines between the head and the title: two under the red rule (7.3.1: 红色分隔线下空
+/// 二行); a 函's title one line under its number, as it has been printed.
+fn lines_before_title(form: Form) -> usize {
+    match form {
+        Form::Document => 2,
+        Form::Letter => 1,
+    }
+}
+
 /// The DOCX of a document.
 pub(crate) fn write(d: &Official) -> Result<Vec<u8>, String> {
-    let mut doc = head(page(d), d)
-        .add_paragraph(body(""))
+    let mut doc = blank_lines(head(page(d), d), lines_before_title(d.form))
         .add_paragraph(
             off_grid(Paragraph::new())
                 .add_run(run(&d.title, TITLE_FONT, 44))
@@ -219,4 +233,63 @@ fn heading(t: &str) -> Paragraph {
         .line_spacing(exact(LINE))
         .indent(None, Some(SpecialIndentType::FirstLine(CHAR_3)), None, None)
         .keep_next(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn official(form: Form) -> Official {
+        Official {
+            form,
+            header: vec!["甲机关".into()],
+            number: "甲〔2026〕1号".into(),
+            title: "关于甲的通知".into(),
+            addressee: "乙镇".into(),
+            blocks: vec![Block::Text {
+                text: "正文。".into(),
+            }],
+            issuers: vec!["甲机关".into()],
+            issue_date: None,
+            date_text: "2026年10月25日".into(),
+            cc: String::new(),
+            cc_label: "抄送：".into(),
+            imprint: None,
+            attachment: None,
+        }
+    }
+
+    /// The texts of the document's paragraphs in order, "" for an empty one.
+    fn paragraph_texts(d: &Official) -> Vec<String> {
+        let bytes = write(d).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml.split("<w:p ")
+            .skip(1)
+            .map(|p| {
+                p.split("<w:t xml:space=\"preserve\">")
+                    .skip(1)
+                    .map(|t| &t[..t.find("</w:t>").unwrap()])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// GB/T 9704 7.2.3 and 7.3.1: the 发文字号 two lines under the 发文机关标志, the title two
+    /// lines under the red rule (the rule is a paragraph of its own, with no text).
+    #[test]
+    fn number_and_title_stand_two_lines_below() {
+        let texts = paragraph_texts(&official(Form::Document));
+        assert_eq!(
+            texts[..7],
+            ["甲机关", "", "", "甲〔2026〕1号", "", "", ""],
+            "{texts:?}"
+        );
+        assert_eq!(texts[7], "关于甲的通知", "{texts:?}");
+    }
 }
