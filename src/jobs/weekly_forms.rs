@@ -127,16 +127,19 @@ fn lists(rules: &Rules, projects: Vec<String>, leaders: &[String]) -> Vec<FormLi
             field: field(F::Category),
             values: rules.weekly.template.categories.clone(),
             strict: false,
+            required: false,
         },
         FormList {
             field: field(F::ProblemProjectName),
             values: projects,
             strict: false,
+            required: false,
         },
         FormList {
             field: field(F::ProblemLeader),
             values: leaders.to_vec(),
             strict: true,
+            required: false,
         },
     ]
 }

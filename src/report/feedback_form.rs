@@ -105,6 +105,8 @@ pub(crate) fn files(a: &Assessment, rules: &Rules) -> anyhow::Result<Vec<OutputF
                 field: f.status.clone(),
                 values: s.states.choices(),
                 strict: true,
+                // Asked for on every row; a blank one still reads as the task not answered.
+                required: true,
             }],
             locked: [&f.task, &f.project, &f.matter]
                 .into_iter()

@@ -547,7 +547,7 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
             format!("E5:E{last}")
         };
         let rule = format!(
-            "promptTitle=\"整改状态\" prompt=\"请从下拉列表选择\" sqref=\"{sqref}\"><formula1>选项!$A$1:$A$3</formula1>"
+            "promptTitle=\"整改状态\" prompt=\"请从下拉列表选择（必填）\" sqref=\"{sqref}\"><formula1>选项!$A$1:$A$3</formula1>"
         );
         assert!(xml.contains(&rule), "{xml}");
         assert!(xml.contains("type=\"list\""));
@@ -567,6 +567,13 @@ fn each_notice_comes_with_its_pre_filled_feedback_form() {
             "{notes:?}"
         );
         assert!(!notes.iter().any(|n| n.contains("台账预填")), "{notes:?}");
+        // 整改状态 must be filled: a blank one is a task not answered (W046).
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("整改状态（必填）：从下拉列表选择：已整改、整改中、申请延期。")),
+            "{notes:?}"
+        );
         for t in &tasks {
             let due = date(t["rectify_due"].as_str().unwrap());
             let line = format!(

@@ -74,7 +74,7 @@ pub(super) fn field_rule(field: &Field, t: &Form) -> String {
         .find(|l| l.field == field.id && !l.values.is_empty())
     {
         let mut s = format!("{}（", header_label(field));
-        s.push_str(if field.required {
+        s.push_str(if t.required(field) {
             "必填）："
         } else {
             "选填）："
@@ -87,7 +87,7 @@ pub(super) fn field_rule(field: &Field, t: &Form) -> String {
     }
     let kind = field.kind.label().replace("（万元）", "");
     let mut s = format!("{}（{kind}", header_label(field));
-    if field.required {
+    if t.required(field) {
         s.push_str("，必填");
     }
     s.push_str("）：");

@@ -51,6 +51,16 @@ pub(crate) struct FormList {
     pub(crate) values: Vec<String>,
     /// A value not in the list is refused (else only warned about).
     pub(crate) strict: bool,
+    /// The form asks for it on every row (必填) though its table reads a blank as a value left
+    /// out (a 整改反馈 form's 整改状态: blank is a task not answered, a warning).
+    pub(crate) required: bool,
+}
+
+impl Form<'_> {
+    /// `field` must be filled in: its table requires it, or this form's list for it does.
+    pub(crate) fn required(&self, field: &Field) -> bool {
+        field.required || self.lists.iter().any(|l| l.field == field.id && l.required)
+    }
 }
 
 /// Everything a template workbook is made of.

@@ -94,7 +94,11 @@ pub(super) fn field_validation(
 ) -> Result<Option<DataValidation>, XlsxError> {
     let label = field.label.as_str();
     let title: String = label.chars().take(30).collect();
-    let required = if field.required { "（必填）" } else { "" };
+    let required = if t.required(field) {
+        "（必填）"
+    } else {
+        ""
+    };
     if let Some(dv) = own_list(field, t, &title, required)? {
         return Ok(Some(dv));
     }
