@@ -94,6 +94,18 @@ pub(crate) fn display(s: &str) -> String {
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `s` ended as a sentence: with 。 unless it already ends with 。, ！ or ？ (also before a
+/// closing quote: "…。”"), so an item that a unit or a rule wrote with its own stop keeps one.
+pub(crate) fn sentence(s: &str) -> String {
+    let s = s.trim_end();
+    let last = s.trim_end_matches(['”', '’', '」', '』']).chars().last();
+    match last {
+        None => String::new(),
+        Some('。' | '！' | '？' | '!' | '?') => s.to_string(),
+        Some(_) => format!("{s}。"),
+    }
+}
+
 /// A matching key: normalised with every space removed, so that "年产 500 万" equals "年产500万".
 pub(crate) fn key(s: &str) -> String {
     if plain(s) {
@@ -247,6 +259,24 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_ends_with_one_stop() {
+        for (s, want) in [
+            ("排名第6位", "排名第6位。"),
+            (
+                "（2026年9月第4名、10月第4名）",
+                "（2026年9月第4名、10月第4名）。",
+            ),
+            ("协调自然资源局调剂指标。", "协调自然资源局调剂指标。"),
+            ("请尽快解决！", "请尽快解决！"),
+            ("能否调剂？ ", "能否调剂？"),
+            ("“已办结。”", "“已办结。”"),
+            ("", ""),
+        ] {
+            assert_eq!(sentence(s), want, "{s}");
+        }
+    }
 
     #[test]
     fn plain_text_takes_a_short_cut_to_the_same_result() {

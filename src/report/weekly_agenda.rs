@@ -51,7 +51,7 @@ pub(crate) fn lines(r: &WeekResult, rules: &Weekly) -> Vec<(Kind, String)> {
         if !p.suggestion.is_empty() {
             out.push((
                 Kind::Body,
-                a.suggestion.replace("{suggestion}", &p.suggestion),
+                crate::text::sentence(&a.suggestion.replace("{suggestion}", &p.suggestion)),
             ));
         }
     }

@@ -427,7 +427,7 @@ pub(crate) fn name_notices(
             // The notice is about this one penalty (the list holds only its evidence): the
             // evidence without the penalty's name.
             let body: Vec<String> = x.evidence.iter().map(Evidence::body).collect();
-            m.text = format!("{}：{}", x.unit, body.join("；"));
+            m.text = crate::text::sentence(&format!("{}：{}", x.unit, body.join("；")));
         }
     }
 }

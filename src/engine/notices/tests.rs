@@ -316,7 +316,7 @@ fn draft_gives_one_notice_per_recipient_with_its_matters() {
         (
             "各乡镇人民政府、街道办事处，县直有关单位",
             "tv_statement",
-            "甲镇：连续2个月排名后3位（2026年9月第3名、10月第3名）",
+            "甲镇：连续2个月排名后3位（2026年9月第3名、10月第3名）。",
         ),
     ];
     for (recipient, rule, want) in texts {
