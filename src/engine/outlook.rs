@@ -101,12 +101,16 @@ fn streak_warnings(rules: &Rules, units: &[UnitScore]) -> Vec<StreakWarning> {
                 penalties: u.penalty_ids.clone(),
             };
             let next = next_streak(Some(&now), true, Some(&rule));
+            let again = u.penalty_ids.contains(&penalty.id);
+            let o = &rules.lights.outlook;
+            let text = match (&o.streak_reason_again, &o.streak_reason_first) {
+                (Some(t), _) if again => t,
+                (_, Some(t)) if u.streak == 1 => t,
+                _ => &o.streak_reason,
+            };
             rule.applies(true, next).then(|| StreakWarning {
                 reason: fill(
-                    match &rules.lights.outlook.streak_reason_first {
-                        Some(first) if u.streak == 1 => first,
-                        _ => &rules.lights.outlook.streak_reason,
-                    },
+                    text,
                     &[
                         ("rank", u.rank.to_string()),
                         ("bottom_n", rules.scoring.score.bottom_n.to_string()),
@@ -121,6 +125,7 @@ fn streak_warnings(rules: &Rules, units: &[UnitScore]) -> Vec<StreakWarning> {
                 streak: u.streak,
                 next,
                 penalty: penalty.name.clone(),
+                again,
             })
         })
         .collect()

@@ -100,6 +100,8 @@ pub struct StreakWarning {
     pub(crate) next: u32,
     pub(crate) penalty: String,
     pub(crate) reason: String,
+    /// The unit is given the penalty this month already: it would get it again.
+    pub(crate) again: bool,
 }
 
 /// 下月预警: what goes wrong by `until` (next month's assessment day) if nothing changes.

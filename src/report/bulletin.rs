@@ -95,7 +95,7 @@ fn facts(a: &Assessment, rules: &Rules) -> J {
         })).collect::<Vec<_>>(),
         "units": o.units.iter().map(|u| json!({
             "unit": u.unit, "rank": u.rank, "streak": u.streak, "next": u.next,
-            "penalty": u.penalty,
+            "penalty": u.penalty, "again": u.again,
         })).collect::<Vec<_>>(),
     });
     json!({

@@ -87,6 +87,10 @@ pub struct Outlook {
     /// `streak_reason`.
     #[serde(default)]
     pub(crate) streak_reason_first: Option<String>,
+    /// The same for a unit already given the penalty this month (it would get it again); none:
+    /// `streak_reason`.
+    #[serde(default)]
+    pub(crate) streak_reason_again: Option<String>,
 }
 
 /// 项目档案: which dates a project card shows, and how deadlines read on it.
@@ -174,10 +178,9 @@ impl Lights {
         ];
         let card_texts =
             [&card.assigned, &card.due, &card.met].map(|t| (t.as_str(), &["what"][..]));
-        let first = outlook
-            .streak_reason_first
-            .as_deref()
-            .map(|t| (t, STREAK_NAMES));
+        let first = [&outlook.streak_reason_first, &outlook.streak_reason_again]
+            .into_iter()
+            .filter_map(|t| t.as_deref().map(|t| (t, STREAK_NAMES)));
         for (text, known) in reasons
             .into_iter()
             .chain(outlook_reasons)
@@ -457,7 +460,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("下月预警不能针对状态 overdue"), "{e}");
-        assert!(e.contains("lights.toml:74:"), "{e}");
+        assert!(e.contains("lights.toml:76:"), "{e}");
     }
 
     #[test]

@@ -270,6 +270,7 @@ impl Notices {
                     "feedback_due",
                     "due",
                     "state",
+                    "late_extension",
                     "as_of",
                     "month_label",
                 ],

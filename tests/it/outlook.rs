@@ -139,7 +139,8 @@ fn units_that_would_reach_the_streak_penalty_are_warned_of() {
         let reason = u["reason"].as_str().unwrap();
         assert!(reason.contains("表态发言"), "{u}");
         // One month is no streak: `streak_reason_first` of lights.toml words it.
-        assert!(reason.contains("名，居后3名；如下月仍居后3名"), "{u}");
+        assert!(reason.contains("位，排名后3位；如下月仍排名后3位"), "{u}");
+        assert!(!reason.contains("居后"), "{u}");
         assert!(!reason.contains("已连续1个月"), "{u}");
     }
     let rows = sheet_rows(out.path());
@@ -178,8 +179,8 @@ fn edited_outlook_rules_change_the_warnings() {
         // The bottom units have a streak of one: `streak_reason_first` words them.
         (
             "lights.toml",
-            "将连续{next}个月居后，按规定{penalty}\"\n\n",
-            "将连续{next}个月居后，届时{penalty}（改）\"\n\n",
+            "将连续{next}个月排名后{bottom_n}位，按规定{penalty}\"\nstreak_reason_again",
+            "将连续{next}个月排名后{bottom_n}位，届时{penalty}（改）\"\nstreak_reason_again",
         ),
         ("scoring.toml", "as_of_day = 25", "as_of_day = 20"),
     ]);

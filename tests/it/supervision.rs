@@ -458,6 +458,11 @@ fn returned_forms_update_the_tasks_and_refused_rows_are_diagnostics() {
         assert_eq!(hits.len(), usize::from(overdue), "{id}: {hits:?}");
         if overdue {
             assert!(hits[0].starts_with(t["unit"].as_str().unwrap()), "{hits:?}");
+            // The reminder says which applies: 2-2 asked for more time after its 整改时限,
+            // the others gave no usable feedback.
+            let late = id == format!("{N2}-2");
+            assert_eq!(hits[0].contains("逾期申请延期"), late, "{hits:?}");
+            assert_eq!(hits[0].contains("未反馈"), !late, "{hits:?}");
         }
     }
     register_sheet_and_section(out.path(), register);

@@ -6,7 +6,7 @@ use super::{
     issue_date_text, unit_ctx, unit_holds, zh_date,
 };
 use crate::engine::deadlines::RuleProblem;
-use crate::engine::supervision::task::TaskState;
+use crate::engine::supervision::task::{State, TaskState};
 use crate::rules::Rules;
 use crate::rules::notice::{MatterRule, Source};
 use chrono::{Datelike, NaiveDate};
@@ -113,12 +113,13 @@ fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Fo
     // One group per task, or per earlier notice (its report-back date and state) for
     // `per_notice`.
     let mut groups: Vec<Vec<&TaskState>> = Vec::new();
-    let mut group_of: HashMap<(&str, &str, NaiveDate), usize> = HashMap::new();
+    let mut group_of: HashMap<(&str, &str, NaiveDate, bool), usize> = HashMap::new();
     for t in chosen {
         let key = (
             t.task.notice.as_str(),
             t.state_label.as_str(),
             t.task.feedback_due,
+            late_extension(t),
         );
         match group_of.get(&key).filter(|_| m.per_notice) {
             Some(&g) => groups[g].push(t),
@@ -157,7 +158,8 @@ fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Fo
                 task => joined(&|t| t.task.id.clone()), notice => task.notice.clone(), index,
                 unit => task.unit.clone(), project => project.clone(), matter => matter.join("；"),
                 feedback_due => zh_date(task.feedback_due), due => dues.join("、"),
-                state => first.state_label.clone(), as_of => zh_date(input.as_of),
+                state => first.state_label.clone(), late_extension => late_extension(first),
+                as_of => zh_date(input.as_of),
                 month_label => month_label.to_string(),
             };
             Found {
@@ -168,6 +170,12 @@ fn task_matters(m: &MatterRule, input: &DraftInput, month_label: &str) -> Vec<Fo
             }
         })
         .collect()
+}
+
+/// Whether `t` is overdue for an extension asked after its 整改时限 (it has feedback), not
+/// for no feedback at all: the notice says which.
+fn late_extension(t: &TaskState) -> bool {
+    t.state == State::Overdue && t.feedback.is_some()
 }
 
 /// The matters rule `m` finds in the units' results: one per unit it holds for.
