@@ -96,10 +96,7 @@ fn reasons(
                 &cfg.deadline_reason,
                 &[
                     ("rule", d.rule_name.clone()),
-                    (
-                        "item",
-                        d.item.as_ref().map(|i| format!(" {i}")).unwrap_or_default(),
-                    ),
+                    ("item", item_part(d.item.as_deref())),
                     ("status", d.status_label.clone()),
                     (
                         "due",
@@ -189,6 +186,12 @@ pub(crate) fn by_light<'a>(rules: &Rules, lights: &'a [ProjectLight]) -> Vec<&'a
     let mut out: Vec<&ProjectLight> = lights.iter().collect();
     out.sort_by_key(|p| rank(p));
     out
+}
+
+/// The `{item}` of a deadline's reason: its procedure in brackets after the deadline's name
+/// ("前期手续按时限办结（企业投资项目备案）"), or nothing.
+pub(crate) fn item_part(item: Option<&str>) -> String {
+    item.map(|i| format!("（{i}）")).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -54,10 +54,7 @@ fn due_warnings(
                 &cfg.outlook.deadline_reason,
                 &[
                     ("rule", d.rule_name.clone()),
-                    (
-                        "item",
-                        d.item.as_ref().map(|i| format!(" {i}")).unwrap_or_default(),
-                    ),
+                    ("item", super::lights::item_part(d.item.as_deref())),
                     ("due", due.format("%Y-%m-%d").to_string()),
                     ("days", days),
                 ],

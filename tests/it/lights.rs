@@ -144,6 +144,10 @@ fn assert_lights(json: &J, expected: &Expected) {
             continue;
         }
         assert_eq!(reasons.len(), names.len(), "{id}: {reasons:?} vs {names:?}");
+        // Chinese text joined without ASCII spaces: a procedure in brackets after its rule.
+        for r in &reasons {
+            assert!(!r.contains(' '), "{id}: {r}");
+        }
         for n in names {
             let needle = if n == "invest" {
                 "序时进度"

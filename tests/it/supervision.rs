@@ -29,9 +29,9 @@ pub(crate) fn october_with(add: impl FnOnce(&Path)) -> tempfile::TempDir {
     input
 }
 
-/// The task ids a reminder's text names (`（任务编号 A、B）`): none in another matter's text.
+/// The task ids a reminder's text names (`（任务编号：A、B）`): none in another matter's text.
 pub(crate) fn reminded_ids(text: &str) -> Vec<String> {
-    text.split_once("（任务编号 ")
+    text.split_once("（任务编号：")
         .and_then(|(_, rest)| rest.split_once('）'))
         .map(|(ids, _)| ids.split('、').map(str::to_string).collect())
         .unwrap_or_default()
@@ -460,6 +460,7 @@ fn returned_forms_update_the_tasks_and_refused_rows_are_diagnostics() {
             assert!(hits[0].starts_with(t["unit"].as_str().unwrap()), "{hits:?}");
             // The reminder says which applies: 2-2 asked for more time after its 整改时限,
             // the others gave no usable feedback.
+            assert!(hits[0].contains("（任务编号：镇督查"), "{hits:?}");
             let late = id == format!("{N2}-2");
             assert_eq!(hits[0].contains("逾期申请延期"), late, "{hits:?}");
             assert_eq!(hits[0].contains("未反馈"), !late, "{hits:?}");

@@ -71,7 +71,7 @@ fn expected(runs: &[&J], feedback: u32, answered: &[&str], as_of: NaiveDate) -> 
                 let workdays = workdays_between(due, as_of);
                 out.push(Finding {
                     reason: format!(
-                        "{notice}第{}项整改任务（任务编号 {task}）应于{}前反馈，截至{}{OVERDUE}，逾期{workdays}个工作日。",
+                        "{notice}第{}项整改任务（任务编号：{task}）应于{}前反馈，截至{}{OVERDUE}，逾期{workdays}个工作日。",
                         i + 1,
                         zh(due),
                         zh(as_of)
