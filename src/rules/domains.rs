@@ -3,8 +3,9 @@
 //! formula compares with such a name (`==`, `!=`, `in [...]`, `'x' in penalty_ids`) must be one
 //! of them: a misspelt one would make the rule silently match nothing (or everything).
 
-use super::{FieldType, deadline::OwnLabels};
-use super::{RuleFile, RulesError, StatusLabels, TableSchema};
+use super::FieldType;
+use super::status::{OwnLabels, STATUSES, StatusLabels};
+use super::{RuleFile, RulesError, TableSchema};
 use crate::expr::compared_texts;
 use std::collections::BTreeMap;
 
@@ -74,7 +75,7 @@ impl Domains {
     /// `name` as a deadline status, its labels (the file's and the deadlines' own) as words
     /// for its ids.
     pub(crate) fn with_status(self, name: &str, labels: &StatusLabels, own: &[&OwnLabels]) -> Self {
-        let mut out = self.with(name, super::notice::STATUSES, "deadlines.toml 中的期限状态");
+        let mut out = self.with(name, STATUSES, "deadlines.toml 中的期限状态");
         let d = out.names.get_mut(name).expect("just added");
         let mut add = |id: &str, label: Option<&String>| {
             if let Some(l) = label {

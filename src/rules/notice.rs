@@ -170,9 +170,7 @@ pub struct Notices {
 const TASK_STATES: &[&str] = &["open", "done", "in_progress", "overdue"];
 
 /// The deadline statuses a deadline matter may name (`rules::status::Status` keys).
-pub(crate) const STATUSES: &[&str] = &[
-    "met", "met_late", "overdue", "due_soon", "pending", "no_date",
-];
+pub(crate) use super::status::STATUSES;
 
 impl Notices {
     /// A note when a notice's own period (`rectify_workdays`) differs from its tasks' feedback
