@@ -30,3 +30,20 @@ pub mod weekly;
 pub use deadlines::{DeadlineRow, Status, deadline_rows};
 
 pub use crate::calendar::Month;
+
+/// The history's snapshot read against this month's rows, as every job that reads both does
+/// it: units renamed in `units.toml` keep their history (aliases), project ids the ledger writes
+/// otherwise keep their figures, and units new to the list are said (`check` and `run`; not
+/// `deadlines`, which lists dates only: `new_units = false`).
+pub(crate) fn join_history(
+    rules: &crate::rules::Rules,
+    data: &mut crate::ingest::Dataset,
+    snapshot: &mut results::Snapshot,
+    new_units: bool,
+) {
+    aliases::follow_aliases(&rules.units, snapshot);
+    continuity::align_ids(data, snapshot);
+    if new_units {
+        new_units::check(rules, data, snapshot);
+    }
+}

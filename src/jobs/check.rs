@@ -118,9 +118,7 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
         (Some(h), Some(m)) if h.exists() => crate::history::History::open_read(h)?.snapshot(m)?,
         _ => Default::default(),
     };
-    crate::engine::aliases::follow_aliases(&rules.units, &mut snapshot);
-    crate::engine::continuity::align_ids(&mut data, &mut snapshot);
-    crate::engine::new_units::check(&rules, &mut data, &snapshot);
+    crate::engine::join_history(&rules, &mut data, &mut snapshot, true);
     crate::engine::continuity::check(&rules, &mut data, &snapshot.last_figures, assessed);
     if let Some(m) = assessed {
         feedback(&rules, &mut data, &snapshot.tasks, m);

@@ -67,8 +67,7 @@ fn deadlines_inner(req: &DeadlinesRequest, progress: &dyn Progress) -> anyhow::R
         None
     };
     if let Some(s) = snapshot.as_mut() {
-        crate::engine::aliases::follow_aliases(&rules.units, s);
-        crate::engine::continuity::align_ids(&mut data, s);
+        crate::engine::join_history(&rules, &mut data, s, false);
     }
     let carried = snapshot
         .as_ref()

@@ -165,9 +165,7 @@ fn assess_and_publish_in(
         );
     }
     let mut snapshot = history.snapshot(month)?;
-    crate::engine::aliases::follow_aliases(&rules.units, &mut snapshot);
-    crate::engine::continuity::align_ids(&mut data, &mut snapshot);
-    crate::engine::new_units::check(rules, &mut data, &snapshot);
+    crate::engine::join_history(rules, &mut data, &mut snapshot, true);
     crate::engine::continuity::dated_after(rules, &mut data, as_of);
     if let Some(note) = gap_note(&snapshot, month) {
         progress.note(&note);
