@@ -51,11 +51,7 @@ pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {
         name: s.register.clone(),
         title: format!("{}{}", super::month_label(a), s.register),
         headers: s.register_headers.clone(),
-        red: a
-            .register
-            .iter()
-            .map(|t| t.state == State::Overdue)
-            .collect(),
+        red: a.register.iter().map(|t| t.state.is_late()).collect(),
         rows: a
             .register
             .iter()
@@ -88,7 +84,7 @@ pub(crate) fn section(a: &Assessment, rules: &Rules) -> Option<Section> {
             .iter()
             .map(|t| Row {
                 cells: cells(t, rules),
-                overdue: t.state == State::Overdue,
+                overdue: t.state.is_late(),
             })
             .collect(),
     })
@@ -102,7 +98,7 @@ pub(crate) fn annual_sheet(year: i32, tasks: &[TaskState], rules: &Rules) -> Opt
         name: s.register.clone(),
         title: format!("{year}年度{}", s.register),
         headers: s.register_headers.clone(),
-        red: tasks.iter().map(|t| t.state == State::Overdue).collect(),
+        red: tasks.iter().map(|t| t.state.is_late()).collect(),
         rows: tasks
             .iter()
             .map(|t| cells(t, rules).into_iter().map(text).collect::<Vec<Cell>>())
@@ -120,7 +116,7 @@ pub(crate) fn annual_section(tasks: &[TaskState], rules: &Rules) -> Option<Secti
             .iter()
             .map(|t| Row {
                 cells: cells(t, rules),
-                overdue: t.state == State::Overdue,
+                overdue: t.state.is_late(),
             })
             .collect(),
     })

@@ -167,7 +167,7 @@ pub struct Notices {
 }
 
 /// The states a task matter may name (`engine::supervision::State`).
-const TASK_STATES: &[&str] = &["open", "done", "in_progress", "overdue"];
+const TASK_STATES: &[&str] = &["open", "done", "in_progress", "overdue", "rectify_overdue"];
 
 /// The deadline statuses a deadline matter may name (`rules::status::Status` keys).
 pub(crate) use super::status::STATUSES;
@@ -340,6 +340,16 @@ impl Notices {
                             return Err(file
                                 .error_near(&format!("\"{s}\""), format!("未知的整改任务状态 {s}"))
                                 .with_hint(format!("可用: {}", TASK_STATES.join(", "))));
+                        }
+                        // Without [supervision] there are no tasks, and the rule names none.
+                        let unnamed = raw
+                            .supervision
+                            .as_ref()
+                            .is_some_and(|v| v.states.rectify_overdue.is_none());
+                        if s == "rectify_overdue" && unnamed {
+                            return Err(file
+                                .error_near(&format!("\"{s}\""), "整改任务状态 rectify_overdue（整改超期）未在 [supervision.states] 中命名，该事项不会出现")
+                                .with_hint("在 [supervision.states] 中加入如 rectify_overdue = \"逾期未整改\""));
                         }
                     }
                 }

@@ -90,6 +90,10 @@ pub(crate) struct StateLabels {
     pub(crate) extension: String,
     /// No feedback by the report-back date.
     pub(crate) overdue: String,
+    /// Being fixed past the date to be fixed by (整改超期); without it such a task stays
+    /// `in_progress`.
+    #[serde(default)]
+    pub(crate) rectify_overdue: Option<String>,
     /// Confirmed by the office (销号).
     pub(crate) closed: String,
 }
@@ -168,7 +172,7 @@ impl Supervision {
                 .error_near("task_id", "整改任务编号模板必须包含 {{ index }}")
                 .with_hint("如 \"{{ number }}-{{ index }}\""));
         }
-        let labels = [
+        let mut labels = vec![
             &self.states.open,
             &self.states.done,
             &self.states.in_progress,
@@ -176,6 +180,7 @@ impl Supervision {
             &self.states.overdue,
             &self.states.closed,
         ];
+        labels.extend(self.states.rectify_overdue.as_ref());
         for (i, l) in labels.iter().enumerate() {
             if l.trim().is_empty() || labels[..i].contains(l) {
                 return Err(file.error_near(

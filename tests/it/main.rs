@@ -45,6 +45,7 @@ mod outputs;
 mod plausibility;
 mod printing;
 mod quirks;
+mod rectification;
 mod report_up;
 mod responsible_units;
 mod rules_cli;

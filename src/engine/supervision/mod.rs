@@ -84,8 +84,25 @@ pub(crate) fn tasks(rules: &Rules, month: Month, notices: &[Notice]) -> Vec<Task
     out
 }
 
-/// The state of `task` as of `as_of`, given its latest feedback and its 销号 date.
+/// The state of `task` as of `as_of`, given its latest feedback and its 销号 date; a task being
+/// fixed past the date it had to be fixed by is `RectifyOverdue` when the rules name that state
+/// (`rectify_overdue`), else it stays `InProgress`.
 pub(crate) fn state_of(
+    task: &Task,
+    feedback: Option<&Feedback>,
+    closed_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+    rectify_overdue: bool,
+) -> (State, NaiveDate) {
+    let (state, due) = state_in_time(task, feedback, closed_on, as_of);
+    match state {
+        State::InProgress if rectify_overdue && as_of > due => (State::RectifyOverdue, due),
+        _ => (state, due),
+    }
+}
+
+/// `state_of` without 整改超期.
+fn state_in_time(
     task: &Task,
     feedback: Option<&Feedback>,
     closed_on: Option<NaiveDate>,
@@ -132,7 +149,8 @@ pub(crate) fn register(
             let fb = latest.get(t.id.as_str()).copied();
             // A closure after the as-of date is not yet one: the run as of that date shows none.
             let closed_on = closures.get(&t.id).copied().filter(|d| *d <= as_of);
-            let (state, due) = state_of(t, fb, closed_on, as_of);
+            let late_fix = s.states.rectify_overdue.is_some();
+            let (state, due) = state_of(t, fb, closed_on, as_of, late_fix);
             TaskState {
                 task: t.clone(),
                 state,

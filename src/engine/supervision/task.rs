@@ -73,6 +73,9 @@ pub(crate) enum State {
     Done,
     InProgress,
     Overdue,
+    /// Reported as being fixed (or given an extension), and the date to be fixed by is past
+    /// (整改超期): only when `[supervision.states]` names it.
+    RectifyOverdue,
     Closed,
 }
 
@@ -84,8 +87,15 @@ impl State {
             State::Done => "done",
             State::InProgress => "in_progress",
             State::Overdue => "overdue",
+            State::RectifyOverdue => "rectify_overdue",
             State::Closed => "closed",
         }
+    }
+
+    /// Late: no feedback by the report-back date, or not fixed by the date to be fixed by (red in
+    /// the register).
+    pub(crate) fn is_late(self) -> bool {
+        matches!(self, State::Overdue | State::RectifyOverdue)
     }
 
     /// The state's label from the rules.
@@ -95,6 +105,12 @@ impl State {
             State::Done => &s.states.done,
             State::InProgress => &s.states.in_progress,
             State::Overdue => &s.states.overdue,
+            // Only given when the rules name it (`register`).
+            State::RectifyOverdue => s
+                .states
+                .rectify_overdue
+                .as_ref()
+                .unwrap_or(&s.states.in_progress),
             State::Closed => &s.states.closed,
         }
         .clone()

@@ -36,8 +36,14 @@ fn fb(status: &str, filed: &str, date: &str) -> Feedback {
 #[test]
 fn without_feedback_a_task_is_open_until_its_report_back_date_then_overdue() {
     let t = task();
-    assert_eq!(state_of(&t, None, None, d("2026-09-30")).0, State::Open);
-    assert_eq!(state_of(&t, None, None, d("2026-10-01")).0, State::Overdue);
+    assert_eq!(
+        state_of(&t, None, None, d("2026-09-30"), false).0,
+        State::Open
+    );
+    assert_eq!(
+        state_of(&t, None, None, d("2026-10-01"), false).0,
+        State::Overdue
+    );
 }
 
 #[test]
@@ -45,12 +51,12 @@ fn an_extension_asked_in_time_is_in_progress_by_its_new_date() {
     let t = task();
     let f = fb("extension", "2026-10-09", "2026-11-20");
     assert_eq!(
-        state_of(&t, Some(&f), None, d("2026-10-25")),
+        state_of(&t, Some(&f), None, d("2026-10-25"), false),
         (State::InProgress, d("2026-11-20"))
     );
     let late = fb("extension", "2026-10-13", "2026-11-20");
     assert_eq!(
-        state_of(&t, Some(&late), None, d("2026-10-25")),
+        state_of(&t, Some(&late), None, d("2026-10-25"), false),
         (State::Overdue, d("2026-10-12"))
     );
 }
@@ -59,14 +65,17 @@ fn an_extension_asked_in_time_is_in_progress_by_its_new_date() {
 fn done_and_closed() {
     let t = task();
     let f = fb("done", "2026-09-29", "2026-09-28");
-    assert_eq!(state_of(&t, Some(&f), None, d("2026-10-25")).0, State::Done);
     assert_eq!(
-        state_of(&t, Some(&f), Some(d("2026-10-20")), d("2026-10-25")).0,
+        state_of(&t, Some(&f), None, d("2026-10-25"), false).0,
+        State::Done
+    );
+    assert_eq!(
+        state_of(&t, Some(&f), Some(d("2026-10-20")), d("2026-10-25"), false).0,
         State::Closed
     );
     // Closed after the as-of date: not yet.
     assert_eq!(
-        state_of(&t, Some(&f), Some(d("2026-10-26")), d("2026-10-25")).0,
+        state_of(&t, Some(&f), Some(d("2026-10-26")), d("2026-10-25"), false).0,
         State::Done
     );
 }
@@ -75,7 +84,7 @@ fn done_and_closed() {
 fn row(feedback: Option<Feedback>, as_of: &str) -> TaskState {
     let s = shipped();
     let t = task();
-    let (state, due) = state_of(&t, feedback.as_ref(), None, d(as_of));
+    let (state, due) = state_of(&t, feedback.as_ref(), None, d(as_of), false);
     TaskState {
         task: t,
         state,
@@ -146,4 +155,39 @@ fn a_closure_after_the_as_of_date_is_not_in_the_register_as_of_it() {
     let after = register(&s, &[task()], &[], &closures, d("2026-10-27"));
     assert_eq!(after[0].closed_on, Some(d("2026-10-27")));
     assert_eq!(after[0].state, State::Closed);
+}
+
+#[test]
+fn a_task_being_fixed_past_its_date_is_rectify_overdue_only_when_the_rules_name_it() {
+    let t = task();
+    let fixing = fb("in_progress", "2026-09-29", "2026-10-10");
+    // On the date to be fixed by it is still in time.
+    assert_eq!(
+        state_of(&t, Some(&fixing), None, d("2026-10-12"), true),
+        (State::InProgress, d("2026-10-12"))
+    );
+    assert_eq!(
+        state_of(&t, Some(&fixing), None, d("2026-10-13"), true),
+        (State::RectifyOverdue, d("2026-10-12"))
+    );
+    assert_eq!(
+        state_of(&t, Some(&fixing), None, d("2026-10-13"), false),
+        (State::InProgress, d("2026-10-12"))
+    );
+    // An extension asked in time runs to its new date, then is late too.
+    let extended = fb("extension", "2026-10-09", "2026-11-20");
+    assert_eq!(
+        state_of(&t, Some(&extended), None, d("2026-11-20"), true).0,
+        State::InProgress
+    );
+    assert_eq!(
+        state_of(&t, Some(&extended), None, d("2026-11-23"), true),
+        (State::RectifyOverdue, d("2026-11-20"))
+    );
+    // Done and closed tasks are never late.
+    let done = fb("done", "2026-09-29", "2026-10-10");
+    assert_eq!(
+        state_of(&t, Some(&done), None, d("2026-12-01"), true).0,
+        State::Done
+    );
 }
