@@ -106,20 +106,31 @@ pub(super) fn files_of_one_unit(schema: &TableSchema, records: &[Record]) -> Vec
         .collect()
 }
 
-/// A problem of a row not used because the unit sent a later version of its report, whose row
-/// `used` of project `id` is used: said at its cell as W042, a warning, since it is not a problem
-/// of the month's data; the problem's own code and words follow.
-pub(super) fn superseded_problem(d: Diagnostic, id: &str, used: &str) -> Diagnostic {
+/// A problem of a row not used because the unit sent another version of its report (`later`,
+/// or of the same 填报日期), whose row `used` of project `id` is used: said at its cell as W042,
+/// a warning, since it is not a problem of the month's data; the problem's own code and words
+/// follow.
+pub(super) fn superseded_problem(d: Diagnostic, id: &str, used: &str, later: bool) -> Diagnostic {
+    let (which, hint) = match later {
+        true => (
+            "填报日期较晚的",
+            "此行已由填报日期较晚的报表取代，无需更正；如应以此文件为准，请删去较晚的文件后重新检查",
+        ),
+        false => (
+            "同一单位、同一填报日期的另一份报表",
+            "同一单位报送了两份填报日期相同的报表，按文件顺序采用在前的一份；如应以此文件为准，请删去另一份后重新检查",
+        ),
+    };
     Diagnostic::new(
         Code::DuplicateRow,
         d.location,
         format!(
-            "此行未采用：项目 {id} 采用填报日期较晚的 {used} 的一行，此处的问题不计入本月错误。原问题（{}）：{}",
+            "此行未采用：项目 {id} 采用{which} {used} 的一行，此处的问题不计入本月错误。原问题（{}）：{}",
             d.code.as_str(),
             d.message
         ),
     )
-    .with_hint("此行已由填报日期较晚的报表取代，无需更正；如应以此文件为准，请删去较晚的文件后重新检查")
+    .with_hint(hint)
 }
 
 /// A row of a ledger project not used for its own errors (a required value empty or

@@ -62,15 +62,15 @@ pub(crate) fn after_table(schema: &TableSchema, rules: &Rules, data: &mut Datase
 }
 
 /// Where a row is, for a message naming it: `file!sheet!第N行`, and （隐藏行） when hidden.
-/// For each row, where the row used for its project is when that row is of a later version of
-/// the same unit's report (another file of the unit with a later 填报日期, as W042 names it):
-/// this row, of the earlier version, is not used.
+/// For each row, where the row used for its project is when that row is of another version of
+/// the same unit's report (another file of the unit with a later or the same 填报日期, as W042
+/// names it), and whether that version is the later: this row is not used.
 fn superseded_rows(
     records: &[Record],
     hits: &[Option<usize>],
     targets: &[Record],
     chosen: &HashMap<String, (usize, Rank, String)>,
-) -> Vec<Option<String>> {
+) -> Vec<Option<(String, bool)>> {
     records
         .iter()
         .zip(hits)
@@ -79,11 +79,11 @@ fn superseded_rows(
             let id = targets[(*hit)?].project.as_deref().unwrap_or_default();
             let (c, _, at) = chosen.get(id).filter(|c| c.0 != i)?;
             let used = &records[*c];
-            let later = used.file != r.file
+            let version = used.file != r.file
                 && r.unit.is_some()
                 && used.unit == r.unit
-                && used.submitted_on > r.submitted_on;
-            later.then(|| at.clone())
+                && used.submitted_on >= r.submitted_on;
+            version.then(|| (at.clone(), used.submitted_on > r.submitted_on))
         })
         .collect()
 }
@@ -238,13 +238,13 @@ fn match_rows(schema: &TableSchema, data: &mut Dataset) -> BTreeMap<String, Unus
             continue;
         };
         match &superseded[i] {
-            // Not used, the unit's later version being: its problems are not the month's.
-            Some(used) => {
+            // Not used, the unit's other version being: its problems are not the month's.
+            Some((used, later)) => {
                 let id = targets[ti].project.as_deref().unwrap_or_default();
                 let said = r
                     .problems
                     .drain(..)
-                    .map(|d| superseded_problem(d, id, used));
+                    .map(|d| superseded_problem(d, id, used, *later));
                 data.diagnostics.extend(said);
             }
             None => {

@@ -1087,6 +1087,24 @@ fn a_corrected_report_sent_later_is_used_and_the_two_files_are_named() {
     );
 }
 
+/// 东湖镇 sent its report twice with one 填报日期: the rows of the first file in the folder's
+/// order are used, yet a problem of the other file's row of the same project counted as an error
+/// of the month. It is a W042 at its cell now, naming the row used and why.
+#[test]
+fn errors_of_a_second_report_of_the_same_date_do_not_count() {
+    let dir = month();
+    let original = input(&dir).join("月报/东湖镇.xlsx");
+    let clean = check(&input(&dir));
+    let bytes = patched_file(&original, "xl/worksheets/sheet1.xml", |t| {
+        t.replace(r#"<c r="E5"><v>0</v></c>"#, r#"<c r="E5"><v>-1</v></c>"#)
+    });
+    std::fs::write(input(&dir).join("月报/东湖镇（副本）.xlsx"), bytes).unwrap();
+    let r = check(&input(&dir)).expect_code(clean.code);
+    assert_eq!(errors(&r), errors(&clean), "{}", r.stdout);
+    let line = "警告[W042] 月报/东湖镇（副本）.xlsx!月报!E5: 此行未采用：项目 DH2026-003 采用同一单位、同一填报日期的另一份报表 月报/东湖镇.xlsx!月报!第5行 的一行，此处的问题不计入本月错误。原问题（E023）：“本月完成投资”“-1”不在合理范围（0 至 100000000）内，按空值处理";
+    assert!(r.stdout.lines().any(|l| l == line), "{line}\n{}", r.stdout);
+}
+
 /// The lines of `check`'s output that are errors.
 fn errors(r: &Run) -> Vec<&str> {
     r.stdout
