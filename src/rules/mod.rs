@@ -149,7 +149,7 @@ impl Rules {
             &tables,
         )?;
         let post_evaluation =
-            post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
+            post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables, &domains)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;
         let weekly = weekly::Weekly::load(
             source.get("weekly.toml")?,
@@ -165,6 +165,7 @@ impl Rules {
             &source,
             table_by_id(&tables, roles.table(TableRole::Ledger)),
             table_by_id(&tables, roles.table(TableRole::Monthly)),
+            &domains,
         )?;
         Ok(Rules {
             report_up,

@@ -189,8 +189,22 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
+    pub(crate) fn load(
+        file: &RuleFile,
+        tables: &[TableSchema],
+        domains: &super::domains::Domains,
+    ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
+        // A quoted value a condition or formula compares with an option field must be one of it.
+        for src in raw
+            .indicator
+            .iter()
+            .map(|i| &i.formula)
+            .chain(raw.veto.iter().chain(&raw.exempt).map(|c| &c.when))
+            .chain([&raw.statistics.when])
+        {
+            domains.check(file, src)?;
+        }
         let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
             return Err(file.error_near(
                 &format!("\"{}\"", raw.evaluate.table),

@@ -108,6 +108,7 @@ pub(crate) fn load(
     source: &RuleSource,
     ledger: &TableSchema,
     monthly: &TableSchema,
+    domains: &super::domains::Domains,
 ) -> Result<Vec<Mapping>, RulesError> {
     let mut known: Vec<String> = ledger
         .fields
@@ -120,7 +121,7 @@ pub(crate) fn load(
     known.dedup();
     let mut out: Vec<Mapping> = Vec::new();
     for file in source.under("report_up") {
-        let m = Mapping::load(source, file, &known)?;
+        let m = Mapping::load(source, file, &known, domains)?;
         if out.iter().any(|o| o.name == m.name) {
             return Err(file.error_in_table(
                 "report",
@@ -134,8 +135,22 @@ pub(crate) fn load(
 }
 
 impl Mapping {
-    fn load(source: &RuleSource, file: &RuleFile, known: &[String]) -> Result<Mapping, RulesError> {
+    fn load(
+        source: &RuleSource,
+        file: &RuleFile,
+        known: &[String],
+        domains: &super::domains::Domains,
+    ) -> Result<Mapping, RulesError> {
         let raw: RawFile = file.parse()?;
+        // A quoted value the filter or a column compares with an option field must be one of it.
+        for src in raw
+            .report
+            .filter
+            .iter()
+            .chain(raw.column.iter().filter_map(|c| c.expr.as_ref()))
+        {
+            domains.check(file, src)?;
+        }
         let template = read_template(source, file, &raw.report)?;
         let paths = template.header_paths();
         let mut columns: Vec<Column> = Vec::new();

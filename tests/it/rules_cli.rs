@@ -761,6 +761,55 @@ fn a_quoted_value_a_rule_can_never_meet_is_an_error_at_the_value() {
     }
 }
 
+/// The city report's filter and columns and the post-evaluation's conditions were not checked for
+/// quoted values: a misspelt one emptied the city's report or vetoed no project, silently. They
+/// are rules errors at the value now, as in the other files.
+#[test]
+fn a_quoted_value_of_the_city_report_or_the_evaluation_is_checked_too() {
+    let rules_dir = exported();
+    edit(
+        rules_dir.path(),
+        "report_up/市重点项目月报表.toml",
+        "filter = \"annual_plan >= 5000\"",
+        "filter = \"annual_plan >= 5000 and project_type == '重点招商项目'\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("report_up/市重点项目月报表.toml:19:")
+            && run.stderr.contains(
+                "project_type 没有取值“重点招商项目”（可选: 重大招商项目、重大建设项目）"
+            ),
+        "{}",
+        run.stderr
+    );
+
+    // An option field of the post-evaluation list, compared in a veto with a value it lacks.
+    let rules_dir = exported();
+    let table = rules_dir.path().join("rules/tables/post_eval.toml");
+    let mut text = std::fs::read_to_string(&table).unwrap();
+    text.push_str("\n[[field]]\nid = \"eval_sector\"\nheaders = [\"行业门类\"]\ntype = \"enum\"\nvalues = [\"制造业\", \"服务业\"]\n");
+    std::fs::write(&table, text).unwrap();
+    edit(
+        rules_dir.path(),
+        "evaluate.toml",
+        "when = \"accidents >= 1\"",
+        "when = \"accidents >= 1 or eval_sector == '工业'\"",
+    );
+    let rules = rules_dir.path().join("rules");
+    let run = sanyipi(&["rules", "check", rules.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("evaluate.toml:100:")
+            && run
+                .stderr
+                .contains("eval_sector 没有取值“工业”（可选: 制造业、服务业）"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// A notice matter's severity that is neither the 督办 nor the 提醒 one (`"督 办"`) made its
 /// 督办 notices silently reminders; it is a rules error naming the two.
 #[test]
