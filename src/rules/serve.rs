@@ -40,9 +40,20 @@ pub struct UploadLimits {
     pub(crate) max_zip_ratio: u64,
     /// `ingest.toml`'s `max_file_mb`, in bytes.
     pub(crate) max_file_bytes: u64,
+    /// `ingest.toml`'s `[files] ignore`: files the OS or an office program leaves beside the
+    /// reports (`._东湖镇.xlsx`, `Thumbs.db`, `~$台账.xlsx`), skipped when uploaded.
+    ignore: globset::GlobSet,
 }
 
 impl UploadLimits {
+    /// Whether a file at `path` (`/` or `\\` separated) is clutter the check would skip
+    /// (`[files] ignore` of ingest.toml, matched against each part of the path).
+    pub(crate) fn is_clutter(&self, path: &str) -> bool {
+        path.split(['/', '\\'])
+            .filter(|p| !p.is_empty())
+            .any(|p| self.ignore.is_match(p))
+    }
+
     /// Reads `serve.toml` of `source` (the shipped one when the rules folder has none).
     pub(crate) fn load(source: &RuleSource, vocab: &Vocabulary) -> Result<Self, RulesError> {
         let embedded = RuleSource::embedded();
@@ -72,6 +83,7 @@ impl UploadLimits {
             max_zip_unzipped_mb: pick(raw.max_zip_unzipped_mb, |b| b.max_zip_unzipped_mb),
             max_zip_ratio: pick(raw.max_zip_ratio, |b| b.max_zip_ratio),
             max_file_bytes: vocab.limits.max_file_mb * 1024 * 1024,
+            ignore: vocab.ignore.clone(),
         };
         if limits.max_files == 0 {
             return Err(file.error_near("max_files", "max_files 必须大于 0"));

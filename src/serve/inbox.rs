@@ -27,6 +27,13 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
     // that name a meaning (a picked 月报 folder stays 月报/).
     let picked = t.get("folder") == Some("1");
     let raw = t.get("path").unwrap_or("");
+    // A file the OS or an office program left beside the reports is skipped, as in a zip.
+    if state.limits.is_clutter(raw) {
+        return Ok(json_reply(
+            200,
+            &json!({ "skipped": [format!("{raw}：系统生成的附属文件，已忽略")], "replaced": [] }),
+        ));
+    }
     let mut rel = upload::clean_name(raw).map_err(|e| error_json(400, &e.0))?;
     if picked {
         let keep = kept_folders(state)?;

@@ -83,20 +83,6 @@ fn chinese_or_ascii(c: char) -> bool {
             | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{2027}' | '\u{00B7}')
 }
 
-/// Files the OS adds to archives (macOS resource forks, Finder and Explorer caches), as the
-/// `[files] ignore` patterns of rules/ingest.toml name them.
-fn is_os_clutter(name: &str) -> bool {
-    let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-    let last = parts.last().copied().unwrap_or("");
-    parts.first() == Some(&"__MACOSX")
-        || matches!(last, ".DS_Store" | "Thumbs.db" | "ehthumbs.db" | "desktop.ini")
-        // macOS' AppleDouble companion (`._东湖镇.xlsx`), also outside __MACOSX/.
-        || last.starts_with("._")
-        // The lock files office programs leave beside an open file (LibreOffice, WPS/Excel).
-        || last.starts_with(".~lock.")
-        || last.starts_with("~$")
-}
-
 fn corrupt(e: zip::result::ZipError) -> Refused {
     let why = match e {
         zip::result::ZipError::UnsupportedArchive(_) => UNSUPPORTED,
@@ -186,7 +172,7 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
         if file.is_dir() {
             continue;
         }
-        if is_os_clutter(&name) {
+        if limits.is_clutter(&name) {
             skipped.push(format!("{name}：系统生成的附属文件，已忽略"));
             continue;
         }

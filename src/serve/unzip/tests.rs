@@ -92,15 +92,23 @@ fn the_encoding_of_names_is_decided_for_the_whole_zip() {
     );
 }
 
+/// Whether the shipped rules' `[files] ignore` makes `name` clutter.
+fn clutter(name: &str) -> bool {
+    crate::rules::Rules::load(None)
+        .expect("shipped rules")
+        .serve
+        .is_clutter(name)
+}
+
 #[test]
 fn os_clutter_is_recognised() {
-    assert!(is_os_clutter("__MACOSX/2026-10/._a.xlsx"));
-    assert!(is_os_clutter("2026-10/.DS_Store"));
-    assert!(is_os_clutter("2026-10\\Thumbs.db"));
-    assert!(is_os_clutter("2026-10/月报/._东湖镇.xlsx"));
-    assert!(is_os_clutter("._签约项目.xlsx"));
-    assert!(!is_os_clutter("2026-10/月报/a.xlsx"));
-    assert!(!is_os_clutter("../x.xlsx"));
+    assert!(clutter("__MACOSX/2026-10/._a.xlsx"));
+    assert!(clutter("2026-10/.DS_Store"));
+    assert!(clutter("2026-10\\Thumbs.db"));
+    assert!(clutter("2026-10/月报/._东湖镇.xlsx"));
+    assert!(clutter("._签约项目.xlsx"));
+    assert!(!clutter("2026-10/月报/a.xlsx"));
+    assert!(!clutter("../x.xlsx"));
 }
 
 fn entry(p: &str) -> Entry {
@@ -114,10 +122,10 @@ fn entry(p: &str) -> Entry {
 
 #[test]
 fn office_lock_files_are_clutter() {
-    assert!(is_os_clutter("2026-10/.~lock.台账.xlsx#"));
-    assert!(is_os_clutter("月报/~$东湖镇.xlsx"));
-    assert!(is_os_clutter("__MACOSX/月报/x.xlsx"));
-    assert!(!is_os_clutter("月报/东湖镇.xlsx"));
+    assert!(clutter("2026-10/.~lock.台账.xlsx#"));
+    assert!(clutter("月报/~$东湖镇.xlsx"));
+    assert!(clutter("__MACOSX/月报/x.xlsx"));
+    assert!(!clutter("月报/东湖镇.xlsx"));
 }
 
 #[test]

@@ -329,3 +329,43 @@ fn an_accept_error_is_logged_and_survived() {
         .unwrap();
     assert!(err.contains("暂时无法接受新连接"), "{err}");
 }
+
+/// A macOS companion (`._东湖镇.xlsx`) or an office lock file uploaded on its own was refused
+/// for its leading dot, as if the clerk had done something wrong; it is skipped as clutter
+/// (`[files] ignore` of ingest.toml), as in a zip, and nothing is saved. A rules folder that
+/// ignores no such name makes it a refused name again.
+#[test]
+fn clutter_uploaded_on_its_own_is_skipped_not_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let s = start(&data, &tmp.path().join("out"), &[]);
+    for path in ["._东湖镇.xlsx", "月报/~$东湖镇.xlsx", "Thumbs.db"] {
+        let (status, reply) = s.json_with(
+            "POST",
+            "/api/upload",
+            &[("month", "2026-10"), ("path", path)],
+            b"x",
+        );
+        assert_eq!(status, 200, "{path}: {reply}");
+        assert_eq!(
+            reply["skipped"][0],
+            format!("{path}：系统生成的附属文件，已忽略"),
+            "{reply}"
+        );
+    }
+    let saved = super::files_of(&data);
+    assert!(saved.is_empty(), "{saved:?}");
+    let (_keep, rules) = crate::common::edited_rules(&[("ingest.toml", "\"._*\", ", "")]);
+    let other = start(
+        &tmp.path().join("d2"),
+        &tmp.path().join("o2"),
+        &["--rules", rules.to_str().unwrap()],
+    );
+    let (status, reply) = other.json_with(
+        "POST",
+        "/api/upload",
+        &[("month", "2026-10"), ("path", "._东湖镇.xlsx")],
+        b"x",
+    );
+    assert_eq!(status, 400, "{reply}");
+}
