@@ -2,7 +2,7 @@
 
 use super::conn::Request;
 use super::http::{Reply, Target, error_json, json_reply};
-use super::{State, auth, clerk, downloads, handlers, inbox, tasks, upload};
+use super::{State, auth, clerk, downloads, handlers, inbox, tasks, upload, words};
 use serde_json::json;
 
 const PAGE: &str = include_str!("page.html");
@@ -69,7 +69,31 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
         }
         _ => Err(error_json(404, "没有这个页面")),
     };
-    result.unwrap_or_else(|r| r)
+    in_page_words(result.unwrap_or_else(|r| r))
+}
+
+/// Every refusal the page shows without the rules' files and keys (`words::rules_words`): an
+/// upload's limit says who can change it, not `rules/serve.toml 的 max_files`. (A job's error is
+/// in the page's words already; paths are not replaced here, a file's name may hold `data`.)
+fn in_page_words(reply: Reply) -> Reply {
+    if reply.status < 400 {
+        return reply;
+    }
+    let Ok(serde_json::Value::Object(mut v)) = serde_json::from_slice(&reply.body) else {
+        return reply;
+    };
+    let Some(said) = v.get("error").and_then(|e| e.as_str()) else {
+        return reply;
+    };
+    let shown = words::rules_words(said);
+    if shown == said {
+        return reply;
+    }
+    v.insert("error".into(), serde_json::Value::String(shown));
+    Reply {
+        body: serde_json::Value::Object(v).to_string().into_bytes(),
+        ..reply
+    }
 }
 
 /// A refused download (a link the browser follows, never the page's script) as a page in

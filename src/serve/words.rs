@@ -110,8 +110,9 @@ pub(super) fn plain(state: &State, message: &str) -> String {
 /// The rules' files and a library's English detail, which the command line shows to whoever
 /// keeps the rules, in words for a clerk: `（规则 rules/tables/ledger.toml）` is left out,
 /// `如是别名，请加入 rules/units.toml` asks for the unit list, `技术信息：…` (to the line's end
-/// or the parenthesis it sits in) is left out.
-fn rules_words(message: &str) -> String {
+/// or the parenthesis it sits in) is left out, and a limit's `（rules/serve.toml 的 max_files）`
+/// asks for the rules' keeper.
+pub(super) fn rules_words(message: &str) -> String {
     let out = cut(message, "（规则 ", "", |after| {
         let end = after.find('）')?;
         after[..end]
@@ -122,9 +123,21 @@ fn rules_words(message: &str) -> String {
         Some(after.find(['\n', '）']).unwrap_or(after.len()))
     });
     let to = "如是别名，请告知管理规则的同事加入单位名单";
-    cut(&out, "如是别名，请加入 ", to, |after| {
+    let out = cut(&out, "如是别名，请加入 ", to, |after| {
         Some(after.find(['；', '。', '\n', '）']).unwrap_or(after.len()))
-    })
+    });
+    // A limit's rules key (`（rules/serve.toml 的 max_depth）`) says who can change it.
+    cut(
+        &out,
+        "（rules/",
+        "（如需放宽，请告知管理规则的同事）",
+        |after| {
+            let end = after.find('）')?;
+            after[..end]
+                .contains(".toml")
+                .then_some(end + '）'.len_utf8())
+        },
+    )
 }
 
 /// `text` with each `open` and the `len` bytes after it (`None`: kept as is) replaced by `to`.
@@ -174,6 +187,11 @@ mod tests {
                 "（模板有误。）后文\n下一行",
             ),
             ("（规则 见说明）", "（规则 见说明）"),
+            (
+                "文件夹层数超过 3 层（rules/serve.toml 的 max_depth）",
+                "文件夹层数超过 3 层（如需放宽，请告知管理规则的同事）",
+            ),
+            ("（rules/ 目录）", "（rules/ 目录）"),
         ] {
             assert_eq!(plain(&state, said), shown, "{said}");
         }

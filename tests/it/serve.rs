@@ -376,6 +376,17 @@ fn upload_limits_come_from_the_rules() {
     assert_eq!(up("a.xlsx"), 200);
     assert_eq!(up("a.xlsx"), 200, "replacing a file is not a new one");
     assert_eq!(up("b.xlsx"), 413);
+    // Said in the page's words: the limit and who can change it, no rules file or key.
+    let (_, refused) = s.json_with(
+        "POST",
+        "/api/upload",
+        &[("month", "2026-10"), ("path", "b.xlsx")],
+        b"x",
+    );
+    assert_eq!(
+        refused["error"],
+        "本月已有 1 个文件，达到上限（如需放宽，请告知管理规则的同事）"
+    );
 
     // The zip limits: the same 20:1 entry passes the shipped ratio and not a lowered one.
     let text = std::fs::read_to_string(&path).unwrap();
@@ -395,7 +406,12 @@ fn upload_limits_come_from_the_rules() {
     let month = [("month", "2026-11")];
     let (status, body) = lowered.call("POST", "/api/upload-zip", &month, &zip);
     assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
-    assert!(String::from_utf8_lossy(&body).contains("max_zip_ratio"));
+    let said = String::from_utf8_lossy(&body);
+    assert!(said.contains("压缩比超过 10:1"), "{said}");
+    assert!(
+        !said.contains("toml") && !said.contains("max_zip_ratio"),
+        "{said}"
+    );
     let (status, body) = shipped.call("POST", "/api/upload-zip", &month, &zip);
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
 
@@ -1197,7 +1213,7 @@ fn every_upload_obeys_the_depth_rule_and_what_was_accepted_can_be_deleted() {
         assert_eq!(status, 400, "{path}: {v}");
         let why = v["error"].as_str().unwrap();
         assert!(
-            why.contains("文件夹层数超过 3 层（rules/serve.toml 的 max_depth）"),
+            why.contains("文件夹层数超过 3 层（如需放宽，请告知管理规则的同事）"),
             "{path}: {why}"
         );
     }
