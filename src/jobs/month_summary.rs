@@ -178,7 +178,7 @@ pub(super) fn summary(
         .count();
     if forms > 0 {
         out.push_str(&format!(
-            "  督查通知/（每份通知的整改反馈表 .xlsx，共 {forms} 份）\n"
+            "  督查通知/（有整改任务的通知各附整改反馈表 .xlsx，共 {forms} 份）\n"
         ));
     }
     out

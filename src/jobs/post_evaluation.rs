@@ -68,10 +68,11 @@ fn post_evaluate_inner(
         }
     }
     if data.records(&table).is_empty() {
+        let patterns = schema.map(|t| t.patterns.join("、")).unwrap_or_default();
+        let title = schema.map(|t| t.title.as_str()).unwrap_or_default();
         anyhow::bail!(
-            "{} 中没有读到后评估数据（{}）",
+            "{} 中没有读到后评估数据（{patterns}），未评价，输出目录未改动。请用 --input 给出{title}表（文件名如 {patterns}），或包含它的目录",
             input.display(),
-            schema.map(|t| t.patterns.join("、")).unwrap_or_default()
         );
     }
     let _lock = req.place.lock(progress)?;

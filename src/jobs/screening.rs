@@ -117,10 +117,10 @@ fn screen_with(
         );
     }
     if leads_read.is_empty() {
+        let (title, patterns) = (title(rules), patterns(rules));
         bail!(
-            "{} 中没有读到招商项目（{}）",
+            "{} 中没有读到招商项目（{patterns}），未预审，输出目录未改动。请用 --input 给出{title}表（文件名如 {patterns}），或包含它的目录",
             input.display(),
-            patterns(rules)
         );
     }
     let leads = screen(rules, &data, as_of);

@@ -45,6 +45,7 @@ mod outputs;
 mod plausibility;
 mod printing;
 mod quirks;
+mod readme_walk;
 mod rectification;
 mod report_up;
 mod responsible_units;

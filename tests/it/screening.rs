@@ -288,7 +288,7 @@ fn screening_a_folder_without_leads_says_so_without_the_months_problems() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "错误: samples/2026-10 中没有读到招商项目（*招商项目*）\n"
+        "错误: samples/2026-10 中没有读到招商项目（*招商项目*），未预审，输出目录未改动。请用 --input 给出招商项目信息表（文件名如 *招商项目*），或包含它的目录\n"
     );
 }
 
