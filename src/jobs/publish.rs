@@ -322,7 +322,45 @@ pub(crate) fn publish(
     for f in files {
         stage.write_bytes(&f.path, &f.bytes)?;
     }
-    Ok(swap(&parent, name, &stage.done(), None)?)
+    let gone = dropped(&target, files);
+    let dir = swap(&parent, name, &stage.done(), None)?;
+    if !gone.is_empty() {
+        let shown: Vec<&str> = gone.iter().take(5).map(String::as_str).collect();
+        let more = match gone.len() > shown.len() {
+            true => format!(" 等 {} 个", gone.len()),
+            false => String::new(),
+        };
+        progress.note(&format!(
+            "注意: {} 中原有的 {}{more} 已被本次生成的文件替换（本次未生成同名文件）；如仍需要，请在生成前另存",
+            dir.display(),
+            shown.join("、")
+        ));
+    }
+    Ok(dir)
+}
+
+/// The files below `dir` (relative, `/`-separated, sorted) that are not among `files`: what
+/// publishing `files` over `dir` removes.
+fn dropped(dir: &Path, files: &[OutputFile]) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if let Ok(rel) = p.strip_prefix(base) {
+                let parts: Vec<String> = rel
+                    .iter()
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    let mut old = Vec::new();
+    walk(dir, dir, &mut old);
+    old.retain(|f| !files.iter().any(|n| n.path.replace('\\', "/") == *f));
+    old.sort();
+    old
 }
 
 #[cfg(test)]

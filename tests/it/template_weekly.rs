@@ -371,3 +371,41 @@ fn the_weekly_template_is_prefilled_with_each_units_open_problems_and_has_lists(
     assert_eq!(list_of(&xml, &options, "G"), ["甲县长", "乙副县长"]);
     assert!(list_of(&xml, &options, "D").contains(&"环保".to_string()));
 }
+
+/// The blank 周报 template after the pre-filled ones went to the same folder and replaced the
+/// six units' files with no word; the note names the files it replaced.
+#[test]
+fn a_template_run_that_replaces_other_files_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let ledger = ledger();
+    let args = [
+        "template", "--month", "2026-11", "--table", "周报", "--out", out,
+    ];
+    let first = sanyipi(&[&args[..], &["--ledger", ledger.to_str().unwrap()]].concat());
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        !first.stderr.contains("已被本次生成的文件替换"),
+        "{}",
+        first.stderr
+    );
+    let prefilled = files_in(&dir.path().join("填报模板/2026-11/问题周报"));
+    assert!(prefilled.len() > 1, "{prefilled:?}");
+    let blank = sanyipi(&args);
+    assert_eq!(blank.code, 0, "{}", blank.stderr);
+    let said = format!("{}{}", blank.stdout, blank.stderr);
+    let note = said
+        .lines()
+        .find(|l| l.contains("已被本次生成的文件替换"))
+        .unwrap_or_else(|| panic!("{said}"));
+    let first_name = prefilled[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(note.contains(&first_name), "{note}");
+    assert!(note.starts_with("注意: "), "{note}");
+    // The same run again replaces nothing it did not write again: no note.
+    let again = sanyipi(&args);
+    assert!(!format!("{}{}", again.stdout, again.stderr).contains("已被本次生成的文件替换"));
+}
