@@ -43,6 +43,7 @@ mod office;
 mod outlook;
 mod outputs;
 mod plausibility;
+mod plausibility_across;
 mod printing;
 mod quirks;
 mod readme_walk;

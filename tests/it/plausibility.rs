@@ -9,7 +9,7 @@ use std::path::Path;
 
 /// The sample October month copied under `dir`, with each (file, part, from, to) applied once
 /// (each `from` must be there).
-fn october_with(dir: &Path, edits: &[(&str, &str, &str, &str)]) -> std::path::PathBuf {
+pub(crate) fn october_with(dir: &Path, edits: &[(&str, &str, &str, &str)]) -> std::path::PathBuf {
     let input = dir.join("2026-10");
     copy_dir(&root().join("samples/2026-10"), &input);
     for (file, part, from, to) in edits {
@@ -23,7 +23,7 @@ fn october_with(dir: &Path, edits: &[(&str, &str, &str, &str)]) -> std::path::Pa
     input
 }
 
-const SHEET: &str = "xl/worksheets/sheet1.xml";
+pub(crate) const SHEET: &str = "xl/worksheets/sheet1.xml";
 
 /// The sample October month with 东湖镇's first 累计 at 99999, the ledger's first plan at
 /// 0.0001 万元 and its second at 0.
