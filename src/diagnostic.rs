@@ -117,6 +117,9 @@ pub enum Code {
     /// A table whose every field the rules use (`every_column`) has no column for one: its
     /// values count as not given.
     MissingOptionalColumn,
+    /// A procedure row's own 办理时限 far above the rules' limit for its procedure (the row's
+    /// limit is used).
+    LimitFarAbove,
 }
 
 impl Serialize for Code {
@@ -167,6 +170,7 @@ impl Code {
             Code::HeaderUnit => "E035",
             Code::DatedBeforeMonth => "W070",
             Code::MissingOptionalColumn => "W071",
+            Code::LimitFarAbove => "W072",
             Code::BadFeedback => "W046",
         }
     }
@@ -213,6 +217,7 @@ impl Code {
         Code::HeaderUnit,
         Code::DatedBeforeMonth,
         Code::MissingOptionalColumn,
+        Code::LimitFarAbove,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -29,6 +29,9 @@ struct RawDeadline {
     days_field: Option<String>,
     #[serde(default)]
     limits: BTreeMap<String, u32>,
+    /// (Procedures) a row's own limit more than this many times its procedure's `limits` entry is
+    /// warned of (W072); the row's limit still wins.
+    days_field_warn_factor: Option<f64>,
     count: Option<Count>,
     table: Option<String>,
     day_of_month: Option<u32>,
@@ -74,6 +77,8 @@ pub enum Due {
         days: Option<u32>,
         days_field: Option<String>,
         limits: BTreeMap<String, u32>,
+        /// A row's own limit above this many times `limits`' is warned of (W072).
+        warn_factor: Option<f64>,
         count: Count,
     },
     /// On this day of the assessed month.
@@ -209,10 +214,23 @@ fn due_of(file: &RuleFile, d: &RawDeadline) -> Result<Due, RulesError> {
                 )
                 .with_hint("时限至少为 1 个工作日"));
             }
+            if let Some(f) = d.days_field_warn_factor
+                && (!f.is_finite() || f <= 1.0 || d.days_field.is_none() || d.limits.is_empty())
+            {
+                return Err(err(
+                    "days_field_warn_factor",
+                    format!(
+                        "期限 {} 的 days_field_warn_factor 应大于 1，且与 days_field、limits 同用",
+                        d.id
+                    ),
+                )
+                .with_hint("如 days_field_warn_factor = 3：表中时限超过时限表 3 倍时提醒"));
+            }
             Due::After {
                 from: from.clone(),
                 days: d.days,
                 days_field: d.days_field.clone(),
+                warn_factor: d.days_field_warn_factor,
                 limits: d
                     .limits
                     .iter()

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 pub use crate::rules::status::Status;
 pub use row::DeadlineRow;
 
+mod own_limit;
 mod row;
 mod submission;
 
@@ -176,7 +177,7 @@ pub(crate) fn deadline_rows_over<'a>(
 struct Found {
     row: Option<DeadlineRow>,
     problems: Vec<RuleProblem>,
-    diagnostic: Option<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Appends what the subjects gave, in their order.
@@ -184,7 +185,7 @@ fn keep(found: Vec<Found>, out: &mut Counted) {
     for f in found {
         out.problems.extend(f.problems);
         out.rows.extend(f.row);
-        out.diagnostics.extend(f.diagnostic);
+        out.diagnostics.extend(f.diagnostics);
     }
 }
 
@@ -220,8 +221,11 @@ fn procedure_row(
         .map(|v| v.to_string());
     row.item = r.text(field(FieldRole::Procedure)).map(str::to_string);
     if row.from.is_some() && row.days.is_none() {
-        found.diagnostic = Some(no_limit(ctx.rules, rule, r));
+        found.diagnostics.push(no_limit(ctx.rules, rule, r));
     }
+    found
+        .diagnostics
+        .extend(own_limit::far_above(ctx.rules, rule, r));
     found.row = Some(row);
     found
 }
@@ -351,6 +355,7 @@ impl Ctx<'_> {
             days_field,
             limits,
             count,
+            ..
         } = &rule.due
         else {
             return row;

@@ -357,6 +357,7 @@ fn calendar_day_deadlines_table() {
         days: Some(10),
         days_field: None,
         limits: BTreeMap::new(),
+        warn_factor: None,
         count: Count::Calendar,
     };
     let cases = [
