@@ -19,17 +19,37 @@ pub(super) fn row_checks(schema: &TableSchema, data: &mut Dataset) {
         .map(|f| f.id.clone())
         .chain([crate::rules::SUBMITTED_ON.to_string()])
         .collect();
-    let found: Vec<Vec<Diagnostic>> = data
+    let found: Vec<(Vec<Diagnostic>, Vec<&str>)> = data
         .records(&schema.id)
         .par_iter()
         .map(|r| checks_of_row(schema, r, &ids))
         .collect();
-    data.diagnostics.extend(found.into_iter().flatten());
+    let mut diagnostics = Vec::new();
+    let mut drops = Vec::new();
+    for (d, dropped) in found {
+        diagnostics.extend(d);
+        drops.push(dropped);
+    }
+    // A check with `drop_value` holds: its field's value is not used, as if its cell were blank.
+    if let Some(records) = data.tables.get_mut(&schema.id) {
+        for (r, dropped) in records.iter_mut().zip(drops) {
+            for field in dropped {
+                r.values.remove(field);
+            }
+        }
+    }
+    data.diagnostics.extend(diagnostics);
 }
 
-/// The problems the schema's checks find in row `r`, whose fields are `ids`.
-fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagnostic> {
+/// The problems the schema's checks find in row `r`, whose fields are `ids`, and the fields
+/// whose value a check that holds does not let be used (`drop_value`).
+fn checks_of_row<'s>(
+    schema: &'s TableSchema,
+    r: &Record,
+    ids: &[String],
+) -> (Vec<Diagnostic>, Vec<&'s str>) {
     let mut found = Vec::new();
+    let mut dropped = Vec::new();
     let submitted = r.submitted_on.map(crate::value::Value::Date);
     let get = |k: &str| {
         if k == crate::rules::SUBMITTED_ON {
@@ -65,6 +85,9 @@ fn checks_of_row(schema: &TableSchema, r: &Record, ids: &[String]) -> Vec<Diagno
             d = d.with_hint(h.clone());
         }
         found.push(d);
+        if c.drop_value {
+            dropped.push(c.field.as_str());
+        }
     }
-    found
+    (found, dropped)
 }

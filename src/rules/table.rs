@@ -33,6 +33,8 @@ struct RawRowCheck {
     message: String,
     #[serde(default)]
     hint: Option<String>,
+    #[serde(default)]
+    drop_value: bool,
 }
 
 /// A consistency check of a row's values, reported as a warning where it fails.
@@ -46,6 +48,8 @@ pub struct RowCheck {
     /// The message (a minijinja template over the row's fields).
     pub(crate) message: String,
     pub(crate) hint: Option<String>,
+    /// Where the check holds, `field`'s value is not used (as if the cell were blank).
+    pub(crate) drop_value: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -336,6 +340,15 @@ fn load_checks(
                 format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
             ));
         }
+        if c.drop_value && c.field == SUBMITTED_ON {
+            return Err(file.error_near(
+                "drop_value",
+                format!(
+                    "检查 {} 的 drop_value 只能用于本表的字段，不能用于 {SUBMITTED_ON}",
+                    c.id
+                ),
+            ));
+        }
         crate::expr::environment()
             .template_from_str(&c.message)
             .map_err(|e| {
@@ -350,6 +363,7 @@ fn load_checks(
             field: c.field,
             message: c.message,
             hint: c.hint,
+            drop_value: c.drop_value,
         });
     }
     Ok(checks)

@@ -104,3 +104,79 @@ fn a_sheet_limit_far_above_the_rules_limit_is_warned_of_and_still_used() {
     let r = sanyipi(&["check", "--input", "samples/2026-10"]);
     assert!(!format!("{}{}", r.stdout, r.stderr).contains("W072"));
 }
+
+/// 东湖镇's DH2026-003 (signed 2026-04-08, its start overdue since August) reported started on
+/// 2026-10-23 in a report dated 2026-10-21: a date the unit could not know.
+fn started_after_its_report(dir: &std::path::Path) -> std::path::PathBuf {
+    october_with(
+        dir,
+        &[(
+            "月报/东湖镇.xlsx",
+            SHEET,
+            r#"<c r="G5" t="s"><v>18</v></c>"#,
+            r#"<c r="G5" t="s"><v>22</v></c><c r="H5" s="4"><v>46318</v></c>"#,
+        )],
+    )
+}
+
+fn start_points(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    rules: Option<&std::path::Path>,
+) -> (f64, serde_json::Value) {
+    let r = Sanyipi::month(input, "2026-10")
+        .out(out)
+        .rules_opt(rules)
+        .run()
+        .expect_done();
+    let json = r.json("2026-10/run.json");
+    let p = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "DH2026-003")
+        .unwrap()
+        .clone();
+    let start = p["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "start")
+        .unwrap()["score"]
+        .as_f64()
+        .unwrap();
+    (start, p["figures"].clone())
+}
+
+#[test]
+fn a_start_dated_after_its_own_report_is_said_and_not_credited() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = started_after_its_report(dir.path());
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains(
+            "警告[W060] 月报/东湖镇.xlsx!月报!H5: 实际开工日期 2026-10-23 晚于本表的填报日期 2026-10-21，填报时尚未发生，不予采用"
+        ),
+        "{said}"
+    );
+    // Not "已开工但未填写": the date was there, and is said once.
+    assert!(!said.contains("月报!H5: 已开工但未填写"), "{said}");
+    // Before the as-of date (10-25) but after the report: not a start, and overdue (0 of 20).
+    let (points, figures) = start_points(&input, &dir.path().join("out"), None);
+    assert_eq!(points, 0.0, "{figures}");
+    assert_eq!(
+        figures["actual_start"],
+        serde_json::Value::Null,
+        "{figures}"
+    );
+    // Without drop_value the date is credited as a late start (10 of 20): the rules decide.
+    let (_rules_dir, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "field = \"actual_start\"\ndrop_value = true\n",
+        "field = \"actual_start\"\n",
+    )]);
+    let (points, figures) = start_points(&input, &dir.path().join("out2"), Some(&rules));
+    assert_eq!(points, 10.0, "{figures}");
+    assert_eq!(figures["actual_start"], "2026-10-23", "{figures}");
+}
