@@ -120,6 +120,11 @@ pub enum Code {
     /// A procedure row's own 办理时限 far above the rules' limit for its procedure (the row's
     /// limit is used).
     LimitFarAbove,
+    /// A signing dated outside the month its signed list reports (still counted by its date).
+    SignedOutsideMonth,
+    /// A project of the signed list signed before (in the ledger before the list's month, or
+    /// in an earlier month's history): not counted as a new signing again.
+    SignedBefore,
 }
 
 impl Serialize for Code {
@@ -171,6 +176,8 @@ impl Code {
             Code::DatedBeforeMonth => "W070",
             Code::MissingOptionalColumn => "W071",
             Code::LimitFarAbove => "W072",
+            Code::SignedOutsideMonth => "W073",
+            Code::SignedBefore => "W074",
             Code::BadFeedback => "W046",
         }
     }
@@ -218,6 +225,8 @@ impl Code {
         Code::DatedBeforeMonth,
         Code::MissingOptionalColumn,
         Code::LimitFarAbove,
+        Code::SignedOutsideMonth,
+        Code::SignedBefore,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -20,6 +20,7 @@ pub mod recorded;
 pub(crate) mod report_up;
 pub mod results;
 pub mod screening;
+pub(crate) mod signings;
 pub mod stages;
 pub mod streak;
 pub(crate) mod supervision;

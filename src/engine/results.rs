@@ -39,6 +39,8 @@ pub struct Snapshot {
     pub(crate) tasks: Vec<super::supervision::Task>,
     pub(crate) feedback: Vec<super::supervision::Feedback>,
     pub(crate) closures: BTreeMap<String, NaiveDate>,
+    /// Projects an earlier month recorded with a signing date: normalised name → (month, date).
+    pub(crate) signed_before: BTreeMap<String, (String, String)>,
 }
 
 /// One input of a score, with where it came from.

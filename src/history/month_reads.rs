@@ -43,6 +43,40 @@ fn finding(r: &Row) -> rusqlite::Result<FindingRow> {
 
 impl History {
     /// Every recorded unit result, latest revision of each month first by month, optionally of one unit.
+    /// The projects an earlier month than `month` recorded with a signing date (its input
+    /// `field`, the ledger's 签约日期): by normalised name, the first month and its date.
+    pub(crate) fn signed_before(
+        &self,
+        month: &str,
+        field: &str,
+    ) -> Result<BTreeMap<String, (String, String)>, HistoryError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT r.month, p.name, i.value FROM project_input i
+                 JOIN run r ON r.id = i.run
+                 JOIN project_result p ON p.run = i.run AND p.project = i.project
+                 WHERE i.name = ?1 AND r.month < ?2 AND p.name IS NOT NULL AND {LATEST}
+                 ORDER BY r.month, i.project"
+            ))
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![field, month], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (m, name, date) = row.map_err(self.sql())?;
+            out.entry(crate::text::key(&name)).or_insert((m, date));
+        }
+        Ok(out)
+    }
+
     pub(crate) fn units(&self, unit: Option<&str>) -> Result<Vec<UnitRow>, HistoryError> {
         let mut penalties = self.penalties()?;
         let mut stmt = self

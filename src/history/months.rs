@@ -103,6 +103,7 @@ impl History {
             tasks: self.tasks_before(month)?,
             feedback: self.feedback_until(&month.previous().to_string())?,
             closures: self.closures()?,
+            signed_before: BTreeMap::new(),
         };
         snapshot.rankings = self.rankings_before(month)?;
         if let Some(units) = snapshot.rankings.get(&prev) {

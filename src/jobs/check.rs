@@ -115,11 +115,22 @@ fn check_inner(req: &CheckRequest, progress: &dyn Progress) -> anyhow::Result<Ch
         ));
     }
     let mut snapshot = match (&req.history, assessed) {
-        (Some(h), Some(m)) if h.exists() => crate::history::History::open_read(h)?.snapshot(m)?,
+        (Some(h), Some(m)) if h.exists() => {
+            let history = crate::history::History::open_read(h)?;
+            let mut s = history.snapshot(m)?;
+            s.signed_before = history.signed_before(
+                &m.to_string(),
+                rules.roles.field(crate::rules::FieldRole::SignDate),
+            )?;
+            s
+        }
         _ => Default::default(),
     };
     crate::engine::join_history(&rules, &mut data, &mut snapshot, true);
     crate::engine::continuity::check(&rules, &mut data, &snapshot.last_figures, assessed);
+    if let Some(m) = assessed {
+        crate::engine::signings::signings(&rules, &mut data, m, &snapshot.signed_before);
+    }
     if let Some(m) = assessed {
         feedback(&rules, &mut data, &snapshot.tasks, m);
     }

@@ -165,12 +165,17 @@ fn assess_and_publish_in(
         );
     }
     let mut snapshot = history.snapshot(month)?;
+    snapshot.signed_before = history.signed_before(
+        &month.to_string(),
+        rules.roles.field(crate::rules::FieldRole::SignDate),
+    )?;
     crate::engine::join_history(rules, &mut data, &mut snapshot, true);
     crate::engine::continuity::dated_after(rules, &mut data, as_of);
     if let Some(note) = gap_note(&snapshot, month) {
         progress.note(&note);
     }
     crate::engine::continuity::check(rules, &mut data, &snapshot.last_figures, Some(month));
+    crate::engine::signings::signings(rules, &mut data, month, &snapshot.signed_before);
     if data.table(crate::rules::TableRole::Ledger).is_empty() {
         let problems: Vec<String> = data
             .diagnostics

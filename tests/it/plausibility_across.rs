@@ -180,3 +180,143 @@ fn a_start_dated_after_its_own_report_is_said_and_not_credited() {
     assert_eq!(points, 10.0, "{figures}");
     assert_eq!(figures["actual_start"], "2026-10-23", "{figures}");
 }
+
+/// A September signed list (reported 2026-10-01) with rows (项目名称, 总投资 亿元, 签约日期, 责任单位).
+fn signed_list(path: &std::path::Path, rows: &[(&str, f64, &str, &str)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("签约项目").unwrap();
+    ws.write(0, 0, "2026年9月份签约项目情况表").unwrap();
+    ws.write(1, 0, "报送单位：县招商服务中心    报送日期：2026年10月1日")
+        .unwrap();
+    for (c, h) in ["序号", "项目名称", "总投资（亿元）", "签约日期", "责任单位"]
+        .iter()
+        .enumerate()
+    {
+        ws.write(2, c as u16, *h).unwrap();
+    }
+    for (i, (name, yi, date, unit)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write(r, 0, (i + 1) as f64).unwrap();
+        ws.write(r, 1, *name).unwrap();
+        ws.write(r, 2, *yi).unwrap();
+        ws.write(r, 3, *date).unwrap();
+        ws.write(r, 4, *unit).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+/// The 三个一批 signed figures of `unit` in run.json: (month count, year count, year 亿元).
+fn signed_of(json: &serde_json::Value, unit: &str) -> (u64, u64, f64) {
+    let u = json["stages"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == unit)
+        .unwrap_or_else(|| panic!("{unit}: {}", json["stages"]));
+    let s = &u["signed"];
+    (
+        s["month"]["count"].as_u64().unwrap(),
+        s["year"]["count"].as_u64().unwrap(),
+        s["year"]["invest"].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn a_project_signed_twice_or_outside_the_lists_month_is_said_and_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = october_with(dir.path(), &[]);
+    signed_list(
+        &input.join("签约项目.xlsx"),
+        &[
+            ("高端装备制造项目", 1.5, "2026年9月16日", "县经开区"),
+            // The same project again, written with a stray space: one project.
+            ("高端装备制造项目 ", 1.5, "2026年9月16日", "县经开区"),
+            // DH2026-004, signed 2026-01-20 by the ledger: a second agreement, not a new signing.
+            ("年产3万吨饲料项目", 1.5, "2026年9月10日", "东湖镇"),
+            // Signed in August, reported a month late.
+            ("光学镜片项目", 2.0, "2026年8月20日", "城关镇"),
+        ],
+    );
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    for want in [
+        "错误[E031] 签约项目.xlsx!签约项目!B5: 项目名称 高端装备制造项目 重复，首次出现在 签约项目.xlsx!签约项目!B4，此行未采用",
+        "警告[W074] 签约项目.xlsx!签约项目!B6: 签约项目中的“年产3万吨饲料项目”已于 2026-01-20 签约（重大项目管理台账.xlsx!台账!H8），本表再次报为2026年9月签约：按台账的签约日期计一次，不再计为新签约项目",
+        "警告[W073] 签约项目.xlsx!签约项目!D7: 签约日期 2026-08-20 不在本表所报的2026年9月内（早于该月，为迟报）：仍按签约日期计入该日期所在月份与年份的签约数",
+    ] {
+        assert!(said.contains(want), "{want}\n{said}");
+    }
+    // Each said once; the samples as shipped have none of them.
+    assert_eq!(said.matches("W074").count(), 1, "{said}");
+    let r = sanyipi(&["check", "--input", "samples/2026-10"]);
+    let plain = format!("{}{}", r.stdout, r.stderr);
+    assert!(!plain.contains("W073") && !plain.contains("W074") && !plain.contains("E031"));
+    // Counted once each: 县经开区 as the samples (its list project once), 东湖镇 as the samples
+    // (the ledger's two), 城关镇 one more in the year (the August signing, by its date).
+    let out = dir.path().join("out");
+    let json = Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .run()
+        .expect_done()
+        .json("2026-10/run.json");
+    let base = Sanyipi::month("samples/2026-10", "2026-10")
+        .out(dir.path().join("base"))
+        .run()
+        .expect_done()
+        .json("2026-10/run.json");
+    assert_eq!(signed_of(&json, "县经开区"), signed_of(&base, "县经开区"));
+    assert_eq!(signed_of(&json, "东湖镇"), signed_of(&base, "东湖镇"));
+    let (m, y, yi) = signed_of(&base, "城关镇");
+    assert_eq!(signed_of(&json, "城关镇"), (m, y + 1, yi + 2.0));
+}
+
+#[test]
+fn a_project_history_shows_signed_is_not_counted_again_when_listed_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    Sanyipi::month("samples/2026-09", "2026-09")
+        .out(&out)
+        .run()
+        .expect_done();
+    // October's ledger renames DH2026-004, so only September's history knows 年产3万吨饲料项目.
+    let input = october_with(
+        dir.path(),
+        &[(
+            "重大项目管理台账.xlsx",
+            "xl/sharedStrings.xml",
+            "年产3万吨饲料项目",
+            "年产3万吨饲料扩建项目",
+        )],
+    );
+    signed_list(
+        &input.join("签约项目.xlsx"),
+        &[("年产3万吨饲料项目", 1.5, "2026年9月10日", "东湖镇")],
+    );
+    let r = Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .run()
+        .expect_done();
+    let json = r.json("2026-10/run.json");
+    let said = json["diagnostics"].to_string();
+    assert!(
+        said.contains(
+            "签约项目中的“年产3万吨饲料项目”已于 2026-01-20 签约（2026年9月考核记录），本表再次报为2026年9月签约：不再计为新签约项目，此行未采用"
+        ),
+        "{said}"
+    );
+    // Not counted: 东湖镇's signings are the ledger's, as without the list row.
+    let file = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "签约项目.xlsx")
+        .unwrap();
+    assert_eq!(
+        (file["used"].as_u64(), file["rejected"].as_u64()),
+        (Some(0), Some(1)),
+        "{file}"
+    );
+    let (m, y, _) = signed_of(&json, "东湖镇");
+    assert_eq!((m, y), (0, 2), "{}", json["stages"]);
+}

@@ -470,7 +470,7 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "deadlines.toml",
             "days = 90",
             "days = 0",
-            "deadlines.toml:49:1: 期限 start_after_signing 的天数为 0",
+            "deadlines.toml:51:1: 期限 start_after_signing 的天数为 0",
         ),
         (
             "deadlines.toml",

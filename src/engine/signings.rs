@@ -1,0 +1,145 @@
+//! The signed list against the month it reports and the signings known before it, before
+//! anything is counted: a signing dated outside the list's month (a late report of an earlier
+//! month's signing, or a slip) is a warning (W073) and still counts by its date; a project the
+//! ledger shows signed before the list's month, or an earlier month's history recorded signed, is
+//! a warning (W074) and not counted as a new signing again (a project of this month's ledger
+//! counts once, by the ledger's date; one only history knows is not used). A project listed
+//! twice in the list is refused by `unique` of its table (E031).
+
+use super::Month;
+use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::ingest::{Dataset, Record};
+use crate::rules::{FieldRole, Rules, TableRole};
+use crate::text::key;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Checks the signed list of `month`'s folder; `before` holds the signings history recorded
+/// (normalised name → month, date).
+pub(crate) fn signings(
+    rules: &Rules,
+    data: &mut Dataset,
+    month: Month,
+    before: &BTreeMap<String, (String, String)>,
+) {
+    let cfg = &rules.lights.stages;
+    let Some(schema) = rules.table(&cfg.signed_table) else {
+        return;
+    };
+    let offset = schema
+        .report_month
+        .as_ref()
+        .and_then(|r| r.title)
+        .unwrap_or(0);
+    let listed = month.shift(offset);
+    let sign_field = data.field(FieldRole::SignDate).to_string();
+    let ledger: BTreeMap<String, &Record> = data
+        .table(TableRole::Ledger)
+        .iter()
+        .filter_map(|l| Some((key(l.text(data.field(FieldRole::ProjectName))?), l)))
+        .collect();
+    let mut said = Vec::new();
+    let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut keep = Vec::new();
+    for r in data.records(&cfg.signed_table) {
+        let Some(name) = r.text(&cfg.signed_name) else {
+            keep.push(true);
+            continue;
+        };
+        let in_ledger = ledger.get(&key(name));
+        let earlier = in_ledger
+            .and_then(|l| Some((l, l.date(&sign_field)?)))
+            .filter(|(_, d)| *d < listed.day(1))
+            .map(|(l, d)| (d.to_string(), l.cell_ref(&sign_field)))
+            .or_else(|| {
+                before
+                    .get(&key(name))
+                    .map(|(m, d)| (d.clone(), format!("{}考核记录", month_zh(m))))
+            });
+        if let Some((date, source)) = earlier {
+            let used = in_ledger.is_some();
+            said.push(
+                Diagnostic::new(
+                    Code::SignedBefore,
+                    at(r, &cfg.signed_name),
+                    format!(
+                        "{}中的“{name}”已于 {date} 签约（{source}），本表再次报为{}签约：{}",
+                        schema.title,
+                        month_zh(&listed.to_string()),
+                        if used {
+                            "按台账的签约日期计一次，不再计为新签约项目"
+                        } else {
+                            "不再计为新签约项目，此行未采用"
+                        }
+                    ),
+                )
+                .with_hint(
+                    "同一项目只计一次签约；补充协议、续签不是新签约项目，请勿列入签约项目表",
+                ),
+            );
+            if !used {
+                *dropped.entry(r.file.clone()).or_default() += 1;
+            }
+            keep.push(used);
+            continue;
+        }
+        keep.push(true);
+        if let Some(d) = r.date(&cfg.signed_date)
+            && Month::of(d) != listed
+        {
+            said.push(outside(r, &cfg.signed_date, d, listed, &schema.title));
+        }
+    }
+    if let Some(records) = data.tables.get_mut(&cfg.signed_table) {
+        let mut k = keep.into_iter();
+        records.retain(|_| k.next().unwrap_or(true));
+    }
+    for f in data.files.iter_mut() {
+        if let Some(n) = dropped.get(&f.file) {
+            f.used -= n;
+            f.rejected += n;
+        }
+    }
+    data.diagnostics.extend(said);
+}
+
+/// W073: a signing dated outside the month the list reports.
+fn outside(r: &Record, field: &str, d: NaiveDate, listed: Month, title: &str) -> Diagnostic {
+    let late = d < listed.day(1);
+    Diagnostic::new(
+        Code::SignedOutsideMonth,
+        at(r, field),
+        format!(
+            "签约日期 {d} 不在本表所报的{}内{}：仍按签约日期计入该日期所在月份与年份的签约数",
+            month_zh(&listed.to_string()),
+            if late {
+                "（早于该月，为迟报）"
+            } else {
+                "（晚于该月）"
+            },
+        ),
+    )
+    .with_hint(format!(
+        "{title}每月报上月签约的项目；以前月份签约而漏报的，请说明；签约日期有误的，请更正"
+    ))
+}
+
+fn at(r: &Record, field: &str) -> Location {
+    Location {
+        file: r.file.clone(),
+        sheet: Some(r.sheet.clone()),
+        cell: Some(
+            r.cells
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| format!("第{}行", r.row)),
+        ),
+    }
+}
+
+fn month_zh(m: &str) -> String {
+    match Month::parse(m) {
+        Some(m) => format!("{}年{}月", m.year, m.month),
+        None => m.to_string(),
+    }
+}
