@@ -125,6 +125,10 @@ pub enum Code {
     /// A project of the signed list signed before (in the ledger before the list's month, or
     /// in an earlier month's history): not counted as a new signing again.
     SignedBefore,
+    /// A row's department (办理单位) other than the rules' department for its procedure
+    /// (`[wide.lookup]`): another known department is kept, an unknown name is read as the
+    /// rules' department.
+    DepartmentNotTheRules,
 }
 
 impl Serialize for Code {
@@ -179,6 +183,7 @@ impl Code {
             Code::SignedOutsideMonth => "W073",
             Code::SignedBefore => "W074",
             Code::BadFeedback => "W046",
+            Code::DepartmentNotTheRules => "W075",
         }
     }
 
@@ -227,6 +232,7 @@ impl Code {
         Code::LimitFarAbove,
         Code::SignedOutsideMonth,
         Code::SignedBefore,
+        Code::DepartmentNotTheRules,
     ];
 
     pub(crate) fn severity(self) -> Severity {

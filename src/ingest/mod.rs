@@ -7,6 +7,7 @@
 //! `FileSummary`.
 
 mod classify;
+mod departments;
 mod file_read;
 mod header;
 mod limits;
@@ -220,6 +221,7 @@ pub(crate) fn ingest_month_with(
         }
         read_table_files(files, schema, rules, month, progress, &mut data);
         units::canonical_fields(schema, rules, &mut data);
+        departments::check(schema, rules, &mut data);
         matching::after_table(schema, rules, &mut data);
     }
     report_month::whole_folder(&mut data, month);
@@ -388,6 +390,7 @@ pub fn ingest_file_fit(
     .merge_into(&mut data);
     // Unit names as a month's reading writes them (城关镇人民政府 → 城关镇).
     units::canonical_fields(schema, rules, &mut data);
+    departments::check(schema, rules, &mut data);
     matching::after_table(schema, rules, &mut data);
     Ok((data, fit))
 }

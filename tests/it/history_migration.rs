@@ -191,10 +191,22 @@ fn carrying_on_from_release_0_1_0_equals_carrying_on_from_scratch() {
     earlier_steps(new_out);
     // Release 0.1.0 recorded no 整改任务 (format 4): the fresh history forgets September's, so
     // that both carry on from the same facts (`supervision` tests the migrated file's tasks).
-    rusqlite::Connection::open(new.path().join("history.sqlite"))
-        .unwrap()
-        .execute("DELETE FROM task", [])
-        .unwrap();
+    let fresh = rusqlite::Connection::open(new.path().join("history.sqlite")).unwrap();
+    fresh.execute("DELETE FROM task", []).unwrap();
+    // Release 0.1.0 addressed September's notice to the sample's 办理单位 as written (a
+    // department that does not exist); this binary reads it as the rules' department (W075).
+    // The fresh history is given the facts the old one recorded.
+    for table in ["notice", "finding"] {
+        fresh
+            .execute(
+                &format!(
+                    "UPDATE {table} SET recipient = '市生态环境局分局' WHERE recipient = '市生态环境局镇平分局'"
+                ),
+                [],
+            )
+            .unwrap();
+    }
+    drop(fresh);
     let new_earlier = files(new.path());
 
     let old_stdout = later_steps(old_out);

@@ -22,6 +22,7 @@ mod bulletin;
 mod cards;
 mod check_cli;
 mod deadlines;
+mod departments;
 mod evaluate;
 mod expressions;
 mod feedback_forms;
