@@ -39,6 +39,25 @@ pub struct LightCount {
 pub struct Stage {
     pub(crate) count: usize,
     pub(crate) invest: f64,
+    /// Of the month's `count`, those dated in an earlier month and first reported this month
+    /// (a signing of the 28th on the list of the 1st): the months' counts add up to the year's.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) late: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A project counted in a stage's year-to-date figure: by its ledger id, else by the key of its
+/// name (a signed project the ledger does not have yet). History keeps them per run, so that
+/// the next month counts as its own what the year's figure gains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageKey {
+    /// `signed`, `started` or `completed`.
+    pub(crate) stage: String,
+    pub(crate) project: Option<String>,
+    pub(crate) name: String,
 }
 
 /// A stage in the month and in the year to the as-of date.
@@ -73,6 +92,9 @@ pub struct StageFigures {
     pub(crate) to: Option<NaiveDate>,
     pub(crate) units: Vec<UnitStages>,
     pub(crate) total: UnitStages,
+    /// What the year's figures count, for history.
+    #[serde(skip)]
+    pub(crate) counted: Vec<StageKey>,
 }
 
 /// An open deadline that falls due by next month's assessment day.

@@ -41,6 +41,9 @@ pub struct Snapshot {
     pub(crate) closures: BTreeMap<String, NaiveDate>,
     /// Projects an earlier month recorded with a signing date: normalised name → (month, date).
     pub(crate) signed_before: BTreeMap<String, (String, String)>,
+    /// What the year's 三个一批 figures counted in the latest earlier month of the year, when
+    /// history recorded it: this month's figures are what the year's gain since.
+    pub(crate) stages_before: Option<Vec<super::overview::StageKey>>,
 }
 
 /// One input of a score, with where it came from.

@@ -3,9 +3,16 @@
 //! in the year to the as-of date, their investment (总投资) in 亿元, and the step from one stage to
 //! the next: of the year's signed projects, how many have started; of the year's started ones,
 //! how many are completed.
+//!
+//! The month's figure is what the year's figure gains this month: with the latest earlier month
+//! of the year in history, a project counts in the month when the year's figure first counts it,
+//! even if dated in an earlier month (a signing of the 28th, reported on the list of the 1st,
+//! after that month's assessment): the months' figures add up to the year's, and the month's
+//! `late` says how many of them are dated earlier. Without such a month (the first of the year,
+//! or a history that did not keep it) the month's figure is what is dated in the month.
 
 use super::Month;
-use super::overview::{StageFigures, UnitStages};
+use super::overview::{StageFigures, StageKey, UnitStages};
 use super::ranking::first_seen;
 use super::results::ProjectScore;
 use crate::ingest::Dataset;
@@ -25,6 +32,10 @@ fn percent(part: usize, whole: usize) -> Option<f64> {
 /// One project's dates on its way through the stages.
 struct Entry {
     unit: String,
+    /// The ledger id; none for a signed project only the signed list has.
+    project: Option<String>,
+    /// The key of its name.
+    name: String,
     signed: Option<NaiveDate>,
     started: Option<NaiveDate>,
     completed: Option<NaiveDate>,
@@ -32,13 +43,17 @@ struct Entry {
     invest: f64,
 }
 
-/// The figures of `month` as of `as_of`, from the projects as scored and the signed list.
+/// The stages by their ids, as history keeps them.
+const STAGES: [&str; 3] = ["signed", "started", "completed"];
+
+/// The figures of `month` as of `as_of`, from the projects as scored and the signed list;
+/// `before` is what the year's figures counted in the latest earlier month of the year.
 pub(crate) fn stage_figures(
     rules: &Rules,
     data: &Dataset,
     projects: &[ProjectScore],
-    month: Month,
-    as_of: NaiveDate,
+    (month, as_of): (Month, NaiveDate),
+    before: Option<&[StageKey]>,
 ) -> StageFigures {
     let entries = entries(rules, data, projects);
     let month_from = month.day(1);
@@ -51,20 +66,37 @@ pub(crate) fn stage_figures(
     let in_month = |d: Option<NaiveDate>| d.is_some_and(|d| d >= month_from && d <= month_to);
     let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d >= year_from && d <= as_of);
     let by_now = |d: Option<NaiveDate>| d.is_some_and(|d| d <= as_of);
+    let counted_before = |stage: &str, e: &Entry| {
+        before.is_some_and(|b| {
+            b.iter().any(|k| {
+                k.stage == stage
+                    && (k.name == e.name || (k.project.is_some() && k.project == e.project))
+            })
+        })
+    };
+    // In the month: what the year's figure gains since the earlier month, else what is dated in
+    // the month.
+    let this_month = |stage: &str, e: &Entry, d: Option<NaiveDate>| match before {
+        Some(_) => in_year(d) && !counted_before(stage, e),
+        None => in_month(d),
+    };
     let figures = |unit: &str, entries: &[&Entry]| {
         let mut u = UnitStages {
             unit: unit.to_string(),
             ..UnitStages::default()
         };
         for e in entries {
-            for (periods, date) in [
-                (&mut u.signed, e.signed),
-                (&mut u.started, e.started),
-                (&mut u.completed, e.completed),
+            for (stage, periods, date) in [
+                (STAGES[0], &mut u.signed, e.signed),
+                (STAGES[1], &mut u.started, e.started),
+                (STAGES[2], &mut u.completed, e.completed),
             ] {
-                if in_month(date) {
+                if this_month(stage, e, date) {
                     periods.month.count += 1;
                     periods.month.invest += e.invest;
+                    if date.is_some_and(|d| d < month_from) {
+                        periods.month.late += 1;
+                    }
                 }
                 if in_year(date) {
                     periods.year.count += 1;
@@ -86,6 +118,20 @@ pub(crate) fn stage_figures(
         u.started_to_completed = percent(u.started_then_completed, u.started.year.count);
         u
     };
+    let counted = entries
+        .iter()
+        .flat_map(|e| {
+            [e.signed, e.started, e.completed]
+                .into_iter()
+                .zip(STAGES)
+                .filter(|(d, _)| in_year(*d))
+                .map(|(_, stage)| StageKey {
+                    stage: stage.to_string(),
+                    project: e.project.clone(),
+                    name: e.name.clone(),
+                })
+        })
+        .collect();
     let mut by_unit: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for e in &entries {
         by_unit.entry(e.unit.as_str()).or_default().push(e);
@@ -101,6 +147,7 @@ pub(crate) fn stage_figures(
             .map(|u| figures(u, &by_unit[u.as_str()]))
             .collect(),
         total: figures("", &all),
+        counted,
     }
 }
 
@@ -127,6 +174,8 @@ fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entr
         let l = ledger.get(p.id.as_str());
         out.push(Entry {
             unit: p.unit.clone(),
+            project: Some(p.id.clone()),
+            name: key(&p.name),
             signed: l.and_then(|l| l.date(sign_field)),
             started: p.figures.actual_start.as_deref().and_then(parse_date_text),
             completed: p
@@ -158,6 +207,8 @@ fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entr
             .unwrap_or_else(|| cfg.no_unit.clone());
         out.push(Entry {
             unit,
+            project: None,
+            name: key(name),
             signed: r.date(&cfg.signed_date),
             started: None,
             completed: None,

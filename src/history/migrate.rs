@@ -6,12 +6,14 @@
 mod v4_tasks;
 mod v5_withdrawn;
 mod v6_task_keys;
+mod v7_stages;
 
 use crate::engine::deadlines::Status;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use v4_tasks::v4_tasks;
 use v5_withdrawn::v5_withdrawn_notices;
 use v6_task_keys::v6_task_keys;
+use v7_stages::v7_stages;
 
 /// One migration: what it does (for developers) and the step itself.
 struct Migration {
@@ -44,6 +46,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         what: "feedback and 销号 keep the matter of the task they answered",
         step: v6_task_keys,
+    },
+    Migration {
+        what: "what each month's 三个一批 figures counted in the year to date",
+        step: v7_stages,
     },
 ];
 

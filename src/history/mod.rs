@@ -15,6 +15,7 @@ mod month_reads;
 mod months;
 mod notices;
 mod publishing;
+mod stages;
 mod tasks;
 mod weekly;
 

@@ -104,6 +104,7 @@ impl History {
             feedback: self.feedback_until(&month.previous().to_string())?,
             closures: self.closures()?,
             signed_before: BTreeMap::new(),
+            stages_before: self.stages_before(month)?,
         };
         snapshot.rankings = self.rankings_before(month)?;
         if let Some(units) = snapshot.rankings.get(&prev) {
@@ -265,6 +266,7 @@ impl History {
             })
             .map_err(&sql)?;
         }
+        Self::insert_stages(&tx, run, &a.stages.counted).map_err(&sql)?;
         Self::insert_notices(&tx, a).map_err(&sql)?;
         let moved = Self::insert_tasks(&tx, a.month, &a.tasks, &a.feedback).map_err(&sql)?;
         let revision: i64 = tx

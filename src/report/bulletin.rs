@@ -20,7 +20,7 @@ fn render(env: &Environment, template: &str, ctx: &Value) -> String {
 }
 
 fn periods(p: &Periods) -> J {
-    let one = |s: &crate::engine::overview::Stage| json!({ "count": s.count, "invest": format!("{:.2}", s.invest) });
+    let one = |s: &crate::engine::overview::Stage| json!({ "count": s.count, "invest": format!("{:.2}", s.invest), "late": s.late });
     json!({ "month": one(&p.month), "year": one(&p.year) })
 }
 

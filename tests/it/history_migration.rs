@@ -206,6 +206,10 @@ fn carrying_on_from_release_0_1_0_equals_carrying_on_from_scratch() {
             )
             .unwrap();
     }
+    // Nor did it record what September's 三个一批 figures counted: October counts what is
+    // dated in it on both.
+    fresh.execute("DELETE FROM stage_entry", []).unwrap();
+    fresh.execute("UPDATE run SET stages = 0", []).unwrap();
     drop(fresh);
     let new_earlier = files(new.path());
 

@@ -187,7 +187,13 @@ pub fn assess_issued(
         || {
             let unit_lights = super::lights::unit_lights(rules, &lights);
             let county_lights = super::lights::light_counts(rules, &lights, None);
-            let stages = super::stages::stage_figures(rules, data, &projects, month, as_of);
+            let stages = super::stages::stage_figures(
+                rules,
+                data,
+                &projects,
+                (month, as_of),
+                snapshot.stages_before.as_deref(),
+            );
             let project_units: HashMap<&str, &str> = projects
                 .iter()
                 .map(|p| (p.id.as_str(), p.unit.as_str()))
