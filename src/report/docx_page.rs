@@ -155,6 +155,31 @@ const HEADER_ROW_XML: &str = r#"<w:trHeight w:val="1" w:hRule="auto" />"#;
 const NO_AUTHOR_XML: &str =
     "<dc:creator>unknown</dc:creator><cp:lastModifiedBy>unknown</cp:lastModifiedBy>";
 
+/// The fonts the documents use, each with the font Word and WPS put in its place on a computer
+/// without it (`w:altName`): 仿宋_GB2312 is missing on many Windows 10 and 11 machines that have
+/// 仿宋, and 方正小标宋简体 comes with neither. Chinese (GB2312, charset 86) and fixed pitch, as
+/// Word declares them; then the three fonts docx-rs declares.
+const FONTS: &[(&str, &str)] = &[
+    (BODY_FONT, "仿宋"),
+    (TITLE_FONT, "宋体"),
+    (HEADING_FONT, "SimHei"),
+    (NUMBER_FONT, "SimSun"),
+];
+
+fn font_table() -> String {
+    let ours: String = FONTS
+        .iter()
+        .map(|(name, alt)| {
+            format!(
+                r#"<w:font w:name="{name}"><w:altName w:val="{alt}" /><w:charset w:val="86" /><w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{ours}<w:font w:name="Times New Roman"><w:charset w:val="00" /><w:family w:val="roman" /><w:pitch w:val="variable" /></w:font><w:font w:name="Symbol"><w:charset w:val="02" /><w:family w:val="roman" /><w:pitch w:val="variable" /></w:font><w:font w:name="Arial"><w:charset w:val="00" /><w:family w:val="swiss" /><w:pitch w:val="variable" /></w:font></w:fonts>"#
+    )
+}
+
 /// The document's bytes, titled `title` and written by sanyipi (as the workbooks are) in its
 /// properties, where Word and WPS show them instead of "unknown".
 pub(crate) fn pack(doc: Docx, title: &str) -> Result<Vec<u8>, String> {
@@ -171,6 +196,7 @@ pub(crate) fn pack(doc: Docx, title: &str) -> Result<Vec<u8>, String> {
         quick_xml::escape::escape(title)
     );
     xml.doc_props.core = core.replace(NO_AUTHOR_XML, &named).into_bytes();
+    xml.font_table = font_table().into_bytes();
     let mut buf = std::io::Cursor::new(Vec::new());
     xml.pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
@@ -210,6 +236,41 @@ mod tests {
         assert_eq!(CHAR_SPACE, -849);
         // 22 lines of 579 twips in the 225 mm type area (16838 − 2098 − 1984 twips).
         assert_eq!(((16838 - MARGIN_TOP - MARGIN_BOTTOM) / LINE), 22);
+    }
+
+    /// Every East Asian font a document's runs and defaults name is declared in the font table
+    /// with the font that stands in for it, so Word and WPS substitute it without asking.
+    #[test]
+    fn every_font_used_is_declared_with_a_stand_in() {
+        let p = Paragraph::new()
+            .add_run(run("标题", TITLE_FONT, SIZE_3))
+            .add_run(run("一、", HEADING_FONT, SIZE_3))
+            .add_run(run("正文", BODY_FONT, SIZE_3));
+        let bytes = pack(document(None).add_paragraph(p), "表").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut xml = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+            xml
+        };
+        let table = part("word/fontTable.xml");
+        let used: String = ["word/document.xml", "word/styles.xml", "word/footer1.xml"]
+            .iter()
+            .map(|n| part(n))
+            .collect();
+        let names: std::collections::BTreeSet<&str> = used
+            .split(r#"w:eastAsia=""#)
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap())
+            .collect();
+        assert_eq!(names.len(), 4, "{names:?}");
+        for name in names {
+            assert!(
+                table.contains(&format!(r#"<w:font w:name="{name}"><w:altName w:val=""#)),
+                "{name}: {table}"
+            );
+        }
+        assert!(table.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋" />"#));
     }
 
     #[test]
