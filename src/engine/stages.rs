@@ -20,7 +20,7 @@ use crate::ingest::value::parse_date_text;
 use crate::rules::{FieldRole, Rules, TableRole};
 use crate::text::key;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// 万元 in one 亿元.
 const WAN_PER_YI: f64 = 10_000.0;
@@ -156,8 +156,8 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The ledger's projects, then the signed list's projects the ledger does not have (by
-/// normalised name).
+/// The ledger's projects (signed on the list's date when the ledger gives none), then the
+/// signed list's projects the ledger does not have (by normalised name).
 fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entry> {
     let cfg = &rules.lights.stages;
     let ledger: BTreeMap<&str, &crate::ingest::Record> = data
@@ -167,6 +167,13 @@ fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entr
         .filter_map(|l| l.project.as_deref().map(|id| (id, l)))
         .collect();
     let sign_field = data.field(FieldRole::SignDate);
+    // A ledger project without its 签约日期 takes the signed list's (the first row of its name).
+    let mut listed: HashMap<String, NaiveDate> = HashMap::new();
+    for r in data.records(&cfg.signed_table) {
+        if let (Some(name), Some(d)) = (r.text(&cfg.signed_name), r.date(&cfg.signed_date)) {
+            listed.entry(key(name)).or_insert(d);
+        }
+    }
     let mut names: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for p in projects {
@@ -176,7 +183,9 @@ fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entr
             unit: p.unit.clone(),
             project: Some(p.id.clone()),
             name: key(&p.name),
-            signed: l.and_then(|l| l.date(sign_field)),
+            signed: l
+                .and_then(|l| l.date(sign_field))
+                .or_else(|| listed.get(&key(&p.name)).copied()),
             started: p.figures.actual_start.as_deref().and_then(parse_date_text),
             completed: p
                 .figures

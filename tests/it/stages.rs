@@ -241,3 +241,29 @@ fn a_month_without_an_earlier_month_of_the_year_counts_what_is_dated_in_it() {
     let run = run_one_month(&Samples::own().month("2026-10"), "2026-10", out.path());
     assert_eq!(stage_of(&run, "", "signed"), (0, 0, 8));
 }
+
+/// A ledger project without a 签约日期 whose signing the signed list gives (高端装备制造项目,
+/// 2026-09-16): the list's row was dropped as the ledger's project and the ledger's empty date
+/// counted no signing, so the year lost one. The project counts, signed on the list's date, as
+/// the ledger's (its 责任单位).
+#[test]
+fn a_ledger_project_without_its_signing_date_takes_the_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("2026-10");
+    copy_dir(&Samples::own().month("2026-10"), &input);
+    let ledger = input.join("重大项目管理台账.xlsx");
+    let bytes = crate::hostile::patched_file(&ledger, "xl/sharedStrings.xml", |t| {
+        t.replace("城区供热管网改造项目", "高端装备制造项目")
+    });
+    std::fs::write(&ledger, bytes).unwrap();
+    let run = run_one_month(&input, "2026-10", &dir.path().join("out"));
+    assert_eq!(stage_of(&run, "", "signed"), (0, 0, 8));
+    let plain = run_one_month(
+        &Samples::own().month("2026-10"),
+        "2026-10",
+        &dir.path().join("o2"),
+    );
+    let year = |r: &J, unit: &str| stage_of(r, unit, "signed").2;
+    assert_eq!(year(&run, "城关镇"), year(&plain, "城关镇") + 1);
+    assert_eq!(year(&run, "县经开区") + 1, year(&plain, "县经开区"));
+}
