@@ -23,14 +23,25 @@ pub(crate) fn cell_text(cell: &Data) -> String {
                 "FALSE".into()
             }
         }
-        Data::DateTime(dt) => dt
-            .as_datetime()
+        Data::DateTime(dt) => date_time(dt)
             .map(|d| d.date().format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| format_number(dt.as_f64())),
         Data::DateTimeIso(s) => s.clone(),
         Data::DurationIso(s) => duration_shown(s).unwrap_or_else(|| s.clone()),
         Data::Error(e) => e.to_string(),
     }
+}
+
+/// The date and time of a date cell. calamine's `as_datetime` panics on a serial beyond what
+/// chrono can count in milliseconds (a stored `-1e308`); a serial that far from any date is
+/// no date.
+fn date_time(dt: &calamine::ExcelDateTime) -> Option<chrono::NaiveDateTime> {
+    // About 270,000 years each way of 1900: more than any date, well inside chrono's range.
+    const FAR: f64 = 1e8;
+    let serial = dt.as_f64();
+    (serial.is_finite() && serial.abs() < FAR)
+        .then(|| dt.as_datetime())
+        .flatten()
 }
 
 /// An ods time (`PT12H00M00S`, `PT36H30M00S`) as a clerk sees it: `12:00`, `36:30:00`, seconds
@@ -258,8 +269,7 @@ pub(crate) fn parse_amount(
 /// A date from a real date cell, an ODS ISO date, a serial number or text in any common form.
 pub(crate) fn parse_date(cell: &Data, text: &str) -> Result<NaiveDate, String> {
     match cell {
-        Data::DateTime(dt) => dt
-            .as_datetime()
+        Data::DateTime(dt) => date_time(dt)
             .map(|d| d.date())
             .ok_or_else(|| format!("“{text}”不是有效日期")),
         Data::DateTimeIso(s) => parse_date_text(s).ok_or_else(|| format!("“{s}”不是有效日期")),
