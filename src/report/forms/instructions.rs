@@ -125,7 +125,7 @@ pub(super) fn instructions_sheet(
             let lines = line.width_cjk().div_ceil(WRAP_AT).max(1);
             (&f.note, 18.0 * lines as f64)
         };
-        ws.write_string_with_format(r as u32, 0, line, format)?;
+        ws.write_string_with_format(r as u32, 0, excel_text(line).as_ref(), format)?;
         ws.set_row_height(r as u32, height)?;
     }
     ws.set_paper_size(9);

@@ -11,6 +11,7 @@ use instructions::instructions_sheet;
 use validation::{date_rule, error_alert, validations};
 
 use crate::report::cell_format;
+use crate::report::cells::excel_text;
 use crate::report::print_layout::{Want, fit, header_want, page_setup, wrapped_lines};
 use crate::rules::{Field, FieldType, TableSchema, Vocabulary};
 use chrono::{Datelike, NaiveDate};
@@ -181,7 +182,7 @@ pub(crate) fn workbook(t: &Form) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(LISTS_SHEET)?;
         for (c, (_, values)) in lists.iter().enumerate() {
             for (r, v) in values.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, v)?;
+                ws.write_string(r as u32, c as u16, excel_text(v).as_ref())?;
             }
         }
         ws.set_hidden(true);
@@ -245,7 +246,7 @@ fn data_sheet(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
     let fields = &t.schema.fields;
     let cols = fields.len().max(2) as u16;
     ws.set_name(sheet_name(&t.schema.title))?;
-    ws.merge_range(0, 0, 0, cols - 1, &t.title, &f.title)?;
+    ws.merge_range(0, 0, 0, cols - 1, &excel_text(&t.title), &f.title)?;
     ws.set_row_height(0, 30)?;
     meta_lines(ws, t, f)?;
     for (c, field) in fields.iter().enumerate() {
@@ -335,7 +336,7 @@ fn meta_lines(ws: &mut Worksheet, t: &Form, f: &Formats) -> Result<(), XlsxError
     };
     ws.write_string_with_format(1, 0, label("reporting_unit"), &f.label)?;
     match &t.unit {
-        Some(u) => ws.write_string_with_format(1, 1, u, &f.locked)?,
+        Some(u) => ws.write_string_with_format(1, 1, excel_text(u).as_ref(), &f.locked)?,
         None => ws.write_blank(1, 1, &f.open_text)?,
     };
     if t.schema.submission_date {
@@ -371,8 +372,12 @@ fn write_cell(
         _ => &f.open_text,
     };
     match (value, locked) {
-        (Some(FormValue::Text(s)), true) => ws.write_string_with_format(r, c, s, &f.locked)?,
-        (Some(FormValue::Text(s)), false) => ws.write_string_with_format(r, c, s, open)?,
+        (Some(FormValue::Text(s)), true) => {
+            ws.write_string_with_format(r, c, excel_text(s).as_ref(), &f.locked)?
+        }
+        (Some(FormValue::Text(s)), false) => {
+            ws.write_string_with_format(r, c, excel_text(s).as_ref(), open)?
+        }
         (Some(FormValue::Num(n)), true) => ws.write_number_with_format(r, c, *n, &f.locked_num)?,
         (Some(FormValue::Num(n)), false) => ws.write_number_with_format(r, c, *n, open)?,
         (Some(FormValue::Date(d)), _) => {
