@@ -429,3 +429,14 @@ fn a_link_to_dev_zero_is_not_read() {
     assert!(r.stdout.contains("月报/零.xlsx"), "{}", r.stdout);
     others_read(&r);
 }
+
+// A LABELSST naming a string past the SST was dropped by calamine with no word (the cell read
+// as empty); found by the mutation campaign (`hostile_mutants`).
+#[test]
+fn xls_cell_naming_a_string_past_the_sst_is_refused_at_its_cell() {
+    let bytes = xls(|b| {
+        let at = find(b, LABELSST) + 4 + 6;
+        b[at..at + 4].copy_from_slice(&0xFFFFu32.to_le_bytes());
+    });
+    insta::assert_snapshot!(xls_refused(&bytes));
+}

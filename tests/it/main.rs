@@ -31,6 +31,7 @@ mod fuzz;
 mod history_import;
 mod history_migration;
 mod hostile;
+mod hostile_mutants;
 mod hostile_readers;
 mod layouts;
 mod ledger_rows;

@@ -27,6 +27,13 @@ pub(super) enum Fault {
     },
     /// A sheet asks for more than the limits.
     Over { sheet: String, over: Over },
+    /// A LABELSST cell names a string past the SST's (calamine drops the cell, no word).
+    MissingString {
+        sheet: String,
+        cell: (u32, u32),
+        index: u64,
+        strings: u64,
+    },
 }
 
 fn corrupt(sheet: Option<&str>, detail: impl Into<String>) -> Fault {

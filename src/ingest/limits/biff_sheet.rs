@@ -12,7 +12,7 @@ pub(super) struct Sheet<'a> {
     pub(super) name: &'a str,
     pub(super) limits: &'a Limits,
     pub(super) biff8: bool,
-    /// Strings of the SST (a LABELSST past them is no cell).
+    /// Strings of the SST (a LABELSST past them is a broken file).
     pub(super) strings: usize,
     /// Cells DIMENSIONS makes calamine reserve.
     pub(super) dims: u64,
@@ -99,9 +99,16 @@ impl Sheet<'_> {
                 }
                 0x00FD => {
                     need(&r, 10, Some(self.name))?;
-                    if (u32_at(r.data, 6) as usize) < self.strings {
-                        self.at(&r, 10, false)?;
+                    let index = u32_at(r.data, 6);
+                    if index as usize >= self.strings {
+                        return Err(Fault::MissingString {
+                            sheet: self.name.to_string(),
+                            cell: (u16_at(r.data, 0).into(), u16_at(r.data, 2).into()),
+                            index: index.into(),
+                            strings: self.strings as u64,
+                        });
                     }
+                    self.at(&r, 10, false)?;
                 }
                 0x00BD => self.mul_rk(&r)?,
                 // COLINFO: columns first..=last, hidden if bit 0 of its options.

@@ -20,6 +20,9 @@ pub(super) enum Over {
 pub(super) trait Grid {
     fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<Over>;
     fn end(&mut self, _local: &str) {}
+    /// Text inside the current element (`raw` false for an entity or CDATA, which a reader
+    /// may not take as the element's text).
+    fn text(&mut self, _bytes: &[u8], _raw: bool) {}
 }
 
 pub(super) struct NoGrid;
@@ -62,6 +65,8 @@ pub(super) fn scan_xml<R: BufRead, G: Grid>(
                 depth = depth.saturating_sub(1);
                 grid.end(e.local_name().as_ref());
             }
+            Event::Text(t) => grid.text(AsRef::<str>::as_ref(&t).as_bytes(), true),
+            Event::GeneralRef(_) | Event::CData(_) => grid.text(&[], false),
             Event::Eof => break,
             _ => {}
         }
@@ -136,7 +141,14 @@ pub(super) struct XlsxGrid {
     /// `<xf>` inside `<cellXfs>` (none outside it).
     percent_formats: Vec<u32>,
     next_xf: Option<u32>,
+    /// The current `<c>` is a shared string (`t="s"`); inside its `<v>`, the text so far (at
+    /// most `INDEX_CHARS` bytes kept) and whether it is plain text.
+    shared_cell: bool,
+    index: Option<(Vec<u8>, bool)>,
 }
+
+/// Bytes of a shared-string index kept: more digits than any index has.
+const INDEX_CHARS: usize = 24;
 
 /// The style index (`s`) of a `<c>` holding a number (no `t`, or `t="n"`), if any.
 fn number_style(e: &BytesStart) -> Option<u32> {
@@ -163,6 +175,35 @@ impl XlsxGrid {
     fn valued(&mut self, row: u64, col: u64) {
         let ((r0, c0), (r1, c1)) = self.span.unwrap_or(((row, col), (row, col)));
         self.span = Some(((r0.min(row), c0.min(col)), (r1.max(row), c1.max(col))));
+    }
+
+    /// The end of a shared-string cell's `<v>`: its index, or the text that is none. calamine
+    /// reads text it cannot parse as index 0 (the first string), so it is kept to be refused.
+    fn shared_index(&mut self) {
+        let Some((text, raw)) = self.index.take() else {
+            return;
+        };
+        let (Ok(row), Some(Ok(col))) = (u32::try_from(self.row), self.col.map(u32::try_from))
+        else {
+            return;
+        };
+        if raw && text.is_empty() {
+            return;
+        }
+        let index = std::str::from_utf8(&text)
+            .ok()
+            .filter(|t| raw && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse::<u64>().ok());
+        let shared = &mut self.facts.shared;
+        match index {
+            Some(i) if shared.max.is_none_or(|(_, _, m)| i > m) => shared.max = Some((row, col, i)),
+            Some(_) => {}
+            None if shared.bad.is_none() => {
+                let shown = String::from_utf8_lossy(&text).into_owned();
+                shared.bad = Some((row, col, shown));
+            }
+            None => {}
+        }
     }
 
     fn merge(&mut self, e: &BytesStart, limits: &Limits) -> Option<Over> {
@@ -219,6 +260,7 @@ impl Grid for XlsxGrid {
                 self.row = row;
                 self.col = Some(col);
                 self.in_cell = !empty;
+                self.shared_cell = !empty && attr(e, "t").is_some_and(|t| t == "s");
                 // A self-closing cell has no value: it is formatting only and not in the grid.
                 if empty {
                     return None;
@@ -267,8 +309,19 @@ impl Grid for XlsxGrid {
             }
             "mergeCell" => self.merge(e, limits),
             "sst" => {
+                self.facts.shared.strings = Some(0);
                 let n = count_attr(e, "uniqueCount").max(count_attr(e, "count"));
                 (n > limits.max_cells).then_some(Over::Count("sst uniqueCount", n))
+            }
+            "si" => {
+                if let Some(n) = &mut self.facts.shared.strings {
+                    *n += 1;
+                }
+                None
+            }
+            "v" if self.in_cell && self.shared_cell && !empty => {
+                self.index = Some((Vec::new(), true));
+                None
             }
             "f" if self.in_cell => {
                 if let (Ok(r), Some(Ok(c))) = (u32::try_from(self.row), self.col.map(u32::try_from))
@@ -282,9 +335,21 @@ impl Grid for XlsxGrid {
         }
     }
 
+    fn text(&mut self, bytes: &[u8], raw: bool) {
+        if let Some((text, plain)) = &mut self.index {
+            *plain &= raw;
+            let room = INDEX_CHARS.saturating_sub(text.len());
+            text.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        }
+    }
+
     fn end(&mut self, local: &str) {
         match local {
-            "c" => self.in_cell = false,
+            "v" => self.shared_index(),
+            "c" => {
+                self.in_cell = false;
+                self.shared_cell = false;
+            }
             "cellXfs" => self.next_xf = None,
             _ => {}
         }

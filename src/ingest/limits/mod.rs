@@ -8,7 +8,7 @@
 //! position of every cell holding a value. An .xls is checked by `xls`: its container and its
 //! records, walked as the reader will walk them.
 
-use crate::diagnostic::{Code, Diagnostic, Location, a1, tech_info};
+use crate::diagnostic::Diagnostic;
 use crate::rules::Limits;
 use std::collections::BTreeMap;
 use std::io::{BufReader, Cursor, Read};
@@ -16,6 +16,7 @@ use std::io::{BufReader, Cursor, Read};
 mod biff;
 mod cfb;
 mod grid;
+mod refusal;
 mod xls;
 
 pub(crate) use biff::XlsFacts;
@@ -23,26 +24,9 @@ pub(crate) use xls::inspect_xls;
 
 use grid::{NoGrid, OdsGrid, Over, XlsxGrid, attr, scan_xml};
 use quick_xml::events::{BytesStart, Event};
+use refusal::{Refusal, diagnostic};
 
 const MB: u64 = 1024 * 1024;
-
-/// Why a zipped workbook is refused, before it is turned into a diagnostic.
-#[derive(Debug)]
-enum Refusal {
-    /// The zip container itself is broken.
-    Corrupt(String),
-    /// An entry or the whole workbook decompresses to more than allowed.
-    Bytes {
-        entry: String,
-        limit_mb: u64,
-        total: bool,
-    },
-    /// A sheet declares or holds a cell outside `max_rows` × `max_cols`, or a count the reader
-    /// trusts is beyond the limits.
-    Over { entry: String, over: Over },
-    /// An entry's XML is truncated, unclosed or malformed.
-    Xml { entry: String, detail: String },
-}
 
 /// What kind of zipped workbook the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +53,17 @@ pub(crate) struct SheetFacts {
     pub(super) styled: Vec<(u32, u32, u32)>,
     /// In `styles.xml`: the cell styles (`<cellXfs>` indices) of a percentage number format.
     pub(super) percent_styles: Vec<u32>,
+    /// Shared strings: the table's size (in `sharedStrings.xml`), and the cells naming them.
+    pub(super) shared: SharedStrings,
+}
+
+/// What a part says of shared strings: the strings it holds (the table) or the indices its
+/// cells name (a sheet): the largest, and the first that is not an index at all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SharedStrings {
+    pub(super) strings: Option<u64>,
+    pub(super) max: Option<(u32, u32, u64)>,
+    pub(super) bad: Option<(u32, u32, String)>,
 }
 
 // A diagnostic is the natural error of reading a file; it is built once per bad file.
@@ -89,10 +84,14 @@ pub(crate) fn inspect_zip(
             limits,
         )
     })?;
-    let sheets = match flavour {
+    let (sheets, same) = match flavour {
         Flavour::Xlsx => xlsx_sheet_names(&mut zip, limits),
-        Flavour::Ods => BTreeMap::new(),
+        Flavour::Ods => (BTreeMap::new(), None),
     };
+    if let Some((first, second)) = same {
+        let refusal = Refusal::SameSheet { first, second };
+        return Err(diagnostic(refusal, name, &sheets, limits));
+    }
     let facts = check_entries(&mut zip, flavour, limits)
         .map_err(|r| diagnostic(r, name, &sheets, limits))?;
     Ok(facts
@@ -175,8 +174,36 @@ fn check_entries(
         }
         total += counted.n;
     }
+    shared_strings(&facts)?;
     percent_cells(&mut facts);
     Ok(facts)
+}
+
+/// Every shared-string cell names a string of the table: calamine reads an index past it as
+/// an error of the whole file, and text that is no index as the first string, with no word.
+fn shared_strings(facts: &BTreeMap<String, SheetFacts>) -> Result<(), Refusal> {
+    let strings = facts
+        .values()
+        .filter_map(|f| f.shared.strings)
+        .max()
+        .unwrap_or(0);
+    for (entry, f) in facts {
+        let refusal = |cell, index| Refusal::Shared {
+            entry: entry.clone(),
+            cell,
+            index,
+            strings,
+        };
+        if let Some((row, col, text)) = &f.shared.bad {
+            return Err(refusal((*row, *col), Err(text.clone())));
+        }
+        if let Some((row, col, i)) = f.shared.max
+            && i >= strings
+        {
+            return Err(refusal((row, col), Ok(i)));
+        }
+    }
+    Ok(())
 }
 
 /// Gives each sheet its number cells shown as a percentage, from the styles the workbook's
@@ -293,10 +320,11 @@ impl<R: Read> Read for Counted<R> {
 /// Sheet names of an xlsx by normalised entry (`xl/worksheets/sheet1.xml` → `月报`), found as
 /// the reader finds them: `_rels/.rels` names the workbook, its relationships the sheets, names
 /// looked up case-insensitively with `\` as `/`. Best effort: a name not found shows the entry.
+/// Also the first two sheets that are one part (the reader would read its rows twice).
 fn xlsx_sheet_names(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
-) -> BTreeMap<String, String> {
+) -> (BTreeMap<String, String>, Option<(String, String)>) {
     let mut workbook = "xl/workbook.xml".to_string();
     read_small(zip, "_rels/.rels", limits, |e| {
         if attr(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"))
@@ -322,9 +350,20 @@ fn xlsx_sheet_names(
             targets.insert(id, resolve(&dir, &t));
         }
     });
-    ids.into_iter()
-        .filter_map(|(id, n)| targets.get(&id).map(|t| (t.clone(), n)))
-        .collect()
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut same = None;
+    for (id, n) in ids {
+        let Some(t) = targets.get(&id) else { continue };
+        match names.get(t) {
+            Some(first) => {
+                same = same.or_else(|| Some((first.clone(), n)));
+            }
+            None => {
+                names.insert(t.clone(), n);
+            }
+        }
+    }
+    (names, same)
 }
 
 /// A relationship target as a normalised entry name: relative to `dir` unless it starts
@@ -376,122 +415,6 @@ fn read_small(
             _ => {}
         }
         buf.clear();
-    }
-}
-
-fn diagnostic(
-    refusal: Refusal,
-    name: &str,
-    sheets: &BTreeMap<String, String>,
-    limits: &Limits,
-) -> Diagnostic {
-    let sheet_loc = |entry: &str, cell: Option<String>| Location {
-        file: name.to_string(),
-        sheet: Some(
-            sheets
-                .get(entry)
-                .cloned()
-                .unwrap_or_else(|| entry.to_string()),
-        ),
-        cell,
-    };
-    match refusal {
-        Refusal::Corrupt(detail) => Diagnostic::new(
-            Code::Unreadable,
-            Location::file(name),
-            format!(
-                "文件已损坏（压缩包不完整或数据出错），无法打开。{}",
-                tech_info(detail)
-            ),
-        )
-        .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送"),
-        Refusal::Bytes {
-            entry,
-            limit_mb,
-            total,
-        } => {
-            let what = if total {
-                "整个文件解压后".to_string()
-            } else {
-                format!("其中的 {entry} 解压后")
-            };
-            Diagnostic::new(
-                Code::TooLarge,
-                Location::file(name),
-                format!("文件过大：{what}超过 {limit_mb} MB，未读取"),
-            )
-            .with_hint(
-                "可能含有超长文本或大量无关内容：清理后另存，或调整 rules/ingest.toml 的 max_entry_mb / max_unzipped_mb",
-            )
-        }
-        Refusal::Over {
-            entry,
-            over: Over::Cell(row, col),
-        } => {
-            let cell = (row <= u64::from(u32::MAX) && col <= u64::from(u32::MAX))
-                .then(|| a1(row as u32, col as u32));
-            Diagnostic::new(
-                Code::TooLarge,
-                sheet_loc(&entry, cell),
-                format!(
-                    "工作表过大（有内容的单元格超出 {} 行 × {} 列），此文件未读取",
-                    limits.max_rows, limits.max_cols
-                ),
-            )
-            .with_hint("可能有远处的零散单元格：删除表格以外的行列后另存")
-        }
-        Refusal::Over {
-            entry,
-            over: Over::Count(what, n),
-        } => {
-            let (message, key) = match what {
-                "cells" => (
-                    format!(
-                        "工作簿过大（展开后的单元格合计超过 {} 个），此文件未读取",
-                        limits.max_cells
-                    ),
-                    "max_cells",
-                ),
-                "mergeCell" | "mergeCells count" => (
-                    format!(
-                        "合并单元格过多（超过 {} 处），此文件未读取",
-                        limits.max_merges
-                    ),
-                    "max_merges",
-                ),
-                "text:s" => (
-                    format!(
-                        "重复的空格展开后超过 {} MB，此文件未读取",
-                        limits.max_entry_mb
-                    ),
-                    "max_entry_mb",
-                ),
-                _ => (
-                    format!(
-                        "文件声明的字符串个数异常（超过 {} 个），此文件未读取",
-                        limits.max_cells
-                    ),
-                    "max_cells",
-                ),
-            };
-            Diagnostic::new(
-                Code::TooLarge,
-                sheet_loc(&entry, None),
-                format!("{message}。{}", tech_info(format!("{what} = {n}"))),
-            )
-            .with_hint(format!(
-                "删除表格以外的行列和无关内容后另存为 .xlsx，或调整 rules/ingest.toml 的 {key}"
-            ))
-        }
-        Refusal::Xml { entry, detail } => Diagnostic::new(
-            Code::Unreadable,
-            sheet_loc(&entry, None),
-            format!(
-                "文件内容不完整（被截断或损坏），为免丢失数据，此文件未读取。{}",
-                tech_info(detail)
-            ),
-        )
-        .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送"),
     }
 }
 

@@ -34,6 +34,20 @@ pub(crate) fn inspect_xls(
             }
             d
         }
+        biff::Fault::MissingString {
+            sheet,
+            cell,
+            index,
+            strings,
+        } => {
+            let refusal = Refusal::Shared {
+                entry: sheet,
+                cell,
+                index: Ok(index),
+                strings,
+            };
+            diagnostic(refusal, name, &BTreeMap::new(), limits)
+        }
     })
 }
 

@@ -112,6 +112,8 @@ fn sniff(bytes: &[u8]) -> Kind {
 
 mod text_file;
 use text_file::looks_like_text;
+mod refused;
+use refused::{too_many_cells, two_sheets_named};
 mod percent;
 use percent::{as_shown_in_percent, as_shown_in_percent_ranges};
 
@@ -375,7 +377,16 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         .filter(|m| m.visible != calamine::SheetVisible::Visible)
         .map(|m| m.name.clone())
         .collect();
-    for sheet_name in workbook.sheet_names() {
+    let names = workbook.sheet_names();
+    if let Some(twice) = names.iter().enumerate().find_map(|(i, n)| {
+        names[..i]
+            .iter()
+            .any(|m| m.to_lowercase() == n.to_lowercase())
+            .then_some(n)
+    }) {
+        return Err(two_sheets_named(name, twice));
+    }
+    for sheet_name in names {
         let range = workbook.worksheet_range(&sheet_name).map_err(|e| {
             Diagnostic::new(
                 Code::Unreadable,
@@ -455,23 +466,6 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         });
     }
     Ok(sheets)
-}
-
-/// The workbook's grids hold more cells than reading one file may cost.
-pub(crate) fn too_many_cells(name: &str, sheet: &str, limits: &Limits) -> Diagnostic {
-    Diagnostic::new(
-        Code::TooLarge,
-        Location {
-            file: name.into(),
-            sheet: Some(sheet.to_string()),
-            cell: None,
-        },
-        format!(
-            "工作簿过大（各工作表单元格合计超过 {} 个），此文件未读取",
-            limits.max_cells
-        ),
-    )
-    .with_hint("删除表格以外的行列和无关的工作表后另存，或调整 rules/ingest.toml 的 max_cells")
 }
 
 #[cfg(test)]
