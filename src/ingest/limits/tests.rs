@@ -1,6 +1,7 @@
 //! Unit tests of the parent module.
 use super::grid::parse_a1;
 use super::*;
+use crate::diagnostic::Code;
 
 #[test]
 fn a1_parsing() {
