@@ -72,7 +72,7 @@ pub(super) fn read_row(
         ) {
             Ok(Some(v)) => match super::value::plausible(&v, field) {
                 Ok(()) => {
-                    long_text(&mut out, field, &loc, &v, vocab.limits.max_text_chars);
+                    let v = long_text(&mut out, field, &loc, v, &vocab.limits);
                     hidden(
                         &mut out,
                         field,
@@ -133,27 +133,47 @@ pub(super) fn read_row(
     out
 }
 
-/// A text too long to be meant: a warning, the text kept.
+/// A text too long to be meant: a warning, the text kept, or cut past `cut_text_chars`.
 fn long_text(
     out: &mut RowRead,
     field: &crate::rules::Field,
     loc: &dyn Fn() -> Location,
-    v: &Value,
-    max: usize,
-) {
+    v: Value,
+    limits: &crate::rules::Limits,
+) -> Value {
+    let max = limits.max_text_chars;
     let n = v.as_str().map_or(0, |t| t.chars().count());
-    if n > max {
-        out.problems.push(
-            Diagnostic::new(
-                Code::LongText,
-                loc(),
-                format!(
-                    "“{}”长达 {n} 字（上限 {max} 字），可能是误填；已按原文采用",
-                    field.label
+    if n <= max {
+        return v;
+    }
+    let label = &field.label;
+    match (limits.cut_text_chars, &v) {
+        (Some(cut), Value::Text(t)) if n > cut => {
+            out.problems.push(
+                Diagnostic::new(
+                    Code::LongText,
+                    loc(),
+                    format!(
+                        "“{label}”长达 {n} 字（上限 {max} 字），可能是误填；已截取前 {cut} 字采用"
+                    ),
+                )
+                .with_hint("核对该单元格，删去误粘贴的内容后重新报送"),
+            );
+            Value::Text(t.chars().take(cut).collect())
+        }
+        _ => {
+            out.problems.push(
+                Diagnostic::new(
+                    Code::LongText,
+                    loc(),
+                    format!("“{label}”长达 {n} 字（上限 {max} 字），可能是误填；已按原文采用"),
+                )
+                .with_hint(
+                    "排名表单元格最多容纳 32767 字，超出部分在表中截断，全文见 HTML 报告与通知",
                 ),
-            )
-            .with_hint("排名表单元格最多容纳 32767 字，超出部分在表中截断，全文见 HTML 报告与通知"),
-        );
+            );
+            v
+        }
     }
 }
 

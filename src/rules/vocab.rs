@@ -83,6 +83,10 @@ pub(crate) struct Limits {
     /// A longer text in a cell is reported (W061); it is kept, and cut only where a format
     /// cannot hold it (an xlsx cell).
     pub(crate) max_text_chars: usize,
+    /// A text longer than this is cut to it (W061 says so): one garbage cell of millions of
+    /// characters would otherwise be copied into every notice and page. Without it, kept whole.
+    #[serde(default)]
+    pub(crate) cut_text_chars: Option<usize>,
     /// Cells of all grids of one workbook together, as the reader will build them.
     pub(crate) max_cells: u64,
     /// Merged regions of one workbook.
@@ -157,6 +161,17 @@ impl Vocabulary {
                 )
                 .with_hint(
                     "在 [rows] note 中加上签字行的第一个标签，模板读回时该行才作为表下说明",
+                ));
+        }
+        if raw
+            .limits
+            .cut_text_chars
+            .is_some_and(|n| n < raw.limits.max_text_chars)
+        {
+            return Err(file
+                .error_near("cut_text_chars", "cut_text_chars 小于 max_text_chars")
+                .with_hint(
+                    "截断长度应不小于提示长度，如 max_text_chars = 2000、cut_text_chars = 20000",
                 ));
         }
         let mut ignore = globset::GlobSetBuilder::new();
