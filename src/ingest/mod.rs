@@ -15,6 +15,7 @@ mod match_problems;
 mod matching;
 mod merged;
 mod meta;
+mod misread;
 mod nameless;
 mod reader;
 mod record;
@@ -203,11 +204,23 @@ pub(crate) fn ingest_month_with(
         }
     }
     progress.files(claimed.iter().map(Vec::len).sum());
-    for (schema, files) in rules.tables.iter().zip(claimed) {
+    // A required table none is read as, though a file's name says it is: that file, named.
+    let misread: Vec<Vec<String>> = rules
+        .tables
+        .iter()
+        .zip(&claimed)
+        .map(
+            |(schema, files)| match files.is_empty() && schema.required {
+                true => misread::named_but_read_as_other(schema, rules, month, &claimed),
+                false => Vec::new(),
+            },
+        )
+        .collect();
+    for ((schema, files), misread) in rules.tables.iter().zip(claimed).zip(misread) {
         data.tables.entry(schema.id.clone()).or_default();
         if files.is_empty() && schema.required {
-            data.diagnostics.push(
-                Diagnostic::new(
+            let d = match misread.is_empty() {
+                true => Diagnostic::new(
                     Code::MissingTable,
                     Location::file(&data.input),
                     format!("缺少{}", schema.title),
@@ -217,7 +230,17 @@ pub(crate) fn ingest_month_with(
                     schema.patterns.join("、"),
                     schema.file
                 )),
-            );
+                false => Diagnostic::new(
+                    Code::MissingTable,
+                    Location::file(&data.input),
+                    format!("缺少{}：{}", schema.title, misread.join("；")),
+                )
+                .with_hint(format!(
+                    "在该文件的表头中补上缺少的列（列名见规则 {}）",
+                    schema.file
+                )),
+            };
+            data.diagnostics.push(d);
         }
         read_table_files(files, schema, rules, month, progress, &mut data);
         units::canonical_fields(schema, rules, &mut data);

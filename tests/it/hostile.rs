@@ -589,6 +589,28 @@ fn a_text_past_cut_text_chars_is_cut_and_said() {
     );
 }
 
+/// A ledger whose 责任单位 header was renamed (单位) fits the signed list's header better and was
+/// read as it; E032 said only "缺少重大项目管理台账" of the folder, and every unit then seemed
+/// unknown. It names the file whose name says it is the ledger, the columns its header lacks and
+/// what it was read as.
+#[test]
+fn a_ledger_read_as_another_table_is_named_in_the_missing_ledger_error() {
+    let dir = month();
+    let ledger = input(&dir).join("重大项目管理台账.xlsx");
+    let bytes = patched_file(&ledger, "xl/sharedStrings.xml", |t| {
+        t.replace("<t>责任单位</t>", "<t>单位</t>")
+    });
+    std::fs::write(&ledger, bytes).unwrap();
+    let r = check(&input(&dir));
+    let lines: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("错误[E032]"))
+        .take(2)
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}
+
 /// The HTML and JSON outputs under `folder`, as text.
 fn text_outputs(folder: &Path) -> Vec<String> {
     let mut out = Vec::new();
