@@ -608,7 +608,11 @@ fn a_ledger_read_as_another_table_is_named_in_the_missing_ledger_error() {
         .skip_while(|l| !l.starts_with("错误[E032]"))
         .take(2)
         .collect();
-    insta::assert_snapshot!(lines.join("\n"));
+    insta::assert_snapshot!(
+        lines
+            .join("\n")
+            .replace(input(&dir).to_str().unwrap(), "<input>")
+    );
 }
 
 /// The HTML and JSON outputs under `folder`, as text.
