@@ -118,7 +118,7 @@ pub(super) fn superseded_problem(d: Diagnostic, id: &str, used: &str, later: boo
         ),
         false => (
             "同一单位、同一填报日期的另一份报表",
-            "同一单位报送了两份填报日期相同的报表，按文件顺序采用在前的一份；如应以此文件为准，请删去另一份后重新检查",
+            "同一单位报送了两份填报日期相同的报表，同一项目只采用其中一行；如应以此文件为准，请删去另一份后重新检查",
         ),
     };
     Diagnostic::new(

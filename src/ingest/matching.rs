@@ -82,7 +82,8 @@ fn superseded_rows(
             let version = used.file != r.file
                 && r.unit.is_some()
                 && used.unit == r.unit
-                && used.submitted_on >= r.submitted_on;
+                && (used.submitted_on > r.submitted_on
+                    || used.submitted_on.is_some() && used.submitted_on == r.submitted_on);
             version.then(|| (at.clone(), used.submitted_on > r.submitted_on))
         })
         .collect()

@@ -326,12 +326,12 @@ pub(crate) fn publish(
     let dir = swap(&parent, name, &stage.done(), None)?;
     if !gone.is_empty() {
         let shown: Vec<&str> = gone.iter().take(5).map(String::as_str).collect();
-        let more = match gone.len() > shown.len() {
-            true => format!(" 等 {} 个", gone.len()),
-            false => String::new(),
+        let count = match gone.len() > shown.len() {
+            true => format!("等 {} 个文件", gone.len()),
+            false => format!("共 {} 个文件", gone.len()),
         };
         progress.note(&format!(
-            "注意: {} 中原有的 {}{more} 已被本次生成的文件替换（本次未生成同名文件）；如仍需要，请在生成前另存",
+            "注意: {} 中原有的 {} {count}本次未重新生成，已删除；如仍需要，请重新运行生成它们的命令",
             dir.display(),
             shown.join("、")
         ));

@@ -385,7 +385,7 @@ fn a_template_run_that_replaces_other_files_says_so() {
     let first = sanyipi(&[&args[..], &["--ledger", ledger.to_str().unwrap()]].concat());
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(
-        !first.stderr.contains("已被本次生成的文件替换"),
+        !first.stderr.contains("本次未重新生成，已删除"),
         "{}",
         first.stderr
     );
@@ -396,7 +396,7 @@ fn a_template_run_that_replaces_other_files_says_so() {
     let said = format!("{}{}", blank.stdout, blank.stderr);
     let note = said
         .lines()
-        .find(|l| l.contains("已被本次生成的文件替换"))
+        .find(|l| l.contains("本次未重新生成，已删除"))
         .unwrap_or_else(|| panic!("{said}"));
     let first_name = prefilled[0]
         .file_name()
@@ -407,5 +407,5 @@ fn a_template_run_that_replaces_other_files_says_so() {
     assert!(note.starts_with("注意: "), "{note}");
     // The same run again replaces nothing it did not write again: no note.
     let again = sanyipi(&args);
-    assert!(!format!("{}{}", again.stdout, again.stderr).contains("已被本次生成的文件替换"));
+    assert!(!format!("{}{}", again.stdout, again.stderr).contains("本次未重新生成，已删除"));
 }
