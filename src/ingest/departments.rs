@@ -91,6 +91,12 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
     };
     let (dept, proc_label) = (label(field), label(&wide.group_field));
     let mut found: Vec<Found> = Vec::new();
+    // A procedure list holds few names over many rows (40,000 rows at province scale): each
+    // (written, expected) pair is read once, not once a row over every known unit.
+    let mut reads: std::collections::HashMap<(String, String), Read> =
+        std::collections::HashMap::new();
+    let mut resolved: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
     let Some(records) = data.tables.get_mut(&schema.id) else {
         return;
     };
@@ -100,13 +106,20 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
         };
         let procedure = r.text(&wide.group_field).map(|p| wide.name_of(p));
         let Some(expected) = procedure.as_deref().and_then(|p| wide.lookup.get(&key(p))) else {
-            if let Some(c) = resolve(&rules.units, &known, &written) {
-                r.values.insert(field.clone(), Value::Text(c));
+            let c = resolved
+                .entry(written.clone())
+                .or_insert_with(|| resolve(&rules.units, &known, &written));
+            if let Some(c) = c {
+                r.values.insert(field.clone(), Value::Text(c.clone()));
             }
             continue;
         };
         let procedure = r.text(&wide.group_field).unwrap_or_default().to_string();
-        let (used, said) = match read(rules, &known, &departments, &written, expected) {
+        let how = reads
+            .entry((written.clone(), expected.clone()))
+            .or_insert_with(|| read(rules, &known, &departments, &written, expected))
+            .clone();
+        let (used, said) = match how {
             Read::Expected(name) => (name, None),
             Read::Other(name) => {
                 let said = (
