@@ -54,6 +54,9 @@ pub(crate) fn signings(
             .or_else(|| {
                 before
                     .get(&key(name))
+                    .filter(|(_, d)| {
+                        NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok_and(|d| d < listed.day(1))
+                    })
                     .map(|(m, d)| (d.clone(), format!("{}考核记录", month_zh(m))))
             });
         if let Some((date, source)) = earlier {
@@ -63,9 +66,12 @@ pub(crate) fn signings(
                     Code::SignedBefore,
                     at(r, &cfg.signed_name),
                     format!(
-                        "{}中的“{name}”已于 {date} 签约（{source}），本表再次报为{}签约：{}",
+                        "{}中的“{name}”已于 {date} 签约（{source}），本表将其列为{}签约项目{}：{}",
                         schema.title,
                         month_zh(&listed.to_string()),
+                        r.date(&cfg.signed_date)
+                            .map(|d| format!("（签约日期 {d}）"))
+                            .unwrap_or_default(),
                         if used {
                             "按台账的签约日期计一次，不再计为新签约项目"
                         } else {

@@ -46,6 +46,7 @@ mod outlook;
 mod outputs;
 mod plausibility;
 mod plausibility_across;
+mod signings_history;
 mod printing;
 mod quirks;
 mod readme_walk;

@@ -182,7 +182,7 @@ fn a_start_dated_after_its_own_report_is_said_and_not_credited() {
 }
 
 /// A September signed list (reported 2026-10-01) with rows (项目名称, 总投资 亿元, 签约日期, 责任单位).
-fn signed_list(path: &std::path::Path, rows: &[(&str, f64, &str, &str)]) {
+pub(crate) fn signed_list(path: &std::path::Path, rows: &[(&str, f64, &str, &str)]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("签约项目").unwrap();
@@ -207,7 +207,7 @@ fn signed_list(path: &std::path::Path, rows: &[(&str, f64, &str, &str)]) {
 }
 
 /// The 三个一批 signed figures of `unit` in run.json: (month count, year count, year 亿元).
-fn signed_of(json: &serde_json::Value, unit: &str) -> (u64, u64, f64) {
+pub(crate) fn signed_of(json: &serde_json::Value, unit: &str) -> (u64, u64, f64) {
     let u = json["stages"]["units"]
         .as_array()
         .unwrap()
@@ -242,7 +242,7 @@ fn a_project_signed_twice_or_outside_the_lists_month_is_said_and_counted_once() 
     let said = format!("{}{}", r.stdout, r.stderr);
     for want in [
         "错误[E031] 签约项目.xlsx!签约项目!B5: 项目名称 高端装备制造项目 重复，首次出现在 签约项目.xlsx!签约项目!B4，此行未采用",
-        "警告[W074] 签约项目.xlsx!签约项目!B6: 签约项目中的“年产3万吨饲料项目”已于 2026-01-20 签约（重大项目管理台账.xlsx!台账!H8），本表再次报为2026年9月签约：按台账的签约日期计一次，不再计为新签约项目",
+        "警告[W074] 签约项目.xlsx!签约项目!B6: 签约项目中的“年产3万吨饲料项目”已于 2026-01-20 签约（重大项目管理台账.xlsx!台账!H8），本表将其列为2026年9月签约项目（签约日期 2026-09-10）：按台账的签约日期计一次，不再计为新签约项目",
         "警告[W073] 签约项目.xlsx!签约项目!D7: 签约日期 2026-08-20 不在本表所报的2026年9月内（早于该月，为迟报）：仍按签约日期计入该日期所在月份与年份的签约数",
     ] {
         assert!(said.contains(want), "{want}\n{said}");
@@ -301,7 +301,7 @@ fn a_project_history_shows_signed_is_not_counted_again_when_listed_later() {
     let said = json["diagnostics"].to_string();
     assert!(
         said.contains(
-            "签约项目中的“年产3万吨饲料项目”已于 2026-01-20 签约（2026年9月考核记录），本表再次报为2026年9月签约：不再计为新签约项目，此行未采用"
+            "签约项目中的“年产3万吨饲料项目”已于 2026-01-20 签约（2026年9月考核记录），本表将其列为2026年9月签约项目（签约日期 2026-09-10）：不再计为新签约项目，此行未采用"
         ),
         "{said}"
     );
