@@ -4,7 +4,9 @@ use super::match_problems::location;
 use super::record::{Dataset, Record};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::TableSchema;
+use crate::value::Value;
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The consistency checks of the schema (`[[check]]`) on every used row. A check whose
 /// condition cannot be evaluated on a row is reported at that row, naming the check. Rows are
@@ -17,12 +19,31 @@ pub(super) fn row_checks(schema: &TableSchema, data: &mut Dataset) {
         .fields
         .iter()
         .map(|f| f.id.clone())
-        .chain([crate::rules::SUBMITTED_ON.to_string()])
+        .chain([
+            crate::rules::SUBMITTED_ON.to_string(),
+            crate::rules::FILED_MONTH_START.to_string(),
+        ])
+        .collect();
+    // The first day of the month each file is filed in, by the month its title names.
+    let offset = schema
+        .report_month
+        .as_ref()
+        .and_then(|r| r.submitted)
+        .unwrap_or(0);
+    let filed: HashMap<&str, Value> = data
+        .files
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.file.as_str(),
+                Value::Date(f.report_month?.shift(offset).day(1)),
+            ))
+        })
         .collect();
     let found: Vec<(Vec<Diagnostic>, Vec<&str>)> = data
         .records(&schema.id)
         .par_iter()
-        .map(|r| checks_of_row(schema, r, &ids))
+        .map(|r| checks_of_row(schema, r, &ids, filed.get(r.file.as_str())))
         .collect();
     let mut diagnostics = Vec::new();
     let mut drops = Vec::new();
@@ -42,18 +63,22 @@ pub(super) fn row_checks(schema: &TableSchema, data: &mut Dataset) {
 }
 
 /// The problems the schema's checks find in row `r`, whose fields are `ids`, and the fields
-/// whose value a check that holds does not let be used (`drop_value`).
+/// whose value a check that holds does not let be used (`drop_value`); `filed` is the first day
+/// of the month its file is filed in.
 fn checks_of_row<'s>(
     schema: &'s TableSchema,
     r: &Record,
     ids: &[String],
+    filed: Option<&Value>,
 ) -> (Vec<Diagnostic>, Vec<&'s str>) {
     let mut found = Vec::new();
     let mut dropped = Vec::new();
-    let submitted = r.submitted_on.map(crate::value::Value::Date);
+    let submitted = r.submitted_on.map(Value::Date);
     let get = |k: &str| {
         if k == crate::rules::SUBMITTED_ON {
             submitted.as_ref()
+        } else if k == crate::rules::FILED_MONTH_START {
+            filed
         } else {
             r.values.get(k)
         }

@@ -205,11 +205,12 @@ impl TableSchema {
                 .with_hint("不与台账匹配的表用 unique = \"字段\""));
         }
         let ids: Vec<String> = fields.iter().map(|f| f.id.clone()).collect();
-        // A check also reads the file's 填报日期, as `submitted_on`.
+        // A check also reads the file's 填报日期, as `submitted_on`, and the first day of the
+        // month the report is filed in, as `filed_month_start`.
         let names: Vec<String> = ids
             .iter()
             .cloned()
-            .chain([SUBMITTED_ON.to_string()])
+            .chain([SUBMITTED_ON.to_string(), FILED_MONTH_START.to_string()])
             .collect();
         let checks = load_checks(file, raw.check, &names)?;
         let wide = raw
@@ -324,6 +325,9 @@ fn check_matching(
 /// The row checks: conditions over the table's fields `ids`, and their message templates.
 /// The name under which a `[[check]]` reads its file's 填报日期.
 pub(crate) const SUBMITTED_ON: &str = "submitted_on";
+/// The name under which a `[[check]]` reads the first day of the month its file is filed in (the
+/// month its title names, shifted by `[report_month] submitted`); none when the file names none.
+pub(crate) const FILED_MONTH_START: &str = "filed_month_start";
 
 fn load_checks(
     file: &RuleFile,
@@ -340,12 +344,12 @@ fn load_checks(
                 format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
             ));
         }
-        if c.drop_value && c.field == SUBMITTED_ON {
+        if c.drop_value && (c.field == SUBMITTED_ON || c.field == FILED_MONTH_START) {
             return Err(file.error_near(
                 "drop_value",
                 format!(
-                    "检查 {} 的 drop_value 只能用于本表的字段，不能用于 {SUBMITTED_ON}",
-                    c.id
+                    "检查 {} 的 drop_value 只能用于本表的字段，不能用于 {}",
+                    c.id, c.field
                 ),
             ));
         }

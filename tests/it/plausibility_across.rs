@@ -320,3 +320,35 @@ fn a_project_history_shows_signed_is_not_counted_again_when_listed_later() {
     let (m, y, _) = signed_of(&json, "东湖镇");
     assert_eq!((m, y), (0, 2), "{}", json["stages"]);
 }
+
+#[test]
+fn a_start_after_a_filing_date_copied_from_last_months_form_is_credited() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = started_after_its_report(dir.path());
+    // 东湖镇's 填报日期 copied from September's form (W070): it says nothing of when the unit
+    // filled in October's dates.
+    let path = input.join("月报/东湖镇.xlsx");
+    let bytes = crate::hostile::patched_file(&path, "xl/sharedStrings.xml", |t| {
+        t.replacen("填报日期：2026年10月21日", "填报日期：2026年9月21日", 1)
+    });
+    std::fs::write(&path, bytes).unwrap();
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("警告[W070] 月报/东湖镇.xlsx!月报!A2"),
+        "{said}"
+    );
+    assert!(!said.contains("晚于本表的填报日期"), "{said}");
+    // The start of 2026-10-23 is credited as a late start (10 of 20).
+    let (points, figures) = start_points(&input, &dir.path().join("out"), None);
+    assert_eq!(points, 10.0, "{figures}");
+    assert_eq!(figures["actual_start"], "2026-10-23", "{figures}");
+    // Without the rules' clause on the month filed in, the copied date drops it again.
+    let (_rules_dir, rules) = edited_rules(&[(
+        "tables/monthly.toml",
+        "actual_start > submitted_on and not (filed_month_start and submitted_on < filed_month_start)",
+        "actual_start > submitted_on",
+    )]);
+    let (points, figures) = start_points(&input, &dir.path().join("out2"), Some(&rules));
+    assert_eq!(points, 0.0, "{figures}");
+}
