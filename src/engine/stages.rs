@@ -46,16 +46,31 @@ struct Entry {
 /// The stages by their ids, as history keeps them.
 const STAGES: [&str; 3] = ["signed", "started", "completed"];
 
-/// The figures of `month` as of `as_of`, from the projects as scored and the signed list;
-/// `before` is what the year's figures counted in the latest earlier month of the year.
+/// What history knows of the earlier months: the signings recorded (normalised name → month,
+/// date) and what the year's figures counted in the latest earlier month of the year.
+pub(crate) struct Before<'a> {
+    pub(crate) signed: &'a BTreeMap<String, (String, String)>,
+    pub(crate) counted: Option<&'a [StageKey]>,
+}
+
+/// Whether `k` is entry `e`'s: by the ledger id when both have one, else by name.
+fn same(k: &StageKey, e: &Entry) -> bool {
+    match (&k.project, &e.project) {
+        (Some(a), Some(b)) => a == b,
+        _ => k.name == e.name,
+    }
+}
+
+/// The figures of `month` as of `as_of`, from the projects as scored and the signed list, and
+/// what history knows of the earlier months.
 pub(crate) fn stage_figures(
     rules: &Rules,
     data: &Dataset,
     projects: &[ProjectScore],
     (month, as_of): (Month, NaiveDate),
-    before: Option<&[StageKey]>,
+    history: &Before,
 ) -> StageFigures {
-    let entries = entries(rules, data, projects);
+    let before = history.counted;
     let month_from = month.day(1);
     let month_to = month.day(31).min(as_of);
     let year_from = Month {
@@ -63,16 +78,12 @@ pub(crate) fn stage_figures(
         month: 1,
     }
     .day(1);
+    let entries = entries(rules, data, projects, history, year_from);
     let in_month = |d: Option<NaiveDate>| d.is_some_and(|d| d >= month_from && d <= month_to);
     let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d >= year_from && d <= as_of);
     let by_now = |d: Option<NaiveDate>| d.is_some_and(|d| d <= as_of);
     let counted_before = |stage: &str, e: &Entry| {
-        before.is_some_and(|b| {
-            b.iter().any(|k| {
-                k.stage == stage
-                    && (k.name == e.name || (k.project.is_some() && k.project == e.project))
-            })
-        })
+        before.is_some_and(|b| b.iter().any(|k| k.stage == stage && same(k, e)))
     };
     // In the month: what the year's figure gains since the earlier month, else what is dated in
     // the month.
@@ -156,9 +167,16 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The ledger's projects (signed on the list's date when the ledger gives none), then the
-/// signed list's projects the ledger does not have (by normalised name).
-fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entry> {
+/// The ledger's projects (signed on the list's date when the ledger gives none, else on the date
+/// history recorded), then the signed list's projects the ledger does not have (by normalised
+/// name).
+fn entries(
+    rules: &Rules,
+    data: &Dataset,
+    projects: &[ProjectScore],
+    history: &Before,
+    year_from: NaiveDate,
+) -> Vec<Entry> {
     let cfg = &rules.lights.stages;
     let ledger: BTreeMap<&str, &crate::ingest::Record> = data
         .table(TableRole::Ledger)
@@ -179,13 +197,19 @@ fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entr
     for p in projects {
         names.insert(key(&p.name));
         let l = ledger.get(p.id.as_str());
-        out.push(Entry {
+        let mut e = Entry {
             unit: p.unit.clone(),
             project: Some(p.id.clone()),
             name: key(&p.name),
             signed: l
                 .and_then(|l| l.date(sign_field))
-                .or_else(|| listed.get(&key(&p.name)).copied()),
+                .or_else(|| listed.get(&key(&p.name)).copied())
+                .or_else(|| {
+                    history
+                        .signed
+                        .get(&key(&p.name))
+                        .and_then(|(_, d)| parse_date_text(d))
+                }),
             started: p.figures.actual_start.as_deref().and_then(parse_date_text),
             completed: p
                 .figures
@@ -193,7 +217,18 @@ fn entries(rules: &Rules, data: &Dataset, projects: &[ProjectScore]) -> Vec<Entr
                 .as_deref()
                 .and_then(parse_date_text),
             invest: l.and_then(|l| l.number(&cfg.ledger_invest)).unwrap_or(0.0) / WAN_PER_YI,
-        });
+        };
+        // Signed on an earlier month's list, whose date history did not keep: the year's figure
+        // counted it, so it stays counted in the year (from the year's first day, its date not
+        // being known), and not again in the month.
+        if e.signed.is_none()
+            && history
+                .counted
+                .is_some_and(|b| b.iter().any(|k| k.stage == STAGES[0] && same(k, &e)))
+        {
+            e.signed = Some(year_from);
+        }
+        out.push(e);
     }
     for r in data.records(&cfg.signed_table) {
         let Some(name) = r.text(&cfg.signed_name) else {
@@ -236,5 +271,41 @@ mod tests {
         assert_eq!(percent(1, 3), Some(33.3));
         assert_eq!(percent(2, 3), Some(66.7));
         assert_eq!(percent(0, 0), None);
+    }
+
+    fn entry(project: Option<&str>, name: &str) -> Entry {
+        Entry {
+            unit: String::new(),
+            project: project.map(str::to_string),
+            name: name.to_string(),
+            signed: None,
+            started: None,
+            completed: None,
+            invest: 0.0,
+        }
+    }
+
+    fn counted(project: Option<&str>, name: &str) -> StageKey {
+        StageKey {
+            stage: STAGES[0].to_string(),
+            project: project.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+
+    #[test]
+    fn two_ledger_projects_of_one_name_are_told_apart_by_their_ids() {
+        let e = entry(Some("DH2026-012"), "新能源电池材料项目");
+        assert!(!same(
+            &counted(Some("DH2026-001"), "新能源电池材料项目"),
+            &e
+        ));
+        assert!(same(&counted(Some("DH2026-012"), "改名前的名称"), &e));
+        // A list project without an id is known by its name.
+        assert!(same(&counted(None, "新能源电池材料项目"), &e));
+        assert!(same(
+            &counted(Some("DH2026-001"), "光学镜片项目"),
+            &entry(None, "光学镜片项目")
+        ));
     }
 }

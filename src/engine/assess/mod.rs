@@ -192,7 +192,10 @@ pub fn assess_issued(
                 data,
                 &projects,
                 (month, as_of),
-                snapshot.stages_before.as_deref(),
+                &super::stages::Before {
+                    signed: &snapshot.signed_before,
+                    counted: snapshot.stages_before.as_deref(),
+                },
             );
             let project_units: HashMap<&str, &str> = projects
                 .iter()
