@@ -1,6 +1,7 @@
 //! The signed list against the month it reports and the signings known before it, before
 //! anything is counted: a signing dated outside the list's month (a late report of an earlier
-//! month's signing, or a slip) is a warning (W073) and still counts by its date; a project the
+//! month's signing, or a slip) is a warning (W073) and counts as `stages` says (a late one in this
+//! month's figure when an earlier month of the year is in history); a project the
 //! ledger shows signed before the list's month, or an earlier month's history recorded signed, is
 //! a warning (W074) and not counted as a new signing again (a project of this month's ledger
 //! counts once, by the ledger's date; one only history knows is not used). A project listed
@@ -93,7 +94,13 @@ pub(crate) fn signings(
         if let Some(d) = r.date(&cfg.signed_date)
             && Month::of(d) != listed
         {
-            said.push(outside(r, &cfg.signed_date, d, listed, &schema.title));
+            said.push(outside(
+                r,
+                &cfg.signed_date,
+                d,
+                (listed, offset),
+                &schema.title,
+            ));
         }
     }
     if let Some(records) = data.tables.get_mut(&cfg.signed_table) {
@@ -109,25 +116,44 @@ pub(crate) fn signings(
     data.diagnostics.extend(said);
 }
 
-/// W073: a signing dated outside the month the list reports.
-fn outside(r: &Record, field: &str, d: NaiveDate, listed: Month, title: &str) -> Diagnostic {
+/// W073: a signing dated outside the month the list reports (`listed`, `offset` months from the
+/// month assessed).
+fn outside(
+    r: &Record,
+    field: &str,
+    d: NaiveDate,
+    (listed, offset): (Month, i32),
+    title: &str,
+) -> Diagnostic {
     let late = d < listed.day(1);
     Diagnostic::new(
         Code::SignedOutsideMonth,
         at(r, field),
         format!(
-            "签约日期 {d} 不在本表所报的{}内{}：仍按签约日期计入该日期所在月份与年份的签约数",
+            "签约日期 {d} 不在本表所报的{}内{}",
             month_zh(&listed.to_string()),
             if late {
-                "（早于该月，为迟报）"
+                "（早于该月，为迟报）：计入本年累计签约数；本年以前月份已有考核记录的，计入本月签约数并标为迟报，否则计入签约日期所在月份"
             } else {
-                "（晚于该月）"
+                "（晚于该月）：签约日期不晚于统计截止日期的，计入本月与本年累计签约数，否则暂不计入"
             },
         ),
     )
     .with_hint(format!(
-        "{title}每月报上月签约的项目；以前月份签约而漏报的，请说明；签约日期有误的，请更正"
+        "{title}每月报{}签约的项目；以前月份签约而漏报的，请说明；签约日期有误的，请更正",
+        months_from_now(offset)
     ))
+}
+
+/// The month `offset` months from the month assessed, as a hint says it.
+fn months_from_now(offset: i32) -> String {
+    match offset {
+        0 => "当月".to_string(),
+        -1 => "上月".to_string(),
+        1 => "下月".to_string(),
+        n if n < 0 => format!("{}个月前", -n),
+        n => format!("{n}个月后"),
+    }
 }
 
 fn at(r: &Record, field: &str) -> Location {
@@ -147,5 +173,18 @@ fn month_zh(m: &str) -> String {
     match Month::parse(m) {
         Some(m) => format!("{}年{}月", m.year, m.month),
         None => m.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::months_from_now;
+
+    #[test]
+    fn the_hint_says_the_month_by_the_rules_offset() {
+        assert_eq!(months_from_now(-1), "上月");
+        assert_eq!(months_from_now(0), "当月");
+        assert_eq!(months_from_now(-2), "2个月前");
+        assert_eq!(months_from_now(2), "2个月后");
     }
 }
