@@ -86,6 +86,25 @@ fn a_sheet_limit_far_above_the_rules_limit_is_warned_of_and_still_used() {
         "{row}"
     );
     assert!(json["diagnostics"].to_string().contains("W072"));
+    // The unit of days is the rule's: counted as calendar days, the message says 自然日.
+    let (_cal_dir, calendar) = edited_rules(&[(
+        "deadlines.toml",
+        "days_field_warn_factor = 3\ncount = \"working\"",
+        "days_field_warn_factor = 3\ncount = \"calendar\"",
+    )]);
+    let r = sanyipi(&[
+        "check",
+        "--input",
+        input.to_str().unwrap(),
+        "--rules",
+        calendar.to_str().unwrap(),
+    ]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("办理时限 180 个自然日，是规则时限 3 个自然日的 60 倍")
+            && said.contains("核对办理时限（自然日）是否多填了位数或填成了日期、工作日"),
+        "{said}"
+    );
     // The factor is the rules' own.
     let (_rules_dir, rules) = edited_rules(&[(
         "deadlines.toml",
