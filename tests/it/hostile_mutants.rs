@@ -136,3 +136,35 @@ fn a_unit_name_of_40000_characters_does_not_fail_the_feedback_forms() {
         }
     }
 }
+
+// A sheet with bytes that are no UTF-8 text was refused as "文件内容不完整（被截断或损坏）",
+// wording that fits a file cut short; it says the encoding is broken.
+#[test]
+fn a_sheet_with_bytes_that_are_no_text_is_said_to_have_a_broken_encoding() {
+    let dir = month();
+    let path = input(&dir).join(VICTIM);
+    let entries: Vec<(String, Vec<u8>)> = unzip(&std::fs::read(&path).unwrap())
+        .into_iter()
+        .map(|(n, d)| {
+            if n != "xl/sharedStrings.xml" {
+                return (n, d);
+            }
+            let at = d.windows(3).position(|w| w == b"<t>").unwrap() + 3;
+            let mut d = d;
+            d.splice(at..at, [0xFF, 0xFE, 0xC3]);
+            (n, d)
+        })
+        .collect();
+    std::fs::write(&path, rezip(&entries)).unwrap();
+    let r = check(&input(&dir));
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains(VICTIM) && l.contains("E001"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        line.contains("文件内容含有无法识别的字符（编码已损坏）"),
+        "{line}"
+    );
+    others_read(&r);
+}

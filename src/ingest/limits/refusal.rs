@@ -186,10 +186,22 @@ pub(super) fn diagnostic(
             Code::Unreadable,
             sheet_loc(&entry, None),
             format!(
-                "文件内容不完整（被截断或损坏），为免丢失数据，此文件未读取。{}",
+                "{}，为免丢失数据，此文件未读取。{}",
+                xml_fault(&detail),
                 tech_info(detail)
             ),
         )
         .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送"),
+    }
+}
+
+/// What an XML part that cannot be read has: bytes that are no UTF-8 text (a broken encoding),
+/// or anything else (most often a file cut short).
+fn xml_fault(detail: &str) -> &'static str {
+    let d = detail.to_ascii_lowercase();
+    if d.contains("utf-8") || d.contains("utf8") || d.contains("decod") {
+        "文件内容含有无法识别的字符（编码已损坏）"
+    } else {
+        "文件内容不完整（被截断或损坏）"
     }
 }
