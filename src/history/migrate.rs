@@ -61,7 +61,86 @@ pub(crate) const NEWEST: i64 = MIGRATIONS.len() as i64;
 pub(crate) enum MigrateError {
     /// Written by a newer release: left untouched.
     TooNew(i64),
+    /// Not a history file, though an SQLite database: what it holds instead, in words. Left
+    /// untouched.
+    Foreign(String),
     Sql(rusqlite::Error),
+}
+
+/// The tables of release 0.1.0: a format-0 file holding none of them (and some others) is
+/// another program's database.
+const TABLES_0_1_0: &[&str] = &[
+    "run",
+    "unit_result",
+    "project_result",
+    "finding",
+    "pending",
+    "notice",
+    "evaluation_class",
+    "weekly_run",
+    "weekly_row",
+];
+
+/// The tables of `conn`, sorted (SQLite's own left out).
+fn tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let names = stmt.query_map([], |r| r.get(0))?;
+    names.collect()
+}
+
+/// The tables of a file at the newest format, made once in memory.
+fn newest_tables() -> &'static [String] {
+    static TABLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut conn = Connection::open_in_memory().expect("an in-memory database opens");
+        migrate_steps(&mut conn).expect("the migrations apply to an empty database");
+        tables(&conn).expect("an in-memory database lists its tables")
+    })
+}
+
+/// Some of `names`, for a message.
+fn some(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+    let more = if names.len() > shown.len() {
+        " 等"
+    } else {
+        ""
+    };
+    format!("{}{more}", shown.join("、"))
+}
+
+/// Refuses a file that is no history file: a format-0 database holding tables, none of them
+/// release 0.1.0's; a version below 0; a file at a version of ours that lacks our tables.
+pub(crate) fn check_ours(conn: &Connection, version: i64) -> Result<(), MigrateError> {
+    if version < 0 {
+        return Err(MigrateError::Foreign(format!("格式版本为 {version}")));
+    }
+    let found = tables(conn)?;
+    if version == 0 {
+        if !found.is_empty() && !found.iter().any(|t| TABLES_0_1_0.contains(&t.as_str())) {
+            return Err(MigrateError::Foreign(format!(
+                "其中是其他数据表（{}）",
+                some(&found)
+            )));
+        }
+        return Ok(());
+    }
+    if version == NEWEST {
+        let missing: Vec<String> = newest_tables()
+            .iter()
+            .filter(|t| !found.contains(t))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(MigrateError::Foreign(format!(
+                "格式版本为 {version}，但缺少数据表 {}",
+                some(&missing)
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl From<rusqlite::Error> for MigrateError {
@@ -76,7 +155,18 @@ pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Applies every migration the file lacks, each in its own transaction (taken before reading
 /// the version, so two processes never both apply one). A file at the newest version is only read.
+/// A file that is no history file (another program's database) is refused before anything is
+/// written to it.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    let version = user_version(conn)?;
+    if version <= NEWEST {
+        check_ours(conn, version)?;
+    }
+    migrate_steps(conn)?;
+    check_ours(conn, user_version(conn)?)
+}
+
+fn migrate_steps(conn: &mut Connection) -> Result<(), MigrateError> {
     loop {
         let version = user_version(conn)?;
         if version > NEWEST {
@@ -89,6 +179,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
         let version = user_version(&tx)?;
         if version > NEWEST {
             return Err(MigrateError::TooNew(version));
+        }
+        if version < 0 {
+            return Err(MigrateError::Foreign(format!("格式版本为 {version}")));
         }
         if version < NEWEST {
             (MIGRATIONS[version as usize].step)(&tx)?;

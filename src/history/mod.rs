@@ -40,10 +40,18 @@ pub(crate) enum HistoryError {
         why: &'static str,
         source: rusqlite::Error,
     },
-    #[error("历史记录 {path} 读写失败。技术信息：{source}")]
+    #[error("历史记录 {path} 读写失败{}。技术信息：{source}", why_failed(.source))]
     Sql {
         path: String,
         source: rusqlite::Error,
+    },
+    #[error(
+        "{path} 不是 sanyipi 的历史记录文件（{what}），文件未改动。请核对 --history 或 --out；如是误放在此的其他文件，请移走后重新运行"
+    )]
+    NotHistory {
+        path: String,
+        /// What the file holds instead, in words.
+        what: String,
     },
     #[error(
         "历史记录 {path} 由较新版本的 sanyipi 写入（格式版本 {found}，本版本最高支持 {newest}），请使用新版本；文件未改动。"
@@ -118,10 +126,31 @@ fn why_not_opened(path: &str, e: &rusqlite::Error) -> &'static str {
     }
     match e.sqlite_error_code() {
         Some(C::NotADatabase) => "：该文件不是 sanyipi 的历史记录文件，或已损坏，请核对 --history",
+        // SQLite opens no path longer than its limit (512 bytes), whatever the folder allows.
+        Some(C::CannotOpen) if path.len() > MAX_PATH_BYTES => {
+            "：路径过长，无法打开，请把输出目录（--out）或 --history 放到较短的路径下"
+        }
         Some(C::CannotOpen | C::PermissionDenied) => "：文件无法打开（所在文件夹不存在或没有权限）",
-        Some(C::ReadOnly) => "：文件为只读，无法写入",
-        Some(C::DiskFull) => "：磁盘已满",
+        _ => why_failed(e),
+    }
+}
+
+/// The longest path SQLite opens (`SQLITE_MAX_PATHNAME` of its Unix file system layer).
+const MAX_PATH_BYTES: usize = 512;
+
+/// The usual reasons reading or writing the history file fails, in words (or nothing).
+fn why_failed(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseCorrupt | C::NotADatabase) => {
+            "：文件已损坏（可能被截断、未完整复制或被其他程序改写），文件未改动；请从备份恢复该文件后重新运行"
+        }
+        Some(C::ReadOnly) => {
+            "：文件或其所在的文件夹为只读（或没有写入权限），未写入；请取消只读或换到可写的文件夹后重新运行"
+        }
+        Some(C::DiskFull) => "：磁盘空间不足，未写入；请清理磁盘空间后重新运行",
         Some(C::DatabaseBusy | C::DatabaseLocked) => "：另一个程序正在使用该文件，请稍后再试",
+        Some(C::SystemIoFailure) => "：读写磁盘出错（磁盘或网络盘故障），请检查后重新运行",
         _ => "",
     }
 }
@@ -133,6 +162,10 @@ fn migrate_error(shown: &str, e: migrate::MigrateError) -> HistoryError {
             path: shown.to_string(),
             found,
             newest: migrate::NEWEST,
+        },
+        migrate::MigrateError::Foreign(what) => HistoryError::NotHistory {
+            path: shown.to_string(),
+            what,
         },
         migrate::MigrateError::Sql(source) => open_error(shown.to_string())(source),
     }
@@ -202,6 +235,8 @@ impl History {
             file.busy_timeout(Duration::from_secs(30))
                 .map_err(&open_err)?;
             if migrate::user_version(&file).map_err(&open_err)? == migrate::NEWEST {
+                migrate::check_ours(&file, migrate::NEWEST)
+                    .map_err(|e| migrate_error(&shown, e))?;
                 return Ok(History {
                     conn: file,
                     path: shown,
