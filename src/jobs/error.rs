@@ -102,11 +102,24 @@ fn render(e: &anyhow::Error) -> String {
         }
         if is_chinese(&cause) {
             out.push_str(&format!("\n原因: {cause}"));
+        } else if let Some(reason) = cause_io(e, &cause).map(crate::diagnostic::io_reason)
+            && reason != "系统错误"
+        {
+            // The system's English words (`No space left on device`) said in Chinese first.
+            out.push_str(&format!("\n原因: {reason}\n技术信息：{cause}"));
         } else {
             out.push_str(&format!("\n技术信息：{cause}"));
         }
     }
     out
+}
+
+/// The I/O error of `e`'s chain whose text is `text`, if that cause is one.
+fn cause_io<'a>(e: &'a anyhow::Error, text: &str) -> Option<&'a std::io::Error> {
+    e.chain()
+        .skip(1)
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .find(|io| io.to_string() == text)
 }
 
 /// Whether a message is meant for the user (has Chinese in it), not a library's detail.
@@ -138,6 +151,16 @@ mod tests {
                     .into(),
                 2,
                 "错误: 无法写入 out\n技术信息：denied\n",
+            ),
+            (
+                anyhow::Error::new(std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "No space left on device (os error 28)",
+                ))
+                .context("无法写入输出文件 run.json")
+                .into(),
+                2,
+                "错误: 无法写入输出文件 run.json\n原因: 磁盘空间不足\n技术信息：No space left on device (os error 28)\n",
             ),
         ];
         for (e, code, message) in cases {
