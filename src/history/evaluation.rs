@@ -15,13 +15,16 @@ pub(crate) struct EvaluationClass {
 }
 
 impl History {
-    /// Records a year's post-evaluation classes in one transaction, replacing that year's.
-    pub(crate) fn record_evaluation(
+    /// Records a year's post-evaluation classes in one transaction, replacing that year's; it
+    /// commits only once `publish` (which writes the year's folder) succeeded, so a failure of
+    /// either leaves both as they were.
+    pub(crate) fn record_evaluation<T, E: From<HistoryError>>(
         &mut self,
         year: i32,
         rows: &[EvaluationClass],
         rules_hash: &str,
-    ) -> Result<(), HistoryError> {
+        publish: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
         let sql = self.sql_owned();
         let tx = self.conn.transaction().map_err(&sql)?;
         tx.execute(
@@ -36,7 +39,9 @@ impl History {
             )
             .map_err(&sql)?;
         }
-        tx.commit().map_err(&sql)
+        let published = publish()?;
+        tx.commit().map_err(&sql)?;
+        Ok(published)
     }
 
     /// The classes recorded for `year`, by project id.

@@ -52,7 +52,6 @@ impl History {
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
     }
 
-    /// Replaces the problem rows of week `monday` (one transaction).
     /// How many problem rows the week of `monday` has in history (0: none, or not recorded).
     pub(crate) fn week_row_count(&self, monday: NaiveDate) -> Result<i64, HistoryError> {
         let week = date_text(Some(monday));
@@ -65,14 +64,16 @@ impl History {
             .map_err(self.sql())
     }
 
-    pub(crate) fn record_week(
+    /// Replaces the problem rows of week `monday` in one transaction that commits only once
+    /// `publish` (which writes the week's folder) succeeded: a failure of either leaves both as
+    /// they were.
+    pub(crate) fn record_week<T, E: From<HistoryError>>(
         &mut self,
         monday: NaiveDate,
         rows: &[WeekRow],
-        as_of: NaiveDate,
-        source: &str,
-        rules_hash: &str,
-    ) -> Result<(), HistoryError> {
+        (as_of, source, rules_hash): (NaiveDate, &str, &str),
+        publish: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
         let sql = self.sql_owned();
         let week = date_text(Some(monday));
         let tx = self.conn.transaction().map_err(&sql)?;
@@ -108,6 +109,8 @@ impl History {
             })
             .map_err(&sql)?;
         }
-        tx.commit().map_err(&sql)
+        let published = publish()?;
+        tx.commit().map_err(&sql)?;
+        Ok(published)
     }
 }

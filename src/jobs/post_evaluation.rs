@@ -109,8 +109,6 @@ fn post_evaluate_inner(
         ));
     }
     let out = &req.place.out;
-    let dir = publish(out, &format!("{year}年度后评估"), &files, progress)
-        .with_context(|| format!("无法写入 {}", out.display()))?;
     let classes: Vec<EvaluationClass> = ev
         .projects
         .iter()
@@ -122,7 +120,12 @@ fn post_evaluate_inner(
         })
         .collect();
     let replaced = !history.evaluation_classes(year)?.is_empty();
-    history.record_evaluation(year, &classes, &rules.source.fingerprint())?;
+    // The classes commit only once the year's folder is in place: a failure of either changes
+    // neither.
+    let dir = history.record_evaluation(year, &classes, &rules.source.fingerprint(), || {
+        publish(out, &format!("{year}年度后评估"), &files, progress)
+            .with_context(|| format!("无法写入 {}", out.display()))
+    })?;
     if let Some(note) = other_year_note(input, year, replaced) {
         progress.note(&note);
     }

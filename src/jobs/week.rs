@@ -116,14 +116,20 @@ fn week_inner(req: &WeekRequest, progress: &dyn Progress) -> anyhow::Result<Week
         ),
     ];
     let out = &req.place.out;
-    let dir = publish(out, &label, &files, progress)
-        .with_context(|| format!("无法写入 {}", out.display()))?;
-    history.record_week(
+    // The week's rows commit only once its folder is in place: a failure of either changes
+    // neither.
+    let dir = history.record_week(
         monday,
         &result.rows,
-        as_of,
-        &input.display().to_string(),
-        &rules.source.fingerprint(),
+        (
+            as_of,
+            &input.display().to_string(),
+            &rules.source.fingerprint(),
+        ),
+        || {
+            publish(out, &label, &files, progress)
+                .with_context(|| format!("无法写入 {}", out.display()))
+        },
     )?;
     Ok(WeekDone {
         summary: summary(&result, &weekly, &dir, &files),
