@@ -136,6 +136,7 @@ fn assess_and_publish_in(
     let out = req.place.out.as_path();
     let env = report::html::environment(templates)?;
     super::make_dir(out, "输出目录")?;
+    publish::not_a_file(&out.join(month.to_string()))?;
     let _lock = req.place.lock(progress)?;
     // A month refused or failing before it is recorded leaves no history file where there was
     // none: until then a missing file is read as an empty history.
@@ -302,8 +303,14 @@ fn record_and_publish(
     publish::failpoint("recorded");
     let revision = recorded.revision;
     let keep = (revision > 1).then(|| publish::kept(&m, revision - 1));
-    publish::swap(out, &m, &tmp, keep.as_deref())
-        .with_context(|| format!("无法写入输出目录 {}", out.display()))?;
+    publish::swap(out, &m, &tmp, keep.as_deref()).with_context(|| {
+        format!(
+            "无法把本次结果放入 {}：原文件夹或其中的文件可能正被打开（如 Excel、WPS），或没有权限。\n\
+             本次考核已记入历史（第 {revision} 版），结果暂存在 {}；请关闭这些文件后再运行一次 sanyipi run（不加 --force），将自动完成发布",
+            out.join(&m).display(),
+            out.join(&tmp).display()
+        )
+    })?;
     history.published(&m)?;
     publish::failpoint("published");
     Ok((files, recorded))

@@ -253,10 +253,50 @@ pub(crate) fn swap(
                 }
                 std::fs::rename(&old, &keep)?;
             }
-            None => std::fs::remove_dir_all(&old)?,
+            None => remove(&old)?,
         }
     }
     Ok(target)
+}
+
+/// Removes `path`, a folder with what it holds or a file.
+fn remove(path: &Path) -> std::io::Result<()> {
+    if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
+}
+
+/// Refuses to publish over `target` when it is a file (the folder's name taken by one), before
+/// anything is written: swapping the folder in would move the file aside and remove it.
+pub(crate) fn not_a_file(target: &Path) -> anyhow::Result<()> {
+    if target.exists() && !target.is_dir() {
+        anyhow::bail!(
+            "{} 是一个文件，不是文件夹：结果要写入同名的文件夹。请把该文件移走或改名后重新运行；未写入任何文件",
+            target.display()
+        );
+    }
+    Ok(())
+}
+
+/// Removes what an interrupted publication of `name` in `parent` left: its temp folders
+/// (`.NAME.tmp.PID`), which no one else writes while the lock is held. Returns the notes to say.
+fn remove_stale(parent: &Path, name: &str) -> Vec<String> {
+    let prefix = format!(".{name}.tmp.");
+    let mut notes = Vec::new();
+    for e in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+        let file_name = e.file_name().to_string_lossy().to_string();
+        if file_name.starts_with(&prefix)
+            && e.path().is_dir()
+            && std::fs::remove_dir_all(e.path()).is_ok()
+        {
+            notes.push(format!(
+                "注意: 已清理上次中断的运行留下的临时目录 {file_name}。"
+            ));
+        }
+    }
+    notes
 }
 
 /// Finishes what an interrupted run left: pending months are published, stale temp folders of
@@ -272,7 +312,12 @@ pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String
                 .filter(|r| r.revision > 1)
                 .map(|r| kept(month, r.revision - 1));
             swap(out, month, tmp, keep.as_deref())
-                .with_context(|| format!("无法完成 {month} 的发布（{}）", out.display()))?;
+                .with_context(|| {
+                    format!(
+                        "无法完成上次中断的 {month} 的发布（{}）：文件夹或其中的文件可能正被打开（如 Excel、WPS），或没有权限；请关闭这些文件后重新运行",
+                        out.display()
+                    )
+                })?;
             notes.push(format!(
                 "注意: 上次运行在 {month} 已记入历史、尚未发布时中断，已完成发布。"
             ));
@@ -317,7 +362,11 @@ pub(crate) fn publish(
         None => (root.to_path_buf(), rel),
     };
     super::make_dir(&parent, "输出目录")?;
+    not_a_file(&target)?;
     let _lock = lock_for(&root.join(".sanyipi.lock"), &target, progress)?;
+    for note in remove_stale(&parent, name) {
+        progress.note(&note);
+    }
     let stage = Stage::begin(&parent, name)?;
     for f in files {
         stage.write_bytes(&f.path, &f.bytes)?;

@@ -28,6 +28,7 @@ mod expressions;
 mod feedback_forms;
 mod file_names;
 mod fuzz;
+mod history_file;
 mod history_import;
 mod history_migration;
 mod hostile;
