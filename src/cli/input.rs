@@ -20,7 +20,7 @@ pub(crate) struct MonthArgs {
 /// Where outputs and history live; shared by every subcommand that reads or writes history.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct OutArgs {
-    /// 输出目录（默认 ./out）
+    /// 输出目录，历史记录默认在其中（默认 ./out）
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub(crate) out: PathBuf,
     /// 历史记录文件（默认 <out>/history.sqlite）

@@ -48,8 +48,9 @@ pub(super) fn weekly_templates(
     // Every week up to the end of the month being prepared.
     let after = monday_of(month.day(31)) + Duration::days(7);
     let earlier = if req.place.history_path().exists() {
+        // Read only: a template changes no history.
         req.place
-            .open()?
+            .read()?
             .weekly_before(after, &rules.weekly.status)?
     } else {
         Vec::new()

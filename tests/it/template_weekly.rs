@@ -409,3 +409,20 @@ fn a_template_run_that_replaces_other_files_says_so() {
     let again = sanyipi(&args);
     assert!(!format!("{}{}", again.stdout, again.stderr).contains("本次未重新生成，已删除"));
 }
+
+/// The pre-filled 周报 templates read the open problems from history without writing to it: a
+/// history of release 0.1.0 was migrated by `template` (opened for writing), though the README
+/// says `template` only reads.
+#[test]
+fn the_weekly_templates_read_history_without_changing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.sqlite");
+    std::fs::copy(root().join("tests/fixtures/history-0.1.0.sqlite"), &history).unwrap();
+    let before = std::fs::read(&history).unwrap();
+    template(
+        dir.path(),
+        "2026-11",
+        &["--table", "周报", "--ledger", ledger().to_str().unwrap()],
+    );
+    assert!(std::fs::read(&history).unwrap() == before, "history changed");
+}
