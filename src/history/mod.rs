@@ -54,6 +54,10 @@ pub(crate) enum HistoryError {
         what: String,
     },
     #[error(
+        "历史记录 {path} 是空文件（0 字节），文件未改动。如此前从未成功运行过（首次运行被中断），删除该文件后重新运行；否则历史记录已丢失，请从备份恢复该文件，不要删除后重来：各单位的连续排名、通知编号会从头计算"
+    )]
+    Empty { path: String },
+    #[error(
         "历史记录 {path} 由较新版本的 sanyipi 写入（格式版本 {found}，本版本最高支持 {newest}），请使用新版本；文件未改动。"
     )]
     TooNew {
@@ -191,6 +195,44 @@ fn roll_back_interrupted(path: &Path) {
     }
 }
 
+/// A history file of no bytes: a first run killed before this version created files whole, or a
+/// history lost. Read as an empty history it would start streaks and notice numbers again.
+fn refuse_empty(path: &Path) -> Result<(), HistoryError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == 0 => Err(HistoryError::Empty {
+            path: path.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a new history at `path` whole: made in a temporary file beside it, brought to the
+/// newest format, then linked into place, so that a run killed meanwhile leaves no file, never
+/// an empty one. A file another process created meanwhile is kept.
+fn create_fresh(path: &Path) -> Result<(), migrate::MigrateError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let made = (|| {
+        let mut conn = Connection::open(&tmp)?;
+        migrate::migrate(&mut conn)?;
+        drop(conn);
+        match std::fs::hard_link(&tmp, path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                Err(migrate::MigrateError::from(rusqlite::Error::InvalidPath(
+                    PathBuf::from(format!("{}: {e}", path.display())),
+                )))
+            }
+            _ => Ok(()),
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    made
+}
+
 impl History {
     /// Opens (creating if needed) the history file and brings it to the newest format. A file
     /// of a newer format is refused before anything is written to it.
@@ -199,6 +241,7 @@ impl History {
         let open_err = open_error(shown.clone());
         roll_back_interrupted(path);
         if path.exists() {
+            refuse_empty(path)?;
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .map_err(&open_err)?;
             let found = migrate::user_version(&conn).map_err(&open_err)?;
@@ -215,6 +258,9 @@ impl History {
                 ))),
             })?;
         }
+        if !path.exists() {
+            create_fresh(path).map_err(|e| migrate_error(&shown, e))?;
+        }
         let mut conn = Connection::open(path).map_err(&open_err)?;
         conn.busy_timeout(Duration::from_secs(30))
             .map_err(&open_err)?;
@@ -230,6 +276,7 @@ impl History {
         let open_err = open_error(shown.clone());
         roll_back_interrupted(path);
         let mut conn = if path.exists() {
+            refuse_empty(path)?;
             let file = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .map_err(&open_err)?;
             file.busy_timeout(Duration::from_secs(30))

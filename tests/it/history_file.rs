@@ -198,3 +198,39 @@ fn weekly_and_evaluate_publish_nothing_when_history_cannot_take_their_rows() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A history of no bytes (a first run killed while creating it, or a history lost) was read as an
+/// empty one: streaks and notice numbers started again, with no word. It is refused, untouched,
+/// saying what to do; and a new history is created whole, so a first run leaves no such file
+/// and no temporary file beside it.
+#[test]
+fn an_empty_history_file_is_refused_and_a_new_one_is_made_whole() {
+    let out = tempfile::tempdir().unwrap();
+    let history = out.path().join("history.sqlite");
+    std::fs::write(&history, b"").unwrap();
+    for r in [
+        october(out.path()),
+        sanyipi(&["history", "show", "--out", out.path().to_str().unwrap()]),
+    ] {
+        assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("是空文件（0 字节），文件未改动"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("请从备份恢复该文件"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read(&history).unwrap(), b"");
+    assert!(!out.path().join("2026-10").exists());
+    // Deleted, the next run makes a new one, whole.
+    std::fs::remove_file(&history).unwrap();
+    october(out.path()).expect_done();
+    assert!(std::fs::metadata(&history).unwrap().len() > 0);
+    let stray: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".new-"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}

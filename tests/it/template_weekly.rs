@@ -424,5 +424,8 @@ fn the_weekly_templates_read_history_without_changing_it() {
         "2026-11",
         &["--table", "周报", "--ledger", ledger().to_str().unwrap()],
     );
-    assert!(std::fs::read(&history).unwrap() == before, "history changed");
+    assert!(
+        std::fs::read(&history).unwrap() == before,
+        "history changed"
+    );
 }
