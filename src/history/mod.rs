@@ -220,13 +220,18 @@ fn create_fresh(path: &Path) -> Result<(), migrate::MigrateError> {
         let mut conn = Connection::open(&tmp)?;
         migrate::migrate(&mut conn)?;
         drop(conn);
+        let failed = |e: std::io::Error| {
+            migrate::MigrateError::from(rusqlite::Error::InvalidPath(PathBuf::from(format!(
+                "{}: {e}",
+                path.display()
+            ))))
+        };
         match std::fs::hard_link(&tmp, path) {
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                Err(migrate::MigrateError::from(rusqlite::Error::InvalidPath(
-                    PathBuf::from(format!("{}: {e}", path.display())),
-                )))
-            }
-            _ => Ok(()),
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // A file system without hard links (FAT on a USB stick): renamed into place.
+            Err(_) if !path.exists() => std::fs::rename(&tmp, path).map_err(failed),
+            Err(e) => Err(failed(e)),
         }
     })();
     let _ = std::fs::remove_file(&tmp);
