@@ -60,7 +60,7 @@ pub(crate) fn align_ids(data: &mut Dataset, snapshot: &mut super::results::Snaps
         said.push(
             Diagnostic::new(
                 Code::IdWrittenOtherwise,
-                cell(r, &field),
+                r.field_location(&field),
                 format!(
                     "项目编号“{id}”在以往月份的记录中写作“{old}”（大小写或全角半角不同），已按同一项目接续以往数据"
                 ),
@@ -149,7 +149,7 @@ fn cumulative(
         else {
             return true;
         };
-        let at = cell(r, &rule.field);
+        let at = r.field_location(&rule.field);
         if cum < before - 1e-6 {
             let scored = match rule.went_back {
                 WentBack::KeepPrevious => {
@@ -187,7 +187,7 @@ fn cumulative(
                 diagnostics.push(
                     Diagnostic::new(
                         Code::CumulativeMismatch,
-                        cell(r, mf),
+                        r.field_location(mf),
                         format!(
                             "项目 {project}: 上月累计 {} + 本月“{}” {} = {} 万元，与“{}” {} 万元相差 {} 万元",
                             format_number(before),
@@ -242,7 +242,7 @@ fn expect_in(rules: &Rules, schema: &TableSchema, data: &mut Dataset) {
         found.push(
             Diagnostic::new(
                 Code::SignedNotInLedger,
-                cell(r, &rule.by),
+                r.field_location(&rule.by),
                 format!(
                     "{}中的“{name}”不在本月的{}中",
                     schema.title,
@@ -257,21 +257,8 @@ fn expect_in(rules: &Rules, schema: &TableSchema, data: &mut Dataset) {
     data.diagnostics.extend(found);
 }
 
-/// The location of a record's field.
-fn cell(r: &crate::ingest::Record, field: &str) -> Location {
-    Location {
-        file: r.file.clone(),
-        sheet: Some(r.sheet.clone()),
-        cell: Some(
-            r.cells
-                .get(field)
-                .cloned()
-                .unwrap_or_else(|| format!("第{}行", r.row)),
-        ),
-    }
-}
-
-fn month_zh(m: &str) -> String {
+/// `2026年9月` of `2026-09` (the text itself when it is no month).
+pub(crate) fn month_zh(m: &str) -> String {
     match Month::parse(m) {
         Some(m) => format!("{}年{}月", m.year, m.month),
         None => m.to_string(),

@@ -8,7 +8,7 @@
 //! twice in the list is refused by `unique` of its table (E031).
 
 use super::Month;
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::{Dataset, Record};
 use crate::rules::{FieldRole, Rules, TableRole};
 use crate::text::key;
@@ -58,18 +58,23 @@ pub(crate) fn signings(
                     .filter(|(_, d)| {
                         NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok_and(|d| d < listed.day(1))
                     })
-                    .map(|(m, d)| (d.clone(), format!("{}考核记录", month_zh(m))))
+                    .map(|(m, d)| {
+                        (
+                            d.clone(),
+                            format!("{}考核记录", super::continuity::month_zh(m)),
+                        )
+                    })
             });
         if let Some((date, source)) = earlier {
             let used = in_ledger.is_some();
             said.push(
                 Diagnostic::new(
                     Code::SignedBefore,
-                    at(r, &cfg.signed_name),
+                    r.field_location(&cfg.signed_name),
                     format!(
                         "{}中的“{name}”已于 {date} 签约（{source}），本表将其列为{}签约项目{}：{}",
                         schema.title,
-                        month_zh(&listed.to_string()),
+                        super::continuity::month_zh(&listed.to_string()),
                         r.date(&cfg.signed_date)
                             .map(|d| format!("（签约日期 {d}）"))
                             .unwrap_or_default(),
@@ -128,10 +133,10 @@ fn outside(
     let late = d < listed.day(1);
     Diagnostic::new(
         Code::SignedOutsideMonth,
-        at(r, field),
+        r.field_location(field),
         format!(
             "签约日期 {d} 不在本表所报的{}内{}",
-            month_zh(&listed.to_string()),
+            super::continuity::month_zh(&listed.to_string()),
             if late {
                 "（早于该月，为迟报）：计入本年累计签约数；本年以前月份已有考核记录的，计入本月签约数并标为迟报，否则计入签约日期所在月份"
             } else {
@@ -153,26 +158,6 @@ fn months_from_now(offset: i32) -> String {
         1 => "下月".to_string(),
         n if n < 0 => format!("{}个月前", -n),
         n => format!("{n}个月后"),
-    }
-}
-
-fn at(r: &Record, field: &str) -> Location {
-    Location {
-        file: r.file.clone(),
-        sheet: Some(r.sheet.clone()),
-        cell: Some(
-            r.cells
-                .get(field)
-                .cloned()
-                .unwrap_or_else(|| format!("第{}行", r.row)),
-        ),
-    }
-}
-
-fn month_zh(m: &str) -> String {
-    match Month::parse(m) {
-        Some(m) => format!("{}年{}月", m.year, m.month),
-        None => m.to_string(),
     }
 }
 

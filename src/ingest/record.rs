@@ -37,6 +37,20 @@ pub struct Record {
 }
 
 impl Record {
+    /// Where `field` of this row is: its cell, else the row (`第N行`) when the field has none.
+    pub(crate) fn field_location(&self, field: &str) -> crate::diagnostic::Location {
+        crate::diagnostic::Location {
+            file: self.file.clone(),
+            sheet: Some(self.sheet.clone()),
+            cell: Some(
+                self.cells
+                    .get(field)
+                    .cloned()
+                    .unwrap_or_else(|| format!("第{}行", self.row)),
+            ),
+        }
+    }
+
     pub(crate) fn get(&self, field: &str) -> Option<&Value> {
         self.values.get(field)
     }

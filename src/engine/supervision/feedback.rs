@@ -2,7 +2,7 @@
 //! a row that cannot update its task is a diagnostic (W046) at its cell with the reason.
 
 use super::{Feedback, Task};
-use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::{Dataset, FileSummary, Record};
 use crate::rules::Rules;
 use crate::rules::supervision::Supervision;
@@ -88,16 +88,7 @@ pub(crate) fn read(
 }
 
 fn refuse(r: &Record, field: &str, message: String, hint: &str) -> Box<Diagnostic> {
-    let location = Location {
-        file: r.file.clone(),
-        sheet: Some(r.sheet.clone()),
-        cell: Some(
-            r.cells
-                .get(field)
-                .cloned()
-                .unwrap_or_else(|| format!("第{}行", r.row)),
-        ),
-    };
+    let location = r.field_location(field);
     Box::new(
         Diagnostic::new(
             Code::BadFeedback,
