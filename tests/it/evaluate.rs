@@ -340,3 +340,20 @@ fn zero_or_missing_figures_are_verified_with_the_field_named() {
     };
     assert!((b - tax.iter().sum::<f64>() / tax.len() as f64).abs() < 1e-9);
 }
+
+/// Exports the shipped rules, applies `edits` to `evaluate.toml`, returns the folder.
+fn edited_rules(dir: &Path, edits: &[(&str, &str)]) -> PathBuf {
+    let rules = dir.join("rules");
+    assert_eq!(
+        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
+        0
+    );
+    let path = rules.join("evaluate.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    std::fs::write(&path, text).unwrap();
+    rules
+}

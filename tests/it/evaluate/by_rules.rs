@@ -3,23 +3,6 @@
 
 use super::*;
 
-/// Exports the shipped rules, applies `edits` to `evaluate.toml`, returns the folder.
-fn edited_rules(dir: &Path, edits: &[(&str, &str)]) -> PathBuf {
-    let rules = dir.join("rules");
-    assert_eq!(
-        sanyipi(&["rules", "export", rules.to_str().unwrap()]).code,
-        0
-    );
-    let path = rules.join("evaluate.toml");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    for (from, to) in edits {
-        assert!(text.contains(from), "{from}");
-        text = text.replace(from, to);
-    }
-    std::fs::write(&path, text).unwrap();
-    rules
-}
-
 const FIXED: [f64; 6] = [20.0, 80.0, 3.0, 1000.0, 25.0, 4.0];
 
 #[test]
