@@ -126,7 +126,6 @@ impl Deadlines {
         tables: &[TableSchema],
         roles: &Roles,
         office: &OfficeCalendar,
-        domains: &super::domains::Domains,
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let mut rules = Vec::new();
@@ -151,7 +150,10 @@ impl Deadlines {
                 None
             } else {
                 let expr = compile_condition(&applies, &known).map_err(|m| err(&applies, m))?;
-                domains.check(file, &applies)?;
+                // Quoted values are checked against the option fields of the tables the rule
+                // is evaluated over.
+                let over = subject_tables(d.subject, d.table.as_deref(), tables, roles);
+                super::domains::Domains::of_tables(over).check(file, &applies)?;
                 Some(expr)
             };
             rules.push(Deadline {
@@ -415,33 +417,38 @@ pub(crate) fn known_fields(
     tables: &[TableSchema],
     roles: &Roles,
 ) -> Vec<String> {
-    let of = |id: &str| -> Vec<String> {
-        tables
-            .iter()
-            .filter(|t| t.id == id)
-            .flat_map(|t| t.fields.iter().map(|f| f.id.clone()))
-            .collect()
-    };
-    let mut out: Vec<String> = match subject {
-        Subject::Project => [
-            of(roles.table(TableRole::Ledger)),
-            of(roles.table(TableRole::Monthly)),
-        ]
-        .concat(),
-        Subject::Procedure => [
-            of(roles.table(TableRole::Procedures)),
-            of(roles.table(TableRole::Ledger)),
-        ]
-        .concat(),
-        Subject::Submission => [
-            of(table.unwrap_or("")),
-            vec!["submitted_on".into(), "reporting_unit".into()],
-        ]
-        .concat(),
-    };
+    let mut out: Vec<String> = subject_tables(subject, table, tables, roles)
+        .flat_map(|t| t.fields.iter().map(|f| f.id.clone()))
+        .collect();
+    if subject == Subject::Submission {
+        out.extend(["submitted_on".into(), "reporting_unit".into()]);
+    }
     out.sort();
     out.dedup();
     out
+}
+
+/// The tables a rule about `subject` is evaluated over: a project's ledger row with its
+/// monthly report, a procedure's row with its project's ledger row, a submission's table.
+pub(crate) fn subject_tables<'a>(
+    subject: Subject,
+    table: Option<&'a str>,
+    tables: &'a [TableSchema],
+    roles: &'a Roles,
+) -> impl Iterator<Item = &'a TableSchema> + 'a {
+    let ids: Vec<&'a str> = match subject {
+        Subject::Project => vec![
+            roles.table(TableRole::Ledger),
+            roles.table(TableRole::Monthly),
+        ],
+        Subject::Procedure => vec![
+            roles.table(TableRole::Procedures),
+            roles.table(TableRole::Ledger),
+        ],
+        Subject::Submission => vec![table.unwrap_or("")],
+    };
+    ids.into_iter()
+        .flat_map(move |id| tables.iter().filter(move |t| t.id == id))
 }
 
 /// Compiles a condition or formula of a rule, checking that it names only known fields: the

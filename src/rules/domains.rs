@@ -26,9 +26,12 @@ struct Domain {
 }
 
 impl Domains {
-    /// The option fields of `tables`: a field id that is an option field in every table declaring
-    /// it, with the values of all of them.
-    pub(crate) fn of_tables(tables: &[TableSchema]) -> Self {
+    /// The option fields of `tables`, the tables an expression is evaluated over (a row check's
+    /// own table, the ledger and the monthly report for a project's rule …): a field id that is
+    /// an option field in every one of them declaring it, with the values of all of them. An id
+    /// that is free text in another table (`status` of the feedback form) is still checked over
+    /// the tables where it is an option.
+    pub(crate) fn of_tables<'a>(tables: impl IntoIterator<Item = &'a TableSchema>) -> Self {
         let mut names: BTreeMap<String, Domain> = BTreeMap::new();
         let mut not_options: Vec<&str> = Vec::new();
         for t in tables {
@@ -176,6 +179,22 @@ mod tests {
                 "penalty_ids 没有取值“tv_statment”（可选: tv_statement、special_inspection）",
                 "scoring.toml 中的处罚",
             ),
+            // `status` is free text in the feedback form and an option of the procedures'
+            // table: a procedures' row check and a procedure's deadline compare with the latter.
+            (
+                "tables/procedures.toml",
+                "status == '已办结' and not finished_date",
+                "status == '已完成' and not finished_date",
+                "status 没有取值“已完成”（可选: 已办结、办理中、未启动）",
+                "tables/procedures.toml 中字段 status 的 values",
+            ),
+            (
+                "deadlines.toml",
+                "subject = \"procedure\"\n",
+                "subject = \"procedure\"\napplies = \"status != '已完结'\"\n",
+                "status 没有取值“已完结”（可选: 已办结、办理中、未启动）",
+                "tables/procedures.toml 中字段 status 的 values",
+            ),
         ] {
             let e = load_with(rel, from, to).unwrap_or_else(|| panic!("{to} accepted"));
             assert!(e.contains(said) && e.contains(hint), "{to}: {e}");
@@ -183,7 +202,9 @@ mod tests {
             let caret = e.lines().nth(3).unwrap().chars().position(|c| c == '^');
             let line = e.lines().nth(2).unwrap();
             let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
-            let at = line.find(&to[to.find('\'').unwrap()..]).unwrap();
+            let quoted = &to[to.find('\'').unwrap()..];
+            let quoted = &quoted[..quoted[1..].find('\'').unwrap() + 2];
+            let at = line.find(quoted).unwrap();
             assert_eq!(caret, Some(width(&line[..at])), "{e}");
         }
         // The right words, or a comparison with no name of known values, stay accepted.

@@ -117,19 +117,24 @@ impl Rules {
         }
         let office_calendar =
             office_calendar::OfficeCalendar::load(source.get("office_calendar.toml")?)?;
-        let domains = domains::Domains::of_tables(&tables);
-        check_row_checks(&source, &tables, &domains)?;
+        check_row_checks(&source, &tables)?;
         let deadlines = Deadlines::load(
             source.get("deadlines.toml")?,
             &tables,
             &roles,
             &office_calendar,
-            &domains,
         )?;
+        // A project's rules are evaluated over its ledger row and monthly report.
+        let project_domains = domains::Domains::of_tables(deadline::subject_tables(
+            Subject::Project,
+            None,
+            &tables,
+            &roles,
+        ));
         let project_fields = deadline::known_fields(Subject::Project, None, &tables, &roles);
         let deadline_ids: Vec<String> = deadlines.rules.iter().map(|d| d.id.clone()).collect();
         let own: Vec<&deadline::OwnLabels> = deadlines.rules.iter().map(|d| &d.status).collect();
-        let scoring_domains = domains
+        let scoring_domains = project_domains
             .clone()
             .with_status("start_status", &deadlines.status, &own)
             .with_status("report_status", &deadlines.status, &own);
@@ -149,7 +154,7 @@ impl Rules {
             &tables,
         )?;
         let post_evaluation =
-            post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables, &domains)?;
+            post_evaluation::Evaluation::load(source.get("evaluate.toml")?, &tables)?;
         let units = units::Units::load(source.get("units.toml")?, &tables)?;
         let weekly = weekly::Weekly::load(
             source.get("weekly.toml")?,
@@ -165,7 +170,7 @@ impl Rules {
             &source,
             table_by_id(&tables, roles.table(TableRole::Ledger)),
             table_by_id(&tables, roles.table(TableRole::Monthly)),
-            &domains,
+            &project_domains,
         )?;
         Ok(Rules {
             report_up,
@@ -243,16 +248,13 @@ fn validate_matches(source: &RuleSource, tables: &[TableSchema]) -> Result<(), R
     Ok(())
 }
 
-/// Checks the quoted texts the tables' row checks compare with an option field.
-fn check_row_checks(
-    source: &RuleSource,
-    tables: &[TableSchema],
-    domains: &domains::Domains,
-) -> Result<(), RulesError> {
+/// Checks the quoted texts the tables' row checks compare with an option field of their table.
+fn check_row_checks(source: &RuleSource, tables: &[TableSchema]) -> Result<(), RulesError> {
     for t in tables {
         let Some(file) = source.files.iter().find(|f| f.display == t.file) else {
             continue;
         };
+        let domains = domains::Domains::of_tables([t]);
         for c in &t.checks {
             domains.check(file, c.when.src())?;
         }

@@ -192,10 +192,17 @@ impl Evaluation {
     pub(crate) fn load(
         file: &RuleFile,
         tables: &[TableSchema],
-        domains: &super::domains::Domains,
     ) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
-        // A quoted value a condition or formula compares with an option field must be one of it.
+        let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
+            return Err(file.error_near(
+                &format!("\"{}\"", raw.evaluate.table),
+                format!("没有表格 {}", raw.evaluate.table),
+            ));
+        };
+        // A quoted value a condition or formula compares with an option field of the table
+        // evaluated must be one of it.
+        let domains = super::domains::Domains::of_tables([table]);
         for src in raw
             .indicator
             .iter()
@@ -205,12 +212,6 @@ impl Evaluation {
         {
             domains.check(file, src)?;
         }
-        let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
-            return Err(file.error_near(
-                &format!("\"{}\"", raw.evaluate.table),
-                format!("没有表格 {}", raw.evaluate.table),
-            ));
-        };
         let fields: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
         for f in [&raw.evaluate.id_field, &raw.evaluate.name_field] {
             if !fields.contains(f) {
