@@ -59,7 +59,7 @@ pub(crate) fn check(rules: &Rules, data: &mut Dataset, snapshot: &Snapshot) {
         } else {
             format!(
                 "如是笔误，请改为已有单位的名称；如确是新单位，请加入 {}",
-                rules.units.file
+                crate::rules::to_edit(&rules.units.file)
             )
         };
         found.push(

@@ -128,7 +128,7 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
                     ),
                     format!(
                         "核对{dept}；如该手续确由“{name}”办理，可不处理；规则中各手续的{dept}见 {} 的 [wide.lookup]",
-                        wide.file
+                        crate::rules::to_edit(&wide.file)
                     ),
                 );
                 (name, Some(said))
@@ -139,7 +139,8 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
                         "{dept}“{written}”不是已知的单位，与规则中{proc_label}“{procedure}”的{dept}“{expected}”不符，督办通知发往“{name}”"
                     ),
                     format!(
-                        "请将{dept}更正为“{expected}”；如“{written}”是其别称，在 {0} 中为“{expected}”写一个 [[unit]]，将“{written}”列入 aliases；如该手续确由“{written}”办理，在 {0} 中加入该单位",
+                        "请将{dept}更正为“{expected}”；如“{written}”是其别称，在 {0} 中为“{expected}”写一个 [[unit]]，将“{written}”列入 aliases；如该手续确由“{written}”办理，在 {1} 中加入该单位",
+                        crate::rules::to_edit(&rules.units.file),
                         rules.units.file
                     ),
                 );

@@ -255,7 +255,7 @@ fn missing_columns(
                 header::other_months(sheet, h, field, &rules.vocab, m).map(|o| (o, m))
             });
             if let Some((o, m)) = other {
-                return other_months_column(&o, m, field, sheet, file);
+                return other_months_column(&o, m, field, sheet, file, &rules.vocab.limits);
             }
             let (r, c) = sheet.abs(h.row, 0);
             Diagnostic::new(
@@ -280,6 +280,7 @@ fn other_months_column(
     field: &crate::rules::Field,
     sheet: &workbook::Sheet,
     file: &str,
+    limits: &crate::rules::Limits,
 ) -> Diagnostic {
     let (r, c) = sheet.abs(o.at.0, o.at.1);
     let (named, assessed) = (&o.named, &o.assessed);
@@ -292,10 +293,11 @@ fn other_months_column(
         ),
     )
     .with_hint(format!(
-        "如沿用了上月的表格，请填入截至{}月的数据，并把表头改为“{}”（或“{}”）；表头中的月份按规则 rules/ingest.toml 的 [headers] 读取",
+        "如沿用了上月的表格，请填入截至{}月的数据，并把表头改为“{}”（或“{}”）；表头中的月份按 {} 的 [headers] 读取",
         month.month,
         o.suggested,
-        field.label
+        field.label,
+        limits.file
     ))
 }
 

@@ -236,8 +236,8 @@ pub(crate) fn ingest_month_with(
                     format!("缺少{}：{}", schema.title, misread.join("；")),
                 )
                 .with_hint(format!(
-                    "在该文件的表头中补上缺少的列（列名见规则 {}）",
-                    schema.file
+                    "在该文件的表头中补上缺少的列（列名见 {}）",
+                    crate::rules::to_edit(&schema.file)
                 )),
             };
             data.diagnostics.push(d);

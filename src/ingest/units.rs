@@ -227,12 +227,15 @@ fn unknown(
         format!("{what}“{name}”不是已知的单位"),
     );
     if close.is_empty() {
-        d.with_hint(format!("在 {} 中加入该单位或其别名", units.file))
+        d.with_hint(format!(
+            "在 {} 中加入该单位或其别名",
+            crate::rules::to_edit(&units.file)
+        ))
     } else {
         d.with_hint(format!(
             "相近的单位: {}；如是别名，请加入 {}",
             close.join("、"),
-            units.file
+            crate::rules::to_edit(&units.file)
         ))
     }
 }

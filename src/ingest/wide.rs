@@ -226,7 +226,8 @@ fn read_group(
                 )
                 .with_hint(format!(
                     "在 {} 的 [wide.lookup] 中加入“{}”",
-                    wide.file, group.label
+                    crate::rules::to_edit(&wide.file),
+                    group.label
                 )),
             );
         }

@@ -36,6 +36,7 @@ pub(crate) use error::RulesError;
 pub(crate) use roles::{FieldRole, Roles, TableRole};
 pub(crate) use scoring::{Aggregate, Scoring, Trigger};
 pub use source::{RuleFile, RuleSource};
+pub(crate) use source::to_edit;
 pub use table::{Bound, Field, FieldType, Match, OutOfRange, Plausible, RowCheck, TableSchema};
 pub(crate) use table::{FILED_MONTH_START, SUBMITTED_ON};
 pub(crate) use table_checks::{ReportMonth, WentBack};

@@ -122,6 +122,21 @@ fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValu
         .map(|(_, v)| v)
 }
 
+/// How the built-in rules are named: the set as a whole (`规则: 内置规则`) and, before its
+/// path inside the set, each file (`内置规则 units.toml:3:1`). A user of the built-in rules has
+/// no `rules/` folder to edit until `sanyipi rules export`.
+pub(crate) const BUILT_IN: &str = "内置规则";
+
+/// A rules file as a message asking to change it names it: a file of a rules folder by its
+/// path, a built-in one with how to get a copy to edit. The one place messages name a rules
+/// file to edit.
+pub(crate) fn to_edit(display: &str) -> String {
+    match display.strip_prefix(BUILT_IN).and_then(|r| r.strip_prefix(' ')) {
+        Some(rel) => format!("{BUILT_IN} {rel}（可用 sanyipi rules export 导出后修改）"),
+        None => display.to_string(),
+    }
+}
+
 /// Largest template workbook a rule set may hold (a bound of the program, like a stack size).
 pub(crate) const MAX_ASSET_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -151,7 +166,7 @@ impl RuleSource {
         assets.sort_by(|a, b| a.rel.cmp(&b.rel));
         RuleSource {
             files,
-            origin: "内置规则".into(),
+            origin: BUILT_IN.into(),
             assets,
         }
     }
@@ -249,7 +264,7 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<RuleFile>, assets: &mut Ve
         }
         if rel.ends_with(".toml") {
             out.push(RuleFile {
-                display: format!("rules/{rel}"),
+                display: format!("{BUILT_IN} {rel}"),
                 rel,
                 text: f.contents_utf8().unwrap_or_default().to_string(),
             });

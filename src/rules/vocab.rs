@@ -96,6 +96,9 @@ pub(crate) struct Limits {
     pub(crate) read_seconds: u64,
     /// Address space of the process that reads one file, in MB.
     pub(crate) read_memory_mb: u64,
+    /// The file the limits are set in, as a message asking to change one names it.
+    #[serde(skip)]
+    pub(crate) file: String,
 }
 
 /// Validated vocabulary, all entries normalised like cell text.
@@ -196,7 +199,10 @@ impl Vocabulary {
             note_rows: norm(raw.rows.note),
             section_rows: norm(raw.rows.section),
             meta: raw.meta.into_iter().map(|(k, v)| (k, norm(v))).collect(),
-            limits: raw.limits,
+            limits: Limits {
+                file: super::source::to_edit(&file.display),
+                ..raw.limits
+            },
             template: raw.template,
             header_months: HeaderMonths {
                 this_month: crate::text::key(&raw.headers.this_month),

@@ -480,7 +480,7 @@ fn explain_names_rules_and_cells(s: &Samples) {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains(cell), "{}", r.stdout);
-    assert!(r.stdout.contains("rules/scoring.toml:"), "{}", r.stdout);
+    assert!(r.stdout.contains("内置规则 scoring.toml:"), "{}", r.stdout);
     assert!(r.stdout.contains("签约后90个工作日内开工"), "{}", r.stdout);
     let name = match s.name {
         "own" => "explain_names_rules_and_cells_own".to_string(),

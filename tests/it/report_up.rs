@@ -122,7 +122,7 @@ fn the_city_report_is_filled_from_the_months_records() {
     assert!(stdout.contains(&format!("  {FILE}\n")), "{stdout}");
     assert!(
         stdout.contains(
-            "上报报表“市重点项目月报表”: 列入 8 个项目（rules/report_up/市重点项目月报表.toml）"
+            "上报报表“市重点项目月报表”: 列入 8 个项目（内置规则 report_up/市重点项目月报表.toml）"
         ),
         "{stdout}"
     );

@@ -333,7 +333,12 @@ fn renaming_the_ledger_and_a_field_with_their_roles_changes_no_result() {
     // listed in table-id order, which the rename changes.
     let got = serde_json::to_string(&got)
         .unwrap()
-        .replace(&format!("{}/", rules.display()), "rules/")
+        // A hint asking to edit a built-in file says how to get a copy to edit.
+        .replace(
+            &format!("在 {}/units.toml 中为", rules.display()),
+            "在 内置规则 units.toml（可用 sanyipi rules export 导出后修改） 中为",
+        )
+        .replace(&format!("{}/", rules.display()), "内置规则 ")
         .replace("leiji_touzi", "cum_invest")
         .replace("taizhang", "ledger");
     let mut got: serde_json::Value = serde_json::from_str(&got).unwrap();

@@ -256,7 +256,7 @@ fn findings_cite_the_rule_not_a_derived_value_of_the_same_id() {
         let at = (1..lines.len())
             .find(|&i| lines[i] == format!("id = \"{id}\"") && lines[i - 1] == "[[rule]]")
             .unwrap();
-        format!("rules/screening.toml:{}", at + 1)
+        format!("内置规则 screening.toml:{}", at + 1)
     };
     let rows = result_sheet(out.path(), "规则明细");
     let header = rows.iter().position(|r| r[0] == "项目名称").unwrap();

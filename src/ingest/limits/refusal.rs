@@ -75,9 +75,10 @@ pub(super) fn diagnostic(
                 Location::file(name),
                 format!("文件过大：{what}超过 {limit_mb} MB，未读取"),
             )
-            .with_hint(
-                "可能含有超长文本或大量无关内容：清理后另存，或调整 rules/ingest.toml 的 max_entry_mb / max_unzipped_mb",
-            )
+            .with_hint(format!(
+                "可能含有超长文本或大量无关内容：清理后另存，或调整 {} 的 max_entry_mb / max_unzipped_mb",
+                limits.file
+            ))
         }
         Refusal::Over {
             entry,
@@ -135,7 +136,8 @@ pub(super) fn diagnostic(
                 format!("{message}。{}", tech_info(format!("{what} = {n}"))),
             )
             .with_hint(format!(
-                "删除表格以外的行列和无关内容后另存为 .xlsx，或调整 rules/ingest.toml 的 {key}"
+                "删除表格以外的行列和无关内容后另存为 .xlsx，或调整 {} 的 {key}",
+                limits.file
             ))
         }
         Refusal::SameSheet { first, second } => Diagnostic::new(

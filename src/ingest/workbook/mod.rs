@@ -222,7 +222,10 @@ pub(crate) fn read_bytes(path: &Path, name: &str, limits: &Limits) -> Result<Vec
                 limits.max_file_mb
             ),
         )
-        .with_hint("删除无关的工作表或图片后另存，或调整 rules/ingest.toml 的 max_file_mb")
+        .with_hint(format!(
+            "删除无关的工作表或图片后另存，或调整 {} 的 max_file_mb",
+            limits.file
+        ))
     };
     if meta.len() > cap {
         return Err(too_large(meta.len()));

@@ -17,7 +17,10 @@ pub(super) fn too_many_cells(name: &str, sheet: &str, limits: &Limits) -> Diagno
             limits.max_cells
         ),
     )
-    .with_hint("删除表格以外的行列和无关的工作表后另存，或调整 rules/ingest.toml 的 max_cells")
+    .with_hint(format!(
+        "删除表格以外的行列和无关的工作表后另存，或调整 {} 的 max_cells",
+        limits.file
+    ))
 }
 
 /// Two sheets of one name: a reader finds the first by that name for both, so its rows would

@@ -97,7 +97,7 @@ fn timed_out(name: &str, limits: &Limits) -> Diagnostic {
             limits.read_seconds
         ),
     )
-    .with_hint("文件可能内容异常庞大或已损坏：删除表格以外的行列后另存为 .xlsx，或调整 rules/ingest.toml 的 read_seconds")
+    .with_hint(format!("文件可能内容异常庞大或已损坏：删除表格以外的行列后另存为 .xlsx，或调整 {} 的 read_seconds", limits.file))
 }
 
 /// The main loop of a worker process: answers requests on stdin until it closes.
@@ -112,9 +112,10 @@ pub fn serve() -> i32 {
         let (Some(name), Some(json), Some(bytes)) = (r.str(), r.str(), r.bytes()) else {
             return 2;
         };
-        let Ok(limits) = serde_json::from_str::<Limits>(&json) else {
+        let Ok((mut limits, file)) = serde_json::from_str::<(Limits, String)>(&json) else {
             return 2;
         };
+        limits.file = file;
         if !limited {
             limit_memory(limits.read_memory_mb);
             limited = true;
@@ -279,7 +280,7 @@ fn in_worker(
 ) -> Result<Vec<Sheet>, Diagnostic> {
     let mut request = Writer::default();
     request.bytes(name.as_bytes());
-    request.bytes(serde_json::to_string(limits).unwrap_or_default().as_bytes());
+    request.bytes(serde_json::to_string(&(limits, &limits.file)).unwrap_or_default().as_bytes());
     request.bytes(&bytes);
     drop(bytes);
     // On Unix the CPU limit stops a busy worker, and this only one that waits on nothing, so it
