@@ -147,7 +147,7 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
                 (name, Some(said))
             }
         };
-        if let Some((message, hint)) = said {
+        if let Some((message, hint)) = said.filter(|_| wide.check_lookup) {
             let at = super::match_problems::location(r, field);
             found.push(Found {
                 file: at.file,

@@ -16,6 +16,12 @@ pub(crate) struct RawWide {
     lookup: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
+    #[serde(default = "yes")]
+    check_lookup: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The wide form: the top header row names a group (its label becomes `group_field`), the row
@@ -29,6 +35,9 @@ pub(crate) struct Wide {
     pub(crate) lookup: BTreeMap<String, String>,
     /// Matching key of another name of a group (环评) → the name used (环境影响评价).
     pub(crate) aliases: BTreeMap<String, String>,
+    /// Whether a row's `lookup_field` differing from `lookup` is said (W075); off, the row's
+    /// value is still read as a known unit or, when nobody knows it, as the rules' one.
+    pub(crate) check_lookup: bool,
     /// The rules file, for hints.
     pub(crate) file: String,
 }
@@ -61,6 +70,7 @@ impl Wide {
             lookup_field: raw.lookup_field,
             lookup,
             aliases,
+            check_lookup: raw.check_lookup,
             file: file.display.clone(),
         })
     }

@@ -54,6 +54,7 @@ mod rectification;
 mod report_up;
 mod responsible_units;
 mod rules_cli;
+mod rules_files;
 mod screening;
 mod serve;
 mod signings_history;
