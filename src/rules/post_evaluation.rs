@@ -189,10 +189,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    pub(crate) fn load(
-        file: &RuleFile,
-        tables: &[TableSchema],
-    ) -> Result<Self, RulesError> {
+    pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
             return Err(file.error_near(

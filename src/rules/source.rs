@@ -131,7 +131,10 @@ pub(crate) const BUILT_IN: &str = "内置规则";
 /// path, a built-in one with how to get a copy to edit. The one place messages name a rules
 /// file to edit.
 pub(crate) fn to_edit(display: &str) -> String {
-    match display.strip_prefix(BUILT_IN).and_then(|r| r.strip_prefix(' ')) {
+    match display
+        .strip_prefix(BUILT_IN)
+        .and_then(|r| r.strip_prefix(' '))
+    {
         Some(rel) => format!("{BUILT_IN} {rel}（可用 sanyipi rules export 导出后修改）"),
         None => display.to_string(),
     }

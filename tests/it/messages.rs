@@ -60,7 +60,10 @@ fn a_header_naming_last_months_months_is_said_at_its_cell() {
     assert!(line.contains("2026年1-10月"), "{line}");
     assert!(line.contains("“累计完成投资”"), "{line}");
     assert!(hint.contains("“1-10月累计完成投资”"), "{hint}");
-    assert!(hint.contains("内置规则 ingest.toml（可用 sanyipi rules export 导出后修改） 的 [headers]"), "{hint}");
+    assert!(
+        hint.contains("内置规则 ingest.toml（可用 sanyipi rules export 导出后修改） 的 [headers]"),
+        "{hint}"
+    );
     assert!(!r.stdout.contains("月报!A3"), "{}", r.stdout);
 }
 

@@ -9,7 +9,11 @@ fn check(rules: Option<&std::path::Path>) -> String {
         .args(["check", "--input", "samples/2026-10"])
         .rules_opt(rules)
         .run();
-    assert!(r.stderr.is_empty() || !r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(
+        r.stderr.is_empty() || !r.stderr.contains("panicked"),
+        "{}",
+        r.stderr
+    );
     r.stdout
 }
 

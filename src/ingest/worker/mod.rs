@@ -97,7 +97,10 @@ fn timed_out(name: &str, limits: &Limits) -> Diagnostic {
             limits.read_seconds
         ),
     )
-    .with_hint(format!("文件可能内容异常庞大或已损坏：删除表格以外的行列后另存为 .xlsx，或调整 {} 的 read_seconds", limits.file))
+    .with_hint(format!(
+        "文件可能内容异常庞大或已损坏：删除表格以外的行列后另存为 .xlsx，或调整 {} 的 read_seconds",
+        limits.file
+    ))
 }
 
 /// The main loop of a worker process: answers requests on stdin until it closes.
@@ -280,7 +283,11 @@ fn in_worker(
 ) -> Result<Vec<Sheet>, Diagnostic> {
     let mut request = Writer::default();
     request.bytes(name.as_bytes());
-    request.bytes(serde_json::to_string(&(limits, &limits.file)).unwrap_or_default().as_bytes());
+    request.bytes(
+        serde_json::to_string(&(limits, &limits.file))
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     request.bytes(&bytes);
     drop(bytes);
     // On Unix the CPU limit stops a busy worker, and this only one that waits on nothing, so it
