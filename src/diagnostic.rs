@@ -129,6 +129,9 @@ pub enum Code {
     /// (`[wide.lookup]`): another known department is kept, an unknown name is read as the
     /// rules' department.
     DepartmentNotTheRules,
+    /// A project the 三个一批 year figure counted in an earlier month and no longer counts (its
+    /// date corrected out of the year, or gone): the months no longer add up to the year.
+    StageDropped,
 }
 
 impl Serialize for Code {
@@ -184,6 +187,7 @@ impl Code {
             Code::SignedBefore => "W074",
             Code::BadFeedback => "W046",
             Code::DepartmentNotTheRules => "W075",
+            Code::StageDropped => "W076",
         }
     }
 
@@ -233,6 +237,7 @@ impl Code {
         Code::SignedOutsideMonth,
         Code::SignedBefore,
         Code::DepartmentNotTheRules,
+        Code::StageDropped,
     ];
 
     pub(crate) fn severity(self) -> Severity {

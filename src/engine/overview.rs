@@ -43,6 +43,11 @@ pub struct Stage {
     /// (a signing of the 28th on the list of the 1st): the months' counts add up to the year's.
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) late: usize,
+    /// Of the projects the year's figure counted in the latest earlier month, those it no
+    /// longer counts (a date corrected out of the year, a project gone): the earlier month's
+    /// year figure plus this month's `count` less `dropped` is the year's. Said as W076.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) dropped: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -52,12 +57,21 @@ fn is_zero(n: &usize) -> bool {
 /// A project counted in a stage's year-to-date figure: by its ledger id, else by the key of its
 /// name (a signed project the ledger does not have yet). History keeps them per run, so that
 /// the next month counts as its own what the year's figure gains.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageKey {
     /// `signed`, `started` or `completed`.
     pub(crate) stage: String,
     pub(crate) project: Option<String>,
     pub(crate) name: String,
+    /// Its unit, the stage's date and its 总投资 (亿元) as counted: a signed project only the
+    /// signed list had is counted from them in the later months of the year. None from a run
+    /// of history format 7.
+    pub(crate) unit: Option<String>,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) invest: Option<f64>,
+    /// The month (`2026-09`) the year's figure first counted it; from a run of format 7, that
+    /// run's month.
+    pub(crate) since: String,
 }
 
 /// A stage in the month and in the year to the as-of date.
@@ -95,6 +109,9 @@ pub struct StageFigures {
     /// What the year's figures count, for history.
     #[serde(skip)]
     pub(crate) counted: Vec<StageKey>,
+    /// W076: what the latest earlier month counted and this month no longer does.
+    #[serde(skip)]
+    pub(crate) diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// An open deadline that falls due by next month's assessment day.

@@ -9,12 +9,20 @@
 //! even if dated in an earlier month (a signing of the 28th, reported on the list of the 1st,
 //! after that month's assessment): the months' figures add up to the year's, and the month's
 //! `late` says how many of them are dated earlier. Without such a month (the first of the year,
-//! or a history that did not keep it) the month's figure is what is dated in the month.
+//! or a history that did not keep it) the month's figure is what is dated in the month. A
+//! project that month counted and this month does not (`dropped.rs`) is a warning (W076), and
+//! the month's `dropped` says how many, so that the sum still shows.
+//!
+//! A signing only the signed list had is counted, in the later months of the year, from what
+//! history kept of it (unit, date, 总投资; history format 8).
+
+mod dropped;
 
 use super::Month;
 use super::overview::{StageFigures, StageKey, UnitStages};
 use super::ranking::first_seen;
 use super::results::ProjectScore;
+use crate::diagnostic::Location;
 use crate::ingest::Dataset;
 use crate::ingest::value::parse_date_text;
 use crate::rules::{FieldRole, Rules, TableRole};
@@ -36,11 +44,22 @@ struct Entry {
     project: Option<String>,
     /// The key of its name.
     name: String,
+    /// Its name as written.
+    label: String,
     signed: Option<NaiveDate>,
     started: Option<NaiveDate>,
     completed: Option<NaiveDate>,
     /// 亿元.
     invest: f64,
+    /// Where each stage's date was read, when a cell of this month's files gave it.
+    at: [Option<Location>; 3],
+}
+
+impl Entry {
+    /// The date of stage `i` (of `STAGES`).
+    fn date(&self, i: usize) -> Option<NaiveDate> {
+        [self.signed, self.started, self.completed][i]
+    }
 }
 
 /// The stages by their ids, as history keeps them.
@@ -85,17 +104,24 @@ pub(crate) fn stage_figures(
     let counted_before = |stage: &str, e: &Entry| {
         before.is_some_and(|b| b.iter().any(|k| k.stage == stage && same(k, e)))
     };
+    let gone = dropped::dropped(before.unwrap_or(&[]), &entries, &in_year);
     // In the month: what the year's figure gains since the earlier month, else what is dated in
     // the month.
     let this_month = |stage: &str, e: &Entry, d: Option<NaiveDate>| match before {
         Some(_) => in_year(d) && !counted_before(stage, e),
         None => in_month(d),
     };
-    let figures = |unit: &str, entries: &[&Entry]| {
+    let figures = |unit: &str, entries: &[&Entry], gone: &[&dropped::Gone]| {
         let mut u = UnitStages {
             unit: unit.to_string(),
             ..UnitStages::default()
         };
+        for g in gone {
+            let periods = [&mut u.signed, &mut u.started, &mut u.completed];
+            if let Some(i) = STAGES.iter().position(|s| *s == g.key.stage) {
+                periods[i].month.dropped += 1;
+            }
+        }
         for e in entries {
             for (stage, periods, date) in [
                 (STAGES[0], &mut u.signed, e.signed),
@@ -129,6 +155,13 @@ pub(crate) fn stage_figures(
         u.started_to_completed = percent(u.started_then_completed, u.started.year.count);
         u
     };
+    // Since when the year counts a project: the month that first counted it, else this one.
+    let since = |stage: &str, e: &Entry| {
+        before
+            .and_then(|b| b.iter().find(|k| k.stage == stage && same(k, e)))
+            .map(|k| k.since.clone())
+            .unwrap_or_else(|| month.to_string())
+    };
     let counted = entries
         .iter()
         .flat_map(|e| {
@@ -136,10 +169,14 @@ pub(crate) fn stage_figures(
                 .into_iter()
                 .zip(STAGES)
                 .filter(|(d, _)| in_year(*d))
-                .map(|(_, stage)| StageKey {
+                .map(|(d, stage)| StageKey {
                     stage: stage.to_string(),
                     project: e.project.clone(),
                     name: e.name.clone(),
+                    unit: Some(e.unit.clone()),
+                    date: d,
+                    invest: Some(e.invest),
+                    since: since(stage, e),
                 })
         })
         .collect();
@@ -147,18 +184,48 @@ pub(crate) fn stage_figures(
     for e in &entries {
         by_unit.entry(e.unit.as_str()).or_default().push(e);
     }
-    let units = first_seen(entries.iter().map(|e| e.unit.as_str()));
+    let mut gone_by_unit: BTreeMap<&str, Vec<&dropped::Gone>> = BTreeMap::new();
+    for g in &gone {
+        if let Some(u) = g.unit.as_deref() {
+            gone_by_unit.entry(u).or_default().push(g);
+        }
+    }
+    let units = first_seen(
+        entries
+            .iter()
+            .map(|e| e.unit.as_str())
+            .chain(gone.iter().filter_map(|g| g.unit.as_deref())),
+    );
     let all: Vec<&Entry> = entries.iter().collect();
+    let all_gone: Vec<&dropped::Gone> = gone.iter().collect();
+    let labels = &rules.lights.stages;
+    let diagnostics = gone
+        .iter()
+        .map(|g| {
+            dropped::warning(
+                g,
+                [&labels.signed, &labels.started, &labels.completed],
+                (year_from, as_of),
+            )
+        })
+        .collect();
     StageFigures {
         month_from: Some(month_from),
         year_from: Some(year_from),
         to: Some(as_of),
         units: units
             .iter()
-            .map(|u| figures(u, &by_unit[u.as_str()]))
+            .map(|u| {
+                figures(
+                    u,
+                    by_unit.get(u.as_str()).map_or(&[][..], Vec::as_slice),
+                    gone_by_unit.get(u.as_str()).map_or(&[][..], Vec::as_slice),
+                )
+            })
             .collect(),
-        total: figures("", &all),
+        total: figures("", &all, &all_gone),
         counted,
+        diagnostics,
     }
 }
 
@@ -186,24 +253,45 @@ fn entries(
         .collect();
     let sign_field = data.field(FieldRole::SignDate);
     // A ledger project without its 签约日期 takes the signed list's (the first row of its name).
-    let mut listed: HashMap<String, NaiveDate> = HashMap::new();
+    let mut listed: HashMap<String, (NaiveDate, Location)> = HashMap::new();
     for r in data.records(&cfg.signed_table) {
         if let (Some(name), Some(d)) = (r.text(&cfg.signed_name), r.date(&cfg.signed_date)) {
-            listed.entry(key(name)).or_insert(d);
+            listed
+                .entry(key(name))
+                .or_insert((d, r.field_location(&cfg.signed_date)));
         }
     }
+    // Where a project's start and completion were read: its row of this month's report.
+    let monthly: HashMap<&str, &crate::ingest::Record> = data
+        .table(TableRole::Monthly)
+        .iter()
+        .filter_map(|r| r.project.as_deref().map(|id| (id, r)))
+        .collect();
+    let cell = |id: &str, role: FieldRole| {
+        monthly
+            .get(id)
+            .filter(|r| r.cells.contains_key(data.field(role)))
+            .map(|r| r.field_location(data.field(role)))
+    };
+    let recorded = |stage: &str, e: &Entry| {
+        history
+            .counted
+            .and_then(|b| b.iter().find(|k| k.stage == stage && same(k, e)))
+    };
     let mut names: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for p in projects {
         names.insert(key(&p.name));
         let l = ledger.get(p.id.as_str());
+        let from_ledger = l.and_then(|l| l.date(sign_field));
+        let from_list = listed.get(&key(&p.name));
         let mut e = Entry {
             unit: p.unit.clone(),
             project: Some(p.id.clone()),
             name: key(&p.name),
-            signed: l
-                .and_then(|l| l.date(sign_field))
-                .or_else(|| listed.get(&key(&p.name)).copied())
+            label: p.name.clone(),
+            signed: from_ledger
+                .or_else(|| from_list.map(|(d, _)| *d))
                 .or_else(|| {
                     history
                         .signed
@@ -217,16 +305,22 @@ fn entries(
                 .as_deref()
                 .and_then(parse_date_text),
             invest: l.and_then(|l| l.number(&cfg.ledger_invest)).unwrap_or(0.0) / WAN_PER_YI,
+            at: [
+                match (from_ledger, l) {
+                    (Some(_), Some(l)) => Some(l.field_location(sign_field)),
+                    _ => from_list.map(|(_, at)| at.clone()),
+                },
+                cell(&p.id, FieldRole::ActualStart),
+                cell(&p.id, FieldRole::CompletedDate),
+            ],
         };
-        // Signed on an earlier month's list, whose date history did not keep: the year's figure
-        // counted it, so it stays counted in the year (from the year's first day, its date not
-        // being known), and not again in the month.
+        // Signed on an earlier month's list: the year's figure counted it, on the date history
+        // kept; a run of history format 7 kept none, and it stays counted in the year from the
+        // year's first day, and not again in the month.
         if e.signed.is_none()
-            && history
-                .counted
-                .is_some_and(|b| b.iter().any(|k| k.stage == STAGES[0] && same(k, &e)))
+            && let Some(k) = recorded(STAGES[0], &e)
         {
-            e.signed = Some(year_from);
+            e.signed = Some(k.date.unwrap_or(year_from));
         }
         out.push(e);
     }
@@ -253,10 +347,36 @@ fn entries(
             unit,
             project: None,
             name: key(name),
+            label: name.to_string(),
             signed: r.date(&cfg.signed_date),
             started: None,
             completed: None,
             invest: r.number(&cfg.signed_invest).unwrap_or(0.0) / WAN_PER_YI,
+            at: [Some(r.field_location(&cfg.signed_date)), None, None],
+        });
+    }
+    // Signed on an earlier month's list and in neither this month's ledger nor its list: counted
+    // as history kept it (a run of format 7 kept no date: not counted, as before).
+    for k in history.counted.unwrap_or(&[]) {
+        let Some(d) = k
+            .date
+            .filter(|_| k.stage == STAGES[0] && k.project.is_none())
+        else {
+            continue;
+        };
+        if !names.insert(k.name.clone()) {
+            continue;
+        }
+        out.push(Entry {
+            unit: k.unit.clone().unwrap_or_else(|| cfg.no_unit.clone()),
+            project: None,
+            name: k.name.clone(),
+            label: k.name.clone(),
+            signed: Some(d),
+            started: None,
+            completed: None,
+            invest: k.invest.unwrap_or(0.0),
+            at: [None, None, None],
         });
     }
     out
@@ -278,10 +398,12 @@ mod tests {
             unit: String::new(),
             project: project.map(str::to_string),
             name: name.to_string(),
+            label: name.to_string(),
             signed: None,
             started: None,
             completed: None,
             invest: 0.0,
+            at: [None, None, None],
         }
     }
 
@@ -290,6 +412,10 @@ mod tests {
             stage: STAGES[0].to_string(),
             project: project.map(str::to_string),
             name: name.to_string(),
+            unit: None,
+            date: None,
+            invest: None,
+            since: "2026-09".to_string(),
         }
     }
 

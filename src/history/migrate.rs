@@ -7,6 +7,7 @@ mod v4_tasks;
 mod v5_withdrawn;
 mod v6_task_keys;
 mod v7_stages;
+mod v8_stage_dates;
 
 use crate::engine::deadlines::Status;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
@@ -14,6 +15,7 @@ use v4_tasks::v4_tasks;
 use v5_withdrawn::v5_withdrawn_notices;
 use v6_task_keys::v6_task_keys;
 use v7_stages::v7_stages;
+use v8_stage_dates::v8_stage_dates;
 
 /// One migration: what it does (for developers) and the step itself.
 struct Migration {
@@ -50,6 +52,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         what: "what each month's 三个一批 figures counted in the year to date",
         step: v7_stages,
+    },
+    Migration {
+        what: "三个一批 counts keep their unit, date, 总投资 and first month",
+        step: v8_stage_dates,
     },
 ];
 

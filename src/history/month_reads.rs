@@ -44,7 +44,8 @@ fn finding(r: &Row) -> rusqlite::Result<FindingRow> {
 impl History {
     /// Every recorded unit result, latest revision of each month first by month, optionally of one unit.
     /// The projects an earlier month than `month` recorded with a signing date (its input
-    /// `field`, the ledger's 签约日期): by normalised name, the first month and its date.
+    /// `field`, the ledger's 签约日期, or a signing only the signed list had): by normalised
+    /// name, the first month and its date.
     pub(crate) fn signed_before(
         &self,
         month: &str,
@@ -73,6 +74,33 @@ impl History {
         for row in rows {
             let (m, name, date) = row.map_err(self.sql())?;
             out.entry(crate::text::key(&name)).or_insert((m, date));
+        }
+        // The signings only a signed list had, as the 三个一批 counts kept them (format 8).
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT COALESCE(s.since, r.month), s.name, s.date FROM stage_entry s
+                 JOIN run r ON r.id = s.run
+                 WHERE s.stage = 'signed' AND s.project IS NULL AND s.date IS NOT NULL
+                   AND r.month < ?1 AND {LATEST}
+                 ORDER BY r.month, s.seq"
+            ))
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map(params![month], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        for row in rows {
+            let (m, name, date) = row.map_err(self.sql())?;
+            let name = crate::text::key(&name);
+            if out.get(&name).is_none_or(|(first, _)| *first > m) {
+                out.insert(name, (m, date));
+            }
         }
         Ok(out)
     }

@@ -19,16 +19,24 @@ fn render(env: &Environment, template: &str, ctx: &Value) -> String {
         .unwrap_or_else(|e| format!("（模板有误。技术信息：{e}）"))
 }
 
-fn periods(p: &Periods) -> J {
-    let one = |s: &crate::engine::overview::Stage| json!({ "count": s.count, "invest": format!("{:.2}", s.invest), "late": s.late });
-    json!({ "month": one(&p.month), "year": one(&p.year) })
+fn periods(rules: &Rules, label: &str, p: &Periods) -> J {
+    let one = |s: &crate::engine::overview::Stage| json!({ "count": s.count, "invest": format!("{:.2}", s.invest), "late": s.late, "dropped": s.dropped });
+    let (mut month, mut year) = (one(&p.month), one(&p.year));
+    month["late_note"] =
+        json!(super::stages_sheet::late_note(rules, label, &p.month).unwrap_or_default());
+    // The year's figure is what was taken off: the month's `dropped`.
+    year["dropped"] = json!(p.month.dropped);
+    year["dropped_note"] =
+        json!(super::stages_sheet::dropped_note(rules, label, &p.month).unwrap_or_default());
+    json!({ "month": month, "year": year })
 }
 
-fn stages(t: &UnitStages) -> J {
+fn stages(rules: &Rules, t: &UnitStages) -> J {
+    let l = &rules.lights.stages;
     json!({
-        "signed": periods(&t.signed),
-        "started": periods(&t.started),
-        "completed": periods(&t.completed),
+        "signed": periods(rules, &l.signed, &t.signed),
+        "started": periods(rules, &l.started, &t.started),
+        "completed": periods(rules, &l.completed, &t.completed),
     })
 }
 
@@ -104,7 +112,7 @@ fn facts(a: &Assessment, rules: &Rules) -> J {
         "issue_date": zh_date(a.issue_date), "bottom_n": rules.scoring.score.bottom_n,
         "unit_count": a.units.len(), "project_count": a.projects.len(),
         "full_names": full_names(a, rules), "units": units, "bottom": bottom,
-        "escalations": escalations, "stages": stages(s), "stages_any": any,
+        "escalations": escalations, "stages": stages(rules, s), "stages_any": any,
         "outlook": outlook,
         "stage_labels": { "signed": labels.signed, "started": labels.started, "completed": labels.completed },
     })

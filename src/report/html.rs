@@ -23,6 +23,7 @@ pub fn report(
     let mut stage_rows: Vec<_> = a.stages.units.iter().collect();
     stage_rows.push(&a.stages.total);
     let s = &rules.lights.stages;
+    let stage_notes = super::stages_sheet::row_notes(rules, &stage_rows);
     let ctx = context! {
         title => format!("{}重点项目推进情况报告", month_label(a)),
         month_label => month_label(a),
@@ -48,6 +49,8 @@ pub fn report(
         stages => minijinja::Value::from(minijinja::value::Serde(&a.stages)),
         stage_rows => minijinja::Value::from(minijinja::value::Serde(&stage_rows)),
         stage_labels => vec![s.signed.clone(), s.started.clone(), s.completed.clone()],
+        stage_notes => stage_notes,
+        stage_notes_header => s.notes().header.clone(),
         lights => minijinja::Value::from(minijinja::value::Serde(&lights)),
         unit_lights => minijinja::Value::from(minijinja::value::Serde(&a.unit_lights)),
         county_lights => minijinja::Value::from(minijinja::value::Serde(&a.county_lights)),

@@ -26,7 +26,7 @@ pub mod screening;
 pub mod sheet;
 mod spare_threads;
 pub(crate) use spare_threads::on_spare_threads;
-mod stages_sheet;
+pub(crate) mod stages_sheet;
 pub(crate) mod task_register;
 pub mod weekly;
 pub(crate) mod weekly_agenda;

@@ -1,12 +1,90 @@
 //! The 三个一批 sheet of the ranking workbook: per unit and for the county (合计), the projects
 //! signed, started and completed in the month and the year to date with their investment (亿元),
-//! and the step from one stage to the next. Stage labels come from `rules/lights.toml`.
+//! and the step from one stage to the next, and a 说明 column when a row's figures say more than
+//! their numbers (of the month's, those dated earlier; of the year's, those taken off): the same
+//! words as the 通报's, from `[stages.notes]` of `rules/lights.toml`, as are the stage labels.
 
 use super::month_label;
 use super::sheet::{Cell, SheetSpec, grouped, text};
 use crate::engine::assess::Assessment;
-use crate::engine::overview::{Periods, UnitStages};
+use crate::engine::lights::fill;
+use crate::engine::overview::{Periods, Stage, UnitStages};
 use crate::rules::Rules;
+
+/// The labels of the stages with their figures, in order.
+fn labelled<'a>(rules: &'a Rules, u: &'a UnitStages) -> [(&'a str, &'a Periods); 3] {
+    let s = &rules.lights.stages;
+    [
+        (s.signed.as_str(), &u.signed),
+        (s.started.as_str(), &u.started),
+        (s.completed.as_str(), &u.completed),
+    ]
+}
+
+/// Of a month's figure of stage `label`, those dated in an earlier month (`含此前签约、本月报送的1个`).
+pub(crate) fn late_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    (month.late > 0).then(|| {
+        fill(
+            &rules.lights.stages.notes().late,
+            &[
+                ("stage", label.to_string()),
+                ("late", month.late.to_string()),
+            ],
+        )
+    })
+}
+
+/// Of the year's figure of stage `label`, those an earlier month counted and it no longer does.
+pub(crate) fn dropped_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    (month.dropped > 0).then(|| {
+        fill(
+            &rules.lights.stages.notes().dropped,
+            &[
+                ("stage", label.to_string()),
+                ("dropped", month.dropped.to_string()),
+            ],
+        )
+    })
+}
+
+/// A row's 说明: its notes, stage by stage, joined by `；`; empty when it has none.
+pub(crate) fn row_note(rules: &Rules, u: &UnitStages) -> String {
+    let n = rules.lights.stages.notes();
+    let mut out = Vec::new();
+    for (label, p) in labelled(rules, u) {
+        let said = [
+            (
+                &n.month_row,
+                p.month.count,
+                late_note(rules, label, &p.month),
+            ),
+            (
+                &n.year_row,
+                p.year.count,
+                dropped_note(rules, label, &p.month),
+            ),
+        ];
+        for (template, count, note) in said {
+            if let Some(note) = note {
+                out.push(fill(
+                    template,
+                    &[
+                        ("stage", label.to_string()),
+                        ("count", count.to_string()),
+                        ("note", note),
+                    ],
+                ));
+            }
+        }
+    }
+    out.join("；")
+}
+
+/// The rows' notes, the county's last, or none when no row has one (no 说明 column then).
+pub(crate) fn row_notes(rules: &Rules, rows: &[&UnitStages]) -> Option<Vec<String>> {
+    let notes: Vec<String> = rows.iter().map(|u| row_note(rules, u)).collect();
+    notes.iter().any(|n| !n.is_empty()).then_some(notes)
+}
 
 /// The sheet of `a`'s 三个一批 figures.
 pub(crate) fn stages(a: &Assessment, rules: &Rules) -> SheetSpec {
@@ -25,6 +103,13 @@ pub(crate) fn stages(a: &Assessment, rules: &Rules) -> SheetSpec {
     let mut total = row(&a.stages.total);
     total[0] = text("合计");
     rows.push(total);
+    let all: Vec<&UnitStages> = a.stages.units.iter().chain([&a.stages.total]).collect();
+    if let Some(notes) = row_notes(rules, &all) {
+        headers.push(s.notes().header.clone());
+        for (r, note) in rows.iter_mut().zip(notes) {
+            r.push(text(note));
+        }
+    }
     let red = vec![false; rows.len()];
     SheetSpec {
         name: "三个一批".into(),

@@ -70,6 +70,36 @@ pub struct Stages {
     pub(crate) signed: String,
     pub(crate) started: String,
     pub(crate) completed: String,
+    /// How the figures say what does not add up at first sight; none (a rule folder exported
+    /// before it existed): the shipped wording.
+    #[serde(default)]
+    pub(crate) notes: Option<StageNotes>,
+}
+
+/// What a month's 三个一批 figure says besides its numbers, in the 通报, the report and the
+/// workbook alike.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageNotes {
+    /// `{stage}`, `{late}`: of the month's figure, those dated in an earlier month.
+    pub(crate) late: String,
+    /// `{stage}`, `{dropped}`: counted in the year by an earlier month, no longer counted.
+    pub(crate) dropped: String,
+    /// A row's note on its month figure: `{stage}`, `{count}`, `{note}` (the `late` text).
+    pub(crate) month_row: String,
+    /// A row's note on its year figure: `{stage}`, `{count}`, `{note}` (the `dropped` text).
+    pub(crate) year_row: String,
+    /// The header of the column of the row notes (shown when a row has one).
+    pub(crate) header: String,
+}
+
+impl Stages {
+    /// The notes' wording.
+    pub(crate) fn notes(&self) -> &StageNotes {
+        self.notes
+            .as_ref()
+            .expect("loading fills the stages' notes")
+    }
 }
 
 /// 下月预警: what turns bad by next month's assessment day if nothing changes.
@@ -141,7 +171,7 @@ impl Lights {
             Ok(f) => f.clone(),
             Err(_) => RuleSource::embedded().get("lights.toml")?.clone(),
         };
-        let raw: RawFile = file.parse()?;
+        let mut raw: RawFile = file.parse()?;
         for id in &raw.lights.deadlines {
             let known = deadlines
                 .rules
@@ -156,6 +186,14 @@ impl Lights {
         let schedule = schedule(&file, &raw.lights.schedule)?;
         let lights = lights(&file, raw.light)?;
         check_stages(&file, &raw.stages, tables, ledger)?;
+        if raw.stages.notes.is_none() {
+            raw.stages.notes = shipped()?.stages.notes;
+        }
+        let notes = raw
+            .stages
+            .notes
+            .clone()
+            .expect("the shipped lights.toml has [stages.notes]");
         let outlook = match raw.outlook {
             Some(o) => o,
             None => shipped()?
@@ -181,11 +219,18 @@ impl Lights {
         let first = [&outlook.streak_reason_first, &outlook.streak_reason_again]
             .into_iter()
             .filter_map(|t| t.as_deref().map(|t| (t, STREAK_NAMES)));
+        let note_texts: [(&str, &[&str]); 4] = [
+            (&notes.late, &["stage", "late"]),
+            (&notes.dropped, &["stage", "dropped"]),
+            (&notes.month_row, &["stage", "count", "note"]),
+            (&notes.year_row, &["stage", "count", "note"]),
+        ];
         for (text, known) in reasons
             .into_iter()
             .chain(outlook_reasons)
             .chain(first)
             .chain(card_texts)
+            .chain(note_texts)
         {
             check_placeholders(&file, text, known)?;
         }

@@ -93,7 +93,7 @@ fn a_history_file_that_is_not_a_history_is_refused_and_left_as_it_was() {
             "our version without our tables",
             |p, _| {
                 std::fs::remove_file(p).unwrap();
-                sqlite(p, "CREATE TABLE x (a); PRAGMA user_version = 7");
+                sqlite(p, "CREATE TABLE x (a); PRAGMA user_version = 8");
             },
             "缺少数据表",
         ),

@@ -59,6 +59,7 @@ mod screening;
 mod serve;
 mod signings_history;
 mod stages;
+mod stages_months;
 mod supervision;
 mod task_findings;
 mod template;

@@ -225,6 +225,8 @@ pub fn assess_issued(
         },
     );
     rule_problems.extend(up_problems);
+    let mut overview = overview;
+    diagnostics.append(&mut overview.stages.diagnostics);
     // Overdue tasks join the findings last: after the scores, lights, cards and outlook.
     deadlines.extend(task_findings);
     let mut missing_years = missing_years(&deadlines);
