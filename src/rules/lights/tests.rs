@@ -67,7 +67,7 @@ fn the_outlook_warns_of_open_deadlines_only() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("下月预警不能针对状态 overdue"), "{e}");
-    assert!(e.contains("lights.toml:79:"), "{e}");
+    assert!(e.contains("lights.toml:95:"), "{e}");
 }
 
 #[test]
