@@ -7,7 +7,7 @@ use crate::common::{fixture, sanyipi};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn ok(args: &[&str]) -> String {
+pub(crate) fn ok(args: &[&str]) -> String {
     let r = sanyipi(args);
     if args[0] == "run" {
         r.assert_done();
@@ -147,7 +147,7 @@ fn later_steps(out: &str) -> Vec<String> {
 }
 
 /// Every file under `dir` but the history file: relative path → bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let path = e.unwrap().path();
@@ -176,7 +176,7 @@ fn from_fixture() -> tempfile::TempDir {
     dir
 }
 
-fn user_version(path: &Path) -> i64 {
+pub(crate) fn user_version(path: &Path) -> i64 {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap()
@@ -445,72 +445,4 @@ fn a_run_killed_while_writing_history_is_rolled_back_by_the_next_command() {
         "--force",
     ]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-}
-
-/// September recorded by this binary, then taken back to format 7 (the columns format 8 added to
-/// `stage_entry` dropped), as the release before left it: October carried on from it is, file
-/// for file, October carried on from the format-8 history; the file is at format 8 after, the
-/// rows recorded before keep no dates, October's have them.
-#[test]
-fn a_history_of_format_7_migrates_and_october_is_the_same() {
-    let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let september = |out: &str| {
-        ok(&["history", "import", "samples/历史排名.xlsx", "--out", out]);
-        ok(&[
-            "run",
-            "--input",
-            "samples/2026-09",
-            "--month",
-            "2026-09",
-            "--as-of",
-            "2026-09-25",
-            "--out",
-            out,
-        ]);
-    };
-    let october = |out: &str| {
-        ok(&[
-            "run",
-            "--input",
-            "samples/2026-10",
-            "--month",
-            "2026-10",
-            "--as-of",
-            "2026-10-25",
-            "--out",
-            out,
-        ])
-        .replace(out, "OUT")
-    };
-    let (old_out, new_out) = (old.path().to_str().unwrap(), new.path().to_str().unwrap());
-    september(old_out);
-    september(new_out);
-    let path = old.path().join("history.sqlite");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "ALTER TABLE stage_entry DROP COLUMN unit;
-             ALTER TABLE stage_entry DROP COLUMN date;
-             ALTER TABLE stage_entry DROP COLUMN invest;
-             ALTER TABLE stage_entry DROP COLUMN since;
-             PRAGMA user_version = 7;",
-        )
-        .unwrap();
-    assert_eq!(october(old_out), october(new_out));
-    assert_eq!(user_version(&path), 8);
-    assert_eq!(files(old.path()), files(new.path()));
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let undated = |month: &str| -> (i64, i64) {
-        conn.query_row(
-            "SELECT COUNT(*), SUM(s.date IS NULL) FROM stage_entry s JOIN run r ON r.id = s.run
-             WHERE r.month = ?1",
-            [month],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap()
-    };
-    let (september_rows, september_undated) = undated("2026-09");
-    assert!(september_rows > 0);
-    assert_eq!(september_undated, september_rows);
-    assert_eq!(undated("2026-10").1, 0);
 }

@@ -31,6 +31,7 @@ mod fuzz;
 mod history_file;
 mod history_import;
 mod history_migration;
+mod history_migration_v8;
 mod hostile;
 mod hostile_mutants;
 mod hostile_readers;

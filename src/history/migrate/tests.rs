@@ -212,3 +212,30 @@ fn a_failing_step_leaves_the_version_where_it_was() {
         ["MetLate", "Overdue", "NoDate"]
     );
 }
+
+#[test]
+fn counted_stages_of_format_7_are_kept_without_dates() {
+    let mut conn = release_0_1_0();
+    let tx = conn.transaction().unwrap();
+    for m in &MIGRATIONS[..7] {
+        (m.step)(&tx).unwrap();
+    }
+    tx.execute_batch(
+        "UPDATE run SET stages = 1 WHERE id = 2;
+         INSERT INTO stage_entry VALUES (2, 0, 'signed', NULL, '光学镜片项目');
+         INSERT INTO stage_entry VALUES (2, 1, 'started', 'P2', '项目二');",
+    )
+    .unwrap();
+    tx.pragma_update(None, "user_version", 7).unwrap();
+    tx.commit().unwrap();
+    migrate(&mut conn).unwrap();
+    assert_eq!(user_version(&conn).unwrap(), NEWEST);
+    assert_eq!(
+        strings(
+            &conn,
+            "SELECT stage || ':' || name || ':' || COALESCE(unit, date, invest, since, '-')
+             FROM stage_entry ORDER BY seq"
+        ),
+        ["signed:光学镜片项目:-", "started:项目二:-"]
+    );
+}
