@@ -293,12 +293,24 @@ fn record_and_publish(
             let (files, tmp) = staging
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            // The earlier revision's folder is moved aside before the month is recorded: a
+            // folder that cannot be moved (a file of it open in Excel or WPS on Windows) refuses
+            // the run with nothing recorded, rather than recording a month it cannot publish.
+            publish::move_aside(out, &m).with_context(|| {
+                format!(
+                    "无法替换 {}：原文件夹或其中的文件可能正被打开（如 Excel、WPS），或没有权限。\n\
+                     本次考核未记入历史，原结果未改动；请关闭这些文件后重新运行",
+                    out.join(&m).display()
+                )
+            })?;
             Ok((tmp.clone(), (files, tmp)))
         })
     })
     .inspect_err(|_| {
-        // Nothing was recorded (the transaction is rolled back): the staged files go too.
+        // Nothing was recorded (the transaction is rolled back): the staged files go too, and
+        // the earlier revision's folder, if moved aside, is put back.
         let _ = std::fs::remove_dir_all(out.join(publish::Stage::name(&m)));
+        let _ = publish::put_back(out, &m);
     })?;
     publish::failpoint("recorded");
     let revision = recorded.revision;

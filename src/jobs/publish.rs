@@ -259,6 +259,48 @@ pub(crate) fn swap(
     Ok(target)
 }
 
+/// Moves `<out>/<month>` aside to `<out>/.<month>.old` before the month is recorded (see
+/// `swap`, which then finds it there). The step that fails when a file of the folder is open
+/// on Windows, done while a failure can still leave everything as it was.
+pub(crate) fn move_aside(out: &Path, month: &str) -> std::io::Result<()> {
+    let target = out.join(month);
+    let old = out.join(format!(".{month}.old"));
+    if target.exists() {
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        busy_failpoint()?;
+        std::fs::rename(&target, &old)?;
+        failpoint("moved_old");
+    }
+    Ok(())
+}
+
+/// Fails the move as Windows does when a file of the folder is open, when `SANYIPI_FAILPOINT`
+/// is `old_folder_busy` (debug builds only), for the tests.
+fn busy_failpoint() -> std::io::Result<()> {
+    #[cfg(debug_assertions)]
+    if std::env::var("SANYIPI_FAILPOINT").is_ok_and(|v| v == "old_folder_busy") {
+        return Err(std::io::Error::other(
+            "The process cannot access the file because it is being used by another process. (os error 32)",
+        ));
+    }
+    Ok(())
+}
+
+/// Puts back `<out>/.<month>.old` as `<out>/<month>` when the month has no folder: a run that
+/// moved it aside and then failed (or was killed) before recording the month. Returns whether
+/// it did.
+pub(crate) fn put_back(out: &Path, month: &str) -> std::io::Result<bool> {
+    let target = out.join(month);
+    let old = out.join(format!(".{month}.old"));
+    if old.is_dir() && !target.exists() {
+        std::fs::rename(&old, &target)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// Removes `path`, a folder with what it holds or a file.
 fn remove(path: &Path) -> std::io::Result<()> {
     if path.is_dir() {
@@ -337,6 +379,16 @@ pub(crate) fn repair(out: &Path, history: &History) -> anyhow::Result<Vec<String
             .and_then(|n| n.split('.').next())
             .and_then(crate::engine::Month::parse);
         let stale = month_of.is_some() && (name.contains(".tmp.") || name.ends_with(".old"));
+        if let Some(month) = month_of.filter(|_| name.ends_with(".old")) {
+            // A month's earlier folder moved aside by a run killed before it recorded the month
+            // (nothing pending): the month's published folder, put back.
+            if put_back(out, &month.to_string())? {
+                notes.push(format!(
+                    "注意: 上次运行在 {month} 记入历史之前中断，已恢复其原有的输出目录。"
+                ));
+                continue;
+            }
+        }
         if stale && e.path().is_dir() {
             std::fs::remove_dir_all(e.path())?;
             notes.push(format!("注意: 已清理上次中断的运行留下的临时目录 {name}。"));

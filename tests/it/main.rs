@@ -49,6 +49,7 @@ mod outputs;
 mod plausibility;
 mod plausibility_across;
 mod printing;
+mod publishing_order;
 mod quirks;
 mod readme_walk;
 mod rectification;

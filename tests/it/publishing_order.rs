@@ -1,0 +1,117 @@
+//! The history's order of work on the office's machine: a forced re-run whose earlier folder
+//! cannot be moved (a file of it open in Excel on Windows) records nothing; a first run killed
+//! while creating the history leaves a temporary file the next run removes, and says so; `tasks
+//! close` waits for a run that holds the history.
+
+use crate::common::*;
+use crate::test::Sanyipi;
+use std::path::Path;
+
+/// October of the samples, recorded in `out`.
+fn october(out: &Path) {
+    Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(out)
+        .env_remove("SANYIPI_FAILPOINT")
+        .run()
+        .expect_done();
+}
+
+/// The revisions of 2026-10 recorded in the history of `out`.
+fn revisions(out: &Path) -> i64 {
+    let c = rusqlite::Connection::open(out.join("history.sqlite")).unwrap();
+    c.query_row("SELECT COUNT(*) FROM run WHERE month = '2026-10'", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// Every file below `dir` with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all = Vec::new();
+    fn walk(root: &Path, d: &Path, all: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, all);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+                all.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    walk(dir, dir, &mut all);
+    all.sort();
+    all
+}
+
+/// A forced re-run that cannot move the earlier folder aside is refused before it records the
+/// month: history keeps one revision, the folder is as it was, nothing is left pending, and the
+/// next run goes through.
+#[test]
+fn a_forced_rerun_whose_old_folder_is_busy_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    october(&out);
+    let before = files(&out.join("2026-10"));
+    let r = Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .arg("--force")
+        .env("SANYIPI_FAILPOINT", "old_folder_busy")
+        .run()
+        .expect_code(2);
+    assert!(r.stderr.contains("本次考核未记入历史"), "{}", r.stderr);
+    assert!(r.stderr.contains("正被打开"), "{}", r.stderr);
+    assert!(!r.stderr.contains("已记入历史（第"), "{}", r.stderr);
+    assert_eq!(revisions(&out), 1);
+    assert_eq!(files(&out.join("2026-10")), before);
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.') && n != ".sanyipi.lock")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let c = rusqlite::Connection::open(out.join("history.sqlite")).unwrap();
+    let pending: i64 = c
+        .query_row("SELECT COUNT(*) FROM pending", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, 0);
+    // Once the file is closed, the re-run records the second revision and keeps the first.
+    Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .arg("--force")
+        .env_remove("SANYIPI_FAILPOINT")
+        .run()
+        .expect_done();
+    assert_eq!(revisions(&out), 2);
+    assert_eq!(files(&out.join("历史版本/2026-10/第1版")), before);
+}
+
+/// A run killed after moving the earlier folder aside, before recording: the next run puts the
+/// folder back (the month is still the first revision), says so, and refuses without --force.
+#[test]
+fn a_folder_moved_aside_by_a_killed_run_is_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    october(&out);
+    let before = files(&out.join("2026-10"));
+    let r = Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .arg("--force")
+        .env("SANYIPI_FAILPOINT", "moved_old")
+        .run();
+    assert_eq!(r.code, -1, "the failpoint aborts: {}", r.stderr);
+    assert!(!out.join("2026-10").exists());
+    let again = Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .env_remove("SANYIPI_FAILPOINT")
+        .run()
+        .expect_code(2);
+    assert!(
+        again.stderr.contains("已恢复其原有的输出目录"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(revisions(&out), 1);
+    assert_eq!(files(&out.join("2026-10")), before);
+    assert!(!out.join(".2026-10.old").exists());
+}
