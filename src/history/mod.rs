@@ -206,6 +206,32 @@ fn refuse_empty(path: &Path) -> Result<(), HistoryError> {
     }
 }
 
+/// Removes the temporary files a first run killed while creating the history at `path` left
+/// beside it (`.history.sqlite.new-PID`, with its `-journal`): never renamed into place, they
+/// are of no use. Called under the history's lock, so no run is creating one meanwhile. Returns
+/// the names removed, to be said.
+pub(crate) fn remove_stale_new(path: &Path) -> Vec<String> {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{name}.new-");
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let mut removed = Vec::new();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let file_name = e.file_name().to_string_lossy().into_owned();
+        let pid = file_name.strip_prefix(&prefix).map(|r| r.trim_end_matches("-journal"));
+        let stale = pid.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if stale && e.path().is_file() && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(file_name);
+        }
+    }
+    removed.sort();
+    removed
+}
+
 /// Creates a new history at `path` whole: made in a temporary file beside it, brought to the
 /// newest format, then linked into place, so that a run killed meanwhile leaves no file, never
 /// an empty one. A file another process created meanwhile is kept.

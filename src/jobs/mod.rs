@@ -100,8 +100,17 @@ impl Place {
 
     /// Locks the history file for a job that writes it, as the month does: one writer at a
     /// time; a second one waits and says so.
+    /// Once the lock is held, the temporary files a first run killed while creating the history
+    /// left beside it are removed, and said.
     pub(crate) fn lock(&self, progress: &dyn Progress) -> anyhow::Result<publish::Lock> {
-        publish::lock(&self.history_path(), progress)
+        let path = self.history_path();
+        let lock = publish::lock(&path, progress)?;
+        for name in crate::history::remove_stale_new(&path) {
+            progress.note(&format!(
+                "注意: 已清理上次中断的运行在创建历史记录时留下的临时文件 {name}。"
+            ));
+        }
+        Ok(lock)
     }
 }
 

@@ -115,3 +115,32 @@ fn a_folder_moved_aside_by_a_killed_run_is_put_back() {
     assert_eq!(files(&out.join("2026-10")), before);
     assert!(!out.join(".2026-10.old").exists());
 }
+
+/// The temporary history of a first run killed before it was linked into place is removed by
+/// the next run that holds the history, which says so.
+#[test]
+fn a_killed_first_runs_temporary_history_is_removed_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(".history.sqlite.new-4242"), b"half a history").unwrap();
+    std::fs::write(out.join(".history.sqlite.new-4242-journal"), b"journal").unwrap();
+    // A file of another name is not the history's: kept.
+    std::fs::write(out.join(".history.sqlite.new-notes.txt"), b"mine").unwrap();
+    let r = Sanyipi::month(root().join("samples/2026-10"), "2026-10")
+        .out(&out)
+        .env_remove("SANYIPI_FAILPOINT")
+        .run()
+        .expect_done();
+    assert!(
+        r.stderr
+            .contains("已清理上次中断的运行在创建历史记录时留下的临时文件 .history.sqlite.new-4242。"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(".history.sqlite.new-4242-journal"), "{}", r.stderr);
+    assert!(!out.join(".history.sqlite.new-4242").exists());
+    assert!(!out.join(".history.sqlite.new-4242-journal").exists());
+    assert!(out.join(".history.sqlite.new-notes.txt").exists());
+    assert_eq!(revisions(&out), 1);
+}
