@@ -3,6 +3,7 @@
 
 use super::{Place, table};
 use crate::engine::supervision::{State, TaskState, register};
+use crate::progress::Progress;
 use crate::rules::Rules;
 use anyhow::bail;
 use chrono::NaiveDate;
@@ -138,11 +139,13 @@ pub fn list(req: &ListRequest) -> super::Result<String> {
 }
 
 /// Closes (销号) the tasks of `req.ids` on `req.date`; an unknown id refuses them all.
-pub fn close(req: &CloseRequest) -> super::Result<String> {
-    Ok(close_inner(req)?)
+/// 销号 under the history's lock, as every job that writes history: a run recording a month
+/// meanwhile (its tasks, answers and closures) is waited for, and said so through `progress`.
+pub fn close(req: &CloseRequest, progress: &dyn Progress) -> super::Result<String> {
+    Ok(close_inner(req, progress)?)
 }
 
-fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
+fn close_inner(req: &CloseRequest, progress: &dyn Progress) -> anyhow::Result<String> {
     let date = super::parse_date(&req.date, "--date ", "2026-11-02")?;
     if req.ids.is_empty() {
         bail!("请给出要销号的任务编号");
@@ -155,6 +158,7 @@ fn close_inner(req: &CloseRequest) -> anyhow::Result<String> {
     }
     // Closing changes a record: with no history there is nothing to close, and none is created.
     req.place.require_history()?;
+    let _lock = req.place.lock(progress)?;
     let mut h = req.place.open()?;
     // A task id as typed: plain or full-width brackets for 〔〕, spaces, full-width digits.
     let known = h.tasks_between("", "9999-12")?;

@@ -63,6 +63,6 @@ pub(super) fn close(state: &State, request: &mut Request, t: &Target) -> Result<
         today: chrono::Local::now().date_naive(),
     };
     let _guard = lock(state)?;
-    let summary = jobs::tasks::close(&req).map_err(|e| failed(state, 422, &e))?;
+    let summary = jobs::tasks::close(&req, &()).map_err(|e| failed(state, 422, &e))?;
     Ok(json_reply(200, &json!({ "summary": summary.trim_end() })))
 }

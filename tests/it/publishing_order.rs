@@ -144,3 +144,55 @@ fn a_killed_first_runs_temporary_history_is_removed_and_said() {
     assert!(out.join(".history.sqlite.new-notes.txt").exists());
     assert_eq!(revisions(&out), 1);
 }
+
+/// `tasks close` takes the history's lock: while another sanyipi holds it, the 销号 waits and
+/// says so, then closes the task once the lock is released.
+#[test]
+fn tasks_close_waits_for_the_history_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    october(&out);
+    let run = Sanyipi::new()
+        .arg("tasks")
+        .arg("--all")
+        .out(&out)
+        .env("SANYIPI_TODAY", "2026-11-02")
+        .run()
+        .expect_ok();
+    let id = run
+        .stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("镇督查〔2026〕") && w.contains('-'))
+        .unwrap_or_else(|| panic!("no task id in\n{}", run.stdout))
+        .to_string();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join("history.sqlite.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sanyipi"))
+        .args(["tasks", "close", &id, "--date", "2026-11-02", "--out"])
+        .arg(&out)
+        .env("SANYIPI_TODAY", "2026-11-02")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "tasks close went on while the history was locked"
+    );
+    lock.unlock().unwrap();
+    drop(lock);
+    let done = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&done.stdout),
+        String::from_utf8_lossy(&done.stderr),
+    );
+    assert_eq!(done.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("正在使用"), "{stderr}");
+    assert!(stdout.contains("已销号 1 项"), "{stdout}");
+}
