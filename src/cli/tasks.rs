@@ -53,13 +53,16 @@ pub(crate) fn run(args: Args) -> jobs::Result<i32> {
             date,
             note,
             out,
-        }) => jobs::tasks::close(&CloseRequest {
-            place: out.place(),
-            ids,
-            date,
-            note,
-            today: super::input::today(),
-        }, &super::progress::Notes)?,
+        }) => jobs::tasks::close(
+            &CloseRequest {
+                place: out.place(),
+                ids,
+                date,
+                note,
+                today: super::input::today(),
+            },
+            &super::progress::Notes,
+        )?,
         None => {
             let as_of = match &args.as_of {
                 Some(d) => jobs::parse_as_of(d).map_err(jobs::Error::from)?,

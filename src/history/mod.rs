@@ -222,7 +222,9 @@ pub(crate) fn remove_stale_new(path: &Path) -> Vec<String> {
     let mut removed = Vec::new();
     for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
         let file_name = e.file_name().to_string_lossy().into_owned();
-        let pid = file_name.strip_prefix(&prefix).map(|r| r.trim_end_matches("-journal"));
+        let pid = file_name
+            .strip_prefix(&prefix)
+            .map(|r| r.trim_end_matches("-journal"));
         let stale = pid.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         if stale && e.path().is_file() && std::fs::remove_file(e.path()).is_ok() {
             removed.push(file_name);

@@ -19,9 +19,11 @@ fn october(out: &Path) {
 /// The revisions of 2026-10 recorded in the history of `out`.
 fn revisions(out: &Path) -> i64 {
     let c = rusqlite::Connection::open(out.join("history.sqlite")).unwrap();
-    c.query_row("SELECT COUNT(*) FROM run WHERE month = '2026-10'", [], |r| {
-        r.get(0)
-    })
+    c.query_row(
+        "SELECT COUNT(*) FROM run WHERE month = '2026-10'",
+        [],
+        |r| r.get(0),
+    )
     .unwrap()
 }
 
@@ -133,12 +135,17 @@ fn a_killed_first_runs_temporary_history_is_removed_and_said() {
         .run()
         .expect_done();
     assert!(
-        r.stderr
-            .contains("已清理上次中断的运行在创建历史记录时留下的临时文件 .history.sqlite.new-4242。"),
+        r.stderr.contains(
+            "已清理上次中断的运行在创建历史记录时留下的临时文件 .history.sqlite.new-4242。"
+        ),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains(".history.sqlite.new-4242-journal"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(".history.sqlite.new-4242-journal"),
+        "{}",
+        r.stderr
+    );
     assert!(!out.join(".history.sqlite.new-4242").exists());
     assert!(!out.join(".history.sqlite.new-4242-journal").exists());
     assert!(out.join(".history.sqlite.new-notes.txt").exists());
