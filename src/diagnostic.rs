@@ -132,6 +132,9 @@ pub enum Code {
     /// A project the 三个一批 year figure counted in an earlier month and no longer counts (its
     /// date corrected out of the year, or gone): the months no longer add up to the year.
     StageDropped,
+    /// A signing of the signed list dated in an earlier year than the month assessed (December's
+    /// signings reported in January's list): counted in neither year's figures.
+    SignedLastYear,
 }
 
 impl Serialize for Code {
@@ -188,6 +191,7 @@ impl Code {
             Code::BadFeedback => "W046",
             Code::DepartmentNotTheRules => "W075",
             Code::StageDropped => "W076",
+            Code::SignedLastYear => "W077",
         }
     }
 
@@ -238,6 +242,7 @@ impl Code {
         Code::SignedBefore,
         Code::DepartmentNotTheRules,
         Code::StageDropped,
+        Code::SignedLastYear,
     ];
 
     pub(crate) fn severity(self) -> Severity {

@@ -5,14 +5,16 @@
 //! ledger shows signed before the list's month, or an earlier month's history recorded signed, is
 //! a warning (W074) and not counted as a new signing again (a project of this month's ledger
 //! counts once, by the ledger's date; one only history knows is not used). A project listed
-//! twice in the list is refused by `unique` of its table (E031).
+//! twice in the list is refused by `unique` of its table (E031). A signing dated in an earlier
+//! year than the month assessed (December's, in January's list) is counted in neither year and
+//! said (W077).
 
 use super::Month;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ingest::{Dataset, Record};
 use crate::rules::{FieldRole, Rules, TableRole};
 use crate::text::key;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
 /// Checks the signed list of `month`'s folder; `before` holds the signings history recorded
@@ -96,9 +98,12 @@ pub(crate) fn signings(
             continue;
         }
         keep.push(true);
-        if let Some(d) = r.date(&cfg.signed_date)
-            && Month::of(d) != listed
-        {
+        let Some(d) = r.date(&cfg.signed_date) else {
+            continue;
+        };
+        if d.year() < month.year {
+            said.push(last_year(r, &cfg.signed_date, d, month, &schema.title));
+        } else if Month::of(d) != listed {
             said.push(outside(
                 r,
                 &cfg.signed_date,
@@ -147,6 +152,24 @@ fn outside(
     .with_hint(format!(
         "{title}每月报{}签约的项目；以前月份签约而漏报的，请说明；签约日期有误的，请更正",
         months_from_now(offset)
+    ))
+}
+
+/// W077: a signing dated in a year before the month assessed (a December signing reported in
+/// January's list, after December's assessment): no month of its year counts it any more and
+/// this year's figures do not.
+fn last_year(r: &Record, field: &str, d: NaiveDate, month: Month, title: &str) -> Diagnostic {
+    let (y, earlier) = (month.year, d.year());
+    Diagnostic::new(
+        Code::SignedLastYear,
+        r.field_location(field),
+        format!(
+            "签约日期 {d} 属{earlier}年，本表随{}考核报送：不计入{y}年的签约数，{earlier}年已考核的月份也不含此项目",
+            super::continuity::month_zh(&month.to_string()),
+        ),
+    )
+    .with_hint(format!(
+        "{earlier}年的全年签约情况需含此项目的，请手工补计（本工具不改动已考核月份的结果）；签约日期有误的，请更正{title}"
     ))
 }
 

@@ -372,3 +372,35 @@ fn a_start_after_a_filing_date_copied_from_last_months_form_is_credited() {
     let (points, figures) = start_points(&input, &dir.path().join("out2"), Some(&rules));
     assert_eq!(points, 0.0, "{figures}");
 }
+
+/// A signing dated in the year before the month assessed (December's, in January's list, or any
+/// earlier year): W077 at its date, and neither this month's nor this year's figure counts it.
+#[test]
+fn a_signing_of_an_earlier_year_is_said_and_counted_in_no_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = october_with(dir.path(), &[]);
+    let rows = [("高端装备制造项目", 1.5, "2026年9月16日", "县经开区")];
+    signed_list(&input.join("签约项目.xlsx"), &rows);
+    let out = dir.path().join("out");
+    let base = run_one_month(&input, "2026-10", &out);
+    let mut more = rows.to_vec();
+    more.push(("冷链物流项目", 3.0, "2025年12月28日", "县经开区"));
+    signed_list(&input.join("签约项目.xlsx"), &more);
+    let out2 = dir.path().join("out2");
+    let json = run_one_month(&input, "2026-10", &out2);
+    let r = sanyipi(&["check", "--input", input.to_str().unwrap()]);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    for want in [
+        "警告[W077] 签约项目.xlsx!签约项目!D5: 签约日期 2025-12-28 属2025年，本表随2026年10月考核报送：不计入2026年的签约数，2025年已考核的月份也不含此项目",
+        "提示: 2025年的全年签约情况需含此项目的，请手工补计",
+    ] {
+        assert!(said.contains(want), "{want}\n{said}");
+    }
+    assert!(!said.contains("W073"), "{said}");
+    assert_eq!(
+        signed_of(&json, "县经开区"),
+        signed_of(&base, "县经开区"),
+        "{}",
+        json["stages"]
+    );
+}
