@@ -68,6 +68,18 @@ pub(crate) fn check_size(src: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The parser's message in words, where it is one a clerk's edit makes: an expression cut
+/// short, a character it cannot read.
+pub(crate) fn syntax_words(message: &str) -> Option<String> {
+    if message.contains("unexpected end of input") {
+        return Some("表达式不完整：末尾缺少数值、字段名或右括号".into());
+    }
+    if message.contains("unexpected character") {
+        return Some("有不能识别的字符：文字须放在半角引号内，运算符用半角".into());
+    }
+    None
+}
+
 /// Why an expression was refused at load.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompileError {
@@ -103,6 +115,9 @@ impl Expr {
     /// Compiles `src`; when `known` is given, every name it reads must be in it.
     pub fn compile(src: &str, known: Option<&[String]>) -> Result<Expr, CompileError> {
         check_size(src).map_err(CompileError::Size)?;
+        if src.trim().is_empty() {
+            return Err(CompileError::Size("表达式为空：须写出公式或条件".into()));
+        }
         let compiled = ENV
             .compile_expression_owned(src.to_string())
             .map_err(|e| CompileError::Syntax(e.to_string()))?;

@@ -456,7 +456,8 @@ pub(crate) fn subject_tables<'a>(
 pub(crate) fn compile_condition(src: &str, known: &[String]) -> Result<Expr, String> {
     Expr::compile(src, Some(known)).map_err(|e| match e {
         CompileError::Size(m) => m,
-        CompileError::Syntax(m) => match likely_slip(src) {
+        CompileError::Syntax(m) => match likely_slip(src).or_else(|| crate::expr::syntax_words(&m))
+        {
             Some(slip) => format!("条件表达式有误：{slip}。技术信息：{m}"),
             None => format!("条件表达式有误。技术信息：{m}"),
         },
@@ -470,7 +471,7 @@ pub(crate) fn compile_condition(src: &str, known: &[String]) -> Result<Expr, Str
 
 /// The likeliest slip in an expression that does not parse, in words: full-width or
 /// mathematical signs typed with a Chinese input method, or `=` for `==`.
-fn likely_slip(src: &str) -> Option<String> {
+pub(crate) fn likely_slip(src: &str) -> Option<String> {
     const SIGNS: &[char] = &[
         '×', '÷', '（', '）', '“', '”', '‘', '’', '，', '＝', '＞', '＜',
     ];

@@ -342,11 +342,20 @@ fn translate(msg: &str) -> (String, Option<String>) {
             Some("文本要加引号，数字和 true/false 不加，列表写成 [\"a\", \"b\"]".into()),
         );
     }
+    if msg.contains("wanted string or table") {
+        return (
+            "类型不对: 此处应为加引号的取值（文本）".into(),
+            Some(
+                "取值写在半角引号内，如 aggregate = \"mean\"；可选的取值见内置规则中的同名文件"
+                    .into(),
+            ),
+        );
+    }
     if msg.starts_with("invalid value") {
         return (format!("取值不对: {msg}"), None);
     }
     (
-        format!("TOML 格式错误: {}", msg.replace('\n', " ")),
+        format!("TOML 格式错误。技术信息：{}", msg.replace('\n', " ")),
         Some("检查引号、方括号是否成对，键与值之间用 =".into()),
     )
 }

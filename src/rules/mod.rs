@@ -8,6 +8,7 @@ mod domains;
 mod error;
 pub mod layout;
 pub mod lights;
+mod lint;
 pub mod notice;
 pub mod office_calendar;
 pub(crate) mod official;

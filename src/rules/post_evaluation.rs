@@ -84,11 +84,20 @@ struct RawStatistics {
 /// A compiled indicator formula or condition, with the fields it reads.
 pub(crate) type Formula = Expr;
 
+/// How a formula or condition of the evaluation is written, for its errors.
+const FORMULA_HINT: &str =
+    "写成 tax / land_mu、output > 0 这样：本表的字段名、半角的运算符和括号、数字，文字加半角引号";
+
 /// Compiles `src`; every variable must be in `known`.
 pub(crate) fn formula(src: &str, known: &[String]) -> Result<Formula, String> {
     Expr::compile(src, Some(known)).map_err(|e| match e {
         CompileError::Size(m) => m,
-        CompileError::Syntax(m) => format!("表达式有误: {m}"),
+        CompileError::Syntax(m) => {
+            match super::deadline::likely_slip(src).or_else(|| crate::expr::syntax_words(&m)) {
+                Some(why) => format!("表达式有误：{why}。技术信息：{m}"),
+                None => format!("表达式有误。技术信息：{m}"),
+            }
+        }
         CompileError::Unknown(names) => format!(
             "表达式中的 {} 未定义（可用: {}）",
             names.join(", "),
@@ -237,8 +246,10 @@ impl Evaluation {
         if let Some(l) = &raw.letter {
             l.check(file)?;
         }
-        let when = formula(&raw.statistics.when, &known)
-            .map_err(|m| file.error_near(&raw.statistics.when, format!("statistics.when: {m}")))?;
+        let when = formula(&raw.statistics.when, &known).map_err(|m| {
+            file.error_near(&raw.statistics.when, format!("statistics.when: {m}"))
+                .with_hint(FORMULA_HINT)
+        })?;
         Ok(Evaluation {
             setup: raw.evaluate,
             indicators,
@@ -296,8 +307,10 @@ fn indicator(
     fields: &[String],
     default_cap: f64,
 ) -> Result<Indicator, RulesError> {
-    let formula = formula(&r.formula, fields)
-        .map_err(|m| file.error_near(&r.formula, format!("指标 {}: {m}", r.id)))?;
+    let formula = formula(&r.formula, fields).map_err(|m| {
+        file.error_near(&r.formula, format!("指标 {}: {m}", r.id))
+            .with_hint(FORMULA_HINT)
+    })?;
     let benchmark = match &r.benchmark {
         toml::Value::String(s) if s == "mean" => Benchmark::Mean,
         toml::Value::Integer(i) if *i > 0 => Benchmark::Fixed(*i as f64),
@@ -372,8 +385,10 @@ fn conditions(
 ) -> Result<Vec<Condition>, RulesError> {
     let mut out = Vec::new();
     for r in raw {
-        let when = formula(&r.when, fields)
-            .map_err(|m| file.error_near(&r.when, format!("{}: {m}", r.id)))?;
+        let when = formula(&r.when, fields).map_err(|m| {
+            file.error_near(&r.when, format!("{}: {m}", r.id))
+                .with_hint(FORMULA_HINT)
+        })?;
         let class = match (classes, r.class) {
             (Some(cs), Some(c)) if cs.contains(&c) => Some(c),
             (Some(cs), c) => {

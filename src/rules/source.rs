@@ -19,7 +19,10 @@ pub struct RuleFile {
 impl RuleFile {
     /// Parses the file as `T`, with errors at `file:line:col`.
     pub(crate) fn parse<T: DeserializeOwned>(&self) -> Result<T, RulesError> {
-        toml::from_str(&self.text).map_err(|e| RulesError::from_toml(&self.display, &self.text, &e))
+        let parsed = toml::from_str(&self.text)
+            .map_err(|e| RulesError::from_toml(&self.display, &self.text, &e))?;
+        super::lint::check(self)?;
+        Ok(parsed)
     }
 
     /// An error at the first occurrence of `needle` in this file.

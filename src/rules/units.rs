@@ -50,6 +50,15 @@ impl Units {
 
     pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawUnits = file.parse()?;
+        if raw.unit.is_empty() && raw.fields.values().all(|f| f.is_empty()) {
+            return Err(RulesError::at(
+                &file.display,
+                &file.text,
+                0,
+                "没有任何单位：既无 [[unit]]，[fields] 也未列出台账中写单位的字段，每个单位都将是未知单位",
+            )
+            .with_hint("从内置规则复制 units.toml（sanyipi rules export DIR 导出）再修改"));
+        }
         let mut units = Units {
             file: file.display.clone(),
             ..Units::default()

@@ -124,6 +124,56 @@ pub struct Vocabulary {
     pub(crate) header_months: HeaderMonths,
 }
 
+/// A limit of 0, an amount unit worth 0 or less, an empty list of the words for 是 or 否: each
+/// would refuse or misread every file (a limit of 0 refuses them all as too large) without a
+/// rules error.
+fn check_positive(file: &RuleFile, raw: &RawVocab) -> Result<(), RulesError> {
+    let l = &raw.limits;
+    let limits: [(&str, u64); 11] = [
+        ("max_file_mb", l.max_file_mb),
+        ("max_rows", l.max_rows.into()),
+        ("max_cols", l.max_cols.into()),
+        ("header_search_rows", l.header_search_rows.into()),
+        ("max_entry_mb", l.max_entry_mb),
+        ("max_unzipped_mb", l.max_unzipped_mb),
+        ("max_text_chars", l.max_text_chars as u64),
+        ("max_cells", l.max_cells),
+        ("max_merges", l.max_merges),
+        ("read_seconds", l.read_seconds),
+        ("read_memory_mb", l.read_memory_mb),
+    ];
+    if let Some((key, _)) = limits.iter().find(|(_, n)| *n == 0) {
+        return Err(file
+            .error_in_table("limits", key, format!("{key} 不能为 0"))
+            .with_hint("上限写正整数（参见内置规则中的 ingest.toml）；为 0 时每个文件或每格文字都会超过上限"));
+    }
+    if let Some((unit, f)) = raw
+        .units
+        .iter()
+        .find(|(_, f)| !(f.is_finite() && **f > 0.0))
+    {
+        return Err(file
+            .error_at_key(
+                &["units"],
+                unit,
+                format!("金额单位“{unit}”折合 {f} 万元：应为正数"),
+            )
+            .with_hint("写成 1 万元的倍数，如 \"亿元\" = 10000、\"元\" = 0.0001"));
+    }
+    for (key, words) in [("yes", &raw.values.yes), ("no", &raw.values.no)] {
+        if words.is_empty() {
+            return Err(file
+                .error_in_table(
+                    "values",
+                    key,
+                    format!("[values] {key} 为空：表中的“是/否”将一个也读不出"),
+                )
+                .with_hint("至少写一个词，如 yes = [\"是\"]、no = [\"否\"]"));
+        }
+    }
+    Ok(())
+}
+
 impl Vocabulary {
     pub(crate) fn load(file: &RuleFile) -> Result<Self, RulesError> {
         let raw: RawVocab = file.parse()?;
@@ -132,6 +182,7 @@ impl Vocabulary {
                 .map(|s| crate::text::normalize(s))
                 .collect::<Vec<_>>()
         };
+        check_positive(file, &raw)?;
         let mut units: Vec<(String, f64)> = raw
             .units
             .into_iter()
@@ -144,9 +195,9 @@ impl Vocabulary {
                 .then(a.0.cmp(&b.0))
         });
         for key in ["reporting_unit", "submitted_on"] {
-            if !raw.meta.contains_key(key) {
+            if raw.meta.get(key).is_none_or(|labels| labels.is_empty()) {
                 return Err(file
-                    .error_near("[meta]", format!("[meta] 缺少 {key}"))
+                    .error_near("[meta]", format!("[meta] 缺少 {key}（或为空）"))
                     .with_hint("列出表格上方“填报单位：”“填报日期：”一类的标签"));
             }
         }

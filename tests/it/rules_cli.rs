@@ -216,7 +216,7 @@ fn a_duplicate_id_points_at_the_duplicate_not_the_first() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("评分项 id invest 重复"),
+        run.stderr.contains("[[part]] 的 id “invest” 重复：第 39 行已有同一 id"),
         "{}",
         run.stderr
     );
