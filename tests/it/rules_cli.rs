@@ -216,7 +216,8 @@ fn a_duplicate_id_points_at_the_duplicate_not_the_first() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("[[part]] 的 id “invest” 重复：第 39 行已有同一 id"),
+        run.stderr
+            .contains("[[part]] 的 id “invest” 重复：第 39 行已有同一 id"),
         "{}",
         run.stderr
     );
