@@ -111,7 +111,7 @@ pub(super) fn read_file(
         if h.groups.is_empty() {
             diagnostics.extend(repeated_columns(&h, sheet, schema, &f.rel));
         }
-        if schema.every_column {
+        if schema.every_column || schema.fields.iter().any(|f| f.warn_absent) {
             diagnostics.extend(columns_not_found(&h, sheet, schema, &f.rel));
         }
         let (rows, counts, problems) = reader::read_rows(sheet, &h, schema, &rules.vocab, &f.rel);
@@ -362,8 +362,8 @@ fn unconvertible_units(
     out
 }
 
-/// Fields of an `every_column` table without a column in the header: a 警告 each, at the header
-/// row, naming the headers it is known by.
+/// Fields of an `every_column` table (or marked `warn_absent`) without a column in the header: a
+/// 警告 each, at the header row, naming the headers it is known by and the header cells not read.
 fn columns_not_found(
     h: &header::Header,
     sheet: &workbook::Sheet,
@@ -375,13 +375,19 @@ fn columns_not_found(
         .fields
         .iter()
         .enumerate()
-        .filter(|(fi, _)| h.column_of(*fi).is_none())
+        .filter(|(fi, f)| h.column_of(*fi).is_none() && (schema.every_column || f.warn_absent))
         .map(|(_, field)| {
+            let unread = unread_headers(h, sheet);
+            let unread = if unread.is_empty() {
+                String::new()
+            } else {
+                format!("（表头中未识别的列：{}）", unread.join("、"))
+            };
             Diagnostic::new(
                 Code::MissingOptionalColumn,
                 Location::cell(file, &sheet.name, r, c),
                 format!(
-                    "表头中没有“{}”列，各行的“{}”均按未填写处理",
+                    "表头中没有“{}”列，各行的“{}”均按未填写处理{unread}",
                     field.label, field.label
                 ),
             )
@@ -392,6 +398,29 @@ fn columns_not_found(
             ))
         })
         .collect()
+}
+
+/// The header cells of columns no field reads, as `C3“开工时间”`, left to right.
+fn unread_headers(h: &header::Header, sheet: &workbook::Sheet) -> Vec<String> {
+    let mut out = Vec::new();
+    for col in 0..sheet.width() {
+        if h.columns.iter().any(|c| c.col == col) {
+            continue;
+        }
+        let cell = (h.row..h.data_start.min(sheet.rows.len()))
+            .map(|r| (r, cell_text(sheet.cell(r, col))))
+            .filter(|(_, t)| !t.is_empty())
+            .last();
+        if let Some((r, text)) = cell {
+            let (ar, ac) = sheet.abs(r, col);
+            out.push(format!(
+                "{}“{}”",
+                crate::diagnostic::a1(ar, ac),
+                crate::text::display(&text)
+            ));
+        }
+    }
+    out
 }
 
 /// A header cell with the name of a field another column holds: a 警告 at the cell not read.

@@ -86,10 +86,10 @@ pub fn parse_cell(
             Data::String(s) => crate::text::display(s),
             _ => text,
         }),
-        FieldType::Integer => Value::Int(parse_integer(cell, &text)?),
+        FieldType::Integer => Value::Int(parse_integer(cell, &text, &field.units)?),
         // A header naming one of the field's own units (用地面积（平方米）) converts.
         FieldType::Number => {
-            let n = number_of(cell).map_or_else(|| parse_number(&text), Ok)?;
+            let n = number_of(cell).map_or_else(|| number_with_unit(&text, &field.units), Ok)?;
             Value::Number(match header_factor {
                 Some(f) => round4(n * f),
                 None => n,
@@ -161,12 +161,29 @@ fn number_of(cell: &Data) -> Option<f64> {
     }
 }
 
-fn parse_integer(cell: &Data, text: &str) -> Result<i64, String> {
-    let n = number_of(cell).map_or_else(|| parse_number(text), Ok)?;
+fn parse_integer(cell: &Data, text: &str, units: &[(String, f64)]) -> Result<i64, String> {
+    let n = number_of(cell).map_or_else(|| number_with_unit(text, units), Ok)?;
     if n.fract() != 0.0 || n.abs() > 1e15 {
         return Err(format!("“{text}”不是整数"));
     }
     Ok(n as i64)
+}
+
+/// A number written with one of its field's own units after it (`3个工作日`, `50亩`), converted
+/// by the unit's factor; else a plain number.
+fn number_with_unit(text: &str, units: &[(String, f64)]) -> Result<f64, String> {
+    let t = crate::text::key(text);
+    // The longest unit that ends the text: 万吨 before 吨.
+    let unit = units
+        .iter()
+        .filter(|(u, _)| t.len() > u.len() && t.ends_with(u.as_str()))
+        .max_by_key(|(u, _)| u.len());
+    match unit {
+        Some((u, factor)) => parse_number(&t[..t.len() - u.len()])
+            .map(|n| round4(n * factor))
+            .map_err(|_| format!("“{text}”不是数字")),
+        None => parse_number(text),
+    }
 }
 
 /// A plain number: `3,500`, `1125.1`, `12%` (as 12).

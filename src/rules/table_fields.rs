@@ -57,6 +57,9 @@ pub struct Field {
     /// For date fields: the template accepts any date of the field's range, not only the
     /// reporting years around the month (`[template]` of `ingest.toml`): 投资方成立日期.
     pub any_year: bool,
+    /// A header without this field's column is a 警告 (W071) naming it, as for every field of an
+    /// `every_column` table: the rules use it, and a column named otherwise would go unread.
+    pub warn_absent: bool,
 }
 
 impl Field {
@@ -86,6 +89,8 @@ pub(super) struct RawField {
     units: Option<std::collections::BTreeMap<String, f64>>,
     #[serde(default)]
     any_year: bool,
+    #[serde(default)]
+    warn_absent: bool,
 }
 
 /// A bound as written: a number, or a date as `"2000-01-01"`.
@@ -250,11 +255,11 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
             ));
         }
         let units = f.units.unwrap_or_default();
-        if !units.is_empty() && f.kind != FieldType::Number {
+        if !units.is_empty() && !matches!(f.kind, FieldType::Number | FieldType::Integer) {
             return Err(file
                 .error_near(
                     "units",
-                    format!("只有 number 字段可设 units（字段 {}）", f.id),
+                    format!("只有 number 或 integer 字段可设 units（字段 {}）", f.id),
                 )
                 .with_hint("金额字段的单位在 rules/ingest.toml 的 [units] 中统一设定"));
         }
@@ -274,6 +279,7 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
         }
         fields.push(Field {
             any_year: f.any_year,
+            warn_absent: f.warn_absent,
             units: units
                 .into_iter()
                 .map(|(u, x)| (crate::text::key(&u), x))

@@ -20,6 +20,7 @@ fn field(kind: FieldType) -> Field {
         plausible: None,
         units: Vec::new(),
         any_year: false,
+        warn_absent: false,
     }
 }
 
