@@ -69,5 +69,6 @@ mod template_fuel;
 mod template_weekly;
 mod terminal;
 mod truth;
+mod variants;
 mod weekly;
 mod weekly_leader;
