@@ -409,8 +409,7 @@ fn unread_headers(h: &header::Header, sheet: &workbook::Sheet) -> Vec<String> {
         }
         let cell = (h.row..h.data_start.min(sheet.rows.len()))
             .map(|r| (r, cell_text(sheet.cell(r, col))))
-            .filter(|(_, t)| !t.is_empty())
-            .last();
+            .rfind(|(_, t)| !t.is_empty());
         if let Some((r, text)) = cell {
             let (ar, ac) = sheet.abs(r, col);
             out.push(format!(

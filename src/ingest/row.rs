@@ -5,7 +5,7 @@ use super::header::Header;
 use super::value::{Value, parse_cell};
 use super::workbook::Sheet;
 use crate::diagnostic::{Code, Diagnostic, Location, a1};
-use crate::rules::{TableSchema, Vocabulary};
+use crate::rules::{FieldType, TableSchema, Vocabulary};
 use std::collections::BTreeMap;
 
 /// A data row as read, before it is matched to the ledger.
@@ -91,13 +91,31 @@ pub(super) fn read_row(
             },
             Ok(None) if field.required => {
                 out.rejected = true;
+                // A word of `[values] empty` (无, —, /) is the clerk's "none": said as written,
+                // since the cell does not look empty to them.
+                let written = super::value::cell_text(sheet.filled(r, col.col, header.data_start));
+                let (what, hint) = if written.is_empty() {
+                    ("为空".to_string(), format!("请补填“{}”", field.label))
+                } else {
+                    (
+                        format!("填的是“{}”，按空值处理", crate::text::display(&written)),
+                        match field.kind {
+                            FieldType::Amount | FieldType::Number | FieldType::Integer => format!(
+                                "“{}”没有的请填 0，不要填“{}”",
+                                field.label,
+                                crate::text::display(&written)
+                            ),
+                            _ => format!("请补填“{}”", field.label),
+                        },
+                    )
+                };
                 out.problems.push(
                     Diagnostic::new(
                         Code::MissingValue,
                         loc(),
-                        format!("必填项“{}”为空，此行未采用", field.label),
+                        format!("必填项“{}”{what}，此行未采用", field.label),
                     )
-                    .with_hint(format!("请补填“{}”", field.label)),
+                    .with_hint(hint),
                 );
             }
             Ok(None) => {}

@@ -149,3 +149,26 @@ fn a_time_limit_unit_the_rules_do_not_list_is_an_error_at_its_cell() {
         .run()
         .expect_code(1);
 }
+
+#[test]
+fn a_required_figure_written_as_none_is_said_as_written() {
+    let dir = input_with(&[("variants/none_word.xlsx", "月报/甲镇.xlsx")]);
+    let data = september(dir.path(), None);
+    let e: Vec<_> = data
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::MissingValue)
+        .collect();
+    assert_eq!(e.len(), 1, "{:#?}", data.diagnostics);
+    let text = e[0].to_string();
+    assert!(text.contains("月报/甲镇.xlsx!Sheet1!F4"), "{text}");
+    assert!(
+        text.contains("“累计完成投资”填的是“无”，按空值处理"),
+        "{text}"
+    );
+    assert!(
+        e[0].hint.as_deref().is_some_and(|h| h.contains("请填 0")),
+        "{:?}",
+        e[0].hint
+    );
+}
