@@ -184,8 +184,8 @@ mod tests {
             (
                 "tables/procedures.toml",
                 "status == '已办结' and not finished_date",
-                "status == '已完成' and not finished_date",
-                "status 没有取值“已完成”（可选: 已办结、办理中、未启动）",
+                "status == '已完工' and not finished_date",
+                "status 没有取值“已完工”（可选: 已办结、办理中、未启动）",
                 "tables/procedures.toml 中字段 status 的 values",
             ),
             (
