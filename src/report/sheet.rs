@@ -23,6 +23,9 @@ pub(crate) enum Cell {
     Int(i64),
     /// A date, written as a date with a date format.
     Date(chrono::NaiveDate),
+    /// A date with a mark shown after it in brackets (`2027-01-28（暂定）`): still a date cell
+    /// (it sorts and filters as a date); the mark is part of its number format.
+    MarkedDate(chrono::NaiveDate, String),
     /// Text on a fill of this `0xRRGGBB` colour (a project's light).
     Fill(String, u32),
     Empty,
@@ -40,6 +43,7 @@ impl Cell {
                 whole + (whole - 1) / 3 + 3 + usize::from(*n < 0.0)
             }
             Cell::Date(_) => 10,
+            Cell::MarkedDate(_, mark) => 10 + 4 + mark.width_cjk(),
             Cell::Int(i) => digits(i.unsigned_abs()) + usize::from(*i < 0),
             Cell::Empty => 0,
         }
@@ -105,6 +109,17 @@ pub(crate) struct Formats {
 /// Amounts (万元, 亿元) and scores.
 const AMOUNT: &str = "#,##0.00";
 const DATE: &str = "yyyy-mm-dd";
+
+/// The number format of a date followed by `（mark）`: the mark as quoted literal text (a `"`
+/// in it, which cannot stand inside quotes, as an escaped `\"` between quoted parts).
+fn marked_date_format(mark: &str) -> String {
+    let quoted = format!("（{mark}）")
+        .split('"')
+        .map(|part| format!("\"{part}\""))
+        .collect::<Vec<_>>()
+        .join("\\\"");
+    format!("{DATE}{quoted}")
+}
 
 /// The formats of a workbook whose empty lists print `empty_label`.
 pub(crate) fn formats(empty_label: &str) -> Formats {
@@ -323,9 +338,18 @@ fn write_cell(
         Cell::Date(d) if !crate::calendar::Month::YEARS.contains(&d.year()) => {
             ws.write_string_with_format(r, c, d.to_string(), text_format)?
         }
+        Cell::MarkedDate(d, mark) if !crate::calendar::Month::YEARS.contains(&d.year()) => {
+            ws.write_string_with_format(r, c, format!("{d}（{mark}）"), text_format)?
+        }
         Cell::Date(d) => {
             let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             ws.write_datetime_with_format(r, c, &x, if red { &f.red_date } else { &f.date })?
+        }
+        Cell::MarkedDate(d, mark) => {
+            let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+            let format = if red { &f.red_date } else { &f.date };
+            let format = format.clone().set_num_format(marked_date_format(mark));
+            ws.write_datetime_with_format(r, c, &x, &format)?
         }
         Cell::Fill(s, rgb) => ws.write_string_with_format(
             r,
@@ -372,111 +396,4 @@ pub(crate) fn book(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn widths_of_numbers_count_what_is_printed() {
-        for n in [
-            0.0,
-            -0.0,
-            0.7,
-            -0.7,
-            9.99,
-            10.0,
-            999.5,
-            1000.0,
-            12_345.678,
-            -12_345.0,
-            1e14,
-            9.99e14,
-            1e15,
-            1.5e17,
-            1e300,
-            f64::MAX,
-        ] {
-            assert_eq!(
-                whole_digits(n),
-                format!("{:.0}", n.abs().trunc()).len(),
-                "{n}"
-            );
-        }
-        for i in [0, 7, -7, 10, 99, -100, 123_456, i64::MAX, i64::MIN] {
-            assert_eq!(Cell::Int(i).width(), i.to_string().len(), "{i}");
-        }
-        // 12,345.68 and -1,000.00
-        assert_eq!(Cell::Num(12_345.678).width(), 9);
-        assert_eq!(Cell::Num(-1000.0).width(), 9);
-    }
-
-    #[test]
-    fn a_date_excel_cannot_hold_is_written_as_its_text() {
-        use calamine::Reader;
-        let far = chrono::NaiveDate::from_ymd_opt(14149, 4, 20).unwrap();
-        let near = chrono::NaiveDate::from_ymd_opt(2026, 10, 26).unwrap();
-        let spec = SheetSpec {
-            name: "s".into(),
-            title: "t".into(),
-            headers: vec!["项目".into(), "到期日".into()],
-            rows: vec![
-                vec![text("甲"), Cell::Date(far)],
-                vec![text("乙"), Cell::Date(near)],
-            ],
-            red: vec![false, false],
-        };
-        let bytes = book("t", "", near, vec![spec], "").unwrap();
-        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-        let range = wb.worksheet_range("s").unwrap();
-        let dates: Vec<&calamine::Data> = range.rows().filter_map(|r| r.get(1)).collect();
-        let n = dates.len();
-        assert_eq!(dates[n - 2], &calamine::Data::String("+14149-04-20".into()));
-        assert!(
-            matches!(dates[n - 1], calamine::Data::DateTime(_)),
-            "{dates:?}"
-        );
-    }
-
-    #[test]
-    fn rows_are_as_high_as_their_longest_wrapped_cell() {
-        let widths = [6, 12, 12];
-        let cells = [Cell::Num(1234.5), text("一\n二\n三"), text("短")];
-        assert_eq!(row_height(&cells, &widths), height(3));
-        // 20 characters in 10 usable units: 4 lines.
-        assert_eq!(row_height(&[text("字".repeat(20))], &[12]), height(4));
-        assert_eq!(row_height(&[Cell::Int(1)], &[6]), height(1));
-    }
-
-    #[test]
-    fn long_headers_wrap_instead_of_widening_number_columns() {
-        let spec = SheetSpec {
-            name: "s".into(),
-            title: "t".into(),
-            headers: vec![
-                grouped("投资（万元）", "年度计划投资（万元）"),
-                "说明".into(),
-            ],
-            rows: vec![vec![Cell::Num(25_000.0), text("短\n较长的一行")]],
-            red: vec![false],
-        };
-        let w = wants(&spec);
-        // "25,000.00" is 9 wide, more than the wrapped header's 7.
-        assert_eq!(
-            w,
-            vec![
-                Want {
-                    width: 9,
-                    wraps: false
-                },
-                Want {
-                    width: 10,
-                    wraps: true
-                }
-            ]
-        );
-        assert_eq!(
-            split_header(&spec.headers[0]),
-            (Some("投资（万元）"), "年度计划投资（万元）")
-        );
-        assert_eq!(split_header("说明"), (None, "说明"));
-    }
-}
+mod tests;

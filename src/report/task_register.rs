@@ -44,6 +44,28 @@ fn cells(t: &TaskState, rules: &Rules) -> Vec<String> {
     ]
 }
 
+/// The register as the sheet's cells: the 反馈时限 and 整改时限 as date cells (the office sorts
+/// and filters them), a provisional one with the mark after it in its number format
+/// (`2027-01-28（暂定）`), as the report and the notice show it.
+fn sheet_cells(t: &TaskState, rules: &Rules) -> Vec<Cell> {
+    let provisional = &rules.office_calendar.labels.provisional;
+    let date = |d| {
+        if t.task.date_provisional(d, &rules.calendar) {
+            Cell::MarkedDate(d, provisional.clone())
+        } else {
+            Cell::Date(d)
+        }
+    };
+    let mut row: Vec<Cell> = cells(t, rules).into_iter().map(text).collect();
+    row[FEEDBACK_DUE] = date(t.task.feedback_due);
+    row[DUE] = date(t.due);
+    row
+}
+
+/// The places of the 反馈时限 and the 整改时限 in the register's columns (`register_headers`).
+const FEEDBACK_DUE: usize = 7;
+const DUE: usize = 8;
+
 /// The register's sheet, when the rules have a `[supervision]`.
 pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {
     let s = rules.notices.supervision.as_ref()?;
@@ -52,11 +74,7 @@ pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {
         title: format!("{}{}", super::month_label(a), s.register),
         headers: s.register_headers.clone(),
         red: a.register.iter().map(|t| t.state.is_late()).collect(),
-        rows: a
-            .register
-            .iter()
-            .map(|t| cells(t, rules).into_iter().map(text).collect::<Vec<Cell>>())
-            .collect(),
+        rows: a.register.iter().map(|t| sheet_cells(t, rules)).collect(),
     })
 }
 
@@ -99,10 +117,7 @@ pub(crate) fn annual_sheet(year: i32, tasks: &[TaskState], rules: &Rules) -> Opt
         title: format!("{year}年度{}", s.register),
         headers: s.register_headers.clone(),
         red: tasks.iter().map(|t| t.state.is_late()).collect(),
-        rows: tasks
-            .iter()
-            .map(|t| cells(t, rules).into_iter().map(text).collect::<Vec<Cell>>())
-            .collect(),
+        rows: tasks.iter().map(|t| sheet_cells(t, rules)).collect(),
     })
 }
 

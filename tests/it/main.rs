@@ -23,6 +23,7 @@ mod cards;
 mod check_cli;
 mod deadlines;
 mod departments;
+mod documents;
 mod evaluate;
 mod expressions;
 mod feedback_forms;
