@@ -6,7 +6,9 @@
 //! or number, never as a formula.
 
 use super::cells::excel_text;
-use super::print_layout::{Want, fit, header_want, height, page_setup, wrapped_lines};
+use super::print_layout::{
+    SMALL_SIZE, Want, fit_lines, header_want, height, page_setup, text_fit, wrapped_lines,
+};
 use chrono::Datelike;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
@@ -193,18 +195,36 @@ fn wants(spec: &SheetSpec) -> Vec<Want> {
         .collect()
 }
 
-/// The height of a row whose cells wrap in columns of `widths`.
-fn row_height(cells: &[Cell], widths: &[usize]) -> f64 {
-    let lines = cells
+/// The display widths of the lines of each column's longest text (the most display width in
+/// all), for `fit_lines` to narrow the columns whose rows would grow least.
+fn longest(spec: &SheetSpec) -> Vec<Vec<usize>> {
+    (0..spec.headers.len())
+        .map(|c| {
+            let texts = spec.rows.iter().filter_map(|r| match r.get(c) {
+                Some(Cell::Text(s) | Cell::Fill(s, _)) => Some(s),
+                _ => None,
+            });
+            texts
+                .map(|s| s.split('\n').map(|l| l.width_cjk()).collect::<Vec<_>>())
+                .max_by_key(|w| w.iter().sum::<usize>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The height of a row whose cells wrap in columns of `widths`, and which of its cells are set
+/// small to stay within `ROW_LINES_CAP` lines (`text_fit`).
+fn row_height(cells: &[Cell], widths: &[usize]) -> (f64, Vec<bool>) {
+    let fits: Vec<(f64, bool)> = cells
         .iter()
         .zip(widths)
         .map(|(c, w)| match c {
-            Cell::Text(s) | Cell::Fill(s, _) => wrapped_lines(s, *w),
-            _ => 1,
+            Cell::Text(s) | Cell::Fill(s, _) => text_fit(s, *w),
+            _ => (height(1), false),
         })
-        .max()
-        .unwrap_or(1);
-    height(lines)
+        .collect();
+    let h = fits.iter().map(|f| f.0).fold(height(1), f64::max);
+    (h, fits.into_iter().map(|f| f.1).collect())
 }
 
 /// Writes the header, on two rows when some columns are grouped; returns the rows it took.
@@ -282,7 +302,7 @@ pub(crate) fn write_sheet(
 ) -> Result<(), XlsxError> {
     let cols = spec.headers.len().max(1) as u16;
     ws.set_name(&spec.name)?;
-    let layout = fit(&wants(spec));
+    let layout = fit_lines(&wants(spec), &longest(spec));
     let widths = &layout.widths;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64)?;
@@ -299,9 +319,10 @@ pub(crate) fn write_sheet(
     for (r, row) in spec.rows.iter().enumerate() {
         let red = spec.red.get(r).copied().unwrap_or(false);
         let rr = first + r as u32;
-        ws.set_row_height(rr, row_height(row, widths))?;
+        let (h, small) = row_height(row, widths);
+        ws.set_row_height(rr, h)?;
         for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, rr, c as u16, cell, red, f)?;
+            write_cell(ws, rr, c as u16, cell, red, small[c], f)?;
         }
     }
     if spec.rows.is_empty() {
@@ -322,9 +343,17 @@ fn write_cell(
     c: u16,
     cell: &Cell,
     red: bool,
+    small: bool,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let text_format = if red { &f.red_text } else { &f.text };
+    let small_format;
+    let text_format = if small {
+        small_format = text_format.clone().set_font_size(SMALL_SIZE);
+        &small_format
+    } else {
+        text_format
+    };
     match cell {
         Cell::Text(s) => ws.write_string_with_format(r, c, excel_text(s).as_ref(), text_format)?,
         Cell::Num(n) => {
