@@ -78,14 +78,9 @@ fn lines_in(line_widths: &[usize], width: usize) -> usize {
 /// lines (a name that wraps to two lines gives way before a list of reasons would take twelve),
 /// so that the page's width goes where the rows would be tallest.
 pub(crate) fn fit_lines(wants: &[Want], longest: &[Vec<usize>]) -> Layout {
-    // Wrapping text keeps a character's margin each side; a number or a date, which never
-    // wraps, needs one (the column's own padding is in `pixels`): the page's width goes to text.
-    let mut widths: Vec<usize> = wants
+    let widths: Vec<usize> = wants
         .iter()
-        .map(|w| {
-            let pad = if w.wraps { 2 } else { 1 };
-            w.width.clamp(COLUMN_MIN - pad, COLUMN_CAP) + pad
-        })
+        .map(|w| w.width.clamp(COLUMN_MIN - 2, COLUMN_CAP) + 2)
         .collect();
     if total_pixels(&widths) <= PORTRAIT_PX / MIN_SCALE {
         return Layout {
@@ -93,6 +88,16 @@ pub(crate) fn fit_lines(wants: &[Want], longest: &[Vec<usize>]) -> Layout {
             landscape: false,
         };
     }
+    // Landscape and short of width: a number or a date, which never wraps, keeps a margin of
+    // one character instead of two (the column's own padding is in `pixels`), and the width
+    // goes to the text.
+    let mut widths: Vec<usize> = wants
+        .iter()
+        .map(|w| {
+            let pad = if w.wraps { 2 } else { 1 };
+            w.width.clamp(COLUMN_MIN - pad, COLUMN_CAP) + pad
+        })
+        .collect();
     let budget = LANDSCAPE_PX / MIN_SCALE;
     while total_pixels(&widths) > budget {
         let candidates = (0..widths.len()).filter(|c| wants[*c].wraps && widths[*c] > TEXT_FLOOR);
@@ -138,31 +143,6 @@ pub(crate) fn wrapped_lines(s: &str, width: usize) -> usize {
 /// The height in points of a row of `lines` lines.
 pub(crate) fn height(lines: usize) -> f64 {
     (lines.max(1) as f64 * LINE_HEIGHT + ROW_PADDING).min(MAX_ROW_HEIGHT)
-}
-
-/// The most lines a data row is given at the body size: a long text (a project's 预警 reasons,
-/// a 说明) otherwise made rows of 15 lines, three to a screen and a page.
-pub(crate) const ROW_LINES_CAP: usize = 8;
-/// The type size of a text cell that needs more than `ROW_LINES_CAP` lines at the body's 10 pt:
-/// 9 pt holds about a quarter more in the same box, and stays legible (see `MIN_SCALE`).
-pub(crate) const SMALL_SIZE: f64 = 9.0;
-
-/// How a text cell `width` characters wide is set: its height in points, and whether it is
-/// set small. Up to `ROW_LINES_CAP` lines at the body size; more in the small size, as many
-/// lines as that needs (never cut: beyond the cap the row grows rather than hide text).
-pub(crate) fn text_fit(s: &str, width: usize) -> (f64, bool) {
-    let lines = wrapped_lines(s, width);
-    if lines <= ROW_LINES_CAP {
-        return (height(lines), false);
-    }
-    let ratio = 10.0 / SMALL_SIZE;
-    let usable = (width.saturating_sub(2).max(1) as f64 * ratio).floor() as usize;
-    let small = s
-        .split('\n')
-        .map(|line| line.width_cjk().div_ceil(usable).max(1))
-        .sum::<usize>();
-    let h = small as f64 * LINE_HEIGHT / ratio + ROW_PADDING;
-    (h.max(height(ROW_LINES_CAP)).min(MAX_ROW_HEIGHT), true)
 }
 
 /// A new workbook whose default font is Arial 10: column widths are counted in its digit
@@ -233,7 +213,7 @@ mod tests {
     fn narrow_sheets_stay_portrait_at_full_size() {
         let l = fit(&[num(4), text(10), num(8)]);
         assert!(!l.landscape);
-        assert_eq!(l.widths, vec![6, 12, 9]);
+        assert_eq!(l.widths, vec![6, 12, 10]);
         assert_eq!(scale(&l), 1.0);
     }
 

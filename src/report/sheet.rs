@@ -6,9 +6,7 @@
 //! or number, never as a formula.
 
 use super::cells::excel_text;
-use super::print_layout::{
-    SMALL_SIZE, Want, fit_lines, header_want, height, page_setup, text_fit, wrapped_lines,
-};
+use super::print_layout::{Want, fit_lines, header_want, height, page_setup, wrapped_lines};
 use chrono::Datelike;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
@@ -212,19 +210,18 @@ fn longest(spec: &SheetSpec) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// The height of a row whose cells wrap in columns of `widths`, and which of its cells are set
-/// small to stay within `ROW_LINES_CAP` lines (`text_fit`).
-fn row_height(cells: &[Cell], widths: &[usize]) -> (f64, Vec<bool>) {
-    let fits: Vec<(f64, bool)> = cells
+/// The height of a row whose cells wrap in columns of `widths`.
+fn row_height(cells: &[Cell], widths: &[usize]) -> f64 {
+    let lines = cells
         .iter()
         .zip(widths)
         .map(|(c, w)| match c {
-            Cell::Text(s) | Cell::Fill(s, _) => text_fit(s, *w),
-            _ => (height(1), false),
+            Cell::Text(s) | Cell::Fill(s, _) => wrapped_lines(s, *w),
+            _ => 1,
         })
-        .collect();
-    let h = fits.iter().map(|f| f.0).fold(height(1), f64::max);
-    (h, fits.into_iter().map(|f| f.1).collect())
+        .max()
+        .unwrap_or(1);
+    height(lines)
 }
 
 /// Writes the header, on two rows when some columns are grouped; returns the rows it took.
@@ -319,10 +316,9 @@ pub(crate) fn write_sheet(
     for (r, row) in spec.rows.iter().enumerate() {
         let red = spec.red.get(r).copied().unwrap_or(false);
         let rr = first + r as u32;
-        let (h, small) = row_height(row, widths);
-        ws.set_row_height(rr, h)?;
+        ws.set_row_height(rr, row_height(row, widths))?;
         for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, rr, c as u16, cell, red, small[c], f)?;
+            write_cell(ws, rr, c as u16, cell, red, f)?;
         }
     }
     if spec.rows.is_empty() {
@@ -343,17 +339,9 @@ fn write_cell(
     c: u16,
     cell: &Cell,
     red: bool,
-    small: bool,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     let text_format = if red { &f.red_text } else { &f.text };
-    let small_format;
-    let text_format = if small {
-        small_format = text_format.clone().set_font_size(SMALL_SIZE);
-        &small_format
-    } else {
-        text_format
-    };
     match cell {
         Cell::Text(s) => ws.write_string_with_format(r, c, excel_text(s).as_ref(), text_format)?,
         Cell::Num(n) => {

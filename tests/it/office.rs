@@ -9,6 +9,7 @@
 //! Debian `apt-get install libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils`);
 //! `.ci/run` installs them and turns it on. Anything missing then fails loudly.
 
+mod notice_print;
 mod print;
 
 use crate::common::*;

@@ -453,21 +453,9 @@ pub fn assert_rows_tall_enough(xlsx: &Path) {
                     .map(|l| display_width(l).div_ceil(usable).max(1))
                     .sum();
                 let ht: f64 = rows.map(height_of).sum();
-                // A text of more than eight lines is set at 9 pt instead of 10 (a tenth more on
-                // a line, lines a tenth lower).
-                let (lines, line) = if lines > 8 {
-                    let usable = (usable as f64 * 10.0 / 9.0).floor() as usize;
-                    let small: usize = text
-                        .split('\n')
-                        .map(|l| display_width(l).div_ceil(usable).max(1))
-                        .sum();
-                    (small, 12.5 * 0.9)
-                } else {
-                    (lines, 12.5)
-                };
                 if lines > 1 {
                     assert!(
-                        ht >= lines as f64 * line,
+                        ht >= lines as f64 * 12.5,
                         "{name} row {}: {lines} lines of text, height {ht}",
                         r + 1
                     );

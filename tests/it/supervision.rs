@@ -651,8 +651,16 @@ fn register_sheet_and_section(out: &Path, register: &[J]) {
         assert_eq!(text(r, 3), s("unit"));
         assert_eq!(text(r, 4), s("project"));
         assert_eq!(text(r, 5), s("text"));
-        assert_eq!(text(r, 7), s("feedback_due"));
-        assert_eq!(text(r, 8), s("due"));
+        // The dates are date cells (documents.rs reads their number format).
+        let date = |c: u32| {
+            use calamine::DataType;
+            ws.get_value((r, c))
+                .and_then(|d| d.as_date())
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(date(7), s("feedback_due"));
+        assert_eq!(date(8), s("due"));
         assert_eq!(
             text(r, 9),
             state_label(t["state"].as_str().unwrap()),

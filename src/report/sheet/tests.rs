@@ -65,10 +65,10 @@ fn a_date_excel_cannot_hold_is_written_as_its_text() {
 fn rows_are_as_high_as_their_longest_wrapped_cell() {
     let widths = [6, 12, 12];
     let cells = [Cell::Num(1234.5), text("一\n二\n三"), text("短")];
-    assert_eq!(row_height(&cells, &widths).0, height(3));
+    assert_eq!(row_height(&cells, &widths), height(3));
     // 20 characters in 10 usable units: 4 lines.
-    assert_eq!(row_height(&[text("字".repeat(20))], &[12]).0, height(4));
-    assert_eq!(row_height(&[Cell::Int(1)], &[6]).0, height(1));
+    assert_eq!(row_height(&[text("字".repeat(20))], &[12]), height(4));
+    assert_eq!(row_height(&[Cell::Int(1)], &[6]), height(1));
 }
 
 #[test]
