@@ -36,6 +36,7 @@ mod history_migration_v8;
 mod hostile;
 mod hostile_mutants;
 mod hostile_readers;
+mod hostile_residuals;
 mod layouts;
 mod ledger_rows;
 mod lights;

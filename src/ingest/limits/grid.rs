@@ -2,6 +2,7 @@
 //! streaming itself: the first cell beyond the limits, or why the XML is incomplete.
 
 use super::SheetFacts;
+use super::refs::{BadRef, RefKind, cell_ok, dimension_ok, row_ok};
 use crate::rules::Limits;
 use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
@@ -95,6 +96,13 @@ fn attrs(e: &BytesStart, local: &str) -> Vec<String> {
         .collect()
 }
 
+/// The raw values of the attributes named exactly `key` (no prefix), as the reader takes them.
+fn exact_attrs<'a>(e: &'a BytesStart) -> impl Iterator<Item = (String, String)> + 'a {
+    e.attributes()
+        .flatten()
+        .map(|a| (a.key.as_ref().to_string(), a.value.into_owned()))
+}
+
 /// The farthest A1 position among the `r` attributes, if any parses.
 fn farthest(e: &BytesStart) -> Option<(u64, u64)> {
     e.attributes()
@@ -117,7 +125,7 @@ pub(super) fn beyond(row: u64, col: u64, limits: &Limits) -> bool {
 }
 
 /// Cells of the grid a reader builds for valued cells spanning `first..=last`.
-fn area(first: (u64, u64), last: (u64, u64)) -> u64 {
+pub(super) fn area(first: (u64, u64), last: (u64, u64)) -> u64 {
     let rows = last.0.saturating_sub(first.0).saturating_add(1);
     let cols = last.1.saturating_sub(first.1).saturating_add(1);
     rows.saturating_mul(cols)
@@ -145,6 +153,9 @@ pub(super) struct XlsxGrid {
     /// most `INDEX_CHARS` bytes kept) and whether it is plain text.
     shared_cell: bool,
     index: Option<(Vec<u8>, bool)>,
+    /// Inside `<sheetData>`; after it.
+    in_data: bool,
+    data_seen: bool,
 }
 
 /// Bytes of a shared-string index kept: more digits than any index has.
@@ -187,9 +198,6 @@ impl XlsxGrid {
         else {
             return;
         };
-        if raw && text.is_empty() {
-            return;
-        }
         let index = std::str::from_utf8(&text)
             .ok()
             .filter(|t| raw && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
@@ -203,6 +211,25 @@ impl XlsxGrid {
                 shared.bad = Some((row, col, shown));
             }
             None => {}
+        }
+    }
+
+    /// Notes the first reference the reader cannot parse (`key` exactly, no prefix).
+    fn check_ref(&mut self, e: &BytesStart, key: &str, kind: RefKind, ok: fn(&[u8]) -> bool) {
+        if self.facts.bad_ref.is_some() {
+            return;
+        }
+        let row = match kind {
+            RefKind::Dimension => None,
+            RefKind::Row => Some(if self.rows_seen {
+                self.row.saturating_add(1)
+            } else {
+                0
+            }),
+            RefKind::Cell => Some(self.row),
+        };
+        if let Some((_, v)) = exact_attrs(e).find(|(k, v)| k == key && !ok(v.as_bytes())) {
+            self.facts.bad_ref = Some(BadRef::new(kind, v.as_bytes(), row));
         }
     }
 
@@ -224,6 +251,9 @@ impl Grid for XlsxGrid {
     fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<Over> {
         match e.local_name().as_ref() {
             "dimension" => {
+                if !self.data_seen {
+                    self.check_ref(e, "ref", RefKind::Dimension, dimension_ok);
+                }
                 let last = attrs(e, "ref")
                     .iter()
                     .filter_map(|r| r.rsplit(':').next().and_then(parse_a1))
@@ -239,7 +269,15 @@ impl Grid for XlsxGrid {
                 }
                 None
             }
+            "sheetData" => {
+                self.in_data = !empty;
+                self.data_seen = true;
+                None
+            }
             "row" => {
+                if self.in_data {
+                    self.check_ref(e, "r", RefKind::Row, row_ok);
+                }
                 let next = if self.rows_seen { self.row + 1 } else { 0 };
                 self.rows_seen = true;
                 self.row = attrs(e, "r")
@@ -256,6 +294,9 @@ impl Grid for XlsxGrid {
                 None
             }
             "c" => {
+                if self.in_data {
+                    self.check_ref(e, "r", RefKind::Cell, cell_ok);
+                }
                 let (row, col) = farthest(e).unwrap_or((self.row, self.col.map_or(0, |c| c + 1)));
                 self.row = row;
                 self.col = Some(col);
@@ -319,8 +360,12 @@ impl Grid for XlsxGrid {
                 }
                 None
             }
-            "v" if self.in_cell && self.shared_cell && !empty => {
+            "v" if self.in_cell && self.shared_cell => {
                 self.index = Some((Vec::new(), true));
+                // `<v/>`: no text and no end event; an empty index like `<v></v>`.
+                if empty {
+                    self.shared_index();
+                }
                 None
             }
             "f" if self.in_cell => {
@@ -351,104 +396,8 @@ impl Grid for XlsxGrid {
                 self.shared_cell = false;
             }
             "cellXfs" => self.next_xf = None,
+            "sheetData" => self.in_data = false,
             _ => {}
-        }
-    }
-}
-
-/// Positions in an ODS `content.xml`, with repeated rows and columns, and what the repeats
-/// expand to: the cells of every table's grid, and repeated spaces (`<text:s text:c>`).
-#[derive(Default)]
-pub(super) struct OdsGrid {
-    row: u64,
-    row_repeat: u64,
-    col: u64,
-    /// Repeats of the cell being read.
-    cell_repeat: u64,
-    /// Last valued (row, col) of the current table, if any.
-    last: Option<(u64, u64)>,
-    /// Cells of the finished tables' grids.
-    done: u64,
-    /// Characters that repeated spaces expand to.
-    spaces: u64,
-}
-
-impl OdsGrid {
-    /// Cells of all tables' grids as the reader builds them.
-    pub(super) fn cells(&self) -> u64 {
-        self.done
-            .saturating_add(self.last.map_or(0, |l| area((0, 0), l)))
-    }
-
-    fn over_budget(&self, limits: &Limits) -> Option<Over> {
-        let cells = self.cells();
-        if cells > limits.max_cells {
-            return Some(Over::Count("cells", cells));
-        }
-        let cap = limits.max_entry_mb.saturating_mul(1024 * 1024);
-        (self.spaces > cap).then_some(Over::Count("text:s", self.spaces))
-    }
-}
-
-impl Grid for OdsGrid {
-    fn start(&mut self, e: &BytesStart, empty: bool, limits: &Limits) -> Option<Over> {
-        let repeat = |key: &str| {
-            attr(e, key)
-                .map(|v| v.trim().parse::<u64>().unwrap_or(u64::MAX))
-                .unwrap_or(1)
-                .max(1)
-        };
-        match e.local_name().as_ref() {
-            "table" => {
-                let done = self.cells();
-                *self = OdsGrid {
-                    done,
-                    spaces: self.spaces,
-                    ..OdsGrid::default()
-                };
-                None
-            }
-            "table-row" => {
-                self.row_repeat = repeat("number-rows-repeated");
-                self.col = 0;
-                if empty {
-                    self.row = self.row.saturating_add(self.row_repeat);
-                }
-                None
-            }
-            "table-cell" | "covered-table-cell" => {
-                let n = repeat("number-columns-repeated");
-                self.cell_repeat = n;
-                let valued = !empty || attr(e, "value-type").is_some();
-                // A cell outside any row (fuzzed content) counts as one row.
-                let last_row = self.row.saturating_add(self.row_repeat.saturating_sub(1));
-                let last_col = self.col.saturating_add(n - 1);
-                self.col = self.col.saturating_add(n);
-                if !valued {
-                    return None;
-                }
-                if beyond(last_row, last_col, limits) {
-                    return Some(Over::Cell(last_row, last_col));
-                }
-                let (r, c) = self.last.unwrap_or((0, 0));
-                self.last = Some((r.max(last_row), c.max(last_col)));
-                self.over_budget(limits)
-            }
-            "s" => {
-                let c = repeat("c");
-                let times = c
-                    .saturating_mul(self.row_repeat.max(1))
-                    .saturating_mul(self.cell_repeat.max(1));
-                self.spaces = self.spaces.saturating_add(times);
-                self.over_budget(limits)
-            }
-            _ => None,
-        }
-    }
-
-    fn end(&mut self, local: &str) {
-        if local == "table-row" {
-            self.row = self.row.saturating_add(self.row_repeat);
         }
     }
 }

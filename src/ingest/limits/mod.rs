@@ -16,13 +16,16 @@ use std::io::{BufReader, Cursor, Read};
 mod biff;
 mod cfb;
 mod grid;
+mod ods_grid;
+mod refs;
 mod refusal;
 mod xls;
 
 pub(crate) use biff::XlsFacts;
 pub(crate) use xls::inspect_xls;
 
-use grid::{NoGrid, OdsGrid, Over, XlsxGrid, attr, scan_xml};
+use grid::{NoGrid, Over, XlsxGrid, attr, scan_xml};
+use ods_grid::OdsGrid;
 use quick_xml::events::{BytesStart, Event};
 use refusal::{Refusal, diagnostic};
 
@@ -55,6 +58,8 @@ pub(crate) struct SheetFacts {
     pub(super) percent_styles: Vec<u32>,
     /// Shared strings: the table's size (in `sharedStrings.xml`), and the cells naming them.
     pub(super) shared: SharedStrings,
+    /// The first cell, row or dimension reference the reader cannot parse.
+    pub(super) bad_ref: Option<refs::BadRef>,
 }
 
 /// What a part says of shared strings: the strings it holds (the table) or the indices its
@@ -94,6 +99,19 @@ pub(crate) fn inspect_zip(
     }
     let facts = check_entries(&mut zip, flavour, limits)
         .map_err(|r| diagnostic(r, name, &sheets, limits))?;
+    // A reference the reader cannot parse refuses its sheet (only a sheet is read for cells).
+    if let Some((entry, bad)) = facts.iter().find_map(|(entry, f)| {
+        let bad = f.bad_ref.clone()?;
+        sheets
+            .contains_key(&normal(entry))
+            .then(|| (entry.clone(), bad))
+    }) {
+        let refusal = Refusal::BadRef {
+            entry: normal(&entry),
+            bad,
+        };
+        return Err(diagnostic(refusal, name, &sheets, limits));
+    }
     Ok(facts
         .into_iter()
         .filter_map(|(entry, f)| sheets.get(&normal(&entry)).map(|n| (n.clone(), f)))
@@ -118,6 +136,7 @@ fn check_entries(
     let (mut cells, mut merges) = (0u64, 0u64);
     let mut facts = BTreeMap::new();
     for i in 0..zip.len() {
+        unsupported(zip, i)?;
         let mut file = zip
             .by_index(i)
             .map_err(|e| Refusal::Corrupt(e.to_string()))?;
@@ -177,6 +196,34 @@ fn check_entries(
     shared_strings(&facts)?;
     percent_cells(&mut facts);
     Ok(facts)
+}
+
+/// A part the zip reader cannot open: encrypted, or compressed other than stored or deflated.
+fn unsupported(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, i: usize) -> Result<(), Refusal> {
+    let Ok(file) = zip.by_index_raw(i) else {
+        return Ok(());
+    };
+    let method = file.compression();
+    let known = matches!(
+        method,
+        zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+    );
+    if !file.encrypted() && known {
+        return Ok(());
+    }
+    Err(Refusal::Method {
+        entry: file.name().map(|n| n.to_string()).unwrap_or_default(),
+        encrypted: file.encrypted(),
+        method: method_name(method),
+    })
+}
+
+/// A compression method as the technical line names it (`Bzip2 (12)`).
+#[allow(deprecated)]
+fn method_name(method: zip::CompressionMethod) -> String {
+    let code = method.to_u16();
+    let name = zip::CompressionMethod::name_from_u16(code);
+    format!("compression method {name} ({code})")
 }
 
 /// Every shared-string cell names a string of the table: calamine reads an index past it as

@@ -2,6 +2,7 @@
 //! the office.
 
 use super::grid::Over;
+use super::refs::{BadRef, RefKind};
 use crate::diagnostic::{Code, Diagnostic, Location, a1, tech_info};
 use crate::rules::Limits;
 use std::collections::BTreeMap;
@@ -31,6 +32,15 @@ pub(super) enum Refusal {
         cell: (u32, u32),
         index: Result<u64, String>,
         strings: u64,
+    },
+    /// A cell, row or dimension reference the reader cannot parse.
+    BadRef { entry: String, bad: BadRef },
+    /// A part stored in a way the zip reader cannot open: encrypted, or compressed with a
+    /// method other than deflate (`method` named in English for the technical line).
+    Method {
+        entry: String,
+        encrypted: bool,
+        method: String,
     },
 }
 
@@ -148,9 +158,7 @@ pub(super) fn diagnostic(
                 cell: None,
             },
             if first.to_lowercase() == second.to_lowercase() {
-                format!(
-                    "文件中有两个名为“{second}”的工作表（文件已损坏），为免重复计数，此文件未读取"
-                )
+                crate::ingest::workbook::same_name(&first, &second)
             } else {
                 format!(
                     "工作表“{second}”与“{first}”是文件中的同一份数据（文件已损坏），为免重复计数，此文件未读取"
@@ -170,7 +178,13 @@ pub(super) fn diagnostic(
                     format!("shared string index {i}, table of {strings}"),
                 ),
                 Err(text) => (
-                    format!("单元格的文字编号“{text}”不是有效编号"),
+                    if text.is_empty() {
+                        "单元格标为文字，但文字编号是空的".to_string()
+                    } else if text.trim() != text && !text.trim().is_empty() {
+                        format!("单元格的文字编号“{text}”前后带有空格，不是有效编号")
+                    } else {
+                        format!("单元格的文字编号“{text}”不是有效编号")
+                    },
                     format!("shared string index {text:?}"),
                 ),
             };
@@ -183,6 +197,53 @@ pub(super) fn diagnostic(
                 ),
             )
             .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
+        }
+        Refusal::BadRef { entry, bad } => {
+            let what = match bad.kind {
+                RefKind::Cell => "单元格地址",
+                RefKind::Row => "行号",
+                RefKind::Dimension => "工作表范围",
+            };
+            let row = match (bad.kind, bad.row) {
+                (RefKind::Cell, Some(r)) => format!("第 {} 行的", r.saturating_add(1)),
+                (RefKind::Row, Some(r)) if r > 0 => format!("第 {r} 行之后的"),
+                _ => String::new(),
+            };
+            let example = match bad.kind {
+                RefKind::Cell => "应为列字母加行号，如 C5",
+                RefKind::Row => "应为行号，如 5",
+                RefKind::Dimension => "应如 A1:L8",
+            };
+            Diagnostic::new(
+                Code::Unreadable,
+                sheet_loc(&entry, None),
+                format!(
+                    "{row}{what}“{}”不是有效的写法（{example}），文件已损坏，为免读错数据，此文件未读取。{}",
+                    bad.text,
+                    tech_info(format!("{:?} reference {:?}", bad.kind, bad.text))
+                ),
+            )
+            .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
+        }
+        Refusal::Method {
+            entry,
+            encrypted,
+            method,
+        } => {
+            let what = if encrypted {
+                "文件中的内容已加密"
+            } else {
+                "文件使用了不支持的压缩方式"
+            };
+            Diagnostic::new(
+                Code::Unreadable,
+                Location::file(name),
+                format!(
+                    "{what}，无法读取。{}",
+                    tech_info(format!("{entry}: {method}"))
+                ),
+            )
+            .with_hint("请用 Excel 或 WPS 打开后另存为 .xlsx（不设密码）重新报送")
         }
         Refusal::Xml { entry, detail } => Diagnostic::new(
             Code::Unreadable,

@@ -113,6 +113,7 @@ fn sniff(bytes: &[u8]) -> Kind {
 mod text_file;
 use text_file::looks_like_text;
 mod refused;
+pub(crate) use refused::same_name;
 use refused::{too_many_cells, two_sheets_named};
 mod percent;
 use percent::{as_shown_in_percent, as_shown_in_percent_ranges};
@@ -381,13 +382,13 @@ fn read_sheets<RS: std::io::Read + std::io::Seek>(
         .map(|m| m.name.clone())
         .collect();
     let names = workbook.sheet_names();
-    if let Some(twice) = names.iter().enumerate().find_map(|(i, n)| {
+    if let Some((first, twice)) = names.iter().enumerate().find_map(|(i, n)| {
         names[..i]
             .iter()
-            .any(|m| m.to_lowercase() == n.to_lowercase())
-            .then_some(n)
+            .find(|m| m.to_lowercase() == n.to_lowercase())
+            .map(|m| (m, n))
     }) {
-        return Err(two_sheets_named(name, twice));
+        return Err(two_sheets_named(name, first, twice));
     }
     for sheet_name in names {
         let range = workbook.worksheet_range(&sheet_name).map_err(|e| {

@@ -23,9 +23,10 @@ pub(super) fn too_many_cells(name: &str, sheet: &str, limits: &Limits) -> Diagno
     ))
 }
 
-/// Two sheets of one name: a reader finds the first by that name for both, so its rows would
-/// be read (and counted) twice.
-pub(super) fn two_sheets_named(name: &str, sheet: &str) -> Diagnostic {
+/// Two sheets of one name (Excel compares sheet names without case, so `Data` and `data` are
+/// one name): a reader finds the first by that name for both, so its rows would be read (and
+/// counted) twice.
+pub(super) fn two_sheets_named(name: &str, first: &str, sheet: &str) -> Diagnostic {
     Diagnostic::new(
         Code::Unreadable,
         Location {
@@ -33,7 +34,18 @@ pub(super) fn two_sheets_named(name: &str, sheet: &str) -> Diagnostic {
             sheet: Some(sheet.into()),
             cell: None,
         },
-        format!("文件中有两个名为“{sheet}”的工作表（文件已损坏），为免重复计数，此文件未读取"),
+        same_name(first, sheet),
     )
     .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
+}
+
+/// Why two sheets of one name refuse the file; names differing only by case are shown both.
+pub(crate) fn same_name(first: &str, second: &str) -> String {
+    if first == second {
+        format!("文件中有两个名为“{second}”的工作表（文件已损坏），为免重复计数，此文件未读取")
+    } else {
+        format!(
+            "文件中的工作表“{first}”与“{second}”名称只差大小写，Excel 视为同名（文件已损坏），为免重复计数，此文件未读取"
+        )
+    }
 }
