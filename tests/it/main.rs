@@ -34,6 +34,7 @@ mod history_import;
 mod history_migration;
 mod history_migration_v8;
 mod hostile;
+mod hostile_campaign;
 mod hostile_mutants;
 mod hostile_readers;
 mod hostile_residuals;

@@ -156,6 +156,8 @@ pub(super) struct XlsxGrid {
     /// Inside `<sheetData>`; after it.
     in_data: bool,
     data_seen: bool,
+    /// The position of the last `<c>` inside `<sheetData>`.
+    last_cell: Option<(u64, u64)>,
 }
 
 /// Bytes of a shared-string index kept: more digits than any index has.
@@ -220,7 +222,7 @@ impl XlsxGrid {
             return;
         }
         let row = match kind {
-            RefKind::Dimension => None,
+            RefKind::Dimension | RefKind::Order => None,
             RefKind::Row => Some(if self.rows_seen {
                 self.row.saturating_add(1)
             } else {
@@ -298,6 +300,16 @@ impl Grid for XlsxGrid {
                     self.check_ref(e, "r", RefKind::Cell, cell_ok);
                 }
                 let (row, col) = farthest(e).unwrap_or((self.row, self.col.map_or(0, |c| c + 1)));
+                if self.in_data {
+                    if self.last_cell.is_some_and(|last| (row, col) <= last)
+                        && self.facts.bad_ref.is_none()
+                        && let (Ok(r), Ok(c)) = (u32::try_from(row), u32::try_from(col))
+                    {
+                        let at = crate::diagnostic::a1(r, c);
+                        self.facts.bad_ref = Some(BadRef::new(RefKind::Order, at.as_bytes(), None));
+                    }
+                    self.last_cell = Some((row, col));
+                }
                 self.row = row;
                 self.col = Some(col);
                 self.in_cell = !empty;

@@ -328,7 +328,14 @@ fn scan_entry<R: Read>(
         (Scan::Sheet, Flavour::Ods) => {
             let mut grid = OdsGrid::default();
             match scan_xml(BufReader::new(reader), &mut grid, limits) {
-                Ok(None) => Ok((None, grid.cells())),
+                Ok(None) => match grid.no_value {
+                    Some((sheet, cell, value_type)) => Err(Refusal::NoValue {
+                        sheet,
+                        cell,
+                        value_type,
+                    }),
+                    None => Ok((None, grid.cells())),
+                },
                 Ok(Some(o)) => Err(over(o)),
                 Err(e) => Err(xml_err(e)),
             }

@@ -20,7 +20,22 @@ pub(super) struct OdsGrid {
     done: u64,
     /// Characters that repeated spaces expand to.
     spaces: u64,
+    /// The current table's name.
+    table: String,
+    /// The first cell of a value type without its value: table, (row, col), type.
+    pub(super) no_value: Option<(String, (u32, u32), String)>,
 }
+
+/// The attribute holding the value of each ODF value type.
+const VALUE_ATTRS: [(&str, &str); 7] = [
+    ("float", "value"),
+    ("percentage", "value"),
+    ("currency", "value"),
+    ("date", "date-value"),
+    ("time", "time-value"),
+    ("boolean", "boolean-value"),
+    ("string", ""),
+];
 
 impl OdsGrid {
     /// Cells of all tables' grids as the reader builds them.
@@ -53,6 +68,8 @@ impl Grid for OdsGrid {
                 *self = OdsGrid {
                     done,
                     spaces: self.spaces,
+                    table: attr(e, "name").unwrap_or_default(),
+                    no_value: self.no_value.take(),
                     ..OdsGrid::default()
                 };
                 None
@@ -68,7 +85,17 @@ impl Grid for OdsGrid {
             "table-cell" | "covered-table-cell" => {
                 let n = repeat("number-columns-repeated");
                 self.cell_repeat = n;
-                let valued = !empty || attr(e, "value-type").is_some();
+                let value_type = attr(e, "value-type");
+                let valued = !empty || value_type.is_some();
+                if let Some(t) = value_type
+                    && self.no_value.is_none()
+                    && let Some((_, key)) = VALUE_ATTRS.iter().find(|(v, _)| *v == t)
+                    && !key.is_empty()
+                    && attr(e, key).is_none()
+                    && let (Ok(r), Ok(c)) = (u32::try_from(self.row), u32::try_from(self.col))
+                {
+                    self.no_value = Some((self.table.clone(), (r, c), t));
+                }
                 // A cell outside any row (fuzzed content) counts as one row.
                 let last_row = self.row.saturating_add(self.row_repeat.saturating_sub(1));
                 let last_col = self.col.saturating_add(n - 1);

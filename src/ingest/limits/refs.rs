@@ -11,6 +11,9 @@ pub(crate) enum RefKind {
     Row,
     /// `<dimension ref="A1:L8">`.
     Dimension,
+    /// A `<c>` at or before the cell written before it (Excel requires them in order, and
+    /// repairs the file; the reader lets the later one win, with no word).
+    Order,
 }
 
 /// A reference the reader cannot parse: its kind, its text and the row it was met in (zero

@@ -33,6 +33,13 @@ pub(super) enum Refusal {
         index: Result<u64, String>,
         strings: u64,
     },
+    /// An ods cell of a value type (`float`, `date` …) without its value attribute: the reader
+    /// reads it as empty, whatever the text shown.
+    NoValue {
+        sheet: String,
+        cell: (u32, u32),
+        value_type: String,
+    },
     /// A cell, row or dimension reference the reader cannot parse.
     BadRef { entry: String, bad: BadRef },
     /// A part stored in a way the zip reader cannot open: encrypted, or compressed with a
@@ -198,11 +205,37 @@ pub(super) fn diagnostic(
             )
             .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
         }
+        Refusal::NoValue {
+            sheet,
+            cell: (row, col),
+            value_type,
+        } => Diagnostic::new(
+            Code::Unreadable,
+            Location {
+                file: name.to_string(),
+                sheet: Some(sheet),
+                cell: Some(a1(row, col)),
+            },
+            format!(
+                "单元格标为数值或日期，但文件中没有存它的值（只有显示的文字），文件已损坏，为免读错数据，此文件未读取。{}",
+                tech_info(format!("office:value-type=\"{value_type}\" without its value"))
+            ),
+        )
+        .with_hint("请报送单位用 WPS 或 LibreOffice 打开确认后另存重新发送"),
+        Refusal::BadRef { entry, bad } if bad.kind == RefKind::Order => Diagnostic::new(
+            Code::Unreadable,
+            sheet_loc(&entry, Some(bad.text.clone())),
+            format!(
+                "此单元格在文件中重复出现或排列顺序错乱（Excel 打开时会提示修复），文件已损坏，为免读错数据，此文件未读取。{}",
+                tech_info(format!("cell {} out of order", bad.text))
+            ),
+        )
+        .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送"),
         Refusal::BadRef { entry, bad } => {
             let what = match bad.kind {
                 RefKind::Cell => "单元格地址",
                 RefKind::Row => "行号",
-                RefKind::Dimension => "工作表范围",
+                RefKind::Dimension | RefKind::Order => "工作表范围",
             };
             let row = match (bad.kind, bad.row) {
                 (RefKind::Cell, Some(r)) => format!("第 {} 行的", r.saturating_add(1)),
@@ -212,7 +245,7 @@ pub(super) fn diagnostic(
             let example = match bad.kind {
                 RefKind::Cell => "应为列字母加行号，如 C5",
                 RefKind::Row => "应为行号，如 5",
-                RefKind::Dimension => "应如 A1:L8",
+                RefKind::Dimension | RefKind::Order => "应如 A1:L8",
             };
             Diagnostic::new(
                 Code::Unreadable,
