@@ -7,6 +7,7 @@
 //! `FileSummary`.
 
 mod classify;
+mod column_problems;
 mod departments;
 mod file_read;
 mod header;

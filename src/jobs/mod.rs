@@ -14,6 +14,7 @@ mod form_parts;
 pub mod forms;
 pub mod history;
 mod history_rows;
+mod lock;
 pub mod month;
 mod month_summary;
 pub mod office_calendar;

@@ -27,6 +27,7 @@ pub(crate) use xls::inspect_xls;
 use grid::{NoGrid, Over, XlsxGrid, attr, scan_xml};
 use ods_grid::OdsGrid;
 use quick_xml::events::{BytesStart, Event};
+pub(crate) use refusal::same_name;
 use refusal::{Refusal, diagnostic};
 
 const MB: u64 = 1024 * 1024;

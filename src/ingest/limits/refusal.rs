@@ -165,7 +165,7 @@ pub(super) fn diagnostic(
                 cell: None,
             },
             if first.to_lowercase() == second.to_lowercase() {
-                crate::ingest::workbook::same_name(&first, &second)
+                same_name(&first, &second)
             } else {
                 format!(
                     "工作表“{second}”与“{first}”是文件中的同一份数据（文件已损坏），为免重复计数，此文件未读取"
@@ -299,5 +299,16 @@ fn xml_fault(detail: &str) -> &'static str {
         "文件内容含有无法识别的字符（编码已损坏）"
     } else {
         "文件内容不完整（被截断或损坏）"
+    }
+}
+
+/// Why two sheets of one name refuse the file; names differing only by case are shown both.
+pub(crate) fn same_name(first: &str, second: &str) -> String {
+    if first == second {
+        format!("文件中有两个名为“{second}”的工作表（文件已损坏），为免重复计数，此文件未读取")
+    } else {
+        format!(
+            "文件中的工作表“{first}”与“{second}”名称只差大小写，Excel 视为同名（文件已损坏），为免重复计数，此文件未读取"
+        )
     }
 }

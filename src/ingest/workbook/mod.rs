@@ -113,7 +113,6 @@ fn sniff(bytes: &[u8]) -> Kind {
 mod text_file;
 use text_file::looks_like_text;
 mod refused;
-pub(crate) use refused::same_name;
 use refused::{too_many_cells, two_sheets_named};
 mod percent;
 use percent::{as_shown_in_percent, as_shown_in_percent_ranges};

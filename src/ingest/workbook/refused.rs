@@ -1,6 +1,7 @@
 //! Why a workbook's sheets are refused once opened, said in the words of the office.
 
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::ingest::limits::same_name;
 use crate::rules::Limits;
 
 /// The workbook's grids hold more cells than reading one file may cost.
@@ -37,15 +38,4 @@ pub(super) fn two_sheets_named(name: &str, first: &str, sheet: &str) -> Diagnost
         same_name(first, sheet),
     )
     .with_hint("请报送单位用 WPS 或 Excel 打开确认后另存为 .xlsx 重新发送")
-}
-
-/// Why two sheets of one name refuse the file; names differing only by case are shown both.
-pub(crate) fn same_name(first: &str, second: &str) -> String {
-    if first == second {
-        format!("文件中有两个名为“{second}”的工作表（文件已损坏），为免重复计数，此文件未读取")
-    } else {
-        format!(
-            "文件中的工作表“{first}”与“{second}”名称只差大小写，Excel 视为同名（文件已损坏），为免重复计数，此文件未读取"
-        )
-    }
 }
