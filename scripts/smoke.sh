@@ -95,10 +95,10 @@ step check-crlf "check --input ../in/2026-10 $c --rules 规则" \
     "check --input '..\\in\\2026-10' $c --rules 规则"
 # The first line names the rules folder; the rest must be the same, but for the rules files a
 # hint names (规则\units.toml there; of the built-in rules, 内置规则 units.toml with how to
-# export them to edit).
+# export them to edit, said at its first mention in a line).
 cmp -s <(tail -n +2 "$work/windows/check.out") \
     <(tail -n +2 "$work/windows/check-crlf.out" |
-        sed 's#规则\\\([a-z_\\]*\.toml\)#内置规则 \1（可用 sanyipi rules export 导出后修改）#g; s#\(内置规则 [a-z_]*\)\\#\1/#g') \
+        sed 's#规则\\\([a-z_\\]*\.toml\)#内置规则 \1（可用 sanyipi rules export 导出后修改）#; s#规则\\\([a-z_\\]*\.toml\)#内置规则 \1#g; s#\(内置规则 [a-z_]*\)\\#\1/#g') \
     || fail "check with CRLF rules prints otherwise than with the built-in rules"
 
 # Every file written, same bytes; an xlsx or docx may differ only in its zip headers' "made by"

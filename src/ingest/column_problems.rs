@@ -35,9 +35,9 @@ pub(super) fn missing_columns(
                 format!("表头缺少必填列“{}”，此表未读取", field.label),
             )
             .with_hint(format!(
-                "可用的列名: {}（规则 {}）",
+                "可用的列名: {}（{}）",
                 field.headers.join("、"),
-                schema.file
+                crate::rules::cited(&schema.file)
             ))
         })
         .collect()
@@ -120,9 +120,9 @@ pub(super) fn unconvertible_units(
                 format!("表头“{header}”的单位“{unit}”无法换算为{own}，此列未读取"),
             )
             .with_hint(format!(
-                "请换算为{own}后填写，或把表头的单位改为可换算的单位：{}（规则 {}）",
+                "请换算为{own}后填写，或把表头的单位改为可换算的单位：{}（{}）",
                 known.join("、"),
-                schema.file
+                crate::rules::cited(&schema.file)
             )),
         );
         if field.required {
@@ -163,9 +163,9 @@ pub(super) fn columns_not_found(
                 ),
             )
             .with_hint(format!(
-                "如表中有此列，请把列名改为：{}（规则 {}）",
+                "如表中有此列，请把列名改为：{}（{}）",
                 field.headers.join("、"),
-                schema.file
+                crate::rules::cited(&schema.file)
             ))
         })
         .collect()

@@ -251,9 +251,9 @@ fn no_header(sheets: &[workbook::Sheet], schema: &TableSchema, file: &str) -> Di
         ),
     )
     .with_hint(format!(
-        "表头应包含如 {} 等列名（规则 {}）",
+        "表头应包含如 {} 等列名（{}）",
         example_headers(schema),
-        schema.file
+        crate::rules::cited(&schema.file)
     ))
 }
 

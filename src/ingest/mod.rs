@@ -227,9 +227,9 @@ pub(crate) fn ingest_month_with(
                     format!("缺少{}", schema.title),
                 )
                 .with_hint(format!(
-                    "文件名应符合 {}（规则 {}）",
+                    "文件名应符合 {}（{}）",
                     schema.patterns.join("、"),
-                    schema.file
+                    crate::rules::cited(&schema.file)
                 )),
                 false => Diagnostic::new(
                     Code::MissingTable,

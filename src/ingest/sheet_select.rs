@@ -72,8 +72,9 @@ pub(crate) fn select<'a>(
                 ),
             )
             .with_hint(format!(
-                "请报送单位补报本月工作表；工作表名或标题应含如“{}月”（规则 {}）",
-                month.month, schema.file
+                "请报送单位补报本月工作表；工作表名或标题应含如“{}月”（{}）",
+                month.month,
+                crate::rules::cited(&schema.file)
             )),
         );
     }

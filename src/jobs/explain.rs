@@ -172,11 +172,11 @@ fn project(
     out.push_str("\n评分:\n");
     for part in &p.parts {
         out.push_str(&format!(
-            "  {}: {} / {} 分\n    规则 {}: {}\n",
+            "  {}: {} / {} 分\n    {}: {}\n",
             part.name,
             format_number(part.score),
             format_number(part.points),
-            part.rule,
+            crate::rules::cited(&part.rule),
             part.formula
         ));
     }
@@ -192,7 +192,7 @@ fn project(
             .map(|w| format!("（{w} 个工作日）"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "  {}{}: 起算 {}，到期 {}，完成 {}，{}{}    规则 {}，起算日来自 {}\n",
+            "  {}{}: 起算 {}，到期 {}，完成 {}，{}{}    {}，起算日来自 {}\n",
             or_dash(d.rule_name.as_ref()),
             item,
             or_dash(d.from.as_ref()),
@@ -200,7 +200,7 @@ fn project(
             or_dash(d.met_on.as_ref()),
             or_dash(d.status_label.as_ref()),
             days,
-            rule_at(&d.rule),
+            crate::rules::cited(&rule_at(&d.rule)),
             or_dash(d.source.as_ref())
         ));
     }
@@ -235,14 +235,14 @@ fn unit_text(run: &MonthDetail, unit: &str, month: &str, rules: &Rules) -> anyho
     }
     out.push('\n');
     out.push_str(&format!(
-        "单位得分 = 所负责 {} 个项目得分的{}（规则 {}）\n\n",
+        "单位得分 = 所负责 {} 个项目得分的{}（{}）\n\n",
         u.projects,
         match rules.scoring.score.aggregate {
             crate::rules::Aggregate::Mean => "平均值",
             crate::rules::Aggregate::Sum => "合计",
             crate::rules::Aggregate::Min => "最低值",
         },
-        rules.scoring.file
+        crate::rules::cited(&rules.scoring.file)
     ));
     for p in run.projects.iter().filter(|p| p.unit == unit) {
         let parts: Vec<String> = p

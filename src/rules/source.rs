@@ -130,6 +130,16 @@ fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValu
 /// no `rules/` folder to edit until `sanyipi rules export`.
 pub(crate) const BUILT_IN: &str = "内置规则";
 
+/// A rule's place as a message cites it: `规则 rules/scoring.toml:42` for a rules folder's file,
+/// `内置规则 scoring.toml:42` (not `规则 内置规则 …`) for a built-in one.
+pub(crate) fn cited(display: &str) -> String {
+    if display.starts_with(BUILT_IN) {
+        display.to_string()
+    } else {
+        format!("规则 {display}")
+    }
+}
+
 /// A rules file as a message asking to change it names it: a file of a rules folder by its
 /// path, a built-in one with how to get a copy to edit. The one place messages name a rules
 /// file to edit.
