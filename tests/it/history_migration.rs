@@ -21,8 +21,8 @@ pub(crate) fn ok(args: &[&str]) -> String {
     r.stdout
 }
 
-/// The steps the fixture was made with, into `out`.
-fn earlier_steps(out: &str) {
+/// The samples' earlier rankings imported and September run, into `out`.
+pub(crate) fn import_and_september(out: &str) {
     ok(&["history", "import", "samples/历史排名.xlsx", "--out", out]);
     ok(&[
         "run",
@@ -35,6 +35,26 @@ fn earlier_steps(out: &str) {
         "--out",
         out,
     ]);
+}
+
+/// October of the samples run into `out`; its stdout.
+pub(crate) fn october(out: &str) -> String {
+    ok(&[
+        "run",
+        "--input",
+        "samples/2026-10",
+        "--month",
+        "2026-10",
+        "--as-of",
+        "2026-10-25",
+        "--out",
+        out,
+    ])
+}
+
+/// The steps the fixture was made with, into `out`.
+fn earlier_steps(out: &str) {
+    import_and_september(out);
     for week in ["2026-10-05", "2026-10-12"] {
         ok(&[
             "weekly",
@@ -119,17 +139,7 @@ fn weekly_of_19_october(out: &str) -> [&str; 9] {
 /// The steps after the fixture's, into `out`; their stdout with `out` replaced.
 fn later_steps(out: &str) -> Vec<String> {
     let mut stdout = vec![
-        ok(&[
-            "run",
-            "--input",
-            "samples/2026-10",
-            "--month",
-            "2026-10",
-            "--as-of",
-            "2026-10-25",
-            "--out",
-            out,
-        ]),
+        october(out),
         ok(&weekly_of_19_october(out)),
         ok(&[
             "evaluate",

@@ -1,7 +1,7 @@
 //! History format 8 (`stage_entry` keeps each counted project's unit, date, 总投资 and first
 //! month) from format 7: an old history migrates and carries on giving what it gave.
 
-use crate::history_migration::{files, ok, user_version};
+use crate::history_migration::{files, import_and_september, october, user_version};
 
 /// September recorded by this binary, then taken back to format 7 (the columns format 8 added to
 /// `stage_entry` dropped), as the release before left it: October carried on from it is, file
@@ -10,37 +10,10 @@ use crate::history_migration::{files, ok, user_version};
 #[test]
 fn a_history_of_format_7_migrates_and_october_is_the_same() {
     let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let september = |out: &str| {
-        ok(&["history", "import", "samples/历史排名.xlsx", "--out", out]);
-        ok(&[
-            "run",
-            "--input",
-            "samples/2026-09",
-            "--month",
-            "2026-09",
-            "--as-of",
-            "2026-09-25",
-            "--out",
-            out,
-        ]);
-    };
-    let october = |out: &str| {
-        ok(&[
-            "run",
-            "--input",
-            "samples/2026-10",
-            "--month",
-            "2026-10",
-            "--as-of",
-            "2026-10-25",
-            "--out",
-            out,
-        ])
-        .replace(out, "OUT")
-    };
+    let october = |out: &str| october(out).replace(out, "OUT");
     let (old_out, new_out) = (old.path().to_str().unwrap(), new.path().to_str().unwrap());
-    september(old_out);
-    september(new_out);
+    import_and_september(old_out);
+    import_and_september(new_out);
     let path = old.path().join("history.sqlite");
     rusqlite::Connection::open(&path)
         .unwrap()
