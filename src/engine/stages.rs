@@ -14,7 +14,9 @@
 //! the month's `dropped` says how many, so that the sum still shows.
 //!
 //! A signing only the signed list had is counted, in the later months of the year, from what
-//! history kept of it (unit, date, 总投资; history format 8).
+//! history kept of it (unit, date, 总投资; history format 8). One a run of format 7 counted, which
+//! kept none of them, stays counted in the county's year (under `no_unit`), not again in a month
+//! and not as dropped.
 
 mod dropped;
 
@@ -51,6 +53,10 @@ struct Entry {
     completed: Option<NaiveDate>,
     /// 亿元.
     invest: f64,
+    /// Counted as signed from a record of history format 7, which kept no date (nor, for a
+    /// signing only the signed list had, its unit or 总投资): `signed` is the year's first day,
+    /// standing in, and history goes on keeping what it knew.
+    undated: bool,
     /// Where each stage's date was read, when a cell of this month's files gave it.
     at: [Option<Location>; 3],
 }
@@ -169,14 +175,18 @@ pub(crate) fn stage_figures(
                 .into_iter()
                 .zip(STAGES)
                 .filter(|(d, _)| in_year(*d))
-                .map(|(d, stage)| StageKey {
-                    stage: stage.to_string(),
-                    project: e.project.clone(),
-                    name: e.name.clone(),
-                    unit: Some(e.unit.clone()),
-                    date: d,
-                    invest: Some(e.invest),
-                    since: since(stage, e),
+                .map(|(d, stage)| {
+                    let undated = e.undated && stage == STAGES[0];
+                    let unknown = undated && e.project.is_none();
+                    StageKey {
+                        stage: stage.to_string(),
+                        project: e.project.clone(),
+                        name: e.name.clone(),
+                        unit: (!unknown).then(|| e.unit.clone()),
+                        date: d.filter(|_| !undated),
+                        invest: (!unknown).then_some(e.invest),
+                        since: since(stage, e),
+                    }
                 })
         })
         .collect();
@@ -305,6 +315,7 @@ fn entries(
                 .as_deref()
                 .and_then(parse_date_text),
             invest: l.and_then(|l| l.number(&cfg.ledger_invest)).unwrap_or(0.0) / WAN_PER_YI,
+            undated: false,
             at: [
                 match (from_ledger, l) {
                     (Some(_), Some(l)) => Some(l.field_location(sign_field)),
@@ -321,6 +332,7 @@ fn entries(
             && let Some(k) = recorded(STAGES[0], &e)
         {
             e.signed = Some(k.date.unwrap_or(year_from));
+            e.undated = k.date.is_none();
         }
         out.push(e);
     }
@@ -352,19 +364,15 @@ fn entries(
             started: None,
             completed: None,
             invest: r.number(&cfg.signed_invest).unwrap_or(0.0) / WAN_PER_YI,
+            undated: false,
             at: [Some(r.field_location(&cfg.signed_date)), None, None],
         });
     }
     // Signed on an earlier month's list and in neither this month's ledger nor its list: counted
-    // as history kept it (a run of format 7 kept no date: not counted, as before).
+    // as history kept it; a run of format 7 kept no date, unit or 总投资, and it stays counted in
+    // the county's year (under `no_unit`), not again in the month, and not as dropped (W076).
     for k in history.counted.unwrap_or(&[]) {
-        let Some(d) = k
-            .date
-            .filter(|_| k.stage == STAGES[0] && k.project.is_none())
-        else {
-            continue;
-        };
-        if !names.insert(k.name.clone()) {
+        if k.stage != STAGES[0] || k.project.is_some() || !names.insert(k.name.clone()) {
             continue;
         }
         out.push(Entry {
@@ -372,10 +380,11 @@ fn entries(
             project: None,
             name: k.name.clone(),
             label: k.name.clone(),
-            signed: Some(d),
+            signed: Some(k.date.unwrap_or(year_from)),
             started: None,
             completed: None,
             invest: k.invest.unwrap_or(0.0),
+            undated: k.date.is_none(),
             at: [None, None, None],
         });
     }
@@ -403,6 +412,7 @@ mod tests {
             started: None,
             completed: None,
             invest: 0.0,
+            undated: false,
             at: [None, None, None],
         }
     }

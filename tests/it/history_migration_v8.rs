@@ -1,7 +1,25 @@
 //! History format 8 (`stage_entry` keeps each counted project's unit, date, 总投资 and first
 //! month) from format 7: an old history migrates and carries on giving what it gave.
 
+use crate::common::run_one_month;
 use crate::history_migration::{files, import_and_september, october, user_version};
+use crate::stages_months::{coded, figures, month_with_list, september_with_a_list_only_signing};
+use std::path::Path;
+
+/// The history at `path` taken back to format 7: the columns format 8 added to `stage_entry`
+/// dropped, as the release before left it.
+fn back_to_format_7(path: &Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(
+            "ALTER TABLE stage_entry DROP COLUMN unit;
+             ALTER TABLE stage_entry DROP COLUMN date;
+             ALTER TABLE stage_entry DROP COLUMN invest;
+             ALTER TABLE stage_entry DROP COLUMN since;
+             PRAGMA user_version = 7;",
+        )
+        .unwrap();
+}
 
 /// September recorded by this binary, then taken back to format 7 (the columns format 8 added to
 /// `stage_entry` dropped), as the release before left it: October carried on from it is, file
@@ -15,16 +33,7 @@ fn a_history_of_format_7_migrates_and_october_is_the_same() {
     import_and_september(old_out);
     import_and_september(new_out);
     let path = old.path().join("history.sqlite");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "ALTER TABLE stage_entry DROP COLUMN unit;
-             ALTER TABLE stage_entry DROP COLUMN date;
-             ALTER TABLE stage_entry DROP COLUMN invest;
-             ALTER TABLE stage_entry DROP COLUMN since;
-             PRAGMA user_version = 7;",
-        )
-        .unwrap();
+    back_to_format_7(&path);
     assert_eq!(october(old_out), october(new_out));
     assert_eq!(user_version(&path), 8);
     assert_eq!(files(old.path()), files(new.path()));
@@ -42,4 +51,46 @@ fn a_history_of_format_7_migrates_and_october_is_the_same() {
     assert!(september_rows > 0);
     assert_eq!(september_undated, september_rows);
     assert_eq!(undated("2026-10").1, 0);
+}
+
+/// September's list (of August) has 高端装备制造项目 (县经开区, 2026-08-16), which no ledger
+/// has; the history goes back to format 7, which kept no date, unit or 总投资 of it; October's
+/// list has another project only. October's year still counts it, under 未明确责任单位 (its unit
+/// is not known), not again in October's month and with no W076 ("本月的报表中已无此项目"), and
+/// October's record keeps it as format 7 knew it, so the later months count it too. Before, the
+/// year's figure lost it for good, with a false W076.
+#[test]
+fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    let september = september_with_a_list_only_signing(root.path(), &out);
+    assert_eq!(figures(&september, "", "signed"), (0, 0, 8));
+    let path = out.join("history.sqlite");
+    back_to_format_7(&path);
+    let input = root.path().join("2026-10");
+    month_with_list(
+        "2026-10",
+        &input,
+        &[("高端装备制造项目", "智能仓储物流项目")],
+    );
+    let october = run_one_month(&input, "2026-10", &out);
+    assert!(coded(&october, "W076").is_empty(), "{:#?}", october["diagnostics"]);
+    // The samples' 7, the August signing, October's list's one (its month's only).
+    assert_eq!(figures(&october, "", "signed"), (1, 0, 9));
+    assert_eq!(figures(&october, "县经开区", "signed"), (1, 0, 2));
+    assert_eq!(figures(&october, "未明确责任单位", "signed"), (0, 0, 1));
+    let kept: Vec<(Option<String>, Option<String>, Option<f64>, String)> =
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .prepare(
+                "SELECT s.unit, s.date, s.invest, s.since FROM stage_entry s
+                 JOIN run r ON r.id = s.run
+                 WHERE r.month = '2026-10' AND s.name = '高端装备制造项目'",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    assert_eq!(kept, [(None, None, None, "2026-09".to_string())]);
 }

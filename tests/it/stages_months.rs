@@ -12,7 +12,7 @@ const REPORT: &str = "2026年10月重点项目推进情况报告.html";
 const WORKBOOK: &str = "2026年10月重点项目考核排名.xlsx";
 
 /// (month count, month dropped, year count) of `stage` for `unit` ("" for the county).
-fn figures(run: &J, unit: &str, stage: &str) -> (u64, u64, u64) {
+pub(crate) fn figures(run: &J, unit: &str, stage: &str) -> (u64, u64, u64) {
     let f = if unit.is_empty() {
         &run["stages"]["total"]
     } else {
@@ -31,7 +31,7 @@ fn figures(run: &J, unit: &str, stage: &str) -> (u64, u64, u64) {
     )
 }
 
-fn coded<'a>(run: &'a J, code: &str) -> Vec<&'a J> {
+pub(crate) fn coded<'a>(run: &'a J, code: &str) -> Vec<&'a J> {
     run["diagnostics"]
         .as_array()
         .unwrap()
@@ -115,7 +115,7 @@ fn the_notes_are_worded_by_the_rules() {
 
 /// A month folder `to` copied from the samples' `month`, its signed list replaced by October's
 /// with `edits` (from, to) of its texts.
-fn month_with_list(month: &str, to: &Path, edits: &[(&str, &str)]) {
+pub(crate) fn month_with_list(month: &str, to: &Path, edits: &[(&str, &str)]) {
     copy_dir(&Samples::own().month(month), to);
     let list = Samples::own().month("2026-10").join("签约项目.xlsx");
     let bytes = crate::hostile::patched_file(&list, "xl/sharedStrings.xml", |mut t| {
@@ -129,7 +129,7 @@ fn month_with_list(month: &str, to: &Path, edits: &[(&str, &str)]) {
 }
 
 /// September's list (of August) has 高端装备制造项目, signed 2026-08-16, which no ledger has.
-fn september_with_a_list_only_signing(root: &Path, out: &Path) -> J {
+pub(crate) fn september_with_a_list_only_signing(root: &Path, out: &Path) -> J {
     let input = root.join("2026-09");
     month_with_list(
         "2026-09",
