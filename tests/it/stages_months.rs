@@ -234,7 +234,7 @@ fn a_project_no_longer_counted_in_the_year_is_said_and_the_sum_shows_it() {
     let message = gone[0]["message"].as_str().unwrap();
     for part in [
         "生态渔业养殖项目",
-        "自2026年9月起计入本年累计签约项目",
+        "2026年9月考核时已计入本年累计签约项目",
         "2026-04-08",
         "2025-04-08",
     ] {

@@ -80,7 +80,7 @@ pub(super) fn warning(
             .clone()
             .unwrap_or_else(|| Location::file(format!("{since}考核记录"))),
         format!(
-            "“{}”自{since}起计入本年累计{stage}项目{was}，本月不再计入（{why}）：本年累计{stage}数核减1个，此前各月{stage}数与本月{stage}数之和比本年累计数多1个",
+            "“{}”{since}考核时已计入本年累计{stage}项目{was}，本月不再计入（{why}）：本年累计{stage}数核减1个，此前各月{stage}数与本月{stage}数之和比本年累计数多1个",
             g.label
         ),
     )
