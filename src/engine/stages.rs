@@ -277,12 +277,8 @@ fn entries(
         .iter()
         .filter_map(|r| r.project.as_deref().map(|id| (id, r)))
         .collect();
-    let cell = |id: &str, role: FieldRole| {
-        monthly
-            .get(id)
-            .filter(|r| r.cells.contains_key(data.field(role)))
-            .map(|r| r.field_location(data.field(role)))
-    };
+    let cell =
+        |id: &str, role: FieldRole| monthly.get(id).map(|r| r.field_location(data.field(role)));
     let recorded = |stage: &str, e: &Entry| {
         history
             .counted

@@ -12,8 +12,7 @@ use chrono::NaiveDate;
 /// A project an earlier month counted in a stage's year figure and this month does not.
 pub(super) struct Gone {
     pub(super) key: StageKey,
-    /// Its unit now, else as counted; none from a run of history format 7 when the project is
-    /// gone (the county's figure says it, no unit's).
+    /// The unit that counted it, else its unit now (a format-7 record has no unit).
     pub(super) unit: Option<String>,
     label: String,
     /// Whether this month's files still have it, and the stage's date they give.
@@ -40,7 +39,7 @@ pub(super) fn dropped(
         let e = entries.iter().find(|e| same(k, e));
         out.push(Gone {
             key: k.clone(),
-            unit: e.map(|e| e.unit.clone()).or_else(|| k.unit.clone()),
+            unit: k.unit.clone().or_else(|| e.map(|e| e.unit.clone())),
             label: e.map_or_else(|| k.name.clone(), |e| e.label.clone()),
             present: e.is_some(),
             now: e.and_then(|e| e.date(i)),
