@@ -55,9 +55,11 @@ struct Entry {
     invest: f64,
     /// Counted as signed from a record of history format 7, which kept no date (nor, for a
     /// signing only the signed list had, its unit or 总投资): `signed` is the year's first day,
-    /// standing in, and history goes on keeping what it knew.
+    /// standing in, and history goes on keeping no date (nor 总投资, for a list-only one).
     undated: bool,
-    /// Where each stage's date was read, when a cell of this month's files gave it.
+    /// Where each stage's date is read in this month's files: the ledger's or the signed list's
+    /// cell for the signing, the cell of the project's row of the month's report for its start
+    /// and completion (the row, `第N行`, when that file has no such column).
     at: [Option<Location>; 3],
 }
 
@@ -176,15 +178,17 @@ pub(crate) fn stage_figures(
                 .zip(STAGES)
                 .filter(|(d, _)| in_year(*d))
                 .map(|(d, stage)| {
+                    // A format-7 record's signing keeps no date, nor 总投资 for a list-only one;
+                    // the unit is the one it is counted under (`no_unit`), which a later month
+                    // takes it off if it drops.
                     let undated = e.undated && stage == STAGES[0];
-                    let unknown = undated && e.project.is_none();
                     StageKey {
                         stage: stage.to_string(),
                         project: e.project.clone(),
                         name: e.name.clone(),
-                        unit: (!unknown).then(|| e.unit.clone()),
+                        unit: Some(e.unit.clone()),
                         date: d.filter(|_| !undated),
-                        invest: (!unknown).then_some(e.invest),
+                        invest: (!(undated && e.project.is_none())).then_some(e.invest),
                         since: since(stage, e),
                     }
                 })

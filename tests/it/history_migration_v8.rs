@@ -57,7 +57,8 @@ fn a_history_of_format_7_migrates_and_october_is_the_same() {
 /// has; the history goes back to format 7, which kept no date, unit or 总投资 of it; October's
 /// list has another project only. October's year still counts it, under 未明确责任单位 (its unit
 /// is not known), not again in October's month and with no W076 ("本月的报表中已无此项目"), and
-/// October's record keeps it as format 7 knew it, so the later months count it too. Before, the
+/// October's record keeps it undated, under the unit it counted it, so the later months count
+/// it too. Before, the
 /// year's figure lost it for good, with a false W076.
 #[test]
 fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
@@ -74,7 +75,11 @@ fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
         &[("高端装备制造项目", "智能仓储物流项目")],
     );
     let october = run_one_month(&input, "2026-10", &out);
-    assert!(coded(&october, "W076").is_empty(), "{:#?}", october["diagnostics"]);
+    assert!(
+        coded(&october, "W076").is_empty(),
+        "{:#?}",
+        october["diagnostics"]
+    );
     // The samples' 7, the August signing, October's list's one (its month's only).
     assert_eq!(figures(&october, "", "signed"), (1, 0, 9));
     assert_eq!(figures(&october, "县经开区", "signed"), (1, 0, 2));
@@ -92,5 +97,13 @@ fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-    assert_eq!(kept, [(None, None, None, "2026-09".to_string())]);
+    assert_eq!(
+        kept,
+        [(
+            Some("未明确责任单位".to_string()),
+            None,
+            None,
+            "2026-09".to_string()
+        )]
+    );
 }

@@ -64,6 +64,7 @@ mod screening;
 mod serve;
 mod signings_history;
 mod stages;
+mod stages_dropped;
 mod stages_months;
 mod supervision;
 mod task_findings;

@@ -1,7 +1,9 @@
 //! W076: a project the year's 三个一批 figure counted in the latest earlier month of the year and
 //! no longer counts (its date corrected out of the year, its date taken out, the project gone
 //! from the month's files). The months then no longer add up to the year by themselves: the
-//! month's `dropped` says by how many, and the warning says which project, where.
+//! month's `dropped` of the unit that counted it (and of the county) says by how many, and the
+//! warning says which project, where: at the cell that gives its date now, else at the row of
+//! the month's report that no longer does, else at the record of the month that counted it.
 
 use super::{Entry, STAGES, same};
 use crate::diagnostic::{Code, Diagnostic, Location};

@@ -1,0 +1,130 @@
+//! W076 across September and October of the samples: a project the year counted and no longer
+//! counts is taken off the unit that counted it (the months of each unit still add up to its
+//! year), and the warning is said at the cell of this month's row that no longer gives the date
+//! (at the row when its file has no such column).
+
+use crate::common::*;
+use crate::stages_months::{coded, figures};
+use serde_json::Value as J;
+use std::path::Path;
+
+/// The sample `month` copied to `to`, with each (file, entry, from, to) replaced once.
+fn month_with(month: &str, to: &Path, edits: &[(&str, &str, &str, &str)]) {
+    copy_dir(&Samples::own().month(month), to);
+    for (file, entry, from, into) in edits {
+        let path = to.join(file);
+        let bytes = crate::hostile::patched_file(&path, entry, |t| {
+            assert!(t.contains(from), "{file}: {from}");
+            t.replacen(from, into, 1)
+        });
+        std::fs::write(&path, bytes).unwrap();
+    }
+}
+
+/// The samples' September, then October with `edits`: both run.json.
+fn september_then(edits: &[(&str, &str, &str, &str)]) -> (J, J) {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    import_history(&Samples::own(), &out, None);
+    let september = run_one_month(&Samples::own().month("2026-09"), "2026-09", &out);
+    let input = root.path().join("2026-10");
+    month_with("2026-10", &input, edits);
+    (september, run_one_month(&input, "2026-10", &out))
+}
+
+const LEDGER: &str = "重大项目管理台账.xlsx";
+const SHEET: &str = "xl/worksheets/sheet1.xml";
+const NANYANG: &str = "月报/南阳街道.xlsx";
+
+/// The one W076 of `run`: (its location, its message).
+fn dropped(run: &J) -> (J, String) {
+    let gone = coded(run, "W076");
+    assert_eq!(gone.len(), 1, "{gone:#?}");
+    let message = gone[0]["message"].as_str().unwrap().to_string();
+    (gone[0]["location"].clone(), message)
+}
+
+/// 生态渔业养殖项目 (DH2026-003), signed 2026-04-08 and counted by 东湖镇 in September, is
+/// handed to 城关镇 in October's ledger with its 签约日期 corrected to 2025-04-08: the year's
+/// figure is taken off 东湖镇, which counted it, not 城关镇, which never did; each unit's
+/// September year plus its October month less what was taken off is its October year.
+#[test]
+fn a_dropped_project_is_taken_off_the_unit_that_counted_it() {
+    let (september, october) = september_then(&[
+        (
+            LEDGER,
+            SHEET,
+            r#"<c r="H7" s="4"><v>46120</v></c>"#,
+            r#"<c r="H7" s="4"><v>45755</v></c>"#,
+        ),
+        // 东湖镇 (string 31) to 城关镇 (string 22) as the responsible unit.
+        (
+            LEDGER,
+            SHEET,
+            r#"<c r="M7" t="s"><v>31</v></c>"#,
+            r#"<c r="M7" t="s"><v>22</v></c>"#,
+        ),
+    ]);
+    let (at, message) = dropped(&october);
+    assert_eq!(
+        at,
+        serde_json::json!({"file": LEDGER, "sheet": "台账", "cell": "H7"})
+    );
+    assert!(message.contains("生态渔业养殖项目"), "{message}");
+    assert_eq!(figures(&october, "东湖镇", "signed").1, 1);
+    assert_eq!(figures(&october, "城关镇", "signed").1, 0);
+    for unit in ["", "东湖镇", "城关镇"] {
+        let (sept, oct) = (
+            figures(&september, unit, "signed"),
+            figures(&october, unit, "signed"),
+        );
+        assert_eq!(sept.2 + oct.0 - oct.1, oct.2, "{unit:?}");
+    }
+}
+
+/// 南阳街道's row of 智慧物流园项目 (DH2026-007), started 2026-06-12 and counted so in
+/// September, says 否 in October with its 实际开工日期 (H4) left empty: W076 is said at that
+/// empty cell.
+#[test]
+fn a_start_date_taken_out_is_said_at_its_empty_cell() {
+    let (_, october) = september_then(&[(
+        NANYANG,
+        SHEET,
+        r#"<c r="G4" t="s"><v>16</v></c><c r="H4" t="s"><v>17</v></c>"#,
+        r#"<c r="G4" t="s"><v>18</v></c>"#,
+    )]);
+    let (at, message) = dropped(&october);
+    assert_eq!(
+        at,
+        serde_json::json!({"file": NANYANG, "sheet": "月报", "cell": "H4"})
+    );
+    assert!(message.contains("智慧物流园项目"), "{message}");
+    assert!(message.contains("现无开工日期"), "{message}");
+}
+
+/// The same row in a file whose 实际开工日期 column is headed so that no header of the rules
+/// reads it (the column is absent, W-warned as such): W076 is said at the row (`第4行`), not at
+/// September's record, which the office cannot correct.
+#[test]
+fn a_start_date_whose_column_is_gone_is_said_at_its_row() {
+    let (_, october) = september_then(&[
+        (
+            NANYANG,
+            SHEET,
+            r#"<c r="G4" t="s"><v>16</v></c>"#,
+            r#"<c r="G4" t="s"><v>18</v></c>"#,
+        ),
+        (
+            NANYANG,
+            "xl/sharedStrings.xml",
+            "<t>实际开工日期</t>",
+            "<t>进度说明</t>",
+        ),
+    ]);
+    let (at, message) = dropped(&october);
+    assert_eq!(
+        at,
+        serde_json::json!({"file": NANYANG, "sheet": "月报", "cell": "第4行"})
+    );
+    assert!(message.contains("智慧物流园项目"), "{message}");
+}
