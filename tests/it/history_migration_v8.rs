@@ -53,6 +53,9 @@ fn a_history_of_format_7_migrates_and_october_is_the_same() {
     assert_eq!(undated("2026-10").1, 0);
 }
 
+/// What a `stage_entry` row keeps: unit, date, 总投资, since.
+type Kept = (Option<String>, Option<String>, Option<f64>, String);
+
 /// September's list (of August) has 高端装备制造项目 (县经开区, 2026-08-16), which no ledger
 /// has; the history goes back to format 7, which kept no date, unit or 总投资 of it; October's
 /// list has another project only. October's year still counts it, under 未明确责任单位 (its unit
@@ -84,19 +87,18 @@ fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
     assert_eq!(figures(&october, "", "signed"), (1, 0, 9));
     assert_eq!(figures(&october, "县经开区", "signed"), (1, 0, 2));
     assert_eq!(figures(&october, "未明确责任单位", "signed"), (0, 0, 1));
-    let kept: Vec<(Option<String>, Option<String>, Option<f64>, String)> =
-        rusqlite::Connection::open(&path)
-            .unwrap()
-            .prepare(
-                "SELECT s.unit, s.date, s.invest, s.since FROM stage_entry s
+    let kept: Vec<Kept> = rusqlite::Connection::open(&path)
+        .unwrap()
+        .prepare(
+            "SELECT s.unit, s.date, s.invest, s.since FROM stage_entry s
                  JOIN run r ON r.id = s.run
                  WHERE r.month = '2026-10' AND s.name = '高端装备制造项目'",
-            )
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     assert_eq!(
         kept,
         [(
