@@ -12,6 +12,9 @@
 //!   which name was written and which one the notices use.
 //!
 //! A procedure the lookup does not list keeps its department (as its known name when it is one).
+//!
+//! `check_lookup = false` in `[wide]` keeps another known department without a warning; a name
+//! nobody knows is still said, since the notices go elsewhere than the row says.
 
 use super::record::Dataset;
 use super::units::{known, resolve};
@@ -119,6 +122,9 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
             .entry((written.clone(), expected.clone()))
             .or_insert_with(|| read(rules, &known, &departments, &written, expected))
             .clone();
+        // The switch silences a known other department only: an unknown name is always said,
+        // the notices going to the rules' department instead.
+        let say = wide.check_lookup || matches!(how, Read::Unknown(_));
         let (used, said) = match how {
             Read::Expected(name) => (name, None),
             Read::Other(name) => {
@@ -147,7 +153,7 @@ pub(crate) fn check(schema: &TableSchema, rules: &Rules, data: &mut Dataset) {
                 (name, Some(said))
             }
         };
-        if let Some((message, hint)) = said.filter(|_| wide.check_lookup) {
+        if let Some((message, hint)) = said.filter(|_| say) {
             let at = super::match_problems::location(r, field);
             found.push(Found {
                 file: at.file,

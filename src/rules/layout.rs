@@ -35,8 +35,9 @@ pub(crate) struct Wide {
     pub(crate) lookup: BTreeMap<String, String>,
     /// Matching key of another name of a group (环评) → the name used (环境影响评价).
     pub(crate) aliases: BTreeMap<String, String>,
-    /// Whether a row's `lookup_field` differing from `lookup` is said (W075); off, the row's
-    /// value is still read as a known unit or, when nobody knows it, as the rules' one.
+    /// Whether a row's `lookup_field` naming another known department than `lookup` is said
+    /// (W075); off, it is kept without a word. A name nobody knows is read as the rules' one and
+    /// said either way.
     pub(crate) check_lookup: bool,
     /// The rules file, for hints.
     pub(crate) file: String,
