@@ -43,6 +43,10 @@ pub struct UploadLimits {
     /// `ingest.toml`'s `[files] ignore`: files the OS or an office program leaves beside the
     /// reports (`._东湖镇.xlsx`, `Thumbs.db`, `~$台账.xlsx`), skipped when uploaded.
     ignore: globset::GlobSet,
+    /// `serve.toml` and `ingest.toml` as a message asking to change them names them
+    /// ([`super::source::to_edit`]: a built-in file as built-in, a rules folder's by its path).
+    serve_file: String,
+    ingest_file: String,
 }
 
 impl UploadLimits {
@@ -52,6 +56,18 @@ impl UploadLimits {
         path.split(['/', '\\'])
             .filter(|p| !p.is_empty())
             .any(|p| self.ignore.is_match(p))
+    }
+
+    /// Where the limit `key` is set, as a refusal names it in parentheses after the limit:
+    /// `（内置规则 serve.toml（可用 sanyipi rules export 导出后修改） 的 max_files）`, or the rules
+    /// folder's file by its path; `max_file_mb` is `ingest.toml`'s. The page says instead who
+    /// can change it (`serve::words::rules_words`).
+    pub(crate) fn set_in(&self, key: &str) -> String {
+        let file = match key {
+            "max_file_mb" => &self.ingest_file,
+            _ => &self.serve_file,
+        };
+        format!("（{file} 的 {key}）")
     }
 
     /// Reads `serve.toml` of `source` (the shipped one when the rules folder has none).
@@ -84,6 +100,8 @@ impl UploadLimits {
             max_zip_ratio: pick(raw.max_zip_ratio, |b| b.max_zip_ratio),
             max_file_bytes: vocab.limits.max_file_mb * 1024 * 1024,
             ignore: vocab.ignore.clone(),
+            serve_file: super::source::to_edit(&file.display),
+            ingest_file: vocab.limits.file.clone(),
         };
         if limits.max_files == 0 {
             return Err(file.error_near("max_files", "max_files 必须大于 0"));
@@ -115,5 +133,34 @@ mod tests {
             rules.vocab.limits.max_file_mb * 1024 * 1024
         );
         assert!(l.max_files > 0);
+    }
+
+    /// A limit is named where it is set: in the built-in rules as built-in, in a rules folder by
+    /// the file's path (`max_file_mb` in ingest.toml, the others in serve.toml).
+    #[test]
+    fn a_limit_is_named_where_it_is_set() {
+        let built_in = Rules::load(None).unwrap().serve;
+        assert_eq!(
+            built_in.set_in("max_files"),
+            "（内置规则 serve.toml（可用 sanyipi rules export 导出后修改） 的 max_files）"
+        );
+        assert_eq!(
+            built_in.set_in("max_file_mb"),
+            "（内置规则 ingest.toml（可用 sanyipi rules export 导出后修改） 的 max_file_mb）"
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        super::super::RuleSource::embedded()
+            .export(tmp.path())
+            .unwrap();
+        let own = Rules::load(Some(tmp.path())).unwrap().serve;
+        let at = |f: &str| tmp.path().join(f).display().to_string();
+        assert_eq!(
+            own.set_in("max_depth"),
+            format!("（{} 的 max_depth）", at("serve.toml"))
+        );
+        assert_eq!(
+            own.set_in("max_file_mb"),
+            format!("（{} 的 max_file_mb）", at("ingest.toml"))
+        );
     }
 }

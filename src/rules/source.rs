@@ -140,6 +140,10 @@ pub(crate) fn cited(display: &str) -> String {
     }
 }
 
+/// What [`to_edit`] says after a built-in file: how to get a copy to edit (the command line's
+/// words; the local page says them otherwise).
+pub(crate) const EXPORT_HINT: &str = "（可用 sanyipi rules export 导出后修改）";
+
 /// A rules file as a message asking to change it names it: a file of a rules folder by its
 /// path, a built-in one with how to get a copy to edit. The one place messages name a rules
 /// file to edit.
@@ -148,7 +152,7 @@ pub(crate) fn to_edit(display: &str) -> String {
         .strip_prefix(BUILT_IN)
         .and_then(|r| r.strip_prefix(' '))
     {
-        Some(rel) => format!("{BUILT_IN} {rel}（可用 sanyipi rules export 导出后修改）"),
+        Some(rel) => format!("{BUILT_IN} {rel}{EXPORT_HINT}"),
         None => display.to_string(),
     }
 }

@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 /// screening's), or `?month=`; one plain name, never a path.
 fn out_folder(t: &Target) -> Result<String> {
     match t.get("folder") {
-        Some(f) => upload::clean_path(f, 0)
+        Some(f) => upload::clean_name(f)
+            .ok()
+            .filter(|p| p.components().count() == 1)
             .map(|_| f.to_string())
-            .map_err(|_| error_json(404, "没有这个文件")),
+            .ok_or_else(|| error_json(404, "没有这个文件")),
         None => month_of(t).map(|m| m.to_string()),
     }
 }

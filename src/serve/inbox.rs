@@ -6,7 +6,7 @@ use super::conn::Request;
 use super::handlers::{Result, lock, month_of};
 use super::http::{Reply, Target, error_json, json_reply};
 use super::unzip;
-use super::upload::{self, LEADS};
+use super::upload::{self, LEADS, Limits};
 use serde_json::json;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
         }
     }
     // The depth of where the file goes, as for a zip's entries, so that it can be deleted.
-    if let Some(why) = upload::too_deep(&rel, state.limits.max_depth) {
+    if let Some(why) = upload::too_deep(&rel, &state.limits) {
         return Err(error_json(400, &format!("文件路径“{}”{why}", slash(&rel))));
     }
     let _guard = lock(state)?;
@@ -71,14 +71,15 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
         return Err(error_json(
             413,
             &format!(
-                "本月已有 {} 个文件，达到上限（rules/serve.toml 的 max_files）",
-                limits.max_files
+                "本月已有 {} 个文件，达到上限{}",
+                limits.max_files,
+                limits.set_in("max_files")
             ),
         ));
     }
     // A file of that name was uploaded before: the page says it was replaced.
     let replaced: Vec<String> = target.is_file().then(|| slash(&rel)).into_iter().collect();
-    let bytes = save_body(request, &target, limits.max_file_bytes)?;
+    let bytes = save_body(request, &target, limits)?;
     Ok(json_reply(
         200,
         &json!({ "saved": slash(&rel), "bytes": bytes, "replaced": replaced }),
@@ -87,14 +88,16 @@ pub(super) fn upload(state: &State, request: &mut Request, t: &Target) -> Result
 
 /// The body of `request` saved as `target`: all of it, or nothing (staged in a hidden file
 /// beside it and renamed only when every declared byte has arrived).
-fn save_body(request: &mut Request, target: &Path, max: u64) -> Result<u64> {
+fn save_body(request: &mut Request, target: &Path, limits: &Limits) -> Result<u64> {
     let expected = request.content_length;
+    let max = limits.max_file_bytes;
     if expected > max {
         return Err(error_json(
             413,
             &format!(
-                "文件超过 {} MB（rules/ingest.toml 的 max_file_mb）",
-                max / 1024 / 1024
+                "文件超过 {} MB{}",
+                max / 1024 / 1024,
+                limits.set_in("max_file_mb")
             ),
         ));
     }
@@ -158,8 +161,9 @@ pub(super) fn upload_zip(state: &State, request: &mut Request, t: &Target) -> Re
         return Err(error_json(
             413,
             &format!(
-                "zip 文件超过 {} MB（rules/serve.toml 的 max_zip_mb）",
-                state.limits.max_zip_mb
+                "zip 文件超过 {} MB{}",
+                state.limits.max_zip_mb,
+                state.limits.set_in("max_zip_mb")
             ),
         ));
     }

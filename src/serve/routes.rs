@@ -73,7 +73,7 @@ fn route(state: &State, request: &mut Request, t: &Target) -> Reply {
 }
 
 /// Every refusal the page shows without the rules' files and keys (`words::rules_words`): an
-/// upload's limit says who can change it, not `rules/serve.toml 的 max_files`. (A job's error is
+/// upload's limit says who can change it, not `内置规则 serve.toml … 的 max_files`. (A job's error is
 /// in the page's words already; paths are not replaced here, a file's name may hold `data`.)
 fn in_page_words(reply: Reply) -> Reply {
     if reply.status < 400 {

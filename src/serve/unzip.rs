@@ -1,7 +1,7 @@
 //! A month's files uploaded as one .zip: the archive is read in memory and checked before
 //! anything is written — the archive whole (starting at the first byte, its end record at the
 //! end: a zip cut short is refused, never read as a zip stored inside it), entry count, each entry's size, the total unpacked size and the
-//! compression ratio (against zip bombs) from `rules/serve.toml`, every name cleaned like an
+//! compression ratio (against zip bombs) from the rules' `serve.toml`, every name cleaned like an
 //! uploaded path (no `..`, no absolute path, no drive letter), with GBK names (Windows' own
 //! compressor) decoded, every destination free (no folder of it an uploaded file) — then
 //! unpacked into a staging folder and moved into the month's folder.
@@ -155,9 +155,10 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
         return Err(refused(
             413,
             format!(
-                "zip 文件含 {} 个条目，超过上限 {}（rules/serve.toml 的 max_zip_entries）",
+                "zip 文件含 {} 个条目，超过上限 {}{}",
                 archive.len(),
-                limits.max_zip_entries
+                limits.max_zip_entries,
+                limits.set_in("max_zip_entries")
             ),
         ));
     }
@@ -187,14 +188,16 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
         let (size, packed) = (file.size(), file.compressed_size());
         if size > limits.max_file_bytes {
             return Err(bomb(format!(
-                "解压后超过 {} MB（rules/ingest.toml 的 max_file_mb）",
-                limits.max_file_bytes / 1024 / 1024
+                "解压后超过 {} MB{}",
+                limits.max_file_bytes / 1024 / 1024,
+                limits.set_in("max_file_mb")
             )));
         }
         if size > packed.max(1).saturating_mul(limits.max_zip_ratio) {
             return Err(bomb(format!(
-                "的压缩比超过 {}:1，疑似“zip 炸弹”（rules/serve.toml 的 max_zip_ratio）",
-                limits.max_zip_ratio
+                "的压缩比超过 {}:1，疑似“zip 炸弹”{}",
+                limits.max_zip_ratio,
+                limits.set_in("max_zip_ratio")
             )));
         }
         total = total.saturating_add(size);
@@ -202,8 +205,9 @@ fn plan(archive: &mut Archive, limits: &Limits) -> Result<(Vec<Entry>, Vec<Strin
             return Err(refused(
                 413,
                 format!(
-                    "zip 解压后超过 {} MB（rules/serve.toml 的 max_zip_unzipped_mb），整个 zip 未上传",
-                    limits.max_zip_unzipped_mb
+                    "zip 解压后超过 {} MB{}，整个 zip 未上传",
+                    limits.max_zip_unzipped_mb,
+                    limits.set_in("max_zip_unzipped_mb")
                 ),
             ));
         }
@@ -248,11 +252,7 @@ fn extract(archive: &mut Archive, e: &Entry, to: &Path) -> Result<(), Refused> {
 
 /// Drops the folder every entry sits in, if there is one (a zipped month folder), unless the
 /// rules give its name a meaning (`keep`: 月报, 周报 …, whose files belong in it).
-fn drop_common_top(
-    entries: &mut [Entry],
-    max_depth: usize,
-    keep: &[String],
-) -> Result<(), Refused> {
+fn drop_common_top(entries: &mut [Entry], limits: &Limits, keep: &[String]) -> Result<(), Refused> {
     let top = |e: &Entry| {
         let mut c = e.path.components();
         let first = c.next().map(|c| c.as_os_str().to_owned());
@@ -268,7 +268,7 @@ fn drop_common_top(
         }
     }
     for e in entries.iter() {
-        if let Some(why) = too_deep(&e.path, max_depth) {
+        if let Some(why) = too_deep(&e.path, limits) {
             return Err(refused(
                 400,
                 format!("zip 中的“{}”{why}，整个 zip 未上传", slash(&e.path)),
@@ -365,7 +365,7 @@ pub(crate) fn unpack(
     if entries.is_empty() {
         return Err(refused(400, "zip 文件中没有可用的文件".to_string()));
     }
-    drop_common_top(&mut entries, limits.max_depth, keep)?;
+    drop_common_top(&mut entries, limits, keep)?;
     if let Some((e, other)) = entries
         .iter()
         .find_map(|e| super::upload::case_clash(dir, &e.path).map(|o| (e, o)))
@@ -398,9 +398,10 @@ pub(crate) fn unpack(
         return Err(refused(
             413,
             format!(
-                "上传后本月将有 {} 个文件，超过上限 {}（rules/serve.toml 的 max_files）",
+                "上传后本月将有 {} 个文件，超过上限 {}{}",
                 count_files(dir) + new,
-                limits.max_files
+                limits.max_files,
+                limits.set_in("max_files")
             ),
         ));
     }

@@ -2,38 +2,35 @@
 //! absolute path, no drive letter, no hidden names, no name Windows cannot hold — CON, NUL,
 //! CONIN$, COM1 … and COM¹ …, a trailing dot or space — no invisible direction marks, limited
 //! depth and length in bytes), a name that differs from an uploaded one only by case is refused, and the limits of
-//! `rules/serve.toml` and `rules/ingest.toml` apply.
+//! `serve.toml` and `ingest.toml` of the rules apply.
 
 use std::path::{Path, PathBuf};
 
 /// The upload set (`?set=leads`, folder `<data>/leads/`) of the leads to screen.
 pub(super) const LEADS: &str = "leads";
 
-/// Upload limits, loaded with the rules (`rules/serve.toml`).
+/// Upload limits, loaded with the rules (`serve.toml`).
 pub(crate) use crate::rules::serve::UploadLimits as Limits;
 
 /// Why an upload path was refused (Chinese, shown on the page).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct BadPath(pub String);
 
-/// The cleaned relative path of an upload: components split on `/` and `\`, each checked,
-/// at most `max_depth` folders deep (`[serve] max_depth`).
-pub(crate) fn clean_path(raw: &str, max_depth: usize) -> Result<PathBuf, BadPath> {
-    let path = clean_name(raw)?;
-    match too_deep(&path, max_depth) {
-        Some(why) => Err(BadPath(format!("文件路径“{raw}”{why}"))),
-        None => Ok(path),
-    }
+/// Why `rel` is more than `max_depth` folders deep (the rule named where it is set), if it is.
+/// Every saved path is checked where it ends up: a picked or zipped folder's own name is
+/// dropped first.
+pub(crate) fn too_deep(rel: &Path, limits: &Limits) -> Option<String> {
+    let max_depth = limits.max_depth;
+    (rel.components().count() > max_depth + 1).then(|| {
+        format!(
+            "的文件夹层数超过 {max_depth} 层{}",
+            limits.set_in("max_depth")
+        )
+    })
 }
 
-/// Why `rel` is more than `max_depth` folders deep (the rule named), if it is. Every saved
-/// path is checked where it ends up: a picked or zipped folder's own name is dropped first.
-pub(crate) fn too_deep(rel: &Path, max_depth: usize) -> Option<String> {
-    (rel.components().count() > max_depth + 1)
-        .then(|| format!("的文件夹层数超过 {max_depth} 层（rules/serve.toml 的 max_depth）"))
-}
-
-/// [`clean_path`] without the depth: for a path whose top folder may yet be dropped, and for
+/// The cleaned relative path of an upload, without the depth ([`too_deep`]): components split
+/// on `/` and `\`, each checked. For a path whose top folder may yet be dropped, and for
 /// deleting a file uploaded under a higher `max_depth`.
 pub(crate) fn clean_name(raw: &str) -> Result<PathBuf, BadPath> {
     let bad = |why: &str| Err(BadPath(format!("文件路径“{raw}”{why}")));
@@ -254,14 +251,26 @@ pub(crate) fn list_files(dir: &Path) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// An upload's path cleaned and held to the shipped `max_depth` (3), as the page does.
+    fn clean_path(raw: &str) -> Result<PathBuf, BadPath> {
+        static LIMITS: std::sync::LazyLock<Limits> =
+            std::sync::LazyLock::new(|| crate::rules::Rules::load(None).unwrap().serve);
+        assert_eq!(LIMITS.max_depth, 3);
+        let path = clean_name(raw)?;
+        match too_deep(&path, &LIMITS) {
+            Some(why) => Err(BadPath(format!("文件路径“{raw}”{why}"))),
+            None => Ok(path),
+        }
+    }
+
     #[test]
     fn keeps_plain_relative_paths() {
         assert_eq!(
-            clean_path("月报/曲屯镇.xlsx", 3).unwrap(),
+            clean_path("月报/曲屯镇.xlsx").unwrap(),
             PathBuf::from("月报").join("曲屯镇.xlsx")
         );
         assert_eq!(
-            clean_path("a\\b.xlsx", 3).unwrap(),
+            clean_path("a\\b.xlsx").unwrap(),
             PathBuf::from("a").join("b.xlsx")
         );
     }
@@ -269,8 +278,8 @@ mod tests {
     #[test]
     fn lengths_count_bytes_and_devices_are_whole_names() {
         // 80 Chinese characters are 240 bytes; 81 are too long.
-        assert!(clean_path(&"月".repeat(80), 3).is_ok());
-        assert!(clean_path(&"月".repeat(81), 3).is_err());
+        assert!(clean_path(&"月".repeat(80)).is_ok());
+        assert!(clean_path(&"月".repeat(81)).is_err());
         for ok in [
             "CONFIG.xlsx",
             "com0.xlsx",
@@ -281,13 +290,13 @@ mod tests {
             "CONIN.xlsx",
             "COM11.xlsx",
         ] {
-            assert!(clean_path(ok, 3).is_ok(), "{ok:?} should be kept");
+            assert!(clean_path(ok).is_ok(), "{ok:?} should be kept");
         }
     }
 
     #[test]
     fn a_colon_is_a_letter_not_allowed_not_a_drive() {
-        let why = |p: &str| clean_path(p, 3).unwrap_err().0;
+        let why = |p: &str| clean_path(p).unwrap_err().0;
         assert_eq!(
             why("a:b.xlsx"),
             "文件路径“a:b.xlsx”含有不允许的字符“:”（文件名不能含 < > : \" | ? * 和控制字符）"
@@ -300,12 +309,12 @@ mod tests {
 
     #[test]
     fn the_depth_message_names_the_rules_number() {
-        let why = clean_path("a/b/c/d/e.xlsx", 3).unwrap_err().0;
+        let why = clean_path("a/b/c/d/e.xlsx").unwrap_err().0;
         assert_eq!(
             why,
-            "文件路径“a/b/c/d/e.xlsx”的文件夹层数超过 3 层（rules/serve.toml 的 max_depth）"
+            "文件路径“a/b/c/d/e.xlsx”的文件夹层数超过 3 层（内置规则 serve.toml（可用 sanyipi rules export 导出后修改） 的 max_depth）"
         );
-        assert!(clean_path("a/b/c/e.xlsx", 3).is_ok());
+        assert!(clean_path("a/b/c/e.xlsx").is_ok());
         assert!(clean_name("a/b/c/d/e/f/g.xlsx").is_ok());
     }
 
@@ -314,7 +323,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("月报")).unwrap();
         std::fs::write(tmp.path().join("月报/A.xlsx"), b"x").unwrap();
-        let clash = |p: &str| case_clash(tmp.path(), &clean_path(p, 3).unwrap());
+        let clash = |p: &str| case_clash(tmp.path(), &clean_path(p).unwrap());
         assert_eq!(clash("月报/a.xlsx").as_deref(), Some("月报/A.xlsx"));
         assert_eq!(clash("月报/A.xlsx"), None);
         assert_eq!(clash("月报/b.xlsx"), None);
@@ -340,7 +349,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("月报")).unwrap();
         std::fs::write(tmp.path().join("签约项目.xlsx"), b"x").unwrap();
-        let way = |p: &str| in_the_way(tmp.path(), &clean_path(p, 3).unwrap());
+        let way = |p: &str| in_the_way(tmp.path(), &clean_path(p).unwrap());
         assert_eq!(
             way("签约项目.xlsx/说明.xlsx").as_deref(),
             Some("“签约项目.xlsx”已是一个文件，不能作为文件夹")
@@ -384,7 +393,7 @@ mod tests {
             "a\u{202E}xslx.exe",
             "a\u{200B}b.xlsx",
         ] {
-            assert!(clean_path(p, 3).is_err(), "{p:?} should be refused");
+            assert!(clean_path(p).is_err(), "{p:?} should be refused");
         }
     }
 }

@@ -108,36 +108,107 @@ pub(super) fn plain(state: &State, message: &str) -> String {
 }
 
 /// The rules' files and a library's English detail, which the command line shows to whoever
-/// keeps the rules, in words for a clerk: `（规则 rules/tables/ledger.toml）` is left out,
-/// `如是别名，请加入 rules/units.toml` asks for the unit list, `技术信息：…` (to the line's end
-/// or the parenthesis it sits in) is left out, and a limit's `（rules/serve.toml 的 max_files）`
-/// asks for the rules' keeper.
+/// keeps the rules, in words for a clerk. A rules file is named as the rules module names it
+/// (`rules::cited`, `rules::to_edit`): a rules folder's by its path, a built-in one as
+/// `内置规则 units.toml`, with the command line's `（可用 sanyipi rules export 导出后修改）` when
+/// a message asks to change it. On the page:
+/// - a citation `（规则 rules/tables/ledger.toml）`, `（内置规则 scoring.toml:42）` is left out;
+/// - a limit's `（rules/serve.toml 的 max_files）` (or `（内置规则 serve.toml（…） 的 max_files）`)
+///   asks for the rules' keeper;
+/// - `如是别名，请加入 <units file>` asks for the unit list through the rules' keeper;
+/// - the export hint after a built-in file says who can change it, not a command;
+/// - `技术信息：…` (to the line's end or the parenthesis it sits in) is left out.
 pub(super) fn rules_words(message: &str) -> String {
-    let out = cut(message, "（规则 ", "", |after| {
-        let end = after.find('）')?;
-        after[..end]
-            .contains(".toml")
-            .then_some(end + '）'.len_utf8())
+    let keeper = "请告知管理规则的同事";
+    let out = replace_groups(message, |inside| {
+        if is_limit(inside) {
+            Some(format!("（如需放宽，{keeper}）"))
+        } else {
+            is_citation(inside).then(String::new)
+        }
     });
     let out = cut(&out, "技术信息：", "", |after| {
         Some(after.find(['\n', '）']).unwrap_or(after.len()))
     });
-    let to = "如是别名，请告知管理规则的同事加入单位名单";
-    let out = cut(&out, "如是别名，请加入 ", to, |after| {
-        Some(after.find(['；', '。', '\n', '）']).unwrap_or(after.len()))
-    });
-    // A limit's rules key (`（rules/serve.toml 的 max_depth）`) says who can change it.
-    cut(
-        &out,
-        "（rules/",
-        "（如需放宽，请告知管理规则的同事）",
-        |after| {
-            let end = after.find('）')?;
-            after[..end]
-                .contains(".toml")
-                .then_some(end + '）'.len_utf8())
-        },
-    )
+    let to = format!("如是别名，{keeper}加入单位名单");
+    let out = cut(&out, "如是别名，请加入 ", &to, alias_end);
+    out.replace(crate::rules::EXPORT_HINT, "（需由管理规则的同事修改）")
+}
+
+/// Whether the text of a parenthesis names a limit where it is set: `<file>.toml 的 max_files`
+/// (the file a rules folder's path or a built-in one, with or without its export hint).
+fn is_limit(inside: &str) -> bool {
+    let inside = inside.replace(crate::rules::EXPORT_HINT, "");
+    inside.rsplit_once(" 的 ").is_some_and(|(file, key)| {
+        file.ends_with(".toml")
+            && !key.is_empty()
+            && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    })
+}
+
+/// Whether the text of a parenthesis cites a rules file: `规则 rules/tables/ledger.toml`,
+/// `内置规则 scoring.toml:42`.
+fn is_citation(inside: &str) -> bool {
+    let built_in = inside
+        .strip_prefix(crate::rules::BUILT_IN)
+        .is_some_and(|r| r.starts_with(' '));
+    (built_in || inside.starts_with("规则 ")) && inside.contains(".toml")
+}
+
+/// The longest text of a parenthesis, or of a units file's name, looked at as naming a rules
+/// file (a path and a key): a message with many parentheses is read in time linear in its length.
+const GROUP_BYTES: usize = 4096;
+
+/// The length of the units file's name after `如是别名，请加入 `: to the sentence's end (`；`,
+/// `。`), the line's, the text's or the `）` of a parenthesis it sits in; the export hint's
+/// parenthesis is part of it. `None` past [`GROUP_BYTES`].
+fn alias_end(after: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in after.char_indices() {
+        if at >= GROUP_BYTES {
+            return None;
+        }
+        match c {
+            '\n' => return Some(at),
+            '；' | '。' | '）' if depth == 0 => return Some(at),
+            '（' => depth += 1,
+            '）' => depth -= 1,
+            _ => {}
+        }
+    }
+    Some(after.len())
+}
+
+/// `text` with each parenthesis `（…）` closed on its line whose text (at most [`GROUP_BYTES`])
+/// `f` gives words for replaced by them, an outer one before those inside it. Parentheses are
+/// matched in one pass.
+fn replace_groups(text: &str, f: impl Fn(&str) -> Option<String>) -> String {
+    let mut groups = Vec::new();
+    let mut open = Vec::new();
+    for (at, c) in text.char_indices() {
+        match c {
+            '（' => open.push(at),
+            '）' => groups.extend(open.pop().map(|o| (o, at))),
+            '\n' => open.clear(),
+            _ => {}
+        }
+    }
+    groups.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (o, c) in groups {
+        let inside = &text[o + '（'.len_utf8()..c];
+        if o < from || inside.len() > GROUP_BYTES {
+            continue;
+        }
+        if let Some(words) = f(inside) {
+            out.push_str(&text[from..o]);
+            out.push_str(&words);
+            from = c + '）'.len_utf8();
+        }
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// `text` with each `open` and the `len` bytes after it (`None`: kept as is) replaced by `to`.
@@ -195,6 +266,100 @@ mod tests {
         ] {
             assert_eq!(plain(&state, said), shown, "{said}");
         }
+    }
+
+    /// Every form the rules module names a rules file in (a rules folder's file, a built-in one
+    /// cited with and without its line, to be edited with the command line's export hint, a
+    /// limit where it is set) reads on the page without a command, a rules key or a stray `）`.
+    #[test]
+    fn every_naming_of_a_rules_file_reads_in_the_pages_words() {
+        use crate::rules::{cited, to_edit};
+        let built_in = |rel: &str| format!("{} {rel}", crate::rules::BUILT_IN);
+        let units = to_edit(&built_in("units.toml"));
+        let limits = crate::rules::Rules::load(None).unwrap().serve;
+        let cases = [
+            (
+                format!(
+                    "可用的列名: 项目编号（{}）",
+                    cited(&built_in("tables/ledger.toml"))
+                ),
+                "可用的列名: 项目编号".to_string(),
+            ),
+            (
+                format!("得分（{}）", cited(&built_in("scoring.toml:42"))),
+                "得分".to_string(),
+            ),
+            (
+                format!("得分（{}）", cited("/srv/rules/scoring.toml:42")),
+                "得分".to_string(),
+            ),
+            (
+                format!("相近的单位: 东湖镇；如是别名，请加入 {units}"),
+                "相近的单位: 东湖镇；如是别名，请告知管理规则的同事加入单位名单".to_string(),
+            ),
+            (
+                format!("如是别名，请加入 {units}；另一句。"),
+                "如是别名，请告知管理规则的同事加入单位名单；另一句。".to_string(),
+            ),
+            (
+                format!("（如是别名，请加入 {units}）后文"),
+                "（如是别名，请告知管理规则的同事加入单位名单）后文".to_string(),
+            ),
+            (
+                format!("在 {units} 中加入该单位或其别名"),
+                "在 内置规则 units.toml（需由管理规则的同事修改） 中加入该单位或其别名".to_string(),
+            ),
+            (
+                format!(
+                    "在 {} 中加入该单位或其别名",
+                    to_edit("/srv/rules/units.toml")
+                ),
+                "在 /srv/rules/units.toml 中加入该单位或其别名".to_string(),
+            ),
+            (
+                format!("文件夹层数超过 3 层{}", limits.set_in("max_depth")),
+                "文件夹层数超过 3 层（如需放宽，请告知管理规则的同事）".to_string(),
+            ),
+            (
+                format!("文件超过 20 MB{}，未保存", limits.set_in("max_file_mb")),
+                "文件超过 20 MB（如需放宽，请告知管理规则的同事），未保存".to_string(),
+            ),
+            (
+                "上限（/srv/my rules/serve.toml 的 max_files）".to_string(),
+                "上限（如需放宽，请告知管理规则的同事）".to_string(),
+            ),
+            (
+                "（内置规则 见说明）".to_string(),
+                "（内置规则 见说明）".to_string(),
+            ),
+            (
+                "（a.toml 的 说明）".to_string(),
+                "（a.toml 的 说明）".to_string(),
+            ),
+        ];
+        for (said, shown) in cases {
+            let page = rules_words(&said);
+            assert_eq!(page, shown, "{said}");
+            assert!(!page.contains("sanyipi"), "{page}");
+            assert_eq!(
+                page.matches('（').count(),
+                page.matches('）').count(),
+                "{page}"
+            );
+        }
+    }
+
+    /// A message full of unclosed parentheses (a cell's text quoted) is read in time.
+    #[test]
+    fn unclosed_parentheses_take_linear_time() {
+        let said = "（".repeat(200_000)
+            + &"如是别名，请加入 （".repeat(20_000)
+            + &"（a）".repeat(100_000)
+            + &"）".repeat(200_000);
+        let started = std::time::Instant::now();
+        let page = rules_words(&said);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(page.starts_with("（（"));
     }
 
     #[test]

@@ -132,29 +132,35 @@ fn office_lock_files_are_clutter() {
 fn a_common_top_folder_is_dropped() {
     let mut e = vec![entry("2026-10/a.xlsx"), entry("2026-10/月报/b.xlsx")];
     let keep = ["月报".to_string()];
-    drop_common_top(&mut e, 3, &keep).unwrap();
+    let depth = |max_depth: usize| {
+        let mut limits = crate::rules::Rules::load(None).unwrap().serve;
+        limits.max_depth = max_depth;
+        limits
+    };
+    let (three, two) = (&depth(3), &depth(2));
+    drop_common_top(&mut e, three, &keep).unwrap();
     let got: Vec<String> = e.iter().map(|e| slash(&e.path)).collect();
     assert_eq!(got, ["a.xlsx", "月报/b.xlsx"]);
     let mut e = vec![entry("a.xlsx"), entry("月报/b.xlsx")];
-    drop_common_top(&mut e, 3, &keep).unwrap();
+    drop_common_top(&mut e, three, &keep).unwrap();
     assert_eq!(slash(&e[1].path), "月报/b.xlsx");
     // A zipped 月报 folder stays one: its files are reports.
     let mut e = vec![entry("月报/a.xlsx"), entry("月报/b.xlsx")];
-    drop_common_top(&mut e, 3, &keep).unwrap();
+    drop_common_top(&mut e, three, &keep).unwrap();
     assert_eq!(slash(&e[0].path), "月报/a.xlsx");
     let mut e = vec![entry("x/a/b/c/d.xlsx")];
-    drop_common_top(&mut e, 2, &keep).unwrap_err();
+    drop_common_top(&mut e, two, &keep).unwrap_err();
     let mut e = vec![entry("a/X.xlsx"), entry("a/x.xlsx")];
-    drop_common_top(&mut e, 2, &keep).unwrap_err();
+    drop_common_top(&mut e, two, &keep).unwrap_err();
     let mut e = vec![entry("Data/a.xlsx"), entry("data/b.xlsx")];
-    let why = drop_common_top(&mut e, 2, &keep).unwrap_err().message;
+    let why = drop_common_top(&mut e, two, &keep).unwrap_err().message;
     assert!(why.contains("“data”与“Data”只差大小写"), "{why}");
     let mut e = vec![entry("月报/A/a.xlsx"), entry("月报/a/b.xlsx")];
-    drop_common_top(&mut e, 2, &keep).unwrap_err();
+    drop_common_top(&mut e, two, &keep).unwrap_err();
     let mut e = vec![entry("A/a.xlsx"), entry("A/b.xlsx"), entry("b.xlsx")];
-    drop_common_top(&mut e, 2, &keep).unwrap();
+    drop_common_top(&mut e, two, &keep).unwrap();
     let mut e = vec![entry("a.xlsx"), entry("a.xlsx/b.xlsx")];
-    let why = drop_common_top(&mut e, 2, &keep).unwrap_err().message;
+    let why = drop_common_top(&mut e, two, &keep).unwrap_err().message;
     assert!(why.contains("“a.xlsx”在 zip 中也是一个文件"), "{why}");
 }
 

@@ -351,3 +351,50 @@ fn a_check_and_its_problem_list_name_no_server_path() {
         }
     }
 }
+
+/// A check's hints name the rules as the page does, whichever rules the page runs on: a
+/// built-in file as built-in with who can change it (not the command line's `sanyipi rules
+/// export`), a rules folder's file in the folder the page names; a citation of a rules file is
+/// left out, and no parenthesis is left open or closed alone.
+#[test]
+fn a_checks_hints_name_the_rules_in_the_pages_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_keep, rules) = crate::common::edited_rules(&[]);
+    let rules_arg = rules.to_str().unwrap();
+    for (extra, named) in [
+        (vec![], "内置规则 units.toml（需由管理规则的同事修改）"),
+        (vec!["--rules", rules_arg], "所用的规则文件夹/units.toml"),
+    ] {
+        let at = tmp.path().join(extra.len().to_string());
+        let s = start(&at.join("data"), &at.join("out"), &extra);
+        upload_sample(&s);
+        let (status, c) = s.json("GET", "/api/check", &[("month", "2026-10")]);
+        assert_eq!(status, 200, "{c}");
+        let diags = c["diagnostics"].as_array().unwrap();
+        let said: Vec<String> = diags
+            .iter()
+            .flat_map(|d| [&d["message"], &d["hint"]])
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .chain([c["report"].as_str().unwrap().to_string()])
+            .collect();
+        for text in &said {
+            assert!(!text.contains("sanyipi"), "{text}");
+            assert!(!text.contains("内置规则 tables/"), "{text}");
+            assert!(!text.contains("（规则 "), "{text}");
+            for line in text.lines() {
+                assert_eq!(
+                    line.matches('（').count(),
+                    line.matches('）').count(),
+                    "{line}"
+                );
+            }
+        }
+        // The unknown 办理单位 (W075) asks for the unit list by its name on the page.
+        let w075 = diags
+            .iter()
+            .find(|d| d["message"].as_str().unwrap().contains("不是已知的单位"))
+            .unwrap_or_else(|| panic!("{c}"));
+        let hint = w075["hint"].as_str().unwrap();
+        assert!(hint.contains(&format!("在 {named} 中为")), "{hint}");
+    }
+}
