@@ -441,6 +441,12 @@ fn a_procedure_without_a_time_limit_is_said_at_its_cell() {
     let said = "警告[W069] 前期手续办理清单.xlsx!前期手续!D3: 手续“企业投资项目备按”没有办理时限：本行未填“办理时限”";
     let table = deadlines(None);
     assert!(table.contains(said), "{table}");
+    // The built-in rule is cited as such, not as `规则 内置规则 …`.
+    assert!(
+        table.contains("内置规则 deadlines.toml 的期限 procedure_time_limit 的时限表中也没有"),
+        "{table}"
+    );
+    assert!(!table.contains("规则 内置规则"), "{table}");
     let row = table
         .lines()
         .find(|l| l.contains("企业投资项目备按"))

@@ -261,8 +261,9 @@ fn no_limit(rules: &Rules, rule: &Deadline, r: &Record) -> Diagnostic {
             cell: r.cells.get(name_field).cloned(),
         },
         format!(
-            "手续“{name}”没有办理时限：{own}规则 {} 的期限 {} 的时限表中也没有“{name}”，无法计算办结期限",
-            rule.file, rule.id
+            "手续“{name}”没有办理时限：{own}{} 的期限 {} 的时限表中也没有“{name}”，无法计算办结期限",
+            crate::rules::cited(&rule.file),
+            rule.id
         ),
     );
     d = if names.is_empty() {

@@ -48,8 +48,9 @@ pub(super) fn far_above(rules: &Rules, rule: &Deadline, r: &Record) -> Option<Di
             ),
         )
         .with_hint(format!(
-            "核对办理时限（{unit}）是否多填了位数或填成了日期、{other}；规则 {} 的期限 {} 按手续名称规定时限",
-            rule.file, rule.id
+            "核对办理时限（{unit}）是否多填了位数或填成了日期、{other}；{} 的期限 {} 按手续名称规定时限",
+            crate::rules::cited(&rule.file),
+            rule.id
         )),
     )
 }
