@@ -23,9 +23,10 @@ pub(crate) enum Cell {
     Int(i64),
     /// A date, written as a date with a date format.
     Date(chrono::NaiveDate),
-    /// A date with a mark shown after it in brackets (`2027-01-28（暂定）`): still a date cell
-    /// (it sorts and filters as a date); the mark is part of its number format.
-    MarkedDate(chrono::NaiveDate, String),
+    /// A date with words shown before and after it (`2027-01-28（暂定）`, `已销号（2026-10-20）`):
+    /// still a date cell (it sorts and filters as a date); the words are part of its number
+    /// format (`labelled`).
+    Labelled(Labelled),
     /// Text on a fill of this `0xRRGGBB` colour (a project's light).
     Fill(String, u32),
     Empty,
@@ -43,7 +44,7 @@ impl Cell {
                 whole + (whole - 1) / 3 + 3 + usize::from(*n < 0.0)
             }
             Cell::Date(_) => 10,
-            Cell::MarkedDate(_, mark) => 10 + 4 + mark.width_cjk(),
+            Cell::Labelled(l) => l.before.width_cjk() + 10 + l.after.width_cjk(),
             Cell::Int(i) => digits(i.unsigned_abs()) + usize::from(*i < 0),
             Cell::Empty => 0,
         }
@@ -64,6 +65,39 @@ fn whole_digits(n: f64) -> usize {
         format!("{whole:.0}").len()
     }
 }
+
+/// A date between words that its number format shows (see `Cell::Labelled`).
+#[derive(Debug, Clone)]
+pub(crate) struct Labelled {
+    pub(crate) date: chrono::NaiveDate,
+    pub(crate) before: String,
+    pub(crate) after: String,
+}
+
+/// A date with `mark` after it in brackets (`2027-01-28（暂定）`), as the notice shows it.
+pub(crate) fn marked_date(date: chrono::NaiveDate, mark: &str) -> Cell {
+    labelled(date, "", &format!("（{mark}）"))
+}
+
+/// A date between `before` and `after`: a date cell, unless the words would make a number format
+/// longer than Excel takes (255 characters) or hold a control character (a line break of a
+/// note), when it is their text.
+pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Cell {
+    let l = Labelled {
+        date,
+        before: before.to_string(),
+        after: after.to_string(),
+    };
+    let control = |w: &str| w.chars().any(char::is_control);
+    if labelled_format(&l).chars().count() > FORMAT_CODE_MAX || control(before) || control(after) {
+        Cell::Text(format!("{before}{date}{after}"))
+    } else {
+        Cell::Labelled(l)
+    }
+}
+
+/// The longest number format Excel opens.
+const FORMAT_CODE_MAX: usize = 255;
 
 pub(crate) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
@@ -110,15 +144,20 @@ pub(crate) struct Formats {
 const AMOUNT: &str = "#,##0.00";
 const DATE: &str = "yyyy-mm-dd";
 
-/// The number format of a date followed by `（mark）`: the mark as quoted literal text (a `"`
-/// in it, which cannot stand inside quotes, as an escaped `\"` between quoted parts).
-fn marked_date_format(mark: &str) -> String {
-    let quoted = format!("（{mark}）")
-        .split('"')
-        .map(|part| format!("\"{part}\""))
-        .collect::<Vec<_>>()
-        .join("\\\"");
-    format!("{DATE}{quoted}")
+/// The number format of a labelled date: the words as quoted literal text (a `"` in them, which
+/// cannot stand inside quotes, as an escaped `\"` between quoted parts).
+fn labelled_format(l: &Labelled) -> String {
+    let quoted = |words: &str| {
+        if words.is_empty() {
+            return String::new();
+        }
+        words
+            .split('"')
+            .map(|part| format!("\"{part}\""))
+            .collect::<Vec<_>>()
+            .join("\\\"")
+    };
+    format!("{}{DATE}{}", quoted(&l.before), quoted(&l.after))
 }
 
 /// The formats of a workbook whose empty lists print `empty_label`.
@@ -355,17 +394,19 @@ fn write_cell(
         Cell::Date(d) if !crate::calendar::Month::YEARS.contains(&d.year()) => {
             ws.write_string_with_format(r, c, d.to_string(), text_format)?
         }
-        Cell::MarkedDate(d, mark) if !crate::calendar::Month::YEARS.contains(&d.year()) => {
-            ws.write_string_with_format(r, c, format!("{d}（{mark}）"), text_format)?
+        Cell::Labelled(l) if !crate::calendar::Month::YEARS.contains(&l.date.year()) => {
+            let shown = format!("{}{}{}", l.before, l.date, l.after);
+            ws.write_string_with_format(r, c, excel_text(&shown).as_ref(), text_format)?
         }
         Cell::Date(d) => {
             let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             ws.write_datetime_with_format(r, c, &x, if red { &f.red_date } else { &f.date })?
         }
-        Cell::MarkedDate(d, mark) => {
+        Cell::Labelled(l) => {
+            let d = l.date;
             let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             let format = if red { &f.red_date } else { &f.date };
-            let format = format.clone().set_num_format(marked_date_format(mark));
+            let format = format.clone().set_num_format(labelled_format(l));
             ws.write_datetime_with_format(r, c, &x, &format)?
         }
         Cell::Fill(s, rgb) => ws.write_string_with_format(

@@ -2,7 +2,7 @@
 //! earlier months', with its state as of the as-of date; a sheet of the ranking workbook and a
 //! section of the HTML report, headed and labelled from `[supervision]` of notices.toml.
 
-use super::sheet::{Cell, SheetSpec, text};
+use super::sheet::{Cell, SheetSpec, labelled, marked_date, text};
 use crate::engine::assess::Assessment;
 use crate::engine::supervision::{State, TaskState};
 use crate::rules::Rules;
@@ -44,14 +44,16 @@ fn cells(t: &TaskState, rules: &Rules) -> Vec<String> {
     ]
 }
 
-/// The register as the sheet's cells: the 反馈时限 and 整改时限 as date cells (the office sorts
-/// and filters them), a provisional one with the mark after it in its number format
-/// (`2027-01-28（暂定）`), as the report and the notice show it.
+/// The register as the sheet's cells: every date a date cell (the office sorts and filters
+/// them), in the workbook's date format, the words around it in its number format, as the report
+/// shows them: the 反馈时限 and 整改时限 (a provisional one with the mark after it,
+/// `2027-01-28（暂定）`), the 销号 date in the state (`已销号（2026-10-20）`) and the date of
+/// the feedback before its note (`2026-10-09 已开工`).
 fn sheet_cells(t: &TaskState, rules: &Rules) -> Vec<Cell> {
     let provisional = &rules.office_calendar.labels.provisional;
     let date = |d| {
         if t.task.date_provisional(d, &rules.calendar) {
-            Cell::MarkedDate(d, provisional.clone())
+            marked_date(d, provisional)
         } else {
             Cell::Date(d)
         }
@@ -59,12 +61,32 @@ fn sheet_cells(t: &TaskState, rules: &Rules) -> Vec<Cell> {
     let mut row: Vec<Cell> = cells(t, rules).into_iter().map(text).collect();
     row[FEEDBACK_DUE] = date(t.task.feedback_due);
     row[DUE] = date(t.due);
+    if let Some(d) = t.closed_on.filter(|_| t.state == State::Closed) {
+        row[STATE] = labelled(d, &format!("{}（", t.state_label), "）");
+    }
+    if let Some(f) = &t.feedback
+        && let Some(d) = f.date
+    {
+        let note = if f.note.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", f.note)
+        };
+        row[FEEDBACK] = if note.is_empty() {
+            Cell::Date(d)
+        } else {
+            labelled(d, "", &note)
+        };
+    }
     row
 }
 
-/// The places of the 反馈时限 and the 整改时限 in the register's columns (`register_headers`).
+/// The places of the dated columns in the register's columns (`register_headers`): the
+/// 反馈时限, the 整改时限, the 整改状态 and the 反馈情况.
 const FEEDBACK_DUE: usize = 7;
 const DUE: usize = 8;
+const STATE: usize = 9;
+const FEEDBACK: usize = 10;
 
 /// The register's sheet, when the rules have a `[supervision]`.
 pub(crate) fn sheet(a: &Assessment, rules: &Rules) -> Option<SheetSpec> {

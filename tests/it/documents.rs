@@ -161,3 +161,69 @@ fn project_detail_rows_stay_within_ten_lines() {
         assert!(pt >= 10.0, "a font of {pt} pt: {styles}");
     }
 }
+
+/// The 督办台账 still wrote the 销号 date in the 整改状态 (`已销号（2026-10-20）`) and the date
+/// of a unit's feedback in the 反馈情况 (`2026-10-09 已开工`) as text. They are date cells now,
+/// in the workbook's date format, the words around them in the number format; read back cell
+/// by cell from October's workbook (the returned forms' feedback) and from the annual one (a
+/// task closed on 10-20).
+#[test]
+fn the_registers_closing_and_feedback_dates_are_dates_too() {
+    use crate::supervision::{N1, october_with, returned_forms, september};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    september(out, None);
+    let input = october_with(returned_forms);
+    let oct = crate::common::run_one_month(input.path(), "2026-10", out);
+    let book = out.join("2026-10/2026年10月重点项目考核排名.xlsx");
+    let register = oct["register"].as_array().unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let sheet = wb.worksheet_range("督办台账").unwrap();
+    let header = sheet
+        .rows()
+        .position(|r| r[0] == Data::String("任务编号".into()))
+        .unwrap();
+    let mut dated = 0;
+    for (i, t) in register.iter().enumerate() {
+        let row = &sheet.rows().nth(header + 1 + i).unwrap();
+        assert_eq!(row[0], Data::String(t["id"].as_str().unwrap().into()));
+        let cell = format!("K{}", header + 2 + i);
+        let f = &t["feedback"];
+        match f["date"].as_str() {
+            Some(date) => {
+                assert!(matches!(row[10], Data::DateTime(_)), "{cell}: {:?}", row[10]);
+                assert_eq!(row[10].as_date().unwrap().to_string(), date, "{cell}");
+                let note = f["note"].as_str().unwrap();
+                let want = if note.is_empty() {
+                    "yyyy-mm-dd".to_string()
+                } else {
+                    format!("yyyy-mm-dd\" {note}\"")
+                };
+                assert_eq!(number_format(&book, "督办台账", &cell), want);
+                dated += 1;
+            }
+            // No feedback, or a feedback without a date: its note (if any) as text.
+            None => assert!(!matches!(row[10], Data::DateTime(_)), "{cell}"),
+        }
+    }
+    assert!(dated >= 3, "{dated} dated feedbacks");
+    // 1号-1 closed on 10-20: the annual register's 整改状态 is that date.
+    let id = format!("{N1}-1");
+    let o = out.to_str().unwrap();
+    sanyipi(&["tasks", "close", &id, "--date", "2026-10-20", "--out", o]).expect_ok();
+    sanyipi(&["annual", "--year", "2026", "--out", o]).expect_ok();
+    let book = out.join("年度汇总/2026/2026年度重点项目考核汇总.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let sheet = wb.worksheet_range("督办台账").unwrap();
+    let (r, row) = sheet
+        .rows()
+        .enumerate()
+        .find(|(_, r)| r[0] == Data::String(id.clone()))
+        .unwrap();
+    assert!(matches!(row[9], Data::DateTime(_)), "{:?}", row[9]);
+    assert_eq!(row[9].as_date().unwrap().to_string(), "2026-10-20");
+    assert_eq!(
+        number_format(&book, "督办台账", &format!("J{}", r + 1)),
+        "\"已销号（\"yyyy-mm-dd\"）\""
+    );
+}
