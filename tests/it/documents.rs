@@ -191,7 +191,11 @@ fn the_registers_closing_and_feedback_dates_are_dates_too() {
         let f = &t["feedback"];
         match f["date"].as_str() {
             Some(date) => {
-                assert!(matches!(row[10], Data::DateTime(_)), "{cell}: {:?}", row[10]);
+                assert!(
+                    matches!(row[10], Data::DateTime(_)),
+                    "{cell}: {:?}",
+                    row[10]
+                );
                 assert_eq!(row[10].as_date().unwrap().to_string(), date, "{cell}");
                 let note = f["note"].as_str().unwrap();
                 let want = if note.is_empty() {

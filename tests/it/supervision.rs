@@ -824,7 +824,10 @@ fn annual_register(out: &Path, closed: &str) {
         if id == closed {
             // A date cell, `已销号（…）` around it in its number format (documents.rs reads it).
             let closed_on = ws.get_value((r, 9)).and_then(calamine::DataType::as_date);
-            assert_eq!(closed_on.map(|d| d.to_string()).as_deref(), Some("2026-10-20"));
+            assert_eq!(
+                closed_on.map(|d| d.to_string()).as_deref(),
+                Some("2026-10-20")
+            );
         } else {
             // No feedback: September's were due back by 10-08, October's by 10-29, both before
             // the end of October.

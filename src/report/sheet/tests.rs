@@ -112,10 +112,16 @@ fn a_labelled_date_keeps_its_words_in_the_number_format_while_excel_can_hold_the
         Cell::Labelled(l) => labelled_format(&l),
         other => panic!("{other:?}"),
     };
-    assert_eq!(format(labelled(d, "已销号（", "）")), "\"已销号（\"yyyy-mm-dd\"）\"");
+    assert_eq!(
+        format(labelled(d, "已销号（", "）")),
+        "\"已销号（\"yyyy-mm-dd\"）\""
+    );
     assert_eq!(format(marked_date(d, "暂定")), "yyyy-mm-dd\"（暂定）\"");
     // A quote in the words is escaped between quoted parts.
-    assert_eq!(format(labelled(d, "", " 说\"好\"")), "yyyy-mm-dd\" 说\"\\\"\"好\"\\\"\"\"");
+    assert_eq!(
+        format(labelled(d, "", " 说\"好\"")),
+        "yyyy-mm-dd\" 说\"\\\"\"好\"\\\"\"\""
+    );
     // Too long for a number format, or with a line break: the text, as the report shows it.
     let long = "很".repeat(250);
     for after in [format!(" {long}"), " 第一行\n第二行".to_string()] {

@@ -199,10 +199,15 @@ fn the_signature_and_date_stay_with_the_last_paragraph_wherever_the_body_ends() 
         if text(page).contains(number) {
             docs.push(Vec::new());
         }
-        docs.last_mut().expect("the first page has the number").push(page);
+        docs.last_mut()
+            .expect("the first page has the number")
+            .push(page);
     }
     assert_eq!(docs.len(), 22);
-    let signed: String = signed.split_whitespace().collect::<String>().replace('-', "");
+    let signed: String = signed
+        .split_whitespace()
+        .collect::<String>()
+        .replace('-', "");
     let foot = 842.0 - 35.0 * 72.0 / 25.4;
     for (k, doc) in docs.iter().enumerate() {
         let texts: Vec<String> = doc.iter().map(|p| text(p)).collect();
@@ -215,7 +220,11 @@ fn the_signature_and_date_stay_with_the_last_paragraph_wherever_the_body_ends() 
             .iter()
             .find(|w| w.2.ends_with("印发"))
             .unwrap_or_else(|| panic!("{k} lines added: no 印发 on the last page: {texts:#?}"));
-        let lowest = last.iter().filter(|w| w.0 < foot).map(|w| w.1).fold(0.0, f64::max);
+        let lowest = last
+            .iter()
+            .filter(|w| w.0 < foot)
+            .map(|w| w.1)
+            .fold(0.0, f64::max);
         assert!(
             printed.1 > foot - 28.95 && lowest <= printed.1 + 1.0,
             "{k} lines added: the 版记 ends at {} pt: {texts:#?}",
