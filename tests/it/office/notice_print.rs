@@ -7,8 +7,11 @@ use crate::common::sanyipi;
 use std::path::Path;
 use std::process::Command;
 
-/// The words of each page of `pdf` as (yMin, yMax, text), and the page height.
-fn words(pdf: &Path) -> Vec<Vec<(f64, f64, String)>> {
+/// A page's words as (yMin, yMax, text).
+type Page = Vec<(f64, f64, String)>;
+
+/// The words of each page of `pdf`.
+fn words(pdf: &Path) -> Vec<Page> {
     let out = Command::new("pdftotext")
         .args(["-bbox".as_ref(), pdf.as_os_str(), "-".as_ref()])
         .output()
@@ -194,7 +197,7 @@ fn the_signature_and_date_stay_with_the_last_paragraph_wherever_the_body_ends() 
         page.iter().map(|w| w.2.replace('-', "")).collect()
     };
     // The pages of each variant: a variant's first page carries the 发文字号.
-    let mut docs: Vec<Vec<&Vec<(f64, f64, String)>>> = Vec::new();
+    let mut docs: Vec<Vec<&Page>> = Vec::new();
     for page in &pages {
         if text(page).contains(number) {
             docs.push(Vec::new());
