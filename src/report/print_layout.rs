@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 /// a Chinese character takes two).
 const TEXT_FLOOR: usize = 12;
 /// The widest any column is made before fitting.
-const COLUMN_CAP: usize = 40;
+pub(crate) const COLUMN_CAP: usize = 40;
 /// The narrowest column.
 const COLUMN_MIN: usize = 6;
 /// The lowest scale the fitting may reach by this module's count: 10 pt body type × 0.86 ≥ 8 pt
@@ -119,6 +119,12 @@ pub(crate) fn fit_lines(wants: &[Want], longest: &[Vec<usize>]) -> Layout {
         widths,
         landscape: true,
     }
+}
+
+/// Whether `layout`'s columns are still wider than a landscape page holds at 8 pt: its columns
+/// that do not wrap (numbers, dates) take more than the page.
+pub(crate) fn overflows(layout: &Layout) -> bool {
+    layout.landscape && total_pixels(&layout.widths) > LANDSCAPE_PX / LANDSCAPE_SCALE
 }
 
 #[cfg(test)]

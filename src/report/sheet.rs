@@ -6,7 +6,9 @@
 //! or number, never as a formula.
 
 use super::cells::excel_text;
-use super::print_layout::{Want, fit_lines, header_want, height, page_setup, wrapped_lines};
+use super::print_layout::{
+    Want, fit_lines, header_want, height, overflows, page_setup, wrapped_lines,
+};
 use chrono::Datelike;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
@@ -80,8 +82,9 @@ pub(crate) fn marked_date(date: chrono::NaiveDate, mark: &str) -> Cell {
 }
 
 /// A date between `before` and `after`: a date cell, unless the words would make a number format
-/// longer than Excel takes (255 characters) or hold a control character (a line break of a
-/// note), when it is their text.
+/// longer than Excel takes (255 characters), hold a control character (a line break of a note)
+/// or be wider than a column is made (a date does not wrap: Excel would show `####`), when it
+/// is their text.
 pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Cell {
     let l = Labelled {
         date,
@@ -89,7 +92,11 @@ pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Ce
         after: after.to_string(),
     };
     let control = |w: &str| w.chars().any(char::is_control);
-    if labelled_format(&l).chars().count() > FORMAT_CODE_MAX || control(before) || control(after) {
+    if labelled_format(&l).chars().count() > FORMAT_CODE_MAX
+        || control(before)
+        || control(after)
+        || Cell::Labelled(l.clone()).width() > super::print_layout::COLUMN_CAP
+    {
         Cell::Text(format!("{before}{date}{after}"))
     } else {
         Cell::Labelled(l)
@@ -338,7 +345,18 @@ pub(crate) fn write_sheet(
 ) -> Result<(), XlsxError> {
     let cols = spec.headers.len().max(1) as u16;
     ws.set_name(&spec.name)?;
-    let layout = fit_lines(&wants(spec), &longest(spec));
+    let mut layout = fit_lines(&wants(spec), &longest(spec));
+    // Dates whose words (a feedback's note) widen their columns past what the page holds at
+    // 8 pt are their text instead, which wraps.
+    let words_as_text;
+    let labelled = |c: &Cell| matches!(c, Cell::Labelled(_));
+    let spec = if overflows(&layout) && spec.rows.iter().flatten().any(labelled) {
+        words_as_text = with_words_as_text(spec);
+        layout = fit_lines(&wants(&words_as_text), &longest(&words_as_text));
+        &words_as_text
+    } else {
+        spec
+    };
     let widths = &layout.widths;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64)?;
@@ -370,6 +388,25 @@ pub(crate) fn write_sheet(
     // The title and data-date lines repeat with the header: no page header besides.
     page_setup(ws, layout.landscape, (0, first - 1))?;
     Ok(())
+}
+
+/// `spec` with its labelled dates as their text.
+fn with_words_as_text(spec: &SheetSpec) -> SheetSpec {
+    let rows = spec.rows.iter().map(|r| {
+        r.iter()
+            .map(|c| match c {
+                Cell::Labelled(l) => Cell::Text(format!("{}{}{}", l.before, l.date, l.after)),
+                other => other.clone(),
+            })
+            .collect()
+    });
+    SheetSpec {
+        name: spec.name.clone(),
+        title: spec.title.clone(),
+        headers: spec.headers.clone(),
+        rows: rows.collect(),
+        red: spec.red.clone(),
+    }
 }
 
 fn write_cell(

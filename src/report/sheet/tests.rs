@@ -131,3 +131,32 @@ fn a_labelled_date_keeps_its_words_in_the_number_format_while_excel_can_hold_the
         }
     }
 }
+
+#[test]
+fn dates_whose_words_would_shrink_the_print_below_8pt_are_their_text() {
+    use calamine::Reader;
+    let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 9).unwrap();
+    let read = |note: &str, columns: usize| {
+        let spec = SheetSpec {
+            name: "s".into(),
+            title: "t".into(),
+            headers: (0..columns).map(|c| format!("反馈{c}")).collect(),
+            rows: vec![(0..columns).map(|_| labelled(d, "", note)).collect()],
+            red: vec![false],
+        };
+        let bytes = book("t", "", d, vec![spec], "").unwrap();
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("s").unwrap();
+        range.rows().last().unwrap()[0].clone()
+    };
+    let text = |note: &str| calamine::Data::String(format!("2026-10-09{note}"));
+    assert!(matches!(read(" 已开工", 8), calamine::Data::DateTime(_)));
+    // As wide as a column is made: a date while the page holds its columns.
+    let medium = " 已完成整改，经乡镇复核无误";
+    let got = read(medium, 2);
+    assert!(matches!(got, calamine::Data::DateTime(_)), "{got:?}");
+    assert_eq!(read(medium, 8), text(medium));
+    // Wider than any column: its text, which wraps.
+    let long = " 已完成整改并经乡镇复核，现场照片已存档备查";
+    assert_eq!(read(long, 2), text(long));
+}
