@@ -147,7 +147,7 @@ fn dates_whose_words_would_shrink_the_print_below_8pt_are_their_text() {
         let bytes = book("t", "", d, vec![spec], "").unwrap();
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let range = wb.worksheet_range("s").unwrap();
-        range.rows().last().unwrap()[0].clone()
+        range.rows().next_back().unwrap()[0].clone()
     };
     let text = |note: &str| calamine::Data::String(format!("2026-10-09{note}"));
     assert!(matches!(read(" 已开工", 8), calamine::Data::DateTime(_)));
