@@ -25,7 +25,9 @@ case ${1:-} in
 esac
 
 . scripts/sid-root.sh
+# A signal ends the script through its EXIT trap too, so the root is never left mounted.
 trap sid_umount EXIT
+trap 'exit 130' INT TERM HUP
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 [ -n "$version" ] || sid_fail "reading the version from Cargo.toml"

@@ -3,7 +3,7 @@
 # toolchain with rust-src, mingw-w64, musl-tools and wine 10, which this machine's own Debian
 # lacks. Sourced, not run: `. scripts/sid-root.sh` defines
 #   sid_root_ensure   makes target/sid-root (debootstrap) and installs the packages, or reuses it
-#   sid_run CMD...    runs CMD inside it (as root, in /src = the repository), /proc /dev bound
+#   sid_run CMD...    runs CMD inside it (as root, in /src = the repository), /proc mounted
 #   sid_umount        unmounts what sid_run mounted
 # Every failing step says which step failed (sid_fail). Needs root; everything comes from the
 # Debian mirror named in this machine's apt sources.
@@ -25,18 +25,40 @@ sid_mirror() {
     echo "${m:-http://deb.debian.org/debian}"
 }
 
+# The root's /dev is its own few device nodes and a tmpfs /dev/shm, never a bind of the host's
+# /dev: a root left mounted by a killed run and then removed with `rm -rf` must not take the
+# host's device nodes with it (it once did).
+sid_devices() {
+    local dev=$SID_ROOT/dev spec name major minor
+    mkdir -p "$dev/shm"
+    for spec in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+        IFS=: read -r name major minor <<<"$spec"
+        [ -c "$dev/$name" ] && continue
+        rm -f "$dev/$name"
+        mknod -m 666 "$dev/$name" c "$major" "$minor" || sid_fail "mknod $dev/$name"
+    done
+    ln -sfn /proc/self/fd "$dev/fd"
+    ln -sfn /proc/self/fd/0 "$dev/stdin"
+    ln -sfn /proc/self/fd/1 "$dev/stdout"
+    ln -sfn /proc/self/fd/2 "$dev/stderr"
+}
+
 sid_mount() {
     local d
     for d in proc dev src; do mkdir -p "$SID_ROOT/$d"; done
+    # A root made by an earlier version had the host's /dev bound here: unmount it first.
+    mountpoint -q "$SID_ROOT/dev" && { umount -l "$SID_ROOT/dev" || sid_fail "unmount the old /dev bind in $SID_ROOT"; }
+    sid_devices
     mountpoint -q "$SID_ROOT/proc" || mount -t proc proc "$SID_ROOT/proc" || sid_fail "mount /proc in $SID_ROOT"
-    mountpoint -q "$SID_ROOT/dev" || mount --rbind /dev "$SID_ROOT/dev" || sid_fail "bind /dev into $SID_ROOT"
+    mountpoint -q "$SID_ROOT/dev/shm" || mount -t tmpfs -o mode=1777 tmpfs "$SID_ROOT/dev/shm" \
+        || sid_fail "mount a tmpfs on /dev/shm in $SID_ROOT"
     mountpoint -q "$SID_ROOT/src" || mount --bind "$PWD" "$SID_ROOT/src" || sid_fail "bind $PWD to $SID_ROOT/src"
     cp -L /etc/resolv.conf "$SID_ROOT/etc/resolv.conf" 2>/dev/null || true
 }
 
 sid_umount() {
     local d
-    for d in src dev proc; do
+    for d in src dev/shm proc; do
         mountpoint -q "$SID_ROOT/$d" 2>/dev/null && umount -l "$SID_ROOT/$d"
     done
     return 0

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 exe=${1:?usage: scripts/smoke.sh EXE STATIC}
 bin=${2:?usage: scripts/smoke.sh EXE STATIC}
 . scripts/sid-root.sh
+trap sid_umount EXIT
+trap 'exit 130' INT TERM HUP
 
 work=target/smoke
 rm -rf "$work"
