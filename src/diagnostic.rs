@@ -135,6 +135,10 @@ pub enum Code {
     /// A signing of the signed list dated in an earlier year than the month assessed (December's
     /// signings reported in January's list): counted in neither year's figures.
     SignedLastYear,
+    /// A project the 三个一批 year figure counted under one unit in an earlier month and still
+    /// counts, under another unit now (its 责任单位 changed): taken off the one, added to the
+    /// other's year, so that each unit's months still add up.
+    StageMoved,
 }
 
 impl Serialize for Code {
@@ -192,6 +196,7 @@ impl Code {
             Code::DepartmentNotTheRules => "W075",
             Code::StageDropped => "W076",
             Code::SignedLastYear => "W077",
+            Code::StageMoved => "W078",
         }
     }
 
@@ -243,6 +248,7 @@ impl Code {
         Code::DepartmentNotTheRules,
         Code::StageDropped,
         Code::SignedLastYear,
+        Code::StageMoved,
     ];
 
     pub(crate) fn severity(self) -> Severity {

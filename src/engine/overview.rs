@@ -45,9 +45,15 @@ pub struct Stage {
     pub(crate) late: usize,
     /// Of the projects the year's figure counted in the latest earlier month, those it no
     /// longer counts (a date corrected out of the year, a project gone): the earlier month's
-    /// year figure plus this month's `count` less `dropped` is the year's. Said as W076.
+    /// year figure plus this month's `count` less `dropped` (plus `moved_in`) is the year's.
+    /// Said as W076; of a unit's, also those it counted and another unit counts now (W078).
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) dropped: usize,
+    /// Of a unit's year figure, those the latest earlier month counted under another unit (its
+    /// 责任单位 changed, W078): not in the month's `count`, which is what the unit did this month.
+    /// Never the county's.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) moved_in: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -109,7 +115,8 @@ pub struct StageFigures {
     /// What the year's figures count, for history.
     #[serde(skip)]
     pub(crate) counted: Vec<StageKey>,
-    /// W076: what the latest earlier month counted and this month no longer does.
+    /// W076: what the latest earlier month counted and this month no longer does; W078: what it
+    /// counted under another unit.
     #[serde(skip)]
     pub(crate) diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }

@@ -11,7 +11,9 @@
 //! `late` says how many of them are dated earlier. Without such a month (the first of the year,
 //! or a history that did not keep it) the month's figure is what is dated in the month. A
 //! project that month counted and this month does not (`dropped.rs`) is a warning (W076), and
-//! the month's `dropped` says how many, so that the sum still shows.
+//! the month's `dropped` says how many, so that the sum still shows. One counted under a unit
+//! that another unit counts now (`moved.rs`, W078) is taken off the one (its `dropped`) and
+//! added to the other's year (its `moved_in`).
 //!
 //! A signing only the signed list had is counted, in the later months of the year, from what
 //! history kept of it (unit, date, 总投资; history format 8). One a run of format 7 counted, which
@@ -19,6 +21,7 @@
 //! and not as dropped.
 
 mod dropped;
+mod moved;
 
 use super::Month;
 use super::overview::{StageFigures, StageKey, UnitStages};
@@ -61,6 +64,8 @@ struct Entry {
     /// cell for the signing, the cell of the project's row of the month's report for its start
     /// and completion (the row, `第N行`, when that file has no such column).
     at: [Option<Location>; 3],
+    /// Where its unit is read: the ledger's 责任单位 cell, the signed list's.
+    unit_at: Option<Location>,
 }
 
 impl Entry {
@@ -113,21 +118,36 @@ pub(crate) fn stage_figures(
         before.is_some_and(|b| b.iter().any(|k| k.stage == stage && same(k, e)))
     };
     let gone = dropped::dropped(before.unwrap_or(&[]), &entries, &in_year);
+    let moves = moved::moved(before.unwrap_or(&[]), &entries, &in_year);
     // In the month: what the year's figure gains since the earlier month, else what is dated in
     // the month.
     let this_month = |stage: &str, e: &Entry, d: Option<NaiveDate>| match before {
         Some(_) => in_year(d) && !counted_before(stage, e),
         None => in_month(d),
     };
+    // A unit's: what it counted and no longer counts (W076), or another unit counts now
+    // (W078), and what it counts now that another unit counted (W078); the county's: none moved.
     let figures = |unit: &str, entries: &[&Entry], gone: &[&dropped::Gone]| {
         let mut u = UnitStages {
             unit: unit.to_string(),
             ..UnitStages::default()
         };
-        for g in gone {
+        let position = |stage: &str| STAGES.iter().position(|s| *s == stage);
+        let moved_out = moves.iter().filter(|m| !unit.is_empty() && m.from == unit);
+        for stage in gone
+            .iter()
+            .map(|g| g.key.stage.as_str())
+            .chain(moved_out.map(|m| m.key.stage.as_str()))
+        {
             let periods = [&mut u.signed, &mut u.started, &mut u.completed];
-            if let Some(i) = STAGES.iter().position(|s| *s == g.key.stage) {
+            if let Some(i) = position(stage) {
                 periods[i].month.dropped += 1;
+            }
+        }
+        for m in moves.iter().filter(|m| !unit.is_empty() && m.to == unit) {
+            let periods = [&mut u.signed, &mut u.started, &mut u.completed];
+            if let Some(i) = position(&m.key.stage) {
+                periods[i].month.moved_in += 1;
             }
         }
         for e in entries {
@@ -208,20 +228,21 @@ pub(crate) fn stage_figures(
         entries
             .iter()
             .map(|e| e.unit.as_str())
-            .chain(gone.iter().filter_map(|g| g.unit.as_deref())),
+            .chain(gone.iter().filter_map(|g| g.unit.as_deref()))
+            .chain(moves.iter().map(|m| m.from.as_str())),
     );
     let all: Vec<&Entry> = entries.iter().collect();
     let all_gone: Vec<&dropped::Gone> = gone.iter().collect();
     let labels = &rules.lights.stages;
+    let labels = [
+        labels.signed.as_str(),
+        labels.started.as_str(),
+        labels.completed.as_str(),
+    ];
     let diagnostics = gone
         .iter()
-        .map(|g| {
-            dropped::warning(
-                g,
-                [&labels.signed, &labels.started, &labels.completed],
-                (year_from, as_of),
-            )
-        })
+        .map(|g| dropped::warning(g, labels, (year_from, as_of)))
+        .chain(moves.iter().map(|m| moved::warning(m, labels)))
         .collect();
     StageFigures {
         month_from: Some(month_from),
@@ -266,6 +287,7 @@ fn entries(
         .filter_map(|l| l.project.as_deref().map(|id| (id, l)))
         .collect();
     let sign_field = data.field(FieldRole::SignDate);
+    let unit_field = data.field(FieldRole::ResponsibleUnit);
     // A ledger project without its 签约日期 takes the signed list's (the first row of its name).
     let mut listed: HashMap<String, (NaiveDate, Location)> = HashMap::new();
     for r in data.records(&cfg.signed_table) {
@@ -324,6 +346,7 @@ fn entries(
                 cell(&p.id, FieldRole::ActualStart),
                 cell(&p.id, FieldRole::CompletedDate),
             ],
+            unit_at: l.map(|l| l.field_location(unit_field)),
         };
         // Signed on an earlier month's list: the year's figure counted it, on the date history
         // kept; a run of history format 7 kept none, and it stays counted in the year from the
@@ -366,6 +389,7 @@ fn entries(
             invest: r.number(&cfg.signed_invest).unwrap_or(0.0) / WAN_PER_YI,
             undated: false,
             at: [Some(r.field_location(&cfg.signed_date)), None, None],
+            unit_at: Some(r.field_location(&cfg.signed_unit)),
         });
     }
     // Signed on an earlier month's list and in neither this month's ledger nor its list: counted
@@ -386,6 +410,7 @@ fn entries(
             invest: k.invest.unwrap_or(0.0),
             undated: k.date.is_none(),
             at: [None, None, None],
+            unit_at: None,
         });
     }
     out
@@ -414,6 +439,7 @@ mod tests {
             invest: 0.0,
             undated: false,
             at: [None, None, None],
+            unit_at: None,
         }
     }
 

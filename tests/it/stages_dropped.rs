@@ -128,3 +128,82 @@ fn a_start_date_whose_column_is_gone_is_said_at_its_row() {
     );
     assert!(message.contains("智慧物流园项目"), "{message}");
 }
+
+/// 生态渔业养殖项目 (DH2026-003), signed 2026-04-08 and counted by 东湖镇 in September, is
+/// handed to 城关镇 in October's ledger (its 责任单位, M7) and still counted in the year: W078
+/// is said at M7 naming both units and the month that counted it; 东湖镇's year has it taken
+/// off (its `dropped`), 城关镇's gains it (its `moved_in`), so each unit's September year plus
+/// its October month less what was taken off plus what moved in is its October year, and the
+/// county's figures are unchanged by it.
+#[test]
+fn a_project_handed_to_another_unit_is_said_and_moved() {
+    let (september, october) = september_then(&[(
+        LEDGER,
+        SHEET,
+        r#"<c r="M7" t="s"><v>31</v></c>"#,
+        r#"<c r="M7" t="s"><v>22</v></c>"#,
+    )]);
+    assert!(coded(&october, "W076").is_empty());
+    let moved = coded(&october, "W078");
+    assert!(!moved.is_empty(), "no W078");
+    for m in &moved {
+        assert_eq!(
+            m["location"],
+            serde_json::json!({"file": LEDGER, "sheet": "台账", "cell": "M7"})
+        );
+        let message = m["message"].as_str().unwrap();
+        for said in ["生态渔业养殖项目", "2026年9月", "东湖镇", "城关镇"] {
+            assert!(message.contains(said), "{said}: {message}");
+        }
+    }
+    let n = |v: &J| v.as_u64().unwrap_or(0);
+    let unit = |run: &J, name: &str| -> J {
+        if name.is_empty() {
+            return run["stages"]["total"].clone();
+        }
+        run["stages"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no unit {name}"))
+    };
+    assert_eq!(
+        n(&unit(&october, "东湖镇")["signed"]["month"]["dropped"]),
+        1
+    );
+    assert_eq!(
+        n(&unit(&october, "城关镇")["signed"]["month"]["moved_in"]),
+        1
+    );
+    assert_eq!(n(&unit(&october, "")["signed"]["month"]["dropped"]), 0);
+    assert_eq!(n(&unit(&october, "")["signed"]["month"]["moved_in"]), 0);
+    let units: Vec<String> = october["stages"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap().to_string())
+        .collect();
+    for name in units.iter().map(String::as_str).chain([""]) {
+        for stage in ["signed", "started", "completed"] {
+            let before = september["stages"]["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|u| u["unit"] == name)
+                .map_or(0, |u| n(&u[stage]["year"]["count"]));
+            let before = if name.is_empty() {
+                n(&september["stages"]["total"][stage]["year"]["count"])
+            } else {
+                before
+            };
+            let m = &unit(&october, name)[stage]["month"];
+            assert_eq!(
+                before + n(&m["count"]) + n(&m["moved_in"]) - n(&m["dropped"]),
+                n(&unit(&october, name)[stage]["year"]["count"]),
+                "{name:?} {stage}"
+            );
+        }
+    }
+}
