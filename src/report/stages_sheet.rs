@@ -1,8 +1,9 @@
 //! The 三个一批 sheet of the ranking workbook: per unit and for the county (合计), the projects
 //! signed, started and completed in the month and the year to date with their investment (亿元),
 //! and the step from one stage to the next, and a 说明 column when a row's figures say more than
-//! their numbers (of the month's, those dated earlier; of the year's, those taken off): the same
-//! words as the 通报's, from `[stages.notes]` of `rules/lights.toml`, as are the stage labels.
+//! their numbers (of the month's, those dated earlier; of the year's, those taken off and those
+//! a unit has from another, W078): the same words as the 通报's, from `[stages.notes]` of
+//! `rules/lights.toml`, as are the stage labels.
 
 use super::month_label;
 use super::sheet::{Cell, SheetSpec, grouped, text};
@@ -47,6 +48,31 @@ pub(crate) fn dropped_note(rules: &Rules, label: &str, month: &Stage) -> Option<
     })
 }
 
+/// Of a unit's year figure of stage `label`, those an earlier month counted under another unit.
+fn moved_in_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    (month.moved_in > 0).then(|| {
+        fill(
+            rules.lights.stages.notes().moved_in(),
+            &[
+                ("stage", label.to_string()),
+                ("moved_in", month.moved_in.to_string()),
+            ],
+        )
+    })
+}
+
+/// What a row says of its year figure: those taken off, those moved in, joined by `，`.
+fn year_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    let said: Vec<String> = [
+        dropped_note(rules, label, month),
+        moved_in_note(rules, label, month),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!said.is_empty()).then(|| said.join("，"))
+}
+
 /// A row's 说明: its notes, stage by stage, joined by `；`; empty when it has none.
 pub(crate) fn row_note(rules: &Rules, u: &UnitStages) -> String {
     let n = rules.lights.stages.notes();
@@ -58,11 +84,7 @@ pub(crate) fn row_note(rules: &Rules, u: &UnitStages) -> String {
                 p.month.count,
                 late_note(rules, label, &p.month),
             ),
-            (
-                &n.year_row,
-                p.year.count,
-                dropped_note(rules, label, &p.month),
-            ),
+            (&n.year_row, p.year.count, year_note(rules, label, &p.month)),
         ];
         for (template, count, note) in said {
             if let Some(note) = note {

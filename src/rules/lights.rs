@@ -83,14 +83,29 @@ pub struct Stages {
 pub struct StageNotes {
     /// `{stage}`, `{late}`: of the month's figure, those dated in an earlier month.
     pub(crate) late: String,
-    /// `{stage}`, `{dropped}`: counted in the year by an earlier month, no longer counted.
+    /// `{stage}`, `{dropped}`: counted in the year by an earlier month, no longer counted (or,
+    /// of a unit's year, counted under another unit now).
     pub(crate) dropped: String,
+    /// `{stage}`, `{moved_in}`: of a unit's year, counted by an earlier month under another unit
+    /// (W078); none (a rules folder written before it existed): the shipped wording.
+    #[serde(default)]
+    pub(crate) moved_in: Option<String>,
     /// A row's note on its month figure: `{stage}`, `{count}`, `{note}` (the `late` text).
     pub(crate) month_row: String,
-    /// A row's note on its year figure: `{stage}`, `{count}`, `{note}` (the `dropped` text).
+    /// A row's note on its year figure: `{stage}`, `{count}`, `{note}` (the `dropped` and
+    /// `moved_in` texts, joined by `，`).
     pub(crate) year_row: String,
     /// The header of the column of the row notes (shown when a row has one).
     pub(crate) header: String,
+}
+
+impl StageNotes {
+    /// The `moved_in` wording.
+    pub(crate) fn moved_in(&self) -> &str {
+        self.moved_in
+            .as_deref()
+            .expect("loading fills the moved_in note")
+    }
 }
 
 impl Stages {
@@ -189,6 +204,11 @@ impl Lights {
         if raw.stages.notes.is_none() {
             raw.stages.notes = shipped()?.stages.notes;
         }
+        if let Some(n) = raw.stages.notes.as_mut()
+            && n.moved_in.is_none()
+        {
+            n.moved_in = shipped()?.stages.notes.and_then(|n| n.moved_in);
+        }
         let notes = raw
             .stages
             .notes
@@ -219,9 +239,10 @@ impl Lights {
         let first = [&outlook.streak_reason_first, &outlook.streak_reason_again]
             .into_iter()
             .filter_map(|t| t.as_deref().map(|t| (t, STREAK_NAMES)));
-        let note_texts: [(&str, &[&str]); 4] = [
+        let note_texts: [(&str, &[&str]); 5] = [
             (&notes.late, &["stage", "late"]),
             (&notes.dropped, &["stage", "dropped"]),
+            (notes.moved_in(), &["stage", "moved_in"]),
             (&notes.month_row, &["stage", "count", "note"]),
             (&notes.year_row, &["stage", "count", "note"]),
         ];

@@ -24,12 +24,31 @@ fn month_with(month: &str, to: &Path, edits: &[(&str, &str, &str, &str)]) {
 /// The samples' September, then October with `edits`: both run.json.
 fn september_then(edits: &[(&str, &str, &str, &str)]) -> (J, J) {
     let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("out");
-    import_history(&Samples::own(), &out, None);
-    let september = run_one_month(&Samples::own().month("2026-09"), "2026-09", &out);
-    let input = root.path().join("2026-10");
+    september_then_in(root.path(), None, edits)
+}
+
+/// `september_then` in `root` (its outputs in `root/out`), with `rules` if given.
+fn september_then_in(
+    root: &Path,
+    rules: Option<&Path>,
+    edits: &[(&str, &str, &str, &str)],
+) -> (J, J) {
+    let out = root.join("out");
+    import_history(&Samples::own(), &out, rules);
+    let input = root.join("2026-10");
     month_with("2026-10", &input, edits);
-    (september, run_one_month(&input, "2026-10", &out))
+    let run = |input: &Path, month: &str| {
+        Sanyipi::month(input, month)
+            .out(&out)
+            .rules_opt(rules)
+            .run()
+            .expect_done()
+            .json(&format!("{month}/run.json"))
+    };
+    (
+        run(&Samples::own().month("2026-09"), "2026-09"),
+        run(&input, "2026-10"),
+    )
 }
 
 const LEDGER: &str = "重大项目管理台账.xlsx";
@@ -129,32 +148,61 @@ fn a_start_date_whose_column_is_gone_is_said_at_its_row() {
     assert!(message.contains("智慧物流园项目"), "{message}");
 }
 
-/// 生态渔业养殖项目 (DH2026-003), signed 2026-04-08 and counted by 东湖镇 in September, is
-/// handed to 城关镇 in October's ledger (its 责任单位, M7) and still counted in the year: W078
-/// is said at M7 naming both units and the month that counted it; 东湖镇's year has it taken
-/// off (its `dropped`), 城关镇's gains it (its `moved_in`), so each unit's September year plus
-/// its October month less what was taken off plus what moved in is its October year, and the
-/// county's figures are unchanged by it.
+/// 生态渔业养殖项目 (DH2026-003), signed 2026-04-08 and counted by 东湖镇 in September, handed
+/// to 城关镇 in October's ledger (its 责任单位, M7) and still counted in the year; October's
+/// run.json and, in `root/out/2026-10`, its report and workbook.
+fn handed_to_chengguan(root: &Path, rules: Option<&Path>) -> (J, J) {
+    september_then_in(
+        root,
+        rules,
+        &[(
+            LEDGER,
+            SHEET,
+            r#"<c r="M7" t="s"><v>31</v></c>"#,
+            r#"<c r="M7" t="s"><v>22</v></c>"#,
+        )],
+    )
+}
+
+/// The 说明 of `unit`'s row of the 三个一批 sheet of October's workbook, and whether October's
+/// report says it.
+fn said_of(root: &Path, unit: &str) -> (String, bool) {
+    let dir = root.join("out/2026-10");
+    let rows = xlsx_rows(&dir.join("2026年10月重点项目考核排名.xlsx"), "三个一批");
+    let row = rows.iter().find(|r| r[0] == unit).expect(unit);
+    let note = row.last().unwrap().clone();
+    let report = std::fs::read_to_string(dir.join("2026年10月重点项目推进情况报告.html")).unwrap();
+    let in_report = report.contains(&note);
+    (note, in_report)
+}
+
+/// The signed projects of `unit`'s year in `run` (the county's for "").
+fn signed_year(run: &J, unit: &str) -> u64 {
+    crate::stages_months::figures(run, unit, "signed").2
+}
+
+/// W078 is said at M7 naming both units and the month that counted it; 东湖镇's year has it
+/// taken off (its `dropped`), 城关镇's gains it (its `moved_in`, not its month's count), so each
+/// unit's September year plus its October month less what was taken off plus what moved in is
+/// its October year; the county's figures do not change, and the report and the workbook say it
+/// of both units' rows.
 #[test]
 fn a_project_handed_to_another_unit_is_said_and_moved() {
-    let (september, october) = september_then(&[(
-        LEDGER,
-        SHEET,
-        r#"<c r="M7" t="s"><v>31</v></c>"#,
-        r#"<c r="M7" t="s"><v>22</v></c>"#,
-    )]);
+    let root = tempfile::tempdir().unwrap();
+    let (september, october) = handed_to_chengguan(root.path(), None);
     assert!(coded(&october, "W076").is_empty());
     let moved = coded(&october, "W078");
-    assert!(!moved.is_empty(), "no W078");
-    for m in &moved {
-        assert_eq!(
-            m["location"],
-            serde_json::json!({"file": LEDGER, "sheet": "台账", "cell": "M7"})
-        );
-        let message = m["message"].as_str().unwrap();
-        for said in ["生态渔业养殖项目", "2026年9月", "东湖镇", "城关镇"] {
-            assert!(message.contains(said), "{said}: {message}");
-        }
+    assert_eq!(moved.len(), 1, "{moved:#?}");
+    assert_eq!(
+        moved[0]["location"],
+        serde_json::json!({"file": LEDGER, "sheet": "台账", "cell": "M7"})
+    );
+    let message = moved[0]["message"].as_str().unwrap();
+    for said in [
+        "“生态渔业养殖项目”2026年9月考核时计入东湖镇本年累计签约项目",
+        "本月责任单位为城关镇：自东湖镇核减，计入城关镇本年累计签约数",
+    ] {
+        assert!(message.contains(said), "{said}: {message}");
     }
     let n = |v: &J| v.as_u64().unwrap_or(0);
     let unit = |run: &J, name: &str| -> J {
@@ -167,7 +215,7 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
             .iter()
             .find(|u| u["unit"] == name)
             .cloned()
-            .unwrap_or_else(|| panic!("no unit {name}"))
+            .unwrap_or_default()
     };
     assert_eq!(
         n(&unit(&october, "东湖镇")["signed"]["month"]["dropped"]),
@@ -187,23 +235,48 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
         .collect();
     for name in units.iter().map(String::as_str).chain([""]) {
         for stage in ["signed", "started", "completed"] {
-            let before = september["stages"]["units"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|u| u["unit"] == name)
-                .map_or(0, |u| n(&u[stage]["year"]["count"]));
-            let before = if name.is_empty() {
-                n(&september["stages"]["total"][stage]["year"]["count"])
-            } else {
-                before
-            };
             let m = &unit(&october, name)[stage]["month"];
             assert_eq!(
-                before + n(&m["count"]) + n(&m["moved_in"]) - n(&m["dropped"]),
+                n(&unit(&september, name)[stage]["year"]["count"])
+                    + n(&m["count"])
+                    + n(&m["moved_in"])
+                    - n(&m["dropped"]),
                 n(&unit(&october, name)[stage]["year"]["count"]),
                 "{name:?} {stage}"
             );
         }
     }
+    let (note, in_report) = said_of(root.path(), "东湖镇");
+    let year = signed_year(&october, "东湖镇");
+    assert_eq!(
+        note,
+        format!("签约本年累计{year}个（已核减此前计入、现不再计入本年的1个）")
+    );
+    assert!(in_report, "{note}");
+    let (note, in_report) = said_of(root.path(), "城关镇");
+    let year = signed_year(&october, "城关镇");
+    assert_eq!(
+        note,
+        format!("签约本年累计{year}个（含此前计入其他单位、现由本单位负责的1个）")
+    );
+    assert!(in_report, "{note}");
+}
+
+/// The note of a unit's year figure on what it has from another unit is worded by the rules.
+#[test]
+fn the_note_of_a_project_moved_in_is_worded_by_the_rules() {
+    let (_dir, rules) = edited_rules(&[(
+        "lights.toml",
+        "moved_in = \"含此前计入其他单位、现由本单位负责的{moved_in}个\"",
+        "moved_in = \"其中{moved_in}个{stage}项目由其他单位调入\"",
+    )]);
+    let root = tempfile::tempdir().unwrap();
+    let (_, october) = handed_to_chengguan(root.path(), Some(&rules));
+    let (note, in_report) = said_of(root.path(), "城关镇");
+    let year = signed_year(&october, "城关镇");
+    assert_eq!(
+        note,
+        format!("签约本年累计{year}个（其中1个签约项目由其他单位调入）")
+    );
+    assert!(in_report, "{note}");
 }
