@@ -67,7 +67,7 @@ fn the_outlook_warns_of_open_deadlines_only() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("下月预警不能针对状态 overdue"), "{e}");
-    assert!(e.contains("lights.toml:95:"), "{e}");
+    assert!(e.contains("lights.toml:100:"), "{e}");
 }
 
 #[test]
@@ -106,4 +106,18 @@ fn colors_parse_as_hex() {
     assert_eq!(parse_color("A9D08E"), None);
     assert_eq!(parse_color("#A9D08"), None);
     assert_eq!(parse_color("#G9D08E"), None);
+}
+
+#[test]
+fn stage_notes_without_moved_in_take_the_shipped_wording() {
+    let line = "moved_in = \"含此前计入其他单位、现由本单位负责的{moved_in}个\"\n";
+    let rules = load_with(line, "").unwrap();
+    assert_eq!(
+        rules.lights.stages.notes().moved_in(),
+        "含此前计入其他单位、现由本单位负责的{moved_in}个"
+    );
+    let e = load_with(line, "moved_in = \"调入{late}个\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("{late}"), "{e}");
 }
