@@ -1,7 +1,9 @@
 //! W076 across September and October of the samples: a project the year counted and no longer
 //! counts is taken off the unit that counted it (the months of each unit still add up to its
 //! year), and the warning is said at the cell of this month's row that no longer gives the date
-//! (at the row when its file has no such column).
+//! (at the row when its file has no such column). W078: a project still counted whose 责任单位
+//! changed is taken off the unit that counted it and added to its new unit's year, said at its
+//! 责任单位 cell and in the 说明 of both units' rows.
 
 use crate::common::*;
 use crate::stages_months::{coded, figures};
