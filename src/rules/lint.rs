@@ -1,8 +1,9 @@
 //! Checks every rules file gets whatever its schema, after it parses: slips of a clerk's edit
 //! that would otherwise load and change results without a word.
 //!
-//! - an `id`, `name`, `label` or `title` left empty (a rule, a light, a notice part without a
-//!   name: a blank in every notice and page);
+//! - a text left empty (`""`): an `id`, `name`, `label` or `title`, a label of `[labels]`, a
+//!   reason, a heading, a unit's full name — a rule without a name or a blank in every notice
+//!   and page; only the keys of [`MAY_BE_EMPTY`] say something by being empty;
 //! - two tables of one `[[array]]` with the same `id` (a block copied to make a new rule, its
 //!   id not changed: the second silently shadows or doubles the first);
 //! - a name of the rules (`ledger`, `start_after_signing`) with a letter that only looks like
@@ -13,8 +14,19 @@ use super::{RuleFile, RulesError};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-/// Keys whose text is shown or matched by, so must not be empty.
-const NOT_EMPTY: &[&str] = &["id", "name", "label", "title"];
+/// Keys whose empty text means something: `applies` (every project), `cc` (no 抄送 line),
+/// `closing`, `after` (nothing after a notice or a table), `who` (no one named on a date),
+/// `this_month`, `year_to_date` (a header read as written). Every other text is shown or
+/// matched by, so must not be empty.
+const MAY_BE_EMPTY: &[&str] = &[
+    "applies",
+    "cc",
+    "closing",
+    "after",
+    "who",
+    "this_month",
+    "year_to_date",
+];
 
 pub(super) fn check(file: &RuleFile) -> Result<(), RulesError> {
     let Ok(root) = DeTable::parse(&file.text) else {
@@ -35,12 +47,10 @@ fn value(file: &RuleFile, key: &str, v: &Spanned<DeValue<'_>>) -> Result<(), Rul
         |offset: usize, message: String| RulesError::at(&file.display, &file.text, offset, message);
     match v.get_ref() {
         DeValue::String(s) => {
-            if NOT_EMPTY.contains(&key) && s.trim().is_empty() {
-                return Err(
-                    at(v.span().start, format!("{key} 不能为空")).with_hint(format!(
-                        "写出 {key}（参见内置规则中的同名文件）；不要的一项整段删去"
-                    )),
-                );
+            if !MAY_BE_EMPTY.contains(&key) && s.trim().is_empty() {
+                return Err(at(v.span().start, format!("{key} 不能为空")).with_hint(format!(
+                    "写出 {key}（名称、标签、说明等会显示在结果中，参见内置规则中的同名文件）；不要的一项整段删去"
+                )));
             }
             if let Some((i, c, script)) = look_alike(s) {
                 // The span starts at the opening quote.

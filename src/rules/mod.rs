@@ -21,6 +21,7 @@ mod report_widths;
 pub mod roles;
 pub mod scoring;
 pub mod screening;
+mod screening_thresholds;
 pub mod serve;
 mod source;
 pub mod status;

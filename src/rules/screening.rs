@@ -1,6 +1,7 @@
 //! Screening rules (`rules/screening.toml`): 两守、两防、四关 over project leads, with derived
 //! values, thresholds per industry, and the outcome of each rule.
 
+use super::screening_thresholds as thresholds;
 use super::{RuleFile, RulesError, TableSchema};
 use crate::expr::Expr;
 use serde::Deserialize;
@@ -120,8 +121,20 @@ impl Screening {
                 format!("没有表格 {}", raw.screening.table),
             ));
         };
-        let (thresholds, by_industry) = load_thresholds(file, &raw.threshold)?;
-        check_overrides(file, table, &raw.screening, &thresholds, &by_industry)?;
+        if let Some(share) = raw.screening.min_header_share
+            && !(0.0..=100.0).contains(&share)
+        {
+            return Err(file
+                .error_in_table(
+                    "screening",
+                    "min_header_share",
+                    format!("min_header_share 为 {share}：应在 0 到 100（%）之间"),
+                )
+                .with_hint("写成 50 这样的百分数，不加 %；不按表头比例拒收时整行删去"));
+        }
+        let loaded = thresholds::load(file, &raw.threshold)?;
+        thresholds::check_overrides(file, table, &raw.screening, &loaded)?;
+        let (thresholds, by_industry) = loaded;
         let mut known: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
         known.extend(
             table
@@ -141,6 +154,20 @@ impl Screening {
             .enumerate()
             .map(|(i, r)| load_rule(file, table, &raw.outcome, (i, r), &known))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut used: Vec<String> = derived
+            .iter()
+            .map(|d| d.formula.vars())
+            .chain(rules.iter().map(|r| r.fails_when.vars()))
+            .flatten()
+            .cloned()
+            .collect();
+        let env = crate::expr::environment();
+        for r in &rules {
+            if let Ok(t) = env.template_from_str(&r.reason) {
+                used.extend(t.undeclared_variables(false));
+            }
+        }
+        thresholds::check_used(file, &thresholds, &used)?;
         let domains = super::domains::Domains::of_tables(std::slice::from_ref(table));
         let formulas = derived.iter().map(|d| &d.formula);
         for e in formulas.chain(rules.iter().map(|r| &r.fails_when)) {
@@ -156,93 +183,6 @@ impl Screening {
             file: file.display.clone(),
         })
     }
-}
-
-/// Thresholds for every industry, and those of each industry.
-type Thresholds = (
-    BTreeMap<String, f64>,
-    BTreeMap<String, BTreeMap<String, f64>>,
-);
-
-/// The `[threshold]` table: a number applies to every industry, a table to one industry.
-fn load_thresholds(
-    file: &RuleFile,
-    raw: &BTreeMap<String, toml::Value>,
-) -> Result<Thresholds, RulesError> {
-    let mut thresholds = BTreeMap::new();
-    let mut by_industry = BTreeMap::new();
-    for (k, v) in raw {
-        match v {
-            toml::Value::Table(t) => {
-                let mut m = BTreeMap::new();
-                for (kk, vv) in t {
-                    m.insert(
-                        kk.clone(),
-                        number(vv)
-                            .ok_or_else(|| file.error_near(kk, format!("阈值 {kk} 应为数字")))?,
-                    );
-                }
-                by_industry.insert(k.clone(), m);
-            }
-            other => {
-                thresholds.insert(
-                    k.clone(),
-                    number(other).ok_or_else(|| {
-                        file.error_near(k, format!("阈值 {k} 应为数字"))
-                            .with_hint("如 intensity_min = 300")
-                    })?,
-                );
-            }
-        }
-    }
-    Ok((thresholds, by_industry))
-}
-
-/// Checks each `[threshold."<产业>"]`: an industry the industry field can hold, overriding
-/// thresholds `[threshold]` has (anything else would be silently ignored).
-fn check_overrides(
-    file: &RuleFile,
-    table: &TableSchema,
-    setup: &Setup,
-    thresholds: &BTreeMap<String, f64>,
-    by_industry: &BTreeMap<String, BTreeMap<String, f64>>,
-) -> Result<(), RulesError> {
-    let industries = table
-        .fields
-        .iter()
-        .find(|f| f.id == setup.industry_field && f.kind == super::FieldType::Enum);
-    let general: Vec<&str> = thresholds.keys().map(String::as_str).collect();
-    for (industry, overrides) in by_industry {
-        if let Some(field) = industries
-            && !field.values.contains(industry)
-        {
-            let synonym = field.synonyms.get(&crate::text::key(industry));
-            let canonical =
-                synonym.and_then(|v| field.values.iter().find(|x| &crate::text::key(x) == v));
-            let hint = match canonical {
-                Some(v) => format!("“{industry}”读入后为“{v}”，写成 [threshold.\"{v}\"]"),
-                None => format!("写成 {} 中字段 {} 的 values 之一", table.file, field.id),
-            };
-            return Err(file
-                .error_near(
-                    &format!("\"{industry}\""),
-                    format!(
-                        "没有产业“{industry}”，这些阈值不会用于任何项目（可选: {}）",
-                        field.values.join("、")
-                    ),
-                )
-                .with_hint(hint));
-        }
-        if let Some(key) = overrides.keys().find(|k| !thresholds.contains_key(*k)) {
-            let message = format!(
-                "[threshold.\"{industry}\"] 中的 {key} 不是 [threshold] 中的阈值，不会起作用"
-            );
-            return Err(file
-                .error_at_key(&["threshold", industry], key, message)
-                .with_hint(format!("此处可用的键: {}", general.join(", "))));
-        }
-    }
-    Ok(())
 }
 
 /// The derived values, each compiled over `known` and then known to those after it.
@@ -321,12 +261,4 @@ fn load_rule(
         reason: r.reason,
         at,
     })
-}
-
-fn number(v: &toml::Value) -> Option<f64> {
-    match v {
-        toml::Value::Integer(i) => Some(*i as f64),
-        toml::Value::Float(f) => Some(*f),
-        _ => None,
-    }
 }

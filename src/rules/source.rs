@@ -87,6 +87,27 @@ impl RuleFile {
         key: &str,
         message: impl Into<String>,
     ) -> RulesError {
+        self.error_in_path(path, key, false, message)
+    }
+
+    /// An error at the value of `key` of the table at `path`, where the TOML parser found it.
+    pub(crate) fn error_at_value(
+        &self,
+        path: &[&str],
+        key: &str,
+        message: impl Into<String>,
+    ) -> RulesError {
+        self.error_in_path(path, key, true, message)
+    }
+
+    /// An error at `key` of the table at `path`, or at its value.
+    fn error_in_path(
+        &self,
+        path: &[&str],
+        key: &str,
+        at_value: bool,
+        message: impl Into<String>,
+    ) -> RulesError {
         let offset = || {
             let root = DeTable::parse(&self.text).ok()?;
             let mut table = root.get_ref();
@@ -96,8 +117,8 @@ impl RuleFile {
                 };
                 table = t;
             }
-            let (k, _) = table.iter().find(|(k, _)| k.get_ref().as_ref() == key)?;
-            Some(k.span().start)
+            let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == key)?;
+            Some(if at_value { v.span() } else { k.span() }.start)
         };
         match offset() {
             Some(offset) => RulesError::at(&self.display, &self.text, offset, message),
