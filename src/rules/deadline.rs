@@ -1,9 +1,10 @@
 //! Deadline rules (`rules/deadlines.toml`): what runs from which date, for how many working or
 //! calendar days, what shows it was met, whom it concerns, and the status labels.
 
+pub(crate) use super::condition::compile_condition;
 use super::office_calendar::{Event as OfficeEvent, OfficeCalendar, When};
 use super::{Roles, RuleFile, RulesError, TableRole, TableSchema};
-use crate::expr::{CompileError, Expr};
+use crate::expr::Expr;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -149,7 +150,8 @@ impl Deadlines {
             let applies = if applies.is_empty() {
                 None
             } else {
-                let expr = compile_condition(&applies, &known).map_err(|m| err(&applies, m))?;
+                let expr = compile_condition(&applies, &known)
+                    .map_err(|m| m.clone().hinted(err(&applies, m.to_string())))?;
                 // Quoted values are checked against the option fields of the tables the rule
                 // is evaluated over.
                 let over = subject_tables(d.subject, d.table.as_deref(), tables, roles);
@@ -387,7 +389,12 @@ fn check_fields(
                 .with_hint("如 table = \"monthly\""));
         };
         if !tables.iter().any(|x| x.id == t) {
-            return Err(err(t, format!("没有表 {t}")));
+            return Err(
+                err(t, format!("没有表 {t}")).with_hint(super::condition::one_of(
+                    t,
+                    tables.iter().map(|x| x.id.as_str()),
+                )),
+            );
         }
     }
     let mut fields: Vec<&str> = vec![d.met_by.as_str(), d.recipient.as_str()];
@@ -449,24 +456,6 @@ pub(crate) fn subject_tables<'a>(
     };
     ids.into_iter()
         .flat_map(move |id| tables.iter().filter(move |t| t.id == id))
-}
-
-/// Compiles a condition or formula of a rule, checking that it names only known fields: the
-/// compiled expression is kept with the rule and evaluated without parsing again.
-pub(crate) fn compile_condition(src: &str, known: &[String]) -> Result<Expr, String> {
-    Expr::compile(src, Some(known)).map_err(|e| match e {
-        CompileError::Size(m) => m,
-        CompileError::Syntax(m) => match likely_slip(src).or_else(|| crate::expr::syntax_words(&m))
-        {
-            Some(slip) => format!("条件表达式有误：{slip}。技术信息：{m}"),
-            None => format!("条件表达式有误。技术信息：{m}"),
-        },
-        CompileError::Unknown(names) => format!(
-            "条件中的字段 {} 未定义（可用: {}）",
-            names.join(", "),
-            known.join(", ")
-        ),
-    })
 }
 
 /// The likeliest slip in an expression that does not parse, in words: full-width or

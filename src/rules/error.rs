@@ -351,8 +351,19 @@ fn translate(msg: &str) -> (String, Option<String>) {
             ),
         );
     }
+    if let Some(rest) = msg.strip_prefix("invalid value: integer `")
+        && let Some((n, _)) = rest.split_once('`')
+    {
+        return (
+            format!("取值不对：整数 {n} 超出此处可用的范围"),
+            Some("写一个合理大小的数，如年份 2026、天数 30；参见内置规则中的同名文件".into()),
+        );
+    }
     if msg.starts_with("invalid value") {
-        return (format!("取值不对: {msg}"), None);
+        return (
+            format!("取值不对: {msg}"),
+            Some("对照内置规则中的同名文件（sanyipi rules export 导出）改正此处的取值".into()),
+        );
     }
     (
         format!("TOML 格式错误。技术信息：{}", msg.replace('\n', " ")),

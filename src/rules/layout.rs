@@ -49,10 +49,12 @@ impl Wide {
             if ids.contains(f) {
                 Ok(())
             } else {
-                Err(file.error_near(
-                    &format!("\"{f}\""),
-                    format!("[wide] 中的字段 {f} 未在本表定义"),
-                ))
+                Err(file
+                    .error_near(
+                        &format!("\"{f}\""),
+                        format!("[wide] 中的字段 {f} 未在本表定义"),
+                    )
+                    .with_hint(super::condition::one_of(f, ids.iter().map(String::as_str))))
             }
         };
         known(&raw.group_field)?;

@@ -291,12 +291,14 @@ fn lights(file: &RuleFile, raw: Vec<RawLight>) -> Result<Vec<Light>, RulesError>
         if let Some(x) = l.invest_behind
             && !(0.0..=100.0).contains(&x)
         {
-            return Err(file.error_in_array(
-                "light",
-                i,
-                "invest_behind",
-                "invest_behind 应在 0 到 100（百分点）之间",
-            ));
+            return Err(file
+                .error_in_array(
+                    "light",
+                    i,
+                    "invest_behind",
+                    "invest_behind 应在 0 到 100（百分点）之间",
+                )
+                .with_hint("写投资进度落后序时进度的百分点数，如 invest_behind = 30，不加 %"));
         }
         let has_conditions = !l.deadline_status.is_empty() || l.invest_behind.is_some();
         if i == last && (has_conditions || l.reason.is_none()) {
@@ -425,10 +427,15 @@ fn check_stages(
     ledger: &str,
 ) -> Result<(), RulesError> {
     let Some(signed) = tables.iter().find(|t| t.id == s.signed_table) else {
-        return Err(file.error_near(
-            &format!("\"{}\"", s.signed_table),
-            format!("表 {} 不存在", s.signed_table),
-        ));
+        return Err(file
+            .error_near(
+                &format!("\"{}\"", s.signed_table),
+                format!("表 {} 不存在", s.signed_table),
+            )
+            .with_hint(super::condition::one_of(
+                &s.signed_table,
+                tables.iter().map(|t| t.id.as_str()),
+            )));
     };
     for f in [
         &s.signed_name,
@@ -437,10 +444,15 @@ fn check_stages(
         &s.signed_unit,
     ] {
         if signed.field(f).is_none() {
-            return Err(file.error_near(
-                &format!("\"{f}\""),
-                format!("表 {} 没有字段 {f}", signed.id),
-            ));
+            return Err(file
+                .error_near(
+                    &format!("\"{f}\""),
+                    format!("表 {} 没有字段 {f}", signed.id),
+                )
+                .with_hint(super::condition::one_of(
+                    f,
+                    signed.fields.iter().map(|x| x.id.as_str()),
+                )));
         }
     }
     let has_ledger_field = tables
@@ -448,10 +460,14 @@ fn check_stages(
         .find(|t| t.id == ledger)
         .is_some_and(|t| t.field(&s.ledger_invest).is_some());
     if !has_ledger_field {
-        return Err(file.error_near(
-            "ledger_invest",
-            format!("表 {ledger} 没有字段 {}", s.ledger_invest),
-        ));
+        return Err(file
+            .error_near(
+                "ledger_invest",
+                format!("表 {ledger} 没有字段 {}", s.ledger_invest),
+            )
+            .with_hint(format!(
+                "写 tables/ 中表 {ledger} 的金额字段 id，如 total_invest"
+            )));
     }
     Ok(())
 }

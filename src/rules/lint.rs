@@ -48,9 +48,11 @@ fn value(file: &RuleFile, key: &str, v: &Spanned<DeValue<'_>>) -> Result<(), Rul
     match v.get_ref() {
         DeValue::String(s) => {
             if !MAY_BE_EMPTY.contains(&key) && s.trim().is_empty() {
-                return Err(at(v.span().start, format!("{key} 不能为空")).with_hint(format!(
-                    "写出 {key}（名称、标签、说明等会显示在结果中，参见内置规则中的同名文件）；不要的一项整段删去"
-                )));
+                return Err(
+                    at(v.span().start, format!("{key} 不能为空")).with_hint(format!(
+                        "写出 {key}（参见内置规则中的同名文件）；不要的一项整段删去"
+                    )),
+                );
             }
             if let Some((i, c, script)) = look_alike(s) {
                 // The span starts at the opening quote.
@@ -201,7 +203,7 @@ mod tests {
                 "scoring.toml",
                 "formula = \"points * procedures_ok_share\"",
                 "formula = \"\"",
-                "表达式为空：须写出公式或条件",
+                "formula 不能为空",
             ),
             (
                 "evaluate.toml",

@@ -3,6 +3,7 @@
 
 pub mod annual;
 mod calendar;
+mod condition;
 pub mod deadline;
 mod domains;
 mod error;
@@ -223,9 +224,11 @@ fn validate_matches(source: &RuleSource, tables: &[TableSchema]) -> Result<(), R
             .expect("table file");
         let Some(m) = &t.matching else {
             if t.expect_units_from.is_some() {
-                return Err(
-                    file.error_near("expect_units_from", "expect_units_from 需要同时设置 match")
-                );
+                return Err(file
+                    .error_near("expect_units_from", "expect_units_from 需要同时设置 match")
+                    .with_hint(
+                        "加上 match = { table = \"ledger\", by = [...] }，或删去 expect_units_from",
+                    ));
             }
             continue;
         };
@@ -239,12 +242,22 @@ fn validate_matches(source: &RuleSource, tables: &[TableSchema]) -> Result<(), R
         }
         for by in &m.by {
             if target.field(by).is_none() {
-                return Err(file.error_near(by, format!("表 {} 没有字段 {by}", target.id)));
+                return Err(file
+                    .error_near(by, format!("表 {} 没有字段 {by}", target.id))
+                    .with_hint(condition::one_of(
+                        by,
+                        target.fields.iter().map(|f| f.id.as_str()),
+                    )));
             }
         }
         for f in m.unit.iter().chain(t.expect_units_from.iter()) {
             if target.field(f).is_none() {
-                return Err(file.error_near(f, format!("表 {} 没有字段 {f}", target.id)));
+                return Err(file
+                    .error_near(f, format!("表 {} 没有字段 {f}", target.id))
+                    .with_hint(condition::one_of(
+                        f,
+                        target.fields.iter().map(|x| x.id.as_str()),
+                    )));
             }
         }
     }

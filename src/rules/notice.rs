@@ -362,7 +362,7 @@ impl Notices {
                     }
                     when = Some(
                         super::deadline::compile_condition(src, &unit_vars)
-                            .map_err(|e| file.error_near(src, e))?,
+                            .map_err(|e| e.clone().hinted(file.error_near(src, e.to_string())))?,
                     );
                     unit_domains.check(file, src)?;
                 }
@@ -380,10 +380,15 @@ impl Notices {
         }
         for e in &raw.escalation {
             if !penalty_ids.contains(&e.penalty) {
-                return Err(file.error_near(
-                    &format!("\"{}\"", e.penalty),
-                    format!("scoring.toml 中没有处理 {}", e.penalty),
-                ));
+                return Err(file
+                    .error_near(
+                        &format!("\"{}\"", e.penalty),
+                        format!("scoring.toml 中没有处理 {}", e.penalty),
+                    )
+                    .with_hint(super::condition::one_of(
+                        &e.penalty,
+                        penalty_ids.iter().map(String::as_str),
+                    )));
             }
         }
         if let Some(b) = &raw.bulletin {

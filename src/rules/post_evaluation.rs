@@ -201,10 +201,15 @@ impl Evaluation {
     pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let Some(table) = tables.iter().find(|t| t.id == raw.evaluate.table) else {
-            return Err(file.error_near(
-                &format!("\"{}\"", raw.evaluate.table),
-                format!("没有表格 {}", raw.evaluate.table),
-            ));
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", raw.evaluate.table),
+                    format!("没有表格 {}", raw.evaluate.table),
+                )
+                .with_hint(super::condition::one_of(
+                    &raw.evaluate.table,
+                    tables.iter().map(|t| t.id.as_str()),
+                )));
         };
         // A quoted value a condition or formula compares with an option field of the table
         // evaluated must be one of it.
@@ -221,10 +226,15 @@ impl Evaluation {
         let fields: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
         for f in [&raw.evaluate.id_field, &raw.evaluate.name_field] {
             if !fields.contains(f) {
-                return Err(file.error_near(
-                    &format!("\"{f}\""),
-                    format!("{f} 不是 {} 表的字段", table.id),
-                ));
+                return Err(file
+                    .error_near(
+                        &format!("\"{f}\""),
+                        format!("{f} 不是 {} 表的字段", table.id),
+                    )
+                    .with_hint(super::condition::one_of(
+                        f,
+                        fields.iter().map(String::as_str),
+                    )));
             }
         }
         let mut indicators = Vec::new();
@@ -238,10 +248,15 @@ impl Evaluation {
         let vetoes = conditions(file, raw.veto, &known, Some(&grading.classes))?;
         let exemptions = conditions(file, raw.exempt, &known, None)?;
         if !fields.contains(&raw.statistics.field) {
-            return Err(file.error_near(
-                &format!("field = \"{}\"", raw.statistics.field),
-                format!("{} 不是 {} 表的字段", raw.statistics.field, table.id),
-            ));
+            return Err(file
+                .error_near(
+                    &format!("field = \"{}\"", raw.statistics.field),
+                    format!("{} 不是 {} 表的字段", raw.statistics.field, table.id),
+                )
+                .with_hint(super::condition::one_of(
+                    &raw.statistics.field,
+                    fields.iter().map(String::as_str),
+                )));
         }
         if let Some(l) = &raw.letter {
             l.check(file)?;
@@ -392,15 +407,17 @@ fn conditions(
         let class = match (classes, r.class) {
             (Some(cs), Some(c)) if cs.contains(&c) => Some(c),
             (Some(cs), c) => {
-                return Err(file.error_near(
-                    &format!("id = \"{}\"", r.id),
-                    format!(
-                        "否决项 {} 的 class “{}”应为 {} 之一",
-                        r.id,
-                        c.unwrap_or_default(),
-                        cs.join("、")
-                    ),
-                ));
+                return Err(file
+                    .error_near(
+                        &format!("id = \"{}\"", r.id),
+                        format!(
+                            "否决项 {} 的 class “{}”应为 {} 之一",
+                            r.id,
+                            c.unwrap_or_default(),
+                            cs.join("、")
+                        ),
+                    )
+                    .with_hint("class 写 [grading] 中的等次之一，如 class = \"D\""));
             }
             (None, Some(_)) => {
                 return Err(file.error_near(

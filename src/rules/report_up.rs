@@ -228,10 +228,11 @@ fn read_template(
     };
     let max = super::report_template::MAX_HEAD_ROWS;
     if r.first_data_row < 2 || r.first_data_row > max {
-        return Err(at(
-            "first_data_row",
-            format!("数据起始行须在 2 到 {max} 之间"),
-        ));
+        return Err(
+            at("first_data_row", format!("数据起始行须在 2 到 {max} 之间")).with_hint(
+                "first_data_row 是模板中第一行数据的行号（表头之下），如 first_data_row = 5",
+            ),
+        );
     }
     let (Some(&first), Some(&last)) = (r.header_rows.first(), r.header_rows.last()) else {
         return Err(at("header_rows", "须写表头所在的行号，如 [4, 5]".into()));
@@ -336,6 +337,9 @@ fn resolve_column(
             return Err(at(
                 "header",
                 "每列须写 field、expr、blank = true 三者之一".into(),
+            )
+            .with_hint(
+                "如 field = \"project_name\"（取字段）、expr = \"a + b\"（公式）或 blank = true（留空），只写其一",
             ));
         }
     };

@@ -276,10 +276,14 @@ fn check_score(
             .with_hint("通常为 responsible_unit"));
     }
     if score.as_of_day.is_some_and(|d| !(1..=31).contains(&d)) {
-        return Err(file.error_near("as_of_day", "as_of_day 应为 1 到 31 之间的日"));
+        return Err(file
+            .error_near("as_of_day", "as_of_day 应为 1 到 31 之间的日")
+            .with_hint("写每月考核日的日号，如 as_of_day = 25"));
     }
     if score.bottom_n == 0 {
-        return Err(file.error_near("bottom_n", "bottom_n 至少为 1"));
+        return Err(file
+            .error_near("bottom_n", "bottom_n 至少为 1")
+            .with_hint("写排名靠后需通报的单位个数，如 bottom_n = 3"));
     }
     // A score is a double: beyond 15 decimals there is nothing left to round.
     if score.precision > 15 {
@@ -312,7 +316,7 @@ fn load_penalties(file: &RuleFile, raw: Vec<RawPenalty>) -> Result<Vec<Penalty>,
             (None, Some(notices)) => {
                 let src = p.condition.clone().unwrap_or_else(|| "true".into());
                 let condition = super::deadline::compile_condition(&src, &unit_known)
-                    .map_err(|m| file.error_near(&src, m))?;
+                    .map_err(|m| m.clone().hinted(file.error_near(&src, m.to_string())))?;
                 Trigger::Supervision {
                     notices,
                     months: p.months.unwrap_or(6),

@@ -116,10 +116,15 @@ impl Screening {
     pub(crate) fn load(file: &RuleFile, tables: &[TableSchema]) -> Result<Self, RulesError> {
         let raw: RawFile = file.parse()?;
         let Some(table) = tables.iter().find(|t| t.id == raw.screening.table) else {
-            return Err(file.error_near(
-                &raw.screening.table,
-                format!("没有表格 {}", raw.screening.table),
-            ));
+            return Err(file
+                .error_near(
+                    &raw.screening.table,
+                    format!("没有表格 {}", raw.screening.table),
+                )
+                .with_hint(super::condition::one_of(
+                    &raw.screening.table,
+                    tables.iter().map(|t| t.id.as_str()),
+                )));
         };
         if let Some(share) = raw.screening.min_header_share
             && !(0.0..=100.0).contains(&share)
@@ -193,8 +198,10 @@ fn load_derived(
 ) -> Result<Vec<Derived>, RulesError> {
     let mut derived = Vec::new();
     for d in raw {
-        let formula = super::deadline::compile_condition(&d.formula, known)
-            .map_err(|m| file.error_near(&d.formula, format!("派生值 {}: {m}", d.id)))?;
+        let formula = super::deadline::compile_condition(&d.formula, known).map_err(|m| {
+            m.clone()
+                .hinted(file.error_near(&d.formula, format!("派生值 {}: {m}", d.id)))
+        })?;
         known.push(d.id.clone());
         derived.push(Derived {
             id: d.id,
@@ -214,14 +221,21 @@ fn load_rule(
     (index, r): (usize, RawRule),
     known: &[String],
 ) -> Result<ScreenRule, RulesError> {
-    let fails_when = super::deadline::compile_condition(&r.fails_when, known)
-        .map_err(|m| file.error_near(&r.fails_when, format!("规则 {}: {m}", r.id)))?;
+    let fails_when = super::deadline::compile_condition(&r.fails_when, known).map_err(|m| {
+        m.clone()
+            .hinted(file.error_near(&r.fails_when, format!("规则 {}: {m}", r.id)))
+    })?;
     for n in &r.needs {
         if !table.fields.iter().any(|f| &f.id == n) {
-            return Err(file.error_near(
-                &format!("\"{n}\""),
-                format!("规则 {} 的 needs 中 {n} 不是 {} 表的字段", r.id, table.id),
-            ));
+            return Err(file
+                .error_near(
+                    &format!("\"{n}\""),
+                    format!("规则 {} 的 needs 中 {n} 不是 {} 表的字段", r.id, table.id),
+                )
+                .with_hint(super::condition::one_of(
+                    n,
+                    table.fields.iter().map(|f| f.id.as_str()),
+                )));
         }
     }
     let outcome = if r.outcome == labels.fail {
@@ -229,13 +243,15 @@ fn load_rule(
     } else if r.outcome == labels.verify {
         Outcome::Verify
     } else {
-        return Err(file.error_near(
-            &format!("\"{}\"", r.outcome),
-            format!(
-                "规则 {} 的 outcome 应为“{}”或“{}”",
-                r.id, labels.fail, labels.verify
-            ),
-        ));
+        return Err(file
+            .error_near(
+                &format!("\"{}\"", r.outcome),
+                format!(
+                    "规则 {} 的 outcome 应为“{}”或“{}”",
+                    r.id, labels.fail, labels.verify
+                ),
+            )
+            .with_hint("outcome 写 [outcome] 中 fail 或 verify 的文字，两处须一字不差"));
     };
     let env = crate::expr::environment();
     env.template_from_str(&r.reason).map_err(|e| {

@@ -104,7 +104,9 @@ impl UploadLimits {
             ingest_file: vocab.limits.file.clone(),
         };
         if limits.max_files == 0 {
-            return Err(file.error_near("max_files", "max_files 必须大于 0"));
+            return Err(file
+                .error_near("max_files", "max_files 必须大于 0")
+                .with_hint("写一个正整数，如 max_files = 200"));
         }
         for (key, value) in [
             ("max_zip_mb", limits.max_zip_mb),
@@ -113,7 +115,9 @@ impl UploadLimits {
             ("max_zip_ratio", limits.max_zip_ratio),
         ] {
             if value == 0 {
-                return Err(file.error_near(key, format!("{key} 必须大于 0")));
+                return Err(file.error_near(key, format!("{key} 必须大于 0")).with_hint(
+                    "写一个正整数（参见内置规则 serve.toml 中的取值）；上限为 0 时什么也传不上",
+                ));
             }
         }
         Ok(limits)

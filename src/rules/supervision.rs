@@ -196,7 +196,8 @@ impl Supervision {
             return Err(file.error_near(
                 "[[supervision.timing]]",
                 "须有且只有一个不列 matters 的时限（默认时限）",
-            ));
+            )
+            .with_hint("留一个 [[supervision.timing]] 不写 matters 作默认时限，其余各写 matters = [\"…\"]"));
         }
         for t in &self.timing {
             match (t.workdays, t.months) {
@@ -279,10 +280,15 @@ impl Supervision {
             .chain(due)
         {
             let Some(field) = t.fields.iter().find(|x| &x.id == id) else {
-                return Err(file.error_near(
-                    &format!("\"{id}\""),
-                    format!("表格 {} 中没有字段 {id}", t.id),
-                ));
+                return Err(file
+                    .error_near(
+                        &format!("\"{id}\""),
+                        format!("表格 {} 中没有字段 {id}", t.id),
+                    )
+                    .with_hint(super::condition::one_of(
+                        id,
+                        t.fields.iter().map(|x| x.id.as_str()),
+                    )));
             };
             if (id == &f.date || Some(id) == due) && field.kind != FieldType::Date {
                 return Err(file.error_near(

@@ -178,10 +178,15 @@ impl TableSchema {
         if let Some(u) = &raw.table.unique
             && !fields.iter().any(|f| &f.id == u)
         {
-            return Err(file.error_near(
-                &format!("unique = \"{u}\""),
-                format!("unique 指定的字段 {u} 未在本表定义"),
-            ));
+            return Err(file
+                .error_near(
+                    &format!("unique = \"{u}\""),
+                    format!("unique 指定的字段 {u} 未在本表定义"),
+                )
+                .with_hint(super::condition::one_of(
+                    u,
+                    fields.iter().map(|f| f.id.as_str()),
+                )));
         }
         if let Some(u) = raw
             .table
@@ -336,13 +341,20 @@ fn load_checks(
 ) -> Result<Vec<RowCheck>, RulesError> {
     let mut checks = Vec::new();
     for c in raw {
-        let when = super::deadline::compile_condition(&c.when, ids)
-            .map_err(|m| file.error_near(&c.when, format!("检查 {}: {m}", c.id)))?;
+        let when = super::deadline::compile_condition(&c.when, ids).map_err(|m| {
+            m.clone()
+                .hinted(file.error_near(&c.when, format!("检查 {}: {m}", c.id)))
+        })?;
         if !ids.contains(&c.field) {
-            return Err(file.error_near(
-                &format!("\"{}\"", c.field),
-                format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
-            ));
+            return Err(file
+                .error_near(
+                    &format!("\"{}\"", c.field),
+                    format!("检查 {} 的 field {} 未在本表定义", c.id, c.field),
+                )
+                .with_hint(super::condition::one_of(
+                    &c.field,
+                    ids.iter().map(String::as_str),
+                )));
         }
         if c.drop_value && (c.field == SUBMITTED_ON || c.field == FILED_MONTH_START) {
             return Err(file.error_near(

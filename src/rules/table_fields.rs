@@ -126,23 +126,40 @@ pub struct Plausible {
     pub(crate) out_of_range: OutOfRange,
 }
 
-/// The field's range, checked against its type; `out_of_range` must be said when a bound is.
-fn plausible(file: &RuleFile, f: &RawField) -> Result<Option<Plausible>, RulesError> {
+/// The range of the `index`-th field `f`, checked against its type; `out_of_range` must be
+/// said when a bound is.
+fn plausible(file: &RuleFile, index: usize, f: &RawField) -> Result<Option<Plausible>, RulesError> {
     if f.min.is_none() && f.max.is_none() {
         return match f.out_of_range {
-            Some(_) => Err(file.error_near(
-                "out_of_range",
-                format!("字段 {} 设了 out_of_range 但没有 min/max", f.id),
-            )),
+            Some(_) => Err(file
+                .error_near(
+                    "out_of_range",
+                    format!("字段 {} 设了 out_of_range 但没有 min/max", f.id),
+                )
+                .with_hint("写上下限 min 或上限 max，或删去 out_of_range")),
             None => Ok(None),
         };
     }
     let bound = |b: &Option<RawBound>, key: &str| -> Result<Option<Bound>, RulesError> {
         let wrong = |what: &str| {
-            file.error_near(
-                &format!("\"{}\"", f.id),
+            let hint = match f.kind {
+                FieldType::Date => {
+                    "日期加引号写成 \"2000-01-01\"（年-月-日）；不设这一端时整行删去"
+                }
+                FieldType::Amount | FieldType::Number | FieldType::Integer => {
+                    "写成 0 或 100000000 这样的半角数字，不加引号和单位；不设这一端时整行删去"
+                }
+                _ => {
+                    "只有 amount、number、integer、date 类型的字段可设范围：删去此字段的 min、max 和 out_of_range"
+                }
+            };
+            file.error_in_array(
+                "field",
+                index,
+                key,
                 format!("字段 {} 的 {key} 应为{what}", f.id),
             )
+            .with_hint(hint)
         };
         match (b, f.kind) {
             (None, _) => Ok(None),
@@ -222,7 +239,7 @@ pub(super) fn load_fields(file: &RuleFile, raw: Vec<RawField>) -> Result<Vec<Fie
                 )
                 .with_hint("headers = [\"项目名称\", \"名称\"]"));
         }
-        let plausible = plausible(file, &f)?;
+        let plausible = plausible(file, index, &f)?;
         let values = f.values.unwrap_or_default();
         if f.kind == FieldType::Enum && values.is_empty() {
             return Err(file

@@ -109,13 +109,21 @@ impl Units {
             .sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         for (table, fields) in &raw.fields {
             let Some(t) = tables.iter().find(|t| &t.id == table) else {
-                return Err(file.error_near(table, format!("[fields] 中的表 {table} 不存在")));
+                return Err(file
+                    .error_near(table, format!("[fields] 中的表 {table} 不存在"))
+                    .with_hint(super::condition::one_of(
+                        table,
+                        tables.iter().map(|t| t.id.as_str()),
+                    )));
             };
             for f in fields {
                 if t.field(f).is_none() {
-                    return Err(
-                        file.error_near(&format!("\"{f}\""), format!("表 {table} 没有字段 {f}"))
-                    );
+                    return Err(file
+                        .error_near(&format!("\"{f}\""), format!("表 {table} 没有字段 {f}"))
+                        .with_hint(super::condition::one_of(
+                            f,
+                            t.fields.iter().map(|x| x.id.as_str()),
+                        )));
                 }
             }
         }

@@ -177,7 +177,9 @@ impl Weekly {
             }
         }
         if raw.meeting.min_weeks_open < 0 {
-            return Err(file.error_near("min_weeks_open", "min_weeks_open 不能为负数"));
+            return Err(file
+                .error_near("min_weeks_open", "min_weeks_open 不能为负数")
+                .with_hint("写 0 或正整数（周数），如 min_weeks_open = 2"));
         }
         for (name, day) in [
             ("weekday = ", raw.meeting.weekday),

@@ -60,6 +60,7 @@ mod report_up;
 mod responsible_units;
 mod rules_cli;
 mod rules_files;
+mod rules_hints;
 mod rules_slips;
 mod screening;
 mod serve;

@@ -501,7 +501,7 @@ fn settings_that_would_break_a_run_are_refused_by_rules_check() {
             "tables/monthly.toml",
             "headers = [\"项目名称\", \"名称\"]",
             "headers = [\"项目名称\", \"\"]",
-            "字段 project_name 的 headers 中有空的表头名称",
+            "headers 不能为空",
         ),
         // The calendar's 月报 day and the deadline's; a deadline's name and its number.
         (

@@ -28,7 +28,12 @@ pub(crate) fn refused(edit: (&str, &str, &str)) -> String {
 #[test]
 fn an_empty_label_reason_or_heading_is_an_error_naming_its_key() {
     for (file, from, to, key) in [
-        ("screening.toml", "group = \"两守\"", "group = \"\"", "group"),
+        (
+            "screening.toml",
+            "group = \"两守\"",
+            "group = \"\"",
+            "group",
+        ),
         ("screening.toml", "pass = \"通过\"", "pass = \"\"", "pass"),
         ("deadlines.toml", "met = \"按期完成\"", "met = \"\"", "met"),
         (
@@ -69,8 +74,16 @@ fn an_empty_label_reason_or_heading_is_an_error_naming_its_key() {
 #[test]
 fn a_text_whose_emptiness_says_something_may_still_be_empty() {
     let (code, err) = said(&[
-        ("notices.toml", "cc = \"县委办公室，县政府办公室。\"", "cc = \"\""),
-        ("office_calendar.toml", "who = \"县重点项目办\"", "who = \"\""),
+        (
+            "notices.toml",
+            "cc = \"县委办公室，县政府办公室。\"",
+            "cc = \"\"",
+        ),
+        (
+            "office_calendar.toml",
+            "who = \"县重点项目办\"",
+            "who = \"\"",
+        ),
         (
             "deadlines.toml",
             "applies = \"project_type == '重大招商项目'\"",
@@ -96,14 +109,21 @@ fn a_negative_screening_threshold_is_refused_at_its_value() {
         err.contains("阈值 rd_share_min 为负数 -0.5") && err.contains("rd_share_min = -0.5\n"),
         "{err}"
     );
-    let err = refused(("screening.toml", "tax_per_mu_min = 15 ", "tax_per_mu_min = nan "));
+    let err = refused((
+        "screening.toml",
+        "tax_per_mu_min = 15 ",
+        "tax_per_mu_min = nan ",
+    ));
     assert!(err.contains("阈值 tax_per_mu_min 不是一个数"), "{err}");
     let err = refused((
         "screening.toml",
         "min_header_share = 50",
         "min_header_share = -50",
     ));
-    assert!(err.contains("min_header_share 为 -50：应在 0 到 100（%）之间"), "{err}");
+    assert!(
+        err.contains("min_header_share 为 -50：应在 0 到 100（%）之间"),
+        "{err}"
+    );
     // Zero is a threshold (no gate), not a slip.
     let (code, err) = said(&[("screening.toml", "rd_share_min = 3 ", "rd_share_min = 0 ")]);
     assert_eq!(code, 0, "{err}");
@@ -117,7 +137,11 @@ fn a_threshold_no_rule_reads_is_an_unknown_key_with_the_closest_named() {
         "intensity_min = 300\nintensity_mn = 250 ",
     )));
     // A name like none of them: all are listed.
-    let err = refused(("screening.toml", "[threshold]\n", "[threshold]\nmin_invst = 1\n"));
+    let err = refused((
+        "screening.toml",
+        "[threshold]\n",
+        "[threshold]\nmin_invst = 1\n",
+    ));
     assert!(err.contains("未知的阈值 min_invst"), "{err}");
     assert!(!err.contains("是否想写"), "{err}");
     // A misspelt override says which threshold it meant.
@@ -126,10 +150,17 @@ fn a_threshold_no_rule_reads_is_an_unknown_key_with_the_closest_named() {
         "[threshold.\"二产\"]\n",
         "[threshold.\"二产\"]\nintensity_mn = 250\n",
     ));
-    assert!(err.contains("是否想写 intensity_min？此处可用的键: "), "{err}");
+    assert!(
+        err.contains("是否想写 intensity_min？此处可用的键: "),
+        "{err}"
+    );
     // A threshold read only by a rule's reason is read.
     let (code, err) = said(&[
-        ("screening.toml", "[threshold]\n", "[threshold]\nunit_note = 1\n"),
+        (
+            "screening.toml",
+            "[threshold]\n",
+            "[threshold]\nunit_note = 1\n",
+        ),
         (
             "screening.toml",
             "reason = \"环境风险等级为“高”\"",
