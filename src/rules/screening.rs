@@ -253,12 +253,11 @@ fn load_rule(
             )
             .with_hint("outcome 写 [outcome] 中 fail 或 verify 的文字，两处须一字不差"));
     };
-    let env = crate::expr::environment();
-    env.template_from_str(&r.reason).map_err(|e| {
-        file.error_near(
-            &r.reason,
-            format!("规则 {} 的 reason 模板有误。技术信息：{e}", r.id),
-        )
+    // A misspelt `{{ intensity_mn }}` would print as nothing in the lead's reason.
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    crate::expr::check_template_names(&r.reason, &names).map_err(|e| {
+        file.error_near(&r.reason, format!("规则 {} 的 reason 模板有误：{e}", r.id))
+            .with_hint("{{ }} 中写字段、派生值或阈值的名称，如 {{ total_invest | num }}")
     })?;
     // The rule's own `id` line, found by the parser: a `[[derived]]` value may share the id.
     let at = format!(

@@ -194,6 +194,19 @@ impl Vocabulary {
                 .cmp(&a.0.chars().count())
                 .then(a.0.cmp(&b.0))
         });
+        // The labels the reader looks for; a key of its own (a misspelt `unit_remark`) would
+        // be read by nothing.
+        let known = [
+            "reporting_unit",
+            "submitted_on",
+            "unit_remarks",
+            "amount_unit",
+        ];
+        if let Some(key) = raw.meta.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(file
+                .error_at_key(&["meta"], key, format!("未知的键 `{key}`"))
+                .with_hint(format!("此处可用的键: {}", known.join(", "))));
+        }
         for key in ["reporting_unit", "submitted_on"] {
             if raw.meta.get(key).is_none_or(|labels| labels.is_empty()) {
                 return Err(file

@@ -1,6 +1,6 @@
 //! Slips of a clerk's edit of the rules that the mutation campaign found loading without a word:
-//! empty display texts, negative or stray screening thresholds. Each is a rules error at
-//! `file:line:col` with the line and a hint; what may be empty still loads.
+//! empty display texts, negative or stray screening thresholds, a stray key of `[meta]`. Each is
+//! a rules error at `file:line:col` with the line and a hint; what may be empty still loads.
 
 use crate::common::*;
 
@@ -168,4 +168,26 @@ fn a_threshold_no_rule_reads_is_an_unknown_key_with_the_closest_named() {
         ),
     ]);
     assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn an_unknown_key_of_the_meta_labels_is_an_error() {
+    insta::assert_snapshot!(refused((
+        "ingest.toml",
+        "unit_remarks = [",
+        "unit_remark = [",
+    )));
+}
+
+#[test]
+fn a_misspelt_name_in_a_screening_reason_is_an_error() {
+    let err = refused((
+        "screening.toml",
+        "低于 {{ intensity_min | num }}",
+        "低于 {{ intensity_mn | num }}",
+    ));
+    assert!(
+        err.contains("的 reason 模板有误：模板中的 {{ intensity_mn }} 不是可用的名称"),
+        "{err}"
+    );
 }
