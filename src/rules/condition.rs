@@ -44,7 +44,7 @@ pub(crate) fn compile_condition(src: &str, known: &[String]) -> Result<Expr, Pro
             hint: "写出一个条件或公式，如 total_invest < 5000；过长的公式拆成几个派生值".into(),
         },
         CompileError::Syntax(m) => {
-            let message = match super::deadline::likely_slip(src)
+            let message = match likely_slip(src)
                 .or_else(|| crate::expr::syntax_words(&m))
             {
                 Some(slip) => format!("条件表达式有误：{slip}。技术信息：{m}"),
@@ -94,3 +94,29 @@ pub(crate) fn one_of<'a>(name: &str, all: impl IntoIterator<Item = &'a str>) -> 
         _ => list,
     }
 }
+
+/// The likeliest slip in an expression that does not parse, in words: full-width or
+/// mathematical signs typed with a Chinese input method, or `=` for `==`.
+pub(crate) fn likely_slip(src: &str) -> Option<String> {
+    const SIGNS: &[char] = &[
+        '×', '÷', '（', '）', '“', '”', '‘', '’', '，', '＝', '＞', '＜',
+    ];
+    if let Some(c) = src.chars().find(|c| SIGNS.contains(c)) {
+        return Some(format!(
+            "有全角或数学符号“{c}”，乘除写 * /，括号、引号、逗号、比较符号用半角"
+        ));
+    }
+    let b = src.as_bytes();
+    let lone_equals = (0..b.len()).any(|i| {
+        b[i] == b'='
+            && !matches!(b.get(i + 1), Some(b'='))
+            && !matches!(
+                i.checked_sub(1).map(|j| b[j]),
+                Some(b'=' | b'!' | b'<' | b'>')
+            )
+    });
+    lone_equals.then(|| "比较是否相等要写 ==（两个等号）".to_string())
+}
+
+#[cfg(test)]
+mod slip_tests;

@@ -458,31 +458,5 @@ pub(crate) fn subject_tables<'a>(
         .flat_map(move |id| tables.iter().filter(move |t| t.id == id))
 }
 
-/// The likeliest slip in an expression that does not parse, in words: full-width or
-/// mathematical signs typed with a Chinese input method, or `=` for `==`.
-pub(crate) fn likely_slip(src: &str) -> Option<String> {
-    const SIGNS: &[char] = &[
-        '×', '÷', '（', '）', '“', '”', '‘', '’', '，', '＝', '＞', '＜',
-    ];
-    if let Some(c) = src.chars().find(|c| SIGNS.contains(c)) {
-        return Some(format!(
-            "有全角或数学符号“{c}”，乘除写 * /，括号、引号、逗号、比较符号用半角"
-        ));
-    }
-    let b = src.as_bytes();
-    let lone_equals = (0..b.len()).any(|i| {
-        b[i] == b'='
-            && !matches!(b.get(i + 1), Some(b'='))
-            && !matches!(
-                i.checked_sub(1).map(|j| b[j]),
-                Some(b'=' | b'!' | b'<' | b'>')
-            )
-    });
-    lone_equals.then(|| "比较是否相等要写 ==（两个等号）".to_string())
-}
-
-#[cfg(test)]
-mod slip_tests;
-
 #[cfg(test)]
 mod event_tests;

@@ -93,7 +93,7 @@ pub(crate) fn formula(src: &str, known: &[String]) -> Result<Formula, String> {
     Expr::compile(src, Some(known)).map_err(|e| match e {
         CompileError::Size(m) => m,
         CompileError::Syntax(m) => {
-            match super::deadline::likely_slip(src).or_else(|| crate::expr::syntax_words(&m)) {
+            match super::condition::likely_slip(src).or_else(|| crate::expr::syntax_words(&m)) {
                 Some(why) => format!("表达式有误：{why}。技术信息：{m}"),
                 None => format!("表达式有误。技术信息：{m}"),
             }

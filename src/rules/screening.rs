@@ -138,7 +138,7 @@ impl Screening {
                 .with_hint("写成 50 这样的百分数，不加 %；不按表头比例拒收时整行删去"));
         }
         let loaded = thresholds::load(file, &raw.threshold)?;
-        thresholds::check_overrides(file, table, &raw.screening, &loaded)?;
+        thresholds::check_overrides(file, table, &raw.screening.industry_field, &loaded)?;
         let (thresholds, by_industry) = loaded;
         let mut known: Vec<String> = table.fields.iter().map(|f| f.id.clone()).collect();
         known.extend(

@@ -3,7 +3,6 @@
 //! number, not negative (amounts, shares and figures per 亩 are never below 0), and read by
 //! some rule (a misspelt or stray name would otherwise change nothing without a word).
 
-use super::screening::Setup;
 use super::{RuleFile, RulesError, TableSchema};
 use std::collections::BTreeMap;
 
@@ -70,13 +69,13 @@ fn number(file: &RuleFile, path: &[&str], key: &str, v: &toml::Value) -> Result<
 pub(super) fn check_overrides(
     file: &RuleFile,
     table: &TableSchema,
-    setup: &Setup,
+    industry_field: &str,
     (thresholds, by_industry): &Thresholds,
 ) -> Result<(), RulesError> {
     let industries = table
         .fields
         .iter()
-        .find(|f| f.id == setup.industry_field && f.kind == super::FieldType::Enum);
+        .find(|f| f.id == industry_field && f.kind == super::FieldType::Enum);
     let general: Vec<&str> = thresholds.keys().map(String::as_str).collect();
     for (industry, overrides) in by_industry {
         if let Some(field) = industries
