@@ -120,8 +120,9 @@ pub(crate) fn key(s: &str) -> String {
 }
 
 /// Whether `c` is a character no one can see: format characters (zero-width spaces and joiners,
-/// bidi controls, the byte order mark, soft hyphen, variation selectors, tags) and control
-/// characters other than whitespace.
+/// bidi controls, the byte order mark, soft hyphen, variation selectors, tags), the
+/// noncharacters U+FFFE and U+FFFF (not allowed in XML: a workbook or document holding one does
+/// not open; calamine reads `_xFFFF_` as one) and control characters other than whitespace.
 pub(crate) fn is_invisible(c: char) -> bool {
     if c.is_whitespace() {
         return false;
@@ -131,7 +132,8 @@ pub(crate) fn is_invisible(c: char) -> bool {
             '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
             | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-            | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{FFFE}' | '\u{FFFF}'
+            | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E0FFF}')
 }
 
@@ -324,6 +326,8 @@ mod tests {
         assert_eq!(key("\u{FEFF}城关镇\u{202E}"), "城关镇");
         assert_eq!(key("DН2026-001"), key("DH2026-001")); // Cyrillic Н
         assert_eq!(display("东湖\u{200D}镇"), "东湖镇");
+        assert_eq!(display("已开工\u{FFFF}\u{FFFE}"), "已开工");
+        assert_eq!(hidden_characters("已开工\u{FFFF}"), ["U+FFFF"]);
         assert_eq!(normalize("a\u{1b}[2Jb"), "a[2Jb");
         assert_eq!(hidden_characters("DH2026\u{200B}-001"), ["U+200B"]);
         assert_eq!(hidden_characters("DН2026"), ["U+041D（形似 H）"]);

@@ -82,7 +82,8 @@ pub(crate) fn marked_date(date: chrono::NaiveDate, mark: &str) -> Cell {
 }
 
 /// A date between `before` and `after`: a date cell, unless the words would make a number format
-/// longer than Excel takes (255 characters), hold a control character (a line break of a note)
+/// longer than Excel takes (255 characters), hold a control or invisible character (a line break
+/// of a note, a U+FFFF)
 /// or be wider than a column is made (a date does not wrap: Excel would show `####`), when it
 /// is their text.
 pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Cell {
@@ -91,7 +92,11 @@ pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Ce
         before: before.to_string(),
         after: after.to_string(),
     };
-    let control = |w: &str| w.chars().any(char::is_control);
+    // A control character or a noncharacter (U+FFFF) has no place in a number format's XML.
+    let control = |w: &str| {
+        w.chars()
+            .any(|c| c.is_control() || crate::text::is_invisible(c))
+    };
     if labelled_format(&l).chars().count() > FORMAT_CODE_MAX
         || control(before)
         || control(after)
