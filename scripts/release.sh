@@ -25,7 +25,9 @@ case ${1:-} in
 esac
 
 . scripts/sid-root.sh
-# A signal ends the script through its EXIT trap too, so the root is never left mounted.
+# What a killed run left mounted is unmounted first; a signal ends the script through its EXIT
+# trap too, so the root is not left mounted.
+sid_umount
 trap sid_umount EXIT
 trap 'exit 130' INT TERM HUP
 

@@ -37,17 +37,22 @@ sid_devices() {
         rm -f "$dev/$name"
         mknod -m 666 "$dev/$name" c "$major" "$minor" || sid_fail "mknod $dev/$name"
     done
-    ln -sfn /proc/self/fd "$dev/fd"
-    ln -sfn /proc/self/fd/0 "$dev/stdin"
-    ln -sfn /proc/self/fd/1 "$dev/stdout"
-    ln -sfn /proc/self/fd/2 "$dev/stderr"
+    # Made once: a run inside the root (smoke.sh runs some in the background) keeps its links.
+    for spec in fd: stdin:/0 stdout:/1 stderr:/2; do
+        IFS=: read -r name minor <<<"$spec"
+        [ -L "$dev/$name" ] || ln -sfn "/proc/self/fd$minor" "$dev/$name"
+    done
 }
 
 sid_mount() {
     local d
     for d in proc dev src; do mkdir -p "$SID_ROOT/$d"; done
     # A root made by an earlier version had the host's /dev bound here: unmount it first.
-    mountpoint -q "$SID_ROOT/dev" && { umount -l "$SID_ROOT/dev" || sid_fail "unmount the old /dev bind in $SID_ROOT"; }
+    # It was an rbind: made a slave first, so that its unmounting does not reach the host's /dev.
+    if mountpoint -q "$SID_ROOT/dev"; then
+        mount --make-rslave "$SID_ROOT/dev" && umount -R -l "$SID_ROOT/dev" \
+            || sid_fail "unmount the old /dev bind in $SID_ROOT"
+    fi
     sid_devices
     mountpoint -q "$SID_ROOT/proc" || mount -t proc proc "$SID_ROOT/proc" || sid_fail "mount /proc in $SID_ROOT"
     mountpoint -q "$SID_ROOT/dev/shm" || mount -t tmpfs -o mode=1777 tmpfs "$SID_ROOT/dev/shm" \
