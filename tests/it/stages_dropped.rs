@@ -201,7 +201,7 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
     );
     let message = moved[0]["message"].as_str().unwrap();
     for said in [
-        "“生态渔业养殖项目”2026年9月考核时计入东湖镇本年累计签约项目",
+        "“生态渔业养殖项目”上次考核时计入东湖镇本年累计签约项目",
         "本月责任单位为城关镇：自东湖镇核减，计入城关镇本年累计签约数",
     ] {
         assert!(message.contains(said), "{said}: {message}");

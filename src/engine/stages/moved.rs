@@ -69,7 +69,7 @@ pub(super) fn warning(m: &Moved, labels: [&str; 3]) -> Diagnostic {
             .clone()
             .unwrap_or_else(|| Location::file(format!("{since}考核记录"))),
         format!(
-            "“{}”{since}考核时计入{from}本年累计{stage}项目，本月责任单位为{to}：自{from}核减，计入{to}本年累计{stage}数（全县合计不变）",
+            "“{}”上次考核时计入{from}本年累计{stage}项目，本月责任单位为{to}：自{from}核减，计入{to}本年累计{stage}数（全县合计不变）",
             m.label
         ),
     )
