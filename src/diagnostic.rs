@@ -139,6 +139,10 @@ pub enum Code {
     /// counts, under another unit now (its 责任单位 changed): taken off the one, added to the
     /// other's year, so that each unit's months still add up.
     StageMoved,
+    /// A signing only the signed list had, counted by a run of history format 7, which kept no
+    /// unit, date or 总投资 of it: counted in the county's year under `no_unit`, with none of
+    /// its investment, so its unit's months and the county's 总投资 no longer add up.
+    StageUndated,
 }
 
 impl Serialize for Code {
@@ -197,6 +201,7 @@ impl Code {
             Code::StageDropped => "W076",
             Code::SignedLastYear => "W077",
             Code::StageMoved => "W078",
+            Code::StageUndated => "W079",
         }
     }
 
@@ -249,6 +254,7 @@ impl Code {
         Code::StageDropped,
         Code::SignedLastYear,
         Code::StageMoved,
+        Code::StageUndated,
     ];
 
     pub(crate) fn severity(self) -> Severity {

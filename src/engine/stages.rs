@@ -18,10 +18,12 @@
 //! A signing only the signed list had is counted, in the later months of the year, from what
 //! history kept of it (unit, date, 总投资; history format 8). One a run of format 7 counted, which
 //! kept none of them, stays counted in the county's year (under `no_unit`), not again in a month
-//! and not as dropped.
+//! and not as dropped; its unit's months and the county's 总投资 then cannot add up, which
+//! `undated.rs` says (W079).
 
 mod dropped;
 mod moved;
+mod undated;
 
 use super::Month;
 use super::overview::{StageFigures, StageKey, UnitStages};
@@ -243,6 +245,12 @@ pub(crate) fn stage_figures(
         .iter()
         .map(|g| dropped::warning(g, labels, (year_from, as_of)))
         .chain(moves.iter().map(|m| moved::warning(m, labels)))
+        .chain(undated::warnings(
+            before.unwrap_or(&[]),
+            &entries,
+            labels[0],
+            &rules.lights.stages.no_unit,
+        ))
         .collect();
     StageFigures {
         month_from: Some(month_from),

@@ -4,6 +4,7 @@
 use crate::common::run_one_month;
 use crate::history_migration::{files, import_and_september, october, user_version};
 use crate::stages_months::{coded, figures, month_with_list, september_with_a_list_only_signing};
+use serde_json::Value as J;
 use std::path::Path;
 
 /// The history at `path` taken back to format 7: the columns format 8 added to `stage_entry`
@@ -67,17 +68,7 @@ type Kept = (Option<String>, Option<String>, Option<f64>, String);
 fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("out");
-    let september = september_with_a_list_only_signing(root.path(), &out);
-    assert_eq!(figures(&september, "", "signed"), (0, 0, 8));
-    let path = out.join("history.sqlite");
-    back_to_format_7(&path);
-    let input = root.path().join("2026-10");
-    month_with_list(
-        "2026-10",
-        &input,
-        &[("高端装备制造项目", "智能仓储物流项目")],
-    );
-    let october = run_one_month(&input, "2026-10", &out);
+    let october = october_after_a_list_only_signing(root.path(), &out, true);
     assert!(
         coded(&october, "W076").is_empty(),
         "{:#?}",
@@ -87,7 +78,23 @@ fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
     assert_eq!(figures(&october, "", "signed"), (1, 0, 9));
     assert_eq!(figures(&october, "县经开区", "signed"), (1, 0, 2));
     assert_eq!(figures(&october, "未明确责任单位", "signed"), (0, 0, 1));
-    let kept: Vec<Kept> = rusqlite::Connection::open(&path)
+    // Its unit's year lacks it, and the county's 总投资 its investment: said, where W076 says
+    // a project no cell gives (the record of the month that counted it).
+    let said = coded(&october, "W079");
+    assert_eq!(said.len(), 1, "{:#?}", october["diagnostics"]);
+    assert_eq!(said[0]["severity"], "Warning");
+    assert_eq!(
+        said[0]["location"],
+        serde_json::json!({"file": "2026年9月考核记录", "sheet": null, "cell": null})
+    );
+    assert_eq!(
+        said[0]["message"],
+        "“高端装备制造项目”为旧版历史记录（格式7）计入的签约项目，未保存其责任单位和总投资：\
+         本年累计计入未明确责任单位，原单位本年累计签约数少计1个，签约总投资未计入"
+    );
+    let hint = said[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("总投资"), "{hint}");
+    let kept: Vec<Kept> = rusqlite::Connection::open(out.join("history.sqlite"))
         .unwrap()
         .prepare(
             "SELECT s.unit, s.date, s.invest, s.since FROM stage_entry s
@@ -108,4 +115,35 @@ fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
             "2026-09".to_string()
         )]
     );
+}
+
+/// September's list has 高端装备制造项目 (县经开区, 2026-08-16), no ledger has it; the history
+/// goes back to format 7 when `format_7`; October's list has another project only. October's
+/// run.json.
+fn october_after_a_list_only_signing(root: &Path, out: &Path, format_7: bool) -> J {
+    let september = september_with_a_list_only_signing(root, out);
+    assert_eq!(figures(&september, "", "signed"), (0, 0, 8));
+    if format_7 {
+        back_to_format_7(&out.join("history.sqlite"));
+    }
+    let input = root.join("2026-10");
+    month_with_list(
+        "2026-10",
+        &input,
+        &[("高端装备制造项目", "智能仓储物流项目")],
+    );
+    run_one_month(&input, "2026-10", out)
+}
+
+/// The same months with a history that never was format 7: the signing is counted under its
+/// unit with its date and 总投资, and nothing is said of it.
+#[test]
+fn a_list_only_signing_kept_by_format_8_is_no_warning() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    let october = october_after_a_list_only_signing(root.path(), &out, false);
+    assert!(coded(&october, "W079").is_empty(), "{:#?}", october["diagnostics"]);
+    assert_eq!(figures(&october, "县经开区", "signed"), (1, 0, 3));
+    let units = october["stages"]["units"].as_array().unwrap();
+    assert!(!units.iter().any(|u| u["unit"] == "未明确责任单位"));
 }
