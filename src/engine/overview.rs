@@ -54,6 +54,11 @@ pub struct Stage {
     /// Never the county's.
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) moved_in: usize,
+    /// Of the year's signed figure, those only a record of history format 7 gives, which kept
+    /// no unit, date or 总投资 of a signing only the signed list had (W079): counted under
+    /// `no_unit` and with no 总投资, not under the unit that signed them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) undated: usize,
 }
 
 fn is_zero(n: &usize) -> bool {

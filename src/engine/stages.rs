@@ -170,6 +170,9 @@ pub(crate) fn stage_figures(
                     periods.year.invest += e.invest;
                 }
             }
+            if e.undated && e.project.is_none() && in_year(e.signed) {
+                u.signed.month.undated += 1;
+            }
             if in_year(e.signed) && by_now(e.started) {
                 u.signed_then_started += 1;
             }

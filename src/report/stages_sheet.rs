@@ -2,8 +2,9 @@
 //! signed, started and completed in the month and the year to date with their investment (亿元),
 //! and the step from one stage to the next, and a 说明 column when a row's figures say more than
 //! their numbers (of the month's, those dated earlier; of the year's, those taken off and those
-//! a unit has from another, W078): the same words as the 通报's, from `[stages.notes]` of
-//! `rules/lights.toml`, as are the stage labels.
+//! a unit has from another, W078, and those an old history kept with no unit or 总投资, W079):
+//! the same words as the 通报's, from `[stages.notes]` of `rules/lights.toml`, as are the stage
+//! labels.
 
 use super::month_label;
 use super::sheet::{Cell, SheetSpec, grouped, text};
@@ -61,11 +62,26 @@ fn moved_in_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
     })
 }
 
-/// What a row says of its year figure: those taken off, those moved in, joined by `，`.
+/// Of a year's signed figure, those only a format-7 record gives, with no unit or 总投资 (W079).
+fn undated_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    (month.undated > 0).then(|| {
+        fill(
+            rules.lights.stages.notes().undated(),
+            &[
+                ("stage", label.to_string()),
+                ("undated", month.undated.to_string()),
+            ],
+        )
+    })
+}
+
+/// What a row says of its year figure: those taken off, those moved in, those a format-7
+/// record gives, joined by `，`.
 fn year_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
     let said: Vec<String> = [
         dropped_note(rules, label, month),
         moved_in_note(rules, label, month),
+        undated_note(rules, label, month),
     ]
     .into_iter()
     .flatten()

@@ -90,10 +90,14 @@ pub struct StageNotes {
     /// (W078); none (a rules folder written before it existed): the shipped wording.
     #[serde(default)]
     pub(crate) moved_in: Option<String>,
+    /// `{stage}`, `{undated}`: of a year's signed figure, those only a record of history format
+    /// 7 gives, with no unit or 总投资 (W079); none: the shipped wording.
+    #[serde(default)]
+    pub(crate) undated: Option<String>,
     /// A row's note on its month figure: `{stage}`, `{count}`, `{note}` (the `late` text).
     pub(crate) month_row: String,
-    /// A row's note on its year figure: `{stage}`, `{count}`, `{note}` (the `dropped` and
-    /// `moved_in` texts, joined by `，`).
+    /// A row's note on its year figure: `{stage}`, `{count}`, `{note}` (the `dropped`,
+    /// `moved_in` and `undated` texts, joined by `，`).
     pub(crate) year_row: String,
     /// The header of the column of the row notes (shown when a row has one).
     pub(crate) header: String,
@@ -105,6 +109,13 @@ impl StageNotes {
         self.moved_in
             .as_deref()
             .expect("loading fills the moved_in note")
+    }
+
+    /// The `undated` wording.
+    pub(crate) fn undated(&self) -> &str {
+        self.undated
+            .as_deref()
+            .expect("loading fills the undated note")
     }
 }
 
@@ -204,10 +215,14 @@ impl Lights {
         if raw.stages.notes.is_none() {
             raw.stages.notes = shipped()?.stages.notes;
         }
-        if let Some(n) = raw.stages.notes.as_mut()
-            && n.moved_in.is_none()
-        {
-            n.moved_in = shipped()?.stages.notes.and_then(|n| n.moved_in);
+        if let Some(n) = raw.stages.notes.as_mut() {
+            let shipped_notes = || shipped().map(|s| s.stages.notes);
+            if n.moved_in.is_none() {
+                n.moved_in = shipped_notes()?.and_then(|n| n.moved_in);
+            }
+            if n.undated.is_none() {
+                n.undated = shipped_notes()?.and_then(|n| n.undated);
+            }
         }
         let notes = raw
             .stages
@@ -239,10 +254,11 @@ impl Lights {
         let first = [&outlook.streak_reason_first, &outlook.streak_reason_again]
             .into_iter()
             .filter_map(|t| t.as_deref().map(|t| (t, STREAK_NAMES)));
-        let note_texts: [(&str, &[&str]); 5] = [
+        let note_texts: [(&str, &[&str]); 6] = [
             (&notes.late, &["stage", "late"]),
             (&notes.dropped, &["stage", "dropped"]),
             (notes.moved_in(), &["stage", "moved_in"]),
+            (notes.undated(), &["stage", "undated"]),
             (&notes.month_row, &["stage", "count", "note"]),
             (&notes.year_row, &["stage", "count", "note"]),
         ];

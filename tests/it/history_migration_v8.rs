@@ -1,7 +1,7 @@
 //! History format 8 (`stage_entry` keeps each counted project's unit, date, 总投资 and first
 //! month) from format 7: an old history migrates and carries on giving what it gave.
 
-use crate::common::run_one_month;
+use crate::common::{Sanyipi, edited_rules, run_one_month, xlsx_rows};
 use crate::history_migration::{files, import_and_september, october, user_version};
 use crate::stages_months::{coded, figures, month_with_list, september_with_a_list_only_signing};
 use serde_json::Value as J;
@@ -94,6 +94,21 @@ fn an_undated_list_only_signing_of_format_7_stays_in_the_years_figure() {
     );
     let hint = said[0]["hint"].as_str().unwrap();
     assert!(hint.contains("总投资"), "{hint}");
+    for unit in [
+        &october["stages"]["total"],
+        &unit_of(&october, "未明确责任单位"),
+    ] {
+        assert_eq!(unit["signed"]["month"]["undated"], 1, "{unit:#}");
+    }
+    // The report and the workbook say it of the 未明确责任单位 row and the county's.
+    for unit in ["未明确责任单位", "合计"] {
+        let (note, in_report) = said_of(&out, unit);
+        assert!(
+            note.contains("含旧版历史记录计入、未保存责任单位和总投资的1个"),
+            "{unit}: {note}"
+        );
+        assert!(in_report, "{note}");
+    }
     let kept: Vec<Kept> = rusqlite::Connection::open(out.join("history.sqlite"))
         .unwrap()
         .prepare(
@@ -142,8 +157,62 @@ fn a_list_only_signing_kept_by_format_8_is_no_warning() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("out");
     let october = october_after_a_list_only_signing(root.path(), &out, false);
-    assert!(coded(&october, "W079").is_empty(), "{:#?}", october["diagnostics"]);
+    assert!(
+        coded(&october, "W079").is_empty(),
+        "{:#?}",
+        october["diagnostics"]
+    );
     assert_eq!(figures(&october, "县经开区", "signed"), (1, 0, 3));
     let units = october["stages"]["units"].as_array().unwrap();
     assert!(!units.iter().any(|u| u["unit"] == "未明确责任单位"));
+}
+
+/// The 说明 of `unit`'s row of the 三个一批 sheet of October's workbook under `out`, and whether
+/// October's report says it.
+fn said_of(out: &Path, unit: &str) -> (String, bool) {
+    let dir = out.join("2026-10");
+    let rows = xlsx_rows(&dir.join("2026年10月重点项目考核排名.xlsx"), "三个一批");
+    let row = rows.iter().find(|r| r[0] == unit).expect(unit);
+    let note = row.last().unwrap().clone();
+    let report = std::fs::read_to_string(dir.join("2026年10月重点项目推进情况报告.html")).unwrap();
+    (note.clone(), !note.is_empty() && report.contains(&note))
+}
+
+/// The note of a year figure on signings only a format-7 record gives is worded by the rules.
+#[test]
+fn the_note_of_an_undated_signing_is_worded_by_the_rules() {
+    let (_dir, rules) = edited_rules(&[(
+        "lights.toml",
+        "undated = \"含旧版历史记录计入、未保存责任单位和总投资的{undated}个\"",
+        "undated = \"其中{undated}个{stage}项目责任单位不明\"",
+    )]);
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    september_with_a_list_only_signing(root.path(), &out);
+    back_to_format_7(&out.join("history.sqlite"));
+    let input = root.path().join("2026-10");
+    month_with_list(
+        "2026-10",
+        &input,
+        &[("高端装备制造项目", "智能仓储物流项目")],
+    );
+    Sanyipi::month(&input, "2026-10")
+        .out(&out)
+        .rules(&rules)
+        .run()
+        .expect_done();
+    let (note, in_report) = said_of(&out, "未明确责任单位");
+    assert_eq!(note, "签约本年累计1个（其中1个签约项目责任单位不明）");
+    assert!(in_report, "{note}");
+}
+
+/// `unit`'s 三个一批 figures in `run`.
+fn unit_of(run: &J, unit: &str) -> J {
+    run["stages"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == unit)
+        .cloned()
+        .unwrap_or_default()
 }
