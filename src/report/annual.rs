@@ -2,7 +2,7 @@
 //! unit's monthly rank) and a self-contained HTML page (inline SVG) for the 年度考核 meeting.
 
 use super::pages::{TemplateError, Templates};
-use super::sheet::{Cell, SheetSpec, formats, grouped, text, write_sheet};
+use super::sheet::{Cell, SheetSpec, cap_formats, formats, grouped, text, write_sheet};
 use crate::engine::annual::{AnnualMonth, Summary};
 use rust_xlsxwriter::{
     Chart, ChartLegendPosition, ChartType, DocProperties, ExcelDateTime, XlsxError,
@@ -300,6 +300,7 @@ pub(crate) fn workbook(
         notices(s),
     ];
     specs.extend(super::task_register::annual_sheet(s.year, &s.tasks, rules));
+    cap_formats(&mut specs);
     for spec in &specs {
         let ws = wb.add_worksheet();
         write_sheet(ws, spec, &sub, &f)?;

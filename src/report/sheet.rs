@@ -6,9 +6,7 @@
 //! or number, never as a formula.
 
 use super::cells::excel_text;
-use super::print_layout::{
-    Want, fit_lines, header_want, height, overflows, page_setup, wrapped_lines,
-};
+use super::print_layout::{Want, header_want, height, page_setup, wrapped_lines};
 use chrono::Datelike;
 use rayon::prelude::*;
 use rust_xlsxwriter::{
@@ -68,49 +66,6 @@ fn whole_digits(n: f64) -> usize {
     }
 }
 
-/// A date between words that its number format shows (see `Cell::Labelled`).
-#[derive(Debug, Clone)]
-pub(crate) struct Labelled {
-    pub(crate) date: chrono::NaiveDate,
-    pub(crate) before: String,
-    pub(crate) after: String,
-}
-
-/// A date with `mark` after it in brackets (`2027-01-28（暂定）`), as the notice shows it.
-pub(crate) fn marked_date(date: chrono::NaiveDate, mark: &str) -> Cell {
-    labelled(date, "", &format!("（{mark}）"))
-}
-
-/// A date between `before` and `after`: a date cell, unless the words would make a number format
-/// longer than Excel takes (255 characters), hold a control or invisible character (a line break
-/// of a note, a U+FFFF)
-/// or be wider than a column is made (a date does not wrap: Excel would show `####`), when it
-/// is their text.
-pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Cell {
-    let l = Labelled {
-        date,
-        before: before.to_string(),
-        after: after.to_string(),
-    };
-    // A control character or a noncharacter (U+FFFF) has no place in a number format's XML.
-    let control = |w: &str| {
-        w.chars()
-            .any(|c| c.is_control() || crate::text::is_invisible(c))
-    };
-    if labelled_format(&l).chars().count() > FORMAT_CODE_MAX
-        || control(before)
-        || control(after)
-        || Cell::Labelled(l.clone()).width() > super::print_layout::COLUMN_CAP
-    {
-        Cell::Text(format!("{before}{date}{after}"))
-    } else {
-        Cell::Labelled(l)
-    }
-}
-
-/// The longest number format Excel opens.
-const FORMAT_CODE_MAX: usize = 255;
-
 pub(crate) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
@@ -155,22 +110,6 @@ pub(crate) struct Formats {
 /// Amounts (万元, 亿元) and scores.
 const AMOUNT: &str = "#,##0.00";
 const DATE: &str = "yyyy-mm-dd";
-
-/// The number format of a labelled date: the words as quoted literal text (a `"` in them, which
-/// cannot stand inside quotes, as an escaped `\"` between quoted parts).
-fn labelled_format(l: &Labelled) -> String {
-    let quoted = |words: &str| {
-        if words.is_empty() {
-            return String::new();
-        }
-        words
-            .split('"')
-            .map(|part| format!("\"{part}\""))
-            .collect::<Vec<_>>()
-            .join("\\\"")
-    };
-    format!("{}{DATE}{}", quoted(&l.before), quoted(&l.after))
-}
 
 /// The formats of a workbook whose empty lists print `empty_label`.
 pub(crate) fn formats(empty_label: &str) -> Formats {
@@ -350,18 +289,10 @@ pub(crate) fn write_sheet(
 ) -> Result<(), XlsxError> {
     let cols = spec.headers.len().max(1) as u16;
     ws.set_name(&spec.name)?;
-    let mut layout = fit_lines(&wants(spec), &longest(spec));
     // Dates whose words (a feedback's note) widen their columns past what the page holds at
-    // 8 pt are their text instead, which wraps.
-    let words_as_text;
-    let labelled = |c: &Cell| matches!(c, Cell::Labelled(_));
-    let spec = if overflows(&layout) && spec.rows.iter().flatten().any(labelled) {
-        words_as_text = with_words_as_text(spec);
-        layout = fit_lines(&wants(&words_as_text), &longest(&words_as_text));
-        &words_as_text
-    } else {
-        spec
-    };
+    // 8 pt are their text instead, which wraps (`fit_words`).
+    let (words_as_text, layout) = labelled::fit_words(spec);
+    let spec = words_as_text.as_ref().unwrap_or(spec);
     let widths = &layout.widths;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w as f64)?;
@@ -395,25 +326,6 @@ pub(crate) fn write_sheet(
     Ok(())
 }
 
-/// `spec` with its labelled dates as their text.
-fn with_words_as_text(spec: &SheetSpec) -> SheetSpec {
-    let rows = spec.rows.iter().map(|r| {
-        r.iter()
-            .map(|c| match c {
-                Cell::Labelled(l) => Cell::Text(format!("{}{}{}", l.before, l.date, l.after)),
-                other => other.clone(),
-            })
-            .collect()
-    });
-    SheetSpec {
-        name: spec.name.clone(),
-        title: spec.title.clone(),
-        headers: spec.headers.clone(),
-        rows: rows.collect(),
-        red: spec.red.clone(),
-    }
-}
-
 fn write_cell(
     ws: &mut Worksheet,
     r: u32,
@@ -437,8 +349,7 @@ fn write_cell(
             ws.write_string_with_format(r, c, d.to_string(), text_format)?
         }
         Cell::Labelled(l) if !crate::calendar::Month::YEARS.contains(&l.date.year()) => {
-            let shown = format!("{}{}{}", l.before, l.date, l.after);
-            ws.write_string_with_format(r, c, excel_text(&shown).as_ref(), text_format)?
+            ws.write_string_with_format(r, c, excel_text(&l.shown()).as_ref(), text_format)?
         }
         Cell::Date(d) => {
             let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
@@ -483,6 +394,8 @@ pub(crate) fn book(
             .set_creation_datetime(&created),
     );
     let f = formats(empty);
+    let mut specs = specs;
+    labelled::cap_formats(&mut specs);
     for _ in &specs {
         wb.add_worksheet();
     }
@@ -494,6 +407,10 @@ pub(crate) fn book(
         .try_for_each(|(ws, spec)| write_sheet(ws, &spec, subtitle, &f))?;
     wb.save_to_buffer()
 }
+
+mod labelled;
+use labelled::labelled_format;
+pub(crate) use labelled::{Labelled, cap_formats, labelled, marked_date};
 
 #[cfg(test)]
 mod tests;

@@ -1,3 +1,4 @@
+use super::labelled::LABELLED_FORMATS_CAP;
 use super::*;
 
 #[test]
@@ -164,4 +165,120 @@ fn dates_whose_words_would_shrink_the_print_below_8pt_are_their_text() {
     // Wider than any column: its text, which wraps.
     let long = " 已完成整改并经乡镇复核，现场照片已存档备查";
     assert_eq!(read(long, 2), text(long));
+}
+
+/// The cells of the sheets of `bytes`, by sheet name, and the count of number formats its
+/// styles.xml declares.
+fn read_back(bytes: Vec<u8>, sheet: &str) -> (Vec<Vec<calamine::Data>>, usize) {
+    use calamine::Reader;
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    let rows = range.rows().map(|r| r.to_vec()).collect();
+    (rows, styles.matches("<numFmt ").count())
+}
+
+#[test]
+fn a_workbook_holds_no_more_labelled_formats_than_excel_keeps() {
+    let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 9).unwrap();
+    // Two sheets of 100 distinct notes each, the first note again at the end of the second.
+    let spec = |name: &str, from: usize| {
+        let mut rows: Vec<Vec<Cell>> = (from..from + 100)
+            .map(|i| vec![labelled(d, "", &format!(" 备注{i}")), text("项目")])
+            .collect();
+        rows.push(vec![labelled(d, "", " 备注0"), text("项目")]);
+        SheetSpec {
+            name: name.into(),
+            title: "t".into(),
+            headers: vec!["反馈".into(), "项目".into()],
+            red: vec![false; rows.len()],
+            rows,
+        }
+    };
+    let specs = vec![spec("a", 0), spec("b", 100)];
+    let mut capped = specs.clone();
+    cap_formats(&mut capped);
+    let cells: Vec<&Cell> = capped
+        .iter()
+        .flat_map(|s| s.rows.iter().flatten())
+        .collect();
+    let formats: std::collections::HashSet<String> = cells
+        .iter()
+        .filter_map(|c| match c {
+            Cell::Labelled(l) => Some(labelled_format(l)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(formats.len(), LABELLED_FORMATS_CAP);
+    // Sheet a: rows 0..100, then 备注0; sheet b: notes 100.. (the cap falls within it).
+    let b = &capped[1].rows;
+    let past = LABELLED_FORMATS_CAP - 100;
+    assert!(b[..past].iter().all(|r| matches!(r[0], Cell::Labelled(_))));
+    for r in &b[past..100] {
+        assert!(
+            matches!(&r[0], Cell::Text(t) if t.starts_with("2026-10-09 备注")),
+            "{r:?}"
+        );
+    }
+    // A note whose format is already there keeps its date cell.
+    assert!(matches!(b[100][0], Cell::Labelled(_)));
+    // The same inputs, the same cells.
+    let mut again = specs.clone();
+    cap_formats(&mut again);
+    assert_eq!(format!("{again:?}"), format!("{capped:?}"));
+
+    // Written: the formats the workbook declares stay within the cap (and the date format).
+    let (rows, num_formats) = read_back(book("t", "", d, specs, "").unwrap(), "b");
+    assert!(num_formats <= LABELLED_FORMATS_CAP + 1, "{num_formats}");
+    let data: Vec<&calamine::Data> = rows.iter().rev().take(101).rev().map(|r| &r[0]).collect();
+    assert!(matches!(data[past - 1], calamine::Data::DateTime(_)));
+    let text = format!("2026-10-09 备注{}", 100 + past);
+    assert_eq!(data[past], &calamine::Data::String(text));
+    assert!(matches!(data[100], calamine::Data::DateTime(_)));
+}
+
+#[test]
+fn only_the_columns_whose_words_overflow_the_page_become_text_and_only_when_that_fits() {
+    use super::super::print_layout::{fit_lines, overflows};
+    let d = chrono::NaiveDate::from_ymd_opt(2026, 10, 9).unwrap();
+    let medium = " 已完成整改，经乡镇复核无误";
+    let sheet = |row: Vec<Cell>| SheetSpec {
+        name: "s".into(),
+        title: "t".into(),
+        headers: (0..row.len()).map(|c| format!("列{c}")).collect(),
+        rows: vec![row],
+        red: vec![false],
+    };
+    let read = |spec: SheetSpec| {
+        let (rows, _) = read_back(book("t", "", d, vec![spec], "").unwrap(), "s");
+        rows.last().unwrap().clone()
+    };
+    // A provisional date beside notes that overflow the page: the notes become text, the
+    // provisional date stays a date.
+    let mut row = vec![marked_date(d, "暂定")];
+    row.extend((0..8).map(|_| labelled(d, "", medium)));
+    let got = read(sheet(row));
+    assert!(matches!(got[0], calamine::Data::DateTime(_)), "{got:?}");
+    assert_eq!(
+        got[1],
+        calamine::Data::String(format!("2026-10-09{medium}"))
+    );
+    // A sheet too wide even with its dates as text: they stay dates.
+    let mut row: Vec<Cell> = (0..60).map(|_| text("很".repeat(20))).collect();
+    row.push(labelled(d, "", medium));
+    let spec = sheet(row);
+    let as_text = {
+        let mut s = spec.clone();
+        s.rows[0][60] = text(format!("2026-10-09{medium}"));
+        s
+    };
+    assert!(overflows(&fit_lines(&wants(&as_text), &longest(&as_text))));
+    let got = read(spec);
+    assert!(matches!(got[60], calamine::Data::DateTime(_)), "{got:?}");
 }
