@@ -32,8 +32,8 @@ pub(crate) fn marked_date(date: chrono::NaiveDate, mark: &str) -> Cell {
 
 /// A date between `before` and `after`: a date cell, unless the words would make a number format
 /// longer than Excel takes (255 characters), hold a control or invisible character (a line break
-/// of a note, a U+FFFF) or be wider than a column is made (a date does not wrap: Excel would show `####`), when it
-/// is their text.
+/// of a note, a U+FFFF) or be wider than a column is made (a date does not wrap: Excel would
+/// show `####`), when it is their text.
 pub(crate) fn labelled(date: chrono::NaiveDate, before: &str, after: &str) -> Cell {
     let l = Labelled {
         date,
