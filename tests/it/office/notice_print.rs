@@ -50,10 +50,8 @@ fn print(html: &Path, pdf: &Path) {
     assert!(pdf.exists(), "{}", String::from_utf8_lossy(&status.stderr));
 }
 
-#[test]
-fn printed_notices_number_their_pages_and_end_with_the_imprint_at_the_foot() {
-    let dir = tempfile::tempdir().unwrap();
-    let o = dir.path().to_str().unwrap();
+/// The bundled October, run into `out`.
+fn run_october(out: &str) {
     sanyipi(&[
         "run",
         "--input",
@@ -63,9 +61,16 @@ fn printed_notices_number_their_pages_and_end_with_the_imprint_at_the_foot() {
         "--as-of",
         "2026-10-25",
         "--out",
-        o,
+        out,
     ])
     .assert_done();
+}
+
+#[test]
+fn printed_notices_number_their_pages_and_end_with_the_imprint_at_the_foot() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().to_str().unwrap();
+    run_october(o);
     let month = dir.path().join("2026-10");
     let notices = month.join("督查通知");
     let mut files: Vec<_> = std::fs::read_dir(&notices)
@@ -147,18 +152,7 @@ fn inner(s: &str, from: usize, open: &str) -> Option<(usize, String)> {
 fn the_signature_and_date_stay_with_the_last_paragraph_wherever_the_body_ends() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().to_str().unwrap();
-    sanyipi(&[
-        "run",
-        "--input",
-        "samples/2026-10",
-        "--month",
-        "2026-10",
-        "--as-of",
-        "2026-10-25",
-        "--out",
-        o,
-    ])
-    .assert_done();
+    run_october(o);
     let notices = dir.path().join("2026-10/督查通知");
     let mut files: Vec<_> = std::fs::read_dir(&notices)
         .unwrap()
