@@ -44,11 +44,16 @@ pub struct Stage {
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) late: usize,
     /// Of the projects the year's figure counted in the latest earlier month, those it no
-    /// longer counts (a date corrected out of the year, a project gone): the earlier month's
-    /// year figure plus this month's `count` less `dropped` (plus `moved_in`) is the year's.
-    /// Said as W076; of a unit's, also those it counted and another unit counts now (W078).
+    /// longer counts (a date corrected out of the year, a project gone; W076): the earlier
+    /// month's year figure plus this month's `count` less `dropped` and `moved_out` plus
+    /// `moved_in` is the year's.
     #[serde(skip_serializing_if = "is_zero")]
     pub(crate) dropped: usize,
+    /// Of a unit's year figure, those the latest earlier month counted under it that the year
+    /// still counts under another unit (its 责任单位 changed, W078): taken off this unit's year,
+    /// not dropped from the year. Never the county's.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) moved_out: usize,
     /// Of a unit's year figure, those the latest earlier month counted under another unit (its
     /// 责任单位 changed, W078): not in the month's `count`, which is what the unit did this month.
     /// Never the county's.

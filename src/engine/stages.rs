@@ -12,8 +12,9 @@
 //! or a history that did not keep it) the month's figure is what is dated in the month. A
 //! project that month counted and this month does not (`dropped.rs`) is a warning (W076), and
 //! the month's `dropped` says how many, so that the sum still shows. One counted under a unit
-//! that another unit counts now (`moved.rs`, W078) is taken off the one (its `dropped`) and
-//! added to the other's year (its `moved_in`).
+//! that another unit counts now (`moved.rs`, W078) is taken off the one (its `moved_out`) and
+//! added to the other's year (its `moved_in`): each unit's earlier year figure plus its month's
+//! `count` less `dropped` and `moved_out` plus `moved_in` is its year's.
 //!
 //! A signing only the signed list had is counted, in the later months of the year, from what
 //! history kept of it (unit, date, 总投资; history format 8). One a run of format 7 counted, which
@@ -127,29 +128,30 @@ pub(crate) fn stage_figures(
         Some(_) => in_year(d) && !counted_before(stage, e),
         None => in_month(d),
     };
-    // A unit's: what it counted and no longer counts (W076), or another unit counts now
-    // (W078), and what it counts now that another unit counted (W078); the county's: none moved.
+    // A unit's: what it counted and no longer counts (W076), what it counted and another unit
+    // counts now (W078), and what it counts now that another unit counted (W078); the
+    // county's: none moved.
     let figures = |unit: &str, entries: &[&Entry], gone: &[&dropped::Gone]| {
         let mut u = UnitStages {
             unit: unit.to_string(),
             ..UnitStages::default()
         };
         let position = |stage: &str| STAGES.iter().position(|s| *s == stage);
-        let moved_out = moves.iter().filter(|m| !unit.is_empty() && m.from == unit);
-        for stage in gone
-            .iter()
-            .map(|g| g.key.stage.as_str())
-            .chain(moved_out.map(|m| m.key.stage.as_str()))
-        {
+        for g in gone {
             let periods = [&mut u.signed, &mut u.started, &mut u.completed];
-            if let Some(i) = position(stage) {
+            if let Some(i) = position(&g.key.stage) {
                 periods[i].month.dropped += 1;
             }
         }
-        for m in moves.iter().filter(|m| !unit.is_empty() && m.to == unit) {
+        for m in moves.iter().filter(|_| !unit.is_empty()) {
             let periods = [&mut u.signed, &mut u.started, &mut u.completed];
             if let Some(i) = position(&m.key.stage) {
-                periods[i].month.moved_in += 1;
+                if m.from == unit {
+                    periods[i].month.moved_out += 1;
+                }
+                if m.to == unit {
+                    periods[i].month.moved_in += 1;
+                }
             }
         }
         for e in entries {

@@ -1,10 +1,10 @@
 //! The 三个一批 sheet of the ranking workbook: per unit and for the county (合计), the projects
 //! signed, started and completed in the month and the year to date with their investment (亿元),
 //! and the step from one stage to the next, and a 说明 column when a row's figures say more than
-//! their numbers (of the month's, those dated earlier; of the year's, those taken off and those
-//! a unit has from another, W078, and those an old history kept with no unit or 总投资, W079):
-//! the same words as the 通报's, from `[stages.notes]` of `rules/lights.toml`, as are the stage
-//! labels.
+//! their numbers (of the month's, those dated earlier; of the year's, those taken off, those
+//! another unit has from a unit and those a unit has from another, W078, and those an old
+//! history kept with no unit or 总投资, W079): the same words as the 通报's, from
+//! `[stages.notes]` of `rules/lights.toml`, as are the stage labels.
 
 use super::month_label;
 use super::sheet::{Cell, SheetSpec, grouped, text};
@@ -49,6 +49,20 @@ pub(crate) fn dropped_note(rules: &Rules, label: &str, month: &Stage) -> Option<
     })
 }
 
+/// Of a unit's year figure of stage `label`, those it counted in an earlier month that another
+/// unit has now.
+fn moved_out_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    (month.moved_out > 0).then(|| {
+        fill(
+            rules.lights.stages.notes().moved_out(),
+            &[
+                ("stage", label.to_string()),
+                ("moved_out", month.moved_out.to_string()),
+            ],
+        )
+    })
+}
+
 /// Of a unit's year figure of stage `label`, those an earlier month counted under another unit.
 fn moved_in_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
     (month.moved_in > 0).then(|| {
@@ -75,11 +89,12 @@ fn undated_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
     })
 }
 
-/// What a row says of its year figure: those taken off, those moved in, those a format-7
-/// record gives, joined by `，`.
+/// What a row says of its year figure: those taken off, those moved out and in, those a
+/// format-7 record gives, joined by `，`.
 fn year_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
     let said: Vec<String> = [
         dropped_note(rules, label, month),
+        moved_out_note(rules, label, month),
         moved_in_note(rules, label, month),
         undated_note(rules, label, month),
     ]

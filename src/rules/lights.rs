@@ -7,6 +7,9 @@ use super::status::Status;
 use super::{Deadlines, RuleFile, RuleSource, RulesError, Subject, TableSchema};
 use serde::Deserialize;
 
+mod notes;
+pub use notes::StageNotes;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -74,49 +77,6 @@ pub struct Stages {
     /// before it existed): the shipped wording.
     #[serde(default)]
     pub(crate) notes: Option<StageNotes>,
-}
-
-/// What a month's 三个一批 figure says besides its numbers, in the 通报, the report and the
-/// workbook alike.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StageNotes {
-    /// `{stage}`, `{late}`: of the month's figure, those dated in an earlier month.
-    pub(crate) late: String,
-    /// `{stage}`, `{dropped}`: counted in the year by an earlier month, no longer counted (or,
-    /// of a unit's year, counted under another unit now).
-    pub(crate) dropped: String,
-    /// `{stage}`, `{moved_in}`: of a unit's year, counted by an earlier month under another unit
-    /// (W078); none (a rules folder written before it existed): the shipped wording.
-    #[serde(default)]
-    pub(crate) moved_in: Option<String>,
-    /// `{stage}`, `{undated}`: of a year's signed figure, those only a record of history format
-    /// 7 gives, with no unit or 总投资 (W079); none: the shipped wording.
-    #[serde(default)]
-    pub(crate) undated: Option<String>,
-    /// A row's note on its month figure: `{stage}`, `{count}`, `{note}` (the `late` text).
-    pub(crate) month_row: String,
-    /// A row's note on its year figure: `{stage}`, `{count}`, `{note}` (the `dropped`,
-    /// `moved_in` and `undated` texts, joined by `，`).
-    pub(crate) year_row: String,
-    /// The header of the column of the row notes (shown when a row has one).
-    pub(crate) header: String,
-}
-
-impl StageNotes {
-    /// The `moved_in` wording.
-    pub(crate) fn moved_in(&self) -> &str {
-        self.moved_in
-            .as_deref()
-            .expect("loading fills the moved_in note")
-    }
-
-    /// The `undated` wording.
-    pub(crate) fn undated(&self) -> &str {
-        self.undated
-            .as_deref()
-            .expect("loading fills the undated note")
-    }
 }
 
 impl Stages {
@@ -216,13 +176,7 @@ impl Lights {
             raw.stages.notes = shipped()?.stages.notes;
         }
         if let Some(n) = raw.stages.notes.as_mut() {
-            let shipped_notes = || shipped().map(|s| s.stages.notes);
-            if n.moved_in.is_none() {
-                n.moved_in = shipped_notes()?.and_then(|n| n.moved_in);
-            }
-            if n.undated.is_none() {
-                n.undated = shipped_notes()?.and_then(|n| n.undated);
-            }
+            n.fill_from(|| shipped().map(|s| s.stages.notes))?;
         }
         let notes = raw
             .stages
@@ -254,14 +208,7 @@ impl Lights {
         let first = [&outlook.streak_reason_first, &outlook.streak_reason_again]
             .into_iter()
             .filter_map(|t| t.as_deref().map(|t| (t, STREAK_NAMES)));
-        let note_texts: [(&str, &[&str]); 6] = [
-            (&notes.late, &["stage", "late"]),
-            (&notes.dropped, &["stage", "dropped"]),
-            (notes.moved_in(), &["stage", "moved_in"]),
-            (notes.undated(), &["stage", "undated"]),
-            (&notes.month_row, &["stage", "count", "note"]),
-            (&notes.year_row, &["stage", "count", "note"]),
-        ];
+        let note_texts = notes.texts().map(|(t, known)| (t, &known[..]));
         for (text, known) in reasons
             .into_iter()
             .chain(outlook_reasons)

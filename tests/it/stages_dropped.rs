@@ -184,10 +184,11 @@ fn signed_year(run: &J, unit: &str) -> u64 {
 }
 
 /// W078 is said at M7 naming both units and the month that counted it; 东湖镇's year has it
-/// taken off (its `dropped`), 城关镇's gains it (its `moved_in`, not its month's count), so each
-/// unit's September year plus its October month less what was taken off plus what moved in is
-/// its October year; the county's figures do not change, and the report and the workbook say it
-/// of both units' rows.
+/// taken off as moved to another unit (its `moved_out`, not its `dropped`: the year still counts
+/// it), 城关镇's gains it (its `moved_in`, not its month's count), so each unit's September year
+/// plus its October month less what was dropped and moved out plus what moved in is its October
+/// year; the county's figures do not change, and the report and the workbook say it of both
+/// units' rows.
 #[test]
 fn a_project_handed_to_another_unit_is_said_and_moved() {
     let root = tempfile::tempdir().unwrap();
@@ -220,8 +221,14 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
             .unwrap_or_default()
     };
     assert_eq!(
-        n(&unit(&october, "东湖镇")["signed"]["month"]["dropped"]),
+        n(&unit(&october, "东湖镇")["signed"]["month"]["moved_out"]),
         1
+    );
+    assert!(
+        unit(&october, "东湖镇")["signed"]["month"]
+            .get("dropped")
+            .is_none(),
+        "a move is not dropped from the year"
     );
     assert_eq!(
         n(&unit(&october, "城关镇")["signed"]["month"]["moved_in"]),
@@ -229,6 +236,7 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
     );
     assert_eq!(n(&unit(&october, "")["signed"]["month"]["dropped"]), 0);
     assert_eq!(n(&unit(&october, "")["signed"]["month"]["moved_in"]), 0);
+    assert_eq!(n(&unit(&october, "")["signed"]["month"]["moved_out"]), 0);
     let units: Vec<String> = october["stages"]["units"]
         .as_array()
         .unwrap()
@@ -242,7 +250,8 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
                 n(&unit(&september, name)[stage]["year"]["count"])
                     + n(&m["count"])
                     + n(&m["moved_in"])
-                    - n(&m["dropped"]),
+                    - n(&m["dropped"])
+                    - n(&m["moved_out"]),
                 n(&unit(&october, name)[stage]["year"]["count"]),
                 "{name:?} {stage}"
             );
@@ -252,7 +261,7 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
     let year = signed_year(&october, "东湖镇");
     assert_eq!(
         note,
-        format!("签约本年累计{year}个（已核减此前计入、现不再计入本年的1个）")
+        format!("签约本年累计{year}个（已核减此前计入、现由其他单位负责的1个）")
     );
     assert!(in_report, "{note}");
     let (note, in_report) = said_of(root.path(), "城关镇");
@@ -279,6 +288,25 @@ fn the_note_of_a_project_moved_in_is_worded_by_the_rules() {
     assert_eq!(
         note,
         format!("签约本年累计{year}个（其中1个签约项目由其他单位调入）")
+    );
+    assert!(in_report, "{note}");
+}
+
+/// The note of a unit's year figure on what another unit has from it is worded by the rules.
+#[test]
+fn the_note_of_a_project_moved_out_is_worded_by_the_rules() {
+    let (_dir, rules) = edited_rules(&[(
+        "lights.toml",
+        "moved_out = \"已核减此前计入、现由其他单位负责的{moved_out}个\"",
+        "moved_out = \"其中{moved_out}个{stage}项目调往其他单位\"",
+    )]);
+    let root = tempfile::tempdir().unwrap();
+    let (_, october) = handed_to_chengguan(root.path(), Some(&rules));
+    let (note, in_report) = said_of(root.path(), "东湖镇");
+    let year = signed_year(&october, "东湖镇");
+    assert_eq!(
+        note,
+        format!("签约本年累计{year}个（其中1个签约项目调往其他单位）")
     );
     assert!(in_report, "{note}");
 }

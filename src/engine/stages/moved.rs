@@ -1,7 +1,7 @@
 //! W078: a project the year's 三个一批 figure counted under one unit in the latest earlier month
 //! of the year and still counts, under another unit now (its 责任单位 changed). The county's
-//! figures do not change; the unit that counted it has it taken off (its month's `dropped`, as
-//! for a project the year no longer counts), the unit it is under now has it in its year
+//! figures do not change; the unit that counted it has it taken off (its month's `moved_out`,
+//! not its `dropped`: the year still counts it), the unit it is under now has it in its year
 //! (its month's `moved_in`, not its month's `count`: it did not sign, start or complete it this
 //! month), so that each unit's months still add up to its year, and the warning says which
 //! project went from which unit to which, at the cell of its 责任单位.

@@ -67,7 +67,7 @@ fn the_outlook_warns_of_open_deadlines_only() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("下月预警不能针对状态 overdue"), "{e}");
-    assert!(e.contains("lights.toml:104:"), "{e}");
+    assert!(e.contains("lights.toml:107:"), "{e}");
 }
 
 #[test]
@@ -131,6 +131,20 @@ fn stage_notes_without_undated_take_the_shipped_wording() {
         "含旧版历史记录计入、未保存责任单位和总投资的{undated}个"
     );
     let e = load_with(line, "undated = \"不明{late}个\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("{late}"), "{e}");
+}
+
+#[test]
+fn stage_notes_without_moved_out_take_the_shipped_wording() {
+    let line = "moved_out = \"已核减此前计入、现由其他单位负责的{moved_out}个\"\n";
+    let rules = load_with(line, "").unwrap();
+    assert_eq!(
+        rules.lights.stages.notes().moved_out(),
+        "已核减此前计入、现由其他单位负责的{moved_out}个"
+    );
+    let e = load_with(line, "moved_out = \"调出{late}个\"\n")
         .unwrap_err()
         .to_string();
     assert!(e.contains("{late}"), "{e}");
