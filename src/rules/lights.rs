@@ -208,13 +208,12 @@ impl Lights {
         let first = [&outlook.streak_reason_first, &outlook.streak_reason_again]
             .into_iter()
             .filter_map(|t| t.as_deref().map(|t| (t, STREAK_NAMES)));
-        let note_texts = notes.texts().map(|(t, known)| (t, &known[..]));
         for (text, known) in reasons
             .into_iter()
             .chain(outlook_reasons)
             .chain(first)
             .chain(card_texts)
-            .chain(note_texts)
+            .chain(notes.texts())
         {
             check_placeholders(&file, text, known)?;
         }
