@@ -24,6 +24,7 @@ pub mod scoring;
 pub mod screening;
 mod screening_thresholds;
 pub mod serve;
+mod signs;
 mod source;
 pub mod status;
 pub(crate) mod supervision;

@@ -237,6 +237,25 @@ impl Evaluation {
                     )));
             }
         }
+        let cap = |n, at: &dyn Fn(String) -> RulesError| {
+            let hint = "去掉负号，如 cap = 1.5（实际值最多按基准值的 1.5 倍计分）";
+            super::signs::not_negative(n, "cap", "得分封顶倍数", hint, at)
+        };
+        cap(raw.evaluate.cap, &|m| {
+            file.error_at_value(&["evaluate"], "cap", m)
+        })?;
+        for (index, r) in raw.indicator.iter().enumerate() {
+            if let Some(n) = r.cap {
+                cap(n, &|m| file.error_in_array("indicator", index, "cap", m))?;
+            }
+        }
+        super::signs::not_negative(
+            raw.statistics.threshold,
+            "threshold",
+            "应统未统的产值门槛",
+            "去掉负号，如 threshold = 2000（万元）",
+            |m| file.error_at_value(&["statistics"], "threshold", m),
+        )?;
         let mut indicators = Vec::new();
         for (index, r) in raw.indicator.into_iter().enumerate() {
             indicators.push(indicator(file, (index, r), &fields, raw.evaluate.cap)?);

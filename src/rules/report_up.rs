@@ -349,6 +349,10 @@ fn resolve_column(
         return Err(at("date", format!("日期格式“{f}”无法识别"))
             .with_hint("写 chrono 格式，如 \"%Y.%m.%d\"、\"%Y年%-m月\""));
     }
+    if let Some(s) = c.scale {
+        let hint = "去掉负号，如万元换算为亿元写 scale = 0.0001";
+        super::signs::not_negative(s, "scale", "换算系数", hint, |m| at("scale", m))?;
+    }
     if c.scale.is_some_and(|s| !s.is_finite() || s == 0.0) {
         return Err(
             at("scale", "换算系数须为非零数字".into()).with_hint("万元换算为亿元写 scale = 0.0001")

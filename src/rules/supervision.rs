@@ -153,6 +153,15 @@ impl Supervision {
     ) -> Result<(), RulesError> {
         self.check_table(file, tables)?;
         self.check_finding(file, deadline_ids)?;
+        if self.feedback_workdays == 0 {
+            return Err(file
+                .error_at_value(
+                    &["supervision"],
+                    "feedback_workdays",
+                    "feedback_workdays 为 0：反馈时限就是通知成文当天，责任单位无法按期反馈",
+                )
+                .with_hint("写成文日期后的工作日数，如 feedback_workdays = 3"));
+        }
         if self.register_headers.len() != REGISTER_COLUMNS {
             return Err(file.error_near(
                 "register_headers",

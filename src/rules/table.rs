@@ -236,6 +236,15 @@ impl TableSchema {
                     "title 需配 patterns，每个模式用 {y} 表示年份、{m} 表示月份，如 \"{y}年{m}月\"",
                 ));
         }
+        if let Some(c) = &raw.cumulative {
+            super::signs::not_negative(
+                c.tolerance,
+                "tolerance",
+                "允许的差额（万元）",
+                "去掉负号，写 0 或正数，如 tolerance = 1",
+                |m| file.error_at_value(&["cumulative"], "tolerance", m),
+            )?;
+        }
         for (what, id) in raw
             .cumulative
             .iter()

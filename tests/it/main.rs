@@ -61,6 +61,7 @@ mod responsible_units;
 mod rules_cli;
 mod rules_files;
 mod rules_hints;
+mod rules_numbers;
 mod rules_slips;
 mod screening;
 mod serve;
