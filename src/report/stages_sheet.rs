@@ -23,80 +23,42 @@ fn labelled<'a>(rules: &'a Rules, u: &'a UnitStages) -> [(&'a str, &'a Periods);
     ]
 }
 
-/// Of a month's figure of stage `label`, those dated in an earlier month (`含此前签约、本月报送的1个`).
-pub(crate) fn late_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
-    (month.late > 0).then(|| {
+/// `wording` with `{stage}` and `{key}` filled, when `count` is not zero.
+fn note(wording: &str, label: &str, key: &str, count: usize) -> Option<String> {
+    (count > 0).then(|| {
         fill(
-            &rules.lights.stages.notes().late,
-            &[
-                ("stage", label.to_string()),
-                ("late", month.late.to_string()),
-            ],
+            wording,
+            &[("stage", label.to_string()), (key, count.to_string())],
         )
     })
+}
+
+/// Of a month's figure of stage `label`, those dated in an earlier month (`含此前签约、本月报送的1个`).
+pub(crate) fn late_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    note(&rules.lights.stages.notes().late, label, "late", month.late)
 }
 
 /// Of the year's figure of stage `label`, those an earlier month counted and it no longer does.
 pub(crate) fn dropped_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
-    (month.dropped > 0).then(|| {
-        fill(
-            &rules.lights.stages.notes().dropped,
-            &[
-                ("stage", label.to_string()),
-                ("dropped", month.dropped.to_string()),
-            ],
-        )
-    })
-}
-
-/// Of a unit's year figure of stage `label`, those it counted in an earlier month that another
-/// unit has now.
-fn moved_out_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
-    (month.moved_out > 0).then(|| {
-        fill(
-            rules.lights.stages.notes().moved_out(),
-            &[
-                ("stage", label.to_string()),
-                ("moved_out", month.moved_out.to_string()),
-            ],
-        )
-    })
-}
-
-/// Of a unit's year figure of stage `label`, those an earlier month counted under another unit.
-fn moved_in_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
-    (month.moved_in > 0).then(|| {
-        fill(
-            rules.lights.stages.notes().moved_in(),
-            &[
-                ("stage", label.to_string()),
-                ("moved_in", month.moved_in.to_string()),
-            ],
-        )
-    })
-}
-
-/// Of a year's signed figure, those only a format-7 record gives, with no unit or 总投资 (W079).
-fn undated_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
-    (month.undated > 0).then(|| {
-        fill(
-            rules.lights.stages.notes().undated(),
-            &[
-                ("stage", label.to_string()),
-                ("undated", month.undated.to_string()),
-            ],
-        )
-    })
+    note(
+        &rules.lights.stages.notes().dropped,
+        label,
+        "dropped",
+        month.dropped,
+    )
 }
 
 /// What a row says of its year figure: those taken off, those moved out and in, those a
 /// format-7 record gives, joined by `，`.
 fn year_note(rules: &Rules, label: &str, month: &Stage) -> Option<String> {
+    let n = rules.lights.stages.notes();
+    // Of a unit's year: those another unit has now, those an earlier month counted under another
+    // unit, and (of the signed) those only a format-7 record gives, with no unit or 总投资 (W079).
     let said: Vec<String> = [
         dropped_note(rules, label, month),
-        moved_out_note(rules, label, month),
-        moved_in_note(rules, label, month),
-        undated_note(rules, label, month),
+        note(n.moved_out(), label, "moved_out", month.moved_out),
+        note(n.moved_in(), label, "moved_in", month.moved_in),
+        note(n.undated(), label, "undated", month.undated),
     ]
     .into_iter()
     .flatten()

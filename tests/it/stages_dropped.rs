@@ -178,6 +178,15 @@ fn said_of(root: &Path, unit: &str) -> (String, bool) {
     (note, in_report)
 }
 
+/// The 说明 of `unit`'s row in October's 三个一批 sheet is its signed year figure with `words`,
+/// and the report says the same.
+fn signed_note_is(root: &Path, october: &J, unit: &str, words: &str) {
+    let (note, in_report) = said_of(root, unit);
+    let year = signed_year(october, unit);
+    assert_eq!(note, format!("签约本年累计{year}个（{words}）"));
+    assert!(in_report, "{note}");
+}
+
 /// The signed projects of `unit`'s year in `run` (the county's for "").
 fn signed_year(run: &J, unit: &str) -> u64 {
     crate::stages_months::figures(run, unit, "signed").2
@@ -257,20 +266,18 @@ fn a_project_handed_to_another_unit_is_said_and_moved() {
             );
         }
     }
-    let (note, in_report) = said_of(root.path(), "东湖镇");
-    let year = signed_year(&october, "东湖镇");
-    assert_eq!(
-        note,
-        format!("签约本年累计{year}个（已核减此前计入、现由其他单位负责的1个）")
+    signed_note_is(
+        root.path(),
+        &october,
+        "东湖镇",
+        "已核减此前计入、现由其他单位负责的1个",
     );
-    assert!(in_report, "{note}");
-    let (note, in_report) = said_of(root.path(), "城关镇");
-    let year = signed_year(&october, "城关镇");
-    assert_eq!(
-        note,
-        format!("签约本年累计{year}个（含此前计入其他单位、现由本单位负责的1个）")
+    signed_note_is(
+        root.path(),
+        &october,
+        "城关镇",
+        "含此前计入其他单位、现由本单位负责的1个",
     );
-    assert!(in_report, "{note}");
 }
 
 /// The note of a unit's year figure on what it has from another unit is worded by the rules.
@@ -283,13 +290,12 @@ fn the_note_of_a_project_moved_in_is_worded_by_the_rules() {
     )]);
     let root = tempfile::tempdir().unwrap();
     let (_, october) = handed_to_chengguan(root.path(), Some(&rules));
-    let (note, in_report) = said_of(root.path(), "城关镇");
-    let year = signed_year(&october, "城关镇");
-    assert_eq!(
-        note,
-        format!("签约本年累计{year}个（其中1个签约项目由其他单位调入）")
+    signed_note_is(
+        root.path(),
+        &october,
+        "城关镇",
+        "其中1个签约项目由其他单位调入",
     );
-    assert!(in_report, "{note}");
 }
 
 /// The note of a unit's year figure on what another unit has from it is worded by the rules.
@@ -302,11 +308,10 @@ fn the_note_of_a_project_moved_out_is_worded_by_the_rules() {
     )]);
     let root = tempfile::tempdir().unwrap();
     let (_, october) = handed_to_chengguan(root.path(), Some(&rules));
-    let (note, in_report) = said_of(root.path(), "东湖镇");
-    let year = signed_year(&october, "东湖镇");
-    assert_eq!(
-        note,
-        format!("签约本年累计{year}个（其中1个签约项目调往其他单位）")
+    signed_note_is(
+        root.path(),
+        &october,
+        "东湖镇",
+        "其中1个签约项目调往其他单位",
     );
-    assert!(in_report, "{note}");
 }

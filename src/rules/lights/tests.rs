@@ -108,44 +108,40 @@ fn colors_parse_as_hex() {
     assert_eq!(parse_color("#G9D08E"), None);
 }
 
-#[test]
-fn stage_notes_without_moved_in_take_the_shipped_wording() {
-    let line = "moved_in = \"含此前计入其他单位、现由本单位负责的{moved_in}个\"\n";
-    let rules = load_with(line, "").unwrap();
-    assert_eq!(
-        rules.lights.stages.notes().moved_in(),
-        "含此前计入其他单位、现由本单位负责的{moved_in}个"
-    );
-    let e = load_with(line, "moved_in = \"调入{late}个\"\n")
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("{late}"), "{e}");
-}
+/// A `[stages.notes]` written before `moved_in`, `undated` or `moved_out` existed takes the
+/// shipped wording; a wrong placeholder in one is an error.
+/// A key, its shipped wording, a wording with a wrong placeholder, and how to read it.
+type Case = (&'static str, &'static str, &'static str, fn(&Rules) -> &str);
 
 #[test]
-fn stage_notes_without_undated_take_the_shipped_wording() {
-    let line = "undated = \"含旧版历史记录计入、未保存责任单位和总投资的{undated}个\"\n";
-    let rules = load_with(line, "").unwrap();
-    assert_eq!(
-        rules.lights.stages.notes().undated(),
-        "含旧版历史记录计入、未保存责任单位和总投资的{undated}个"
-    );
-    let e = load_with(line, "undated = \"不明{late}个\"\n")
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("{late}"), "{e}");
-}
-
-#[test]
-fn stage_notes_without_moved_out_take_the_shipped_wording() {
-    let line = "moved_out = \"已核减此前计入、现由其他单位负责的{moved_out}个\"\n";
-    let rules = load_with(line, "").unwrap();
-    assert_eq!(
-        rules.lights.stages.notes().moved_out(),
-        "已核减此前计入、现由其他单位负责的{moved_out}个"
-    );
-    let e = load_with(line, "moved_out = \"调出{late}个\"\n")
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("{late}"), "{e}");
+fn stage_notes_without_a_newer_key_take_the_shipped_wording() {
+    let cases: [Case; 3] = [
+        (
+            "moved_in",
+            "含此前计入其他单位、现由本单位负责的{moved_in}个",
+            "调入{late}个",
+            |r| r.lights.stages.notes().moved_in(),
+        ),
+        (
+            "undated",
+            "含旧版历史记录计入、未保存责任单位和总投资的{undated}个",
+            "不明{late}个",
+            |r| r.lights.stages.notes().undated(),
+        ),
+        (
+            "moved_out",
+            "已核减此前计入、现由其他单位负责的{moved_out}个",
+            "调出{late}个",
+            |r| r.lights.stages.notes().moved_out(),
+        ),
+    ];
+    for (key, shipped, wrong, get) in cases {
+        let line = format!("{key} = \"{shipped}\"\n");
+        let rules = load_with(&line, "").unwrap();
+        assert_eq!(get(&rules), shipped, "{key}");
+        let e = load_with(&line, &format!("{key} = \"{wrong}\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("{late}"), "{e}");
+    }
 }

@@ -3,7 +3,6 @@
 //! the foot of its last page (GB/T 9704-2012 7.4, 7.5). `chromium --headless --print-to-pdf`,
 //! then `pdftotext -bbox` gives where the words are.
 
-use crate::common::sanyipi;
 use std::path::Path;
 use std::process::Command;
 
@@ -50,27 +49,11 @@ fn print(html: &Path, pdf: &Path) {
     assert!(pdf.exists(), "{}", String::from_utf8_lossy(&status.stderr));
 }
 
-/// The bundled October, run into `out`.
-fn run_october(out: &str) {
-    sanyipi(&[
-        "run",
-        "--input",
-        "samples/2026-10",
-        "--month",
-        "2026-10",
-        "--as-of",
-        "2026-10-25",
-        "--out",
-        out,
-    ])
-    .assert_done();
-}
-
 #[test]
 fn printed_notices_number_their_pages_and_end_with_the_imprint_at_the_foot() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().to_str().unwrap();
-    run_october(o);
+    crate::history_migration::october(o);
     let month = dir.path().join("2026-10");
     let notices = month.join("督查通知");
     let mut files: Vec<_> = std::fs::read_dir(&notices)
@@ -152,7 +135,7 @@ fn inner(s: &str, from: usize, open: &str) -> Option<(usize, String)> {
 fn the_signature_and_date_stay_with_the_last_paragraph_wherever_the_body_ends() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().to_str().unwrap();
-    run_october(o);
+    crate::history_migration::october(o);
     let notices = dir.path().join("2026-10/督查通知");
     let mut files: Vec<_> = std::fs::read_dir(&notices)
         .unwrap()
